@@ -1,0 +1,60 @@
+# Samtale. The README's two commands: `make run` and `make test`.
+SHELL := /bin/sh
+PORT ?= 8000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
+export SAMTALE_DEMO_PASSWORD
+
+.PHONY: run test test-fast lint bench-import messages check-deploy clean
+
+# Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
+$(VENV)/.python:
+	@PYTHON="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
+	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
+	$$PYTHON -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip && touch $@
+
+$(VENV)/.run: $(VENV)/.python pyproject.toml constraints.txt
+	PYTHON=$(PY) scripts/requirements run > $(VENV)/requirements-run.txt
+	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-run.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.run
+	PYTHON=$(PY) scripts/requirements dev > $(VENV)/requirements-dev.txt
+	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-dev.txt
+	@touch $@
+
+## make run: set up, migrate, load the demo organization, start the app and the worker.
+run: $(VENV)/.run
+	@mkdir -p var
+	@DEBUG=true $(MANAGE) migrate --noinput
+	@DEBUG=true $(MANAGE) demo_data
+	@echo "Samtale: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the app and the worker)"
+	@DEBUG=true $(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make test: set up and run every test (browser tests when Chromium is installed).
+test: $(VENV)/.dev
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make bench-import: time the import of 10,000 people.
+bench-import: $(VENV)/.dev
+	$(PY) bench/import_people.py
+
+## make messages: extract texts into locale/*/django.po and compile them.
+messages: $(VENV)/.dev
+	$(MANAGE) makemessages -l nb -l nn --no-obsolete --add-location file
+	$(MANAGE) compilemessages
+
+check-deploy: $(VENV)/.run
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=samtale.example.no $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var test-results

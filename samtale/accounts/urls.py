@@ -1,0 +1,15 @@
+from django.urls import path
+
+from samtale.accounts import views
+
+urlpatterns = [
+    path("logg-inn/", views.login, name="login"),
+    path("logg-ut/", views.logout, name="logout"),
+    path("passord/glemt/", views.password_reset, name="password_reset"),
+    path("passord/glemt/sendt/", views.password_reset_done, name="password_reset_done"),
+    path("passord/ny/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("passord/ny/ferdig/", views.password_reset_complete, name="password_reset_complete"),
+    path("profil/", views.profile, name="profile"),
+    path("profil/passord/", views.password_change, name="password_change"),
+    path("sprak/", views.language_set, name="language_set"),
+]

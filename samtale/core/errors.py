@@ -1,0 +1,10 @@
+class DomainError(Exception):
+    """A rule of the domain refused the change; the message is shown to the user as is.
+
+    Raise it with a translated message (gettext), so the user reads why in their language.
+    """
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

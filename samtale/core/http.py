@@ -1,0 +1,41 @@
+"""Small helpers every view uses: policy-guarded views and htmx-aware rendering."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from samtale.core.access import require
+
+
+def guarded(capability: Callable | None = None):
+    """Sign-in required, then the access policy's capability (403 if refused).
+
+    `capability` is one of the `may_*` functions of samtale.core.access; views
+    that fetch a single object call `get_<thing>_for` instead.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    response = redirect_to_login(request.get_full_path())
+                    response["HX-Redirect"] = response["Location"]
+                    return response
+                return redirect_to_login(request.get_full_path())
+            if capability is not None:
+                require(capability(request.user))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def render_page(request, template: str, context: dict, *, fragment: str | None = None, status=200):
+    """Render the page, or only its partial `fragment` when htmx asks for it."""
+    if fragment and getattr(request, "htmx", False) and not request.htmx.boosted:
+        template = f"{template}#{fragment}"
+    return render(request, template, context, status=status)

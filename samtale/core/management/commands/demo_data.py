@@ -1,0 +1,46 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from samtale.org import demo as org_demo
+
+ROLE_NAMES = [
+    ("employee", "Medarbeider"),
+    ("leader", "Leder"),
+    ("leaders_leader", "Leders leder"),
+    ("hr", "HR"),
+    ("admin", "Administrator"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organization (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load demo data even with DEBUG off. Never on a production database.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demo data gives many accounts one shared password; it loads only with DEBUG=true "
+                "(or --force on a database that is not production)."
+            )
+        password = os.environ.get("SAMTALE_DEMO_PASSWORD", "")
+        if len(password) < 10:
+            raise CommandError(
+                "Set SAMTALE_DEMO_PASSWORD to the demo users' shared password (at least 10 characters)."
+            )
+        with transaction.atomic():
+            logins = org_demo.load(password=password)
+        width = max(len(label) for _, label in ROLE_NAMES)
+        self.stdout.write("Demo-innlogginger (alle med passordet i SAMTALE_DEMO_PASSWORD):")
+        for role, label in ROLE_NAMES:
+            person = logins[role]
+            self.stdout.write(f"  {label:<{width}}  {person.email:<36}  {person.full_name}")
+        self.stdout.write(f"  Passord{' ' * (width - 7)}  {password}")

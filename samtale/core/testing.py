@@ -1,0 +1,69 @@
+"""The fixed people every test uses (STYLE.md: one base module).
+
+    Sentral (virksomhet)           Skole (virksomhet)
+      hr, admin                      leaders_leader
+                                     ├── Avdeling 1: leader
+                                     │     └── Team 1: employee
+                                     └── Avdeling 2: other_leader, other_employee
+"""
+
+from dataclasses import dataclass
+
+from samtale.org.models import Person, Unit
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class People:
+    employee: Person
+    other_employee: Person
+    leader: Person
+    other_leader: Person
+    leaders_leader: Person
+    hr: Person
+    admin: Person
+
+    def by_role(self, role: str) -> Person | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+ROLES = [
+    "anonymous",
+    "employee",
+    "other_employee",
+    "leader",
+    "other_leader",
+    "leaders_leader",
+    "hr",
+    "admin",
+]
+
+
+def make_people() -> People:
+    sentral = Unit.objects.create(code="S", name="Sentral", kind=Unit.Kind.ENTERPRISE)
+    school = Unit.objects.create(code="E", name="Skole", kind=Unit.Kind.ENTERPRISE)
+    dept1 = Unit.objects.create(code="D1", name="Avdeling 1", kind=Unit.Kind.DEPARTMENT, parent=school)
+    dept2 = Unit.objects.create(code="D2", name="Avdeling 2", kind=Unit.Kind.DEPARTMENT, parent=school)
+    team1 = Unit.objects.create(code="T1", name="Team 1", kind=Unit.Kind.TEAM, parent=dept1)
+
+    def person(key, first, unit, manager=None, number=None, **extra):
+        return Person.objects.create_user(
+            f"{key}@test.example",
+            PASSWORD,
+            first_name=first,
+            last_name="Testesen",
+            unit=unit,
+            manager=manager,
+            employee_number=number,
+            **extra,
+        )
+
+    leaders_leader = person("leaders_leader", "Lea", school, number="100")
+    leader = person("leader", "Leif", dept1, leaders_leader, "101")
+    other_leader = person("other_leader", "Olga", dept2, leaders_leader, "102")
+    employee = person("employee", "Emma", team1, leader, "103", job_title="Lærer")
+    other_employee = person("other_employee", "Espen", dept2, other_leader, "104")
+    hr = person("hr", "Hedda", sentral, None, "105", is_hr=True)
+    admin = person("admin", "Adam", sentral, None, "106", is_org_admin=True)
+    return People(employee, other_employee, leader, other_leader, leaders_leader, hr, admin)

@@ -1,0 +1,63 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from samtale.core import access
+from samtale.core.http import guarded
+from samtale.org import selectors
+
+
+@guarded()
+@require_GET
+def home(request):
+    user = request.user
+    roles = access.roles_for(user)
+    context = {
+        "roles": roles,
+        "me": selectors.person_with_relations(person_id=user.pk),
+        "direct_reports": selectors.direct_reports(people=access.people_visible_to(user), leader=user)
+        if roles.is_leader
+        else [],
+        "units_below": selectors.units_with_headcount(
+            people=access.people_visible_to(user).exclude(pk=user.pk)
+        )
+        if roles.is_leaders_leader
+        else [],
+    }
+    if access.may_manage_org(user) or roles.is_hr:
+        context["org_counts"] = selectors.organization_counts(
+            people=access.people_visible_to(user), units=access.units_visible_to(user)
+        )
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+def health(request):
+    """For the load balancer: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    # No context processors that touch the database: the database may be why we are here.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

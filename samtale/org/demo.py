@@ -1,0 +1,171 @@
+"""A realistic demo organization: Fjordvik kommune, with a school, health and care,
+and the central administration. Deterministic, so loading it twice changes nothing.
+
+It goes through the same import code an administrator uses, so the demo also
+shows that re-importing an unchanged roster changes nothing.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.hashers import check_password, make_password
+
+from samtale.org.imports import people as people_import
+from samtale.org.imports import units as units_import
+from samtale.org.imports.reader import Table
+from samtale.org.models import Person
+
+DOMAIN = "fjordvik.example"
+
+UNITS = [
+    # code, name, level, parent
+    ("4200", "Fjordvik skole", "virksomhet", ""),
+    ("4210", "Barnetrinnet", "avdeling", "4200"),
+    ("4211", "Team 1.–4. trinn", "team", "4210"),
+    ("4212", "Team 5.–7. trinn", "team", "4210"),
+    ("4220", "Ungdomstrinnet", "avdeling", "4200"),
+    ("5100", "Helse og omsorg", "virksomhet", ""),
+    ("5110", "Hjemmetjenesten", "avdeling", "5100"),
+    ("5120", "Fjordvik sykehjem", "avdeling", "5100"),
+    ("5121", "Sykehjemmet post A", "team", "5120"),
+    ("5122", "Sykehjemmet post B", "team", "5120"),
+    ("1100", "Sentraladministrasjonen", "virksomhet", ""),
+    ("1110", "Personal og organisasjon", "avdeling", "1100"),
+    ("1120", "IT og digitalisering", "avdeling", "1100"),
+]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A demo person with a fixed name, because the README and the tests name them."""
+
+    number: str
+    first: str
+    last: str
+    title: str
+    group: str
+    unit: str
+    manager: str
+    role: str = ""
+
+
+NAMED = [
+    Named("10001", "Ingrid", "Haugen", "Rektor", "Ledelse", "4200", "", "leaders_leader"),
+    Named("10002", "Ola", "Berg", "Avdelingsleder barnetrinnet", "Ledelse", "4210", "10001", "leader"),
+    Named("10003", "Silje", "Moen", "Avdelingsleder ungdomstrinnet", "Ledelse", "4220", "10001"),
+    Named("10004", "Kari", "Nilsen", "Lærer", "Undervisning", "4211", "10002", "employee"),
+    Named("10005", "Jonas", "Lie", "Lektor", "Undervisning", "4220", "10003"),
+    Named("20001", "Tor", "Eriksen", "Kommunalsjef helse og omsorg", "Ledelse", "5100", ""),
+    Named("20002", "Hilde", "Strand", "Avdelingsleder hjemmetjenesten", "Ledelse", "5110", "20001"),
+    Named("20003", "Per", "Dahl", "Avdelingsleder sykehjem", "Ledelse", "5120", "20001"),
+    Named("30001", "Anne", "Lund", "Kommunedirektør", "Ledelse", "1100", ""),
+    Named("30002", "Marte", "Solberg", "Personalsjef", "Ledelse", "1110", "30001"),
+    Named("30003", "Lise", "Hansen", "HR-rådgiver", "Personal", "1110", "30002", "hr"),
+    Named("30004", "Erik", "Bakke", "IT-leder", "Ledelse", "1120", "30001"),
+    Named("30005", "Nils", "Jensen", "Systemansvarlig", "IT", "1120", "30004", "admin"),
+]
+
+# (unit, manager, how many, job titles with profession group)
+STAFF = [
+    ("4211", "10002", 6, [("Lærer", "Undervisning"), ("Assistent", "Skoleassistent")]),
+    ("4212", "10002", 6, [("Lærer", "Undervisning"), ("Spesialpedagog", "Undervisning")]),
+    ("4220", "10003", 8, [("Lektor", "Undervisning"), ("Lærer", "Undervisning"), ("Rådgiver", "Undervisning")]),
+    ("5110", "20002", 10, [("Sykepleier", "Sykepleie"), ("Helsefagarbeider", "Helsefag")]),
+    ("5121", "20003", 7, [("Sykepleier", "Sykepleie"), ("Helsefagarbeider", "Helsefag"), ("Assistent", "Helsefag")]),
+    ("5122", "20003", 7, [("Helsefagarbeider", "Helsefag"), ("Sykepleier", "Sykepleie")]),
+    ("1110", "30002", 3, [("Lønnskonsulent", "Personal"), ("Rådgiver", "Personal")]),
+    ("1120", "30004", 3, [("IT-konsulent", "IT"), ("Systemutvikler", "IT")]),
+]
+
+FIRST = [
+    "Anders", "Astrid", "Bjørn", "Camilla", "Eirik", "Elin", "Frode", "Gunn", "Hanne", "Håkon",
+    "Ida", "Jan", "Kjersti", "Lars", "Linn", "Magnus", "Maria", "Nora", "Ole", "Ragnhild",
+    "Sigrid", "Sindre", "Solveig", "Stian", "Thea", "Torunn", "Vegard", "Åse", "Øystein", "Mona",
+]
+LAST = [
+    "Aas", "Bakken", "Brekke", "Eide", "Fjeld", "Hagen", "Halvorsen", "Holm", "Jakobsen", "Johansen",
+    "Karlsen", "Knutsen", "Larsen", "Myhre", "Nygård", "Olsen", "Pedersen", "Rønning", "Sandvik",
+    "Solheim", "Strøm", "Sæther", "Tangen", "Vik", "Ødegård", "Åsheim", "Kristiansen", "Berge",
+]
+
+PEOPLE_HEADER = [c.label for c in people_import.COLUMNS]
+UNITS_HEADER = [c.label for c in units_import.COLUMNS]
+
+ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
+
+
+def email_for(first: str, last: str, taken: set[str]) -> str:
+    base = f"{first}.{last}".lower().translate(ASCII)
+    email, n = f"{base}@{DOMAIN}", 2
+    while email in taken:
+        email, n = f"{base}{n}@{DOMAIN}", n + 1
+    taken.add(email)
+    return email
+
+
+def people_rows() -> list[list[str]]:
+    rng = random.Random(2026)
+    taken: set[str] = set()
+    rows = []
+
+    def start() -> str:
+        return date(rng.randint(1998, 2025), rng.choice([1, 3, 8, 10]), 1).strftime("%d.%m.%Y")
+
+    for p in NAMED:
+        rows.append([
+            p.number, p.first, p.last, email_for(p.first, p.last, taken), p.title, p.group,
+            "fast", start(), "", p.unit, p.manager,
+        ])
+    number = 40000
+    for unit, manager, count, titles in STAFF:
+        for _ in range(count):
+            number += 1
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            title, group = rng.choice(titles)
+            temporary = rng.random() < 0.15
+            rows.append([
+                str(number), first, last, email_for(first, last, taken), title, group,
+                "midlertidig" if temporary else "fast", start(),
+                "31.07.2027" if temporary else "", unit, manager,
+            ])
+    # One who left last year: kept, inactive, as the import does with leavers.
+    rows.append([
+        "49999", "Geir", "Sletten", email_for("Geir", "Sletten", taken), "Lærer", "Undervisning",
+        "fast", "01.08.2001", "30.06.2025", "4212", "10002",
+    ])
+    return rows
+
+
+def load(*, password: str) -> dict[str, Person]:
+    """Load units and people; give the named ones their roles and everyone the demo password.
+
+    Returns the demo logins by role.
+    """
+    for module, header, rows in (
+        (units_import, UNITS_HEADER, [list(u) for u in UNITS]),
+        (people_import, PEOPLE_HEADER, people_rows()),
+    ):
+        table = Table(header=header, rows=list(enumerate(rows, start=2)))
+        result = module.plan(table)
+        if result.problems:
+            raise RuntimeError(f"demo data has problems: {result.problems.items[:5]}")
+        module.apply(result)
+
+    roles = {p.number: p.role for p in NAMED if p.role}
+    numbers = [p.number for p in NAMED if p.role in ("hr", "admin")]
+    for person in Person.objects.filter(employee_number__in=numbers):
+        want_hr, want_admin = roles[person.employee_number] == "hr", roles[person.employee_number] == "admin"
+        if (person.is_hr, person.is_org_admin) != (want_hr, want_admin):
+            person.is_hr, person.is_org_admin = want_hr, want_admin
+            person.save(update_fields=["is_hr", "is_org_admin"])
+
+    # One hash for all demo people: hashing 80 passwords with Argon2 would take seconds,
+    # and re-using the stored hash when it still matches keeps a second run a no-op.
+    demo = Person.objects.filter(email__endswith=f"@{DOMAIN}")
+    current = demo.exclude(password__startswith="!").values_list("password", flat=True).first()
+    hashed = current if current and check_password(password, current) else make_password(password)
+    demo.exclude(password=hashed).update(password=hashed)
+
+    by_number = {p.employee_number: p for p in Person.objects.filter(employee_number__in=roles)}
+    return {role: by_number[number] for number, role in roles.items()}

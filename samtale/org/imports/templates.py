@@ -1,0 +1,32 @@
+"""Sample files an administrator can download, fill in or compare with their export."""
+
+import csv
+import io
+
+from samtale.org.imports import people, units
+
+EXAMPLES = {
+    "units": [
+        ["4200", "Fjordvik skole", "virksomhet", ""],
+        ["4210", "Barnetrinnet", "avdeling", "4200"],
+        ["4211", "Team 1.–4. trinn", "team", "4210"],
+    ],
+    "people": [
+        ["10001", "Ingrid", "Haugen", "ingrid.haugen@fjordvik.example", "Rektor", "Ledelse",
+         "fast", "01.08.2015", "", "4200", ""],
+        ["10002", "Ola", "Berg", "ola.berg@fjordvik.example", "Avdelingsleder", "Ledelse",
+         "fast", "15.01.2018", "", "4210", "10001"],
+        ["10003", "Kari", "Nilsen", "kari.nilsen@fjordvik.example", "Lærer", "Undervisning",
+         "midlertidig", "01.08.2026", "30.06.2027", "4211", "10002"],
+    ],
+}
+
+
+def template_csv(kind: str) -> bytes:
+    columns = {"units": units.COLUMNS, "people": people.COLUMNS}[kind]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.label for c in columns])
+    writer.writerows(EXAMPLES[kind])
+    # With a byte order mark, Excel opens UTF-8 with æ, ø and å intact.
+    return out.getvalue().encode("utf-8-sig")

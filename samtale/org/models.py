@@ -1,0 +1,184 @@
+"""The organization: units in a tree, and the people in them.
+
+A person is also the login: everyone who has a conversation signs in. Leaders
+are not a role but a fact: a leader is a person others report to. HR and
+administrator are roles given explicitly.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise")  # virksomhet
+        DEPARTMENT = "department", _("Department")  # avdeling
+        TEAM = "team", _("Team")
+
+    # Depth of each kind in the tree: a child is always deeper than its parent.
+    LEVELS = {Kind.ENTERPRISE: 0, Kind.DEPARTMENT: 1, Kind.TEAM: 2}
+
+    code = models.CharField(_("unit code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("level"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **fields):
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email, password=None, **fields):
+        # Django's createsuperuser: an administrator of organization and settings.
+        fields.setdefault("first_name", "Admin")
+        fields.setdefault("last_name", "Samtale")
+        fields["is_org_admin"] = True
+        return self.create_user(email, password, **fields)
+
+
+class Person(AbstractBaseUser):
+    class EmploymentType(models.TextChoices):
+        PERMANENT = "permanent", _("Permanent")
+        TEMPORARY = "temporary", _("Temporary")
+
+    class Language(models.TextChoices):
+        BOKMAL = "nb", "Norsk bokmål"
+        NYNORSK = "nn", "Norsk nynorsk"
+        ENGLISH = "en", "English"
+
+    # Always stored in lower case (services and import normalize it), so unique means unique.
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    employee_number = models.CharField(
+        _("employee number"), max_length=40, null=True, blank=True, default=None
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    profession_group = models.CharField(_("profession group"), max_length=100, blank=True)
+    employment_type = models.CharField(
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
+        default=EmploymentType.PERMANENT,
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("line manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    is_hr = models.BooleanField(_("HR"), default=False)
+    is_org_admin = models.BooleanField(_("administrator"), default=False)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=models.Q(employee_number__isnull=False),
+                name="person_employee_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["manager", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+
+class ImportBatch(models.Model):
+    """One uploaded payroll/HR file: previewed first, then applied all at once or not at all.
+
+    The file itself is kept so that "apply" applies exactly what was previewed,
+    whichever app process serves the second request.
+    """
+
+    class Kind(models.TextChoices):
+        UNITS = "units", _("Units")
+        PEOPLE = "people", _("People")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        Person, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    # The preview: counts and the problems found, row by row.
+    report = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,113 @@
+"""Reads of the organization.
+
+Selectors never decide access: they narrow querysets that the access policy
+(`samtale.core.access`) has already filtered for the user.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from samtale.org.models import Person, Unit
+
+
+def person_with_relations(*, person_id: int) -> Person:
+    return Person.objects.select_related("unit", "unit__parent", "manager").get(pk=person_id)
+
+
+def direct_reports(*, people: QuerySet[Person], leader: Person) -> QuerySet[Person]:
+    return people.filter(manager=leader, is_active=True).select_related("unit")
+
+
+def person_search(
+    *,
+    people: QuerySet[Person],
+    query: str = "",
+    unit: Unit | None = None,
+    status: str = "active",
+) -> QuerySet[Person]:
+    """People matching a free-text query (name, e-mail, employee number, title), a unit and a status."""
+    qs = people.select_related("unit", "manager")
+    if status == "active":
+        qs = qs.filter(is_active=True)
+    elif status == "inactive":
+        qs = qs.filter(is_active=False)
+    if unit is not None:
+        qs = qs.filter(unit__in=unit_with_descendants(unit=unit))
+    for word in query.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(employee_number__iexact=word)
+            | Q(job_title__icontains=word)
+            | Q(profession_group__icontains=word)
+        )
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def unit_with_descendants(*, unit: Unit) -> list[int]:
+    ids = [unit.pk]
+    level = [unit.pk]
+    while level:
+        level = list(Unit.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        ids.extend(level)
+    return ids
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    depth: int
+    headcount: int
+
+
+def unit_tree(*, units: QuerySet[Unit], people: QuerySet[Person]) -> list[UnitRow]:
+    """Units in tree order (each parent before its children), with their active headcount."""
+    counts = dict(
+        people.filter(is_active=True)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    all_units = list(units.select_related("parent").order_by("name"))
+    children: dict[int | None, list[Unit]] = {}
+    known = {u.pk for u in all_units}
+    for u in all_units:
+        parent_id = u.parent_id if u.parent_id in known else None
+        children.setdefault(parent_id, []).append(u)
+    rows: list[UnitRow] = []
+
+    def walk(parent_id, depth):
+        for u in children.get(parent_id, []):
+            rows.append(UnitRow(unit=u, depth=depth, headcount=counts.get(u.pk, 0)))
+            walk(u.pk, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:
+    """The units the given people belong to, with how many active people in each."""
+    return list(
+        people.filter(is_active=True, unit__isnull=False)
+        .values("unit_id", "unit__name")
+        .annotate(headcount=Count("pk"))
+        .order_by("unit__name")
+    )
+
+
+def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
+    active = people.filter(is_active=True)
+    return {
+        "people": active.count(),
+        "permanent": active.filter(employment_type=Person.EmploymentType.PERMANENT).count(),
+        "temporary": active.filter(employment_type=Person.EmploymentType.TEMPORARY).count(),
+        "leaders": active.filter(reports__is_active=True).distinct().count(),
+        "units": units.filter(is_active=True).count(),
+    }
+
+
+def leaders(*, people: QuerySet[Person]) -> QuerySet[Person]:
+    """Active people with at least one active report."""
+    return people.filter(is_active=True, reports__is_active=True).distinct()

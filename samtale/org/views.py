@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, render_page
+from samtale.org import selectors, services
+from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitForm
+from samtale.org.imports import services as import_services
+from samtale.org.imports.templates import template_csv
+from samtale.org.models import ImportBatch
+
+PAGE_SIZE = 50
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    if error.field == "manager":
+        field = "manager_ref"
+    form.add_error(field, error.message)
+
+
+# People ---------------------------------------------------------------------
+
+
+@guarded(access.may_list_people)
+@require_GET
+def person_list(request):
+    form = PersonFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    people = selectors.person_search(
+        people=access.people_visible_to(request.user),
+        query=data.get("q", ""),
+        unit=data.get("unit"),
+        status=data.get("status") or "active",
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render_page(request, "org/person_list.html", context, fragment="results")
+
+
+@guarded()
+@require_GET
+def person_detail(request, pk):
+    person = access.get_person_for(request.user, pk)
+    reports = selectors.direct_reports(people=access.people_visible_to(request.user), leader=person)
+    return render(
+        request,
+        "org/person_detail.html",
+        {"person": person, "reports": reports, "may_edit": access.may_manage_org(request.user)},
+    )
+
+
+def _leaders_datalist(user):
+    return selectors.leaders(people=access.people_visible_to(user)).only(
+        "first_name", "last_name", "email", "employee_number"
+    )
+
+
+@guarded(access.may_manage_org)
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, **form.values())
+        except DomainError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
+            return redirect("person_detail", pk=person.pk)
+    return render(
+        request, "org/person_form.html", {"form": form, "leaders": _leaders_datalist(request.user)}
+    )
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = access.get_person_for(request.user, pk, write=True)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.values())
+        except DomainError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("person_detail", pk=person.pk)
+    return render(
+        request,
+        "org/person_form.html",
+        {"form": form, "person": person, "leaders": _leaders_datalist(request.user)},
+    )
+
+
+# Units ----------------------------------------------------------------------
+
+
+@guarded(access.may_list_units)
+@require_GET
+def unit_list(request):
+    rows = selectors.unit_tree(
+        units=access.units_visible_to(request.user), people=access.people_visible_to(request.user)
+    )
+    return render(
+        request, "org/unit_list.html", {"rows": rows, "may_edit": access.may_manage_org(request.user)}
+    )
+
+
+@guarded(access.may_manage_org)
+@require_http_methods(["GET", "POST"])
+def unit_create(request):
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, **form.cleaned_data)
+        except DomainError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("%(name)s is added.") % {"name": unit.name})
+            return redirect("unit_list")
+    return render(request, "org/unit_form.html", {"form": form})
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = access.get_unit_for(request.user, pk, write=True)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except DomainError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("unit_list")
+    return render(request, "org/unit_form.html", {"form": form, "unit": unit})
+
+
+# Import ---------------------------------------------------------------------
+
+
+@guarded(access.may_manage_org)
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_services.import_preview(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except DomainError as e:
+            _form_error(form, e)
+        else:
+            return redirect("import_detail", pk=batch.pk)
+    batches = access.imports_visible_to(request.user).select_related("uploaded_by")[:10]
+    return render(request, "org/import_start.html", {"form": form, "batches": batches})
+
+
+PROBLEMS_PAGE_SIZE = 100
+
+
+@guarded()
+@require_GET
+def import_detail(request, pk):
+    batch = access.get_import_for(request.user, pk)
+    problems = Paginator(batch.report.get("problems", []), PROBLEMS_PAGE_SIZE)
+    return render(
+        request,
+        "org/import_detail.html",
+        {"batch": batch, "report": batch.report, "problems": problems.get_page(request.GET.get("side"))},
+    )
+
+
+@guarded()
+@require_POST
+def import_apply(request, pk):
+    batch = access.get_import_for(request.user, pk)
+    try:
+        batch = import_services.import_apply(actor=request.user, batch=batch)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        counts = batch.report["counts"]
+        messages.success(
+            request,
+            _("Imported: %(create)d new, %(update)d changed, %(deactivate)d deactivated.") % counts,
+        )
+    return redirect("import_detail", pk=batch.pk)
+
+
+@guarded(access.may_manage_org)
+@require_GET
+def import_template(request, kind):
+    if kind not in ImportBatch.Kind.values:
+        raise Http404
+    response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samtale-{kind}.csv"'
+    return response

@@ -1,0 +1,92 @@
+"""Every URL the app serves × every role → the expected status, from one table.
+
+A URL added without a row here fails `test_every_url_is_in_the_matrix`.
+Columns: anonymous, employee, other_employee, leader, other_leader,
+leaders_leader, hr, admin. The objects are the employee's: their person
+record, their unit, an import batch made by the administrator.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from samtale.core.testing import ROLES
+from samtale.org.models import ImportBatch
+
+#            anon emp  oemp lead olead ll   hr   admin
+ALL_200 = (200, 200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200)
+ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 200)
+ADMIN_ONLY_HIDDEN = (302, 404, 404, 404, 404, 404, 404, 200)
+NOT_GET = (405,) * 8
+
+MATRIX = [
+    # (url name, kwargs, method, expected per role)
+    ("home", {}, "get", SIGNED_IN),
+    ("health", {}, "get", ALL_200),
+    ("login", {}, "get", (200, 302, 302, 302, 302, 302, 302, 302)),
+    ("logout", {}, "get", NOT_GET),
+    ("logout", {}, "post", (302,) * 8),
+    ("password_reset", {}, "get", ALL_200),
+    ("password_reset_done", {}, "get", ALL_200),
+    ("password_reset_confirm", {"uidb64": "MQ", "token": "bad-token"}, "get", ALL_200),
+    ("password_reset_complete", {}, "get", ALL_200),
+    ("profile", {}, "get", SIGNED_IN),
+    ("password_change", {}, "get", SIGNED_IN),
+    ("language_set", {}, "get", NOT_GET),
+    ("language_set", {}, "post", (302,) * 8),
+    ("person_list", {}, "get", (302, 403, 403, 200, 200, 200, 200, 200)),
+    ("person_create", {}, "get", ADMIN_ONLY),
+    ("person_detail", {"pk": "employee"}, "get", (302, 200, 404, 200, 404, 200, 200, 200)),
+    ("person_edit", {"pk": "employee"}, "get", (302, 403, 404, 403, 404, 403, 403, 200)),
+    ("unit_list", {}, "get", (302, 403, 403, 403, 403, 403, 200, 200)),
+    ("unit_create", {}, "get", ADMIN_ONLY),
+    ("unit_edit", {"pk": "unit"}, "get", ADMIN_ONLY),
+    ("import_start", {}, "get", ADMIN_ONLY),
+    ("import_detail", {"pk": "import"}, "get", ADMIN_ONLY_HIDDEN),
+    ("import_apply", {"pk": "import"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("import_apply", {"pk": "import"}, "post", (302, 404, 404, 404, 404, 404, 404, 302)),
+    ("import_template", {"kind": "people"}, "get", ADMIN_ONLY),
+]
+
+
+@pytest.fixture
+def objects(people):
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin
+    )
+    return {"employee": people.employee.pk, "unit": people.employee.unit_id, "import": batch.pk}
+
+
+def _cells():
+    for name, kwargs, method, expected in MATRIX:
+        for role, status in zip(ROLES, expected, strict=True):
+            yield pytest.param(name, kwargs, method, role, status, id=f"{name}-{method}-{role}")
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "role", "status"), list(_cells()))
+def test_access(client_for, objects, name, kwargs, method, role, status):
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    response = getattr(client_for(role), method)(url)
+    assert response.status_code == status, f"{method.upper()} {url} as {role}"
+
+
+def _named_patterns(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _named_patterns(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield p.name, prefix + str(p.pattern)
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {row[0] for row in MATRIX}
+    served = list(_named_patterns(get_resolver().url_patterns))
+    unnamed = [route for name, route in served if not name]
+    missing = sorted({name for name, _ in served if name and name not in covered})
+    assert not unnamed, f"name these URL patterns: {unnamed}"
+    assert not missing, f"add these URLs to the access matrix: {missing}"
+
+
+def test_the_matrix_has_a_cell_for_every_role():
+    assert all(len(row[3]) == len(ROLES) for row in MATRIX)
+    print(f"access matrix: {len(MATRIX)} URL rows x {len(ROLES)} roles = {len(MATRIX) * len(ROLES)} cells")
