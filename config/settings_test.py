@@ -11,10 +11,12 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402
 
-
 # Argon2 is deliberately slow; tests hash hundreds of passwords. Production
 # hashing is asserted in samtale/accounts/tests/test_settings.py.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -89,4 +89,6 @@ def test_every_url_is_in_the_matrix():
 
 def test_the_matrix_has_a_cell_for_every_role():
     assert all(len(row[3]) == len(ROLES) for row in MATRIX)
-    print(f"access matrix: {len(MATRIX)} URL rows x {len(ROLES)} roles = {len(MATRIX) * len(ROLES)} cells")
+    print(
+        f"access matrix: {len(MATRIX)} URL rows x {len(ROLES)} roles = {len(MATRIX) * len(ROLES)} cells"
+    )

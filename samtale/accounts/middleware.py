@@ -28,7 +28,10 @@ class SessionLimitMiddleware:
             too_old = now - login_at > settings.SESSION_MAX_HOURS * 3600
             if idle or too_old:
                 logout(request)
-                messages.info(request, _("You were signed out to protect your data. Sign in again to continue."))
+                messages.info(
+                    request,
+                    _("You were signed out to protect your data. Sign in again to continue."),
+                )
                 response = redirect_to_login(request.get_full_path())
                 if getattr(request, "htmx", False):
                     response["HX-Redirect"] = response["Location"]

@@ -7,7 +7,9 @@ urlpatterns = [
     path("logg-ut/", views.logout, name="logout"),
     path("passord/glemt/", views.password_reset, name="password_reset"),
     path("passord/glemt/sendt/", views.password_reset_done, name="password_reset_done"),
-    path("passord/ny/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path(
+        "passord/ny/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"
+    ),
     path("passord/ny/ferdig/", views.password_reset_complete, name="password_reset_complete"),
     path("profil/", views.profile, name="profile"),
     path("profil/passord/", views.password_change, name="password_change"),

@@ -71,7 +71,9 @@ def language_set(request):
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            org_services.person_language_set(actor=request.user, person=request.user, language=language)
+            org_services.person_language_set(
+                actor=request.user, person=request.user, language=language
+            )
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,

@@ -1,10 +1,10 @@
 """The fixed people every test uses (STYLE.md: one base module).
 
-    Sentral (virksomhet)           Skole (virksomhet)
-      hr, admin                      leaders_leader
-                                     ├── Avdeling 1: leader
-                                     │     └── Team 1: employee
-                                     └── Avdeling 2: other_leader, other_employee
+Sentral (virksomhet)           Skole (virksomhet)
+  hr, admin                      leaders_leader
+                                 ├── Avdeling 1: leader
+                                 │     └── Team 1: employee
+                                 └── Avdeling 2: other_leader, other_employee
 """
 
 from dataclasses import dataclass
@@ -43,8 +43,12 @@ ROLES = [
 def make_people() -> People:
     sentral = Unit.objects.create(code="S", name="Sentral", kind=Unit.Kind.ENTERPRISE)
     school = Unit.objects.create(code="E", name="Skole", kind=Unit.Kind.ENTERPRISE)
-    dept1 = Unit.objects.create(code="D1", name="Avdeling 1", kind=Unit.Kind.DEPARTMENT, parent=school)
-    dept2 = Unit.objects.create(code="D2", name="Avdeling 2", kind=Unit.Kind.DEPARTMENT, parent=school)
+    dept1 = Unit.objects.create(
+        code="D1", name="Avdeling 1", kind=Unit.Kind.DEPARTMENT, parent=school
+    )
+    dept2 = Unit.objects.create(
+        code="D2", name="Avdeling 2", kind=Unit.Kind.DEPARTMENT, parent=school
+    )
     team1 = Unit.objects.create(code="T1", name="Team 1", kind=Unit.Kind.TEAM, parent=dept1)
 
     def person(key, first, unit, manager=None, number=None, **extra):

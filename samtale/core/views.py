@@ -16,7 +16,9 @@ def home(request):
     context = {
         "roles": roles,
         "me": selectors.person_with_relations(person_id=user.pk),
-        "direct_reports": selectors.direct_reports(people=access.people_visible_to(user), leader=user)
+        "direct_reports": selectors.direct_reports(
+            people=access.people_visible_to(user), leader=user
+        )
         if roles.is_leader
         else [],
         "units_below": selectors.units_with_headcount(

@@ -52,7 +52,9 @@ class Named:
 
 NAMED = [
     Named("10001", "Ingrid", "Haugen", "Rektor", "Ledelse", "4200", "", "leaders_leader"),
-    Named("10002", "Ola", "Berg", "Avdelingsleder barnetrinnet", "Ledelse", "4210", "10001", "leader"),
+    Named(
+        "10002", "Ola", "Berg", "Avdelingsleder barnetrinnet", "Ledelse", "4210", "10001", "leader"
+    ),
     Named("10003", "Silje", "Moen", "Avdelingsleder ungdomstrinnet", "Ledelse", "4220", "10001"),
     Named("10004", "Kari", "Nilsen", "Lærer", "Undervisning", "4211", "10002", "employee"),
     Named("10005", "Jonas", "Lie", "Lektor", "Undervisning", "4220", "10003"),
@@ -70,23 +72,85 @@ NAMED = [
 STAFF = [
     ("4211", "10002", 6, [("Lærer", "Undervisning"), ("Assistent", "Skoleassistent")]),
     ("4212", "10002", 6, [("Lærer", "Undervisning"), ("Spesialpedagog", "Undervisning")]),
-    ("4220", "10003", 8, [("Lektor", "Undervisning"), ("Lærer", "Undervisning"), ("Rådgiver", "Undervisning")]),
+    (
+        "4220",
+        "10003",
+        8,
+        [("Lektor", "Undervisning"), ("Lærer", "Undervisning"), ("Rådgiver", "Undervisning")],
+    ),
     ("5110", "20002", 10, [("Sykepleier", "Sykepleie"), ("Helsefagarbeider", "Helsefag")]),
-    ("5121", "20003", 7, [("Sykepleier", "Sykepleie"), ("Helsefagarbeider", "Helsefag"), ("Assistent", "Helsefag")]),
+    (
+        "5121",
+        "20003",
+        7,
+        [("Sykepleier", "Sykepleie"), ("Helsefagarbeider", "Helsefag"), ("Assistent", "Helsefag")],
+    ),
     ("5122", "20003", 7, [("Helsefagarbeider", "Helsefag"), ("Sykepleier", "Sykepleie")]),
     ("1110", "30002", 3, [("Lønnskonsulent", "Personal"), ("Rådgiver", "Personal")]),
     ("1120", "30004", 3, [("IT-konsulent", "IT"), ("Systemutvikler", "IT")]),
 ]
 
 FIRST = [
-    "Anders", "Astrid", "Bjørn", "Camilla", "Eirik", "Elin", "Frode", "Gunn", "Hanne", "Håkon",
-    "Ida", "Jan", "Kjersti", "Lars", "Linn", "Magnus", "Maria", "Nora", "Ole", "Ragnhild",
-    "Sigrid", "Sindre", "Solveig", "Stian", "Thea", "Torunn", "Vegard", "Åse", "Øystein", "Mona",
+    "Anders",
+    "Astrid",
+    "Bjørn",
+    "Camilla",
+    "Eirik",
+    "Elin",
+    "Frode",
+    "Gunn",
+    "Hanne",
+    "Håkon",
+    "Ida",
+    "Jan",
+    "Kjersti",
+    "Lars",
+    "Linn",
+    "Magnus",
+    "Maria",
+    "Nora",
+    "Ole",
+    "Ragnhild",
+    "Sigrid",
+    "Sindre",
+    "Solveig",
+    "Stian",
+    "Thea",
+    "Torunn",
+    "Vegard",
+    "Åse",
+    "Øystein",
+    "Mona",
 ]
 LAST = [
-    "Aas", "Bakken", "Brekke", "Eide", "Fjeld", "Hagen", "Halvorsen", "Holm", "Jakobsen", "Johansen",
-    "Karlsen", "Knutsen", "Larsen", "Myhre", "Nygård", "Olsen", "Pedersen", "Rønning", "Sandvik",
-    "Solheim", "Strøm", "Sæther", "Tangen", "Vik", "Ødegård", "Åsheim", "Kristiansen", "Berge",
+    "Aas",
+    "Bakken",
+    "Brekke",
+    "Eide",
+    "Fjeld",
+    "Hagen",
+    "Halvorsen",
+    "Holm",
+    "Jakobsen",
+    "Johansen",
+    "Karlsen",
+    "Knutsen",
+    "Larsen",
+    "Myhre",
+    "Nygård",
+    "Olsen",
+    "Pedersen",
+    "Rønning",
+    "Sandvik",
+    "Solheim",
+    "Strøm",
+    "Sæther",
+    "Tangen",
+    "Vik",
+    "Ødegård",
+    "Åsheim",
+    "Kristiansen",
+    "Berge",
 ]
 
 PEOPLE_HEADER = [c.label for c in people_import.COLUMNS]
@@ -113,10 +177,21 @@ def people_rows() -> list[list[str]]:
         return date(rng.randint(1998, 2025), rng.choice([1, 3, 8, 10]), 1).strftime("%d.%m.%Y")
 
     for p in NAMED:
-        rows.append([
-            p.number, p.first, p.last, email_for(p.first, p.last, taken), p.title, p.group,
-            "fast", start(), "", p.unit, p.manager,
-        ])
+        rows.append(
+            [
+                p.number,
+                p.first,
+                p.last,
+                email_for(p.first, p.last, taken),
+                p.title,
+                p.group,
+                "fast",
+                start(),
+                "",
+                p.unit,
+                p.manager,
+            ]
+        )
     number = 40000
     for unit, manager, count, titles in STAFF:
         for _ in range(count):
@@ -124,16 +199,37 @@ def people_rows() -> list[list[str]]:
             first, last = rng.choice(FIRST), rng.choice(LAST)
             title, group = rng.choice(titles)
             temporary = rng.random() < 0.15
-            rows.append([
-                str(number), first, last, email_for(first, last, taken), title, group,
-                "midlertidig" if temporary else "fast", start(),
-                "31.07.2027" if temporary else "", unit, manager,
-            ])
+            rows.append(
+                [
+                    str(number),
+                    first,
+                    last,
+                    email_for(first, last, taken),
+                    title,
+                    group,
+                    "midlertidig" if temporary else "fast",
+                    start(),
+                    "31.07.2027" if temporary else "",
+                    unit,
+                    manager,
+                ]
+            )
     # One who left last year: kept, inactive, as the import does with leavers.
-    rows.append([
-        "49999", "Geir", "Sletten", email_for("Geir", "Sletten", taken), "Lærer", "Undervisning",
-        "fast", "01.08.2001", "30.06.2025", "4212", "10002",
-    ])
+    rows.append(
+        [
+            "49999",
+            "Geir",
+            "Sletten",
+            email_for("Geir", "Sletten", taken),
+            "Lærer",
+            "Undervisning",
+            "fast",
+            "01.08.2001",
+            "30.06.2025",
+            "4212",
+            "10002",
+        ]
+    )
     return rows
 
 
@@ -155,7 +251,10 @@ def load(*, password: str) -> dict[str, Person]:
     roles = {p.number: p.role for p in NAMED if p.role}
     numbers = [p.number for p in NAMED if p.role in ("hr", "admin")]
     for person in Person.objects.filter(employee_number__in=numbers):
-        want_hr, want_admin = roles[person.employee_number] == "hr", roles[person.employee_number] == "admin"
+        want_hr, want_admin = (
+            roles[person.employee_number] == "hr",
+            roles[person.employee_number] == "admin",
+        )
         if (person.is_hr, person.is_org_admin) != (want_hr, want_admin):
             person.is_hr, person.is_org_admin = want_hr, want_admin
             person.save(update_fields=["is_hr", "is_org_admin"])

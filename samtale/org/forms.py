@@ -7,10 +7,20 @@ from samtale.org.selectors import unit_tree
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date written as Norwegians write it (22.11.2026), whatever the browser's own locale.
+
+    Browsers show <input type=date> in the operating system's format (often mm/dd/yyyy),
+    so a text field with the expected format as a hint is clearer.
+    """
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {
+            "inputmode": "numeric",
+            "placeholder": _("dd.mm.yyyy"),
+            "autocomplete": "off",
+            "size": 10,
+        }
+        super().__init__(format="%d.%m.%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -57,6 +67,24 @@ class PersonForm(forms.ModelForm):
             "is_org_admin": _("Manages units, people, roles and templates."),
             "is_active": _("Inactive people cannot sign in. Nobody is ever deleted."),
         }
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "employee_number",
+        "job_title",
+        "profession_group",
+        "unit",
+        "manager_ref",
+        "employment_type",
+        "start_date",
+        "end_date",
+        "language",
+        "is_hr",
+        "is_org_admin",
+        "is_active",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +140,9 @@ class PersonFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, e-mail, employee number or title")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, e-mail, employee number or title")}
+        ),
     )
     unit = UnitChoiceField(label=_("Unit"), required=False)
     status = forms.ChoiceField(
@@ -135,6 +165,8 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (semicolon or comma separated) or Excel (.xlsx), first row with column names."),
+        help_text=_(
+            "CSV (semicolon or comma separated) or Excel (.xlsx), first row with column names."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )

@@ -78,7 +78,8 @@ class Person(AbstractBaseUser):
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    employee_number = models.CharField(
+    # NULL, not "", for people without one (system accounts), so the unique constraint ignores them.
+    employee_number = models.CharField(  # noqa: DJ001
         _("employee number"), max_length=40, null=True, blank=True, default=None
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
@@ -168,9 +169,7 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
-    uploaded_by = models.ForeignKey(
-        Person, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     # The preview: counts and the problems found, row by row.

@@ -30,9 +30,7 @@ PERSON_FIELDS = (
 
 
 def _check_person(*, actor: Person, person: Person) -> None:
-    email_taken = (
-        Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists()
-    )
+    email_taken = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists()
     if email_taken:
         raise DomainError(_("Another person already has this e-mail address."), field="email")
     if (
@@ -138,11 +136,16 @@ def _check_unit(*, unit: Unit) -> None:
         if Unit.LEVELS[unit.kind] <= Unit.LEVELS[parent.kind]:
             raise DomainError(
                 _("A %(kind)s cannot lie under a %(parent_kind)s.")
-                % {"kind": unit.get_kind_display().lower(), "parent_kind": parent.get_kind_display().lower()},
+                % {
+                    "kind": unit.get_kind_display().lower(),
+                    "parent_kind": parent.get_kind_display().lower(),
+                },
                 field="parent",
             )
     elif unit.kind != Unit.Kind.ENTERPRISE:
-        raise DomainError(_("Only an enterprise can be at the top; choose a parent unit."), field="parent")
+        raise DomainError(
+            _("Only an enterprise can be at the top; choose a parent unit."), field="parent"
+        )
     if not unit.is_active and unit.pk is not None:
         if unit.people.filter(is_active=True).exists():
             raise DomainError(

@@ -110,7 +110,9 @@ def unit_list(request):
         units=access.units_visible_to(request.user), people=access.people_visible_to(request.user)
     )
     return render(
-        request, "org/unit_list.html", {"rows": rows, "may_edit": access.may_manage_org(request.user)}
+        request,
+        "org/unit_list.html",
+        {"rows": rows, "may_edit": access.may_manage_org(request.user)},
     )
 
 
@@ -180,7 +182,11 @@ def import_detail(request, pk):
     return render(
         request,
         "org/import_detail.html",
-        {"batch": batch, "report": batch.report, "problems": problems.get_page(request.GET.get("side"))},
+        {
+            "batch": batch,
+            "report": batch.report,
+            "problems": problems.get_page(request.GET.get("side")),
+        },
     )
 
 

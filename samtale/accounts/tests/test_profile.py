@@ -1,0 +1,70 @@
+from django.urls import reverse
+from django.utils import translation
+
+from samtale.org.models import Person
+
+
+def test_the_profile_shows_my_own_data(client_for, people):
+    response = client_for("employee").get(reverse("profile"))
+    body = response.content.decode()
+    assert people.employee.email in body
+    assert people.leader.full_name in body
+
+
+def test_i_choose_my_language_and_the_app_speaks_it(client_for, people):
+    client = client_for("employee")
+    response = client.post(reverse("profile"), {"language": "nn"})
+    assert response.status_code == 302
+    assert Person.objects.get(pk=people.employee.pk).language == "nn"
+    response = client.get(reverse("home"))
+    assert response.headers["Content-Language"] == "nn"
+    assert '<html lang="nn">' in response.content.decode()
+
+
+def test_an_unknown_language_is_refused_and_changes_nothing(client_for, people):
+    client = client_for("employee")
+    response = client.post(reverse("profile"), {"language": "xx"})
+    assert response.status_code == 200
+    assert Person.objects.get(pk=people.employee.pk).language == "nb"
+
+
+def test_the_footer_switch_sets_a_cookie_for_an_anonymous_visitor(client):
+    response = client.post(reverse("language_set"), {"language": "en", "next": "/logg-inn/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/logg-inn/"
+    assert response.cookies["samtale_language"].value == "en"
+    assert client.get(reverse("login")).headers["Content-Language"] == "en"
+
+
+def test_the_footer_switch_refuses_to_redirect_elsewhere(client):
+    response = client.post(
+        reverse("language_set"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_bokmal_is_the_default_language(client):
+    with translation.override(None):
+        response = client.get(reverse("login"))
+    assert response.headers["Content-Language"] == "nb"
+
+
+def test_dates_are_written_the_norwegian_way(client_for, people):
+    from datetime import date
+
+    people.employee.start_date = date(2026, 11, 22)
+    people.employee.save()
+    body = client_for("employee").get(reverse("profile")).content.decode()
+    assert "22.11.2026" in body
+
+
+def test_a_person_changes_their_password(client_for, people):
+    client = client_for("employee")
+    new = "another-long-password-7"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "correct-horse-battery", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    people.employee.refresh_from_db()
+    assert people.employee.check_password(new)

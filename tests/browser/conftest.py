@@ -1,0 +1,149 @@
+"""Browser tests: Debian's Chromium driven by Playwright, axe-core on every page.
+
+Without /usr/bin/chromium the tests are skipped and the run says so; under
+CI=true a missing browser fails the run instead.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
+# test itself (fixtures) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _browser_missing() -> str | None:
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = _browser_missing()
+    for item in items:
+        if "tests/browser" not in str(item.fspath):
+            continue
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.xdist_group("browser"))
+        # Under CI the tests run and fail in the `browser` fixture instead.
+        if reason and not _in_ci():
+            item.add_marker(pytest.mark.skip(reason=f"browser test skipped: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _browser_missing()
+    if reason:
+        if _in_ci():
+            pytest.fail(f"CI=true and {reason}: browser tests must run in CI")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visitor:
+    """A page in one browser context, checking every page it sees."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page = page
+        self.base_url = base_url
+        self.name = name
+        self.console_errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
+
+    def _on_console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        # A 403 or 404 page reports its own status as a failed load; that is the point of it.
+        if (
+            msg.text.startswith("Failed to load resource")
+            and msg.location.get("url") == self.page.url
+        ):
+            return
+        self.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def check(self, label: str) -> None:
+        """axe-core finds no WCAG 2.1 A/AA violation, no console error, and a screenshot is kept."""
+        page = self.page
+        page.wait_for_load_state("load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{label}".lower()).strip("-")
+        page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+        # evaluate() goes through the DevTools protocol, so axe loads without
+        # weakening the page's Content-Security-Policy.
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE_SOURCE)
+        result = page.evaluate(
+            "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+            " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
+            WCAG_TAGS,
+        )
+        assert result == [], f"axe found WCAG violations on {label} ({page.url}): {result}"
+        assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
+
+    def login(self, email: str, password: str) -> None:
+        self.goto("/logg-inn/")
+        self.page.fill("#id_username", email)
+        self.page.fill("#id_password", password)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_url(self.base_url + "/")
+
+
+@pytest.fixture
+def visitor_factory(browser, live_server):
+    contexts = []
+
+    def make(name: str, *, width: int = 1280, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return Visitor(context.new_page(), live_server.url, name)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    reason = _browser_missing()
+    if reason and not _in_ci():
+        terminalreporter.write_sep(
+            "!",
+            f"BROWSER TESTS SKIPPED: {reason}. Install Chromium to run them.",
+            yellow=True,
+            bold=True,
+        )
