@@ -23,7 +23,7 @@ def test_it_signs_in_with_email_and_password(client, people):
 def test_it_refuses_a_wrong_password_with_a_message(client, people):
     response = _login(client, people.employee.email, "wrong")
     assert response.status_code == 200
-    assert "Wrong e-mail or password" in response.content.decode()
+    assert "Feil e-post eller passord" in response.content.decode()
     assert FailedLogin.objects.filter(email=people.employee.email).count() == 1
 
 
@@ -39,11 +39,11 @@ def test_it_locks_the_email_out_after_five_failures(client, people, settings):
     for _ in range(settings.LOGIN_MAX_FAILURES - 1):
         _login(client, people.employee.email, "wrong")
     response = _login(client, people.employee.email, "wrong")
-    assert "Too many failed sign-ins" in response.content.decode()
+    assert "For mange mislykkede innlogginger" in response.content.decode()
     # Even the right password is refused while locked.
     response = _login(client, people.employee.email, PASSWORD)
     assert response.status_code == 200
-    assert "locked for 15 more minutes" in response.content.decode()
+    assert "sperret i 15 minutter til" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -74,7 +74,7 @@ def test_one_address_trying_many_emails_is_locked_out(client, people, settings):
     for n in range(3):
         _login(client, f"nobody{n}@test.example", "wrong")
     response = _login(client, people.employee.email, PASSWORD)
-    assert "Too many failed sign-ins" in response.content.decode()
+    assert "For mange mislykkede innlogginger" in response.content.decode()
 
 
 def test_logout_needs_a_post(client_for):

@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 # config/settings_test.py sets these in this process; a production process has none of them.
-TEST_ONLY = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"}
+TEST_ONLY = {
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def _clean_env() -> dict:
