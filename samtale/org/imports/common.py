@@ -1,8 +1,10 @@
 """What the unit and people imports share: columns, cell parsing, the problem list."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ class Column:
 
 
 def normalize_header(text: str) -> str:
-    return re.sub(r"[^a-z0-9æøå]", "", str(text).lower())
+    return re.sub(r"[^a-z0-9æøå]", "", unicodedata.normalize("NFC", str(text).lower()))
 
 
 @dataclass
@@ -35,11 +37,16 @@ class Problems:
 
 @dataclass
 class Mapped:
-    """The table's rows as dicts keyed by column key, and which header each key came from."""
+    """The table's rows as dicts keyed by column key, and which header each key came from.
+
+    A row has a key only for the columns the file has: a column left out of the file
+    leaves that field alone, where an empty cell in it clears the field.
+    """
 
     rows: list[tuple[int, dict[str, str | date | datetime | int | float]]]
     headers: dict[str, str]
     ignored: list[str]
+    present: frozenset[str] = frozenset()
 
 
 def map_columns(table: Table, columns: tuple[Column, ...], problems: Problems) -> Mapped:
@@ -72,7 +79,7 @@ def map_columns(table: Table, columns: tuple[Column, ...], problems: Problems) -
             value = cells[position] if position < len(cells) else ""
             record[key] = value.strip() if isinstance(value, str) else value
         rows.append((number, record))
-    return Mapped(rows=rows, headers=headers, ignored=ignored)
+    return Mapped(rows=rows, headers=headers, ignored=ignored, present=frozenset(index))
 
 
 def text(value) -> str:
@@ -81,7 +88,8 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         # Excel gives employee numbers as 1234.0
         return str(int(value))
-    return str(value).strip()
+    # Files made on a Mac may spell å as a + ring; the database and the people searching it use one å.
+    return unicodedata.normalize("NFC", str(value).strip())
 
 
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y")
@@ -98,7 +106,12 @@ def parse_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    raw = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(raw: str) -> date:
+    # Cached: a roster repeats the same few thousand dates, and strptime is slow.
     # Some exports add a time of midnight to dates.
     raw = re.sub(r"[ T]00:00(:00)?$", "", raw)
     for fmt in DATE_FORMATS:

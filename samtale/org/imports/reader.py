@@ -16,7 +16,7 @@ from samtale.core.errors import DomainError
 @dataclass
 class Table:
     header: list[str]
-    # (row number as the user sees it in the file, cells)
+    # (row number as a spreadsheet shows the file, cells); the header is row 1.
     rows: list[tuple[int, list]]
 
 
@@ -25,10 +25,21 @@ def read_table(*, filename: str, content: bytes) -> Table:
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
     if name.endswith(".xls"):
-        raise DomainError(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV."))
+        raise DomainError(
+            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or CSV.")
+        )
     if name.endswith((".csv", ".txt")):
         return _read_csv(content)
     raise DomainError(_("Choose a CSV file (.csv) or an Excel workbook (.xlsx)."))
+
+
+def _table(header: list[str], rows: list[tuple[int, list]]) -> Table:
+    if not rows:
+        if not any(header):
+            raise DomainError(_("The file is empty."))
+        # The file is the whole list: an export that lost its rows must not deactivate everyone.
+        raise DomainError(_("The file has column names but no rows."))
+    return Table(header=header, rows=rows)
 
 
 def _decode(content: bytes) -> str:
@@ -52,14 +63,17 @@ def _read_csv(content: bytes) -> Table:
         raise DomainError(_("The file cannot be read as CSV: %(error)s") % {"error": e}) from None
     rows = []
     try:
-        for cells in reader:
+        # Counted as records, not lines, so a cell with a line break in it does not shift
+        # the numbers away from the rows Excel shows; blank lines count, as Excel shows them.
+        for number, cells in enumerate(reader, start=2):
             if any(c.strip() for c in cells):
-                rows.append((reader.line_num, cells))
+                rows.append((number, cells))
     except csv.Error as e:
         raise DomainError(
-            _("Line %(line)d cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": e}
+            _("Line %(line)d cannot be read as CSV: %(error)s")
+            % {"line": reader.line_num, "error": e}
         ) from None
-    return Table(header=[h.strip() for h in header], rows=rows)
+    return _table([h.strip() for h in header], rows)
 
 
 def _read_xlsx(content: bytes) -> Table:
@@ -71,6 +85,9 @@ def _read_xlsx(content: bytes) -> Table:
         raise DomainError(_("The file cannot be read as an Excel workbook (.xlsx).")) from None
     try:
         sheet = workbook.worksheets[0]
+        # Some exporters write a wrong used range ("A1"), which read-only mode would trust
+        # and so silently drop every row after the first.
+        sheet.reset_dimensions()
         values = sheet.iter_rows(values_only=True)
         header = next(values, None)
         if header is None:
@@ -82,4 +99,4 @@ def _read_xlsx(content: bytes) -> Table:
                 rows.append((number, cells))
     finally:
         workbook.close()
-    return Table(header=["" if h is None else str(h).strip() for h in header], rows=rows)
+    return _table(["" if h is None else str(h).strip() for h in header], rows)

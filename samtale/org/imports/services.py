@@ -45,7 +45,11 @@ def import_preview(*, actor: Person, kind: str, filename: str, content: bytes) -
     except DomainError as e:
         raise DomainError(e.message, field="file") from None
     batch = ImportBatch.objects.create(
-        kind=kind, filename=filename[:255], content=content, uploaded_by=actor, report=_report(result)
+        kind=kind,
+        filename=filename[:255],
+        content=content,
+        uploaded_by=actor,
+        report=_report(result),
     )
     audit_log(actor=actor, action="import.preview", obj=batch, **result.counts())
     return batch

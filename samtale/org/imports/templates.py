@@ -5,6 +5,7 @@ import io
 
 from samtale.org.imports import people, units
 
+# fmt: off
 EXAMPLES = {
     "units": [
         ["4200", "Fjordvik skole", "virksomhet", ""],
@@ -20,6 +21,7 @@ EXAMPLES = {
          "midlertidig", "01.08.2026", "30.06.2027", "4211", "10002"],
     ],
 }
+# fmt: on
 
 
 def template_csv(kind: str) -> bytes:

@@ -76,7 +76,9 @@ def plan(table: Table) -> Plan:
             continue
         if code in row_of:
             problems.add(
-                number, h["code"], _("The unit code is also on row %(row)d.") % {"row": row_of[code]}
+                number,
+                h["code"],
+                _("The unit code is also on row %(row)d.") % {"row": row_of[code]},
             )
             continue
         row_of[code] = number
@@ -116,17 +118,20 @@ def plan(table: Table) -> Plan:
                 h["parent_code"],
                 _("No unit in the file has the code “%(code)s”.") % {"code": parent},
             )
-        elif record["kind"] and records[parent]["kind"]:
-            if Unit.LEVELS[record["kind"]] <= Unit.LEVELS[records[parent]["kind"]]:
-                problems.add(
-                    row_of[code],
-                    h["kind"],
-                    _("A %(kind)s cannot lie under a %(parent_kind)s.")
-                    % {
-                        "kind": Unit.Kind(record["kind"]).label.lower(),
-                        "parent_kind": Unit.Kind(records[parent]["kind"]).label.lower(),
-                    },
-                )
+        elif (
+            record["kind"]
+            and records[parent]["kind"]
+            and Unit.LEVELS[record["kind"]] <= Unit.LEVELS[records[parent]["kind"]]
+        ):
+            problems.add(
+                row_of[code],
+                h["kind"],
+                _("A %(kind)s cannot lie under a %(parent_kind)s.")
+                % {
+                    "kind": Unit.Kind(record["kind"]).label.lower(),
+                    "parent_kind": Unit.Kind(records[parent]["kind"]).label.lower(),
+                },
+            )
     for code in sorted(find_cycles({k: v for k, v in result.parents.items() if v}), key=row_of.get):
         problems.add(row_of[code], h["parent_code"], _("The parent units go in a circle."))
 
