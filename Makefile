@@ -49,8 +49,8 @@ bench-import: $(VENV)/.dev
 
 ## make messages: extract texts into locale/*/django.po and compile them.
 messages: $(VENV)/.dev
-	$(MANAGE) makemessages -l nb -l nn --no-obsolete --add-location file
-	$(MANAGE) compilemessages
+	DEBUG=true $(MANAGE) makemessages -l nb -l nn --no-obsolete --add-location file -i ".venv/*" -i "tests/*" -i "bench/*"
+	DEBUG=true $(MANAGE) compilemessages -l nb -l nn -i ".venv/*"
 
 check-deploy: $(VENV)/.run
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \

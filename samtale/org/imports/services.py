@@ -16,9 +16,20 @@ PLANNERS = {ImportBatch.Kind.UNITS: units, ImportBatch.Kind.PEOPLE: people}
 NAMES_SHOWN = 200
 
 
-def _plan(batch_kind: str, filename: str, content: bytes):
+def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
     table = read_table(filename=filename, content=content)
-    return PLANNERS[batch_kind].plan(table)
+    result = PLANNERS[batch_kind].plan(table)
+    if batch_kind == ImportBatch.Kind.PEOPLE and actor.pk in result.deactivate:
+        # The file is the whole roster; an administrator missing from it would lock themselves out.
+        result.problems.add(
+            1,
+            "",
+            _(
+                "You are not in the file, so the import would deactivate you. Add yourself to "
+                "the file, or let another administrator import it."
+            ),
+        )
+    return result
 
 
 def _report(result) -> dict:
@@ -41,7 +52,7 @@ def import_preview(*, actor: Person, kind: str, filename: str, content: bytes) -
             field="file",
         )
     try:
-        result = _plan(kind, filename, content)
+        result = _plan(kind, filename, content, actor=actor)
     except DomainError as e:
         raise DomainError(e.message, field="file") from None
     batch = ImportBatch.objects.create(
@@ -65,7 +76,7 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.APPLIED:
             raise DomainError(_("This file has already been imported."))
-        result = _plan(batch.kind, batch.filename, bytes(batch.content))
+        result = _plan(batch.kind, batch.filename, bytes(batch.content), actor=actor)
         if not result.problems:
             PLANNERS[batch.kind].apply(result)
             batch.status = ImportBatch.Status.APPLIED

@@ -46,10 +46,11 @@ def preview(people, rows, filename="ansatte.csv"):
 
 def test_a_preview_stores_the_file_and_the_report_and_changes_nothing(people):
     before = snapshot(), snapshot(Unit)
-    batch = preview(people, [*roster()[:6], row("200", manager="999")])
+    without_hr = [r for r in roster() if r[0] != "105"]
+    batch = preview(people, [*without_hr, row("200", manager="999")])
     assert (snapshot(), snapshot(Unit)) == before
     assert batch.status == ImportBatch.Status.PREVIEWED and batch.uploaded_by == people.admin
-    assert bytes(batch.content) == people_csv([*roster()[:6], row("200", manager="999")])
+    assert bytes(batch.content) == people_csv([*without_hr, row("200", manager="999")])
     assert batch.report["counts"] == {
         "rows": 7,
         "create": 1,
@@ -65,7 +66,7 @@ def test_a_preview_stores_the_file_and_the_report_and_changes_nothing(people):
             % {"number": "999"},
         }
     ]
-    assert batch.report["deactivate_names"] == ["Adam Testesen (106)"]
+    assert batch.report["deactivate_names"] == ["Hedda Testesen (105)"]
     assert AuditEntry.objects.filter(action="import.preview", object_id=str(batch.pk)).exists()
 
 
@@ -91,6 +92,16 @@ def test_importing_the_same_file_again_through_the_services_changes_nothing(peop
     assert snapshot() == before
 
 
+def test_an_administrator_cannot_import_a_roster_that_would_deactivate_them(people):
+    without_me = [r for r in roster() if r[0] != "106"]
+    batch = preview(people, without_me)
+    assert [p["row"] for p in batch.report["problems"]] == [1]
+    assert "deaktivere deg" in batch.report["problems"][0]["message"]
+    with pytest.raises(DomainError):
+        import_services.import_apply(actor=people.admin, batch=batch)
+    assert Person.objects.get(pk=people.admin.pk).is_active
+
+
 def test_apply_changes_nothing_when_the_data_changed_since_the_preview(people):
     batch = preview(people, [*roster(), row("200", unit="D2")])
     assert batch.report["problems"] == []
@@ -108,7 +119,7 @@ def test_apply_changes_nothing_when_the_data_changed_since_the_preview(people):
 
 
 def test_a_failure_in_the_middle_of_apply_leaves_no_partial_rows(people, monkeypatch):
-    rows = [*roster()[:6], row("200"), row("201", manager="200")]
+    rows = [*[r for r in roster() if r[0] != "105"], row("200"), row("201", manager="200")]
     rows[0][4] = "Rektor"
     batch = preview(people, rows)
     before = snapshot()
