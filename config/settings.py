@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "samtale.core",
     "samtale.accounts",
     "samtale.org",
+    "samtale.guides",
+    "samtale.conversations",
+    "samtale.actions",
     "samtale.notifications",
 ]
 

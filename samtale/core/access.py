@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from samtale.guides.models import Guide
 from samtale.org.models import ImportBatch, Person, Unit
 
 
@@ -162,3 +163,29 @@ def get_import_for(user, pk) -> ImportBatch:
         return imports_visible_to(user).get(pk=pk)
     except (ImportBatch.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# Conversation templates ------------------------------------------------------
+
+
+def may_manage_guides(user) -> bool:
+    """HR and administrators create, copy, edit and retire templates."""
+    roles = roles_for(user)
+    return roles.is_hr or roles.is_admin
+
+
+def guides_visible_to(user) -> QuerySet[Guide]:
+    """Templates hold no personal data: everyone signed in may read them (leaders choose one)."""
+    if roles_for(user).person_id is None:
+        return Guide.objects.none()
+    return Guide.objects.all()
+
+
+def get_guide_for(user, pk, *, write: bool = False) -> Guide:
+    try:
+        guide = guides_visible_to(user).get(pk=pk)
+    except (Guide.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require(may_manage_guides(user))
+    return guide
