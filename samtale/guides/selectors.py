@@ -1,0 +1,57 @@
+"""Reads of conversation templates. Callers pass a queryset from the access
+policy (`access.guides_visible_to(user)`), so these never decide who sees what."""
+
+from django.apps import apps
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+
+from samtale.guides.models import Guide, GuideVersion
+
+
+def guides_with_current(*, guides: QuerySet[Guide]) -> QuerySet[Guide]:
+    """The guides, each with its newest version as `guide.current`, in one query."""
+    newest = GuideVersion.objects.filter(guide=OuterRef("pk")).order_by("-number").values("number")
+    return guides.annotate(
+        current=FilteredRelation("versions", condition=Q(versions__number=Subquery(newest[:1])))
+    ).select_related("current")
+
+
+def guides_for_planning(*, guides: QuerySet[Guide]) -> QuerySet[Guide]:
+    """The templates a round can be planned with: not retired, each with `guide.current`."""
+    return guides_with_current(guides=guides.filter(retired_at__isnull=True))
+
+
+def current_version(guide: Guide) -> GuideVersion | None:
+    """The newest version: the one new conversations are planned with."""
+    if "current" in guide.__dict__:  # from guides_with_current: no query
+        return guide.current
+    return guide.versions.order_by("-number").first()
+
+
+def _conversation_model():
+    # The conversations app may not have its model yet; templates work without it.
+    try:
+        return apps.get_model("conversations", "Conversation")
+    except LookupError:
+        return None
+
+
+def version_in_use(version: GuideVersion) -> bool:
+    """Whether any conversation is planned or held with this version (then it is frozen)."""
+    conversation = _conversation_model()
+    if conversation is None:
+        return False
+    return conversation._default_manager.filter(guide_version=version).exists()
+
+
+def version_usage(*, guide: Guide) -> dict[int, int]:
+    """How many conversations use each version of the guide: {version pk: count}, numbers only."""
+    conversation = _conversation_model()
+    if conversation is None:
+        return {}
+    rows = (
+        conversation._default_manager.filter(guide_version__guide=guide)
+        .values("guide_version")
+        .annotate(n=Count("pk"))
+        .values_list("guide_version", "n")
+    )
+    return dict(rows)
