@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("samtale.core.urls")),
     path("", include("samtale.accounts.urls")),
     path("", include("samtale.org.urls")),
+    path("", include("samtale.guides.urls")),
 ]
 
 handler400 = "samtale.core.views.error_400"

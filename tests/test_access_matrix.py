@@ -10,6 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samtale.core.testing import ROLES
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import ImportBatch
 
 #            anon emp  oemp lead olead ll   hr   admin
@@ -18,6 +20,8 @@ SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200)
 ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 200)
 ADMIN_ONLY_HIDDEN = (302, 404, 404, 404, 404, 404, 404, 200)
 NOT_GET = (405,) * 8
+HR_ADMIN = (302, 403, 403, 403, 403, 403, 200, 200)
+HR_ADMIN_REDIRECT = (302, 403, 403, 403, 403, 403, 302, 302)
 
 MATRIX = [
     # (url name, kwargs, method, expected per role)
@@ -46,6 +50,19 @@ MATRIX = [
     ("import_apply", {"pk": "import"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("import_apply", {"pk": "import"}, "post", (302, 404, 404, 404, 404, 404, 404, 302)),
     ("import_template", {"kind": "people"}, "get", ADMIN_ONLY),
+    # guides
+    ("guide_list", {}, "get", HR_ADMIN),
+    ("guide_create", {}, "get", HR_ADMIN),
+    ("guide_create", {}, "post", HR_ADMIN),
+    ("guide_detail", {"pk": "guide"}, "get", HR_ADMIN),
+    ("guide_edit", {"pk": "guide"}, "get", HR_ADMIN),
+    ("guide_edit", {"pk": "guide"}, "post", HR_ADMIN),
+    ("guide_copy", {"pk": "guide"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("guide_copy", {"pk": "guide"}, "post", HR_ADMIN_REDIRECT),
+    ("guide_retire", {"pk": "guide"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("guide_retire", {"pk": "guide"}, "post", HR_ADMIN_REDIRECT),
+    ("guide_restore", {"pk": "guide"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("guide_restore", {"pk": "guide"}, "post", HR_ADMIN_REDIRECT),
 ]
 
 
@@ -54,7 +71,14 @@ def objects(people):
     batch = ImportBatch.objects.create(
         kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin
     )
-    return {"employee": people.employee.pk, "unit": people.employee.unit_id, "import": batch.pk}
+    # A browser test's flush may have removed the built-ins the migration made.
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    return {
+        "employee": people.employee.pk,
+        "unit": people.employee.unit_id,
+        "import": batch.pk,
+        "guide": Guide.objects.get(key="skjema-8-tema").pk,
+    }
 
 
 def _cells():

@@ -11,5 +11,6 @@ def navigation(request):
             "people": access.may_list_people(user),
             "units": access.may_list_units(user),
             "manage": access.may_manage_org(user),
+            "guides": access.may_manage_guides(user),
         }
     }
