@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("samtale.accounts.urls")),
     path("", include("samtale.org.urls")),
     path("", include("samtale.guides.urls")),
+    path("", include("samtale.conversations.urls")),
+    path("", include("samtale.actions.urls")),
 ]
 
 handler400 = "samtale.core.views.error_400"

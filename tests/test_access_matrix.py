@@ -3,12 +3,19 @@
 A URL added without a row here fails `test_every_url_is_in_the_matrix`.
 Columns: anonymous, employee, other_employee, leader, other_leader,
 leaders_leader, hr, admin. The objects are the employee's: their person
-record, their unit, an import batch made by the administrator.
+record, their unit, an import batch made by the administrator, a built-in
+template, and a planned conversation with their leader (with a goal and an action).
+A row may carry the data it posts.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from samtale.actions.models import Action, Goal
+from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.testing import ROLES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -22,6 +29,15 @@ ADMIN_ONLY_HIDDEN = (302, 404, 404, 404, 404, 404, 404, 200)
 NOT_GET = (405,) * 8
 HR_ADMIN = (302, 403, 403, 403, 403, 403, 200, 200)
 HR_ADMIN_REDIRECT = (302, 403, 403, 403, 403, 403, 302, 302)
+# A conversation's two parties are the employee and the leader.
+C = {"pk": "conversation"}
+PARTIES_200 = (302, 200, 404, 200, 404, 404, 404, 404)
+PARTIES_302 = (302, 302, 404, 302, 404, 404, 404, 404)
+PARTIES_403 = (302, 403, 404, 403, 404, 404, 404, 404)
+LEADER_ONLY_200 = (302, 403, 404, 200, 404, 404, 404, 404)
+LEADER_ONLY_302 = (302, 403, 404, 302, 404, 404, 404, 404)
+EMPLOYEE_302_LEADER_403 = (302, 302, 404, 403, 404, 404, 404, 404)
+LEADER_302_EMPLOYEE_403 = (302, 403, 404, 302, 404, 404, 404, 404)
 
 MATRIX = [
     # (url name, kwargs, method, expected per role)
@@ -63,6 +79,57 @@ MATRIX = [
     ("guide_retire", {"pk": "guide"}, "post", HR_ADMIN_REDIRECT),
     ("guide_restore", {"pk": "guide"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("guide_restore", {"pk": "guide"}, "post", HR_ADMIN_REDIRECT),
+    # conversations: the employee's, held by their leader, planned with a time ahead.
+    # Content is the two parties' alone; everyone else is told it does not exist.
+    ("conversation_list", {}, "get", SIGNED_IN),
+    ("conversation_create", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("conversation_detail", C, "get", PARTIES_200),
+    ("shared_conclusions", {}, "get", (302, 403, 403, 403, 403, 403, 200, 403)),
+    ("conversation_schedule", C, "get", LEADER_ONLY_200),
+    ("conversation_invite", C, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("conversation_invite", C, "post", LEADER_ONLY_302),
+    ("conversation_postpone", C, "get", LEADER_ONLY_200),
+    ("conversation_postpone", C, "post", LEADER_ONLY_302, {"reason": "Sykdom"}),
+    ("conversation_cancel", C, "get", LEADER_ONLY_200),
+    ("conversation_cancel", C, "post", LEADER_ONLY_302, {"reason": "Sluttet"}),
+    ("preparation", C, "get", PARTIES_200),
+    (
+        "note_save",
+        {**C, "theme_key": "motivasjon"},
+        "post",
+        PARTIES_302,
+        {"text": "x", "version": 0},
+    ),
+    ("preparation_share", C, "post", PARTIES_302),
+    ("likert_save", C, "post", PARTIES_302, {"statement": "x", "value": 3}),
+    ("leader_checklist", C, "post", PARTIES_302, {"done": [1]}),
+    ("meeting", C, "get", PARTIES_200),
+    ("theme_cover", C, "post", PARTIES_302, {"key": "motivasjon", "done": "on"}),
+    ("closing_step", C, "post", PARTIES_302, {"key": "1", "done": "on"}),
+    ("talk_time", C, "post", PARTIES_200, {"leader_seconds": 60, "employee_seconds": 140}),
+    ("meeting_close", C, "post", LEADER_ONLY_302),
+    ("summary", C, "get", PARTIES_200),
+    # The summary's steps before the meeting is held: the drafter (employee) and the
+    # reviewer (leader) are told why not; the other party is refused.
+    ("summary_save", C, "post", EMPLOYEE_302_LEADER_403, {"text": "x", "version": 0}),
+    ("summary_conclusion", C, "post", EMPLOYEE_302_LEADER_403, {"conclusion": "no_actions"}),
+    ("summary_submit", C, "post", EMPLOYEE_302_LEADER_403),
+    ("summary_comment", C, "post", LEADER_302_EMPLOYEE_403, {"text": "x", "version": 0}),
+    ("summary_approve", C, "post", LEADER_302_EMPLOYEE_403),
+    ("summary_reopen", C, "post", PARTIES_302),
+    ("conversation_sign", C, "post", PARTIES_302),
+    ("summary_revise", C, "post", PARTIES_302),
+    ("feedback_give", C, "post", PARTIES_403, {"rating": 4}),
+    ("goal_add", C, "post", PARTIES_302, {"text": "Mål"}),
+    ("goal_delete", {"pk": "goal"}, "post", PARTIES_302),
+    (
+        "action_add",
+        {"pk": "goal"},
+        "post",
+        PARTIES_302,
+        {"action_text": "Tiltak", "responsible": "both"},
+    ),
+    ("action_delete", {"pk": "action"}, "post", PARTIES_302),
 ]
 
 
@@ -73,24 +140,45 @@ def objects(people):
     )
     # A browser test's flush may have removed the built-ins the migration made.
     builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    conversation = conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+    )
+    goal = Goal.objects.create(conversation=conversation, text="Mål")
+    action = Action.objects.create(goal=goal, text="Tiltak")
     return {
         "employee": people.employee.pk,
         "unit": people.employee.unit_id,
         "import": batch.pk,
         "guide": Guide.objects.get(key="skjema-8-tema").pk,
+        "conversation": conversation.pk,
+        "goal": goal.pk,
+        "action": action.pk,
     }
 
 
 def _cells():
-    for name, kwargs, method, expected in MATRIX:
+    for name, kwargs, method, expected, *data in MATRIX:
         for role, status in zip(ROLES, expected, strict=True):
-            yield pytest.param(name, kwargs, method, role, status, id=f"{name}-{method}-{role}")
+            yield pytest.param(
+                name,
+                kwargs,
+                method,
+                data[0] if data else {},
+                role,
+                status,
+                id=f"{name}-{method}-{role}",
+            )
 
 
-@pytest.mark.parametrize(("name", "kwargs", "method", "role", "status"), list(_cells()))
-def test_access(client_for, objects, name, kwargs, method, role, status):
+@pytest.mark.parametrize(("name", "kwargs", "method", "data", "role", "status"), list(_cells()))
+def test_access(client_for, objects, name, kwargs, method, data, role, status):
     url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
-    response = getattr(client_for(role), method)(url)
+    client = client_for(role)
+    response = client.post(url, data) if method == "post" else client.get(url)
     assert response.status_code == status, f"{method.upper()} {url} as {role}"
 
 

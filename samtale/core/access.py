@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation, Note, SummaryRevision
 from samtale.guides.models import Guide
 from samtale.org.models import ImportBatch, Person, Unit
 
@@ -189,3 +191,143 @@ def get_guide_for(user, pk, *, write: bool = False) -> Guide:
     if write:
         require(may_manage_guides(user))
     return guide
+
+
+# Conversations ---------------------------------------------------------------
+#
+# The content of a conversation is the two parties' alone. Drafts are their
+# author's alone until shared. Leaders above, HR and administrators see status
+# and counts through their own selectors, never through these functions.
+
+
+def conversations_visible_to(user) -> QuerySet[Conversation]:
+    """Conversations the user is a party to: the employee, or the leader who holds it."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(
+        Q(employee_id=roles.person_id) | Q(leader_id=roles.person_id)
+    )
+
+
+def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
+    """A conversation for one of its two parties; 404 for everyone else.
+
+    `write` asks that the content may still change (not signed or cancelled): 403 if not.
+    """
+    try:
+        conversation = (
+            conversations_visible_to(user)
+            .select_related("employee", "leader", "guide_version")
+            .get(pk=pk)
+        )
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require(not conversation.is_locked)
+    return conversation
+
+
+def may_plan_conversation(user, employee: Person | None = None) -> bool:
+    """HR plans for anyone; a leader for the people below them in the line."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return True
+    if employee is None:
+        return roles.is_leader
+    return employee.pk in roles.subordinate_ids
+
+
+def conversation_planning_people(user) -> QuerySet[Person]:
+    """The people a user may plan a conversation for."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Person.objects.filter(is_active=True)
+    return Person.objects.filter(is_active=True, pk__in=roles.subordinate_ids)
+
+
+def may_manage_conversation(user, conversation: Conversation) -> bool:
+    """Schedule, invite, postpone, cancel and close the meeting: the leader who holds it."""
+    return roles_for(user).person_id == conversation.leader_id
+
+
+def may_draft_summary(user, conversation: Conversation) -> bool:
+    return conversation.party(user) == conversation.summary_author
+
+
+def may_review_summary(user, conversation: Conversation) -> bool:
+    party = conversation.party(user)
+    return party is not None and party != conversation.summary_author
+
+
+def notes_visible_to(user, conversation: Conversation) -> QuerySet[Note]:
+    """My own notes, drafts included, and the other party's notes once shared."""
+    person_id = roles_for(user).person_id
+    if conversation.party(user) is None:
+        return Note.objects.none()
+    return Note.objects.filter(preparation__conversation=conversation).filter(
+        Q(preparation__author_id=person_id) | Q(preparation__shared_at__isnull=False)
+    )
+
+
+def may_see_likert_answers(user, conversation: Conversation) -> bool:
+    """The employee's own answers; the leader sees them once the employee shares the preparation."""
+    party = conversation.party(user)
+    if party == "employee":
+        return True
+    if party == "leader":
+        return conversation.preparations.filter(
+            author_id=conversation.employee_id, shared_at__isnull=False
+        ).exists()
+    return False
+
+
+def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) -> bool:
+    """The drafter always; the other party once it is sent for comment."""
+    if may_draft_summary(user, conversation):
+        return True
+    return may_review_summary(user, conversation) and summary.submitted_at is not None
+
+
+def may_read_shared_conclusions(user) -> bool:
+    return roles_for(user).is_hr
+
+
+def shared_conclusions_visible_to(user) -> QuerySet[SummaryRevision]:
+    """What signed conclusions explicitly share outside the two: HR only, and only that text.
+
+    Callers audit every read (core.audit), because it is read outside the conversation.
+    """
+    if not may_read_shared_conclusions(user):
+        return SummaryRevision.objects.none()
+    return SummaryRevision.objects.filter(
+        conversation__status=Conversation.Status.SIGNED,
+        employee_signed_at__isnull=False,
+        leader_signed_at__isnull=False,
+    ).exclude(shared_outside="")
+
+
+def may_give_feedback(user, conversation: Conversation) -> bool:
+    """Only the employee says how the conversation was; only after signing."""
+    return (
+        conversation.party(user) == "employee" and conversation.status == Conversation.Status.SIGNED
+    )
+
+
+def get_goal_for(user, pk) -> Goal:
+    """A goal of a conversation the user is a party to; 404 otherwise."""
+    try:
+        return Goal.objects.select_related("conversation").get(
+            pk=pk, conversation__in=conversations_visible_to(user)
+        )
+    except (Goal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_action_for(user, pk) -> Action:
+    try:
+        return Action.objects.select_related("goal__conversation").get(
+            pk=pk, goal__conversation__in=conversations_visible_to(user)
+        )
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -39,3 +39,19 @@ def render_page(request, template: str, context: dict, *, fragment: str | None =
     if fragment and getattr(request, "htmx", False) and not request.htmx.boosted:
         template = f"{template}#{fragment}"
     return render(request, template, context, status=status)
+
+
+def wants_json(request) -> bool:
+    """A fetch() from our scripts (autosave, talk time) asks for JSON; a plain form post does not."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def redirect_back(request, fallback: str):
+    """Back to the page a form was posted from (same site only), else the fallback."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = fallback
+    return redirect(target)

@@ -3,6 +3,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
 from samtale.org import selectors
@@ -27,6 +28,11 @@ def home(request):
         if roles.is_leaders_leader
         else [],
     }
+    conversations = conversation_selectors.conversation_list(
+        conversations=access.conversations_visible_to(user), person=user
+    )
+    context["my_open"] = conversations["mine_open"][:3]
+    context["held_open"] = conversations["held_open"]
     if access.may_manage_org(user) or roles.is_hr:
         context["org_counts"] = selectors.organization_counts(
             people=access.people_visible_to(user), units=access.units_visible_to(user)

@@ -113,6 +113,11 @@ class Visitor:
             WCAG_TAGS,
         )
         assert result == [], f"axe found WCAG violations on {label} ({page.url}): {result}"
+        # Responsive: nothing may make the page itself scroll sideways, down to 360 px.
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (
+            f"{label} is {overflow}px wider than the {page.viewport_size['width']}px screen"
+        )
         assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
 
     def login(self, email: str, password: str) -> None:

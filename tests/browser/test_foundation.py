@@ -57,21 +57,13 @@ def test_each_demo_role_signs_in_and_every_page_passes_axe(visitor_factory, demo
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_each_role_home_page_works_on_a_360_px_phone(visitor_factory, demo, role):
+    # check() also fails when anything makes the page wider than the screen.
     visitor = visitor_factory(f"phone-{role}", width=360, height=740)
     visitor.login(demo[role].email, PASSWORD)
     visitor.check("home")
-    # Nothing may be wider than the screen: no sideways scrolling of the page itself.
-    overflow = visitor.page.evaluate(
-        "() => document.documentElement.scrollWidth - window.innerWidth"
-    )
-    assert overflow <= 0, f"the page is {overflow}px wider than a 360px screen"
     for spec in PAGES[role]:
         visitor.goto(_path(spec))
         visitor.check(spec.replace("/", " "))
-        overflow = visitor.page.evaluate(
-            "() => document.documentElement.scrollWidth - window.innerWidth"
-        )
-        assert overflow <= 0, f"{spec} is {overflow}px wider than a 360px screen"
 
 
 def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(visitor_factory, demo):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from samtale.conversations import demo as conversations_demo
 from samtale.org import demo as org_demo
 
 ROLE_NAMES = [
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             logins = org_demo.load(password=password)
+            created = conversations_demo.load()
+        if created:
+            self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         width = max(len(label) for _, label in ROLE_NAMES)
         self.stdout.write("Demo-innlogginger (alle med passordet i SAMTALE_DEMO_PASSWORD):")
         for role, label in ROLE_NAMES:

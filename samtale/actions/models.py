@@ -1,0 +1,93 @@
+"""Goals and actions agreed in a conversation (Mål · Tiltak · Tidsfrist · Ansvar).
+
+A conversation's goals each carry actions. What was agreed is frozen in the
+signed summary; the goals and actions themselves live on and are followed up.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Goal(models.Model):
+    class Result(models.TextChoices):
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="goals"
+    )
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("goal"))
+    # The "Resultat" of the basic template, recorded when the goal is reviewed.
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    learned = models.TextField(_("what we learned"), blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["conversation", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Action(models.Model):
+    class Responsible(models.TextChoices):
+        EMPLOYEE = "employee", _("The employee")
+        LEADER = "leader", _("The leader")
+        BOTH = "both", _("Both")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("action"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    responsible = models.CharField(
+        _("responsible"), max_length=20, choices=Responsible.choices, default=Responsible.EMPLOYEE
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # Added after the conversation was signed: not part of the signed agreement.
+    added_after_signing = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["goal", "order", "pk"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionUpdate(models.Model):
+    """One step in an action's life: a status change, a comment, or both. Both parties see it."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.from_status} → {self.to_status}"

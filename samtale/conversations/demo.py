@@ -1,0 +1,409 @@
+"""Demo conversations for Fjordvik kommune: two past years signed, and this year's round
+in every status, with notes, summaries, goals and actions.
+
+Written straight to the models, because history cannot be planned in the past through
+the services. Loaded once: a second run finds the conversations and changes nothing.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import (
+    Conversation,
+    Feedback,
+    LikertAnswer,
+    Note,
+    Preparation,
+    StatusChange,
+    SummaryRevision,
+)
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.guides.selectors import current_version
+from samtale.org.demo import DOMAIN
+from samtale.org.models import Person
+
+S = Conversation.Status
+
+NOTES = {
+    "motivasjon": [
+        "Jeg trives godt med oppgavene, særlig samarbeidet med elevene. Det tapper energi når vi får mange nye rapporteringskrav.",
+        "Oppgavene er varierte. Jeg ønsker mer tid til faglig fordypning.",
+        "Motivasjonen er god, men travle perioder gjør at jeg ikke rekker å gjøre ting grundig.",
+    ],
+    "kompetanseutvikling": [
+        "Jeg vil gjerne ta videreutdanning i spesialpedagogikk.",
+        "Trenger opplæring i det nye fagsystemet før våren.",
+        "Ønsker å hospitere hos en kollega på en annen avdeling.",
+    ],
+    "rolleklarhet": [
+        "Det er uklart hvem som har ansvaret for oppfølgingen av vikarene.",
+        "Rollen min er tydelig, men forventningene til møtedeltakelse kan avklares.",
+    ],
+    "delekultur": [
+        "Vi deler mye i teamet, men lite på tvers av trinnene.",
+        "Jeg bidrar gjerne med opplegg jeg har laget.",
+    ],
+    "ledelse": [
+        "Jeg får god støtte når jeg spør, men ønsker litt oftere tilbakemelding.",
+        "Leder kjenner godt til oppgavene mine.",
+    ],
+    "arbeidsplassens-mal": [
+        "Skolens satsing dette året er lesing på alle trinn og et trygt skolemiljø.",
+    ],
+    "styrker": ["Strukturert og god til å se hver enkelt.", "Løsningsorientert i travle perioder."],
+    "siden-sist": ["Prosjektet kom godt i gang. Det var krevende å få tid til planleggingen."],
+}
+
+GOALS = [
+    ("Bli trygg i det nye fagsystemet", "Delta på kurs i fagsystemet", "employee"),
+    ("Styrke lesingen på trinnet", "Lage felles leseplan med teamet", "both"),
+    ("Bedre oppfølging av nye vikarer", "Lage en sjekkliste for vikarer", "leader"),
+    ("Faglig fordypning i spesialpedagogikk", "Søke videreutdanning innen fristen", "employee"),
+    ("Mer deling på tvers av trinnene", "Sette av tid i fellesmøtet til deling", "leader"),
+]
+
+SUMMARIES = [
+    "Vi snakket om motivasjon og arbeidsmengde. Medarbeideren trives, men opplever periodevis for mye "
+    "rapportering. Vi ble enige om tiltak for kompetanse og deling.",
+    "Samtalen handlet mest om faglig utvikling og samarbeid i teamet. Begge er fornøyde med "
+    "oppfølgingen siden sist.",
+]
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _history(
+    conversation: Conversation, steps: list[tuple[str, datetime, str]], actor: Person
+) -> None:
+    previous = ""
+    for status, at, reason in steps:
+        change = StatusChange.objects.create(
+            conversation=conversation,
+            from_status=previous,
+            to_status=status,
+            reason=reason,
+            actor=actor,
+        )
+        StatusChange.objects.filter(pk=change.pk).update(at=at)
+        previous = status
+
+
+def _notes(
+    conversation: Conversation, author: Person, rng: random.Random, *, shared_at, keys
+) -> None:
+    preparation = Preparation.objects.create(
+        conversation=conversation, author=author, shared_at=shared_at
+    )
+    for key in keys:
+        if key in NOTES and rng.random() < 0.8:
+            Note.objects.create(
+                preparation=preparation, theme_key=key, text=rng.choice(NOTES[key]), version=1
+            )
+
+
+def _goals(
+    conversation: Conversation, rng: random.Random, *, statuses: list[str], deadline_base: date
+) -> None:
+    for order, (goal_text, action_text, responsible) in enumerate(rng.sample(GOALS, 2), start=1):
+        goal = Goal.objects.create(conversation=conversation, order=order, text=goal_text)
+        Action.objects.create(
+            goal=goal,
+            order=1,
+            text=action_text,
+            responsible=responsible,
+            deadline=deadline_base + timedelta(days=rng.randint(30, 200)),
+            status=rng.choice(statuses),
+        )
+
+
+def _conversation(employee, leader, version, when: datetime, status: str, **extra) -> Conversation:
+    conversation = Conversation.objects.create(
+        employee=employee,
+        leader=leader,
+        guide_version=version,
+        kind=version.kind,
+        summary_author=version.summary_author,
+        duration_minutes=version.duration_minutes,
+        scheduled_at=when,
+        place=extra.pop("place", "Møterom 2"),
+        status=status,
+        created_by=leader,
+        **extra,
+    )
+    return conversation
+
+
+def _signed(employee, leader, version, when: datetime, rng, *, statuses, goals=True, feedback=True):
+    themes = [t["key"] for t in version.themes]
+    c = _conversation(
+        employee,
+        leader,
+        version,
+        when,
+        S.SIGNED,
+        held_at=when + timedelta(hours=1),
+        signed_at=when + timedelta(days=5),
+        covered_themes=themes,
+        closing_steps=[1, 2, 3],
+        talk_leader_seconds=rng.randint(1300, 2000),
+        talk_employee_seconds=rng.randint(3400, 4300),
+    )
+    _history(
+        c,
+        [
+            (S.PLANNED, when - timedelta(days=30), ""),
+            (S.INVITED, when - timedelta(days=14), ""),
+            (S.PREPARED, when - timedelta(days=3), ""),
+            (S.HELD, when + timedelta(hours=1), ""),
+            (S.SUMMARY_AGREED, when + timedelta(days=3), ""),
+            (S.SIGNED, when + timedelta(days=5), ""),
+        ],
+        leader,
+    )
+    _notes(c, employee, rng, shared_at=when - timedelta(days=3), keys=themes)
+    _notes(c, leader, rng, shared_at=when - timedelta(days=2), keys=themes)
+    if goals:
+        _goals(c, rng, statuses=statuses, deadline_base=when.date())
+    for statement in version.statements():
+        LikertAnswer.objects.create(
+            conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
+        )
+    snapshot = [
+        {
+            "goal": g.text,
+            "actions": [
+                {
+                    "text": a.text,
+                    "deadline": a.deadline.isoformat() if a.deadline else None,
+                    "responsible": a.responsible,
+                }
+                for a in g.actions.all()
+            ],
+        }
+        for g in c.goals.all()
+    ]
+    SummaryRevision.objects.create(
+        conversation=c,
+        text=rng.choice(SUMMARIES),
+        version=3,
+        conclusion="actions" if goals else "no_actions",
+        submitted_at=when + timedelta(days=2),
+        approved_at=when + timedelta(days=3),
+        employee_signed_at=when + timedelta(days=4),
+        leader_signed_at=when + timedelta(days=5),
+        agreed_goals=snapshot,
+    )
+    if feedback:
+        Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
+    return c
+
+
+def load(*, today: date | None = None) -> int:
+    """Create the demo conversations unless they exist. Returns how many were created."""
+    if Conversation.objects.filter(employee__email__endswith=f"@{DOMAIN}").exists():
+        return 0
+    today = today or timezone.localdate()
+    # The migration made them; a test database flushed since may not have them.
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    rng = random.Random(2026)
+    versions = {g.key: current_version(g) for g in Guide.objects.filter(key__isnull=False)}
+    annual, basic, check_in = versions["skjema-8-tema"], versions["grunnmal"], versions["innsjekk"]
+    people = {p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{DOMAIN}")}
+    leaders = [people[n] for n in ("10002", "10003", "20002", "20003")]
+    created = 0
+
+    for leader in leaders:
+        reports = list(
+            Person.objects.filter(manager=leader, is_active=True).order_by(
+                "last_name", "first_name", "pk"
+            )
+        )
+        for index, employee in enumerate(reports):
+            # Two past years, both signed; older actions mostly done, last year's under way.
+            _signed(
+                employee,
+                leader,
+                annual,
+                _at(date(today.year - 2, 10, 7) + timedelta(days=index)),
+                rng,
+                statuses=["done", "done", "dropped"],
+            )
+            _signed(
+                employee,
+                leader,
+                annual if index % 3 else basic,
+                _at(date(today.year - 1, 10, 6) + timedelta(days=index)),
+                rng,
+                statuses=["done", "in_progress", "in_progress", "not_started"],
+            )
+            created += 2
+            created += _this_year(employee, leader, index, annual, basic, today, rng)
+
+    # A frequent check-in series for one team member, and the demo leader's own conversation.
+    kari, ola, ingrid = people["10004"], people["10002"], people["10001"]
+    for weeks in (6, 4, 2):
+        _signed(
+            kari,
+            ola,
+            check_in,
+            _at(today - timedelta(weeks=weeks), 14),
+            rng,
+            statuses=["done", "in_progress"],
+            goals=weeks != 4,
+            feedback=False,
+        )
+        created += 1
+    _signed(
+        ola, ingrid, annual, _at(date(today.year - 1, 11, 3)), rng, statuses=["done", "in_progress"]
+    )
+    own = _conversation(ola, ingrid, annual, _at(today + timedelta(days=9), 13), S.INVITED)
+    _history(
+        own,
+        [
+            (S.PLANNED, _at(today - timedelta(days=20)), ""),
+            (S.INVITED, _at(today - timedelta(days=5)), ""),
+        ],
+        ingrid,
+    )
+    return created + 2
+
+
+# This year's round: every status, in a fixed order down each leader's list of reports.
+# The demo employee (Kari Nilsen) is always invited, so her login has a conversation to prepare.
+ROUND = [
+    "invited",
+    "planned_no_time",
+    "planned",
+    "prepared",
+    "held",
+    "summary_agreed",
+    "signed",
+    "signed_no_goals",
+    "postponed",
+    "cancelled",
+    "signed",
+    "invited",
+    "prepared",
+]
+
+
+def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
+    state = "invited" if employee.employee_number == "10004" else ROUND[index % len(ROUND)]
+    version = annual if index % 3 else basic
+    themes = [t["key"] for t in version.themes]
+    ahead = _at(today + timedelta(days=7 + index % 10), 9 + index % 2 * 4)
+    past = _at(today - timedelta(days=10 + index), 10)
+    planned_at = _at(today - timedelta(days=25))
+    if state in ("signed", "signed_no_goals"):
+        _signed(
+            employee,
+            leader,
+            version,
+            past,
+            rng,
+            statuses=["not_started", "in_progress"],
+            goals=state == "signed",
+        )
+        return 1
+    if state == "planned_no_time":
+        c = _conversation(employee, leader, version, None, S.PLANNED, place="")
+        _history(c, [(S.PLANNED, planned_at, "")], leader)
+        return 1
+    if state == "cancelled":
+        c = _conversation(employee, leader, version, ahead, S.CANCELLED)
+        _history(
+            c,
+            [
+                (S.PLANNED, planned_at, ""),
+                (S.CANCELLED, _at(today - timedelta(days=3)), "Foreldrepermisjon fra desember"),
+            ],
+            leader,
+        )
+        return 1
+    if state == "postponed":
+        c = _conversation(
+            employee,
+            leader,
+            version,
+            ahead,
+            S.POSTPONED,
+            postponed_count=2,
+            status_before_postponement=S.INVITED,
+        )
+        _history(
+            c,
+            [
+                (S.PLANNED, planned_at, ""),
+                (S.INVITED, _at(today - timedelta(days=20)), ""),
+                (S.POSTPONED, _at(today - timedelta(days=14)), "Sykdom i teamet"),
+                (S.INVITED, _at(today - timedelta(days=10)), "Ny tid"),
+                (S.POSTPONED, _at(today - timedelta(days=2)), "Kollisjon med foreldremøte"),
+            ],
+            leader,
+        )
+        return 1
+    if state in ("planned", "invited", "prepared"):
+        status = {"planned": S.PLANNED, "invited": S.INVITED, "prepared": S.PREPARED}[state]
+        c = _conversation(employee, leader, version, ahead, status)
+        steps = [(S.PLANNED, planned_at, "")]
+        if status != S.PLANNED:
+            steps.append((S.INVITED, _at(today - timedelta(days=6)), ""))
+        if status == S.PREPARED:
+            steps.append((S.PREPARED, _at(today - timedelta(days=1)), ""))
+        _history(c, steps, leader)
+        # The employee has started; a private draft until they share it.
+        _notes(
+            c,
+            employee,
+            rng,
+            shared_at=_at(today - timedelta(days=1)) if status == S.PREPARED else None,
+            keys=themes[:3],
+        )
+        if status == S.PREPARED:
+            for statement in version.statements():
+                LikertAnswer.objects.create(
+                    conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
+                )
+        return 1
+    # held, summary_agreed: the meeting is over, the summary under way.
+    talk_leader = 2700 if state == "held" else 1500  # one leader who talked too much
+    c = _conversation(
+        employee,
+        leader,
+        version,
+        past,
+        S.HELD if state == "held" else S.SUMMARY_AGREED,
+        held_at=past + timedelta(hours=1),
+        covered_themes=themes[:-1],
+        closing_steps=[1, 2],
+        talk_leader_seconds=talk_leader,
+        talk_employee_seconds=2600,
+    )
+    steps = [
+        (S.PLANNED, planned_at, ""),
+        (S.INVITED, past - timedelta(days=14), ""),
+        (S.PREPARED, past - timedelta(days=2), ""),
+        (S.HELD, past + timedelta(hours=1), ""),
+    ]
+    if state == "summary_agreed":
+        steps.append((S.SUMMARY_AGREED, past + timedelta(days=3), ""))
+    _history(c, steps, leader)
+    _notes(c, employee, rng, shared_at=past - timedelta(days=2), keys=themes)
+    _notes(c, leader, rng, shared_at=past - timedelta(days=1), keys=themes)
+    _goals(c, rng, statuses=["not_started"], deadline_base=today)
+    SummaryRevision.objects.create(
+        conversation=c,
+        text=rng.choice(SUMMARIES),
+        version=2,
+        conclusion="actions",
+        submitted_at=past + timedelta(days=2) if state == "summary_agreed" else None,
+        approved_at=past + timedelta(days=3) if state == "summary_agreed" else None,
+        employee_signed_at=past + timedelta(days=4) if state == "summary_agreed" else None,
+    )
+    return 1

@@ -1,0 +1,188 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samtale.actions.models import Action
+from samtale.conversations.models import SummaryRevision
+from samtale.guides.likert import SCALE
+from samtale.guides.models import Guide
+from samtale.org.forms import DateInput
+from samtale.org.models import Person
+
+
+class TimeInput(forms.TimeInput):
+    def __init__(self, **kwargs):
+        attrs = {
+            "inputmode": "numeric",
+            "placeholder": _("hh:mm"),
+            "autocomplete": "off",
+            "size": 5,
+        }
+        super().__init__(format="%H:%M", attrs=attrs, **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} – {obj.job_title}" if obj.job_title else obj.full_name
+
+
+class GuideChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Guide) -> str:
+        return str(obj)  # the current version's name in the reader's language
+
+
+class ScheduleFields(forms.Form):
+    """Date, time, length and place: shared by planning and moving a conversation."""
+
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"),
+        min_value=10,
+        max_value=240,
+        help_text=_("The guide: set aside 1.5–2 hours for an annual conversation."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        required=False,
+        max_length=200,
+        help_text=_("A room where you can talk undisturbed, or a video link."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("date"), data.get("time")
+        if bool(day) != bool(time):
+            raise forms.ValidationError(_("Give both a date and a time, or neither."))
+        data["scheduled_at"] = (
+            timezone.make_aware(datetime.combine(day, time)) if day and time else None
+        )
+        return data
+
+
+class PlanForm(ScheduleFields):
+    employee = PersonChoiceField(label=_("Employee"), queryset=Person.objects.none())
+    leader = PersonChoiceField(
+        label=_("Held by"),
+        queryset=Person.objects.none(),
+        help_text=_("Usually the line manager; another leader of the unit may hold it."),
+    )
+    guide = GuideChoiceField(label=_("Template"), queryset=Guide.objects.none())
+
+    field_order = ["employee", "leader", "guide", "date", "time", "duration_minutes", "place"]
+
+    def __init__(self, *args, people, leaders, guides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = people
+        self.fields["leader"].queryset = leaders
+        self.fields["guide"].queryset = guides
+        self.fields["duration_minutes"].required = False
+
+
+class ScheduleForm(ScheduleFields):
+    def clean(self):
+        data = super().clean()
+        if data.get("scheduled_at") is None and not self.errors:
+            raise forms.ValidationError(_("Choose a date and a time."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both of you see the reason."),
+    )
+
+
+class TextForm(forms.Form):
+    """A text saved by autosave, or by the button when JavaScript is off."""
+
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class LikertForm(forms.Form):
+    statement = forms.CharField(max_length=80)
+    value = forms.TypedChoiceField(
+        choices=[("", "")] + [(v, v) for v, _label in SCALE],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class ChecklistForm(forms.Form):
+    done = forms.TypedMultipleChoiceField(
+        choices=[(i, i) for i in range(8)], coerce=int, required=False
+    )
+
+
+class ToggleForm(forms.Form):
+    key = forms.CharField(max_length=80)
+    done = forms.BooleanField(required=False)
+
+
+class TalkTimeForm(forms.Form):
+    leader_seconds = forms.IntegerField(min_value=0)
+    employee_seconds = forms.IntegerField(min_value=0)
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"), choices=SummaryRevision.Conclusion.choices, widget=forms.RadioSelect
+    )
+    shared_outside = forms.CharField(
+        label=_("What may be shared outside the two of you"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Leave it empty and nothing leaves the conversation. Write only what both of you "
+            "agree may be told, for instance to HR."
+        ),
+    )
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action_text = forms.CharField(
+        label=_("Action"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    responsible = forms.ChoiceField(
+        label=_("Responsible"),
+        choices=Action.Responsible.choices,
+        initial=Action.Responsible.EMPLOYEE,
+    )
+
+
+class ActionForm(forms.Form):
+    action_text = forms.CharField(
+        label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    responsible = forms.ChoiceField(label=_("Responsible"), choices=Action.Responsible.choices)
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How was the conversation for you?"),
+        choices=[(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "1 = very poor, 5 = very good. Only HR sees the answers, and only for groups of five or more."
+        ),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,235 @@
+"""A conversation between an employee and the leader who holds it, from plan to signature.
+
+Salary is deliberately not a field anywhere: it is not a topic of the conversation.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtale.guides.models import GuideVersion
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        INVITED = "invited", _("Invited")
+        PREPARED = "prepared", _("Prepared")
+        HELD = "held", _("Held")
+        SUMMARY_AGREED = "summary_agreed", _("Summary agreed")
+        SIGNED = "signed", _("Signed")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    Kind = GuideVersion.Kind
+    SummaryAuthor = GuideVersion.SummaryAuthor
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conversations"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_conversations"
+    )
+    guide_version = models.ForeignKey(
+        GuideVersion, on_delete=models.PROTECT, related_name="conversations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ANNUAL)
+    scheduled_at = models.DateTimeField(_("time"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("length in minutes"), default=90)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    # Where a postponed conversation returns to when it gets a new time.
+    status_before_postponement = models.CharField(max_length=20, blank=True)
+    postponed_count = models.PositiveIntegerField(default=0)
+    summary_author = models.CharField(
+        max_length=20, choices=SummaryAuthor.choices, default=SummaryAuthor.EMPLOYEE
+    )
+    # The meeting
+    covered_themes = models.JSONField(default=list, blank=True)
+    closing_steps = models.JSONField(default=list, blank=True)
+    talk_leader_seconds = models.PositiveIntegerField(default=0)
+    talk_employee_seconds = models.PositiveIntegerField(default=0)
+    held_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-scheduled_at", "-pk"]
+        indexes = [
+            models.Index(fields=["employee", "status"]),
+            models.Index(fields=["leader", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} / {self.leader} ({self.get_status_display()})"
+
+    @property
+    def is_locked(self) -> bool:
+        """Signed or cancelled: the content can no longer change (a correction is a new revision)."""
+        return self.status in (self.Status.SIGNED, self.Status.CANCELLED)
+
+    @property
+    def talk_leader_share(self) -> int | None:
+        total = self.talk_leader_seconds + self.talk_employee_seconds
+        return round(100 * self.talk_leader_seconds / total) if total else None
+
+    def party(self, person) -> str | None:
+        """'employee', 'leader' or None: the side a person is on in this conversation."""
+        if person.pk == self.employee_id:
+            return "employee"
+        if person.pk == self.leader_id:
+            return "leader"
+        return None
+
+
+class StatusChange(models.Model):
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, choices=Conversation.Status.choices)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class Preparation(models.Model):
+    """One party's preparation: notes per theme, private until shared."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="preparations"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(null=True, blank=True)
+    # The leader's private checklist of the guide's preparation questions (their indexes).
+    checklist = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "author"], name="preparation_one_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} – {self.conversation_id}"
+
+
+class Note(models.Model):
+    preparation = models.ForeignKey(Preparation, on_delete=models.CASCADE, related_name="notes")
+    theme_key = models.CharField(max_length=80)
+    text = models.TextField(blank=True)
+    # Bumped on every save; an edit based on an older version is a conflict, not an overwrite.
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["preparation", "theme_key"], name="note_one_per_theme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.preparation_id}:{self.theme_key}"
+
+
+class LikertAnswer(models.Model):
+    """The employee's answer (1–5) to one of the template's statements."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="likert_answers"
+    )
+    statement_key = models.CharField(max_length=80)
+    value = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "statement_key"], name="likert_one_per_statement"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=5), name="likert_value_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_key}={self.value}"
+
+
+class SummaryRevision(models.Model):
+    """The written summary and conclusion. After signing it is locked; a correction
+    is a new revision, signed again, and the earlier ones are kept."""
+
+    class Conclusion(models.TextChoices):
+        ACTIONS = "actions", _("The goals and actions we agreed")
+        NO_ACTIONS = "no_actions", _("No special actions needed")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="summaries"
+    )
+    number = models.PositiveIntegerField(default=1)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    conclusion = models.CharField(max_length=20, choices=Conclusion.choices, blank=True)
+    # What, if anything, may be told outside the two. Empty: nothing.
+    shared_outside = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    comment_version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    employee_signed_at = models.DateTimeField(null=True, blank=True)
+    leader_signed_at = models.DateTimeField(null=True, blank=True)
+    # The goals and actions as agreed, frozen when both have signed.
+    agreed_goals = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conversation", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "number"], name="summary_revision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} rev {self.number}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.employee_signed_at and self.leader_signed_at)
+
+
+class Feedback(models.Model):
+    """The employee's answer to "how was the conversation?", asked once after signing.
+
+    A rating of None means they chose not to answer; they are not asked again.
+    """
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="feedback_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.rating}"

@@ -1,0 +1,137 @@
+"""Reads of conversations, over querysets and objects the access policy has already
+let the viewer see."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import (
+    Conversation,
+    LikertAnswer,
+    Note,
+    Preparation,
+    SummaryRevision,
+)
+from samtale.guides.models import localized
+from samtale.org.models import Person
+
+S = Conversation.Status
+OPEN = (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED, S.HELD, S.SUMMARY_AGREED)
+
+
+def conversation_list(*, conversations: QuerySet[Conversation], person: Person) -> dict:
+    """The viewer's conversations: where they are the employee, and those they hold, open first."""
+    qs = conversations.select_related("employee", "leader", "guide_version")
+    mine = qs.filter(employee=person)
+    held = qs.filter(leader=person)
+    return {
+        "mine_open": list(mine.filter(status__in=OPEN).order_by("scheduled_at", "pk")),
+        "mine_done": list(mine.exclude(status__in=OPEN).order_by("-scheduled_at", "-pk")[:20]),
+        "held_open": list(held.filter(status__in=OPEN).order_by("scheduled_at", "pk")),
+        "held_done": list(held.exclude(status__in=OPEN).order_by("-scheduled_at", "-pk")[:20]),
+    }
+
+
+def previous_conversation(conversation: Conversation) -> Conversation | None:
+    """The employee's last signed conversation before this one: the next conversation
+    starts with the results of the actions agreed in it."""
+    earlier = Conversation.objects.filter(
+        employee_id=conversation.employee_id, status=S.SIGNED
+    ).exclude(pk=conversation.pk)
+    if conversation.scheduled_at:
+        earlier = earlier.filter(scheduled_at__lt=conversation.scheduled_at)
+    return earlier.order_by("-scheduled_at", "-pk").first()
+
+
+def goals_with_actions(conversation: Conversation) -> list[Goal]:
+    return list(
+        conversation.goals.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.order_by("order", "pk"))
+        )
+    )
+
+
+@dataclass
+class ThemeView:
+    """One theme of the agenda as one viewer may see it."""
+
+    key: str
+    title: str
+    help: str
+    prompts: list[str]
+    goals: bool
+    leader_only: bool
+    statements: list[dict] = field(default_factory=list)
+    my_note: Note | None = None
+    # Shared notes, by party, for the meeting screen and the other party's view.
+    shared: dict[str, Note] = field(default_factory=dict)
+    covered: bool = False
+
+
+def agenda(
+    *, conversation: Conversation, viewer: Person, notes: QuerySet[Note], answers_visible: bool
+) -> list[ThemeView]:
+    """The template's themes in order, with the viewer's own note and the shared notes.
+
+    `notes` comes from access.notes_visible_to, so a draft of the other party never arrives here.
+    """
+    by_author: dict[tuple[int, str], Note] = {}
+    shared_ids = set(
+        Preparation.objects.filter(conversation=conversation, shared_at__isnull=False).values_list(
+            "author_id", flat=True
+        )
+    )
+    for note in notes.select_related("preparation"):
+        by_author[(note.preparation.author_id, note.theme_key)] = note
+    answers = (
+        dict(
+            LikertAnswer.objects.filter(conversation=conversation).values_list(
+                "statement_key", "value"
+            )
+        )
+        if answers_visible
+        else {}
+    )
+    parties = {"employee": conversation.employee_id, "leader": conversation.leader_id}
+    views = []
+    for theme in conversation.guide_version.themes:
+        key = theme["key"]
+        view = ThemeView(
+            key=key,
+            title=localized(theme.get("title")),
+            help=localized(theme.get("help")),
+            prompts=[localized(p) for p in theme.get("prompts", [])],
+            goals=bool(theme.get("goals")),
+            leader_only=bool(theme.get("leader_only")),
+            statements=[
+                {
+                    "key": s["key"],
+                    "group": localized(s.get("group")),
+                    "text": localized(s.get("text")),
+                    "value": answers.get(s["key"]),
+                }
+                for s in theme.get("statements", [])
+            ],
+            my_note=by_author.get((viewer.pk, key)),
+            covered=key in conversation.covered_themes,
+        )
+        for party, person_id in parties.items():
+            note = by_author.get((person_id, key))
+            if note is not None and person_id in shared_ids and note.text.strip():
+                view.shared[party] = note
+        views.append(view)
+    return views
+
+
+def preparation_state(*, conversation: Conversation) -> dict[str, Preparation | None]:
+    """Each party's preparation (existence and sharing time only; never content)."""
+    preparations = {p.author_id: p for p in conversation.preparations.all()}
+    return {
+        "employee": preparations.get(conversation.employee_id),
+        "leader": preparations.get(conversation.leader_id),
+    }
+
+
+def summary_revisions(conversation: Conversation) -> list[SummaryRevision]:
+    return list(conversation.summaries.order_by("-number"))

@@ -1,0 +1,199 @@
+"""A conversation's life: planned → invited → prepared → held → summary agreed → signed,
+with postponement (counted: the guide's pitfall no. 1) and cancellation, each with a reason."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.conversations.models import Conversation, StatusChange, SummaryRevision
+from samtale.core import access
+from samtale.core.access import require
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org.models import Person
+
+S = Conversation.Status
+
+ALLOWED = {
+    S.PLANNED: {S.INVITED, S.PREPARED, S.HELD, S.POSTPONED, S.CANCELLED},
+    S.INVITED: {S.PREPARED, S.HELD, S.POSTPONED, S.CANCELLED},
+    S.PREPARED: {S.HELD, S.POSTPONED, S.CANCELLED},
+    S.POSTPONED: {S.PLANNED, S.INVITED, S.PREPARED, S.CANCELLED},
+    S.HELD: {S.SUMMARY_AGREED},
+    S.SUMMARY_AGREED: {S.SIGNED, S.HELD},
+    # A correction after signing reopens the summary as a new revision.
+    S.SIGNED: {S.HELD},
+    S.CANCELLED: set(),
+}
+
+MIN_MINUTES, MAX_MINUTES = 10, 240
+
+
+def transition(
+    conversation: Conversation, to: str, *, actor: Person, reason: str = ""
+) -> Conversation:
+    """Move to a new status, or refuse with a message that names both. Writes the history."""
+    if to not in ALLOWED[conversation.status]:
+        raise DomainError(
+            _("A conversation that is “%(current)s” cannot become “%(new)s”.")
+            % {"current": S(conversation.status).label, "new": S(to).label}
+        )
+    StatusChange.objects.create(
+        conversation=conversation,
+        from_status=conversation.status,
+        to_status=to,
+        reason=reason,
+        actor=actor,
+    )
+    conversation.status = to
+    conversation.save(update_fields=["status", "updated_at"])
+    audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)
+    return conversation
+
+
+def _lock(conversation: Conversation) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+
+
+def _check_schedule(scheduled_at: datetime | None, duration_minutes: int) -> None:
+    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
+        raise DomainError(
+            _("A conversation lasts from %(min)d to %(max)d minutes.")
+            % {"min": MIN_MINUTES, "max": MAX_MINUTES},
+            field="duration_minutes",
+        )
+    if scheduled_at is not None and scheduled_at < timezone.now():
+        raise DomainError(
+            _("The time has already passed. Choose a time ahead."), field="scheduled_at"
+        )
+
+
+@transaction.atomic
+def conversation_plan(
+    *,
+    actor: Person,
+    employee: Person,
+    leader: Person,
+    guide_version: GuideVersion,
+    scheduled_at: datetime | None = None,
+    duration_minutes: int | None = None,
+    place: str = "",
+) -> Conversation:
+    """Plan a conversation: who, with which template, and (if known) when and where."""
+    require(access.may_plan_conversation(actor, employee))
+    if not employee.is_active:
+        raise DomainError(_("This person is no longer active."), field="employee")
+    if leader.pk == employee.pk:
+        raise DomainError(_("The employee cannot hold their own conversation."), field="leader")
+    is_leader = leader.reports.filter(is_active=True).exists() or employee.manager_id == leader.pk
+    if not leader.is_active or not is_leader:
+        raise DomainError(
+            _("The conversation is held by the line manager or another leader."), field="leader"
+        )
+    # Lock the template: an edit in place of this version waits until the plan is made.
+    guide = Guide.objects.select_for_update().get(pk=guide_version.guide_id)
+    if guide.retired_at is not None:
+        raise DomainError(_("This template is retired. Choose another."), field="guide")
+    duration = duration_minutes or guide_version.duration_minutes
+    _check_schedule(scheduled_at, duration)
+    conversation = Conversation.objects.create(
+        employee=employee,
+        leader=leader,
+        guide_version=guide_version,
+        kind=guide_version.kind,
+        summary_author=guide_version.summary_author,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration,
+        place=place.strip(),
+        created_by=actor,
+    )
+    StatusChange.objects.create(conversation=conversation, to_status=S.PLANNED, actor=actor)
+    audit_log(actor=actor, action="conversation.planned", obj=conversation)
+    return conversation
+
+
+@transaction.atomic
+def conversation_schedule(
+    *,
+    actor: Person,
+    conversation: Conversation,
+    scheduled_at: datetime,
+    duration_minutes: int,
+    place: str,
+) -> Conversation:
+    """Set or move the time and place. A postponed conversation with a new time is back on."""
+    conversation = _lock(conversation)
+    require(access.may_manage_conversation(actor, conversation))
+    if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
+        raise DomainError(_("Only a conversation that has not been held can be moved."))
+    if scheduled_at is None:
+        raise DomainError(_("Choose a time."), field="scheduled_at")
+    _check_schedule(scheduled_at, duration_minutes)
+    conversation.scheduled_at = scheduled_at
+    conversation.duration_minutes = duration_minutes
+    conversation.place = place.strip()
+    conversation.save(update_fields=["scheduled_at", "duration_minutes", "place", "updated_at"])
+    audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
+    if conversation.status == S.POSTPONED:
+        back = conversation.status_before_postponement or S.PLANNED
+        transition(conversation, back, actor=actor, reason=_("New time"))
+    return conversation
+
+
+@transaction.atomic
+def conversation_invite(*, actor: Person, conversation: Conversation) -> Conversation:
+    """Invite the employee: the time must be set and ahead."""
+    conversation = _lock(conversation)
+    require(access.may_manage_conversation(actor, conversation))
+    if conversation.scheduled_at is None or conversation.scheduled_at < timezone.now():
+        raise DomainError(_("Set a time ahead before you send the invitation."))
+    transition(conversation, S.INVITED, actor=actor)
+    from samtale.conversations.tasks import invitation_send
+
+    transaction.on_commit(lambda: invitation_send.enqueue(conversation.pk))
+    return conversation
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), field="reason")
+    return reason
+
+
+@transaction.atomic
+def conversation_postpone(
+    *, actor: Person, conversation: Conversation, reason: str
+) -> Conversation:
+    """Postpone with a reason. Every postponement is counted: it is the guide's first pitfall."""
+    conversation = _lock(conversation)
+    require(access.may_manage_conversation(actor, conversation))
+    reason = _reason(reason)
+    before = conversation.status
+    transition(conversation, S.POSTPONED, actor=actor, reason=reason)
+    conversation.status_before_postponement = before
+    conversation.postponed_count += 1
+    conversation.save(update_fields=["status_before_postponement", "postponed_count"])
+    return conversation
+
+
+@transaction.atomic
+def conversation_cancel(*, actor: Person, conversation: Conversation, reason: str) -> Conversation:
+    conversation = _lock(conversation)
+    require(access.may_manage_conversation(actor, conversation))
+    return transition(conversation, S.CANCELLED, actor=actor, reason=_reason(reason))
+
+
+@transaction.atomic
+def conversation_hold(*, actor: Person, conversation: Conversation) -> Conversation:
+    """Close the meeting: the conversation is held and the summary can be written."""
+    conversation = _lock(conversation)
+    require(access.may_manage_conversation(actor, conversation))
+    transition(conversation, S.HELD, actor=actor)
+    conversation.held_at = timezone.now()
+    conversation.save(update_fields=["held_at"])
+    SummaryRevision.objects.get_or_create(conversation=conversation, number=1)
+    return conversation

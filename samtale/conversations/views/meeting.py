@@ -1,0 +1,130 @@
+"""The meeting screen, shared by the two on one laptop: only shared notes appear here."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samtale.actions.models import Action
+from samtale.conversations import selectors
+from samtale.conversations.forms import GoalForm, TalkTimeForm, ToggleForm
+from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
+from samtale.conversations.services import lifecycle, meeting
+from samtale.conversations.views.preparation import previous_context
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, wants_json
+
+
+def goals_context(conversation, user) -> dict:
+    from samtale.actions.services import EDITABLE
+
+    return {
+        "goals": selectors.goals_with_actions(conversation),
+        "goals_editable": conversation.status in EDITABLE and conversation.party(user) is not None,
+        "goal_form": GoalForm(),
+        "responsible": Action.Responsible,
+    }
+
+
+@guarded()
+@require_GET
+def meeting_screen(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    # Only what both have shared appears on the shared screen: nobody's drafts.
+    shared_only = access.notes_visible_to(request.user, conversation).filter(
+        preparation__shared_at__isnull=False
+    )
+    themes = selectors.agenda(
+        conversation=conversation, viewer=request.user, notes=shared_only, answers_visible=False
+    )
+    context = {
+        "conversation": conversation,
+        "party": conversation.party(request.user),
+        "themes": themes,
+        "covered_count": sum(t.covered for t in themes),
+        "closing_steps": CLOSING_STEPS,
+        "talk_goal": TALK_GOAL_LEADER_PERCENT,
+        "may_manage": access.may_manage_conversation(request.user, conversation),
+        "open": conversation.status in meeting.MEETING_STATUSES,
+        **goals_context(conversation, request.user),
+        **previous_context(conversation),
+    }
+    return render(request, "conversations/meeting.html", context)
+
+
+def _saved(request, pk, run) -> object:
+    """Run a small meeting change; answer htmx with a status line, a plain post with a redirect."""
+    conversation = access.get_conversation_for(request.user, pk)
+    form = ToggleForm(request.POST)
+    status, message = 200, _("Saved.")
+    try:
+        if not form.is_valid():
+            raise DomainError(_("The request could not be read."))
+        run(conversation, form.cleaned_data["key"], form.cleaned_data["done"])
+    except DomainError as e:
+        status, message = 400, e.message
+    if request.htmx:
+        # htmx swaps only 2xx answers; the message itself says what went wrong.
+        return render(request, "conversations/_saved.html", {"message": message})
+    if status != 200:
+        messages.error(request, message)
+    return redirect(reverse("meeting", args=[pk]))
+
+
+@guarded()
+@require_POST
+def theme_cover(request, pk):
+    return _saved(
+        request,
+        pk,
+        lambda conversation, key, done: meeting.theme_cover_set(
+            actor=request.user, conversation=conversation, theme_key=key, covered=done
+        ),
+    )
+
+
+@guarded()
+@require_POST
+def closing_step(request, pk):
+    def run(conversation, key, done):
+        if not key.isdigit():
+            raise DomainError(_("Unknown step."))
+        meeting.closing_step_set(
+            actor=request.user, conversation=conversation, step=int(key), done=done
+        )
+
+    return _saved(request, pk, run)
+
+
+@guarded()
+@require_POST
+def talk_time(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    form = TalkTimeForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": _("The talk time could not be read.")}, status=400)
+    try:
+        conversation = meeting.talk_time_record(
+            actor=request.user, conversation=conversation, **form.cleaned_data
+        )
+    except DomainError as e:
+        return JsonResponse({"error": e.message}, status=400)
+    return JsonResponse({"leader_share": conversation.talk_leader_share})
+
+
+@guarded()
+@require_POST
+def meeting_close(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    try:
+        lifecycle.conversation_hold(actor=request.user, conversation=conversation)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect("meeting", pk=pk)
+    messages.success(request, _("The conversation is held. Now the summary."))
+    if wants_json(request):
+        return JsonResponse({"redirect": reverse("summary", args=[pk])})
+    return redirect("summary", pk=pk)

@@ -1,0 +1,208 @@
+"""Planning and the conversation's own page: who, when, where, and its status."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samtale.conversations import selectors
+from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
+from samtale.conversations.services import lifecycle
+from samtale.conversations.services.summary import summary_current
+from samtale.core import access
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded
+from samtale.guides.selectors import current_version, guides_for_planning
+from samtale.org.models import Person
+
+
+def form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@guarded()
+@require_GET
+def conversation_list(request):
+    context = selectors.conversation_list(
+        conversations=access.conversations_visible_to(request.user), person=request.user
+    )
+    context["may_plan"] = access.may_plan_conversation(request.user)
+    return render(request, "conversations/list.html", context)
+
+
+def _planning_choices(user):
+    people = (
+        access.conversation_planning_people(user)
+        .select_related("unit")
+        .order_by("last_name", "first_name")
+    )
+    roles = access.roles_for(user)
+    leaders = Person.objects.filter(is_active=True, reports__is_active=True).distinct()
+    if not roles.is_hr:
+        leaders = leaders.filter(Q(pk=user.pk) | Q(pk__in=roles.subordinate_ids))
+    guides = guides_for_planning(guides=access.guides_visible_to(user))
+    return {
+        "people": people,
+        "leaders": leaders.order_by("last_name", "first_name"),
+        "guides": guides,
+    }
+
+
+@guarded(access.may_plan_conversation)
+@require_http_methods(["GET", "POST"])
+def conversation_create(request):
+    initial = {"leader": request.user.pk}
+    if employee_id := request.GET.get("medarbeider"):
+        initial["employee"] = employee_id
+    form = PlanForm(request.POST or None, initial=initial, **_planning_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = current_version(data["guide"])
+        try:
+            conversation = lifecycle.conversation_plan(
+                actor=request.user,
+                employee=data["employee"],
+                leader=data["leader"],
+                guide_version=version,
+                scheduled_at=data["scheduled_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(request, _("The conversation is planned."))
+            return redirect("conversation_detail", pk=conversation.pk)
+    return render(request, "conversations/plan.html", {"form": form})
+
+
+@guarded()
+@require_GET
+def conversation_detail(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    context = {
+        "conversation": conversation,
+        "party": conversation.party(request.user),
+        "may_manage": access.may_manage_conversation(request.user, conversation),
+        "history": conversation.history.select_related("actor"),
+        "preparations": selectors.preparation_state(conversation=conversation),
+        "summary": summary_current(conversation),
+        "previous": selectors.previous_conversation(conversation),
+    }
+    return render(request, "conversations/detail.html", context)
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
+def conversation_schedule(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    access.require(access.may_manage_conversation(request.user, conversation))
+    initial = {
+        "duration_minutes": conversation.duration_minutes,
+        "place": conversation.place,
+    }
+    if conversation.scheduled_at:
+        local = conversation.scheduled_at.astimezone()
+        initial |= {"date": local.date(), "time": local.time()}
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lifecycle.conversation_schedule(
+                actor=request.user,
+                conversation=conversation,
+                scheduled_at=data["scheduled_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(request, _("The time and place are saved."))
+            return redirect("conversation_detail", pk=conversation.pk)
+    return render(
+        request, "conversations/schedule.html", {"form": form, "conversation": conversation}
+    )
+
+
+@guarded()
+@require_POST
+def conversation_invite(request, pk):
+    conversation = access.get_conversation_for(request.user, pk)
+    try:
+        lifecycle.conversation_invite(actor=request.user, conversation=conversation)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            _("The invitation is on its way to %(name)s.")
+            % {"name": conversation.employee.full_name},
+        )
+    return redirect("conversation_detail", pk=conversation.pk)
+
+
+def _with_reason(request, pk, *, service, template: str, done: str):
+    conversation = access.get_conversation_for(request.user, pk)
+    access.require(access.may_manage_conversation(request.user, conversation))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(
+                actor=request.user, conversation=conversation, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(request, done)
+            return redirect("conversation_detail", pk=conversation.pk)
+    return render(request, template, {"form": form, "conversation": conversation})
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
+def conversation_postpone(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        service=lifecycle.conversation_postpone,
+        template="conversations/postpone.html",
+        done=_(
+            "The conversation is postponed. Give it a new time soon: postponing is the first pitfall."
+        ),
+    )
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
+def conversation_cancel(request, pk):
+    return _with_reason(
+        request,
+        pk,
+        service=lifecycle.conversation_cancel,
+        template="conversations/cancel.html",
+        done=_("The conversation is cancelled."),
+    )
+
+
+@guarded(access.may_read_shared_conclusions)
+@require_GET
+def shared_conclusions(request):
+    """HR reads only what signed conclusions explicitly share; every read is audited."""
+    revisions = (
+        access.shared_conclusions_visible_to(request.user)
+        .select_related("conversation__employee__unit", "conversation__leader")
+        .order_by("-leader_signed_at")
+    )
+    page = Paginator(revisions, 50).get_page(request.GET.get("side"))
+    for revision in page.object_list:
+        audit_log(
+            actor=request.user,
+            action="summary.shared.read",
+            obj=revision.conversation,
+            revision=revision.number,
+        )
+    return render(request, "conversations/shared.html", {"page": page, "query": ""})

@@ -1,0 +1,213 @@
+// Texts that save themselves: nothing typed is lost.
+//
+// A <textarea data-autosave-url data-version data-storage> is saved a second after
+// typing stops, when it loses focus, and when the page is hidden or left. Until the
+// server confirms, the text is also kept in this browser, so a closed tab or an expired
+// session loses nothing: the text comes back the next time the page opens.
+// The server answers a save based on an older version with 409 and the saved text;
+// the writer then compares the two and chooses.
+(function () {
+  "use strict";
+  const textsElement = document.getElementById("autosave-texts");
+  if (!textsElement) return;
+  const T = textsElement.dataset;
+  const csrf = () => {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (e) {
+      return "";
+    }
+  };
+  const editors = [];
+
+  function Editor(textarea) {
+    this.textarea = textarea;
+    this.url = textarea.dataset.autosaveUrl;
+    this.storageKey = textarea.dataset.storage;
+    this.version = parseInt(textarea.dataset.version || "0", 10);
+    this.status = document.getElementById(textarea.id + "-status");
+    this.form = textarea.closest("form");
+    this.dirty = false;
+    this.inflight = null;
+    this.timer = null;
+    this.conflict = null;
+    this.restore();
+    textarea.addEventListener("input", () => this.changed());
+    textarea.addEventListener("blur", () => { if (this.dirty) this.save(); });
+    if (this.form) {
+      // With JavaScript the form is never posted: saving is automatic.
+      this.form.addEventListener("submit", (event) => { event.preventDefault(); this.save(); });
+    }
+  }
+
+  Editor.prototype.say = function (text, kind) {
+    if (!this.status) return;
+    this.status.textContent = text;
+    this.status.dataset.kind = kind || "";
+  };
+
+  Editor.prototype.keep = function () {
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({ text: this.textarea.value, version: this.version }));
+    } catch (e) { /* storage full or disabled: the server save still runs */ }
+  };
+
+  Editor.prototype.forget = function () {
+    try { localStorage.removeItem(this.storageKey); } catch (e) { /* ignore */ }
+  };
+
+  Editor.prototype.restore = function () {
+    let kept = null;
+    try { kept = JSON.parse(localStorage.getItem(this.storageKey) || "null"); } catch (e) { kept = null; }
+    if (!kept || kept.text === this.textarea.value) { this.forget(); return; }
+    // Unsaved text from an earlier visit: put it back and save it on the version it was written on.
+    this.textarea.value = kept.text;
+    this.version = kept.version;
+    this.dirty = true;
+    this.say(T.restored, "pending");
+    this.save();
+  };
+
+  Editor.prototype.changed = function () {
+    this.dirty = true;
+    this.keep();
+    this.say(T.unsaved, "pending");
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.save(), 1000);
+  };
+
+  Editor.prototype.body = function () {
+    const data = new FormData();
+    data.append("text", this.textarea.value);
+    data.append("version", String(this.version));
+    data.append("csrfmiddlewaretoken", csrf());
+    return data;
+  };
+
+  Editor.prototype.save = function (keepalive) {
+    clearTimeout(this.timer);
+    if (this.conflict) return Promise.resolve();
+    if (this.inflight) { this.again = true; return this.inflight; }
+    if (!this.dirty) return Promise.resolve();
+    const sent = this.textarea.value;
+    this.say(T.saving, "pending");
+    this.inflight = fetch(this.url, {
+      method: "POST",
+      body: this.body(),
+      headers: { Accept: "application/json", "X-CSRFToken": csrf() },
+      credentials: "same-origin",
+      redirect: "manual",
+      // keepalive lets the save finish when the tab is closed or hidden, and its answer
+      // still updates the version when the page lives on.
+      keepalive: Boolean(keepalive),
+    }).then((response) => {
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        this.say(T.signedOut, "error");
+        return;
+      }
+      return response.json().then((data) => {
+        if (response.status === 409) {
+          this.showConflict(sent, data.theirs, data.version, data.message);
+        } else if (!response.ok) {
+          this.say(data.error || T.failed, "error");
+        } else {
+          this.version = data.version;
+          if (this.textarea.value === sent) {
+            this.dirty = false;
+            this.forget();
+            this.say(data.message, "ok");
+          } else {
+            this.keep();
+            this.again = true;
+          }
+        }
+      });
+    }).catch(() => {
+      this.say(T.offline, "error");
+      this.timer = setTimeout(() => this.save(), 5000);
+    }).finally(() => {
+      this.inflight = null;
+      if (this.again) { this.again = false; this.save(); }
+    });
+    return this.inflight;
+  };
+
+  Editor.prototype.showConflict = function (mine, theirs, version, message) {
+    const panel = document.createElement("div");
+    panel.className = "conflict";
+    panel.setAttribute("role", "alert");
+    const intro = document.createElement("p");
+    intro.textContent = message;
+    panel.appendChild(intro);
+    const both = document.createElement("div");
+    both.className = "side-by-side";
+    [[T.yours, mine], [T.theirs, theirs]].forEach(([title, text]) => {
+      const box = document.createElement("div");
+      box.className = "note";
+      const h = document.createElement("h4");
+      h.textContent = title;
+      const p = document.createElement("p");
+      p.className = "prewrap";
+      p.textContent = text;
+      box.append(h, p);
+      both.appendChild(box);
+    });
+    panel.appendChild(both);
+    const buttons = document.createElement("p");
+    buttons.className = "actions";
+    const keepMine = document.createElement("button");
+    keepMine.type = "button";
+    keepMine.textContent = T.keepMine;
+    const useTheirs = document.createElement("button");
+    useTheirs.type = "button";
+    useTheirs.className = "secondary";
+    useTheirs.textContent = T.useTheirs;
+    buttons.append(keepMine, useTheirs);
+    panel.appendChild(buttons);
+    this.textarea.insertAdjacentElement("afterend", panel);
+    this.conflict = panel;
+    this.say(T.conflict, "error");
+    const close = () => { panel.remove(); this.conflict = null; this.textarea.focus(); };
+    keepMine.addEventListener("click", () => {
+      this.version = version;
+      this.textarea.value = mine;
+      this.dirty = true;
+      close();
+      this.save();
+    });
+    useTheirs.addEventListener("click", () => {
+      this.version = version;
+      this.textarea.value = theirs;
+      this.dirty = false;
+      this.forget();
+      close();
+      this.say(T.usedTheirs, "ok");
+    });
+    keepMine.focus();
+  };
+
+  document.querySelectorAll("textarea[data-autosave-url]").forEach((t) => editors.push(new Editor(t)));
+  if (!editors.length) return;
+
+  const flush = () => Promise.all(editors.map((e) => e.save()));
+  window.addEventListener("pagehide", () => editors.forEach((e) => e.save(true)));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") editors.forEach((e) => e.save(true));
+  });
+  // Forms that move the conversation on (share, send, approve) save every text first.
+  document.querySelectorAll("form[data-flush-autosave], form[action$='/logg-ut/']").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.flushed) return;
+      event.preventDefault();
+      flush().then(() => {
+        form.dataset.flushed = "1";
+        if (form.action.endsWith("/logg-ut/")) {
+          editors.forEach((e) => { if (!e.dirty) e.forget(); });
+        }
+        // After this event has finished: a submit requested while the browser is still
+        // dispatching the first one is silently ignored.
+        setTimeout(() => (form.requestSubmit ? form.requestSubmit() : form.submit()), 0);
+      });
+    });
+  });
+})();
