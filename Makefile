@@ -25,14 +25,15 @@ $(VENV)/.dev: $(VENV)/.run
 	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-dev.txt
 	@touch $@
 
-## make run: set up, migrate, load the demo organization, start the app and the worker.
+## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler.
 run: $(VENV)/.run
 	@mkdir -p var
 	@DEBUG=true $(MANAGE) migrate --noinput
 	@DEBUG=true $(MANAGE) demo_data
 	@echo "Samtale: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the app and the worker)"
 	@DEBUG=true $(MANAGE) db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(MANAGE) scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run every test (browser tests when Chromium is installed).

@@ -21,3 +21,13 @@ def client_for(people):
         return client
 
     return make
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback; the app sends to it. Yields its inbox."""
+    from samtale.notifications.testing import smtp_server
+
+    with smtp_server() as (inbox, mailers):
+        settings.MAILERS = mailers
+        yield inbox

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from samtale.accounts import services
+from samtale.notifications.outbox import email_queue
 
 Person = get_user_model()
 
@@ -69,11 +70,11 @@ class ResetForm(PasswordResetForm):
         return Person.objects.filter(email__iexact=email.strip(), is_active=True)
 
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
-        from samtale.accounts.tasks import password_reset_send
-
         domain = domain_override or request.get_host()
         for person in self.get_users(self.cleaned_data["email"]):
-            password_reset_send.enqueue(person.pk, domain, use_https)
+            email_queue(
+                to=person, kind="password_reset", ref={"domain": domain, "https": use_https}
+            )
 
 
 class LanguageForm(forms.Form):

@@ -6,11 +6,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated(*, to, template: str, context: dict) -> None:
+def send_templated(*, to, template: str, context: dict, attachments=()) -> str:
     """Render `<template>_subject.txt`, `_body.txt` and `_body.html` and send them.
 
-    `to` is a Person; the mail is written in their chosen language. Callers run
-    this from a task, never in a request.
+    `to` is a Person; the mail is written in their chosen language. Called from the
+    worker (notifications.tasks), never in a request. Returns the subject.
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
@@ -19,4 +19,7 @@ def send_templated(*, to, template: str, context: dict) -> None:
         html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to.email])
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()
+    return subject

@@ -13,6 +13,7 @@ from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides.models import Guide, GuideVersion
+from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 
 S = Conversation.Status
@@ -151,9 +152,7 @@ def conversation_invite(*, actor: Person, conversation: Conversation) -> Convers
     if conversation.scheduled_at is None or conversation.scheduled_at < timezone.now():
         raise DomainError(_("Set a time ahead before you send the invitation."))
     transition(conversation, S.INVITED, actor=actor)
-    from samtale.conversations.tasks import invitation_send
-
-    transaction.on_commit(lambda: invitation_send.enqueue(conversation.pk))
+    email_queue(to=conversation.employee, kind="invitation", ref={"conversation": conversation.pk})
     return conversation
 
 

@@ -1,0 +1,51 @@
+"""Every e-mail the app sends, recorded with its status.
+
+A message is claimed by inserting its row: a `dedupe_key` (e.g. the day's digest
+for one person) is unique, so two workers or two scheduler runs never send the
+same reminder twice. The body is not stored: it is rendered when sent, from the
+references in `ref`, so one-time links and any text stay out of the database.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class OutboundEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped"
+
+    kind = models.CharField(max_length=40)
+    to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_email = models.EmailField(max_length=254)
+    # What the builder needs to render the message: ids, never content.
+    ref = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class JobRun(models.Model):
+    """When a periodic job last started. Claimed with a conditional UPDATE, so two
+    scheduler processes never start the same run twice."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_run_at}"

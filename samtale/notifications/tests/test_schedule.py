@@ -1,0 +1,60 @@
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from samtale.notifications.schedule import Periodic, claim
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def oslo(*args) -> datetime:
+    return datetime(*args, tzinfo=OSLO)
+
+
+@pytest.fixture
+def daily():
+    return Periodic(name="test.daily", task=None, daily_at=time(7, 0))
+
+
+def test_a_daily_job_is_due_at_its_local_time_once_a_day(db, daily):
+    assert not claim(daily, oslo(2026, 11, 22, 6, 59))
+    assert claim(daily, oslo(2026, 11, 22, 7, 0))
+    assert not claim(daily, oslo(2026, 11, 22, 7, 1))
+    assert not claim(daily, oslo(2026, 11, 22, 23, 59))
+    assert claim(daily, oslo(2026, 11, 23, 7, 0, 30))
+
+
+def test_a_daily_job_keeps_its_local_time_across_daylight_saving(db, daily):
+    # Summer time ends in the night to 25 October 2026: 07:00 is 05:00 UTC before, 06:00 after.
+    assert claim(daily, oslo(2026, 10, 24, 7, 0))
+    assert not claim(daily, datetime(2026, 10, 25, 5, 30, tzinfo=ZoneInfo("UTC")))
+    assert claim(daily, datetime(2026, 10, 25, 6, 0, tzinfo=ZoneInfo("UTC")))
+
+
+def test_a_missed_daily_run_happens_when_the_scheduler_comes_back(db, daily):
+    assert claim(daily, oslo(2026, 11, 22, 7, 0))
+    # Down all of the 23rd until noon: the run for the 23rd still happens, once.
+    assert claim(daily, oslo(2026, 11, 23, 12, 0))
+    assert not claim(daily, oslo(2026, 11, 23, 12, 5))
+
+
+def test_an_interval_job_runs_every_interval(db):
+    job = Periodic(name="test.every", task=None, every=timedelta(minutes=15))
+    start = oslo(2026, 11, 22, 9, 0)
+    assert claim(job, start)
+    assert not claim(job, start + timedelta(minutes=14))
+    assert claim(job, start + timedelta(minutes=15))
+
+
+def test_two_schedulers_claiming_at_once_start_one_run(db, daily):
+    from samtale.notifications.models import JobRun
+
+    now = oslo(2026, 11, 22, 7, 0)
+    assert claim(daily, now)
+    # A second process that read the old state before the first claimed:
+    JobRun.objects.filter(name="test.daily").update(last_run_at=oslo(2026, 11, 21, 7, 0))
+    run = JobRun.objects.get(name="test.daily")
+    JobRun.objects.filter(pk=run.pk).update(last_run_at=now)  # the first process wins the race
+    stale = run.last_run_at
+    assert JobRun.objects.filter(pk=run.pk, last_run_at=stale).update(last_run_at=now) == 0
