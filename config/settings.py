@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samtale.guides",
     "samtale.conversations",
     "samtale.actions",
+    "samtale.rounds",
     "samtale.notifications",
 ]
 
