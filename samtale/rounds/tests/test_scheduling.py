@@ -89,7 +89,7 @@ def run(s):
     return sch.propose(**s)
 
 
-PROPERTY = settings(max_examples=300, deadline=None)
+PROPERTY = settings(max_examples=200, deadline=None)
 
 
 @PROPERTY
