@@ -12,5 +12,6 @@ def navigation(request):
             "units": access.may_list_units(user),
             "manage": access.may_manage_org(user),
             "guides": access.may_manage_guides(user),
+            "rounds": access.may_list_rounds(user),
         }
     }
