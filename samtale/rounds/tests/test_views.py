@@ -420,3 +420,11 @@ def test_a_large_round_page_costs_the_same_queries(
     client_leader.get(schedule_url(round_, people.leader))
     with django_assert_max_num_queries(25):
         client_leader.get(schedule_url(round_, people.leader))
+
+
+def test_a_closed_round_proposes_nothing(client_for, round_, people, window):
+    client_for("hr").post(reverse("round_close", args=[round_.pk]))
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert gettext("The round is closed: nothing more is scheduled in it.") in page
+    assert reverse("schedule_accept", args=[round_.pk, people.leader.pk]) not in page
+    assert reverse("window_add", args=[round_.pk, people.leader.pk]) not in page
