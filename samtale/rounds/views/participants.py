@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.core import access
@@ -117,14 +118,17 @@ def round_share(request, pk):
         except DomainError as e:
             form_error(form, e)
         else:
-            text = _("%(n)d conversations are now held by %(leader)s.") % {
-                "n": shared.moved,
-                "leader": data["holder"].full_name,
-            }
+            text = ngettext(
+                "%(n)d conversation is now held by %(leader)s.",
+                "%(n)d conversations are now held by %(leader)s.",
+                shared.moved,
+            ) % {"n": shared.moved, "leader": data["holder"].full_name}
             if shared.kept:
-                text += " " + _("%(n)d already planned were left with their leader.") % {
-                    "n": shared.kept
-                }
+                text += " " + ngettext(
+                    "%(n)d already planned was left with its leader.",
+                    "%(n)d already planned were left with their leader.",
+                    shared.kept,
+                ) % {"n": shared.kept}
             messages.success(request, text)
             return redirect("round_detail", pk=round.pk)
     progress = selectors.progress(participants=round.participants.all())

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.core import access
@@ -84,10 +85,15 @@ def round_create(request):
         except DomainError as e:
             form_error(form, e)
         else:
+            n = round.participants.count()
             messages.success(
                 request,
-                _("The round is created with %(n)d participants.")
-                % {"n": round.participants.count()},
+                ngettext(
+                    "The round is created with %(n)d participant.",
+                    "The round is created with %(n)d participants.",
+                    n,
+                )
+                % {"n": n},
             )
             return redirect("round_detail", pk=round.pk)
     return render(request, "rounds/form.html", {"form": form, "round": None})

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.core import access
@@ -182,9 +182,12 @@ def schedule_accept(request, pk, leader_pk):
         return back
     messages.success(
         request,
-        _(
+        ngettext(
+            "%(n)d conversation is scheduled. The invitation goes out %(days)d days before, "
+            "with a calendar invitation.",
             "%(n)d conversations are scheduled. The invitations go out %(days)d days before "
-            "each conversation, with a calendar invitation."
+            "each conversation, with a calendar invitation.",
+            len(planned),
         )
         % {"n": len(planned), "days": round.lead_days},
     )
