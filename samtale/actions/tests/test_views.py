@@ -99,3 +99,17 @@ def test_a_bad_update_gets_a_message_and_changes_nothing(client_for, people, sig
     )
     assert 'role="alert"' in response.content.decode()
     assert not ActionUpdate.objects.exists()
+
+
+def test_the_overview_cards_escape_what_people_type(client_for, people, signed):
+    Person.objects.filter(pk=people.employee.pk).update(
+        first_name='<script>alert("x")</script>', job_title="R&D"
+    )
+    signed(
+        Person.objects.get(pk=people.employee.pk),
+        people.leader,
+        [(days(3), "employee", "in_progress")],
+    )
+    body = client_for("leader").get(reverse("follow_up")).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body and "R&amp;D" in body
