@@ -132,6 +132,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding and prepared statements: psycopg prepares what a process repeats
+    # (the follow-up overview, the session and user lookups) and PostgreSQL skips planning
+    # them. Behind a transaction-pooling PgBouncer set DB_PREPARE_THRESHOLD to 0 (off).
+    threshold = envint("DB_PREPARE_THRESHOLD", 5)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=envbool("DB_SERVER_SIDE_BINDING", True),
+        prepare_threshold=threshold or None,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.Person"
@@ -255,6 +264,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Follow-up: the digest lists actions due within ACTION_REMINDER_DAYS and overdue ones;
+# nudges flag open actions untouched for STALE_ACTION_DAYS and a leader's talk-time
+# share above TALK_SHARE_NUDGE_PERCENT (the guide's goal is 30).
+ACTION_REMINDER_DAYS = envint("ACTION_REMINDER_DAYS", 7)
+STALE_ACTION_DAYS = envint("STALE_ACTION_DAYS", 90)
+TALK_SHARE_NUDGE_PERCENT = envint("TALK_SHARE_NUDGE_PERCENT", 45)
 
 # The routine: every permanent employee has a signed conversation at least this often
 # (months); HR is warned this many months before someone passes the limit.

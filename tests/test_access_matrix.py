@@ -132,6 +132,21 @@ MATRIX = [
         {"action_text": "Tiltak", "responsible": "both"},
     ),
     ("action_delete", {"pk": "action"}, "post", PARTIES_302),
+    # follow-up: the leader's overview is for leaders and shows their own reports only;
+    # an action and its history belong to the conversation's two parties.
+    ("follow_up", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
+    ("follow_up_person", {"pk": "employee"}, "get", (302, 403, 403, 200, 404, 404, 403, 403)),
+    ("my_actions", {}, "get", SIGNED_IN),
+    ("action_detail", {"pk": "action"}, "get", PARTIES_200),
+    ("action_update", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    (
+        "action_update",
+        {"pk": "action"},
+        "post",
+        PARTIES_302,
+        {"status": "done", "comment": "Ferdig"},
+    ),
+    ("goal_review", {"pk": "goal"}, "post", PARTIES_302, {"result": "achieved"}),
 ]
 
 # Rounds: HR's round over the school. The leaders hold conversations in it: the leader
@@ -198,7 +213,9 @@ def objects(people):
         scheduled_at=timezone.now() + timedelta(days=10),
     )
     goal = Goal.objects.create(conversation=conversation, text="Mål")
-    action = Action.objects.create(goal=goal, text="Tiltak")
+    action = Action.objects.create(
+        goal=goal, text="Tiltak", employee=people.employee, leader=people.leader
+    )
     return {
         "employee": people.employee.pk,
         "unit": people.employee.unit_id,

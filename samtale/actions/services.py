@@ -1,7 +1,10 @@
-"""Goals and actions (Mål · Tiltak · Tidsfrist · Ansvar) agreed in a conversation.
+"""Goals and actions (Mål · Tiltak · Tidsfrist · Ansvar) agreed in a conversation,
+and their follow-up.
 
 Either party writes them during the meeting and while the summary is drafted;
-once the summary is agreed, what was agreed no longer changes here.
+once the summary is agreed, what was agreed no longer changes here. After
+signing, either party updates the status, comments, adds new actions (marked as
+added after signing) and records each goal's result; both see every change.
 """
 
 from datetime import date
@@ -11,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.actions.models import Action, Goal
+from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.core.access import require
 from samtale.core.audit import audit_log
@@ -83,20 +86,104 @@ def goal_delete(*, actor: Person, goal: Goal) -> None:
     goal.delete()
 
 
+def is_followed_up(conversation: Conversation) -> bool:
+    """Signed (at least once) and not cancelled: its actions are agreed and followed up."""
+    return conversation.signed_at is not None and conversation.status == S.SIGNED
+
+
 @transaction.atomic
 def action_add(
     *, actor: Person, goal: Goal, text: str, deadline: date | None, responsible: str
 ) -> Action:
-    _check(actor, goal.conversation)
+    """Add an action: part of the agreement while it is made, a follow-up after signing."""
+    conversation = goal.conversation
+    after_signing = is_followed_up(conversation)
+    if after_signing:
+        require(conversation.party(actor) is not None)
+    else:
+        _check(actor, conversation)
     order = (goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1
-    return Action.objects.create(
+    action = Action.objects.create(
         goal=goal,
         order=order,
         text=_text(text, "action_text"),
         deadline=_deadline(deadline),
         responsible=_responsible(responsible),
         created_by=actor,
+        added_after_signing=after_signing,
+        employee_id=conversation.employee_id,
+        leader_id=conversation.leader_id,
+        followed=after_signing,
     )
+    if after_signing:
+        # The history shows both parties who added it and when.
+        ActionUpdate.objects.create(action=action, actor=actor, to_status=action.status)
+        audit_log(actor=actor, action="action.add_after_signing", obj=action)
+    return action
+
+
+def _follow_up(actor: Person, conversation: Conversation) -> None:
+    require(conversation.party(actor) is not None)
+    if not is_followed_up(conversation):
+        raise DomainError(_("Follow-up starts when both have signed the conversation."))
+
+
+@transaction.atomic
+def action_update(
+    *, actor: Person, action: Action, status: str | None, comment: str = ""
+) -> ActionUpdate:
+    """A new status, a comment, or both. Every update is kept and shown to both parties."""
+    _follow_up(actor, action.goal.conversation)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if status is not None and status not in Action.Status.values:
+        raise DomainError(_("Choose a status."), field="status")
+    comment = comment.strip()
+    if len(comment) > TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, field="comment"
+        )
+    changed = status is not None and status != action.status
+    if not changed and not comment:
+        raise DomainError(_("Change the status or write a comment."), field="comment")
+    before = action.status
+    if changed:
+        action.status = status
+    # A comment counts as an update too: the 90-day nudge looks at updated_at.
+    action.save(update_fields=["status", "updated_at"])
+    update = ActionUpdate.objects.create(
+        action=action,
+        actor=actor,
+        from_status=before,
+        to_status=action.status if changed else "",
+        comment=comment,
+    )
+    audit_log(
+        actor=actor,
+        action="action.update",
+        obj=action,
+        status=action.status,
+        commented=bool(comment),
+    )
+    return update
+
+
+@transaction.atomic
+def goal_review(*, actor: Person, goal: Goal, result: str, learned: str = "") -> Goal:
+    """Record whether a goal was reached, and what was learned (the basic template's "Resultat")."""
+    _follow_up(actor, goal.conversation)
+    if result not in Goal.Result.values:
+        raise DomainError(_("Choose a result."), field="result")
+    learned = learned.strip()
+    if len(learned) > TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, field="learned"
+        )
+    goal.result = result
+    goal.learned = learned
+    goal.reviewed_at = timezone.now()
+    goal.save(update_fields=["result", "learned", "reviewed_at"])
+    audit_log(actor=actor, action="goal.review", obj=goal, result=result)
+    return goal
 
 
 @transaction.atomic

@@ -7,4 +7,11 @@ urlpatterns = [
     path("mal/<int:pk>/slett/", views.goal_delete, name="goal_delete"),
     path("mal/<int:pk>/tiltak/", views.action_add, name="action_add"),
     path("tiltak/<int:pk>/slett/", views.action_delete, name="action_delete"),
+    # Follow-up
+    path("oppfolging/", views.overview, name="follow_up"),
+    path("oppfolging/<int:pk>/", views.overview_person, name="follow_up_person"),
+    path("mine-tiltak/", views.my_actions, name="my_actions"),
+    path("tiltak/<int:pk>/", views.action_detail, name="action_detail"),
+    path("tiltak/<int:pk>/oppdater/", views.action_update, name="action_update"),
+    path("mal/<int:pk>/resultat/", views.goal_review, name="goal_review"),
 ]

@@ -115,6 +115,9 @@ def _goals(
         Action.objects.create(
             goal=goal,
             order=1,
+            employee_id=conversation.employee_id,
+            leader_id=conversation.leader_id,
+            followed=conversation.status == S.SIGNED,
             text=action_text,
             responsible=responsible,
             deadline=deadline_base + timedelta(days=rng.randint(30, 200)),

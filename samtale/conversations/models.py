@@ -72,6 +72,8 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["employee", "status"]),
             models.Index(fields=["leader", "status"]),
+            # The follow-up overview's "last conversation" per report, from the index alone.
+            models.Index(fields=["leader", "employee", "held_at"]),
         ]
 
     def __str__(self) -> str:

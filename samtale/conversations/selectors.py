@@ -33,12 +33,18 @@ def conversation_list(*, conversations: QuerySet[Conversation], person: Person) 
     }
 
 
-def previous_conversation(conversation: Conversation) -> Conversation | None:
+def previous_conversation(
+    conversation: Conversation, *, visible: QuerySet[Conversation]
+) -> Conversation | None:
     """The employee's last signed conversation before this one: the next conversation
-    starts with the results of the actions agreed in it."""
-    earlier = Conversation.objects.filter(
-        employee_id=conversation.employee_id, status=S.SIGNED
-    ).exclude(pk=conversation.pk)
+    starts with the results of the actions agreed in it.
+
+    `visible` is what the viewer may read (access policy): a new leader does not see the
+    conversations the employee had with someone else.
+    """
+    earlier = visible.filter(employee_id=conversation.employee_id, status=S.SIGNED).exclude(
+        pk=conversation.pk
+    )
     if conversation.scheduled_at:
         earlier = earlier.filter(scheduled_at__lt=conversation.scheduled_at)
     return earlier.order_by("-scheduled_at", "-pk").first()

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -52,20 +53,22 @@ ANONYMOUS = Roles(person_id=None)
 
 
 def subordinate_ids(person_id: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(direct reports, everyone below) for a person, walking the line level by level."""
-    direct: frozenset[int] = frozenset()
-    seen: set[int] = set()
-    level = {person_id}
-    depth = 0
-    while level:
-        below = set(Person.objects.filter(manager_id__in=level).values_list("pk", flat=True))
-        below -= seen | {person_id}
-        if depth == 0:
-            direct = frozenset(below)
-        seen |= below
-        level = below
-        depth += 1
-    return direct, frozenset(seen)
+    """(direct reports, everyone below) for a person: one recursive query down the line.
+
+    Rows are (person, manager) pairs, so UNION stops even if bad data makes a cycle.
+    """
+    table = Person._meta.db_table
+    sql = (
+        f"WITH RECURSIVE below(id, manager_id) AS ("  # noqa: S608 - the table name is ours
+        f" SELECT id, manager_id FROM {table} WHERE manager_id = %s"
+        f" UNION SELECT p.id, p.manager_id FROM {table} p JOIN below b ON p.manager_id = b.id"
+        f") SELECT id, manager_id FROM below"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person_id])
+        rows = cursor.fetchall()
+    direct = frozenset(pk for pk, manager in rows if manager == person_id and pk != person_id)
+    return direct, frozenset(pk for pk, _manager in rows if pk != person_id)
 
 
 def roles_for(user) -> Roles:
@@ -314,6 +317,78 @@ def may_give_feedback(user, conversation: Conversation) -> bool:
     return (
         conversation.party(user) == "employee" and conversation.status == Conversation.Status.SIGNED
     )
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    """Goals' actions in the conversations the user is a party to (either side).
+
+    The leader's own actions are visible to the employee they concern, and the
+    employee's to their leader; nobody else sees an action's text.
+    """
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Action.objects.none()
+    return Action.objects.filter(Q(employee_id=roles.person_id) | Q(leader_id=roles.person_id))
+
+
+def actions_led_by(user) -> QuerySet[Action]:
+    """The actions of the conversations the user holds as the leader (a part of actions_visible_to)."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Action.objects.none()
+    return Action.objects.filter(leader_id=roles.person_id)
+
+
+def conversations_countable_by(user) -> QuerySet[Conversation]:
+    """Conversations a user may COUNT (never read): HR all of them, a leader those of the
+    people below them in the line, anyone their own. Feed counts and aggregates only."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Conversation.objects.none()
+    if roles.is_hr:
+        return Conversation.objects.all()
+    return Conversation.objects.filter(
+        Q(employee_id__in=roles.subordinate_ids)
+        | Q(employee_id=roles.person_id)
+        | Q(leader_id=roles.person_id)
+    )
+
+
+def actions_countable_by(user) -> QuerySet[Action]:
+    """Actions a user may count (never read), in the same scope as conversations_countable_by."""
+    return Action.objects.filter(goal__conversation__in=conversations_countable_by(user))
+
+
+def may_follow_up_reports(user) -> bool:
+    """The leader's overview of their reports' actions."""
+    return roles_for(user).is_leader
+
+
+def follow_up_leader(user) -> int:
+    """The leader whose follow-up overview this user may read: themselves, if they lead.
+
+    The overview (actions.selectors.leader_overview) reads exactly follow_up_reports and
+    actions_led_by for this leader, in one query.
+    """
+    require(may_follow_up_reports(user))
+    return roles_for(user).person_id
+
+
+def follow_up_reports(user) -> QuerySet[Person]:
+    """The people on a leader's overview: active direct reports, and anyone with open agreed
+    actions in a conversation this leader holds (a shared unit, a change of manager)."""
+    from samtale.actions.selectors import OPEN
+
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Person.objects.none()
+    # Not a correlated subquery: the database runs it once, on the actions' leader index.
+    held = Action.objects.filter(leader_id=roles.person_id, followed=True, status__in=OPEN).values(
+        "employee_id"
+    )
+    return Person.objects.filter(
+        Q(manager_id=roles.person_id) | Q(pk__in=held), is_active=True
+    ).exclude(pk=roles.person_id)
 
 
 def get_goal_for(user, pk) -> Goal:

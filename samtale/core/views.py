@@ -3,6 +3,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from samtale.actions import nudges
+from samtale.actions import selectors as action_selectors
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
@@ -33,6 +35,13 @@ def home(request):
     )
     context["my_open"] = conversations["mine_open"][:3]
     context["held_open"] = conversations["held_open"]
+    if roles.is_hr:
+        counts = nudges.pitfall_counts(
+            conversations=access.conversations_countable_by(user),
+            actions=access.actions_countable_by(user),
+            on=action_selectors.today(),
+        )
+        context["pitfalls"] = [(str(text), counts[kind]) for kind, text in nudges.HR_TEXTS.items()]
     if access.may_manage_org(user) or roles.is_hr:
         context["org_counts"] = selectors.organization_counts(
             people=access.people_visible_to(user), units=access.units_visible_to(user)

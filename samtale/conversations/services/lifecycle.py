@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.actions.models import Action
 from samtale.conversations.models import Conversation, StatusChange, SummaryRevision
 from samtale.core import access
 from samtale.core.access import require
@@ -52,6 +53,9 @@ def transition(
         reason=reason,
         actor=actor,
     )
+    if S.SIGNED in (conversation.status, to):
+        # The follow-up overviews read this flag instead of joining to the conversation.
+        Action.objects.filter(goal__conversation=conversation).update(followed=to == S.SIGNED)
     conversation.status = to
     conversation.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)

@@ -19,11 +19,14 @@ from samtale.core.http import guarded, wants_json
 
 
 def goals_context(conversation, user) -> dict:
-    from samtale.actions.services import EDITABLE
+    from samtale.actions.services import EDITABLE, is_followed_up
 
+    party = conversation.party(user) is not None
     return {
         "goals": selectors.goals_with_actions(conversation),
-        "goals_editable": conversation.status in EDITABLE and conversation.party(user) is not None,
+        "goals_editable": conversation.status in EDITABLE and party,
+        # After signing: statuses, and new actions added as follow-up.
+        "goals_follow_up": is_followed_up(conversation) and party,
         "goal_form": GoalForm(),
         "responsible": Action.Responsible,
     }
@@ -50,7 +53,7 @@ def meeting_screen(request, pk):
         "may_manage": access.may_manage_conversation(request.user, conversation),
         "open": conversation.status in meeting.MEETING_STATUSES,
         **goals_context(conversation, request.user),
-        **previous_context(conversation),
+        **previous_context(conversation, request.user),
     }
     return render(request, "conversations/meeting.html", context)
 

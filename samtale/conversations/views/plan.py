@@ -11,6 +11,7 @@ from samtale.conversations import selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
 from samtale.conversations.services import lifecycle
 from samtale.conversations.services.summary import summary_current
+from samtale.conversations.views.preparation import previous_context
 from samtale.core import access
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -90,7 +91,7 @@ def conversation_detail(request, pk):
         "history": conversation.history.select_related("actor"),
         "preparations": selectors.preparation_state(conversation=conversation),
         "summary": summary_current(conversation),
-        "previous": selectors.previous_conversation(conversation),
+        **previous_context(conversation, request.user),
     }
     return render(request, "conversations/detail.html", context)
 

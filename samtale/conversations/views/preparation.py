@@ -9,7 +9,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions.models import Action
 from samtale.conversations import selectors
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
@@ -22,13 +21,15 @@ from samtale.core.http import guarded, redirect_back, wants_json
 from samtale.guides.likert import SCALE
 
 
-def previous_context(conversation) -> dict:
-    """The agenda starts with the previous conversation's agreed actions and their status."""
-    previous = selectors.previous_conversation(conversation)
+def previous_context(conversation, user) -> dict:
+    """The agenda starts with the previous conversation's agreed actions, their status,
+    and a place to record each goal's result."""
+    previous = selectors.previous_conversation(
+        conversation, visible=access.conversations_visible_to(user)
+    )
     return {
         "previous": previous,
         "previous_goals": selectors.goals_with_actions(previous) if previous else [],
-        "action_status": Action.Status,
     }
 
 
@@ -54,7 +55,7 @@ def preparation(request, pk):
         "other_shared": selectors.preparation_state(conversation=conversation)[
             "leader" if party == "employee" else "employee"
         ],
-        **previous_context(conversation),
+        **previous_context(conversation, request.user),
     }
     return render(request, "conversations/preparation.html", context)
 

@@ -1,0 +1,232 @@
+"""Benchmark: the leader's follow-up overview against a bare Django view, side by side.
+
+    .venv/bin/python bench/overview.py            # 20,000 people, ~1,000,000 actions
+    BENCH_QUICK=1 .venv/bin/python bench/overview.py   # 2,000 people, ~100,000 actions
+
+For SQLite and (when reachable) PostgreSQL: builds the benchmark database once
+(`manage.py bench_data`; kept in var/ and in the database samtale_bench_<people>
+for later runs), starts the app in ONE gunicorn worker process, signs in as a
+leader with 20 reports × 10 open actions, and measures requests per second and
+p50/p95 latency for (a) a bare view returning "ok" and (b) the overview, in
+alternating rounds in the same run, with the same session cookie. Prints both,
+their ratio per database, and as the last line the lower ratio: `ratio: X.XX`.
+The target: (b) reaches at least half of (a)'s throughput.
+"""
+
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+PEOPLE = 2_000 if QUICK else 20_000
+ROUNDS = 3 if QUICK else 5
+SECONDS = 2.0 if QUICK else 4.0
+CLIENTS = 4
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+SECRET = secrets.token_urlsafe(64)
+
+
+def env(database_url: str, **extra) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "600",
+        **extra,
+    }
+
+
+def manage(database_url: str, *args, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env(database_url),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+SESSION_SNIPPET = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from samtale.core.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.org.models import Person
+leader = Person.objects.get(email=BENCH_LEADER_EMAIL)
+store = SessionStore()
+store[SESSION_KEY] = str(leader.pk)
+store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+store[HASH_SESSION_KEY] = leader.get_session_auth_hash()
+store.create()
+print("SESSION", store.session_key)
+"""
+
+READY_SNIPPET = """
+from samtale.core.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.org.models import Person
+print("READY" if Person.objects.filter(email=BENCH_LEADER_EMAIL).exists() else "EMPTY")
+"""
+
+
+def prepare(database_url: str) -> str:
+    """Migrate, fill once, collect static files; return a signed-in session key."""
+    manage(database_url, "migrate", "-v0")
+    if "READY" not in manage(database_url, "shell", "-c", READY_SNIPPET, capture=True):
+        print(
+            f"  building the benchmark database ({PEOPLE} people); this takes a while …", flush=True
+        )
+        manage(database_url, "bench_data", "--people", str(PEOPLE))
+    manage(database_url, "collectstatic", "--noinput", "-v0")
+    out = manage(database_url, "shell", "-c", SESSION_SNIPPET, capture=True)
+    return next(line.split()[1] for line in out.splitlines() if line.startswith("SESSION"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(
+        "GET", path, headers={"Cookie": f"samtale_session={cookie}", "Host": "127.0.0.1"}
+    )
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def load(port: int, path: str, cookie: str, seconds: float) -> tuple[int, list[float]]:
+    """CLIENTS threads request `path` for `seconds`; returns (requests, latencies in ms)."""
+    latencies: list[float] = []
+    errors = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        mine = []
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            status, _body = get(port, path, cookie)
+            mine.append((time.perf_counter() - start) * 1000)
+            if status != 200:
+                errors.append(status)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise SystemExit(f"{path} answered {errors[0]} ({len(errors)} errors)")
+    return len(latencies), latencies
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1]
+
+
+def measure(name: str, database_url: str) -> float:
+    print(f"{name}: preparing", flush=True)
+    cookie = prepare(database_url)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "bench.wsgi:application",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env(database_url, DJANGO_SETTINGS_MODULE="bench.settings"),
+    )
+    try:
+        for _ in range(100):
+            try:
+                if get(port, "/helse/", cookie)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        status, body = get(port, "/oppfolging/", cookie)
+        rows = body.count(b'class="card report')
+        if status != 200 or rows != 20:
+            raise SystemExit(
+                f"the overview answered {status} with {rows} reports; expected 200 with 20"
+            )
+        load(port, "/bench/bare/", cookie, 1.0)  # warm up both
+        load(port, "/oppfolging/", cookie, 1.0)
+        results = {"bare": ([], 0.0), "overview": ([], 0.0)}
+        for _ in range(ROUNDS):
+            for key, path in (("bare", "/bench/bare/"), ("overview", "/oppfolging/")):
+                started = time.perf_counter()
+                count, latencies = load(port, path, cookie, SECONDS)
+                elapsed = time.perf_counter() - started
+                results[key] = (results[key][0] + latencies, results[key][1] + elapsed)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    rps = {}
+    for key, label in (("bare", "(a) bare view"), ("overview", "(b) leader overview")):
+        latencies, elapsed = results[key]
+        rps[key] = len(latencies) / elapsed
+        print(
+            f"{name}: {label:<22} {rps[key]:8.1f} req/s   p50 {percentile(latencies, 50):6.1f} ms   "
+            f"p95 {percentile(latencies, 95):6.1f} ms   ({len(latencies)} requests)"
+        )
+    ratio = rps["overview"] / rps["bare"]
+    print(f"{name}: overview / bare = {ratio:.2f}")
+    return ratio
+
+
+def postgres_url() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
+            name = f"samtale_bench_{PEOPLE}"
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+            return f"{PG_SERVER}/{name}"
+    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        print(f"PostgreSQL not reachable at {PG_SERVER} ({error}); measuring SQLite only")
+        return None
+
+
+def main() -> None:
+    (ROOT / "var").mkdir(exist_ok=True)
+    print(
+        f"benchmark: {PEOPLE} people, {ROUNDS} rounds × {SECONDS:.0f} s per view, {CLIENTS} clients, 1 server process"
+    )
+    ratios = [measure("sqlite", f"sqlite:///{ROOT / 'var' / f'bench-{PEOPLE}.sqlite3'}")]
+    if url := postgres_url():
+        ratios.append(measure("postgresql", url))
+    print(f"ratio: {min(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()

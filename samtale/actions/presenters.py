@@ -1,0 +1,57 @@
+"""HTML for the leader overview's list, built in Python.
+
+The overview is the page a leader opens most, and the benchmark measures it: twenty
+cards through the template engine cost more than all of the page's queries, and so
+do twenty format_html calls. Every text from the database goes through html.escape
+(the same five characters Django escapes); the numbers are integers.
+"""
+
+from html import escape
+
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+
+def _day(value) -> str:
+    # Dates as Norwegians write them, in every UI language (config/formats).
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def report_cards(rows) -> SafeString:
+    """The cards of the overview: one per report, counts first, actions on demand."""
+    in_progress, remaining, overdue, nearest, last, show, open_list = (
+        escape(label)
+        for label in (
+            _("In progress"),
+            _("Remaining"),
+            _("Overdue"),
+            _("Nearest deadline"),
+            _("Last conversation"),
+            _("Show the actions"),
+            _("Open the list"),
+        )
+    )
+    cards = []
+    for row in rows:
+        name = escape(row.person.full_name)
+        url, actions_url = escape(row.url), escape(row.actions_url)
+        last_held = timezone.localdate(row.last_conversation) if row.last_conversation else None
+        details = (
+            f'<details><summary>{show}<span class="visually-hidden"> – {name}</span></summary>'
+            f'<div hx-get="{actions_url}" hx-trigger="toggle once from:closest details" hx-swap="outerHTML">'
+            f'<p><a href="{actions_url}">{open_list}</a></p></div></details>'
+            if row.in_progress or row.remaining
+            else ""
+        )
+        cards.append(
+            f'<li class="card report{" attention" if row.overdue else ""}">'
+            f'<div class="report-head"><h2><a href="{url}">{name}</a></h2>'
+            f'<p class="muted">{escape(row.person.job_title)}</p></div><dl class="counts">'
+            f"<div><dt>{in_progress}</dt><dd>{int(row.in_progress)}</dd></div>"
+            f"<div><dt>{remaining}</dt><dd>{int(row.remaining)}</dd></div>"
+            f"<div{' class="bad"' if row.overdue else ''}><dt>{overdue}</dt><dd>{int(row.overdue)}</dd></div>"
+            f"<div><dt>{nearest}</dt><dd>{_day(row.nearest_deadline)}</dd></div>"
+            f"<div><dt>{last}</dt><dd>{_day(last_held)}</dd></div></dl>{details}</li>"
+        )
+    return mark_safe("\n".join(cards))  # noqa: S308 - every interpolated text is escaped above

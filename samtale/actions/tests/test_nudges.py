@@ -1,0 +1,85 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from samtale.actions import nudges, selectors
+from samtale.actions.models import Action
+from samtale.actions.tests.conftest import days
+from samtale.conversations.models import Conversation, Note, Preparation
+from samtale.core import access
+
+
+def _nudges(people):
+    return {
+        n.kind: n.count
+        for n in nudges.leader_nudges(
+            leader=people.leader,
+            conversations=access.conversations_visible_to(people.leader),
+            actions=access.actions_visible_to(people.leader),
+            on=selectors.today(),
+        )
+    }
+
+
+def test_a_clean_slate_has_no_nudges(people, signed):
+    signed(people.employee, people.leader, [(days(10), "employee", "in_progress")])
+    Conversation.objects.update(talk_leader_seconds=300, talk_employee_seconds=700)
+    assert _nudges(people) == {}
+
+
+def test_overdue_and_untouched_actions_are_nudged(people, signed):
+    signed(
+        people.employee,
+        people.leader,
+        [(days(-1), "employee", "in_progress"), (days(30), "leader", "not_started")],
+    )
+    Action.objects.filter(deadline=days(30)).update(updated_at=timezone.now() - timedelta(days=91))
+    assert _nudges(people) == {"overdue": 1, "stale": 1}
+
+
+def test_a_signed_conversation_without_goals_and_a_talkative_leader_are_nudged(people, signed):
+    c = signed(people.employee, people.leader)
+    c.goals.all().delete()
+    Conversation.objects.filter(pk=c.pk).update(
+        talk_leader_seconds=2000, talk_employee_seconds=2000
+    )
+    assert _nudges(people) == {"no_goals": 1, "talk": 1}
+
+
+def test_postponed_twice_and_unprepared_for_tomorrow_are_nudged(people, version):
+    tomorrow = timezone.now() + timedelta(hours=20)
+    postponed = Conversation.objects.create(
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=version,
+        status="postponed",
+        postponed_count=2,
+    )
+    upcoming = Conversation.objects.create(
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=version,
+        status="invited",
+        scheduled_at=tomorrow,
+    )
+    assert _nudges(people) == {"postponed": 1, "unprepared": 1}
+    preparation = Preparation.objects.create(conversation=upcoming, author=people.leader)
+    Note.objects.create(preparation=preparation, theme_key="mal", text="Forberedt")
+    assert _nudges(people) == {"postponed": 1}
+    assert postponed.pk
+
+
+def test_hr_counts_pitfalls_across_the_organization_as_numbers(people, signed):
+    signed(people.other_employee, people.other_leader, [(days(-5), "employee", "not_started")])
+    counts = nudges.pitfall_counts(
+        conversations=access.conversations_countable_by(people.hr),
+        actions=access.actions_countable_by(people.hr),
+        on=selectors.today(),
+    )
+    assert counts["overdue"] == 1
+    mine = nudges.pitfall_counts(
+        conversations=access.conversations_countable_by(people.employee),
+        actions=access.actions_countable_by(people.employee),
+        on=selectors.today(),
+    )
+    assert mine["overdue"] == 0

@@ -1,0 +1,143 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from samtale.actions import selectors
+from samtale.actions.models import Action
+from samtale.actions.tests.conftest import days
+from samtale.core import access
+from samtale.org.models import Person
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def test_an_action_due_today_is_not_overdue_until_the_day_has_passed_in_oslo():
+    action = Action(status="in_progress", deadline=date(2026, 11, 22))
+    # 23:30 on the 22nd in Oslo is 22:30 UTC: still the deadline day.
+    with time_machine.travel(datetime(2026, 11, 22, 23, 30, tzinfo=OSLO), tick=False):
+        assert not selectors.is_overdue(action)
+    # 00:30 on the 23rd in Oslo is still the 22nd in UTC, but overdue in Oslo.
+    with time_machine.travel(datetime(2026, 11, 23, 0, 30, tzinfo=OSLO), tick=False):
+        assert selectors.today() == date(2026, 11, 23)
+        assert selectors.is_overdue(action)
+
+
+def test_done_dropped_and_undated_actions_are_never_overdue():
+    past = date(2020, 1, 1)
+    assert not selectors.is_overdue(Action(status="done", deadline=past))
+    assert not selectors.is_overdue(Action(status="dropped", deadline=past))
+    assert not selectors.is_overdue(Action(status="not_started", deadline=None))
+
+
+def _overview(people, filters=None):
+    return selectors.leader_overview(
+        leader_id=access.follow_up_leader(people.leader),
+        filters=filters or selectors.Filters(),
+        on=selectors.today(),
+    )
+
+
+def test_the_overview_counts_in_progress_remaining_and_overdue_per_report(people, signed):
+    signed(
+        people.employee,
+        people.leader,
+        [
+            (days(-3), "employee", "in_progress"),
+            (days(0), "leader", "not_started"),
+            (days(14), "both", "not_started"),
+            (days(-30), "employee", "done"),
+        ],
+    )
+    row = _overview(people)[0]
+    assert row.person.pk == people.employee.pk
+    assert (row.in_progress, row.remaining, row.overdue) == (1, 2, 1)
+    assert row.nearest_deadline == days(-3)
+    assert row.last_conversation is not None
+
+
+def test_reports_who_need_attention_come_first(people, signed):
+    calm = Person.objects.create_user(
+        "calm@test.example", None, first_name="Aase", last_name="Aa", manager=people.leader
+    )
+    signed(calm, people.leader, [(days(40), "employee", "not_started")])
+    signed(people.employee, people.leader, [(days(-1), "employee", "not_started")])
+    assert [r.person.pk for r in _overview(people)] == [people.employee.pk, calm.pk]
+
+
+def test_the_overview_filters_by_responsible_and_deadline(people, signed):
+    signed(
+        people.employee,
+        people.leader,
+        [(days(5), "leader", "not_started"), (days(60), "employee", "in_progress")],
+    )
+    row = _overview(people, selectors.Filters(responsible="leader"))[0]
+    assert (row.in_progress, row.remaining) == (0, 1)
+    row = _overview(people, selectors.Filters(deadline="30"))[0]
+    assert (row.in_progress, row.remaining) == (0, 1)
+
+
+def test_a_leader_does_not_see_actions_from_conversations_another_leader_held(people, signed):
+    signed(people.employee, people.other_leader, [(days(5), "employee", "not_started")])
+    row = _overview(people)[0]
+    assert (row.in_progress, row.remaining, row.overdue) == (0, 0, 0)
+
+
+def test_the_overview_costs_the_same_queries_for_2_or_20_reports(
+    people, signed, django_assert_num_queries
+):
+    def reports(n, start):
+        for i in range(n):
+            person = Person.objects.create_user(
+                f"r{start + i}@test.example",
+                None,
+                first_name="R",
+                last_name=str(start + i),
+                manager=people.leader,
+            )
+            signed(
+                person, people.leader, [(days(i - 5), "employee", "not_started") for _ in range(10)]
+            )
+
+    reports(1, 0)
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        people.leader._samtale_roles = None
+        leader = Person.objects.get(pk=people.leader.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.leader_overview(
+                leader_id=access.follow_up_leader(leader),
+                filters=selectors.Filters(),
+                on=selectors.today(),
+            )
+        return len(ctx.captured_queries)
+
+    small = count()
+    reports(19, 100)
+    assert count() == small
+
+
+def test_the_one_query_overview_reads_exactly_the_scope_the_access_policy_defines(people, signed):
+    # Direct reports; someone else's report with open actions in a conversation this leader
+    # holds; a direct report who left; and open actions the leader holds but did not sign.
+    signed(people.employee, people.leader, [(days(5), "employee", "in_progress")])
+    signed(people.other_employee, people.leader, [(days(5), "leader", "not_started")])
+    left = Person.objects.create_user(
+        "left@test.example",
+        None,
+        first_name="Borte",
+        last_name="B",
+        manager=people.leader,
+        is_active=False,
+    )
+    signed(left, people.leader, [(days(5), "employee", "in_progress")])
+    signed(people.leaders_leader, people.other_leader, [(days(5), "employee", "in_progress")])
+    overview = {r.person.pk for r in _overview(people)}
+    policy = set(access.follow_up_reports(people.leader).values_list("pk", flat=True))
+    assert overview == policy == {people.employee.pk, people.other_employee.pk}
+    counted = {r.person.pk: r.in_progress + r.remaining for r in _overview(people)}
+    led = selectors.agreed(access.actions_led_by(people.leader)).filter(status__in=selectors.OPEN)
+    assert counted == {pk: led.filter(employee_id=pk).count() for pk in policy}

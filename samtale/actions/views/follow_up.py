@@ -1,0 +1,163 @@
+"""The follow-up pages: the leader's overview of their reports, the employee's own
+actions, one action with its history, and the updates both parties make."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samtale.actions import nudges, presenters, selectors, services
+from samtale.actions.forms import FilterForm, ReviewForm, UpdateForm
+from samtale.actions.models import Action
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, redirect_back
+from samtale.org.models import Person
+
+# Nudge counts change by the day, not by the second: computed at most every ten minutes.
+NUDGE_SECONDS = 600
+
+
+@guarded(access.may_follow_up_reports)
+@require_GET
+def overview(request):
+    user = request.user
+    form = FilterForm(request.GET or None)
+    on = selectors.today()
+    query = request.GET.urlencode()
+    rows = selectors.leader_overview(
+        leader_id=access.follow_up_leader(user), filters=form.filters(), on=on
+    )
+    # The list is the page's hot path: its links are built here, not by {% url %} per row.
+    person_url = reverse("person_detail", args=[0])
+    actions_url = reverse("follow_up_person", args=[0])
+    suffix = f"?{query}" if query else ""
+    for row in rows:
+        row.url = person_url.replace("/0/", f"/{row.person.pk}/")
+        row.actions_url = actions_url.replace("/0/", f"/{row.person.pk}/") + suffix
+    context = {
+        "selects": form.selects(),
+        "rows": rows,
+        "cards": presenters.report_cards(rows),
+        "nudges": cache.get_or_set(
+            f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}",
+            lambda: nudges.leader_nudges(
+                leader=user,
+                conversations=access.conversations_visible_to(user),
+                actions=selectors.agreed(access.actions_led_by(user)),
+                on=on,
+            ),
+            NUDGE_SECONDS,
+        ),
+    }
+    roles = access.roles_for(user)
+    if roles.is_leaders_leader:
+        below = Person.objects.filter(pk__in=roles.subordinate_ids, reports__is_active=True)
+        context["leaders_below"] = selectors.counts_by_leader(
+            actions=access.actions_countable_by(user), leaders=below.distinct(), on=on
+        )
+    return render(request, "actions/overview.html", context)
+
+
+@guarded(access.may_follow_up_reports)
+@require_GET
+def overview_person(request, pk):
+    """One report's actions in the conversations this leader holds (an htmx fragment, or a page)."""
+    person = access.follow_up_reports(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    form = FilterForm(request.GET or None)
+    actions = selectors.actions_listed(
+        form.filters().apply(
+            selectors.agreed(access.actions_visible_to(request.user)).filter(
+                employee=person, leader=request.user
+            ),
+            selectors.today(),
+        )
+    )
+    context = {"person": person, "actions": actions, "today": selectors.today()}
+    template = "actions/_person_actions.html" if request.htmx else "actions/person.html"
+    return render(request, template, context)
+
+
+@guarded()
+@require_GET
+def my_actions(request):
+    visible = selectors.agreed(access.actions_visible_to(request.user))
+    mine = selectors.person_actions(person=request.user, actions=visible)
+    return render(request, "actions/mine.html", {"actions": mine, "today": selectors.today()})
+
+
+@guarded()
+@require_GET
+def action_detail(request, pk):
+    try:
+        action = selectors.action_with_history(access.actions_visible_to(request.user), pk)
+    except (Action.DoesNotExist, ValueError):
+        raise Http404 from None
+    form = UpdateForm(initial={"status": action.status})
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "action": action,
+            "form": form,
+            "today": selectors.today(),
+            "followed": services.is_followed_up(action.goal.conversation),
+        },
+    )
+
+
+@guarded()
+@require_POST
+def action_update(request, pk):
+    action = access.get_action_for(request.user, pk)
+    form = UpdateForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _("Choose a status.")
+    else:
+        try:
+            services.action_update(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as e:
+            error = e.message
+    if request.htmx:
+        action = selectors.actions_listed(
+            access.actions_visible_to(request.user).filter(pk=pk)
+        ).get()
+        return render(
+            request,
+            "actions/_action.html",
+            {"action": action, "today": selectors.today(), "error": error, "saved": error is None},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The action is updated."))
+    return redirect_back(request, reverse("action_detail", args=[pk]))
+
+
+@guarded()
+@require_POST
+def goal_review(request, pk):
+    goal = access.get_goal_for(request.user, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a result."))
+    else:
+        try:
+            services.goal_review(actor=request.user, goal=goal, **form.cleaned_data)
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("The result is recorded."))
+    return redirect_back(request, reverse("conversation_detail", args=[goal.conversation_id]))

@@ -1,0 +1,82 @@
+"""Follow-up in two browsers: the leader's overview and the employee's own actions."""
+
+import pytest
+
+from samtale.actions.models import Action, ActionUpdate
+from samtale.conversations import demo as conversations_demo
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org import demo as org_demo
+
+PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    logins = org_demo.load(password=PASSWORD)
+    conversations_demo.load()
+    return logins
+
+
+def _open_actions(person):
+    return Action.objects.filter(
+        employee=person, followed=True, status__in=("not_started", "in_progress")
+    ).order_by("deadline", "pk")
+
+
+def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_factory, demo):
+    kari, ola = demo["employee"], demo["leader"]
+    leader = visitor_factory("follow-leader")
+    employee = visitor_factory("follow-employee", width=390, height=844)
+    leader.login(ola.email, PASSWORD)
+    employee.login(kari.email, PASSWORD)
+
+    # The leader's overview: Kari is listed; her actions open in place.
+    leader.goto("/oppfolging/")
+    leader.check("overview")
+    card = leader.page.locator("li.report", has_text=kari.full_name)
+    card.locator("summary").click()
+    first = _open_actions(kari).filter(leader=ola).first()
+    card.locator(f"#action-{first.pk}").wait_for()
+    leader.check("overview-expanded")
+    card.locator(f"#action-{first.pk} summary").click()
+    card.locator(f"#s-{first.pk}").select_option("done")
+    card.locator(f"#c-{first.pk}").fill("Kurset er fullført")
+    card.locator(f"#action-{first.pk} button[type=submit]").click()
+    leader.page.locator(f"#action-{first.pk} .message.success").wait_for()
+    first.refresh_from_db()
+    assert first.status == "done"
+
+    # The employee sees it, and updates one of her own.
+    employee.goto(f"/tiltak/{first.pk}/")
+    assert "Kurset er fullført" in employee.page.content()
+    employee.check("action-detail")
+    employee.goto("/mine-tiltak/")
+    employee.check("my-actions")
+    mine = _open_actions(kari).filter(responsible__in=("employee", "both")).first()
+    box = employee.page.locator(f"#action-{mine.pk}")
+    box.locator("summary").click()
+    box.locator(f"#s-{mine.pk}").select_option("in_progress")
+    box.locator(f"#c-{mine.pk}").fill("Har begynt")
+    box.locator("button[type=submit]").click()
+    employee.page.locator(f"#action-{mine.pk} .message.success").wait_for()
+    assert ActionUpdate.objects.filter(action=mine, actor=kari, comment="Har begynt").exists()
+
+    # The leader's overview counts the change.
+    leader.goto("/oppfolging/")
+    card = leader.page.locator("li.report", has_text=kari.full_name)
+    in_progress = int(card.locator("dl.counts div").first.locator("dd").inner_text())
+    assert in_progress == _open_actions(kari).filter(leader=ola, status="in_progress").count()
+    leader.goto(f"/tiltak/{mine.pk}/")
+    assert "Har begynt" in leader.page.content()
+    leader.check("action-after-employee-update")
+
+
+def test_the_overview_works_on_a_phone(visitor_factory, demo):
+    visitor = visitor_factory("follow-phone", width=360, height=740)
+    visitor.login(demo["leader"].email, PASSWORD)
+    visitor.goto("/oppfolging/?status=overdue")
+    visitor.check("overview-overdue")
+    visitor.goto("/mine-tiltak/")
+    visitor.check("leader-my-actions")
