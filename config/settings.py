@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samtale.guides",
     "samtale.conversations",
     "samtale.actions",
+    "samtale.rounds",
     "samtale.notifications",
 ]
 
@@ -270,6 +271,13 @@ TASKS = {
 ACTION_REMINDER_DAYS = envint("ACTION_REMINDER_DAYS", 7)
 STALE_ACTION_DAYS = envint("STALE_ACTION_DAYS", 90)
 TALK_SHARE_NUDGE_PERCENT = envint("TALK_SHARE_NUDGE_PERCENT", 45)
+
+# The routine: every permanent employee has a signed conversation at least this often
+# (months); HR is warned this many months before someone passes the limit.
+SAMTALE_CONVERSATION_INTERVAL_MONTHS = envint("SAMTALE_CONVERSATION_INTERVAL_MONTHS", 24)
+SAMTALE_CONVERSATION_WARNING_MONTHS = envint("SAMTALE_CONVERSATION_WARNING_MONTHS", 2)
+# Days before a conversation both parties are reminded to prepare (a round sets its own).
+SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
 
 # Import limits: a payroll export of 50,000 people is a few MB.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

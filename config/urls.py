@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("samtale.guides.urls")),
     path("", include("samtale.conversations.urls")),
     path("", include("samtale.actions.urls")),
+    path("", include("samtale.rounds.urls")),
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -1,26 +1,107 @@
+"""The invitation and its calendar file, the leader's copy, updates and cancellations.
+
+The employee and the leader get the same calendar event (one UID per conversation),
+so a move or a cancellation changes it in both calendars. No content of the
+conversation is ever in a mail: purpose, time, place and a link.
+"""
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from samtale.conversations.models import Conversation
+from samtale.notifications import ics
 from samtale.notifications.outbox import Built, builder
+
+S = Conversation.Status
+INVITED = (S.INVITED, S.PREPARED)
+
+
+def _conversation(message, statuses) -> Conversation | None:
+    return (
+        Conversation.objects.select_related("employee", "leader", "guide_version")
+        .filter(pk=message.ref["conversation"], status__in=statuses)
+        .first()
+    )
+
+
+def _calendar(message, conversation: Conversation, *, method: str, sequence: int):
+    # The calendar's texts in the recipient's language, like the mail around it.
+    with translation.override(message.to.language or settings.LANGUAGE_CODE):
+        content = ics.conversation_ics(conversation, method=method, sequence=sequence)
+    return (ics.FILENAME, content, ics.mimetype(method))
+
+
+def _built(template: str, message, conversation: Conversation, *, method: str, sequence: int):
+    return Built(
+        template=template,
+        context={
+            "conversation": conversation,
+            "path": reverse("preparation", args=[conversation.pk]),
+            "detail_path": reverse("conversation_detail", args=[conversation.pk]),
+            "is_leader": message.to_id == conversation.leader_id,
+            "place_is_link": conversation.place.startswith(("https://", "http://")),
+        },
+        attachments=[_calendar(message, conversation, method=method, sequence=sequence)],
+    )
 
 
 @builder("invitation")
 def invitation(message) -> Built | None:
-    """Invite the employee: purpose, time, place, and a link to the preparation.
-
-    The link leads to the app; no content of the conversation is ever in the mail.
-    """
-    conversation = (
-        Conversation.objects.select_related("employee", "leader", "guide_version")
-        .filter(pk=message.ref["conversation"], status=Conversation.Status.INVITED)
-        .first()
-    )
+    """Invite the employee: purpose, time, place, how to prepare, a link, and the calendar file."""
+    conversation = _conversation(message, INVITED)
     if conversation is None:
         return None
-    return Built(
-        template="conversations/email/invitation",
-        context={
-            "conversation": conversation,
-            "path": reverse("preparation", args=[conversation.pk]),
-        },
+    return _built(
+        "conversations/email/invitation",
+        message,
+        conversation,
+        method=ics.REQUEST,
+        sequence=conversation.ics_sequence,
+    )
+
+
+@builder("invitation_copy")
+def invitation_copy(message) -> Built | None:
+    """The leader's copy of the invitation, with the same calendar event."""
+    conversation = _conversation(message, INVITED)
+    if conversation is None:
+        return None
+    return _built(
+        "conversations/email/invitation_copy",
+        message,
+        conversation,
+        method=ics.REQUEST,
+        sequence=conversation.ics_sequence,
+    )
+
+
+@builder("invitation_update")
+def invitation_update(message) -> Built | None:
+    """A new time or place. Skipped when a later update has replaced it already."""
+    conversation = _conversation(message, INVITED)
+    sequence = message.ref.get("sequence")
+    if conversation is None or sequence != conversation.ics_sequence:
+        return None
+    return _built(
+        "conversations/email/invitation_update",
+        message,
+        conversation,
+        method=ics.REQUEST,
+        sequence=sequence,
+    )
+
+
+@builder("invitation_cancel")
+def invitation_cancel(message) -> Built | None:
+    """The conversation is cancelled: METHOD:CANCEL removes it from the calendar."""
+    conversation = _conversation(message, (S.CANCELLED,))
+    if conversation is None or conversation.scheduled_at is None:
+        return None
+    return _built(
+        "conversations/email/invitation_cancel",
+        message,
+        conversation,
+        method=ics.CANCEL,
+        sequence=message.ref.get("sequence", conversation.ics_sequence),
     )

@@ -56,6 +56,16 @@ class Conversation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The round it was planned in, if any.
+    round = models.ForeignKey(
+        "rounds.Round",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+    )
+    # The calendar invitation's SEQUENCE: raised by every update and the cancellation.
+    ics_sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-scheduled_at", "-pk"]

@@ -28,6 +28,7 @@ from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Note, SummaryRevision
 from samtale.guides.models import Guide
 from samtale.org.models import ImportBatch, Person, Unit
+from samtale.rounds.models import Participant, Round, Window
 
 
 @dataclass(frozen=True)
@@ -232,13 +233,14 @@ def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
 
 
 def may_plan_conversation(user, employee: Person | None = None) -> bool:
-    """HR plans for anyone; a leader for the people below them in the line."""
+    """HR plans for anyone; a leader for the people below them in the line, and for
+    those an open round has given them to hold (see Rounds below)."""
     roles = roles_for(user)
     if roles.is_hr:
         return True
     if employee is None:
         return roles.is_leader
-    return employee.pk in roles.subordinate_ids
+    return employee.pk in roles.subordinate_ids or holds_in_open_round(user, employee)
 
 
 def conversation_planning_people(user) -> QuerySet[Person]:
@@ -406,3 +408,134 @@ def get_action_for(user, pk) -> Action:
         )
     except (Action.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# Rounds ----------------------------------------------------------------------
+#
+# HR runs rounds for any units; a leader for the people in their own line. A
+# leader who holds conversations in a round sees that round (its counts and the
+# people they hold), never the conversations of other leaders.
+
+
+def may_create_round(user) -> bool:
+    roles = roles_for(user)
+    return roles.is_hr or roles.is_leader
+
+
+def may_list_rounds(user) -> bool:
+    """Rounds are for HR and leaders: anyone who holds a conversation in one is a leader."""
+    return may_create_round(user)
+
+
+def rounds_visible_to(user) -> QuerySet[Round]:
+    """HR: every round. A leader: the rounds they created or hold conversations in."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Round.objects.none()
+    if roles.is_hr:
+        return Round.objects.all()
+    if not roles.is_leader:
+        return Round.objects.none()
+    holding = Participant.objects.filter(holder_id=roles.person_id).values("round_id")
+    return Round.objects.filter(Q(created_by_id=roles.person_id) | Q(pk__in=holding))
+
+
+def may_manage_round(user, round: Round) -> bool:
+    """Change the round, its participants and who holds what: HR, or the leader who made it."""
+    roles = roles_for(user)
+    return roles.is_hr or (roles.person_id is not None and round.created_by_id == roles.person_id)
+
+
+def get_round_for(user, pk, *, write: bool = False) -> Round:
+    try:
+        round = rounds_visible_to(user).select_related("guide", "created_by").get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require(may_manage_round(user, round))
+    return round
+
+
+def round_people_for(user) -> QuerySet[Person]:
+    """Whom a user may put in a round: HR anyone active; a leader the people in their line."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Person.objects.filter(is_active=True)
+    return Person.objects.filter(is_active=True, pk__in=roles.subordinate_ids)
+
+
+def round_holders_for(user) -> QuerySet[Person]:
+    """Who a user may give conversations to hold: HR any active leader; a leader
+    themselves and the leaders below them."""
+    leaders = Person.objects.filter(is_active=True, reports__is_active=True).distinct()
+    roles = roles_for(user)
+    if roles.is_hr:
+        return leaders
+    return leaders.filter(Q(pk=roles.person_id) | Q(pk__in=roles.subordinate_ids))
+
+
+def participants_visible_to(user, round: Round) -> QuerySet[Participant]:
+    """Those who manage the round see everyone in it; a leader the people they hold."""
+    if may_manage_round(user, round):
+        return round.participants.all()
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return Participant.objects.none()
+    return round.participants.filter(holder_id=person_id)
+
+
+def get_participant_for(user, pk, *, write: bool = False) -> Participant:
+    try:
+        participant = Participant.objects.select_related("round", "person", "holder").get(
+            pk=pk, round__in=rounds_visible_to(user)
+        )
+    except (Participant.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not participants_visible_to(user, participant.round).filter(pk=participant.pk).exists():
+        raise Http404
+    if write:
+        require(may_manage_round(user, participant.round))
+    return participant
+
+
+def may_schedule(user, round: Round, leader: Person) -> bool:
+    """Give windows and take the proposed times for a leader: the leader, or HR."""
+    roles = roles_for(user)
+    return roles.is_hr or (roles.person_id is not None and roles.person_id == leader.pk)
+
+
+def get_schedule_leader_for(user, round: Round, pk) -> Person:
+    """A leader who holds conversations in the round (404 otherwise), if the user may schedule
+    for them (403 otherwise)."""
+    try:
+        leader = Person.objects.filter(pk=pk, round_holdings__round=round).distinct().get()
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    require(may_schedule(user, round, leader))
+    return leader
+
+
+def get_window_for(user, pk) -> Window:
+    try:
+        window = Window.objects.select_related("round", "leader").get(
+            pk=pk, round__in=rounds_visible_to(user)
+        )
+    except (Window.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    require(may_schedule(user, window.round, window.leader))
+    return window
+
+
+def holds_in_open_round(user, employee: Person) -> bool:
+    """Whether an open round has given this leader the employee's conversation to hold."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return False
+    return Participant.objects.filter(
+        person=employee, holder_id=person_id, included=True, round__closed_at__isnull=True
+    ).exists()
+
+
+def may_see_coverage(user) -> bool:
+    """Who is missing a signed conversation within the required interval: HR only."""
+    return roles_for(user).is_hr

@@ -23,12 +23,14 @@ def navigation(request):
         "manage": access.may_manage_org(user),
         "guides": access.may_manage_guides(user),
         "follow_up": access.may_follow_up_reports(user),
+        "rounds": access.may_list_rounds(user),
     }
     entries = [
         ("home", _("Home"), True, True),
         ("conversation_list", _("Conversations"), True, False),
         ("my_actions", _("My actions"), True, True),
         ("follow_up", _("Follow-up"), nav["follow_up"], False),
+        ("round_list", _("Rounds"), nav["rounds"], False),
         ("person_list", _("People"), nav["people"], False),
         ("unit_list", _("Units"), nav["units"], False),
         ("import_start", _("Import"), nav["manage"], False),

@@ -1,5 +1,7 @@
 """E-mails as subject/text/html template triples, in the recipient's language."""
 
+from email.message import MIMEPart
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -20,6 +22,34 @@ def send_templated(*, to, template: str, context: dict, attachments=()) -> str:
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to.email])
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
+        if ";" in mimetype:
+            message.attach(_text_part(filename, content, mimetype))
+        else:
+            message.attach(filename, content, mimetype)
     message.send()
     return subject
+
+
+def _text_part(filename: str, content: str | bytes, mimetype: str) -> MIMEPart:
+    """A text attachment whose content type carries parameters.
+
+    Django's attach() takes a bare type; a calendar invitation needs
+    `text/calendar; method=REQUEST`, which mail programs read to show it as one.
+    """
+    kind, *pairs = (part.strip() for part in mimetype.split(";"))
+    maintype, subtype = kind.split("/", 1)
+    if maintype != "text":
+        raise ValueError(f"only text attachments may carry parameters, not {mimetype!r}")
+    params = dict(pair.split("=", 1) for pair in pairs if pair)
+    charset = params.pop("charset", "utf-8")
+    text = content.decode(charset) if isinstance(content, bytes) else content
+    part = MIMEPart()
+    part.set_content(
+        text,
+        subtype=subtype,
+        charset=charset,
+        params=params,
+        disposition="attachment",
+        filename=filename,
+    )
+    return part

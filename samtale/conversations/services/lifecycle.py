@@ -1,9 +1,10 @@
 """A conversation's life: planned → invited → prepared → held → summary agreed → signed,
 with postponement (counted: the guide's pitfall no. 1) and cancellation, each with a reason."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,8 @@ ALLOWED = {
 }
 
 MIN_MINUTES, MAX_MINUTES = 10, 240
+# Conversations that hold a time in someone's calendar.
+BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
 
 
 def transition(
@@ -76,6 +79,53 @@ def _check_schedule(scheduled_at: datetime | None, duration_minutes: int) -> Non
         )
 
 
+def _check_free(
+    *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk=None
+) -> None:
+    """Never double-book: neither the employee nor the leader may have another conversation
+    (as either party) that overlaps this one."""
+    end = scheduled_at + timedelta(minutes=duration_minutes)
+    ids = [p.pk for p in people]
+    candidates = (
+        Conversation.objects.filter(Q(employee_id__in=ids) | Q(leader_id__in=ids))
+        .filter(
+            status__in=BOOKED,
+            scheduled_at__lt=end,
+            scheduled_at__gt=scheduled_at - timedelta(minutes=MAX_MINUTES),
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("employee", "leader")
+    )
+    for other in candidates:
+        if other.scheduled_at + timedelta(minutes=other.duration_minutes) <= scheduled_at:
+            continue
+        busy = next(p for p in people if p.pk in (other.employee_id, other.leader_id))
+        raise DomainError(
+            _("%(name)s already has a conversation at %(time)s. Choose another time.")
+            % {
+                "name": busy.full_name,
+                "time": timezone.localtime(other.scheduled_at).strftime("%d.%m.%Y %H:%M"),
+            },
+            field="scheduled_at",
+        )
+
+
+def _invitation_sent(conversation: Conversation) -> bool:
+    return conversation.history.filter(to_status=S.INVITED).exists()
+
+
+def _queue_to_both(conversation: Conversation, kind: str) -> None:
+    """A calendar message (update or cancellation) to the employee and the leader alike."""
+    ref = {"conversation": conversation.pk, "sequence": conversation.ics_sequence}
+    for person in (conversation.employee, conversation.leader):
+        email_queue(to=person, kind=kind, ref=ref)
+
+
+def _bump_sequence(conversation: Conversation) -> None:
+    conversation.ics_sequence += 1
+    conversation.save(update_fields=["ics_sequence"])
+
+
 @transaction.atomic
 def conversation_plan(
     *,
@@ -86,8 +136,12 @@ def conversation_plan(
     scheduled_at: datetime | None = None,
     duration_minutes: int | None = None,
     place: str = "",
+    round=None,
 ) -> Conversation:
-    """Plan a conversation: who, with which template, and (if known) when and where."""
+    """Plan a conversation: who, with which template, and (if known) when and where.
+
+    `round`: the round it is planned in (samtale.rounds), if any.
+    """
     require(access.may_plan_conversation(actor, employee))
     if not employee.is_active:
         raise DomainError(_("This person is no longer active."), field="employee")
@@ -104,6 +158,8 @@ def conversation_plan(
         raise DomainError(_("This template is retired. Choose another."), field="guide")
     duration = duration_minutes or guide_version.duration_minutes
     _check_schedule(scheduled_at, duration)
+    if scheduled_at is not None:
+        _check_free(people=[employee, leader], scheduled_at=scheduled_at, duration_minutes=duration)
     conversation = Conversation.objects.create(
         employee=employee,
         leader=leader,
@@ -114,6 +170,7 @@ def conversation_plan(
         duration_minutes=duration,
         place=place.strip(),
         created_by=actor,
+        round=round,
     )
     StatusChange.objects.create(conversation=conversation, to_status=S.PLANNED, actor=actor)
     audit_log(actor=actor, action="conversation.planned", obj=conversation)
@@ -129,7 +186,10 @@ def conversation_schedule(
     duration_minutes: int,
     place: str,
 ) -> Conversation:
-    """Set or move the time and place. A postponed conversation with a new time is back on."""
+    """Set or move the time and place. A postponed conversation with a new time is back on.
+
+    Once invited, the employee and the leader get a calendar update (SEQUENCE + 1).
+    """
     conversation = _lock(conversation)
     require(access.may_manage_conversation(actor, conversation))
     if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
@@ -137,6 +197,13 @@ def conversation_schedule(
     if scheduled_at is None:
         raise DomainError(_("Choose a time."), field="scheduled_at")
     _check_schedule(scheduled_at, duration_minutes)
+    _check_free(
+        people=[conversation.employee, conversation.leader],
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        exclude_pk=conversation.pk,
+    )
+    before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
     conversation.scheduled_at = scheduled_at
     conversation.duration_minutes = duration_minutes
     conversation.place = place.strip()
@@ -145,6 +212,14 @@ def conversation_schedule(
     if conversation.status == S.POSTPONED:
         back = conversation.status_before_postponement or S.PLANNED
         transition(conversation, back, actor=actor, reason=_("New time"))
+    after = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
+    if (
+        conversation.status in (S.INVITED, S.PREPARED)
+        and after != before
+        and _invitation_sent(conversation)
+    ):
+        _bump_sequence(conversation)
+        _queue_to_both(conversation, "invitation_update")
     return conversation
 
 
@@ -156,7 +231,9 @@ def conversation_invite(*, actor: Person, conversation: Conversation) -> Convers
     if conversation.scheduled_at is None or conversation.scheduled_at < timezone.now():
         raise DomainError(_("Set a time ahead before you send the invitation."))
     transition(conversation, S.INVITED, actor=actor)
-    email_queue(to=conversation.employee, kind="invitation", ref={"conversation": conversation.pk})
+    ref = {"conversation": conversation.pk}
+    email_queue(to=conversation.employee, kind="invitation", ref=ref)
+    email_queue(to=conversation.leader, kind="invitation_copy", ref=ref)
     return conversation
 
 
@@ -185,9 +262,14 @@ def conversation_postpone(
 
 @transaction.atomic
 def conversation_cancel(*, actor: Person, conversation: Conversation, reason: str) -> Conversation:
+    """Cancel with a reason. Once invited, both get a calendar cancellation (METHOD:CANCEL)."""
     conversation = _lock(conversation)
     require(access.may_manage_conversation(actor, conversation))
-    return transition(conversation, S.CANCELLED, actor=actor, reason=_reason(reason))
+    transition(conversation, S.CANCELLED, actor=actor, reason=_reason(reason))
+    if conversation.scheduled_at is not None and _invitation_sent(conversation):
+        _bump_sequence(conversation)
+        _queue_to_both(conversation, "invitation_cancel")
+    return conversation
 
 
 @transaction.atomic

@@ -95,11 +95,12 @@ def test_the_invitation_mail_goes_to_the_employee(
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
     assert Conversation.objects.get(pk=conversation.pk).status == S.INVITED
-    assert len(mail.outbox) == 1
+    # The employee's invitation, and the leader's copy: both with the calendar file.
+    assert [m.to for m in mail.outbox] == [[people.employee.email], [people.leader.email]]
     message = mail.outbox[0]
-    assert message.to == [people.employee.email]
     assert "Møterom 2" in message.body
     assert f"/samtaler/{conversation.pk}/forberedelse/" in message.body
+    assert all(len(m.attachments) == 1 for m in mail.outbox)
 
 
 def test_postponing_needs_a_reason_is_counted_and_a_new_time_brings_it_back(

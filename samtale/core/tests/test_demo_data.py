@@ -4,7 +4,7 @@ from django.db import connection
 
 from samtale.org.models import Person, Unit
 
-TABLES = ["org_person", "org_unit"]
+TABLES = ["org_person", "org_unit", "rounds_round", "rounds_participant", "rounds_window"]
 
 
 def _snapshot():

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from samtale.conversations import demo as conversations_demo
 from samtale.org import demo as org_demo
+from samtale.rounds import demo as rounds_demo
 
 ROLE_NAMES = [
     ("employee", "Medarbeider"),
@@ -40,8 +41,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             logins = org_demo.load(password=password)
             created = conversations_demo.load()
+            in_round = rounds_demo.load()
         if created:
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
+        if in_round:
+            self.stdout.write(f"Demo-runde lagt inn med {in_round} deltakere")
         width = max(len(label) for _, label in ROLE_NAMES)
         self.stdout.write("Demo-innlogginger (alle med passordet i SAMTALE_DEMO_PASSWORD):")
         for role, label in ROLE_NAMES:

@@ -1,0 +1,97 @@
+"""A round in progress for the demo: this year's conversations at Fjordvik skole.
+
+The conversations demo has planned this year's conversations in every status; the
+round gathers them, as if it had planned them: the permanent employees take part,
+the temporary ones who have a conversation are added, the rektor (who has no
+leader in the demo) is removed with a reason. The two department leaders, Ola Berg
+and Silje Moen, hold their departments' conversations, and each has given times
+next week and the week after, so the assistant has a proposal for those still
+without a time. Loaded once: a second run finds the round and changes nothing.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from samtale.conversations.models import Conversation
+from samtale.guides.models import Guide
+from samtale.org.demo import DOMAIN
+from samtale.org.models import Person, Unit
+from samtale.rounds import services
+from samtale.rounds.models import Participant, Round, Window
+
+# (leader's employee number, days from today, from, to, place)
+WINDOWS = [
+    ("10002", 8, time(9, 0), time(15, 0), "Møterom 2, Fjordvik skole"),
+    ("10002", 10, time(12, 0), time(16, 0), "Møterom 2, Fjordvik skole"),
+    ("10003", 9, time(8, 30), time(14, 30), "https://meet.fjordvik.example/silje-moen"),
+]
+
+
+def _at(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def load(*, today: date | None = None) -> int:
+    """Create the demo round unless it exists. Returns how many participants it has."""
+    today = today or timezone.localdate()
+    name = f"Medarbeidersamtaler {today.year}"
+    people = {p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{DOMAIN}")}
+    hr = people["30003"]
+    if Round.objects.filter(name=name, created_by=hr).exists():
+        return 0
+    round = services.round_create(
+        actor=hr,
+        name=name,
+        period_start=today - timedelta(days=30),
+        period_end=today + timedelta(days=90),
+        kind=Round.Kind.ANNUAL,
+        guide=Guide.objects.get(key="skjema-8-tema"),
+        units=[Unit.objects.get(code="4200")],
+        duration_minutes=90,
+        buffer_minutes=15,
+        max_per_day=2,
+        lead_days=14,
+        min_days_ahead=7,
+        max_days_ahead=14,
+        reminder_days=3,
+    )
+    # Temporary employees with a conversation this year are taken in by hand.
+    school = Unit.objects.filter(code__startswith="42").values("pk")
+    temporary = Person.objects.filter(
+        unit__in=school, is_active=True, employment_type=Person.EmploymentType.TEMPORARY
+    )
+    for person in temporary.order_by("pk"):
+        services.participant_add(actor=hr, round=round, person=person)
+    rektor = Participant.objects.get(round=round, person=people["10001"])
+    services.participant_remove(
+        actor=hr, participant=rektor, reason="Har medarbeidersamtale med kommunalsjefen."
+    )
+
+    # This year's conversations become the round's.
+    recent = _at(today - timedelta(days=40), time.min)
+    for participant in round.participants.filter(included=True).select_related("holder"):
+        conversation = (
+            Conversation.objects.filter(
+                employee_id=participant.person_id,
+                leader_id=participant.holder_id,
+                kind=Conversation.Kind.ANNUAL,
+            )
+            .exclude(scheduled_at__lt=recent)
+            .order_by("-pk")
+            .first()
+        )
+        if conversation is not None:
+            Conversation.objects.filter(pk=conversation.pk).update(round=round)
+            Participant.objects.filter(pk=participant.pk).update(conversation=conversation)
+
+    for number, days, start, end, place in WINDOWS:
+        day = today + timedelta(days=days)
+        Window.objects.create(
+            round=round,
+            leader=people[number],
+            starts_at=_at(day, start),
+            ends_at=_at(day, end),
+            place=place,
+        )
+    return round.participants.count()

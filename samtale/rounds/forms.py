@@ -1,0 +1,256 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samtale.conversations.forms import GuideChoiceField, PersonChoiceField, TimeInput
+from samtale.org.forms import DateInput
+from samtale.org.models import Person, Unit
+from samtale.org.selectors import unit_tree
+from samtale.rounds.models import Round
+from samtale.rounds.services import LIMITS
+
+SETTINGS = list(LIMITS)
+
+HELP = {
+    "duration_minutes": _("The guide: set aside 1.5–2 hours for an annual conversation."),
+    "buffer_minutes": _("Free time for the leader between two conversations."),
+    "max_per_day": _("The guide: ideally one, at most two a day."),
+    "lead_days": _("The invitation goes out this many days before the conversation."),
+    "min_days_ahead": _("The assistant proposes times from this many days ahead …"),
+    "max_days_ahead": _("… until this many days ahead (the guide: invite 1–2 weeks ahead)."),
+    "reminder_days": _("Both get a reminder to prepare this many days before."),
+}
+
+
+def _number(key: str, initial: int) -> forms.IntegerField:
+    low, high = LIMITS[key]
+    return forms.IntegerField(
+        label=Round._meta.get_field(key).verbose_name.capitalize(),
+        min_value=low,
+        max_value=high,
+        initial=initial,
+        help_text=HELP[key],
+        widget=forms.NumberInput(attrs={"class": "short"}),
+    )
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Units as checkboxes in tree order, each team indented under its department."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def refresh(self) -> None:
+        rows = unit_tree(units=self.queryset, people=Person.objects.none())
+        self.choices = [(r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows]
+
+
+class RoundSettingsForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example “Medarbeidersamtaler 2027”."),
+    )
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    duration_minutes = _number("duration_minutes", 90)
+    buffer_minutes = _number("buffer_minutes", 15)
+    max_per_day = _number("max_per_day", 2)
+    lead_days = _number("lead_days", 14)
+    min_days_ahead = _number("min_days_ahead", 7)
+    max_days_ahead = _number("max_days_ahead", 14)
+    reminder_days = _number("reminder_days", 3)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it begins."))
+        return data
+
+    def settings(self) -> dict:
+        return {key: self.cleaned_data[key] for key in SETTINGS}
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in SETTINGS]
+
+    def settings_fields(self):
+        return [self[name] for name in SETTINGS]
+
+
+class RoundForm(RoundSettingsForm):
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=Round.Kind.choices,
+        initial=Round.Kind.ANNUAL,
+        widget=forms.RadioSelect,
+        help_text=_("Annual conversations, or a series of short check-ins."),
+    )
+    guide = GuideChoiceField(label=_("Template"), queryset=None)
+    units = UnitsField(
+        label=_("Units"),
+        queryset=Unit.objects.none(),
+        help_text=_(
+            "Every active permanent employee of these units and the units below them takes "
+            "part. You can add temporary employees and remove people afterwards."
+        ),
+    )
+
+    field_order = ["name", "period_start", "period_end", "kind", "guide", "units"]
+
+    def __init__(self, *args, guides, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guide"].queryset = guides
+        self.fields["units"].queryset = units
+        self.fields["units"].refresh()
+
+
+class ParticipantAddForm(forms.Form):
+    person = PersonChoiceField(
+        label=_("Add a person"),
+        queryset=Person.objects.none(),
+        help_text=_(
+            "People of the round's units who are not in it, temporary employees among them."
+        ),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example leave, notice given, or a conversation held elsewhere."),
+    )
+
+
+class HolderForm(forms.Form):
+    holder = PersonChoiceField(label=_("Held by"), queryset=Person.objects.none())
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders
+
+
+class ShareForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Everyone in it and in the units below it."),
+    )
+    profession_group = forms.ChoiceField(label=_("Profession group"), required=False)
+    holder = PersonChoiceField(label=_("Held by"), queryset=Person.objects.none())
+
+    def __init__(self, *args, units, groups, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = unit_tree(units=units, people=Person.objects.none())
+        self.fields["unit"].queryset = units
+        self.fields["unit"].choices = [("", "—")] + [
+            (r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows
+        ]
+        self.fields["profession_group"].choices = [("", "—")] + [(g, g) for g in groups]
+        self.fields["holder"].queryset = holders
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("profession_group") and not self.errors:
+            raise forms.ValidationError(_("Choose a department or a profession group."))
+        return data
+
+
+def _aware(day, at):
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class WindowForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("From"), widget=TimeInput())
+    end = forms.TimeField(label=_("To"), widget=TimeInput())
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_("A room where you can talk undisturbed, or a video link."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start") and data.get("end"):
+            data["starts_at"] = _aware(data["date"], data["start"])
+            data["ends_at"] = _aware(data["date"], data["end"])
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end", _("The window ends before it begins."))
+        return data
+
+
+class SlotForm(forms.Form):
+    """One proposed conversation: the leader may move it, or leave it out."""
+
+    participant = forms.IntegerField(widget=forms.HiddenInput)
+    take = forms.BooleanField(label=_("Schedule"), required=False)
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("take"):
+            if not data.get("date"):
+                self.add_error("date", _("Choose a date."))
+            if not data.get("time"):
+                self.add_error("time", _("Choose a time."))
+            if data.get("date") and data.get("time"):
+                data["start"] = _aware(data["date"], data["time"])
+        return data
+
+
+SlotFormSet = forms.formset_factory(SlotForm, extra=0, max_num=500, validate_max=True)
+
+
+class ParticipantFilterForm(forms.Form):
+    STATES = [
+        ("", _("Everyone")),
+        ("missing", _("Missing")),
+        ("planned", _("Planned")),
+        ("invited", _("Invited")),
+        ("held", _("Held")),
+        ("signed", _("Signed")),
+        ("postponed", _("Postponed")),
+        ("no_holder", _("Nobody holds it")),
+        ("removed", _("Removed")),
+    ]
+    state = forms.ChoiceField(label=_("Status"), choices=STATES, required=False)
+    holder = forms.TypedChoiceField(
+        label=_("Held by"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].choices = [("", _("All leaders"))] + [
+            (h.pk, h.full_name) for h in holders
+        ]
+
+
+class CoverageFilterForm(forms.Form):
+    which = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Missing or close to it")),
+            ("overdue", _("Missing a signed conversation")),
+            ("close", _("Close to the limit")),
+        ],
+    )
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = unit_tree(units=units, people=Person.objects.none())
+        self.fields["unit"].choices = [("", _("All units"))] + [
+            (r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows
+        ]

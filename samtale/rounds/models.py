@@ -1,0 +1,134 @@
+"""A round: the conversations of a period (e.g. "Medarbeidersamtaler 2027"), or a
+series of short check-ins, for the people of some units.
+
+Who takes part is a Participant (all permanent employees by default, the routine
+says); who holds their conversation is the participant's holder (the line
+manager by default). A leader gives the Windows they can use, and the scheduling
+assistant proposes times inside them. The conversations themselves are ordinary
+conversations, planned through the conversation services, linked to the round.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtale.guides.models import Guide
+from samtale.org.models import Unit
+
+
+class Round(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual conversations")
+        WEEKLY = "weekly", _("Check-ins every week")
+        BIWEEKLY = "biweekly", _("Check-ins every second week")
+        MONTHLY = "monthly", _("Check-ins every month")
+
+    name = models.CharField(_("name"), max_length=200)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.ANNUAL)
+    guide = models.ForeignKey(
+        Guide, verbose_name=_("template"), on_delete=models.PROTECT, related_name="rounds"
+    )
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), related_name="rounds")
+    # The scheduling rules (the guide: 1.5–2 hours, ideally one and at most two a day).
+    duration_minutes = models.PositiveIntegerField(_("length in minutes"), default=90)
+    buffer_minutes = models.PositiveIntegerField(_("break between conversations"), default=15)
+    max_per_day = models.PositiveIntegerField(_("at most per leader per day"), default=2)
+    # The invitation goes out this many days before the conversation.
+    lead_days = models.PositiveIntegerField(_("invitation days ahead"), default=14)
+    # Proposals fall between these many days from today (the guide: 1–2 weeks ahead).
+    min_days_ahead = models.PositiveIntegerField(_("propose from days ahead"), default=7)
+    max_days_ahead = models.PositiveIntegerField(_("propose until days ahead"), default=14)
+    reminder_days = models.PositiveIntegerField(_("reminder days ahead"), default=3)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_series(self) -> bool:
+        return self.kind != self.Kind.ANNUAL
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def interval(self) -> timedelta | None:
+        """Time between two check-ins of a series (a month counts as four weeks)."""
+        return {
+            self.Kind.WEEKLY: timedelta(weeks=1),
+            self.Kind.BIWEEKLY: timedelta(weeks=2),
+            self.Kind.MONTHLY: timedelta(weeks=4),
+        }.get(self.kind)
+
+
+class Participant(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="round_participations"
+    )
+    # The leader who holds the conversation: the line manager unless HR shares it out.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="round_holdings",
+    )
+    included = models.BooleanField(default=True)
+    removed_reason = models.TextField(blank=True)
+    added_manually = models.BooleanField(default=False)
+    # The participant's current conversation in this round (the latest of a series).
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="participant_once_per_round")
+        ]
+        indexes = [models.Index(fields=["round", "holder", "included"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.round_id}"
+
+
+class Window(models.Model):
+    """A time a leader can hold conversations, at a place (a room or a video link)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="windows")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="round_windows"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(_("place"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="window_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leader_id}: {self.starts_at}–{self.ends_at}"

@@ -1,0 +1,390 @@
+"""Reads of rounds: progress, who still needs a time, what people are busy with, and who
+is missing a signed conversation. Callers pass querysets the access policy has filtered;
+the counts are aggregate queries, so a page costs the same for 10 or 10,000 people."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from samtale.conversations.models import Conversation
+from samtale.org.models import Person, Unit
+from samtale.rounds import scheduling
+from samtale.rounds.models import Participant, Round, Window
+
+S = Conversation.Status
+BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
+DONE = (S.HELD, S.SUMMARY_AGREED, S.SIGNED)
+
+# Where a participant's conversation is, for progress and filters (the round's words).
+STATES = {
+    "missing": Q(conversation__isnull=True) | Q(conversation__status=S.CANCELLED),
+    "planned": Q(conversation__status=S.PLANNED),
+    "invited": Q(conversation__status__in=[S.INVITED, S.PREPARED]),
+    "held": Q(conversation__status__in=[S.HELD, S.SUMMARY_AGREED]),
+    "signed": Q(conversation__status=S.SIGNED),
+    "postponed": Q(conversation__status=S.POSTPONED),
+}
+# Needs a (new) time: nothing planned, cancelled, postponed, or planned without a time.
+NEEDS_TIME = (
+    Q(conversation__isnull=True)
+    | Q(conversation__status__in=[S.CANCELLED, S.POSTPONED])
+    | Q(conversation__status=S.PLANNED, conversation__scheduled_at__isnull=True)
+)
+
+
+def state_of(participant: Participant) -> str:
+    conversation = participant.conversation
+    if conversation is None or conversation.status == S.CANCELLED:
+        return "missing"
+    return {
+        S.PLANNED: "planned",
+        S.INVITED: "invited",
+        S.PREPARED: "invited",
+        S.HELD: "held",
+        S.SUMMARY_AGREED: "held",
+        S.SIGNED: "signed",
+        S.POSTPONED: "postponed",
+    }[conversation.status]
+
+
+def counted(participants: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Participants who count: included, and still working here."""
+    return participants.filter(included=True, person__is_active=True)
+
+
+def _counts() -> dict:
+    return {"total": Count("pk"), **{key: Count("pk", filter=q) for key, q in STATES.items()}}
+
+
+def progress(*, participants: QuerySet[Participant]) -> dict:
+    """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
+
+    Four queries, however many participants.
+    """
+    base = counted(participants)
+    return {
+        "totals": base.aggregate(**_counts()),
+        "by_unit": list(
+            base.values("person__unit_id", "person__unit__name")
+            .annotate(**_counts())
+            .order_by("person__unit__name", "person__unit_id")
+        ),
+        "by_leader": list(
+            base.values("holder_id", "holder__first_name", "holder__last_name")
+            .annotate(**_counts())
+            .order_by("holder__last_name", "holder__first_name", "holder_id")
+        ),
+        "removed": participants.filter(included=False).count(),
+    }
+
+
+def round_list(*, rounds: QuerySet[Round]) -> QuerySet[Round]:
+    """Rounds with how many take part and how many have signed, in one query."""
+    return rounds.annotate(
+        n_participants=Count(
+            "participants",
+            filter=Q(participants__included=True, participants__person__is_active=True),
+        ),
+        n_signed=Count(
+            "participants",
+            filter=Q(
+                participants__included=True,
+                participants__person__is_active=True,
+                participants__conversation__status=S.SIGNED,
+            ),
+        ),
+    ).order_by("closed_at", "-period_start", "-pk")
+
+
+def participant_list(
+    *, participants: QuerySet[Participant], state: str = "", holder_id: int | None = None
+) -> QuerySet[Participant]:
+    qs = participants.select_related("person__unit", "holder", "conversation")
+    if state == "removed":
+        qs = qs.filter(included=False)
+    elif state in STATES:
+        qs = counted(qs).filter(STATES[state])
+    elif state == "no_holder":
+        qs = counted(qs).filter(holder__isnull=True)
+    if holder_id:
+        qs = qs.filter(holder_id=holder_id)
+    return qs.order_by("person__last_name", "person__first_name", "pk")
+
+
+def next_due(round: Round, conversation: Conversation) -> date | None:
+    """A check-in series: the day the next check-in is due after a held one."""
+    interval = round.interval()
+    last = conversation.scheduled_at or conversation.held_at
+    if interval is None or last is None:
+        return None
+    return timezone.localdate(last) + interval
+
+
+def to_schedule(
+    *, round: Round, leader: Person | None = None
+) -> list[tuple[Participant, date | None]]:
+    """Participants whose conversation needs a time, with the earliest day it may have
+    (a check-in series: when the next one is due)."""
+    needs = NEEDS_TIME | Q(conversation__status__in=DONE) if round.is_series else NEEDS_TIME
+    qs = (
+        counted(round.participants.all())
+        .filter(holder__isnull=False)
+        .filter(needs)
+        .select_related("person", "holder", "conversation")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+    if leader is not None:
+        qs = qs.filter(holder=leader)
+    result = []
+    for participant in qs:
+        earliest = None
+        conversation = participant.conversation
+        if conversation is not None and conversation.status in DONE:
+            earliest = next_due(round, conversation)
+            if earliest is None or earliest > round.period_end:
+                continue  # the series is complete for this person
+        result.append((participant, earliest))
+    return result
+
+
+def busy_for(*, person_ids: set[int], start: datetime, end: datetime) -> list[scheduling.Busy]:
+    """What these people already have booked between `start` and `end`, either party."""
+    rows = (
+        Conversation.objects.filter(
+            Q(employee_id__in=person_ids) | Q(leader_id__in=person_ids),
+            status__in=BOOKED,
+            scheduled_at__isnull=False,
+            scheduled_at__lt=end,
+            scheduled_at__gt=start - timedelta(hours=5),
+        )
+        .values_list("employee_id", "leader_id", "scheduled_at", "duration_minutes")
+        .order_by("scheduled_at", "pk")
+    )
+    busy = []
+    for employee_id, leader_id, at, minutes in rows:
+        until = at + timedelta(minutes=minutes)
+        if employee_id in person_ids:
+            busy.append(scheduling.Busy(employee_id, at, until))
+        if leader_id in person_ids:
+            busy.append(scheduling.Busy(leader_id, at, until, leads=True))
+    return busy
+
+
+def rules_for(round: Round, *, today: date) -> scheduling.Rules:
+    """The round's rules, with the days ahead kept inside the round's period."""
+    first = max(round.min_days_ahead, (round.period_start - today).days)
+    last = min(round.max_days_ahead, (round.period_end - today).days)
+    return scheduling.Rules(
+        duration_minutes=round.duration_minutes,
+        buffer_minutes=round.buffer_minutes,
+        max_per_day=round.max_per_day,
+        min_days_ahead=first,
+        max_days_ahead=last,
+    )
+
+
+@dataclass
+class Proposal:
+    rules: scheduling.Rules
+    first_day: date
+    last_day: date
+    slots: list[scheduling.Slot]
+    unplaced: list[scheduling.Unplaced]
+    participants: dict[int, Participant]
+
+    @property
+    def in_period(self) -> bool:
+        return self.first_day <= self.last_day
+
+
+def proposal(*, round: Round, leader: Person, today: date) -> Proposal:
+    """The assistant's proposal for one leader's conversations in a round."""
+    rules = rules_for(round, today=today)
+    first_day = today + timedelta(days=rules.min_days_ahead)
+    last_day = today + timedelta(days=rules.max_days_ahead)
+    waiting = to_schedule(round=round, leader=leader)
+    participants = {p.pk: p for p, _ in waiting}
+    if first_day > last_day:
+        return Proposal(rules, first_day, last_day, [], [], participants)
+    windows = [
+        scheduling.Window(w.leader_id, w.starts_at, w.ends_at, w.place)
+        for w in round.windows.filter(leader=leader, ends_at__gt=timezone.now())
+    ]
+    needs = [scheduling.Need(p.pk, p.person_id, p.holder_id, earliest) for p, earliest in waiting]
+    start, end = scheduling.day_start(first_day), scheduling.day_start(last_day + timedelta(days=1))
+    busy = busy_for(
+        person_ids={leader.pk, *(p.person_id for p, _ in waiting)}, start=start, end=end
+    )
+    slots, unplaced = scheduling.propose(
+        windows=windows, participants=needs, busy=busy, rules=rules, today=today
+    )
+    return Proposal(rules, first_day, last_day, slots, unplaced, participants)
+
+
+def scheduled(*, round: Round, leader: Person) -> QuerySet[Participant]:
+    """The leader's participants with a time set, soonest first."""
+    return (
+        counted(round.participants.filter(holder=leader))
+        .filter(conversation__status__in=BOOKED, conversation__scheduled_at__isnull=False)
+        .select_related("person", "conversation")
+        .order_by("conversation__scheduled_at", "pk")
+    )
+
+
+def windows_of(*, round: Round, leader: Person) -> QuerySet[Window]:
+    return round.windows.filter(leader=leader, ends_at__gt=timezone.now()).order_by("starts_at")
+
+
+def holders_in(*, round: Round) -> QuerySet[Person]:
+    """The leaders who hold conversations in the round."""
+    return (
+        Person.objects.filter(round_holdings__round=round, round_holdings__included=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def unit_tree_ids(units) -> set[int]:
+    """The units and every unit below them."""
+    ids = {u.pk for u in units}
+    level = set(ids)
+    while level:
+        level = set(Unit.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - ids
+        ids |= level
+    return ids
+
+
+def addable_people(*, round: Round, people: QuerySet[Person]) -> QuerySet[Person]:
+    """People of the round's units (temporary employees among them) not in it yet."""
+    inside = round.participants.filter(included=True).values("person_id")
+    units = unit_tree_ids(round.units.all())
+    return (
+        people.filter(unit_id__in=units, is_active=True)
+        .exclude(pk__in=inside)
+        .select_related("unit")
+        .order_by("last_name", "first_name")
+    )
+
+
+def profession_groups(*, round: Round) -> list[str]:
+    return list(
+        counted(round.participants.all())
+        .exclude(person__profession_group="")
+        .values_list("person__profession_group", flat=True)
+        .distinct()
+        .order_by("person__profession_group")
+    )
+
+
+# The rule of the routine: every permanent employee has a signed conversation
+# at least every SAMTALE_CONVERSATION_INTERVAL_MONTHS months.
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass
+class Coverage:
+    interval_months: int
+    warning_months: int
+    overdue_before: date  # last signed before this: overdue
+    close_before: date  # last signed before this (and not overdue): close to it
+
+
+def coverage_limits(*, today: date) -> Coverage:
+    interval = settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS
+    warning = settings.SAMTALE_CONVERSATION_WARNING_MONTHS
+    return Coverage(
+        interval,
+        warning,
+        overdue_before=add_months(today, -interval),
+        close_before=add_months(today, -(interval - warning)),
+    )
+
+
+def _with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
+    last = (
+        Conversation.objects.filter(
+            employee=OuterRef("pk"), status=S.SIGNED, kind=Conversation.Kind.ANNUAL
+        )
+        .order_by("-signed_at")
+        .values("signed_at")[:1]
+    )
+    return people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT).annotate(
+        last_signed=Subquery(last)
+    )
+
+
+def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
+    """(overdue, close): measured from the last signed conversation, or for someone who
+    has never had one, from their start date."""
+    overdue_at = timezone.make_aware(datetime.combine(limits.overdue_before, datetime.min.time()))
+    close_at = timezone.make_aware(datetime.combine(limits.close_before, datetime.min.time()))
+    never = Q(last_signed__isnull=True)
+    overdue = Q(last_signed__lt=overdue_at) | (
+        never & (Q(start_date__isnull=True) | Q(start_date__lt=limits.overdue_before))
+    )
+    close = ~overdue & (
+        Q(last_signed__lt=close_at) | (never & Q(start_date__lt=limits.close_before))
+    )
+    return overdue, close
+
+
+def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
+    """Per unit: permanent employees, how many are overdue and how many close to it."""
+    overdue, close = _coverage_q(limits)
+    return list(
+        _with_last_signed(people)
+        .values("unit_id", "unit__name")
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue),
+            close=Count("pk", filter=close),
+        )
+        .order_by("unit__name", "unit_id")
+    )
+
+
+def coverage_people(
+    *, people: QuerySet[Person], limits: Coverage, unit_id: int | None = None, which: str = ""
+) -> QuerySet[Person]:
+    """The people overdue or close to it (or one of the two), longest overdue first."""
+    overdue, close = _coverage_q(limits)
+    qs = _with_last_signed(people).select_related("unit", "manager")
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    wanted = {"overdue": overdue, "close": close}.get(which, overdue | close)
+    return qs.filter(wanted).order_by(
+        F("last_signed").asc(nulls_first=True),
+        F("start_date").asc(nulls_first=True),
+        "last_name",
+        "first_name",
+        "pk",
+    )
+
+
+def coverage_status(person: Person, limits: Coverage) -> str:
+    signed = timezone.localdate(person.last_signed) if person.last_signed else None
+    reference = signed or person.start_date
+    if reference is None or reference < limits.overdue_before:
+        return "overdue"
+    if reference < limits.close_before:
+        return "close"
+    return "ok"
+
+
+def due_date(person: Person, limits: Coverage) -> date | None:
+    signed = timezone.localdate(person.last_signed) if person.last_signed else None
+    reference = signed or person.start_date
+    return add_months(reference, limits.interval_months) if reference else None

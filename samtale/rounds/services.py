@@ -1,0 +1,484 @@
+"""Changes to rounds. Each service takes the acting person, checks the access policy
+and the domain's rules, runs in one transaction, raises DomainError with a message
+for the user (and changes nothing), and writes an audit entry.
+
+The conversations of a round are planned and moved through the conversation
+services, so their lifecycle rules, the policy and the calendar mail all hold.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.conversations.models import Conversation
+from samtale.conversations.services import lifecycle
+from samtale.core import access
+from samtale.core.access import require
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.guides.models import Guide
+from samtale.guides.selectors import current_version
+from samtale.org.models import Person, Unit
+from samtale.rounds import scheduling, selectors
+from samtale.rounds.models import Participant, Round, Window
+
+S = Conversation.Status
+# A conversation still ahead: its leader moves or cancels it, the round does not.
+OPEN = (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED)
+
+# The round's scheduling settings and what they may be.
+LIMITS = {
+    "duration_minutes": (10, 240),
+    "buffer_minutes": (0, 120),
+    "max_per_day": (1, 6),
+    "lead_days": (1, 60),
+    "min_days_ahead": (1, 60),
+    "max_days_ahead": (1, 90),
+    "reminder_days": (1, 30),
+}
+
+
+def _check_settings(values: dict) -> None:
+    for key, (low, high) in LIMITS.items():
+        value = values[key]
+        if value is None or not low <= value <= high:
+            raise DomainError(
+                _("“%(field)s” must be from %(min)d to %(max)d.")
+                % {"field": Round._meta.get_field(key).verbose_name, "min": low, "max": high},
+                field=key,
+            )
+    if values["max_days_ahead"] < values["min_days_ahead"]:
+        raise DomainError(
+            _("The last day to propose cannot come before the first."), field="max_days_ahead"
+        )
+    if values["reminder_days"] > values["lead_days"]:
+        raise DomainError(
+            _("The reminder cannot come before the invitation."), field="reminder_days"
+        )
+
+
+def _check_period(period_start: date, period_end: date) -> None:
+    if period_end < period_start:
+        raise DomainError(_("The period ends before it begins."), field="period_end")
+    if period_end < timezone.localdate():
+        raise DomainError(_("The period is already over. Choose dates ahead."), field="period_end")
+
+
+def _default_holder(person: Person) -> Person | None:
+    """The line manager holds the conversation, as the routine says."""
+    manager = person.manager
+    if manager is None or not manager.is_active or manager.pk == person.pk:
+        return None
+    return manager
+
+
+def _lock(round: Round) -> Round:
+    return Round.objects.select_for_update().get(pk=round.pk)
+
+
+def _require_open(round: Round) -> None:
+    if not round.is_open:
+        raise DomainError(_("The round is closed. Open it again to change it."))
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Person,
+    name: str,
+    period_start: date,
+    period_end: date,
+    kind: str,
+    guide: Guide,
+    units: list[Unit],
+    **settings,
+) -> Round:
+    """Create a round with every active permanent employee of the units (and below) as a
+    participant, each held by their line manager. A leader's round takes only the
+    people in their own line."""
+    require(access.may_create_round(actor))
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the round a name."), field="name")
+    _check_period(period_start, period_end)
+    _check_settings(settings)
+    if kind not in Round.Kind.values:
+        raise DomainError(_("Choose the type of round."), field="kind")
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    if guide.retired_at is not None or current_version(guide) is None:
+        raise DomainError(_("This template is retired. Choose another."), field="guide")
+    if not units:
+        raise DomainError(_("Choose at least one unit."), field="units")
+    people = list(
+        access.round_people_for(actor)
+        .filter(
+            unit_id__in=selectors.unit_tree_ids(units),
+            employment_type=Person.EmploymentType.PERMANENT,
+        )
+        .select_related("manager")
+    )
+    if not people:
+        raise DomainError(
+            _("No permanent employee in these units reports to you.")
+            if not access.roles_for(actor).is_hr
+            else _("These units have no active permanent employees."),
+            field="units",
+        )
+    round = Round.objects.create(
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        kind=kind,
+        guide=guide,
+        created_by=actor,
+        **settings,
+    )
+    round.units.set(units)
+    Participant.objects.bulk_create(
+        Participant(round=round, person=p, holder=_default_holder(p)) for p in people
+    )
+    audit_log(actor=actor, action="round.created", obj=round, participants=len(people))
+    return round
+
+
+@transaction.atomic
+def round_update(
+    *, actor: Person, round: Round, name: str, period_start: date, period_end: date, **settings
+) -> Round:
+    """Rename, change the period and the scheduling settings. The type, the template and
+    the units stay as the round was created: its conversations are planned with them."""
+    round = _lock(round)
+    require(access.may_manage_round(actor, round))
+    _require_open(round)
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the round a name."), field="name")
+    if period_end < period_start:
+        raise DomainError(_("The period ends before it begins."), field="period_end")
+    _check_settings(settings)
+    round.name, round.period_start, round.period_end = name, period_start, period_end
+    for key, value in settings.items():
+        setattr(round, key, value)
+    round.save()
+    audit_log(actor=actor, action="round.updated", obj=round)
+    return round
+
+
+@transaction.atomic
+def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
+    """Close a round (no more invitations, reminders or notices), or open it again."""
+    round = _lock(round)
+    require(access.may_manage_round(actor, round))
+    round.closed_at = None if open else (round.closed_at or timezone.now())
+    round.save(update_fields=["closed_at"])
+    audit_log(actor=actor, action="round.opened" if open else "round.closed", obj=round)
+    return round
+
+
+@transaction.atomic
+def participant_add(*, actor: Person, round: Round, person: Person) -> Participant:
+    """Add someone (a temporary employee, say), or take back someone removed."""
+    round = _lock(round)
+    require(access.may_manage_round(actor, round))
+    _require_open(round)
+    if not access.round_people_for(actor).filter(pk=person.pk).exists():
+        raise DomainError(_("You cannot add this person to a round."), field="person")
+    participant = Participant.objects.filter(round=round, person=person).first()
+    if participant is not None and participant.included:
+        raise DomainError(
+            _("%(name)s is already in the round.") % {"name": person.full_name}, field="person"
+        )
+    if participant is None:
+        participant = Participant(round=round, person=person, holder=_default_holder(person))
+    participant.included, participant.removed_reason = True, ""
+    participant.added_manually = True
+    participant.save()
+    audit_log(actor=actor, action="round.participant_added", obj=round, person=person.pk)
+    return participant
+
+
+def _open_conversation(participant: Participant) -> Conversation | None:
+    conversation = participant.conversation
+    return conversation if conversation is not None and conversation.status in OPEN else None
+
+
+@transaction.atomic
+def participant_remove(*, actor: Person, participant: Participant, reason: str) -> Participant:
+    """Take someone out of the round, with a reason (leave, left, a separate agreement)."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    require(access.may_manage_round(actor, participant.round))
+    _require_open(participant.round)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), field="reason")
+    if not participant.included:
+        raise DomainError(_("This person is already removed from the round."))
+    if _open_conversation(participant) is not None:
+        raise DomainError(
+            _(
+                "%(name)s has a conversation planned with %(leader)s. The leader cancels it "
+                "first; then the person can be removed."
+            )
+            % {"name": participant.person.full_name, "leader": participant.conversation.leader}
+        )
+    participant.included, participant.removed_reason = False, reason
+    participant.save(update_fields=["included", "removed_reason", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="round.participant_removed",
+        obj=participant.round,
+        person=participant.person_id,
+    )
+    return participant
+
+
+def _check_holder(actor: Person, holder: Person) -> None:
+    if not access.round_holders_for(actor).filter(pk=holder.pk).exists():
+        raise DomainError(_("Choose a leader who may hold these conversations."), field="holder")
+
+
+@transaction.atomic
+def participant_holder_set(
+    *, actor: Person, participant: Participant, holder: Person
+) -> Participant:
+    """Move one conversation to another leader, before it is planned."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    require(access.may_manage_round(actor, participant.round))
+    _require_open(participant.round)
+    _check_holder(actor, holder)
+    if holder.pk == participant.person_id:
+        raise DomainError(_("Nobody holds their own conversation."), field="holder")
+    if _open_conversation(participant) is not None:
+        raise DomainError(
+            _("The conversation is already planned with %(leader)s. Only its leader can cancel it.")
+            % {"leader": participant.conversation.leader},
+            field="holder",
+        )
+    participant.holder = holder
+    participant.save(update_fields=["holder", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="round.holder_set",
+        obj=participant.round,
+        person=participant.person_id,
+        holder=holder.pk,
+    )
+    return participant
+
+
+@dataclass
+class Shared:
+    moved: int
+    kept: int  # already planned with their leader: left as they are
+
+
+@transaction.atomic
+def participants_share(
+    *,
+    actor: Person,
+    round: Round,
+    holder: Person,
+    unit: Unit | None = None,
+    profession_group: str = "",
+) -> Shared:
+    """Give the conversations of a department (and the units below it) and/or a profession
+    group to one leader: how a large unit shares its conversations between leaders."""
+    round = _lock(round)
+    require(access.may_manage_round(actor, round))
+    _require_open(round)
+    if unit is None and not profession_group:
+        raise DomainError(_("Choose a department or a profession group."), field="unit")
+    _check_holder(actor, holder)
+    matching = selectors.counted(round.participants.all()).exclude(person=holder)
+    if unit is not None:
+        matching = matching.filter(person__unit_id__in=selectors.unit_tree_ids([unit]))
+    if profession_group:
+        matching = matching.filter(person__profession_group=profession_group)
+    planned = matching.filter(conversation__status__in=OPEN)
+    movable = matching.exclude(pk__in=planned.values("pk"))
+    kept = planned.count()
+    moved = movable.exclude(holder=holder).update(holder=holder, updated_at=timezone.now())
+    if moved == 0 and kept == 0 and not movable.exists():
+        raise DomainError(_("Nobody in the round matches this choice."), field="unit")
+    audit_log(
+        actor=actor,
+        action="round.shared",
+        obj=round,
+        holder=holder.pk,
+        unit=unit.pk if unit else None,
+        profession_group=profession_group,
+        moved=moved,
+    )
+    return Shared(moved=moved, kept=kept)
+
+
+@transaction.atomic
+def window_add(
+    *,
+    actor: Person,
+    round: Round,
+    leader: Person,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+) -> Window:
+    """A time the leader can hold conversations, at a room or a video link."""
+    require(access.may_schedule(actor, round, leader))
+    _require_open(round)
+    place = place.strip()
+    if ends_at <= starts_at:
+        raise DomainError(_("The window ends before it begins."), field="end")
+    if (ends_at - starts_at).total_seconds() < round.duration_minutes * 60:
+        raise DomainError(
+            _("A window must give room for one conversation of %(minutes)d minutes.")
+            % {"minutes": round.duration_minutes},
+            field="end",
+        )
+    if starts_at < timezone.now():
+        raise DomainError(_("The time has already passed. Choose a time ahead."), field="date")
+    day = timezone.localdate(starts_at)
+    if not round.period_start <= day <= round.period_end:
+        raise DomainError(
+            _("The window is outside the round's period (%(start)s–%(end)s).")
+            % {
+                "start": round.period_start.strftime("%d.%m.%Y"),
+                "end": round.period_end.strftime("%d.%m.%Y"),
+            },
+            field="date",
+        )
+    if not place:
+        raise DomainError(_("Give a room or a video link."), field="place")
+    overlapping = Window.objects.filter(
+        round=round, leader=leader, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if overlapping.exists():
+        raise DomainError(_("This window overlaps one you have given already."), field="date")
+    window = Window.objects.create(
+        round=round, leader=leader, starts_at=starts_at, ends_at=ends_at, place=place
+    )
+    audit_log(actor=actor, action="round.window_added", obj=round, leader=leader.pk)
+    return window
+
+
+@transaction.atomic
+def window_delete(*, actor: Person, window: Window) -> None:
+    require(access.may_schedule(actor, window.round, window.leader))
+    audit_log(actor=actor, action="round.window_deleted", obj=window.round, leader=window.leader_id)
+    window.delete()
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One conversation the leader takes from the proposal (perhaps moved by hand)."""
+
+    participant_id: int
+    start: datetime
+    place: str
+
+
+class ScheduleRefused(DomainError):
+    """The schedule breaks a rule: the problems per participant, for the page to mark."""
+
+    def __init__(self, message, *, problems: list[tuple[int, str]]):
+        super().__init__(message)
+        self.problems = problems
+
+
+@transaction.atomic
+def schedule_accept(
+    *, actor: Person, round: Round, leader: Person, chosen: list[Chosen]
+) -> list[Conversation]:
+    """Plan (or give a new time to) the chosen conversations, all or none.
+
+    Nobody may be double-booked, the leader keeps the break between conversations and
+    the daily limit holds; the invitations go out at the round's lead time.
+    """
+    require(access.may_schedule(actor, round, leader))
+    round = _lock(round)
+    _require_open(round)
+    if not chosen:
+        raise DomainError(_("Choose at least one conversation to schedule."))
+    waiting = {p.pk: p for p, _ in selectors.to_schedule(round=round, leader=leader)}
+    gone = [c for c in chosen if c.participant_id not in waiting]
+    if gone:
+        raise DomainError(
+            _(
+                "Some of these conversations have been scheduled or moved since the page was "
+                "loaded. Nothing was saved; look at the new proposal."
+            )
+        )
+    if len({c.participant_id for c in chosen}) != len(chosen):
+        raise DomainError(_("Each conversation can have only one time."))
+    for c in chosen:
+        existing = waiting[c.participant_id].conversation
+        if existing is not None and existing.status in OPEN and existing.leader_id != actor.pk:
+            raise DomainError(
+                _("Only %(leader)s can give %(name)s's planned conversation a new time.")
+                % {"leader": existing.leader, "name": waiting[c.participant_id].person.full_name}
+            )
+    length = round.duration_minutes
+    slots = [
+        scheduling.Slot(
+            c.participant_id,
+            waiting[c.participant_id].person_id,
+            leader.pk,
+            c.start,
+            c.start + timedelta(minutes=length),
+            c.place,
+        )
+        for c in chosen
+    ]
+    busy = selectors.busy_for(
+        person_ids={leader.pk, *(s.employee_id for s in slots)},
+        start=min(s.start for s in slots) - timedelta(days=1),
+        end=max(s.end for s in slots) + timedelta(days=1),
+    )
+    rules = selectors.rules_for(round, today=timezone.localdate())
+    problems = scheduling.check(slots=slots, busy=busy, rules=rules)
+    if problems:
+        raise ScheduleRefused(
+            _("Nothing was saved: the times marked below clash. Move them and try again."),
+            problems=problems,
+        )
+    version = current_version(round.guide)
+    conversations = []
+    for c in sorted(chosen, key=lambda c: c.start):
+        participant = waiting[c.participant_id]
+        existing = participant.conversation
+        if existing is not None and existing.status in OPEN:
+            conversation = lifecycle.conversation_schedule(
+                actor=actor,
+                conversation=existing,
+                scheduled_at=c.start,
+                duration_minutes=length,
+                place=c.place,
+            )
+        else:
+            conversation = lifecycle.conversation_plan(
+                actor=actor,
+                employee=participant.person,
+                leader=leader,
+                guide_version=version,
+                scheduled_at=c.start,
+                duration_minutes=length,
+                place=c.place,
+                round=round,
+            )
+            participant.conversation = conversation
+            participant.save(update_fields=["conversation", "updated_at"])
+        conversations.append(conversation)
+    audit_log(
+        actor=actor,
+        action="round.schedule_accepted",
+        obj=round,
+        leader=leader.pk,
+        conversations=[c.pk for c in conversations],
+    )
+    # Those already within the lead time are invited now rather than at the next run.
+    from samtale.rounds.jobs import invite_due
+
+    transaction.on_commit(invite_due.enqueue)
+    return conversations

@@ -1,0 +1,32 @@
+from django.core.management import call_command
+from django.utils import timezone
+
+from samtale.conversations.models import Conversation
+from samtale.rounds import selectors
+from samtale.rounds.models import Participant, Round, Window
+
+
+def test_the_demo_has_a_round_in_progress_shared_by_the_two_department_leaders(db, monkeypatch):
+    monkeypatch.setenv("SAMTALE_DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("demo_data", force=True)
+    round_ = Round.objects.get()
+    assert round_.name == "Medarbeidersamtaler 2026"
+    assert round_.created_by.email == "lise.hansen@fjordvik.example"
+    holders = set(
+        Participant.objects.filter(round=round_, included=True, person__manager__isnull=False)
+        .exclude(person__employee_number__in=["10002", "10003"])
+        .values_list("holder__employee_number", flat=True)
+    )
+    assert holders == {"10002", "10003"}
+    totals = selectors.progress(participants=round_.participants.all())["totals"]
+    assert totals["invited"] and totals["signed"] and totals["postponed"] and totals["missing"]
+    assert Conversation.objects.filter(round=round_).count() > 10
+    # Each department leader has given times, and the assistant has something to propose.
+    for number in ("10002", "10003"):
+        leader = Window.objects.filter(leader__employee_number=number).first().leader
+        assert selectors.to_schedule(round=round_, leader=leader)
+        proposal = selectors.proposal(round=round_, leader=leader, today=timezone.localdate())
+        assert proposal.slots
+    counts = (Round.objects.count(), Participant.objects.count(), Window.objects.count())
+    call_command("demo_data", force=True)
+    assert (Round.objects.count(), Participant.objects.count(), Window.objects.count()) == counts

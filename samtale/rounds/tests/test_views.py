@@ -1,0 +1,430 @@
+"""Each page works, hides from the wrong people, refuses bad input with a message that
+changes nothing, and answers htmx with its fragment. (Every URL × role is in
+tests/test_access_matrix.py.)"""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from samtale.conversations.models import Conversation
+from samtale.org.models import Person, Unit
+from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds.tests.conftest import OSLO, at
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+def new_round_data(guide, unit, **changes):
+    data = {
+        "name": "Medarbeidersamtaler 2027",
+        "period_start": "01.12.2026",
+        "period_end": "31.03.2027",
+        "kind": "annual",
+        "guide": guide.pk,
+        "units": [unit.pk],
+        "duration_minutes": "90",
+        "buffer_minutes": "15",
+        "max_per_day": "2",
+        "lead_days": "14",
+        "min_days_ahead": "7",
+        "max_days_ahead": "14",
+        "reminder_days": "3",
+    }
+    data.update(changes)
+    return data
+
+
+# The list and creating a round --------------------------------------------------------
+
+
+def test_the_menu_shows_rounds_to_hr_and_leaders_only(client_for, people):
+    assert reverse("round_list") in body(client_for("hr").get(reverse("home")))
+    assert reverse("round_list") in body(client_for("leader").get(reverse("home")))
+    assert reverse("round_list") not in body(client_for("employee").get(reverse("home")))
+
+
+def test_the_list_is_empty_at_first_and_says_what_to_do(client_for, people):
+    response = client_for("hr").get(reverse("round_list"))
+    assert 'class="empty"' in body(response)
+    assert reverse("round_create") in body(response)
+
+
+def test_hr_creates_a_round_with_norwegian_dates(client_for, people, guide, school):
+    response = client_for("hr").post(reverse("round_create"), new_round_data(guide, school))
+    round_ = Round.objects.get()
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("round_detail", args=[round_.pk])
+    assert (round_.period_start, round_.period_end) == (date(2026, 12, 1), date(2027, 3, 31))
+    assert round_.participants.count() == 5
+    assert round_.created_by == people.hr
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": ""},
+        {"period_end": "01.11.2026"},
+        {"units": []},
+        {"max_per_day": "0"},
+        {"min_days_ahead": "10", "max_days_ahead": "3"},
+        {"period_start": "31.31.2026"},
+    ],
+)
+def test_bad_input_gets_a_message_and_creates_nothing(client_for, people, guide, school, changes):
+    response = client_for("hr").post(
+        reverse("round_create"), new_round_data(guide, school, **changes)
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in body(response)
+    assert not Round.objects.exists()
+
+
+def test_a_leader_is_offered_only_the_units_of_their_people(client_for, people):
+    page = body(client_for("leader").get(reverse("round_create")))
+    assert "Team 1" in page
+    assert "Avdeling 2" not in page and "Sentral" not in page
+
+
+def test_the_list_shows_a_leader_the_rounds_they_hold_conversations_in(client_for, round_, people):
+    assert round_.name in body(client_for("leader").get(reverse("round_list")))
+    outsider = Person.objects.create_user(
+        "boss@test.example", "x", first_name="B", last_name="B", unit=Unit.objects.get(code="S")
+    )
+    Person.objects.filter(pk=people.admin.pk).update(manager=outsider)
+    client = client_for("anonymous")
+    client.force_login(outsider)
+    assert round_.name not in body(client.get(reverse("round_list")))
+
+
+# The round's page ------------------------------------------------------------------------
+
+
+def test_hr_sees_progress_and_everyone_in_the_round(client_for, round_, people):
+    page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
+    for person in (people.employee, people.other_employee, people.leader, people.leaders_leader):
+        assert person.full_name in page
+    assert reverse("round_share", args=[round_.pk]) in page
+    assert reverse("round_schedule", args=[round_.pk, people.leader.pk]) in page
+
+
+def test_a_leader_who_holds_sees_only_their_own_people(client_for, round_, people):
+    page = body(client_for("leader").get(reverse("round_detail", args=[round_.pk])))
+    assert people.employee.full_name in page
+    assert people.other_employee.full_name not in page
+    assert reverse("round_share", args=[round_.pk]) not in page
+    assert reverse("round_schedule", args=[round_.pk, people.leader.pk]) in page
+
+
+def test_the_participants_filter_answers_htmx_with_the_fragment(client_for, round_, people):
+    response = client_for("hr").get(
+        reverse("round_detail", args=[round_.pk]), {"state": "no_holder"}, **HTMX
+    )
+    page = body(response)
+    assert page.lstrip().startswith('<div id="participants"')
+    assert "<html" not in page
+    assert people.leaders_leader.full_name in page
+    assert people.employee.full_name not in page
+
+
+def test_a_bad_filter_is_ignored(client_for, round_, people):
+    response = client_for("hr").get(
+        reverse("round_detail", args=[round_.pk]), {"state": "x", "holder": "y"}
+    )
+    assert response.status_code == 200
+
+
+def test_hr_changes_and_closes_and_reopens_the_round(client_for, round_, people):
+    client = client_for("hr")
+    data = {
+        "name": "Nytt navn",
+        "period_start": "23.11.2026",
+        "period_end": "01.04.2027",
+        "duration_minutes": "60",
+        "buffer_minutes": "10",
+        "max_per_day": "1",
+        "lead_days": "10",
+        "min_days_ahead": "7",
+        "max_days_ahead": "14",
+        "reminder_days": "2",
+    }
+    assert client.post(reverse("round_edit", args=[round_.pk]), data).status_code == 302
+    round_.refresh_from_db()
+    assert (round_.name, round_.duration_minutes, round_.max_per_day) == ("Nytt navn", 60, 1)
+    bad = client.post(reverse("round_edit", args=[round_.pk]), {**data, "lead_days": "0"})
+    assert bad.status_code == 200 and 'role="alert"' in body(bad)
+    assert Round.objects.get(pk=round_.pk).lead_days == 10
+    client.post(reverse("round_close", args=[round_.pk]))
+    assert Round.objects.get(pk=round_.pk).closed_at is not None
+    client.post(reverse("round_close", args=[round_.pk]), {"open": "1"})
+    assert Round.objects.get(pk=round_.pk).closed_at is None
+
+
+# Participants --------------------------------------------------------------------------
+
+
+def test_hr_adds_a_temporary_employee(client_for, round_, people):
+    temp = Person.objects.create_user(
+        "vikar@test.example",
+        "x",
+        first_name="Vera",
+        last_name="Vikar",
+        unit=Unit.objects.get(code="T1"),
+        manager=people.leader,
+        employment_type="temporary",
+    )
+    page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
+    assert "Vera Vikar" in page  # offered
+    response = client_for("hr").post(
+        reverse("participant_add", args=[round_.pk]), {"person": temp.pk}
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get(round=round_, person=temp).added_manually
+
+
+def test_removing_needs_a_reason(client_for, round_, participant):
+    url = reverse("participant_remove", args=[participant.pk])
+    client = client_for("hr")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200 and 'role="alert"' in body(response)
+    assert Participant.objects.get(pk=participant.pk).included
+    assert client.post(url, {"reason": "Foreldrepermisjon"}).status_code == 302
+    assert not Participant.objects.get(pk=participant.pk).included
+
+
+def test_hr_moves_one_conversation_to_another_leader(client_for, round_, participant, people):
+    url = reverse("participant_holder", args=[participant.pk])
+    page = body(client_for("hr").get(url))
+    assert people.other_leader.full_name in page
+    assert client_for("hr").post(url, {"holder": people.other_leader.pk}).status_code == 302
+    assert Participant.objects.get(pk=participant.pk).holder == people.other_leader
+    response = client_for("hr").post(url, {"holder": people.employee.pk})  # not a leader
+    assert response.status_code == 200
+    assert Participant.objects.get(pk=participant.pk).holder == people.other_leader
+
+
+def test_hr_shares_a_department_between_leaders(client_for, round_, people):
+    url = reverse("round_share", args=[round_.pk])
+    response = client_for("hr").post(
+        url, {"unit": Unit.objects.get(code="T1").pk, "holder": people.other_leader.pk}
+    )
+    assert response.status_code == 302
+    assert (
+        Participant.objects.get(round=round_, person=people.employee).holder == people.other_leader
+    )
+
+
+def test_sharing_without_a_department_or_group_gets_a_message(client_for, round_, people):
+    response = client_for("hr").post(
+        reverse("round_share", args=[round_.pk]), {"holder": people.other_leader.pk}
+    )
+    assert response.status_code == 200
+    assert gettext("Choose a department or a profession group.") in body(response)
+    assert Participant.objects.get(round=round_, person=people.employee).holder == people.leader
+
+
+# The schedule ------------------------------------------------------------------------
+
+
+def schedule_url(round_, leader):
+    return reverse("round_schedule", args=[round_.pk, leader.pk])
+
+
+def test_the_leader_sees_the_proposal_inside_the_window(client_for, round_, people, window):
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert people.employee.full_name in page
+    assert 'value="01.12.2026"' in page and 'value="09:00"' in page
+    assert reverse("schedule_accept", args=[round_.pk, people.leader.pk]) in page
+
+
+def test_without_windows_the_page_explains_what_is_missing(client_for, round_, people):
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert gettext("No time is given in the days proposed.") in page
+    assert 'class="empty"' in page
+
+
+def test_a_window_added_with_htmx_returns_the_planner_with_a_new_proposal(
+    client_for, round_, people
+):
+    response = client_for("leader").post(
+        reverse("window_add", args=[round_.pk, people.leader.pk]),
+        {"date": "02.12.2026", "start": "12:00", "end": "15:00", "place": "Rom 3"},
+        **HTMX,
+    )
+    page = body(response)
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<div id="planner"')
+    assert 'value="02.12.2026"' in page and 'value="12:00"' in page
+    assert Window.objects.get().place == "Rom 3"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"date": "02.12.2026", "start": "15:00", "end": "12:00", "place": "Rom"},
+        {"date": "02.12.2026", "start": "12:00", "end": "13:00", "place": "Rom"},
+        {"date": "20.11.2026", "start": "12:00", "end": "15:00", "place": "Rom"},
+        {"date": "", "start": "12:00", "end": "15:00", "place": "Rom"},
+        {"date": "02.12.2026", "start": "12:00", "end": "15:00", "place": ""},
+    ],
+)
+def test_a_bad_window_gets_a_message_and_adds_nothing(client_for, round_, people, data):
+    response = client_for("leader").post(
+        reverse("window_add", args=[round_.pk, people.leader.pk]), data, **HTMX
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in body(response) or "errorlist" in body(response)
+    assert not Window.objects.exists()
+
+
+def test_a_window_is_removed_with_htmx(client_for, round_, people, window):
+    response = client_for("leader").post(reverse("window_delete", args=[window.pk]), **HTMX)
+    assert body(response).lstrip().startswith('<div id="planner"')
+    assert not Window.objects.exists()
+
+
+def slots(*rows):
+    data = {"slot-TOTAL_FORMS": str(len(rows)), "slot-INITIAL_FORMS": str(len(rows))}
+    for i, (participant, day, at_time, place) in enumerate(rows):
+        data |= {
+            f"slot-{i}-participant": participant.pk,
+            f"slot-{i}-take": "on",
+            f"slot-{i}-date": day,
+            f"slot-{i}-time": at_time,
+            f"slot-{i}-place": place,
+        }
+    return data
+
+
+def test_the_leader_accepts_the_schedule_and_the_conversation_is_planned(
+    client_for, round_, people, participant, window, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("leader").post(
+            reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+            slots((participant, "01.12.2026", "10:15", "Møterom 2")),
+        )
+    assert response.status_code == 302
+    conversation = Conversation.objects.get()
+    assert conversation.scheduled_at == datetime(2026, 12, 1, 10, 15, tzinfo=OSLO)
+    assert conversation.status == "invited"  # within the 14 days' lead time: invited at once
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert gettext("Every conversation you hold in this round has a time.") in page
+    assert reverse("conversation_schedule", args=[conversation.pk]) in page
+
+
+def test_a_clashing_schedule_is_marked_and_nothing_is_planned(client_for, round_, people, window):
+    other = Participant.objects.get(round=round_, person=people.other_employee)
+    other.holder = people.leader
+    other.save()
+    mine = Participant.objects.get(round=round_, person=people.employee)
+    response = client_for("leader").post(
+        reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+        slots((mine, "01.12.2026", "09:00", "Rom"), (other, "01.12.2026", "09:30", "Rom")),
+    )
+    assert response.status_code == 200
+    page = body(response)
+    assert page.count('class="problem"') == 2
+    assert not Conversation.objects.exists()
+
+
+def test_a_slot_without_a_date_gets_a_message(client_for, round_, people, participant, window):
+    response = client_for("leader").post(
+        reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+        slots((participant, "", "09:00", "Rom")),
+    )
+    assert response.status_code == 200
+    assert not Conversation.objects.exists()
+
+
+def test_a_time_in_the_past_is_refused_and_nothing_is_planned(
+    client_for, round_, people, participant
+):
+    response = client_for("leader").post(
+        reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+        slots((participant, "20.11.2026", "09:00", "Rom")),
+    )
+    assert response.status_code == 302
+    assert not Conversation.objects.exists()
+
+
+def test_hr_sees_a_leaders_schedule_but_another_leader_does_not(client_for, round_, people):
+    assert client_for("hr").get(schedule_url(round_, people.leader)).status_code == 200
+    assert client_for("other_leader").get(schedule_url(round_, people.leader)).status_code == 403
+    # Someone who holds nothing in the round has no schedule in it.
+    assert client_for("hr").get(schedule_url(round_, people.employee)).status_code == 404
+
+
+# Who is missing a conversation -----------------------------------------------------------
+
+
+def test_hr_sees_who_is_missing_a_signed_conversation(client_for, people, guide):
+    Conversation.objects.create(
+        employee=people.other_employee,
+        leader=people.other_leader,
+        guide_version=guide.versions.get(),
+        status="signed",
+        scheduled_at=datetime(2026, 5, 1, 10, tzinfo=OSLO),
+        signed_at=datetime(2026, 5, 1, 12, tzinfo=OSLO),
+    )
+    page = body(client_for("hr").get(reverse("round_coverage")))
+    assert people.employee.full_name in page  # never had one
+    assert people.other_employee.full_name not in page  # signed in May
+    response = client_for("hr").get(
+        reverse("round_coverage"), {"unit": Unit.objects.get(code="D2").pk}, **HTMX
+    )
+    fragment = body(response)
+    assert fragment.lstrip().startswith('<div id="people"')
+    assert people.employee.full_name not in fragment
+
+
+def test_the_coverage_page_is_hrs_only(client_for, people):
+    for role in ("leader", "leaders_leader", "admin", "employee"):
+        assert client_for(role).get(reverse("round_coverage")).status_code == 403
+
+
+def test_a_large_round_page_costs_the_same_queries(
+    client_for, round_, people, django_assert_max_num_queries
+):
+    team = Unit.objects.get(code="T1")
+    for i in range(60):
+        person = Person.objects.create_user(
+            f"p{i}@test.example",
+            "x",
+            first_name=f"P{i}",
+            last_name="T",
+            unit=team,
+            manager=people.leader,
+        )
+        Participant.objects.create(round=round_, person=person, holder=people.leader)
+    client = client_for("hr")
+    client.get(reverse("round_detail", args=[round_.pk]))  # warm up the session
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("round_detail", args=[round_.pk]))
+    assert response.status_code == 200
+    for day in range(7, 12):
+        Window.objects.create(
+            round=round_,
+            leader=people.leader,
+            starts_at=at(date(2026, 11, 23) + timedelta(days=day), 9),
+            ends_at=at(date(2026, 11, 23) + timedelta(days=day), 15),
+            place="Rom",
+        )
+    client_leader = client_for("leader")
+    client_leader.get(schedule_url(round_, people.leader))
+    with django_assert_max_num_queries(25):
+        client_leader.get(schedule_url(round_, people.leader))
+
+
+def test_a_closed_round_proposes_nothing(client_for, round_, people, window):
+    client_for("hr").post(reverse("round_close", args=[round_.pk]))
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert gettext("The round is closed: nothing more is scheduled in it.") in page
+    assert reverse("schedule_accept", args=[round_.pk, people.leader.pk]) not in page
+    assert reverse("window_add", args=[round_.pk, people.leader.pk]) not in page

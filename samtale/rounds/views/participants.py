@@ -1,0 +1,137 @@
+"""Who takes part, and who holds which conversation: add, remove with a reason, move one,
+or share a department or profession group with a leader."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded
+from samtale.org.models import Unit
+from samtale.rounds import selectors, services
+from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
+from samtale.rounds.views.rounds import form_error
+
+
+def _holders(user, round):
+    """Leaders of the round's units and those who hold in it already: a short list even
+    in a large organization."""
+    units = selectors.unit_tree_ids(round.units.all())
+    holding = round.participants.filter(holder__isnull=False).values("holder_id")
+    return (
+        access.round_holders_for(user)
+        .filter(Q(unit_id__in=units) | Q(pk__in=holding))
+        .order_by("last_name", "first_name")
+    )
+
+
+@guarded(access.may_list_rounds)
+@require_POST
+def participant_add(request, pk):
+    round = access.get_round_for(request.user, pk, write=True)
+    people = selectors.addable_people(round=round, people=access.round_people_for(request.user))
+    form = ParticipantAddForm(request.POST, people=people)
+    if form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            services.participant_add(actor=request.user, round=round, person=person)
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
+    else:
+        messages.error(request, _("Choose a person to add."))
+    return redirect("round_detail", pk=round.pk)
+
+
+@guarded(access.may_list_rounds)
+@require_http_methods(["GET", "POST"])
+def participant_remove(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_remove(
+                actor=request.user, participant=participant, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is removed from the round.") % {"name": participant.person.full_name},
+            )
+            return redirect("round_detail", pk=participant.round_id)
+    return render(request, "rounds/remove.html", {"form": form, "participant": participant})
+
+
+@guarded(access.may_list_rounds)
+@require_http_methods(["GET", "POST"])
+def participant_holder(request, pk):
+    participant = access.get_participant_for(request.user, pk, write=True)
+    holders = _holders(request.user, participant.round).exclude(pk=participant.person_id)
+    form = HolderForm(
+        request.POST or None, holders=holders, initial={"holder": participant.holder_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        holder = form.cleaned_data["holder"]
+        try:
+            services.participant_holder_set(
+                actor=request.user, participant=participant, holder=holder
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(leader)s now holds the conversation with %(name)s.")
+                % {"leader": holder.full_name, "name": participant.person.full_name},
+            )
+            return redirect("round_detail", pk=participant.round_id)
+    return render(request, "rounds/holder.html", {"form": form, "participant": participant})
+
+
+@guarded(access.may_list_rounds)
+@require_http_methods(["GET", "POST"])
+def round_share(request, pk):
+    round = access.get_round_for(request.user, pk, write=True)
+    form = ShareForm(
+        request.POST or None,
+        units=Unit.objects.filter(pk__in=selectors.unit_tree_ids(round.units.all())),
+        groups=selectors.profession_groups(round=round),
+        holders=_holders(request.user, round),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            shared = services.participants_share(
+                actor=request.user,
+                round=round,
+                holder=data["holder"],
+                unit=data["unit"],
+                profession_group=data["profession_group"],
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            text = ngettext(
+                "%(n)d conversation is now held by %(leader)s.",
+                "%(n)d conversations are now held by %(leader)s.",
+                shared.moved,
+            ) % {"n": shared.moved, "leader": data["holder"].full_name}
+            if shared.kept:
+                text += " " + ngettext(
+                    "%(n)d already planned was left with its leader.",
+                    "%(n)d already planned were left with their leader.",
+                    shared.kept,
+                ) % {"n": shared.kept}
+            messages.success(request, text)
+            return redirect("round_detail", pk=round.pk)
+    progress = selectors.progress(participants=round.participants.all())
+    return render(
+        request, "rounds/share.html", {"form": form, "round": round, "progress": progress}
+    )

@@ -1,0 +1,214 @@
+"""Rounds: the list, creating and changing one, its progress and its participants,
+and HR's view of who is missing a signed conversation."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, render_page
+from samtale.guides.selectors import guides_for_planning
+from samtale.org.models import Unit
+from samtale.rounds import selectors, services
+from samtale.rounds.forms import (
+    CoverageFilterForm,
+    ParticipantAddForm,
+    ParticipantFilterForm,
+    RoundForm,
+    RoundSettingsForm,
+)
+
+PAGE_SIZE = 50
+
+
+def form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
+@guarded(access.may_list_rounds)
+@require_GET
+def round_list(request):
+    rounds = selectors.round_list(rounds=access.rounds_visible_to(request.user))
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("side"))
+    context = {
+        "page": page,
+        "query": "",
+        "may_create": access.may_create_round(request.user),
+        "may_see_coverage": access.may_see_coverage(request.user),
+    }
+    return render(request, "rounds/list.html", context)
+
+
+def _units_for(user):
+    """HR chooses among all units; a leader among the units their people work in."""
+    units = Unit.objects.filter(is_active=True)
+    if access.roles_for(user).is_hr:
+        return units
+    people = access.round_people_for(user)
+    return units.filter(pk__in=people.values("unit_id"))
+
+
+@guarded(access.may_create_round)
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    today = timezone.localdate()
+    form = RoundForm(
+        request.POST or None,
+        initial={"period_start": today, "period_end": today.replace(month=12, day=31)},
+        guides=guides_for_planning(guides=access.guides_visible_to(request.user)),
+        units=_units_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = services.round_create(
+                actor=request.user,
+                name=data["name"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                kind=data["kind"],
+                guide=data["guide"],
+                units=list(data["units"]),
+                **form.settings(),
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            n = round.participants.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The round is created with %(n)d participant.",
+                    "The round is created with %(n)d participants.",
+                    n,
+                )
+                % {"n": n},
+            )
+            return redirect("round_detail", pk=round.pk)
+    return render(request, "rounds/form.html", {"form": form, "round": None})
+
+
+@guarded(access.may_list_rounds)
+@require_GET
+def round_detail(request, pk):
+    round = access.get_round_for(request.user, pk)
+    visible = access.participants_visible_to(request.user, round)
+    may_manage = access.may_manage_round(request.user, round)
+    holders = selectors.holders_in(round=round)
+    if not may_manage:
+        holders = holders.filter(pk=request.user.pk)
+    filters = ParticipantFilterForm(request.GET or None, holders=holders)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    participants = selectors.participant_list(
+        participants=visible, state=chosen.get("state") or "", holder_id=chosen.get("holder")
+    )
+    page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("side"))
+    for participant in page.object_list:
+        participant.state = (
+            "removed" if not participant.included else selectors.state_of(participant)
+        )
+    context = {
+        "round": round,
+        "may_manage": may_manage,
+        "is_holder": holders.filter(pk=request.user.pk).exists(),
+        "may_schedule_any": access.roles_for(request.user).is_hr,
+        "progress": selectors.progress(participants=visible),
+        "filters": filters,
+        "page": page,
+        "query": _query(request),
+    }
+    if may_manage and round.is_open:
+        people = access.round_people_for(request.user)
+        context["add_form"] = ParticipantAddForm(
+            people=selectors.addable_people(round=round, people=people)
+        )
+    return render_page(request, "rounds/detail.html", context, fragment="participants")
+
+
+@guarded(access.may_list_rounds)
+@require_http_methods(["GET", "POST"])
+def round_edit(request, pk):
+    round = access.get_round_for(request.user, pk, write=True)
+    initial = {
+        "name": round.name,
+        "period_start": round.period_start,
+        "period_end": round.period_end,
+        **{key: getattr(round, key) for key in services.LIMITS},
+    }
+    form = RoundSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.round_update(
+                actor=request.user,
+                round=round,
+                name=data["name"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                **form.settings(),
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            messages.success(request, _("The round is saved."))
+            return redirect("round_detail", pk=round.pk)
+    return render(request, "rounds/form.html", {"form": form, "round": round})
+
+
+@guarded(access.may_list_rounds)
+@require_POST
+def round_close(request, pk):
+    round = access.get_round_for(request.user, pk, write=True)
+    reopen = request.POST.get("open") == "1"
+    services.round_set_open(actor=request.user, round=round, open=reopen)
+    messages.success(
+        request,
+        _("The round is open again.")
+        if reopen
+        else _("The round is closed: no more invitations, reminders or notices are sent."),
+    )
+    return redirect("round_detail", pk=round.pk)
+
+
+@guarded(access.may_see_coverage)
+@require_GET
+def round_coverage(request):
+    """Who is missing a signed conversation within the required interval, per unit."""
+    limits = selectors.coverage_limits(today=timezone.localdate())
+    people = access.people_visible_to(request.user)
+    units = access.units_visible_to(request.user).filter(is_active=True)
+    filters = CoverageFilterForm(request.GET or None, units=units)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    by_unit = selectors.coverage_by_unit(people=people, limits=limits)
+    listed = selectors.coverage_people(
+        people=people, limits=limits, unit_id=chosen.get("unit"), which=chosen.get("which") or ""
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
+    for person in page.object_list:
+        person.coverage = selectors.coverage_status(person, limits)
+        person.due = selectors.due_date(person, limits)
+    context = {
+        "limits": limits,
+        "units": [u for u in by_unit if u["overdue"] or u["close"]],
+        "units_ok": sum(1 for u in by_unit if not (u["overdue"] or u["close"])),
+        "totals": {
+            "total": sum(u["total"] for u in by_unit),
+            "overdue": sum(u["overdue"] for u in by_unit),
+            "close": sum(u["close"] for u in by_unit),
+        },
+        "filters": filters,
+        "page": page,
+        "query": _query(request),
+    }
+    return render_page(request, "rounds/coverage.html", context, fragment="people")

@@ -1,0 +1,194 @@
+"""A leader's schedule in a round: the windows they can use, the assistant's proposal
+(which they may change), and the conversations that have a time."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, render_page
+from samtale.rounds import scheduling as sch
+from samtale.rounds import selectors, services
+from samtale.rounds.forms import SlotFormSet, WindowForm
+from samtale.rounds.views.rounds import form_error
+
+REASONS = {
+    sch.NO_HOLDER: gettext_lazy("Nobody holds this conversation yet."),
+    sch.NOT_DUE: gettext_lazy("The next check-in is not due in the days proposed."),
+    sch.NO_WINDOWS: gettext_lazy("No time is given in the days proposed."),
+    sch.WINDOWS_FULL: gettext_lazy(
+        "The times given are full (the length, the break and the limit per day)."
+    ),
+    sch.EMPLOYEE_BUSY: gettext_lazy("The employee has other conversations whenever there is room."),
+}
+PROBLEMS = {
+    sch.LEADER_OVERLAP: gettext_lazy(
+        "Too close to another conversation of the leader (the break counts)."
+    ),
+    sch.EMPLOYEE_OVERLAP: gettext_lazy("The employee has another conversation then."),
+    sch.TOO_MANY_A_DAY: gettext_lazy("More conversations that day than the round allows."),
+}
+PREFIX = "slot"
+
+
+def _initial(proposal) -> list[dict]:
+    rows = []
+    for slot in proposal.slots:
+        local = timezone.localtime(slot.start)
+        rows.append(
+            {
+                "participant": slot.participant_id,
+                "take": True,
+                "date": local.date(),
+                "time": local.time(),
+                "place": slot.place,
+            }
+        )
+    return rows
+
+
+def _context(request, round, leader, *, formset=None, window_form=None, problems=None, notice=""):
+    today = timezone.localdate()
+    proposal = selectors.proposal(round=round, leader=leader, today=today)
+    if formset is None:
+        formset = SlotFormSet(initial=_initial(proposal), prefix=PREFIX)
+    problems = dict(problems or [])
+    names = proposal.participants
+    rows = []
+    for form in formset.forms:
+        value = form["participant"].value()
+        try:
+            participant = names.get(int(value))
+        except (TypeError, ValueError):
+            participant = None
+        problem = PROBLEMS.get(problems.get(participant.pk)) if participant else None
+        rows.append({"form": form, "participant": participant, "problem": problem})
+    unplaced = [
+        {"participant": names[u.participant_id], "reason": REASONS[u.reason]}
+        for u in proposal.unplaced
+    ]
+    is_self = leader.pk == request.user.pk
+    return {
+        "round": round,
+        "leader": leader,
+        "is_self": is_self,
+        "proposal": proposal,
+        "formset": formset,
+        "rows": rows,
+        "unplaced": unplaced,
+        "short": sum(
+            1 for u in proposal.unplaced if u.reason in (sch.NO_WINDOWS, sch.WINDOWS_FULL)
+        ),
+        "windows": selectors.windows_of(round=round, leader=leader),
+        "window_form": window_form or WindowForm(),
+        "scheduled": selectors.scheduled(round=round, leader=leader),
+        "notice": notice,
+        "self_url": reverse("round_schedule", args=[round.pk, leader.pk]),
+    }
+
+
+def _objects(request, pk, leader_pk):
+    round = access.get_round_for(request.user, pk)
+    leader = access.get_schedule_leader_for(request.user, round, leader_pk)
+    return round, leader
+
+
+@guarded(access.may_list_rounds)
+@require_GET
+def round_schedule(request, pk, leader_pk):
+    round, leader = _objects(request, pk, leader_pk)
+    context = _context(request, round, leader)
+    return render_page(request, "rounds/schedule.html", context, fragment="planner")
+
+
+@guarded(access.may_list_rounds)
+@require_POST
+def window_add(request, pk, leader_pk):
+    round, leader = _objects(request, pk, leader_pk)
+    form = WindowForm(request.POST)
+    notice = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.window_add(
+                actor=request.user,
+                round=round,
+                leader=leader,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+            )
+        except DomainError as e:
+            form_error(form, e)
+        else:
+            notice = _("The time is added, and the proposal below is made anew.")
+            if not request.htmx:
+                messages.success(request, notice)
+                return redirect("round_schedule", pk=round.pk, leader_pk=leader.pk)
+            form = WindowForm()
+    context = _context(request, round, leader, window_form=form, notice=notice)
+    return render_page(request, "rounds/schedule.html", context, fragment="planner")
+
+
+@guarded(access.may_list_rounds)
+@require_POST
+def window_delete(request, pk):
+    window = access.get_window_for(request.user, pk)
+    round, leader = window.round, window.leader
+    services.window_delete(actor=request.user, window=window)
+    notice = _("The time is removed, and the proposal below is made anew.")
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("round_schedule", pk=round.pk, leader_pk=leader.pk)
+    context = _context(request, round, leader, notice=notice)
+    return render_page(request, "rounds/schedule.html", context, fragment="planner")
+
+
+@guarded(access.may_list_rounds)
+@require_POST
+def schedule_accept(request, pk, leader_pk):
+    round, leader = _objects(request, pk, leader_pk)
+    formset = SlotFormSet(request.POST, prefix=PREFIX)
+    back = redirect("round_schedule", pk=round.pk, leader_pk=leader.pk)
+    if not formset.management_form.is_valid():
+        messages.error(request, _("Nothing was saved: the proposal was not sent. Try again."))
+        return back
+    if not formset.is_valid():
+        messages.error(request, _("Nothing was saved. Correct what is marked below."))
+        context = _context(request, round, leader, formset=formset)
+        return render_page(request, "rounds/schedule.html", context)
+    chosen = [
+        services.Chosen(
+            f.cleaned_data["participant"], f.cleaned_data["start"], f.cleaned_data["place"]
+        )
+        for f in formset.forms
+        if f.cleaned_data.get("take")
+    ]
+    try:
+        planned = services.schedule_accept(
+            actor=request.user, round=round, leader=leader, chosen=chosen
+        )
+    except services.ScheduleRefused as e:
+        messages.error(request, e.message)
+        context = _context(request, round, leader, formset=formset, problems=e.problems)
+        return render_page(request, "rounds/schedule.html", context)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return back
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d conversation is scheduled. The invitation goes out %(days)d days before, "
+            "with a calendar invitation.",
+            "%(n)d conversations are scheduled. The invitations go out %(days)d days before "
+            "each conversation, with a calendar invitation.",
+            len(planned),
+        )
+        % {"n": len(planned), "days": round.lead_days},
+    )
+    return back

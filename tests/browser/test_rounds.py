@@ -1,0 +1,142 @@
+"""A round from start to invitations: HR creates it for the school and shares a department
+with the other leader; a leader on a phone gives a time and accepts the proposal; the
+invitations arrive over SMTP with their calendar files. axe-core on every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from samtale.conversations.models import Conversation
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.notifications.models import OutboundEmail
+from samtale.org import demo as org_demo
+from samtale.org.models import Person, Unit
+from samtale.rounds.models import Participant, Round
+
+PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    return org_demo.load(password=PASSWORD)
+
+
+def _submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _day(days: int) -> str:
+    return (timezone.localdate() + timedelta(days=days)).strftime("%d.%m.%Y")
+
+
+def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory, demo, smtp):
+    ola = demo["leader"]
+    silje = Person.objects.get(employee_number="10003")
+
+    # HR creates the round for the school.
+    hr = visitor_factory("rounds-hr")
+    hr.login(demo["hr"].email, PASSWORD)
+    page = hr.page
+    hr.goto("/runder/")
+    hr.check("list-empty")
+    _submit(page, "main a[href='/runder/ny/']")
+    hr.check("create")
+    page.fill("#id_name", "Medarbeidersamtaler 2027")
+    page.fill("#id_period_end", _day(120))
+    page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
+    page.get_by_label("Fjordvik skole", exact=True).check()
+    _submit(page, "main form button[type=submit]")
+    round_ = Round.objects.get()
+    assert page.url.endswith(f"/runder/{round_.pk}/")
+    hr.check("detail")
+    assert Participant.objects.filter(round=round_, holder=ola).exists()
+
+    # … and shares a department, Team 5.–7. trinn, with Silje Moen.
+    _submit(page, f"main a[href='/runder/{round_.pk}/fordel/']")
+    hr.check("share")
+    team = Unit.objects.get(code="4212")
+    page.select_option("#id_unit", value=str(team.pk))
+    page.select_option("#id_holder", value=str(silje.pk))
+    _submit(page, "main form button[type=submit]")
+    hr.check("detail-shared")
+    shared = Participant.objects.filter(round=round_, person__unit=team, included=True)
+    assert shared.exists() and set(shared.values_list("holder", flat=True)) == {silje.pk}
+    held_by_ola = Participant.objects.filter(round=round_, holder=ola, included=True).count()
+    assert held_by_ola > 2
+
+    # The leader, on a phone, gives two days and accepts what the assistant proposes.
+    leader = visitor_factory("rounds-leader", width=360, height=780)
+    leader.login(ola.email, PASSWORD)
+    lpage = leader.page
+    leader.goto(f"/runder/{round_.pk}/")
+    leader.check("detail-leader")
+    _submit(lpage, f"main a[href='/runder/{round_.pk}/timeplan/{ola.pk}/']")
+    leader.check("schedule-empty")
+    for days in (8, 9):
+        form = lpage.locator("form.window-form")
+        form.locator("#id_date").fill(_day(days))
+        form.locator("#id_start").fill("08:30")
+        form.locator("#id_end").fill("15:30")
+        form.locator("#id_place").fill("Møterom 2")
+        form.locator("button[type=submit]").click()
+        lpage.locator("#planner .message.success").wait_for()
+        lpage.locator(f"#planner .windows li:nth-child({days - 7})").wait_for()
+    lpage.locator("table.slots").wait_for()
+    leader.check("schedule-proposal")
+    proposed = lpage.locator("table.slots tbody tr").count()
+    assert proposed == 4  # at most two a day, on two days
+    assert lpage.locator("#planner .message.warning").count() == 1  # the rest: not enough time
+    _submit(lpage, "form[action$='/godta/'] button[type=submit]")
+    leader.check("schedule-accepted")
+
+    conversations = Conversation.objects.filter(round=round_, leader=ola)
+    assert conversations.count() == 4
+    # Within the lead time (14 days), so invited right away.
+    assert set(conversations.values_list("status", flat=True)) == {"invited"}
+    days = {timezone.localdate(c.scheduled_at) for c in conversations}
+    assert len(days) == 2
+
+    # The invitations arrived: one to each employee, a copy to the leader, each with the event.
+    for conversation in conversations.select_related("employee"):
+        [invitation] = [m for m in smtp.messages if m["To"] == conversation.employee.email]
+        [part] = [
+            p for p in invitation.iter_attachments() if p.get_content_type() == "text/calendar"
+        ]
+        event = Calendar.from_ical(part.get_content()).events[0]
+        assert event.start == timezone.localtime(conversation.scheduled_at)
+    copies = [m for m in smtp.messages if m["To"] == ola.email]
+    assert len(copies) == 4
+    assert OutboundEmail.objects.filter(status="sent", kind="invitation").count() == 4
+
+    # The round's page shows the progress; HR on a phone too, and who is missing a conversation.
+    leader.goto(f"/runder/{round_.pk}/")
+    leader.check("detail-leader-after")
+    hr_phone = visitor_factory("rounds-hr-phone", width=360, height=780)
+    hr_phone.login(demo["hr"].email, PASSWORD)
+    hr_phone.goto(f"/runder/{round_.pk}/")
+    hr_phone.check("detail-phone")
+    hr_phone.goto(f"/runder/{round_.pk}/timeplan/{ola.pk}/")
+    hr_phone.check("schedule-hr-phone")
+    hr.goto("/runder/krav/")
+    hr.check("coverage")
+    hr_phone.goto("/runder/krav/")
+    hr_phone.check("coverage-phone")
+    hr.goto("/runder/")
+    hr.check("list")
+
+
+def test_the_round_form_tells_what_is_wrong_and_keeps_what_was_typed(visitor_factory, demo):
+    hr = visitor_factory("rounds-hr-errors", width=360, height=780)
+    hr.login(demo["hr"].email, PASSWORD)
+    hr.goto("/runder/ny/")
+    hr.page.fill("#id_name", "Runde uten enheter")
+    _submit(hr.page, "main form button[type=submit]")
+    hr.page.locator("[role=alert]").first.wait_for()
+    assert hr.page.input_value("#id_name") == "Runde uten enheter"
+    hr.check("create-errors")
+    assert not Round.objects.exists()
