@@ -74,6 +74,16 @@ SUMMARIES = [
 ]
 
 
+def _workday(day: date, step: int) -> date:
+    """The `step`-th working day after (step > 0) or before (step < 0) `day`."""
+    direction = 1 if step > 0 else -1
+    for _ in range(abs(step)):
+        day += timedelta(days=direction)
+        while day.weekday() >= 5:
+            day += timedelta(days=direction)
+    return day
+
+
 def _at(day: date, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
@@ -300,8 +310,10 @@ def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
     state = "invited" if employee.employee_number == "10004" else ROUND[index % len(ROUND)]
     version = annual if index % 3 else basic
     themes = [t["key"] for t in version.themes]
-    ahead = _at(today + timedelta(days=7 + index % 10), 9 + index % 2 * 4)
-    past = _at(today - timedelta(days=10 + index), 10)
+    # One conversation a working day per leader, a week or more ahead (the guide: at most
+    # one or two a day); the held ones on working days before.
+    ahead = _at(_workday(today + timedelta(days=6), index + 1), 9 + index % 2 * 4)
+    past = _at(_workday(today - timedelta(days=9), -(index + 1)), 10)
     planned_at = _at(today - timedelta(days=25))
     if state in ("signed", "signed_no_goals"):
         _signed(

@@ -173,7 +173,8 @@ def _find(
                 continue
             clash = book.conflict(need.leader_id, t, end, gap)
             if clash is None and mind_employee:
-                clash = book.conflict(need.employee_id, t, end, timedelta(0))
+                # The same break for the employee: they may lead conversations of their own.
+                clash = book.conflict(need.employee_id, t, end, gap)
             if clash is not None:
                 t = _align(grid_start, max(clash, t + step), step)
                 continue
@@ -276,7 +277,7 @@ def check(*, slots: list[Slot], busy: list[Busy], rules: Rules) -> list[tuple[in
         start, end = _utc(slot.start), _utc(slot.end)
         if others.conflict(slot.leader_id, start, end, gap) is not None:
             problems.append((slot.participant_id, LEADER_OVERLAP))
-        elif others.conflict(slot.employee_id, start, end, timedelta(0)) is not None:
+        elif others.conflict(slot.employee_id, start, end, gap) is not None:
             problems.append((slot.participant_id, EMPLOYEE_OVERLAP))
     per_day = _Book(busy).per_day
     for slot in ordered:
