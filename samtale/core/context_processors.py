@@ -1,22 +1,58 @@
+from functools import cache
+
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samtale.core import access
 
 # The language switch shows each language in its own words.
 LANGUAGE_NAMES = (("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English"))
 
+# (URL name, label, who sees it, exact match for aria-current)
+MENU = (
+    ("home", gettext_noop("Home"), None, True),
+    ("conversation_list", gettext_noop("Conversations"), None, False),
+    ("my_actions", gettext_noop("My actions"), None, True),
+    ("follow_up", gettext_noop("Follow-up"), "follow_up", False),
+    ("round_list", gettext_noop("Rounds"), "rounds", False),
+    ("person_list", gettext_noop("People"), "people", False),
+    ("unit_list", gettext_noop("Units"), "units", False),
+    ("import_start", gettext_noop("Import"), "manage", False),
+    ("guide_list", gettext_noop("Templates"), "guides", False),
+)
+
+
+@cache
+def chrome() -> dict:
+    """URLs every page's header and footer use. They do not change while the process
+    runs, and reversing them (and the static files' hashed names) on every request cost
+    more than some pages' own work."""
+    urls = {name: reverse(name) for name, *_rest in MENU}
+    urls |= {name: reverse(name) for name in ("profile", "logout", "language_set")}
+    files = (
+        "favicon.svg",
+        "css/samtale.css",
+        "js/js-class.js",
+        "vendor/htmx/htmx.min.js",
+        "js/samtale.js",
+    )
+    return {
+        "url": urls,
+        "static": {
+            f.replace("/", "_").replace(".", "_").replace("-", "_"): static(f) for f in files
+        },
+    }
+
 
 def navigation(request):
-    """The header's links, as the access policy allows, built once in Python.
-
-    `nav` keeps the flags for templates that ask "may I link to X?"; `nav_items` is the
-    menu: (url, label, current).
-    """
-    from django.utils.translation import gettext as _
-
+    """The header's links, as the access policy allows: `nav` keeps the flags for templates
+    that ask "may I link to X?", `nav_items` is the menu as (url, label, current)."""
+    shared = chrome()
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}, "nav_items": (), "language_names": LANGUAGE_NAMES}
+        return {"nav": {}, "nav_items": (), "language_names": LANGUAGE_NAMES, "chrome": shared}
     nav = {
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
@@ -25,21 +61,10 @@ def navigation(request):
         "follow_up": access.may_follow_up_reports(user),
         "rounds": access.may_list_rounds(user),
     }
-    entries = [
-        ("home", _("Home"), True, True),
-        ("conversation_list", _("Conversations"), True, False),
-        ("my_actions", _("My actions"), True, True),
-        ("follow_up", _("Follow-up"), nav["follow_up"], False),
-        ("round_list", _("Rounds"), nav["rounds"], False),
-        ("person_list", _("People"), nav["people"], False),
-        ("unit_list", _("Units"), nav["units"], False),
-        ("import_start", _("Import"), nav["manage"], False),
-        ("guide_list", _("Templates"), nav["guides"], False),
-    ]
     path = request.path
     items = []
-    for name, label, allowed, exact in entries:
-        if allowed:
-            url = reverse(name)
-            items.append((url, label, path == url if exact else path.startswith(url)))
-    return {"nav": nav, "nav_items": items, "language_names": LANGUAGE_NAMES}
+    for name, label, flag, exact in MENU:
+        if flag is None or nav[flag]:
+            url = shared["url"][name]
+            items.append((url, _(label), path == url if exact else path.startswith(url)))
+    return {"nav": nav, "nav_items": items, "language_names": LANGUAGE_NAMES, "chrome": shared}

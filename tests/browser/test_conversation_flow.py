@@ -1,5 +1,6 @@
 """A whole conversation in two browsers: the leader's laptop and the employee's phone."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,10 +52,11 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
     day = timezone.localdate() + timedelta(days=10)
     page.fill("#id_date", day.strftime("%d.%m.%Y"))
-    page.fill("#id_time", "10:00")
+    # 15:30: clear of the demo's conversations (09:00 and 13:00), so nobody is double-booked.
+    page.fill("#id_time", "15:30")
     page.fill("#id_place", "Møterom 2")
     page.click("main form button[type=submit]")
-    page.wait_for_url("**/samtaler/*/")
+    page.wait_for_url(re.compile(r".*/samtaler/\d+/$"))
     conversation = Conversation.objects.latest("pk")
     base = f"/samtaler/{conversation.pk}"
     leader.check("detail-planned")

@@ -36,6 +36,29 @@ class Problems:
 
 
 @dataclass
+class BasePlan:
+    """What an import would do: the problems found, and what it creates, changes and deactivates."""
+
+    problems: Problems
+    ignored_columns: list[str] = field(default_factory=list)
+    rows: int = 0
+    create: dict[str, dict] = field(default_factory=dict)
+    update: dict[str, dict] = field(default_factory=dict)
+    unchanged: int = 0
+    deactivate: list[int] = field(default_factory=list)
+    deactivate_names: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {
+            "rows": self.rows,
+            "create": len(self.create),
+            "update": len(self.update),
+            "unchanged": self.unchanged,
+            "deactivate": len(self.deactivate),
+        }
+
+
+@dataclass
 class Mapped:
     """The table's rows as dicts keyed by column key, and which header each key came from.
 

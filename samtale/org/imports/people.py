@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.org.imports.common import (
+    BasePlan,
     Column,
     Problems,
     date_message,
@@ -94,16 +95,10 @@ MAX_LENGTHS = {"job_title": 200, "profession_group": 100}
 
 
 @dataclass
-class Plan:
-    problems: Problems
-    ignored_columns: list[str] = field(default_factory=list)
-    rows: int = 0
-    # employee number -> field values of a new person (and is_active)
-    create: dict[str, dict] = field(default_factory=dict)
-    # employee number -> only what changes for a person already in Samtale, with its "pk";
-    # "manager" holds the new manager's employee number when the line manager changes
-    update: dict[str, dict] = field(default_factory=dict)
-    unchanged: int = 0
+class Plan(BasePlan):
+    # create: employee number -> field values of a new person (and is_active)
+    # update: employee number -> only what changes, with its "pk"; "manager" holds the new
+    # manager's employee number when the line manager changes
     # employee number -> employee number of the manager (or None); empty when the
     # file has no manager column, which leaves every line manager as it is
     managers: dict[str, str | None] = field(default_factory=dict)
@@ -111,17 +106,6 @@ class Plan:
     pks: dict[str, int] = field(default_factory=dict)
     # people whose e-mail address passes to another person in the file
     release_emails: list[int] = field(default_factory=list)
-    deactivate: list[int] = field(default_factory=list)
-    deactivate_names: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict:
-        return {
-            "rows": self.rows,
-            "create": len(self.create),
-            "update": len(self.update),
-            "unchanged": self.unchanged,
-            "deactivate": len(self.deactivate),
-        }
 
 
 def plan(table: Table, *, today: date | None = None) -> Plan:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.org.imports.common import Column, Problems, find_cycles, map_columns, text
+from samtale.org.imports.common import BasePlan, Column, Problems, find_cycles, map_columns, text
 from samtale.org.imports.reader import Table
 from samtale.org.models import Unit
 
@@ -36,25 +36,9 @@ KINDS = {
 
 
 @dataclass
-class Plan:
-    problems: Problems
-    ignored_columns: list[str] = field(default_factory=list)
-    rows: int = 0
-    create: dict[str, dict] = field(default_factory=dict)
-    update: dict[str, dict] = field(default_factory=dict)
-    unchanged: int = 0
+class Plan(BasePlan):
+    # unit code -> code of its parent (or None)
     parents: dict[str, str | None] = field(default_factory=dict)
-    deactivate: list[int] = field(default_factory=list)
-    deactivate_names: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict:
-        return {
-            "rows": self.rows,
-            "create": len(self.create),
-            "update": len(self.update),
-            "unchanged": self.unchanged,
-            "deactivate": len(self.deactivate),
-        }
 
 
 def plan(table: Table) -> Plan:
