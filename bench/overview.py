@@ -31,6 +31,8 @@ PEOPLE = 2_000 if QUICK else 20_000
 ROUNDS = 3 if QUICK else 5
 SECONDS = 2.0 if QUICK else 4.0
 CLIENTS = 4
+# Threads in the one gunicorn process (gthread); 1 is gunicorn's plain sync worker.
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SECRET = secrets.token_urlsafe(64)
 
@@ -157,6 +159,8 @@ def measure(name: str, database_url: str) -> float:
             "bench.wsgi:application",
             "--workers",
             "1",
+            "--threads",
+            str(THREADS),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -220,7 +224,8 @@ def postgres_url() -> str | None:
 def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     print(
-        f"benchmark: {PEOPLE} people, {ROUNDS} rounds × {SECONDS:.0f} s per view, {CLIENTS} clients, 1 server process"
+        f"benchmark: {PEOPLE} people, {ROUNDS} rounds × {SECONDS:.0f} s per view, {CLIENTS} clients, "
+        f"1 server process with {THREADS} thread(s)"
     )
     ratios = [measure("sqlite", f"sqlite:///{ROOT / 'var' / f'bench-{PEOPLE}.sqlite3'}")]
     if url := postgres_url():
