@@ -36,6 +36,9 @@ C = {"pk": "conversation"}
 PARTIES_200 = (302, 200, 404, 200, 404, 404, 404, 404)
 PARTIES_302 = (302, 302, 404, 302, 404, 404, 404, 404)
 PARTIES_403 = (302, 403, 404, 403, 404, 404, 404, 404)
+# Refused with a message on the page (the conversation is not at that step yet).
+PARTIES_400 = (302, 400, 404, 400, 404, 404, 404, 404)
+EMPLOYEE_400_LEADER_403 = (302, 400, 404, 403, 404, 404, 404, 404)
 LEADER_ONLY_200 = (302, 403, 404, 200, 404, 404, 404, 404)
 LEADER_ONLY_302 = (302, 403, 404, 302, 404, 404, 404, 404)
 EMPLOYEE_302_LEADER_403 = (302, 302, 404, 403, 404, 404, 404, 404)
@@ -114,7 +117,7 @@ MATRIX = [
     # The summary's steps before the meeting is held: the drafter (employee) and the
     # reviewer (leader) are told why not; the other party is refused.
     ("summary_save", C, "post", EMPLOYEE_302_LEADER_403, {"text": "x", "version": 0}),
-    ("summary_conclusion", C, "post", EMPLOYEE_302_LEADER_403, {"conclusion": "no_actions"}),
+    ("summary_conclusion", C, "post", EMPLOYEE_400_LEADER_403, {"conclusion": "no_actions"}),
     ("summary_submit", C, "post", EMPLOYEE_302_LEADER_403),
     ("summary_comment", C, "post", LEADER_302_EMPLOYEE_403, {"text": "x", "version": 0}),
     ("summary_approve", C, "post", LEADER_302_EMPLOYEE_403),
@@ -143,7 +146,7 @@ MATRIX = [
         "action_update",
         {"pk": "action"},
         "post",
-        PARTIES_302,
+        PARTIES_400,
         {"status": "done", "comment": "Ferdig"},
     ),
     ("goal_review", {"pk": "goal"}, "post", PARTIES_302, {"result": "achieved"}),

@@ -113,3 +113,18 @@ def test_the_overview_cards_escape_what_people_type(client_for, people, signed):
     body = client_for("leader").get(reverse("follow_up")).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body and "R&amp;D" in body
+
+
+def test_a_refused_update_keeps_the_typed_comment_with_and_without_javascript(
+    client_for, people, signed
+):
+    conversation = signed(people.employee, people.leader, [(days(3), "employee", "not_started")])
+    action = Action.objects.get(goal__conversation=conversation)
+    url = reverse("action_update", args=[action.pk])
+    htmx = client_for("employee").post(
+        url, {"status": "finished", "comment": "Mitt notat"}, headers={"HX-Request": "true"}
+    )
+    assert "Mitt notat" in htmx.content.decode() and "<details open>" in htmx.content.decode()
+    plain = client_for("employee").post(url, {"status": "finished", "comment": "Mitt notat"})
+    assert plain.status_code == 400 and "Mitt notat" in plain.content.decode()
+    assert not ActionUpdate.objects.exists()

@@ -95,20 +95,25 @@ def my_actions(request):
 @guarded()
 @require_GET
 def action_detail(request, pk):
+    return _detail(request, pk)
+
+
+def _detail(request, pk, *, form=None, status=200):
+    """The action and its history; a refused update comes back bound, with what was typed."""
     try:
         action = selectors.action_with_history(access.actions_visible_to(request.user), pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
-    form = UpdateForm(initial={"status": action.status})
     return render(
         request,
         "actions/detail.html",
         {
             "action": action,
-            "form": form,
+            "form": form or UpdateForm(initial={"status": action.status}),
             "today": selectors.today(),
             "followed": services.is_followed_up(action.goal.conversation),
         },
+        status=status,
     )
 
 
@@ -134,15 +139,23 @@ def action_update(request, pk):
         action = selectors.actions_listed(
             access.actions_visible_to(request.user).filter(pk=pk)
         ).get()
-        return render(
-            request,
-            "actions/_action.html",
-            {"action": action, "today": selectors.today(), "error": error, "saved": error is None},
-        )
+        context = {
+            "action": action,
+            "today": selectors.today(),
+            "error": error,
+            "saved": error is None,
+        }
+        if error:
+            # Refused: the form stays open with what was typed.
+            context |= {
+                "typed_status": request.POST.get("status"),
+                "typed_comment": request.POST.get("comment", ""),
+            }
+        return render(request, "actions/_action.html", context)
     if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("The action is updated."))
+        form.add_error(None, error)
+        return _detail(request, pk, form=form, status=400)
+    messages.success(request, _("The action is updated."))
     return redirect_back(request, reverse("action_detail", args=[pk]))
 
 

@@ -263,3 +263,37 @@ def test_a_conclusion_that_shares_nothing_is_not_listed_for_hr(client_for, peopl
     _sign(people, conversation, "")
     body = client_for("hr").get(reverse("shared_conclusions")).content.decode()
     assert people.employee.full_name not in body
+
+
+def test_a_refused_conclusion_keeps_what_was_written_about_sharing(
+    client_for, people, conversation
+):
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    response = client_for("employee").post(
+        reverse("summary_conclusion", args=[conversation.pk]),
+        {"conclusion": "actions", "shared_outside": "Kursbehovet kan meldes til HR"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Kursbehovet kan meldes til HR" in body and 'role="alert"' in body
+    assert (
+        summary.summary_current(Conversation.objects.get(pk=conversation.pk)).shared_outside == ""
+    )
+
+
+def test_feedback_without_a_rating_keeps_the_comment(client_for, people, conversation):
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    c = Conversation.objects.get(pk=conversation.pk)
+    summary.summary_save(actor=people.employee, conversation=c, text="Ok", base_version=0)
+    summary.summary_conclusion_set(
+        actor=people.employee, conversation=c, conclusion="no_actions", shared_outside=""
+    )
+    summary.summary_submit(actor=people.employee, conversation=c)
+    summary.summary_approve(actor=people.leader, conversation=c)
+    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
+    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+    response = client_for("employee").post(
+        reverse("feedback_give", args=[c.pk]), {"comment": "Nyttig samtale"}
+    )
+    assert response.status_code == 400
+    assert "Nyttig samtale" in response.content.decode()

@@ -19,7 +19,11 @@ from samtale.core.http import guarded
 @guarded()
 @require_GET
 def summary_page(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    return _summary(request, access.get_conversation_for(request.user, pk))
+
+
+def _summary(request, conversation, *, conclusion_form=None, feedback_form=None, status=200):
+    """The summary page; a form that was refused comes back bound, with what was typed."""
     summary = services.summary_current(conversation)
     visible = summary is not None and access.may_see_summary(request.user, conversation, summary)
     party = conversation.party(request.user)
@@ -33,19 +37,22 @@ def summary_page(request, pk):
         "summary_exists": summary is not None,
         "drafter": access.may_draft_summary(request.user, conversation),
         "reviewer": access.may_review_summary(request.user, conversation),
-        "conclusion_form": ConclusionForm(
-            initial={"conclusion": summary.conclusion, "shared_outside": summary.shared_outside}
-        )
-        if summary
-        else None,
+        "conclusion_form": conclusion_form
+        or (
+            ConclusionForm(
+                initial={"conclusion": summary.conclusion, "shared_outside": summary.shared_outside}
+            )
+            if summary
+            else None
+        ),
         "my_signature": getattr(summary, f"{party}_signed_at", None) if summary else None,
         "ask_feedback": access.may_give_feedback(request.user, conversation)
         and not Feedback.objects.filter(conversation=conversation).exists(),
-        "feedback_form": FeedbackForm(),
+        "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
         **goals_context(conversation, request.user),
     }
-    return render(request, "conversations/summary.html", context)
+    return render(request, "conversations/summary.html", context, status=status)
 
 
 def _text_save(request, pk, service, anchor: str):
@@ -91,18 +98,18 @@ def summary_comment(request, pk):
 def summary_conclusion(request, pk):
     conversation = access.get_conversation_for(request.user, pk)
     form = ConclusionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a conclusion."))
-    else:
+    if form.is_valid():
         try:
             services.summary_conclusion_set(
                 actor=request.user, conversation=conversation, **form.cleaned_data
             )
         except DomainError as e:
-            messages.error(request, e.message)
+            form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
             messages.success(request, _("The conclusion is saved."))
-    return redirect(reverse("summary", args=[pk]) + "#konklusjon")
+            return redirect(reverse("summary", args=[pk]) + "#konklusjon")
+    # Refused: the page again, with what was written about sharing kept in the form.
+    return _summary(request, conversation, conclusion_form=form, status=400)
 
 
 def _step(request, pk, service, done: str):
@@ -162,8 +169,8 @@ def feedback_give(request, pk):
     declined = "decline" in request.POST
     form = FeedbackForm(request.POST)
     if not declined and not form.is_valid():
-        messages.error(request, _("Choose a value from 1 to 5, or choose not to answer."))
-        return redirect(reverse("summary", args=[pk]) + "#tilbakemelding")
+        # The comment stays in the form; the rating field says what is missing.
+        return _summary(request, conversation, feedback_form=form, status=400)
     try:
         services.feedback_give(
             actor=request.user,
