@@ -72,7 +72,7 @@ from samtale.org.models import Person
 leader = Person.objects.get(email=BENCH_LEADER_EMAIL)
 store = SessionStore()
 store[SESSION_KEY] = str(leader.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+store[BACKEND_SESSION_KEY] = "samtale.accounts.backends.PersonBackend"
 store[HASH_SESSION_KEY] = leader.get_session_auth_hash()
 store.create()
 print("SESSION", store.session_key)
@@ -104,15 +104,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
+def get(port: int, path: str, cookie: str) -> tuple[int, bytes, list[str]]:
+    """GET with the cookie header a browser would send; (status, body, Set-Cookie headers)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request(
-        "GET", path, headers={"Cookie": f"samtale_session={cookie}", "Host": "127.0.0.1"}
-    )
+    connection.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
     response = connection.getresponse()
     body = response.read()
     connection.close()
-    return response.status, body
+    return response.status, body, response.headers.get_all("Set-Cookie") or []
 
 
 def load(port: int, path: str, cookie: str, seconds: float) -> tuple[int, list[float]]:
@@ -126,7 +125,7 @@ def load(port: int, path: str, cookie: str, seconds: float) -> tuple[int, list[f
         mine = []
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            status, _body = get(port, path, cookie)
+            status, _body, _cookies = get(port, path, cookie)
             mine.append((time.perf_counter() - start) * 1000)
             if status != 200:
                 errors.append(status)
@@ -149,7 +148,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(name: str, database_url: str) -> float:
     print(f"{name}: preparing", flush=True)
-    cookie = prepare(database_url)
+    cookie = f"samtale_session={prepare(database_url)}"
     port = free_port()
     server = subprocess.Popen(
         [
@@ -176,12 +175,14 @@ def measure(name: str, database_url: str) -> float:
                     break
             except OSError:
                 time.sleep(0.1)
-        status, body = get(port, "/oppfolging/", cookie)
+        status, body, set_cookies = get(port, "/oppfolging/", cookie)
         rows = body.count(b'class="card report')
         if status != 200 or rows != 20:
             raise SystemExit(
                 f"the overview answered {status} with {rows} reports; expected 200 with 20"
             )
+        # Like a browser, send back the CSRF cookie the page set (the page's forms need it).
+        cookie += "".join(f"; {c.split(';')[0]}" for c in set_cookies if c.startswith("csrftoken="))
         load(port, "/bench/bare/", cookie, 1.0)  # warm up both
         load(port, "/oppfolging/", cookie, 1.0)
         results = {"bare": ([], 0.0), "overview": ([], 0.0)}

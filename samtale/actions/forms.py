@@ -1,3 +1,5 @@
+from functools import cache
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -33,25 +35,44 @@ class FilterForm(forms.Form):
         ],
     )
 
-    def selects(self) -> list[tuple]:
+    @classmethod
+    def selects(cls, chosen: selectors.Filters) -> list[tuple]:
         """(name, label, [(value, label, selected)]) for a plain, fast rendering of the filters."""
-        chosen = self.filters()
         return [
             (
                 name,
-                self.fields[name].label,
-                [(v, label, v == getattr(chosen, name)) for v, label in self.fields[name].choices],
+                cls.base_fields[name].label,
+                [
+                    (v, label, v == getattr(chosen, name))
+                    for v, label in cls.base_fields[name].choices
+                ],
             )
             for name in ("status", "responsible", "deadline")
         ]
 
-    def filters(self) -> selectors.Filters:
-        data = self.cleaned_data if self.is_valid() else {}
+    @classmethod
+    def chosen(cls, data) -> selectors.Filters:
+        """The filters a query string asks for. Each value is checked against its field's
+        choices (an unknown one means the default) without building a form: the overview
+        reads them on every load."""
+        allowed = _allowed_values()
+        value = {
+            name: data.get(name, "") if data.get(name, "") in allowed[name] else ""
+            for name in allowed
+        }
         return selectors.Filters(
-            status=data.get("status") or "open",
-            responsible=data.get("responsible") or "",
-            deadline=data.get("deadline") or "",
+            status=value["status"] or "open",
+            responsible=value["responsible"],
+            deadline=value["deadline"],
         )
+
+
+@cache
+def _allowed_values() -> dict[str, frozenset[str]]:
+    return {
+        name: frozenset(str(v) for v, _label in FilterForm.base_fields[name].choices)
+        for name in ("status", "responsible", "deadline")
+    }
 
 
 class UpdateForm(forms.Form):

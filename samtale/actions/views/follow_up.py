@@ -26,11 +26,11 @@ NUDGE_SECONDS = 600
 @require_GET
 def overview(request):
     user = request.user
-    form = FilterForm(request.GET or None)
+    filters = FilterForm.chosen(request.GET)
     on = selectors.today()
     query = request.GET.urlencode()
     rows = selectors.leader_overview(
-        leader_id=access.follow_up_leader(user), filters=form.filters(), on=on
+        leader_id=access.follow_up_leader(user), filters=filters, on=on
     )
     # The list is the page's hot path: its links are built here, not by {% url %} per row.
     person_url = reverse("person_detail", args=[0])
@@ -40,7 +40,7 @@ def overview(request):
         row.url = person_url.replace("/0/", f"/{row.person.pk}/")
         row.actions_url = actions_url.replace("/0/", f"/{row.person.pk}/") + suffix
     context = {
-        "selects": form.selects(),
+        "filters": presenters.filter_form(filters),
         "rows": rows,
         "cards": presenters.report_cards(rows),
         "nudges": cache.get_or_set(
@@ -70,9 +70,8 @@ def overview_person(request, pk):
     person = access.follow_up_reports(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
-    form = FilterForm(request.GET or None)
     actions = selectors.actions_listed(
-        form.filters().apply(
+        FilterForm.chosen(request.GET).apply(
             selectors.agreed(access.actions_visible_to(request.user)).filter(
                 employee=person, leader=request.user
             ),

@@ -78,6 +78,32 @@ def test_roles_are_facts_of_the_line(people):
     assert not access.roles_for(people.employee).is_leader
 
 
+def test_the_signed_in_person_is_loaded_with_the_same_line_the_policy_walks(people):
+    """accounts.backends loads the user with their direct reports in one statement; the roles
+    it gives are exactly those of the level-by-level walk, for everyone in the line."""
+    deeper = Person.objects.create(
+        email="deep@example.test", first_name="Dag", manager=people.employee
+    )
+    for person in [*Person.objects.all(), deeper]:
+        loaded = access.person_with_line(person.pk)
+        assert loaded == person
+        plain = Person.objects.get(pk=person.pk)
+        assert access.roles_for(loaded) == access.roles_for(plain), person.first_name
+    assert access.roles_for(access.person_with_line(people.leaders_leader.pk)).subordinate_ids >= {
+        deeper.pk
+    }
+    assert access.person_with_line(10**9) is None
+
+
+def test_a_session_user_is_loaded_by_the_person_backend(people, client):
+    client.force_login(people.leader)
+    response = client.get("/")
+    user = response.wsgi_request.user
+    assert user.pk == people.leader.pk
+    assert user.line_direct_ids == str(people.employee.pk)  # loaded with the line, no walk
+    assert access.roles_for(user).direct_report_ids == {people.employee.pk}
+
+
 def test_section_capabilities(people):
     assert [
         access.may_list_people(getattr(people, r)) for r in ("employee", "leader", "hr", "admin")
