@@ -77,6 +77,34 @@ def test_the_overview_filters_by_responsible_and_deadline(people, signed):
     assert (row.in_progress, row.remaining) == (0, 1)
 
 
+def test_every_filter_of_the_overview_counts_what_it_names(people, signed):
+    signed(
+        people.employee,
+        people.leader,
+        [
+            (days(-2), "employee", "in_progress"),
+            (days(10), "leader", "not_started"),
+            (None, "both", "not_started"),
+            (days(100), "employee", "in_progress"),
+        ],
+    )
+    expected = {  # (in progress, remaining, overdue) under each filter
+        selectors.Filters(): (2, 2, 1),
+        selectors.Filters(status="overdue"): (1, 0, 1),
+        selectors.Filters(status="in_progress"): (2, 0, 1),
+        selectors.Filters(status="not_started"): (0, 2, 0),
+        selectors.Filters(responsible="both"): (0, 1, 0),
+        selectors.Filters(deadline="overdue"): (1, 0, 1),
+        selectors.Filters(deadline="30"): (0, 1, 0),
+        selectors.Filters(deadline="90"): (0, 1, 0),
+        selectors.Filters(deadline="none"): (0, 1, 0),
+        selectors.Filters(status="in_progress", deadline="none"): (0, 0, 0),
+    }
+    for filters, counts in expected.items():
+        row = _overview(people, filters)[0]
+        assert (row.in_progress, row.remaining, row.overdue) == counts, filters
+
+
 def test_a_leader_does_not_see_actions_from_conversations_another_leader_held(people, signed):
     signed(people.employee, people.other_leader, [(days(5), "employee", "not_started")])
     row = _overview(people)[0]
