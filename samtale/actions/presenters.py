@@ -6,17 +6,15 @@ do twenty format_html calls. Every text from the database goes through html.esca
 (the same five characters Django escapes); the numbers are integers.
 """
 
-from functools import lru_cache
 from html import escape
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from samtale.actions.forms import FilterForm
 from samtale.actions.selectors import Filters
+from samtale.core.fragments import fragment
 
 
 def _day(value) -> str:
@@ -64,18 +62,7 @@ def report_cards(rows) -> SafeString:
 
 
 def filter_form(filters: Filters) -> SafeString:
-    """The overview's filter form. It depends on nothing but the chosen filters and the
-    language, so each process renders each combination once (always afresh under DEBUG,
-    where templates are edited)."""
-    if settings.DEBUG:
-        return _render_filter_form(filters)
-    return _filter_form(filters, translation.get_language())
-
-
-def _render_filter_form(filters: Filters) -> SafeString:
-    return render_to_string("actions/_filters.html", {"selects": FilterForm.selects(filters)})
-
-
-@lru_cache(maxsize=512)
-def _filter_form(filters: Filters, language: str) -> SafeString:
-    return _render_filter_form(filters)
+    """The overview's filter form: it depends on the chosen filters and the language only."""
+    return fragment(
+        "actions/_filters.html", filters, lambda: {"selects": FilterForm.selects(filters)}
+    )

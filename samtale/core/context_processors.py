@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from samtale.core import access
+from samtale.core.fragments import fragment
 
 # The language switch shows each language in its own words.
 LANGUAGE_NAMES = (("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English"))
@@ -48,11 +49,14 @@ def chrome() -> dict:
 
 def navigation(request):
     """The header's links, as the access policy allows: `nav` keeps the flags for templates
-    that ask "may I link to X?", `nav_items` is the menu as (url, label, current)."""
+    that ask "may I link to X?", `menu` is the rendered menu (core/_menu.html)."""
     shared = chrome()
     user = getattr(request, "user", None)
+    language_options = fragment(
+        "core/_language_options.html", None, lambda: {"language_names": LANGUAGE_NAMES}
+    )
     if user is None or not user.is_authenticated:
-        return {"nav": {}, "nav_items": (), "language_names": LANGUAGE_NAMES, "chrome": shared}
+        return {"nav": {}, "menu": "", "language_options": language_options, "chrome": shared}
     nav = {
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
@@ -67,4 +71,10 @@ def navigation(request):
         if flag is None or nav[flag]:
             url = shared["url"][name]
             items.append((url, _(label), path == url if exact else path.startswith(url)))
-    return {"nav": nav, "nav_items": items, "language_names": LANGUAGE_NAMES, "chrome": shared}
+    items = tuple(items)
+    return {
+        "nav": nav,
+        "menu": fragment("core/_menu.html", items, lambda: {"nav_items": items}),
+        "language_options": language_options,
+        "chrome": shared,
+    }
