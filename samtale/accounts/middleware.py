@@ -12,6 +12,21 @@ from django.utils.translation import gettext as _
 SEEN_RESOLUTION_SECONDS = 60
 
 
+class ResolvedUserMiddleware:
+    """request.user as the person itself, not Django's lazy wrapper around it. Every request
+    reads the user (session limits, language), and the access policy asks about it dozens of
+    times on a page, each time through the wrapper."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        user.is_authenticated  # noqa: B018 - loads the person behind the wrapper
+        request.user = getattr(user, "_wrapped", user)
+        return self.get_response(request)
+
+
 class SessionLimitMiddleware:
     """Sign out after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login."""
 

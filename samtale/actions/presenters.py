@@ -19,7 +19,8 @@ from samtale.core.fragments import fragment
 
 def _day(value) -> str:
     # Dates as Norwegians write them, in every UI language (config/formats).
-    return value.strftime("%d.%m.%Y") if value else "—"
+    # (strftime took a tenth of the cards' time.)
+    return f"{value.day:02}.{value.month:02}.{value.year}" if value else "—"
 
 
 def report_cards(rows) -> SafeString:
