@@ -6,8 +6,10 @@ do twenty format_html calls. Every text from the database goes through html.esca
 (the same five characters Django escapes); the numbers are integers.
 """
 
+from functools import cache
 from html import escape
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,8 +25,20 @@ def _day(value) -> str:
     return f"{value.day:02}.{value.month:02}.{value.year}" if value else "—"
 
 
-def report_cards(rows) -> SafeString:
-    """The cards of the overview: one per report, counts first, actions on demand."""
+@cache
+def _links() -> tuple[str, str]:
+    """A report's page and their actions in the overview, with {pk} for the person."""
+    return tuple(
+        reverse(name, args=[0]).replace("/0/", "/{pk}/")
+        for name in ("person_detail", "follow_up_person")
+    )
+
+
+def report_cards(rows, *, query: str = "") -> SafeString:
+    """The cards of the overview: one per report, counts first, actions on demand. The
+    links to a report's actions keep the overview's filters (`query`)."""
+    person_link, actions_link = (escape(link) for link in _links())
+    suffix = escape(f"?{query}") if query else ""
     in_progress, remaining, overdue, nearest, last, show, open_list = (
         escape(label)
         for label in (
@@ -40,7 +54,8 @@ def report_cards(rows) -> SafeString:
     cards = []
     for row in rows:
         name = escape(row.person.full_name)
-        url, actions_url = escape(row.url), escape(row.actions_url)
+        url = person_link.format(pk=int(row.person.pk))
+        actions_url = actions_link.format(pk=int(row.person.pk)) + suffix
         last_held = timezone.localdate(row.last_conversation) if row.last_conversation else None
         details = (
             f'<details><summary>{show}<span class="visually-hidden"> – {name}</span></summary>'

@@ -1,6 +1,5 @@
 from functools import cache
 
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -28,23 +27,10 @@ MENU = (
 @cache
 def chrome() -> dict:
     """URLs every page's header and footer use. They do not change while the process
-    runs, and reversing them (and the static files' hashed names) on every request cost
-    more than some pages' own work."""
+    runs, and reversing them on every request cost more than some pages' own work."""
     urls = {name: reverse(name) for name, *_rest in MENU}
     urls |= {name: reverse(name) for name in ("profile", "logout", "language_set")}
-    files = (
-        "favicon.svg",
-        "css/samtale.css",
-        "js/js-class.js",
-        "vendor/htmx/htmx.min.js",
-        "js/samtale.js",
-    )
-    return {
-        "url": urls,
-        "static": {
-            f.replace("/", "_").replace(".", "_").replace("-", "_"): static(f) for f in files
-        },
-    }
+    return {"url": urls}
 
 
 def navigation(request):
@@ -55,8 +41,15 @@ def navigation(request):
     language_options = fragment(
         "core/_language_options.html", None, lambda: {"language_names": LANGUAGE_NAMES}
     )
+    assets = fragment("core/_assets.html", None, dict)  # the static files' hashed names
     if user is None or not user.is_authenticated:
-        return {"nav": {}, "menu": "", "language_options": language_options, "chrome": shared}
+        return {
+            "nav": {},
+            "menu": "",
+            "language_options": language_options,
+            "assets": assets,
+            "chrome": shared,
+        }
     nav = {
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
@@ -76,5 +69,6 @@ def navigation(request):
         "nav": nav,
         "menu": fragment("core/_menu.html", items, lambda: {"nav_items": items}),
         "language_options": language_options,
+        "assets": assets,
         "chrome": shared,
     }

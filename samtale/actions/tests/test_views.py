@@ -128,3 +128,15 @@ def test_a_refused_update_keeps_the_typed_comment_with_and_without_javascript(
     plain = client_for("employee").post(url, {"status": "finished", "comment": "Mitt notat"})
     assert plain.status_code == 400 and "Mitt notat" in plain.content.decode()
     assert not ActionUpdate.objects.exists()
+
+
+def test_a_reports_actions_link_keeps_the_overviews_filters(client_for, people, signed):
+    signed(people.employee, people.leader, [(days(3), "leader", "in_progress")])
+    body = (
+        client_for("leader")
+        .get(reverse("follow_up"), {"status": "in_progress", "responsible": "leader"})
+        .content.decode()
+    )
+    link = reverse("follow_up_person", args=[people.employee.pk])
+    assert f'href="{link}?status=in_progress&amp;responsible=leader"' in body
+    assert f'href="{reverse("person_detail", args=[people.employee.pk])}"' in body

@@ -28,21 +28,13 @@ def overview(request):
     user = request.user
     filters = FilterForm.chosen(request.GET)
     on = selectors.today()
-    query = request.GET.urlencode()
     rows = selectors.leader_overview(
         leader_id=access.follow_up_leader(user), filters=filters, on=on
     )
-    # The list is the page's hot path: its links are built here, not by {% url %} per row.
-    person_url = reverse("person_detail", args=[0])
-    actions_url = reverse("follow_up_person", args=[0])
-    suffix = f"?{query}" if query else ""
-    for row in rows:
-        row.url = person_url.replace("/0/", f"/{row.person.pk}/")
-        row.actions_url = actions_url.replace("/0/", f"/{row.person.pk}/") + suffix
     context = {
         "filters": presenters.filter_form(filters),
         "rows": rows,
-        "cards": presenters.report_cards(rows),
+        "cards": presenters.report_cards(rows, query=request.GET.urlencode()),
         "nudges": cache.get_or_set(
             f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}",
             lambda: nudges.leader_nudges(
