@@ -79,7 +79,11 @@ class Action(models.Model):
     class Meta:
         ordering = ["goal", "order", "pk"]
         indexes = [
-            models.Index(fields=["leader", "followed", "status", "deadline"]),
+            # Covers the leader overview (actions.selectors.OVERVIEW_SQL): it reads only the
+            # index, never the table, for a leader's open actions.
+            models.Index(
+                fields=["leader", "followed", "status", "deadline", "employee", "responsible"]
+            ),
             models.Index(fields=["employee", "followed", "status", "deadline"]),
             models.Index(fields=["followed", "status", "deadline"]),
         ]
