@@ -126,8 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web process and the worker read while the other writes;
-    # IMMEDIATE avoids "database is locked" on upgrade from read to write.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # IMMEDIATE avoids "database is locked" on upgrade from read to write. Connections
+    # are kept (DB_CONN_MAX_AGE) like PostgreSQL's: a new one re-read the schema and
+    # started with an empty page cache on every request.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
