@@ -39,6 +39,7 @@ def report_cards(rows, *, query: str = "") -> SafeString:
     links to a report's actions keep the overview's filters (`query`)."""
     person_link, actions_link = (escape(link) for link in _links())
     suffix = escape(f"?{query}") if query else ""
+    tz = timezone.get_current_timezone()
     in_progress, remaining, overdue, nearest, last, show, open_list = (
         escape(label)
         for label in (
@@ -56,7 +57,7 @@ def report_cards(rows, *, query: str = "") -> SafeString:
         name = escape(row.person.full_name)
         url = person_link.format(pk=int(row.person.pk))
         actions_url = actions_link.format(pk=int(row.person.pk)) + suffix
-        last_held = timezone.localdate(row.last_conversation) if row.last_conversation else None
+        last_held = row.last_conversation.astimezone(tz).date() if row.last_conversation else None
         details = (
             f'<details><summary>{show}<span class="visually-hidden"> – {name}</span></summary>'
             f'<div hx-get="{actions_url}" hx-trigger="toggle once from:closest details" hx-swap="outerHTML">'
