@@ -206,27 +206,6 @@ def test_the_reviewer_sees_the_summary_only_when_it_is_sent(client_for, people, 
     )
 
 
-def test_after_signing_the_employee_is_asked_once(client_for, people, conversation):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
-    c = Conversation.objects.get(pk=conversation.pk)
-    summary.summary_save(actor=people.employee, conversation=c, text="Ok", base_version=0)
-    summary.summary_conclusion_set(
-        actor=people.employee, conversation=c, conclusion="no_actions", shared_outside=""
-    )
-    summary.summary_submit(actor=people.employee, conversation=c)
-    summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
-    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
-    client = client_for("employee")
-    assert 'id="tilbakemelding"' in client.get(reverse("summary", args=[c.pk])).content.decode()
-    assert (
-        'id="tilbakemelding"'
-        not in client_for("leader").get(reverse("summary", args=[c.pk])).content.decode()
-    )
-    client.post(reverse("feedback_give", args=[c.pk]), {"rating": 5})
-    assert 'id="tilbakemelding"' not in client.get(reverse("summary", args=[c.pk])).content.decode()
-
-
 def _sign(people, conversation, shared_outside):
     lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
     c = Conversation.objects.get(pk=conversation.pk)
@@ -244,6 +223,18 @@ def _sign(people, conversation, shared_outside):
     summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
     summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
     return c
+
+
+def test_after_signing_the_employee_is_asked_once(client_for, people, conversation):
+    c = _sign(people, conversation, "")
+    client = client_for("employee")
+    assert 'id="tilbakemelding"' in client.get(reverse("summary", args=[c.pk])).content.decode()
+    assert (
+        'id="tilbakemelding"'
+        not in client_for("leader").get(reverse("summary", args=[c.pk])).content.decode()
+    )
+    client.post(reverse("feedback_give", args=[c.pk]), {"rating": 5})
+    assert 'id="tilbakemelding"' not in client.get(reverse("summary", args=[c.pk])).content.decode()
 
 
 def test_hr_reads_only_what_the_conclusion_shares_and_the_read_is_logged(
@@ -282,16 +273,7 @@ def test_a_refused_conclusion_keeps_what_was_written_about_sharing(
 
 
 def test_feedback_without_a_rating_keeps_the_comment(client_for, people, conversation):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
-    c = Conversation.objects.get(pk=conversation.pk)
-    summary.summary_save(actor=people.employee, conversation=c, text="Ok", base_version=0)
-    summary.summary_conclusion_set(
-        actor=people.employee, conversation=c, conclusion="no_actions", shared_outside=""
-    )
-    summary.summary_submit(actor=people.employee, conversation=c)
-    summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
-    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+    c = _sign(people, conversation, "")
     response = client_for("employee").post(
         reverse("feedback_give", args=[c.pk]), {"comment": "Nyttig samtale"}
     )
