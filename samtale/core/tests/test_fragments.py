@@ -1,0 +1,43 @@
+"""The page chrome rendered once per process (core.fragments) still belongs to whoever asks:
+the menu follows the person's rights and the page, the language switch their language."""
+
+import re
+
+from django.test import override_settings
+from django.urls import reverse
+
+from samtale.core import fragments
+from samtale.org.models import Person
+
+
+def _menu(body: str) -> list[str]:
+    nav = re.search(r"<nav aria-label=[^>]*>(.*?)</nav>", body, re.S).group(1)
+    return re.findall(r'<a href="([^"]+)"', nav)
+
+
+def _current(body: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', body)
+
+
+def _selected_language(body: str) -> str:
+    return re.search(r'<option value="(\w+)" lang="\w+" selected>', body).group(1)
+
+
+@override_settings(DEBUG=False)
+def test_each_person_gets_their_own_menu_and_language_from_the_shared_fragments(client_for, people):
+    fragments._rendered.clear()
+    Person.objects.filter(pk=people.employee.pk).update(language="nn")
+    for _ in range(2):  # the second round is served from the rendered fragments
+        employee = client_for("employee").get(reverse("home")).content.decode()
+        leader = client_for("leader").get(reverse("follow_up")).content.decode()
+        admin = client_for("admin").get(reverse("person_list")).content.decode()
+        assert reverse("follow_up") not in _menu(employee)
+        assert reverse("follow_up") in _menu(leader)
+        assert reverse("import_start") in _menu(admin)
+        assert reverse("import_start") not in _menu(leader)
+        assert _current(employee) == [reverse("home")]
+        assert _current(leader) == [reverse("follow_up")]
+        assert _current(admin) == [reverse("person_list")]
+        assert _selected_language(employee) == "nn"
+        assert _selected_language(leader) == "nb"
+    assert fragments._rendered  # they were rendered once and kept
