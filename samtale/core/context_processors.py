@@ -1,7 +1,6 @@
 from functools import cache
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from samtale.core import access
@@ -25,31 +24,20 @@ MENU = (
 
 
 @cache
-def chrome() -> dict:
+def chrome_urls() -> dict[str, str]:
     """URLs every page's header and footer use. They do not change while the process
     runs, and reversing them on every request cost more than some pages' own work."""
     urls = {name: reverse(name) for name, *_rest in MENU}
-    urls |= {name: reverse(name) for name in ("profile", "logout", "language_set")}
-    return {"url": urls}
+    return urls | {name: reverse(name) for name in ("profile", "logout", "language_set")}
 
 
 def navigation(request):
-    """The header's links, as the access policy allows: `nav` keeps the flags for templates
-    that ask "may I link to X?", `menu` is the rendered menu (core/_menu.html)."""
-    shared = chrome()
-    user = getattr(request, "user", None)
-    language_options = fragment(
-        "core/_language_options.html", None, lambda: {"language_names": LANGUAGE_NAMES}
-    )
+    """What the access policy lets this person reach: `nav` keeps the flags for the menu
+    (core.templatetags.chrome) and for templates that ask "may I link to X?"."""
     assets = fragment("core/_assets.html", None, dict)  # the static files' hashed names
+    user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {
-            "nav": {},
-            "menu": "",
-            "language_options": language_options,
-            "assets": assets,
-            "chrome": shared,
-        }
+        return {"nav": {}, "assets": assets}
     nav = {
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
@@ -58,17 +46,4 @@ def navigation(request):
         "follow_up": access.may_follow_up_reports(user),
         "rounds": access.may_list_rounds(user),
     }
-    path = request.path
-    items = []
-    for name, label, flag, exact in MENU:
-        if flag is None or nav[flag]:
-            url = shared["url"][name]
-            items.append((url, _(label), path == url if exact else path.startswith(url)))
-    items = tuple(items)
-    return {
-        "nav": nav,
-        "menu": fragment("core/_menu.html", items, lambda: {"nav_items": items}),
-        "language_options": language_options,
-        "assets": assets,
-        "chrome": shared,
-    }
+    return {"nav": nav, "assets": assets}

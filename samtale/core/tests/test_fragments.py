@@ -41,3 +41,34 @@ def test_each_person_gets_their_own_menu_and_language_from_the_shared_fragments(
         assert _selected_language(employee) == "nn"
         assert _selected_language(leader) == "nb"
     assert fragments._rendered  # they were rendered once and kept
+
+
+@override_settings(DEBUG=False)
+def test_the_kept_header_and_footer_get_each_requests_name_token_and_address(client_for, people):
+    """The slots: filled per request, escaped, never one person's values in another's page."""
+    fragments._rendered.clear()
+    Person.objects.filter(pk=people.leader.pk).update(first_name='<b>"Ola" & co</b>')
+    for _ in range(2):
+        for role, url in (("leader", reverse("follow_up") + "?status=all"), ("employee", "/")):
+            client = client_for(role)
+            body = client.get(url).content.decode()
+            person = people.by_role(role)
+            person.refresh_from_db()
+            profile = re.search(r'class="visually-hidden">[^<]*</span>(.*?)</a>', body).group(1)
+            assert profile == person.full_name.replace("&", "&amp;").replace("<", "&lt;").replace(
+                ">", "&gt;"
+            ).replace('"', "&quot;")
+            tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', body))
+            assert len(tokens) == 1 and len(tokens.pop()) == 64  # sign-out and language forms
+            assert re.search(r'name="next" value="([^"]*)"', body).group(1) == url.replace(
+                "&", "&amp;"
+            )
+            assert "\x00" not in body
+            # The forms work: the language switch accepts the page's token.
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', body).group(1)
+            client.handler.enforce_csrf_checks = True
+            response = client.post(
+                reverse("language_set"),
+                {"csrfmiddlewaretoken": token, "language": "nb", "next": url},
+            )
+            assert response.status_code == 302

@@ -1,0 +1,54 @@
+"""Every page's header and footer, from partials rendered once per menu and language
+(core.fragments): per request, only the person's name, the CSRF token and the current
+address are filled in."""
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from samtale.core.context_processors import LANGUAGE_NAMES, MENU, chrome_urls
+from samtale.core.fragments import fragment
+
+register = template.Library()
+
+
+def menu_items(nav: dict, path: str) -> tuple:
+    """(URL, label, is the current page) for each menu entry the person may reach."""
+    urls = chrome_urls()
+    items = []
+    for name, label, flag, exact in MENU:
+        if flag is None or nav.get(flag):
+            url = urls[name]
+            items.append((url, _(label), path == url if exact else path.startswith(url)))
+    return tuple(items)
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """The brand; for a signed-in person also the menu, their name and the sign-out form."""
+    user = context.get("user")
+    request = context.get("request")
+    if user is None or not user.is_authenticated or request is None:
+        return fragment("core/_header.html", None, lambda: {"url": chrome_urls()})
+    items = menu_items(context.get("nav") or {}, request.path)
+    return fragment(
+        "core/_header.html",
+        items,
+        lambda: {"url": chrome_urls(), "nav_items": items},
+        slots={"full_name": user.full_name, "csrf_token": str(context.get("csrf_token", ""))},
+    )
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> SafeString:
+    """The product line and the language switch, which comes back to this page."""
+    request = context.get("request")
+    return fragment(
+        "core/_footer.html",
+        None,
+        lambda: {"url": chrome_urls(), "language_names": LANGUAGE_NAMES},
+        slots={
+            "csrf_token": str(context.get("csrf_token", "")),
+            "next": request.get_full_path() if request else "",
+        },
+    )
