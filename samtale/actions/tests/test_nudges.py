@@ -1,5 +1,8 @@
+import re
 from datetime import timedelta
 
+from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from samtale.actions import nudges, selectors
@@ -7,6 +10,7 @@ from samtale.actions.models import Action
 from samtale.actions.tests.conftest import days
 from samtale.conversations.models import Conversation, Note, Preparation
 from samtale.core import access
+from samtale.org.models import Person
 
 
 def _nudges(people):
@@ -83,3 +87,19 @@ def test_hr_counts_pitfalls_across_the_organization_as_numbers(people, signed):
         on=selectors.today(),
     )
     assert mine["overdue"] == 0
+
+
+def test_the_overview_shows_the_leaders_nudges_in_their_language(client_for, people, signed):
+    """The section is kept rendered for the day, per leader and language."""
+    cache.clear()
+    signed(people.employee, people.leader, [(days(-1), "employee", "in_progress")])
+    client = client_for("leader")
+    body = client.get(reverse("follow_up")).content.decode()
+    section = re.search(r'<section class="card nudges".*?</section>', body, re.S).group(0)
+    assert "Fallgruver å passe på" in section
+    assert re.search(r'<span class="badge warn">1</span> Tiltak som har passert fristen\.', section)
+    Person.objects.filter(pk=people.leader.pk).update(language="en")
+    body = client.get(reverse("follow_up")).content.decode()
+    assert "Pitfalls to watch" in body and "Actions past their deadline." in body
+    other = client_for("other_leader").get(reverse("follow_up")).content.decode()
+    assert "card nudges" not in other  # none of theirs, and none of the first leader's

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,13 +36,19 @@ def overview(request):
         "filters": presenters.filter_form(filters),
         "rows": rows,
         "cards": presenters.report_cards(rows, query=request.GET.urlencode()),
+        # Kept rendered: the section changes by the day, and is read on every load.
         "nudges": cache.get_or_set(
             f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}",
-            lambda: nudges.leader_nudges(
-                leader=user,
-                conversations=access.conversations_visible_to(user),
-                actions=selectors.agreed(access.actions_led_by(user)),
-                on=on,
+            lambda: render_to_string(
+                "actions/_nudges.html",
+                {
+                    "nudges": nudges.leader_nudges(
+                        leader=user,
+                        conversations=access.conversations_visible_to(user),
+                        actions=selectors.agreed(access.actions_led_by(user)),
+                        on=on,
+                    )
+                },
             ),
             NUDGE_SECONDS,
         ),

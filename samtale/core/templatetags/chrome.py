@@ -12,15 +12,16 @@ from samtale.core.fragments import fragment
 register = template.Library()
 
 
-def menu_items(nav: dict, path: str) -> tuple:
-    """(URL, label, is the current page) for each menu entry the person may reach."""
+def menu(nav: dict, path: str) -> tuple:
+    """(URL, label, is the current page) for each menu entry the person may reach, with the
+    label untranslated: the header's key, and its content once translated."""
     urls = chrome_urls()
-    items = []
+    entries = []
     for name, label, flag, exact in MENU:
         if flag is None or nav.get(flag):
             url = urls[name]
-            items.append((url, _(label), path == url if exact else path.startswith(url)))
-    return tuple(items)
+            entries.append((url, label, path == url if exact else path.startswith(url)))
+    return tuple(entries)
 
 
 @register.simple_tag(takes_context=True)
@@ -30,11 +31,14 @@ def site_header(context) -> SafeString:
     request = context.get("request")
     if user is None or not user.is_authenticated or request is None:
         return fragment("core/_header.html", None, lambda: {"url": chrome_urls()})
-    items = menu_items(context.get("nav") or {}, request.path)
+    entries = menu(context.get("nav") or {}, request.path)
     return fragment(
         "core/_header.html",
-        items,
-        lambda: {"url": chrome_urls(), "nav_items": items},
+        entries,
+        lambda: {
+            "url": chrome_urls(),
+            "nav_items": [(url, _(label), current) for url, label, current in entries],
+        },
         slots={"full_name": user.full_name, "csrf_token": str(context.get("csrf_token", ""))},
     )
 
