@@ -12,6 +12,7 @@ from html import escape
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samtale.actions.forms import FilterForm
@@ -21,8 +22,8 @@ from samtale.core.fragments import fragment
 
 def _day(value) -> str:
     # Dates as Norwegians write them, in every UI language (config/formats).
-    # (strftime took a tenth of the cards' time.)
-    return f"{value.day:02}.{value.month:02}.{value.year}" if value else "—"
+    # (strftime took a tenth of the cards' time; %-formatting is the fastest way here.)
+    return "%02d.%02d.%d" % (value.day, value.month, value.year) if value else "—"  # noqa: UP031
 
 
 @cache
@@ -34,13 +35,10 @@ def _links() -> tuple[str, str]:
     )
 
 
-def report_cards(rows, *, query: str = "") -> SafeString:
-    """The cards of the overview: one per report, counts first, actions on demand. The
-    links to a report's actions keep the overview's filters (`query`)."""
-    person_link, actions_link = (escape(link) for link in _links())
-    suffix = escape(f"?{query}") if query else ""
-    tz = timezone.get_current_timezone()
-    in_progress, remaining, overdue, nearest, last, show, open_list = (
+@cache
+def _labels(language: str) -> tuple[str, ...]:
+    """The cards' texts in `language` (the active one), escaped."""
+    return tuple(
         escape(label)
         for label in (
             _("In progress"),
@@ -52,6 +50,15 @@ def report_cards(rows, *, query: str = "") -> SafeString:
             _("Open the list"),
         )
     )
+
+
+def report_cards(rows, *, query: str = "") -> SafeString:
+    """The cards of the overview: one per report, counts first, actions on demand. The
+    links to a report's actions keep the overview's filters (`query`)."""
+    person_link, actions_link = (escape(link) for link in _links())
+    suffix = escape(f"?{query}") if query else ""
+    tz = timezone.get_current_timezone()
+    in_progress, remaining, overdue, nearest, last, show, open_list = _labels(get_language())
     cards = []
     for row in rows:
         name = escape(row.person.full_name)
