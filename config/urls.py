@@ -6,8 +6,9 @@ from samtale.guides import urls as guides
 from samtale.org import urls as org
 from samtale.rounds import urls as rounds
 
-# One flat list, not an include() per app: every app's paths share the root, and
-# resolving through seven includes cost each page more than its own lookup.
+# One flat list, not an include() per app: most apps' paths share the root, and
+# resolving through seven includes cost each page more than its own lookup. The
+# conversations' 28 paths all start with samtaler/ and sit under that one prefix.
 urlpatterns = [
     *core.urlpatterns,
     *accounts.urlpatterns,
