@@ -2,14 +2,41 @@
 (core.fragments): per request, only the person's name, the CSRF token and the current
 address are filled in."""
 
+from functools import cache
+
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from samtale.core.context_processors import LANGUAGE_NAMES, MENU, chrome_urls
 from samtale.core.fragments import fragment
 
 register = template.Library()
+
+# The language switch shows each language in its own words.
+LANGUAGE_NAMES = (("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English"))
+
+# (URL name, label, who sees it, exact match for aria-current)
+MENU = (
+    ("home", gettext_noop("Home"), None, True),
+    ("conversation_list", gettext_noop("Conversations"), None, False),
+    ("my_actions", gettext_noop("My actions"), None, True),
+    ("follow_up", gettext_noop("Follow-up"), "follow_up", False),
+    ("round_list", gettext_noop("Rounds"), "rounds", False),
+    ("person_list", gettext_noop("People"), "people", False),
+    ("unit_list", gettext_noop("Units"), "units", False),
+    ("import_start", gettext_noop("Import"), "manage", False),
+    ("guide_list", gettext_noop("Templates"), "guides", False),
+)
+
+
+@cache
+def chrome_urls() -> dict[str, str]:
+    """URLs every page's header and footer use. They do not change while the process
+    runs, and reversing them on every request cost more than some pages' own work."""
+    urls = {name: reverse(name) for name, *_rest in MENU}
+    return urls | {name: reverse(name) for name in ("profile", "logout", "language_set")}
 
 
 def menu(nav: dict, path: str) -> tuple:

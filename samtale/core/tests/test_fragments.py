@@ -5,6 +5,7 @@ import re
 
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from samtale.core import fragments
 from samtale.org.models import Person
@@ -55,16 +56,14 @@ def test_the_kept_header_and_footer_get_each_requests_name_token_and_address(cli
             person = people.by_role(role)
             person.refresh_from_db()
             profile = re.search(r'class="visually-hidden">[^<]*</span>(.*?)</a>', body).group(1)
-            assert profile == person.full_name.replace("&", "&amp;").replace("<", "&lt;").replace(
-                ">", "&gt;"
-            ).replace('"', "&quot;")
+            assert profile == escape(person.full_name)  # as the template engine escapes
             tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', body))
             assert len(tokens) == 1 and len(tokens.pop()) == 64  # sign-out and language forms
             assert re.search(r'name="next" value="([^"]*)"', body).group(1) == url.replace(
                 "&", "&amp;"
             )
             assert "\x00" not in body
-            # The forms work: the language switch accepts the page's token.
+            # The forms work: the language switch and the sign-out accept the page's token.
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', body).group(1)
             client.handler.enforce_csrf_checks = True
             response = client.post(
@@ -72,3 +71,6 @@ def test_the_kept_header_and_footer_get_each_requests_name_token_and_address(cli
                 {"csrfmiddlewaretoken": token, "language": "nb", "next": url},
             )
             assert response.status_code == 302
+            response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+            assert response.status_code == 302
+            assert "_auth_user_id" not in client.session
