@@ -22,7 +22,7 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.actions.models import Action, Goal
@@ -349,17 +349,27 @@ def may_read_shared_conclusions(user) -> bool:
 
 
 def shared_conclusions_visible_to(user) -> QuerySet[SummaryRevision]:
-    """What signed conclusions explicitly share outside the two: HR only, and only that text.
+    """What the signed conclusion in force explicitly shares outside the two: HR only, and
+    only that text.
 
-    Callers audit every read (core.audit), because it is read outside the conversation.
+    The revision in force is a conversation's latest revision that both have signed. A
+    correction signed by both replaces it, so text it withdraws or changes is never shown
+    again; until then the earlier signed revision stays in force. Callers audit every read
+    (core.audit), because it is read outside the conversation.
     """
     if not may_read_shared_conclusions(user):
         return SummaryRevision.objects.none()
-    return SummaryRevision.objects.filter(
-        conversation__status=Conversation.Status.SIGNED,
-        employee_signed_at__isnull=False,
-        leader_signed_at__isnull=False,
-    ).exclude(shared_outside="")
+    signed = SummaryRevision.objects.filter(
+        employee_signed_at__isnull=False, leader_signed_at__isnull=False
+    )
+    replaced = signed.filter(
+        conversation_id=OuterRef("conversation_id"), number__gt=OuterRef("number")
+    )
+    return (
+        signed.exclude(conversation__status=Conversation.Status.CANCELLED)
+        .exclude(Exists(replaced))
+        .exclude(shared_outside="")
+    )
 
 
 def may_give_feedback(user, conversation: Conversation) -> bool:

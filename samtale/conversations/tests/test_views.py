@@ -279,3 +279,55 @@ def test_feedback_without_a_rating_keeps_the_comment(client_for, people, convers
     )
     assert response.status_code == 400
     assert "Nyttig samtale" in response.content.decode()
+
+
+def _correct(people, conversation, shared_outside):
+    """Both agree and sign a correction of the signed summary that shares `shared_outside`."""
+    summary.summary_revise(
+        actor=people.employee, conversation=Conversation.objects.get(pk=conversation.pk)
+    )
+    c = Conversation.objects.get(pk=conversation.pk)
+    summary.summary_conclusion_set(
+        actor=people.employee,
+        conversation=c,
+        conclusion="no_actions",
+        shared_outside=shared_outside,
+    )
+    summary.summary_submit(actor=people.employee, conversation=c)
+    summary.summary_approve(actor=people.leader, conversation=c)
+    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
+    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+
+
+def test_hr_no_longer_sees_text_a_signed_correction_withdraws(client_for, people, conversation):
+    _sign(people, conversation, "Behov for kurs i fagsystemet kan meldes til HR.")
+    _correct(people, conversation, "")
+    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.SIGNED
+    body = client_for("hr").get(reverse("shared_conclusions")).content.decode()
+    assert "Behov for kurs i fagsystemet" not in body
+    assert people.employee.full_name not in body
+
+
+def test_hr_sees_only_the_text_of_the_correction_in_force(client_for, people, conversation):
+    _sign(people, conversation, "Behov for kurs i fagsystemet kan meldes til HR.")
+    _correct(people, conversation, "Behov for veiledning kan meldes til HR.")
+    body = client_for("hr").get(reverse("shared_conclusions")).content.decode()
+    assert "Behov for veiledning" in body
+    assert "Behov for kurs i fagsystemet" not in body
+    assert body.count(people.employee.full_name) == 1
+
+
+def test_until_a_correction_is_signed_by_both_the_signed_text_stays_in_force(
+    client_for, people, conversation
+):
+    _sign(people, conversation, "Behov for kurs i fagsystemet kan meldes til HR.")
+    summary.summary_revise(
+        actor=people.employee, conversation=Conversation.objects.get(pk=conversation.pk)
+    )
+    c = Conversation.objects.get(pk=conversation.pk)
+    summary.summary_conclusion_set(
+        actor=people.employee, conversation=c, conclusion="no_actions", shared_outside="Utkast"
+    )
+    body = client_for("hr").get(reverse("shared_conclusions")).content.decode()
+    assert "Behov for kurs i fagsystemet" in body
+    assert "Utkast" not in body
