@@ -59,7 +59,8 @@ messages: $(VENV)/.dev
 
 check-deploy: $(VENV)/.run
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	ALLOWED_HOSTS=samtale.example.no $(MANAGE) check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=samtale.example.no SITE_URL=https://samtale.example.no \
+	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) var test-results

@@ -15,6 +15,7 @@ TEST_ONLY = {
     "SECRET_KEY",
     "DEBUG",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_COOKIES",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -39,6 +40,12 @@ def _run(code: str, **env) -> subprocess.CompletedProcess:
 
 LOAD = "import django; django.setup(); from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
 GOOD_SECRET = "k" * 30 + "-production-secret-0123456789abcdef"
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": GOOD_SECRET,
+    "ALLOWED_HOSTS": "samtale.example.no",
+    "SITE_URL": "https://samtale.example.no",
+}
 
 
 @pytest.mark.parametrize(
@@ -53,13 +60,19 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run(LOAD, DEBUG="false", SECRET_KEY=GOOD_SECRET)
+    result = _run(LOAD, DEBUG="false", SECRET_KEY=GOOD_SECRET, SITE_URL="https://a.example.no")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_site_url():
+    result = _run(LOAD, **{**PRODUCTION, "SITE_URL": ""})
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_production_hashes_passwords_with_argon2():
-    result = _run(LOAD, DEBUG="false", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="samtale.example.no")
+    result = _run(LOAD, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
@@ -69,24 +82,54 @@ def test_a_laptop_starts_with_debug_and_no_secret():
     assert result.returncode == 0, result.stderr
 
 
-def test_the_deployment_checks_are_clean_in_production():
-    result = subprocess.run(
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
             **_clean_env(),
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": GOOD_SECRET,
-            "ALLOWED_HOSTS": "samtale.example.no",
             "DATABASE_URL": "sqlite:///:memory:",
+            **PRODUCTION,
+            **env,
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_deployment_checks_are_clean_in_production():
+    result = _check_deploy()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("site_url", "check"),
+    [
+        ("http://samtale.example.no", "samtale.W001"),
+        ("https://127.0.0.1:8000", "samtale.W002"),
+        ("https://samtale.other.example", "samtale.W003"),
+    ],
+    ids=["not-https", "loopback", "not-an-allowed-host"],
+)
+def test_the_deployment_checks_name_a_site_url_that_would_send_people_astray(site_url, check):
+    result = _check_deploy(SITE_URL=site_url)
+    assert result.returncode != 0
+    assert check in result.stdout + result.stderr
+
+
+def test_hsts_preload_and_subdomains_are_opt_in():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
+    )
+    assert _run(code, **PRODUCTION).stdout.split() == ["63072000", "False", "False"]
+    opted_in = _run(
+        code, **PRODUCTION, SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="true"
+    )
+    assert opted_in.stdout.split() == ["63072000", "True", "True"]
 
 
 def test_production_cookies_are_secure_and_httponly():
@@ -95,5 +138,5 @@ def test_production_cookies_are_secure_and_httponly():
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.CSRF_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, s.TIME_ZONE)"
     )
-    result = _run(code, DEBUG="false", SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="samtale.example.no")
+    result = _run(code, **PRODUCTION)
     assert result.stdout.split() == ["True", "True", "True", "True", "True", "Europe/Oslo"]

@@ -1,0 +1,58 @@
+"""Deployment checks of our own settings, run by `manage.py check --deploy`."""
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.http.request import validate_host
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@register(Tags.security, deploy=True)
+def site_url_check(app_configs, **kwargs):
+    """SITE_URL is where e-mail links and calendar invitations send people: it must be the
+    public HTTPS address of this very server."""
+    url = settings.SITE_URL
+    parts = urlsplit(url)
+    if not url or not parts.hostname:
+        return [
+            Error(
+                "SITE_URL is not set to an address such as https://samtale.kommune.no.",
+                hint="E-mail links and calendar invitations are made from it.",
+                id="samtale.E001",
+            )
+        ]
+    problems = []
+    if parts.scheme != "https":
+        problems.append(
+            Warning(
+                f"SITE_URL ({url}) does not use https: links in e-mails would send people to an "
+                "unencrypted address.",
+                id="samtale.W001",
+            )
+        )
+    if _is_loopback(parts.hostname):
+        problems.append(
+            Warning(
+                f"SITE_URL ({url}) is a loopback address: links in e-mails would lead nowhere.",
+                id="samtale.W002",
+            )
+        )
+    elif not validate_host(parts.hostname, settings.ALLOWED_HOSTS):
+        problems.append(
+            Warning(
+                f"The host of SITE_URL ({parts.hostname}) is not in ALLOWED_HOSTS: links in "
+                "e-mails would be refused.",
+                id="samtale.W003",
+            )
+        )
+    return problems
