@@ -1,11 +1,15 @@
 """Read an uploaded table (CSV or Excel) into rows of cells, keeping row numbers.
 
-Payroll and HR systems export CSV in UTF-8 or Windows-1252, separated by
-semicolons (Norwegian Excel), commas or tabs; or an .xlsx workbook.
+Payroll and HR systems export CSV in UTF-8 (sometimes UTF-16) or Windows-1252,
+separated by semicolons (Norwegian Excel), commas or tabs; or an .xlsx workbook.
+A CSV file that is none of these cleanly is refused, naming the first cell that
+cannot be read, rather than imported with garbled names.
 """
 
+import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -42,16 +46,52 @@ def _table(header: list[str], rows: list[tuple[int, list]]) -> Table:
     return Table(header=header, rows=rows)
 
 
+# A well-formed UTF-8 sequence of two to four bytes. Windows-1252 text almost never has one
+# (it would read as "Ã¸"), so a file with one is UTF-8 with a stray byte, not Windows-1252.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# What errors="surrogateescape" turns a byte it cannot decode into; valid text never has these.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
 def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Norwegian Windows saves CSV as Windows-1252.
-        return content.decode("cp1252", errors="replace")
+    """The file's text; bytes that cannot be read are kept as U+DC80..U+DCFF to be reported."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as e:
+            # Bad UTF-16 cannot be escaped byte by byte: keep the text up to it and mark the spot.
+            return content[: e.start].decode("utf-16") + "\udc80"
+    text = content.decode("utf-8-sig", errors="surrogateescape")
+    if _UNDECODED.search(text) and not _UTF8_MULTIBYTE.search(content):
+        # Excel on Norwegian Windows saves CSV as Windows-1252 (æ, ø, å as single bytes);
+        # it leaves five bytes undefined, and those are reported as unreadable.
+        text = content.decode("cp1252", errors="surrogateescape")
+    return text
+
+
+def _refuse_undecoded(header: list[str], records) -> None:
+    """Name the first cell with a byte that could not be decoded; nothing is imported."""
+    for number, cells in [(1, header), *records]:
+        for index, cell in enumerate(cells):
+            if _UNDECODED.search(cell):
+                name = header[index].strip() if index < len(header) and number > 1 else ""
+                raise DomainError(
+                    _(
+                        "The file is not saved as UTF-8: row %(row)d, column %(column)s has "
+                        "characters that cannot be read. Save the file as UTF-8 (in Excel: "
+                        "“CSV UTF-8”) and upload it again."
+                    )
+                    % {"row": number, "column": name or index + 1}
+                )
 
 
 def _read_csv(content: bytes) -> Table:
     text = _decode(content)
+    undecoded = bool(_UNDECODED.search(text))
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -69,10 +109,14 @@ def _read_csv(content: bytes) -> Table:
             if any(c.strip() for c in cells):
                 rows.append((number, cells))
     except csv.Error as e:
+        if undecoded:
+            _refuse_undecoded(header, rows)
         raise DomainError(
             _("Line %(line)d cannot be read as CSV: %(error)s")
             % {"line": reader.line_num, "error": e}
         ) from None
+    if undecoded:
+        _refuse_undecoded(header, rows)
     return _table([h.strip() for h in header], rows)
 
 

@@ -1,8 +1,6 @@
 """Sample files an administrator can download, fill in or compare with their export."""
 
-import csv
-import io
-
+from samtale.core.spreadsheet import csv_bytes
 from samtale.org.imports import people, units
 
 # fmt: off
@@ -26,9 +24,4 @@ EXAMPLES = {
 
 def template_csv(kind: str) -> bytes:
     columns = {"units": units.COLUMNS, "people": people.COLUMNS}[kind]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in columns])
-    writer.writerows(EXAMPLES[kind])
-    # With a byte order mark, Excel opens UTF-8 with æ, ø and å intact.
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([[c.label for c in columns], *EXAMPLES[kind]])

@@ -1,0 +1,96 @@
+"""The one writer of the CSV and Excel files Samtale hands out, so none of them carries a formula.
+
+Excel and LibreOffice treat a cell that begins with =, +, -, @, a tab or a
+carriage return as a formula, and a formula can fetch URLs or run programs
+(OWASP: CSV injection). Names, titles and notes come from imported files and
+forms exactly as typed, which is right for storing them; a file we write is where
+they must be made harmless. A test fails when any other module writes CSV or
+builds a workbook itself.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import PurePath
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+CONTENT_TYPES = {
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+# Characters Excel does not allow in a sheet's name, which is at most 31 long.
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def neutralise(value):
+    """The value as a cell that no spreadsheet runs: formula-like text gets a leading apostrophe.
+
+    Only text changes; numbers, dates and None are returned as they are, so an
+    amount that may be negative should be passed as a number, not as text.
+    Leading whitespace does not make " =1+1" safe (LibreOffice can trim it on
+    opening the file), so it is looked past.
+    """
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
+        return "'" + value
+    return value
+
+
+def _cell(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # Spreadsheets have no time zones: show the time as it was in Norway.
+        value = timezone.localtime(value).replace(tzinfo=None)
+    return neutralise(value)
+
+
+def csv_bytes(rows: Iterable[Sequence], *, delimiter: str = ";") -> bytes:
+    """Rows as CSV the way Norwegian Excel opens it: semicolons, CRLF, UTF-8 with a BOM.
+
+    Without the byte order mark Excel reads UTF-8 as Windows-1252 and garbles æ, ø and å.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
+    """Rows as an Excel workbook of one sheet; every text cell is stored as text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or None)
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, str):
+                # Control characters are not allowed in a workbook; dropping them could
+                # uncover a leading "=", so they go before neutralising.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = WriteOnlyCell(sheet, value=_cell(value))
+            if isinstance(value, str):
+                # openpyxl stores text beginning with "=" as a formula and "#N/A" as an error.
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def download(content: bytes, *, filename: str) -> HttpResponse:
+    """A response that saves `content` (from csv_bytes or xlsx_bytes) as `filename`."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix.lower()])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

