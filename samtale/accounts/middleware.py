@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 # Refreshing the idle clock at most once a minute keeps most requests from
 # writing the session row.
@@ -49,7 +50,12 @@ class SessionLimitMiddleware:
                 )
                 response = redirect_to_login(request.get_full_path())
                 if getattr(request, "htmx", False):
-                    response["HX-Redirect"] = response["Location"]
+                    # htmx's XMLHttpRequest follows a redirect unseen and would swap the
+                    # login page into the fragment; a 200 with HX-Redirect makes it go there.
+                    response = HttpResponseClientRedirect(response["Location"])
+                # Drafts of texts not yet saved (autosave.js) leave the browser with the
+                # session; the login page's script removes them too. Cookies stay.
+                response["Clear-Site-Data"] = '"storage"'
                 return response
             if now - seen_at >= SEEN_RESOLUTION_SECONDS:
                 session["seen_at"] = now

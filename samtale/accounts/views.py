@@ -18,7 +18,18 @@ login = auth_views.LoginView.as_view(
     authentication_form=LoginForm,
     redirect_authenticated_user=True,
 )
-logout = auth_views.LogoutView.as_view()
+class Logout(auth_views.LogoutView):
+    """Signing out also asks the browser to wipe this site's storage, where autosave.js keeps
+    drafts of texts not yet saved: on a shared computer the next person must not read them.
+    Cookies stay; the CSRF and language cookies hold nothing of the person's."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+logout = Logout.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html", form_class=ResetForm
 )

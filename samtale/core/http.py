@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from samtale.core.access import require
 
@@ -20,11 +21,12 @@ def guarded(capability: Callable | None = None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                response = redirect_to_login(request.get_full_path())
                 if getattr(request, "htmx", False):
-                    response = redirect_to_login(request.get_full_path())
-                    response["HX-Redirect"] = response["Location"]
-                    return response
-                return redirect_to_login(request.get_full_path())
+                    # htmx follows a redirect unseen and would swap the login page into the
+                    # fragment; a 200 with HX-Redirect sends the whole page there.
+                    return HttpResponseClientRedirect(response["Location"])
+                return response
             if capability is not None:
                 require(capability(request.user))
             return view(request, *args, **kwargs)

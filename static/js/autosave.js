@@ -2,8 +2,10 @@
 //
 // A <textarea data-autosave-url data-version data-storage> is saved a second after
 // typing stops, when it loses focus, and when the page is hidden or left. Until the
-// server confirms, the text is also kept in this browser, so a closed tab or an expired
-// session loses nothing: the text comes back the next time the page opens.
+// server confirms, the text is also kept in this browser (a draft, drafts.js), so a closed
+// tab or a crashed browser loses nothing: the text comes back the next time the page opens.
+// Signing out saves what it can and then removes every draft, saved or not; so does an
+// expired session: on a shared computer the next person must not read them.
 // The server answers a save based on an older version with 409 and the saved text;
 // the writer then compares the two and chooses.
 (function () {
@@ -19,6 +21,10 @@
     }
   };
   const editors = [];
+  // Signing out waits this long for the last saves, then signs out anyway: a save that
+  // hangs must not leave the session open on a shared computer.
+  const SIGN_OUT_WAIT_MS = 5000;
+  let signingOut = false;
 
   function Editor(textarea) {
     this.textarea = textarea;
@@ -31,6 +37,7 @@
     this.inflight = null;
     this.timer = null;
     this.conflict = null;
+    this.signedOut = false;
     this.restore();
     textarea.addEventListener("input", () => this.changed());
     textarea.addEventListener("blur", () => { if (this.dirty) this.save(); });
@@ -47,6 +54,8 @@
   };
 
   Editor.prototype.keep = function () {
+    // Once the session is over nothing more is kept: the login page would remove it anyway.
+    if (signingOut || this.signedOut) return;
     try {
       localStorage.setItem(this.storageKey, JSON.stringify({ text: this.textarea.value, version: this.version }));
     } catch (e) { /* storage full or disabled: the server save still runs */ }
@@ -102,9 +111,12 @@
       keepalive: Boolean(keepalive),
     }).then((response) => {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        this.signedOut = true;
+        this.forget();
         this.say(T.signedOut, "error");
         return;
       }
+      this.signedOut = false;
       return response.json().then((data) => {
         if (response.status === 409) {
           this.showConflict(sent, data.theirs, data.version, data.message);
@@ -127,7 +139,9 @@
       this.timer = setTimeout(() => this.save(), 5000);
     }).finally(() => {
       this.inflight = null;
-      if (this.again) { this.again = false; this.save(); }
+      // Returned, so that whoever waits for this save (signing out) also waits for the
+      // text typed while it was under way.
+      if (this.again) { this.again = false; return this.save(); }
     });
     return this.inflight;
   };
@@ -190,19 +204,28 @@
   if (!editors.length) return;
 
   const flush = () => Promise.all(editors.map((e) => e.save()));
+  const flushBeforeSignOut = () =>
+    Promise.race([
+      flush().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, SIGN_OUT_WAIT_MS)),
+    ]);
   window.addEventListener("pagehide", () => editors.forEach((e) => e.save(true)));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") editors.forEach((e) => e.save(true));
   });
-  // Forms that move the conversation on (share, send, approve) save every text first.
+  // Forms that move the conversation on (share, send, approve) save every text first;
+  // signing out too, and then removes every draft in this browser, saved or not.
   document.querySelectorAll("form[data-flush-autosave], form[action$='/logg-ut/']").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (form.dataset.flushed) return;
       event.preventDefault();
-      flush().then(() => {
+      const signOut = form.action.endsWith("/logg-ut/");
+      (signOut ? flushBeforeSignOut() : flush()).then(() => {
         form.dataset.flushed = "1";
-        if (form.action.endsWith("/logg-ut/")) {
-          editors.forEach((e) => { if (!e.dirty) e.forget(); });
+        if (signOut) {
+          signingOut = true;
+          editors.forEach((e) => e.forget());
+          if (window.samtaleDrafts) window.samtaleDrafts.forgetAll();
         }
         // After this event has finished: a submit requested while the browser is still
         // dispatching the first one is silently ignored.

@@ -165,24 +165,3 @@ def test_two_tabs_editing_the_same_note_get_a_conflict_not_a_lost_edit(
         Note.objects.get(preparation__conversation=conversation, theme_key=key).text
         == "Skrevet i andre fane"
     )
-
-
-def test_text_typed_while_signed_out_comes_back_after_signing_in(
-    visitor_factory, demo, live_server
-):
-    conversation = Conversation.objects.get(employee=demo["employee"], status="invited")
-    url = f"/samtaler/{conversation.pk}/forberedelse/"
-    key = conversation.guide_version.themes[1]["key"]
-    visitor = visitor_factory("signed-out")
-    visitor.login(demo["employee"].email, PASSWORD)
-    visitor.goto(url)
-    # The session ends (idle timeout, or signed out in another tab) while the page is open.
-    visitor.page.context.clear_cookies()
-    visitor.page.fill(f"#note-{key}", "Ikke mist denne teksten")
-    visitor.page.locator(f"#note-{key}-status[data-kind=error]").wait_for()
-    visitor.login(demo["employee"].email, PASSWORD)
-    visitor.goto(url)
-    visitor.page.locator(f"#note-{key}-status[data-kind=ok]").wait_for()
-    assert visitor.page.input_value(f"#note-{key}") == "Ikke mist denne teksten"
-    note = Note.objects.get(preparation__conversation=conversation, theme_key=key)
-    assert note.text == "Ikke mist denne teksten"

@@ -37,8 +37,55 @@ def test_an_expired_htmx_request_is_sent_to_the_login_page(client_for):
         client.get(reverse("home"))
     with time_machine.travel(start + timedelta(hours=1), tick=False):
         response = client.get(reverse("person_list"), headers={"HX-Request": "true"})
-    assert response.status_code == 302
+    # Not a 302: htmx's request would follow it unseen and swap the login page into the list.
+    assert response.status_code == 200
     assert reverse("login") in response.headers["HX-Redirect"]
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_an_expired_session_asks_the_browser_to_forget_its_drafts(client_for):
+    client = client_for("employee")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(reverse("home"))
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        response = client.get(reverse("home"))
+    assert response.status_code == 302
+    # Storage only: the CSRF and language cookies hold nothing personal and must survive.
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_an_expired_autosave_asks_the_browser_to_forget_its_drafts(client_for):
+    client = client_for("employee")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(reverse("home"))
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        # autosave.js posts with redirect: "manual" and reads the 302 as "signed out".
+        response = client.post(
+            reverse("note_save", args=[1, "motivasjon"]),
+            {"text": "Utkast", "version": 0},
+            headers={"Accept": "application/json"},
+        )
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_signing_out_asks_the_browser_to_forget_its_drafts(client_for):
+    response = client_for("employee").post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("login")
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_a_live_session_keeps_the_browser_storage(client_for):
+    response = client_for("employee").get(reverse("home"))
+    assert "Clear-Site-Data" not in response.headers
+
+
+def test_the_login_page_runs_the_script_that_forgets_every_draft(client):
+    body = client.get(reverse("login")).content.decode()
+    assert 'js/drafts.js" data-forget-all defer></script>' in body
 
 
 def test_pages_with_personal_data_are_never_cached(client_for):

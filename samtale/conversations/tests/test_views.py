@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.apps import apps
 from django.urls import reverse
@@ -107,8 +108,20 @@ def test_without_javascript_the_save_button_posts_and_comes_back(client_for, con
 def test_an_expired_session_does_not_save_and_the_script_is_told(client, conversation):
     url = reverse("note_save", args=[conversation.pk, "motivasjon"])
     response = client.post(url, {"text": "Tapt?", "version": 0}, headers=JSON)
-    assert response.status_code == 302  # to the login page; the browser keeps the text
+    assert response.status_code == 302  # to the login page; the script says so, keeps nothing
     assert not Note.objects.exists()
+
+
+def test_every_draft_in_the_browser_is_kept_under_the_prefix_sign_out_removes(
+    client_for, people, conversation
+):
+    body = client_for("employee").get(reverse("preparation", args=[conversation.pk])).content
+    keys = re.findall(r'data-storage="([^"]*)"', body.decode())
+    # One per theme the employee writes in; the key holds the person, so one person's draft
+    # never comes back on another's page. static/js/drafts.js removes every "samtale:" key.
+    note_url = reverse("note_save", args=[conversation.pk, "motivasjon"])
+    assert f"samtale:{people.employee.pk}{note_url}" in keys
+    assert keys and all(key.startswith(f"samtale:{people.employee.pk}/") for key in keys)
 
 
 def test_the_leader_never_sees_the_employees_draft(client_for, people, conversation):

@@ -123,3 +123,11 @@ def test_section_capabilities(people):
         False,
         True,
     ]
+
+
+def test_a_signed_out_htmx_request_is_sent_to_the_login_page_as_a_whole(client, people):
+    from django.urls import reverse
+
+    response = client.get(reverse("person_list"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith(reverse("login"))

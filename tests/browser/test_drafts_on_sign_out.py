@@ -1,0 +1,244 @@
+"""Drafts on a shared computer: what autosave.js keeps in the browser until the server has a
+text leaves with the session, whether the person signs out or the session expires."""
+
+import json
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from samtale.conversations.models import Note
+from samtale.conversations.services import lifecycle
+from samtale.core.testing import PASSWORD
+from samtale.guides.models import Guide, GuideVersion
+
+THEMES = [
+    {
+        "key": "motivasjon",
+        "title": {"nb": "Motivasjon"},
+        "statements": [{"key": "s-styrker", "text": {"nb": "Jeg bruker styrkene mine"}}],
+    },
+    {"key": "samarbeid", "title": {"nb": "Samarbeid"}},
+]
+NOTE = "#note-motivasjon"
+SECRET = "Jeg vurderer å si opp, sjefen må ikke vite det ennå"
+SIGN_OUT = "header .user form button[type=submit]"
+
+# Every key in localStorage and its value.
+STORAGE = (
+    "() => Object.fromEntries([...Array(localStorage.length).keys()]"
+    ".map((i) => [localStorage.key(i), localStorage.getItem(localStorage.key(i))]))"
+)
+
+
+@pytest.fixture
+def conversation(people):
+    version = GuideVersion.objects.create(
+        guide=Guide.objects.create(),
+        number=1,
+        name={"nb": "Testmal"},
+        themes=THEMES,
+        duration_minutes=60,
+    )
+    planned = lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=version,
+        scheduled_at=timezone.now() + timedelta(days=10),
+        place="Møterom 2",
+    )
+    return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
+
+
+def _preparing(visitor_factory, people, conversation, name):
+    visitor = visitor_factory(name)
+    visitor.login(people.employee.email, PASSWORD)
+    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    return visitor
+
+
+def _stored(page) -> dict[str, str]:
+    return page.evaluate(STORAGE)
+
+
+def _plant_an_older_draft(page, people) -> str:
+    """A draft left earlier in this browser on another conversation's page."""
+    key = f"samtale:{people.employee.pk}/samtaler/99999/notat/samarbeid/"
+    text = "Utkast fra en annen samtale"
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps({"text": text})])
+    return text
+
+
+def _nothing_left(page, *texts) -> None:
+    stored = _stored(page)
+    assert [key for key in stored if key.startswith("samtale:")] == []
+    for text in texts:
+        assert not any(text in value for value in stored.values()), stored
+
+
+def _saves_fail(page, conversation) -> None:
+    """The server is out of reach for the notes' saves (the page itself loaded)."""
+    page.route(
+        re.compile(rf".*/samtaler/{conversation.pk}/notat/.*"),
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+
+
+def _forgive_failed_saves(visitor) -> None:
+    """The aborted saves are the test's own doing; any other console error still counts."""
+    visitor.console_errors[:] = [e for e in visitor.console_errors if "/notat/" not in e]
+
+
+def _on_the_login_page(visitor) -> None:
+    visitor.page.wait_for_url(re.compile(r".*/logg-inn/.*"))
+    visitor.page.wait_for_load_state("load")
+
+
+def test_an_unsaved_draft_and_older_ones_leave_the_browser_on_sign_out(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-unsaved-sign-out")
+    page = visitor.page
+    older = _plant_an_older_draft(page, people)
+    _saves_fail(page, conversation)
+    page.fill(NOTE, SECRET)
+    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
+    # Not saved, so kept in the browser: what a closed tab would bring back.
+    assert any(SECRET in value for value in _stored(page).values())
+    _forgive_failed_saves(visitor)
+    visitor.check("preparation-not-saved")
+
+    with page.expect_navigation():
+        page.click(SIGN_OUT)
+    _on_the_login_page(visitor)
+    _nothing_left(page, SECRET, older)
+    assert not Note.objects.filter(text=SECRET).exists()  # confidentiality won
+    _forgive_failed_saves(visitor)
+    visitor.check("login-after-sign-out")
+
+
+def test_a_text_typed_just_before_signing_out_is_saved_first(visitor_factory, people, conversation):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-saved-on-sign-out")
+    page = visitor.page
+    older = _plant_an_older_draft(page, people)
+    page.fill(NOTE, SECRET)
+    with page.expect_navigation():
+        page.click(SIGN_OUT)  # before autosave's own second after typing has passed
+    _on_the_login_page(visitor)
+    note = Note.objects.get(preparation__conversation=conversation, theme_key="motivasjon")
+    assert note.text == SECRET
+    _nothing_left(page, SECRET, older)
+
+
+def _wait_until(page, condition, what: str) -> None:
+    deadline = time.monotonic() + 5
+    while not condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert condition(), what
+
+
+def test_sign_out_waits_for_the_text_typed_while_a_save_was_under_way(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-save-under-way")
+    page = visitor.page
+    held = []  # the saves, answered when the test says so
+    page.route(
+        re.compile(rf".*/samtaler/{conversation.pk}/notat/.*"), lambda route: held.append(route)
+    )
+    page.fill(NOTE, "Første halvdel")
+    _wait_until(page, lambda: len(held) == 1, "the first save was never sent")
+    page.fill(NOTE, f"Første halvdel. {SECRET}")
+    page.click(SIGN_OUT)
+    held[0].continue_()
+    _wait_until(page, lambda: len(held) == 2, "the rest of the text was never sent")
+    page.wait_for_timeout(500)  # time enough for a sign-out that would not wait for it
+    held[1].continue_()
+    _on_the_login_page(visitor)
+    note = Note.objects.get(preparation__conversation=conversation, theme_key="motivasjon")
+    assert note.text == f"Første halvdel. {SECRET}"
+    _nothing_left(page, SECRET)
+
+
+def _expire(page, minutes=31) -> None:
+    """The person left the computer: the session was last seen `minutes` ago."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "samtale_session")
+    session = SessionStore(session_key=cookie["value"])
+    session["seen_at"] = int(time.time()) - minutes * 60
+    session.save()
+
+
+def test_drafts_leave_the_browser_when_the_session_expires(visitor_factory, people, conversation):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-expired")
+    page = visitor.page
+    older = _plant_an_older_draft(page, people)
+    _saves_fail(page, conversation)
+    page.fill(NOTE, SECRET)
+    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
+    assert any(SECRET in value for value in _stored(page).values())
+    _expire(page)
+
+    visitor.goto("/")  # the next person at the computer, or the same one back from lunch
+    _on_the_login_page(visitor)
+    assert "Du ble logget ut for å beskytte opplysningene dine" in page.content()
+    _nothing_left(page, SECRET, older)
+    _forgive_failed_saves(visitor)
+    visitor.check("login-after-expiry")
+
+
+def test_an_answer_given_after_the_session_expired_leads_to_the_login_page(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-expired-htmx")
+    page = visitor.page
+    older = _plant_an_older_draft(page, people)
+    _expire(page)
+    # An htmx request: it must not swap the login page into the status line.
+    with page.expect_navigation():
+        page.click("input[name=value][value='4']")
+    _on_the_login_page(visitor)
+    _nothing_left(page, older)
+    visitor.check("login-after-expired-htmx")
+
+
+def test_text_typed_after_the_session_ended_stays_on_the_page_only(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-typed-signed-out")
+    page = visitor.page
+    _expire(page)
+    page.fill(NOTE, SECRET)
+    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
+    # The writer can still copy it from the page; the browser keeps none of it.
+    assert page.input_value(NOTE) == SECRET
+    _nothing_left(page, SECRET)
+    assert not Note.objects.filter(text=SECRET).exists()
+    visitor.check("preparation-signed-out")
+
+
+def test_the_login_page_forgets_drafts_by_itself(visitor_factory, people):
+    visitor = visitor_factory("drafts-login-page")
+    visitor.goto("/logg-inn/")
+    older = _plant_an_older_draft(visitor.page, people)
+    visitor.page.reload()
+    _nothing_left(visitor.page, older)
+
+
+def test_the_sign_out_answer_clears_the_storage_even_without_our_scripts(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-no-scripts")
+    page = visitor.page
+    older = _plant_an_older_draft(page, people)
+    # Neither autosave.js's sign-out nor the login page's script runs: only the header works.
+    page.route(re.compile(r".*/js/(drafts|autosave)\.js.*"), lambda route: route.abort())
+    page.reload()
+    assert older in json.dumps(_stored(page), ensure_ascii=False)
+    with page.expect_navigation():
+        page.click(SIGN_OUT)
+    _on_the_login_page(visitor)
+    _nothing_left(page, older)
