@@ -5,6 +5,7 @@ is in production mode and refuses to start without a real SECRET_KEY and
 ALLOWED_HOSTS.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -27,6 +28,11 @@ def envbool(name: str, default: bool) -> bool:
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
 
 
 def envlist(name: str, default: list[str]) -> list[str]:
@@ -173,11 +179,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
 
-# Failed logins: after LOGIN_MAX_FAILURES for one e-mail within LOGIN_LOCKOUT_MINUTES,
-# that e-mail is locked out for the rest of the window.
-LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Failed sign-ins are slowed down, never locked out (NIST SP 800-63B §5.2.2): after
+# LOGIN_FREE_FAILURES consecutive failures for an e-mail address, the next attempt from a
+# device that address has not signed in on before waits LOGIN_DELAY_SECONDS, doubling with
+# each further failure up to LOGIN_MAX_DELAY_SECONDS; after LOGIN_HARD_STOP_FAILURES only a
+# new password (or a device used before) signs in. A client address with more than
+# LOGIN_MAX_FAILURES_PER_IP failures in LOGIN_IP_WINDOW_MINUTES is slowed by up to
+# LOGIN_IP_MAX_PAUSE_SECONDS per attempt; right credentials are still let in.
+LOGIN_FREE_FAILURES = envint("LOGIN_FREE_FAILURES", 5)
+LOGIN_DELAY_SECONDS = envint("LOGIN_DELAY_SECONDS", 30)
+LOGIN_MAX_DELAY_SECONDS = envint("LOGIN_MAX_DELAY_SECONDS", 900)
+LOGIN_HARD_STOP_FAILURES = envint("LOGIN_HARD_STOP_FAILURES", 100)
 LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 50)
+LOGIN_IP_WINDOW_MINUTES = envint("LOGIN_IP_WINDOW_MINUTES", 15)
+LOGIN_IP_MAX_PAUSE_SECONDS = envfloat("LOGIN_IP_MAX_PAUSE_SECONDS", 2.0)
+# Password reset links: at most this many requests per address and per client an hour.
+PASSWORD_RESET_MAX_PER_ADDRESS = envint("PASSWORD_RESET_MAX_PER_ADDRESS", 3)
+PASSWORD_RESET_MAX_PER_CLIENT = envint("PASSWORD_RESET_MAX_PER_CLIENT", 20)
+# After someone else changes a person's e-mail address, a password reset within this many
+# hours needs a confirmation from the old address (or HR's help).
+SAMTALE_EMAIL_CHANGE_HOLD_HOURS = envint("SAMTALE_EMAIL_CHANGE_HOLD_HOURS", 72)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and at the latest
 # SESSION_MAX_HOURS after login (SessionLimitMiddleware).
@@ -198,8 +219,18 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-if envbool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or networks, e.g. 10.0.0.5,10.1.0.0/16) whose X-Forwarded-For is
+# believed: behind them every request comes from the proxy, and the sign-in and reset limits
+# per client would count the whole organization as one. From anyone else the header is ignored.
+try:
+    TRUSTED_PROXIES = [
+        ipaddress.ip_network(item, strict=False) for item in envlist("TRUSTED_PROXIES", [])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000)
 # Both reach beyond Samtale's own host name (every subdomain of the organization's domain,
 # and browsers' built-in lists, which take months to leave): the organization opts in.

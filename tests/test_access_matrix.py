@@ -55,6 +55,9 @@ MATRIX = [
     ("password_reset_done", {}, "get", ALL_200),
     ("password_reset_confirm", {"uidb64": "MQ", "token": "bad-token"}, "get", ALL_200),
     ("password_reset_complete", {}, "get", ALL_200),
+    # A link to the old address after an e-mail change; a bad one says so, to anyone.
+    ("password_reset_old_address", {"token": "bad-token"}, "get", (400,) * 8),
+    ("password_reset_old_address", {"token": "bad-token"}, "post", (400,) * 8),
     ("profile", {}, "get", SIGNED_IN),
     ("password_change", {}, "get", SIGNED_IN),
     ("language_set", {}, "get", NOT_GET),
@@ -63,6 +66,7 @@ MATRIX = [
     ("person_create", {}, "get", ADMIN_ONLY),
     ("person_detail", {"pk": "employee"}, "get", (302, 200, 404, 200, 404, 200, 200, 200)),
     ("person_edit", {"pk": "employee"}, "get", (302, 403, 404, 403, 404, 403, 403, 200)),
+    ("role_changes", {}, "get", HR_ADMIN),
     ("unit_list", {}, "get", (302, 403, 403, 403, 403, 403, 200, 200)),
     ("unit_create", {}, "get", ADMIN_ONLY),
     ("unit_edit", {"pk": "unit"}, "get", ADMIN_ONLY),

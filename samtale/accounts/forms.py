@@ -1,17 +1,35 @@
+import math
+import time
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from samtale.accounts import services
-from samtale.notifications.outbox import email_queue
+from samtale.accounts import devices, services
+from samtale.core.http import client_ip
 
 Person = get_user_model()
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+def _wait_message(seconds: int) -> str:
+    if seconds >= 120:
+        minutes = math.ceil(seconds / 60)
+        return ngettext(
+            "Too many failed sign-ins with this e-mail address. Wait %(count)d minute before "
+            "you try again, or choose a new password.",
+            "Too many failed sign-ins with this e-mail address. Wait %(count)d minutes before "
+            "you try again, or choose a new password.",
+            minutes,
+        ) % {"count": minutes}
+    return ngettext(
+        "Too many failed sign-ins with this e-mail address. Wait %(count)d second before "
+        "you try again, or choose a new password.",
+        "Too many failed sign-ins with this e-mail address. Wait %(count)d seconds before "
+        "you try again, or choose a new password.",
+        seconds,
+    ) % {"count": seconds}
 
 
 class LoginForm(AuthenticationForm):
@@ -23,37 +41,42 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong e-mail or password. Check both and try again."),
         "inactive": _("This account is no longer active. Contact your HR department."),
+        "stopped": _(
+            "Sign-in with a password is stopped for this e-mail address after very many failed "
+            "attempts. Choose a new password to sign in, or sign in on a device you have used "
+            "before."
+        ),
     }
+
+    def _device(self, email: str) -> str | None:
+        person = Person.objects.filter(email__iexact=email).values_list("pk", "auth_stamp")
+        found = person.first()
+        if found is None:
+            return None
+        return devices.device_for(self.request, person_id=found[0], stamp=found[1])
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data
-        ip = client_ip(self.request)
-        if minutes := services.login_lockout_minutes(email=email, ip=ip):
-            raise self._locked(minutes)
+        ip = client_ip(self.request) if self.request is not None else None
+        has_cookie = self.request is not None and devices.COOKIE in self.request.COOKIES
+        gate = services.login_gate(
+            email=email, ip=ip, device=self._device(email) if has_cookie else None
+        )
+        if gate.stopped:
+            raise forms.ValidationError(self.error_messages["stopped"], code="stopped")
+        if gate.wait_seconds:
+            raise forms.ValidationError(_wait_message(gate.wait_seconds), code="wait")
+        if gate.pause:
+            time.sleep(gate.pause)
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            services.login_failure_record(email=email, ip=ip)
-            if minutes := services.login_lockout_minutes(email=email, ip=ip):
-                raise self._locked(minutes) from None
+            services.login_failed(email=email, ip=ip, gate=gate)
             raise
-        services.login_failures_clear(email=email)
+        services.login_succeeded(email=email)
         return cleaned
-
-    def _locked(self, minutes: int) -> forms.ValidationError:
-        return forms.ValidationError(
-            ngettext(
-                "Too many failed sign-ins. Sign-in is locked for %(minutes)d more minute. "
-                "You can also reset your password.",
-                "Too many failed sign-ins. Sign-in is locked for %(minutes)d more minutes. "
-                "You can also reset your password.",
-                minutes,
-            )
-            % {"minutes": minutes},
-            code="locked",
-        )
 
 
 class ResetForm(PasswordResetForm):
@@ -66,15 +89,37 @@ class ResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    def get_users(self, email):
-        return Person.objects.filter(email__iexact=email.strip(), is_active=True)
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email:
+            ip = client_ip(self.request) if self.request is not None else None
+            if minutes := services.reset_wait_minutes(email=email, ip=ip):
+                raise forms.ValidationError(
+                    ngettext(
+                        "A new password has been asked for too often. Try again in %(count)d "
+                        "minute, or contact your HR department.",
+                        "A new password has been asked for too often. Try again in %(count)d "
+                        "minutes, or contact your HR department.",
+                        minutes,
+                    )
+                    % {"count": minutes},
+                    code="too_often",
+                )
+        return cleaned
 
     def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
-        domain = domain_override or request.get_host()
-        for person in self.get_users(self.cleaned_data["email"]):
-            email_queue(
-                to=person, kind="password_reset", ref={"domain": domain, "https": use_https}
-            )
+        request = request or self.request
+        services.password_reset_request(
+            email=self.cleaned_data["email"],
+            ip=client_ip(request) if request is not None else None,
+            domain=domain_override or request.get_host(),
+            https=use_https,
+        )
 
 
 class LanguageForm(forms.Form):

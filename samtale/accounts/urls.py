@@ -11,6 +11,11 @@ urlpatterns = [
         "passord/ny/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"
     ),
     path("passord/ny/ferdig/", views.password_reset_complete, name="password_reset_complete"),
+    path(
+        "passord/bekreft/<str:token>/",
+        views.password_reset_old_address,
+        name="password_reset_old_address",
+    ),
     path("profil/", views.profile, name="profile"),
     path("profil/passord/", views.password_change, name="password_change"),
     path("sprak/", views.language_set, name="language_set"),

@@ -8,16 +8,32 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samtale.accounts import devices, services
 from samtale.accounts.forms import LanguageForm, LoginForm, ResetForm
+from samtale.accounts.tokens import password_reset_token
+from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.org import services as org_services
 from samtale.org.selectors import person_with_relations
 
-login = auth_views.LoginView.as_view(
-    template_name="accounts/login.html",
-    authentication_form=LoginForm,
-    redirect_authenticated_user=True,
-)
+
+class Login(auth_views.LoginView):
+    """Django's sign-in; this browser becomes one of the person's devices (accounts.devices),
+    where strangers' failed attempts do not slow them down."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        devices.device_remember(self.request, response, person=form.get_user())
+        return response
+
+
+login = Login.as_view()
+
+
 class Logout(auth_views.LogoutView):
     """Signing out also asks the browser to wipe this site's storage, where autosave.js keeps
     drafts of texts not yet saved: on a shared computer the next person must not read them.
@@ -30,15 +46,61 @@ class Logout(auth_views.LogoutView):
 
 
 logout = Logout.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html", form_class=ResetForm
-)
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = ResetForm
+
+    def get_form_kwargs(self):
+        # The form limits requests per client, so it needs to know where one comes from.
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+password_reset = PasswordReset.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html"
-)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    token_generator = password_reset_token
+
+    def form_valid(self, form):
+        services.login_throttle_clear(person=form.user)
+        return super().form_valid(form)
+
+
+password_reset_confirm = PasswordResetConfirm.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_old_address(request, token):
+    """The link e-mailed to the old address after someone else changed a person's address:
+    a button (never the GET, which mail scanners follow) lets the reset go to the new one."""
+    try:
+        change = services.reset_confirm_change(token)
+    except DomainError as e:
+        return render(
+            request, "accounts/password_reset_old_address.html", {"error": e.message}, status=400
+        )
+    if request.method == "POST":
+        try:
+            services.password_reset_confirm_old_address(
+                token=token, domain=request.get_host(), https=request.is_secure()
+            )
+        except DomainError as e:
+            return render(
+                request,
+                "accounts/password_reset_old_address.html",
+                {"error": e.message},
+                status=400,
+            )
+        return render(request, "accounts/password_reset_old_address.html", {"done": True})
+    return render(request, "accounts/password_reset_old_address.html", {"change": change})
+
+
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )

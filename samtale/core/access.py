@@ -28,7 +28,7 @@ from django.http import Http404
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Note, SummaryRevision
 from samtale.guides.models import Guide
-from samtale.org.models import ImportBatch, Person, Unit
+from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
 from samtale.rounds.models import Participant, Round, Window
 
 
@@ -183,6 +183,25 @@ def get_person_for(user, pk, *, write: bool = False) -> Person:
     if write:
         require(may_manage_org(user))
     return person
+
+
+def may_read_org_changes(user) -> bool:
+    """Who gave or took which role, whose e-mail address was changed by whom: HR and
+    administrators, who are told of each change as it happens."""
+    roles = roles_for(user)
+    return roles.is_hr or roles.is_admin
+
+
+def role_changes_visible_to(user) -> QuerySet[RoleChange]:
+    if not may_read_org_changes(user):
+        return RoleChange.objects.none()
+    return RoleChange.objects.all()
+
+
+def email_changes_visible_to(user) -> QuerySet[EmailChange]:
+    if not may_read_org_changes(user):
+        return EmailChange.objects.none()
+    return EmailChange.objects.all()
 
 
 # Units ----------------------------------------------------------------------

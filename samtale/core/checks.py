@@ -56,3 +56,19 @@ def site_url_check(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_check(app_configs, **kwargs):
+    """Behind a proxy every request comes from the proxy's address: without TRUSTED_PROXIES
+    the sign-in and reset limits per client would count the whole organization as one."""
+    if settings.BEHIND_TLS_PROXY and not settings.TRUSTED_PROXIES:
+        return [
+            Warning(
+                "BEHIND_TLS_PROXY is on but TRUSTED_PROXIES is empty: every user shares the "
+                "proxy's address, and the limits per client address count them as one.",
+                hint="Set TRUSTED_PROXIES to the proxy's address or network, e.g. 10.0.0.5.",
+                id="samtale.W004",
+            )
+        ]
+    return []

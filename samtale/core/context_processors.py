@@ -13,6 +13,7 @@ def navigation(request):
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
         "manage": access.may_manage_org(user),
+        "org_changes": access.may_read_org_changes(user),
         "guides": access.may_manage_guides(user),
         "follow_up": access.may_follow_up_reports(user),
         "rounds": access.may_list_rounds(user),

@@ -1,8 +1,10 @@
 """Small helpers every view uses: policy-guarded views and htmx-aware rendering."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
@@ -57,3 +59,36 @@ def redirect_back(request, fallback: str):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = fallback
     return redirect(target)
+
+
+def _ip(value: str):
+    try:
+        return ipaddress.ip_address(value.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _trusted(address) -> bool:
+    return any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def client_ip(request) -> str | None:
+    """The address of the client a request comes from, for limits per client.
+
+    REMOTE_ADDR, unless that is one of TRUSTED_PROXIES: then X-Forwarded-For is read from the
+    right, past every trusted proxy, to the first address none of them vouches for. What a
+    client writes into the header itself lies further left and is never reached, and from
+    anyone but a trusted proxy the header is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    nearest = _ip(remote) if remote else None
+    if nearest is None or not _trusted(nearest):
+        return remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _ip(hop)
+        if address is None:
+            break
+        nearest = address
+        if not _trusted(address):
+            break
+    return str(nearest)

@@ -8,18 +8,23 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated(*, to, template: str, context: dict, attachments=()) -> str:
+def send_templated(
+    *, to, template: str, context: dict, attachments=(), address: str | None = None
+) -> str:
     """Render `<template>_subject.txt`, `_body.txt` and `_body.html` and send them.
 
-    `to` is a Person; the mail is written in their chosen language. Called from the
-    worker (notifications.tasks), never in a request. Returns the subject.
+    `to` is a Person; the mail is written in their chosen language and sent to `address`
+    (default: theirs). Called from the worker (notifications.tasks), never in a request.
+    Returns the subject.
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to.email])
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [address or to.email]
+    )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         if ";" in mimetype:

@@ -39,18 +39,30 @@ def builder(kind: str):
     return register
 
 
-def email_queue(*, to, kind: str, ref: dict | None = None, dedupe_key: str | None = None):
+def email_queue(
+    *,
+    to,
+    kind: str,
+    ref: dict | None = None,
+    dedupe_key: str | None = None,
+    address: str | None = None,
+):
     """Record a message to `to` (a Person) and send it from the worker after commit.
 
-    Returns None, sending nothing, when `dedupe_key` was claimed before: the same
-    reminder never goes out twice.
+    It goes to the address recorded here: the person's address now, or `address` (the old
+    one, told of a change). Returns None, sending nothing, when `dedupe_key` was claimed
+    before: the same reminder never goes out twice.
     """
     if kind not in BUILDERS:
         raise ValueError(f"no e-mail builder for {kind!r}")
     try:
         with transaction.atomic():
             message = OutboundEmail.objects.create(
-                kind=kind, to=to, to_email=to.email, ref=ref or {}, dedupe_key=dedupe_key
+                kind=kind,
+                to=to,
+                to_email=address or to.email,
+                ref=ref or {},
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         return None

@@ -25,7 +25,11 @@ def email_send(message_id: int) -> None:
         return
     try:
         subject = send_templated(
-            to=person, template=built.template, context=built.context, attachments=built.attachments
+            to=person,
+            address=message.to_email,
+            template=built.template,
+            context=built.context,
+            attachments=built.attachments,
         )
     except (smtplib.SMTPException, OSError) as error:
         again = retry_at(message.attempts)

@@ -86,9 +86,14 @@ class PersonForm(forms.ModelForm):
         "is_active",
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].refresh()
+        if actor is not None and self.instance.pk == actor.pk:
+            # Nobody changes their own roles (org.services): the boxes say so before a post.
+            for name in ("is_hr", "is_org_admin", "is_active"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Another administrator changes this for you.")
         if self.instance.pk and self.instance.manager_id:
             manager = self.instance.manager
             self.initial["manager_ref"] = manager.employee_number or manager.email

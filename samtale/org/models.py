@@ -61,7 +61,10 @@ class PersonManager(BaseUserManager):
         fields.setdefault("first_name", "Admin")
         fields.setdefault("last_name", "Samtale")
         fields["is_org_admin"] = True
-        return self.create_user(email, password, **fields)
+        person = self.create_user(email, password, **fields)
+        # Listed with the roles given in the app; made on the server, by nobody in it.
+        RoleChange.objects.create(person=person, role=RoleChange.Role.ADMIN, granted=True)
+        return person
 
 
 class Person(AbstractBaseUser):
@@ -115,6 +118,9 @@ class Person(AbstractBaseUser):
     )
     is_active = models.BooleanField(_("active"), default=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Raised when the e-mail address changes: it ends the person's sessions and makes every
+    # password reset link and trusted-device cookie issued before it invalid.
+    auth_stamp = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +156,21 @@ class Person(AbstractBaseUser):
     def get_short_name(self) -> str:
         return self.first_name
 
+    def _get_session_auth_hash(self, secret=None):
+        # Django keeps a session only while this hash is unchanged (password changes end
+        # sessions); the stamp makes an e-mail change end them too. Without a stamp the hash
+        # is Django's own, so sessions made before the stamp existed stay valid.
+        if not self.auth_stamp:
+            return super()._get_session_auth_hash(secret=secret)
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "samtale.org.Person.session_auth_hash",
+            f"{self.password}:{self.auth_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
 
 class ImportBatch(models.Model):
     """One uploaded payroll/HR file: previewed first, then applied all at once or not at all.
@@ -181,3 +202,53 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class RoleChange(models.Model):
+    """A role that reads more than the person's own conversations, given or taken away.
+
+    Told at once to the person, every HR user and every administrator, and listed for them.
+    """
+
+    class Role(models.TextChoices):
+        HR = "hr", _("HR")
+        ADMIN = "admin", _("Administrator")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    granted = models.BooleanField()
+    # None: outside the app (manage.py createsuperuser).
+    changed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {'+' if self.granted else '-'}{self.role}"
+
+
+class EmailChange(models.Model):
+    """A person's e-mail address changed by someone else (an administrator or an import).
+
+    Both addresses are told. For a while after it, a password reset needs the old address's
+    confirmation (accounts.services.password_reset_request).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    changed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # When the old address confirmed a password reset to the new one.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_email} → {self.new_email}"

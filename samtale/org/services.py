@@ -2,13 +2,15 @@
 domain's rules, raises DomainError with a message for the user, and audits."""
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.org.models import Person, Unit
+from samtale.notifications.outbox import email_queue
+from samtale.org.models import EmailChange, Person, RoleChange, Unit
 
 PERSON_FIELDS = (
     "first_name",
@@ -29,7 +31,11 @@ PERSON_FIELDS = (
 )
 
 
-def _check_person(*, actor: Person, person: Person) -> None:
+# The roles that read more than a person's own conversations.
+ROLE_FIELDS = {"is_hr": RoleChange.Role.HR, "is_org_admin": RoleChange.Role.ADMIN}
+
+
+def _check_person(*, actor: Person, person: Person, changed: set[str]) -> None:
     email_taken = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists()
     if email_taken:
         raise DomainError(_("Another person already has this e-mail address."), field="email")
@@ -51,13 +57,64 @@ def _check_person(*, actor: Person, person: Person) -> None:
             raise DomainError(
                 _("This line manager reports, directly or not, to this person."), field="manager"
             )
-    if person.pk == actor.pk and not person.is_org_admin:
-        raise DomainError(
-            _("You cannot remove your own administrator role. Ask another administrator."),
-            field="is_org_admin",
-        )
+    _check_own_power(actor=actor, person=person, changed=changed)
     if person.pk == actor.pk and not person.is_active:
         raise DomainError(_("You cannot deactivate yourself."), field="is_active")
+
+
+def _check_own_power(*, actor: Person, person: Person, changed: set[str]) -> None:
+    """Nobody widens what they may read themselves: not their own roles, and not by making
+    themselves someone's line manager (who holds that person's conversations)."""
+    own_roles = [name for name in ROLE_FIELDS if name in changed]
+    if person.pk is not None and person.pk == actor.pk and own_roles:
+        raise DomainError(
+            _("You cannot change your own roles. Ask another administrator."), field=own_roles[0]
+        )
+    if "manager" in changed and person.manager_id == actor.pk and person.pk != actor.pk:
+        raise DomainError(
+            _("You cannot make yourself someone's line manager. Ask another administrator."),
+            field="manager",
+        )
+
+
+def _role_changes_record(*, actor: Person | None, person: Person, changed: set[str]) -> None:
+    """Each role given or taken: recorded, audited, and told at once to the person, every HR
+    user and every administrator."""
+    roles = [(name, role) for name, role in ROLE_FIELDS.items() if name in changed]
+    if not roles:
+        return
+    told = list(Person.objects.filter(Q(is_hr=True) | Q(is_org_admin=True), is_active=True))
+    if person.is_active and all(p.pk != person.pk for p in told):
+        told.append(person)
+    for name, role in roles:
+        change = RoleChange.objects.create(
+            person=person, role=role, granted=getattr(person, name), changed_by=actor
+        )
+        audit_log(actor=actor, action="person.role", obj=person, role=role, granted=change.granted)
+        for recipient in told:
+            email_queue(to=recipient, kind="role_changed", ref={"change": change.pk})
+
+
+def email_changes_record(*, actor: Person, changes: dict[int, tuple[str, str]]) -> None:
+    """An import changed these people's addresses (pk -> (old, new)): as for one change by
+    hand, their stamps rise, and the old and new addresses are told."""
+    if not changes:
+        return
+    Person.objects.filter(pk__in=changes).update(auth_stamp=F("auth_stamp") + 1)
+    for person in Person.objects.filter(pk__in=changes):
+        _email_change_record(actor=actor, person=person, old_email=changes[person.pk][0])
+
+
+def _email_change_record(*, actor: Person, person: Person, old_email: str) -> None:
+    """Someone else changed the person's address: both addresses are told (the old one could
+    otherwise lose the account without knowing), and the person's sessions, reset links and
+    trusted devices end with the stamp the caller raised."""
+    change = EmailChange.objects.create(
+        person=person, old_email=old_email, new_email=person.email, changed_by=actor
+    )
+    audit_log(actor=actor, action="person.email", obj=person, change=change.pk)
+    for address in (old_email, person.email):
+        email_queue(to=person, kind="email_changed", ref={"change": change.pk}, address=address)
 
 
 def _manager_chain_contains(start_id: int, target_id: int) -> bool:
@@ -79,9 +136,11 @@ def person_create(*, actor: Person, **fields) -> Person:
     person.email = person.email.strip().lower()
     person.employee_number = person.employee_number or None
     person.set_unusable_password()
-    _check_person(actor=actor, person=person)
+    given = {name for name in PERSON_FIELDS if fields.get(name)}
+    _check_person(actor=actor, person=person, changed=given)
     person.save()
     audit_log(actor=actor, action="person.create", obj=person)
+    _role_changes_record(actor=actor, person=person, changed=given)
     return person
 
 
@@ -90,6 +149,7 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
     """Change a person's data and roles; deactivating stamps the time, never deletes."""
     require(may_manage_org(actor))
     person = Person.objects.select_for_update().get(pk=person.pk)
+    old_email = person.email
     changed = []
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
@@ -103,11 +163,16 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
             changed.append(name)
     if not changed:
         return person
-    _check_person(actor=actor, person=person)
+    _check_person(actor=actor, person=person, changed=set(changed))
     if "is_active" in changed:
         person.deactivated_at = None if person.is_active else timezone.now()
+    if "email" in changed:
+        person.auth_stamp += 1
     person.save()
     audit_log(actor=actor, action="person.update", obj=person, fields=sorted(changed))
+    _role_changes_record(actor=actor, person=person, changed=set(changed))
+    if "email" in changed:
+        _email_change_record(actor=actor, person=person, old_email=old_email)
     return person
 
 

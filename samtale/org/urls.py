@@ -7,6 +7,7 @@ urlpatterns = [
     path("personer/ny/", views.person_create, name="person_create"),
     path("personer/<int:pk>/", views.person_detail, name="person_detail"),
     path("personer/<int:pk>/rediger/", views.person_edit, name="person_edit"),
+    path("personer/endringer/", views.org_changes, name="role_changes"),
     path("enheter/", views.unit_list, name="unit_list"),
     path("enheter/ny/", views.unit_create, name="unit_create"),
     path("enheter/<int:pk>/rediger/", views.unit_edit, name="unit_edit"),

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
+from samtale.core.spreadsheet import download
 from samtale.org import selectors, services
 from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitForm
 from samtale.org.imports import services as import_services
@@ -84,7 +85,7 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = access.get_person_for(request.user, pk, write=True)
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person, **form.values())
@@ -98,6 +99,24 @@ def person_edit(request, pk):
         "org/person_form.html",
         {"form": form, "person": person, "leaders": _leaders_datalist(request.user)},
     )
+
+
+CHANGES = {"roller": "roles", "epost": "email"}
+
+
+@guarded(access.may_read_org_changes)
+@require_GET
+def org_changes(request):
+    """Roles given and taken, e-mail addresses changed by someone else: newest first."""
+    shown = CHANGES.get(request.GET.get("vis", "roller"), "roles")
+    if shown == "roles":
+        changes = access.role_changes_visible_to(request.user)
+    else:
+        changes = access.email_changes_visible_to(request.user)
+    changes = changes.select_related("person", "changed_by")
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = "vis=epost" if shown == "email" else ""
+    return render(request, "org/changes.html", {"page": page, "shown": shown, "query": query})
 
 
 # Units ----------------------------------------------------------------------
@@ -212,6 +231,4 @@ def import_apply(request, pk):
 def import_template(request, kind):
     if kind not in ImportBatch.Kind.values:
         raise Http404
-    response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="samtale-{kind}.csv"'
-    return response
+    return download(template_csv(kind), filename=f"samtale-{kind}.csv")

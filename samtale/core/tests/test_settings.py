@@ -120,6 +120,18 @@ def test_the_deployment_checks_name_a_site_url_that_would_send_people_astray(sit
     assert check in result.stdout + result.stderr
 
 
+def test_the_deployment_checks_ask_for_trusted_proxies_behind_a_proxy():
+    result = _check_deploy(BEHIND_TLS_PROXY="true")
+    assert "samtale.W004" in result.stdout + result.stderr
+    assert _check_deploy(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="10.0.0.5").returncode == 0
+
+
+def test_production_refuses_a_trusted_proxy_that_is_no_address():
+    result = _run(LOAD, **PRODUCTION, TRUSTED_PROXIES="10.0.0.5,proxy.kommune.no")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr
+
+
 def test_hsts_preload_and_subdomains_are_opt_in():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "

@@ -106,10 +106,16 @@ class Plan(BasePlan):
     pks: dict[str, int] = field(default_factory=dict)
     # people whose e-mail address passes to another person in the file
     release_emails: list[int] = field(default_factory=list)
+    # pk -> (old address, new address) of the people whose address the file changes
+    email_changes: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
-def plan(table: Table, *, today: date | None = None) -> Plan:
-    """Check every row and work out what applying the file would change."""
+def plan(table: Table, *, today: date | None = None, importer: str | None = None) -> Plan:
+    """Check every row and work out what applying the file would change.
+
+    `importer` is the employee number of the administrator importing: they may not make
+    themselves anyone's new line manager (org.services: nobody widens their own access).
+    """
     today = today or timezone.localdate()
     problems = Problems()
     mapped = map_columns(table, COLUMNS, problems)
@@ -263,6 +269,18 @@ def plan(table: Table, *, today: date | None = None) -> Plan:
         current = existing.get(number_)
         end = record["end_date"] if "end_date" in record else (current or {}).get("end_date")
         is_active = not (end and end < today)
+        new_manager = number_ in managers and (
+            current is None or current["manager__employee_number"] != managers[number_]
+        )
+        if importer and new_manager and managers[number_] == importer and number_ != importer:
+            problems.add(
+                row_of[number_],
+                h["manager_number"],
+                _(
+                    "You cannot make yourself someone's line manager. Let another "
+                    "administrator import the file."
+                ),
+            )
         if current is None:
             result.create[number_] = record | {"is_active": is_active}
             continue
@@ -270,8 +288,10 @@ def plan(table: Table, *, today: date | None = None) -> Plan:
         changed = {k: v for k, v in record.items() if current[k] != v}
         if current["is_active"] != is_active:
             changed["is_active"] = is_active
-        if number_ in managers and current["manager__employee_number"] != managers[number_]:
+        if new_manager:
             changed["manager"] = managers[number_]
+        if "email" in changed:
+            result.email_changes[current["pk"]] = (current["email"], changed["email"])
         if changed:
             result.update[number_] = changed | {"pk": current["pk"]}
         else:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
+from samtale.org import services as org_services
 from samtale.org.imports import people, units
 from samtale.org.imports.reader import read_table
 from samtale.org.models import ImportBatch, Person
@@ -18,7 +19,10 @@ NAMES_SHOWN = 200
 
 def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
     table = read_table(filename=filename, content=content)
-    result = PLANNERS[batch_kind].plan(table)
+    if batch_kind == ImportBatch.Kind.PEOPLE:
+        result = people.plan(table, importer=actor.employee_number)
+    else:
+        result = units.plan(table)
     if batch_kind == ImportBatch.Kind.PEOPLE and actor.pk in result.deactivate:
         # The file is the whole roster; an administrator missing from it would lock themselves out.
         result.problems.add(
@@ -79,6 +83,8 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
         result = _plan(batch.kind, batch.filename, bytes(batch.content), actor=actor)
         if not result.problems:
             PLANNERS[batch.kind].apply(result)
+            if batch.kind == ImportBatch.Kind.PEOPLE:
+                org_services.email_changes_record(actor=actor, changes=result.email_changes)
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
