@@ -51,7 +51,11 @@ def password_reset_held(message) -> Built | None:
         return None
     return Built(
         template="accounts/email/password_reset_held",
-        context={"person": message.to, "change": change, "old": _masked(change.old_email)},
+        context={
+            "person": message.to,
+            "change": change,
+            "old": _masked(message.ref.get("asked") or change.old_email),
+        },
     )
 
 

@@ -171,19 +171,40 @@ def reset_wait_minutes(*, email: str, ip: str | None) -> int:
     return 0
 
 
-def email_change_hold(person: Person) -> EmailChange | None:
-    """The change of this person's address, by someone else, recent enough that a password
-    reset needs the old address's confirmation first; None when a reset may go out."""
-    since = timezone.now() - timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
-    change = (
-        EmailChange.objects.filter(person=person, at__gte=since)
+@dataclass(frozen=True)
+class Hold:
+    """A password reset that waits: `change` is the latest change of the person's address,
+    `ask` the address that must confirm."""
+
+    change: EmailChange
+    ask: str
+
+
+def email_change_hold(person: Person) -> Hold | None:
+    """Whether a password reset for this person must first be confirmed, and by which address;
+    None when a reset may go out.
+
+    It must when someone else changed their address less than the hold ago. The address
+    asked is the one the person had before that run of changes: a change made while an
+    earlier one was still on hold does not move it, or a second change to another address
+    of one's own would have the first one confirm.
+    """
+    hold = timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
+    changes = list(
+        EmailChange.objects.filter(person=person)
         .exclude(changed_by=person)
-        .order_by("-at", "-pk")
-        .first()
+        .order_by("-at", "-pk")[:100]
     )
-    if change is None or change.confirmed_at is not None:
+    if not changes or changes[0].confirmed_at is not None:
         return None
-    return change
+    if changes[0].at < timezone.now() - hold:
+        return None
+    first = changes[0]
+    for earlier in changes[1:]:
+        if earlier.confirmed_at is not None or first.at - earlier.at > hold:
+            break
+        first = earlier
+    return Hold(change=changes[0], ask=first.old_email)
 
 
 def password_reset_request(*, email: str, ip: str | None, domain: str, https: bool) -> None:
@@ -197,17 +218,20 @@ def password_reset_request(*, email: str, ip: str | None, domain: str, https: bo
     ResetRequest.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
     ref = {"domain": domain, "https": https}
     for person in Person.objects.filter(email__iexact=email, is_active=True):
-        change = email_change_hold(person)
-        if change is None:
+        hold = email_change_hold(person)
+        if hold is None:
             email_queue(to=person, kind="password_reset", ref=ref)
             continue
-        audit_log(actor=None, action="password_reset.held", obj=person, change=change.pk)
-        email_queue(to=person, kind="password_reset_held", ref={"change": change.pk})
+        change = hold.change.pk
+        audit_log(actor=None, action="password_reset.held", obj=person, change=change)
+        email_queue(
+            to=person, kind="password_reset_held", ref={"change": change, "asked": hold.ask}
+        )
         email_queue(
             to=person,
             kind="password_reset_confirm",
-            ref={**ref, "change": change.pk},
-            address=change.old_email,
+            ref={**ref, "change": change},
+            address=hold.ask,
         )
 
 

@@ -223,3 +223,21 @@ def test_reset_requests_are_limited_per_client(client, people, settings):
     assert "for mange ganger" in response.content.decode()
     other = Client(REMOTE_ADDR="192.0.2.50")
     assert other.post(reverse("password_reset"), {"email": "z@test.example"}).status_code == 302
+
+
+def test_a_run_of_changes_is_confirmed_by_the_address_before_the_first(people, settings):
+    from samtale.accounts.services import email_change_hold
+
+    start = timezone.now()
+    with time_machine.travel(start):
+        _change_email(people, "first@admin.example")
+    # Changed again just before the first change's hold ends: the run goes on.
+    hold = timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
+    with time_machine.travel(start + hold - timedelta(hours=1)):
+        _change_email(people, "second@admin.example")
+    with time_machine.travel(start + hold + timedelta(hours=1)):
+        assert email_change_hold(people.employee).ask == "employee@test.example"
+    # A change the old address confirmed ends the run: the next one asks its new address.
+    EmailChange.objects.filter(new_email="first@admin.example").update(confirmed_at=start)
+    with time_machine.travel(start + hold + timedelta(hours=1)):
+        assert email_change_hold(people.employee).ask == "first@admin.example"

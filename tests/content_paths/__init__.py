@@ -1,0 +1,1 @@
+"""What the administrator-never-reads-content test builds and walks (tests/test_admin_never_sees_content.py)."""

@@ -1,0 +1,336 @@
+"""Conversations at every stage, every text a distinct marker, in a round."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from samtale.actions import services as goals
+from samtale.actions.jobs import action_digests
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation
+from samtale.conversations.services import lifecycle, meeting, preparation, summary
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org.models import ImportBatch, Person, Unit
+from samtale.rounds import jobs as round_jobs
+from samtale.rounds import services as rounds
+from samtale.rounds.models import Participant, Round, Window
+
+# A mailbox the administrator reads: where they would send what they must not see.
+ADMIN_MAILBOX = "adam.privat@admin-controlled.example"
+
+# Content markers -----------------------------------------------------------------
+
+MARKER = re.compile(r"MARKER-[\w-]*", re.IGNORECASE)
+
+
+class Markers(dict):
+    """label -> marker text; every text the setup writes comes from here."""
+
+    def __call__(self, label: str) -> str:
+        assert label not in self, f"marker {label} used twice"
+        self[label] = f"MARKER-{label}"
+        return self[label]
+
+
+def markers_in(text: str) -> list[str]:
+    """Every marker, or the start of one (a truncated text), in `text`."""
+    return sorted(set(MARKER.findall(text)))
+
+
+def exposed(response) -> str:
+    """All a response gives its reader: headers, cookies, the flash messages in the messages
+    cookie (signed and encoded, so decoded here), and the body."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    parts = [f"{key}: {value}" for key, value in response.items()]
+    parts.append(response.cookies.output())
+    morsel = response.cookies.get(CookieStorage.cookie_name)
+    if morsel is not None and morsel.value:
+        parts += map(str, CookieStorage(HttpRequest())._decode(morsel.value) or [])
+    parts.append(body.decode("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def mail_text(message) -> str:
+    parts = [message.subject, message.body, *message.to, *message.cc, *message.bcc]
+    parts += [str(content) for content, _type in getattr(message, "alternatives", [])]
+    for attachment in message.attachments:
+        # (filename, content, mimetype), or a MIME part such as the calendar invitation.
+        content = attachment[1] if isinstance(attachment, tuple) else attachment.get_content()
+        parts.append(content.decode() if isinstance(content, bytes) else str(content))
+    return "\n".join(parts)
+
+
+# The content: conversations at every stage, in a round ---------------------------
+
+
+@dataclass
+class World:
+    markers: Markers
+    conversations: dict[str, int]  # A: signed, B: corrected, C: preparing, D: held, …
+    fill: dict[str, int]  # the unit and the person the pages' filters ask about
+    extra_ids: dict[str, list] = field(default_factory=dict)
+
+    def ids(self) -> dict[str, list]:
+        """Every id of every kind, read now: the walk fills each URL's kwargs from these."""
+        return {
+            "conversation": list(Conversation.objects.values_list("pk", flat=True)),
+            "goal": list(Goal.objects.values_list("pk", flat=True)),
+            "action": list(Action.objects.values_list("pk", flat=True)),
+            "person": list(Person.objects.values_list("pk", flat=True)),
+            "unit": list(Unit.objects.values_list("pk", flat=True)),
+            "import": list(ImportBatch.objects.values_list("pk", flat=True)),
+            "guide": list(Guide.objects.values_list("pk", flat=True)),
+            "round": list(Round.objects.values_list("pk", flat=True)),
+            "participant": list(Participant.objects.values_list("pk", flat=True)),
+            "window": list(Window.objects.values_list("pk", flat=True)),
+            **self.extra_ids,
+        }
+
+
+# Digests, invitations, reminders and notices, as the scheduler runs them each morning.
+DAILY_JOBS = (
+    action_digests,
+    round_jobs.invite_due,
+    round_jobs.remind_prepare,
+    round_jobs.notify_unscheduled,
+)
+
+
+def _at(days: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, clock(9, 0)))
+
+
+def _version(key: str) -> GuideVersion:
+    return Guide.objects.get(key=key).versions.order_by("-number").first()
+
+
+def _summarize(c, m, key, *, drafter, reviewer, conclusion, shared=True, sign=True):
+    """The drafter writes, concludes (sharing a text outside, or not) and sends; the reviewer
+    comments; then, if `sign`, approves and both sign."""
+    c = _fresh(c)
+    current = summary.summary_current(c)
+    text = m(f"{key}-summary")
+    summary.summary_save(actor=drafter, conversation=c, text=text, base_version=current.version)
+    shared = m(f"{key}-shared-outside") if shared else ""
+    summary.summary_conclusion_set(
+        actor=drafter, conversation=c, conclusion=conclusion, shared_outside=shared
+    )
+    summary.summary_submit(actor=drafter, conversation=c)
+    comment, version = m(f"{key}-review-comment"), current.comment_version
+    summary.summary_comment_save(actor=reviewer, conversation=c, text=comment, base_version=version)
+    if sign:
+        summary.summary_approve(actor=reviewer, conversation=_fresh(c))
+        summary.conversation_sign(actor=drafter, conversation=_fresh(c))
+        summary.conversation_sign(actor=reviewer, conversation=_fresh(c))
+
+
+def _goal(c, actor, m, key, *, deadline=None, responsible="both") -> Goal:
+    """A goal with its first action, both marked."""
+    return goals.goal_add(
+        actor=actor,
+        conversation=_fresh(c),
+        text=m(f"{key}-goal"),
+        action_text=m(f"{key}-action"),
+        deadline=deadline,
+        responsible=responsible,
+    )
+
+
+def _fresh(c: Conversation) -> Conversation:
+    return Conversation.objects.select_related("employee", "leader", "guide_version").get(pk=c.pk)
+
+
+def _note(c, author, theme, text):
+    preparation.note_save(actor=author, conversation=c, theme_key=theme, text=text, base_version=0)
+
+
+def build_world(people) -> World:
+    """Conversations A–F with a marker in every text, in HR's round over the school."""
+    m = Markers()
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    form8, basic, checkin = _version("skjema-8-tema"), _version("grunnmal"), _version("innsjekk")
+    employee, leader, hr = people.employee, people.leader, people.hr
+    today = timezone.localdate()
+    round_ = rounds.round_create(
+        actor=hr,
+        name="Medarbeidersamtaler",
+        period_start=today,
+        period_end=today + timedelta(days=120),
+        kind="annual",
+        guide=form8.guide,
+        units=[Unit.objects.get(code="E")],
+        duration_minutes=90,
+        buffer_minutes=15,
+        max_per_day=2,
+        lead_days=14,
+        min_days_ahead=7,
+        max_days_ahead=14,
+        reminder_days=3,
+    )
+
+    def plan(key, *, emp=employee, lead=leader, version=form8, days):
+        return lifecycle.conversation_plan(
+            actor=lead,
+            employee=emp,
+            leader=lead,
+            guide_version=version,
+            scheduled_at=_at(days),
+            place=m(f"{key}-place"),
+            round=round_,
+        )
+
+    # A: signed; shares a text outside the two; followed up; the employee's feedback.
+    a = plan("A", days=5)
+    lifecycle.conversation_invite(actor=leader, conversation=a)
+    _note(a, employee, "motivasjon", m("A-employee-note-motivasjon"))
+    _note(a, employee, "ledelse", m("A-employee-note-ledelse"))
+    preparation.preparation_share(actor=employee, conversation=_fresh(a))
+    _note(a, leader, "motivasjon", m("A-leader-note-private"))
+    _note(a, leader, "arbeidsplassens-mal", m("A-leader-workplace-goals"))
+    preparation.leader_checklist_set(actor=leader, conversation=a, done=[0, 3])
+    meeting.theme_cover_set(actor=leader, conversation=a, theme_key="motivasjon", covered=True)
+    meeting.closing_step_set(actor=leader, conversation=a, step=1, done=True)
+    meeting.talk_time_record(actor=leader, conversation=a, leader_seconds=6, employee_seconds=14)
+    soon, later = today + timedelta(days=2), today + timedelta(days=20)
+    goal_1 = _goal(a, employee, m, "A-1", deadline=soon, responsible="employee")
+    goal_2 = _goal(a, leader, m, "A-2", deadline=later, responsible="leader")
+    lifecycle.conversation_hold(actor=leader, conversation=_fresh(a))
+    _summarize(a, m, "A", drafter=employee, reviewer=leader, conclusion="actions")
+    action_1, action_2 = (Action.objects.get(goal=g.pk) for g in (goal_1, goal_2))
+    goals.action_update(
+        actor=employee, action=action_1, status="in_progress", comment=m("A-update-employee")
+    )
+    goals.action_update(actor=leader, action=action_2, status=None, comment=m("A-update-leader"))
+    goals.action_add(
+        actor=leader,
+        goal=goal_1,
+        text=m("A-action-after-signing"),
+        deadline=None,
+        responsible="both",
+    )
+    goals.goal_review(
+        actor=leader, goal=Goal.objects.get(pk=goal_2.pk), result="partly", learned=m("A-learned")
+    )
+    summary.feedback_give(
+        actor=employee, conversation=_fresh(a), rating=4, comment=m("A-feedback-comment")
+    )
+    # Time passes: the first action is overdue, so the leader's digest has something to say.
+    Action.objects.filter(pk=action_1.pk).update(deadline=today - timedelta(days=3))
+
+    # B: signed, then corrected and signed again; each revision shares something else.
+    b = plan("B", days=3)
+    _note(b, employee, "delekultur", m("B-employee-note"))
+    preparation.preparation_share(actor=employee, conversation=_fresh(b))
+    _note(b, leader, "delekultur", m("B-leader-note-shared"))
+    preparation.preparation_share(actor=leader, conversation=_fresh(b))
+    lifecycle.conversation_hold(actor=leader, conversation=_fresh(b))
+    _summarize(b, m, "B-v1", drafter=employee, reviewer=leader, conclusion="no_actions")
+    summary.summary_revise(actor=employee, conversation=_fresh(b))
+    _summarize(b, m, "B-v2", drafter=employee, reviewer=leader, conclusion="no_actions")
+
+    # C: in preparation (the basic template with Likert statements); postponed and moved.
+    c = plan("C", version=basic, days=8)
+    lifecycle.conversation_invite(actor=leader, conversation=c)
+    _note(c, employee, "styrker", m("C-employee-note-draft"))
+    for value, statement in enumerate(basic.statements(), start=1):
+        preparation.likert_answer(
+            actor=employee, conversation=c, statement_key=statement["key"], value=value % 5 + 1
+        )
+    _note(c, leader, "styrker", m("C-leader-note-shared"))
+    preparation.preparation_share(actor=leader, conversation=_fresh(c))
+    _goal(c, employee, m, "C-draft")
+    lifecycle.conversation_postpone(
+        actor=leader, conversation=_fresh(c), reason=m("C-postpone-reason")
+    )
+    lifecycle.conversation_schedule(
+        actor=leader,
+        conversation=_fresh(c),
+        scheduled_at=_at(9),
+        duration_minutes=90,
+        place=m("C-place-moved"),
+    )
+
+    # D: held; the summary sent for comment and commented, not agreed yet (other people).
+    d = plan("D", emp=people.other_employee, lead=people.other_leader, days=4)
+    lifecycle.conversation_invite(actor=people.other_leader, conversation=d)
+    _note(d, people.other_employee, "motivasjon", m("D-employee-note-shared"))
+    preparation.preparation_share(actor=people.other_employee, conversation=_fresh(d))
+    _note(d, people.other_leader, "motivasjon", m("D-leader-note-private"))
+    _goal(d, people.other_leader, m, "D", responsible="leader")
+    lifecycle.conversation_hold(actor=people.other_leader, conversation=_fresh(d))
+    _summarize(
+        d,
+        m,
+        "D",
+        drafter=people.other_employee,
+        reviewer=people.other_leader,
+        conclusion="actions",
+        sign=False,
+    )
+
+    # E: invited, prepared, then cancelled with a reason.
+    e = plan("E", days=12)
+    lifecycle.conversation_invite(actor=leader, conversation=e)
+    _note(e, employee, "rolleklarhet", m("E-employee-note-shared"))
+    preparation.preparation_share(actor=employee, conversation=_fresh(e))
+    lifecycle.conversation_cancel(actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason"))
+
+    # F: a check-in of the leader with their own leader, who writes the summary; signed.
+    f = plan("F", emp=leader, lead=people.leaders_leader, version=checkin, days=6)
+    _note(f, leader, "siden-sist", m("F-employee-note-shared"))
+    preparation.preparation_share(actor=leader, conversation=_fresh(f))
+    _note(f, people.leaders_leader, "siden-sist", m("F-leader-note-private"))
+    _goal(f, people.leaders_leader, m, "F", responsible="employee")
+    lifecycle.conversation_hold(actor=people.leaders_leader, conversation=_fresh(f))
+    _summarize(
+        f,
+        m,
+        "F",
+        drafter=people.leaders_leader,
+        reviewer=leader,
+        conclusion="actions",
+        shared=False,
+    )
+
+    # The round: its conversations, a window of the leader, someone taken out with a reason.
+    for person, conversation in ((employee, c), (people.other_employee, d), (leader, f)):
+        Participant.objects.filter(round=round_, person=person).update(conversation=conversation)
+    rounds.window_add(
+        actor=leader,
+        round=round_,
+        leader=leader,
+        starts_at=_at(20),
+        ends_at=_at(20) + timedelta(hours=6),
+        place=m("round-window-place"),
+    )
+    rounds.participant_remove(
+        actor=hr,
+        participant=Participant.objects.get(round=round_, person=people.leaders_leader),
+        reason=m("round-removed-reason"),
+    )
+    ImportBatch.objects.create(
+        kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin
+    )
+    for job in DAILY_JOBS:
+        job.call()
+    return World(
+        markers=m,
+        conversations={"A": a.pk, "B": b.pk, "C": c.pk, "D": d.pk, "E": e.pk, "F": f.pk},
+        fill={"unit": employee.unit_id, "person": employee.pk},
+        extra_ids={
+            # A theme of each template, one only the leader fills in, and one unknown.
+            "theme": ["motivasjon", "arbeidsplassens-mal", "styrker", "siden-sist", "ukjent"],
+            "uid": [urlsafe_base64_encode(force_bytes(p.pk)) for p in (employee, people.admin)],
+            "token": ["bad-token", "set-password"],
+            "import_kind": ["people", "units"],
+        },
+    )
