@@ -14,11 +14,12 @@ PAGES = {
     "employee": ["/profil/", "/profil/passord/"],
     "leader": ["/personer/", "person:kari.nilsen"],
     "leaders_leader": ["/personer/"],
-    "hr": ["/personer/", "/enheter/"],
+    "hr": ["/personer/", "/enheter/", "/personer/endringer/", "/personer/endringer/?vis=epost"],
     "admin": [
         "/personer/",
         "/personer/ny/",
         "edit:kari.nilsen",
+        "edit:nils.jensen",
         "/enheter/",
         "/enheter/ny/",
         "/import/",
