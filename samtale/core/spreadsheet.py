@@ -64,7 +64,12 @@ def csv_bytes(rows: Iterable[Sequence], *, delimiter: str = ";") -> bytes:
 
 
 def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
-    """Rows as an Excel workbook of one sheet; every text cell is stored as text."""
+    """Rows as an Excel workbook of one sheet; every text cell is stored as text.
+
+    A workbook, unlike CSV, says what a cell is: text stored as text is never run, so it
+    shows as written, without the apostrophe CSV needs. Formula-like text also gets Excel's
+    own quote prefix, which keeps it text when someone edits the cell.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -75,13 +80,14 @@ def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
         cells = []
         for value in row:
             if isinstance(value, str):
-                # Control characters are not allowed in a workbook; dropping them could
-                # uncover a leading "=", so they go before neutralising.
+                # Control characters are not allowed in a workbook.
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=_cell(value))
-            if isinstance(value, str):
-                # openpyxl stores text beginning with "=" as a formula and "#N/A" as an error.
+                cell = WriteOnlyCell(sheet, value=value)
+                # openpyxl would store text beginning with "=" as a formula, "#N/A" as an error.
                 cell.data_type = "s"
+                cell.quotePrefix = neutralise(value) is not value
+            else:
+                cell = WriteOnlyCell(sheet, value=_cell(value))
             cells.append(cell)
         sheet.append(cells)
     out = io.BytesIO()

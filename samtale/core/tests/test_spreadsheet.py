@@ -107,9 +107,10 @@ def test_csv_and_excel_show_a_time_as_it_was_in_norway():
 def test_excel_neutralises_every_formula_prefix_and_stores_text_not_a_formula(value):
     content = xlsx_bytes([["Navn", "Notat"], ["Kari", value]], sheet_title="Ansatte")
     [header, (name, note)] = read_xlsx(content)
-    # XML reads a carriage return back as a line feed.
-    assert note.value == ("'" + value).replace("\r", "\n")
-    assert note.data_type == "s"
+    # Shown as written, no apostrophe: a workbook says the cell is text. XML reads a carriage
+    # return back as a line feed.
+    assert note.value == value.replace("\r", "\n")
+    assert note.data_type == "s" and note.quotePrefix
     assert "<f>" not in sheet_xml(content)
 
 
@@ -127,7 +128,7 @@ def test_excel_keeps_numbers_dates_and_harmless_text_as_they_are():
 
 def test_excel_drops_characters_a_workbook_cannot_hold_before_neutralising():
     [[cell]] = read_xlsx(xlsx_bytes([["\x01\x02=1+1"]], sheet_title="Ark"))
-    assert cell.value == "'=1+1"
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
 
 
 def test_a_sheet_title_is_made_one_excel_accepts():
