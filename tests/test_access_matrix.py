@@ -19,7 +19,7 @@ from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.testing import ROLES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org.models import ImportBatch, Unit
+from samtale.org.models import EmailChange, ImportBatch, Unit
 from samtale.rounds.models import Participant, Window
 from samtale.rounds.services import round_create
 
@@ -67,6 +67,19 @@ MATRIX = [
     ("person_detail", {"pk": "employee"}, "get", (302, 200, 404, 200, 404, 200, 200, 200)),
     ("person_edit", {"pk": "employee"}, "get", (302, 403, 404, 403, 404, 403, 403, 200)),
     ("role_changes", {}, "get", HR_ADMIN),
+    # HR releases the hold the administrator's change put on the employee's resets.
+    (
+        "email_change_release",
+        {"pk": "email_change"},
+        "get",
+        (302, 403, 403, 403, 403, 403, 405, 405),
+    ),
+    (
+        "email_change_release",
+        {"pk": "email_change"},
+        "post",
+        (302, 403, 403, 403, 403, 403, 302, 403),
+    ),
     ("unit_list", {}, "get", (302, 403, 403, 403, 403, 403, 200, 200)),
     ("unit_create", {}, "get", ADMIN_ONLY),
     ("unit_edit", {"pk": "unit"}, "get", ADMIN_ONLY),
@@ -223,8 +236,15 @@ def objects(people):
     action = Action.objects.create(
         goal=goal, text="Tiltak", employee=people.employee, leader=people.leader
     )
+    change = EmailChange.objects.create(
+        person=people.employee,
+        old_email="emma.old@test.example",
+        new_email=people.employee.email,
+        changed_by=people.admin,
+    )
     return {
         "employee": people.employee.pk,
+        "email_change": change.pk,
         "unit": people.employee.unit_id,
         "import": batch.pk,
         "guide": Guide.objects.get(key="skjema-8-tema").pk,

@@ -21,8 +21,14 @@ MAX_ENTRIES = 10
 @dataclass(frozen=True)
 class Entry:
     person_id: int
-    stamp: int
+    stamp: str
     device: str
+
+
+def _stamp(person) -> str:
+    """Part of the hash Django keeps sessions by: it changes with the password and with the
+    e-mail address (Person.auth_stamp), and so ends the trust with them."""
+    return person.get_session_auth_hash()[:16]
 
 
 def _entries(request) -> list[Entry]:
@@ -31,27 +37,28 @@ def _entries(request) -> list[Entry]:
     for part in value.split("|") if value else ():
         try:
             person_id, stamp, device = part.split(":")
-            entries.append(Entry(int(person_id), int(stamp), device))
+            entries.append(Entry(int(person_id), stamp, device))
         except ValueError:
             continue
     return entries
 
 
-def device_for(request, *, person_id: int, stamp: int) -> str | None:
+def device_for(request, *, person) -> str | None:
     """The device id this browser holds for the person, if they signed in on it before
-    (and their e-mail address has not changed since: the stamp)."""
-    if request is None:
+    (and their password and e-mail address have not changed since)."""
+    if request is None or person is None or COOKIE not in request.COOKIES:
         return None
+    stamp = _stamp(person)
     for entry in _entries(request):
-        if entry.person_id == person_id and entry.stamp == stamp:
+        if entry.person_id == person.pk and entry.stamp == stamp:
             return entry.device
     return None
 
 
 def device_remember(request, response, *, person) -> None:
     """After a successful sign-in: this browser is one of the person's devices."""
-    stamp = person.auth_stamp
-    device = device_for(request, person_id=person.pk, stamp=stamp) or secrets.token_urlsafe(12)
+    stamp = _stamp(person)
+    device = device_for(request, person=person) or secrets.token_urlsafe(12)
     others = [e for e in _entries(request) if e.person_id != person.pk]
     entries = [Entry(person.pk, stamp, device), *others][:MAX_ENTRIES]
     response.set_signed_cookie(

@@ -49,21 +49,17 @@ class LoginForm(AuthenticationForm):
     }
 
     def _device(self, email: str) -> str | None:
-        person = Person.objects.filter(email__iexact=email).values_list("pk", "auth_stamp")
-        found = person.first()
-        if found is None:
+        if self.request is None or devices.COOKIE not in self.request.COOKIES:
             return None
-        return devices.device_for(self.request, person_id=found[0], stamp=found[1])
+        person = Person.objects.filter(email=email).only("password", "auth_stamp").first()
+        return devices.device_for(self.request, person=person)
 
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data
         ip = client_ip(self.request) if self.request is not None else None
-        has_cookie = self.request is not None and devices.COOKIE in self.request.COOKIES
-        gate = services.login_gate(
-            email=email, ip=ip, device=self._device(email) if has_cookie else None
-        )
+        gate = services.login_gate(email=email, ip=ip, device=self._device(email))
         if gate.stopped:
             raise forms.ValidationError(self.error_messages["stopped"], code="stopped")
         if gate.wait_seconds:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,69 +76,72 @@ def _client_pause(ip: str | None) -> float:
 def login_gate(*, email: str, ip: str | None, device: str | None = None) -> Gate:
     """Whether an attempt to sign in as `email` may be checked now, and how slowly.
 
-    An attempt the address's throttle lets through claims its turn at once, so a burst
-    of parallel guesses gets one check, not one each.
+    An attempt from a device not trusted counts as a failure from the moment it is let
+    through, until the password proves right (login_succeeded forgets it): a burst of
+    parallel guesses gets the free attempts and then waits, not one check each.
     """
-    email = email.lower()
+    email = email.lower()[:254]
     if _device_trusted(device):
         return Gate(device=device)
-    pause = _client_pause(ip)
-    throttle = LoginThrottle.objects.filter(email=email).first()
-    if throttle is None or throttle.failures < settings.LOGIN_FREE_FAILURES:
-        return Gate(pause=pause)
-    if throttle.failures >= settings.LOGIN_HARD_STOP_FAILURES:
-        return Gate(stopped=True)
     now = timezone.now()
-    if throttle.next_attempt_at is not None and throttle.next_attempt_at > now:
-        return Gate(wait_seconds=math.ceil((throttle.next_attempt_at - now).total_seconds()))
-    claimed = LoginThrottle.objects.filter(
-        pk=throttle.pk, next_attempt_at=throttle.next_attempt_at
-    ).update(next_attempt_at=now + timedelta(seconds=throttle_delay(throttle.failures)))
-    if not claimed:
-        return Gate(wait_seconds=max(1, throttle_delay(throttle.failures)))
-    return Gate(pause=pause)
+    with transaction.atomic():
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            email=email, defaults={"last_failure_at": now}
+        )
+        if throttle.failures >= settings.LOGIN_HARD_STOP_FAILURES:
+            return Gate(stopped=True)
+        if throttle.next_attempt_at is not None and throttle.next_attempt_at > now:
+            return Gate(wait_seconds=math.ceil((throttle.next_attempt_at - now).total_seconds()))
+        throttle.failures += 1
+        throttle.last_failure_at = now
+        throttle.next_attempt_at = now + timedelta(seconds=throttle_delay(throttle.failures))
+        throttle.save()
+    return Gate(pause=_client_pause(ip))
 
 
 def login_failed(*, email: str, ip: str | None, gate: Gate) -> None:
-    """Record a failed attempt; one from a device not trusted counts against the address."""
+    """Record a failed attempt (login_gate has counted it for the address already)."""
     email = email.lower()[:254]
     now = timezone.now()
     FailedLogin.objects.create(email=email, ip=ip or None, device=gate.device)
     if not gate.device:
-        with transaction.atomic():
-            throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
-                email=email, defaults={"last_failure_at": now}
-            )
-            throttle.failures += 1
-            throttle.last_failure_at = now
-            throttle.next_attempt_at = now + timedelta(seconds=throttle_delay(throttle.failures))
-            throttle.save()
-        _warn(throttle)
-    # Keep the tables small: older failures have no more effect.
+        throttle = LoginThrottle.objects.filter(email=email).first()
+        if throttle is not None:
+            _warn(throttle)
+    # Keep the tables small: older failures have no more effect, and an address tried a
+    # few times only (most often a made-up one) is forgotten after a day.
     FailedLogin.objects.filter(at__lt=now - timedelta(days=FAILED_LOGIN_DAYS)).delete()
     LoginThrottle.objects.filter(
-        last_failure_at__lt=now - timedelta(days=THROTTLE_MEMORY_DAYS)
+        Q(last_failure_at__lt=now - timedelta(days=THROTTLE_MEMORY_DAYS))
+        | Q(
+            last_failure_at__lt=now - timedelta(days=FAILED_LOGIN_DAYS),
+            failures__lt=settings.LOGIN_FREE_FAILURES,
+        )
     ).delete()
 
 
 def _warn(throttle: LoginThrottle) -> None:
-    """Tell the person when strangers' failures start to slow their sign-in, at most once a
-    day, and when password sign-in stops."""
-    stopped = throttle.failures == settings.LOGIN_HARD_STOP_FAILURES
-    if throttle.failures != settings.LOGIN_FREE_FAILURES and not stopped:
+    """Tell the person when strangers' failures start to slow their sign-in (at most once a
+    day), and when password sign-in stops."""
+    if throttle.failures < settings.LOGIN_FREE_FAILURES:
         return
+    stopped = throttle.failures == settings.LOGIN_HARD_STOP_FAILURES
     now = timezone.now()
     if not stopped and throttle.warned_at and throttle.warned_at > now - timedelta(days=1):
         return
-    person = Person.objects.filter(email__iexact=throttle.email, is_active=True).first()
+    person = Person.objects.filter(email=throttle.email, is_active=True).first()
     if person is None:
         return
-    LoginThrottle.objects.filter(pk=throttle.pk).update(warned_at=now)
-    email_queue(
-        to=person,
-        kind="login_failures",
-        ref={"failures": throttle.failures, "stopped": stopped},
+    # Claimed with a conditional UPDATE, so two failing requests never send two mails.
+    claimed = LoginThrottle.objects.filter(pk=throttle.pk, warned_at=throttle.warned_at).update(
+        warned_at=now
     )
+    if claimed:
+        email_queue(
+            to=person,
+            kind="login_failures",
+            ref={"failures": throttle.failures, "stopped": stopped},
+        )
 
 
 def login_succeeded(*, email: str) -> None:
@@ -180,6 +184,11 @@ class Hold:
     ask: str
 
 
+def hold_start():
+    """Changes of address made after this still hold password resets back."""
+    return timezone.now() - timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
+
+
 def email_change_hold(person: Person) -> Hold | None:
     """Whether a password reset for this person must first be confirmed, and by which address;
     None when a reset may go out.
@@ -197,7 +206,7 @@ def email_change_hold(person: Person) -> Hold | None:
     )
     if not changes or changes[0].confirmed_at is not None:
         return None
-    if changes[0].at < timezone.now() - hold:
+    if changes[0].at < hold_start():
         return None
     first = changes[0]
     for earlier in changes[1:]:
@@ -217,7 +226,7 @@ def password_reset_request(*, email: str, ip: str | None, domain: str, https: bo
     ResetRequest.objects.create(email=email[:254], ip=ip or None)
     ResetRequest.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
     ref = {"domain": domain, "https": https}
-    for person in Person.objects.filter(email__iexact=email, is_active=True):
+    for person in Person.objects.filter(email=email, is_active=True):
         hold = email_change_hold(person)
         if hold is None:
             email_queue(to=person, kind="password_reset", ref=ref)

@@ -64,12 +64,18 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """A new password from the e-mailed link signs the person in, on a device remembered as
+    theirs: however a stranger slows sign-in with their address, the owner gets in."""
+
     template_name = "accounts/password_reset_confirm.html"
     token_generator = password_reset_token
+    post_reset_login = True
 
     def form_valid(self, form):
         services.login_throttle_clear(person=form.user)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        devices.device_remember(self.request, response, person=form.user)
+        return response
 
 
 password_reset_confirm = PasswordResetConfirm.as_view()

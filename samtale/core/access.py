@@ -204,6 +204,23 @@ def email_changes_visible_to(user) -> QuerySet[EmailChange]:
     return EmailChange.objects.all()
 
 
+def may_release_email_hold(user, change: EmailChange) -> bool:
+    """Let password resets go to a changed address without the old address's confirmation:
+    HR or an administrator, never the one who made the change or the person themselves."""
+    person_id = roles_for(user).person_id
+    return may_read_org_changes(user) and person_id not in (change.changed_by_id, change.person_id)
+
+
+def get_email_change_for(user, pk, *, write: bool = False) -> EmailChange:
+    try:
+        change = email_changes_visible_to(user).select_related("person").get(pk=pk)
+    except (EmailChange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write:
+        require(may_release_email_hold(user, change))
+    return change
+
+
 # Units ----------------------------------------------------------------------
 
 

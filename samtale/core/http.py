@@ -62,10 +62,18 @@ def redirect_back(request, fallback: str):
 
 
 def _ip(value: str):
+    """An address as proxies write it: 192.0.2.1, 2001:db8::1, and with a port, 192.0.2.1:443
+    or [2001:db8::1]:443; an IPv4 address mapped into IPv6 as the IPv4 address."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
     try:
-        return ipaddress.ip_address(value.strip().strip("[]"))
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
+    return getattr(address, "ipv4_mapped", None) or address
 
 
 def _trusted(address) -> bool:
@@ -82,8 +90,10 @@ def client_ip(request) -> str | None:
     """
     remote = request.META.get("REMOTE_ADDR") or None
     nearest = _ip(remote) if remote else None
-    if nearest is None or not _trusted(nearest):
+    if nearest is None:
         return remote
+    if not _trusted(nearest):
+        return str(nearest)
     for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
         address = _ip(hop)
         if address is None:

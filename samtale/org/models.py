@@ -48,7 +48,10 @@ class PersonManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # Addresses are stored in lower case. An exact match, not iexact: PostgreSQL's
+        # case folding takes "krıstın" (dotless i) for "kristin", which would sign in under a
+        # spelling the sign-in throttle counts as another address.
+        return self.get(email=username.strip().lower())
 
     def create_user(self, email, password=None, **fields):
         person = self.model(email=self.normalize_email(email).lower(), **fields)
@@ -244,8 +247,11 @@ class EmailChange(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    # When the old address confirmed a password reset to the new one.
+    # When the old address confirmed a password reset to the new one, or HR released the hold.
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.core import access
 from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -77,10 +78,16 @@ def _check_own_power(*, actor: Person, person: Person, changed: set[str]) -> Non
         )
 
 
-def _role_changes_record(*, actor: Person | None, person: Person, changed: set[str]) -> None:
-    """Each role given or taken: recorded, audited, and told at once to the person, every HR
-    user and every administrator."""
-    roles = [(name, role) for name, role in ROLE_FIELDS.items() if name in changed]
+def _roles_in_force(person: Person) -> dict[str, bool]:
+    """The roles a person can use: an inactive person cannot sign in, so has none."""
+    return {name: bool(getattr(person, name) and person.is_active) for name in ROLE_FIELDS}
+
+
+def _role_changes_record(*, actor: Person | None, person: Person, before: dict[str, bool]) -> None:
+    """Each role given or taken, reactivating a role holder included: recorded, audited, and
+    told at once to the person, every HR user and every administrator."""
+    after = _roles_in_force(person)
+    roles = [(name, role) for name, role in ROLE_FIELDS.items() if before[name] != after[name]]
     if not roles:
         return
     told = list(Person.objects.filter(Q(is_hr=True) | Q(is_org_admin=True), is_active=True))
@@ -88,11 +95,39 @@ def _role_changes_record(*, actor: Person | None, person: Person, changed: set[s
         told.append(person)
     for name, role in roles:
         change = RoleChange.objects.create(
-            person=person, role=role, granted=getattr(person, name), changed_by=actor
+            person=person, role=role, granted=after[name], changed_by=actor
         )
         audit_log(actor=actor, action="person.role", obj=person, role=role, granted=change.granted)
         for recipient in told:
             email_queue(to=recipient, kind="role_changed", ref={"change": change.pk})
+
+
+NO_ROLES = dict.fromkeys(ROLE_FIELDS, False)
+
+
+def role_holders_activity_record(*, actor: Person, person_ids) -> None:
+    """An import activated or deactivated these people: for those holding a role, that is a
+    role given or taken, and told as one."""
+    holders = Person.objects.filter(Q(is_hr=True) | Q(is_org_admin=True), pk__in=list(person_ids))
+    for person in holders:
+        was_active = not person.is_active
+        before = {name: bool(getattr(person, name) and was_active) for name in ROLE_FIELDS}
+        _role_changes_record(actor=actor, person=person, before=before)
+
+
+@transaction.atomic
+def email_change_release(*, actor: Person, change: EmailChange) -> EmailChange:
+    """HR lets password resets go to the new address without the old one's confirmation:
+    when the old address is gone (a typo, a closed mailbox, a move of the whole domain)."""
+    require(access.may_release_email_hold(actor, change))
+    released = EmailChange.objects.filter(pk=change.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), released_by=actor
+    )
+    if not released:
+        raise DomainError(_("This change is already confirmed or released."))
+    audit_log(actor=actor, action="person.email.release", obj=change.person, change=change.pk)
+    change.refresh_from_db()
+    return change
 
 
 def email_changes_record(*, actor: Person, changes: dict[int, tuple[str, str]]) -> None:
@@ -140,7 +175,7 @@ def person_create(*, actor: Person, **fields) -> Person:
     _check_person(actor=actor, person=person, changed=given)
     person.save()
     audit_log(actor=actor, action="person.create", obj=person)
-    _role_changes_record(actor=actor, person=person, changed=given)
+    _role_changes_record(actor=actor, person=person, before=NO_ROLES)
     return person
 
 
@@ -150,6 +185,7 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
     require(may_manage_org(actor))
     person = Person.objects.select_for_update().get(pk=person.pk)
     old_email = person.email
+    before = _roles_in_force(person)
     changed = []
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
@@ -170,7 +206,7 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
         person.auth_stamp += 1
     person.save()
     audit_log(actor=actor, action="person.update", obj=person, fields=sorted(changed))
-    _role_changes_record(actor=actor, person=person, changed=set(changed))
+    _role_changes_record(actor=actor, person=person, before=before)
     if "email" in changed:
         _email_change_record(actor=actor, person=person, old_email=old_email)
     return person

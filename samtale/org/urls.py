@@ -8,6 +8,11 @@ urlpatterns = [
     path("personer/<int:pk>/", views.person_detail, name="person_detail"),
     path("personer/<int:pk>/rediger/", views.person_edit, name="person_edit"),
     path("personer/endringer/", views.org_changes, name="role_changes"),
+    path(
+        "personer/endringer/epost/<int:pk>/frigi/",
+        views.email_change_release,
+        name="email_change_release",
+    ),
     path("enheter/", views.unit_list, name="unit_list"),
     path("enheter/ny/", views.unit_create, name="unit_create"),
     path("enheter/<int:pk>/rediger/", views.unit_edit, name="unit_edit"),

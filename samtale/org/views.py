@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from samtale.accounts.services import hold_start
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
@@ -113,10 +115,36 @@ def org_changes(request):
         changes = access.role_changes_visible_to(request.user)
     else:
         changes = access.email_changes_visible_to(request.user)
-    changes = changes.select_related("person", "changed_by")
+    changes = changes.select_related(
+        "person", "changed_by", *(["released_by"] if shown == "email" else [])
+    )
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("side"))
+    if shown == "email":
+        on_hold_since = hold_start()
+        for change in page.object_list:
+            change.on_hold = change.confirmed_at is None and change.at >= on_hold_since
+            change.may_release = change.on_hold and access.may_release_email_hold(
+                request.user, change
+            )
     query = "vis=epost" if shown == "email" else ""
     return render(request, "org/changes.html", {"page": page, "shown": shown, "query": query})
+
+
+@guarded(access.may_read_org_changes)
+@require_POST
+def email_change_release(request, pk):
+    change = access.get_email_change_for(request.user, pk, write=True)
+    try:
+        services.email_change_release(actor=request.user, change=change)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            _("A new password for %(name)s now goes to %(email)s without waiting.")
+            % {"name": change.person.full_name, "email": change.new_email},
+        )
+    return redirect(f"{reverse('role_changes')}?vis=epost")
 
 
 # Units ----------------------------------------------------------------------

@@ -37,6 +37,7 @@ PK_KINDS = [
     ("samtaler/<int:pk>/", "conversation"),
     ("mal/<int:pk>/", "goal"),
     ("tiltak/<int:pk>/", "action"),
+    ("personer/endringer/epost/<int:pk>/", "email_change"),
     ("personer/<int:pk>/", "person"),
     ("oppfolging/<int:pk>/", "person"),
     ("enheter/<int:pk>/", "unit"),

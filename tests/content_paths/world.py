@@ -18,7 +18,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, meeting, preparation, summary
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org.models import ImportBatch, Person, Unit
+from samtale.org.models import EmailChange, ImportBatch, Person, Unit
 from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round, Window
@@ -91,6 +91,7 @@ class World:
             "round": list(Round.objects.values_list("pk", flat=True)),
             "participant": list(Participant.objects.values_list("pk", flat=True)),
             "window": list(Window.objects.values_list("pk", flat=True)),
+            "email_change": list(EmailChange.objects.values_list("pk", flat=True)),
             **self.extra_ids,
         }
 

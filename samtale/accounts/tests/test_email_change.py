@@ -241,3 +241,28 @@ def test_a_run_of_changes_is_confirmed_by_the_address_before_the_first(people, s
     EmailChange.objects.filter(new_email="first@admin.example").update(confirmed_at=start)
     with time_machine.travel(start + hold + timedelta(hours=1)):
         assert email_change_hold(people.employee).ask == "first@admin.example"
+
+
+def test_hr_releases_a_hold_when_the_old_address_is_gone(
+    client, client_for, people, django_capture_on_commit_callbacks
+):
+    _change_email(people)
+    change = EmailChange.objects.get()
+    # The one who made the change cannot release it.
+    assert (
+        client_for("admin").post(reverse("email_change_release", args=[change.pk])).status_code
+        == 403
+    )
+    hr = client_for("hr")
+    page = hr.get(reverse("role_changes"), {"vis": "epost"}).content.decode()
+    assert "Venter på den gamle adressen" in page and "Frigi" in page
+    response = hr.post(reverse("email_change_release", args=[change.pk]), follow=True)
+    assert "uten å vente" in response.content.decode()
+    change.refresh_from_db()
+    assert change.released_by == people.hr
+    mail.outbox.clear()
+    _ask_reset(client, TAKEN, django_capture_on_commit_callbacks)
+    assert len(_reset_links(TAKEN)) == 1
+    # Released once; a second release says so.
+    response = hr.post(reverse("email_change_release", args=[change.pk]), follow=True)
+    assert "allerede bekreftet eller frigitt" in response.content.decode()

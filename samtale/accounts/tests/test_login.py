@@ -133,6 +133,56 @@ def test_after_very_many_failures_only_a_new_password_signs_in(
     assert _login(client, people.employee.email, new).status_code == 302
 
 
+def test_however_a_stranger_slows_them_a_new_password_signs_the_owner_in(
+    people, settings, django_capture_on_commit_callbacks
+):
+    stranger, owner = Client(), Client()
+    for _ in range(settings.LOGIN_FREE_FAILURES + 2):
+        _login(stranger, people.employee.email, "guess")
+    assert "Vent" in _login(owner, people.employee.email, PASSWORD).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner.post(reverse("password_reset"), {"email": people.employee.email})
+    _choose_password(owner, mail.outbox[-1], "a-new-long-password-9")
+    assert owner.get(reverse("home")).status_code == 200
+    # The stranger goes on; the browser the owner used is theirs now.
+    for _ in range(3):
+        _login(stranger, people.employee.email, "guess")
+    owner.post(reverse("logout"))
+    assert _login(owner, people.employee.email, "a-new-long-password-9").status_code == 302
+
+
+def test_a_burst_of_parallel_guesses_gets_only_the_free_attempts(people, settings):
+    # Each attempt counts from the moment it is let through, so the sixth waits even when
+    # none of the first five has failed yet.
+    gates = [
+        services.login_gate(email=people.employee.email, ip="192.0.2.1")
+        for _ in range(settings.LOGIN_FREE_FAILURES + 3)
+    ]
+    let_through = [g for g in gates if not g.wait_seconds and not g.stopped]
+    assert len(let_through) == settings.LOGIN_FREE_FAILURES
+
+
+def test_a_spelling_the_database_folds_into_an_address_signs_in_as_nobody(client, people):
+    # PostgreSQL's case folding takes the dotless i for an i; the throttle would count it
+    # as another address.
+    assert "i" in people.admin.email
+    response = _login(client, people.admin.email.replace("i", "\u0131"), PASSWORD)
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
+
+
+def test_a_device_is_trusted_no_more_once_the_password_changes(people, settings):
+    owner = Client()
+    _login(owner, people.employee.email, PASSWORD)
+    owner.post(reverse("logout"))
+    people.employee.set_password("another-long-password-1")
+    people.employee.save()
+    for _ in range(settings.LOGIN_FREE_FAILURES):
+        _login(Client(), people.employee.email, "guess")
+    response = _login(owner, people.employee.email, "another-long-password-1")
+    assert "Vent" in response.content.decode()
+
+
 def test_the_person_is_told_once_a_day_when_their_sign_in_is_slowed(
     client, people, settings, django_capture_on_commit_callbacks
 ):
@@ -228,6 +278,10 @@ def test_x_forwarded_for_from_anyone_but_a_trusted_proxy_is_ignored(client, peop
         ("10.0.0.1", "", "10.0.0.1"),
         ("10.0.0.1", "not-an-address", "10.0.0.1"),
         ("10.0.0.1", "2001:db8::1", "2001:db8::1"),
+        # Ports, as some proxies write them, and a proxy's IPv4 address mapped into IPv6.
+        ("10.0.0.1", "203.0.113.9:41234", "203.0.113.9"),
+        ("10.0.0.1", "[2001:db8::1]:443", "2001:db8::1"),
+        ("::ffff:10.0.0.5", "198.51.100.7", "198.51.100.7"),
     ],
 )
 def test_the_client_address_is_read_past_trusted_proxies_only(

@@ -85,6 +85,13 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
             PLANNERS[batch.kind].apply(result)
             if batch.kind == ImportBatch.Kind.PEOPLE:
                 org_services.email_changes_record(actor=actor, changes=result.email_changes)
+                org_services.role_holders_activity_record(
+                    actor=actor,
+                    person_ids=[
+                        change["pk"] for change in result.update.values() if "is_active" in change
+                    ]
+                    + result.deactivate,
+                )
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
             audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())

@@ -142,3 +142,36 @@ def test_createsuperuser_is_listed_as_made_on_the_server(db):
     person = Person.objects.create_superuser("root@test.example", "a-long-password-1")
     change = RoleChange.objects.get()
     assert (change.person, change.role, change.changed_by) == (person, "admin", None)
+
+
+def test_reactivating_a_role_holder_gives_the_role_and_is_told(
+    people, django_capture_on_commit_callbacks
+):
+    services.person_update(actor=people.admin, person=people.hr, is_active=False)
+    assert RoleChange.objects.get().granted is False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_update(actor=people.admin, person=people.hr, is_active=True)
+    change = RoleChange.objects.filter(granted=True).get()
+    assert (change.person, change.role) == (people.hr, "hr")
+    assert {m.to[0] for m in mail.outbox} == {people.hr.email, people.admin.email}
+
+
+def test_an_import_that_brings_back_a_role_holder_is_told(people):
+    from samtale.org.imports import services as import_services
+
+    services.person_update(actor=people.admin, person=people.hr, is_active=False)
+    rows = [
+        "Ansattnummer;Fornavn;Etternavn;E-post;Enhetskode",
+        *(
+            f"{p.employee_number};{p.first_name};{p.last_name};{p.email};{p.unit.code}"
+            for p in Person.objects.select_related("unit").exclude(employee_number=None)
+        ),
+    ]
+    batch = import_services.import_preview(
+        actor=people.admin, kind="people", filename="a.csv", content="\n".join(rows).encode()
+    )
+    import_services.import_apply(actor=people.admin, batch=batch)
+    people.hr.refresh_from_db()
+    assert people.hr.is_active
+    change = RoleChange.objects.filter(granted=True).get()
+    assert (change.person, change.role, change.changed_by) == (people.hr, "hr", people.admin)
