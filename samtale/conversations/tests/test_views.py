@@ -225,6 +225,12 @@ def _sign(people, conversation, shared_outside):
     summary.summary_save(
         actor=people.employee, conversation=c, text="Konfidensielt innhold", base_version=0
     )
+    _agree_and_sign(people, c, shared_outside)
+    return c
+
+
+def _agree_and_sign(people, c, shared_outside):
+    """The employee concludes, sharing `shared_outside`; the leader approves; both sign."""
     summary.summary_conclusion_set(
         actor=people.employee,
         conversation=c,
@@ -235,7 +241,6 @@ def _sign(people, conversation, shared_outside):
     summary.summary_approve(actor=people.leader, conversation=c)
     summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
     summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
-    return c
 
 
 def test_after_signing_the_employee_is_asked_once(client_for, people, conversation):
@@ -299,17 +304,7 @@ def _correct(people, conversation, shared_outside):
     summary.summary_revise(
         actor=people.employee, conversation=Conversation.objects.get(pk=conversation.pk)
     )
-    c = Conversation.objects.get(pk=conversation.pk)
-    summary.summary_conclusion_set(
-        actor=people.employee,
-        conversation=c,
-        conclusion="no_actions",
-        shared_outside=shared_outside,
-    )
-    summary.summary_submit(actor=people.employee, conversation=c)
-    summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
-    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+    _agree_and_sign(people, Conversation.objects.get(pk=conversation.pk), shared_outside)
 
 
 def test_hr_no_longer_sees_text_a_signed_correction_withdraws(client_for, people, conversation):
