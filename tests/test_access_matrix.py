@@ -265,13 +265,6 @@ def _round_objects(people) -> dict:
         kind="annual",
         guide=Guide.objects.get(key="skjema-8-tema"),
         units=[Unit.objects.get(code="E")],
-        duration_minutes=90,
-        buffer_minutes=15,
-        max_per_day=2,
-        lead_days=14,
-        min_days_ahead=7,
-        max_days_ahead=14,
-        reminder_days=3,
     )
     day = timezone.make_aware(datetime.combine(today + timedelta(days=10), time(9, 0)))
     window = Window.objects.create(

@@ -48,13 +48,6 @@ def load(*, today: date | None = None) -> int:
         kind=Round.Kind.ANNUAL,
         guide=Guide.objects.get(key="skjema-8-tema"),
         units=[Unit.objects.get(code="4200")],
-        duration_minutes=90,
-        buffer_minutes=15,
-        max_per_day=2,
-        lead_days=14,
-        min_days_ahead=7,
-        max_days_ahead=14,
-        reminder_days=3,
     )
     # Temporary employees with a conversation this year are taken in by hand.
     school = Unit.objects.filter(code__startswith="42").values("pk")

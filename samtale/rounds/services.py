@@ -98,8 +98,9 @@ def round_create(
 ) -> Round:
     """Create a round with every active permanent employee of the units (and below) as a
     participant, each held by their line manager. A leader's round takes only the
-    people in their own line."""
+    people in their own line. A setting not given takes the routine's default (Round)."""
     require(access.may_create_round(actor))
+    settings = {key: settings.get(key, Round._meta.get_field(key).default) for key in LIMITS}
     name = name.strip()
     if not name:
         raise DomainError(_("Give the round a name."), field="name")

@@ -36,3 +36,19 @@ def test_the_old_address_confirms_a_reset_after_an_address_change(visitor_factor
     assert "sendt til den nye e-postadressen" in visitor.page.locator("main").inner_text()
     visitor.check("confirmed")
     assert any(m.to == ["kari@ny.example"] and "/passord/ny/" in m.body for m in mail.outbox)
+
+
+def test_hr_releases_a_held_reset_on_a_phone(visitor_factory, demo):
+    kari = demo["employee"]
+    services.person_update(actor=demo["admin"], person=kari, email="kari@ny.example")
+    visitor = visitor_factory("release-hold", width=360, height=740)
+    visitor.login(demo["hr"].email, PASSWORD)
+    visitor.goto("/personer/endringer/?vis=epost")
+    row = visitor.page.locator("tbody tr", has_text="kari@ny.example")
+    assert "Venter på den gamle adressen" in row.inner_text()
+    visitor.check("email-changes-held")
+    row.get_by_role("button", name="Frigi").click()
+    visitor.page.wait_for_url("**/personer/endringer/?vis=epost")
+    assert "uten å vente" in visitor.page.locator("main").inner_text()
+    assert "Frigitt av Lise Hansen" in row.inner_text()
+    visitor.check("email-changes-released")

@@ -65,6 +65,14 @@ def _stored(page) -> dict[str, str]:
     return page.evaluate(STORAGE)
 
 
+def _a_draft_that_could_not_be_saved(page, conversation) -> None:
+    """SECRET typed while saving fails: it stays in the browser, as a closed tab would find it."""
+    _saves_fail(page, conversation)
+    page.fill(NOTE, SECRET)
+    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
+    assert any(SECRET in value for value in _stored(page).values())
+
+
 def _plant_an_older_draft(page, people) -> str:
     """A draft left earlier in this browser on another conversation's page."""
     key = f"samtale:{people.employee.pk}/samtaler/99999/notat/samarbeid/"
@@ -104,11 +112,7 @@ def test_an_unsaved_draft_and_older_ones_leave_the_browser_on_sign_out(
     visitor = _preparing(visitor_factory, people, conversation, "drafts-unsaved-sign-out")
     page = visitor.page
     older = _plant_an_older_draft(page, people)
-    _saves_fail(page, conversation)
-    page.fill(NOTE, SECRET)
-    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
-    # Not saved, so kept in the browser: what a closed tab would bring back.
-    assert any(SECRET in value for value in _stored(page).values())
+    _a_draft_that_could_not_be_saved(page, conversation)
     _forgive_failed_saves(visitor)
     visitor.check("preparation-not-saved")
 
@@ -176,10 +180,7 @@ def test_drafts_leave_the_browser_when_the_session_expires(visitor_factory, peop
     visitor = _preparing(visitor_factory, people, conversation, "drafts-expired")
     page = visitor.page
     older = _plant_an_older_draft(page, people)
-    _saves_fail(page, conversation)
-    page.fill(NOTE, SECRET)
-    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
-    assert any(SECRET in value for value in _stored(page).values())
+    _a_draft_that_could_not_be_saved(page, conversation)
     _expire(page)
 
     visitor.goto("/")  # the next person at the computer, or the same one back from lunch

@@ -169,13 +169,6 @@ def build_world(people) -> World:
         kind="annual",
         guide=form8.guide,
         units=[Unit.objects.get(code="E")],
-        duration_minutes=90,
-        buffer_minutes=15,
-        max_per_day=2,
-        lead_days=14,
-        min_days_ahead=7,
-        max_days_ahead=14,
-        reminder_days=3,
     )
 
     def plan(key, *, emp=employee, lead=leader, version=form8, days):

@@ -30,13 +30,20 @@ def test_activity_keeps_a_session_alive_up_to_12_hours(client_for):
         assert client.get(reverse("home")).status_code == 302
 
 
-def test_an_expired_htmx_request_is_sent_to_the_login_page(client_for):
-    client = client_for("leader")
+def _after_an_idle_hour(client, request):
+    """`request(client)` an hour after the client's last request: the session has expired."""
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         client.get(reverse("home"))
     with time_machine.travel(start + timedelta(hours=1), tick=False):
-        response = client.get(reverse("person_list"), headers={"HX-Request": "true"})
+        return request(client)
+
+
+def test_an_expired_htmx_request_is_sent_to_the_login_page(client_for):
+    response = _after_an_idle_hour(
+        client_for("leader"),
+        lambda c: c.get(reverse("person_list"), headers={"HX-Request": "true"}),
+    )
     # Not a 302: htmx's request would follow it unseen and swap the login page into the list.
     assert response.status_code == 200
     assert reverse("login") in response.headers["HX-Redirect"]
@@ -44,29 +51,22 @@ def test_an_expired_htmx_request_is_sent_to_the_login_page(client_for):
 
 
 def test_an_expired_session_asks_the_browser_to_forget_its_drafts(client_for):
-    client = client_for("employee")
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get(reverse("home"))
-    with time_machine.travel(start + timedelta(minutes=31), tick=False):
-        response = client.get(reverse("home"))
+    response = _after_an_idle_hour(client_for("employee"), lambda c: c.get(reverse("home")))
     assert response.status_code == 302
     # Storage only: the CSRF and language cookies hold nothing personal and must survive.
     assert response.headers["Clear-Site-Data"] == '"storage"'
 
 
 def test_an_expired_autosave_asks_the_browser_to_forget_its_drafts(client_for):
-    client = client_for("employee")
-    start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        client.get(reverse("home"))
-    with time_machine.travel(start + timedelta(minutes=31), tick=False):
-        # autosave.js posts with redirect: "manual" and reads the 302 as "signed out".
-        response = client.post(
+    # autosave.js posts with redirect: "manual" and reads the 302 as "signed out".
+    response = _after_an_idle_hour(
+        client_for("employee"),
+        lambda c: c.post(
             reverse("note_save", args=[1, "motivasjon"]),
             {"text": "Utkast", "version": 0},
             headers={"Accept": "application/json"},
-        )
+        ),
+    )
     assert response.status_code == 302
     assert response.headers["Clear-Site-Data"] == '"storage"'
 

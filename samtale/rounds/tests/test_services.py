@@ -412,3 +412,17 @@ def test_nothing_can_be_scheduled_in_a_closed_round(round_, participant, people)
             leader=people.leader,
             chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
         )
+
+
+def test_a_round_without_settings_takes_the_routines_defaults(people, guide, school):
+    round_ = services.round_create(
+        actor=people.hr,
+        name="Medarbeidersamtaler",
+        period_start=TODAY,
+        period_end=TODAY + timedelta(days=120),
+        kind="annual",
+        guide=guide,
+        units=[school],
+        max_per_day=1,
+    )
+    assert (round_.duration_minutes, round_.max_per_day, round_.lead_days) == (90, 1, 14)
