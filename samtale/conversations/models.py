@@ -144,6 +144,8 @@ class Note(models.Model):
     text = models.TextField(blank=True)
     # Bumped on every save; an edit based on an older version is a conflict, not an overwrite.
     version = models.PositiveIntegerField(default=0)
+    # When its author shared it with the other party; None: private to the author.
+    shared_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -196,6 +198,13 @@ class SummaryRevision(models.Model):
     conclusion = models.CharField(max_length=20, choices=Conclusion.choices, blank=True)
     # What, if anything, may be told outside the two. Empty: nothing.
     shared_outside = models.TextField(blank=True)
+    # A correction (number > 1): why, and who proposed it (created_at says when).
+    reason = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The reviewer's comment while they write it (autosaved); it becomes part of the
+    # record as a SummaryComment when they send it, send the draft back or approve.
     comment = models.TextField(blank=True)
     comment_version = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -220,6 +229,29 @@ class SummaryRevision(models.Model):
     @property
     def is_signed(self) -> bool:
         return bool(self.employee_signed_at and self.leader_signed_at)
+
+
+class SummaryComment(models.Model):
+    """A comment on one revision of the summary, kept with it after approval and signing."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        SENT_BACK = "sent_back", _("Sent back")
+        APPROVED = "approved", _("Approved")
+
+    revision = models.ForeignKey(SummaryRevision, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.revision_id}: {self.kind}"
 
 
 class Feedback(models.Model):

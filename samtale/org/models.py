@@ -124,6 +124,8 @@ class Person(AbstractBaseUser):
     # Raised when the e-mail address changes: it ends the person's sessions and makes every
     # password reset link and trusted-device cookie issued before it invalid.
     auth_stamp = models.PositiveIntegerField(default=0)
+    # Kinds of step notice (samtale.conversations.notices.KINDS) the person turned off.
+    notices_off = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
