@@ -26,14 +26,18 @@ $(VENV)/.dev: $(VENV)/.run
 	@touch $@
 
 ## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler.
+# E-mail links go to the address served here, port included, unless SITE_URL is set. The
+# address and the demo logins are printed last (run_banner), once the start-up lines and
+# the first e-mails (one line each, the messages themselves in var/mail/) are out.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.run
 	@mkdir -p var
 	@DEBUG=true $(MANAGE) migrate --noinput
-	@DEBUG=true $(MANAGE) demo_data
-	@echo "Samtale: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the app and the worker)"
+	@DEBUG=true $(MANAGE) demo_data --no-logins
 	@DEBUG=true $(MANAGE) db_worker --interval 1 & worker=$$!; \
 	DEBUG=true $(MANAGE) scheduler & scheduler=$$!; \
-	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(MANAGE) run_banner --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
+	trap 'kill $$worker $$scheduler $$banner 2>/dev/null; wait $$worker $$scheduler $$banner 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run every test (browser tests when Chromium is installed).

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "samtale.core.middleware.NoStoreMiddleware",
+    "samtale.core.middleware.DebugErrorPagesMiddleware",
 ]
 
 FORM_RENDERER = "samtale.core.forms.FormRenderer"
@@ -201,9 +202,11 @@ PASSWORD_RESET_MAX_PER_CLIENT = envint("PASSWORD_RESET_MAX_PER_CLIENT", 20)
 SAMTALE_EMAIL_CHANGE_HOLD_HOURS = envint("SAMTALE_EMAIL_CHANGE_HOLD_HOURS", 72)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and at the latest
-# SESSION_MAX_HOURS after login (SessionLimitMiddleware).
+# SESSION_MAX_HOURS after login (SessionLimitMiddleware). SESSION_WARNING_SECONDS before
+# either, the page warns and offers to continue (static/js/session.js; WCAG 2.2.1).
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", 12)
+SESSION_WARNING_SECONDS = envint("SESSION_WARNING_SECONDS", 120)
 SESSION_COOKIE_AGE = int(timedelta(hours=SESSION_MAX_HOURS).total_seconds())
 SESSION_COOKIE_NAME = "samtale_session"
 SESSION_COOKIE_HTTPONLY = True
@@ -265,6 +268,9 @@ LANGUAGES = [
 LANGUAGE_COOKIE_NAME = "samtale_language"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]
+# 20 000 as Norwegians write it (config.formats). Numbers a machine reads (ids in
+# attributes, page numbers, versions) are printed with |unlocalize; a test holds that.
+USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -281,9 +287,17 @@ STORAGES = {
     },
 }
 
-# E-mail: console on a laptop, SMTP from the environment (EMAIL_HOST etc.) otherwise.
+# E-mail: SMTP from the environment (EMAIL_HOST etc.). On a laptop (DEBUG without EMAIL_HOST)
+# each message is written to DEV_MAIL_DIR as an .eml file with one line in the worker's log,
+# and an administrator reads them at /utvikling/epost/ (only while DEBUG is on).
+DEV_MAIL_DIR = BASE_DIR / "var" / "mail"
 if DEBUG and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "samtale.notifications.backends.FileMailBackend",
+            "OPTIONS": {"directory": DEV_MAIL_DIR},
+        }
+    }
 else:
     MAILERS = {
         "default": {
@@ -330,11 +344,24 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
+# One line per event in the terminal: Django's own DEBUG console handler would print each
+# django.* line a second time, and on a laptop the worker's two lines per task (running,
+# done) are left out, so a sent e-mail is one line (warnings and failed tasks still show).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_tasks": {"()": "samtale.core.logfilters.QuietTaskProgress"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["quiet_tasks"] if DEBUG else [],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -3,6 +3,7 @@ from samtale.actions import urls as actions
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
+from samtale.notifications import urls as notifications
 from samtale.org import urls as org
 from samtale.rounds import urls as rounds
 
@@ -17,6 +18,7 @@ urlpatterns = [
     *conversations.urlpatterns,
     *actions.urlpatterns,
     *rounds.urlpatterns,
+    *notifications.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -99,11 +99,6 @@ def test_the_admin_reads_no_content_on_any_page(world, people, django_capture_on
 SHOWN_NOWHERE = {
     # The employee's feedback counts in HR's aggregates only.
     "A-feedback-comment",
-    # The reviewer's comment is shown while the summary is agreed on, not after.
-    "A-review-comment",
-    "B-v1-review-comment",
-    "B-v2-review-comment",
-    "F-review-comment",
     # A signed correction replaces the shared text of the revision before it.
     "B-v1-shared-outside",
     # The place before the conversation was moved: the new place replaced it.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -9,8 +10,8 @@ from samtale.org.models import EmailChange
 
 
 def _link(message, path: str) -> str:
-    scheme = "https" if message.ref.get("https") else "http"
-    return f"{scheme}://{message.ref['domain']}{path}"
+    # SITE_URL, like every link in an e-mail: never the Host header the request came with.
+    return f"{settings.SITE_URL}{path}"
 
 
 @builder("password_reset")

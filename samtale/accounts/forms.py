@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from samtale.accounts import devices, services
+from samtale.conversations.notices import KINDS, LABELS
 from samtale.core.http import client_ip
 
 Person = get_user_model()
@@ -120,3 +121,21 @@ class ResetForm(PasswordResetForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Person.Language.choices)
+
+
+class NoticesForm(forms.Form):
+    """Which step notices a person gets: every kind is on unless they turned it off."""
+
+    on = forms.MultipleChoiceField(
+        label=_("Send me an e-mail"),
+        choices=[(kind, LABELS[kind]) for kind in KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @classmethod
+    def for_person(cls, person, data=None):
+        return cls(data, initial={"on": [k for k in KINDS if k not in person.notices_off]})
+
+    def off(self) -> list[str]:
+        return [kind for kind in KINDS if kind not in self.cleaned_data["on"]]

@@ -1,16 +1,19 @@
 import time
+from functools import cache
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
-# Refreshing the idle clock at most once a minute keeps most requests from
-# writing the session row.
-SEEN_RESOLUTION_SECONDS = 60
+from samtale.accounts.services_session import (
+    EXPIRED_FOR,
+    session_expired,
+    session_start,
+    session_touch,
+)
+from samtale.core.http import signed_out_response
 
 
 class ResolvedUserMiddleware:
@@ -28,8 +31,19 @@ class ResolvedUserMiddleware:
         return self.get_response(request)
 
 
+@cache
+def _status_path() -> str:
+    return reverse("session_status")
+
+
+@cache
+def _login_path() -> str:
+    return reverse("login")
+
+
 class SessionLimitMiddleware:
-    """Sign out after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login."""
+    """Sign out after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login
+    (accounts.services_session). The page warns before either (static/js/session.js)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,27 +52,25 @@ class SessionLimitMiddleware:
         if request.user.is_authenticated:
             session = request.session
             now = int(time.time())
-            login_at = session.setdefault("login_at", now)
-            seen_at = session.setdefault("seen_at", now)
-            idle = now - seen_at > settings.SESSION_IDLE_MINUTES * 60
-            too_old = now - login_at > settings.SESSION_MAX_HOURS * 3600
-            if idle or too_old:
+            session_start(session, now=now)
+            if session_expired(session, now=now):
+                person_pk = request.user.pk
                 logout(request)
+                # What the person typed stays in this browser for them to save after
+                # signing in again (drafts.js); a sign-out, by contrast, clears it.
+                request.session[EXPIRED_FOR] = person_pk
                 messages.info(
                     request,
                     _("You were signed out to protect your data. Sign in again to continue."),
                 )
-                response = redirect_to_login(request.get_full_path())
-                if getattr(request, "htmx", False):
-                    # htmx's XMLHttpRequest follows a redirect unseen and would swap the
-                    # login page into the fragment; a 200 with HX-Redirect makes it go there.
-                    response = HttpResponseClientRedirect(response["Location"])
-                # Drafts of texts not yet saved (autosave.js) leave the browser with the
-                # session; the login page's script removes them too. Cookies stay.
-                response["Clear-Site-Data"] = '"storage"'
-                return response
-            if now - seen_at >= SEEN_RESOLUTION_SECONDS:
-                session["seen_at"] = now
+                # The page's session.js asking how long is left gets its JSON answer, and the
+                # login page itself no redirect to itself.
+                if request.path in (_status_path(), _login_path()):
+                    return self.get_response(request)
+                return signed_out_response(request)
+            # Asking how long is left is not activity: it would keep an idle session alive.
+            if request.path != _status_path():
+                session_touch(session, now=now)
         return self.get_response(request)
 
 

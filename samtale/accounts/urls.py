@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samtale.accounts import views
+from samtale.accounts import views, views_session
 
 urlpatterns = [
     path("logg-inn/", views.login, name="login"),
@@ -17,6 +17,8 @@ urlpatterns = [
         name="password_reset_old_address",
     ),
     path("profil/", views.profile, name="profile"),
+    path("profil/varsler/", views.profile_notices, name="profile_notices"),
     path("profil/passord/", views.password_change, name="password_change"),
     path("sprak/", views.language_set, name="language_set"),
+    path("konto/okt/", views_session.session_status, name="session_status"),
 ]

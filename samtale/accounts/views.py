@@ -2,14 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.accounts import devices, services
-from samtale.accounts.forms import LanguageForm, LoginForm, ResetForm
+from samtale.accounts.forms import LanguageForm, LoginForm, NoticesForm, ResetForm
+from samtale.accounts.services_session import EXPIRED_FOR
 from samtale.accounts.tokens import password_reset_token
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
@@ -25,7 +26,17 @@ class Login(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # After an expired session (not a sign-out) the person's drafts wait for them here,
+        # as long as a session could have lasted (static/js/drafts.js).
+        return super().get_context_data(
+            **kwargs,
+            expired_for=self.request.session.get(EXPIRED_FOR),
+            drafts_keep_seconds=settings.SESSION_MAX_HOURS * 3600,
+        )
+
     def form_valid(self, form):
+        self.request.session.pop(EXPIRED_FOR, None)
         response = super().form_valid(form)
         devices.device_remember(self.request, response, person=form.get_user())
         return response
@@ -136,7 +147,25 @@ def profile(request):
         messages.success(request, _("Your language is saved."))
         return redirect("profile")
     me = person_with_relations(person_id=request.user.pk)
-    return render(request, "accounts/profile.html", {"me": me, "form": form})
+    notices_form = NoticesForm.for_person(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"me": me, "form": form, "notices_form": notices_form},
+    )
+
+
+@guarded()
+@require_POST
+def profile_notices(request):
+    """Which step notices to get by e-mail; from the profile page."""
+    form = NoticesForm.for_person(request.user, request.POST)
+    if form.is_valid():
+        org_services.person_notices_set(actor=request.user, person=request.user, off=form.off())
+        messages.success(request, _("Your choice of notices is saved."))
+    else:
+        messages.error(request, _("Choose among the notices in the list."))
+    return redirect(reverse("profile") + "#varsler")
 
 
 @require_POST

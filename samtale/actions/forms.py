@@ -79,6 +79,7 @@ class UpdateForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=Action.Status.choices)
     comment = forms.CharField(
         label=gettext_lazy("Comment"),
+        help_text=gettext_lazy("Required when you drop the action: say why."),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

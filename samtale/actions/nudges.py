@@ -1,5 +1,5 @@
 """The guide's seven pitfalls, where the data can show them, as nudges to the leader
-and as counts for HR.
+and as counts for HR, each with the list of what it counts.
 
 From "7 forhold som kan ødelegge for et godt resultat av medarbeidersamtalen":
 1 postponement, 2 a badly prepared leader, 3 a conversation without goals,
@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from samtale.actions.models import Action, Goal
 from samtale.actions.selectors import OPEN, agreed, overdue_q
@@ -23,33 +23,90 @@ S = Conversation.Status
 UPCOMING = (S.PLANNED, S.INVITED, S.PREPARED)
 
 
+# Each pitfall's name in the URL of the list of what it counts.
+SLUGS = {
+    "postponed": "utsatt",
+    "unprepared": "uforberedt",
+    "no_goals": "uten-mal",
+    "talk": "taletid",
+    "overdue": "forfalt",
+    "stale": "uten-oppdatering",
+}
+KINDS_BY_SLUG = {slug: kind for kind, slug in SLUGS.items()}
+CONVERSATION_KINDS = ("postponed", "unprepared", "no_goals", "talk")
+ACTION_KINDS = ("overdue", "stale")
+
+
 @dataclass(frozen=True)
 class Nudge:
     kind: str
     count: int
     text: str
 
+    @property
+    def slug(self) -> str:
+        return SLUGS[self.kind]
 
+
+# Each text follows its count ("1 action past its deadline"): `TEXTS[kind] % {"count": n}`.
 TEXTS = {
-    "postponed": _("Conversations postponed more than once. Give them a time and keep it."),
-    "unprepared": _("Conversations within a day that you have not prepared for."),
-    "no_goals": _("Conversations signed this year without any goal."),
-    "talk": _("Conversations this year where you talked far more than 30 percent of the time."),
-    "overdue": _("Actions past their deadline."),
-    "stale": _("Open actions without any update for 90 days."),
+    "postponed": ngettext_lazy(
+        "Conversation postponed more than once. Give it a time and keep it.",
+        "Conversations postponed more than once. Give them a time and keep it.",
+        "count",
+    ),
+    "unprepared": ngettext_lazy(
+        "Conversation within a day that you have not prepared for.",
+        "Conversations within a day that you have not prepared for.",
+        "count",
+    ),
+    "no_goals": ngettext_lazy(
+        "Conversation signed this year without any goal.",
+        "Conversations signed this year without any goal.",
+        "count",
+    ),
+    "talk": ngettext_lazy(
+        "Conversation this year where you talked far more than 30 percent of the time.",
+        "Conversations this year where you talked far more than 30 percent of the time.",
+        "count",
+    ),
+    "overdue": ngettext_lazy("Action past its deadline.", "Actions past their deadline.", "count"),
+    "stale": ngettext_lazy(
+        "Open action without any update for 90 days.",
+        "Open actions without any update for 90 days.",
+        "count",
+    ),
 }
 
 
 # The same counts for HR, named without "you".
 HR_TEXTS = {
-    "postponed": _("Open conversations postponed more than once"),
-    "unprepared": _("Conversations within a day without the leader's preparation"),
-    "no_goals": _("Conversations signed this year without any goal"),
-    "talk": _(
-        "Conversations this year where the leader talked far more than 30 percent of the time"
+    "postponed": ngettext_lazy(
+        "Open conversation postponed more than once",
+        "Open conversations postponed more than once",
+        "count",
     ),
-    "overdue": _("Actions past their deadline"),
-    "stale": _("Open actions without any update for 90 days"),
+    "unprepared": ngettext_lazy(
+        "Conversation within a day without the leader's preparation",
+        "Conversations within a day without the leader's preparation",
+        "count",
+    ),
+    "no_goals": ngettext_lazy(
+        "Conversation signed this year without any goal",
+        "Conversations signed this year without any goal",
+        "count",
+    ),
+    "talk": ngettext_lazy(
+        "Conversation this year where the leader talked far more than 30 percent of the time",
+        "Conversations this year where the leader talked far more than 30 percent of the time",
+        "count",
+    ),
+    "overdue": ngettext_lazy("Action past its deadline", "Actions past their deadline", "count"),
+    "stale": ngettext_lazy(
+        "Open action without any update for 90 days",
+        "Open actions without any update for 90 days",
+        "count",
+    ),
 }
 
 
@@ -57,13 +114,8 @@ def _year_ago(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on - timedelta(days=365), time.min))
 
 
-def pitfall_counts(
-    *, conversations: QuerySet[Conversation], actions: QuerySet[Action], on: date
-) -> dict[str, int]:
-    """How often each pitfall shows, in two aggregate queries, over what the caller may count.
-
-    Numbers only: HR sees these across the organization, a leader for what they hold.
-    """
+def _conversation_conditions(on: date) -> dict[str, Q]:
+    """Which conversations each conversation pitfall counts."""
     now = timezone.now()
     tomorrow_end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.max))
     year_ago = _year_ago(on)
@@ -75,33 +127,56 @@ def pitfall_counts(
     )
     has_goal = Exists(Goal.objects.filter(conversation=OuterRef("pk")))
     share = settings.TALK_SHARE_NUDGE_PERCENT
-    counts = conversations.aggregate(
-        postponed=Count(
-            "pk", filter=Q(postponed_count__gte=2) & ~Q(status__in=(S.CANCELLED, S.SIGNED))
-        ),
-        unprepared=Count(
-            "pk",
-            filter=Q(status__in=UPCOMING, scheduled_at__gte=now, scheduled_at__lte=tomorrow_end)
-            & ~Q(prepared),
-        ),
-        no_goals=Count("pk", filter=Q(status=S.SIGNED, held_at__gte=year_ago) & ~Q(has_goal)),
+    return {
+        "postponed": Q(postponed_count__gte=2) & ~Q(status__in=(S.CANCELLED, S.SIGNED)),
+        "unprepared": Q(status__in=UPCOMING, scheduled_at__gte=now, scheduled_at__lte=tomorrow_end)
+        & ~Q(prepared),
+        "no_goals": Q(status=S.SIGNED, held_at__gte=year_ago) & ~Q(has_goal),
         # leader / (leader + employee) > share / 100, without dividing.
-        talk=Count(
-            "pk",
-            filter=Q(held_at__gte=year_ago, talk_leader_seconds__gt=0)
-            & Q(
-                talk_leader_seconds__gt=(F("talk_leader_seconds") + F("talk_employee_seconds"))
-                * share
-                / 100
-            ),
+        "talk": Q(held_at__gte=year_ago, talk_leader_seconds__gt=0)
+        & Q(
+            talk_leader_seconds__gt=(F("talk_leader_seconds") + F("talk_employee_seconds"))
+            * share
+            / 100
         ),
+    }
+
+
+def _action_conditions(on: date) -> dict[str, Q]:
+    """Which agreed actions each action pitfall counts."""
+    stale_before = timezone.now() - timedelta(days=settings.STALE_ACTION_DAYS)
+    return {
+        "overdue": overdue_q(on),
+        "stale": Q(status__in=OPEN, updated_at__lt=stale_before),
+    }
+
+
+def pitfall_counts(
+    *, conversations: QuerySet[Conversation], actions: QuerySet[Action], on: date
+) -> dict[str, int]:
+    """How often each pitfall shows, in two aggregate queries, over what the caller may count.
+
+    Numbers only: HR sees these across the organization, a leader for what they hold.
+    """
+    counts = conversations.aggregate(
+        **{kind: Count("pk", filter=q) for kind, q in _conversation_conditions(on).items()}
     )
-    stale_before = now - timedelta(days=settings.STALE_ACTION_DAYS)
     counts |= agreed(actions).aggregate(
-        overdue=Count("pk", filter=overdue_q(on)),
-        stale=Count("pk", filter=Q(status__in=OPEN, updated_at__lt=stale_before)),
+        **{kind: Count("pk", filter=q) for kind, q in _action_conditions(on).items()}
     )
     return counts
+
+
+def pitfall_conversations(
+    *, kind: str, conversations: QuerySet[Conversation], on: date
+) -> QuerySet[Conversation]:
+    """The conversations one pitfall counts: pitfall_counts' condition over the same queryset."""
+    return conversations.filter(_conversation_conditions(on)[kind])
+
+
+def pitfall_actions(*, kind: str, actions: QuerySet[Action], on: date) -> QuerySet[Action]:
+    """The agreed actions one pitfall counts: pitfall_counts' condition over the same queryset."""
+    return agreed(actions).filter(_action_conditions(on)[kind])
 
 
 def leader_nudges(
@@ -114,7 +189,23 @@ def leader_nudges(
         on=on,
     )
     return [
-        Nudge(kind=kind, count=counts[kind], text=str(text))
+        Nudge(kind=kind, count=counts[kind], text=text % {"count": counts[kind]})
         for kind, text in TEXTS.items()
         if counts[kind]
     ]
+
+
+def leader_pitfall_conversations(
+    *, leader, kind: str, conversations: QuerySet[Conversation], on: date
+) -> QuerySet[Conversation]:
+    """What one of leader_nudges counts, given the same conversations."""
+    return pitfall_conversations(
+        kind=kind, conversations=conversations.filter(leader=leader), on=on
+    )
+
+
+def leader_pitfall_actions(
+    *, leader, kind: str, actions: QuerySet[Action], on: date
+) -> QuerySet[Action]:
+    """What one of leader_nudges counts, given the same actions."""
+    return pitfall_actions(kind=kind, actions=actions.filter(leader=leader), on=on)

@@ -10,14 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from samtale.actions.models import Action, ActionUpdate
+from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person
 
 OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
+CLOSED = (Action.Status.DONE, Action.Status.DROPPED)
+# Mine tiltak lists this many of the done and dropped actions, the latest first.
+CLOSED_SHOWN = 50
 
 
 def today() -> date:
@@ -41,7 +44,7 @@ def overdue_q(on: date) -> Q:
 
 @dataclass(frozen=True)
 class Filters:
-    status: str = "open"  # open, in_progress, not_started, overdue, done, dropped, all
+    status: str = "open"  # open, in_progress, not_started, overdue, done, dropped, closed, all
     responsible: str = ""  # employee, leader, both or "" for all
     deadline: str = ""  # overdue, 30, 90, none or "" for all
 
@@ -52,6 +55,8 @@ class Filters:
             q &= Q(status__in=OPEN)
         elif self.status == "overdue":
             q &= overdue_q(on)
+        elif self.status == "closed":
+            q &= Q(status__in=CLOSED)
         elif self.status in Action.Status.values:
             q &= Q(status=self.status)
         if self.responsible in Action.Responsible.values:
@@ -213,6 +218,14 @@ def actions_listed(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
+def goal_with_actions(goal: Goal) -> Goal:
+    """A goal with its actions in their order, as the previous conversation's agenda shows it."""
+    prefetch_related_objects(
+        [goal], Prefetch("actions", queryset=Action.objects.order_by("order", "pk"))
+    )
+    return goal
+
+
 def action_with_history(actions: QuerySet[Action], pk) -> Action:
     return (
         actions.select_related("goal__conversation__employee", "goal__conversation__leader")
@@ -228,17 +241,35 @@ class PersonActions:
     mine: list[Action] = field(default_factory=list)
     promised: list[Action] = field(default_factory=list)
     my_promises: list[Action] = field(default_factory=list)
+    # Done and dropped, of the same three kinds: the latest CLOSED_SHOWN, and how many in all.
+    closed: list[Action] = field(default_factory=list)
+    closed_count: int = 0
+
+
+def closed_listed(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Done and dropped actions with what a list shows, the most recently changed first."""
+    return actions_listed(actions.filter(status__in=CLOSED)).order_by("-updated_at", "-pk")
 
 
 def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonActions:
     """My open actions by deadline: mine (alone or with my leader), what my leader promised
-    me, and — for a leader — what I promised my employees."""
+    me, and — for a leader — what I promised my employees; then those of them that are done
+    or dropped, the latest first. Three queries, however many there are."""
     listed = list(
         actions_listed(
             actions.filter(status__in=OPEN).filter(Q(employee=person) | Q(leader=person))
         )
     )
     result = PersonActions()
+    closed = closed_listed(
+        actions.filter(
+            Q(employee=person)
+            | Q(leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH))
+        )
+    )
+    result.closed_count = closed.count()
+    if result.closed_count:
+        result.closed = list(closed[:CLOSED_SHOWN])
     for a in listed:
         if a.employee_id == person.pk:
             if a.responsible in (Action.Responsible.EMPLOYEE, Action.Responsible.BOTH):
@@ -270,3 +301,29 @@ def counts_by_leader(
         }
         for leader in leaders
     ]
+
+
+# What HR may see of a conversation or an action a pitfall counts: who, with whom, when
+# and the status, read as values so no text of theirs is ever loaded.
+_PARTIES = (
+    "employee__first_name",
+    "employee__last_name",
+    "employee__unit__name",
+    "leader__first_name",
+    "leader__last_name",
+)
+_BY_PARTIES = ("leader__last_name", "leader__first_name", "employee__last_name", "pk")
+
+
+def conversation_facts(conversations: QuerySet[Conversation]) -> QuerySet[dict]:
+    """The people, time and status of each conversation, never its content; by leader."""
+    return conversations.order_by(*_BY_PARTIES).values(
+        "pk", "status", "scheduled_at", "held_at", "postponed_count", *_PARTIES
+    )
+
+
+def action_facts(actions: QuerySet[Action]) -> QuerySet[dict]:
+    """The people, deadline, status and last change of each action, never its text; by leader."""
+    return actions.order_by(*_BY_PARTIES).values(
+        "pk", "status", "deadline", "responsible", "updated_at", *_PARTIES
+    )

@@ -132,7 +132,8 @@ def _follow_up(actor: Person, conversation: Conversation) -> None:
 def action_update(
     *, actor: Person, action: Action, status: str | None, comment: str = ""
 ) -> ActionUpdate:
-    """A new status, a comment, or both. Every update is kept and shown to both parties."""
+    """A new status, a comment, or both; dropping an action takes a comment saying why.
+    Every update is kept and shown to both parties."""
     _follow_up(actor, action.goal.conversation)
     action = Action.objects.select_for_update().get(pk=action.pk)
     if status is not None and status not in Action.Status.values:
@@ -145,6 +146,9 @@ def action_update(
     changed = status is not None and status != action.status
     if not changed and not comment:
         raise DomainError(_("Change the status or write a comment."), field="comment")
+    if changed and status == Action.Status.DROPPED and not comment:
+        # Both parties, and the next conversation, should see why it was given up.
+        raise DomainError(_("Write why the action is dropped."), field="comment")
     before = action.status
     if changed:
         action.status = status

@@ -14,4 +14,11 @@ urlpatterns = [
     path("tiltak/<int:pk>/", views.action_detail, name="action_detail"),
     path("tiltak/<int:pk>/oppdater/", views.action_update, name="action_update"),
     path("mal/<int:pk>/resultat/", views.goal_review, name="goal_review"),
+    # What a pitfall count counts: the leader's nudges, and HR's counts on the home page.
+    path(
+        "oppfolging/fallgruver/<slug:pitfall>/",
+        views.follow_up_pitfall,
+        name="follow_up_pitfall",
+    ),
+    path("fallgruver/<slug:pitfall>/", views.pitfall_list, name="pitfall_list"),
 ]

@@ -6,4 +6,5 @@ class ConversationsConfig(AppConfig):
     label = "conversations"
 
     def ready(self):
-        from samtale.conversations import emails  # noqa: F401 (registers the e-mail builders)
+        # Registers the e-mail builders.
+        from samtale.conversations import emails, notices  # noqa: F401

@@ -105,15 +105,27 @@ def _history(
 
 
 def _notes(
-    conversation: Conversation, author: Person, rng: random.Random, *, shared_at, keys
+    conversation: Conversation,
+    author: Person,
+    rng: random.Random,
+    *,
+    shared_at,
+    keys,
+    private=(),
 ) -> None:
+    """Notes on some of `keys`, shared at `shared_at` (None: private), except those on the
+    themes in `private`. The preparation's shared_at marks the Likert answers shared."""
     preparation = Preparation.objects.create(
         conversation=conversation, author=author, shared_at=shared_at
     )
     for key in keys:
         if key in NOTES and rng.random() < 0.8:
             Note.objects.create(
-                preparation=preparation, theme_key=key, text=rng.choice(NOTES[key]), version=1
+                preparation=preparation,
+                theme_key=key,
+                text=rng.choice(NOTES[key]),
+                version=1,
+                shared_at=None if key in private else shared_at,
             )
 
 
@@ -342,11 +354,12 @@ def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
         )
         return 1
     if state == "postponed":
+        # Postponing gives up the time: it waits for a new one.
         c = _conversation(
             employee,
             leader,
             version,
-            ahead,
+            None,
             S.POSTPONED,
             postponed_count=2,
             status_before_postponement=S.INVITED,
@@ -372,13 +385,15 @@ def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
         if status == S.PREPARED:
             steps.append((S.PREPARED, _at(today - timedelta(days=1)), ""))
         _history(c, steps, leader)
-        # The employee has started; a private draft until they share it.
+        # The employee has started; each note a private draft until they share it. Prepared:
+        # they have shared two and kept the third to themselves.
         _notes(
             c,
             employee,
             rng,
             shared_at=_at(today - timedelta(days=1)) if status == S.PREPARED else None,
             keys=themes[:3],
+            private=themes[2:3],
         )
         if status == S.PREPARED:
             for statement in version.statements():

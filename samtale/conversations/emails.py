@@ -5,6 +5,8 @@ so a move or a cancellation changes it in both calendars. No content of the
 conversation is ever in a mail: purpose, time, place and a link.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -88,6 +90,25 @@ def invitation_update(message) -> Built | None:
         message,
         conversation,
         method=ics.REQUEST,
+        sequence=sequence,
+    )
+
+
+@builder("invitation_postponed")
+def invitation_postponed(message) -> Built | None:
+    """Postponed: METHOD:CANCEL takes the time it had out of both calendars. Skipped when
+    a new time has replaced it already (that update, a higher SEQUENCE, says it all)."""
+    conversation = _conversation(message, (S.POSTPONED, S.CANCELLED))
+    sequence = message.ref.get("sequence")
+    if conversation is None or sequence != conversation.ics_sequence:
+        return None
+    # The conversation has no time now; the message is about the one it had (unsaved).
+    conversation.scheduled_at = datetime.fromisoformat(message.ref["scheduled_at"])
+    return _built(
+        "conversations/email/invitation_postponed",
+        message,
+        conversation,
+        method=ics.CANCEL,
         sequence=sequence,
     )
 

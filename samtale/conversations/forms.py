@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.actions.models import Action
 from samtale.conversations.models import SummaryRevision
+from samtale.core.forms import DateField, TimeField
 from samtale.guides.likert import SCALE
 from samtale.guides.models import Guide
 from samtale.org.forms import DateInput
@@ -36,8 +37,8 @@ class GuideChoiceField(forms.ModelChoiceField):
 class ScheduleFields(forms.Form):
     """Date, time, length and place: shared by planning and moving a conversation."""
 
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
-    time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    date = DateField(label=_("Date"), required=False, widget=DateInput())
+    time = TimeField(label=_("Time"), required=False, widget=TimeInput())
     duration_minutes = forms.IntegerField(
         label=_("Length in minutes"),
         min_value=10,
@@ -54,12 +55,21 @@ class ScheduleFields(forms.Form):
     def clean(self):
         data = super().clean()
         day, time = data.get("date"), data.get("time")
-        if bool(day) != bool(time):
-            raise forms.ValidationError(_("Give both a date and a time, or neither."))
+        # The message goes to the field that is missing, unless that field is already wrong.
+        if day and not time and "time" not in self.errors:
+            self.add_error("time", _("Give a time as well, or leave the date empty."))
+        elif time and not day and "date" not in self.errors:
+            self.add_error("date", _("Give a date as well, or leave the time empty."))
         data["scheduled_at"] = (
             timezone.make_aware(datetime.combine(day, time)) if day and time else None
         )
         return data
+
+    def confirmed(self) -> bool:
+        """The user chose “… anyway” for the very day the warning was about: a confirmation
+        never carries over to another day chosen afterwards."""
+        at = self.cleaned_data.get("scheduled_at")
+        return at is not None and self.data.get("confirm") == timezone.localdate(at).isoformat()
 
 
 class PlanForm(ScheduleFields):
@@ -82,11 +92,15 @@ class PlanForm(ScheduleFields):
 
 
 class ScheduleForm(ScheduleFields):
-    def clean(self):
-        data = super().clean()
-        if data.get("scheduled_at") is None and not self.errors:
-            raise forms.ValidationError(_("Choose a date and a time."))
-        return data
+    """Time and place of a planned conversation. Without a time yet, the date and time are
+    optional (the length and place can be saved first); with one, it is moved, not emptied."""
+
+    def __init__(self, *args, has_time: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_time:
+            for name, message in (("date", _("Choose a date.")), ("time", _("Choose a time."))):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
 
 
 class ReasonForm(forms.Form):
@@ -126,6 +140,11 @@ class ToggleForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
+class HoldForm(forms.Form):
+    # Ticked by the leader when the meeting is held before the day it was planned for.
+    confirmed = forms.BooleanField(required=False)
+
+
 class TalkTimeForm(forms.Form):
     leader_seconds = forms.IntegerField(min_value=0)
     employee_seconds = forms.IntegerField(min_value=0)
@@ -154,7 +173,7 @@ class GoalForm(forms.Form):
     action_text = forms.CharField(
         label=_("Action"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline = DateField(label=_("Deadline"), required=False, widget=DateInput())
     responsible = forms.ChoiceField(
         label=_("Responsible"),
         choices=Action.Responsible.choices,
@@ -166,7 +185,7 @@ class ActionForm(forms.Form):
     action_text = forms.CharField(
         label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline = DateField(label=_("Deadline"), required=False, widget=DateInput())
     responsible = forms.ChoiceField(label=_("Responsible"), choices=Action.Responsible.choices)
 
 

@@ -2,8 +2,9 @@
 let the viewer see."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import (
@@ -80,14 +81,10 @@ def agenda(
 ) -> list[ThemeView]:
     """The template's themes in order, with the viewer's own note and the shared notes.
 
-    `notes` comes from access.notes_visible_to, so a draft of the other party never arrives here.
+    `notes` comes from access.notes_visible_to, so a draft of the other party never arrives
+    here; `shared` holds only notes with text that their author has shared.
     """
     by_author: dict[tuple[int, str], Note] = {}
-    shared_ids = set(
-        Preparation.objects.filter(conversation=conversation, shared_at__isnull=False).values_list(
-            "author_id", flat=True
-        )
-    )
     for note in notes.select_related("preparation"):
         by_author[(note.preparation.author_id, note.theme_key)] = note
     answers = (
@@ -124,19 +121,74 @@ def agenda(
         )
         for party, person_id in parties.items():
             note = by_author.get((person_id, key))
-            if note is not None and person_id in shared_ids and note.text.strip():
+            if note is not None and note.shared_at is not None and note.text.strip():
                 view.shared[party] = note
         views.append(view)
     return views
 
 
-def preparation_state(*, conversation: Conversation) -> dict[str, Preparation | None]:
-    """Each party's preparation (existence and sharing time only; never content)."""
-    preparations = {p.author_id: p for p in conversation.preparations.all()}
-    return {
-        "employee": preparations.get(conversation.employee_id),
-        "leader": preparations.get(conversation.leader_id),
-    }
+def shareable_notes(*, conversation: Conversation, author: Person) -> list[Note]:
+    """The author's notes that "share all" would share now: written in, not yet shared."""
+    notes = Note.objects.filter(
+        preparation__conversation=conversation, preparation__author=author, shared_at__isnull=True
+    )
+    return [note for note in notes if note.text.strip()]
+
+
+def answers_shareable(*, conversation: Conversation, author: Person) -> bool:
+    """Whether the author has answers to the statements that are not shared yet."""
+    if conversation.party(author) != "employee":
+        return False
+    shared = Preparation.objects.filter(
+        conversation=conversation, author=author, shared_at__isnull=False
+    )
+    return not shared.exists() and conversation.likert_answers.exists()
+
+
+def preparations_shared() -> QuerySet[Preparation]:
+    """Preparations whose author has shared something: a note, or the answers."""
+    note_shared = Note.objects.filter(preparation=OuterRef("pk"), shared_at__isnull=False)
+    return Preparation.objects.filter(Q(shared_at__isnull=False) | Exists(note_shared))
+
+
+@dataclass
+class Sharing:
+    """What one party has shared with the other: counts and times, never content."""
+
+    notes: int = 0
+    # When the employee's answers to the statements were shared; None: not shared.
+    answers_at: datetime | None = None
+    last_at: datetime | None = None
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.notes or self.answers_at)
+
+
+def sharing_state(*, conversation: Conversation) -> dict[str, Sharing]:
+    """Per party ("employee", "leader"): how many notes with text they have shared, whether
+    the answers are shared, and when they last shared something. Two small queries."""
+    parties = {conversation.employee_id: "employee", conversation.leader_id: "leader"}
+    state = {"employee": Sharing(), "leader": Sharing()}
+    notes = (
+        Note.objects.filter(preparation__conversation=conversation, shared_at__isnull=False)
+        .exclude(text="")
+        .values("preparation__author_id")
+        .annotate(count=Count("pk"), last=Max("shared_at"))
+        .order_by()
+    )
+    for row in notes:
+        party = parties.get(row["preparation__author_id"])
+        if party:
+            state[party].notes, state[party].last_at = row["count"], row["last"]
+    answers = Preparation.objects.filter(
+        conversation=conversation, author_id=conversation.employee_id, shared_at__isnull=False
+    ).values_list("shared_at", flat=True)
+    for at in answers:
+        employee = state["employee"]
+        employee.answers_at = at
+        employee.last_at = max(filter(None, (employee.last_at, at)))
+    return state
 
 
 def summary_revisions(conversation: Conversation) -> list[SummaryRevision]:

@@ -15,8 +15,13 @@ conversation_patterns = [
     # Preparation
     path("<int:pk>/forberedelse/", views.preparation, name="preparation"),
     path("<int:pk>/notat/<slug:theme_key>/", views.note_save, name="note_save"),
+    path("<int:pk>/notat/<slug:theme_key>/del/", views.note_share, name="note_share"),
+    path("<int:pk>/notat/<slug:theme_key>/skjul/", views.note_unshare, name="note_unshare"),
+    # Share all: GET lists what would be shared, POST shares it.
     path("<int:pk>/forberedelse/del/", views.preparation_share, name="preparation_share"),
     path("<int:pk>/svar/", views.likert_save, name="likert_save"),
+    path("<int:pk>/svar/del/", views.answers_share, name="answers_share"),
+    path("<int:pk>/svar/skjul/", views.answers_unshare, name="answers_unshare"),
     path("<int:pk>/sjekkliste/", views.leader_checklist, name="leader_checklist"),
     # The meeting
     path("<int:pk>/mote/", views.meeting_screen, name="meeting"),
@@ -34,10 +39,18 @@ conversation_patterns = [
     ),
     path("<int:pk>/oppsummering/send/", views.summary_submit, name="summary_submit"),
     path("<int:pk>/oppsummering/kommentar/", views.summary_comment, name="summary_comment"),
+    path(
+        "<int:pk>/oppsummering/kommentar/send/",
+        views.summary_comment_send,
+        name="summary_comment_send",
+    ),
+    path("<int:pk>/oppsummering/send-tilbake/", views.summary_send_back, name="summary_send_back"),
     path("<int:pk>/oppsummering/godkjenn/", views.summary_approve, name="summary_approve"),
     path("<int:pk>/oppsummering/gjenapne/", views.summary_reopen, name="summary_reopen"),
     path("<int:pk>/signer/", views.conversation_sign, name="conversation_sign"),
     path("<int:pk>/rettelse/", views.summary_revise, name="summary_revise"),
+    path("<int:pk>/rettelse/mal/", views.correction_goals, name="correction_goals"),
+    path("<int:pk>/revisjoner/", views.summary_revisions, name="summary_revisions"),
     path("<int:pk>/tilbakemelding/", views.feedback_give, name="feedback_give"),
 ]
 

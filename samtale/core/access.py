@@ -20,13 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation, Note, SummaryRevision
+from samtale.conversations.models import Conversation, Note, SummaryComment, SummaryRevision
 from samtale.guides.models import Guide
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
 from samtale.rounds.models import Participant, Round, Window
@@ -161,6 +162,19 @@ def may_list_people(user) -> bool:
 def may_list_units(user) -> bool:
     roles = roles_for(user)
     return roles.is_admin or roles.is_hr
+
+
+def require_local_development() -> None:
+    """The developer's pages (the mail a laptop wrote to var/mail/) exist only under DEBUG:
+    everywhere else they are not found, for everyone. E-mails carry no conversation content,
+    but an administrator has no business reading other people's mail in production."""
+    if not settings.DEBUG:
+        raise Http404
+
+
+def may_read_dev_mail(user) -> bool:
+    """On a laptop (DEBUG), the e-mails written to var/mail/: administrators only."""
+    return settings.DEBUG and roles_for(user).is_admin
 
 
 # People ---------------------------------------------------------------------
@@ -352,17 +366,21 @@ def may_review_summary(user, conversation: Conversation) -> bool:
 
 
 def notes_visible_to(user, conversation: Conversation) -> QuerySet[Note]:
-    """My own notes, drafts included, and the other party's notes once shared."""
+    """My own notes, drafts included, and those of the other party's notes they have shared
+    (each note on its own: `Note.shared_at`). Every page, fragment and e-mail that shows
+    notes reads them through here."""
     person_id = roles_for(user).person_id
     if conversation.party(user) is None:
         return Note.objects.none()
     return Note.objects.filter(preparation__conversation=conversation).filter(
-        Q(preparation__author_id=person_id) | Q(preparation__shared_at__isnull=False)
+        Q(preparation__author_id=person_id) | Q(shared_at__isnull=False)
     )
 
 
 def may_see_likert_answers(user, conversation: Conversation) -> bool:
-    """The employee's own answers; the leader sees them once the employee shares the preparation."""
+    """The employee's own answers; the leader sees them while the employee has them shared
+    (`Preparation.shared_at` of the employee's preparation: set by "share all" or by sharing
+    the answers on their own, cleared when taken back)."""
     party = conversation.party(user)
     if party == "employee":
         return True
@@ -378,6 +396,30 @@ def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) 
     if may_draft_summary(user, conversation):
         return True
     return may_review_summary(user, conversation) and summary.submitted_at is not None
+
+
+def summary_revisions_visible_to(user, conversation: Conversation) -> QuerySet[SummaryRevision]:
+    """The revisions of the summary whose text a user may read (and compare): a party sees
+    every revision both have signed, and the one being written once may_see_summary lets
+    them. Nobody else sees any: not HR (shared_conclusions_visible_to), not administrators."""
+    if conversation.party(user) is None:
+        return SummaryRevision.objects.none()
+    revisions = conversation.summaries.all()
+    current = revisions.order_by("-number").first()
+    signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
+    if current is not None and may_see_summary(user, conversation, current):
+        return revisions.filter(signed | Q(pk=current.pk))
+    return revisions.filter(signed)
+
+
+def summary_comments_visible_to(user, conversation: Conversation) -> QuerySet[SummaryComment]:
+    """The reviewer's comments, send-backs and approvals on every revision: part of the
+    summary's record for both parties, kept after approval and signing. The reviewer's
+    unsent draft (SummaryRevision.comment) is not among them; nobody outside the two ever
+    sees a comment, whatever the conclusion shares."""
+    if conversation.party(user) is None:
+        return SummaryComment.objects.none()
+    return SummaryComment.objects.filter(revision__conversation=conversation)
 
 
 def may_read_shared_conclusions(user) -> bool:
@@ -453,6 +495,13 @@ def conversations_countable_by(user) -> QuerySet[Conversation]:
 def actions_countable_by(user) -> QuerySet[Action]:
     """Actions a user may count (never read), in the same scope as conversations_countable_by."""
     return Action.objects.filter(goal__conversation__in=conversations_countable_by(user))
+
+
+def may_list_pitfalls(user) -> bool:
+    """HR may list what the organization's pitfall counts count (conversations_countable_by,
+    actions_countable_by): who, with whom, when and the status, as the coverage pages show
+    people. Never a text of a conversation or an action: actions.selectors.*_facts."""
+    return roles_for(user).is_hr
 
 
 def may_follow_up_reports(user) -> bool:

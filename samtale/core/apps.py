@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CoreConfig(AppConfig):
@@ -6,4 +7,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.db.models import fields
+
         from samtale.core import checks  # noqa: F401 - registers the deployment checks
+
+        # Django 6.1's first option of a required select has no bokmål or nynorsk in
+        # Django's catalogue; as our own text it is extracted into ours and translated there.
+        fields.BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")

@@ -8,3 +8,9 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class DomainWarning(DomainError):
+    """A rule of thumb (the guide's advice) that the user may set aside, but only on purpose:
+    the service refuses unless called again with `confirmed=True` after the user has read
+    the message and confirmed. Nothing changes until then."""

@@ -1,7 +1,44 @@
+from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(TemplatesSetting):
     """Django's accessible div layout, with checkboxes placed before their label."""
 
     field_template_name = "forms/field.html"
+
+
+class _NamedWhenInvalid:
+    """A value that cannot be read gets a message naming the field and the value
+    ("Time: 25:99 is not a valid time."), so it is clear in a summary of errors, in a
+    table row and when read out on its own."""
+
+    invalid_named = ""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid":
+                raise
+            shown = str(value).strip()
+            shown = shown if len(shown) <= 30 else shown[:29] + "…"
+            raise ValidationError(
+                self.invalid_named,
+                code="invalid",
+                params={"field": self.label or "", "value": shown},
+            ) from None
+
+
+class DateField(_NamedWhenInvalid, forms.DateField):
+    invalid_named = _(
+        "%(field)s: %(value)s is not a valid date. Write it as dd.mm.yyyy, for example 22.11.2026."
+    )
+
+
+class TimeField(_NamedWhenInvalid, forms.TimeField):
+    invalid_named = _(
+        "%(field)s: %(value)s is not a valid time. Write it as hh:mm, for example 14:30."
+    )

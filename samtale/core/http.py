@@ -3,11 +3,13 @@
 import ipaddress
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
-from django_htmx.http import HttpResponseClientRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from samtale.core.access import require
 
@@ -23,12 +25,7 @@ def guarded(capability: Callable | None = None):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                response = redirect_to_login(request.get_full_path())
-                if getattr(request, "htmx", False):
-                    # htmx follows a redirect unseen and would swap the login page into the
-                    # fragment; a 200 with HX-Redirect sends the whole page there.
-                    return HttpResponseClientRedirect(response["Location"])
-                return response
+                return signed_out_response(request)
             if capability is not None:
                 require(capability(request.user))
             return view(request, *args, **kwargs)
@@ -36,6 +33,47 @@ def guarded(capability: Callable | None = None):
         return wrapper
 
     return decorator
+
+
+def signed_out_response(request):
+    """The answer to a request that needs a signed-in person: to the login page, and from
+    there back to the page the person was on.
+
+    An htmx request gets 401 with HX-Redirect, never a redirect: htmx's XMLHttpRequest
+    would follow that unseen and swap the login page into the fragment. htmx reads
+    HX-Redirect before it looks at the status, so nothing is swapped; the page's session.js
+    keeps what was typed in the form (drafts) on its way out.
+    """
+    page = _page_to_return_to(request)
+    if page:
+        login = redirect_to_login(page)
+    else:
+        login = HttpResponseRedirect(resolve_url(settings.LOGIN_URL))
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=401)
+        response["HX-Redirect"] = login["Location"]
+        return response
+    return login
+
+
+def _page_to_return_to(request) -> str | None:
+    """The page (path and query) to come back to after signing in: the page an htmx request
+    or a form post came from, since its own address may answer POST only; else this one."""
+    htmx = getattr(request, "htmx", False)
+    if htmx and not htmx.boosted:
+        return htmx.current_url_abs_path or _same_site_referer(request)
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return _same_site_referer(request)
+
+
+def _same_site_referer(request) -> str | None:
+    referer = request.headers.get("Referer", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return urlunsplit(urlsplit(referer)._replace(scheme="", netloc="", fragment="")) or None
 
 
 def render_page(request, template: str, context: dict, *, fragment: str | None = None, status=200):

@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.http import Http404
+from django.urls import Resolver404, get_resolver
 from django.utils.cache import add_never_cache_headers
 
 
@@ -16,3 +19,33 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class DebugErrorPagesMiddleware:
+    """Under DEBUG (`make run`), a missing page is the app's own 404 page too, not Django's
+    technical page with every URL pattern; a refusal is already the app's 403 page. Real
+    errors keep Django's technical 500 page. Without DEBUG this does nothing: Django's
+    handlers render the same pages there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            # No pattern matches: Django answers before any view (or process_exception) runs.
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as exception:
+                return _not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return _not_found(request, exception)
+        return None
+
+
+def _not_found(request, exception):
+    from samtale.core.views import error_404  # the views import every app's selectors
+
+    return error_404(request, exception)

@@ -41,7 +41,10 @@ def home(request):
             actions=access.actions_countable_by(user),
             on=action_selectors.today(),
         )
-        context["pitfalls"] = [(str(text), counts[kind]) for kind, text in nudges.HR_TEXTS.items()]
+        context["pitfalls"] = [
+            (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
+            for kind, text in nudges.HR_TEXTS.items()
+        ]
     if access.may_manage_org(user) or roles.is_hr:
         context["org_counts"] = selectors.organization_counts(
             people=access.people_visible_to(user), units=access.units_visible_to(user)

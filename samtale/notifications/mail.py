@@ -1,11 +1,22 @@
-"""E-mails as subject/text/html template triples, in the recipient's language."""
+"""E-mails as subject/text/html template triples, in the recipient's language.
+
+The subject and the text part are plain text: rendered without HTML escaping
+(`render_text`), so a place typed as `Møterom "Fjell" & Co` reads as typed and a name
+with an apostrophe is not `&#x27;`. Only the HTML part is escaped.
+"""
 
 from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template (and whatever it includes) rendered without HTML escaping."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def send_templated(
@@ -19,8 +30,8 @@ def send_templated(
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+        text = render_text(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(
         subject, text, settings.DEFAULT_FROM_EMAIL, [address or to.email]

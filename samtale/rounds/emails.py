@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
+from samtale.conversations.selectors import preparations_shared
 from samtale.notifications.outbox import Built, builder
 from samtale.rounds import selectors
 from samtale.rounds.models import Round
@@ -21,7 +22,7 @@ def prepare_reminder(message) -> Built | None:
     )
     if conversation is None or conversation.party(message.to) is None:
         return None
-    shared = conversation.preparations.filter(author=message.to, shared_at__isnull=False)
+    shared = preparations_shared().filter(conversation=conversation, author=message.to)
     if shared.exists() or conversation.scheduled_at <= timezone.now():
         return None
     return Built(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.forms import GuideChoiceField, PersonChoiceField, TimeInput
+from samtale.core.forms import DateField, TimeField
 from samtale.org.forms import DateInput
 from samtale.org.models import Person, Unit
 from samtale.org.selectors import unit_tree
@@ -52,8 +53,8 @@ class RoundSettingsForm(forms.Form):
         max_length=200,
         help_text=_("For example “Medarbeidersamtaler 2027”."),
     )
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    period_start = DateField(label=_("From"), widget=DateInput())
+    period_end = DateField(label=_("To"), widget=DateInput())
     duration_minutes = _number("duration_minutes", 90)
     buffer_minutes = _number("buffer_minutes", 15)
     max_per_day = _number("max_per_day", 2)
@@ -169,9 +170,9 @@ def _aware(day, at):
 
 
 class WindowForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
-    start = forms.TimeField(label=_("From"), widget=TimeInput())
-    end = forms.TimeField(label=_("To"), widget=TimeInput())
+    date = DateField(label=_("Date"), widget=DateInput())
+    start = TimeField(label=_("From"), widget=TimeInput())
+    end = TimeField(label=_("To"), widget=TimeInput())
     place = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -193,8 +194,8 @@ class SlotForm(forms.Form):
 
     participant = forms.IntegerField(widget=forms.HiddenInput)
     take = forms.BooleanField(label=_("Schedule"), required=False)
-    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
-    time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    date = DateField(label=_("Date"), required=False, widget=DateInput())
+    time = TimeField(label=_("Time"), required=False, widget=TimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
     def clean(self):

@@ -13,7 +13,8 @@ from django.db.models import Prefetch
 from django.tasks import task
 from django.utils import timezone
 
-from samtale.conversations.models import Conversation, Preparation
+from samtale.conversations.models import Conversation
+from samtale.conversations.selectors import preparations_shared
 from samtale.conversations.services.lifecycle import conversation_invite
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
@@ -63,7 +64,7 @@ def remind_prepare() -> int:
         [settings.SAMTALE_REMINDER_DAYS]
         + list(Round.objects.filter(closed_at__isnull=True).values_list("reminder_days", flat=True))
     )
-    shared = Prefetch("preparations", queryset=Preparation.objects.filter(shared_at__isnull=False))
+    shared = Prefetch("preparations", queryset=preparations_shared())
     today = timezone.localdate()
     conversations = (
         Conversation.objects.filter(

@@ -4,8 +4,10 @@
 // typing stops, when it loses focus, and when the page is hidden or left. Until the
 // server confirms, the text is also kept in this browser (a draft, drafts.js), so a closed
 // tab or a crashed browser loses nothing: the text comes back the next time the page opens.
-// Signing out saves what it can and then removes every draft, saved or not; so does an
-// expired session: on a shared computer the next person must not read them.
+// Signing out saves what it can and then removes every draft, saved or not: on a shared
+// computer the next person must not read them. When the session has expired instead, the
+// draft stays for the same person: session.js takes them to the login page, and after
+// signing in the text comes back here and is saved (drafts.js keeps it for them).
 // The server answers a save based on an older version with 409 and the saved text;
 // the writer then compares the two and chooses.
 (function () {
@@ -37,7 +39,6 @@
     this.inflight = null;
     this.timer = null;
     this.conflict = null;
-    this.signedOut = false;
     this.restore();
     textarea.addEventListener("input", () => this.changed());
     textarea.addEventListener("blur", () => { if (this.dirty) this.save(); });
@@ -54,10 +55,13 @@
   };
 
   Editor.prototype.keep = function () {
-    // Once the session is over nothing more is kept: the login page would remove it anyway.
-    if (signingOut || this.signedOut) return;
+    // Once signing out has begun nothing more is kept: it removes every draft.
+    if (signingOut) return;
     try {
-      localStorage.setItem(this.storageKey, JSON.stringify({ text: this.textarea.value, version: this.version }));
+      localStorage.setItem(
+        this.storageKey,
+        JSON.stringify({ text: this.textarea.value, version: this.version, at: Date.now() })
+      );
     } catch (e) { /* storage full or disabled: the server save still runs */ }
   };
 
@@ -111,12 +115,13 @@
       keepalive: Boolean(keepalive),
     }).then((response) => {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
-        this.signedOut = true;
-        this.forget();
+        // The session has ended: the text stays in this browser, and session.js sees whether
+        // it expired (then to the login page, and back here to save it) or was signed out.
+        this.keep();
         this.say(T.signedOut, "error");
+        if (window.samtaleSession) window.samtaleSession.check();
         return;
       }
-      this.signedOut = false;
       return response.json().then((data) => {
         if (response.status === 409) {
           this.showConflict(sent, data.theirs, data.version, data.message);
@@ -215,7 +220,16 @@
   });
   // Forms that move the conversation on (share, send, approve) save every text first;
   // signing out too, and then removes every draft in this browser, saved or not.
+  // An htmx form (sharing a note) waits for the saves the same way, through htmx's
+  // confirm step, so the request carries on once the text is on the server.
+  document.addEventListener("htmx:confirm", (event) => {
+    const elt = event.detail && event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("form[data-flush-autosave]")) return;
+    event.preventDefault();
+    flush().catch(() => undefined).then(() => event.detail.issueRequest(true));
+  });
   document.querySelectorAll("form[data-flush-autosave], form[action$='/logg-ut/']").forEach((form) => {
+    if (form.hasAttribute("hx-post")) return;
     form.addEventListener("submit", (event) => {
       if (form.dataset.flushed) return;
       event.preventDefault();

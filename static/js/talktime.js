@@ -69,6 +69,11 @@
       save();
     });
   });
+  // The box sticks to the top of the screen: what gets focus, or a link leads to, stops
+  // below it rather than under it (scroll-padding in the stylesheet uses this height).
+  const measure = () => document.documentElement.style.setProperty("--talktime-height", box.offsetHeight + "px");
+  if ("ResizeObserver" in window) new ResizeObserver(measure).observe(box);
+  measure();
   setInterval(render, 1000);
   setInterval(() => save(), 10000);
   window.addEventListener("pagehide", () => save(true));

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from samtale.actions.models import Action
 from samtale.conversations import demo as conversations_demo
 from samtale.conversations.models import Conversation, Feedback, Note
+from samtale.conversations.services import lifecycle
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org import demo as org_demo
@@ -41,6 +43,14 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.login(demo["leader"].email, PASSWORD)
     employee.login(demo["employee"].email, PASSWORD)
 
+    # The demo has already invited Kari; one open annual conversation at a time, so that
+    # one is cancelled first (the plan page would name it and refuse a second).
+    lifecycle.conversation_cancel(
+        actor=demo["leader"],
+        conversation=Conversation.objects.get(employee=demo["employee"], status="invited"),
+        reason="Flyttet til en ny samtale",
+    )
+
     # The leader plans and invites.
     leader.goto("/samtaler/ny/")
     leader.check("plan")
@@ -71,7 +81,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.page.fill("#note-kompetanseutvikling", "Ønsker kurs i det nye fagsystemet.")
     _saved(employee, "note-kompetanseutvikling")
     employee.check("preparation-written")
+    # Share all: the list of what will be shared, then the confirmation.
     _submit(employee.page, f"form[action='{base}/forberedelse/del/'] button")
+    employee.check("share-all-list")
+    _submit(employee.page, "main form[method=post] button[type=submit]")
     assert Conversation.objects.get(pk=conversation.pk).status == "prepared"
 
     # The leader prepares: the private checklist, a note, and shares.
@@ -83,6 +96,7 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     _saved(leader, "note-arbeidsplassens-mal")
     leader.check("preparation-leader")
     _submit(page, f"form[action='{base}/forberedelse/del/'] button")
+    _submit(page, "main form[method=post] button[type=submit]")
 
     # The meeting: talk time, themes covered, a goal, the closing steps.
     leader.goto(f"{base}/mote/")
@@ -105,6 +119,8 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
         page.check(f"#step-{step}")
         page.locator(f"#step-{step}-status").filter(has_text="Lagret").wait_for()
     leader.check("meeting-done")
+    # Held today, ten days before the day it was planned for: the leader confirms the move.
+    page.check("#close-moved")
     page.click(f"form[action='{base}/mote/avslutt/'] button")
     page.wait_for_url(f"**{base}/oppsummering/")
     held = Conversation.objects.get(pk=conversation.pk)
@@ -121,10 +137,27 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.check("summary-draft")
     _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
 
-    # The leader reads, approves and signs; then the employee signs.
+    # The leader reads and sends it back with a comment; the employee sees why at once,
+    # changes the text and sends it again.
     leader.goto(f"{base}/oppsummering/")
     assert "Kurs i januar." in page.content()
     leader.check("summary-review")
+    page.fill("#summary-comment", "Skriv gjerne hvem som melder deg på kurset.")
+    _saved(leader, "summary-comment")
+    _submit(page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    employee.goto(f"{base}/oppsummering/")
+    assert "hvem som melder deg på kurset" in employee.page.locator("#kommentarer").inner_text()
+    employee.check("summary-sent-back")
+    employee.page.fill(
+        "#summary-text",
+        "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar; lederen melder meg på.",
+    )
+    _saved(employee, "summary-text")
+    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+
+    # The leader approves and signs; then the employee signs.
+    leader.goto(f"{base}/oppsummering/")
+    assert "lederen melder meg på" in page.content()
     _submit(page, f"form[action='{base}/oppsummering/godkjenn/'] button")
     _submit(page, f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
@@ -139,6 +172,50 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert Feedback.objects.get(conversation=conversation).rating == 4
     assert employee.page.locator("#tilbakemelding").count() == 0
     employee.check("summary-after-feedback")
+
+    # A correction: asked for with a reason and confirmed on a page of its own.
+    action = Action.objects.get(goal__conversation=conversation)
+    Action.objects.filter(pk=action.pk).update(status="in_progress")
+    employee.page.click(f"a[href='{base}/rettelse/']")
+    employee.page.wait_for_url(f"**{base}/rettelse/")
+    employee.check("correction-confirm")
+    _submit(employee.page, "main form button[type=submit]")  # no reason: refused
+    assert Conversation.objects.get(pk=conversation.pk).summaries.count() == 1
+    employee.page.fill("#id_reason", "Kurset er flyttet til februar.")
+    _submit(employee.page, "main form button[type=submit]")
+    # The conversation stays signed, and its action followed up, while it is agreed.
+    assert Conversation.objects.get(pk=conversation.pk).status == "signed"
+    assert Action.objects.get(pk=action.pk).followed
+    employee.check("correction-draft")
+    later = (day + timedelta(days=90)).strftime("%d.%m.%Y")
+    employee.page.fill("#id_g0-a0-deadline", later)
+    employee.page.fill("#id_g0-new-text", "Øve i testmiljøet")
+    _submit(employee.page, f"form[action='{base}/rettelse/mal/'] button[type=submit]")
+    assert Action.objects.get(pk=action.pk).deadline == day + timedelta(days=60)
+    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+
+    # The leader reads the correction, approves it and both sign.
+    leader.goto(f"{base}/oppsummering/")
+    assert "Kurset er flyttet til februar." in page.content()
+    assert "Øve i testmiljøet" in page.content()
+    leader.check("correction-review")
+    _submit(page, f"form[action='{base}/oppsummering/godkjenn/'] button")
+    _submit(page, f"form[action='{base}/signer/'] button")
+    employee.goto(f"{base}/oppsummering/")
+    _submit(employee.page, f"form[action='{base}/signer/'] button")
+    action = Action.objects.get(pk=action.pk)
+    assert action.deadline == day + timedelta(days=90) and action.status == "in_progress"
+    assert "Kurset er flyttet til februar." in action.updates.last().comment
+    assert Action.objects.get(text="Øve i testmiljøet").followed
+
+    # The conversation page lists both signed revisions; the comparison shows the change.
+    leader.goto(f"{base}/")
+    assert page.locator("#revisjoner .revisions > li").count() == 2
+    leader.check("detail-two-revisions")
+    _submit(page, f"#revisjoner a[href='{base}/revisjoner/']")
+    assert later in page.locator("main").inner_text()
+    assert "Øve i testmiljøet" in page.locator("main ins").all_inner_texts()
+    leader.check("revisions-compared")
 
 
 def test_two_tabs_editing_the_same_note_get_a_conflict_not_a_lost_edit(

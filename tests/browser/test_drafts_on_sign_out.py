@@ -1,5 +1,7 @@
 """Drafts on a shared computer: what autosave.js keeps in the browser until the server has a
-text leaves with the session, whether the person signs out or the session expires."""
+text leaves with the session when the person signs out. When the session expires instead, the
+person's own recent drafts wait for them to sign in again (issue 11), and leave when anyone
+else signs in; tests/browser/test_session_expiry.py follows them back into the forms."""
 
 import json
 import re
@@ -176,19 +178,51 @@ def _expire(page, minutes=31) -> None:
     session.save()
 
 
-def test_drafts_leave_the_browser_when_the_session_expires(visitor_factory, people, conversation):
-    visitor = _preparing(visitor_factory, people, conversation, "drafts-expired")
+def _sign_in_here(page, person) -> None:
+    """Sign in on the login page the browser is on; it goes on to its `next` page."""
+    page.fill("#id_username", person.email)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+def _expired_with_a_draft(visitor, people, conversation) -> str:
+    """An unsaved draft and an older one in the browser, and then the session expired; the
+    next request lands on the login page. Returns the older draft's text."""
     page = visitor.page
     older = _plant_an_older_draft(page, people)
     _a_draft_that_could_not_be_saved(page, conversation)
     _expire(page)
-
     visitor.goto("/")  # the next person at the computer, or the same one back from lunch
     _on_the_login_page(visitor)
+    return older
+
+
+def test_an_expired_session_keeps_only_the_persons_recent_drafts(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-expired")
+    page = visitor.page
+    older = _expired_with_a_draft(visitor, people, conversation)
     assert "Du ble logget ut for å beskytte opplysningene dine" in page.content()
-    _nothing_left(page, SECRET, older)
+    stored = json.dumps(_stored(page), ensure_ascii=False)
+    assert SECRET in stored  # theirs, to be saved when they sign in again
+    assert older not in stored  # kept with no time: older than any session
     _forgive_failed_saves(visitor)
     visitor.check("login-after-expiry")
+
+
+def test_another_person_signing_in_removes_the_drafts_an_expired_session_left(
+    visitor_factory, people, conversation
+):
+    visitor = _preparing(visitor_factory, people, conversation, "drafts-expired-next-person")
+    page = visitor.page
+    _expired_with_a_draft(visitor, people, conversation)
+    _sign_in_here(page, people.other_employee)
+    page.wait_for_load_state("load")
+    assert "/logg-inn/" not in page.url
+    _nothing_left(page, SECRET)
+    assert not Note.objects.filter(text=SECRET).exists()
 
 
 def test_an_answer_given_after_the_session_expired_leads_to_the_login_page(
@@ -203,22 +237,31 @@ def test_an_answer_given_after_the_session_expired_leads_to_the_login_page(
         page.click("input[name=value][value='4']")
     _on_the_login_page(visitor)
     _nothing_left(page, older)
+    # The 401 that carried htmx to the login page is the answer it should get.
+    visitor.console_errors[:] = [e for e in visitor.console_errors if "status of 401" not in e]
     visitor.check("login-after-expired-htmx")
 
 
-def test_text_typed_after_the_session_ended_stays_on_the_page_only(
+def test_text_typed_after_the_session_ended_is_saved_after_signing_in_again(
     visitor_factory, people, conversation
 ):
     visitor = _preparing(visitor_factory, people, conversation, "drafts-typed-signed-out")
     page = visitor.page
     _expire(page)
     page.fill(NOTE, SECRET)
-    page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
-    # The writer can still copy it from the page; the browser keeps none of it.
-    assert page.input_value(NOTE) == SECRET
-    _nothing_left(page, SECRET)
+    # The save met the ended session: the text stays in this browser for the same person,
+    # and the page goes to the login page, which comes back here.
+    _on_the_login_page(visitor)
+    assert any(SECRET in value for value in _stored(page).values())
     assert not Note.objects.filter(text=SECRET).exists()
-    visitor.check("preparation-signed-out")
+    visitor.check("login-after-typing-signed-out")
+    _sign_in_here(page, people.employee)
+    page.wait_for_url(re.compile(rf".*/samtaler/{conversation.pk}/forberedelse/.*"))
+    note = Note.objects.filter(preparation__conversation=conversation, theme_key="motivasjon")
+    _wait_until(page, lambda: note.filter(text=SECRET).exists(), "the text was never saved")
+    assert page.input_value(NOTE) == SECRET
+    _wait_until(page, lambda: not any(SECRET in v for v in _stored(page).values()), "kept")
+    visitor.check("preparation-after-signing-in-again")
 
 
 def test_the_login_page_forgets_drafts_by_itself(visitor_factory, people):

@@ -50,6 +50,8 @@ OTHER_KINDS = {
     "uidb64": "uid",
     "token": "token",
     "kind": "import_kind",
+    "name": "mail_file",
+    "pitfall": "pitfall",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -65,6 +67,9 @@ QUERIES = {
     "round_coverage": ["which=overdue", "which=close", "unit={unit}", "side=2"],
     "follow_up": ["status=overdue", "responsible=both&deadline=30", "deadline=none"],
     "follow_up_person": ["status=overdue", "status=in_progress"],
+    "summary_revisions": ["fra=1&til=2", "fra=2&til=1", "fra=1&til=1", "fra=x"],
+    "follow_up_pitfall": ["side=2"],
+    "pitfall_list": ["side=2"],
 }
 HTMX = {"HX-Request": "true"}
 

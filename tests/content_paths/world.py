@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from samtale.actions import services as goals
 from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action, Goal
+from samtale.actions.nudges import SLUGS
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, meeting, preparation, summary
 from samtale.guides.builtin import builtin_ensure
@@ -134,6 +135,22 @@ def _summarize(c, m, key, *, drafter, reviewer, conclusion, shared=True, sign=Tr
         summary.conversation_sign(actor=reviewer, conversation=_fresh(c))
 
 
+def _send_back(c, m, key, *, drafter, reviewer):
+    """The drafter sends the draft as it is; the reviewer sends a comment on it, then sends it
+    back with another: both comments stay in the revision's record."""
+    current = summary.summary_current(_fresh(c))
+    summary.summary_submit(actor=drafter, conversation=_fresh(c))
+    for label, send in (("comment-sent", summary.summary_comment_send), ("sent-back", None)):
+        current.refresh_from_db()
+        summary.summary_comment_save(
+            actor=reviewer,
+            conversation=_fresh(c),
+            text=m(f"{key}-{label}"),
+            base_version=current.comment_version,
+        )
+        (send or summary.summary_send_back)(actor=reviewer, conversation=_fresh(c))
+
+
 def _goal(c, actor, m, key, *, deadline=None, responsible="both") -> Goal:
     """A goal with its first action, both marked."""
     return goals.goal_add(
@@ -187,7 +204,7 @@ def build_world(people) -> World:
     lifecycle.conversation_invite(actor=leader, conversation=a)
     _note(a, employee, "motivasjon", m("A-employee-note-motivasjon"))
     _note(a, employee, "ledelse", m("A-employee-note-ledelse"))
-    preparation.preparation_share(actor=employee, conversation=_fresh(a))
+    preparation.preparation_share_all(actor=employee, conversation=_fresh(a))
     _note(a, leader, "motivasjon", m("A-leader-note-private"))
     _note(a, leader, "arbeidsplassens-mal", m("A-leader-workplace-goals"))
     preparation.leader_checklist_set(actor=leader, conversation=a, done=[0, 3])
@@ -197,7 +214,7 @@ def build_world(people) -> World:
     soon, later = today + timedelta(days=2), today + timedelta(days=20)
     goal_1 = _goal(a, employee, m, "A-1", deadline=soon, responsible="employee")
     goal_2 = _goal(a, leader, m, "A-2", deadline=later, responsible="leader")
-    lifecycle.conversation_hold(actor=leader, conversation=_fresh(a))
+    lifecycle.conversation_hold(actor=leader, conversation=_fresh(a), confirmed=True)
     _summarize(a, m, "A", drafter=employee, reviewer=leader, conclusion="actions")
     action_1, action_2 = (Action.objects.get(goal=g.pk) for g in (goal_1, goal_2))
     goals.action_update(
@@ -223,13 +240,23 @@ def build_world(people) -> World:
     # B: signed, then corrected and signed again; each revision shares something else.
     b = plan("B", days=3)
     _note(b, employee, "delekultur", m("B-employee-note"))
-    preparation.preparation_share(actor=employee, conversation=_fresh(b))
+    preparation.preparation_share_all(actor=employee, conversation=_fresh(b))
     _note(b, leader, "delekultur", m("B-leader-note-shared"))
-    preparation.preparation_share(actor=leader, conversation=_fresh(b))
-    lifecycle.conversation_hold(actor=leader, conversation=_fresh(b))
+    preparation.preparation_share_all(actor=leader, conversation=_fresh(b))
+    lifecycle.conversation_hold(actor=leader, conversation=_fresh(b), confirmed=True)
     _summarize(b, m, "B-v1", drafter=employee, reviewer=leader, conclusion="no_actions")
-    summary.summary_revise(actor=employee, conversation=_fresh(b))
+    summary.summary_revise(actor=employee, conversation=_fresh(b), reason=m("B-correction-reason"))
+    # The correction is sent, commented on, sent back with a comment, then agreed and signed.
+    _send_back(b, m, "B-v2", drafter=employee, reviewer=leader)
     _summarize(b, m, "B-v2", drafter=employee, reviewer=leader, conclusion="no_actions")
+
+    # E: invited, prepared, then cancelled with a reason. Before C: one open annual
+    # conversation at a time for the same two people.
+    e = plan("E", days=12)
+    lifecycle.conversation_invite(actor=leader, conversation=e)
+    _note(e, employee, "rolleklarhet", m("E-employee-note-shared"))
+    preparation.preparation_share_all(actor=employee, conversation=_fresh(e))
+    lifecycle.conversation_cancel(actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason"))
 
     # C: in preparation (the basic template with Likert statements); postponed and moved.
     c = plan("C", version=basic, days=8)
@@ -240,7 +267,7 @@ def build_world(people) -> World:
             actor=employee, conversation=c, statement_key=statement["key"], value=value % 5 + 1
         )
     _note(c, leader, "styrker", m("C-leader-note-shared"))
-    preparation.preparation_share(actor=leader, conversation=_fresh(c))
+    preparation.preparation_share_all(actor=leader, conversation=_fresh(c))
     _goal(c, employee, m, "C-draft")
     lifecycle.conversation_postpone(
         actor=leader, conversation=_fresh(c), reason=m("C-postpone-reason")
@@ -257,10 +284,10 @@ def build_world(people) -> World:
     d = plan("D", emp=people.other_employee, lead=people.other_leader, days=4)
     lifecycle.conversation_invite(actor=people.other_leader, conversation=d)
     _note(d, people.other_employee, "motivasjon", m("D-employee-note-shared"))
-    preparation.preparation_share(actor=people.other_employee, conversation=_fresh(d))
+    preparation.preparation_share_all(actor=people.other_employee, conversation=_fresh(d))
     _note(d, people.other_leader, "motivasjon", m("D-leader-note-private"))
     _goal(d, people.other_leader, m, "D", responsible="leader")
-    lifecycle.conversation_hold(actor=people.other_leader, conversation=_fresh(d))
+    lifecycle.conversation_hold(actor=people.other_leader, conversation=_fresh(d), confirmed=True)
     _summarize(
         d,
         m,
@@ -271,20 +298,13 @@ def build_world(people) -> World:
         sign=False,
     )
 
-    # E: invited, prepared, then cancelled with a reason.
-    e = plan("E", days=12)
-    lifecycle.conversation_invite(actor=leader, conversation=e)
-    _note(e, employee, "rolleklarhet", m("E-employee-note-shared"))
-    preparation.preparation_share(actor=employee, conversation=_fresh(e))
-    lifecycle.conversation_cancel(actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason"))
-
     # F: a check-in of the leader with their own leader, who writes the summary; signed.
     f = plan("F", emp=leader, lead=people.leaders_leader, version=checkin, days=6)
     _note(f, leader, "siden-sist", m("F-employee-note-shared"))
-    preparation.preparation_share(actor=leader, conversation=_fresh(f))
+    preparation.preparation_share_all(actor=leader, conversation=_fresh(f))
     _note(f, people.leaders_leader, "siden-sist", m("F-leader-note-private"))
     _goal(f, people.leaders_leader, m, "F", responsible="employee")
-    lifecycle.conversation_hold(actor=people.leaders_leader, conversation=_fresh(f))
+    lifecycle.conversation_hold(actor=people.leaders_leader, conversation=_fresh(f), confirmed=True)
     _summarize(
         f,
         m,
@@ -326,5 +346,9 @@ def build_world(people) -> World:
             "uid": [urlsafe_base64_encode(force_bytes(p.pk)) for p in (employee, people.admin)],
             "token": ["bad-token", "set-password"],
             "import_kind": ["people", "units"],
+            # The laptop's mail folder (DEBUG only; not found here), and a name outside it.
+            "mail_file": ["20261122-101500-000000-abc123.eml", "..settings.py"],
+            # Every pitfall's list, and one that is not.
+            "pitfall": [*SLUGS.values(), "ukjent"],
         },
     )

@@ -100,6 +100,6 @@ def test_the_overview_shows_the_leaders_nudges_in_their_language(client_for, peo
     assert re.search(r'<span class="badge warn">1</span> Tiltak som har passert fristen\.', section)
     Person.objects.filter(pk=people.leader.pk).update(language="en")
     body = client.get(reverse("follow_up")).content.decode()
-    assert "Pitfalls to watch" in body and "Actions past their deadline." in body
+    assert "Pitfalls to watch" in body and "1</span> Action past its deadline." in body
     other = client_for("other_leader").get(reverse("follow_up")).content.decode()
     assert "card nudges" not in other  # none of theirs, and none of the first leader's

@@ -7,16 +7,19 @@ from samtale.actions.views.follow_up import (
     overview,
     overview_person,
 )
+from samtale.actions.views.pitfalls import follow_up_pitfall, pitfall_list
 
 __all__ = [
     "action_add",
     "action_delete",
     "action_detail",
     "action_update",
+    "follow_up_pitfall",
     "goal_add",
     "goal_delete",
     "goal_review",
     "my_actions",
     "overview",
     "overview_person",
+    "pitfall_list",
 ]

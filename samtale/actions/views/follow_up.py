@@ -1,6 +1,8 @@
 """The follow-up pages: the leader's overview of their reports, the employee's own
 actions, one action with its history, and the updates both parties make."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
@@ -69,15 +71,18 @@ def overview_person(request, pk):
     person = access.follow_up_reports(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
-    actions = selectors.actions_listed(
-        FilterForm.chosen(request.GET).apply(
-            selectors.agreed(access.actions_visible_to(request.user)).filter(
-                employee=person, leader=request.user
-            ),
-            selectors.today(),
-        )
+    filters, today = FilterForm.chosen(request.GET), selectors.today()
+    agreed = selectors.agreed(access.actions_visible_to(request.user)).filter(
+        employee=person, leader=request.user
     )
-    context = {"person": person, "actions": actions, "today": selectors.today()}
+    actions = selectors.actions_listed(filters.apply(agreed, today))
+    context = {"person": person, "actions": actions, "today": today}
+    if filters.status == "open":
+        # Open first; below, collapsed, what is done or dropped (within the other filters).
+        context["closed"] = list(
+            selectors.closed_listed(replace(filters, status="closed").apply(agreed, today))
+        )
+        context["closed_count"] = len(context["closed"])
     template = "actions/_person_actions.html" if request.htmx else "actions/person.html"
     return render(request, template, context)
 
@@ -120,7 +125,7 @@ def _detail(request, pk, *, form=None, status=200):
 def action_update(request, pk):
     action = access.get_action_for(request.user, pk)
     form = UpdateForm(request.POST)
-    error = None
+    error = error_field = None
     if not form.is_valid():
         error = _("Choose a status.")
     else:
@@ -132,7 +137,7 @@ def action_update(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as e:
-            error = e.message
+            error, error_field = e.message, e.field
     if request.htmx:
         action = selectors.actions_listed(
             access.actions_visible_to(request.user).filter(pk=pk)
@@ -141,6 +146,7 @@ def action_update(request, pk):
             "action": action,
             "today": selectors.today(),
             "error": error,
+            "error_field": error_field,
             "saved": error is None,
         }
         if error:
@@ -151,7 +157,7 @@ def action_update(request, pk):
             }
         return render(request, "actions/_action.html", context)
     if error:
-        form.add_error(None, error)
+        form.add_error(error_field if error_field in form.fields else None, error)
         return _detail(request, pk, form=form, status=400)
     messages.success(request, _("The action is updated."))
     return redirect_back(request, reverse("action_detail", args=[pk]))
@@ -160,15 +166,33 @@ def action_update(request, pk):
 @guarded()
 @require_POST
 def goal_review(request, pk):
+    """Record a goal's result. With htmx the goal answers in place, a refusal beside the form
+    with what was typed; without, back to the page, where the message is at the top."""
     goal = access.get_goal_for(request.user, pk)
     form = ReviewForm(request.POST)
+    error = None
     if not form.is_valid():
-        messages.error(request, _("Choose a result."))
+        error = _("Choose whether the goal was reached.")
     else:
         try:
             services.goal_review(actor=request.user, goal=goal, **form.cleaned_data)
         except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, _("The result is recorded."))
-    return redirect_back(request, reverse("conversation_detail", args=[goal.conversation_id]))
+            error = e.message
+    if request.htmx:
+        context = {
+            "goal": selectors.goal_with_actions(goal),
+            "previous": goal.conversation,
+            "goal_error": error,
+            "goal_saved": error is None,
+            "typed_learned": request.POST.get("learned", ""),
+        }
+        return render(request, "conversations/_previous.html#previous_goal", context)
+    fallback = reverse("conversation_detail", args=[goal.conversation_id])
+    if error:
+        messages.error(request, error)
+        response = redirect_back(request, fallback)
+        # To the top of the page, where the message is, not down to the form.
+        response["Location"] = response["Location"].split("#", 1)[0] + "#main"
+        return response
+    messages.success(request, _("The result is recorded."))
+    return redirect_back(request, fallback)

@@ -5,18 +5,21 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation, StatusChange, SummaryRevision
 from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError
+from samtale.core.errors import DomainError, DomainWarning
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
+from samtale.rounds.models import Round
+from samtale.rounds.scheduling import day_start
 
 S = Conversation.Status
 
@@ -27,14 +30,25 @@ ALLOWED = {
     S.POSTPONED: {S.PLANNED, S.INVITED, S.PREPARED, S.CANCELLED},
     S.HELD: {S.SUMMARY_AGREED},
     S.SUMMARY_AGREED: {S.SIGNED, S.HELD},
-    # A correction after signing reopens the summary as a new revision.
-    S.SIGNED: {S.HELD},
+    # A correction after signing is a new revision with its own steps; the conversation
+    # stays signed, and its actions followed up, until both have signed the correction.
+    S.SIGNED: set(),
     S.CANCELLED: set(),
 }
 
 MIN_MINUTES, MAX_MINUTES = 10, 240
 # Conversations that hold a time in someone's calendar.
 BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
+# An annual conversation is open until it is signed or cancelled: one at a time per pair.
+CLOSED = (S.SIGNED, S.CANCELLED)
+
+
+class AlreadyPlanned(DomainError):
+    """The employee already has an open annual conversation with this leader: `conversation`."""
+
+    def __init__(self, message, *, conversation: Conversation, field: str | None = None):
+        super().__init__(message, field=field)
+        self.conversation = conversation
 
 
 def transition(
@@ -110,13 +124,95 @@ def _check_free(
         )
 
 
+def _short(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def max_per_day(round: Round | None) -> int:
+    """A leader's limit of conversations a day: the round's, or the routine's default
+    (Round.max_per_day; the guide: "at most one or two a day"), as the scheduler counts."""
+    if round is not None:
+        return round.max_per_day
+    return Round._meta.get_field("max_per_day").default
+
+
+def _check_day(
+    *, leader: Person, scheduled_at: datetime, limit: int, confirmed: bool, exclude_pk=None
+) -> None:
+    """The guide's limit a day, counted as the round's scheduler counts it: the booked
+    conversations the leader holds on that local day. Past it, the leader must confirm."""
+    if confirmed:
+        return
+    day = timezone.localdate(scheduled_at)
+    count = (
+        Conversation.objects.filter(
+            leader=leader,
+            status__in=BOOKED,
+            scheduled_at__gte=day_start(day),
+            scheduled_at__lt=day_start(day + timedelta(days=1)),
+        )
+        .exclude(pk=exclude_pk)
+        .count()
+    )
+    if count >= limit:
+        raise DomainWarning(
+            ngettext(
+                "%(name)s already has %(count)d conversation on %(day)s, and the guide "
+                "advises at most %(limit)d a day.",
+                "%(name)s already has %(count)d conversations on %(day)s, and the guide "
+                "advises at most %(limit)d a day.",
+                count,
+            )
+            % {
+                "name": leader.full_name,
+                "count": count,
+                "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+                "limit": limit,
+            },
+            field="scheduled_at",
+        )
+
+
+def _check_one_annual(*, employee: Person, leader: Person, kind: str) -> None:
+    """One open annual conversation at a time for the same employee and leader."""
+    if kind != Conversation.Kind.ANNUAL:
+        return
+    existing = (
+        Conversation.objects.filter(employee=employee, leader=leader, kind=kind)
+        .exclude(status__in=CLOSED)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        return
+    details = S(existing.status).label
+    if existing.scheduled_at is not None:
+        details = f"{details}, {_short(existing.scheduled_at)}"
+    raise AlreadyPlanned(
+        _(
+            "%(employee)s already has an open annual conversation with %(leader)s "
+            "(%(details)s). There is one annual conversation at a time: move, finish or "
+            "cancel that one first."
+        )
+        % {"employee": employee.full_name, "leader": leader.full_name, "details": details},
+        conversation=existing,
+        field="employee",
+    )
+
+
+def before_its_day(conversation: Conversation) -> bool:
+    """Closing now would hold the meeting before the day it is planned for."""
+    at = conversation.scheduled_at
+    return at is not None and timezone.localdate(at) > timezone.localdate()
+
+
 def _invitation_sent(conversation: Conversation) -> bool:
     return conversation.history.filter(to_status=S.INVITED).exists()
 
 
-def _queue_to_both(conversation: Conversation, kind: str) -> None:
+def _queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
     """A calendar message (update or cancellation) to the employee and the leader alike."""
-    ref = {"conversation": conversation.pk, "sequence": conversation.ics_sequence}
+    ref = {"conversation": conversation.pk, "sequence": conversation.ics_sequence, **extra}
     for person in (conversation.employee, conversation.leader):
         email_queue(to=person, kind=kind, ref=ref)
 
@@ -137,10 +233,13 @@ def conversation_plan(
     duration_minutes: int | None = None,
     place: str = "",
     round=None,
+    confirmed: bool = False,
 ) -> Conversation:
     """Plan a conversation: who, with which template, and (if known) when and where.
 
-    `round`: the round it is planned in (samtale.rounds), if any.
+    `round`: the round it is planned in (samtale.rounds), if any. The guide's rules hold:
+    one open annual conversation per employee and leader (AlreadyPlanned), and past the
+    leader's limit a day a DomainWarning unless the leader has `confirmed` it.
     """
     require(access.may_plan_conversation(actor, employee))
     if not employee.is_active:
@@ -156,10 +255,19 @@ def conversation_plan(
     guide = Guide.objects.select_for_update().get(pk=guide_version.guide_id)
     if guide.retired_at is not None:
         raise DomainError(_("This template is retired. Choose another."), field="guide")
+    # Lock the employee: two plans at once cannot both pass the one-annual check.
+    Person.objects.select_for_update().filter(pk=employee.pk).first()
+    _check_one_annual(employee=employee, leader=leader, kind=guide_version.kind)
     duration = duration_minutes or guide_version.duration_minutes
     _check_schedule(scheduled_at, duration)
     if scheduled_at is not None:
         _check_free(people=[employee, leader], scheduled_at=scheduled_at, duration_minutes=duration)
+        _check_day(
+            leader=leader,
+            scheduled_at=scheduled_at,
+            limit=max_per_day(round),
+            confirmed=confirmed,
+        )
     conversation = Conversation.objects.create(
         employee=employee,
         leader=leader,
@@ -182,34 +290,49 @@ def conversation_schedule(
     *,
     actor: Person,
     conversation: Conversation,
-    scheduled_at: datetime,
+    scheduled_at: datetime | None,
     duration_minutes: int,
     place: str,
+    confirmed: bool = False,
 ) -> Conversation:
     """Set or move the time and place. A postponed conversation with a new time is back on.
 
+    A conversation without a time may keep it open (`scheduled_at=None`: only the length
+    and place change); one with a time is moved, not emptied. A move to a day where the
+    leader is at the limit a day needs `confirmed`, as in conversation_plan.
     Once invited, the employee and the leader get a calendar update (SEQUENCE + 1).
     """
     conversation = _lock(conversation)
     require(access.may_manage_conversation(actor, conversation))
     if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
         raise DomainError(_("Only a conversation that has not been held can be moved."))
-    if scheduled_at is None:
+    if scheduled_at is None and conversation.scheduled_at is not None:
         raise DomainError(_("Choose a time."), field="scheduled_at")
     _check_schedule(scheduled_at, duration_minutes)
-    _check_free(
-        people=[conversation.employee, conversation.leader],
-        scheduled_at=scheduled_at,
-        duration_minutes=duration_minutes,
-        exclude_pk=conversation.pk,
-    )
+    if scheduled_at is not None:
+        _check_free(
+            people=[conversation.employee, conversation.leader],
+            scheduled_at=scheduled_at,
+            duration_minutes=duration_minutes,
+            exclude_pk=conversation.pk,
+        )
+        old = conversation.scheduled_at
+        # A move within the same day was confirmed, or allowed, when the day was chosen.
+        if old is None or timezone.localdate(old) != timezone.localdate(scheduled_at):
+            _check_day(
+                leader=conversation.leader,
+                scheduled_at=scheduled_at,
+                limit=max_per_day(conversation.round),
+                confirmed=confirmed,
+                exclude_pk=conversation.pk,
+            )
     before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
     conversation.scheduled_at = scheduled_at
     conversation.duration_minutes = duration_minutes
     conversation.place = place.strip()
     conversation.save(update_fields=["scheduled_at", "duration_minutes", "place", "updated_at"])
     audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
-    if conversation.status == S.POSTPONED:
+    if conversation.status == S.POSTPONED and conversation.scheduled_at is not None:
         back = conversation.status_before_postponement or S.PLANNED
         transition(conversation, back, actor=actor, reason=_("New time"))
     after = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
@@ -248,7 +371,12 @@ def _reason(reason: str) -> str:
 def conversation_postpone(
     *, actor: Person, conversation: Conversation, reason: str
 ) -> Conversation:
-    """Postpone with a reason. Every postponement is counted: it is the guide's first pitfall."""
+    """Postpone with a reason. Every postponement is counted: it is the guide's first pitfall.
+
+    The time is given up: the conversation has none until it gets a new one. Once invited,
+    the employee and the leader get a calendar cancellation (METHOD:CANCEL, SEQUENCE + 1) of
+    the time it had; a new time later sends a new REQUEST with the same UID.
+    """
     conversation = _lock(conversation)
     require(access.may_manage_conversation(actor, conversation))
     reason = _reason(reason)
@@ -257,6 +385,17 @@ def conversation_postpone(
     conversation.status_before_postponement = before
     conversation.postponed_count += 1
     conversation.save(update_fields=["status_before_postponement", "postponed_count"])
+    if conversation.scheduled_at is not None:
+        if _invitation_sent(conversation):
+            _bump_sequence(conversation)
+            # The calendars hold the time it had: the message names it to take it out.
+            _queue_to_both(
+                conversation,
+                "invitation_postponed",
+                scheduled_at=conversation.scheduled_at.isoformat(),
+            )
+        conversation.scheduled_at = None
+        conversation.save(update_fields=["scheduled_at", "updated_at"])
     return conversation
 
 
@@ -273,11 +412,32 @@ def conversation_cancel(*, actor: Person, conversation: Conversation, reason: st
 
 
 @transaction.atomic
-def conversation_hold(*, actor: Person, conversation: Conversation) -> Conversation:
-    """Close the meeting: the conversation is held and the summary can be written."""
+def conversation_hold(
+    *, actor: Person, conversation: Conversation, confirmed: bool = False
+) -> Conversation:
+    """Close the meeting: the conversation is held and the summary can be written.
+
+    Before the day it is planned for, the leader must confirm (`confirmed`) that the
+    meeting was moved to today; the history keeps the day it was planned for.
+    """
     conversation = _lock(conversation)
     require(access.may_manage_conversation(actor, conversation))
-    transition(conversation, S.HELD, actor=actor)
+    reason = ""
+    if S.HELD in ALLOWED[conversation.status] and before_its_day(conversation):
+        day = formats.date_format(
+            timezone.localdate(conversation.scheduled_at), "SHORT_DATE_FORMAT"
+        )
+        if not confirmed:
+            raise DomainWarning(
+                _(
+                    "The conversation is planned for %(day)s. Confirm that the meeting was "
+                    "moved to today before you close it."
+                )
+                % {"day": day},
+                field="confirmed",
+            )
+        reason = _("The meeting was moved to today from %(day)s.") % {"day": day}
+    transition(conversation, S.HELD, actor=actor, reason=reason)
     conversation.held_at = timezone.now()
     conversation.save(update_fields=["held_at"])
     SummaryRevision.objects.get_or_create(conversation=conversation, number=1)

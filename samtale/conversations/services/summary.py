@@ -3,10 +3,13 @@ approves, the conclusion says what may be shared outside the two, both sign. Aft
 signing it is locked; a correction is a new revision, signed again."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.models import Conversation, Feedback, SummaryRevision
+from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
+from samtale.conversations.notices import step_notice
+from samtale.conversations.services import correction
 from samtale.conversations.services.lifecycle import transition
 from samtale.core import access
 from samtale.core.access import require
@@ -23,15 +26,74 @@ def summary_current(conversation: Conversation) -> SummaryRevision | None:
     return conversation.summaries.order_by("-number").first()
 
 
+def _other_party(conversation: Conversation, actor: Person) -> Person:
+    return conversation.leader if conversation.party(actor) == "employee" else conversation.employee
+
+
+def _round_of(summary: SummaryRevision) -> str:
+    """One round of review of a revision, for the step notices' dedupe: a draft sent back
+    or reopened and sent again is a new round, a repeated click is not."""
+    submitted = summary.submitted_at.isoformat() if summary.submitted_at else ""
+    return f"{summary.number}:{submitted}"
+
+
+def summary_in_force(conversation: Conversation) -> SummaryRevision | None:
+    """The latest revision both have signed: what was agreed, until a correction is signed."""
+    return (
+        conversation.summaries.filter(
+            employee_signed_at__isnull=False, leader_signed_at__isnull=False
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def is_correction_open(conversation: Conversation, summary: SummaryRevision | None) -> bool:
+    """A correction of the signed summary is being agreed. The conversation stays signed and
+    the earlier signed revision in force; the correction goes through its own steps (draft,
+    sent, approved, signed by each), read from its own fields."""
+    return conversation.status == S.SIGNED and summary is not None and not summary.is_signed
+
+
 def _open_summary(conversation: Conversation) -> SummaryRevision:
-    if conversation.status != S.HELD:
+    summary = summary_current(conversation)
+    correcting = is_correction_open(conversation, summary) and summary.approved_at is None
+    if conversation.status != S.HELD and not correcting:
         raise DomainError(
             _("The summary can be changed after the meeting and before it is agreed.")
         )
-    summary = summary_current(conversation)
     if summary is None:
         raise DomainError(_("The meeting has not been closed yet."))
     return summary
+
+
+def _drafter(conversation: Conversation) -> Person:
+    if conversation.summary_author == Conversation.SummaryAuthor.LEADER:
+        return conversation.leader
+    return conversation.employee
+
+
+def _check_conclusion(conversation: Conversation, summary: SummaryRevision, conclusion: str):
+    """The conclusion matches the goals: the live ones, or a correction's draft of them."""
+    if is_correction_open(conversation, summary):
+        goals = correction.agreed(summary.agreed_goals)
+        has_goals = bool(goals)
+        has_actions = any(goal["actions"] for goal in goals)
+    else:
+        has_goals = conversation.goals.exists()
+        has_actions = conversation.goals.filter(actions__isnull=False).exists()
+    if conclusion == SummaryRevision.Conclusion.ACTIONS and not has_actions:
+        raise DomainError(
+            _(
+                "Add at least one goal with an action, or conclude that no special actions are needed."
+            ),
+            field="conclusion",
+        )
+    if conclusion == SummaryRevision.Conclusion.NO_ACTIONS and has_goals:
+        raise DomainError(
+            _("You have recorded goals. Conclude with the goals and actions, or remove the goals."),
+            field="conclusion",
+        )
 
 
 def _check_length(text: str) -> None:
@@ -63,19 +125,7 @@ def summary_conclusion_set(
     summary = _open_summary(conversation)
     if conclusion not in SummaryRevision.Conclusion.values:
         raise DomainError(_("Choose a conclusion."), field="conclusion")
-    has_actions = conversation.goals.filter(actions__isnull=False).exists()
-    if conclusion == SummaryRevision.Conclusion.ACTIONS and not has_actions:
-        raise DomainError(
-            _(
-                "Add at least one goal with an action, or conclude that no special actions are needed."
-            ),
-            field="conclusion",
-        )
-    if conclusion == SummaryRevision.Conclusion.NO_ACTIONS and conversation.goals.exists():
-        raise DomainError(
-            _("You have recorded goals. Conclude with the goals and actions, or remove the goals."),
-            field="conclusion",
-        )
+    _check_conclusion(conversation, summary, conclusion)
     _check_length(shared_outside)
     summary.conclusion = conclusion
     summary.shared_outside = shared_outside.strip()
@@ -92,10 +142,18 @@ def summary_submit(*, actor: Person, conversation: Conversation) -> SummaryRevis
         raise DomainError(_("Write the summary before you send it."))
     if not summary.conclusion:
         raise DomainError(_("Choose a conclusion before you send the summary."))
+    # The goals may have changed since the conclusion was chosen.
+    _check_conclusion(conversation, summary, summary.conclusion)
     if summary.submitted_at is None:
         summary.submitted_at = timezone.now()
         summary.save(update_fields=["submitted_at"])
         audit_log(actor=actor, action="summary.submit", obj=conversation, revision=summary.number)
+        step_notice(
+            conversation=conversation,
+            kind="summary_submitted",
+            to=_other_party(conversation, actor),
+            event=_round_of(summary),
+        )
     return summary
 
 
@@ -119,16 +177,106 @@ def summary_comment_save(
     return summary
 
 
-@transaction.atomic
-def summary_approve(*, actor: Person, conversation: Conversation) -> SummaryRevision:
-    """The other party approves the submitted summary: it is agreed and ready to sign."""
+def _locked(conversation: Conversation) -> Conversation:
+    """The conversation again, locked until the transaction ends, with its two parties."""
+    return (
+        Conversation.objects.select_related("employee", "leader")
+        .select_for_update(of=("self",))
+        .get(pk=conversation.pk)
+    )
+
+
+def _reviewed(actor: Person, conversation: Conversation) -> tuple[Conversation, SummaryRevision]:
+    """The conversation (locked) and the revision sent to the reviewer `actor`."""
     require(access.may_review_summary(actor, conversation))
+    conversation = _locked(conversation)
     summary = _open_summary(conversation)
     if summary.submitted_at is None:
         raise DomainError(_("The summary has not been sent to you yet."))
-    summary.approved_at = timezone.now()
-    summary.save(update_fields=["approved_at"])
-    transition(conversation, S.SUMMARY_AGREED, actor=actor)
+    return conversation, summary
+
+
+def _record(
+    actor: Person, summary: SummaryRevision, kind: str, text: str, **fields
+) -> SummaryComment:
+    """Keep a comment in the revision's record, and empty the reviewer's draft of it.
+
+    Only if the draft is still the one read (a save in another tab in between is refused,
+    not lost). Its version moves on, so a save from a page that still shows the sent text
+    is a conflict rather than the same comment written again.
+    """
+    updated = SummaryRevision.objects.filter(
+        pk=summary.pk, comment_version=summary.comment_version
+    ).update(comment="", comment_version=F("comment_version") + 1, **fields)
+    if not updated:
+        raise DomainError(
+            _("The comment was changed elsewhere while you sent it. Read it, then send it again.")
+        )
+    summary.refresh_from_db()
+    return SummaryComment.objects.create(revision=summary, author=actor, kind=kind, text=text)
+
+
+@transaction.atomic
+def summary_comment_send(*, actor: Person, conversation: Conversation) -> SummaryComment:
+    """The reviewer sends their comment (the saved draft) to the drafter, who sees it at once.
+    The draft stays sent for approval; the comment is kept with the revision for good."""
+    conversation, summary = _reviewed(actor, conversation)
+    text = summary.comment.strip()
+    if not text:
+        raise DomainError(_("Write a comment before you send it."), field="comment")
+    comment = _record(actor, summary, SummaryComment.Kind.COMMENT, text)
+    audit_log(actor=actor, action="summary.comment", obj=conversation, revision=summary.number)
+    return comment
+
+
+@transaction.atomic
+def summary_send_back(*, actor: Person, conversation: Conversation) -> SummaryComment:
+    """The reviewer sends the draft back with their comment (required) instead of approving:
+    it is the drafter's again to change and send anew."""
+    conversation, summary = _reviewed(actor, conversation)
+    text = summary.comment.strip()
+    if not text:
+        raise DomainError(
+            _("Write in the comment what should change before you send the summary back."),
+            field="comment",
+        )
+    comment = _record(actor, summary, SummaryComment.Kind.SENT_BACK, text, submitted_at=None)
+    audit_log(actor=actor, action="summary.send_back", obj=conversation, revision=summary.number)
+    step_notice(
+        conversation=conversation,
+        kind="summary_sent_back",
+        to=_drafter(conversation),
+        event=comment.pk,
+    )
+    return comment
+
+
+@transaction.atomic
+def summary_approve(*, actor: Person, conversation: Conversation) -> SummaryRevision:
+    """The other party approves the submitted summary: it is agreed and ready to sign.
+
+    The approval is kept in the revision's record, with the reviewer's comment if they
+    wrote one. A correction is approved on its own; the conversation stays signed.
+    """
+    conversation, summary = _reviewed(actor, conversation)
+    _record(
+        actor,
+        summary,
+        SummaryComment.Kind.APPROVED,
+        summary.comment.strip(),
+        approved_at=timezone.now(),
+    )
+    if conversation.status == S.HELD:
+        transition(conversation, S.SUMMARY_AGREED, actor=actor)
+    else:
+        audit_log(actor=actor, action="summary.approve", obj=conversation, revision=summary.number)
+    # "Approved" and "ready to sign" are one notice (see conversations.notices).
+    step_notice(
+        conversation=conversation,
+        kind="summary_approved",
+        to=_other_party(conversation, actor),
+        event=_round_of(summary),
+    )
     return summary
 
 
@@ -136,9 +284,10 @@ def summary_approve(*, actor: Person, conversation: Conversation) -> SummaryRevi
 def summary_reopen(*, actor: Person, conversation: Conversation) -> SummaryRevision:
     """Either party reopens an agreed but not fully signed summary for changes."""
     require(conversation.party(actor) is not None)
-    if conversation.status != S.SUMMARY_AGREED:
-        raise DomainError(_("Only an agreed summary that is not yet signed can be reopened."))
     summary = summary_current(conversation)
+    correcting = is_correction_open(conversation, summary)
+    if conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at):
+        raise DomainError(_("Only an agreed summary that is not yet signed can be reopened."))
     summary.approved_at = None
     summary.submitted_at = None
     summary.employee_signed_at = None
@@ -146,16 +295,23 @@ def summary_reopen(*, actor: Person, conversation: Conversation) -> SummaryRevis
     summary.save(
         update_fields=["approved_at", "submitted_at", "employee_signed_at", "leader_signed_at"]
     )
-    transition(conversation, S.HELD, actor=actor, reason=_("Reopened for changes"))
+    if correcting:
+        audit_log(actor=actor, action="summary.reopen", obj=conversation, revision=summary.number)
+    else:
+        transition(conversation, S.HELD, actor=actor, reason=_("Reopened for changes"))
     return summary
 
 
 def goals_snapshot(conversation: Conversation) -> list[dict]:
+    """The goals and actions as agreed, with the ids of the live rows (a correction's draft
+    starts from them and applies its changes to them)."""
     return [
         {
+            "goal_id": goal.pk,
             "goal": goal.text,
             "actions": [
                 {
+                    "action_id": action.pk,
                     "text": action.text,
                     "deadline": action.deadline.isoformat() if action.deadline else None,
                     "responsible": action.responsible,
@@ -173,9 +329,10 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
     party = conversation.party(actor)
     require(party is not None)
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.status != S.SUMMARY_AGREED:
-        raise DomainError(_("The summary must be agreed before it is signed."))
     summary = summary_current(conversation)
+    correcting = is_correction_open(conversation, summary)
+    if conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at):
+        raise DomainError(_("The summary must be agreed before it is signed."))
     field = f"{party}_signed_at"
     if getattr(summary, field) is not None:
         raise DomainError(_("You have already signed."))
@@ -183,31 +340,93 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
     audit_log(
         actor=actor, action="summary.sign", obj=conversation, revision=summary.number, party=party
     )
-    if summary.is_signed:
+    if summary.is_signed and correcting:
+        # Only now do the live goals and actions change; until this moment the revision
+        # before was in force, and its actions were followed up as they were.
+        summary.agreed_goals = correction.correction_apply(
+            actor=actor, conversation=conversation, revision=summary
+        )
+    elif summary.is_signed:
         summary.agreed_goals = goals_snapshot(conversation)
         transition(conversation, S.SIGNED, actor=actor)
         conversation.signed_at = timezone.now()
         conversation.save(update_fields=["signed_at"])
     summary.save()
+    if not summary.is_signed:
+        step_notice(
+            conversation=conversation,
+            kind="summary_signed",
+            to=_other_party(conversation, actor),
+            event=f"{_round_of(summary)}:{party}",
+        )
     return summary
 
 
 @transaction.atomic
-def summary_revise(*, actor: Person, conversation: Conversation) -> SummaryRevision:
-    """Start a correction of a signed summary: a new revision, to be agreed and signed again."""
+def summary_revise(*, actor: Person, conversation: Conversation, reason: str) -> SummaryRevision:
+    """Propose a correction of the signed summary, with a reason both see: a new revision,
+    drafted, agreed and signed by both like the first, with its goals and actions as a draft.
+
+    The conversation stays signed. The revision before stays in force, and its goals and
+    actions followed up unchanged, until both have signed the correction. One at a time.
+    """
     require(conversation.party(actor) is not None)
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = _locked(conversation)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the signed summary needs a correction."), field="reason")
+    if len(reason) > correction.TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("At most %(max)d characters.") % {"max": correction.TEXT_MAX_LENGTH}, field="reason"
+        )
     if conversation.status != S.SIGNED:
         raise DomainError(_("Only a signed summary is corrected with a new revision."))
     previous = summary_current(conversation)
+    if not previous.is_signed:
+        raise DomainError(
+            _(
+                "A correction is already under way. Finish it, or reopen it for changes, "
+                "before you propose another."
+            )
+        )
     summary = SummaryRevision.objects.create(
         conversation=conversation,
         number=previous.number + 1,
         text=previous.text,
         conclusion=previous.conclusion,
         shared_outside=previous.shared_outside,
+        reason=reason,
+        proposed_by=actor,
+        agreed_goals=correction.goals_prefill(conversation),
     )
-    transition(conversation, S.HELD, actor=actor, reason=_("Correction of the signed summary"))
+    audit_log(actor=actor, action="summary.correction", obj=conversation, revision=summary.number)
+    step_notice(
+        conversation=conversation,
+        kind="correction_proposed",
+        to=_other_party(conversation, actor),
+        event=summary.pk,
+    )
+    return summary
+
+
+@transaction.atomic
+def correction_goals_set(
+    *, actor: Person, conversation: Conversation, goals: list[dict], base: str
+) -> SummaryRevision:
+    """The drafter changes the correction's goals and actions (a draft on the revision;
+    see services.correction.draft_clean for the shape). `base` is the draft_version the
+    form was made from: a form made from another draft is refused, not saved over it."""
+    require(access.may_draft_summary(actor, conversation))
+    summary = _open_summary(conversation)
+    if not is_correction_open(conversation, summary):
+        raise DomainError(_("The goals and actions are changed here only in a correction."))
+    summary = SummaryRevision.objects.select_for_update().get(pk=summary.pk)
+    if base != correction.draft_version(summary.agreed_goals):
+        raise DomainError(
+            _("The goals and actions were changed elsewhere while you wrote. Open the page again.")
+        )
+    summary.agreed_goals = correction.draft_clean(summary.agreed_goals, goals)
+    summary.save(update_fields=["agreed_goals"])
     return summary
 
 

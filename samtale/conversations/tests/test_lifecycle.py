@@ -141,7 +141,7 @@ def test_a_cancelled_conversation_cannot_be_held_or_moved(conversation, people, 
     lifecycle.conversation_cancel(actor=people.leader, conversation=conversation, reason="Sluttet")
     c = Conversation.objects.get(pk=conversation.pk)
     with pytest.raises(DomainError, match="Avlyst"):
-        lifecycle.conversation_hold(actor=people.leader, conversation=c)
+        lifecycle.conversation_hold(actor=people.leader, conversation=c, confirmed=True)
     with pytest.raises(DomainError):
         lifecycle.conversation_schedule(
             actor=people.leader, conversation=c, scheduled_at=soon, duration_minutes=60, place=""
@@ -169,15 +169,23 @@ def test_illegal_transitions_are_refused_with_a_message_naming_both(
     assert Conversation.objects.get(pk=conversation.pk).status == start
 
 
+def _note(conversation, author):
+    preparation.note_save(
+        actor=author, conversation=conversation, theme_key="motivasjon", text="x", base_version=0
+    )
+
+
 def test_the_employee_sharing_the_preparation_makes_it_prepared(conversation, people):
-    preparation.preparation_share(actor=people.leader, conversation=conversation)
+    _note(conversation, people.leader)
+    preparation.preparation_share_all(actor=people.leader, conversation=conversation)
     assert Conversation.objects.get(pk=conversation.pk).status == S.PLANNED
-    preparation.preparation_share(actor=people.employee, conversation=conversation)
+    _note(conversation, people.employee)
+    preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     assert Conversation.objects.get(pk=conversation.pk).status == S.PREPARED
 
 
 def _hold(conversation, people):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation, confirmed=True)
     return Conversation.objects.get(pk=conversation.pk)
 
 
@@ -189,7 +197,8 @@ def test_closing_the_meeting_makes_it_held_and_opens_the_summary(conversation, p
 
 def test_the_whole_life_from_plan_to_signature(conversation, people):
     lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
-    preparation.preparation_share(actor=people.employee, conversation=conversation)
+    _note(conversation, people.employee)
+    preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     c = _hold(conversation, people)
     s = summary.summary_current(c)
     summary.summary_save(

@@ -16,7 +16,7 @@ def _reload(c):
 
 
 def _held(conversation, people):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation, confirmed=True)
     return _reload(conversation)
 
 
@@ -194,10 +194,20 @@ def test_signing_freezes_the_agreed_goals(conversation, people):
     summary.summary_approve(actor=people.leader, conversation=c)
     summary.conversation_sign(actor=people.employee, conversation=_reload(c))
     s = summary.conversation_sign(actor=people.leader, conversation=_reload(c))
+    goal = c.goals.get()
+    # With the live rows' ids: a correction starts from them and changes them.
     assert s.agreed_goals == [
         {
+            "goal_id": goal.pk,
             "goal": "Mål A",
-            "actions": [{"text": "Tiltak A", "deadline": None, "responsible": "both"}],
+            "actions": [
+                {
+                    "action_id": goal.actions.get().pk,
+                    "text": "Tiltak A",
+                    "deadline": None,
+                    "responsible": "both",
+                }
+            ],
         }
     ]
 
@@ -205,9 +215,10 @@ def test_signing_freezes_the_agreed_goals(conversation, people):
 def test_a_correction_is_a_new_revision_signed_again_and_the_old_one_is_kept(conversation, people):
     c = _signed(conversation, people)
     first = summary.summary_current(c)
-    revision = summary.summary_revise(actor=people.leader, conversation=c)
+    revision = summary.summary_revise(actor=people.leader, conversation=c, reason="Feil dato")
     c = _reload(c)
-    assert (revision.number, c.status) == (2, S.HELD)
+    # The conversation stays signed while the correction is agreed.
+    assert (revision.number, c.status) == (2, S.SIGNED)
     assert revision.text == first.text and not revision.is_signed
     summary.summary_save(actor=people.employee, conversation=c, text="Rettet tekst", base_version=0)
     summary.summary_submit(actor=people.employee, conversation=c)

@@ -24,7 +24,7 @@ def test_a_note_is_its_authors_alone_until_shared(conversation, people):
     assert _texts(people.leader, conversation) == []
     for outsider in (people.other_leader, people.leaders_leader, people.hr, people.admin):
         assert _texts(outsider, conversation) == []
-    preparation.preparation_share(actor=people.employee, conversation=conversation)
+    preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     assert _texts(people.leader, conversation) == ["Jeg trives"]
     assert _texts(people.hr, conversation) == []
 
@@ -159,9 +159,12 @@ def test_the_employee_answers_the_statements_from_1_to_5(conversation, people):
 
 
 def test_the_leader_sees_the_answers_only_when_the_employee_shares(conversation, people):
+    preparation.likert_answer(
+        actor=people.employee, conversation=conversation, statement_key="s-styrker", value=4
+    )
     assert access.may_see_likert_answers(people.employee, conversation)
     assert not access.may_see_likert_answers(people.leader, conversation)
-    preparation.preparation_share(actor=people.employee, conversation=conversation)
+    preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     assert access.may_see_likert_answers(people.leader, conversation)
     assert not access.may_see_likert_answers(people.hr, conversation)
 

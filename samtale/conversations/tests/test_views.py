@@ -135,7 +135,7 @@ def test_the_leader_never_sees_the_employees_draft(client_for, people, conversat
     for page in ("preparation", "meeting", "conversation_detail"):
         body = client_for("leader").get(reverse(page, args=[conversation.pk])).content.decode()
         assert "Hemmelig utkast" not in body, page
-    preparation.preparation_share(actor=people.employee, conversation=conversation)
+    preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     body = client_for("leader").get(reverse("meeting", args=[conversation.pk])).content.decode()
     assert "Hemmelig utkast" in body
 
@@ -200,7 +200,7 @@ def test_a_goal_without_text_gets_a_message_in_the_fragment(client_for, conversa
 
 
 def test_the_reviewer_sees_the_summary_only_when_it_is_sent(client_for, people, conversation):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation, confirmed=True)
     c = Conversation.objects.get(pk=conversation.pk)
     summary.summary_save(
         actor=people.employee, conversation=c, text="Min oppsummering", base_version=0
@@ -220,7 +220,7 @@ def test_the_reviewer_sees_the_summary_only_when_it_is_sent(client_for, people, 
 
 
 def _sign(people, conversation, shared_outside):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation, confirmed=True)
     c = Conversation.objects.get(pk=conversation.pk)
     summary.summary_save(
         actor=people.employee, conversation=c, text="Konfidensielt innhold", base_version=0
@@ -277,7 +277,7 @@ def test_a_conclusion_that_shares_nothing_is_not_listed_for_hr(client_for, peopl
 def test_a_refused_conclusion_keeps_what_was_written_about_sharing(
     client_for, people, conversation
 ):
-    lifecycle.conversation_hold(actor=people.leader, conversation=conversation)
+    lifecycle.conversation_hold(actor=people.leader, conversation=conversation, confirmed=True)
     response = client_for("employee").post(
         reverse("summary_conclusion", args=[conversation.pk]),
         {"conclusion": "actions", "shared_outside": "Kursbehovet kan meldes til HR"},
@@ -302,7 +302,9 @@ def test_feedback_without_a_rating_keeps_the_comment(client_for, people, convers
 def _correct(people, conversation, shared_outside):
     """Both agree and sign a correction of the signed summary that shares `shared_outside`."""
     summary.summary_revise(
-        actor=people.employee, conversation=Conversation.objects.get(pk=conversation.pk)
+        actor=people.employee,
+        conversation=Conversation.objects.get(pk=conversation.pk),
+        reason="Konklusjonen må rettes",
     )
     _agree_and_sign(people, Conversation.objects.get(pk=conversation.pk), shared_outside)
 
@@ -330,7 +332,9 @@ def test_until_a_correction_is_signed_by_both_the_signed_text_stays_in_force(
 ):
     _sign(people, conversation, "Behov for kurs i fagsystemet kan meldes til HR.")
     summary.summary_revise(
-        actor=people.employee, conversation=Conversation.objects.get(pk=conversation.pk)
+        actor=people.employee,
+        conversation=Conversation.objects.get(pk=conversation.pk),
+        reason="Konklusjonen må rettes",
     )
     c = Conversation.objects.get(pk=conversation.pk)
     summary.summary_conclusion_set(

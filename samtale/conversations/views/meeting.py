@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samtale.actions.models import Action
 from samtale.conversations import selectors
-from samtale.conversations.forms import GoalForm, TalkTimeForm, ToggleForm
+from samtale.conversations.forms import GoalForm, HoldForm, TalkTimeForm, ToggleForm
 from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
 from samtale.conversations.services import lifecycle, meeting
 from samtale.conversations.views.preparation import previous_context
@@ -38,7 +38,7 @@ def meeting_screen(request, pk):
     conversation = access.get_conversation_for(request.user, pk)
     # Only what both have shared appears on the shared screen: nobody's drafts.
     shared_only = access.notes_visible_to(request.user, conversation).filter(
-        preparation__shared_at__isnull=False
+        shared_at__isnull=False
     )
     themes = selectors.agenda(
         conversation=conversation, viewer=request.user, notes=shared_only, answers_visible=False
@@ -52,26 +52,29 @@ def meeting_screen(request, pk):
         "talk_goal": TALK_GOAL_LEADER_PERCENT,
         "may_manage": access.may_manage_conversation(request.user, conversation),
         "open": conversation.status in meeting.MEETING_STATUSES,
+        "before_its_day": lifecycle.before_its_day(conversation),
         **goals_context(conversation, request.user),
         **previous_context(conversation, request.user),
     }
     return render(request, "conversations/meeting.html", context)
 
 
-def _saved(request, pk, run) -> object:
-    """Run a small meeting change; answer htmx with a status line, a plain post with a redirect."""
+def _saved(request, pk, run, *, template="conversations/_saved.html") -> object:
+    """Run a small meeting change; answer htmx with a status line, a plain post with a redirect.
+
+    `run` may return the changed conversation, which the htmx answer's `template` gets too."""
     conversation = access.get_conversation_for(request.user, pk)
     form = ToggleForm(request.POST)
-    status, message = 200, _("Saved.")
+    status, message, changed = 200, _("Saved."), None
     try:
         if not form.is_valid():
             raise DomainError(_("The request could not be read."))
-        run(conversation, form.cleaned_data["key"], form.cleaned_data["done"])
+        changed = run(conversation, form.cleaned_data["key"], form.cleaned_data["done"])
     except DomainError as e:
         status, message = 400, e.message
     if request.htmx:
         # htmx swaps only 2xx answers; the message itself says what went wrong.
-        return render(request, "conversations/_saved.html", {"message": message})
+        return render(request, template, {"message": message, "conversation": changed})
     if status != 200:
         messages.error(request, message)
     return redirect(reverse("meeting", args=[pk]))
@@ -86,6 +89,8 @@ def theme_cover(request, pk):
         lambda conversation, key, done: meeting.theme_cover_set(
             actor=request.user, conversation=conversation, theme_key=key, covered=done
         ),
+        # With the agenda's "n of N covered", swapped out of band: no reload needed.
+        template="conversations/_theme_covered.html",
     )
 
 
@@ -122,8 +127,12 @@ def talk_time(request, pk):
 @require_POST
 def meeting_close(request, pk):
     conversation = access.get_conversation_for(request.user, pk)
+    form = HoldForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["confirmed"]
     try:
-        lifecycle.conversation_hold(actor=request.user, conversation=conversation)
+        lifecycle.conversation_hold(
+            actor=request.user, conversation=conversation, confirmed=confirmed
+        )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("meeting", pk=pk)

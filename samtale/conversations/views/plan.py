@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,16 +13,27 @@ from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
 from samtale.conversations.services import lifecycle
 from samtale.conversations.services.summary import summary_current
 from samtale.conversations.views.preparation import previous_context
+from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError
+from samtale.core.errors import DomainError, DomainWarning
 from samtale.core.http import guarded
 from samtale.guides.selectors import current_version, guides_for_planning
 from samtale.org.models import Person
 
+# Where a service's field shows on the form.
+FORM_FIELD = {"scheduled_at": "date"}
+
 
 def form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+    field = FORM_FIELD.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _warned(form, error: DomainWarning) -> dict:
+    """The guide's advice was set aside: say why, and offer “… anyway” for that day only."""
+    day = timezone.localdate(form.cleaned_data["scheduled_at"])
+    return {"warning": error.message, "warning_day": day.isoformat()}
 
 
 @guarded()
@@ -59,6 +71,7 @@ def conversation_create(request):
     if employee_id := request.GET.get("medarbeider"):
         initial["employee"] = employee_id
     form = PlanForm(request.POST or None, initial=initial, **_planning_choices(request.user))
+    context = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         version = current_version(data["guide"])
@@ -71,13 +84,20 @@ def conversation_create(request):
                 scheduled_at=data["scheduled_at"],
                 duration_minutes=data["duration_minutes"],
                 place=data["place"],
+                confirmed=form.confirmed(),
             )
+        except DomainWarning as e:
+            context |= _warned(form, e)
+        except lifecycle.AlreadyPlanned as e:
+            form_error(form, e)
+            visible = access.conversations_visible_to(request.user).filter(pk=e.conversation.pk)
+            context["existing"] = e.conversation if visible.exists() else None
         except DomainError as e:
             form_error(form, e)
         else:
             messages.success(request, _("The conversation is planned."))
             return redirect("conversation_detail", pk=conversation.pk)
-    return render(request, "conversations/plan.html", {"form": form})
+    return render(request, "conversations/plan.html", context)
 
 
 @guarded()
@@ -89,9 +109,10 @@ def conversation_detail(request, pk):
         "party": conversation.party(request.user),
         "may_manage": access.may_manage_conversation(request.user, conversation),
         "history": conversation.history.select_related("actor"),
-        "preparations": selectors.preparation_state(conversation=conversation),
+        "sharing": selectors.sharing_state(conversation=conversation),
         "summary": summary_current(conversation),
         **previous_context(conversation, request.user),
+        **revisions_context(conversation, request.user),
     }
     return render(request, "conversations/detail.html", context)
 
@@ -108,7 +129,10 @@ def conversation_schedule(request, pk):
     if conversation.scheduled_at:
         local = conversation.scheduled_at.astimezone()
         initial |= {"date": local.date(), "time": local.time()}
-    form = ScheduleForm(request.POST or None, initial=initial)
+    form = ScheduleForm(
+        request.POST or None, initial=initial, has_time=conversation.scheduled_at is not None
+    )
+    context = {"form": form, "conversation": conversation}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -118,15 +142,19 @@ def conversation_schedule(request, pk):
                 scheduled_at=data["scheduled_at"],
                 duration_minutes=data["duration_minutes"],
                 place=data["place"],
+                confirmed=form.confirmed(),
             )
+        except DomainWarning as e:
+            context |= _warned(form, e)
         except DomainError as e:
             form_error(form, e)
         else:
-            messages.success(request, _("The time and place are saved."))
+            if data["scheduled_at"] is None:
+                messages.success(request, _("The length and place are saved. No time is set yet."))
+            else:
+                messages.success(request, _("The time and place are saved."))
             return redirect("conversation_detail", pk=conversation.pk)
-    return render(
-        request, "conversations/schedule.html", {"form": form, "conversation": conversation}
-    )
+    return render(request, "conversations/schedule.html", context)
 
 
 @guarded()

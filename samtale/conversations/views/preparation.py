@@ -1,5 +1,5 @@
-"""Preparation: notes per theme (autosaved, private until shared), Likert answers,
-the leader's private checklist."""
+"""Preparation: notes per theme (autosaved, each private until its author shares it),
+Likert answers, the leader's private checklist."""
 
 from django.contrib import messages
 from django.http import JsonResponse
@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import selectors
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
@@ -19,6 +20,7 @@ from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, wants_json
 from samtale.guides.likert import SCALE
+from samtale.guides.models import localized
 
 
 def previous_context(conversation, user) -> dict:
@@ -39,25 +41,38 @@ def preparation(request, pk):
     conversation = access.get_conversation_for(request.user, pk)
     party = conversation.party(request.user)
     mine = Preparation.objects.filter(conversation=conversation, author=request.user).first()
+    sharing = selectors.sharing_state(conversation=conversation)
+    answers_visible = access.may_see_likert_answers(request.user, conversation)
     context = {
-        "conversation": conversation,
-        "party": party,
+        **sharing_context(conversation, request.user),
         "preparation": mine,
         "themes": selectors.agenda(
             conversation=conversation,
             viewer=request.user,
             notes=access.notes_visible_to(request.user, conversation),
-            answers_visible=party == "employee",
+            answers_visible=answers_visible,
         ),
+        "answers_visible": answers_visible,
+        "has_statements": bool(conversation.guide_version.statements()),
         "likert_labels": SCALE,
         "leader_questions": list(enumerate(LEADER_QUESTIONS)) if party == "leader" else [],
         "checked": set(mine.checklist) if mine else set(),
-        "other_shared": selectors.preparation_state(conversation=conversation)[
-            "leader" if party == "employee" else "employee"
-        ],
+        "my_sharing": sharing[party],
+        "other_sharing": sharing["leader" if party == "employee" else "employee"],
         **previous_context(conversation, request.user),
     }
     return render(request, "conversations/preparation.html", context)
+
+
+def sharing_context(conversation, user) -> dict:
+    """What the sharing controls of the preparation page need, for the page and its fragments."""
+    party = conversation.party(user)
+    return {
+        "conversation": conversation,
+        "party": party,
+        "other": conversation.leader if party == "employee" else conversation.employee,
+        "may_unshare": conversation.status in services.UNSHARE_STATUSES,
+    }
 
 
 def autosave_response(request, *, saved, error: DomainError | None, fallback: str):
@@ -119,24 +134,140 @@ def note_save(request, pk, theme_key):
     return autosave_response(request, saved=note.version, error=None, fallback=fallback)
 
 
+def _note_sharing(request, pk, theme_key, *, share: bool):
+    """Share or take back one note. htmx gets the note's sharing control and its new state;
+    a plain form post a message and the page again, at the note."""
+    conversation = access.get_conversation_for(request.user, pk)
+    service = services.note_share if share else services.note_unshare
+    error = None
+    try:
+        service(actor=request.user, conversation=conversation, theme_key=theme_key)
+    except DomainError as e:
+        error = e.message
+    context = sharing_context(conversation, request.user)
+    if request.htmx:
+        themes = selectors.agenda(
+            conversation=conversation,
+            viewer=request.user,
+            notes=access.notes_visible_to(request.user, conversation).filter(
+                preparation__author=request.user
+            ),
+            answers_visible=False,
+        )
+        theme = next((t for t in themes if t.key == theme_key), None)
+        if theme is None:
+            # htmx swaps only 2xx answers; the message itself says what went wrong.
+            return render(request, "conversations/_saved.html", {"message": error})
+        context |= {"theme": theme, "sharing_error": error}
+        return render(request, "conversations/preparation.html#note-sharing-response", context)
+    if error is not None:
+        messages.error(request, error)
+    elif share:
+        messages.success(
+            request, _("%(name)s can read this note now.") % {"name": context["other"].full_name}
+        )
+    else:
+        messages.success(request, _("Only you can read this note now."))
+    return redirect(reverse("preparation", args=[pk]) + f"#tema-{theme_key}")
+
+
 @guarded()
 @require_POST
+def note_share(request, pk, theme_key):
+    return _note_sharing(request, pk, theme_key, share=True)
+
+
+@guarded()
+@require_POST
+def note_unshare(request, pk, theme_key):
+    return _note_sharing(request, pk, theme_key, share=False)
+
+
+@guarded()
+@require_http_methods(["GET", "POST"])
 def preparation_share(request, pk):
+    """Share all: the page lists what would be shared now; confirming shares what it listed
+    (the notes named in the form, and the answers if they were listed), nothing written since."""
     conversation = access.get_conversation_for(request.user, pk)
+    context = sharing_context(conversation, request.user)
+    if request.method == "POST":
+        answers = bool(request.POST.get("answers")) and selectors.answers_shareable(
+            conversation=conversation, author=request.user
+        )
+        try:
+            shared = services.preparation_share_all(
+                actor=request.user,
+                conversation=conversation,
+                theme_keys=request.POST.getlist("theme"),
+                answers=answers,
+            )
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _shared_message(context["other"], len(shared), answers))
+        return redirect("preparation", pk=conversation.pk)
+    titles = {t["key"]: localized(t.get("title")) for t in conversation.guide_version.themes}
+    keys = list(titles)
+    notes = sorted(
+        selectors.shareable_notes(conversation=conversation, author=request.user),
+        key=lambda note: keys.index(note.theme_key) if note.theme_key in keys else len(keys),
+    )
+    context |= {
+        "notes": [{"key": n.theme_key, "title": titles.get(n.theme_key), "note": n} for n in notes],
+        "answers": selectors.answers_shareable(conversation=conversation, author=request.user),
+    }
+    return render(request, "conversations/share_all.html", context)
+
+
+def _shared_message(other, count: int, answers: bool) -> str:
+    values = {"name": other.full_name, "count": count}
+    if not count:
+        return _("Shared with %(name)s: your answers to the statements.") % values
+    if answers:
+        return (
+            ngettext(
+                "Shared with %(name)s: %(count)d note and your answers to the statements.",
+                "Shared with %(name)s: %(count)d notes and your answers to the statements.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Shared with %(name)s: %(count)d note.", "Shared with %(name)s: %(count)d notes.", count
+        )
+        % values
+    )
+
+
+def _answers_sharing(request, pk, *, share: bool):
+    conversation = access.get_conversation_for(request.user, pk)
+    service = services.answers_share if share else services.answers_unshare
     try:
-        services.preparation_share(actor=request.user, conversation=conversation)
+        service(actor=request.user, conversation=conversation)
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        other = (
-            conversation.leader
-            if conversation.party(request.user) == "employee"
-            else conversation.employee
-        )
-        messages.success(
-            request, _("Your preparation is shared with %(name)s.") % {"name": other.full_name}
-        )
-    return redirect("preparation", pk=conversation.pk)
+        if share:
+            messages.success(
+                request,
+                _("%(name)s can read your answers now.") % {"name": conversation.leader.full_name},
+            )
+        else:
+            messages.success(request, _("Only you can read your answers now."))
+    return redirect(reverse("preparation", args=[pk]) + "#answers-sharing")
+
+
+@guarded()
+@require_POST
+def answers_share(request, pk):
+    return _answers_sharing(request, pk, share=True)
+
+
+@guarded()
+@require_POST
+def answers_unshare(request, pk):
+    return _answers_sharing(request, pk, share=False)
 
 
 @guarded()

@@ -1,13 +1,17 @@
 """The summary: drafted by one party, commented and approved by the other, signed by both."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations.forms import ConclusionForm, FeedbackForm, TextForm
-from samtale.conversations.models import Feedback
+from samtale.conversations import revision_diff
+from samtale.conversations.forms import ConclusionForm, FeedbackForm, ReasonForm, TextForm
+from samtale.conversations.models import Conversation, Feedback, SummaryComment
+from samtale.conversations.revision_forms import CorrectionGoalsForm, RevisionCompareForm
+from samtale.conversations.services import correction
 from samtale.conversations.services import summary as services
 from samtale.conversations.views.meeting import goals_context
 from samtale.conversations.views.preparation import autosave_response
@@ -22,21 +26,72 @@ def summary_page(request, pk):
     return _summary(request, access.get_conversation_for(request.user, pk))
 
 
-def _summary(request, conversation, *, conclusion_form=None, feedback_form=None, status=200):
-    """The summary page; a form that was refused comes back bound, with what was typed."""
+def _summary(
+    request, conversation, *, conclusion_form=None, feedback_form=None, goals_form=None, status=200
+):
+    """The summary page; a form that was refused comes back bound, with what was typed.
+
+    During a correction it shows the correction (to the reviewer once it is sent) and says
+    which signed revision is in force until both have signed it.
+    """
     summary = services.summary_current(conversation)
     visible = summary is not None and access.may_see_summary(request.user, conversation, summary)
     party = conversation.party(request.user)
+    drafter = access.may_draft_summary(request.user, conversation)
+    correcting = services.is_correction_open(conversation, summary)
+    # The summary may still change: after the meeting, or in a correction not yet approved.
+    is_open = visible and (
+        conversation.status == Conversation.Status.HELD
+        or (correcting and summary.approved_at is None)
+    )
     revisions = [
-        r for r in conversation.summaries.order_by("-number") if r.is_signed and r != summary
+        r
+        for r in conversation.summaries.order_by("-number").prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=access.summary_comments_visible_to(
+                    request.user, conversation
+                ).select_related("author"),
+            )
+        )
+        if r.is_signed and r != summary
     ]
+    comments = (
+        list(
+            access.summary_comments_visible_to(request.user, conversation)
+            .filter(revision=summary)
+            .select_related("author")
+        )
+        if summary
+        else []
+    )
+    if drafter and correcting and is_open and goals_form is None:
+        goals_form = CorrectionGoalsForm(draft=summary.agreed_goals)
     context = {
         "conversation": conversation,
         "party": party,
         "summary": summary if visible else None,
         "summary_exists": summary is not None,
-        "drafter": access.may_draft_summary(request.user, conversation),
+        "drafter": drafter,
         "reviewer": access.may_review_summary(request.user, conversation),
+        "open": is_open,
+        "correcting": correcting,
+        "signing": conversation.status == Conversation.Status.SUMMARY_AGREED
+        or (correcting and summary.approved_at is not None),
+        "in_force": services.summary_in_force(conversation) if correcting else None,
+        "correction": summary if correcting else None,
+        "comments": comments,
+        # Sent back and not sent again: the drafter is told why it came back.
+        "sent_back": bool(
+            comments
+            and comments[-1].kind == SummaryComment.Kind.SENT_BACK
+            and summary.submitted_at is None
+        ),
+        "goals_form": goals_form,
+        "draft_goals": revision_diff.labelled(correction.agreed(summary.agreed_goals))
+        if correcting and visible
+        else [],
+        "removed_goals": correction.removed(summary.agreed_goals) if correcting and visible else [],
         "conclusion_form": conclusion_form
         or (
             ConclusionForm(
@@ -53,6 +108,27 @@ def _summary(request, conversation, *, conclusion_form=None, feedback_form=None,
         **goals_context(conversation, request.user),
     }
     return render(request, "conversations/summary.html", context, status=status)
+
+
+def revisions_context(conversation, user) -> dict:
+    """The conversation page's record of the summary: every revision with who signed it
+    when, a correction's reason and proposer, and the comments on each; whether a
+    correction is under way and which revision is in force; and whether there are two
+    revisions the user may compare. For a party (the caller fetched the conversation
+    through access.get_conversation_for)."""
+    current = services.summary_current(conversation)
+    comments = access.summary_comments_visible_to(user, conversation).select_related("author")
+    revisions = (
+        conversation.summaries.order_by("number")
+        .select_related("proposed_by")
+        .prefetch_related(Prefetch("comments", queryset=comments))
+    )
+    return {
+        "revisions": list(revisions),
+        "correcting": services.is_correction_open(conversation, current),
+        "in_force": services.summary_in_force(conversation),
+        "comparable": access.summary_revisions_visible_to(user, conversation).count() >= 2,
+    }
 
 
 def _text_save(request, pk, service, anchor: str):
@@ -133,6 +209,25 @@ def summary_submit(request, pk):
 
 @guarded()
 @require_POST
+def summary_comment_send(request, pk):
+    return _step(
+        request, pk, services.summary_comment_send, _("Your comment is sent. Both of you see it.")
+    )
+
+
+@guarded()
+@require_POST
+def summary_send_back(request, pk):
+    return _step(
+        request,
+        pk,
+        services.summary_send_back,
+        _("The summary is sent back with your comment. You see it again when it is sent anew."),
+    )
+
+
+@guarded()
+@require_POST
 def summary_approve(request, pk):
     return _step(
         request, pk, services.summary_approve, _("The summary is agreed. Now you both sign.")
@@ -152,14 +247,92 @@ def conversation_sign(request, pk):
 
 
 @guarded()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def summary_revise(request, pk):
-    return _step(
-        request,
-        pk,
-        services.summary_revise,
-        _("A correction is started. The signed version is kept; the correction is signed again."),
-    )
+    """Propose a correction of the signed summary: a page that asks why, and to confirm."""
+    conversation = access.get_conversation_for(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.summary_revise(
+                    actor=request.user,
+                    conversation=conversation,
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as e:
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The correction is proposed. The signed summary stays in force until "
+                        "you have both signed the correction."
+                    ),
+                )
+                return redirect("summary", pk=pk)
+        status = 400
+    current = services.summary_current(conversation)
+    context = {
+        "conversation": conversation,
+        "form": form,
+        "in_force": services.summary_in_force(conversation),
+        "may_propose": conversation.status == Conversation.Status.SIGNED
+        and current is not None
+        and current.is_signed,
+    }
+    return render(request, "conversations/correction.html", context, status=status)
+
+
+@guarded()
+@require_POST
+def correction_goals(request, pk):
+    """The drafter saves the correction's goals and actions (all of them, one form)."""
+    conversation = access.get_conversation_for(request.user, pk)
+    access.require(access.may_draft_summary(request.user, conversation))
+    summary = services.summary_current(conversation)
+    form = CorrectionGoalsForm(request.POST, draft=summary.agreed_goals if summary else [])
+    if form.is_valid():
+        try:
+            services.correction_goals_set(
+                actor=request.user,
+                conversation=conversation,
+                goals=form.proposed(),
+                base=form.cleaned_data["base"],
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The goals and actions of the correction are saved."))
+            return redirect(reverse("summary", args=[pk]) + "#correction-goals")
+    return _summary(request, conversation, goals_form=form, status=400)
+
+
+@guarded()
+@require_GET
+def summary_revisions(request, pk):
+    """What changed between two revisions of the summary (?fra=1&til=2): the parties only,
+    and only revisions whose text they may read."""
+    conversation = access.get_conversation_for(request.user, pk)
+    revisions = {
+        r.number: r
+        for r in access.summary_revisions_visible_to(request.user, conversation).order_by("number")
+    }
+    form = RevisionCompareForm(request.GET or None, numbers=list(revisions))
+    comparison, status = None, 200
+    if len(revisions) >= 2:
+        if not form.is_bound:
+            chosen = (form.initial["fra"], form.initial["til"])
+        elif form.is_valid():
+            chosen = (form.cleaned_data["fra"], form.cleaned_data["til"])
+        else:
+            chosen, status = None, 400
+        if chosen:
+            before, after = (revisions[n] for n in chosen)
+            comparison = revision_diff.compare(conversation, before, after)
+    context = {"conversation": conversation, "form": form, "comparison": comparison}
+    return render(request, "conversations/revisions.html", context, status=status)
 
 
 @guarded()

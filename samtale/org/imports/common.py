@@ -31,6 +31,12 @@ class Problems:
     def add(self, row: int, column: str, message: str) -> None:
         self.items.append({"row": row, "column": column, "message": message})
 
+    def by_row(self) -> list[dict]:
+        """The problems by row number, so all of a row's come together. The checks find them
+        pass by pass (a missing manager only once every row is read); within a row they keep
+        the order they were found in."""
+        return sorted(self.items, key=lambda problem: problem["row"])
+
     def __bool__(self) -> bool:
         return bool(self.items)
 

@@ -39,7 +39,7 @@ def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
 def _report(result) -> dict:
     return {
         "counts": result.counts(),
-        "problems": result.problems.items,
+        "problems": result.problems.by_row(),
         "ignored_columns": result.ignored_columns,
         "deactivate_names": result.deactivate_names[:NAMES_SHOWN],
     }

@@ -17,6 +17,18 @@ ROLE_NAMES = [
 ]
 
 
+def login_lines(logins: dict, password: str) -> list[str]:
+    """The demo logins as `make run` shows them: role, e-mail, name, and the password."""
+    width = max(len(label) for _, label in ROLE_NAMES)
+    lines = ["Demo-innlogginger (alle med passordet i SAMTALE_DEMO_PASSWORD):"]
+    for role, label in ROLE_NAMES:
+        if role in logins:
+            person = logins[role]
+            lines.append(f"  {label:<{width}}  {person.email:<36}  {person.full_name}")
+    lines.append(f"  Passord{' ' * (width - 7)}  {password}")
+    return lines
+
+
 class Command(BaseCommand):
     help = "Load the demo organization (idempotent) and print the demo logins."
 
@@ -26,8 +38,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Load demo data even with DEBUG off. Never on a production database.",
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Leave out the logins: `make run` prints them last (run_banner), in sight.",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, no_logins=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demo data gives many accounts one shared password; it loads only with DEBUG=true "
@@ -46,9 +63,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:
             self.stdout.write(f"Demo-runde lagt inn med {in_round} deltakere")
-        width = max(len(label) for _, label in ROLE_NAMES)
-        self.stdout.write("Demo-innlogginger (alle med passordet i SAMTALE_DEMO_PASSWORD):")
-        for role, label in ROLE_NAMES:
-            person = logins[role]
-            self.stdout.write(f"  {label:<{width}}  {person.email:<36}  {person.full_name}")
-        self.stdout.write(f"  Passord{' ' * (width - 7)}  {password}")
+        if not no_logins:
+            self.stdout.write("\n".join(login_lines(logins, password)))

@@ -1,0 +1,79 @@
+"""What a pitfall count counts: the leader's own conversations and actions behind a nudge on
+*Oppfølging*, and, for HR, who and when behind the counts on the home page, never content."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from samtale.actions import nudges, selectors
+from samtale.actions.models import Action
+from samtale.conversations.models import Conversation
+from samtale.core import access
+from samtale.core.http import guarded
+
+PAGE_SIZE = 50
+
+
+def _kind(slug: str) -> str:
+    try:
+        return nudges.KINDS_BY_SLUG[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _page(request, kind: str, items, **context):
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "actions/pitfall.html",
+        {
+            "kind": kind,
+            "about_conversations": kind in nudges.CONVERSATION_KINDS,
+            "title": nudges.HR_TEXTS[kind] % {"count": page.paginator.count},
+            "page": page,
+            **context,
+        },
+    )
+
+
+@guarded(access.may_follow_up_reports)
+@require_GET
+def follow_up_pitfall(request, pitfall):
+    """The conversations or actions behind one of the leader's nudges: those they hold."""
+    kind, user, on = _kind(pitfall), request.user, selectors.today()
+    if kind in nudges.CONVERSATION_KINDS:
+        items = nudges.leader_pitfall_conversations(
+            leader=user, kind=kind, conversations=access.conversations_visible_to(user), on=on
+        ).select_related("employee", "leader", "guide_version")
+        items = items.order_by("scheduled_at", "pk")
+    else:
+        items = selectors.actions_listed(
+            nudges.leader_pitfall_actions(
+                leader=user,
+                kind=kind,
+                actions=selectors.agreed(access.actions_led_by(user)),
+                on=on,
+            )
+        )
+    return _page(request, kind, items, held=True)
+
+
+@guarded(access.may_list_pitfalls)
+@require_GET
+def pitfall_list(request, pitfall):
+    """Who and when behind one of HR's pitfall counts, over the same querysets as the count."""
+    kind, user, on = _kind(pitfall), request.user, selectors.today()
+    if kind in nudges.CONVERSATION_KINDS:
+        items = selectors.conversation_facts(
+            nudges.pitfall_conversations(
+                kind=kind, conversations=access.conversations_countable_by(user), on=on
+            )
+        )
+        labels = dict(Conversation.Status.choices)
+    else:
+        items = selectors.action_facts(
+            nudges.pitfall_actions(kind=kind, actions=access.actions_countable_by(user), on=on)
+        )
+        labels = dict(Action.Status.choices)
+    return _page(request, kind, items, held=False, labels=labels)

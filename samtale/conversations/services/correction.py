@@ -1,0 +1,276 @@
+"""The goals and actions of a correction: drafted on the new revision, applied when both sign.
+
+A correction's goals and actions are a draft on its revision (`agreed_goals`), taken from
+the live goals and actions with their ids. The live rows stay as they are while the
+correction is agreed, so the follow-up of the revision in force goes on undisturbed. When
+both have signed, the draft is applied in one go: changed actions are updated in place
+(their status and history kept), new ones are created, and removed ones are marked
+dropped with the reason; no action is ever deleted.
+
+The draft, one entry per goal:
+    {"goal_id": 3 | None, "goal": "…", "removed": False,
+     "actions": [{"action_id": 7 | None, "text": "…", "deadline": "2027-01-31" | None,
+                  "responsible": "employee", "removed": False}]}
+The frozen snapshot of a signed revision has the same shape without "removed".
+"""
+
+import hashlib
+import json
+from datetime import date
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.org.models import Person
+
+TEXT_MAX_LENGTH = 2000
+Status = Action.Status
+
+
+def goals_prefill(conversation: Conversation) -> list[dict]:
+    """The live goals and actions as a correction's first draft. Dropped actions are left
+    out (they are no longer followed up), and so is a goal all of whose actions are."""
+    draft = []
+    for goal in conversation.goals.prefetch_related("actions"):
+        actions = list(goal.actions.all())
+        live = [a for a in actions if a.status != Status.DROPPED]
+        if actions and not live:
+            continue
+        draft.append(
+            {
+                "goal_id": goal.pk,
+                "goal": goal.text,
+                "removed": False,
+                "actions": [
+                    {
+                        "action_id": a.pk,
+                        "text": a.text,
+                        "deadline": a.deadline.isoformat() if a.deadline else None,
+                        "responsible": a.responsible,
+                        "removed": False,
+                    }
+                    for a in live
+                ],
+            }
+        )
+    return draft
+
+
+def draft_version(draft: list[dict]) -> str:
+    """A short fingerprint of a draft: a form based on another draft is refused, not saved
+    over what someone else (or another tab) wrote."""
+    return hashlib.sha256(json.dumps(draft, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def agreed(draft: list[dict]) -> list[dict]:
+    """What a draft agrees on: its goals and actions without the removed ones."""
+    return [
+        {
+            "goal_id": goal.get("goal_id"),
+            "goal": goal["goal"],
+            "actions": [
+                {key: a.get(key) for key in ("action_id", "text", "deadline", "responsible")}
+                for a in goal["actions"]
+                if not a.get("removed")
+            ],
+        }
+        for goal in draft
+        if not goal.get("removed")
+    ]
+
+
+def removed(draft: list[dict]) -> list[dict]:
+    """What a draft removes: whole goals, and single actions of the goals it keeps."""
+    gone = []
+    for goal in draft:
+        actions = [a for a in goal["actions"] if goal.get("removed") or a.get("removed")]
+        if goal.get("removed") or actions:
+            gone.append(
+                {"goal": goal["goal"], "whole": bool(goal.get("removed")), "actions": actions}
+            )
+    return gone
+
+
+def _text(text: str, *, required: bool, message: str) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise DomainError(message)
+    if len(text) > TEXT_MAX_LENGTH:
+        raise DomainError(_("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH})
+    return text
+
+
+def _deadline(value: date | None, before: str | None) -> str | None:
+    """A new or changed deadline must be ahead; one left as it was may have passed."""
+    iso = value.isoformat() if value else None
+    if iso != before and value is not None and value < timezone.localdate():
+        raise DomainError(_("The deadline has already passed."))
+    return iso
+
+
+def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
+    """Check a proposed draft against the stored one: the same goals and actions in the same
+    places (ids are taken from the stored draft, never from the form), texts written unless
+    removed, a valid responsible, and deadlines ahead when new or changed. Raises DomainError.
+
+    `proposed` has one entry per stored goal, in order, then any new goals; each goal's
+    actions likewise. Deadlines are dates (or None). New entries that are removed or empty
+    are left out.
+    """
+    if len(proposed) < len(current):
+        raise DomainError(_("The goals changed while you wrote. Open the page again."))
+    draft = []
+    for index, entry in enumerate(proposed):
+        before = current[index] if index < len(current) else None
+        if before is not None and len(entry["actions"]) < len(before["actions"]):
+            raise DomainError(_("The goals changed while you wrote. Open the page again."))
+        removed = bool(entry.get("removed"))
+        goal_text = _text(
+            entry.get("goal", ""),
+            required=before is not None and not removed,
+            message=_("Write the goal, or remove it."),
+        )
+        if before is None and (removed or not goal_text):
+            if not removed and any((a.get("text") or "").strip() for a in entry["actions"]):
+                raise DomainError(_("Write the goal the new action belongs to."))
+            continue
+        actions = []
+        for position, action in enumerate(entry["actions"]):
+            old = (
+                before["actions"][position]
+                if before and position < len(before["actions"])
+                else None
+            )
+            gone = removed or bool(action.get("removed"))
+            text = _text(
+                action.get("text", ""),
+                required=old is not None and not gone,
+                message=_("Write the action, or remove it."),
+            )
+            if old is None and (gone or not text):
+                continue
+            responsible = action.get("responsible") or Action.Responsible.EMPLOYEE
+            if responsible not in Action.Responsible.values:
+                raise DomainError(_("Choose who is responsible."))
+            before_deadline = old["deadline"] if old else None
+            actions.append(
+                {
+                    "action_id": old["action_id"] if old else None,
+                    "text": text or old["text"],
+                    "deadline": before_deadline
+                    if gone
+                    else _deadline(action.get("deadline"), before_deadline),
+                    "responsible": responsible,
+                    "removed": gone,
+                }
+            )
+        draft.append(
+            {
+                "goal_id": before["goal_id"] if before else None,
+                "goal": goal_text or before["goal"],
+                "removed": removed,
+                "actions": actions,
+            }
+        )
+    return draft
+
+
+def correction_apply(
+    *, actor: Person, conversation: Conversation, revision: SummaryRevision
+) -> list[dict]:
+    """Apply a correction both have signed to the live goals and actions; return what it
+    agreed, with the ids of the rows (the revision's frozen snapshot).
+
+    Called by conversation_sign inside its transaction, with the conversation locked.
+    """
+    goals = {g.pk: g for g in conversation.goals.prefetch_related("actions")}
+    actions = {a.pk: a for g in goals.values() for a in g.actions.all()}
+    words = {"n": revision.number, "reason": revision.reason}
+    next_goal = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
+    snapshot = []
+    for entry in revision.agreed_goals:
+        goal = goals.get(entry.get("goal_id"))
+        goal_removed = bool(entry.get("removed"))
+        if goal is None:
+            if goal_removed:
+                continue
+            goal = Goal.objects.create(
+                conversation=conversation, order=next_goal, text=entry["goal"], created_by=actor
+            )
+            next_goal += 1
+        elif not goal_removed and goal.text != entry["goal"]:
+            goal.text = entry["goal"]
+            goal.save(update_fields=["text"])
+        next_action = (goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1
+        kept = []
+        for item in entry["actions"]:
+            action = actions.get(item.get("action_id"))
+            deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
+            if goal_removed or item.get("removed"):
+                if action is not None and action.status != Status.DROPPED:
+                    ActionUpdate.objects.create(
+                        action=action,
+                        actor=actor,
+                        from_status=action.status,
+                        to_status=Status.DROPPED,
+                        comment=_("Removed in correction %(n)d: %(reason)s") % words,
+                    )
+                    action.status = Status.DROPPED
+                    action.save(update_fields=["status", "updated_at"])
+                continue
+            if action is None:
+                action = Action.objects.create(
+                    goal=goal,
+                    order=next_action,
+                    text=item["text"],
+                    deadline=deadline,
+                    responsible=item["responsible"],
+                    created_by=actor,
+                    employee_id=conversation.employee_id,
+                    leader_id=conversation.leader_id,
+                    followed=True,
+                )
+                next_action += 1
+                ActionUpdate.objects.create(
+                    action=action,
+                    actor=actor,
+                    to_status=action.status,
+                    comment=_("Added in correction %(n)d: %(reason)s") % words,
+                )
+            elif (action.text, action.deadline, action.responsible) != (
+                item["text"],
+                deadline,
+                item["responsible"],
+            ):
+                action.text, action.deadline = item["text"], deadline
+                action.responsible = item["responsible"]
+                action.save(update_fields=["text", "deadline", "responsible", "updated_at"])
+                ActionUpdate.objects.create(
+                    action=action,
+                    actor=actor,
+                    comment=_("Changed in correction %(n)d: %(reason)s") % words,
+                )
+            kept.append(
+                {
+                    "action_id": action.pk,
+                    "text": action.text,
+                    "deadline": item.get("deadline"),
+                    "responsible": action.responsible,
+                }
+            )
+        if goal_removed:
+            # A goal without any action has no history to keep; one with actions stays,
+            # its actions dropped, so their history can still be read.
+            if not goal.actions.exists() and not goal.result:
+                goal.delete()
+            continue
+        snapshot.append({"goal_id": goal.pk, "goal": goal.text, "actions": kept})
+    audit_log(
+        actor=actor, action="summary.correction.apply", obj=conversation, revision=revision.number
+    )
+    return snapshot

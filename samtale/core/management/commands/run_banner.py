@@ -1,0 +1,88 @@
+"""`make run`'s last words: the address and the demo logins, once the app is up.
+
+The web server, the worker and the scheduler print their start-up lines, and the first
+run's e-mails one line each; whatever was printed before them scrolls away. So this waits
+until the app answers and the worker has nothing left to do, then prints what a person
+needs to start, last.
+"""
+
+import os
+import socket
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from samtale.core.management.commands.demo_data import login_lines
+from samtale.org import demo as org_demo
+
+RULE = "─" * 72
+
+
+def answers(url: str) -> bool:
+    """Whether something listens at the URL's host and port."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def queue_busy() -> bool:
+    """Whether the worker has tasks due or running (the first run's e-mails)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:
+        return False
+    try:
+        return (DBTaskResult.objects.ready() | DBTaskResult.objects.running()).exists()
+    except DatabaseError:
+        return False
+
+
+def writes_mail_to_files() -> bool:
+    backend = getattr(settings, "MAILERS", {}).get("default", {}).get("BACKEND", "")
+    return backend.endswith("FileMailBackend")
+
+
+class Command(BaseCommand):
+    help = (
+        "Wait until the app answers at --url and the worker is idle, then print the "
+        "address and the demo logins (make run prints them last, so they stay in sight)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", required=True, help="Where the app is served.")
+        parser.add_argument(
+            "--wait", type=float, default=60.0, help="Seconds to wait at most (default 60)."
+        )
+
+    def handle(self, *args, url: str, wait: float, **options):
+        url = url.rstrip("/") + "/"
+        deadline = time.monotonic() + wait
+        while not answers(url) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        # Let the scheduler's first jobs reach the queue, then wait for two quiet looks.
+        time.sleep(1.5)
+        quiet = 0
+        while quiet < 2 and time.monotonic() < deadline:
+            quiet = 0 if queue_busy() else quiet + 1
+            time.sleep(1)
+        self.stdout.write("\n".join(self.lines(url)))
+
+    def lines(self, url: str) -> list[str]:
+        lines = [RULE, f"Samtale: {url}  (Ctrl+C stopper appen, arbeideren og planleggeren)"]
+        if writes_mail_to_files():
+            folder = os.path.relpath(settings.DEV_MAIL_DIR)
+            lines.append(
+                f"E-post sendes ikke: hver e-post skrives til {folder}/ og vises på "
+                f"{url}utvikling/epost/ (logg inn som administrator)."
+            )
+        logins = org_demo.logins()
+        if logins:
+            lines += login_lines(logins, os.environ.get("SAMTALE_DEMO_PASSWORD", ""))
+        lines.append(RULE)
+        return lines

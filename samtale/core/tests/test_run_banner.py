@@ -1,0 +1,61 @@
+"""`make run` keeps the terminal readable: the demo logins once, last (run_banner), and one
+line per e-mail the worker writes (the task framework's progress lines left out)."""
+
+import logging
+import socket
+
+import pytest
+from django.core.management import call_command
+
+from samtale.core.logfilters import QuietTaskProgress
+from samtale.core.management.commands import run_banner
+
+PASSWORD = "demo-password-for-tests"
+EMAILS = ["kari.nilsen@fjordvik.example", "nils.jensen@fjordvik.example"]
+
+
+@pytest.fixture
+def demo_env(monkeypatch):
+    monkeypatch.setenv("SAMTALE_DEMO_PASSWORD", PASSWORD)
+    monkeypatch.setattr(run_banner.time, "sleep", lambda seconds: None)
+
+
+def test_with_no_logins_the_demo_prints_no_logins(db, demo_env, capsys):
+    call_command("demo_data", force=True, no_logins=True)
+    out = capsys.readouterr().out
+    assert not [email for email in EMAILS if email in out] and PASSWORD not in out
+
+
+def test_the_banner_ends_with_the_address_the_mail_page_and_the_logins(
+    db, demo_env, capsys, settings
+):
+    settings.MAILERS = {"default": {"BACKEND": "samtale.notifications.backends.FileMailBackend"}}
+    call_command("demo_data", force=True, no_logins=True)
+    capsys.readouterr()
+    call_command("run_banner", url="http://127.0.0.1:8123", wait=0)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[1].startswith("Samtale: http://127.0.0.1:8123/ ")
+    assert "http://127.0.0.1:8123/utvikling/epost/" in lines[2]
+    assert [email for email in EMAILS if email in "\n".join(lines)] == EMAILS
+    assert lines[-2].split() == ["Passord", PASSWORD]
+    assert lines[0] == lines[-1] == run_banner.RULE
+
+
+def test_the_banner_knows_when_the_app_answers():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert run_banner.answers(f"http://127.0.0.1:{port}/")
+    assert not run_banner.answers(f"http://127.0.0.1:{port}/")
+
+
+def _record(name: str, level: int) -> logging.LogRecord:
+    return logging.LogRecord(name, level, __file__, 1, "Task id=x state=SUCCESSFUL", (), None)
+
+
+def test_the_task_frameworks_progress_lines_are_left_out_but_failures_show():
+    quiet = QuietTaskProgress()
+    assert not quiet.filter(_record("django.tasks", logging.INFO))
+    assert quiet.filter(_record("django.tasks", logging.ERROR))
+    assert quiet.filter(_record("samtale.notifications.backends", logging.INFO))

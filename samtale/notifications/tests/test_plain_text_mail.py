@@ -1,0 +1,159 @@
+"""The text part of an e-mail shows what people typed; only the HTML part is escaped.
+
+And every link in an e-mail starts with SITE_URL, the address people open Samtale at.
+"""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from samtale.conversations.services import lifecycle
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.notifications.mail import send_templated
+
+ROOT = Path(settings.BASE_DIR)
+TYPED = "<script>&'\""
+NAME = "O'Brien"
+
+LOCMEM = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {
+            "loaders": [
+                (
+                    "django.template.loaders.locmem.Loader",
+                    {
+                        "t/email/x_subject.txt": "Sted: {{ place }}",
+                        "t/email/x_body.txt": 'Sted: {{ place }}\n{% include "t/email/_part.html" %}',
+                        "t/email/_part.html": "Navn: {{ name }}",
+                        "t/email/x_body.html": '<p>Sted: {{ place }}</p>{% include "t/email/_part.html" %}',
+                    },
+                )
+            ]
+        },
+    }
+]
+
+
+def _parts(message):
+    html = next(a.content for a in message.alternatives if a.mimetype == "text/html")
+    return message.body, html
+
+
+@override_settings(TEMPLATES=LOCMEM)
+def test_the_subject_and_text_part_show_the_text_as_typed_and_the_html_part_escapes_it(people):
+    subject = send_templated(
+        to=people.employee, template="t/email/x", context={"place": TYPED, "name": NAME}
+    )
+    [message] = mail.outbox
+    text, html = _parts(message)
+    assert subject == message.subject == f"Sted: {TYPED}"
+    # An included template takes the plain-text rendering along, whatever its extension.
+    assert text == f"Sted: {TYPED}\nNavn: {NAME}"
+    assert "<p>Sted: &lt;script&gt;&amp;&#x27;&quot;</p>Navn: O&#x27;Brien" in html
+
+
+def invite(people, django_capture_on_commit_callbacks):
+    """An invitation from a leader called O'Brien to a place typed with markup."""
+    people.leader.last_name = NAME
+    people.leader.save(update_fields=["last_name"])
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    conversation = lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+        place=TYPED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
+    return conversation
+
+
+@pytest.fixture
+def odd_invitation(people, django_capture_on_commit_callbacks):
+    return invite(people, django_capture_on_commit_callbacks)
+
+
+def test_an_invitation_shows_the_place_and_a_name_as_typed_in_text_and_escaped_in_html(
+    odd_invitation, people
+):
+    invitation = next(m for m in mail.outbox if m.to == [people.employee.email])
+    text, html = _parts(invitation)
+    assert f": {TYPED}" in text
+    assert f"{people.leader.first_name} {NAME}" in invitation.subject
+    assert f"{people.leader.first_name} {NAME}" in text
+    assert "&#x27;" not in text + invitation.subject and "&lt;" not in text
+    assert "&lt;script&gt;&amp;&#x27;&quot;" in html and TYPED not in html
+
+
+def _email_templates() -> list[Path]:
+    return sorted(
+        path
+        for path in (ROOT / "samtale").glob("*/templates/*/email/*.txt")
+        if ".venv" not in path.parts
+    )
+
+
+def test_every_text_template_of_an_email_is_rendered_by_send_templated_only():
+    """The one path to plain-text rendering: no other module names a .txt template or sends
+    mail itself, so no text part can be escaped by a render that forgot it."""
+    templates = _email_templates()
+    assert len(templates) > 20
+    for path in templates:
+        source = path.read_text()
+        assert "{% autoescape on" not in source, path
+        if path.name.startswith("_"):
+            continue  # included from the subject or body, and rendered the way they are
+        assert path.name.endswith(("_subject.txt", "_body.txt")), path
+        stem = str(path.relative_to(path.parents[2]))[: -len("_body.txt")]
+        if path.name.endswith("_body.txt"):
+            assert (path.parent / f"{Path(stem).name}_body.html").exists(), path
+            assert (path.parent / f"{Path(stem).name}_subject.txt").exists(), path
+    sending = re.compile(
+        r"django\.core\.mail import|EmailMultiAlternatives|send_mail|send_mass_mail"
+        r"|mail_admins|mail_managers|\.txt[\"']"
+    )
+    elsewhere = []
+    for module in (ROOT / "samtale").rglob("*.py"):
+        if "tests" in module.parts or module == ROOT / "samtale/notifications/mail.py":
+            continue
+        for number, line in enumerate(module.read_text().splitlines(), start=1):
+            if sending.search(line) and ".csv" not in line:
+                elsewhere.append(f"{module.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert elsewhere == []
+
+
+LINK = re.compile(r"""https?://[^\s"'<>]+""")
+
+
+def test_every_link_in_an_invitation_starts_with_site_url(
+    settings, people, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://samtale.kommune.example"
+    conversation = invite(people, django_capture_on_commit_callbacks)
+    invitation = next(m for m in mail.outbox if m.to == [people.employee.email])
+    text, html = _parts(invitation)
+    links = LINK.findall(text) + LINK.findall(html)
+    assert links
+    assert [link for link in links if not link.startswith(settings.SITE_URL + "/")] == []
+    assert f"{settings.SITE_URL}/samtaler/{conversation.pk}/forberedelse/" in text
+
+
+def test_a_password_reset_link_starts_with_site_url_not_the_host_it_was_asked_from(
+    settings, client, people, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://samtale.kommune.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/passord/glemt/", {"email": people.employee.email}, HTTP_HOST="localhost")
+    [message] = mail.outbox
+    [link] = [word for word in message.body.split() if "/passord/ny/" in word]
+    assert link.startswith("https://samtale.kommune.example/passord/ny/")

@@ -1,0 +1,59 @@
+"""The e-mails a laptop wrote instead of sending them: a list and one message at a time.
+
+Only under DEBUG (404 otherwise, for everyone) and only for administrators.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET
+
+from samtale.core import access
+from samtale.core.http import guarded
+from samtale.notifications import devmail
+
+PAGE_SIZE = 50
+
+
+def local_only(view):
+    """Not found at all outside DEBUG: checked before the sign-in, so nobody is even sent
+    to the login page for it."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        access.require_local_development()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@local_only
+@guarded(access.may_read_dev_mail)
+@require_GET
+def dev_mail_list(request):
+    directory = settings.DEV_MAIL_DIR
+    page = Paginator(devmail.mail_names(directory), PAGE_SIZE).get_page(request.GET.get("side"))
+    mails = [devmail.mail_summary(directory, name) for name in page.object_list]
+    context = {"page": page, "mails": mails, "directory": directory}
+    return render(request, "notifications/dev_mail_list.html", context)
+
+
+# The HTML part is shown as a mail program shows it, in a frame without scripts (sandbox);
+# the frame inherits this page's policy, so the e-mail's own inline styles are allowed here.
+MAIL_HTML_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+
+
+@local_only
+@guarded(access.may_read_dev_mail)
+@require_GET
+@csp_override(MAIL_HTML_CSP)
+def dev_mail_detail(request, name):
+    mail = devmail.mail_read(settings.DEV_MAIL_DIR, name)
+    if mail is None:
+        raise Http404
+    return render(request, "notifications/dev_mail_detail.html", {"mail": mail})

@@ -1,0 +1,129 @@
+"""The leader's comment on the summary, in two browsers: sent, seen by the employee at once,
+sent back with, approved with, and still there for both after signing."""
+
+import pytest
+
+from samtale.conversations import demo as conversations_demo
+from samtale.conversations.models import Conversation, SummaryComment
+from samtale.conversations.services import lifecycle, summary
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.guides.selectors import current_version
+from samtale.org import demo as org_demo
+
+PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def sent(transactional_db):
+    """The demo, and a held conversation of Kari's whose summary she has sent to Ola."""
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    logins = org_demo.load(password=PASSWORD)
+    conversations_demo.load()
+    employee, leader = logins["employee"], logins["leader"]
+    # One open annual conversation at a time: the demo's invited one makes way.
+    lifecycle.conversation_cancel(
+        actor=leader,
+        conversation=Conversation.objects.get(employee=employee, status="invited"),
+        reason="Holdt på en annen dag",
+    )
+    c = lifecycle.conversation_plan(
+        actor=leader,
+        employee=employee,
+        leader=leader,
+        guide_version=current_version(Guide.objects.get(key="skjema-8-tema")),
+    )
+    lifecycle.conversation_hold(actor=leader, conversation=c, confirmed=True)
+    c = Conversation.objects.get(pk=c.pk)
+    summary.summary_save(
+        actor=employee, conversation=c, text="Vi snakket om arbeidsmengde.", base_version=0
+    )
+    summary.summary_conclusion_set(
+        actor=employee, conversation=c, conclusion="no_actions", shared_outside=""
+    )
+    summary.summary_submit(actor=employee, conversation=c)
+    return logins, c
+
+
+def _submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _saved(visitor, textarea_id):
+    visitor.page.locator(f"#{textarea_id}-status[data-kind=ok]").wait_for()
+
+
+def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visitor_factory, sent):
+    logins, conversation = sent
+    base = f"/samtaler/{conversation.pk}"
+    leader = visitor_factory("comments-leader")
+    employee = visitor_factory("comments-employee", width=360, height=800)
+    leader.login(logins["leader"].email, PASSWORD)
+    employee.login(logins["employee"].email, PASSWORD)
+
+    # The leader comments; the employee sees it on her next page load.
+    leader.goto(f"{base}/oppsummering/")
+    leader.check("review")
+    leader.page.fill("#summary-comment", "Kan du ta med kurset vi ble enige om?")
+    _saved(leader, "summary-comment")
+    _submit(leader.page, f"form[action='{base}/oppsummering/kommentar/send/'] button")
+    assert leader.page.locator("#kommentarer").inner_text().count("kurset vi ble enige om") == 1
+    assert leader.page.input_value("#summary-comment") == ""
+    leader.check("comment-sent")
+    employee.goto(f"{base}/oppsummering/")
+    assert (
+        "Kan du ta med kurset vi ble enige om?"
+        in employee.page.locator("#kommentarer").inner_text()
+    )
+    employee.check("comment-received")
+
+    # Sending back without a comment is refused with a message; with one, it goes back.
+    _submit(leader.page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.page.locator(".messages .message.error").wait_for()
+    assert summary.summary_current(conversation).submitted_at is not None
+    leader.page.fill("#summary-comment", "Kurset mangler fortsatt.")
+    _saved(leader, "summary-comment")
+    _submit(leader.page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    assert summary.summary_current(conversation).submitted_at is None
+    leader.check("sent-back")
+
+    # The employee sees why, changes the text and sends it again.
+    employee.goto(f"{base}/oppsummering/")
+    assert "Kurset mangler fortsatt." in employee.page.locator("#kommentarer").inner_text()
+    assert employee.page.locator(".message.warning").count() == 1
+    employee.check("sent-back-to-me")
+    employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og et kurs i januar.")
+    _saved(employee, "summary-text")
+    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+
+    # The leader approves with a last comment; both sign.
+    leader.goto(f"{base}/oppsummering/")
+    leader.page.fill("#summary-comment", "Takk, nå er den god.")
+    _submit(leader.page, f"form[action='{base}/oppsummering/godkjenn/'] button")
+    _submit(leader.page, f"form[action='{base}/signer/'] button")
+    employee.goto(f"{base}/oppsummering/")
+    _submit(employee.page, f"form[action='{base}/signer/'] button")
+    assert Conversation.objects.get(pk=conversation.pk).status == "signed"
+    kinds = list(
+        SummaryComment.objects.filter(revision__conversation=conversation).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == ["comment", "sent_back", "approved"]
+
+    # After signing, every comment is still there for both, on both pages.
+    for visitor in (employee, leader):
+        for path, label in (
+            (f"{base}/oppsummering/", "signed-summary"),
+            (f"{base}/", "signed-detail"),
+        ):
+            visitor.goto(path)
+            text = visitor.page.locator("main").inner_text()
+            for said in (
+                "Kan du ta med kurset",
+                "Kurset mangler fortsatt.",
+                "Takk, nå er den god.",
+            ):
+                assert said in text, (visitor.name, path, said)
+            visitor.check(label)
