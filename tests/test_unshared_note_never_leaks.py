@@ -22,7 +22,6 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Note
 from samtale.conversations.services import lifecycle, preparation
 from samtale.guides.builtin import builtin_ensure
@@ -30,7 +29,6 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.mail import send_templated
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.outbox import BUILDERS
-from samtale.org.models import Person, Unit
 from tests.content_paths.walk import every_request, every_url, walk
 from tests.content_paths.world import (
     DAILY_JOBS,
@@ -38,19 +36,19 @@ from tests.content_paths.world import (
     _at,
     _fresh,
     _goal,
+    _note,
     _summarize,
     _version,
     mail_text,
     markers_in,
+    stored_ids,
 )
 
 OTHER = {"employee": "leader", "leader": "employee"}
 
 
 def _write(conversation, author, theme, text):
-    preparation.note_save(
-        actor=author, conversation=_fresh(conversation), theme_key=theme, text=text, base_version=0
-    )
+    _note(_fresh(conversation), author, theme, text)
 
 
 def _share(conversation, author, theme):
@@ -107,18 +105,10 @@ def build(people) -> dict[str, dict[str, str]]:
 
 
 def _ids() -> dict[str, list]:
-    """Every id of the kinds this world has; a route of any other kind is walked with none."""
+    """Every id this world has; a route of any other kind is walked with none."""
     themes = [t["key"] for t in _version("skjema-8-tema").themes]
     ids = defaultdict(list)
-    ids |= {
-        "conversation": list(Conversation.objects.values_list("pk", flat=True)),
-        "goal": list(Goal.objects.values_list("pk", flat=True)),
-        "action": list(Action.objects.values_list("pk", flat=True)),
-        "person": list(Person.objects.values_list("pk", flat=True)),
-        "unit": list(Unit.objects.values_list("pk", flat=True)),
-        "guide": list(Guide.objects.values_list("pk", flat=True)),
-        "theme": [*themes, "ukjent"],
-    }
+    ids |= {**stored_ids(), "theme": [*themes, "ukjent"]}
     return ids
 
 

@@ -77,35 +77,45 @@ def labelled(goals: list[dict]) -> list[dict]:
     return [{**goal, "actions": [_action(a) for a in goal["actions"]]} for goal in goals]
 
 
-def _actions_diff(before: list[dict], after: list[dict]) -> list[ActionChange]:
-    old = {_key(a, "action_id", "text"): a for a in before}
-    changes = []
+def _matched(before: list[dict], after: list[dict], id_key: str, text_key: str):
+    """(previous, entry) for each entry of `after` in its order, previous None when it is
+    new; then (entry, None) for each entry of `before` that `after` no longer has."""
+    old = {_key(e, id_key, text_key): e for e in before}
     seen = set()
     for entry in after:
-        key = _key(entry, "action_id", "text")
+        key = _key(entry, id_key, text_key)
         seen.add(key)
-        previous = old.get(key)
-        if previous is None:
+        yield old.get(key), entry
+    for key, entry in old.items():
+        if key not in seen:
+            yield entry, None
+
+
+def _actions_diff(before: list[dict], after: list[dict]) -> list[ActionChange]:
+    changes = []
+    for previous, entry in _matched(before, after, "action_id", "text"):
+        if entry is None:
+            changes.append(ActionChange("removed", _action(previous), None))
+        elif previous is None:
             changes.append(ActionChange("added", None, _action(entry)))
-            continue
-        fields = [f for f in ("text", "deadline", "responsible") if previous.get(f) != entry.get(f)]
-        changes.append(
-            ActionChange("changed" if fields else "same", _action(previous), _action(entry), fields)
-        )
-    changes += [ActionChange("removed", _action(a), None) for k, a in old.items() if k not in seen]
+        else:
+            fields = [
+                f for f in ("text", "deadline", "responsible") if previous.get(f) != entry.get(f)
+            ]
+            kind = "changed" if fields else "same"
+            changes.append(ActionChange(kind, _action(previous), _action(entry), fields))
     return changes
 
 
 def goals_diff(before: list[dict], after: list[dict]) -> list[GoalChange]:
     """Goals added, removed and changed (their text or any of their actions), in the order
     of `after`, then the removed ones."""
-    old = {_key(g, "goal_id", "goal"): g for g in before}
     changes = []
-    seen = set()
-    for goal in after:
-        key = _key(goal, "goal_id", "goal")
-        seen.add(key)
-        previous = old.get(key)
+    for previous, goal in _matched(before, after, "goal_id", "goal"):
+        if goal is None:
+            actions = [ActionChange("removed", _action(a), None) for a in previous["actions"]]
+            changes.append(GoalChange("removed", previous["goal"], None, actions))
+            continue
         actions = _actions_diff(previous["actions"] if previous else [], goal["actions"])
         if previous is None:
             kind = "added"
@@ -116,10 +126,6 @@ def goals_diff(before: list[dict], after: list[dict]) -> list[GoalChange]:
         changes.append(
             GoalChange(kind, previous["goal"] if previous else None, goal["goal"], actions)
         )
-    for key, goal in old.items():
-        if key not in seen:
-            actions = [ActionChange("removed", _action(a), None) for a in goal["actions"]]
-            changes.append(GoalChange("removed", goal["goal"], None, actions))
     return changes
 
 

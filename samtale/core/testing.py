@@ -5,10 +5,18 @@ Sentral (virksomhet)           Skole (virksomhet)
                                  ├── Avdeling 1: leader
                                  │     └── Team 1: employee
                                  └── Avdeling 2: other_leader, other_employee
+
+And a signed conversation with its goal and actions, where follow-up tests start.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.utils import timezone
+
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation
+from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person, Unit
 
 PASSWORD = "correct-horse-battery"
@@ -71,3 +79,44 @@ def make_people() -> People:
     hr = person("hr", "Hedda", sentral, None, "105", is_hr=True)
     admin = person("admin", "Adam", sentral, None, "106", is_org_admin=True)
     return People(employee, other_employee, leader, other_leader, leaders_leader, hr, admin)
+
+
+def goals_version() -> GuideVersion:
+    """A template of one theme, the goals."""
+    return GuideVersion.objects.create(
+        guide=Guide.objects.create(),
+        number=1,
+        name={"nb": "Mal"},
+        themes=[{"key": "mal", "title": {"nb": "Mål"}, "goals": True}],
+    )
+
+
+def signed_conversation(
+    employee, leader, actions=(), *, version: GuideVersion, held_days_ago=30
+) -> Conversation:
+    """A conversation held `held_days_ago` days ago and signed two days later, with one goal
+    and its followed actions: actions=[(deadline, responsible, status), ...]."""
+    held = timezone.now() - timedelta(days=held_days_ago)
+    conversation = Conversation.objects.create(
+        employee=employee,
+        leader=leader,
+        guide_version=version,
+        status=Conversation.Status.SIGNED,
+        scheduled_at=held,
+        held_at=held,
+        signed_at=held + timedelta(days=2),
+    )
+    goal = Goal.objects.create(conversation=conversation, text="Bli trygg i fagsystemet")
+    for n, (deadline, responsible, status) in enumerate(actions):
+        Action.objects.create(
+            goal=goal,
+            order=n,
+            employee=employee,
+            leader=leader,
+            followed=True,
+            text=f"Tiltak {n} for {employee.first_name}",
+            deadline=deadline,
+            responsible=responsible,
+            status=status,
+        )
+    return conversation

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from icalendar import Calendar
 
 
 class Inbox:
@@ -23,6 +24,16 @@ class Inbox:
 
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m["To"]]
+
+
+def calendar_of(message):
+    """(METHOD parameter of the part, the parsed calendar, its one event) of a received
+    message's calendar file."""
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "invitasjon.ics"
+    calendar = Calendar.from_ical(part.get_content())
+    [event] = calendar.events
+    return part.get_param("method"), calendar, event
 
 
 def free_port() -> int:

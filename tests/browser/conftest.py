@@ -6,9 +6,18 @@ CI=true a missing browser fails the run instead.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from samtale.conversations import demo as conversations_demo
+from samtale.conversations.services import lifecycle
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org import demo as org_demo
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,6 +32,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DEMO_PASSWORD = "demo-password-for-tests"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
 # test itself (fixtures) are still synchronous and safe.
@@ -126,6 +136,72 @@ class Visitor:
         self.page.fill("#id_password", password)
         self.page.click("main button[type=submit]")
         self.page.wait_for_url(self.base_url + "/")
+
+    def sign_in_here(self, email: str, password: str) -> None:
+        """Sign in on the login page the browser is on; it goes on to its `next` page."""
+        self.page.fill("#id_username", email)
+        self.page.fill("#id_password", password)
+        with self.page.expect_navigation():
+            self.page.click("main button[type=submit]")
+
+    def submit(self, selector: str) -> None:
+        """Click a form's button and wait for the page it leads to (forms may save texts first)."""
+        with self.page.expect_navigation():
+            self.page.click(selector)
+
+    def wait_saved(self, textarea_id: str) -> None:
+        """Until the server has confirmed the text: data-kind="ok" comes only then ("Ikke
+        lagret …" also contains the word)."""
+        self.page.locator(f"#{textarea_id}-status[data-kind=ok]").wait_for()
+
+
+def local_storage(page) -> dict[str, str]:
+    """Every key in the page's localStorage and its value."""
+    return page.evaluate(
+        "() => Object.fromEntries([...Array(localStorage.length).keys()]"
+        ".map((i) => [localStorage.key(i), localStorage.getItem(localStorage.key(i))]))"
+    )
+
+
+def session_set(page, **values) -> None:
+    """Set values in the browser's session on the server, such as its clocks (seen_at,
+    login_at: seconds since the epoch); the page cannot tell it from time gone by."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "samtale_session")
+    session = SessionStore(session_key=cookie["value"])
+    session.update(values)
+    session.save()
+
+
+def invited_conversation(people, themes: list[dict]):
+    """The employee's conversation with the leader on a template of `themes`, ten days
+    ahead, invited."""
+    version = GuideVersion.objects.create(
+        guide=Guide.objects.create(),
+        number=1,
+        name={"nb": "Testmal"},
+        themes=themes,
+        duration_minutes=60,
+    )
+    planned = lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=version,
+        scheduled_at=timezone.now() + timedelta(days=10),
+        place="Møterom 2",
+    )
+    return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo's people by role, each with DEMO_PASSWORD, and its conversations and
+    actions. The built-in templates first: the browser tests' flush empties the tables the
+    migrations filled."""
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    logins = org_demo.load(password=DEMO_PASSWORD)
+    conversations_demo.load()
+    return logins
 
 
 @pytest.fixture

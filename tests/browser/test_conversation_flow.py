@@ -3,45 +3,19 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from samtale.actions.models import Action
-from samtale.conversations import demo as conversations_demo
 from samtale.conversations.models import Conversation, Feedback, Note
 from samtale.conversations.services import lifecycle
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
-
-PASSWORD = "demo-password-for-tests"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    # The browser tests' flush empties the tables the migrations filled.
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    logins = org_demo.load(password=PASSWORD)
-    conversations_demo.load()
-    return logins
-
-
-def _submit(page, selector):
-    """Click a form's button and wait for the page it leads to (forms may save texts first)."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _saved(visitor, textarea_id):
-    # data-kind="ok" only after the server confirmed; "Ikke lagret …" also contains the word.
-    visitor.page.locator(f"#{textarea_id}-status[data-kind=ok]").wait_for()
+from tests.browser.conftest import DEMO_PASSWORD
 
 
 def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, demo):
     leader = visitor_factory("flow-leader")
     employee = visitor_factory("flow-employee", width=390, height=844)
-    leader.login(demo["leader"].email, PASSWORD)
-    employee.login(demo["employee"].email, PASSWORD)
+    leader.login(demo["leader"].email, DEMO_PASSWORD)
+    employee.login(demo["employee"].email, DEMO_PASSWORD)
 
     # The demo has already invited Kari; one open annual conversation at a time, so that
     # one is cancelled first (the plan page would name it and refuse a second).
@@ -70,21 +44,21 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     conversation = Conversation.objects.latest("pk")
     base = f"/samtaler/{conversation.pk}"
     leader.check("detail-planned")
-    _submit(page, f"form[action='{base}/inviter/'] button")
+    leader.submit(f"form[action='{base}/inviter/'] button")
     assert Conversation.objects.get(pk=conversation.pk).status == "invited"
 
     # The employee prepares on the phone and shares.
     employee.goto(f"{base}/forberedelse/")
     employee.check("preparation-empty")
     employee.page.fill("#note-motivasjon", "Jeg trives, men savner mer tid til planlegging.")
-    _saved(employee, "note-motivasjon")
+    employee.wait_saved("note-motivasjon")
     employee.page.fill("#note-kompetanseutvikling", "Ønsker kurs i det nye fagsystemet.")
-    _saved(employee, "note-kompetanseutvikling")
+    employee.wait_saved("note-kompetanseutvikling")
     employee.check("preparation-written")
     # Share all: the list of what will be shared, then the confirmation.
-    _submit(employee.page, f"form[action='{base}/forberedelse/del/'] button")
+    employee.submit(f"form[action='{base}/forberedelse/del/'] button")
     employee.check("share-all-list")
-    _submit(employee.page, "main form[method=post] button[type=submit]")
+    employee.submit("main form[method=post] button[type=submit]")
     assert Conversation.objects.get(pk=conversation.pk).status == "prepared"
 
     # The leader prepares: the private checklist, a note, and shares.
@@ -93,10 +67,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     page.check("#q0")
     page.locator("#questions-status").filter(has_text="Lagret").wait_for()
     page.fill("#note-arbeidsplassens-mal", "Lesing på alle trinn.")
-    _saved(leader, "note-arbeidsplassens-mal")
+    leader.wait_saved("note-arbeidsplassens-mal")
     leader.check("preparation-leader")
-    _submit(page, f"form[action='{base}/forberedelse/del/'] button")
-    _submit(page, "main form[method=post] button[type=submit]")
+    leader.submit(f"form[action='{base}/forberedelse/del/'] button")
+    leader.submit("main form[method=post] button[type=submit]")
 
     # The meeting: talk time, themes covered, a goal, the closing steps.
     leader.goto(f"{base}/mote/")
@@ -131,11 +105,11 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     # The employee writes the summary and sends it.
     employee.goto(f"{base}/oppsummering/")
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar.")
-    _saved(employee, "summary-text")
+    employee.wait_saved("summary-text")
     employee.page.check("input[name=conclusion][value=actions]")
-    _submit(employee.page, f"form[action='{base}/oppsummering/konklusjon/'] button")
+    employee.submit(f"form[action='{base}/oppsummering/konklusjon/'] button")
     employee.check("summary-draft")
-    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
 
     # The leader reads and sends it back with a comment; the employee sees why at once,
     # changes the text and sends it again.
@@ -143,8 +117,8 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert "Kurs i januar." in page.content()
     leader.check("summary-review")
     page.fill("#summary-comment", "Skriv gjerne hvem som melder deg på kurset.")
-    _saved(leader, "summary-comment")
-    _submit(page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.wait_saved("summary-comment")
+    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
     employee.goto(f"{base}/oppsummering/")
     assert "hvem som melder deg på kurset" in employee.page.locator("#kommentarer").inner_text()
     employee.check("summary-sent-back")
@@ -152,23 +126,23 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
         "#summary-text",
         "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar; lederen melder meg på.",
     )
-    _saved(employee, "summary-text")
-    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+    employee.wait_saved("summary-text")
+    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
 
     # The leader approves and signs; then the employee signs.
     leader.goto(f"{base}/oppsummering/")
     assert "lederen melder meg på" in page.content()
-    _submit(page, f"form[action='{base}/oppsummering/godkjenn/'] button")
-    _submit(page, f"form[action='{base}/signer/'] button")
+    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
-    _submit(employee.page, f"form[action='{base}/signer/'] button")
+    employee.submit(f"form[action='{base}/signer/'] button")
     signed = Conversation.objects.get(pk=conversation.pk)
     assert signed.status == "signed"
     employee.check("summary-signed")
 
     # Asked once how it was.
     employee.page.check("input[name=rating][value='4']")
-    _submit(employee.page, "#tilbakemelding button[type=submit]:not([name])")
+    employee.submit("#tilbakemelding button[type=submit]:not([name])")
     assert Feedback.objects.get(conversation=conversation).rating == 4
     assert employee.page.locator("#tilbakemelding").count() == 0
     employee.check("summary-after-feedback")
@@ -179,10 +153,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.page.click(f"a[href='{base}/rettelse/']")
     employee.page.wait_for_url(f"**{base}/rettelse/")
     employee.check("correction-confirm")
-    _submit(employee.page, "main form button[type=submit]")  # no reason: refused
+    employee.submit("main form button[type=submit]")  # no reason: refused
     assert Conversation.objects.get(pk=conversation.pk).summaries.count() == 1
     employee.page.fill("#id_reason", "Kurset er flyttet til februar.")
-    _submit(employee.page, "main form button[type=submit]")
+    employee.submit("main form button[type=submit]")
     # The conversation stays signed, and its action followed up, while it is agreed.
     assert Conversation.objects.get(pk=conversation.pk).status == "signed"
     assert Action.objects.get(pk=action.pk).followed
@@ -190,19 +164,19 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     later = (day + timedelta(days=90)).strftime("%d.%m.%Y")
     employee.page.fill("#id_g0-a0-deadline", later)
     employee.page.fill("#id_g0-new-text", "Øve i testmiljøet")
-    _submit(employee.page, f"form[action='{base}/rettelse/mal/'] button[type=submit]")
+    employee.submit(f"form[action='{base}/rettelse/mal/'] button[type=submit]")
     assert Action.objects.get(pk=action.pk).deadline == day + timedelta(days=60)
-    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
 
     # The leader reads the correction, approves it and both sign.
     leader.goto(f"{base}/oppsummering/")
     assert "Kurset er flyttet til februar." in page.content()
     assert "Øve i testmiljøet" in page.content()
     leader.check("correction-review")
-    _submit(page, f"form[action='{base}/oppsummering/godkjenn/'] button")
-    _submit(page, f"form[action='{base}/signer/'] button")
+    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
-    _submit(employee.page, f"form[action='{base}/signer/'] button")
+    employee.submit(f"form[action='{base}/signer/'] button")
     action = Action.objects.get(pk=action.pk)
     assert action.deadline == day + timedelta(days=90) and action.status == "in_progress"
     assert "Kurset er flyttet til februar." in action.updates.last().comment
@@ -212,7 +186,7 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.goto(f"{base}/")
     assert page.locator("#revisjoner .revisions > li").count() == 2
     leader.check("detail-two-revisions")
-    _submit(page, f"#revisjoner a[href='{base}/revisjoner/']")
+    leader.submit(f"#revisjoner a[href='{base}/revisjoner/']")
     assert later in page.locator("main").inner_text()
     assert "Øve i testmiljøet" in page.locator("main ins").all_inner_texts()
     leader.check("revisions-compared")
@@ -225,13 +199,13 @@ def test_two_tabs_editing_the_same_note_get_a_conflict_not_a_lost_edit(
     url = f"/samtaler/{conversation.pk}/forberedelse/"
     key = conversation.guide_version.themes[0]["key"]
     first = visitor_factory("conflict-tab-1")
-    first.login(demo["employee"].email, PASSWORD)
+    first.login(demo["employee"].email, DEMO_PASSWORD)
     # A second tab in the same browser session.
     second_page = first.page.context.new_page()
     first.goto(url)
     second_page.goto(live_server.url + url)
     first.page.fill(f"#note-{key}", "Skrevet i første fane")
-    _saved(first, f"note-{key}")
+    first.wait_saved(f"note-{key}")
     second_page.fill(f"#note-{key}", "Skrevet i andre fane")
     conflict = second_page.locator(".conflict")
     conflict.wait_for()

@@ -6,16 +6,12 @@ else signs in; tests/browser/test_session_expiry.py follows them back into the f
 import json
 import re
 import time
-from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.utils import timezone
 
 from samtale.conversations.models import Note
-from samtale.conversations.services import lifecycle
 from samtale.core.testing import PASSWORD
-from samtale.guides.models import Guide, GuideVersion
+from tests.browser.conftest import invited_conversation, local_storage, session_set
 
 THEMES = [
     {
@@ -29,31 +25,10 @@ NOTE = "#note-motivasjon"
 SECRET = "Jeg vurderer å si opp, sjefen må ikke vite det ennå"
 SIGN_OUT = "header .user form button[type=submit]"
 
-# Every key in localStorage and its value.
-STORAGE = (
-    "() => Object.fromEntries([...Array(localStorage.length).keys()]"
-    ".map((i) => [localStorage.key(i), localStorage.getItem(localStorage.key(i))]))"
-)
-
 
 @pytest.fixture
 def conversation(people):
-    version = GuideVersion.objects.create(
-        guide=Guide.objects.create(),
-        number=1,
-        name={"nb": "Testmal"},
-        themes=THEMES,
-        duration_minutes=60,
-    )
-    planned = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=version,
-        scheduled_at=timezone.now() + timedelta(days=10),
-        place="Møterom 2",
-    )
-    return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
+    return invited_conversation(people, THEMES)
 
 
 def _preparing(visitor_factory, people, conversation, name):
@@ -63,16 +38,12 @@ def _preparing(visitor_factory, people, conversation, name):
     return visitor
 
 
-def _stored(page) -> dict[str, str]:
-    return page.evaluate(STORAGE)
-
-
 def _a_draft_that_could_not_be_saved(page, conversation) -> None:
     """SECRET typed while saving fails: it stays in the browser, as a closed tab would find it."""
     _saves_fail(page, conversation)
     page.fill(NOTE, SECRET)
     page.locator(f"{NOTE}-status[data-kind=error]").wait_for()
-    assert any(SECRET in value for value in _stored(page).values())
+    assert any(SECRET in value for value in local_storage(page).values())
 
 
 def _plant_an_older_draft(page, people) -> str:
@@ -84,7 +55,7 @@ def _plant_an_older_draft(page, people) -> str:
 
 
 def _nothing_left(page, *texts) -> None:
-    stored = _stored(page)
+    stored = local_storage(page)
     assert [key for key in stored if key.startswith("samtale:")] == []
     for text in texts:
         assert not any(text in value for value in stored.values()), stored
@@ -172,18 +143,7 @@ def test_sign_out_waits_for_the_text_typed_while_a_save_was_under_way(
 
 def _expire(page, minutes=31) -> None:
     """The person left the computer: the session was last seen `minutes` ago."""
-    cookie = next(c for c in page.context.cookies() if c["name"] == "samtale_session")
-    session = SessionStore(session_key=cookie["value"])
-    session["seen_at"] = int(time.time()) - minutes * 60
-    session.save()
-
-
-def _sign_in_here(page, person) -> None:
-    """Sign in on the login page the browser is on; it goes on to its `next` page."""
-    page.fill("#id_username", person.email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
+    session_set(page, seen_at=int(time.time()) - minutes * 60)
 
 
 def _expired_with_a_draft(visitor, people, conversation) -> str:
@@ -205,7 +165,7 @@ def test_an_expired_session_keeps_only_the_persons_recent_drafts(
     page = visitor.page
     older = _expired_with_a_draft(visitor, people, conversation)
     assert "Du ble logget ut for å beskytte opplysningene dine" in page.content()
-    stored = json.dumps(_stored(page), ensure_ascii=False)
+    stored = json.dumps(local_storage(page), ensure_ascii=False)
     assert SECRET in stored  # theirs, to be saved when they sign in again
     assert older not in stored  # kept with no time: older than any session
     _forgive_failed_saves(visitor)
@@ -218,7 +178,7 @@ def test_another_person_signing_in_removes_the_drafts_an_expired_session_left(
     visitor = _preparing(visitor_factory, people, conversation, "drafts-expired-next-person")
     page = visitor.page
     _expired_with_a_draft(visitor, people, conversation)
-    _sign_in_here(page, people.other_employee)
+    visitor.sign_in_here(people.other_employee.email, PASSWORD)
     page.wait_for_load_state("load")
     assert "/logg-inn/" not in page.url
     _nothing_left(page, SECRET)
@@ -252,15 +212,15 @@ def test_text_typed_after_the_session_ended_is_saved_after_signing_in_again(
     # The save met the ended session: the text stays in this browser for the same person,
     # and the page goes to the login page, which comes back here.
     _on_the_login_page(visitor)
-    assert any(SECRET in value for value in _stored(page).values())
+    assert any(SECRET in value for value in local_storage(page).values())
     assert not Note.objects.filter(text=SECRET).exists()
     visitor.check("login-after-typing-signed-out")
-    _sign_in_here(page, people.employee)
+    visitor.sign_in_here(people.employee.email, PASSWORD)
     page.wait_for_url(re.compile(rf".*/samtaler/{conversation.pk}/forberedelse/.*"))
     note = Note.objects.filter(preparation__conversation=conversation, theme_key="motivasjon")
     _wait_until(page, lambda: note.filter(text=SECRET).exists(), "the text was never saved")
     assert page.input_value(NOTE) == SECRET
-    _wait_until(page, lambda: not any(SECRET in v for v in _stored(page).values()), "kept")
+    _wait_until(page, lambda: not any(SECRET in v for v in local_storage(page).values()), "kept")
     visitor.check("preparation-after-signing-in-again")
 
 
@@ -281,7 +241,7 @@ def test_the_sign_out_answer_clears_the_storage_even_without_our_scripts(
     # Neither autosave.js's sign-out nor the login page's script runs: only the header works.
     page.route(re.compile(r".*/js/(drafts|autosave)\.js.*"), lambda route: route.abort())
     page.reload()
-    assert older in json.dumps(_stored(page), ensure_ascii=False)
+    assert older in json.dumps(local_storage(page), ensure_ascii=False)
     with page.expect_navigation():
         page.click(SIGN_OUT)
     _on_the_login_page(visitor)

@@ -1,22 +1,7 @@
 """Follow-up in two browsers: the leader's overview and the employee's own actions."""
 
-import pytest
-
 from samtale.actions.models import Action, ActionUpdate
-from samtale.conversations import demo as conversations_demo
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
-
-PASSWORD = "demo-password-for-tests"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    logins = org_demo.load(password=PASSWORD)
-    conversations_demo.load()
-    return logins
+from tests.browser.conftest import DEMO_PASSWORD
 
 
 def _open_actions(person):
@@ -29,8 +14,8 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
     kari, ola = demo["employee"], demo["leader"]
     leader = visitor_factory("follow-leader")
     employee = visitor_factory("follow-employee", width=390, height=844)
-    leader.login(ola.email, PASSWORD)
-    employee.login(kari.email, PASSWORD)
+    leader.login(ola.email, DEMO_PASSWORD)
+    employee.login(kari.email, DEMO_PASSWORD)
 
     # The leader's overview: Kari is listed; her actions open in place.
     leader.goto("/oppfolging/")
@@ -75,7 +60,7 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
 
 def test_the_overview_works_on_a_phone(visitor_factory, demo):
     visitor = visitor_factory("follow-phone", width=360, height=740)
-    visitor.login(demo["leader"].email, PASSWORD)
+    visitor.login(demo["leader"].email, DEMO_PASSWORD)
     visitor.goto("/oppfolging/?status=overdue")
     visitor.check("overview-overdue")
     visitor.goto("/mine-tiltak/")

@@ -2,15 +2,11 @@
 takes it back; the leader, at a desk, reads that note only while it is shared. Then the
 employee shares the rest at once, after seeing the list."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from samtale.conversations.models import Conversation, Note
-from samtale.conversations.services import lifecycle
 from samtale.core.testing import PASSWORD
-from samtale.guides.models import Guide, GuideVersion
+from tests.browser.conftest import invited_conversation
 
 THEMES = [
     {"key": "motivasjon", "title": {"nb": "Motivasjon"}},
@@ -24,22 +20,7 @@ TYPED_AND_SHARED = "Ønsker kurs i det nye fagsystemet."
 
 @pytest.fixture
 def conversation(people):
-    version = GuideVersion.objects.create(
-        guide=Guide.objects.create(),
-        number=1,
-        name={"nb": "Testmal"},
-        themes=THEMES,
-        duration_minutes=60,
-    )
-    planned = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=version,
-        scheduled_at=timezone.now() + timedelta(days=10),
-        place="Møterom 2",
-    )
-    return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
+    return invited_conversation(people, THEMES)
 
 
 def _state(page, theme: str) -> str:
@@ -49,10 +30,6 @@ def _state(page, theme: str) -> str:
 
 def _wait_for_state(page, theme: str, state: str) -> None:
     page.locator(f"#sharing-{theme}-state [data-state={state}]").wait_for()
-
-
-def _saved(page, textarea_id: str) -> None:
-    page.locator(f"#{textarea_id}-status[data-kind=ok]").wait_for()
 
 
 def _press(page, selector: str) -> None:
@@ -78,9 +55,9 @@ def test_one_note_is_shared_read_by_the_leader_and_taken_back(
     page = employee.page
     employee.goto(f"{base}/forberedelse/")
     page.fill("#note-motivasjon", SHARED)
-    _saved(page, "note-motivasjon")
+    employee.wait_saved("note-motivasjon")
     page.fill("#note-samarbeid", PRIVATE)
-    _saved(page, "note-samarbeid")
+    employee.wait_saved("note-samarbeid")
     assert _state(page, "motivasjon") == _state(page, "samarbeid") == "private"
     employee.check("preparation-private")
 
@@ -136,7 +113,7 @@ def test_a_note_typed_and_shared_at_once_and_the_rest_shared_after_the_list(
 
     # Share all: the list first, with what will be shared; nothing is shared by looking.
     page.fill("#note-motivasjon", SHARED)
-    _saved(page, "note-motivasjon")
+    employee.wait_saved("note-motivasjon")
     with page.expect_navigation():
         page.click(f"form[action='{base}/forberedelse/del/'] button")
     assert f"{base}/forberedelse/del/" in page.url

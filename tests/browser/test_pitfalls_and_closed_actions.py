@@ -2,29 +2,14 @@
 and when), done and dropped actions fold away below the open ones, and a form sent without
 what it needs says so beside it."""
 
-import pytest
-
 from samtale.actions.models import Action, Goal
-from samtale.conversations import demo as conversations_demo
 from samtale.conversations.models import Conversation
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
-
-PASSWORD = "demo-password-for-tests"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    logins = org_demo.load(password=PASSWORD)
-    conversations_demo.load()
-    return logins
+from tests.browser.conftest import DEMO_PASSWORD
 
 
 def test_a_leaders_nudge_and_hrs_count_open_their_lists_on_a_phone(visitor_factory, demo):
     leader = visitor_factory("pitfalls-leader", width=360, height=780)
-    leader.login(demo["leader"].email, PASSWORD)
+    leader.login(demo["leader"].email, DEMO_PASSWORD)
     leader.goto("/oppfolging/")
     nudge = leader.page.locator("section.nudges a").first
     count = nudge.locator(".badge").inner_text()
@@ -34,7 +19,7 @@ def test_a_leaders_nudge_and_hrs_count_open_their_lists_on_a_phone(visitor_facto
     leader.check("leader-list")
 
     hr = visitor_factory("pitfalls-hr", width=360, height=780)
-    hr.login(demo["hr"].email, PASSWORD)
+    hr.login(demo["hr"].email, DEMO_PASSWORD)
     link = hr.page.locator("section[aria-labelledby=pitfalls-heading] a").first
     count = link.locator(".stat").inner_text()
     link.click()
@@ -47,7 +32,7 @@ def test_a_leaders_nudge_and_hrs_count_open_their_lists_on_a_phone(visitor_facto
 def test_done_and_dropped_fold_away_and_dropping_asks_why(visitor_factory, demo):
     kari = demo["employee"]
     employee = visitor_factory("closed-employee", width=360, height=780)
-    employee.login(kari.email, PASSWORD)
+    employee.login(kari.email, DEMO_PASSWORD)
     employee.goto("/mine-tiltak/")
     fold = employee.page.locator("details.closed-actions")
     assert fold.get_attribute("open") is None
@@ -85,7 +70,7 @@ def test_an_empty_goal_result_says_so_beside_the_form(visitor_factory, demo):
         .first()
     )
     leader = visitor_factory("goal-result", width=360, height=780)
-    leader.login(ola.email, PASSWORD)
+    leader.login(ola.email, DEMO_PASSWORD)
     leader.goto(f"/samtaler/{upcoming.pk}/")
     block = leader.page.locator(f"#previous-goal-{goal.pk}")
     block.locator("summary").click()

@@ -10,54 +10,27 @@ from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from samtale.actions.models import Action, ActionUpdate, Goal
-from samtale.conversations.models import Conversation
-from samtale.core.testing import PASSWORD
-from samtale.guides.models import Guide, GuideVersion
-from tests.browser.conftest import Visitor
+from samtale.actions.models import Action, ActionUpdate
+from samtale.core.testing import PASSWORD, goals_version, signed_conversation
+from tests.browser.conftest import Visitor, local_storage, session_set
 
 COMMENT = "Kurset er bestilt, starter i mars"
 DIALOG = "#session-warning"
-STORAGE = (
-    "() => Object.fromEntries([...Array(localStorage.length).keys()]"
-    ".map((i) => [localStorage.key(i), localStorage.getItem(localStorage.key(i))]))"
-)
 
 
 @pytest.fixture
 def action(people):
     """An action of the employee's, agreed in a signed conversation: it is on "Mine tiltak"."""
-    version = GuideVersion.objects.create(
-        guide=Guide.objects.create(),
-        number=1,
-        name={"nb": "Mal"},
-        themes=[{"key": "mal", "title": {"nb": "Mål"}, "goals": True}],
+    deadline = timezone.localdate() + timedelta(days=20)
+    conversation = signed_conversation(
+        people.employee,
+        people.leader,
+        [(deadline, Action.Responsible.EMPLOYEE, Action.Status.IN_PROGRESS)],
+        version=goals_version(),
     )
-    held = timezone.now() - timedelta(days=30)
-    conversation = Conversation.objects.create(
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=version,
-        status=Conversation.Status.SIGNED,
-        scheduled_at=held,
-        held_at=held,
-        signed_at=held + timedelta(days=2),
-    )
-    goal = Goal.objects.create(conversation=conversation, text="Bli trygg i fagsystemet")
-    return Action.objects.create(
-        goal=goal,
-        order=0,
-        employee=people.employee,
-        leader=people.leader,
-        followed=True,
-        text="Ta kurs i fagsystemet",
-        deadline=timezone.localdate() + timedelta(days=20),
-        responsible=Action.Responsible.EMPLOYEE,
-        status=Action.Status.IN_PROGRESS,
-    )
+    return Action.objects.get(goal__conversation=conversation)
 
 
 @pytest.fixture
@@ -68,10 +41,7 @@ def one_minute(settings):
 
 def _expire(page) -> None:
     """The session was last seen two minutes ago: over for a one-minute session."""
-    cookie = next(c for c in page.context.cookies() if c["name"] == "samtale_session")
-    session = SessionStore(session_key=cookie["value"])
-    session["seen_at"] = int(time.time()) - 120
-    session.save()
+    session_set(page, seen_at=int(time.time()) - 120)
 
 
 def _seconds_left(page) -> dict:
@@ -96,13 +66,6 @@ def _forgive_401(visitor) -> None:
     visitor.console_errors[:] = [e for e in visitor.console_errors if "status of 401" not in e]
 
 
-def _sign_in_here(page, person) -> None:
-    page.fill("#id_username", person.email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-
-
 def _on_my_actions(visitor_factory, people, name, **size) -> Visitor:
     visitor = visitor_factory(name, **size)
     visitor.login(people.employee.email, PASSWORD)
@@ -122,12 +85,12 @@ def _comes_back_after_signing_in(visitor, people, action) -> None:
     page = visitor.page
     assert "Du ble logget ut for å beskytte opplysningene dine" in page.content()
     assert unquote(page.url).endswith("/logg-inn/?next=/mine-tiltak/")
-    kept = json.dumps(page.evaluate(STORAGE), ensure_ascii=False)
+    kept = json.dumps(local_storage(page), ensure_ascii=False)
     assert COMMENT in kept  # in this browser, for this person only
     _forgive_401(visitor)
     visitor.check("login-after-the-end")
 
-    _sign_in_here(page, people.employee)
+    visitor.sign_in_here(people.employee.email, PASSWORD)
     page.wait_for_url(re.compile(r".*/mine-tiltak/$"))
     card = page.locator(f"#action-{action.pk}")
     card.locator("details .message.info").wait_for()
@@ -135,7 +98,7 @@ def _comes_back_after_signing_in(visitor, people, action) -> None:
     assert page.input_value(f"#s-{action.pk}") == "done"
     assert card.locator("details").get_attribute("open") is not None
     assert not ActionUpdate.objects.filter(comment=COMMENT).exists()  # the person saves it
-    assert COMMENT not in json.dumps(page.evaluate(STORAGE), ensure_ascii=False)
+    assert COMMENT not in json.dumps(local_storage(page), ensure_ascii=False)
     visitor.check("my-actions-restored")
 
     card.locator("button[type=submit]").click()
@@ -224,10 +187,7 @@ def test_at_the_absolute_limit_the_warning_says_so_and_only_closes(
     visitor = _on_my_actions(visitor_factory, people, "session-final-warning")
     page = visitor.page
     # Signed in almost SESSION_MAX_HOURS ago: 50 seconds left, whatever the person does.
-    cookie = next(c for c in page.context.cookies() if c["name"] == "samtale_session")
-    session = SessionStore(session_key=cookie["value"])
-    session["login_at"] = int(time.time()) - one_minute.SESSION_MAX_HOURS * 3600 + 50
-    session.save()
+    session_set(page, login_at=int(time.time()) - one_minute.SESSION_MAX_HOURS * 3600 + 50)
 
     dialog = page.get_by_role("dialog")
     dialog.wait_for(state="visible")

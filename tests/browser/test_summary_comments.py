@@ -3,24 +3,17 @@ sent back with, approved with, and still there for both after signing."""
 
 import pytest
 
-from samtale.conversations import demo as conversations_demo
 from samtale.conversations.models import Conversation, SummaryComment
 from samtale.conversations.services import lifecycle, summary
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
+from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
-from samtale.org import demo as org_demo
-
-PASSWORD = "demo-password-for-tests"
+from tests.browser.conftest import DEMO_PASSWORD
 
 
 @pytest.fixture
-def sent(transactional_db):
+def sent(demo):
     """The demo, and a held conversation of Kari's whose summary she has sent to Ola."""
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    logins = org_demo.load(password=PASSWORD)
-    conversations_demo.load()
-    employee, leader = logins["employee"], logins["leader"]
+    employee, leader = demo["employee"], demo["leader"]
     # One open annual conversation at a time: the demo's invited one makes way.
     lifecycle.conversation_cancel(
         actor=leader,
@@ -42,16 +35,7 @@ def sent(transactional_db):
         actor=employee, conversation=c, conclusion="no_actions", shared_outside=""
     )
     summary.summary_submit(actor=employee, conversation=c)
-    return logins, c
-
-
-def _submit(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _saved(visitor, textarea_id):
-    visitor.page.locator(f"#{textarea_id}-status[data-kind=ok]").wait_for()
+    return demo, c
 
 
 def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visitor_factory, sent):
@@ -59,15 +43,15 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     base = f"/samtaler/{conversation.pk}"
     leader = visitor_factory("comments-leader")
     employee = visitor_factory("comments-employee", width=360, height=800)
-    leader.login(logins["leader"].email, PASSWORD)
-    employee.login(logins["employee"].email, PASSWORD)
+    leader.login(logins["leader"].email, DEMO_PASSWORD)
+    employee.login(logins["employee"].email, DEMO_PASSWORD)
 
     # The leader comments; the employee sees it on her next page load.
     leader.goto(f"{base}/oppsummering/")
     leader.check("review")
     leader.page.fill("#summary-comment", "Kan du ta med kurset vi ble enige om?")
-    _saved(leader, "summary-comment")
-    _submit(leader.page, f"form[action='{base}/oppsummering/kommentar/send/'] button")
+    leader.wait_saved("summary-comment")
+    leader.submit(f"form[action='{base}/oppsummering/kommentar/send/'] button")
     assert leader.page.locator("#kommentarer").inner_text().count("kurset vi ble enige om") == 1
     assert leader.page.input_value("#summary-comment") == ""
     leader.check("comment-sent")
@@ -79,12 +63,12 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     employee.check("comment-received")
 
     # Sending back without a comment is refused with a message; with one, it goes back.
-    _submit(leader.page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
     leader.page.locator(".messages .message.error").wait_for()
     assert summary.summary_current(conversation).submitted_at is not None
     leader.page.fill("#summary-comment", "Kurset mangler fortsatt.")
-    _saved(leader, "summary-comment")
-    _submit(leader.page, f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.wait_saved("summary-comment")
+    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
     assert summary.summary_current(conversation).submitted_at is None
     leader.check("sent-back")
 
@@ -94,16 +78,16 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     assert employee.page.locator(".message.warning").count() == 1
     employee.check("sent-back-to-me")
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og et kurs i januar.")
-    _saved(employee, "summary-text")
-    _submit(employee.page, f"form[action='{base}/oppsummering/send/'] button")
+    employee.wait_saved("summary-text")
+    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
 
     # The leader approves with a last comment; both sign.
     leader.goto(f"{base}/oppsummering/")
     leader.page.fill("#summary-comment", "Takk, nå er den god.")
-    _submit(leader.page, f"form[action='{base}/oppsummering/godkjenn/'] button")
-    _submit(leader.page, f"form[action='{base}/signer/'] button")
+    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
-    _submit(employee.page, f"form[action='{base}/signer/'] button")
+    employee.submit(f"form[action='{base}/signer/'] button")
     assert Conversation.objects.get(pk=conversation.pk).status == "signed"
     kinds = list(
         SummaryComment.objects.filter(revision__conversation=conversation).values_list(

@@ -81,20 +81,24 @@ class World:
 
     def ids(self) -> dict[str, list]:
         """Every id of every kind, read now: the walk fills each URL's kwargs from these."""
-        return {
-            "conversation": list(Conversation.objects.values_list("pk", flat=True)),
-            "goal": list(Goal.objects.values_list("pk", flat=True)),
-            "action": list(Action.objects.values_list("pk", flat=True)),
-            "person": list(Person.objects.values_list("pk", flat=True)),
-            "unit": list(Unit.objects.values_list("pk", flat=True)),
-            "import": list(ImportBatch.objects.values_list("pk", flat=True)),
-            "guide": list(Guide.objects.values_list("pk", flat=True)),
-            "round": list(Round.objects.values_list("pk", flat=True)),
-            "participant": list(Participant.objects.values_list("pk", flat=True)),
-            "window": list(Window.objects.values_list("pk", flat=True)),
-            "email_change": list(EmailChange.objects.values_list("pk", flat=True)),
-            **self.extra_ids,
-        }
+        return {**stored_ids(), **self.extra_ids}
+
+
+def stored_ids() -> dict[str, list]:
+    """The id of every row of each kind kept in the database, read now."""
+    return {
+        "conversation": list(Conversation.objects.values_list("pk", flat=True)),
+        "goal": list(Goal.objects.values_list("pk", flat=True)),
+        "action": list(Action.objects.values_list("pk", flat=True)),
+        "person": list(Person.objects.values_list("pk", flat=True)),
+        "unit": list(Unit.objects.values_list("pk", flat=True)),
+        "import": list(ImportBatch.objects.values_list("pk", flat=True)),
+        "guide": list(Guide.objects.values_list("pk", flat=True)),
+        "round": list(Round.objects.values_list("pk", flat=True)),
+        "participant": list(Participant.objects.values_list("pk", flat=True)),
+        "window": list(Window.objects.values_list("pk", flat=True)),
+        "email_change": list(EmailChange.objects.values_list("pk", flat=True)),
+    }
 
 
 # Digests, invitations, reminders and notices, as the scheduler runs them each morning.

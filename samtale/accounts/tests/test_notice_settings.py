@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from samtale.actions.jobs import action_digests
-from samtale.actions.models import Action, Goal
+from samtale.actions.models import Action
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.notices import KINDS, OUTBOX_KIND
 from samtale.conversations.services.summary import summary_submit
+from samtale.core.testing import goals_version, signed_conversation
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org import services as org_services
@@ -123,27 +124,12 @@ def test_the_digest_still_goes_out_when_every_notice_is_off(
 ):
     people.employee.notices_off = list(KINDS)
     people.employee.save()
-    held = timezone.now() - timedelta(days=30)
-    version = _version()
-    conversation = Conversation.objects.create(
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=version,
-        status=Conversation.Status.SIGNED,
-        scheduled_at=held,
-        held_at=held,
-        signed_at=held,
-    )
-    Action.objects.create(
-        goal=Goal.objects.create(conversation=conversation, text="Mål"),
-        order=0,
-        employee=people.employee,
-        leader=people.leader,
-        followed=True,
-        text="Tiltak",
-        deadline=timezone.localdate() - timedelta(days=2),
-        responsible=Action.Responsible.EMPLOYEE,
-        status=Action.Status.IN_PROGRESS,
+    overdue = timezone.localdate() - timedelta(days=2)
+    signed_conversation(
+        people.employee,
+        people.leader,
+        [(overdue, Action.Responsible.EMPLOYEE, Action.Status.IN_PROGRESS)],
+        version=goals_version(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         action_digests.call()

@@ -1,10 +1,14 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.guides.models import Guide, GuideVersion
+
+from .planning import NOW
 
 THEMES = [
     {
@@ -52,3 +56,28 @@ def conversation(people, guide_version, soon):
         scheduled_at=soon,
         place="Møterom 2",
     )
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a service and send what it queued, as the worker would after the commit."""
+
+    def call(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return call
+
+
+@pytest.fixture
+def invited(conversation, people, run, smtp):
+    run(lifecycle.conversation_invite, actor=people.leader, conversation=conversation)
+    return Conversation.objects.get(pk=conversation.pk)
+
+
+@pytest.fixture
+def clock():
+    """The planning tests' clock (planning.NOW), standing still; a module asks for it with
+    `pytestmark = pytest.mark.usefixtures("clock")`."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller

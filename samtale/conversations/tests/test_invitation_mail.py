@@ -8,40 +8,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 from django.utils.translation import gettext, override
-from icalendar import Calendar
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError
 from samtale.notifications.models import OutboundEmail
+from samtale.notifications.testing import calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-def calendar_of(message):
-    """(METHOD parameter of the part, the parsed calendar, its one event)."""
-    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
-    assert part.get_filename() == "invitasjon.ics"
-    calendar = Calendar.from_ical(part.get_content())
-    [event] = calendar.events
-    return part.get_param("method"), calendar, event
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a service and send what it queued, as the worker would after the commit."""
-
-    def call(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return call
-
-
-@pytest.fixture
-def invited(conversation, people, run, smtp):
-    run(lifecycle.conversation_invite, actor=people.leader, conversation=conversation)
-    return Conversation.objects.get(pk=conversation.pk)
 
 
 def test_the_invitation_arrives_with_a_calendar_file_and_the_leader_gets_a_copy(

@@ -1,11 +1,7 @@
 """The guide's rules when a conversation is planned, moved or held by hand, and the
 messages of the date and time fields (issue 11)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.utils import translation
 
 from samtale.conversations.forms import PlanForm, ScheduleForm
@@ -18,48 +14,16 @@ from samtale.rounds.forms import SlotForm, WindowForm
 from samtale.rounds.models import Round
 
 from .conftest import THEMES
+from .planning import at, more_reports, plan
 
-OSLO = ZoneInfo("Europe/Oslo")
+pytestmark = pytest.mark.usefixtures("clock")
 S = Conversation.Status
-# A Monday; the conversations are planned for Tuesday 1 December.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=OSLO)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def reports(people):
     """Three more people who report to the leader."""
-    return [
-        Person.objects.create_user(
-            f"report{n}@test.example",
-            "x",
-            first_name=f"Rapport{n}",
-            last_name="Testesen",
-            unit=people.employee.unit,
-            manager=people.leader,
-        )
-        for n in range(3)
-    ]
-
-
-def plan(people, employee, when, version, **kwargs):
-    return lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=employee,
-        leader=people.leader,
-        guide_version=version,
-        scheduled_at=when,
-        **kwargs,
-    )
+    return more_reports(people, 3)
 
 
 @pytest.fixture

@@ -2,30 +2,18 @@
 meeting screen's close button and counter (issue 11)."""
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.org.models import Person
 
-OSLO = ZoneInfo("Europe/Oslo")
+from .planning import at, more_reports, plan
+
+pytestmark = pytest.mark.usefixtures("clock")
 S = Conversation.Status
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=OSLO)
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=OSLO)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -39,17 +27,7 @@ def leader(client_for, people):
 @pytest.fixture
 def busy_day(people, guide_version):
     """Two conversations of the leader on Tuesday 1 December."""
-    reports = [
-        Person.objects.create_user(
-            f"report{n}@test.example",
-            "x",
-            first_name=f"Rapport{n}",
-            last_name="Testesen",
-            unit=people.employee.unit,
-            manager=people.leader,
-        )
-        for n in range(2)
-    ]
+    reports = more_reports(people, 2)
     # Fetched again: the policy keeps a person's reports on the object it has seen.
     boss = Person.objects.get(pk=people.leader.pk)
     for report, hour in zip(reports, (9, 13), strict=True):
@@ -106,13 +84,7 @@ def test_a_confirmation_for_another_day_does_not_carry_over(
 
 
 def test_the_plan_page_names_and_links_the_open_annual_conversation(leader, people, guide_version):
-    first = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=guide_version,
-        scheduled_at=at(3, 9),
-    )
+    first = plan(people, people.employee, at(3, 9), guide_version)
     body = _plan(leader, people, guide_version).content.decode()
     assert "Emma Testesen already has an open annual conversation with Leif Testesen" in body
     assert f'href="{reverse("conversation_detail", args=[first.pk])}"' in body
@@ -127,12 +99,7 @@ def test_an_impossible_time_is_named_on_the_plan_page(leader, people, guide_vers
 
 @pytest.fixture
 def untimed(people, guide_version):
-    return lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=guide_version,
-    )
+    return plan(people, people.employee, None, guide_version)
 
 
 def _schedule(client, conversation, **data):
@@ -150,13 +117,7 @@ def test_a_blank_optional_date_is_accepted_on_the_time_and_place_page(leader, un
 
 
 def test_a_conversation_with_a_time_is_moved_not_emptied(leader, people, guide_version):
-    conversation = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=guide_version,
-        scheduled_at=at(3, 9),
-    )
+    conversation = plan(people, people.employee, at(3, 9), guide_version)
     page = leader.get(reverse("conversation_schedule", args=[conversation.pk])).content.decode()
     assert not re.search(r'for="id_date">Date <span class="optional">', page)
     body = _schedule(leader, conversation).content.decode()
@@ -186,13 +147,7 @@ def test_an_impossible_time_is_named_on_the_time_and_place_page(leader, untimed)
 
 @pytest.fixture
 def planned(people, guide_version):
-    return lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=guide_version,
-        scheduled_at=at(1, 9),
-    )
+    return plan(people, people.employee, at(1, 9), guide_version)
 
 
 def test_before_its_day_the_close_button_asks_whether_the_meeting_was_moved(leader, planned):

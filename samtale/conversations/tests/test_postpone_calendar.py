@@ -9,39 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
-from icalendar import Calendar
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import email_send
+from samtale.notifications.testing import calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
-
-
-def calendar_of(message):
-    """(METHOD parameter of the part, the parsed calendar, its one event)."""
-    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
-    calendar = Calendar.from_ical(part.get_content())
-    [event] = calendar.events
-    return part.get_param("method"), calendar, event
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a service and send what it queued, as the worker would after the commit."""
-
-    def call(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return call
-
-
-@pytest.fixture
-def invited(conversation, people, run, smtp):
-    run(lifecycle.conversation_invite, actor=people.leader, conversation=conversation)
-    return Conversation.objects.get(pk=conversation.pk)
 
 
 def _first_event(smtp, people):

@@ -1,6 +1,7 @@
 """Step notices to the other party: one e-mail per step, at most once, with a link and
 never any content, sent over a real SMTP server on loopback."""
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -23,17 +24,6 @@ from samtale.notifications.models import OutboundEmail
 
 S = Conversation.Status
 MARKER = "HEMMELIG-INNHOLD-7731"
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Run a service and send what it queued, as the worker would after the commit."""
-
-    def call(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return call
 
 
 @pytest.fixture
@@ -167,15 +157,23 @@ def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(held, people, ru
     assert len(smtp.to(people.employee.email)) == 1
 
 
+@contextmanager
+def _before_the_notice_is_sent(held, people, capture_on_commit):
+    """The employee sends the summary; what the block does comes after the commit and before
+    the worker sends the notice it queued."""
+    with capture_on_commit() as callbacks:
+        summary_services.summary_submit(actor=people.employee, conversation=held)
+    yield
+    for callback in callbacks:
+        callback()
+
+
 def test_a_kind_turned_off_after_it_was_queued_is_skipped(
     held, people, django_capture_on_commit_callbacks, smtp
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        summary_services.summary_submit(actor=people.employee, conversation=held)
-    people.leader.notices_off = ["summary_submitted"]
-    people.leader.save()
-    for callback in callbacks:
-        callback()
+    with _before_the_notice_is_sent(held, people, django_capture_on_commit_callbacks):
+        people.leader.notices_off = ["summary_submitted"]
+        people.leader.save()
     assert smtp.messages == []
     assert _notices().get().status == "skipped"
 
@@ -183,11 +181,8 @@ def test_a_kind_turned_off_after_it_was_queued_is_skipped(
 def test_a_recipient_who_is_no_longer_the_leader_gets_nothing(
     held, people, django_capture_on_commit_callbacks, smtp
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        summary_services.summary_submit(actor=people.employee, conversation=held)
-    Conversation.objects.filter(pk=held.pk).update(leader=people.other_leader)
-    for callback in callbacks:
-        callback()
+    with _before_the_notice_is_sent(held, people, django_capture_on_commit_callbacks):
+        Conversation.objects.filter(pk=held.pk).update(leader=people.other_leader)
     assert smtp.messages == []
     assert _notices().get().status == "skipped"
 
@@ -195,24 +190,17 @@ def test_a_recipient_who_is_no_longer_the_leader_gets_nothing(
 def test_a_cancelled_conversation_sends_no_notice(
     held, people, django_capture_on_commit_callbacks, smtp
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        summary_services.summary_submit(actor=people.employee, conversation=held)
-    Conversation.objects.filter(pk=held.pk).update(status=S.CANCELLED)
-    for callback in callbacks:
-        callback()
+    with _before_the_notice_is_sent(held, people, django_capture_on_commit_callbacks):
+        Conversation.objects.filter(pk=held.pk).update(status=S.CANCELLED)
     assert smtp.messages == []
 
 
 def test_a_step_undone_before_sending_is_skipped(
     held, people, django_capture_on_commit_callbacks, smtp
 ):
-    conversation = held
-    with django_capture_on_commit_callbacks() as callbacks:
-        summary_services.summary_submit(actor=people.employee, conversation=conversation)
-    # Sent back (or reopened) before the worker got to it: the reviewer has nothing to read.
-    SummaryRevision.objects.filter(conversation=held).update(submitted_at=None)
-    for callback in callbacks:
-        callback()
+    with _before_the_notice_is_sent(held, people, django_capture_on_commit_callbacks):
+        # Sent back (or reopened) before the worker got to it: the reviewer has nothing to read.
+        SummaryRevision.objects.filter(conversation=held).update(submitted_at=None)
     assert smtp.messages == []
 
 

@@ -5,7 +5,6 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -13,13 +12,10 @@ import pytest
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
-from samtale.conversations.services import lifecycle
 from samtale.core.testing import ROLES
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.backends import FileMailBackend
 
 ROOT = Path(settings.BASE_DIR)
@@ -39,20 +35,9 @@ def folder(settings, tmp_path):
 
 
 @pytest.fixture
-def invitation(people, folder, django_capture_on_commit_callbacks):
+def invitation(folder, send_invitation):
     """An invitation to the employee and the leader's copy, written as two files."""
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    conversation = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-        place="Møterom <2> & co",
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
-    return conversation
+    return send_invitation("Møterom <2> & co")
 
 
 def _files(folder: Path) -> list[Path]:

@@ -4,18 +4,13 @@ And every link in an e-mail starts with SITE_URL, the address people open Samtal
 """
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
 
-from samtale.conversations.services import lifecycle
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.mail import send_templated
 
 ROOT = Path(settings.BASE_DIR)
@@ -60,27 +55,16 @@ def test_the_subject_and_text_part_show_the_text_as_typed_and_the_html_part_esca
     assert "<p>Sted: &lt;script&gt;&amp;&#x27;&quot;</p>Navn: O&#x27;Brien" in html
 
 
-def invite(people, django_capture_on_commit_callbacks):
+def invite(people, send_invitation):
     """An invitation from a leader called O'Brien to a place typed with markup."""
     people.leader.last_name = NAME
     people.leader.save(update_fields=["last_name"])
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    conversation = lifecycle.conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-        place=TYPED,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
-    return conversation
+    return send_invitation(TYPED)
 
 
 @pytest.fixture
-def odd_invitation(people, django_capture_on_commit_callbacks):
-    return invite(people, django_capture_on_commit_callbacks)
+def odd_invitation(people, send_invitation):
+    return invite(people, send_invitation)
 
 
 def test_an_invitation_shows_the_place_and_a_name_as_typed_in_text_and_escaped_in_html(
@@ -135,11 +119,9 @@ def test_every_text_template_of_an_email_is_rendered_by_send_templated_only():
 LINK = re.compile(r"""https?://[^\s"'<>]+""")
 
 
-def test_every_link_in_an_invitation_starts_with_site_url(
-    settings, people, django_capture_on_commit_callbacks
-):
+def test_every_link_in_an_invitation_starts_with_site_url(settings, people, send_invitation):
     settings.SITE_URL = "https://samtale.kommune.example"
-    conversation = invite(people, django_capture_on_commit_callbacks)
+    conversation = invite(people, send_invitation)
     invitation = next(m for m in mail.outbox if m.to == [people.employee.email])
     text, html = _parts(invitation)
     links = LINK.findall(text) + LINK.findall(html)
