@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from samtale.accounts import devices, services
-from samtale.conversations.notices import KINDS, LABELS
+from samtale.conversations.notices import KINDS, LABELS, kinds_for
 from samtale.core.http import client_ip
 
 Person = get_user_model()
@@ -135,7 +135,13 @@ class NoticesForm(forms.Form):
 
     @classmethod
     def for_person(cls, person, data=None):
-        return cls(data, initial={"on": [k for k in KINDS if k not in person.notices_off]})
+        """Only the kinds that can reach the person; the others keep their setting."""
+        form = cls(data, initial={"on": [k for k in KINDS if k not in person.notices_off]})
+        form.offered = kinds_for(person)
+        form.fields["on"].choices = [(kind, LABELS[kind]) for kind in form.offered]
+        form.kept_off = [kind for kind in person.notices_off if kind not in form.offered]
+        return form
 
     def off(self) -> list[str]:
-        return [kind for kind in KINDS if kind not in self.cleaned_data["on"]]
+        chosen = self.cleaned_data["on"]
+        return self.kept_off + [kind for kind in self.offered if kind not in chosen]

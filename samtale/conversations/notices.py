@@ -48,6 +48,19 @@ LABELS = {
     "correction_proposed": _("When a correction of the signed summary is proposed"),
 }
 
+# Sent only to the leader who holds a conversation.
+LEADERS_ONLY = ("preparation_shared",)
+
+
+def kinds_for(person: Person) -> tuple[str, ...]:
+    """The kinds that can reach `person`: the profile offers only these. A leader's
+    kinds are for whoever leads someone or holds a conversation as its leader."""
+    leads = (
+        access.roles_for(person).is_leader or Conversation.objects.filter(leader=person).exists()
+    )
+    return tuple(kind for kind in KINDS if leads or kind not in LEADERS_ONLY)
+
+
 # The outbox's kind for every step notice; the step itself is in ref["step"].
 OUTBOX_KIND = "step_notice"
 
@@ -85,7 +98,8 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
             .filter(preparation__author_id=conversation.employee_id)
             .exists()
         )
-    summary = conversation.summaries.order_by("-number").first()
+    # A withdrawn correction waits for nobody: the revision before it is in force again.
+    summary = conversation.summaries.filter(withdrawn_at__isnull=True).order_by("-number").first()
     if (
         summary is None
         or summary.is_signed

@@ -36,7 +36,7 @@ def _notices_off(person) -> list[str]:
 
 
 def test_every_notice_is_on_by_default_and_the_page_says_the_digest_stays(client_for):
-    response = client_for("employee").get(reverse("profile"))
+    response = client_for("leader").get(reverse("profile"))
     body = response.content.decode()
     assert reverse("profile_notices") in body
     for kind in KINDS:
@@ -47,9 +47,24 @@ def test_every_notice_is_on_by_default_and_the_page_says_the_digest_stays(client
 
 
 def test_each_checkbox_has_its_own_label(client_for):
-    body = client_for("employee").get(reverse("profile")).content.decode()
+    body = client_for("leader").get(reverse("profile")).content.decode()
     for n in range(len(KINDS)):
         assert f'<label for="id_on_{n}">' in body
+
+
+def test_someone_who_leads_nobody_is_not_offered_the_leaders_notice(client_for, people):
+    """Only the leader of a conversation is told the employee shared; the employee's
+    profile does not offer it, and saving theirs leaves that setting as it was."""
+    Person.objects.filter(pk=people.employee.pk).update(notices_off=["preparation_shared"])
+    client = client_for("employee")
+    body = client.get(reverse("profile")).content.decode()
+    assert 'value="preparation_shared"' not in body
+    assert 'value="summary_submitted"' in body
+    client.post(reverse("profile_notices"), {"on": ["summary_submitted"]})
+    assert _notices_off(people.employee) == [
+        "preparation_shared",
+        *[k for k in KINDS if k not in ("preparation_shared", "summary_submitted")],
+    ]
 
 
 def test_unticking_a_kind_turns_it_off_with_a_message(client_for, people):
@@ -65,15 +80,15 @@ def test_unticking_a_kind_turns_it_off_with_a_message(client_for, people):
 
 
 def test_ticking_them_again_turns_them_back_on(client_for, people):
-    people.employee.notices_off = list(KINDS)
-    people.employee.save()
-    client_for("employee").post(reverse("profile_notices"), {"on": list(KINDS)})
-    assert _notices_off(people.employee) == []
+    people.leader.notices_off = list(KINDS)
+    people.leader.save()
+    client_for("leader").post(reverse("profile_notices"), {"on": list(KINDS)})
+    assert _notices_off(people.leader) == []
 
 
 def test_nothing_ticked_turns_every_kind_off(client_for, people):
-    client_for("employee").post(reverse("profile_notices"), {})
-    assert _notices_off(people.employee) == list(KINDS)
+    client_for("leader").post(reverse("profile_notices"), {})
+    assert _notices_off(people.leader) == list(KINDS)
 
 
 def test_an_unknown_kind_is_refused_and_changes_nothing(client_for, people):
