@@ -161,6 +161,8 @@ MATRIX = [
     ("summary_revise", C, "get", PARTIES_200),
     ("summary_revise", C, "post", PARTIES_400, {"reason": "Feil dato i oppsummeringen"}),
     ("correction_goals", C, "post", EMPLOYEE_400_LEADER_403, {"base": "x"}),
+    # Either party withdraws a correction under way (refused on the page while there is none).
+    ("correction_withdraw", C, "post", PARTIES_400, {"withdraw-reason": "Ikke nødvendig"}),
     ("summary_revisions", C, "get", PARTIES_200),
     ("feedback_give", C, "post", PARTIES_403, {"rating": 4}),
     ("goal_add", C, "post", PARTIES_302, {"text": "Mål"}),

@@ -112,6 +112,17 @@ class ReasonForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    """Withdraw a correction under way: why, required (on the summary page, prefixed)."""
+
+    reason = forms.CharField(
+        label=_("Why do you withdraw the correction?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both of you see the reason. The correction is kept, marked as withdrawn."),
+    )
+
+
 class TextForm(forms.Form):
     """A text saved by autosave, or by the button when JavaScript is off."""
 

@@ -203,6 +203,13 @@ class SummaryRevision(models.Model):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # An open correction either party withdrew (with why) before both signed it: kept,
+    # never in force, and no longer the revision being written.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
     # The reviewer's comment while they write it (autosaved); it becomes part of the
     # record as a SummaryComment when they send it, send the draft back or approve.
     comment = models.TextField(blank=True)

@@ -131,13 +131,14 @@ def goals_diff(before: list[dict], after: list[dict]) -> list[GoalChange]:
 
 def revision_goals(conversation: Conversation, revision: SummaryRevision) -> list[dict]:
     """The goals and actions a revision agrees on: frozen when signed; a correction's draft
-    while it is agreed; the live ones for a first revision not yet signed."""
+    while it is agreed, or as it was withdrawn; the live ones for a first revision not yet
+    signed."""
     from samtale.conversations.services import correction
     from samtale.conversations.services.summary import goals_snapshot, is_correction_open
 
     if revision.is_signed:
         return revision.agreed_goals
-    if is_correction_open(conversation, revision):
+    if is_correction_open(conversation, revision) or revision.withdrawn_at:
         return correction.agreed(revision.agreed_goals)
     return goals_snapshot(conversation)
 

@@ -143,9 +143,11 @@ class RevisionCompareForm(forms.Form):
     fra = forms.TypedChoiceField(label=_("From revision"), coerce=int)
     til = forms.TypedChoiceField(label=_("To revision"), coerce=int)
 
-    def __init__(self, *args, numbers: list[int], **kwargs):
+    def __init__(self, *args, numbers: list[int], withdrawn=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(n, str(n)) for n in numbers]
+        choices = [
+            (n, _("%(n)d (withdrawn)") % {"n": n} if n in withdrawn else str(n)) for n in numbers
+        ]
         self.fields["fra"].choices = choices
         self.fields["til"].choices = choices
         if len(numbers) >= 2:

@@ -12,7 +12,6 @@ from samtale.conversations.models import (
     LikertAnswer,
     Note,
     Preparation,
-    SummaryRevision,
 )
 from samtale.guides.models import localized
 from samtale.org.models import Person
@@ -190,6 +189,3 @@ def sharing_state(*, conversation: Conversation) -> dict[str, Sharing]:
         employee.last_at = max(filter(None, (employee.last_at, at)))
     return state
 
-
-def summary_revisions(conversation: Conversation) -> list[SummaryRevision]:
-    return list(conversation.summaries.order_by("-number"))

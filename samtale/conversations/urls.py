@@ -50,6 +50,7 @@ conversation_patterns = [
     path("<int:pk>/signer/", views.conversation_sign, name="conversation_sign"),
     path("<int:pk>/rettelse/", views.summary_revise, name="summary_revise"),
     path("<int:pk>/rettelse/mal/", views.correction_goals, name="correction_goals"),
+    path("<int:pk>/rettelse/trekk/", views.correction_withdraw, name="correction_withdraw"),
     path("<int:pk>/revisjoner/", views.summary_revisions, name="summary_revisions"),
     path("<int:pk>/tilbakemelding/", views.feedback_give, name="feedback_give"),
 ]

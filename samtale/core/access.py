@@ -401,15 +401,25 @@ def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) 
 def summary_revisions_visible_to(user, conversation: Conversation) -> QuerySet[SummaryRevision]:
     """The revisions of the summary whose text a user may read (and compare): a party sees
     every revision both have signed, and the one being written once may_see_summary lets
-    them. Nobody else sees any: not HR (shared_conclusions_visible_to), not administrators."""
+    them. A withdrawn correction stays readable to whoever could read it when it was
+    withdrawn: the drafter, and the reviewer if it was sent to them then. Nobody else sees
+    any: not HR (shared_conclusions_visible_to), not administrators."""
     if conversation.party(user) is None:
         return SummaryRevision.objects.none()
     revisions = conversation.summaries.all()
-    current = revisions.order_by("-number").first()
+    current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
     signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
+    withdrawn = Q(withdrawn_at__isnull=False)
+    if not may_draft_summary(user, conversation):
+        withdrawn &= Q(submitted_at__isnull=False)
     if current is not None and may_see_summary(user, conversation, current):
-        return revisions.filter(signed | Q(pk=current.pk))
-    return revisions.filter(signed)
+        return revisions.filter(signed | withdrawn | Q(pk=current.pk))
+    return revisions.filter(signed | withdrawn)
+
+
+def may_withdraw_correction(user, conversation: Conversation) -> bool:
+    """Either party may withdraw a correction under way (the service says whether one is)."""
+    return conversation.party(user) is not None
 
 
 def summary_comments_visible_to(user, conversation: Conversation) -> QuerySet[SummaryComment]:

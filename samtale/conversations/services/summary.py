@@ -3,7 +3,7 @@ approves, the conclusion says what may be shared outside the two, both sign. Aft
 signing it is locked; a correction is a new revision, signed again."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,8 @@ TEXT_MAX_LENGTH = 50_000
 
 
 def summary_current(conversation: Conversation) -> SummaryRevision | None:
-    return conversation.summaries.order_by("-number").first()
+    """The latest revision not withdrawn: the one being written, or the one in force."""
+    return conversation.summaries.filter(withdrawn_at__isnull=True).order_by("-number").first()
 
 
 def _other_party(conversation: Conversation, actor: Person) -> Person:
@@ -52,7 +53,12 @@ def is_correction_open(conversation: Conversation, summary: SummaryRevision | No
     """A correction of the signed summary is being agreed. The conversation stays signed and
     the earlier signed revision in force; the correction goes through its own steps (draft,
     sent, approved, signed by each), read from its own fields."""
-    return conversation.status == S.SIGNED and summary is not None and not summary.is_signed
+    return (
+        conversation.status == S.SIGNED
+        and summary is not None
+        and not summary.is_signed
+        and summary.withdrawn_at is None
+    )
 
 
 def _open_summary(conversation: Conversation) -> SummaryRevision:
@@ -389,9 +395,11 @@ def summary_revise(*, actor: Person, conversation: Conversation, reason: str) ->
                 "before you propose another."
             )
         )
+    # After the latest number, withdrawn corrections' included: numbers are never reused.
+    last = conversation.summaries.aggregate(last=Max("number"))["last"]
     summary = SummaryRevision.objects.create(
         conversation=conversation,
-        number=previous.number + 1,
+        number=last + 1,
         text=previous.text,
         conclusion=previous.conclusion,
         shared_outside=previous.shared_outside,
@@ -405,6 +413,38 @@ def summary_revise(*, actor: Person, conversation: Conversation, reason: str) ->
         kind="correction_proposed",
         to=_other_party(conversation, actor),
         event=summary.pk,
+    )
+    return summary
+
+
+@transaction.atomic
+def correction_withdraw(
+    *, actor: Person, conversation: Conversation, reason: str
+) -> SummaryRevision:
+    """Either party withdraws the open correction, with a reason both see, before both
+    have signed it. The revision is kept with who withdrew it, when and why, but is no
+    longer the one being written; the signed revision before it stays in force, and the
+    live goals and actions, which the correction never changed, stay as they are."""
+    require(access.may_withdraw_correction(actor, conversation))
+    conversation = _locked(conversation)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why you withdraw the correction."), field="reason")
+    if len(reason) > correction.TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("At most %(max)d characters.") % {"max": correction.TEXT_MAX_LENGTH}, field="reason"
+        )
+    summary = summary_current(conversation)
+    if not is_correction_open(conversation, summary):
+        raise DomainError(
+            _("Only a correction under way, not yet signed by both, can be withdrawn.")
+        )
+    summary.withdrawn_at = timezone.now()
+    summary.withdrawn_by = actor
+    summary.withdrawn_reason = reason
+    summary.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit_log(
+        actor=actor, action="summary.correction_withdraw", obj=conversation, revision=summary.number
     )
     return summary
 

@@ -29,6 +29,7 @@ from samtale.conversations.views.preparation import (
 from samtale.conversations.views.summary import (
     conversation_sign,
     correction_goals,
+    correction_withdraw,
     feedback_give,
     summary_approve,
     summary_comment,
@@ -56,6 +57,7 @@ __all__ = [
     "conversation_schedule",
     "conversation_sign",
     "correction_goals",
+    "correction_withdraw",
     "feedback_give",
     "leader_checklist",
     "likert_save",

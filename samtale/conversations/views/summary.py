@@ -8,7 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import revision_diff
-from samtale.conversations.forms import ConclusionForm, FeedbackForm, ReasonForm, TextForm
+from samtale.conversations.forms import (
+    ConclusionForm,
+    FeedbackForm,
+    ReasonForm,
+    TextForm,
+    WithdrawForm,
+)
 from samtale.conversations.models import Conversation, Feedback, SummaryComment
 from samtale.conversations.revision_forms import CorrectionGoalsForm, RevisionCompareForm
 from samtale.conversations.services import correction
@@ -27,7 +33,14 @@ def summary_page(request, pk):
 
 
 def _summary(
-    request, conversation, *, conclusion_form=None, feedback_form=None, goals_form=None, status=200
+    request,
+    conversation,
+    *,
+    conclusion_form=None,
+    feedback_form=None,
+    goals_form=None,
+    withdraw_form=None,
+    status=200,
 ):
     """The summary page; a form that was refused comes back bound, with what was typed.
 
@@ -80,6 +93,8 @@ def _summary(
         or (correcting and summary.approved_at is not None),
         "in_force": services.summary_in_force(conversation) if correcting else None,
         "correction": summary if correcting else None,
+        "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
+        "may_withdraw": correcting and access.may_withdraw_correction(request.user, conversation),
         "comments": comments,
         # Sent back and not sent again: the drafter is told why it came back.
         "sent_back": bool(
@@ -120,7 +135,7 @@ def revisions_context(conversation, user) -> dict:
     comments = access.summary_comments_visible_to(user, conversation).select_related("author")
     revisions = (
         conversation.summaries.order_by("number")
-        .select_related("proposed_by")
+        .select_related("proposed_by", "withdrawn_by")
         .prefetch_related(Prefetch("comments", queryset=comments))
     )
     return {
@@ -287,6 +302,33 @@ def summary_revise(request, pk):
 
 @guarded()
 @require_POST
+def correction_withdraw(request, pk):
+    """Either party withdraws the correction under way, saying why (the form sits in the
+    correction notice on the summary page). A refusal comes back on that page, bound."""
+    conversation = access.get_conversation_for(request.user, pk)
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if form.is_valid():
+        try:
+            services.correction_withdraw(
+                actor=request.user, conversation=conversation, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as e:
+            if e.field in form.fields:
+                form.add_error(e.field, e.message)
+            else:
+                # No correction under way: the page has no withdraw form to show it in.
+                messages.error(request, e.message)
+        else:
+            messages.success(
+                request,
+                _("The correction is withdrawn. The signed summary is in force as before."),
+            )
+            return redirect("summary", pk=pk)
+    return _summary(request, conversation, withdraw_form=form, status=400)
+
+
+@guarded()
+@require_POST
 def correction_goals(request, pk):
     """The drafter saves the correction's goals and actions (all of them, one form)."""
     conversation = access.get_conversation_for(request.user, pk)
@@ -319,7 +361,11 @@ def summary_revisions(request, pk):
         r.number: r
         for r in access.summary_revisions_visible_to(request.user, conversation).order_by("number")
     }
-    form = RevisionCompareForm(request.GET or None, numbers=list(revisions))
+    form = RevisionCompareForm(
+        request.GET or None,
+        numbers=list(revisions),
+        withdrawn={n for n, r in revisions.items() if r.withdrawn_at},
+    )
     comparison, status = None, 200
     if len(revisions) >= 2:
         if not form.is_bound:
