@@ -111,7 +111,15 @@ class Visitor:
         page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{label}".lower()).strip("-")
-        page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+        except PlaywrightError:
+            # Headless Chromium now and then fails to capture a page it is still painting
+            # ("Unable to capture screenshot"); the picture is for people, so try once more.
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
         # evaluate() goes through the DevTools protocol, so axe loads without
         # weakening the page's Content-Security-Policy.
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
