@@ -319,14 +319,18 @@ def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
 
     `write` asks that the content may still change (not signed or cancelled): 403 if not.
     """
+    # By its key, then the party check (the same rule as conversations_visible_to): one
+    # row by the primary key, never the OR of two indexes, which SQLite was seen to
+    # answer with the same row twice while another request updated it.
+    person_id = roles_for(user).person_id
     try:
-        conversation = (
-            conversations_visible_to(user)
-            .select_related("employee", "leader", "guide_version")
-            .get(pk=pk)
-        )
+        conversation = Conversation.objects.select_related(
+            "employee", "leader", "guide_version"
+        ).get(pk=pk)
     except (Conversation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    if person_id is None or person_id not in (conversation.employee_id, conversation.leader_id):
+        raise Http404
     if write:
         require(not conversation.is_locked)
     return conversation
