@@ -177,7 +177,7 @@ def measure(name: str, database_url: str) -> float:
             except OSError:
                 time.sleep(0.1)
         status, body, set_cookies = get(port, "/oppfolging/", cookie)
-        rows = body.count(b'class="card report')
+        rows = body.count(b'class="ds-card report')
         if status != 200 or rows != 20:
             raise SystemExit(
                 f"the overview answered {status} with {rows} reports; expected 200 with 20"

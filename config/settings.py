@@ -338,6 +338,9 @@ SAMTALE_CONVERSATION_INTERVAL_MONTHS = envint("SAMTALE_CONVERSATION_INTERVAL_MON
 SAMTALE_CONVERSATION_WARNING_MONTHS = envint("SAMTALE_CONVERSATION_WARNING_MONTHS", 2)
 # Days before a conversation both parties are reminded to prepare (a round sets its own).
 SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
+# Where the accessibility statement asks people to report barriers (an e-mail address);
+# empty: DEFAULT_FROM_EMAIL.
+SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")
 
 # Import limits: a payroll export of 50,000 people is a few MB.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -48,6 +48,16 @@ MATRIX = [
     # (url name, kwargs, method, expected per role)
     ("home", {}, "get", SIGNED_IN),
     ("health", {}, "get", ALL_200),
+    ("accessibility_statement", {}, "get", ALL_200),
+    # The pickers' searches (core.pickers): each source asks its own capability.
+    ("pick", {"source": "plan-employee"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("pick", {"source": "plan-leader"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("pick", {"source": "round-holder"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    # Which round to add people to is a parameter; without it there is no such round.
+    ("pick", {"source": "round-person"}, "get", (302, 403, 403, 404, 404, 404, 404, 403)),
+    ("pick", {"source": "manager"}, "get", ADMIN_ONLY),
+    ("pick", {"source": "units"}, "get", SIGNED_IN),
+    ("pick", {"source": "nothing"}, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
     ("login", {}, "get", (200, 302, 302, 302, 302, 302, 302, 302)),
     ("logout", {}, "get", NOT_GET),
     ("logout", {}, "post", (302,) * 8),

@@ -7,10 +7,12 @@ today is not overdue. Selectors narrow querysets the access policy has filtered.
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from samtale.actions.models import Action, ActionUpdate, Goal
@@ -84,6 +86,23 @@ class Report(NamedTuple):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return _report_paths()[0].format(pk=int(self.pk))
+
+    @property
+    def actions_url(self) -> str:
+        """The report's actions in the overview (a fragment for htmx, or a page)."""
+        return _report_paths()[1].format(pk=int(self.pk))
+
+
+@cache
+def _report_paths() -> tuple[str, str]:
+    # Reversed once: the overview links twenty cards on every load.
+    return tuple(
+        reverse(name, args=[0]).replace("/0/", "/{pk}/")
+        for name in ("person_detail", "follow_up_person")
+    )
 
 
 @dataclass(slots=True)
@@ -279,6 +298,18 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
         elif a.responsible in (Action.Responsible.LEADER, Action.Responsible.BOTH):
             result.my_promises.append(a)
     return result
+
+
+def overdue_count(*, actions: QuerySet[Action], person: Person, on: date) -> int:
+    """How many agreed actions the person is responsible for are past their deadline: theirs
+    as the employee (alone or with the leader) and what they promised as the leader."""
+    theirs = Q(
+        employee=person, responsible__in=(Action.Responsible.EMPLOYEE, Action.Responsible.BOTH)
+    )
+    promised = Q(
+        leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
+    )
+    return agreed(actions).filter(theirs | promised).filter(overdue_q(on)).count()
 
 
 def counts_by_leader(

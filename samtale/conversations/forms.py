@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from samtale.actions.models import Action
 from samtale.conversations.models import SummaryRevision
 from samtale.core.forms import DateField, TimeField
+from samtale.core.pickers import PickerField
 from samtale.guides.likert import SCALE
 from samtale.guides.models import Guide
 from samtale.org.forms import DateInput
@@ -73,20 +74,20 @@ class ScheduleFields(forms.Form):
 
 
 class PlanForm(ScheduleFields):
-    employee = PersonChoiceField(label=_("Employee"), queryset=Person.objects.none())
-    leader = PersonChoiceField(
+    employee = PickerField(label=_("Employee"), source="plan-employee")
+    leader = PickerField(
         label=_("Held by"),
-        queryset=Person.objects.none(),
+        source="plan-leader",
         help_text=_("Usually the line manager; another leader of the unit may hold it."),
     )
     guide = GuideChoiceField(label=_("Template"), queryset=Guide.objects.none())
 
     field_order = ["employee", "leader", "guide", "date", "time", "duration_minutes", "place"]
 
-    def __init__(self, *args, people, leaders, guides, **kwargs):
+    def __init__(self, *args, user, guides, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["employee"].queryset = people
-        self.fields["leader"].queryset = leaders
+        self.fields["employee"].bind(user)
+        self.fields["leader"].bind(user)
         self.fields["guide"].queryset = guides
         self.fields["duration_minutes"].required = False
 

@@ -4,7 +4,7 @@ let the viewer see."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import (
@@ -12,6 +12,7 @@ from samtale.conversations.models import (
     LikertAnswer,
     Note,
     Preparation,
+    SummaryRevision,
 )
 from samtale.guides.models import localized
 from samtale.org.models import Person
@@ -31,6 +32,77 @@ def conversation_list(*, conversations: QuerySet[Conversation], person: Person) 
         "held_open": list(held.filter(status__in=OPEN).order_by("scheduled_at", "pk")),
         "held_done": list(held.exclude(status__in=OPEN).order_by("-scheduled_at", "-pk")[:20]),
     }
+
+
+# What a person must do next in a conversation, for the home page (see `attention`).
+PREPARE, FIND_TIME, WRITE_SUMMARY, REVIEW_SUMMARY, SIGN = (
+    "prepare",
+    "find_time",
+    "write_summary",
+    "review_summary",
+    "sign",
+)
+BEFORE_MEETING = (S.PLANNED, S.INVITED, S.PREPARED)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing that waits for the viewer in one of their conversations."""
+
+    kind: str
+    conversation: Conversation
+    correction: bool = False
+
+
+def _task(conversation: Conversation, person: Person) -> Task | None:
+    party = conversation.party(person)
+    drafter = party == conversation.summary_author
+    signed = (
+        conversation.rev_employee_signed if party == "employee" else conversation.rev_leader_signed
+    )
+    if conversation.status in BEFORE_MEETING:
+        return Task(PREPARE, conversation)
+    if conversation.status == S.POSTPONED:
+        return Task(FIND_TIME, conversation) if party == "leader" else None
+    correction = conversation.status == S.SIGNED
+    if conversation.rev_number is None:
+        return None
+    if conversation.rev_approved is not None:
+        return None if signed else Task(SIGN, conversation, correction)
+    if conversation.rev_submitted is None:
+        return Task(WRITE_SUMMARY, conversation, correction) if drafter else None
+    return None if drafter else Task(REVIEW_SUMMARY, conversation, correction)
+
+
+def attention(*, conversations: QuerySet[Conversation], person: Person, limit: int = 8) -> dict:
+    """What waits for the person in their conversations, nearest first, in one query:
+    preparing for a meeting, finding a new time for a postponed one (the leader), writing,
+    reviewing or signing the summary or a correction of a signed one. `conversations` is
+    what the policy lets them read; at most `limit` tasks, with the number of all of them."""
+    current = SummaryRevision.objects.filter(
+        conversation=OuterRef("pk"), withdrawn_at__isnull=True
+    ).order_by("-number")
+    unsigned = current.filter(Q(employee_signed_at__isnull=True) | Q(leader_signed_at__isnull=True))
+    rows = (
+        conversations.filter(
+            Q(status__in=(*BEFORE_MEETING, S.POSTPONED, S.HELD, S.SUMMARY_AGREED))
+            | Q(status=S.SIGNED, pk__in=unsigned.values("conversation_id"))
+        )
+        .select_related("employee", "leader")
+        .annotate(
+            rev_number=Subquery(current.values("number")[:1]),
+            rev_submitted=Subquery(current.values("submitted_at")[:1]),
+            rev_approved=Subquery(current.values("approved_at")[:1]),
+            rev_employee_signed=Subquery(current.values("employee_signed_at")[:1]),
+            rev_leader_signed=Subquery(current.values("leader_signed_at")[:1]),
+        )
+        .order_by("scheduled_at", "pk")
+    )
+    tasks = [task for row in rows if (task := _task(row, person)) is not None]
+    # What is furthest along first: signing before reviewing before writing before preparing.
+    order = {SIGN: 0, REVIEW_SUMMARY: 1, WRITE_SUMMARY: 2, FIND_TIME: 3, PREPARE: 4}
+    tasks.sort(key=lambda task: order[task.kind])
+    return {"tasks": tasks[:limit], "count": len(tasks)}
 
 
 def previous_conversation(
@@ -188,4 +260,3 @@ def sharing_state(*, conversation: Conversation) -> dict[str, Sharing]:
         employee.answers_at = at
         employee.last_at = max(filter(None, (employee.last_at, at)))
     return state
-

@@ -199,6 +199,14 @@ def get_person_for(user, pk, *, write: bool = False) -> Person:
     return person
 
 
+def manager_choices_for(user) -> QuerySet[Person]:
+    """Whom an administrator may name as someone's line manager: any active person (the
+    service refuses a cycle and the administrator's own line)."""
+    if not may_manage_org(user):
+        return Person.objects.none()
+    return Person.objects.filter(is_active=True)
+
+
 def may_read_org_changes(user) -> bool:
     """Who gave or took which role, whose e-mail address was changed by whom: HR and
     administrators, who are told of each change as it happens."""
@@ -623,9 +631,9 @@ def round_people_for(user) -> QuerySet[Person]:
     return Person.objects.filter(is_active=True, pk__in=roles.subordinate_ids)
 
 
-def round_holders_for(user) -> QuerySet[Person]:
-    """Who a user may give conversations to hold: HR any active leader; a leader
-    themselves and the leaders below them."""
+def holders_for(user) -> QuerySet[Person]:
+    """Who a user may give conversations to hold, when planning one or in a round: HR any
+    active leader; a leader themselves and the leaders below them."""
     leaders = Person.objects.filter(is_active=True, reports__is_active=True).distinct()
     roles = roles_for(user)
     if roles.is_hr:

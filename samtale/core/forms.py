@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(TemplatesSetting):
-    """Django's accessible div layout, with checkboxes placed before their label."""
+    """Forms in Designsystemet's markup: each field a ds-field (checkboxes before their
+    label), and a form that comes back with errors starts with an error summary linking
+    each one (templates/forms/). A form sets `error_summary = False` when its page shows
+    the errors another way (a one-field form inside a card)."""
 
+    form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
 
 

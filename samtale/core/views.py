@@ -1,12 +1,15 @@
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from samtale.actions import nudges
 from samtale.actions import selectors as action_selectors
 from samtale.conversations import selectors as conversation_selectors
-from samtale.core import access
+from samtale.core import access, pickers
 from samtale.core.http import guarded
 from samtale.org import selectors
 
@@ -30,11 +33,14 @@ def home(request):
         if roles.is_leaders_leader
         else [],
     }
-    conversations = conversation_selectors.conversation_list(
+    # What waits for the person comes first: conversations to prepare, summaries to write,
+    # review or sign, and their own overdue actions.
+    context["attention"] = conversation_selectors.attention(
         conversations=access.conversations_visible_to(user), person=user
     )
-    context["my_open"] = conversations["mine_open"][:3]
-    context["held_open"] = conversations["held_open"]
+    context["overdue"] = action_selectors.overdue_count(
+        actions=access.actions_visible_to(user), person=user, on=action_selectors.today()
+    )
     if roles.is_hr:
         counts = nudges.pitfall_counts(
             conversations=access.conversations_countable_by(user),
@@ -50,6 +56,40 @@ def home(request):
             people=access.people_visible_to(user), units=access.units_visible_to(user)
         )
     return render(request, "core/home.html", context)
+
+
+@require_GET
+def accessibility_statement(request):
+    """The accessibility statement (tilgjengelighetserklæring), linked from every page's footer
+    and readable without signing in, as the regulations on universal design ask."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "contact": parseaddr(
+                settings.SAMTALE_ACCESSIBILITY_CONTACT or settings.DEFAULT_FROM_EMAIL
+            )[1]
+        },
+    )
+
+
+@guarded()
+@require_GET
+def pick(request, source):
+    """The matches a picker field shows as the person types (core.pickers): at most 20 of
+    what the access policy lets them choose from this source."""
+    picker = pickers.SOURCES.get(source)
+    if picker is None:
+        raise Http404
+    access.require(picker.may(request.user))
+    choices = picker.choices(request.user, request.GET)  # 404 for a round not theirs, say
+    query = request.GET.get("q", "")[:100]
+    found, more = pickers.matches(choices, picker, query) if query.strip() else ([], False)
+    return render(
+        request,
+        "core/_pick_options.html",
+        {"found": [(o.pk, picker.label(o)) for o in found], "more": more, "query": query},
+    )
 
 
 @require_GET

@@ -6,7 +6,7 @@ Selectors never decide access: they narrow querysets that the access policy
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from samtale.org.models import Person, Unit
 
@@ -98,14 +98,16 @@ def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:
 
 
 def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
-    active = people.filter(is_active=True)
-    return {
-        "people": active.count(),
-        "permanent": active.filter(employment_type=Person.EmploymentType.PERMANENT).count(),
-        "temporary": active.filter(employment_type=Person.EmploymentType.TEMPORARY).count(),
-        "leaders": active.filter(reports__is_active=True).distinct().count(),
-        "units": units.filter(is_active=True).count(),
-    }
+    """Active people, permanent and temporary, leaders (with an active report) and active
+    units: two aggregate queries."""
+    leads = Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
+    counts = people.filter(is_active=True).aggregate(
+        people=Count("pk"),
+        permanent=Count("pk", filter=Q(employment_type=Person.EmploymentType.PERMANENT)),
+        temporary=Count("pk", filter=Q(employment_type=Person.EmploymentType.TEMPORARY)),
+        leaders=Count("pk", filter=Q(leads)),
+    )
+    return counts | {"units": units.filter(is_active=True).count()}
 
 
 def leaders(*, people: QuerySet[Person]) -> QuerySet[Person]:

@@ -237,7 +237,7 @@ def participant_remove(*, actor: Person, participant: Participant, reason: str) 
 
 
 def _check_holder(actor: Person, holder: Person) -> None:
-    if not access.round_holders_for(actor).filter(pk=holder.pk).exists():
+    if not access.holders_for(actor).filter(pk=holder.pk).exists():
         raise DomainError(_("Choose a leader who may hold these conversations."), field="holder")
 
 

@@ -11,3 +11,21 @@ document.addEventListener("submit", (event) => {
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
 });
+
+// The phone header: the menu folds behind its button. Escape closes it and gives focus back.
+(() => {
+  const button = document.querySelector(".menu-button");
+  const menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) return;
+  const set = (open) => {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  };
+  button.addEventListener("click", () => set(button.getAttribute("aria-expanded") !== "true"));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      set(false);
+      button.focus();
+    }
+  });
+})();

@@ -12,7 +12,7 @@ def test_a_leaders_nudge_and_hrs_count_open_their_lists_on_a_phone(visitor_facto
     leader.login(demo["leader"].email, DEMO_PASSWORD)
     leader.goto("/oppfolging/")
     nudge = leader.page.locator("section.nudges a").first
-    count = nudge.locator(".badge").inner_text()
+    count = nudge.locator(".ds-tag").inner_text()
     nudge.click()
     leader.page.wait_for_url("**/oppfolging/fallgruver/*/")
     assert leader.page.locator("h1").inner_text().startswith(count)

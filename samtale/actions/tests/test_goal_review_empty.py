@@ -57,7 +57,7 @@ def test_a_result_with_htmx_answers_the_goal_with_its_result(client_for, goal):
         headers={"HX-Request": "true"},
     )
     body = response.content.decode()
-    assert 'role="status"' in body and 'class="badge warn"' in body
+    assert 'role="status"' in body and 'class="ds-tag" data-color="warning"' in body
     assert "Tiltak 0 for Emma" in body  # the goal's actions are still listed
     assert Goal.objects.get(pk=goal.pk).result == "partly"
 
@@ -71,5 +71,5 @@ def test_an_empty_result_without_javascript_goes_back_to_the_message(client_for,
     )
     assert response.status_code == 302 and response["Location"] == f"{page}#main"
     body = client.get(page).content.decode()
-    assert '<p class="message error" role="alert">' in body
+    assert '<div class="ds-alert" data-color="danger" role="alert">' in body
     assert Goal.objects.get(pk=goal.pk).result == ""

@@ -97,7 +97,10 @@ def test_the_overview_shows_the_leaders_nudges_in_their_language(client_for, peo
     body = client.get(reverse("follow_up")).content.decode()
     section = re.search(r'<section class="card nudges".*?</section>', body, re.S).group(0)
     assert "Fallgruver å passe på" in section
-    assert re.search(r'<span class="badge warn">1</span> Tiltak som har passert fristen\.', section)
+    assert re.search(
+        r'<span class="ds-tag" data-color="warning">1</span> Tiltak som har passert fristen\.',
+        section,
+    )
     Person.objects.filter(pk=people.leader.pk).update(language="en")
     body = client.get(reverse("follow_up")).content.decode()
     assert "Pitfalls to watch" in body and "1</span> Action past its deadline." in body

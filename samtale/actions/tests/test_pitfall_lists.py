@@ -78,7 +78,11 @@ def test_every_nudge_on_follow_up_links_to_the_list_of_what_it_counts(client_for
     client = client_for("leader")
     body = client.get(reverse("follow_up")).content.decode()
     section = re.search(r'<section class="card nudges".*?</section>', body, re.S).group(0)
-    links = dict(re.findall(r'<a href="([^"]+)"><span class="badge warn">(\d+)</span>', section))
+    links = dict(
+        re.findall(
+            r'<a href="([^"]+)"><span class="ds-tag" data-color="warning">(\d+)</span>', section
+        )
+    )
     assert set(links) == {
         reverse("follow_up_pitfall", args=[slug]) for slug in nudges.SLUGS.values()
     }
@@ -109,7 +113,9 @@ def test_a_leaders_conversation_list_links_to_the_conversations_they_hold(
 def test_hr_home_links_each_count_to_its_list(client_for, pitfalls):
     client = client_for("hr")
     body = client.get(reverse("home")).content.decode()
-    links = dict(re.findall(r'<a href="([^"]+)"><span class="stat">(\d+)</span>', body))
+    links = dict(
+        re.findall(r'<a class="ds-link" href="([^"]+)"><span class="stat">(\d+)</span>', body)
+    )
     assert set(links) == {reverse("pitfall_list", args=[slug]) for slug in nudges.SLUGS.values()}
     for url, count in links.items():
         listed = client.get(url).content.decode()

@@ -1,6 +1,7 @@
 """The follow-up pages: the leader's overview of their reports, the employee's own
 actions, one action with its history, and the updates both parties make."""
 
+import hashlib
 from dataclasses import replace
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions import nudges, presenters, selectors, services
+from samtale.actions import nudges, selectors, services
 from samtale.actions.forms import FilterForm, ReviewForm, UpdateForm
 from samtale.actions.models import Action
 from samtale.core import access
@@ -35,9 +36,12 @@ def overview(request):
         leader_id=access.follow_up_leader(user), filters=filters, on=on
     )
     context = {
-        "filters": presenters.filter_form(filters),
+        "filter_selects": FilterForm.selects(filters),
+        "filter_key": f"{filters.status}:{filters.responsible}:{filters.deadline}",
         "rows": rows,
-        "cards": presenters.report_cards(rows, query=request.GET.urlencode()),
+        "cards_key": hashlib.sha256(repr(rows).encode()).hexdigest(),
+        # The links to a report's actions keep the overview's filters.
+        "query": f"?{request.GET.urlencode()}" if request.GET else "",
         # Kept rendered: the section changes by the day, and is read on every load.
         "nudges": cache.get_or_set(
             f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}",

@@ -9,7 +9,6 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org.models import Person
 from samtale.rounds.forms import SlotForm, WindowForm
 from samtale.rounds.models import Round
 
@@ -219,8 +218,7 @@ def _plan_form(people, guide_version, **data):
             "place": "",
             **data,
         },
-        people=Person.objects.all(),
-        leaders=Person.objects.all(),
+        user=people.hr,
         guides=Guide.objects.all(),
     )
 

@@ -180,7 +180,8 @@ def test_on_its_day_the_close_button_asks_nothing(client_for, people, planned, c
 def test_ticking_a_theme_updates_the_counter_out_of_band(leader, planned):
     page = leader.get(reverse("meeting", args=[planned.pk])).content.decode()
     assert re.search(
-        r'<span class="badge" id="covered-count" aria-live="polite">0 of 3 covered', page
+        r'<span class="ds-tag" data-color="neutral" id="covered-count" aria-live="polite">0 of 3 covered',
+        page,
     )
     response = leader.post(
         reverse("theme_cover", args=[planned.pk]),

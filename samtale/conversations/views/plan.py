@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.core.http import guarded
 from samtale.guides.selectors import current_version, guides_for_planning
-from samtale.org.models import Person
 
 # Where a service's field shows on the form.
 FORM_FIELD = {"scheduled_at": "date"}
@@ -46,31 +44,18 @@ def conversation_list(request):
     return render(request, "conversations/list.html", context)
 
 
-def _planning_choices(user):
-    people = (
-        access.conversation_planning_people(user)
-        .select_related("unit")
-        .order_by("last_name", "first_name")
-    )
-    roles = access.roles_for(user)
-    leaders = Person.objects.filter(is_active=True, reports__is_active=True).distinct()
-    if not roles.is_hr:
-        leaders = leaders.filter(Q(pk=user.pk) | Q(pk__in=roles.subordinate_ids))
-    guides = guides_for_planning(guides=access.guides_visible_to(user))
-    return {
-        "people": people,
-        "leaders": leaders.order_by("last_name", "first_name"),
-        "guides": guides,
-    }
-
-
 @guarded(access.may_plan_conversation)
 @require_http_methods(["GET", "POST"])
 def conversation_create(request):
     initial = {"leader": request.user.pk}
     if employee_id := request.GET.get("medarbeider"):
         initial["employee"] = employee_id
-    form = PlanForm(request.POST or None, initial=initial, **_planning_choices(request.user))
+    form = PlanForm(
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        guides=guides_for_planning(guides=access.guides_visible_to(request.user)),
+    )
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,23 +1,26 @@
+from functools import cache
+
 from django import template
+from django.templatetags.static import static
 
 register = template.Library()
 
 BADGES = {
-    "signed": "ok",
-    "summary_agreed": "ok",
-    "prepared": "ok",
-    "done": "ok",
-    "postponed": "warn",
-    "in_progress": "warn",
-    "cancelled": "bad",
-    "dropped": "bad",
+    "signed": "success",
+    "summary_agreed": "success",
+    "prepared": "success",
+    "done": "success",
+    "postponed": "warning",
+    "in_progress": "warning",
+    "cancelled": "danger",
+    "dropped": "danger",
 }
 
 
 @register.filter
 def badge(status: str) -> str:
-    """The badge colour for a status."""
-    return BADGES.get(status, "")
+    """The colour of a status's tag (Designsystemet's data-color)."""
+    return BADGES.get(status, "neutral")
 
 
 @register.filter
@@ -31,3 +34,31 @@ def isodate(value: str | None):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def page_range(paginator, number):
+    """The page numbers around `number`, with the paginator's ELLIPSIS for the gaps."""
+    return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+
+
+@register.filter(expects_localtime=True)
+def day(value) -> str:
+    """A date (or a datetime, in the current time zone) as Norwegians write it, 22.11.2026,
+    in every language (config/formats). The `date` filter does the same through a general
+    formatter that costs a list of twenty cards more than its query."""
+    if not value:
+        return ""
+    return "%02d.%02d.%d" % (value.day, value.month, value.year)  # noqa: UP031 - the fastest
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """The URL of a static file, like {% static %}, looked up once per process: the manifest
+    storage's lookup costs every page a few hundred microseconds for its ten assets."""
+    return _asset_url(path)
+
+
+@cache
+def _asset_url(path: str) -> str:
+    return static(path)

@@ -275,4 +275,4 @@ def test_restoring_an_active_template_gets_a_message(client_for, builtins):
     client = client_for("hr")
     guide = builtins["innsjekk"]
     response = client.post(reverse("guide_restore", args=[guide.pk]), follow=True)
-    assert 'class="message error"' in response.content.decode()
+    assert 'class="ds-alert" data-color="danger" role="alert"' in response.content.decode()

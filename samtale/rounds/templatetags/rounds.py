@@ -4,18 +4,18 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 STATES = {
-    "missing": (_("Missing"), "bad"),
-    "planned": (_("Planned"), ""),
-    "invited": (_("Invited"), ""),
-    "held": (_("Held"), "ok"),
-    "signed": (_("Signed"), "ok"),
-    "postponed": (_("Postponed"), "warn"),
-    "removed": (_("Removed"), ""),
+    "missing": (_("Missing"), "danger"),
+    "planned": (_("Planned"), "neutral"),
+    "invited": (_("Invited"), "info"),
+    "held": (_("Held"), "success"),
+    "signed": (_("Signed"), "success"),
+    "postponed": (_("Postponed"), "warning"),
+    "removed": (_("Removed"), "neutral"),
 }
 COVERAGE = {
-    "overdue": (_("Missing"), "bad"),
-    "close": (_("Close to the limit"), "warn"),
-    "ok": (_("Within the limit"), "ok"),
+    "overdue": (_("Missing"), "danger"),
+    "close": (_("Close to the limit"), "warning"),
+    "ok": (_("Within the limit"), "success"),
 }
 
 
@@ -27,7 +27,7 @@ def state_label(state: str) -> str:
 
 @register.filter
 def state_badge(state: str) -> str:
-    return STATES.get(state, ("", ""))[1]
+    return STATES.get(state, ("", "neutral"))[1]
 
 
 @register.filter
@@ -37,7 +37,7 @@ def coverage_label(status: str) -> str:
 
 @register.filter
 def coverage_badge(status: str) -> str:
-    return COVERAGE.get(status, ("", ""))[1]
+    return COVERAGE.get(status, ("", "neutral"))[1]
 
 
 @register.filter

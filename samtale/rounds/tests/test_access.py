@@ -82,10 +82,10 @@ def test_only_hr_sees_who_is_missing_a_conversation(people):
 
 
 def test_a_leader_gives_conversations_only_to_leaders_in_their_line(people):
-    assert set(access.round_holders_for(people.leaders_leader)) == {
+    assert set(access.holders_for(people.leaders_leader)) == {
         people.leaders_leader,
         people.leader,
         people.other_leader,
     }
-    assert set(access.round_holders_for(people.leader)) == {people.leader}
-    assert people.employee not in access.round_holders_for(people.hr)
+    assert set(access.holders_for(people.leader)) == {people.leader}
+    assert people.employee not in access.holders_for(people.hr)

@@ -23,7 +23,7 @@ def _holders(user, round):
     units = selectors.unit_tree_ids(round.units.all())
     holding = round.participants.filter(holder__isnull=False).values("holder_id")
     return (
-        access.round_holders_for(user)
+        access.holders_for(user)
         .filter(Q(unit_id__in=units) | Q(pk__in=holding))
         .order_by("last_name", "first_name")
     )
