@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation
+from samtale.core.pickers import person_label
 from samtale.guides.models import Guide
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, Person
@@ -52,6 +53,7 @@ OTHER_KINDS = {
     "kind": "import_kind",
     "name": "mail_file",
     "pitfall": "pitfall",
+    "source": "pick_source",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -70,6 +72,7 @@ QUERIES = {
     "summary_revisions": ["fra=1&til=2", "fra=2&til=1", "fra=1&til=1", "fra=x"],
     "follow_up_pitfall": ["side=2"],
     "pitfall_list": ["side=2"],
+    "pick": ["q=Testesen", "q={person}", "runde=1&q=a"],
 }
 HTMX = {"HX-Request": "true"}
 
@@ -354,6 +357,7 @@ def plan_conversation(leader: Client, employee: Person, guide: Guide) -> Convers
     day = (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y")
     plan = page_form(leader.get(url), "employee") | {
         "employee": str(employee.pk),
+        "employee_sok": person_label(employee),  # what the combobox shows once chosen
         "guide": str(guide.pk),
         "date": day,
         "time": "10:00",

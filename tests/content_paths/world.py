@@ -17,6 +17,7 @@ from samtale.actions.models import Action, Goal
 from samtale.actions.nudges import SLUGS
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, meeting, preparation, summary
+from samtale.core.pickers import SOURCES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import EmailChange, ImportBatch, Person, Unit
@@ -354,5 +355,7 @@ def build_world(people) -> World:
             "mail_file": ["20261122-101500-000000-abc123.eml", "..settings.py"],
             # Every pitfall's list, and one that is not.
             "pitfall": [*SLUGS.values(), "ukjent"],
+            # Every picker's search, and one that is not.
+            "pick_source": [*SOURCES, "ukjent"],
         },
     )

@@ -33,9 +33,13 @@ def test_a_leader_plans_with_a_norwegian_date_and_time(client_for, people, guide
 
 
 def test_the_plan_form_offers_only_people_below_the_leader(client_for, people, guide_version):
-    body = client_for("leader").get(reverse("conversation_create")).content.decode()
-    assert people.employee.full_name in body
-    assert people.other_employee.full_name not in body
+    leader = client_for("leader")
+    page = leader.get(reverse("conversation_create")).content.decode()
+    assert people.employee.full_name not in page  # the form lists no one: it searches
+    search = reverse("pick", args=["plan-employee"]) + "?q=Testesen"
+    found = leader.get(search).content.decode()
+    assert people.employee.full_name in found
+    assert people.other_employee.full_name not in found
 
 
 def test_bad_planning_input_gets_a_message_and_plans_nothing(client_for, people, guide_version):
