@@ -15,17 +15,14 @@ The target: (b) reaches at least half of (a)'s throughput.
 
 import http.client
 import os
-import secrets
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, ROOT, env, manage, postgres_url, prepare_database, sqlite_url
+
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PEOPLE = 2_000 if QUICK else 20_000
 ROUNDS = 3 if QUICK else 5
@@ -33,37 +30,6 @@ SECONDS = 2.0 if QUICK else 4.0
 CLIENTS = 4
 # Threads in the one gunicorn process (gthread); 1 is gunicorn's plain sync worker.
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
-PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-SECRET = secrets.token_urlsafe(64)
-
-
-def env(database_url: str, **extra) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": "http://127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-        **extra,
-    }
-
-
-def manage(database_url: str, *args, capture=False) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env(database_url),
-        check=True,
-        text=True,
-        stdout=subprocess.PIPE if capture else None,
-    )
-    return result.stdout or ""
-
 
 SESSION_SNIPPET = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -79,21 +45,10 @@ store.create()
 print("SESSION", store.session_key)
 """
 
-READY_SNIPPET = """
-from samtale.core.management.commands.bench_data import BENCH_LEADER_EMAIL
-from samtale.org.models import Person
-print("READY" if Person.objects.filter(email=BENCH_LEADER_EMAIL).exists() else "EMPTY")
-"""
-
 
 def prepare(database_url: str) -> str:
     """Migrate, fill once, collect static files; return a signed-in session key."""
-    manage(database_url, "migrate", "-v0")
-    if "READY" not in manage(database_url, "shell", "-c", READY_SNIPPET, capture=True):
-        print(
-            f"  building the benchmark database ({PEOPLE} people); this takes a while …", flush=True
-        )
-        manage(database_url, "bench_data", "--people", str(PEOPLE))
+    prepare_database(database_url, PEOPLE)
     manage(database_url, "collectstatic", "--noinput", "-v0")
     out = manage(database_url, "shell", "-c", SESSION_SNIPPET, capture=True)
     return next(line.split()[1] for line in out.splitlines() if line.startswith("SESSION"))
@@ -209,28 +164,14 @@ def measure(name: str, database_url: str) -> float:
     return ratio
 
 
-def postgres_url() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
-            name = f"samtale_bench_{PEOPLE}"
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-            return f"{PG_SERVER}/{name}"
-    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        print(f"PostgreSQL not reachable at {PG_SERVER} ({error}); measuring SQLite only")
-        return None
-
-
 def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     print(
         f"benchmark: {PEOPLE} people, {ROUNDS} rounds × {SECONDS:.0f} s per view, {CLIENTS} clients, "
         f"1 server process with {THREADS} thread(s)"
     )
-    ratios = [measure("sqlite", f"sqlite:///{ROOT / 'var' / f'bench-{PEOPLE}.sqlite3'}")]
-    if url := postgres_url():
+    ratios = [measure("sqlite", sqlite_url(PEOPLE))]
+    if url := postgres_url(PEOPLE):
         ratios.append(measure("postgresql", url))
     print(f"ratio: {min(ratios):.2f}")
 

@@ -1,0 +1,80 @@
+"""What the benchmarks share: the environment a production-like Samtale runs in, the
+benchmark databases (built once with `manage.py bench_data`, then reused), and manage.py."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+SECRET = secrets.token_urlsafe(64)
+
+
+def env(database_url: str, **extra) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "600",
+        **extra,
+    }
+
+
+def manage(database_url: str, *args, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env(database_url),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+READY_SNIPPET = """
+from samtale.core.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.org.models import Person
+print("READY" if Person.objects.filter(email=BENCH_LEADER_EMAIL).exists() else "EMPTY")
+"""
+
+
+def sqlite_url(people: int) -> str:
+    (ROOT / "var").mkdir(exist_ok=True)
+    return f"sqlite:///{ROOT / 'var' / f'bench-{people}.sqlite3'}"
+
+
+def postgres_url(people: int) -> str | None:
+    """The PostgreSQL benchmark database samtale_bench_<people>, created if missing; None
+    when no PostgreSQL server answers."""
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3) as conn:
+            name = f"samtale_bench_{people}"
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+            return f"{PG_SERVER}/{name}"
+    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        print(f"PostgreSQL not reachable at {PG_SERVER} ({error}); measuring SQLite only")
+        return None
+
+
+def prepare_database(database_url: str, people: int) -> None:
+    """Migrate, and fill the database once; an older benchmark database gets what it lacks."""
+    manage(database_url, "migrate", "-v0")
+    if "READY" not in manage(database_url, "shell", "-c", READY_SNIPPET, capture=True):
+        print(f"  building the benchmark database ({people} people); this takes a while …")
+        sys.stdout.flush()
+        manage(database_url, "bench_data", "--people", str(people))
+    else:
+        manage(database_url, "bench_data", "--ensure")

@@ -1,0 +1,124 @@
+"""Every page a signed-in person can reach from the home page, by following its links:
+its SQL queries, the size of its HTML and its median server time, in this process
+(django.test.Client). Used by bench/pages.py and by the test that keeps query counts
+from growing with the data (tests/test_page_queries.py). Needs Django set up."""
+
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
+
+INSTANCES = 3  # of each URL pattern (with the same query parameters)
+# Not pages: signing out and switching language are forms; the picker's search is asked by
+# the combobox (and measured by its own test).
+SKIP_NAMES = {"logout", "set_language", "pick"}
+HTML = "text/html"
+
+
+@dataclass
+class Visit:
+    role: str
+    path: str
+    pattern: str
+    htmx: bool
+    status: int
+    queries: int
+    kb: float
+    ms: float
+    kind: str  # "page" or "file"
+
+
+class Links(HTMLParser):
+    """The same-site GET links of a page: href of <a>, hx-get of anything."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.found.append((attrs["href"], False))
+        if attrs.get("hx-get"):
+            self.found.append((attrs["hx-get"], True))
+
+
+def links(body: str, base: str) -> list[tuple[str, bool]]:
+    parser = Links()
+    parser.feed(body)
+    out = []
+    for href, htmx in parser.found:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("#", "mailto:", "tel:")):
+            continue
+        path = parts.path or urlsplit(base).path
+        if not path.startswith("/") or path.startswith("/static/"):
+            continue
+        out.append((path + (f"?{parts.query}" if parts.query else ""), htmx))
+    return out
+
+
+def pattern_of(path: str) -> str | None:
+    from django.urls import Resolver404, resolve
+
+    parts = urlsplit(path)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.url_name in SKIP_NAMES:
+        return None
+    keys = sorted({key for key, _ in parse_qsl(parts.query)})
+    return match.route + (f"?{'&'.join(keys)}" if keys else "")
+
+
+def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, float, float, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = {"HX-Request": "true"} if htmx else {}
+    client.get(path, headers=headers)  # warm-up
+    times = []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(path, headers=headers)
+            times.append((time.perf_counter() - started) * 1000)
+    body = response.content if not response.streaming else b"".join(response.streaming_content)
+    kind = "page" if response.get("Content-Type", "").startswith(HTML) else "file"
+    text = body.decode("utf-8", "replace") if kind == "page" else ""
+    return (
+        response.status_code,
+        text,
+        len(queries),
+        len(body) / 1024,
+        statistics.median(times),
+        kind,
+    )
+
+
+def crawl(role: str, person, *, repeat: int = 1) -> list[Visit]:
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(person, backend="samtale.accounts.backends.PersonBackend")
+    queue: list[tuple[str, bool]] = [("/", False)]
+    seen: set[tuple[str, bool]] = set()
+    per_pattern: Counter = Counter()
+    visits = []
+    while queue:
+        path, htmx = queue.pop(0)
+        if (path, htmx) in seen:
+            continue
+        seen.add((path, htmx))
+        pattern = pattern_of(path)
+        if pattern is None or per_pattern[(pattern, htmx)] >= INSTANCES:
+            continue
+        per_pattern[(pattern, htmx)] += 1
+        status, text, queries, kb, ms, kind = measure(client, path, htmx, repeat)
+        visits.append(Visit(role, path, pattern, htmx, status, queries, kb, ms, kind))
+        if status == 200 and kind == "page":
+            queue.extend(links(text, path))
+    return visits

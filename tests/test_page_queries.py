@@ -1,0 +1,39 @@
+"""No page's query count grows with the organization: every page each role reaches from
+the home page, on a small benchmark organization and on one several times larger, makes
+the same number of SQL queries (bench/crawl.py walks them; bench/pages.py measures them
+at 50,000 people)."""
+
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from bench.crawl import crawl
+from samtale.core.management.commands.bench_data import BENCH_LOGINS
+from samtale.org.models import Person
+
+SMALL = {"people": 60, "years": 2}
+LARGER = {"people": 400, "years": 4}
+
+
+def _queries_by_page(size: dict) -> dict[tuple, int]:
+    """(role, URL pattern, htmx) → the most queries any of its pages made."""
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("bench_data", actions=4, stdout=open("/dev/null", "w"), **size)  # noqa: SIM115
+    counts: dict[tuple, int] = defaultdict(int)
+    for role, email in BENCH_LOGINS.items():
+        for visit in crawl(role, Person.objects.get(email=email)):
+            assert visit.status < 400 or visit.status in (403, 404), visit
+            key = (role, visit.pattern, visit.htmx)
+            counts[key] = max(counts[key], visit.queries)
+    return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_page_makes_more_queries_for_a_larger_organization():
+    small = _queries_by_page(SMALL)
+    larger = _queries_by_page(LARGER)
+    both = small.keys() & larger.keys()
+    assert len(both) > 100, "the walk reaches most pages at both sizes"
+    grown = {key: (small[key], larger[key]) for key in both if larger[key] > small[key]}
+    assert not grown, f"(role, page, htmx): (queries at {SMALL}, at {LARGER}): {grown}"
