@@ -85,7 +85,9 @@ class Action(models.Model):
                 fields=["leader", "followed", "status", "deadline", "employee", "responsible"]
             ),
             models.Index(fields=["employee", "followed", "status", "deadline"]),
-            models.Index(fields=["followed", "status", "deadline"]),
+            # HR's pitfall counts (actions.nudges.pitfall_counts) read only this index: open
+            # actions past their deadline, or not updated for a long time.
+            models.Index(fields=["followed", "status", "deadline", "updated_at"]),
         ]
 
     def __str__(self) -> str:

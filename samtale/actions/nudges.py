@@ -143,7 +143,8 @@ def _conversation_conditions(on: date) -> dict[str, Q]:
 
 
 def _action_conditions(on: date) -> dict[str, Q]:
-    """Which agreed actions each action pitfall counts."""
+    """Which agreed actions each action pitfall counts: open ones only (pitfall_counts reads
+    just those)."""
     stale_before = timezone.now() - timedelta(days=settings.STALE_ACTION_DAYS)
     return {
         "overdue": overdue_q(on),
@@ -158,11 +159,14 @@ def pitfall_counts(
 
     Numbers only: HR sees these across the organization, a leader for what they hold.
     """
-    counts = conversations.aggregate(
-        **{kind: Count("pk", filter=q) for kind, q in _conversation_conditions(on).items()}
-    )
-    counts |= agreed(actions).aggregate(
-        **{kind: Count("pk", filter=q) for kind, q in _action_conditions(on).items()}
+    # Only conversations that are still open or were held in the last year can count.
+    counts = conversations.filter(
+        Q(held_at__gte=_year_ago(on)) | ~Q(status__in=(S.CANCELLED, S.SIGNED))
+    ).aggregate(**{kind: Count("pk", filter=q) for kind, q in _conversation_conditions(on).items()})
+    counts |= (
+        agreed(actions)
+        .filter(status__in=OPEN)
+        .aggregate(**{kind: Count("pk", filter=q) for kind, q in _action_conditions(on).items()})
     )
     return counts
 

@@ -515,7 +515,10 @@ def conversations_countable_by(user) -> QuerySet[Conversation]:
 
 
 def actions_countable_by(user) -> QuerySet[Action]:
-    """Actions a user may count (never read), in the same scope as conversations_countable_by."""
+    """Actions a user may count (never read), in the same scope as conversations_countable_by.
+    HR's scope is every conversation, so every action: no join to narrow it."""
+    if roles_for(user).is_hr:
+        return Action.objects.all()
     return Action.objects.filter(goal__conversation__in=conversations_countable_by(user))
 
 

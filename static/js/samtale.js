@@ -29,3 +29,52 @@ document.addEventListener("submit", (event) => {
     }
   });
 })();
+
+// After an htmx swap the part that came back says where focus goes (data-focus-here: the
+// updated card's heading, or the field in error) and what to announce (data-announce). The
+// announcement goes to the page's #announce status region, which no swap replaces, so a
+// screen reader hears it once.
+document.addEventListener("htmx:afterSettle", () => {
+  const said = document.querySelector("[data-announce]");
+  const region = document.getElementById("announce");
+  if (said && region) {
+    region.textContent = "";
+    const text = said.dataset.announce;
+    said.removeAttribute("data-announce");
+    window.setTimeout(() => { region.textContent = text; }, 100);
+  }
+  const target = document.querySelector("[data-focus-here]");
+  if (target) {
+    target.removeAttribute("data-focus-here");
+    target.focus();
+  }
+});
+
+// A table wider than the screen scrolls sideways inside its .table-wrap: then the wrapper
+// takes keyboard focus (so the arrows scroll it) and is named by the table's caption or the
+// heading before it. One that fits stays out of the tab order.
+(() => {
+  const name = (wrap) => {
+    const caption = wrap.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    let el = wrap.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) el = el.previousElementSibling;
+    return el ? el.textContent.trim() : document.title;
+  };
+  const mark = () => {
+    document.querySelectorAll(".table-wrap").forEach((wrap) => {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", name(wrap));
+      } else if (wrap.hasAttribute("tabindex")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  };
+  mark();
+  window.addEventListener("resize", mark);
+  document.addEventListener("htmx:afterSettle", mark);
+})();

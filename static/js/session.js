@@ -97,8 +97,10 @@
     });
     const details = form.closest("details");
     if (details) details.open = true;
-    const note = document.createElement("p");
-    note.className = "message info";
+    const note = document.createElement("div");
+    note.className = "ds-alert restored";
+    note.dataset.color = "info";
+    note.dataset.size = "sm";
     note.setAttribute("role", "status");
     note.textContent = D.restored;
     form.insertAdjacentElement("beforebegin", note);

@@ -29,9 +29,12 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.goto("/samtaler/ny/")
     leader.check("plan")
     page = leader.page
-    page.select_option(
-        "#id_employee",
-        label=page.locator("#id_employee option", has_text="Kari Nilsen").inner_text(),
+    # The combobox searches as the leader types, and the choice is kept in a hidden field.
+    page.click("#id_employee")
+    page.keyboard.type("Nilsen")
+    page.locator("u-option", has_text="Kari Nilsen").first.click()
+    page.wait_for_function(
+        f"() => document.querySelector('input[name=employee]').value === '{demo['employee'].pk}'"
     )
     page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
     day = timezone.localdate() + timedelta(days=10)

@@ -29,7 +29,14 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
     card.locator(f"#s-{first.pk}").select_option("done")
     card.locator(f"#c-{first.pk}").fill("Kurset er fullført")
     card.locator(f"#action-{first.pk} button[type=submit]").click()
-    leader.page.locator(f"#action-{first.pk} .message.success").wait_for()
+    leader.page.locator(f"#action-{first.pk} .saved").wait_for()
+    # Focus is on the updated card's heading, and the page's status region says so.
+    leader.page.wait_for_function(
+        f"() => document.activeElement && document.activeElement.id === 'action-{first.pk}-title'"
+    )
+    leader.page.wait_for_function(
+        "() => document.getElementById('announce').textContent === 'Lagret.'"
+    )
     first.refresh_from_db()
     assert first.status == "done"
 
@@ -45,7 +52,7 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
     box.locator(f"#s-{mine.pk}").select_option("in_progress")
     box.locator(f"#c-{mine.pk}").fill("Har begynt")
     box.locator("button[type=submit]").click()
-    employee.page.locator(f"#action-{mine.pk} .message.success").wait_for()
+    employee.page.locator(f"#action-{mine.pk} .saved").wait_for()
     assert ActionUpdate.objects.filter(action=mine, actor=kari, comment="Har begynt").exists()
 
     # The leader's overview counts the change.

@@ -42,7 +42,7 @@ def test_a_person_turns_a_notice_off_by_keyboard_and_sees_it_saved(visitor_facto
     assert page.evaluate("() => document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
     page.wait_for_url("**/profil/#varsler")
-    assert page.locator("[role=status]").count() == 1
+    assert page.locator("main [role=status]").count() == 1
     assert not page.get_by_role("checkbox", name=_label("summary_approved")).is_checked()
     assert page.get_by_role("checkbox", name=_label("summary_signed")).is_checked()
     visitor.check("profile-notices-saved")

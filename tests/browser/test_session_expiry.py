@@ -93,7 +93,7 @@ def _comes_back_after_signing_in(visitor, people, action) -> None:
     visitor.sign_in_here(people.employee.email, PASSWORD)
     page.wait_for_url(re.compile(r".*/mine-tiltak/$"))
     card = page.locator(f"#action-{action.pk}")
-    card.locator("details .message.info").wait_for()
+    card.locator("details .ds-alert.restored").wait_for()
     assert page.input_value(f"#c-{action.pk}") == COMMENT
     assert page.input_value(f"#s-{action.pk}") == "done"
     assert card.locator("details").get_attribute("open") is not None
@@ -102,7 +102,7 @@ def _comes_back_after_signing_in(visitor, people, action) -> None:
     visitor.check("my-actions-restored")
 
     card.locator("button[type=submit]").click()
-    page.locator(f"#action-{action.pk} .message.success").wait_for()
+    page.locator(f"#action-{action.pk} .saved").wait_for()
     update = ActionUpdate.objects.get(action=action, comment=COMMENT)
     assert update.to_status == "done"
 

@@ -64,7 +64,7 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
 
     # Sending back without a comment is refused with a message; with one, it goes back.
     leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
-    leader.page.locator(".messages .message.error").wait_for()
+    leader.page.locator(".messages .ds-alert[data-color=danger]").wait_for()
     assert summary.summary_current(conversation).submitted_at is not None
     leader.page.fill("#summary-comment", "Kurset mangler fortsatt.")
     leader.wait_saved("summary-comment")

@@ -51,9 +51,11 @@ def test_the_card_says_why_beside_the_comment_and_keeps_the_form_open(client_for
     )
     body = response.content.decode()
     assert "Skriv hvorfor tiltaket droppes." in body or "Write why the action is dropped." in body
-    assert f'<p class="errorlist nonfield" role="alert" id="e-{action.pk}">' in body
+    assert f'role="alert" id="e-{action.pk}">' in body
     assert f'aria-invalid="true" aria-describedby="e-{action.pk}"' in body
-    assert "<details open>" in body and '<option value="dropped" selected>' in body
+    assert (
+        '<details class="ds-details" open>' in body and '<option value="dropped" selected>' in body
+    )
     action.refresh_from_db()
     assert action.status == "in_progress" and not ActionUpdate.objects.exists()
 

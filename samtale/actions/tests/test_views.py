@@ -124,7 +124,8 @@ def test_a_refused_update_keeps_the_typed_comment_with_and_without_javascript(
     htmx = client_for("employee").post(
         url, {"status": "finished", "comment": "Mitt notat"}, headers={"HX-Request": "true"}
     )
-    assert "Mitt notat" in htmx.content.decode() and "<details open>" in htmx.content.decode()
+    assert "Mitt notat" in htmx.content.decode()
+    assert '<details class="ds-details" open>' in htmx.content.decode()
     plain = client_for("employee").post(url, {"status": "finished", "comment": "Mitt notat"})
     assert plain.status_code == 400 and "Mitt notat" in plain.content.decode()
     assert not ActionUpdate.objects.exists()
