@@ -6,6 +6,7 @@ signed summary; the goals and actions themselves live on and are followed up.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,9 +86,14 @@ class Action(models.Model):
                 fields=["leader", "followed", "status", "deadline", "employee", "responsible"]
             ),
             models.Index(fields=["employee", "followed", "status", "deadline"]),
-            # HR's pitfall counts (actions.nudges.pitfall_counts) read only this index: open
-            # actions past their deadline, or not updated for a long time.
-            models.Index(fields=["followed", "status", "deadline", "updated_at"]),
+            models.Index(fields=["followed", "status", "deadline"]),
+            # The organization's open actions (HR's pitfall counts and lists, at any size):
+            # counted and listed by deadline from this index alone.
+            models.Index(
+                fields=["deadline", "id", "updated_at"],
+                condition=Q(followed=True, status__in=["not_started", "in_progress"]),
+                name="action_open_by_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
@@ -343,18 +344,31 @@ _PARTIES = (
     "leader__first_name",
     "leader__last_name",
 )
-_BY_PARTIES = ("leader__last_name", "leader__first_name", "employee__last_name", "pk")
 
 
 def conversation_facts(conversations: QuerySet[Conversation]) -> QuerySet[dict]:
-    """The people, time and status of each conversation, never its content; by leader."""
-    return conversations.order_by(*_BY_PARTIES).values(
+    """The people, time and status of each conversation, never its content; the earliest
+    first (an index order: the list may hold a whole organization's)."""
+    return conversations.order_by("scheduled_at", "pk").values(
         "pk", "status", "scheduled_at", "held_at", "postponed_count", *_PARTIES
     )
 
 
 def action_facts(actions: QuerySet[Action]) -> QuerySet[dict]:
-    """The people, deadline, status and last change of each action, never its text; by leader."""
-    return actions.order_by(*_BY_PARTIES).values(
+    """The people, deadline, status and last change of each action, never its text; the
+    earliest deadline first (an index order: the list may hold a whole organization's)."""
+    return actions.order_by("deadline", "pk").values(
         "pk", "status", "deadline", "responsible", "updated_at", *_PARTIES
     )
+
+
+def facts_page(items: QuerySet, facts, page_number, per_page: int):
+    """One page of `facts(items)` for a list that may hold a whole organization's: the
+    page's ids are found from the one table, in the facts' order, then only they are joined
+    to the people. Three queries (count, ids, facts) at any size and on any page."""
+    order = facts(items).query.order_by
+    page = Paginator(items.order_by(*order).values_list("pk", flat=True), per_page).get_page(
+        page_number
+    )
+    page.object_list = list(facts(items.model.objects.filter(pk__in=list(page.object_list))))
+    return page

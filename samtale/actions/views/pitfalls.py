@@ -22,8 +22,12 @@ def _kind(slug: str) -> str:
         raise Http404 from None
 
 
-def _page(request, kind: str, items, **context):
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
+def _page(request, kind: str, items, *, facts=None, **context):
+    number = request.GET.get("side")
+    if facts:
+        page = selectors.facts_page(items, facts, number, PAGE_SIZE)
+    else:
+        page = Paginator(items, PAGE_SIZE).get_page(number)
     return render(
         request,
         "actions/pitfall.html",
@@ -65,15 +69,11 @@ def pitfall_list(request, pitfall):
     """Who and when behind one of HR's pitfall counts, over the same querysets as the count."""
     kind, user, on = _kind(pitfall), request.user, selectors.today()
     if kind in nudges.CONVERSATION_KINDS:
-        items = selectors.conversation_facts(
-            nudges.pitfall_conversations(
-                kind=kind, conversations=access.conversations_countable_by(user), on=on
-            )
+        items = nudges.pitfall_conversations(
+            kind=kind, conversations=access.conversations_countable_by(user), on=on
         )
-        labels = dict(Conversation.Status.choices)
+        facts, labels = selectors.conversation_facts, dict(Conversation.Status.choices)
     else:
-        items = selectors.action_facts(
-            nudges.pitfall_actions(kind=kind, actions=access.actions_countable_by(user), on=on)
-        )
-        labels = dict(Action.Status.choices)
-    return _page(request, kind, items, held=False, labels=labels)
+        items = nudges.pitfall_actions(kind=kind, actions=access.actions_countable_by(user), on=on)
+        facts, labels = selectors.action_facts, dict(Action.Status.choices)
+    return _page(request, kind, items, facts=facts, held=False, labels=labels)
