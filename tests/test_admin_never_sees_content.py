@@ -199,7 +199,7 @@ def test_the_admin_cannot_make_themselves_the_employees_line_manager(
     world, people, ref, django_capture_on_commit_callbacks
 ):
     admin = signed_in(people.admin)
-    data = person_form(admin, {"manager_ref": getattr(people.admin, ref)}, people.employee)
+    data = person_form(admin, {"manager_sok": getattr(people.admin, ref)}, people.employee)
     response = admin.post(reverse("person_edit", args=[people.employee.pk]), data)
     assert response.status_code == 200
     assert "Du kan ikke gjøre deg selv til noens nærmeste leder" in response.content.decode()
@@ -327,7 +327,7 @@ def test_the_admins_stand_in_line_manager_reads_no_earlier_conversation(
             person_form(admin, new_person("sara", email=stand_in_address)),
         )
         stand_in = Person.objects.get(email=stand_in_address)
-        data = person_form(admin, {"manager_ref": stand_in_address}, people.employee)
+        data = person_form(admin, {"manager_sok": stand_in_address}, people.employee)
         assert (
             admin.post(reverse("person_edit", args=[people.employee.pk]), data).status_code == 302
         )

@@ -1,9 +1,8 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samtale.core.pickers import PickerField
 from samtale.org.models import ImportBatch, Person, Unit
-from samtale.org.selectors import unit_tree
 
 
 class DateInput(forms.DateInput):
@@ -23,25 +22,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d.%m.%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    """Active units as an indented tree, so a team is read under its department."""
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Unit.objects.filter(is_active=True), **kwargs)
-
-    def refresh(self) -> None:
-        rows = unit_tree(units=self.queryset, people=Person.objects.none())
-        self.choices = [("", "—")] + [(r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows]
-
-
 class PersonForm(forms.ModelForm):
-    manager_ref = forms.CharField(
+    """A person, their unit and line manager chosen by searching (core.pickers): the form
+    lists nobody, however large the organization."""
+
+    manager = PickerField(
         label=_("Line manager"),
+        source="manager",
         required=False,
-        help_text=_("E-mail address or employee number of the line manager."),
-        widget=forms.TextInput(attrs={"list": "leaders", "autocomplete": "off"}),
+        help_text=_("Search by name, or write the e-mail address or employee number."),
     )
-    unit = UnitChoiceField(label=_("Unit"), required=False)
+    unit = PickerField(label=_("Unit"), source="units", required=False)
 
     class Meta:
         model = Person
@@ -76,7 +67,7 @@ class PersonForm(forms.ModelForm):
         "job_title",
         "profession_group",
         "unit",
-        "manager_ref",
+        "manager",
         "employment_type",
         "start_date",
         "end_date",
@@ -86,34 +77,19 @@ class PersonForm(forms.ModelForm):
         "is_active",
     ]
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].refresh()
-        if actor is not None and self.instance.pk == actor.pk:
+        self.fields["manager"].bind(actor)
+        self.fields["unit"].bind(actor)
+        if self.instance.pk:
+            self.initial["manager"] = self.instance.manager_id
+        if self.instance.pk == actor.pk:
             # Nobody changes their own roles (org.services): the boxes say so before a post.
             for name in ("is_hr", "is_org_admin", "is_active"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Another administrator changes this for you.")
-        if self.instance.pk and self.instance.manager_id:
-            manager = self.instance.manager
-            self.initial["manager_ref"] = manager.employee_number or manager.email
         for name in ("first_name", "last_name", "email"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def clean_manager_ref(self):
-        ref = self.cleaned_data["manager_ref"].strip()
-        if not ref:
-            return None
-        manager = (
-            Person.objects.filter(Q(email__iexact=ref) | Q(employee_number=ref), is_active=True)
-            .order_by("pk")
-            .first()
-        )
-        if manager is None:
-            raise forms.ValidationError(
-                _("No active person has this e-mail address or employee number.")
-            )
-        return manager
 
     def _post_clean(self):
         # Uniqueness and the organization's rules are the service's to check.
@@ -121,21 +97,20 @@ class PersonForm(forms.ModelForm):
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
-        data["manager"] = data.pop("manager_ref")
         data["employee_number"] = data.get("employee_number") or None
         return data
 
 
 class UnitForm(forms.ModelForm):
-    parent = UnitChoiceField(label=_("Parent unit"), required=False)
+    parent = PickerField(label=_("Parent unit"), source="units", required=False)
 
     class Meta:
         model = Unit
         fields = ["code", "name", "kind", "parent", "is_active"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].refresh()
+        self.fields["parent"].bind(actor)
 
     def _post_clean(self):
         pass
@@ -149,16 +124,17 @@ class PersonFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("Name, e-mail, employee number or title")}
         ),
     )
-    unit = UnitChoiceField(label=_("Unit"), required=False)
+    unit = PickerField(label=_("Unit"), source="units", required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("active", _("Active")), ("inactive", _("Inactive")), ("all", _("All"))],
     )
+    error_summary = False  # a filter: its one possible error shows beside the unit
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].refresh()
+        self.fields["unit"].bind(user)
 
 
 class ImportForm(forms.Form):

@@ -21,10 +21,7 @@ PAGE_SIZE = 50
 
 
 def _form_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    if error.field == "manager":
-        field = "manager_ref"
-    form.add_error(field, error.message)
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # People ---------------------------------------------------------------------
@@ -33,7 +30,7 @@ def _form_error(form, error: DomainError) -> None:
 @guarded(access.may_list_people)
 @require_GET
 def person_list(request):
-    form = PersonFilterForm(request.GET or None)
+    form = PersonFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     people = selectors.person_search(
         people=access.people_visible_to(request.user),
@@ -60,16 +57,10 @@ def person_detail(request, pk):
     )
 
 
-def _leaders_datalist(user):
-    return selectors.leaders(people=access.people_visible_to(user)).only(
-        "first_name", "last_name", "email", "employee_number"
-    )
-
-
 @guarded(access.may_manage_org)
 @require_http_methods(["GET", "POST"])
 def person_create(request):
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=request.user, **form.values())
@@ -78,9 +69,7 @@ def person_create(request):
         else:
             messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
             return redirect("person_detail", pk=person.pk)
-    return render(
-        request, "org/person_form.html", {"form": form, "leaders": _leaders_datalist(request.user)}
-    )
+    return render(request, "org/person_form.html", {"form": form})
 
 
 @guarded()
@@ -99,7 +88,7 @@ def person_edit(request, pk):
     return render(
         request,
         "org/person_form.html",
-        {"form": form, "person": person, "leaders": _leaders_datalist(request.user)},
+        {"form": form, "person": person},
     )
 
 
@@ -166,7 +155,7 @@ def unit_list(request):
 @guarded(access.may_manage_org)
 @require_http_methods(["GET", "POST"])
 def unit_create(request):
-    form = UnitForm(request.POST or None)
+    form = UnitForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(actor=request.user, **form.cleaned_data)
@@ -182,7 +171,7 @@ def unit_create(request):
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk):
     unit = access.get_unit_for(request.user, pk, write=True)
-    form = UnitForm(request.POST or None, instance=unit)
+    form = UnitForm(request.POST or None, instance=unit, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)

@@ -44,7 +44,10 @@
     const hidden = hiddenOf(picker);
     const item = event.detail;
     const input = picker.querySelector("input[type=search]");
-    if (hidden) hidden.value = item && item.isConnected ? item.value : "";
+    if (hidden) {
+      hidden.value = item && item.isConnected ? item.value : "";
+      hidden.dispatchEvent(new Event("change", { bubbles: true })); // a filter form searches again
+    }
     // The field shows the option's text once the selection settles; typing anything else
     // afterwards clears the choice (the input handler above).
     if (input) input.dataset.chosen = item && item.isConnected ? item.textContent : "";

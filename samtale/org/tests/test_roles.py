@@ -53,7 +53,7 @@ def test_nobody_changes_their_own_roles(people, field, value):
 def test_an_administrator_cannot_make_themselves_someones_line_manager(client_for, people):
     response = client_for("admin").post(
         reverse("person_edit", args=[people.employee.pk]),
-        _own_form(people.employee, manager_ref=people.admin.email),
+        _own_form(people.employee, manager_sok=people.admin.email),
     )
     assert response.status_code == 200
     assert "Du kan ikke gjøre deg selv til noens nærmeste leder" in response.content.decode()
@@ -81,7 +81,7 @@ def test_a_role_given_is_told_at_once_to_the_person_every_hr_user_and_administra
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for("admin").post(
             reverse("person_edit", args=[people.leader.pk]),
-            _own_form(people.leader, is_hr="on", manager_ref="100"),
+            _own_form(people.leader, is_hr="on", manager_sok="100"),
         )
     assert response.status_code == 302
     change = RoleChange.objects.get()

@@ -15,7 +15,7 @@ def _person_form(**extra):
         "start_date": "01.08.2026",
         "end_date": "",
         "unit": "",
-        "manager_ref": "",
+        "manager_sok": "",
         "language": "nb",
         "is_active": "on",
     }
@@ -66,7 +66,7 @@ def test_an_empty_search_says_so(client_for):
 def test_an_administrator_adds_a_person_with_a_norwegian_date(client_for, people):
     response = client_for("admin").post(
         reverse("person_create"),
-        _person_form(manager_ref=people.leader.email, unit=people.leader.unit_id),
+        _person_form(manager_sok=people.leader.email, unit=people.leader.unit_id),
     )
     person = Person.objects.get(email="nina.ny@test.example")
     assert response.status_code == 302
@@ -79,13 +79,13 @@ def test_bad_input_gets_a_message_and_changes_nothing(client_for, people):
     before = Person.objects.count()
     response = client_for("admin").post(
         reverse("person_create"),
-        _person_form(email="employee@test.example", start_date="32.13.2026", manager_ref="nobody"),
+        _person_form(email="employee@test.example", start_date="32.13.2026", manager_sok="nobody"),
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Ingenting ble lagret" in body
     assert 'aria-invalid="true"' in body
-    assert "Ingen aktive personer har denne e-postadressen eller dette ansattnummeret." in body
+    assert "Ingen du kan velge, passer med «nobody»." in body
     assert Person.objects.count() == before
 
 
@@ -100,13 +100,16 @@ def test_a_domain_rule_is_shown_on_its_field(client_for, people):
 def test_an_administrator_edits_a_person_and_sees_the_current_manager(client_for, people):
     client = client_for("admin")
     url = reverse("person_edit", args=[people.employee.pk])
-    assert f'value="{people.leader.employee_number}"' in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    # The search field shows the current manager, and the hidden field holds their id.
+    assert f'name="manager" value="{people.leader.pk}"' in page
+    assert f'name="manager_sok" value="{people.leader.full_name}' in page
     data = _person_form(
         first_name="Emma",
         last_name="Testesen",
         email=people.employee.email,
         employee_number="103",
-        manager_ref=people.other_leader.email,
+        manager_sok=people.other_leader.email,
         unit=people.employee.unit_id,
     )
     assert client.post(url, data).status_code == 302
@@ -164,3 +167,18 @@ def test_a_leader_sees_a_report_with_their_own_reports(client_for, people):
     )
     assert "Emma Testesen" in body
     assert reverse("person_edit", args=[people.leader.pk]) not in body
+
+
+def test_the_person_form_lists_nobody_however_many_people_there_are(client_for, people):
+    """The line manager and the unit are searched for (core.pickers), not listed."""
+    client = client_for("admin")
+    before = client.get(reverse("person_create")).content.decode()
+    Person.objects.bulk_create(
+        Person(email=f"extra{n}@test.example", first_name="Ekstra", last_name=f"Nr{n}")
+        for n in range(40)
+    )
+    after = client.get(reverse("person_create")).content.decode()
+    assert "Ekstra" not in after
+    assert len(after) == len(before)
+    found = client.get(reverse("pick", args=["manager"]) + "?q=Ekstra").content.decode()
+    assert found.count("Ekstra") == 20  # at most 20 matches, and a note that there are more
