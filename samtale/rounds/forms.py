@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.forms import GuideChoiceField, PersonChoiceField, TimeInput
 from samtale.core.forms import DateField, TimeField
+from samtale.core.pickers import PickerField
 from samtale.org.forms import DateInput
 from samtale.org.models import Person, Unit
 from samtale.org.selectors import unit_tree
@@ -247,11 +248,9 @@ class CoverageFilterForm(forms.Form):
             ("close", _("Close to the limit")),
         ],
     )
-    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False, empty_value=None)
+    unit = PickerField(label=_("Unit"), source="units", required=False)
+    error_summary = False  # a filter: its one possible error shows beside the unit
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        rows = unit_tree(units=units, people=Person.objects.none())
-        self.fields["unit"].choices = [("", _("All units"))] + [
-            (r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows
-        ]
+        self.fields["unit"].bind(user)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -326,11 +327,18 @@ def _with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
+def _coverage_times(limits: Coverage) -> tuple[datetime, datetime]:
+    """The moments a last signature must be after: not to be overdue, not to be close."""
+    return (
+        timezone.make_aware(datetime.combine(limits.overdue_before, datetime.min.time())),
+        timezone.make_aware(datetime.combine(limits.close_before, datetime.min.time())),
+    )
+
+
 def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
     """(overdue, close): measured from the last signed conversation, or for someone who
     has never had one, from their start date."""
-    overdue_at = timezone.make_aware(datetime.combine(limits.overdue_before, datetime.min.time()))
-    close_at = timezone.make_aware(datetime.combine(limits.close_before, datetime.min.time()))
+    overdue_at, close_at = _coverage_times(limits)
     never = Q(last_signed__isnull=True)
     overdue = Q(last_signed__lt=overdue_at) | (
         never & (Q(start_date__isnull=True) | Q(start_date__lt=limits.overdue_before))
@@ -341,19 +349,56 @@ def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
     return overdue, close
 
 
+COVERAGE_BY_UNIT_SQL = """
+WITH last AS (
+    SELECT employee_id, MAX(signed_at) AS last_signed
+    FROM conversations_conversation
+    WHERE status = %s AND kind = %s
+    GROUP BY employee_id
+), p AS ({people})
+SELECT p.unit_id, u.name,
+       COUNT(*),
+       COUNT(*) FILTER (WHERE {overdue}),
+       COUNT(*) FILTER (WHERE NOT ({overdue}) AND {close})
+FROM p LEFT JOIN last ON last.employee_id = p.id LEFT JOIN org_unit u ON u.id = p.unit_id
+GROUP BY p.unit_id, u.name
+ORDER BY u.name, p.unit_id
+"""
+
+
 def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
-    """Per unit: permanent employees, how many are overdue and how many close to it."""
-    overdue, close = _coverage_q(limits)
-    return list(
-        _with_last_signed(people)
-        .values("unit_id", "unit__name")
-        .annotate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=overdue),
-            close=Count("pk", filter=close),
-        )
-        .order_by("unit__name", "unit_id")
+    """Per unit: permanent employees, how many are overdue and how many close to it
+    (_coverage_q's rules). One query: every employee's last signed annual conversation is
+    read once, from the partial index on signed annual conversations, and joined to the
+    people the caller may see."""
+    overdue_at, close_at = _coverage_times(limits)
+    never = "last.last_signed IS NULL"
+    overdue = (
+        f"(last.last_signed < %s OR ({never} AND (p.start_date IS NULL OR p.start_date < %s)))"
     )
+    close = f"(last.last_signed < %s OR ({never} AND p.start_date < %s))"
+    people_sql, people_params = (
+        people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+        .order_by()
+        .values("id", "unit_id", "start_date")
+        .query.sql_with_params()
+    )
+    sql = COVERAGE_BY_UNIT_SQL.format(people=people_sql, overdue=overdue, close=close)
+    times = [overdue_at, limits.overdue_before]
+    params = [
+        S.SIGNED,
+        Conversation.Kind.ANNUAL,
+        *people_params,
+        *times,
+        *times,
+        close_at,
+        limits.close_before,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keys = ("unit_id", "unit__name", "total", "overdue", "close")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def coverage_people(

@@ -202,6 +202,20 @@ def test_coverage_finds_who_is_overdue_and_close_per_unit(people, guide, limits)
     assert (rows["Team 1"]["overdue"], rows["Team 1"]["close"]) == (1, 0)
     assert (rows["Avdeling 2"]["overdue"], rows["Avdeling 2"]["close"]) == (0, 1)
     assert (rows["Avdeling 1"]["overdue"], rows["Avdeling 1"]["close"]) == (0, 0)
+    # The per-unit counts (one SQL query) say what the lists of people say, and keep to the
+    # people they are given.
+    for row in rows.values():
+        for which in ("overdue", "close"):
+            assert (
+                row[which]
+                == selectors.coverage_people(
+                    people=Person.objects.all(), limits=limits, unit_id=row["unit_id"], which=which
+                ).count()
+            )
+    team_1 = selectors.coverage_by_unit(
+        people=Person.objects.filter(unit__name="Team 1"), limits=limits
+    )
+    assert [r["unit__name"] for r in team_1] == ["Team 1"]
     listed = list(selectors.coverage_people(people=Person.objects.all(), limits=limits))
     assert people.employee in listed and people.other_employee in listed
     assert people.leader not in listed and people.other_leader not in listed

@@ -373,9 +373,14 @@ def test_hr_sees_who_is_missing_a_signed_conversation(client_for, people, guide)
         scheduled_at=datetime(2026, 5, 1, 10, tzinfo=OSLO),
         signed_at=datetime(2026, 5, 1, 12, tzinfo=OSLO),
     )
-    page = body(client_for("hr").get(reverse("round_coverage")))
-    assert people.employee.full_name in page  # never had one
-    assert people.other_employee.full_name not in page  # signed in May
+    hr = client_for("hr")
+    page = body(hr.get(reverse("round_coverage")))
+    # The counts per unit come first; no person is listed until a unit is chosen.
+    assert "Team 1" in page and people.employee.full_name not in page
+    team = body(hr.get(reverse("round_coverage"), {"unit": people.employee.unit_id}))
+    assert people.employee.full_name in team  # never had one
+    other = body(hr.get(reverse("round_coverage"), {"unit": people.other_employee.unit_id}))
+    assert people.other_employee.full_name not in other  # signed in May
     response = client_for("hr").get(
         reverse("round_coverage"), {"unit": Unit.objects.get(code="D2").pk}, **HTMX
     )

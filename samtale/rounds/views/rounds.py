@@ -184,21 +184,24 @@ def round_close(request, pk):
 @guarded(access.may_see_coverage)
 @require_GET
 def round_coverage(request):
-    """Who is missing a signed conversation within the required interval, per unit."""
+    """Who is missing a signed conversation within the required interval: the counts per
+    unit first; the people of one unit on demand (?unit=), a page at a time."""
     limits = selectors.coverage_limits(today=timezone.localdate())
     people = access.people_visible_to(request.user)
-    units = access.units_visible_to(request.user).filter(is_active=True)
-    filters = CoverageFilterForm(request.GET or None, units=units)
+    filters = CoverageFilterForm(request.GET or None, user=request.user)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     by_unit = selectors.coverage_by_unit(people=people, limits=limits)
-    listed = selectors.coverage_people(
-        people=people, limits=limits, unit_id=chosen.get("unit"), which=chosen.get("which") or ""
-    )
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
-    for person in page.object_list:
-        person.coverage = selectors.coverage_status(person, limits)
-        person.due = selectors.due_date(person, limits)
+    unit, page = chosen.get("unit"), None
+    if unit is not None:
+        listed = selectors.coverage_people(
+            people=people, limits=limits, unit_id=unit.pk, which=chosen.get("which") or ""
+        )
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
+        for person in page.object_list:
+            person.coverage = selectors.coverage_status(person, limits)
+            person.due = selectors.due_date(person, limits)
     context = {
+        "unit": unit,
         "limits": limits,
         "units": [u for u in by_unit if u["overdue"] or u["close"]],
         "units_ok": sum(1 for u in by_unit if not (u["overdue"] or u["close"])),
