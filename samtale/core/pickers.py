@@ -97,12 +97,34 @@ def _signed_in(user) -> bool:
     return access.roles_for(user).person_id is not None
 
 
+def _managed_round(user, value):
+    """The round of ?runde=: a form passes the round it has, the search its id. Either way
+    only one the user manages."""
+    from samtale.rounds.models import Round
+
+    if isinstance(value, Round):
+        access.require(access.may_manage_round(user, value))
+        return value
+    return access.get_round_for(user, value, write=True)
+
+
 def _round_people(user, params) -> QuerySet[Person]:
     """People who may be added to a round the user manages: of its units, not in it yet."""
     from samtale.rounds.selectors import addable_people
 
-    round = access.get_round_for(user, params.get("runde"), write=True)
+    round = _managed_round(user, params.get("runde"))
     return addable_people(round=round, people=access.round_people_for(user))
+
+
+def _round_holders(user, params) -> QuerySet[Person]:
+    """Who may hold a conversation: with ?runde=<id>, of a round the user manages, only the
+    leaders of its units and those who hold in it already."""
+    from samtale.rounds.selectors import round_holders
+
+    holders = access.holders_for(user)
+    if "runde" not in params:
+        return holders
+    return round_holders(round=_managed_round(user, params["runde"]), holders=holders)
 
 
 def _units(user, params) -> QuerySet[Unit]:
@@ -139,7 +161,7 @@ SOURCES: dict[str, Source] = {
     ),
     # Rounds: who holds conversations, and whom to add to a round (?runde=<id>).
     "round-holder": Source(
-        access.may_create_round, _people(access.holders_for), placeholder=PERSON_HINT, **PEOPLE
+        access.may_create_round, _round_holders, placeholder=PERSON_HINT, **PEOPLE
     ),
     "round-person": Source(
         access.may_create_round, _round_people, placeholder=PERSON_HINT, **PEOPLE
@@ -223,10 +245,9 @@ class PickerField(forms.ModelChoiceField):
 
     def bind(self, user, **params) -> None:
         """What this user may choose: the source's queryset from the access policy, with the
-        picker's own parameters (which go into the search URL as well)."""
-        params = {key: str(value) for key, value in params.items()}
+        picker's own parameters (which go into the search URL as well, an object by its id)."""
         self.queryset = self.source.choices(user, params)
-        self.widget.params = params
+        self.widget.params = {key: str(getattr(v, "pk", v)) for key, v in params.items()}
 
     def label_from_instance(self, obj) -> str:
         return self.source.label(obj)

@@ -146,7 +146,12 @@ class Person(AbstractBaseUser):
                 name="person_employee_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["manager", "is_active"])]
+        indexes = [
+            models.Index(fields=["manager", "is_active"]),
+            # Lists of people by name (people, a round's participants): a page of 50,000
+            # is read in index order, not sorted.
+            models.Index(fields=["last_name", "first_name", "id"], name="person_by_name"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

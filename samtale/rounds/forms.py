@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations.forms import GuideChoiceField, PersonChoiceField, TimeInput
+from samtale.conversations.forms import GuideChoiceField, TimeInput
 from samtale.core.forms import DateField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.org.forms import DateInput
@@ -109,17 +109,17 @@ class RoundForm(RoundSettingsForm):
 
 
 class ParticipantAddForm(forms.Form):
-    person = PersonChoiceField(
+    person = PickerField(
         label=_("Add a person"),
-        queryset=Person.objects.none(),
+        source="round-person",
         help_text=_(
             "People of the round's units who are not in it, temporary employees among them."
         ),
     )
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, user, round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        self.fields["person"].bind(user, runde=round)
 
 
 class RemoveForm(forms.Form):
@@ -132,32 +132,28 @@ class RemoveForm(forms.Form):
 
 
 class HolderForm(forms.Form):
-    holder = PersonChoiceField(label=_("Held by"), queryset=Person.objects.none())
+    holder = PickerField(label=_("Held by"), source="round-holder")
 
-    def __init__(self, *args, holders, **kwargs):
+    def __init__(self, *args, user, round, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].queryset = holders
+        self.fields["holder"].bind(user, runde=round)
 
 
 class ShareForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = PickerField(
         label=_("Department"),
-        queryset=Unit.objects.none(),
+        source="units",
         required=False,
         help_text=_("Everyone in it and in the units below it."),
     )
     profession_group = forms.ChoiceField(label=_("Profession group"), required=False)
-    holder = PersonChoiceField(label=_("Held by"), queryset=Person.objects.none())
+    holder = PickerField(label=_("Held by"), source="round-holder")
 
-    def __init__(self, *args, units, groups, holders, **kwargs):
+    def __init__(self, *args, user, round, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        rows = unit_tree(units=units, people=Person.objects.none())
-        self.fields["unit"].queryset = units
-        self.fields["unit"].choices = [("", "—")] + [
-            (r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows
-        ]
+        self.fields["unit"].bind(user)
         self.fields["profession_group"].choices = [("", "—")] + [(g, g) for g in groups]
-        self.fields["holder"].queryset = holders
+        self.fields["holder"].bind(user, runde=round)
 
     def clean(self):
         data = super().clean()
@@ -227,15 +223,15 @@ class ParticipantFilterForm(forms.Form):
         ("removed", _("Removed")),
     ]
     state = forms.ChoiceField(label=_("Status"), choices=STATES, required=False)
-    holder = forms.TypedChoiceField(
-        label=_("Held by"), coerce=int, required=False, empty_value=None
-    )
+    holder = PickerField(label=_("Held by"), source="round-holder", required=False)
+    error_summary = False  # a filter: its one possible error shows beside the leader
 
-    def __init__(self, *args, holders, **kwargs):
+    def __init__(self, *args, user, round, may_manage, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["holder"].choices = [("", _("All leaders"))] + [
-            (h.pk, h.full_name) for h in holders
-        ]
+        if may_manage:
+            self.fields["holder"].bind(user, runde=round)
+        else:  # they see the conversations they hold, no one else's
+            del self.fields["holder"]
 
 
 class CoverageFilterForm(forms.Form):

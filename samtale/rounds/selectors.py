@@ -62,9 +62,8 @@ def _counts() -> dict:
 
 def progress(*, participants: QuerySet[Participant]) -> dict:
     """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
-
-    Four queries, however many participants.
-    """
+    Four queries, however many participants; a round of a whole organization has thousands
+    of leaders, so the page shows the rows a page at a time."""
     base = counted(participants)
     return {
         "totals": base.aggregate(**_counts()),
@@ -248,20 +247,41 @@ def holders_in(*, round: Round) -> QuerySet[Person]:
     )
 
 
+def round_unit_ids(round: Round) -> set[int]:
+    """The round's units and every unit below them; read once per round object."""
+    if not hasattr(round, "_unit_tree_ids"):
+        round._unit_tree_ids = unit_tree_ids(round.units.all())
+    return round._unit_tree_ids
+
+
+def round_holders(*, round: Round, holders: QuerySet[Person]) -> QuerySet[Person]:
+    """Of `holders`, the leaders of the round's units and those who hold in it already: the
+    ones a conversation of the round can be given to."""
+    units = round_unit_ids(round)
+    holding = round.participants.filter(holder__isnull=False).values("holder_id")
+    return holders.filter(Q(unit_id__in=units) | Q(pk__in=holding))
+
+
+UNIT_TREE_SQL = """
+WITH RECURSIVE tree(id) AS ({units} UNION SELECT u.id FROM org_unit u JOIN tree ON u.parent_id = tree.id)
+SELECT id FROM tree
+"""
+
+
 def unit_tree_ids(units) -> set[int]:
-    """The units and every unit below them."""
-    ids = {u.pk for u in units}
-    level = set(ids)
-    while level:
-        level = set(Unit.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - ids
-        ids |= level
-    return ids
+    """The units (a queryset or a list) and every unit below them, in one query."""
+    if not isinstance(units, QuerySet):
+        units = Unit.objects.filter(pk__in=[u.pk for u in units])
+    sql, params = units.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(UNIT_TREE_SQL.format(units=sql), params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def addable_people(*, round: Round, people: QuerySet[Person]) -> QuerySet[Person]:
     """People of the round's units (temporary employees among them) not in it yet."""
     inside = round.participants.filter(included=True).values("person_id")
-    units = unit_tree_ids(round.units.all())
+    units = round_unit_ids(round)
     return (
         people.filter(unit_id__in=units, is_active=True)
         .exclude(pk__in=inside)

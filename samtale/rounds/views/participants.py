@@ -2,7 +2,6 @@
 or share a department or profession group with a leader."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,30 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
-from samtale.org.models import Unit
 from samtale.rounds import selectors, services
 from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
 from samtale.rounds.views.rounds import form_error
-
-
-def _holders(user, round):
-    """Leaders of the round's units and those who hold in it already: a short list even
-    in a large organization."""
-    units = selectors.unit_tree_ids(round.units.all())
-    holding = round.participants.filter(holder__isnull=False).values("holder_id")
-    return (
-        access.holders_for(user)
-        .filter(Q(unit_id__in=units) | Q(pk__in=holding))
-        .order_by("last_name", "first_name")
-    )
 
 
 @guarded(access.may_list_rounds)
 @require_POST
 def participant_add(request, pk):
     round = access.get_round_for(request.user, pk, write=True)
-    people = selectors.addable_people(round=round, people=access.round_people_for(request.user))
-    form = ParticipantAddForm(request.POST, people=people)
+    form = ParticipantAddForm(request.POST, user=request.user, round=round)
     if form.is_valid():
         person = form.cleaned_data["person"]
         try:
@@ -73,9 +58,11 @@ def participant_remove(request, pk):
 @require_http_methods(["GET", "POST"])
 def participant_holder(request, pk):
     participant = access.get_participant_for(request.user, pk, write=True)
-    holders = _holders(request.user, participant.round).exclude(pk=participant.person_id)
     form = HolderForm(
-        request.POST or None, holders=holders, initial={"holder": participant.holder_id}
+        request.POST or None,
+        user=request.user,
+        round=participant.round,
+        initial={"holder": participant.holder_id},
     )
     if request.method == "POST" and form.is_valid():
         holder = form.cleaned_data["holder"]
@@ -101,9 +88,9 @@ def round_share(request, pk):
     round = access.get_round_for(request.user, pk, write=True)
     form = ShareForm(
         request.POST or None,
-        units=Unit.objects.filter(pk__in=selectors.unit_tree_ids(round.units.all())),
+        user=request.user,
+        round=round,
         groups=selectors.profession_groups(round=round),
-        holders=_holders(request.user, round),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -30,9 +30,10 @@ def form_error(form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _query(request) -> str:
+def _query(request, param: str = "side") -> str:
+    """The page's query string without `param`, for the pagination of one list."""
     query = request.GET.copy()
-    query.pop("side", None)
+    query.pop(param, None)
     return query.urlencode()
 
 
@@ -105,34 +106,39 @@ def round_detail(request, pk):
     round = access.get_round_for(request.user, pk)
     visible = access.participants_visible_to(request.user, round)
     may_manage = access.may_manage_round(request.user, round)
-    holders = selectors.holders_in(round=round)
-    if not may_manage:
-        holders = holders.filter(pk=request.user.pk)
-    filters = ParticipantFilterForm(request.GET or None, holders=holders)
+    filters = ParticipantFilterForm(
+        request.GET or None, user=request.user, round=round, may_manage=may_manage
+    )
     chosen = filters.cleaned_data if filters.is_valid() else {}
+    holder = chosen.get("holder")
     participants = selectors.participant_list(
-        participants=visible, state=chosen.get("state") or "", holder_id=chosen.get("holder")
+        participants=visible, state=chosen.get("state") or "", holder_id=holder and holder.pk
     )
     page = Paginator(participants, PAGE_SIZE).get_page(request.GET.get("side"))
     for participant in page.object_list:
         participant.state = (
             "removed" if not participant.included else selectors.state_of(participant)
         )
+    progress = selectors.progress(participants=visible)
     context = {
         "round": round,
         "may_manage": may_manage,
-        "is_holder": holders.filter(pk=request.user.pk).exists(),
+        "is_holder": selectors.holders_in(round=round).filter(pk=request.user.pk).exists(),
         "may_schedule_any": access.roles_for(request.user).is_hr,
-        "progress": selectors.progress(participants=visible),
+        "progress": progress,
+        # The counts per leader and per unit, a page at a time (?ledere=, ?enheter=).
+        "by_leader": Paginator(progress["by_leader"], PAGE_SIZE).get_page(
+            request.GET.get("ledere")
+        ),
+        "by_unit": Paginator(progress["by_unit"], PAGE_SIZE).get_page(request.GET.get("enheter")),
         "filters": filters,
         "page": page,
         "query": _query(request),
+        "leader_query": _query(request, "ledere"),
+        "unit_query": _query(request, "enheter"),
     }
     if may_manage and round.is_open:
-        people = access.round_people_for(request.user)
-        context["add_form"] = ParticipantAddForm(
-            people=selectors.addable_people(round=round, people=people)
-        )
+        context["add_form"] = ParticipantAddForm(user=request.user, round=round)
     return render_page(request, "rounds/detail.html", context, fragment="participants")
 
 
