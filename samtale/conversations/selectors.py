@@ -238,25 +238,24 @@ class Sharing:
 
 def sharing_state(*, conversation: Conversation) -> dict[str, Sharing]:
     """Per party ("employee", "leader"): how many notes with text they have shared, whether
-    the answers are shared, and when they last shared something. Two small queries."""
+    the answers are shared, and when they last shared something. One small query over the
+    two preparations."""
     parties = {conversation.employee_id: "employee", conversation.leader_id: "leader"}
     state = {"employee": Sharing(), "leader": Sharing()}
-    notes = (
-        Note.objects.filter(preparation__conversation=conversation, shared_at__isnull=False)
-        .exclude(text="")
-        .values("preparation__author_id")
-        .annotate(count=Count("pk"), last=Max("shared_at"))
+    shared = Q(notes__shared_at__isnull=False) & ~Q(notes__text="")
+    preparations = (
+        Preparation.objects.filter(conversation=conversation)
+        .values("author_id", "shared_at")
+        .annotate(count=Count("notes", filter=shared), last=Max("notes__shared_at", filter=shared))
         .order_by()
     )
-    for row in notes:
-        party = parties.get(row["preparation__author_id"])
-        if party:
-            state[party].notes, state[party].last_at = row["count"], row["last"]
-    answers = Preparation.objects.filter(
-        conversation=conversation, author_id=conversation.employee_id, shared_at__isnull=False
-    ).values_list("shared_at", flat=True)
-    for at in answers:
-        employee = state["employee"]
-        employee.answers_at = at
-        employee.last_at = max(filter(None, (employee.last_at, at)))
+    for row in preparations:
+        party = parties.get(row["author_id"])
+        if party is None:
+            continue
+        state[party].notes, state[party].last_at = row["count"], row["last"]
+        if party == "employee" and row["shared_at"] is not None:
+            # The employee's answers (Likert statements) are shared with the preparation.
+            state[party].answers_at = row["shared_at"]
+            state[party].last_at = max(filter(None, (row["last"], row["shared_at"])))
     return state

@@ -410,7 +410,12 @@ def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) 
     return may_review_summary(user, conversation) and summary.submitted_at is not None
 
 
-def summary_revisions_visible_to(user, conversation: Conversation) -> QuerySet[SummaryRevision]:
+_UNREAD = object()
+
+
+def summary_revisions_visible_to(
+    user, conversation: Conversation, *, current=_UNREAD
+) -> QuerySet[SummaryRevision]:
     """The revisions of the summary whose text a user may read (and compare): a party sees
     every revision both have signed, and the one being written once may_see_summary lets
     them. A withdrawn correction stays readable to whoever could read it when it was
@@ -419,7 +424,8 @@ def summary_revisions_visible_to(user, conversation: Conversation) -> QuerySet[S
     if conversation.party(user) is None:
         return SummaryRevision.objects.none()
     revisions = conversation.summaries.all()
-    current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
+    if current is _UNREAD:  # a caller that has read the revisions passes the current one
+        current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
     signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
     withdrawn = Q(withdrawn_at__isnull=False)
     if not may_draft_summary(user, conversation):

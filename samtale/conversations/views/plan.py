@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.conversations import selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
 from samtale.conversations.services import lifecycle
-from samtale.conversations.services.summary import summary_current
 from samtale.conversations.views.preparation import previous_context
 from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
@@ -95,7 +94,6 @@ def conversation_detail(request, pk):
         "may_manage": access.may_manage_conversation(request.user, conversation),
         "history": conversation.history.select_related("actor"),
         "sharing": selectors.sharing_state(conversation=conversation),
-        "summary": summary_current(conversation),
         **previous_context(conversation, request.user),
         **revisions_context(conversation, request.user),
     }

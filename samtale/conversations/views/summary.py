@@ -131,18 +131,24 @@ def revisions_context(conversation, user) -> dict:
     correction is under way and which revision is in force; and whether there are two
     revisions the user may compare. For a party (the caller fetched the conversation
     through access.get_conversation_for)."""
-    current = services.summary_current(conversation)
     comments = access.summary_comments_visible_to(user, conversation).select_related("author")
-    revisions = (
+    revisions = list(
         conversation.summaries.order_by("number")
         .select_related("proposed_by", "withdrawn_by")
         .prefetch_related(Prefetch("comments", queryset=comments))
     )
+    # What services.summary_current and summary_in_force read, from the revisions at hand.
+    current = next((r for r in reversed(revisions) if r.withdrawn_at is None), None)
+    in_force = next((r for r in reversed(revisions) if r.is_signed), None)
     return {
-        "revisions": list(revisions),
+        "summary": current,
+        "revisions": revisions,
         "correcting": services.is_correction_open(conversation, current),
-        "in_force": services.summary_in_force(conversation),
-        "comparable": access.summary_revisions_visible_to(user, conversation).count() >= 2,
+        "in_force": in_force,
+        "comparable": access.summary_revisions_visible_to(
+            user, conversation, current=current
+        ).count()
+        >= 2,
     }
 
 
