@@ -1,5 +1,8 @@
 // The talk-time balance on the meeting screen: press who is talking; the share of the
-// leader is shown against the guide's 30/70 and saved as totals every few seconds.
+// leader is shown against the guide's 30/70 and saved as totals every few seconds. The
+// line on the screen changes every second, so it is not a live region: the page's
+// #announce region says who is talking when that changes, the warning once when the
+// leader's share passes it, and the current share when "Read the current share" is pressed.
 (function () {
   "use strict";
   const box = document.querySelector("[data-talktime-url]");
@@ -13,6 +16,13 @@
   let speaker = "";
   let since = 0;
   let saved = JSON.stringify(seconds);
+  let warned = false;
+  const region = document.getElementById("announce");
+  const say = (words) => {
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(() => { region.textContent = words; }, 100);
+  };
   const csrf = () => JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
 
   function totals() {
@@ -30,7 +40,10 @@
     progress.value = leader;
     progress.textContent = leader + " %";
     let line = `${d.labelLeader} ${leader} %, ${d.labelEmployee} ${100 - leader} % (${d.labelGoal} ${goal}/${100 - goal})`;
-    if (sum >= 120 && leader > goal + 15) line += ". " + d.textOver;
+    const over = sum >= 120 && leader > goal + 15;
+    if (over) line += ". " + d.textOver;
+    if (over && !warned) say(d.textOver);
+    warned = over;
     text.textContent = line;
   }
 
@@ -66,9 +79,12 @@
       since = Date.now();
       buttons.forEach((b) => { if (b.classList.contains("talk")) b.setAttribute("aria-pressed", String(b === button)); });
       render();
+      say(button.textContent.trim());
       save();
     });
   });
+  const read = box.querySelector("[data-talk-read]");
+  if (read) read.addEventListener("click", () => { render(); say(text.textContent); });
   // The box sticks to the top of the screen: what gets focus, or a link leads to, stops
   // below it rather than under it (scroll-padding in the stylesheet uses this height).
   const measure = () => document.documentElement.style.setProperty("--talktime-height", box.offsetHeight + "px");

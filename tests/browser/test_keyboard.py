@@ -4,6 +4,7 @@ error summary, after an htmx swap on what was updated (or the field in error), n
 to <body>."""
 
 import re
+from urllib.parse import unquote_plus
 
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
@@ -69,13 +70,28 @@ def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factor
     tab_to(page, "ds-error-summary a", limit=5)
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.id === 'id_employee'")
-    page.keyboard.type(free.last_name)
+    with page.expect_response(
+        lambda r: "/velg/" in r.url and free.last_name in unquote_plus(r.url)
+    ):
+        page.keyboard.type(free.last_name)  # the search for the whole name is answered
     page.locator("u-option", has_text=free.full_name).first.wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        f"() => document.querySelector('input[name=employee]').value === '{free.pk}'"
-    )
+    try:
+        page.wait_for_function(
+            f"() => document.querySelector('input[name=employee]').value === '{free.pk}'"
+        )
+    except Exception:
+        raise AssertionError(
+            (
+                page.url,
+                page.input_value("#id_employee"),
+                page.evaluate(
+                    "() => [document.activeElement.outerHTML.slice(0, 200),"
+                    " document.getElementById('id_employee_list').outerHTML.slice(0, 600)]"
+                ),
+            )
+        ) from None
     tab_to(page, "#id_guide", limit=10)  # past the leader, who stays chosen
     page.keyboard.press("ArrowDown")
     assert page.input_value("#id_guide") != ""

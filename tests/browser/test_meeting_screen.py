@@ -97,3 +97,28 @@ def test_the_talk_time_control_stays_in_reach_and_the_counter_follows(
     # And after a reload the page says the same.
     visitor.goto(f"/samtaler/{conversation.pk}/mote/")
     assert page.locator("#covered-count").inner_text() == "1 av 8 gjennomgått"
+
+
+def test_talk_time_speaks_only_when_the_speaker_changes_or_when_asked(
+    visitor_factory, people, conversation
+):
+    """The counter ticks every second on the screen, but a screen reader hears a change of
+    speaker, and the current share when the leader asks for it: not a line a second."""
+    visitor = visitor_factory("meeting-talk-announcements")
+    visitor.login(people.leader.email, PASSWORD)
+    visitor.goto(f"/samtaler/{conversation.pk}/mote/")
+    page = visitor.page
+    assert page.locator(f"{TALK} [aria-live]").count() == 0
+    page.evaluate(
+        "() => { window.said = []; new MutationObserver(() => { const t ="
+        " document.getElementById('announce').textContent; if (t) window.said.push(t); })"
+        ".observe(document.getElementById('announce'), {childList: true, characterData: true,"
+        " subtree: true}); }"
+    )
+    page.get_by_role("button", name="Leder snakker").click()
+    page.wait_for_timeout(3500)  # three ticks of the counter
+    assert page.evaluate("() => window.said") == ["Leder snakker"]
+    page.get_by_role("button", name="Les nåværende andel").click()
+    page.wait_for_function("() => window.said.length === 2")
+    assert "Leder 100 %" in page.evaluate("() => window.said[1]")
+    visitor.check("talk-announced")

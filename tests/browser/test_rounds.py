@@ -3,6 +3,7 @@ with the other leader; a leader on a phone gives a time and accepts the proposal
 invitations arrive over SMTP with their calendar files. axe-core on every page."""
 
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 import pytest
 from django.utils import timezone
@@ -60,8 +61,17 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     _submit(page, f"main a[href='/runder/{round_.pk}/fordel/']")
     hr.check("share")
     team = Unit.objects.get(code="4212")
-    page.select_option("#id_unit", value=str(team.pk))
-    page.select_option("#id_holder", value=str(silje.pk))
+    # The department and the leader are searched for (pickers) and chosen from the list.
+    for field, text, pk in (("unit", team.name, team.pk), ("holder", silje.last_name, silje.pk)):
+        page.click(f"#id_{field}")
+        with page.expect_response(
+            lambda r, text=text: "/velg/" in r.url and text in unquote_plus(r.url)
+        ):
+            page.keyboard.type(text)
+        page.locator(f"#id_{field}_list u-option[value='{pk}']").click()
+        page.wait_for_function(
+            f"() => document.querySelector('input[name={field}]').value === '{pk}'"
+        )
     _submit(page, "main form button[type=submit]")
     hr.check("detail-shared")
     shared = Participant.objects.filter(round=round_, person__unit=team, included=True)
@@ -84,13 +94,15 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
         form.locator("#id_end").fill("15:30")
         form.locator("#id_place").fill("Møterom 2")
         form.locator("button[type=submit]").click()
-        lpage.locator("#planner .message.success").wait_for()
+        lpage.locator("#planner .ds-alert[data-color=success]").wait_for()
         lpage.locator(f"#planner .windows li:nth-child({days - 7})").wait_for()
     lpage.locator("table.slots").wait_for()
     leader.check("schedule-proposal")
     proposed = lpage.locator("table.slots tbody tr").count()
     assert proposed == 4  # at most two a day, on two days
-    assert lpage.locator("#planner .message.warning").count() == 1  # the rest: not enough time
+    assert (
+        lpage.locator("#planner .ds-alert[data-color=warning]").count() == 1
+    )  # the rest: not enough time
     _submit(lpage, "form[action$='/godta/'] button[type=submit]")
     leader.check("schedule-accepted")
 

@@ -75,7 +75,7 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     # The employee sees why, changes the text and sends it again.
     employee.goto(f"{base}/oppsummering/")
     assert "Kurset mangler fortsatt." in employee.page.locator("#kommentarer").inner_text()
-    assert employee.page.locator(".message.warning").count() == 1
+    assert employee.page.locator(".ds-alert[data-color=warning]").count() == 1
     employee.check("sent-back-to-me")
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og et kurs i januar.")
     employee.wait_saved("summary-text")

@@ -458,7 +458,7 @@ def test_the_comparison_shows_what_changed_between_two_revisions(client_for, peo
     assert response.status_code == 200
     # The text, word by word, escaped, with the changes marked for every reader.
     assert "&lt;b&gt;og&lt;/b&gt;" in body and "<b>og</b>" not in body
-    assert "<ins>" in body and 'class="visually-hidden"' in body
+    assert "<ins>" in body and 'class="ds-sr-only"' in body
     assert "Behov for veiledning kan meldes til HR." in body
     assert "Nytt mål" in body and "Nytt tiltak" in body
     action = Action.objects.get(text="Kurs i januar")

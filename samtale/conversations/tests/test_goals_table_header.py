@@ -12,5 +12,5 @@ def test_the_hidden_header_of_the_remove_column_reads_remove_not_change(client_f
         headers={"HX-Request": "true"},
     )
     head = re.search(r"<thead>.*?</thead>", response.content.decode(), re.S).group(0)
-    assert '<th scope="col"><span class="visually-hidden">Fjern</span></th>' in head
+    assert '<th scope="col"><span class="ds-sr-only">Fjern</span></th>' in head
     assert "Bytt" not in head

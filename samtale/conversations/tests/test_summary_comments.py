@@ -115,7 +115,7 @@ def test_the_drafter_is_told_the_summary_was_sent_back(client_for, people, conve
     assert notice.dedupe_key.endswith(f":{sent_back.pk}")
     body = _page(client_for, "employee", c)
     assert "Mer om kompetanse, takk." in body
-    assert 'class="message warning"' in body
+    assert 'class="ds-alert" data-color="warning"' in body
 
 
 def test_the_send_back_view_without_a_comment_says_so_and_changes_nothing(

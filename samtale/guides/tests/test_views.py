@@ -95,7 +95,7 @@ def test_the_preview_shows_themes_questions_statements_scale_and_goals_table(cli
     assert "Kollegene mine gjør arbeidet mitt enklere" in body
     assert body.count('type="radio"') == 8 * 5
     for group in ("Individuelt", "Teamarbeid", "Organisasjon"):
-        assert f"<h4>{group}</h4>" in body
+        assert f'<h4 class="ds-heading" data-size="xs">{group}</h4>' in body
     assert body.count('<table class="guide-goals">') == 1
 
 
@@ -213,7 +213,7 @@ def test_editing_a_used_template_says_so_and_makes_a_new_version(client_for, bui
     monkeypatch.setattr(selectors, "version_in_use", lambda v: v.pk == version.pk)
     client = client_for("hr")
     body = client.get(reverse("guide_edit", args=[guide.pk])).content.decode()
-    assert "3" in body and 'class="message warning"' in body
+    assert "3" in body and 'class="ds-alert" data-color="warning"' in body
     data = _post_data(version, **{"themes-0-title": "Motivasjon og mestring"})
     response = client.post(reverse("guide_edit", args=[guide.pk]), data)
     assert response.status_code == 302
