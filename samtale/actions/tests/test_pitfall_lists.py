@@ -71,7 +71,8 @@ def _listed(body: str) -> int:
 
 
 def _heading_count(body: str) -> int:
-    return int(re.search(r'<h1 class="ds-heading" data-size="lg" id="pitfall-heading">(\d+) ', body).group(1))
+    heading = r'<h1 class="ds-heading" data-size="lg" id="pitfall-heading">(\d+) '
+    return int(re.search(heading, body).group(1))
 
 
 def test_every_nudge_on_follow_up_links_to_the_list_of_what_it_counts(client_for, pitfalls):
