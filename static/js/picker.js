@@ -31,8 +31,19 @@
     const input = event.target;
     const picker = pickerOf(input);
     if (!picker || input.type !== "search") return;
-    // Typing means searching again: the earlier choice no longer holds.
     const hidden = hiddenOf(picker);
+    // Choosing an option writes its text into the field (an input event, which may come
+    // before or after the combobox's own event): that is a choice, not a new search.
+    const chosen = [...picker.querySelectorAll("u-option[value]:not([value=''])")].find(
+      (option) => option.textContent === input.value
+    );
+    if (chosen) {
+      if (hidden) hidden.value = chosen.value;
+      input.dataset.chosen = chosen.textContent;
+      clearTimeout(timers.get(picker));
+      return;
+    }
+    // Typing means searching again: the earlier choice no longer holds.
     if (hidden && input.value !== input.dataset.chosen) hidden.value = "";
     clearTimeout(timers.get(picker));
     timers.set(picker, setTimeout(() => search(picker, input), DELAY));
