@@ -88,7 +88,8 @@ def pick(request, source):
     return render(
         request,
         "core/_pick_options.html",
-        {"found": [(o.pk, picker.label(o)) for o in found], "more": more, "query": query},
+        # Ids as text: a number would be written as Norwegians write it (1 212).
+        {"found": [(str(o.pk), picker.label(o)) for o in found], "more": more, "query": query},
     )
 
 

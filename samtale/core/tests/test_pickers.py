@@ -163,3 +163,17 @@ def test_the_plan_page_does_not_list_the_organization(client_for, people):
     )
     body = client_for("hr").get(reverse("conversation_create")).content.decode()
     assert "Etternavn" not in body and body.count("<option") < 20
+
+
+def test_an_id_from_a_thousand_up_is_written_as_digits(client_for, people):
+    """Ids are numbers, not amounts: 1212, never «1 212» (Norwegian thousands)."""
+    Person.objects.create(
+        id=123456,
+        email="tusen@test.example",
+        first_name="Tusen",
+        last_name="Testesen",
+        unit=people.employee.unit,
+        manager=people.leader,
+    )
+    found = _options(_search(client_for("hr"), "plan-employee", "Tusen"))
+    assert [pk for pk, _label in found] == ["123456"]
