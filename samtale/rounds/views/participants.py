@@ -2,6 +2,7 @@
 or share a department or profession group with a leader."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +13,7 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.rounds import selectors, services
 from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
-from samtale.rounds.views.rounds import form_error
+from samtale.rounds.views.rounds import PAGE_SIZE, form_error
 
 
 @guarded(access.may_list_rounds)
@@ -119,6 +120,10 @@ def round_share(request, pk):
             messages.success(request, text)
             return redirect("round_detail", pk=round.pk)
     progress = selectors.progress(participants=round.participants.all())
+    # A round of a whole organization has thousands of leaders: a page of them at a time.
+    by_leader = Paginator(progress["by_leader"], PAGE_SIZE).get_page(request.GET.get("ledere"))
     return render(
-        request, "rounds/share.html", {"form": form, "round": round, "progress": progress}
+        request,
+        "rounds/share.html",
+        {"form": form, "round": round, "by_leader": by_leader, "leader_query": ""},
     )

@@ -123,7 +123,8 @@ def round_detail(request, pk):
     context = {
         "round": round,
         "may_manage": may_manage,
-        "is_holder": selectors.holders_in(round=round).filter(pk=request.user.pk).exists(),
+        # Whether the user holds conversations in the round, from the counts per leader.
+        "is_holder": any(row["holder_id"] == request.user.pk for row in progress["by_leader"]),
         "may_schedule_any": access.roles_for(request.user).is_hr,
         "progress": progress,
         # The counts per leader and per unit, a page at a time (?ledere=, ?enheter=).
