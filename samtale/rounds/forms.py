@@ -38,14 +38,40 @@ def _number(key: str, initial: int) -> forms.IntegerField:
     )
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
-    """Units as checkboxes in tree order, each team indented under its department."""
+class UnitTreeWidget(forms.CheckboxSelectMultiple):
+    """The units' checkboxes as nested lists: a team is a list item inside its department's
+    list, so a screen reader says the level, not just the indentation shows it."""
 
-    widget = forms.CheckboxSelectMultiple
+    template_name = "rounds/widgets/unit_tree.html"
+    depths: dict[str, int] = {}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [
+            o for _group, group_options, _i in context["widget"]["optgroups"] for o in group_options
+        ]
+        previous = None
+        for option in options:
+            depth = self.depths.get(str(option["value"]), 0)
+            option["open_level"] = previous is not None and depth > previous
+            closes = 0 if previous is None else max(previous - depth, 0)
+            option["close_item"] = previous is not None and depth <= previous
+            option["close_levels"] = range(closes)
+            previous = depth
+        context["widget"]["tree"] = options
+        context["widget"]["close_at_end"] = range(previous or 0)
+        return context
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Units as checkboxes in tree order, each team under its department (UnitTreeWidget)."""
+
+    widget = UnitTreeWidget
 
     def refresh(self) -> None:
         rows = unit_tree(units=self.queryset, people=Person.objects.none())
-        self.choices = [(r.unit.pk, "\u2003" * r.depth + r.unit.name) for r in rows]
+        self.choices = [(r.unit.pk, r.unit.name) for r in rows]
+        self.widget.depths = {str(r.unit.pk): r.depth for r in rows}
 
 
 class RoundSettingsForm(forms.Form):

@@ -434,3 +434,13 @@ def test_a_closed_round_proposes_nothing(client_for, round_, people, window):
     assert gettext("The round is closed: nothing more is scheduled in it.") in page
     assert reverse("schedule_accept", args=[round_.pk, people.leader.pk]) not in page
     assert reverse("window_add", args=[round_.pk, people.leader.pk]) not in page
+
+
+def test_the_round_form_shows_the_units_as_nested_lists(client_for, people):
+    """A team is a list item inside its department's list: the level is in the structure,
+    not only in the indentation."""
+    page = body(client_for("hr").get(reverse("round_create")))
+    tree = page[page.index('<ul class="unit-tree"') : page.index('<fieldset class="settings"')]
+    assert tree.count("<ul") == tree.count("</ul>") and tree.count("<li>") == tree.count("</li>")
+    department, team = tree.index(">Avdeling 1</label>"), tree.index(">Team 1</label>")
+    assert "<ul>" in tree[department:team]  # the team's list opens inside the department
