@@ -47,6 +47,8 @@ def meeting_screen(request, pk):
         "conversation": conversation,
         "party": conversation.party(request.user),
         "themes": themes,
+        # The route through the meeting: each theme leads on to the next, the last to the close.
+        "next_theme": {t.key: n for t, n in zip(themes, themes[1:], strict=False)},
         "covered_count": sum(t.covered for t in themes),
         "closing_steps": CLOSING_STEPS,
         "talk_goal": TALK_GOAL_LEADER_PERCENT,
