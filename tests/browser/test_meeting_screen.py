@@ -122,3 +122,7 @@ def test_talk_time_speaks_only_when_the_speaker_changes_or_when_asked(
     page.wait_for_function("() => window.said.length === 2")
     assert "Leder 100 %" in page.evaluate("() => window.said[1]")
     visitor.check("talk-announced")
+    # Pausing saves the seconds; once that is answered, leaving the page sends nothing more.
+    url = page.get_attribute("[data-talktime-url]", "data-talktime-url")
+    with page.expect_response(lambda response: response.url.endswith(url)):
+        page.get_by_role("button", name="Pause").click()
