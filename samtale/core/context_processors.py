@@ -36,9 +36,10 @@ def chrome_urls() -> dict[str, str]:
 
 
 def _menu(nav: dict, path: str) -> list[tuple]:
-    """(URL, label, is the current page) for each entry the person may reach."""
+    """(URL, label, is the current page) for each entry the person may reach; the labels
+    translated, so the list is also the key the header is kept rendered by."""
     return [
-        (url, label, path == url if exact else path.startswith(url))
+        (url, str(label), path == url if exact else path.startswith(url))
         for url, (_name, label, flag, exact) in zip(_menu_urls(), MENU, strict=True)
         if flag is None or nav.get(flag)
     ]
