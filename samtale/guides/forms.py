@@ -20,6 +20,8 @@ MAX_GROUP_LENGTH = 40
 
 
 class GuideForm(forms.Form):
+    error_summary = False  # the page shows one summary for the template and its themes
+
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Introduction"),
