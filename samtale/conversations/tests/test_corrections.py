@@ -84,7 +84,7 @@ def test_the_correction_page_asks_for_a_reason_and_a_confirmation(client_for, pe
     assert page.status_code == 200
     assert 'name="reason"' in page.content.decode()
     refused = client.post(url, {"reason": ""})
-    assert refused.status_code == 400 and '<ds-error-summary' in refused.content.decode()
+    assert refused.status_code == 400 and "<ds-error-summary" in refused.content.decode()
     assert c.summaries.count() == 1
     done = client.post(url, {"reason": "Feil tidsfrist i tiltaket"})
     assert done.status_code == 302 and done.headers["Location"] == reverse("summary", args=[c.pk])

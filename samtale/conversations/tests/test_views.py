@@ -55,7 +55,7 @@ def test_bad_planning_input_gets_a_message_and_plans_nothing(client_for, people,
         },
     )
     assert response.status_code == 200
-    assert '<ds-error-summary' in response.content.decode()
+    assert "<ds-error-summary" in response.content.decode()
     assert not Conversation.objects.exists()
 
 
@@ -199,7 +199,7 @@ def test_a_goal_without_text_gets_a_message_in_the_fragment(client_for, conversa
         {"text": "", "responsible": "employee"},
         headers={"HX-Request": "true"},
     )
-    assert '<ds-error-summary' in response.content.decode()
+    assert "<ds-error-summary" in response.content.decode()
     assert not Goal.objects.exists()
 
 
@@ -288,7 +288,7 @@ def test_a_refused_conclusion_keeps_what_was_written_about_sharing(
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert "Kursbehovet kan meldes til HR" in body and '<ds-error-summary' in body
+    assert "Kursbehovet kan meldes til HR" in body and "<ds-error-summary" in body
     assert (
         summary.summary_current(Conversation.objects.get(pk=conversation.pk)).shared_outside == ""
     )

@@ -244,7 +244,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(client_for, builtins, chan
     response = client_for("hr").post(reverse("guide_edit", args=[guide.pk]), data | change)
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<ds-error-summary' in body
+    assert "<ds-error-summary" in body
     assert list(GuideVersion.objects.values()) == before
     assert not AuditEntry.objects.exists()
 

@@ -81,7 +81,7 @@ def test_bad_input_gets_a_message_and_creates_nothing(client_for, people, guide,
         reverse("round_create"), new_round_data(guide, school, **changes)
     )
     assert response.status_code == 200
-    assert '<ds-error-summary' in body(response)
+    assert "<ds-error-summary" in body(response)
     assert not Round.objects.exists()
 
 
@@ -157,7 +157,7 @@ def test_hr_changes_and_closes_and_reopens_the_round(client_for, round_, people)
     round_.refresh_from_db()
     assert (round_.name, round_.duration_minutes, round_.max_per_day) == ("Nytt navn", 60, 1)
     bad = client.post(reverse("round_edit", args=[round_.pk]), {**data, "lead_days": "0"})
-    assert bad.status_code == 200 and '<ds-error-summary' in body(bad)
+    assert bad.status_code == 200 and "<ds-error-summary" in body(bad)
     assert Round.objects.get(pk=round_.pk).lead_days == 10
     client.post(reverse("round_close", args=[round_.pk]))
     assert Round.objects.get(pk=round_.pk).closed_at is not None
@@ -192,7 +192,7 @@ def test_removing_needs_a_reason(client_for, round_, participant):
     client = client_for("hr")
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 200 and '<ds-error-summary' in body(response)
+    assert response.status_code == 200 and "<ds-error-summary" in body(response)
     assert Participant.objects.get(pk=participant.pk).included
     assert client.post(url, {"reason": "Foreldrepermisjon"}).status_code == 302
     assert not Participant.objects.get(pk=participant.pk).included
@@ -280,7 +280,7 @@ def test_a_bad_window_gets_a_message_and_adds_nothing(client_for, round_, people
         reverse("window_add", args=[round_.pk, people.leader.pk]), data, **HTMX
     )
     assert response.status_code == 200
-    assert '<ds-error-summary' in body(response)
+    assert "<ds-error-summary" in body(response)
     assert not Window.objects.exists()
 
 
