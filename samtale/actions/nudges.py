@@ -155,14 +155,20 @@ def _action_conditions(on: date) -> dict[str, Q]:
 def pitfall_counts(
     *, conversations: QuerySet[Conversation], actions: QuerySet[Action], on: date
 ) -> dict[str, int]:
-    """How often each pitfall shows, in two aggregate queries, over what the caller may count.
+    """How often each pitfall shows, in four queries, over what the caller may count.
 
     Numbers only: HR sees these across the organization, a leader for what they hold.
     """
-    # Only conversations that are still open or were held in the last year can count.
-    counts = conversations.filter(
-        Q(held_at__gte=_year_ago(on)) | ~Q(status__in=(S.CANCELLED, S.SIGNED))
-    ).aggregate(**{kind: Count("pk", filter=q) for kind, q in _conversation_conditions(on).items()})
+    # Three queries over the few conversations each kind can be among: the open ones, those
+    # held in the last year, and of those the signed ones without a goal (an anti-join;
+    # inside one aggregate it would be a lookup per conversation).
+    conditions = _conversation_conditions(on)
+    open_ = ~Q(status__in=(S.CANCELLED, S.SIGNED))
+    counts = conversations.filter(open_).aggregate(
+        **{kind: Count("pk", filter=conditions[kind]) for kind in ("postponed", "unprepared")}
+    )
+    counts["talk"] = conversations.filter(conditions["talk"]).count()
+    counts["no_goals"] = conversations.filter(conditions["no_goals"]).count()
     counts |= (
         agreed(actions)
         .filter(status__in=OPEN)

@@ -81,6 +81,13 @@ class Conversation(models.Model):
                 condition=models.Q(status="signed", kind="annual"),
                 name="conversation_signed_annual",
             ),
+            # The pitfalls of open conversations (actions.nudges.pitfall_counts): the few
+            # that are neither signed nor cancelled, without reading the years behind them.
+            models.Index(
+                fields=["scheduled_at"],
+                condition=~models.Q(status__in=["signed", "cancelled"]),
+                name="conversation_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -76,7 +76,9 @@ def load(*, today: date | None = None) -> int:
         )
         if conversation is not None:
             Conversation.objects.filter(pk=conversation.pk).update(round=round)
-            Participant.objects.filter(pk=participant.pk).update(conversation=conversation)
+            Participant.objects.filter(pk=participant.pk).update(
+                conversation=conversation, conversation_status=conversation.status
+            )
 
     for number, days, start, end, place in WINDOWS:
         day = today + timedelta(days=days)

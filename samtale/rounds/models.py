@@ -96,6 +96,10 @@ class Participant(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # That conversation's status ("" without one), kept with the participant so a round's
+    # counts read this table alone: every save copies it, and lifecycle.transition updates
+    # it with the conversation's. A round of a whole organization has tens of thousands.
+    conversation_status = models.CharField(max_length=20, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -107,6 +111,12 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.round_id}"
+
+    def save(self, *args, **kwargs):
+        self.conversation_status = self.conversation.status if self.conversation_id else ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "conversation_status"}
+        super().save(*args, **kwargs)
 
 
 class Window(models.Model):

@@ -18,7 +18,7 @@ from samtale.core.errors import DomainError, DomainWarning
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
-from samtale.rounds.models import Round
+from samtale.rounds.models import Participant, Round
 from samtale.rounds.scheduling import day_start
 
 S = Conversation.Status
@@ -72,6 +72,8 @@ def transition(
         Action.objects.filter(goal__conversation=conversation).update(followed=to == S.SIGNED)
     conversation.status = to
     conversation.save(update_fields=["status", "updated_at"])
+    # A round's counts read the status from its participant (rounds.models.Participant).
+    Participant.objects.filter(conversation=conversation).update(conversation_status=to)
     audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)
     return conversation
 

@@ -46,14 +46,25 @@ def test_progress_counts_each_state_per_unit_and_per_leader(round_, people):
     by_unit = {row["person__unit__name"]: row for row in progress["by_unit"]}
     assert by_unit["Team 1"]["invited"] == 1
     assert by_unit["Avdeling 2"]["postponed"] == 1
+    # The status each participant keeps is the one its conversation has.
+    for kept in Participant.objects.filter(conversation__isnull=False).select_related(
+        "conversation"
+    ):
+        assert kept.conversation_status == kept.conversation.status
+
+
+def _status(conversation, status):
+    """A status set as lifecycle.transition sets it: on the conversation and its participant."""
+    Conversation.objects.filter(pk=conversation.pk).update(status=status)
+    Participant.objects.filter(conversation=conversation).update(conversation_status=status)
 
 
 def test_held_and_signed_are_counted(round_, people, participant):
     conversation = plan(round_, participant, people.leader, date(2026, 12, 1))
-    Conversation.objects.filter(pk=conversation.pk).update(status=S.SIGNED)
+    _status(conversation, S.SIGNED)
     totals = selectors.progress(participants=round_.participants.all())["totals"]
     assert (totals["signed"], totals["held"]) == (1, 0)
-    Conversation.objects.filter(pk=conversation.pk).update(status=S.SUMMARY_AGREED)
+    _status(conversation, S.SUMMARY_AGREED)
     totals = selectors.progress(participants=round_.participants.all())["totals"]
     assert (totals["signed"], totals["held"]) == (0, 1)
 
