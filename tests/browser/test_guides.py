@@ -83,7 +83,9 @@ def test_a_mistake_in_the_editor_gets_a_message_that_axe_accepts(visitor_factory
     visitor.page.fill("#id_duration_minutes", "5")
     visitor.page.click("main form.guide-editor button[type=submit]:not([name])")
     visitor.page.wait_for_load_state("load")
-    assert visitor.page.locator("[role=alert]").count() == 1
+    # One error summary, for the template and its themes, and it has the focus.
+    assert visitor.page.locator("ds-error-summary").count() == 1
+    assert visitor.page.evaluate("document.activeElement.tagName") == "DS-ERROR-SUMMARY"
     visitor.check("guide-edit-error")
     assert GuideVersion.objects.get(guide=guide).duration_minutes == 25
 

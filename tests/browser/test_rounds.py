@@ -148,7 +148,7 @@ def test_the_round_form_tells_what_is_wrong_and_keeps_what_was_typed(visitor_fac
     hr.goto("/runder/ny/")
     hr.page.fill("#id_name", "Runde uten enheter")
     _submit(hr.page, "main form button[type=submit]")
-    hr.page.locator("[role=alert]").first.wait_for()
+    hr.page.locator("ds-error-summary").wait_for()
     assert hr.page.input_value("#id_name") == "Runde uten enheter"
     hr.check("create-errors")
     assert not Round.objects.exists()
