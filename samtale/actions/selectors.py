@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
+from samtale.core.paginator import Paginator
 from samtale.org.models import Person
 
 OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)

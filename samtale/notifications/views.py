@@ -6,7 +6,6 @@ Only under DEBUG (404 otherwise, for everyone) and only for administrators.
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.csp import CSP
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
 from samtale.notifications import devmail
 
 PAGE_SIZE = 50

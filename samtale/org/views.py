@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from samtale.accounts.services import hold_start
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
+from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 from samtale.org import selectors, services
 from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitForm

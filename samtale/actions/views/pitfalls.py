@@ -1,7 +1,6 @@
 """What a pitfall count counts: the leader's own conversations and actions behind a nudge on
 *Oppfølging*, and, for HR, who and when behind the counts on the home page, never content."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,6 +10,7 @@ from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
 
 PAGE_SIZE = 50
 

@@ -1,7 +1,6 @@
 """Planning and the conversation's own page: who, when, where, and its status."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from samtale.core import access
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
 from samtale.guides.selectors import current_version, guides_for_planning
 
 # Where a service's field shows on the form.

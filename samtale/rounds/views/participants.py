@@ -2,7 +2,6 @@
 or share a department or profession group with a leader."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
 from samtale.rounds import selectors, services
 from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
 from samtale.rounds.views.rounds import PAGE_SIZE, form_error

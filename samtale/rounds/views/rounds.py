@@ -2,7 +2,6 @@
 and HR's view of who is missing a signed conversation."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
+from samtale.core.paginator import Paginator
 from samtale.guides.selectors import guides_for_planning
 from samtale.org.models import Unit
 from samtale.rounds import selectors, services
