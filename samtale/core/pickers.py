@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from samtale.core import access
 from samtale.org.models import Person, Unit
+from samtale.org.selectors import matching
 
 MAX_MATCHES = 20
 
@@ -43,15 +44,19 @@ def unit_label(unit: Unit) -> str:
 
 def _search_people(people: QuerySet[Person], query: str) -> QuerySet[Person]:
     """Every word must match a name, the e-mail address, the employee number or the unit."""
-    for word in query.split()[:6]:
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(email__istartswith=word)
-            | Q(employee_number__iexact=word)
-            | Q(unit__name__icontains=word)
+    return (
+        matching(
+            people,
+            query,
+            "first_name__icontains",
+            "last_name__icontains",
+            "email__istartswith",
+            "employee_number__iexact",
+            "unit__name__icontains",
         )
-    return people.select_related("unit").order_by("last_name", "first_name", "pk")
+        .select_related("unit")
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def _exact_person(people: QuerySet[Person], query: str) -> Person | None:
@@ -68,9 +73,7 @@ def _exact_person(people: QuerySet[Person], query: str) -> Person | None:
 
 
 def _search_units(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
-    for word in query.split()[:6]:
-        units = units.filter(Q(name__icontains=word) | Q(code__istartswith=word))
-    return units.order_by("name", "pk")
+    return matching(units, query, "name__icontains", "code__istartswith").order_by("name", "pk")
 
 
 def _exact_unit(units: QuerySet[Unit], query: str) -> Unit | None:

@@ -59,6 +59,27 @@ def test_bad_planning_input_gets_a_message_and_plans_nothing(client_for, people,
     assert not Conversation.objects.exists()
 
 
+def test_planning_a_second_annual_conversation_links_to_the_first(
+    client_for, people, guide_version
+):
+    data = {
+        "employee": people.employee.pk,
+        "leader": people.leader.pk,
+        "guide": guide_version.guide.pk,
+        "date": "",
+        "time": "",
+        "duration_minutes": "",
+    }
+    leader = client_for("leader")
+    assert leader.post(reverse("conversation_create"), data).status_code == 302
+    [first] = Conversation.objects.all()
+    again = leader.post(reverse("conversation_create"), data)
+    body = again.content.decode()
+    assert again.status_code == 200 and "<ds-error-summary" in body
+    assert f'href="{reverse("conversation_detail", args=[first.pk])}"' in body
+    assert Conversation.objects.count() == 1
+
+
 def test_no_model_has_a_salary_field():
     words = ("salary", "wage", "lonn", "lønn", "pay")
     fields = [

@@ -58,6 +58,17 @@ def test_the_list_has_pages_of_50(client_for, people):
     assert "Side 2 av 2" in second
 
 
+def test_a_pasted_paragraph_searches_by_its_first_six_words(client_for):
+    query = "Espen Testesen " + " ".join(f"ord{n}" for n in range(2_000))
+    response = client_for("admin").get(reverse("person_list"), {"q": query})
+    assert response.status_code == 200
+    assert "Ingen passer til søket" in response.content.decode()
+    # The words after the sixth are not read.
+    only_six = "Espen Testesen Espen Testesen Espen Testesen ingen-slik"
+    found = client_for("admin").get(reverse("person_list"), {"q": only_six})
+    assert "Espen Testesen" in found.content.decode()
+
+
 def test_an_empty_search_says_so(client_for):
     body = client_for("admin").get(reverse("person_list"), {"q": "ingen-slik"}).content.decode()
     assert "Ingen passer til søket" in body
