@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "samtale.actions",
     "samtale.rounds",
     "samtale.notifications",
+    "samtale.insight",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +337,11 @@ TALK_SHARE_NUDGE_PERCENT = envint("TALK_SHARE_NUDGE_PERCENT", 45)
 # (months); HR is warned this many months before someone passes the limit.
 SAMTALE_CONVERSATION_INTERVAL_MONTHS = envint("SAMTALE_CONVERSATION_INTERVAL_MONTHS", 24)
 SAMTALE_CONVERSATION_WARNING_MONTHS = envint("SAMTALE_CONVERSATION_WARNING_MONTHS", 2)
+# Figures computed from people's answers are shown only for groups of at least this many
+# who answered (samtale.insight.anonymity); never fewer than 3.
+SAMTALE_MIN_GROUP = envint("SAMTALE_MIN_GROUP", 5)
+if SAMTALE_MIN_GROUP < 3:
+    raise ImproperlyConfigured("SAMTALE_MIN_GROUP must be at least 3.")
 # Days before a conversation both parties are reminded to prepare (a round sets its own).
 SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
 # Where the accessibility statement asks people to report barriers (an e-mail address);

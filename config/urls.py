@@ -3,6 +3,7 @@ from samtale.actions import urls as actions
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
+from samtale.insight import urls as insight
 from samtale.notifications import urls as notifications
 from samtale.org import urls as org
 from samtale.rounds import urls as rounds
@@ -19,6 +20,7 @@ urlpatterns = [
     *actions.urlpatterns,
     *rounds.urlpatterns,
     *notifications.urlpatterns,
+    *insight.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -6,7 +6,9 @@ signed summary; the goals and actions themselves live on and are followed up.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +37,23 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            return
+        conversations = self._meta.get_field("conversation").related_model.objects
+        conversations.filter(pk=self.conversation_id, has_goals=False).update(has_goals=True)
+
+
+@receiver(post_delete, sender=Goal)
+def _goal_deleted(sender, instance, **kwargs):
+    """Also for goals deleted by a query (a signal, unlike Model.delete)."""
+    conversations = Goal._meta.get_field("conversation").related_model.objects
+    conversations.filter(pk=instance.conversation_id).update(
+        has_goals=Exists(Goal.objects.filter(conversation=OuterRef("pk")))
+    )
 
 
 class Action(models.Model):
@@ -93,6 +112,12 @@ class Action(models.Model):
                 fields=["deadline", "id", "updated_at"],
                 condition=Q(followed=True, status__in=["not_started", "in_progress"]),
                 name="action_open_by_deadline",
+            ),
+            # ... and those without an update for a while, by when they were last updated.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(followed=True, status__in=["not_started", "in_progress"]),
+                name="action_open_by_update",
             ),
         ]
 

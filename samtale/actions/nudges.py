@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
-from samtale.actions.models import Action, Goal
+from samtale.actions.models import Action
 from samtale.actions.selectors import OPEN, agreed, overdue_q
 from samtale.conversations.models import Conversation, Note, Preparation
+from samtale.core.queries import counts
 
 S = Conversation.Status
 UPCOMING = (S.PLANNED, S.INVITED, S.PREPARED)
@@ -125,13 +126,12 @@ def _conversation_conditions(on: date) -> dict[str, Q]:
             | Exists(Note.objects.filter(preparation=OuterRef("pk")).exclude(text=""))
         )
     )
-    has_goal = Exists(Goal.objects.filter(conversation=OuterRef("pk")))
     share = settings.TALK_SHARE_NUDGE_PERCENT
     return {
         "postponed": Q(postponed_count__gte=2) & ~Q(status__in=(S.CANCELLED, S.SIGNED)),
         "unprepared": Q(status__in=UPCOMING, scheduled_at__gte=now, scheduled_at__lte=tomorrow_end)
         & ~Q(prepared),
-        "no_goals": Q(status=S.SIGNED, held_at__gte=year_ago) & ~Q(has_goal),
+        "no_goals": Q(status=S.SIGNED, held_at__gte=year_ago, has_goals=False),
         # leader / (leader + employee) > share / 100, without dividing.
         "talk": Q(held_at__gte=year_ago, talk_leader_seconds__gt=0)
         & Q(
@@ -155,26 +155,20 @@ def _action_conditions(on: date) -> dict[str, Q]:
 def pitfall_counts(
     *, conversations: QuerySet[Conversation], actions: QuerySet[Action], on: date
 ) -> dict[str, int]:
-    """How often each pitfall shows, in four queries, over what the caller may count.
+    """How often each pitfall shows, in one query, over what the caller may count.
 
-    Numbers only: HR sees these across the organization, a leader for what they hold.
+    Numbers only: HR sees these across the organization, a leader for what they hold. Each
+    is counted over the few rows its kind can be among, from its own partial index: open
+    conversations, those held in the last year (the signed ones without goals apart), and
+    open actions by deadline and by last update.
     """
-    # Three queries over the few conversations each kind can be among: the open ones, those
-    # held in the last year, and of those the signed ones without a goal (an anti-join;
-    # inside one aggregate it would be a lookup per conversation).
-    conditions = _conversation_conditions(on)
     open_ = ~Q(status__in=(S.CANCELLED, S.SIGNED))
-    counts = conversations.filter(open_).aggregate(
-        **{kind: Count("pk", filter=conditions[kind]) for kind in ("postponed", "unprepared")}
-    )
-    counts["talk"] = conversations.filter(conditions["talk"]).count()
-    counts["no_goals"] = conversations.filter(conditions["no_goals"]).count()
-    counts |= (
-        agreed(actions)
-        .filter(status__in=OPEN)
-        .aggregate(**{kind: Count("pk", filter=q) for kind, q in _action_conditions(on).items()})
-    )
-    return counts
+    countable = {
+        kind: conversations.filter(q & open_ if kind in ("postponed", "unprepared") else q)
+        for kind, q in _conversation_conditions(on).items()
+    }
+    countable |= {kind: agreed(actions).filter(q) for kind, q in _action_conditions(on).items()}
+    return counts(**countable)
 
 
 def pitfall_conversations(

@@ -275,18 +275,13 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
     """My open actions by deadline: mine (alone or with my leader), what my leader promised
     me, and — for a leader — what I promised my employees; then those of them that are done
     or dropped, the latest first. Three queries, however many there are."""
-    listed = list(
-        actions_listed(
-            actions.filter(status__in=OPEN).filter(Q(employee=person) | Q(leader=person))
-        )
+    # Mine as the employee, and what I promised as the leader (not my employees' own).
+    theirs_or_promised = Q(employee=person) | Q(
+        leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
     )
+    listed = list(actions_listed(actions.filter(status__in=OPEN).filter(theirs_or_promised)))
     result = PersonActions()
-    closed = closed_listed(
-        actions.filter(
-            Q(employee=person)
-            | Q(leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH))
-        )
-    )
+    closed = closed_listed(actions.filter(theirs_or_promised))
     result.closed_count = closed.count()
     if result.closed_count:
         result.closed = list(closed[:CLOSED_SHOWN])
@@ -296,7 +291,7 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
                 result.mine.append(a)
             else:
                 result.promised.append(a)
-        elif a.responsible in (Action.Responsible.LEADER, Action.Responsible.BOTH):
+        else:
             result.my_promises.append(a)
     return result
 

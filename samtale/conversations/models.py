@@ -50,6 +50,9 @@ class Conversation(models.Model):
     talk_leader_seconds = models.PositiveIntegerField(default=0)
     talk_employee_seconds = models.PositiveIntegerField(default=0)
     held_at = models.DateTimeField(null=True, blank=True)
+    # Whether any goal was agreed: kept by Goal.save and on a goal's deletion, so that HR's count of
+    # signed conversations without goals reads an index and not every goal there is.
+    has_goals = models.BooleanField(default=False)
     signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,6 +90,18 @@ class Conversation(models.Model):
                 fields=["scheduled_at"],
                 condition=~models.Q(status__in=["signed", "cancelled"]),
                 name="conversation_open",
+            ),
+            # HR's pitfalls of the last year (actions.nudges.pitfall_counts), from the index
+            # alone: the leader's talk-time share, and signed conversations without goals.
+            models.Index(
+                fields=["held_at", "talk_leader_seconds", "talk_employee_seconds"],
+                condition=models.Q(talk_leader_seconds__gt=0),
+                name="conversation_talk",
+            ),
+            models.Index(
+                fields=["held_at"],
+                condition=models.Q(status="signed", has_goals=False),
+                name="conversation_signed_no_goals",
             ),
         ]
 

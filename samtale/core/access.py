@@ -27,10 +27,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation, Note, SummaryComment, SummaryRevision
+from samtale.conversations.models import (
+    Conversation,
+    Feedback,
+    LikertAnswer,
+    Note,
+    SummaryComment,
+    SummaryRevision,
+)
 from samtale.guides.models import Guide
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
-from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds.models import Participant, Round, RoundCount, Window
 
 
 @dataclass(frozen=True)
@@ -660,6 +667,18 @@ def participants_visible_to(user, round: Round) -> QuerySet[Participant]:
     return round.participants.filter(holder_id=person_id)
 
 
+def round_counts_visible_to(user, round: Round) -> QuerySet[RoundCount]:
+    """The round's counts (rounds.models.RoundCount) of the participants
+    participants_visible_to shows: all of them, or those a leader holds."""
+    counts = RoundCount.objects.filter(round_id=round.pk)
+    if may_manage_round(user, round):
+        return counts
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return RoundCount.objects.none()
+    return counts.filter(holder_id=person_id)
+
+
 def get_participant_for(user, pk, *, write: bool = False) -> Participant:
     try:
         participant = Participant.objects.select_related("round", "person", "holder").get(
@@ -710,6 +729,23 @@ def holds_in_open_round(user, employee: Person) -> bool:
     return Participant.objects.filter(
         person=employee, holder_id=person_id, included=True, round__closed_at__isnull=True
     ).exists()
+
+
+def may_see_insight(user) -> bool:
+    """Figures from people's answers across the organization (Likert results), each only
+    for a group the anonymity rule lets through: HR."""
+    return roles_for(user).is_hr
+
+
+def likert_answers_countable_by(user) -> QuerySet[LikertAnswer]:
+    """Answers a user may COUNT into figures, never read one by one: those of the
+    conversations they may count (conversations_countable_by)."""
+    return LikertAnswer.objects.filter(conversation__in=conversations_countable_by(user))
+
+
+def feedback_countable_by(user) -> QuerySet[Feedback]:
+    """Ratings of conversations a user may COUNT into figures, never read one by one."""
+    return Feedback.objects.filter(conversation__in=conversations_countable_by(user))
 
 
 def may_see_coverage(user) -> bool:

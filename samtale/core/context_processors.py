@@ -59,6 +59,7 @@ def navigation(request):
         "guides": access.may_manage_guides(user),
         "follow_up": access.may_follow_up_reports(user),
         "rounds": access.may_list_rounds(user),
+        "insight": access.may_see_insight(user),
     }
     return {
         "nav": nav,

@@ -76,9 +76,14 @@ def _same_site_referer(request) -> str | None:
     return urlunsplit(urlsplit(referer)._replace(scheme="", netloc="", fragment="")) or None
 
 
+def wants_fragment(request) -> bool:
+    """Whether htmx asks for a part of the page (render_page's fragment), not all of it."""
+    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+
+
 def render_page(request, template: str, context: dict, *, fragment: str | None = None, status=200):
     """Render the page, or only its partial `fragment` when htmx asks for it."""
-    if fragment and getattr(request, "htmx", False) and not request.htmx.boosted:
+    if fragment and wants_fragment(request):
         template = f"{template}#{fragment}"
     return render(request, template, context, status=status)
 

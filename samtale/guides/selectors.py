@@ -43,6 +43,14 @@ def version_in_use(version: GuideVersion) -> bool:
     return conversation._default_manager.filter(guide_version=version).exists()
 
 
+def version_use_count(version: GuideVersion) -> int:
+    """How many conversations use this version (from the index on their version alone)."""
+    conversation = _conversation_model()
+    if conversation is None:
+        return 0
+    return conversation._default_manager.filter(guide_version=version).order_by().count()
+
+
 def version_usage(*, guide: Guide) -> dict[int, int]:
     """How many conversations use each version of the guide: {version pk: count}, numbers only."""
     conversation = _conversation_model()

@@ -58,7 +58,7 @@ def _show_error(form, theme_forms, error: DomainError) -> None:
 def _editor(request, *, guide=None):
     """The form for a new template (guide=None) or for the current version of one."""
     version = selectors.current_version(guide) if guide else None
-    in_use = selectors.version_usage(guide=guide).get(version.pk, 0) if guide else 0
+    in_use = selectors.version_use_count(version) if guide else 0
     added = False
     if request.method == "POST":
         form, formset = GuideForm(request.POST), theme_formset(request.POST)

@@ -126,6 +126,10 @@ class Person(AbstractBaseUser):
     auth_stamp = models.PositiveIntegerField(default=0)
     # Kinds of step notice (samtale.conversations.notices.KINDS) the person turned off.
     notices_off = models.JSONField(default=list, blank=True)
+    # When their last annual conversation was signed, for who is missing one: written by
+    # database triggers (migration 0005) whenever a conversation is signed, stops being
+    # signed or is deleted, and whenever the person is saved, so a stale copy cannot undo it.
+    last_signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,6 +155,13 @@ class Person(AbstractBaseUser):
             # Lists of people by name (people, a round's participants): a page of 50,000
             # is read in index order, not sorted.
             models.Index(fields=["last_name", "first_name", "id"], name="person_by_name"),
+            # Who is missing a conversation, per unit (rounds.selectors.coverage_by_unit),
+            # counted from the index alone.
+            models.Index(
+                fields=["unit", "start_date", "last_signed_at"],
+                condition=models.Q(is_active=True, employment_type="permanent"),
+                name="person_coverage",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from samtale.org.models import Person, Unit
 
@@ -115,7 +115,8 @@ def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:
 def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
     """Active people, permanent and temporary, leaders (with an active report) and active
     units: two aggregate queries."""
-    leads = Exists(Person.objects.filter(manager=OuterRef("pk"), is_active=True))
+    # The managers of active people, read once (a hashed subplan), not looked up per person.
+    leads = Q(pk__in=Person.objects.filter(is_active=True).values("manager_id"))
     counts = people.filter(is_active=True).aggregate(
         people=Count("pk"),
         permanent=Count("pk", filter=Q(employment_type=Person.EmploymentType.PERMANENT)),

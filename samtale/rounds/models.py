@@ -100,6 +100,13 @@ class Participant(models.Model):
     # counts read this table alone: every save copies it, and lifecycle.transition updates
     # it with the conversation's. A round of a whole organization has tens of thousands.
     conversation_status = models.CharField(max_length=20, blank=True, default="")
+    # The person's unit and whether they still work here, for the same counts: written by
+    # database triggers (migration 0003) whenever a participant is saved or the person
+    # changes unit or leaves, however that happens (a form, an import, a bulk update).
+    person_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -107,7 +114,21 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "person"], name="participant_once_per_round")
         ]
-        indexes = [models.Index(fields=["round", "holder", "included"])]
+        indexes = [
+            models.Index(fields=["round", "holder", "included"]),
+            # A round's counts per leader, unit and state (selectors.progress), from the index.
+            models.Index(
+                fields=[
+                    "round",
+                    "included",
+                    "person_active",
+                    "holder",
+                    "person_unit",
+                    "conversation_status",
+                ],
+                name="participant_counts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.round_id}"
@@ -117,6 +138,30 @@ class Participant(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "conversation_status"}
         super().save(*args, **kwargs)
+
+
+class RoundCount(models.Model):
+    """How many of a round's participants who count (included, still working here) have a
+    leader, a unit and a conversation status: written only by database triggers (migration
+    0004) whenever a participant is added, changed or removed, so that a round's progress is
+    read from a few thousand rows, not counted over tens of thousands. 0 stands for no
+    leader and no unit; a combination nobody is in any longer stays with n = 0."""
+
+    round_id = models.BigIntegerField()
+    holder_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    status = models.CharField(max_length=20, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_id", "holder_id", "unit_id", "status"], name="round_count_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.holder_id}/{self.unit_id}/{self.status}: {self.n}"
 
 
 class Window(models.Model):

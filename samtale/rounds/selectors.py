@@ -2,18 +2,20 @@
 is missing a signed conversation. Callers pass querysets the access policy has filtered;
 the counts are aggregate queries, so a page costs the same for 10 or 10,000 people."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling
-from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds.models import Participant, Round, RoundCount, Window
 
 S = Conversation.Status
 BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
@@ -50,79 +52,78 @@ def state_of(participant: Participant) -> str:
 
 def counted(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     """Participants who count: included, and still working here."""
-    return participants.filter(included=True, person__is_active=True)
+    return participants.filter(included=True, person_active=True)
 
 
-def _counts() -> dict:
-    return {"total": Count("pk"), **{key: Count("pk", filter=q) for key, q in STATES.items()}}
+class Rows(Sequence):
+    """A sorted list whose rows are made only when read (a page of them, say)."""
+
+    def __init__(self, items: list, make):
+        self._items, self._make = items, make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._make(item) for item in self._items[index]]
+        return self._make(self._items[index])
 
 
-def progress(*, participants: QuerySet[Participant]) -> dict:
+COUNTS = ("total", *STATES)
+UNIT_ROW = ("person__unit_id", "person__unit__name", *COUNTS)
+LEADER_ROW = ("holder_id", "holder__first_name", "holder__last_name", *COUNTS)
+
+
+def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant]) -> dict:
     """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
-    Four queries, however many participants: the counts per leader and unit from the
-    participants' own table (and their people's units), summed here per leader, per unit
-    and in all, then the leaders' and units' names. A round of a whole organization has
-    thousands of leaders, so the page shows the rows a page at a time."""
-    keys = ("total", *STATES)
-    totals = dict.fromkeys(keys, 0)
-    by_unit: dict[int | None, dict] = {}
-    by_leader: dict[int | None, dict] = {}
-    rows = (
-        counted(participants)
-        .values("holder_id", "person__unit_id")
-        .annotate(**_counts())
-        .order_by()
-    )
-    for row in rows:
-        unit = by_unit.setdefault(row["person__unit_id"], dict.fromkeys(keys, 0))
-        leader = by_leader.setdefault(row["holder_id"], dict.fromkeys(keys, 0))
-        for key in keys:
-            unit[key] += row[key]
-            leader[key] += row[key]
-            totals[key] += row[key]
-    # The names by the ids counted (a list of a few thousand is quicker than a subquery).
-    unit_names = dict(
-        Unit.objects.filter(pk__in=[pk for pk in by_unit if pk]).values_list("pk", "name")
-    )
+    Four queries, however many participants: the round's counts per leader, unit and
+    status, which database triggers keep as participants change (RoundCount), summed here
+    per leader, per unit and in all; the leaders' and the units' names; and how many were
+    removed. `counts` and `participants` are what the access policy lets the user see of
+    the round. A round of a whole organization has thousands of leaders, so the page shows
+    the rows a page at a time."""
+    keys = COUNTS
+    column = {status: keys.index(state) for status, state in STATE_OF_STATUS.items()}
+    totals = [0] * len(keys)
+    by_unit: defaultdict[int | None, list[int]] = defaultdict(lambda: [0] * len(keys))
+    by_leader: defaultdict[int | None, list[int]] = defaultdict(lambda: [0] * len(keys))
+    counted_ = counts.filter(n__gt=0)
+    rows = counted_.values_list("holder_id", "unit_id", "status", "n").order_by()
+    for holder_id, unit_id, status, n in rows:
+        state = column[status]
+        for sums in (totals, by_unit[unit_id or None], by_leader[holder_id or None]):
+            sums[0] += n  # 0: nobody holds it, no unit
+            sums[state] += n
     names = {
         pk: (first, last)
-        for pk, first, last in Person.objects.filter(
-            pk__in=[pk for pk in by_leader if pk]
-        ).values_list("pk", "first_name", "last_name")
+        for pk, first, last in Person.objects.filter(pk__in=counted_.values("holder_id"))
+        .order_by()
+        .values_list("pk", "first_name", "last_name")
     }
-    units = [
-        {"person__unit_id": pk, "person__unit__name": unit_names.get(pk), **counts}
-        for pk, counts in by_unit.items()
-    ]
-    leaders = [
-        {
-            "holder_id": pk,
-            "holder__first_name": names.get(pk, ("", ""))[0],
-            "holder__last_name": names.get(pk, ("", ""))[1],
-            **counts,
-        }
-        for pk, counts in by_leader.items()
-    ]
+    unit_names = dict(
+        Unit.objects.filter(pk__in=counted_.values("unit_id")).values_list("pk", "name")
+    )
+    # Sorted by name (people without a unit, and conversations nobody holds, last), made
+    # into rows only when read: a page of a few thousand leaders.
+    units = sorted(
+        (pk is None, unit_names.get(pk) or "", pk or 0, pk, sums) for pk, sums in by_unit.items()
+    )
+    nobody = ("", "")
+    leaders = sorted(
+        (pk is None, *reversed(names.get(pk, nobody)), pk or 0, pk, sums)
+        for pk, sums in by_leader.items()
+    )
     return {
-        "totals": totals,
-        # Units and leaders by name; people without a unit, and conversations nobody holds, last.
-        "by_unit": sorted(
-            units,
-            key=lambda r: (
-                r["person__unit_id"] is None,
-                r["person__unit__name"] or "",
-                r["person__unit_id"] or 0,
-            ),
+        "totals": dict(zip(keys, totals, strict=True)),
+        "by_unit": Rows(
+            units, lambda u: dict(zip(UNIT_ROW, (u[3], u[1] or None, *u[4]), strict=True))
         ),
-        "by_leader": sorted(
+        "by_leader": Rows(
             leaders,
-            key=lambda r: (
-                r["holder_id"] is None,
-                r["holder__last_name"],
-                r["holder__first_name"],
-                r["holder_id"] or 0,
-            ),
+            lambda r: dict(zip(LEADER_ROW, (r[4], r[2], r[1], *r[5]), strict=True)),
         ),
+        "holder_ids": frozenset(by_leader),
         "removed": participants.filter(included=False).count(),
     }
 
@@ -132,13 +133,13 @@ def round_list(*, rounds: QuerySet[Round]) -> QuerySet[Round]:
     return rounds.annotate(
         n_participants=Count(
             "participants",
-            filter=Q(participants__included=True, participants__person__is_active=True),
+            filter=Q(participants__included=True, participants__person_active=True),
         ),
         n_signed=Count(
             "participants",
             filter=Q(
                 participants__included=True,
-                participants__person__is_active=True,
+                participants__person_active=True,
                 participants__conversation_status=S.SIGNED,
             ),
         ),
@@ -381,15 +382,10 @@ def coverage_limits(*, today: date) -> Coverage:
 
 
 def _with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
-    last = (
-        Conversation.objects.filter(
-            employee=OuterRef("pk"), status=S.SIGNED, kind=Conversation.Kind.ANNUAL
-        )
-        .order_by("-signed_at")
-        .values("signed_at")[:1]
-    )
+    """Active permanent employees, with when their last annual conversation was signed (which
+    each person keeps: org migration 0005)."""
     return people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT).annotate(
-        last_signed=Subquery(last)
+        last_signed=F("last_signed_at")
     )
 
 
@@ -415,56 +411,32 @@ def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
     return overdue, close
 
 
-COVERAGE_BY_UNIT_SQL = """
-WITH last AS (
-    SELECT employee_id, MAX(signed_at) AS last_signed
-    FROM conversations_conversation
-    WHERE status = %s AND kind = %s
-    GROUP BY employee_id
-), p AS ({people})
-SELECT p.unit_id, u.name,
-       COUNT(*),
-       COUNT(*) FILTER (WHERE {overdue}),
-       COUNT(*) FILTER (WHERE NOT ({overdue}) AND {close})
-FROM p LEFT JOIN last ON last.employee_id = p.id LEFT JOIN org_unit u ON u.id = p.unit_id
-GROUP BY p.unit_id, u.name
-ORDER BY u.name, p.unit_id
-"""
-
-
 def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
     """Per unit: permanent employees, how many are overdue and how many close to it
-    (_coverage_q's rules). One query: every employee's last signed annual conversation is
-    read once, from the partial index on signed annual conversations, and joined to the
-    people the caller may see."""
-    overdue_at, close_at = _coverage_times(limits)
-    never = "last.last_signed IS NULL"
-    overdue = (
-        f"(last.last_signed < %s OR ({never} AND (p.start_date IS NULL OR p.start_date < %s)))"
-    )
-    close = f"(last.last_signed < %s OR ({never} AND p.start_date < %s))"
-    people_sql, people_params = (
-        people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+    (_coverage_q's rules), by unit name. Two queries: the counts from the people alone
+    (each keeps when their last annual conversation was signed; an index covers them),
+    then the units' names."""
+    overdue, close = _coverage_q(limits)
+    rows = list(
+        _with_last_signed(people)
+        .values("unit_id")
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=overdue),
+            close=Count("pk", filter=close),
+        )
         .order_by()
-        .values("id", "unit_id", "start_date")
-        .query.sql_with_params()
     )
-    sql = COVERAGE_BY_UNIT_SQL.format(people=people_sql, overdue=overdue, close=close)
-    times = [overdue_at, limits.overdue_before]
-    params = [
-        S.SIGNED,
-        Conversation.Kind.ANNUAL,
-        *people_params,
-        *times,
-        *times,
-        close_at,
-        limits.close_before,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    keys = ("unit_id", "unit__name", "total", "overdue", "close")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
+    names = dict(
+        Unit.objects.filter(pk__in=[r["unit_id"] for r in rows if r["unit_id"]]).values_list(
+            "pk", "name"
+        )
+    )
+    for row in rows:
+        row["unit__name"] = names.get(row["unit_id"])
+    return sorted(
+        rows, key=lambda r: (r["unit__name"] is None, r["unit__name"] or "", r["unit_id"] or 0)
+    )
 
 
 def coverage_people(

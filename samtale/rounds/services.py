@@ -295,7 +295,7 @@ def participants_share(
     _check_holder(actor, holder)
     matching = selectors.counted(round.participants.all()).exclude(person=holder)
     if unit is not None:
-        matching = matching.filter(person__unit_id__in=selectors.unit_tree_ids([unit]))
+        matching = matching.filter(person_unit_id__in=selectors.unit_tree_ids([unit]))
     if profession_group:
         matching = matching.filter(person__profession_group=profession_group)
     planned = matching.filter(conversation__status__in=OPEN)

@@ -14,7 +14,13 @@ PAGES = {
     "employee": ["/profil/", "/profil/passord/"],
     "leader": ["/personer/", "person:kari.nilsen"],
     "leaders_leader": ["/personer/"],
-    "hr": ["/personer/", "/enheter/", "/personer/endringer/", "/personer/endringer/?vis=epost"],
+    "hr": [
+        "/personer/",
+        "/enheter/",
+        "/personer/endringer/",
+        "/personer/endringer/?vis=epost",
+        "/innsikt/svar/",
+    ],
     "admin": [
         "/personer/",
         "/personer/ny/",

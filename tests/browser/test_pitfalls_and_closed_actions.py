@@ -47,7 +47,12 @@ def test_done_and_dropped_fold_away_and_dropping_asks_why(visitor_factory, demo)
     card = employee.page.locator(f"#action-{action.pk}")
     card.locator("summary").click()
     card.locator(f"#s-{action.pk}").select_option("dropped")
-    card.locator("button[type=submit]").click()
+    with employee.page.expect_response(lambda r: r.request.method == "POST") as answer:
+        card.locator("button[type=submit]").click()
+    # htmx's request, answered in place with the card (a refusal is a 200 with the error):
+    # a plain form post would leave for the action's page, a server error would swap nothing.
+    assert answer.value.request.headers.get("hx-request") == "true"
+    assert answer.value.status == 200, answer.value.text()[:2000]
     employee.page.locator(f"#e-{action.pk}").wait_for()
     assert employee.page.locator(f"#c-{action.pk}").get_attribute("aria-invalid") == "true"
     employee.check("drop-without-why")

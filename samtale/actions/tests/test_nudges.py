@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.actions import nudges, selectors
-from samtale.actions.models import Action
+from samtale.actions.models import Action, Goal
 from samtale.actions.tests.conftest import days
 from samtale.conversations.models import Conversation, Note, Preparation
 from samtale.core import access
@@ -106,3 +106,17 @@ def test_the_overview_shows_the_leaders_nudges_in_their_language(client_for, peo
     assert "Pitfalls to watch" in body and "1</span> Action past its deadline." in body
     other = client_for("other_leader").get(reverse("follow_up")).content.decode()
     assert "card nudges" not in other  # none of theirs, and none of the first leader's
+
+
+def test_a_conversation_knows_whether_it_has_goals(people, signed):
+    """The flag HR's count of conversations without goals reads: set by the first goal,
+    cleared with the last, whether a goal is deleted one by one or by a query."""
+    c = signed(people.employee, people.leader)
+    assert Conversation.objects.get(pk=c.pk).has_goals
+    second = Goal.objects.create(conversation=c, text="Ta kurs")
+    second.delete()
+    assert Conversation.objects.get(pk=c.pk).has_goals  # the first is still there
+    c.goals.all().delete()
+    assert not Conversation.objects.get(pk=c.pk).has_goals
+    Goal.objects.create(conversation=c, text="Ta kurs")
+    assert Conversation.objects.get(pk=c.pk).has_goals

@@ -65,6 +65,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_the_smallest_group_for_figures_from_answers_is_never_below_three():
+    result = _run(LOAD, **PRODUCTION, SAMTALE_MIN_GROUP="2")
+    assert result.returncode != 0
+    assert "SAMTALE_MIN_GROUP must be at least 3" in result.stderr
+    assert _run(LOAD, **PRODUCTION, SAMTALE_MIN_GROUP="3").returncode == 0
+
+
 def test_production_refuses_to_start_without_site_url():
     result = _run(LOAD, **{**PRODUCTION, "SITE_URL": ""})
     assert result.returncode != 0

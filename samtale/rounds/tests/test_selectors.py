@@ -1,13 +1,15 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
+from samtale.core.testing import goals_version
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors, services
-from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds.models import Participant, Round, RoundCount, Window
 from samtale.rounds.tests.conftest import TODAY, at
 
 S = Conversation.Status
@@ -30,7 +32,9 @@ def test_progress_counts_each_state_per_unit_and_per_leader(round_, people):
     lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
     postponed = plan(round_, other, people.other_leader, date(2026, 12, 2))
     lifecycle.conversation_postpone(actor=people.other_leader, conversation=postponed, reason="Syk")
-    progress = selectors.progress(participants=round_.participants.all())
+    progress = selectors.progress(
+        counts=RoundCount.objects.filter(round_id=round_.pk), participants=round_.participants.all()
+    )
     totals = progress["totals"]
     assert (totals["total"], totals["invited"], totals["postponed"], totals["missing"]) == (
         5,
@@ -62,10 +66,14 @@ def _status(conversation, status):
 def test_held_and_signed_are_counted(round_, people, participant):
     conversation = plan(round_, participant, people.leader, date(2026, 12, 1))
     _status(conversation, S.SIGNED)
-    totals = selectors.progress(participants=round_.participants.all())["totals"]
+    totals = selectors.progress(
+        counts=RoundCount.objects.filter(round_id=round_.pk), participants=round_.participants.all()
+    )["totals"]
     assert (totals["signed"], totals["held"]) == (1, 0)
     _status(conversation, S.SUMMARY_AGREED)
-    totals = selectors.progress(participants=round_.participants.all())["totals"]
+    totals = selectors.progress(
+        counts=RoundCount.objects.filter(round_id=round_.pk), participants=round_.participants.all()
+    )["totals"]
     assert (totals["signed"], totals["held"]) == (0, 1)
 
 
@@ -84,7 +92,10 @@ def test_progress_costs_the_same_queries_for_many_participants(
         )
         Participant.objects.create(round=round_, person=person, holder=people.leader)
     with django_assert_max_num_queries(4):
-        progress = selectors.progress(participants=round_.participants.all())
+        progress = selectors.progress(
+            counts=RoundCount.objects.filter(round_id=round_.pk),
+            participants=round_.participants.all(),
+        )
     assert progress["totals"]["total"] == 65
     with django_assert_max_num_queries(1):
         list(selectors.round_list(rounds=Round.objects.all()))
@@ -94,8 +105,82 @@ def test_a_removed_participant_and_a_leaver_do_not_count(round_, people, partici
     services.participant_remove(actor=people.hr, participant=participant, reason="Permisjon")
     people.other_employee.is_active = False
     people.other_employee.save()
-    progress = selectors.progress(participants=round_.participants.all())
+    progress = selectors.progress(
+        counts=RoundCount.objects.filter(round_id=round_.pk), participants=round_.participants.all()
+    )
     assert (progress["totals"]["total"], progress["removed"]) == (3, 1)
+
+
+def test_a_participant_keeps_its_persons_unit_and_whether_they_still_work_here(
+    round_, people, participant
+):
+    """Database triggers keep the copy the counts read, however the person changes: a save,
+    an update by query (as an import does), a participant saved from a stale copy."""
+    stale = Participant.objects.get(pk=participant.pk)
+    other_unit = Unit.objects.exclude(pk=people.employee.unit_id).first()
+
+    def copy():
+        return Participant.objects.values_list("person_unit_id", "person_active").get(
+            pk=participant.pk
+        )
+
+    assert copy() == (people.employee.unit_id, True)
+    people.employee.unit = other_unit
+    people.employee.save()
+    assert copy() == (other_unit.pk, True)
+    Person.objects.filter(pk=people.employee.pk).update(is_active=False)
+    assert copy() == (other_unit.pk, False)
+    stale.removed_reason = "Permisjon"
+    stale.save()  # its person_unit and person_active are the old ones
+    assert copy() == (other_unit.pk, False)
+    Participant.objects.filter(pk=participant.pk).delete()
+    again = Participant.objects.create(round=round_, person=people.employee)
+    assert Participant.objects.values_list("person_unit_id", "person_active").get(pk=again.pk) == (
+        other_unit.pk,
+        False,
+    )
+
+
+def _recounted(round_):
+    """A round's counts counted afresh from its participants, as RoundCount keeps them."""
+    return {
+        (holder or 0, unit or 0, status): n
+        for holder, unit, status, n in selectors.counted(round_.participants.all())
+        .values_list("holder_id", "person_unit_id", "conversation_status")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+
+
+def _kept(round_):
+    return {
+        (c.holder_id, c.unit_id, c.status): c.n
+        for c in RoundCount.objects.filter(round_id=round_.pk, n__gt=0)
+    }
+
+
+def test_a_rounds_counts_are_kept_whatever_changes(round_, people, participant):
+    """The triggers' counts equal a fresh count after each kind of change."""
+    assert _kept(round_) == _recounted(round_) and sum(_kept(round_).values()) == 5
+    conversation = plan(round_, participant, people.leader, date(2026, 12, 1))
+    assert _kept(round_) == _recounted(round_)
+    lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
+    assert _kept(round_) == _recounted(round_)
+    other = Participant.objects.get(round=round_, person=people.other_employee)
+    services.participant_holder_set(actor=people.hr, participant=other, holder=people.other_leader)
+    assert _kept(round_) == _recounted(round_)
+    services.participant_remove(actor=people.hr, participant=other, reason="Permisjon")
+    assert _kept(round_) == _recounted(round_)
+    people.employee.unit = Unit.objects.exclude(pk=people.employee.unit_id).first()
+    people.employee.save()
+    assert _kept(round_) == _recounted(round_)
+    Person.objects.filter(pk=people.leader.pk).update(is_active=False)
+    assert _kept(round_) == _recounted(round_)
+    Participant.objects.filter(round=round_, person=people.leader).delete()
+    assert _kept(round_) == _recounted(round_)
+    round_id = round_.pk
+    round_.delete()
+    assert not RoundCount.objects.filter(round_id=round_id).exists()
 
 
 def test_the_proposal_uses_the_windows_and_leaves_what_is_booked(
@@ -266,6 +351,41 @@ def test_the_interval_is_a_setting(people, guide, settings):
     )
 
 
+def test_a_person_keeps_when_their_last_annual_conversation_was_signed(people):
+    """Database triggers keep what coverage reads, whatever writes: a conversation signed,
+    no longer signed, deleted; a person saved from a stale copy cannot undo it."""
+    version = goals_version()
+    employee = people.employee
+    stale = Person.objects.get(pk=employee.pk)
+
+    def last():
+        return Person.objects.values_list("last_signed_at", flat=True).get(pk=employee.pk)
+
+    assert last() is None
+    signed_at = timezone.now() - timedelta(days=400)
+    older = Conversation.objects.create(
+        employee=employee,
+        leader=people.leader,
+        guide_version=version,
+        status=S.SIGNED,
+        signed_at=signed_at,
+    )
+    assert last() == signed_at
+    newer = Conversation.objects.create(
+        employee=employee, leader=people.leader, guide_version=version, status=S.HELD
+    )
+    assert last() == signed_at
+    Conversation.objects.filter(pk=newer.pk).update(status=S.SIGNED, signed_at=timezone.now())
+    assert last() > signed_at
+    stale.job_title = "Rådgiver"
+    stale.save()  # its last_signed_at is None
+    assert last() > signed_at
+    newer.delete()
+    assert last() == signed_at
+    Conversation.objects.filter(pk=older.pk).update(kind=Conversation.Kind.CHECK_IN)
+    assert last() is None
+
+
 def test_coverage_costs_the_same_queries_for_many_people(
     people, limits, django_assert_max_num_queries
 ):
@@ -274,7 +394,7 @@ def test_coverage_costs_the_same_queries_for_many_people(
         Person(email=f"x{i}@test.example", first_name="X", last_name=str(i), unit=team)
         for i in range(80)
     )
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the counts, the units' names
         selectors.coverage_by_unit(people=Person.objects.all(), limits=limits)
     with django_assert_max_num_queries(2):
         list(selectors.coverage_people(people=Person.objects.all(), limits=limits)[:50])

@@ -119,7 +119,10 @@ def round_share(request, pk):
                 ) % {"n": shared.kept}
             messages.success(request, text)
             return redirect("round_detail", pk=round.pk)
-    progress = selectors.progress(participants=round.participants.all())
+    progress = selectors.progress(
+        counts=access.round_counts_visible_to(request.user, round),
+        participants=access.participants_visible_to(request.user, round),
+    )
     # A round of a whole organization has thousands of leaders: a page of them at a time.
     by_leader = Paginator(progress["by_leader"], PAGE_SIZE).get_page(request.GET.get("ledere"))
     return render(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samtale.core import access
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, render_page
+from samtale.core.http import guarded, render_page, wants_fragment
 from samtale.core.paginator import Paginator
 from samtale.guides.selectors import guides_for_planning
 from samtale.org.models import Unit
@@ -24,6 +24,8 @@ from samtale.rounds.forms import (
 )
 
 PAGE_SIZE = 50
+# The counts per leader and per unit: two tables above the participants on one page.
+COUNTS_PAGE_SIZE = 25
 
 
 def form_error(form, error: DomainError) -> None:
@@ -119,22 +121,30 @@ def round_detail(request, pk):
         participant.state = (
             "removed" if not participant.included else selectors.state_of(participant)
         )
-    progress = selectors.progress(participants=visible)
     context = {
         "round": round,
         "may_manage": may_manage,
-        # Whether the user holds conversations in the round, from the counts per leader.
-        "is_holder": any(row["holder_id"] == request.user.pk for row in progress["by_leader"]),
         "may_schedule_any": access.roles_for(request.user).is_hr,
-        "progress": progress,
-        # The counts per leader and per unit, a page at a time (?ledere=, ?enheter=).
-        "by_leader": Paginator(progress["by_leader"], PAGE_SIZE).get_page(
-            request.GET.get("ledere")
-        ),
-        "by_unit": Paginator(progress["by_unit"], PAGE_SIZE).get_page(request.GET.get("enheter")),
         "filters": filters,
         "page": page,
         "query": _query(request),
+    }
+    if wants_fragment(request):  # the filtered participants only
+        return render_page(request, "rounds/detail.html", context, fragment="participants")
+    progress = selectors.progress(
+        counts=access.round_counts_visible_to(request.user, round), participants=visible
+    )
+    context |= {
+        # Whether the user holds conversations in the round, from the counts per leader.
+        "is_holder": request.user.pk in progress["holder_ids"],
+        "progress": progress,
+        # The counts per leader and per unit, a page at a time (?ledere=, ?enheter=).
+        "by_leader": Paginator(progress["by_leader"], COUNTS_PAGE_SIZE).get_page(
+            request.GET.get("ledere")
+        ),
+        "by_unit": Paginator(progress["by_unit"], COUNTS_PAGE_SIZE).get_page(
+            request.GET.get("enheter")
+        ),
         "leader_query": _query(request, "ledere"),
         "unit_query": _query(request, "enheter"),
     }

@@ -203,6 +203,7 @@ class Command(BaseCommand):
                         signed_at=held + timedelta(days=3),
                         talk_leader_seconds=rng.randint(1200, 2400),
                         talk_employee_seconds=rng.randint(3000, 4500),
+                        has_goals=True,  # two each, below
                     )
                 )
             with transaction.atomic():
