@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: run test lint bench bench-pages bench-import messages check-deploy clean
+.PHONY: run test lint bench bench-pages bench-insight bench-import messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -55,6 +55,10 @@ bench: $(VENV)/.dev
 ## make bench-pages: every page for every role at 50,000 people: queries, kB, ms (BENCH_QUICK=1: 2,000).
 bench-pages: $(VENV)/.dev
 	$(PY) bench/pages.py
+
+## make bench-insight: the insight pages at 50,000 people: queries, ms (BENCH_QUICK=1: 2,000).
+bench-insight: $(VENV)/.dev
+	$(PY) bench/insight.py
 
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev

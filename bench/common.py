@@ -41,10 +41,16 @@ def manage(database_url: str, *args, capture=False) -> str:
     return result.stdout or ""
 
 
+# READY: built; EMPTY: not yet; OLD: built by a bench_data that wrote no answers (before
+# issue 13), so it is built again.
 READY_SNIPPET = """
 from samtale.core.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.conversations.models import LikertAnswer
 from samtale.org.models import Person
-print("READY" if Person.objects.filter(email=BENCH_LEADER_EMAIL).exists() else "EMPTY")
+if not Person.objects.filter(email=BENCH_LEADER_EMAIL).exists():
+    print("EMPTY")
+else:
+    print("READY" if LikertAnswer.objects.exists() else "OLD")
 """
 
 
@@ -72,9 +78,47 @@ def postgres_url(people: int) -> str | None:
 def prepare_database(database_url: str, people: int) -> None:
     """Migrate, and fill the database once; an older benchmark database gets what it lacks."""
     manage(database_url, "migrate", "-v0")
-    if "READY" not in manage(database_url, "shell", "-c", READY_SNIPPET, capture=True):
+    state = manage(database_url, "shell", "-c", READY_SNIPPET, capture=True)
+    if "OLD" in state:
+        print("  the benchmark database predates the answers bench_data writes: building it again")
+        _empty(database_url)
+        manage(database_url, "migrate", "-v0")
+    if "READY" not in state:
         print(f"  building the benchmark database ({people} people); this takes a while …")
         sys.stdout.flush()
         manage(database_url, "bench_data", "--people", str(people))
     else:
         manage(database_url, "bench_data", "--ensure")
+
+
+def _empty(database_url: str) -> None:
+    """Drop a benchmark database and make it again, empty."""
+    if database_url.startswith("sqlite:///"):
+        path = Path(database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def open_in_process(people: int, what: str, repeat: int) -> str:
+    """The benchmark database of `people` (PostgreSQL, or SQLite when none answers or
+    BENCH_DB=sqlite), built if need be, and Django set up on it in this process, as in
+    production. Returns "postgresql" or "sqlite"."""
+    use_sqlite = os.environ.get("BENCH_DB") == "sqlite"
+    url = (None if use_sqlite else postgres_url(people)) or sqlite_url(people)
+    database = "postgresql" if url.startswith("postgres") else "sqlite"
+    print(f"benchmark: {what}, {people} people, {database}, median of {repeat}")
+    prepare_database(url, people)
+    manage(url, "collectstatic", "--noinput", "-v0")
+    os.environ.update(env(url, DJANGO_SETTINGS_MODULE="config.settings"))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return database

@@ -99,12 +99,22 @@ def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, 
     )
 
 
-def crawl(role: str, person, *, repeat: int = 1) -> list[Visit]:
+def crawl(
+    role: str,
+    person,
+    *,
+    repeat: int = 1,
+    start: str = "/",
+    within: str = "/",
+    skip: tuple[str, ...] = (),
+) -> list[Visit]:
+    """Visit `start` and what it links to, and so on, keeping to paths under `within` and
+    leaving those under `skip`."""
     from django.test import Client
 
     client = Client(raise_request_exception=False)
     client.force_login(person, backend="samtale.accounts.backends.PersonBackend")
-    queue: list[tuple[str, bool]] = [("/", False)]
+    queue: list[tuple[str, bool]] = [(start, False)]
     seen: set[tuple[str, bool]] = set()
     per_pattern: Counter = Counter()
     visits = []
@@ -120,5 +130,9 @@ def crawl(role: str, person, *, repeat: int = 1) -> list[Visit]:
         status, text, queries, kb, ms, kind = measure(client, path, htmx, repeat)
         visits.append(Visit(role, path, pattern, htmx, status, queries, kb, ms, kind))
         if status == 200 and kind == "page":
-            queue.extend(links(text, path))
+            queue.extend(
+                (link, htmx)
+                for link, htmx in links(text, path)
+                if link.startswith(within) and not link.startswith(skip)
+            )
     return visits

@@ -230,6 +230,7 @@ MATRIX += [
     ("round_create", {}, "post", ROUND_LEADERS_200, {"name": ""}),
     ("round_coverage", {}, "get", ROUND_HR_200),
     ("likert_results", {}, "get", ROUND_HR_200),
+    ("status_analysis", {}, "get", ROUND_HR_200),  # the leaders here lead fewer than k
     ("round_detail", R, "get", ROUND_LEADERS_200),
     ("round_edit", R, "get", ROUND_HR_200),
     ("round_edit", R, "post", ROUND_HR_200, {"name": ""}),

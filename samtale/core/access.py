@@ -748,6 +748,56 @@ def feedback_countable_by(user) -> QuerySet[Feedback]:
     return Feedback.objects.filter(conversation__in=conversations_countable_by(user))
 
 
+def may_see_status(user) -> bool:
+    """The status analysis: HR for the whole organization; a leader for the people below them
+    in the line (a leader's leader: the units below), once they are at least k
+    (SAMTALE_MIN_GROUP), so that a team of two is not a report on two people."""
+    from samtale.insight.anonymity import min_group
+
+    roles = roles_for(user)
+    return roles.is_hr or len(roles.subordinate_ids) >= min_group()
+
+
+@dataclass(frozen=True)
+class StatusScope:
+    """What a user's status analysis may COUNT, never read one by one: HR everyone, a
+    leader the people below them in the line (not their own conversations as an employee)."""
+
+    people: QuerySet
+    units: QuerySet
+    conversations: QuerySet
+    actions: QuerySet
+    goals: QuerySet
+    feedback: QuerySet
+    whole_organization: bool
+
+
+def status_scope_of(user) -> StatusScope:
+    require(may_see_status(user))
+    roles = roles_for(user)
+    if roles.is_hr:
+        return StatusScope(
+            people=Person.objects.all(),
+            units=Unit.objects.all(),
+            conversations=Conversation.objects.all(),
+            actions=Action.objects.all(),
+            goals=Goal.objects.all(),
+            feedback=Feedback.objects.all(),
+            whole_organization=True,
+        )
+    below = roles.subordinate_ids
+    people = Person.objects.filter(pk__in=below)
+    return StatusScope(
+        people=people,
+        units=Unit.objects.filter(pk__in=people.values("unit_id")),
+        conversations=Conversation.objects.filter(employee_id__in=below),
+        actions=Action.objects.filter(goal__conversation__employee_id__in=below),
+        goals=Goal.objects.filter(conversation__employee_id__in=below),
+        feedback=Feedback.objects.filter(conversation__employee_id__in=below),
+        whole_organization=False,
+    )
+
+
 def may_see_coverage(user) -> bool:
     """Who is missing a signed conversation within the required interval: HR only."""
     return roles_for(user).is_hr

@@ -15,6 +15,7 @@ MENU = (
     ("my_actions", _("My actions"), None, True),
     ("follow_up", _("Follow-up"), "follow_up", False),
     ("round_list", _("Rounds"), "rounds", False),
+    ("status_analysis", _("Insight"), "status", False),
     ("person_list", _("People"), "people", False),
     ("unit_list", _("Units"), "units", False),
     ("import_start", _("Import"), "manage", False),
@@ -60,6 +61,7 @@ def navigation(request):
         "follow_up": access.may_follow_up_reports(user),
         "rounds": access.may_list_rounds(user),
         "insight": access.may_see_insight(user),
+        "status": access.may_see_status(user),
     }
     return {
         "nav": nav,

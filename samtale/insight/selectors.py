@@ -5,7 +5,7 @@ grouped queries (per unit, statement and value; never a row per answer into Pyth
 units' figures are summed up the tree here, over a few hundred units.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet, Value
@@ -17,6 +17,76 @@ from samtale.org.models import Unit
 # The whole organization: the root above the units without a parent.
 ORGANIZATION = "organization"
 VALUES = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The units a user may count, as a tree under ORGANIZATION: each unit's parent (a unit
+    whose parent is not among them hangs from the top), its children, and its name."""
+
+    parent: dict
+    children: dict
+    names: dict
+
+    def __contains__(self, unit) -> bool:
+        return unit in self.parent
+
+    def below(self, unit) -> list:
+        """The units right below one, by name."""
+        return sorted(self.children.get(unit, ()), key=lambda pk: (self.names[pk], pk))
+
+    def up(self, unit):
+        return self.parent.get(unit)
+
+
+def unit_tree(units: QuerySet[Unit]) -> Tree:
+    """One query: the units' ids, parents and names."""
+    parent: dict = {ORGANIZATION: None}
+    names: dict = {}
+    for pk, up, name in units.values_list("pk", "parent_id", "name"):
+        parent[pk] = up if up is not None else ORGANIZATION
+        names[pk] = name
+    for pk in list(parent):
+        if pk != ORGANIZATION and parent[pk] not in parent:
+            parent[pk] = ORGANIZATION
+    children: dict = defaultdict(list)
+    for unit, up in parent.items():
+        children[unit]
+        if up is not None:
+            children[up].append(unit)
+    return Tree(parent=parent, children=dict(children), names=names)
+
+
+def _as_tree(units) -> Tree:
+    return units if isinstance(units, Tree) else unit_tree(units)
+
+
+def summed_up(tree: Tree, own: dict, zero=0) -> dict:
+    """Each unit's (and ORGANIZATION's) value with those of every unit below it added: `own`
+    maps a unit to what is counted in it alone (numbers, tuples of the same length or
+    Counters); a unit not in the tree is counted at the top."""
+    at: dict = {}
+    for unit, value in own.items():
+        key = unit if unit in tree else ORGANIZATION
+        at[key] = add(at.get(key, zero), value)
+    total: dict = {}
+
+    def add_up(unit) -> None:
+        value = at.get(unit, zero)
+        for child in tree.children[unit]:
+            add_up(child)
+            value = add(value, total[child])
+        total[unit] = value
+
+    add_up(ORGANIZATION)
+    return total
+
+
+def add(a, b):
+    """a + b, for numbers, Counters and tuples of the same length (element by element)."""
+    if isinstance(a, tuple):
+        return tuple(x + y for x, y in zip(a, b, strict=True))
+    return a + b
 
 
 @dataclass(frozen=True)
@@ -37,7 +107,7 @@ class Figure:
 
 
 def likert_by_unit(
-    *, answers: QuerySet[LikertAnswer], units: QuerySet[Unit], k: int
+    *, answers: QuerySet[LikertAnswer], units: QuerySet[Unit] | Tree, k: int
 ) -> dict[str, dict]:
     """{statement key: {unit id or ORGANIZATION: Figure, for the groups that may be shown}}.
 
@@ -45,82 +115,77 @@ def likert_by_unit(
     are in now). A group is left out when fewer than k people answered, or when showing it
     would let a smaller group be computed from the others (anonymity.shown_in_tree, for each
     statement, as people may skip one)."""
-    return _by_unit(
-        answers,
-        key=F("statement_key"),
-        value=F("value"),
-        conversation="conversation__",
-        units=units,
-        k=k,
+    return figures_from(raw_likert(answers), tree=_as_tree(units), k=k)
+
+
+def raw_likert(answers: QuerySet[LikertAnswer]) -> dict:
+    """What likert_by_unit counts, before the tree and the rule: {statement: {unit: Counter}}."""
+    return raw_answers(
+        answers, key=F("statement_key"), value=F("value"), conversation="conversation__"
     )
 
 
-def satisfaction_by_unit(*, feedback: QuerySet[Feedback], units: QuerySet[Unit], k: int) -> dict:
+def satisfaction_by_unit(
+    *, feedback: QuerySet[Feedback], units: QuerySet[Unit] | Tree, k: int
+) -> dict:
     """How satisfied the employees were with their conversation (the rating, 1–5, asked once
     after signing): {unit id or ORGANIZATION: Figure}, under the same rule as likert_by_unit.
     Those who chose not to answer are not counted."""
-    return _by_unit(
+    raw = raw_answers(
         feedback.filter(rating__isnull=False),
         key=Value("satisfaction"),
         value=F("rating"),
         conversation="conversation__",
-        units=units,
-        k=k,
-    ).get("satisfaction", {})
+    )
+    return figures_from(raw, tree=_as_tree(units), k=k).get("satisfaction", {})
 
 
-def _by_unit(answers: QuerySet, *, key, value, conversation: str, units, k: int) -> dict:
-    """The figures of answers per key and unit; see likert_by_unit."""
-    parent: dict = {ORGANIZATION: None}
-    for pk, up in units.values_list("pk", "parent_id"):
-        parent[pk] = up if up is not None else ORGANIZATION
-    for pk in list(parent):  # a unit whose parent the user may not count hangs from the top
-        if pk != ORGANIZATION and parent[pk] not in parent:
-            parent[pk] = ORGANIZATION
+def raw_answers(answers: QuerySet, *, key, value, conversation: str) -> dict:
+    """{key: {unit id (or None): Counter}}: per key (an expression: the statement, the year)
+    and the unit the person is in now, how many answers had each value ("1" … "5") and how
+    many people answered ("people"). Two grouped queries, whatever the number of answers."""
     unit_of = f"{conversation}employee__unit_id"
     answers = answers.annotate(answer_key=key, answer_value=value)
-    counts: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0] * len(VALUES)))
+    raw: dict = defaultdict(dict)
     for unit, answer_key, answer_value, n in (
         answers.values_list(unit_of, "answer_key", "answer_value")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        if answer_value in VALUES:  # people without a unit (or one not shown) count at the top
-            counts[answer_key][unit if unit in parent else ORGANIZATION][answer_value - 1] += n
-    people: dict[str, dict] = defaultdict(dict)
+        if answer_value in VALUES:
+            raw[answer_key].setdefault(unit, Counter())[str(answer_value)] += n
     for unit, answer_key, n in (
         answers.values_list(unit_of, "answer_key")
         .annotate(n=Count(f"{conversation}employee", distinct=True))
         .order_by()
     ):
-        group = unit if unit in parent else ORGANIZATION
-        people[answer_key][group] = people[answer_key].get(group, 0) + n
-    children: dict = defaultdict(list)
-    for unit, up in parent.items():
-        if up is not None:
-            children[up].append(unit)
+        raw[answer_key].setdefault(unit, Counter())["people"] += n
+    return dict(raw)
+
+
+def figure_of(counts: Counter, prefix: str = "") -> Figure:
+    return Figure(
+        people=counts[f"{prefix}people"], counts=tuple(counts[f"{prefix}{v}"] for v in VALUES)
+    )
+
+
+def shown_groups(tree: Tree, own: dict, *, key: str, k: int) -> set:
+    """The units whose group (by the count `key` of each unit's own Counter) the anonymity rule
+    lets through; a unit outside the tree counts at the top."""
+    people: dict = {}
+    for unit, counts in own.items():
+        node = unit if unit in tree else ORGANIZATION
+        people[node] = people.get(node, 0) + counts[key]
+    return shown_in_tree(tree.parent, people, k=k)
+
+
+def figures_from(raw: dict, *, tree: Tree, k: int) -> dict:
+    """{key: {unit or ORGANIZATION: Figure}} from raw_answers, summed up the tree, for the
+    groups the rule lets through."""
     result = {}
-    for answer_key, own in people.items():
-        total_people, total_counts = _summed_up(children, own, counts[answer_key])
+    for answer_key, own in raw.items():
+        total = summed_up(tree, own, zero=Counter())
         result[answer_key] = {
-            unit: Figure(people=total_people[unit], counts=tuple(total_counts[unit]))
-            for unit in shown_in_tree(parent, own, k=k)
+            unit: figure_of(total[unit]) for unit in shown_groups(tree, own, key="people", k=k)
         }
     return result
-
-
-def _summed_up(children: dict, people: dict, counts: dict) -> tuple[dict, dict]:
-    """Each unit's people and answer counts with those of every unit below it."""
-    total_people: dict = {}
-    total_counts: dict = {}
-
-    def add_up(unit) -> None:
-        n, sums = people.get(unit, 0), list(counts.get(unit, [0] * len(VALUES)))
-        for child in children[unit]:
-            add_up(child)
-            n += total_people[child]
-            sums = [a + b for a, b in zip(sums, total_counts[child], strict=True)]
-        total_people[unit], total_counts[unit] = n, sums
-
-    add_up(ORGANIZATION)
-    return total_people, total_counts

@@ -7,22 +7,20 @@ from django.views.decorators.http import require_GET
 
 from samtale.core import access
 from samtale.core.http import guarded
-from samtale.core.spreadsheet import csv_bytes, download
+from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
 from samtale.guides.models import GuideVersion, localized
-from samtale.insight import anonymity, selectors
+from samtale.insight import anonymity, charts, selectors, status, tallies
 
 
 class LikertFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
 
 
-def _statements(answers) -> dict[str, str]:
-    """Each statement's text, in the reader's language, from the templates answered."""
+def _statements() -> dict[str, str]:
+    """Each statement's text, in the reader's language, in the order the templates ask them
+    (the templates' versions are few)."""
     texts = {}
-    versions = GuideVersion.objects.filter(
-        pk__in=answers.values("conversation__guide_version")
-    ).only("themes")
-    for version in versions:
+    for version in GuideVersion.objects.only("themes").order_by("pk"):
         for statement in version.statements():
             texts.setdefault(statement["key"], localized(statement["text"]))
     return texts
@@ -32,64 +30,50 @@ def _statements(answers) -> dict[str, str]:
 @require_GET
 def likert_results(request):
     """The statements' answers per unit for a year: the organization or one unit, and the
-    units right below it; a group only where the anonymity rule lets it through."""
-    filters = LikertFilterForm(request.GET or None)
-    year = (filters.cleaned_data.get("year") if filters.is_valid() else None) or (
-        timezone.localdate().year
-    )
-    units = access.units_visible_to(request.user)
-    unit = None
-    if request.GET.get("enhet"):
-        try:
-            unit = units.get(pk=int(request.GET["enhet"]))
-        except (ValueError, units.model.DoesNotExist):
-            raise Http404 from None
-    answers = access.likert_answers_countable_by(request.user).filter(
-        conversation__held_at__year=year
-    )
+    units right below it; a group only where the anonymity rule lets it through. HR's, so
+    counted over the whole organization by the worker (insight.tallies)."""
+    scope = access.status_scope_of(request.user)
+    if not scope.whole_organization:
+        raise Http404
+    filters, year = _year(request)
+    tree = selectors.unit_tree(scope.units)
+    node = _node(request, tree)
     k = anonymity.min_group()
-    figures = selectors.likert_by_unit(answers=answers, units=units, k=k)
-    satisfaction = selectors.satisfaction_by_unit(
-        feedback=access.feedback_countable_by(request.user).filter(
-            conversation__held_at__year=year
-        ),
-        units=units,
-        k=k,
-    )
-    texts = _statements(answers)
+    raw, counted_at = tallies.organization_likert(year)
+    figures = selectors.figures_from(raw, tree=tree, k=k)
+    status_raw, _counted = tallies.organization_status([year])
+    satisfaction = {
+        unit: figures.satisfaction
+        for unit, figures in status.status_figures(status_raw, tree=tree, years=[year], k=k)[
+            year
+        ].items()
+        if figures.satisfaction
+    }
+    texts = _statements()
+
+    def name(unit) -> str:
+        return (
+            str(_("The whole organization")) if unit == selectors.ORGANIZATION else tree.names[unit]
+        )
+
     if request.GET.get("format") == "csv":
-        names = dict(units.values_list("pk", "name"))
         lines = [[_("Statement"), _("Unit"), _("People"), _("Mean"), "1", "2", "3", "4", "5"]]
         everything = [(_("How satisfied with the conversation"), satisfaction)] + [
             (texts.get(key, key), groups) for key, groups in sorted(figures.items())
         ]
         for text, groups in everything:
             for group, figure in groups.items():
-                name = (
-                    _("The whole organization") if group == selectors.ORGANIZATION else names[group]
-                )
                 lines.append(
-                    [
-                        text,
-                        name,
-                        figure.people,
-                        round(figure.mean, 2),
-                        *figure.counts,
-                    ]
+                    [text, name(group), figure.people, round(figure.mean, 2), *figure.counts]
                 )
         return download(csv_bytes(lines), filename=f"svar-{year}.csv")
     order = {key: n for n, key in enumerate(texts)}  # as the templates ask them
-    node = unit.pk if unit else selectors.ORGANIZATION
-    below = list(
-        units.filter(parent=unit).order_by("name")
-        if unit
-        else units.filter(parent=None).order_by("name")
-    )
+    below = tree.below(node)
 
     def rows(groups: dict) -> list[dict]:
         return [
-            {"unit": unit, "figure": groups.get(node), "is_node": True},
-            *({"unit": child, "figure": groups.get(child.pk)} for child in below),
+            {"unit": node, "name": name(node), "figure": groups.get(node), "is_node": True},
+            *({"unit": unit, "name": name(unit), "figure": groups.get(unit)} for unit in below),
         ]
 
     shown = [
@@ -107,9 +91,173 @@ def likert_results(request):
         {
             "filters": filters,
             "year": year,
-            "unit": unit,
+            "node": node,
+            "node_name": name(node),
+            "up": tree.up(node),
             "satisfaction": rows(satisfaction) if satisfaction else None,
             "statements": statements,
             "k": k,
+            "counted_at": counted_at,
+        },
+    )
+
+
+def _year(request) -> tuple[LikertFilterForm, int]:
+    """The year asked for (a field error for a bad one), else this year."""
+    this_year = timezone.localdate().year
+    filters = LikertFilterForm(request.GET or None, initial={"year": this_year})
+    year = filters.cleaned_data.get("year") if filters.is_valid() else None
+    return filters, year or this_year
+
+
+def _node(request, tree: selectors.Tree):
+    """The unit drilled down to (?enhet=), or the top; one outside the tree is not found."""
+    wanted = request.GET.get("enhet")
+    if not wanted:
+        return selectors.ORGANIZATION
+    try:
+        node = int(wanted)
+    except ValueError:
+        raise Http404 from None
+    if node not in tree:
+        raise Http404
+    return node
+
+
+def _percent(value):
+    return None if value is None else round(value, 1)
+
+
+def _status_columns():
+    """The comparison table's columns: (heading, the figure from a Status)."""
+    return [
+        (_("Permanent employees"), lambda s: _nth(s.coverage, 0)),
+        (
+            _("Signed within the interval (%)"),
+            lambda s: _percent(s.covered_share) if s.today else None,
+        ),
+        (_("Missing a conversation this year"), lambda s: _nth(s.coverage, 2)),
+        (_("Planned"), lambda s: s.planned),
+        (_("Held"), lambda s: s.held),
+        (_("Signed"), lambda s: s.signed),
+        (_("Postponed"), lambda s: s.postponed),
+        (_("Median days to signature"), lambda s: s.median_days),
+        (_("Signed with goals (%)"), lambda s: _percent(s.goals_share)),
+        (_("Actions"), lambda s: s.actions),
+        (_("Actions done"), lambda s: s.actions_done),
+        (_("Actions overdue"), lambda s: s.actions_overdue),
+        (_("Actions untouched for 90 days"), lambda s: s.actions_untouched),
+        (_("Goals achieved (%)"), lambda s: _percent((s.goal_results_share or (None,))[0])),
+        (_("Goals partly achieved (%)"), lambda s: _percent(_nth(s.goal_results_share, 1))),
+        (_("Goals not achieved (%)"), lambda s: _percent(_nth(s.goal_results_share, 2))),
+        (_("The leader's share of the talk (%)"), lambda s: _percent(s.talk_share)),
+        (
+            _("Satisfaction with the conversation (1–5)"),
+            lambda s: round(s.satisfaction.mean, 2) if s.satisfaction else None,
+        ),
+        (
+            _("Rated the conversation"),
+            lambda s: s.satisfaction.people if s.satisfaction else None,
+        ),
+    ]
+
+
+def _nth(values, n):
+    return None if values is None else values[n]
+
+
+@guarded(access.may_see_status)
+@require_GET
+def status_analysis(request):
+    """How the routine is carried out: the top of what the user may count (the organization
+    for HR, the line below a leader) or one unit, the units right below it side by side, and
+    the trend over five years; the figures from answers only where the anonymity rule lets
+    them through."""
+    scope = access.status_scope_of(request.user)
+    filters, year = _year(request)
+    tree = selectors.unit_tree(scope.units)
+    node = _node(request, tree)
+    years = status.years_to(year)
+    if scope.whole_organization:  # counted by the worker (insight.tallies)
+        raw, counted_at = tallies.organization_status(years)
+    else:  # a leader's line: counted now
+        counted_at = None
+        raw = status.raw_status(
+            people=scope.people,
+            conversations=scope.conversations,
+            actions=scope.actions,
+            goals=scope.goals,
+            feedback=scope.feedback,
+            years=years,
+        )
+    figures = status.status_figures(raw, tree=tree, years=years, k=anonymity.min_group())
+    top = str(_("The whole organization") if scope.whole_organization else _("Everyone below you"))
+
+    def name(unit) -> str:
+        return top if unit == selectors.ORGANIZATION else tree.names[unit]
+
+    below = tree.below(node)
+    now = figures[year]
+    columns = _status_columns()
+    compared = [(node, now[node]), *((unit, now[unit]) for unit in below)]
+    trend = [(y, figures[y][node]) for y in years]
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        lines = [[str(h) for h in (_("Year"), _("Unit"), *(h for h, _f in columns))]]
+        lines += [[year, name(unit), *(f(s) for _h, f in columns)] for unit, s in compared]
+        lines += [[y, name(node), *(f(s) for _h, f in columns)] for y, s in trend if y != year]
+        filename = f"statusanalyse-{year}.{fmt}"
+        content = (
+            csv_bytes(lines)
+            if fmt == "csv"
+            else xlsx_bytes(lines, sheet_title=str(_("Status analysis")))
+        )
+        return download(content, filename=filename)
+    comparison = charts.bars(
+        "chart-signed",
+        _("Share of this year's planned conversations that are signed"),
+        _("One bar per unit, in the same order as the table below."),
+        [(name(unit), s.signed_share) for unit, s in compared],
+    )
+    over_years = charts.bars(
+        "chart-years",
+        _("Share of each year's planned conversations that are signed"),
+        _("One bar per year, the oldest first, as in the table below."),
+        [(str(y), s.signed_share) for y, s in trend],
+    )
+    talk = charts.bars(
+        "chart-talk",
+        _("The leader's share of the talk"),
+        _("One bar per unit; the dashed line is the aim of 30 percent."),
+        [(name(unit), s.talk_share) for unit, s in compared],
+        reference=status.TALK_TARGET,
+    )
+    return render(
+        request,
+        "insight/status.html",
+        {
+            "filters": filters,
+            "year": year,
+            "node": node,
+            "node_name": name(node),
+            "up": tree.up(node),
+            "top": top,
+            "current": now[node],
+            "columns": [heading for heading, _f in columns],
+            "compared": [
+                {
+                    "unit": unit,
+                    "name": name(unit),
+                    "is_node": unit == node,
+                    "cells": [(h, f(s)) for h, f in columns],
+                }
+                for unit, s in compared
+            ],
+            "trend": [{"year": y, "cells": [(h, f(s)) for h, f in columns]} for y, s in trend],
+            "charts": [comparison, talk],
+            "over_years": over_years,
+            "k": anonymity.min_group(),
+            "is_current_year": year == timezone.localdate().year,
+            "counted_at": counted_at,
         },
     )

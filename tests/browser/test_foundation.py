@@ -12,14 +12,15 @@ PASSWORD = "demo-password-for-tests"
 # The pages each role reaches from the navigation, beyond the home page.
 PAGES = {
     "employee": ["/profil/", "/profil/passord/"],
-    "leader": ["/personer/", "person:kari.nilsen"],
-    "leaders_leader": ["/personer/"],
+    "leader": ["/personer/", "person:kari.nilsen", "/innsikt/"],
+    "leaders_leader": ["/personer/", "/innsikt/"],
     "hr": [
         "/personer/",
         "/enheter/",
         "/personer/endringer/",
         "/personer/endringer/?vis=epost",
         "/innsikt/svar/",
+        "/innsikt/",
     ],
     "admin": [
         "/personer/",

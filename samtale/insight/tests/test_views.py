@@ -1,9 +1,9 @@
 from django.urls import reverse
 
-from samtale.insight.tests.test_selectors import answered, org  # noqa: F401 - the fixture
+from samtale.insight.tests.test_selectors import answered
 
 
-def test_hr_sees_the_answers_per_unit_and_a_small_team_hidden(client_for, org):  # noqa: F811
+def test_hr_sees_the_answers_per_unit_and_a_small_team_hidden(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5, 5])
     answered(org, org["b"], [5, 5, 4, 4, 4])
     answered(org, org["b"], [2, 3, 3], statement="ledelse")
@@ -19,7 +19,7 @@ def test_hr_sees_the_answers_per_unit_and_a_small_team_hidden(client_for, org): 
 
 def test_a_team_below_k_is_hidden_and_so_is_the_sibling_that_would_reveal_it(
     client_for,
-    org,  # noqa: F811
+    org,
 ):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
@@ -29,7 +29,7 @@ def test_a_team_below_k_is_hidden_and_so_is_the_sibling_that_would_reveal_it(
     assert page.count("Skjult for å verne de få som svarte") == 2
 
 
-def test_the_csv_has_the_figures_shown_and_no_others(client_for, org):  # noqa: F811
+def test_the_csv_has_the_figures_shown_and_no_others(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
     response = client_for("hr").get(reverse("likert_results"), {"format": "csv"})
@@ -38,12 +38,12 @@ def test_the_csv_has_the_figures_shown_and_no_others(client_for, org):  # noqa: 
     assert "Virksomhet" in text and "Team A" not in text and "Team B" not in text
 
 
-def test_a_unit_that_does_not_exist_is_not_found(client_for, org):  # noqa: F811
+def test_a_unit_that_does_not_exist_is_not_found(client_for, org):
     assert client_for("hr").get(reverse("likert_results"), {"enhet": "999999"}).status_code == 404
     assert client_for("hr").get(reverse("likert_results"), {"enhet": "x"}).status_code == 404
 
 
-def test_the_page_shows_how_satisfied_they_were_and_the_csv_has_it(client_for, org):  # noqa: F811
+def test_the_page_shows_how_satisfied_they_were_and_the_csv_has_it(client_for, org):
     from samtale.insight.tests.test_selectors import rated
 
     rated(org, org["a"], [5, 4, 4, 3, 5])
@@ -56,9 +56,97 @@ def test_the_page_shows_how_satisfied_they_were_and_the_csv_has_it(client_for, o
     assert "Hvor fornøyd med samtalen" in text
 
 
-def test_a_year_that_is_no_year_says_so_and_shows_this_year(client_for, org):  # noqa: F811
+def test_a_year_that_is_no_year_says_so_and_shows_this_year(client_for, org):
     for bad in ("abc", "99999", "1"):
         response = client_for("hr").get(reverse("likert_results"), {"year": bad})
         assert response.status_code == 200
         page = response.content.decode()
         assert 'aria-invalid="true"' in page or "ds-validation-message" in page, bad
+
+
+# The status analysis -------------------------------------------------------------------
+
+
+def test_hr_sees_the_status_of_the_organization_and_drills_down_to_a_team(client_for, org):
+    from samtale.insight.tests.test_status import conversation_in
+
+    for _n in range(3):
+        conversation_in(org, org["a"], status="signed")
+    conversation_in(org, org["b"])
+    client = client_for("hr")
+    page = client.get(reverse("status_analysis")).content.decode()
+    assert "Statusanalyse: Hele organisasjonen" in page
+    assert 'role="img"' in page and "<title id=" in page  # the charts, with their names
+    page = client.get(reverse("status_analysis"), {"enhet": org["top"].pk}).content.decode()
+    assert "Team A" in page and "Team B" in page
+    assert f"enhet={org['a'].pk}" in page
+    team = client.get(reverse("status_analysis"), {"enhet": org["a"].pk}).content.decode()
+    assert "Statusanalyse: Team A" in team
+    assert f"enhet={org['top'].pk}" in team  # up one level
+    assert client.get(reverse("status_analysis"), {"enhet": "999999"}).status_code == 404
+    assert client.get(reverse("status_analysis"), {"enhet": "x"}).status_code == 404
+
+
+def test_the_status_downloads_as_csv_and_excel(client_for, org):
+    from openpyxl import load_workbook
+
+    from samtale.insight.tests.test_status import conversation_in
+
+    conversation_in(org, org["a"], status="signed")
+    client = client_for("hr")
+    response = client.get(reverse("status_analysis"), {"enhet": org["top"].pk, "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "Team A" in text and "Team B" in text and "Planlagt" in text
+    response = client.get(reverse("status_analysis"), {"format": "xlsx"})
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("År", "Enhet")
+    from samtale.org.models import Unit
+
+    assert "Virksomhet" in {row[1] for row in rows}
+    # The organization and the units right below it this year, then the four years before.
+    assert len(rows) == 1 + 1 + Unit.objects.filter(parent=None).count() + 4
+
+
+def test_a_leaders_leader_sees_the_line_below_and_a_leader_with_few_does_not(
+    client_for, people, settings
+):
+    """With k = 3: the leader's leader has four below them and sees them (and nobody else);
+    the leader has one and sees nothing; the unit of someone outside the line is not found."""
+    from samtale.conversations.models import Conversation
+
+    settings.SAMTALE_MIN_GROUP = 3
+    Conversation.objects.create(
+        employee=people.hr, leader=people.admin, guide_version=_version(), status="planned"
+    )
+    Conversation.objects.create(
+        employee=people.employee, leader=people.leader, guide_version=_version(), status="planned"
+    )
+    response = client_for("leaders_leader").get(reverse("status_analysis"))
+    page = response.content.decode()
+    assert "Statusanalyse: Alle under deg" in page
+    assert "Sentral" not in page  # HR's unit: not in the line
+    assert client_for("leader").get(reverse("status_analysis")).status_code == 403
+    outside = people.hr.unit_id
+    response = client_for("leaders_leader").get(reverse("status_analysis"), {"enhet": outside})
+    assert response.status_code == 404
+    text = (
+        client_for("leaders_leader")
+        .get(reverse("status_analysis"), {"format": "csv"})
+        .content.decode("utf-8-sig")
+    )
+    lines = [line.split(";") for line in text.splitlines()]
+    planned = lines[0].index("Planlagt")
+    top = next(line for line in lines if line[1] == "Alle under deg")
+    line = [people.employee, people.other_employee, people.leader, people.other_leader]
+    expected = Conversation.objects.filter(employee__in=line).exclude(status="cancelled")
+    assert int(top[planned]) == expected.count()  # not HR's own
+
+
+def _version():
+    from samtale.core.testing import goals_version
+
+    return goals_version()

@@ -1,5 +1,8 @@
 """A benchmark database: 20,000 employees in 300 units, five years of conversations,
-about a million actions, and one leader with 20 reports × 10 open actions each.
+about a million actions, and one leader with 20 reports × 10 open actions each. Of the
+history's conversations two in five are on the template with Likert statements (answered,
+each unit a little above or below the others), three in five are rated after signing, and
+the goals of past years have results; days from meeting to signature vary.
 
 The history is written with bulk inserts, straight to the tables: it is test data, not
 history made through the services. Then, through the services, what the page benchmark
@@ -23,7 +26,7 @@ from django.utils import timezone
 
 from samtale.actions import services as goals
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, Feedback, LikertAnswer
 from samtale.conversations.services import lifecycle, preparation, summary
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -72,13 +75,14 @@ class Command(BaseCommand):
         rng = random.Random(20_000)
         builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
         version = current_version(Guide.objects.get(key="skjema-8-tema"))
+        rated = current_version(Guide.objects.get(key="grunnmal"))
         # 300 units for 20,000 people (20 enterprises, 80 departments, 200 teams); fewer for fewer.
         n_teams = max(10, min(200, people // 100))
         with transaction.atomic():
             teams = self._units(n_teams)
             staff = self._people(people, teams, rng)
         self.stdout.write(f"{Unit.objects.count()} units, {Person.objects.count()} people")
-        self._conversations(staff, version, years, actions, rng)
+        self._conversations(staff, (version, rated), years, actions, rng)
         self._this_year()
         self._analyze()
         self.stdout.write(
@@ -180,9 +184,14 @@ class Command(BaseCommand):
             Person.objects.filter(pk__in=reports[20:]).update(manager=team_leaders[1])
         return list(Person.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
 
-    def _conversations(self, staff, version, years, per_conversation, rng):
+    def _conversations(self, staff, versions, years, per_conversation, rng):
         today = timezone.localdate()
         bench = Person.objects.get(email=BENCH_LEADER_EMAIL)
+        version, rated = versions
+        statements = [s["key"] for s in rated.statements()]
+        unit_of = dict(Person.objects.values_list("pk", "unit_id"))
+        # Some units are more content than others: a lean per unit, the same every year.
+        lean = {unit: rng.choice((-1, 0, 0, 1)) for unit in set(unit_of.values())}
         for year_back in range(years, 0, -1):
             started = time.monotonic()
             year = today.year - year_back + 1
@@ -196,11 +205,12 @@ class Command(BaseCommand):
                     Conversation(
                         employee_id=employee_id,
                         leader_id=leader_id,
-                        guide_version=version,
+                        guide_version=rated if rng.random() < 0.4 else version,
                         status=Conversation.Status.SIGNED,
                         scheduled_at=held,
                         held_at=held,
-                        signed_at=held + timedelta(days=3),
+                        signed_at=held + timedelta(days=rng.choice((1, 2, 3, 3, 5, 7, 14, 30))),
+                        postponed_count=1 if rng.random() < 0.08 else 0,
                         talk_leader_seconds=rng.randint(1200, 2400),
                         talk_employee_seconds=rng.randint(3000, 4500),
                         has_goals=True,  # two each, below
@@ -213,8 +223,43 @@ class Command(BaseCommand):
                     for c in conversations
                     for g in (1, 2)
                 ]
-                Goal.objects.bulk_create(goals, batch_size=BATCH)
                 current = year_back == 1
+                if not current:  # last year's and older goals have been reviewed
+                    for goal in goals:
+                        goal.result = rng.choice(
+                            [Goal.Result.ACHIEVED] * 5
+                            + [Goal.Result.PARTLY] * 3
+                            + [Goal.Result.NOT_ACHIEVED] * 2
+                        )
+                        goal.reviewed_at = goal.conversation.held_at + timedelta(days=360)
+                Goal.objects.bulk_create(goals, batch_size=BATCH)
+                LikertAnswer.objects.bulk_create(
+                    (
+                        LikertAnswer(
+                            conversation=c,
+                            statement_key=key,
+                            value=min(5, max(1, rng.choice((2, 3, 4, 4, 5)) + lean[unit])),
+                        )
+                        for c in conversations
+                        if c.guide_version_id == rated.pk
+                        for unit in (unit_of[c.employee_id],)
+                        for key in statements
+                    ),
+                    batch_size=BATCH,
+                )
+                Feedback.objects.bulk_create(
+                    (
+                        Feedback(
+                            conversation=c,
+                            rating=min(
+                                5, max(1, rng.choice((3, 4, 4, 5)) + lean[unit_of[c.employee_id]])
+                            ),
+                        )
+                        for c in conversations
+                        if rng.random() < 0.6
+                    ),
+                    batch_size=BATCH,
+                )
                 actions = []
                 for goal in goals:
                     conversation = goal.conversation

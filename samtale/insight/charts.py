@@ -1,0 +1,65 @@
+"""Bar charts drawn on the server as SVG (templates insight/_bars.html): no script, no chart
+library, a title and a description for screen readers, and the same figures in a table
+beside each chart. This module only works out where each bar goes."""
+
+from dataclasses import dataclass
+
+ROW = 28  # px per bar
+LABEL = 190  # px for the labels on the left
+WIDTH = 560  # the whole drawing; it scales down to the screen (viewBox)
+BAR = WIDTH - LABEL - 56  # room for the longest bar and its value on the right
+LABEL_CHARS = 26
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    short: str  # the label cut to fit; the table beside has it whole
+    value: float | None
+    text: str  # the value as shown at the end of the bar, or "–" when there is none
+    y: int
+    width: float
+    target: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    anchor: str  # the id its title and description are named by
+    title: str
+    description: str
+    bars: list[Bar]
+    height: int
+    reference: float | None  # x of a dashed line (a target), or None
+    label_width: int = LABEL
+    width: int = WIDTH
+
+
+def bars(
+    anchor: str,
+    title: str,
+    description: str,
+    items: list[tuple[str, float | None]],
+    *,
+    maximum: float = 100,
+    suffix: str = " %",
+    digits: int = 0,
+    reference: float | None = None,
+) -> Chart:
+    """A horizontal bar per (label, value); a value of None (hidden, or nothing to count) draws
+    no bar and says so at its place."""
+    drawn = []
+    for n, (label, value) in enumerate(items):
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        width = 0 if value is None else max(0.0, min(1.0, value / maximum)) * BAR
+        text = "–" if value is None else f"{value:.{digits}f}{suffix}".replace(".", ",")
+        drawn.append(
+            Bar(label=label, short=short, value=value, text=text, y=n * ROW, width=round(width, 1))
+        )
+    return Chart(
+        anchor=anchor,
+        title=title,
+        description=description,
+        bars=drawn,
+        height=max(1, len(drawn)) * ROW + 4,
+        reference=None if reference is None else LABEL + reference / maximum * BAR,
+    )

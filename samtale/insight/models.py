@@ -1,0 +1,29 @@
+from django.db import models
+
+
+class Tally(models.Model):
+    """What the organization's insight pages count, counted by the worker (insight.jobs)
+    rather than on every visit: at 50,000 people the grouped queries over five years of
+    conversations, 2.5 million actions and the answers take seconds.
+
+    One row per kind and year, holding each unit's own counts (by the unit each employee is
+    in now, before the tree is summed up and before the anonymity rule): the pages sum them
+    up the tree and apply the rule on every visit, so a changed tree or k takes effect at
+    once. Counts only: no person, conversation or answer can be read from them."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status"  # insight.status.raw_status: one year's Counters per unit
+        LIKERT = "likert"  # insight.selectors.raw_likert: per statement, Counters per unit
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="tally_kind_year_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}"

@@ -1,0 +1,95 @@
+"""The organization's counts for the insight pages, kept in insight.Tally: counted by the
+worker every hour (insight.jobs), or on the spot for a year not yet counted. Only for what
+HR sees, the whole organization; a leader's line is counted on each visit, being small."""
+
+from collections import Counter
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.insight import status
+from samtale.insight.models import Tally
+from samtale.insight.selectors import raw_likert
+from samtale.org.models import Person
+
+
+def _dump(units: dict) -> list:
+    return [[unit, dict(counts)] for unit, counts in units.items()]
+
+
+def _load(rows: list) -> dict:
+    return {unit: Counter(counts) for unit, counts in rows}
+
+
+def _store(kind: str, year: int, data, at: datetime) -> None:
+    Tally.objects.update_or_create(kind=kind, year=year, defaults={"data": data, "counted_at": at})
+
+
+def count_status(years: list[int]) -> None:
+    """Count the status analysis of the whole organization for these years, and keep it."""
+    at = timezone.now()
+    raw = status.raw_status(
+        people=Person.objects.all(),
+        conversations=Conversation.objects.all(),
+        actions=Action.objects.all(),
+        goals=Goal.objects.all(),
+        feedback=Feedback.objects.all(),
+        years=years,
+    )
+    with transaction.atomic():
+        for year in years:
+            _store(Tally.Kind.STATUS, year, _dump(raw.get(year, {})), at)
+
+
+def count_likert(year: int) -> None:
+    """Count the statements' answers of one year in the whole organization, and keep them."""
+    at = timezone.now()
+    start, end = status.between([year])
+    raw = raw_likert(
+        LikertAnswer.objects.annotate(when=status.when_of("conversation__")).filter(
+            when__gte=start, when__lt=end
+        )
+    )
+    _store(
+        Tally.Kind.LIKERT,
+        year,
+        {statement: _dump(units) for statement, units in raw.items()},
+        at,
+    )
+
+
+def refresh() -> None:
+    """Everything the pages show for the last five years, counted again."""
+    years = status.years_to(timezone.localdate().year)
+    count_status(years)
+    for year in years:
+        count_likert(year)
+
+
+def organization_status(years: list[int]) -> tuple[dict, datetime]:
+    """({year: {unit: Counter}}, when counted) for the whole organization; the years not yet
+    counted are counted now."""
+    kept = {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.STATUS, year__in=years)}
+    missing = [year for year in years if year not in kept]
+    if missing:
+        count_status(missing)
+        kept |= {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.STATUS, year__in=missing)}
+    return (
+        {year: _load(t.data) for year, t in kept.items()},
+        min(t.counted_at for t in kept.values()),
+    )
+
+
+def organization_likert(year: int) -> tuple[dict, datetime]:
+    """({statement: {unit: Counter}}, when counted) for the whole organization's year."""
+    tally = Tally.objects.filter(kind=Tally.Kind.LIKERT, year=year).first()
+    if tally is None:
+        count_likert(year)
+        tally = Tally.objects.get(kind=Tally.Kind.LIKERT, year=year)
+    return (
+        {statement: _load(rows) for statement, rows in tally.data.items()},
+        tally.counted_at,
+    )

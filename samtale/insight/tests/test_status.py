@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation, Feedback
+from samtale.insight.selectors import ORGANIZATION, unit_tree
+from samtale.insight.status import status_by_unit, years_to
+from samtale.insight.tests.test_selectors import signed_in
+from samtale.org.models import Person, Unit
+
+YEAR = timezone.localdate().year
+
+
+def figures(k=5, year=YEAR):
+    return status_by_unit(
+        people=Person.objects.all(),
+        conversations=Conversation.objects.all(),
+        actions=Action.objects.all(),
+        goals=Goal.objects.all(),
+        feedback=Feedback.objects.all(),
+        tree=unit_tree(Unit.objects.all()),
+        years=years_to(year),
+        k=k,
+    )
+
+
+def conversation_in(org, unit, **fields) -> Conversation:
+    """A new person in the unit with an annual conversation planned for ten days ago."""
+    c = signed_in(org, unit)
+    when = timezone.now() - timedelta(days=10)
+    fields = {"status": Conversation.Status.PLANNED, "held_at": None, **fields}
+    Conversation.objects.filter(pk=c.pk).update(scheduled_at=when, **fields)
+    c.refresh_from_db()
+    return c
+
+
+def test_conversations_are_counted_per_unit_and_summed_up_the_tree(org):
+    held = timezone.now() - timedelta(days=10)
+    a, b, top = org["a"].pk, org["b"].pk, org["top"].pk
+    for days in (1, 3, 9):
+        conversation_in(
+            org,
+            org["a"],
+            status=Conversation.Status.SIGNED,
+            held_at=held,
+            signed_at=held + timedelta(days=days),
+            has_goals=days != 9,
+            talk_leader_seconds=300,
+            talk_employee_seconds=700,
+        )
+    conversation_in(org, org["a"], postponed_count=1, status=Conversation.Status.POSTPONED)
+    conversation_in(org, org["b"], status=Conversation.Status.HELD, held_at=held)
+    conversation_in(org, org["b"], status=Conversation.Status.CANCELLED)
+    Person.objects.create(email="new@x.example", first_name="N", last_name="Y", unit=org["b"])
+    now = figures()[YEAR]
+    assert (now[a].planned, now[a].held, now[a].signed, now[a].postponed) == (4, 3, 3, 1)
+    assert (now[b].planned, now[b].held, now[b].signed) == (1, 1, 0)  # the cancelled: not
+    assert now[top].planned == now[ORGANIZATION].planned == 5
+    assert now[a].median_days == 3
+    assert now[a].goals_share == pytest.approx(200 / 3)
+    assert now[a].talk_share == 30
+    assert now[b].talk_share is None  # nothing timed
+    # Every conversation's employee is new and permanent: covered only where one is signed.
+    assert (now[a].permanent, now[a].covered, now[a].missing) == (4, 3, 0)
+    assert (now[b].permanent, now[b].covered, now[b].missing) == (3, 0, 2)
+    assert now[ORGANIZATION].permanent == 8  # with the leader, who has no unit
+
+
+def test_a_conversation_counts_in_the_year_it_was_planned_for(org):
+    c = conversation_in(org, org["a"])
+    Conversation.objects.filter(pk=c.pk).update(scheduled_at=timezone.now().replace(year=YEAR - 2))
+    result = figures()
+    assert result[YEAR - 2][org["a"].pk].planned == 1
+    assert result[YEAR][org["a"].pk].planned == 0
+    assert result[YEAR - 2][org["a"].pk].permanent == 0  # coverage is today's only
+
+
+def test_actions_done_overdue_and_untouched(org):
+    c = conversation_in(org, org["a"], status=Conversation.Status.SIGNED)
+    goal = Goal.objects.create(conversation=c, text="Mål")
+    today = timezone.localdate()
+
+    def action(status, deadline=None, touched_days_ago=0):
+        made = Action.objects.create(
+            goal=goal, text="Tiltak", status=status, deadline=deadline, employee=c.employee
+        )
+        Action.objects.filter(pk=made.pk).update(
+            updated_at=timezone.now() - timedelta(days=touched_days_ago)
+        )
+
+    action(Action.Status.DONE, deadline=today - timedelta(days=5))
+    action(Action.Status.DROPPED)
+    action(Action.Status.IN_PROGRESS, deadline=today - timedelta(days=1))
+    action(Action.Status.NOT_STARTED, deadline=today + timedelta(days=30), touched_days_ago=91)
+    action(Action.Status.NOT_STARTED, touched_days_ago=89)
+    s = figures()[YEAR][org["a"].pk]
+    assert (s.actions, s.actions_done, s.actions_dropped, s.actions_open) == (5, 1, 1, 3)
+    assert (s.actions_overdue, s.actions_untouched) == (1, 1)
+
+
+def goal_results(org, unit, results):
+    for result in results:
+        c = conversation_in(org, unit, status=Conversation.Status.SIGNED)
+        Goal.objects.create(conversation=c, text="Mål", result=result)
+
+
+def test_goal_results_are_shown_only_where_the_anonymity_rule_lets_them(org):
+    """Rated in the conversation, about one person each: team B has k−1 and is hidden, and
+    so is team A (k), or the enterprise minus A would be B."""
+    a, b, top = org["a"].pk, org["b"].pk, org["top"].pk
+    goal_results(org, org["a"], ["achieved", "achieved", "partly", "not_achieved", "achieved"])
+    goal_results(org, org["b"], ["achieved", "partly", "partly", "partly"])
+    now = figures()[YEAR]
+    assert now[a].goal_results is None and now[b].goal_results is None
+    assert now[top].goal_results == (4, 4, 1)
+    goal_results(org, org["b"], ["not_achieved"])  # B reaches k: both teams shown
+    now = figures()[YEAR]
+    assert now[a].goal_results == (3, 1, 1)
+    assert now[b].goal_results == (1, 3, 1)
+    assert now[b].goal_results_share == (20, 60, 20)
+    assert now[a].planned == 5  # the counts were never held back
+
+
+def test_satisfaction_per_year_under_the_rule(org):
+    for rating in (5, 4, 4, 3, 5):
+        c = conversation_in(org, org["a"], status=Conversation.Status.SIGNED)
+        Feedback.objects.create(conversation=c, rating=rating)
+    now = figures()[YEAR]
+    assert now[org["a"].pk].satisfaction.mean == pytest.approx(4.2)
+    assert now[org["b"].pk].satisfaction is None
+    assert figures(k=6)[YEAR][ORGANIZATION].satisfaction is None
+
+
+@pytest.mark.parametrize("people", [5, 25])
+def test_the_queries_do_not_grow_with_the_data(org, people, django_assert_num_queries):
+    for n in range(people):
+        c = conversation_in(org, org["a" if n % 2 else "b"], status=Conversation.Status.SIGNED)
+        Feedback.objects.create(conversation=c, rating=4)
+        Goal.objects.create(conversation=c, text="Mål", result="achieved")
+    tree = unit_tree(Unit.objects.all())
+    with django_assert_num_queries(7):  # conversations, days, people, actions, goals, 2 ratings
+        status_by_unit(
+            people=Person.objects.all(),
+            conversations=Conversation.objects.all(),
+            actions=Action.objects.all(),
+            goals=Goal.objects.all(),
+            feedback=Feedback.objects.all(),
+            tree=tree,
+            years=years_to(YEAR),
+            k=5,
+        )

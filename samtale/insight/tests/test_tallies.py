@@ -1,0 +1,49 @@
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.insight import jobs, tallies
+from samtale.insight.models import Tally
+from samtale.insight.selectors import figures_from, raw_likert, unit_tree
+from samtale.insight.status import raw_status, status_figures, years_to
+from samtale.insight.tests.test_selectors import answered, rated
+from samtale.insight.tests.test_status import YEAR, conversation_in, goal_results
+from samtale.org.models import Person, Unit
+
+
+def test_what_is_kept_gives_the_same_figures_as_counting_now(org):
+    goal_results(org, org["a"], ["achieved"] * 3 + ["partly"] * 2)
+    goal_results(org, org["b"], ["not_achieved"] * 5)
+    rated(org, org["a"], [4, 5, 3, 4, 4])
+    answered(org, org["b"], [1, 2, 3, 4, 5])
+    conversation_in(org, org["b"], postponed_count=1)
+    years = years_to(YEAR)
+    tree = unit_tree(Unit.objects.all())
+    kept, _at = tallies.organization_status(years)
+    now = raw_status(
+        people=Person.objects.all(),
+        conversations=Conversation.objects.all(),
+        actions=Action.objects.all(),
+        goals=Goal.objects.all(),
+        feedback=Feedback.objects.all(),
+        years=years,
+    )
+    assert status_figures(kept, tree=tree, years=years, k=5) == status_figures(
+        now, tree=tree, years=years, k=5
+    )
+    kept_answers, _at = tallies.organization_likert(YEAR)
+    assert figures_from(kept_answers, tree=tree, k=5) == figures_from(
+        raw_likert(LikertAnswer.objects.all()), tree=tree, k=5
+    )
+
+
+def test_the_worker_counts_again_what_changed(org):
+    conversation_in(org, org["a"])
+    kept, _at = tallies.organization_status([YEAR])
+    assert kept[YEAR][org["a"].pk]["planned"] == 1
+    conversation_in(org, org["a"])
+    kept, _at = tallies.organization_status([YEAR])
+    assert kept[YEAR][org["a"].pk]["planned"] == 1  # as counted, until the worker's next count
+    jobs.count_insight.call()
+    kept, _at = tallies.organization_status([YEAR])
+    assert kept[YEAR][org["a"].pk]["planned"] == 2
+    assert Tally.objects.filter(kind="status").count() == len(years_to(YEAR))
+    assert Tally.objects.filter(kind="likert").count() == len(years_to(YEAR))
