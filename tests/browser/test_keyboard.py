@@ -118,6 +118,8 @@ def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factor
     tab_to(page, f"{card} summary", limit=400)
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => document.querySelector('{card} details').open")
+    # Designsystemet's details slides open: its fields take focus once they are shown.
+    page.locator(f"#s-{action.pk}").wait_for(state="visible")
     tab_to(page, f"#s-{action.pk}", limit=5)
     page.select_option(f"#s-{action.pk}", "dropped")  # a select's own keys vary by platform
     tab_to(page, f"{card} button[type=submit]", limit=5)
