@@ -772,19 +772,24 @@ class StatusScope:
     whole_organization: bool
 
 
+def whole_organization_scope() -> StatusScope:
+    """Everything counted: HR's scope, and what the worker counts for HR (insight.tallies)."""
+    return StatusScope(
+        people=Person.objects.all(),
+        units=Unit.objects.all(),
+        conversations=Conversation.objects.all(),
+        actions=Action.objects.all(),
+        goals=Goal.objects.all(),
+        feedback=Feedback.objects.all(),
+        whole_organization=True,
+    )
+
+
 def status_scope_of(user) -> StatusScope:
     require(may_see_status(user))
     roles = roles_for(user)
     if roles.is_hr:
-        return StatusScope(
-            people=Person.objects.all(),
-            units=Unit.objects.all(),
-            conversations=Conversation.objects.all(),
-            actions=Action.objects.all(),
-            goals=Goal.objects.all(),
-            feedback=Feedback.objects.all(),
-            whole_organization=True,
-        )
+        return whole_organization_scope()
     below = roles.subordinate_ids
     people = Person.objects.filter(pk__in=below)
     return StatusScope(

@@ -5,10 +5,10 @@ beside each chart. This module only works out where each bar goes."""
 from dataclasses import dataclass
 
 ROW = 28  # px per bar
-LABEL = 190  # px for the labels on the left
-WIDTH = 560  # the whole drawing; it scales down to the screen (viewBox)
+LABEL = 130  # px for the labels on the left
+WIDTH = 360  # drawn at this size, narrower on a phone (its text stays about 12 px there)
 BAR = WIDTH - LABEL - 56  # room for the longest bar and its value on the right
-LABEL_CHARS = 26
+LABEL_CHARS = 18
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,11 @@ class Chart:
     reference: float | None  # x of a dashed line (a target), or None
     label_width: int = LABEL
     width: int = WIDTH
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: every value hidden or without anything to count."""
+        return all(bar.value is None for bar in self.bars)
 
 
 def bars(

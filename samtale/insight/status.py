@@ -19,14 +19,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
-    QuerySet,
     Sum,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation, Feedback
+from samtale.conversations.models import Conversation
 from samtale.insight.selectors import (
     Figure,
     Tree,
@@ -149,36 +148,10 @@ def between(years: list[int]) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime(years[-1] + 1, 1, 1))
 
 
-def status_by_unit(
-    *,
-    people: QuerySet[Person],
-    conversations: QuerySet[Conversation],
-    actions: QuerySet[Action],
-    goals: QuerySet[Goal],
-    feedback: QuerySet[Feedback],
-    tree: Tree,
-    years: list[int],
-    k: int,
-    today: date | None = None,
-) -> dict[int, dict]:
-    """{year: {unit id or ORGANIZATION: Status}} for every unit of the tree and the years,
-    counted now (raw_status, then status_figures)."""
-    raw = raw_status(
-        people=people,
-        conversations=conversations,
-        actions=actions,
-        goals=goals,
-        feedback=feedback,
-        years=years,
-        today=today,
-    )
-    return status_figures(raw, tree=tree, years=years, k=k, today=today)
-
-
 def status_figures(
     raw: dict, *, tree: Tree, years: list[int], k: int, today: date | None = None
 ) -> dict[int, dict]:
-    """raw_status summed up the tree, goal results and ratings only for the groups the
+    """raw_status's counts summed up the tree, goal results and ratings only for the groups the
     anonymity rule lets through (those who had a goal rated, those who rated)."""
     today = today or timezone.localdate()
     figures: dict[int, dict] = {}
@@ -199,18 +172,10 @@ def status_figures(
     return figures
 
 
-def raw_status(
-    *,
-    people: QuerySet[Person],
-    conversations: QuerySet[Conversation],
-    actions: QuerySet[Action],
-    goals: QuerySet[Goal],
-    feedback: QuerySet[Feedback],
-    years: list[int],
-    today: date | None = None,
-) -> dict[int, dict]:
+def raw_status(scope, *, years: list[int], today: date | None = None) -> dict[int, dict]:
     """{year: {unit id (or None): Counter}}: what each unit counts of its own (by the unit
-    each employee is in now), before the tree and the anonymity rule. Seven grouped queries.
+    each employee is in now), before the tree and the anonymity rule, of what the scope
+    (access.status_scope_of) lets be counted. Seven grouped queries.
 
     The year of a conversation is the year it was planned for (when_of); actions and goal results
     count in the year of the conversation that agreed them. The coverage (a signed annual
@@ -219,9 +184,10 @@ def raw_status(
     today = today or timezone.localdate()
     start, end = between(years)
     own: dict[int, dict] = {year: {} for year in years}
+    conversations, actions, goals = scope.conversations, scope.actions, scope.goals
 
-    def counter(year, unit) -> Counter:
-        return own[year].setdefault(unit, Counter())
+    def counter(year, unit) -> Counter:  # a year between those asked for is counted too
+        return own.setdefault(year, {}).setdefault(unit, Counter())
 
     annual = (
         conversations.filter(kind=Conversation.Kind.ANNUAL)
@@ -270,7 +236,7 @@ def raw_status(
         interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
         covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
         for row in (
-            people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+            scope.people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
             .values("unit_id")
             .annotate(
                 permanent=Count("pk"),
@@ -319,7 +285,7 @@ def raw_status(
         unit, year = row.pop("unit"), row.pop("year")
         counter(year, unit).update(row)
     ratings = raw_answers(
-        feedback.filter(conversation__kind=Conversation.Kind.ANNUAL, rating__isnull=False)
+        scope.feedback.filter(conversation__kind=Conversation.Kind.ANNUAL, rating__isnull=False)
         .annotate(when=when_of("conversation__"))
         .filter(when__gte=start, when__lt=end),
         key=ExtractYear("when"),

@@ -8,12 +8,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.conversations.models import LikertAnswer
+from samtale.core import access
 from samtale.insight import status
 from samtale.insight.models import Tally
 from samtale.insight.selectors import raw_likert
-from samtale.org.models import Person
 
 
 def _dump(units: dict) -> list:
@@ -31,14 +30,7 @@ def _store(kind: str, year: int, data, at: datetime) -> None:
 def count_status(years: list[int]) -> None:
     """Count the status analysis of the whole organization for these years, and keep it."""
     at = timezone.now()
-    raw = status.raw_status(
-        people=Person.objects.all(),
-        conversations=Conversation.objects.all(),
-        actions=Action.objects.all(),
-        goals=Goal.objects.all(),
-        feedback=Feedback.objects.all(),
-        years=years,
-    )
+    raw = status.raw_status(access.whole_organization_scope(), years=years)
     with transaction.atomic():
         for year in years:
             _store(Tally.Kind.STATUS, year, _dump(raw.get(year, {})), at)
@@ -62,8 +54,9 @@ def count_likert(year: int) -> None:
 
 
 def refresh() -> None:
-    """Everything the pages show for the last five years, counted again."""
-    years = status.years_to(timezone.localdate().year)
+    """Counted again: the last five years, and any earlier year someone has looked at."""
+    kept = set(Tally.objects.values_list("year", flat=True))
+    years = sorted(kept | set(status.years_to(timezone.localdate().year)))
     count_status(years)
     for year in years:
         count_likert(year)

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,8 +13,21 @@ from samtale.guides.models import GuideVersion, localized
 from samtale.insight import anonymity, charts, selectors, status, tallies
 
 
-class LikertFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+class YearForm(forms.Form):
+    """The year the insight pages show: this year unless another is asked for, never one
+    after next year (nothing is planned that far ahead, and each year asked for is counted
+    and kept: insight.tallies)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        last = timezone.localdate().year + 1
+        if year is not None and year > last:
+            raise forms.ValidationError(
+                _("Choose a year up to %(last)s.") % {"last": last}, code="max_value"
+            )
+        return year
 
 
 def _statements() -> dict[str, str]:
@@ -32,9 +46,7 @@ def likert_results(request):
     """The statements' answers per unit for a year: the organization or one unit, and the
     units right below it; a group only where the anonymity rule lets it through. HR's, so
     counted over the whole organization by the worker (insight.tallies)."""
-    scope = access.status_scope_of(request.user)
-    if not scope.whole_organization:
-        raise Http404
+    scope = access.status_scope_of(request.user)  # HR's: the whole organization
     filters, year = _year(request)
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
@@ -42,13 +54,8 @@ def likert_results(request):
     raw, counted_at = tallies.organization_likert(year)
     figures = selectors.figures_from(raw, tree=tree, k=k)
     status_raw, _counted = tallies.organization_status([year])
-    satisfaction = {
-        unit: figures.satisfaction
-        for unit, figures in status.status_figures(status_raw, tree=tree, years=[year], k=k)[
-            year
-        ].items()
-        if figures.satisfaction
-    }
+    by_unit = status.status_figures(status_raw, tree=tree, years=[year], k=k)[year]
+    satisfaction = {unit: s.satisfaction for unit, s in by_unit.items() if s.satisfaction}
     texts = _statements()
 
     def name(unit) -> str:
@@ -102,10 +109,10 @@ def likert_results(request):
     )
 
 
-def _year(request) -> tuple[LikertFilterForm, int]:
+def _year(request) -> tuple[YearForm, int]:
     """The year asked for (a field error for a bad one), else this year."""
     this_year = timezone.localdate().year
-    filters = LikertFilterForm(request.GET or None, initial={"year": this_year})
+    filters = YearForm(request.GET or None, initial={"year": this_year})
     year = filters.cleaned_data.get("year") if filters.is_valid() else None
     return filters, year or this_year
 
@@ -182,14 +189,7 @@ def status_analysis(request):
         raw, counted_at = tallies.organization_status(years)
     else:  # a leader's line: counted now
         counted_at = None
-        raw = status.raw_status(
-            people=scope.people,
-            conversations=scope.conversations,
-            actions=scope.actions,
-            goals=scope.goals,
-            feedback=scope.feedback,
-            years=years,
-        )
+        raw = status.raw_status(scope, years=years)
     figures = status.status_figures(raw, tree=tree, years=years, k=anonymity.min_group())
     top = str(_("The whole organization") if scope.whole_organization else _("Everyone below you"))
 
@@ -258,6 +258,7 @@ def status_analysis(request):
             "over_years": over_years,
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
+            "interval_months": settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
             "counted_at": counted_at,
         },
     )

@@ -150,3 +150,14 @@ def _version():
     from samtale.core.testing import goals_version
 
     return goals_version()
+
+
+def test_a_year_after_next_is_refused_and_nothing_is_counted_for_it(client_for, org):
+    from django.utils import timezone
+
+    from samtale.insight.models import Tally
+
+    far = timezone.localdate().year + 2
+    page = client_for("hr").get(reverse("status_analysis"), {"year": far}).content.decode()
+    assert f"Velg et år til og med {far - 1}." in page
+    assert not Tally.objects.filter(year=far).exists()
