@@ -105,7 +105,7 @@ def crawl(
     *,
     repeat: int = 1,
     start: str = "/",
-    within: str = "/",
+    within: str | tuple[str, ...] = "/",
     skip: tuple[str, ...] = (),
 ) -> list[Visit]:
     """Visit `start` and what it links to, and so on, keeping to paths under `within` and

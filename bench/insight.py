@@ -5,8 +5,9 @@
 
 The same benchmark database as bench/pages.py (built once, then reused). In this process it
 signs in as HR, a leader's leader and a leader, opens the status analysis and follows its
-links under /innsikt/ (other years, the drill-down to a unit and further, the answers to the
-statements, the CSV and Excel downloads), at most three of each URL pattern. Each page is
+links under /innsikt/ and /behov/ (other years, the drill-down to a unit and further, the
+answers to the statements, the rating habits, the feedback on leadership, the shared needs,
+the CSV and Excel downloads), at most three of each URL pattern. Each page is
 requested once to warm up, then REPEAT times: the table gives its SQL queries, kB and the
 median server time. Limits (issue 13): under 300 ms and at most 12 queries a page. The last
 line: `insight: worst ms M, worst queries Q`.
@@ -34,7 +35,9 @@ def main() -> None:
     for role in ROLES:
         started = time.monotonic()
         person = Person.objects.get(email=BENCH_LOGINS[role])
-        found = crawl(role, person, repeat=REPEAT, start="/innsikt/", within="/innsikt/")
+        found = crawl(
+            role, person, repeat=REPEAT, start="/innsikt/", within=("/innsikt/", "/behov/")
+        )
         print(f"  {role}: {len(found)} URLs in {time.monotonic() - started:.0f} s", flush=True)
         visits += found
     print(f"\n{'role':<15}{'queries':>8}{'kB':>8}{'ms':>8}  path")

@@ -29,7 +29,7 @@ REPEAT = 5
 LIMITS = {"queries": 12, "kb": 100, "ms": 150}
 ROLES = ["employee", "leader", "leaders_leader", "hr", "admin"]
 # Counted over the whole organization, with their own limit: make bench-insight.
-INSIGHT = ("/innsikt/",)
+INSIGHT = ("/innsikt/", "/behov/")
 
 
 def over(visit: Visit) -> str:

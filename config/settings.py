@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "samtale.rounds",
     "samtale.notifications",
     "samtale.insight",
+    "samtale.needs",
 ]
 
 MIDDLEWARE = [

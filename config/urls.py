@@ -4,6 +4,7 @@ from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
 from samtale.insight import urls as insight
+from samtale.needs import urls as needs
 from samtale.notifications import urls as notifications
 from samtale.org import urls as org
 from samtale.rounds import urls as rounds
@@ -21,6 +22,7 @@ urlpatterns = [
     *rounds.urlpatterns,
     *notifications.urlpatterns,
     *insight.urlpatterns,
+    *needs.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -19,6 +19,8 @@ from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.testing import ROLES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from samtale.needs.models import Need, RaisedNeed
+from samtale.needs.services import need_raise
 from samtale.org.models import EmailChange, ImportBatch, Unit
 from samtale.rounds.models import Participant, Window
 from samtale.rounds.services import round_create
@@ -230,7 +232,36 @@ MATRIX += [
     ("round_create", {}, "post", ROUND_LEADERS_200, {"name": ""}),
     ("round_coverage", {}, "get", ROUND_HR_200),
     ("likert_results", {}, "get", ROUND_HR_200),
-    ("status_analysis", {}, "get", ROUND_HR_200),  # the leaders here lead fewer than k
+    # The leaders here lead fewer than k: they are sent on to the feedback on leadership.
+    ("status_analysis", {}, "get", (302, 403, 403, 302, 302, 302, 200, 403)),
+    ("rating_fairness", {}, "get", ROUND_HR_200),
+    # A leader's own, and their leaders'; HR's neither.
+    ("leadership_feedback", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
+    # The register: leaders and HR; a need, to those whose line raised it (and HR).
+    ("need_list", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("need_detail", {"pk": "need"}, "get", (302, 403, 403, 200, 404, 200, 200, 403)),
+    (
+        "need_detail",
+        {"pk": "need"},
+        "post",
+        (302, 403, 403, 302, 404, 302, 302, 403),
+        {"status": "considering", "comment": "Tas med i budsjettet"},
+    ),
+    ("need_raise", {"pk": "conversation"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    (
+        "need_raise",
+        {"pk": "conversation"},
+        "post",
+        PARTIES_302,
+        {"category": "equipment", "text": "Nye PC-er", "unit": "unit"},
+    ),
+    (
+        "need_raised_change",
+        {"pk": "conversation", "raised_pk": "raised_need"},
+        "post",
+        PARTIES_302,
+        {"action": "share"},
+    ),
     ("round_detail", R, "get", ROUND_LEADERS_200),
     ("round_edit", R, "get", ROUND_HR_200),
     ("round_edit", R, "post", ROUND_HR_200, {"name": ""}),
@@ -283,6 +314,18 @@ def objects(people):
         guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
         scheduled_at=timezone.now() + timedelta(days=10),
     )
+    raised = need_raise(
+        actor=people.employee,
+        conversation=conversation,
+        category="equipment",
+        text="Nye PC-er",
+        cost=None,
+        unit=people.employee.unit,
+    )
+    need = Need.objects.create(
+        unit=people.employee.unit, category="equipment", text="Nye PC-er", year=2026
+    )
+    RaisedNeed.objects.filter(pk=raised.pk).update(need=need)
     goal = Goal.objects.create(conversation=conversation, text="Mål")
     action = Action.objects.create(
         goal=goal, text="Tiltak", employee=people.employee, leader=people.leader
@@ -300,6 +343,8 @@ def objects(people):
         "import": batch.pk,
         "guide": Guide.objects.get(key="skjema-8-tema").pk,
         "conversation": conversation.pk,
+        "need": need.pk,
+        "raised_need": raised.pk,
         "goal": goal.pk,
         "action": action.pk,
     }

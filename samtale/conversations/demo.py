@@ -14,6 +14,7 @@ from samtale.actions.models import Action, Goal
 from samtale.conversations.models import (
     Conversation,
     Feedback,
+    LeadershipAnswer,
     LikertAnswer,
     Note,
     Preparation,
@@ -164,7 +165,56 @@ def _conversation(employee, leader, version, when: datetime, status: str, **extr
     return conversation
 
 
-def _signed(employee, leader, version, when: datetime, rng, *, statuses, goals=True, feedback=True):
+# How each demo leader rates goal results (the rating habits page): one rates everything
+# achieved, one is strict; the others rate as it went.
+HABITS = {
+    "10002": ["achieved", "achieved", "partly", "partly", "not_achieved"],
+    "10003": ["achieved"],
+    "20002": ["not_achieved", "not_achieved", "partly"],
+    "20003": ["achieved", "partly", "partly", "not_achieved"],
+}
+# How each leader comes out in the statements about them (added to a 2–4 answer).
+LEADER_LEAN = {"10002": 1, "10003": 0, "20002": 0, "20003": 1}
+
+
+def _answers(c: Conversation, version, rng: random.Random) -> None:
+    """The employee's answers to the statements; those about the leader kept apart."""
+    about_leader = version.leadership_keys()
+    lean = LEADER_LEAN.get(c.leader.employee_number, 0)
+    for statement in version.statements():
+        if statement["key"] in about_leader:
+            LeadershipAnswer.objects.create(
+                conversation=c, statement_key=statement["key"], value=rng.randint(2, 4) + lean
+            )
+        else:
+            LikertAnswer.objects.create(
+                conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
+            )
+
+
+def _rate(c: Conversation, leader) -> None:
+    """The goals' results, as this leader tends to rate them (drawn apart from the demo's
+    other random choices, which stay as they were)."""
+    rng = random.Random(c.pk)
+    habit = HABITS.get(leader.employee_number, ["achieved", "partly"])
+    for goal in c.goals.all():
+        goal.result = rng.choice(habit)
+        goal.reviewed_at = c.signed_at + timedelta(days=200)
+        goal.save(update_fields=["result", "reviewed_at"])
+
+
+def _signed(
+    employee,
+    leader,
+    version,
+    when: datetime,
+    rng,
+    *,
+    statuses,
+    goals=True,
+    feedback=True,
+    rated=False,
+):
     themes = [t["key"] for t in version.themes]
     c = _conversation(
         employee,
@@ -195,10 +245,9 @@ def _signed(employee, leader, version, when: datetime, rng, *, statuses, goals=T
     _notes(c, leader, rng, shared_at=when - timedelta(days=2), keys=themes)
     if goals:
         _goals(c, rng, statuses=statuses, deadline_base=when.date())
-    for statement in version.statements():
-        LikertAnswer.objects.create(
-            conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
-        )
+    _answers(c, version, rng)
+    if rated:
+        _rate(c, leader)
     snapshot = [
         {
             "goal": g.text,
@@ -258,6 +307,7 @@ def load(*, today: date | None = None) -> int:
                 _at(date(today.year - 2, 10, 7) + timedelta(days=index)),
                 rng,
                 statuses=["done", "done", "dropped"],
+                rated=True,
             )
             _signed(
                 employee,
@@ -266,6 +316,7 @@ def load(*, today: date | None = None) -> int:
                 _at(date(today.year - 1, 10, 6) + timedelta(days=index)),
                 rng,
                 statuses=["done", "in_progress", "in_progress", "not_started"],
+                rated=True,
             )
             created += 2
             created += _this_year(employee, leader, index, annual, basic, today, rng)
@@ -319,8 +370,10 @@ ROUND = [
 
 
 def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
-    state = "invited" if employee.employee_number == "10004" else ROUND[index % len(ROUND)]
-    version = annual if index % 3 else basic
+    kari = employee.employee_number == "10004"
+    state = "invited" if kari else ROUND[index % len(ROUND)]
+    # The demo employee prepares on the source form, with its statements about the leader.
+    version = annual if index % 3 or kari else basic
     themes = [t["key"] for t in version.themes]
     # One conversation a working day per leader, a week or more ahead (the guide: at most
     # one or two a day); the held ones on working days before.
@@ -396,10 +449,7 @@ def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
             private=themes[2:3],
         )
         if status == S.PREPARED:
-            for statement in version.statements():
-                LikertAnswer.objects.create(
-                    conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
-                )
+            _answers(c, version, rng)
         return 1
     # held, summary_agreed: the meeting is over, the summary under way.
     talk_leader = 2700 if state == "held" else 1500  # one leader who talked too much

@@ -210,6 +210,35 @@ class LikertAnswer(models.Model):
         return f"{self.statement_key}={self.value}"
 
 
+class LeadershipAnswer(models.Model):
+    """The employee's answer (1–5) to a statement about their leader (upward feedback).
+
+    Kept apart from LikertAnswer so that nothing that reads or shares the answers of a
+    conversation can reach these: only the employee reads their own, and the leader and
+    their leader see them only as a round's frozen aggregate for at least k people
+    (samtale.insight.leadership)."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="leadership_answers"
+    )
+    statement_key = models.CharField(max_length=80)
+    value = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "statement_key"], name="leadership_one_per_statement"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=5), name="leadership_value_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_key}={self.value}"
+
+
 class SummaryRevision(models.Model):
     """The written summary and conclusion. After signing it is locked; a correction
     is a new revision, signed again, and the earlier ones are kept."""

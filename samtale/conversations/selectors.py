@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import (
     Conversation,
+    LeadershipAnswer,
     LikertAnswer,
     Note,
     Preparation,
@@ -140,6 +141,8 @@ class ThemeView:
     prompts: list[str]
     goals: bool
     leader_only: bool
+    # Its statements are about the leader: the employee's answers are theirs alone.
+    about_leader: bool = False
     statements: list[dict] = field(default_factory=list)
     my_note: Note | None = None
     # Shared notes, by party, for the meeting screen and the other party's view.
@@ -167,6 +170,13 @@ def agenda(
         if answers_visible
         else {}
     )
+    if conversation.party(viewer) == "employee":
+        # Their answers about the leader: read by the employee alone, whatever is shared.
+        answers.update(
+            LeadershipAnswer.objects.filter(conversation=conversation).values_list(
+                "statement_key", "value"
+            )
+        )
     parties = {"employee": conversation.employee_id, "leader": conversation.leader_id}
     views = []
     for theme in conversation.guide_version.themes:
@@ -178,6 +188,7 @@ def agenda(
             prompts=[localized(p) for p in theme.get("prompts", [])],
             goals=bool(theme.get("goals")),
             leader_only=bool(theme.get("leader_only")),
+            about_leader=bool(theme.get("about_leader")),
             statements=[
                 {
                     "key": s["key"],

@@ -36,6 +36,8 @@ from samtale.conversations.models import (
     SummaryRevision,
 )
 from samtale.guides.models import Guide
+from samtale.insight.models import LeadershipSnapshot
+from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
@@ -801,6 +803,77 @@ def status_scope_of(user) -> StatusScope:
         feedback=Feedback.objects.filter(conversation__employee_id__in=below),
         whole_organization=False,
     )
+
+
+def leadership_snapshots_visible_to(user) -> QuerySet:
+    """Upward feedback (insight.leadership): a leader's own, and that of the leaders who
+    report to them; never HR's or anyone else's. Frozen aggregates for at least k people."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LeadershipSnapshot.objects.none()
+    return LeadershipSnapshot.objects.filter(
+        Q(leader_id=person_id) | Q(leader__manager_id=person_id)
+    )
+
+
+def may_see_leadership(user) -> bool:
+    """The upward feedback page: a leader, for the feedback about them and the leaders who
+    report to them (nothing until a round closes). Someone who leads nobody any more no
+    longer reaches their old snapshots; the check costs no query on every page."""
+    return roles_for(user).is_leader
+
+
+def may_see_any_insight(user) -> bool:
+    """Whether the Insight menu leads anywhere for this user."""
+    return may_see_status(user) or may_see_leadership(user)
+
+
+# The shared-needs register ----------------------------------------------
+
+
+def may_list_needs(user) -> bool:
+    """The register: HR for the organization, a leader for the units of the people below
+    them in the line."""
+    roles = roles_for(user)
+    return roles.is_hr or roles.is_leader
+
+
+def needs_visible_to(user) -> QuerySet[Need]:
+    """Needs in the register a user may see, change and merge (never the conversations that
+    raised them): HR all; a leader those raised in conversations held by them or by a leader
+    below them. Not by the unit: a line manager newly put over someone (by an administrator,
+    say) must not read what was shared from conversations held before them."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Need.objects.all()
+    if not roles.is_leader:
+        return Need.objects.none()
+    line = {roles.person_id, *roles.subordinate_ids}
+    raised_in_line = RaisedNeed.objects.filter(
+        need_id=OuterRef("pk"), conversation__leader_id__in=line
+    )
+    return Need.objects.filter(Exists(raised_in_line))
+
+
+def get_need_for(user, pk) -> Need:
+    try:
+        return needs_visible_to(user).select_related("unit").get(pk=pk)
+    except (Need.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def raised_needs_visible_to(user, conversation: Conversation) -> QuerySet[RaisedNeed]:
+    """The needs raised in a conversation: its two parties only."""
+    if conversation.party(user) is None:
+        return RaisedNeed.objects.none()
+    return RaisedNeed.objects.filter(conversation=conversation)
+
+
+def get_raised_need_for(user, conversation: Conversation, pk) -> RaisedNeed:
+    try:
+        return raised_needs_visible_to(user, conversation).get(pk=pk)
+    except (RaisedNeed.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def may_see_coverage(user) -> bool:

@@ -15,7 +15,7 @@ MENU = (
     ("my_actions", _("My actions"), None, True),
     ("follow_up", _("Follow-up"), "follow_up", False),
     ("round_list", _("Rounds"), "rounds", False),
-    ("status_analysis", _("Insight"), "status", False),
+    ("status_analysis", _("Insight"), "any_insight", False),
     ("person_list", _("People"), "people", False),
     ("unit_list", _("Units"), "units", False),
     ("import_start", _("Import"), "manage", False),
@@ -62,7 +62,10 @@ def navigation(request):
         "rounds": access.may_list_rounds(user),
         "insight": access.may_see_insight(user),
         "status": access.may_see_status(user),
+        "leadership": access.may_see_leadership(user),
+        "needs": access.may_list_needs(user),
     }
+    nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {
         "nav": nav,
         "menu": _menu(nav, request.path),

@@ -27,6 +27,7 @@ def _theme(
     statements: Sequence[dict] = (),
     goals: bool = False,
     leader_only: bool = False,
+    about_leader: bool = False,
 ) -> dict:
     return {
         "key": key,
@@ -36,6 +37,7 @@ def _theme(
         "statements": list(statements),
         "goals": goals,
         "leader_only": leader_only,
+        "about_leader": about_leader,
     }
 
 
@@ -48,6 +50,41 @@ IMPROVE = _t(
     "Kva kan eventuelt bli betre – korleis?",
     "What, if anything, could be better – and how?",
 )
+
+LEADERSHIP = _t("Ledelse", "Leiing", "Leadership")
+
+# Theme 6 of the source form as statements about the leader (upward feedback): answered
+# privately in preparation, never shown to the leader one by one, only as the round's
+# aggregate for that leader once at least k have answered (samtale.insight.leadership).
+LEADERSHIP_STATEMENTS = [
+    _statement(
+        "skjema-ledelse-1",
+        LEADERSHIP,
+        _t(
+            "Lederen min har tilstrekkelig kjennskap til arbeidsoppgavene mine",
+            "Leiaren min har tilstrekkeleg kjennskap til arbeidsoppgåvene mine",
+            "My leader knows enough about my tasks",
+        ),
+    ),
+    _statement(
+        "skjema-ledelse-2",
+        LEADERSHIP,
+        _t(
+            "Lederen min gir meg den hjelp og støtte jeg trenger i jobben",
+            "Leiaren min gir meg den hjelpa og støtta eg treng i jobben",
+            "My leader gives me the help and support I need in my job",
+        ),
+    ),
+    _statement(
+        "skjema-ledelse-3",
+        LEADERSHIP,
+        _t(
+            "Lederen min gir nyttige tilbakemeldinger på jobben jeg gjør",
+            "Leiaren min gir nyttige tilbakemeldingar på jobben eg gjer",
+            "My leader gives useful feedback on the work I do",
+        ),
+    ),
+]
 
 GOALS_TABLE_HELP = _t(
     "Mål · Tiltak · Tidsfrist · Ansvar. Mål og tiltak tas opp igjen i neste medarbeidersamtale.",
@@ -222,6 +259,8 @@ SKJEMA_8_TEMA = {
                 ),
                 IMPROVE,
             ],
+            statements=LEADERSHIP_STATEMENTS,
+            about_leader=True,
         ),
         _theme(
             "arbeidsplassens-mal",

@@ -103,6 +103,14 @@ class ThemeForm(forms.Form):
         required=False,
         help_text=_("For example the workplace's priority goals."),
     )
+    about_leader = forms.BooleanField(
+        label=_("The statements are about the leader"),
+        required=False,
+        help_text=_(
+            "Upward feedback: the employee answers privately; the leader never sees an answer, "
+            "only the round's average for their team when enough have answered."
+        ),
+    )
 
     TEXT_FIELDS = ("title", "help", "prompts", "statements")
 
@@ -110,7 +118,7 @@ class ThemeForm(forms.Form):
         """Nothing typed: an added theme that was not used is left out."""
         data = self.cleaned_data
         return not any((data.get(name) or "").strip() for name in self.TEXT_FIELDS) and not (
-            data.get("goals") or data.get("leader_only")
+            data.get("goals") or data.get("leader_only") or data.get("about_leader")
         )
 
     def theme(self) -> dict:
@@ -126,6 +134,7 @@ class ThemeForm(forms.Form):
             ],
             "goals": data.get("goals", False),
             "leader_only": data.get("leader_only", False),
+            "about_leader": data.get("about_leader", False),
         }
 
 
@@ -189,6 +198,7 @@ def themes_initial(version: GuideVersion | None) -> list[dict]:
             "statements": "\n".join(_statement_line(s) for s in theme.get("statements", [])),
             "goals": theme.get("goals", False),
             "leader_only": theme.get("leader_only", False),
+            "about_leader": theme.get("about_leader", False),
         }
         for theme in version.themes
     ]

@@ -12,7 +12,9 @@ A version's themes are a JSON list, each theme:
      "prompts": [{...}, ...],
      "statements": [{"key": "s-...", "group": {...}, "text": {...}}, ...],
      "goals": false,          # this theme is the Mål · Tiltak · Tidsfrist · Ansvar table
-     "leader_only": false}    # only the leader writes here (e.g. the workplace's goals)
+     "leader_only": false,    # only the leader writes here (e.g. the workplace's goals)
+     "about_leader": false}   # its statements are upward feedback about the leader: answered
+                              # privately, published only as a round's aggregate (insight)
 Statement keys stay the same across versions while the text is the same, so
 answers stay comparable.
 """
@@ -95,6 +97,12 @@ class GuideVersion(models.Model):
 
     def statements(self) -> list[dict]:
         return [s for t in self.themes for s in t.get("statements", [])]
+
+    def leadership_keys(self) -> set[str]:
+        """The keys of the statements about the leader (themes marked about_leader)."""
+        return {
+            s["key"] for t in self.themes if t.get("about_leader") for s in t.get("statements", [])
+        }
 
     def goals_theme(self) -> dict | None:
         return next((t for t in self.themes if t.get("goals")), None)

@@ -124,6 +124,7 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
                 "statements": statements,
                 "goals": bool(theme.get("goals")),
                 "leader_only": bool(theme.get("leader_only")),
+                "about_leader": bool(theme.get("about_leader")),
             }
         )
     return built
@@ -159,6 +160,11 @@ def _check(
                     _("Only one theme can hold the goals and actions."), field=f"themes.{i}.goals"
                 )
             goals_seen = True
+        if theme.get("about_leader") and not theme.get("statements"):
+            raise DomainError(
+                _("A theme about the leader needs statements for the employee to answer."),
+                field=f"themes.{i}.statements",
+            )
         for statement in theme.get("statements", []):
             text = (statement.get("text") or "").strip()
             if not text:
@@ -207,7 +213,7 @@ def guide_create(
     """A new template with its version 1, written in the actor's language.
 
     `themes` are plain texts as a form gives them: {"key", "title", "help",
-    "prompts": [str], "statements": [{"group": str, "text": str}], "goals", "leader_only"}.
+    "prompts": [str], "statements": [{"group": str, "text": str}], "goals", "leader_only", "about_leader"}.
     """
     require(may_manage_guides(actor))
     _check(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -27,3 +28,29 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.year}"
+
+
+class LeadershipSnapshot(models.Model):
+    """Upward feedback for one leader from one round, frozen when the round closed
+    (insight.leadership): never counted live, so one more answer can never be isolated by
+    comparing two visits.
+
+    `answered` is how many of the leader's conversations in the round have an answer about
+    them; `figures` holds, per statement answered by at least k, the count of each value
+    1–5 ({"key": [n1, n2, n3, n4, n5]}), and nothing when fewer than k answered."""
+
+    round = models.ForeignKey("rounds.Round", on_delete=models.CASCADE, related_name="+")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answered = models.PositiveIntegerField()
+    figures = models.JSONField(default=dict)
+    k = models.PositiveSmallIntegerField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-taken_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "leader"], name="leadership_one_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.round_id}/{self.leader_id}: {self.answered}"

@@ -76,13 +76,19 @@ def organization_status(years: list[int]) -> tuple[dict, datetime]:
     )
 
 
-def organization_likert(year: int) -> tuple[dict, datetime]:
-    """({statement: {unit: Counter}}, when counted) for the whole organization's year."""
-    tally = Tally.objects.filter(kind=Tally.Kind.LIKERT, year=year).first()
-    if tally is None:
+def organization_likert(years: list[int]) -> tuple[dict, datetime]:
+    """({year: {statement: {unit: Counter}}}, when counted) for the whole organization; the
+    years not yet counted are counted now."""
+    kept = {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.LIKERT, year__in=years)}
+    missing = [year for year in years if year not in kept]
+    for year in missing:
         count_likert(year)
-        tally = Tally.objects.get(kind=Tally.Kind.LIKERT, year=year)
+    if missing:
+        kept |= {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.LIKERT, year__in=missing)}
     return (
-        {statement: _load(rows) for statement, rows in tally.data.items()},
-        tally.counted_at,
+        {
+            year: {statement: _load(rows) for statement, rows in t.data.items()}
+            for year, t in kept.items()
+        },
+        min(t.counted_at for t in kept.values()),
     )

@@ -1,16 +1,18 @@
 from django import forms
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
 from samtale.guides.models import GuideVersion, localized
-from samtale.insight import anonymity, charts, selectors, status, tallies
+from samtale.insight import anonymity, charts, fairness, leadership, selectors, status, tallies
+from samtale.org.models import Person
 
 
 class YearForm(forms.Form):
@@ -30,51 +32,103 @@ class YearForm(forms.Form):
         return year
 
 
-def _statements() -> dict[str, str]:
-    """Each statement's text, in the reader's language, in the order the templates ask them
-    (the templates' versions are few)."""
+def _statements() -> dict[str, tuple[str, str]]:
+    """Each statement's (text, area), in the reader's language, in the order the templates
+    ask them (the templates' versions are few). The area is the statement's group
+    (individual, teamwork, organization); "" for one without."""
     texts = {}
     for version in GuideVersion.objects.only("themes").order_by("pk"):
         for statement in version.statements():
-            texts.setdefault(statement["key"], localized(statement["text"]))
+            texts.setdefault(
+                statement["key"],
+                (localized(statement["text"]), localized(statement.get("group"))),
+            )
     return texts
+
+
+def _area_figures(figures: dict, keys: list[str]) -> dict:
+    """{unit: Figure} of an area: each unit's answers to the area's statements summed, over the
+    statements shown for that unit (so nothing but a sum of figures already shown); `people`
+    is then the number of answers."""
+    summed: dict = {}
+    for key in keys:
+        for unit, figure in figures.get(key, {}).items():
+            counts = summed.get(unit, (0,) * len(figure.counts))
+            summed[unit] = tuple(a + b for a, b in zip(counts, figure.counts, strict=True))
+    return {unit: selectors.Figure(people=sum(c), counts=c) for unit, c in summed.items()}
 
 
 @guarded(access.may_see_insight)
 @require_GET
 def likert_results(request):
     """The statements' answers per unit for a year: the organization or one unit, and the
-    units right below it; a group only where the anonymity rule lets it through. HR's, so
-    counted over the whole organization by the worker (insight.tallies)."""
+    units right below it, per statement and per area, and each over five years; a group only
+    where the anonymity rule lets it through. HR's, so counted over the whole organization by
+    the worker (insight.tallies)."""
     scope = access.status_scope_of(request.user)  # HR's: the whole organization
     filters, year = _year(request)
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
     k = anonymity.min_group()
-    raw, counted_at = tallies.organization_likert(year)
-    figures = selectors.figures_from(raw, tree=tree, k=k)
+    years = status.years_to(year)
+    raw, counted_at = tallies.organization_likert(years)
+    by_year = {y: selectors.figures_from(raw.get(y, {}), tree=tree, k=k) for y in years}
+    figures = by_year[year]
     status_raw, _counted = tallies.organization_status([year])
     by_unit = status.status_figures(status_raw, tree=tree, years=[year], k=k)[year]
     satisfaction = {unit: s.satisfaction for unit, s in by_unit.items() if s.satisfaction}
-    texts = _statements()
+    info = _statements()
+    order = {key: n for n, key in enumerate(info)}  # as the templates ask them
+    areas: dict[str, list[str]] = {}
+    for key in sorted({key for f in by_year.values() for key in f}, key=lambda k: order.get(k, 0)):
+        area = info.get(key, ("", ""))[1]
+        if area:
+            areas.setdefault(area, []).append(key)
+    area_figures = {area: _area_figures(figures, keys) for area, keys in areas.items()}
+
+    def text(key: str) -> str:
+        return info.get(key, (key, ""))[0]
 
     def name(unit) -> str:
         return (
             str(_("The whole organization")) if unit == selectors.ORGANIZATION else tree.names[unit]
         )
 
-    if request.GET.get("format") == "csv":
-        lines = [[_("Statement"), _("Unit"), _("People"), _("Mean"), "1", "2", "3", "4", "5"]]
-        everything = [(_("How satisfied with the conversation"), satisfaction)] + [
-            (texts.get(key, key), groups) for key, groups in sorted(figures.items())
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        lines = [
+            [
+                str(h)
+                for h in (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
+            ]
+            + ["1", "2", "3", "4", "5"]
         ]
-        for text, groups in everything:
-            for group, figure in groups.items():
-                lines.append(
-                    [text, name(group), figure.people, round(figure.mean, 2), *figure.counts]
-                )
-        return download(csv_bytes(lines), filename=f"svar-{year}.csv")
-    order = {key: n for n, key in enumerate(texts)}  # as the templates ask them
+        for y in years:
+            shown = [(str(_("How satisfied with the conversation")), "", satisfaction)] * (
+                y == year
+            ) + [
+                (text(key), info.get(key, ("", ""))[1], groups)
+                for key, groups in sorted(by_year[y].items(), key=lambda i: order.get(i[0], 0))
+            ]
+            for statement, area, groups in shown:
+                for group, figure in groups.items():
+                    lines.append(
+                        [
+                            y,
+                            statement,
+                            area,
+                            name(group),
+                            figure.people,
+                            round(figure.mean, 2),
+                            *figure.counts,
+                        ]
+                    )
+        content = (
+            csv_bytes(lines)
+            if fmt == "csv"
+            else xlsx_bytes(lines, sheet_title=str(_("Answers to the statements")))
+        )
+        return download(content, filename=f"svar-{year}.{fmt}")
     below = tree.below(node)
 
     def rows(groups: dict) -> list[dict]:
@@ -89,8 +143,44 @@ def likert_results(request):
         if groups  # a statement too few answered shows nothing, not even its rows
     ]
     statements = [
-        {"anchor": f"statement-{n}", "text": texts.get(key, key), "rows": rows(groups)}
+        {"anchor": f"statement-{n}", "text": text(key), "rows": rows(groups)}
         for n, (key, groups) in enumerate(shown, start=1)
+    ]
+    area_rows = [
+        {
+            "anchor": f"area-{n}",
+            "name": area,
+            "rows": rows(groups),
+            "chart": charts.bars(
+                f"chart-area-{n}",
+                _("Mean answer (1–5): %(area)s") % {"area": area},
+                _("One bar per unit, in the same order as the table."),
+                [(row["name"], row["figure"] and row["figure"].mean) for row in rows(groups)],
+                maximum=5,
+                suffix="",
+                digits=1,
+            ),
+        }
+        for n, (area, groups) in enumerate(area_figures.items(), start=1)
+        if groups
+    ]
+
+    def mean(groups: dict):
+        figure = groups.get(node)
+        return None if figure is None else figure.mean
+
+    over_time = [
+        {
+            "text": area,
+            "is_area": True,
+            "means": [mean(_area_figures(by_year[y], keys)) for y in years],
+        }
+        for area, keys in areas.items()
+    ] + [
+        {"text": text(key), "means": [mean(by_year[y].get(key, {})) for y in years]}
+        for key in sorted(
+            {key for f in by_year.values() for key in f}, key=lambda k: order.get(k, 0)
+        )
     ]
     return render(
         request,
@@ -98,23 +188,30 @@ def likert_results(request):
         {
             "filters": filters,
             "year": year,
+            "years": years,
             "node": node,
             "node_name": name(node),
             "up": tree.up(node),
             "satisfaction": rows(satisfaction) if satisfaction else None,
             "statements": statements,
+            "areas": area_rows,
+            "over_time": [
+                {**row, "means": list(zip(years, row["means"], strict=True))}
+                for row in over_time
+                if any(m is not None for m in row["means"])
+            ],
             "k": k,
             "counted_at": counted_at,
         },
     )
 
 
-def _year(request) -> tuple[YearForm, int]:
-    """The year asked for (a field error for a bad one), else this year."""
-    this_year = timezone.localdate().year
-    filters = YearForm(request.GET or None, initial={"year": this_year})
+def _year(request, default: int | None = None) -> tuple[YearForm, int]:
+    """The year asked for (a field error for a bad one), else the default (this year)."""
+    default = default or timezone.localdate().year
+    filters = YearForm(request.GET or None, initial={"year": default})
     year = filters.cleaned_data.get("year") if filters.is_valid() else None
-    return filters, year or this_year
+    return filters, year or default
 
 
 def _node(request, tree: selectors.Tree):
@@ -173,13 +270,15 @@ def _nth(values, n):
     return None if values is None else values[n]
 
 
-@guarded(access.may_see_status)
+@guarded(access.may_see_any_insight)
 @require_GET
 def status_analysis(request):
     """How the routine is carried out: the top of what the user may count (the organization
     for HR, the line below a leader) or one unit, the units right below it side by side, and
     the trend over five years; the figures from answers only where the anonymity rule lets
-    them through."""
+    them through. A leader whose line is too small for it has the feedback on leadership."""
+    if not access.may_see_status(request.user):
+        return redirect("leadership_feedback")
     scope = access.status_scope_of(request.user)
     filters, year = _year(request)
     tree = selectors.unit_tree(scope.units)
@@ -262,3 +361,165 @@ def status_analysis(request):
             "counted_at": counted_at,
         },
     )
+
+
+LEADERSHIP_PAGE = 10
+
+
+@guarded(access.may_see_leadership)
+@require_GET
+def leadership_feedback(request):
+    """What the employees answered about their leader, per round, frozen when the round
+    closed and only where at least k answered: about the user, and about the leaders who
+    report to them (access.leadership_snapshots_visible_to)."""
+    me = request.user.pk
+    snapshots = (
+        access.leadership_snapshots_visible_to(request.user)
+        .select_related("round", "leader")
+        .order_by("-taken_at", "leader__last_name", "leader__first_name", "pk")
+    )
+    texts = _statements()
+    order = {key: n for n, key in enumerate(texts)}
+
+    def statements(snapshot) -> list[tuple[str, selectors.Figure]]:
+        figures = leadership.snapshot_figures(snapshot)
+        return [
+            (texts.get(key, (key, ""))[0], figures[key])
+            for key in sorted(figures, key=lambda key: order.get(key, len(order)))
+        ]
+
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        lines = [
+            [str(h) for h in (_("Round"), _("Leader"), _("Statement"), _("People"), _("Mean"))]
+            + ["1", "2", "3", "4", "5"]
+        ]
+        for snapshot in snapshots:
+            for text, figure in statements(snapshot):
+                lines.append(
+                    [
+                        snapshot.round.name,
+                        snapshot.leader.full_name,
+                        text,
+                        figure.people,
+                        round(figure.mean, 2),
+                        *figure.counts,
+                    ]
+                )
+        content = (
+            csv_bytes(lines)
+            if fmt == "csv"
+            else xlsx_bytes(lines, sheet_title=str(_("Feedback on leadership")))
+        )
+        return download(content, filename=f"ledelse.{fmt}")
+    page = Paginator(snapshots, LEADERSHIP_PAGE).get_page(request.GET.get("side"))
+    shown = []
+    for snapshot in page.object_list:
+        rows = statements(snapshot)
+        shown.append(
+            {
+                "snapshot": snapshot,
+                "about_me": snapshot.leader_id == me,
+                "rows": rows,
+                "chart": charts.bars(
+                    f"chart-{snapshot.pk}",
+                    _("Mean answer per statement (1–5)"),
+                    _("One bar per statement, in the same order as the table."),
+                    [(text, figure.mean) for text, figure in rows],
+                    maximum=5,
+                    suffix="",
+                    digits=1,
+                ),
+            }
+        )
+    return render(
+        request,
+        "insight/leadership.html",
+        {"page": page, "shown": shown, "k": anonymity.min_group()},
+    )
+
+
+FAIRNESS_PAGE = 25
+
+
+@guarded(access.may_see_insight)
+@require_GET
+def rating_fairness(request):
+    """HR: the leaders whose rating of goal results stands out (insight.fairness), with the
+    numbers behind each flag; only leaders with at least k rated conversations are assessed."""
+    # Results are recorded at the next conversation: last year is the latest full year.
+    filters, year = _year(request, default=timezone.localdate().year - 1)
+    k = anonymity.min_group()
+    goals = access.status_scope_of(request.user).goals
+    habits = fairness.rating_habits(*fairness.raw_ratings(goals, year=year), k=k)
+    flagged = habits.flagged
+    people = {
+        p.pk: p.full_name
+        for p in Person.objects.filter(pk__in=[h.leader_id for h in flagged]).only(
+            "first_name", "last_name"
+        )
+    }
+    R = fairness.Goal.Result
+
+    def cells(h: fairness.Habit) -> list:
+        return [
+            people.get(h.leader_id, "–"),
+            h.conversations,
+            h.ratings,
+            round(h.share(R.ACHIEVED), 1),
+            round(h.share(R.PARTLY), 1),
+            round(h.share(R.NOT_ACHIEVED), 1),
+            round(h.mean, 2),
+            round(h.shrunk, 2),
+            round(h.standard_error, 2),
+            ", ".join(str(flag) for flag in _flags(h)),
+        ]
+
+    headings = [
+        _("Leader"),
+        _("Rated conversations"),
+        _("Rated goals"),
+        _("Achieved (%)"),
+        _("Partly (%)"),
+        _("Not achieved (%)"),
+        _("Mean (1–3)"),
+        _("Shrunk mean"),
+        _("Standard error"),
+        _("Flags"),
+    ]
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        lines = [[str(h) for h in headings]] + [cells(h) for h in flagged]
+        content = (
+            csv_bytes(lines)
+            if fmt == "csv"
+            else xlsx_bytes(lines, sheet_title=str(_("Rating habits")))
+        )
+        return download(content, filename=f"vurderingsvaner-{year}.{fmt}")
+    page = Paginator(flagged, FAIRNESS_PAGE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "insight/fairness.html",
+        {
+            "filters": filters,
+            "year": year,
+            "k": k,
+            "habits": habits,
+            "headings": headings,
+            "page": page,
+            "rows": [list(zip(headings, cells(h), strict=True)) for h in page.object_list],
+            "year_query": f"year={year}",
+            "alike": round(fairness.ALIKE * 100),
+        },
+    )
+
+
+def _flags(habit: fairness.Habit) -> list:
+    flags = []
+    if habit.alike:
+        flags.append(_("rates nearly everyone alike"))
+    if habit.strict:
+        flags.append(_("stricter than peers"))
+    if habit.lenient:
+        flags.append(_("more lenient than peers"))
+    return flags

@@ -32,6 +32,49 @@ def _at(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def _gather(round: Round, *, since: datetime, until: datetime | None = None) -> None:
+    """The participants' annual conversations in the period become the round's."""
+    for participant in round.participants.filter(included=True).select_related("holder"):
+        conversations = Conversation.objects.filter(
+            employee_id=participant.person_id,
+            leader_id=participant.holder_id,
+            kind=Conversation.Kind.ANNUAL,
+        ).exclude(scheduled_at__lt=since)  # one waiting for a new time has none
+        if until is not None:
+            conversations = conversations.filter(scheduled_at__lt=until)
+        conversation = conversations.order_by("-pk").first()
+        if conversation is not None:
+            Conversation.objects.filter(pk=conversation.pk).update(round=round)
+            Participant.objects.filter(pk=participant.pk).update(
+                conversation=conversation, conversation_status=conversation.status
+            )
+
+
+def _last_year(hr: Person, today: date) -> None:
+    """Last year's round at the school, closed: closing it published the feedback on
+    leadership (insight.leadership) from the answers in its conversations."""
+    year = today.year - 1
+    round = services.round_create(
+        actor=hr,
+        name=f"Medarbeidersamtaler {year}",
+        period_start=today,
+        period_end=today + timedelta(days=30),
+        kind=Round.Kind.ANNUAL,
+        guide=Guide.objects.get(key="skjema-8-tema"),
+        units=[Unit.objects.get(code="4200")],
+    )
+    # A round is made for a period ahead; this one is put back where it was.
+    Round.objects.filter(pk=round.pk).update(
+        period_start=date(year, 9, 1), period_end=date(year, 12, 15)
+    )
+    _gather(
+        round,
+        since=_at(date(year, 9, 1), time.min),
+        until=_at(date(year, 12, 16), time.min),
+    )
+    services.round_set_open(actor=hr, round=round, open=False)
+
+
 def load(*, today: date | None = None) -> int:
     """Create the demo round unless it exists. Returns how many participants it has."""
     today = today or timezone.localdate()
@@ -40,6 +83,7 @@ def load(*, today: date | None = None) -> int:
     hr = people["30003"]
     if Round.objects.filter(name=name, created_by=hr).exists():
         return 0
+    _last_year(hr, today)
     round = services.round_create(
         actor=hr,
         name=name,
@@ -62,23 +106,7 @@ def load(*, today: date | None = None) -> int:
     )
 
     # This year's conversations become the round's.
-    recent = _at(today - timedelta(days=40), time.min)
-    for participant in round.participants.filter(included=True).select_related("holder"):
-        conversation = (
-            Conversation.objects.filter(
-                employee_id=participant.person_id,
-                leader_id=participant.holder_id,
-                kind=Conversation.Kind.ANNUAL,
-            )
-            .exclude(scheduled_at__lt=recent)
-            .order_by("-pk")
-            .first()
-        )
-        if conversation is not None:
-            Conversation.objects.filter(pk=conversation.pk).update(round=round)
-            Participant.objects.filter(pk=participant.pk).update(
-                conversation=conversation, conversation_status=conversation.status
-            )
+    _gather(round, since=_at(today - timedelta(days=40), time.min))
 
     for number, days, start, end, place in WINDOWS:
         day = today + timedelta(days=days)

@@ -21,6 +21,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
+from samtale.insight.leadership import leadership_snapshot_take
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors
 from samtale.rounds.models import Participant, Round, Window
@@ -176,6 +177,9 @@ def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
     round.closed_at = None if open else (round.closed_at or timezone.now())
     round.save(update_fields=["closed_at"])
     audit_log(actor=actor, action="round.opened" if open else "round.closed", obj=round)
+    if not open:
+        # The upward feedback is published now, once (a later close keeps the first).
+        leadership_snapshot_take(round=round)
     return round
 
 

@@ -36,6 +36,7 @@ PK_KINDS = [
     ("runder/tid/<int:pk>/", "window"),
     ("runder/<int:pk>/", "round"),
     ("samtaler/<int:pk>/", "conversation"),
+    ("behov/<int:pk>/", "need"),
     ("mal/<int:pk>/", "goal"),
     ("tiltak/<int:pk>/", "action"),
     ("personer/endringer/epost/<int:pk>/", "email_change"),
@@ -54,6 +55,7 @@ OTHER_KINDS = {
     "name": "mail_file",
     "pitfall": "pitfall",
     "source": "pick_source",
+    "raised_pk": "raised_need",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -73,6 +75,10 @@ QUERIES = {
     "follow_up_pitfall": ["side=2"],
     "pitfall_list": ["side=2"],
     "pick": ["q=Testesen", "q={person}", "runde=1&q=a"],
+    "need_list": ["unit={unit}", "status=new", "format=csv", "format=xlsx&table=needs"],
+    "likert_results": ["format=csv", "format=xlsx"],
+    "leadership_feedback": ["format=csv"],
+    "rating_fairness": ["format=csv"],
 }
 HTMX = {"HX-Request": "true"}
 

@@ -20,6 +20,8 @@ from samtale.conversations.services import lifecycle, meeting, preparation, summ
 from samtale.core.pickers import SOURCES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from samtale.needs import services as needs
+from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, Person, Unit
 from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
@@ -99,6 +101,8 @@ def stored_ids() -> dict[str, list]:
         "participant": list(Participant.objects.values_list("pk", flat=True)),
         "window": list(Window.objects.values_list("pk", flat=True)),
         "email_change": list(EmailChange.objects.values_list("pk", flat=True)),
+        "need": list(Need.objects.values_list("pk", flat=True)),
+        "raised_need": list(RaisedNeed.objects.values_list("pk", flat=True)),
     }
 
 
@@ -219,6 +223,24 @@ def build_world(people) -> World:
     soon, later = today + timedelta(days=2), today + timedelta(days=20)
     goal_1 = _goal(a, employee, m, "A-1", deadline=soon, responsible="employee")
     goal_2 = _goal(a, leader, m, "A-2", deadline=later, responsible="leader")
+    # Two needs raised: one the conclusion shares with the register, one kept in the two.
+    shared_need = needs.need_raise(
+        actor=employee,
+        conversation=_fresh(a),
+        category="equipment",
+        text=m("A-need-shared"),
+        cost=1000,
+        unit=employee.unit,
+    )
+    needs.need_share_set(actor=leader, raised=shared_need, share=True)
+    needs.need_raise(
+        actor=leader,
+        conversation=_fresh(a),
+        category="routine",
+        text=m("A-need-kept"),
+        cost=None,
+        unit=employee.unit,
+    )
     lifecycle.conversation_hold(actor=leader, conversation=_fresh(a), confirmed=True)
     _summarize(a, m, "A", drafter=employee, reviewer=leader, conclusion="actions")
     action_1, action_2 = (Action.objects.get(goal=g.pk) for g in (goal_1, goal_2))

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations import selectors
-from samtale.conversations.models import Conversation, LikertAnswer, Note, Preparation
+from samtale.conversations.models import (
+    Conversation,
+    LeadershipAnswer,
+    LikertAnswer,
+    Note,
+    Preparation,
+)
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services.lifecycle import transition
 from samtale.core.access import require
@@ -228,14 +234,17 @@ def likert_answer(
     party = _check_open(conversation, actor)
     if party != "employee":
         raise DomainError(_("Only the employee answers the statements."))
-    if statement_key not in {s["key"] for s in conversation.guide_version.statements()}:
+    version = conversation.guide_version
+    if statement_key not in {s["key"] for s in version.statements()}:
         raise DomainError(_("This statement is not in the conversation's template."))
+    # A statement about the leader is kept apart, never shared with the leader.
+    model = LeadershipAnswer if statement_key in version.leadership_keys() else LikertAnswer
     if value is None:
-        LikertAnswer.objects.filter(conversation=conversation, statement_key=statement_key).delete()
+        model.objects.filter(conversation=conversation, statement_key=statement_key).delete()
         return
     if value not in (1, 2, 3, 4, 5):
         raise DomainError(_("Choose a value from 1 to 5."))
-    LikertAnswer.objects.update_or_create(
+    model.objects.update_or_create(
         conversation=conversation, statement_key=statement_key, defaults={"value": value}
     )
 

@@ -16,6 +16,7 @@ from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.concurrency import text_save
 from samtale.core.errors import DomainError
+from samtale.needs.services import needs_register_from
 from samtale.org.models import Person
 
 S = Conversation.Status
@@ -357,6 +358,8 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
         transition(conversation, S.SIGNED, actor=actor)
         conversation.signed_at = timezone.now()
         conversation.save(update_fields=["signed_at"])
+        # The needs the conclusion shares reach the register, now that both have signed.
+        needs_register_from(conversation=conversation)
     summary.save()
     if not summary.is_signed:
         step_notice(

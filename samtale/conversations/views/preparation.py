@@ -21,6 +21,8 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, wants_json
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
+from samtale.insight.anonymity import min_group
+from samtale.needs.selectors import raised_context
 
 
 def previous_context(conversation, user) -> dict:
@@ -53,13 +55,19 @@ def preparation(request, pk):
             answers_visible=answers_visible,
         ),
         "answers_visible": answers_visible,
-        "has_statements": bool(conversation.guide_version.statements()),
+        # Answers that can be shared: not those about the leader, which are never shared.
+        "has_statements": bool(
+            {s["key"] for s in conversation.guide_version.statements()}
+            - conversation.guide_version.leadership_keys()
+        ),
+        "min_group": min_group(),
         "likert_labels": SCALE,
         "leader_questions": list(enumerate(LEADER_QUESTIONS)) if party == "leader" else [],
         "checked": set(mine.checklist) if mine else set(),
         "my_sharing": sharing[party],
         "other_sharing": sharing["leader" if party == "employee" else "employee"],
         **previous_context(conversation, request.user),
+        **raised_context(request.user, conversation),
     }
     return render(request, "conversations/preparation.html", context)
 

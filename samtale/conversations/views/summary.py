@@ -24,6 +24,7 @@ from samtale.conversations.views.preparation import autosave_response
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
+from samtale.needs.selectors import raised_context
 
 
 @guarded()
@@ -121,6 +122,7 @@ def _summary(
         "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
         **goals_context(conversation, request.user),
+        **raised_context(request.user, conversation),
     }
     return render(request, "conversations/summary.html", context, status=status)
 

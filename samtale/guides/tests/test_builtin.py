@@ -182,3 +182,15 @@ def test_keys_are_unique_slugs_and_at_most_one_theme_holds_goals(builtin):
     assert len(set(statement_keys)) == len(statement_keys)
     assert all(key.replace("-", "").isalnum() and key.islower() for key in theme_keys)
     assert sum(t["goals"] for t in builtin["themes"]) == 1
+
+
+def test_the_leadership_theme_asks_its_questions_as_statements_about_the_leader(builtins):
+    version = _version("skjema-8-tema")
+    theme = version.theme("ledelse")
+    assert theme["about_leader"] and len(theme["statements"]) == 3
+    assert version.leadership_keys() == {
+        "skjema-ledelse-1",
+        "skjema-ledelse-2",
+        "skjema-ledelse-3",
+    }
+    assert not any(t.get("about_leader") for t in version.themes if t["key"] != "ledelse")

@@ -295,3 +295,27 @@ def test_every_change_is_audited_by_whom_and_which_version(people, builtins, in_
         ("guide.restore", str(guide.pk), {}),
     ]
     assert AuditEntry.objects.filter(actor=people.admin).count() == 1
+
+
+def test_a_theme_about_the_leader_keeps_its_mark_through_an_edit(people):
+    statements = [{"group": "Ledelse", "text": "Lederen min gir meg støtte"}]
+    themes = [_theme("Ledelse", statements=statements, about_leader=True)]
+    with translation.override("nb"):
+        guide = services.guide_create(actor=people.hr, **_fields(themes=themes))
+        version = selectors.current_version(guide)
+        assert version.leadership_keys() == {version.themes[0]["statements"][0]["key"]}
+        edited = _editable(version)
+        edited["themes"][0]["about_leader"] = True
+        edited["description"] = "Endret"
+        services.guide_update(actor=people.hr, guide=guide, **edited)
+    again = selectors.current_version(guide)
+    assert again.leadership_keys() == version.leadership_keys()
+    assert again.description == {"nb": "Endret"}
+
+
+def test_a_theme_about_the_leader_needs_statements(people):
+    with pytest.raises(DomainError) as error, translation.override("nb"):
+        services.guide_create(
+            actor=people.hr, **_fields(themes=[_theme("Ledelse", about_leader=True)])
+        )
+    assert error.value.field == "themes.0.statements"

@@ -129,7 +129,9 @@ def test_a_leaders_leader_sees_the_line_below_and_a_leader_with_few_does_not(
     page = response.content.decode()
     assert "Statusanalyse: Alle under deg" in page
     assert "Sentral" not in page  # HR's unit: not in the line
-    assert client_for("leader").get(reverse("status_analysis")).status_code == 403
+    # The leader of one has the feedback on leadership instead.
+    response = client_for("leader").get(reverse("status_analysis"))
+    assert response.status_code == 302 and response["Location"] == reverse("leadership_feedback")
     outside = people.hr.unit_id
     response = client_for("leaders_leader").get(reverse("status_analysis"), {"enhet": outside})
     assert response.status_code == 404

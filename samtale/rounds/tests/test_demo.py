@@ -9,8 +9,8 @@ from samtale.rounds.models import Participant, Round, RoundCount, Window
 def test_the_demo_has_a_round_in_progress_shared_by_the_two_department_leaders(db, monkeypatch):
     monkeypatch.setenv("SAMTALE_DEMO_PASSWORD", "demo-password-for-tests")
     call_command("demo_data", force=True)
-    round_ = Round.objects.get()
-    assert round_.name == "Medarbeidersamtaler 2026"
+    round_ = Round.objects.get(closed_at__isnull=True)
+    assert round_.name == f"Medarbeidersamtaler {timezone.localdate().year}"
     assert round_.created_by.email == "lise.hansen@fjordvik.example"
     holders = set(
         Participant.objects.filter(round=round_, included=True, person__manager__isnull=False)
@@ -32,3 +32,14 @@ def test_the_demo_has_a_round_in_progress_shared_by_the_two_department_leaders(d
     counts = (Round.objects.count(), Participant.objects.count(), Window.objects.count())
     call_command("demo_data", force=True)
     assert (Round.objects.count(), Participant.objects.count(), Window.objects.count()) == counts
+
+
+def test_the_demo_has_last_years_round_closed_with_its_feedback_on_leadership(db, monkeypatch):
+    from samtale.insight.models import LeadershipSnapshot
+
+    monkeypatch.setenv("SAMTALE_DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("demo_data", force=True)
+    last = Round.objects.get(closed_at__isnull=False)
+    assert last.name == f"Medarbeidersamtaler {timezone.localdate().year - 1}"
+    shown = LeadershipSnapshot.objects.filter(round=last).exclude(figures={})
+    assert {s.leader.employee_number for s in shown} == {"10002", "10003"}

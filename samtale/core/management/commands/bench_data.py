@@ -2,7 +2,11 @@
 about a million actions, and one leader with 20 reports × 10 open actions each. Of the
 history's conversations two in five are on the template with Likert statements (answered,
 each unit a little above or below the others), three in five are rated after signing, and
-the goals of past years have results; days from meeting to signature vary.
+the goals of past years have results; days from meeting to signature vary. Last year's
+conversations on the form with the statements about the leader have those answered, and sit
+in last year's round, closed, so its feedback on leadership is published; one in twenty of
+them raised a shared need that its conclusion shared, about half of those the same need as
+another conversation's.
 
 The history is written with bulk inserts, straight to the tables: it is test data, not
 history made through the services. Then, through the services, what the page benchmark
@@ -11,7 +15,7 @@ and the leader's own leader (all with BENCH_PASSWORD), this year's round over th
 organization, and the leader's reports' conversations this year in every state.
 
 Refuses a database that already has people; `--ensure` adds only what an older benchmark
-database lacks of the second part.
+database lacks (the second part, the feedback on leadership and the shared needs).
 """
 
 import random
@@ -26,13 +30,17 @@ from django.utils import timezone
 
 from samtale.actions import services as goals
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.conversations.models import Conversation, Feedback, LeadershipAnswer, LikertAnswer
 from samtale.conversations.services import lifecycle, preparation, summary
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
+from samtale.insight.leadership import leadership_snapshot_take
+from samtale.needs.models import Category as NeedCategory
+from samtale.needs.models import Need, NeedChange, RaisedNeed
 from samtale.org.models import Person, Unit
 from samtale.rounds import services as rounds
+from samtale.rounds.models import Participant, Round
 
 BENCH_LEADER_EMAIL = "bench.leader@bench.example"
 # Who bench/pages.py signs in as, by role.
@@ -68,6 +76,9 @@ class Command(BaseCommand):
             if not Person.objects.filter(email=BENCH_LOGINS["hr"]).exists():
                 self._this_year()
                 self._analyze()
+            if not Need.objects.exists():
+                self._upward_and_needs(random.Random(13))
+                self._analyze()
             return
         if Person.objects.exists():
             raise CommandError("The database already has people; use an empty benchmark database.")
@@ -83,6 +94,7 @@ class Command(BaseCommand):
             staff = self._people(people, teams, rng)
         self.stdout.write(f"{Unit.objects.count()} units, {Person.objects.count()} people")
         self._conversations(staff, (version, rated), years, actions, rng)
+        self._upward_and_needs(rng)
         self._this_year()
         self._analyze()
         self.stdout.write(
@@ -291,6 +303,110 @@ class Command(BaseCommand):
                 f"  {year}: {len(conversations)} conversations, {len(actions)} actions "
                 f"({time.monotonic() - started:.0f} s)"
             )
+
+    def _upward_and_needs(self, rng) -> None:
+        """Last year's round, closed, with the answers about the leaders (insight.leadership),
+        and the shared needs its conversations raised (samtale.needs)."""
+        started = time.monotonic()
+        year = timezone.localdate().year - 1
+        form = current_version(Guide.objects.get(key="skjema-8-tema"))
+        keys = sorted(form.leadership_keys())
+        last_year = list(
+            Conversation.objects.filter(signed_at__year=year, scheduled_at__year=year)
+            .order_by("pk")
+            .values_list("pk", "employee_id", "leader_id", "guide_version_id")
+        )
+        leans = {leader: rng.choice((-1, 0, 0, 1)) for _pk, _e, leader, _v in last_year}
+        with transaction.atomic():
+            round_ = Round.objects.create(
+                name=f"Medarbeidersamtaler {year}",
+                period_start=date(year, 1, 1),
+                period_end=date(year, 12, 31),
+                guide=form.guide,
+            )
+            Participant.objects.bulk_create(
+                (
+                    Participant(
+                        round=round_,
+                        person_id=employee,
+                        holder_id=leader,
+                        conversation_id=pk,
+                        conversation_status=Conversation.Status.SIGNED,
+                    )
+                    for pk, employee, leader, _v in last_year
+                ),
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+            LeadershipAnswer.objects.bulk_create(
+                (
+                    LeadershipAnswer(
+                        conversation_id=pk,
+                        statement_key=key,
+                        value=min(5, max(1, rng.choice((2, 3, 4, 4, 5)) + leans[leader])),
+                    )
+                    for pk, _e, leader, version in last_year
+                    if version == form.pk and rng.random() < 0.7
+                    for key in keys
+                ),
+                batch_size=BATCH,
+                ignore_conflicts=True,
+            )
+            Round.objects.filter(pk=round_.pk).update(closed_at=timezone.now())
+            snapshots = leadership_snapshot_take(round=round_)
+            unit_of = dict(Person.objects.values_list("pk", "unit_id"))
+            raising = [c for c in last_year if rng.random() < 0.05]
+            # The bench leader's team has raised one too, however small the organization.
+            bench = Person.objects.get(email=BENCH_LEADER_EMAIL).pk
+            if not any(leader == bench for _pk, _e, leader, _v in raising):
+                raising += [c for c in last_year if c[2] == bench][:1]
+            needs: list[Need] = []
+            sources: list[tuple[int, int]] = []  # (conversation, index of its need)
+            for pk, employee, _leader, _v in raising:
+                same = needs and rng.random() < 0.5
+                if same:
+                    index = rng.randrange(len(needs))
+                    needs[index].conversations += 1
+                else:
+                    needs.append(
+                        Need(
+                            unit_id=unit_of[employee],
+                            category=rng.choice(NeedCategory.values),
+                            text=f"Behov {len(needs) + 1}: felles løsning for enheten",
+                            cost=rng.choice((None, None, 5000, 20000, 75000, 150000)),
+                            status=rng.choice(Need.Status.values),
+                            year=year,
+                            conversations=1,
+                        )
+                    )
+                    index = len(needs) - 1
+                sources.append((pk, index))
+            Need.objects.bulk_create(needs, batch_size=BATCH)
+            NeedChange.objects.bulk_create(
+                (NeedChange(need=need, status=Need.Status.NEW) for need in needs),
+                batch_size=BATCH,
+            )
+            leader_of = {pk: leader for pk, _e, leader, _v in last_year}
+            RaisedNeed.objects.bulk_create(
+                (
+                    RaisedNeed(
+                        conversation_id=pk,
+                        raised_by_id=leader_of[pk],
+                        unit_id=needs[index].unit_id,
+                        category=needs[index].category,
+                        text=needs[index].text,
+                        cost=needs[index].cost,
+                        share=True,
+                        need=needs[index],
+                    )
+                    for pk, index in sources
+                ),
+                batch_size=BATCH,
+            )
+        self.stdout.write(
+            f"  {year}'s round closed: feedback on {len(snapshots)} leaders, "
+            f"{len(needs)} shared needs ({time.monotonic() - started:.0f} s)"
+        )
 
     def _this_year(self):
         """Sign-ins for every role, this year's round, and the bench leader's reports'

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from samtale.conversations import demo as conversations_demo
+from samtale.needs import demo as needs_demo
 from samtale.org import demo as org_demo
 from samtale.rounds import demo as rounds_demo
 
@@ -59,9 +60,12 @@ class Command(BaseCommand):
             logins = org_demo.load(password=password)
             created = conversations_demo.load()
             in_round = rounds_demo.load()
+            needs = needs_demo.load()
         if created:
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:
             self.stdout.write(f"Demo-runde lagt inn med {in_round} deltakere")
+        if needs:
+            self.stdout.write(f"Felles behov lagt inn: {needs}")
         if not no_logins:
             self.stdout.write("\n".join(login_lines(logins, password)))

@@ -1,0 +1,222 @@
+"""The shared-needs register for leaders and HR, and raising a need in a conversation."""
+
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samtale.core import access
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, redirect_back
+from samtale.core.paginator import Paginator
+from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
+from samtale.needs import services
+from samtale.needs.forms import FilterForm, MergeForm, RaiseForm, StatusForm
+from samtale.needs.models import Category
+from samtale.org.models import Unit
+
+PAGE_SIZE = 25
+MERGE_CANDIDATES = 50
+
+
+def _units_of(user):
+    """The units to filter by: all for HR, those of the needs a leader sees."""
+    if access.roles_for(user).is_hr:
+        return Unit.objects.order_by("name")
+    return Unit.objects.filter(pk__in=access.needs_visible_to(user).values("unit_id")).order_by(
+        "name"
+    )
+
+
+@guarded(access.may_list_needs)
+@require_http_methods(["GET"])
+def need_list(request):
+    filters = FilterForm(request.GET or None, units=_units_of(request.user))
+    needs = access.needs_visible_to(request.user).filter(merged_into__isnull=True)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    year = data.get("year")
+    for field in ("year", "unit", "category", "status"):
+        if data.get(field):
+            needs = needs.filter(**{f"{field}_id" if field == "unit" else field: data[field]})
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export(needs, fmt=fmt, year=year, sums=request.GET.get("table") != "needs")
+    by_category = {
+        row["category"]: row
+        for row in needs.values("category")
+        .annotate(n=Count("pk"), cost=Sum("cost"), conversations=Sum("conversations"))
+        .order_by()
+    }
+    totals = [
+        {"label": label, **by_category.get(value, {"n": 0, "cost": None, "conversations": 0})}
+        for value, label in Category.choices
+    ]
+    page = Paginator(
+        needs.select_related("unit").order_by("-created_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "needs/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "totals": totals,
+            "total_cost": sum(t["cost"] or 0 for t in totals),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _export(needs, *, fmt: str, year: int | None, sums: bool):
+    label = str(year) if year else _("all years")
+    if sums:
+        lines = [[_("Year"), _("Unit"), _("Kind"), _("Needs"), _("Conversations"), _("Cost (NOK)")]]
+        categories = dict(Category.choices)
+        for row in (
+            needs.values("year", "unit__name", "category")
+            .annotate(n=Count("pk"), conversations=Sum("conversations"), cost=Sum("cost"))
+            .order_by("year", "unit__name", "category")
+        ):
+            lines.append(
+                [
+                    row["year"],
+                    row["unit__name"],
+                    str(categories[row["category"]]),
+                    row["n"],
+                    row["conversations"],
+                    row["cost"] or 0,
+                ]
+            )
+        name = f"felles-behov-summer-{label}"
+    else:
+        lines = [
+            [
+                _("Year"),
+                _("Unit"),
+                _("Kind"),
+                _("The need"),
+                _("Status"),
+                _("Conversations"),
+                _("Cost (NOK)"),
+            ]
+        ]
+        for need in needs.select_related("unit").order_by("year", "unit__name", "category", "pk"):
+            lines.append(
+                [
+                    need.year,
+                    need.unit.name,
+                    need.get_category_display(),
+                    need.text,
+                    need.get_status_display(),
+                    need.conversations,
+                    need.cost if need.cost is not None else "",
+                ]
+            )
+        name = f"felles-behov-{label}"
+    lines = [[str(cell) if not isinstance(cell, int) else cell for cell in line] for line in lines]
+    content = csv_bytes(lines) if fmt == "csv" else xlsx_bytes(lines, sheet_title=_("Shared needs"))
+    return download(content, filename=f"{name}.{fmt}")
+
+
+@guarded(access.may_list_needs)
+@require_http_methods(["GET", "POST"])
+def need_detail(request, pk):
+    need = access.get_need_for(request.user, pk)
+    candidates = (
+        access.needs_visible_to(request.user)
+        .filter(unit_id=need.unit_id, merged_into__isnull=True)
+        .exclude(pk=need.pk)
+        .order_by("category", "-created_at")[:MERGE_CANDIDATES]
+    )
+    status_form = StatusForm(initial={"status": need.status})
+    merge_form = MergeForm(candidates=candidates)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "merge":
+                merge_form = MergeForm(request.POST, candidates=candidates)
+                if merge_form.is_valid():
+                    into = access.get_need_for(request.user, merge_form.cleaned_data["into"])
+                    into = services.need_merge(actor=request.user, need=need, into=into)
+                    messages.success(request, _("The needs are merged."))
+                    return redirect("need_detail", into.pk)
+            else:
+                status_form = StatusForm(request.POST)
+                if status_form.is_valid():
+                    services.need_status_set(
+                        actor=request.user, need=need, **status_form.cleaned_data
+                    )
+                    messages.success(request, _("The status is saved."))
+                    return redirect("need_detail", need.pk)
+        except DomainError as e:
+            form = merge_form if request.POST.get("action") == "merge" else status_form
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        status = 400
+    return render(
+        request,
+        "needs/detail.html",
+        {
+            "need": need,
+            "changes": need.changes.select_related("by"),
+            "merged": need.merged.all()[:MERGE_CANDIDATES],
+            "status_form": status_form,
+            "merge_form": merge_form if candidates else None,
+        },
+        status=status,
+    )
+
+
+# In a conversation ----------------------------------------------------------
+
+
+@guarded()
+@require_POST
+def need_raise(request, pk):
+    conversation = access.get_conversation_for(request.user, pk, write=True)
+    form = RaiseForm(request.POST, units=services.units_for_need(conversation))
+    back = reverse("summary" if request.POST.get("from") == "summary" else "preparation", args=[pk])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.need_raise(
+                actor=request.user,
+                conversation=conversation,
+                category=data["category"],
+                text=data["text"],
+                cost=data["cost"],
+                unit=form.units.get(data["unit"]),
+            )
+            messages.success(request, _("The need is added to the conversation."))
+            return redirect(back + "#behov")
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(back + "#behov")
+
+
+@guarded()
+@require_POST
+def need_raised_change(request, pk, raised_pk):
+    conversation = access.get_conversation_for(request.user, pk, write=True)
+    raised = access.get_raised_need_for(request.user, conversation, raised_pk)
+    action = request.POST.get("action")
+    try:
+        if action == "withdraw":
+            services.need_withdraw(actor=request.user, raised=raised)
+            messages.success(request, _("The need is taken out of the conversation."))
+        else:
+            services.need_share_set(actor=request.user, raised=raised, share=action == "share")
+            messages.success(
+                request,
+                _("The conclusion shares the need with the register when you have both signed.")
+                if action == "share"
+                else _("The need stays in the conversation."),
+            )
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect_back(request, reverse("summary", args=[pk]) + "#behov")
