@@ -32,49 +32,110 @@ def shown(
     *,
     k: int,
     order: Iterable[Hashable] | None = None,
+    weights: Mapping[Hashable, int] | None = None,
 ) -> set[Hashable]:
     """The keys of the groups whose figures may be shown. `groups` maps a key to the people
-    (or answers) in it; `order` is the order to try them in (default: larger first)."""
+    (or answers) in it; `order` is the order to try them in (default: larger first).
+
+    `weights`: the members are cells of people who always belong to the same groups (the
+    people of one unit and profession group, say), each weighing the number of people in it;
+    the result is the same as with the people themselves (a test holds the two together)."""
     if k < 1:
         raise ValueError("k must be at least 1")
-    members = {key: frozenset(people) for key, people in groups.items()}
+
+    def weight(member) -> int:
+        return 1 if weights is None else weights.get(member, 0)
+
+    members = {key: frozenset(m for m in people if weight(m) > 0) for key, people in groups.items()}
+    size = {key: sum(weight(m) for m in group) for key, group in members.items()}
     if order is None:
-        order = sorted(members, key=lambda key: -len(members[key]))
-    atom_of: dict[Hashable, int] = {}  # person -> atom; those in no shown group have none
+        order = sorted(members, key=lambda key: -size[key])
+    atom_of: dict[Hashable, int] = {}  # member -> atom; those in no shown group have none
     atoms: dict[int, set] = {}
+    atom_size: dict[int, int] = {}
     next_atom = 0
     result: set[Hashable] = set()
     for key in order:
         group = members[key]
-        if not group or len(group) < k:
+        if not group or size[key] < k:
             continue
         # How adding the group would split each atom it touches, and who would be new.
         inside: dict[int, int] = {}
         new = 0
-        for person in group:
-            atom = atom_of.get(person)
+        for member in group:
+            atom = atom_of.get(member)
             if atom is None:
-                new += 1
+                new += weight(member)
             else:
-                inside[atom] = inside.get(atom, 0) + 1
+                inside[atom] = inside.get(atom, 0) + weight(member)
         if 0 < new < k:
             continue
-        if any(0 < len(atoms[atom]) - n < k or n < k for atom, n in inside.items()):
+        if any(0 < atom_size[atom] - n < k or n < k for atom, n in inside.items()):
             continue
         result.add(key)
         for atom, n in inside.items():
-            if n == len(atoms[atom]):
+            if n == atom_size[atom]:
                 continue  # the whole atom is in the group: it stays as it is
-            atoms[next_atom] = {p for p in atoms[atom] if p in group}
+            atoms[next_atom] = {m for m in atoms[atom] if m in group}
             atoms[atom] -= atoms[next_atom]
-            for person in atoms[next_atom]:
-                atom_of[person] = next_atom
+            atom_size[next_atom], atom_size[atom] = n, atom_size[atom] - n
+            for member in atoms[next_atom]:
+                atom_of[member] = next_atom
             next_atom += 1
         if new:
-            atoms[next_atom] = {p for p in group if p not in atom_of}
-            for person in atoms[next_atom]:
-                atom_of[person] = next_atom
+            atoms[next_atom] = {m for m in group if m not in atom_of}
+            atom_size[next_atom] = new
+            for member in atoms[next_atom]:
+                atom_of[member] = next_atom
             next_atom += 1
+    return result
+
+
+def shown_in_tree_filtered(
+    parent: Mapping[Hashable, Hashable | None],
+    own: Mapping[Hashable, Mapping[Hashable, int]],
+    *,
+    k: int,
+) -> dict[Hashable | None, set[Hashable]]:
+    """shown() for a tree of units seen whole and through each filter (a profession group):
+    `own` maps a unit to how many answered in it alone, per filter value (every person in one
+    value, "" included). A viewer can visit every filter, so the rule is applied to all the
+    groups together: {None: the units shown unfiltered, value: those shown filtered by it}.
+    The whole tree is tried first (its figures are those of shown_in_tree), then each filter
+    in turn, so a filtered figure never takes the place of an unfiltered one."""
+    children: dict[Hashable, list] = {unit: [] for unit in parent}
+    depth: dict[Hashable, int] = {}
+    for unit, up in parent.items():
+        if up is not None:
+            children[up].append(unit)
+    for unit in parent:
+        d, up = 0, parent[unit]
+        while up is not None:
+            d, up = d + 1, parent[up]
+        depth[unit] = d
+    below: dict[Hashable, list] = {}
+
+    def subtree(unit) -> list:
+        if unit not in below:
+            below[unit] = [unit] + [u for child in children[unit] for u in subtree(child)]
+        return below[unit]
+
+    values = sorted({value for counts in own.values() for value in counts}, key=str)
+    weights = {(unit, value): n for unit, counts in own.items() for value, n in counts.items() if n}
+    groups: dict = {}
+    for unit in parent:
+        units = subtree(unit)
+        groups[(None, unit)] = [(u, v) for u in units for v in values]
+        for value in values:
+            groups[(value, unit)] = [(u, value) for u in units]
+    size = {key: sum(weights.get(m, 0) for m in cells) for key, cells in groups.items()}
+    order = sorted(
+        groups,
+        key=lambda key: (key[0] is not None, str(key[0]), depth[key[1]], -size[key]),
+    )
+    result: dict[Hashable | None, set[Hashable]] = {None: set(), **{v: set() for v in values}}
+    for value, unit in shown(groups, k=k, order=order, weights=weights):
+        result[value].add(unit)
     return result
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, QuerySet, Value
 
 from samtale.conversations.models import Feedback, LikertAnswer
-from samtale.insight.anonymity import shown_in_tree
+from samtale.insight.anonymity import shown_in_tree, shown_in_tree_filtered
 from samtale.org.models import Unit
 
 # The whole organization: the root above the units without a parent.
@@ -143,24 +143,55 @@ def satisfaction_by_unit(
 def raw_answers(answers: QuerySet, *, key, value, conversation: str) -> dict:
     """{key: {unit id (or None): Counter}}: per key (an expression: the statement, the year)
     and the unit the person is in now, how many answers had each value ("1" … "5") and how
-    many people answered ("people"). Two grouped queries, whatever the number of answers."""
+    many people answered ("people"); the same again per profession group, under keys ending
+    in "@" and the group ("3@Sykepleie", "people@"). Two grouped queries, whatever the number
+    of answers."""
     unit_of = f"{conversation}employee__unit_id"
+    profession_of = f"{conversation}employee__profession_group"
     answers = answers.annotate(answer_key=key, answer_value=value)
     raw: dict = defaultdict(dict)
-    for unit, answer_key, answer_value, n in (
-        answers.values_list(unit_of, "answer_key", "answer_value")
+    for unit, profession, answer_key, answer_value, n in (
+        answers.values_list(unit_of, profession_of, "answer_key", "answer_value")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         if answer_value in VALUES:
-            raw[answer_key].setdefault(unit, Counter())[str(answer_value)] += n
-    for unit, answer_key, n in (
-        answers.values_list(unit_of, "answer_key")
+            counts = raw[answer_key].setdefault(unit, Counter())
+            counts[str(answer_value)] += n
+            counts[f"{answer_value}@{profession}"] += n
+    for unit, profession, answer_key, n in (
+        answers.values_list(unit_of, profession_of, "answer_key")
         .annotate(n=Count(f"{conversation}employee", distinct=True))
         .order_by()
     ):
-        raw[answer_key].setdefault(unit, Counter())["people"] += n
+        counts = raw[answer_key].setdefault(unit, Counter())
+        counts["people"] += n  # a person is in one profession group: the sum is distinct too
+        counts[f"people@{profession}"] += n
     return dict(raw)
+
+
+def professions_in(raw: dict, prefix: str = "") -> list[str]:
+    """The profession groups counted in raw_answers' Counters (with `prefix` before the keys,
+    as status keeps them: "sat:")."""
+    marker = f"{prefix}people@"
+    return sorted(
+        {
+            key.removeprefix(marker)
+            for units in raw.values()
+            for counts in units.values()
+            for key in counts
+            if key.startswith(marker)
+        }
+    )
+
+
+def filtered(own: dict, profession: str, prefix: str = "") -> dict:
+    """Each unit's own Counter of raw_answers for one profession group only."""
+    keys = ("people", *map(str, VALUES))
+    return {
+        unit: Counter({f"{prefix}{key}": counts[f"{prefix}{key}@{profession}"] for key in keys})
+        for unit, counts in own.items()
+    }
 
 
 def figure_of(counts: Counter, prefix: str = "") -> Figure:
@@ -169,23 +200,37 @@ def figure_of(counts: Counter, prefix: str = "") -> Figure:
     )
 
 
-def shown_groups(tree: Tree, own: dict, *, key: str, k: int) -> set:
+def shown_groups(tree: Tree, own: dict, *, key: str, k: int, profession: str | None = None) -> set:
     """The units whose group (by the count `key` of each unit's own Counter) the anonymity rule
-    lets through; a unit outside the tree counts at the top."""
-    people: dict = {}
+    lets through; a unit outside the tree counts at the top. With a profession group: the
+    units shown for that group, by the rule applied to the whole tree and every profession
+    group together (anonymity.shown_in_tree_filtered), as a viewer may look at each."""
+    if profession is None:
+        people: dict = {}
+        for unit, counts in own.items():
+            node = unit if unit in tree else ORGANIZATION
+            people[node] = people.get(node, 0) + counts[key]
+        return shown_in_tree(tree.parent, people, k=k)
+    by_value: dict = {}
+    marker = f"{key}@"
     for unit, counts in own.items():
         node = unit if unit in tree else ORGANIZATION
-        people[node] = people.get(node, 0) + counts[key]
-    return shown_in_tree(tree.parent, people, k=k)
+        cell = by_value.setdefault(node, Counter())
+        for name, n in counts.items():
+            if name.startswith(marker):
+                cell[name.removeprefix(marker)] += n
+    return shown_in_tree_filtered(tree.parent, by_value, k=k).get(profession, set())
 
 
-def figures_from(raw: dict, *, tree: Tree, k: int) -> dict:
+def figures_from(raw: dict, *, tree: Tree, k: int, profession: str | None = None) -> dict:
     """{key: {unit or ORGANIZATION: Figure}} from raw_answers, summed up the tree, for the
-    groups the rule lets through."""
+    groups the rule lets through; only those of one profession group when one is given."""
     result = {}
     for answer_key, own in raw.items():
-        total = summed_up(tree, own, zero=Counter())
+        counted = own if profession is None else filtered(own, profession)
+        total = summed_up(tree, counted, zero=Counter())
         result[answer_key] = {
-            unit: figure_of(total[unit]) for unit in shown_groups(tree, own, key="people", k=k)
+            unit: figure_of(total[unit])
+            for unit in shown_groups(tree, own, key="people", k=k, profession=profession)
         }
     return result

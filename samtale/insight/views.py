@@ -1,8 +1,12 @@
+from collections import Counter
+
 from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -46,6 +50,27 @@ def _statements() -> dict[str, tuple[str, str]]:
     return texts
 
 
+class ProfessionForm(forms.Form):
+    """The profession group whose answers the page shows (all when none is chosen)."""
+
+    yrke = forms.ChoiceField(label=_("Profession group"), required=False)
+
+    def __init__(self, *args, professions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["yrke"].choices = [("", _("All"))] + [(p, p) for p in professions]
+
+
+def _ratings_of(own: dict) -> dict:
+    """The ratings after signing (status keeps them as "sat:…" in each unit's Counter) as
+    raw_answers gives answers."""
+    return {
+        unit: Counter(
+            {key.removeprefix("sat:"): n for key, n in counts.items() if key.startswith("sat:")}
+        )
+        for unit, counts in own.items()
+    }
+
+
 def _area_figures(figures: dict, keys: list[str]) -> dict:
     """{unit: Figure} of an area: each unit's answers to the area's statements summed, over the
     statements shown for that unit (so nothing but a sum of figures already shown); `people`
@@ -72,11 +97,22 @@ def likert_results(request):
     k = anonymity.min_group()
     years = status.years_to(year)
     raw, counted_at = tallies.organization_likert(years)
-    by_year = {y: selectors.figures_from(raw.get(y, {}), tree=tree, k=k) for y in years}
-    figures = by_year[year]
     status_raw, _counted = tallies.organization_status([year])
-    by_unit = status.status_figures(status_raw, tree=tree, years=[year], k=k)[year]
-    satisfaction = {unit: s.satisfaction for unit, s in by_unit.items() if s.satisfaction}
+    own_ratings = status_raw.get(year, {})
+    professions = selectors.professions_in({"all": own_ratings}, prefix="sat:")
+    professions = sorted(
+        {*professions, *(p for y in years for p in selectors.professions_in(raw.get(y, {})))} - {""}
+    )
+    chosen = ProfessionForm(request.GET or None, professions=professions)
+    profession = chosen.cleaned_data.get("yrke") or None if chosen.is_valid() else None
+    by_year = {
+        y: selectors.figures_from(raw.get(y, {}), tree=tree, k=k, profession=profession)
+        for y in years
+    }
+    figures = by_year[year]
+    satisfaction = selectors.figures_from(
+        {"satisfaction": _ratings_of(own_ratings)}, tree=tree, k=k, profession=profession
+    ).get("satisfaction", {})
     info = _statements()
     order = {key: n for n, key in enumerate(info)}  # as the templates ask them
     areas: dict[str, list[str]] = {}
@@ -128,7 +164,8 @@ def likert_results(request):
             if fmt == "csv"
             else xlsx_bytes(lines, sheet_title=str(_("Answers to the statements")))
         )
-        return download(content, filename=f"svar-{year}.{fmt}")
+        suffix = f"-{slugify(profession)}" if profession else ""
+        return download(content, filename=f"svar-{year}{suffix}.{fmt}")
     below = tree.below(node)
 
     def rows(groups: dict) -> list[dict]:
@@ -186,7 +223,9 @@ def likert_results(request):
         request,
         "insight/likert.html",
         {
-            "filters": filters,
+            "filters": [*filters, *chosen] if professions else filters,
+            "profession": profession,
+            "query": urlencode({"year": year, **({"yrke": profession} if profession else {})}),
             "year": year,
             "years": years,
             "node": node,

@@ -54,6 +54,12 @@ def test_hr_drills_down_to_a_team_and_downloads_the_table(visitor_factory, insig
         hr.page.locator("nav.subnav").get_by_role("link", name=link).click()
         hr.page.wait_for_load_state()
         hr.check(label)
+        if label == "answers":  # filtered by a profession group, under the same rule
+            hr.page.get_by_label("Yrkesgruppe").select_option("Undervisning")
+            hr.page.get_by_role("button", name="Vis").click()
+            hr.page.wait_for_url("**yrke=Undervisning*")
+            assert "Bare yrkesgruppen Undervisning." in hr.page.locator("main").inner_text()
+            hr.check("answers-profession")
     hr.page.locator("main table a").first.click()
     hr.page.wait_for_url("**/behov/*/")
     hr.check("need")

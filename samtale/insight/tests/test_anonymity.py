@@ -8,7 +8,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samtale.insight.anonymity import min_group, shown, shown_in_tree
+from samtale.insight.anonymity import min_group, shown, shown_in_tree, shown_in_tree_filtered
 
 
 def _rank(rows: list[list[Fraction]]) -> int:
@@ -172,3 +172,88 @@ def _roots_down(parent, groups):
         return d
 
     return sorted(parent, key=lambda unit: (depth(unit), -len(groups[unit])))
+
+
+# Cells of people (a unit's people of one profession group), weighed by their number --------
+
+
+@st.composite
+def filtered_trees(draw):
+    """A small tree whose units' people fall in two profession groups: {unit: {group: n}}."""
+    units = draw(st.integers(min_value=1, max_value=4))
+    parent = {0: None} | {
+        u: draw(st.integers(min_value=0, max_value=u - 1)) for u in range(1, units)
+    }
+    own = {u: {g: draw(st.integers(min_value=0, max_value=4)) for g in ("a", "b")} for u in parent}
+    return parent, own
+
+
+def _people_of(parent, own):
+    """Each (unit, group) cell as people, and the groups a viewer may see: every unit's
+    subtree, whole and for each profession group."""
+    ids, cells = iter(range(1_000)), {}
+    for unit, counts in own.items():
+        for group, n in counts.items():
+            cells[(unit, group)] = {next(ids) for _ in range(n)}
+
+    def under(unit, other):
+        while other is not None and other != unit:
+            other = parent[other]
+        return other == unit
+
+    groups = {}
+    for unit in parent:
+        for value in (None, "a", "b"):
+            groups[(value, unit)] = set().union(
+                *(
+                    people
+                    for (other, group), people in cells.items()
+                    if under(unit, other) and value in (None, group)
+                )
+            )
+    return groups, sum(len(p) for p in cells.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(filtered_trees(), st.integers(min_value=2, max_value=4))
+def test_a_profession_filter_lets_no_group_below_k_be_computed(tree, k):
+    """Seen whole and through each profession group, no set of 1 … k−1 people is in the span
+    of the figures shown (the oracle), and the whole tree shows what it shows unfiltered."""
+    parent, own = tree
+    groups, people = _people_of(parent, own)
+    result = shown_in_tree_filtered(parent, own, k=k)
+    whole = {unit: sum(counts.values()) for unit, counts in own.items()}
+    assert result[None] == shown_in_tree(parent, whole, k=k)
+    published = [
+        frozenset(groups[(value, unit)]) for value, units in result.items() for unit in units
+    ]
+    for size in range(1, k):
+        for subset in combinations(range(people), size):
+            assert not _computable(published, people, frozenset(subset)), (published, subset)
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups_strategy, st.integers(min_value=2, max_value=4), st.data())
+def test_weighed_cells_are_ruled_as_their_people(case, k, data):
+    """shown() on cells with weights gives what it gives on the people in them."""
+    cells, groups = case
+    weights = {c: data.draw(st.integers(min_value=0, max_value=3)) for c in range(cells)}
+    ids, people_of = iter(range(1_000)), {}
+    for cell, n in weights.items():
+        people_of[cell] = {next(ids) for _ in range(n)}
+    expanded = {
+        key: set().union(*(people_of[c] for c in group)) for key, group in enumerate(groups)
+    }
+    order = list(range(len(groups)))
+    assert shown(dict(enumerate(groups)), k=k, order=order, weights=weights) == shown(
+        expanded, k=k, order=order
+    )
+
+
+def test_a_profession_group_that_leaves_the_others_few_is_held_back():
+    """Six teachers and three nurses in one unit (k = 5): the unit is shown, the teachers are
+    not (the unit minus them would give the three nurses), nor the nurses."""
+    result = shown_in_tree_filtered({"u": None}, {"u": {"lærer": 6, "sykepleier": 3}}, k=5)
+    assert result == {None: {"u"}, "lærer": set(), "sykepleier": set()}
+    result = shown_in_tree_filtered({"u": None}, {"u": {"lærer": 6, "sykepleier": 5}}, k=5)
+    assert result == {None: {"u"}, "lærer": {"u"}, "sykepleier": {"u"}}

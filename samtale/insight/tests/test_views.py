@@ -163,3 +163,31 @@ def test_a_year_after_next_is_refused_and_nothing_is_counted_for_it(client_for, 
     page = client_for("hr").get(reverse("status_analysis"), {"year": far}).content.decode()
     assert f"Velg et år til og med {far - 1}." in page
     assert not Tally.objects.filter(year=far).exists()
+
+
+def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, org):
+    """Team A: six teachers and three nurses; team B: five nurses (k = 5). Filtered to the
+    teachers, team A's six are not shown: team A minus them would give its three nurses."""
+    from samtale.org.models import Person
+
+    answered(org, org["a"], [4] * 6)
+    Person.objects.filter(unit=org["a"]).update(profession_group="Undervisning")
+    answered(org, org["a"], [1] * 3)
+    answered(org, org["b"], [2] * 5)
+    Person.objects.filter(profession_group="").update(profession_group="Sykepleie")
+    client = client_for("hr")
+    page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
+    assert 'value="Undervisning"' in page and 'value="Sykepleie"' in page
+    assert page.count("Skjult for å verne de få som svarte") == 0  # 9 and 5, whole
+    teachers = client.get(
+        reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Undervisning"}
+    ).content.decode()
+    assert "Bare yrkesgruppen Undervisning." in teachers
+    assert "4,0" not in teachers  # the teachers' mean would give the nurses' away
+    nurses = client.get(
+        reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Sykepleie"}
+    ).content.decode()
+    assert "2,0" in nurses  # team B's five nurses
+    csv = client.get(reverse("likert_results"), {"yrke": "Sykepleie", "format": "csv"})
+    assert csv["Content-Disposition"].endswith('svar-2026-sykepleie.csv"')
+    assert client.get(reverse("likert_results"), {"yrke": "Ukjent"}).status_code == 200

@@ -26,6 +26,7 @@ from datetime import time as clock
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from samtale.actions import services as goals
@@ -53,6 +54,7 @@ BENCH_LOGINS = {
 }
 BENCH_PASSWORD = "bench-password-not-for-production"
 BATCH = 5000
+PROFESSIONS = ["Undervisning", "Sykepleie", "Helsefag", "Administrasjon", "Teknisk", "Ledelse"]
 
 
 class Command(BaseCommand):
@@ -76,6 +78,8 @@ class Command(BaseCommand):
             if not Person.objects.filter(email=BENCH_LOGINS["hr"]).exists():
                 self._this_year()
                 self._analyze()
+            if not Person.objects.exclude(profession_group="").exists():
+                self._professions()
             if not Need.objects.exists():
                 self._upward_and_needs(random.Random(13))
                 self._analyze()
@@ -187,6 +191,7 @@ class Command(BaseCommand):
                 )
             )
         Person.objects.bulk_create(staff, batch_size=BATCH)
+        self._professions()
         # Exactly 20 reports for the benchmark leader.
         bench = team_leaders[0]
         reports = list(
@@ -302,6 +307,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {year}: {len(conversations)} conversations, {len(actions)} actions "
                 f"({time.monotonic() - started:.0f} s)"
+            )
+
+    def _professions(self) -> None:
+        """A profession group for everyone, spread evenly (the insight pages filter by it)."""
+        for n, group in enumerate(PROFESSIONS):
+            Person.objects.alias(rest=Mod("pk", len(PROFESSIONS))).filter(rest=n).update(
+                profession_group=group
             )
 
     def _upward_and_needs(self, rng) -> None:
