@@ -170,8 +170,9 @@ def agenda(
         if answers_visible
         else {}
     )
-    if conversation.party(viewer) == "employee":
-        # Their answers about the leader: read by the employee alone, whatever is shared.
+    if answers_visible and conversation.party(viewer) == "employee":
+        # Their answers about the leader: read by the employee alone, whatever is shared, and
+        # not on the meeting screen (answers_visible is off there), which both may look at.
         answers.update(
             LeadershipAnswer.objects.filter(conversation=conversation).values_list(
                 "statement_key", "value"

@@ -876,6 +876,16 @@ def get_raised_need_for(user, conversation: Conversation, pk) -> RaisedNeed:
         raise Http404 from None
 
 
+def rounds_countable_by(user) -> QuerySet[Round]:
+    """The rounds a user's status analysis may be shown for: HR every round, a leader those
+    with someone of their line in them."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Round.objects.all()
+    in_line = Participant.objects.filter(person_id__in=roles.subordinate_ids).values("round_id")
+    return Round.objects.filter(pk__in=in_line)
+
+
 def may_see_coverage(user) -> bool:
     """Who is missing a signed conversation within the required interval: HR only."""
     return roles_for(user).is_hr

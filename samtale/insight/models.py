@@ -15,15 +15,27 @@ class Tally(models.Model):
     class Kind(models.TextChoices):
         STATUS = "status"  # insight.status.raw_status: one year's Counters per unit
         LIKERT = "likert"  # insight.selectors.raw_likert: per statement, Counters per unit
+        ROUND = "round"  # insight.status.raw_round_status: one round's Counters per unit
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField()
+    # The round counted (Kind.ROUND), else none: its year is the round's first.
+    round = models.ForeignKey(
+        "rounds.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     data = models.JSONField()
     counted_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="tally_kind_year_unique")
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                condition=models.Q(round__isnull=True),
+                name="tally_kind_year_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["round"], condition=models.Q(round__isnull=False), name="tally_round_unique"
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ units. Callers pass what the access policy lets the user count.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -172,7 +172,9 @@ def status_figures(
     return figures
 
 
-def raw_status(scope, *, years: list[int], today: date | None = None) -> dict[int, dict]:
+def raw_status(
+    scope, *, years: list[int], today: date | None = None, coverage: bool = True
+) -> dict[int, dict]:
     """{year: {unit id (or None): Counter}}: what each unit counts of its own (by the unit
     each employee is in now), before the tree and the anonymity rule, of what the scope
     (access.status_scope_of) lets be counted. Seven grouped queries.
@@ -232,7 +234,7 @@ def raw_status(scope, *, years: list[int], today: date | None = None) -> dict[in
         counter(year, unit)[f"days:{max(0, span.days)}"] += n
 
     current = years[-1]
-    if current == today.year:
+    if coverage and current == today.year:
         interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
         covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
         for row in (
@@ -296,3 +298,27 @@ def raw_status(scope, *, years: list[int], today: date | None = None) -> dict[in
         for unit, counts in units.items():
             counter(year, unit).update({f"sat:{key}": n for key, n in counts.items()})
     return own
+
+
+def raw_round_status(scope, round) -> dict:
+    """{unit: Counter}: raw_status of the round's conversations alone (the actions, goals and
+    ratings of them), over whatever years they fall in; no coverage, which is of today."""
+    narrowed = round_scope(scope, round)
+    first = min(round.period_start.year, round.created_at.year) - 1
+    years = list(range(first, max(round.period_end.year, timezone.localdate().year) + 2))
+    merged: dict = {}
+    for units in raw_status(narrowed, years=years, coverage=False).values():
+        for unit, counts in units.items():
+            merged.setdefault(unit, Counter()).update(counts)
+    return merged
+
+
+def round_scope(scope, round):
+    """A status scope narrowed to one round's conversations."""
+    return replace(
+        scope,
+        conversations=scope.conversations.filter(round=round),
+        actions=scope.actions.filter(goal__conversation__round=round),
+        goals=scope.goals.filter(conversation__round=round),
+        feedback=scope.feedback.filter(conversation__round=round),
+    )

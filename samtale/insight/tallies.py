@@ -24,7 +24,9 @@ def _load(rows: list) -> dict:
 
 
 def _store(kind: str, year: int, data, at: datetime) -> None:
-    Tally.objects.update_or_create(kind=kind, year=year, defaults={"data": data, "counted_at": at})
+    Tally.objects.update_or_create(
+        kind=kind, year=year, round=None, defaults={"data": data, "counted_at": at}
+    )
 
 
 def count_status(years: list[int]) -> None:
@@ -53,13 +55,39 @@ def count_likert(year: int) -> None:
     )
 
 
+def count_round(round) -> None:
+    """Count one round's status analysis of the whole organization, and keep it."""
+    at = timezone.now()
+    raw = status.raw_round_status(access.whole_organization_scope(), round)
+    Tally.objects.update_or_create(
+        kind=Tally.Kind.ROUND,
+        round=round,
+        defaults={"year": round.period_start.year, "data": _dump(raw), "counted_at": at},
+    )
+
+
 def refresh() -> None:
-    """Counted again: the last five years, and any earlier year someone has looked at."""
-    kept = set(Tally.objects.values_list("year", flat=True))
+    """Counted again: the last five years, and any earlier year someone has looked at; the
+    rounds someone has looked at, unless closed before they were last counted."""
+    kept = set(Tally.objects.filter(round__isnull=True).values_list("year", flat=True))
     years = sorted(kept | set(status.years_to(timezone.localdate().year)))
     count_status(years)
     for year in years:
         count_likert(year)
+    for tally in Tally.objects.filter(kind=Tally.Kind.ROUND).select_related("round"):
+        closed = tally.round.closed_at
+        if closed is None or closed > tally.counted_at:
+            count_round(tally.round)
+
+
+def organization_round(round) -> tuple[dict, datetime]:
+    """({unit: Counter}, when counted) of a round over the whole organization; counted now
+    the first time it is asked for."""
+    tally = Tally.objects.filter(kind=Tally.Kind.ROUND, round=round).first()
+    if tally is None:
+        count_round(round)
+        tally = Tally.objects.get(kind=Tally.Kind.ROUND, round=round)
+    return _load(tally.data), tally.counted_at
 
 
 def organization_status(years: list[int]) -> tuple[dict, datetime]:

@@ -60,6 +60,18 @@ class ProfessionForm(forms.Form):
         self.fields["yrke"].choices = [("", _("All"))] + [(p, p) for p in professions]
 
 
+class RoundForm(forms.Form):
+    """A round instead of a year: the status analysis of its conversations alone."""
+
+    runde = forms.ModelChoiceField(
+        label=_("Or a round"), queryset=None, required=False, empty_label=_("None (the year)")
+    )
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["runde"].queryset = rounds.order_by("-period_start", "-pk")
+
+
 def _ratings_of(own: dict) -> dict:
     """The ratings after signing (status keeps them as "sat:…" in each unit's Counter) as
     raw_answers gives answers."""
@@ -320,10 +332,18 @@ def status_analysis(request):
         return redirect("leadership_feedback")
     scope = access.status_scope_of(request.user)
     filters, year = _year(request)
+    rounds = RoundForm(request.GET or None, rounds=access.rounds_countable_by(request.user))
+    round_ = rounds.cleaned_data.get("runde") if rounds.is_valid() else None
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
     years = status.years_to(year)
-    if scope.whole_organization:  # counted by the worker (insight.tallies)
+    if round_ is not None:  # one round's conversations, wherever they fall in time
+        if scope.whole_organization:
+            own, counted_at = tallies.organization_round(round_)
+        else:
+            own, counted_at = status.raw_round_status(scope, round_), None
+        raw, years, year = {0: own}, [0], 0
+    elif scope.whole_organization:  # counted by the worker (insight.tallies)
         raw, counted_at = tallies.organization_status(years)
     else:  # a leader's line: counted now
         counted_at = None
@@ -342,9 +362,11 @@ def status_analysis(request):
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         lines = [[str(h) for h in (_("Year"), _("Unit"), *(h for h, _f in columns))]]
-        lines += [[year, name(unit), *(f(s) for _h, f in columns)] for unit, s in compared]
+        when = round_.name if round_ else year
+        lines += [[when, name(unit), *(f(s) for _h, f in columns)] for unit, s in compared]
         lines += [[y, name(node), *(f(s) for _h, f in columns)] for y, s in trend if y != year]
-        filename = f"statusanalyse-{year}.{fmt}"
+        label = f"runde-{round_.pk}" if round_ else year
+        filename = f"statusanalyse-{label}.{fmt}"
         content = (
             csv_bytes(lines)
             if fmt == "csv"
@@ -374,7 +396,9 @@ def status_analysis(request):
         request,
         "insight/status.html",
         {
-            "filters": filters,
+            "filters": [*filters, *rounds],
+            "round": round_,
+            "query": urlencode({"runde": round_.pk} if round_ else {"year": year}),
             "year": year,
             "node": node,
             "node_name": name(node),

@@ -1,4 +1,6 @@
-from samtale.conversations.models import LikertAnswer
+from datetime import date
+
+from samtale.conversations.models import Conversation, LikertAnswer
 from samtale.core.access import whole_organization_scope
 from samtale.insight import jobs, tallies
 from samtale.insight.models import Tally
@@ -48,3 +50,23 @@ def test_an_earlier_year_looked_at_is_counted_again_with_the_last_five(org):
     jobs.count_insight.call()
     kept = set(Tally.objects.filter(kind="status").values_list("year", flat=True))
     assert kept == {YEAR - 9, *years_to(YEAR)}
+
+
+def test_a_round_is_counted_once_and_again_by_the_worker_while_open(org):
+    from samtale.insight.status import raw_round_status
+    from samtale.rounds.models import Round
+
+    round_ = Round.objects.create(
+        name="Runde",
+        period_start=date(YEAR, 1, 1),
+        period_end=date(YEAR, 12, 31),
+        guide=org["version"].guide,
+    )
+    Conversation.objects.filter(pk=conversation_in(org, org["a"]).pk).update(round=round_)
+    kept, _at = tallies.organization_round(round_)
+    assert kept == raw_round_status(whole_organization_scope(), round_)
+    assert kept[org["a"].pk]["planned"] == 1
+    Conversation.objects.filter(pk=conversation_in(org, org["b"]).pk).update(round=round_)
+    assert tallies.organization_round(round_)[0] == kept  # kept, not counted on each visit
+    tallies.refresh()
+    assert tallies.organization_round(round_)[0][org["b"].pk]["planned"] == 1

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.urls import reverse
 
 from samtale.insight.tests.test_selectors import answered
@@ -191,3 +193,49 @@ def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, o
     csv = client.get(reverse("likert_results"), {"yrke": "Sykepleie", "format": "csv"})
     assert csv["Content-Disposition"].endswith('svar-2026-sykepleie.csv"')
     assert client.get(reverse("likert_results"), {"yrke": "Ukjent"}).status_code == 200
+
+
+def test_the_status_analysis_of_one_round_counts_its_conversations_alone(client_for, org):
+    from samtale.conversations.models import Conversation
+    from samtale.insight.tests.test_status import conversation_in
+    from samtale.rounds.models import Round
+
+    round_ = Round.objects.create(
+        name="Våren",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        guide=org["version"].guide,
+    )
+    for _ in range(3):
+        Conversation.objects.filter(pk=conversation_in(org, org["a"]).pk).update(round=round_)
+    conversation_in(org, org["b"])  # this year, not in the round
+    client = client_for("hr")
+    year = client.get(reverse("status_analysis")).content.decode()
+    assert f'<option value="{round_.pk}">Våren</option>' in year.replace("\n", "")
+    page = client.get(reverse("status_analysis"), {"runde": round_.pk}).content.decode()
+    assert "Nøkkeltall: Våren" in page and "Over årene" not in page
+    assert "<dd>3 · 0 · 0</dd>" in page  # planned, held, signed: the round's three
+    csv = client.get(reverse("status_analysis"), {"runde": round_.pk, "format": "csv"})
+    assert csv["Content-Disposition"].endswith(f'statusanalyse-runde-{round_.pk}.csv"')
+    assert "Våren;Hele organisasjonen;" in csv.content.decode("utf-8-sig")
+
+
+def test_a_leader_counts_only_the_rounds_their_line_is_in(client_for, people, settings):
+    from samtale.core.testing import goals_version
+    from samtale.rounds.models import Participant, Round
+
+    settings.SAMTALE_MIN_GROUP = 3
+    guide = goals_version().guide
+    theirs = Round.objects.create(
+        name="Skolen", period_start="2026-01-01", period_end="2026-06-30", guide=guide
+    )
+    Participant.objects.create(round=theirs, person=people.employee, holder=people.leader)
+    others = Round.objects.create(
+        name="Sentralt", period_start="2026-01-01", period_end="2026-06-30", guide=guide
+    )
+    Participant.objects.create(round=others, person=people.hr, holder=people.admin)
+    client = client_for("leaders_leader")
+    page = client.get(reverse("status_analysis")).content.decode()
+    assert "Skolen" in page and "Sentralt" not in page
+    refused = client.get(reverse("status_analysis"), {"runde": others.pk}).content.decode()
+    assert "Sentralt" not in refused and "Nøkkeltall 2026" in refused
