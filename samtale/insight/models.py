@@ -15,6 +15,9 @@ class Tally(models.Model):
     class Kind(models.TextChoices):
         STATUS = "status"  # insight.status.raw_status: one year's Counters per unit
         LIKERT = "likert"  # insight.selectors.raw_likert: per statement, Counters per unit
+        # The same per profession group, and the ratings after signing (the filtered page)
+        LIKERT_PROFESSIONS = "likert_professions"
+        RATINGS = "ratings"  # insight.fairness.raw_ratings: per leader, goal results
         ROUND = "round"  # insight.status.raw_round_status: one round's Counters per unit
 
     kind = models.CharField(max_length=20, choices=Kind.choices)

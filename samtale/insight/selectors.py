@@ -5,8 +5,10 @@ grouped queries (per unit, statement and value; never a row per answer into Pyth
 units' figures are summed up the tree here, over a few hundred units.
 """
 
+import operator
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from django.db.models import Count, F, QuerySet, Value
 
@@ -17,6 +19,8 @@ from samtale.org.models import Unit
 # The whole organization: the root above the units without a parent.
 ORGANIZATION = "organization"
 VALUES = (1, 2, 3, 4, 5)
+# The ratings after signing, where they are kept beside the statements.
+SATISFACTION = "satisfaction"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class Tree:
 
     def up(self, unit):
         return self.parent.get(unit)
+
+    @cached_property
+    def frozen(self) -> tuple:
+        """The tree's shape, hashable: the key of the rule's results (_rule)."""
+        return tuple(self.parent.items())
 
 
 def unit_tree(units: QuerySet[Unit]) -> Tree:
@@ -85,7 +94,7 @@ def summed_up(tree: Tree, own: dict, zero=0) -> dict:
 def add(a, b):
     """a + b, for numbers, Counters and tuples of the same length (element by element)."""
     if isinstance(a, tuple):
-        return tuple(x + y for x, y in zip(a, b, strict=True))
+        return tuple(map(operator.add, a, b))
     return a + b
 
 
@@ -170,67 +179,90 @@ def raw_answers(answers: QuerySet, *, key, value, conversation: str) -> dict:
     return dict(raw)
 
 
-def professions_in(raw: dict, prefix: str = "") -> list[str]:
-    """The profession groups counted in raw_answers' Counters (with `prefix` before the keys,
-    as status keeps them: "sat:")."""
-    marker = f"{prefix}people@"
-    return sorted(
-        {
-            key.removeprefix(marker)
-            for units in raw.values()
-            for counts in units.values()
-            for key in counts
-            if key.startswith(marker)
-        }
-    )
-
-
-def filtered(own: dict, profession: str, prefix: str = "") -> dict:
-    """Each unit's own Counter of raw_answers for one profession group only."""
-    keys = ("people", *map(str, VALUES))
-    return {
-        unit: Counter({f"{prefix}{key}": counts[f"{prefix}{key}@{profession}"] for key in keys})
-        for unit, counts in own.items()
-    }
-
-
 def figure_of(counts: Counter, prefix: str = "") -> Figure:
     return Figure(
         people=counts[f"{prefix}people"], counts=tuple(counts[f"{prefix}{v}"] for v in VALUES)
     )
 
 
+KEYS = ("people", *map(str, VALUES))
+
+
+def cells_of(own: dict) -> dict:
+    """Each unit's own Counter of raw_answers as a tuple (people, n1 … n5): small and quick
+    to sum up the tree."""
+    keys = KEYS
+    zeros = [0] * len(keys)
+    return {unit: tuple(map(counts.get, keys, zeros)) for unit, counts in own.items()}
+
+
 def shown_groups(tree: Tree, own: dict, *, key: str, k: int, profession: str | None = None) -> set:
     """The units whose group (by the count `key` of each unit's own Counter) the anonymity rule
-    lets through; a unit outside the tree counts at the top. With a profession group: the
-    units shown for that group, by the rule applied to the whole tree and every profession
-    group together (anonymity.shown_in_tree_filtered), as a viewer may look at each."""
+    lets through; a unit outside the tree counts at the top. With a profession group, `own`
+    is by_profession's ({unit: {group: (people, n1 … n5)}}) and the result the units shown
+    for that group, by the rule applied to the whole tree and every profession group
+    together (anonymity.shown_in_tree_filtered), as a viewer may look at each."""
     if profession is None:
         people: dict = {}
         for unit, counts in own.items():
             node = unit if unit in tree else ORGANIZATION
-            people[node] = people.get(node, 0) + counts[key]
-        return shown_in_tree(tree.parent, people, k=k)
+            people[node] = people.get(node, 0) + counts.get(key, 0)
+        return _rule(tree.frozen, tuple(people.items()), k)
     by_value: dict = {}
-    marker = f"{key}@"
-    for unit, counts in own.items():
+    for unit, groups in own.items():
         node = unit if unit in tree else ORGANIZATION
-        cell = by_value.setdefault(node, Counter())
-        for name, n in counts.items():
-            if name.startswith(marker):
-                cell[name.removeprefix(marker)] += n
-    return shown_in_tree_filtered(tree.parent, by_value, k=k).get(profession, set())
+        for value, counts in groups.items():
+            by_value[(node, value)] = by_value.get((node, value), 0) + counts[0]
+    return _rule_filtered(tree.frozen, tuple(by_value.items()), k).get(profession, frozenset())
+
+
+def by_profession(raw: dict) -> dict:
+    """raw_answers' counts per profession group ({key: {unit: {group: (people, n1 … n5)}}}):
+    what the worker keeps for the page filtered by one."""
+    result: dict = {}
+    for answer_key, units in raw.items():
+        for unit, counts in units.items():
+            groups: dict = {}
+            for name, n in counts.items():
+                if "@" in name:
+                    what, group = name.split("@", 1)
+                    groups.setdefault(group, [0] * len(KEYS))[KEYS.index(what)] += n
+            result.setdefault(answer_key, {})[unit] = {g: tuple(v) for g, v in groups.items()}
+    return result
+
+
+# The rule's results, by the tree, the counts and k: the same for every page drawn from the
+# same counts (each statement and year, whichever unit is looked at), which change when the
+# worker counts again. A process keeps the latest few thousand.
+@lru_cache(maxsize=4096)
+def _rule(parent: tuple, people: tuple, k: int) -> frozenset:
+    return frozenset(shown_in_tree(dict(parent), dict(people), k=k))
+
+
+@lru_cache(maxsize=1024)
+def _rule_filtered(parent: tuple, cells: tuple, k: int) -> dict:
+    own: dict = {}
+    for (unit, value), n in cells:
+        own.setdefault(unit, {})[value] = n
+    return {
+        value: frozenset(units)
+        for value, units in shown_in_tree_filtered(dict(parent), own, k=k).items()
+    }
 
 
 def figures_from(raw: dict, *, tree: Tree, k: int, profession: str | None = None) -> dict:
-    """{key: {unit or ORGANIZATION: Figure}} from raw_answers, summed up the tree, for the
-    groups the rule lets through; only those of one profession group when one is given."""
+    """{key: {unit or ORGANIZATION: Figure}} from raw_answers (or, for one profession group,
+    by_profession), summed up the tree, for the groups the rule lets through."""
     result = {}
+    zero = (0,) * len(KEYS)
     for answer_key, own in raw.items():
-        counted = own if profession is None else filtered(own, profession)
-        total = summed_up(tree, counted, zero=Counter())
+        if profession is None:
+            cells = cells_of(own)
+        else:
+            cells = {unit: groups.get(profession, zero) for unit, groups in own.items()}
+        total = summed_up(tree, cells, zero=zero)
         result[answer_key] = {
-            unit: figure_of(total[unit])
+            unit: Figure(people=total[unit][0], counts=total[unit][1:])
             for unit in shown_groups(tree, own, key="people", k=k, profession=profession)
         }
     return result

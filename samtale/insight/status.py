@@ -296,7 +296,9 @@ def raw_status(
     )
     for year, units in ratings.items():
         for unit, counts in units.items():
-            counter(year, unit).update({f"sat:{key}": n for key, n in counts.items()})
+            counter(year, unit).update(
+                {f"sat:{key}": n for key, n in counts.items() if "@" not in key}
+            )  # everyone's: the page per profession group keeps its own (insight.tallies)
     return own
 
 

@@ -90,8 +90,8 @@ def _area_figures(figures: dict, keys: list[str]) -> dict:
     summed: dict = {}
     for key in keys:
         for unit, figure in figures.get(key, {}).items():
-            counts = summed.get(unit, (0,) * len(figure.counts))
-            summed[unit] = tuple(a + b for a, b in zip(counts, figure.counts, strict=True))
+            counts = summed.get(unit)
+            summed[unit] = figure.counts if counts is None else selectors.add(counts, figure.counts)
     return {unit: selectors.Figure(people=sum(c), counts=c) for unit, c in summed.items()}
 
 
@@ -108,23 +108,25 @@ def likert_results(request):
     node = _node(request, tree)
     k = anonymity.min_group()
     years = status.years_to(year)
-    raw, counted_at = tallies.organization_likert(years)
-    status_raw, _counted = tallies.organization_status([year])
-    own_ratings = status_raw.get(year, {})
-    professions = selectors.professions_in({"all": own_ratings}, prefix="sat:")
-    professions = sorted(
-        {*professions, *(p for y in years for p in selectors.professions_in(raw.get(y, {})))} - {""}
+    professions = list(
+        Person.objects.exclude(profession_group="")
+        .order_by("profession_group")
+        .values_list("profession_group", flat=True)
+        .distinct()
     )
     chosen = ProfessionForm(request.GET or None, professions=professions)
-    profession = chosen.cleaned_data.get("yrke") or None if chosen.is_valid() else None
-    by_year = {
-        y: selectors.figures_from(raw.get(y, {}), tree=tree, k=k, profession=profession)
-        for y in years
-    }
+    profession = (chosen.cleaned_data.get("yrke") or None) if chosen.is_valid() else None
+    by_year, rated, counted_at = tallies.likert_figures(
+        years, tree=tree, k=k, profession=profession
+    )
     figures = by_year[year]
-    satisfaction = selectors.figures_from(
-        {"satisfaction": _ratings_of(own_ratings)}, tree=tree, k=k, profession=profession
-    ).get("satisfaction", {})
+    if profession is None:  # the ratings after signing: counted with the status analysis
+        status_raw, _counted = tallies.organization_status([year])
+        satisfaction = selectors.figures_from(
+            {selectors.SATISFACTION: _ratings_of(status_raw.get(year, {}))}, tree=tree, k=k
+        ).get(selectors.SATISFACTION, {})
+    else:  # kept beside the answers per profession group
+        satisfaction = rated.get(year, {})
     info = _statements()
     order = {key: n for n, key in enumerate(info)}  # as the templates ask them
     areas: dict[str, list[str]] = {}
@@ -513,8 +515,9 @@ def rating_fairness(request):
     # Results are recorded at the next conversation: last year is the latest full year.
     filters, year = _year(request, default=timezone.localdate().year - 1)
     k = anonymity.min_group()
-    goals = access.status_scope_of(request.user).goals
-    habits = fairness.rating_habits(*fairness.raw_ratings(goals, year=year), k=k)
+    access.status_scope_of(request.user)  # HR's: the whole organization, counted by the worker
+    counts, conversations, counted_at = tallies.organization_ratings(year)
+    habits = fairness.rating_habits(counts, conversations, k=k)
     flagged = habits.flagged
     people = {
         p.pk: p.full_name
@@ -573,6 +576,7 @@ def rating_fairness(request):
             "rows": [list(zip(headings, cells(h), strict=True)) for h in page.object_list],
             "year_query": f"year={year}",
             "alike": round(fairness.ALIKE * 100),
+            "counted_at": counted_at,
         },
     )
 

@@ -257,3 +257,38 @@ def test_a_profession_group_that_leaves_the_others_few_is_held_back():
     assert result == {None: {"u"}, "lærer": set(), "sykepleier": set()}
     result = shown_in_tree_filtered({"u": None}, {"u": {"lærer": 6, "sykepleier": 5}}, k=5)
     assert result == {None: {"u"}, "lærer": {"u"}, "sykepleier": {"u"}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(filtered_trees(), st.integers(min_value=2, max_value=5))
+def test_the_filtered_rule_from_counts_is_the_rule_for_its_groups(tree, k):
+    """shown_in_tree_filtered, from counts, gives what shown() gives on the cells: the whole
+    tree first, then each profession group's, each from its roots down."""
+    parent, own = tree
+    units = list(parent)
+
+    def depth(unit):
+        d = 0
+        while parent[unit] is not None:
+            d, unit = d + 1, parent[unit]
+        return d
+
+    def under(unit, other):
+        while other is not None and other != unit:
+            other = parent[other]
+        return other == unit
+
+    weights = {(u, g): n for u, counts in own.items() for g, n in counts.items()}
+    groups = {}
+    for unit in units:
+        groups[(None, unit)] = [(v, g) for v in units if under(unit, v) for g in ("a", "b")]
+        for g in ("a", "b"):
+            groups[(g, unit)] = [(v, g) for v in units if under(unit, v)]
+    size = {key: sum(weights[c] for c in cells) for key, cells in groups.items()}
+    order = sorted(
+        groups, key=lambda key: (key[0] is not None, str(key[0]), depth(key[1]), -size[key])
+    )
+    expected = {None: set(), "a": set(), "b": set()}
+    for value, unit in shown(groups, k=k, order=order, weights=weights):
+        expected[value].add(unit)
+    assert shown_in_tree_filtered(parent, own, k=k) == expected
