@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 
 from samtale.conversations.models import Feedback, LikertAnswer
 from samtale.insight.anonymity import shown_in_tree, shown_in_tree_filtered
@@ -153,29 +153,28 @@ def raw_answers(answers: QuerySet, *, key, value, conversation: str) -> dict:
     """{key: {unit id (or None): Counter}}: per key (an expression: the statement, the year)
     and the unit the person is in now, how many answers had each value ("1" … "5") and how
     many people answered ("people"); the same again per profession group, under keys ending
-    in "@" and the group ("3@Sykepleie", "people@"). Two grouped queries, whatever the number
+    in "@" and the group ("3@Sykepleie", "people@"). One grouped query, whatever the number
     of answers."""
     unit_of = f"{conversation}employee__unit_id"
     profession_of = f"{conversation}employee__profession_group"
     answers = answers.annotate(answer_key=key, answer_value=value)
     raw: dict = defaultdict(dict)
-    for unit, profession, answer_key, answer_value, n in (
-        answers.values_list(unit_of, profession_of, "answer_key", "answer_value")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        if answer_value in VALUES:
-            counts = raw[answer_key].setdefault(unit, Counter())
-            counts[str(answer_value)] += n
-            counts[f"{answer_value}@{profession}"] += n
-    for unit, profession, answer_key, n in (
+    for unit, profession, answer_key, people, *per_value in (
         answers.values_list(unit_of, profession_of, "answer_key")
-        .annotate(n=Count(f"{conversation}employee", distinct=True))
+        .annotate(
+            people=Count(f"{conversation}employee", distinct=True),
+            **{f"n{v}": Count("pk", filter=Q(answer_value=v)) for v in VALUES},
+        )
         .order_by()
     ):
         counts = raw[answer_key].setdefault(unit, Counter())
-        counts["people"] += n  # a person is in one profession group: the sum is distinct too
-        counts[f"people@{profession}"] += n
+        # A person is in one profession group: the sum over the groups is distinct too.
+        counts["people"] += people
+        counts[f"people@{profession}"] += people
+        for v, n in zip(VALUES, per_value, strict=True):
+            if n:
+                counts[str(v)] += n
+                counts[f"{v}@{profession}"] += n
     return dict(raw)
 
 

@@ -146,6 +146,8 @@ def likert_results(request):
 
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
+        # The figures the page shows: the unit and those right below it this year, the unit
+        # alone the years before; per statement, per area and the ratings after signing.
         lines = [
             [
                 str(h)
@@ -153,21 +155,26 @@ def likert_results(request):
             ]
             + ["1", "2", "3", "4", "5"]
         ]
+        shown_units = [node, *tree.below(node)]
         for y in years:
+            units = shown_units if y == year else [node]
+            statements_of_year = sorted(by_year[y].items(), key=lambda i: order.get(i[0], 0))
             shown = [(str(_("How satisfied with the conversation")), "", satisfaction)] * (
                 y == year
-            ) + [
-                (text(key), info.get(key, ("", ""))[1], groups)
-                for key, groups in sorted(by_year[y].items(), key=lambda i: order.get(i[0], 0))
-            ]
+            )
+            shown += [(text(key), info.get(key, ("", ""))[1], g) for key, g in statements_of_year]
+            shown += [(area, area, _area_figures(by_year[y], keys)) for area, keys in areas.items()]
             for statement, area, groups in shown:
-                for group, figure in groups.items():
+                for unit in units:
+                    figure = groups.get(unit)
+                    if figure is None:
+                        continue
                     lines.append(
                         [
                             y,
                             statement,
                             area,
-                            name(group),
+                            name(unit),
                             figure.people,
                             round(figure.mean, 2),
                             *figure.counts,
