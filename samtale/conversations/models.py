@@ -186,15 +186,26 @@ class Note(models.Model):
         return f"{self.preparation_id}:{self.theme_key}"
 
 
-class LikertAnswer(models.Model):
+class StatementAnswer(models.Model):
+    """An answer (1–5) to one of a template's statements, in one conversation."""
+
+    statement_key = models.CharField(max_length=80)
+    value = models.PositiveSmallIntegerField()
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.statement_key}={self.value}"
+
+
+class LikertAnswer(StatementAnswer):
     """The employee's answer (1–5) to one of the template's statements."""
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="likert_answers"
     )
-    statement_key = models.CharField(max_length=80)
-    value = models.PositiveSmallIntegerField()
-    answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -206,11 +217,8 @@ class LikertAnswer(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.statement_key}={self.value}"
 
-
-class LeadershipAnswer(models.Model):
+class LeadershipAnswer(StatementAnswer):
     """The employee's answer (1–5) to a statement about their leader (upward feedback).
 
     Kept apart from LikertAnswer so that nothing that reads or shares the answers of a
@@ -221,9 +229,6 @@ class LeadershipAnswer(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="leadership_answers"
     )
-    statement_key = models.CharField(max_length=80)
-    value = models.PositiveSmallIntegerField()
-    answered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -234,9 +239,6 @@ class LeadershipAnswer(models.Model):
                 condition=models.Q(value__gte=1, value__lte=5), name="leadership_value_1_to_5"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.statement_key}={self.value}"
 
 
 class SummaryRevision(models.Model):

@@ -5,11 +5,24 @@ from samtale.needs import services
 from samtale.needs.forms import RaiseForm
 
 
-def raised_context(user, conversation, form: RaiseForm | None = None) -> dict:
-    """What the conversation's pages show of its needs: for both parties."""
+def draft_key(conversation) -> str:
+    """Where a refused need waits in the session, so that what was typed comes back."""
+    return f"need-draft-{conversation.pk}"
+
+
+def raised_context(request, conversation) -> dict:
+    """What the conversation's pages show of its needs, for both parties; a need the form
+    refused comes back as typed, with its errors."""
     units = services.units_for_need(conversation)
+    draft = request.session.pop(draft_key(conversation), None)
+    if draft is not None:
+        form = RaiseForm(draft, units=units)
+        form.is_valid()  # the errors beside the fields
+    else:
+        form = RaiseForm(units=units, initial={"unit": units[0].pk if units else None})
     return {
-        "raised_needs": access.raised_needs_visible_to(user, conversation).select_related("unit"),
-        "raise_form": form
-        or RaiseForm(units=units, initial={"unit": units[0].pk if units else None}),
+        "raised_needs": access.raised_needs_visible_to(request.user, conversation).select_related(
+            "unit"
+        ),
+        "raise_form": form,
     }

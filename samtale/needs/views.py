@@ -15,6 +15,7 @@ from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
 from samtale.needs import services
 from samtale.needs.forms import FilterForm, MergeForm, RaiseForm, StatusForm
 from samtale.needs.models import Category
+from samtale.needs.selectors import draft_key
 from samtale.org.models import Unit
 
 PAGE_SIZE = 25
@@ -195,7 +196,11 @@ def need_raise(request, pk):
             return redirect(back + "#behov")
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
-    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    # Back to the page with what was typed and the errors beside the fields (needs.selectors).
+    request.session[draft_key(conversation)] = {
+        name: request.POST.get(name, "") for name in form.fields
+    }
+    messages.error(request, _("The need is not added. See what is missing below."))
     return redirect(back + "#behov")
 
 

@@ -67,7 +67,7 @@ def preparation(request, pk):
         "my_sharing": sharing[party],
         "other_sharing": sharing["leader" if party == "employee" else "employee"],
         **previous_context(conversation, request.user),
-        **raised_context(request.user, conversation),
+        **raised_context(request, conversation),
     }
     return render(request, "conversations/preparation.html", context)
 

@@ -122,7 +122,7 @@ def _summary(
         "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
         **goals_context(conversation, request.user),
-        **raised_context(request.user, conversation),
+        **raised_context(request, conversation),
     }
     return render(request, "conversations/summary.html", context, status=status)
 

@@ -158,3 +158,25 @@ def test_raising_from_the_page(people, conversation, client_for):
     assert response.status_code == 302 and response["Location"].endswith("#behov")
     page = client_for("leader").get(reverse("summary", args=[conversation.pk])).content.decode()
     assert "Kurs" in page and "Del det i konklusjonen" in page
+
+
+def test_a_refused_need_comes_back_as_typed_with_the_error(people, conversation, client_for):
+    client = client_for("employee")
+    response = client.post(
+        reverse("need_raise", args=[conversation.pk]),
+        {
+            "category": "equipment",
+            "text": "Skjermer til alle",
+            "unit": people.employee.unit_id,
+            "cost": "-5",
+            "from": "summary",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Behovet er ikke lagt til" in page
+    assert "Skjermer til alle" in page  # what was typed is kept
+    assert "større enn eller lik 0" in page  # the error, beside the field
+    assert not conversation.raised_needs.exists()
+    # Shown once: the next visit has an empty form again.
+    assert "Skjermer til alle" not in client.get(response["Location"]).content.decode()
