@@ -32,61 +32,48 @@ def shown(
     *,
     k: int,
     order: Iterable[Hashable] | None = None,
-    weights: Mapping[Hashable, int] | None = None,
 ) -> set[Hashable]:
     """The keys of the groups whose figures may be shown. `groups` maps a key to the people
-    (or answers) in it; `order` is the order to try them in (default: larger first).
-
-    `weights`: the members are cells of people who always belong to the same groups (the
-    people of one unit and profession group, say), each weighing the number of people in it;
-    the result is the same as with the people themselves (a test holds the two together)."""
+    (or answers) in it; `order` is the order to try them in (default: larger first)."""
     if k < 1:
         raise ValueError("k must be at least 1")
-
-    def weight(member) -> int:
-        return 1 if weights is None else weights.get(member, 0)
-
-    members = {key: frozenset(m for m in people if weight(m) > 0) for key, people in groups.items()}
-    size = {key: sum(weight(m) for m in group) for key, group in members.items()}
+    members = {key: frozenset(people) for key, people in groups.items()}
     if order is None:
-        order = sorted(members, key=lambda key: -size[key])
-    atom_of: dict[Hashable, int] = {}  # member -> atom; those in no shown group have none
+        order = sorted(members, key=lambda key: -len(members[key]))
+    atom_of: dict[Hashable, int] = {}  # person -> atom; those in no shown group have none
     atoms: dict[int, set] = {}
-    atom_size: dict[int, int] = {}
     next_atom = 0
     result: set[Hashable] = set()
     for key in order:
         group = members[key]
-        if not group or size[key] < k:
+        if not group or len(group) < k:
             continue
         # How adding the group would split each atom it touches, and who would be new.
         inside: dict[int, int] = {}
         new = 0
-        for member in group:
-            atom = atom_of.get(member)
+        for person in group:
+            atom = atom_of.get(person)
             if atom is None:
-                new += weight(member)
+                new += 1
             else:
-                inside[atom] = inside.get(atom, 0) + weight(member)
+                inside[atom] = inside.get(atom, 0) + 1
         if 0 < new < k:
             continue
-        if any(0 < atom_size[atom] - n < k or n < k for atom, n in inside.items()):
+        if any(0 < len(atoms[atom]) - n < k or n < k for atom, n in inside.items()):
             continue
         result.add(key)
         for atom, n in inside.items():
-            if n == atom_size[atom]:
+            if n == len(atoms[atom]):
                 continue  # the whole atom is in the group: it stays as it is
-            atoms[next_atom] = {m for m in atoms[atom] if m in group}
+            atoms[next_atom] = {p for p in atoms[atom] if p in group}
             atoms[atom] -= atoms[next_atom]
-            atom_size[next_atom], atom_size[atom] = n, atom_size[atom] - n
-            for member in atoms[next_atom]:
-                atom_of[member] = next_atom
+            for person in atoms[next_atom]:
+                atom_of[person] = next_atom
             next_atom += 1
         if new:
-            atoms[next_atom] = {m for m in group if m not in atom_of}
-            atom_size[next_atom] = new
-            for member in atoms[next_atom]:
-                atom_of[member] = next_atom
+            atoms[next_atom] = {p for p in group if p not in atom_of}
+            for person in atoms[next_atom]:
+                atom_of[person] = next_atom
             next_atom += 1
     return result
 

@@ -142,11 +142,11 @@ def satisfaction_by_unit(
     Those who chose not to answer are not counted."""
     raw = raw_answers(
         feedback.filter(rating__isnull=False),
-        key=Value("satisfaction"),
+        key=Value(SATISFACTION),
         value=F("rating"),
         conversation="conversation__",
     )
-    return figures_from(raw, tree=_as_tree(units), k=k).get("satisfaction", {})
+    return figures_from(raw, tree=_as_tree(units), k=k).get(SATISFACTION, {})
 
 
 def raw_answers(answers: QuerySet, *, key, value, conversation: str) -> dict:

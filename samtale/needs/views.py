@@ -36,7 +36,8 @@ def _units_of(user):
 def need_list(request):
     filters = FilterForm(request.GET or None, units=_units_of(request.user))
     needs = access.needs_visible_to(request.user).filter(merged_into__isnull=True)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    filters.is_valid()  # a wrong field is named beside it; the right ones apply
+    data = filters.cleaned_data if filters.is_bound else {}
     year = data.get("year")
     for field in ("year", "unit", "category", "status"):
         if data.get(field):

@@ -232,24 +232,6 @@ def test_a_profession_filter_lets_no_group_below_k_be_computed(tree, k):
             assert not _computable(published, people, frozenset(subset)), (published, subset)
 
 
-@settings(max_examples=200, deadline=None)
-@given(groups_strategy, st.integers(min_value=2, max_value=4), st.data())
-def test_weighed_cells_are_ruled_as_their_people(case, k, data):
-    """shown() on cells with weights gives what it gives on the people in them."""
-    cells, groups = case
-    weights = {c: data.draw(st.integers(min_value=0, max_value=3)) for c in range(cells)}
-    ids, people_of = iter(range(1_000)), {}
-    for cell, n in weights.items():
-        people_of[cell] = {next(ids) for _ in range(n)}
-    expanded = {
-        key: set().union(*(people_of[c] for c in group)) for key, group in enumerate(groups)
-    }
-    order = list(range(len(groups)))
-    assert shown(dict(enumerate(groups)), k=k, order=order, weights=weights) == shown(
-        expanded, k=k, order=order
-    )
-
-
 def test_a_profession_group_that_leaves_the_others_few_is_held_back():
     """Six teachers and three nurses in one unit (k = 5): the unit is shown, the teachers are
     not (the unit minus them would give the three nurses), nor the nurses."""
@@ -262,7 +244,7 @@ def test_a_profession_group_that_leaves_the_others_few_is_held_back():
 @settings(max_examples=300, deadline=None)
 @given(filtered_trees(), st.integers(min_value=2, max_value=5))
 def test_the_filtered_rule_from_counts_is_the_rule_for_its_groups(tree, k):
-    """shown_in_tree_filtered, from counts, gives what shown() gives on the cells: the whole
+    """shown_in_tree_filtered, from counts, gives what shown() gives on the people: the whole
     tree first, then each profession group's, each from its roots down."""
     parent, own = tree
     units = list(parent)
@@ -278,17 +260,22 @@ def test_the_filtered_rule_from_counts_is_the_rule_for_its_groups(tree, k):
             other = parent[other]
         return other == unit
 
-    weights = {(u, g): n for u, counts in own.items() for g, n in counts.items()}
+    ids, people = iter(range(1_000)), {}
+    for u, counts in own.items():
+        for g, n in counts.items():
+            people[(u, g)] = {next(ids) for _ in range(n)}
     groups = {}
     for unit in units:
-        groups[(None, unit)] = [(v, g) for v in units if under(unit, v) for g in ("a", "b")]
+        groups[(None, unit)] = set().union(
+            *(people[(v, g)] for v in units if under(unit, v) for g in ("a", "b"))
+        )
         for g in ("a", "b"):
-            groups[(g, unit)] = [(v, g) for v in units if under(unit, v)]
-    size = {key: sum(weights[c] for c in cells) for key, cells in groups.items()}
+            groups[(g, unit)] = set().union(*(people[(v, g)] for v in units if under(unit, v)))
+    size = {key: len(members) for key, members in groups.items()}
     order = sorted(
         groups, key=lambda key: (key[0] is not None, str(key[0]), depth(key[1]), -size[key])
     )
     expected = {None: set(), "a": set(), "b": set()}
-    for value, unit in shown(groups, k=k, order=order, weights=weights):
+    for value, unit in shown(groups, k=k, order=order):
         expected[value].add(unit)
     assert shown_in_tree_filtered(parent, own, k=k) == expected

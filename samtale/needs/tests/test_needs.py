@@ -180,3 +180,12 @@ def test_a_refused_need_comes_back_as_typed_with_the_error(people, conversation,
     assert not conversation.raised_needs.exists()
     # Shown once: the next visit has an empty form again.
     assert "Skjermer til alle" not in client.get(response["Location"]).content.decode()
+
+
+def test_a_wrong_filter_is_named_and_the_right_ones_still_apply(people, conversation, client_for):
+    raise_need(people, conversation, "Nye PC-er", share=True)
+    needs_register_from(conversation=conversation)
+    page = client_for("hr").get(reverse("need_list"), {"year": "3000", "status": "done"})
+    text = page.content.decode()
+    assert "Velg et år til og med" in text
+    assert "Nye PC-er" not in text  # the status filter applied: none is done
