@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "samtale.notifications",
     "samtale.insight",
     "samtale.needs",
+    "samtale.archive",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ArchiveConfig(AppConfig):
+    """The signed follow-up form as a document for the personnel file: PDF/A, a Noark 5
+    package, and its delivery to the archive."""
+
+    name = "samtale.archive"
+    label = "archive"
