@@ -1,0 +1,609 @@
+"""The Noark 5 package for one signed revision of the follow-up form (oppfølgingsskjema).
+
+A pure builder: it is given what was signed and the PDF/A, and returns the package's files
+as bytes; the same input gives the same bytes (the package's time is passed in, and every
+systemID is a UUID derived from what it identifies). The tests validate every file against
+the official Noark 5 v5.0 and ADDML 8.3 schemas. Only the standard library is used, since
+lxml is a test dependency.
+
+The files, named as Noark 5 chapter 6.4 names an extract's files:
+
+- the PDF/A under the path the record gives (e.g. ``dokumenter/<uuid>.pdf``);
+- ``arkivstruktur.xml``: arkiv → arkivdel → mappe → registrering → dokumentbeskrivelse →
+  dokumentobjekt;
+- ``endringslogg.xml``: the changes of metadata that bear on the record's authenticity;
+- ``arkivuttrekk.xml``: ADDML after Arkivverket's Noark 5 template (addml-standard,
+  maler/noark5.xml), with the SHA-256 of every other file.
+
+Choices, and why:
+
+- The personnel file is a plain ``mappe`` with the employee number as ``mappeID`` and the
+  employee as its ``part``. A ``saksmappe`` needs a case number (saksaar, sakssekvensnummer),
+  a responsible unit and officer and a case status; the archive system assigns those when
+  it opens the personnel case, and Samtale, a specialist system (fagsystem), would have to
+  invent them. The archive finds its personnel file by the employee number. No
+  klassifikasjon: the v5.0 schema lets an arkivdel hold mapper directly, and the personnel
+  files are classified in the archive, often by national identity number, which Samtale
+  does not hold.
+- Each signed revision is a plain ``registrering``: an internal document between a leader
+  and an employee, archived, not journaled. A ``journalpost`` needs the journal's year,
+  sequence numbers and status, which only the archive's journal can give, and the standard
+  ties an ``arkivnotat`` to a saksmappe.
+- ``dokumentbeskrivelse``: dokumenttype «Oppfølgingsskjema» (the code list is open),
+  dokumentstatus «Dokumentet er ferdigstilt», tilknyttetRegistreringSom «Hoveddokument».
+  ``dokumentobjekt``: versjonsnummer 1 (each revision is its own frozen document),
+  variantformat «Arkivformat», the format as a PRONOM id (fmt/476, PDF/A-2a) with
+  formatDetaljer, sjekksum and sjekksumAlgoritme «SHA256», filstoerrelse in bytes.
+- A correction (revision 2 or later) is a new registrering in the same mappe, with a
+  ``kryssreferanse`` whose ``referanseTilRegistrering`` is the corrected revision's
+  registrering, and a ``merknad`` that says so and why. The earlier registrering is not
+  repeated: it went to the archive in its own package and is frozen there.
+- ``endringslogg.xml`` must hold at least one ``endring``. Every package logs the moment
+  the form was frozen: on the dokumentbeskrivelse, dokumentstatus went from «Dokumentet er
+  under redigering» to «Dokumentet er ferdigstilt» when the second of the two signed, by
+  that person. A correction also logs its cross-reference on the new registrering, from
+  «Ingen» (the schema wants a value) to the corrected registrering's systemID. Every
+  endring refers to a unit in this package, as the standard asks.
+- The v5.0 schema makes avsluttetDato and avsluttetAv mandatory on arkiv, arkivdel and
+  mappe (it was written for deposits of closed periods). They carry the package's time and
+  the system, meaning "the extract was cut here", not "the personnel file is closed";
+  arkivdelstatus says «Aktiv periode», and arkivstatus is left out.
+- Not in the package: the XSDs, which Noark 5 (6.4.15, 6.4.20) wants in a deposit to a
+  depot (this package goes to the organization's own archive, which has the official
+  schemas; ADDML names them without checksums), and ``info.xml``: its schema imports
+  xlink.xsd from loc.gov, so it cannot be validated offline, and it describes a transfer
+  to a depot (agreements, submitters) that Samtale knows nothing of.
+- Values are bokmål and not translated: the standard's code values are Norwegian, and the
+  record must not depend on the language of whoever made the package.
+- Text is cleaned once, in FormRecord: CRLF and CR become LF, other C0 control characters
+  than tab and newline are removed (XML 1.0 forbids them), as are surrogates and U+FFFE/F,
+  and the ends are trimmed. Times are written in Europe/Oslo with their offset, to the
+  second.
+"""
+
+import hashlib
+import io
+import json
+import re
+import uuid
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+ARKIVSTRUKTUR_NS = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
+ENDRINGSLOGG_NS = "http://www.arkivverket.no/standarder/noark5/endringslogg"
+ADDML_NS = "http://www.arkivverket.no/standarder/addml"
+
+ARKIVSTRUKTUR = "arkivstruktur.xml"
+ENDRINGSLOGG = "endringslogg.xml"
+ARKIVUTTREKK = "arkivuttrekk.xml"
+
+PDFA_2A = "fmt/476"
+# PRONOM id → PDF/A part and conformance, for formatDetaljer and ADDML's format.
+PDFA_VERSIONS = {"fmt/95": "1a", "fmt/354": "1b", "fmt/476": "2a", "fmt/477": "2b", "fmt/478": "2u"}
+
+# Chosen once at random. Never change it: every systemID Samtale has delivered derives from it.
+NAMESPACE = uuid.UUID("f9d7d709-1044-4a37-ac53-38f173b5cb8d")
+
+OSLO = ZoneInfo("Europe/Oslo")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can say: the package has no file times
+
+ARKIVDEL_TITLE = "Oppfølgingsskjema fra medarbeidersamtaler"
+DOCUMENT_TYPE = "Oppfølgingsskjema"
+PART_ROLE = "Ansatt"
+UNDER_EDITING = "Dokumentet er under redigering"
+FINISHED = "Dokumentet er ferdigstilt"
+NO_VALUE = "Ingen"
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_SHA256 = re.compile("[0-9a-f]{64}")
+# Relative, forward slashes, ASCII; no empty, hidden or ".." segments: the same on every
+# system that unpacks the package, and never outside it.
+_MEMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*")
+
+
+def clean_text(value: str) -> str:
+    """The text as XML 1.0 can carry it and a parser gives it back: see the module's notes."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _FORBIDDEN.sub("", value).strip()
+
+
+def _require_aware(value: object, name: str) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a datetime with a time zone")
+
+
+# Each must hold something after cleaning: the schema wants at least one character.
+_REQUIRED_TEXT = (
+    "organization_name",
+    "organization_id",
+    "unit_name",
+    "employee_name",
+    "employee_number",
+    "leader_name",
+    "title",
+    "created_by",
+)
+
+
+def _check_member_name(name: str) -> None:
+    if not _MEMBER.fullmatch(name):
+        raise ValueError(f"{name!r} is not a safe relative path in the package")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormRecord:
+    """One signed revision of a conversation's follow-up form, as the archive gets it.
+
+    organization_id is the arkivskaperID (the organization number, or another id agreed with
+    the archive); it is also part of every systemID, so that two organizations' conversation
+    17 never share one. conversation_id and revision are the stable key of the document.
+    replaces is the revision number this one corrects, in the same conversation.
+    description, if given, is added to the registrering's description.
+    """
+
+    organization_name: str
+    organization_id: str
+    unit_name: str
+    employee_name: str
+    employee_number: str
+    leader_name: str
+    title: str
+    held_on: date
+    employee_signed_at: datetime
+    leader_signed_at: datetime
+    created_by: str
+    conversation_id: int | str
+    revision: int
+    document_path: str
+    document_sha256: str
+    document_size: int
+    document_format: str = PDFA_2A
+    replaces: int | None = None
+    correction_reason: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        # Cleaned here, once, so the systemIDs and the XML are made from the same values.
+        for name in (*_REQUIRED_TEXT, "correction_reason", "description"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+            if name in _REQUIRED_TEXT and not getattr(self, name):
+                raise ValueError(f"{name} is empty")
+        if not str(self.conversation_id):
+            raise ValueError("conversation_id is empty")
+        if isinstance(self.held_on, datetime) or not isinstance(self.held_on, date):
+            raise ValueError("held_on must be a date")
+        _require_aware(self.employee_signed_at, "employee_signed_at")
+        _require_aware(self.leader_signed_at, "leader_signed_at")
+        if self.revision < 1:
+            raise ValueError("revision must be 1 or more")
+        if self.replaces is not None and not 1 <= self.replaces < self.revision:
+            raise ValueError("replaces must be an earlier revision")
+        if not _SHA256.fullmatch(self.document_sha256):
+            raise ValueError("document_sha256 must be 64 lowercase hexadecimal digits")
+        if self.document_size < 0:
+            raise ValueError("document_size must not be negative")
+        if self.document_format not in PDFA_VERSIONS:
+            raise ValueError(f"{self.document_format!r} is not a PRONOM id of PDF/A")
+        _check_member_name(self.document_path)
+        if self.document_path in (ARKIVSTRUKTUR, ENDRINGSLOGG, ARKIVUTTREKK):
+            raise ValueError(f"{self.document_path!r} is the name of a package file")
+
+    @property
+    def signed_at(self) -> datetime:
+        """When the form was signed by both, and so frozen."""
+        return max(self.employee_signed_at, self.leader_signed_at)
+
+    @property
+    def last_signer(self) -> str:
+        if self.employee_signed_at > self.leader_signed_at:
+            return self.employee_name
+        return self.leader_name
+
+
+def system_id(*parts: object) -> uuid.UUID:
+    """A UUID for what the parts name, the same every time: uuid5 under Samtale's namespace.
+
+    The parts are joined as a JSON list of strings, so ("a/b", "c") and ("a", "b/c") differ.
+    """
+    if not parts:
+        raise ValueError("system_id needs at least one part")
+    return uuid.uuid5(NAMESPACE, json.dumps([str(part) for part in parts], ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class SystemIds:
+    """The systemIDs of one package's units, for the package and for whoever keeps track."""
+
+    arkiv: uuid.UUID
+    arkivdel: uuid.UUID
+    mappe: uuid.UUID
+    registrering: uuid.UUID
+    dokumentbeskrivelse: uuid.UUID
+    dokumentobjekt: uuid.UUID
+    replaces: uuid.UUID | None  # the registrering of the revision this one corrects
+
+
+def system_ids(record: FormRecord) -> SystemIds:
+    """The package's systemIDs: per organization (arkiv, arkivdel), per employee (mappe),
+    per conversation and revision (the rest)."""
+    org = record.organization_id
+
+    def of_revision(kind: str, revision: int) -> uuid.UUID:
+        return system_id(org, kind, record.conversation_id, revision)
+
+    return SystemIds(
+        arkiv=system_id(org, "arkiv"),
+        arkivdel=system_id(org, "arkivdel"),
+        mappe=system_id(org, "mappe", record.employee_number),
+        registrering=of_revision("registrering", record.revision),
+        dokumentbeskrivelse=of_revision("dokumentbeskrivelse", record.revision),
+        dokumentobjekt=of_revision("dokumentobjekt", record.revision),
+        replaces=(
+            None if record.replaces is None else of_revision("registrering", record.replaces)
+        ),
+    )
+
+
+def build_package(
+    record: FormRecord,
+    pdf: bytes,
+    *,
+    created_at: datetime,
+    system_name: str = "Samtale",
+    system_version: str,
+) -> dict[str, bytes]:
+    """The package's files by path, in name order: the PDF, arkivstruktur.xml,
+    endringslogg.xml and arkivuttrekk.xml.
+
+    Refuses a PDF whose checksum or size is not the record's: the package must hold the
+    document that was signed.
+    """
+    if hashlib.sha256(pdf).hexdigest() != record.document_sha256:
+        raise ValueError("The PDF's SHA-256 is not the record's")
+    if len(pdf) != record.document_size:
+        raise ValueError("The PDF's size is not the record's")
+    _require_aware(created_at, "created_at")
+    system_name, system_version = clean_text(system_name), clean_text(system_version)
+    if not system_name or not system_version:
+        raise ValueError("system_name and system_version must not be empty")
+
+    ids = system_ids(record)
+    changes = _changes(record, ids)
+    files = {
+        record.document_path: pdf,
+        ARKIVSTRUKTUR: _arkivstruktur(record, ids, created_at=created_at, system=system_name),
+        ENDRINGSLOGG: _endringslogg(changes),
+    }
+    files[ARKIVUTTREKK] = _arkivuttrekk(
+        record,
+        files,
+        endringer=len(changes),
+        system_name=system_name,
+        system_version=system_version,
+    )
+    return dict(sorted(files.items()))
+
+
+def write_zip(files: Mapping[str, bytes]) -> bytes:
+    """The files as a ZIP that is the same bytes for the same files, on any machine.
+
+    Names sorted, one fixed time, fixed permissions, and stored rather than deflated: the
+    compressed bytes depend on the zlib build, and the PDF/A is compressed already.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            _check_member_name(name)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED
+            info.create_system = 3  # Unix, so the permissions below mean what they say
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+# XML
+
+
+def _add(parent: ET.Element, tag: str, text: object = None, **attrib: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def _root(tag: str, namespace: str, **attrib: str) -> ET.Element:
+    # The namespace as a plain xmlns attribute and unqualified names below it: ElementTree
+    # writes that as it is, where its default_namespace option would refuse ADDML's
+    # unqualified attributes.
+    return ET.Element(tag, {"xmlns": namespace, **attrib})
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
+def _datetime(value: datetime) -> str:
+    return value.astimezone(OSLO).isoformat(timespec="seconds")
+
+
+def _local(value: datetime) -> str:
+    return f"{value.astimezone(OSLO):%d.%m.%Y kl. %H.%M}"
+
+
+def _archive_title(record: FormRecord) -> str:
+    return f"Personalarkiv – {record.organization_name}"
+
+
+def _description(record: FormRecord) -> str:
+    sentences = [
+        f"Medarbeidersamtale holdt {record.held_on:%d.%m.%Y}.",
+        f"Ansatt: {record.employee_name}, ansattnummer {record.employee_number}.",
+        f"Leder: {record.leader_name}.",
+        f"Enhet: {record.unit_name}.",
+        f"Revisjon {record.revision}, signert av ansatt {_local(record.employee_signed_at)}"
+        f" og av leder {_local(record.leader_signed_at)}.",
+    ]
+    if record.description:
+        sentences.append(record.description)
+    return " ".join(sentences)
+
+
+def _arkivstruktur(
+    record: FormRecord, ids: SystemIds, *, created_at: datetime, system: str
+) -> bytes:
+    now, signed = _datetime(created_at), _datetime(record.signed_at)
+
+    arkiv = _root("arkiv", ARKIVSTRUKTUR_NS)
+    _add(arkiv, "systemID", ids.arkiv)
+    _add(arkiv, "tittel", _archive_title(record))
+    _add(arkiv, "dokumentmedium", "Elektronisk arkiv")
+    _opened_and_cut(arkiv, now, system)
+    arkivskaper = _add(arkiv, "arkivskaper")
+    _add(arkivskaper, "arkivskaperID", record.organization_id)
+    _add(arkivskaper, "arkivskaperNavn", record.organization_name)
+
+    arkivdel = _add(arkiv, "arkivdel")
+    _add(arkivdel, "systemID", ids.arkivdel)
+    _add(arkivdel, "tittel", ARKIVDEL_TITLE)
+    _add(arkivdel, "arkivdelstatus", "Aktiv periode")
+    _opened_and_cut(arkivdel, now, system)
+
+    mappe = _add(arkivdel, "mappe")
+    _add(mappe, "systemID", ids.mappe)
+    _add(mappe, "mappeID", record.employee_number)
+    _add(mappe, "tittel", f"Personalmappe – {record.employee_name} ({record.employee_number})")
+    _opened_and_cut(mappe, now, system)
+    part = _add(mappe, "part")
+    _add(part, "partID", record.employee_number)
+    _add(part, "partNavn", record.employee_name)
+    _add(part, "partRolle", PART_ROLE)
+
+    registrering = _add(mappe, "registrering")
+    _add(registrering, "systemID", ids.registrering)
+    _add(registrering, "opprettetDato", signed)
+    _add(registrering, "opprettetAv", record.created_by)
+    _add(registrering, "arkivertDato", now)
+    _add(registrering, "arkivertAv", system)
+
+    beskrivelse = _add(registrering, "dokumentbeskrivelse")
+    _add(beskrivelse, "systemID", ids.dokumentbeskrivelse)
+    _add(beskrivelse, "dokumenttype", DOCUMENT_TYPE)
+    _add(beskrivelse, "dokumentstatus", FINISHED)
+    _add(beskrivelse, "tittel", record.title)
+    _add(beskrivelse, "opprettetDato", signed)
+    _add(beskrivelse, "opprettetAv", record.created_by)
+    _add(beskrivelse, "tilknyttetRegistreringSom", "Hoveddokument")
+    _add(beskrivelse, "dokumentnummer", 1)
+    _add(beskrivelse, "tilknyttetDato", signed)
+    _add(beskrivelse, "tilknyttetAv", system)
+
+    objekt = _add(beskrivelse, "dokumentobjekt")
+    _add(objekt, "systemID", ids.dokumentobjekt)
+    _add(objekt, "versjonsnummer", 1)
+    _add(objekt, "variantformat", "Arkivformat")
+    _add(objekt, "format", record.document_format)
+    _add(objekt, "formatDetaljer", f"PDF/A-{PDFA_VERSIONS[record.document_format]}")
+    _add(objekt, "opprettetDato", signed)
+    _add(objekt, "opprettetAv", system)
+    _add(objekt, "referanseDokumentfil", record.document_path)
+    _add(objekt, "sjekksum", record.document_sha256)
+    _add(objekt, "sjekksumAlgoritme", "SHA256")
+    _add(objekt, "filstoerrelse", record.document_size)
+
+    # The schema puts the registrering's title and description after its documents.
+    _add(registrering, "tittel", record.title)
+    _add(registrering, "beskrivelse", _description(record))
+    _add(registrering, "forfatter", record.employee_name)
+    _add(registrering, "forfatter", record.leader_name)
+    if ids.replaces is not None:
+        merknad = _add(registrering, "merknad")
+        text = f"Retter revisjon {record.replaces} av oppfølgingsskjemaet (registrering {ids.replaces})."
+        if record.correction_reason:
+            text += f" Årsak: {record.correction_reason}"
+        _add(merknad, "merknadstekst", text)
+        _add(merknad, "merknadsdato", signed)
+        _add(merknad, "merknadRegistrertAv", record.created_by)
+        kryssreferanse = _add(registrering, "kryssreferanse")
+        _add(kryssreferanse, "referanseTilRegistrering", ids.replaces)
+
+    return _serialize(arkiv)
+
+
+def _opened_and_cut(unit: ET.Element, now: str, system: str) -> None:
+    _add(unit, "opprettetDato", now)
+    _add(unit, "opprettetAv", system)
+    _add(unit, "avsluttetDato", now)
+    _add(unit, "avsluttetAv", system)
+
+
+@dataclass(frozen=True)
+class _Endring:
+    unit: uuid.UUID
+    metadata: str
+    at: datetime
+    by: str
+    before: str
+    after: str
+
+
+def _changes(record: FormRecord, ids: SystemIds) -> list[_Endring]:
+    changes = []
+    if ids.replaces is not None:
+        changes.append(
+            _Endring(
+                ids.registrering,
+                "referanseTilRegistrering",
+                record.signed_at,
+                record.created_by,
+                NO_VALUE,
+                str(ids.replaces),
+            )
+        )
+    changes.append(
+        _Endring(
+            ids.dokumentbeskrivelse,
+            "dokumentstatus",
+            record.signed_at,
+            record.last_signer,
+            UNDER_EDITING,
+            FINISHED,
+        )
+    )
+    return changes
+
+
+def _endringslogg(changes: list[_Endring]) -> bytes:
+    root = _root("endringslogg", ENDRINGSLOGG_NS)
+    for change in changes:
+        endring = _add(root, "endring")
+        _add(endring, "referanseArkivenhet", change.unit)
+        _add(endring, "referanseMetadata", change.metadata)
+        _add(endring, "endretDato", _datetime(change.at))
+        _add(endring, "endretAv", change.by)
+        _add(endring, "tidligereVerdi", change.before)
+        _add(endring, "nyVerdi", change.after)
+    return _serialize(root)
+
+
+# ADDML: everything past the fixed elements is properties and additional elements, named
+# as Arkivverket's Noark 5 template and its "Bruk av komponenter i ADDML" name them.
+
+
+def _properties(element: ET.Element) -> ET.Element:
+    found = element.find("properties")
+    return found if found is not None else _add(element, "properties")
+
+
+def _property(
+    parent: ET.Element, name: str, value: object = None, data_type: str = ""
+) -> ET.Element:
+    attrib = {"name": name, **({"dataType": data_type} if data_type else {})}
+    element = _add(_properties(parent), "property", **attrib)
+    if value is not None:
+        _add(element, "value", value)
+    return element
+
+
+def _additional(parent: ET.Element, name: str, value: object = None) -> ET.Element:
+    found = parent.find("additionalElements")
+    elements = found if found is not None else _add(parent, "additionalElements")
+    element = _add(elements, "additionalElement", name=name)
+    if value is not None:
+        _add(element, "value", value)
+    return element
+
+
+def _file(parent: ET.Element, path: str, data: bytes, fmt: str, version: str) -> None:
+    file = _property(parent, "file")
+    _property(file, "name", path)
+    _property(_property(file, "format", fmt), "version", version)
+    checksum = _property(file, "checksum")
+    _property(checksum, "algorithm", "SHA-256")
+    _property(checksum, "value", hashlib.sha256(data).hexdigest())
+
+
+def _schema(parent: ET.Element, name: str, *, main: bool) -> None:
+    # Named only: the schemas are not in the package (see the module's notes).
+    schema = _property(parent, "schema", "main" if main else None)
+    _property(_property(schema, "file"), "name", name)
+    _property(_property(schema, "type", "XML Schema"), "version", "1.0")
+
+
+def _occurrences(parent: ET.Element, counts: dict[str, int]) -> None:
+    info = _property(parent, "info")
+    for element, count in counts.items():
+        occurrences = _property(info, "numberOfOccurrences", element)
+        _property(occurrences, "elementPath", f"//{element}")
+        _property(occurrences, "value", count, "integer")
+
+
+def _xml_file(
+    parent: ET.Element, name: str, files: dict[str, bytes], counts: dict[str, int]
+) -> None:
+    data_object = _add(parent, "dataObject", name=name.removesuffix(".xml"))
+    _file(data_object, name, files[name], "XML", "1.0")
+    _schema(data_object, name.replace(".xml", ".xsd"), main=True)
+    _schema(data_object, "metadatakatalog.xsd", main=False)
+    _occurrences(data_object, counts)
+
+
+def _arkivuttrekk(
+    record: FormRecord,
+    files: dict[str, bytes],
+    *,
+    endringer: int,
+    system_name: str,
+    system_version: str,
+) -> bytes:
+    addml = _root("addml", ADDML_NS, name="Noark 5-arkivuttrekk")
+    dataset = _add(addml, "dataset")
+    _add(
+        dataset, "description", f"Noark 5-arkivuttrekk fra {system_name}: signert oppfølgingsskjema"
+    )
+
+    reference = _add(dataset, "reference")
+    context = _add(reference, "context")
+    creators = _additional(context, "recordCreators")
+    _additional(creators, "recordCreator", record.organization_name)
+    _additional(context, "systemType", "Fagsystem")
+    _property(_additional(context, "systemName", system_name), "version", system_version)
+    _additional(context, "archive", _archive_title(record))
+    content = _add(reference, "content")
+    period = _additional(content, "archivalPeriod")
+    signed_on = record.signed_at.astimezone(OSLO).date()
+    _property(period, "startDate", min(record.held_on, signed_on).isoformat())
+    _property(period, "endDate", max(record.held_on, signed_on).isoformat())
+
+    extract = _add(_add(dataset, "dataObjects"), "dataObject", name="Noark 5-arkivuttrekk")
+    info = _property(extract, "info")
+    _property(_property(info, "type", "Noark 5"), "version", "5.0")
+    extra = _property(info, "additionalInfo")
+    # One revision per package: nothing overlaps the packages before or after it.
+    periode = _property(extra, "periode")
+    _property(periode, "inngaaendeSkille", "skarpt")
+    _property(periode, "utgaaendeSkille", "skarpt")
+    for flag in (
+        "inneholderSkjermetInformasjon",
+        "omfatterDokumenterSomErKassert",
+        "inneholderDokumenterSomSkalKasseres",
+        "inneholderVirksomhetsspesifikkeMetadata",
+    ):
+        _property(extra, flag, "false", "boolean")
+    _property(extra, "antallDokumentfiler", 1, "integer")
+
+    parts = _add(extract, "dataObjects")
+    _xml_file(parts, ARKIVSTRUKTUR, files, {"mappe": 1, "registrering": 1})
+    _xml_file(parts, ENDRINGSLOGG, files, {"endring": endringer})
+    documents = _add(_add(parts, "dataObject", name="dokumenter"), "dataObjects")
+    document = _add(documents, "dataObject", name="dokument")
+    version = PDFA_VERSIONS[record.document_format]
+    _file(document, record.document_path, files[record.document_path], "PDF/A", version)
+
+    return _serialize(addml)
