@@ -31,6 +31,7 @@ $(VENV)/.dev: $(VENV)/.run
 # the first e-mails (one line each, the messages themselves in var/mail/) are out.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.run
+	@scripts/system-packages
 	@mkdir -p var
 	@DEBUG=true $(MANAGE) migrate --noinput
 	@DEBUG=true $(MANAGE) demo_data --no-logins
@@ -42,6 +43,7 @@ run: $(VENV)/.run
 
 ## make test: set up and run every test (browser tests when Chromium is installed).
 test: $(VENV)/.dev
+	@scripts/system-packages
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

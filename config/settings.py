@@ -350,6 +350,26 @@ SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
 # empty: DEFAULT_FROM_EMAIL.
 SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")
 
+# The archive (samtale.archive). The organization's name on every signed follow-up form
+# and in the Noark 5 package; empty: the name of the employee's top unit.
+SAMTALE_ORGANIZATION = os.environ.get("SAMTALE_ORGANIZATION", "")
+# The organization number (organisasjonsnummer): the archive creator's id in the package,
+# and part of every systemID; empty: the organization's name.
+SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "")
+# How a signed form reaches the personnel file: "download" (the archive staff download each
+# package from their queue and confirm it registered) or "folder" (the worker writes each
+# package into SAMTALE_ARCHIVE_FOLDER, e.g. a mounted share the archive system imports from).
+SAMTALE_ARCHIVE_CHANNEL = os.environ.get("SAMTALE_ARCHIVE_CHANNEL", "download")
+if SAMTALE_ARCHIVE_CHANNEL not in ("download", "folder"):
+    raise ImproperlyConfigured('SAMTALE_ARCHIVE_CHANNEL must be "download" or "folder".')
+SAMTALE_ARCHIVE_FOLDER = os.environ.get("SAMTALE_ARCHIVE_FOLDER", "")
+if SAMTALE_ARCHIVE_CHANNEL == "folder" and not SAMTALE_ARCHIVE_FOLDER:
+    raise ImproperlyConfigured("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
+
+# openpyxl writes workbooks through lxml when it is installed (the tests install it to
+# validate Noark 5 packages); the same workbook, byte for byte, whether it is or not.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 # Import limits: a payroll export of 50,000 people is a few MB.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
@@ -374,5 +394,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint's font handling tells of every glyph table it instantiates.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -290,6 +290,33 @@ MATRIX += [
     ("schedule_accept", SCHEDULE, "post", SCHEDULE_302),
 ]
 
+# The signed follow-up form: its two parties, and the archive staff (their own column below);
+# never HR, the leader's leader or an administrator, whatever the conclusion shares.
+FORM = {"pk": "signed_form"}
+DELIVERY = {"pk": "delivery"}
+ARCHIVE_OBJECTS = {"signed_form", "delivery"}
+NO_ONE_SIGNED_IN = (302, 403, 403, 403, 403, 403, 403, 403)
+MATRIX += [
+    ("form_pdf", FORM, "get", PARTIES_200),
+    ("form_pdf", FORM, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("archive_queue", {}, "get", NO_ONE_SIGNED_IN),
+    ("archive_package", DELIVERY, "get", NO_ONE_SIGNED_IN),
+    ("archive_confirm", DELIVERY, "get", NO_ONE_SIGNED_IN),
+    ("archive_confirm", DELIVERY, "post", NO_ONE_SIGNED_IN),
+    ("archive_retry", DELIVERY, "post", NO_ONE_SIGNED_IN),
+]
+# The archive staff: what any other employee gets, and these.
+ARCHIVIST = {
+    ("form_pdf", "get"): 200,
+    ("form_pdf", "post"): 405,
+    ("archive_queue", "get"): 200,
+    ("archive_package", "get"): 200,
+    ("archive_confirm", "get"): 405,
+    ("archive_confirm", "post"): 302,
+    # Not failed: refused with a message, and back to the queue.
+    ("archive_retry", "post"): 302,
+}
+
 # The e-mails a laptop wrote to var/mail/: only under DEBUG, so not found for anyone here.
 # With DEBUG on (samtale/notifications/tests/test_dev_mail.py) the administrator reads them.
 DEV_MAIL = "20261122-101500-000000-abc123.eml"
@@ -378,6 +405,37 @@ def _round_objects(people) -> dict:
     }
 
 
+def _archive_objects(people) -> dict:
+    """A conversation of the employee with their leader, signed by both, on its way to the
+    personnel file (its PDF is made when first asked for)."""
+    from samtale.archive.services import signed_form_record
+    from samtale.conversations.models import SummaryRevision
+    from samtale.core.testing import goals_version, signed_conversation
+
+    conversation = signed_conversation(people.employee, people.leader, version=goals_version())
+    now = timezone.now()
+    revision = SummaryRevision.objects.create(
+        conversation=conversation,
+        conclusion="no_actions",
+        shared_outside="Kan deles med HR",
+        approved_at=now,
+        employee_signed_at=now,
+        leader_signed_at=now,
+    )
+    form = signed_form_record(revision=revision)
+    return {"signed_form": form.pk, "delivery": form.deliveries.get().pk}
+
+
+def _with_objects(objects, people, kwargs) -> dict:
+    """Only the rows that need them pay for a round or a signed form."""
+    wanted = set(kwargs.values())
+    if ROUND_OBJECTS & wanted:
+        objects = {**objects, **_round_objects(people)}
+    if ARCHIVE_OBJECTS & wanted:
+        objects = {**objects, **_archive_objects(people)}
+    return objects
+
+
 def _cells():
     for name, kwargs, method, expected, *data in MATRIX:
         for role, status in zip(ROLES, expected, strict=True):
@@ -394,9 +452,7 @@ def _cells():
 
 @pytest.mark.parametrize(("name", "kwargs", "method", "data", "role", "status"), list(_cells()))
 def test_access(client_for, objects, people, name, kwargs, method, data, role, status):
-    if ROUND_OBJECTS & set(kwargs.values()):
-        # Only the rows that need them pay for a round.
-        objects = {**objects, **_round_objects(people)}
+    objects = _with_objects(objects, people, kwargs)
     url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
     client = client_for(role)
     response = client.post(url, data) if method == "post" else client.get(url)
@@ -425,3 +481,36 @@ def test_the_matrix_has_a_cell_for_every_role():
     print(
         f"access matrix: {len(MATRIX)} URL rows x {len(ROLES)} roles = {len(MATRIX) * len(ROLES)} cells"
     )
+
+
+def _archivist_cells():
+    other = ROLES.index("other_employee")
+    for name, kwargs, method, expected, *data in MATRIX:
+        status = ARCHIVIST.get((name, method), expected[other])
+        yield pytest.param(
+            name, kwargs, method, data[0] if data else {}, status, id=f"{name}-{method}-archivist"
+        )
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "data", "status"), list(_archivist_cells()))
+def test_access_of_the_archive_staff(client, objects, people, name, kwargs, method, data, status):
+    """The archive staff are employees like any other (this one in Avdeling 2, as the other
+    employee is), with the queue of signed forms besides: nothing else opens to them."""
+    from samtale.core.testing import PASSWORD
+    from samtale.org.models import Person
+
+    archivist = Person.objects.create_user(
+        "arkiv@test.example",
+        PASSWORD,
+        first_name="Arne",
+        last_name="Arkivar",
+        unit=people.other_employee.unit,
+        manager=people.other_leader,
+        employee_number="107",
+        is_archivist=True,
+    )
+    objects = _with_objects(objects, people, kwargs)
+    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    client.force_login(archivist)
+    response = client.post(url, data) if method == "post" else client.get(url)
+    assert response.status_code == status, f"{method.upper()} {url} as the archive staff"

@@ -7,3 +7,7 @@ class ArchiveConfig(AppConfig):
 
     name = "samtale.archive"
     label = "archive"
+
+    def ready(self):
+        # Registers the employee's notice and the worker's periodic delivery.
+        from samtale.archive import emails, jobs  # noqa: F401

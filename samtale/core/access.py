@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.actions.models import Action, Goal
+from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import (
     Conversation,
     Feedback,
@@ -47,6 +48,7 @@ class Roles:
     person_id: int | None
     is_admin: bool = False
     is_hr: bool = False
+    is_archivist: bool = False
     # Everyone below this person in the line, directly or through other leaders.
     subordinate_ids: frozenset[int] = field(default_factory=frozenset)
     direct_report_ids: frozenset[int] = field(default_factory=frozenset)
@@ -143,6 +145,7 @@ def roles_for(user) -> Roles:
         person_id=user.pk,
         is_admin=user.is_org_admin,
         is_hr=user.is_hr,
+        is_archivist=user.is_archivist,
         subordinate_ids=below,
         direct_report_ids=direct,
     )
@@ -889,3 +892,48 @@ def rounds_countable_by(user) -> QuerySet[Round]:
 def may_see_coverage(user) -> bool:
     """Who is missing a signed conversation within the required interval: HR only."""
     return roles_for(user).is_hr
+
+
+# The archive ----------------------------------------------------------------
+
+
+def may_work_archive(user) -> bool:
+    """The archive staff (arkiv): the queue of signed follow-up forms for the personnel file.
+    Every read of a form there is audited."""
+    return roles_for(user).is_archivist
+
+
+def signed_forms_visible_to(user) -> QuerySet[SignedForm]:
+    """The signed follow-up forms a user may read: the two parties their own conversation's,
+    the archive staff every one. Nobody else: not HR, not the leader's leader, not an
+    administrator, whatever the conclusion shares (what it shares is read as text, on
+    the shared conclusions page)."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return SignedForm.objects.none()
+    forms = SignedForm.objects.exclude(conversation__status=Conversation.Status.CANCELLED)
+    if roles.is_archivist:
+        return forms
+    return forms.filter(
+        Q(conversation__employee_id=roles.person_id) | Q(conversation__leader_id=roles.person_id)
+    )
+
+
+def get_signed_form_for(user, pk) -> SignedForm:
+    form = signed_forms_visible_to(user).select_related("conversation").filter(pk=pk).first()
+    if form is None:
+        raise Http404
+    return form
+
+
+def deliveries_visible_to(user) -> QuerySet[Delivery]:
+    if not may_work_archive(user):
+        return Delivery.objects.none()
+    return Delivery.objects.all()
+
+
+def get_delivery_for(user, pk) -> Delivery:
+    delivery = deliveries_visible_to(user).select_related("form").filter(pk=pk).first()
+    if delivery is None:
+        raise Http404
+    return delivery

@@ -20,6 +20,7 @@ MENU = (
     ("unit_list", _("Units"), "units", False),
     ("import_start", _("Import"), "manage", False),
     ("guide_list", _("Templates"), "guides", False),
+    ("archive_queue", _("Archive"), "archive", False),
 )
 
 
@@ -64,6 +65,7 @@ def navigation(request):
         "status": access.may_see_status(user),
         "leadership": access.may_see_leadership(user),
         "needs": access.may_list_needs(user),
+        "archive": access.may_work_archive(user),
     }
     nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {

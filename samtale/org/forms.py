@@ -49,6 +49,7 @@ class PersonForm(forms.ModelForm):
             "unit",
             "is_hr",
             "is_org_admin",
+            "is_archivist",
             "is_active",
             "language",
         ]
@@ -56,6 +57,10 @@ class PersonForm(forms.ModelForm):
         help_texts = {
             "is_hr": _("Sees people, completion and aggregates; never conversation content."),
             "is_org_admin": _("Manages units, people, roles and templates."),
+            "is_archivist": _(
+                "Archive staff: receives the signed follow-up forms for the personnel file; "
+                "never notes or drafts."
+            ),
             "is_active": _("Inactive people cannot sign in. Nobody is ever deleted."),
         }
 
@@ -74,6 +79,7 @@ class PersonForm(forms.ModelForm):
         "language",
         "is_hr",
         "is_org_admin",
+        "is_archivist",
         "is_active",
     ]
 
@@ -85,7 +91,7 @@ class PersonForm(forms.ModelForm):
             self.initial["manager"] = self.instance.manager_id
         if self.instance.pk == actor.pk:
             # Nobody changes their own roles (org.services): the boxes say so before a post.
-            for name in ("is_hr", "is_org_admin", "is_active"):
+            for name in ("is_hr", "is_org_admin", "is_archivist", "is_active"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Another administrator changes this for you.")
         for name in ("first_name", "last_name", "email"):

@@ -116,6 +116,8 @@ class Person(AbstractBaseUser):
     )
     is_hr = models.BooleanField(_("HR"), default=False)
     is_org_admin = models.BooleanField(_("administrator"), default=False)
+    # Archive staff (arkiv): the queue of signed follow-up forms for the personnel file.
+    is_archivist = models.BooleanField(_("archive staff"), default=False)
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
     )
@@ -234,6 +236,7 @@ class RoleChange(models.Model):
     class Role(models.TextChoices):
         HR = "hr", _("HR")
         ADMIN = "admin", _("Administrator")
+        ARCHIVE = "archive", _("Archive staff")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_changes")
     role = models.CharField(max_length=20, choices=Role.choices)

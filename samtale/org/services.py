@@ -28,13 +28,18 @@ PERSON_FIELDS = (
     "manager",
     "is_hr",
     "is_org_admin",
+    "is_archivist",
     "is_active",
     "language",
 )
 
 
 # The roles that read more than a person's own conversations.
-ROLE_FIELDS = {"is_hr": RoleChange.Role.HR, "is_org_admin": RoleChange.Role.ADMIN}
+ROLE_FIELDS = {
+    "is_hr": RoleChange.Role.HR,
+    "is_org_admin": RoleChange.Role.ADMIN,
+    "is_archivist": RoleChange.Role.ARCHIVE,
+}
 
 
 def _check_person(*, actor: Person, person: Person, changed: set[str]) -> None:
@@ -109,7 +114,9 @@ NO_ROLES = dict.fromkeys(ROLE_FIELDS, False)
 def role_holders_activity_record(*, actor: Person, person_ids) -> None:
     """An import activated or deactivated these people: for those holding a role, that is a
     role given or taken, and told as one."""
-    holders = Person.objects.filter(Q(is_hr=True) | Q(is_org_admin=True), pk__in=list(person_ids))
+    holders = Person.objects.filter(
+        Q(is_hr=True) | Q(is_org_admin=True) | Q(is_archivist=True), pk__in=list(person_ids)
+    )
     for person in holders:
         was_active = not person.is_active
         before = {name: bool(getattr(person, name) and was_active) for name in ROLE_FIELDS}

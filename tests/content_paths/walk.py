@@ -45,6 +45,8 @@ PK_KINDS = [
     ("enheter/<int:pk>/", "unit"),
     ("import/<int:pk>/", "import"),
     ("maler/<int:pk>/", "guide"),
+    ("skjema/<int:pk>", "signed_form"),
+    ("arkiv/<int:pk>/", "delivery"),
 ]
 OTHER_KINDS = {
     "leader_pk": "person",

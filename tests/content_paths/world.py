@@ -15,6 +15,7 @@ from samtale.actions import services as goals
 from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action, Goal
 from samtale.actions.nudges import SLUGS
+from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, meeting, preparation, summary
 from samtale.core.pickers import SOURCES
@@ -103,6 +104,8 @@ def stored_ids() -> dict[str, list]:
         "email_change": list(EmailChange.objects.values_list("pk", flat=True)),
         "need": list(Need.objects.values_list("pk", flat=True)),
         "raised_need": list(RaisedNeed.objects.values_list("pk", flat=True)),
+        "signed_form": list(SignedForm.objects.values_list("pk", flat=True)),
+        "delivery": list(Delivery.objects.values_list("pk", flat=True)),
     }
 
 

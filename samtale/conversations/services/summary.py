@@ -7,6 +7,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.archive.services import signed_form_record
 from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import correction
@@ -361,7 +362,10 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
         # The needs the conclusion shares reach the register, now that both have signed.
         needs_register_from(conversation=conversation)
     summary.save()
-    if not summary.is_signed:
+    if summary.is_signed:
+        # The follow-up form for the personnel file, with the employee's copy.
+        signed_form_record(revision=summary)
+    else:
         step_notice(
             conversation=conversation,
             kind="summary_signed",

@@ -144,7 +144,12 @@ def test_the_first_signature_tells_the_other_party_and_the_second_tells_nobody(
         run(summary_services.conversation_sign, actor=people.employee, conversation=conversation)
     run(summary_services.conversation_sign, actor=people.leader, conversation=_reload(held))
     assert _reload(held).status == S.SIGNED
-    assert len(smtp.to(people.employee.email)) == before[people.employee]
+    # Signed by both: no step waits, and the employee is told their copy of the signed
+    # follow-up form is ready (samtale.archive), a link without content.
+    assert len(smtp.to(people.employee.email)) == before[people.employee] + 1
+    _assert_link_and_no_content(
+        smtp.to(people.employee.email)[-1], f"/samtaler/{held.pk}/#revisjoner"
+    )
     assert _notices(ref__step="summary_signed").count() == 1
 
 

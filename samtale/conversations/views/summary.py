@@ -136,7 +136,8 @@ def revisions_context(conversation, user) -> dict:
     comments = access.summary_comments_visible_to(user, conversation).select_related("author")
     revisions = list(
         conversation.summaries.order_by("number")
-        .select_related("proposed_by", "withdrawn_by")
+        .select_related("proposed_by", "withdrawn_by", "signed_form")
+        .defer("signed_form__pdf", "signed_form__content")
         .prefetch_related(Prefetch("comments", queryset=comments))
     )
     # What services.summary_current and summary_in_force read, from the revisions at hand.

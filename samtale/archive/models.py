@@ -1,0 +1,90 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samtale.conversations.models import Conversation, SummaryRevision
+
+
+class SignedForm(models.Model):
+    """The follow-up form (oppfølgingsskjema) of one signed revision, as it goes to the
+    personnel file: what it says, frozen when both signed, and its PDF/A once rendered.
+
+    `content` holds the names, roles, dates, conclusion, goals and actions as they were at
+    signing (a later rename or move does not change a signed document); `fingerprint` is the
+    SHA-256 of its canonical form, printed in the PDF. The PDF is rendered from `content` by
+    the worker; a rendering that fails fails the delivery, never the signing.
+    """
+
+    revision = models.OneToOneField(
+        SummaryRevision, on_delete=models.CASCADE, related_name="signed_form"
+    )
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="signed_forms"
+    )
+    content = models.JSONField()
+    fingerprint = models.CharField(max_length=64)
+    language = models.CharField(max_length=5)
+    created_at = models.DateTimeField(auto_now_add=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    # Why the last rendering failed; empty once it succeeds.
+    render_error = models.TextField(blank=True)
+    # When the employee was told the form is ready (the copy to the employee).
+    employee_told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"form {self.conversation_id} rev {self.content.get('revision')}"
+
+    @property
+    def number(self) -> int:
+        return self.content["revision"]
+
+    @property
+    def filename(self) -> str:
+        return f"oppfolgingsskjema-{self.conversation_id}-{self.number}.pdf"
+
+
+class Delivery(models.Model):
+    """One signed form on its way to the personnel file by one channel.
+
+    A form goes once per channel (unique together): delivering again after a success does
+    nothing, so the same revision never lands twice. A failure keeps the reason and is
+    tried again by the worker.
+    """
+
+    class Channel(models.TextChoices):
+        DOWNLOAD = "download", _("Downloaded by the archive staff")
+        FOLDER = "folder", _("Drop folder")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    form = models.ForeignKey(SignedForm, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # Who confirmed a downloaded package as registered in the archive.
+    delivered_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where it landed: the file name in the drop folder.
+    target = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "channel"], name="delivery_once_per_channel")
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.form} → {self.channel} ({self.status})"

@@ -1,0 +1,262 @@
+"""The signed follow-up form on its way to the personnel file.
+
+1. `signed_form_record` (in the signing transaction): the form's content is frozen and a
+   delivery is waiting for the configured channel. Nothing here can fail the signing.
+2. `signed_form_render` (the worker, after commit): the PDF/A, then the employee is told
+   it is ready (a link, no content: their copy). A rendering that fails is recorded on the
+   form and its deliveries, and tried again by the worker.
+3. `delivery_attempt`: the drop folder gets the Noark 5 package once; the download channel
+   waits for the archive staff to download it and confirm it registered
+   (`delivery_confirm`).
+"""
+
+import errno
+import hashlib
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.archive import content as form_content
+from samtale.archive import package as archive_package
+from samtale.archive.models import Delivery, SignedForm
+from samtale.archive.pdf import render_pdf
+from samtale.conversations.models import SummaryRevision
+from samtale.core import access
+from samtale.core.access import require
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.notifications.outbox import email_queue
+from samtale.org.models import Person
+
+# Minutes before a failed delivery or rendering is tried again, by the attempts so far.
+RETRY_MINUTES = (1, 5, 30, 120, 360)
+
+
+def signed_form_record(*, revision: SummaryRevision) -> SignedForm:
+    """Freeze the form of a revision both have signed and queue it for the archive. Called
+    inside the signing transaction; the PDF is rendered by the worker after commit."""
+    content = form_content.form_content(revision)
+    form, created = SignedForm.objects.get_or_create(
+        revision=revision,
+        defaults={
+            "conversation": revision.conversation,
+            "content": content,
+            "fingerprint": form_content.fingerprint(content),
+            "language": content["language"],
+        },
+    )
+    if created:
+        Delivery.objects.create(form=form, channel=settings.SAMTALE_ARCHIVE_CHANNEL)
+        audit_log(actor=None, action="archive.form", obj=form, revision=revision.number)
+        transaction.on_commit(lambda: _render_later(form.pk))
+    return form
+
+
+def _render_later(form_id: int) -> None:
+    from samtale.archive.jobs import render_signed_form
+
+    render_signed_form.enqueue(form_id)
+
+
+def signed_form_render(*, form: SignedForm) -> bool:
+    """Render the form's PDF if it has none; True when it has one afterwards.
+
+    A failure is kept on the form and on its waiting deliveries (with the reason), never
+    raised: the signing stands, and the worker tries again.
+    """
+    if form.pdf:
+        return True
+    try:
+        pdf = render_pdf(form.content, form.fingerprint)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
+        reason = _("The PDF could not be made: %(error)s") % {"error": error}
+        SignedForm.objects.filter(pk=form.pk).update(render_error=reason[:2000])
+        form.deliveries.exclude(status=Delivery.Status.DELIVERED).update(
+            status=Delivery.Status.FAILED, error=reason[:2000], last_attempt_at=timezone.now()
+        )
+        return False
+    with transaction.atomic():
+        updated = SignedForm.objects.filter(pk=form.pk, pdf__isnull=True).update(
+            pdf=pdf,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            rendered_at=timezone.now(),
+            render_error="",
+        )
+        form.refresh_from_db()
+        if updated:
+            # A download failed only for want of a PDF: it waits for the archive staff again.
+            # The drop folder's deliveries are tried again by the worker.
+            form.deliveries.filter(
+                status=Delivery.Status.FAILED, channel=Delivery.Channel.DOWNLOAD
+            ).update(status=Delivery.Status.WAITING, error="")
+    return True
+
+
+def employee_tell(*, form: SignedForm) -> None:
+    """Tell the employee their copy of the signed form is ready: once, a link, no content."""
+    if not form.pdf or form.employee_told_at:
+        return
+    with transaction.atomic():
+        if not SignedForm.objects.filter(pk=form.pk, employee_told_at__isnull=True).update(
+            employee_told_at=timezone.now()
+        ):
+            return
+        employee = Person.objects.filter(pk=form.conversation.employee_id, is_active=True).first()
+        if employee is not None:
+            email_queue(
+                to=employee,
+                kind="signed_form_ready",
+                ref={"form": form.pk},
+                dedupe_key=f"signed_form:{form.pk}",
+            )
+
+
+def _claim(delivery: Delivery) -> bool:
+    """Exactly one worker attempts a delivery at a time: a conditional update counts it."""
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery.pk,
+            status=delivery.status,
+            attempts=delivery.attempts,
+        )
+        .exclude(status=Delivery.Status.DELIVERED)
+        .update(attempts=delivery.attempts + 1, last_attempt_at=timezone.now())
+    )
+
+
+def delivery_attempt(*, delivery: Delivery) -> Delivery:
+    """Try a waiting or failed delivery once. The drop folder gets the package; a download
+    waits for the archive staff, so it is only checked to have a PDF to offer."""
+    if delivery.status == Delivery.Status.DELIVERED or not _claim(delivery):
+        return delivery
+    delivery.refresh_from_db()
+    form = delivery.form
+    if not signed_form_render(form=form):
+        return Delivery.objects.get(pk=delivery.pk)
+    if delivery.channel != Delivery.Channel.FOLDER:
+        if delivery.status == Delivery.Status.FAILED:
+            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING, error="")
+        return Delivery.objects.get(pk=delivery.pk)
+    try:
+        name, data = archive_package.package(form)
+        target = folder_write(Path(settings.SAMTALE_ARCHIVE_FOLDER), name, data)
+    except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
+        reason = (
+            _folder_reason(error)
+            if isinstance(error, OSError)
+            else _("The package could not be made: %(error)s") % {"error": error}
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, error=reason[:2000]
+        )
+        audit_log(actor=None, action="archive.delivery_failed", obj=form, delivery=delivery.pk)
+        return Delivery.objects.get(pk=delivery.pk)
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.DELIVERED,
+            error="",
+            delivered_at=timezone.now(),
+            target=target,
+        )
+        audit_log(
+            actor=None, action="archive.delivered", obj=form, delivery=delivery.pk, to="folder"
+        )
+    return Delivery.objects.get(pk=delivery.pk)
+
+
+def _folder_reason(error: OSError) -> str:
+    if error.errno == errno.ENOENT:
+        return _("The drop folder %(path)s does not exist.") % {"path": error.filename or ""}
+    if error.errno == errno.ENOSPC:
+        return _("The drop folder is full.")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return _("Samtale may not write to the drop folder.")
+    if error.errno == errno.EEXIST:
+        return _("A different file with the same name is already in the drop folder.")
+    return _("The package could not be written to the drop folder: %(error)s") % {
+        "error": error.strerror or error
+    }
+
+
+def folder_write(folder: Path, name: str, data: bytes) -> str:
+    """Write `data` as `folder/name` once, whole or not at all.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and are then
+    linked to their name, which fails if the name exists: a reader never sees half a file,
+    and a package never lands twice. The same bytes already there count as delivered (a
+    retry after the link but before the database heard of it); different bytes are refused.
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    final = folder / name
+    if final.exists():
+        if hashlib.sha256(final.read_bytes()).digest() == hashlib.sha256(data).digest():
+            return name
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".samtale-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, final)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return name
+
+
+def deliveries_due(now=None):
+    """Deliveries the worker should try now: waiting or failed ones whose wait is over."""
+    now = now or timezone.now()
+    due = Q(last_attempt_at__isnull=True)
+    for attempts, minutes in enumerate(RETRY_MINUTES, start=1):
+        due |= Q(attempts=attempts, last_attempt_at__lte=now - timedelta(minutes=minutes))
+    due |= Q(attempts__gt=len(RETRY_MINUTES), last_attempt_at__lte=now - timedelta(hours=6))
+    return (
+        Delivery.objects.exclude(status=Delivery.Status.DELIVERED)
+        .filter(Q(channel=Delivery.Channel.FOLDER) | Q(form__pdf__isnull=True))
+        .filter(due)
+        .select_related("form")
+    )
+
+
+@transaction.atomic
+def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
+    """The archive staff confirm a downloaded package is registered in the archive."""
+    require(access.may_work_archive(actor))
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.channel != Delivery.Channel.DOWNLOAD:
+        raise DomainError(_("Only a downloaded package is confirmed by hand."))
+    if delivery.status == Delivery.Status.DELIVERED:
+        return delivery
+    if not delivery.form.pdf:
+        raise DomainError(_("The form has no PDF yet; it cannot have been registered."))
+    delivery.status = Delivery.Status.DELIVERED
+    delivery.delivered_at = timezone.now()
+    delivery.delivered_by = actor
+    delivery.error = ""
+    delivery.save(update_fields=["status", "delivered_at", "delivered_by", "error"])
+    audit_log(
+        actor=actor,
+        action="archive.delivered",
+        obj=delivery.form,
+        delivery=delivery.pk,
+        to="download",
+    )
+    return delivery
+
+
+def delivery_retry(*, actor: Person, delivery: Delivery) -> Delivery:
+    """The archive staff ask for a failed delivery to be tried at once."""
+    require(access.may_work_archive(actor))
+    if delivery.status != Delivery.Status.FAILED:
+        raise DomainError(_("Only a failed delivery is tried again."))
+    audit_log(actor=actor, action="archive.retry", obj=delivery.form, delivery=delivery.pk)
+    return delivery_attempt(delivery=delivery)

@@ -1,0 +1,73 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from samtale.conversations.services import lifecycle, preparation
+from samtale.conversations.tests import summary_steps as steps
+from samtale.conversations.tests.conftest import THEMES
+from samtale.core.testing import PASSWORD
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org.models import Person
+
+# Text that must never reach a PDF or a package: a preparation note and the summary itself.
+NOTE_CANARY = "HEMMELIG-FORBEREDELSE-7731"
+SUMMARY_CANARY = "PRIVAT-OPPSUMMERING-4410"
+
+
+@pytest.fixture
+def archivist(people):
+    return Person.objects.create_user(
+        "arkiv@test.example",
+        PASSWORD,
+        first_name="Arne",
+        last_name="Arkivar",
+        unit=people.hr.unit,
+        employee_number="107",
+        is_archivist=True,
+    )
+
+
+@pytest.fixture
+def version(db):
+    return GuideVersion.objects.create(
+        guide=Guide.objects.create(),
+        number=3,
+        name={"nb": "Medarbeidersamtale", "nn": "Medarbeidarsamtale", "en": "Annual conversation"},
+        themes=THEMES,
+    )
+
+
+@pytest.fixture
+def sign(people, version, django_capture_on_commit_callbacks):
+    """sign(language="nb") -> a conversation signed by both, with a goal, its action, a
+    preparation note and a summary that must stay out of the form; the worker's rendering
+    has run (after commit, as in production)."""
+
+    def make(*, language="nb", goal=True):
+        employee, leader = people.employee, people.leader
+        Person.objects.filter(pk=employee.pk).update(language=language)
+        employee.refresh_from_db()
+        conversation = lifecycle.conversation_plan(
+            actor=leader,
+            employee=employee,
+            leader=leader,
+            guide_version=version,
+            scheduled_at=timezone.now() + timedelta(days=1),
+            place="Møterom 2",
+        )
+        preparation.note_save(
+            actor=employee,
+            conversation=conversation,
+            theme_key="motivasjon",
+            text=NOTE_CANARY,
+            base_version=0,
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            conversation = steps.held(conversation, people)
+            if goal:
+                steps.with_goal(conversation, people)
+            conversation = steps.submitted(conversation, people, text=SUMMARY_CANARY)
+            return steps.approve_and_sign(conversation, people)
+
+    return make

@@ -1,0 +1,131 @@
+"""The signed follow-up form as PDF/A: what it says, in the conversation's language, and
+what it never says."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from samtale.archive import content
+from samtale.archive.models import Delivery, SignedForm
+
+from .conftest import NOTE_CANARY, SUMMARY_CANARY
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def _xmp(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+
+EXPECTED = {
+    "nb": {
+        "title": "Oppfølgingsskjema etter medarbeidersamtalen",
+        "table": "Mål Tiltak Tidsfrist Ansvar",
+        "signatures": "Signaturer",
+        "page": "Side 1 av 1",
+        "responsible": "Medarbeideren",
+        "template": "Medarbeidersamtale, versjon 3",
+    },
+    "nn": {
+        "title": "Oppfølgingsskjema etter medarbeidarsamtalen",
+        "table": "Mål Tiltak Tidsfrist Ansvar",
+        "signatures": "Signaturar",
+        "page": "Side 1 av 1",
+        "responsible": "Medarbeidaren",
+        "template": "Medarbeidarsamtale, versjon 3",
+    },
+    "en": {
+        "title": "Follow-up form after the employee conversation",
+        "table": "Goal Action Deadline Responsible",
+        "signatures": "Signatures",
+        "page": "Page 1 of 1",
+        "responsible": "The employee",
+        "template": "Annual conversation, version 3",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_form_holds_the_table_and_both_signatures_in_the_conversations_language(
+    sign, people, language
+):
+    conversation = sign(language=language)
+    form = SignedForm.objects.get(conversation=conversation)
+    assert form.language == language
+    assert form.pdf, form.render_error
+    text = _text(bytes(form.pdf))
+    words = EXPECTED[language]
+    for key in ("title", "table", "signatures", "page", "responsible", "template"):
+        assert words[key] in text, (key, text)
+    assert "Bli trygg i fagsystemet" in text and "Kurs i januar" in text
+    assert text.count("Emma Testesen") >= 2 and text.count("Leif Testesen") >= 2
+    assert "Avdeling 1" not in text or "Team 1" in text  # the employee's own unit
+    assert "Team 1" in text and "Skole" in text
+    assert form.fingerprint in text.replace(" ", "")
+
+
+def test_the_form_never_holds_a_preparation_note_or_the_summary(sign):
+    form = SignedForm.objects.get(conversation=sign())
+    text = _text(bytes(form.pdf))
+    assert NOTE_CANARY not in text
+    assert SUMMARY_CANARY not in text
+    assert NOTE_CANARY not in content.canonical(form.content).decode()
+    assert SUMMARY_CANARY not in content.canonical(form.content).decode()
+
+
+def test_the_file_declares_pdf_a_2a_is_tagged_and_embeds_its_fonts(sign):
+    pdf = bytes(SignedForm.objects.get(conversation=sign()).pdf)
+    xmp = _xmp(pdf)
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="A"' in xmp
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "nb"
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()
+            descriptor = (
+                descriptor.get("/FontDescriptor")
+                or descriptor["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            descriptor = descriptor.get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_no_special_actions_is_said_in_the_routines_words(sign):
+    form = SignedForm.objects.get(conversation=sign(goal=False))
+    text = _text(bytes(form.pdf))
+    assert (
+        "Samtalen er gjennomført. Leder og medarbeider er enige om at det ikke er behov for særskilte tiltak."
+        in text
+    )
+    assert "Tidsfrist" not in text
+
+
+def test_the_fingerprint_is_the_sha256_of_the_content_as_frozen(sign):
+    form = SignedForm.objects.get(conversation=sign())
+    assert form.fingerprint == content.fingerprint(form.content)
+    assert len(form.fingerprint) == 64
+
+
+def test_a_pdf_that_cannot_be_made_fails_the_delivery_not_the_signing(sign, monkeypatch):
+    from samtale.archive import services
+
+    def broken(*args, **kwargs):
+        raise OSError("Pango er borte")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    conversation = sign()
+    assert conversation.status == "signed"
+    form = SignedForm.objects.get(conversation=conversation)
+    assert not form.pdf and "Pango er borte" in form.render_error
+    delivery = form.deliveries.get()
+    assert delivery.status == Delivery.Status.FAILED and "Pango er borte" in delivery.error
+    monkeypatch.undo()
+    assert services.signed_form_render(form=form)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.WAITING and delivery.error == ""

@@ -1,0 +1,79 @@
+"""The PDF for the two parties and the archive staff's queue, through the access policy."""
+
+import pytest
+from django.urls import reverse
+
+from samtale.archive.models import Delivery, SignedForm
+from samtale.core.models import AuditEntry
+
+
+@pytest.fixture
+def form(sign):
+    return SignedForm.objects.get(conversation=sign())
+
+
+@pytest.mark.parametrize("role", ["employee", "leader"])
+def test_the_parties_download_their_form_and_it_is_logged(client_for, form, role):
+    response = client_for(role).get(reverse("form_pdf", args=[form.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEntry.objects.filter(action="archive.pdf_download", object_id=str(form.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["other_employee", "other_leader", "leaders_leader", "hr", "admin"]
+)
+def test_no_one_else_gets_the_pdf_even_when_the_conclusion_shares_something(client_for, form, role):
+    form.revision.shared_outside = "Behov for kurs kan deles med HR."
+    form.revision.save(update_fields=["shared_outside"])
+    assert client_for(role).get(reverse("form_pdf", args=[form.pk])).status_code == 404
+
+
+def test_the_conversation_page_links_each_signed_revision(client_for, form):
+    page = client_for("employee").get(reverse("conversation_detail", args=[form.conversation_id]))
+    assert reverse("form_pdf", args=[form.pk]) in page.content.decode()
+
+
+def test_the_archive_staff_see_the_queue_and_download_both_files(client, archivist, form):
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Emma Testesen" in text and "103" in text
+    delivery = form.deliveries.get()
+    assert reverse("archive_package", args=[delivery.pk]) in text
+    pdf = client.get(reverse("form_pdf", args=[form.pk]))
+    assert pdf.status_code == 200
+    package = client.get(reverse("archive_package", args=[delivery.pk]))
+    assert package.status_code == 200 and package["Content-Type"] == "application/zip"
+    assert AuditEntry.objects.filter(action="archive.package_download").count() == 1
+
+
+def test_confirming_moves_it_to_delivered(client, archivist, form):
+    client.force_login(archivist)
+    delivery = form.deliveries.get()
+    response = client.post(reverse("archive_confirm", args=[delivery.pk]), follow=True)
+    assert response.status_code == 200
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.DELIVERED
+    assert "Emma Testesen" not in client.get(reverse("archive_queue")).content.decode()
+    assert (
+        "Emma Testesen" in client.get(reverse("archive_queue") + "?status=levert").content.decode()
+    )
+
+
+def test_an_empty_queue_says_so(client, archivist, db):
+    client.force_login(archivist)
+    assert (
+        "Nothing waits" in client.get(reverse("archive_queue")).content.decode()
+        or "Ingenting" in client.get(reverse("archive_queue")).content.decode()
+    )
+
+
+def test_retrying_a_delivery_that_has_not_failed_is_refused_with_a_message(client, archivist, form):
+    client.force_login(archivist)
+    delivery = form.deliveries.get()
+    response = client.post(reverse("archive_retry", args=[delivery.pk]), follow=True)
+    assert response.status_code == 200
+    assert Delivery.objects.get(pk=delivery.pk).attempts == delivery.attempts

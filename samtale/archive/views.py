@@ -1,0 +1,141 @@
+"""The signed follow-up form as a PDF for its two parties, and the archive staff's queue of
+forms on their way to the personnel file."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samtale.archive import package as archive_package
+from samtale.archive import services
+from samtale.archive.models import Delivery
+from samtale.core import access
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded, redirect_back
+from samtale.core.paginator import Paginator
+
+PAGE_SIZE = 50
+STATUSES = {"venter": Delivery.Status.WAITING, "feilet": Delivery.Status.FAILED}
+
+
+def _file(data: bytes, *, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@guarded()
+@require_GET
+def form_pdf(request, pk):
+    """The PDF of one signed revision: for the two parties at any time, and for the archive
+    staff. Rendered now if the worker has not yet; every download is audited."""
+    form = access.get_signed_form_for(request.user, pk)
+    if not services.signed_form_render(form=form):
+        return render(
+            request,
+            "archive/unavailable.html",
+            {"form": form, "back_to_queue": form.conversation.party(request.user) is None},
+            status=503,
+        )
+    audit_log(
+        actor=request.user,
+        action="archive.pdf_download",
+        obj=form,
+        conversation=form.conversation_id,
+        party=form.conversation.party(request.user) or "",
+    )
+    return _file(form.pdf, name=form.filename, content_type="application/pdf")
+
+
+@guarded(access.may_work_archive)
+@require_GET
+def queue(request):
+    """What waits for the personnel file or failed on the way there, then what was delivered."""
+    shown = request.GET.get("status", "")
+    deliveries = access.deliveries_visible_to(request.user)
+    counts = {
+        "waiting": deliveries.filter(status=Delivery.Status.WAITING).count(),
+        "failed": deliveries.filter(status=Delivery.Status.FAILED).count(),
+    }
+    if shown in STATUSES:
+        deliveries = deliveries.filter(status=STATUSES[shown])
+    elif shown == "levert":
+        deliveries = deliveries.filter(status=Delivery.Status.DELIVERED)
+    else:
+        shown = ""
+        deliveries = deliveries.exclude(status=Delivery.Status.DELIVERED)
+    page = Paginator(
+        deliveries.select_related("form").defer("form__pdf").order_by("created_at", "pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "archive/queue.html",
+        {
+            "page": page,
+            "shown": shown,
+            "counts": counts,
+            "query": f"status={shown}" if shown else "",
+            "channel": Delivery.Channel,
+        },
+    )
+
+
+@guarded(access.may_work_archive)
+@require_GET
+def package_download(request, pk):
+    """The Noark 5 package of a delivery, for the archive staff to import."""
+    delivery = access.get_delivery_for(request.user, pk)
+    form = delivery.form
+    if not services.signed_form_render(form=form):
+        return render(
+            request, "archive/unavailable.html", {"form": form, "back_to_queue": True}, status=503
+        )
+    name, data = archive_package.package(form)
+    audit_log(
+        actor=request.user,
+        action="archive.package_download",
+        obj=form,
+        conversation=form.conversation_id,
+        delivery=delivery.pk,
+    )
+    return _file(data, name=name, content_type="application/zip")
+
+
+@guarded(access.may_work_archive)
+@require_POST
+def delivery_confirm(request, pk):
+    delivery = access.get_delivery_for(request.user, pk)
+    try:
+        services.delivery_confirm(actor=request.user, delivery=delivery)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Revision %(n)s of %(name)s is marked as registered in the archive.")
+            % {"n": delivery.form.number, "name": delivery.form.content["employee"]["name"]},
+        )
+    return redirect_back(request, reverse("archive_queue"))
+
+
+@guarded(access.may_work_archive)
+@require_POST
+def delivery_retry(request, pk):
+    delivery = access.get_delivery_for(request.user, pk)
+    try:
+        delivery = services.delivery_retry(actor=request.user, delivery=delivery)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if delivery.status == Delivery.Status.FAILED:
+            messages.error(request, _("It failed again: %(error)s") % {"error": delivery.error})
+        else:
+            messages.success(
+                request,
+                _("Tried again: %(status)s.") % {"status": delivery.get_status_display().lower()},
+            )
+    return redirect_back(request, reverse("archive_queue"))
