@@ -161,23 +161,22 @@ def agenda(
     by_author: dict[tuple[int, str], Note] = {}
     for note in notes.select_related("preparation"):
         by_author[(note.preparation.author_id, note.theme_key)] = note
-    answers = (
-        dict(
-            LikertAnswer.objects.filter(conversation=conversation).values_list(
-                "statement_key", "value"
-            )
+    answers = {}
+    if answers_visible:
+        rows = LikertAnswer.objects.filter(conversation=conversation).values_list(
+            "statement_key", "value"
         )
-        if answers_visible
-        else {}
-    )
-    if answers_visible and conversation.party(viewer) == "employee":
-        # Their answers about the leader: read by the employee alone, whatever is shared, and
-        # not on the meeting screen (answers_visible is off there), which both may look at.
-        answers.update(
-            LeadershipAnswer.objects.filter(conversation=conversation).values_list(
-                "statement_key", "value"
+        if conversation.party(viewer) == "employee":
+            # Their answers about the leader: read by the employee alone, whatever is shared,
+            # and not on the meeting screen (answers_visible is off there), which both may
+            # look at. Both kinds in one statement.
+            rows = rows.union(
+                LeadershipAnswer.objects.filter(conversation=conversation).values_list(
+                    "statement_key", "value"
+                ),
+                all=True,
             )
-        )
+        answers = dict(rows)
     parties = {"employee": conversation.employee_id, "leader": conversation.leader_id}
     views = []
     for theme in conversation.guide_version.themes:
@@ -252,22 +251,37 @@ def sharing_state(*, conversation: Conversation) -> dict[str, Sharing]:
     """Per party ("employee", "leader"): how many notes with text they have shared, whether
     the answers are shared, and when they last shared something. One small query over the
     two preparations."""
+    return preparations_and_sharing(conversation=conversation)[0]
+
+
+def preparations_and_sharing(
+    *, conversation: Conversation
+) -> tuple[dict[str, Sharing], dict[int, Preparation]]:
+    """The sharing state (sharing_state) and the two preparations by author, in the same
+    query: the preparation page needs the reader's own as well."""
     parties = {conversation.employee_id: "employee", conversation.leader_id: "leader"}
     state = {"employee": Sharing(), "leader": Sharing()}
     shared = Q(notes__shared_at__isnull=False) & ~Q(notes__text="")
     preparations = (
         Preparation.objects.filter(conversation=conversation)
-        .values("author_id", "shared_at")
-        .annotate(count=Count("notes", filter=shared), last=Max("notes__shared_at", filter=shared))
+        .annotate(
+            shared_notes=Count("notes", filter=shared),
+            last_shared=Max("notes__shared_at", filter=shared),
+        )
         .order_by()
     )
-    for row in preparations:
-        party = parties.get(row["author_id"])
+    by_author = {}
+    for preparation in preparations:
+        by_author[preparation.author_id] = preparation
+        party = parties.get(preparation.author_id)
         if party is None:
             continue
-        state[party].notes, state[party].last_at = row["count"], row["last"]
-        if party == "employee" and row["shared_at"] is not None:
+        state[party].notes = preparation.shared_notes
+        state[party].last_at = preparation.last_shared
+        if party == "employee" and preparation.shared_at is not None:
             # The employee's answers (Likert statements) are shared with the preparation.
-            state[party].answers_at = row["shared_at"]
-            state[party].last_at = max(filter(None, (row["last"], row["shared_at"])))
-    return state
+            state[party].answers_at = preparation.shared_at
+            state[party].last_at = max(
+                filter(None, (preparation.last_shared, preparation.shared_at))
+            )
+    return state, by_author

@@ -73,12 +73,22 @@ def _below(level: set[int], person_id: int, seen: set[int]) -> set[int]:
     """
     found: set[int] = set()
     while level:
-        below = set(
-            Person.objects.filter(manager_id__in=level).order_by().values_list("pk", flat=True)
+        # Each person found says whether anyone reports to them: the walk stops at the last
+        # level that leads others, instead of asking once more to find nobody below it.
+        rows = (
+            Person.objects.filter(manager_id__in=level)
+            .annotate(leads=Exists(Person.objects.filter(manager_id=OuterRef("pk"))))
+            .order_by()
+            .values_list("pk", "leads")
         )
-        below -= seen | found | {person_id}
-        found |= below
-        level = below
+        below, leading = set(), set()
+        for pk, leads in rows:
+            below.add(pk)
+            if leads:
+                leading.add(pk)
+        new = below - (seen | found | {person_id})
+        found |= new
+        level = leading & new
     return found
 
 

@@ -21,7 +21,11 @@ MAX_COST = 100_000_000  # NOK
 def units_for_need(conversation: Conversation) -> list[Unit]:
     """The units a need raised in a conversation can be for: the employee's unit and those
     above it (a routine of the whole department, say)."""
-    units, unit, seen = [], conversation.employee.unit, set()
+    # The tree is three levels deep (enterprise, department, team): one statement.
+    unit = (
+        Unit.objects.select_related("parent__parent").filter(pk=conversation.employee.unit_id).first()
+    )
+    units, seen = [], set()
     while unit is not None and unit.pk not in seen:
         units.append(unit)
         seen.add(unit.pk)

@@ -42,8 +42,8 @@ def previous_context(conversation, user) -> dict:
 def preparation(request, pk):
     conversation = access.get_conversation_for(request.user, pk)
     party = conversation.party(request.user)
-    mine = Preparation.objects.filter(conversation=conversation, author=request.user).first()
-    sharing = selectors.sharing_state(conversation=conversation)
+    sharing, preparations = selectors.preparations_and_sharing(conversation=conversation)
+    mine = preparations.get(request.user.pk)
     answers_visible = access.may_see_likert_answers(request.user, conversation)
     context = {
         **sharing_context(conversation, request.user),
