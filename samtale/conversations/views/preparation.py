@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.conversations import selectors
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
-from samtale.conversations.models import Preparation
 from samtale.conversations.services import preparation as services
 from samtale.core import access
 from samtale.core.concurrency import EditConflict
