@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,8 @@ class SignedForm(models.Model):
     content = models.JSONField()
     fingerprint = models.CharField(max_length=64)
     language = models.CharField(max_length=5)
+    # When the second of the two signed: the form's date.
+    signed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -33,7 +37,7 @@ class SignedForm(models.Model):
     employee_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-signed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"form {self.conversation_id} rev {self.content.get('revision')}"
@@ -41,6 +45,11 @@ class SignedForm(models.Model):
     @property
     def number(self) -> int:
         return self.content["revision"]
+
+    @property
+    def held_at(self):
+        value = self.content.get("held_at")
+        return datetime.fromisoformat(value) if value else None
 
     @property
     def filename(self) -> str:

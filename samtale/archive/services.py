@@ -39,9 +39,10 @@ from samtale.org.models import Person
 RETRY_MINUTES = (1, 5, 30, 120, 360)
 
 
-def signed_form_record(*, revision: SummaryRevision) -> SignedForm:
+def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> SignedForm:
     """Freeze the form of a revision both have signed and queue it for the archive. Called
-    inside the signing transaction; the PDF is rendered by the worker after commit."""
+    inside the signing transaction; the PDF is rendered by the worker after commit (or,
+    with `render=False`, by its periodic round, as for the demo's history)."""
     content = form_content.form_content(revision)
     form, created = SignedForm.objects.get_or_create(
         revision=revision,
@@ -50,12 +51,14 @@ def signed_form_record(*, revision: SummaryRevision) -> SignedForm:
             "content": content,
             "fingerprint": form_content.fingerprint(content),
             "language": content["language"],
+            "signed_at": max(revision.employee_signed_at, revision.leader_signed_at),
         },
     )
     if created:
         Delivery.objects.create(form=form, channel=settings.SAMTALE_ARCHIVE_CHANNEL)
         audit_log(actor=None, action="archive.form", obj=form, revision=revision.number)
-        transaction.on_commit(lambda: _render_later(form.pk))
+        if render:
+            transaction.on_commit(lambda: _render_later(form.pk))
     return form
 
 

@@ -68,7 +68,9 @@ def queue(request):
         shown = ""
         deliveries = deliveries.exclude(status=Delivery.Status.DELIVERED)
     page = Paginator(
-        deliveries.select_related("form").defer("form__pdf").order_by("created_at", "pk"),
+        deliveries.select_related("form", "delivered_by")
+        .defer("form__pdf")
+        .order_by("form__signed_at", "pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("side"))
     return render(

@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
+from samtale.archive.models import Delivery, SignedForm
+from samtale.archive.services import signed_form_record
 from samtale.conversations.models import (
     Conversation,
     Feedback,
@@ -203,6 +205,18 @@ def _rate(c: Conversation, leader) -> None:
         goal.save(update_fields=["result", "reviewed_at"])
 
 
+def _archived(revision, *, signed: datetime) -> None:
+    """The signed form of a demo conversation: the employee was told back then, and the
+    archive registered forms older than two months; the newer ones wait in its queue. The
+    worker makes their PDFs on its periodic round (archive.jobs.deliver_waiting)."""
+    form = signed_form_record(revision=revision, render=False)
+    SignedForm.objects.filter(pk=form.pk).update(employee_told_at=signed)
+    if signed < timezone.now() - timedelta(days=60):
+        form.deliveries.update(
+            status=Delivery.Status.DELIVERED, delivered_at=signed + timedelta(days=2)
+        )
+
+
 def _signed(
     employee,
     leader,
@@ -262,7 +276,7 @@ def _signed(
         }
         for g in c.goals.all()
     ]
-    SummaryRevision.objects.create(
+    revision = SummaryRevision.objects.create(
         conversation=c,
         text=rng.choice(SUMMARIES),
         version=3,
@@ -273,6 +287,7 @@ def _signed(
         leader_signed_at=when + timedelta(days=5),
         agreed_goals=snapshot,
     )
+    _archived(revision, signed=when + timedelta(days=5))
     if feedback:
         Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
     return c

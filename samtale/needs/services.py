@@ -23,7 +23,9 @@ def units_for_need(conversation: Conversation) -> list[Unit]:
     above it (a routine of the whole department, say)."""
     # The tree is three levels deep (enterprise, department, team): one statement.
     unit = (
-        Unit.objects.select_related("parent__parent").filter(pk=conversation.employee.unit_id).first()
+        Unit.objects.select_related("parent__parent")
+        .filter(pk=conversation.employee.unit_id)
+        .first()
     )
     units, seen = [], set()
     while unit is not None and unit.pk not in seen:

@@ -66,6 +66,7 @@ NAMED = [
     Named("30003", "Lise", "Hansen", "HR-rådgiver", "Personal", "1110", "30002", "hr"),
     Named("30004", "Erik", "Bakke", "IT-leder", "Ledelse", "1120", "30001"),
     Named("30005", "Nils", "Jensen", "Systemansvarlig", "IT", "1120", "30004", "admin"),
+    Named("30006", "Berit", "Vik", "Arkivleder", "Arkiv", "1110", "30002", "archive"),
 ]
 
 # (unit, manager, how many, job titles with profession group)
@@ -249,15 +250,14 @@ def load(*, password: str) -> dict[str, Person]:
         module.apply(result)
 
     roles = {p.number: p.role for p in NAMED if p.role}
-    numbers = [p.number for p in NAMED if p.role in ("hr", "admin")]
+    flags = {"hr": "is_hr", "admin": "is_org_admin", "archive": "is_archivist"}
+    numbers = [p.number for p in NAMED if p.role in flags]
     for person in Person.objects.filter(employee_number__in=numbers):
-        want_hr, want_admin = (
-            roles[person.employee_number] == "hr",
-            roles[person.employee_number] == "admin",
-        )
-        if (person.is_hr, person.is_org_admin) != (want_hr, want_admin):
-            person.is_hr, person.is_org_admin = want_hr, want_admin
-            person.save(update_fields=["is_hr", "is_org_admin"])
+        want = {flag: roles[person.employee_number] == role for role, flag in flags.items()}
+        if any(getattr(person, flag) != value for flag, value in want.items()):
+            for flag, value in want.items():
+                setattr(person, flag, value)
+            person.save(update_fields=list(want))
 
     # One hash for all demo people: hashing 80 passwords with Argon2 would take seconds,
     # and re-using the stored hash when it still matches keeps a second run a no-op.

@@ -15,6 +15,7 @@ ROLE_NAMES = [
     ("leaders_leader", "Leders leder"),
     ("hr", "HR"),
     ("admin", "Administrator"),
+    ("archive", "Arkiv"),
 ]
 
 
