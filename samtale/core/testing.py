@@ -174,3 +174,40 @@ def audit_triggers_off(using: str = "default") -> Iterator[None]:
             else:
                 for sql in migration.SQLITE:
                     cursor.execute(sql)
+
+
+_FAIL_INSERT = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
+            "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+        ],
+        ["DROP TRIGGER audit_fails"],
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION audit_fails() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'the disk is full'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
+            "FOR EACH ROW EXECUTE FUNCTION audit_fails()",
+        ],
+        ["DROP TRIGGER audit_fails ON core_auditentry", "DROP FUNCTION audit_fails()"],
+    ),
+}
+
+
+@contextmanager
+def audit_writes_fail(using: str = "default") -> Iterator[None]:
+    """The database refuses every audit entry it is asked to write ("the disk is full"), so
+    a test can show that the action the entry records fails with it."""
+    connection = connections[using]
+    create, drop = _FAIL_INSERT[connection.vendor]
+    with connection.cursor() as cursor:
+        for sql in create:
+            cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in drop:
+                cursor.execute(sql)

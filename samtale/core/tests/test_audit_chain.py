@@ -22,7 +22,7 @@ from samtale.core.audit import (
     entry_hash,
 )
 from samtale.core.models import AuditEntry
-from samtale.core.testing import audit_triggers_off
+from samtale.core.testing import audit_triggers_off, audit_writes_fail
 from samtale.org import services as org_services
 from samtale.org.models import Person
 
@@ -204,37 +204,11 @@ def test_the_triggers_are_back_after_a_test_turned_them_off(people):
 
 # An entry that cannot be written makes the action fail --------------------------------
 
-FAIL_INSERT = {
-    "sqlite": (
-        [
-            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
-            "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
-        ],
-        ["DROP TRIGGER audit_fails"],
-    ),
-    "postgresql": (
-        [
-            "CREATE FUNCTION audit_fails() RETURNS trigger AS $$ BEGIN "
-            "RAISE EXCEPTION 'the disk is full'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
-            "FOR EACH ROW EXECUTE FUNCTION audit_fails()",
-        ],
-        ["DROP TRIGGER audit_fails ON core_auditentry", "DROP FUNCTION audit_fails()"],
-    ),
-}
-
 
 @pytest.fixture
 def audit_fails():
-    """Every entry the database is asked to write is refused, as by a full disk."""
-    create, drop = FAIL_INSERT[connection.vendor]
-    with connection.cursor() as cursor:
-        for sql in create:
-            cursor.execute(sql)
-    yield
-    with connection.cursor() as cursor:
-        for sql in drop:
-            cursor.execute(sql)
+    with audit_writes_fail():
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
