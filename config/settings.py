@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "samtale.insight",
     "samtale.needs",
     "samtale.archive",
+    "samtale.audit",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 from samtale.accounts import urls as accounts
 from samtale.actions import urls as actions
+from samtale.audit import urls as audit
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
@@ -23,6 +24,7 @@ urlpatterns = [
     *notifications.urlpatterns,
     *insight.urlpatterns,
     *needs.urlpatterns,
+    *audit.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

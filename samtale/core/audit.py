@@ -28,6 +28,7 @@ from datetime import UTC
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samtale.core.models import AuditEntry
 
@@ -173,10 +174,14 @@ def audit_download(actor, kind: str, obj: models.Model | None = None, **data) ->
     return audit_log(actor=actor, action=f"download.{kind}", obj=obj, **data)
 
 
-# What was read, by whom: the employee's page (/meg/lest/) names each in words.
-READ_WHAT = ("shared_conclusion", "signed_form", "archive_package")
-# In which role: HR reading a shared conclusion, the archive staff, an administrator.
-READ_ROLES = ("hr", "archive", "admin")
+# What was read (the employee's page, /meg/lest/, says it in these words) ...
+READ_WHAT = {
+    "shared_conclusion": _("what the conclusion shares"),
+    "signed_form": _("the signed follow-up form"),
+    "archive_package": _("the signed form, in the archive's package"),
+}
+# ... and in which role: HR reading a shared conclusion, the archive staff, an administrator.
+READ_ROLES = {"hr": _("HR"), "archive": _("Archive"), "admin": _("Administrator")}
 
 
 def audit_reads(actor, conversations: Iterable, *, what: str, role: str) -> list[AuditEntry]:

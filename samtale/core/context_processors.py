@@ -64,6 +64,7 @@ def navigation(request):
         "status": access.may_see_status(user),
         "leadership": access.may_see_leadership(user),
         "needs": access.may_list_needs(user),
+        "audit": access.may_search_audit(user),
     }
     nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {
