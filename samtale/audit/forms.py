@@ -19,7 +19,13 @@ class SearchForm(forms.Form):
         required=False,
         help_text=_("What they did, and what was done to their person record."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *KINDS])
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("All")), *KINDS],
+        # Not Django's message, which repeats what was sent, however long.
+        error_messages={"invalid_choice": _("Choose one of the kinds in the list.")},
+    )
     since = DateField(label=_("From"), required=False, widget=DateInput())
     until = DateField(label=_("To"), required=False, widget=DateInput())
     error_summary = False  # the page shows its own summary: nothing is saved by a search
