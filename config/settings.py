@@ -92,11 +92,13 @@ INSTALLED_APPS = [
     "samtale.insight",
     "samtale.needs",
     "samtale.archive",
+    "samtale.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samtale.core.middleware.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,7 @@
 from samtale.accounts import urls as accounts
 from samtale.actions import urls as actions
 from samtale.archive import urls as archive
+from samtale.audit import urls as audit
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
@@ -25,6 +26,7 @@ urlpatterns = [
     *insight.urlpatterns,
     *needs.urlpatterns,
     *archive.urlpatterns,
+    *audit.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -59,6 +59,7 @@ MATRIX = [
     ("pick", {"source": "round-person"}, "get", (302, 403, 403, 404, 404, 404, 404, 403)),
     ("pick", {"source": "manager"}, "get", ADMIN_ONLY),
     ("pick", {"source": "units"}, "get", SIGNED_IN),
+    ("pick", {"source": "audit-person"}, "get", HR_ADMIN),
     ("pick", {"source": "nothing"}, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
     ("login", {}, "get", (200, 302, 302, 302, 302, 302, 302, 302)),
     ("logout", {}, "get", NOT_GET),
@@ -316,6 +317,14 @@ ARCHIVIST = {
     # Not failed: refused with a message, and back to the queue.
     ("archive_retry", "post"): 302,
 }
+# The audit log: HR and administrators search it; everyone sees who outside their
+# conversations has read them (their own reads only).
+MATRIX += [
+    ("audit_search", {}, "get", HR_ADMIN),
+    ("audit_search", {}, "post", (302, 403, 403, 403, 403, 403, 405, 405)),
+    ("my_reads", {}, "get", SIGNED_IN),
+    ("my_reads", {}, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
+]
 
 # The e-mails a laptop wrote to var/mail/: only under DEBUG, so not found for anyone here.
 # With DEBUG on (samtale/notifications/tests/test_dev_mail.py) the administrator reads them.

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from samtale.accounts import emails  # noqa: F401 (registers the e-mail builders)
+        from samtale.accounts import audit, emails  # noqa: F401 (the sign-in log, the e-mail builders)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from samtale.accounts import devices, services
+from samtale.accounts.audit import sign_in_refused
 from samtale.conversations.notices import KINDS, LABELS, kinds_for
 from samtale.core.http import client_ip
 
@@ -62,8 +63,10 @@ class LoginForm(AuthenticationForm):
         ip = client_ip(self.request) if self.request is not None else None
         gate = services.login_gate(email=email, ip=ip, device=self._device(email))
         if gate.stopped:
+            sign_in_refused(identifier=email, reason="stopped")
             raise forms.ValidationError(self.error_messages["stopped"], code="stopped")
         if gate.wait_seconds:
+            sign_in_refused(identifier=email, reason="wait")
             raise forms.ValidationError(_wait_message(gate.wait_seconds), code="wait")
         if gate.pause:
             time.sleep(gate.pause)

@@ -12,7 +12,7 @@ from samtale.archive import package as archive_package
 from samtale.archive import services
 from samtale.archive.models import Delivery
 from samtale.core import access
-from samtale.core.audit import audit_log
+from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.core.paginator import Paginator
@@ -40,13 +40,10 @@ def form_pdf(request, pk):
             {"form": form, "back_to_queue": form.conversation.party(request.user) is None},
             status=503,
         )
-    audit_log(
-        actor=request.user,
-        action="archive.pdf_download",
-        obj=form,
-        conversation=form.conversation_id,
-        party=form.conversation.party(request.user) or "",
-    )
+    # A download; and read by someone outside the two (the archive staff), a read the
+    # employee sees.
+    audit_download(request.user, "signed_form", form, conversation=form.conversation_id)
+    audit_read(request.user, form.conversation, what="signed_form", role="archive")
     return _file(form.pdf, name=form.filename, content_type="application/pdf")
 
 
@@ -97,13 +94,14 @@ def package_download(request, pk):
             request, "archive/unavailable.html", {"form": form, "back_to_queue": True}, status=503
         )
     name, data = archive_package.package(form)
-    audit_log(
-        actor=request.user,
-        action="archive.package_download",
-        obj=form,
+    audit_download(
+        request.user,
+        "archive_package",
+        form,
         conversation=form.conversation_id,
         delivery=delivery.pk,
     )
+    audit_read(request.user, form.conversation, what="archive_package", role="archive")
     return _file(data, name=name, content_type="application/zip")
 
 

@@ -3,6 +3,21 @@ from django.http import Http404
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import add_never_cache_headers
 
+from samtale.core.audit import audit_source
+from samtale.core.http import client_ip
+
+
+class AuditSourceMiddleware:
+    """The audit log records where each action came from: the client's address
+    (core.http.client_ip, past the trusted proxies), for every entry this request writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_source(client_ip(request) or ""):
+            return self.get_response(request)
+
 
 class NoStoreMiddleware:
     """Pages carry personal data: no browser or proxy may keep a copy.

@@ -5,19 +5,52 @@ from django.db import models
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    """One entry of the audit log: append-only and chained (samtale.core.audit).
+
+    Each entry carries the SHA-256 of the entry before it and its own, over its canonical
+    form (core.audit.canonical); the database refuses UPDATE and DELETE on the table
+    (triggers, migration 0004) and `manage.py audit_verify` walks the chain.
+
+    Never conversation content: who, what (by kind and id, and names of fields), when and
+    from where.
+
+    On SQLite a migration that alters this table rebuilds it and loses its triggers: such a
+    migration creates them again (samtale/core/tests/test_audit_chain.py fails otherwise).
+    """
+
+    # The entry's place in the chain, given by core.audit under the chain's lock: 1, 2, 3 …
+    # without gaps, so that a deleted entry shows as a gap. Not an auto-increment: a
+    # PostgreSQL sequence leaves gaps of its own when a transaction rolls back.
+    id = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    # Not a constraint and never cascaded: an entry outlives its actor, and an update by
+    # SET_NULL would be refused. actor_name names them when the person is gone.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    actor_name = models.CharField(max_length=201, blank=True)
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     # Never conversation content: what changed, named by field, not the text itself.
     data = models.JSONField(default=dict, blank=True)
+    # From where: the client's address of the request (core.http.client_ip); empty for
+    # the worker and management commands.
+    ip = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.pk} {self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        )

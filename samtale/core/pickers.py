@@ -30,6 +30,9 @@ from samtale.org.models import Person, Unit
 from samtale.org.selectors import matching
 
 MAX_MATCHES = 20
+# The longest text searched for: names, addresses and numbers are shorter, and SQLite
+# refuses a LIKE pattern beyond 50,000 bytes.
+MAX_QUERY = 100
 
 
 def person_label(person: Person) -> str:
@@ -169,6 +172,13 @@ SOURCES: dict[str, Source] = {
     "round-person": Source(
         access.may_create_round, _round_people, placeholder=PERSON_HINT, **PEOPLE
     ),
+    # The audit log's search by person (HR and administrators): anyone, former staff too.
+    "audit-person": Source(
+        access.may_search_audit,
+        _people(access.people_visible_to),
+        placeholder=PERSON_HINT,
+        **PEOPLE,
+    ),
     # Units, for forms and filters: names are not confidential.
     "units": Source(_signed_in, _units, placeholder=UNIT_HINT, **UNITS),
 }
@@ -235,6 +245,7 @@ class PickerField(forms.ModelChoiceField):
         ),
         "choose": _("Choose one of the matches below, or search again."),
         "invalid_choice": _("Choose someone from the list of matches."),
+        "too_long": _("Write at most %(max)d characters to search for."),
     }
 
     def __init__(self, *, source: str, **kwargs):
@@ -290,6 +301,10 @@ class PickerField(forms.ModelChoiceField):
         return obj
 
     def _search(self, typed: str):
+        if len(typed) > MAX_QUERY:
+            raise ValidationError(
+                self.error_messages["too_long"], code="too_long", params={"max": MAX_QUERY}
+            )
         exact = self.source.exact(self.queryset, typed)
         if exact is not None:
             return exact

@@ -9,9 +9,12 @@ Sentral (virksomhet)           Skole (virksomhet)
 And a signed conversation with its goal and actions, where follow-up tests start.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connections
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
@@ -120,3 +123,91 @@ def signed_conversation(
             status=status,
         )
     return conversation
+
+
+# The audit log's triggers (core migration 0004) --------------------------------------
+
+
+def _append_only_migration():
+    import importlib
+
+    return importlib.import_module("samtale.core.migrations.0004_audit_append_only")
+
+
+@contextmanager
+def audit_flushable(using: str = "default") -> Iterator[None]:
+    """Let Django's test flush empty the audit log: on SQLite it deletes with DELETE FROM,
+    which the log's trigger refuses, so the DELETE trigger is dropped for the flush and
+    created again after it. Only the tests call this (conftest.py, around every flush);
+    PostgreSQL's flush is a TRUNCATE, which the row triggers do not see."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS audit_no_delete")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(_append_only_migration().SQLITE_NO_DELETE)
+
+
+@contextmanager
+def audit_triggers_off(using: str = "default") -> Iterator[None]:
+    """What a database administrator could do: the audit log's triggers off, for a test to
+    change or delete entries as an attacker with the database's keys would, and on again."""
+    connection = connections[using]
+    migration = _append_only_migration()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER audit_append_only")
+        else:
+            for sql in migration.SQLITE_DROP:
+                cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER audit_append_only")
+            else:
+                for sql in migration.SQLITE:
+                    cursor.execute(sql)
+
+
+_FAIL_INSERT = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
+            "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+        ],
+        ["DROP TRIGGER audit_fails"],
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION audit_fails() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'the disk is full'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER audit_fails BEFORE INSERT ON core_auditentry "
+            "FOR EACH ROW EXECUTE FUNCTION audit_fails()",
+        ],
+        ["DROP TRIGGER audit_fails ON core_auditentry", "DROP FUNCTION audit_fails()"],
+    ),
+}
+
+
+@contextmanager
+def audit_writes_fail(using: str = "default") -> Iterator[None]:
+    """The database refuses every audit entry it is asked to write ("the disk is full"), so
+    a test can show that the action the entry records fails with it."""
+    connection = connections[using]
+    create, drop = _FAIL_INSERT[connection.vendor]
+    with connection.cursor() as cursor:
+        for sql in create:
+            cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for sql in drop:
+                cursor.execute(sql)

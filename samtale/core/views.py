@@ -83,7 +83,7 @@ def pick(request, source):
         raise Http404
     access.require(picker.may(request.user))
     choices = picker.choices(request.user, request.GET)  # 404 for a round not theirs, say
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "")[: pickers.MAX_QUERY]
     found, more = pickers.matches(choices, picker, query) if query.strip() else ([], False)
     return render(
         request,

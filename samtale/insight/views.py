@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from samtale.core import access
+from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
@@ -186,6 +187,7 @@ def likert_results(request):
             else xlsx_bytes(lines, sheet_title=str(_("Answers to the statements")))
         )
         suffix = f"-{slugify(profession)}" if profession else ""
+        audit_download(request.user, "likert_results", year=year, format=fmt)
         return download(content, filename=f"svar-{year}{suffix}.{fmt}")
     below = tree.below(node)
 
@@ -381,6 +383,13 @@ def status_analysis(request):
             if fmt == "csv"
             else xlsx_bytes(lines, sheet_title=str(_("Status analysis")))
         )
+        audit_download(
+            request.user,
+            "status_analysis",
+            year=year,
+            round=round_.pk if round_ else None,
+            format=fmt,
+        )
         return download(content, filename=filename)
     comparison = charts.bars(
         "chart-signed",
@@ -483,6 +492,7 @@ def leadership_feedback(request):
             if fmt == "csv"
             else xlsx_bytes(lines, sheet_title=str(_("Feedback on leadership")))
         )
+        audit_download(request.user, "leadership_feedback", format=fmt)
         return download(content, filename=f"ledelse.{fmt}")
     page = Paginator(snapshots, LEADERSHIP_PAGE).get_page(request.GET.get("side"))
     shown = []
@@ -568,6 +578,7 @@ def rating_fairness(request):
             if fmt == "csv"
             else xlsx_bytes(lines, sheet_title=str(_("Rating habits")))
         )
+        audit_download(request.user, "rating_fairness", year=year, format=fmt)
         return download(content, filename=f"vurderingsvaner-{year}.{fmt}")
     page = Paginator(flagged, FAIRNESS_PAGE).get_page(request.GET.get("side"))
     return render(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.core import access
+from samtale.core.audit import audit_download
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.core.paginator import Paginator
@@ -44,7 +45,12 @@ def need_list(request):
             needs = needs.filter(**{f"{field}_id" if field == "unit" else field: data[field]})
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return _export(needs, fmt=fmt, year=year, sums=request.GET.get("table") != "needs")
+        sums = request.GET.get("table") != "needs"
+        response = _export(needs, fmt=fmt, year=year, sums=sums)
+        audit_download(
+            request.user, "needs", year=year, table="sums" if sums else "needs", format=fmt
+        )
+        return response
     by_category = {
         row["category"]: row
         for row in needs.values("category")

@@ -305,7 +305,13 @@ def participants_share(
     planned = matching.filter(conversation__status__in=OPEN)
     movable = matching.exclude(pk__in=planned.values("pk"))
     kept = planned.count()
-    moved = movable.exclude(holder=holder).update(holder=holder, updated_at=timezone.now())
+    # Exactly these move, and the log names them: it records every change of who holds a
+    # conversation. In batches, within any database's limit on parameters.
+    moving = list(movable.exclude(holder=holder).values_list("pk", "person_id"))
+    now, moved = timezone.now(), 0
+    for start in range(0, len(moving), 500):
+        batch = [pk for pk, _person in moving[start : start + 500]]
+        moved += Participant.objects.filter(pk__in=batch).update(holder=holder, updated_at=now)
     if moved == 0 and kept == 0 and not movable.exists():
         raise DomainError(_("Nobody in the round matches this choice."), field="unit")
     audit_log(
@@ -316,6 +322,7 @@ def participants_share(
         unit=unit.pk if unit else None,
         profession_group=profession_group,
         moved=moved,
+        people=sorted(person for _pk, person in moving),
     )
     return Shared(moved=moved, kept=kept)
 

@@ -81,6 +81,14 @@ QUERIES = {
     "likert_results": ["format=csv", "format=xlsx"],
     "leadership_feedback": ["format=csv"],
     "rating_fairness": ["format=csv"],
+    "audit_search": [
+        "person={person}",
+        "kind=conversation.read",
+        "since=01.01.2026&until=31.12.2027",
+        "since=x",
+        "side=2",
+    ],
+    "my_reads": ["side=2"],
 }
 HTMX = {"HX-Request": "true"}
 

@@ -19,7 +19,9 @@ def test_the_parties_download_their_form_and_it_is_logged(client_for, form, role
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "attachment" in response["Content-Disposition"]
-    assert AuditEntry.objects.filter(action="archive.pdf_download", object_id=str(form.pk)).exists()
+    assert AuditEntry.objects.filter(action="download.signed_form", object_id=str(form.pk)).exists()
+    # The two parties' own reads are not reads from outside the conversation.
+    assert not AuditEntry.objects.filter(action="conversation.read").exists()
 
 
 @pytest.mark.parametrize(
@@ -48,7 +50,24 @@ def test_the_archive_staff_see_the_queue_and_download_both_files(client, archivi
     assert pdf.status_code == 200
     package = client.get(reverse("archive_package", args=[delivery.pk]))
     assert package.status_code == 200 and package["Content-Type"] == "application/zip"
-    assert AuditEntry.objects.filter(action="archive.package_download").count() == 1
+    assert AuditEntry.objects.filter(action="download.archive_package").count() == 1
+    # Each is a read from outside the conversation, which the employee sees.
+    reads = AuditEntry.objects.filter(
+        action="conversation.read", object_id=str(form.conversation_id), actor=archivist
+    )
+    assert sorted(entry.data["what"] for entry in reads) == ["archive_package", "signed_form"]
+    assert all(entry.data["as"] == "archive" for entry in reads)
+    mine = client_for_employee_reads(form)
+    assert "Arne Arkivar" in mine
+
+
+def client_for_employee_reads(form) -> str:
+    """The employee's page of who outside their conversations has read them."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(form.conversation.employee)
+    return client.get(reverse("my_reads")).content.decode()
 
 
 def test_confirming_moves_it_to_delivered(client, archivist, form):

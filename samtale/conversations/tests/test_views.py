@@ -289,8 +289,9 @@ def test_hr_reads_only_what_the_conclusion_shares_and_the_read_is_logged(
     body = client_for("hr").get(reverse("shared_conclusions")).content.decode()
     assert "Behov for kurs i fagsystemet" in body
     assert "Konfidensielt innhold" not in body
-    entry = AuditEntry.objects.get(action="summary.shared.read")
+    entry = AuditEntry.objects.get(action="conversation.read")
     assert entry.actor == people.hr and entry.object_id == str(conversation.pk)
+    assert entry.data == {"as": "hr", "what": "shared_conclusion"}
 
 
 def test_a_conclusion_that_shares_nothing_is_not_listed_for_hr(client_for, people, conversation):

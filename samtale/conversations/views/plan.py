@@ -12,7 +12,7 @@ from samtale.conversations.services import lifecycle
 from samtale.conversations.views.preparation import previous_context
 from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
-from samtale.core.audit import audit_log
+from samtale.core.audit import audit_reads
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -210,11 +210,10 @@ def shared_conclusions(request):
         .order_by("-leader_signed_at")
     )
     page = Paginator(revisions, 50).get_page(request.GET.get("side"))
-    for revision in page.object_list:
-        audit_log(
-            actor=request.user,
-            action="summary.shared.read",
-            obj=revision.conversation,
-            revision=revision.number,
-        )
+    audit_reads(
+        request.user,
+        [revision.conversation for revision in page.object_list],
+        what="shared_conclusion",
+        role="hr",
+    )
     return render(request, "conversations/shared.html", {"page": page, "query": ""})

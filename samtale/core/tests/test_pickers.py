@@ -156,6 +156,14 @@ def test_a_choice_whose_text_was_changed_afterwards_is_searched_again(client_for
     ]
 
 
+def test_a_search_text_longer_than_any_name_gets_a_message_not_an_error(client_for, people, guide):
+    # SQLite refuses a LIKE pattern this long: the field refuses it first.
+    response = _plan(client_for("hr"), guide, employee_sok="Å" * 60_000, leader=people.leader.pk)
+    assert response.status_code == 200 and not Conversation.objects.exists()
+    assert "ds-error-summary" in response.content.decode()
+    assert "100" in response.context["form"].errors["employee"][0]  # at most 100 characters
+
+
 def test_the_plan_page_does_not_list_the_organization(client_for, people):
     Person.objects.bulk_create(
         Person(email=f"p{n}@test.example", first_name="Mange", last_name=f"Etternavn{n:03}")

@@ -132,7 +132,7 @@ def test_the_pages_are_refused_to_everyone_but_hr_and_administrators(client_for,
     assert client.post(reverse("guide_copy", args=[pk])).status_code == 403
     assert client.post(reverse("guide_retire", args=[pk])).status_code == 403
     assert Guide.objects.count() == 3
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(action="login.succeeded").exists()
 
 
 def test_a_template_that_does_not_exist_is_not_found(client_for, builtins):
@@ -246,7 +246,7 @@ def test_bad_input_gets_a_message_and_changes_nothing(client_for, builtins, chan
     assert response.status_code == 200
     assert "<ds-error-summary" in body
     assert list(GuideVersion.objects.values()) == before
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.exclude(action="login.succeeded").exists()
 
 
 def test_copying_opens_the_copy_for_editing(client_for, builtins):

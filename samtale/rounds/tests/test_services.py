@@ -207,6 +207,10 @@ def test_hr_shares_a_department_with_another_leader_in_bulk(round_, people):
     assert holders[people.employee.pk] == people.other_leader.pk
     assert holders[people.leader.pk] == people.other_leader.pk
     assert holders[people.other_employee.pk] == people.other_leader.pk  # unchanged
+    # The log names each one whose conversation changed hands, by id.
+    entry = AuditEntry.objects.get(action="round.shared")
+    assert entry.data["people"] == sorted([people.employee.pk, people.leader.pk])
+    assert entry.data["holder"] == people.other_leader.pk
 
 
 def test_hr_shares_by_profession_group_and_planned_ones_stay(round_, people, participant, window):

@@ -1,0 +1,58 @@
+"""The audit log's pages: HR's and the administrators' search, and the employee's "who has
+read my conversations". Neither shows content: the log holds none."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from samtale.audit import selectors
+from samtale.audit.forms import SearchForm
+from samtale.audit.words import action_words, object_words
+from samtale.core import access
+from samtale.core.audit import READ_ROLES, READ_WHAT
+from samtale.core.http import guarded
+from samtale.core.paginator import Paginator
+
+PAGE_SIZE = 50
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
+@guarded(access.may_search_audit)
+@require_GET
+def audit_search(request):
+    """Search the log by person, kind and period. A search that cannot be read is named
+    field by field, and nothing is listed until it is corrected."""
+    form = SearchForm(request.GET or None, user=request.user)
+    page = None
+    if not form.is_bound or form.is_valid():
+        found = selectors.entries_matching(
+            access.audit_entries_visible_to(request.user),
+            **(form.cleaned_data if form.is_bound else {}),
+        )
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("side"))
+        for entry in page.object_list:
+            entry.words = action_words(entry.action)
+            entry.object_words = object_words(entry.object_type)
+    return render(
+        request,
+        "audit/search.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@guarded(access.may_see_reads_of_my_conversations)
+@require_GET
+def my_reads(request):
+    """Who outside my conversations has read them: when, in which role, and what."""
+    reads = access.reads_of_my_conversations(request.user).order_by("-id")
+    page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("side"))
+    conversations = selectors.conversations_of(page.object_list)
+    for entry in page.object_list:
+        entry.conversation = conversations.get(entry.object_id)
+        entry.role = READ_ROLES.get(entry.data.get("as", "hr"), "")
+        entry.what = READ_WHAT.get(entry.data.get("what", "shared_conclusion"), "")
+    return render(request, "audit/my_reads.html", {"page": page, "query": ""})
