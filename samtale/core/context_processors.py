@@ -66,6 +66,7 @@ def navigation(request):
         "leadership": access.may_see_leadership(user),
         "needs": access.may_list_needs(user),
         "archive": access.may_work_archive(user),
+        "retention": access.may_read_retention(user),
     }
     nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {

@@ -5,6 +5,7 @@ from collections import Counter
 from django.conf import settings
 
 from samtale.core import access
+from samtale.privacy.forms import hold_form
 from samtale.privacy.models import RetainedLikert
 
 HOLDS_SHOWN = 10  # on a person's page: the latest holds and copies, the rest on request
@@ -30,8 +31,8 @@ def add_retained_likert(raw: dict, year: int) -> dict:
 
 
 def person_section(user, person) -> dict | None:
-    """What HR sees of privacy on a person's page: the hold in force, the latest holds and
-    copies made; None for everyone else."""
+    """What HR sees of privacy on a person's page: the hold in force (or the form that sets
+    one), the latest holds and copies made; None for everyone else."""
     if not access.may_set_legal_hold(user):
         return None
     holds = list(
@@ -51,6 +52,7 @@ def person_section(user, person) -> dict | None:
         "copies": copies[:HOLDS_SHOWN],
         "more_copies": len(copies) > HOLDS_SHOWN,
         "may_export": access.may_export_for(user, person),
+        "form": hold_form(),
     }
 
 

@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.core import access
@@ -15,17 +14,9 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.privacy import export, selectors, services
-from samtale.privacy.forms import ReasonForm
+from samtale.privacy.forms import copy_form, hold_form
 
 PAGE_SIZE = 20
-HOLD_HELP = gettext_lazy(
-    "For example a dispute or a case under way. The person reads this reason in their own "
-    "copy of their data."
-)
-COPY_HELP = gettext_lazy(
-    "For example: asked by e-mail on 3 March. Kept with the copy and shown to the person in "
-    "their next copy."
-)
 
 
 def _zip(data: bytes) -> HttpResponse:
@@ -52,7 +43,7 @@ def export_for(request, pk):
     person = access.get_person_for(request.user, pk)
     require(access.may_export_for(request.user, person))
     posted = request.method == "POST"
-    form = ReasonForm(request.POST if posted else None, help_text=COPY_HELP)
+    form = copy_form(request.POST if posted else None)
     if posted and form.is_valid():
         try:
             data = services.access_copy_make(
@@ -77,7 +68,7 @@ def hold_set(request, pk):
     person = access.get_person_for(request.user, pk)
     require(access.may_set_legal_hold(request.user))
     posted = request.method == "POST"
-    form = ReasonForm(request.POST if posted else None, help_text=HOLD_HELP)
+    form = hold_form(request.POST if posted else None)
     if posted and form.is_valid():
         try:
             services.legal_hold_set(

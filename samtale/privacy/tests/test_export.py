@@ -9,7 +9,8 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from samtale.core.models import AuditEntry
 from samtale.org.models import EmailChange, Person, RoleChange
@@ -192,9 +193,19 @@ def test_an_archivists_or_hrs_copy_holds_only_their_own_forms(people, version):
     assert json.loads(files["data.json"])["person"]["roles"] == ["hr", "archive"]
 
 
+def _queries(person) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        export.person_export(person)
+    return len(queries)
+
+
 def test_fifty_conversations_are_copied_in_well_under_two_seconds(people, version):
+    """A few queries in all, and one more per conversation (the summary's revisions); the
+    time is the best of three, so that a busy machine measures the copy, not the others."""
     start = date(2000, 1, 10)
-    for n in range(50):
+    full_conversation(people.employee, people.leader, version, key="N0", held=start)
+    one = _queries(people.employee)
+    for n in range(1, 50):
         full_conversation(
             people.employee,
             people.leader,
@@ -202,14 +213,17 @@ def test_fifty_conversations_are_copied_in_well_under_two_seconds(people, versio
             key=f"N{n}",
             held=start + timedelta(days=90 * n),
         )
-    started = time.perf_counter()
-    data = export.person_export(people.employee)
-    seconds = time.perf_counter() - started
+    fifty = _queries(people.employee)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        data = export.person_export(people.employee)
+        times.append(time.perf_counter() - started)
     files = unzip(data)
     print(
-        f"\ncopy of 50 conversations: {seconds:.2f} s, {len(data) / 1024:.0f} kB, "
-        f"{len(files)} files"
+        f"\ncopy of 50 conversations: best {min(times):.2f} s of {', '.join(f'{t:.2f}' for t in times)}; "
+        f"{fifty} queries (one conversation: {one}); {len(data) / 1024:.0f} kB, {len(files)} files"
     )
     assert len(json.loads(files["data.json"])["conversations_as_employee"]) == 50
-    assert seconds < 2
-    assert timezone.now()  # the clock was not frozen
+    assert fifty - one == 49
+    assert min(times) < 2

@@ -202,3 +202,9 @@ def test_hr_reads_the_policy_the_runs_and_who_is_on_hold(client_for, people):
 def test_only_hr_reads_the_retention_page(client_for):
     for role in ("employee", "leader", "leaders_leader", "admin"):
         assert client_for(role).get(reverse("retention_overview")).status_code == 403, role
+
+
+def test_hr_finds_the_retention_page_from_the_people_list(client_for):
+    link = reverse("retention_overview")
+    assert link in client_for("hr").get(reverse("person_list")).content.decode()
+    assert link not in client_for("admin").get(reverse("person_list")).content.decode()
