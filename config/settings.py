@@ -27,7 +27,12 @@ def envbool(name: str, default: bool) -> bool:
 
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def envfloat(name: str, default: float) -> float:
@@ -93,6 +98,7 @@ INSTALLED_APPS = [
     "samtale.needs",
     "samtale.archive",
     "samtale.audit",
+    "samtale.privacy",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +373,19 @@ if SAMTALE_ARCHIVE_CHANNEL not in ("download", "folder"):
 SAMTALE_ARCHIVE_FOLDER = os.environ.get("SAMTALE_ARCHIVE_FOLDER", "")
 if SAMTALE_ARCHIVE_CHANNEL == "folder" and not SAMTALE_ARCHIVE_FOLDER:
     raise ImproperlyConfigured("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
+
+# Retention (samtale.privacy): a daily job deletes what the policy says is due, after the
+# signed form has reached the personnel file, and never what HR has put on legal hold.
+# Preparation notes (and the leader's checklist) go this many months after the conversation
+# was signed; all that was written in the conversations of someone who has left goes this
+# many years after they left (their end date, else the day they were deactivated). The
+# conversations' dates and statuses, and every count and anonymous figure, stay.
+SAMTALE_RETAIN_NOTES_MONTHS = envint("SAMTALE_RETAIN_NOTES_MONTHS", 12)
+if not 1 <= SAMTALE_RETAIN_NOTES_MONTHS <= 600:
+    raise ImproperlyConfigured("SAMTALE_RETAIN_NOTES_MONTHS must be between 1 and 600 (months).")
+SAMTALE_RETAIN_LEAVERS_YEARS = envint("SAMTALE_RETAIN_LEAVERS_YEARS", 3)
+if not 1 <= SAMTALE_RETAIN_LEAVERS_YEARS <= 50:
+    raise ImproperlyConfigured("SAMTALE_RETAIN_LEAVERS_YEARS must be between 1 and 50 (years).")
 
 # openpyxl writes workbooks through lxml when it is installed (the tests install it to
 # validate Noark 5 packages); the same workbook, byte for byte, whether it is or not.

@@ -9,6 +9,7 @@ from samtale.insight import urls as insight
 from samtale.needs import urls as needs
 from samtale.notifications import urls as notifications
 from samtale.org import urls as org
+from samtale.privacy import urls as privacy
 from samtale.rounds import urls as rounds
 
 # One flat list, not an include() per app: most apps' paths share the root, and
@@ -27,6 +28,7 @@ urlpatterns = [
     *needs.urlpatterns,
     *archive.urlpatterns,
     *audit.urlpatterns,
+    *privacy.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -326,6 +326,25 @@ MATRIX += [
     ("my_reads", {}, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
 ]
 
+# Privacy: everyone's own copy of their data from the profile; HR's legal holds and copies
+# made on a person's request, on the person's page (never of themselves: their profile), and
+# the retention runs. Those who may see the person but not this are refused; others not told.
+PERSON = {"pk": "employee"}
+HR_ON_PERSON_200 = (302, 403, 404, 403, 404, 403, 200, 403)
+HR_ON_PERSON_302 = (302, 403, 404, 403, 404, 403, 302, 403)
+MATRIX += [
+    ("privacy_export_own", {}, "get", SIGNED_IN),
+    ("privacy_export_own", {}, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("privacy_export_for", PERSON, "get", HR_ON_PERSON_200),
+    ("privacy_export_for", PERSON, "post", HR_ON_PERSON_200, {"reason": "Bedt om i brev"}),
+    ("legal_hold_set", PERSON, "get", HR_ON_PERSON_200),
+    ("legal_hold_set", PERSON, "post", HR_ON_PERSON_302, {"reason": "Tvist"}),
+    ("legal_hold_release", PERSON, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    # No hold in force: HR is told so on the person's page.
+    ("legal_hold_release", PERSON, "post", HR_ON_PERSON_302),
+    ("retention_overview", {}, "get", (302, 403, 403, 403, 403, 403, 200, 403)),
+]
+
 # The e-mails a laptop wrote to var/mail/: only under DEBUG, so not found for anyone here.
 # With DEBUG on (samtale/notifications/tests/test_dev_mail.py) the administrator reads them.
 DEV_MAIL = "20261122-101500-000000-abc123.eml"

@@ -17,6 +17,7 @@ people below them in the line; everyone sees themselves.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,13 +28,16 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from samtale.actions.models import Action, Goal
+from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import (
     Conversation,
     Feedback,
+    LeadershipAnswer,
     LikertAnswer,
     Note,
+    Preparation,
+    StatusChange,
     SummaryComment,
     SummaryRevision,
 )
@@ -42,6 +46,7 @@ from samtale.guides.models import Guide
 from samtale.insight.models import LeadershipSnapshot
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
+from samtale.privacy.models import AccessCopy, LegalHold, RetentionRun
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
 
@@ -408,8 +413,19 @@ def notes_visible_to(user, conversation: Conversation) -> QuerySet[Note]:
     person_id = roles_for(user).person_id
     if conversation.party(user) is None:
         return Note.objects.none()
-    return Note.objects.filter(preparation__conversation=conversation).filter(
-        Q(preparation__author_id=person_id) | Q(shared_at__isnull=False)
+    return Note.objects.filter(preparation__conversation=conversation).filter(_note_rule(person_id))
+
+
+def _note_rule(person_id) -> Q:
+    return Q(preparation__author_id=person_id) | Q(shared_at__isnull=False)
+
+
+def all_notes_visible_to(user) -> QuerySet[Note]:
+    """notes_visible_to over every conversation the user is a party to, in one query (the
+    person's copy of their data, privacy.export)."""
+    person_id = roles_for(user).person_id
+    return Note.objects.filter(preparation__conversation__in=conversations_visible_to(user)).filter(
+        _note_rule(person_id)
     )
 
 
@@ -509,6 +525,56 @@ def may_give_feedback(user, conversation: Conversation) -> bool:
     )
 
 
+def feedback_given_by(user) -> QuerySet[Feedback]:
+    """The employee's own answers to "how was the conversation?": read back by them alone, in
+    their copy of their data (privacy.export). The leader and HR count them, never read them."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return Feedback.objects.none()
+    return Feedback.objects.filter(conversation__employee_id=person_id)
+
+
+def likert_answers_given_by(user) -> QuerySet[LikertAnswer]:
+    """The employee's own answers to the statements, in all their conversations: theirs to
+    read always (may_see_likert_answers)."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LikertAnswer.objects.none()
+    return LikertAnswer.objects.filter(conversation__employee_id=person_id)
+
+
+def leadership_answers_given_by(user) -> QuerySet[LeadershipAnswer]:
+    """The employee's own answers about their leader: theirs alone, one by one. The leader and
+    their leader see them only as a round's frozen aggregate (insight.leadership)."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LeadershipAnswer.objects.none()
+    return LeadershipAnswer.objects.filter(conversation__employee_id=person_id)
+
+
+def preparations_of(user) -> QuerySet[Preparation]:
+    """A party's own preparations (when they shared them; the leader's private checklist)."""
+    person_id = roles_for(user).person_id
+    return Preparation.objects.filter(
+        author_id=person_id, conversation__in=conversations_visible_to(user)
+    )
+
+
+def status_changes_visible_to(user) -> QuerySet[StatusChange]:
+    """Each conversation's history (planned, moved, cancelled, with why): its two parties."""
+    return StatusChange.objects.filter(conversation__in=conversations_visible_to(user))
+
+
+def all_summary_comments_visible_to(user) -> QuerySet[SummaryComment]:
+    """summary_comments_visible_to over every conversation the user is a party to."""
+    return SummaryComment.objects.filter(revision__conversation__in=conversations_visible_to(user))
+
+
+def all_raised_needs_visible_to(user) -> QuerySet[RaisedNeed]:
+    """raised_needs_visible_to over every conversation the user is a party to."""
+    return RaisedNeed.objects.filter(conversation__in=conversations_visible_to(user))
+
+
 def actions_visible_to(user) -> QuerySet[Action]:
     """Goals' actions in the conversations the user is a party to (either side).
 
@@ -519,6 +585,16 @@ def actions_visible_to(user) -> QuerySet[Action]:
     if roles.person_id is None:
         return Action.objects.none()
     return Action.objects.filter(Q(employee_id=roles.person_id) | Q(leader_id=roles.person_id))
+
+
+def goals_visible_to(user) -> QuerySet[Goal]:
+    """The goals of the conversations the user is a party to (the rule of get_goal_for)."""
+    return Goal.objects.filter(conversation__in=conversations_visible_to(user))
+
+
+def action_updates_visible_to(user) -> QuerySet[ActionUpdate]:
+    """An action's history (status changes and comments): both parties, as the action."""
+    return ActionUpdate.objects.filter(action__in=actions_visible_to(user))
 
 
 def actions_led_by(user) -> QuerySet[Action]:
@@ -994,3 +1070,120 @@ def reads_of_my_conversations(user) -> QuerySet[AuditEntry]:
         object_type=Conversation._meta.label_lower,
         object_id__in=mine,
     ).exclude(actor_id=person_id)
+
+
+# Privacy: legal holds, retention and each person's copy of their data ----------------------
+
+
+def may_set_legal_hold(user) -> bool:
+    """Put a person's conversations on legal hold (kept from deletion), and release it: HR."""
+    return roles_for(user).is_hr
+
+
+def legal_holds_visible_to(user) -> QuerySet[LegalHold]:
+    """Every legal hold, active and released, with why: HR, who sets them."""
+    if not may_set_legal_hold(user):
+        return LegalHold.objects.none()
+    return LegalHold.objects.all()
+
+
+def may_read_retention(user) -> bool:
+    """The retention policy's runs (counts only) and who is on legal hold: HR."""
+    return roles_for(user).is_hr
+
+
+def retention_runs_visible_to(user) -> QuerySet[RetentionRun]:
+    if not may_read_retention(user):
+        return RetentionRun.objects.none()
+    return RetentionRun.objects.all()
+
+
+def may_export_for(user, person: Person) -> bool:
+    """Make the copy of everything Samtale holds about a person, on their request (GDPR art.
+    15): HR, for anyone but themselves (their own copy is on their profile, like everyone's).
+    Audited, with the reason kept (AccessCopy)."""
+    roles = roles_for(user)
+    return roles.is_hr and roles.person_id != person.pk
+
+
+def access_copies_visible_to(user) -> QuerySet[AccessCopy]:
+    if not may_set_legal_hold(user):
+        return AccessCopy.objects.none()
+    return AccessCopy.objects.all()
+
+
+def _refuse_save(*args, **kwargs):
+    raise RuntimeError("a data subject's view of a person is never saved")
+
+
+def as_data_subject(person: Person) -> Person:
+    """The person as this policy sees them when they read their own data (privacy.export):
+    signed in and active, and with no role that reads more than their own (HR, administrator,
+    archive staff), so that every function here answers with what is theirs as a party, and
+    nothing about anyone else. A person who has left keeps the right of access; HR makes their
+    copy through this. An in-memory copy that refuses to be saved."""
+    subject = copy.copy(person)
+    subject.__dict__.pop("_samtale_roles", None)
+    subject.is_active = True
+    subject.is_hr = subject.is_org_admin = subject.is_archivist = False
+    subject.save = _refuse_save
+    return subject
+
+
+def role_changes_about(user) -> QuerySet[RoleChange]:
+    """The roles given to or taken from the user: told to them as each happened."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return RoleChange.objects.none()
+    return RoleChange.objects.filter(person_id=person_id)
+
+
+def email_changes_about(user) -> QuerySet[EmailChange]:
+    """Changes of the user's own e-mail address: told to both addresses as each happened."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return EmailChange.objects.none()
+    return EmailChange.objects.filter(person_id=person_id)
+
+
+def legal_holds_about(user) -> QuerySet[LegalHold]:
+    """The legal holds on the user's own data, with why: what keeps it longer than the policy
+    says is theirs to know (GDPR art. 15(1)(d)), so the form that sets one says so."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LegalHold.objects.none()
+    return LegalHold.objects.filter(person_id=person_id)
+
+
+def access_copies_about(user) -> QuerySet[AccessCopy]:
+    """The copies of the user's data HR made on their request."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return AccessCopy.objects.none()
+    return AccessCopy.objects.filter(person_id=person_id)
+
+
+def _keys(queryset: QuerySet) -> QuerySet:
+    """The primary keys as the audit log writes them (text), for `object_id__in`."""
+    return queryset.order_by().annotate(key=Cast("pk", CharField())).values("key")
+
+
+def audit_entries_about(user) -> QuerySet[AuditEntry]:
+    """The audit entries about the user's data: those whose object is the user, a
+    conversation they are a party to, its goals, actions and signed forms, and those the user
+    made. The log holds kinds and ids, never content."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return AuditEntry.objects.none()
+    conversations = conversations_visible_to(user)
+    return AuditEntry.objects.filter(
+        Q(actor_id=person_id)
+        | Q(object_type="org.person", object_id=str(person_id))
+        | Q(object_type="conversations.conversation", object_id__in=_keys(conversations))
+        | Q(object_type="actions.goal", object_id__in=_keys(goals_visible_to(user)))
+        | Q(object_type="actions.action", object_id__in=_keys(actions_visible_to(user)))
+        | Q(
+            object_type="archive.signedform",
+            object_id__in=_keys(SignedForm.objects.filter(conversation__in=conversations)),
+        )
+    )

@@ -67,6 +67,7 @@ def navigation(request):
         "needs": access.may_list_needs(user),
         "archive": access.may_work_archive(user),
         "audit": access.may_search_audit(user),
+        "retention": access.may_read_retention(user),
     }
     nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {

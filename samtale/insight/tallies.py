@@ -21,6 +21,7 @@ from samtale.insight.selectors import (
     raw_answers,
     raw_likert,
 )
+from samtale.privacy.selectors import add_retained_likert
 
 
 def _dump(units: dict) -> list:
@@ -57,10 +58,15 @@ def count_likert(year: int) -> None:
     filtered page shows beside them)."""
     at = timezone.now()
     start, end = status.between([year])
-    raw = raw_likert(
-        LikertAnswer.objects.annotate(when=status.when_of("conversation__")).filter(
-            when__gte=start, when__lt=end
-        )
+    # With the answers of conversations whose content retention removed, kept as counts
+    # (privacy.retention): the year's figures stay what they were.
+    raw = add_retained_likert(
+        raw_likert(
+            LikertAnswer.objects.annotate(when=status.when_of("conversation__")).filter(
+                when__gte=start, when__lt=end
+            )
+        ),
+        year,
     )
     ratings = raw_answers(
         Feedback.objects.filter(conversation__kind=Conversation.Kind.ANNUAL, rating__isnull=False)

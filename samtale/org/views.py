@@ -16,6 +16,7 @@ from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitForm
 from samtale.org.imports import services as import_services
 from samtale.org.imports.templates import template_csv
 from samtale.org.models import ImportBatch
+from samtale.privacy import selectors as privacy_selectors
 
 PAGE_SIZE = 50
 
@@ -53,7 +54,12 @@ def person_detail(request, pk):
     return render(
         request,
         "org/person_detail.html",
-        {"person": person, "reports": reports, "may_edit": access.may_manage_org(request.user)},
+        {
+            "person": person,
+            "reports": reports,
+            "may_edit": access.may_manage_org(request.user),
+            "privacy": privacy_selectors.person_section(request.user, person),
+        },
     )
 
 

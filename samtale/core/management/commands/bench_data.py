@@ -109,9 +109,18 @@ class Command(BaseCommand):
     def _analyze(self) -> None:
         """Fresh statistics once everything is in, as a running database's autovacuum keeps
         them (without, PostgreSQL plans a round of 40,000 as if it had a hundred), and (on
-        PostgreSQL) a visibility map for index-only scans."""
+        PostgreSQL) a visibility map for index-only scans.
+
+        The people's table is compacted first: five years of signing written in minutes
+        leave every person row rewritten once a year by the last-signed trigger (org 0005),
+        77 MB for 50,000 people that compact to 11 (a running database reuses its dead rows
+        as they come over the years); a count over everyone read seven times the pages."""
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"VACUUM FULL {Person._meta.db_table}")
+                cursor.execute("VACUUM ANALYZE")
+            else:
+                cursor.execute("ANALYZE")
 
     def _units(self, n_teams: int) -> list[Unit]:
         enterprises = [

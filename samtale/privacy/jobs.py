@@ -1,0 +1,14 @@
+from datetime import time
+
+from django.tasks import task
+
+from samtale.notifications.schedule import periodic
+from samtale.privacy import services
+
+
+@periodic(daily_at=time(3, 0))
+@task
+def retention_daily() -> None:
+    """Delete what the retention policy says is due (privacy.retention), at night: after the
+    day's signed forms have had the day to reach the personnel file."""
+    services.retention_run(dry_run=False)

@@ -1,0 +1,368 @@
+"""The retention policy: what is due for deletion, and deleting it.
+
+Two rules, each a setting (config/settings.py):
+
+- **Preparation notes**: the notes of both parties and the leader's checklist go
+  SAMTALE_RETAIN_NOTES_MONTHS after the conversation was signed (counted in whole days: a
+  conversation signed before the start of the day that many months ago).
+- **Leavers**: everything written in the conversations of someone who has left goes
+  SAMTALE_RETAIN_LEAVERS_YEARS after they left. Someone has left when they are no longer
+  active; they left on their end date, or, without one, on the day they were deactivated.
+  An active person with an end date in the past has not left (rehired, or not yet
+  deactivated), and an inactive person with neither date is kept until someone gives one.
+  Only the conversations where they were the employee: those they held as a leader are their
+  employees' as well, and go by those employees' rules.
+
+What goes from a leaver's conversations: the notes and checklist, the summary's texts (the
+summary, what the conclusion shares, the reasons for corrections and withdrawals, the
+reviewer's draft comment, the goals as agreed), the comments on it, the feedback comment,
+the goals' and actions' texts, what was learned, the comments in the actions' history, the
+needs' texts, the reasons for moving or cancelling, the answers to the statements and about
+the leader, and the signed forms with their PDFs (after they reached the personnel file, which
+now holds the record). What stays: the conversation with its parties, dates, statuses and talk
+time; goals and actions with their results, statuses, deadlines and history of statuses; the
+feedback's rating; the needs' kind and cost; every count and figure. The insight figures are
+counted again every hour from these rows (insight.tallies): the answers to the statements
+are kept as anonymous counts (privacy.models.RetainedLikert) that the count adds back, so a
+figure is the same after retention as before it.
+
+Never touched: a conversation either of whose parties is on legal hold, and one whose signed
+form has a delivery not yet delivered to the personnel file. A leaver's content goes all at
+once, when none of their conversations is held back (so that one person is never counted
+both among the live answers and the kept counts).
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.archive.models import Delivery, SignedForm
+from samtale.conversations.models import (
+    Conversation,
+    Feedback,
+    LeadershipAnswer,
+    LikertAnswer,
+    Note,
+    Preparation,
+    StatusChange,
+    SummaryComment,
+    SummaryRevision,
+)
+from samtale.insight.status import when_of
+from samtale.needs.models import RaisedNeed
+from samtale.org.models import Person
+from samtale.privacy.models import LegalHold, RetainedLikert
+from samtale.rounds.selectors import add_months
+
+# What a run counts, in rows: notes deleted; checklists emptied; rows whose texts were
+# blanked; answers to the statements moved into the anonymous counts; answers about the
+# leader deleted; signed forms deleted (with their PDFs and deliveries); conversations whose
+# notes went; conversations whose content went; the people who left whose content went.
+COUNTED = (
+    "notes",
+    "checklists",
+    "texts",
+    "likert",
+    "leadership",
+    "forms",
+    "conversations_notes",
+    "conversations_leavers",
+    "people",
+)
+BATCH = 200  # conversations per transaction (and per IN list) for the preparation notes
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A model's texts in a conversation, and what each is once blanked."""
+
+    model: type
+    conversation: str  # the lookup from the model to its conversation
+    blank: dict
+
+    def has(self) -> Q:
+        q = Q()
+        for name, value in self.blank.items():
+            q |= ~Q(**{name: value})
+        return q
+
+    def of(self, conversations) -> QuerySet:
+        return self.model.objects.filter(**{f"{self.conversation}__in": conversations}).filter(
+            self.has()
+        )
+
+    def exists_in(self) -> Exists:
+        return Exists(
+            self.model.objects.filter(**{self.conversation: OuterRef("pk")}).filter(self.has())
+        )
+
+
+TEXTS = (
+    Texts(
+        SummaryRevision,
+        "conversation",
+        {
+            "text": "",
+            "shared_outside": "",
+            "reason": "",
+            "withdrawn_reason": "",
+            "comment": "",
+            "agreed_goals": [],
+        },
+    ),
+    Texts(SummaryComment, "revision__conversation", {"text": ""}),
+    Texts(Feedback, "conversation", {"comment": ""}),
+    Texts(Goal, "conversation", {"text": "", "learned": ""}),
+    Texts(Action, "goal__conversation", {"text": ""}),
+    Texts(ActionUpdate, "action__goal__conversation", {"comment": ""}),
+    Texts(RaisedNeed, "conversation", {"text": ""}),
+    Texts(StatusChange, "conversation", {"reason": ""}),
+)
+CHECKLIST = Texts(Preparation, "conversation", {"checklist": []})
+
+
+@dataclass
+class Plan:
+    """What the policy says is due at `now`: conversation ids, never content."""
+
+    now: datetime
+    notes: list[int] = field(default_factory=list)  # whose preparation notes go
+    leavers: dict[int, list[int]] = field(default_factory=dict)  # person -> whose content goes
+    held: set[int] = field(default_factory=set)  # left alone: a party is on legal hold
+    unarchived: set[int] = field(default_factory=set)  # left alone: waiting for the archive
+
+    @property
+    def leaver_conversations(self) -> list[int]:
+        return sorted(pk for ids in self.leavers.values() for pk in ids)
+
+
+# The rules ---------------------------------------------------------------------------
+
+
+def notes_cutoff(now: datetime) -> datetime:
+    """Conversations signed before this lose their preparation notes."""
+    day = add_months(timezone.localdate(now), -settings.SAMTALE_RETAIN_NOTES_MONTHS)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def left_before(now: datetime) -> date:
+    """People who left before this day lose their conversations' content."""
+    return add_months(timezone.localdate(now), -12 * settings.SAMTALE_RETAIN_LEAVERS_YEARS)
+
+
+def leavers(now: datetime) -> QuerySet[Person]:
+    """The people whose conversations' content is due: inactive, and left (their end date,
+    else the day they were deactivated) before left_before."""
+    return (
+        Person.objects.filter(is_active=False)
+        .annotate(left_on=Coalesce("end_date", TruncDate("deactivated_at")))
+        .filter(left_on__lt=left_before(now))
+    )
+
+
+def _has_notes() -> Q:
+    return (
+        Exists(Note.objects.filter(preparation__conversation=OuterRef("pk")))
+        | CHECKLIST.exists_in()
+    )
+
+
+def _has_content() -> Q:
+    content = (
+        _has_notes()
+        | Exists(LikertAnswer.objects.filter(conversation=OuterRef("pk")))
+        | Exists(LeadershipAnswer.objects.filter(conversation=OuterRef("pk")))
+        | Exists(SignedForm.objects.filter(conversation=OuterRef("pk")))
+    )
+    for texts in TEXTS:
+        content |= texts.exists_in()
+    return content
+
+
+def notes_due(now: datetime) -> QuerySet[Conversation]:
+    """Signed conversations past the notes' time that still have notes or a checklist."""
+    return Conversation.objects.filter(
+        status=Conversation.Status.SIGNED, signed_at__lt=notes_cutoff(now)
+    ).filter(_has_notes())
+
+
+def leaver_content_due(now: datetime) -> QuerySet[Conversation]:
+    """The conversations of leavers past their time that still hold anything written."""
+    return Conversation.objects.filter(employee__in=leavers(now)).filter(_has_content())
+
+
+def _with_blockers(conversations: QuerySet[Conversation]) -> QuerySet:
+    """(pk, employee, on hold, waiting for the archive) of each conversation."""
+    holders = LegalHold.objects.filter(released_at__isnull=True).values("person_id")
+    on_hold = Q(employee_id__in=holders) | Q(leader_id__in=holders)
+    waiting = Exists(
+        Delivery.objects.filter(form__conversation=OuterRef("pk")).exclude(
+            status=Delivery.Status.DELIVERED
+        )
+    )
+    return (
+        conversations.annotate(
+            on_hold=ExpressionWrapper(on_hold, output_field=BooleanField()), waiting=waiting
+        )
+        .order_by("pk")
+        .values_list("pk", "employee_id", "on_hold", "waiting")
+    )
+
+
+def due(now: datetime | None = None) -> Plan:
+    """What the policy says is due now, and what it leaves alone and why. Reads only."""
+    plan = Plan(now=now or timezone.now())
+    by_person: dict[int, list[tuple[int, bool, bool]]] = defaultdict(list)
+    for pk, person_id, on_hold, waiting in _with_blockers(leaver_content_due(plan.now)):
+        by_person[person_id].append((pk, on_hold, waiting))
+    for person_id, rows in by_person.items():
+        ids = [pk for pk, _hold, _wait in rows]
+        if any(on_hold for _pk, on_hold, _wait in rows):
+            plan.held.update(ids)
+        elif any(waiting for _pk, _hold, waiting in rows):
+            plan.unarchived.update(ids)
+        else:
+            plan.leavers[person_id] = ids
+    going = set(plan.leaver_conversations)  # their notes go with the rest of their content
+    for pk, _person, on_hold, waiting in _with_blockers(notes_due(plan.now)):
+        if pk in going:
+            continue
+        if on_hold:
+            plan.held.add(pk)
+        elif waiting:
+            plan.unarchived.add(pk)
+        else:
+            plan.notes.append(pk)
+    return plan
+
+
+# Deleting -----------------------------------------------------------------------------
+
+
+def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _sweep_notes(ids: Iterable[int], *, dry_run: bool) -> Counter:
+    notes = Note.objects.filter(preparation__conversation__in=ids)
+    checklists = CHECKLIST.of(ids)
+    if dry_run:
+        return Counter(notes=notes.count(), checklists=checklists.count())
+    return Counter(notes=notes.delete()[0], checklists=checklists.update(**CHECKLIST.blank))
+
+
+def _sweep_leaver(ids: list[int], *, dry_run: bool) -> Counter:
+    """One leaver's conversations: everything written goes; the answers become counts."""
+    counts = _sweep_notes(ids, dry_run=dry_run)
+    for texts in TEXTS:
+        rows = texts.of(ids)
+        counts["texts"] += rows.count() if dry_run else rows.update(**texts.blank)
+    likert = LikertAnswer.objects.filter(conversation__in=ids)
+    leadership = LeadershipAnswer.objects.filter(conversation__in=ids)
+    forms = SignedForm.objects.filter(conversation__in=ids)
+    if dry_run:
+        counts.update(likert=likert.count(), leadership=leadership.count(), forms=forms.count())
+    else:
+        counts["likert"] = retain_likert(likert)
+        likert.delete()
+        counts["leadership"] = leadership.delete()[0]
+        counts["forms"] = forms.delete()[1].get(SignedForm._meta.label, 0)
+    counts.update(conversations_leavers=len(ids), people=1)
+    return counts
+
+
+def retain_likert(answers: QuerySet[LikertAnswer]) -> int:
+    """Add the answers into the anonymous counts, as insight.selectors.raw_answers would count
+    them: by the year the conversation counts in, the unit and profession group the person is
+    in now, and the statement; the people counted once per cell. Returns how many."""
+    cells: dict[tuple, tuple[set, list[int]]] = {}
+    rows = answers.annotate(when=when_of("conversation__")).values_list(
+        "statement_key",
+        "value",
+        "when",
+        "conversation__employee_id",
+        "conversation__employee__unit_id",
+        "conversation__employee__profession_group",
+    )
+    n = 0
+    for key, value, when, person_id, unit_id, profession in rows:
+        year = timezone.localtime(when).year
+        people, values = cells.setdefault((year, unit_id or 0, profession, key), (set(), [0] * 5))
+        people.add(person_id)
+        values[value - 1] += 1
+        n += 1
+    for (year, unit_id, profession, key), (people, values) in cells.items():
+        _add_cell(year, unit_id, profession, key, len(people), values)
+    return n
+
+
+def _add_cell(year, unit_id, profession, key, people, values) -> None:
+    cell = RetainedLikert.objects.filter(
+        year=year, unit_id=unit_id, profession_group=profession, statement_key=key
+    )
+    added = {f"n{v}": F(f"n{v}") + n for v, n in enumerate(values, start=1)}
+    if cell.update(people=F("people") + people, **added):
+        return
+    try:
+        with transaction.atomic():
+            RetainedLikert.objects.create(
+                year=year,
+                unit_id=unit_id,
+                profession_group=profession,
+                statement_key=key,
+                people=people,
+                **{f"n{v}": n for v, n in enumerate(values, start=1)},
+            )
+    except IntegrityError:  # another run made the cell meanwhile
+        cell.update(people=F("people") + people, **added)
+
+
+def preview(plan: Plan) -> Counter:
+    """What `apply` would delete, counted; changes nothing."""
+    counts = Counter()
+    for ids in _chunks(plan.notes):
+        counts += _sweep_notes(ids, dry_run=True)
+        counts["conversations_notes"] += len(ids)
+    for ids in plan.leavers.values():
+        counts += _sweep_leaver(ids, dry_run=True)
+    return counts
+
+
+def apply(plan: Plan) -> Counter:
+    """Delete what the plan says is due, checking each part again in its own transaction (a
+    hold set or a delivery failed since the plan was made leaves it alone): the preparation
+    notes a batch of conversations at a time, a leaver's content one person at a time. Returns
+    what went, and what was left alone at the last moment (skipped_hold, skipped_unarchived)."""
+    counts = Counter()
+    for chunk in _chunks(plan.notes):
+        with transaction.atomic():
+            ids, held, waiting = _still_due(notes_due(plan.now).filter(pk__in=chunk))
+            counts.update(skipped_hold=len(held), skipped_unarchived=len(waiting))
+            if ids:
+                counts += _sweep_notes(ids, dry_run=False)
+                counts["conversations_notes"] += len(ids)
+    for person_id in plan.leavers:
+        with transaction.atomic():
+            mine = leaver_content_due(plan.now).filter(employee_id=person_id)
+            ids, held, waiting = _still_due(mine)
+            if held or waiting:
+                counts.update(skipped_hold=len(held), skipped_unarchived=len(waiting))
+            elif ids:
+                counts += _sweep_leaver(ids, dry_run=False)
+    return counts
+
+
+def _still_due(conversations: QuerySet[Conversation]) -> tuple[list[int], list[int], list[int]]:
+    ids, held, waiting = [], [], []
+    for pk, _person, on_hold, is_waiting in _with_blockers(conversations):
+        (held if on_hold else waiting if is_waiting else ids).append(pk)
+    return ids, held, waiting

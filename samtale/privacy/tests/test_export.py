@@ -1,0 +1,224 @@
+"""Each person's copy of their data: everything about them as they may read it, nothing
+about anyone else, read through the access policy. The conversations are those of
+tests/content_paths/world.py, every text a marker."""
+
+import io
+import json
+import time
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from samtale.core.audit import audit_log
+from samtale.org.models import EmailChange, Person, RoleChange
+from samtale.privacy import export, services
+from samtale.privacy.tests.conftest import PDF, full_conversation
+from tests.content_paths.world import build_world, markers_in
+
+
+@pytest.fixture
+def world(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_world(people)
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def every_text(files: dict[str, bytes]) -> str:
+    """All the copy says, in every file (PDFs as their bytes)."""
+    return "\n".join(content.decode("utf-8", errors="replace") for content in files.values())
+
+
+def markers_of(person) -> set[str]:
+    return {
+        m.removeprefix("MARKER-")
+        for m in markers_in(every_text(unzip(export.person_export(person))))
+    }
+
+
+# What the world holds for whom (tests/content_paths/world.py): A, B, C and E are the
+# employee's with their leader; D is the other employee's; F is the leader's check-in with
+# their own leader. Texts no copy holds: the other employee's, the leaders' private notes,
+# the round's (not about a conversation), and the place C had before it was moved.
+NOBODYS = {"C-place", "round-window-place", "round-removed-reason"}
+LEADER_PRIVATE = {"A-leader-note-private", "A-leader-workplace-goals", "F-leader-note-private"}
+
+
+def test_the_employees_copy_holds_all_they_may_read_and_nothing_of_anyone_else(world, people):
+    got = markers_of(people.employee)
+    mine = {m for m in world.markers if m[0] in "ABCE" and m not in NOBODYS | LEADER_PRIVATE}
+    assert got == mine, (sorted(mine - got), sorted(got - mine))
+    # The canaries: the other employee's every text, and the leader's unshared notes.
+    assert not {m for m in got if m.startswith(("D-", "F-"))}
+    assert not got & LEADER_PRIVATE
+
+
+def test_the_leaders_copy_holds_what_they_wrote_and_not_the_employees_content(world, people):
+    got = markers_of(people.leader)
+    # As the leader of A, B, C, E: their notes (shared or not), comments and needs.
+    written = {
+        "A-leader-note-private",
+        "A-leader-workplace-goals",
+        "A-review-comment",
+        "A-update-leader",
+        "A-need-kept",
+        "B-leader-note-shared",
+        "B-v1-review-comment",
+        "B-v2-comment-sent",
+        "B-v2-sent-back",
+        "B-v2-review-comment",
+        "C-leader-note-shared",
+        # The conversations' facts: where they are held (the leader sets it).
+        "A-place",
+        "B-place",
+        "C-place-moved",
+        "E-place",
+    }
+    # As the employee in F, the check-in with their own leader: all they may read.
+    as_employee = {m for m in world.markers if m.startswith("F-")} - LEADER_PRIVATE
+    assert got == written | as_employee, (
+        sorted((written | as_employee) - got),
+        sorted(got - written - as_employee),
+    )
+    assert not {m for m in got if m.startswith("D-")}
+
+
+def test_nobody_elses_copy_holds_any_of_it(world, people):
+    for role in ("other_leader", "hr", "admin"):
+        got = markers_of(people.by_role(role))
+        assert (
+            got <= {m for m in world.markers if m.startswith("D-")}
+            if role == "other_leader"
+            else got == set()
+        ), role
+    # The other employee's copy has D and nothing of the employee's.
+    assert all(m.startswith("D-") for m in markers_of(people.other_employee))
+
+
+def test_the_copy_is_a_readable_page_the_same_data_and_the_signed_forms(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=date(2025, 3, 1))
+    files = unzip(export.person_export(people.employee))
+    assert set(files) == {"index.html", "data.json", f"skjema/oppfolgingsskjema-{c.pk}-2.pdf"}
+    assert files[f"skjema/oppfolgingsskjema-{c.pk}-2.pdf"].startswith(PDF)
+    page = files["index.html"].decode()
+    assert page.startswith("<!doctype html>") and '<html lang="nb">' in page
+    assert "Dine data i Samtale" in page or "Your data in Samtale" in page
+    assert f'href="skjema/oppfolgingsskjema-{c.pk}-2.pdf"' in page
+    data = json.loads(files["data.json"])
+    assert data["format"] == "samtale-innsyn" and data["person"]["id"] == people.employee.pk
+    [mine] = data["conversations_as_employee"]
+    assert mine["id"] == c.pk and mine["leader"] == people.leader.full_name
+    assert [n["text"] for n in mine["notes"]] == [
+        "MARKER-A-employee-note",
+        "MARKER-A-leader-note-shared",
+    ]
+    assert [(a["statement"], a["value"]) for a in mine["likert"]] == [
+        ("Jeg mestrer oppgavene", 2),
+        ("Jeg trives i arbeidet", 4),
+    ]
+    assert mine["about_leader"][0]["value"] == 5
+    assert [s["number"] for s in mine["summaries"]] == [1, 2]
+    assert mine["feedback"]["comment"] == "MARKER-A-feedback-comment"
+    [goal] = mine["goals"]
+    assert goal["actions"][0]["history"][0]["comment"] == "MARKER-A-action-comment"
+    assert mine["signed_forms"][0]["file"] == f"skjema/oppfolgingsskjema-{c.pk}-2.pdf"
+    # The leader's copy: the conversation's facts and their own notes only.
+    leader = json.loads(unzip(export.person_export(people.leader))["data.json"])
+    [held] = leader["conversations_as_leader"]
+    assert [n["text"] for n in held["your_notes"]] == [
+        "MARKER-A-leader-note-private",
+        "MARKER-A-leader-note-shared",
+    ]
+    assert "MARKER-A-employee-note" not in json.dumps(leader)
+    assert "MARKER-A-pdf" not in every_text(unzip(export.person_export(people.leader)))
+
+
+def test_the_copy_has_the_persons_record_roles_addresses_holds_and_audit(people, version):
+    employee = people.employee
+    RoleChange.objects.create(person=employee, role="hr", granted=True, changed_by=people.admin)
+    EmailChange.objects.create(
+        person=employee,
+        old_email="emma@old.example",
+        new_email=employee.email,
+        changed_by=people.admin,
+    )
+    services.legal_hold_set(actor=people.hr, person=employee, reason="Sak 26/1")
+    services.access_copy_make(actor=people.hr, person=employee, reason="Bedt om på e-post")
+    audit_log(actor=people.other_employee, action="x.other", obj=people.other_employee)
+    data = json.loads(unzip(export.person_export(employee))["data.json"])
+    assert data["person"]["email"] == employee.email and data["person"]["unit"] == "Team 1"
+    assert [(r["role"], r["granted"], r["by"]) for r in data["role_changes"]] == [
+        ("hr", True, people.admin.full_name)
+    ]
+    assert data["email_changes"][0]["old"] == "emma@old.example"
+    assert data["legal_holds"][0]["reason"] == "Sak 26/1"
+    assert data["access_copies"][0]["reason"] == "Bedt om på e-post"
+    actions = [(a["action"], a["object_id"]) for a in data["audit"]]
+    assert ("privacy.hold_set", str(employee.pk)) in actions
+    assert ("privacy.export", str(employee.pk)) in actions
+    assert "x.other" not in {a for a, _ in actions}
+
+
+def test_a_person_who_has_left_gets_their_copy_through_hr(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=date(2024, 3, 1))
+    Person.objects.filter(pk=people.employee.pk).update(is_active=False, end_date=date(2024, 6, 30))
+    gone = Person.objects.get(pk=people.employee.pk)
+    data = json.loads(
+        unzip(services.access_copy_make(actor=people.hr, person=gone, reason="Brev"))["data.json"]
+    )
+    assert [x["id"] for x in data["conversations_as_employee"]] == [c.pk]
+    assert data["person"]["active"] is False
+    assert Person.objects.get(pk=gone.pk).is_active is False  # nothing of them was saved
+
+
+def test_an_archivists_or_hrs_copy_holds_only_their_own_forms(people, version):
+    full_conversation(people.employee, people.leader, version, key="A", held=date(2025, 3, 1))
+    Person.objects.filter(pk=people.other_employee.pk).update(is_archivist=True, is_hr=True)
+    archivist = Person.objects.get(pk=people.other_employee.pk)
+    files = unzip(export.person_export(archivist))
+    assert set(files) == {"index.html", "data.json"}
+    assert "MARKER" not in every_text(files)
+    assert json.loads(files["data.json"])["person"]["roles"] == ["hr", "archive"]
+
+
+def _queries(person) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        export.person_export(person)
+    return len(queries)
+
+
+def test_fifty_conversations_are_copied_in_well_under_two_seconds(people, version):
+    """A few queries in all, and one more per conversation (the summary's revisions); the
+    time is the best of three, so that a busy machine measures the copy, not the others."""
+    start = date(2000, 1, 10)
+    full_conversation(people.employee, people.leader, version, key="N0", held=start)
+    one = _queries(people.employee)
+    for n in range(1, 50):
+        full_conversation(
+            people.employee,
+            people.leader,
+            version,
+            key=f"N{n}",
+            held=start + timedelta(days=90 * n),
+        )
+    fifty = _queries(people.employee)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        data = export.person_export(people.employee)
+        times.append(time.perf_counter() - started)
+    files = unzip(data)
+    print(
+        f"\ncopy of 50 conversations: best {min(times):.2f} s of {', '.join(f'{t:.2f}' for t in times)}; "
+        f"{fifty} queries (one conversation: {one}); {len(data) / 1024:.0f} kB, {len(files)} files"
+    )
+    assert len(json.loads(files["data.json"])["conversations_as_employee"]) == 50
+    assert fifty - one == 49
+    assert min(times) < 2

@@ -1,0 +1,397 @@
+"""The retention policy under a frozen clock (Europe/Oslo): preparation notes go 12 months
+after signing, the content of a leaver's conversations 3 years after they left; a legal hold
+and a form not yet in the personnel file keep everything; a dry run changes nothing; and the
+insight figures counted again afterwards are what they were."""
+
+import io
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.archive.models import Delivery, SignedForm
+from samtale.conversations.models import (
+    Conversation,
+    Feedback,
+    LeadershipAnswer,
+    LikertAnswer,
+    Note,
+    Preparation,
+    StatusChange,
+    SummaryComment,
+    SummaryRevision,
+)
+from samtale.core.models import AuditEntry
+from samtale.core.testing import PASSWORD
+from samtale.insight import tallies
+from samtale.insight.models import Tally
+from samtale.needs.models import RaisedNeed
+from samtale.notifications.schedule import JOBS
+from samtale.org.models import Person
+from samtale.privacy import jobs, retention, services
+from samtale.privacy.models import LegalHold, RetainedLikert, RetentionRun
+from samtale.privacy.tests.conftest import full_conversation
+
+OSLO = ZoneInfo("Europe/Oslo")
+HELD = date(2023, 3, 10)  # signed the day after
+LEFT = date(2023, 6, 30)
+
+
+def travel(*args):
+    return time_machine.travel(datetime(*args, 3, 0, tzinfo=OSLO), tick=False)
+
+
+def texts_of(conversation) -> set[str]:
+    """Every text kept for a conversation, anywhere retention reaches."""
+    c = conversation.pk
+    found = set()
+    found |= set(Note.objects.filter(preparation__conversation=c).values_list("text", flat=True))
+    for row in SummaryRevision.objects.filter(conversation=c).values(
+        "text", "shared_outside", "reason", "withdrawn_reason", "comment"
+    ):
+        found |= set(row.values())
+    for rows in (
+        SummaryComment.objects.filter(revision__conversation=c).values_list("text", flat=True),
+        Feedback.objects.filter(conversation=c).values_list("comment", flat=True),
+        Goal.objects.filter(conversation=c).values_list("text", flat=True),
+        Goal.objects.filter(conversation=c).values_list("learned", flat=True),
+        Action.objects.filter(goal__conversation=c).values_list("text", flat=True),
+        ActionUpdate.objects.filter(action__goal__conversation=c).values_list("comment", flat=True),
+        RaisedNeed.objects.filter(conversation=c).values_list("text", flat=True),
+        StatusChange.objects.filter(conversation=c).values_list("reason", flat=True),
+    ):
+        found |= set(rows)
+    for goals in SummaryRevision.objects.filter(conversation=c).values_list(
+        "agreed_goals", flat=True
+    ):
+        found |= {json.dumps(goals)} if goals else set()
+    for content in SignedForm.objects.filter(conversation=c).values_list("content", flat=True):
+        found.add(json.dumps(content))
+    return {text for text in found if text}
+
+
+def leave(person, on=LEFT):
+    Person.objects.filter(pk=person.pk).update(is_active=False, end_date=on)
+
+
+# Preparation notes ------------------------------------------------------------------------
+
+
+def test_preparation_notes_are_kept_eleven_months_after_signing(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    with travel(2024, 2, 12):
+        run, plan = services.retention_run()
+    assert plan.notes == [] and run.counts["notes"] == 0
+    assert Note.objects.filter(preparation__conversation=c).count() == 3
+
+
+def test_preparation_notes_and_the_checklist_go_twelve_months_after_signing(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    before = texts_of(c)
+    with travel(2024, 3, 13):
+        run, plan = services.retention_run()
+    assert plan.notes == [c.pk]
+    assert not Note.objects.filter(preparation__conversation=c).exists()
+    assert list(Preparation.objects.filter(conversation=c).values_list("checklist", flat=True)) == [
+        [],
+        [],
+    ]
+    # Only the notes: the summary, the goals, the answers and the form are as they were.
+    notes = {
+        f"MARKER-A-{n}" for n in ("employee-note", "leader-note-shared", "leader-note-private")
+    }
+    assert texts_of(c) == before - notes
+    assert LikertAnswer.objects.filter(conversation=c).count() == 2
+    assert run.counts == {
+        **dict.fromkeys(retention.COUNTED, 0),
+        "notes": 3,
+        "checklists": 1,
+        "conversations_notes": 1,
+    }
+    # A second run finds nothing more.
+    with travel(2024, 3, 14):
+        again, plan = services.retention_run()
+    assert plan.notes == [] and again.counts["notes"] == 0
+
+
+def test_a_conversation_not_signed_keeps_its_notes(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    Conversation.objects.filter(pk=c.pk).update(status=Conversation.Status.HELD)
+    with travel(2025, 3, 13):
+        services.retention_run()
+    assert Note.objects.filter(preparation__conversation=c).count() == 3
+
+
+# Leavers ------------------------------------------------------------------------------------
+
+
+def test_a_leavers_content_is_kept_until_three_years_after_they_left(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    leave(people.employee)
+    with travel(2026, 6, 30):
+        run, plan = services.retention_run()
+    assert plan.leavers == {} and run.counts["conversations_leavers"] == 0
+    assert "MARKER-A-summary-v2" in texts_of(c)  # the notes went a year after signing
+    assert SignedForm.objects.filter(conversation=c).exists()
+
+
+def test_a_leavers_content_goes_three_years_after_they_left_and_the_facts_stay(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    facts = Conversation.objects.filter(pk=c.pk).values().get()
+    leave(people.employee)
+    with travel(2026, 7, 1):
+        run, plan = services.retention_run()
+    assert plan.leavers == {people.employee.pk: [c.pk]}
+    assert texts_of(c) == set()
+    assert Conversation.objects.filter(pk=c.pk).values().get() == facts  # untouched, to the second
+    assert not LikertAnswer.objects.filter(conversation=c).exists()
+    assert not LeadershipAnswer.objects.filter(conversation=c).exists()
+    assert not SignedForm.objects.exists() and not Delivery.objects.exists()
+    # What stays: the rows with their results, statuses and history of statuses.
+    goal = Goal.objects.get(conversation=c)
+    assert (goal.result, goal.text) == ("partly", "")
+    action = Action.objects.get(goal=goal)
+    assert (action.status, action.deadline, action.text) == (
+        "in_progress",
+        date(2023, 5, 9),
+        "",
+    )
+    assert ActionUpdate.objects.get(action=action).to_status == "in_progress"
+    assert Feedback.objects.get(conversation=c).rating == 4
+    assert list(SummaryRevision.objects.filter(conversation=c).values_list("number", flat=True))
+    assert StatusChange.objects.get(conversation=c).to_status == "postponed"
+    # The answers as anonymous counts: no person, no conversation, no time but the year.
+    assert sorted(
+        RetainedLikert.objects.values_list("year", "unit_id", "statement_key", "people", "n2", "n4")
+    ) == [
+        (2023, people.employee.unit_id, "mestrer", 1, 1, 0),
+        (2023, people.employee.unit_id, "trives", 1, 0, 1),
+    ]
+    assert run.counts == {
+        "notes": 3,
+        "checklists": 1,
+        # 2 revisions, a comment, the feedback, a goal, an action, its update, a need, a reason
+        "texts": 9,
+        "likert": 2,
+        "leadership": 1,
+        "forms": 1,
+        "conversations_notes": 0,
+        "conversations_leavers": 1,
+        "people": 1,
+    }
+
+
+def test_without_an_end_date_a_leaver_left_the_day_they_were_deactivated(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    with travel(2023, 8, 15):
+        Person.objects.filter(pk=people.employee.pk).update(
+            is_active=False, deactivated_at=datetime(2023, 8, 15, 12, tzinfo=OSLO)
+        )
+    with travel(2026, 8, 15):
+        assert services.retention_run()[1].leavers == {}
+    with travel(2026, 8, 16):
+        assert services.retention_run()[1].leavers == {people.employee.pk: [c.pk]}
+    assert texts_of(c) == set()
+
+
+def test_an_active_person_with_an_old_end_date_has_not_left(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    Person.objects.filter(pk=people.employee.pk).update(end_date=LEFT)
+    with travel(2030, 1, 1):
+        services.retention_run()
+    assert "MARKER-A-summary-v2" in texts_of(c)
+
+
+def test_the_conversations_a_leaver_held_as_the_leader_stay_with_their_employee(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    leave(people.leader)
+    with travel(2030, 1, 1):
+        run, plan = services.retention_run()
+    assert plan.leavers == {}
+    assert "MARKER-A-summary-v2" in texts_of(c)
+
+
+# What keeps it ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["employee", "leader"])
+def test_a_legal_hold_on_either_party_keeps_everything_until_it_is_released(people, version, who):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    before = texts_of(c)
+    leave(people.employee)
+    hold = services.legal_hold_set(actor=people.hr, person=people.by_role(who), reason="Tvist")
+    with travel(2030, 1, 1):
+        run, plan = services.retention_run()
+    assert plan.held == {c.pk} and run.skipped_hold == 1
+    assert texts_of(c) == before and LikertAnswer.objects.filter(conversation=c).count() == 2
+    services.legal_hold_release(actor=people.hr, person=people.by_role(who))
+    with travel(2030, 1, 2):
+        run, plan = services.retention_run()
+    assert texts_of(c) == set() and run.skipped_hold == 0
+    assert LegalHold.objects.get(pk=hold.pk).released_by == people.hr  # kept as history
+
+
+def test_a_form_not_yet_in_the_personnel_file_keeps_the_whole_of_a_leavers_content(people, version):
+    waiting = full_conversation(
+        people.employee, people.leader, version, key="A", held=HELD, delivered=False
+    )
+    other = full_conversation(
+        people.employee, people.leader, version, key="B", held=date(2022, 3, 1)
+    )
+    before = texts_of(waiting) | texts_of(other)
+    leave(people.employee)
+    with travel(2030, 1, 1):
+        run, plan = services.retention_run()
+    assert plan.unarchived == {waiting.pk, other.pk} and run.skipped_unarchived == 2
+    assert plan.leavers == {}
+    # The waiting one keeps even its notes; the other's go by the notes' rule.
+    assert texts_of(waiting) | texts_of(other) == before - {
+        f"MARKER-B-{n}" for n in ("employee-note", "leader-note-shared", "leader-note-private")
+    }
+    Delivery.objects.update(status=Delivery.Status.DELIVERED)
+    with travel(2030, 1, 2):
+        run, plan = services.retention_run()
+    assert plan.leavers == {people.employee.pk: [waiting.pk, other.pk]}
+    assert texts_of(waiting) | texts_of(other) == set()
+
+
+def test_a_hold_set_after_the_plan_was_made_still_keeps_it(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    leave(people.employee)
+    with travel(2030, 1, 1):
+        plan = retention.due()
+        services.legal_hold_set(actor=people.hr, person=people.employee, reason="Sak")
+        counts = retention.apply(plan)
+    assert counts["skipped_hold"] == 1 and counts["conversations_leavers"] == 0
+    assert "MARKER-A-summary-v2" in texts_of(c)
+
+
+# A dry run, the record and the command ----------------------------------------------------
+
+
+def test_a_dry_run_changes_nothing_and_counts_what_a_run_then_deletes(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    d = full_conversation(people.other_employee, people.other_leader, version, key="B", held=HELD)
+    leave(people.employee)
+    before = texts_of(c) | texts_of(d)
+    with travel(2030, 1, 1):
+        dry, _plan = services.retention_run(dry_run=True)
+        assert texts_of(c) | texts_of(d) == before
+        assert not RetainedLikert.objects.exists() and SignedForm.objects.count() == 2
+        run, _plan = services.retention_run()
+    assert dry.dry_run and not run.dry_run
+    assert dry.counts == run.counts
+    assert run.counts["conversations_leavers"] == 1 and run.counts["conversations_notes"] == 1
+
+
+def test_each_run_is_recorded_with_one_audit_entry_of_counts_only(people, version):
+    full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    leave(people.employee)
+    with travel(2030, 1, 1):
+        run, _plan = services.retention_run()
+    run = RetentionRun.objects.get()
+    assert run.finished_at is not None and run.started_at <= run.finished_at
+    assert (run.notes_months, run.leavers_years) == (12, 3)
+    entry = AuditEntry.objects.get(action="retention.run")
+    assert entry.actor is None and entry.object_id == str(run.pk)
+    assert entry.data == {
+        "dry_run": False,
+        "skipped_hold": 0,
+        "skipped_unarchived": 0,
+        **run.counts,
+    }
+    assert "MARKER" not in json.dumps(entry.data)
+
+
+def test_the_command_lists_what_would_go_by_id_and_never_content(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    d = full_conversation(people.other_employee, people.other_leader, version, key="B", held=HELD)
+    leave(people.employee)
+    out = io.StringIO()
+    with travel(2030, 1, 1):
+        call_command("retention", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "dry run" in text and "MARKER" not in text
+    assert f"Preparation notes would go: 1 conversations: {d.pk}" in text
+    assert f"Content of leavers would go: 1 people, 1 conversations: {c.pk}" in text
+    assert "       1  signed forms deleted (with their PDFs)" in text
+    assert texts_of(c)  # nothing went
+    out = io.StringIO()
+    with travel(2030, 1, 1):
+        call_command("retention", stdout=out)
+    text = out.getvalue()
+    assert f"Content of leavers went: 1 people, 1 conversations: {c.pk}" in text
+    assert "MARKER" not in text and texts_of(c) == set()
+    assert RetentionRun.objects.filter(dry_run=True).count() == 1
+    assert RetentionRun.objects.filter(dry_run=False).count() == 1
+
+
+def test_the_policy_runs_every_night_at_three(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    job = JOBS["samtale.privacy.jobs.retention_daily"]
+    assert job.daily_at.hour == 3 and job.every is None
+    with travel(2024, 6, 1):
+        jobs.retention_daily.call()
+    assert not Note.objects.filter(preparation__conversation=c).exists()
+    assert RetentionRun.objects.get().dry_run is False
+
+
+# The figures ----------------------------------------------------------------------------------
+
+
+def _tallies(year: int) -> dict:
+    """The organization's counts for a year as the worker keeps them, in a comparable form."""
+    tallies.count_status([year])
+    tallies.count_likert(year)
+    tallies.count_ratings(year)
+    kept = {t.kind: t.data for t in Tally.objects.filter(year=year, round=None)}
+    return {
+        "status": {unit: counts for unit, counts in kept["status"]},
+        "likert": {s: {u: c for u, c in rows} for s, rows in kept["likert"].items()},
+        "professions": {
+            s: {u: groups for u, groups in rows} for s, rows in kept["likert_professions"].items()
+        },
+        "ratings": {leader: (n, counts) for leader, n, counts in kept["ratings"]},
+    }
+
+
+def test_the_insight_figures_counted_again_after_retention_are_the_same(people, version):
+    """Six people in Team 1 answered in 2023 (two of them twice); three of them left, one of
+    those with two conversations, one in another profession group. Counted again after their
+    content went, every figure of 2023 is the same."""
+    team = [people.employee]
+    for n in range(5):
+        team.append(
+            Person.objects.create_user(
+                f"team{n}@test.example",
+                PASSWORD,
+                first_name=f"T{n}",
+                last_name="Testesen",
+                unit=people.employee.unit,
+                manager=people.leader,
+                employee_number=f"20{n}",
+                profession_group="Lærer" if n % 2 else "Assistent",
+            )
+        )
+    values = [(5, 4), (4, 4), (3, 2), (2, 1), (4, 5), (1, 3)]
+    for n, (person, likert) in enumerate(zip(team, values, strict=True)):
+        full_conversation(
+            person, people.leader, version, key=f"P{n}", held=date(2023, 3, 1 + n), likert=likert
+        )
+    full_conversation(team[1], people.leader, version, key="P1b", held=date(2023, 9, 1))
+    full_conversation(team[3], people.leader, version, key="P3b", held=date(2023, 10, 1))
+    for person in (team[1], team[2], team[3]):
+        leave(person, on=date(2023, 12, 31))
+    with travel(2027, 2, 1):
+        before = _tallies(2023)
+        run, _plan = services.retention_run()
+        after = _tallies(2023)
+    assert run.counts["people"] == 3 and run.counts["likert"] == 10
+    assert not LikertAnswer.objects.filter(conversation__employee__in=team[1:4]).exists()
+    assert after == before
+    # The people were counted once each: six answered "trives" in the unit.
+    assert before["likert"]["trives"][people.employee.unit_id]["people"] == 6

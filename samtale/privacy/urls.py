@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samtale.privacy import views
+
+urlpatterns = [
+    path("profil/innsyn.zip", views.own_export, name="privacy_export_own"),
+    path("personer/<int:pk>/innsyn/", views.export_for, name="privacy_export_for"),
+    path("personer/<int:pk>/sperre/", views.hold_set, name="legal_hold_set"),
+    path("personer/<int:pk>/sperre/opphev/", views.hold_release, name="legal_hold_release"),
+    path("personvern/sletting/", views.retention_overview, name="retention_overview"),
+]
