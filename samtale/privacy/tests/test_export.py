@@ -109,7 +109,7 @@ def test_the_copy_is_a_readable_page_the_same_data_and_the_signed_forms(people, 
     assert files[f"skjema/oppfolgingsskjema-{c.pk}-2.pdf"].startswith(PDF)
     page = files["index.html"].decode()
     assert page.startswith("<!doctype html>") and '<html lang="nb">' in page
-    assert "Dine data i Samtale" in page or "Your data in Samtale" in page
+    assert f"Opplysningene dine i Samtale: {people.employee.full_name}" in page
     assert f'href="skjema/oppfolgingsskjema-{c.pk}-2.pdf"' in page
     data = json.loads(files["data.json"])
     assert data["format"] == "samtale-innsyn" and data["person"]["id"] == people.employee.pk
