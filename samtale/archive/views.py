@@ -2,7 +2,6 @@
 forms on their way to the personnel file."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,15 +15,10 @@ from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.core.paginator import Paginator
+from samtale.core.spreadsheet import download
 
 PAGE_SIZE = 50
 STATUSES = {"venter": Delivery.Status.WAITING, "feilet": Delivery.Status.FAILED}
-
-
-def _file(data: bytes, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @guarded()
@@ -44,7 +38,7 @@ def form_pdf(request, pk):
     # employee sees.
     audit_download(request.user, "signed_form", form, conversation=form.conversation_id)
     audit_read(request.user, form.conversation, what="signed_form", role="archive")
-    return _file(form.pdf, name=form.filename, content_type="application/pdf")
+    return download(bytes(form.pdf), filename=form.filename)
 
 
 @guarded(access.may_work_archive)
@@ -102,7 +96,7 @@ def package_download(request, pk):
         delivery=delivery.pk,
     )
     audit_read(request.user, form.conversation, what="archive_package", role="archive")
-    return _file(data, name=name, content_type="application/zip")
+    return download(data, filename=name)
 
 
 @guarded(access.may_work_archive)

@@ -24,6 +24,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # The other files Samtale hands out: the signed form, an archive package, a person's copy.
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
 }
 
 # Characters Excel does not allow in a sheet's name, which is at most 31 long.
@@ -96,7 +99,8 @@ def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
 
 
 def download(content: bytes, *, filename: str) -> HttpResponse:
-    """A response that saves `content` (from csv_bytes or xlsx_bytes) as `filename`."""
+    """A response that saves `content` (from csv_bytes or xlsx_bytes, or a PDF or ZIP) as
+    `filename`: every file Samtale hands out."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix.lower()])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

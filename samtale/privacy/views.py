@@ -4,7 +4,6 @@ retention runs."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from samtale.core.access import require
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
+from samtale.core.spreadsheet import download
 from samtale.privacy import export, selectors, services
 from samtale.privacy.forms import copy_form, hold_form
 
@@ -20,9 +20,7 @@ PAGE_SIZE = 20
 
 
 def _zip(data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(True, export.filename())
-    return response
+    return download(data, filename=export.filename())
 
 
 def _form_error(form, error: DomainError) -> None:
