@@ -143,6 +143,16 @@ class PersonFilterForm(forms.Form):
         self.fields["unit"].bind(user)
 
 
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or code")}),
+    )
+    error_summary = False  # a filter
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("The file contains"),

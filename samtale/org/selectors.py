@@ -4,6 +4,7 @@ Selectors never decide access: they narrow querysets that the access policy
 (`samtale.core.access`) has already filtered for the user.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -77,14 +78,10 @@ class UnitRow:
     headcount: int
 
 
-def unit_tree(*, units: QuerySet[Unit], people: QuerySet[Person]) -> list[UnitRow]:
-    """Units in tree order (each parent before its children), with their active headcount."""
-    counts = dict(
-        people.filter(is_active=True)
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("unit_id", "n")
-    )
+def unit_tree(*, units: QuerySet[Unit], query: str = "") -> list[UnitRow]:
+    """Units in tree order (each parent before its children), their headcount not yet read
+    (unit_headcounts, for the rows shown). With a query, the units whose name or code holds
+    it, still in tree order and at their depth."""
     all_units = list(units.select_related("parent").order_by("name"))
     children: dict[int | None, list[Unit]] = {}
     known = {u.pk for u in all_units}
@@ -95,11 +92,31 @@ def unit_tree(*, units: QuerySet[Unit], people: QuerySet[Person]) -> list[UnitRo
 
     def walk(parent_id, depth):
         for u in children.get(parent_id, []):
-            rows.append(UnitRow(unit=u, depth=depth, headcount=counts.get(u.pk, 0)))
+            rows.append(UnitRow(unit=u, depth=depth, headcount=0))
             walk(u.pk, depth + 1)
 
     walk(None, 0)
+    needle = query.strip().casefold()
+    if needle:
+        rows = [
+            r for r in rows if needle in r.unit.name.casefold() or needle in r.unit.code.casefold()
+        ]
     return rows
+
+
+def unit_headcounts(*, people: QuerySet[Person], rows: Iterable[UnitRow]) -> None:
+    """Fill in the active headcount of these rows (a page of them): one query over the
+    people of those units alone."""
+    rows = list(rows)
+    counts = dict(
+        people.filter(is_active=True, unit_id__in=[r.unit.pk for r in rows])
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+        .order_by()
+    )
+    for row in rows:
+        row.headcount = counts.get(row.unit.pk, 0)
 
 
 def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:

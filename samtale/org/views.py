@@ -12,13 +12,15 @@ from samtale.core.http import guarded, render_page
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 from samtale.org import selectors, services
-from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitForm
+from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitFilterForm, UnitForm
 from samtale.org.imports import services as import_services
 from samtale.org.imports.templates import template_csv
 from samtale.org.models import ImportBatch
 from samtale.privacy import selectors as privacy_selectors
 
 PAGE_SIZE = 50
+# A unit tree reads best in long pages: a municipality has a few hundred units.
+UNIT_PAGE_SIZE = 100
 
 
 def _form_error(form, error: DomainError) -> None:
@@ -148,14 +150,20 @@ def email_change_release(request, pk):
 @guarded(access.may_list_units)
 @require_GET
 def unit_list(request):
-    rows = selectors.unit_tree(
-        units=access.units_visible_to(request.user), people=access.people_visible_to(request.user)
-    )
-    return render(
-        request,
-        "org/unit_list.html",
-        {"rows": rows, "may_edit": access.may_manage_org(request.user)},
-    )
+    form = UnitFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.unit_tree(units=access.units_visible_to(request.user), query=data.get("q", ""))
+    page = Paginator(rows, UNIT_PAGE_SIZE).get_page(request.GET.get("side"))
+    selectors.unit_headcounts(people=access.people_visible_to(request.user), rows=page)
+    query = request.GET.copy()
+    query.pop("side", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_edit": access.may_manage_org(request.user),
+    }
+    return render_page(request, "org/unit_list.html", context, fragment="results")
 
 
 @guarded(access.may_manage_org)

@@ -8,7 +8,7 @@ from samtale.conversations.forms import GuideChoiceField, TimeInput
 from samtale.core.forms import DateField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.org.forms import DateInput
-from samtale.org.models import Person, Unit
+from samtale.org.models import Unit
 from samtale.org.selectors import unit_tree
 from samtale.rounds.models import Round
 from samtale.rounds.services import LIMITS
@@ -69,7 +69,7 @@ class UnitsField(forms.ModelMultipleChoiceField):
     widget = UnitTreeWidget
 
     def refresh(self) -> None:
-        rows = unit_tree(units=self.queryset, people=Person.objects.none())
+        rows = unit_tree(units=self.queryset)
         self.choices = [(r.unit.pk, r.unit.name) for r in rows]
         self.widget.depths = {str(r.unit.pk): r.depth for r in rows}
 

@@ -28,15 +28,15 @@ def test_the_employee_downloads_their_own_copy_from_the_profile(visitor_factory,
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_hr_puts_a_person_on_legal_hold_and_reads_the_retention_page(
-    visitor_factory, demo, width
-):
+def test_hr_puts_a_person_on_legal_hold_and_reads_the_retention_page(visitor_factory, demo, width):
     employee = demo["employee"]
     hr = visitor_factory(f"privacy-hr-{width}", width=width, height=900)
     hr.login(demo["hr"].email, DEMO_PASSWORD)
     hr.goto(f"/personer/{employee.pk}/")
     hr.page.locator("#privacy-heading ~ details summary").first.click()
-    hr.page.locator("#privacy-heading ~ details textarea").first.fill("Tvist om arbeidstid, sak 2026/114")
+    hr.page.locator("#privacy-heading ~ details textarea").first.fill(
+        "Tvist om arbeidstid, sak 2026/114"
+    )
     hr.page.locator("#privacy-heading ~ details button[type=submit]").first.click()
     hr.page.wait_for_load_state()
     assert LegalHold.objects.filter(person=employee, released_at__isnull=True).exists()

@@ -138,6 +138,24 @@ def test_the_unit_list_shows_the_tree_with_headcounts(client_for):
     assert reverse("unit_create") not in body
 
 
+def test_the_unit_list_is_searched_and_paginated_with_the_headcounts_of_its_page(
+    client_for, people, monkeypatch
+):
+    client = client_for("hr")
+    team = people.employee.unit
+    active = Person.objects.filter(unit=team, is_active=True).count()
+    body = client.get(reverse("unit_list"), {"q": team.name.upper()}).content.decode()
+    assert f'?unit={team.pk}">{active}</a>' in body  # tree order kept, its headcount read
+    assert "Avdeling 2" not in body
+    body = client.get(reverse("unit_list"), {"q": "no such unit"}).content.decode()
+    assert '<p class="empty">' in body and "<table" not in body
+    monkeypatch.setattr("samtale.org.views.UNIT_PAGE_SIZE", 2)
+    first = client.get(reverse("unit_list")).content.decode()
+    second = client.get(reverse("unit_list"), {"side": 2}).content.decode()
+    assert "Skole" in first and "Skole" not in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+
+
 def test_an_administrator_adds_and_edits_a_unit(client_for):
     client = client_for("admin")
     school = Unit.objects.get(code="E")

@@ -109,6 +109,20 @@ def test_a_removed_participant_and_a_leaver_do_not_count(round_, people, partici
         counts=RoundCount.objects.filter(round_id=round_.pk), participants=round_.participants.all()
     )
     assert (progress["totals"]["total"], progress["removed"]) == (3, 1)
+    listed = selectors.round_list(rounds=Round.objects.filter(pk=round_.pk)).get()
+    assert (listed.n_participants, listed.n_signed) == (3, 0)
+    Participant.objects.filter(round=round_, included=True).update(conversation_status="signed")
+    listed = selectors.round_list(rounds=Round.objects.filter(pk=round_.pk)).get()
+    assert (listed.n_participants, listed.n_signed) == (3, 3)
+    empty = Round.objects.create(
+        name="Tom runde",
+        period_start=round_.period_start,
+        period_end=round_.period_end,
+        guide=round_.guide,
+        created_by=people.hr,
+    )
+    listed = selectors.round_list(rounds=Round.objects.filter(pk=empty.pk)).get()
+    assert (listed.n_participants, listed.n_signed) == (0, 0)
 
 
 def test_a_participant_keeps_its_persons_unit_and_whether_they_still_work_here(
