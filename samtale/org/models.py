@@ -164,6 +164,13 @@ class Person(AbstractBaseUser):
                 condition=models.Q(is_active=True, employment_type="permanent"),
                 name="person_coverage",
             ),
+            # The profession groups of a round's units (rounds.selectors.profession_groups),
+            # stepped through group by group rather than read person by person.
+            models.Index(
+                fields=["profession_group", "unit"],
+                condition=models.Q(is_active=True),
+                name="person_profession_group",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from samtale.core.testing import goals_version
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors, services
 from samtale.rounds.models import Participant, Round, RoundCount, Window
+from samtale.rounds.selectors import counted
 from samtale.rounds.tests.conftest import TODAY, at
 
 S = Conversation.Status
@@ -425,3 +426,41 @@ def test_coverage_costs_the_same_queries_for_many_people(
 )
 def test_months_are_added_as_a_calendar_does(day, months, expected):
     assert selectors.add_months(day, months) == expected
+
+
+def test_the_profession_groups_are_those_of_the_participants_who_count(round_, people):
+    """Read group by group from the people's index: a removed participant, a leaver and
+    someone outside the round do not bring their group; a participant without a unit does."""
+    team = people.employee.unit
+    made = {}
+    for name, group, unit in [
+        ("a", "Undervisning", team),
+        ("b", "Helsefag", team),
+        ("c", "Renhold", team),  # removed from the round
+        ("d", "Teknisk", team),  # has left
+        ("e", "Ledelse", None),  # no unit
+        ("f", "Kantine", team),  # not in the round
+        ("g", "", team),  # no group
+    ]:
+        made[name] = Person.objects.create_user(
+            f"{name}@groups.example",
+            "x",
+            first_name=name,
+            last_name="G",
+            profession_group=group,
+            unit=unit,
+        )
+    for name in "abcdeg":
+        Participant.objects.create(round=round_, person=made[name])
+    Participant.objects.filter(round=round_, person=made["c"]).update(included=False)
+    made["d"].is_active = False
+    made["d"].save()
+    expected = sorted(
+        counted(round_.participants.all())
+        .exclude(person__profession_group="")
+        .values_list("person__profession_group", flat=True)
+        .distinct()
+    )
+    assert selectors.profession_groups(round=round_) == expected
+    assert {"Undervisning", "Helsefag", "Ledelse"} <= set(expected)
+    assert not {"Renhold", "Teknisk", "Kantine", ""} & set(expected)
