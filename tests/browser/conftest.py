@@ -218,7 +218,9 @@ def visitor_factory(browser, live_server):
 
     def make(name: str, *, width: int = 1280, height: int = 900):
         context = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO")
-        context.set_default_timeout(10_000)
+        # A wait, not a limit on the app: on a 2-core machine running the suite in two
+        # workers, each with its own Chromium and live server, an answer has taken over 10 s.
+        context.set_default_timeout(20_000)
         contexts.append(context)
         return Visitor(context.new_page(), live_server.url, name)
 
