@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "samtale.archive",
     "samtale.audit",
     "samtale.privacy",
+    "samtale.api",
 ]
 
 MIDDLEWARE = [
@@ -420,3 +421,8 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# The REST API and SCIM (samtale.api): tokens live at most API_TOKEN_MAX_DAYS and answer
+# at most API_RATE_LIMIT_PER_MINUTE requests a minute each (429 beyond).
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
