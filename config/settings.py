@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth.mfa's list of passkeys uses it
     "django.forms",
     "django_htmx",
     "django_tasks_db",
@@ -100,6 +101,13 @@ INSTALLED_APPS = [
     "samtale.audit",
     "samtale.privacy",
     "samtale.api",
+    # Single sign-on and two-factor (samtale.accounts.sso, .mfa): allauth's flows behind
+    # Samtale's own sign-in page; its account pages (sign-up, passwords) are not served.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -113,9 +121,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samtale.accounts.middleware.ResolvedUserMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "samtale.accounts.middleware.SessionLimitMiddleware",
     "samtale.accounts.middleware.UserLanguageMiddleware",
+    "samtale.accounts.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "samtale.core.middleware.NoStoreMiddleware",
@@ -426,3 +436,86 @@ LOGGING = {
 # at most API_RATE_LIMIT_PER_MINUTE requests a minute each (429 beyond).
 API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+
+# Single sign-on with OpenID Connect (django-allauth's openid_connect provider, with PKCE).
+# SAMTALE_SSO names the providers, e.g. "entra,feide"; for each, SSO_<NAME>_ISSUER,
+# SSO_<NAME>_CLIENT_ID, SSO_<NAME>_SECRET, SSO_<NAME>_LABEL (the button's text) and
+# SSO_<NAME>_LINK: how a first sign-in finds the person, "email" (only where the provider
+# says the address is verified) or "employee_number:<claim>". Later sign-ins go by `sub`.
+# The README's "Single sign-on" section shows Entra ID and Feide.
+SSO_LINK_DEFAULT = "email"
+
+
+def _sso_providers() -> list[dict]:
+    providers = []
+    for name in envlist("SAMTALE_SSO", []):
+        key = name.upper().replace("-", "_")
+        missing = [
+            f"SSO_{key}_{part}"
+            for part in ("ISSUER", "CLIENT_ID", "SECRET")
+            if not os.environ.get(f"SSO_{key}_{part}")
+        ]
+        if missing:
+            raise ImproperlyConfigured(
+                f"SAMTALE_SSO names {name!r}, but {', '.join(missing)} is not set."
+            )
+        link = os.environ.get(f"SSO_{key}_LINK", SSO_LINK_DEFAULT).strip()
+        if link != "email" and not (link.startswith("employee_number:") and link.split(":", 1)[1]):
+            raise ImproperlyConfigured(
+                f"SSO_{key}_LINK must be 'email' or 'employee_number:<claim>', not {link!r}."
+            )
+        providers.append(
+            {
+                "provider_id": name.lower(),
+                "name": os.environ.get(f"SSO_{key}_LABEL", name),
+                "client_id": os.environ[f"SSO_{key}_CLIENT_ID"],
+                "secret": os.environ[f"SSO_{key}_SECRET"],
+                "settings": {
+                    "server_url": os.environ[f"SSO_{key}_ISSUER"].rstrip("/"),
+                    "oauth_pkce_enabled": True,
+                    "link": link,
+                },
+            }
+        )
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _sso_providers()}}
+# Password sign-in can be turned off where everyone signs in with SSO.
+SAMTALE_PASSWORD_SIGNIN = envbool("SAMTALE_PASSWORD_SIGNIN", True)
+if not SAMTALE_PASSWORD_SIGNIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]:
+    raise ImproperlyConfigured(
+        "SAMTALE_PASSWORD_SIGNIN is off, but no SSO provider is set (SAMTALE_SSO)."
+    )
+# The sign-in form posts to Samtale, which sends the browser on to the provider: the
+# providers' own addresses are allowed as where a form may lead.
+SECURE_CSP["form-action"] = [
+    CSP.SELF,
+    *sorted(
+        {
+            "/".join(app["settings"]["server_url"].split("/")[:3])
+            for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+        }
+    ),
+]
+
+# Two-factor (allauth.mfa): an authenticator app with recovery codes, and passkeys where the
+# browser offers them. Required of HR, administrators and archive staff when
+# SAMTALE_REQUIRE_MFA is on (the default in production); a provider's own second factor
+# counts when its ID token says so (amr).
+SAMTALE_REQUIRE_MFA = envbool("SAMTALE_REQUIRE_MFA", not DEBUG)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = os.environ.get("SAMTALE_ORGANIZATION") or "Samtale"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+ACCOUNT_ADAPTER = "samtale.accounts.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "samtale.accounts.sso.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False

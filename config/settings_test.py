@@ -8,6 +8,10 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 os.environ.setdefault("SITE_URL", "http://testserver")
+# Production requires a second factor of HR and administrators; most tests sign them in
+# with force_login and are about something else. samtale/accounts/tests/test_mfa.py turns
+# it on, and asserts that production has it on.
+os.environ.setdefault("SAMTALE_REQUIRE_MFA", "false")
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402

@@ -65,6 +65,35 @@ MATRIX = [
     ("logout", {}, "get", NOT_GET),
     ("logout", {}, "post", (302,) * 8),
     ("password_reset", {}, "get", ALL_200),
+    # allauth's flows know the sign-in and sign-out by these names: the same pages.
+    ("account_login", {}, "get", (200, 302, 302, 302, 302, 302, 302, 302)),
+    ("account_logout", {}, "post", (302,) * 8),
+    # Single sign-on (accounts.sso): no provider is set in the tests, so none is found.
+    ("openid_connect_login", {"provider_id": "entra"}, "post", (404,) * 8),
+    ("openid_connect_callback", {"provider_id": "entra"}, "get", (404,) * 8),
+    # Where allauth sends someone it will not sign in: a refusal, for everyone.
+    ("account_inactive", {}, "get", (403,) * 8),
+    ("socialaccount_signup", {}, "get", (403,) * 8),
+    ("socialaccount_login_cancelled", {}, "get", (403,) * 8),
+    # Two-factor (allauth.mfa): your own authenticators only. Setting one up or changing
+    # it first asks to confirm who you are (302 to account_reauthenticate); what you do
+    # not have is not found; a page of the sign-in's second step without a sign-in under
+    # way goes back to the sign-in.
+    ("account_reauthenticate", {}, "get", SIGNED_IN),
+    ("mfa_index", {}, "get", SIGNED_IN),
+    ("mfa_activate_totp", {}, "get", (302,) * 8),
+    ("mfa_activate_totp", {}, "post", (302,) * 8),
+    ("mfa_deactivate_totp", {}, "post", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("mfa_view_recovery_codes", {}, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("mfa_download_recovery_codes", {}, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("mfa_generate_recovery_codes", {}, "post", (302,) * 8),
+    ("mfa_list_webauthn", {}, "get", SIGNED_IN),
+    ("mfa_add_webauthn", {}, "get", (302,) * 8),
+    ("mfa_edit_webauthn", {"pk": 1}, "post", (302,) * 8),
+    ("mfa_remove_webauthn", {"pk": 1}, "post", (302,) * 8),
+    ("mfa_authenticate", {}, "get", (302,) * 8),
+    ("mfa_reauthenticate", {}, "get", (302,) * 8),
+    ("mfa_reauthenticate_webauthn", {}, "get", (302,) * 8),
     ("password_reset_done", {}, "get", ALL_200),
     ("password_reset_confirm", {"uidb64": "MQ", "token": "bad-token"}, "get", ALL_200),
     ("password_reset_complete", {}, "get", ALL_200),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -8,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samtale.accounts import devices, services
+from samtale.accounts import services, sso
 from samtale.accounts.forms import LanguageForm, LoginForm, NoticesForm, ResetForm
 from samtale.accounts.services_session import EXPIRED_FOR
 from samtale.accounts.tokens import password_reset_token
@@ -33,13 +34,20 @@ class Login(auth_views.LoginView):
             **kwargs,
             expired_for=self.request.session.get(EXPIRED_FOR),
             drafts_keep_seconds=settings.SESSION_MAX_HOURS * 3600,
+            providers=sso.providers(),
+            password_signin=settings.SAMTALE_PASSWORD_SIGNIN,
         )
 
+    def post(self, request, *args, **kwargs):
+        if not settings.SAMTALE_PASSWORD_SIGNIN:
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        """The password was right: allauth's stages take over (a second factor where the
+        person has one), then the sign-in and its redirect (sso.AccountAdapter)."""
         self.request.session.pop(EXPIRED_FOR, None)
-        response = super().form_valid(form)
-        devices.device_remember(self.request, response, person=form.get_user())
-        return response
+        return sso.sign_in(self.request, form.get_user(), redirect_url=self.get_success_url())
 
 
 login = Login.as_view()
@@ -63,6 +71,12 @@ class PasswordReset(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = ResetForm
 
+    def dispatch(self, request, *args, **kwargs):
+        # Where everyone signs in with SSO, there is no password to reset.
+        if not settings.SAMTALE_PASSWORD_SIGNIN:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         # The form limits requests per client, so it needs to know where one comes from.
         return {**super().get_form_kwargs(), "request": self.request}
@@ -80,13 +94,13 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 
     template_name = "accounts/password_reset_confirm.html"
     token_generator = password_reset_token
-    post_reset_login = True
 
     def form_valid(self, form):
+        """The new password is saved and signs the person in through the same stages as the
+        sign-in page: a second factor they have set up is still asked for."""
         services.login_throttle_clear(person=form.user)
-        response = super().form_valid(form)
-        devices.device_remember(self.request, response, person=form.user)
-        return response
+        super().form_valid(form)
+        return sso.sign_in(self.request, form.user, redirect_url=reverse("home"))
 
 
 password_reset_confirm = PasswordResetConfirm.as_view()
@@ -191,3 +205,17 @@ def language_set(request):
             samesite="Lax",
         )
     return response
+
+
+def sso_refused(request):
+    """Where allauth's flows send someone it will not sign in (a cancelled single sign-on,
+    an account whose access ended, a provider's user Samtale does not know)."""
+    return render(
+        request,
+        "accounts/sso_refused.html",
+        {
+            "message": _("You were not signed in. Try again, or ask HR if you cannot get in."),
+            "password_signin": settings.SAMTALE_PASSWORD_SIGNIN,
+        },
+        status=403,
+    )

@@ -80,7 +80,8 @@ def test_pages_and_draft_keys_are_written_without_a_space():
 # What a script, a URL or an id reads: an expression inside a tag that names one of these
 # (its base, before any filter). Django's own ids of form fields and widgets are text.
 MACHINE_READ = re.compile(r"(\bpk|[a-z]_id|\.id|page_number|seconds|version)$")
-TEXT_IDS = {"field.auto_id", "widget.attrs.id", "errors.field_id"}
+# Ids that are text, never numbers: form fields' and allauth's elements' (e.g. "mfa_webauthn_add").
+TEXT_IDS = {"field.auto_id", "widget.attrs.id", "errors.field_id", "attrs.id"}
 
 
 def _expressions_inside_tags(text: str):

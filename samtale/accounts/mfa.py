@@ -1,0 +1,106 @@
+"""Two-factor sign-in (allauth.mfa): who must have it, and what counts as having used it.
+
+allauth asks for the second factor after the password or the provider (its login stage)
+from anyone who has set one up. Samtale adds:
+
+- HR, administrators and archive staff must use one when SAMTALE_REQUIRE_MFA is on (the
+  default in production): until this session has, every page but setting one up, signing
+  out and the public pages sends them to the two-factor page (MfaRequiredMiddleware);
+- a provider's own second factor counts (its ID token's `amr`, samtale.accounts.sso), and
+  then allauth's stage does not ask again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samtale.accounts.sso import PROVIDER_MFA
+from samtale.core import access
+
+# Set once a person has set up a second factor in this session: from then on it counts.
+ENROLLED = "samtale_mfa_enrolled"
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    def _should_handle(self, request) -> bool:
+        if request.session.get(PROVIDER_MFA):
+            return False
+        return super()._should_handle(request)
+
+
+def requires_mfa(user) -> bool:
+    if not settings.SAMTALE_REQUIRE_MFA:
+        return False
+    roles = access.roles_for(user)
+    return roles.is_hr or roles.is_admin or roles.is_archivist
+
+
+def session_has_mfa(request) -> bool:
+    """A second factor was used to sign in (allauth's record of it, or the provider's
+    `amr`), or one was set up since (an authenticator made after the session began)."""
+    session = request.session
+    if session.get(PROVIDER_MFA) or session.get(ENROLLED):
+        return True
+    if any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    ):
+        return True
+    started = datetime.fromtimestamp(session.get("login_at", 0), tz=UTC)
+    if Authenticator.objects.filter(
+        user=request.user,
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+        created_at__gte=started,
+    ).exists():
+        session[ENROLLED] = True
+        return True
+    return False
+
+
+@cache
+def _open_prefixes() -> tuple[str, ...]:
+    """Where someone who must set up two-factor may still go."""
+    return (
+        reverse("mfa_index"),
+        reverse("account_reauthenticate"),
+        reverse("logout"),
+        reverse("session_status"),
+        reverse("language_set"),
+        reverse("health"),
+        settings.STATIC_URL,
+    )
+
+
+class MfaRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and requires_mfa(user)
+            and not request.path.startswith(_open_prefixes())
+            and not session_has_mfa(request)
+        ):
+            if request.method == "GET":
+                messages.warning(
+                    request,
+                    _(
+                        "Your role gives you access to other people's information, so "
+                        "Samtale needs a second factor when you sign in. Set up an "
+                        "authenticator app or a passkey to continue."
+                    ),
+                )
+            return redirect("mfa_index")
+        return self.get_response(request)
