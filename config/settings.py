@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "samtale.audit",
     "samtale.privacy",
     "samtale.api",
+    "samtale.scim",
 ]
 
 MIDDLEWARE = [
