@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "samtale.audit",
     "samtale.privacy",
     "samtale.api",
+    "samtale.scim",
     # Single sign-on and two-factor (samtale.accounts.sso, .mfa): allauth's flows behind
     # Samtale's own sign-in page; its account pages (sign-up, passwords) are not served.
     "allauth",

@@ -11,6 +11,7 @@ from samtale.notifications import urls as notifications
 from samtale.org import urls as org
 from samtale.privacy import urls as privacy
 from samtale.rounds import urls as rounds
+from samtale.scim import urls as scim
 
 # One flat list, not an include() per app: most apps' paths share the root, and
 # resolving through seven includes cost each page more than its own lookup. The
@@ -29,6 +30,7 @@ urlpatterns = [
     *archive.urlpatterns,
     *audit.urlpatterns,
     *privacy.urlpatterns,
+    *scim.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -383,6 +383,26 @@ MATRIX += [
     ("dev_mail_detail", {"name": DEV_MAIL}, "get", (404,) * 8),
 ]
 
+# SCIM provisioning (samtale.scim) takes a bearer token only: a browser session, even an
+# administrator's, is no credential there (samtale/scim/tests cover the tokens).
+NO_BEARER = (401,) * 8
+SCIM_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+MATRIX += [
+    ("scim_root", {}, "get", NO_BEARER),
+    ("scim_not_found", {}, "get", NO_BEARER),
+    ("scim_service_provider_config", {}, "get", NO_BEARER),
+    ("scim_resource_types", {}, "get", NO_BEARER),
+    ("scim_resource_type", {"type_id": "User"}, "get", NO_BEARER),
+    ("scim_schemas", {}, "get", NO_BEARER),
+    ("scim_schema", {"schema_id": SCIM_USER_SCHEMA}, "get", NO_BEARER),
+    ("scim_users", {}, "get", NO_BEARER),
+    ("scim_users", {}, "post", NO_BEARER),
+    ("scim_users_search", {}, "post", NO_BEARER),
+    ("scim_search", {}, "post", NO_BEARER),
+    ("scim_user", PERSON, "get", NO_BEARER),
+    ("scim_user", PERSON, "post", NO_BEARER),
+]
+
 
 @pytest.fixture
 def objects(people):

@@ -228,6 +228,29 @@ def get_person_for(user, pk, *, write: bool = False) -> Person:
     return person
 
 
+def may_provision(user) -> bool:
+    """Create, change and deactivate people from an identity provider (SCIM): what an
+    administrator does by hand, so an administrator's service token with the scope 'scim'
+    (the scope is the token's, checked where the token is read)."""
+    return may_manage_org(user)
+
+
+def people_provisioned_by(user) -> QuerySet[Person]:
+    """The people an identity provider manages: everyone, except those it deleted, who
+    stay (deactivated) but are gone for it (RFC 7644 §3.6) until someone reactivates them."""
+    if not may_provision(user):
+        return Person.objects.none()
+    return people_visible_to(user).filter(scim_deleted_at__isnull=True)
+
+
+def get_provisioned_person_for(user, pk) -> Person:
+    """404 for an id that is missing, hidden or not a number, alike."""
+    try:
+        return people_provisioned_by(user).select_related("manager").get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def manager_choices_for(user) -> QuerySet[Person]:
     """Whom an administrator may name as someone's line manager: any active person (the
     service refuses a cycle and the administrator's own line)."""

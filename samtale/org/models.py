@@ -123,6 +123,14 @@ class Person(AbstractBaseUser):
     )
     is_active = models.BooleanField(_("active"), default=True)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The identity provider's own key for the person (SCIM externalId, samtale.scim). NULL,
+    # not "", for everyone it does not know, so the unique constraint ignores them.
+    scim_external_id = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, blank=True, default=None
+    )
+    # When the identity provider deleted the person (SCIM DELETE): they are deactivated,
+    # never deleted, and SCIM answers 404 for them until someone reactivates them.
+    scim_deleted_at = models.DateTimeField(null=True, blank=True)
     # Raised when the e-mail address changes: it ends the person's sessions and makes every
     # password reset link and trusted-device cookie issued before it invalid.
     auth_stamp = models.PositiveIntegerField(default=0)
@@ -150,6 +158,13 @@ class Person(AbstractBaseUser):
                 fields=["employee_number"],
                 condition=models.Q(employee_number__isnull=False),
                 name="person_employee_number_unique",
+            ),
+            # Partial, like the one above: on SQLite a plain unique column would rebuild the
+            # table and lose its triggers (migration 0005, rounds 0003).
+            models.UniqueConstraint(
+                fields=["scim_external_id"],
+                condition=models.Q(scim_external_id__isnull=False),
+                name="person_scim_external_id_unique",
             ),
         ]
         indexes = [

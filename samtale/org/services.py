@@ -31,6 +31,9 @@ PERSON_FIELDS = (
     "is_archivist",
     "is_active",
     "language",
+    # Kept for the identity provider (samtale.scim), never shown in a form.
+    "scim_external_id",
+    "scim_deleted_at",
 )
 
 
@@ -54,6 +57,15 @@ def _check_person(*, actor: Person, person: Person, changed: set[str]) -> None:
     ):
         raise DomainError(
             _("Another person already has this employee number."), field="employee_number"
+        )
+    if (
+        person.scim_external_id
+        and Person.objects.filter(scim_external_id=person.scim_external_id)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
+        raise DomainError(
+            _("Another person already has this external id."), field="scim_external_id"
         )
     if person.start_date and person.end_date and person.end_date < person.start_date:
         raise DomainError(_("The end date is before the start date."), field="end_date")
@@ -178,6 +190,10 @@ def person_create(*, actor: Person, **fields) -> Person:
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
     person.email = person.email.strip().lower()
     person.employee_number = person.employee_number or None
+    person.scim_external_id = person.scim_external_id or None
+    if not person.is_active:
+        # Made inactive (a leaver an identity provider sends): when they left is now.
+        person.deactivated_at = timezone.now()
     person.set_unusable_password()
     given = {name for name in PERSON_FIELDS if fields.get(name)}
     _check_person(actor=actor, person=person, changed=given)
@@ -200,7 +216,7 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
             continue
         if name == "email":
             value = value.strip().lower()
-        if name == "employee_number":
+        if name in ("employee_number", "scim_external_id"):
             value = value or None
         if getattr(person, name) != value:
             setattr(person, name, value)
@@ -210,6 +226,9 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
     _check_person(actor=actor, person=person, changed=set(changed))
     if "is_active" in changed:
         person.deactivated_at = None if person.is_active else timezone.now()
+        if person.is_active:
+            # Back at work: the identity provider may find and manage them again.
+            person.scim_deleted_at = None
     if "email" in changed:
         person.auth_stamp += 1
     person.save()

@@ -47,6 +47,7 @@ PK_KINDS = [
     ("maler/<int:pk>/", "guide"),
     ("skjema/<int:pk>", "signed_form"),
     ("arkiv/<int:pk>/", "delivery"),
+    ("scim/v2/Users/", "person"),
 ]
 OTHER_KINDS = {
     "leader_pk": "person",
@@ -58,6 +59,8 @@ OTHER_KINDS = {
     "pitfall": "pitfall",
     "source": "pick_source",
     "raised_pk": "raised_need",
+    "type_id": "scim_resource_type",
+    "schema_id": "scim_schema",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 

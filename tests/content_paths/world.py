@@ -382,5 +382,8 @@ def build_world(people) -> World:
             "pitfall": [*SLUGS.values(), "ukjent"],
             # Every picker's search, and one that is not.
             "pick_source": [*SOURCES, "ukjent"],
+            # SCIM's discovery (bearer tokens only: a browser session gets 401).
+            "scim_resource_type": ["User", "Group"],
+            "scim_schema": ["urn:ietf:params:scim:schemas:core:2.0:User", "ukjent"],
         },
     )

@@ -1,0 +1,148 @@
+"""A person as a SCIM User, and a SCIM User as the fields of a person.
+
+userName is the person's e-mail address in lower case; name.givenName and familyName,
+title (job title), active, externalId, and the enterprise extension's employeeNumber and
+manager (the id of the line manager) are theirs. The id is the person's primary key.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from scim2_models import InvalidValueException, Meta, MutabilityException
+
+from samtale.core import access
+from samtale.org.models import Person
+from samtale.scim.resources import (
+    EnterpriseUser,
+    PersonManager,
+    PersonName,
+    RequestEnterprise,
+    UserRequest,
+    UserResource,
+    WorkEmail,
+)
+
+
+def location(base: str, pk) -> str:
+    return f"{base}Users/{pk}"
+
+
+def to_resource(person: Person, base: str) -> UserResource:
+    """What GET answers for a person. `base` is the absolute URL of /scim/v2/."""
+    user = UserResource(
+        id=str(person.pk),
+        external_id=person.scim_external_id,
+        user_name=person.email,
+        name=PersonName(given_name=person.first_name, family_name=person.last_name),
+        title=person.job_title or None,
+        active=person.is_active,
+        emails=[WorkEmail(value=person.email, type="work", primary=True)],
+        meta=Meta(
+            resource_type="User",
+            created=person.created_at,
+            last_modified=person.updated_at,
+            location=location(base, person.pk),
+        ),
+    )
+    manager = None
+    if person.manager_id is not None:
+        manager = PersonManager(value=str(person.manager_id), ref=location(base, person.manager_id))
+    if person.employee_number or manager:
+        user[EnterpriseUser] = EnterpriseUser(
+            employee_number=person.employee_number, manager=manager
+        )
+    return user
+
+
+def to_request(person: Person, base: str) -> UserRequest:
+    """The person as the request model, for a PATCH to work on."""
+    payload = to_resource(person, base).model_dump(
+        scim_ctx=None, by_alias=True, exclude_none=True, mode="json"
+    )
+    payload.pop("meta", None)
+    # The address is the userName; the request's own check of e-mail syntax (stricter
+    # than Django's) must not refuse a change of title because of an address kept before.
+    payload.pop("emails", None)
+    return UserRequest.model_validate(payload)
+
+
+def _text(value, name: str, limit: int, *, required=False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidValueException(detail=f"{name} is required and cannot be empty.")
+    if len(value) > limit:
+        raise InvalidValueException(detail=f"{name} holds at most {limit} characters.")
+    return value
+
+
+def _address(user: UserRequest, current: Person | None) -> str:
+    """The one address Samtale keeps, from userName and the work (or primary) e-mail.
+
+    They must agree, but a request may change one of them alone (Entra ID sends a new
+    `emails[type eq "work"].value` when only the mail attribute changed)."""
+    name = (user.user_name or "").strip().lower()
+    emails = user.emails or []
+    chosen = next((e for e in emails if e.primary), None) or next(
+        (e for e in emails if e.type == "work"), None
+    )
+    if chosen is None and len(emails) == 1:
+        chosen = emails[0]
+    email = (chosen.value or "").strip().lower() if chosen else ""
+    was = current.email if current else None
+    if email and name and email != name:
+        if name == was:
+            name = email  # only the e-mail changed
+        elif email != was:
+            raise InvalidValueException(
+                detail="Samtale keeps one e-mail address: userName and the work e-mail "
+                "must be the same address (map the same attribute to both, or leave "
+                "emails out)."
+            )
+    address = name or email
+    if not address:
+        raise InvalidValueException(detail="userName is required and cannot be empty.")
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidValueException(detail="userName must be an e-mail address.") from None
+    if len(address) > Person._meta.get_field("email").max_length:
+        raise InvalidValueException(detail="userName holds at most 254 characters.")
+    return address
+
+
+def _manager(extension, actor) -> Person | None:
+    manager = extension.manager if extension else None
+    if manager is None or not manager.value:
+        return None
+    # Any user the identity provider manages, active or not: an import, too, keeps a
+    # leader who has left as the line manager until the file says otherwise.
+    found = (
+        access.people_provisioned_by(actor).filter(pk=int(manager.value)).first()
+        if str(manager.value).isdigit()
+        else None
+    )
+    if found is None:
+        raise InvalidValueException(detail=f"manager.value {manager.value!r} is not a user's id.")
+    return found
+
+
+def fields_of(user: UserRequest, *, actor, current: Person | None = None) -> dict:
+    """The person's fields a User stands for, as org.services takes them. Raises a SCIM
+    error for what Samtale cannot keep; the services check the rest (uniqueness, the line
+    going in a circle, one's own roles) and say so in a DomainError."""
+    if user.active is None:
+        raise MutabilityException(
+            detail="active is required: a person is active or not (false deactivates)."
+        )
+    name = user.name
+    extension = user[RequestEnterprise]
+    return {
+        "email": _address(user, current),
+        "first_name": _text(name and name.given_name, "name.givenName", 100, required=True),
+        "last_name": _text(name and name.family_name, "name.familyName", 100, required=True),
+        "job_title": _text(user.title, "title", 200),
+        "is_active": user.active,
+        "scim_external_id": _text(user.external_id, "externalId", 255) or None,
+        "employee_number": _text(extension and extension.employee_number, "employeeNumber", 40)
+        or None,
+        "manager": _manager(extension, actor),
+    }
