@@ -48,6 +48,8 @@ PK_KINDS = [
     ("skjema/<int:pk>", "signed_form"),
     ("arkiv/<int:pk>/", "delivery"),
     ("scim/v2/Users/", "person"),
+    # allauth.mfa's passkeys: one's own only (a stranger's id is not found).
+    ("konto/tofaktor/webauthn/keys/<int:pk>/", "authenticator"),
 ]
 OTHER_KINDS = {
     "leader_pk": "person",
@@ -61,6 +63,7 @@ OTHER_KINDS = {
     "raised_pk": "raised_need",
     "type_id": "scim_resource_type",
     "schema_id": "scim_schema",
+    "provider_id": "sso_provider",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 

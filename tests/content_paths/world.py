@@ -385,5 +385,9 @@ def build_world(people) -> World:
             # SCIM's discovery (bearer tokens only: a browser session gets 401).
             "scim_resource_type": ["User", "Group"],
             "scim_schema": ["urn:ietf:params:scim:schemas:core:2.0:User", "ukjent"],
+            # No single sign-on is set up here: every provider is unknown.
+            "sso_provider": ["entra", "ukjent"],
+            # Passkeys (allauth.mfa): nobody here has one.
+            "authenticator": [1, 999],
         },
     )
