@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    # The REST API's docs page (its template and the Swagger UI it serves from our own static
+    # files, never a CDN).
+    "ninja",
     "samtale.core",
     "samtale.accounts",
     "samtale.org",
@@ -426,3 +429,6 @@ LOGGING = {
 # at most API_RATE_LIMIT_PER_MINUTE requests a minute each (429 beyond).
 API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+# An API request's body: JSON of a status and a comment, never an upload. Larger bodies are
+# refused with 413 before they are read (DATA_UPLOAD_MAX_MEMORY_SIZE is the imports' limit).
+API_MAX_BODY_BYTES = min(envint("API_MAX_BODY_BYTES", 64 * 1024), DATA_UPLOAD_MAX_MEMORY_SIZE)

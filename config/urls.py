@@ -1,5 +1,6 @@
 from samtale.accounts import urls as accounts
 from samtale.actions import urls as actions
+from samtale.api import urls as api
 from samtale.archive import urls as archive
 from samtale.audit import urls as audit
 from samtale.conversations import urls as conversations
@@ -29,6 +30,7 @@ urlpatterns = [
     *archive.urlpatterns,
     *audit.urlpatterns,
     *privacy.urlpatterns,
+    *api.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"
