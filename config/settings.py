@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    # The REST API's docs page (its template and the Swagger UI it serves from our own static
+    # files, never a CDN).
+    "ninja",
     "samtale.core",
     "samtale.accounts",
     "samtale.org",
@@ -522,3 +525,6 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 # The provider's address at Samtale: /konto/sso/<name>/login/ and …/login/callback/.
 SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = ""
+# An API request's body: JSON of a status and a comment, never an upload. Larger bodies are
+# refused with 413 before they are read (DATA_UPLOAD_MAX_MEMORY_SIZE is the imports' limit).
+API_MAX_BODY_BYTES = min(envint("API_MAX_BODY_BYTES", 64 * 1024), DATA_UPLOAD_MAX_MEMORY_SIZE)

@@ -1,5 +1,6 @@
 from samtale.accounts import urls as accounts
 from samtale.actions import urls as actions
+from samtale.api import urls as api
 from samtale.archive import urls as archive
 from samtale.audit import urls as audit
 from samtale.conversations import urls as conversations
@@ -31,6 +32,7 @@ urlpatterns = [
     *audit.urlpatterns,
     *privacy.urlpatterns,
     *scim.urlpatterns,
+    *api.urlpatterns,
 ]
 
 handler400 = "samtale.core.views.error_400"

@@ -5,9 +5,12 @@ Columns: anonymous, employee, other_employee, leader, other_leader,
 leaders_leader, hr, admin. The objects are the employee's: their person
 record, their unit, an import batch made by the administrator, a built-in
 template, and a planned conversation with their leader (with a goal and an action).
-A row may carry the data it posts.
+A row may carry the data it posts. The REST API's rows (names "api:…") are called signed in
+through the browser session, its JSON for PATCH; the API answers 401, never a redirect.
+samtale/api/tests/ calls them with tokens.
 """
 
+import json
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -15,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
+from samtale.api import tokens
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.testing import ROLES
 from samtale.guides.builtin import builtin_ensure
@@ -404,6 +408,48 @@ MATRIX += [
 ]
 
 
+# The REST API and its keys. Anonymous is 401 (JSON), not a redirect to the login page.
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200, 200, 200)
+API_PARTIES_200 = (401, 200, 404, 200, 404, 404, 404, 404)
+API_NOT_ALLOWED = (405,) * 8
+TOKEN = {"pk": "token"}
+NEW_TOKEN = {"name": "Skript", "scopes": ["read"], "days": 30}
+MATRIX += [
+    ("api_tokens", {}, "get", SIGNED_IN),
+    ("api_tokens", {}, "post", (302, 200, 200, 200, 200, 200, 200, 200), NEW_TOKEN),
+    # The employee's own token: theirs to revoke; not found for anyone else.
+    ("api_token_revoke", TOKEN, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("api_token_revoke", TOKEN, "post", (302, 302, 404, 404, 404, 404, 404, 404)),
+    ("api_service_tokens", {}, "get", ADMIN_ONLY),
+    ("api_service_tokens", {}, "post", ADMIN_ONLY, NEW_TOKEN),
+    # The API's root is no page of its own (ninja needs it to know where the API starts).
+    ("api:api-root", {}, "get", (404,) * 8),
+    ("api:openapi-json", {}, "get", ALL_200),
+    ("api:openapi-view", {}, "get", ALL_200),
+    ("api:me", {}, "get", API_SIGNED_IN),
+    ("api:me", {}, "post", API_NOT_ALLOWED),
+    ("api:conversation_list", {}, "get", API_SIGNED_IN),
+    ("api:conversation", C, "get", API_PARTIES_200),
+    ("api:action_list", {}, "get", API_SIGNED_IN),
+    ("api:action", {"pk": "action"}, "get", API_PARTIES_200),
+    ("api:action", {"pk": "action"}, "post", API_NOT_ALLOWED),
+    # The conversation is not signed yet: its parties are told so (400), with nothing changed.
+    (
+        "api:action_update",
+        {"pk": "action"},
+        "patch",
+        (401, 400, 404, 400, 404, 404, 404, 404),
+        {"status": "done", "comment": "Ferdig"},
+    ),
+    ("api:round_list", {}, "get", (401, 403, 403, 200, 200, 200, 200, 403)),
+    ("api:round_progress", R, "get", (401, 403, 403, 200, 200, 200, 200, 403)),
+    ("api:unit_list", {}, "get", (401, 403, 403, 403, 403, 403, 200, 200)),
+    ("api:person_list", {}, "get", (401, 403, 403, 200, 200, 200, 200, 200)),
+    ("api:person", PERSON, "get", (401, 200, 404, 200, 404, 200, 200, 200)),
+    ("api:insight_status", {}, "get", (401, 403, 403, 403, 403, 403, 200, 403)),
+]
+
+
 @pytest.fixture
 def objects(people):
     batch = ImportBatch.objects.create(
@@ -440,8 +486,10 @@ def objects(people):
         new_email=people.employee.email,
         changed_by=people.admin,
     )
+    token = tokens.issue(person=people.employee, name="Skript", scopes=["read"], days=30)
     return {
         "employee": people.employee.pk,
+        "token": token.token.pk,
         "email_change": change.pk,
         "unit": people.employee.unit_id,
         "import": batch.pk,
@@ -531,17 +579,23 @@ def _cells():
 def test_access(client_for, objects, people, name, kwargs, method, data, role, status):
     objects = _with_objects(objects, people, kwargs)
     url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
-    client = client_for(role)
-    response = client.post(url, data) if method == "post" else client.get(url)
+    response = _send(client_for(role), method, url, data)
     assert response.status_code == status, f"{method.upper()} {url} as {role}"
 
 
-def _named_patterns(patterns, prefix=""):
+def _send(client, method, url, data):
+    if method == "patch":
+        return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.post(url, data) if method == "post" else client.get(url)
+
+
+def _named_patterns(patterns, prefix="", namespace=""):
     for p in patterns:
         if isinstance(p, URLResolver):
-            yield from _named_patterns(p.url_patterns, prefix + str(p.pattern))
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _named_patterns(p.url_patterns, prefix + str(p.pattern), inner)
         elif isinstance(p, URLPattern):
-            yield p.name, prefix + str(p.pattern)
+            yield (namespace + p.name if p.name else None), prefix + str(p.pattern)
 
 
 def test_every_url_is_in_the_matrix():
@@ -589,5 +643,5 @@ def test_access_of_the_archive_staff(client, objects, people, name, kwargs, meth
     objects = _with_objects(objects, people, kwargs)
     url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
     client.force_login(archivist)
-    response = client.post(url, data) if method == "post" else client.get(url)
+    response = _send(client, method, url, data)
     assert response.status_code == status, f"{method.upper()} {url} as the archive staff"

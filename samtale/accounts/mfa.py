@@ -20,6 +20,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from django.conf import settings
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,6 +69,11 @@ def session_has_mfa(request) -> bool:
 
 
 @cache
+def _api_prefix() -> str:
+    return reverse("api:api-root")
+
+
+@cache
 def _open_prefixes() -> tuple[str, ...]:
     """Where someone who must set up two-factor may still go."""
     return (
@@ -93,6 +99,12 @@ class MfaRequiredMiddleware:
             and not request.path.startswith(_open_prefixes())
             and not session_has_mfa(request)
         ):
+            if request.path.startswith(_api_prefix()):
+                # The API answers in JSON, with the status its schema declares.
+                return JsonResponse(
+                    {"detail": _("Sign in with a second factor to use the API from this session.")},
+                    status=403,
+                )
             if request.method == "GET":
                 messages.warning(
                     request,

@@ -31,6 +31,10 @@ class ResolvedUserMiddleware:
         return self.get_response(request)
 
 
+# The REST API (samtale.api): answers JSON, never the login page.
+API_PREFIX = "/api/"
+
+
 @cache
 def _status_path() -> str:
     return reverse("session_status")
@@ -63,9 +67,12 @@ class SessionLimitMiddleware:
                     request,
                     _("You were signed out to protect your data. Sign in again to continue."),
                 )
-                # The page's session.js asking how long is left gets its JSON answer, and the
-                # login page itself no redirect to itself.
-                if request.path in (_status_path(), _login_path()):
+                # The page's session.js asking how long is left gets its JSON answer, the
+                # login page itself no redirect to itself, and the REST API its JSON 401
+                # (or the token's answer), never a redirect to an HTML page.
+                if request.path in (_status_path(), _login_path()) or request.path.startswith(
+                    API_PREFIX
+                ):
                     return self.get_response(request)
                 return signed_out_response(request)
             # Asking how long is left is not activity: it would keep an idle session alive.

@@ -16,7 +16,16 @@ from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
 from samtale.guides.models import GuideVersion, localized
-from samtale.insight import anonymity, charts, fairness, leadership, selectors, status, tallies
+from samtale.insight import (
+    analysis,
+    anonymity,
+    charts,
+    fairness,
+    leadership,
+    selectors,
+    status,
+    tallies,
+)
 from samtale.org.models import Person
 
 
@@ -345,21 +354,10 @@ def status_analysis(request):
     filters, year = _year(request)
     rounds = RoundForm(request.GET or None, rounds=access.rounds_countable_by(request.user))
     round_ = rounds.cleaned_data.get("runde") if rounds.is_valid() else None
-    tree = selectors.unit_tree(scope.units)
+    result = analysis.status_analysis(scope, year=year, round_=round_)
+    tree, figures, years, year = result.tree, result.figures, result.years, result.year
+    counted_at = result.counted_at
     node = _node(request, tree)
-    years = status.years_to(year)
-    if round_ is not None:  # one round's conversations, wherever they fall in time
-        if scope.whole_organization:
-            own, counted_at = tallies.organization_round(round_)
-        else:
-            own, counted_at = status.raw_round_status(scope, round_), None
-        raw, years, year = {0: own}, [0], 0
-    elif scope.whole_organization:  # counted by the worker (insight.tallies)
-        raw, counted_at = tallies.organization_status(years)
-    else:  # a leader's line: counted now
-        counted_at = None
-        raw = status.raw_status(scope, years=years)
-    figures = status.status_figures(raw, tree=tree, years=years, k=anonymity.min_group())
     top = str(_("The whole organization") if scope.whole_organization else _("Everyone below you"))
 
     def name(unit) -> str:

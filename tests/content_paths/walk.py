@@ -32,6 +32,12 @@ from tests.content_paths.world import (
 
 # The kind of object a route's <pk> names, by the route's beginning (longest first).
 PK_KINDS = [
+    # The REST API (samtale.api): its ids in the path, read by the same policy as the pages.
+    ("api/v1/conversations/<pk>", "conversation"),
+    ("api/v1/actions/<pk>", "action"),
+    ("api/v1/people/<pk>", "person"),
+    ("api/v1/rounds/<pk>/", "round"),
+    ("profil/api-nokler/<int:pk>/", "api_token"),
     ("runder/deltakere/<int:pk>/", "participant"),
     ("runder/tid/<int:pk>/", "window"),
     ("runder/<int:pk>/", "round"),
@@ -99,12 +105,14 @@ QUERIES = {
 HTMX = {"HX-Request": "true"}
 
 
-def _patterns(patterns, prefix=""):
+def _patterns(patterns, prefix="", namespace=""):
     for p in patterns:
         if isinstance(p, URLResolver):
-            yield from _patterns(p.url_patterns, prefix + str(p.pattern))
+            # The REST API's names are namespaced ("api:…"): reverse() needs the namespace.
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _patterns(p.url_patterns, prefix + str(p.pattern), inner)
         elif isinstance(p, URLPattern):
-            yield p.name, prefix + str(p.pattern)
+            yield namespace + (p.name or ""), prefix + str(p.pattern)
 
 
 def _kind(route: str, kwarg: str) -> str | None:

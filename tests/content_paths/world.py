@@ -15,6 +15,8 @@ from samtale.actions import services as goals
 from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action, Goal
 from samtale.actions.nudges import SLUGS
+from samtale.api import tokens as api_tokens
+from samtale.api.models import ApiToken
 from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, meeting, preparation, summary
@@ -106,6 +108,7 @@ def stored_ids() -> dict[str, list]:
         "raised_need": list(RaisedNeed.objects.values_list("pk", flat=True)),
         "signed_form": list(SignedForm.objects.values_list("pk", flat=True)),
         "delivery": list(Delivery.objects.values_list("pk", flat=True)),
+        "api_token": list(ApiToken.objects.values_list("pk", flat=True)),
     }
 
 
@@ -363,6 +366,12 @@ def build_world(people) -> World:
     )
     ImportBatch.objects.create(
         kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin
+    )
+    # API keys: the employee's own, and an administrator's service token (the walk's POST to
+    # revoke them reaches only the keys the walker may see).
+    api_tokens.issue(person=employee, name="Skript", scopes=["read"], days=30)
+    api_tokens.issue(
+        person=people.admin, name="Lønn", scopes=["read"], days=30, kind=ApiToken.Kind.SERVICE
     )
     for job in DAILY_JOBS:
         job.call()

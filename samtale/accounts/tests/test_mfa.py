@@ -162,3 +162,11 @@ def test_a_password_reset_still_asks_for_the_second_factor(client, people, enrol
     response = other.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
     assert not other.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+def test_the_api_answers_json_until_the_second_factor(client, people, require_mfa, enrol):
+    password_sign_in(client, people.hr)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 403 and response["Content-Type"].startswith("application/json")
+    enrol(client)
+    assert client.get("/api/v1/me").status_code == 200

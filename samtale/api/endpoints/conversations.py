@@ -1,0 +1,98 @@
+"""The caller's conversations: those they are a party to (access.conversations_visible_to),
+and one with what the web shows its two parties."""
+
+from typing import Literal
+
+from ninja import Query, Router
+
+from samtale.api.endpoints.common import Id, page_of, person_ref, responses
+from samtale.api.schemas import ConversationDetail, ConversationPage, PageQuery
+from samtale.conversations import selectors
+from samtale.conversations.models import Conversation
+from samtale.conversations.services import summary as summaries
+from samtale.core import access
+
+router = Router(tags=["conversations"])
+
+Status = Literal[
+    "planned", "invited", "prepared", "held", "summary_agreed", "signed", "postponed", "cancelled"
+]
+assert set(Status.__args__) == set(Conversation.Status.values)  # noqa: S101 - kept in step
+
+
+def conversation_out(c: Conversation) -> dict:
+    return {
+        "id": c.pk,
+        "status": c.status,
+        "kind": c.kind,
+        "scheduled_at": c.scheduled_at,
+        "duration_minutes": c.duration_minutes,
+        "held_at": c.held_at,
+        "signed_at": c.signed_at,
+        "employee": person_ref(c.employee),
+        "leader": person_ref(c.leader),
+        "round": None if c.round is None else {"id": c.round.pk, "name": c.round.name},
+    }
+
+
+def summary_out(s) -> dict | None:
+    if s is None:
+        return None
+    return {
+        "number": s.number,
+        "text": s.text,
+        "conclusion": s.conclusion,
+        "shared_outside": s.shared_outside,
+        "submitted_at": s.submitted_at,
+        "approved_at": s.approved_at,
+        "employee_signed_at": s.employee_signed_at,
+        "leader_signed_at": s.leader_signed_at,
+    }
+
+
+@router.get("", response=responses(ConversationPage), url_name="conversation_list")
+def conversation_list(request, paging: Query[PageQuery], status: Status | None = None):
+    """The conversations the caller is the employee or the leader of, the latest first."""
+    rows = access.conversations_visible_to(request.auth).select_related(
+        "employee", "leader", "round"
+    )
+    if status is not None:
+        rows = rows.filter(status=status)
+    return page_of(rows.order_by("-scheduled_at", "-pk"), paging, conversation_out)
+
+
+@router.get("/{pk}", response=responses(ConversationDetail, 404), url_name="conversation")
+def conversation_detail(request, pk: int = Id()):
+    """One conversation for its two parties (404 for everyone else): the summary once the web
+    shows it to the caller (access.may_see_summary), the one in force, and the goals."""
+    user = request.auth
+    conversation = access.get_conversation_for(user, pk)
+    current = summaries.summary_current(conversation)
+    visible = current is not None and access.may_see_summary(user, conversation, current)
+    goals = selectors.goals_with_actions(conversation)
+    return {
+        **conversation_out(conversation),
+        "party": conversation.party(user),
+        "place": conversation.place,
+        "summary": summary_out(current) if visible else None,
+        "summary_in_force": summary_out(summaries.summary_in_force(conversation)),
+        "goals": [
+            {
+                "id": g.pk,
+                "text": g.text,
+                "result": g.result,
+                "actions": [
+                    {
+                        "id": a.pk,
+                        "text": a.text,
+                        "deadline": a.deadline,
+                        "responsible": a.responsible,
+                        "status": a.status,
+                        "added_after_signing": a.added_after_signing,
+                    }
+                    for a in g.actions.all()
+                ],
+            }
+            for g in goals
+        ],
+    }

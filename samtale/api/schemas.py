@@ -1,0 +1,332 @@
+"""What the API reads and answers, as the OpenAPI schema shows it.
+
+Input schemas refuse fields they do not know (extra="forbid"): a typo is an error, not a
+change silently left out. Outputs hold only what the web shows the same person.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from samtale.actions.models import Action
+
+# Errors -----------------------------------------------------------------------------
+
+
+class Error(Schema):
+    """Every refusal: 400 (bad input, or a rule of the domain: `field` names the field),
+    401, 403, 404 (missing, or not yours to see: the same body), 405, 413, 429."""
+
+    detail: str
+    field: str | None = None
+
+
+class ValidationErrors(Schema):
+    """422: the request's parameters or body did not match the schema; one item per error,
+    with where it is (`loc`), what is wrong (`msg`) and its kind (`type`)."""
+
+    detail: list[dict[str, Any]]
+
+
+# Paging -----------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+# No list is this long; a larger page number is refused before it reaches the database.
+MAX_PAGE = 100_000
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1 for the first page")
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class Page(Schema):
+    count: int = Field(description="how many there are in all, on every page")
+    page: int
+    page_size: int
+
+
+# People and units -------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class Roles(Schema):
+    employee: bool = Field(description="always true: everyone has their own conversations")
+    leader: bool = Field(description="has direct reports")
+    leaders_leader: bool = Field(description="leads leaders")
+    hr: bool
+    admin: bool
+    archivist: bool
+
+
+class TokenInfo(Schema):
+    name: str
+    prefix: str
+    kind: Literal["personal", "service"]
+    scopes: list[str]
+    expires_at: datetime
+
+
+class Me(Schema):
+    id: int
+    name: str
+    email: str
+    unit: UnitRef | None
+    manager: PersonRef | None
+    roles: Roles
+    token: TokenInfo | None = Field(description="the token used; null for the browser session")
+
+
+class Unit(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    depth: int = Field(description="how far below the top the unit is, in tree order")
+    is_active: bool
+
+
+class UnitPage(Page):
+    items: list[Unit]
+
+
+class Person(Schema):
+    id: int
+    name: str
+    first_name: str
+    last_name: str
+    email: str
+    employee_number: str | None
+    job_title: str
+    unit: UnitRef | None
+    manager: PersonRef | None
+    is_active: bool
+
+
+class PersonDetail(Person):
+    reports: list[PersonRef] = Field(description="active direct reports the caller may see")
+
+
+class PersonPage(Page):
+    items: list[Person]
+
+
+# Conversations ----------------------------------------------------------------------
+
+
+class RoundRef(Schema):
+    id: int
+    name: str
+
+
+class Conversation(Schema):
+    id: int
+    status: str
+    kind: str
+    scheduled_at: datetime | None
+    duration_minutes: int
+    held_at: datetime | None
+    signed_at: datetime | None
+    employee: PersonRef
+    leader: PersonRef
+    round: RoundRef | None
+
+
+class ConversationPage(Page):
+    items: list[Conversation]
+
+
+class Summary(Schema):
+    number: int
+    text: str
+    conclusion: str
+    shared_outside: str
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    employee_signed_at: datetime | None
+    leader_signed_at: datetime | None
+
+
+class ActionBrief(Schema):
+    id: int
+    text: str
+    deadline: date | None
+    responsible: str
+    status: str
+    added_after_signing: bool
+
+
+class Goal(Schema):
+    id: int
+    text: str
+    result: str
+    actions: list[ActionBrief]
+
+
+class ConversationDetail(Conversation):
+    party: Literal["employee", "leader"] = Field(description="the caller's side")
+    place: str
+    summary: Summary | None = Field(
+        description="the summary being written or in force, once the caller may read it "
+        "(its drafter always; the other party once it is sent for comment)"
+    )
+    summary_in_force: Summary | None = Field(description="the latest revision both have signed")
+    goals: list[Goal]
+
+
+# Actions ----------------------------------------------------------------------------
+
+ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
+assert set(ActionStatus.__args__) == set(Action.Status.values)  # noqa: S101 - kept in step
+
+
+class GoalRef(Schema):
+    id: int
+    text: str
+
+
+class ActionItem(Schema):
+    id: int
+    conversation_id: int
+    goal: GoalRef
+    text: str
+    deadline: date | None
+    responsible: str
+    status: str
+    overdue: bool
+    added_after_signing: bool
+    employee: PersonRef
+    leader: PersonRef
+    updated_at: datetime
+
+
+class ActionPage(Page):
+    items: list[ActionItem]
+
+
+class ActionUpdateOut(Schema):
+    at: datetime
+    actor: PersonRef | None
+    from_status: str
+    to_status: str
+    comment: str
+
+
+class ActionDetail(ActionItem):
+    followed_up: bool = Field(description="its conversation is signed: the status may change")
+    history: list[ActionUpdateOut]
+
+
+class ActionUpdateIn(Schema):
+    """A new status, a comment, or both; dropping an action takes a comment saying why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: ActionStatus | None = None
+    comment: str = Field("", max_length=2000, pattern=r"^[^\x00]*$")
+
+
+# Rounds -----------------------------------------------------------------------------
+
+
+class Round(Schema):
+    id: int
+    name: str
+    kind: str
+    period_start: date
+    period_end: date
+    closed_at: datetime | None
+    participants: int
+    signed: int
+
+
+class RoundPage(Page):
+    items: list[Round]
+
+
+class Counts(Schema):
+    total: int
+    missing: int
+    planned: int
+    invited: int
+    held: int
+    signed: int
+    postponed: int
+
+
+class UnitProgress(Counts):
+    unit: UnitRef | None
+
+
+class LeaderProgress(Counts):
+    leader: PersonRef | None
+
+
+class RoundProgress(Schema):
+    round: RoundRef
+    totals: Counts
+    removed: int
+    by_unit: list[UnitProgress]
+    by_leader: list[LeaderProgress] = Field(description="a page of them (page, page_size)")
+    leaders: int = Field(description="how many rows by_leader has on every page")
+    page: int
+    page_size: int
+
+
+# Insight ----------------------------------------------------------------------------
+
+
+class StatusFigures(Schema):
+    """One group's status analysis for the year (or the round): counts for any group; the
+    goal results and the satisfaction only where at least k people are behind them, else
+    null."""
+
+    permanent: int | None = Field(description="this year only")
+    covered_percent: float | None
+    missing: int | None
+    planned: int
+    held: int
+    signed: int
+    postponed: int
+    median_days_to_signature: int | None
+    signed_with_goals_percent: float | None
+    actions: int
+    actions_done: int
+    actions_overdue: int
+    actions_untouched: int
+    goals_achieved_percent: float | None
+    goals_partly_percent: float | None
+    goals_not_achieved_percent: float | None
+    leader_talk_percent: float | None
+    satisfaction_mean: float | None
+    satisfaction_people: int | None
+
+
+class StatusRow(Schema):
+    unit: UnitRef | None = Field(description="null: the caller's whole scope")
+    figures: StatusFigures
+
+
+class StatusAnalysis(Schema):
+    year: int | None = Field(description="null when a round is chosen")
+    round: RoundRef | None
+    scope: Literal["organization", "line"]
+    min_group: int = Field(description="k: the fewest people a figure from answers is shown for")
+    counted_at: datetime | None
+    node: StatusRow
+    below: list[StatusRow] = Field(description="the units right below the node")
