@@ -26,7 +26,7 @@ def test_a_person_makes_a_key_and_the_api_answers_it(visitor_factory, demo):
     with person.page.expect_navigation():
         person.page.click("main table button[type=submit]")
     person.page.locator(".ds-tag", has_text="tilbakekalt").or_(
-        person.page.locator(".ds-tag", has_text="revoked")
+        person.page.locator(".ds-tag", has_text="trukket tilbake")
     ).wait_for()
     person.check("revoked")
     revoked = person.page.request.get(

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samtale.actions.models import Action, ActionUpdate
 from samtale.api import tokens
@@ -20,7 +21,7 @@ def _is_401(response):
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {
-        "detail": "Authentication required: a valid token, or a signed-in session."
+        "detail": _("Authentication required: a valid token, or a signed-in session.")
     }
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert "Location" not in response
@@ -133,7 +134,7 @@ def test_the_session_reads_and_changes_with_csrf(people):
     body = json.dumps({"status": "in_progress"})
     refused = client.patch(f"{API}/actions/{action.pk}", body, content_type="application/json")
     assert refused.status_code == 403
-    assert refused.json()["detail"] == "CSRF check failed."
+    assert refused.json()["detail"] == _("CSRF check failed.")
     action.refresh_from_db()
     assert action.status == "not_started"
 

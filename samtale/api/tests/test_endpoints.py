@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samtale.actions.models import Action, ActionUpdate
 from samtale.api.tests.helpers import API, Api, api_as, signed_with_action
@@ -19,7 +20,7 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Unit
 from samtale.rounds.services import round_create
 
-NOT_FOUND = {"detail": "Not found."}
+NOT_FOUND = {"detail": _("Not found.")}
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 
 
