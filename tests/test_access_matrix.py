@@ -20,14 +20,13 @@ from django.utils import timezone
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
 from samtale.conversations.services.lifecycle import conversation_plan
-from samtale.core.testing import ROLES
+from samtale.core.testing import ROLES, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
 from samtale.needs.services import need_raise
-from samtale.org.models import EmailChange, ImportBatch, Unit
+from samtale.org.models import EmailChange, ImportBatch
 from samtale.rounds.models import Participant, Window
-from samtale.rounds.services import round_create
 
 #            anon emp  oemp lead olead ll   hr   admin
 ALL_200 = (200, 200, 200, 200, 200, 200, 200, 200)
@@ -505,15 +504,7 @@ def objects(people):
 def _round_objects(people) -> dict:
     """HR's round over the school, the employee's place in it, and a window of the leader."""
     today = timezone.localdate()
-    round_ = round_create(
-        actor=people.hr,
-        name="Medarbeidersamtaler",
-        period_start=today,
-        period_end=today + timedelta(days=120),
-        kind="annual",
-        guide=Guide.objects.get(key="skjema-8-tema"),
-        units=[Unit.objects.get(code="E")],
-    )
+    round_ = school_round(people)
     day = timezone.make_aware(datetime.combine(today + timedelta(days=10), time(9, 0)))
     window = Window.objects.create(
         round=round_,

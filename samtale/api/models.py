@@ -54,5 +54,11 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def scope_labels(self) -> str:
+        """The scopes in the reader's language, for the key lists."""
+        labels = dict(self.Scope.choices)
+        return ", ".join(str(labels.get(scope, scope)) for scope in self.scopes)
+
+    @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()

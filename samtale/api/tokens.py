@@ -90,17 +90,6 @@ def revoke(token: ApiToken, *, by) -> None:
     audit_log(actor=by, action="api.token_revoked", obj=token, kind=token.kind)
 
 
-def tokens_visible_to(user):
-    """Your own tokens; an administrator also sees every service token."""
-    roles = access.roles_for(user)
-    if roles.person_id is None:
-        return ApiToken.objects.none()
-    mine = ApiToken.objects.filter(person_id=roles.person_id)
-    if roles.is_admin:
-        return mine | ApiToken.objects.filter(kind=ApiToken.Kind.SERVICE)
-    return mine
-
-
 def authenticate(raw: str | None) -> ApiToken | None:
     """The usable token `raw` names, with its person loaded as the web loads a user
     (access.person_with_line); None for a malformed, unknown, revoked or expired token,

@@ -29,6 +29,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 
 from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.api.models import ApiToken
 from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import (
     Conversation,
@@ -1210,3 +1211,23 @@ def audit_entries_about(user) -> QuerySet[AuditEntry]:
             object_id__in=_keys(SignedForm.objects.filter(conversation__in=conversations)),
         )
     )
+
+
+# API keys -------------------------------------------------------------------
+
+
+def api_tokens_visible_to(user) -> QuerySet[ApiToken]:
+    """Your own keys; an administrator also sees (and may revoke) every service token."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return ApiToken.objects.none()
+    if roles.is_admin:
+        return ApiToken.objects.filter(Q(person_id=roles.person_id) | Q(kind=ApiToken.Kind.SERVICE))
+    return ApiToken.objects.filter(person_id=roles.person_id)
+
+
+def get_api_token_for(user, pk) -> ApiToken:
+    try:
+        return api_tokens_visible_to(user).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -211,3 +211,25 @@ def audit_writes_fail(using: str = "default") -> Iterator[None]:
         with connection.cursor() as cursor:
             for sql in drop:
                 cursor.execute(sql)
+
+
+def school_round(people, *, days: int = 120, guide=None, **extra):
+    """HR's annual round over the school (unit E), from today, with the eight-theme form
+    unless another guide is given: everyone in it, each held by their line manager."""
+    from samtale.guides.builtin import builtin_ensure
+    from samtale.rounds.services import round_create
+
+    if guide is None:
+        builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+        guide = Guide.objects.get(key="skjema-8-tema")
+    today = timezone.localdate()
+    return round_create(
+        actor=people.hr,
+        name="Medarbeidersamtaler",
+        period_start=today,
+        period_end=today + timedelta(days=days),
+        kind="annual",
+        guide=guide,
+        units=[Unit.objects.get(code="E")],
+        **extra,
+    )

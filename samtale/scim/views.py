@@ -38,8 +38,7 @@ def resource_types(request):
 
 @scim_view("GET")
 def resource_type(request, type_id):
-    found = [t for t in resources.resource_types(request.scim_base) if t.id == type_id]
-    return respond(found[0].model_dump()) if found else error(404, "No such resource type.")
+    return _one(resources.resource_types(request.scim_base), type_id, "No such resource type.")
 
 
 @scim_view("GET")
@@ -49,8 +48,13 @@ def schemas(request):
 
 @scim_view("GET")
 def schema(request, schema_id):
-    found = [s for s in resources.schemas(request.scim_base) if s.id == schema_id]
-    return respond(found[0].model_dump()) if found else error(404, "No such schema.")
+    return _one(resources.schemas(request.scim_base), schema_id, "No such schema.")
+
+
+def _one(items, wanted: str, missing: str):
+    """The discovery resource with the id asked for, or SCIM's 404."""
+    found = next((item for item in items if item.id == wanted), None)
+    return respond(found.model_dump()) if found else error(404, missing)
 
 
 def _listed(items) -> object:

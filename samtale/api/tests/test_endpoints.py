@@ -14,11 +14,10 @@ from samtale.api.tests.helpers import API, Api, api_as, signed_with_action
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
-from samtale.core.testing import ROLES, goals_version
+from samtale.core.testing import ROLES, goals_version, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Unit
-from samtale.rounds.services import round_create
 
 NOT_FOUND = {"detail": _("Not found.")}
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]
@@ -303,17 +302,7 @@ def test_the_wrong_method_is_refused(people):
 
 @pytest.fixture
 def round_(people):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    today = timezone.localdate()
-    return round_create(
-        actor=people.hr,
-        name="Medarbeidersamtaler",
-        period_start=today,
-        period_end=today + timedelta(days=120),
-        kind="annual",
-        guide=Guide.objects.get(key="skjema-8-tema"),
-        units=[Unit.objects.get(code="E")],
-    )
+    return school_round(people)
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,12 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
+from samtale.core.testing import school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org.models import Person, Unit
+from samtale.org.models import Person
 from samtale.org.tests.test_imports import import_people, roster, row
 from samtale.rounds.models import Participant
-from samtale.rounds.services import round_create
 from samtale.scim.tests.conftest import ENTERPRISE, assert_error, user_payload
 
 MANAGER = f"{ENTERPRISE}:manager"
@@ -130,15 +130,7 @@ def _planned_world(people):
         guide_version=guide.versions.get(),
         scheduled_at=timezone.make_aware(datetime.combine(today + timedelta(days=10), time(9))),
     )
-    round_ = round_create(
-        actor=people.hr,
-        name="Medarbeidersamtaler",
-        period_start=today,
-        period_end=today + timedelta(days=90),
-        kind="annual",
-        guide=guide,
-        units=[Unit.objects.get(code="E")],
-    )
+    round_ = school_round(people, days=90, guide=guide)
     return conversation, Participant.objects.get(round=round_, person=people.employee)
 
 
