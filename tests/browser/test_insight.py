@@ -51,8 +51,8 @@ def test_hr_drills_down_to_a_team_and_downloads_the_table(visitor_factory, insig
         ("Vurderingsvaner", "rating-habits"),
         ("Felles behov", "needs"),
     ):
-        hr.page.locator("nav.subnav").get_by_role("link", name=link).click()
-        hr.page.wait_for_load_state()
+        with hr.page.expect_navigation():
+            hr.page.locator("nav.subnav").get_by_role("link", name=link).click()
         hr.check(label)
         if label == "answers":  # filtered by a profession group, under the same rule
             hr.page.get_by_label("Yrkesgruppe").select_option("Undervisning")

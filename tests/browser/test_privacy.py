@@ -37,8 +37,8 @@ def test_hr_puts_a_person_on_legal_hold_and_reads_the_retention_page(visitor_fac
     hr.page.locator("#privacy-heading ~ details textarea").first.fill(
         "Tvist om arbeidstid, sak 2026/114"
     )
-    hr.page.locator("#privacy-heading ~ details button[type=submit]").first.click()
-    hr.page.wait_for_load_state()
+    with hr.page.expect_navigation():
+        hr.page.locator("#privacy-heading ~ details button[type=submit]").first.click()
     assert LegalHold.objects.filter(person=employee, released_at__isnull=True).exists()
     hr.check("person-on-hold")
     hr.goto("/personvern/sletting/")
