@@ -35,7 +35,7 @@ run: $(VENV)/.run
 	@mkdir -p var
 	@DEBUG=true $(MANAGE) migrate --noinput
 	@DEBUG=true $(MANAGE) demo_data --no-logins
-	@DEBUG=true $(MANAGE) db_worker --interval 1 & worker=$$!; \
+	@DEBUG=true $(MANAGE) worker --interval 1 & worker=$$!; \
 	DEBUG=true $(MANAGE) scheduler & scheduler=$$!; \
 	DEBUG=true $(MANAGE) run_banner --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
 	trap 'kill $$worker $$scheduler $$banner 2>/dev/null; wait $$worker $$scheduler $$banner 2>/dev/null' EXIT INT TERM; \

@@ -342,8 +342,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samtale <samtale@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work: Django's tasks framework with a database-backed worker
-# (`manage.py db_worker`), so any number of stateless web processes can enqueue.
+# Background work: Django's tasks framework with a database-backed worker (`manage.py
+# worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of
+# stateless web processes can enqueue.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
