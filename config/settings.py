@@ -342,6 +342,14 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samtale <samtale@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The outbox (notifications.outbox): a worker that claims a message holds it for
+# OUTBOX_LEASE_SECONDS; a claim older than that is a worker that died, and the message is
+# sent again. The lease must outlast a whole send (EMAIL_TIMEOUT per SMTP step; a system
+# check holds it to at least 4 × EMAIL_TIMEOUT). OUTBOX_SWEEP_SECONDS: how often the
+# scheduler looks for such messages and for retries that are due.
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 60)
+
 # Background work: Django's tasks framework with a database-backed worker (`manage.py
 # worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of
 # stateless web processes can enqueue.

@@ -26,7 +26,7 @@ from samtale.conversations.models import Conversation, Note
 from samtale.conversations.services import lifecycle, preparation
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.notifications.mail import send_templated
+from samtale.notifications.mail import render_templated
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.outbox import BUILDERS
 from tests.content_paths.walk import every_request, every_url, walk
@@ -118,13 +118,13 @@ def _mail_to(person) -> list[str]:
     for record in OutboundEmail.objects.filter(to=person):
         built = BUILDERS[record.kind](record)
         if built is not None:
-            send_templated(
+            render_templated(
                 to=person,
                 address=person.email,
                 template=built.template,
                 context=built.context,
                 attachments=built.attachments,
-            )
+            ).send()
     texts = [mail_text(m) for m in mail.outbox if person.email in m.to]
     texts += [f"{r.subject} {r.ref}" for r in OutboundEmail.objects.filter(to=person)]
     return texts

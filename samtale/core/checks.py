@@ -72,3 +72,20 @@ def trusted_proxies_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def outbox_lease_check(app_configs, **kwargs):
+    """A claimed e-mail is sent again once its lease runs out (notifications.outbox): a lease
+    shorter than a slow send would have a second worker send it while the first still is."""
+    timeout = settings.MAILERS["default"].get("OPTIONS", {}).get("timeout") or 0
+    if timeout and 4 * timeout > settings.OUTBOX_LEASE_SECONDS:
+        return [
+            Error(
+                f"OUTBOX_LEASE_SECONDS ({settings.OUTBOX_LEASE_SECONDS}) is shorter than four "
+                f"times EMAIL_TIMEOUT ({timeout}): a slow SMTP server could get a message twice.",
+                hint="Raise OUTBOX_LEASE_SECONDS or lower EMAIL_TIMEOUT.",
+                id="samtale.E002",
+            )
+        ]
+    return []

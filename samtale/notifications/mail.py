@@ -8,7 +8,7 @@ with an apostrophe is not `&#x27;`. Only the HTML part is escaped.
 from email.message import MIMEPart
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -19,14 +19,26 @@ def render_text(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def send_templated(
-    *, to, template: str, context: dict, attachments=(), address: str | None = None
-) -> str:
-    """Render `<template>_subject.txt`, `_body.txt` and `_body.html` and send them.
+def mailer():
+    """A new connection to the mail server (MAILERS["default"]), for the caller to open,
+    send on and close: the outbox records a message sent before it says goodbye."""
+    return mailers.default
 
-    `to` is a Person; the mail is written in their chosen language and sent to `address`
-    (default: theirs). Called from the worker (notifications.tasks), never in a request.
-    Returns the subject.
+
+def render_templated(
+    *,
+    to,
+    template: str,
+    context: dict,
+    attachments=(),
+    address: str | None = None,
+    message_id: str | None = None,
+) -> EmailMultiAlternatives:
+    """Render `<template>_subject.txt`, `_body.txt` and `_body.html` into a message.
+
+    `to` is a Person; the mail is written in their chosen language, to `address` (default:
+    theirs), with `message_id` as its Message-ID when given. Sent by the worker
+    (notifications.tasks), never in a request.
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
@@ -34,7 +46,11 @@ def send_templated(
         text = render_text(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [address or to.email]
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [address or to.email],
+        headers={"Message-ID": message_id} if message_id else None,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
@@ -42,8 +58,7 @@ def send_templated(
             message.attach(_text_part(filename, content, mimetype))
         else:
             message.attach(filename, content, mimetype)
-    message.send()
-    return subject
+    return message
 
 
 def _text_part(filename: str, content: str | bytes, mimetype: str) -> MIMEPart:

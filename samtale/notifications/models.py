@@ -4,6 +4,7 @@ A message is claimed by inserting its row: a `dedupe_key` (e.g. the day's digest
 for one person) is unique, so two workers or two scheduler runs never send the
 same reminder twice. The body is not stored: it is rendered when sent, from the
 references in `ref`, so one-time links and any text stay out of the database.
+A worker sending it holds a lease (`lease_until`); see notifications.outbox.
 """
 
 from django.conf import settings
@@ -27,14 +28,31 @@ class OutboundEmail(models.Model):
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     subject = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # The same on every attempt, so a copy sent twice (see outbox) is known as one message.
+    message_id = models.CharField(max_length=200, blank=True)
+    # Claims by a worker, and of them those the SMTP server refused.
     attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    # Not before: when queued, or the next try after a refusal.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Until when the worker that claimed it may send it; past it, the worker died.
+    lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the SMTP server accepted it.
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            # The sweep's question: which queued messages are due (outbox.stranded).
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="queued"),
+                name="outbox_queued_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"

@@ -3,21 +3,46 @@
 An app registers a builder per kind of message with `@builder("kind")`. A builder
 receives the recorded message and returns what to render (or None: no longer
 relevant, skip it). Rendering happens in the worker, in the recipient's language.
+
+Nothing is lost when a worker dies, and nothing is sent twice but in one short window:
+
+- A worker claims a message with a conditional UPDATE that counts the attempt and gives it
+  a lease (`OUTBOX_LEASE_SECONDS`): no other worker takes it while the lease runs.
+- It sends over its own SMTP connection and, as soon as the server has accepted the
+  message, marks it sent in one transaction (`sent`), before it says goodbye to the server.
+- A worker killed before that leaves the message queued with a lease that runs out; the
+  sweep (`stranded`, run by the scheduler every `OUTBOX_SWEEP_SECONDS`) hands it to a worker
+  again. So does it a message whose retry is due after the server refused it, and one not
+  attempted a lease's time after it was due: its task was lost (the web process died between
+  the commit and the enqueue, or a worker died after taking the task and before claiming
+  the message: django-tasks-db never gives a dead worker's task to another). A task that is
+  only slow in a long queue gets a second one, which finds the message taken and does
+  nothing.
+- The window: a worker killed after the server's acceptance and before that transaction
+  commits (one UPDATE, milliseconds) leaves a message the server has that is still queued;
+  it is sent again once its lease runs out. Both copies carry the message's one
+  Message-ID, so mail systems that drop duplicates show it once.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import make_msgid, parseaddr
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from samtale.notifications.models import OutboundEmail
 
+# SMTP refusals before a message is given up as failed.
 MAX_ATTEMPTS = 5
 # Minutes to wait before attempt 2, 3, 4 and 5 after an SMTP failure.
 RETRY_MINUTES = (1, 5, 30, 120)
+# Claims of any kind (a worker that died with it counts too) before it is given up: a
+# message that brings its worker down every time must not do so for ever.
+MAX_CLAIMS = 25
 
 
 @dataclass
@@ -37,6 +62,12 @@ def builder(kind: str):
         return function
 
     return register
+
+
+def new_message_id() -> str:
+    """A Message-ID in the sender's domain, made once per message."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid("samtale", domain=domain)
 
 
 def email_queue(
@@ -63,6 +94,8 @@ def email_queue(
                 to_email=address or to.email,
                 ref=ref or {},
                 dedupe_key=dedupe_key,
+                message_id=new_message_id(),
+                next_attempt_at=timezone.now(),
             )
     except IntegrityError:
         return None
@@ -73,23 +106,93 @@ def email_queue(
 
 
 def claim(message_id: int) -> OutboundEmail | None:
-    """Take a queued message for one attempt; None if another worker has it or it is done."""
-    message = OutboundEmail.objects.filter(
-        pk=message_id, status=OutboundEmail.Status.QUEUED
-    ).first()
+    """Take a queued, due message for one attempt under a lease; None if another worker
+    holds it, it is not due, or it is done."""
+    now = timezone.now()
+    claimable = Q(status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    message = OutboundEmail.objects.filter(claimable, pk=message_id).first()
     if message is None:
         return None
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    # attempts= makes the UPDATE conditional: of two workers only one changes the row.
     taken = OutboundEmail.objects.filter(
-        pk=message.pk, status=OutboundEmail.Status.QUEUED, attempts=message.attempts
-    ).update(attempts=F("attempts") + 1)
+        claimable, pk=message.pk, attempts=message.attempts
+    ).update(attempts=F("attempts") + 1, lease_until=lease)
     if not taken:
         return None
     message.attempts += 1
+    message.lease_until = lease
+    if message.attempts > MAX_CLAIMS:
+        message_failed(message, "Given up: the worker stopped while sending it every time.")
+        return None
     return message
 
 
-def retry_at(attempts: int):
-    """When to try again after `attempts` failed attempts, or None to give up."""
-    if attempts >= MAX_ATTEMPTS:
+def message_sent(message: OutboundEmail, subject: str) -> None:
+    """The SMTP server has accepted it: record that in one transaction, at once."""
+    with transaction.atomic():
+        OutboundEmail.objects.filter(pk=message.pk).update(
+            status=OutboundEmail.Status.SENT,
+            sent_at=timezone.now(),
+            subject=subject[:300],
+            lease_until=None,
+            last_error="",
+        )
+
+
+def message_skipped(message: OutboundEmail) -> None:
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        status=OutboundEmail.Status.SKIPPED, lease_until=None
+    )
+
+
+def message_failed(message: OutboundEmail, error: str) -> None:
+    """It cannot be sent (it cannot be rendered, or it was tried too often): give it up."""
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        status=OutboundEmail.Status.FAILED, lease_until=None, last_error=error[:1000]
+    )
+
+
+def message_refused(message: OutboundEmail, error: str) -> bool:
+    """The SMTP server refused it or could not be reached: queue it for a later attempt, or
+    give it up after MAX_ATTEMPTS refusals. True if it will be tried again."""
+    failures = message.failures + 1
+    again = retry_at(failures)
+    OutboundEmail.objects.filter(pk=message.pk).update(
+        failures=failures,
+        last_error=error[:1000],
+        lease_until=None,
+        next_attempt_at=again,
+        status=OutboundEmail.Status.QUEUED if again else OutboundEmail.Status.FAILED,
+    )
+    return again is not None
+
+
+def retry_at(failures: int):
+    """When to try again after `failures` refusals, or None to give up."""
+    if failures >= MAX_ATTEMPTS:
         return None
-    return timezone.now() + timedelta(minutes=RETRY_MINUTES[attempts - 1])
+    return timezone.now() + timedelta(minutes=RETRY_MINUTES[failures - 1])
+
+
+def stranded(now=None) -> list[int]:
+    """Queued messages due and held by no worker that no task will take: a retry that is
+    due, one whose worker died (its lease ran out), or one not attempted a lease's time
+    after it was due (its task was lost). The last are counted due from now again, so a
+    long queue gets one more task per message per lease, not one per sweep."""
+    now = now or timezone.now()
+    lost_before = now - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    due = OutboundEmail.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+        status=OutboundEmail.Status.QUEUED,
+        next_attempt_at__lte=now,
+    )
+    found = list(
+        due.filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=lost_before))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    due.filter(pk__in=found, attempts=0).update(next_attempt_at=now)
+    return found

@@ -1,54 +1,82 @@
+import contextlib
 import logging
 import smtplib
+from datetime import timedelta
 
+from django.conf import settings
 from django.tasks import task
-from django.tasks.base import Task
-from django.utils import timezone
 
-from samtale.notifications.mail import send_templated
-from samtale.notifications.models import OutboundEmail
-from samtale.notifications.outbox import BUILDERS, claim, retry_at
+from samtale.notifications import outbox
+from samtale.notifications.mail import mailer, render_templated
+from samtale.notifications.schedule import periodic
 
 logger = logging.getLogger(__name__)
 
 
 @task
 def email_send(message_id: int) -> None:
-    """Render and send one recorded message; on an SMTP failure, try again later."""
-    message = claim(message_id)
+    """Render and send one recorded message under its lease (see notifications.outbox); on
+    an SMTP failure it is queued for a later attempt."""
+    message = outbox.claim(message_id)
     if message is None:
         return
     person = message.to
-    built = BUILDERS[message.kind](message) if person is not None and person.is_active else None
-    if built is None:
-        OutboundEmail.objects.filter(pk=message.pk).update(status=OutboundEmail.Status.SKIPPED)
-        return
     try:
-        subject = send_templated(
-            to=person,
-            address=message.to_email,
-            template=built.template,
-            context=built.context,
-            attachments=built.attachments,
+        built = (
+            outbox.BUILDERS[message.kind](message)
+            if person is not None and person.is_active
+            else None
         )
-    except (smtplib.SMTPException, OSError) as error:
-        again = retry_at(message.attempts)
-        logger.warning("e-mail %s attempt %s failed: %s", message.pk, message.attempts, error)
-        OutboundEmail.objects.filter(pk=message.pk).update(
-            last_error=str(error)[:1000],
-            status=OutboundEmail.Status.QUEUED if again else OutboundEmail.Status.FAILED,
+        email = (
+            render_templated(
+                to=person,
+                address=message.to_email,
+                template=built.template,
+                context=built.context,
+                attachments=built.attachments,
+                message_id=message.message_id,
+            )
+            if built is not None
+            else None
         )
-        if again is not None:
-            _later(email_send, again).enqueue(message.pk)
+    except Exception as error:
+        # Sending it again would fail the same way: give it up, and say why in the log.
+        logger.exception("e-mail %s could not be made", message.pk)
+        outbox.message_failed(message, f"Could not be made: {error!r}")
         return
-    OutboundEmail.objects.filter(pk=message.pk).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        subject=subject[:300],
-        last_error="",
-    )
+    if email is None:
+        outbox.message_skipped(message)
+        return
+    connection = mailer()
+    try:
+        connection.open()
+        connection.send_messages([email])
+    except (smtplib.SMTPException, OSError) as error:
+        connection.close()
+        again = outbox.message_refused(message, str(error))
+        logger.warning(
+            "e-mail %s attempt %s failed%s: %s",
+            message.pk,
+            message.attempts,
+            "" if again else ", given up",
+            error,
+        )
+        return
+    # The server has it: recorded before the goodbye, so the window for a second copy is
+    # this one UPDATE.
+    outbox.message_sent(message, email.subject)
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
 
 
-def _later(task_: Task, when) -> Task:
-    # The database backend runs a task after `when`; a backend that cannot defer runs it now.
-    return task_.using(run_after=when) if task_.get_backend().supports_defer else task_
+@periodic(every=timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS))
+@task
+def outbox_sweep() -> int:
+    """Hand every stranded message (a due retry, a dead worker's, a lost task's) to a
+    worker again. Returns how many."""
+    found = outbox.stranded()
+    for pk in found:
+        email_send.enqueue(pk)
+    if found:
+        logger.info("outbox: %s messages handed to a worker again", len(found))
+    return len(found)

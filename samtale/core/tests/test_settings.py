@@ -160,3 +160,14 @@ def test_production_cookies_are_secure_and_httponly():
     )
     result = _run(code, **PRODUCTION)
     assert result.stdout.split() == ["True", "True", "True", "True", "True", "Europe/Oslo"]
+
+
+def test_an_outbox_lease_shorter_than_a_slow_send_is_an_error(settings):
+    from samtale.core.checks import outbox_lease_check
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": smtp, "OPTIONS": {"timeout": 20}}}
+    settings.OUTBOX_LEASE_SECONDS = 60
+    assert [problem.id for problem in outbox_lease_check(None)] == ["samtale.E002"]
+    settings.OUTBOX_LEASE_SECONDS = 80
+    assert outbox_lease_check(None) == []

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
-from samtale.notifications.mail import send_templated
+from samtale.notifications.mail import render_templated
 
 ROOT = Path(settings.BASE_DIR)
 TYPED = "<script>&'\""
@@ -44,9 +44,11 @@ def _parts(message):
 
 @override_settings(TEMPLATES=LOCMEM)
 def test_the_subject_and_text_part_show_the_text_as_typed_and_the_html_part_escapes_it(people):
-    subject = send_templated(
+    rendered = render_templated(
         to=people.employee, template="t/email/x", context={"place": TYPED, "name": NAME}
     )
+    rendered.send()
+    subject = rendered.subject
     [message] = mail.outbox
     text, html = _parts(message)
     assert subject == message.subject == f"Sted: {TYPED}"

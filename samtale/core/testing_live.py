@@ -1,0 +1,118 @@
+"""The app in processes of its own, for tests of what happens when one of them dies: the
+environment they run in (production settings), a database they share with the test, and
+starting them.
+
+Imports nothing of Django's at module level: bench/ uses `app_env` before Django is set up.
+"""
+
+import os
+import secrets
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = secrets.token_urlsafe(64)
+
+
+def app_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a production process on `database_url` served on loopback: DEBUG
+    off, a real secret, no TLS (nothing leaves the machine)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SITE_URL": "http://127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(*args: str, env: dict[str, str], log=None) -> subprocess.Popen:
+    """`manage.py <args>` started in its own process."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+    )
+
+
+def manage_run(*args: str, env: dict[str, str]) -> str:
+    """`manage.py <args>` run to its end; its output. Fails with the output on an error."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise AssertionError(f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+@dataclass
+class SharedDatabase:
+    """The test's database where other processes reach it: PostgreSQL's test database as it
+    is; SQLite's, which lives in the test's memory, copied to a file (`copy`) first. Read
+    with `query`, which sees what the other processes wrote."""
+
+    url: str
+    path: Path | None = None
+
+    def query(self, sql: str, params=()) -> list[tuple]:
+        if self.path is not None:
+            with sqlite3.connect(self.path, timeout=30) as conn:
+                return conn.execute(sql, params).fetchall()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+            return cursor.fetchall()
+
+    def execute(self, sql: str, params=()) -> None:
+        """A statement that returns no rows (UPDATE, DELETE, DDL), committed at once."""
+        if self.path is not None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                with conn:
+                    conn.execute(sql, params)
+            finally:
+                conn.close()
+            return
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+
+
+def shared_database(tmp_path: Path) -> SharedDatabase:
+    """Call after the test has written what the processes start from (transactional_db)."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        user = settings["USER"] or ""
+        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+        at = f"{user}{password}@" if user else ""
+        host = settings["HOST"] or "127.0.0.1"
+        port = settings["PORT"] or 5432
+        return SharedDatabase(url=f"postgres://{at}{host}:{port}/{settings['NAME']}")
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    with target:
+        connection.connection.backup(target)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.close()
+    return SharedDatabase(url=f"sqlite:///{path}", path=path)
