@@ -1,0 +1,36 @@
+"""`manage.py backup`: a snapshot of the database while the app runs, with its checksum.
+
+SQLite through its online backup API, PostgreSQL through `pg_dump --format=custom`
+(samtale.core.backup). Prints where it went, its size and its SHA-256; exits with status 1
+and says why when no snapshot was made.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from samtale.core.backup import BackupError, checksum_path, snapshot_take
+
+
+class Command(BaseCommand):
+    # A backup is what one runs when something is wrong: no system check may stand in its way.
+    requires_system_checks = []
+    help = (
+        "Write a consistent snapshot of the database, and its checksum beside it, while the "
+        "app runs (default: var/backups/)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            help="A folder to write the snapshot in (named by database and time), or a file name.",
+        )
+
+    def handle(self, *, output, **options):
+        try:
+            snapshot = snapshot_take(output=output)
+        except (BackupError, OSError) as error:
+            raise CommandError(f"No backup was made. {error}") from error
+        self.stdout.write(
+            f"Backup written: {snapshot.path}\n"
+            f"  size   {snapshot.size:,} bytes\n"
+            f"  sha256 {snapshot.sha256} (in {checksum_path(snapshot.path).name})"
+        )
