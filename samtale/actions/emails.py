@@ -28,7 +28,7 @@ def action_digest(message) -> Built | None:
     person = message.to
     on = date.fromisoformat(message.ref["date"])
     mine = agreed(access.actions_visible_to(person)).filter(
-        responsible_for(person), status__in=OPEN
+        responsible_for(person), status__literal_in=OPEN
     )
     overdue = mine.filter(overdue_q(on)).count()
     soon = mine.filter(

@@ -20,7 +20,7 @@ def action_digests() -> int:
     """
     on = today()
     horizon = on + timedelta(days=settings.ACTION_REMINDER_DAYS)
-    open_ = agreed(Action.objects.all()).filter(status__in=OPEN, deadline__isnull=False)
+    open_ = agreed(Action.objects.all()).filter(status__literal_in=OPEN, deadline__isnull=False)
     due = open_.filter(deadline__lte=horizon)
     as_employee = due.filter(responsible__in=("employee", "both")).values_list(
         "employee", flat=True

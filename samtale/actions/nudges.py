@@ -128,7 +128,7 @@ def _conversation_conditions(on: date) -> dict[str, Q]:
     )
     share = settings.TALK_SHARE_NUDGE_PERCENT
     return {
-        "postponed": Q(postponed_count__gte=2) & ~Q(status__in=(S.CANCELLED, S.SIGNED)),
+        "postponed": Q(postponed_count__gte=2) & ~Q(status__literal_in=Conversation.CLOSED),
         "unprepared": Q(status__in=UPCOMING, scheduled_at__gte=now, scheduled_at__lte=tomorrow_end)
         & ~Q(prepared),
         "no_goals": Q(status=S.SIGNED, held_at__gte=year_ago, has_goals=False),
@@ -148,7 +148,7 @@ def _action_conditions(on: date) -> dict[str, Q]:
     stale_before = timezone.now() - timedelta(days=settings.STALE_ACTION_DAYS)
     return {
         "overdue": overdue_q(on),
-        "stale": Q(status__in=OPEN, updated_at__lt=stale_before),
+        "stale": Q(status__literal_in=OPEN, updated_at__lt=stale_before),
     }
 
 
@@ -162,13 +162,21 @@ def pitfall_counts(
     conversations, those held in the last year (the signed ones without goals apart), and
     open actions by deadline and by last update.
     """
-    open_ = ~Q(status__in=(S.CANCELLED, S.SIGNED))
+    return counts(**pitfall_querysets(conversations=conversations, actions=actions, on=on))
+
+
+def pitfall_querysets(
+    *, conversations: QuerySet[Conversation], actions: QuerySet[Action], on: date
+) -> dict[str, QuerySet]:
+    """What pitfall_counts counts, one queryset per pitfall."""
+    open_ = ~Q(status__literal_in=Conversation.CLOSED)
     countable = {
         kind: conversations.filter(q & open_ if kind in ("postponed", "unprepared") else q)
         for kind, q in _conversation_conditions(on).items()
     }
-    countable |= {kind: agreed(actions).filter(q) for kind, q in _action_conditions(on).items()}
-    return counts(**countable)
+    return countable | {
+        kind: agreed(actions).filter(q) for kind, q in _action_conditions(on).items()
+    }
 
 
 def pitfall_conversations(

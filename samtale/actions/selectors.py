@@ -42,7 +42,7 @@ def agreed(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 
 def overdue_q(on: date) -> Q:
-    return Q(status__in=OPEN, deadline__lt=on)
+    return Q(status__literal_in=OPEN, deadline__lt=on)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Filters:
         """The filters as one condition, so a query is built with one filter() call."""
         q = Q()
         if self.status == "open":
-            q &= Q(status__in=OPEN)
+            q &= Q(status__literal_in=OPEN)
         elif self.status == "overdue":
             q &= overdue_q(on)
         elif self.status == "closed":
@@ -279,7 +279,7 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
     theirs_or_promised = Q(employee=person) | Q(
         leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
     )
-    listed = list(actions_listed(actions.filter(status__in=OPEN).filter(theirs_or_promised)))
+    listed = list(actions_listed(actions.filter(status__literal_in=OPEN).filter(theirs_or_promised)))
     result = PersonActions()
     closed = closed_listed(actions.filter(theirs_or_promised))
     result.closed_count = closed.count()
@@ -316,7 +316,7 @@ def counts_by_leader(
     counts = {
         row["leader"]: row
         for row in agreed(actions)
-        .filter(leader__in=leaders, status__in=OPEN)
+        .filter(leader__in=leaders, status__literal_in=OPEN)
         .values("leader")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(on)))
     }

@@ -23,6 +23,10 @@ class Conversation(models.Model):
 
     Kind = GuideVersion.Kind
     SummaryAuthor = GuideVersion.SummaryAuthor
+    # Done with: in this order everywhere, as the partial index "conversation_open" has it.
+    # SQLite uses a partial index only for a WHERE written as the index's own: a query with
+    # ('cancelled', 'signed') read all 250,000 conversations of the benchmark (0.5 s).
+    CLOSED = (Status.SIGNED, Status.CANCELLED)
 
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conversations"
@@ -88,7 +92,7 @@ class Conversation(models.Model):
             # that are neither signed nor cancelled, without reading the years behind them.
             models.Index(
                 fields=["scheduled_at"],
-                condition=~models.Q(status__in=["signed", "cancelled"]),
+                condition=~models.Q(status__in=["signed", "cancelled"]),  # = CLOSED
                 name="conversation_open",
             ),
             # HR's pitfalls of the last year (actions.nudges.pitfall_counts), from the index

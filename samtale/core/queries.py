@@ -1,19 +1,53 @@
 """Query helpers the domains share."""
 
+import re
+
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import CharField, Lookup, QuerySet
+
+WORD = re.compile(r"[a-z_]+")
+
+
+@CharField.register_lookup
+class LiteralIn(Lookup):
+    """`status__literal_in=(...)`: `status IN ('a', 'b')` with the words written into the SQL
+    instead of bound as parameters.
+
+    SQLite uses a partial index only where the query's WHERE holds the index's own terms,
+    and it cannot match an IN list of bound parameters against them: on the 50,000-person
+    benchmark `status IN (?, ?)` read 2.5 million actions past action_open_by_update (485
+    ms) where `status IN ('not_started', 'in_progress')` reads the index (0.1 ms). Give the
+    words in the order the index has them. For the app's own constants only: anything but
+    lowercase words is refused.
+    """
+
+    lookup_name = "literal_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        words = [str(value) for value in self.rhs]
+        if not words or not all(WORD.fullmatch(word) for word in words):
+            raise ValueError(f"literal_in takes lowercase words, not {self.rhs!r}")
+        return f"{lhs} IN ({', '.join(f"'{word}'" for word in words)})", params
 
 
 def counts(**querysets: QuerySet) -> dict[str, int]:
     """How many rows each queryset has, in one round trip: each is counted as a scalar
     subquery, so each keeps its own plan (its own partial index), where one aggregate with
     a filter per count would read the rows of all of them together."""
+    sql, params, db = counts_sql(**querysets)
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
+def counts_sql(**querysets: QuerySet) -> tuple[str, list, str]:
+    """The SQL `counts` runs, its parameters and its database."""
     parts, params, db = [], [], None
     for queryset in querysets.values():
         sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - compiled SQL
         params.extend(sql_params)
         db = db or queryset.db
-    with connections[db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(querysets, cursor.fetchone(), strict=True))
+    return "SELECT " + ", ".join(parts), params, db

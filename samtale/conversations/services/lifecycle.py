@@ -40,7 +40,7 @@ MIN_MINUTES, MAX_MINUTES = 10, 240
 # Conversations that hold a time in someone's calendar.
 BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
 # An annual conversation is open until it is signed or cancelled: one at a time per pair.
-CLOSED = (S.SIGNED, S.CANCELLED)
+CLOSED = Conversation.CLOSED
 
 
 class AlreadyPlanned(DomainError):
@@ -181,7 +181,7 @@ def _check_one_annual(*, employee: Person, leader: Person, kind: str) -> None:
         return
     existing = (
         Conversation.objects.filter(employee=employee, leader=leader, kind=kind)
-        .exclude(status__in=CLOSED)
+        .exclude(status__literal_in=CLOSED)
         .order_by("pk")
         .first()
     )
