@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models import fields
 
-        from samtale.core import checks  # noqa: F401 - registers the deployment checks
-        from samtale.core import queries  # noqa: F401 - registers the literal_in lookup
+        from samtale.core import (
+            checks,  # noqa: F401 - registers the deployment checks
+            queries,  # noqa: F401 - registers the literal_in lookup
+        )
 
         # Django 6.1's first option of a required select has no bokmål or nynorsk in
         # Django's catalogue; as our own text it is extracted into ours and translated there.

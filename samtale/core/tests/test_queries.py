@@ -41,7 +41,7 @@ def test_literal_in_refuses_anything_but_lowercase_words():
 
 
 def test_literal_in_finds_what_in_finds(people):
-    conversation = signed_conversation(
+    signed_conversation(
         people.employee,
         people.leader,
         [(None, "employee", status) for status in Action.Status.values],
