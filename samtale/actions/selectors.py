@@ -279,7 +279,9 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
     theirs_or_promised = Q(employee=person) | Q(
         leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
     )
-    listed = list(actions_listed(actions.filter(status__literal_in=OPEN).filter(theirs_or_promised)))
+    listed = list(
+        actions_listed(actions.filter(status__literal_in=OPEN).filter(theirs_or_promised))
+    )
     result = PersonActions()
     closed = closed_listed(actions.filter(theirs_or_promised))
     result.closed_count = closed.count()

@@ -683,9 +683,9 @@ def follow_up_reports(user) -> QuerySet[Person]:
     if roles.person_id is None:
         return Person.objects.none()
     # Not a correlated subquery: the database runs it once, on the actions' leader index.
-    held = Action.objects.filter(leader_id=roles.person_id, followed=True, status__literal_in=OPEN).values(
-        "employee_id"
-    )
+    held = Action.objects.filter(
+        leader_id=roles.person_id, followed=True, status__literal_in=OPEN
+    ).values("employee_id")
     return Person.objects.filter(
         Q(manager_id=roles.person_id) | Q(pk__in=held), is_active=True
     ).exclude(pk=roles.person_id)
