@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +13,7 @@ from samtale.accounts.forms import LanguageForm, LoginForm, NoticesForm, ResetFo
 from samtale.accounts.services_session import EXPIRED_FOR
 from samtale.accounts.tokens import password_reset_token
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded
+from samtale.core.http import guarded, same_site_path
 from samtale.org import services as org_services
 from samtale.org.selectors import person_with_relations
 
@@ -186,10 +185,7 @@ def profile_notices(request):
 def language_set(request):
     """The language switch in the footer: a cookie for everyone, the profile for a signed-in person."""
     form = LanguageForm(request.POST)
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(same_site_path(request, request.POST.get("next"), "/"))
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:

@@ -61,7 +61,11 @@ def _page_to_return_to(request) -> str | None:
     or a form post came from, since its own address may answer POST only; else this one."""
     htmx = getattr(request, "htmx", False)
     if htmx and not htmx.boosted:
-        return htmx.current_url_abs_path or _same_site_referer(request)
+        try:
+            current = htmx.current_url_abs_path
+        except ValueError:  # an HX-Current-URL that is no URL (http://[)
+            current = None
+        return current or _same_site_referer(request)
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
     return _same_site_referer(request)
@@ -93,15 +97,21 @@ def wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def redirect_back(request, fallback: str):
+def redirect_back(request, fallback: str) -> HttpResponseRedirect:
     """Back to the page a form was posted from (same site only), else the fallback."""
-    from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
+    return HttpResponseRedirect(same_site_path(request, request.POST.get("next"), fallback))
 
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = fallback
-    return redirect(target)
+
+def same_site_path(request, target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site (/…), else `fallback`: never another site, and
+    never a word like `undefined` that a redirect would take for the name of a URL."""
+    if (
+        not target
+        or not target.startswith("/")
+        or not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
+        return fallback
+    return target
 
 
 def _ip(value: str):
