@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from scim2_models import (
     Error,
     InvalidSyntaxException,
+    InvalidValueException,
     PayloadTooLargeException,
     SCIMException,
 )
@@ -152,4 +153,21 @@ def body(request) -> dict:
         raise InvalidSyntaxException(detail="The body is not valid JSON.") from None
     if not isinstance(payload, dict):
         raise InvalidSyntaxException(detail="The body must be a JSON object.")
+    if not _all_text(payload):
+        raise InvalidValueException(
+            detail="The body holds a NUL character or half of a surrogate pair: not text "
+            "that can be kept."
+        )
     return payload
+
+
+def _all_text(value) -> bool:
+    """No string in the JSON holds NUL (PostgreSQL keeps no such text) or a lone surrogate
+    (a JSON escape from \\ud800 to \\udfff, which no encoding can write)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return all(_all_text(k) and _all_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_all_text(item) for item in value)
+    return True

@@ -5,6 +5,8 @@ title (job title), active, externalId, and the enterprise extension's employeeNu
 manager (the id of the line manager) are theirs. The id is the person's primary key.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from scim2_models import InvalidValueException, Meta, MutabilityException
@@ -115,9 +117,10 @@ def _manager(extension, actor) -> Person | None:
         return None
     # Any user the identity provider manages, active or not: an import, too, keeps a
     # leader who has left as the line manager until the file says otherwise.
+    # An id is ASCII digits that fit a bigint ("²".isdigit() is true; int() refuses it).
     found = (
         access.people_provisioned_by(actor).filter(pk=int(manager.value)).first()
-        if str(manager.value).isdigit()
+        if re.fullmatch(r"[0-9]{1,18}", str(manager.value))
         else None
     )
     if found is None:

@@ -121,7 +121,8 @@ def _search(request, wanted: SearchRequest):
         resources.DEFAULT_PAGE if wanted.count is None else wanted.count, resources.MAX_PAGE
     )
     total = people.count()
-    page = list(people[start - 1 : start - 1 + count]) if count > 0 else []
+    # Past the last one the page is empty, and no OFFSET beyond a bigint reaches the database.
+    page = list(people[start - 1 : start - 1 + count]) if count > 0 and start <= total else []
     listed = ListResponse[UserResource](
         total_results=total,
         start_index=start,
@@ -173,7 +174,9 @@ def _patch(request, person):
 def _entra_manager(payload: dict) -> dict:
     """Entra ID sends the manager as the id itself (`"value": "42"`), or an empty string
     to take it away; RFC 7643 has {"value": "42"}. Read both."""
-    for operation in payload.get("Operations") or []:
+    operations = payload.get("Operations")
+    # Anything but a list is left to the PatchOp model to refuse.
+    for operation in operations if isinstance(operations, list) else []:
         if not isinstance(operation, dict):
             continue
         path = str(operation.get("path") or "").lower()

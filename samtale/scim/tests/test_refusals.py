@@ -11,7 +11,7 @@ from django.utils import timezone
 from samtale.api import tokens
 from samtale.core.models import AuditEntry
 from samtale.org.models import Person
-from samtale.scim.tests.conftest import ENTERPRISE, Scim, assert_error, user_payload
+from samtale.scim.tests.conftest import ENTERPRISE, PATCH, Scim, assert_error, user_payload
 
 
 @pytest.fixture
@@ -48,6 +48,14 @@ def test_a_body_that_is_not_a_user_is_refused(scim, unchanged, body, scim_type):
         ({"name": {"givenName": " ", "familyName": "Nilsen"}}, "invalidValue"),
         ({"title": "x" * 201}, "invalidValue"),
         ({ENTERPRISE: {"manager": {"value": "999999"}}}, "invalidValue"),
+        # Digits to str.isdigit() that int() refuses, and an id past a bigint.
+        ({ENTERPRISE: {"manager": {"value": "²"}}}, "invalidValue"),
+        ({ENTERPRISE: {"manager": {"value": "9" * 30}}}, "invalidValue"),
+        # Not text any database keeps: NUL, and half of a surrogate pair.
+        ({"name": {"givenName": "No\x00ra", "familyName": "Nilsen"}}, "invalidValue"),
+        ({"externalId": "\ud800"}, "invalidValue"),
+        ({ENTERPRISE: {"employeeNumber": "\udfff"}}, "invalidValue"),
+        ({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "\ud800"]}, "invalidValue"),
     ],
 )
 def test_wrong_types_unknown_attributes_and_bad_values_are_refused(
@@ -93,6 +101,9 @@ def test_what_the_services_refuse_is_refused_with_their_message(scim, people, un
     assert_error(required, 400, "mutability")
     no_ops = scim.request("PATCH", f"Users/{people.employee.pk}", {"Operations": []})
     assert_error(no_ops, 400)
+    for not_a_list in (True, 5, "replace", {"op": "add"}):
+        patch = {"schemas": [PATCH], "Operations": not_a_list}
+        assert_error(scim.request("PATCH", f"Users/{people.employee.pk}", patch), 400)
 
 
 @pytest.mark.parametrize("pk", ["999999", "abc", "1.5", "-1"])

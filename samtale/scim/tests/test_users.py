@@ -15,7 +15,7 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
 from samtale.org.tests.test_imports import import_people, roster, row
 from samtale.rounds.models import Participant
-from samtale.scim.tests.conftest import ENTERPRISE, assert_error, user_payload
+from samtale.scim.tests.conftest import ENTERPRISE, SEARCH, assert_error, user_payload
 
 MANAGER = f"{ENTERPRISE}:manager"
 
@@ -213,6 +213,11 @@ def test_pages_count_from_one_in_id_order(scim, people):
     assert [r["id"] for r in page["Resources"]] == ids[2:4]
     assert scim.get("Users", count=0).body["itemsPerPage"] == 0
     assert scim.get("Users", startIndex=50).body["Resources"] == []
+    # Past any page there is: empty, not an OFFSET the database cannot hold.
+    far = scim.get("Users", startIndex=2**64).body
+    assert (far["totalResults"], far["Resources"]) == (7, [])
+    search = {"schemas": [SEARCH], "startIndex": 2**64, "count": 2**64}
+    assert scim.post(".search", search).body["Resources"] == []
     assert_error(scim.get("Users", count="many"), 400, "invalidValue")
 
 
