@@ -1,0 +1,793 @@
+"""Bad input everywhere: hostile values posted to every URL the resolver serves, as every role.
+
+Every pattern of the URL resolver is posted to as anonymous, as each fixed person and as the
+archive staff (the REST API and SCIM also with an administrator's bearer token, the only
+credential SCIM takes), at paths with the ids of the content world of tests/content_paths
+(other people's conversations, goals and actions as well as one's own) and ids that do not
+exist. The bodies are made of hostile values (tests/hostile.py): the wrong types, 100 kB
+strings, control characters, NUL bytes and lone surrogates, injections, numbers out of
+every range, keys repeated and left out, in multipart, urlencoded, JSON and broken
+encodings; some with no CSRF token or a false one, some as htmx requests.
+
+Two rules hold for every answer:
+- never a 5xx, and never an exception;
+- never a change to the database where the answer was an error: a 4xx, the form shown
+  again with its errors, or a redirect with an error message.
+
+In three passes:
+1. every endpoint x role once, deterministically, with every field name of the app (which
+   also records the names each view reads from the POST, and where a role gets past
+   access), and each endpoint once more without a CSRF token;
+2. every value of a plausible SCIM user, patch and search and of the API's update replaced
+   in turn by each of hostile.CONFUSING (a value of each JSON type, and strings that pass
+   one check and fail the next);
+3. EXAMPLES requests Hypothesis draws: endpoint, role, path, headers and a body of the
+   fields that view reads, plausible but for one to three hostile ones (or hostile all
+   through), half of them where the role gets past access.
+
+Each request runs in a savepoint rolled back after it, so each starts from the same
+database; after an error answer that wrote anything, a fingerprint of every table is
+compared with the one taken at the start (Fingerprint). A failure does not stop
+the run: all are collected, and the test fails at the end with each kind once, its
+request reduced to the fields and headers that matter. The test client skips the CSRF
+check (as a valid token would pass it), except where a request is sent without one.
+"""
+
+import contextlib
+import copy
+import json
+import logging
+import os
+import re
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest
+from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, get_resolver, resolve, reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from samtale.actions.models import Action
+from samtale.api import tokens
+from samtale.api.models import ApiToken
+from samtale.conversations.models import Conversation
+from samtale.conversations.services import lifecycle, summary
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.core.testing import PASSWORD, ROLES
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org.models import EmailChange, Person
+from tests import hostile
+from tests.content_paths.walk import KWARG, _kind, _patterns, every_url
+from tests.content_paths.world import build_world
+from tests.fingerprint import Fingerprint
+
+# The fixed people and anonymous, and the archive staff. The REST API and SCIM are also
+# called with an administrator's service token: SCIM takes no other credential.
+PEOPLE_ROLES = [*ROLES, "archivist"]
+BEARER = "admin_token"
+
+# The examples Hypothesis draws after the deterministic passes. With 1,500 the file runs in
+# about 55 s on SQLite and 80 s on PostgreSQL on two cores; HOSTILE_EXAMPLES=10000 for a
+# deeper run by hand (derandomized: each count draws the same examples every time).
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", 1500))
+
+# What may change on an error answer: bookkeeping of the request itself, never content.
+SKIP_TABLES = {
+    # Every signed-in request moves its session's last activity (SessionLimitMiddleware),
+    # and signing in or out replaces the session.
+    "django_session",
+    # Failed sign-ins are counted to slow the next attempt (accounts.models), for addresses
+    # nobody has as well: counting a refused attempt is the point.
+    "accounts_failedlogin",
+    "accounts_loginthrottle",
+    # Password reset requests are counted per address and client, whatever the answer.
+    "accounts_resetrequest",
+}
+SKIP_COLUMNS = {
+    # A bearer token's request counts against its minute whatever the answer
+    # (api.tokens.within_rate, the rate limit's window).
+    "api_apitoken": {"last_used_at", "window_start", "window_count"},
+}
+# What writes on a request whatever its answer, to tables not skipped: left out of the
+# count of rows written that decides whether the database is compared (Fingerprint.writes).
+BOOKKEEPING = [
+    (SessionStore, "save"),  # on SQLite, which counts the session table's rows too
+    (SessionStore, "delete"),
+    (tokens, "within_rate"),  # its counter's columns are in SKIP_COLUMNS
+]
+NEW_ROWS_ALLOWED = {
+    # The audit log writes every failed and refused sign-in (accounts.audit): a new entry of
+    # these on an error answer is the log doing its work. Any other entry is a change.
+    "core_auditentry": ("action", {"login.failed", "login.refused"}),
+}
+
+# Path values where the route takes an id or a name: none of them exist.
+STRANGE = {
+    "int": [0, 999_999_999, 2**63, 10**25],
+    "slug": ["ukjent", "-", "a" * 500],
+    "str": ["ukjent", "' OR 1=1 --", "\u202e", "..", "%00", "a" * 2000, "-1", " 1", "²", "9" * 30],
+}
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# A form shown again with its errors: the error summary (templates/includes/
+# error_summary.html), or a field Django marks invalid.
+ERRORS_SHOWN = re.compile(rb'<ds-error-summary|aria-invalid="true"')
+# The endpoints that take a JSON body: per method, the plausible body (json_shapes) whose
+# values json_value_pass replaces one by one. (A PUT of a user is read as a POST of one is:
+# Hypothesis draws those.)
+JSON_BODIES = {
+    "scim_users": {"POST": "user"},
+    "scim_user": {"PATCH": "patch"},
+    "scim_users_search": {"POST": "search"},
+    "scim_search": {"POST": "search"},
+    "api:action_update": {"PATCH": "api 0"},
+}
+HEADER_URLS = [
+    "http://testserver/samtaler/",
+    "http://[",
+    "javascript:alert(1)",
+    "//evil.example/x",
+    "http://testserver/" + "a" * 3000,
+]
+
+
+@dataclass(repr=False)
+class Endpoint:
+    name: str
+    route: str
+    paths: list[str]  # with the world's ids: other people's objects and one's own
+    strange: list[str]  # with ids that do not exist, and odd path segments
+    json: bool  # the REST API and SCIM: JSON bodies, and PUT and PATCH as well as POST
+    csrf_exempt: bool
+    form_fields: set[str]  # of the form classes its view names (hostile.view_form_fields)
+
+    def __repr__(self) -> str:
+        return self.name  # the paths are long, and Hypothesis shows what it draws
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis's printer
+        printer.text(self.name)
+
+    @property
+    def roles(self) -> list[str]:
+        return [*PEOPLE_ROLES, BEARER] if self.json else PEOPLE_ROLES
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    body: bytes
+    content_type: str
+    headers: dict
+    csrf: str = "off"  # "off": the test client's way; "missing", "false": enforced
+    pairs: list | None = None  # a form body's fields, to encode again when reducing it
+    encoding: str = ""
+
+    def shown(self) -> str:
+        data = self.pairs if self.pairs is not None else self.body
+        return f"{self.encoding or self.content_type}: {hostile.describe(data, 900)}"
+
+
+@dataclass
+class Failure:
+    kind: str
+    endpoint: str
+    role: str
+    request: Request
+    status: int
+    detail: str
+    count: int = 1
+    seen_at: set = field(default_factory=set)  # (endpoint, role) it happened at
+
+    def __str__(self) -> str:
+        r = self.request
+        csrf = {"off": "", "missing": ", no CSRF token", "false": ", a false CSRF token"}[r.csrf]
+        others = sorted(self.seen_at - {(self.endpoint, self.role)})
+        also = (
+            f"\n    also at: {', '.join(f'{e} as {role}' for e, role in others)}" if others else ""
+        )
+        return (
+            f"{self.kind}: {self.endpoint} as {self.role} ({self.count}x): "
+            f"{r.method} {hostile.describe(r.path, 200)} -> {self.status}{csrf}\n"
+            f"    headers: {r.headers}\n    body: {r.shown()}\n    {self.detail}{also}"
+        )
+
+
+def endpoints(ids: dict) -> list[Endpoint]:
+    """Every pattern of the URL resolver, with paths filled from `ids` (every_url fails on a
+    route whose ids it cannot tell) and with ids that do not exist."""
+    real: dict[str, list[str]] = {}
+    for name, path in every_url(ids):
+        real.setdefault(name, []).append(path)
+    found, unfilled = [], []
+    for name, route in _patterns(get_resolver().url_patterns):
+        kinds = {kwarg: _kind(route, kwarg) for kwarg in KWARG.findall(route)}
+        converters = {kwarg: converter or "str" for converter, kwarg in CONVERTER.findall(route)}
+        strange = []
+        if kinds:
+            base = {kwarg: (ids[kind] or [1])[0] for kwarg, kind in kinds.items()}
+            for kwarg in kinds:
+                for value in STRANGE.get(converters.get(kwarg, "str"), STRANGE["str"]):
+                    with contextlib.suppress(NoReverseMatch):  # not a value the route takes
+                        strange.append(reverse(name, kwargs={**base, kwarg: value}))
+        paths = real.get(name, [])
+        if not paths and not strange:
+            unfilled.append(route)
+            continue
+        view = resolve((paths or strange)[0]).func
+        found.append(
+            Endpoint(
+                name=name,
+                route=route,
+                paths=paths,
+                strange=strange,
+                json=name.startswith(("api:", "scim_")),
+                csrf_exempt=getattr(view, "csrf_exempt", False),
+                form_fields=hostile.view_form_fields(view),
+            )
+        )
+    assert not unfilled, f"these routes got no path to post to (no ids of their kind): {unfilled}"
+    return found
+
+
+def error_answer(response) -> str | None:
+    """What makes the answer an error, or None: a 4xx, a redirect with an error message, or
+    the form again with its errors (the error summary, or a field marked invalid)."""
+    status = response.status_code
+    if status >= 400:
+        return str(status)
+    morsel = response.cookies.get(CookieStorage.cookie_name)
+    if morsel is not None and morsel.value:
+        stored = CookieStorage(HttpRequest())._decode(morsel.value) or []
+        if any(message.level >= messages.ERROR for message in stored):
+            return f"{status} with an error message"
+    if status == 200 and not response.streaming and ERRORS_SHOWN.search(response.content):
+        return "200 with the form's errors"
+    return None
+
+
+def _parsable(request: Request) -> bool:
+    """Whether Django can read the request's body as a form (only a multipart body can
+    fail: the others are read leniently, and none here is over the size limits)."""
+    if not request.content_type.startswith("multipart/"):
+        return True
+    made = RequestFactory().generic(
+        request.method, request.path, request.body, content_type=request.content_type
+    )
+    try:
+        made.POST  # noqa: B018 - reading it parses the body
+    except Exception:
+        return False
+    return True
+
+
+def _exception(exc_info) -> tuple[str, str]:
+    """(where it was raised, in the app if it went through it; the last lines of the
+    traceback)."""
+    kind, value, tb = exc_info
+    frames = traceback.extract_tb(tb)
+    ours = [f for f in frames if "/samtale/" in f.filename and "/.venv/" not in f.filename]
+    at = (ours or frames)[-1]
+    where = f"{kind.__name__} at {at.filename.split('/work/main/')[-1]}:{at.lineno}"
+    lines = traceback.format_exception(kind, value, tb)
+    return where, "".join(lines[-4:]).strip().replace("\n", "\n    ")
+
+
+class Poster:
+    """Signed-in clients for every role (and twins that enforce CSRF), each request in a
+    savepoint rolled back after it, and what went wrong."""
+
+    def __init__(self, people: dict, bearer: str, fingerprint: Fingerprint):
+        self.plain, self.enforcing, self.cookies = {}, {}, {}
+        for role, person in people.items():
+            for clients, enforce in ((self.plain, False), (self.enforcing, True)):
+                client = Client(enforce_csrf_checks=enforce, raise_request_exception=False)
+                if person is not None:
+                    client.force_login(person)
+                clients[role] = client
+                self.cookies[id(client)] = copy.deepcopy(client.cookies)
+        self.bearer = bearer
+        self.fingerprint = fingerprint
+        self.baseline = fingerprint.baseline()
+        self.failures: dict[tuple, Failure] = {}
+        self.statuses: Counter = Counter()
+        self.errors: Counter = Counter()  # the error answers, by kind
+        self.compared = 0  # error answers after which a fingerprint was taken and compared
+        self.posted: Counter = Counter()  # (endpoint, role) -> requests
+        self.read: dict[str, set[str]] = {}  # endpoint -> the names its view read
+        # (endpoint, role) -> a path where the role got past access to the form (or, in the
+        # API and SCIM, to the body): where Hypothesis spends half its examples.
+        self.reached: dict[tuple[str, str], str] = {}
+        self.counting = True  # False while a failure is reduced: those requests are extra
+        # True in the first pass: what the views read, and where, is learned there and then
+        # fixed (what Hypothesis draws from must not change while it draws).
+        self.learning = True
+
+    def send(self, endpoint: Endpoint, role: str, request: Request) -> tuple | None:
+        """Send, judge, roll back. The failure's signature, or None."""
+        if request.csrf == "off" and not endpoint.csrf_exempt and not _parsable(request):
+            # The test client skips the CSRF check; a server does not, and the check reads
+            # the body first: one it cannot parse is answered 400 before any view runs.
+            request = replace(request, csrf="false")
+        client = (self.plain if request.csrf == "off" else self.enforcing)[
+            "anonymous" if role == BEARER else role
+        ]
+        headers = dict(request.headers)
+        if role == BEARER:
+            headers["Authorization"] = f"Bearer {self.bearer}"
+        if request.csrf == "false":
+            client.cookies["csrftoken"] = "A" * 32
+            headers["X-CSRFToken"] = "B" * 32
+        if self.counting:
+            self.posted[(endpoint.name, role)] += 1
+        try:
+            with transaction.atomic():
+                try:
+                    writes = self.fingerprint.writes()
+                    with hostile.names_read() as read:
+                        response = client.generic(
+                            request.method,
+                            request.path,
+                            request.body,
+                            content_type=request.content_type,
+                            headers=headers,
+                        )
+                    if self.learning:
+                        self.read.setdefault(endpoint.name, set()).update(read)
+                        past_access = response.status_code not in (401, 403, 404, 405)
+                        if read or (endpoint.json and past_access):
+                            self.reached.setdefault((endpoint.name, role), request.path)
+                    found = self._judge(endpoint, request, response, writes)
+                finally:
+                    transaction.set_rollback(True)
+        except Exception as error:  # the test client itself raised: the request never answered
+            where, lines = _exception((type(error), error, error.__traceback__))
+            found = ("raised", where, 0, lines)
+        finally:
+            client.cookies = copy.deepcopy(self.cookies[id(client)])
+        if found is None:
+            return None
+        kind, signature, status, detail = found
+        # A crash is one bug wherever it is reached from (a helper every view calls); the
+        # rest are each endpoint's own.
+        key = (kind, signature) if kind in ("5xx", "raised") else (kind, endpoint.name, signature)
+        if not self.counting:
+            return key
+        if key in self.failures:
+            self.failures[key].count += 1
+        else:
+            self.failures[key] = Failure(
+                kind, endpoint.name, role, request, status, f"{signature}\n    {detail}"
+            )
+        self.failures[key].seen_at.add((endpoint.name, role))
+        return key
+
+    def _judge(self, endpoint: Endpoint, request: Request, response, writes: int) -> tuple | None:
+        status = response.status_code
+        if self.counting:
+            self.statuses[status] += 1
+        if response.exc_info or status >= 500:
+            where, lines = _exception(response.exc_info) if response.exc_info else (str(status), "")
+            return ("5xx", where, status, lines)
+        # Without a valid token: 403 (a body that cannot be parsed is refused with 400 as
+        # the CSRF check reads it, before any view runs).
+        refused = (403,) if _parsable(request) else (403, 400)
+        if request.csrf != "off" and not endpoint.csrf_exempt and status not in refused:
+            return ("not refused without a valid CSRF token", status, status, "")
+        error = error_answer(response)
+        if error is None:
+            return None
+        self.errors[error.split(" ", 1)[0] if error[0] == "4" else error] += 1
+        try:
+            if self.fingerprint.writes() == writes:
+                return None
+            self.compared += 1
+            changed = self.fingerprint.changes(self.baseline)
+        except DatabaseError as e:  # the request left its transaction unusable
+            return ("database error after the answer", type(e).__name__, status, str(e)[:300])
+        if changed:
+            detail = f"answer: {error}; changed: " + "\n      ".join(
+                f"{table}: {rows}" for table, rows in sorted(changed.items())
+            )
+            return ("changed on an error answer", tuple(sorted(changed)), status, detail)
+        return None
+
+    def reduce(self, endpoint: Endpoint, role: str, request: Request, key: tuple) -> None:
+        """Take out the form fields and headers the failure does not need, so the report
+        shows the few that make it: first every field the view did not read, then one
+        field or header at a time."""
+        read = self.read.get(endpoint.name, set())
+        self.counting = False
+        try:
+            if request.pairs is not None:
+                fewer = [p for p in request.pairs if p[0] in read]
+                if len(fewer) < len(request.pairs):
+                    request = self._smaller(endpoint, role, request, key, pairs=fewer)
+                i = 0
+                while i < len(request.pairs):
+                    pairs = request.pairs[:i] + request.pairs[i + 1 :]
+                    smaller = self._smaller(endpoint, role, request, key, pairs=pairs)
+                    i += smaller is request
+                    request = smaller
+            for name in list(request.headers):
+                headers = {k: v for k, v in request.headers.items() if k != name}
+                request = self._smaller(endpoint, role, request, key, headers=headers)
+        finally:
+            self.counting = True
+
+    def _smaller(self, endpoint, role, request: Request, key: tuple, **changes) -> Request:
+        """The request with `changes` if it fails the same way (and is reported so), else
+        the request as it was."""
+        smaller = replace(request, **changes)
+        if "pairs" in changes:
+            smaller.body, smaller.content_type = hostile.encode_form(
+                smaller.pairs, smaller.encoding
+            )
+        if self.send(endpoint, role, smaller) != key:
+            return request
+        self.failures[key].request = smaller
+        return smaller
+
+    def report(self) -> str:
+        return f"{len(self.failures)} kinds of failure:\n" + "\n".join(
+            str(f) for f in self.failures.values()
+        )
+
+
+# The requests ------------------------------------------------------------------------
+
+
+def first_request(endpoint: Endpoint, n: int, catalog: list[str], first_json: list) -> Request:
+    """The deterministic first pass: every field name of the app with a hostile value (the
+    formsets' management fields at 1, so that their forms are read too), or a hostile JSON
+    body; each role at another id, with the headers of FIRST_HEADERS in turn."""
+    paths = endpoint.paths or endpoint.strange
+    path = paths[n % len(paths)]
+    headers = FIRST_HEADERS[n % len(FIRST_HEADERS)]
+    if endpoint.json:
+        body = first_json[n % len(first_json)]
+        method = ("POST", "PATCH", "PUT")[n % 3]
+        return Request(method, path, body, "application/json", headers)
+    pairs = [
+        (
+            name,
+            "1"
+            if name.endswith(hostile.MANAGEMENT)
+            else hostile.HOSTILE[(i + n) % len(hostile.HOSTILE)],
+        )
+        for i, name in enumerate(catalog)
+    ]
+    # Urlencoded: Django's multipart parser takes some 20 ms for the app's 150 names.
+    body, content_type = hostile.encode_form(pairs, "urlencoded")
+    return Request("POST", path, body, content_type, headers, "off", pairs, "urlencoded")
+
+
+# The first pass's headers, in turn: a form, htmx, and htmx or a form from a page whose
+# address cannot be read (where the sign-in sends someone back to).
+FIRST_HEADERS = [
+    {},
+    {"HX-Request": "true"},
+    {"HX-Request": "true", "HX-Current-URL": "http://["},
+    {"Referer": "http://["},
+]
+HEADERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "HX-Request": st.just("true"),
+        "HX-Current-URL": st.sampled_from(HEADER_URLS),
+        "HX-Target": st.sampled_from(["main", "", "a" * 500, "<x>"]),
+        "Referer": st.sampled_from(HEADER_URLS),
+        "Accept": st.sampled_from(["application/json", "*/*", "text/html;q=x"]),
+        "Accept-Language": st.sampled_from(["en", "nn", "xx", "nb;q=NaN", "a" * 600, "*"]),
+    },
+)
+
+
+@st.composite
+def request_for(
+    draw, endpoint: Endpoint, keys: frozenset, values: hostile.Values, reached: str | None
+) -> Request:
+    """A hostile request to `endpoint`: at the path where the role got past access (if it
+    did, half the time), else with real ids (mostly) or strange ones; a form body of the
+    names its view reads (or a few of the app's, if none), or for the API and SCIM mostly
+    JSON; one in five without a valid CSRF token."""
+    use_strange = endpoint.strange and (not endpoint.paths or draw(st.integers(0, 4)) == 0)
+    if reached is not None and draw(st.booleans()):
+        path = reached
+    else:
+        path = draw(st.sampled_from(endpoint.strange if use_strange else endpoint.paths))
+    csrf = draw(st.sampled_from(["off"] * 8 + ["missing", "false"]))
+    headers = draw(HEADERS)
+    if endpoint.json and draw(st.integers(0, 3)):
+        method = draw(st.sampled_from(["POST", "PUT", "PATCH"]))
+        content_type = draw(
+            st.sampled_from(
+                [
+                    "application/json",
+                    "application/scim+json",
+                    "text/plain",
+                    "application/json; charset=latin-1",
+                ]
+            )
+        )
+        return Request(method, path, draw(values.json[method]), content_type, headers, csrf)
+    names = sorted(keys) or draw(st.lists(st.sampled_from(values.catalog), max_size=4, unique=True))
+    pairs = draw(hostile.form_pairs(names, values))
+    encoding = draw(st.sampled_from(["multipart"] * 3 + ["urlencoded"] * 2 + ["json", "garbage"]))
+    body, content_type = hostile.encode_form(pairs, encoding)
+    return Request("POST", path, body, content_type, headers, csrf, pairs, encoding)
+
+
+# The world ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clear_caches():
+    """allauth counts attempts in the cache, which no rollback empties: the run starts from
+    an empty one, and leaves one for the tests after it."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture
+def world(people, clear_caches):
+    """The content world, with what it lacks for some routes: the archive staff, an e-mail
+    change on hold, a correction under way (conversation F), and a service token for SCIM."""
+    world = build_world(people)
+    archivist = Person.objects.create_user(
+        "arkiv@test.example",
+        PASSWORD,
+        first_name="Arne",
+        last_name="Arkivar",
+        unit=people.other_employee.unit,
+        manager=people.other_leader,
+        employee_number="107",
+        is_archivist=True,
+    )
+    EmailChange.objects.create(
+        person=people.employee,
+        old_email="emma.old@test.example",
+        new_email=people.employee.email,
+        changed_by=people.admin,
+    )
+    summary.summary_revise(
+        actor=people.leaders_leader,
+        conversation=Conversation.objects.get(pk=world.conversations["F"]),
+        reason="Feil dato",
+    )
+    issued = tokens.issue(
+        person=people.admin,
+        name="Provisjonering",
+        scopes=["read", "write", "scim"],
+        days=30,
+        kind=ApiToken.Kind.SERVICE,
+    )
+    roles = {role: people.by_role(role) for role in ROLES} | {"archivist": archivist}
+    return world, roles, issued.raw
+
+
+def hostile_values(ids: dict) -> hostile.Values:
+    """The values for every field name of the app, and the JSON bodies for the API (its
+    request bodies from its OpenAPI document) and SCIM."""
+    form_fields = hostile.app_form_fields()
+    every_id = sorted({i for kind in ids.values() for i in kind if isinstance(i, int)})
+    hostile_ids = [*every_id, 0, -1, 999_999_999, 2**63, 10**25]
+    by_model: dict = {}
+
+    def ids_of(model) -> list:
+        if model is None:
+            return every_id
+        if model not in by_model:
+            by_model[model] = list(model.objects.values_list("pk", flat=True)[:100]) or [1]
+        return by_model[model]
+
+    values = hostile.Values(form_fields, hostile.field_names(form_fields), hostile_ids, ids_of)
+    openapi = json.loads(Client().get(reverse("api:openapi-json")).content)
+    values.json_keys = hostile.json_keys(openapi)
+    values.shapes = json_shapes(openapi, manager=ids_of(Person)[0])
+    values.json = hostile.json_bodies(
+        values.json_keys,
+        {method: list(bodies.values()) for method, bodies in values.shapes.items()},
+        hostile_ids,
+    )
+    return values
+
+
+def json_shapes(openapi: dict, *, manager: int) -> dict[str, dict[str, dict]]:
+    """method -> shape -> the plausible body: a SCIM user (new, with a manager), an Entra ID
+    patch, a search for each filter, and the API's request bodies."""
+    api = {f"api {i}": hostile.api_body(b) for i, b in enumerate(hostile.request_bodies(openapi))}
+    assert "api 0" in api, "the API takes no body any more: see JSON_BODIES"
+    searches = {
+        "search" if i == 0 else f"search {i}": hostile.scim_search(text)
+        for i, text in enumerate(hostile.SCIM_FILTERS)
+    }
+    return {
+        "POST": {"user": hostile.scim_user(1, manager), **searches, **api},
+        "PUT": {"user": hostile.scim_user(2, manager)},
+        "PATCH": {"patch": hostile.scim_patch(manager), **api},
+    }
+
+
+def first_pass(poster: Poster, every: list[Endpoint], values: hostile.Values) -> None:
+    """Every endpoint x role once (first_request), and each endpoint once more without a
+    CSRF token; each failure reduced as it is found."""
+    first_json = [
+        json.dumps(
+            {k: hostile.HOSTILE[i % len(hostile.HOSTILE)] for i, k in enumerate(values.json_keys)}
+        ).encode(),
+        *hostile.RAW_JSON,
+    ]
+    n = 0
+    for endpoint in every:
+        for role in endpoint.roles:
+            request = first_request(endpoint, n, values.catalog, first_json)
+            key = poster.send(endpoint, role, request)
+            if key is not None and poster.failures[key].count == 1:
+                poster.reduce(endpoint, role, request, key)
+            n += 1
+        request = first_request(endpoint, n, values.catalog, first_json)
+        poster.send(
+            endpoint, endpoint.roles[n % len(PEOPLE_ROLES)], replace(request, csrf="missing")
+        )
+    poster.learning = False
+
+
+def json_value_pass(poster: Poster, every: list[Endpoint], values, party: tuple) -> None:
+    """Each value of each plausible JSON body (JSON_BODIES) replaced in turn by each of
+    hostile.CONFUSING: SCIM as the administrator's token, the API as `party` (role, path:
+    an action of theirs in a signed conversation, where an update is taken)."""
+    by_name = {e.name: e for e in every}
+    for name, methods in JSON_BODIES.items():
+        endpoint = by_name[name]
+        role, path = party if name.startswith("api:") else (BEARER, endpoint.paths[0])
+        for method, shape in methods.items():
+            body = values.shapes[method][shape]
+            for where in hostile.leaves(body):
+                for value in hostile.CONFUSING:
+                    spoiled = hostile.encode_json(hostile.spoiled(body, where, value))
+                    request = Request(method, path, spoiled, "application/json", {})
+                    poster.send(endpoint, role, request)
+
+
+def drawn_requests(poster: Poster, every: list[Endpoint], values: hostile.Values) -> None:
+    """EXAMPLES requests Hypothesis draws: half at the endpoint x role pairs that got past
+    access in the first pass, half at any; each with the fields its view read there and
+    the fields of the forms it names (what it reads on another branch)."""
+    pairs = [(e, role) for e in every for role in e.roles]
+    reached = [(e, role) for e, role in pairs if (e.name, role) in poster.reached]
+    fields = {e.name: frozenset(poster.read.get(e.name, set()) | e.form_fields) for e in every}
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],  # failures are collected and reduced here, not raised
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
+    @given(st.data())
+    def hostile_requests(data):
+        endpoint, role = data.draw(st.sampled_from(pairs) | st.sampled_from(reached))
+        home = poster.reached.get((endpoint.name, role))
+        request = data.draw(request_for(endpoint, fields[endpoint.name], values, home))
+        key = poster.send(endpoint, role, request)
+        if key is not None and poster.failures[key].count == 1:
+            poster.reduce(endpoint, role, request, key)
+
+    hostile_requests()
+    # The control: the fields were learned, or the bodies would miss the forms.
+    assert {"text", "version"} <= fields["note_save"]
+    assert {"first_name", "email", "unit"} <= fields["person_create"]
+
+
+@pytest.mark.django_db
+def test_hostile_posts_never_fail_and_never_change_anything_when_refused(world):
+    world, roles, bearer = world
+    started = time.perf_counter()
+    every = endpoints(world.ids())
+    values = hostile_values(world.ids())
+    fingerprint = Fingerprint(
+        skip_tables=SKIP_TABLES, skip_columns=SKIP_COLUMNS, new_rows_allowed=NEW_ROWS_ALLOWED
+    )
+    poster = Poster(roles, bearer, fingerprint)
+    # Thousands of refusals are logged as warnings, and each 500 with its traceback: the
+    # failures are collected and reported below instead.
+    logging.disable(logging.CRITICAL)
+    action = Action.objects.filter(
+        goal__conversation=world.conversations["A"], employee=roles["employee"]
+    ).first()
+    party = ("employee", reverse("api:action_update", args=[action.pk]))
+    try:
+        with fingerprint.bookkeeping_counted(*BOOKKEEPING):
+            first_pass(poster, every, values)
+            json_value_pass(poster, every, values, party)
+            first = time.perf_counter() - started
+            drawn_requests(poster, every, values)
+    finally:
+        logging.disable(logging.NOTSET)
+
+    pairs = [(e.name, role) for e in every for role in e.roles]
+    print(
+        f"\nhostile posts: {len(every)} endpoints, {len(pairs)} endpoint x role pairs, "
+        f"{sum(poster.posted.values())} requests in {time.perf_counter() - started:.1f}s "
+        f"(first pass {first:.1f}s); statuses {dict(sorted(poster.statuses.items()))}; "
+        f"fields read at {sum(1 for e in every if poster.read.get(e.name))} endpoints, "
+        f"{len(poster.reached)} endpoint x role pairs past access; error answers "
+        f"{sum(poster.errors.values())} ({dict(poster.errors)}), the database compared "
+        f"after {poster.compared} of them (the others wrote nothing)"
+    )
+    assert all(poster.posted[pair] for pair in pairs)
+    assert not poster.failures, poster.report()
+
+
+@pytest.mark.django_db
+def test_the_fingerprint_sees_a_change_and_lets_bookkeeping_pass(people):
+    """The control: a fingerprint that saw nothing would pass every request above."""
+    fingerprint = Fingerprint(
+        skip_tables=SKIP_TABLES, skip_columns=SKIP_COLUMNS, new_rows_allowed=NEW_ROWS_ALLOWED
+    )
+    before, writes = fingerprint.baseline(), fingerprint.writes()
+    for write, changed in (
+        (lambda: audit_log(actor=None, action="login.failed"), set()),
+        (lambda: audit_log(actor=people.hr, action="person.update"), {"core_auditentry"}),
+        (
+            lambda: Person.objects.filter(pk=people.employee.pk).update(job_title="x"),
+            {"org_person"},
+        ),
+    ):
+        with transaction.atomic():
+            write()
+            assert fingerprint.writes() > writes
+            assert set(fingerprint.changes(before)) == changed
+            transaction.set_rollback(True)
+    assert fingerprint.changes(before) == {}
+
+
+@pytest.mark.django_db
+def test_a_change_behind_a_refusal_is_reported(people, monkeypatch):
+    """The control for the whole chain (the answer, the count of rows written, the
+    fingerprint): a service that writes and then refuses with a message is caught."""
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    conversation = lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+    )
+
+    def writes_then_refuses(*, actor, **kwargs):
+        Person.objects.filter(pk=actor.pk).update(job_title="Endret")
+        raise DomainError("Nei")
+
+    monkeypatch.setattr(lifecycle, "conversation_postpone", writes_then_refuses)
+    fingerprint = Fingerprint(
+        skip_tables=SKIP_TABLES, skip_columns=SKIP_COLUMNS, new_rows_allowed=NEW_ROWS_ALLOWED
+    )
+    poster = Poster({"leader": people.leader}, "", fingerprint)
+    endpoint = Endpoint("conversation_postpone", "", [], [], False, False, set())
+    path = reverse("conversation_postpone", args=[conversation.pk])
+    form = "application/x-www-form-urlencoded"
+    with fingerprint.bookkeeping_counted(*BOOKKEEPING):
+        poster.send(endpoint, "leader", Request("POST", path, b"reason=Syk", form, {}))
+    assert [f.kind for f in poster.failures.values()] == ["changed on an error answer"]
