@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: run test lint bench bench-pages bench-insight bench-import messages check-deploy clean
+.PHONY: run test lint bench bench-pages bench-insight bench-import loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -65,6 +65,11 @@ bench-insight: $(VENV)/.dev
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev
 	$(PY) bench/import_people.py
+
+## make loadtest: 200 users for 60 s under gunicorn, SQLite and PostgreSQL, then faults
+## (LOADTEST_QUICK=1: 2,000 people, 30 users, 15 s, as in CI). Last line: load: errors …
+loadtest: $(VENV)/.dev
+	$(PY) bench/loadtest.py
 
 ## make messages: extract texts into locale/*/django.po and compile them.
 messages: $(VENV)/.dev

@@ -2,7 +2,6 @@
 benchmark databases (built once with `manage.py bench_data`, then reused), and manage.py."""
 
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -10,23 +9,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-SECRET = secrets.token_urlsafe(64)
+sys.path.insert(0, str(ROOT))
+
+from samtale.core.testing_live import app_env  # noqa: E402 - needs ROOT on the path
 
 
 def env(database_url: str, **extra) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SITE_URL": "http://127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "WARNING",
-        "DB_CONN_MAX_AGE": "600",
-        **extra,
-    }
+    """A production process's environment; its database connections kept as in production."""
+    return app_env(database_url, DB_CONN_MAX_AGE="600", **extra)
 
 
 def manage(database_url: str, *args, capture=False) -> str:
@@ -116,8 +106,7 @@ def open_in_process(people: int, what: str, repeat: int) -> str:
     print(f"benchmark: {what}, {people} people, {database}, median of {repeat}")
     prepare_database(url, people)
     manage(url, "collectstatic", "--noinput", "-v0")
-    os.environ.update(env(url, DJANGO_SETTINGS_MODULE="config.settings"))
-    sys.path.insert(0, str(ROOT))
+    os.environ.update(env(url))
     import django
 
     django.setup()

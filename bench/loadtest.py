@@ -1,0 +1,407 @@
+"""Load test: 200 people on Samtale at once for 60 s, on SQLite and on PostgreSQL, then
+the same on PostgreSQL while a web worker is killed and the database restarted.
+
+    .venv/bin/python bench/loadtest.py               # make loadtest: 50,000 people
+    LOADTEST_QUICK=1 .venv/bin/python bench/loadtest.py   # CI: 2,000 people, 30 users, 15 s
+
+The app is served as in production: gunicorn with 4 workers, DEBUG off, static files
+collected, a task worker beside it, on the benchmark database (built once by bench_data,
+reused). `manage.py bench_load` plans the work and signs the users in; Locust
+(bench/locustfile.py) runs headless with think times. Afterwards every save the server
+acknowledged is looked up in the database (bench/load_check.py).
+
+Printed per run: requests per second, p50/p95/p99 per page, errors, conflicts, lost saves;
+for the fault run, the errors inside and outside the fault windows and how the app came
+back. The last line: `load: errors E, lost saves L, p95 P ms`: E counts every error outside
+a fault window, L every lost save, P is the worst p95 of the two databases' clean runs.
+
+Environment: LOADTEST_USERS, LOADTEST_SECONDS, LOADTEST_DB (sqlite, postgresql or both),
+LOADTEST_FAULTS=0 to skip the fault run. The fault run restarts the PostgreSQL server on
+this machine (with root and pg_ctlcluster, as on the development machine and in CI), so
+whatever else uses it sees the restart too; without them, or with LOADTEST_RESTART_PG=0,
+every connection to the benchmark database is terminated instead, and the run says so.
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import PYTHON, ROOT, env, manage, postgres_url, prepare_database, sqlite_url
+
+QUICK = os.environ.get("LOADTEST_QUICK") == "1"
+PEOPLE = 2_000 if QUICK else 50_000
+USERS = int(os.environ.get("LOADTEST_USERS", 30 if QUICK else 200))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", 15 if QUICK else 60))
+WHICH = os.environ.get("LOADTEST_DB", "both")
+FAULTS = os.environ.get("LOADTEST_FAULTS", "1") == "1"
+# The fault run is long enough to see the app serve again well after the restart.
+FAULT_SECONDS = max(SECONDS, 45)
+# The users arrive over this many seconds (not all in the same one); the figures are of the
+# SECONDS that follow, all of them at work (Locust's --reset-stats). Errors and saves are
+# counted over the whole run.
+RAMP_SECONDS = 10 if QUICK else 20
+WORKERS = 4
+PORT = 8765
+SMTP_PORT = 8766
+# A request that was under way when a fault hit fails; so do those in the seconds the
+# database takes to come back. Errors later than this after a fault count as errors.
+FAULT_GRACE_SECONDS = 5
+VAR = ROOT / "var"
+
+
+@dataclass
+class Run:
+    database: str
+    label: str
+    requests: int = 0
+    rps: float = 0.0
+    p95: float = 0.0
+    errors: int = 0
+    errors_in_faults: int = 0
+    lost: int = 0
+    conflicts: int = 0
+    saves: int = 0
+    windows: list = field(default_factory=list)
+    after_fault_ok: int = 0
+    worker_alive: bool = True
+
+
+def main() -> int:
+    targets = []
+    if WHICH in ("sqlite", "both"):
+        targets.append(("sqlite", sqlite_url(PEOPLE)))
+    if WHICH in ("postgresql", "both"):
+        url = postgres_url(PEOPLE)
+        if url:
+            targets.append(("postgresql", url))
+    print(f"load test: {USERS} users for {SECONDS} s, {PEOPLE} people, gunicorn {WORKERS} workers")
+    runs = []
+    for database, url in targets:
+        print(f"\n== {database}: preparing the benchmark database")
+        sys.stdout.flush()
+        prepare_database(url, PEOPLE)
+        manage(url, "collectstatic", "--noinput", "-v0")
+        runs.append(run(database, url, "clean", faults=False))
+        if FAULTS and database == "postgresql":
+            runs.append(run(database, url, "faults", faults=True))
+    print("\nsummary")
+    print(
+        f"{'database':<12}{'run':<8}{'req':>7}{'req/s':>7}{'p95':>7}{'err':>5}"
+        f"{'in fault':>9}{'saves':>7}{'confl':>6}{'lost':>5}"
+    )
+    for r in runs:
+        print(
+            f"{r.database:<12}{r.label:<8}{r.requests:>7}{r.rps:>7.1f}{r.p95:>7.0f}{r.errors:>5}"
+            f"{r.errors_in_faults:>9}{r.saves:>7}{r.conflicts:>6}{r.lost:>5}"
+        )
+    errors = sum(r.errors for r in runs)
+    lost = sum(r.lost for r in runs)
+    p95 = max((r.p95 for r in runs if r.label == "clean"), default=0)
+    failed_recovery = [
+        r for r in runs if r.label == "faults" and (r.after_fault_ok == 0 or not r.worker_alive)
+    ]
+    if failed_recovery:
+        print("the app did not serve again after the faults")
+    print(f"load: errors {errors}, lost saves {lost}, p95 {p95:.0f} ms")
+    return 0 if not errors and not lost and not failed_recovery else 1
+
+
+def run(database: str, url: str, label: str, *, faults: bool) -> Run:
+    seconds = FAULT_SECONDS if faults else SECONDS
+    print(f"\n== {database}, {label} run ({USERS} users, {seconds} s)")
+    plan = VAR / f"load-plan-{database}.json"
+    ledger = VAR / f"load-ledger-{database}-{label}.json"
+    stats = VAR / f"load-{database}-{label}"
+    # As many notes, leaders and HR sessions as users of each kind (locustfile's weights:
+    # 70 % employees, 22.5 % leaders, 7.5 % HR), so each has their own.
+    manage(
+        url,
+        "bench_load",
+        "--out",
+        str(plan),
+        "--employees",
+        str(max(USERS * 70 // 100, 1)),
+        "--leaders",
+        str(max(USERS * 225 // 1000, 1)),
+        "--hr",
+        str(max(USERS * 75 // 1000, 1)),
+    )
+    environment = env(url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(SMTP_PORT), EMAIL_TIMEOUT="5")
+    # The app's and the worker's log: conflicts and e-mails are logged as warnings.
+    server_log = open(f"{stats}-server.log", "w", encoding="utf-8")  # noqa: SIM115
+    mail = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+            "-l",
+            f"127.0.0.1:{SMTP_PORT}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "worker", "--interval", "1"],
+        cwd=ROOT,
+        env=environment,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+    result = Run(database, label)
+    try:
+        _wait_ready()
+        _wait_outbox_sent(url)
+        injector = None
+        if faults:
+            injector = threading.Thread(target=_inject, args=(server.pid, url, seconds, result))
+            injector.start()
+        log = open(f"{stats}-locust.log", "w", encoding="utf-8")  # noqa: SIM115
+        subprocess.run(
+            [
+                str(Path(PYTHON).parent / "locust"),
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                f"{USERS / RAMP_SECONDS:.2f}",
+                "-t",
+                f"{RAMP_SECONDS + seconds}s",
+                "--reset-stats",
+                "--host",
+                f"http://127.0.0.1:{PORT}",
+                "--csv",
+                str(stats),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "10",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_LEDGER": str(ledger)},
+            check=False,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        if injector:
+            injector.join()
+            # The worker too came back by itself: still running, and it runs a new task.
+            result.worker_alive = worker.poll() is None and _worker_runs(url)
+            print(f"  the worker after the faults: {'running' if result.worker_alive else 'DEAD'}")
+    finally:
+        for process in (server, worker, mail):
+            process.send_signal(signal.SIGTERM)
+        for process in (server, worker, mail):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    _read_stats(stats, result)
+    _read_ledger(ledger, result)
+    check = manage(
+        url,
+        "shell",
+        "--no-imports",
+        "-c",
+        (ROOT / "bench" / "load_check.py").read_text().replace("LEDGER_PATH", repr(str(ledger))),
+        capture=True,
+    )
+    print(check.strip())
+    result.lost = int(check.rsplit("lost ", 1)[1].split(",")[0])
+    result.errors += int(check.rsplit("half ", 1)[1].split()[0])
+    return result
+
+
+OUTBOX_PROBE = """
+from samtale.notifications.models import OutboundEmail
+print("queued", OutboundEmail.objects.filter(status="queued").count())
+"""
+
+
+def _wait_outbox_sent(url: str, timeout: float = 180) -> None:
+    """The invitations bench_load's planning queued go out before the users come (a round's
+    invitations are sent a week or two before its conversations), so the worker is not
+    sending them while the pages are measured."""
+    started = time.monotonic()
+    queued = None
+    while time.monotonic() - started < timeout:
+        out = manage(url, "shell", "--no-imports", "-c", OUTBOX_PROBE, capture=True)
+        queued = int(out.rsplit("queued", 1)[1])
+        if not queued:
+            break
+        time.sleep(2)
+    print(f"  e-mail: the outbox sent in {time.monotonic() - started:.0f} s ({queued} left)")
+
+
+def _wait_ready(timeout: float = 60) -> None:
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/helse/", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the app did not start")
+
+
+def _inject(master: int, url: str, seconds: int, result: Run) -> None:
+    """A fifth of the way in, SIGKILL one web worker; a third of the way, restart PostgreSQL."""
+    time.sleep(RAMP_SECONDS + seconds * 0.2)
+    children = _children(master)
+    if children:
+        victim = children[0]
+        started = time.time()
+        os.kill(victim, signal.SIGKILL)
+        print(f"  fault: SIGKILL to gunicorn worker {victim}")
+        result.windows.append(("worker killed", started, time.time()))
+    time.sleep(seconds * 0.15)
+    started = time.time()
+    how = _restart_postgresql(url)
+    result.windows.append((how, started, time.time()))
+    print(f"  fault: {how} in {time.time() - started:.1f} s")
+
+
+WORKER_PROBE = """
+import time
+from samtale.core.tasks import ping
+result = ping.enqueue()
+for _ in range(60):
+    result.refresh()
+    if result.is_finished:
+        break
+    time.sleep(0.5)
+print("worker", result.status)
+"""
+
+
+def _worker_runs(url: str) -> bool:
+    """A task enqueued now is run by the worker within 30 s."""
+    return "SUCCESSFUL" in manage(url, "shell", "--no-imports", "-c", WORKER_PROBE, capture=True)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def _restart_postgresql(url: str) -> str:
+    clusters = Path("/etc/postgresql")
+    allowed = os.environ.get("LOADTEST_RESTART_PG", "1") == "1"
+    if allowed and os.geteuid() == 0 and shutil.which("pg_ctlcluster") and clusters.is_dir():
+        version = sorted(p.name for p in clusters.iterdir())[-1]
+        subprocess.run(
+            [
+                shutil.which("pg_ctlcluster"),
+                "--skip-systemctl-redirect",
+                version,
+                "main",
+                "restart",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return "PostgreSQL restarted"
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        )
+    return "every connection to the database terminated (PostgreSQL not restarted)"
+
+
+def _read_stats(prefix: Path, result: Run) -> None:
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    print(f"{'page':<40}{'req':>7}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all"
+        print(
+            f"{(row['Type'] + ' ' + name).strip()[:39]:<40}{row['Request Count']:>7}"
+            f"{row['Failure Count']:>6}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
+        )
+        if row["Name"] == "Aggregated":
+            result.requests = int(row["Request Count"])
+            result.rps = float(row["Requests/s"])
+            result.p95 = float(row["95%"])
+
+
+def _read_ledger(path: Path, result: Run) -> None:
+    ledger = json.loads(path.read_text(encoding="utf-8"))
+    result.saves = len(ledger["saves"])
+    result.conflicts = ledger["conflicts"]
+    if ledger["bad_conflicts"]:
+        print(f"  conflicts that named no newer version: {ledger['bad_conflicts'][:5]}")
+    windows = [(start, end + FAULT_GRACE_SECONDS) for _how, start, end in result.windows]
+    inside = [f for f in ledger["failures"] if any(a <= f[0] <= b for a, b in windows)]
+    # Inside a window a request may fail only as the app says it failed (its own error page)
+    # or by the connection the killed worker held: anything else there is an error too.
+    foreign = [f for f in inside if not f[4] and f[2] not in (0, None)]
+    outside = [f for f in ledger["failures"] if f not in inside] + foreign
+    result.errors = len(outside) + len(ledger["bad_conflicts"])
+    result.errors_in_faults = len(inside)
+    for failure in outside[:10]:
+        print(f"  error: {failure[1]} {failure[2]} {failure[3][:200]}")
+    if windows:
+        last = max(b for _a, b in windows)
+        result.after_fault_ok = sum(
+            n for second, n in ledger["served"].items() if int(second) > last
+        )
+        kinds = {}
+        for failure in inside:
+            kind = f"{failure[2] or 'no answer'}{' (the error page)' if failure[4] else ''}"
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print(
+            f"  in the fault windows: {len(inside)} failed requests by status {kinds}; "
+            f"{result.after_fault_ok} requests served after the last window"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
