@@ -8,6 +8,7 @@ the services. Loaded once: a second run finds the conversations and changes noth
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
@@ -94,17 +95,25 @@ def _at(day: date, hour: int = 10) -> datetime:
 def _history(
     conversation: Conversation, steps: list[tuple[str, datetime, str]], actor: Person
 ) -> None:
-    previous = ""
-    for status, at, reason in steps:
-        change = StatusChange.objects.create(
+    # One INSERT, then one UPDATE for the times (`at` is set on insert, as for a real change):
+    # the demo is loaded before every browser test, where each statement costs a round trip.
+    changes = StatusChange.objects.bulk_create(
+        StatusChange(
             conversation=conversation,
             from_status=previous,
             to_status=status,
             reason=reason,
             actor=actor,
         )
-        StatusChange.objects.filter(pk=change.pk).update(at=at)
-        previous = status
+        for previous, (status, _when, reason) in zip(
+            ["", *(step[0] for step in steps)], steps, strict=False
+        )
+    )
+    StatusChange.objects.filter(pk__in=[c.pk for c in changes]).update(
+        at=Case(
+            *(When(pk=c.pk, then=Value(at)) for c, (_s, at, _r) in zip(changes, steps, strict=True))
+        )
+    )
 
 
 def _notes(
@@ -121,15 +130,17 @@ def _notes(
     preparation = Preparation.objects.create(
         conversation=conversation, author=author, shared_at=shared_at
     )
-    for key in keys:
-        if key in NOTES and rng.random() < 0.8:
-            Note.objects.create(
-                preparation=preparation,
-                theme_key=key,
-                text=rng.choice(NOTES[key]),
-                version=1,
-                shared_at=None if key in private else shared_at,
-            )
+    Note.objects.bulk_create(
+        Note(
+            preparation=preparation,
+            theme_key=key,
+            text=rng.choice(NOTES[key]),
+            version=1,
+            shared_at=None if key in private else shared_at,
+        )
+        for key in keys
+        if key in NOTES and rng.random() < 0.8
+    )
 
 
 def _goals(
@@ -183,15 +194,22 @@ def _answers(c: Conversation, version, rng: random.Random) -> None:
     """The employee's answers to the statements; those about the leader kept apart."""
     about_leader = version.leadership_keys()
     lean = LEADER_LEAN.get(c.leader.employee_number, 0)
+    leadership, likert = [], []
     for statement in version.statements():
         if statement["key"] in about_leader:
-            LeadershipAnswer.objects.create(
-                conversation=c, statement_key=statement["key"], value=rng.randint(2, 4) + lean
+            leadership.append(
+                LeadershipAnswer(
+                    conversation=c, statement_key=statement["key"], value=rng.randint(2, 4) + lean
+                )
             )
         else:
-            LikertAnswer.objects.create(
-                conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
+            likert.append(
+                LikertAnswer(
+                    conversation=c, statement_key=statement["key"], value=rng.randint(2, 5)
+                )
             )
+    LeadershipAnswer.objects.bulk_create(leadership)
+    LikertAnswer.objects.bulk_create(likert)
 
 
 def _rate(c: Conversation, leader) -> None:

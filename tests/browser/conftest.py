@@ -6,11 +6,13 @@ CI=true a missing browser fails the run instead.
 
 import os
 import re
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.utils import timezone
 
 from samtale.conversations import demo as conversations_demo
@@ -201,14 +203,27 @@ def invited_conversation(people, themes: list[dict]):
     return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
 
 
+# The demo as loaded the first time in this worker, on SQLite: a copy of the database
+# in memory, put back page by page (SQLite's backup API) before each later test instead of
+# loading the demo again through the ORM (2 s a test; 0.02 s).
+_demo_copy: list[sqlite3.Connection] = []
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo's people by role, each with DEMO_PASSWORD, and its conversations and
     actions. The built-in templates first: the browser tests' flush empties the tables the
     migrations filled."""
+    if connection.vendor == "sqlite" and _demo_copy:
+        _demo_copy[0].backup(connection.connection)
+        return org_demo.logins()
     builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
     logins = org_demo.load(password=DEMO_PASSWORD)
     conversations_demo.load()
+    if connection.vendor == "sqlite":
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        _demo_copy.append(copy)
     return logins
 
 
