@@ -20,7 +20,7 @@ from django.utils import timezone
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
 from samtale.conversations.services.lifecycle import conversation_plan
-from samtale.core.testing import ROLES, school_round
+from samtale.core.testing import ROLES, make_archivist, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
@@ -618,19 +618,7 @@ def _archivist_cells():
 def test_access_of_the_archive_staff(client, objects, people, name, kwargs, method, data, status):
     """The archive staff are employees like any other (this one in Avdeling 2, as the other
     employee is), with the queue of signed forms besides: nothing else opens to them."""
-    from samtale.core.testing import PASSWORD
-    from samtale.org.models import Person
-
-    archivist = Person.objects.create_user(
-        "arkiv@test.example",
-        PASSWORD,
-        first_name="Arne",
-        last_name="Arkivar",
-        unit=people.other_employee.unit,
-        manager=people.other_leader,
-        employee_number="107",
-        is_archivist=True,
-    )
+    archivist = make_archivist(people)
     objects = _with_objects(objects, people, kwargs)
     url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
     client.force_login(archivist)

@@ -65,7 +65,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, summary
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.core.testing import PASSWORD, ROLES
+from samtale.core.testing import ROLES, make_archivist
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import EmailChange, Person
@@ -549,16 +549,7 @@ def world(people, clear_caches):
     """The content world, with what it lacks for some routes: the archive staff, an e-mail
     change on hold, a correction under way (conversation F), and a service token for SCIM."""
     world = build_world(people)
-    archivist = Person.objects.create_user(
-        "arkiv@test.example",
-        PASSWORD,
-        first_name="Arne",
-        last_name="Arkivar",
-        unit=people.other_employee.unit,
-        manager=people.other_leader,
-        employee_number="107",
-        is_archivist=True,
-    )
+    archivist = make_archivist(people)
     EmailChange.objects.create(
         person=people.employee,
         old_email="emma.old@test.example",

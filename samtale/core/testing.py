@@ -84,6 +84,21 @@ def make_people() -> People:
     return People(employee, other_employee, leader, other_leader, leaders_leader, hr, admin)
 
 
+def make_archivist(people) -> Person:
+    """Archive staff: an employee of Avdeling 2 (as the other employee is) with the archive
+    role besides."""
+    return Person.objects.create_user(
+        "arkiv@test.example",
+        PASSWORD,
+        first_name="Arne",
+        last_name="Arkivar",
+        unit=people.other_employee.unit,
+        manager=people.other_leader,
+        employee_number="107",
+        is_archivist=True,
+    )
+
+
 def goals_version() -> GuideVersion:
     """A template of one theme, the goals."""
     return GuideVersion.objects.create(

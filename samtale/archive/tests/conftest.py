@@ -6,7 +6,7 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle, preparation
 from samtale.conversations.tests import summary_steps as steps
 from samtale.conversations.tests.conftest import THEMES
-from samtale.core.testing import PASSWORD
+from samtale.core.testing import make_archivist
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
 
@@ -17,15 +17,7 @@ SUMMARY_CANARY = "PRIVAT-OPPSUMMERING-4410"
 
 @pytest.fixture
 def archivist(people):
-    return Person.objects.create_user(
-        "arkiv@test.example",
-        PASSWORD,
-        first_name="Arne",
-        last_name="Arkivar",
-        unit=people.hr.unit,
-        employee_number="107",
-        is_archivist=True,
-    )
+    return make_archivist(people)
 
 
 @pytest.fixture
