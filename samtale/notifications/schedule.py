@@ -21,6 +21,9 @@ class Periodic:
     task: object  # a django.tasks Task
     daily_at: time | None = None  # local time, Europe/Oslo
     every: timedelta | None = None
+    # Not said in the scheduler's output each time it starts (a sweep every minute would
+    # push all else out of sight).
+    quiet: bool = False
 
     def due(self, last: datetime | None, now: datetime) -> bool:
         if self.every is not None:
@@ -33,12 +36,14 @@ class Periodic:
 JOBS: dict[str, Periodic] = {}
 
 
-def periodic(*, daily_at: time | None = None, every: timedelta | None = None) -> Callable:
+def periodic(
+    *, daily_at: time | None = None, every: timedelta | None = None, quiet: bool = False
+) -> Callable:
     """Register a task to run every day at a local time, or at a fixed interval."""
 
     def register(task):
         name = task.module_path
-        JOBS[name] = Periodic(name=name, task=task, daily_at=daily_at, every=every)
+        JOBS[name] = Periodic(name=name, task=task, daily_at=daily_at, every=every, quiet=quiet)
         return task
 
     return register
@@ -64,12 +69,12 @@ def _run(name: str):
         return JobRun.objects.get(name=name), False
 
 
-def tick(now: datetime | None = None) -> list[str]:
-    """Enqueue every job that is due; return their names."""
+def tick(now: datetime | None = None) -> list[Periodic]:
+    """Enqueue every job that is due; return them."""
     now = now or timezone.now()
     started = []
     for job in JOBS.values():
         if claim(job, now):
             job.task.enqueue()
-            started.append(job.name)
+            started.append(job)
     return started

@@ -69,7 +69,7 @@ def email_send(message_id: int) -> None:
         connection.close()
 
 
-@periodic(every=timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS))
+@periodic(every=timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS), quiet=True)
 @task
 def outbox_sweep() -> int:
     """Hand every stranded message (a due retry, a dead worker's, a lost task's) to a

@@ -1,8 +1,12 @@
-from datetime import datetime, time, timedelta
+import io
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
+from samtale.notifications.models import JobRun
 from samtale.notifications.schedule import Periodic, claim
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -58,3 +62,13 @@ def test_two_schedulers_claiming_at_once_start_one_run(db, daily):
     JobRun.objects.filter(pk=run.pk).update(last_run_at=now)  # the first process wins the race
     stale = run.last_run_at
     assert JobRun.objects.filter(pk=run.pk, last_run_at=stale).update(last_run_at=now) == 0
+
+
+def test_the_scheduler_says_what_it_starts_but_not_the_outbox_sweep_every_minute(db):
+    out = io.StringIO()
+    with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=UTC), tick=False):
+        call_command("scheduler", "--once", stdout=out)
+    said = out.getvalue()
+    assert "started samtale.rounds.jobs.invite_due" in said
+    assert "started samtale.notifications.tasks.outbox_sweep" not in said
+    assert JobRun.objects.filter(name="samtale.notifications.tasks.outbox_sweep").exists()

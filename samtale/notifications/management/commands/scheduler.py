@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=30, **options):
         self.stdout.write(f"Scheduler: {', '.join(sorted(JOBS)) or 'no jobs'}")
         while True:
-            for name in tick():
-                self.stdout.write(f"started {name}")
+            for job in tick():
+                if not job.quiet:
+                    self.stdout.write(f"started {job.name}")
             if once:
                 return
             time.sleep(interval)
