@@ -359,6 +359,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# How long the worker's record of a finished task is kept (core.jobs.tidy_tasks, hourly).
+TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
 
 # Follow-up: the digest lists actions due within ACTION_REMINDER_DAYS and overdue ones;
 # nudges flag open actions untouched for STALE_ACTION_DAYS and a leader's talk-time
