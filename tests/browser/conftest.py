@@ -90,6 +90,7 @@ class Visitor:
         self.base_url = base_url
         self.name = name
         self.console_errors: list[str] = []
+        self._expected: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
 
@@ -102,7 +103,16 @@ class Visitor:
             and msg.location.get("url") == self.page.url
         ):
             return
-        self.console_errors.append(f"{msg.text} ({msg.location.get('url')})")
+        error = f"{msg.text} ({msg.location.get('url')})"
+        if not any(part in error for part in self._expected):
+            self.console_errors.append(error)
+
+    def expect_console_errors(self, part: str) -> None:
+        """Console errors containing `part` are the test's own doing (a failure it made, an
+        answer the page should get): forget those seen so far and ignore any later ones,
+        such as a retry that comes while the page is being checked."""
+        self._expected.append(part)
+        self.console_errors[:] = [e for e in self.console_errors if part not in e]
 
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)

@@ -69,11 +69,6 @@ def _saves_fail(page, conversation) -> None:
     )
 
 
-def _forgive_failed_saves(visitor) -> None:
-    """The aborted saves are the test's own doing; any other console error still counts."""
-    visitor.console_errors[:] = [e for e in visitor.console_errors if "/notat/" not in e]
-
-
 def _on_the_login_page(visitor) -> None:
     visitor.page.wait_for_url(re.compile(r".*/logg-inn/.*"))
     visitor.page.wait_for_load_state("load")
@@ -86,7 +81,7 @@ def test_an_unsaved_draft_and_older_ones_leave_the_browser_on_sign_out(
     page = visitor.page
     older = _plant_an_older_draft(page, people)
     _a_draft_that_could_not_be_saved(page, conversation)
-    _forgive_failed_saves(visitor)
+    visitor.expect_console_errors("/notat/")  # the aborted saves are the test's own doing
     visitor.check("preparation-not-saved")
 
     with page.expect_navigation():
@@ -94,7 +89,6 @@ def test_an_unsaved_draft_and_older_ones_leave_the_browser_on_sign_out(
     _on_the_login_page(visitor)
     _nothing_left(page, SECRET, older)
     assert not Note.objects.filter(text=SECRET).exists()  # confidentiality won
-    _forgive_failed_saves(visitor)
     visitor.check("login-after-sign-out")
 
 
@@ -168,7 +162,7 @@ def test_an_expired_session_keeps_only_the_persons_recent_drafts(
     stored = json.dumps(local_storage(page), ensure_ascii=False)
     assert SECRET in stored  # theirs, to be saved when they sign in again
     assert older not in stored  # kept with no time: older than any session
-    _forgive_failed_saves(visitor)
+    visitor.expect_console_errors("/notat/")
     visitor.check("login-after-expiry")
 
 
@@ -197,8 +191,7 @@ def test_an_answer_given_after_the_session_expired_leads_to_the_login_page(
         page.click("input[name=value][value='4']")
     _on_the_login_page(visitor)
     _nothing_left(page, older)
-    # The 401 that carried htmx to the login page is the answer it should get.
-    visitor.console_errors[:] = [e for e in visitor.console_errors if "status of 401" not in e]
+    visitor.expect_console_errors("status of 401")  # what carried htmx to the login page
     visitor.check("login-after-expired-htmx")
 
 
