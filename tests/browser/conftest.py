@@ -242,7 +242,12 @@ def visitor_factory(browser, live_server):
     contexts = []
 
     def make(name: str, *, width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="nb-NO")
+        # Reduced motion, as a person may ask for it: Designsystemet's details open with an
+        # animation otherwise, and on a loaded machine the form growing under the mouse
+        # moved a button between Playwright's mousedown and mouseup (no click, no request).
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="nb-NO", reduced_motion="reduce"
+        )
         # A wait, not a limit on the app: on a 2-core machine running the suite in two
         # workers, each with its own Chromium and live server, an answer has taken over 10 s.
         context.set_default_timeout(20_000)
