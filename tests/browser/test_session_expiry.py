@@ -115,9 +115,12 @@ def test_the_warning_takes_focus_and_continuing_keeps_the_session(
     visitor.goto("/mine-tiltak/")
     summary = page.locator(f"#action-{action.pk} summary")
     summary.focus()
-    assert not _is_open(page), "the warning came before the test could focus the summary"
-
     dialog = page.get_by_role("dialog")
+    if _is_open(page):  # a very slow machine: the warning came first; the next comes in 3 s
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        summary.focus()
+
     dialog.wait_for(state="visible")
     assert _focus_in_dialog(page)
     assert dialog.get_attribute("aria-labelledby") == "session-warning-title"
