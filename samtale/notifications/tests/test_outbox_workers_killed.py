@@ -160,7 +160,8 @@ def test_workers_killed_at_random_lose_no_message(people, tmp_path):
     print(
         f"\noutbox under SIGKILL ({database.url.split(':')[0]}): {len(ours)} messages sent, "
         f"{len(killed)} kills, {reclaimed} taken again after a worker died, "
-        f"{len(duplicates)} sent twice, each by a worker killed before it could record it; "
+        f"{len(duplicates)} sent twice, each explained (its worker was killed before it "
+        "recorded it, or saw the send fail); "
         f"{sent_while_killing} accepted while the kills went on, {unknown} from a sender "
         "already gone"
     )
