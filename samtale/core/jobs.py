@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from samtale.notifications.schedule import periodic
 
-# No task of ours runs for more than minutes (the insight count at 50,000 people: about
-# 15 s); one still "running" after this long lost its worker.
+# No task of ours runs for more than minutes (the longest, the insight count, under a
+# minute at 50,000 people); one still "running" after this long lost its worker.
 RUNNING_AT_MOST = timedelta(hours=6)
 
 
