@@ -29,11 +29,19 @@ ROLES = ["hr", "leaders_leader", "leader"]
 def main() -> None:
     open_in_process(PEOPLE, "the insight pages", REPEAT)
     from samtale.core.management.commands.bench_data import BENCH_LOGINS
-    from samtale.insight import tallies
+    from samtale.insight import publication, tallies
     from samtale.org.models import Person
 
+    # What the worker does every hour: publish the periods that have ended (bench_data has
+    # published them when it built the database, so nothing is due here unless a year ended
+    # since), then count the conversations' and actions' figures.
     started = time.monotonic()
-    tallies.refresh()  # what the worker does every hour
+    published = publication.publish_due()
+    print(
+        f"  the worker published {len(published)} periods due in {time.monotonic() - started:.1f} s"
+    )
+    started = time.monotonic()
+    tallies.refresh()
     print(f"  the worker counted the organization's figures in {time.monotonic() - started:.1f} s")
     visits: list[Visit] = []
     for role in ROLES:

@@ -26,6 +26,9 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
 from samtale.needs.services import need_raise
 from samtale.org.models import EmailChange, ImportBatch
+from samtale.privacy import links
+from samtale.privacy import services as privacy_services
+from samtale.privacy.models import AccessCopy
 from samtale.rounds.models import Participant, Window
 
 #            anon emp  oemp lead olead ll   hr   admin
@@ -358,17 +361,38 @@ MATRIX += [
     ("my_reads", {}, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
 ]
 
-# Privacy: everyone's own copy of their data from the profile; HR's legal holds and copies
-# made on a person's request, on the person's page (never of themselves: their profile), and
-# the retention runs. Those who may see the person but not this are refused; others not told.
+# Privacy: everyone's own copy of their data from the profile; HR's legal holds and requests
+# for a person's copy, on the person's page (never of themselves: their profile), and the
+# retention runs. Those who may see the person but not this are refused; others not told.
+# A copy HR asks for goes to the person only: HR is sent back to the person's page (302),
+# the copy waiting in the employee's account is the employee's alone (not found for anyone
+# else, HR who asked for it included), and a one-time link opens its page to anyone who has
+# it (no sign-in: a person who has left cannot) and asks for the code: a post without one
+# is refused with a message (400), and an unknown link is not found.
 PERSON = {"pk": "employee"}
 HR_ON_PERSON_200 = (302, 403, 404, 403, 404, 403, 200, 403)
 HR_ON_PERSON_302 = (302, 403, 404, 403, 404, 403, 302, 403)
+COPY = {"pk": "access_copy"}
+COPY_LINK = {"token": "copy_token"}
 MATRIX += [
     ("privacy_export_own", {}, "get", SIGNED_IN),
     ("privacy_export_own", {}, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("privacy_export_for", PERSON, "get", HR_ON_PERSON_200),
-    ("privacy_export_for", PERSON, "post", HR_ON_PERSON_200, {"reason": "Bedt om i brev"}),
+    (
+        "privacy_export_for",
+        PERSON,
+        "post",
+        HR_ON_PERSON_302,
+        {"reason": "written", "note": "Bedt om i brev"},
+    ),
+    # Without a reason and a note: refused with a message, nothing asked for.
+    ("privacy_export_for", PERSON, "post", HR_ON_PERSON_200[:6] + (400, 403)),
+    ("privacy_copy_download", COPY, "get", (302, 200, 404, 404, 404, 404, 404, 404)),
+    ("privacy_copy_download", COPY, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("privacy_copy_link", COPY_LINK, "get", ALL_200),
+    ("privacy_copy_link", COPY_LINK, "post", (400,) * 8),
+    ("privacy_copy_link", {"token": "bad-token"}, "get", (404,) * 8),
+    ("privacy_copy_link", {"token": "bad-token"}, "post", (404,) * 8, {"code": "12345678"}),
     ("legal_hold_set", PERSON, "get", HR_ON_PERSON_200),
     ("legal_hold_set", PERSON, "post", HR_ON_PERSON_302, {"reason": "Tvist"}),
     ("legal_hold_release", PERSON, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
@@ -486,6 +510,24 @@ def objects(people):
         changed_by=people.admin,
     )
     token = tokens.issue(person=people.employee, name="Skript", scopes=["read"], days=30)
+    # A copy of the employee's data HR asked for: waiting in their account; and one sent by
+    # a one-time link (as to a person who has left), still unused.
+    waiting = privacy_services.access_copy_request(
+        actor=people.hr, person=people.employee, reason="written", note="Bedt om i brev"
+    )
+    by_link = AccessCopy.objects.create(
+        person=people.employee,
+        made_by=people.hr,
+        reason="leaver",
+        note="Brev",
+        channel=AccessCopy.Channel.LINK,
+        address="emma.privat@example.no",
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    AccessCopy.objects.filter(pk=by_link.pk).update(
+        token_hash=links.token_digest(links.token_for(by_link)),
+        code_hash=links.code_digest(by_link, links.code_for(by_link)),
+    )
     return {
         "employee": people.employee.pk,
         "token": token.token.pk,
@@ -498,6 +540,8 @@ def objects(people):
         "raised_need": raised.pk,
         "goal": goal.pk,
         "action": action.pk,
+        "access_copy": waiting.pk,
+        "copy_token": links.token_for(by_link),
     }
 
 

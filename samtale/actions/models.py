@@ -27,6 +27,9 @@ class Goal(models.Model):
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
     learned = models.TextField(_("what we learned"), blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Where the employee stood when the result was recorded (org.selectors.position_of): it
+    # counts there in the published figures (insight.publication), whoever moves afterwards.
+    counted_as = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,6 +20,7 @@ from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.org.models import Person
+from samtale.org.selectors import position_of
 
 S = Conversation.Status
 EDITABLE = (S.PLANNED, S.INVITED, S.PREPARED, S.HELD)
@@ -185,7 +186,9 @@ def goal_review(*, actor: Person, goal: Goal, result: str, learned: str = "") ->
     goal.result = result
     goal.learned = learned
     goal.reviewed_at = timezone.now()
-    goal.save(update_fields=["result", "learned", "reviewed_at"])
+    # The result counts where the employee stands now (insight.publication).
+    goal.counted_as = position_of(person_id=goal.conversation.employee_id)
+    goal.save(update_fields=["result", "learned", "reviewed_at", "counted_as"])
     audit_log(actor=actor, action="goal.review", obj=goal, result=result)
     return goal
 

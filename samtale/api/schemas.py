@@ -293,8 +293,8 @@ class RoundProgress(Schema):
 
 class StatusFigures(Schema):
     """One group's status analysis for the year (or the round): counts for any group; the
-    goal results and the satisfaction only where at least k people are behind them, else
-    null."""
+    goal results and the satisfaction as published for the closed period
+    (insight.publication), else null with why in `withheld`."""
 
     permanent: int | None = Field(description="this year only")
     covered_percent: float | None
@@ -315,6 +315,13 @@ class StatusFigures(Schema):
     leader_talk_percent: float | None
     satisfaction_mean: float | None
     satisfaction_people: int | None
+    withheld: dict[str, str] = Field(
+        description=(
+            "for each figure from answers that is null because it is not shown, why, in "
+            "words: too few answers to show without revealing someone, or not published "
+            "until the year has ended or the round is closed"
+        )
+    )
 
 
 class StatusRow(Schema):

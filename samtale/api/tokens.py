@@ -8,7 +8,6 @@ request must check one.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,12 +21,9 @@ from samtale.api.models import ApiToken
 from samtale.core import access
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
+from samtale.core.hashing import digest
 
 PREFIX = "smt_"
-
-
-def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

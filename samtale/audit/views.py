@@ -1,5 +1,6 @@
 """The audit log's pages: HR's and the administrators' search, and the employee's "who has
-read my conversations". Neither shows content: the log holds none."""
+read my conversations" (with HR's requests for a copy of their data). Neither shows
+content: the log holds none."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -11,6 +12,7 @@ from samtale.core import access
 from samtale.core.audit import READ_ROLES, READ_WHAT
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
+from samtale.privacy import selectors as privacy_selectors
 
 PAGE_SIZE = 50
 
@@ -47,7 +49,8 @@ def audit_search(request):
 @guarded(access.may_see_reads_of_my_conversations)
 @require_GET
 def my_reads(request):
-    """Who outside my conversations has read them: when, in which role, and what."""
+    """Who outside my conversations has read them: when, in which role, and what; and beside
+    them every request HR made for a copy of my data, from the moment it was made."""
     reads = access.reads_of_my_conversations(request.user).order_by("-id")
     page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("side"))
     conversations = selectors.conversations_of(page.object_list)
@@ -55,4 +58,5 @@ def my_reads(request):
         entry.conversation = conversations.get(entry.object_id)
         entry.role = READ_ROLES.get(entry.data.get("as", "hr"), "")
         entry.what = READ_WHAT.get(entry.data.get("what", "shared_conclusion"), "")
-    return render(request, "audit/my_reads.html", {"page": page, "query": ""})
+    copies = privacy_selectors.copies_about_me(request.user)
+    return render(request, "audit/my_reads.html", {"page": page, "query": "", "copies": copies})

@@ -307,7 +307,9 @@ def _signed(
     )
     _archived(revision, signed=when + timedelta(days=5))
     if feedback:
-        Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
+        rated = Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
+        # Rated the day after signing (the rating counts in that period: insight.publication).
+        Feedback.objects.filter(pk=rated.pk).update(at=when + timedelta(days=6))
     return c
 
 

@@ -73,6 +73,10 @@ class Conversation(models.Model):
     )
     # The calendar invitation's SEQUENCE: raised by every update and the cancellation.
     ics_sequence = models.PositiveIntegerField(default=0)
+    # Where the employee stood when it was signed and its answers to the statements became
+    # final (org.selectors.position_of): they count there in the published figures
+    # (insight.publication), whoever moves afterwards.
+    counted_as = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-scheduled_at", "-pk"]
@@ -337,6 +341,9 @@ class Feedback(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    # Where the employee stood when they rated (org.selectors.position_of): the rating counts
+    # there in the published figures (insight.publication), whoever moves afterwards.
+    counted_as = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -47,6 +47,7 @@ from samtale.guides.models import Guide
 from samtale.insight.models import LeadershipSnapshot
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
+from samtale.privacy import links
 from samtale.privacy.models import AccessCopy, LegalHold, RetentionRun
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
@@ -854,17 +855,6 @@ def may_see_insight(user) -> bool:
     return roles_for(user).is_hr
 
 
-def likert_answers_countable_by(user) -> QuerySet[LikertAnswer]:
-    """Answers a user may COUNT into figures, never read one by one: those of the
-    conversations they may count (conversations_countable_by)."""
-    return LikertAnswer.objects.filter(conversation__in=conversations_countable_by(user))
-
-
-def feedback_countable_by(user) -> QuerySet[Feedback]:
-    """Ratings of conversations a user may COUNT into figures, never read one by one."""
-    return Feedback.objects.filter(conversation__in=conversations_countable_by(user))
-
-
 def may_see_status(user) -> bool:
     """The status analysis: HR for the whole organization; a leader for the people below them
     in the line (a leader's leader: the units below), once they are at least k
@@ -878,15 +868,16 @@ def may_see_status(user) -> bool:
 @dataclass(frozen=True)
 class StatusScope:
     """What a user's status analysis may COUNT, never read one by one: HR everyone, a
-    leader the people below them in the line (not their own conversations as an employee)."""
+    leader the people below them in the line (not their own conversations as an employee).
+    The figures from answers are not counted from these: they are published per period
+    (insight.publication), HR's by unit and a leader's by their line (`leader_id`)."""
 
     people: QuerySet
     units: QuerySet
     conversations: QuerySet
     actions: QuerySet
-    goals: QuerySet
-    feedback: QuerySet
     whole_organization: bool
+    leader_id: int | None = None
 
 
 def whole_organization_scope() -> StatusScope:
@@ -896,8 +887,6 @@ def whole_organization_scope() -> StatusScope:
         units=Unit.objects.all(),
         conversations=Conversation.objects.all(),
         actions=Action.objects.all(),
-        goals=Goal.objects.all(),
-        feedback=Feedback.objects.all(),
         whole_organization=True,
     )
 
@@ -914,9 +903,8 @@ def status_scope_of(user) -> StatusScope:
         units=Unit.objects.filter(pk__in=people.values("unit_id")),
         conversations=Conversation.objects.filter(employee_id__in=below),
         actions=Action.objects.filter(goal__conversation__employee_id__in=below),
-        goals=Goal.objects.filter(conversation__employee_id__in=below),
-        feedback=Feedback.objects.filter(conversation__employee_id__in=below),
         whole_organization=False,
+        leader_id=roles.person_id,
     )
 
 
@@ -1123,17 +1111,60 @@ def retention_runs_visible_to(user) -> QuerySet[RetentionRun]:
 
 
 def may_export_for(user, person: Person) -> bool:
-    """Make the copy of everything Samtale holds about a person, on their request (GDPR art.
-    15): HR, for anyone but themselves (their own copy is on their profile, like everyone's).
-    Audited, with the reason kept (AccessCopy)."""
+    """Ask for the copy of everything Samtale holds about a person, on their request (GDPR
+    art. 15): HR, for anyone but themselves (their own copy is on their profile, like
+    everyone's). The copy goes to the person only, never to HR: no function here gives HR
+    the copy or what opens it. Audited, with the reason kept (AccessCopy)."""
     roles = roles_for(user)
     return roles.is_hr and roles.person_id != person.pk
 
 
 def access_copies_visible_to(user) -> QuerySet[AccessCopy]:
+    """HR's requests for copies and how far each got (waiting, downloaded when, expired,
+    locked): HR. The copy is in none of them: it is built when the person downloads it."""
     if not may_set_legal_hold(user):
         return AccessCopy.objects.none()
     return AccessCopy.objects.all()
+
+
+def get_own_access_copy_for(user, pk) -> AccessCopy:
+    """A copy of the user's own data waiting in their account, to download: the person's
+    alone. Not found for anyone else, whatever their role: HR who asked for it, the
+    person's leaders, an administrator."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        raise Http404
+    try:
+        return AccessCopy.objects.get(
+            pk=pk, person_id=person_id, channel=AccessCopy.Channel.ACCOUNT
+        )
+    except (AccessCopy.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_access_copy_by_link(token: str) -> AccessCopy:
+    """The copy a one-time link names (privacy.links), found by its token's digest; not found
+    for any other token. The link alone opens nothing: the code is asked for
+    (may_collect_by_link), and the page does not say whose copy it is."""
+    if not token or len(token) > links.TOKEN_MAX:
+        raise Http404
+    copy = (
+        AccessCopy.objects.filter(
+            channel=AccessCopy.Channel.LINK, token_hash=links.token_digest(token)
+        )
+        .select_related("person")
+        .first()
+    )
+    if copy is None:
+        raise Http404
+    return copy
+
+
+def may_collect_by_link(copy: AccessCopy, code: str) -> bool:
+    """Whoever has the link and the code from the second e-mail, both sent to the address the
+    person gave, downloads the copy: once, within its time, before too many wrong codes
+    locked it (privacy.services.access_copy_collect counts them). Compared in constant time."""
+    return copy.channel == AccessCopy.Channel.LINK and links.code_matches(copy, code)
 
 
 def _refuse_save(*args, **kwargs):
@@ -1179,8 +1210,15 @@ def legal_holds_about(user) -> QuerySet[LegalHold]:
     return LegalHold.objects.filter(person_id=person_id)
 
 
+def may_see_copy_requests_about_me(user) -> bool:
+    """Everyone signed in sees, from the moment HR asks, every request for a copy of their
+    data: who at HR asked, when and why, and how it reached them (access_copies_about)."""
+    return roles_for(user).person_id is not None
+
+
 def access_copies_about(user) -> QuerySet[AccessCopy]:
-    """The copies of the user's data HR made on their request."""
+    """HR's requests for a copy of the user's data: the one list of them, on the profile's
+    "Your data", on "Who has read your conversations" and in the copy itself (export)."""
     person_id = roles_for(user).person_id
     if person_id is None:
         return AccessCopy.objects.none()

@@ -1,10 +1,11 @@
 """The status analysis as the insight page and the API both read it: one function, so the
-two never count differently."""
+two never count or publish differently."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from samtale.insight import anonymity, selectors, status, tallies
+from samtale.insight import publication, selectors, status, tallies
+from samtale.insight.publication import GOALS, SATISFACTION
 
 
 @dataclass(frozen=True)
@@ -14,13 +15,38 @@ class Analysis:
     years: list[int]
     year: int  # 0 for a round
     counted_at: datetime | None  # when the worker counted it; None: counted now
+    round: object = None
+    leader_id: int | None = None  # a leader's line (their figures from answers), else HR's
+
+    def group(self, unit) -> str:
+        """The published group of a unit (or the top) as this user sees it."""
+        return publication.unit_group(
+            None if unit == selectors.ORGANIZATION else unit, leader=self.leader_id
+        )
+
+    def with_answers(self, units: list) -> "Analysis":
+        """Add the published goal results and satisfaction of these units, in every year
+        (or the round) of the analysis: from the publications, in one query."""
+        groups = {unit: self.group(unit) for unit in units}
+        published = publication.figures(
+            measures=[GOALS, SATISFACTION],
+            groups=groups.values(),
+            years=[y for y in self.years if y],
+            round=self.round,
+        )
+        for year, by_unit in self.figures.items():
+            for unit in units:
+                s = by_unit[unit]
+                s.goals = published.get((year, GOALS, groups[unit]))
+                s.satisfaction = published.get((year, SATISFACTION, groups[unit]))
+        return self
 
 
 def status_analysis(scope, *, year: int, round_=None) -> Analysis:
-    """The figures of what a user may count (access.status_scope_of): a round's conversations
+    """The counts of what a user may count (access.status_scope_of): a round's conversations
     wherever they fall in time, or the five years up to `year`. The whole organization's are
     counted by the worker (insight.tallies); a leader's line now, being small. The figures
-    from answers only for groups the anonymity rule lets through."""
+    from answers are added for the units shown (Analysis.with_answers)."""
     tree = selectors.unit_tree(scope.units)
     years = status.years_to(year)
     if round_ is not None:
@@ -34,5 +60,13 @@ def status_analysis(scope, *, year: int, round_=None) -> Analysis:
     else:
         counted_at = None
         raw = status.raw_status(scope, years=years)
-    figures = status.status_figures(raw, tree=tree, years=years, k=anonymity.min_group())
-    return Analysis(tree=tree, figures=figures, years=years, year=year, counted_at=counted_at)
+    figures = status.status_figures(raw, tree=tree, years=years)
+    return Analysis(
+        tree=tree,
+        figures=figures,
+        years=years,
+        year=year,
+        counted_at=counted_at,
+        round=round_,
+        leader_id=None if scope.whole_organization else scope.leader_id,
+    )

@@ -1,23 +1,30 @@
-"""The anonymity rule: which groups' figures may be shown, so that no group of fewer than k
-people who answered can be computed from what is shown, by subtraction or otherwise.
+"""The anonymity rule, pure: which groups' figures may be published so that no group of fewer
+than k people who answered can be computed from them, by subtraction or otherwise.
 
-A figure computed from answers (a mean, a distribution) is a sum over the group's answers
-divided by its size. Whoever sees the figures of groups G1 … Gm can compute the sums of any
-set whose indicator is a linear combination of theirs: a parent minus its shown children,
-one filter minus another, this period minus last. Every such combination is constant on
-the *atoms*: the sets of people who belong to exactly the same shown groups. So if every
-atom inside a shown group has either no one or at least k people, every set a viewer can
-compute a figure for has no one or at least k: a group is shown only if, added to those
-already shown, it leaves no atom of 1 … k−1 people. A small sibling whose showing would let
-the parent minus the others isolate a few is held back with them ("secondary
-suppression"). The people in no shown group form no atom: nothing about them can be
-computed.
+The answers are gathered in *cells*: answers that belong to exactly the same candidate
+groups (the same period, unit, profession group, line and leader when they were given).
+A figure is a sum over the answers of the cells in its group. Whoever sees the figures of
+groups G1 … Gm can compute the sum over any set whose indicator is a linear combination of
+theirs: a parent minus its shown children, a year minus its round, a filter minus no
+filter. Every such combination is constant on the *atoms*: the sets of cells that belong to
+exactly the same published groups. So if every atom holds no one or at least k people,
+every set a viewer can compute a figure for holds no one or at least k.
 
-Groups are tried in the order given (the organization before its departments before their
-teams, say), so that the broad figures are kept and the fine ones give way.
+A group is published only if, added to those already published, it leaves no atom of 1 …
+k−1 people: neither the part of an atom inside it, nor the part outside, nor its cells that
+were in no published group before. A group that would let another be cut down to a few is
+held back ("complementary suppression"); the groups are tried in the order given, so the
+broad figures are kept and the fine ones give way. People are counted as people: someone
+with answers in two cells of one atom (moved in the middle of a year, or with two
+conversations) is one person, in the part they are in and, if some of their answers are
+outside it, in that part too.
+
+publication.py builds the cells and the groups from the database, and keeps what is
+published; this module only decides.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Hashable, Iterable, Mapping
 
 from django.conf import settings
 
@@ -27,213 +34,93 @@ def min_group() -> int:
     return max(3, settings.SAMTALE_MIN_GROUP)
 
 
-def shown(
-    groups: Mapping[Hashable, Iterable[Hashable]],
+class Atoms:
+    """The atoms of a set of published groups over the cells, and the check that one more
+    group keeps every atom at 0 or at least k people."""
+
+    def __init__(self, people: Mapping[Hashable, Collection[Hashable]]):
+        self.people = people  # cell -> the people with answers in it
+        self.atom_of: dict[Hashable, int] = {}
+        self.cells: dict[int, set] = {}
+        self.counts: dict[int, Counter] = {}  # atom -> {person: cells of the atom they are in}
+        self._next = 0
+
+    def _count(self, cells: Iterable[Hashable]) -> Counter:
+        counted: Counter = Counter()
+        for cell in cells:
+            counted.update(self.people[cell])
+        return counted
+
+    def _split(self, group: Collection[Hashable]) -> tuple[list, dict[int, list]]:
+        """The group's cells in no atom yet, and those in each atom."""
+        new, inside = [], {}
+        for cell in group:
+            atom = self.atom_of.get(cell)
+            if atom is None:
+                new.append(cell)
+            else:
+                inside.setdefault(atom, []).append(cell)
+        return new, inside
+
+    def allows(self, group: Collection[Hashable], k: int) -> bool:
+        """Whether the group can be published: at least k people in it, and every atom it
+        cuts left with no one or at least k on each side."""
+        if len(self._count(group)) < k:
+            return False
+        new, inside = self._split(group)
+        if 0 < len(self._count(new)) < k:
+            return False
+        for atom, cells in inside.items():
+            within = self._count(cells)
+            if len(within) < k:
+                return False
+            if len(cells) == len(self.cells[atom]):
+                continue  # the whole atom is in the group: it stays as it is
+            whole = self.counts[atom]
+            outside = sum(1 for person, n in whole.items() if n > within.get(person, 0))
+            if 0 < outside < k:
+                return False
+        return True
+
+    def add(self, group: Collection[Hashable]) -> None:
+        """Publish the group: the atoms it cuts are split in two."""
+        new, inside = self._split(group)
+        for atom, cells in inside.items():
+            if len(cells) == len(self.cells[atom]):
+                continue
+            self._new_atom(cells)
+            self.cells[atom].difference_update(cells)
+            self.counts[atom].subtract(self._count(cells))
+            self.counts[atom] = +self.counts[atom]
+        if new:
+            self._new_atom(new)
+
+    def _new_atom(self, cells: list) -> None:
+        atom, self._next = self._next, self._next + 1
+        self.cells[atom] = set(cells)
+        self.counts[atom] = self._count(cells)
+        for cell in cells:
+            self.atom_of[cell] = atom
+
+
+def decide(
+    people: Mapping[Hashable, Collection[Hashable]],
     *,
+    published: Iterable[Collection[Hashable]],
+    candidates: Iterable[tuple[Hashable, Collection[Hashable]]],
     k: int,
-    order: Iterable[Hashable] | None = None,
 ) -> set[Hashable]:
-    """The keys of the groups whose figures may be shown. `groups` maps a key to the people
-    (or answers) in it; `order` is the order to try them in (default: larger first)."""
+    """The keys of the candidate groups that may be published, tried in the order given, on
+    top of the groups published before (`published`, each a collection of cells). `people`
+    maps every cell any of them covers to the people with answers in it."""
     if k < 1:
         raise ValueError("k must be at least 1")
-    members = {key: frozenset(people) for key, people in groups.items()}
-    if order is None:
-        order = sorted(members, key=lambda key: -len(members[key]))
-    atom_of: dict[Hashable, int] = {}  # person -> atom; those in no shown group have none
-    atoms: dict[int, set] = {}
-    next_atom = 0
-    result: set[Hashable] = set()
-    for key in order:
-        group = members[key]
-        if not group or len(group) < k:
-            continue
-        # How adding the group would split each atom it touches, and who would be new.
-        inside: dict[int, int] = {}
-        new = 0
-        for person in group:
-            atom = atom_of.get(person)
-            if atom is None:
-                new += 1
-            else:
-                inside[atom] = inside.get(atom, 0) + 1
-        if 0 < new < k:
-            continue
-        if any(0 < len(atoms[atom]) - n < k or n < k for atom, n in inside.items()):
-            continue
-        result.add(key)
-        for atom, n in inside.items():
-            if n == len(atoms[atom]):
-                continue  # the whole atom is in the group: it stays as it is
-            atoms[next_atom] = {p for p in atoms[atom] if p in group}
-            atoms[atom] -= atoms[next_atom]
-            for person in atoms[next_atom]:
-                atom_of[person] = next_atom
-            next_atom += 1
-        if new:
-            atoms[next_atom] = {p for p in group if p not in atom_of}
-            for person in atoms[next_atom]:
-                atom_of[person] = next_atom
-            next_atom += 1
-    return result
-
-
-def shown_in_tree_filtered(
-    parent: Mapping[Hashable, Hashable | None],
-    own: Mapping[Hashable, Mapping[Hashable, int]],
-    *,
-    k: int,
-) -> dict[Hashable | None, set[Hashable]]:
-    """shown() for a tree of units seen whole and through each filter (a profession group):
-    `own` maps a unit to how many answered in it alone, per filter value (every person in one
-    value, "" included). A viewer can visit every filter, so the rule is applied to all the
-    groups together: {None: the units shown unfiltered, value: those shown filtered by it}.
-    The whole tree is tried first (its figures are those of shown_in_tree), then each filter
-    in turn, each tree from its roots down, so a filtered figure never takes the place of an
-    unfiltered one.
-
-    From counts, in time linear in the tree per filter: the people of one unit and value
-    always share their groups, and as the groups of one tree are nested, the groups a unit's
-    people of value g are in are fixed by the lowest shown unit above them in the whole tree
-    and the lowest in g's tree. Those two name the atom; a test holds this to shown() on the
-    same groups."""
-    children: dict[Hashable, list] = {unit: [] for unit in parent}
-    for unit, up in parent.items():
-        if up is not None:
-            children[up].append(unit)
-    roots = [unit for unit, up in parent.items() if up is None]
-    depth: dict[Hashable, int] = {}
-    preorder: list = []
-    stack = [(root, 0) for root in reversed(roots)]
-    while stack:
-        unit, d = stack.pop()
-        depth[unit] = d
-        preorder.append(unit)
-        stack.extend((child, d + 1) for child in reversed(children[unit]))
-    end: dict = {}  # preorder index one past each unit's subtree
-    position = {unit: n for n, unit in enumerate(preorder)}
-    for unit in reversed(preorder):
-        end[unit] = max([position[unit] + 1, *(end[c] for c in children[unit])])
-
-    def subtree(unit) -> list:
-        return preorder[position[unit] : end[unit]]
-
-    values = sorted({value for counts in own.values() for value in counts}, key=str)
-    weight = {unit: {v: n for v, n in own.get(unit, {}).items() if n > 0} for unit in parent}
-    whole = {unit: sum(weight[unit].values()) for unit in parent}
-    shown_whole = shown_in_tree(parent, whole, k=k)
-    low: dict = {}  # each unit's lowest shown unit at or above it in the whole tree
-    for unit in preorder:
-        up = parent[unit]
-        low[unit] = unit if unit in shown_whole else (low[up] if up is not None else None)
-    # The atoms so far, by (lowest shown in the whole tree, value, lowest shown in value's
-    # tree); (low, None, None) holds everyone of that unit group not yet split by a filter.
-    atom_size: dict = {}
-    for unit in parent:
-        if low[unit] is not None and whole[unit]:
-            key = (low[unit], None, None)
-            atom_size[key] = atom_size.get(key, 0) + whole[unit]
-    result: dict[Hashable | None, set[Hashable]] = {None: set(shown_whole)}
-    for value in values:
-        result[value] = set()
-        low_value: dict = {}  # lowest shown unit in this value's tree, for each unit
-        size = {}
-        for unit in reversed(preorder):
-            size[unit] = weight[unit].get(value, 0) + sum(size[c] for c in children[unit])
-        order = sorted(parent, key=lambda unit: (depth[unit], -size[unit]))
-        for unit in order:
-            if size[unit] < k:
-                continue
-            inside: dict = {}
-            new = 0
-            members = [(v, weight[v].get(value, 0)) for v in subtree(unit)]
-            for v, n in members:
-                if not n:
-                    continue
-                above = low_value.get(v)
-                if above is not None:
-                    atom = (low[v], value, above)
-                elif low[v] is not None:
-                    atom = (low[v], None, None)
-                else:
-                    new += n
-                    continue
-                inside[atom] = inside.get(atom, 0) + n
-            if 0 < new < k:
-                continue
-            if any(0 < atom_size[atom] - n < k or n < k for atom, n in inside.items()):
-                continue
-            result[value].add(unit)
-            for atom, n in inside.items():
-                atom_size[atom] -= n
-            for v, n in members:
-                low_value[v] = unit
-                if n:
-                    moved = (low[v], value, unit)
-                    atom_size[moved] = atom_size.get(moved, 0) + n
-    return result
-
-
-def shown_in_tree(
-    parent: Mapping[Hashable, Hashable | None],
-    own: Mapping[Hashable, int],
-    *,
-    k: int,
-    order: Iterable[Hashable] | None = None,
-) -> set[Hashable]:
-    """shown() for the units of a tree, from counts alone: each unit's group is everyone who
-    answered in it or in a unit below it; `own` is how many answered in the unit itself.
-    The same result as shown() on those groups, without lists of people (a test holds the
-    two together). `order` defaults to the tree from its roots down, larger first."""
-    children: dict[Hashable, list] = {unit: [] for unit in parent}
-    for unit, up in parent.items():
-        if up is not None:
-            children[up].append(unit)
-    size: dict[Hashable, int] = {}
-
-    def total(unit) -> int:
-        if unit not in size:
-            size[unit] = own.get(unit, 0) + sum(total(child) for child in children[unit])
-        return size[unit]
-
-    for unit in parent:
-        total(unit)
-    if order is None:
-        depth = {}
-        for unit in parent:
-            d, up = 0, parent[unit]
-            while up is not None:
-                d, up = d + 1, parent[up]
-            depth[unit] = d
-        order = sorted(parent, key=lambda unit: (depth[unit], -size[unit]))
-    result: set[Hashable] = set()
-    # How many of each unit's group are in a shown unit at or below it, kept up to date as
-    # units are shown (only the units above a newly shown one change).
-    covered: dict[Hashable, int] = dict.fromkeys(parent, 0)
-
-    def apart(unit) -> int:
-        """Those of the unit's group in no shown unit below it: its atom, once shown."""
-        return size[unit] - sum(covered[child] for child in children[unit])
-
-    def show(unit) -> None:
-        result.add(unit)
-        covered[unit] = size[unit]
-        up = parent[unit]
-        while up is not None and up not in result:
-            covered[up] = sum(covered[child] for child in children[up])
-            up = parent[up]
-
-    for unit in order:
-        if size[unit] < k:
-            continue
-        taken = apart(unit)
-        above = parent[unit]
-        while above is not None and above not in result:
-            above = parent[above]
-        if above is None:
-            if 0 < taken < k:
-                continue
-        elif taken and (taken < k or 0 < apart(above) - taken < k):
-            continue
-        show(unit)
-    return result
+    atoms = Atoms(people)
+    for group in published:
+        atoms.add(group)
+    shown: set[Hashable] = set()
+    for key, group in candidates:
+        if group and atoms.allows(group, k):
+            atoms.add(group)
+            shown.add(key)
+    return shown

@@ -8,16 +8,18 @@ shrunk towards the organization's (empirical Bayes: the fewer the ratings and th
 spread within leaders, the more), so a leader with few ratings is not flagged for chance;
 a leader is strict or lenient when the shrunk mean lies more than two standard errors
 (the pooled spread within leaders over the root of their ratings) from the organization's.
-Nearly alike: at least 90 % of their ratings are the same result."""
+Nearly alike: at least 90 % of their ratings are the same result.
+
+The counts are the year's published goal results per leader who held the conversation
+(insight.publication, groups "r:<leader>"): a leader whose results could reveal fewer than k
+employees, on their own or beside any other published figure, is not assessed."""
 
 import math
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
-
 from samtale.actions.models import Goal
-from samtale.insight.status import between, when_of
+from samtale.insight.publication import RESULTS, Figure
 
 SCORES = {Goal.Result.NOT_ACHIEVED: 1, Goal.Result.PARTLY: 2, Goal.Result.ACHIEVED: 3}
 ALIKE = 0.9  # the share of one result that makes "nearly everyone alike"
@@ -63,31 +65,23 @@ class Habits:
         return [habit for habit in self.habits if habit.flagged]
 
 
-def raw_ratings(goals: QuerySet[Goal], *, year: int) -> tuple[dict, dict]:
-    """({leader: Counter of results}, {leader: rated conversations}) for the conversations of
-    a year, in two grouped queries."""
-    start, end = between([year])
-    rated = (
-        goals.exclude(result="")
-        .alias(when=when_of("conversation__"))
-        .filter(when__gte=start, when__lt=end)
-    )
-    counts: dict[int, Counter] = {}
-    for leader_id, result, n in (
-        rated.values_list("conversation__leader_id", "result").annotate(n=Count("pk")).order_by()
-    ):
-        counts.setdefault(leader_id, Counter())[result] = n
-    conversations = dict(
-        rated.values_list("conversation__leader_id")
-        .annotate(n=Count("conversation_id", distinct=True))
-        .order_by()
-    )
-    return counts, conversations
+def from_published(figures: dict[int, Figure]) -> tuple[dict[int, Counter], dict[int, int]]:
+    """({leader: Counter of results}, {leader: rated conversations}) from the published
+    figures of each leader's conversations."""
+    counts = {
+        leader: Counter(dict(zip(RESULTS, figure.counts, strict=True)))
+        for leader, figure in figures.items()
+    }
+    return counts, {leader: figure.conversations for leader, figure in figures.items()}
 
 
 def rating_habits(counts: dict[int, Counter], conversations: dict[int, int], *, k: int) -> Habits:
     """The habits of the leaders with at least k rated conversations, against each other."""
-    assessed = {leader: c for leader, c in counts.items() if conversations.get(leader, 0) >= k}
+    assessed = {
+        leader: c
+        for leader, c in counts.items()
+        if conversations.get(leader, 0) >= k and sum(c.values())
+    }
     if not assessed:
         return Habits(organization_mean=None, assessed=0, habits=[])
 

@@ -2,12 +2,20 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from samtale.insight import tallies
+from samtale.insight import publication, tallies
 from samtale.notifications.schedule import periodic
 
 
 @periodic(every=timedelta(hours=1))
 @task
 def count_insight() -> None:
-    """Count the organization's insight figures again (insight.tallies)."""
+    """Count the organization's status figures again (insight.tallies), and publish the
+    figures from answers of every period that has closed since (insight.publication)."""
+    publication.publish_due()
     tallies.refresh()
+
+
+@task
+def publish_due() -> None:
+    """Publish the periods that have closed (a round just closed): insight.publication."""
+    publication.publish_due()

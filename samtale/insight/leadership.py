@@ -4,7 +4,10 @@ frozen snapshot taken when the round closes, for a leader at least k answered ab
 
 Live figures would let a leader who watches the page see one answer arrive; a snapshot
 taken once cannot be compared with the same group a moment later. A round closed, opened
-and closed again keeps its first snapshot for the same reason."""
+and closed again keeps its first snapshot for the same reason. Each answer is in one
+snapshot only (its round, the leader who held the conversation), and no other figure is
+counted from these answers, so nothing can be subtracted: the publication rule
+(insight.publication.alone) only asks that at least k answered."""
 
 from collections import defaultdict
 
@@ -13,9 +16,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from samtale.conversations.models import LeadershipAnswer
+from samtale.insight import publication
 from samtale.insight.anonymity import min_group
 from samtale.insight.models import LeadershipSnapshot
-from samtale.insight.selectors import VALUES, Figure
+from samtale.insight.publication import VALUES, Figure
 from samtale.rounds.models import Participant, Round
 
 
@@ -52,7 +56,7 @@ def leadership_snapshot_take(*, round: Round) -> list[LeadershipSnapshot]:
             figures={
                 key: values
                 for key, values in counts[leader_id].items()
-                if n >= k and sum(values) >= k
+                if publication.alone(n, k=k) and publication.alone(sum(values), k=k)
             },
             k=k,
             taken_at=now,

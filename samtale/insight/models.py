@@ -3,21 +3,18 @@ from django.db import models
 
 
 class Tally(models.Model):
-    """What the organization's insight pages count, counted by the worker (insight.jobs)
-    rather than on every visit: at 50,000 people the grouped queries over five years of
-    conversations, 2.5 million actions and the answers take seconds.
+    """The organization's status counts for the insight pages (conversations, actions and
+    people: never answers), counted by the worker (insight.jobs) rather than on every visit:
+    at 50,000 people the grouped queries over five years of conversations and 2.5 million
+    actions take seconds.
 
-    One row per kind and year, holding each unit's own counts (by the unit each employee is
-    in now, before the tree is summed up and before the anonymity rule): the pages sum them
-    up the tree and apply the rule on every visit, so a changed tree or k takes effect at
-    once. Counts only: no person, conversation or answer can be read from them."""
+    One row per year (or round), holding each unit's own counts by the unit each employee is
+    in now, before the tree is summed up: the pages sum them up the tree on every visit, so
+    a changed tree takes effect at once. The figures from answers are not counted here: they
+    are published once per period (Publication)."""
 
     class Kind(models.TextChoices):
         STATUS = "status"  # insight.status.raw_status: one year's Counters per unit
-        LIKERT = "likert"  # insight.selectors.raw_likert: per statement, Counters per unit
-        # The same per profession group, and the ratings after signing (the filtered page)
-        LIKERT_PROFESSIONS = "likert_professions"
-        RATINGS = "ratings"  # insight.fairness.raw_ratings: per leader, goal results
         ROUND = "round"  # insight.status.raw_round_status: one round's Counters per unit
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -43,6 +40,71 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.year}"
+
+
+class Publication(models.Model):
+    """The figures from people's answers of one closed period, published once and never
+    changed (insight.publication): a year when it has ended, a round when it closed.
+
+    `cutoff` is where the period ends: the start of the next year, or when the round closed;
+    a round holds the answers of its conversations final before it. `tree` is the units'
+    tree as it was ({unit: parent}), so the groups it was decided for can be told again when
+    a later period is decided beside it."""
+
+    class Kind(models.TextChoices):
+        YEAR = "year"
+        ROUND = "round"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()  # the year; for a round, the year it closed
+    round = models.OneToOneField(
+        "rounds.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cutoff = models.DateTimeField()
+    k = models.PositiveSmallIntegerField()
+    tree = models.JSONField(default=dict)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["cutoff", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(kind="year"),
+                name="publication_one_per_year",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.round_id or self.year}"
+
+
+class PublishedFigure(models.Model):
+    """One group's figure in a Publication: how many people answered and the counts per
+    value (statements and satisfaction: 1–5; goal results: conversations, achieved, partly,
+    not), or, withheld, nothing but that there were answers too few to show without
+    revealing someone. A group not here had no answers.
+
+    `measure`: "likert:<statement>", "satisfaction" or "goals". `group`: who the figure is
+    of (insight.publication.GROUPS): u:org, u:<unit>, u:<unit>@<profession group>,
+    l:<leader>, l:<leader>:<unit>, r:<leader>."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="figures")
+    measure = models.CharField(max_length=100)
+    group = models.CharField(max_length=160)
+    people = models.PositiveIntegerField(null=True)  # None: withheld
+    values = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "measure", "group"], name="published_figure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["publication", "group"], name="published_figure_group")]
+
+    def __str__(self):
+        return f"{self.publication_id} {self.measure} {self.group}"
 
 
 class LeadershipSnapshot(models.Model):

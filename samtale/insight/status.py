@@ -1,11 +1,12 @@
 """The status analysis (seed 004, the HR handbook): how the routine is carried out, per unit
 and year, by the unit each employee is in now.
 
-Counts of conversations, actions and people are not answers and are shown for any group;
-goal results and the satisfaction rating are what people said about one conversation, so
-they pass the anonymity rule (insight.anonymity) like the Likert answers. Each query is
-grouped by unit and year in the database; the tree is summed up here, over a few hundred
-units. Callers pass what the access policy lets the user count.
+Counts of conversations, actions and people are not answers and are counted live for any
+group. Goal results and the satisfaction rating are what people said about one
+conversation: they are not counted here but read from what was published for the period
+(insight.publication), by the unit and line where each was given. Each query is grouped by
+unit and year in the database; the tree is summed up here, over a few hundred units.
+Callers pass what the access policy lets the user count.
 """
 
 from collections import Counter
@@ -24,16 +25,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
-from samtale.actions.models import Action, Goal
+from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
-from samtale.insight.selectors import (
-    Figure,
-    Tree,
-    figure_of,
-    raw_answers,
-    shown_groups,
-    summed_up,
-)
+from samtale.insight.publication import Figure, Withheld
+from samtale.insight.selectors import Tree, summed_up
 from samtale.org.models import Person
 from samtale.rounds.selectors import add_months
 
@@ -41,18 +36,19 @@ YEARS = 5  # how far back the trend goes
 UNTOUCHED_DAYS = 90  # an open action nobody has updated for this long
 TALK_TARGET = 30  # the leader talks about 30 % of the time, the employee 70 % (seed 001)
 OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
-RESULTS = (Goal.Result.ACHIEVED, Goal.Result.PARTLY, Goal.Result.NOT_ACHIEVED)
 
 
 @dataclass
 class Status:
     """One group's figures for one year. `counts` holds what adds up over units (see
-    _COUNTED); the days from meeting to signature are a histogram {days: conversations}."""
+    _COUNTED); the days from meeting to signature are a histogram {days: conversations}.
+    `goals` and `satisfaction` are the published figures from answers
+    (insight.publication): a Figure, why it is not shown (Withheld), or None (none given)."""
 
     counts: Counter = field(default_factory=Counter)
-    goal_results: tuple | None = None  # (achieved, partly, not) when the rule lets it through
-    satisfaction: Figure | None = None
     today: bool = False  # the current year, which alone has the coverage and the missing
+    goals: Figure | Withheld | None = None
+    satisfaction: Figure | Withheld | None = None
 
     @property
     def coverage(self) -> tuple | None:
@@ -105,10 +101,17 @@ class Status:
 
     @property
     def goal_results_share(self) -> tuple | None:
-        if not self.goal_results or not sum(self.goal_results):
-            return None
-        total = sum(self.goal_results)
-        return tuple(100 * n / total for n in self.goal_results)
+        """(achieved, partly, not) in percent of the goals rated, where published."""
+        return self.goals.shares() if isinstance(self.goals, Figure) else None
+
+    @property
+    def satisfaction_figure(self) -> Figure | None:
+        return self.satisfaction if isinstance(self.satisfaction, Figure) else None
+
+    def why_not(self, measure: str) -> Withheld | None:
+        """Why a figure from answers is not shown ("goals" or "satisfaction"), if it is not."""
+        value = getattr(self, measure)
+        return value if isinstance(value, Withheld) else None
 
 
 _COUNTED = {
@@ -149,27 +152,18 @@ def between(years: list[int]) -> tuple[datetime, datetime]:
 
 
 def status_figures(
-    raw: dict, *, tree: Tree, years: list[int], k: int, today: date | None = None
+    raw: dict, *, tree: Tree, years: list[int], today: date | None = None
 ) -> dict[int, dict]:
-    """raw_status's counts summed up the tree, goal results and ratings only for the groups the
-    anonymity rule lets through (those who had a goal rated, those who rated)."""
+    """raw_status's counts summed up the tree: {year: {unit: Status}}, without the figures
+    from answers (insight.analysis adds the published ones)."""
     today = today or timezone.localdate()
-    figures: dict[int, dict] = {}
-    for year in years:
-        own = raw.get(year, {})
-        total = summed_up(tree, own, zero=Counter())
-        rated = shown_groups(tree, own, key="goal_people", k=k)
-        satisfied = shown_groups(tree, own, key="sat:people", k=k)
-        figures[year] = {
-            unit: Status(
-                counts=counts,
-                goal_results=tuple(counts[f"goal:{r}"] for r in RESULTS) if unit in rated else None,
-                satisfaction=figure_of(counts, "sat:") if unit in satisfied else None,
-                today=year == today.year,
-            )
-            for unit, counts in total.items()
+    return {
+        year: {
+            unit: Status(counts=counts, today=year == today.year)
+            for unit, counts in summed_up(tree, raw.get(year, {}), zero=Counter()).items()
         }
-    return figures
+        for year in years
+    }
 
 
 def raw_status(
@@ -179,14 +173,14 @@ def raw_status(
     each employee is in now), before the tree and the anonymity rule, of what the scope
     (access.status_scope_of) lets be counted. Six grouped queries.
 
-    The year of a conversation is the year it was planned for (when_of); actions and goal results
-    count in the year of the conversation that agreed them. The coverage (a signed annual
+    The year of a conversation is the year it was planned for (when_of); actions count in
+    the year of the conversation that agreed them. The coverage (a signed annual
     conversation within SAMTALE_CONVERSATION_INTERVAL_MONTHS) and the missing conversations
     are as of today, so only the current year has them."""
     today = today or timezone.localdate()
     start, end = between(years)
     own: dict[int, dict] = {year: {} for year in years}
-    conversations, actions, goals = scope.conversations, scope.actions, scope.goals
+    conversations, actions = scope.conversations, scope.actions
 
     def counter(year, unit) -> Counter:  # a year between those asked for is counted too
         return own.setdefault(year, {}).setdefault(unit, Counter())
@@ -271,40 +265,12 @@ def raw_status(
         unit, year = row.pop("unit"), row.pop("year")
         counter(year, unit).update(row)
 
-    # Goal results and ratings: said in or about one conversation, so status_figures shows
-    # them only for groups the rule lets through.
-    for row in (
-        goals.filter(conversation__kind=Conversation.Kind.ANNUAL, result__in=RESULTS)
-        .annotate(when=when_of("conversation__"))
-        .filter(when__gte=start, when__lt=end)
-        .values(unit=F("conversation__employee__unit_id"), year=ExtractYear("when"))
-        .annotate(
-            goal_people=Count("conversation__employee", distinct=True),
-            **{f"goal:{r}": Count("pk", filter=Q(result=r)) for r in RESULTS},
-        )
-        .order_by()
-    ):
-        unit, year = row.pop("unit"), row.pop("year")
-        counter(year, unit).update(row)
-    ratings = raw_answers(
-        scope.feedback.filter(conversation__kind=Conversation.Kind.ANNUAL, rating__isnull=False)
-        .annotate(when=when_of("conversation__"))
-        .filter(when__gte=start, when__lt=end),
-        key=ExtractYear("when"),
-        value=F("rating"),
-        conversation="conversation__",
-    )
-    for year, units in ratings.items():
-        for unit, counts in units.items():
-            counter(year, unit).update(
-                {f"sat:{key}": n for key, n in counts.items() if "@" not in key}
-            )  # everyone's: the page per profession group keeps its own (insight.tallies)
     return own
 
 
 def raw_round_status(scope, round) -> dict:
-    """{unit: Counter}: raw_status of the round's conversations alone (the actions, goals and
-    ratings of them), over whatever years they fall in; no coverage, which is of today."""
+    """{unit: Counter}: raw_status of the round's conversations alone (and their actions),
+    over whatever years they fall in; no coverage, which is of today."""
     narrowed = round_scope(scope, round)
     first = min(round.period_start.year, round.created_at.year) - 1
     years = list(range(first, max(round.period_end.year, timezone.localdate().year) + 2))
@@ -321,6 +287,4 @@ def round_scope(scope, round):
         scope,
         conversations=scope.conversations.filter(round=round),
         actions=scope.actions.filter(goal__conversation__round=round),
-        goals=scope.goals.filter(conversation__round=round),
-        feedback=scope.feedback.filter(conversation__round=round),
     )

@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django import forms
 from django.conf import settings
 from django.http import Http404
@@ -20,19 +18,20 @@ from samtale.insight import (
     analysis,
     anonymity,
     charts,
+    columns,
     fairness,
     leadership,
+    publication,
     selectors,
     status,
-    tallies,
 )
+from samtale.insight.publication import GOALS, LIKERT, SATISFACTION, Figure, Withheld
 from samtale.org.models import Person
 
 
 class YearForm(forms.Form):
     """The year the insight pages show: this year unless another is asked for, never one
-    after next year (nothing is planned that far ahead, and each year asked for is counted
-    and kept: insight.tallies)."""
+    after next year (nothing is planned that far ahead)."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
 
@@ -82,41 +81,37 @@ class RoundForm(forms.Form):
         self.fields["runde"].queryset = rounds.order_by("-period_start", "-pk")
 
 
-def _ratings_of(own: dict) -> dict:
-    """The ratings after signing (status keeps them as "sat:…" in each unit's Counter) as
-    raw_answers gives answers."""
-    return {
-        unit: Counter(
-            {key.removeprefix("sat:"): n for key, n in counts.items() if key.startswith("sat:")}
-        )
-        for unit, counts in own.items()
-    }
+def _area_figure(values: list) -> Figure | None:
+    """An area's figure for one group: the answers to its statements published for that
+    group, summed (nothing but a sum of figures shown); `people` is the number of answers."""
+    shown = [value for value in values if isinstance(value, Figure)]
+    if not shown:
+        return None
+    counts = tuple(map(sum, zip(*(figure.counts for figure in shown), strict=True)))
+    return Figure(people=sum(counts), counts=counts)
 
 
-def _area_figures(figures: dict, keys: list[str]) -> dict:
-    """{unit: Figure} of an area: each unit's answers to the area's statements summed, over the
-    statements shown for that unit (so nothing but a sum of figures already shown); `people`
-    is then the number of answers."""
-    summed: dict = {}
-    for key in keys:
-        for unit, figure in figures.get(key, {}).items():
-            counts = summed.get(unit)
-            summed[unit] = figure.counts if counts is None else selectors.add(counts, figure.counts)
-    return {unit: selectors.Figure(people=sum(c), counts=c) for unit, c in summed.items()}
+def _latest_published(default: int) -> int:
+    """The latest year with published figures from answers, else `default`."""
+    years = publication.periods(years=range(default - 10, default + 1)).years
+    return max(years, default=default)
+
+
+HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
 
 
 @guarded(access.may_see_insight)
 @require_GET
 def likert_results(request):
-    """The statements' answers per unit for a year: the organization or one unit, and the
-    units right below it, per statement and per area, and each over five years; a group only
-    where the anonymity rule lets it through. HR's, so counted over the whole organization by
-    the worker (insight.tallies)."""
+    """The statements' answers per unit, published for a year when it ended: the
+    organization or one unit, and the units right below it, per statement and per area, and
+    each over five years; withheld, in words, where the publication rule holds it back.
+    HR's: the units' groups (insight.publication)."""
     scope = access.status_scope_of(request.user)  # HR's: the whole organization
-    filters, year = _year(request)
+    last_year = timezone.localdate().year - 1
+    filters, year = _year(request, default=_latest_published(last_year))
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
-    k = anonymity.min_group()
     years = status.years_to(year)
     professions = list(
         Person.objects.exclude(profession_group="")
@@ -126,25 +121,28 @@ def likert_results(request):
     )
     chosen = ProfessionForm(request.GET or None, professions=professions)
     profession = (chosen.cleaned_data.get("yrke") or None) if chosen.is_valid() else None
-    by_year, rated, counted_at = tallies.likert_figures(
-        years, tree=tree, k=k, profession=profession
-    )
-    figures = by_year[year]
-    if profession is None:  # the ratings after signing: counted with the status analysis
-        status_raw, _counted = tallies.organization_status([year])
-        satisfaction = selectors.figures_from(
-            {selectors.SATISFACTION: _ratings_of(status_raw.get(year, {}))}, tree=tree, k=k
-        ).get(selectors.SATISFACTION, {})
-    else:  # kept beside the answers per profession group
-        satisfaction = rated.get(year, {})
+    below = tree.below(node)
+    units = [node, *below]
+    group = {
+        unit: publication.unit_group(
+            None if unit == selectors.ORGANIZATION else unit, profession=profession
+        )
+        for unit in units
+    }
     info = _statements()
-    order = {key: n for n, key in enumerate(info)}  # as the templates ask them
-    areas: dict[str, list[str]] = {}
-    for key in sorted({key for f in by_year.values() for key in f}, key=lambda k: order.get(k, 0)):
-        area = info.get(key, ("", ""))[1]
-        if area:
-            areas.setdefault(area, []).append(key)
-    area_figures = {area: _area_figures(figures, keys) for area, keys in areas.items()}
+    order = {key: n for n, key in enumerate(info)}
+    keys = sorted(
+        (m.removeprefix(LIKERT) for m in publication.likert_measures(years)),
+        key=lambda key: (order.get(key, len(order)), key),
+    )
+    figures = publication.figures(
+        measures=[SATISFACTION, *(LIKERT + key for key in keys)],
+        groups=group.values(),
+        years=years,
+    )
+
+    def value(y, measure, unit):
+        return figures.get((y, measure, group[unit]))
 
     def text(key: str) -> str:
         return info.get(key, (key, ""))[0]
@@ -154,42 +152,59 @@ def likert_results(request):
             str(_("The whole organization")) if unit == selectors.ORGANIZATION else tree.names[unit]
         )
 
+    areas: dict[str, list[str]] = {}
+    for key in keys:
+        area = info.get(key, ("", ""))[1]
+        if area:
+            areas.setdefault(area, []).append(key)
+
+    def area_value(y, keys_of_area, unit):
+        return _area_figure([value(y, LIKERT + key, unit) for key in keys_of_area])
+
+    # What is shown for a year: the satisfaction, each statement and each area, as
+    # (kind, title, area, {unit: Figure, Withheld or None}); one nobody answered is left out.
+    def shown_in(y, shown_units) -> list:
+        rows = [
+            (
+                "satisfaction",
+                str(_("How satisfied with the conversation")),
+                "",
+                {u: value(y, SATISFACTION, u) for u in shown_units},
+            )
+        ]
+        rows += [
+            (
+                "statement",
+                text(key),
+                info.get(key, ("", ""))[1],
+                {u: value(y, LIKERT + key, u) for u in shown_units},
+            )
+            for key in keys
+        ]
+        rows += [
+            ("area", area, area, {u: area_value(y, area_keys, u) for u in shown_units})
+            for area, area_keys in areas.items()
+        ]
+        return [row for row in rows if any(v is not None for v in row[3].values())]
+
+    why_not = publication.figures(measures=[SATISFACTION], groups=[group[node]], years=[year])
+    not_yet = why_not.get((year, SATISFACTION, group[node]))
+    not_yet = not_yet if isinstance(not_yet, Withheld) and not_yet.code != "withheld" else None
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        # The figures the page shows: the unit and those right below it this year, the unit
-        # alone the years before; per statement, per area and the ratings after signing.
-        lines = [
-            [
-                str(h)
-                for h in (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
-            ]
-            + ["1", "2", "3", "4", "5"]
-        ]
-        shown_units = [node, *tree.below(node)]
+        # The figures the page shows: the unit and those right below it that year, the unit
+        # alone the years before; each withheld figure with why, in words.
+        lines = [[str(h) for h in HEADINGS_ANSWERS] + ["1", "2", "3", "4", "5", str(_("Note"))]]
         for y in years:
-            units = shown_units if y == year else [node]
-            statements_of_year = sorted(by_year[y].items(), key=lambda i: order.get(i[0], 0))
-            shown = [(str(_("How satisfied with the conversation")), "", satisfaction)] * (
-                y == year
-            )
-            shown += [(text(key), info.get(key, ("", ""))[1], g) for key, g in statements_of_year]
-            shown += [(area, area, _area_figures(by_year[y], keys)) for area, keys in areas.items()]
-            for statement, area, groups in shown:
-                for unit in units:
-                    figure = groups.get(unit)
-                    if figure is None:
+            for _kind, title, area, by_unit in shown_in(y, units if y == year else [node]):
+                for unit, figure in by_unit.items():
+                    if isinstance(figure, Figure):
+                        numbers = [figure.people, round(figure.mean, 2), *figure.counts, ""]
+                    elif figure is not None:
+                        numbers = ["", "", "", "", "", "", "", str(figure)]
+                    else:
                         continue
-                    lines.append(
-                        [
-                            y,
-                            statement,
-                            area,
-                            name(unit),
-                            figure.people,
-                            round(figure.mean, 2),
-                            *figure.counts,
-                        ]
-                    )
+                    lines.append([y, title, area, name(unit), *numbers])
         content = (
             csv_bytes(lines)
             if fmt == "csv"
@@ -198,58 +213,62 @@ def likert_results(request):
         suffix = f"-{slugify(profession)}" if profession else ""
         audit_download(request.user, "likert_results", year=year, format=fmt)
         return download(content, filename=f"svar-{year}{suffix}.{fmt}")
-    below = tree.below(node)
 
-    def rows(groups: dict) -> list[dict]:
+    def rows(by_unit: dict) -> list[dict]:
         return [
-            {"unit": node, "name": name(node), "figure": groups.get(node), "is_node": True},
-            *({"unit": unit, "name": name(unit), "figure": groups.get(unit)} for unit in below),
+            {
+                "unit": unit,
+                "name": name(unit),
+                "figure": by_unit[unit] if isinstance(by_unit[unit], Figure) else None,
+                "why": by_unit[unit] if isinstance(by_unit[unit], Withheld) else None,
+                "is_node": unit == node,
+            }
+            for unit in units
         ]
 
-    shown = [
-        (key, groups)
-        for key, groups in sorted(figures.items(), key=lambda item: order.get(item[0], len(order)))
-        if groups  # a statement too few answered shows nothing, not even its rows
-    ]
+    this_year = [] if not_yet else shown_in(year, units)
+    satisfaction = next((row for kind, _t, _a, row in this_year if kind == "satisfaction"), None)
     statements = [
-        {"anchor": f"statement-{n}", "text": text(key), "rows": rows(groups)}
-        for n, (key, groups) in enumerate(shown, start=1)
+        {"anchor": f"statement-{n}", "text": title, "rows": rows(by_unit)}
+        for n, (title, by_unit) in enumerate(
+            ((t, row) for kind, t, _a, row in this_year if kind == "statement"), start=1
+        )
     ]
-    area_rows = [
-        {
-            "anchor": f"area-{n}",
-            "name": area,
-            "rows": rows(groups),
-            "chart": charts.bars(
-                f"chart-area-{n}",
-                _("Mean answer (1–5): %(area)s") % {"area": area},
-                _("One bar per unit, in the same order as the table."),
-                [(row["name"], row["figure"] and row["figure"].mean) for row in rows(groups)],
-                maximum=5,
-                suffix="",
-                digits=1,
-            ),
-        }
-        for n, (area, groups) in enumerate(area_figures.items(), start=1)
-        if groups
-    ]
+    area_rows = []
+    for n, (title, by_unit) in enumerate(
+        ((t, row) for kind, t, _a, row in this_year if kind == "area"), start=1
+    ):
+        drawn = rows(by_unit)
+        area_rows.append(
+            {
+                "anchor": f"area-{n}",
+                "name": title,
+                "rows": drawn,
+                "chart": charts.bars(
+                    f"chart-area-{n}",
+                    _("Mean answer (1–5): %(area)s") % {"area": title},
+                    _("One bar per unit, in the same order as the table."),
+                    [(row["name"], row["figure"] and row["figure"].mean) for row in drawn],
+                    maximum=5,
+                    suffix="",
+                    digits=1,
+                ),
+            }
+        )
 
-    def mean(groups: dict):
-        figure = groups.get(node)
-        return None if figure is None else figure.mean
+    def mean(figure):
+        return figure.mean if isinstance(figure, Figure) else None
 
     over_time = [
         {
             "text": area,
             "is_area": True,
-            "means": [mean(_area_figures(by_year[y], keys)) for y in years],
+            "means": [mean(area_value(y, area_keys, node)) for y in years],
         }
-        for area, keys in areas.items()
+        for area, area_keys in areas.items()
     ] + [
-        {"text": text(key), "means": [mean(by_year[y].get(key, {})) for y in years]}
-        for key in sorted(
-            {key for f in by_year.values() for key in f}, key=lambda k: order.get(k, 0)
-        )
+        {"text": text(key), "means": [mean(value(y, LIKERT + key, node)) for y in years]}
+        for key in keys
     ]
     return render(
         request,
@@ -263,6 +282,7 @@ def likert_results(request):
             "node": node,
             "node_name": name(node),
             "up": tree.up(node),
+            "not_yet": not_yet,
             "satisfaction": rows(satisfaction) if satisfaction else None,
             "statements": statements,
             "areas": area_rows,
@@ -271,8 +291,8 @@ def likert_results(request):
                 for row in over_time
                 if any(m is not None for m in row["means"])
             ],
-            "k": k,
-            "counted_at": counted_at,
+            "k": anonymity.min_group(),
+            "published_at": publication.published_at(years=[year]),
         },
     )
 
@@ -299,55 +319,14 @@ def _node(request, tree: selectors.Tree):
     return node
 
 
-def _percent(value):
-    return None if value is None else round(value, 1)
-
-
-def _status_columns():
-    """The comparison table's columns: (heading, the figure from a Status)."""
-    return [
-        (_("Permanent employees"), lambda s: _nth(s.coverage, 0)),
-        (
-            _("Signed within the interval (%)"),
-            lambda s: _percent(s.covered_share) if s.today else None,
-        ),
-        (_("Missing a conversation this year"), lambda s: _nth(s.coverage, 2)),
-        (_("Planned"), lambda s: s.planned),
-        (_("Held"), lambda s: s.held),
-        (_("Signed"), lambda s: s.signed),
-        (_("Postponed"), lambda s: s.postponed),
-        (_("Median days to signature"), lambda s: s.median_days),
-        (_("Signed with goals (%)"), lambda s: _percent(s.goals_share)),
-        (_("Actions"), lambda s: s.actions),
-        (_("Actions done"), lambda s: s.actions_done),
-        (_("Actions overdue"), lambda s: s.actions_overdue),
-        (_("Actions untouched for 90 days"), lambda s: s.actions_untouched),
-        (_("Goals achieved (%)"), lambda s: _percent((s.goal_results_share or (None,))[0])),
-        (_("Goals partly achieved (%)"), lambda s: _percent(_nth(s.goal_results_share, 1))),
-        (_("Goals not achieved (%)"), lambda s: _percent(_nth(s.goal_results_share, 2))),
-        (_("The leader's share of the talk (%)"), lambda s: _percent(s.talk_share)),
-        (
-            _("Satisfaction with the conversation (1–5)"),
-            lambda s: round(s.satisfaction.mean, 2) if s.satisfaction else None,
-        ),
-        (
-            _("Rated the conversation"),
-            lambda s: s.satisfaction.people if s.satisfaction else None,
-        ),
-    ]
-
-
-def _nth(values, n):
-    return None if values is None else values[n]
-
-
 @guarded(access.may_see_any_insight)
 @require_GET
 def status_analysis(request):
     """How the routine is carried out: the top of what the user may count (the organization
     for HR, the line below a leader) or one unit, the units right below it side by side, and
-    the trend over five years; the figures from answers only where the anonymity rule lets
-    them through. A leader whose line is too small for it has the feedback on leadership."""
+    the trend over five years. The goal results and the satisfaction as published for each
+    closed period (insight.publication), or why not. A leader whose line is too small for it
+    has the feedback on leadership."""
     if not access.may_see_status(request.user):
         return redirect("leadership_feedback")
     scope = access.status_scope_of(request.user)
@@ -355,25 +334,24 @@ def status_analysis(request):
     rounds = RoundForm(request.GET or None, rounds=access.rounds_countable_by(request.user))
     round_ = rounds.cleaned_data.get("runde") if rounds.is_valid() else None
     result = analysis.status_analysis(scope, year=year, round_=round_)
-    tree, figures, years, year = result.tree, result.figures, result.years, result.year
-    counted_at = result.counted_at
+    tree, years, year = result.tree, result.years, result.year
     node = _node(request, tree)
+    below = tree.below(node)
+    figures = result.with_answers([node, *below]).figures
     top = str(_("The whole organization") if scope.whole_organization else _("Everyone below you"))
 
     def name(unit) -> str:
         return top if unit == selectors.ORGANIZATION else tree.names[unit]
 
-    below = tree.below(node)
     now = figures[year]
-    columns = _status_columns()
     compared = [(node, now[node]), *((unit, now[unit]) for unit in below)]
     trend = [(y, figures[y][node]) for y in years]
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        lines = [[str(h) for h in (_("Year"), _("Unit"), *(h for h, _f in columns))]]
+        lines = [[str(h) for h in (_("Year"), _("Unit"), *(c.heading for c in columns.STATUS))]]
         when = round_.name if round_ else year
-        lines += [[when, name(unit), *(f(s) for _h, f in columns)] for unit, s in compared]
-        lines += [[y, name(node), *(f(s) for _h, f in columns)] for y, s in trend if y != year]
+        lines += [[when, name(unit), *columns.in_file(s)] for unit, s in compared]
+        lines += [[y, name(node), *columns.in_file(s)] for y, s in trend if y != year]
         label = f"runde-{round_.pk}" if round_ else year
         filename = f"statusanalyse-{label}.{fmt}"
         content = (
@@ -408,6 +386,11 @@ def status_analysis(request):
         [(name(unit), s.talk_share) for unit, s in compared],
         reference=status.TALK_TARGET,
     )
+    compared_rows = [
+        {"unit": unit, "name": name(unit), "is_node": unit == node, "cells": columns.cells(s)}
+        for unit, s in compared
+    ]
+    trend_rows = [{"year": y, "cells": columns.cells(s)} for y, s in trend]
     return render(
         request,
         "insight/status.html",
@@ -421,23 +404,17 @@ def status_analysis(request):
             "up": tree.up(node),
             "top": top,
             "current": now[node],
-            "columns": [heading for heading, _f in columns],
-            "compared": [
-                {
-                    "unit": unit,
-                    "name": name(unit),
-                    "is_node": unit == node,
-                    "cells": [(h, f(s)) for h, f in columns],
-                }
-                for unit, s in compared
-            ],
-            "trend": [{"year": y, "cells": [(h, f(s)) for h, f in columns]} for y, s in trend],
+            "columns": [c.heading for c in columns.STATUS],
+            "compared": compared_rows,
+            "compared_reasons": columns.reasons([r["cells"] for r in compared_rows]),
+            "trend": trend_rows,
+            "trend_reasons": columns.reasons([r["cells"] for r in trend_rows]),
             "charts": [comparison, talk],
             "over_years": over_years,
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
             "interval_months": settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
-            "counted_at": counted_at,
+            "counted_at": result.counted_at,
         },
     )
 
@@ -460,7 +437,7 @@ def leadership_feedback(request):
     texts = _statements()
     order = {key: n for n, key in enumerate(texts)}
 
-    def statements(snapshot) -> list[tuple[str, selectors.Figure]]:
+    def statements(snapshot) -> list[tuple[str, Figure]]:
         figures = leadership.snapshot_figures(snapshot)
         return [
             (texts.get(key, (key, ""))[0], figures[key])
@@ -526,12 +503,16 @@ FAIRNESS_PAGE = 25
 @require_GET
 def rating_fairness(request):
     """HR: the leaders whose rating of goal results stands out (insight.fairness), with the
-    numbers behind each flag; only leaders with at least k rated conversations are assessed."""
+    numbers behind each flag, from the year's published goal results per leader: a leader
+    is assessed only where the publication rule published theirs."""
     # Results are recorded at the next conversation: last year is the latest full year.
     filters, year = _year(request, default=timezone.localdate().year - 1)
     k = anonymity.min_group()
-    access.status_scope_of(request.user)  # HR's: the whole organization, counted by the worker
-    counts, conversations, counted_at = tallies.organization_ratings(year)
+    access.status_scope_of(request.user)  # HR's: the whole organization
+    by_group, not_yet = publication.figures_of_kind(year=year, measure=GOALS, prefix="r:")
+    counts, conversations = fairness.from_published(
+        {int(g[2:]): f for g, f in by_group.items() if isinstance(f, Figure)}
+    )
     habits = fairness.rating_habits(counts, conversations, k=k)
     flagged = habits.flagged
     people = {
@@ -587,12 +568,14 @@ def rating_fairness(request):
             "year": year,
             "k": k,
             "habits": habits,
+            "not_yet": not_yet,
+            "withheld": sum(1 for f in by_group.values() if isinstance(f, Withheld)),
             "headings": headings,
             "page": page,
             "rows": [list(zip(headings, cells(h), strict=True)) for h in page.object_list],
             "year_query": f"year={year}",
             "alike": round(fairness.ALIKE * 100),
-            "counted_at": counted_at,
+            "published_at": publication.published_at(years=[year]),
         },
     )
 

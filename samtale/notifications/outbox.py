@@ -54,11 +54,16 @@ class Built:
 
 
 BUILDERS: dict[str, Callable[[OutboundEmail], Built | None]] = {}
+# Kinds that go to a person who has left as well (the worker skips every other kind for
+# them): what they asked for themselves, to the address they gave.
+TO_LEAVERS: set[str] = set()
 
 
-def builder(kind: str):
+def builder(kind: str, *, to_leavers: bool = False):
     def register(function):
         BUILDERS[kind] = function
+        if to_leavers:
+            TO_LEAVERS.add(kind)
         return function
 
     return register

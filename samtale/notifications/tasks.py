@@ -24,7 +24,7 @@ def email_send(message_id: int) -> None:
     try:
         built = (
             outbox.BUILDERS[message.kind](message)
-            if person is not None and person.is_active
+            if person is not None and (person.is_active or message.kind in outbox.TO_LEAVERS)
             else None
         )
         email = (

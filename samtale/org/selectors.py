@@ -146,3 +146,39 @@ def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> d
 def leaders(*, people: QuerySet[Person]) -> QuerySet[Person]:
     """Active people with at least one active report."""
     return people.filter(is_active=True, reports__is_active=True).distinct()
+
+
+def position_of(*, person_id: int) -> dict:
+    """Where a person stands now, as the figures from their answers remember it when an
+    answer is final (insight.publication): their unit, profession group and line (their
+    line manager first, then theirs, up the line). One query per level of the line."""
+    unit, profession, manager = Person.objects.values_list(
+        "unit_id", "profession_group", "manager_id"
+    ).get(pk=person_id)
+    line: list[int] = []
+    while manager is not None and manager not in line and manager != person_id:
+        line.append(manager)
+        manager = Person.objects.filter(pk=manager).values_list("manager_id", flat=True).first()
+    return {"unit": unit, "profession": profession, "line": line}
+
+
+def positions(*, person_ids: Iterable[int]) -> dict[int, dict]:
+    """position_of for many people at once: {person: position}, from one read of everyone's
+    unit and line manager."""
+    everyone = {
+        pk: (unit, profession, manager)
+        for pk, unit, profession, manager in Person.objects.values_list(
+            "pk", "unit_id", "profession_group", "manager_id"
+        )
+    }
+    result = {}
+    for pk in person_ids:
+        if pk not in everyone:
+            continue
+        unit, profession, manager = everyone[pk]
+        line: list[int] = []
+        while manager is not None and manager not in line and manager != pk:
+            line.append(manager)
+            manager = everyone.get(manager, (None, None, None))[2]
+        result[pk] = {"unit": unit, "profession": profession, "line": line}
+    return result

@@ -9,5 +9,5 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
 
     def ready(self):
-        # Registers the daily retention job.
-        from samtale.privacy import jobs  # noqa: F401
+        # Registers the daily retention job and the e-mails of the copies.
+        from samtale.privacy import emails, jobs  # noqa: F401

@@ -14,7 +14,8 @@ signed in (access.as_data_subject), so the copy holds what they may see and noth
   (their notes, checklist, comments, comments on actions, needs they raised); never the
   employee's notes or answers, whatever was shared with them: those are the employee's copy;
 - the person's record, roles given and taken, changes of their e-mail address, legal holds on
-  their data and the copies HR made on their request, and the audit entries about them,
+  their data and HR's requests for a copy of it (each of which reaches the person only, in
+  their account or by a one-time link: this ZIP), and the audit entries about them,
   their conversations and what they did (kinds and ids: the log holds no content).
 
 The ZIP is stored without compression: the pages and data are small, the PDFs are
@@ -41,7 +42,9 @@ from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
 from samtale.org.models import Person
 
-FORMAT = 1
+# 2: each copy asked for says why from a list ("reason"), in HR's words ("note", the
+# "reason" of 1), and how it reached the person.
+FORMAT = 2
 AUDIT_IN_PAGE = 1000  # the page lists the latest; data.json holds every entry
 
 
@@ -120,7 +123,20 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
             for hold in access.legal_holds_about(subject).select_related("set_by", "released_by")
         ],
         "access_copies": [
-            {"at": _at(copy.at), "by": _name(copy.made_by), "reason": copy.reason}
+            {
+                "at": _at(copy.at),
+                "by": _name(copy.made_by),
+                "reason": copy.reason,
+                "reason_text": copy.get_reason_display(),
+                "note": copy.note,
+                "delivery": copy.channel,
+                "delivery_text": copy.get_channel_display(),
+                "address": copy.address,
+                "status": copy.state,
+                "status_text": copy.get_state_display(),
+                "delivered_at": _at(copy.delivered_at),
+                "expires_at": _at(copy.expires_at),
+            }
             for copy in access.access_copies_about(subject).select_related("made_by")
         ],
         "conversations_as_employee": as_employee,

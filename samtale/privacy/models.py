@@ -1,9 +1,10 @@
 """Legal holds, the record of each retention run, the anonymous answer counts retention
-keeps, and the copies HR made of a person's data on their request."""
+keeps, and HR's requests for a copy of a person's data, which reaches the person only."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LegalHold(models.Model):
@@ -56,9 +57,11 @@ class RetentionRun(models.Model):
     # {kind: rows}: see privacy.retention.COUNTED for the kinds.
     counts = models.JSONField(default=dict)
     # Conversations left alone: a legal hold on a party; a signed form not yet delivered to
-    # the personnel file (or a conversation of the same leaver waiting for one).
+    # the personnel file; answers that a period not yet published will count (or a
+    # conversation of the same leaver held back for one of these).
     skipped_hold = models.PositiveIntegerField(default=0)
     skipped_unarchived = models.PositiveIntegerField(default=0)
+    skipped_unpublished = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -67,43 +70,38 @@ class RetentionRun(models.Model):
         return f"retention {self.started_at:%Y-%m-%d %H:%M}{' (dry run)' if self.dry_run else ''}"
 
 
-class RetainedLikert(models.Model):
-    """The answers to the statements of conversations whose content retention removed, kept
-    as counts only: per year, unit, profession group and statement, how many people answered
-    and how many gave each value. Added to the live answers when the worker counts the
-    organization's figures (insight.tallies.count_likert), so a figure is the same after
-    retention as before it. No person, conversation or time is kept: each leader's answers
-    are added into the cell they fall in, and nothing tells whose they were."""
-
-    year = models.PositiveSmallIntegerField()
-    # The unit the person was in when their content went (the figures count people by the
-    # unit they are in now); 0: none. A plain number, not a key, like RoundCount's.
-    unit_id = models.BigIntegerField()
-    profession_group = models.CharField(max_length=100, blank=True)
-    statement_key = models.CharField(max_length=80)
-    people = models.PositiveIntegerField(default=0)
-    n1 = models.PositiveIntegerField(default=0)
-    n2 = models.PositiveIntegerField(default=0)
-    n3 = models.PositiveIntegerField(default=0)
-    n4 = models.PositiveIntegerField(default=0)
-    n5 = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "unit_id", "profession_group", "statement_key"],
-                name="retained_likert_one_cell",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year} {self.unit_id} {self.statement_key}: {self.people}"
-
-
 class AccessCopy(models.Model):
-    """A copy of everything Samtale holds about a person that HR made for them on request
-    (their own download from the profile is in the audit log only). The reason is kept here,
-    not in the audit log, which can never be deleted."""
+    """HR's request, on a person's request, for a copy of everything Samtale holds about them
+    (GDPR art. 15), and how it reached them. The copy goes to the person only, never to HR:
+    it waits in their own account (ACCOUNT), or, for one who has left and cannot sign in,
+    it goes by a one-time link and, in a second e-mail, the code that opens it, to the
+    address they gave (LINK). The ZIP is built when the person downloads it; nothing of it
+    is kept here. HR sees the request and whether and when it was downloaded.
+
+    Neither the link nor the code is stored: they are made from the row by a keyed hash
+    (privacy.links, as Django's password reset links are), so that the outbox can write
+    the same ones into the e-mails however often it tries; only their digests are kept, to
+    know them again. The reason and note are kept here, not in the audit log, which can
+    never be deleted. (Before copies went to the person only, HR downloaded them: HR.)"""
+
+    class Reason(models.TextChoices):
+        WRITTEN = "written", _("The person asked in writing")
+        ORAL = "oral", _("The person asked orally")
+        LEAVER = "leaver", _("A person who has left asked by letter or e-mail")
+        OTHER = "other", _("Other")
+
+    class Channel(models.TextChoices):
+        ACCOUNT = "account", _("In their account")
+        LINK = "link", _("By a one-time link and a code by e-mail")
+        HR = "hr", _("Downloaded by HR")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting to be downloaded")
+        DELIVERED = "delivered", _("Downloaded")
+        LOCKED = "locked", _("Locked after wrong codes")
+
+    # What `state` adds to the statuses: a link not used in time.
+    EXPIRED = "expired"
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_copies"
@@ -111,11 +109,47 @@ class AccessCopy(models.Model):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    # How and when the person asked, in HR's words ("asked by e-mail on 3 March").
+    note = models.TextField()
     at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # When the person downloaded it (in their account: the first time).
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # LINK only: the address the person gave, until when the link works, the digests of the
+    # link's token and of the code, and the wrong codes given.
+    address = models.EmailField(max_length=254, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                condition=~models.Q(token_hash=""),
+                name="access_copy_one_token",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"copy of {self.person_id} by {self.made_by_id}"
+        return f"copy of {self.person_id} asked by {self.made_by_id} ({self.channel})"
+
+    @property
+    def state(self) -> str:
+        """The status, or EXPIRED for a link still waiting after its time."""
+        if (
+            self.status == self.Status.WAITING
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        ):
+            return self.EXPIRED
+        return self.status
+
+    def get_state_display(self) -> str:
+        if self.state == self.EXPIRED:
+            return str(_("The link expired unused"))
+        return self.get_status_display()

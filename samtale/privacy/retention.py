@@ -21,15 +21,15 @@ needs' texts, the reasons for moving or cancelling, the answers to the statement
 the leader, and the signed forms with their PDFs (after they reached the personnel file, which
 now holds the record). What stays: the conversation with its parties, dates, statuses and talk
 time; goals and actions with their results, statuses, deadlines and history of statuses; the
-feedback's rating; the needs' kind and cost; every count and figure. The insight figures are
-counted again every hour from these rows (insight.tallies): the answers to the statements
-are kept as anonymous counts (privacy.models.RetainedLikert) that the count adds back, so a
-figure is the same after retention as before it.
+feedback's rating; the needs' kind and cost; every count and figure. The figures from
+people's answers are published once per closed period and never counted again
+(insight.publication), so deleting the answers afterwards changes no figure.
 
-Never touched: a conversation either of whose parties is on legal hold, and one whose signed
-form has a delivery not yet delivered to the personnel file. A leaver's content goes all at
-once, when none of their conversations is held back (so that one person is never counted
-both among the live answers and the kept counts).
+Never touched: a conversation either of whose parties is on legal hold, one whose signed
+form has a delivery not yet delivered to the personnel file, and one whose answers to the
+statements belong to a period not yet published (its year, or its round, if the round is
+open or its figures are not out yet): they would be missing from that period's figures. A
+leaver's content goes all at once, when none of their conversations is held back.
 """
 
 from collections import Counter, defaultdict
@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from samtale.actions.models import Action, ActionUpdate, Goal
@@ -56,14 +56,14 @@ from samtale.conversations.models import (
     SummaryComment,
     SummaryRevision,
 )
-from samtale.insight.status import when_of
+from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
-from samtale.privacy.models import LegalHold, RetainedLikert
+from samtale.privacy.models import LegalHold
 from samtale.rounds.selectors import add_months
 
 # What a run counts, in rows: notes deleted; checklists emptied; rows whose texts were
-# blanked; answers to the statements moved into the anonymous counts; answers about the
+# blanked; answers to the statements deleted; answers about the
 # leader deleted; signed forms deleted (with their PDFs and deliveries); conversations whose
 # notes went; conversations whose content went; the people who left whose content went.
 COUNTED = (
@@ -138,6 +138,7 @@ class Plan:
     leavers: dict[int, list[int]] = field(default_factory=dict)  # person -> whose content goes
     held: set[int] = field(default_factory=set)  # left alone: a party is on legal hold
     unarchived: set[int] = field(default_factory=set)  # left alone: waiting for the archive
+    unpublished: set[int] = field(default_factory=set)  # left alone: answers not yet published
 
     @property
     def leaver_conversations(self) -> list[int]:
@@ -199,8 +200,27 @@ def leaver_content_due(now: datetime) -> QuerySet[Conversation]:
     return Conversation.objects.filter(employee__in=leavers(now)).filter(_has_content())
 
 
-def _with_blockers(conversations: QuerySet[Conversation]) -> QuerySet:
-    """(pk, employee, on hold, waiting for the archive) of each conversation."""
+HOLD, UNARCHIVED, UNPUBLISHED = "hold", "unarchived", "unpublished"
+
+
+def _unpublished() -> Q:
+    """Signed with answers to the statements that a period not yet published will count: the
+    year it was signed in, or its round (open, or closed with its figures not out yet)."""
+    published = Publication.objects.filter(kind=Publication.Kind.YEAR)
+    year_open = ~Exists(published.filter(year=ExtractYear(OuterRef("signed_at"))))
+    round_open = Q(round__isnull=False) & ~Exists(
+        Publication.objects.filter(round_id=OuterRef("round_id"))
+    )
+    return (
+        Q(signed_at__isnull=False)
+        & Exists(LikertAnswer.objects.filter(conversation=OuterRef("pk")))
+        & (year_open | round_open)
+    )
+
+
+def _with_blockers(conversations: QuerySet[Conversation], *, answers: bool) -> Iterator:
+    """(pk, employee, why it is left alone or None) of each conversation; with `answers`, the
+    answers to the statements would go too, so an unpublished period holds it back as well."""
     holders = LegalHold.objects.filter(released_at__isnull=True).values("person_id")
     on_hold = Q(employee_id__in=holders) | Q(leader_id__in=holders)
     waiting = Exists(
@@ -208,37 +228,41 @@ def _with_blockers(conversations: QuerySet[Conversation]) -> QuerySet:
             status=Delivery.Status.DELIVERED
         )
     )
-    return (
+    unpublished = _unpublished() if answers else Q(pk__in=[])
+    rows = (
         conversations.annotate(
-            on_hold=ExpressionWrapper(on_hold, output_field=BooleanField()), waiting=waiting
+            on_hold=ExpressionWrapper(on_hold, output_field=BooleanField()),
+            waiting=waiting,
+            unpublished=ExpressionWrapper(unpublished, output_field=BooleanField()),
         )
         .order_by("pk")
-        .values_list("pk", "employee_id", "on_hold", "waiting")
+        .values_list("pk", "employee_id", "on_hold", "waiting", "unpublished")
     )
+    for pk, person_id, on_hold, is_waiting, is_unpublished in rows:
+        why = HOLD if on_hold else UNARCHIVED if is_waiting else None
+        yield pk, person_id, why or (UNPUBLISHED if is_unpublished else None)
 
 
 def due(now: datetime | None = None) -> Plan:
     """What the policy says is due now, and what it leaves alone and why. Reads only."""
     plan = Plan(now=now or timezone.now())
-    by_person: dict[int, list[tuple[int, bool, bool]]] = defaultdict(list)
-    for pk, person_id, on_hold, waiting in _with_blockers(leaver_content_due(plan.now)):
-        by_person[person_id].append((pk, on_hold, waiting))
+    kept = {HOLD: plan.held, UNARCHIVED: plan.unarchived, UNPUBLISHED: plan.unpublished}
+    by_person: dict[int, list[tuple[int, str | None]]] = defaultdict(list)
+    for pk, person_id, why in _with_blockers(leaver_content_due(plan.now), answers=True):
+        by_person[person_id].append((pk, why))
     for person_id, rows in by_person.items():
-        ids = [pk for pk, _hold, _wait in rows]
-        if any(on_hold for _pk, on_hold, _wait in rows):
-            plan.held.update(ids)
-        elif any(waiting for _pk, _hold, waiting in rows):
-            plan.unarchived.update(ids)
+        ids = [pk for pk, _why in rows]
+        why = next((why for reason in kept for _pk, why in rows if why == reason), None)
+        if why:
+            kept[why].update(ids)
         else:
             plan.leavers[person_id] = ids
     going = set(plan.leaver_conversations)  # their notes go with the rest of their content
-    for pk, _person, on_hold, waiting in _with_blockers(notes_due(plan.now)):
+    for pk, _person, why in _with_blockers(notes_due(plan.now), answers=False):
         if pk in going:
             continue
-        if on_hold:
-            plan.held.add(pk)
-        elif waiting:
-            plan.unarchived.add(pk)
+        if why:
+            kept[why].add(pk)
         else:
             plan.notes.append(pk)
     return plan
@@ -261,7 +285,8 @@ def _sweep_notes(ids: Iterable[int], *, dry_run: bool) -> Counter:
 
 
 def _sweep_leaver(ids: list[int], *, dry_run: bool) -> Counter:
-    """One leaver's conversations: everything written goes; the answers become counts."""
+    """One leaver's conversations: everything written goes, the answers too (their periods'
+    figures are published and stay)."""
     counts = _sweep_notes(ids, dry_run=dry_run)
     for texts in TEXTS:
         rows = texts.of(ids)
@@ -272,58 +297,11 @@ def _sweep_leaver(ids: list[int], *, dry_run: bool) -> Counter:
     if dry_run:
         counts.update(likert=likert.count(), leadership=leadership.count(), forms=forms.count())
     else:
-        counts["likert"] = retain_likert(likert)
-        likert.delete()
+        counts["likert"] = likert.delete()[0]
         counts["leadership"] = leadership.delete()[0]
         counts["forms"] = forms.delete()[1].get(SignedForm._meta.label, 0)
     counts.update(conversations_leavers=len(ids), people=1)
     return counts
-
-
-def retain_likert(answers: QuerySet[LikertAnswer]) -> int:
-    """Add the answers into the anonymous counts, as insight.selectors.raw_answers would count
-    them: by the year the conversation counts in, the unit and profession group the person is
-    in now, and the statement; the people counted once per cell. Returns how many."""
-    cells: dict[tuple, tuple[set, list[int]]] = {}
-    rows = answers.annotate(when=when_of("conversation__")).values_list(
-        "statement_key",
-        "value",
-        "when",
-        "conversation__employee_id",
-        "conversation__employee__unit_id",
-        "conversation__employee__profession_group",
-    )
-    n = 0
-    for key, value, when, person_id, unit_id, profession in rows:
-        year = timezone.localtime(when).year
-        people, values = cells.setdefault((year, unit_id or 0, profession, key), (set(), [0] * 5))
-        people.add(person_id)
-        values[value - 1] += 1
-        n += 1
-    for (year, unit_id, profession, key), (people, values) in cells.items():
-        _add_cell(year, unit_id, profession, key, len(people), values)
-    return n
-
-
-def _add_cell(year, unit_id, profession, key, people, values) -> None:
-    cell = RetainedLikert.objects.filter(
-        year=year, unit_id=unit_id, profession_group=profession, statement_key=key
-    )
-    added = {f"n{v}": F(f"n{v}") + n for v, n in enumerate(values, start=1)}
-    if cell.update(people=F("people") + people, **added):
-        return
-    try:
-        with transaction.atomic():
-            RetainedLikert.objects.create(
-                year=year,
-                unit_id=unit_id,
-                profession_group=profession,
-                statement_key=key,
-                people=people,
-                **{f"n{v}": n for v, n in enumerate(values, start=1)},
-            )
-    except IntegrityError:  # another run made the cell meanwhile
-        cell.update(people=F("people") + people, **added)
 
 
 def preview(plan: Plan) -> Counter:
@@ -341,28 +319,32 @@ def apply(plan: Plan) -> Counter:
     """Delete what the plan says is due, checking each part again in its own transaction (a
     hold set or a delivery failed since the plan was made leaves it alone): the preparation
     notes a batch of conversations at a time, a leaver's content one person at a time. Returns
-    what went, and what was left alone at the last moment (skipped_hold, skipped_unarchived)."""
+    what went, and what was left alone at the last moment (skipped_hold, skipped_unarchived,
+    skipped_unpublished)."""
     counts = Counter()
     for chunk in _chunks(plan.notes):
         with transaction.atomic():
-            ids, held, waiting = _still_due(notes_due(plan.now).filter(pk__in=chunk))
-            counts.update(skipped_hold=len(held), skipped_unarchived=len(waiting))
+            ids, kept = _still_due(notes_due(plan.now).filter(pk__in=chunk), answers=False)
+            counts.update(kept)
             if ids:
                 counts += _sweep_notes(ids, dry_run=False)
                 counts["conversations_notes"] += len(ids)
     for person_id in plan.leavers:
         with transaction.atomic():
             mine = leaver_content_due(plan.now).filter(employee_id=person_id)
-            ids, held, waiting = _still_due(mine)
-            if held or waiting:
-                counts.update(skipped_hold=len(held), skipped_unarchived=len(waiting))
+            ids, kept = _still_due(mine, answers=True)
+            if kept:
+                counts.update(kept)
             elif ids:
                 counts += _sweep_leaver(ids, dry_run=False)
     return counts
 
 
-def _still_due(conversations: QuerySet[Conversation]) -> tuple[list[int], list[int], list[int]]:
-    ids, held, waiting = [], [], []
-    for pk, _person, on_hold, is_waiting in _with_blockers(conversations):
-        (held if on_hold else waiting if is_waiting else ids).append(pk)
-    return ids, held, waiting
+def _still_due(conversations: QuerySet[Conversation], *, answers: bool) -> tuple[list, Counter]:
+    ids, kept = [], Counter()
+    for pk, _person, why in _with_blockers(conversations, answers=answers):
+        if why:
+            kept[f"skipped_{why}"] += 1
+        else:
+            ids.append(pk)
+    return ids, kept

@@ -1,4 +1,5 @@
-"""Each person's copy of their data, HR's legal holds and copies made on request, and the
+"""Each person's copy of their data, HR's legal holds and requests for a person's copy (which
+reaches the person only: in their account, or by a one-time link and code), and the
 retention runs."""
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 from samtale.privacy import export, selectors, services
-from samtale.privacy.forms import copy_form, hold_form
+from samtale.privacy.forms import CodeForm, CopyRequestForm, hold_form
 
 PAGE_SIZE = 20
 
@@ -37,25 +38,84 @@ def own_export(request):
 @guarded()
 @require_http_methods(["GET", "POST"])
 def export_for(request, pk):
-    """HR makes a person's copy on their request, saying why."""
+    """HR asks for a person's copy on their request, saying why: it goes to the person, never
+    to HR, and HR is sent back to the person's page."""
     person = access.get_person_for(request.user, pk)
     require(access.may_export_for(request.user, person))
     posted = request.method == "POST"
-    form = copy_form(request.POST if posted else None)
+    form = CopyRequestForm(request.POST if posted else None, person=person)
     if posted and form.is_valid():
         try:
-            data = services.access_copy_make(
-                actor=request.user, person=person, reason=form.cleaned_data["reason"]
+            copy = services.access_copy_request(
+                actor=request.user, person=person, **form.cleaned_data
             )
         except DomainError as error:
             _form_error(form, error)
         else:
-            return _zip(data)
+            messages.success(request, _requested(copy))
+            return redirect("person_detail", pk=person.pk)
     return render(
         request,
         "privacy/export_for.html",
-        {"person": person, "form": form},
+        {"person": person, "form": form, "days": services.LINK_DAYS},
         status=400 if posted else 200,
+    )
+
+
+def _requested(copy) -> str:
+    name = copy.person.full_name
+    if copy.channel == copy.Channel.LINK:
+        return _(
+            "The copy of the data of %(name)s is on its way to %(address)s: a one-time link, "
+            "and the code that opens it in a second e-mail. You will see here when it has "
+            "been downloaded."
+        ) % {"name": name, "address": copy.address}
+    return _(
+        "The copy of the data of %(name)s waits for them on their profile, and they are told "
+        "by e-mail. You will see here when they have downloaded it."
+    ) % {"name": name}
+
+
+@guarded()
+@require_GET
+def own_copy_download(request, pk):
+    """The copy HR asked for, waiting in the signed-in person's account: their own data, as
+    a ZIP built now, for them alone."""
+    copy = access.get_own_access_copy_for(request.user, pk)
+    return _zip(services.access_copy_download(actor=request.user, copy=copy))
+
+
+@require_http_methods(["GET", "POST"])
+def copy_link(request, token):
+    """The one-time link e-mailed to a person who has left: the code from the second e-mail
+    downloads their copy, once. No sign-in: the link and the code are the key. The page
+    names no one, and a GET (which mail scanners follow) changes nothing."""
+    copy = access.get_access_copy_by_link(token)
+    refusal = services.copy_link_refusal(copy)
+    posted = request.method == "POST"
+    form = CodeForm(request.POST if posted and not refusal else None)
+    if form.is_valid():
+        try:
+            data = services.access_copy_collect(copy=copy, code=form.cleaned_data["code"])
+        except DomainError as error:
+            refusal = services.copy_link_refusal(copy)
+            if not refusal:
+                _form_error(form, error)
+        else:
+            return _zip(data)
+    status = 200
+    if refusal:
+        status = 410
+    elif posted:
+        status = 400
+    # The token in this page's address goes to no other site as a Referer: the site's
+    # policy is same-origin (a no-referrer policy would make the browser send the form's
+    # Origin as "null", which the CSRF check refuses).
+    return render(
+        request,
+        "privacy/copy_link.html",
+        {"form": form, "refusal": refusal, "copy": copy},
+        status=status,
     )
 
 

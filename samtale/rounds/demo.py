@@ -51,8 +51,9 @@ def _gather(round: Round, *, since: datetime, until: datetime | None = None) -> 
 
 
 def _last_year(hr: Person, today: date) -> None:
-    """Last year's round at the school, closed: closing it published the feedback on
-    leadership (insight.leadership) from the answers in its conversations."""
+    """Last year's round at the school, closed in December: closing it published the
+    feedback on leadership (insight.leadership) from the answers in its conversations, and
+    its figures from answers (insight.publication, when the demo is loaded)."""
     year = today.year - 1
     round = services.round_create(
         actor=hr,
@@ -73,6 +74,9 @@ def _last_year(hr: Person, today: date) -> None:
         until=_at(date(year, 12, 16), time.min),
     )
     services.round_set_open(actor=hr, round=round, open=False)
+    # Closed when its period ended, as it would have been: before the year ended, so its
+    # figures were published first and the year's beside them (insight.publication).
+    Round.objects.filter(pk=round.pk).update(closed_at=_at(date(year, 12, 16), time(16, 0)))
 
 
 def load(*, today: date | None = None) -> int:

@@ -21,6 +21,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
+from samtale.insight.jobs import publish_due as insight_publish_due
 from samtale.insight.leadership import leadership_snapshot_take
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors
@@ -178,8 +179,10 @@ def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
     round.save(update_fields=["closed_at"])
     audit_log(actor=actor, action="round.opened" if open else "round.closed", obj=round)
     if not open:
-        # The upward feedback is published now, once (a later close keeps the first).
+        # The upward feedback is published now, once (a later close keeps the first); the
+        # round's figures from answers by the worker (insight.publication), once.
         leadership_snapshot_take(round=round)
+        transaction.on_commit(insight_publish_due.enqueue)
     return round
 
 

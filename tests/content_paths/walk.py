@@ -38,6 +38,8 @@ PK_KINDS = [
     ("api/v1/people/<pk>", "person"),
     ("api/v1/rounds/<pk>/", "round"),
     ("profil/api-nokler/<int:pk>/", "api_token"),
+    # A copy of a person's data HR asked for, waiting in their account: theirs alone.
+    ("profil/innsyn/<int:pk>/", "access_copy"),
     ("runder/deltakere/<int:pk>/", "participant"),
     ("runder/tid/<int:pk>/", "window"),
     ("runder/<int:pk>/", "round"),

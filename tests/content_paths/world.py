@@ -26,6 +26,8 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.needs import services as needs
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, Person, Unit
+from samtale.privacy import services as privacy
+from samtale.privacy.models import AccessCopy
 from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round, Window
@@ -109,6 +111,7 @@ def stored_ids() -> dict[str, list]:
         "signed_form": list(SignedForm.objects.values_list("pk", flat=True)),
         "delivery": list(Delivery.objects.values_list("pk", flat=True)),
         "api_token": list(ApiToken.objects.values_list("pk", flat=True)),
+        "access_copy": list(AccessCopy.objects.values_list("pk", flat=True)),
     }
 
 
@@ -372,6 +375,11 @@ def build_world(people) -> World:
     api_tokens.issue(person=employee, name="Skript", scopes=["read"], days=30)
     api_tokens.issue(
         person=people.admin, name="Lønn", scopes=["read"], days=30, kind=ApiToken.Kind.SERVICE
+    )
+    # HR asked for a copy of the employee's data: it waits in their account, theirs alone
+    # (anyone else who asks for it is told it is not there).
+    privacy.access_copy_request(
+        actor=hr, person=employee, reason="written", note="Bedt om på e-post"
     )
     for job in DAILY_JOBS:
         job.call()

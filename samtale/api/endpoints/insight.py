@@ -1,6 +1,7 @@
 """Insight: the status analysis the insight page shows, under the same rule (access.
-may_see_status: HR for the organization, a leader for a line of at least k people) and
-the same anonymity rule (figures from answers only for groups of at least k)."""
+may_see_status: HR for the organization, a leader for a line of at least k people), with
+the same columns (insight.columns) and the same published figures from answers
+(insight.publication)."""
 
 from django.http import Http404
 from django.utils import timezone
@@ -10,7 +11,7 @@ from ninja.errors import ValidationError
 from samtale.api.endpoints.common import responses
 from samtale.api.schemas import StatusAnalysis
 from samtale.core import access
-from samtale.insight import analysis, anonymity
+from samtale.insight import analysis, anonymity, columns
 from samtale.insight.selectors import ORGANIZATION
 
 router = Router(tags=["insight"])
@@ -22,37 +23,6 @@ class StatusQuery(Schema):
     round: int | None = Field(
         None, ge=1, le=2**63 - 1, description="a round's conversations instead of a year's"
     )
-
-
-def _share(value):
-    return None if value is None else round(value, 1)
-
-
-def figures_out(s) -> dict:
-    """One group's Status as the page's table shows it (insight.views._status_columns)."""
-    coverage = s.coverage
-    goals = s.goal_results_share
-    return {
-        "permanent": None if coverage is None else coverage[0],
-        "covered_percent": _share(s.covered_share) if s.today else None,
-        "missing": None if coverage is None else coverage[2],
-        "planned": s.planned,
-        "held": s.held,
-        "signed": s.signed,
-        "postponed": s.postponed,
-        "median_days_to_signature": s.median_days,
-        "signed_with_goals_percent": _share(s.goals_share),
-        "actions": s.actions,
-        "actions_done": s.actions_done,
-        "actions_overdue": s.actions_overdue,
-        "actions_untouched": s.actions_untouched,
-        "goals_achieved_percent": None if goals is None else _share(goals[0]),
-        "goals_partly_percent": None if goals is None else _share(goals[1]),
-        "goals_not_achieved_percent": None if goals is None else _share(goals[2]),
-        "leader_talk_percent": _share(s.talk_share),
-        "satisfaction_mean": None if s.satisfaction is None else round(s.satisfaction.mean, 2),
-        "satisfaction_people": None if s.satisfaction is None else s.satisfaction.people,
-    }
 
 
 @router.get("/status", response=responses(StatusAnalysis, 404), url_name="insight_status")
@@ -86,11 +56,11 @@ def status_analysis(request, query: Query[StatusQuery]):
     node = ORGANIZATION if query.unit is None else query.unit
     if node not in tree:
         raise Http404
-    now = result.figures[result.year]
+    now = result.with_answers([node, *tree.below(node)]).figures[result.year]
 
     def row(unit) -> dict:
         ref = None if unit == ORGANIZATION else {"id": unit, "name": tree.names[unit]}
-        return {"unit": ref, "figures": figures_out(now[unit])}
+        return {"unit": ref, "figures": columns.in_api(now[unit])}
 
     return {
         "year": None if round_ else result.year,

@@ -19,6 +19,7 @@ from samtale.core.concurrency import text_save
 from samtale.core.errors import DomainError
 from samtale.needs.services import needs_register_from
 from samtale.org.models import Person
+from samtale.org.selectors import position_of
 
 S = Conversation.Status
 TEXT_MAX_LENGTH = 50_000
@@ -358,7 +359,9 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
         summary.agreed_goals = goals_snapshot(conversation)
         transition(conversation, S.SIGNED, actor=actor)
         conversation.signed_at = timezone.now()
-        conversation.save(update_fields=["signed_at"])
+        # Its answers to the statements are final: they count where the employee stands now.
+        conversation.counted_as = position_of(person_id=conversation.employee_id)
+        conversation.save(update_fields=["signed_at", "counted_as"])
         # The needs the conclusion shares reach the register, now that both have signed.
         needs_register_from(conversation=conversation)
     summary.save()
@@ -489,5 +492,8 @@ def feedback_give(
         raise DomainError(_("You have already answered."))
     _check_length(comment)
     return Feedback.objects.create(
-        conversation=conversation, rating=rating, comment=comment.strip() if rating else ""
+        conversation=conversation,
+        rating=rating,
+        comment=comment.strip() if rating else "",
+        counted_as=position_of(person_id=conversation.employee_id),
     )

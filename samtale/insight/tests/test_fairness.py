@@ -52,4 +52,4 @@ def test_a_leader_below_k_rated_conversations_is_not_assessed():
 
 def test_nobody_assessed_shows_an_empty_state(client_for):
     page = client_for("hr").get(reverse("rating_fairness")).content.decode()
-    assert "Ingen leder har 5 eller flere vurderte samtaler" in page
+    assert "Ingen leder har resultater fra 5 eller flere ansatte publisert for" in page

@@ -1,33 +1,26 @@
-from datetime import date
+from datetime import date, datetime
 
-from samtale.conversations.models import Conversation, LikertAnswer
+from django.utils import timezone
+
+from samtale.conversations.models import Conversation
 from samtale.core.access import whole_organization_scope
 from samtale.insight import jobs, tallies
-from samtale.insight.models import Tally
-from samtale.insight.selectors import figures_from, raw_likert, unit_tree
+from samtale.insight.models import Publication, Tally
+from samtale.insight.selectors import unit_tree
 from samtale.insight.status import raw_status, status_figures, years_to
-from samtale.insight.tests.test_selectors import answered, rated
-from samtale.insight.tests.test_status import YEAR, conversation_in, goal_results
+from samtale.insight.tests.test_status import YEAR, conversation_in
 from samtale.org.models import Unit
 
 
 def test_what_is_kept_gives_the_same_figures_as_counting_now(org):
-    goal_results(org, org["a"], ["achieved"] * 3 + ["partly"] * 2)
-    goal_results(org, org["b"], ["not_achieved"] * 5)
-    rated(org, org["a"], [4, 5, 3, 4, 4])
-    answered(org, org["b"], [1, 2, 3, 4, 5])
+    conversation_in(org, org["a"], status="signed")
     conversation_in(org, org["b"], postponed_count=1)
     years = years_to(YEAR)
     tree = unit_tree(Unit.objects.all())
     kept, _at = tallies.organization_status(years)
     now = raw_status(whole_organization_scope(), years=years)
-    assert status_figures(kept, tree=tree, years=years, k=5) == status_figures(
-        now, tree=tree, years=years, k=5
-    )
-    kept, _at = tallies.organization_likert([YEAR])
-    kept_answers = kept[YEAR]
-    assert figures_from(kept_answers, tree=tree, k=5) == figures_from(
-        raw_likert(LikertAnswer.objects.all()), tree=tree, k=5
+    assert status_figures(kept, tree=tree, years=years) == status_figures(
+        now, tree=tree, years=years
     )
 
 
@@ -42,7 +35,18 @@ def test_the_worker_counts_again_what_changed(org):
     kept, _at = tallies.organization_status([YEAR])
     assert kept[YEAR][org["a"].pk]["planned"] == 2
     assert Tally.objects.filter(kind="status").count() == len(years_to(YEAR))
-    assert Tally.objects.filter(kind="likert").count() == len(years_to(YEAR))
+    assert set(Tally.objects.values_list("kind", flat=True)) == {"status"}  # no answers here
+
+
+def test_the_hourly_job_publishes_the_periods_that_closed(org):
+    """The worker's hourly count also publishes last year once it has ended (its answers)."""
+    c = conversation_in(org, org["a"], status="signed")
+    last_year = timezone.make_aware(datetime(YEAR - 1, 6, 1))
+    Conversation.objects.filter(pk=c.pk).update(signed_at=last_year)
+    jobs.count_insight.call()
+    assert list(Publication.objects.values_list("kind", "year")) == [("year", YEAR - 1)]
+    jobs.count_insight.call()
+    assert Publication.objects.count() == 1
 
 
 def test_an_earlier_year_looked_at_is_counted_again_with_the_last_five(org):

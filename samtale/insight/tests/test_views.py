@@ -2,42 +2,56 @@ from datetime import date
 
 from django.urls import reverse
 
-from samtale.insight.tests.test_selectors import answered
+from samtale.insight import publication
+from samtale.insight.tests.test_published_groups import YEAR, answered, rated
+
+WITHHELD = "For få svar til å vise uten å avsløre noen"
 
 
-def test_hr_sees_the_answers_per_unit_and_a_small_team_hidden(client_for, org):
+def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5, 5])
     answered(org, org["b"], [5, 5, 4, 4, 4])
     answered(org, org["b"], [2, 3, 3], statement="ledelse")
+    publication.publish_due()
     client = client_for("hr")
     body = client.get(reverse("likert_results")).content.decode()
+    assert f'value="{YEAR}"' in body  # the latest year published, by default
     assert "Hele organisasjonen" in body
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     assert "Team A" in page and "Team B" in page
     assert "3,3" in page  # team A's mean, 20/6
-    assert "ledelse" not in body and "ledelse" not in page  # 3 answered: no figure at all
-    assert page.count("Skjult for å verne de få som svarte") == 0
+    assert "ledelse" in page and WITHHELD in page  # three answered: said, not shown
 
 
-def test_a_team_below_k_is_hidden_and_so_is_the_sibling_that_would_reveal_it(
-    client_for,
-    org,
-):
+def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
+    publication.publish_due()
     page = (
         client_for("hr").get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     )
-    assert page.count("Skjult for å verne de få som svarte") == 2
+    assert page.count(WITHHELD) == 2
 
 
-def test_the_csv_has_the_figures_shown_and_no_others(client_for, org):
+def test_the_csv_has_the_figures_shown_and_why_the_others_are_not(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
-    response = client_for("hr").get(reverse("likert_results"), {"format": "csv"})
+    publication.publish_due()
+    response = client_for("hr").get(
+        reverse("likert_results"), {"format": "csv", "enhet": org["top"].pk}
+    )
     text = response.content.decode("utf-8-sig")
     assert response["Content-Disposition"].startswith("attachment")
-    assert "Virksomhet" in text and "Team A" not in text and "Team B" not in text
+    lines = [line.split(";") for line in text.splitlines()]
+    team_a = next(line for line in lines if line[3] == "Team A" and line[0] == str(YEAR))
+    assert team_a[4] == "" and team_a[-1] == WITHHELD
+    top = next(line for line in lines if line[3] == "Virksomhet" and line[0] == str(YEAR))
+    assert top[4] == "9"
+
+
+def test_this_year_says_when_it_is_published(client_for, org):
+    page = client_for("hr").get(reverse("likert_results"), {"year": YEAR + 1}).content.decode()
+    assert "Publiseres når året er omme" in page
 
 
 def test_a_unit_that_does_not_exist_is_not_found(client_for, org):
@@ -46,10 +60,9 @@ def test_a_unit_that_does_not_exist_is_not_found(client_for, org):
 
 
 def test_the_page_shows_how_satisfied_they_were_and_the_csv_has_it(client_for, org):
-    from samtale.insight.tests.test_selectors import rated
-
     rated(org, org["a"], [5, 4, 4, 3, 5])
     rated(org, org["b"], [2, 3, 4])
+    publication.publish_due()
     client = client_for("hr")
     page = client.get(reverse("likert_results")).content.decode()
     assert "Hvor fornøyde de ansatte var med samtalen" in page
@@ -169,29 +182,27 @@ def test_a_year_after_next_is_refused_and_nothing_is_counted_for_it(client_for, 
 
 def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, org):
     """Team A: six teachers and three nurses; team B: five nurses (k = 5). Filtered to the
-    teachers, team A's six are not shown: team A minus them would give its three nurses."""
-    from samtale.org.models import Person
-
-    answered(org, org["a"], [4] * 6)
-    Person.objects.filter(unit=org["a"]).update(profession_group="Undervisning")
-    answered(org, org["a"], [1] * 3)
-    answered(org, org["b"], [2] * 5)
-    Person.objects.filter(profession_group="").update(profession_group="Sykepleie")
+    teachers, team A's six are withheld: team A minus them would give its three nurses."""
+    answered(org, org["a"], [4] * 6, profession="Undervisning")
+    answered(org, org["a"], [1] * 3, profession="Sykepleie")
+    answered(org, org["b"], [2] * 5, profession="Sykepleie")
+    publication.publish_due()
     client = client_for("hr")
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     assert 'value="Undervisning"' in page and 'value="Sykepleie"' in page
-    assert page.count("Skjult for å verne de få som svarte") == 0  # 9 and 5, whole
+    assert page.count(WITHHELD) == 0  # 9 and 5, whole
     teachers = client.get(
         reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Undervisning"}
     ).content.decode()
     assert "Bare yrkesgruppen Undervisning." in teachers
-    assert "4,0" not in teachers  # the teachers' mean would give the nurses' away
+    assert "4,0" not in teachers
+    assert WITHHELD in teachers
     nurses = client.get(
         reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Sykepleie"}
     ).content.decode()
     assert "2,0" in nurses  # team B's five nurses
     csv = client.get(reverse("likert_results"), {"yrke": "Sykepleie", "format": "csv"})
-    assert csv["Content-Disposition"].endswith('svar-2026-sykepleie.csv"')
+    assert csv["Content-Disposition"].endswith(f'svar-{YEAR}-sykepleie.csv"')
     assert client.get(reverse("likert_results"), {"yrke": "Ukjent"}).status_code == 200
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from samtale.core.audit import audit_log
 from samtale.org.models import EmailChange, Person, RoleChange
-from samtale.privacy import export, services
+from samtale.privacy import export, links, services
 from samtale.privacy.tests.conftest import PDF, full_conversation
 from tests.content_paths.world import build_world, markers_in
 
@@ -150,7 +150,9 @@ def test_the_copy_has_the_persons_record_roles_addresses_holds_and_audit(people,
         changed_by=people.admin,
     )
     services.legal_hold_set(actor=people.hr, person=employee, reason="Sak 26/1")
-    services.access_copy_make(actor=people.hr, person=employee, reason="Bedt om på e-post")
+    services.access_copy_request(
+        actor=people.hr, person=employee, reason="written", note="Bedt om på e-post"
+    )
     audit_log(actor=people.other_employee, action="x.other", obj=people.other_employee)
     data = json.loads(unzip(export.person_export(employee))["data.json"])
     assert data["person"]["email"] == employee.email and data["person"]["unit"] == "Team 1"
@@ -159,10 +161,20 @@ def test_the_copy_has_the_persons_record_roles_addresses_holds_and_audit(people,
     ]
     assert data["email_changes"][0]["old"] == "emma@old.example"
     assert data["legal_holds"][0]["reason"] == "Sak 26/1"
-    assert data["access_copies"][0]["reason"] == "Bedt om på e-post"
+    [asked] = data["access_copies"]
+    assert (asked["by"], asked["reason"], asked["note"]) == (
+        people.hr.full_name,
+        "written",
+        "Bedt om på e-post",
+    )
+    assert (asked["delivery"], asked["status"], asked["delivered_at"]) == (
+        "account",
+        "waiting",
+        None,
+    )
     actions = [(a["action"], a["object_id"]) for a in data["audit"]]
     assert ("privacy.hold_set", str(employee.pk)) in actions
-    assert ("privacy.export", str(employee.pk)) in actions
+    assert ("privacy.copy_request", str(employee.pk)) in actions
     assert "x.other" not in {a for a, _ in actions}
 
 
@@ -170,8 +182,11 @@ def test_a_person_who_has_left_gets_their_copy_through_hr(people, version):
     c = full_conversation(people.employee, people.leader, version, key="A", held=date(2024, 3, 1))
     Person.objects.filter(pk=people.employee.pk).update(is_active=False, end_date=date(2024, 6, 30))
     gone = Person.objects.get(pk=people.employee.pk)
+    copy = services.access_copy_request(
+        actor=people.hr, person=gone, reason="leaver", note="Brev", address="emma@privat.example"
+    )
     data = json.loads(
-        unzip(services.access_copy_make(actor=people.hr, person=gone, reason="Brev"))["data.json"]
+        unzip(services.access_copy_collect(copy=copy, code=links.code_for(copy)))["data.json"]
     )
     assert [x["id"] for x in data["conversations_as_employee"]] == [c.pk]
     assert data["person"]["active"] is False

@@ -1,7 +1,8 @@
 """The retention policy under a frozen clock (Europe/Oslo): preparation notes go 12 months
 after signing, the content of a leaver's conversations 3 years after they left; a legal hold
-and a form not yet in the personnel file keep everything; a dry run changes nothing; and the
-insight figures counted again afterwards are what they were."""
+and a form not yet in the personnel file keep everything, and answers a period not yet
+published will count keep a leaver's content; a dry run changes nothing; and the published
+figures are what they were."""
 
 import io
 import json
@@ -27,13 +28,13 @@ from samtale.conversations.models import (
 )
 from samtale.core.models import AuditEntry
 from samtale.core.testing import PASSWORD
-from samtale.insight import tallies
-from samtale.insight.models import Tally
+from samtale.insight import publication
+from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.notifications.schedule import JOBS
 from samtale.org.models import Person
 from samtale.privacy import jobs, retention, services
-from samtale.privacy.models import LegalHold, RetainedLikert, RetentionRun
+from samtale.privacy.models import LegalHold, RetentionRun
 from samtale.privacy.tests.conftest import full_conversation
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -141,6 +142,7 @@ def test_a_leavers_content_is_kept_until_three_years_after_they_left(people, ver
 
 def test_a_leavers_content_goes_three_years_after_they_left_and_the_facts_stay(people, version):
     c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    publication.publish_due()  # stamps where each answer counted (made here without it)
     facts = Conversation.objects.filter(pk=c.pk).values().get()
     leave(people.employee)
     with travel(2026, 7, 1):
@@ -164,13 +166,8 @@ def test_a_leavers_content_goes_three_years_after_they_left_and_the_facts_stay(p
     assert Feedback.objects.get(conversation=c).rating == 4
     assert list(SummaryRevision.objects.filter(conversation=c).values_list("number", flat=True))
     assert StatusChange.objects.get(conversation=c).to_status == "postponed"
-    # The answers as anonymous counts: no person, no conversation, no time but the year.
-    assert sorted(
-        RetainedLikert.objects.values_list("year", "unit_id", "statement_key", "people", "n2", "n4")
-    ) == [
-        (2023, people.employee.unit_id, "mestrer", 1, 1, 0),
-        (2023, people.employee.unit_id, "trives", 1, 0, 1),
-    ]
+    # The year was published before its answers went.
+    assert Publication.objects.filter(kind="year", year=2023).exists()
     assert run.counts == {
         "notes": 3,
         "checklists": 1,
@@ -281,7 +278,8 @@ def test_a_dry_run_changes_nothing_and_counts_what_a_run_then_deletes(people, ve
     with travel(2030, 1, 1):
         dry, _plan = services.retention_run(dry_run=True)
         assert texts_of(c) | texts_of(d) == before
-        assert not RetainedLikert.objects.exists() and SignedForm.objects.count() == 2
+        assert LikertAnswer.objects.filter(conversation=c).count() == 2
+        assert SignedForm.objects.count() == 2
         run, _plan = services.retention_run()
     assert dry.dry_run and not run.dry_run
     assert dry.counts == run.counts
@@ -302,6 +300,7 @@ def test_each_run_is_recorded_with_one_audit_entry_of_counts_only(people, versio
         "dry_run": False,
         "skipped_hold": 0,
         "skipped_unarchived": 0,
+        "skipped_unpublished": 0,
         **run.counts,
     }
     assert "MARKER" not in json.dumps(entry.data)
@@ -343,26 +342,17 @@ def test_the_policy_runs_every_night_at_three(people, version):
 # The figures ----------------------------------------------------------------------------------
 
 
-def _tallies(year: int) -> dict:
-    """The organization's counts for a year as the worker keeps them, in a comparable form."""
-    tallies.count_status([year])
-    tallies.count_likert(year)
-    tallies.count_ratings(year)
-    kept = {t.kind: t.data for t in Tally.objects.filter(year=year, round=None)}
-    return {
-        "status": {unit: counts for unit, counts in kept["status"]},
-        "likert": {s: {u: c for u, c in rows} for s, rows in kept["likert"].items()},
-        "professions": {
-            s: {u: groups for u, groups in rows} for s, rows in kept["likert_professions"].items()
-        },
-        "ratings": {leader: (n, counts) for leader, n, counts in kept["ratings"]},
-    }
+def _figures(year: int, unit_id: int) -> dict:
+    """The published figures of a year for a unit and the whole organization."""
+    groups = [publication.unit_group(unit_id), publication.unit_group(None)]
+    measures = [f"{publication.LIKERT}{key}" for key in ("trives", "mestrer")]
+    return publication.figures(measures=measures, groups=groups, years=[year])
 
 
-def test_the_insight_figures_counted_again_after_retention_are_the_same(people, version):
+def test_the_published_figures_are_the_same_after_retention(people, version):
     """Six people in Team 1 answered in 2023 (two of them twice); three of them left, one of
-    those with two conversations, one in another profession group. Counted again after their
-    content went, every figure of 2023 is the same."""
+    those with two conversations. Their answers go with the rest of their content, and the
+    figures of 2023, published once, are what they were, with all six counted."""
     team = [people.employee]
     for n in range(5):
         team.append(
@@ -386,12 +376,41 @@ def test_the_insight_figures_counted_again_after_retention_are_the_same(people, 
     full_conversation(team[3], people.leader, version, key="P3b", held=date(2023, 10, 1))
     for person in (team[1], team[2], team[3]):
         leave(person, on=date(2023, 12, 31))
+    unit = people.employee.unit_id
     with travel(2027, 2, 1):
-        before = _tallies(2023)
+        publication.publish_due()
+        before = _figures(2023, unit)
         run, _plan = services.retention_run()
-        after = _tallies(2023)
+        assert _figures(2023, unit) == before
     assert run.counts["people"] == 3 and run.counts["likert"] == 10
     assert not LikertAnswer.objects.filter(conversation__employee__in=team[1:4]).exists()
-    assert after == before
-    # The people were counted once each: six answered "trives" in the unit.
-    assert before["likert"]["trives"][people.employee.unit_id]["people"] == 6
+    trives = before[(2023, f"{publication.LIKERT}trives", publication.unit_group(unit))]
+    assert trives.people == 6
+
+
+def test_a_leavers_answers_wait_for_the_round_they_count_in(people, version):
+    """A leaver whose conversation is in a round still open keeps everything (the round's
+    figures will count the answers), shown as kept; once the round is closed and published,
+    the next run takes it."""
+    from samtale.rounds.models import Round
+
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    round = Round.objects.create(
+        name="Vår 2023",
+        period_start=date(2023, 1, 1),
+        period_end=date(2023, 6, 1),
+        guide_id=version.guide_id,
+    )
+    Conversation.objects.filter(pk=c.pk).update(round=round)
+    leave(people.employee)
+    with travel(2030, 1, 1):
+        run, plan = services.retention_run()
+    assert plan.unpublished == {c.pk} and not plan.leavers
+    assert run.skipped_unpublished == 1 and run.counts["likert"] == 0
+    assert texts_of(c) and LikertAnswer.objects.filter(conversation=c).count() == 2
+    Round.objects.filter(pk=round.pk).update(closed_at=datetime(2030, 1, 2, tzinfo=OSLO))
+    with travel(2030, 1, 3):
+        run, plan = services.retention_run()
+    assert Publication.objects.filter(round=round).exists()
+    assert run.skipped_unpublished == 0 and run.counts["likert"] == 2
+    assert texts_of(c) == set()

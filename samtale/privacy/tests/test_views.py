@@ -51,50 +51,71 @@ def test_the_download_is_asked_for_with_get_only(client_for):
     assert not AuditEntry.objects.filter(action="privacy.export").exists()
 
 
-# HR's copy for a person ---------------------------------------------------------------------
+# HR's request for a person's copy: it goes to the person, never to HR -------------------------
+# (samtale/privacy/tests/test_copies.py follows it to the person.)
 
 
-def test_hr_makes_the_copy_of_a_person_with_a_reason_kept_out_of_the_log(
+def test_hr_asks_for_the_copy_of_a_person_and_gets_no_zip_only_the_persons_page(
     client_for, people, version
 ):
     full_conversation(people.employee, people.leader, version, key="A", held=date(2025, 3, 1))
     url = reverse("privacy_export_for", args=[people.employee.pk])
     hr = client_for("hr")
-    assert 'name="reason"' in hr.get(url).content.decode()
-    response = hr.post(url, {"reason": "Bedt om i brev 3. mars"})
-    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    assert "MARKER-A-employee-note" in files_of(response)["data.json"].decode()
+    form = hr.get(url).content.decode()
+    assert 'name="reason"' in form and 'name="note"' in form
+    assert 'name="address"' not in form  # the employee can sign in: it waits in their account
+    response = hr.post(url, {"reason": "written", "note": "Bedt om i brev 3. mars"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("person_detail", args=[people.employee.pk])
+    assert response["Content-Type"].startswith("text/html")
+    assert b"MARKER" not in response.content and not response.content.startswith(b"PK")
+    page = hr.get(response["Location"])
+    assert [m.level_tag for m in page.context["messages"]] == ["success"]
+    assert "MARKER" not in page.content.decode()
     copy = AccessCopy.objects.get()
-    assert (copy.person, copy.made_by, copy.reason) == (
+    assert (copy.person, copy.made_by, copy.reason, copy.note) == (
         people.employee,
         people.hr,
+        "written",
         "Bedt om i brev 3. mars",
     )
-    entry = AuditEntry.objects.get(action="privacy.export")
+    assert (copy.channel, copy.status, copy.delivered_at) == ("account", "waiting", None)
+    entry = AuditEntry.objects.get(action="privacy.copy_request")
     assert entry.actor == people.hr and entry.object_id == str(people.employee.pk)
-    assert entry.data == {"person": people.employee.pk, "by": "hr", "copy": copy.pk}
+    assert entry.data == {"copy": copy.pk, "channel": "account", "reason": "written"}
+    assert not AuditEntry.objects.filter(action__in=["privacy.export", "privacy.copy_delivered"])
 
 
-def test_the_copy_needs_a_reason_of_reasonable_length(client_for, people):
+def test_the_request_needs_a_reason_from_the_list_and_a_note_of_reasonable_length(
+    client_for, people
+):
     url = reverse("privacy_export_for", args=[people.employee.pk])
-    for reason in ("", "   ", "x" * 2001):
-        response = client_for("hr").post(url, {"reason": reason})
-        assert response.status_code == 400
+    for data in (
+        {"reason": "written", "note": ""},
+        {"reason": "written", "note": "   "},
+        {"reason": "written", "note": "x" * 2001},
+        {"note": "Bedt om i brev"},
+        {"reason": "", "note": "Bedt om i brev"},
+        {"reason": "because", "note": "Bedt om i brev"},
+    ):
+        response = client_for("hr").post(url, data)
+        assert response.status_code == 400, data
         assert response["Content-Type"].startswith("text/html")
         page = response.content.decode()
-        assert "ds-error-summary" in page and 'aria-invalid="true"' in page
+        assert "ds-error-summary" in page and 'aria-invalid="true"' in page, data
     assert not AccessCopy.objects.exists()
-    assert not AuditEntry.objects.filter(action="privacy.export").exists()
+    assert not AuditEntry.objects.filter(action__startswith="privacy.").exists()
 
 
-def test_hr_cannot_copy_themselves_here_and_nobody_else_copies_anyone(client_for, people):
+def test_hr_cannot_ask_for_their_own_here_and_nobody_else_asks_for_anyones(client_for, people):
     own = reverse("privacy_export_for", args=[people.hr.pk])
-    assert client_for("hr").post(own, {"reason": "Meg selv"}).status_code == 403
+    data = {"reason": "written", "note": "Meg selv"}
+    assert client_for("hr").post(own, data).status_code == 403
     url = reverse("privacy_export_for", args=[people.employee.pk])
     for role in ("employee", "leader", "leaders_leader", "admin"):
-        assert client_for(role).post(url, {"reason": "x"}).status_code == 403, role
+        assert client_for(role).post(url, data).status_code == 403, role
     for role in ("other_employee", "other_leader"):
-        assert client_for(role).post(url, {"reason": "x"}).status_code == 404, role
+        assert client_for(role).post(url, data).status_code == 404, role
     assert not AccessCopy.objects.exists()
 
 

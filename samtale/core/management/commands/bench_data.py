@@ -26,6 +26,7 @@ from datetime import time as clock
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Mod
 from django.utils import timezone
 
@@ -36,10 +37,13 @@ from samtale.conversations.services import lifecycle, preparation, summary
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
+from samtale.insight import publication
 from samtale.insight.leadership import leadership_snapshot_take
+from samtale.insight.models import Publication
 from samtale.needs.models import Category as NeedCategory
 from samtale.needs.models import Need, NeedChange, RaisedNeed
 from samtale.org.models import Person, Unit
+from samtale.org.selectors import positions
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round
 
@@ -83,6 +87,8 @@ class Command(BaseCommand):
             if not Need.objects.exists():
                 self._upward_and_needs(random.Random(13))
                 self._analyze()
+            if not Publication.objects.exists():
+                self._publish()
             return
         if Person.objects.exists():
             raise CommandError("The database already has people; use an empty benchmark database.")
@@ -100,10 +106,20 @@ class Command(BaseCommand):
         self._conversations(staff, (version, rated), years, actions, rng)
         self._upward_and_needs(rng)
         self._this_year()
+        self._publish()
         self._analyze()
         self.stdout.write(
             f"{Conversation.objects.count()} conversations, {Action.objects.count()} actions "
             f"in {time.monotonic() - started:.0f} s"
+        )
+
+    def _publish(self) -> None:
+        """The figures from answers of every closed period, as the worker publishes them."""
+        started = time.monotonic()
+        published = publication.publish_due()
+        self.stdout.write(
+            f"published the figures from answers of {len(published)} periods "
+            f"in {time.monotonic() - started:.1f} s"
         )
 
     def _analyze(self) -> None:
@@ -216,6 +232,8 @@ class Command(BaseCommand):
         version, rated = versions
         statements = [s["key"] for s in rated.statements()]
         unit_of = dict(Person.objects.values_list("pk", "unit_id"))
+        # Where each stands, as the figures from answers remember it (insight.publication).
+        where = positions(person_ids=unit_of)
         # Some units are more content than others: a lean per unit, the same every year.
         lean = {unit: rng.choice((-1, 0, 0, 1)) for unit in set(unit_of.values())}
         for year_back in range(years, 0, -1):
@@ -233,6 +251,7 @@ class Command(BaseCommand):
                         leader_id=leader_id,
                         guide_version=rated if rng.random() < 0.4 else version,
                         status=Conversation.Status.SIGNED,
+                        counted_as=where[employee_id],
                         scheduled_at=held,
                         held_at=held,
                         signed_at=held + timedelta(days=rng.choice((1, 2, 3, 3, 5, 7, 14, 30))),
@@ -258,6 +277,7 @@ class Command(BaseCommand):
                             + [Goal.Result.NOT_ACHIEVED] * 2
                         )
                         goal.reviewed_at = goal.conversation.held_at + timedelta(days=360)
+                        goal.counted_as = where[goal.conversation.employee_id]
                 Goal.objects.bulk_create(goals, batch_size=BATCH)
                 LikertAnswer.objects.bulk_create(
                     (
@@ -280,11 +300,21 @@ class Command(BaseCommand):
                             rating=min(
                                 5, max(1, rng.choice((3, 4, 4, 5)) + lean[unit_of[c.employee_id]])
                             ),
+                            counted_as=where[c.employee_id],
                         )
                         for c in conversations
                         if rng.random() < 0.6
                     ),
                     batch_size=BATCH,
+                )
+                # Rated the day after signing (`at` is set on creation to now).
+                Feedback.objects.filter(conversation__in=conversations).update(
+                    at=Subquery(
+                        Conversation.objects.filter(pk=OuterRef("conversation_id")).values(
+                            "signed_at"
+                        )[:1]
+                    )
+                    + timedelta(days=1)
                 )
                 actions = []
                 for goal in goals:
@@ -373,7 +403,10 @@ class Command(BaseCommand):
                 batch_size=BATCH,
                 ignore_conflicts=True,
             )
-            Round.objects.filter(pk=round_.pk).update(closed_at=timezone.now())
+            # Closed when its period ended, before the year did (insight.publication).
+            Round.objects.filter(pk=round_.pk).update(
+                closed_at=timezone.make_aware(datetime(year, 12, 15, 16))
+            )
             snapshots = leadership_snapshot_take(round=round_)
             unit_of = dict(Person.objects.values_list("pk", "unit_id"))
             raising = [c for c in last_year if rng.random() < 0.05]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from samtale.conversations import demo as conversations_demo
+from samtale.insight import publication
 from samtale.needs import demo as needs_demo
 from samtale.org import demo as org_demo
 from samtale.rounds import demo as rounds_demo
@@ -62,11 +63,16 @@ class Command(BaseCommand):
             created = conversations_demo.load()
             in_round = rounds_demo.load()
             needs = needs_demo.load()
+            # The figures from answers of the periods that closed: last year's round, the
+            # past years (the worker would publish them within the hour).
+            published = publication.publish_due()
         if created:
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:
             self.stdout.write(f"Demo-runde lagt inn med {in_round} deltakere")
         if needs:
             self.stdout.write(f"Felles behov lagt inn: {needs}")
+        if published:
+            self.stdout.write(f"Tall fra svar publisert for {len(published)} perioder")
         if not no_logins:
             self.stdout.write("\n".join(login_lines(logins, password)))

@@ -1,0 +1,121 @@
+"""The status analysis's columns, once: the page's table, the CSV and Excel files and the API
+all read a group's figures through these, so they never show a figure differently or one
+that the other withholds."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from samtale.insight.publication import Withheld
+from samtale.insight.status import Status
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the API's field
+    heading: str  # the page's and the files' heading
+    value: Callable[[Status], object]  # a number, None (nothing to count), or Withheld
+
+
+def _percent(value):
+    return None if value is None else round(value, 1)
+
+
+def _nth(values, n):
+    return None if values is None else values[n]
+
+
+def _goal(n: int):
+    def value(s: Status):
+        why = s.why_not("goals")
+        return why if why is not None else _percent(_nth(s.goal_results_share, n))
+
+    return value
+
+
+def _satisfaction(read):
+    def value(s: Status):
+        why = s.why_not("satisfaction")
+        figure = s.satisfaction_figure
+        return why if why is not None else (None if figure is None else read(figure))
+
+    return value
+
+
+STATUS = [
+    Column("permanent", _("Permanent employees"), lambda s: _nth(s.coverage, 0)),
+    Column(
+        "covered_percent",
+        _("Signed within the interval (%)"),
+        lambda s: _percent(s.covered_share) if s.today else None,
+    ),
+    Column("missing", _("Missing a conversation this year"), lambda s: _nth(s.coverage, 2)),
+    Column("planned", _("Planned"), lambda s: s.planned),
+    Column("held", _("Held"), lambda s: s.held),
+    Column("signed", _("Signed"), lambda s: s.signed),
+    Column("postponed", _("Postponed"), lambda s: s.postponed),
+    Column("median_days_to_signature", _("Median days to signature"), lambda s: s.median_days),
+    Column(
+        "signed_with_goals_percent",
+        _("Signed with goals (%)"),
+        lambda s: _percent(s.goals_share),
+    ),
+    Column("actions", _("Actions"), lambda s: s.actions),
+    Column("actions_done", _("Actions done"), lambda s: s.actions_done),
+    Column("actions_overdue", _("Actions overdue"), lambda s: s.actions_overdue),
+    Column("actions_untouched", _("Actions untouched for 90 days"), lambda s: s.actions_untouched),
+    Column("goals_achieved_percent", _("Goals achieved (%)"), _goal(0)),
+    Column("goals_partly_percent", _("Goals partly achieved (%)"), _goal(1)),
+    Column("goals_not_achieved_percent", _("Goals not achieved (%)"), _goal(2)),
+    Column(
+        "leader_talk_percent",
+        _("The leader's share of the talk (%)"),
+        lambda s: _percent(s.talk_share),
+    ),
+    Column(
+        "satisfaction_mean",
+        _("Satisfaction with the conversation (1–5)"),
+        _satisfaction(lambda f: round(f.mean, 2)),
+    ),
+    Column("satisfaction_people", _("Rated the conversation"), _satisfaction(lambda f: f.people)),
+]
+
+
+def cells(s: Status) -> list[tuple[str, object, Withheld | None]]:
+    """(heading, value, why not) per column, for the page."""
+    result = []
+    for column in STATUS:
+        value = column.value(s)
+        why = value if isinstance(value, Withheld) else None
+        result.append((column.heading, None if why else value, why))
+    return result
+
+
+def in_file(s: Status) -> list:
+    """The values per column for CSV and Excel: why a figure is withheld in its words."""
+    return [str(v) if isinstance(v, Withheld) else v for v in (c.value(s) for c in STATUS)]
+
+
+def in_api(s: Status) -> dict:
+    """{field: value} for the API, and under "withheld" {field: why} for each figure that is
+    null because it is not shown (not for those with nothing to count)."""
+    values, why = {}, {}
+    for column in STATUS:
+        value = column.value(s)
+        if isinstance(value, Withheld):
+            values[column.name] = None
+            why[column.name] = str(value)
+        else:
+            values[column.name] = value
+    return {**values, "withheld": why}
+
+
+def reasons(rows: list[list]) -> list[Withheld]:
+    """The reasons shown in some rows of cells, each once, for the words under a table."""
+    seen: dict = {}
+    for row in rows:
+        for _heading, _value, why in row:
+            if why is not None:
+                seen.setdefault(why.code, why)
+    return list(seen.values())
