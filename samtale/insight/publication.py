@@ -611,6 +611,11 @@ def _has_answers(year: int) -> bool:
     )
 
 
+def latest_year() -> int | None:
+    """The latest year published."""
+    return Publication.objects.filter(kind=Publication.Kind.YEAR).aggregate(y=Max("year"))["y"]
+
+
 def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Periods:
     rounds = list(rounds)
     found = list(
@@ -619,11 +624,10 @@ def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Perio
             | Q(round__in=[r.pk for r in rounds])
         )
     )
-    latest = Publication.objects.filter(kind=Publication.Kind.YEAR).aggregate(y=Max("year"))["y"]
     return Periods(
         years={p.year: p for p in found if p.round_id is None},
         rounds={p.round_id: p for p in found if p.round_id is not None},
-        latest_year=latest,
+        latest_year=latest_year(),
     )
 
 
@@ -634,13 +638,16 @@ def figures(
     years: Iterable[int] = (),
     round: Round | None = None,
     now: datetime | None = None,
+    found: Periods | None = None,
 ) -> dict:
     """{(year or 0 for the round, measure, group): Figure, Withheld, or None (no answers)}:
-    the published figures of some groups, each year's and the round's, in one query. A
-    period not published yet gives its reason for every group."""
+    the published figures of some groups, each year's and the round's, in one query (and
+    two for the periods, unless `found` has them). A period not published yet gives its
+    reason for every group."""
     now = now or timezone.now()
     years, measures, groups = list(years), list(measures), list(groups)
-    found = periods(years=years, rounds=[round] if round is not None else [])
+    if found is None:
+        found = periods(years=years, rounds=[round] if round is not None else [])
     wanted = {}  # publication pk -> the key's first part
     result: dict = {}
     for year in years:
@@ -707,9 +714,19 @@ def likert_measures(years: Iterable[int]) -> list[str]:
     )
 
 
-def published_at(*, years: Iterable[int] = (), round: Round | None = None) -> datetime | None:
-    """When the latest of these periods was published."""
-    found = periods(years=years, rounds=[round] if round is not None else [])
+def published_at(
+    *, years: Iterable[int] = (), round: Round | None = None, found: Periods | None = None
+) -> datetime | None:
+    """When the latest of these periods was published (of those `found`, if given)."""
+    if found is None:
+        found = periods(years=years, rounds=[round] if round is not None else [])
+    else:
+        wanted = set(years)
+        found = Periods(
+            years={y: p for y, p in found.years.items() if y in wanted},
+            rounds={r: p for r, p in found.rounds.items() if round is not None and r == round.pk},
+            latest_year=found.latest_year,
+        )
     times = [p.published_at for p in (*found.years.values(), *found.rounds.values())]
     return max(times) if times else None
 

@@ -93,8 +93,7 @@ def _area_figure(values: list) -> Figure | None:
 
 def _latest_published(default: int) -> int:
     """The latest year with published figures from answers, else `default`."""
-    years = publication.periods(years=range(default - 10, default + 1)).years
-    return max(years, default=default)
+    return publication.latest_year() or default
 
 
 HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
@@ -135,10 +134,12 @@ def likert_results(request):
         (m.removeprefix(LIKERT) for m in publication.likert_measures(years)),
         key=lambda key: (order.get(key, len(order)), key),
     )
+    found = publication.periods(years=years)
     figures = publication.figures(
         measures=[SATISFACTION, *(LIKERT + key for key in keys)],
         groups=group.values(),
         years=years,
+        found=found,
     )
 
     def value(y, measure, unit):
@@ -187,8 +188,7 @@ def likert_results(request):
         ]
         return [row for row in rows if any(v is not None for v in row[3].values())]
 
-    why_not = publication.figures(measures=[SATISFACTION], groups=[group[node]], years=[year])
-    not_yet = why_not.get((year, SATISFACTION, group[node]))
+    not_yet = figures.get((year, SATISFACTION, group[node]))
     not_yet = not_yet if isinstance(not_yet, Withheld) and not_yet.code != "withheld" else None
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
@@ -292,7 +292,7 @@ def likert_results(request):
                 if any(m is not None for m in row["means"])
             ],
             "k": anonymity.min_group(),
-            "published_at": publication.published_at(years=[year]),
+            "published_at": publication.published_at(years=[year], found=found),
         },
     )
 
