@@ -5,8 +5,8 @@ from django.tasks import task
 
 from samtale.actions.models import Action
 from samtale.actions.selectors import OPEN, agreed, overdue_q, today
+from samtale.core.schedule import periodic
 from samtale.notifications.outbox import email_queue
-from samtale.notifications.schedule import periodic
 from samtale.org.models import Person
 
 

@@ -4,9 +4,11 @@ from django.tasks import task
 
 from samtale.archive import services
 from samtale.archive.models import SignedForm
-from samtale.notifications.schedule import periodic
+from samtale.core import handoff
+from samtale.core.schedule import periodic
 
 
+@handoff.receives(services.RENDER)
 @task
 def render_signed_form(form_id: int) -> None:
     """Render a newly signed form, tell the employee, and deliver it where the worker can."""

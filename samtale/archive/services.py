@@ -28,13 +28,15 @@ from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
-from samtale.core import access
+from samtale.core import access, handoff
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 
+# The worker's task that renders a newly signed form and delivers it (archive.jobs).
+RENDER = "archive.render_signed_form"
 # Minutes before a failed delivery or rendering is tried again, by the attempts so far.
 RETRY_MINUTES = (1, 5, 30, 120, 360)
 
@@ -58,14 +60,8 @@ def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> Sig
         Delivery.objects.create(form=form, channel=settings.SAMTALE_ARCHIVE_CHANNEL)
         audit_log(actor=None, action="archive.form", obj=form, revision=revision.number)
         if render:
-            transaction.on_commit(lambda: _render_later(form.pk))
+            handoff.after_commit(RENDER, form.pk)
     return form
-
-
-def _render_later(form_id: int) -> None:
-    from samtale.archive.jobs import render_signed_form
-
-    render_signed_form.enqueue(form_id)
 
 
 def signed_form_render(*, form: SignedForm) -> bool:

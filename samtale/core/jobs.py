@@ -13,7 +13,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from samtale.notifications.schedule import periodic
+from samtale.core.schedule import periodic
 
 # No task of ours runs for more than minutes (the longest, the insight count, under a
 # minute at 50,000 people); one still "running" after this long lost its worker.

@@ -1,4 +1,5 @@
-"""What happened, by whom: the audit trail every service writes to."""
+"""What happened, by whom: the audit trail every service writes to; and when each periodic
+job last started."""
 
 from django.conf import settings
 from django.db import models
@@ -54,3 +55,14 @@ class AuditEntry(models.Model):
         return (
             f"{self.pk} {self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
         )
+
+
+class JobRun(models.Model):
+    """When a periodic job last started. Claimed with a conditional UPDATE, so two
+    scheduler processes never start the same run twice (core.schedule)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_run_at}"

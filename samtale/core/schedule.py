@@ -1,8 +1,10 @@
-"""Periodic jobs: the daily digest, invitations at their lead time, reminders.
+"""Periodic jobs: the registry and the scheduler's tick (the task queue's plumbing).
 
-A job is a task (django.tasks) registered with `@periodic(...)`. The scheduler
-(`manage.py scheduler`) only decides that a job is due and enqueues it; the worker
-runs it. Every job is safe to run twice: what it sends is deduplicated.
+A job is a task (django.tasks) registered with `@periodic(...)` in the app that owns it (its
+`jobs` module, loaded by the app's ready()): the registry lives here, at the bottom, the
+jobs above it. The scheduler (`manage.py scheduler`) only decides that a job is due and
+enqueues it; the worker runs it. Every job is safe to run twice: what it sends is
+deduplicated.
 """
 
 from collections.abc import Callable
@@ -12,7 +14,7 @@ from datetime import datetime, time, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from samtale.notifications.models import JobRun
+from samtale.core.models import JobRun
 
 
 @dataclass(frozen=True)

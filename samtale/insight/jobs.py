@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from samtale.core.schedule import periodic
 from samtale.insight import publication, tallies
-from samtale.notifications.schedule import periodic
 
 
 @periodic(every=timedelta(hours=1))

@@ -56,14 +56,3 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
-
-
-class JobRun(models.Model):
-    """When a periodic job last started. Claimed with a conditional UPDATE, so two
-    scheduler processes never start the same run twice."""
-
-    name = models.CharField(max_length=80, unique=True)
-    last_run_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.last_run_at}"

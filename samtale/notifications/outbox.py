@@ -34,9 +34,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from samtale.core import handoff
 from samtale.notifications.models import OutboundEmail
 
 # SMTP refusals before a message is given up as failed.
+# The worker's task that renders and sends one message (notifications.tasks).
+SEND = "notifications.email_send"
 MAX_ATTEMPTS = 5
 # Minutes to wait before attempt 2, 3, 4 and 5 after an SMTP failure.
 RETRY_MINUTES = (1, 5, 30, 120)
@@ -104,9 +107,7 @@ def email_queue(
             )
     except IntegrityError:
         return None
-    from samtale.notifications.tasks import email_send
-
-    transaction.on_commit(lambda: email_send.enqueue(message.pk))
+    handoff.after_commit(SEND, message.pk)
     return message
 
 

@@ -6,13 +6,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 
+from samtale.core import handoff
+from samtale.core.schedule import periodic
 from samtale.notifications import outbox
 from samtale.notifications.mail import mailer, render_templated
-from samtale.notifications.schedule import periodic
 
 logger = logging.getLogger(__name__)
 
 
+@handoff.receives(outbox.SEND)
 @task
 def email_send(message_id: int) -> None:
     """Render and send one recorded message under its lease (see notifications.outbox); on

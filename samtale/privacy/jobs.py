@@ -2,7 +2,7 @@ from datetime import time
 
 from django.tasks import task
 
-from samtale.notifications.schedule import periodic
+from samtale.core.schedule import periodic
 from samtale.privacy import services
 
 

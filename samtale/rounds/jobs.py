@@ -17,8 +17,8 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.selectors import preparations_shared
 from samtale.conversations.services.lifecycle import conversation_invite
 from samtale.core.errors import DomainError
+from samtale.core.schedule import periodic
 from samtale.notifications.outbox import email_queue
-from samtale.notifications.schedule import periodic
 from samtale.org.models import Person
 from samtale.rounds import selectors
 from samtale.rounds.models import Round

@@ -52,7 +52,7 @@ def test_finished_tasks_are_deleted_after_the_days_kept(db, settings):
 
 
 def test_the_housekeeping_runs_every_hour_as_a_task(db):
-    from samtale.notifications.schedule import JOBS
+    from samtale.core.schedule import JOBS
 
     job = JOBS["samtale.core.jobs.tidy_tasks"]
     assert job.every == timedelta(hours=1)

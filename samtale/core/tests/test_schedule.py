@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from samtale.notifications.models import JobRun
-from samtale.notifications.schedule import Periodic, claim
+from samtale.core.models import JobRun
+from samtale.core.schedule import Periodic, claim
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -52,7 +52,7 @@ def test_an_interval_job_runs_every_interval(db):
 
 
 def test_two_schedulers_claiming_at_once_start_one_run(db, daily):
-    from samtale.notifications.models import JobRun
+    from samtale.core.models import JobRun
 
     now = oslo(2026, 11, 22, 7, 0)
     assert claim(daily, now)

@@ -27,11 +27,11 @@ from samtale.conversations.models import (
     SummaryRevision,
 )
 from samtale.core.models import AuditEntry
+from samtale.core.schedule import JOBS
 from samtale.core.testing import PASSWORD
 from samtale.insight import publication
 from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
-from samtale.notifications.schedule import JOBS
 from samtale.org.models import Person
 from samtale.privacy import jobs, retention, services
 from samtale.privacy.models import LegalHold, RetentionRun

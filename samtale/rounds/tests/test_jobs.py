@@ -6,8 +6,8 @@ import pytest
 from icalendar import Calendar
 
 from samtale.conversations.models import Conversation, Preparation
+from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.schedule import JOBS
 from samtale.rounds import jobs, services
 from samtale.rounds.models import Round
 from samtale.rounds.tests.conftest import OSLO, at

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from samtale.notifications.schedule import JOBS, tick
+from samtale.core.schedule import JOBS, tick
 
 
 class Command(BaseCommand):
