@@ -2,7 +2,8 @@ import pytest
 from django.core.management.commands import flush
 from django.test import Client
 
-from samtale.core.testing import audit_flushable, make_people
+from samtale.core.testing import audit_flushable
+from samtale.demo.testing import make_people
 
 
 @pytest.fixture(autouse=True, scope="session")

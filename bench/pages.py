@@ -71,7 +71,7 @@ def report(visits: list[Visit]) -> None:
 
 def main() -> None:
     database = open_in_process(PEOPLE, "every page for every role", REPEAT)
-    from samtale.core.management.commands.bench_data import BENCH_LOGINS
+    from samtale.demo.management.commands.bench_data import BENCH_LOGINS
     from samtale.org.models import Person
 
     visits: list[Visit] = []

@@ -113,6 +113,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
 ]
+# The demo and benchmark data, the start-up banner and the tests' people (samtale.demo):
+# nothing in the product imports them, and production leaves them out unless told.
+SAMTALE_DEMO_TOOLS = envbool("SAMTALE_DEMO_TOOLS", DEBUG)
+if SAMTALE_DEMO_TOOLS:
+    INSTALLED_APPS.append("samtale.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -12,6 +12,7 @@ os.environ.setdefault("SITE_URL", "http://testserver")
 # with force_login and are about something else. samtale/accounts/tests/test_mfa.py turns
 # it on, and asserts that production has it on.
 os.environ.setdefault("SAMTALE_REQUIRE_MFA", "false")
+os.environ.setdefault("SAMTALE_DEMO_TOOLS", "true")  # the people the tests stand on
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402

@@ -20,7 +20,7 @@ from django.utils import timezone
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
 from samtale.conversations.services.lifecycle import conversation_plan
-from samtale.core.testing import ROLES, make_archivist, school_round
+from samtale.demo.testing import ROLES, make_archivist, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
@@ -570,7 +570,7 @@ def _archive_objects(people) -> dict:
     personnel file (its PDF is made when first asked for)."""
     from samtale.archive.services import signed_form_record
     from samtale.conversations.models import SummaryRevision
-    from samtale.core.testing import goals_version, signed_conversation
+    from samtale.demo.testing import goals_version, signed_conversation
 
     conversation = signed_conversation(people.employee, people.leader, version=goals_version())
     now = timezone.now()

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core.testing import PASSWORD
+from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail

@@ -65,7 +65,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, summary
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.core.testing import ROLES, make_archivist
+from samtale.demo.testing import ROLES, make_archivist
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import EmailChange, Person

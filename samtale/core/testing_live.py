@@ -31,6 +31,8 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "LOG_LEVEL": "WARNING",
+        # The benchmarks and live tests make their data with the demo app's commands.
+        "SAMTALE_DEMO_TOOLS": "true",
         **extra,
     }
 

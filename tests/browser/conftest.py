@@ -15,11 +15,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.utils import timezone
 
-from samtale.conversations import demo as conversations_demo
 from samtale.conversations.services import lifecycle
+from samtale.demo import conversations as conversations_demo
+from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core import mail
 
-from samtale.org import demo as org_demo
+from samtale.demo import org as org_demo
 from samtale.org import services
 
 PASSWORD = "demo-password-for-tests"

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
+from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
 
 PASSWORD = "demo-password-for-tests"
 

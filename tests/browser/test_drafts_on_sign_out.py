@@ -10,7 +10,7 @@ import time
 import pytest
 
 from samtale.conversations.models import Note
-from samtale.core.testing import PASSWORD
+from samtale.demo.testing import PASSWORD
 from tests.browser.conftest import invited_conversation, local_storage, session_set
 
 THEMES = [

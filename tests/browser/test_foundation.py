@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from samtale.org import demo as org_demo
+from samtale.demo import org as org_demo
 from samtale.org.models import Person
 
 PASSWORD = "demo-password-for-tests"

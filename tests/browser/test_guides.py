@@ -2,9 +2,9 @@
 
 import pytest
 
+from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
-from samtale.org import demo as org_demo
 
 PASSWORD = "demo-password-for-tests"
 EIGHT_THEMES = "Medarbeidersamtale – skjema med 8 tema"

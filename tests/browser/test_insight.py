@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from samtale.needs import demo as needs_demo
+from samtale.demo import needs as needs_demo
+from samtale.demo import rounds as rounds_demo
 from samtale.needs.models import Need
-from samtale.rounds import demo as rounds_demo
 from tests.browser.conftest import DEMO_PASSWORD
 
 

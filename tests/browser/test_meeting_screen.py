@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
-from samtale.core.testing import PASSWORD
+from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version

@@ -7,7 +7,7 @@ import pytest
 from django.utils.translation import override
 
 from samtale.conversations.notices import LABELS
-from samtale.org import demo as org_demo
+from samtale.demo import org as org_demo
 from samtale.org.models import Person
 
 PASSWORD = "demo-password-for-tests"

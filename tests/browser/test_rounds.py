@@ -10,10 +10,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from samtale.conversations.models import Conversation
+from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
-from samtale.org import demo as org_demo
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Participant, Round
 

@@ -13,7 +13,7 @@ from samtale.actions.models import Action
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.notices import KINDS, OUTBOX_KIND
 from samtale.conversations.services.summary import summary_submit
-from samtale.core.testing import goals_version, signed_conversation
+from samtale.demo.testing import goals_version, signed_conversation
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org import services as org_services

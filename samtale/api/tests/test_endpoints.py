@@ -14,7 +14,7 @@ from samtale.api.tests.helpers import API, Api, api_as, signed_with_action
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
-from samtale.core.testing import ROLES, goals_version, school_round
+from samtale.demo.testing import ROLES, goals_version, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Unit

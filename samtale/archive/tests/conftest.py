@@ -6,7 +6,7 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle, preparation
 from samtale.conversations.tests import summary_steps as steps
 from samtale.conversations.tests.conftest import THEMES
-from samtale.core.testing import make_archivist
+from samtale.demo.testing import make_archivist
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
 

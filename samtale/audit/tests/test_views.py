@@ -11,7 +11,7 @@ from django.utils import timezone
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log, audit_reads, audit_source
 from samtale.core.models import AuditEntry
-from samtale.core.testing import goals_version, signed_conversation
+from samtale.demo.testing import goals_version, signed_conversation
 
 SHARED = "Behov for kurs i fagsystemet kan meldes til HR."
 SECRET = "Konfidensielt innhold om helsa mi"

@@ -213,7 +213,7 @@ def audit_fails():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_action_whose_entry_cannot_be_written_is_not_committed(audit_fails):
-    from samtale.core.testing import make_people
+    from samtale.demo.testing import make_people
 
     people = make_people()
     with pytest.raises(DatabaseError, match="the disk is full"):

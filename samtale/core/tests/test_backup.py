@@ -23,8 +23,8 @@ from django.db import connection
 from samtale.actions.models import Action
 from samtale.actions.services import action_update
 from samtale.core.backup import MAGIC, NAMES, SUFFIX, file_sha256
-from samtale.core.testing import goals_version, school_round, signed_conversation
 from samtale.core.testing_live import SharedDatabase, app_env, manage, manage_run, shared_database
+from samtale.demo.testing import goals_version, school_round, signed_conversation
 from samtale.org.models import Person, Unit
 from samtale.org.services import unit_create
 

@@ -8,7 +8,7 @@ from samtale.actions.nudges import pitfall_querysets
 from samtale.actions.selectors import OPEN
 from samtale.conversations.models import Conversation
 from samtale.core.queries import counts, counts_sql
-from samtale.core.testing import goals_version, signed_conversation
+from samtale.demo.testing import goals_version, signed_conversation
 from samtale.org.models import Person, Unit
 
 

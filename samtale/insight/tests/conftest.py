@@ -1,6 +1,6 @@
 import pytest
 
-from samtale.core.testing import goals_version
+from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
 
 

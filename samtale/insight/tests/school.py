@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Goal
 from samtale.conversations.models import Conversation, Feedback, LikertAnswer
-from samtale.core.testing import PASSWORD, goals_version
+from samtale.demo.testing import PASSWORD, goals_version
 from samtale.guides.models import GuideVersion
 from samtale.org.models import Person, Unit
 from samtale.org.selectors import position_of

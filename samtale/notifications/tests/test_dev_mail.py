@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from samtale.core.testing import ROLES
+from samtale.demo.testing import ROLES
 from samtale.notifications.backends import FileMailBackend
 
 ROOT = Path(settings.BASE_DIR)

@@ -1,6 +1,6 @@
 """The import of units and people from payroll/HR files: reading, checking, applying.
 
-The fixed people (samtale/core/testing.py) are the roster already in Samtale:
+The fixed people (samtale/demo/testing.py) are the roster already in Samtale:
 employee numbers 100–106 in the units S, E, D1, D2 and T1. Messages are compared
 with what gettext gives for the English msgid, so the tests hold whether or not
 the bokmål catalogue is filled in.
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from samtale.core.errors import DomainError
-from samtale.core.testing import PASSWORD
+from samtale.demo.testing import PASSWORD
 from samtale.org.imports import people as people_import
 from samtale.org.imports import units as units_import
 from samtale.org.imports.common import Problems, map_columns, normalize_header, parse_date, text

@@ -28,7 +28,7 @@ from samtale.conversations.models import (
 )
 from samtale.core.models import AuditEntry
 from samtale.core.schedule import JOBS
-from samtale.core.testing import PASSWORD
+from samtale.demo.testing import PASSWORD
 from samtale.insight import publication
 from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed

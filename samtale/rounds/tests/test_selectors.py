@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
-from samtale.core.testing import goals_version
+from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors, services
 from samtale.rounds.models import Participant, Round, RoundCount, Window

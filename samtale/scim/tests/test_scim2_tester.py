@@ -9,7 +9,7 @@ from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
 from samtale.api import tokens
-from samtale.core.testing import make_people
+from samtale.demo.testing import make_people
 
 
 class EmailUserNames(SyncSCIMClient):

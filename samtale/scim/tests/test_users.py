@@ -9,7 +9,7 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
-from samtale.core.testing import school_round
+from samtale.demo.testing import school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person

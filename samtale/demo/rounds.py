@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
+from samtale.demo.org import DOMAIN
 from samtale.guides.models import Guide
-from samtale.org.demo import DOMAIN
 from samtale.org.models import Person, Unit
 from samtale.rounds import services
 from samtale.rounds.models import Participant, Round, Window

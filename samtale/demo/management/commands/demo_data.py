@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from samtale.conversations import demo as conversations_demo
+from samtale.demo import conversations as conversations_demo
+from samtale.demo import needs as needs_demo
+from samtale.demo import org as org_demo
+from samtale.demo import rounds as rounds_demo
 from samtale.insight import publication
-from samtale.needs import demo as needs_demo
-from samtale.org import demo as org_demo
-from samtale.rounds import demo as rounds_demo
 
 ROLE_NAMES = [
     ("employee", "Medarbeider"),

@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
+from samtale.demo.org import DOMAIN
 from samtale.needs import services
 from samtale.needs.models import Category, Need, NeedChange, RaisedNeed
-from samtale.org.demo import DOMAIN
 from samtale.org.models import Person
 
 # (category, text, cost, status, how many conversations raised it)

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from samtale.core.management.commands.demo_data import login_lines
-from samtale.org import demo as org_demo
+from samtale.demo import org as org_demo
+from samtale.demo.management.commands.demo_data import login_lines
 
 RULE = "─" * 72
 

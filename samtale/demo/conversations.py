@@ -24,10 +24,10 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryRevision,
 )
+from samtale.demo.org import DOMAIN
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
-from samtale.org.demo import DOMAIN
 from samtale.org.models import Person
 
 S = Conversation.Status

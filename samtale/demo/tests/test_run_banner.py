@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from samtale.core.logfilters import QuietTaskProgress
-from samtale.core.management.commands import run_banner
+from samtale.demo.management.commands import run_banner
 
 PASSWORD = "demo-password-for-tests"
 EMAILS = ["kari.nilsen@fjordvik.example", "nils.jensen@fjordvik.example"]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Made-up data and the tools that make it: the demo organization (`manage.py
+    demo_data`), the benchmark organizations (`bench_data`, `bench_load`), the start-up
+    banner of `make run`, and the people the tests stand on (demo.testing). Nothing in the
+    product imports it; production leaves it out (SAMTALE_DEMO_TOOLS, off unless DEBUG)."""
+
+    name = "samtale.demo"
+    label = "demo"
