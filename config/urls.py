@@ -6,6 +6,7 @@ from samtale.audit import urls as audit
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
+from samtale.home import urls as home
 from samtale.insight import urls as insight
 from samtale.needs import urls as needs
 from samtale.notifications import urls as notifications
@@ -18,6 +19,7 @@ from samtale.scim import urls as scim
 # resolving through seven includes cost each page more than its own lookup. The
 # conversations' 28 paths all start with samtaler/ and sit under that one prefix.
 urlpatterns = [
+    *home.urlpatterns,
     *core.urlpatterns,
     *accounts.urlpatterns,
     *org.urlpatterns,

@@ -6,5 +6,5 @@ class ConversationsConfig(AppConfig):
     label = "conversations"
 
     def ready(self):
-        # Registers the e-mail builders.
-        from samtale.conversations import emails, notices  # noqa: F401
+        # Registers the e-mail builders and the picker sources.
+        from samtale.conversations import emails, notices, pickers  # noqa: F401

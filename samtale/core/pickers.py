@@ -7,9 +7,10 @@ person types, and keeps the chosen id in a hidden input. Without JavaScript it i
 search field: the form comes back with the matches as radio buttons to choose from (the
 "results page"), and saves nothing until one is chosen.
 
-Every source is a function of the access policy (samtale.core.access): the search, the
-list of matches and the value a form accepts are the same queryset, so a form can never
-accept an id its search would not show.
+Every source is a function of the access policy: the search, the list of matches and the
+value a form accepts are the same queryset, so a form can never accept an id its search
+would not show. The sources are the apps': each registers its own (`register`, in its
+`pickers` module: org's people and units, conversations', rounds', the audit log's).
 """
 
 from __future__ import annotations
@@ -19,69 +20,16 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from samtale.core import access
-from samtale.org.models import Person, Unit
-from samtale.org.selectors import matching
-
 MAX_MATCHES = 20
 # The longest text searched for: names, addresses and numbers are shorter, and SQLite
 # refuses a LIKE pattern beyond 50,000 bytes.
 MAX_QUERY = 100
-
-
-def person_label(person: Person) -> str:
-    """How a person is named in a picker: name, then title and unit to tell namesakes apart."""
-    details = ", ".join(d for d in (person.job_title, person.unit.name if person.unit else "") if d)
-    return f"{person.full_name} – {details}" if details else person.full_name
-
-
-def unit_label(unit: Unit) -> str:
-    return f"{unit.name} ({unit.code})" if unit.code else unit.name
-
-
-def _search_people(people: QuerySet[Person], query: str) -> QuerySet[Person]:
-    """Every word must match a name, the e-mail address, the employee number or the unit."""
-    return (
-        matching(
-            people,
-            query,
-            "first_name__icontains",
-            "last_name__icontains",
-            "email__istartswith",
-            "employee_number__iexact",
-            "unit__name__icontains",
-        )
-        .select_related("unit")
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-def _exact_person(people: QuerySet[Person], query: str) -> Person | None:
-    """The one person whose e-mail address or employee number is exactly what was typed."""
-    text = query.strip()
-    if not text:
-        return None
-    found = list(
-        people.filter(Q(email__iexact=text) | Q(employee_number__iexact=text)).select_related(
-            "unit"
-        )[:2]
-    )
-    return found[0] if len(found) == 1 else None
-
-
-def _search_units(units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
-    return matching(units, query, "name__icontains", "code__istartswith").order_by("name", "pk")
-
-
-def _exact_unit(units: QuerySet[Unit], query: str) -> Unit | None:
-    found = list(units.filter(code__iexact=query.strip())[:2]) if query.strip() else []
-    return found[0] if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -93,95 +41,23 @@ class Source:
     # (user, params) -> the queryset; params are the picker's own query parameters
     # (e.g. the round a person is added to), read from the URL as text.
     choices: Callable[..., QuerySet]
+    # How the queryset is searched for what was typed, what matches it exactly (an e-mail
+    # address, a code), and how a match is named.
     search: Callable[[QuerySet, str], QuerySet]
     exact: Callable[[QuerySet, str], object]
     label: Callable[[object], str]
     placeholder: str
 
 
-def _signed_in(user) -> bool:
-    return access.roles_for(user).person_id is not None
+SOURCES: dict[str, Source] = {}
 
 
-def _managed_round(user, value):
-    """The round of ?runde=: a form passes the round it has, the search its id. Either way
-    only one the user manages."""
-    from samtale.rounds.models import Round
-
-    if isinstance(value, Round):
-        access.require(access.may_manage_round(user, value))
-        return value
-    return access.get_round_for(user, value, write=True)
-
-
-def _round_people(user, params) -> QuerySet[Person]:
-    """People who may be added to a round the user manages: of its units, not in it yet."""
-    from samtale.rounds.selectors import addable_people
-
-    round = _managed_round(user, params.get("runde"))
-    return addable_people(round=round, people=access.round_people_for(user))
-
-
-def _round_holders(user, params) -> QuerySet[Person]:
-    """Who may hold a conversation: with ?runde=<id>, of a round the user manages, only the
-    leaders of its units and those who hold in it already."""
-    from samtale.rounds.selectors import round_holders
-
-    holders = access.holders_for(user)
-    if "runde" not in params:
-        return holders
-    return round_holders(round=_managed_round(user, params["runde"]), holders=holders)
-
-
-def _units(user, params) -> QuerySet[Unit]:
-    return access.units_visible_to(user).filter(is_active=True)
-
-
-PEOPLE = {"search": _search_people, "exact": _exact_person, "label": person_label}
-UNITS = {"search": _search_units, "exact": _exact_unit, "label": unit_label}
-PERSON_HINT = _("Name, e-mail, employee number or unit")
-UNIT_HINT = _("Name or code of the unit")
-
-
-def _people(choices: Callable) -> Callable:
-    return lambda user, params: choices(user)
-
-
-SOURCES: dict[str, Source] = {
-    # Planning a conversation: for whom, and who holds it.
-    "plan-employee": Source(
-        access.may_plan_conversation,
-        _people(access.conversation_planning_people),
-        placeholder=PERSON_HINT,
-        **PEOPLE,
-    ),
-    "plan-leader": Source(
-        access.may_plan_conversation, _people(access.holders_for), placeholder=PERSON_HINT, **PEOPLE
-    ),
-    # A person's line manager (administrators).
-    "manager": Source(
-        access.may_manage_org,
-        _people(access.manager_choices_for),
-        placeholder=PERSON_HINT,
-        **PEOPLE,
-    ),
-    # Rounds: who holds conversations, and whom to add to a round (?runde=<id>).
-    "round-holder": Source(
-        access.may_create_round, _round_holders, placeholder=PERSON_HINT, **PEOPLE
-    ),
-    "round-person": Source(
-        access.may_create_round, _round_people, placeholder=PERSON_HINT, **PEOPLE
-    ),
-    # The audit log's search by person (HR and administrators): anyone, former staff too.
-    "audit-person": Source(
-        access.may_search_audit,
-        _people(access.people_visible_to),
-        placeholder=PERSON_HINT,
-        **PEOPLE,
-    ),
-    # Units, for forms and filters: names are not confidential.
-    "units": Source(_signed_in, _units, placeholder=UNIT_HINT, **UNITS),
-}
+def register(name: str, source: Source) -> None:
+    """Make `source` the picker source `name` (an app's pickers module, loaded by its
+    ready(), so that the search URL /velg/<name>/ finds it)."""
+    if SOURCES.get(name, source) is not source:
+        raise RuntimeError(f"two picker sources are called {name!r}")
+    SOURCES[name] = source
 
 
 def matches(choices: QuerySet, source: Source, query: str) -> tuple[list, bool]:
@@ -251,7 +127,7 @@ class PickerField(forms.ModelChoiceField):
     def __init__(self, *, source: str, **kwargs):
         self.source_name = source
         kwargs.setdefault("widget", PickerWidget(source))
-        super().__init__(queryset=Unit.objects.none(), **kwargs)
+        super().__init__(queryset=None, **kwargs)
 
     @property
     def source(self) -> Source:

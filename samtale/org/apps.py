@@ -6,4 +6,5 @@ class OrgConfig(AppConfig):
     label = "org"
 
     def ready(self):
-        from samtale.org import emails  # noqa: F401 (registers the e-mail builders)
+        # Registers the e-mail builders and the picker sources.
+        from samtale.org import emails, pickers  # noqa: F401

@@ -6,5 +6,5 @@ class RoundsConfig(AppConfig):
     label = "rounds"
 
     def ready(self):
-        # Registers the e-mail builders and the periodic jobs.
-        from samtale.rounds import emails, jobs  # noqa: F401
+        # Registers the e-mail builders, the periodic jobs and the picker sources.
+        from samtale.rounds import emails, jobs, pickers  # noqa: F401

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation
-from samtale.core.pickers import person_label
 from samtale.guides.models import Guide
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, Person
+from samtale.org.pickers import person_label
 from samtale.org.tests.test_imports import PEOPLE_HEADER, csv_file, roster
 from tests.content_paths.world import (
     ADMIN_MAILBOX,

@@ -1,0 +1,58 @@
+"""The home page: the one page that gathers from every domain what waits for the person.
+It stands above the domains it reads (org, conversations, actions), so none of them and
+nothing in core imports it."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from samtale.actions import nudges
+from samtale.actions import selectors as action_selectors
+from samtale.conversations import selectors as conversation_selectors
+from samtale.core import access
+from samtale.core.http import guarded
+from samtale.org import selectors
+
+
+@guarded()
+@require_GET
+def home(request):
+    """What waits for the signed-in person, and what their roles give them to look after."""
+    user = request.user
+    roles = access.roles_for(user)
+    context = {
+        "roles": roles,
+        "me": selectors.person_with_relations(person_id=user.pk),
+        "direct_reports": selectors.direct_reports(
+            people=access.people_visible_to(user), leader=user
+        )
+        if roles.is_leader
+        else [],
+        "units_below": selectors.units_with_headcount(
+            people=access.people_visible_to(user).exclude(pk=user.pk)
+        )
+        if roles.is_leaders_leader
+        else [],
+    }
+    # What waits for the person comes first: conversations to prepare, summaries to write,
+    # review or sign, and their own overdue actions.
+    context["attention"] = conversation_selectors.attention(
+        conversations=access.conversations_visible_to(user), person=user
+    )
+    context["overdue"] = action_selectors.overdue_count(
+        actions=access.actions_visible_to(user), person=user, on=action_selectors.today()
+    )
+    if roles.is_hr:
+        counts = nudges.pitfall_counts(
+            conversations=access.conversations_countable_by(user),
+            actions=access.actions_countable_by(user),
+            on=action_selectors.today(),
+        )
+        context["pitfalls"] = [
+            (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
+            for kind, text in nudges.HR_TEXTS.items()
+        ]
+    if access.may_manage_org(user) or roles.is_hr:
+        context["org_counts"] = selectors.organization_counts(
+            people=access.people_visible_to(user), units=access.units_visible_to(user)
+        )
+    return render(request, "home/home.html", context)
