@@ -49,6 +49,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## make bench: the leader overview against a bare view, SQLite and PostgreSQL (BENCH_QUICK=1: smaller).
 bench: $(VENV)/.dev
