@@ -6,5 +6,5 @@ class InsightConfig(AppConfig):
     label = "insight"
 
     def ready(self):
-        # Registers the periodic count of the organization's figures.
-        from samtale.insight import jobs  # noqa: F401
+        # Registers the periodic count of the organization's figures, and follows rounds.
+        from samtale.insight import jobs, receivers  # noqa: F401

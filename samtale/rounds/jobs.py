@@ -16,11 +16,12 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation
 from samtale.conversations.selectors import preparations_shared
 from samtale.conversations.services.lifecycle import conversation_invite
+from samtale.core import handoff
 from samtale.core.errors import DomainError
 from samtale.core.schedule import periodic
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
-from samtale.rounds import selectors
+from samtale.rounds import selectors, services
 from samtale.rounds.models import Round
 from samtale.rounds.scheduling import day_start
 
@@ -29,6 +30,7 @@ S = Conversation.Status
 
 
 @periodic(every=timedelta(minutes=15))
+@handoff.receives(services.INVITE)
 @task
 def invite_due() -> int:
     """Invite the round's planned conversations that are now within its lead time.

@@ -15,17 +15,19 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
-from samtale.core import access
+from samtale.core import access, handoff
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
-from samtale.insight.jobs import publish_due as insight_publish_due
-from samtale.insight.leadership import leadership_snapshot_take
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling, selectors
 from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds.signals import round_closed
+
+# The worker's task that sends the invitations due (rounds.jobs).
+INVITE = "rounds.invite_due"
 
 S = Conversation.Status
 # A conversation still ahead: its leader moves or cancels it, the round does not.
@@ -179,10 +181,8 @@ def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
     round.save(update_fields=["closed_at"])
     audit_log(actor=actor, action="round.opened" if open else "round.closed", obj=round)
     if not open:
-        # The upward feedback is published now, once (a later close keeps the first); the
-        # round's figures from answers by the worker (insight.publication), once.
-        leadership_snapshot_take(round=round)
-        transaction.on_commit(insight_publish_due.enqueue)
+        # The insight app publishes what the round's answers give (rounds.signals).
+        round_closed.send(sender=Round, round=round)
     return round
 
 
@@ -493,7 +493,5 @@ def schedule_accept(
         conversations=[c.pk for c in conversations],
     )
     # Those already within the lead time are invited now rather than at the next run.
-    from samtale.rounds.jobs import invite_due
-
-    transaction.on_commit(invite_due.enqueue)
+    handoff.after_commit(INVITE)
     return conversations

@@ -8,6 +8,7 @@ from django.tasks import task
 from samtale.archive.services import RENDER
 from samtale.core import handoff
 from samtale.notifications.outbox import SEND
+from samtale.rounds.services import INVITE
 
 RAN = []
 
@@ -26,9 +27,11 @@ def another(value: int) -> None:
 def test_every_name_the_services_hand_work_to_is_taken_by_its_task():
     from samtale.archive.jobs import render_signed_form
     from samtale.notifications.tasks import email_send
+    from samtale.rounds.jobs import invite_due
 
     assert handoff.task_for(RENDER) is render_signed_form
     assert handoff.task_for(SEND) is email_send
+    assert handoff.task_for(INVITE) is invite_due
 
 
 @pytest.mark.django_db(transaction=True)
