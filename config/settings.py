@@ -156,7 +156,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samtale.core.context_processors.navigation",
+                "samtale.home.context_processors.navigation",
             ],
         },
     },

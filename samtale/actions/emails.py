@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
+from samtale.actions import policy
 from samtale.actions.models import Action
 from samtale.actions.selectors import OPEN, agreed, overdue_q
-from samtale.core import access
 from samtale.notifications.outbox import Built, builder
 
 
@@ -27,7 +27,7 @@ def responsible_for(person) -> Q:
 def action_digest(message) -> Built | None:
     person = message.to
     on = date.fromisoformat(message.ref["date"])
-    mine = agreed(access.actions_visible_to(person)).filter(
+    mine = agreed(policy.actions_visible_to(person)).filter(
         responsible_for(person), status__literal_in=OPEN
     )
     overdue = mine.filter(overdue_q(on)).count()
@@ -52,7 +52,7 @@ def action_digest(message) -> Built | None:
 def leader_digest(message) -> Built | None:
     person = message.to
     on = date.fromisoformat(message.ref["date"])
-    overdue = agreed(access.actions_visible_to(person)).filter(leader=person).filter(overdue_q(on))
+    overdue = agreed(policy.actions_visible_to(person)).filter(leader=person).filter(overdue_q(on))
     count = overdue.count()
     if not count:
         return None

@@ -204,7 +204,7 @@ def leader_overview(*, leader_id: int, filters: Filters, on: date) -> list[Repor
     """Per report: in progress, remaining, overdue, nearest deadline and the last conversation,
     those who need attention first. One query, however many reports and actions there are.
 
-    `leader_id` comes from access.follow_up_leader(user), which checks the user may see it.
+    `leader_id` comes from policy.follow_up_leader(user), which checks the user may see it.
     """
     condition, params = _filters_sql(filters, on)
     sql = OVERVIEW_SQL.format(

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samtale.api import tokens
+from samtale.api import policy, tokens
 from samtale.api.forms import TokenForm
 from samtale.api.models import ApiToken
 from samtale.core import access
@@ -42,7 +42,7 @@ def _create(request, *, kind: str):
 @require_http_methods(["GET", "POST"])
 def my_tokens(request):
     form, issued = _create(request, kind=ApiToken.Kind.PERSONAL)
-    mine = access.api_tokens_visible_to(request.user).filter(
+    mine = policy.api_tokens_visible_to(request.user).filter(
         person=request.user, kind=ApiToken.Kind.PERSONAL
     )
     context = {"form": form, "issued": issued, "tokens": mine, "service": False}
@@ -53,7 +53,7 @@ def my_tokens(request):
 @require_http_methods(["GET", "POST"])
 def service_tokens(request):
     form, issued = _create(request, kind=ApiToken.Kind.SERVICE)
-    every = access.api_tokens_visible_to(request.user).filter(kind=ApiToken.Kind.SERVICE)
+    every = policy.api_tokens_visible_to(request.user).filter(kind=ApiToken.Kind.SERVICE)
     context = {
         "form": form,
         "issued": issued,
@@ -67,7 +67,7 @@ def service_tokens(request):
 @require_POST
 def token_revoke(request, pk):
     """Revoke a token the user may see (their own; an administrator any service token)."""
-    token = access.get_api_token_for(request.user, pk)
+    token = policy.get_api_token_for(request.user, pk)
     tokens.revoke(token, by=request.user)
     messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
     if token.kind == ApiToken.Kind.SERVICE:

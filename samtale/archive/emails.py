@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from samtale.core import access
+from samtale.archive import policy
 from samtale.notifications.outbox import Built, builder
 
 
@@ -10,7 +10,7 @@ def signed_form_ready(message) -> Built | None:
     Asked of core.access when sent: a form the person may no longer read sends nothing."""
     person = message.to
     form = (
-        access.signed_forms_visible_to(person)
+        policy.signed_forms_visible_to(person)
         .select_related("conversation__leader")
         .filter(pk=message.ref.get("form"), conversation__employee=person)
         .first()

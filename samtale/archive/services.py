@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from samtale.archive import content as form_content
 from samtale.archive import package as archive_package
+from samtale.archive import policy
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
-from samtale.core import access, handoff
+from samtale.core import handoff
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -229,7 +230,7 @@ def deliveries_due(now=None):
 @transaction.atomic
 def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
     """The archive staff confirm a downloaded package is registered in the archive."""
-    require(access.may_work_archive(actor))
+    require(policy.may_work_archive(actor))
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.channel != Delivery.Channel.DOWNLOAD:
         raise DomainError(_("Only a downloaded package is confirmed by hand."))
@@ -254,7 +255,7 @@ def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
 
 def delivery_retry(*, actor: Person, delivery: Delivery) -> Delivery:
     """The archive staff ask for a failed delivery to be tried at once."""
-    require(access.may_work_archive(actor))
+    require(policy.may_work_archive(actor))
     if delivery.status != Delivery.Status.FAILED:
         raise DomainError(_("Only a failed delivery is tried again."))
     audit_log(actor=actor, action="archive.retry", obj=delivery.form, delivery=delivery.pk)

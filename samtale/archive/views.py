@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.archive import package as archive_package
-from samtale.archive import services
+from samtale.archive import policy, services
 from samtale.archive.models import Delivery
-from samtale.core import access
 from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
@@ -26,7 +25,7 @@ STATUSES = {"venter": Delivery.Status.WAITING, "feilet": Delivery.Status.FAILED}
 def form_pdf(request, pk):
     """The PDF of one signed revision: for the two parties at any time, and for the archive
     staff. Rendered now if the worker has not yet; every download is audited."""
-    form = access.get_signed_form_for(request.user, pk)
+    form = policy.get_signed_form_for(request.user, pk)
     if not services.signed_form_render(form=form):
         return render(
             request,
@@ -41,12 +40,12 @@ def form_pdf(request, pk):
     return download(bytes(form.pdf), filename=form.filename)
 
 
-@guarded(access.may_work_archive)
+@guarded(policy.may_work_archive)
 @require_GET
 def queue(request):
     """What waits for the personnel file or failed on the way there, then what was delivered."""
     shown = request.GET.get("status", "")
-    deliveries = access.deliveries_visible_to(request.user)
+    deliveries = policy.deliveries_visible_to(request.user)
     counts = {
         "waiting": deliveries.filter(status=Delivery.Status.WAITING).count(),
         "failed": deliveries.filter(status=Delivery.Status.FAILED).count(),
@@ -77,11 +76,11 @@ def queue(request):
     )
 
 
-@guarded(access.may_work_archive)
+@guarded(policy.may_work_archive)
 @require_GET
 def package_download(request, pk):
     """The Noark 5 package of a delivery, for the archive staff to import."""
-    delivery = access.get_delivery_for(request.user, pk)
+    delivery = policy.get_delivery_for(request.user, pk)
     form = delivery.form
     if not services.signed_form_render(form=form):
         return render(
@@ -99,10 +98,10 @@ def package_download(request, pk):
     return download(data, filename=name)
 
 
-@guarded(access.may_work_archive)
+@guarded(policy.may_work_archive)
 @require_POST
 def delivery_confirm(request, pk):
-    delivery = access.get_delivery_for(request.user, pk)
+    delivery = policy.get_delivery_for(request.user, pk)
     try:
         services.delivery_confirm(actor=request.user, delivery=delivery)
     except DomainError as error:
@@ -116,10 +115,10 @@ def delivery_confirm(request, pk):
     return redirect_back(request, reverse("archive_queue"))
 
 
-@guarded(access.may_work_archive)
+@guarded(policy.may_work_archive)
 @require_POST
 def delivery_retry(request, pk):
-    delivery = access.get_delivery_for(request.user, pk)
+    delivery = policy.get_delivery_for(request.user, pk)
     try:
         delivery = services.delivery_retry(actor=request.user, delivery=delivery)
     except DomainError as error:

@@ -5,10 +5,9 @@ content: the log holds none."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from samtale.audit import selectors
+from samtale.audit import policy, selectors
 from samtale.audit.forms import SearchForm
 from samtale.audit.words import action_words, object_words
-from samtale.core import access
 from samtale.core.audit import READ_ROLES, READ_WHAT
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -23,7 +22,7 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-@guarded(access.may_search_audit)
+@guarded(policy.may_search_audit)
 @require_GET
 def audit_search(request):
     """Search the log by person, kind and period. A search that cannot be read is named
@@ -32,7 +31,7 @@ def audit_search(request):
     page = None
     if not form.is_bound or form.is_valid():
         found = selectors.entries_matching(
-            access.audit_entries_visible_to(request.user),
+            policy.audit_entries_visible_to(request.user),
             **(form.cleaned_data if form.is_bound else {}),
         )
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("side"))
@@ -46,12 +45,12 @@ def audit_search(request):
     )
 
 
-@guarded(access.may_see_reads_of_my_conversations)
+@guarded(policy.may_see_reads_of_my_conversations)
 @require_GET
 def my_reads(request):
     """Who outside my conversations has read them: when, in which role, and what; and beside
     them every request HR made for a copy of my data, from the moment it was made."""
-    reads = access.reads_of_my_conversations(request.user).order_by("-id")
+    reads = policy.reads_of_my_conversations(request.user).order_by("-id")
     page = Paginator(reads, PAGE_SIZE).get_page(request.GET.get("side"))
     conversations = selectors.conversations_of(page.object_list)
     for entry in page.object_list:

@@ -24,6 +24,7 @@ is no longer waiting for them, gets nothing.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation
 from samtale.core import access
 from samtale.notifications.outbox import Built, builder, email_queue
@@ -94,7 +95,7 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
     if kind == "preparation_shared":
         return (
             party == "leader"
-            and access.notes_visible_to(person, conversation)
+            and policy.notes_visible_to(person, conversation)
             .filter(preparation__author_id=conversation.employee_id)
             .exists()
         )
@@ -103,7 +104,7 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
     if (
         summary is None
         or summary.is_signed
-        or not access.may_see_summary(person, conversation, summary)
+        or not policy.may_see_summary(person, conversation, summary)
     ):
         # A correction's draft is the drafter's until sent; its notice is about the proposal.
         return kind == "correction_proposed" and _correction_open(person, summary)
@@ -111,9 +112,9 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
     theirs = getattr(summary, f"{'leader' if party == 'employee' else 'employee'}_signed_at")
     match kind:
         case "summary_submitted":
-            return access.may_review_summary(person, conversation) and summary.approved_at is None
+            return policy.may_review_summary(person, conversation) and summary.approved_at is None
         case "summary_sent_back":
-            return access.may_draft_summary(person, conversation) and summary.submitted_at is None
+            return policy.may_draft_summary(person, conversation) and summary.submitted_at is None
         case "summary_approved":
             return summary.approved_at is not None and mine is None
         case "summary_signed":
@@ -150,7 +151,7 @@ def step_notice_mail(message) -> Built | None:
     if kind not in KINDS or kind in (person.notices_off or []):
         return None
     conversation = (
-        access.conversations_visible_to(person)
+        policy.conversations_visible_to(person)
         .select_related("employee", "leader")
         .exclude(status=Conversation.Status.CANCELLED)
         .filter(pk=message.ref.get("conversation"))

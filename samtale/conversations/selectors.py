@@ -155,7 +155,7 @@ def agenda(
 ) -> list[ThemeView]:
     """The template's themes in order, with the viewer's own note and the shared notes.
 
-    `notes` comes from access.notes_visible_to, so a draft of the other party never arrives
+    `notes` comes from policy.notes_visible_to, so a draft of the other party never arrives
     here; `shared` holds only notes with text that their author has shared.
     """
     by_author: dict[tuple[int, str], Note] = {}

@@ -188,7 +188,7 @@ def audit_reads(actor, conversations: Iterable, *, what: str, role: str) -> list
     """Record a read of each conversation's content by someone outside its two parties:
     one `conversation.read` entry per conversation, {"as": role, "what": what}. The two
     parties' own reads are not recorded; everyone else's are, whatever the path (a page, a
-    download, the archive). The employee sees these entries (access.reads_of_my_conversations)."""
+    download, the archive). The employee sees these entries (audit_policy.reads_of_my_conversations)."""
     if role not in READ_ROLES or what not in READ_WHAT:
         raise ValueError(f"an unknown read: {role!r} reading {what!r}")
     return append(

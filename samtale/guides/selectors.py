@@ -1,5 +1,5 @@
 """Reads of conversation templates. Callers pass a queryset from the access
-policy (`access.guides_visible_to(user)`), so these never decide who sees what."""
+policy (`policy.guides_visible_to(user)`), so these never decide who sees what."""
 
 from django.apps import apps
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery

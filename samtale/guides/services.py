@@ -21,11 +21,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from samtale.core.access import may_manage_guides, require
+from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides import selectors
 from samtale.guides.models import Guide, GuideVersion, localized
+from samtale.guides.policy import may_manage_guides
 
 MIN_MINUTES = 10
 MAX_MINUTES = 240

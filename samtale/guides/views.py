@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
-from samtale.guides import selectors, services
+from samtale.guides import policy, selectors, services
 from samtale.guides.forms import (
     GuideForm,
     guide_initial,
@@ -17,19 +17,19 @@ from samtale.guides.forms import (
 from samtale.guides.likert import SCALE
 
 
-@guarded(access.may_manage_guides)
+@guarded(policy.may_manage_guides)
 @require_GET
 def guide_list(request):
-    guides = selectors.guides_with_current(guides=access.guides_visible_to(request.user))
+    guides = selectors.guides_with_current(guides=policy.guides_visible_to(request.user))
     return render(request, "guides/guide_list.html", {"guides": guides})
 
 
 @guarded()
 @require_GET
 def guide_detail(request, pk):
-    guide = access.get_guide_for(request.user, pk)
+    guide = policy.get_guide_for(request.user, pk)
     # Everyone signed in may read a template; this page, with its history, is HR's.
-    access.require(access.may_manage_guides(request.user))
+    access.require(policy.may_manage_guides(request.user))
     versions = list(guide.versions.select_related("created_by").order_by("-number"))
     usage = selectors.version_usage(guide=guide)
     return render(
@@ -109,7 +109,7 @@ def _editor(request, *, guide=None):
     )
 
 
-@guarded(access.may_manage_guides)
+@guarded(policy.may_manage_guides)
 @require_http_methods(["GET", "POST"])
 def guide_create(request):
     return _editor(request)
@@ -118,13 +118,13 @@ def guide_create(request):
 @guarded()
 @require_http_methods(["GET", "POST"])
 def guide_edit(request, pk):
-    return _editor(request, guide=access.get_guide_for(request.user, pk, write=True))
+    return _editor(request, guide=policy.get_guide_for(request.user, pk, write=True))
 
 
 @guarded()
 @require_POST
 def guide_copy(request, pk):
-    guide = access.get_guide_for(request.user, pk, write=True)
+    guide = policy.get_guide_for(request.user, pk, write=True)
     copy = services.guide_copy(actor=request.user, guide=guide)
     messages.success(request, _("The copy is made. Change what you need, and save."))
     return redirect("guide_edit", pk=copy.pk)
@@ -133,7 +133,7 @@ def guide_copy(request, pk):
 @guarded()
 @require_POST
 def guide_retire(request, pk):
-    guide = access.get_guide_for(request.user, pk, write=True)
+    guide = policy.get_guide_for(request.user, pk, write=True)
     try:
         services.guide_retire(actor=request.user, guide=guide)
     except DomainError as e:
@@ -149,7 +149,7 @@ def guide_retire(request, pk):
 @guarded()
 @require_POST
 def guide_restore(request, pk):
-    guide = access.get_guide_for(request.user, pk, write=True)
+    guide = policy.get_guide_for(request.user, pk, write=True)
     try:
         services.guide_restore(actor=request.user, guide=guide)
     except DomainError as e:

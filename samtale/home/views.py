@@ -6,10 +6,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from samtale.actions import nudges
+from samtale.actions import policy as actions_policy
 from samtale.actions import selectors as action_selectors
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.org import policy as org_policy
 from samtale.org import selectors
 
 
@@ -23,12 +26,12 @@ def home(request):
         "roles": roles,
         "me": selectors.person_with_relations(person_id=user.pk),
         "direct_reports": selectors.direct_reports(
-            people=access.people_visible_to(user), leader=user
+            people=org_policy.people_visible_to(user), leader=user
         )
         if roles.is_leader
         else [],
         "units_below": selectors.units_with_headcount(
-            people=access.people_visible_to(user).exclude(pk=user.pk)
+            people=org_policy.people_visible_to(user).exclude(pk=user.pk)
         )
         if roles.is_leaders_leader
         else [],
@@ -36,15 +39,15 @@ def home(request):
     # What waits for the person comes first: conversations to prepare, summaries to write,
     # review or sign, and their own overdue actions.
     context["attention"] = conversation_selectors.attention(
-        conversations=access.conversations_visible_to(user), person=user
+        conversations=conversations_policy.conversations_visible_to(user), person=user
     )
     context["overdue"] = action_selectors.overdue_count(
-        actions=access.actions_visible_to(user), person=user, on=action_selectors.today()
+        actions=actions_policy.actions_visible_to(user), person=user, on=action_selectors.today()
     )
     if roles.is_hr:
         counts = nudges.pitfall_counts(
-            conversations=access.conversations_countable_by(user),
-            actions=access.actions_countable_by(user),
+            conversations=conversations_policy.conversations_countable_by(user),
+            actions=actions_policy.actions_countable_by(user),
             on=action_selectors.today(),
         )
         context["pitfalls"] = [
@@ -53,6 +56,6 @@ def home(request):
         ]
     if access.may_manage_org(user) or roles.is_hr:
         context["org_counts"] = selectors.organization_counts(
-            people=access.people_visible_to(user), units=access.units_visible_to(user)
+            people=org_policy.people_visible_to(user), units=org_policy.units_visible_to(user)
         )
     return render(request, "home/home.html", context)

@@ -43,7 +43,7 @@ class Analysis:
 
 
 def status_analysis(scope, *, year: int, round_=None) -> Analysis:
-    """The counts of what a user may count (access.status_scope_of): a round's conversations
+    """The counts of what a user may count (policy.status_scope_of): a round's conversations
     wherever they fall in time, or the five years up to `year`. The whole organization's are
     counted by the worker (insight.tallies); a leader's line now, being small. The figures
     from answers are added for the units shown (Analysis.with_answers)."""

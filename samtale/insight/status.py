@@ -171,7 +171,7 @@ def raw_status(
 ) -> dict[int, dict]:
     """{year: {unit id (or None): Counter}}: what each unit counts of its own (by the unit
     each employee is in now), before the tree and the anonymity rule, of what the scope
-    (access.status_scope_of) lets be counted. Six grouped queries.
+    (policy.status_scope_of) lets be counted. Six grouped queries.
 
     The year of a conversation is the year it was planned for (when_of); actions count in
     the year of the conversation that agreed them. The coverage (a signed annual

@@ -10,8 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from samtale.core import access
-from samtale.insight import status
+from samtale.insight import policy, status
 from samtale.insight.models import Tally
 
 
@@ -33,7 +32,7 @@ def _store(kind: str, year: int, data, at: datetime) -> None:
 def count_status(years: list[int]) -> None:
     """Count the status analysis of the whole organization for these years, and keep it."""
     at = timezone.now()
-    raw = status.raw_status(access.whole_organization_scope(), years=years)
+    raw = status.raw_status(policy.whole_organization_scope(), years=years)
     with transaction.atomic():
         for year in years:
             _store(Tally.Kind.STATUS, year, _dump(raw.get(year, {})), at)
@@ -42,7 +41,7 @@ def count_status(years: list[int]) -> None:
 def count_round(round) -> None:
     """Count one round's status analysis of the whole organization, and keep it."""
     at = timezone.now()
-    raw = status.raw_round_status(access.whole_organization_scope(), round)
+    raw = status.raw_round_status(policy.whole_organization_scope(), round)
     Tally.objects.update_or_create(
         kind=Tally.Kind.ROUND,
         round=round,

@@ -8,7 +8,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from samtale.core import access
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -21,12 +20,14 @@ from samtale.insight import (
     columns,
     fairness,
     leadership,
+    policy,
     publication,
     selectors,
     status,
 )
 from samtale.insight.publication import GOALS, LIKERT, SATISFACTION, Figure, Withheld
 from samtale.org.models import Person
+from samtale.rounds import policy as rounds_policy
 
 
 class YearForm(forms.Form):
@@ -99,14 +100,14 @@ def _latest_published(default: int) -> int:
 HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
 
 
-@guarded(access.may_see_insight)
+@guarded(policy.may_see_insight)
 @require_GET
 def likert_results(request):
     """The statements' answers per unit, published for a year when it ended: the
     organization or one unit, and the units right below it, per statement and per area, and
     each over five years; withheld, in words, where the publication rule holds it back.
     HR's: the units' groups (insight.publication)."""
-    scope = access.status_scope_of(request.user)  # HR's: the whole organization
+    scope = policy.status_scope_of(request.user)  # HR's: the whole organization
     last_year = timezone.localdate().year - 1
     filters, year = _year(request, default=_latest_published(last_year))
     tree = selectors.unit_tree(scope.units)
@@ -319,7 +320,7 @@ def _node(request, tree: selectors.Tree):
     return node
 
 
-@guarded(access.may_see_any_insight)
+@guarded(policy.may_see_any_insight)
 @require_GET
 def status_analysis(request):
     """How the routine is carried out: the top of what the user may count (the organization
@@ -327,11 +328,11 @@ def status_analysis(request):
     the trend over five years. The goal results and the satisfaction as published for each
     closed period (insight.publication), or why not. A leader whose line is too small for it
     has the feedback on leadership."""
-    if not access.may_see_status(request.user):
+    if not policy.may_see_status(request.user):
         return redirect("leadership_feedback")
-    scope = access.status_scope_of(request.user)
+    scope = policy.status_scope_of(request.user)
     filters, year = _year(request)
-    rounds = RoundForm(request.GET or None, rounds=access.rounds_countable_by(request.user))
+    rounds = RoundForm(request.GET or None, rounds=rounds_policy.rounds_countable_by(request.user))
     round_ = rounds.cleaned_data.get("runde") if rounds.is_valid() else None
     result = analysis.status_analysis(scope, year=year, round_=round_)
     tree, years, year = result.tree, result.years, result.year
@@ -422,15 +423,15 @@ def status_analysis(request):
 LEADERSHIP_PAGE = 10
 
 
-@guarded(access.may_see_leadership)
+@guarded(policy.may_see_leadership)
 @require_GET
 def leadership_feedback(request):
     """What the employees answered about their leader, per round, frozen when the round
     closed and only where at least k answered: about the user, and about the leaders who
-    report to them (access.leadership_snapshots_visible_to)."""
+    report to them (policy.leadership_snapshots_visible_to)."""
     me = request.user.pk
     snapshots = (
-        access.leadership_snapshots_visible_to(request.user)
+        policy.leadership_snapshots_visible_to(request.user)
         .select_related("round", "leader")
         .order_by("-taken_at", "leader__last_name", "leader__first_name", "pk")
     )
@@ -499,7 +500,7 @@ def leadership_feedback(request):
 FAIRNESS_PAGE = 25
 
 
-@guarded(access.may_see_insight)
+@guarded(policy.may_see_insight)
 @require_GET
 def rating_fairness(request):
     """HR: the leaders whose rating of goal results stands out (insight.fairness), with the
@@ -508,7 +509,7 @@ def rating_fairness(request):
     # Results are recorded at the next conversation: last year is the latest full year.
     filters, year = _year(request, default=timezone.localdate().year - 1)
     k = anonymity.min_group()
-    access.status_scope_of(request.user)  # HR's: the whole organization
+    policy.status_scope_of(request.user)  # HR's: the whole organization
     by_group, not_yet = publication.figures_of_kind(year=year, measure=GOALS, prefix="r:")
     counts, conversations = fairness.from_published(
         {int(g[2:]): f for g, f in by_group.items() if isinstance(f, Figure)}

@@ -1,7 +1,6 @@
 """What the conversation's pages show of the needs raised in it."""
 
-from samtale.core import access
-from samtale.needs import services
+from samtale.needs import policy, services
 from samtale.needs.forms import RaiseForm
 
 
@@ -21,7 +20,7 @@ def raised_context(request, conversation) -> dict:
     else:
         form = RaiseForm(units=units, initial={"unit": units[0].pk if units else None})
     return {
-        "raised_needs": access.raised_needs_visible_to(request.user, conversation).select_related(
+        "raised_needs": policy.raised_needs_visible_to(request.user, conversation).select_related(
             "unit"
         ),
         "raise_form": form,

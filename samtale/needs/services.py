@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
-from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
+from samtale.needs import policy
 from samtale.needs.models import Category, Need, NeedChange, RaisedNeed
 from samtale.org.models import Person, Unit
 
@@ -123,7 +123,7 @@ def needs_register_from(*, conversation: Conversation) -> list[Need]:
 
 @transaction.atomic
 def need_status_set(*, actor: Person, need: Need, status: str, comment: str) -> Need:
-    need = access.get_need_for(actor, need.pk)
+    need = policy.get_need_for(actor, need.pk)
     if status not in Need.Status.values:
         raise DomainError(_("Choose a status."), field="status")
     if len(comment) > MAX_TEXT:
@@ -144,8 +144,8 @@ def need_merge(*, actor: Person, need: Need, into: Need) -> Need:
     """Merge a need into a similar one: its conversations count there, its cost is kept
     there if that one has none, and it leaves the register's lists (with a link to where
     it went)."""
-    need = access.get_need_for(actor, need.pk)
-    into = access.get_need_for(actor, into.pk)
+    need = policy.get_need_for(actor, need.pk)
+    into = policy.get_need_for(actor, into.pk)
     if need.pk == into.pk:
         raise DomainError(_("Choose another need to merge into."), field="into")
     if need.merged_into_id is not None or into.merged_into_id is not None:

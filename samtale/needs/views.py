@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samtale.conversations import policy as conversations_policy
 from samtale.core import access
 from samtale.core.audit import audit_download
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
-from samtale.needs import services
+from samtale.needs import policy, services
 from samtale.needs.forms import FilterForm, MergeForm, RaiseForm, StatusForm
 from samtale.needs.models import Category
 from samtale.needs.selectors import draft_key
@@ -27,16 +28,16 @@ def _units_of(user):
     """The units to filter by: all for HR, those of the needs a leader sees."""
     if access.roles_for(user).is_hr:
         return Unit.objects.order_by("name")
-    return Unit.objects.filter(pk__in=access.needs_visible_to(user).values("unit_id")).order_by(
+    return Unit.objects.filter(pk__in=policy.needs_visible_to(user).values("unit_id")).order_by(
         "name"
     )
 
 
-@guarded(access.may_list_needs)
+@guarded(policy.may_list_needs)
 @require_http_methods(["GET"])
 def need_list(request):
     filters = FilterForm(request.GET or None, units=_units_of(request.user))
-    needs = access.needs_visible_to(request.user).filter(merged_into__isnull=True)
+    needs = policy.needs_visible_to(request.user).filter(merged_into__isnull=True)
     filters.is_valid()  # a wrong field is named beside it; the right ones apply
     data = filters.cleaned_data if filters.is_bound else {}
     year = data.get("year")
@@ -131,12 +132,12 @@ def _export(needs, *, fmt: str, year: int | None, sums: bool):
     return download(content, filename=f"{name}.{fmt}")
 
 
-@guarded(access.may_list_needs)
+@guarded(policy.may_list_needs)
 @require_http_methods(["GET", "POST"])
 def need_detail(request, pk):
-    need = access.get_need_for(request.user, pk)
+    need = policy.get_need_for(request.user, pk)
     candidates = (
-        access.needs_visible_to(request.user)
+        policy.needs_visible_to(request.user)
         .filter(unit_id=need.unit_id, merged_into__isnull=True)
         .exclude(pk=need.pk)
         .order_by("category", "-created_at")[:MERGE_CANDIDATES]
@@ -149,7 +150,7 @@ def need_detail(request, pk):
             if request.POST.get("action") == "merge":
                 merge_form = MergeForm(request.POST, candidates=candidates)
                 if merge_form.is_valid():
-                    into = access.get_need_for(request.user, merge_form.cleaned_data["into"])
+                    into = policy.get_need_for(request.user, merge_form.cleaned_data["into"])
                     into = services.need_merge(actor=request.user, need=need, into=into)
                     messages.success(request, _("The needs are merged."))
                     return redirect("need_detail", into.pk)
@@ -185,7 +186,7 @@ def need_detail(request, pk):
 @guarded()
 @require_POST
 def need_raise(request, pk):
-    conversation = access.get_conversation_for(request.user, pk, write=True)
+    conversation = conversations_policy.get_conversation_for(request.user, pk, write=True)
     form = RaiseForm(request.POST, units=services.units_for_need(conversation))
     back = reverse("summary" if request.POST.get("from") == "summary" else "preparation", args=[pk])
     if form.is_valid():
@@ -214,8 +215,8 @@ def need_raise(request, pk):
 @guarded()
 @require_POST
 def need_raised_change(request, pk, raised_pk):
-    conversation = access.get_conversation_for(request.user, pk, write=True)
-    raised = access.get_raised_need_for(request.user, conversation, raised_pk)
+    conversation = conversations_policy.get_conversation_for(request.user, pk, write=True)
+    raised = policy.get_raised_need_for(request.user, conversation, raised_pk)
     action = request.POST.get("action")
     try:
         if action == "withdraw":

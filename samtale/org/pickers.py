@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.core import access
 from samtale.core.pickers import Source, register
+from samtale.org import policy
 from samtale.org.models import Person, Unit
 from samtale.org.selectors import matching
 
@@ -88,11 +89,11 @@ def _signed_in(user) -> bool:
 
 
 def _units(user, params) -> QuerySet[Unit]:
-    return access.units_visible_to(user).filter(is_active=True)
+    return policy.units_visible_to(user).filter(is_active=True)
 
 
 # A person's line manager (administrators).
-register("manager", people(access.may_manage_org, of_user(access.manager_choices_for)))
+register("manager", people(access.may_manage_org, of_user(policy.manager_choices_for)))
 # Units, for forms and filters: names are not confidential.
 register(
     "units",

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations.notices import KINDS as NOTICE_KINDS
-from samtale.core import access
 from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
+from samtale.org import policy
 from samtale.org.models import EmailChange, Person, RoleChange, Unit
 
 PERSON_FIELDS = (
@@ -139,7 +139,7 @@ def role_holders_activity_record(*, actor: Person, person_ids) -> None:
 def email_change_release(*, actor: Person, change: EmailChange) -> EmailChange:
     """HR lets password resets go to the new address without the old one's confirmation:
     when the old address is gone (a typo, a closed mailbox, a move of the whole domain)."""
-    require(access.may_release_email_hold(actor, change))
+    require(policy.may_release_email_hold(actor, change))
     released = EmailChange.objects.filter(pk=change.pk, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now(), released_by=actor
     )

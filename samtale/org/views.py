@@ -11,7 +11,7 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
-from samtale.org import selectors, services
+from samtale.org import policy, selectors, services
 from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitFilterForm, UnitForm
 from samtale.org.imports import services as import_services
 from samtale.org.imports.templates import template_csv
@@ -36,7 +36,7 @@ def person_list(request):
     form = PersonFilterForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     people = selectors.person_search(
-        people=access.people_visible_to(request.user),
+        people=policy.people_visible_to(request.user),
         query=data.get("q", ""),
         unit=data.get("unit"),
         status=data.get("status") or "active",
@@ -51,8 +51,8 @@ def person_list(request):
 @guarded()
 @require_GET
 def person_detail(request, pk):
-    person = access.get_person_for(request.user, pk)
-    reports = selectors.direct_reports(people=access.people_visible_to(request.user), leader=person)
+    person = policy.get_person_for(request.user, pk)
+    reports = selectors.direct_reports(people=policy.people_visible_to(request.user), leader=person)
     return render(
         request,
         "org/person_detail.html",
@@ -83,7 +83,7 @@ def person_create(request):
 @guarded()
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    person = access.get_person_for(request.user, pk, write=True)
+    person = policy.get_person_for(request.user, pk, write=True)
     form = PersonForm(request.POST or None, instance=person, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,15 +103,15 @@ def person_edit(request, pk):
 CHANGES = {"roller": "roles", "epost": "email"}
 
 
-@guarded(access.may_read_org_changes)
+@guarded(policy.may_read_org_changes)
 @require_GET
 def org_changes(request):
     """Roles given and taken, e-mail addresses changed by someone else: newest first."""
     shown = CHANGES.get(request.GET.get("vis", "roller"), "roles")
     if shown == "roles":
-        changes = access.role_changes_visible_to(request.user)
+        changes = policy.role_changes_visible_to(request.user)
     else:
-        changes = access.email_changes_visible_to(request.user)
+        changes = policy.email_changes_visible_to(request.user)
     changes = changes.select_related(
         "person", "changed_by", *(["released_by"] if shown == "email" else [])
     )
@@ -120,17 +120,17 @@ def org_changes(request):
         on_hold_since = hold_start()
         for change in page.object_list:
             change.on_hold = change.confirmed_at is None and change.at >= on_hold_since
-            change.may_release = change.on_hold and access.may_release_email_hold(
+            change.may_release = change.on_hold and policy.may_release_email_hold(
                 request.user, change
             )
     query = "vis=epost" if shown == "email" else ""
     return render(request, "org/changes.html", {"page": page, "shown": shown, "query": query})
 
 
-@guarded(access.may_read_org_changes)
+@guarded(policy.may_read_org_changes)
 @require_POST
 def email_change_release(request, pk):
-    change = access.get_email_change_for(request.user, pk, write=True)
+    change = policy.get_email_change_for(request.user, pk, write=True)
     try:
         services.email_change_release(actor=request.user, change=change)
     except DomainError as e:
@@ -152,9 +152,9 @@ def email_change_release(request, pk):
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.unit_tree(units=access.units_visible_to(request.user), query=data.get("q", ""))
+    rows = selectors.unit_tree(units=policy.units_visible_to(request.user), query=data.get("q", ""))
     page = Paginator(rows, UNIT_PAGE_SIZE).get_page(request.GET.get("side"))
-    selectors.unit_headcounts(people=access.people_visible_to(request.user), rows=page)
+    selectors.unit_headcounts(people=policy.people_visible_to(request.user), rows=page)
     query = request.GET.copy()
     query.pop("side", None)
     context = {
@@ -184,7 +184,7 @@ def unit_create(request):
 @guarded()
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk):
-    unit = access.get_unit_for(request.user, pk, write=True)
+    unit = policy.get_unit_for(request.user, pk, write=True)
     form = UnitForm(request.POST or None, instance=unit, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +217,7 @@ def import_start(request):
             _form_error(form, e)
         else:
             return redirect("import_detail", pk=batch.pk)
-    batches = access.imports_visible_to(request.user).select_related("uploaded_by")[:10]
+    batches = policy.imports_visible_to(request.user).select_related("uploaded_by")[:10]
     return render(request, "org/import_start.html", {"form": form, "batches": batches})
 
 
@@ -227,7 +227,7 @@ PROBLEMS_PAGE_SIZE = 100
 @guarded()
 @require_GET
 def import_detail(request, pk):
-    batch = access.get_import_for(request.user, pk)
+    batch = policy.get_import_for(request.user, pk)
     problems = Paginator(batch.report.get("problems", []), PROBLEMS_PAGE_SIZE)
     return render(
         request,
@@ -243,7 +243,7 @@ def import_detail(request, pk):
 @guarded()
 @require_POST
 def import_apply(request, pk):
-    batch = access.get_import_for(request.user, pk)
+    batch = policy.get_import_for(request.user, pk)
     try:
         batch = import_services.import_apply(actor=request.user, batch=batch)
     except DomainError as e:

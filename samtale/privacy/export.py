@@ -3,7 +3,7 @@ and 20): `index.html` to read, `data.json` with the same, and the signed forms' 
 `skjema/`.
 
 Every part is read through the access policy (core/access.py) as the person themselves,
-signed in (access.as_data_subject), so the copy holds what they may see and nothing more:
+signed in (policy.as_data_subject), so the copy holds what they may see and nothing more:
 
 - as the employee: each conversation with their own notes and those the leader shared, their
   answers to the statements and about the leader, the summary's revisions they may read
@@ -35,12 +35,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samtale.actions import policy as actions_policy
+from samtale.archive import policy as archive_policy
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.models import Conversation, SummaryRevision
-from samtale.core import access
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
+from samtale.needs import policy as needs_policy
+from samtale.org import policy as org_policy
 from samtale.org.models import Person
+from samtale.privacy import policy
 
 # 2: each copy asked for says why from a list ("reason"), in HR's words ("note", the
 # "reason" of 1), and how it reached the person.
@@ -72,10 +77,10 @@ def person_export(person: Person) -> bytes:
 
 def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
     """(the data, [(file name, PDF)]) of everything about `person`; call it in their language."""
-    subject = access.as_data_subject(person)
+    subject = policy.as_data_subject(person)
     files: list[tuple[str, bytes]] = []
     conversations = (
-        access.conversations_visible_to(subject)
+        conversations_policy.conversations_visible_to(subject)
         .select_related("employee", "leader", "guide_version", "round")
         .order_by("created_at", "pk")
     )
@@ -100,7 +105,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
                 "by": _name(change.changed_by),
                 "at": _at(change.at),
             }
-            for change in access.role_changes_about(subject).select_related("changed_by")
+            for change in org_policy.role_changes_about(subject).select_related("changed_by")
         ],
         "email_changes": [
             {
@@ -110,7 +115,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
                 "at": _at(change.at),
                 "confirmed_at": _at(change.confirmed_at),
             }
-            for change in access.email_changes_about(subject).select_related("changed_by")
+            for change in org_policy.email_changes_about(subject).select_related("changed_by")
         ],
         "legal_holds": [
             {
@@ -120,7 +125,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
                 "released_at": _at(hold.released_at),
                 "released_by": _name(hold.released_by),
             }
-            for hold in access.legal_holds_about(subject).select_related("set_by", "released_by")
+            for hold in policy.legal_holds_about(subject).select_related("set_by", "released_by")
         ],
         "access_copies": [
             {
@@ -137,7 +142,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
                 "delivered_at": _at(copy.delivered_at),
                 "expires_at": _at(copy.expires_at),
             }
-            for copy in access.access_copies_about(subject).select_related("made_by")
+            for copy in policy.access_copies_about(subject).select_related("made_by")
         ],
         "conversations_as_employee": as_employee,
         "conversations_as_leader": as_leader,
@@ -150,7 +155,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
                 "by": "you" if entry.actor_id == person.pk else _name(entry.actor),
                 "data": entry.data,
             }
-            for entry in access.audit_entries_about(subject)
+            for entry in policy.audit_entries_about(subject)
             .select_related("actor")
             .order_by("at", "pk")
         ],
@@ -325,35 +330,43 @@ class _Visible:
     def __init__(self, subject: Person):
         by_conversation = attrgetter("conversation_id")
         self.notes = _grouped(
-            access.all_notes_visible_to(subject).select_related("preparation"),
+            conversations_policy.all_notes_visible_to(subject).select_related("preparation"),
             attrgetter("preparation.conversation_id"),
         )
-        self.preparations = {p.conversation_id: p for p in access.preparations_of(subject)}
+        self.preparations = {
+            p.conversation_id: p for p in conversations_policy.preparations_of(subject)
+        }
         self.likert = _grouped(
-            access.likert_answers_given_by(subject).order_by("statement_key"), by_conversation
-        )
-        self.about_leader = _grouped(
-            access.leadership_answers_given_by(subject).order_by("statement_key"),
+            conversations_policy.likert_answers_given_by(subject).order_by("statement_key"),
             by_conversation,
         )
-        self.feedback = {f.conversation_id: f for f in access.feedback_given_by(subject)}
+        self.about_leader = _grouped(
+            conversations_policy.leadership_answers_given_by(subject).order_by("statement_key"),
+            by_conversation,
+        )
+        self.feedback = {
+            f.conversation_id: f for f in conversations_policy.feedback_given_by(subject)
+        }
         self.comments = _grouped(
-            access.all_summary_comments_visible_to(subject)
+            conversations_policy.all_summary_comments_visible_to(subject)
             .select_related("author", "revision")
             .order_by("at", "pk"),
             attrgetter("revision.conversation_id"),
         )
         self.history = _grouped(
-            access.status_changes_visible_to(subject).select_related("actor"), by_conversation
-        )
-        self.needs = _grouped(
-            access.all_raised_needs_visible_to(subject).select_related("raised_by"),
+            conversations_policy.status_changes_visible_to(subject).select_related("actor"),
             by_conversation,
         )
-        self.goals = _grouped(access.goals_visible_to(subject), by_conversation)
-        self.actions = _grouped(access.actions_visible_to(subject), attrgetter("goal_id"))
+        self.needs = _grouped(
+            needs_policy.all_raised_needs_visible_to(subject).select_related("raised_by"),
+            by_conversation,
+        )
+        self.goals = _grouped(actions_policy.goals_visible_to(subject), by_conversation)
+        self.actions = _grouped(actions_policy.actions_visible_to(subject), attrgetter("goal_id"))
         self.updates = _grouped(
-            access.action_updates_visible_to(subject).select_related("actor").order_by("at", "pk"),
+            actions_policy.action_updates_visible_to(subject)
+            .select_related("actor")
+            .order_by("at", "pk"),
             attrgetter("action_id"),
         )
         # Which revision of each summary is the one being written (the latest not withdrawn):
@@ -361,7 +374,7 @@ class _Visible:
         self.current = {}
         for revision in (
             SummaryRevision.objects.filter(
-                conversation__in=access.conversations_visible_to(subject),
+                conversation__in=conversations_policy.conversations_visible_to(subject),
                 withdrawn_at__isnull=True,
             )
             .only("pk", "conversation_id", "number", "submitted_at", "withdrawn_at")
@@ -369,7 +382,8 @@ class _Visible:
         ):
             self.current[revision.conversation_id] = revision
         self.forms = _grouped(
-            access.signed_forms_visible_to(subject).order_by("created_at", "pk"), by_conversation
+            archive_policy.signed_forms_visible_to(subject).order_by("created_at", "pk"),
+            by_conversation,
         )
 
 
@@ -377,7 +391,7 @@ def _as_employee(subject: Person, c: Conversation, seen: _Visible, files: list) 
     """A conversation of the employee's, with everything they may read in it."""
     themes = _themes(c)
     statements = {s["key"]: localized(s.get("text")) for s in c.guide_version.statements()}
-    reviewer = access.may_review_summary(subject, c)
+    reviewer = conversations_policy.may_review_summary(subject, c)
     own = seen.preparations.get(c.pk)
     forms = []
     for form in seen.forms[c.pk]:
@@ -417,7 +431,7 @@ def _as_employee(subject: Person, c: Conversation, seen: _Visible, files: list) 
         "about_leader": _answers(seen.about_leader[c.pk], statements),
         "summaries": [
             _revision(revision, reviewer=reviewer)
-            for revision in access.summary_revisions_visible_to(
+            for revision in conversations_policy.summary_revisions_visible_to(
                 subject, c, current=seen.current.get(c.pk)
             )
             .select_related("proposed_by", "withdrawn_by")
@@ -469,10 +483,10 @@ def _as_leader(subject: Person, c: Conversation, seen: _Visible) -> dict:
     checklist = own.checklist if own else []
     mine = subject.pk
     revisions = (
-        access.summary_revisions_visible_to(subject, c, current=seen.current.get(c.pk)).order_by(
-            "number"
-        )
-        if access.may_review_summary(subject, c)
+        conversations_policy.summary_revisions_visible_to(
+            subject, c, current=seen.current.get(c.pk)
+        ).order_by("number")
+        if conversations_policy.may_review_summary(subject, c)
         else []
     )
     return {

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from samtale.core import access
+from samtale.privacy import policy as privacy_policy
 from samtale.privacy.forms import hold_form
 from samtale.privacy.models import AccessCopy
 
@@ -13,15 +13,15 @@ def person_section(user, person) -> dict | None:
     """What HR sees of privacy on a person's page: the hold in force (or the form that sets
     one), the latest holds, and the latest requests for a copy of their data with how far
     each got (never the copy: it goes to the person); None for everyone else."""
-    if not access.may_set_legal_hold(user):
+    if not privacy_policy.may_set_legal_hold(user):
         return None
     holds = list(
-        access.legal_holds_visible_to(user)
+        privacy_policy.legal_holds_visible_to(user)
         .filter(person=person)
         .select_related("set_by", "released_by")[: HOLDS_SHOWN + 1]
     )
     copies = list(
-        access.access_copies_visible_to(user)
+        privacy_policy.access_copies_visible_to(user)
         .filter(person=person)
         .select_related("made_by")[: HOLDS_SHOWN + 1]
     )
@@ -32,7 +32,7 @@ def person_section(user, person) -> dict | None:
         "copies": copies[:HOLDS_SHOWN],
         "more_copies": len(copies) > HOLDS_SHOWN,
         "copy_waiting": any(c.state == AccessCopy.Status.WAITING for c in copies),
-        "may_export": access.may_export_for(user, person),
+        "may_export": privacy_policy.may_export_for(user, person),
         "form": hold_form(),
     }
 
@@ -40,9 +40,9 @@ def person_section(user, person) -> dict | None:
 def copies_about_me(user) -> list[AccessCopy]:
     """HR's requests for a copy of the user's own data, newest first, with who asked: for
     their profile's "Your data" and their "Who has read your conversations"."""
-    if not access.may_see_copy_requests_about_me(user):
+    if not privacy_policy.may_see_copy_requests_about_me(user):
         return []
-    return list(access.access_copies_about(user).select_related("made_by"))
+    return list(privacy_policy.access_copies_about(user).select_related("made_by"))
 
 
 def policy() -> dict:

@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.insight import publication
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
-from samtale.privacy import export, links, retention
+from samtale.privacy import export, links, policy, retention
 from samtale.privacy.models import AccessCopy, LegalHold, RetentionRun
 
 MAX_REASON = 2000
@@ -47,7 +46,7 @@ def _not_yourself(actor: Person, person: Person) -> None:
 def legal_hold_set(*, actor: Person, person: Person, reason: str) -> LegalHold:
     """Keep a person's conversations from deletion until the hold is released, with why. The
     person reads the reason in their own copy of their data."""
-    require(access.may_set_legal_hold(actor))
+    require(policy.may_set_legal_hold(actor))
     _not_yourself(actor, person)
     reason = _reason(reason)
     # The person's row, locked: two holds set at once wait for each other (PostgreSQL; the
@@ -64,7 +63,7 @@ def legal_hold_set(*, actor: Person, person: Person, reason: str) -> LegalHold:
 def legal_hold_release(*, actor: Person, person: Person) -> LegalHold:
     """End the hold in force: the policy applies to the person's conversations again (the
     next daily run deletes what is due). The hold is kept as history."""
-    require(access.may_set_legal_hold(actor))
+    require(policy.may_set_legal_hold(actor))
     _not_yourself(actor, person)
     hold = LegalHold.objects.filter(person=person, released_at__isnull=True).first()
     released = hold is not None and LegalHold.objects.filter(
@@ -158,7 +157,7 @@ def access_copy_request(
     required then), and the code that opens it in a second e-mail. HR gets neither, nor
     anything of the copy: the request and, later, whether and when it was downloaded. The
     person sees the request at once (on "Who has read your conversations")."""
-    require(access.may_export_for(actor, person))
+    require(policy.may_export_for(actor, person))
     if reason not in AccessCopy.Reason.values:
         raise DomainError(_("Choose why the copy is made."), field="reason")
     note = _note(note)
@@ -196,7 +195,7 @@ def access_copy_request(
 
 
 def access_copy_download(*, actor: Person, copy: AccessCopy) -> bytes:
-    """The person downloads the copy waiting in their account (access.get_own_access_copy_for
+    """The person downloads the copy waiting in their account (policy.get_own_access_copy_for
     found it): the ZIP of their data now, built for them alone. The first download marks it
     delivered, which HR sees; each is audited. Built before anything is written, so that no
     write lock is held while it is built."""
@@ -259,7 +258,7 @@ def _wrong_code(copy: AccessCopy) -> int:
 
 
 def access_copy_collect(*, copy: AccessCopy, code: str) -> bytes:
-    """A person who has left opens their one-time link (access.get_access_copy_by_link) and
+    """A person who has left opens their one-time link (policy.get_access_copy_by_link) and
     gives the code from the second e-mail: the right code downloads the ZIP of their data,
     once, within the link's time. A wrong one is counted, and the MAX_CODE_ATTEMPTS-th
     locks the link (audited). The copy is built before it is claimed, so no write lock is
@@ -267,7 +266,7 @@ def access_copy_collect(*, copy: AccessCopy, code: str) -> bytes:
     refusal = copy_link_refusal(copy)
     if refusal:
         raise DomainError(refusal)
-    if not access.may_collect_by_link(copy, code):
+    if not policy.may_collect_by_link(copy, code):
         left = _wrong_code(copy)
         if not left:
             raise DomainError(copy_link_refusal(copy) or _("This link is locked."), field="code")

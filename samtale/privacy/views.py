@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.core import access
 from samtale.core.access import require
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
-from samtale.privacy import export, selectors, services
+from samtale.org import policy as org_policy
+from samtale.privacy import export, policy, selectors, services
 from samtale.privacy.forms import CodeForm, CopyRequestForm, hold_form
 
 PAGE_SIZE = 20
@@ -40,8 +40,8 @@ def own_export(request):
 def export_for(request, pk):
     """HR asks for a person's copy on their request, saying why: it goes to the person, never
     to HR, and HR is sent back to the person's page."""
-    person = access.get_person_for(request.user, pk)
-    require(access.may_export_for(request.user, person))
+    person = org_policy.get_person_for(request.user, pk)
+    require(policy.may_export_for(request.user, person))
     posted = request.method == "POST"
     form = CopyRequestForm(request.POST if posted else None, person=person)
     if posted and form.is_valid():
@@ -81,7 +81,7 @@ def _requested(copy) -> str:
 def own_copy_download(request, pk):
     """The copy HR asked for, waiting in the signed-in person's account: their own data, as
     a ZIP built now, for them alone."""
-    copy = access.get_own_access_copy_for(request.user, pk)
+    copy = policy.get_own_access_copy_for(request.user, pk)
     return _zip(services.access_copy_download(actor=request.user, copy=copy))
 
 
@@ -90,7 +90,7 @@ def copy_link(request, token):
     """The one-time link e-mailed to a person who has left: the code from the second e-mail
     downloads their copy, once. No sign-in: the link and the code are the key. The page
     names no one, and a GET (which mail scanners follow) changes nothing."""
-    copy = access.get_access_copy_by_link(token)
+    copy = policy.get_access_copy_by_link(token)
     refusal = services.copy_link_refusal(copy)
     posted = request.method == "POST"
     form = CodeForm(request.POST if posted and not refusal else None)
@@ -123,8 +123,8 @@ def copy_link(request, token):
 @require_http_methods(["GET", "POST"])
 def hold_set(request, pk):
     """HR puts a person's conversations on legal hold, saying why."""
-    person = access.get_person_for(request.user, pk)
-    require(access.may_set_legal_hold(request.user))
+    person = org_policy.get_person_for(request.user, pk)
+    require(policy.may_set_legal_hold(request.user))
     posted = request.method == "POST"
     form = hold_form(request.POST if posted else None)
     if posted and form.is_valid():
@@ -152,8 +152,8 @@ def hold_set(request, pk):
 @guarded()
 @require_POST
 def hold_release(request, pk):
-    person = access.get_person_for(request.user, pk)
-    require(access.may_set_legal_hold(request.user))
+    person = org_policy.get_person_for(request.user, pk)
+    require(policy.may_set_legal_hold(request.user))
     try:
         services.legal_hold_release(actor=request.user, person=person)
     except DomainError as error:
@@ -167,15 +167,15 @@ def hold_release(request, pk):
     return redirect("person_detail", pk=person.pk)
 
 
-@guarded(access.may_read_retention)
+@guarded(policy.may_read_retention)
 @require_GET
 def retention_overview(request):
     """The policy in words, the latest runs, and who is on legal hold and why."""
     runs = Paginator(
-        access.retention_runs_visible_to(request.user).order_by("-started_at", "-pk"), PAGE_SIZE
+        policy.retention_runs_visible_to(request.user).order_by("-started_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("side"))
     holds = Paginator(
-        access.legal_holds_visible_to(request.user)
+        policy.legal_holds_visible_to(request.user)
         .filter(released_at__isnull=True)
         .select_related("person", "set_by")
         .order_by("-set_at", "-pk"),

@@ -7,6 +7,7 @@ from samtale.core import access
 from samtale.core.pickers import register
 from samtale.org.models import Person
 from samtale.org.pickers import people
+from samtale.rounds import policy
 from samtale.rounds.models import Round
 from samtale.rounds.selectors import addable_people, round_holders
 
@@ -15,25 +16,25 @@ def _managed_round(user, value):
     """The round of ?runde=: a form passes the round it has, the search its id. Either way
     only one the user manages."""
     if isinstance(value, Round):
-        access.require(access.may_manage_round(user, value))
+        access.require(policy.may_manage_round(user, value))
         return value
-    return access.get_round_for(user, value, write=True)
+    return policy.get_round_for(user, value, write=True)
 
 
 def _round_people(user, params) -> QuerySet[Person]:
     """People who may be added to a round the user manages: of its units, not in it yet."""
     round = _managed_round(user, params.get("runde"))
-    return addable_people(round=round, people=access.round_people_for(user))
+    return addable_people(round=round, people=policy.round_people_for(user))
 
 
 def _round_holders(user, params) -> QuerySet[Person]:
     """Who may hold a conversation: with ?runde=<id>, of a round the user manages, only the
     leaders of its units and those who hold in it already."""
-    holders = access.holders_for(user)
+    holders = policy.holders_for(user)
     if "runde" not in params:
         return holders
     return round_holders(round=_managed_round(user, params["runde"]), holders=holders)
 
 
-register("round-holder", people(access.may_create_round, _round_holders))
-register("round-person", people(access.may_create_round, _round_people))
+register("round-holder", people(policy.may_create_round, _round_holders))
+register("round-person", people(policy.may_create_round, _round_people))

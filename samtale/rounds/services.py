@@ -22,7 +22,7 @@ from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
 from samtale.org.models import Person, Unit
-from samtale.rounds import scheduling, selectors
+from samtale.rounds import policy, scheduling, selectors
 from samtale.rounds.models import Participant, Round, Window
 from samtale.rounds.signals import round_closed
 
@@ -103,7 +103,7 @@ def round_create(
     """Create a round with every active permanent employee of the units (and below) as a
     participant, each held by their line manager. A leader's round takes only the
     people in their own line. A setting not given takes the routine's default (Round)."""
-    require(access.may_create_round(actor))
+    require(policy.may_create_round(actor))
     settings = {key: settings.get(key, Round._meta.get_field(key).default) for key in LIMITS}
     name = name.strip()
     if not name:
@@ -118,7 +118,7 @@ def round_create(
     if not units:
         raise DomainError(_("Choose at least one unit."), field="units")
     people = list(
-        access.round_people_for(actor)
+        policy.round_people_for(actor)
         .filter(
             unit_id__in=selectors.unit_tree_ids(units),
             employment_type=Person.EmploymentType.PERMANENT,
@@ -156,7 +156,7 @@ def round_update(
     """Rename, change the period and the scheduling settings. The type, the template and
     the units stay as the round was created: its conversations are planned with them."""
     round = _lock(round)
-    require(access.may_manage_round(actor, round))
+    require(policy.may_manage_round(actor, round))
     _require_open(round)
     name = name.strip()
     if not name:
@@ -176,7 +176,7 @@ def round_update(
 def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
     """Close a round (no more invitations, reminders or notices), or open it again."""
     round = _lock(round)
-    require(access.may_manage_round(actor, round))
+    require(policy.may_manage_round(actor, round))
     round.closed_at = None if open else (round.closed_at or timezone.now())
     round.save(update_fields=["closed_at"])
     audit_log(actor=actor, action="round.opened" if open else "round.closed", obj=round)
@@ -190,9 +190,9 @@ def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
 def participant_add(*, actor: Person, round: Round, person: Person) -> Participant:
     """Add someone (a temporary employee, say), or take back someone removed."""
     round = _lock(round)
-    require(access.may_manage_round(actor, round))
+    require(policy.may_manage_round(actor, round))
     _require_open(round)
-    if not access.round_people_for(actor).filter(pk=person.pk).exists():
+    if not policy.round_people_for(actor).filter(pk=person.pk).exists():
         raise DomainError(_("You cannot add this person to a round."), field="person")
     participant = Participant.objects.filter(round=round, person=person).first()
     if participant is not None and participant.included:
@@ -217,7 +217,7 @@ def _open_conversation(participant: Participant) -> Conversation | None:
 def participant_remove(*, actor: Person, participant: Participant, reason: str) -> Participant:
     """Take someone out of the round, with a reason (leave, left, a separate agreement)."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    require(access.may_manage_round(actor, participant.round))
+    require(policy.may_manage_round(actor, participant.round))
     _require_open(participant.round)
     reason = reason.strip()
     if not reason:
@@ -244,7 +244,7 @@ def participant_remove(*, actor: Person, participant: Participant, reason: str) 
 
 
 def _check_holder(actor: Person, holder: Person) -> None:
-    if not access.holders_for(actor).filter(pk=holder.pk).exists():
+    if not policy.holders_for(actor).filter(pk=holder.pk).exists():
         raise DomainError(_("Choose a leader who may hold these conversations."), field="holder")
 
 
@@ -254,7 +254,7 @@ def participant_holder_set(
 ) -> Participant:
     """Move one conversation to another leader, before it is planned."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    require(access.may_manage_round(actor, participant.round))
+    require(policy.may_manage_round(actor, participant.round))
     _require_open(participant.round)
     _check_holder(actor, holder)
     if holder.pk == participant.person_id:
@@ -295,7 +295,7 @@ def participants_share(
     """Give the conversations of a department (and the units below it) and/or a profession
     group to one leader: how a large unit shares its conversations between leaders."""
     round = _lock(round)
-    require(access.may_manage_round(actor, round))
+    require(policy.may_manage_round(actor, round))
     _require_open(round)
     if unit is None and not profession_group:
         raise DomainError(_("Choose a department or a profession group."), field="unit")
@@ -341,7 +341,7 @@ def window_add(
     place: str,
 ) -> Window:
     """A time the leader can hold conversations, at a room or a video link."""
-    require(access.may_schedule(actor, round, leader))
+    require(policy.may_schedule(actor, round, leader))
     _require_open(round)
     place = place.strip()
     if ends_at <= starts_at:
@@ -380,7 +380,7 @@ def window_add(
 
 @transaction.atomic
 def window_delete(*, actor: Person, window: Window) -> None:
-    require(access.may_schedule(actor, window.round, window.leader))
+    require(policy.may_schedule(actor, window.round, window.leader))
     audit_log(actor=actor, action="round.window_deleted", obj=window.round, leader=window.leader_id)
     window.delete()
 
@@ -411,7 +411,7 @@ def schedule_accept(
     Nobody may be double-booked, the leader keeps the break between conversations and
     the daily limit holds; the invitations go out at the round's lead time.
     """
-    require(access.may_schedule(actor, round, leader))
+    require(policy.may_schedule(actor, round, leader))
     round = _lock(round)
     _require_open(round)
     if not chosen:

@@ -24,8 +24,8 @@ from scim2_models import (
 
 from samtale.api import tokens
 from samtale.api.models import ApiToken
-from samtale.core import access
 from samtale.core.errors import DomainError
+from samtale.org import policy as org_policy
 
 CONTENT_TYPE = "application/scim+json"
 # The fields whose DomainError means "another person has it": 409 uniqueness.
@@ -104,7 +104,7 @@ def scim_view(*methods: str):
                         "or revoked.",
                         headers={"WWW-Authenticate": 'Bearer realm="scim"'},
                     )
-                if ApiToken.Scope.SCIM not in token.scopes or not access.may_provision(
+                if ApiToken.Scope.SCIM not in token.scopes or not org_policy.may_provision(
                     token.person
                 ):
                     return error(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from scim2_models import InvalidValueException, Meta, MutabilityException
 
-from samtale.core import access
+from samtale.org import policy as org_policy
 from samtale.org.models import Person
 from samtale.scim.resources import (
     EnterpriseUser,
@@ -119,7 +119,7 @@ def _manager(extension, actor) -> Person | None:
     # leader who has left as the line manager until the file says otherwise.
     # An id is ASCII digits that fit a bigint ("²".isdigit() is true; int() refuses it).
     found = (
-        access.people_provisioned_by(actor).filter(pk=int(manager.value)).first()
+        org_policy.people_provisioned_by(actor).filter(pk=int(manager.value)).first()
         if re.fullmatch(r"[0-9]{1,18}", str(manager.value))
         else None
     )

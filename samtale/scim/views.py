@@ -11,7 +11,7 @@ from scim2_models import (
     SearchRequest,
 )
 
-from samtale.core import access
+from samtale.org import policy as org_policy
 from samtale.org import services
 from samtale.scim import resources, users
 from samtale.scim.filters import people_filter
@@ -81,7 +81,7 @@ def search(request):
 
 @scim_view("GET", "PUT", "PATCH", "DELETE")
 def user_view(request, pk):
-    person = access.get_provisioned_person_for(request.scim_actor, pk)
+    person = org_policy.get_provisioned_person_for(request.scim_actor, pk)
     if request.method == "GET":
         return _user(request, person)
     if request.method == "PUT":
@@ -113,7 +113,7 @@ def _search(request, wanted: SearchRequest):
     if wanted.sort_by:
         # ServiceProviderConfig says sort is not offered; the order is the id's.
         return error(400, "Sorting is not offered (see ServiceProviderConfig).", "invalidValue")
-    people = access.people_provisioned_by(request.scim_actor).order_by("pk")
+    people = org_policy.people_provisioned_by(request.scim_actor).order_by("pk")
     if wanted.filter:
         people = people.filter(people_filter(str(wanted.filter)))
     start = max(wanted.start_index or 1, 1)

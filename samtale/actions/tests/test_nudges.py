@@ -5,11 +5,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.actions import nudges, selectors
+from samtale.actions import nudges, policy, selectors
 from samtale.actions.models import Action, Goal
 from samtale.actions.tests.conftest import days
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation, Note, Preparation
-from samtale.core import access
 from samtale.org.models import Person
 
 
@@ -18,8 +18,8 @@ def _nudges(people):
         n.kind: n.count
         for n in nudges.leader_nudges(
             leader=people.leader,
-            conversations=access.conversations_visible_to(people.leader),
-            actions=access.actions_visible_to(people.leader),
+            conversations=conversations_policy.conversations_visible_to(people.leader),
+            actions=policy.actions_visible_to(people.leader),
             on=selectors.today(),
         )
     }
@@ -76,14 +76,14 @@ def test_postponed_twice_and_unprepared_for_tomorrow_are_nudged(people, version)
 def test_hr_counts_pitfalls_across_the_organization_as_numbers(people, signed):
     signed(people.other_employee, people.other_leader, [(days(-5), "employee", "not_started")])
     counts = nudges.pitfall_counts(
-        conversations=access.conversations_countable_by(people.hr),
-        actions=access.actions_countable_by(people.hr),
+        conversations=conversations_policy.conversations_countable_by(people.hr),
+        actions=policy.actions_countable_by(people.hr),
         on=selectors.today(),
     )
     assert counts["overdue"] == 1
     mine = nudges.pitfall_counts(
-        conversations=access.conversations_countable_by(people.employee),
-        actions=access.actions_countable_by(people.employee),
+        conversations=conversations_policy.conversations_countable_by(people.employee),
+        actions=policy.actions_countable_by(people.employee),
         on=selectors.today(),
     )
     assert mine["overdue"] == 0

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.actions import nudges, selectors
+from samtale.actions import nudges, policy, selectors
 from samtale.actions.models import Action
 from samtale.actions.tests.conftest import days
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation
-from samtale.core import access
 from samtale.org.models import Person
 
 PLACE = "MARKER-place"
@@ -133,16 +133,16 @@ def test_hr_home_does_not_link_a_count_of_nothing(client_for, people):
 def test_each_list_is_what_the_count_counts(client_for, people, pitfalls, kind):
     on = selectors.today()
     hr_counts = nudges.pitfall_counts(
-        conversations=access.conversations_countable_by(people.hr),
-        actions=access.actions_countable_by(people.hr),
+        conversations=conversations_policy.conversations_countable_by(people.hr),
+        actions=policy.actions_countable_by(people.hr),
         on=on,
     )
     leader_counts = {
         n.kind: n.count
         for n in nudges.leader_nudges(
             leader=people.leader,
-            conversations=access.conversations_visible_to(people.leader),
-            actions=selectors.agreed(access.actions_led_by(people.leader)),
+            conversations=conversations_policy.conversations_visible_to(people.leader),
+            actions=selectors.agreed(policy.actions_led_by(people.leader)),
             on=on,
         )
     }

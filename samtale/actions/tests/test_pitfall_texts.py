@@ -12,10 +12,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from samtale.actions import nudges, selectors
+from samtale.actions import nudges, policy, selectors
 from samtale.actions.tests.conftest import days
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation
-from samtale.core import access
 from samtale.org.models import Person
 
 
@@ -25,8 +25,8 @@ def _texts(people):
             n.kind: n.text
             for n in nudges.leader_nudges(
                 leader=people.leader,
-                conversations=access.conversations_visible_to(people.leader),
-                actions=selectors.agreed(access.actions_led_by(people.leader)),
+                conversations=conversations_policy.conversations_visible_to(people.leader),
+                actions=selectors.agreed(policy.actions_led_by(people.leader)),
                 on=selectors.today(),
             )
         }

@@ -3,10 +3,10 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from samtale.actions import policy as actions_policy
 from samtale.actions import selectors
 from samtale.actions.models import Action
 from samtale.actions.tests.conftest import days
-from samtale.core import access
 from samtale.org.models import Person
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -32,7 +32,7 @@ def test_done_dropped_and_undated_actions_are_never_overdue():
 
 def _overview(people, filters=None):
     return selectors.leader_overview(
-        leader_id=access.follow_up_leader(people.leader),
+        leader_id=actions_policy.follow_up_leader(people.leader),
         filters=filters or selectors.Filters(),
         on=selectors.today(),
     )
@@ -137,7 +137,7 @@ def test_the_overview_costs_the_same_queries_for_2_or_20_reports(
         leader = Person.objects.get(pk=people.leader.pk)
         with CaptureQueriesContext(connection) as ctx:
             selectors.leader_overview(
-                leader_id=access.follow_up_leader(leader),
+                leader_id=actions_policy.follow_up_leader(leader),
                 filters=selectors.Filters(),
                 on=selectors.today(),
             )
@@ -164,8 +164,10 @@ def test_the_one_query_overview_reads_exactly_the_scope_the_access_policy_define
     signed(left, people.leader, [(days(5), "employee", "in_progress")])
     signed(people.leaders_leader, people.other_leader, [(days(5), "employee", "in_progress")])
     overview = {r.person.pk for r in _overview(people)}
-    policy = set(access.follow_up_reports(people.leader).values_list("pk", flat=True))
+    policy = set(actions_policy.follow_up_reports(people.leader).values_list("pk", flat=True))
     assert overview == policy == {people.employee.pk, people.other_employee.pk}
     counted = {r.person.pk: r.in_progress + r.remaining for r in _overview(people)}
-    led = selectors.agreed(access.actions_led_by(people.leader)).filter(status__in=selectors.OPEN)
+    led = selectors.agreed(actions_policy.actions_led_by(people.leader)).filter(
+        status__in=selectors.OPEN
+    )
     assert counted == {pk: led.filter(employee_id=pk).count() for pk in policy}

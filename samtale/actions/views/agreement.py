@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samtale.actions import services
+from samtale.actions import policy, services
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.views.meeting import goals_context
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 
@@ -41,7 +41,7 @@ def _first_error(form) -> str:
 @guarded()
 @require_POST
 def goal_add(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = conversations_policy.get_conversation_for(request.user, pk)
     form = GoalForm(request.POST)
     if not form.is_valid():
         return _answer(request, conversation, error=_first_error(form), form=form)
@@ -55,7 +55,7 @@ def goal_add(request, pk):
 @guarded()
 @require_POST
 def goal_delete(request, pk):
-    goal = access.get_goal_for(request.user, pk)
+    goal = policy.get_goal_for(request.user, pk)
     try:
         services.goal_delete(actor=request.user, goal=goal)
     except DomainError as e:
@@ -66,7 +66,7 @@ def goal_delete(request, pk):
 @guarded()
 @require_POST
 def action_add(request, pk):
-    goal = access.get_goal_for(request.user, pk)
+    goal = policy.get_goal_for(request.user, pk)
     form = ActionForm(request.POST)
     if not form.is_valid():
         return _answer(request, goal.conversation, error=_first_error(form))
@@ -87,7 +87,7 @@ def action_add(request, pk):
 @guarded()
 @require_POST
 def action_delete(request, pk):
-    action = access.get_action_for(request.user, pk)
+    action = policy.get_action_for(request.user, pk)
     conversation = action.goal.conversation
     try:
         services.action_delete(actor=request.user, action=action)

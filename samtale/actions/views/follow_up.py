@@ -14,9 +14,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions import nudges, selectors, services
+from samtale.actions import nudges, policy, selectors, services
 from samtale.actions.forms import FilterForm, ReviewForm, UpdateForm
 from samtale.actions.models import Action
+from samtale.conversations import policy as conversations_policy
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
@@ -26,14 +27,14 @@ from samtale.org.models import Person
 NUDGE_SECONDS = 600
 
 
-@guarded(access.may_follow_up_reports)
+@guarded(policy.may_follow_up_reports)
 @require_GET
 def overview(request):
     user = request.user
     filters = FilterForm.chosen(request.GET)
     on = selectors.today()
     rows = selectors.leader_overview(
-        leader_id=access.follow_up_leader(user), filters=filters, on=on
+        leader_id=policy.follow_up_leader(user), filters=filters, on=on
     )
     context = {
         "filter_selects": FilterForm.selects(filters),
@@ -50,8 +51,8 @@ def overview(request):
                 {
                     "nudges": nudges.leader_nudges(
                         leader=user,
-                        conversations=access.conversations_visible_to(user),
-                        actions=selectors.agreed(access.actions_led_by(user)),
+                        conversations=conversations_policy.conversations_visible_to(user),
+                        actions=selectors.agreed(policy.actions_led_by(user)),
                         on=on,
                     )
                 },
@@ -63,20 +64,20 @@ def overview(request):
     if roles.is_leaders_leader:
         below = Person.objects.filter(pk__in=roles.subordinate_ids, reports__is_active=True)
         context["leaders_below"] = selectors.counts_by_leader(
-            actions=access.actions_countable_by(user), leaders=below.distinct(), on=on
+            actions=policy.actions_countable_by(user), leaders=below.distinct(), on=on
         )
     return render(request, "actions/overview.html", context)
 
 
-@guarded(access.may_follow_up_reports)
+@guarded(policy.may_follow_up_reports)
 @require_GET
 def overview_person(request, pk):
     """One report's actions in the conversations this leader holds (an htmx fragment, or a page)."""
-    person = access.follow_up_reports(request.user).filter(pk=pk).first()
+    person = policy.follow_up_reports(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
     filters, today = FilterForm.chosen(request.GET), selectors.today()
-    agreed = selectors.agreed(access.actions_visible_to(request.user)).filter(
+    agreed = selectors.agreed(policy.actions_visible_to(request.user)).filter(
         employee=person, leader=request.user
     )
     actions = selectors.actions_listed(filters.apply(agreed, today))
@@ -94,7 +95,7 @@ def overview_person(request, pk):
 @guarded()
 @require_GET
 def my_actions(request):
-    visible = selectors.agreed(access.actions_visible_to(request.user))
+    visible = selectors.agreed(policy.actions_visible_to(request.user))
     mine = selectors.person_actions(person=request.user, actions=visible)
     return render(request, "actions/mine.html", {"actions": mine, "today": selectors.today()})
 
@@ -108,7 +109,7 @@ def action_detail(request, pk):
 def _detail(request, pk, *, form=None, status=200):
     """The action and its history; a refused update comes back bound, with what was typed."""
     try:
-        action = selectors.action_with_history(access.actions_visible_to(request.user), pk)
+        action = selectors.action_with_history(policy.actions_visible_to(request.user), pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
     return render(
@@ -127,7 +128,7 @@ def _detail(request, pk, *, form=None, status=200):
 @guarded()
 @require_POST
 def action_update(request, pk):
-    action = access.get_action_for(request.user, pk)
+    action = policy.get_action_for(request.user, pk)
     form = UpdateForm(request.POST)
     error = error_field = None
     if not form.is_valid():
@@ -144,7 +145,7 @@ def action_update(request, pk):
             error, error_field = e.message, e.field
     if request.htmx:
         action = selectors.actions_listed(
-            access.actions_visible_to(request.user).filter(pk=pk)
+            policy.actions_visible_to(request.user).filter(pk=pk)
         ).get()
         context = {
             "action": action,
@@ -172,7 +173,7 @@ def action_update(request, pk):
 def goal_review(request, pk):
     """Record a goal's result. With htmx the goal answers in place, a refusal beside the form
     with what was typed; without, back to the page, where the message is at the top."""
-    goal = access.get_goal_for(request.user, pk)
+    goal = policy.get_goal_for(request.user, pk)
     form = ReviewForm(request.POST)
     error = None
     if not form.is_valid():

@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from samtale.actions import nudges, selectors
+from samtale.actions import nudges, policy, selectors
 from samtale.actions.models import Action
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation
-from samtale.core import access
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 
@@ -41,14 +41,17 @@ def _page(request, kind: str, items, *, facts=None, **context):
     )
 
 
-@guarded(access.may_follow_up_reports)
+@guarded(policy.may_follow_up_reports)
 @require_GET
 def follow_up_pitfall(request, pitfall):
     """The conversations or actions behind one of the leader's nudges: those they hold."""
     kind, user, on = _kind(pitfall), request.user, selectors.today()
     if kind in nudges.CONVERSATION_KINDS:
         items = nudges.leader_pitfall_conversations(
-            leader=user, kind=kind, conversations=access.conversations_visible_to(user), on=on
+            leader=user,
+            kind=kind,
+            conversations=conversations_policy.conversations_visible_to(user),
+            on=on,
         ).select_related("employee", "leader", "guide_version")
         items = items.order_by("scheduled_at", "pk")
     else:
@@ -56,24 +59,24 @@ def follow_up_pitfall(request, pitfall):
             nudges.leader_pitfall_actions(
                 leader=user,
                 kind=kind,
-                actions=selectors.agreed(access.actions_led_by(user)),
+                actions=selectors.agreed(policy.actions_led_by(user)),
                 on=on,
             )
         )
     return _page(request, kind, items, held=True)
 
 
-@guarded(access.may_list_pitfalls)
+@guarded(policy.may_list_pitfalls)
 @require_GET
 def pitfall_list(request, pitfall):
     """Who and when behind one of HR's pitfall counts, over the same querysets as the count."""
     kind, user, on = _kind(pitfall), request.user, selectors.today()
     if kind in nudges.CONVERSATION_KINDS:
         items = nudges.pitfall_conversations(
-            kind=kind, conversations=access.conversations_countable_by(user), on=on
+            kind=kind, conversations=conversations_policy.conversations_countable_by(user), on=on
         )
         facts, labels = selectors.conversation_facts, dict(Conversation.Status.choices)
     else:
-        items = nudges.pitfall_actions(kind=kind, actions=access.actions_countable_by(user), on=on)
+        items = nudges.pitfall_actions(kind=kind, actions=policy.actions_countable_by(user), on=on)
         facts, labels = selectors.action_facts, dict(Action.Status.choices)
     return _page(request, kind, items, facts=facts, held=False, labels=labels)

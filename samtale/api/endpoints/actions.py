@@ -7,11 +7,11 @@ from typing import Literal
 from django.http import Http404
 from ninja import Query, Router
 
+from samtale.actions import policy as actions_policy
 from samtale.actions import selectors, services
 from samtale.actions.models import Action
 from samtale.api.endpoints.common import Id, page_of, person_ref, responses
 from samtale.api.schemas import ActionDetail, ActionPage, ActionUpdateIn, PageQuery
-from samtale.core import access
 
 router = Router(tags=["actions"])
 
@@ -41,7 +41,7 @@ def action_out(a: Action, today) -> dict:
 def _detail(user, pk) -> dict:
     """The action and its history, read as the web's action page reads them."""
     try:
-        action = selectors.action_with_history(access.actions_visible_to(user), pk)
+        action = selectors.action_with_history(actions_policy.actions_visible_to(user), pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
     return {
@@ -66,7 +66,7 @@ def action_list(request, paging: Query[PageQuery], status: Filter = "all"):
     deadline; `status` as the web's filter: open, overdue (open and past the deadline), closed
     (done or dropped), or one status."""
     today = selectors.today()
-    agreed = selectors.agreed(access.actions_visible_to(request.auth))
+    agreed = selectors.agreed(actions_policy.actions_visible_to(request.auth))
     rows = selectors.actions_listed(selectors.Filters(status=status).apply(agreed, today))
     return page_of(rows, paging, lambda a: action_out(a, today))
 
@@ -81,7 +81,7 @@ def action_detail(request, pk: int = Id()):
 def action_update(request, change: ActionUpdateIn, pk: int = Id()):
     """A new status, a comment, or both, once the conversation is signed; dropping an action
     takes a comment. Refused with 400 and the field when a rule of the follow-up says no."""
-    action = access.get_action_for(request.auth, pk)
+    action = actions_policy.get_action_for(request.auth, pk)
     services.action_update(
         actor=request.auth, action=action, status=change.status, comment=change.comment
     )

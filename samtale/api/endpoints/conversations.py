@@ -1,4 +1,4 @@
-"""The caller's conversations: those they are a party to (access.conversations_visible_to),
+"""The caller's conversations: those they are a party to (conversations_policy.conversations_visible_to),
 and one with what the web shows its two parties."""
 
 from typing import Literal
@@ -7,10 +7,10 @@ from ninja import Query, Router
 
 from samtale.api.endpoints.common import Id, page_of, person_ref, responses
 from samtale.api.schemas import ConversationDetail, ConversationPage, PageQuery
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import summary as summaries
-from samtale.core import access
 
 router = Router(tags=["conversations"])
 
@@ -53,7 +53,7 @@ def summary_out(s) -> dict | None:
 @router.get("", response=responses(ConversationPage), url_name="conversation_list")
 def conversation_list(request, paging: Query[PageQuery], status: Status | None = None):
     """The conversations the caller is the employee or the leader of, the latest first."""
-    rows = access.conversations_visible_to(request.auth).select_related(
+    rows = conversations_policy.conversations_visible_to(request.auth).select_related(
         "employee", "leader", "round"
     )
     if status is not None:
@@ -64,11 +64,13 @@ def conversation_list(request, paging: Query[PageQuery], status: Status | None =
 @router.get("/{pk}", response=responses(ConversationDetail, 404), url_name="conversation")
 def conversation_detail(request, pk: int = Id()):
     """One conversation for its two parties (404 for everyone else): the summary once the web
-    shows it to the caller (access.may_see_summary), the one in force, and the goals."""
+    shows it to the caller (conversations_policy.may_see_summary), the one in force, and the goals."""
     user = request.auth
-    conversation = access.get_conversation_for(user, pk)
+    conversation = conversations_policy.get_conversation_for(user, pk)
     current = summaries.summary_current(conversation)
-    visible = current is not None and access.may_see_summary(user, conversation, current)
+    visible = current is not None and conversations_policy.may_see_summary(
+        user, conversation, current
+    )
     goals = selectors.goals_with_actions(conversation)
     return {
         **conversation_out(conversation),

@@ -12,7 +12,9 @@ from samtale.api.endpoints.common import responses
 from samtale.api.schemas import StatusAnalysis
 from samtale.core import access
 from samtale.insight import analysis, anonymity, columns
+from samtale.insight import policy as insight_policy
 from samtale.insight.selectors import ORGANIZATION
+from samtale.rounds import policy as rounds_policy
 
 router = Router(tags=["insight"])
 
@@ -32,8 +34,8 @@ def status_analysis(request, query: Query[StatusQuery]):
     leader whose line is smaller than k has the feedback on leadership instead); 404 for a
     unit or a round outside the caller's scope."""
     user = request.auth
-    access.require(access.may_see_status(user))
-    scope = access.status_scope_of(user)
+    access.require(insight_policy.may_see_status(user))
+    scope = insight_policy.status_scope_of(user)
     last = timezone.localdate().year + 1
     if query.year is not None and query.year > last:
         raise ValidationError(
@@ -47,7 +49,7 @@ def status_analysis(request, query: Query[StatusQuery]):
         )
     round_ = None
     if query.round is not None:
-        round_ = access.rounds_countable_by(user).filter(pk=query.round).first()
+        round_ = rounds_policy.rounds_countable_by(user).filter(pk=query.round).first()
         if round_ is None:
             raise Http404
     year = query.year or timezone.localdate().year

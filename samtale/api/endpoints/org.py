@@ -1,6 +1,6 @@
 """The organization: units and people, for those the web shows them to (access.may_list_units,
 access.may_list_people: HR and administrators everyone, a leader the people in their line),
-and one person for whoever may see them (access.get_person_for)."""
+and one person for whoever may see them (org_policy.get_person_for)."""
 
 from typing import Literal
 
@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from samtale.api.endpoints.common import Id, page_of, person_ref, responses, unit_ref
 from samtale.api.schemas import PageQuery, PersonDetail, PersonPage, UnitPage
 from samtale.core import access
+from samtale.org import policy as org_policy
 from samtale.org import selectors
 
 router = Router(tags=["organization"])
@@ -47,7 +48,7 @@ def person_out(p) -> dict:
 def unit_list(request, paging: Query[PageQuery], filters: Query[UnitFilter]):
     """The units in tree order (each above those below it): HR and administrators."""
     access.require(access.may_list_units(request.auth))
-    rows = selectors.unit_tree(units=access.units_visible_to(request.auth), query=filters.q)
+    rows = selectors.unit_tree(units=org_policy.units_visible_to(request.auth), query=filters.q)
     return page_of(
         rows,
         paging,
@@ -68,9 +69,9 @@ def person_list(request, paging: Query[PageQuery], filters: Query[PersonFilter])
     """The people the caller may list, by name; a unit that does not exist is 404."""
     user = request.auth
     access.require(access.may_list_people(user))
-    unit = None if filters.unit is None else access.get_unit_for(user, filters.unit)
+    unit = None if filters.unit is None else org_policy.get_unit_for(user, filters.unit)
     rows = selectors.person_search(
-        people=access.people_visible_to(user), query=filters.q, unit=unit, status=filters.status
+        people=org_policy.people_visible_to(user), query=filters.q, unit=unit, status=filters.status
     )
     return page_of(rows, paging, person_out)
 
@@ -80,8 +81,8 @@ def person_detail(request, pk: int = Id()):
     """A person the caller may see (themselves, their line; HR and administrators anyone),
     with their active direct reports among those the caller may see."""
     user = request.auth
-    person = access.get_person_for(user, pk)
-    reports = selectors.direct_reports(people=access.people_visible_to(user), leader=person)
+    person = org_policy.get_person_for(user, pk)
+    reports = selectors.direct_reports(people=org_policy.people_visible_to(user), leader=person)
     return {
         **person_out(person),
         "reports": [person_ref(r) for r in reports.order_by("last_name", "first_name", "pk")],

@@ -1,11 +1,12 @@
-"""Rounds: HR's and the leaders' (access.may_list_rounds), with the progress the round's page
-shows the caller (access.round_counts_visible_to, rounds.selectors.progress)."""
+"""Rounds: HR's and the leaders' (rounds_policy.may_list_rounds), with the progress the round's page
+shows the caller (rounds_policy.round_counts_visible_to, rounds.selectors.progress)."""
 
 from ninja import Query, Router
 
 from samtale.api.endpoints.common import Id, page_of, responses
 from samtale.api.schemas import PageQuery, RoundPage, RoundProgress
 from samtale.core import access
+from samtale.rounds import policy as rounds_policy
 from samtale.rounds import selectors
 
 router = Router(tags=["rounds"])
@@ -21,8 +22,8 @@ def _counts(row: dict) -> dict:
 def round_list(request, paging: Query[PageQuery]):
     """The rounds the caller may see: HR every round, a leader those they made or hold
     conversations in; with how many take part and how many have signed."""
-    access.require(access.may_list_rounds(request.auth))
-    rows = selectors.round_list(rounds=access.rounds_visible_to(request.auth))
+    access.require(rounds_policy.may_list_rounds(request.auth))
+    rows = selectors.round_list(rounds=rounds_policy.rounds_visible_to(request.auth))
     return page_of(
         rows,
         paging,
@@ -44,11 +45,11 @@ def round_progress(request, paging: Query[PageQuery], pk: int = Id()):
     """Where the round's conversations are, in all, per unit and per leader (a page of the
     leaders): all of them for those who manage the round, the ones a leader holds for them."""
     user = request.auth
-    access.require(access.may_list_rounds(user))
-    round_ = access.get_round_for(user, pk)
+    access.require(rounds_policy.may_list_rounds(user))
+    round_ = rounds_policy.get_round_for(user, pk)
     progress = selectors.progress(
-        counts=access.round_counts_visible_to(user, round_),
-        participants=access.participants_visible_to(user, round_),
+        counts=rounds_policy.round_counts_visible_to(user, round_),
+        participants=rounds_policy.participants_visible_to(user, round_),
     )
     start = (paging.page - 1) * paging.page_size
     leaders = progress["by_leader"][start : start + paging.page_size]

@@ -8,9 +8,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from samtale.api import tokens
+from samtale.api import policy, tokens
 from samtale.api.models import ApiToken
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 
@@ -88,6 +87,6 @@ def test_you_see_your_own_tokens_and_administrators_every_service_token(people):
     service = tokens.issue(
         person=people.admin, name="s", scopes=["read"], days=1, kind="service"
     ).token
-    assert list(access.api_tokens_visible_to(people.employee)) == [mine]
-    assert service in access.api_tokens_visible_to(people.admin)
-    assert mine not in access.api_tokens_visible_to(people.admin)
+    assert list(policy.api_tokens_visible_to(people.employee)) == [mine]
+    assert service in policy.api_tokens_visible_to(people.admin)
+    assert mine not in policy.api_tokens_visible_to(people.admin)

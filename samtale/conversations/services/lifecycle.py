@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samtale.actions.models import Action
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation, StatusChange, SummaryRevision
-from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
@@ -243,7 +243,7 @@ def conversation_plan(
     one open annual conversation per employee and leader (AlreadyPlanned), and past the
     leader's limit a day a DomainWarning unless the leader has `confirmed` it.
     """
-    require(access.may_plan_conversation(actor, employee))
+    require(policy.may_plan_conversation(actor, employee))
     if not employee.is_active:
         raise DomainError(_("This person is no longer active."), field="employee")
     if leader.pk == employee.pk:
@@ -305,7 +305,7 @@ def conversation_schedule(
     Once invited, the employee and the leader get a calendar update (SEQUENCE + 1).
     """
     conversation = _lock(conversation)
-    require(access.may_manage_conversation(actor, conversation))
+    require(policy.may_manage_conversation(actor, conversation))
     if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
         raise DomainError(_("Only a conversation that has not been held can be moved."))
     if scheduled_at is None and conversation.scheduled_at is not None:
@@ -352,7 +352,7 @@ def conversation_schedule(
 def conversation_invite(*, actor: Person, conversation: Conversation) -> Conversation:
     """Invite the employee: the time must be set and ahead."""
     conversation = _lock(conversation)
-    require(access.may_manage_conversation(actor, conversation))
+    require(policy.may_manage_conversation(actor, conversation))
     if conversation.scheduled_at is None or conversation.scheduled_at < timezone.now():
         raise DomainError(_("Set a time ahead before you send the invitation."))
     transition(conversation, S.INVITED, actor=actor)
@@ -380,7 +380,7 @@ def conversation_postpone(
     the time it had; a new time later sends a new REQUEST with the same UID.
     """
     conversation = _lock(conversation)
-    require(access.may_manage_conversation(actor, conversation))
+    require(policy.may_manage_conversation(actor, conversation))
     reason = _reason(reason)
     before = conversation.status
     transition(conversation, S.POSTPONED, actor=actor, reason=reason)
@@ -405,7 +405,7 @@ def conversation_postpone(
 def conversation_cancel(*, actor: Person, conversation: Conversation, reason: str) -> Conversation:
     """Cancel with a reason. Once invited, both get a calendar cancellation (METHOD:CANCEL)."""
     conversation = _lock(conversation)
-    require(access.may_manage_conversation(actor, conversation))
+    require(policy.may_manage_conversation(actor, conversation))
     transition(conversation, S.CANCELLED, actor=actor, reason=_reason(reason))
     if conversation.scheduled_at is not None and _invitation_sent(conversation):
         _bump_sequence(conversation)
@@ -423,7 +423,7 @@ def conversation_hold(
     meeting was moved to today; the history keeps the day it was planned for.
     """
     conversation = _lock(conversation)
-    require(access.may_manage_conversation(actor, conversation))
+    require(policy.may_manage_conversation(actor, conversation))
     reason = ""
     if S.HELD in ALLOWED[conversation.status] and before_its_day(conversation):
         day = formats.date_format(

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.archive.services import signed_form_record
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import correction
 from samtale.conversations.services.lifecycle import transition
-from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.concurrency import text_save
@@ -117,7 +117,7 @@ def summary_save(
     *, actor: Person, conversation: Conversation, text: str, base_version: int
 ) -> SummaryRevision:
     """The drafter saves the summary text. Raises EditConflict if it changed since base_version."""
-    require(access.may_draft_summary(actor, conversation))
+    require(policy.may_draft_summary(actor, conversation))
     summary = _open_summary(conversation)
     _check_length(text)
     text_save(obj=summary, field="text", text=text, base_version=base_version)
@@ -130,7 +130,7 @@ def summary_conclusion_set(
 ) -> SummaryRevision:
     """The conclusion: the agreed goals and actions, or that no special actions are needed;
     and what, if anything, may be shared outside the two (nothing by default)."""
-    require(access.may_draft_summary(actor, conversation))
+    require(policy.may_draft_summary(actor, conversation))
     summary = _open_summary(conversation)
     if conclusion not in SummaryRevision.Conclusion.values:
         raise DomainError(_("Choose a conclusion."), field="conclusion")
@@ -145,7 +145,7 @@ def summary_conclusion_set(
 @transaction.atomic
 def summary_submit(*, actor: Person, conversation: Conversation) -> SummaryRevision:
     """Send the draft to the other party for comments and approval."""
-    require(access.may_draft_summary(actor, conversation))
+    require(policy.may_draft_summary(actor, conversation))
     summary = _open_summary(conversation)
     if not summary.text.strip():
         raise DomainError(_("Write the summary before you send it."))
@@ -171,7 +171,7 @@ def summary_comment_save(
     *, actor: Person, conversation: Conversation, text: str, base_version: int
 ) -> SummaryRevision:
     """The other party's comment on the submitted draft."""
-    require(access.may_review_summary(actor, conversation))
+    require(policy.may_review_summary(actor, conversation))
     summary = _open_summary(conversation)
     if summary.submitted_at is None:
         raise DomainError(_("The summary has not been sent to you yet."))
@@ -197,7 +197,7 @@ def _locked(conversation: Conversation) -> Conversation:
 
 def _reviewed(actor: Person, conversation: Conversation) -> tuple[Conversation, SummaryRevision]:
     """The conversation (locked) and the revision sent to the reviewer `actor`."""
-    require(access.may_review_summary(actor, conversation))
+    require(policy.may_review_summary(actor, conversation))
     conversation = _locked(conversation)
     summary = _open_summary(conversation)
     if summary.submitted_at is None:
@@ -435,7 +435,7 @@ def correction_withdraw(
     have signed it. The revision is kept with who withdrew it, when and why, but is no
     longer the one being written; the signed revision before it stays in force, and the
     live goals and actions, which the correction never changed, stay as they are."""
-    require(access.may_withdraw_correction(actor, conversation))
+    require(policy.may_withdraw_correction(actor, conversation))
     conversation = _locked(conversation)
     reason = reason.strip()
     if not reason:
@@ -466,7 +466,7 @@ def correction_goals_set(
     """The drafter changes the correction's goals and actions (a draft on the revision;
     see services.correction.draft_clean for the shape). `base` is the draft_version the
     form was made from: a form made from another draft is refused, not saved over it."""
-    require(access.may_draft_summary(actor, conversation))
+    require(policy.may_draft_summary(actor, conversation))
     summary = _open_summary(conversation)
     if not is_correction_open(conversation, summary):
         raise DomainError(_("The goals and actions are changed here only in a correction."))
@@ -485,7 +485,7 @@ def feedback_give(
     *, actor: Person, conversation: Conversation, rating: int | None, comment: str = ""
 ) -> Feedback:
     """The employee says, once, how the conversation was (1–5), or declines (None)."""
-    require(access.may_give_feedback(actor, conversation))
+    require(policy.may_give_feedback(actor, conversation))
     if rating is not None and rating not in (1, 2, 3, 4, 5):
         raise DomainError(_("Choose a value from 1 to 5."), field="rating")
     if Feedback.objects.filter(conversation=conversation).exists():

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from samtale.actions.models import Action
+from samtale.conversations import policy
 from samtale.conversations.models import SummaryRevision
 from samtale.conversations.services import summary
 from samtale.conversations.tests.summary_steps import (
@@ -18,7 +19,6 @@ from samtale.conversations.tests.summary_steps import (
     resubmit,
     signed,
 )
-from samtale.core import access
 from samtale.core.errors import DomainError
 
 REASON = "Vi ble enige om å la det stå"
@@ -132,10 +132,10 @@ def test_a_withdrawn_draft_never_sent_stays_the_drafters(people, conversation):
     correction(c, people)  # the employee drafts; never sent to the leader
     summary.correction_withdraw(actor=people.leader, conversation=fresh(c), reason=REASON)
     c = fresh(c)
-    assert list(access.summary_revisions_visible_to(people.employee, c).order_by("number")) == [
+    assert list(policy.summary_revisions_visible_to(people.employee, c).order_by("number")) == [
         *c.summaries.order_by("number")
     ]
-    assert [r.number for r in access.summary_revisions_visible_to(people.leader, c)] == [1]
+    assert [r.number for r in policy.summary_revisions_visible_to(people.leader, c)] == [1]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from samtale.actions import services as goals
 from samtale.actions.models import Action, Goal
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.services import correction as drafts
 from samtale.conversations.services import lifecycle, summary
@@ -165,7 +166,7 @@ def test_the_correction_has_its_own_steps_and_the_signed_revision_stays_in_force
     c = fresh(c)
     assert summary.summary_in_force(c) == first
     # The drafter writes it; it is theirs alone until sent.
-    assert not summary.access.may_see_summary(people.leader, c, revision)
+    assert not policy.may_see_summary(people.leader, c, revision)
     summary.summary_save(
         actor=people.employee, conversation=c, text="Rettet tekst", base_version=revision.version
     )

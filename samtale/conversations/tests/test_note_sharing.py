@@ -6,10 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from samtale.conversations import selectors
+from samtale.conversations import policy, selectors
 from samtale.conversations.models import Conversation, Note, Preparation
 from samtale.conversations.services import preparation
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 from samtale.notifications.models import OutboundEmail
@@ -25,7 +24,7 @@ def _write(conversation, author, theme, text, base_version=0) -> Note:
 
 
 def _visible(user, conversation) -> list[str]:
-    return sorted(n.text for n in access.notes_visible_to(user, conversation))
+    return sorted(n.text for n in policy.notes_visible_to(user, conversation))
 
 
 def _fresh(conversation) -> Conversation:
@@ -269,10 +268,10 @@ def _answer(conversation, people, value=4):
 
 def test_share_all_shares_the_answers_given_so_far(conversation, people):
     _answer(conversation, people)
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
     shared = preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     assert shared == []
-    assert access.may_see_likert_answers(people.leader, conversation)
+    assert policy.may_see_likert_answers(people.leader, conversation)
     assert _fresh(conversation).status == S.PREPARED
 
 
@@ -280,7 +279,7 @@ def test_answers_given_after_share_all_stay_private(conversation, people):
     _write(conversation, people.employee, "motivasjon", "Et notat")
     preparation.preparation_share_all(actor=people.employee, conversation=conversation)
     _answer(conversation, people)
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
 
 
 def test_share_all_without_the_answers_listed_leaves_them_private(conversation, people):
@@ -289,7 +288,7 @@ def test_share_all_without_the_answers_listed_leaves_them_private(conversation, 
     preparation.preparation_share_all(
         actor=people.employee, conversation=conversation, theme_keys=["motivasjon"], answers=False
     )
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
 
 
 def test_the_answers_are_shared_and_taken_back_on_their_own(conversation, people):
@@ -299,16 +298,16 @@ def test_the_answers_are_shared_and_taken_back_on_their_own(conversation, people
     with pytest.raises(DomainError):
         preparation.answers_share(actor=people.leader, conversation=conversation)
     preparation.answers_share(actor=people.employee, conversation=conversation)
-    assert access.may_see_likert_answers(people.leader, conversation)
+    assert policy.may_see_likert_answers(people.leader, conversation)
     assert _visible(people.leader, conversation) == []
     preparation.answers_unshare(actor=people.employee, conversation=_fresh(conversation))
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
     preparation.answers_share(actor=people.employee, conversation=_fresh(conversation))
     held = _set_status(conversation, S.HELD)
     with pytest.raises(DomainError):
         preparation.answers_unshare(actor=people.employee, conversation=held)
-    assert access.may_see_likert_answers(people.leader, held)
-    assert not access.may_see_likert_answers(people.hr, held)
+    assert policy.may_see_likert_answers(people.leader, held)
+    assert not policy.may_see_likert_answers(people.hr, held)
 
 
 # The leader is told -----------------------------------------------------------------------
@@ -505,7 +504,7 @@ def test_share_all_lists_what_it_will_share_and_shares_only_that(
     response = client.post(url, {"theme": ["motivasjon"], "answers": "1"})
     assert response.status_code == 302
     assert _visible(people.leader, conversation) == ["Skal deles"]
-    assert access.may_see_likert_answers(people.leader, conversation)
+    assert policy.may_see_likert_answers(people.leader, conversation)
     said = f"Shared with {people.leader.full_name}: 1 note and your answers to the statements."
     assert said in client.get(response["Location"]).content.decode()
 
@@ -531,7 +530,7 @@ def test_the_answers_are_shared_by_a_form_post(client_for, conversation, people,
     assert f"{people.leader.full_name} can read your answers." in body
     assert reverse("answers_unshare", args=[conversation.pk]) in body
     client.post(reverse("answers_unshare", args=[conversation.pk]))
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
 
 
 def test_the_conversation_page_counts_what_each_has_shared(

@@ -1,15 +1,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation, LikertAnswer, Note
 from samtale.conversations.services import preparation
-from samtale.core import access
 from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
 
 
 def _texts(user, conversation):
-    return sorted(n.text for n in access.notes_visible_to(user, conversation))
+    return sorted(n.text for n in policy.notes_visible_to(user, conversation))
 
 
 def test_a_note_is_its_authors_alone_until_shared(conversation, people):
@@ -162,11 +162,11 @@ def test_the_leader_sees_the_answers_only_when_the_employee_shares(conversation,
     preparation.likert_answer(
         actor=people.employee, conversation=conversation, statement_key="s-styrker", value=4
     )
-    assert access.may_see_likert_answers(people.employee, conversation)
-    assert not access.may_see_likert_answers(people.leader, conversation)
+    assert policy.may_see_likert_answers(people.employee, conversation)
+    assert not policy.may_see_likert_answers(people.leader, conversation)
     preparation.preparation_share_all(actor=people.employee, conversation=conversation)
-    assert access.may_see_likert_answers(people.leader, conversation)
-    assert not access.may_see_likert_answers(people.hr, conversation)
+    assert policy.may_see_likert_answers(people.leader, conversation)
+    assert not policy.may_see_likert_answers(people.hr, conversation)
 
 
 def test_the_leaders_checklist_is_theirs(conversation, people):

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from samtale.conversations import policy
 from samtale.conversations.models import Conversation, SummaryComment
 from samtale.conversations.services import summary
 from samtale.conversations.tests.summary_steps import (
@@ -98,7 +99,7 @@ def test_sending_back_needs_a_comment_and_gives_the_draft_back(people, conversat
     summary.summary_save(
         actor=people.employee, conversation=c, text="Ny tekst", base_version=current.version
     )
-    assert not summary.access.may_see_summary(people.leader, c, current)
+    assert not policy.may_see_summary(people.leader, c, current)
     with pytest.raises(DomainError):
         summary.summary_approve(actor=people.leader, conversation=c)
     resubmit(c, people)
@@ -201,8 +202,8 @@ def test_nobody_outside_the_two_reads_a_comment(client_for, people, conversation
         for name in ("summary", "conversation_detail", "summary_revisions"):
             response = client_for(role).get(reverse(name, args=[c.pk]))
             assert response.status_code == 404, (role, name)
-    assert not summary.access.summary_comments_visible_to(people.hr, c).exists()
-    assert summary.access.summary_comments_visible_to(people.employee, c).count() == 1
+    assert not policy.summary_comments_visible_to(people.hr, c).exists()
+    assert policy.summary_comments_visible_to(people.employee, c).count() == 1
 
 
 def test_a_signed_conversation_without_comments_shows_the_approval(

@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.actions.models import Action
-from samtale.conversations import selectors
+from samtale.conversations import policy, selectors
 from samtale.conversations.forms import GoalForm, HoldForm, TalkTimeForm, ToggleForm
 from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
 from samtale.conversations.services import lifecycle, meeting
 from samtale.conversations.views.preparation import previous_context
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, wants_json
 
@@ -35,9 +34,9 @@ def goals_context(conversation, user) -> dict:
 @guarded()
 @require_GET
 def meeting_screen(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     # Only what both have shared appears on the shared screen: nobody's drafts.
-    shared_only = access.notes_visible_to(request.user, conversation).filter(
+    shared_only = policy.notes_visible_to(request.user, conversation).filter(
         shared_at__isnull=False
     )
     themes = selectors.agenda(
@@ -52,7 +51,7 @@ def meeting_screen(request, pk):
         "covered_count": sum(t.covered for t in themes),
         "closing_steps": CLOSING_STEPS,
         "talk_goal": TALK_GOAL_LEADER_PERCENT,
-        "may_manage": access.may_manage_conversation(request.user, conversation),
+        "may_manage": policy.may_manage_conversation(request.user, conversation),
         "open": conversation.status in meeting.MEETING_STATUSES,
         "before_its_day": lifecycle.before_its_day(conversation),
         **goals_context(conversation, request.user),
@@ -65,7 +64,7 @@ def _saved(request, pk, run, *, template="conversations/_saved.html") -> object:
     """Run a small meeting change; answer htmx with a status line, a plain post with a redirect.
 
     `run` may return the changed conversation, which the htmx answer's `template` gets too."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = ToggleForm(request.POST)
     status, message, changed = 200, _("Saved."), None
     try:
@@ -112,7 +111,7 @@ def closing_step(request, pk):
 @guarded()
 @require_POST
 def talk_time(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = TalkTimeForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": _("The talk time could not be read.")}, status=400)
@@ -128,7 +127,7 @@ def talk_time(request, pk):
 @guarded()
 @require_POST
 def meeting_close(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = HoldForm(request.POST)
     confirmed = form.is_valid() and form.cleaned_data["confirmed"]
     try:

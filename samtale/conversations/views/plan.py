@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations import selectors
+from samtale.conversations import policy, selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
 from samtale.conversations.services import lifecycle
 from samtale.conversations.views.preparation import previous_context
@@ -16,6 +16,7 @@ from samtale.core.audit import audit_reads
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
+from samtale.guides import policy as guides_policy
 from samtale.guides.selectors import current_version, guides_for_planning
 
 # Where a service's field shows on the form.
@@ -37,13 +38,13 @@ def _warned(form, error: DomainWarning) -> dict:
 @require_GET
 def conversation_list(request):
     context = selectors.conversation_list(
-        conversations=access.conversations_visible_to(request.user), person=request.user
+        conversations=policy.conversations_visible_to(request.user), person=request.user
     )
-    context["may_plan"] = access.may_plan_conversation(request.user)
+    context["may_plan"] = policy.may_plan_conversation(request.user)
     return render(request, "conversations/list.html", context)
 
 
-@guarded(access.may_plan_conversation)
+@guarded(policy.may_plan_conversation)
 @require_http_methods(["GET", "POST"])
 def conversation_create(request):
     initial = {"leader": request.user.pk}
@@ -53,7 +54,7 @@ def conversation_create(request):
         request.POST or None,
         initial=initial,
         user=request.user,
-        guides=guides_for_planning(guides=access.guides_visible_to(request.user)),
+        guides=guides_for_planning(guides=guides_policy.guides_visible_to(request.user)),
     )
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,7 @@ def conversation_create(request):
             context |= _warned(form, e)
         except lifecycle.AlreadyPlanned as e:
             form_error(form, e)
-            visible = access.conversations_visible_to(request.user).filter(pk=e.conversation.pk)
+            visible = policy.conversations_visible_to(request.user).filter(pk=e.conversation.pk)
             context["existing"] = e.conversation if visible.exists() else None
         except DomainError as e:
             form_error(form, e)
@@ -87,11 +88,11 @@ def conversation_create(request):
 @guarded()
 @require_GET
 def conversation_detail(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     context = {
         "conversation": conversation,
         "party": conversation.party(request.user),
-        "may_manage": access.may_manage_conversation(request.user, conversation),
+        "may_manage": policy.may_manage_conversation(request.user, conversation),
         "history": conversation.history.select_related("actor"),
         "sharing": selectors.sharing_state(conversation=conversation),
         **previous_context(conversation, request.user),
@@ -103,8 +104,8 @@ def conversation_detail(request, pk):
 @guarded()
 @require_http_methods(["GET", "POST"])
 def conversation_schedule(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
-    access.require(access.may_manage_conversation(request.user, conversation))
+    conversation = policy.get_conversation_for(request.user, pk)
+    access.require(policy.may_manage_conversation(request.user, conversation))
     initial = {
         "duration_minutes": conversation.duration_minutes,
         "place": conversation.place,
@@ -143,7 +144,7 @@ def conversation_schedule(request, pk):
 @guarded()
 @require_POST
 def conversation_invite(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     try:
         lifecycle.conversation_invite(actor=request.user, conversation=conversation)
     except DomainError as e:
@@ -158,8 +159,8 @@ def conversation_invite(request, pk):
 
 
 def _with_reason(request, pk, *, service, template: str, done: str):
-    conversation = access.get_conversation_for(request.user, pk)
-    access.require(access.may_manage_conversation(request.user, conversation))
+    conversation = policy.get_conversation_for(request.user, pk)
+    access.require(policy.may_manage_conversation(request.user, conversation))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,12 +201,12 @@ def conversation_cancel(request, pk):
     )
 
 
-@guarded(access.may_read_shared_conclusions)
+@guarded(policy.may_read_shared_conclusions)
 @require_GET
 def shared_conclusions(request):
     """HR reads only what signed conclusions explicitly share; every read is audited."""
     revisions = (
-        access.shared_conclusions_visible_to(request.user)
+        policy.shared_conclusions_visible_to(request.user)
         .select_related("conversation__employee__unit", "conversation__leader")
         .order_by("-leader_signed_at")
     )

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations import selectors
+from samtale.conversations import policy, selectors
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.services import preparation as services
-from samtale.core import access
 from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, wants_json
@@ -28,7 +27,7 @@ def previous_context(conversation, user) -> dict:
     """The agenda starts with the previous conversation's agreed actions, their status,
     and a place to record each goal's result."""
     previous = selectors.previous_conversation(
-        conversation, visible=access.conversations_visible_to(user)
+        conversation, visible=policy.conversations_visible_to(user)
     )
     return {
         "previous": previous,
@@ -39,18 +38,18 @@ def previous_context(conversation, user) -> dict:
 @guarded()
 @require_GET
 def preparation(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     party = conversation.party(request.user)
     sharing, preparations = selectors.preparations_and_sharing(conversation=conversation)
     mine = preparations.get(request.user.pk)
-    answers_visible = access.may_see_likert_answers(request.user, conversation)
+    answers_visible = policy.may_see_likert_answers(request.user, conversation)
     context = {
         **sharing_context(conversation, request.user),
         "preparation": mine,
         "themes": selectors.agenda(
             conversation=conversation,
             viewer=request.user,
-            notes=access.notes_visible_to(request.user, conversation),
+            notes=policy.notes_visible_to(request.user, conversation),
             answers_visible=answers_visible,
         ),
         "answers_visible": answers_visible,
@@ -118,7 +117,7 @@ def autosave_response(request, *, saved, error: DomainError | None, fallback: st
 @guarded()
 @require_POST
 def note_save(request, pk, theme_key):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = TextForm(request.POST)
     fallback = reverse("preparation", args=[pk]) + f"#tema-{theme_key}"
     if not form.is_valid():
@@ -144,7 +143,7 @@ def note_save(request, pk, theme_key):
 def _note_sharing(request, pk, theme_key, *, share: bool):
     """Share or take back one note. htmx gets the note's sharing control and its new state;
     a plain form post a message and the page again, at the note."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     service = services.note_share if share else services.note_unshare
     error = None
     try:
@@ -156,7 +155,7 @@ def _note_sharing(request, pk, theme_key, *, share: bool):
         themes = selectors.agenda(
             conversation=conversation,
             viewer=request.user,
-            notes=access.notes_visible_to(request.user, conversation).filter(
+            notes=policy.notes_visible_to(request.user, conversation).filter(
                 preparation__author=request.user
             ),
             answers_visible=False,
@@ -195,7 +194,7 @@ def note_unshare(request, pk, theme_key):
 def preparation_share(request, pk):
     """Share all: the page lists what would be shared now; confirming shares what it listed
     (the notes named in the form, and the answers if they were listed), nothing written since."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     context = sharing_context(conversation, request.user)
     if request.method == "POST":
         answers = bool(request.POST.get("answers")) and selectors.answers_shareable(
@@ -248,7 +247,7 @@ def _shared_message(other, count: int, answers: bool) -> str:
 
 
 def _answers_sharing(request, pk, *, share: bool):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     service = services.answers_share if share else services.answers_unshare
     try:
         service(actor=request.user, conversation=conversation)
@@ -280,7 +279,7 @@ def answers_unshare(request, pk):
 @guarded()
 @require_POST
 def likert_save(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = LikertForm(request.POST)
     status = 200
     if not form.is_valid():
@@ -306,7 +305,7 @@ def likert_save(request, pk):
 @guarded()
 @require_POST
 def leader_checklist(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = ChecklistForm(request.POST)
     status = 200
     try:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations import revision_diff
+from samtale.conversations import policy, revision_diff
 from samtale.conversations.forms import (
     ConclusionForm,
     FeedbackForm,
@@ -30,7 +30,7 @@ from samtale.needs.selectors import raised_context
 @guarded()
 @require_GET
 def summary_page(request, pk):
-    return _summary(request, access.get_conversation_for(request.user, pk))
+    return _summary(request, policy.get_conversation_for(request.user, pk))
 
 
 def _summary(
@@ -49,9 +49,9 @@ def _summary(
     which signed revision is in force until both have signed it.
     """
     summary = services.summary_current(conversation)
-    visible = summary is not None and access.may_see_summary(request.user, conversation, summary)
+    visible = summary is not None and policy.may_see_summary(request.user, conversation, summary)
     party = conversation.party(request.user)
-    drafter = access.may_draft_summary(request.user, conversation)
+    drafter = policy.may_draft_summary(request.user, conversation)
     correcting = services.is_correction_open(conversation, summary)
     # The summary may still change: after the meeting, or in a correction not yet approved.
     is_open = visible and (
@@ -63,7 +63,7 @@ def _summary(
         for r in conversation.summaries.order_by("-number").prefetch_related(
             Prefetch(
                 "comments",
-                queryset=access.summary_comments_visible_to(
+                queryset=policy.summary_comments_visible_to(
                     request.user, conversation
                 ).select_related("author"),
             )
@@ -72,7 +72,7 @@ def _summary(
     ]
     comments = (
         list(
-            access.summary_comments_visible_to(request.user, conversation)
+            policy.summary_comments_visible_to(request.user, conversation)
             .filter(revision=summary)
             .select_related("author")
         )
@@ -87,7 +87,7 @@ def _summary(
         "summary": summary if visible else None,
         "summary_exists": summary is not None,
         "drafter": drafter,
-        "reviewer": access.may_review_summary(request.user, conversation),
+        "reviewer": policy.may_review_summary(request.user, conversation),
         "open": is_open,
         "correcting": correcting,
         "signing": conversation.status == Conversation.Status.SUMMARY_AGREED
@@ -95,7 +95,7 @@ def _summary(
         "in_force": services.summary_in_force(conversation) if correcting else None,
         "correction": summary if correcting else None,
         "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
-        "may_withdraw": correcting and access.may_withdraw_correction(request.user, conversation),
+        "may_withdraw": correcting and policy.may_withdraw_correction(request.user, conversation),
         "comments": comments,
         # Sent back and not sent again: the drafter is told why it came back.
         "sent_back": bool(
@@ -117,7 +117,7 @@ def _summary(
             else None
         ),
         "my_signature": getattr(summary, f"{party}_signed_at", None) if summary else None,
-        "ask_feedback": access.may_give_feedback(request.user, conversation)
+        "ask_feedback": policy.may_give_feedback(request.user, conversation)
         and not Feedback.objects.filter(conversation=conversation).exists(),
         "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
@@ -132,8 +132,8 @@ def revisions_context(conversation, user) -> dict:
     when, a correction's reason and proposer, and the comments on each; whether a
     correction is under way and which revision is in force; and whether there are two
     revisions the user may compare. For a party (the caller fetched the conversation
-    through access.get_conversation_for)."""
-    comments = access.summary_comments_visible_to(user, conversation).select_related("author")
+    through policy.get_conversation_for)."""
+    comments = policy.summary_comments_visible_to(user, conversation).select_related("author")
     revisions = list(
         conversation.summaries.order_by("number")
         .select_related("proposed_by", "withdrawn_by", "signed_form")
@@ -148,7 +148,7 @@ def revisions_context(conversation, user) -> dict:
         "revisions": revisions,
         "correcting": services.is_correction_open(conversation, current),
         "in_force": in_force,
-        "comparable": access.summary_revisions_visible_to(
+        "comparable": policy.summary_revisions_visible_to(
             user, conversation, current=current
         ).count()
         >= 2,
@@ -156,7 +156,7 @@ def revisions_context(conversation, user) -> dict:
 
 
 def _text_save(request, pk, service, anchor: str):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = TextForm(request.POST)
     fallback = reverse("summary", args=[pk]) + anchor
     if not form.is_valid():
@@ -196,7 +196,7 @@ def summary_comment(request, pk):
 @guarded()
 @require_POST
 def summary_conclusion(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = ConclusionForm(request.POST)
     if form.is_valid():
         try:
@@ -213,7 +213,7 @@ def summary_conclusion(request, pk):
 
 
 def _step(request, pk, service, done: str):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     try:
         service(actor=request.user, conversation=conversation)
     except DomainError as e:
@@ -274,7 +274,7 @@ def conversation_sign(request, pk):
 @require_http_methods(["GET", "POST"])
 def summary_revise(request, pk):
     """Propose a correction of the signed summary: a page that asks why, and to confirm."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = ReasonForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -314,7 +314,7 @@ def summary_revise(request, pk):
 def correction_withdraw(request, pk):
     """Either party withdraws the correction under way, saying why (the form sits in the
     correction notice on the summary page). A refusal comes back on that page, bound."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     form = WithdrawForm(request.POST, prefix="withdraw")
     if form.is_valid():
         try:
@@ -340,8 +340,8 @@ def correction_withdraw(request, pk):
 @require_POST
 def correction_goals(request, pk):
     """The drafter saves the correction's goals and actions (all of them, one form)."""
-    conversation = access.get_conversation_for(request.user, pk)
-    access.require(access.may_draft_summary(request.user, conversation))
+    conversation = policy.get_conversation_for(request.user, pk)
+    access.require(policy.may_draft_summary(request.user, conversation))
     summary = services.summary_current(conversation)
     form = CorrectionGoalsForm(request.POST, draft=summary.agreed_goals if summary else [])
     if form.is_valid():
@@ -365,10 +365,10 @@ def correction_goals(request, pk):
 def summary_revisions(request, pk):
     """What changed between two revisions of the summary (?fra=1&til=2): the parties only,
     and only revisions whose text they may read."""
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     revisions = {
         r.number: r
-        for r in access.summary_revisions_visible_to(request.user, conversation).order_by("number")
+        for r in policy.summary_revisions_visible_to(request.user, conversation).order_by("number")
     }
     form = RevisionCompareForm(
         request.GET or None,
@@ -393,7 +393,7 @@ def summary_revisions(request, pk):
 @guarded()
 @require_POST
 def feedback_give(request, pk):
-    conversation = access.get_conversation_for(request.user, pk)
+    conversation = policy.get_conversation_for(request.user, pk)
     declined = "decline" in request.POST
     form = FeedbackForm(request.POST)
     if not declined and not form.is_valid():

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from samtale.core import access
+from samtale.org import policy as org_policy
 from samtale.org.models import Person
 
 
@@ -11,15 +12,15 @@ def _names(qs):
 
 
 def test_an_employee_sees_only_themselves(people):
-    assert _names(access.people_visible_to(people.employee)) == {"Emma"}
+    assert _names(org_policy.people_visible_to(people.employee)) == {"Emma"}
 
 
 def test_a_leader_sees_themselves_and_their_reports(people):
-    assert _names(access.people_visible_to(people.leader)) == {"Leif", "Emma"}
+    assert _names(org_policy.people_visible_to(people.leader)) == {"Leif", "Emma"}
 
 
 def test_a_leaders_leader_sees_everyone_below_them_in_the_line(people):
-    assert _names(access.people_visible_to(people.leaders_leader)) == {
+    assert _names(org_policy.people_visible_to(people.leaders_leader)) == {
         "Lea",
         "Leif",
         "Olga",
@@ -29,16 +30,16 @@ def test_a_leaders_leader_sees_everyone_below_them_in_the_line(people):
 
 
 def test_hr_and_administrators_see_everyone(people):
-    assert access.people_visible_to(people.hr).count() == Person.objects.count()
-    assert access.people_visible_to(people.admin).count() == Person.objects.count()
+    assert org_policy.people_visible_to(people.hr).count() == Person.objects.count()
+    assert org_policy.people_visible_to(people.admin).count() == Person.objects.count()
 
 
 def test_anonymous_and_inactive_people_see_nobody(people):
     from django.contrib.auth.models import AnonymousUser
 
-    assert not access.people_visible_to(AnonymousUser()).exists()
+    assert not org_policy.people_visible_to(AnonymousUser()).exists()
     people.leader.is_active = False
-    assert not access.people_visible_to(people.leader).exists()
+    assert not org_policy.people_visible_to(people.leader).exists()
 
 
 def test_a_deep_line_is_walked_to_the_bottom(people):
@@ -47,28 +48,30 @@ def test_a_deep_line_is_walked_to_the_bottom(people):
         below = Person.objects.create_user(
             f"deep{n}@test.example", None, first_name=f"Deep{n}", last_name="X", manager=below
         )
-    assert below in access.people_visible_to(people.leaders_leader)
+    assert below in org_policy.people_visible_to(people.leaders_leader)
 
 
 def test_a_cycle_in_the_line_does_not_hang(people):
     # Data from outside can be wrong; the policy must still answer.
     Person.objects.filter(pk=people.leaders_leader.pk).update(manager=people.employee)
-    visible = _names(access.people_visible_to(people.leader))
+    visible = _names(org_policy.people_visible_to(people.leader))
     assert {"Leif", "Emma", "Lea"} <= visible
 
 
 def test_get_person_for_hides_what_the_user_may_not_see(people):
     with pytest.raises(Http404):
-        access.get_person_for(people.other_leader, people.employee.pk)
+        org_policy.get_person_for(people.other_leader, people.employee.pk)
     with pytest.raises(Http404):
-        access.get_person_for(people.leader, "not-a-number")
+        org_policy.get_person_for(people.leader, "not-a-number")
 
 
 def test_get_person_for_refuses_a_change_the_user_may_only_read(people):
-    assert access.get_person_for(people.leader, people.employee.pk) == people.employee
+    assert org_policy.get_person_for(people.leader, people.employee.pk) == people.employee
     with pytest.raises(PermissionDenied):
-        access.get_person_for(people.leader, people.employee.pk, write=True)
-    assert access.get_person_for(people.admin, people.employee.pk, write=True) == people.employee
+        org_policy.get_person_for(people.leader, people.employee.pk, write=True)
+    assert (
+        org_policy.get_person_for(people.admin, people.employee.pk, write=True) == people.employee
+    )
 
 
 def test_roles_are_facts_of_the_line(people):

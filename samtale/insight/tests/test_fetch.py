@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samtale.api.tests.helpers import api_as
-from samtale.core.access import may_see_status
 from samtale.insight import publication
 from samtale.insight.anonymity import min_group
+from samtale.insight.policy import may_see_status
 from samtale.insight.tests.school import at, closed_round, make_school, moved, signed
 from samtale.insight.tests.solver import isolations
 from samtale.org.models import Unit

@@ -4,10 +4,10 @@ for a leader at least k answered about."""
 import pytest
 from django.urls import reverse
 
+from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation, LeadershipAnswer, LikertAnswer
 from samtale.conversations.selectors import agenda
 from samtale.conversations.services import preparation
-from samtale.core import access
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.insight.leadership import leadership_snapshot_take
@@ -67,7 +67,7 @@ def test_an_answer_about_the_leader_is_kept_apart_and_never_shown_to_the_leader(
     themes = agenda(
         conversation=c,
         viewer=people.leader,
-        notes=access.notes_visible_to(people.leader, c),
+        notes=conversations_policy.notes_visible_to(people.leader, c),
         answers_visible=True,
     )
     about = next(t for t in themes if t.about_leader)
@@ -75,7 +75,7 @@ def test_an_answer_about_the_leader_is_kept_apart_and_never_shown_to_the_leader(
     mine = agenda(
         conversation=c,
         viewer=c.employee,
-        notes=access.notes_visible_to(c.employee, c),
+        notes=conversations_policy.notes_visible_to(c.employee, c),
         answers_visible=True,
     )
     assert [s["value"] for s in next(t for t in mine if t.about_leader).statements] == [2, 2, None]

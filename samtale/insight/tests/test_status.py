@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback
-from samtale.core.access import whole_organization_scope
 from samtale.insight.analysis import status_analysis
+from samtale.insight.policy import whole_organization_scope
 from samtale.insight.selectors import ORGANIZATION, unit_tree
 from samtale.insight.status import raw_status, status_figures, years_to
 from samtale.org.models import Person, Unit

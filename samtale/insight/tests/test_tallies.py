@@ -3,9 +3,9 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core.access import whole_organization_scope
 from samtale.insight import jobs, tallies
 from samtale.insight.models import Publication, Tally
+from samtale.insight.policy import whole_organization_scope
 from samtale.insight.selectors import unit_tree
 from samtale.insight.status import raw_status, status_figures, years_to
 from samtale.insight.tests.test_status import YEAR, conversation_in

@@ -7,19 +7,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.rounds import selectors, services
+from samtale.rounds import policy, selectors, services
 from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
 from samtale.rounds.views.rounds import PAGE_SIZE, form_error
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_POST
 def participant_add(request, pk):
-    round = access.get_round_for(request.user, pk, write=True)
+    round = policy.get_round_for(request.user, pk, write=True)
     form = ParticipantAddForm(request.POST, user=request.user, round=round)
     if form.is_valid():
         person = form.cleaned_data["person"]
@@ -34,10 +33,10 @@ def participant_add(request, pk):
     return redirect("round_detail", pk=round.pk)
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_http_methods(["GET", "POST"])
 def participant_remove(request, pk):
-    participant = access.get_participant_for(request.user, pk, write=True)
+    participant = policy.get_participant_for(request.user, pk, write=True)
     form = RemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,10 +54,10 @@ def participant_remove(request, pk):
     return render(request, "rounds/remove.html", {"form": form, "participant": participant})
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_http_methods(["GET", "POST"])
 def participant_holder(request, pk):
-    participant = access.get_participant_for(request.user, pk, write=True)
+    participant = policy.get_participant_for(request.user, pk, write=True)
     form = HolderForm(
         request.POST or None,
         user=request.user,
@@ -83,10 +82,10 @@ def participant_holder(request, pk):
     return render(request, "rounds/holder.html", {"form": form, "participant": participant})
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_http_methods(["GET", "POST"])
 def round_share(request, pk):
-    round = access.get_round_for(request.user, pk, write=True)
+    round = policy.get_round_for(request.user, pk, write=True)
     form = ShareForm(
         request.POST or None,
         user=request.user,
@@ -120,8 +119,8 @@ def round_share(request, pk):
             messages.success(request, text)
             return redirect("round_detail", pk=round.pk)
     progress = selectors.progress(
-        counts=access.round_counts_visible_to(request.user, round),
-        participants=access.participants_visible_to(request.user, round),
+        counts=policy.round_counts_visible_to(request.user, round),
+        participants=policy.participants_visible_to(request.user, round),
     )
     # A round of a whole organization has thousands of leaders: a page of them at a time.
     by_leader = Paginator(progress["by_leader"], PAGE_SIZE).get_page(request.GET.get("ledere"))

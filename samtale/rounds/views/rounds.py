@@ -12,9 +12,11 @@ from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page, wants_fragment
 from samtale.core.paginator import Paginator
+from samtale.guides import policy as guides_policy
 from samtale.guides.selectors import guides_for_planning
+from samtale.org import policy as org_policy
 from samtale.org.models import Unit
-from samtale.rounds import selectors, services
+from samtale.rounds import policy, selectors, services
 from samtale.rounds.forms import (
     CoverageFilterForm,
     ParticipantAddForm,
@@ -39,16 +41,16 @@ def _query(request, param: str = "side") -> str:
     return query.urlencode()
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_GET
 def round_list(request):
-    rounds = selectors.round_list(rounds=access.rounds_visible_to(request.user))
+    rounds = selectors.round_list(rounds=policy.rounds_visible_to(request.user))
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("side"))
     context = {
         "page": page,
         "query": "",
-        "may_create": access.may_create_round(request.user),
-        "may_see_coverage": access.may_see_coverage(request.user),
+        "may_create": policy.may_create_round(request.user),
+        "may_see_coverage": policy.may_see_coverage(request.user),
     }
     return render(request, "rounds/list.html", context)
 
@@ -58,18 +60,18 @@ def _units_for(user):
     units = Unit.objects.filter(is_active=True)
     if access.roles_for(user).is_hr:
         return units
-    people = access.round_people_for(user)
+    people = policy.round_people_for(user)
     return units.filter(pk__in=people.values("unit_id"))
 
 
-@guarded(access.may_create_round)
+@guarded(policy.may_create_round)
 @require_http_methods(["GET", "POST"])
 def round_create(request):
     today = timezone.localdate()
     form = RoundForm(
         request.POST or None,
         initial={"period_start": today, "period_end": today.replace(month=12, day=31)},
-        guides=guides_for_planning(guides=access.guides_visible_to(request.user)),
+        guides=guides_for_planning(guides=guides_policy.guides_visible_to(request.user)),
         units=_units_for(request.user),
     )
     if request.method == "POST" and form.is_valid():
@@ -102,12 +104,12 @@ def round_create(request):
     return render(request, "rounds/form.html", {"form": form, "round": None})
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_GET
 def round_detail(request, pk):
-    round = access.get_round_for(request.user, pk)
-    visible = access.participants_visible_to(request.user, round)
-    may_manage = access.may_manage_round(request.user, round)
+    round = policy.get_round_for(request.user, pk)
+    visible = policy.participants_visible_to(request.user, round)
+    may_manage = policy.may_manage_round(request.user, round)
     filters = ParticipantFilterForm(
         request.GET or None, user=request.user, round=round, may_manage=may_manage
     )
@@ -132,7 +134,7 @@ def round_detail(request, pk):
     if wants_fragment(request):  # the filtered participants only
         return render_page(request, "rounds/detail.html", context, fragment="participants")
     progress = selectors.progress(
-        counts=access.round_counts_visible_to(request.user, round), participants=visible
+        counts=policy.round_counts_visible_to(request.user, round), participants=visible
     )
     context |= {
         # Whether the user holds conversations in the round, from the counts per leader.
@@ -153,10 +155,10 @@ def round_detail(request, pk):
     return render_page(request, "rounds/detail.html", context, fragment="participants")
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_http_methods(["GET", "POST"])
 def round_edit(request, pk):
-    round = access.get_round_for(request.user, pk, write=True)
+    round = policy.get_round_for(request.user, pk, write=True)
     initial = {
         "name": round.name,
         "period_start": round.period_start,
@@ -183,10 +185,10 @@ def round_edit(request, pk):
     return render(request, "rounds/form.html", {"form": form, "round": round})
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_POST
 def round_close(request, pk):
-    round = access.get_round_for(request.user, pk, write=True)
+    round = policy.get_round_for(request.user, pk, write=True)
     reopen = request.POST.get("open") == "1"
     services.round_set_open(actor=request.user, round=round, open=reopen)
     messages.success(
@@ -198,13 +200,13 @@ def round_close(request, pk):
     return redirect("round_detail", pk=round.pk)
 
 
-@guarded(access.may_see_coverage)
+@guarded(policy.may_see_coverage)
 @require_GET
 def round_coverage(request):
     """Who is missing a signed conversation within the required interval: the counts per
     unit first; the people of one unit on demand (?unit=), a page at a time."""
     limits = selectors.coverage_limits(today=timezone.localdate())
-    people = access.people_visible_to(request.user)
+    people = org_policy.people_visible_to(request.user)
     filters = CoverageFilterForm(request.GET or None, user=request.user)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     by_unit = selectors.coverage_by_unit(people=people, limits=limits)

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
+from samtale.rounds import policy, selectors, services
 from samtale.rounds import scheduling as sch
-from samtale.rounds import selectors, services
 from samtale.rounds.forms import SlotFormSet, WindowForm
 from samtale.rounds.views.rounds import form_error
 
@@ -93,12 +92,12 @@ def _context(request, round, leader, *, formset=None, window_form=None, problems
 
 
 def _objects(request, pk, leader_pk):
-    round = access.get_round_for(request.user, pk)
-    leader = access.get_schedule_leader_for(request.user, round, leader_pk)
+    round = policy.get_round_for(request.user, pk)
+    leader = policy.get_schedule_leader_for(request.user, round, leader_pk)
     return round, leader
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_GET
 def round_schedule(request, pk, leader_pk):
     round, leader = _objects(request, pk, leader_pk)
@@ -106,7 +105,7 @@ def round_schedule(request, pk, leader_pk):
     return render_page(request, "rounds/schedule.html", context, fragment="planner")
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_POST
 def window_add(request, pk, leader_pk):
     round, leader = _objects(request, pk, leader_pk)
@@ -135,10 +134,10 @@ def window_add(request, pk, leader_pk):
     return render_page(request, "rounds/schedule.html", context, fragment="planner")
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_POST
 def window_delete(request, pk):
-    window = access.get_window_for(request.user, pk)
+    window = policy.get_window_for(request.user, pk)
     round, leader = window.round, window.leader
     services.window_delete(actor=request.user, window=window)
     notice = _("The time is removed, and the proposal below is made anew.")
@@ -149,7 +148,7 @@ def window_delete(request, pk):
     return render_page(request, "rounds/schedule.html", context, fragment="planner")
 
 
-@guarded(access.may_list_rounds)
+@guarded(policy.may_list_rounds)
 @require_POST
 def schedule_accept(request, pk, leader_pk):
     round, leader = _objects(request, pk, leader_pk)

@@ -1,0 +1,111 @@
+"""Who may see goals and actions, follow them up, and count them.
+
+Part of the one access policy (core.access is its ground floor: roles, `require`):
+views, the API, exports and e-mails ask it, and nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.conversations.policy import conversations_countable_by, conversations_visible_to
+from samtale.core.access import require, roles_for
+from samtale.org.models import Person
+
+
+def actions_visible_to(user) -> QuerySet[Action]:
+    """Goals' actions in the conversations the user is a party to (either side).
+
+    The leader's own actions are visible to the employee they concern, and the
+    employee's to their leader; nobody else sees an action's text.
+    """
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Action.objects.none()
+    return Action.objects.filter(Q(employee_id=roles.person_id) | Q(leader_id=roles.person_id))
+
+
+def goals_visible_to(user) -> QuerySet[Goal]:
+    """The goals of the conversations the user is a party to (the rule of get_goal_for)."""
+    return Goal.objects.filter(conversation__in=conversations_visible_to(user))
+
+
+def action_updates_visible_to(user) -> QuerySet[ActionUpdate]:
+    """An action's history (status changes and comments): both parties, as the action."""
+    return ActionUpdate.objects.filter(action__in=actions_visible_to(user))
+
+
+def actions_led_by(user) -> QuerySet[Action]:
+    """The actions of the conversations the user holds as the leader (a part of actions_visible_to)."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Action.objects.none()
+    return Action.objects.filter(leader_id=roles.person_id)
+
+
+def actions_countable_by(user) -> QuerySet[Action]:
+    """Actions a user may count (never read), in the same scope as conversations_countable_by.
+    HR's scope is every conversation, so every action: no join to narrow it."""
+    if roles_for(user).is_hr:
+        return Action.objects.all()
+    return Action.objects.filter(goal__conversation__in=conversations_countable_by(user))
+
+
+def may_list_pitfalls(user) -> bool:
+    """HR may list what the organization's pitfall counts count (conversations_countable_by,
+    actions_countable_by): who, with whom, when and the status, as the coverage pages show
+    people. Never a text of a conversation or an action: actions.selectors.*_facts."""
+    return roles_for(user).is_hr
+
+
+def may_follow_up_reports(user) -> bool:
+    """The leader's overview of their reports' actions."""
+    return roles_for(user).is_leader
+
+
+def follow_up_leader(user) -> int:
+    """The leader whose follow-up overview this user may read: themselves, if they lead.
+
+    The overview (actions.selectors.leader_overview) reads exactly follow_up_reports and
+    actions_led_by for this leader, in one query.
+    """
+    require(may_follow_up_reports(user))
+    return roles_for(user).person_id
+
+
+def follow_up_reports(user) -> QuerySet[Person]:
+    """The people on a leader's overview: active direct reports, and anyone with open agreed
+    actions in a conversation this leader holds (a shared unit, a change of manager)."""
+    from samtale.actions.selectors import OPEN
+
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Person.objects.none()
+    # Not a correlated subquery: the database runs it once, on the actions' leader index.
+    held = Action.objects.filter(
+        leader_id=roles.person_id, followed=True, status__literal_in=OPEN
+    ).values("employee_id")
+    return Person.objects.filter(
+        Q(manager_id=roles.person_id) | Q(pk__in=held), is_active=True
+    ).exclude(pk=roles.person_id)
+
+
+def get_goal_for(user, pk) -> Goal:
+    """A goal of a conversation the user is a party to; 404 otherwise."""
+    try:
+        return Goal.objects.select_related("conversation").get(
+            pk=pk, conversation__in=conversations_visible_to(user)
+        )
+    except (Goal.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_action_for(user, pk) -> Action:
+    try:
+        return Action.objects.select_related("goal__conversation").get(
+            pk=pk, goal__conversation__in=conversations_visible_to(user)
+        )
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,273 @@
+"""Who may see or do what with a conversation and its content.
+
+The content of a conversation is the two parties' alone. Drafts are their author's alone
+until shared. Leaders above, HR and administrators see status and counts through their own
+selectors, never through these functions.
+
+Part of the one access policy (core.access is its ground floor: roles, `require`):
+views, the API, exports and e-mails ask it, and nothing else decides access.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from samtale.conversations.models import (
+    Conversation,
+    Feedback,
+    LeadershipAnswer,
+    LikertAnswer,
+    Note,
+    Preparation,
+    StatusChange,
+    SummaryComment,
+    SummaryRevision,
+)
+from samtale.core.access import require, roles_for
+from samtale.org.models import Person
+from samtale.rounds.policy import holds_in_open_round
+
+
+def conversations_visible_to(user) -> QuerySet[Conversation]:
+    """Conversations the user is a party to: the employee, or the leader who holds it."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(
+        Q(employee_id=roles.person_id) | Q(leader_id=roles.person_id)
+    )
+
+
+def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
+    """A conversation for one of its two parties; 404 for everyone else.
+
+    `write` asks that the content may still change (not signed or cancelled): 403 if not.
+    """
+    # By its key, then the party check (the same rule as conversations_visible_to): one
+    # row by the primary key, never the OR of two indexes, which SQLite was seen to
+    # answer with the same row twice while another request updated it.
+    person_id = roles_for(user).person_id
+    try:
+        conversation = Conversation.objects.select_related(
+            "employee", "leader", "guide_version"
+        ).get(pk=pk)
+    except (Conversation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if person_id is None or person_id not in (conversation.employee_id, conversation.leader_id):
+        raise Http404
+    if write:
+        require(not conversation.is_locked)
+    return conversation
+
+
+def may_plan_conversation(user, employee: Person | None = None) -> bool:
+    """HR plans for anyone; a leader for the people below them in the line, and for
+    those an open round has given them to hold (see Rounds below)."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return True
+    if employee is None:
+        return roles.is_leader
+    return employee.pk in roles.subordinate_ids or holds_in_open_round(user, employee)
+
+
+def conversation_planning_people(user) -> QuerySet[Person]:
+    """The people a user may plan a conversation for."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Person.objects.filter(is_active=True)
+    return Person.objects.filter(is_active=True, pk__in=roles.subordinate_ids)
+
+
+def may_manage_conversation(user, conversation: Conversation) -> bool:
+    """Schedule, invite, postpone, cancel and close the meeting: the leader who holds it."""
+    return roles_for(user).person_id == conversation.leader_id
+
+
+def may_draft_summary(user, conversation: Conversation) -> bool:
+    return conversation.party(user) == conversation.summary_author
+
+
+def may_review_summary(user, conversation: Conversation) -> bool:
+    party = conversation.party(user)
+    return party is not None and party != conversation.summary_author
+
+
+def notes_visible_to(user, conversation: Conversation) -> QuerySet[Note]:
+    """My own notes, drafts included, and those of the other party's notes they have shared
+    (each note on its own: `Note.shared_at`). Every page, fragment and e-mail that shows
+    notes reads them through here."""
+    person_id = roles_for(user).person_id
+    if conversation.party(user) is None:
+        return Note.objects.none()
+    return Note.objects.filter(preparation__conversation=conversation).filter(_note_rule(person_id))
+
+
+def _note_rule(person_id) -> Q:
+    return Q(preparation__author_id=person_id) | Q(shared_at__isnull=False)
+
+
+def all_notes_visible_to(user) -> QuerySet[Note]:
+    """notes_visible_to over every conversation the user is a party to, in one query (the
+    person's copy of their data, privacy.export)."""
+    person_id = roles_for(user).person_id
+    return Note.objects.filter(preparation__conversation__in=conversations_visible_to(user)).filter(
+        _note_rule(person_id)
+    )
+
+
+def may_see_likert_answers(user, conversation: Conversation) -> bool:
+    """The employee's own answers; the leader sees them while the employee has them shared
+    (`Preparation.shared_at` of the employee's preparation: set by "share all" or by sharing
+    the answers on their own, cleared when taken back)."""
+    party = conversation.party(user)
+    if party == "employee":
+        return True
+    if party == "leader":
+        return conversation.preparations.filter(
+            author_id=conversation.employee_id, shared_at__isnull=False
+        ).exists()
+    return False
+
+
+def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) -> bool:
+    """The drafter always; the other party once it is sent for comment."""
+    if may_draft_summary(user, conversation):
+        return True
+    return may_review_summary(user, conversation) and summary.submitted_at is not None
+
+
+_UNREAD = object()
+
+
+def summary_revisions_visible_to(
+    user, conversation: Conversation, *, current=_UNREAD
+) -> QuerySet[SummaryRevision]:
+    """The revisions of the summary whose text a user may read (and compare): a party sees
+    every revision both have signed, and the one being written once may_see_summary lets
+    them. A withdrawn correction stays readable to whoever could read it when it was
+    withdrawn: the drafter, and the reviewer if it was sent to them then. Nobody else sees
+    any: not HR (shared_conclusions_visible_to), not administrators."""
+    if conversation.party(user) is None:
+        return SummaryRevision.objects.none()
+    revisions = conversation.summaries.all()
+    if current is _UNREAD:  # a caller that has read the revisions passes the current one
+        current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
+    signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
+    withdrawn = Q(withdrawn_at__isnull=False)
+    if not may_draft_summary(user, conversation):
+        withdrawn &= Q(submitted_at__isnull=False)
+    if current is not None and may_see_summary(user, conversation, current):
+        return revisions.filter(signed | withdrawn | Q(pk=current.pk))
+    return revisions.filter(signed | withdrawn)
+
+
+def may_withdraw_correction(user, conversation: Conversation) -> bool:
+    """Either party may withdraw a correction under way (the service says whether one is)."""
+    return conversation.party(user) is not None
+
+
+def summary_comments_visible_to(user, conversation: Conversation) -> QuerySet[SummaryComment]:
+    """The reviewer's comments, send-backs and approvals on every revision: part of the
+    summary's record for both parties, kept after approval and signing. The reviewer's
+    unsent draft (SummaryRevision.comment) is not among them; nobody outside the two ever
+    sees a comment, whatever the conclusion shares."""
+    if conversation.party(user) is None:
+        return SummaryComment.objects.none()
+    return SummaryComment.objects.filter(revision__conversation=conversation)
+
+
+def may_read_shared_conclusions(user) -> bool:
+    return roles_for(user).is_hr
+
+
+def shared_conclusions_visible_to(user) -> QuerySet[SummaryRevision]:
+    """What the signed conclusion in force explicitly shares outside the two: HR only, and
+    only that text.
+
+    The revision in force is a conversation's latest revision that both have signed. A
+    correction signed by both replaces it, so text it withdraws or changes is never shown
+    again; until then the earlier signed revision stays in force. Callers audit every read
+    (core.audit), because it is read outside the conversation.
+    """
+    if not may_read_shared_conclusions(user):
+        return SummaryRevision.objects.none()
+    signed = SummaryRevision.objects.filter(
+        employee_signed_at__isnull=False, leader_signed_at__isnull=False
+    )
+    replaced = signed.filter(
+        conversation_id=OuterRef("conversation_id"), number__gt=OuterRef("number")
+    )
+    return (
+        signed.exclude(conversation__status=Conversation.Status.CANCELLED)
+        .exclude(Exists(replaced))
+        .exclude(shared_outside="")
+    )
+
+
+def may_give_feedback(user, conversation: Conversation) -> bool:
+    """Only the employee says how the conversation was; only after signing."""
+    return (
+        conversation.party(user) == "employee" and conversation.status == Conversation.Status.SIGNED
+    )
+
+
+def feedback_given_by(user) -> QuerySet[Feedback]:
+    """The employee's own answers to "how was the conversation?": read back by them alone, in
+    their copy of their data (privacy.export). The leader and HR count them, never read them."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return Feedback.objects.none()
+    return Feedback.objects.filter(conversation__employee_id=person_id)
+
+
+def likert_answers_given_by(user) -> QuerySet[LikertAnswer]:
+    """The employee's own answers to the statements, in all their conversations: theirs to
+    read always (may_see_likert_answers)."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LikertAnswer.objects.none()
+    return LikertAnswer.objects.filter(conversation__employee_id=person_id)
+
+
+def leadership_answers_given_by(user) -> QuerySet[LeadershipAnswer]:
+    """The employee's own answers about their leader: theirs alone, one by one. The leader and
+    their leader see them only as a round's frozen aggregate (insight.leadership)."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return LeadershipAnswer.objects.none()
+    return LeadershipAnswer.objects.filter(conversation__employee_id=person_id)
+
+
+def preparations_of(user) -> QuerySet[Preparation]:
+    """A party's own preparations (when they shared them; the leader's private checklist)."""
+    person_id = roles_for(user).person_id
+    return Preparation.objects.filter(
+        author_id=person_id, conversation__in=conversations_visible_to(user)
+    )
+
+
+def status_changes_visible_to(user) -> QuerySet[StatusChange]:
+    """Each conversation's history (planned, moved, cancelled, with why): its two parties."""
+    return StatusChange.objects.filter(conversation__in=conversations_visible_to(user))
+
+
+def all_summary_comments_visible_to(user) -> QuerySet[SummaryComment]:
+    """summary_comments_visible_to over every conversation the user is a party to."""
+    return SummaryComment.objects.filter(revision__conversation__in=conversations_visible_to(user))
+
+
+def conversations_countable_by(user) -> QuerySet[Conversation]:
+    """Conversations a user may COUNT (never read): HR all of them, a leader those of the
+    people below them in the line, anyone their own. Feed counts and aggregates only."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return Conversation.objects.none()
+    if roles.is_hr:
+        return Conversation.objects.all()
+    return Conversation.objects.filter(
+        Q(employee_id__in=roles.subordinate_ids)
+        | Q(employee_id=roles.person_id)
+        | Q(leader_id=roles.person_id)
+    )
