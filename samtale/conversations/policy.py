@@ -24,7 +24,7 @@ from samtale.conversations.models import (
     SummaryComment,
     SummaryRevision,
 )
-from samtale.core.access import require, roles_for
+from samtale.core.access import own, require, roles_for
 from samtale.org.models import Person
 from samtale.rounds.policy import holds_in_open_round
 
@@ -216,28 +216,19 @@ def may_give_feedback(user, conversation: Conversation) -> bool:
 def feedback_given_by(user) -> QuerySet[Feedback]:
     """The employee's own answers to "how was the conversation?": read back by them alone, in
     their copy of their data (privacy.export). The leader and HR count them, never read them."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return Feedback.objects.none()
-    return Feedback.objects.filter(conversation__employee_id=person_id)
+    return own(user, Feedback, "conversation__employee_id")
 
 
 def likert_answers_given_by(user) -> QuerySet[LikertAnswer]:
     """The employee's own answers to the statements, in all their conversations: theirs to
     read always (may_see_likert_answers)."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return LikertAnswer.objects.none()
-    return LikertAnswer.objects.filter(conversation__employee_id=person_id)
+    return own(user, LikertAnswer, "conversation__employee_id")
 
 
 def leadership_answers_given_by(user) -> QuerySet[LeadershipAnswer]:
     """The employee's own answers about their leader: theirs alone, one by one. The leader and
     their leader see them only as a round's frozen aggregate (insight.leadership)."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return LeadershipAnswer.objects.none()
-    return LeadershipAnswer.objects.filter(conversation__employee_id=person_id)
+    return own(user, LeadershipAnswer, "conversation__employee_id")
 
 
 def preparations_of(user) -> QuerySet[Preparation]:

@@ -155,6 +155,15 @@ def roles_for(user) -> Roles:
     return roles
 
 
+def own(user, model, lookup: str = "person_id"):
+    """The rows of `model` that are the user's own (`lookup` leads from a row to its person):
+    theirs alone; none for an anonymous or inactive user."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return model.objects.none()
+    return model.objects.filter(**{lookup: person_id})
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

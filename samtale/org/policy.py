@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from samtale.core.access import may_manage_org, require, roles_for
+from samtale.core.access import may_manage_org, own, require, roles_for
 from samtale.org.models import EmailChange, ImportBatch, Person, RoleChange, Unit
 
 # People ---------------------------------------------------------------------
@@ -139,15 +139,9 @@ def get_import_for(user, pk) -> ImportBatch:
 
 def role_changes_about(user) -> QuerySet[RoleChange]:
     """The roles given to or taken from the user: told to them as each happened."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return RoleChange.objects.none()
-    return RoleChange.objects.filter(person_id=person_id)
+    return own(user, RoleChange)
 
 
 def email_changes_about(user) -> QuerySet[EmailChange]:
     """Changes of the user's own e-mail address: told to both addresses as each happened."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return EmailChange.objects.none()
-    return EmailChange.objects.filter(person_id=person_id)
+    return own(user, EmailChange)

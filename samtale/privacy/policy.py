@@ -15,7 +15,7 @@ from django.http import Http404
 from samtale.actions.policy import actions_visible_to, goals_visible_to
 from samtale.archive.models import SignedForm
 from samtale.conversations.policy import conversations_visible_to
-from samtale.core.access import roles_for
+from samtale.core.access import own, roles_for
 from samtale.core.models import AuditEntry
 from samtale.org.models import Person
 from samtale.privacy import links
@@ -125,10 +125,7 @@ def as_data_subject(person: Person) -> Person:
 def legal_holds_about(user) -> QuerySet[LegalHold]:
     """The legal holds on the user's own data, with why: what keeps it longer than the policy
     says is theirs to know (GDPR art. 15(1)(d)), so the form that sets one says so."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return LegalHold.objects.none()
-    return LegalHold.objects.filter(person_id=person_id)
+    return own(user, LegalHold)
 
 
 def may_see_copy_requests_about_me(user) -> bool:
@@ -140,10 +137,7 @@ def may_see_copy_requests_about_me(user) -> bool:
 def access_copies_about(user) -> QuerySet[AccessCopy]:
     """HR's requests for a copy of the user's data: the one list of them, on the profile's
     "Your data", on "Who has read your conversations" and in the copy itself (export)."""
-    person_id = roles_for(user).person_id
-    if person_id is None:
-        return AccessCopy.objects.none()
-    return AccessCopy.objects.filter(person_id=person_id)
+    return own(user, AccessCopy)
 
 
 def _keys(queryset: QuerySet) -> QuerySet:
