@@ -16,7 +16,6 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, same_site_path
 from samtale.org import services as org_services
 from samtale.org.selectors import person_with_relations
-from samtale.privacy import selectors as privacy_selectors
 
 
 class Login(auth_views.LoginView):
@@ -162,11 +161,10 @@ def profile(request):
         return redirect("profile")
     me = person_with_relations(person_id=request.user.pk)
     notices_form = NoticesForm.for_person(request.user)
-    copies = privacy_selectors.copies_about_me(request.user)
     return render(
         request,
         "accounts/profile.html",
-        {"me": me, "form": form, "notices_form": notices_form, "copies": copies},
+        {"me": me, "form": form, "notices_form": notices_form},
     )
 
 

@@ -11,7 +11,6 @@ from samtale.audit.words import action_words, object_words
 from samtale.core.audit import READ_ROLES, READ_WHAT
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.privacy import selectors as privacy_selectors
 
 PAGE_SIZE = 50
 
@@ -57,5 +56,4 @@ def my_reads(request):
         entry.conversation = conversations.get(entry.object_id)
         entry.role = READ_ROLES.get(entry.data.get("as", "hr"), "")
         entry.what = READ_WHAT.get(entry.data.get("what", "shared_conclusion"), "")
-    copies = privacy_selectors.copies_about_me(request.user)
-    return render(request, "audit/my_reads.html", {"page": page, "query": "", "copies": copies})
+    return render(request, "audit/my_reads.html", {"page": page, "query": ""})

@@ -16,7 +16,6 @@ from samtale.org.forms import ImportForm, PersonFilterForm, PersonForm, UnitFilt
 from samtale.org.imports import services as import_services
 from samtale.org.imports.templates import template_csv
 from samtale.org.models import ImportBatch
-from samtale.privacy import selectors as privacy_selectors
 
 PAGE_SIZE = 50
 # A unit tree reads best in long pages: a municipality has a few hundred units.
@@ -60,7 +59,6 @@ def person_detail(request, pk):
             "person": person,
             "reports": reports,
             "may_edit": access.may_manage_org(request.user),
-            "privacy": privacy_selectors.person_section(request.user, person),
         },
     )
 

@@ -1,6 +1,7 @@
 """Preparation: notes per theme (autosaved, each private until its author shares it),
 Likert answers, the leader's private checklist."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,6 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, wants_json
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
-from samtale.insight.anonymity import min_group
 from samtale.needs.selectors import raised_context
 
 
@@ -58,7 +58,7 @@ def preparation(request, pk):
             {s["key"] for s in conversation.guide_version.statements()}
             - conversation.guide_version.leadership_keys()
         ),
-        "min_group": min_group(),
+        "min_group": settings.SAMTALE_MIN_GROUP,  # the settings refuse fewer than 3
         "likert_labels": SCALE,
         "leader_questions": list(enumerate(LEADER_QUESTIONS)) if party == "leader" else [],
         "checked": set(mine.checklist) if mine else set(),
