@@ -12,6 +12,7 @@ from samtale.accounts import services, sso
 from samtale.accounts.forms import LanguageForm, LoginForm, NoticesForm, ResetForm
 from samtale.accounts.services_session import EXPIRED_FOR
 from samtale.accounts.tokens import password_reset_token
+from samtale.conversations import notices
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, same_site_path
 from samtale.org import services as org_services
@@ -174,7 +175,7 @@ def profile_notices(request):
     """Which step notices to get by e-mail; from the profile page."""
     form = NoticesForm.for_person(request.user, request.POST)
     if form.is_valid():
-        org_services.person_notices_set(actor=request.user, person=request.user, off=form.off())
+        notices.person_notices_set(actor=request.user, person=request.user, off=form.off())
         messages.success(request, _("Your choice of notices is saved."))
     else:
         messages.error(request, _("Choose among the notices in the list."))

@@ -22,11 +22,14 @@ is no longer waiting for them, gets nothing.
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations import policy
 from samtale.conversations.models import Conversation
 from samtale.core import access
+from samtale.core.access import require
+from samtale.core.errors import DomainError
 from samtale.notifications.outbox import Built, builder, email_queue
 from samtale.org.models import Person
 
@@ -63,6 +66,16 @@ def kinds_for(person: Person) -> tuple[str, ...]:
 
 
 # The outbox's kind for every step notice; the step itself is in ref["step"].
+def person_notices_set(*, actor: Person, person: Person, off: list[str]) -> None:
+    """Turn step notices off (or back on) per kind; only for oneself. The daily digest
+    and calendar invitations are not step notices and always go out."""
+    require(actor.pk == person.pk)
+    if not set(off) <= set(KINDS):
+        raise DomainError(gettext("Choose among the notices in the list."), field="on")
+    person.notices_off = [kind for kind in KINDS if kind in off]
+    Person.objects.filter(pk=person.pk).update(notices_off=person.notices_off)
+
+
 OUTBOX_KIND = "step_notice"
 
 

@@ -6,7 +6,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.notices import KINDS as NOTICE_KINDS
 from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -247,16 +246,6 @@ def person_language_set(*, actor: Person, person: Person, language: str) -> None
         raise DomainError(_("Choose one of the languages in the list."), field="language")
     Person.objects.filter(pk=person.pk).update(language=language)
     person.language = language
-
-
-def person_notices_set(*, actor: Person, person: Person, off: list[str]) -> None:
-    """Turn step notices off (or back on) per kind; only for oneself. The daily digest
-    and calendar invitations are not step notices and always go out."""
-    require(actor.pk == person.pk)
-    if not set(off) <= set(NOTICE_KINDS):
-        raise DomainError(_("Choose among the notices in the list."), field="on")
-    person.notices_off = [kind for kind in NOTICE_KINDS if kind in off]
-    Person.objects.filter(pk=person.pk).update(notices_off=person.notices_off)
 
 
 def _check_unit(*, unit: Unit) -> None:

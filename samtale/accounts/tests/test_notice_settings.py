@@ -10,13 +10,13 @@ from django.utils.translation import gettext, override
 
 from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action
+from samtale.conversations import notices
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.notices import KINDS, OUTBOX_KIND
 from samtale.conversations.services.summary import summary_submit
 from samtale.demo.testing import goals_version, signed_conversation
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
-from samtale.org import services as org_services
 from samtale.org.models import Person
 
 
@@ -106,7 +106,7 @@ def test_the_settings_are_only_posted(client_for):
 
 def test_nobody_sets_anothers_notices(people):
     with pytest.raises(PermissionDenied):
-        org_services.person_notices_set(actor=people.admin, person=people.employee, off=[])
+        notices.person_notices_set(actor=people.admin, person=people.employee, off=[])
 
 
 def test_a_kind_turned_off_in_the_profile_is_not_sent(
