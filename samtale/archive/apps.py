@@ -9,5 +9,6 @@ class ArchiveConfig(AppConfig):
     label = "archive"
 
     def ready(self):
-        # Registers the employee's notice and the worker's periodic delivery.
-        from samtale.archive import emails, jobs  # noqa: F401
+        # Registers the employee's notice and the worker's periodic delivery, and follows
+        # the signing.
+        from samtale.archive import emails, jobs, receivers  # noqa: F401

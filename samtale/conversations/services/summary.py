@@ -7,17 +7,16 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.archive.services import signed_form_record
 from samtale.conversations import policy
 from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import correction
 from samtale.conversations.services.lifecycle import transition
+from samtale.conversations.signals import conversation_signed, summary_signed
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.concurrency import text_save
 from samtale.core.errors import DomainError
-from samtale.needs.services import needs_register_from
 from samtale.org.models import Person
 from samtale.org.selectors import position_of
 
@@ -362,12 +361,12 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
         # Its answers to the statements are final: they count where the employee stands now.
         conversation.counted_as = position_of(person_id=conversation.employee_id)
         conversation.save(update_fields=["signed_at", "counted_as"])
-        # The needs the conclusion shares reach the register, now that both have signed.
-        needs_register_from(conversation=conversation)
+        # The needs its conclusion shares reach the register (conversations.signals).
+        conversation_signed.send(sender=Conversation, conversation=conversation)
     summary.save()
     if summary.is_signed:
-        # The follow-up form for the personnel file, with the employee's copy.
-        signed_form_record(revision=summary)
+        # The follow-up form for the personnel file (conversations.signals).
+        summary_signed.send(sender=SummaryRevision, revision=summary)
     else:
         step_notice(
             conversation=conversation,
