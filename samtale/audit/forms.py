@@ -28,7 +28,8 @@ class SearchForm(forms.Form):
     )
     since = DateField(label=_("From"), required=False, widget=DateInput())
     until = DateField(label=_("To"), required=False, widget=DateInput())
-    error_summary = False  # the page shows its own summary: nothing is saved by a search
+    error_summary = False  # the page shows the summary above its row of filters
+    error_heading = _("The log was not searched. Correct this and try again:")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,6 +64,8 @@ class CopyRequestForm(forms.Form):
 class CodeForm(forms.Form):
     """The code from the second e-mail, on the one-time link's page."""
 
+    error_heading = _("The copy was not downloaded. Correct this and try again:")
+
     code = forms.CharField(
         label=_("Code"),
         max_length=40,
