@@ -126,6 +126,7 @@ def test_a_search_that_cannot_be_read_gets_a_message_and_lists_nothing(
     assert response.context["page"] is None
     body = response.content.decode()
     assert "ds-error-summary" in body and 'href="#id_' in body
+    assert "The log was not searched" in body or "Det ble ikke søkt i loggen" in body
     assert "unit.update" not in body and "Changed a unit" not in body
     assert all(len(error) < 200 for error in response.context["form"].errors[field])
 

@@ -237,6 +237,8 @@ def test_wrong_codes_lock_the_link(smtp, people, leaver, ask):
         page = response.content.decode()
         assert response.status_code == 400
         assert "ds-error-summary" in page and 'aria-invalid="true"' in page
+        # A download saves nothing: the summary says what did not happen.
+        assert "Kopien ble ikke lastet ned." in page and "Ingenting ble lagret" not in page
         assert f"{left} forsøk til" in page or f"{left} forsøk igjen" in page
         assert markers_in(exposed(response)) == []
     assert not AuditEntry.objects.filter(action="privacy.copy_locked").exists()
