@@ -26,6 +26,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import EmailChange, Person
+from samtale.org.services import email_hold_start
 
 # What is remembered of failures: a client's and a device's for a day, an address's
 # consecutive failures for a month without any.
@@ -184,11 +185,6 @@ class Hold:
     ask: str
 
 
-def hold_start():
-    """Changes of address made after this still hold password resets back."""
-    return timezone.now() - timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
-
-
 def email_change_hold(person: Person) -> Hold | None:
     """Whether a password reset for this person must first be confirmed, and by which address;
     None when a reset may go out.
@@ -206,7 +202,7 @@ def email_change_hold(person: Person) -> Hold | None:
     )
     if not changes or changes[0].confirmed_at is not None:
         return None
-    if changes[0].at < hold_start():
+    if changes[0].at < email_hold_start():
         return None
     first = changes[0]
     for earlier in changes[1:]:

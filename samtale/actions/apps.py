@@ -6,5 +6,6 @@ class ActionsConfig(AppConfig):
     label = "actions"
 
     def ready(self):
-        # Registers the digests' e-mail builders and the daily job.
-        from samtale.actions import emails, jobs  # noqa: F401
+        # Registers the digests' e-mail builders, the daily job and what follows the
+        # conversations' status.
+        from samtale.actions import emails, jobs, receivers  # noqa: F401

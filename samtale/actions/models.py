@@ -11,6 +11,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.models import ActionStatus, Responsible
+
 
 class Goal(models.Model):
     class Result(models.TextChoices):
@@ -60,16 +62,9 @@ def _goal_deleted(sender, instance, **kwargs):
 
 
 class Action(models.Model):
-    class Responsible(models.TextChoices):
-        EMPLOYEE = "employee", _("The employee")
-        LEADER = "leader", _("The leader")
-        BOTH = "both", _("Both")
-
-    class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("Not started")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+    # The conversation's words for what it agrees on (conversations.models).
+    Responsible = Responsible
+    Status = ActionStatus
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveIntegerField(default=0)

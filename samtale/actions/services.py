@@ -22,14 +22,12 @@ from samtale.core.errors import DomainError
 from samtale.org.models import Person
 from samtale.org.selectors import position_of
 
-S = Conversation.Status
-EDITABLE = (S.PLANNED, S.INVITED, S.PREPARED, S.HELD)
 TEXT_MAX_LENGTH = 2000
 
 
 def _check(actor: Person, conversation: Conversation) -> None:
     require(conversation.party(actor) is not None)
-    if conversation.status not in EDITABLE:
+    if not conversation.goals_editable:
         raise DomainError(
             _("The goals and actions are agreed; they can no longer be changed here.")
         )
@@ -87,18 +85,13 @@ def goal_delete(*, actor: Person, goal: Goal) -> None:
     goal.delete()
 
 
-def is_followed_up(conversation: Conversation) -> bool:
-    """Signed (at least once) and not cancelled: its actions are agreed and followed up."""
-    return conversation.signed_at is not None and conversation.status == S.SIGNED
-
-
 @transaction.atomic
 def action_add(
     *, actor: Person, goal: Goal, text: str, deadline: date | None, responsible: str
 ) -> Action:
     """Add an action: part of the agreement while it is made, a follow-up after signing."""
     conversation = goal.conversation
-    after_signing = is_followed_up(conversation)
+    after_signing = conversation.is_followed_up
     if after_signing:
         require(conversation.party(actor) is not None)
     else:
@@ -125,7 +118,7 @@ def action_add(
 
 def _follow_up(actor: Person, conversation: Conversation) -> None:
     require(conversation.party(actor) is not None)
-    if not is_followed_up(conversation):
+    if not conversation.is_followed_up:
         raise DomainError(_("Follow-up starts when both have signed the conversation."))
 
 

@@ -4,8 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.actions.models import Action
-from samtale.conversations.models import SummaryRevision
+from samtale.conversations.models import Responsible, SummaryRevision
 from samtale.core.forms import DateField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.guides.likert import SCALE
@@ -188,8 +187,8 @@ class GoalForm(forms.Form):
     deadline = DateField(label=_("Deadline"), required=False, widget=DateInput())
     responsible = forms.ChoiceField(
         label=_("Responsible"),
-        choices=Action.Responsible.choices,
-        initial=Action.Responsible.EMPLOYEE,
+        choices=Responsible.choices,
+        initial=Responsible.EMPLOYEE,
     )
 
 
@@ -198,7 +197,7 @@ class ActionForm(forms.Form):
         label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     deadline = DateField(label=_("Deadline"), required=False, widget=DateInput())
-    responsible = forms.ChoiceField(label=_("Responsible"), choices=Action.Responsible.choices)
+    responsible = forms.ChoiceField(label=_("Responsible"), choices=Responsible.choices)
 
 
 class FeedbackForm(forms.Form):

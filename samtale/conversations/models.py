@@ -9,6 +9,26 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.guides.models import GuideVersion
 
+# Conversations a leader holds a day, where a round does not set its own (Round.max_per_day):
+# the guide's "at most one or two a day".
+MAX_PER_DAY = 2
+
+
+# What a conversation agrees on is goals, each with actions (Mål · Tiltak · Tidsfrist ·
+# Ansvar): the actions app keeps and follows them up; their words are the conversation's,
+# spoken by its summary, its corrections and their forms.
+class Responsible(models.TextChoices):
+    EMPLOYEE = "employee", _("The employee")
+    LEADER = "leader", _("The leader")
+    BOTH = "both", _("Both")
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
@@ -120,6 +140,18 @@ class Conversation(models.Model):
     def is_locked(self) -> bool:
         """Signed or cancelled: the content can no longer change (a correction is a new revision)."""
         return self.status in (self.Status.SIGNED, self.Status.CANCELLED)
+
+    @property
+    def goals_editable(self) -> bool:
+        """Goals and actions are written in the meeting and while the summary is drafted;
+        once the summary is agreed, what was agreed no longer changes there."""
+        S = self.Status
+        return self.status in (S.PLANNED, S.INVITED, S.PREPARED, S.HELD)
+
+    @property
+    def is_followed_up(self) -> bool:
+        """Signed (at least once) and not cancelled: its actions are agreed and followed up."""
+        return self.signed_at is not None and self.status == self.Status.SIGNED
 
     @property
     def talk_leader_share(self) -> int | None:

@@ -10,6 +10,8 @@ views, the API, exports and e-mails ask it, and nothing else decides access.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -26,7 +28,6 @@ from samtale.conversations.models import (
 )
 from samtale.core.access import own, require, roles_for
 from samtale.org.models import Person
-from samtale.rounds.policy import holds_in_open_round
 
 
 def conversations_visible_to(user) -> QuerySet[Conversation]:
@@ -61,15 +62,29 @@ def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
     return conversation
 
 
+# Who else a leader may plan for, as the domains above say (rounds: those an open round has
+# given them to hold). They register here rather than be imported (see `grants_planning`).
+_planning_grants: list[Callable[[object, Person], bool]] = []
+
+
+def grants_planning(check: Callable[[object, Person], bool]):
+    """Registers a rule from a domain above by which a leader may also plan a conversation
+    for an employee (check(user, employee) -> bool). Used as a decorator; returns it."""
+    _planning_grants.append(check)
+    return check
+
+
 def may_plan_conversation(user, employee: Person | None = None) -> bool:
     """HR plans for anyone; a leader for the people below them in the line, and for
-    those an open round has given them to hold (see Rounds below)."""
+    those another domain grants them (an open round's holder: rounds.policy)."""
     roles = roles_for(user)
     if roles.is_hr:
         return True
     if employee is None:
         return roles.is_leader
-    return employee.pk in roles.subordinate_ids or holds_in_open_round(user, employee)
+    if employee.pk in roles.subordinate_ids:
+        return True
+    return any(check(user, employee) for check in _planning_grants)
 
 
 def conversation_planning_people(user) -> QuerySet[Person]:

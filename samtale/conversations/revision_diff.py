@@ -9,8 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from samtale.actions.models import Action
-from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.conversations.models import Conversation, Responsible, SummaryRevision
 
 # A word with the space after it: spaces alone never match, so a change reads as one piece.
 WORDS = re.compile(r"^\s+|\S+\s*")
@@ -64,11 +63,7 @@ def _key(entry: dict, id_key: str, text_key: str):
 
 def _action(entry: dict) -> dict:
     responsible = entry.get("responsible") or ""
-    label = (
-        Action.Responsible(responsible).label
-        if responsible in Action.Responsible.values
-        else responsible
-    )
+    label = Responsible(responsible).label if responsible in Responsible.values else responsible
     return {**entry, "responsible_label": label}
 
 

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samtale.actions.models import Action
+from samtale.conversations.models import Responsible
 from samtale.conversations.services.correction import TEXT_MAX_LENGTH, draft_version
 from samtale.core.forms import DateField
 from samtale.org.forms import DateInput
@@ -51,10 +51,10 @@ class CorrectionGoalsForm(forms.Form):
             label=_("Deadline"), required=False, widget=DateInput()
         )
         self.fields[f"{prefix}-responsible"] = forms.ChoiceField(
-            label=_("Responsible"), choices=Action.Responsible.choices
+            label=_("Responsible"), choices=Responsible.choices
         )
         if action is None:
-            self.initial[f"{prefix}-responsible"] = Action.Responsible.EMPLOYEE
+            self.initial[f"{prefix}-responsible"] = Responsible.EMPLOYEE
             return
         self.fields[f"{prefix}-remove"] = forms.BooleanField(
             label=_("Remove the action"), required=False

@@ -4,9 +4,8 @@ let the viewer see."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
-from samtale.actions.models import Action, Goal
 from samtale.conversations.models import (
     Conversation,
     LeadershipAnswer,
@@ -123,12 +122,9 @@ def previous_conversation(
     return earlier.order_by("-scheduled_at", "-pk").first()
 
 
-def goals_with_actions(conversation: Conversation) -> list[Goal]:
-    return list(
-        conversation.goals.prefetch_related(
-            Prefetch("actions", queryset=Action.objects.order_by("order", "pk"))
-        )
-    )
+def goals_with_actions(conversation: Conversation) -> list:
+    """The goals agreed, each with its actions, in their order (actions.models)."""
+    return list(conversation.goals.prefetch_related("actions"))
 
 
 @dataclass

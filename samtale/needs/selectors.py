@@ -20,8 +20,6 @@ def raised_context(request, conversation) -> dict:
     else:
         form = RaiseForm(units=units, initial={"unit": units[0].pk if units else None})
     return {
-        "raised_needs": policy.raised_needs_visible_to(request.user, conversation).select_related(
-            "unit"
-        ),
-        "raise_form": form,
+        "needs": policy.raised_needs_visible_to(request.user, conversation).select_related("unit"),
+        "form": form,
     }

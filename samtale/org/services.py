@@ -1,6 +1,9 @@
 """Changes to the organization. Each service runs in one transaction, checks the
 domain's rules, raises DomainError with a message for the user, and audits."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -135,6 +138,12 @@ def role_holders_activity_record(*, actor: Person, person_ids) -> None:
 
 
 @transaction.atomic
+def email_hold_start():
+    """Changes of address made after this still hold password resets back
+    (accounts.services.email_change_hold)."""
+    return timezone.now() - timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
+
+
 def email_change_release(*, actor: Person, change: EmailChange) -> EmailChange:
     """HR lets password resets go to the new address without the old one's confirmation:
     when the old address is gone (a typo, a closed mailbox, a move of the whole domain)."""

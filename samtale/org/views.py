@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.accounts.services import hold_start
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
@@ -115,7 +114,7 @@ def org_changes(request):
     )
     page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("side"))
     if shown == "email":
-        on_hold_since = hold_start()
+        on_hold_since = services.email_hold_start()
         for change in page.object_list:
             change.on_hold = change.confirmed_at is None and change.at >= on_hold_since
             change.may_release = change.on_hold and policy.may_release_email_hold(

@@ -6,5 +6,6 @@ class RoundsConfig(AppConfig):
     label = "rounds"
 
     def ready(self):
-        # Registers the e-mail builders, the periodic jobs and the picker sources.
-        from samtale.rounds import emails, jobs, pickers  # noqa: F401
+        # Registers the e-mail builders, the periodic jobs, the picker sources and what
+        # follows the conversations' status.
+        from samtale.rounds import emails, jobs, pickers, receivers  # noqa: F401

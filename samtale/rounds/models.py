@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.models import MAX_PER_DAY
 from samtale.guides.models import Guide
 from samtale.org.models import Unit
 
@@ -36,7 +37,7 @@ class Round(models.Model):
     # The scheduling rules (the guide: 1.5–2 hours, ideally one and at most two a day).
     duration_minutes = models.PositiveIntegerField(_("length in minutes"), default=90)
     buffer_minutes = models.PositiveIntegerField(_("break between conversations"), default=15)
-    max_per_day = models.PositiveIntegerField(_("at most per leader per day"), default=2)
+    max_per_day = models.PositiveIntegerField(_("at most per leader per day"), default=MAX_PER_DAY)
     # The invitation goes out this many days before the conversation.
     lead_days = models.PositiveIntegerField(_("invitation days ahead"), default=14)
     # Proposals fall between these many days from today (the guide: 1–2 weeks ahead).

@@ -1,12 +1,13 @@
 """The pickers of rounds (core.pickers): who holds conversations, and whom to add to a
-round (?runde=<id>)."""
+round (?runde=<id>); and who may hold a conversation planned outside a round."""
 
 from django.db.models import QuerySet
 
+from samtale.conversations import policy as conversations_policy
 from samtale.core import access
 from samtale.core.pickers import register
 from samtale.org.models import Person
-from samtale.org.pickers import people
+from samtale.org.pickers import of_user, people
 from samtale.rounds import policy
 from samtale.rounds.models import Round
 from samtale.rounds.selectors import addable_people, round_holders
@@ -38,3 +39,7 @@ def _round_holders(user, params) -> QuerySet[Person]:
 
 register("round-holder", people(policy.may_create_round, _round_holders))
 register("round-person", people(policy.may_create_round, _round_people))
+register(
+    "plan-leader",
+    people(conversations_policy.may_plan_conversation, of_user(policy.holders_for)),
+)

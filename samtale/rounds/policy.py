@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from samtale.conversations import policy as conversations_policy
 from samtale.core.access import require, roles_for
 from samtale.org.models import Person
 from samtale.rounds.models import Participant, Round, RoundCount, Window
@@ -139,6 +140,7 @@ def get_window_for(user, pk) -> Window:
     return window
 
 
+@conversations_policy.grants_planning
 def holds_in_open_round(user, employee: Person) -> bool:
     """Whether an open round has given this leader the employee's conversation to hold."""
     person_id = roles_for(user).person_id

@@ -119,7 +119,7 @@ def _detail(request, pk, *, form=None, status=200):
             "action": action,
             "form": form or UpdateForm(initial={"status": action.status}),
             "today": selectors.today(),
-            "followed": services.is_followed_up(action.goal.conversation),
+            "followed": action.goal.conversation.is_followed_up,
         },
         status=status,
     )

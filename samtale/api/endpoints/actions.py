@@ -46,7 +46,7 @@ def _detail(user, pk) -> dict:
         raise Http404 from None
     return {
         **action_out(action, selectors.today()),
-        "followed_up": services.is_followed_up(action.goal.conversation),
+        "followed_up": action.goal.conversation.is_followed_up,
         "history": [
             {
                 "at": u.at,

@@ -22,14 +22,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.actions.models import Action, ActionUpdate, Goal
-from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.conversations.models import ActionStatus, Conversation, Responsible, SummaryRevision
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.org.models import Person
 
 TEXT_MAX_LENGTH = 2000
-Status = Action.Status
+Status = ActionStatus
 
 
 def goals_prefill(conversation: Conversation) -> list[dict]:
@@ -154,8 +153,8 @@ def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
             )
             if old is None and (gone or not text):
                 continue
-            responsible = action.get("responsible") or Action.Responsible.EMPLOYEE
-            if responsible not in Action.Responsible.values:
+            responsible = action.get("responsible") or Responsible.EMPLOYEE
+            if responsible not in Responsible.values:
                 raise DomainError(_("Choose who is responsible."))
             before_deadline = old["deadline"] if old else None
             actions.append(
@@ -199,9 +198,7 @@ def correction_apply(
         if goal is None:
             if goal_removed:
                 continue
-            goal = Goal.objects.create(
-                conversation=conversation, order=next_goal, text=entry["goal"], created_by=actor
-            )
+            goal = conversation.goals.create(order=next_goal, text=entry["goal"], created_by=actor)
             next_goal += 1
         elif not goal_removed and goal.text != entry["goal"]:
             goal.text = entry["goal"]
@@ -213,8 +210,7 @@ def correction_apply(
             deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
             if goal_removed or item.get("removed"):
                 if action is not None and action.status != Status.DROPPED:
-                    ActionUpdate.objects.create(
-                        action=action,
+                    action.updates.create(
                         actor=actor,
                         from_status=action.status,
                         to_status=Status.DROPPED,
@@ -224,8 +220,7 @@ def correction_apply(
                     action.save(update_fields=["status", "updated_at"])
                 continue
             if action is None:
-                action = Action.objects.create(
-                    goal=goal,
+                action = goal.actions.create(
                     order=next_action,
                     text=item["text"],
                     deadline=deadline,
@@ -236,8 +231,7 @@ def correction_apply(
                     followed=True,
                 )
                 next_action += 1
-                ActionUpdate.objects.create(
-                    action=action,
+                action.updates.create(
                     actor=actor,
                     to_status=action.status,
                     comment=_("Added in correction %(n)d: %(reason)s") % words,
@@ -250,8 +244,7 @@ def correction_apply(
                 action.text, action.deadline = item["text"], deadline
                 action.responsible = item["responsible"]
                 action.save(update_fields=["text", "deadline", "responsible", "updated_at"])
-                ActionUpdate.objects.create(
-                    action=action,
+                action.updates.create(
                     actor=actor,
                     comment=_("Changed in correction %(n)d: %(reason)s") % words,
                 )

@@ -1,7 +1,7 @@
 """A conversation's life: planned → invited → prepared → held → summary agreed → signed,
 with postponement (counted: the guide's pitfall no. 1) and cancellation, each with a reason."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -9,17 +9,20 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samtale.actions.models import Action
 from samtale.conversations import policy
-from samtale.conversations.models import Conversation, StatusChange, SummaryRevision
+from samtale.conversations.models import (
+    MAX_PER_DAY,
+    Conversation,
+    StatusChange,
+    SummaryRevision,
+)
+from samtale.conversations.signals import status_changed
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
-from samtale.rounds.models import Participant, Round
-from samtale.rounds.scheduling import day_start
 
 S = Conversation.Status
 
@@ -67,13 +70,11 @@ def transition(
         reason=reason,
         actor=actor,
     )
-    if S.SIGNED in (conversation.status, to):
-        # The follow-up overviews read this flag instead of joining to the conversation.
-        Action.objects.filter(goal__conversation=conversation).update(followed=to == S.SIGNED)
+    # The apps above keep their copies in step (conversations.signals): the actions' flag
+    # the follow-up overviews read, the round participant's status its counts read.
+    status_changed.send(sender=Conversation, conversation=conversation, to=to)
     conversation.status = to
     conversation.save(update_fields=["status", "updated_at"])
-    # A round's counts read the status from its participant (rounds.models.Participant).
-    Participant.objects.filter(conversation=conversation).update(conversation_status=to)
     audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)
     return conversation
 
@@ -130,12 +131,15 @@ def _short(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
-def max_per_day(round: Round | None) -> int:
+def max_per_day(round) -> int:
     """A leader's limit of conversations a day: the round's, or the routine's default
-    (Round.max_per_day; the guide: "at most one or two a day"), as the scheduler counts."""
-    if round is not None:
-        return round.max_per_day
-    return Round._meta.get_field("max_per_day").default
+    (the guide: "at most one or two a day"), as the round's scheduler counts."""
+    return round.max_per_day if round is not None else MAX_PER_DAY
+
+
+def _day_start(day) -> datetime:
+    """The local day's midnight (the scheduler's day: rounds.scheduling.day_start)."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _check_day(
@@ -150,8 +154,8 @@ def _check_day(
         Conversation.objects.filter(
             leader=leader,
             status__in=BOOKED,
-            scheduled_at__gte=day_start(day),
-            scheduled_at__lt=day_start(day + timedelta(days=1)),
+            scheduled_at__gte=_day_start(day),
+            scheduled_at__lt=_day_start(day + timedelta(days=1)),
         )
         .exclude(pk=exclude_pk)
         .count()

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions.models import Action
 from samtale.conversations import policy, selectors
 from samtale.conversations.forms import GoalForm, HoldForm, TalkTimeForm, ToggleForm
 from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
+from samtale.conversations.models import Responsible
 from samtale.conversations.services import lifecycle, meeting
 from samtale.conversations.views.preparation import previous_context
 from samtale.core.errors import DomainError
@@ -18,16 +18,14 @@ from samtale.core.http import guarded, wants_json
 
 
 def goals_context(conversation, user) -> dict:
-    from samtale.actions.services import EDITABLE, is_followed_up
-
     party = conversation.party(user) is not None
     return {
         "goals": selectors.goals_with_actions(conversation),
-        "goals_editable": conversation.status in EDITABLE and party,
+        "goals_editable": conversation.goals_editable and party,
         # After signing: statuses, and new actions added as follow-up.
-        "goals_follow_up": is_followed_up(conversation) and party,
+        "goals_follow_up": conversation.is_followed_up and party,
         "goal_form": GoalForm(),
-        "responsible": Action.Responsible,
+        "responsible": Responsible,
     }
 
 

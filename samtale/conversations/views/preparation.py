@@ -20,7 +20,6 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, wants_json
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
-from samtale.needs.selectors import raised_context
 
 
 def previous_context(conversation, user) -> dict:
@@ -65,7 +64,6 @@ def preparation(request, pk):
         "my_sharing": sharing[party],
         "other_sharing": sharing["leader" if party == "employee" else "employee"],
         **previous_context(conversation, request.user),
-        **raised_context(request, conversation),
     }
     return render(request, "conversations/preparation.html", context)
 

@@ -24,7 +24,6 @@ from samtale.conversations.views.preparation import autosave_response
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
-from samtale.needs.selectors import raised_context
 
 
 @guarded()
@@ -122,7 +121,6 @@ def _summary(
         "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
         **goals_context(conversation, request.user),
-        **raised_context(request, conversation),
     }
     return render(request, "conversations/summary.html", context, status=status)
 
