@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: run test lint bench bench-pages bench-insight bench-import loadtest messages check-deploy clean
+.PHONY: run test lint docs docs-screenshots bench bench-pages bench-insight bench-import loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -50,6 +50,17 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+## make docs: the documentation site into site/ (MkDocs Material; --strict: a broken link fails).
+docs: $(VENV)/.dev
+	$(PY) scripts/settings_table.py
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+## make docs-screenshots: the user guide's pictures, taken by the browser tests from the demo.
+docs-screenshots: $(VENV)/.dev
+	rm -rf test-results/screenshots/docs
+	$(PY) -m pytest -p no:randomly tests/browser/test_docs_screenshots.py
+	cp test-results/screenshots/docs/*.png docs/images/
 
 ## make bench: the leader overview against a bare view, SQLite and PostgreSQL (BENCH_QUICK=1: smaller).
 bench: $(VENV)/.dev

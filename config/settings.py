@@ -47,8 +47,12 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# A laptop's mode (`make run` sets it): demo tools, e-mail to files, no HTTPS. Never in
+# production, which is any run without it.
 DEBUG = envbool("DEBUG", False)
 
+# Signs sessions, links and tokens: a random value of at least 50 characters, the same for
+# every process of one installation. Without DEBUG the app refuses to start without one.
 DEV_SECRET_KEY = "django-insecure-samtale-laptop-only"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
@@ -61,6 +65,8 @@ if not DEBUG and (
         "(DEBUG is off). Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
 
+# The host names Samtale answers to (comma-separated; required in production), and the
+# origins a form may be posted from when they differ (e.g. https://samtale.example.no).
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production (DEBUG is off).")
@@ -210,6 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How long a password reset link works, in seconds.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60 * 2)
 
 # Failed sign-ins are slowed down, never locked out (NIST SP 800-63B §5.2.2): after
@@ -266,6 +273,7 @@ try:
     ]
 except ValueError as error:
     raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+# HTTP Strict Transport Security: how long browsers keep to HTTPS (2 years outside DEBUG).
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 63072000)
 # Both reach beyond Samtale's own host name (every subdomain of the organization's domain,
 # and browsers' built-in lists, which take months to leave): the organization opts in.
@@ -463,12 +471,16 @@ API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
 # SSO_<NAME>_CLIENT_ID, SSO_<NAME>_SECRET, SSO_<NAME>_LABEL (the button's text) and
 # SSO_<NAME>_LINK: how a first sign-in finds the person, "email" (only where the provider
 # says the address is verified) or "employee_number:<claim>". Later sign-ins go by `sub`.
-# The README's "Single sign-on" section shows Entra ID and Feide.
+# docs/integrating/sso.md shows Entra ID and Feide.
 SSO_LINK_DEFAULT = "email"
 
 
 def _sso_providers() -> list[dict]:
     providers = []
+    # SAMTALE_SSO names the OpenID Connect providers (e.g. entra,feide); for each, with its
+    # name in capitals as <KEY>: SSO_<KEY>_ISSUER, _CLIENT_ID and _SECRET (required), _LABEL
+    # (the button's text) and _LINK (how a sign-in finds its person: "email", or
+    # "employee_number:<claim>" for a claim that carries the employee number).
     for name in envlist("SAMTALE_SSO", []):
         key = name.upper().replace("-", "_")
         missing = [

@@ -24,7 +24,7 @@ urlpatterns = [
     path("sprak/", views.language_set, name="language_set"),
     path("konto/okt/", views_session.session_status, name="session_status"),
     # Single sign-on: /konto/sso/<provider>/login/ and its callback, …/login/callback/,
-    # the address to register at the provider (README, "Single sign-on").
+    # the address to register at the provider (docs/integrating/sso.md).
     path("konto/sso/", include(oidc_urls)),
     path("konto/sso-avvist/", views.sso_refused, name="socialaccount_login_cancelled"),
     # Two-factor: allauth.mfa's pages (authenticator app, recovery codes, passkeys).

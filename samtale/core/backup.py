@@ -1,5 +1,5 @@
 """Snapshots of the database: `manage.py backup` takes one while the app runs, `manage.py
-restore` brings one back (README: Backup and restore).
+restore` brings one back (docs/running/backup.md).
 
 A snapshot is one file, and beside it `<file>.sha256` in sha256sum's format, so that
 `sha256sum -c` checks it anywhere it is copied to. SQLite: a copy made with SQLite's online
@@ -9,7 +9,7 @@ PostgreSQL: pg_dump's custom format, read in one repeatable-read transaction: on
 well. A snapshot appears under its final name whole or not at all.
 
 Restoring fires no trigger, so the audit log's append-only triggers (core migration 0004)
-do not block it, and the counting triggers (README: Every page at 50,000 people) are not
+do not block it, and the counting triggers (docs/developing/benchmarks.md) are not
 fed a second time: SQLite's backup API copies pages, and `pg_restore --clean` drops the
 tables and creates them again with their rows, triggers last. Either way the triggers
 after a restore are the snapshot's, as they were.

@@ -17,8 +17,9 @@ from samtale.core.access import require
 def guarded(capability: Callable | None = None):
     """Sign-in required, then the access policy's capability (403 if refused).
 
-    `capability` is one of the `may_*` functions of samtale.core.access; views
-    that fetch a single object call `get_<thing>_for` instead.
+    `capability` is one of the `may_*` functions of the app's policy.py (or a role-only
+    one of samtale.core.access); views that fetch a single object call the policy's
+    `get_<thing>_for` instead.
     """
 
     def decorator(view):

@@ -3,7 +3,7 @@ whatever writes, with a message that says so.
 
 PostgreSQL: a row trigger on both. TRUNCATE is a statement of its own that row triggers do
 not see (Django's test flush uses it); it is kept from the application's role by
-privileges, not by a trigger (README: Production).
+privileges, not by a trigger (docs/running/production.md).
 
 SQLite: a trigger for each. Django's test flush empties tables with DELETE FROM; the tests
 alone drop the DELETE trigger for the length of a flush and create it again (conftest.py,

@@ -62,7 +62,9 @@ PROFESSIONS = ["Undervisning", "Sykepleie", "Helsefag", "Administrasjon", "Tekni
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with a benchmark organization (see bench/README)."
+    help = (
+        "Fill an empty database with a benchmark organization (see docs/developing/benchmarks.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=20_000)
