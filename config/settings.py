@@ -7,6 +7,7 @@ ALLOWED_HOSTS.
 
 import ipaddress
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -399,11 +400,21 @@ SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
 SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")
 
 # The archive (samtale.archive). The organization's name on every signed follow-up form
-# and in the Noark 5 package; empty: the name of the employee's top unit.
+# and in the Noark 5 package; empty: the name of the employee's top unit on the form, and
+# of the one top unit (or the form's) as the archive creator.
 SAMTALE_ORGANIZATION = os.environ.get("SAMTALE_ORGANIZATION", "")
-# The organization number (organisasjonsnummer): the archive creator's id in the package,
-# and part of every systemID; empty: the organization's name.
-SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "")
+# The organization number (organisasjonsnummer, 9 digits): the one archive creator's id in
+# the package, and part of every systemID; empty: the organization's name (check --deploy
+# warns).
+SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "").replace(" ", "")
+if SAMTALE_ORGANIZATION_NUMBER and not re.fullmatch(r"[0-9]{9}", SAMTALE_ORGANIZATION_NUMBER):
+    raise ImproperlyConfigured("SAMTALE_ORGANIZATION_NUMBER must be the 9 digits of the number.")
+# The screening of the personnel file and the form in the archive: the access code
+# (tilgangsrestriksjon, as the archive's list names it) and the legal basis (skjermingshjemmel).
+SAMTALE_ARCHIVE_ACCESS_CODE = os.environ.get("SAMTALE_ARCHIVE_ACCESS_CODE", "13")
+SAMTALE_ARCHIVE_SCREENING_BASIS = os.environ.get(
+    "SAMTALE_ARCHIVE_SCREENING_BASIS", "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+)
 # How a signed form reaches the personnel file: "download" (the archive staff download each
 # package from their queue and confirm it registered) or "folder" (the worker writes each
 # package into SAMTALE_ARCHIVE_FOLDER, e.g. a mounted share the archive system imports from).

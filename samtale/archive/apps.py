@@ -9,6 +9,6 @@ class ArchiveConfig(AppConfig):
     label = "archive"
 
     def ready(self):
-        # Registers the employee's notice and the worker's periodic delivery, and follows
-        # the signing.
-        from samtale.archive import emails, jobs, receivers  # noqa: F401
+        # Registers the employee's notice, the worker's periodic delivery and the deployment
+        # check of the archive's settings, and follows the signing.
+        from samtale.archive import checks, emails, jobs, receivers  # noqa: F401

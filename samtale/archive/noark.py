@@ -3,28 +3,38 @@
 A pure builder: it is given what was signed and the PDF/A, and returns the package's files
 as bytes; the same input gives the same bytes (the package's time is passed in, and every
 systemID is a UUID derived from what it identifies). The tests validate every file against
-the official Noark 5 v5.0 and ADDML 8.3 schemas. Only the standard library is used, since
-lxml is a test dependency.
+the official Noark 5 v5.0 and ADDML 8.3 schemas, which the package also carries. Only the
+standard library is used, since lxml is a test dependency.
 
 The files, named as Noark 5 chapter 6.4 names an extract's files:
 
 - the PDF/A under the path the record gives (e.g. ``dokumenter/<uuid>.pdf``);
-- ``arkivstruktur.xml``: arkiv → arkivdel → mappe → registrering → dokumentbeskrivelse →
-  dokumentobjekt;
+- ``arkivstruktur.xml``: arkiv → arkivdel → klassifikasjonssystem → klasse → mappe →
+  registrering → dokumentbeskrivelse → dokumentobjekt;
 - ``endringslogg.xml``: the changes of metadata that bear on the record's authenticity;
 - ``arkivuttrekk.xml``: ADDML after Arkivverket's Noark 5 template (addml-standard,
-  maler/noark5.xml), with the SHA-256 of every other file.
+  maler/noark5.xml), with the SHA-256 of every other file;
+- the schemas it names (``arkivstruktur.xsd``, ``metadatakatalog.xsd``,
+  ``endringslogg.xsd``) and ``addml.xsd``, as published: Noark 5 (6.4.15, 6.4.20) wants
+  them in the package, and Arkade 5 reads each schema ADDML names from inside it.
 
 Choices, and why:
 
-- The personnel file is a plain ``mappe`` with the employee number as ``mappeID`` and the
-  employee as its ``part``. A ``saksmappe`` needs a case number (saksaar, sakssekvensnummer),
-  a responsible unit and officer and a case status; the archive system assigns those when
-  it opens the personnel case, and Samtale, a specialist system (fagsystem), would have to
-  invent them. The archive finds its personnel file by the employee number. No
-  klassifikasjon: the v5.0 schema lets an arkivdel hold mapper directly, and the personnel
-  files are classified in the archive, often by national identity number, which Samtale
-  does not hold.
+- The personnel file is classified by person, as Noark 5 files a personnel file: a
+  klassifikasjonssystem of the kind the archive uses (by employee number: «Objektbasert»;
+  by national identity number: «Fødselsnummer»), a ``klasse`` per employee whose klasseID
+  is that key, and in it the ``mappe`` with the employee number as ``mappeID`` and the
+  employee as its ``part``. A ``saksmappe`` needs a case number (saksaar,
+  sakssekvensnummer), a responsible unit and officer and a case status; the archive
+  assigns those when it opens the personnel case, and Samtale, a specialist system
+  (fagsystem), would have to invent them. A national identity number appears only as the
+  klasseID: the class's systemID is derived from the employee number, since a uuid5 of
+  an identity number is a hash that a search of the valid numbers reverses.
+- Screened (``skjerming``) under the organization's access code and legal basis, by
+  default offentleglova § 13 with forvaltningsloven § 13 first paragraph no. 1: the class's
+  id and title, the personnel file's title and party (its ``offentligTittel`` is
+  «Personalmappe», without the name), the record's description and authors, and the whole
+  document; ADDML says the extract holds screened information.
 - Each signed revision is a plain ``registrering``: an internal document between a leader
   and an employee, archived, not journaled. A ``journalpost`` needs the journal's year,
   sequence numbers and status, which only the archive's journal can give, and the standard
@@ -44,15 +54,23 @@ Choices, and why:
   that person. A correction also logs its cross-reference on the new registrering, from
   «Ingen» (the schema wants a value) to the corrected registrering's systemID. Every
   endring refers to a unit in this package, as the standard asks.
-- The v5.0 schema makes avsluttetDato and avsluttetAv mandatory on arkiv, arkivdel and
-  mappe (it was written for deposits of closed periods). They carry the package's time and
-  the system, meaning "the extract was cut here", not "the personnel file is closed";
-  arkivdelstatus says «Aktiv periode», and arkivstatus is left out.
-- Not in the package: the XSDs, which Noark 5 (6.4.15, 6.4.20) wants in a deposit to a
-  depot (this package goes to the organization's own archive, which has the official
-  schemas; ADDML names them without checksums), and ``info.xml``: its schema imports
-  xlink.xsd from loc.gov, so it cannot be validated offline, and it describes a transfer
-  to a depot (agreements, submitters) that Samtale knows nothing of.
+- Dates run in order: every unit from arkiv down to the mappe is dated when the personnel
+  file got its first form from Samtale (``file_opened_at``), a record when both had signed
+  it, its archiving and the extract's cut when the package was made (never before the
+  signing). The v5.0 schema makes avsluttetDato and avsluttetAv mandatory on arkiv,
+  arkivdel and mappe (it was written for deposits of closed periods), so a valid package
+  cannot leave them out: they carry the package's time and the system, meaning "the
+  extract was cut here", not "the personnel file is closed"; arkivdelstatus says «Aktiv
+  periode», and arkivstatus is left out. The Fiks Arkiv message, which files into a
+  living personnel file, has no closing date.
+- One archive creator for the organization: ``organization_id`` is the organization
+  number (package.archive_creator), whichever unit the employee is in.
+- Arkade 5 reads the properties of every data object right below the extract and takes a
+  ``file`` there for an XML file to validate: the ``dokumenter`` object gives its count of
+  document files, and each document's file and checksum is one level below it.
+- Not in the package: ``info.xml``: its schema imports xlink.xsd from loc.gov, so it
+  cannot be validated offline, and it describes a transfer to a depot (agreements,
+  submitters) that Samtale knows nothing of.
 - Values are bokmål and not translated: the standard's code values are Norwegian, and the
   record must not depend on the language of whoever made the package.
 - Text is cleaned once, in FormRecord: CRLF and CR become LF, other C0 control characters
@@ -70,6 +88,8 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
@@ -80,6 +100,30 @@ ADDML_NS = "http://www.arkivverket.no/standarder/addml"
 ARKIVSTRUKTUR = "arkivstruktur.xml"
 ENDRINGSLOGG = "endringslogg.xml"
 ARKIVUTTREKK = "arkivuttrekk.xml"
+# The schemas the package names, inside it beside the files they describe, as published
+# (vendored unmodified in schemas/, see its README).
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+SCHEMA_FILES = {
+    "arkivstruktur.xsd": "v5.0/arkivstruktur.xsd",
+    "metadatakatalog.xsd": "v5.0/metadatakatalog.xsd",
+    "endringslogg.xsd": "v5.0/endringslogg.xsd",
+    "addml.xsd": "addml-v8.3/addml.xsd",
+}
+PACKAGE_FILES = (ARKIVSTRUKTUR, ENDRINGSLOGG, ARKIVUTTREKK, *SCHEMA_FILES)
+
+# What the personnel files are classified by: the key the organization's archive uses.
+EMPLOYEE_NUMBER, NATIONAL_ID = "employee_number", "national_id"
+CLASSIFICATION = {
+    # key: (klassifikasjonstype, the classification system's title)
+    EMPLOYEE_NUMBER: ("Objektbasert", "Personalmapper etter ansattnummer"),
+    NATIONAL_ID: ("Fødselsnummer", "Personalmapper etter fødselsnummer"),
+}
+# Screening by default: offentleglova § 13 with forvaltningsloven § 13 first paragraph no. 1
+# (personal matters under the duty of confidentiality). tilgangsrestriksjon's code is the
+# archive's; "13" is the usual one for offl. § 13.
+ACCESS_CODE = "13"
+SCREENING_BASIS = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+WHOLE_DOCUMENT = "Skjerming av hele dokumentet"
 
 PDFA_2A = "fmt/476"
 # PRONOM id → PDF/A part and conformance, for formatDetaljer and ADDML's format.
@@ -165,10 +209,19 @@ class FormRecord:
     replaces: int | None = None
     correction_reason: str = ""
     description: str = ""
+    # The personnel file's classification: by the employee number (person_key empty) or
+    # by what the archive uses instead (see CLASSIFICATION).
+    person_key_kind: str = EMPLOYEE_NUMBER
+    person_key: str = ""
+    # When the personnel file was first given a form by Samtale (the first signed form of
+    # this employee): its opening, no later than anything in it. None: this form's signing.
+    file_opened_at: datetime | None = None
+    access_code: str = ACCESS_CODE
+    screening_basis: str = SCREENING_BASIS
 
     def __post_init__(self) -> None:
         # Cleaned here, once, so the systemIDs and the XML are made from the same values.
-        for name in (*_REQUIRED_TEXT, "correction_reason", "description"):
+        for name in (*_REQUIRED_TEXT, "correction_reason", "description", "person_key"):
             object.__setattr__(self, name, clean_text(getattr(self, name)))
             if name in _REQUIRED_TEXT and not getattr(self, name):
                 raise ValueError(f"{name} is empty")
@@ -189,13 +242,35 @@ class FormRecord:
         if self.document_format not in PDFA_VERSIONS:
             raise ValueError(f"{self.document_format!r} is not a PRONOM id of PDF/A")
         _check_member_name(self.document_path)
-        if self.document_path in (ARKIVSTRUKTUR, ENDRINGSLOGG, ARKIVUTTREKK):
+        if self.document_path in PACKAGE_FILES:
             raise ValueError(f"{self.document_path!r} is the name of a package file")
+        if self.person_key_kind not in CLASSIFICATION:
+            raise ValueError(f"{self.person_key_kind!r} is not a kind of person key")
+        if self.person_key_kind != EMPLOYEE_NUMBER and not self.person_key:
+            raise ValueError("person_key is empty")
+        if self.file_opened_at is not None:
+            _require_aware(self.file_opened_at, "file_opened_at")
+            if self.file_opened_at > self.signed_at:
+                raise ValueError("file_opened_at must not be after the signing")
+        for name in ("access_code", "screening_basis"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+            if not getattr(self, name):
+                raise ValueError(f"{name} is empty")
 
     @property
     def signed_at(self) -> datetime:
         """When the form was signed by both, and so frozen."""
         return max(self.employee_signed_at, self.leader_signed_at)
+
+    @property
+    def opened_at(self) -> datetime:
+        """When the personnel file was opened, as far as Samtale knows."""
+        return self.file_opened_at or self.signed_at
+
+    @property
+    def classified_by(self) -> str:
+        """The personnel file's class: the employee number or the archive's own key."""
+        return self.person_key or self.employee_number
 
     @property
     def last_signer(self) -> str:
@@ -220,6 +295,8 @@ class SystemIds:
 
     arkiv: uuid.UUID
     arkivdel: uuid.UUID
+    klassifikasjonssystem: uuid.UUID
+    klasse: uuid.UUID
     mappe: uuid.UUID
     registrering: uuid.UUID
     dokumentbeskrivelse: uuid.UUID
@@ -238,6 +315,10 @@ def system_ids(record: FormRecord) -> SystemIds:
     return SystemIds(
         arkiv=system_id(org, "arkiv"),
         arkivdel=system_id(org, "arkivdel"),
+        klassifikasjonssystem=system_id(org, "klassifikasjonssystem", record.person_key_kind),
+        # By the employee number even where the class is a national identity number: a
+        # uuid5 of one would be a hash that a search of the few valid numbers reverses.
+        klasse=system_id(org, "klasse", record.person_key_kind, record.employee_number),
         mappe=system_id(org, "mappe", record.employee_number),
         registrering=of_revision("registrering", record.revision),
         dokumentbeskrivelse=of_revision("dokumentbeskrivelse", record.revision),
@@ -267,6 +348,8 @@ def build_package(
     if len(pdf) != record.document_size:
         raise ValueError("The PDF's size is not the record's")
     _require_aware(created_at, "created_at")
+    if created_at < record.signed_at:
+        raise ValueError("created_at must not be before the form was signed")
     system_name, system_version = clean_text(system_name), clean_text(system_version)
     if not system_name or not system_version:
         raise ValueError("system_name and system_version must not be empty")
@@ -277,6 +360,7 @@ def build_package(
         record.document_path: pdf,
         ARKIVSTRUKTUR: _arkivstruktur(record, ids, created_at=created_at, system=system_name),
         ENDRINGSLOGG: _endringslogg(changes),
+        **schema_files(),
     }
     files[ARKIVUTTREKK] = _arkivuttrekk(
         record,
@@ -286,6 +370,12 @@ def build_package(
         system_version=system_version,
     )
     return dict(sorted(files.items()))
+
+
+@cache
+def schema_files() -> dict[str, bytes]:
+    """The schemas the package names, by their name in it, byte for byte as published."""
+    return {name: (SCHEMAS / path).read_bytes() for name, path in SCHEMA_FILES.items()}
 
 
 def write_zip(files: Mapping[str, bytes]) -> bytes:
@@ -355,16 +445,30 @@ def _description(record: FormRecord) -> str:
     return " ".join(sentences)
 
 
+def _skjerming(parent: ET.Element, record: FormRecord, *metadata: str, document=False) -> None:
+    """Screened under the record's legal basis: the named metadata, or the whole document."""
+    skjerming = _add(parent, "skjerming")
+    _add(skjerming, "tilgangsrestriksjon", record.access_code)
+    _add(skjerming, "skjermingshjemmel", record.screening_basis)
+    for name in metadata:
+        _add(skjerming, "skjermingMetadata", name)
+    if document:
+        _add(skjerming, "skjermingDokument", WHOLE_DOCUMENT)
+
+
 def _arkivstruktur(
     record: FormRecord, ids: SystemIds, *, created_at: datetime, system: str
 ) -> bytes:
     now, signed = _datetime(created_at), _datetime(record.signed_at)
+    # Every unit was opened no later than what it holds: the personnel file when its first
+    # form came, the form when both had signed it.
+    opened = _datetime(record.opened_at)
 
     arkiv = _root("arkiv", ARKIVSTRUKTUR_NS)
     _add(arkiv, "systemID", ids.arkiv)
     _add(arkiv, "tittel", _archive_title(record))
     _add(arkiv, "dokumentmedium", "Elektronisk arkiv")
-    _opened_and_cut(arkiv, now, system)
+    _opened_and_cut(arkiv, opened, now, system)
     arkivskaper = _add(arkiv, "arkivskaper")
     _add(arkivskaper, "arkivskaperID", record.organization_id)
     _add(arkivskaper, "arkivskaperNavn", record.organization_name)
@@ -373,17 +477,38 @@ def _arkivstruktur(
     _add(arkivdel, "systemID", ids.arkivdel)
     _add(arkivdel, "tittel", ARKIVDEL_TITLE)
     _add(arkivdel, "arkivdelstatus", "Aktiv periode")
-    _opened_and_cut(arkivdel, now, system)
+    _opened_and_cut(arkivdel, opened, now, system)
 
-    mappe = _add(arkivdel, "mappe")
+    # The personnel files are classified by person: one class per employee, by the key
+    # the archive finds them by, its title (the name) screened.
+    kind, system_title = CLASSIFICATION[record.person_key_kind]
+    klassifikasjonssystem = _add(arkivdel, "klassifikasjonssystem")
+    _add(klassifikasjonssystem, "systemID", ids.klassifikasjonssystem)
+    _add(klassifikasjonssystem, "klassifikasjonstype", kind)
+    _add(klassifikasjonssystem, "tittel", system_title)
+    _add(klassifikasjonssystem, "opprettetDato", opened)
+    _add(klassifikasjonssystem, "opprettetAv", system)
+    klasse = _add(klassifikasjonssystem, "klasse")
+    _add(klasse, "systemID", ids.klasse)
+    _add(klasse, "klasseID", record.classified_by)
+    _add(klasse, "tittel", record.employee_name)
+    _add(klasse, "opprettetDato", opened)
+    _add(klasse, "opprettetAv", system)
+    _skjerming(klasse, record, "klasseID", "tittel")
+
+    mappe = _add(klasse, "mappe")
     _add(mappe, "systemID", ids.mappe)
     _add(mappe, "mappeID", record.employee_number)
     _add(mappe, "tittel", f"Personalmappe – {record.employee_name} ({record.employee_number})")
-    _opened_and_cut(mappe, now, system)
+    _add(mappe, "offentligTittel", "Personalmappe")
+    # The v5.0 schema makes avsluttetDato mandatory on every mappe: here it is the moment
+    # the extract was cut, not the file's closing (see the module's notes).
+    _opened_and_cut(mappe, opened, now, system)
     part = _add(mappe, "part")
     _add(part, "partID", record.employee_number)
     _add(part, "partNavn", record.employee_name)
     _add(part, "partRolle", PART_ROLE)
+    _skjerming(mappe, record, "tittel", "partNavn")
 
     registrering = _add(mappe, "registrering")
     _add(registrering, "systemID", ids.registrering)
@@ -391,6 +516,7 @@ def _arkivstruktur(
     _add(registrering, "opprettetAv", record.created_by)
     _add(registrering, "arkivertDato", now)
     _add(registrering, "arkivertAv", system)
+    _skjerming(registrering, record, "beskrivelse", "forfatter")
 
     beskrivelse = _add(registrering, "dokumentbeskrivelse")
     _add(beskrivelse, "systemID", ids.dokumentbeskrivelse)
@@ -403,6 +529,7 @@ def _arkivstruktur(
     _add(beskrivelse, "dokumentnummer", 1)
     _add(beskrivelse, "tilknyttetDato", signed)
     _add(beskrivelse, "tilknyttetAv", system)
+    _skjerming(beskrivelse, record, "tittel", document=True)
 
     objekt = _add(beskrivelse, "dokumentobjekt")
     _add(objekt, "systemID", ids.dokumentobjekt)
@@ -419,6 +546,7 @@ def _arkivstruktur(
 
     # The schema puts the registrering's title and description after its documents.
     _add(registrering, "tittel", record.title)
+    _add(registrering, "offentligTittel", record.title)
     _add(registrering, "beskrivelse", _description(record))
     _add(registrering, "forfatter", record.employee_name)
     _add(registrering, "forfatter", record.leader_name)
@@ -436,8 +564,8 @@ def _arkivstruktur(
     return _serialize(arkiv)
 
 
-def _opened_and_cut(unit: ET.Element, now: str, system: str) -> None:
-    _add(unit, "opprettetDato", now)
+def _opened_and_cut(unit: ET.Element, opened: str, now: str, system: str) -> None:
+    _add(unit, "opprettetDato", opened)
     _add(unit, "opprettetAv", system)
     _add(unit, "avsluttetDato", now)
     _add(unit, "avsluttetAv", system)
@@ -529,10 +657,10 @@ def _file(parent: ET.Element, path: str, data: bytes, fmt: str, version: str) ->
     _property(checksum, "value", hashlib.sha256(data).hexdigest())
 
 
-def _schema(parent: ET.Element, name: str, *, main: bool) -> None:
-    # Named only: the schemas are not in the package (see the module's notes).
+def _schema(parent: ET.Element, name: str, files: dict[str, bytes], *, main: bool) -> None:
+    # In the package beside the file it describes, with its checksum, as Arkade reads it.
     schema = _property(parent, "schema", "main" if main else None)
-    _property(_property(schema, "file"), "name", name)
+    _file(schema, name, files[name], "XML", "1.0")
     _property(_property(schema, "type", "XML Schema"), "version", "1.0")
 
 
@@ -549,8 +677,8 @@ def _xml_file(
 ) -> None:
     data_object = _add(parent, "dataObject", name=name.removesuffix(".xml"))
     _file(data_object, name, files[name], "XML", "1.0")
-    _schema(data_object, name.replace(".xml", ".xsd"), main=True)
-    _schema(data_object, "metadatakatalog.xsd", main=False)
+    _schema(data_object, name.replace(".xml", ".xsd"), files, main=True)
+    _schema(data_object, "metadatakatalog.xsd", files, main=False)
     _occurrences(data_object, counts)
 
 
@@ -589,8 +717,9 @@ def _arkivuttrekk(
     periode = _property(extra, "periode")
     _property(periode, "inngaaendeSkille", "skarpt")
     _property(periode, "utgaaendeSkille", "skarpt")
+    # Screened: the personnel file's titles and names, and the whole document (offl. § 13).
+    _property(extra, "inneholderSkjermetInformasjon", "true", "boolean")
     for flag in (
-        "inneholderSkjermetInformasjon",
         "omfatterDokumenterSomErKassert",
         "inneholderDokumenterSomSkalKasseres",
         "inneholderVirksomhetsspesifikkeMetadata",
@@ -601,7 +730,12 @@ def _arkivuttrekk(
     parts = _add(extract, "dataObjects")
     _xml_file(parts, ARKIVSTRUKTUR, files, {"mappe": 1, "registrering": 1})
     _xml_file(parts, ENDRINGSLOGG, files, {"endring": endringer})
-    documents = _add(_add(parts, "dataObject", name="dokumenter"), "dataObjects")
+    # Arkade reads the properties of every data object right below the extract (and takes a
+    # "file" there for an XML file to validate): the documents' own count is given, their
+    # files and checksums one level down.
+    folder = _add(parts, "dataObject", name="dokumenter")
+    _property(_property(folder, "info"), "antallDokumentfiler", 1, "integer")
+    documents = _add(folder, "dataObjects")
     document = _add(documents, "dataObject", name="dokument")
     version = PDFA_VERSIONS[record.document_format]
     _file(document, record.document_path, files[record.document_path], "PDF/A", version)

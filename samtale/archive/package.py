@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from samtale.archive import noark
 from samtale.archive.models import SignedForm
+from samtale.org.models import Unit
 
 
 def _version() -> str:
@@ -17,6 +18,33 @@ def _version() -> str:
         return version("samtale")
     except PackageNotFoundError:
         return "0"
+
+
+def archive_creator(form: SignedForm) -> tuple[str, str]:
+    """(arkivskaperID, arkivskaperNavn): one archive creator for the whole organization,
+    whichever unit the employee is in. The organization number when it is set; otherwise
+    the organization's name: SAMTALE_ORGANIZATION, or the one top unit's, or (with several
+    top units and neither setting) the form's."""
+    name = settings.SAMTALE_ORGANIZATION
+    if not name:
+        tops = list(Unit.objects.filter(parent=None).values_list("name", flat=True)[:2])
+        name = tops[0] if len(tops) == 1 else ""
+    content = form.content
+    name = name or content["organization"] or content["enterprise"] or _("The organization")
+    return settings.SAMTALE_ORGANIZATION_NUMBER or name, name
+
+
+def file_opened_at(form: SignedForm) -> datetime:
+    """When the employee's personnel file got its first form from Samtale: its opening as
+    far as Samtale knows, the same in every package of that employee."""
+    employee = form.content["employee"]["id"]
+    first = (
+        SignedForm.objects.filter(content__employee__id=employee, signed_at__lte=form.signed_at)
+        .order_by("signed_at")
+        .values_list("signed_at", flat=True)
+        .first()
+    )
+    return min(first or form.signed_at, form.signed_at)
 
 
 def record_of(form: SignedForm) -> noark.FormRecord:
@@ -29,11 +57,11 @@ def record_of(form: SignedForm) -> noark.FormRecord:
             _("%(name)s has no employee number; the archive finds the personnel file by it.")
             % {"name": employee["name"]}
         )
-    organization = content["organization"] or content["enterprise"] or _("The organization")
+    creator_id, organization = archive_creator(form)
     held = datetime.fromisoformat(content["held_at"] or content["signed"]["leader"])
     return noark.FormRecord(
         organization_name=organization,
-        organization_id=settings.SAMTALE_ORGANIZATION_NUMBER or organization,
+        organization_id=creator_id,
         unit_name=content["unit"] or organization,
         employee_name=employee["name"],
         employee_number=employee["number"],
@@ -50,6 +78,9 @@ def record_of(form: SignedForm) -> noark.FormRecord:
         document_sha256=form.pdf_sha256,
         document_size=len(form.pdf),
         replaces=content["replaces"],
+        file_opened_at=file_opened_at(form),
+        access_code=settings.SAMTALE_ARCHIVE_ACCESS_CODE,
+        screening_basis=settings.SAMTALE_ARCHIVE_SCREENING_BASIS,
     )
 
 
@@ -58,6 +89,10 @@ def package(form: SignedForm) -> tuple[str, bytes]:
     bytes, so a delivery tried again is recognised in the drop folder."""
     record = record_of(form)
     files = noark.build_package(
-        record, bytes(form.pdf), created_at=form.created_at, system_version=_version()
+        record,
+        bytes(form.pdf),
+        # The form is made when the second signs: never before the signing it records.
+        created_at=max(form.created_at, form.signed_at),
+        system_version=_version(),
     )
     return f"{noark.system_ids(record).registrering}.zip", noark.write_zip(files)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from samtale.archive import noark
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(noark.__file__).parent / "schemas"
 XSD = {
     noark.ARKIVSTRUKTUR: "v5.0/arkivstruktur.xsd",
     noark.ENDRINGSLOGG: "v5.0/endringslogg.xsd",
@@ -28,6 +28,7 @@ PUBLISHED = {
     "v5.0/endringslogg.xsd": "07cbc86e8b3c4b42ed831cdd5c09aa402a2c4049bbca2d287e184f3138edf1de",
     "addml-v8.3/addml.xsd": "ae2c4c9be0c1f4f291be36db3dfc069085f35eb515b072d3b1230ac89647d5dd",
 }
+SCHEMA_NAMES = ["addml.xsd", "arkivstruktur.xsd", "endringslogg.xsd", "metadatakatalog.xsd"]
 N5 = {"n": noark.ARKIVSTRUKTUR_NS}
 EL = {"e": noark.ENDRINGSLOGG_NS}
 ADDML = {"a": noark.ADDML_NS}
@@ -36,7 +37,8 @@ PDF_1 = b"%PDF-1.7\n% revision 1: two goals and three actions agreed\n%%EOF\n"
 PDF_2 = b"%PDF-1.7\n% revision 2: the deadline of goal 2 corrected\n%%EOF\n"
 PATH_1 = "dokumenter/0b5f8f4e-5c2a-4d8e-9a51-3f1c2e7d9a10.pdf"
 PATH_2 = "dokumenter/7c3e1a92-0d4b-4f6e-8b2a-9e5d1c6f4b21.pdf"
-CREATED_AT = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)
+# The package is made after both revisions below were signed.
+CREATED_AT = datetime(2026, 4, 3, 8, 0, tzinfo=UTC)
 
 
 def sha256(data: bytes) -> str:
@@ -119,7 +121,7 @@ def test_a_first_revision_is_valid_noark5():
 
     assert_valid(files)
     assert list(files) == sorted(
-        [PATH_1, "arkivstruktur.xml", "arkivuttrekk.xml", "endringslogg.xml"]
+        [PATH_1, "arkivstruktur.xml", "arkivuttrekk.xml", "endringslogg.xml", *SCHEMA_NAMES]
     )
     assert files[PATH_1] == PDF_1
     roots = {name: parse(files[name]).tag for name in XSD}
@@ -254,16 +256,17 @@ def test_arkivuttrekk_gives_every_other_file_with_its_sha256(rec, pdf):
     addml = parse(files[noark.ARKIVUTTREKK])
 
     described = {}
-    # A data object's own file; the schemas' file names below it are not in the package.
-    for file in addml.xpath(
-        "//a:dataObject/a:properties/a:property[@name='file']", namespaces=ADDML
-    ):
+    # Each data object's own file, and the schemas it names, all inside the package.
+    for file in addml.xpath("//a:property[@name='file']", namespaces=ADDML):
         checksum = "a:properties/a:property[@name='checksum']/a:properties/a:property"
         name = one(file, "a:properties/a:property[@name='name']/a:value", ADDML)
         assert one(file, f"{checksum}[@name='algorithm']/a:value", ADDML) == "SHA-256"
         described[name] = one(file, f"{checksum}[@name='value']/a:value", ADDML)
+    # Everything but the description itself and its own schema.
     assert described == {
-        name: sha256(data) for name, data in files.items() if name != noark.ARKIVUTTREKK
+        name: sha256(data)
+        for name, data in files.items()
+        if name not in (noark.ARKIVUTTREKK, "addml.xsd")
     }
 
 
@@ -284,8 +287,10 @@ def test_arkivuttrekk_counts_what_the_files_hold():
         "endring": len(log.xpath("//e:endring", namespaces=EL)),
     }
     assert counted["endring"] == 2
-    files_counted = "//a:property[@name='antallDokumentfiler']/a:value"
-    assert one(addml, files_counted, ADDML) == "1"
+    files_counted = addml.xpath(
+        "//a:property[@name='antallDokumentfiler']/a:value/text()", namespaces=ADDML
+    )
+    assert files_counted == ["1", "1"]  # the extract's, and the documents' own
 
 
 def test_the_document_object_gives_the_pdfs_path_checksum_and_size():
@@ -308,7 +313,7 @@ def test_system_ids_are_uuids_stable_and_distinct():
         return [uuid.UUID(value) for value in root.xpath("//n:systemID/text()", namespaces=N5)]
 
     first = ids_in(package(record()))
-    assert len(first) == len(set(first)) == 6  # arkiv … dokumentobjekt, one each
+    assert len(first) == len(set(first)) == 8  # arkiv … dokumentobjekt, one each
     assert ids_in(package(record(), created_at=datetime(2027, 1, 1, tzinfo=UTC))) == first
 
     a, b = noark.system_ids(record()), noark.system_ids(correction())
@@ -460,3 +465,151 @@ def test_the_schemas_import_only_files_beside_them():
         for location in locations:
             assert "://" not in location
             assert (path.parent / location).is_file()
+
+
+# What archive tools read beyond the schemas ----------------------------------------------
+
+
+def test_arkade_finds_properties_on_every_data_object_below_the_extract():
+    """Arkade 5 reads each data object right below the extract as an XML file with its
+    schemas (ArchiveDetails.GetDocumentedXmlUnits, N5_02): each must have properties, a
+    "file" there must be an XML file of the package, and each schema it names must be in
+    the package with its checksum."""
+    files = package(record())
+    addml = parse(files[noark.ARKIVUTTREKK])
+    [extract] = addml.xpath("/a:addml/a:dataset/a:dataObjects/a:dataObject", namespaces=ADDML)
+    below = extract.xpath("a:dataObjects/a:dataObject", namespaces=ADDML)
+    assert [d.get("name") for d in below] == ["arkivstruktur", "endringslogg", "dokumenter"]
+    for data_object in below:
+        assert data_object.xpath("a:properties/a:property", namespaces=ADDML), data_object.get(
+            "name"
+        )
+        for file in data_object.xpath("a:properties/a:property[@name='file']", namespaces=ADDML):
+            name = one(file, "a:properties/a:property[@name='name']/a:value", ADDML)
+            assert name.endswith(".xml") and name in files
+        for schema_file in data_object.xpath(
+            "a:properties/a:property[@name='schema']/a:properties/a:property[@name='file']",
+            namespaces=ADDML,
+        ):
+            name = one(schema_file, "a:properties/a:property[@name='name']/a:value", ADDML)
+            checksum = ".//a:property[@name='checksum']//a:property[@name='value']/a:value"
+            assert one(schema_file, checksum, ADDML) == sha256(files[name])
+    [dokumenter] = [d for d in below if d.get("name") == "dokumenter"]
+    counted = "a:properties/a:property[@name='info']/a:properties/a:property/a:value"
+    assert one(dokumenter, counted, ADDML) == "1"
+
+
+def test_the_schemas_in_the_package_are_the_published_ones():
+    files = package(record())
+    for name, path in noark.SCHEMA_FILES.items():
+        assert sha256(files[name]) == PUBLISHED[path]
+
+
+def _units(root):
+    """(tag, element) of every archive unit from arkiv down to dokumentobjekt, in order."""
+    tags = (
+        "arkiv",
+        "arkivdel",
+        "klassifikasjonssystem",
+        "klasse",
+        "mappe",
+        "registrering",
+        "dokumentbeskrivelse",
+        "dokumentobjekt",
+    )
+    return [(tag, root.xpath(f"//n:{tag}", namespaces=N5)[0]) for tag in tags]
+
+
+def test_the_personnel_file_is_classified_by_the_employee_number_by_default():
+    root = parse(package(record())[noark.ARKIVSTRUKTUR])
+    assert one(root, "//n:klassifikasjonssystem/n:klassifikasjonstype") == "Objektbasert"
+    assert one(root, "//n:klasse/n:klasseID") == "10042"
+    # The personnel file is the mappe inside the employee's class.
+    assert one(root, "//n:klasse/n:mappe/n:mappeID") == "10042"
+    assert [tag for tag, _ in _units(root)][2:5] == ["klassifikasjonssystem", "klasse", "mappe"]
+
+
+def test_a_personnel_file_classified_by_national_identity_number_has_it_only_as_its_class():
+    key = "01017012345"
+    files = package(record(person_key_kind=noark.NATIONAL_ID, person_key=key))
+    assert_valid(files)
+    root = parse(files[noark.ARKIVSTRUKTUR])
+    assert one(root, "//n:klassifikasjonssystem/n:klassifikasjonstype") == "Fødselsnummer"
+    assert one(root, "//n:klasse/n:klasseID") == key
+    assert one(root, "//n:mappe/n:mappeID") == "10042"
+    text = files[noark.ARKIVSTRUKTUR].decode()
+    assert text.count(key) == 1
+    for name, data in files.items():
+        if name != noark.ARKIVSTRUKTUR:
+            assert key.encode() not in data, name
+    # The class's systemID does not derive from the number (a hash of one is reversible).
+    same = noark.system_ids(record(person_key_kind=noark.NATIONAL_ID, person_key="31129912345"))
+    assert (
+        same.klasse
+        == noark.system_ids(record(person_key_kind=noark.NATIONAL_ID, person_key=key)).klasse
+    )
+
+
+def test_a_national_identity_number_kind_needs_the_number():
+    with pytest.raises(ValueError, match="person_key"):
+        record(person_key_kind=noark.NATIONAL_ID)
+
+
+def test_the_personnel_file_is_screened_under_offentleglova_13():
+    files = package(record())
+    root = parse(files[noark.ARKIVSTRUKTUR])
+    for tag in ("klasse", "mappe", "registrering", "dokumentbeskrivelse"):
+        assert one(root, f"//n:{tag}/n:skjerming/n:tilgangsrestriksjon") == "13", tag
+        assert (
+            one(root, f"//n:{tag}/n:skjerming/n:skjermingshjemmel")
+            == "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+        )
+    screened = root.xpath("//n:mappe/n:skjerming/n:skjermingMetadata/text()", namespaces=N5)
+    assert "tittel" in screened
+    assert one(root, "//n:mappe/n:offentligTittel") == "Personalmappe"
+    assert "Kari" not in one(root, "//n:mappe/n:offentligTittel")
+    assert (
+        one(root, "//n:dokumentbeskrivelse/n:skjerming/n:skjermingDokument")
+        == "Skjerming av hele dokumentet"
+    )
+    addml = parse(files[noark.ARKIVUTTREKK])
+    flag = "//a:property[@name='inneholderSkjermetInformasjon']/a:value"
+    assert one(addml, flag, ADDML) == "true"
+
+
+def test_the_screening_follows_the_organizations_choice():
+    files = package(record(access_code="14", screening_basis="Offl. § 14"))
+    assert_valid(files)
+    root = parse(files[noark.ARKIVSTRUKTUR])
+    assert set(root.xpath("//n:tilgangsrestriksjon/text()", namespaces=N5)) == {"14"}
+    assert set(root.xpath("//n:skjermingshjemmel/text()", namespaces=N5)) == {"Offl. § 14"}
+
+
+@pytest.mark.parametrize("opened", [None, datetime(2024, 5, 2, 8, 0, tzinfo=UTC)])
+def test_every_unit_was_opened_no_later_than_what_it_holds(opened):
+    files = package(correction(file_opened_at=opened), PDF_2)
+    root = parse(files[noark.ARKIVSTRUKTUR])
+    created = [
+        (tag, datetime.fromisoformat(one(element, "n:opprettetDato")))
+        for tag, element in _units(root)
+    ]
+    for (outer, outer_at), (inner, inner_at) in zip(created, created[1:], strict=False):
+        assert outer_at <= inner_at, f"{outer} opened after {inner}"
+    mappe = dict(created)["mappe"]
+    signed = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
+    assert mappe == (opened or signed)
+    # Archived, and the extract cut, after it was signed.
+    assert datetime.fromisoformat(one(root, "//n:registrering/n:arkivertDato")) >= signed
+    for tag in ("arkiv", "arkivdel", "mappe"):
+        cut = datetime.fromisoformat(one(root, f"//n:{tag}/n:avsluttetDato"))
+        assert cut == CREATED_AT  # the package's time
+
+
+def test_a_file_opened_after_the_form_was_signed_is_refused():
+    with pytest.raises(ValueError, match="file_opened_at"):
+        record(file_opened_at=datetime(2026, 3, 14, tzinfo=UTC))
+
+
+def test_a_package_made_before_the_form_was_signed_is_refused():
+    with pytest.raises(ValueError, match="created_at"):
+        package(record(), created_at=datetime(2026, 3, 13, 10, 0, tzinfo=UTC))

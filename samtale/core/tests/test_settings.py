@@ -46,6 +46,7 @@ PRODUCTION = {
     "SECRET_KEY": GOOD_SECRET,
     "ALLOWED_HOSTS": "samtale.example.no",
     "SITE_URL": "https://samtale.example.no",
+    "SAMTALE_ORGANIZATION_NUMBER": "921234567",
 }
 
 
@@ -132,6 +133,20 @@ def test_the_deployment_checks_ask_for_trusted_proxies_behind_a_proxy():
     result = _check_deploy(BEHIND_TLS_PROXY="true")
     assert "samtale.W004" in result.stdout + result.stderr
     assert _check_deploy(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="10.0.0.5").returncode == 0
+
+
+def test_the_deployment_checks_ask_for_the_organization_number():
+    result = _check_deploy(SAMTALE_ORGANIZATION_NUMBER="")
+    assert result.returncode != 0
+    assert "samtale.W005" in result.stdout + result.stderr
+
+
+def test_an_organization_number_is_nine_digits():
+    result = _run(LOAD, **(PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "92123456"}))
+    assert result.returncode != 0
+    assert "SAMTALE_ORGANIZATION_NUMBER" in result.stderr
+    spaced = PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "921 234 567"}
+    assert _run(LOAD, **spaced).returncode == 0
 
 
 def test_production_refuses_a_trusted_proxy_that_is_no_address():

@@ -1,0 +1,73 @@
+"""The Noark 5 package of a signed form as the archive gets it: one archive creator for the
+whole organization, the personnel file opened with its first form, the screening the
+settings choose (archive.package)."""
+
+from datetime import timedelta
+
+import pytest
+from lxml import etree
+
+from samtale.archive import noark
+from samtale.archive.models import SignedForm
+from samtale.archive.package import archive_creator, record_of
+from samtale.org.models import Unit
+
+N5 = {"n": noark.ARKIVSTRUKTUR_NS}
+
+
+def _arkivstruktur(form):
+    files = noark.build_package(
+        record_of(form),
+        bytes(form.pdf),
+        created_at=max(form.created_at, form.signed_at),
+        system_version="1",
+    )
+    return etree.fromstring(files[noark.ARKIVSTRUKTUR])
+
+
+def test_the_organization_number_is_the_one_archive_creator(sign, settings):
+    settings.SAMTALE_ORGANIZATION_NUMBER = "921234567"
+    form = SignedForm.objects.get(conversation=sign())
+    root = _arkivstruktur(form)
+    assert root.xpath("//n:arkivskaperID/text()", namespaces=N5) == ["921234567"]
+
+
+def test_without_a_number_two_top_units_still_make_one_archive_creator(sign, people, settings):
+    """Forms of employees in two enterprises (two top units) name the same creator."""
+    settings.SAMTALE_ORGANIZATION_NUMBER = ""
+    settings.SAMTALE_ORGANIZATION = "Fjordvik kommune"
+    form = SignedForm.objects.get(conversation=sign())
+    other = Unit.objects.create(name="Fjordvik havn KF")
+    assert Unit.objects.filter(parent=None).count() >= 2
+    content = form.content | {"organization": other.name, "enterprise": other.name}
+    elsewhere = SignedForm(content=content, conversation=form.conversation)
+    assert (
+        archive_creator(form)
+        == archive_creator(elsewhere)
+        == (
+            "Fjordvik kommune",
+            "Fjordvik kommune",
+        )
+    )
+
+
+def test_the_personnel_file_opens_with_the_employees_first_form(sign):
+    first = SignedForm.objects.get(conversation=sign())
+    earlier = first.signed_at - timedelta(days=400)
+    SignedForm.objects.filter(pk=first.pk).update(signed_at=earlier)
+    second = SignedForm.objects.get(conversation=sign())
+    assert record_of(second).file_opened_at == earlier
+    root = _arkivstruktur(second)
+    [opened] = root.xpath("//n:mappe/n:opprettetDato/text()", namespaces=N5)
+    assert opened.startswith(earlier.astimezone(noark.OSLO).date().isoformat())
+    [created] = root.xpath("//n:registrering/n:opprettetDato/text()", namespaces=N5)
+    assert opened < created
+
+
+@pytest.mark.parametrize(("code", "basis"), [("13", "Offl. § 13"), ("26", "Offl. § 26 femte ledd")])
+def test_the_screening_is_the_settings(sign, settings, code, basis):
+    settings.SAMTALE_ARCHIVE_ACCESS_CODE = code
+    settings.SAMTALE_ARCHIVE_SCREENING_BASIS = basis
+    root = _arkivstruktur(SignedForm.objects.get(conversation=sign()))
+    assert set(root.xpath("//n:tilgangsrestriksjon/text()", namespaces=N5)) == {code}
+    assert set(root.xpath("//n:skjermingshjemmel/text()", namespaces=N5)) == {basis}
