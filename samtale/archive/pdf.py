@@ -1,4 +1,5 @@
-"""The signed follow-up form as PDF/A-2a: tagged for screen readers, fonts embedded.
+"""The signed follow-up form as PDF/A-2a: tagged for screen readers (its structure tree
+finished by archive.pdf_tags), fonts embedded.
 
 WeasyPrint renders `archive/form.html` in the conversation's language from the frozen
 content (archive.content). The typeface is the interface's own Inter, read from the vendored
@@ -10,6 +11,8 @@ from datetime import date, datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from samtale.archive.pdf_tags import finish_structure
 
 # PDF/A-2 level A: the archival profile with a tagged structure (PRONOM fmt/476).
 PDF_VARIANT = "pdf/a-2a"
@@ -57,4 +60,9 @@ def render_pdf(content: dict, fingerprint: str) -> bytes:
 
     return weasyprint.HTML(
         string=form_html(content, fingerprint), base_url=str(settings.BASE_DIR)
-    ).write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=fingerprint[:32].encode())
+    ).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=fingerprint[:32].encode(),
+        # The structure tree mended for screen readers (archive.pdf_tags).
+        finisher=finish_structure,
+    )

@@ -129,3 +129,97 @@ def test_a_pdf_that_cannot_be_made_fails_the_delivery_not_the_signing(sign, monk
     assert services.signed_form_render(form=form)
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.WAITING and delivery.error == ""
+
+
+# The structure tree, as a screen reader walks it (archive.pdf_tags) -----------------------
+
+
+def _long_form(sign) -> tuple[dict, bytes]:
+    """A signed form's content with enough goals for three pages or more, rendered."""
+    from samtale.archive.pdf import render_pdf
+
+    form = SignedForm.objects.get(conversation=sign())
+    action = {"text": "Et tiltak som tar plass " * 12, "deadline": None, "responsible": "both"}
+    goals = [{"goal": f"Mål {n}", "actions": [action] * 3} for n in range(1, 9)]
+    data = form.content | {"goals": goals}
+    return data, render_pdf(data, form.fingerprint)
+
+
+def _struct_elements(reader) -> dict[int, object]:
+    found = {}
+    for number in range(1, reader.trailer["/Size"]):
+        obj = reader.get_object(number)  # None for a free entry
+        if hasattr(obj, "get") and obj.get("/Type") == "/StructElem":
+            found[number] = obj
+    return found
+
+
+def _kids(element) -> list:
+    kids = element.get("/K", [])
+    kids = kids if isinstance(kids, list) else [kids]
+    return [kid for kid in kids if hasattr(kid, "idnum")]
+
+
+def _tree(reader) -> tuple[object, set[int]]:
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    seen, todo = set(), list(_kids(root))
+    while todo:
+        ref = todo.pop()
+        if ref.idnum not in seen:
+            seen.add(ref.idnum)
+            todo.extend(_kids(ref.get_object()))
+    return root, seen
+
+
+def test_every_structure_element_is_in_the_tree_and_the_footer_is_an_artifact(sign):
+    import re
+
+    _, pdf = _long_form(sign)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 3
+    root, reachable = _tree(reader)
+    assert set(_struct_elements(reader)) == reachable
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    for index, page in enumerate(reader.pages):
+        stream = page.get_contents().get_data().decode("latin-1")
+        mcids = [int(m) for m in re.findall(r"/MCID (\d+)", stream)]
+        entries = nums[nums.index(index) + 1]
+        # Every piece of marked content has its element, in the tree.
+        assert sorted(mcids) == list(range(len(entries)))
+        assert {entry.idnum for entry in entries} <= reachable
+        # The footer is page furniture, not content.
+        assert "/Artifact\n<</Type /Pagination/Subtype /Footer>>" in stream
+    assert f"Side 1 av {len(reader.pages)}" in _text(pdf)
+
+
+def test_the_header_cells_are_found_by_their_ids(sign):
+    _, pdf = _long_form(sign)
+    reader = PdfReader(io.BytesIO(pdf))
+    root, _ = _tree(reader)
+    names = root["/IDTree"].get_object()["/Names"]
+    keys = [str(key) for key in names[::2]]
+    assert keys == sorted(keys)
+    by_id = dict(zip(keys, (ref.idnum for ref in names[1::2]), strict=True))
+    elements = _struct_elements(reader)
+    ids = {str(e["/ID"]): n for n, e in elements.items() if "/ID" in e}
+    assert ids and by_id == ids
+    headers = {
+        str(header)
+        for element in elements.values()
+        if element.get("/S") == "/TD"
+        for header in element["/A"].get("/Headers", [])
+    }
+    assert headers and headers <= set(by_id)
+
+
+def test_the_facts_are_one_list_of_terms_and_what_they_say(sign):
+    from samtale.archive.pdf import form_html
+
+    data, pdf = _long_form(sign)
+    reader = PdfReader(io.BytesIO(pdf))
+    [facts] = [e for e in _struct_elements(reader).values() if e.get("/S") == "/L"]
+    items = [kid.get_object() for kid in _kids(facts)]
+    assert len(items) == form_html(data, "0" * 64).count("<dt>")
+    for item in items:
+        assert item["/S"] == "/LI"
+        assert [kid.get_object()["/S"] for kid in _kids(item)] == ["/Lbl", "/LBody"]
