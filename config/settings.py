@@ -409,6 +409,9 @@ SAMTALE_ORGANIZATION = os.environ.get("SAMTALE_ORGANIZATION", "")
 SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "").replace(" ", "")
 if SAMTALE_ORGANIZATION_NUMBER and not re.fullmatch(r"[0-9]{9}", SAMTALE_ORGANIZATION_NUMBER):
     raise ImproperlyConfigured("SAMTALE_ORGANIZATION_NUMBER must be the 9 digits of the number.")
+# The message broker Fiks Arkiv's messages travel through on a broker of one's own (the
+# archive simulator's, or a municipality's own RabbitMQ): archive.fiks.transport.
+AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 # The screening of the personnel file and the form in the archive: the access code
 # (tilgangsrestriksjon, as the archive's list names it) and the legal basis (skjermingshjemmel).
 SAMTALE_ARCHIVE_ACCESS_CODE = os.environ.get("SAMTALE_ARCHIVE_ACCESS_CODE", "13")
