@@ -25,7 +25,8 @@ $(VENV)/.dev: $(VENV)/.run
 	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-dev.txt
 	@touch $@
 
-## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler.
+## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler
+## (SAMTALE_ARCHIVE_CHANNEL=fiks make run: also the archive simulator, over RabbitMQ at AMQP_URL).
 # E-mail links go to the address served here, port included, unless SITE_URL is set. The
 # address and the demo logins are printed last (run_banner), once the start-up lines and
 # the first e-mails (one line each, the messages themselves in var/mail/) are out.
@@ -35,10 +36,12 @@ run: $(VENV)/.run
 	@mkdir -p var
 	@DEBUG=true $(MANAGE) migrate --noinput
 	@DEBUG=true $(MANAGE) demo_data --no-logins
+	@if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator --setup; fi
 	@DEBUG=true $(MANAGE) worker --interval 1 & worker=$$!; \
 	DEBUG=true $(MANAGE) scheduler & scheduler=$$!; \
+	simulator=; if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator & simulator=$$!; fi; \
 	DEBUG=true $(MANAGE) run_banner --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
-	trap 'kill $$worker $$scheduler $$banner 2>/dev/null; wait $$worker $$scheduler $$banner 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: set up and run every test (browser tests when Chromium is installed).

@@ -419,14 +419,57 @@ SAMTALE_ARCHIVE_SCREENING_BASIS = os.environ.get(
     "SAMTALE_ARCHIVE_SCREENING_BASIS", "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
 )
 # How a signed form reaches the personnel file: "download" (the archive staff download each
-# package from their queue and confirm it registered) or "folder" (the worker writes each
-# package into SAMTALE_ARCHIVE_FOLDER, e.g. a mounted share the archive system imports from).
+# package from their queue and confirm it registered), "folder" (the worker writes each
+# package into SAMTALE_ARCHIVE_FOLDER, e.g. a mounted share the archive system imports from)
+# or "fiks" (the worker files it into the personnel file over Fiks Arkiv: SAMTALE_FIKS_*).
 SAMTALE_ARCHIVE_CHANNEL = os.environ.get("SAMTALE_ARCHIVE_CHANNEL", "download")
-if SAMTALE_ARCHIVE_CHANNEL not in ("download", "folder"):
-    raise ImproperlyConfigured('SAMTALE_ARCHIVE_CHANNEL must be "download" or "folder".')
+if SAMTALE_ARCHIVE_CHANNEL not in ("download", "folder", "fiks"):
+    raise ImproperlyConfigured('SAMTALE_ARCHIVE_CHANNEL must be "download", "folder" or "fiks".')
 SAMTALE_ARCHIVE_FOLDER = os.environ.get("SAMTALE_ARCHIVE_FOLDER", "")
 if SAMTALE_ARCHIVE_CHANNEL == "folder" and not SAMTALE_ARCHIVE_FOLDER:
     raise ImproperlyConfigured("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
+# Fiks Arkiv (SAMTALE_ARCHIVE_CHANNEL=fiks): Samtale's Fiks IO account id, its certificate
+# and private key (PEM files), the archive's account id and certificate. On a laptop they
+# default to the archive simulator's (`manage.py archive_simulator --setup` makes them in
+# var/fiks/); in production each must be set.
+FIKS_DIR = BASE_DIR / "var" / "fiks"
+SAMTALE_FIKS_ACCOUNT = os.environ.get(
+    "SAMTALE_FIKS_ACCOUNT", "5a3f7c21-6b1e-4e0f-9d53-3c2f1b8a7e01" if DEBUG else ""
+)
+SAMTALE_FIKS_CERTIFICATE = os.environ.get(
+    "SAMTALE_FIKS_CERTIFICATE", str(FIKS_DIR / "samtale.crt") if DEBUG else ""
+)
+SAMTALE_FIKS_PRIVATE_KEY = os.environ.get(
+    "SAMTALE_FIKS_PRIVATE_KEY", str(FIKS_DIR / "samtale.key") if DEBUG else ""
+)
+SAMTALE_FIKS_ARCHIVE_ACCOUNT = os.environ.get(
+    "SAMTALE_FIKS_ARCHIVE_ACCOUNT", "9c4e2b17-3d8a-4f61-8a0e-7b5d2c9f4a02" if DEBUG else ""
+)
+SAMTALE_FIKS_ARCHIVE_CERTIFICATE = os.environ.get(
+    "SAMTALE_FIKS_ARCHIVE_CERTIFICATE", str(FIKS_DIR / "arkiv.crt") if DEBUG else ""
+)
+if SAMTALE_ARCHIVE_CHANNEL == "fiks":
+    _missing = [
+        name
+        for name in (
+            "SAMTALE_FIKS_ACCOUNT",
+            "SAMTALE_FIKS_CERTIFICATE",
+            "SAMTALE_FIKS_PRIVATE_KEY",
+            "SAMTALE_FIKS_ARCHIVE_ACCOUNT",
+            "SAMTALE_FIKS_ARCHIVE_CERTIFICATE",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"SAMTALE_ARCHIVE_CHANNEL=fiks needs {', '.join(_missing)}.")
+# The archive's classification system its personnel files are classified by (its own id,
+# e.g. ANSATTNR or FNR), and the journalpost's type and status (the Fiks Arkiv code lists:
+# X «Organinternt dokument uten oppfølging», J «Journalført»).
+SAMTALE_FIKS_CLASSIFICATION = os.environ.get("SAMTALE_FIKS_CLASSIFICATION", "ANSATTNR")
+SAMTALE_FIKS_JOURNALPOSTTYPE = os.environ.get("SAMTALE_FIKS_JOURNALPOSTTYPE", "X")
+SAMTALE_FIKS_JOURNALSTATUS = os.environ.get("SAMTALE_FIKS_JOURNALSTATUS", "J")
+# How long a message may wait for the archive: unanswered after this, it is sent again.
+SAMTALE_FIKS_LIFETIME_MINUTES = envint("SAMTALE_FIKS_LIFETIME_MINUTES", 60)
 
 # Retention (samtale.privacy): a daily job deletes what the policy says is due, after the
 # signed form has reached the personnel file, and never what HR has put on legal hold.
@@ -472,6 +515,10 @@ LOGGING = {
         # WeasyPrint's font handling tells of every glyph table it instantiates.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # The AMQP client tells of every connection it opens and closes, and logs a broker
+        # that does not answer as errors in several lines: archive.fiks.transport says it
+        # once, as Unavailable with the reason.
+        "pika": {"level": "CRITICAL"},
     },
 }
 

@@ -55,6 +55,8 @@ def form_content(revision: SummaryRevision) -> dict:
         "replaces": revision.number - 1 if revision.number > 1 else None,
         "language": language,
         "kind": conversation.kind,
+        # The round it was held in, if any: the archive gets it with the form (Fiks Arkiv).
+        "round": conversation.round.name if conversation.round_id else "",
         "organization": settings.SAMTALE_ORGANIZATION or (enterprise.name if enterprise else ""),
         "enterprise": enterprise.name if enterprise else "",
         "unit": unit.name if unit else "",

@@ -67,11 +67,22 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         DOWNLOAD = "download", _("Downloaded by the archive staff")
         FOLDER = "folder", _("Drop folder")
+        FIKS = "fiks", _("Fiks Arkiv")
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
+        # The archive refused the message as invalid: not sent again as it is.
+        REFUSED = "refused", _("Refused by the archive")
+
+    class Stage(models.TextChoices):
+        """Where a Fiks Arkiv delivery is in its exchange with the archive."""
+
+        NONE = "", _("Not sent")
+        SEARCHING = "searching", _("Looking up the personnel file")
+        FILING = "filing", _("Filing")
+        RECEIVED = "received", _("Received by the archive")
 
     form = models.ForeignKey(SignedForm, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -85,8 +96,16 @@ class Delivery(models.Model):
     delivered_by = models.ForeignKey(
         "org.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # Where it landed: the file name in the drop folder.
+    # Where it landed: the file name in the drop folder, or (Fiks Arkiv) the archive's
+    # journal number of the record.
     target = models.CharField(max_length=500, blank=True)
+    # Fiks Arkiv: the exchange under way (the message in flight, when it was sent) and the
+    # archive's own ids from its receipt.
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, default="")
+    message_id = models.CharField(max_length=36, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    archive_file_id = models.CharField(max_length=64, blank=True)
+    archive_record_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -7,7 +7,8 @@
    form and its deliveries, and tried again by the worker.
 3. `delivery_attempt`: the drop folder gets the Noark 5 package once; the download channel
    waits for the archive staff to download it and confirm it registered
-   (`delivery_confirm`).
+   (`delivery_confirm`); Fiks Arkiv begins its exchange with the archive (archive.fiks.channel),
+   which the worker carries on as the archive answers.
 """
 
 import errno
@@ -131,15 +132,19 @@ def _claim(delivery: Delivery) -> bool:
     )
 
 
-def delivery_attempt(*, delivery: Delivery) -> Delivery:
+def delivery_attempt(*, delivery: Delivery, via=None) -> Delivery:
     """Try a waiting or failed delivery once. The drop folder gets the package; a download
-    waits for the archive staff, so it is only checked to have a PDF to offer."""
-    if delivery.status == Delivery.Status.DELIVERED or not _claim(delivery):
+    waits for the archive staff, so it is only checked to have a PDF to offer; Fiks Arkiv
+    sends its first message (over `via`, a transport, or one of its own)."""
+    finished = (Delivery.Status.DELIVERED, Delivery.Status.REFUSED)
+    if delivery.status in finished or not _claim(delivery):
         return delivery
     delivery.refresh_from_db()
     form = delivery.form
     if not signed_form_render(form=form):
         return Delivery.objects.get(pk=delivery.pk)
+    if delivery.channel == Delivery.Channel.FIKS:
+        return _fiks_start(delivery, via)
     if delivery.channel != Delivery.Channel.FOLDER:
         if delivery.status == Delivery.Status.FAILED:
             Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING, error="")
@@ -169,6 +174,22 @@ def delivery_attempt(*, delivery: Delivery) -> Delivery:
             actor=None, action="archive.delivered", obj=form, delivery=delivery.pk, to="folder"
         )
     return Delivery.objects.get(pk=delivery.pk)
+
+
+def _fiks_start(delivery: Delivery, via) -> Delivery:
+    from samtale.archive.fiks import channel
+
+    if delivery.stage != Delivery.Stage.NONE:
+        return delivery  # a message is in flight: its answer, or its lifetime, decides
+    own = via is None
+    via = via or channel.transport()
+    try:
+        return channel.start(delivery, via)
+    except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
+        return channel._failed(delivery, str(error))
+    finally:
+        if own:
+            via.close()
 
 
 def _folder_reason(error: OSError) -> str:
@@ -219,9 +240,10 @@ def deliveries_due(now=None):
     for attempts, minutes in enumerate(RETRY_MINUTES, start=1):
         due |= Q(attempts=attempts, last_attempt_at__lte=now - timedelta(minutes=minutes))
     due |= Q(attempts__gt=len(RETRY_MINUTES), last_attempt_at__lte=now - timedelta(hours=6))
+    fiks_idle = Q(channel=Delivery.Channel.FIKS, stage=Delivery.Stage.NONE)
     return (
-        Delivery.objects.exclude(status=Delivery.Status.DELIVERED)
-        .filter(Q(channel=Delivery.Channel.FOLDER) | Q(form__pdf__isnull=True))
+        Delivery.objects.exclude(status__in=[Delivery.Status.DELIVERED, Delivery.Status.REFUSED])
+        .filter(Q(channel=Delivery.Channel.FOLDER) | fiks_idle | Q(form__pdf__isnull=True))
         .filter(due)
         .select_related("form")
     )
@@ -254,9 +276,12 @@ def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
 
 
 def delivery_retry(*, actor: Person, delivery: Delivery) -> Delivery:
-    """The archive staff ask for a failed delivery to be tried at once."""
+    """The archive staff ask for a failed (or refused) delivery to be tried at once."""
     require(policy.may_work_archive(actor))
-    if delivery.status != Delivery.Status.FAILED:
+    if delivery.status not in (Delivery.Status.FAILED, Delivery.Status.REFUSED):
         raise DomainError(_("Only a failed delivery is tried again."))
+    if delivery.status == Delivery.Status.REFUSED:
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED)
+        delivery.refresh_from_db()
     audit_log(actor=actor, action="archive.retry", obj=delivery.form, delivery=delivery.pk)
     return delivery_attempt(delivery=delivery)

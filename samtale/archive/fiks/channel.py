@@ -1,0 +1,288 @@
+"""The Fiks Arkiv channel (SAMTALE_ARCHIVE_CHANNEL=fiks): each signed form filed into the
+employee's personnel file in the municipality's archive system, by the worker.
+
+One delivery's exchange, each step recorded on it (`Delivery.stage`, the message in flight,
+when it went) and in the audit log:
+
+1. `start`: ``innsyn.sok`` for the personnel file classified by the employee's key.
+2. On the search result: ``arkivmelding.opprett`` filing the form into the file found, or
+   into a personnel file created in the same message.
+3. ``…mottatt``: the archive has the message. ``…kvittering``: filed; the archive's ids are
+   kept and the delivery is delivered — never before a receipt.
+4. ``ugyldigforespoersel``: refused, with the archive's words, and not sent again as it is.
+   ``serverfeil``, no answer within the message's lifetime, or a broker that does not
+   answer: failed with the reason, and tried again after the back-off
+   (archive.services.RETRY_MINUTES). A message sent again has the same external key, so
+   the archive recognises a form it already filed: every form is filed once.
+
+Replies are matched to deliveries by the id of the message they answer; a reply to a
+message no delivery waits for (one sent before a retry, or received twice) is logged and
+left alone.
+"""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.archive import noark
+from samtale.archive import package as archive_package
+from samtale.archive.fiks import asic, keys, messages
+from samtale.archive.fiks.transport import AmqpTransport, Message, Transport, Unavailable
+from samtale.archive.models import Delivery
+from samtale.core.audit import audit_log
+
+log = logging.getLogger(__name__)
+
+S = Delivery.Stage
+
+
+def transport() -> Transport:
+    return AmqpTransport(settings.AMQP_URL)
+
+
+def _own() -> asic.Identity:
+    return keys.load(settings.SAMTALE_FIKS_CERTIFICATE, settings.SAMTALE_FIKS_PRIVATE_KEY)
+
+
+def _archive() -> asic.Identity:
+    return keys.load(settings.SAMTALE_FIKS_ARCHIVE_CERTIFICATE)
+
+
+def lifetime() -> timedelta:
+    return timedelta(minutes=settings.SAMTALE_FIKS_LIFETIME_MINUTES)
+
+
+def filing_of(delivery: Delivery, personnel_file: str | None) -> messages.Filing:
+    form = delivery.form
+    record = archive_package.record_of(form)
+    return messages.Filing(
+        record=record,
+        document_name=form.filename,
+        # The form's own registrering id, the same in every message about it.
+        external_key=f"samtale:oppfolgingsskjema:{noark.system_ids(record).registrering}",
+        classification_system=settings.SAMTALE_FIKS_CLASSIFICATION,
+        personnel_file=personnel_file,
+        journalposttype=settings.SAMTALE_FIKS_JOURNALPOSTTYPE,
+        journalstatus=settings.SAMTALE_FIKS_JOURNALSTATUS,
+        round_name=form.content.get("round") or "",
+    )
+
+
+def _send(
+    via: Transport, delivery: Delivery, message_type: str, files: dict[str, bytes], stage: str
+) -> Delivery:
+    """Validate, seal and send one message of the delivery; record it as in flight first,
+    so a reply that comes at once finds it."""
+    payload_name = messages.PAYLOADS[message_type][0]
+    messages.validate(message_type, files[payload_name])
+    message = Message(
+        type=message_type,
+        sender=settings.SAMTALE_FIKS_ACCOUNT,
+        receiver=settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
+        payload=asic.seal(files, sender=_own(), receiver=_archive()),
+        lifetime=lifetime(),
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        stage=stage, message_id=message.id, sent_at=timezone.now(), error=""
+    )
+    try:
+        via.send(message)
+    except Unavailable as error:
+        return _failed(
+            delivery, _("The archive could not be reached: %(error)s") % {"error": error}
+        )
+    audit_log(
+        actor=None,
+        action="archive.fiks_sent",
+        obj=delivery.form,
+        delivery=delivery.pk,
+        type=message_type,
+    )
+    return Delivery.objects.get(pk=delivery.pk)
+
+
+def _failed(delivery: Delivery, reason: str) -> Delivery:
+    """Failed with the reason; the worker tries again from the start after the back-off."""
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, error=reason[:2000], stage=S.NONE, message_id=""
+    )
+    audit_log(actor=None, action="archive.delivery_failed", obj=delivery.form, delivery=delivery.pk)
+    return Delivery.objects.get(pk=delivery.pk)
+
+
+def start(delivery: Delivery, via: Transport) -> Delivery:
+    """Begin (or begin again) a delivery: look for the employee's personnel file."""
+    record = archive_package.record_of(delivery.form)
+    search = messages.sok(
+        classification_system=settings.SAMTALE_FIKS_CLASSIFICATION, key=record.classified_by
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING)
+    return _send(via, delivery, messages.SOK, {"sok.xml": search}, S.SEARCHING)
+
+
+def _file(delivery: Delivery, via: Transport, personnel_file: str | None) -> Delivery:
+    filing = filing_of(delivery, personnel_file)
+    files = {
+        "arkivmelding.xml": messages.arkivmelding(filing),
+        filing.document_name: bytes(delivery.form.pdf),
+    }
+    return _send(via, delivery, messages.ARKIVMELDING, files, S.FILING)
+
+
+def in_flight():
+    """Deliveries with a message out, waiting for the archive's answer."""
+    return Delivery.objects.filter(
+        channel=Delivery.Channel.FIKS, status=Delivery.Status.WAITING
+    ).exclude(stage=S.NONE)
+
+
+def timed_out(now=None):
+    """Deliveries whose message has had no answer within its lifetime."""
+    now = now or timezone.now()
+    return in_flight().filter(sent_at__lte=now - lifetime())
+
+
+def expire(now=None) -> int:
+    """Fail the deliveries that waited past their lifetime, to be tried again."""
+    count = 0
+    for delivery in timed_out(now).select_related("form"):
+        _failed(delivery, _("The archive did not answer in time."))
+        count += 1
+    return count
+
+
+def receive(via: Transport, *, wait: float = 0, limit: int = 100) -> int:
+    """Handle the archive's replies waiting for Samtale's account."""
+    return via.receive(
+        settings.SAMTALE_FIKS_ACCOUNT, lambda message: handle(message, via), wait=wait, limit=limit
+    )
+
+
+def handle(message: Message, via: Transport) -> None:
+    """One reply from the archive (see the module's notes). Never raises for what the
+    archive said: only for what should make the message wait in its queue (a broker or
+    database that fails while it is handled)."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .filter(channel=Delivery.Channel.FIKS, message_id=message.reply_to or "-")
+            .exclude(status__in=[Delivery.Status.DELIVERED, Delivery.Status.REFUSED])
+            .select_related("form")
+            .first()
+        )
+        if delivery is None:
+            log.info(
+                "Fiks Arkiv: %s answers no message in flight (%s)", message.type, message.reply_to
+            )
+            return
+        try:
+            files = asic.unseal(message.payload, receiver=_own()) if message.payload else {}
+            if message.type in messages.PAYLOADS and message.type != messages.ARKIVMELDING:
+                name = messages.PAYLOADS[message.type][0]
+                if name not in files:
+                    raise asic.InvalidContainer(f"{name} is missing")
+                messages.validate(message.type, files[name])
+        except (asic.InvalidContainer, messages.InvalidMessage) as error:
+            _failed(
+                delivery, _("The archive's answer could not be read: %(error)s") % {"error": error}
+            )
+            return
+        _answer(delivery, message, files, via)
+
+
+def _answer(delivery: Delivery, message: Message, files: dict[str, bytes], via: Transport) -> None:
+    kind = message.type
+    if kind == messages.SOK_RESULTAT and delivery.stage == S.SEARCHING:
+        try:
+            found = messages.personnel_file_of(files["resultat.xml"])
+        except ValueError as error:
+            _refused(delivery, str(error))
+            return
+        _file(delivery, via, found)
+    elif kind == messages.IKKEFUNNET and delivery.stage == S.SEARCHING:
+        _file(delivery, via, None)
+    elif kind == messages.MOTTATT and delivery.stage == S.FILING:
+        Delivery.objects.filter(pk=delivery.pk).update(stage=S.RECEIVED)
+        audit_log(
+            actor=None, action="archive.fiks_received", obj=delivery.form, delivery=delivery.pk
+        )
+    elif kind == messages.KVITTERING and delivery.stage in (S.FILING, S.RECEIVED):
+        try:
+            receipt = messages.receipt_of(files["arkivmelding-kvittering.xml"])
+        except ValueError as error:
+            _refused(delivery, str(error))
+            return
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.DELIVERED,
+            delivered_at=timezone.now(),
+            error="",
+            archive_record_id=receipt.registrering_system_id,
+            archive_file_id=receipt.mappe_system_id,
+            target=receipt.journalpost,
+        )
+        audit_log(
+            actor=None,
+            action="archive.delivered",
+            obj=delivery.form,
+            delivery=delivery.pk,
+            to="fiks",
+            journalpost=receipt.journalpost,
+            existing=not receipt.created,
+        )
+    elif kind in messages.ERRORS:
+        text = messages.error_text(files.get("feilmelding.xml", b"<x/>")) or kind
+        if kind == messages.SERVERFEIL:
+            _failed(delivery, _("The archive failed: %(error)s") % {"error": text})
+        else:
+            _refused(delivery, text)
+    else:
+        log.info(
+            "Fiks Arkiv: %s unexpected at stage %r of delivery %s",
+            kind,
+            delivery.stage,
+            delivery.pk,
+        )
+
+
+def _refused(delivery: Delivery, text: str) -> None:
+    """The archive refused the message: shown to the archive staff in its own words, and
+    not sent again until they have it tried again."""
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.REFUSED,
+        error=(_("The archive refused the form: %(error)s") % {"error": text})[:2000],
+        stage=S.NONE,
+        message_id="",
+    )
+    audit_log(actor=None, action="archive.refused", obj=delivery.form, delivery=delivery.pk)
+
+
+# The longest one exchange waits for the archive's answers.
+EXCHANGE_SECONDS = 20
+
+
+def exchange(*, due, attempt, seconds: float | None = None) -> None:
+    """One round of the worker's: fail what waited past its lifetime, send what is due
+    (`due()` and `attempt(delivery=…, via=…)`: archive.services'), then take the archive's
+    answers while messages are in flight, for at most `seconds`, so that an archive that
+    answers at once has each next message in the same round. A broker that is away leaves
+    everything waiting for the next round."""
+    via = transport()
+    try:
+        expire()
+        for delivery in due().filter(channel=Delivery.Channel.FIKS):
+            attempt(delivery=delivery, via=via)
+        deadline = time.monotonic() + (EXCHANGE_SECONDS if seconds is None else seconds)
+        while time.monotonic() < deadline:
+            waiting = in_flight().exists()
+            handled = receive(via, wait=3 if waiting else 0)
+            if not waiting and not handled:
+                break
+    except Unavailable as error:
+        log.warning("Fiks Arkiv: %s; the deliveries wait", error)
+    finally:
+        via.close()

@@ -1,0 +1,76 @@
+"""Play the municipality's archive system for Fiks Arkiv on this machine
+(demo.archive_simulator): `--setup` makes the two sides' certificates and keys, then it
+answers Samtale's messages from the broker at AMQP_URL until stopped."""
+
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from samtale.archive.fiks import keys
+from samtale.archive.fiks.transport import AmqpTransport, Unavailable
+from samtale.demo.archive_simulator import ArchiveSimulator
+
+
+class Command(BaseCommand):
+    help = "Play the archive system for Fiks Arkiv: answer Samtale's messages (see --setup)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--setup",
+            action="store_true",
+            help="Make the certificates and keys of Samtale and the archive in var/fiks/ "
+            "(once; existing ones are kept), and stop.",
+        )
+        parser.add_argument("--once", action="store_true", help="Answer what waits, and stop.")
+        parser.add_argument(
+            "--fail-next", type=int, default=0, help="Answer the next N messages with serverfeil."
+        )
+
+    def handle(self, *, setup, once, fail_next, **options):
+        folder = settings.FIKS_DIR
+        if setup:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in ("samtale", "arkiv"):
+                if not (folder / f"{name}.key").exists():
+                    certificate, key = keys.generate(
+                        "Samtale" if name == "samtale" else "Arkivsimulator"
+                    )
+                    (folder / f"{name}.crt").write_bytes(certificate)
+                    (folder / f"{name}.key").write_bytes(key)
+                    (folder / f"{name}.key").chmod(0o600)
+            self.stdout.write(f"archive simulator: certificates and keys in {folder}")
+            return
+        simulator = ArchiveSimulator(
+            via=AmqpTransport(settings.AMQP_URL),
+            account=settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
+            identity=keys.load(folder / "arkiv.crt", folder / "arkiv.key"),
+            correspondents={
+                settings.SAMTALE_FIKS_ACCOUNT: keys.load(settings.SAMTALE_FIKS_CERTIFICATE)
+            },
+            store=folder / "arkiv.json",
+        )
+        simulator.fail_next = fail_next
+        running = [True]
+        signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
+        self.stdout.write(
+            f"archive simulator: answering account {simulator.account} at AMQP_URL, "
+            f"{len(simulator.files)} personnel files in {simulator.store}"
+        )
+        while running[0]:
+            try:
+                answered = simulator.serve(wait=1)
+            except Unavailable as error:
+                self.stderr.write(f"archive simulator: {error}; trying again")
+                time.sleep(2)
+                continue
+            except KeyboardInterrupt:
+                break
+            if answered:
+                self.stdout.write(
+                    f"archive simulator: answered {answered} message(s); "
+                    f"{len(simulator.records())} records filed"
+                )
+            if once and not answered:
+                break
