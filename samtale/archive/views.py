@@ -17,7 +17,11 @@ from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 
 PAGE_SIZE = 50
-STATUSES = {"venter": Delivery.Status.WAITING, "feilet": Delivery.Status.FAILED}
+# The filters: failed includes what the archive refused (it waits for the archive staff).
+STATUSES = {
+    "venter": [Delivery.Status.WAITING],
+    "feilet": [Delivery.Status.FAILED, Delivery.Status.REFUSED],
+}
 
 
 @guarded()
@@ -47,11 +51,11 @@ def queue(request):
     shown = request.GET.get("status", "")
     deliveries = policy.deliveries_visible_to(request.user)
     counts = {
-        "waiting": deliveries.filter(status=Delivery.Status.WAITING).count(),
-        "failed": deliveries.filter(status=Delivery.Status.FAILED).count(),
+        "waiting": deliveries.filter(status__in=STATUSES["venter"]).count(),
+        "failed": deliveries.filter(status__in=STATUSES["feilet"]).count(),
     }
     if shown in STATUSES:
-        deliveries = deliveries.filter(status=STATUSES[shown])
+        deliveries = deliveries.filter(status__in=STATUSES[shown])
     elif shown == "levert":
         deliveries = deliveries.filter(status=Delivery.Status.DELIVERED)
     else:

@@ -96,3 +96,30 @@ def test_retrying_a_delivery_that_has_not_failed_is_refused_with_a_message(clien
     response = client.post(reverse("archive_retry", args=[delivery.pk]), follow=True)
     assert response.status_code == 200
     assert Delivery.objects.get(pk=delivery.pk).attempts == delivery.attempts
+
+
+def test_the_queue_shows_a_refusal_in_the_archives_words_with_a_retry(client, archivist, form):
+    delivery = form.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        channel=Delivery.Channel.FIKS,
+        status=Delivery.Status.REFUSED,
+        error="Arkivet avviste skjemaet: Klassen ANSATTNR/4711 finnes ikke.",
+    )
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue") + "?status=feilet").content.decode()
+    assert "Avvist av arkivet" in page
+    assert "Klassen ANSATTNR/4711 finnes ikke." in page
+    assert reverse("archive_retry", args=[delivery.pk]) in page
+
+
+def test_the_queue_shows_the_archives_journal_number_of_a_filed_form(client, archivist, form):
+    delivery = form.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        channel=Delivery.Channel.FIKS,
+        status=Delivery.Status.DELIVERED,
+        delivered_at=form.signed_at,
+        target="2026/13",
+    )
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue") + "?status=levert").content.decode()
+    assert "journalnummer 2026/13" in page
