@@ -4,7 +4,6 @@ into the employee's personnel file, screened."""
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from lxml import etree
 
 from samtale.archive import noark
 from samtale.archive.fiks import messages as m
+from samtale.archive.tests.test_noark import record as noark_record
 
 PDF = b"%PDF-1.7\n% the signed form\n%%EOF\n"
 FILE = "6f6b9d0e-1a6f-4f7e-9f43-2d3b1c7e8a90"
@@ -20,25 +20,13 @@ NS = {"o": m.NS["opprett"], "md": m.NS["md"], "s": m.NS["samtale"], "q": m.NS["s
 
 
 def record(**changes) -> noark.FormRecord:
+    """The package tests' form (Kari Nilsen's with Ola Berg), with this PDF."""
     fields = {
-        "organization_name": "Fjordvik kommune",
         "organization_id": "921234567",
-        "unit_name": "Barnetrinnet",
-        "employee_name": "Kari Nilsen",
-        "employee_number": "10042",
-        "leader_name": "Ola Berg",
-        "title": "Oppfølgingsskjema etter medarbeidersamtale 2026",
-        "held_on": date(2026, 3, 12),
-        "employee_signed_at": datetime(2026, 3, 13, 9, 15, tzinfo=UTC),
-        "leader_signed_at": datetime(2026, 3, 13, 10, 30, tzinfo=UTC),
-        "created_by": "Ola Berg",
-        "conversation_id": 17,
-        "revision": 1,
         "document_path": "DOKUMENT/oppfolgingsskjema-17-1.pdf",
-        "document_sha256": hashlib.sha256(PDF).hexdigest(),
-        "document_size": len(PDF),
+        "title": "Oppfølgingsskjema etter medarbeidersamtale 2026",
     }
-    return noark.FormRecord(**(fields | changes))
+    return noark_record(PDF, **(fields | changes))
 
 
 def filing(**changes) -> m.Filing:
