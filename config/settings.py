@@ -409,6 +409,14 @@ SAMTALE_ORGANIZATION = os.environ.get("SAMTALE_ORGANIZATION", "")
 SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "").replace(" ", "")
 if SAMTALE_ORGANIZATION_NUMBER and not re.fullmatch(r"[0-9]{9}", SAMTALE_ORGANIZATION_NUMBER):
     raise ImproperlyConfigured("SAMTALE_ORGANIZATION_NUMBER must be the 9 digits of the number.")
+# What the organization's archive classifies personnel files by: "employee_number", or
+# "national_id" (the national identity number: then, and only then, Samtale stores it,
+# from the administrator's person form, the import and SCIM; see samtale/org/national_id.py).
+SAMTALE_ARCHIVE_PERSON_KEY = os.environ.get("SAMTALE_ARCHIVE_PERSON_KEY", "employee_number")
+if SAMTALE_ARCHIVE_PERSON_KEY not in ("employee_number", "national_id"):
+    raise ImproperlyConfigured(
+        'SAMTALE_ARCHIVE_PERSON_KEY must be "employee_number" or "national_id".'
+    )
 # The message broker Fiks Arkiv's messages travel through on a broker of one's own (the
 # archive simulator's, or a municipality's own RabbitMQ): archive.fiks.transport.
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")

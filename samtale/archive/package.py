@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from samtale.archive import noark
 from samtale.archive.models import SignedForm
-from samtale.org.models import Unit
+from samtale.org import national_id
+from samtale.org.models import Person, Unit
 
 
 def _version() -> str:
@@ -47,6 +48,24 @@ def file_opened_at(form: SignedForm) -> datetime:
     return min(first or form.signed_at, form.signed_at)
 
 
+def person_key(form: SignedForm) -> tuple[str, str]:
+    """(kind, key) the personnel file is classified by: the employee number (the key then
+    empty: noark uses the number), or the national identity number where the archive uses
+    it — read from the person at delivery, never frozen into the form's content."""
+    if not national_id.wanted():
+        return noark.EMPLOYEE_NUMBER, ""
+    employee = form.content["employee"]
+    number = Person.objects.filter(pk=employee["id"]).values_list("national_id", flat=True).first()
+    if not number:
+        raise ValueError(
+            _(
+                "%(name)s has no national identity number; the archive finds the personnel file by it."
+            )
+            % {"name": employee["name"]}
+        )
+    return noark.NATIONAL_ID, number
+
+
 def record_of(form: SignedForm) -> noark.FormRecord:
     """What noark needs of a signed form. A personnel file is found by the employee number:
     without one the package cannot be made, and the delivery says why."""
@@ -58,6 +77,7 @@ def record_of(form: SignedForm) -> noark.FormRecord:
             % {"name": employee["name"]}
         )
     creator_id, organization = archive_creator(form)
+    kind, key = person_key(form)
     held = datetime.fromisoformat(content["held_at"] or content["signed"]["leader"])
     return noark.FormRecord(
         organization_name=organization,
@@ -79,6 +99,8 @@ def record_of(form: SignedForm) -> noark.FormRecord:
         document_size=len(form.pdf),
         replaces=content["replaces"],
         file_opened_at=file_opened_at(form),
+        person_key_kind=kind,
+        person_key=key,
         access_code=settings.SAMTALE_ARCHIVE_ACCESS_CODE,
         screening_basis=settings.SAMTALE_ARCHIVE_SCREENING_BASIS,
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samtale.core.pickers import PickerField
+from samtale.org import national_id
 from samtale.org.models import ImportBatch, Person, Unit
 
 
@@ -41,6 +42,7 @@ class PersonForm(forms.ModelForm):
             "last_name",
             "email",
             "employee_number",
+            "national_id",
             "job_title",
             "profession_group",
             "employment_type",
@@ -69,6 +71,7 @@ class PersonForm(forms.ModelForm):
         "last_name",
         "email",
         "employee_number",
+        "national_id",
         "job_title",
         "profession_group",
         "unit",
@@ -96,6 +99,26 @@ class PersonForm(forms.ModelForm):
                 self.fields[name].help_text = _("Another administrator changes this for you.")
         for name in ("first_name", "last_name", "email"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        if national_id.wanted():
+            field = self.fields["national_id"]
+            field.help_text = _(
+                "11 digits. The archive finds the personnel file by it; it is shown nowhere "
+                "else in Samtale."
+            )
+            # Typed with spaces as often as not: the 11 digits are checked once they are out.
+            field.max_length, field.validators = 14, []
+            field.widget.attrs.update(autocomplete="off", inputmode="numeric", maxlength="14")
+        else:
+            # Stored only when the archive classifies personnel files by it.
+            del self.fields["national_id"]
+
+    def clean_national_id(self):
+        value = national_id.normalize(self.cleaned_data.get("national_id", ""))
+        if value and not national_id.is_valid(value):
+            raise forms.ValidationError(
+                _("This is not a valid national identity number: check the 11 digits.")
+            )
+        return value
 
     def _post_clean(self):
         # Uniqueness and the organization's rules are the service's to check.

@@ -89,6 +89,11 @@ class Person(AbstractBaseUser):
         _("employee number"), max_length=40, null=True, blank=True, default=None
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    # Only when the archive classifies personnel files by it (org.national_id): never shown
+    # but on the administrator's person form, never in logs, exports, e-mails or the API.
+    national_id = models.CharField(  # noqa: DJ001 (NULL for none: the unique index skips it)
+        _("national identity number"), max_length=11, null=True, blank=True, default=None
+    )
     profession_group = models.CharField(_("profession group"), max_length=100, blank=True)
     employment_type = models.CharField(
         _("employment type"),
@@ -154,6 +159,11 @@ class Person(AbstractBaseUser):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=models.Q(national_id__isnull=False),
+                name="person_national_id_unique",
+            ),
             models.UniqueConstraint(
                 fields=["employee_number"],
                 condition=models.Q(employee_number__isnull=False),

@@ -13,7 +13,7 @@ from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
-from samtale.org import policy
+from samtale.org import national_id, policy
 from samtale.org.models import EmailChange, Person, RoleChange, Unit
 
 PERSON_FIELDS = (
@@ -21,6 +21,7 @@ PERSON_FIELDS = (
     "last_name",
     "email",
     "employee_number",
+    "national_id",
     "job_title",
     "profession_group",
     "employment_type",
@@ -69,6 +70,25 @@ def _check_person(*, actor: Person, person: Person, changed: set[str]) -> None:
         raise DomainError(
             _("Another person already has this external id."), field="scim_external_id"
         )
+    if "national_id" in changed:
+        # Stored only when the archive classifies personnel files by it (org.national_id).
+        if person.national_id and not national_id.wanted():
+            raise DomainError(
+                _("Samtale does not store national identity numbers here."), field="national_id"
+            )
+        if person.national_id and not national_id.is_valid(person.national_id):
+            raise DomainError(
+                _("This is not a valid national identity number: check the 11 digits."),
+                field="national_id",
+            )
+        if (
+            person.national_id
+            and Person.objects.filter(national_id=person.national_id).exclude(pk=person.pk).exists()
+        ):
+            raise DomainError(
+                _("Another person already has this national identity number."),
+                field="national_id",
+            )
     if person.start_date and person.end_date and person.end_date < person.start_date:
         raise DomainError(_("The end date is before the start date."), field="end_date")
     if person.manager_id is not None:
@@ -199,6 +219,7 @@ def person_create(*, actor: Person, **fields) -> Person:
     person.email = person.email.strip().lower()
     person.employee_number = person.employee_number or None
     person.scim_external_id = person.scim_external_id or None
+    person.national_id = person.national_id or None
     if not person.is_active:
         # Made inactive (a leaver an identity provider sends): when they left is now.
         person.deactivated_at = timezone.now()
@@ -224,7 +245,7 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
             continue
         if name == "email":
             value = value.strip().lower()
-        if name in ("employee_number", "scim_external_id"):
+        if name in ("employee_number", "scim_external_id", "national_id"):
             value = value or None
         if getattr(person, name) != value:
             setattr(person, name, value)

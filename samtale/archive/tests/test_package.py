@@ -71,3 +71,22 @@ def test_the_screening_is_the_settings(sign, settings, code, basis):
     root = _arkivstruktur(SignedForm.objects.get(conversation=sign()))
     assert set(root.xpath("//n:tilgangsrestriksjon/text()", namespaces=N5)) == {code}
     assert set(root.xpath("//n:skjermingshjemmel/text()", namespaces=N5)) == {basis}
+
+
+def test_where_the_archive_uses_national_identity_numbers_the_file_is_classified_by_it(
+    sign, settings
+):
+    from samtale.org.models import Person
+
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+    form = SignedForm.objects.get(conversation=sign())
+    # Without one, the package cannot be made, and the delivery will say why.
+    with pytest.raises(ValueError, match="fødselsnummer"):
+        record_of(form)
+    Person.objects.filter(pk=form.content["employee"]["id"]).update(national_id="15058543206")
+    root = _arkivstruktur(form)
+    assert root.xpath("//n:klasse/n:klasseID/text()", namespaces=N5) == ["15058543206"]
+    kind = root.xpath("//n:klassifikasjonssystem/n:klassifikasjonstype/text()", namespaces=N5)
+    assert kind == ["Fødselsnummer"]
+    # It is read at delivery, never frozen into the form's content.
+    assert "15058543206" not in str(form.content)

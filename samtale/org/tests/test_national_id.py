@@ -1,0 +1,114 @@
+"""The national identity number as the key the archive classifies personnel files by
+(SAMTALE_ARCHIVE_PERSON_KEY=national_id, org.national_id): stored only when the setting asks
+for it, entered and shown only on the administrator's person form, and kept out of every
+other page, the audit log, the person's copy of their data and the API."""
+
+import pytest
+from django.urls import reverse
+
+from samtale.core.errors import DomainError
+from samtale.core.models import AuditEntry
+from samtale.org import national_id, services
+from samtale.org.models import Person
+
+from .test_views import _person_form
+
+# Valid by the two check digits (made for the tests; not a real person's).
+NUMBER = "15058543206"
+OTHER = "01017012343"
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        (NUMBER, True),
+        (OTHER, True),
+        ("41017012337", True),  # a D-number: 4 added to the day's first digit
+        ("15058543207", False),  # a wrong check digit
+        ("1505854320", False),  # ten digits
+        ("15058543a06", False),
+        ("", False),
+    ],
+)
+def test_a_number_is_valid_only_with_its_check_digits(value, valid):
+    assert national_id.is_valid(value) is valid
+
+
+@pytest.fixture
+def archive_by_national_id(settings):
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+
+
+def test_the_person_form_asks_for_it_only_when_the_archive_uses_it(client_for, people, settings):
+    url = reverse("person_edit", args=[people.employee.pk])
+    assert 'name="national_id"' not in client_for("admin").get(url).content.decode()
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+    assert 'name="national_id"' in client_for("admin").get(url).content.decode()
+
+
+def test_the_administrator_stores_a_valid_number_and_is_told_of_a_wrong_one(
+    client_for, people, archive_by_national_id
+):
+    client = client_for("admin")
+    url = reverse("person_edit", args=[people.employee.pk])
+    fields = {
+        "first_name": people.employee.first_name,
+        "last_name": people.employee.last_name,
+        "email": people.employee.email,
+        "unit": people.employee.unit_id,
+        "manager_sok": people.leader.email,
+    }
+    wrong = client.post(url, _person_form(**fields, national_id="15058543207"))
+    assert wrong.status_code == 200
+    assert "Dette er ikke et gyldig fødselsnummer" in wrong.content.decode()
+    assert Person.objects.get(pk=people.employee.pk).national_id is None
+    right = client.post(url, _person_form(**fields, national_id="150585 43206"))
+    assert right.status_code == 302
+    assert Person.objects.get(pk=people.employee.pk).national_id == NUMBER
+
+
+def test_it_is_not_stored_when_the_archive_does_not_use_it(people):
+    with pytest.raises(DomainError) as refused:
+        services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
+    assert refused.value.field == "national_id"
+    assert Person.objects.get(pk=people.employee.pk).national_id is None
+
+
+def test_two_people_cannot_have_the_same_number(people, archive_by_national_id):
+    services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
+    with pytest.raises(DomainError, match="fødselsnummer"):
+        services.person_update(actor=people.admin, person=people.leader, national_id=NUMBER)
+
+
+def test_it_is_kept_out_of_every_other_page_the_log_and_the_api(
+    client_for, people, archive_by_national_id
+):
+    services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
+    employee = people.employee
+    pages = {
+        "hr person page": client_for("hr").get(reverse("person_detail", args=[employee.pk])),
+        "admin person page": client_for("admin").get(reverse("person_detail", args=[employee.pk])),
+        "person list": client_for("admin").get(reverse("person_list") + f"?q={employee.last_name}"),
+        "own profile": client_for("employee").get(reverse("profile")),
+        "audit log": client_for("hr").get(reverse("audit_search")),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert NUMBER not in response.content.decode(), name
+    for entry in AuditEntry.objects.all():
+        assert NUMBER not in str(entry.data), entry.action
+    api = client_for("admin").get(f"/api/v1/people/{employee.pk}")
+    assert api.status_code == 200
+    assert NUMBER not in api.content.decode()
+
+
+def test_the_persons_copy_of_their_data_leaves_it_out(people, archive_by_national_id):
+    import io
+    import zipfile
+
+    from samtale.privacy.export import person_export
+
+    services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
+    with zipfile.ZipFile(io.BytesIO(person_export(people.employee))) as copy:
+        for name in copy.namelist():
+            assert NUMBER.encode() not in copy.read(name), name
