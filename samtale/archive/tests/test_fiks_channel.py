@@ -106,8 +106,9 @@ def fiks(settings, pems, monkeypatch):
     cleanup.close()
 
 
-def worker_round(seconds: float = 10) -> None:
-    """What the worker's periodic fiks_exchange does, once."""
+def worker_round(seconds: float = 60) -> None:
+    """What the worker's periodic fiks_exchange does, once: it returns as soon as no
+    message waits for an answer (`seconds` only bounds a test that would otherwise hang)."""
     channel.exchange(
         due=services.deliveries_due, attempt=services.delivery_attempt, seconds=seconds
     )
@@ -132,8 +133,10 @@ def delivery_of(conversation) -> Delivery:
 
 def test_a_signed_form_goes_to_a_receipt_through_the_broker(fiks, sign):
     simulator, _ = fiks
-    # Signing renders the form after commit, and the worker's task files it at once.
+    # Signing renders the form after commit, and the worker's task files it: the next
+    # round takes whatever answers were still on their way.
     conversation = sign()
+    worker_round()
     delivery = delivery_of(conversation)
     assert (delivery.channel, delivery.status, delivery.stage) == ("fiks", "delivered", "received")
     [file] = simulator.files.values()
@@ -161,7 +164,10 @@ def test_a_signed_form_goes_to_a_receipt_through_the_broker(fiks, sign):
 
 def test_the_second_form_goes_into_the_personnel_file_the_first_created(fiks, sign):
     simulator, _ = fiks
-    first, second = sign(), sign()
+    first = sign()
+    worker_round()
+    second = sign()
+    worker_round()
     assert delivery_of(first).status == delivery_of(second).status == Delivery.Status.DELIVERED
     [file] = simulator.files.values()
     assert len(file["records"]) == 2
@@ -172,6 +178,7 @@ def test_a_server_error_is_tried_again_and_filed_once(fiks, sign):
     simulator, _ = fiks
     simulator.fail_next = 1
     conversation = sign()
+    worker_round()
     delivery = delivery_of(conversation)
     assert delivery.status == Delivery.Status.FAILED
     assert "midlertidig nede" in delivery.error
@@ -183,6 +190,7 @@ def test_no_answer_within_the_lifetime_is_sent_again_and_filed_once(fiks, sign):
     simulator, _ = fiks
     simulator.silent_next = 1  # takes the search and answers nothing
     conversation = sign()
+    worker_round(seconds=2)  # no answer comes, however long it waits
     delivery = delivery_of(conversation)
     assert (delivery.status, delivery.stage) == ("waiting", "searching")
     assert channel.expire() == 0  # within its lifetime, it waits
@@ -200,6 +208,7 @@ def test_a_form_the_archive_filed_but_samtale_did_not_hear_of_is_filed_once(fiks
     answered as existing, with the same ids."""
     simulator, _ = fiks
     conversation = sign()
+    worker_round()
     delivery = delivery_of(conversation)
     first = (delivery.archive_record_id, delivery.target)
     channel._failed(delivery, "the receipt was lost")
@@ -230,6 +239,7 @@ def test_a_message_the_archive_refuses_is_shown_in_its_words_and_not_sent_again(
 def test_a_reply_to_no_message_in_flight_is_left_alone(fiks, sign):
     simulator, _ = fiks
     conversation = sign()
+    worker_round()
     delivered = delivery_of(conversation)
     stray = m.kvittering(
         registrering_system_id=str(uuid.uuid4()),
@@ -295,6 +305,8 @@ def test_a_worker_that_dies_while_it_handles_the_receipt_files_it_once(fiks, sig
     """The receipt's handling fails half-way (the transaction rolls back, the message is
     not acknowledged): the broker gives it again, and it counts once."""
     simulator, beside = fiks
+    beside.paused.set()
+    conversation = sign()  # the search waits in the archive's queue
     real = channel.audit_log
     died = []
 
@@ -305,10 +317,10 @@ def test_a_worker_that_dies_while_it_handles_the_receipt_files_it_once(fiks, sig
         return real(action=action, **kwargs)
 
     monkeypatch.setattr(channel, "audit_log", dies_once)
-    sign()  # the worker's task fails (the task framework records it), the receipt waits
+    beside.paused.clear()
+    with pytest.raises(RuntimeError, match="the worker died"):
+        worker_round()
     monkeypatch.setattr(channel, "audit_log", real)
-    assert died
-    conversation = SignedForm.objects.latest("pk").conversation
     assert delivery_of(conversation).status != Delivery.Status.DELIVERED
     worker_round()
     assert delivery_of(conversation).status == Delivery.Status.DELIVERED
@@ -330,4 +342,5 @@ def test_every_message_samtale_sends_is_valid_and_sealed_for_the_archive(fiks, s
 
     simulator.handle = spy
     sign()
+    worker_round()
     assert seen == [m.SOK, m.ARKIVMELDING]
