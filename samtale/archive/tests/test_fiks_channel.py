@@ -318,8 +318,15 @@ def test_a_worker_that_dies_while_it_handles_the_receipt_files_it_once(fiks, sig
 
     monkeypatch.setattr(channel, "audit_log", dies_once)
     beside.paused.clear()
-    with pytest.raises(RuntimeError, match="the worker died"):
-        worker_round()
+    # A round that loses its connection (the broker's own doing) leaves the rest to the
+    # next: the rounds go on until the receipt's handling dies.
+    for _ in range(5):
+        try:
+            worker_round()
+        except RuntimeError as error:
+            assert str(error) == "the worker died"
+            break
+    assert died
     monkeypatch.setattr(channel, "audit_log", real)
     assert delivery_of(conversation).status != Delivery.Status.DELIVERED
     worker_round()
