@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -351,3 +352,13 @@ def test_every_message_samtale_sends_is_valid_and_sealed_for_the_archive(fiks, s
     sign()
     worker_round()
     assert seen == [m.SOK, m.ARKIVMELDING]
+
+
+def test_the_parties_see_the_archives_journal_number_in_the_forms_history(fiks, sign, client):
+    conversation = sign()
+    worker_round()
+    delivery = delivery_of(conversation)
+    client.force_login(conversation.employee)
+    page = client.get(reverse("conversation_detail", args=[conversation.pk])).content.decode()
+    assert f"journalnummer {delivery.target}" in page
+    assert "I personalmappen siden" in page
