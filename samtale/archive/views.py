@@ -1,6 +1,7 @@
 """The signed follow-up form as a PDF for its two parties, and the archive staff's queue of
 forms on their way to the personnel file."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
@@ -76,6 +77,7 @@ def queue(request):
             "counts": counts,
             "query": f"status={shown}" if shown else "",
             "channel": Delivery.Channel,
+            "by_fiks": settings.SAMTALE_ARCHIVE_CHANNEL == Delivery.Channel.FIKS,
         },
     )
 

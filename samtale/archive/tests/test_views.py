@@ -123,3 +123,11 @@ def test_the_queue_shows_the_archives_journal_number_of_a_filed_form(client, arc
     client.force_login(archivist)
     page = client.get(reverse("archive_queue") + "?status=levert").content.decode()
     assert "journalnummer 2026/13" in page
+
+
+def test_the_queue_says_how_the_forms_go_by_the_channel_in_use(client, archivist, form, settings):
+    client.force_login(archivist)
+    assert "som en Noark 5-pakke" in client.get(reverse("archive_queue")).content.decode()
+    settings.SAMTALE_ARCHIVE_CHANNEL = "fiks"
+    page = client.get(reverse("archive_queue")).content.decode()
+    assert "over Fiks Arkiv" in page and "som en Noark 5-pakke" not in page
