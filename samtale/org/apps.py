@@ -6,5 +6,5 @@ class OrgConfig(AppConfig):
     label = "org"
 
     def ready(self):
-        # Registers the e-mail builders and the picker sources.
-        from samtale.org import emails, pickers  # noqa: F401
+        # Registers the e-mail builders, the picker sources and the nightly job.
+        from samtale.org import emails, jobs, pickers  # noqa: F401

@@ -30,6 +30,7 @@ from scim2_models import (
     Resource,
     ResourceType,
     ResponseParameters,
+    Returned,
     Schema,
     ScimPolicy,
     ServiceProviderConfig,
@@ -41,6 +42,7 @@ from scim2_models import (
 )
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+SAMTALE = "urn:ietf:params:scim:schemas:extension:samtale:2.0:User"
 # A page holds at most this many users; more is asked for page by page (startIndex).
 MAX_PAGE = 200
 DEFAULT_PAGE = 100
@@ -81,6 +83,16 @@ class EnterpriseUser(Extension):
     manager: PersonManager | None = None
 
 
+class SamtaleUser(Extension):
+    """Samtale's own attribute: the national identity number, the key of the personnel
+    file where the archive classifies by it (SAMTALE_ARCHIVE_PERSON_KEY=national_id;
+    ignored otherwise). Written by the identity provider, never answered."""
+
+    __schema__ = URN(SAMTALE)
+
+    national_identity_number: Annotated[str | None, Mutability.write_only, Returned.never] = None
+
+
 class User(Resource[Any]):
     """A person as Samtale keeps them (the class name is the schema's name). One e-mail address, which is the userName: emails
     says it again, read-only, and a request's work address must be the same."""
@@ -118,9 +130,9 @@ class RequestEnterprise(Extension):
 
 
 # What the endpoints answer with, and what /Schemas and /ResourceTypes describe.
-UserResource = User[EnterpriseUser]
+UserResource = User[EnterpriseUser | SamtaleUser]
 # What requests are read with: every attribute RFC 7643 defines for a user is known.
-UserRequest = RfcUser[RequestEnterprise]
+UserRequest = RfcUser[RequestEnterprise | SamtaleUser]
 
 
 def config(base: str) -> ServiceProviderConfig:
@@ -159,6 +171,7 @@ def schemas(base: str) -> list[Schema]:
     found = [
         User.to_schema(),
         EnterpriseUser.to_schema(),
+        SamtaleUser.to_schema(),
         ServiceProviderConfig.to_schema(),
         ResourceType.to_schema(),
         Schema.to_schema(),

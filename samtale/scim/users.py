@@ -3,6 +3,8 @@
 userName is the person's e-mail address in lower case; name.givenName and familyName,
 title (job title), active, externalId, and the enterprise extension's employeeNumber and
 manager (the id of the line manager) are theirs. The id is the person's primary key.
+Samtale's own extension carries the national identity number, written but never read
+(org.national_id), and kept only where the archive classifies personnel files by it.
 """
 
 import re
@@ -11,13 +13,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from scim2_models import InvalidValueException, Meta, MutabilityException
 
+from samtale.org import national_id
 from samtale.org import policy as org_policy
 from samtale.org.models import Person
 from samtale.scim.resources import (
+    SAMTALE,
     EnterpriseUser,
     PersonManager,
     PersonName,
     RequestEnterprise,
+    SamtaleUser,
     UserRequest,
     UserResource,
     WorkEmail,
@@ -64,6 +69,10 @@ def to_request(person: Person, base: str) -> UserRequest:
     # The address is the userName; the request's own check of e-mail syntax (stricter
     # than Django's) must not refuse a change of title because of an address kept before.
     payload.pop("emails", None)
+    if person.national_id and national_id.wanted():
+        # Never answered, but a PATCH that removes it must find it to remove.
+        payload["schemas"].append(SAMTALE)
+        payload[SAMTALE] = {"nationalIdentityNumber": person.national_id}
     return UserRequest.model_validate(payload)
 
 
@@ -138,7 +147,7 @@ def fields_of(user: UserRequest, *, actor, current: Person | None = None) -> dic
         )
     name = user.name
     extension = user[RequestEnterprise]
-    return {
+    return _national_id(user) | {
         "email": _address(user, current),
         "first_name": _text(name and name.given_name, "name.givenName", 100, required=True),
         "last_name": _text(name and name.family_name, "name.familyName", 100, required=True),
@@ -149,3 +158,14 @@ def fields_of(user: UserRequest, *, actor, current: Person | None = None) -> dic
         or None,
         "manager": _manager(extension, actor),
     }
+
+
+def _national_id(user: UserRequest) -> dict:
+    """The national identity number when the request names it (a request without it leaves
+    it as it is: nobody can read it back to send it again) and Samtale keeps one."""
+    own = user[SamtaleUser]
+    if own is None or "national_identity_number" not in own.model_fields_set:
+        return {}
+    if not national_id.wanted():
+        return {}
+    return {"national_id": national_id.normalize(own.national_identity_number or "")}

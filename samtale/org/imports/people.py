@@ -6,6 +6,9 @@ date in the past, or no longer in the file) are deactivated, never deleted.
 People without an employee number (system accounts made in the app) are
 left alone. A column left out of the file leaves that field as it is; an
 empty cell in a column that is there clears it.
+
+The national identity number (Fødselsnummer) is a column only when the archive classifies
+personnel files by it (org.national_id); the preview never repeats one.
 """
 
 from collections import defaultdict
@@ -21,6 +24,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.org import national_id
 from samtale.org.imports.common import (
     BasePlan,
     Column,
@@ -61,6 +65,20 @@ COLUMNS = (
         ),
     ),
 )
+
+# Read only when the archive classifies personnel files by it: otherwise the column is
+# ignored, like any column Samtale does not know.
+NATIONAL_ID = Column(
+    "national_id",
+    "Fødselsnummer",
+    ("fnr", "fødselsnr", "personnummer", "national identity number", "national id"),
+)
+
+
+def columns() -> tuple[Column, ...]:
+    """The columns a people file may have here."""
+    return (*COLUMNS, NATIONAL_ID) if national_id.wanted() else COLUMNS
+
 
 EMPLOYMENT_TYPES = {
     "fast": Person.EmploymentType.PERMANENT,
@@ -108,6 +126,8 @@ class Plan(BasePlan):
     release_emails: list[int] = field(default_factory=list)
     # pk -> (old address, new address) of the people whose address the file changes
     email_changes: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # people whose national identity number passes to another person in the file
+    release_national_ids: list[int] = field(default_factory=list)
 
 
 def plan(table: Table, *, today: date | None = None, importer: str | None = None) -> Plan:
@@ -118,7 +138,7 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
     """
     today = today or timezone.localdate()
     problems = Problems()
-    mapped = map_columns(table, COLUMNS, problems)
+    mapped = map_columns(table, columns(), problems)
     result = Plan(problems=problems, ignored_columns=mapped.ignored, rows=len(mapped.rows))
     if problems:
         return result
@@ -130,6 +150,9 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
     # e-mail address -> the row and the employee number that first claim it
     email_row: dict[str, int] = {}
     email_number: dict[str, str] = {}
+    # national identity number -> the row and the employee number that first claim it
+    national_id_row: dict[str, int] = {}
+    national_id_number: dict[str, str] = {}
     managers = result.managers
 
     for number, raw in mapped.rows:
@@ -215,6 +238,26 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
                 _("The unit “%(code)s” is deactivated.") % {"code": unit_code},
             )
         record["unit_id"] = unit.pk if unit else None
+        if "national_id" in present:
+            value = _national_id(raw.get("national_id"))
+            if value and not national_id.is_valid(value):
+                # Never the number itself: the preview is kept and shown again.
+                problems.add(
+                    number,
+                    h["national_id"],
+                    _("This is not a valid national identity number: check the 11 digits."),
+                )
+            elif value in national_id_row:
+                problems.add(
+                    number,
+                    h["national_id"],
+                    _("The national identity number is also on row %(row)d.")
+                    % {"row": national_id_row[value]},
+                )
+            elif value:
+                national_id_row[value] = number
+                national_id_number[value] = number_
+            record["national_id"] = value or None
         if "manager_number" in present:
             manager = text(raw.get("manager_number")) or None
             if manager == number_:
@@ -244,10 +287,13 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
     # and every e-mail address may belong to only one person, in the file or outside it.
     existing: dict[str, dict] = {}
     holder_of_email: dict[str, dict] = {}
+    holder_of_national_id: dict[str, dict] = {}
     for person in Person.objects.values(
-        "pk", "employee_number", "manager__employee_number", "is_active", *FIELDS
+        "pk", "employee_number", "manager__employee_number", "is_active", "national_id", *FIELDS
     ):
         holder_of_email[person["email"]] = person
+        if person["national_id"] is not None:
+            holder_of_national_id[person["national_id"]] = person
         if person["employee_number"] is not None:
             existing[person["employee_number"]] = person
     for email, number_ in email_number.items():
@@ -264,6 +310,20 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
         elif other["email"] != email:
             # The address passes from one person in the file to another.
             result.release_emails.append(holder["pk"])
+    for value, number_ in national_id_number.items():
+        holder = holder_of_national_id.get(value)
+        if holder is None or holder["employee_number"] == number_:
+            continue
+        other = records.get(holder["employee_number"])
+        if other is None:
+            problems.add(
+                national_id_row[value],
+                h["national_id"],
+                _("Another person in Samtale already has this national identity number."),
+            )
+        elif other["national_id"] != value:
+            # A number corrected from one person in the file to another.
+            result.release_national_ids.append(holder["pk"])
 
     for number_, record in records.items():
         current = existing.get(number_)
@@ -305,6 +365,14 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
     return result
 
 
+def _national_id(value) -> str:
+    """The number from a cell: a spreadsheet that took it for a number dropped the leading
+    zero of anyone born on the 1st to the 9th of a month."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)).zfill(11)
+    return national_id.normalize(text(value))
+
+
 def _is_email(value: str) -> bool:
     try:
         validate_email(value)
@@ -326,6 +394,9 @@ def apply(result: Plan) -> None:
                 Value("moving-"), Cast("pk", output_field=CharField()), Value("@samtale.invalid")
             )
         )
+    if result.release_national_ids:
+        # Likewise a national identity number corrected from one person to another.
+        Person.objects.filter(pk__in=result.release_national_ids).update(national_id=None)
     ids = dict(result.pks)
     _create(result, ids, now)
     _update(result, ids, now)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,9 @@ PLANNERS = {ImportBatch.Kind.UNITS: units, ImportBatch.Kind.PEOPLE: people}
 
 # The preview names at most this many of the people or units to deactivate.
 NAMES_SHOWN = 200
+# An uploaded file is kept until it is imported, or this long when it is not: it holds
+# personal data (and national identity numbers where the archive is keyed by them).
+FILE_KEPT = timedelta(hours=24)
 
 
 def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
@@ -80,6 +85,12 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportBatch.Status.APPLIED:
             raise DomainError(_("This file has already been imported."))
+        if not batch.content:
+            raise DomainError(
+                _(
+                    "Samtale no longer keeps this file (a day after it was checked). Upload it again."
+                )
+            )
         result = _plan(batch.kind, batch.filename, bytes(batch.content), actor=actor)
         if not result.problems:
             PLANNERS[batch.kind].apply(result)
@@ -94,6 +105,7 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
                 )
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
+            batch.content = b""  # what it changed is in the data and the report now
             audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
         batch.report = _report(result)
         batch.save()
@@ -102,3 +114,14 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
             _("The file has problems with today's data. Nothing was changed; see the list below.")
         )
     return batch
+
+
+def import_files_forget(*, now=None) -> int:
+    """Drop the files checked but not imported within FILE_KEPT (the reports stay);
+    returns how many."""
+    now = now or timezone.now()
+    return (
+        ImportBatch.objects.filter(created_at__lt=now - FILE_KEPT)
+        .exclude(content=b"")
+        .update(content=b"")
+    )

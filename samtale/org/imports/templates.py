@@ -23,5 +23,6 @@ EXAMPLES = {
 
 
 def template_csv(kind: str) -> bytes:
-    columns = {"units": units.COLUMNS, "people": people.COLUMNS}[kind]
-    return csv_bytes([[c.label for c in columns], *EXAMPLES[kind]])
+    columns = {"units": units.COLUMNS, "people": people.columns()}[kind]
+    examples = [row + [""] * (len(columns) - len(row)) for row in EXAMPLES[kind]]
+    return csv_bytes([[c.label for c in columns], *examples])

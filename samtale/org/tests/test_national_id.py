@@ -3,14 +3,20 @@
 for it, entered and shown only on the administrator's person form, and kept out of every
 other page, the audit log, the person's copy of their data and the API."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 from samtale.org import national_id, services
-from samtale.org.models import Person
+from samtale.org.imports import services as import_services
+from samtale.org.models import ImportBatch, Person
 
+from .test_imports import PEOPLE_HEADER, csv_file, import_people, plan_people, problems_of, roster
 from .test_views import _person_form
 
 # Valid by the two check digits (made for the tests; not a real person's).
@@ -112,3 +118,102 @@ def test_the_persons_copy_of_their_data_leaves_it_out(people, archive_by_nationa
     with zipfile.ZipFile(io.BytesIO(person_export(people.employee))) as copy:
         for name in copy.namelist():
             assert NUMBER.encode() not in copy.read(name), name
+
+
+# The people import carries it ------------------------------------------------------------
+
+HEADER_WITH_NUMBER = [*PEOPLE_HEADER, "Fødselsnummer"]
+
+
+def _with_numbers(numbers: dict[str, str]):
+    """The roster as it is, with a national identity number for the given employee numbers."""
+    return [[*cells, numbers.get(cells[0], "")] for cells in roster()]
+
+
+def test_the_import_sets_the_number_and_the_preview_never_repeats_it(
+    client_for, people, archive_by_national_id
+):
+    content = csv_file(
+        HEADER_WITH_NUMBER, *_with_numbers({"103": "150585 43206", "104": "15058543207"})
+    )
+    client = client_for("admin")
+    response = client.post(
+        reverse("import_start"),
+        {"kind": "people", "file": SimpleUploadedFile("lonn.csv", content)},
+    )
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("import_detail", args=[batch.pk])).content.decode()
+    assert response.status_code == 302
+    assert [(p["row"], p["column"]) for p in batch.report["problems"]] == [(6, "Fødselsnummer")]
+    assert "Dette er ikke et gyldig fødselsnummer" in page
+    for shown in (page, str(batch.report), str(AuditEntry.objects.values_list("data"))):
+        assert "15058543207" not in shown and NUMBER not in shown
+
+    right = csv_file(HEADER_WITH_NUMBER, *_with_numbers({"103": NUMBER, "104": OTHER}))
+    batch = import_services.import_preview(
+        actor=people.admin, kind="people", filename="lonn.csv", content=right
+    )
+    assert batch.report["counts"]["update"] == 2
+    import_services.import_apply(actor=people.admin, batch=batch)
+    assert Person.objects.get(pk=people.employee.pk).national_id == NUMBER
+    assert Person.objects.get(pk=people.other_employee.pk).national_id == OTHER
+    batch.refresh_from_db()
+    assert bytes(batch.content) == b"", "the file is not kept once imported"
+
+    # The same file again changes nothing; an empty cell clears the number.
+    assert (
+        plan_people(_with_numbers({"103": NUMBER, "104": OTHER}), HEADER_WITH_NUMBER).update == {}
+    )
+    import_people(_with_numbers({"103": NUMBER}), HEADER_WITH_NUMBER)
+    assert Person.objects.get(pk=people.other_employee.pk).national_id is None
+
+
+def test_a_number_in_the_file_twice_or_held_by_someone_else_is_a_problem(
+    people, archive_by_national_id
+):
+    twice = plan_people(_with_numbers({"103": NUMBER, "104": NUMBER}), HEADER_WITH_NUMBER)
+    assert problems_of(twice) == [(6, "Fødselsnummer", "Fødselsnummeret står også på rad 5.")]
+    services.person_update(actor=people.admin, person=people.hr, national_id=NUMBER)
+    held = plan_people(_with_numbers({"103": NUMBER, "105": NUMBER}), HEADER_WITH_NUMBER)
+    assert len(problems_of(held)) == 1
+    # Corrected from one person in the file to another: it moves.
+    import_people(_with_numbers({"103": NUMBER, "105": OTHER}), HEADER_WITH_NUMBER)
+    assert Person.objects.get(pk=people.employee.pk).national_id == NUMBER
+    assert Person.objects.get(pk=people.hr.pk).national_id == OTHER
+
+
+def test_a_spreadsheet_that_dropped_the_leading_zero_is_read_right(people, archive_by_national_id):
+    rows = _with_numbers({})
+    rows[3][-1] = int(OTHER)  # Excel's number: 1017012343
+    import_people(rows, HEADER_WITH_NUMBER)
+    assert Person.objects.get(pk=people.employee.pk).national_id == OTHER
+
+
+def test_without_the_setting_the_column_is_ignored_and_nothing_is_stored(people):
+    result = import_people(_with_numbers({"103": NUMBER}), HEADER_WITH_NUMBER)
+    assert result.ignored_columns == ["Fødselsnummer"]
+    assert not Person.objects.filter(national_id__isnull=False).exists()
+
+
+def test_the_sample_file_has_the_column_only_with_the_setting(settings):
+    from samtale.org.imports.templates import template_csv
+
+    assert "Fødselsnummer" not in template_csv("people").decode("utf-8-sig")
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+    header, *examples = template_csv("people").decode("utf-8-sig").splitlines()
+    assert header.endswith("Fødselsnummer")
+    assert all(line.count(";") == header.count(";") for line in examples)
+
+
+def test_a_file_checked_but_not_imported_is_forgotten_after_a_day(people):
+    batch = import_services.import_preview(
+        actor=people.admin,
+        kind="people",
+        filename="lonn.csv",
+        content=csv_file(PEOPLE_HEADER, *roster()),
+    )
+    assert import_services.import_files_forget() == 0
+    later = timezone.now() + import_services.FILE_KEPT + timedelta(minutes=1)
+    assert import_services.import_files_forget(now=later) == 1
+    with pytest.raises(DomainError, match="Last den opp igjen|Upload it again"):
+        import_services.import_apply(actor=people.admin, batch=batch)

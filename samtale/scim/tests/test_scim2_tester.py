@@ -47,14 +47,22 @@ def test_every_check_scim2_tester_runs_passes(live_server, settings):
     failed = [(r.title, r.reason) for r in results if r.status in (Status.ERROR, Status.CRITICAL)]
     # The one check Samtale refuses on purpose: a PATCH that replaces userName with a random
     # UUID. The userName is the person's e-mail address, and one that is not is refused.
-    assert failed == [
+    # And twice the tester's own limit: it adds and replaces Samtale's extension as a whole,
+    # whose one attribute (the national identity number) is writeOnly and returned never,
+    # and then expects the empty object back; RFC 7643 §7 has such an attribute never
+    # answered, so neither is an extension that holds nothing else.
+    extension = "urn:ietf:params:scim:schemas:extension:samtale:2.0:User"
+    unexpected = f"PATCH modify() returned unexpected value for '{extension}'."
+    assert sorted((title, reason.splitlines()[0]) for title, reason in failed) == [
+        ("check_add_attribute", unexpected),
         (
             "check_replace_attribute",
             "Failed to replace attribute 'userName': userName must be an e-mail address.",
-        )
+        ),
+        ("check_replace_attribute", unexpected),
     ]
     passed = [r for r in results if r.status == Status.SUCCESS]
-    assert len(passed) == len(results) - 1
+    assert len(passed) == len(results) - len(failed)
     # Every kind of check ran for Users: create, read, attributes, search, replace,
     # delete and the three PATCH operations.
     user_checks = {r.title for r in results if r.resource_type == "User"}

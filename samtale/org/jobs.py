@@ -1,0 +1,13 @@
+from datetime import time
+
+from django.tasks import task
+
+from samtale.core.schedule import periodic
+from samtale.org.imports import services as imports
+
+
+@periodic(daily_at=time(3, 15))
+@task
+def import_files_forget() -> None:
+    """Uploaded payroll files not imported within a day are not kept (org.imports)."""
+    imports.import_files_forget()
