@@ -6,6 +6,22 @@ from samtale.core.testing import audit_flushable
 from samtale.demo.testing import make_people
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """`--dist loadgroup` sends the tests marked `xdist_group` (the broker's, the browser's)
+    to one worker by a suffix on their node id; pytest-xdist 3.8 writes it where pytest 9.2
+    no longer reads it (`item._nodeid`), so the groups were spread over the workers. Written
+    where pytest reads it, a test that restarts the broker runs beside no other that uses it."""
+    if not config.getvalue("loadgroup"):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid.rpartition("::")[2]:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_empties_the_audit_log():
     """Django's flush (after each transactional and browser test, and where a test calls it)
