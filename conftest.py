@@ -12,7 +12,7 @@ def pytest_collection_modifyitems(config, items):
     to one worker by a suffix on their node id; pytest-xdist 3.8 writes it where pytest 9.2
     no longer reads it (`item._nodeid`), so the groups were spread over the workers. Written
     where pytest reads it, a test that restarts the broker runs beside no other that uses it."""
-    if not config.getvalue("loadgroup"):
+    if not getattr(config.option, "loadgroup", False):  # set on the workers of `-n`
         return
     from _pytest.nodeid import coerce_node_id
 
