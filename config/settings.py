@@ -500,6 +500,13 @@ os.environ.setdefault("OPENPYXL_LXML", "False")
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Deactivations that stop for an administrator's confirmation: a full-list import that would
+# deactivate more than this many people (or units) stops until the number is typed, and more
+# deactivations than this from the identity provider (SCIM, the API) within an hour are held
+# until an administrator confirms them. The limit is the larger of the two: a percentage of
+# the active people, and a number.
+SAMTALE_DEACTIVATION_LIMIT_PERCENT = envfloat("SAMTALE_DEACTIVATION_LIMIT_PERCENT", 5)
+SAMTALE_DEACTIVATION_LIMIT_PEOPLE = envint("SAMTALE_DEACTIVATION_LIMIT_PEOPLE", 10)
 
 # One line per event in the terminal: Django's own DEBUG console handler would print each
 # django.* line a second time, and on a laptop the worker's two lines per task (running,

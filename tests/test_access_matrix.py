@@ -140,6 +140,8 @@ MATRIX = [
     ("import_detail", {"pk": "import"}, "get", ADMIN_ONLY_HIDDEN),
     ("import_apply", {"pk": "import"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("import_apply", {"pk": "import"}, "post", (302, 404, 404, 404, 404, 404, 404, 302)),
+    ("import_undo", {"pk": "import"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("import_undo", {"pk": "import"}, "post", (302, 404, 404, 404, 404, 404, 404, 302)),
     ("import_template", {"kind": "people"}, "get", ADMIN_ONLY),
     # guides
     ("guide_list", {}, "get", HR_ADMIN),

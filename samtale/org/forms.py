@@ -183,6 +183,22 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ImportBatch.Kind.PEOPLE,
     )
+    mode = forms.ChoiceField(
+        label=_("What the file is"),
+        choices=[
+            (
+                ImportBatch.Mode.UPDATE,
+                _("Add and update only: nobody is deactivated"),
+            ),
+            (
+                ImportBatch.Mode.FULL,
+                _("The full list: those not in the file are deactivated"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        initial=ImportBatch.Mode.UPDATE,
+        required=False,
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_(

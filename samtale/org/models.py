@@ -6,6 +6,7 @@ administrator are roles given explicitly.
 """
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -242,7 +243,13 @@ class ImportBatch(models.Model):
         PREVIEWED = "previewed", _("Previewed")
         APPLIED = "applied", _("Applied")
 
+    class Mode(models.TextChoices):
+        UPDATE = "update", _("Add and update only")
+        FULL = "full", _("Full list")
+
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Add and update only, or the whole list: then what is missing from it is deactivated.
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.UPDATE)
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     uploaded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -251,6 +258,10 @@ class ImportBatch(models.Model):
     # The preview: counts and the problems found, row by row.
     report = models.JSONField(default=dict)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # What applying it changed, to undo it (org.imports.undo): the values before and after.
+    undo = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]

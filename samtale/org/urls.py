@@ -19,5 +19,6 @@ urlpatterns = [
     path("import/", views.import_start, name="import_start"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/bruk/", views.import_apply, name="import_apply"),
+    path("import/<int:pk>/angre/", views.import_undo, name="import_undo"),
     path("import/mal/<str:kind>.csv", views.import_template, name="import_template"),
 ]

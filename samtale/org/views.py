@@ -207,6 +207,8 @@ def import_start(request):
             batch = import_services.import_preview(
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
+                # Without a choice, the safe one: nobody is deactivated.
+                mode=form.cleaned_data["mode"] or ImportBatch.Mode.UPDATE,
                 filename=upload.name,
                 content=upload.read(),
             )
@@ -233,6 +235,8 @@ def import_detail(request, pk):
             "batch": batch,
             "report": batch.report,
             "problems": problems.get_page(request.GET.get("side")),
+            "may_undo": import_services.may_undo(batch),
+            "undo_until": batch.applied_at and import_services.undo.undo_until(batch.applied_at),
         },
     )
 
@@ -242,7 +246,9 @@ def import_detail(request, pk):
 def import_apply(request, pk):
     batch = policy.get_import_for(request.user, pk)
     try:
-        batch = import_services.import_apply(actor=request.user, batch=batch)
+        batch = import_services.import_apply(
+            actor=request.user, batch=batch, confirm=request.POST.get("confirm", "")
+        )
     except DomainError as e:
         messages.error(request, e.message)
     else:
@@ -251,6 +257,19 @@ def import_apply(request, pk):
             request,
             _("Imported: %(create)d new, %(update)d changed, %(deactivate)d deactivated.") % counts,
         )
+    return redirect("import_detail", pk=batch.pk)
+
+
+@guarded()
+@require_POST
+def import_undo(request, pk):
+    batch = policy.get_import_for(request.user, pk)
+    try:
+        batch = import_services.import_undo(actor=request.user, batch=batch)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("The import is undone."))
     return redirect("import_detail", pk=batch.pk)
 
 

@@ -1,8 +1,9 @@
-"""People from a payroll/HR export: the file is the whole roster.
+"""People from a payroll/HR export: the whole roster, or only people to add and update.
 
 Matched by employee number. New people are created (they choose a password
 through the e-mailed link), changed ones updated, people who left (an end
-date in the past, or no longer in the file) are deactivated, never deleted.
+date in the past, or, for a full list, no longer in the file) are deactivated, never
+deleted.
 People without an employee number (system accounts made in the app) are
 left alone. A column left out of the file leaves that field as it is; an
 empty cell in a column that is there clears it.
@@ -122,6 +123,8 @@ class Plan(BasePlan):
     managers: dict[str, str | None] = field(default_factory=dict)
     # employee number -> pk of the people in the file who are already in Samtale
     pks: dict[str, int] = field(default_factory=dict)
+    # employee number -> pk of line managers named by a file of some people, not in it
+    outside_managers: dict[str, int] = field(default_factory=dict)
     # people whose e-mail address passes to another person in the file
     release_emails: list[int] = field(default_factory=list)
     # pk -> (old address, new address) of the people whose address the file changes
@@ -130,8 +133,11 @@ class Plan(BasePlan):
     release_national_ids: list[int] = field(default_factory=list)
 
 
-def plan(table: Table, *, today: date | None = None, importer: str | None = None) -> Plan:
-    """Check every row and work out what applying the file would change.
+def plan(
+    table: Table, *, today: date | None = None, importer: str | None = None, full: bool = True
+) -> Plan:
+    """Check every row and work out what applying the file would change. `full`: the file
+    is the whole roster, and the people missing from it are deactivated.
 
     `importer` is the employee number of the administrator importing: they may not make
     themselves anyone's new line manager (org.services: nobody widens their own access).
@@ -268,15 +274,55 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
             managers[number_] = manager
         records[number_] = record
 
+    # A file of some people only may name line managers already in Samtale; a full list
+    # names everyone, so its managers are in it.
+    outside = (
+        {}
+        if full
+        else {
+            person["employee_number"]: person
+            for person in Person.objects.filter(
+                employee_number__in={m for m in managers.values() if m and m not in row_of}
+            ).values("pk", "employee_number", "is_active", "first_name", "last_name")
+        }
+    )
     for number_, manager in managers.items():
-        if manager and manager not in row_of:
+        if not manager or manager in row_of:
+            continue
+        if manager not in outside:
             problems.add(
                 row_of[number_],
                 h["manager_number"],
                 _("No person in the file has the employee number “%(number)s”.")
+                % {"number": manager}
+                if full
+                else _("Nobody in the file or in Samtale has the employee number “%(number)s”.")
                 % {"number": manager},
             )
-    for number_ in sorted(find_cycles({k: v for k, v in managers.items() if v}), key=row_of.get):
+        elif not outside[manager]["is_active"]:
+            problems.add(
+                row_of[number_],
+                h["manager_number"],
+                _("The line manager %(name)s (%(number)s) has left.")
+                % {
+                    "name": f"{outside[manager]['first_name']} {outside[manager]['last_name']}",
+                    "number": manager,
+                },
+            )
+        else:
+            result.outside_managers[manager] = outside[manager]["pk"]
+    chains = {k: v for k, v in managers.items() if v}
+    if outside:
+        # The chains above a manager outside the file are Samtale's: the file may close one.
+        chains = (
+            dict(
+                Person.objects.exclude(employee_number=None)
+                .exclude(manager__employee_number=None)
+                .values_list("employee_number", "manager__employee_number")
+            )
+            | chains
+        )
+    for number_ in sorted(find_cycles(chains).intersection(row_of), key=row_of.get):
         problems.add(
             row_of[number_],
             h["manager_number"],
@@ -357,7 +403,7 @@ def plan(table: Table, *, today: date | None = None, importer: str | None = None
         else:
             result.unchanged += 1
     for number_, current in existing.items():
-        if number_ not in records and current["is_active"]:
+        if full and number_ not in records and current["is_active"]:
             result.deactivate.append(current["pk"])
             result.deactivate_names.append(
                 f"{current['first_name']} {current['last_name']} ({number_})"
@@ -397,7 +443,7 @@ def apply(result: Plan) -> None:
     if result.release_national_ids:
         # Likewise a national identity number corrected from one person to another.
         Person.objects.filter(pk__in=result.release_national_ids).update(national_id=None)
-    ids = dict(result.pks)
+    ids = dict(result.pks) | result.outside_managers
     _create(result, ids, now)
     _update(result, ids, now)
     if result.deactivate:

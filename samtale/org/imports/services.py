@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,9 +10,9 @@ from samtale.core.access import may_manage_org, require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.org import services as org_services
-from samtale.org.imports import people, units
+from samtale.org.imports import people, undo, units
 from samtale.org.imports.reader import read_table
-from samtale.org.models import ImportBatch, Person
+from samtale.org.models import ImportBatch, Person, Unit
 
 PLANNERS = {ImportBatch.Kind.UNITS: units, ImportBatch.Kind.PEOPLE: people}
 
@@ -22,12 +23,13 @@ NAMES_SHOWN = 200
 FILE_KEPT = timedelta(hours=24)
 
 
-def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
+def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person, mode: str):
     table = read_table(filename=filename, content=content)
+    full = mode == ImportBatch.Mode.FULL
     if batch_kind == ImportBatch.Kind.PEOPLE:
-        result = people.plan(table, importer=actor.employee_number)
+        result = people.plan(table, importer=actor.employee_number, full=full)
     else:
-        result = units.plan(table)
+        result = units.plan(table, full=full)
     if batch_kind == ImportBatch.Kind.PEOPLE and actor.pk in result.deactivate:
         # The file is the whole roster; an administrator missing from it would lock themselves out.
         result.problems.add(
@@ -41,44 +43,78 @@ def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person):
     return result
 
 
-def _report(result) -> dict:
+def deactivation_limit(active: int) -> int:
+    """How many deactivations at once go without an administrator's confirmation: the
+    larger of SAMTALE_DEACTIVATION_LIMIT_PERCENT of the active and _PEOPLE."""
+    share = math.floor(active * settings.SAMTALE_DEACTIVATION_LIMIT_PERCENT / 100)
+    return max(settings.SAMTALE_DEACTIVATION_LIMIT_PEOPLE, share)
+
+
+def _deactivations(result) -> int:
+    """Everyone (every unit) the import would deactivate: missing from a full list, or with
+    an end date passed."""
+    ended = sum(1 for change in result.update.values() if change.get("is_active") is False)
+    return len(result.deactivate) + ended
+
+
+def _report(kind: str, result) -> dict:
+    model = Person if kind == ImportBatch.Kind.PEOPLE else Unit
+    deactivations = _deactivations(result)
+    limit = deactivation_limit(model.objects.filter(is_active=True).count())
     return {
         "counts": result.counts(),
         "problems": result.problems.by_row(),
         "ignored_columns": result.ignored_columns,
         "deactivate_names": result.deactivate_names[:NAMES_SHOWN],
+        # More than the limit stops for the administrator to type the number.
+        "deactivations": deactivations,
+        "limit": limit,
+        "confirm": deactivations > limit,
     }
 
 
-def import_preview(*, actor: Person, kind: str, filename: str, content: bytes) -> ImportBatch:
-    """Read the file and check every row without changing anything; keep the file for apply."""
+def import_preview(
+    *,
+    actor: Person,
+    kind: str,
+    filename: str,
+    content: bytes,
+    mode: str = ImportBatch.Mode.UPDATE,
+) -> ImportBatch:
+    """Read the file and check every row without changing anything; keep the file for apply.
+    `mode`: add and update only (the default), or a full list that deactivates the missing."""
     require(may_manage_org(actor))
     if kind not in PLANNERS:
         raise DomainError(_("Choose what the file contains."), field="kind")
+    if mode not in ImportBatch.Mode.values:
+        raise DomainError(_("Choose whether the file is the full list."), field="mode")
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise DomainError(
             _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20},
             field="file",
         )
     try:
-        result = _plan(kind, filename, content, actor=actor)
+        result = _plan(kind, filename, content, actor=actor, mode=mode)
     except DomainError as e:
         raise DomainError(e.message, field="file") from None
     batch = ImportBatch.objects.create(
         kind=kind,
+        mode=mode,
         filename=filename[:255],
         content=content,
         uploaded_by=actor,
-        report=_report(result),
+        report=_report(kind, result),
     )
     audit_log(actor=actor, action="import.preview", obj=batch, **result.counts())
     return batch
 
 
-def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
+def import_apply(*, actor: Person, batch: ImportBatch, confirm: str = "") -> ImportBatch:
     """Apply a previewed file in one transaction, checked again against today's data.
 
-    Raises DomainError, changing nothing, when the file now has problems or was applied before.
+    An import that deactivates more than the limit goes only when `confirm` is that number,
+    typed by the administrator. Raises DomainError, changing nothing, when the file now has
+    problems, the number is not confirmed, or it was applied before.
     """
     require(may_manage_org(actor))
     with transaction.atomic():
@@ -91,9 +127,31 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
                     "Samtale no longer keeps this file (a day after it was checked). Upload it again."
                 )
             )
-        result = _plan(batch.kind, batch.filename, bytes(batch.content), actor=actor)
+        result = _plan(
+            batch.kind, batch.filename, bytes(batch.content), actor=actor, mode=batch.mode
+        )
+        report = _report(batch.kind, result)
+        if (
+            not result.problems
+            and report["confirm"]
+            and confirm.strip() != str(report["deactivations"])
+        ):
+            batch.report = report
+            batch.save(update_fields=["report"])
+            raise DomainError(
+                _(
+                    "The import would deactivate %(count)d, more than %(limit)d at once. Check "
+                    "the names, and type the number %(count)d to go on."
+                )
+                % {"count": report["deactivations"], "limit": report["limit"]},
+                field="confirm",
+            )
         if not result.problems:
+            before = undo.snapshot(
+                batch.kind, [change["pk"] for change in result.update.values()] + result.deactivate
+            )
             PLANNERS[batch.kind].apply(result)
+            batch.undo = undo.record(batch.kind, before, result.create)
             if batch.kind == ImportBatch.Kind.PEOPLE:
                 org_services.email_changes_record(actor=actor, changes=result.email_changes)
                 org_services.role_holders_activity_record(
@@ -107,12 +165,48 @@ def import_apply(*, actor: Person, batch: ImportBatch) -> ImportBatch:
             batch.applied_at = timezone.now()
             batch.content = b""  # what it changed is in the data and the report now
             audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
-        batch.report = _report(result)
+        batch.report = report
         batch.save()
     if result.problems:
         raise DomainError(
             _("The file has problems with today's data. Nothing was changed; see the list below.")
         )
+    return batch
+
+
+def may_undo(batch: ImportBatch, *, now=None) -> bool:
+    return (
+        batch.status == ImportBatch.Status.APPLIED
+        and batch.undone_at is None
+        and bool(batch.undo)
+        and (now or timezone.now()) < undo.undo_until(batch.applied_at)
+    )
+
+
+def import_undo(*, actor: Person, batch: ImportBatch) -> ImportBatch:
+    """Put back what an applied import changed, within UNDO_DAYS (org.imports.undo): the
+    people it deactivated active again, the fields it changed back, what it created
+    deactivated. Told as the import was: changed addresses to both addresses, roles given or
+    taken to the role holders, HR and the administrators."""
+    require(may_manage_org(actor))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.undone_at is not None:
+            raise DomainError(_("This import has already been undone."))
+        if not may_undo(batch):
+            raise DomainError(
+                _("An import can be undone for %(days)d days after it was applied.")
+                % {"days": undo.UNDO_DAYS}
+            )
+        restored = undo.restore(batch.kind, batch.undo)
+        if batch.kind == ImportBatch.Kind.PEOPLE:
+            org_services.email_changes_record(actor=actor, changes=restored.emails)
+            org_services.role_holders_activity_record(actor=actor, person_ids=restored.activity)
+        batch.undone_at = timezone.now()
+        batch.undone_by = actor
+        batch.report = batch.report | {"undo": restored.counts()}
+        batch.save(update_fields=["undone_at", "undone_by", "report"])
+        audit_log(actor=actor, action="import.undo", obj=batch, **restored.counts())
     return batch
 
 

@@ -1,7 +1,7 @@
-"""Units from an HR export: the file is the whole tree, matched by unit code.
+"""Units from an HR export, matched by unit code: the whole tree, or units to add and update.
 
-Units missing from the file are deactivated (never deleted), which is refused
-while they still have active people: move the people first.
+For a full list, units missing from the file are deactivated (never deleted), which is
+refused while they still have active people: move the people first.
 """
 
 from dataclasses import dataclass, field
@@ -41,7 +41,9 @@ class Plan(BasePlan):
     parents: dict[str, str | None] = field(default_factory=dict)
 
 
-def plan(table: Table) -> Plan:
+def plan(table: Table, *, full: bool = True) -> Plan:
+    """Check every row and work out what applying the file would change. `full`: the file
+    is every unit, and the units missing from it are deactivated."""
     problems = Problems()
     mapped = map_columns(table, COLUMNS, problems)
     result = Plan(problems=problems, ignored_columns=mapped.ignored, rows=len(mapped.rows))
@@ -136,7 +138,7 @@ def plan(table: Table) -> Plan:
         else:
             result.unchanged += 1
     for code, current in existing.items():
-        if code in records or not current["is_active"]:
+        if not full or code in records or not current["is_active"]:
             continue
         if current["active_people"]:
             problems.add(

@@ -38,9 +38,10 @@ def people_csv(rows):
     return csv_file(PEOPLE_HEADER, *rows)
 
 
-def preview(people, rows, filename="ansatte.csv"):
+def preview(people, rows, filename="ansatte.csv", mode="full"):
+    """The file as the full list, unless `mode` says add and update only."""
     return import_services.import_preview(
-        actor=people.admin, kind="people", filename=filename, content=people_csv(rows)
+        actor=people.admin, kind="people", filename=filename, content=people_csv(rows), mode=mode
     )
 
 
@@ -183,11 +184,15 @@ def test_an_unreadable_or_too_large_file_is_refused_on_the_file_field(people, se
 # Pages -----------------------------------------------------------------------
 
 
-def upload(client, rows, *, kind="people", filename="ansatte.csv", content=None):
+def upload(client, rows, *, kind="people", filename="ansatte.csv", content=None, mode="full"):
     content = content if content is not None else people_csv(rows)
     return client.post(
         reverse("import_start"),
-        {"kind": kind, "file": SimpleUploadedFile(filename, content, content_type="text/csv")},
+        {
+            "kind": kind,
+            "mode": mode,
+            "file": SimpleUploadedFile(filename, content, content_type="text/csv"),
+        },
     )
 
 
