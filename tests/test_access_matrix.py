@@ -136,6 +136,8 @@ MATRIX = [
     ("unit_list", {}, "get", (302, 403, 403, 403, 403, 403, 200, 200)),
     ("unit_create", {}, "get", ADMIN_ONLY),
     ("unit_edit", {"pk": "unit"}, "get", ADMIN_ONLY),
+    ("held_deactivations", {}, "get", ADMIN_ONLY),
+    ("held_deactivations", {}, "post", (302, 403, 403, 403, 403, 403, 403, 302)),
     ("import_start", {}, "get", ADMIN_ONLY),
     ("import_detail", {"pk": "import"}, "get", ADMIN_ONLY_HIDDEN),
     ("import_apply", {"pk": "import"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),

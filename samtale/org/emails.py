@@ -45,3 +45,22 @@ def email_changed(message) -> Built | None:
             "to_old": message.to_email.lower() == change.old_email.lower(),
         },
     )
+
+
+@builder("deactivations_held")
+def deactivations_held(message) -> Built | None:
+    """To every administrator, once an hour at most: the identity provider asked to
+    deactivate more people than the limit, and the rest wait for one of them."""
+    from samtale.org.services import held_deactivations
+
+    count = held_deactivations().count()
+    if not count:
+        return None
+    return Built(
+        template="org/email/deactivations_held",
+        context={
+            "recipient": message.to,
+            "count": count,
+            "path": reverse("held_deactivations"),
+        },
+    )

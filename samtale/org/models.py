@@ -322,3 +322,38 @@ class EmailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_email} → {self.new_email}"
+
+
+class ProviderDeactivation(models.Model):
+    """A deactivation from the identity provider (SCIM): applied at once, or, beyond the
+    deactivation limit within an hour, held until an administrator confirms it or keeps the
+    person (org.services.provider_person_update). A provider that loses a group, or a sync
+    scoped wrong, must not empty the organization in one run."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Deactivated at once")
+        HELD = "held", _("Waits for an administrator")
+        CONFIRMED = "confirmed", _("Deactivated by an administrator")
+        KEPT = "kept", _("Kept active by an administrator")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The provider deleted the user (DELETE), not only set active false.
+    deleted = models.BooleanField(default=False)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decided_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(outcome="held"),
+                name="one_held_deactivation_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.outcome}"

@@ -1,6 +1,7 @@
 """Changes to the organization. Each service runs in one transaction, checks the
 domain's rules, raises DomainError with a message for the user, and audits."""
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org import national_id, policy
-from samtale.org.models import EmailChange, Person, RoleChange, Unit
+from samtale.org.models import EmailChange, Person, ProviderDeactivation, RoleChange, Unit
 
 PERSON_FIELDS = (
     "first_name",
@@ -345,3 +346,93 @@ def unit_update(*, actor: Person, unit: Unit, **fields) -> Unit:
     unit.save()
     audit_log(actor=actor, action="unit.update", obj=unit, fields=sorted(changed))
     return unit
+
+
+# Deactivations at once ---------------------------------------------------------------
+
+# The window in which the identity provider's deactivations count against the limit.
+PROVIDER_WINDOW = timedelta(hours=1)
+
+
+def deactivation_limit(active: int) -> int:
+    """How many deactivations at once go without an administrator's confirmation: the
+    larger of SAMTALE_DEACTIVATION_LIMIT_PERCENT of the active and _PEOPLE."""
+    share = math.floor(active * settings.SAMTALE_DEACTIVATION_LIMIT_PERCENT / 100)
+    return max(settings.SAMTALE_DEACTIVATION_LIMIT_PEOPLE, share)
+
+
+def provider_person_update(
+    *, actor: Person, person: Person, deleted: bool = False, **fields
+) -> Person:
+    """A change from the identity provider (SCIM), as person_update; but a deactivation
+    beyond the limit within PROVIDER_WINDOW is held (ProviderDeactivation) until an
+    administrator decides, the rest of the change applied, and the administrators told once
+    per window. A person already held stays held however often the provider asks again."""
+    if fields.get("is_active") is not False or not person.is_active:
+        return person_update(actor=actor, person=person, **fields)
+    with transaction.atomic():
+        # One provider's deactivations at a time: counted and recorded as one.
+        Person.objects.select_for_update().filter(pk=actor.pk).first()
+        now = timezone.now()
+        recent = ProviderDeactivation.objects.filter(requested_at__gte=now - PROVIDER_WINDOW)
+        held = ProviderDeactivation.objects.filter(
+            person=person, outcome=ProviderDeactivation.Outcome.HELD
+        ).exists()
+        limit = deactivation_limit(Person.objects.filter(is_active=True).count())
+        if not held and recent.count() < limit:
+            ProviderDeactivation.objects.create(
+                person=person,
+                requested_by=actor,
+                deleted=deleted,
+                outcome=ProviderDeactivation.Outcome.APPLIED,
+            )
+            return person_update(actor=actor, person=person, **fields)
+        if not held:
+            first = not recent.filter(outcome=ProviderDeactivation.Outcome.HELD).exists()
+            ProviderDeactivation.objects.create(
+                person=person,
+                requested_by=actor,
+                deleted=deleted,
+                outcome=ProviderDeactivation.Outcome.HELD,
+            )
+            audit_log(actor=actor, action="person.deactivation_held", obj=person)
+            if first:
+                for admin in Person.objects.filter(is_org_admin=True, is_active=True):
+                    email_queue(to=admin, kind="deactivations_held")
+        rest = {k: v for k, v in fields.items() if k not in ("is_active", "scim_deleted_at")}
+        return person_update(actor=actor, person=person, **rest)
+
+
+def held_deactivations():
+    return ProviderDeactivation.objects.filter(
+        outcome=ProviderDeactivation.Outcome.HELD
+    ).select_related("person", "requested_by")
+
+
+@transaction.atomic
+def held_deactivations_decide(*, actor: Person, deactivate: bool) -> int:
+    """An administrator deactivates everyone held, or keeps them all active; returns how many."""
+    require(may_manage_org(actor))
+    now = timezone.now()
+    count = 0
+    for held in held_deactivations().select_for_update(of=("self",)):
+        if deactivate and held.person.is_active:
+            fields = {"is_active": False}
+            if held.deleted:
+                fields["scim_deleted_at"] = held.requested_at
+            person_update(actor=actor, person=held.person, **fields)
+        held.outcome = (
+            ProviderDeactivation.Outcome.CONFIRMED
+            if deactivate
+            else ProviderDeactivation.Outcome.KEPT
+        )
+        held.decided_by, held.decided_at = actor, now
+        held.save(update_fields=["outcome", "decided_by", "decided_at"])
+        count += 1
+    audit_log(
+        actor=actor,
+        action="person.deactivations_confirmed" if deactivate else "person.deactivations_kept",
+        obj=None,
+        count=count,
+    )
+    return count

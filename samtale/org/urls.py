@@ -8,6 +8,7 @@ urlpatterns = [
     path("personer/<int:pk>/", views.person_detail, name="person_detail"),
     path("personer/<int:pk>/rediger/", views.person_edit, name="person_edit"),
     path("personer/endringer/", views.org_changes, name="role_changes"),
+    path("personer/deaktiveringer/", views.held_deactivations, name="held_deactivations"),
     path(
         "personer/endringer/epost/<int:pk>/frigi/",
         views.email_change_release,

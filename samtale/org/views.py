@@ -43,6 +43,8 @@ def person_list(request):
     query = request.GET.copy()
     query.pop("side", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
+    if access.may_manage_org(request.user) and not request.htmx:
+        context["held"] = services.held_deactivations().count()
     return render_page(request, "org/person_list.html", context, fragment="results")
 
 
@@ -98,6 +100,23 @@ def person_edit(request, pk):
 
 
 CHANGES = {"roller": "roles", "epost": "email"}
+
+
+@guarded(access.may_manage_org)
+@require_http_methods(["GET", "POST"])
+def held_deactivations(request):
+    """Deactivations from the identity provider beyond the limit, waiting for an
+    administrator: deactivate them all, or keep them all active."""
+    if request.method == "POST":
+        deactivate = request.POST.get("decision") == "deactivate"
+        count = services.held_deactivations_decide(actor=request.user, deactivate=deactivate)
+        if deactivate:
+            messages.success(request, _("Deactivated: %(count)d.") % {"count": count})
+        else:
+            messages.success(request, _("Kept active: %(count)d.") % {"count": count})
+        return redirect("held_deactivations")
+    page = Paginator(services.held_deactivations(), PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(request, "org/held_deactivations.html", {"page": page})
 
 
 @guarded(policy.may_read_org_changes)

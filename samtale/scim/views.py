@@ -88,8 +88,12 @@ def user_view(request, pk):
         return _replace(request, person)
     if request.method == "PATCH":
         return _patch(request, person)
-    services.person_update(
-        actor=request.scim_actor, person=person, is_active=False, scim_deleted_at=timezone.now()
+    services.provider_person_update(
+        actor=request.scim_actor,
+        person=person,
+        deleted=True,
+        is_active=False,
+        scim_deleted_at=timezone.now(),
     )
     return respond(None, status=204)
 
@@ -156,7 +160,7 @@ def _replace(request, person):
         body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST, scim_policy=POLICY
     )
     fields = users.fields_of(user, actor=request.scim_actor, current=person)
-    person = services.person_update(actor=request.scim_actor, person=person, **fields)
+    person = services.provider_person_update(actor=request.scim_actor, person=person, **fields)
     return _user(request, person)
 
 
@@ -167,7 +171,7 @@ def _patch(request, person):
     user = users.to_request(person, request.scim_base)
     patch.patch(user, scim_policy=POLICY)
     fields = users.fields_of(user, actor=request.scim_actor, current=person)
-    person = services.person_update(actor=request.scim_actor, person=person, **fields)
+    person = services.provider_person_update(actor=request.scim_actor, person=person, **fields)
     return _user(request, person)
 
 

@@ -1,4 +1,3 @@
-import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,13 +42,6 @@ def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person, mode
     return result
 
 
-def deactivation_limit(active: int) -> int:
-    """How many deactivations at once go without an administrator's confirmation: the
-    larger of SAMTALE_DEACTIVATION_LIMIT_PERCENT of the active and _PEOPLE."""
-    share = math.floor(active * settings.SAMTALE_DEACTIVATION_LIMIT_PERCENT / 100)
-    return max(settings.SAMTALE_DEACTIVATION_LIMIT_PEOPLE, share)
-
-
 def _deactivations(result) -> int:
     """Everyone (every unit) the import would deactivate: missing from a full list, or with
     an end date passed."""
@@ -60,7 +52,7 @@ def _deactivations(result) -> int:
 def _report(kind: str, result) -> dict:
     model = Person if kind == ImportBatch.Kind.PEOPLE else Unit
     deactivations = _deactivations(result)
-    limit = deactivation_limit(model.objects.filter(is_active=True).count())
+    limit = org_services.deactivation_limit(model.objects.filter(is_active=True).count())
     return {
         "counts": result.counts(),
         "problems": result.problems.by_row(),

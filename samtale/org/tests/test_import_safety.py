@@ -12,6 +12,7 @@ from django.urls import reverse
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 from samtale.notifications.models import OutboundEmail
+from samtale.org import services as org_services
 from samtale.org.imports import services as import_services
 from samtale.org.imports.undo import UNDO_DAYS
 from samtale.org.models import ImportBatch, Person
@@ -58,8 +59,8 @@ def test_an_end_date_passed_still_deactivates_in_add_and_update(people):
 def test_the_limit_is_the_larger_of_the_share_and_the_number(settings):
     settings.SAMTALE_DEACTIVATION_LIMIT_PERCENT = 5
     settings.SAMTALE_DEACTIVATION_LIMIT_PEOPLE = 10
-    assert import_services.deactivation_limit(64) == 10
-    assert import_services.deactivation_limit(50_000) == 2_500
+    assert org_services.deactivation_limit(64) == 10
+    assert org_services.deactivation_limit(50_000) == 2_500
 
 
 def test_a_full_list_that_deactivates_too_many_stops_until_the_number_is_typed(people, low_limit):
