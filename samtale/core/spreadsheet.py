@@ -13,10 +13,12 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.http import content_disposition_header
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,14 +57,27 @@ def _cell(value):
     return neutralise(value)
 
 
+def _decimal(value, separator: str):
+    """A number with a fraction in the language's own way (3,25 in Norwegian): Norwegian
+    Excel reads 3.25 as text, and 3.10 as a date. Never in exponent form."""
+    if isinstance(value, bool) or not isinstance(value, (float, Decimal)):
+        return value
+    text = repr(value) if isinstance(value, float) else format(value, "f")
+    if "e" in text.lower():
+        text = format(Decimal(text), "f")
+    return text.replace(".", separator)
+
+
 def csv_bytes(rows: Iterable[Sequence], *, delimiter: str = ";") -> bytes:
-    """Rows as CSV the way Norwegian Excel opens it: semicolons, CRLF, UTF-8 with a BOM.
+    """Rows as CSV the way Norwegian Excel opens it: semicolons, CRLF, UTF-8 with a BOM, and
+    a decimal comma (the active language's separator).
 
     Without the byte order mark Excel reads UTF-8 as Windows-1252 and garbles æ, ø and å.
     """
+    separator = get_format("DECIMAL_SEPARATOR")
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows([_decimal(_cell(value), separator) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 import samtale
@@ -84,13 +85,23 @@ def test_csv_is_utf8_with_a_byte_order_mark_semicolons_and_crlf():
     assert content == "\ufeffNavn;Sted\r\nKari;Tromsø\r\n".encode()
 
 
-def test_csv_writes_harmless_text_numbers_and_dates_unchanged():
+def test_csv_writes_harmless_text_numbers_and_dates_unchanged_but_for_the_decimal_comma():
     rows = [HARMLESS, NUMBERS_AND_DATES, [None, "x"]]
-    assert read_csv(csv_bytes(rows)) == [
-        HARMLESS,
-        ["-5", "-1.5", "-3.25", "0", "2026-03-02", "2026-03-02 09:00:00"],
-        ["", "x"],
-    ]
+    with translation.override("nb"):
+        assert read_csv(csv_bytes(rows)) == [
+            HARMLESS,
+            ["-5", "-1,5", "-3,25", "0", "2026-03-02", "2026-03-02 09:00:00"],
+            ["", "x"],
+        ]
+
+
+# Samtale writes numbers as Norwegians do in every language of its pages (config/formats).
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_csv_writes_fractions_with_the_languages_decimal_separator(language):
+    """Norwegian Excel reads 3.43 as text and 3.10 as a date; 3,43 as the number."""
+    with translation.override(language):
+        [row] = read_csv(csv_bytes([[3.43, 1e-05, Decimal("2.50").normalize(), 1234567.5, 7]]))
+    assert row == ["3,43", "0,00001", "2,5", "1234567,5", "7"]
 
 
 def test_csv_and_excel_show_a_time_as_it_was_in_norway():

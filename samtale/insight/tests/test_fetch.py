@@ -158,7 +158,7 @@ def _answers_page_figures(s, viewer) -> list[tuple[str, set]]:
                     )
                     at_unit = units.get(name)
                     found = members(s, measure, year=int(y), unit=at_unit, profession=profession)
-                    _check(s, found, int(people), float(mean), measure)
+                    _check(s, found, int(people), float(mean.replace(",", ".")), measure)
                     figures.append((measure, found))
     return figures
 

@@ -133,7 +133,7 @@ def test_the_leader_and_their_leader_see_it_and_nobody_else(people, form8, setti
     assert "Runde" not in client_for("other_leader").get(url).content.decode()
     assert client_for("hr").get(url).status_code == 403
     csv = client_for("leader").get(url + "?format=csv").content.decode("utf-8-sig")
-    assert "Lederen min har tilstrekkelig kjennskap" in csv and ";3;5.0;0;0;0;0;3" in csv
+    assert "Lederen min har tilstrekkelig kjennskap" in csv and ";3;5,0;0;0;0;0;3" in csv
 
 
 def test_the_answers_about_the_leader_are_not_in_the_likert_results(people, form8, client_for):
