@@ -65,7 +65,7 @@ class Delivery(models.Model):
     """
 
     class Channel(models.TextChoices):
-        DOWNLOAD = "download", _("Downloaded by the archive staff")
+        DOWNLOAD = "download", _("Download by the archive staff")
         FOLDER = "folder", _("Drop folder")
         FIKS = "fiks", _("Fiks Arkiv")
 

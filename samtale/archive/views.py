@@ -55,17 +55,19 @@ def queue(request):
         "waiting": deliveries.filter(status__in=STATUSES["venter"]).count(),
         "failed": deliveries.filter(status__in=STATUSES["feilet"]).count(),
     }
+    # What waits: the oldest first, as it is to be worked through; what was delivered: the
+    # newest first, as one looks for what just happened.
+    order = ("form__signed_at", "pk")
     if shown in STATUSES:
         deliveries = deliveries.filter(status__in=STATUSES[shown])
     elif shown == "levert":
         deliveries = deliveries.filter(status=Delivery.Status.DELIVERED)
+        order = ("-delivered_at", "-pk")
     else:
         shown = ""
         deliveries = deliveries.exclude(status=Delivery.Status.DELIVERED)
     page = Paginator(
-        deliveries.select_related("form", "delivered_by")
-        .defer("form__pdf")
-        .order_by("form__signed_at", "pk"),
+        deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(*order),
         PAGE_SIZE,
     ).get_page(request.GET.get("side"))
     return render(

@@ -131,3 +131,24 @@ def test_the_queue_says_how_the_forms_go_by_the_channel_in_use(client, archivist
     settings.SAMTALE_ARCHIVE_CHANNEL = "fiks"
     page = client.get(reverse("archive_queue")).content.decode()
     assert "over Fiks Arkiv" in page and "som en Noark 5-pakke" not in page
+
+
+def test_the_delivered_tab_lists_the_newest_first(client, archivist, sign):
+    first = SignedForm.objects.get(conversation=sign()).deliveries.get()
+    second = SignedForm.objects.get(conversation=sign()).deliveries.get()
+    client.force_login(archivist)
+    for delivery in (first, second):
+        client.post(reverse("archive_confirm", args=[delivery.pk]))
+    page = client.get(reverse("archive_queue") + "?status=levert")
+    assert [d.pk for d in page.context["page"].object_list] == [second.pk, first.pk]
+    waiting = client.get(reverse("archive_queue"))
+    assert list(waiting.context["page"].object_list) == []
+
+
+def test_a_delivery_not_yet_downloaded_does_not_say_it_was(client, archivist, form):
+    delivery = form.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=1)
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue")).content.decode()
+    assert str(Delivery.Channel.DOWNLOAD.label) in page
+    assert "Downloaded by" not in page and "Lastet ned av" not in page
