@@ -11,6 +11,9 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from samtale.core.audit import audit_log
 from samtale.org.models import EmailChange, Person, RoleChange
@@ -237,3 +240,14 @@ def test_fifty_conversations_are_copied_in_well_under_two_seconds(people, versio
     assert len(json.loads(files["data.json"])["conversations_as_employee"]) == 50
     assert fifty - one == 49
     assert min(times) < 2
+
+
+def test_the_copy_says_the_roles_and_the_account_in_words(people):
+    """Not "Roles —" and "Active yes": what having no special role means, and the account's
+    state in words."""
+    page = unzip(export.person_export(people.employee))["index.html"].decode()
+    with translation.override("nb"):
+        none = gettext("None: you see your own conversations, and those of the people you lead")
+        assert escape(none) in page and escape(gettext("In use")) in page
+    hr = unzip(export.person_export(people.hr))["index.html"].decode()
+    assert escape(none) not in hr
