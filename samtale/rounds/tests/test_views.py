@@ -376,8 +376,9 @@ def test_hr_sees_who_is_missing_a_signed_conversation(client_for, people, guide)
     )
     hr = client_for("hr")
     page = body(hr.get(reverse("round_coverage")))
-    # The counts per unit come first; no person is listed until a unit is chosen.
-    assert "Team 1" in page and people.employee.full_name not in page
+    # The counts per unit, and everyone missing one in the whole organization at once.
+    assert "Team 1" in page and people.employee.full_name in page
+    assert people.other_employee.full_name not in page  # signed in May
     team = body(hr.get(reverse("round_coverage"), {"unit": people.employee.unit_id}))
     assert people.employee.full_name in team  # never had one
     other = body(hr.get(reverse("round_coverage"), {"unit": people.other_employee.unit_id}))

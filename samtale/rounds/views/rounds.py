@@ -204,21 +204,24 @@ def round_close(request, pk):
 @require_GET
 def round_coverage(request):
     """Who is missing a signed conversation within the required interval: the counts per
-    unit first; the people of one unit on demand (?unit=), a page at a time."""
+    unit, and the people, a page at a time: of the whole organization one may see, or of
+    one unit (?unit=)."""
     limits = selectors.coverage_limits(today=timezone.localdate())
     people = org_policy.people_visible_to(request.user)
     filters = CoverageFilterForm(request.GET or None, user=request.user)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     by_unit = selectors.coverage_by_unit(people=people, limits=limits)
-    unit, page = chosen.get("unit"), None
-    if unit is not None:
-        listed = selectors.coverage_people(
-            people=people, limits=limits, unit_id=unit.pk, which=chosen.get("which") or ""
-        )
-        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
-        for person in page.object_list:
-            person.coverage = selectors.coverage_status(person, limits)
-            person.due = selectors.due_date(person, limits)
+    unit = chosen.get("unit")
+    listed = selectors.coverage_people(
+        people=people,
+        limits=limits,
+        unit_id=unit.pk if unit else None,
+        which=chosen.get("which") or "",
+    )
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
+    for person in page.object_list:
+        person.coverage = selectors.coverage_status(person, limits)
+        person.due = selectors.due_date(person, limits)
     context = {
         "unit": unit,
         "limits": limits,
