@@ -78,3 +78,27 @@ document.addEventListener("htmx:afterSettle", () => {
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSettle", mark);
 })();
+
+// A button with data-copy="<id>" copies that field's text (a new API token) and says so on
+// itself and to a screen reader; where the clipboard is not offered, the text is selected.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("button[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  const said = () => {
+    const region = document.getElementById("announce");
+    button.textContent = button.dataset.copied;
+    if (region) region.textContent = button.dataset.copied;
+  };
+  field.focus();
+  field.select();
+  const selected = () => {
+    if (document.execCommand && document.execCommand("copy")) said();
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(said, selected);
+  } else {
+    selected();
+  }
+});

@@ -14,6 +14,13 @@ def test_a_person_makes_a_key_and_the_api_answers_it(visitor_factory, demo):
     token = person.page.input_value("#new-token")
     assert token.startswith("smt_")
     person.check("shown once")
+    # Whole on the page, and copied by its button.
+    box = person.page.locator("#new-token")
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+    person.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    person.page.click("button[data-copy='new-token']")
+    person.page.locator("button[data-copy='new-token']", has_text="Kopiert").wait_for()
+    assert person.page.evaluate("navigator.clipboard.readText()") == token
 
     answer = person.page.request.get(
         person.base_url + "/api/v1/me", headers={"Authorization": f"Bearer {token}"}
@@ -42,5 +49,8 @@ def test_the_docs_run_under_the_content_security_policy(visitor_factory, demo):
     # Swagger UI has loaded the schema from our own address and drawn the operations.
     reader.page.locator(".swagger-ui .opblock-summary-path", has_text="/api/v1/me").first.wait_for()
     reader.page.locator(".swagger-ui .title", has_text="Samtale API").wait_for()
+    # The way back to Samtale, in the reader's language.
+    assert reader.page.locator("html").get_attribute("lang") == "nb"
+    reader.page.locator(".api-docs-header a[href='/']").wait_for()
     # A script or style the CSP refused, or a request elsewhere, is a console error.
     assert reader.console_errors == [], reader.console_errors

@@ -22,7 +22,7 @@ def _signed_in(person, **kwargs) -> Client:
 
 
 def _shown_token(response) -> str:
-    found = re.findall(r'value="(smt_[^"]+)"', response.content.decode())
+    found = re.findall(r'id="new-token"[^>]*>(smt_[^<]+)</textarea>', response.content.decode())
     assert len(found) == 1
     return found[0]
 
