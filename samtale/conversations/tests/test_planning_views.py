@@ -153,11 +153,15 @@ def planned(people, guide_version):
 def test_before_its_day_the_close_button_asks_whether_the_meeting_was_moved(leader, planned):
     body = leader.get(reverse("meeting", args=[planned.pk])).content.decode()
     assert 'name="confirmed"' in body and "The meeting was moved to today" in body
+    # Never the browser's own (English) check: the page's error summary, linked to the box.
+    assert "required" not in body.split('id="close-moved"')[1].split(">")[0]
     response = leader.post(reverse("meeting_close", args=[planned.pk]))
-    assert response.headers["Location"] == reverse("meeting", args=[planned.pk])
+    back = reverse("meeting", args=[planned.pk]) + "?lukk=bekreft#close-error"
+    assert response.headers["Location"] == back
     assert Conversation.objects.get(pk=planned.pk).status == S.PLANNED
-    follow = leader.get(reverse("meeting", args=[planned.pk])).content.decode()
-    assert "Confirm that the meeting was moved to today" in follow
+    follow = leader.get(back).content.decode()
+    assert follow.count("<ds-error-summary") == 1 and 'href="#close-moved"' in follow
+    assert 'aria-invalid="true"' in follow.split('id="close-moved"')[1].split(">")[0]
 
 
 def test_confirmed_the_meeting_is_closed_and_the_move_is_in_the_history(leader, planned):

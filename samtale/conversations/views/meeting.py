@@ -52,6 +52,8 @@ def meeting_screen(request, pk):
         "may_manage": policy.may_manage_conversation(request.user, conversation),
         "open": conversation.status in meeting.MEETING_STATUSES,
         "before_its_day": lifecycle.before_its_day(conversation),
+        # Closed before its day without the tick: the error at the checkbox.
+        "close_unconfirmed": request.GET.get("lukk") == "bekreft",
         **goals_context(conversation, request.user),
         **previous_context(conversation, request.user),
     }
@@ -133,6 +135,9 @@ def meeting_close(request, pk):
             actor=request.user, conversation=conversation, confirmed=confirmed
         )
     except DomainError as e:
+        if e.field == "confirmed":
+            # Said at the checkbox, in the page's own error summary (meeting_screen).
+            return redirect(reverse("meeting", args=[pk]) + "?lukk=bekreft#close-error")
         messages.error(request, e.message)
         return redirect("meeting", pk=pk)
     messages.success(request, _("The conversation is held. Now the summary."))

@@ -62,3 +62,14 @@ def asset(path: str) -> str:
 @cache
 def _asset_url(path: str) -> str:
     return static(path)
+
+
+@register.filter
+def named(error, label) -> str:
+    """An error as a summary lists it, "<label>: <error>"; an error that names its field
+    already (core.forms: "Date: 31.02.2026 is not a valid date.") is listed as it is, not
+    "Date: Date: …"."""
+    error, label = str(error), str(label or "")
+    if not label or error.startswith(f"{label}:"):
+        return error
+    return f"{label}: {error}"
