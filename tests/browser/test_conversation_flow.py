@@ -136,8 +136,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.goto(f"{base}/oppsummering/")
     assert "lederen melder meg på" in page.content()
     leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
+    employee.page.check("#sign-confirm")
     employee.submit(f"form[action='{base}/signer/'] button")
     signed = Conversation.objects.get(pk=conversation.pk)
     assert signed.status == "signed"
@@ -177,8 +179,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert "Øve i testmiljøet" in page.content()
     leader.check("correction-review")
     leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
+    employee.page.check("#sign-confirm")
     employee.submit(f"form[action='{base}/signer/'] button")
     action = Action.objects.get(pk=action.pk)
     assert action.deadline == day + timedelta(days=90) and action.status == "in_progress"

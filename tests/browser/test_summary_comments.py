@@ -85,8 +85,10 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     leader.goto(f"{base}/oppsummering/")
     leader.page.fill("#summary-comment", "Takk, nå er den god.")
     leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
+    employee.page.check("#sign-confirm")
     employee.submit(f"form[action='{base}/signer/'] button")
     assert Conversation.objects.get(pk=conversation.pk).status == "signed"
     kinds = list(

@@ -207,3 +207,21 @@ def test_a_refused_tick_sends_no_counter(leader, planned):
         headers={"HX-Request": "true"},
     )
     assert "covered-count" not in response.content.decode()
+
+
+def test_signing_asks_once_what_is_signed(client_for, people, conversation):
+    from samtale.conversations.services import summary as summary_services
+    from samtale.conversations.tests.summary_steps import fresh, submitted
+
+    conversation = submitted(conversation, people)
+    summary_services.summary_approve(actor=people.leader, conversation=fresh(conversation))
+    employee = client_for("employee")
+    page = employee.get(reverse("summary", args=[conversation.pk])).content.decode()
+    assert 'id="sign-confirm"' in page and 'id="sign-what"' in page
+    response = employee.post(reverse("conversation_sign", args=[conversation.pk]))
+    assert response.headers["Location"].endswith("?signer=bekreft#sign-error")
+    assert Conversation.objects.get(pk=conversation.pk).summaries.last().employee_signed_at is None
+    again = employee.get(response.headers["Location"]).content.decode()
+    assert again.count("<ds-error-summary") == 1 and 'href="#sign-confirm"' in again
+    employee.post(reverse("conversation_sign", args=[conversation.pk]), {"confirm": "1"})
+    assert Conversation.objects.get(pk=conversation.pk).summaries.last().employee_signed_at

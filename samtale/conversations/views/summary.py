@@ -91,6 +91,8 @@ def _summary(
         "correcting": correcting,
         "signing": conversation.status == Conversation.Status.SUMMARY_AGREED
         or (correcting and summary.approved_at is not None),
+        # Signed without ticking what is signed: the error at the box.
+        "sign_unconfirmed": request.GET.get("signer") == "bekreft",
         "in_force": services.summary_in_force(conversation) if correcting else None,
         "correction": summary if correcting else None,
         "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
@@ -265,6 +267,11 @@ def summary_reopen(request, pk):
 @guarded()
 @require_POST
 def conversation_sign(request, pk):
+    """Signing asks once: the box that says what is signed must be ticked (the summary
+    page shows it above the button); without it nothing is signed and the page says so."""
+    if request.POST.get("confirm") != "1":
+        policy.get_conversation_for(request.user, pk)
+        return redirect(reverse("summary", args=[pk]) + "?signer=bekreft#sign-error")
     return _step(request, pk, services.conversation_sign, _("You have signed."))
 
 
