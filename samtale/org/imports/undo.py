@@ -9,7 +9,7 @@ they may have conversations by now.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -71,6 +71,16 @@ def record(kind: str, before: dict[int, dict], created_keys) -> dict:
     return {"changed": changed, "created": created}
 
 
+def managers_changed(undo: dict) -> dict[int, tuple[int | None, int | None]]:
+    """From what an import changed (`record`): pk -> (old line manager, new line manager) of
+    the people it gave a new one (org.services.leader_change_apply)."""
+    return {
+        int(pk): tuple(diff["manager_id"])
+        for pk, diff in undo.get("changed", {}).items()
+        if "manager_id" in diff
+    }
+
+
 @dataclass
 class Restored:
     restored: int = 0  # people (units) with at least one field put back
@@ -78,6 +88,8 @@ class Restored:
     deactivated: int = 0  # of those the import created
     emails: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk -> (old, new)
     activity: list[int] = field(default_factory=list)  # pks whose is_active changed
+    # pk -> (line manager before the undo, line manager after it)
+    managers: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def counts(self) -> dict:
         return {
@@ -85,6 +97,14 @@ class Restored:
             "kept": self.kept,
             "deactivated": self.deactivated,
         }
+
+
+def _same(now, then) -> bool:
+    """Whether a field still has the value the import gave it. A time kept as JSON has lost
+    its microseconds (DjangoJSONEncoder writes milliseconds)."""
+    if isinstance(now, datetime) and isinstance(then, datetime):
+        return abs(now - then) < timedelta(milliseconds=1)
+    return now == then
 
 
 def restore(kind: str, undo: dict) -> Restored:
@@ -101,7 +121,7 @@ def restore(kind: str, undo: dict) -> Restored:
         values = {}
         for name, (old, new) in diff.items():
             column = model._meta.get_field(name)
-            if row[name] != column.to_python(new):
+            if not _same(row[name], column.to_python(new)):
                 result.kept += 1
                 continue
             values[name] = column.to_python(old)
@@ -120,6 +140,8 @@ def restore(kind: str, undo: dict) -> Restored:
             result.emails[pk] = (row["email"], values["email"])
         if "is_active" in values:
             result.activity.append(pk)
+        if "manager_id" in values:
+            result.managers[pk] = (row["manager_id"], values["manager_id"])
         if kind == "people":
             values["updated_at"] = now
         model.objects.filter(pk=pk).update(**values)

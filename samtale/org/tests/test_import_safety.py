@@ -231,3 +231,16 @@ def test_a_file_of_some_people_cannot_close_a_circle_through_samtale_or_name_a_l
     assert "104" in leaver.report["problems"][0]["message"]
     unknown = preview(people, [row("900", "Ny", manager="999")])
     assert "999" in unknown.report["problems"][0]["message"]
+
+
+def test_undo_of_a_deactivation_counts_nothing_as_kept(people):
+    """The time a person was deactivated comes back from JSON in milliseconds: still the
+    import's, not a change made by hand since."""
+    without = [r for r in roster() if r[0] != "104"]
+    batch = preview(people, without, mode=ImportBatch.Mode.FULL)
+    import_services.import_apply(actor=people.admin, batch=batch)
+    import_services.import_undo(actor=people.admin, batch=batch)
+    batch.refresh_from_db()
+    assert batch.report["undo"] == {"restored": 1, "kept": 0, "deactivated": 0}
+    person = Person.objects.get(employee_number="104")
+    assert person.is_active and person.deactivated_at is None
