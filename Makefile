@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: run test lint docs docs-screenshots bench bench-pages bench-insight bench-import loadtest messages check-deploy clean
+.PHONY: run test lint docs docs-screenshots bench bench-pages bench-insight bench-import bench-scheduling loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -44,9 +44,10 @@ run: $(VENV)/.run
 	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-## make test: set up and run every test (browser tests when Chromium is installed).
+## make test: set up and run every test (browser tests when Chromium is installed, the calendar
+## mailbox tests when Dovecot is).
 test: $(VENV)/.dev
-	@scripts/system-packages
+	@scripts/system-packages --test
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -80,6 +81,11 @@ bench-insight: $(VENV)/.dev
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev
 	$(PY) bench/import_people.py
+
+## make bench-scheduling: the assistant plans 200 conversations for 10 leaders with busy
+## calendars in Radicale: time, collisions (must be 0), busy-time look-up cold and warm.
+bench-scheduling: $(VENV)/.dev
+	$(PY) bench/scheduling.py
 
 ## make loadtest: 200 users for 60 s under gunicorn, SQLite and PostgreSQL, then faults
 ## (LOADTEST_QUICK=1: 2,000 people, 30 users, 15 s, as in CI). Last line: load: errors …

@@ -9,6 +9,7 @@ import ipaddress
 import os
 import re
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "samtale.org",
     "samtale.guides",
     "samtale.conversations",
+    "samtale.calendars",
     "samtale.actions",
     "samtale.rounds",
     "samtale.notifications",
@@ -365,6 +367,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 60)
 
+# Calendar invitations come from Samtale's own calendar address, the ORGANIZER of every
+# conversation's event (notifications.ics): the leader and the employee are both invited
+# as attendees, and their mail programs send their answers (accept, decline, a new time
+# proposed) back to it. Empty: the address of DEFAULT_FROM_EMAIL. The SMTP account must be
+# allowed to send as this address (docs/integrating/calendar.md).
+SAMTALE_CALENDAR_ADDRESS = (
+    os.environ.get("SAMTALE_CALENDAR_ADDRESS", "").strip() or parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
+if "@" not in SAMTALE_CALENDAR_ADDRESS:
+    raise ImproperlyConfigured("SAMTALE_CALENDAR_ADDRESS must be an e-mail address.")
+# Where Samtale reads those answers (notifications.inbox), either or both: an IMAP mailbox
+# that receives the mail to SAMTALE_CALENDAR_ADDRESS, read every minute and never changed
+# (imaps://user:password@host:993/INBOX, the user and password URL-encoded; imap:// only
+# on a network one trusts); and a webhook a mail server posts each message to as it
+# arrives (POST /kalender/innboks/ with the raw message and the header
+# "Authorization: Bearer <SAMTALE_CALENDAR_WEBHOOK_TOKEN>", a random value of at least 32
+# characters). Empty: off.
+SAMTALE_CALENDAR_IMAP_URL = os.environ.get("SAMTALE_CALENDAR_IMAP_URL", "").strip()
+if SAMTALE_CALENDAR_IMAP_URL and not SAMTALE_CALENDAR_IMAP_URL.startswith(("imaps://", "imap://")):
+    raise ImproperlyConfigured("SAMTALE_CALENDAR_IMAP_URL must begin with imaps:// or imap://.")
+SAMTALE_CALENDAR_WEBHOOK_TOKEN = os.environ.get("SAMTALE_CALENDAR_WEBHOOK_TOKEN", "").strip()
+if SAMTALE_CALENDAR_WEBHOOK_TOKEN and len(SAMTALE_CALENDAR_WEBHOOK_TOKEN) < 32:
+    raise ImproperlyConfigured("SAMTALE_CALENDAR_WEBHOOK_TOKEN must be at least 32 characters.")
+
 # Background work: Django's tasks framework with a database-backed worker (`manage.py
 # worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of
 # stateless web processes can enqueue.
@@ -395,6 +421,47 @@ if SAMTALE_MIN_GROUP < 3:
     raise ImproperlyConfigured("SAMTALE_MIN_GROUP must be at least 3.")
 # Days before a conversation both parties are reminded to prepare (a round sets its own).
 SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
+# Busy times from people's own calendars (samtale.calendars): the scheduling assistant
+# proposes no time when a leader's connected calendar is busy, and planning by hand warns.
+# What was read (free/busy only) is cached SAMTALE_BUSY_CACHE_SECONDS; a calendar server
+# has SAMTALE_BUSY_TIMEOUT_SECONDS to connect and between two parts of its answer (a page
+# waits at most twice that for all of them), and may send at most SAMTALE_BUSY_MAX_BYTES.
+# SAMTALE_BUSY_CA_BUNDLE: a PEM file of the certificate authorities to trust for calendar
+# servers instead of the system's (a server with the organization's own certificates).
+SAMTALE_BUSY_CACHE_SECONDS = envint("SAMTALE_BUSY_CACHE_SECONDS", 300)
+SAMTALE_BUSY_TIMEOUT_SECONDS = envfloat("SAMTALE_BUSY_TIMEOUT_SECONDS", 4.0)
+SAMTALE_BUSY_MAX_BYTES = envint("SAMTALE_BUSY_MAX_BYTES", 5 * 1024 * 1024)
+SAMTALE_BUSY_CA_BUNDLE = os.environ.get("SAMTALE_BUSY_CA_BUNDLE", "")
+# A calendar's address is a person's to give, and Samtale's server fetches it, so by default
+# it refuses any whose name resolves to its own network: loopback, private, link-local,
+# multicast, reserved and other addresses not on the internet, IPv4 and IPv6 (so nobody can
+# probe the internal network, or a cloud's 169.254.169.254, through the calendar page).
+# SAMTALE_BUSY_ALLOWED_NETWORKS: networks where calendars may nonetheless be read, as
+# addresses or CIDRs, e.g. 10.20.0.0/16,2001:db8:5::/48 (the organization's own CalDAV or
+# Exchange servers); empty: none. Microsoft 365's addresses (below) are not checked.
+try:
+    SAMTALE_BUSY_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False)
+        for item in envlist("SAMTALE_BUSY_ALLOWED_NETWORKS", [])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"SAMTALE_BUSY_ALLOWED_NETWORKS: {error}") from None
+# The key that encrypts the saved calendar addresses and passwords (a Fernet key, made with
+# `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`);
+# empty: derived from SECRET_KEY, and then changing SECRET_KEY asks everyone to enter their
+# calendar again (samtale/calendars/keys.py).
+SAMTALE_BUSY_KEY = os.environ.get("SAMTALE_BUSY_KEY", "")
+# Microsoft 365 calendars through Microsoft Graph's getSchedule: the app registration's
+# directory (tenant) id, application (client) id and client secret in Entra ID
+# (docs/integrating/calendar.md says what to register). All three empty: off. The two
+# addresses are Microsoft's; only tests point them elsewhere.
+SAMTALE_GRAPH_TENANT_ID = os.environ.get("SAMTALE_GRAPH_TENANT_ID", "")
+SAMTALE_GRAPH_CLIENT_ID = os.environ.get("SAMTALE_GRAPH_CLIENT_ID", "")
+SAMTALE_GRAPH_CLIENT_SECRET = os.environ.get("SAMTALE_GRAPH_CLIENT_SECRET", "")
+SAMTALE_GRAPH_URL = os.environ.get("SAMTALE_GRAPH_URL", "https://graph.microsoft.com")
+SAMTALE_GRAPH_AUTHORITY_URL = os.environ.get(
+    "SAMTALE_GRAPH_AUTHORITY_URL", "https://login.microsoftonline.com"
+)
 # Where the accessibility statement asks people to report barriers (an e-mail address);
 # empty: DEFAULT_FROM_EMAIL.
 SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")

@@ -3,6 +3,7 @@ from samtale.actions import urls as actions
 from samtale.api import urls as api
 from samtale.archive import urls as archive
 from samtale.audit import urls as audit
+from samtale.calendars import urls as calendars
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
@@ -23,6 +24,7 @@ urlpatterns = [
     *core.urlpatterns,
     *accounts.urlpatterns,
     *org.urlpatterns,
+    *calendars.urlpatterns,
     *guides.urlpatterns,
     *conversations.urlpatterns,
     *actions.urlpatterns,

@@ -119,6 +119,15 @@ MATRIX = [
     ("person_create", {}, "get", ADMIN_ONLY),
     ("person_detail", {"pk": "employee"}, "get", (302, 200, 404, 200, 404, 200, 200, 200)),
     ("person_edit", {"pk": "employee"}, "get", (302, 403, 404, 403, 404, 403, 403, 200)),
+    # Calendar connections (samtale.calendars): your own from the profile; anyone's for an
+    # administrator. Those who may see the employee but not their calendar are refused;
+    # others not told. Testing or removing where none is connected: a message, and back.
+    ("calendar_own", {}, "get", SIGNED_IN),
+    ("calendar_own", {}, "post", SIGNED_IN, {"kind": "ics", "url": "ftp://x"}),
+    ("calendar_person", {"pk": "employee"}, "get", (302, 200, 404, 403, 404, 403, 403, 200)),
+    ("calendar_test", {"pk": "employee"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("calendar_test", {"pk": "employee"}, "post", (302, 302, 404, 403, 404, 403, 403, 302)),
+    ("calendar_delete", {"pk": "employee"}, "post", (302, 302, 404, 403, 404, 403, 403, 302)),
     ("role_changes", {}, "get", HR_ADMIN),
     # HR releases the hold the administrator's change put on the employee's resets.
     (
@@ -171,6 +180,10 @@ MATRIX = [
     ("conversation_postpone", C, "post", LEADER_ONLY_302, {"reason": "Sykdom"}),
     ("conversation_cancel", C, "get", LEADER_ONLY_200),
     ("conversation_cancel", C, "post", LEADER_ONLY_302, {"reason": "Sluttet"}),
+    # To the time a party proposed in their answer to the calendar invitation: the leader's
+    # click (with no proposal here, refused with a message on the conversation's page).
+    ("conversation_move_to_proposal", C, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("conversation_move_to_proposal", C, "post", LEADER_ONLY_302, {"party": "employee"}),
     ("preparation", C, "get", PARTIES_200),
     (
         "note_save",
@@ -412,6 +425,11 @@ MATRIX += [
     ("dev_mail_list", {}, "get", (404,) * 8),
     ("dev_mail_list", {}, "post", (404,) * 8),
     ("dev_mail_detail", {"name": DEV_MAIL}, "get", (404,) * 8),
+    # Mail to the calendar address, posted by a mail server with the webhook's token: off (not
+    # found) while SAMTALE_CALENDAR_WEBHOOK_TOKEN is unset, as here; a browser session is no
+    # credential with it set (samtale/conversations/tests/test_invitation_replies.py).
+    ("calendar_inbound", {}, "get", (405,) * 8),
+    ("calendar_inbound", {}, "post", (404,) * 8),
 ]
 
 # SCIM provisioning (samtale.scim) takes a bearer token only: a browser session, even an

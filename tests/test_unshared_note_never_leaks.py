@@ -123,7 +123,7 @@ def _mail_to(person) -> list[str]:
                 address=person.email,
                 template=built.template,
                 context=built.context,
-                attachments=built.attachments,
+                calendar=built.calendar,
             ).send()
     texts = [mail_text(m) for m in mail.outbox if person.email in m.to]
     texts += [f"{r.subject} {r.ref}" for r in OutboundEmail.objects.filter(to=person)]

@@ -6,5 +6,7 @@ class ConversationsConfig(AppConfig):
     label = "conversations"
 
     def ready(self):
-        # Registers the e-mail builders and the picker sources.
+        # Registers the e-mail builders, the picker sources, and the handler of the answers
+        # to invitations that come back to the calendar address (notifications.inbox).
         from samtale.conversations import emails, notices, pickers  # noqa: F401
+        from samtale.conversations.services import replies  # noqa: F401

@@ -1,8 +1,10 @@
 """The invitation and its calendar file, the leader's copy, updates and cancellations.
 
-The employee and the leader get the same calendar event (one UID per conversation),
-so a move or a cancellation changes it in both calendars. No content of the
-conversation is ever in a mail: purpose, time, place and a link.
+The employee and the leader get the same calendar event (one UID per conversation, the
+same SEQUENCE and attendees: Samtale's calendar address organizes it, and both of them
+are invited, notifications.ics), so a move or a cancellation changes it in both
+calendars. No content of the conversation is ever in a mail: purpose, time, place and a
+link.
 """
 
 from datetime import datetime
@@ -27,11 +29,10 @@ def _conversation(message, statuses) -> Conversation | None:
     )
 
 
-def _calendar(message, conversation: Conversation, *, method: str, sequence: int):
+def _calendar(message, conversation: Conversation, *, method: str, sequence: int) -> bytes:
     # The calendar's texts in the recipient's language, like the mail around it.
     with translation.override(message.to.language or settings.LANGUAGE_CODE):
-        content = ics.conversation_ics(conversation, method=method, sequence=sequence)
-    return (ics.FILENAME, content, ics.mimetype(method))
+        return ics.conversation_ics(conversation, method=method, sequence=sequence)
 
 
 def _built(template: str, message, conversation: Conversation, *, method: str, sequence: int):
@@ -44,7 +45,7 @@ def _built(template: str, message, conversation: Conversation, *, method: str, s
             "is_leader": message.to_id == conversation.leader_id,
             "place_is_link": conversation.place.startswith(("https://", "http://")),
         },
-        attachments=[_calendar(message, conversation, method=method, sequence=sequence)],
+        calendar=_calendar(message, conversation, method=method, sequence=sequence),
     )
 
 
@@ -65,9 +66,10 @@ def invitation(message) -> Built | None:
 
 @builder("invitation_copy")
 def invitation_copy(message) -> Built | None:
-    """The leader's copy of the invitation, with the same calendar event."""
+    """The leader's copy of the invitation, with the same calendar event. Skipped when the
+    conversation has passed to another leader since it was queued."""
     conversation = _conversation(message, INVITED)
-    if conversation is None:
+    if conversation is None or conversation.leader_id != message.to_id:
         return None
     return _built(
         "conversations/email/invitation_copy",

@@ -184,6 +184,57 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+class InvitationAnswer(models.Model):
+    """A party's answer to the calendar invitation, as their mail program sent it back to
+    Samtale's calendar address (an iMIP REPLY or COUNTER: conversations.services.replies).
+
+    One per party, the latest. It holds for the invitation whose SEQUENCE it answered: after
+    a move (SEQUENCE + 1) both are asked again. No text from the reply is kept (its COMMENT
+    could be content): the answer, the time proposed, and when.
+    """
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        TENTATIVE = "tentative", _("Maybe")
+        DECLINED = "declined", _("Declined")
+        # A new time proposed without accepting or declining the one there is.
+        NEEDS_ACTION = "needs_action", _("Not answered")
+
+    class Party(models.TextChoices):
+        EMPLOYEE = "employee", _("The employee")
+        LEADER = "leader", _("The leader")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="invitation_answers"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    answer = models.CharField(max_length=20, choices=Answer.choices)
+    # A counter-proposal (COUNTER): the time the party proposed instead.
+    proposed_start = models.DateTimeField(null=True, blank=True)
+    proposed_end = models.DateTimeField(null=True, blank=True)
+    # The invitation's SEQUENCE it answered, and its DTSTAMP: of two answers to the same
+    # invitation the later one counts, whatever order they arrive in.
+    sequence = models.PositiveIntegerField()
+    stamped_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "party"], name="invitation_answer_one_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} {self.party}: {self.answer}"
+
+    @property
+    def proposed_minutes(self) -> int | None:
+        if self.proposed_start is None or self.proposed_end is None:
+            return None
+        return int((self.proposed_end - self.proposed_start).total_seconds() // 60)
+
+
 class Preparation(models.Model):
     """One party's preparation: notes per theme, private until shared."""
 

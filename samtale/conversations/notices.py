@@ -13,6 +13,8 @@ The kinds:
   and "ready to sign" are ONE notice, not two: approving is what makes it signable.
 - ``summary_signed``: the other party signed; your signature is missing.
 - ``correction_proposed``: a correction of the signed summary was proposed.
+- ``invitation_answered``: the employee declined the calendar invitation or proposed a
+  new time (conversations.services.replies), to the leader.
 
 A person turns a kind off in their profile (``Person.notices_off``, a list of kinds);
 the daily digest and calendar invitations are not affected. The message is queued in
@@ -21,6 +23,7 @@ core.access again when it is sent: a recipient who is no longer a party, or whos
 is no longer waiting for them, gets nothing.
 """
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,7 @@ KINDS = (
     "summary_approved",
     "summary_signed",
     "correction_proposed",
+    "invitation_answered",
 )
 
 # The profile's labels: when a person gets each notice, in plain words.
@@ -50,10 +54,13 @@ LABELS = {
     "summary_approved": _("When the summary is approved and ready for me to sign"),
     "summary_signed": _("When the other party has signed and my signature is missing"),
     "correction_proposed": _("When a correction of the signed summary is proposed"),
+    "invitation_answered": _(
+        "When the employee declines the calendar invitation or proposes a new time"
+    ),
 }
 
 # Sent only to the leader who holds a conversation.
-LEADERS_ONLY = ("preparation_shared",)
+LEADERS_ONLY = ("preparation_shared", "invitation_answered")
 
 
 def kinds_for(person: Person) -> tuple[str, ...]:
@@ -105,6 +112,8 @@ def step_notice(*, conversation: Conversation, kind: str, to, event) -> None:
 def _waiting(person, conversation: Conversation, kind: str) -> bool:
     """Whether the step still waits for `person`, asked of core.access when it is sent."""
     party = conversation.party(person)
+    if kind == "invitation_answered":
+        return party == "leader" and _answered(person, conversation) is not None
     if kind == "preparation_shared":
         return (
             party == "leader"
@@ -146,7 +155,22 @@ def _correction_open(person, summary) -> bool:
     )
 
 
+def _answered(person, conversation: Conversation):
+    """The employee's answer to the invitation now out, where it declines or proposes a new
+    time and the conversation still waits for answers; else None."""
+    if conversation.status not in (Conversation.Status.INVITED, Conversation.Status.PREPARED):
+        return None
+    return (
+        policy.invitation_answers_visible_to(person, conversation)
+        .filter(party="employee")
+        .filter(Q(answer="declined") | Q(proposed_start__isnull=False))
+        .first()
+    )
+
+
 def _path(conversation: Conversation, kind: str) -> str:
+    if kind == "invitation_answered":
+        return reverse("conversation_detail", args=[conversation.pk])
     if kind == "preparation_shared":
         return reverse("preparation", args=[conversation.pk])
     return reverse("summary", args=[conversation.pk])
@@ -180,6 +204,7 @@ def step_notice_mail(message) -> Built | None:
             "person": person,
             "other": conversation.employee if is_leader else conversation.leader,
             "date": conversation.held_at or conversation.scheduled_at,
+            "answer": _answered(person, conversation) if kind == "invitation_answered" else None,
             "path": _path(conversation, kind),
             "profile_path": reverse("profile"),
         },

@@ -18,6 +18,7 @@ from django.http import Http404
 from samtale.conversations.models import (
     Conversation,
     Feedback,
+    InvitationAnswer,
     LeadershipAnswer,
     LikertAnswer,
     Note,
@@ -98,6 +99,21 @@ def conversation_planning_people(user) -> QuerySet[Person]:
 def may_manage_conversation(user, conversation: Conversation) -> bool:
     """Schedule, invite, postpone, cancel and close the meeting: the leader who holds it."""
     return roles_for(user).person_id == conversation.leader_id
+
+
+def invitation_answers_visible_to(user, conversation: Conversation) -> QuerySet[InvitationAnswer]:
+    """The answers to the calendar invitation now out (its SEQUENCE; an answer to an earlier
+    time no longer holds): the leader who holds the conversation sees both parties', the
+    employee their own, nobody else any."""
+    answers = InvitationAnswer.objects.filter(
+        conversation=conversation, sequence=conversation.ics_sequence
+    )
+    party = conversation.party(user)
+    if party == "leader":
+        return answers
+    if party == "employee":
+        return answers.filter(party=InvitationAnswer.Party.EMPLOYEE)
+    return InvitationAnswer.objects.none()
 
 
 def may_draft_summary(user, conversation: Conversation) -> bool:

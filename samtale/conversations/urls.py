@@ -12,6 +12,12 @@ conversation_patterns = [
     path("<int:pk>/inviter/", views.conversation_invite, name="conversation_invite"),
     path("<int:pk>/utsett/", views.conversation_postpone, name="conversation_postpone"),
     path("<int:pk>/avlys/", views.conversation_cancel, name="conversation_cancel"),
+    # To the time a party proposed in their answer to the calendar invitation.
+    path(
+        "<int:pk>/foreslatt-tid/",
+        views.conversation_move_to_proposal,
+        name="conversation_move_to_proposal",
+    ),
     # Preparation
     path("<int:pk>/forberedelse/", views.preparation, name="preparation"),
     path("<int:pk>/notat/<slug:theme_key>/", views.note_save, name="note_save"),

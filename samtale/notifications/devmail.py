@@ -29,7 +29,7 @@ class Attachment:
     filename: str
     content_type: str
     size: int
-    text: str | None  # the content of a text attachment (an .ics), else None
+    text: str | None  # the content of a text attachment or a calendar file, else None
 
 
 @dataclass
@@ -69,6 +69,14 @@ def mail_summary(directory: Path, name: str) -> MailSummary:
     )
 
 
+def _text(part, payload: bytes) -> str | None:
+    if part.get_content_maintype() == "text":
+        return part.get_content()
+    if part.get_content_type() == "application/ics":  # an invitation's calendar file
+        return payload.decode("utf-8", "replace")
+    return None
+
+
 def mail_read(directory: Path, name: str) -> Mail | None:
     """The whole message, or None when there is no such message in the folder."""
     if not NAME.fullmatch(name) or name not in mail_names(directory):
@@ -86,7 +94,7 @@ def mail_read(directory: Path, name: str) -> Mail | None:
                 filename=part.get_filename() or "",
                 content_type=part.get_content_type(),
                 size=len(payload),
-                text=part.get_content() if part.get_content_maintype() == "text" else None,
+                text=_text(part, payload),
             )
         )
     return Mail(

@@ -9,8 +9,17 @@ recipient's calendar instead of adding a second one.
 
 Only purpose, time, place and a link go into the file: never the content of
 the conversation.
+
+The organizer model: the ORGANIZER is Samtale's own calendar address
+(SAMTALE_CALENDAR_ADDRESS), and the leader (CHAIR) and the employee (REQ-PARTICIPANT)
+are both attendees. Only an organizer may send updates and cancellations, and Samtale
+sends them; the leader is a guest like the employee, not host and guest at once; and
+both parties' answers (iTIP REPLY and COUNTER, read by `itip_read`) come back to an
+address Samtale reads (notifications.inbox). docs/integrating/calendar.md says why.
 """
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -25,24 +34,65 @@ TZID = "Europe/Oslo"
 PRODID = "-//Samtale//Medarbeidersamtaler//NO"
 FILENAME = "invitasjon.ics"
 REQUEST, CANCEL = "REQUEST", "CANCEL"
+# What the attendees' mail programs send back to the organizer (RFC 5546 §3.2.3, §3.2.7).
+REPLY, COUNTER = "REPLY", "COUNTER"
+ANSWERS = (REPLY, COUNTER)
 
 
-def mimetype(method: str) -> str:
-    return f"text/calendar; method={method}; charset=utf-8"
+def _host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "samtale"
 
 
 def conversation_uid(conversation) -> str:
     """The same for every message about one conversation: `conversation-<pk>@<site host>`."""
-    host = urlsplit(settings.SITE_URL).hostname or "samtale"
-    return f"conversation-{conversation.pk}@{host}"
+    return f"conversation-{conversation.pk}@{_host()}"
 
 
-def _address(person, **params) -> vCalAddress:
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["cn"] = vText(person.full_name)
+def conversation_pk_of(uid: str) -> int | None:
+    """The conversation a UID of ours names (`conversation_uid`), or None for any other UID."""
+    found = re.fullmatch(r"conversation-([1-9][0-9]{0,18})@(.+)", uid.strip())
+    if found is None or found[2].lower() != _host().lower():
+        return None
+    return int(found[1])
+
+
+def organizer(leader) -> tuple[str, str]:
+    """(CN, address) of the organizer: Samtale's calendar address, on the leader's behalf.
+    Also the From of every e-mail that carries the calendar (RFC 6047 §3)."""
+    name = _("Samtale (for %(leader)s)") % {"leader": leader.full_name}
+    return name, settings.SAMTALE_CALENDAR_ADDRESS
+
+
+def envelope(data: bytes) -> tuple[str, str, str]:
+    """(METHOD, the ORGANIZER's CN, its address) of a calendar built here: what the e-mail
+    that carries it says outside it (the method of its part, and From)."""
+    calendar = Calendar.from_ical(data)
+    organizer = calendar.events[0]["ORGANIZER"]
+    address = str(organizer)
+    if address.lower().startswith("mailto:"):
+        address = address[len("mailto:") :]
+    return str(calendar["METHOD"]), str(organizer.params.get("CN", "")), address
+
+
+def _address(email: str, name: str, **params) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["cn"] = vText(name)
     for key, value in params.items():
         address.params[key.replace("_", "-")] = vText(value)
     return address
+
+
+def _attendee(person, role: str) -> vCalAddress:
+    # Every REQUEST asks both again: an update changes the time or the place, so an answer
+    # to the time before no longer holds (RFC 5546 §2.1.4).
+    return _address(
+        person.email,
+        person.full_name,
+        cutype="INDIVIDUAL",
+        role=role,
+        partstat="NEEDS-ACTION",
+        rsvp="TRUE",
+    )
 
 
 def _onset(local: datetime, before: timedelta, after: timedelta, zone: ZoneInfo) -> datetime:
@@ -136,13 +186,98 @@ def conversation_ics(
         % {"link": link},
     )
     event.add("url", link)
-    event.add("organizer", _address(leader))
-    event.add(
-        "attendee",
-        _address(employee, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="TRUE"),
-    )
+    name, address = organizer(leader)
+    event.add("organizer", _address(address, name))
+    event.add("attendee", _attendee(leader, "CHAIR"))
+    event.add("attendee", _attendee(employee, "REQ-PARTICIPANT"))
     event.add("sequence", sequence)
     event.add("status", "CANCELLED" if method == CANCEL else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One attendee's answer as their mail program sent it back (an iTIP REPLY or COUNTER).
+
+    Only what Samtale acts on: never the COMMENT, SUMMARY or any other text in it, which
+    could carry content.
+    """
+
+    method: str  # REPLY or COUNTER
+    uid: str
+    sequence: int  # the SEQUENCE of the invitation it answers
+    stamp: datetime  # its DTSTAMP, in UTC: of two answers to one SEQUENCE the later counts
+    partstat: dict[str, str]  # each ATTENDEE's address (lower case) -> its PARTSTAT
+    start: datetime | None = None  # COUNTER: the time proposed, in UTC (None: not a time)
+    end: datetime | None = None
+
+
+def mailto(value) -> str:
+    """`mailto:Kari@Example.no` -> `kari@example.no`, as addresses are compared here."""
+    text = str(value).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[len("mailto:") :]
+    return text.strip().lower()
+
+
+def _instant(value) -> datetime | None:
+    """A DATE-TIME as UTC (a floating one read in Europe/Oslo); None for a DATE."""
+    moment = getattr(value, "dt", None)
+    if not isinstance(moment, datetime):
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=ZoneInfo(TZID))
+    return moment.astimezone(UTC)
+
+
+def _answer(method: str, event) -> Answer:
+    uid, stamp = event.get("UID"), _instant(event.get("DTSTAMP"))
+    if not uid or stamp is None:
+        raise ValueError("an answer needs a UID and a DTSTAMP")
+    attendees = event.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    partstat = {
+        mailto(attendee): str(attendee.params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+        for attendee in attendees
+    }
+    start = end = None
+    if method == COUNTER:
+        start = _instant(event.get("DTSTART"))
+        end = _instant(event.get("DTEND"))
+        if start is not None and end is None and event.get("DURATION") is not None:
+            end = start + event["DURATION"].dt
+        if start is None or end is None or end <= start:
+            start = end = None
+    return Answer(
+        method=method,
+        uid=str(uid),
+        sequence=int(event.get("SEQUENCE", 0)),
+        stamp=stamp,
+        partstat=partstat,
+        start=start,
+        end=end,
+    )
+
+
+def itip_read(data: bytes | str) -> list[Answer]:
+    """The answers in an iCalendar object whose METHOD is REPLY or COUNTER, one per VEVENT
+    (an occurrence of a recurring event, RECURRENCE-ID, is not one of ours and is left out);
+    [] for any other METHOD. Raises ValueError for what is not iCalendar or is an answer
+    without a UID or DTSTAMP: whatever the sender wrote, never another exception."""
+    try:
+        calendar = Calendar.from_ical(data)
+        method = str(calendar.get("METHOD", "")).strip().upper()
+        if method not in ANSWERS:
+            return []
+        return [
+            _answer(method, event)
+            for event in calendar.walk("VEVENT")
+            if event.get("RECURRENCE-ID") is None
+        ]
+    except ValueError:
+        raise
+    except Exception as error:  # a parser's error on what someone sent: not ours to crash on
+        raise ValueError(f"not an iCalendar object: {error!r}") from error

@@ -56,3 +56,19 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_email} ({self.status})"
+
+
+class MailboxMark(models.Model):
+    """How far an IMAP mailbox has been read (notifications.inbox): the mailbox is never
+    changed, so what has been read is kept here. IMAP numbers new messages above every UID
+    before them, so the highest UID read is enough; a new UIDVALIDITY (the mailbox was made
+    anew) starts from the beginning."""
+
+    # The mailbox's URL without its password: imaps://user@host:993/INBOX.
+    mailbox = models.CharField(max_length=300, unique=True)
+    uidvalidity = models.BigIntegerField(default=0)
+    last_uid = models.BigIntegerField(default=0)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} ({self.uidvalidity}:{self.last_uid})"

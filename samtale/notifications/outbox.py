@@ -25,7 +25,7 @@ Nothing is lost when a worker dies, and nothing is sent twice but in one short w
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 
@@ -52,8 +52,9 @@ MAX_CLAIMS = 25
 class Built:
     template: str  # "<app>/email/<name>": _subject.txt, _body.txt and _body.html
     context: dict
-    # (filename, content, mimetype); a text/calendar part is sent as an invitation.
-    attachments: list[tuple[str, str | bytes, str]] = field(default_factory=list)
+    # A calendar (notifications.ics): the message is sent as a meeting request with it
+    # (notifications.mail.InvitationEmail), From the calendar's organizer.
+    calendar: bytes | None = None
 
 
 BUILDERS: dict[str, Callable[[OutboundEmail], Built | None]] = {}

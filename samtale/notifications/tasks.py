@@ -1,4 +1,5 @@
 import contextlib
+import imaplib
 import logging
 import smtplib
 from datetime import timedelta
@@ -8,7 +9,7 @@ from django.tasks import task
 
 from samtale.core import handoff
 from samtale.core.schedule import periodic
-from samtale.notifications import outbox
+from samtale.notifications import inbox, outbox
 from samtale.notifications.mail import mailer, render_templated
 
 logger = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def email_send(message_id: int) -> None:
                 address=message.to_email,
                 template=built.template,
                 context=built.context,
-                attachments=built.attachments,
+                calendar=built.calendar,
                 message_id=message.message_id,
             )
             if built is not None
@@ -82,3 +83,20 @@ def outbox_sweep() -> int:
     if found:
         logger.info("outbox: %s messages handed to a worker again", len(found))
     return len(found)
+
+
+@periodic(every=timedelta(minutes=1), quiet=True)
+@task
+def calendar_mailbox_read() -> int:
+    """Read what came to the calendar address's IMAP mailbox since the last run: the
+    answers to invitations (notifications.inbox). Nothing unless SAMTALE_CALENDAR_IMAP_URL
+    is set. Returns how many messages were read."""
+    if not settings.SAMTALE_CALENDAR_IMAP_URL:
+        return 0
+    mailbox = inbox.ImapMailbox(settings.SAMTALE_CALENDAR_IMAP_URL)
+    try:
+        return mailbox.read_new(inbox.receive)
+    except (OSError, imaplib.IMAP4.error) as error:
+        # Unreachable or refused: said once a run, and tried again at the next.
+        logger.warning("calendar mailbox %s could not be read: %s", mailbox.name, error)
+        return 0

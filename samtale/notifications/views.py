@@ -1,21 +1,23 @@
-"""The e-mails a laptop wrote instead of sending them: a list and one message at a time.
-
-Only under DEBUG (404 otherwise, for everyone) and only for administrators.
+"""The e-mails a laptop wrote instead of sending them: a list and one message at a time
+(only under DEBUG, 404 otherwise, for everyone, and only for administrators); and the
+webhook that mail to the calendar address is posted to (notifications.inbox).
 """
 
+import hmac
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from samtale.core import access
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.notifications import devmail
+from samtale.notifications import devmail, inbox
 
 PAGE_SIZE = 50
 
@@ -57,3 +59,26 @@ def dev_mail_detail(request, name):
     if mail is None:
         raise Http404
     return render(request, "notifications/dev_mail_detail.html", {"mail": mail})
+
+
+@csrf_exempt  # a mail server posts here, with the token: no browser, no session
+@require_POST
+def calendar_inbound(request):
+    """One message to the calendar address, posted by a mail server as it arrives: the raw
+    RFC 822 message as the body, with "Authorization: Bearer <token>"
+    (SAMTALE_CALENDAR_WEBHOOK_TOKEN). Not found while no token is set; 401 without the
+    right one (a browser session is no credential here). A message read gets 204, whatever
+    it held: the sender has nothing to post again, and learns nothing of what Samtale knows.
+    """
+    token = settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN
+    if not token:
+        raise Http404
+    scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        response = HttpResponse(status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="calendar"'
+        return response
+    inbox.receive(request.body)
+    return HttpResponse(status=204)

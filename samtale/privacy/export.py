@@ -16,7 +16,11 @@ signed in (policy.as_data_subject), so the copy holds what they may see and noth
 - the person's record, roles given and taken, changes of their e-mail address, legal holds on
   their data and HR's requests for a copy of it (each of which reaches the person only, in
   their account or by a one-time link: this ZIP), and the audit entries about them,
-  their conversations and what they did (kinds and ids: the log holds no content).
+  their conversations and what they did (kinds and ids: the log holds no content);
+- their calendar connection, if any (samtale.calendars): its kind, the server's host name,
+  the user name or mailbox, when it was last read and why it last failed. Never its address
+  (a published calendar's opens every event to whoever has it) nor its password: whether
+  one is saved, and no more.
 
 The ZIP is stored without compression: the pages and data are small, the PDFs are
 compressed already, and the tests that walk every URL for text that must not be there
@@ -28,6 +32,7 @@ import json
 import zipfile
 from collections import defaultdict
 from operator import attrgetter
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -37,6 +42,8 @@ from django.utils.translation import gettext as _
 
 from samtale.actions import policy as actions_policy
 from samtale.archive import policy as archive_policy
+from samtale.calendars import policy as calendars_policy
+from samtale.calendars import reasons as calendar_reasons
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.models import Conversation, SummaryRevision
@@ -48,8 +55,8 @@ from samtale.org.models import Person
 from samtale.privacy import policy
 
 # 2: each copy asked for says why from a list ("reason"), in HR's words ("note", the
-# "reason" of 1), and how it reached the person.
-FORMAT = 2
+# "reason" of 1), and how it reached the person. 3: the calendar connection ("calendar").
+FORMAT = 3
 AUDIT_IN_PAGE = 1000  # the page lists the latest; data.json holds every entry
 
 
@@ -144,6 +151,11 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
             }
             for copy in policy.access_copies_about(subject).select_related("made_by")
         ],
+        "calendar": _calendar(
+            calendars_policy.calendar_connections_about(subject)
+            .select_related("person", "changed_by")
+            .first()
+        ),
         "conversations_as_employee": as_employee,
         "conversations_as_leader": as_leader,
         "audit": [
@@ -199,6 +211,33 @@ def _person(person: Person) -> dict:
         "notices_off": person.notices_off,
         "last_signed_at": _at(person.last_signed_at),
         "created_at": _at(person.created_at),
+    }
+
+
+def _calendar(connection) -> dict | None:
+    """The person's calendar connection as its page shows it: the server's host name only
+    (shown_url, never the encrypted address, whose path is a published calendar's secret),
+    and of the password only whether one is saved."""
+    if connection is None:
+        return None
+    graph = connection.kind == connection.Kind.GRAPH
+    return {
+        "kind": connection.kind,
+        "kind_text": connection.get_kind_display(),
+        "server": urlsplit(connection.shown_url).hostname if connection.shown_url else None,
+        "username": connection.username or None,
+        "password_saved": connection.has_password,
+        "mailbox": (connection.mailbox or connection.person.email) if graph else None,
+        "changed_at": _at(connection.changed_at),
+        "changed_by": "you"
+        if connection.changed_by_id == connection.person_id
+        else _name(connection.changed_by),
+        "last_read_at": _at(connection.last_read_at),
+        "last_error": connection.last_error or None,
+        "last_error_text": calendar_reasons.reason(connection.last_error)
+        if connection.last_error
+        else None,
+        "last_error_at": _at(connection.last_error_at),
     }
 
 

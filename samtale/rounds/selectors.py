@@ -4,7 +4,7 @@ the counts are aggregate queries, so a page costs the same for 10 or 10,000 peop
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from samtale.calendars import selectors as calendars
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling
@@ -245,6 +246,10 @@ class Proposal:
     slots: list[scheduling.Slot]
     unplaced: list[scheduling.Unplaced]
     participants: dict[int, Participant]
+    # Whose own calendars were read (their busy times kept clear of), and whose could not be
+    # (planned without them: the page says so).
+    calendars_read: int = 0
+    unread: list[calendars.Unread] = field(default_factory=list)
 
     @property
     def in_period(self) -> bool:
@@ -266,13 +271,62 @@ def proposal(*, round: Round, leader: Person, today: date) -> Proposal:
     ]
     needs = [scheduling.Need(p.pk, p.person_id, p.holder_id, earliest) for p, earliest in waiting]
     start, end = scheduling.day_start(first_day), scheduling.day_start(last_day + timedelta(days=1))
-    busy = busy_for(
-        person_ids={leader.pk, *(p.person_id for p, _ in waiting)}, start=start, end=end
+    people = {leader.pk, *(p.person_id for p, _ in waiting)}
+    busy = busy_for(person_ids=people, start=start, end=end)
+    # What the leader's and the employees' own calendars hold (samtale.calendars): busy like
+    # another conversation, but not counted toward the leader's limit a day.
+    external = (
+        calendars.busy_times(person_ids=people, start=start, end=end)
+        if needs and windows
+        else calendars.BusyTimes()
     )
+    busy += [
+        scheduling.Busy(person_id, interval.start, interval.end)
+        for person_id, intervals in external.intervals.items()
+        for interval in intervals
+    ]
     slots, unplaced = scheduling.propose(
         windows=windows, participants=needs, busy=busy, rules=rules, today=today
     )
-    return Proposal(rules, first_day, last_day, slots, unplaced, participants)
+    return Proposal(
+        rules,
+        first_day,
+        last_day,
+        slots,
+        unplaced,
+        participants,
+        calendars_read=len(external.intervals),
+        unread=external.unread,
+    )
+
+
+def calendar_clashes(
+    *, round: Round, leader: Person, chosen: list[tuple[int, datetime]], today: date
+) -> tuple[list[int], list[calendars.Unread]]:
+    """Of the slots a leader accepts (participant, start), perhaps moved by hand, those the
+    leader's or the employee's own calendar holds; and whose calendars could not be read.
+    Read for the proposal's days (and the slots'), so the proposal's read is used again."""
+    if not chosen:
+        return [], []
+    length = timedelta(minutes=round.duration_minutes)
+    rules = rules_for(round, today=today)
+    first = scheduling.day_start(today + timedelta(days=rules.min_days_ahead))
+    last = scheduling.day_start(today + timedelta(days=rules.max_days_ahead + 1))
+    employees = dict(
+        round.participants.filter(pk__in=[pk for pk, _ in chosen]).values_list("pk", "person_id")
+    )
+    found = calendars.busy_times(
+        person_ids={leader.pk, *employees.values()},
+        start=min(first, *(at for _, at in chosen)),
+        end=max(last, *(at + length for _, at in chosen)),
+    )
+    hit = [
+        pk
+        for pk, at in chosen
+        if found.clashes(leader.pk, at, at + length)
+        or (pk in employees and found.clashes(employees[pk], at, at + length))
+    ]
+    return hit, found.unread
 
 
 def scheduled(*, round: Round, leader: Person) -> QuerySet[Participant]:

@@ -7,13 +7,13 @@ from urllib.parse import unquote_plus
 
 import pytest
 from django.utils import timezone
-from icalendar import Calendar
 
 from samtale.conversations.models import Conversation
 from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
+from samtale.notifications.testing import calendar_of
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Participant, Round
 
@@ -116,10 +116,7 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     # The invitations arrived: one to each employee, a copy to the leader, each with the event.
     for conversation in conversations.select_related("employee"):
         [invitation] = [m for m in smtp.messages if m["To"] == conversation.employee.email]
-        [part] = [
-            p for p in invitation.iter_attachments() if p.get_content_type() == "text/calendar"
-        ]
-        event = Calendar.from_ical(part.get_content()).events[0]
+        _method, _calendar, event = calendar_of(invitation)
         assert event.start == timezone.localtime(conversation.scheduled_at)
     copies = [m for m in smtp.messages if m["To"] == ola.email]
     assert len(copies) == 4

@@ -12,7 +12,7 @@ from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action
 from samtale.conversations import notices
 from samtale.conversations.models import Conversation, SummaryRevision
-from samtale.conversations.notices import KINDS, OUTBOX_KIND
+from samtale.conversations.notices import KINDS, LEADERS_ONLY, OUTBOX_KIND
 from samtale.conversations.services.summary import summary_submit
 from samtale.demo.testing import goals_version, signed_conversation
 from samtale.guides.models import Guide, GuideVersion
@@ -63,7 +63,7 @@ def test_someone_who_leads_nobody_is_not_offered_the_leaders_notice(client_for, 
     client.post(reverse("profile_notices"), {"on": ["summary_submitted"]})
     assert _notices_off(people.employee) == [
         "preparation_shared",
-        *[k for k in KINDS if k not in ("preparation_shared", "summary_submitted")],
+        *[k for k in KINDS if k not in (*LEADERS_ONLY, "summary_submitted")],
     ]
 
 

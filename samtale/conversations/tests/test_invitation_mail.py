@@ -19,7 +19,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def test_the_invitation_arrives_with_a_calendar_file_and_the_leader_gets_a_copy(
-    invited, people, smtp
+    invited, people, smtp, settings
 ):
     [to_employee] = smtp.to(people.employee.email)
     [to_leader] = smtp.to(people.leader.email)
@@ -28,8 +28,10 @@ def test_the_invitation_arrives_with_a_calendar_file_and_the_leader_gets_a_copy(
     assert event.start == invited.scheduled_at.astimezone(OSLO).replace(microsecond=0)
     assert event["DTSTART"].params["TZID"] == "Europe/Oslo"
     assert event.end - event.start == timedelta(minutes=invited.duration_minutes)
-    assert event["ATTENDEE"] == f"mailto:{people.employee.email}"
-    assert event["ORGANIZER"] == f"mailto:{people.leader.email}"
+    # Samtale's calendar address organizes it (and sends it); both parties are invited.
+    assert event["ORGANIZER"] == f"mailto:{settings.SAMTALE_CALENDAR_ADDRESS}"
+    assert to_employee["From"].addresses[0].addr_spec == settings.SAMTALE_CALENDAR_ADDRESS
+    assert event["ATTENDEE"] == [f"mailto:{people.leader.email}", f"mailto:{people.employee.email}"]
     assert event["SEQUENCE"] == 0
     assert event["LOCATION"] == "Møterom 2"
     body = to_employee.get_body(("plain",)).get_content()

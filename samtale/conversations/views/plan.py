@@ -1,14 +1,17 @@
 """Planning and the conversation's own page: who, when, where, and its status."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import policy, selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
-from samtale.conversations.services import lifecycle
+from samtale.conversations.services import lifecycle, replies
+from samtale.conversations.views import busy
 from samtale.conversations.views.preparation import previous_context
 from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
@@ -60,6 +63,14 @@ def conversation_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         version = current_version(data["guide"])
+        context |= busy.calendar_check(
+            form,
+            people=[data["leader"], data["employee"]],
+            start=data["scheduled_at"],
+            minutes=data["duration_minutes"] or version.duration_minutes,
+        )
+        if busy.holds_back(context):
+            return render(request, "conversations/plan.html", context)
         try:
             conversation = lifecycle.conversation_plan(
                 actor=request.user,
@@ -80,6 +91,7 @@ def conversation_create(request):
         except DomainError as e:
             form_error(form, e)
         else:
+            busy.tell_unread(request, context)
             messages.success(request, _("The conversation is planned."))
             return redirect("conversation_detail", pk=conversation.pk)
     return render(request, "conversations/plan.html", context)
@@ -94,6 +106,9 @@ def conversation_detail(request, pk):
         "party": conversation.party(request.user),
         "may_manage": policy.may_manage_conversation(request.user, conversation),
         "history": conversation.history.select_related("actor"),
+        "answers": policy.invitation_answers_visible_to(request.user, conversation).order_by(
+            "party"
+        ),
         "sharing": selectors.sharing_state(conversation=conversation),
         **previous_context(conversation, request.user),
         **revisions_context(conversation, request.user),
@@ -119,6 +134,16 @@ def conversation_schedule(request, pk):
     context = {"form": form, "conversation": conversation}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        held = conversation.scheduled_at  # in the calendars already, once accepted
+        context |= busy.calendar_check(
+            form,
+            people=[conversation.leader, conversation.employee],
+            start=data["scheduled_at"],
+            minutes=data["duration_minutes"],
+            held=(held, held + timedelta(minutes=conversation.duration_minutes)) if held else None,
+        )
+        if busy.holds_back(context):
+            return render(request, "conversations/schedule.html", context)
         try:
             lifecycle.conversation_schedule(
                 actor=request.user,
@@ -133,6 +158,7 @@ def conversation_schedule(request, pk):
         except DomainError as e:
             form_error(form, e)
         else:
+            busy.tell_unread(request, context)
             if data["scheduled_at"] is None:
                 messages.success(request, _("The length and place are saved. No time is set yet."))
             else:
@@ -154,6 +180,78 @@ def conversation_invite(request, pk):
             request,
             _("The invitation is on its way to %(name)s.")
             % {"name": conversation.employee.full_name},
+        )
+    return redirect("conversation_detail", pk=conversation.pk)
+
+
+@guarded()
+@require_POST
+def conversation_move_to_proposal(request, pk):
+    """The leader's one click: move the conversation to the time a party proposed in their
+    answer to the invitation (conversations.services.replies). Past the limit a day, the
+    time page asks to confirm, with the time proposed filled in."""
+    conversation = policy.get_conversation_for(request.user, pk)
+    access.require(policy.may_manage_conversation(request.user, conversation))
+    party = request.POST.get("party", "")
+    answer = (
+        policy.invitation_answers_visible_to(request.user, conversation)
+        .filter(party=party, proposed_start__isnull=False)
+        .first()
+    )
+
+    def confirm_on_the_time_page(**context):
+        """The time page, with the time proposed filled in, for the leader to confirm."""
+        local = timezone.localtime(answer.proposed_start)
+        form = ScheduleForm(
+            initial={
+                "date": local.date(),
+                "time": local.time(),
+                "duration_minutes": answer.proposed_minutes or conversation.duration_minutes,
+                "place": conversation.place,
+            },
+            has_time=True,
+        )
+        return render(
+            request,
+            "conversations/schedule.html",
+            {"form": form, "conversation": conversation, **context},
+        )
+
+    # The time proposed is checked against the two calendars as a move by hand is: a
+    # clash goes to the time page to be confirmed there, never moved to in one click.
+    calendar = {}
+    if answer is not None:
+        held = conversation.scheduled_at
+        calendar = busy.calendar_check(
+            ScheduleForm(has_time=True),
+            people=[conversation.leader, conversation.employee],
+            start=answer.proposed_start,
+            minutes=answer.proposed_minutes or conversation.duration_minutes,
+            held=(held, held + timedelta(minutes=conversation.duration_minutes)) if held else None,
+        )
+        if busy.holds_back(calendar):
+            return confirm_on_the_time_page(**calendar)
+    try:
+        moved = replies.conversation_move_to_proposal(
+            actor=request.user, conversation=conversation, party=party
+        )
+    except DomainWarning as e:
+        local = timezone.localtime(answer.proposed_start)
+        return confirm_on_the_time_page(
+            warning=e.message, warning_day=local.date().isoformat(), **calendar
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        busy.tell_unread(request, calendar)
+        messages.success(
+            request,
+            _("The conversation is moved to %(time)s. You both get the calendar invitation again.")
+            % {
+                "time": formats.date_format(
+                    timezone.localtime(moved.scheduled_at), "DATETIME_FORMAT"
+                )
+            },
         )
     return redirect("conversation_detail", pk=conversation.pk)
 

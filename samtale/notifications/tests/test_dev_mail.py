@@ -52,8 +52,11 @@ def test_each_message_is_a_file_a_mail_program_opens(people, folder, invitation)
     assert sorted(m["To"] for m in parsed) == sorted([people.employee.email, people.leader.email])
     [to_employee] = [m for m in parsed if m["To"] == people.employee.email]
     assert "Møterom <2> & co" in to_employee.get_body(("plain",)).get_content()
-    [calendar] = [p for p in to_employee.iter_attachments()]
-    assert calendar.get_content_type() == "text/calendar"
+    # A meeting request: the calendar beside the text, and the same as a file.
+    [calendar] = [p for p in to_employee.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    [attached] = [p for p in to_employee.iter_attachments()]
+    assert attached.get_content_type() == "application/ics"
 
 
 def test_the_log_line_names_the_recipient_the_subject_and_the_file(people, tmp_path, caplog):

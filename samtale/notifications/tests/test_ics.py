@@ -94,6 +94,7 @@ def test_a_conversation_across_the_night_the_clocks_go_back_keeps_its_real_lengt
 
 def test_the_calendar_has_what_an_invitation_needs(settings):
     settings.SITE_URL = "https://samtale.fjordvik.example"
+    settings.SAMTALE_CALENDAR_ADDRESS = "kalender@fjordvik.example"
     start = datetime(2026, 12, 3, 13, 0, tzinfo=OSLO)
     data = ics.conversation_ics(conversation(start), method="REQUEST", sequence=2)
     calendar, event = parse(data)
@@ -105,12 +106,16 @@ def test_the_calendar_has_what_an_invitation_needs(settings):
     assert event["SEQUENCE"] == 2
     assert event["STATUS"] == "CONFIRMED"
     assert event["LOCATION"] == "Møterom 2"
-    assert event["ORGANIZER"] == "mailto:ola@fjordvik.example"
-    assert event["ORGANIZER"].params["CN"] == "Ola Berg"
-    attendee = event["ATTENDEE"]
-    assert attendee == "mailto:kari@fjordvik.example"
-    assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
-    assert attendee.params["RSVP"] == "TRUE"
+    # Samtale's calendar address organizes it, on the leader's behalf; both are invited.
+    assert event["ORGANIZER"] == "mailto:kalender@fjordvik.example"
+    assert "Ola Berg" in event["ORGANIZER"].params["CN"]
+    leader, employee = event["ATTENDEE"]
+    assert (leader, employee) == ("mailto:ola@fjordvik.example", "mailto:kari@fjordvik.example")
+    assert (leader.params["CN"], employee.params["CN"]) == ("Ola Berg", "Kari Nilsen")
+    assert (leader.params["ROLE"], employee.params["ROLE"]) == ("CHAIR", "REQ-PARTICIPANT")
+    for attendee in (leader, employee):
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+        assert attendee.params["RSVP"] == "TRUE"
     assert "https://samtale.fjordvik.example/samtaler/7/forberedelse/" in event["DESCRIPTION"]
     assert event["DTSTAMP"].dt.tzinfo is not None
     # Lines are folded at 75 octets and end in CRLF, as RFC 5545 requires.

@@ -71,16 +71,6 @@ def record(kind: str, before: dict[int, dict], created_keys) -> dict:
     return {"changed": changed, "created": created}
 
 
-def managers_changed(undo: dict) -> dict[int, tuple[int | None, int | None]]:
-    """From what an import changed (`record`): pk -> (old line manager, new line manager) of
-    the people it gave a new one (org.services.leader_change_apply)."""
-    return {
-        int(pk): tuple(diff["manager_id"])
-        for pk, diff in undo.get("changed", {}).items()
-        if "manager_id" in diff
-    }
-
-
 @dataclass
 class Restored:
     restored: int = 0  # people (units) with at least one field put back
@@ -88,8 +78,6 @@ class Restored:
     deactivated: int = 0  # of those the import created
     emails: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk -> (old, new)
     activity: list[int] = field(default_factory=list)  # pks whose is_active changed
-    # pk -> (line manager before the undo, line manager after it)
-    managers: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def counts(self) -> dict:
         return {
@@ -140,8 +128,6 @@ def restore(kind: str, undo: dict) -> Restored:
             result.emails[pk] = (row["email"], values["email"])
         if "is_active" in values:
             result.activity.append(pk)
-        if "manager_id" in values:
-            result.managers[pk] = (row["manager_id"], values["manager_id"])
         if kind == "people":
             values["updated_at"] = now
         model.objects.filter(pk=pk).update(**values)

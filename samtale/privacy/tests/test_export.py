@@ -11,10 +11,13 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from samtale.calendars import keys
+from samtale.calendars.models import CalendarConnection
+from samtale.calendars.services import shown
 from samtale.core.audit import audit_log
 from samtale.org.models import EmailChange, Person, RoleChange
 from samtale.privacy import export, links, services
@@ -251,3 +254,52 @@ def test_the_copy_says_the_roles_and_the_account_in_words(people):
         assert escape(none) in page and escape(gettext("In use")) in page
     hr = unzip(export.person_export(people.hr))["index.html"].decode()
     assert escape(none) not in hr
+
+
+def test_the_copy_has_the_calendar_connection_but_never_its_address_or_password(people):
+    """Its kind, the server's host, the user name, when it was last read and why it last
+    failed; of the address (a published calendar's is a secret) and the password, nothing
+    but that a password is saved."""
+    address = "https://dav.kommune.example:8443/secret-token-abc123/leif/arbeid/"
+    connection = CalendarConnection.objects.create(
+        person=people.leader,
+        kind="caldav",
+        url=keys.encrypt(address),
+        shown_url=shown(address),
+        username="leif",
+        password=keys.encrypt("leifs-hemmelige-passord"),
+        changed_by=people.admin,
+        last_read_at=timezone.now() - timedelta(days=1),
+        last_error="auth",
+        last_error_at=timezone.now(),
+    )
+    files = unzip(export.person_export(people.leader))
+    data = json.loads(files["data.json"])
+    calendar = data["calendar"]
+    assert {k: calendar[k] for k in ("kind", "server", "username", "password_saved")} == {
+        "kind": "caldav",
+        "server": "dav.kommune.example",
+        "username": "leif",
+        "password_saved": True,
+    }
+    assert (calendar["last_error"], calendar["changed_by"]) == ("auth", people.admin.full_name)
+    assert calendar["last_read_at"] and calendar["last_error_at"]
+    everything = every_text(files)
+    for secret in ("secret-token", "leifs-hemmelige-passord", connection.password, connection.url):
+        assert secret not in everything
+    page = files["index.html"].decode()
+    with translation.override("nb"):
+        assert escape(gettext("Your calendar")) in page
+        reason = gettext(
+            "the server refused access (the user name, the password or the permission)"
+        )
+        assert escape(reason) in page and escape(reason) == escape(calendar["last_error_text"])
+    assert "dav.kommune.example" in page
+
+
+def test_without_a_calendar_the_copy_says_so(people):
+    files = unzip(export.person_export(people.employee))
+    assert json.loads(files["data.json"])["calendar"] is None
+    with translation.override("nb"):
+        none = gettext("You have not connected a calendar.")
+    assert escape(none) in files["index.html"].decode()

@@ -10,6 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+# The real calendar servers of the busy-time tests, and a cache emptied for each test.
+from samtale.calendars.tests.fixtures import (  # noqa: F401 (fixtures)
+    _fresh_cache,
+    radicale,
+    radicale_server,
+    served,
+)
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Unit

@@ -3,11 +3,11 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from icalendar import Calendar
 
 from samtale.conversations.models import Conversation, Preparation
 from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
+from samtale.notifications.testing import calendar_of
 from samtale.rounds import jobs, services
 from samtale.rounds.models import Round
 from samtale.rounds.tests.conftest import OSLO, at
@@ -55,8 +55,7 @@ def test_a_conversation_within_the_lead_time_is_invited_as_soon_as_it_is_accepte
     [invitation] = to(smtp, people.employee.email)
     [copy] = to(smtp, people.leader.email)
     for message in (invitation, copy):
-        [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
-        event = Calendar.from_ical(part.get_content()).events[0]
+        _method, _calendar, event = calendar_of(message)
         assert event.start == at(DAY, 9)
         assert event.start.tzinfo.key == "Europe/Oslo"
 

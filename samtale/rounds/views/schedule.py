@@ -1,6 +1,8 @@
 """A leader's schedule in a round: the windows they can use, the assistant's proposal
 (which they may change), and the conversations that have a time."""
 
+import hashlib
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from samtale.calendars import reasons
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
 from samtale.rounds import policy, selectors, services
@@ -25,12 +28,16 @@ REASONS = {
     ),
     sch.EMPLOYEE_BUSY: gettext_lazy("The employee has other conversations whenever there is room."),
 }
+# A slot moved by hand onto a time someone's own calendar holds (samtale.calendars): a
+# warning the leader may set aside, for exactly those slots at those times.
+CALENDAR_BUSY = "calendar_busy"
 PROBLEMS = {
     sch.LEADER_OVERLAP: gettext_lazy(
         "Too close to another conversation of the leader (the break counts)."
     ),
     sch.EMPLOYEE_OVERLAP: gettext_lazy("The employee has another conversation then."),
     sch.TOO_MANY_A_DAY: gettext_lazy("More conversations that day than the round allows."),
+    CALENDAR_BUSY: gettext_lazy("The leader's or the employee's own calendar is busy then."),
 }
 PREFIX = "slot"
 
@@ -51,7 +58,17 @@ def _initial(proposal) -> list[dict]:
     return rows
 
 
-def _context(request, round, leader, *, formset=None, window_form=None, problems=None, notice=""):
+def _context(
+    request,
+    round,
+    leader,
+    *,
+    formset=None,
+    window_form=None,
+    problems=None,
+    notice="",
+    calendar_stamp="",
+):
     today = timezone.localdate()
     proposal = selectors.proposal(round=round, leader=leader, today=today)
     if formset is None:
@@ -88,7 +105,19 @@ def _context(request, round, leader, *, formset=None, window_form=None, problems
         "scheduled": selectors.scheduled(round=round, leader=leader),
         "notice": notice,
         "self_url": reverse("round_schedule", args=[round.pk, leader.pk]),
+        "calendar_unread": [
+            {"name": u.name, "reason": reasons.reason(u.reason)} for u in proposal.unread
+        ],
+        "calendar_stamp": calendar_stamp,
     }
+
+
+def _stamp(clashes: list[int], chosen) -> str:
+    """What a tick of "accept anyway" stands for: these slots at these times, no others."""
+    times = sorted(
+        (c.participant_id, c.start.isoformat()) for c in chosen if c.participant_id in clashes
+    )
+    return hashlib.sha256(repr(times).encode()).hexdigest()[:16] if times else ""
 
 
 def _objects(request, pk, leader_pk):
@@ -168,6 +197,26 @@ def schedule_accept(request, pk, leader_pk):
         for f in formset.forms
         if f.cleaned_data.get("take")
     ]
+    clashes, _unread = selectors.calendar_clashes(
+        round=round,
+        leader=leader,
+        chosen=[(c.participant_id, c.start) for c in chosen],
+        today=timezone.localdate(),
+    )
+    stamp = _stamp(clashes, chosen)
+    if clashes and request.POST.get("calendar_confirm") != stamp:
+        messages.error(
+            request,
+            _(
+                "Nothing was saved: an own calendar is busy at the times marked below. Move "
+                "them, or tick the box and accept again."
+            ),
+        )
+        problems = [(pk, CALENDAR_BUSY) for pk in clashes]
+        context = _context(
+            request, round, leader, formset=formset, problems=problems, calendar_stamp=stamp
+        )
+        return render_page(request, "rounds/schedule.html", context)
     try:
         planned = services.schedule_accept(
             actor=request.user, round=round, leader=leader, chosen=chosen

@@ -1,0 +1,361 @@
+"""Real servers on loopback for the busy-time tests and the scheduling benchmark: Radicale
+(a CalDAV server, in a process of its own), a small HTTP server for published calendars and
+bad answers, a socket that never answers, and Microsoft Graph's token endpoint and
+getSchedule answering from a recording over HTTPS (msal speaks to nothing else).
+
+Imports nothing of Django's: bench/ starts these before Django is set up.
+"""
+
+import http.server
+import ipaddress
+import json
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+
+class Unavailable(Exception):
+    """A server could not be started here (the reason says why)."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise Unavailable(f"Radicale exited with {process.returncode}")
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise Unavailable(f"Radicale did not listen on port {port} within {seconds:.0f} s")
+
+
+@dataclass
+class Radicale:
+    url: str  # the server's root, ending in /
+    users: dict[str, str]
+    folder: Path
+
+    def calendar_url(self, user: str, name: str) -> str:
+        return f"{self.url}{user}/{name}/"
+
+    def make_calendar(self, user: str, name: str, events: list[str] = ()):
+        """A calendar of `user`'s with these events (iCalendar texts), made with caldav as
+        any CalDAV client makes one; its address."""
+        import caldav
+
+        client = caldav.DAVClient(
+            url=self.url, username=user, password=self.users[user], enable_rfc6764=False
+        )
+        calendar = client.principal().make_calendar(name=name, cal_id=name)
+        for event in events:
+            calendar.save_event(event)
+        return self.calendar_url(user, name)
+
+
+@contextmanager
+def radicale_server(folder: Path, users: dict[str, str]) -> Iterator[Radicale]:
+    """Radicale on a free loopback port, its collections in `folder`, these users (plain
+    htpasswd), each allowed only their own calendars. `Unavailable` if it does not start."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (folder / "users").write_text("".join(f"{u}:{p}\n" for u, p in users.items()))
+    (folder / "config").write_text(
+        f"""[server]
+hosts = 127.0.0.1:{port}
+[auth]
+type = htpasswd
+htpasswd_filename = {folder / "users"}
+htpasswd_encryption = plain
+delay = 0
+[rights]
+type = owner_only
+[storage]
+filesystem_folder = {folder / "collections"}
+[logging]
+level = warning
+"""
+    )
+    log = (folder / "radicale.log").open("wb")
+    try:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter, our own arguments)
+            [sys.executable, "-m", "radicale", "--config", str(folder / "config")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    except OSError as error:
+        log.close()
+        raise Unavailable(f"Radicale could not be started: {error}") from None
+    try:
+        try:
+            _wait_for_port(port, process, 20)
+        except Unavailable as error:
+            tail = (folder / "radicale.log").read_text(errors="replace")[-500:]
+            raise Unavailable(f"{error}: {tail}") from None
+        yield Radicale(f"http://127.0.0.1:{port}/", users, folder)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+# HTTP -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Route = Answer | Callable[["_Handler", bytes], Answer]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict[tuple[str, str], Route]
+    seen: list
+
+    def _answer(self, method: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.seen.append((method, self.path, dict(self.headers), body))
+        route = self.routes.get((method, self.path)) or self.routes.get((method, "*"))
+        answer = Answer(404, b"not found") if route is None else route
+        if callable(answer):
+            answer = answer(self, body)
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        self.wfile.write(answer.body)
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self._answer("GET")
+
+    def do_POST(self):  # noqa: N802
+        self._answer("POST")
+
+    def do_PROPFIND(self):  # noqa: N802
+        self._answer("PROPFIND")
+
+    def do_REPORT(self):  # noqa: N802
+        self._answer("REPORT")
+
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class Served:
+    url: str  # the server's root, without a trailing /
+    routes: dict[tuple[str, str], Route]
+    seen: list
+
+
+@contextmanager
+def http_server(
+    routes: dict[tuple[str, str], Route] | None = None,
+    *,
+    tls: "Tls | None" = None,
+    host: str = "127.0.0.1",
+) -> Iterator[Served]:
+    """An HTTP(S) server on a free loopback port answering `routes`: (method, path) →
+    Answer, or a function of the request handler and body that returns one ("*": any
+    path). Everything asked is in `seen`. `host`: another loopback address (Linux answers
+    on all of 127.0.0.0/8); `Unavailable` where it cannot be bound."""
+    routes = {} if routes is None else routes
+    seen: list = []
+    handler = type("Handler", (_Handler,), {"routes": routes, "seen": seen})
+    try:
+        server = http.server.ThreadingHTTPServer((host, 0), handler)
+    except OSError as error:
+        raise Unavailable(f"no server on {host}: {error}") from None
+    scheme = "http"
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls.certificate, tls.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield Served(f"{scheme}://{host}:{server.server_address[1]}", routes, seen)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A server that accepts every connection and never answers: its address. A client
+    waits until its own timeout, so a test of that needs no clock."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _address = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(2)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+# TLS and Microsoft Graph ----------------------------------------------------------------
+
+
+@dataclass
+class Tls:
+    ca: Path  # the certificate authority to trust (SAMTALE_BUSY_CA_BUNDLE)
+    certificate: Path
+    key: Path
+
+
+def make_tls(folder: Path) -> Tls:
+    """A certificate authority of its own and a server certificate for 127.0.0.1."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    now = datetime.now(UTC)
+
+    def name(text):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("Samtale test CA"))
+        .issuer_name(name("Samtale test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("127.0.0.1"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    tls = Tls(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+    tls.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    tls.certificate.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    tls.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return tls
+
+
+GRAPH_TOKEN = "recorded-graph-token"
+
+
+def graph_routes(tenant: str, schedule: Answer, *, token: str = GRAPH_TOKEN) -> dict:
+    """Entra ID's discovery and token endpoints for `tenant` and Graph's getSchedule for any
+    mailbox, answering `schedule` to a request that carries the token issued (401 else)."""
+
+    def discovery(handler, _body):
+        base = f"https://{handler.headers['Host']}/{tenant}"
+        return Answer(
+            200,
+            json.dumps(
+                {
+                    "issuer": f"{base}/v2.0",
+                    "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                    "token_endpoint": f"{base}/oauth2/v2.0/token",
+                }
+            ).encode(),
+            {"Content-Type": "application/json"},
+        )
+
+    def issue(_handler, body):
+        if b"grant_type=client_credentials" not in body:
+            return Answer(400, b'{"error": "unsupported_grant_type"}')
+        answer = {"token_type": "Bearer", "expires_in": 3599, "access_token": token}
+        return Answer(200, json.dumps(answer).encode(), {"Content-Type": "application/json"})
+
+    def get_schedule(handler, _body):
+        if handler.headers.get("Authorization") != f"Bearer {token}":
+            return Answer(401, b'{"error": {"code": "InvalidAuthenticationToken"}}')
+        return schedule
+
+    return {
+        ("GET", f"/{tenant}/v2.0/.well-known/openid-configuration"): discovery,
+        ("POST", f"/{tenant}/oauth2/v2.0/token"): issue,
+        ("POST", "*"): get_schedule,
+    }
