@@ -36,6 +36,27 @@ class Inbox:
         return [m for m in self.messages if address in m["To"]]
 
 
+# Europe's zone as Exchange and Outlook name and write it in what they send (a COUNTER's
+# proposed time is in it): the tests of the answers that come back read times in it.
+EXCHANGE_VTIMEZONE = """\
+BEGIN:VTIMEZONE\r
+TZID:W. Europe Standard Time\r
+BEGIN:STANDARD\r
+DTSTART:16010101T030000\r
+TZOFFSETFROM:+0200\r
+TZOFFSETTO:+0100\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
+END:STANDARD\r
+BEGIN:DAYLIGHT\r
+DTSTART:16010101T020000\r
+TZOFFSETFROM:+0100\r
+TZOFFSETTO:+0200\r
+RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
+END:DAYLIGHT\r
+END:VTIMEZONE\r
+"""
+
+
 def calendar_of(message):
     """(METHOD parameter of the text/calendar part, the parsed calendar, its one event) of a
     received meeting request (notifications.mail.InvitationEmail); the invitasjon.ics

@@ -28,7 +28,7 @@ from samtale.notifications import inbox
 from samtale.notifications.inbox import Outcome
 from samtale.notifications.models import MailboxMark, OutboundEmail
 from samtale.notifications.tasks import calendar_mailbox_read
-from samtale.notifications.testing import calendar_of
+from samtale.notifications.testing import EXCHANGE_VTIMEZONE, calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 COMMENT = "HEMMELIG-KOMMENTAR-8812"
@@ -91,27 +91,15 @@ def answer(
 
 # A COUNTER as Exchange writes one: the proposed time in Windows' name of the zone, with
 # its own VTIMEZONE, and the time it answers in X-MS-OLK-ORIGINALSTART.
-OUTLOOK_COUNTER = """\
+OUTLOOK_COUNTER = (
+    """\
 BEGIN:VCALENDAR\r
 METHOD:COUNTER\r
 PRODID:Microsoft Exchange Server 2010\r
 VERSION:2.0\r
-BEGIN:VTIMEZONE\r
-TZID:W. Europe Standard Time\r
-BEGIN:STANDARD\r
-DTSTART:16010101T030000\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
-END:STANDARD\r
-BEGIN:DAYLIGHT\r
-DTSTART:16010101T020000\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
-END:DAYLIGHT\r
-END:VTIMEZONE\r
-BEGIN:VEVENT\r
+"""
+    + EXCHANGE_VTIMEZONE
+    + """BEGIN:VEVENT\r
 ATTENDEE;PARTSTAT=DECLINED;CN=Emma Testesen:mailto:{attendee}\r
 COMMENT;LANGUAGE=nb-NO:{comment}\r
 UID:{uid}\r
@@ -124,6 +112,7 @@ X-MS-OLK-ORIGINALSTART;TZID=W. Europe Standard Time:20260101T090000\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+)
 
 
 def outlook_counter(event, *, attendee: str, proposed) -> bytes:

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event, vCalAddress
 from samtale.notifications import ics, inbox
 from samtale.notifications.inbox import ImapMailbox, Outcome
 from samtale.notifications.models import MailboxMark
+from samtale.notifications.testing import EXCHANGE_VTIMEZONE
 
 STAMP = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -132,25 +133,13 @@ def test_a_message_from_more_or_fewer_than_one_address_has_no_sender(handled):
 
 
 def test_a_counter_in_windows_zone_names_is_read_as_the_time_it_means():
-    counter = b"""BEGIN:VCALENDAR\r
+    counter = (
+        b"""BEGIN:VCALENDAR\r
 METHOD:COUNTER\r
 VERSION:2.0\r
-BEGIN:VTIMEZONE\r
-TZID:W. Europe Standard Time\r
-BEGIN:STANDARD\r
-DTSTART:16010101T030000\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
-END:STANDARD\r
-BEGIN:DAYLIGHT\r
-DTSTART:16010101T020000\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
-END:DAYLIGHT\r
-END:VTIMEZONE\r
-BEGIN:VEVENT\r
+"""
+        + EXCHANGE_VTIMEZONE.encode()
+        + b"""BEGIN:VEVENT\r
 ATTENDEE;PARTSTAT=TENTATIVE:mailto:kari@example.no\r
 UID:conversation-7@testserver\r
 DTSTART;TZID=W. Europe Standard Time:20270708T100000\r
@@ -160,6 +149,7 @@ COMMENT:Passer torsdag?\r
 END:VEVENT\r
 END:VCALENDAR\r
 """
+    )
     [answer] = ics.itip_read(counter)
     assert answer.method == "COUNTER" and answer.sequence == 0
     # 10:00 in Oslo in July is 08:00 UTC.
