@@ -1,6 +1,6 @@
 """In a browser, on a phone: the people and the unit lists search as one types, swap only
 their results (once, not one inside another), and say how many matched from the page's
-status region."""
+status region; and at a laptop's width, every role's header is one row."""
 
 import pytest
 
@@ -27,3 +27,13 @@ def test_a_list_searches_as_one_types_and_announces_the_count(
     )
     assert hr.page.input_value("#id_q") == typed  # what was typed stays in the field
     hr.check("searched")
+
+
+def test_every_roles_header_is_one_row_at_a_laptops_width(visitor_factory, demo):
+    """HR's links and account wrapped to two rows at 1280 px."""
+    for role in ("hr", "admin", "leader"):
+        visitor = visitor_factory(f"header-{role}", width=1280, height=800)
+        visitor.login(demo[role].email, DEMO_PASSWORD)
+        links = visitor.page.locator(".site-header nav a, .site-header .user a")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1, (role, tops)
