@@ -342,34 +342,36 @@ def plan(
             holder_of_national_id[person["national_id"]] = person
         if person["employee_number"] is not None:
             existing[person["employee_number"]] = person
-    for email, number_ in email_number.items():
-        holder = holder_of_email.get(email)
-        if holder is None or holder["employee_number"] == number_:
-            continue
-        other = records.get(holder["employee_number"])
-        if other is None:
-            problems.add(
-                email_row[email],
-                h["email"],
-                _("Another person in Samtale already has this e-mail address."),
-            )
-        elif other["email"] != email:
-            # The address passes from one person in the file to another.
-            result.release_emails.append(holder["pk"])
-    for value, number_ in national_id_number.items():
-        holder = holder_of_national_id.get(value)
-        if holder is None or holder["employee_number"] == number_:
-            continue
-        other = records.get(holder["employee_number"])
-        if other is None:
-            problems.add(
-                national_id_row[value],
-                h["national_id"],
-                _("Another person in Samtale already has this national identity number."),
-            )
-        elif other["national_id"] != value:
-            # A number corrected from one person in the file to another.
-            result.release_national_ids.append(holder["pk"])
+    # An address, or a national identity number, may belong to one person only: held by
+    # someone outside the file, it is a problem; passing from one person in the file to
+    # another, its holder lets go of it first (apply).
+    for name, wanted, holders, row_of_value, released, taken in (
+        (
+            "email",
+            email_number,
+            holder_of_email,
+            email_row,
+            result.release_emails,
+            _("Another person in Samtale already has this e-mail address."),
+        ),
+        (
+            "national_id",
+            national_id_number,
+            holder_of_national_id,
+            national_id_row,
+            result.release_national_ids,
+            _("Another person in Samtale already has this national identity number."),
+        ),
+    ):
+        for value, number_ in wanted.items():
+            holder = holders.get(value)
+            if holder is None or holder["employee_number"] == number_:
+                continue
+            other = records.get(holder["employee_number"])
+            if other is None:
+                problems.add(row_of_value[value], h[name], taken)
+            elif other[name] != value:
+                released.append(holder["pk"])
 
     for number_, record in records.items():
         current = existing.get(number_)
