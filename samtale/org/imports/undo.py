@@ -14,29 +14,18 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from samtale.org.imports import people
 from samtale.org.models import Person, Unit
 
 UNDO_DAYS = 30
 
 # What an import may change, by kind: the fields compared before and after.
 TRACKED = {
+    # The fields the file sets, and what follows from it (the line manager, whether one is
+    # active and since when, the national identity number where the archive is keyed by it).
     "people": (
         Person,
-        (
-            "first_name",
-            "last_name",
-            "email",
-            "job_title",
-            "profession_group",
-            "employment_type",
-            "start_date",
-            "end_date",
-            "unit_id",
-            "manager_id",
-            "national_id",
-            "is_active",
-            "deactivated_at",
-        ),
+        (*people.FIELDS, "manager_id", "national_id", "is_active", "deactivated_at"),
     ),
     "units": (Unit, ("name", "kind", "parent_id", "is_active")),
 }
