@@ -3,8 +3,9 @@
 The User resource here holds only what a person in Samtale has, so /Schemas tells an
 identity provider exactly what is kept. A request may still carry the other attributes
 of RFC 7643's User (Entra ID's default mapping sends displayName, phoneNumbers,
-addresses …): it is read with scim2-models' full User, and those attributes are
-ignored. An attribute no SCIM schema defines is refused.
+addresses …): it is read with scim2-models' full User, a displayName is taken as the
+given and family name it names (users.fields_of), and the others are ignored. An
+attribute no SCIM schema defines is refused.
 """
 
 from typing import Annotated, Any
@@ -40,6 +41,8 @@ from scim2_models import (
 from scim2_models import (
     User as RfcUser,
 )
+
+from samtale.org import national_id
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 SAMTALE = "urn:ietf:params:scim:schemas:extension:samtale:2.0:User"
@@ -160,8 +163,15 @@ def config(base: str) -> ServiceProviderConfig:
     )
 
 
+def _described() -> type[Resource[Any]]:
+    """The User that discovery describes: with Samtale's extension only where the national
+    identity number is kept. Elsewhere a request's number is ignored, and /Schemas says
+    only what is kept."""
+    return UserResource if national_id.wanted() else User[EnterpriseUser]
+
+
 def resource_types(base: str) -> list[ResourceType]:
-    user = ResourceType.from_resource(UserResource)
+    user = ResourceType.from_resource(_described())
     user.meta = {"resourceType": "ResourceType", "location": f"{base}ResourceTypes/User"}
     return [user]
 
@@ -170,8 +180,7 @@ def schemas(base: str) -> list[Schema]:
     """Ours, and the three every SCIM service describes (RFC 7643 §7)."""
     found = [
         User.to_schema(),
-        EnterpriseUser.to_schema(),
-        SamtaleUser.to_schema(),
+        *(extension.to_schema() for extension in _described().get_extension_models().values()),
         ServiceProviderConfig.to_schema(),
         ResourceType.to_schema(),
         Schema.to_schema(),

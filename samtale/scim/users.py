@@ -3,6 +3,8 @@
 userName is the person's e-mail address in lower case; name.givenName and familyName,
 title (job title), active, externalId, and the enterprise extension's employeeNumber and
 manager (the id of the line manager) are theirs. The id is the person's primary key.
+A displayName is read as the given and family name it names; no text of its own is kept,
+so none is answered (RFC 7643 §4.1.1 has it optional).
 Samtale's own extension carries the national identity number, written but never read
 (org.national_id), and kept only where the archive classifies personnel files by it.
 """
@@ -120,6 +122,42 @@ def _address(user: UserRequest, current: Person | None) -> str:
     return address
 
 
+def _words(name: str) -> list[str]:
+    return sorted(name.replace(",", " ").split())
+
+
+def _name(user: UserRequest, current: Person | None) -> tuple[str, str]:
+    """The given and family name, from name.givenName and familyName, or from displayName
+    where it is a new name.
+
+    Samtale shows a person by given and family name, so a displayName is that pair in one
+    text (Entra ID sends it beside the parts, and changes it alone when the directory's
+    display name changes). It decides only when it is new: not the parts' words in any
+    order ("Nilsen, Nora"), and not the name the person has now, which a PUT sends again
+    beside parts that changed. The part it begins or ends with stays; "Family, Given" is
+    read as such; otherwise the last word is the family name. One word cannot be both
+    names, and is left to the parts."""
+    given = ((user.name and user.name.given_name) or "").strip()
+    family = ((user.name and user.name.family_name) or "").strip()
+    display = " ".join((user.display_name or "").split())
+    new = (
+        len(_words(display)) > 1
+        and _words(display) != _words(f"{given} {family}")
+        and (current is None or _words(display) != _words(current.full_name))
+    )
+    if not new:
+        return given, family
+    if "," in display:
+        before, _, after = display.partition(",")
+        return after.strip(), before.strip()
+    if given and display.startswith(f"{given} "):
+        return given, display.removeprefix(f"{given} ")
+    if family and display.endswith(f" {family}"):
+        return display.removesuffix(f" {family}"), family
+    before, _, after = display.rpartition(" ")
+    return before, after
+
+
 def _manager(extension, actor) -> Person | None:
     manager = extension.manager if extension else None
     if manager is None or not manager.value:
@@ -145,12 +183,12 @@ def fields_of(user: UserRequest, *, actor, current: Person | None = None) -> dic
         raise MutabilityException(
             detail="active is required: a person is active or not (false deactivates)."
         )
-    name = user.name
+    given, family = _name(user, current)
     extension = user[RequestEnterprise]
     return _national_id(user) | {
         "email": _address(user, current),
-        "first_name": _text(name and name.given_name, "name.givenName", 100, required=True),
-        "last_name": _text(name and name.family_name, "name.familyName", 100, required=True),
+        "first_name": _text(given, "name.givenName", 100, required=True),
+        "last_name": _text(family, "name.familyName", 100, required=True),
         "job_title": _text(user.title, "title", 200),
         "is_active": user.active,
         "scim_external_id": _text(user.external_id, "externalId", 255) or None,

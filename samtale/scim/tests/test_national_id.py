@@ -9,7 +9,7 @@ import pytest
 from samtale.core.models import AuditEntry
 from samtale.org.models import Person
 from samtale.org.tests.test_national_id import NUMBER, OTHER
-from samtale.scim.tests.conftest import USER, user_payload
+from samtale.scim.tests.conftest import ENTERPRISE, USER, user_payload
 
 SAMTALE = "urn:ietf:params:scim:schemas:extension:samtale:2.0:User"
 ATTRIBUTE = f"{SAMTALE}:nationalIdentityNumber"
@@ -76,7 +76,7 @@ def test_without_the_setting_it_is_ignored(scim, people):
     assert Person.objects.get(pk=created.body["id"]).national_id is None
 
 
-def test_the_schema_says_it_is_written_and_never_returned(scim, people):
+def test_the_schema_says_it_is_written_and_never_returned(scim, people, archive_by_national_id):
     schema = scim.get(f"Schemas/{SAMTALE}").body
     [attribute] = schema["attributes"]
     assert (attribute["name"], attribute["mutability"], attribute["returned"]) == (
@@ -87,3 +87,11 @@ def test_the_schema_says_it_is_written_and_never_returned(scim, people):
     [user] = scim.get("ResourceTypes").body["Resources"]
     assert {e["schema"] for e in user["schemaExtensions"]} >= {SAMTALE}
     assert user["schema"] == USER
+
+
+def test_without_the_setting_discovery_does_not_offer_it(scim, people):
+    # Nothing says an identity provider should send what Samtale would ignore.
+    assert scim.get(f"Schemas/{SAMTALE}").status_code == 404
+    assert SAMTALE not in {s["id"] for s in scim.get("Schemas").body["Resources"]}
+    [user] = scim.get("ResourceTypes").body["Resources"]
+    assert [e["schema"] for e in user["schemaExtensions"]] == [ENTERPRISE]

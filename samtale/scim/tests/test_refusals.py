@@ -46,6 +46,8 @@ def test_a_body_that_is_not_a_user_is_refused(scim, unchanged, body, scim_type):
         ({"userName": "not an address", "emails": []}, "invalidValue"),
         ({"emails": [{"value": "other@test.example", "type": "work"}]}, "invalidValue"),
         ({"name": {"givenName": " ", "familyName": "Nilsen"}}, "invalidValue"),
+        # One word cannot be both a given and a family name.
+        ({"name": None, "displayName": "Nora"}, "invalidValue"),
         ({"title": "x" * 201}, "invalidValue"),
         ({ENTERPRISE: {"manager": {"value": "999999"}}}, "invalidValue"),
         # Digits to str.isdigit() that int() refuses, and an id past a bigint.
@@ -62,6 +64,17 @@ def test_wrong_types_unknown_attributes_and_bad_values_are_refused(
     scim, unchanged, change, scim_type
 ):
     assert_error(scim.post("Users", user_payload(**change)), 400, scim_type)
+
+
+def test_a_user_name_that_is_no_address_is_refused_in_a_patch_too(scim, people, unchanged):
+    # scim2-tester's run sends its UUIDs as addresses (test_scim2_tester); Samtale does not.
+    for operation in (
+        {"op": "replace", "path": "userName", "value": "92133bd3-b213-4c02-ac3f-d1864973c96c"},
+        {"op": "replace", "value": {"userName": "employee"}},
+    ):
+        response = scim.patch(f"Users/{people.employee.pk}", [operation])
+        assert_error(response, 400, "invalidValue")
+        assert response.body["detail"] == "userName must be an e-mail address."
 
 
 def test_an_oversized_body_is_refused(scim, unchanged, settings):

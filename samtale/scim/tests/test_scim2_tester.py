@@ -11,18 +11,58 @@ from scim2_tester import Status, check_server
 from samtale.api import tokens
 from samtale.demo.testing import make_people
 
+TESTER = "@scim-tester.example"
+
 
 class EmailUserNames(SyncSCIMClient):
     """scim2-tester fills userName with a random UUID; in Samtale the userName is the
-    person's e-mail address, so this client makes the UUID one (…@scim-tester.example) on the
-    way out. Nothing else of what the tester sends is touched."""
+    person's e-mail address (and one that is not is refused: test_refusals). So this client
+    makes the UUID an address on the way out, in a User (POST, PUT) and in a PATCH
+    operation on userName, and the address the UUID again on the way back, so that the
+    tester finds the value it sent. Nothing else of what either side says is touched."""
 
     def _request_kwargs(self, method, req):
         kwargs = super()._request_kwargs(method, req)
-        payload = kwargs.get("json")
-        if isinstance(payload, dict) and "@" not in str(payload.get("userName", "@")):
-            kwargs["json"] = {**payload, "userName": f"{payload['userName']}@scim-tester.example"}
+        if isinstance(kwargs.get("json"), dict):
+            kwargs["json"] = _addresses(kwargs["json"])
         return kwargs
+
+    def _parse_json(self, response):
+        payload = super()._parse_json(response)
+        if isinstance(payload, dict):
+            payload = _uuids(payload)
+            if isinstance(payload.get("Resources"), list):
+                payload["Resources"] = [_uuids(r) for r in payload["Resources"]]
+        return payload
+
+
+def _address(value):
+    return f"{value}{TESTER}" if isinstance(value, str) and "@" not in value else value
+
+
+def _addresses(payload: dict) -> dict:
+    payload = {**payload}
+    if "userName" in payload:
+        payload["userName"] = _address(payload["userName"])
+    operations = []
+    for operation in payload.get("Operations", []):
+        operation = {**operation}
+        value = operation.get("value")
+        if str(operation.get("path")).lower() == "username":
+            operation["value"] = _address(value)
+        elif operation.get("path") is None and isinstance(value, dict):
+            operation["value"] = _addresses(value)
+        operations.append(operation)
+    if operations:
+        payload["Operations"] = operations
+    return payload
+
+
+def _uuids(resource):
+    name = resource.get("userName") if isinstance(resource, dict) else None
+    if isinstance(name, str) and name.endswith(TESTER):
+        return {**resource, "userName": name.removesuffix(TESTER)}
+    return resource
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,6 +73,9 @@ def test_every_check_scim2_tester_runs_passes(live_server, settings):
     # the limit an hour they would wait for an administrator, which test_held_deactivations
     # tests: here they go at once, as the tester expects.
     settings.SAMTALE_DEACTIVATION_LIMIT_PEOPLE = 10_000
+    # Samtale's own extension is described only where the archive is keyed by the national
+    # identity number (test_national_id), so by default the tester does not see it; there
+    # it would write random UUIDs, which are refused as no such number.
     people = make_people()
     issued = tokens.issue(
         person=people.admin, name="scim2-tester", scopes=["scim"], days=1, kind="service"
@@ -49,24 +92,8 @@ def test_every_check_scim2_tester_runs_passes(live_server, settings):
         print(r.status.name, r.resource_type or "", r.title, "-", (r.reason or "")[:200])
     print(f"scim2-tester: {len(results)} results in {took:.1f} s")
     failed = [(r.title, r.reason) for r in results if r.status in (Status.ERROR, Status.CRITICAL)]
-    # The one check Samtale refuses on purpose: a PATCH that replaces userName with a random
-    # UUID. The userName is the person's e-mail address, and one that is not is refused.
-    # And twice the tester's own limit: it adds and replaces Samtale's extension as a whole,
-    # whose one attribute (the national identity number) is writeOnly and returned never,
-    # and then expects the empty object back; RFC 7643 §7 has such an attribute never
-    # answered, so neither is an extension that holds nothing else.
-    extension = "urn:ietf:params:scim:schemas:extension:samtale:2.0:User"
-    unexpected = f"PATCH modify() returned unexpected value for '{extension}'."
-    assert sorted((title, reason.splitlines()[0]) for title, reason in failed) == [
-        ("check_add_attribute", unexpected),
-        (
-            "check_replace_attribute",
-            "Failed to replace attribute 'userName': userName must be an e-mail address.",
-        ),
-        ("check_replace_attribute", unexpected),
-    ]
-    passed = [r for r in results if r.status == Status.SUCCESS]
-    assert len(passed) == len(results) - len(failed)
+    assert failed == []
+    assert {r.status for r in results} == {Status.SUCCESS}
     # Every kind of check ran for Users: create, read, attributes, search, replace,
     # delete and the three PATCH operations.
     user_checks = {r.title for r in results if r.resource_type == "User"}

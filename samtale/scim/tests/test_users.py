@@ -176,6 +176,58 @@ def test_put_replaces_what_samtale_keeps(scim, people):
     assert "title" not in response.body
 
 
+def test_put_takes_a_changed_display_name_as_the_persons_name(scim, people):
+    """Entra ID sends displayName beside name.givenName and familyName; a new one is the
+    name Samtale shows from now on, as from POST and PATCH."""
+    pk = people.employee.pk
+    payload = user_payload(
+        "employee@test.example",
+        name={"givenName": "Emma", "familyName": "Testesen"},
+        displayName="Emma Testesen Berg",
+        title="Lærer",
+        externalId=None,
+    )
+    payload[ENTERPRISE] = {"employeeNumber": "103", "manager": {"value": str(people.leader.pk)}}
+    response = scim.put(f"Users/{pk}", payload)
+    assert response.status_code == 200, response.body
+    person = Person.objects.get(pk=pk)
+    assert (person.first_name, person.last_name) == ("Emma", "Testesen Berg")
+    answer = scim.get(f"Users/{pk}").body
+    assert answer["name"] == {"givenName": "Emma", "familyName": "Testesen Berg"}
+    assert [e.data["fields"] for e in audit("person.update")][-1] == ["last_name"]
+
+
+@pytest.mark.parametrize(
+    ("operations", "name"),
+    [
+        ([("displayName", "Emmy Testesen")], ("Emmy", "Testesen")),
+        ([("displayName", "Emma Nordmann Berg")], ("Emma", "Nordmann Berg")),
+        ([("displayName", " Kari  Anne Nordmann ")], ("Kari Anne", "Nordmann")),
+        ([("displayName", "Nordmann, Kari")], ("Kari", "Nordmann")),
+        # The same name in another order, and a word that cannot be two names.
+        ([("displayName", "Testesen, Emma")], ("Emma", "Testesen")),
+        ([("displayName", "Emmy")], ("Emma", "Testesen")),
+        # The name the person has now, sent again beside a part that changed.
+        ([("name.givenName", "Emmy"), ("displayName", "Emma Testesen")], ("Emmy", "Testesen")),
+    ],
+)
+def test_a_new_display_name_is_the_name_samtale_shows(scim, people, operations, name):
+    pk = people.employee.pk
+    response = scim.patch(
+        f"Users/{pk}", [{"op": "replace", "path": p, "value": v} for p, v in operations]
+    )
+    assert response.status_code == 200, response.body
+    person = Person.objects.get(pk=pk)
+    assert (person.first_name, person.last_name) == name
+    assert response.body["name"] == {"givenName": name[0], "familyName": name[1]}
+
+
+def test_post_takes_the_name_from_display_name_alone(scim, people):
+    created = scim.post("Users", user_payload(name=None, displayName="Nora Nilsen"))
+    assert created.status_code == 201, created.body
+    assert created.body["name"] == {"givenName": "Nora", "familyName": "Nilsen"}
+
+
 # Filters and pages -----------------------------------------------------------
 
 
