@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from samtale.audit import policy, selectors
 from samtale.audit.forms import SearchForm
-from samtale.audit.words import action_words, object_words
+from samtale.audit.words import sentence, stored
 from samtale.core.audit import READ_ROLES, READ_WHAT
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -24,8 +24,9 @@ def _query_without_page(request) -> str:
 @guarded(policy.may_search_audit)
 @require_GET
 def audit_search(request):
-    """Search the log by person, kind and period. A search that cannot be read is named
-    field by field, and nothing is listed until it is corrected."""
+    """Search the log by person, kind and period; each entry as a sentence, and as stored. A
+    search that cannot be read is named field by field, and nothing is listed until it is
+    corrected."""
     form = SearchForm(request.GET or None, user=request.user)
     page = None
     if not form.is_bound or form.is_valid():
@@ -34,9 +35,10 @@ def audit_search(request):
             **(form.cleaned_data if form.is_bound else {}),
         )
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("side"))
+        names = selectors.names_of(page.object_list)
         for entry in page.object_list:
-            entry.words = action_words(entry.action)
-            entry.object_words = object_words(entry.object_type)
+            entry.sentence = sentence(entry, names)
+            entry.stored = stored(entry)
     return render(
         request,
         "audit/search.html",

@@ -5,8 +5,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log, audit_reads, audit_source
@@ -47,10 +50,14 @@ def test_hr_and_administrators_read_who_did_what_when_and_from_where(client_for,
     response = _search(client_for(role))
     body = response.content.decode()
     [entry] = [e for e in response.context["page"].object_list if e.action == "person.role"]
-    assert entry.actor_name == "Adam Testesen" and entry.actor_name in body
-    assert str(entry.words) in body and entry.words != "person.role"
-    assert "192.0.2.44" in body
-    assert f"{people.hr.pk}" in body and "granted: True" in body
+    assert entry.actor_name == "Adam Testesen"
+    assert "Adam Testesen" in entry.sentence and "Hedda Testesen" in entry.sentence
+    assert escape(entry.sentence) in body
+    # Its details, as stored: the code, the object, from where, and a yes for True.
+    stored = dict(entry.stored)
+    assert "person.role" in stored.values() and f"org.person {people.hr.pk}" in stored.values()
+    assert "192.0.2.44" in body and stored["granted"] in ("yes", "ja")
+    assert "<details>" in body and "granted: True" not in body
 
 
 @pytest.mark.parametrize("role", ["employee", "leader", "leaders_leader"])
@@ -66,7 +73,7 @@ def test_the_log_never_shows_content_even_of_reads(client_for, people, shared):
     assert AuditEntry.objects.filter(action="conversation.read").count() == 1
     assert SHARED not in body and SECRET not in body
     [entry] = [e for e in response.context["page"].object_list if e.action == "conversation.read"]
-    assert str(entry.words) in body and entry.object_id == str(shared.pk)
+    assert escape(entry.sentence) in body and entry.object_id == str(shared.pk)
 
 
 def test_it_searches_by_person_the_entries_by_them_and_about_them(client_for, people):
@@ -147,6 +154,41 @@ def test_the_search_makes_the_same_queries_however_many_entries(
     with django_assert_max_num_queries(8):
         response = _search(hr, kind="unit", person=people.admin.pk)
     assert len(response.context["page"].object_list) == 50
+
+
+def _entries_of_every_kind(people, conversation, n):
+    goal = conversation.goals.get()
+    for i in range(n):
+        audit_log(actor=people.admin, action="person.update", obj=people.leader, fields=["email"])
+        audit_log(actor=people.leader, action="goal.add", obj=goal)
+        audit_log(actor=people.leader, action="summary.sign", obj=conversation, revision=i)
+        audit_log(
+            actor=people.hr,
+            action="round.holder_set",
+            obj=people.employee.unit,
+            holder=people.leader.pk,
+        )
+        audit_log(actor=people.hr, action="download.needs", year=2026, format="csv")
+
+
+def test_the_names_in_the_sentences_cost_one_query_per_kind_of_object_not_per_entry(
+    client_for, people, shared
+):
+    hr = client_for("hr")
+    _search(hr)
+    counts = []
+    for n in (2, 10):
+        _entries_of_every_kind(people, shared, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = _search(hr)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    body = response.content.decode()
+    assert escape(f"{people.employee.full_name}'s conversation") in body or (
+        f"samtalen til {people.employee.full_name}" in body
+    )
+    assert "Bli trygg i fagsystemet" not in body  # the goal's text: content
+    assert people.leader.email not in body
 
 
 def test_the_search_refuses_post(client_for):
