@@ -1,7 +1,8 @@
 from functools import cache
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils import formats
+from django.utils.translation import gettext, gettext_lazy
 
 from samtale.actions import selectors
 from samtale.actions.models import Action, Goal
@@ -12,7 +13,7 @@ class FilterForm(forms.Form):
         label=gettext_lazy("Status"),
         required=False,
         choices=[
-            ("open", gettext_lazy("Open (in progress or not started)")),
+            ("open", gettext_lazy("Open (overdue, in progress or not started)")),
             ("overdue", gettext_lazy("Overdue")),
             (Action.Status.IN_PROGRESS, Action.Status.IN_PROGRESS.label),
             (Action.Status.NOT_STARTED, Action.Status.NOT_STARTED.label),

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.actions.models import Action, ActionUpdate, Goal
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, held_or_planned_at_sql
 from samtale.core.paginator import Paginator
 from samtale.org.models import Person
 
@@ -45,9 +45,46 @@ def overdue_q(on: date) -> Q:
     return Q(status__literal_in=OPEN, deadline__lt=on)
 
 
+# Where an agreed action stands, for every count and label of the follow-up: the overview's
+# cards, the leaders below, the home page, the digests, HR's pitfalls and the API's
+# `overdue`. Each action is in exactly one bucket: an open action past its deadline is
+# overdue, and not also in progress or not started.
+OVERDUE = "overdue"
+IN_PROGRESS, NOT_STARTED = Action.Status.IN_PROGRESS.value, Action.Status.NOT_STARTED.value
+DONE, DROPPED = Action.Status.DONE.value, Action.Status.DROPPED.value
+BUCKETS = (OVERDUE, IN_PROGRESS, NOT_STARTED, DONE, DROPPED)
+# The open ones, in the order the pages show their counts.
+OPEN_BUCKETS = (OVERDUE, IN_PROGRESS, NOT_STARTED)
+
+
+def bucket_of(action: Action, on: date | None = None) -> str:
+    """The one bucket an action is in (BUCKETS)."""
+    return OVERDUE if is_overdue(action, on) else action.status
+
+
+def bucket_q(bucket: str, on: date) -> Q:
+    """bucket_of as a condition, to count or list a bucket in a query."""
+    if bucket == OVERDUE:
+        return overdue_q(on)
+    if bucket in OPEN:
+        return Q(status=bucket) & (Q(deadline__isnull=True) | Q(deadline__gte=on))
+    return Q(status=bucket)
+
+
+def bucket_counts(actions: QuerySet[Action], on: date, *, by: str | None = None):
+    """How many of `actions` are in each open bucket (OPEN_BUCKETS), in one query: a dict,
+    or with `by` (a field) a dict of them per value of that field."""
+    counted = actions.filter(status__literal_in=OPEN)
+    aggregates = {bucket: Count("pk", filter=bucket_q(bucket, on)) for bucket in OPEN_BUCKETS}
+    if by is None:
+        return counted.aggregate(**aggregates)
+    return {row.pop(by): row for row in counted.values(by).annotate(**aggregates).order_by()}
+
+
 @dataclass(frozen=True)
 class Filters:
-    status: str = "open"  # open, in_progress, not_started, overdue, done, dropped, closed, all
+    # open, a bucket (overdue, in_progress, not_started, done, dropped), closed, all
+    status: str = "open"
     responsible: str = ""  # employee, leader, both or "" for all
     deadline: str = ""  # overdue, 30, 90, none or "" for all
 
@@ -56,12 +93,10 @@ class Filters:
         q = Q()
         if self.status == "open":
             q &= Q(status__literal_in=OPEN)
-        elif self.status == "overdue":
-            q &= overdue_q(on)
+        elif self.status in BUCKETS:
+            q &= bucket_q(self.status, on)
         elif self.status == "closed":
             q &= Q(status__in=CLOSED)
-        elif self.status in Action.Status.values:
-            q &= Q(status=self.status)
         if self.responsible in Action.Responsible.values:
             q &= Q(responsible=self.responsible)
         if self.deadline == "overdue":
@@ -108,12 +143,18 @@ def _report_paths() -> tuple[str, str]:
 
 @dataclass(slots=True)
 class ReportRow:
+    """One report's card: their open actions by bucket (OPEN_BUCKETS: each counted once)."""
+
     person: Report
-    in_progress: int = 0
-    remaining: int = 0
     overdue: int = 0
+    in_progress: int = 0
+    not_started: int = 0
     nearest_deadline: date | None = None
     last_conversation: object = None  # an aware datetime
+
+    @property
+    def open(self) -> int:
+        return self.overdue + self.in_progress + self.not_started
 
     @property
     def attention(self) -> tuple:
@@ -121,15 +162,23 @@ class ReportRow:
         return (
             -self.overdue,
             self.nearest_deadline or date.max,
-            -(self.in_progress + self.remaining),
+            -self.open,
             self.person.last_name,
             self.person.first_name,
         )
 
 
+# The open buckets among open actions (the overview reads no others), as bucket_q has them.
+BUCKET_SQL = {
+    OVERDUE: "deadline < (SELECT %(on)s)",
+    IN_PROGRESS: "status = 'in_progress' AND (deadline IS NULL OR deadline >= (SELECT %(on)s))",
+    NOT_STARTED: "status = 'not_started' AND (deadline IS NULL OR deadline >= (SELECT %(on)s))",
+}
+
 # The overview in one statement. It is the page a leader opens most, over a table of
 # a million actions. One pass over the leader's open agreed actions (from the covering
-# index) gives, per employee, the counts the filters let through; the people are those
+# index) gives, per employee, the counts the filters let through, by bucket (bucket_q,
+# written in SQL: BUCKET_SQL; a test holds the two together); the people are those
 # employees and the leader's direct reports without open actions; the last conversation is
 # one index lookup per person. It reads exactly the scope that samtale.core.access defines
 # for a leader's follow-up (follow_up_reports, actions_led_by); a test holds the two together.
@@ -141,24 +190,25 @@ class ReportRow:
 OVERVIEW_SQL = """
 WITH a AS (
     SELECT employee_id,
-           COUNT(*) FILTER (WHERE status = 'in_progress' AND {filters}) AS in_progress,
-           COUNT(*) FILTER (WHERE status = 'not_started' AND {filters}) AS remaining,
-           COUNT(*) FILTER (WHERE deadline < %(on)s AND {filters}) AS overdue,
+           COUNT(*) FILTER (WHERE {overdue} AND {filters}) AS overdue,
+           COUNT(*) FILTER (WHERE {in_progress} AND {filters}) AS in_progress,
+           COUNT(*) FILTER (WHERE {not_started} AND {filters}) AS not_started,
            MIN(deadline) FILTER (WHERE {filters}) AS nearest
     FROM {action}
     WHERE leader_id = (SELECT %(leader)s) AND followed = %(true)s
       AND status IN ('not_started', 'in_progress')
+      {employee}
     GROUP BY employee_id
 ), r AS (
     SELECT p.id, p.first_name, p.last_name, p.job_title, p.is_active,
-           a.in_progress, a.remaining, a.overdue, a.nearest
+           a.overdue, a.in_progress, a.not_started, a.nearest
     FROM a JOIN {person} p ON p.id = a.employee_id
     UNION ALL
     SELECT p.id, p.first_name, p.last_name, p.job_title, p.is_active, 0, 0, 0, NULL
     FROM {person} p
-    WHERE p.manager_id = (SELECT %(leader)s) AND p.id NOT IN (SELECT employee_id FROM a)
+    WHERE {people} AND p.id NOT IN (SELECT employee_id FROM a)
 )
-SELECT id, first_name, last_name, job_title, in_progress, remaining, overdue, nearest,
+SELECT id, first_name, last_name, job_title, overdue, in_progress, not_started, nearest,
        (SELECT MAX(c.held_at) FROM {conversation} c
         WHERE c.leader_id = (SELECT %(leader)s) AND c.employee_id = r.id
           AND c.held_at IS NOT NULL)
@@ -171,11 +221,8 @@ def _filters_sql(filters: Filters, on: date) -> tuple[str, dict]:
     """The overview's filters as one SQL condition on the counted actions (values as
     parameters). It narrows what is counted, not who is listed."""
     parts, params = [], {}
-    if filters.status == "overdue":
-        parts.append("deadline < (SELECT %(on)s)")
-    elif filters.status in OPEN:
-        parts.append("status = (SELECT %(status)s)")
-        params["status"] = filters.status
+    if filters.status in OPEN_BUCKETS:
+        parts.append(f"({BUCKET_SQL[filters.status]})")
     if filters.responsible in Action.Responsible.values:
         parts.append("responsible = (SELECT %(responsible)s)")
         params["responsible"] = filters.responsible
@@ -200,33 +247,54 @@ def _as_datetime(value):
     return value
 
 
-def leader_overview(*, leader_id: int, filters: Filters, on: date) -> list[ReportRow]:
-    """Per report: in progress, remaining, overdue, nearest deadline and the last conversation,
-    those who need attention first. One query, however many reports and actions there are.
+def leader_overview(
+    *, leader_id: int, filters: Filters, on: date, employee_id: int | None = None
+) -> list[ReportRow]:
+    """Per report: overdue, in progress, not started (OPEN_BUCKETS), nearest deadline and the
+    last conversation, those who need attention first. One query, however many reports and
+    actions there are. With `employee_id`, that one person's card alone, whoever their
+    manager is (report_row).
 
     `leader_id` comes from policy.follow_up_leader(user), which checks the user may see it.
     """
     condition, params = _filters_sql(filters, on)
+    params |= {"on": on, "leader": leader_id, "true": True}
+    one = {"employee": "", "people": "p.manager_id = (SELECT %(leader)s)"}
+    if employee_id is not None:
+        params["employee"] = employee_id
+        one = {
+            "employee": "AND employee_id = (SELECT %(employee)s)",
+            "people": "p.id = (SELECT %(employee)s)",
+        }
     sql = OVERVIEW_SQL.format(
         person=Person._meta.db_table,
         action=Action._meta.db_table,
         conversation=Conversation._meta.db_table,
         filters=condition,
+        **one,
+        **BUCKET_SQL,
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"on": on, "leader": leader_id, "true": True, **params})
+        cursor.execute(sql, params)
         rows = [
             ReportRow(
                 person=Report(pk, first, last, title),
-                in_progress=in_progress,
-                remaining=remaining,
                 overdue=overdue,
+                in_progress=in_progress,
+                not_started=not_started,
                 nearest_deadline=_as_date(nearest),
                 last_conversation=_as_datetime(last_held),
             )
-            for pk, first, last, title, in_progress, remaining, overdue, nearest, last_held in cursor.fetchall()
+            for pk, first, last, title, overdue, in_progress, not_started, nearest, last_held in cursor.fetchall()
         ]
     return sorted(rows, key=lambda r: r.attention)
+
+
+def report_row(*, leader_id: int, employee_id: int, filters: Filters, on: date) -> ReportRow | None:
+    """One person's card of the leader's overview, as leader_overview counts it (None for
+    someone who left, or the leader themselves)."""
+    rows = leader_overview(leader_id=leader_id, filters=filters, on=on, employee_id=employee_id)
+    return rows[0] if rows else None
 
 
 def actions_listed(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -313,23 +381,12 @@ def overdue_count(*, actions: QuerySet[Action], person: Person, on: date) -> int
 def counts_by_leader(
     *, actions: QuerySet[Action], leaders: QuerySet[Person], on: date
 ) -> list[dict]:
-    """Open and overdue agreed actions per leader below: numbers only, for a leader's leader."""
+    """Agreed open actions per leader below, by bucket (OPEN_BUCKETS, as the cards count
+    them): numbers only, for a leader's leader."""
     leaders = list(leaders.order_by("last_name", "first_name"))
-    counts = {
-        row["leader"]: row
-        for row in agreed(actions)
-        .filter(leader__in=leaders, status__literal_in=OPEN)
-        .values("leader")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(on)))
-    }
-    return [
-        {
-            "leader": leader,
-            "open": counts.get(leader.pk, {}).get("open", 0),
-            "overdue": counts.get(leader.pk, {}).get("overdue", 0),
-        }
-        for leader in leaders
-    ]
+    counts = bucket_counts(agreed(actions).filter(leader__in=leaders), on, by="leader")
+    none = dict.fromkeys(OPEN_BUCKETS, 0)
+    return [{"leader": leader, **counts.get(leader.pk, none)} for leader in leaders]
 
 
 # What HR may see of a conversation or an action a pitfall counts: who, with whom, when
@@ -347,7 +404,11 @@ def conversation_facts(conversations: QuerySet[Conversation]) -> QuerySet[dict]:
     """The people, time and status of each conversation, never its content; the earliest
     first (an index order: the list may hold a whole organization's)."""
     return conversations.order_by("scheduled_at", "pk").values(
-        "pk", "status", "scheduled_at", "held_at", "postponed_count", *_PARTIES
+        "pk",
+        "status",
+        "postponed_count",
+        *_PARTIES,
+        held_or_planned_at=held_or_planned_at_sql(),
     )
 
 

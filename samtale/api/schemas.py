@@ -141,6 +141,9 @@ class Conversation(Schema):
     scheduled_at: datetime | None
     duration_minutes: int
     held_at: datetime | None
+    # The time the web pages give it: held_at, else scheduled_at (a meeting may be held on
+    # another day than planned).
+    held_or_planned_at: datetime | None
     signed_at: datetime | None
     employee: PersonRef
     leader: PersonRef

@@ -62,7 +62,7 @@ def form_content(revision: SummaryRevision) -> dict:
         "unit": unit.name if unit else "",
         "employee": _person(employee),
         "leader": _person(leader),
-        "held_at": _iso(conversation.held_at or conversation.scheduled_at),
+        "held_at": _iso(conversation.held_or_planned_at),
         "template": {
             "name": localized(version.name, language) if version else "",
             "version": version.number if version else None,

@@ -23,7 +23,7 @@ def signed_form_ready(message) -> Built | None:
         context={
             "person": person,
             "leader": conversation.leader,
-            "date": conversation.held_at or conversation.scheduled_at,
+            "date": conversation.held_or_planned_at,
             "revision": form.number,
             "path": reverse("conversation_detail", args=[conversation.pk]) + "#revisjoner",
         },

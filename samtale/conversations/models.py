@@ -5,6 +5,7 @@ Salary is deliberately not a field anywhere: it is not a topic of the conversati
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from samtale.guides.models import GuideVersion
@@ -154,6 +155,15 @@ class Conversation(models.Model):
         return self.signed_at is not None and self.status == self.Status.SIGNED
 
     @property
+    def held_or_planned_at(self):
+        """The time every page, e-mail, export and the API give as the conversation's: when
+        it was held, else when it is planned for. A meeting closed on another day than
+        planned ("moved to today": lifecycle.conversation_hold) keeps its old time in
+        scheduled_at; this shows the day it was held. held_or_planned_at_sql is the same in
+        a query."""
+        return self.held_at or self.scheduled_at
+
+    @property
     def talk_leader_share(self) -> int | None:
         total = self.talk_leader_seconds + self.talk_employee_seconds
         return round(100 * self.talk_leader_seconds / total) if total else None
@@ -165,6 +175,12 @@ class Conversation(models.Model):
         if person.pk == self.leader_id:
             return "leader"
         return None
+
+
+def held_or_planned_at_sql(prefix: str = "") -> Coalesce:
+    """Conversation.held_or_planned_at in a query (to order or filter by it); `prefix` is the
+    path to the conversation, e.g. "conversation__"."""
+    return Coalesce(f"{prefix}held_at", f"{prefix}scheduled_at")
 
 
 class StatusChange(models.Model):

@@ -203,7 +203,7 @@ def step_notice_mail(message) -> Built | None:
             "kind": kind,
             "person": person,
             "other": conversation.employee if is_leader else conversation.leader,
-            "date": conversation.held_at or conversation.scheduled_at,
+            "date": conversation.held_or_planned_at,
             "answer": _answered(person, conversation) if kind == "invitation_answered" else None,
             "path": _path(conversation, kind),
             "profile_path": reverse("profile"),

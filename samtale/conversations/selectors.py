@@ -4,7 +4,7 @@ let the viewer see."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from samtale.conversations.models import (
     Conversation,
@@ -13,6 +13,7 @@ from samtale.conversations.models import (
     Note,
     Preparation,
     SummaryRevision,
+    held_or_planned_at_sql,
 )
 from samtale.guides.models import localized
 from samtale.org.models import Person
@@ -26,11 +27,16 @@ def conversation_list(*, conversations: QuerySet[Conversation], person: Person) 
     qs = conversations.select_related("employee", "leader", "guide_version")
     mine = qs.filter(employee=person)
     held = qs.filter(leader=person)
+    # In the order of the time the list shows (held, else planned).
+    soonest, latest = (
+        (held_or_planned_at_sql().asc(), "pk"),
+        (held_or_planned_at_sql().desc(), "-pk"),
+    )
     return {
-        "mine_open": list(mine.filter(status__in=OPEN).order_by("scheduled_at", "pk")),
-        "mine_done": list(mine.exclude(status__in=OPEN).order_by("-scheduled_at", "-pk")[:20]),
-        "held_open": list(held.filter(status__in=OPEN).order_by("scheduled_at", "pk")),
-        "held_done": list(held.exclude(status__in=OPEN).order_by("-scheduled_at", "-pk")[:20]),
+        "mine_open": list(mine.filter(status__in=OPEN).order_by(*soonest)),
+        "mine_done": list(mine.exclude(status__in=OPEN).order_by(*latest)[:20]),
+        "held_open": list(held.filter(status__in=OPEN).order_by(*soonest)),
+        "held_done": list(held.exclude(status__in=OPEN).order_by(*latest)[:20]),
     }
 
 
@@ -96,7 +102,7 @@ def attention(*, conversations: QuerySet[Conversation], person: Person, limit: i
             rev_employee_signed=Subquery(current.values("employee_signed_at")[:1]),
             rev_leader_signed=Subquery(current.values("leader_signed_at")[:1]),
         )
-        .order_by("scheduled_at", "pk")
+        .order_by(held_or_planned_at_sql(), "pk")
     )
     tasks = [task for row in rows if (task := _task(row, person)) is not None]
     # What is furthest along first: signing before reviewing before writing before preparing.
@@ -114,12 +120,14 @@ def previous_conversation(
     `visible` is what the viewer may read (access policy): a new leader does not see the
     conversations the employee had with someone else.
     """
-    earlier = visible.filter(employee_id=conversation.employee_id, status=S.SIGNED).exclude(
-        pk=conversation.pk
+    earlier = (
+        visible.filter(employee_id=conversation.employee_id, status=S.SIGNED)
+        .exclude(pk=conversation.pk)
+        .annotate(at=held_or_planned_at_sql())
     )
-    if conversation.scheduled_at:
-        earlier = earlier.filter(scheduled_at__lt=conversation.scheduled_at)
-    return earlier.order_by("-scheduled_at", "-pk").first()
+    if conversation.held_or_planned_at:
+        earlier = earlier.filter(at__lt=conversation.held_or_planned_at)
+    return earlier.order_by(F("at").desc(), "-pk").first()
 
 
 def goals_with_actions(conversation: Conversation) -> list:

@@ -10,6 +10,8 @@ the signing or the change).
   copies the status to the round's participant for its counts.
 - summary_signed(revision): both have signed a summary, the first or a correction; the
   archive app records the follow-up form for the personnel file.
+- conversation_planned(conversation, actor): a conversation was planned, or given a (new)
+  time; the rounds app counts one planned outside a round in the round it belongs to.
 """
 
 from django.dispatch import Signal
@@ -17,3 +19,4 @@ from django.dispatch import Signal
 conversation_signed = Signal()
 summary_signed = Signal()
 status_changed = Signal()
+conversation_planned = Signal()

@@ -64,10 +64,14 @@ def _last_year(hr: Person, today: date) -> None:
         guide=Guide.objects.get(key="skjema-8-tema"),
         units=[Unit.objects.get(code="4200")],
     )
-    # A round is made for a period ahead; this one is put back where it was.
+    # A round is made for a period ahead; this one is put back where it was. Made with
+    # today's period, it took in this year's conversations (services.participants_link):
+    # they are this year's round's.
     Round.objects.filter(pk=round.pk).update(
         period_start=date(year, 9, 1), period_end=date(year, 12, 15)
     )
+    Conversation.objects.filter(round=round).update(round=None)
+    round.participants.update(conversation=None, conversation_status="")
     _gather(
         round,
         since=_at(date(year, 9, 1), time.min),

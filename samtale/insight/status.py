@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from samtale.actions.models import Action
+from samtale.actions.selectors import OVERDUE, bucket_q
 from samtale.conversations.models import Conversation
 from samtale.insight.publication import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
@@ -257,7 +258,8 @@ def raw_status(
             actions_done=Count("pk", filter=Q(status=Action.Status.DONE)),
             actions_dropped=Count("pk", filter=Q(status=Action.Status.DROPPED)),
             actions_open=Count("pk", filter=is_open),
-            actions_overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
+            # The follow-up's own overdue bucket, as its pages and digests count it.
+            actions_overdue=Count("pk", filter=bucket_q(OVERDUE, today)),
             actions_untouched=Count("pk", filter=is_open & Q(updated_at__lt=untouched_since)),
         )
         .order_by()

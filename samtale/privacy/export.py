@@ -254,6 +254,8 @@ def _facts(conversation: Conversation) -> dict:
         "duration_minutes": conversation.duration_minutes,
         "place": conversation.place,
         "held_at": _at(conversation.held_at),
+        # The time the pages give it (held, else planned), which the export's headings show.
+        "held_or_planned_at": _at(conversation.held_or_planned_at),
         "signed_at": _at(conversation.signed_at),
         "postponed": conversation.postponed_count,
         "talk_seconds": {

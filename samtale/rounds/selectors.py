@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samtale.calendars import selectors as calendars
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, held_or_planned_at_sql
 from samtale.org.models import Person, Unit
 from samtale.rounds import scheduling
 from samtale.rounds.models import Participant, Round, RoundCount, Window
@@ -164,6 +164,39 @@ def participant_list(
     if holder_id:
         qs = qs.filter(holder_id=holder_id)
     return qs.order_by("person__last_name", "person__first_name", "pk")
+
+
+def kind_held(round: Round) -> str:
+    """The kind of conversation a round holds: annual, or the check-ins of a series."""
+    return Conversation.Kind.CHECK_IN if round.is_series else Conversation.Kind.ANNUAL
+
+
+def without_conversation(round: Round) -> QuerySet[Participant]:
+    """The round's participants (taken in) with no conversation, or only a cancelled one."""
+    return round.participants.filter(included=True).filter(
+        Q(conversation__isnull=True) | Q(conversation__status=S.CANCELLED)
+    )
+
+
+def outside_conversations(*, round: Round) -> QuerySet[Conversation]:
+    """Conversations planned outside any round that are a participant's conversation in this
+    one all the same: of the kind the round holds, not cancelled, held or planned
+    (held_or_planned_at) on a day of the round's period, or without a time yet while the
+    period lasts; annotated `at`, that time. With a participant's own (Participant.
+    conversation) this is the one definition of "a participant's conversation in the round":
+    services.participants_link makes them the round's own, so its counts, lists, schedule
+    and HR's figures all read them the same way."""
+    start = scheduling.day_start(round.period_start)
+    end = scheduling.day_start(round.period_end + timedelta(days=1))
+    dated = Q(at__gte=start, at__lt=end)
+    if round.period_end >= timezone.localdate():
+        dated |= Q(at__isnull=True)
+    return (
+        Conversation.objects.filter(round__isnull=True, kind=kind_held(round))
+        .exclude(status=S.CANCELLED)
+        .annotate(at=held_or_planned_at_sql())
+        .filter(dated)
+    )
 
 
 def next_due(round: Round, conversation: Conversation) -> date | None:

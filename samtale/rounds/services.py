@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +147,8 @@ def round_create(
         Participant(round=round, person=p, holder=_default_holder(p)) for p in people
     )
     audit_log(actor=actor, action="round.created", obj=round, participants=len(people))
+    # Conversations already planned for the period count in the round.
+    participants_link(actor=actor, round=round)
     return round
 
 
@@ -169,6 +172,8 @@ def round_update(
         setattr(round, key, value)
     round.save()
     audit_log(actor=actor, action="round.updated", obj=round)
+    # A longer period may take in conversations planned outside the round.
+    participants_link(actor=actor, round=round)
     return round
 
 
@@ -205,7 +210,72 @@ def participant_add(*, actor: Person, round: Round, person: Person) -> Participa
     participant.added_manually = True
     participant.save()
     audit_log(actor=actor, action="round.participant_added", obj=round, person=person.pk)
+    participants_link(actor=actor, round=round, person_ids=[person.pk])
+    participant.refresh_from_db()
     return participant
+
+
+def participants_link(
+    *, actor: Person | None, round: Round, person_ids: list[int] | None = None
+) -> int:
+    """Make the conversations planned outside any round that count in this one
+    (selectors.outside_conversations) the round's own: each participant without a
+    conversation (of `person_ids`, or all) gets theirs, held by the leader who holds it, and
+    the conversation gets the round. So the round's counts (kept by triggers from the
+    participants), its lists, HR's figures of the round and the scheduling assistant, which
+    then proposes no second conversation, all see it. Of several, the earliest counts.
+    Called where either side appears: a round created, a participant added, a period
+    changed, a conversation planned or moved (rounds.receivers). Returns how many."""
+    if not round.is_open:
+        return 0
+    waiting = selectors.without_conversation(round)
+    if person_ids is not None:
+        waiting = waiting.filter(person_id__in=person_ids)
+    found = (
+        selectors.outside_conversations(round=round)
+        .filter(employee_id__in=waiting.values("person_id"))
+        .order_by(F("at").asc(nulls_last=True), "pk")
+        .only("pk", "employee_id", "leader_id", "status")
+    )
+    first: dict[int, Conversation] = {}
+    for conversation in found:
+        first.setdefault(conversation.employee_id, conversation)
+    if not first:
+        return 0
+    # Locked, and read again as they are now; in batches, within any database's limit on
+    # parameters. Only the participant rows: the conversation is the nullable side of a join.
+    people = list(first)
+    participants = [
+        participant
+        for start in range(0, len(people), 500)
+        for participant in waiting.filter(person_id__in=people[start : start + 500])
+        .select_for_update(of=("self",))
+        .order_by()
+    ]
+    now = timezone.now()
+    for participant in participants:
+        conversation = first[participant.person_id]
+        participant.conversation = conversation
+        # What Participant.save would copy; bulk_update does not call it.
+        participant.conversation_status = conversation.status
+        participant.holder_id = conversation.leader_id
+        participant.updated_at = now
+    Participant.objects.bulk_update(
+        participants,
+        ["conversation", "conversation_status", "holder", "updated_at"],
+        batch_size=500,
+    )
+    linked = [first[p.person_id].pk for p in participants]
+    for start in range(0, len(linked), 500):
+        Conversation.objects.filter(pk__in=linked[start : start + 500]).update(round=round)
+    audit_log(
+        actor=actor,
+        action="round.conversations_linked",
+        obj=round,
+        conversations=linked,
+        people=sorted(p.person_id for p in participants),
+    )
+    return len(participants)
 
 
 def _open_conversation(participant: Participant) -> Conversation | None:

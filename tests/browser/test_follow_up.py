@@ -1,5 +1,6 @@
 """Follow-up in two browsers: the leader's overview and the employee's own actions."""
 
+from samtale.actions import selectors
 from samtale.actions.models import Action, ActionUpdate
 from tests.browser.conftest import DEMO_PASSWORD
 
@@ -8,6 +9,18 @@ def _open_actions(person):
     return Action.objects.filter(
         employee=person, followed=True, status__in=("not_started", "in_progress")
     ).order_by("deadline", "pk")
+
+
+def _card_counts(card) -> list[int]:
+    """Overdue, in progress, not started: the first three numbers on a report's card."""
+    return [int(n) for n in card.locator("dl.counts dd").all_inner_texts()[:3]]
+
+
+def _bucket_counts(person, leader) -> list[int]:
+    """The same, as the follow-up's one definition counts them (actions.selectors)."""
+    actions = selectors.agreed(Action.objects.filter(employee=person, leader=leader))
+    counted = selectors.bucket_counts(actions, selectors.today())
+    return [counted[bucket] for bucket in selectors.OPEN_BUCKETS]
 
 
 def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_factory, demo):
@@ -39,6 +52,8 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
     )
     first.refresh_from_db()
     assert first.status == "done"
+    # The card's counts changed with it, in the same answer: no reload.
+    assert _card_counts(card) == _bucket_counts(kari, ola)
 
     # The employee sees it, and updates one of her own.
     employee.goto(f"/tiltak/{first.pk}/")
@@ -58,8 +73,7 @@ def test_leader_and_employee_update_actions_and_both_overviews_show_it(visitor_f
     # The leader's overview counts the change.
     leader.goto("/oppfolging/")
     card = leader.page.locator("li.report", has_text=kari.full_name)
-    in_progress = int(card.locator("dl.counts div").first.locator("dd").inner_text())
-    assert in_progress == _open_actions(kari).filter(leader=ola, status="in_progress").count()
+    assert _card_counts(card) == _bucket_counts(kari, ola)
     leader.goto(f"/tiltak/{mine.pk}/")
     assert "Har begynt" in leader.page.content()
     leader.check("action-after-employee-update")

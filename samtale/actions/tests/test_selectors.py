@@ -38,7 +38,7 @@ def _overview(people, filters=None):
     )
 
 
-def test_the_overview_counts_in_progress_remaining_and_overdue_per_report(people, signed):
+def test_the_overview_counts_each_action_once_overdue_in_progress_or_not_started(people, signed):
     signed(
         people.employee,
         people.leader,
@@ -51,7 +51,8 @@ def test_the_overview_counts_in_progress_remaining_and_overdue_per_report(people
     )
     row = _overview(people)[0]
     assert row.person.pk == people.employee.pk
-    assert (row.in_progress, row.remaining, row.overdue) == (1, 2, 1)
+    # The overdue one is overdue, not also in progress; due today is not overdue yet.
+    assert (row.overdue, row.in_progress, row.not_started) == (1, 0, 2)
     assert row.nearest_deadline == days(-3)
     assert row.last_conversation is not None
 
@@ -72,9 +73,9 @@ def test_the_overview_filters_by_responsible_and_deadline(people, signed):
         [(days(5), "leader", "not_started"), (days(60), "employee", "in_progress")],
     )
     row = _overview(people, selectors.Filters(responsible="leader"))[0]
-    assert (row.in_progress, row.remaining) == (0, 1)
+    assert (row.in_progress, row.not_started) == (0, 1)
     row = _overview(people, selectors.Filters(deadline="30"))[0]
-    assert (row.in_progress, row.remaining) == (0, 1)
+    assert (row.in_progress, row.not_started) == (0, 1)
 
 
 def test_every_filter_of_the_overview_counts_what_it_names(people, signed):
@@ -88,27 +89,27 @@ def test_every_filter_of_the_overview_counts_what_it_names(people, signed):
             (days(100), "employee", "in_progress"),
         ],
     )
-    expected = {  # (in progress, remaining, overdue) under each filter
-        selectors.Filters(): (2, 2, 1),
-        selectors.Filters(status="overdue"): (1, 0, 1),
-        selectors.Filters(status="in_progress"): (2, 0, 1),
-        selectors.Filters(status="not_started"): (0, 2, 0),
-        selectors.Filters(responsible="both"): (0, 1, 0),
-        selectors.Filters(deadline="overdue"): (1, 0, 1),
-        selectors.Filters(deadline="30"): (0, 1, 0),
-        selectors.Filters(deadline="90"): (0, 1, 0),
-        selectors.Filters(deadline="none"): (0, 1, 0),
+    expected = {  # (overdue, in progress, not started) under each filter
+        selectors.Filters(): (1, 1, 2),
+        selectors.Filters(status="overdue"): (1, 0, 0),
+        selectors.Filters(status="in_progress"): (0, 1, 0),
+        selectors.Filters(status="not_started"): (0, 0, 2),
+        selectors.Filters(responsible="both"): (0, 0, 1),
+        selectors.Filters(deadline="overdue"): (1, 0, 0),
+        selectors.Filters(deadline="30"): (0, 0, 1),
+        selectors.Filters(deadline="90"): (0, 0, 1),
+        selectors.Filters(deadline="none"): (0, 0, 1),
         selectors.Filters(status="in_progress", deadline="none"): (0, 0, 0),
     }
     for filters, counts in expected.items():
         row = _overview(people, filters)[0]
-        assert (row.in_progress, row.remaining, row.overdue) == counts, filters
+        assert (row.overdue, row.in_progress, row.not_started) == counts, filters
 
 
 def test_a_leader_does_not_see_actions_from_conversations_another_leader_held(people, signed):
     signed(people.employee, people.other_leader, [(days(5), "employee", "not_started")])
     row = _overview(people)[0]
-    assert (row.in_progress, row.remaining, row.overdue) == (0, 0, 0)
+    assert (row.overdue, row.in_progress, row.not_started) == (0, 0, 0)
 
 
 def test_the_overview_costs_the_same_queries_for_2_or_20_reports(
@@ -166,8 +167,71 @@ def test_the_one_query_overview_reads_exactly_the_scope_the_access_policy_define
     overview = {r.person.pk for r in _overview(people)}
     policy = set(actions_policy.follow_up_reports(people.leader).values_list("pk", flat=True))
     assert overview == policy == {people.employee.pk, people.other_employee.pk}
-    counted = {r.person.pk: r.in_progress + r.remaining for r in _overview(people)}
+    counted = {r.person.pk: r.open for r in _overview(people)}
     led = selectors.agreed(actions_policy.actions_led_by(people.leader)).filter(
         status__in=selectors.OPEN
     )
     assert counted == {pk: led.filter(employee_id=pk).count() for pk in policy}
+
+
+def _each_bucket(people, signed):
+    """The employee's actions, two in each bucket, in every way one can be in it."""
+    signed(
+        people.employee,
+        people.leader,
+        [
+            (days(-3), "employee", "in_progress"),  # overdue
+            (days(-1), "leader", "not_started"),  # overdue
+            (days(0), "employee", "in_progress"),  # due today: in progress
+            (None, "both", "in_progress"),
+            (days(9), "employee", "not_started"),
+            (None, "leader", "not_started"),
+            (days(-5), "employee", "done"),
+            (days(5), "employee", "done"),
+            (days(-5), "employee", "dropped"),
+            (None, "employee", "dropped"),
+        ],
+    )
+    return selectors.agreed(actions_policy.actions_led_by(people.leader))
+
+
+def test_every_action_is_in_exactly_one_bucket(people, signed):
+    actions = _each_bucket(people, signed)
+    on = selectors.today()
+    for action in actions:
+        inside = [
+            b
+            for b in selectors.BUCKETS
+            if actions.filter(selectors.bucket_q(b, on), pk=action.pk).exists()
+        ]
+        assert inside == [selectors.bucket_of(action, on)], action.text
+    assert selectors.bucket_counts(actions, on) == {
+        "overdue": 2,
+        "in_progress": 2,
+        "not_started": 2,
+    }
+
+
+def test_the_overviews_sql_counts_the_buckets_as_the_selector_does(people, signed):
+    actions = _each_bucket(people, signed)
+    on = selectors.today()
+    row = _overview(people)[0]
+    counted = selectors.bucket_counts(actions, on)
+    assert (row.overdue, row.in_progress, row.not_started) == tuple(
+        counted[b] for b in selectors.OPEN_BUCKETS
+    )
+    for bucket in selectors.OPEN_BUCKETS:
+        row = _overview(people, selectors.Filters(status=bucket))[0]
+        listed = selectors.Filters(status=bucket).apply(actions, on)
+        assert row.open == listed.count() == counted[bucket], bucket
+
+
+def test_the_leaders_below_are_counted_in_the_same_buckets(people, signed):
+    actions = _each_bucket(people, signed)
+    on = selectors.today()
+    rows = selectors.counts_by_leader(
+        actions=actions_policy.actions_countable_by(people.hr),
+        leaders=Person.objects.filter(pk=people.leader.pk),
+        on=on,
+    )
+    assert rows == [{"leader": people.leader, **selectors.bucket_counts(actions, on)}]

@@ -27,6 +27,39 @@ from samtale.org.models import Person
 NUDGE_SECONDS = 600
 
 
+def _nudges(user, on, *, fresh: bool = False) -> str:
+    """The leader's nudges, kept rendered: the section changes by the day, and is read on
+    every load. `fresh`: counted again now (an action changed on the overview)."""
+    key = f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}"
+
+    def render_nudges() -> str:
+        return render_to_string(
+            "actions/_nudges.html",
+            {
+                "nudges": nudges.leader_nudges(
+                    leader=user,
+                    conversations=conversations_policy.conversations_visible_to(user),
+                    actions=selectors.agreed(policy.actions_led_by(user)),
+                    on=on,
+                )
+            },
+        )
+
+    if not fresh:
+        return cache.get_or_set(key, render_nudges, NUDGE_SECONDS)
+    html = render_nudges()
+    cache.set(key, html, NUDGE_SECONDS)
+    return html
+
+
+def _counts_query(query) -> str:
+    """The overview's filters, and that its counts are on the page: an update of an action
+    there answers with them (action_update)."""
+    query = query.copy()
+    query["counts"] = "1"
+    return f"?{query.urlencode()}"
+
+
 @guarded(policy.may_follow_up_reports)
 @require_GET
 def overview(request):
@@ -43,22 +76,7 @@ def overview(request):
         "cards_key": hashlib.sha256(repr(rows).encode()).hexdigest(),
         # The links to a report's actions keep the overview's filters.
         "query": f"?{request.GET.urlencode()}" if request.GET else "",
-        # Kept rendered: the section changes by the day, and is read on every load.
-        "nudges": cache.get_or_set(
-            f"nudges:{user.pk}:{on.isoformat()}:{translation.get_language()}",
-            lambda: render_to_string(
-                "actions/_nudges.html",
-                {
-                    "nudges": nudges.leader_nudges(
-                        leader=user,
-                        conversations=conversations_policy.conversations_visible_to(user),
-                        actions=selectors.agreed(policy.actions_led_by(user)),
-                        on=on,
-                    )
-                },
-            ),
-            NUDGE_SECONDS,
-        ),
+        "nudges": _nudges(user, on),
     }
     roles = access.roles_for(user)
     if roles.is_leaders_leader:
@@ -88,6 +106,8 @@ def overview_person(request, pk):
             selectors.closed_listed(replace(filters, status="closed").apply(agreed, today))
         )
         context["closed_count"] = len(context["closed"])
+    if request.htmx:  # inside the overview, beside the person's counts
+        context["update_query"] = _counts_query(request.GET)
     template = "actions/_person_actions.html" if request.htmx else "actions/person.html"
     return render(request, template, context)
 
@@ -160,7 +180,22 @@ def action_update(request, pk):
                 "typed_status": request.POST.get("status"),
                 "typed_comment": request.POST.get("comment", ""),
             }
-        return render(request, "actions/_action.html", context)
+        on_overview = request.GET.get("counts") and policy.may_follow_up_reports(request.user)
+        if on_overview and action.leader_id == request.user.pk:
+            # On the leader's overview: the person's counts and the nudges change with it,
+            # sent out of band in the same answer.
+            on = selectors.today()
+            context |= {
+                "update_query": _counts_query(request.GET),
+                "counts_row": selectors.report_row(
+                    leader_id=policy.follow_up_leader(request.user),
+                    employee_id=action.employee_id,
+                    filters=FilterForm.chosen(request.GET),
+                    on=on,
+                ),
+                "nudges": _nudges(request.user, on, fresh=True),
+            }
+        return render(request, "actions/_action_updated.html", context)
     if error:
         form.add_error(error_field if error_field in form.fields else None, error)
         return _detail(request, pk, form=form, status=400)

@@ -63,8 +63,9 @@ def _detail(user, pk) -> dict:
 @router.get("", response=responses(ActionPage), url_name="action_list")
 def action_list(request, paging: Query[PageQuery], status: Filter = "all"):
     """The agreed actions of the caller's conversations (as employee or as leader), by
-    deadline; `status` as the web's filter: open, overdue (open and past the deadline), closed
-    (done or dropped), or one status."""
+    deadline; `status` as the web's filter: open, closed (done or dropped), or one bucket of the
+    follow-up, each action in exactly one: overdue (open and past the deadline), in_progress
+    and not_started (not overdue), done, dropped."""
     today = selectors.today()
     agreed = selectors.agreed(actions_policy.actions_visible_to(request.auth))
     rows = selectors.actions_listed(selectors.Filters(status=status).apply(agreed, today))

@@ -9,7 +9,7 @@ from samtale.api.endpoints.common import Id, page_of, person_ref, responses
 from samtale.api.schemas import ConversationDetail, ConversationPage, PageQuery
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, held_or_planned_at_sql
 from samtale.conversations.services import summary as summaries
 
 router = Router(tags=["conversations"])
@@ -28,6 +28,7 @@ def conversation_out(c: Conversation) -> dict:
         "scheduled_at": c.scheduled_at,
         "duration_minutes": c.duration_minutes,
         "held_at": c.held_at,
+        "held_or_planned_at": c.held_or_planned_at,
         "signed_at": c.signed_at,
         "employee": person_ref(c.employee),
         "leader": person_ref(c.leader),
@@ -58,7 +59,7 @@ def conversation_list(request, paging: Query[PageQuery], status: Status | None =
     )
     if status is not None:
         rows = rows.filter(status=status)
-    return page_of(rows.order_by("-scheduled_at", "-pk"), paging, conversation_out)
+    return page_of(rows.order_by(held_or_planned_at_sql().desc(), "-pk"), paging, conversation_out)
 
 
 @router.get("/{pk}", response=responses(ConversationDetail, 404), url_name="conversation")

@@ -16,7 +16,7 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryRevision,
 )
-from samtale.conversations.signals import status_changed
+from samtale.conversations.signals import conversation_planned, status_changed
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
@@ -288,6 +288,8 @@ def conversation_plan(
     )
     StatusChange.objects.create(conversation=conversation, to_status=S.PLANNED, actor=actor)
     audit_log(actor=actor, action="conversation.planned", obj=conversation)
+    # A round this employee takes part in counts it as theirs (rounds.receivers).
+    conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
     return conversation
 
 
@@ -338,6 +340,8 @@ def conversation_schedule(
     conversation.place = place.strip()
     conversation.save(update_fields=["scheduled_at", "duration_minutes", "place", "updated_at"])
     audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
+    # Moved into a round's period, it may now count there (rounds.receivers).
+    conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
     if conversation.status == S.POSTPONED and conversation.scheduled_at is not None:
         back = conversation.status_before_postponement or S.PLANNED
         transition(conversation, back, actor=actor, reason=_("New time"))

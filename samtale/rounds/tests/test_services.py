@@ -7,6 +7,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
+from samtale.guides.models import Guide
 from samtale.org.models import Person, Unit
 from samtale.rounds import services
 from samtale.rounds.models import Participant, Round, Window
@@ -339,11 +340,13 @@ def test_a_double_booked_schedule_changes_nothing(round_, people, window, guide)
 def test_the_employee_busy_elsewhere_is_not_double_booked(
     round_, participant, people, window, guide
 ):
+    # A check-in with another leader: busy, but not the annual conversation the round holds
+    # (one of those would count as theirs in the round: test_outside_conversations).
     lifecycle.conversation_plan(
         actor=people.hr,
         employee=people.employee,
         leader=people.other_leader,
-        guide_version=guide.versions.get(),
+        guide_version=Guide.objects.get(key="innsjekk").versions.get(),
         scheduled_at=at(date(2026, 12, 1), 9, 30),
     )
     with pytest.raises(services.ScheduleRefused):
