@@ -229,6 +229,9 @@ MATRIX = [
     # Either party withdraws a correction under way (refused on the page while there is none).
     ("correction_withdraw", C, "post", PARTIES_400, {"withdraw-reason": "Ikke nødvendig"}),
     ("summary_revisions", C, "get", PARTIES_200),
+    # A summary its employee shared with a new line manager: nobody here has one shared with
+    # them, the parties included (actions/tests/test_handover.py shares one).
+    ("shared_summary", C, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
     ("feedback_give", C, "post", PARTIES_403, {"rating": 4}),
     ("goal_add", C, "post", PARTIES_302, {"text": "Mål"}),
     ("goal_delete", {"pk": "goal"}, "post", PARTIES_302),
@@ -245,6 +248,10 @@ MATRIX = [
     ("follow_up", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
     ("follow_up_person", {"pk": "employee"}, "get", (302, 403, 403, 200, 404, 404, 403, 403)),
     ("my_actions", {}, "get", SIGNED_IN),
+    # The employee's question after a change of line manager: theirs alone, and nobody here
+    # has one (actions/tests/test_handover.py asks and answers it).
+    ("follow_up_handover", C, "get", (302, 404, 404, 404, 404, 404, 404, 404)),
+    ("follow_up_handover", C, "post", (302, 404, 404, 404, 404, 404, 404, 404)),
     ("action_detail", {"pk": "action"}, "get", PARTIES_200),
     ("action_update", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     (

@@ -34,7 +34,7 @@ from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
-from samtale.org.models import ImportBatch, Person
+from samtale.org.models import ImportBatch, LeaderChange, Person
 from samtale.org.tests.test_imports import roster
 from tests.content_paths.walk import (
     admin_mail_leaks,
@@ -317,8 +317,8 @@ def test_the_admins_stand_in_line_manager_reads_no_earlier_conversation(
     world, people, django_capture_on_commit_callbacks
 ):
     """The administrator may make someone else the employee's line manager. A person they
-    made, at an address they read, leads the employee now, and plans a new conversation
-    with them: the earlier ones (and their actions, on the new agenda) stay hidden."""
+    made, at an address they read, leads the employee now, and takes over the conversation
+    not yet held: the earlier ones (and their actions, on the new agenda) stay hidden."""
     admin = signed_in(people.admin)
     stand_in_address = "stand-in@admin-controlled.example"
     with django_capture_on_commit_callbacks(execute=True):
@@ -341,8 +341,13 @@ def test_the_admins_stand_in_line_manager_reads_no_earlier_conversation(
         client.post(reverse("login"), {"username": stand_in_address, "password": new}).status_code
         == 302
     )
-    plan_conversation(client, people.employee, Guide.objects.get(key="skjema-8-tema"))
-    assert Conversation.objects.filter(leader=stand_in, employee=people.employee).exists()
+    # The annual conversation not yet held (C) moved to the stand-in, with the employee's
+    # notes and answers private again and without its place (conversations.services.
+    # handover): the stand-in now holds an open conversation with the employee, as one they
+    # planned would be, and the walk reads its pages and its agenda.
+    assert Conversation.objects.filter(leader=stand_in, employee=people.employee).count() == 1
+    # The follow-up (A's open actions, its summary) waits for the employee's word.
+    assert LeaderChange.objects.get(new_manager=stand_in).follow_up == "asked"
 
     ids = world.ids()
     result = walk(stand_in, every_request(every_url(ids), fill=world.fill, posts=False))

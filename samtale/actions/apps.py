@@ -6,6 +6,6 @@ class ActionsConfig(AppConfig):
     label = "actions"
 
     def ready(self):
-        # Registers the digests' e-mail builders, the daily job and what follows the
-        # conversations' status.
-        from samtale.actions import emails, jobs, receivers  # noqa: F401
+        # Registers the digests' e-mail builders, the daily job, what follows the
+        # conversations' status and a change of line manager.
+        from samtale.actions import emails, handover, jobs, receivers  # noqa: F401

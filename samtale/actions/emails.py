@@ -1,4 +1,5 @@
-"""The daily digests. Counts and a link only: no action text ever leaves the app by e-mail."""
+"""The daily digests, and a change of line manager. Names, counts and a link only: no action
+text ever leaves the app by e-mail."""
 
 from datetime import date, timedelta
 
@@ -7,9 +8,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from samtale.actions import policy
-from samtale.actions.models import Action
+from samtale.actions.models import Action, ActionUpdate
 from samtale.actions.selectors import OPEN, agreed, overdue_q
 from samtale.notifications.outbox import Built, builder
+from samtale.org.models import LeaderChange
 
 
 def responsible_for(person) -> Q:
@@ -64,5 +66,69 @@ def leader_digest(message) -> Built | None:
             "overdue": count,
             "people": people,
             "path": reverse("follow_up") + "?status=overdue",
+        },
+    )
+
+
+@builder("leader_changed")
+def leader_changed(message) -> Built | None:
+    """To the person, their earlier and their new line manager: who leads whom now, how many
+    conversations moved, and whether the follow-up waits for the person. Names and counts."""
+    change = (
+        LeaderChange.objects.select_related("person", "old_manager", "new_manager")
+        .filter(pk=message.ref.get("change"))
+        .first()
+    )
+    if change is None:
+        return None
+    role = {
+        change.person_id: "employee",
+        change.old_manager_id: "old",
+        change.new_manager_id: "new",
+    }.get(message.to_id)
+    if role is None:
+        return None
+    asked = change.follow_up == LeaderChange.FollowUp.ASKED
+    if role == "employee":
+        path = reverse("follow_up_handover", args=[change.pk]) if asked else reverse("home")
+    else:
+        path = reverse("follow_up") if role == "new" else reverse("home")
+    return Built(
+        template="actions/email/leader_changed",
+        context={
+            "recipient": message.to,
+            "change": change,
+            "role": role,
+            "moved": len(change.moved),
+            "asked": asked,
+            "path": path,
+        },
+    )
+
+
+@builder("follow_up_passed")
+def follow_up_passed(message) -> Built | None:
+    """To the new line manager: the person passed their follow-up on (how many actions)."""
+    change = (
+        LeaderChange.objects.select_related("person")
+        .filter(pk=message.ref.get("change"), new_manager=message.to)
+        .first()
+    )
+    if change is None:
+        return None
+    count = ActionUpdate.objects.filter(
+        actor_id=change.person_id, leader_to=message.to, at__gte=change.at
+    ).count()
+    shared = change.person.conversations.filter(
+        summary_shares__reader=message.to, summary_shares__shared_at__gte=change.at
+    ).exists()
+    return Built(
+        template="actions/email/follow_up_passed",
+        context={
+            "recipient": message.to,
+            "change": change,
+            "count": count,
+            "shared": shared,
+            "path": reverse("follow_up"),
         },
     )

@@ -97,3 +97,41 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class HandoverForm(forms.Form):
+    """The employee's answer about their follow-up after a change of line manager."""
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect, initial="pass")
+    share_summary = forms.BooleanField(required=False)
+
+    def __init__(self, *args, change, summary_conversation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        new = change.new_manager.full_name
+        old = change.old_manager.full_name if change.old_manager else ""
+        decision = self.fields["decision"]
+        decision.label = gettext_lazy("Your open actions")
+        decision.choices = [
+            ("pass", gettext("Pass them to %(new)s, who follows them up with me") % {"new": new}),
+            (
+                "keep",
+                gettext("Keep them with %(old)s") % {"old": old}
+                if old
+                else gettext("Keep them as they are"),
+            ),
+        ]
+        if summary_conversation is None:
+            del self.fields["share_summary"]
+        else:
+            self.fields["share_summary"].label = gettext(
+                "Also let %(new)s read the signed summary of my conversation on %(day)s"
+            ) % {
+                "new": new,
+                "day": formats.date_format(
+                    summary_conversation.held_at or summary_conversation.signed_at,
+                    "SHORT_DATE_FORMAT",
+                ),
+            }
+            self.fields["share_summary"].help_text = gettext_lazy(
+                "Only the summary, its conclusion and the goals agreed: never your notes."
+            )

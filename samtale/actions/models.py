@@ -133,6 +133,14 @@ class ActionUpdate(models.Model):
     from_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     comment = models.TextField(blank=True)
+    # The action passed from one leader to another (a change of line manager: the employee
+    # passed their follow-up on, actions.services.follow_up_handover_decide).
+    leader_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leader_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

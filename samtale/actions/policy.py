@@ -103,9 +103,16 @@ def get_goal_for(user, pk) -> Goal:
 
 
 def get_action_for(user, pk) -> Action:
+    """An action for its employee or the leader who owns it now (actions_visible_to: after a
+    change of line manager, the one it was passed to); 404 otherwise."""
     try:
         return Action.objects.select_related("goal__conversation").get(
-            pk=pk, goal__conversation__in=conversations_visible_to(user)
+            pk=pk, pk__in=actions_visible_to(user).values("pk")
         )
     except (Action.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def may_follow_up_action(user, action: Action) -> bool:
+    """Update an action, comment on it: the employee, or the leader who owns it now."""
+    return roles_for(user).person_id in (action.employee_id, action.leader_id)

@@ -318,7 +318,10 @@ def action_with_history(actions: QuerySet[Action], pk) -> Action:
     return (
         actions.select_related("goal__conversation__employee", "goal__conversation__leader")
         .prefetch_related(
-            Prefetch("updates", queryset=ActionUpdate.objects.select_related("actor"))
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("actor", "leader_from", "leader_to"),
+            )
         )
         .get(pk=pk)
     )

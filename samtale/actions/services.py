@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.actions import policy
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.core.access import require
@@ -128,8 +129,10 @@ def action_update(
 ) -> ActionUpdate:
     """A new status, a comment, or both; dropping an action takes a comment saying why.
     Every update is kept and shown to both parties."""
-    _follow_up(actor, action.goal.conversation)
     action = Action.objects.select_for_update().get(pk=action.pk)
+    require(policy.may_follow_up_action(actor, action))
+    if not action.goal.conversation.is_followed_up:
+        raise DomainError(_("Follow-up starts when both have signed the conversation."))
     if status is not None and status not in Action.Status.values:
         raise DomainError(_("Choose a status."), field="status")
     comment = comment.strip()

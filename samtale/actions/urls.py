@@ -10,6 +10,8 @@ urlpatterns = [
     # Follow-up
     path("oppfolging/", views.overview, name="follow_up"),
     path("oppfolging/<int:pk>/", views.overview_person, name="follow_up_person"),
+    # After a change of line manager: the employee passes their follow-up on, or keeps it.
+    path("oppfolging/ny-leder/<int:pk>/", views.follow_up_handover, name="follow_up_handover"),
     path("mine-tiltak/", views.my_actions, name="my_actions"),
     path("tiltak/<int:pk>/", views.action_detail, name="action_detail"),
     path("tiltak/<int:pk>/oppdater/", views.action_update, name="action_update"),

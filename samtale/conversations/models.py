@@ -454,3 +454,25 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.rating}"
+
+
+class SummaryShare(models.Model):
+    """The employee let a later leader read the summary in force of a signed conversation,
+    after their line manager changed (actions.services.follow_up_handover_decide): that
+    leader reads that text and the goals agreed, nothing else of the conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="summary_shares"
+    )
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "reader"], name="summary_share_once_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} → {self.reader_id}"

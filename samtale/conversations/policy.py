@@ -26,6 +26,7 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryComment,
     SummaryRevision,
+    SummaryShare,
 )
 from samtale.core.access import own, require, roles_for
 from samtale.org.models import Person
@@ -235,6 +236,35 @@ def shared_conclusions_visible_to(user) -> QuerySet[SummaryRevision]:
         .exclude(Exists(replaced))
         .exclude(shared_outside="")
     )
+
+
+def summaries_shared_with(user) -> QuerySet[SummaryShare]:
+    """The signed summaries employees let this user read as their new line manager (after a
+    change of leader: conversations.services.handover.summary_share), while the employee
+    still reports to them."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return SummaryShare.objects.none()
+    return SummaryShare.objects.filter(
+        reader_id=person_id,
+        conversation__employee__manager_id=person_id,
+        conversation__status=Conversation.Status.SIGNED,
+    )
+
+
+def get_shared_summary_for(user, pk) -> Conversation:
+    """A conversation whose signed summary its employee shared with the user (its text,
+    conclusion and agreed goals only); 404 for everyone else, the parties included (they
+    read the whole conversation on its own pages)."""
+    share = (
+        summaries_shared_with(user)
+        .select_related("conversation__employee", "conversation__leader")
+        .filter(conversation_id=pk)
+        .first()
+    )
+    if share is None:
+        raise Http404
+    return share.conversation
 
 
 def may_give_feedback(user, conversation: Conversation) -> bool:

@@ -57,6 +57,8 @@ conversation_patterns = [
     path("<int:pk>/rettelse/", views.summary_revise, name="summary_revise"),
     path("<int:pk>/rettelse/mal/", views.correction_goals, name="correction_goals"),
     path("<int:pk>/rettelse/trekk/", views.correction_withdraw, name="correction_withdraw"),
+    # A signed summary its employee shared with their new line manager.
+    path("<int:pk>/delt-oppsummering/", views.shared_summary, name="shared_summary"),
     path("<int:pk>/revisjoner/", views.summary_revisions, name="summary_revisions"),
     path("<int:pk>/tilbakemelding/", views.feedback_give, name="feedback_give"),
 ]

@@ -179,9 +179,16 @@ READ_WHAT = {
     "shared_conclusion": _("what the conclusion shares"),
     "signed_form": _("the signed follow-up form"),
     "archive_package": _("the signed form, in the archive's package"),
+    # After a change of line manager, the summary the employee let the new leader read.
+    "shared_summary": _("the signed summary, shared with a new line manager"),
 }
 # ... and in which role: HR reading a shared conclusion, the archive staff, an administrator.
-READ_ROLES = {"hr": _("HR"), "archive": _("Archive"), "admin": _("Administrator")}
+READ_ROLES = {
+    "hr": _("HR"),
+    "archive": _("Archive"),
+    "admin": _("Administrator"),
+    "new_leader": _("New line manager"),
+}
 
 
 def audit_reads(actor, conversations: Iterable, *, what: str, role: str) -> list[AuditEntry]:

@@ -5,7 +5,7 @@ nothing in core imports it."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from samtale.actions import nudges
+from samtale.actions import handover, nudges
 from samtale.actions import policy as actions_policy
 from samtale.actions import selectors as action_selectors
 from samtale.conversations import policy as conversations_policy
@@ -41,6 +41,8 @@ def home(request):
     context["attention"] = conversation_selectors.attention(
         conversations=conversations_policy.conversations_visible_to(user), person=user
     )
+    # After a change of line manager: whether the new one follows up what was agreed.
+    context["handover"] = handover.follow_up_asked_of(user).order_by("-at").first()
     context["overdue"] = action_selectors.overdue_count(
         actions=actions_policy.actions_visible_to(user), person=user, on=action_selectors.today()
     )

@@ -357,3 +357,54 @@ class ProviderDeactivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.outcome}"
+
+
+class LeaderChange(models.Model):
+    """A person's line manager changed: by the person form, an import (or its undo) or the
+    identity provider, through one rule (org.services.leader_changes_record).
+
+    What follows is the domains' above (org.signals.line_manager_changed): the conversations
+    not yet held move to the new leader, the round's holder follows, and the follow-up (the
+    open actions the old leader owned, and the last signed summary) passes when the person
+    says so. Not at once: whoever changes a line manager (an administrator, an import, a
+    provider's token) never reads a conversation, and a leader they chose must not either
+    (PRODUCT.md: "by any path"); the person knows their new leader."""
+
+    class Via(models.TextChoices):
+        FORM = "form", _("the person form")
+        IMPORT = "import", _("an import")
+        UNDO = "undo", _("an import undone")
+        PROVIDER = "provider", _("the identity provider")
+
+    class FollowUp(models.TextChoices):
+        NONE = "none", _("Nothing to pass on")
+        ASKED = "asked", _("Waits for the employee")
+        PASSED = "passed", _("Passed to the new leader")
+        KEPT = "kept", _("Kept with the earlier leader")
+        # A later change asks again, about the leader after it.
+        SUPERSEDED = "superseded", _("Replaced by a later change")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="leader_changes")
+    old_manager = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_manager = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=20, choices=Via.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The conversations that moved to the new leader: [[cancelled pk, new pk], ...].
+    moved = models.JSONField(default=list, blank=True)
+    follow_up = models.CharField(
+        max_length=20, choices=FollowUp.choices, default=FollowUp.NONE, db_index=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.old_manager_id} → {self.new_manager_id}"

@@ -15,7 +15,15 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org import national_id, policy
-from samtale.org.models import EmailChange, Person, ProviderDeactivation, RoleChange, Unit
+from samtale.org.models import (
+    EmailChange,
+    LeaderChange,
+    Person,
+    ProviderDeactivation,
+    RoleChange,
+    Unit,
+)
+from samtale.org.signals import line_manager_changed
 
 PERSON_FIELDS = (
     "first_name",
@@ -201,6 +209,42 @@ def _email_change_record(*, actor: Person, person: Person, old_email: str) -> No
         email_queue(to=person, kind="email_changed", ref={"change": change.pk}, address=address)
 
 
+def leader_changes_record(
+    *, actor: Person | None, changes: dict[int, tuple[int | None, int | None]], via: str
+) -> list[LeaderChange]:
+    """These people's line managers changed (pk -> (old manager pk, new manager pk)), by
+    `via` (LeaderChange.Via): one rule for the form, imports and the identity provider.
+    Each change is recorded and audited, the domains above follow it (line_manager_changed),
+    and the person, the earlier and the new leader are told. The caller holds the
+    transaction."""
+    made = []
+    for person in Person.objects.filter(pk__in=list(changes)).order_by("pk"):
+        old_id, new_id = changes[person.pk]
+        if old_id == new_id:
+            continue
+        change = LeaderChange.objects.create(
+            person=person,
+            old_manager_id=old_id,
+            new_manager_id=new_id,
+            changed_by=actor,
+            via=via,
+        )
+        audit_log(
+            actor=actor,
+            action="person.leader_changed",
+            obj=person,
+            old_manager=old_id,
+            new_manager=new_id,
+            via=via,
+        )
+        line_manager_changed.send(sender=LeaderChange, change=change)
+        told = Person.objects.filter(pk__in={person.pk, old_id, new_id} - {None}, is_active=True)
+        for recipient in told:
+            email_queue(to=recipient, kind="leader_changed", ref={"change": change.pk})
+        made.append(change)
+    return made
+
+
 def _manager_chain_contains(start_id: int, target_id: int) -> bool:
     seen = set()
     current = start_id
@@ -234,11 +278,16 @@ def person_create(*, actor: Person, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: Person, person: Person, **fields) -> Person:
-    """Change a person's data and roles; deactivating stamps the time, never deletes."""
+def person_update(
+    *, actor: Person, person: Person, via: str = LeaderChange.Via.FORM, **fields
+) -> Person:
+    """Change a person's data and roles; deactivating stamps the time, never deletes. A new
+    line manager is a leader change (leader_changes_record), made `via` the form or the
+    identity provider."""
     require(may_manage_org(actor))
     person = Person.objects.select_for_update().get(pk=person.pk)
     old_email = person.email
+    old_manager_id = person.manager_id
     before = _roles_in_force(person)
     changed = []
     for name, value in fields.items():
@@ -266,6 +315,10 @@ def person_update(*, actor: Person, person: Person, **fields) -> Person:
     _role_changes_record(actor=actor, person=person, before=before)
     if "email" in changed:
         _email_change_record(actor=actor, person=person, old_email=old_email)
+    if "manager" in changed:
+        leader_changes_record(
+            actor=actor, changes={person.pk: (old_manager_id, person.manager_id)}, via=via
+        )
     return person
 
 
@@ -368,6 +421,7 @@ def provider_person_update(
     beyond the limit within PROVIDER_WINDOW is held (ProviderDeactivation) until an
     administrator decides, the rest of the change applied, and the administrators told once
     per window. A person already held stays held however often the provider asks again."""
+    fields["via"] = LeaderChange.Via.PROVIDER
     if fields.get("is_active") is not False or not person.is_active:
         return person_update(actor=actor, person=person, **fields)
     with transaction.atomic():

@@ -49,6 +49,7 @@ PK_KINDS = [
     ("tiltak/<int:pk>/", "action"),
     ("personer/endringer/epost/<int:pk>/", "email_change"),
     ("personer/<int:pk>/", "person"),
+    ("oppfolging/ny-leder/<int:pk>/", "leader_change"),
     ("oppfolging/<int:pk>/", "person"),
     ("enheter/<int:pk>/", "unit"),
     ("import/<int:pk>/", "import"),

@@ -25,7 +25,7 @@ from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs import services as needs
 from samtale.needs.models import Need, RaisedNeed
-from samtale.org.models import EmailChange, ImportBatch, Person, Unit
+from samtale.org.models import EmailChange, ImportBatch, LeaderChange, Person, Unit
 from samtale.privacy import services as privacy
 from samtale.privacy.models import AccessCopy
 from samtale.rounds import jobs as round_jobs
@@ -112,6 +112,7 @@ def stored_ids() -> dict[str, list]:
         "delivery": list(Delivery.objects.values_list("pk", flat=True)),
         "api_token": list(ApiToken.objects.values_list("pk", flat=True)),
         "access_copy": list(AccessCopy.objects.values_list("pk", flat=True)),
+        "leader_change": list(LeaderChange.objects.values_list("pk", flat=True)),
     }
 
 

@@ -7,6 +7,7 @@ from samtale.actions.views.follow_up import (
     overview,
     overview_person,
 )
+from samtale.actions.views.handover import follow_up_handover
 from samtale.actions.views.pitfalls import follow_up_pitfall, pitfall_list
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "action_delete",
     "action_detail",
     "action_update",
+    "follow_up_handover",
     "follow_up_pitfall",
     "goal_add",
     "goal_delete",

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions import nudges, policy, selectors, services
+from samtale.actions import handover, nudges, policy, selectors, services
 from samtale.actions.forms import FilterForm, ReviewForm, UpdateForm
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
@@ -78,6 +78,12 @@ def overview(request):
         "query": f"?{request.GET.urlencode()}" if request.GET else "",
         "nudges": _nudges(user, on),
     }
+    # After a change of line manager: follow-up that waits for the employee's word, and the
+    # summaries employees shared with their new leader.
+    context["handovers_waiting"] = handover.waiting_for(user.pk)
+    context["shared_summaries"] = conversations_policy.summaries_shared_with(user).select_related(
+        "conversation__employee"
+    )
     roles = access.roles_for(user)
     if roles.is_leaders_leader:
         below = Person.objects.filter(pk__in=roles.subordinate_ids, reports__is_active=True)

@@ -32,6 +32,7 @@ from samtale.conversations.views.summary import (
     correction_goals,
     correction_withdraw,
     feedback_give,
+    shared_summary,
     summary_approve,
     summary_comment,
     summary_comment_send,
@@ -46,6 +47,7 @@ from samtale.conversations.views.summary import (
 )
 
 __all__ = [
+    "shared_summary",
     "answers_share",
     "answers_unshare",
     "closing_step",

@@ -17,11 +17,12 @@ from samtale.conversations.forms import (
 )
 from samtale.conversations.models import Conversation, Feedback, SummaryComment
 from samtale.conversations.revision_forms import CorrectionGoalsForm, RevisionCompareForm
-from samtale.conversations.services import correction
+from samtale.conversations.services import correction, handover
 from samtale.conversations.services import summary as services
 from samtale.conversations.views.meeting import goals_context
 from samtale.conversations.views.preparation import autosave_response
 from samtale.core import access
+from samtale.core.audit import audit_read
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 
@@ -416,3 +417,17 @@ def feedback_give(request, pk):
     else:
         messages.success(request, _("Thank you for your answer."))
     return redirect("summary", pk=pk)
+
+
+@guarded()
+@require_GET
+def shared_summary(request, pk):
+    """A signed summary its employee let their new line manager read: its text, conclusion
+    and the goals agreed, nothing else of the conversation. Every read is audited as a read
+    outside the two who held it, which the employee sees among the reads of their
+    conversations."""
+    conversation = policy.get_shared_summary_for(request.user, pk)
+    revision = handover.summary_in_force(conversation)
+    audit_read(request.user, conversation, what="shared_summary", role="new_leader")
+    context = {"conversation": conversation, "revision": revision}
+    return render(request, "conversations/shared_summary.html", context)

@@ -11,7 +11,7 @@ from samtale.core.errors import DomainError
 from samtale.org import services as org_services
 from samtale.org.imports import people, undo, units
 from samtale.org.imports.reader import read_table
-from samtale.org.models import ImportBatch, Person, Unit
+from samtale.org.models import ImportBatch, LeaderChange, Person, Unit
 
 PLANNERS = {ImportBatch.Kind.UNITS: units, ImportBatch.Kind.PEOPLE: people}
 
@@ -146,6 +146,11 @@ def import_apply(*, actor: Person, batch: ImportBatch, confirm: str = "") -> Imp
             batch.undo = undo.record(batch.kind, before, result.create)
             if batch.kind == ImportBatch.Kind.PEOPLE:
                 org_services.email_changes_record(actor=actor, changes=result.email_changes)
+                org_services.leader_changes_record(
+                    actor=actor,
+                    changes=undo.manager_changes(batch.undo),
+                    via=LeaderChange.Via.IMPORT,
+                )
                 org_services.role_holders_activity_record(
                     actor=actor,
                     person_ids=[
@@ -194,6 +199,9 @@ def import_undo(*, actor: Person, batch: ImportBatch) -> ImportBatch:
         if batch.kind == ImportBatch.Kind.PEOPLE:
             org_services.email_changes_record(actor=actor, changes=restored.emails)
             org_services.role_holders_activity_record(actor=actor, person_ids=restored.activity)
+            org_services.leader_changes_record(
+                actor=actor, changes=restored.managers, via=LeaderChange.Via.UNDO
+            )
         batch.undone_at = timezone.now()
         batch.undone_by = actor
         batch.report = batch.report | {"undo": restored.counts()}

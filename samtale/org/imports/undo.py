@@ -60,6 +60,15 @@ def record(kind: str, before: dict[int, dict], created_keys) -> dict:
     return {"changed": changed, "created": created}
 
 
+def manager_changes(undo: dict) -> dict[int, tuple[int | None, int | None]]:
+    """The line managers an import changed, from its record: pk -> (before, after)."""
+    return {
+        int(pk): tuple(diff["manager_id"])
+        for pk, diff in undo.get("changed", {}).items()
+        if "manager_id" in diff
+    }
+
+
 @dataclass
 class Restored:
     restored: int = 0  # people (units) with at least one field put back
@@ -67,6 +76,8 @@ class Restored:
     deactivated: int = 0  # of those the import created
     emails: dict[int, tuple[str, str]] = field(default_factory=dict)  # pk -> (old, new)
     activity: list[int] = field(default_factory=list)  # pks whose is_active changed
+    # pk -> (line manager pk before the undo, after it)
+    managers: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def counts(self) -> dict:
         return {
@@ -117,6 +128,8 @@ def restore(kind: str, undo: dict) -> Restored:
             result.emails[pk] = (row["email"], values["email"])
         if "is_active" in values:
             result.activity.append(pk)
+        if "manager_id" in values:
+            result.managers[pk] = (row["manager_id"], values["manager_id"])
         if kind == "people":
             values["updated_at"] = now
         model.objects.filter(pk=pk).update(**values)

@@ -1,20 +1,10 @@
 """SCIM Users against the endpoint, with a real service token: the round trip Entra ID
 makes, filters and pages, and every refusal (a SCIM error, and nothing changed)."""
 
-from datetime import datetime, time, timedelta
-
 import pytest
-from django.utils import timezone
 
-from samtale.conversations.models import Conversation
-from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import school_round
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
-from samtale.org.tests.test_imports import import_people, roster, row
-from samtale.rounds.models import Participant
 from samtale.scim.tests.conftest import ENTERPRISE, SEARCH, assert_error, user_payload
 
 MANAGER = f"{ENTERPRISE}:manager"
@@ -115,53 +105,6 @@ def test_patch_takes_entras_paths_and_value_dicts(scim, people):
     # Entra ID takes a manager away with an empty value, or with remove.
     scim.patch(f"Users/{pk}", [{"op": "Replace", "path": MANAGER, "value": ""}])
     assert Person.objects.get(pk=pk).manager is None
-
-
-def _planned_world(people):
-    """The employee's planned conversation with their leader, and their place in an open
-    round held by that leader."""
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    guide = Guide.objects.get(key="skjema-8-tema")
-    today = timezone.localdate()
-    conversation = conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=guide.versions.get(),
-        scheduled_at=timezone.make_aware(datetime.combine(today + timedelta(days=10), time(9))),
-    )
-    round_ = school_round(people, days=90, guide=guide)
-    return conversation, Participant.objects.get(round=round_, person=people.employee)
-
-
-def _change_leader_by_import(people, scim):
-    rows = roster()
-    rows[3] = row("103", "Emma", "T1", "102", email="employee@test.example", title="Lærer")
-    import_people(rows)
-
-
-def _change_leader_by_scim(people, scim):
-    response = scim.patch(
-        f"Users/{people.employee.pk}",
-        [{"op": "Replace", "path": MANAGER, "value": {"value": str(people.other_leader.pk)}}],
-    )
-    assert response.status_code == 200, response.body
-
-
-@pytest.mark.parametrize("change", [_change_leader_by_import, _change_leader_by_scim])
-def test_a_new_leader_leaves_planned_conversations_as_an_import_does(scim, people, change):
-    """What an import does today when a line manager changes, and so SCIM: the line
-    changes, and the conversations already planned and the round's holder stay with the
-    leader who holds them until HR or that leader moves them (rounds' participant_holder_set,
-    a conversation's leader field). Nothing is moved behind their backs."""
-    conversation, participant = _planned_world(people)
-    change(people, scim)
-    assert Person.objects.get(pk=people.employee.pk).manager == people.other_leader
-    conversation.refresh_from_db()
-    participant.refresh_from_db()
-    assert conversation.leader == people.leader
-    assert conversation.status == Conversation.Status.PLANNED
-    assert participant.holder == people.leader
 
 
 def test_put_replaces_what_samtale_keeps(scim, people):
