@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.management.commands import flush
 from django.test import Client
+from django.utils import translation
 
 from samtale.core.testing import audit_flushable
 from samtale.demo.testing import make_people
@@ -20,6 +22,15 @@ def pytest_collection_modifyitems(config, items):
         names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
         if names and "@" not in item.nodeid.rpartition("::")[2]:
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language_after_each_test():
+    """A request activates its person's language in the thread (accounts.middleware) and
+    leaves it there, as a request does; a test whose people write English would leave the
+    next test on that worker, calling a service outside any request, in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -102,7 +102,11 @@ class ReviewForm(forms.Form):
 class HandoverForm(forms.Form):
     """The employee's answer about their follow-up after a change of line manager."""
 
-    decision = forms.ChoiceField(widget=forms.RadioSelect, initial="pass")
+    # Not chosen beforehand: it is the employee's decision, not a default to confirm.
+    decision = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose what happens to your open actions.")},
+    )
     share_summary = forms.BooleanField(required=False)
 
     def __init__(self, *args, change, summary_conversation=None, **kwargs):
@@ -128,7 +132,7 @@ class HandoverForm(forms.Form):
             ) % {
                 "new": new,
                 "day": formats.date_format(
-                    summary_conversation.held_at or summary_conversation.signed_at,
+                    summary_conversation.held_or_planned_at,
                     "SHORT_DATE_FORMAT",
                 ),
             }

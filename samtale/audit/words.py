@@ -32,9 +32,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from samtale.audit.sentences import SENTENCES, Words
 
@@ -109,14 +108,14 @@ class _Values(dict):
 
 
 def _person_phrase(name: str | None) -> str:
-    return name or _g("a person no longer in Samtale")
+    return name or gettext("a person no longer in Samtale")
 
 
 def _named(object_type: str, object_id, names: Mapping) -> str:
     name = names.get((object_type, str(object_id)))
     if name:
-        return _g("“%(name)s”") % {"name": name}
-    return _g("number %(id)s") % {"id": object_id}
+        return gettext("“%(name)s”") % {"name": name}
+    return gettext("number %(id)s") % {"id": object_id}
 
 
 def _referenced(key: str, value, names: Mapping) -> str:
@@ -124,7 +123,7 @@ def _referenced(key: str, value, names: Mapping) -> str:
     if object_type != "org.person":
         return "–" if value is None else _named(object_type, value, names)
     if value is None:
-        return _g("nobody")  # a line manager changed from or to none
+        return gettext("nobody")  # a line manager changed from or to none
     return _person_phrase(names.get((object_type, str(value))))
 
 
@@ -156,7 +155,7 @@ def _detail(key: str, value, entry, words: Words | None, names: Mapping):
     if key == "format":
         return DOWNLOAD_FORMATS.get(value, value)
     if isinstance(value, bool):
-        return _g("yes") if value else _g("no")
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int):
         return str(value) if key in PLAIN_NUMBERS else _Count(value)
     if isinstance(value, list):
@@ -172,12 +171,12 @@ def _actor(entry) -> str:
     if entry.actor_name:
         return entry.actor_name
     # No one signed in: Samtale's own jobs have no address; a request had one.
-    return _g("Samtale") if not entry.ip else _g("someone who was not signed in")
+    return gettext("Samtale") if not entry.ip else gettext("someone who was not signed in")
 
 
 def _subject(entry, names: Mapping) -> str:
     if not entry.object_type:
-        return _g("someone Samtale does not know")
+        return gettext("someone Samtale does not know")
     if entry.object_type in NAMED_TYPES:
         return _named(entry.object_type, entry.object_id, names)
     return _person_phrase(names.get((entry.object_type, entry.object_id)))
@@ -203,14 +202,14 @@ def _facts_and_values(entry, names: Mapping | None = None) -> tuple[dict, _Value
         subject=_subject(entry, names),
         code=entry.action,
         conversation=(
-            _g("%(name)s's conversation") % {"name": name}
+            gettext("%(name)s's conversation") % {"name": name}
             if name and entry.object_type in CONVERSATION_TYPES
-            else _g("a conversation")
+            else gettext("a conversation")
         ),
         form=(
-            _g("the signed follow-up form for %(name)s") % {"name": name}
+            gettext("the signed follow-up form for %(name)s") % {"name": name}
             if name and entry.object_type == FORM_TYPE
-            else _g("a signed follow-up form")
+            else gettext("a signed follow-up form")
         ),
     )
     for detail, value in _data(entry).items():
@@ -262,7 +261,7 @@ class Stored(NamedTuple):
 
 def _stored(value) -> str:
     if isinstance(value, bool):
-        text = _g("yes") if value else _g("no")
+        text = gettext("yes") if value else gettext("no")
     elif value is None:
         text = "–"
     elif isinstance(value, list):
@@ -278,10 +277,10 @@ def stored(entry) -> list[Stored]:
     """The entry as it is stored, for the technically minded: its code, object, address and
     number, then each detail as key: value (yes/no in the reader's language; a long value
     cut)."""
-    rows = [Stored(_g("Code"), entry.action)]
+    rows = [Stored(gettext("Code"), entry.action)]
     if entry.object_type:
-        rows.append(Stored(_g("Object"), f"{entry.object_type} {entry.object_id}"))
-    rows.append(Stored(_g("From where"), entry.ip or "–"))
-    rows.append(Stored(_g("Entry"), str(entry.pk)))
+        rows.append(Stored(gettext("Object"), f"{entry.object_type} {entry.object_id}"))
+    rows.append(Stored(gettext("From where"), entry.ip or "–"))
+    rows.append(Stored(gettext("Entry"), str(entry.pk)))
     rows += [Stored(key, _stored(value)) for key, value in _data(entry).items()]
     return rows

@@ -204,6 +204,7 @@ def _person(person: Person) -> dict:
         "unit": person.unit.name if person.unit else None,
         "manager": _name(person.manager),
         "language": person.language,
+        "language_name": person.get_language_display(),
         "active": person.is_active,
         "deactivated_at": _at(person.deactivated_at),
         "roles": [key for held, key, _label in roles if held],

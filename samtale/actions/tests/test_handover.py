@@ -332,3 +332,18 @@ def test_undoing_an_import_is_a_leader_change_too(people):
     # Back with the leader who had them: nothing left to ask about.
     assert changes[0].follow_up == LeaderChange.FollowUp.SUPERSEDED
     assert changes[1].follow_up == LeaderChange.FollowUp.NONE
+
+
+def test_nothing_is_chosen_for_the_employee(people):
+    World(people)
+    by_form(people)
+    change = LeaderChange.objects.get(person=people.employee)
+    url = reverse("follow_up_handover", args=[change.pk])
+    employee = signed_in(people.employee)
+    page = employee.get(url).content.decode()
+    assert 'value="pass"' in page and "checked" not in page.split('value="pass"')[1][:40]
+    refused = employee.post(url, {})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["decision"]
+    change.refresh_from_db()
+    assert change.follow_up == LeaderChange.FollowUp.ASKED

@@ -20,7 +20,7 @@ def follow_up_handover(request, pk):
     change = handover.get_question_for(request.user, pk)
     context = handover.question_context(change)
     form = HandoverForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         change=change,
         summary_conversation=context["summary_conversation"],
     )

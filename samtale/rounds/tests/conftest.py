@@ -61,6 +61,10 @@ def school(people):
 
 @pytest.fixture
 def round_(people, guide, school):
+    return hr_round(people, guide, school)
+
+
+def hr_round(people, guide, school):
     """HR's round over the school: everyone in it, each held by their line manager."""
     return services.round_create(
         actor=people.hr,

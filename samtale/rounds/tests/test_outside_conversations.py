@@ -19,7 +19,7 @@ from samtale.insight.policy import whole_organization_scope
 from samtale.insight.status import raw_round_status
 from samtale.rounds import policy, selectors, services
 from samtale.rounds.models import Participant
-from samtale.rounds.tests.conftest import SETTINGS, TODAY, at
+from samtale.rounds.tests.conftest import SETTINGS, TODAY, at, hr_round
 
 S = Conversation.Status
 IN_PERIOD = at(date(2026, 12, 10), 9)  # the round runs 120 days from Monday 23 November
@@ -116,16 +116,7 @@ def test_a_conversation_planned_before_the_round_counts_when_the_round_is_create
     people, guide, version, school
 ):
     conversation = plan_outside(people, version)
-    round_ = services.round_create(
-        actor=people.hr,
-        name="Medarbeidersamtaler 2027",
-        period_start=TODAY,
-        period_end=TODAY + timedelta(days=120),
-        kind="annual",
-        guide=guide,
-        units=[school],
-        **SETTINGS,
-    )
+    round_ = hr_round(people, guide, school)
     participant = Participant.objects.get(round=round_, person=people.employee)
     assert participant.conversation == conversation
     assert Conversation.objects.get(pk=conversation.pk).round == round_
