@@ -132,6 +132,12 @@ if SAMTALE_DEMO_TOOLS:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, to time all the rest; after WhiteNoise, so static files are not logged one each.
+    "samtale.core.requestlog.RequestLogMiddleware",
+    # The health checks, answered before the host check and all that follows (its docstring
+    # says why); then each web process's heartbeat.
+    "samtale.core.middleware.HealthCheckMiddleware",
+    "samtale.core.middleware.HeartbeatMiddleware",
     "samtale.core.middleware.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,6 +270,8 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer asks the health checks over plain HTTP, inside the TLS it terminates.
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$", r"^helse/$"]
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -402,6 +410,34 @@ TASKS = {
 }
 # How long the worker's record of a finished task is kept (core.jobs.tidy_tasks, hourly).
 TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
+
+# Health checks (core.health; docs/running/production.md). Each web process, worker and
+# scheduler writes a heartbeat at most every SAMTALE_HEARTBEAT_SECONDS (0: none).
+# /health/ready fails when a process named in SAMTALE_READY_REQUIRES ("worker",
+# "scheduler", comma-separated; "none": neither) has not beaten within
+# SAMTALE_HEARTBEAT_LIMIT_SECONDS. A laptop may run the web process alone, so DEBUG
+# requires neither.
+SAMTALE_HEARTBEAT_SECONDS = envint("SAMTALE_HEARTBEAT_SECONDS", 15)
+SAMTALE_HEARTBEAT_LIMIT_SECONDS = envint("SAMTALE_HEARTBEAT_LIMIT_SECONDS", 60)
+SAMTALE_READY_REQUIRES = [
+    name
+    for name in envlist("SAMTALE_READY_REQUIRES", [] if DEBUG else ["worker", "scheduler"])
+    if name != "none"
+]
+if not set(SAMTALE_READY_REQUIRES) <= {"worker", "scheduler"}:
+    raise ImproperlyConfigured(
+        'SAMTALE_READY_REQUIRES names "worker", "scheduler" or "none", comma-separated.'
+    )
+if SAMTALE_READY_REQUIRES and not 0 < SAMTALE_HEARTBEAT_SECONDS < SAMTALE_HEARTBEAT_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        "SAMTALE_READY_REQUIRES needs heartbeats: SAMTALE_HEARTBEAT_SECONDS above 0 and below "
+        "SAMTALE_HEARTBEAT_LIMIT_SECONDS."
+    )
+# /health/ready fails when a task has waited for the worker longer than this (seconds), or
+# a signed form has not reached the archive by the drop folder or Fiks Arkiv (or could not
+# be rendered) this many minutes after signing.
+SAMTALE_READY_TASK_WAIT_SECONDS = envint("SAMTALE_READY_TASK_WAIT_SECONDS", 600)
+SAMTALE_READY_DELIVERY_MINUTES = envint("SAMTALE_READY_DELIVERY_MINUTES", 120)
 
 # Follow-up: the digest lists actions due within ACTION_REMINDER_DAYS and overdue ones;
 # nudges flag open actions untouched for STALE_ACTION_DAYS and a leader's talk-time
@@ -575,24 +611,45 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 SAMTALE_DEACTIVATION_LIMIT_PERCENT = envfloat("SAMTALE_DEACTIVATION_LIMIT_PERCENT", 5)
 SAMTALE_DEACTIVATION_LIMIT_PEOPLE = envint("SAMTALE_DEACTIVATION_LIMIT_PEOPLE", 10)
 
-# One line per event in the terminal: Django's own DEBUG console handler would print each
-# django.* line a second time, and on a laptop the worker's two lines per task (running,
-# done) are left out, so a sent e-mail is one line (warnings and failed tasks still show).
+# The log's form: "json", one JSON object a line for a log collector (the default without
+# DEBUG), or "text", readable lines (the default with DEBUG). docs/running/production.md
+# ("Logs") lists the fields.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "json" or "text".')
+
+# One line per event, on standard error: one access line per request with its id
+# (samtale.core.requestlog), and a refused or missing page is that one line, not a traceback
+# (logfilters.OneLinePerRequest). Django's own DEBUG console handler would print each
+# django.* line a second time, and the dev server's line per request says what the access
+# line says; on a laptop the worker's two lines per task (running, done) are left out, so a
+# sent e-mail is one line (warnings and failed tasks still show). LOG_LEVEL: the lowest
+# level written (DEBUG, INFO, WARNING, ERROR).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"quiet_tasks": {"()": "samtale.core.logfilters.QuietTaskProgress"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "request_id": {"()": "samtale.core.logfilters.RequestId"},
+        "one_line_per_request": {"()": "samtale.core.logfilters.OneLinePerRequest"},
+        "quiet_tasks": {"()": "samtale.core.logfilters.QuietTaskProgress"},
+    },
+    "formatters": {
+        "json": {"()": "samtale.core.logfilters.JsonFormatter"},
+        "text": {"()": "samtale.core.logfilters.TextFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["quiet_tasks"] if DEBUG else [],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "one_line_per_request"] + (["quiet_tasks"] if DEBUG else []),
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO"},
+        # The dev server's lines reach the console handler like every other (its own
+        # handler printed them apart, in a form of their own).
+        "django.server": {"handlers": [], "propagate": True},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint's font handling tells of every glyph table it instantiates.
         "fontTools": {"level": "WARNING"},

@@ -55,7 +55,11 @@ LEADER_302_EMPLOYEE_403 = (302, 403, 404, 302, 404, 404, 404, 404)
 MATRIX = [
     # (url name, kwargs, method, expected per role)
     ("home", {}, "get", SIGNED_IN),
+    # The health checks (core.health): the same answer for everyone, no one signed in needed.
     ("health", {}, "get", ALL_200),
+    ("health_live", {}, "get", ALL_200),
+    ("health_ready", {}, "get", ALL_200),
+    ("health_ready", {}, "post", NOT_GET),
     ("accessibility_statement", {}, "get", ALL_200),
     # The pickers' searches (core.pickers): each source asks its own capability.
     ("pick", {"source": "plan-employee"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),

@@ -9,6 +9,7 @@ class ArchiveConfig(AppConfig):
     label = "archive"
 
     def ready(self):
-        # Registers the employee's notice, the worker's periodic delivery and the deployment
-        # check of the archive's settings, and follows the signing.
-        from samtale.archive import checks, emails, jobs, receivers  # noqa: F401
+        # Registers the employee's notice, the worker's periodic delivery, the deployment
+        # check of the archive's settings and the readiness check of its deliveries (for
+        # /health/ready), and follows the signing.
+        from samtale.archive import checks, emails, health, jobs, receivers  # noqa: F401

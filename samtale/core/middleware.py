@@ -1,10 +1,59 @@
+from functools import cache
+
 from django.conf import settings
 from django.http import Http404
-from django.urls import Resolver404, get_resolver
+from django.urls import Resolver404, get_resolver, get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers
 
+from samtale.core import health
 from samtale.core.audit import audit_source
 from samtale.core.http import client_ip
+
+
+class HealthCheckMiddleware:
+    """Answers the health checks (/health/live, /health/ready, /helse/) before anything
+    else can refuse them. A load balancer or the image's HEALTHCHECK asks by the
+    process's own address (Host: 10.0.3.7:8000, 127.0.0.1), which ALLOWED_HOSTS rightly
+    refuses (CommonMiddleware asks), and over plain HTTP (SECURE_REDIRECT_EXEMPT spares
+    them the HTTPS redirect); and they need no session, user, language or CSRF token. The
+    answer holds nothing about any person or the installation, so it may go to any host.
+    Placed after the request log, which logs them at DEBUG while they pass."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = _health_views(get_script_prefix()).get(request.path)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)
+
+
+@cache
+def _health_views(prefix: str) -> dict:
+    """The health checks' paths (under the script prefix, a key of the cache) → views."""
+    from samtale.core import views
+
+    return {
+        reverse("health_live"): views.health_live,
+        reverse("health_ready"): views.health_ready,
+        reverse("health"): views.health_live,
+    }
+
+
+class HeartbeatMiddleware:
+    """Each web process says it is alive (core.health.beat): a write at most every
+    SAMTALE_HEARTBEAT_SECONDS, after the answer; every other request costs a look at the
+    process's own clock. /health/ready beats by itself (the health checks never reach
+    this)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        health.beat("web")
+        return response
 
 
 class AuditSourceMiddleware:

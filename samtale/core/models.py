@@ -1,5 +1,5 @@
-"""What happened, by whom: the audit trail every service writes to; and when each periodic
-job last started."""
+"""What happened, by whom: the audit trail every service writes to; when each periodic
+job last started; and when each long-running process last said it was alive."""
 
 from django.conf import settings
 from django.db import models
@@ -66,3 +66,28 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_run_at}"
+
+
+class Heartbeat(models.Model):
+    """A long-running process (a web process, the worker, the scheduler) saying it is alive,
+    at most every SAMTALE_HEARTBEAT_SECONDS (core.health.beat). `/health/ready` fails when a
+    process it requires has not beaten within SAMTALE_HEARTBEAT_LIMIT_SECONDS: a scheduler
+    that died stops every periodic job without a word otherwise.
+
+    One row per process (a restart is a new pid, so a new row); the scheduler deletes rows
+    silent for a day."""
+
+    process = models.CharField(max_length=20)  # "web", "worker" or "scheduler"
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "host", "pid"], name="heartbeat_per_process")
+        ]
+        indexes = [models.Index(fields=["process", "beat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.process} {self.host}:{self.pid} {self.beat_at}"

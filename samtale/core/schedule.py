@@ -5,16 +5,31 @@ A job is a task (django.tasks) registered with `@periodic(...)` in the app that 
 jobs above it. The scheduler (`manage.py scheduler`) only decides that a job is due and
 enqueues it; the worker runs it. Every job is safe to run twice: what it sends is
 deduplicated.
+
+The scheduler's loop (`run`) outlasts the database: a PostgreSQL restart ("the connection
+is closed") or a SQLite file locked past its busy timeout is said in one line, the
+connection dropped, and the next tick tried a few seconds later. Before, the first such
+error ended the process, and every periodic job stopped without a word. It beats after
+each tick (core.health), so /health/ready sees a scheduler that is gone or stuck.
 """
 
+import contextlib
+import logging
+import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
+from samtale.core import health
 from samtale.core.models import JobRun
+
+logger = logging.getLogger(__name__)
+
+# Seconds before the next try after a database error.
+RETRY_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -80,3 +95,50 @@ def tick(now: datetime | None = None) -> list[Periodic]:
             job.task.enqueue()
             started.append(job)
     return started
+
+
+def run(
+    *,
+    interval: float,
+    started: Callable[[Periodic], None] = lambda job: None,
+    rounds: int | None = None,
+    sleep: Callable[[float], None] = clock.sleep,
+) -> None:
+    """The scheduler: tick every `interval` seconds, for ever (or `rounds` ticks, for the
+    tests), telling `started` of each job it starts. A database error is said, the
+    connection dropped and the tick tried again RETRY_SECONDS later."""
+    done = 0
+    while rounds is None or done < rounds:
+        done += 1
+        # What a request's end does in a web process: a connection past DB_CONN_MAX_AGE
+        # is closed (this process has no requests to end).
+        close_old_connections()
+        try:
+            for job in tick():
+                started(job)
+            if health.beat("scheduler"):
+                health.heartbeats_prune()
+        except DatabaseError as error:
+            logger.warning(
+                "The database is not answering (%s); trying again in %s s.",
+                _first_line(error),
+                RETRY_SECONDS,
+            )
+            _drop_connection()
+            sleep(RETRY_SECONDS)
+            continue
+        if rounds is None or done < rounds:
+            sleep(interval)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _drop_connection() -> None:
+    """Close the connection, whatever state it is in: the next query opens a new one.
+    (close_old_connections keeps a connection that says it is usable, and a SQLite file's
+    always says so, even closed underneath.)"""
+    with contextlib.suppress(DatabaseError):
+        connection.close()

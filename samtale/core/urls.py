@@ -3,7 +3,10 @@ from django.urls import path
 from samtale.core import views
 
 urlpatterns = [
-    path("helse/", views.health, name="health"),
+    path("health/live", views.health_live, name="health_live"),
+    path("health/ready", views.health_ready, name="health_ready"),
+    # The address of the one check there was before: the process answers (health/live).
+    path("helse/", views.health_live, name="health"),
     path("velg/<slug:source>/", views.pick, name="pick"),
     path("tilgjengelighet/", views.accessibility_statement, name="accessibility_statement"),
 ]

@@ -1,12 +1,13 @@
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_safe
 
-from samtale.core import access, pickers
+from samtale.core import access, health, pickers
 from samtale.core.http import guarded
 
 
@@ -45,12 +46,36 @@ def pick(request, source):
     )
 
 
-@require_GET
-def health(request):
-    """For the load balancer: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+# The health checks are answered by core.middleware.HealthCheckMiddleware before the host
+# check, the HTTPS redirect, sessions and CSRF; these patterns name them (and serve them
+# where that middleware is left out). Nothing but GET and HEAD, and nothing to protect
+# from a forged request: exempt from CSRF as the middleware leaves them.
+
+
+@csrf_exempt
+@require_safe
+def health_live(request):
+    """The process answers: for a load balancer and the image's HEALTHCHECK. Asks nothing
+    of the database, so a database that is away does not restart every web process."""
+    return _health_answer(True, {})
+
+
+@csrf_exempt
+@require_safe
+def health_ready(request):
+    """The installation can do its work (core.health.readiness): 200, or 503 naming what
+    fails with a short code. Also this process's heartbeat."""
+    ready, checks = health.readiness()
+    health.beat("web")
+    return _health_answer(ready, checks)
+
+
+def _health_answer(ready: bool, checks: dict[str, str]) -> JsonResponse:
+    answer = JsonResponse(
+        {"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503
+    )
+    add_never_cache_headers(answer)
+    return answer
 
 
 def csrf_failure(request, reason=""):

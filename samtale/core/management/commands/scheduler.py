@@ -1,8 +1,7 @@
-import time
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from django.core.management.base import BaseCommand
-
-from samtale.core.schedule import JOBS, tick
+from samtale.core import health, schedule
 
 
 class Command(BaseCommand):
@@ -13,11 +12,21 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=30, help="Seconds between checks.")
 
     def handle(self, *args, once=False, interval=30, **options):
-        self.stdout.write(f"Scheduler: {', '.join(sorted(JOBS)) or 'no jobs'}")
-        while True:
-            for job in tick():
-                if not job.quiet:
-                    self.stdout.write(f"started {job.name}")
-            if once:
-                return
-            time.sleep(interval)
+        limit = settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS
+        if not once and "scheduler" in settings.SAMTALE_READY_REQUIRES and interval >= limit:
+            # It beats once a tick: /health/ready would take it for dead between ticks.
+            raise CommandError(
+                f"--interval must be below SAMTALE_HEARTBEAT_LIMIT_SECONDS ({limit})."
+            )
+        self.stdout.write(f"Scheduler: {', '.join(sorted(schedule.JOBS)) or 'no jobs'}")
+        if once:
+            # From cron a database error ends the run with an error, for cron to report.
+            for job in schedule.tick():
+                self.said(job)
+            health.beat("scheduler")
+            return
+        schedule.run(interval=interval, started=self.said)
+
+    def said(self, job: schedule.Periodic) -> None:
+        if not job.quiet:
+            self.stdout.write(f"started {job.name}")
