@@ -8,6 +8,7 @@ ALLOWED_HOSTS.
 import ipaddress
 import os
 import re
+import sys
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -177,7 +178,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, default a SQLite file under var/.
+# Database: DATABASE_URL, default a SQLite file under var/; DB_CONN_MAX_AGE, the seconds a
+# process keeps its database connection between requests (always 0 under the dev server).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'samtale.sqlite3'}",
@@ -185,6 +187,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The dev server (`manage.py runserver`, what `make run` starts) serves each browser
+# connection in a thread of its own that lives as long as the browser keeps the connection
+# open, and each such thread kept its own database connection for DB_CONN_MAX_AGE: 15–20
+# people autosaving held most of PostgreSQL's 100 and got "too many clients". Under it a
+# database connection ends with its request, whatever the environment says; gunicorn, the
+# worker and the scheduler keep DB_CONN_MAX_AGE. Django's own command line puts the command
+# name in argv[1] (manage.py, django-admin and python -m django alike).
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -539,6 +550,19 @@ if SAMTALE_ARCHIVE_CHANNEL not in ("download", "folder", "fiks"):
 SAMTALE_ARCHIVE_FOLDER = os.environ.get("SAMTALE_ARCHIVE_FOLDER", "")
 if SAMTALE_ARCHIVE_CHANNEL == "folder" and not SAMTALE_ARCHIVE_FOLDER:
     raise ImproperlyConfigured("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
+# The permissions of each package written into the drop folder, in octal: 0640 lets an
+# importer that runs as another user of the folder's group read it (a new file would get
+# 0600, readable by Samtale alone).
+SAMTALE_ARCHIVE_FILE_MODE = os.environ.get("SAMTALE_ARCHIVE_FILE_MODE", "0640")
+if not re.fullmatch(r"(0o?)?[0-7]{3}", SAMTALE_ARCHIVE_FILE_MODE):
+    raise ImproperlyConfigured("SAMTALE_ARCHIVE_FILE_MODE must be an octal mode such as 0640.")
+SAMTALE_ARCHIVE_FILE_MODE = int(SAMTALE_ARCHIVE_FILE_MODE[-3:], 8)
+# After this many failed attempts at a delivery to the archive the archive staff and the
+# administrators are told by e-mail, once while deliveries keep failing (it is tried again
+# every 6 hours all the same, and shown at /arkiv/).
+SAMTALE_ARCHIVE_ALERT_AFTER = envint("SAMTALE_ARCHIVE_ALERT_AFTER", 5)
+if SAMTALE_ARCHIVE_ALERT_AFTER < 1:
+    raise ImproperlyConfigured("SAMTALE_ARCHIVE_ALERT_AFTER must be at least 1.")
 # Fiks Arkiv (SAMTALE_ARCHIVE_CHANNEL=fiks): Samtale's Fiks IO account id, its certificate
 # and private key (PEM files), the archive's account id and certificate. On a laptop they
 # default to the archive simulator's (`manage.py archive_simulator --setup` makes them in

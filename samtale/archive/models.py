@@ -3,6 +3,7 @@ from datetime import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samtale.archive import causes
 from samtale.conversations.models import Conversation, SummaryRevision
 
 
@@ -116,3 +117,8 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form} → {self.channel} ({self.status})"
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the active language where the cause was recorded as a code."""
+        return causes.error_text(self.error)

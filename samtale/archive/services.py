@@ -14,6 +14,7 @@
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -24,9 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.archive import alerts, causes, policy
 from samtale.archive import content as form_content
 from samtale.archive import package as archive_package
-from samtale.archive import policy
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
@@ -135,7 +136,16 @@ def _claim(delivery: Delivery) -> bool:
 def delivery_attempt(*, delivery: Delivery, via=None) -> Delivery:
     """Try a waiting or failed delivery once. The drop folder gets the package; a download
     waits for the archive staff, so it is only checked to have a PDF to offer; Fiks Arkiv
-    sends its first message (over `via`, a transport, or one of its own)."""
+    sends its first message (over `via`, a transport, or one of its own). One that has now
+    failed SAMTALE_ARCHIVE_ALERT_AFTER times is told to the archive staff and the
+    administrators (archive.alerts)."""
+    delivery = _attempt(delivery, via)
+    if delivery.status == Delivery.Status.FAILED:
+        alerts.delivery_failing_tell(delivery=delivery)
+    return delivery
+
+
+def _attempt(delivery: Delivery, via) -> Delivery:
     finished = (Delivery.Status.DELIVERED, Delivery.Status.REFUSED)
     if delivery.status in finished or not _claim(delivery):
         return delivery
@@ -149,12 +159,14 @@ def delivery_attempt(*, delivery: Delivery, via=None) -> Delivery:
         if delivery.status == Delivery.Status.FAILED:
             Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING, error="")
         return Delivery.objects.get(pk=delivery.pk)
+    folder = Path(settings.SAMTALE_ARCHIVE_FOLDER)
     try:
         name, data = archive_package.package(form)
-        target = folder_write(Path(settings.SAMTALE_ARCHIVE_FOLDER), name, data)
+        target = folder_write(folder, name, data, mode=settings.SAMTALE_ARCHIVE_FILE_MODE)
     except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
+        # A folder's fault is recorded as its cause, said in the reader's language when shown.
         reason = (
-            _folder_reason(error)
+            causes.folder_error(error, folder)
             if isinstance(error, OSError)
             else _("The package could not be made: %(error)s") % {"error": error}
         )
@@ -192,45 +204,53 @@ def _fiks_start(delivery: Delivery, via) -> Delivery:
             via.close()
 
 
-def _folder_reason(error: OSError) -> str:
-    if error.errno == errno.ENOENT:
-        return _("The drop folder %(path)s does not exist.") % {"path": error.filename or ""}
-    if error.errno == errno.ENOSPC:
-        return _("The drop folder is full.")
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return _("Samtale may not write to the drop folder.")
-    if error.errno == errno.EEXIST:
-        return _("A different file with the same name is already in the drop folder.")
-    return _("The package could not be written to the drop folder: %(error)s") % {
-        "error": error.strerror or error
-    }
+def folder_write(folder: Path, name: str, data: bytes, *, mode: int = 0o640) -> str:
+    """Write `data` as `folder/name` once, whole or not at all, and on disk when it returns.
 
-
-def folder_write(folder: Path, name: str, data: bytes) -> str:
-    """Write `data` as `folder/name` once, whole or not at all.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk, and are then
-    linked to their name, which fails if the name exists: a reader never sees half a file,
-    and a package never lands twice. The same bytes already there count as delivered (a
-    retry after the link but before the database heard of it); different bytes are refused.
+    The bytes go to a temporary file in the same folder, are given `mode` (set explicitly:
+    whatever the umask, an importer running as another user of the group can read them),
+    synced to disk, and then linked to their name, which fails if the name exists; the
+    folder is synced after, so the name survives a power cut once the delivery is recorded
+    as done. A reader never sees half a file, and a package never lands twice. The same
+    bytes already there count as delivered (a retry after the link but before the database
+    heard of it); different bytes are refused.
     """
-    if not folder.is_dir():
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    # Raises FileNotFoundError, NotADirectoryError or PermissionError naming the folder.
+    if not stat.S_ISDIR(os.stat(folder).st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     final = folder / name
     if final.exists():
-        if hashlib.sha256(final.read_bytes()).digest() == hashlib.sha256(data).digest():
-            return name
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
+        if hashlib.sha256(final.read_bytes()).digest() != hashlib.sha256(data).digest():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
+        # An earlier attempt may have stopped before its syncs.
+        _sync(final)
+        _sync(folder)
+        return name
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".samtale-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as file:
+            os.fchmod(handle, mode)
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            os.fsync(handle)
         os.link(temporary, final)
     finally:
         Path(temporary).unlink(missing_ok=True)
+    _sync(folder)
     return name
+
+
+def _sync(path: Path) -> None:
+    """Sync a file or a folder (its entries: the names in it) to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        # Some network file systems cannot sync a folder; the file itself was synced.
+        if not (path.is_dir() and error.errno in (errno.EINVAL, errno.ENOTSUP)):
+            raise
+    finally:
+        os.close(descriptor)
 
 
 def deliveries_due(now=None):

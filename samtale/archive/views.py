@@ -133,7 +133,9 @@ def delivery_retry(request, pk):
         messages.error(request, error.message)
     else:
         if delivery.status == Delivery.Status.FAILED:
-            messages.error(request, _("It failed again: %(error)s") % {"error": delivery.error})
+            messages.error(
+                request, _("It failed again: %(error)s") % {"error": delivery.error_text}
+            )
         else:
             messages.success(
                 request,

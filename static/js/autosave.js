@@ -9,7 +9,10 @@
 // draft stays for the same person: session.js takes them to the login page, and after
 // signing in the text comes back here and is saved (drafts.js keeps it for them).
 // The server answers a save based on an older version with 409 and the saved text;
-// the writer then compares the two and chooses.
+// the writer then compares the two and chooses. A text over its limit is answered with
+// 413 and why (JSON); a body too large for the server to read at all, with 413 or 400 and
+// a page that is no JSON. Either way the text stays, the reason is shown beside it, and
+// the same text is not sent again: only a change (a shorter text) is saved.
 (function () {
   "use strict";
   const textsElement = document.getElementById("autosave-texts");
@@ -39,6 +42,8 @@
     this.inflight = null;
     this.timer = null;
     this.conflict = null;
+    // The text the server refused as too long: not sent again until it changes.
+    this.refused = null;
     this.restore();
     textarea.addEventListener("input", () => this.changed());
     textarea.addEventListener("blur", () => { if (this.dirty) this.save(); });
@@ -83,6 +88,7 @@
 
   Editor.prototype.changed = function () {
     this.dirty = true;
+    this.refused = null;
     this.keep();
     this.say(T.unsaved, "pending");
     clearTimeout(this.timer);
@@ -102,6 +108,7 @@
     if (this.conflict) return Promise.resolve();
     if (this.inflight) { this.again = true; return this.inflight; }
     if (!this.dirty) return Promise.resolve();
+    if (this.refused !== null && this.refused === this.textarea.value) return Promise.resolve();
     const sent = this.textarea.value;
     this.say(T.saving, "pending");
     this.inflight = fetch(this.url, {
@@ -122,9 +129,17 @@
         if (window.samtaleSession) window.samtaleSession.check();
         return;
       }
+      const json = (response.headers.get("Content-Type") || "").includes("application/json");
+      if (!json && (response.status === 413 || response.status === 400)) {
+        // The server (or a proxy before it) could not take a body this large.
+        this.tooLarge(sent, T.tooLarge);
+        return;
+      }
       return response.json().then((data) => {
         if (response.status === 409) {
           this.showConflict(sent, data.theirs, data.version, data.message);
+        } else if (data.error === "too_large") {
+          this.tooLarge(sent, data.message || T.tooLarge);
         } else if (!response.ok) {
           this.say(data.error || T.failed, "error");
         } else {
@@ -149,6 +164,13 @@
       if (this.again) { this.again = false; return this.save(); }
     });
     return this.inflight;
+  };
+
+  Editor.prototype.tooLarge = function (sent, message) {
+    // Kept in this browser as well (a draft), so it is not lost if the page is closed.
+    this.keep();
+    this.refused = sent;
+    this.say(message, "error");
   };
 
   Editor.prototype.showConflict = function (mine, theirs, version, message) {

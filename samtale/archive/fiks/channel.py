@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.archive import noark
+from samtale.archive import alerts, noark
 from samtale.archive import package as archive_package
 from samtale.archive.fiks import asic, keys, messages
 from samtale.archive.fiks.transport import AmqpTransport, Message, Transport, Unavailable
@@ -112,7 +112,10 @@ def _failed(delivery: Delivery, reason: str) -> Delivery:
         status=Delivery.Status.FAILED, error=reason[:2000], stage=S.NONE, message_id=""
     )
     audit_log(actor=None, action="archive.delivery_failed", obj=delivery.form, delivery=delivery.pk)
-    return Delivery.objects.get(pk=delivery.pk)
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    # The archive's answer or its silence comes after the attempt that sent the message.
+    alerts.delivery_failing_tell(delivery=delivery)
+    return delivery
 
 
 def start(delivery: Delivery, via: Transport) -> Delivery:

@@ -59,7 +59,7 @@ def test_a_missing_folder_fails_with_the_reason_and_a_retry_delivers(folder, sig
     form = SignedForm.objects.get(conversation=sign())
     delivery = form.deliveries.get()
     assert delivery.status == Delivery.Status.FAILED
-    assert "finnes ikke" in delivery.error or "does not exist" in delivery.error
+    assert "finnes ikke" in delivery.error_text or "does not exist" in delivery.error_text
     assert delivery.attempts == 1
     folder.mkdir()
     delivery = services.delivery_attempt(delivery=delivery)

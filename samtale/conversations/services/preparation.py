@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations import selectors
+from samtale.conversations.errors import TextTooLong, grouped
 from samtale.conversations.models import (
     Conversation,
     LeadershipAnswer,
@@ -58,8 +59,12 @@ def note_save(
     if theme.get("leader_only") and party != "leader":
         raise DomainError(_("The leader fills in this theme."))
     if len(text) > NOTE_MAX_LENGTH:
-        raise DomainError(
-            _("A note can be at most %(max)d characters.") % {"max": NOTE_MAX_LENGTH}, field="text"
+        raise TextTooLong(
+            _("A note can be at most %(max)s characters; this one has %(count)s.")
+            % {"max": grouped(NOTE_MAX_LENGTH), "count": grouped(len(text))},
+            limit=NOTE_MAX_LENGTH,
+            length=len(text),
+            field="text",
         )
     preparation = preparation_for(conversation=conversation, author=actor)
     note, _created = Note.objects.get_or_create(preparation=preparation, theme_key=theme_key)

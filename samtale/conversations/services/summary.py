@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations import policy
+from samtale.conversations.errors import TextTooLong, grouped
 from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import correction
@@ -106,8 +107,11 @@ def _check_conclusion(conversation: Conversation, summary: SummaryRevision, conc
 
 def _check_length(text: str) -> None:
     if len(text) > TEXT_MAX_LENGTH:
-        raise DomainError(
-            _("The text can be at most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}
+        raise TextTooLong(
+            _("The text can be at most %(max)s characters; this one has %(count)s.")
+            % {"max": grouped(TEXT_MAX_LENGTH), "count": grouped(len(text))},
+            limit=TEXT_MAX_LENGTH,
+            length=len(text),
         )
 
 

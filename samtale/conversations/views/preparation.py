@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import policy, selectors
+from samtale.conversations.errors import TextTooLong
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.services import preparation as services
@@ -91,6 +92,20 @@ def autosave_response(request, *, saved, error: DomainError | None, fallback: st
                     "version": error.version,
                 },
                 status=409,
+            )
+        if isinstance(error, TextTooLong):
+            # Said with the limit, and answered as JSON: the script shows it beside the text,
+            # keeps the text and waits for it to change, instead of retrying as if offline.
+            return JsonResponse(
+                {
+                    "error": "too_large",
+                    "limit": error.limit,
+                    "length": error.length,
+                    "message": " ".join(
+                        [error.message, _("The text stays here and is saved once it is shorter.")]
+                    ),
+                },
+                status=413,
             )
         if error is not None:
             return JsonResponse({"error": error.message}, status=400)
