@@ -18,6 +18,7 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import org as org_demo
+from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 
@@ -268,3 +269,11 @@ def pytest_terminal_summary(terminalreporter):
             yellow=True,
             bold=True,
         )
+
+
+def employee_preparing(visitor_factory, people, conversation, name):
+    """A browser signed in as the employee, on the conversation's preparation page."""
+    visitor = visitor_factory(name)
+    visitor.login(people.employee.email, PASSWORD)
+    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    return visitor

@@ -8,8 +8,7 @@ import pytest
 
 from samtale.conversations.models import Note
 from samtale.conversations.services.preparation import NOTE_MAX_LENGTH
-from samtale.demo.testing import PASSWORD
-from tests.browser.conftest import invited_conversation, local_storage
+from tests.browser.conftest import employee_preparing, invited_conversation, local_storage
 
 THEMES = [
     {"key": "motivasjon", "title": {"nb": "Motivasjon"}},
@@ -24,9 +23,7 @@ def conversation(people):
 
 
 def _preparing(visitor_factory, people, conversation, name):
-    visitor = visitor_factory(name)
-    visitor.login(people.employee.email, PASSWORD)
-    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    visitor = employee_preparing(visitor_factory, people, conversation, name)
     # The browser reports the refused save as a failed load: the test's own doing.
     visitor.expect_console_errors("Failed to load resource")
     return visitor

@@ -11,7 +11,12 @@ import pytest
 
 from samtale.conversations.models import Note
 from samtale.demo.testing import PASSWORD
-from tests.browser.conftest import invited_conversation, local_storage, session_set
+from tests.browser.conftest import (
+    employee_preparing,
+    invited_conversation,
+    local_storage,
+    session_set,
+)
 
 THEMES = [
     {
@@ -32,10 +37,7 @@ def conversation(people):
 
 
 def _preparing(visitor_factory, people, conversation, name):
-    visitor = visitor_factory(name)
-    visitor.login(people.employee.email, PASSWORD)
-    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
-    return visitor
+    return employee_preparing(visitor_factory, people, conversation, name)
 
 
 def _a_draft_that_could_not_be_saved(page, conversation) -> None:

@@ -63,3 +63,12 @@ def sign(people, version, django_capture_on_commit_callbacks):
             return steps.approve_and_sign(conversation, people)
 
     return make
+
+
+@pytest.fixture
+def folder(settings, tmp_path):
+    """The drop-folder channel, into an empty folder of the test's own."""
+    settings.SAMTALE_ARCHIVE_CHANNEL = "folder"
+    settings.SAMTALE_ARCHIVE_FOLDER = str(tmp_path / "arkiv")
+    (tmp_path / "arkiv").mkdir()
+    return tmp_path / "arkiv"

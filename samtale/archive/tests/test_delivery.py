@@ -10,14 +10,6 @@ from samtale.archive import services
 from samtale.archive.models import Delivery, SignedForm
 
 
-@pytest.fixture
-def folder(settings, tmp_path):
-    settings.SAMTALE_ARCHIVE_CHANNEL = "folder"
-    settings.SAMTALE_ARCHIVE_FOLDER = str(tmp_path / "arkiv")
-    (tmp_path / "arkiv").mkdir()
-    return tmp_path / "arkiv"
-
-
 def test_signing_queues_the_form_for_the_configured_channel(sign):
     form = SignedForm.objects.get(conversation=sign())
     delivery = form.deliveries.get()

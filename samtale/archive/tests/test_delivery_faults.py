@@ -22,14 +22,6 @@ from samtale.org.models import Person
 
 
 @pytest.fixture
-def folder(settings, tmp_path):
-    settings.SAMTALE_ARCHIVE_CHANNEL = "folder"
-    settings.SAMTALE_ARCHIVE_FOLDER = str(tmp_path / "arkiv")
-    (tmp_path / "arkiv").mkdir()
-    return tmp_path / "arkiv"
-
-
-@pytest.fixture
 def strict_umask():
     """A process umask that leaves a new file to its owner alone (as a hardened service's)."""
     old = os.umask(0o077)
