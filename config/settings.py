@@ -138,6 +138,8 @@ MIDDLEWARE = [
     # The health checks, answered before the host check and all that follows (its docstring
     # says why); then each web process's heartbeat.
     "samtale.core.middleware.HealthCheckMiddleware",
+    # Each request's count, time and queries for /metrics, which it answers to a scraper.
+    "samtale.core.metrics.MetricsMiddleware",
     "samtale.core.middleware.HeartbeatMiddleware",
     "samtale.core.middleware.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -281,8 +283,9 @@ LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
-# A load balancer asks the health checks over plain HTTP, inside the TLS it terminates.
-SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$", r"^helse/$"]
+# A load balancer asks the health checks, and Prometheus /metrics, over plain HTTP, inside
+# the TLS it terminates.
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$", r"^helse/$", r"^metrics$"]
 BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -449,6 +452,18 @@ if SAMTALE_READY_REQUIRES and not 0 < SAMTALE_HEARTBEAT_SECONDS < SAMTALE_HEARTB
 # be rendered) this many minutes after signing.
 SAMTALE_READY_TASK_WAIT_SECONDS = envint("SAMTALE_READY_TASK_WAIT_SECONDS", 600)
 SAMTALE_READY_DELIVERY_MINUTES = envint("SAMTALE_READY_DELIVERY_MINUTES", 120)
+
+# Metrics for Prometheus at /metrics (core.metrics; docs/running/production.md, "Metrics"):
+# answered to a request with "Authorization: Bearer <SAMTALE_METRICS_TOKEN>" or from an
+# address in SAMTALE_METRICS_NETWORKS (networks, e.g. 10.0.0.0/8,192.0.2.7, the client's
+# address past TRUSTED_PROXIES); to anyone else 404. With neither set, to no one.
+SAMTALE_METRICS_TOKEN = os.environ.get("SAMTALE_METRICS_TOKEN", "")
+try:
+    SAMTALE_METRICS_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in envlist("SAMTALE_METRICS_NETWORKS", [])
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"SAMTALE_METRICS_NETWORKS: {error}") from None
 
 # Follow-up: the digest lists actions due within ACTION_REMINDER_DAYS and overdue ones;
 # nudges flag open actions untouched for STALE_ACTION_DAYS and a leader's talk-time

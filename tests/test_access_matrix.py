@@ -37,6 +37,7 @@ SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200)
 ADMIN_ONLY = (302, 403, 403, 403, 403, 403, 403, 200)
 ADMIN_ONLY_HIDDEN = (302, 404, 404, 404, 404, 404, 404, 200)
 NOT_GET = (405,) * 8
+ALL_404 = (404,) * 8
 HR_ADMIN = (302, 403, 403, 403, 403, 403, 200, 200)
 HR_ADMIN_REDIRECT = (302, 403, 403, 403, 403, 403, 302, 302)
 # A conversation's two parties are the employee and the leader.
@@ -60,6 +61,9 @@ MATRIX = [
     ("health_live", {}, "get", ALL_200),
     ("health_ready", {}, "get", ALL_200),
     ("health_ready", {}, "post", NOT_GET),
+    # Prometheus's scrape (core.metrics): only to its token or networks, none set here.
+    ("metrics", {}, "get", ALL_404),
+    ("metrics", {}, "post", ALL_404),
     ("accessibility_statement", {}, "get", ALL_200),
     # The pickers' searches (core.pickers): each source asks its own capability.
     ("pick", {"source": "plan-employee"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from samtale.accounts import audit, emails  # noqa: F401 (the sign-in log, the e-mail builders)
+        # The sign-in log, the e-mail builders, the sign-in failures in /metrics.
+        from samtale.accounts import audit, emails, metrics  # noqa: F401

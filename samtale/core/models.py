@@ -48,7 +48,12 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # /metrics counts the failed sign-ins at every scrape (accounts.metrics): from
+            # this index, not over the whole log.
+            models.Index(fields=["action"], name="audit_by_action"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -23,9 +23,10 @@ HEADER = "X-Request-ID"
 # nginx's $request_id, so the proxy's log and ours share it; anything else is replaced,
 # or a client could write what it liked into the log.
 SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# The load balancer's health checks answer every few seconds: logged at DEBUG while they
-# pass, so they show only when LOG_LEVEL=DEBUG (or when they fail).
-QUIET_PREFIXES = ("/health/", "/helse/")
+# The load balancer's health checks answer every few seconds, and Prometheus's scrapes
+# every 15 to 60: logged at DEBUG while they pass, so they show only when LOG_LEVEL=DEBUG
+# (or when they fail).
+QUIET_PREFIXES = ("/health/", "/helse/", "/metrics")
 # URL parameters that are keys: whoever reads the log must not be able to follow the link.
 SECRET_URL_PARTS = frozenset({"token", "uidb64"})
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")

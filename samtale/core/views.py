@@ -1,13 +1,14 @@
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
 
 from samtale.core import access, health, pickers
+from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
 
 
@@ -68,6 +69,18 @@ def health_ready(request):
     ready, checks = health.readiness()
     health.beat("web")
     return _health_answer(ready, checks)
+
+
+@csrf_exempt
+def metrics(request):
+    """Prometheus's scrape (core.metrics). Reached only when core.metrics.MetricsMiddleware
+    did not answer it already (it is left out, or the request may not scrape): the same 404
+    as any page that does not exist, whatever the method, so that nothing says it is here."""
+    if not core_metrics.may_scrape(request):
+        raise Http404
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return core_metrics.metrics_response()
 
 
 def _health_answer(ready: bool, checks: dict[str, str]) -> JsonResponse:

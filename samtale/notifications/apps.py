@@ -6,5 +6,5 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self):
-        # Registers the outbox's sweep with the scheduler.
-        from samtale.notifications import tasks  # noqa: F401
+        # Registers the outbox's sweep with the scheduler, and the outbox's figures in /metrics.
+        from samtale.notifications import metrics, tasks  # noqa: F401

@@ -15,6 +15,7 @@ from samtale.conversations import policy, selectors
 from samtale.conversations.errors import TextTooLong
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
+from samtale.conversations.metrics import autosave_counted
 from samtale.conversations.services import preparation as services
 from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
@@ -82,6 +83,7 @@ def sharing_context(conversation, user) -> dict:
 
 def autosave_response(request, *, saved, error: DomainError | None, fallback: str):
     """JSON for our autosave script; a message and a redirect for a plain form post."""
+    autosave_counted(error)
     if wants_json(request):
         if isinstance(error, EditConflict):
             return JsonResponse(

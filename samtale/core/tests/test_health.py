@@ -9,7 +9,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -102,7 +103,9 @@ def test_it_is_ready_without_the_worker_and_scheduler_where_they_are_not_require
 
 def test_it_is_not_ready_while_a_migration_is_not_applied(db, client, monkeypatch):
     monkeypatch.setattr(health, "_migrated", False)
-    MigrationRecorder(connection).migration_qs.filter(app="core", name="0006_heartbeat").delete()
+    # The latest of core's migrations, as if the code were newer than the database.
+    (latest,) = MigrationLoader(connection).graph.leaf_nodes("core")
+    MigrationRecorder(connection).migration_qs.filter(app="core", name=latest[1]).delete()
     status, answer = ready(client)
     assert status == 503
     assert answer["status"] == "fail"
@@ -189,29 +192,61 @@ def test_the_heartbeats_of_processes_gone_a_day_are_deleted(db):
     assert list(Heartbeat.objects.values_list("process", flat=True)) == ["scheduler"]
 
 
-def test_the_scheduler_outlasts_a_locked_database_and_starts_the_next_due_job(
+def _a_real_database_fault():
+    """Make the scheduler's next query fail for real; returns what lets the database go.
+
+    SQLite: another process holds the write lock (as a file held past its busy timeout).
+    PostgreSQL: a lock held past the connection's lock_timeout."""
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO core_jobrun (name) VALUES ('another process')")
+
+        def release():
+            other.execute("ROLLBACK")
+            other.close()
+
+        return release
+    # PostgreSQL: another session holds the table the scheduler claims its jobs in, and the
+    # scheduler's connections give up waiting for a lock after 200 ms (a real server error).
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    before = options.get("options")
+    options["options"] = "-c lock_timeout=200"
+    connection.close()
+    other = connections.create_connection("default")
+    other.set_autocommit(False)
+    with other.cursor() as cursor:
+        cursor.execute("LOCK TABLE core_jobrun IN ACCESS EXCLUSIVE MODE")
+
+    def release():
+        other.rollback()
+        other.close()
+        if before is None:
+            options.pop("options")
+        else:
+            options["options"] = before
+
+    return release
+
+
+def test_the_scheduler_outlasts_a_database_fault_and_starts_the_next_due_job(
     transactional_db, production, monkeypatch, caplog
 ):
     job = schedule.Periodic(name="samtale.core.tasks.ping", task=ping, every=timedelta(hours=1))
     monkeypatch.setattr(schedule, "JOBS", {job.name: job})
-    # Another process holds the database's write lock (as a SQLite file is held past its
-    # busy timeout): the tick's claim fails for real, with SQLite's own error.
-    other = sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO core_jobrun (name) VALUES ('another process')")
+    release = _a_real_database_fault()
     slept = []
 
     def sleep(seconds):
         slept.append(seconds)
-        other.execute("ROLLBACK")  # the other process lets go meanwhile
+        release()  # the database answers again meanwhile
 
     started = []
     with caplog.at_level(logging.WARNING, logger="samtale.core.schedule"):
         schedule.run(interval=30, started=started.append, rounds=2, sleep=sleep)
-    other.close()
     warnings = [r.getMessage() for r in caplog.records if r.name == "samtale.core.schedule"]
     assert len(warnings) == 1
-    assert "The database is not answering (database table is locked" in warnings[0]
+    assert warnings[0].startswith("The database is not answering (")
     assert slept == [schedule.RETRY_SECONDS]
     assert started == [job]
     assert JobRun.objects.get(name=job.name).last_run_at is not None

@@ -1,0 +1,270 @@
+"""Metrics for Prometheus at /metrics, in its text format (docs/running/production.md,
+"Metrics").
+
+Two kinds. What happens in a web process (requests by view and status, their time, their
+database queries; autosaves) is counted in that process with prometheus_client. Several
+gunicorn workers each count their own share, so with PROMETHEUS_MULTIPROC_DIR set (a
+folder the workers share, emptied before they start) each writes its counts there and a
+scrape adds up all of them; without it, a scrape sees only the process that answers.
+
+What the installation holds (the task queue, the outbox, the archive's deliveries, the
+sign-in failures, the heartbeats) is asked of the database when Prometheus scrapes: the
+same answer whichever process is asked, and nothing to lose when one restarts. Core's own
+collectors are below; a domain registers its own with `@metrics_collector` from its
+AppConfig.ready(), for core imports no domain app.
+
+Labels name views (the URL's name), statuses and kinds, never a path (it holds ids) nor
+anything about a person.
+"""
+
+import ipaddress
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from functools import cache
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Min, Q
+from django.http import HttpResponse
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.crypto import constant_time_compare
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from samtale.core.http import client_ip
+from samtale.core.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+# Requests, counted by the middleware below.
+REQUESTS = Counter(
+    "samtale_http_requests", "Requests answered, by view (URL name) and status.", ["view", "status"]
+)
+REQUEST_SECONDS = Histogram(
+    "samtale_http_request_duration_seconds",
+    "Time until the answer was ready, by view.",
+    ["view"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+REQUEST_QUERIES = Histogram(
+    "samtale_http_request_queries",
+    "Database queries per request, by view: a page whose count grows with the data shows here.",
+    ["view"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
+)
+
+# name → a function of no arguments that returns metric families (prometheus_client.core's
+# GaugeMetricFamily, CounterMetricFamily), asked at every scrape.
+COLLECTORS: dict[str, Callable[[], Iterable[Metric]]] = {}
+
+
+def metrics_collector(name: str) -> Callable:
+    """Register a scrape-time collector: a function of no arguments that returns metric
+    families computed from the database. Keep it to a query or two: Prometheus asks every
+    15 to 60 seconds."""
+
+    def register(collect: Callable[[], Iterable[Metric]]) -> Callable[[], Iterable[Metric]]:
+        COLLECTORS[name] = collect
+        return collect
+
+    return register
+
+
+class _Registered:
+    """The registered collectors as one prometheus_client collector. A collector that fails
+    is left out of that scrape (its reason in the log) and says so in samtale_collector_up,
+    never a 500 that would blind every other metric."""
+
+    def collect(self):
+        up = GaugeMetricFamily(
+            "samtale_collector_up",
+            "1 when the collector answered this scrape.",
+            labels=["collector"],
+        )
+        for name, collect in COLLECTORS.items():
+            try:
+                families = list(collect())
+            except Exception:  # noqa: BLE001 - one broken collector must not hide the rest
+                logger.warning("The metrics collector %r failed.", name, exc_info=True)
+                up.add_metric([name], 0)
+                continue
+            up.add_metric([name], 1)
+            yield from families
+        yield up
+
+
+class _ThisProcess:
+    """This process's own counts (prometheus_client's default registry)."""
+
+    def collect(self):
+        yield from REGISTRY.collect()
+
+
+def multiprocess_mode() -> bool:
+    # prometheus_client chose where counts live when it was imported, from the environment.
+    return values.ValueClass is not values.MutexValue
+
+
+def exposition() -> bytes:
+    """The metrics in Prometheus's text format: the web processes' counts, then the
+    registered collectors'."""
+    registry = CollectorRegistry()
+    if multiprocess_mode():
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(_ThisProcess())
+    registry.register(_Registered())
+    return generate_latest(registry)
+
+
+def metrics_response() -> HttpResponse:
+    response = HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+    add_never_cache_headers(response)
+    return response
+
+
+def may_scrape(request) -> bool:
+    """Whether this request may read the metrics: it carries `Authorization: Bearer
+    <SAMTALE_METRICS_TOKEN>`, or comes from an address in SAMTALE_METRICS_NETWORKS (past the
+    trusted proxies). Neither set: no one."""
+    token = settings.SAMTALE_METRICS_TOKEN
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and constant_time_compare(given.strip(), token):
+            return True
+    networks = settings.SAMTALE_METRICS_NETWORKS
+    if networks:
+        address = client_ip(request)
+        if address:
+            address = ipaddress.ip_address(address)
+            return any(address in network for network in networks)
+    return False
+
+
+@cache
+def _metrics_path(prefix: str) -> str:
+    return reverse("metrics")
+
+
+class _QueryCount:
+    __slots__ = ("queries",)
+
+    def __init__(self):
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
+class MetricsMiddleware:
+    """Counts each request by view and status, and its time and database queries by view
+    (a wrapper around the connection's execute: no query log, no DEBUG).
+
+    Answers /metrics itself to a scraper it lets in, so that Prometheus may ask by the
+    process's address (Host: 10.0.3.7:8000, which ALLOWED_HOSTS refuses) and without a
+    session, like the health checks; the scrapes are not counted. Anyone else passes on
+    to the view, which answers 404 as for any page that does not exist. Placed after the
+    health checks, which are not counted either: a load balancer asks every few seconds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path == _metrics_path(get_script_prefix())
+            and request.method in ("GET", "HEAD")
+            and may_scrape(request)
+        ):
+            return metrics_response()
+        count = _QueryCount()
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        seconds = time.perf_counter() - started
+        match = request.resolver_match
+        view = (match.view_name or "unnamed") if match else "unmatched"
+        REQUESTS.labels(view, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(view).observe(seconds)
+        REQUEST_QUERIES.labels(view).observe(count.queries)
+        return response
+
+
+# Core's own collectors.
+
+
+@metrics_collector("tasks")
+def tasks_metrics():
+    """The tasks waiting for the worker, by queue, and how long the oldest has waited
+    (from when it was enqueued, or from when it was due if it was put off)."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    now = timezone.now()
+    never = get_date_max()
+    rows = (
+        DBTaskResult.objects.ready()
+        .order_by()
+        .values("queue_name")
+        .annotate(
+            n=Count("pk"),
+            enqueued=Min("enqueued_at", filter=Q(run_after=never)),
+            due=Min("run_after", filter=~Q(run_after=never)),
+        )
+    )
+    depth = GaugeMetricFamily(
+        "samtale_tasks_waiting", "Tasks due and waiting for the worker, by queue.", labels=["queue"]
+    )
+    oldest = GaugeMetricFamily(
+        "samtale_tasks_oldest_waiting_seconds",
+        "How long the task that has waited longest has waited, by queue (0: none waits).",
+        labels=["queue"],
+    )
+    # Every configured queue, 0 when none waits, so that an alert has a series to watch.
+    waiting = dict.fromkeys(settings.TASKS["default"].get("QUEUES", ["default"]), (0, 0.0))
+    for row in rows:
+        since = min(t for t in (row["enqueued"], row["due"]) if t is not None)
+        waiting[row["queue_name"]] = (row["n"], max((now - since).total_seconds(), 0.0))
+    for queue, (n, age) in waiting.items():
+        depth.add_metric([queue], n)
+        oldest.add_metric([queue], age)
+    return [depth, oldest]
+
+
+@metrics_collector("heartbeats")
+def heartbeat_metrics():
+    """Per kind of process (web, worker, scheduler): seconds since one last beat, and how
+    many beat within SAMTALE_HEARTBEAT_LIMIT_SECONDS."""
+    now = timezone.now()
+    since = now - timedelta(seconds=settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS)
+    rows = (
+        Heartbeat.objects.order_by()
+        .values("process")
+        .annotate(last=Max("beat_at"), alive=Count("pk", filter=Q(beat_at__gte=since)))
+    )
+    age = GaugeMetricFamily(
+        "samtale_heartbeat_age_seconds",
+        "Seconds since a process of this kind last wrote its heartbeat.",
+        labels=["process"],
+    )
+    alive = GaugeMetricFamily(
+        "samtale_heartbeat_processes",
+        "Processes of this kind that beat within SAMTALE_HEARTBEAT_LIMIT_SECONDS.",
+        labels=["process"],
+    )
+    for row in rows:
+        age.add_metric([row["process"]], max((now - row["last"]).total_seconds(), 0))
+        alive.add_metric([row["process"]], row["alive"])
+    return [age, alive]
