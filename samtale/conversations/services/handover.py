@@ -24,10 +24,10 @@ from samtale.conversations.models import (
     SummaryShare,
 )
 from samtale.conversations.services.lifecycle import (
-    _bump_sequence,
-    _check_free,
-    _invitation_sent,
-    _queue_to_both,
+    bump_sequence,
+    check_free,
+    invitation_sent,
+    queue_to_both,
     transition,
 )
 from samtale.core.access import require
@@ -78,7 +78,7 @@ def _free_time(conversation: Conversation, leader: Person):
     if at is None or at <= timezone.now():
         return None
     try:
-        _check_free(
+        check_free(
             people=[leader],
             scheduled_at=at,
             duration_minutes=conversation.duration_minutes,
@@ -90,7 +90,7 @@ def _free_time(conversation: Conversation, leader: Person):
 
 
 def _move(conversation: Conversation, leader: Person, *, actor: Person | None) -> Conversation:
-    invited = conversation.status in (S.INVITED, S.PREPARED) and _invitation_sent(conversation)
+    invited = conversation.status in (S.INVITED, S.PREPARED) and invitation_sent(conversation)
     transition(
         conversation,
         S.CANCELLED,
@@ -98,9 +98,9 @@ def _move(conversation: Conversation, leader: Person, *, actor: Person | None) -
         reason=_("The line manager changed: the conversation moved to %(name)s.")
         % {"name": leader.full_name},
     )
-    if conversation.scheduled_at is not None and _invitation_sent(conversation):
-        _bump_sequence(conversation)
-        _queue_to_both(conversation, "invitation_cancel")
+    if conversation.scheduled_at is not None and invitation_sent(conversation):
+        bump_sequence(conversation)
+        queue_to_both(conversation, "invitation_cancel")
     at = _free_time(conversation, leader)
     new = Conversation.objects.create(
         employee=conversation.employee,

@@ -96,7 +96,7 @@ def _check_schedule(scheduled_at: datetime | None, duration_minutes: int) -> Non
         )
 
 
-def _check_free(
+def check_free(
     *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk=None
 ) -> None:
     """Never double-book: neither the employee nor the leader may have another conversation
@@ -212,18 +212,18 @@ def before_its_day(conversation: Conversation) -> bool:
     return at is not None and timezone.localdate(at) > timezone.localdate()
 
 
-def _invitation_sent(conversation: Conversation) -> bool:
+def invitation_sent(conversation: Conversation) -> bool:
     return conversation.history.filter(to_status=S.INVITED).exists()
 
 
-def _queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
+def queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
     """A calendar message (update or cancellation) to the employee and the leader alike."""
     ref = {"conversation": conversation.pk, "sequence": conversation.ics_sequence, **extra}
     for person in (conversation.employee, conversation.leader):
         email_queue(to=person, kind=kind, ref=ref)
 
 
-def _bump_sequence(conversation: Conversation) -> None:
+def bump_sequence(conversation: Conversation) -> None:
     conversation.ics_sequence += 1
     conversation.save(update_fields=["ics_sequence"])
 
@@ -267,7 +267,7 @@ def conversation_plan(
     duration = duration_minutes or guide_version.duration_minutes
     _check_schedule(scheduled_at, duration)
     if scheduled_at is not None:
-        _check_free(people=[employee, leader], scheduled_at=scheduled_at, duration_minutes=duration)
+        check_free(people=[employee, leader], scheduled_at=scheduled_at, duration_minutes=duration)
         _check_day(
             leader=leader,
             scheduled_at=scheduled_at,
@@ -318,7 +318,7 @@ def conversation_schedule(
         raise DomainError(_("Choose a time."), field="scheduled_at")
     _check_schedule(scheduled_at, duration_minutes)
     if scheduled_at is not None:
-        _check_free(
+        check_free(
             people=[conversation.employee, conversation.leader],
             scheduled_at=scheduled_at,
             duration_minutes=duration_minutes,
@@ -349,10 +349,10 @@ def conversation_schedule(
     if (
         conversation.status in (S.INVITED, S.PREPARED)
         and after != before
-        and _invitation_sent(conversation)
+        and invitation_sent(conversation)
     ):
-        _bump_sequence(conversation)
-        _queue_to_both(conversation, "invitation_update")
+        bump_sequence(conversation)
+        queue_to_both(conversation, "invitation_update")
     return conversation
 
 
@@ -396,10 +396,10 @@ def conversation_postpone(
     conversation.postponed_count += 1
     conversation.save(update_fields=["status_before_postponement", "postponed_count"])
     if conversation.scheduled_at is not None:
-        if _invitation_sent(conversation):
-            _bump_sequence(conversation)
+        if invitation_sent(conversation):
+            bump_sequence(conversation)
             # The calendars hold the time it had: the message names it to take it out.
-            _queue_to_both(
+            queue_to_both(
                 conversation,
                 "invitation_postponed",
                 scheduled_at=conversation.scheduled_at.isoformat(),
@@ -415,9 +415,9 @@ def conversation_cancel(*, actor: Person, conversation: Conversation, reason: st
     conversation = _lock(conversation)
     require(policy.may_manage_conversation(actor, conversation))
     transition(conversation, S.CANCELLED, actor=actor, reason=_reason(reason))
-    if conversation.scheduled_at is not None and _invitation_sent(conversation):
-        _bump_sequence(conversation)
-        _queue_to_both(conversation, "invitation_cancel")
+    if conversation.scheduled_at is not None and invitation_sent(conversation):
+        bump_sequence(conversation)
+        queue_to_both(conversation, "invitation_cancel")
     return conversation
 
 
