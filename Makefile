@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: run test lint docs docs-screenshots bench bench-pages bench-insight bench-import bench-scheduling loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-insight bench-import bench-scheduling loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -43,6 +43,28 @@ run: $(VENV)/.run
 	DEBUG=true $(MANAGE) run_banner --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
 	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+## make image: the container image samtale:latest (Containerfile), from wheels built here first
+## (scripts/build-wheels), on podman set up by scripts/podman-setup.sh where it is missing.
+IMAGE ?= localhost/samtale:latest
+image:
+	@scripts/podman-setup.sh
+	@scripts/build-wheels
+	podman build --quiet --pull=never --format docker -t $(IMAGE) . >/dev/null
+	@podman image prune -f >/dev/null
+	@echo "$(IMAGE): $$(podman image inspect $(IMAGE) --format '{{.Size}}' | awk '{printf "%.0f MB", $$1/1000000}')"
+
+## make stack: the compose stack (compose.yaml) behind Caddy on podman, with its own
+## PostgreSQL, worker and scheduler; says where to sign in. make stack-down takes it down.
+stack: image $(VENV)/.dev
+	@$(PY) scripts/stack.py up
+
+## make stack-test: the stack from scratch, tested through Caddy over HTTPS/2, then taken down.
+stack-test: image $(VENV)/.dev
+	@$(PY) scripts/stack.py test
+
+stack-down: $(VENV)/.dev
+	@$(PY) scripts/stack.py down --all
 
 ## make test: set up and run every test (browser tests when Chromium is installed, the calendar
 ## mailbox tests when Dovecot is).

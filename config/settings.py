@@ -433,6 +433,9 @@ TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
 # requires neither.
 SAMTALE_HEARTBEAT_SECONDS = envint("SAMTALE_HEARTBEAT_SECONDS", 15)
 SAMTALE_HEARTBEAT_LIMIT_SECONDS = envint("SAMTALE_HEARTBEAT_LIMIT_SECONDS", 60)
+# A file each heartbeat also touches (empty: none): the container image's HEALTHCHECK of a
+# worker or scheduler reads its age (containers/entrypoint.sh health).
+SAMTALE_HEARTBEAT_FILE = os.environ.get("SAMTALE_HEARTBEAT_FILE", "")
 SAMTALE_READY_REQUIRES = [
     name
     for name in envlist("SAMTALE_READY_REQUIRES", [] if DEBUG else ["worker", "scheduler"])

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -170,6 +171,12 @@ def beat(process: str) -> bool:
     except DatabaseError as error:
         logger.debug("No heartbeat for %s: %s", process, error)
         return False
+    if settings.SAMTALE_HEARTBEAT_FILE:
+        # For a container's own health check, which then needs no database nor Django.
+        try:
+            Path(settings.SAMTALE_HEARTBEAT_FILE).touch()
+        except OSError as error:
+            logger.warning("Heartbeat file %s: %s", settings.SAMTALE_HEARTBEAT_FILE, error)
     return True
 
 

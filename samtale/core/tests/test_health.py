@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
@@ -183,6 +183,27 @@ def test_the_worker_beats_between_tasks(transactional_db, production):
     )
     worker.run()
     assert Heartbeat.objects.filter(process="worker", pid=os.getpid()).exists()
+
+
+def test_a_beat_also_touches_the_heartbeat_file_a_containers_health_check_reads(
+    transactional_db, production, tmp_path
+):
+    production.SAMTALE_HEARTBEAT_FILE = str(tmp_path / "heartbeat")
+    assert health.beat("worker")
+    assert (tmp_path / "heartbeat").exists()
+    # When the database does not take the beat, the file is not touched: the process is
+    # not doing its work.
+    (tmp_path / "heartbeat").unlink()
+    health._last_beat.clear()
+    with connection.execute_wrapper(_refuse_heartbeats):
+        assert not health.beat("worker")
+    assert not (tmp_path / "heartbeat").exists()
+
+
+def _refuse_heartbeats(execute, sql, params, many, context):
+    if "core_heartbeat" in sql:
+        raise OperationalError("the connection is closed")
+    return execute(sql, params, many, context)
 
 
 def test_the_heartbeats_of_processes_gone_a_day_are_deleted(db):
