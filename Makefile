@@ -114,6 +114,11 @@ bench-scheduling: $(VENV)/.dev
 loadtest: $(VENV)/.dev
 	$(PY) bench/loadtest.py
 
+## make loadtest-stack: the same load on PostgreSQL straight to gunicorn, to the image's gunicorn
+## and through Caddy to the image, in one run: the ratios say what the container and proxy cost.
+loadtest-stack: image $(VENV)/.dev
+	LOADTEST_STACK=1 LOADTEST_DB=postgresql LOADTEST_FAULTS=0 $(PY) bench/loadtest.py
+
 ## make messages: extract texts into locale/*/django.po and compile them.
 messages: $(VENV)/.dev
 	DEBUG=true $(MANAGE) makemessages -l nb -l nn --no-obsolete --add-location file -i ".venv/*" -i "tests/*" -i "bench/*"

@@ -16,7 +16,11 @@ back. The last line: `load: errors E, lost saves L, p95 P ms`: E counts every er
 a fault window, L every lost save, P is the worst p95 of the two databases' clean runs.
 
 Environment: LOADTEST_USERS, LOADTEST_SECONDS, LOADTEST_DB (sqlite, postgresql or both),
-LOADTEST_FAULTS=0 to skip the fault run. The fault run restarts the PostgreSQL server on
+LOADTEST_FAULTS=0 to skip the fault run. LOADTEST_STACK=1 (make loadtest-stack) adds two
+clean runs on PostgreSQL with the same load: to the container image's gunicorn (podman,
+`make image`), and through Caddy over HTTPS/2 to it (containers/Caddyfile), beside the
+clean run straight to gunicorn, and prints their ratios: what the container and the proxy
+cost. The fault run restarts the PostgreSQL server on
 this machine (with root and pg_ctlcluster, as on the development machine and in CI), so
 whatever else uses it sees the restart too; without them, or with LOADTEST_RESTART_PG=0,
 every connection to the benchmark database is terminated instead, and the run says so.
@@ -27,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -43,6 +48,13 @@ USERS = int(os.environ.get("LOADTEST_USERS", 30 if QUICK else 200))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", 15 if QUICK else 60))
 WHICH = os.environ.get("LOADTEST_DB", "both")
 FAULTS = os.environ.get("LOADTEST_FAULTS", "1") == "1"
+STACK = os.environ.get("LOADTEST_STACK") == "1"
+IMAGE = os.environ.get("IMAGE", "localhost/samtale:latest")
+CADDY_IMAGE = os.environ.get("CADDY_IMAGE", "docker.io/library/caddy:2")
+PODMAN = shutil.which("podman") or "podman"
+# Caddy's ports when the load goes through it (LOADTEST_STACK).
+HTTPS_PORT = 8767
+HTTP_PORT = 8768
 # The fault run is long enough to see the app serve again well after the restart.
 FAULT_SECONDS = max(SECONDS, 45)
 # The users arrive over this many seconds (not all in the same one); the figures are of the
@@ -64,6 +76,7 @@ class Run:
     label: str
     requests: int = 0
     rps: float = 0.0
+    p50: float = 0.0
     p95: float = 0.0
     errors: int = 0
     errors_in_faults: int = 0
@@ -91,21 +104,36 @@ def main() -> int:
         prepare_database(url, PEOPLE)
         manage(url, "collectstatic", "--noinput", "-v0")
         runs.append(run(database, url, "clean", faults=False))
+        if STACK and database == "postgresql":
+            runs.append(run(database, url, "image", faults=False, target="image"))
+            runs.append(run(database, url, "caddy", faults=False, target="caddy"))
         if FAULTS and database == "postgresql":
             runs.append(run(database, url, "faults", faults=True))
     print("\nsummary")
     print(
-        f"{'database':<12}{'run':<8}{'req':>7}{'req/s':>7}{'p95':>7}{'err':>5}"
+        f"{'database':<12}{'run':<8}{'req':>7}{'req/s':>7}{'p50':>7}{'p95':>7}{'err':>5}"
         f"{'in fault':>9}{'saves':>7}{'confl':>6}{'lost':>5}"
     )
     for r in runs:
         print(
-            f"{r.database:<12}{r.label:<8}{r.requests:>7}{r.rps:>7.1f}{r.p95:>7.0f}{r.errors:>5}"
+            f"{r.database:<12}{r.label:<8}{r.requests:>7}{r.rps:>7.1f}{r.p50:>7.0f}{r.p95:>7.0f}"
+            f"{r.errors:>5}"
             f"{r.errors_in_faults:>9}{r.saves:>7}{r.conflicts:>6}{r.lost:>5}"
         )
+    by_label = {r.label: r for r in runs if r.database == "postgresql"}
+    if STACK and "clean" in by_label:
+        straight = by_label["clean"]
+        for label, what in (("image", "the image's gunicorn"), ("caddy", "Caddy to the image")):
+            if label in by_label and straight.rps:
+                other = by_label[label]
+                print(
+                    f"stack: {what} / gunicorn straight: req/s {other.rps / straight.rps:.2f}, "
+                    f"p50 {other.p50 / max(straight.p50, 1):.2f}, "
+                    f"p95 {other.p95 / max(straight.p95, 1):.2f}"
+                )
     errors = sum(r.errors for r in runs)
     lost = sum(r.lost for r in runs)
-    p95 = max((r.p95 for r in runs if r.label == "clean"), default=0)
+    p95 = max((r.p95 for r in runs if r.label != "faults"), default=0)
     failed_recovery = [
         r for r in runs if r.label == "faults" and (r.after_fault_ok == 0 or not r.worker_alive)
     ]
@@ -115,9 +143,12 @@ def main() -> int:
     return 0 if not errors and not lost and not failed_recovery else 1
 
 
-def run(database: str, url: str, label: str, *, faults: bool) -> Run:
+def run(database: str, url: str, label: str, *, faults: bool, target: str = "gunicorn") -> Run:
+    """One run; `target`: "gunicorn" here, "image" (the image's gunicorn in podman) or
+    "caddy" (through Caddy, over HTTPS, to the image)."""
     seconds = FAULT_SECONDS if faults else SECONDS
-    print(f"\n== {database}, {label} run ({USERS} users, {seconds} s)")
+    where = {"gunicorn": "gunicorn", "image": "the image", "caddy": "Caddy to the image"}[target]
+    print(f"\n== {database}, {label} run ({USERS} users, {seconds} s, {where})")
     plan = VAR / f"load-plan-{database}.json"
     ledger = VAR / f"load-ledger-{database}-{label}.json"
     stats = VAR / f"load-{database}-{label}"
@@ -153,25 +184,31 @@ def run(database: str, url: str, label: str, *, faults: bool) -> Run:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
+    containers = _start_containers(environment, target) if target != "gunicorn" else []
+    # The host's gunicorn, for the "gunicorn" run; the image's in its container otherwise.
+    server = (
+        subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "config.wsgi:application",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
+        if target == "gunicorn"
+        else None
     )
     worker = subprocess.Popen(
         [PYTHON, "manage.py", "worker", "--interval", "1"],
@@ -183,6 +220,8 @@ def run(database: str, url: str, label: str, *, faults: bool) -> Run:
     result = Run(database, label)
     try:
         _wait_ready()
+        if target == "caddy":
+            _wait_ready(f"https://127.0.0.1:{HTTPS_PORT}")
         _wait_outbox_sent(url)
         injector = None
         if faults:
@@ -203,7 +242,9 @@ def run(database: str, url: str, label: str, *, faults: bool) -> Run:
                 f"{RAMP_SECONDS + seconds}s",
                 "--reset-stats",
                 "--host",
-                f"http://127.0.0.1:{PORT}",
+                f"https://127.0.0.1:{HTTPS_PORT}"
+                if target == "caddy"
+                else f"http://127.0.0.1:{PORT}",
                 "--csv",
                 str(stats),
                 "--only-summary",
@@ -224,13 +265,16 @@ def run(database: str, url: str, label: str, *, faults: bool) -> Run:
             result.worker_alive = worker.poll() is None and _worker_runs(url)
             print(f"  the worker after the faults: {'running' if result.worker_alive else 'DEAD'}")
     finally:
-        for process in (server, worker, mail):
+        processes = [p for p in (server, worker, mail) if p]
+        for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in (server, worker, mail):
+        for process in processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for name in containers:
+            subprocess.run([PODMAN, "rm", "-f", "-t", "10", name], capture_output=True)
     _read_stats(stats, result)
     _read_ledger(ledger, result)
     check = manage(
@@ -268,11 +312,49 @@ def _wait_outbox_sent(url: str, timeout: float = 180) -> None:
     print(f"  e-mail: the outbox sent in {time.monotonic() - started:.0f} s ({queued} left)")
 
 
-def _wait_ready(timeout: float = 60) -> None:
+def _start_containers(environment: dict, target: str) -> list[str]:
+    """The image's web processes on PORT in podman, with Caddy in front on HTTPS_PORT for
+    "caddy". Their names, to remove."""
+    names = [f"samtale-load-web-{os.getpid()}"]
+    passed = {
+        key: environment[key]
+        for key in environment
+        if key.startswith(("SAMTALE_", "SECURE_", "EMAIL_", "DB_", "LOG_"))
+        or key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL")
+    }
+    passed.update(PORT=str(PORT), WEB_CONCURRENCY=str(WORKERS))
+    if target == "caddy":
+        passed.update(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="127.0.0.1")
+        passed["SITE_URL"] = f"https://127.0.0.1:{HTTPS_PORT}"
+    command = [PODMAN, "run", "-d", "--rm", "--network", "host", "--name", names[0]]
+    for key, value in passed.items():
+        command += ["-e", f"{key}={value}"]
+    subprocess.run([*command, IMAGE, "web"], check=True, capture_output=True)
+    if target == "caddy":
+        names.append(f"samtale-load-caddy-{os.getpid()}")
+        static = ROOT / "var" / "static"  # collected above, as the image's are
+        subprocess.run(
+            [PODMAN, "run", "-d", "--rm", "--network", "host", "--name", names[1],
+             "-e", "SAMTALE_HOST=127.0.0.1", "-e", f"HTTPS_PORT={HTTPS_PORT}",
+             "-e", f"HTTP_PORT={HTTP_PORT}", "-e", f"UPSTREAM=127.0.0.1:{PORT}",
+             "-v", f"{ROOT / 'containers' / 'Caddyfile'}:/etc/caddy/Caddyfile:ro",
+             "-v", f"{static}:/srv/static:ro",
+             CADDY_IMAGE, "caddy", "run", "--config", "/etc/caddy/Caddyfile",
+             "--adapter", "caddyfile"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return names
+
+
+def _wait_ready(base: str = f"http://127.0.0.1:{PORT}", timeout: float = 60) -> None:
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE  # Caddy's own CA, on loopback
     until = time.monotonic() + timeout
     while time.monotonic() < until:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/helse/", timeout=2) as answer:
+            # A loopback address of this run's own.
+            with urllib.request.urlopen(f"{base}/helse/", timeout=2, context=insecure) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except OSError:
@@ -369,6 +451,7 @@ def _read_stats(prefix: Path, result: Run) -> None:
         if row["Name"] == "Aggregated":
             result.requests = int(row["Request Count"])
             result.rps = float(row["Requests/s"])
+            result.p50 = float(row["50%"])
             result.p95 = float(row["95%"])
 
 
