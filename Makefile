@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-insight bench-import bench-scheduling loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-insight bench-health bench-import bench-scheduling loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -99,6 +99,10 @@ bench-pages: $(VENV)/.dev
 ## make bench-insight: the insight pages at 50,000 people: queries, ms (BENCH_QUICK=1: 2,000).
 bench-insight: $(VENV)/.dev
 	$(PY) bench/insight.py
+
+## make bench-health: /health/live and /health/ready at 50,000 people: ms, queries (BENCH_QUICK=1: 2,000).
+bench-health: $(VENV)/.dev
+	$(PY) bench/health.py
 
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev
