@@ -48,9 +48,7 @@ def main() -> None:
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.status_code, answer.content)
             queries = []
-            with connection.execute_wrapper(
-                lambda run, sql, *args: queries.append(sql) or run(sql, *args)
-            ):
+            with connection.execute_wrapper(_counted(queries)):
                 client.get(path)
             times = []
             for _ in range(REPEAT):
@@ -74,6 +72,14 @@ def main() -> None:
         f"health: live {live[0]:.2f} ms, ready {ready[0]:.2f} ms "
         f"(p95 {ready[1]:.2f} ms, {ready[2]} queries)"
     )
+
+
+def _counted(queries: list):
+    def wrapper(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    return wrapper
 
 
 if __name__ == "__main__":
