@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-insight bench-health bench-import bench-scheduling loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages lighthouse bench-insight bench-health bench-import bench-scheduling loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -95,6 +95,11 @@ bench: $(VENV)/.dev
 ## make bench-pages: every page for every role at 50,000 people: queries, kB, ms (BENCH_QUICK=1: 2,000).
 bench-pages: $(VENV)/.dev
 	$(PY) bench/pages.py
+
+## make lighthouse: six pages as users get them (Lighthouse 13, mobile, Slow 4G, median of 3)
+## through Caddy to gunicorn on a fresh demo (LIGHTHOUSE_URL=https://…: a running stack).
+lighthouse: $(VENV)/.dev
+	$(PY) bench/lighthouse.py
 
 ## make bench-insight: the insight pages at 50,000 people: queries, ms (BENCH_QUICK=1: 2,000).
 bench-insight: $(VENV)/.dev

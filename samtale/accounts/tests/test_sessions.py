@@ -94,11 +94,16 @@ def test_pages_with_personal_data_are_never_cached(client_for):
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_the_content_security_policy_allows_no_inline_script(client_for):
+def test_the_content_security_policy_allows_no_inline_script_but_the_one_with_its_nonce(
+    client_for,
+):
     response = client_for("employee").get(reverse("home"))
     csp = response.headers["Content-Security-Policy"]
-    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-    assert script_src.split() == ["script-src", "'self'"]  # our files; no inline, no eval
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src")).split()
+    # Our files, and the one inline line in <head> by this response's nonce; no eval.
+    assert script_src[:2] == ["script-src", "'self'"] and len(script_src) == 3
+    assert script_src[2].startswith("'nonce-") and "unsafe" not in " ".join(script_src)
+    assert f'<script nonce="{script_src[2][7:-1]}">' in response.content.decode()
     assert "frame-ancestors 'none'" in csp
 
 

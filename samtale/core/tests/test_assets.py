@@ -1,0 +1,103 @@
+"""What every page loads before it can paint: one stylesheet, built from what is committed,
+and no script that holds up the first paint (docs/developing/interface.md, "Fast pages")."""
+
+import re
+from html.parser import HTMLParser
+
+import tinycss2
+from django.urls import reverse
+
+from samtale.core import css_bundle
+from samtale.core.css_bundle import BUNDLE, bundle_build
+
+
+class Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = True
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.open = False
+        elif self.open:
+            self.tags.append((tag, dict(attrs)))
+
+
+def head_of(body: str) -> list[tuple[str, dict]]:
+    head = Head()
+    head.feed(body)
+    return head.tags
+
+
+def test_the_committed_stylesheet_is_built_from_the_committed_sources():
+    # When this fails: run `manage.py build_css` and commit static/css/bundle.css.
+    assert BUNDLE.read_text(encoding="utf-8") == bundle_build()
+
+
+def test_a_page_links_one_stylesheet_and_loads_every_script_deferred(client_for):
+    response = client_for("employee").get(reverse("home"))
+    tags = head_of(response.content.decode())
+    stylesheets = [a["href"] for t, a in tags if t == "link" and a.get("rel") == "stylesheet"]
+    assert len(stylesheets) == 1 and "css/bundle" in stylesheets[0]
+    files = [a for t, a in tags if t == "script" and "src" in a]
+    assert files and all("defer" in a for a in files)
+    assert not [a for t, a in tags if t == "link" and a.get("rel") == "preload"]
+
+
+def test_the_one_inline_script_runs_by_the_nonce_the_policy_names(client_for):
+    response = client_for("employee").get(reverse("home"))
+    inline = [a for t, a in head_of(response.content.decode()) if t == "script" and "src" not in a]
+    assert len(inline) == 1
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
+    assert script_src == ["script-src", "'self'", f"'nonce-{inline[0]['nonce']}'"]
+
+
+def test_a_page_without_the_inline_script_names_no_nonce(client, db):
+    response = client.get("/api/v1/docs")  # the API's docs: a page of its own
+    assert "'self'" in response.headers["Content-Security-Policy"]
+    assert "nonce-" not in response.headers["Content-Security-Policy"]
+
+
+def _kept(css: str, used: set[str]) -> str:
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return css_bundle._rules(rules, used)
+
+
+def test_a_rule_is_left_out_only_when_it_needs_a_class_no_page_has():
+    used = {"ds-button"}
+    assert _kept(".ds-button{color:red}", used) == ".ds-button{color:red}"
+    assert _kept(".ds-tabs{color:red}", used) == ""
+    assert _kept(".ds-tabs,.ds-button>b{color:red}", used) == ".ds-button>b{color:red}"
+    # An :is() can match through any of its selectors; :not() needs none of them.
+    assert _kept(":is(.ds-tabs,.ds-button) a{x:1}", used) == ":is(.ds-tabs,.ds-button) a{x:1}"
+    assert _kept(":is(.ds-tabs,.ds-chip) a{x:1}", used) == ""
+    assert _kept(".ds-button:not(.ds-tabs){x:1}", used) == ".ds-button:not(.ds-tabs){x:1}"
+    # Rules without Designsystemet's classes stay.
+    assert _kept("body p{margin:0}", used) == "body p{margin:0}"
+
+
+def test_the_theme_keeps_the_colours_and_schemes_pages_give():
+    used = {"data-color=danger", "data-color-scheme=light"}
+    assert _kept('[data-color="danger"]{--c:1}', used) == '[data-color="danger"]{--c:1}'
+    assert _kept('[data-color="brand1"]{--c:1}', used) == ""
+    assert _kept('[data-color-scheme="dark"]{--c:1}', used) == ""
+
+
+def test_an_emptied_layer_keeps_its_place_in_the_order_of_layers():
+    css = "@layer ds.components{.ds-tabs{color:red}}@layer ds.base{p{margin:0}}"
+    assert _kept(css, set()) == "@layer ds.components;@layer ds.base{p{margin:0}}"
+
+
+def test_the_classes_pages_use_are_found_in_templates_code_and_scripts():
+    used = css_bundle.used_names()
+    # A template, a form widget's Python, and a class a script sets.
+    assert {"ds-heading", "ds-suggestion", "ds-alert"} <= used
+    assert "ds-tabs" not in used and "data-color=brand1" not in used
+
+
+def test_the_minified_text_keeps_spaces_that_mean_something():
+    css = '.a  >  .b , .c{content:"x  y";margin:calc(1px + 2px)  auto}'
+    assert _kept(css, set()) == '.a>.b,.c{content:"x  y";margin:calc(1px + 2px) auto}'
+    assert re.search(r"@charset \"UTF-8\";", bundle_build().splitlines()[0])
