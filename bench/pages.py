@@ -26,7 +26,7 @@ from crawl import Visit, crawl
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PEOPLE = 2_000 if QUICK else 50_000
 REPEAT = 5
-LIMITS = {"queries": 12, "kb": 100, "ms": 150}
+LIMITS = {"queries": 12, "kb": 100, "ms": 75}
 ROLES = ["employee", "leader", "leaders_leader", "hr", "admin"]
 # Counted over the whole organization, with their own limit: make bench-insight.
 INSIGHT = ("/innsikt/", "/behov/")
@@ -70,6 +70,10 @@ def report(visits: list[Visit]) -> None:
 
 
 def main() -> None:
+    # A web process writes its heartbeat (core.health) in whichever request comes when
+    # SAMTALE_HEARTBEAT_SECONDS have passed: counted in that page's queries, it made a
+    # page's count depend on the moment it was visited (12 one run, 13 the next).
+    os.environ.update(SAMTALE_HEARTBEAT_SECONDS="0", SAMTALE_READY_REQUIRES="none")
     database = open_in_process(PEOPLE, "every page for every role", REPEAT)
     from samtale.demo.management.commands.bench_data import BENCH_LOGINS
     from samtale.org.models import Person

@@ -11,7 +11,15 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +32,8 @@ OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 CLOSED = (Action.Status.DONE, Action.Status.DROPPED)
 # Mine tiltak lists this many of the done and dropped actions, the latest first.
 CLOSED_SHOWN = 50
+# What a leader promised their employees, on My actions (the follow-up page lists them all).
+PROMISES_SHOWN = 20
 
 
 def today() -> date:
@@ -298,10 +308,15 @@ def report_row(*, leader_id: int, employee_id: int, filters: Filters, on: date) 
 
 
 def actions_listed(actions: QuerySet[Action]) -> QuerySet[Action]:
-    """Actions with what a list shows: the goal, the conversation's people, the last update."""
+    """Actions with what a list shows: the goal, the conversation's people, the last update.
+
+    The last update is looked up for the rows shown (a subquery), not grouped over all of
+    them: grouped, a page of the latest 50 of a leader's 500 joined and grouped all 500,
+    and counting them needed a query around the grouping."""
+    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-at").values("at")[:1]
     return (
         actions.select_related("goal__conversation__employee", "goal__conversation__leader")
-        .annotate(last_update=Max("updates__at"))
+        .annotate(last_update=Subquery(latest))
         .order_by("deadline", "pk")
     )
 
@@ -331,7 +346,9 @@ def action_with_history(actions: QuerySet[Action], pk) -> Action:
 class PersonActions:
     mine: list[Action] = field(default_factory=list)
     promised: list[Action] = field(default_factory=list)
+    # What a leader promised their employees: the first PROMISES_SHOWN, and how many in all.
     my_promises: list[Action] = field(default_factory=list)
+    my_promises_count: int = 0
     # Done and dropped, of the same three kinds: the latest CLOSED_SHOWN, and how many in all.
     closed: list[Action] = field(default_factory=list)
     closed_count: int = 0
@@ -344,29 +361,37 @@ def closed_listed(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonActions:
     """My open actions by deadline: mine (alone or with my leader), what my leader promised
-    me, and — for a leader — what I promised my employees; then those of them that are done
-    or dropped, the latest first. Three queries, however many there are."""
+    me, and — for a leader — the first PROMISES_SHOWN of what I promised my employees, and
+    how many; then those of them that are done or dropped, the latest first. Five queries,
+    however many there are: a leader of many reads a page of their promises, not all."""
     # Mine as the employee, and what I promised as the leader (not my employees' own).
-    theirs_or_promised = Q(employee=person) | Q(
+    promised = Q(
         leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
     )
-    listed = list(
-        actions_listed(actions.filter(status__literal_in=OPEN).filter(theirs_or_promised))
-    )
+    open_ = actions.filter(status__literal_in=OPEN)
     result = PersonActions()
-    closed = closed_listed(actions.filter(theirs_or_promised))
+    for a in actions_listed(open_.filter(employee=person)):
+        if a.responsible in (Action.Responsible.EMPLOYEE, Action.Responsible.BOTH):
+            result.mine.append(a)
+        else:
+            result.promised.append(a)
+    my_promises = open_.filter(promised).exclude(employee=person)
+    result.my_promises_count = my_promises.count()
+    if result.my_promises_count:
+        result.my_promises = _first_listed(my_promises, n=PROMISES_SHOWN, order=("deadline", "pk"))
+    closed = actions.filter(Q(employee=person) | promised).filter(status__in=CLOSED)
     result.closed_count = closed.count()
     if result.closed_count:
-        result.closed = list(closed[:CLOSED_SHOWN])
-    for a in listed:
-        if a.employee_id == person.pk:
-            if a.responsible in (Action.Responsible.EMPLOYEE, Action.Responsible.BOTH):
-                result.mine.append(a)
-            else:
-                result.promised.append(a)
-        else:
-            result.my_promises.append(a)
+        result.closed = _first_listed(closed, n=CLOSED_SHOWN, order=("-updated_at", "-pk"))
     return result
+
+
+def _first_listed(actions: QuerySet[Action], *, n: int, order: tuple[str, ...]) -> list[Action]:
+    """The first n of the actions in this order, with what a list shows: picked from the
+    actions alone, then joined to their goals, conversations and people. (As one query the
+    planner joined all of a leader's 500 before it sorted them and kept 50.)"""
+    first = actions.order_by(*order).values("pk")[:n]
+    return list(actions_listed(actions.filter(pk__in=first)).order_by(*order))
 
 
 def overdue_count(*, actions: QuerySet[Action], person: Person, on: date) -> int:

@@ -8,7 +8,8 @@ from samtale.conversations.models import Responsible, SummaryRevision
 from samtale.core.forms import DateField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.guides.likert import SCALE
-from samtale.guides.models import Guide
+from samtale.guides.models import Guide, localized
+from samtale.guides.selectors import current_version
 from samtale.org.forms import DateInput
 from samtale.org.models import Person
 
@@ -31,7 +32,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class GuideChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Guide) -> str:
-        return str(obj)  # the current version's name in the reader's language
+        # The current version's name in the reader's language; from `guide.current` when
+        # the queryset brings it (guides_for_planning), not a query per template.
+        current = current_version(obj)
+        return localized(current.name) if current else str(obj)
 
 
 class ScheduleFields(forms.Form):

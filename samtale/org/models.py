@@ -190,6 +190,14 @@ class Person(AbstractBaseUser):
                 condition=models.Q(is_active=True, employment_type="permanent"),
                 name="person_coverage",
             ),
+            # Who is overdue or close to it (rounds.selectors.coverage_people, the counts
+            # per unit): the few with an old signature or none, found without reading the
+            # 50,000 whose conversation is recent.
+            models.Index(
+                fields=["last_signed_at", "start_date"],
+                condition=models.Q(is_active=True, employment_type="permanent"),
+                name="person_coverage_due",
+            ),
             # The profession groups of a round's units (rounds.selectors.profession_groups),
             # stepped through group by group rather than read person by person.
             models.Index(

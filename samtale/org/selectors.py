@@ -131,15 +131,18 @@ def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:
 
 def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
     """Active people, permanent and temporary, leaders (with an active report) and active
-    units: two aggregate queries."""
-    # The managers of active people, read once (a hashed subplan), not looked up per person.
-    leads = Q(pk__in=Person.objects.filter(is_active=True).values("manager_id"))
-    counts = people.filter(is_active=True).aggregate(
+    units: three counting queries."""
+    active = people.filter(is_active=True)
+    counts = active.aggregate(
         people=Count("pk"),
         permanent=Count("pk", filter=Q(employment_type=Person.EmploymentType.PERMANENT)),
         temporary=Count("pk", filter=Q(employment_type=Person.EmploymentType.TEMPORARY)),
-        leaders=Count("pk", filter=Q(leads)),
     )
+    # Apart, as a join to the managers of active people (a few thousand at 50,000 people):
+    # as a filter inside the count above, each of the 50,000 rows was looked up in them,
+    # which took twice as long as the rest of the count.
+    leads = Person.objects.filter(is_active=True).values("manager_id")
+    counts["leaders"] = active.filter(pk__in=leads).count()
     return counts | {"units": units.filter(is_active=True).count()}
 
 

@@ -529,20 +529,27 @@ def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
 
 def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
     """Per unit: permanent employees, how many are overdue and how many close to it
-    (_coverage_q's rules), by unit name. Two queries: the counts from the people alone
-    (each keeps when their last annual conversation was signed; an index covers them),
-    then the units' names."""
+    (_coverage_q's rules), by unit name. Three queries: the employees per unit, from an
+    index alone; the overdue and the close per unit, counted over just those (each person
+    keeps when their last annual conversation was signed, and an index finds the old and
+    the missing ones); then the units' names. (Both counted in one pass over everyone, the
+    two conditions on each of 50,000 people took five times as long as the count.)"""
     overdue, close = _coverage_q(limits)
-    rows = list(
-        _with_last_signed(people)
+    employees = _with_last_signed(people)
+    rows = [
+        {"unit_id": unit_id, "total": total, "overdue": 0, "close": 0}
+        # COUNT(*): the index holds each row's unit, not its id.
+        for unit_id, total in employees.values_list("unit_id").annotate(n=Count("*")).order_by()
+    ]
+    due = (
+        employees.filter(overdue | close)
         .values("unit_id")
-        .annotate(
-            total=Count("pk"),
-            overdue=Count("pk", filter=overdue),
-            close=Count("pk", filter=close),
-        )
+        .annotate(overdue=Count("pk", filter=overdue), close=Count("pk", filter=close))
         .order_by()
     )
+    by_unit = {row["unit_id"]: row for row in rows}
+    for counted in due:
+        by_unit[counted["unit_id"]].update(counted)
     names = dict(
         Unit.objects.filter(pk__in=[r["unit_id"] for r in rows if r["unit_id"]]).values_list(
             "pk", "name"

@@ -101,3 +101,20 @@ def test_my_actions_list_the_latest_fifty_of_many(client_for, people, signed):
     closed = _closed(client_for("employee").get(reverse("my_actions")).content.decode())
     assert "Done and dropped actions (55)" in closed
     assert len(re.findall(r"<tr><td", closed)) == 50 and "Showing the latest 50." in closed
+
+
+def test_a_leaders_actions_list_the_first_twenty_promises_of_many_in_the_same_queries(
+    client_for, people, signed
+):
+    promise = (days(4), "leader", "not_started")
+    signed(people.employee, people.leader, [promise] * 3 + OPEN_AND_CLOSED)
+    leader = client_for("leader")
+    few = _queries(leader, reverse("my_actions"))
+    signed(people.employee, people.leader, [promise] * 25)
+    assert _queries(leader, reverse("my_actions")) == few
+    body = leader.get(reverse("my_actions")).content.decode()
+    given = body[
+        body.index('id="given-heading"') : body.index("</section>", body.index("given-heading"))
+    ]
+    assert '<span class="ds-tag" data-color="neutral">28</span>' in given
+    assert len(re.findall(r"<tr><td", given)) == 20 and "?responsible=leader" in given

@@ -5,10 +5,13 @@ tests/test_access_matrix.py.)"""
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from samtale.conversations.models import Conversation
+from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Participant, Round, Window
 from samtale.rounds.tests.conftest import OSLO, at
@@ -445,3 +448,33 @@ def test_the_round_form_shows_the_units_as_nested_lists(client_for, people):
     assert tree.count("<ul") == tree.count("</ul>") and tree.count("<li>") == tree.count("</li>")
     department, team = tree.index(">Avdeling 1</label>"), tree.index(">Team 1</label>")
     assert "<ul>" in tree[department:team]  # the team's list opens inside the department
+
+
+def test_the_round_form_costs_the_same_queries_for_more_templates_and_units(
+    client_for, guide, school
+):
+    client = client_for("hr")
+
+    def queries() -> int:
+        client.get(reverse("round_create"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("round_create")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    version = guide.versions.order_by("-number").first()
+    for i in range(4):
+        copy = Guide.objects.create()
+        GuideVersion.objects.create(
+            guide=copy,
+            number=1,
+            name={"nb": f"Mal {i}"},
+            kind=version.kind,
+            summary_author=version.summary_author,
+            duration_minutes=version.duration_minutes,
+            themes=version.themes,
+        )
+        Unit.objects.create(code=f"X{i}", name=f"Enhet {i}", parent=school)
+    assert queries() == few
+    page = body(client.get(reverse("round_create")))
+    assert ">Mal 3</option>" in page and ">Enhet 3</label>" in page
