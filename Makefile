@@ -13,36 +13,40 @@ export SAMTALE_DEMO_PASSWORD
 $(VENV)/.python:
 	@PYTHON="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
 	echo "Using $$PYTHON ($$($$PYTHON --version))"; \
-	$$PYTHON -m venv $(VENV) && $(PY) -m pip install --quiet --upgrade pip && touch $@
+	$$PYTHON -m venv --without-pip $(VENV) && touch $@
 
+# scripts/install: with uv where it can be had (seconds, not a minute), else pip; quietly.
+# The venv starts without pip (ensurepip alone takes seconds): uv adds it.
 $(VENV)/.run: $(VENV)/.python pyproject.toml constraints.txt
-	PYTHON=$(PY) scripts/requirements run > $(VENV)/requirements-run.txt
-	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-run.txt
+	@$(PY) scripts/install run
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.run
-	PYTHON=$(PY) scripts/requirements dev > $(VENV)/requirements-dev.txt
-	$(PY) -m pip install --quiet -c constraints.txt -r $(VENV)/requirements-dev.txt
+	@$(PY) scripts/install dev
 	@touch $@
 
 ## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler
 ## (SAMTALE_ARCHIVE_CHANNEL=fiks make run: also the archive simulator, over RabbitMQ at AMQP_URL).
 # E-mail links go to the address served here, port included, unless SITE_URL is set. The
 # address and the demo logins are printed last (run_banner), once the start-up lines and
-# the first e-mails (one line each, the messages themselves in var/mail/) are out.
+# the first e-mails (one line each, the messages themselves in var/mail/) are out. The
+# worker, the scheduler and the banner run at a lower priority (nice): the web server,
+# started last, answers first.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.run
 	@scripts/system-packages
 	@mkdir -p var
-	@DEBUG=true $(MANAGE) migrate --noinput
-	@DEBUG=true $(MANAGE) demo_data --no-logins
+	@echo "Preparing the database in var/ …"
+	@DEBUG=true $(MANAGE) migrate --noinput -v0
+	@DEBUG=true $(MANAGE) demo_data --no-logins --skip-checks
 	@if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator --setup; fi
-	@DEBUG=true $(MANAGE) worker --interval 1 & worker=$$!; \
-	DEBUG=true $(MANAGE) scheduler & scheduler=$$!; \
-	simulator=; if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator & simulator=$$!; fi; \
-	DEBUG=true $(MANAGE) run_banner --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
+	@echo "Starting the app, the worker and the scheduler …"
+	@DEBUG=true nice $(MANAGE) worker --interval 1 --skip-checks & worker=$$!; \
+	DEBUG=true nice $(MANAGE) scheduler -v0 --skip-checks & scheduler=$$!; \
+	simulator=; if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true nice $(MANAGE) archive_simulator & simulator=$$!; fi; \
+	DEBUG=true nice $(MANAGE) run_banner --skip-checks --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
 	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+	DEBUG=true DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
 
 ## make image: the container image samtale:latest (Containerfile), from wheels built here first
 ## (scripts/build-wheels), on podman set up by scripts/podman-setup.sh where it is missing.

@@ -678,6 +678,7 @@ LOGGING = {
         "request_id": {"()": "samtale.core.logfilters.RequestId"},
         "one_line_per_request": {"()": "samtale.core.logfilters.OneLinePerRequest"},
         "quiet_tasks": {"()": "samtale.core.logfilters.QuietTaskProgress"},
+        "quiet_start": {"()": "samtale.core.logfilters.QuietStartLines"},
     },
     "formatters": {
         "json": {"()": "samtale.core.logfilters.JsonFormatter"},
@@ -687,7 +688,8 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "one_line_per_request"] + (["quiet_tasks"] if DEBUG else []),
+            "filters": ["request_id", "one_line_per_request"]
+            + (["quiet_tasks", "quiet_start"] if DEBUG else []),
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

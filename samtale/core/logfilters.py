@@ -32,6 +32,20 @@ class QuietTaskProgress(logging.Filter):
         return not (record.name == "django.tasks" and record.levelno < logging.WARNING)
 
 
+class QuietStartLines(logging.Filter):
+    """Leaves out two start-up lines that tell a laptop's terminal nothing: the reloader's
+    "Watching for file changes with StatReloader" (the dev server and the worker each say
+    it) and the worker's "Starting worker worker_id=… queues=…". A reload ("… changed,
+    reloading") and the worker's warnings pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "django.utils.autoreload":
+            return not str(record.msg).startswith("Watching for file changes")
+        if record.name == "django_tasks_db" and record.levelno < logging.WARNING:
+            return not str(record.msg).startswith("Starting worker")
+        return True
+
+
 class RequestId(logging.Filter):
     """Every line logged while a request is served carries its id, whichever logger wrote
     it. Django logs an answer of 400 or more after the middleware has finished: that line

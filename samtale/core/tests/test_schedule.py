@@ -72,3 +72,11 @@ def test_the_scheduler_says_what_it_starts_but_not_the_outbox_sweep_every_minute
     assert "started samtale.rounds.jobs.invite_due" in said
     assert "started samtale.notifications.tasks.outbox_sweep" not in said
     assert JobRun.objects.filter(name="samtale.notifications.tasks.outbox_sweep").exists()
+
+
+def test_the_scheduler_at_verbosity_0_says_nothing_but_starts_its_jobs(db):
+    out = io.StringIO()
+    with time_machine.travel(datetime(2026, 11, 24, 8, 0, tzinfo=UTC), tick=False):
+        call_command("scheduler", "--once", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert JobRun.objects.filter(name="samtale.rounds.jobs.invite_due").exists()

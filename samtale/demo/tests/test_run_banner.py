@@ -3,11 +3,14 @@ line per e-mail the worker writes (the task framework's progress lines left out)
 
 import logging
 import socket
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from samtale.core.logfilters import QuietTaskProgress
+from samtale.core.logfilters import QuietStartLines, QuietTaskProgress
+from samtale.core.models import Heartbeat
 from samtale.demo.management.commands import run_banner
 
 PASSWORD = "demo-password-for-tests"
@@ -59,3 +62,32 @@ def test_the_task_frameworks_progress_lines_are_left_out_but_failures_show():
     assert not quiet.filter(_record("django.tasks", logging.INFO))
     assert quiet.filter(_record("django.tasks", logging.ERROR))
     assert quiet.filter(_record("samtale.notifications.backends", logging.INFO))
+
+
+def test_the_reloaders_and_the_workers_start_lines_are_left_out_but_a_reload_shows():
+    quiet = QuietStartLines()
+
+    def record(name: str, level: int, msg: str, *args) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, msg, args, None)
+
+    assert not quiet.filter(
+        record("django.utils.autoreload", logging.INFO, "Watching for file changes with %s", "X")
+    )
+    assert not quiet.filter(
+        record("django_tasks_db", logging.INFO, "Starting worker worker_id=%s queues=%s", "a", "b")
+    )
+    assert quiet.filter(
+        record("django.utils.autoreload", logging.INFO, "%s changed, reloading.", "views.py")
+    )
+    assert quiet.filter(
+        record("django_tasks_db", logging.WARNING, "The database is not answering (%s)", "x")
+    )
+
+
+def test_the_banner_waits_for_the_schedulers_first_round(db):
+    since = timezone.now() - timedelta(seconds=1)
+    assert not run_banner.scheduler_ticked(since=since)
+    now = timezone.now()
+    Heartbeat.objects.create(process="scheduler", host="h", pid=1, started_at=now, beat_at=now)
+    assert run_banner.scheduler_ticked(since=since)
+    assert not run_banner.scheduler_ticked(since=timezone.now() + timedelta(seconds=1))

@@ -11,14 +11,17 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Check once and exit (for cron).")
         parser.add_argument("--interval", type=int, default=30, help="Seconds between checks.")
 
-    def handle(self, *args, once=False, interval=30, **options):
+    def handle(self, *args, once=False, interval=30, verbosity=1, **options):
         limit = settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS
         if not once and "scheduler" in settings.SAMTALE_READY_REQUIRES and interval >= limit:
             # It beats once a tick: /health/ready would take it for dead between ticks.
             raise CommandError(
                 f"--interval must be below SAMTALE_HEARTBEAT_LIMIT_SECONDS ({limit})."
             )
-        self.stdout.write(f"Scheduler: {', '.join(sorted(schedule.JOBS)) or 'no jobs'}")
+        # -v0 (make run): the jobs it starts are not news on a laptop; failures are logged.
+        self.verbosity = verbosity
+        if verbosity:
+            self.stdout.write(f"Scheduler: {', '.join(sorted(schedule.JOBS)) or 'no jobs'}")
         if once:
             # From cron a database error ends the run with an error, for cron to report.
             for job in schedule.tick():
@@ -28,5 +31,5 @@ class Command(BaseCommand):
         schedule.run(interval=interval, started=self.said)
 
     def said(self, job: schedule.Periodic) -> None:
-        if not job.quiet:
+        if self.verbosity and not job.quiet:
             self.stdout.write(f"started {job.name}")

@@ -9,16 +9,21 @@ needs to start, last.
 import os
 import socket
 import time
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
+from django.utils import timezone
 
+from samtale.core.models import Heartbeat
 from samtale.demo import org as org_demo
 from samtale.demo.management.commands.demo_data import login_lines
 
 RULE = "─" * 72
+# Seconds: a scheduler beat this much before the banner started counts as this run's.
+STARTED_WITHIN = 10
 
 
 def answers(url: str) -> bool:
@@ -43,6 +48,15 @@ def queue_busy() -> bool:
         return False
 
 
+def scheduler_ticked(*, since: datetime) -> bool:
+    """Whether a scheduler has beaten since `since`: it beats after its first round, when
+    the jobs that round started are in the queue (core.schedule.run)."""
+    try:
+        return Heartbeat.objects.filter(process="scheduler", beat_at__gte=since).exists()
+    except DatabaseError:
+        return False
+
+
 def writes_mail_to_files() -> bool:
     backend = getattr(settings, "MAILERS", {}).get("default", {}).get("BACKEND", "")
     return backend.endswith("FileMailBackend")
@@ -62,11 +76,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, url: str, wait: float, **options):
         url = url.rstrip("/") + "/"
+        # The scheduler is started with this command: a beat since shortly before is its.
+        since = timezone.now() - timedelta(seconds=STARTED_WITHIN)
         deadline = time.monotonic() + wait
         while not answers(url) and time.monotonic() < deadline:
             time.sleep(0.5)
-        # Let the scheduler's first jobs reach the queue, then wait for two quiet looks.
+        # Let the scheduler's first jobs reach the queue (`make run` starts it at a lower
+        # priority than the web server, so it may come after the first page), then wait for
+        # two quiet looks.
         time.sleep(1.5)
+        while (
+            settings.SAMTALE_HEARTBEAT_SECONDS
+            and not scheduler_ticked(since=since)
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.5)
         quiet = 0
         while quiet < 2 and time.monotonic() < deadline:
             quiet = 0 if queue_busy() else quiet + 1
