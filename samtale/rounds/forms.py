@@ -61,7 +61,8 @@ class UnitTreeWidget(forms.CheckboxSelectMultiple):
             tree.append(
                 {
                     "value": value,
-                    "id": str(option["attrs"].get("id", "")),
+                    # The checkbox's HTML id, already text ("id_units_3"): printed as it is.
+                    "element": str(option["attrs"].get("id", "")),
                     "label": option["label"],
                     "selected": option["selected"],
                     "open_level": previous is not None and depth > previous,
