@@ -141,19 +141,23 @@ def test_it_counts_the_waiting_tasks_and_the_age_of_the_oldest(db, token):
 
 def test_it_counts_the_emails_by_status(token, people):
     for status in ("sent", "sent", "failed", "queued"):
-        OutboundEmail.objects.create(
-            kind="test_hello",
-            to=people.employee,
-            to_email=people.employee.email,
-            message_id=outbox.new_message_id(),
-            next_attempt_at=timezone.now(),
-            status=status,
-        )
+        _email_to(people.employee, status)
     samples = scrape(token)
     assert value(samples, "samtale_emails", status="sent") == 2
     assert value(samples, "samtale_emails", status="failed") == 1
     assert value(samples, "samtale_emails", status="sent", kind="test_hello") == 2
     assert value(samples, "samtale_emails", status="skipped") == 0
+
+
+def _email_to(person, status="queued"):
+    OutboundEmail.objects.create(
+        kind="test_hello",
+        to=person,
+        to_email=person.email,
+        message_id=outbox.new_message_id(),
+        next_attempt_at=timezone.now(),
+        status=status,
+    )
 
 
 def test_it_says_how_long_ago_each_kind_of_process_beat(db, token, settings):
@@ -180,13 +184,7 @@ def test_a_failing_collector_is_left_out_and_said_so(db, token, monkeypatch):
 
 def test_it_names_no_person_and_no_path_with_an_id(token, client_for, people):
     client_for("employee").get(f"/personer/{people.employee.pk}/")
-    OutboundEmail.objects.create(
-        kind="test_hello",
-        to=people.employee,
-        to_email=people.employee.email,
-        message_id=outbox.new_message_id(),
-        next_attempt_at=timezone.now(),
-    )
+    _email_to(people.employee)
     Client().post("/logg-inn/", {"username": people.employee.email, "password": "wrong"})
     text = token.get("/metrics").content.decode()
     for person in (people.employee, people.leader):
