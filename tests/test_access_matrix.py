@@ -330,6 +330,7 @@ MATRIX += [
         {"action": "share"},
     ),
     ("round_detail", R, "get", ROUND_LEADERS_200),
+    ("round_progress", R, "get", ROUND_LEADERS_200),
     ("round_edit", R, "get", ROUND_HR_200),
     ("round_edit", R, "post", ROUND_HR_200, {"name": ""}),
     ("round_close", R, "get", ROUND_NOT_GET),

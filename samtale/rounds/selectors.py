@@ -77,14 +77,22 @@ UNIT_ROW = ("person__unit_id", "person__unit__name", *COUNTS)
 LEADER_ROW = ("holder_id", "holder__first_name", "holder__last_name", *COUNTS)
 
 
-def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant]) -> dict:
-    """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
-    Four queries, however many participants: the round's counts per leader, unit and
+@dataclass
+class ProgressSums:
+    """A round's counts summed in all, per leader and per unit ([total, *STATES] each;
+    None: nobody holds it, no unit), from the rows `counted` (RoundCount, n > 0)."""
+
+    counted: QuerySet[RoundCount]
+    totals: dict[str, int]
+    by_unit: dict[int | None, list[int]]
+    by_leader: dict[int | None, list[int]]
+
+
+def progress_sums(counts: QuerySet[RoundCount]) -> ProgressSums:
+    """One query, however many participants: the round's counts per leader, unit and
     status, which database triggers keep as participants change (RoundCount), summed here
-    per leader, per unit and in all; the leaders' and the units' names; and how many were
-    removed. `counts` and `participants` are what the access policy lets the user see of
-    the round. A round of a whole organization has thousands of leaders, so the page shows
-    the rows a page at a time."""
+    per leader, per unit and in all. `counts` is what the access policy lets the user see
+    of the round."""
     keys = COUNTS
     column = {status: keys.index(state) for status, state in STATE_OF_STATUS.items()}
     totals = [0] * len(keys)
@@ -97,27 +105,32 @@ def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant
         for sums in (totals, by_unit[unit_id or None], by_leader[holder_id or None]):
             sums[0] += n  # 0: nobody holds it, no unit
             sums[state] += n
+    return ProgressSums(counted_, dict(zip(keys, totals, strict=True)), by_unit, by_leader)
+
+
+def progress_tables(sums: ProgressSums) -> dict:
+    """The rows per leader and per unit, sorted by name (people without a unit, and
+    conversations nobody holds, last): two queries, the leaders' and the units' names. A
+    round of a whole organization has thousands of leaders, so the rows are made only
+    when read, a page at a time."""
     names = {
         pk: (first, last)
-        for pk, first, last in Person.objects.filter(pk__in=counted_.values("holder_id"))
+        for pk, first, last in Person.objects.filter(pk__in=sums.counted.values("holder_id"))
         .order_by()
         .values_list("pk", "first_name", "last_name")
     }
     unit_names = dict(
-        Unit.objects.filter(pk__in=counted_.values("unit_id")).values_list("pk", "name")
+        Unit.objects.filter(pk__in=sums.counted.values("unit_id")).values_list("pk", "name")
     )
-    # Sorted by name (people without a unit, and conversations nobody holds, last), made
-    # into rows only when read: a page of a few thousand leaders.
     units = sorted(
-        (pk is None, unit_names.get(pk) or "", pk or 0, pk, sums) for pk, sums in by_unit.items()
+        (pk is None, unit_names.get(pk) or "", pk or 0, pk, row) for pk, row in sums.by_unit.items()
     )
     nobody = ("", "")
     leaders = sorted(
-        (pk is None, *reversed(names.get(pk, nobody)), pk or 0, pk, sums)
-        for pk, sums in by_leader.items()
+        (pk is None, *reversed(names.get(pk, nobody)), pk or 0, pk, row)
+        for pk, row in sums.by_leader.items()
     )
     return {
-        "totals": dict(zip(keys, totals, strict=True)),
         "by_unit": Rows(
             units, lambda u: dict(zip(UNIT_ROW, (u[3], u[1] or None, *u[4]), strict=True))
         ),
@@ -125,7 +138,19 @@ def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant
             leaders,
             lambda r: dict(zip(LEADER_ROW, (r[4], r[2], r[1], *r[5]), strict=True)),
         ),
-        "holder_ids": frozenset(by_leader),
+    }
+
+
+def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant]) -> dict:
+    """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
+    Four queries, however many participants: progress_sums, progress_tables, and how many
+    were removed. `counts` and `participants` are what the access policy lets the user see
+    of the round."""
+    sums = progress_sums(counts)
+    return {
+        "totals": sums.totals,
+        **progress_tables(sums),
+        "holder_ids": frozenset(sums.by_leader),
         "removed": participants.filter(included=False).count(),
     }
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("runder/ny/", views.round_create, name="round_create"),
     path("runder/krav/", views.round_coverage, name="round_coverage"),
     path("runder/<int:pk>/", views.round_detail, name="round_detail"),
+    path("runder/<int:pk>/fremdrift/", views.round_progress, name="round_progress"),
     path("runder/<int:pk>/endre/", views.round_edit, name="round_edit"),
     path("runder/<int:pk>/avslutt/", views.round_close, name="round_close"),
     path("runder/<int:pk>/fordel/", views.round_share, name="round_share"),

@@ -85,6 +85,7 @@ QUERIES = {
     "conversation_create": ["medarbeider={person}"],
     "round_list": ["side=2"],
     "round_detail": ["state=signed", "state=removed", "holder={person}", "side=2"],
+    "round_progress": ["ledere=2", "enheter=2"],
     "round_coverage": ["which=overdue", "which=close", "unit={unit}", "side=2"],
     "follow_up": ["status=overdue", "responsible=both&deadline=30", "deadline=none"],
     "follow_up_person": ["status=overdue", "status=in_progress"],

@@ -15,6 +15,7 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Participant, Round, Window
 from samtale.rounds.tests.conftest import OSLO, at
+from samtale.rounds.views import rounds as rounds_views
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -478,3 +479,35 @@ def test_the_round_form_costs_the_same_queries_for_more_templates_and_units(
     assert queries() == few
     page = body(client.get(reverse("round_create")))
     assert ">Mal 3</option>" in page and ">Enhet 3</label>" in page
+
+
+def test_a_big_rounds_counts_per_leader_come_when_scrolled_to(
+    client_for, round_, people, monkeypatch
+):
+    """A round with more leaders or units than one page of their tables shows its totals at
+    once, and the tables from round_progress: asked by htmx when they come into view, or
+    followed as a link (without JavaScript), their pages on that page of their own."""
+    monkeypatch.setattr(rounds_views, "COUNTS_PAGE_SIZE", 1)
+    progress_url = reverse("round_progress", args=[round_.pk])
+    page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
+    assert f'hx-get="{progress_url}" hx-trigger="revealed"' in page
+    assert f'href="{progress_url}"' in page  # without JavaScript
+    assert 'id="by-leader"' not in page
+    assert reverse("round_schedule", args=[round_.pk, people.leader.pk]) not in page
+
+    part = body(client_for("hr").get(progress_url, **HTMX))
+    assert "<html" not in part and '<h3 class="ds-heading" data-size="sm" id="by-leader">' in part
+    assert f'href="{progress_url}?enheter=2#by-unit"' in part  # its next page, on its own page
+    whole = body(client_for("hr").get(progress_url, {"ledere": "2"}))
+    assert "<html" in whole and '<h2 class="ds-heading" data-size="sm" id="by-leader">' in whole
+    assert f'href="{reverse("round_detail", args=[round_.pk])}"' in whole
+
+    # A leader who holds conversations sees their own row only; an employee nothing.
+    mine = body(client_for("leader").get(progress_url))
+    assert people.leader.full_name in mine and people.leaders_leader.full_name not in mine
+    assert client_for("employee").get(progress_url).status_code in (403, 404)
+
+
+def test_a_small_rounds_counts_per_leader_are_on_its_page(client_for, round_, people):
+    page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
+    assert 'id="by-leader"' in page and 'hx-trigger="revealed"' not in page

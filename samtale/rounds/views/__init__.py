@@ -11,6 +11,7 @@ from samtale.rounds.views.rounds import (
     round_detail,
     round_edit,
     round_list,
+    round_progress,
 )
 from samtale.rounds.views.schedule import (
     round_schedule,
@@ -29,6 +30,7 @@ __all__ = [
     "round_detail",
     "round_edit",
     "round_list",
+    "round_progress",
     "round_schedule",
     "round_share",
     "schedule_accept",

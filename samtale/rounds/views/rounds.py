@@ -3,6 +3,7 @@ and HR's view of who is missing a signed conversation."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -136,14 +137,28 @@ def round_detail(request, pk):
     }
     if wants_fragment(request):  # the filtered participants only
         return render_page(request, "rounds/detail.html", context, fragment="participants")
-    progress = selectors.progress(
-        counts=policy.round_counts_visible_to(request.user, round), participants=visible
-    )
+    sums = selectors.progress_sums(policy.round_counts_visible_to(request.user, round))
     context |= {
         # Whether the user holds conversations in the round, from the counts per leader.
-        "is_holder": request.user.pk in progress["holder_ids"],
-        "progress": progress,
-        # The counts per leader and per unit, a page at a time (?ledere=, ?enheter=).
+        "is_holder": request.user.pk in sums.by_leader,
+        "progress": {
+            "totals": sums.totals,
+            "removed": visible.filter(included=False).count(),
+        },
+    }
+    # The counts per leader and per unit on this page when each fits on one page of its
+    # table; a bigger round's come when they are scrolled to (round_progress).
+    if max(len(sums.by_leader), len(sums.by_unit)) <= COUNTS_PAGE_SIZE:
+        context |= _progress_tables(request, sums)
+    if may_manage and round.is_open:
+        context["add_form"] = ParticipantAddForm(user=request.user, round=round)
+    return render_page(request, "rounds/detail.html", context, fragment="participants")
+
+
+def _progress_tables(request, sums: selectors.ProgressSums) -> dict:
+    """The counts per leader and per unit, a page at a time (?ledere=, ?enheter=)."""
+    progress = selectors.progress_tables(sums)
+    return {
         "by_leader": Paginator(progress["by_leader"], COUNTS_PAGE_SIZE).get_page(
             request.GET.get("ledere")
         ),
@@ -153,9 +168,24 @@ def round_detail(request, pk):
         "leader_query": _query(request, "ledere"),
         "unit_query": _query(request, "enheter"),
     }
-    if may_manage and round.is_open:
-        context["add_form"] = ParticipantAddForm(user=request.user, round=round)
-    return render_page(request, "rounds/detail.html", context, fragment="participants")
+
+
+@guarded(policy.may_list_rounds)
+@require_GET
+def round_progress(request, pk):
+    """A round's counts per leader and per unit: below its progress on the round's page,
+    asked by htmx when they come into view, or as a page of their own (without
+    JavaScript, and for the tables' pages)."""
+    round = policy.get_round_for(request.user, pk)
+    context = {
+        "round": round,
+        "may_schedule_any": access.roles_for(request.user).is_hr,
+        "tables_url": reverse("round_progress", args=[round.pk]),
+        **_progress_tables(
+            request, selectors.progress_sums(policy.round_counts_visible_to(request.user, round))
+        ),
+    }
+    return render_page(request, "rounds/progress.html", context, fragment="tables")
 
 
 @guarded(policy.may_list_rounds)
