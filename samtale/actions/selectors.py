@@ -32,6 +32,7 @@ OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 CLOSED = (Action.Status.DONE, Action.Status.DROPPED)
 # Mine tiltak lists this many of the done and dropped actions, the latest first.
 CLOSED_SHOWN = 50
+CLOSED_FIELDS = ("text", "responsible", "deadline", "status", "updated_at")
 # What a leader promised their employees, on My actions (the follow-up page lists them all).
 PROMISES_SHOWN = 20
 
@@ -382,7 +383,10 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
     closed = actions.filter(Q(employee=person) | promised).filter(status__in=CLOSED)
     result.closed_count = closed.count()
     if result.closed_count:
-        result.closed = _first_listed(closed, n=CLOSED_SHOWN, order=("-updated_at", "-pk"))
+        # Their table shows the action's own fields only: nothing joined.
+        result.closed = list(
+            closed.order_by("-updated_at", "-pk").only(*CLOSED_FIELDS)[:CLOSED_SHOWN]
+        )
     return result
 
 
