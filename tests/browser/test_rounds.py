@@ -149,3 +149,29 @@ def test_the_round_form_tells_what_is_wrong_and_keeps_what_was_typed(visitor_fac
     assert hr.page.input_value("#id_name") == "Runde uten enheter"
     hr.check("create-errors")
     assert not Round.objects.exists()
+
+
+def test_a_big_rounds_tables_come_when_scrolled_to(visitor_factory, demo, monkeypatch):
+    """More leaders or units than a page of their tables: the round's page shows its totals,
+    and the tables per leader and per unit arrive (htmx) when they come into view."""
+    from samtale.rounds.views import rounds as rounds_views
+
+    monkeypatch.setattr(rounds_views, "COUNTS_PAGE_SIZE", 1)
+    hr = visitor_factory("rounds-big")
+    hr.login(demo["hr"].email, PASSWORD)
+    page = hr.page
+    hr.goto("/runder/ny/")
+    page.fill("#id_name", "Medarbeidersamtaler 2027")
+    page.fill("#id_period_end", _day(120))
+    page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
+    page.get_by_label("Fjordvik skole", exact=True).check()
+    _submit(page, "main form button[type=submit]")
+    assert page.locator("#by-leader").count() == 0  # not on the page as it came
+    page.get_by_role("link", name="Fremdrift per leder og per enhet").scroll_into_view_if_needed()
+    leaders = page.locator("h3#by-leader")
+    leaders.wait_for()
+    assert page.get_by_role("link", name="Fremdrift per leder og per enhet").count() == 0
+    assert page.locator("table[aria-labelledby=by-leader] tbody tr").count() == 1
+    next_page = page.locator("nav[aria-label=Ledere] a[rel=next]").get_attribute("href")
+    assert "/fremdrift/?" in next_page  # the tables' pages are a page of their own
+    hr.check("big-round")
