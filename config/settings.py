@@ -172,7 +172,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                # {{ csp_nonce }}: the one inline script's (core/_assets.html).
+                # {{ csp_nonce }}: the inline scripts' (core/_assets.html, base.html).
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -345,6 +345,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Our scripts (htmx, Designsystemet's, ours) are fetched once the page has loaded, by the
+# loader at the end of base.html, so that on a slow phone connection they take nothing
+# from the page's first paint; every page works without them until they come (and htmx
+# must not run between DOMContentLoaded and load: it would never start). False: deferred
+# <script> tags in the page, as the browser tests use (tests/browser/conftest.py).
+SCRIPTS_AFTER_LOAD = True
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

@@ -238,6 +238,16 @@ def demo(transactional_db):
     return logins
 
 
+@pytest.fixture(autouse=True)
+def scripts_deferred(settings):
+    """Pages with their scripts as deferred tags, run before the page's load event, so that
+    a test acts on a page whose scripts have run when Playwright says it has loaded. As
+    deployed, the scripts come after the load event (settings.SCRIPTS_AFTER_LOAD, base.html's
+    loader): the tests that measure that path set it back and wait for
+    <html data-scripts="loaded">."""
+    settings.SCRIPTS_AFTER_LOAD = False
+
+
 @pytest.fixture
 def visitor_factory(browser, live_server):
     contexts = []

@@ -86,7 +86,7 @@ def test_a_live_session_keeps_the_browser_storage(client_for):
 
 def test_the_login_page_runs_the_script_that_forgets_every_draft(client):
     body = client.get(reverse("login")).content.decode()
-    assert 'js/drafts.js" data-forget-all defer></script>' in body
+    assert 'js/drafts.js" data-forget-all></script>' in body
 
 
 def test_pages_with_personal_data_are_never_cached(client_for):

@@ -1,5 +1,5 @@
 """What every page loads before it can paint: one stylesheet, built from what is committed,
-and no script that holds up the first paint (docs/developing/interface.md, "Fast pages")."""
+and no script fetched before the page has loaded (docs/developing/interface.md, "Fast pages")."""
 
 import re
 from html.parser import HTMLParser
@@ -30,25 +30,60 @@ def head_of(body: str) -> list[tuple[str, dict]]:
     return head.tags
 
 
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def all_tags(body: str) -> list[tuple[str, dict]]:
+    tags = Tags()
+    tags.feed(body)
+    return tags.tags
+
+
 def test_the_committed_stylesheet_is_built_from_the_committed_sources():
     # When this fails: run `manage.py build_css` and commit static/css/bundle.css.
     assert BUNDLE.read_text(encoding="utf-8") == bundle_build()
 
 
-def test_a_page_links_one_stylesheet_and_loads_every_script_deferred(client_for):
+def test_a_page_links_one_stylesheet_and_fetches_its_scripts_once_it_has_loaded(client_for):
     response = client_for("employee").get(reverse("home"))
-    tags = head_of(response.content.decode())
+    body = response.content.decode()
+    tags = head_of(body)
     stylesheets = [a["href"] for t, a in tags if t == "link" and a.get("rel") == "stylesheet"]
     assert len(stylesheets) == 1 and "css/bundle" in stylesheets[0]
-    files = [a for t, a in tags if t == "script" and "src" in a]
-    assert files and all("defer" in a for a in files)
     assert not [a for t, a in tags if t == "link" and a.get("rel") == "preload"]
+    # No script the browser fetches while it parses: each is left for the loader, inert.
+    assert not [a for t, a in all_tags(body) if t == "script" and "src" in a]
+    later = [a["data-src"] for t, a in tags if t == "script" and "data-src" in a]
+    assert [re.sub(r"\.[0-9a-f]{12}\.js$", ".js", src) for src in later] == [
+        "/static/vendor/designsystemet/designsystemet-web.js",
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/js/samtale.js",
+        "/static/js/picker.js",
+    ]
+    assert all(a["type"] == "text/plain" for t, a in tags if t == "script" and "data-src" in a)
 
 
-def test_the_one_inline_script_runs_by_the_nonce_the_policy_names(client_for):
+def test_without_the_loader_every_script_is_deferred(client_for, settings):
+    settings.SCRIPTS_AFTER_LOAD = False
+    body = client_for("employee").get(reverse("home")).content.decode()
+    files = [a for t, a in all_tags(body) if t == "script" and "src" in a]
+    assert len(files) == 5 and all("defer" in a for a in files)  # with session.js
+    assert not [a for t, a in all_tags(body) if t == "script" and "data-src" in a]
+    assert len([a for t, a in all_tags(body) if t == "script" and "nonce" in a]) == 1
+
+
+def test_the_inline_scripts_run_by_the_nonce_the_policy_names(client_for):
     response = client_for("employee").get(reverse("home"))
-    inline = [a for t, a in head_of(response.content.decode()) if t == "script" and "src" not in a]
-    assert len(inline) == 1
+    tags = all_tags(response.content.decode())
+    inline = [a for t, a in tags if t == "script" and "src" not in a and "data-src" not in a]
+    assert len(inline) == 2  # the js class in <head>, the loader at the end of <body>
+    assert inline[0]["nonce"] == inline[1]["nonce"]
     policy = response.headers["Content-Security-Policy"]
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
     assert script_src == ["script-src", "'self'", f"'nonce-{inline[0]['nonce']}'"]
