@@ -31,6 +31,15 @@ def _submit(page, selector):
         page.click(selector)
 
 
+def _create_school_round(page) -> None:
+    """Fill in and send the new round's form: the school's round with the 8-theme guide."""
+    page.fill("#id_name", "Medarbeidersamtaler 2027")
+    page.fill("#id_period_end", _day(120))
+    page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
+    page.get_by_label("Fjordvik skole", exact=True).check()
+    _submit(page, "main form button[type=submit]")
+
+
 def _day(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).strftime("%d.%m.%Y")
 
@@ -47,11 +56,7 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     hr.check("list-empty")
     _submit(page, "main a[href='/runder/ny/']")
     hr.check("create")
-    page.fill("#id_name", "Medarbeidersamtaler 2027")
-    page.fill("#id_period_end", _day(120))
-    page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
-    page.get_by_label("Fjordvik skole", exact=True).check()
-    _submit(page, "main form button[type=submit]")
+    _create_school_round(page)
     round_ = Round.objects.get()
     assert page.url.endswith(f"/runder/{round_.pk}/")
     hr.check("detail")
@@ -163,11 +168,7 @@ def test_a_big_rounds_tables_come_when_scrolled_to(visitor_factory, demo, monkey
     hr.login(demo["hr"].email, PASSWORD)
     page = hr.page
     hr.goto("/runder/ny/")
-    page.fill("#id_name", "Medarbeidersamtaler 2027")
-    page.fill("#id_period_end", _day(120))
-    page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
-    page.get_by_label("Fjordvik skole", exact=True).check()
-    _submit(page, "main form button[type=submit]")
+    _create_school_round(page)
     assert page.locator("#by-leader").count() == 0  # not on the page as it came
     page.locator("html[data-scripts=loaded]").wait_for(state="attached")
     assert page.evaluate("typeof htmx") == "object"
