@@ -3,8 +3,6 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -78,50 +76,21 @@ def named(error, label) -> str:
     return f"{label}: {error}"
 
 
-@register.simple_tag
-def script(path: str, **data) -> str:
+@register.inclusion_tag("core/_script.html")
+def script(path: str, **data) -> dict:
     """One of our scripts, with its data-* attributes (True: the attribute alone): left for
     base.html's loader to fetch once the page has loaded (settings.SCRIPTS_AFTER_LOAD), or
     a deferred <script>. The loader copies the data attributes to the script it makes,
     so a script reads them from document.currentScript either way."""
-    attrs = format_html_join(
-        "",
-        " data-{}{}",
-        (
-            (name.replace("_", "-"), "" if value is True else format_html('="{}"', value))
-            for name, value in data.items()
-        ),
-    )
-    if settings.SCRIPTS_AFTER_LOAD:
-        return format_html(
-            '<script type="text/plain" data-src="{}"{}></script>', asset(path), attrs
-        )
-    return format_html('<script src="{}"{} defer></script>', asset(path), attrs)
+    return {
+        "src": asset(path),
+        "data": [(name.replace("_", "-"), value) for name, value in data.items()],
+        "after_load": settings.SCRIPTS_AFTER_LOAD,
+    }
 
 
-# Once the page has loaded and painted (the load event can come before the first paint):
-# each <script type="text/plain" data-src> that {% script %} left becomes a script, in order
-# (async = false), with the same data attributes; when all have run, <html
-# data-scripts="loaded">. A tab in the background paints nothing: there the timer does it.
-_LOADER = (
-    'addEventListener("load",function(){var d=document,h=d.documentElement,done=0;'
-    "function go(){if(done++)return;"
-    'var l=d.querySelectorAll("script[data-src]"),n=l.length;'
-    'if(!n){h.dataset.scripts="loaded";return}'
-    'l.forEach(function(o){var s=d.createElement("script");'
-    'for(var k in o.dataset)if(k!=="src")s.dataset[k]=o.dataset[k];'
-    "s.src=o.dataset.src;s.async=false;"
-    's.onload=s.onerror=function(){if(!--n)h.dataset.scripts="loaded"};'
-    "o.replaceWith(s)})}"
-    "requestAnimationFrame(function(){setTimeout(go,0)});setTimeout(go,1000)})"
-)
-
-
-@register.simple_tag(takes_context=True)
-def script_loader(context) -> str:
+@register.inclusion_tag("core/_script_loader.html", takes_context=True)
+def script_loader(context) -> dict:
     """The loader of the scripts {% script %} left (settings.SCRIPTS_AFTER_LOAD), inline
     with the request's CSP nonce; nothing when scripts are deferred tags."""
-    if not settings.SCRIPTS_AFTER_LOAD:
-        return ""
-    loader = mark_safe(_LOADER)  # noqa: S308 - a constant of ours, no input in it
-    return format_html('<script nonce="{}">{}</script>', context.get("csp_nonce", ""), loader)
+    return {"after_load": settings.SCRIPTS_AFTER_LOAD, "csp_nonce": context.get("csp_nonce", "")}
