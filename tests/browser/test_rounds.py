@@ -164,7 +164,7 @@ def test_a_big_rounds_tables_come_when_scrolled_to(visitor_factory, demo, monkey
 
     monkeypatch.setattr(rounds_views, "COUNTS_PAGE_SIZE", 1)
     settings.SCRIPTS_AFTER_LOAD = True
-    hr = visitor_factory("rounds-big")
+    hr = visitor_factory("rounds-big", width=390, height=844)  # on a phone
     hr.login(demo["hr"].email, PASSWORD)
     page = hr.page
     hr.goto("/runder/ny/")
@@ -181,3 +181,9 @@ def test_a_big_rounds_tables_come_when_scrolled_to(visitor_factory, demo, monkey
     next_page = page.locator("nav[aria-label=Ledere] a[rel=next]").get_attribute("href")
     assert "/fremdrift/?" in next_page  # the tables' pages are a page of their own
     hr.check("big-round")
+    # The tables' next page: a page of its own, with the way back to the round.
+    with page.expect_navigation():
+        page.locator("nav[aria-label=Ledere] a[rel=next]").click()
+    assert "/fremdrift/?" in page.url
+    assert page.locator("h2#by-leader").count() == 1
+    hr.check("big-round-tables")
