@@ -10,6 +10,14 @@ set by scripts and by htmx fragments are in those files too), or a value of the 
 attributes none of them gives (`data-color="brand1"`, `data-color-scheme="dark"`).
 Samtale's own CSS is kept whole.
 
+A few of Designsystemet's selectors are written anew (SCOPED): each had a `:has()` that any
+element can be the subject of (`:has(label) …`, `:not(:has(thead)) tbody`), so html, body
+and main all carried it, and every change inside a field, every script added to the page,
+re-styled the whole page, up to six times while it loaded (Lighthouse's blocking time on
+the round's page; docs/developing/interface.md). The new selectors match the same
+elements on Samtale's pages without a `:has()` on an ancestor; `unscoped_has()` finds any
+such selector the bundle would still hold, and a test keeps it at none.
+
 The bundle is committed, built from what is committed: a test builds it again and fails
 when a template, a script or a vendored file changed without `manage.py build_css`.
 """
@@ -56,6 +64,18 @@ ATTRIBUTES = {"data-color-scheme": "written", "data-typography": "written", "dat
 # Pseudo-classes that match only when one of their selectors can.
 ANY_OF = {"is", "where", "has", "matches", "-webkit-any"}
 BLOCKS_OF_RULES = {"layer", "media", "supports", "container", "scope", "starting-style"}
+
+# Designsystemet's selectors whose :has() any element could be the subject of, and what
+# they become (minified as in the bundle). A hovered input the hover outline is for is one
+# not inside a <label> (when it is, the label is hovered too, and the label's rule has it);
+# a table's first and last body are those without a head before or a foot after them.
+SCOPED = {
+    ":has(label):not(:has(label:hover)) .ds-input": ".ds-input:not(label .ds-input)",
+    ":not(:has(thead)) tbody:first-of-type": "tbody:first-of-type:not(thead~tbody)",
+    ":not(:has(tfoot)) tbody:last-of-type": "tbody:last-of-type:not(:has(~tfoot))",
+}
+# A :has() on these is on an ancestor of every element.
+EVERYWHERE = re.compile(r"(?<![\w-])(html|:root)$|^\*$")
 
 # @charset first of all (the text has "…", "å" and "✓"), then what the file is.
 HEADER = (
@@ -224,8 +244,9 @@ def _tokens(tokens: list) -> str:
     return tinycss2.serialize(_strip(_squeeze(tokens)))
 
 
-def _selector(tokens: list) -> str:
-    """A selector without the spaces around its combinators (` > ` as `>`)."""
+def _selector(tokens: list, scope: bool = True) -> str:
+    """A selector without the spaces around its combinators (` > ` as `>`), and, unless
+    told not to, with SCOPED's selectors written anew."""
     tokens = _strip(_squeeze(tokens))
 
     def combinator(token) -> bool:
@@ -237,7 +258,120 @@ def _selector(tokens: list) -> str:
         if token.type != "whitespace"
         or not (combinator(tokens[i - 1]) or (i + 1 < len(tokens) and combinator(tokens[i + 1])))
     ]
-    return tinycss2.serialize(kept)
+    text = tinycss2.serialize(kept)
+    for unscoped, scoped in SCOPED.items() if scope else ():
+        text = text.replace(unscoped, scoped)
+    return text
+
+
+# --- :has() on every ancestor ---------------------------------------------------------------
+
+
+def unscoped_has(text: str) -> list[str]:
+    """The selectors in a stylesheet with a :has() whose subject can be any element (or
+    html): Chrome then marks every ancestor of what it looks for as depending on it, and
+    restyles an ancestor's whole subtree when something inside changes."""
+    found = []
+
+    def walk(rules: list) -> None:
+        for rule in rules:
+            if isinstance(rule, QualifiedRule):
+                found.extend(
+                    text
+                    for text in (_selector(s, scope=False) for s in _split(rule.prelude))
+                    if any(not _scoped(text, m.start()) for m in re.finditer(r":has\(", text))
+                )
+                walk(
+                    [
+                        r
+                        for r in tinycss2.parse_blocks_contents(rule.content, skip_comments=True)
+                        if isinstance(r, QualifiedRule | AtRule)
+                    ]
+                )
+            elif isinstance(rule, AtRule) and rule.content is not None:
+                walk(tinycss2.parse_rule_list(rule.content, skip_comments=True))
+
+    walk(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True))
+    return found
+
+
+def _scoped(selector: str, at: int) -> bool:
+    """Whether the compound the :has() at `at` belongs to (through the :is(), :where() and
+    :not() around it) names a type other than html, a class, an id or an attribute."""
+    start = at
+    while True:
+        begin, end = _edge(selector, start - 1, -1), _edge(selector, start, 1)
+        if _qualified(selector[begin + 1 : end]):
+            return True
+        if end < len(selector) and selector[end] != ")":
+            return False  # an ancestor's or a sibling's compound: what is around it is not its
+        if begin < 0 or selector[begin] != "(":
+            return False
+        enclosing = re.search(r":([\w-]+)$", selector[:begin])
+        if not enclosing:
+            return False
+        if enclosing.group(1) == "has":
+            return True  # a selector inside a :has(): not a subject
+        start = enclosing.start()
+
+
+def _edge(selector: str, start: int, step: int) -> int:
+    """Where the compound at `start` stops, walking by `step` (-1 back, 1 on): at a
+    combinator, a comma or a bracket that closes (or opens) what holds it."""
+    inward, outward = ("(", ")") if step > 0 else (")", "(")
+    depth, i = 0, start
+    while 0 <= i < len(selector):
+        char = selector[i]
+        if char == inward:
+            depth += 1
+        elif char == outward:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and char in " >+~,":
+            break
+        i += step
+    return i
+
+
+def _qualified(compound: str) -> bool:
+    """A compound names a type other than html, a class, an id or an attribute, itself or
+    in every alternative of an :is() or :where() of it (not in a :not() or a :has())."""
+    depth, top, alternatives = 0, "", []
+    for i, char in enumerate(compound):
+        if char == "(":
+            if depth == 0:
+                name = re.search(r":([\w-]+)$", compound[:i])
+                opened, kind = i, name.group(1) if name else ""
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and kind in ("is", "where", "matches"):
+                alternatives.append(compound[opened + 1 : i])
+        elif depth == 0:
+            top += char
+    top = re.sub(r"::?[\w-]+", "", top)  # the pseudo-classes and -elements
+    if top and top != "*" and not EVERYWHERE.search(top):
+        return True
+    return any(
+        all(_qualified(piece.strip()) for piece in _split_text(alternative))
+        for alternative in alternatives
+    )
+
+
+def _split_text(selectors: str) -> list[str]:
+    """A selector list's top-level pieces, each piece's last compound (its subject)."""
+    depth, pieces, piece = 0, [], ""
+    for char in selectors:
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0 and char == ",":
+            pieces.append(piece)
+            piece = ""
+        else:
+            piece += char
+    pieces.append(piece)
+    return [re.split(r"[ >+~](?![^(]*\))", p.strip())[-1] for p in pieces]
 
 
 def _block(content: list) -> str:

@@ -136,3 +136,45 @@ def test_the_minified_text_keeps_spaces_that_mean_something():
     css = '.a  >  .b , .c{content:"x  y";margin:calc(1px + 2px)  auto}'
     assert _kept(css, set()) == '.a>.b,.c{content:"x  y";margin:calc(1px + 2px) auto}'
     assert re.search(r"@charset \"UTF-8\";", bundle_build().splitlines()[0])
+
+
+def test_no_rule_in_the_bundle_has_a_has_that_every_ancestor_carries():
+    # Such a :has() re-styled the whole page at every change inside a field, and at every
+    # script the loader added: six times while the round's page loaded.
+    assert css_bundle.unscoped_has(BUNDLE.read_text(encoding="utf-8")) == []
+    vendored = (css_bundle.STATIC / "vendor/designsystemet/designsystemet.css").read_text()
+    assert css_bundle.unscoped_has(vendored), "Designsystemet's own rules still have them"
+
+
+def test_a_has_counts_as_scoped_only_by_what_its_own_compound_names():
+    unscoped = [
+        ":has(label) .ds-input:hover",
+        "*:has(a)",
+        "html:has(.talktime) main",
+        ":root:has(dialog)",
+        ".ds-table>:is(thead,:not(:has(thead)) tbody)>tr",
+        ":is(:has(label) .ds-input,.ds-input:checked)",
+        ".ds-card > :has(img)",
+    ]
+    scoped = [
+        ".ds-field:has(input)",
+        "body:has(.ds-dialog:modal)",
+        ".ds-field:where(:has(.ds-input[readonly])) label",
+        ":is(.ds-search,.ds-suggestion):has(>input)",
+        "[data-multiple]:has(data)",
+        "tbody:last-of-type:not(:has(~tfoot))",
+        ".ds-input:not(label .ds-input)",
+    ]
+    assert [s for s in unscoped if not css_bundle.unscoped_has(f"{s}{{x:1}}")] == []
+    assert [s for s in scoped if css_bundle.unscoped_has(f"{s}{{x:1}}")] == []
+
+
+def test_designsystemets_unscoped_selectors_are_written_anew():
+    css = (
+        ":has(label):not(:has(label:hover)) .ds-input:hover{x:1}"
+        ".ds-table>:is(thead:first-of-type,:not(:has(thead)) tbody:first-of-type)>tr{y:1}"
+    )
+    assert _kept(css, {"ds-input", "ds-table"}) == (
+        ".ds-input:not(label .ds-input):hover{x:1}"
+        ".ds-table>:is(thead:first-of-type,tbody:first-of-type:not(thead~tbody))>tr{y:1}"
+    )
