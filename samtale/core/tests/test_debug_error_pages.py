@@ -60,3 +60,17 @@ def test_without_debug_the_pages_are_the_same(client_for):
     response = client_for("employee").get("/finnes-ikke/")
     assert response.status_code == 404
     assert "errors/404.html" in _templates(response)
+
+
+def test_without_debug_a_real_error_gets_the_apps_500_page_in_its_stylesheet(settings, people):
+    # The page is plain HTML (the database or the templates may be why it is shown): it
+    # links the one stylesheet the other pages link, by the name collectstatic keeps too.
+    settings.ROOT_URLCONF = "samtale.core.tests.crash_urls"
+    client = Client(raise_request_exception=False)
+    client.force_login(people.employee)
+    response = client.get("/krasj/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Noe gikk galt" in body and "a real error" not in body
+    assert '<link rel="stylesheet" href="/static/css/bundle.css">' in body
+    assert (settings.BASE_DIR / "static" / "css" / "bundle.css").exists()
