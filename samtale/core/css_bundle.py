@@ -74,8 +74,8 @@ SCOPED = {
     ":not(:has(thead)) tbody:first-of-type": "tbody:first-of-type:not(thead~tbody)",
     ":not(:has(tfoot)) tbody:last-of-type": "tbody:last-of-type:not(:has(~tfoot))",
 }
-# A :has() on these is on an ancestor of every element.
-EVERYWHERE = re.compile(r"(?<![\w-])(html|:root)$|^\*$")
+# A compound that is every element, or html (:root is taken out with the other pseudo-classes).
+EVERYWHERE = re.compile(r"\*?$|html(?![\w-])")
 
 # @charset first of all (the text has "…", "å" and "✓"), then what the file is.
 HEADER = (
@@ -277,9 +277,11 @@ def unscoped_has(text: str) -> list[str]:
         for rule in rules:
             if isinstance(rule, QualifiedRule):
                 found.extend(
-                    text
-                    for text in (_selector(s, scope=False) for s in _split(rule.prelude))
-                    if any(not _scoped(text, m.start()) for m in re.finditer(r":has\(", text))
+                    selector
+                    for selector in (_selector(s, scope=False) for s in _split(rule.prelude))
+                    if any(
+                        not _scoped(selector, m.start()) for m in re.finditer(r":has\(", selector)
+                    )
                 )
                 walk(
                     [
@@ -317,14 +319,15 @@ def _scoped(selector: str, at: int) -> bool:
 
 def _edge(selector: str, start: int, step: int) -> int:
     """Where the compound at `start` stops, walking by `step` (-1 back, 1 on): at a
-    combinator, a comma or a bracket that closes (or opens) what holds it."""
-    inward, outward = ("(", ")") if step > 0 else (")", "(")
+    combinator, a comma or a bracket that closes (or opens) what holds it. What is inside
+    an attribute's brackets ([title="a b"]) is passed over."""
+    inward, outward = ("([", ")]") if step > 0 else (")]", "([")
     depth, i = 0, start
     while 0 <= i < len(selector):
         char = selector[i]
-        if char == inward:
+        if char in inward:
             depth += 1
-        elif char == outward:
+        elif char in outward:
             if depth == 0:
                 break
             depth -= 1
@@ -351,7 +354,7 @@ def _qualified(compound: str) -> bool:
         elif depth == 0:
             top += char
     top = re.sub(r"::?[\w-]+", "", top)  # the pseudo-classes and -elements
-    if top and top != "*" and not EVERYWHERE.search(top):
+    if not EVERYWHERE.match(top):
         return True
     return any(
         all(_qualified(piece.strip()) for piece in _split_text(alternative))

@@ -155,6 +155,8 @@ def test_a_has_counts_as_scoped_only_by_what_its_own_compound_names():
         ".ds-table>:is(thead,:not(:has(thead)) tbody)>tr",
         ":is(:has(label) .ds-input,.ds-input:checked)",
         ".ds-card > :has(img)",
+        "html.js:has(.x) p",
+        '[title="a b"] :has(img)',
     ]
     scoped = [
         ".ds-field:has(input)",
@@ -164,6 +166,8 @@ def test_a_has_counts_as_scoped_only_by_what_its_own_compound_names():
         "[data-multiple]:has(data)",
         "tbody:last-of-type:not(:has(~tfoot))",
         ".ds-input:not(label .ds-input)",
+        '.x[title="a b"]:has(img)',
+        "htmlish:has(a)",
     ]
     assert [s for s in unscoped if not css_bundle.unscoped_has(f"{s}{{x:1}}")] == []
     assert [s for s in scoped if css_bundle.unscoped_has(f"{s}{{x:1}}")] == []
