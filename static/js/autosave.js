@@ -44,7 +44,10 @@
     this.conflict = null;
     // The text the server refused as too long: not sent again until it changes.
     this.refused = null;
-    this.restore();
+    // The scripts come after the page has painted: text typed before this one came is newer
+    // than any draft kept from an earlier visit, and is saved as any change is.
+    if (textarea.value !== textarea.defaultValue) this.changed();
+    else this.restore();
     textarea.addEventListener("input", () => this.changed());
     textarea.addEventListener("blur", () => { if (this.dirty) this.save(); });
     if (this.form) {

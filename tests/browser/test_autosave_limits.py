@@ -2,13 +2,19 @@
 keeps the text, and does not send the same text again and again as if the connection were
 lost; a shorter text is saved."""
 
+import json
 import re
 
 import pytest
 
 from samtale.conversations.models import Note
 from samtale.conversations.services.preparation import NOTE_MAX_LENGTH
-from tests.browser.conftest import employee_preparing, invited_conversation, local_storage
+from tests.browser.conftest import (
+    PASSWORD,
+    employee_preparing,
+    invited_conversation,
+    local_storage,
+)
 
 THEMES = [
     {"key": "motivasjon", "title": {"nb": "Motivasjon"}},
@@ -91,3 +97,28 @@ def test_a_body_too_large_for_the_server_to_read_is_not_taken_for_a_lost_connect
     page.fill(NOTE, "Kortere nå")
     visitor.wait_saved("note-motivasjon")
     assert Note.objects.get(theme_key="motivasjon").text == "Kortere nå"
+
+
+def test_text_typed_before_the_script_came_is_saved_over_an_older_draft(
+    visitor_factory, people, conversation
+):
+    # As deployed the scripts come after the page has painted: one can type before then.
+    visitor = visitor_factory("autosave-typed-early")
+    visitor.expect_console_errors("Failed to load resource")
+    page = visitor.page
+    visitor.login(people.employee.email, PASSWORD)
+    page.route("**/js/autosave*.js", lambda route: route.abort())
+    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    key = page.get_attribute(NOTE, "data-storage")
+    # A draft an earlier visit kept in this browser, older than what is typed now.
+    page.evaluate(
+        "([k, v]) => localStorage.setItem(k, v)",
+        [key, json.dumps({"text": "Et eldre utkast", "version": 0, "at": 0})],
+    )
+    page.fill(NOTE, "Skrevet før skriptet kom")
+    src = page.get_attribute("script[src*='autosave']", "src")
+    page.unroute("**/js/autosave*.js")
+    page.add_script_tag(url=src)
+    visitor.wait_saved("note-motivasjon")
+    assert page.input_value(NOTE) == "Skrevet før skriptet kom"
+    assert Note.objects.get(theme_key="motivasjon").text == "Skrevet før skriptet kom"
