@@ -26,7 +26,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import HttpResponse
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -45,7 +45,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from samtale.core.http import client_ip
-from samtale.core.models import Heartbeat
+from samtale.core.models import Heartbeat, SetAsideMessage
 
 logger = logging.getLogger(__name__)
 
@@ -268,3 +268,21 @@ def heartbeat_metrics():
         age.add_metric([row["process"]], max((now - row["last"]).total_seconds(), 0))
         alive.add_metric([row["process"]], row["alive"])
     return [age, alive]
+
+
+@metrics_collector("set_aside")
+def set_aside_metrics():
+    """Messages from outside set aside (core.setaside), by source and reason: each counted
+    every time it came, so a rate shows a sender that keeps trying."""
+    family = GaugeMetricFamily(
+        "samtale_set_aside_messages",
+        "Messages from outside set aside (not taken, never read again), by source and reason.",
+        labels=["source", "reason"],
+    )
+    # The two sources always, 0 where none, so that an alert has a series to watch.
+    for source in ("fiks", "calendar_mail"):
+        family.add_metric([source, ""], 0)
+    rows = SetAsideMessage.objects.order_by().values("source", "reason").annotate(n=Sum("times"))
+    for row in rows:
+        family.add_metric([row["source"], row["reason"]], row["n"])
+    return [family]

@@ -96,3 +96,37 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process} {self.host}:{self.pid} {self.beat_at}"
+
+
+class SetAsideMessage(models.Model):
+    """A message from outside that was not taken, recorded once (core.setaside): a Fiks
+    Arkiv answer that could not be read, decrypted, verified or validated, or came from
+    the wrong account; an e-mail to the calendar address over a limit, or whose handling
+    failed. It was acknowledged (taken off its queue, or passed by in its mailbox), so it
+    is never read again and blocks nothing behind it; the archive staff and /metrics see it.
+
+    Never the message itself: where it came from, why it was set aside, its size."""
+
+    # What brought it: "fiks" (the archive's answers), "calendar_mail" (the calendar
+    # address's webhook and mailbox).
+    source = models.CharField(max_length=40)
+    # The message's own id within its source (a Fiks melding-id, a mailbox's UID, a
+    # digest): the same message set aside twice is one row, counted in `times`.
+    key = models.CharField(max_length=200)
+    # Why, as a code the pages translate (core.setaside.REASONS).
+    reason = models.CharField(max_length=40)
+    # For the operator: which limit, what failed. Never the message's content.
+    detail = models.CharField(max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # What it concerned, by id: {"delivery": 12, "type": "…", "sender": "…"}.
+    ref = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+    times = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="set_aside_once")]
+        indexes = [models.Index(fields=["source", "reason"], name="set_aside_by_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.key} {self.reason}"
