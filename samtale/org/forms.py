@@ -23,9 +23,22 @@ class DateInput(forms.DateInput):
         super().__init__(format="%d.%m.%Y", attrs=attrs | kwargs.pop("attrs", {}), **kwargs)
 
 
+class UnechoedInput(forms.TextInput):
+    """A text field that never writes a value into the page: not the stored national identity
+    number, nor one typed into a form that comes back with an error. PasswordInput with
+    render_value=False does the same, but hides what the administrator types."""
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, None, attrs)
+
+
 class PersonForm(forms.ModelForm):
     """A person, their unit and line manager chosen by searching (core.pickers): the form
-    lists nobody, however large the organization."""
+    lists nobody, however large the organization.
+
+    The national identity number is never sent back to the browser: a stored one is shown
+    masked (national_id.masked) above an empty field, which keeps it when left empty,
+    replaces it when a new one is typed, and `national_id_remove` removes it."""
 
     manager = PickerField(
         label=_("Line manager"),
@@ -34,6 +47,11 @@ class PersonForm(forms.ModelForm):
         help_text=_("Search by name, or write the e-mail address or employee number."),
     )
     unit = PickerField(label=_("Unit"), source="units", required=False)
+    national_id_remove = forms.BooleanField(
+        label=_("Remove the national identity number"),
+        required=False,
+        help_text=_("Without it, signed follow-up forms cannot be filed in the personnel file."),
+    )
 
     class Meta:
         model = Person
@@ -55,7 +73,11 @@ class PersonForm(forms.ModelForm):
             "is_active",
             "language",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "national_id": UnechoedInput(),
+        }
         help_texts = {
             "is_hr": _("Sees people, completion and aggregates; never conversation content."),
             "is_org_admin": _("Manages units, people, roles and templates."),
@@ -72,6 +94,7 @@ class PersonForm(forms.ModelForm):
         "email",
         "employee_number",
         "national_id",
+        "national_id_remove",
         "job_title",
         "profession_group",
         "unit",
@@ -99,18 +122,52 @@ class PersonForm(forms.ModelForm):
                 self.fields[name].help_text = _("Another administrator changes this for you.")
         for name in ("first_name", "last_name", "email"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        # Never in the page, whatever renders the form (UnechoedInput).
+        self.initial.pop("national_id", None)
+        self.stored_national_id = self.instance.national_id if self.instance.pk else None
         if national_id.wanted():
             field = self.fields["national_id"]
-            field.help_text = _(
+            field.help_text = self._national_id_help()
+            # Typed with spaces as often as not: the 11 digits are checked once they are out.
+            field.max_length, field.validators = 14, []
+            field.widget.attrs.update(
+                autocomplete="off", inputmode="numeric", maxlength="14", spellcheck="false"
+            )
+            if not self.stored_national_id:
+                del self.fields["national_id_remove"]
+        else:
+            # Stored only when the archive classifies personnel files by it.
+            del self.fields["national_id"], self.fields["national_id_remove"]
+
+    def _national_id_help(self, *, typed_again: bool = False) -> str:
+        parts = [
+            _(
                 "11 digits. The archive finds the personnel file by it; it is shown nowhere "
                 "else in Samtale."
             )
-            # Typed with spaces as often as not: the 11 digits are checked once they are out.
-            field.max_length, field.validators = 14, []
-            field.widget.attrs.update(autocomplete="off", inputmode="numeric", maxlength="14")
-        else:
-            # Stored only when the archive classifies personnel files by it.
-            del self.fields["national_id"]
+        ]
+        if self.stored_national_id:
+            parts.append(
+                _(
+                    "Stored: %(number)s. Leave empty to keep the number; "
+                    "type a new one to replace it."
+                )
+                % {"number": national_id.masked(self.stored_national_id)}
+            )
+        if typed_again:
+            parts.append(_("The number you typed is not shown again: type it once more."))
+        return " ".join(str(part) for part in parts)
+
+    def add_error(self, field, error):
+        # A form that comes back with an error (here or from the service) has an empty
+        # national identity number field: if one was typed, the help text asks for it again.
+        super().add_error(field, error)
+        if (
+            "national_id" in self.fields
+            and self.data.get(self.add_prefix("national_id"), "").strip()
+        ):
+            # The bound field copied the help text when the form was cleaned: set it there.
+            self["national_id"].help_text = self._national_id_help(typed_again=True)
 
     def clean_national_id(self):
         value = national_id.normalize(self.cleaned_data.get("national_id", ""))
@@ -120,13 +177,28 @@ class PersonForm(forms.ModelForm):
             )
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("national_id_remove") and cleaned.get("national_id"):
+            self.add_error(
+                "national_id_remove",
+                _("Type a new national identity number or remove it, not both."),
+            )
+        return cleaned
+
     def _post_clean(self):
         # Uniqueness and the organization's rules are the service's to check.
         pass
 
     def values(self) -> dict:
+        """The fields for org.services: a national identity number left empty is not among
+        them (the stored one is kept); removed, it is None."""
         data = dict(self.cleaned_data)
         data["employee_number"] = data.get("employee_number") or None
+        if data.pop("national_id_remove", False):
+            data["national_id"] = None
+        elif not data.get("national_id"):
+            data.pop("national_id", None)
         return data
 
 

@@ -2,8 +2,9 @@
 classify personnel files by (SAMTALE_ARCHIVE_PERSON_KEY=national_id).
 
 Personal data under personopplysningsloven § 12: Samtale stores one only when that setting
-asks for it, shows it only on the administrator's person form, and keeps it out of pages,
-logs, exports, e-mails and the API; it leaves Samtale only in the messages to the archive.
+asks for it, shows it nowhere in full (the administrator's person form shows it masked and
+takes a new one to replace it), and keeps it out of pages, logs, exports, e-mails and the
+API; it leaves Samtale only in the messages to the archive.
 """
 
 import re
@@ -52,5 +53,6 @@ def is_valid(value: str) -> bool:
 
 
 def masked(value: str) -> str:
-    """For the administrator's confirmation messages: the last two digits only."""
-    return f"•••••••••{value[-2:]}" if value else ""
+    """As the administrator's person form shows a stored number: the last five digits only
+    ("••••••• 43206"), enough to tell which number it is, not the birth date before them."""
+    return f"••••••• {value[-5:]}" if value else ""

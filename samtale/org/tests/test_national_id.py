@@ -1,8 +1,10 @@
 """The national identity number as the key the archive classifies personnel files by
 (SAMTALE_ARCHIVE_PERSON_KEY=national_id, org.national_id): stored only when the setting asks
-for it, entered and shown only on the administrator's person form, and kept out of every
-other page, the audit log, the person's copy of their data and the API."""
+for it, entered only on the administrator's person form, which shows it masked and never
+sends it back, and kept out of every other page, the audit log, the person's copy of their
+data and the API."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -73,6 +75,147 @@ def test_the_administrator_stores_a_valid_number_and_is_told_of_a_wrong_one(
     assert Person.objects.get(pk=people.employee.pk).national_id == NUMBER
 
 
+# The person form shows it masked and never sends it back --------------------------------
+
+MASKED = "••••••• 43206"  # NUMBER's last five digits
+MASKED_OTHER = "••••••• 12343"
+
+
+def test_a_number_is_masked_to_its_last_five_digits():
+    assert national_id.masked(NUMBER) == MASKED
+    assert national_id.masked("") == ""
+
+
+def _edit(people, **extra):
+    """The employee's form as the administrator posts it, with the number field left empty."""
+    employee = people.employee
+    fields = {
+        "first_name": employee.first_name,
+        "last_name": employee.last_name,
+        "email": employee.email,
+        "employee_number": employee.employee_number,
+        "job_title": employee.job_title,
+        "unit": employee.unit_id,
+        "manager_sok": people.leader.email,
+        "national_id": "",
+    }
+    return _person_form(**fields | extra)
+
+
+def _number_input(page: str) -> str:
+    (tag,) = re.findall(r'<input[^>]*name="national_id"[^>]*>', page)
+    return tag
+
+
+def _shows_no_number(page: str, *numbers: str) -> bool:
+    return not any(n in page or n[:6] in page for n in numbers)
+
+
+def _stored() -> str | None:
+    return Person.objects.get(email="employee@test.example").national_id
+
+
+def _updates() -> list[list[str]]:
+    """The fields of each person.update in the audit log, oldest first."""
+    entries = AuditEntry.objects.filter(action="person.update").order_by("id")
+    return [entry.data["fields"] for entry in entries]
+
+
+@pytest.fixture
+def with_number(people, archive_by_national_id):
+    services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
+    return reverse("person_edit", args=[people.employee.pk])
+
+
+def test_the_edit_page_shows_the_number_masked_and_never_in_full(client_for, with_number):
+    page = client_for("admin").get(with_number).content.decode()
+    assert _shows_no_number(page, NUMBER)
+    assert MASKED in page
+    assert "value=" not in _number_input(page)
+    assert "La feltet stå tomt for å beholde nummeret" in page
+    assert "Fjern fødselsnummeret" in page
+
+
+def test_a_form_for_someone_without_a_number_has_no_remove_box(client_for, people, settings):
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+    for url in (reverse("person_create"), reverse("person_edit", args=[people.employee.pk])):
+        page = client_for("admin").get(url).content.decode()
+        assert 'name="national_id"' in page
+        assert 'name="national_id_remove"' not in page
+
+
+def test_leaving_it_empty_keeps_the_number(client_for, people, with_number):
+    response = client_for("admin").post(with_number, _edit(people, job_title="Lektor"))
+    assert response.status_code == 302
+    assert _stored() == NUMBER
+    assert _updates() == [["national_id"], ["job_title", "profession_group", "start_date"]]
+
+
+def test_a_new_number_replaces_it_and_the_log_names_the_field_only(client_for, people, with_number):
+    response = client_for("admin").post(with_number, _edit(people, national_id="010170 12343"))
+    assert response.status_code == 302
+    assert _stored() == OTHER
+    assert _updates()[-1] == ["national_id", "profession_group", "start_date"]
+    for entry in AuditEntry.objects.all():
+        assert _shows_no_number(str(entry.data), NUMBER, OTHER), entry.action
+    page = client_for("admin").get(with_number).content.decode()
+    assert MASKED_OTHER in page and _shows_no_number(page, NUMBER, OTHER)
+
+
+def test_a_wrong_number_is_refused_without_being_shown_back(client_for, people, with_number):
+    wrong = "15058543207"
+    response = client_for("admin").post(with_number, _edit(people, national_id=wrong))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Dette er ikke et gyldig fødselsnummer: sjekk de 11 sifrene." in page
+    assert _shows_no_number(page, wrong, NUMBER)
+    assert "value=" not in _number_input(page)
+    assert "Nummeret du skrev inn, vises ikke igjen: skriv det inn på nytt." in page
+    assert MASKED in page
+    assert _stored() == NUMBER
+
+
+def test_a_number_typed_into_a_form_with_another_error_is_not_shown_back(
+    client_for, people, archive_by_national_id
+):
+    client = client_for("admin")
+    new = client.post(reverse("person_create"), _person_form(email="", national_id=OTHER))
+    page = new.content.decode()
+    assert new.status_code == 200 and "Ingenting ble lagret" in page
+    assert _shows_no_number(page, OTHER)
+    assert "skriv det inn på nytt" in page
+    assert not Person.objects.filter(national_id=OTHER).exists()
+
+    # An error from the service (org.services), after the form's own checks passed.
+    url = reverse("person_edit", args=[people.employee.pk])
+    late = client.post(url, _edit(people, national_id=OTHER, end_date="01.01.2020"))
+    page = late.content.decode()
+    assert late.status_code == 200 and "Sluttdatoen er før startdatoen." in page
+    assert _shows_no_number(page, OTHER)
+    assert "skriv det inn på nytt" in page
+    assert _stored() is None
+
+
+def test_the_remove_box_clears_it(client_for, people, with_number):
+    response = client_for("admin").post(with_number, _edit(people, national_id_remove="on"))
+    assert response.status_code == 302
+    assert _stored() is None
+    assert "national_id" in _updates()[-1]
+    page = client_for("admin").get(with_number).content.decode()
+    assert MASKED not in page and 'name="national_id_remove"' not in page
+
+
+def test_a_new_number_and_the_remove_box_together_are_refused(client_for, people, with_number):
+    response = client_for("admin").post(
+        with_number, _edit(people, national_id=OTHER, national_id_remove="on")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Skriv inn et nytt fødselsnummer eller fjern det, ikke begge deler." in page
+    assert _shows_no_number(page, NUMBER, OTHER)
+    assert _stored() == NUMBER
+
+
 def test_it_is_not_stored_when_the_archive_does_not_use_it(people):
     with pytest.raises(DomainError) as refused:
         services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
@@ -91,18 +234,26 @@ def test_it_is_kept_out_of_every_other_page_the_log_and_the_api(
 ):
     services.person_update(actor=people.admin, person=people.employee, national_id=NUMBER)
     employee = people.employee
+    detail = reverse("person_detail", args=[employee.pk])
+    search = reverse("person_list") + f"?q={employee.last_name}"
     pages = {
-        "hr person page": client_for("hr").get(reverse("person_detail", args=[employee.pk])),
-        "admin person page": client_for("admin").get(reverse("person_detail", args=[employee.pk])),
-        "person list": client_for("admin").get(reverse("person_list") + f"?q={employee.last_name}"),
+        "hr person page": client_for("hr").get(detail),
+        "admin person page": client_for("admin").get(detail),
+        "leader person page": client_for("leader").get(detail),
+        "person list": client_for("admin").get(search),
+        "person list, htmx": client_for("admin").get(search, headers={"HX-Request": "true"}),
+        "changes of roles and addresses": client_for("hr").get(reverse("role_changes")),
+        "held deactivations": client_for("admin").get(reverse("held_deactivations")),
         "own profile": client_for("employee").get(reverse("profile")),
         "audit log": client_for("hr").get(reverse("audit_search")),
     }
     for name, response in pages.items():
         assert response.status_code == 200, name
-        assert NUMBER not in response.content.decode(), name
+        page = response.content.decode()
+        # Not in full, not its birth date, and not even masked: that is the form's alone.
+        assert _shows_no_number(page, NUMBER) and MASKED not in page, name
     for entry in AuditEntry.objects.all():
-        assert NUMBER not in str(entry.data), entry.action
+        assert _shows_no_number(str(entry.data), NUMBER), entry.action
     api = client_for("admin").get(f"/api/v1/people/{employee.pk}")
     assert api.status_code == 200
     assert NUMBER not in api.content.decode()
