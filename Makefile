@@ -139,7 +139,7 @@ messages: $(VENV)/.dev
 
 check-deploy: $(VENV)/.run
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	ALLOWED_HOSTS=samtale.example.no SITE_URL=https://samtale.example.no SAMTALE_ORGANIZATION_NUMBER=921234567 \
+	ALLOWED_HOSTS=samtale.example.no SITE_URL=https://samtale.example.no SAMTALE_ORGANIZATION_NUMBER=315987652 \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:

@@ -106,7 +106,7 @@ class Stack:
             "SITE_URL": self.url,
             "BEHIND_TLS_PROXY": "true",
             "TRUSTED_PROXIES": "127.0.0.1",
-            "SAMTALE_ORGANIZATION_NUMBER": "921234567",
+            "SAMTALE_ORGANIZATION_NUMBER": "315987652",
             "DATABASE_URL": f"sqlite:///{self.tmp / 'lighthouse.sqlite3'}",
             "SAMTALE_DEMO_TOOLS": "true",
             "SAMTALE_DEMO_PASSWORD": PASSWORD,

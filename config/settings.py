@@ -545,12 +545,28 @@ SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", 
 # and in the Noark 5 package; empty: the name of the employee's top unit on the form, and
 # of the one top unit (or the form's) as the archive creator.
 SAMTALE_ORGANIZATION = os.environ.get("SAMTALE_ORGANIZATION", "")
-# The organization number (organisasjonsnummer, 9 digits): the one archive creator's id in
-# the package, and part of every systemID; empty: the organization's name (check --deploy
-# warns).
-SAMTALE_ORGANIZATION_NUMBER = os.environ.get("SAMTALE_ORGANIZATION_NUMBER", "").replace(" ", "")
-if SAMTALE_ORGANIZATION_NUMBER and not re.fullmatch(r"[0-9]{9}", SAMTALE_ORGANIZATION_NUMBER):
-    raise ImproperlyConfigured("SAMTALE_ORGANIZATION_NUMBER must be the 9 digits of the number.")
+# The organization number (organisasjonsnummer, 9 digits with a modulus 11 check digit):
+# the one archive creator's id in the package, part of every systemID and of the personnel
+# file's external key. Without it no package is made and nothing is filed (the archive
+# queue says why; check --deploy warns); under DEBUG, a fictional number (315 987 652, from
+# the synthetic range real numbers never use) for the demo.
+SAMTALE_ORGANIZATION_NUMBER = os.environ.get(
+    "SAMTALE_ORGANIZATION_NUMBER", "315987652" if DEBUG else ""
+).replace(" ", "")
+
+
+def _organization_number_valid(number: str) -> bool:
+    if not re.fullmatch(r"[0-9]{9}", number):
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(number, (3, 2, 7, 6, 5, 4, 3, 2))) % 11
+    return (0 if check == 11 else check) == int(number[8])
+
+
+if SAMTALE_ORGANIZATION_NUMBER and not _organization_number_valid(SAMTALE_ORGANIZATION_NUMBER):
+    raise ImproperlyConfigured(
+        "SAMTALE_ORGANIZATION_NUMBER must be the 9 digits of the number, its last a valid "
+        "modulus 11 check digit."
+    )
 # What the organization's archive classifies personnel files by: "employee_number", or
 # "national_id" (the national identity number: then, and only then, Samtale stores it,
 # from the administrator's person form, the import and SCIM; see samtale/org/national_id.py).

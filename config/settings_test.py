@@ -18,6 +18,9 @@ os.environ.setdefault("SAMTALE_DEMO_TOOLS", "true")  # the people the tests stan
 # both on.
 os.environ.setdefault("SAMTALE_READY_REQUIRES", "none")
 os.environ.setdefault("SAMTALE_HEARTBEAT_SECONDS", "0")
+# The demo's fictional organization number: without one no package is made (the tests of
+# that set it empty).
+os.environ.setdefault("SAMTALE_ORGANIZATION_NUMBER", "315987652")
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402

@@ -108,7 +108,7 @@ def environment(project: str) -> dict[str, str]:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(ports["smtp"]),
             "WEB_CONCURRENCY": "2",
-            "SAMTALE_ORGANIZATION_NUMBER": "921234567",
+            "SAMTALE_ORGANIZATION_NUMBER": "315987652",
         }
     )
     return env
@@ -466,7 +466,7 @@ def deploy_check(project: str) -> None:
          "-e", "DEBUG=false", "-e", f"SECRET_KEY={secrets.token_urlsafe(64)}",
          "-e", "ALLOWED_HOSTS=samtale.kommune.no", "-e", "SITE_URL=https://samtale.kommune.no",
          "-e", "BEHIND_TLS_PROXY=true", "-e", "TRUSTED_PROXIES=10.89.10.0/24",
-         "-e", "SAMTALE_ORGANIZATION_NUMBER=921234567",
+         "-e", "SAMTALE_ORGANIZATION_NUMBER=315987652",
          "-e", f"DATABASE_URL=postgres://samtale:{secrets_of(project)['POSTGRES_PASSWORD']}"
                f"@127.0.0.1:{PORTS[project]['db']}/samtale",
          IMAGE, "manage", "check", "--deploy", "--fail-level", "WARNING"],

@@ -182,9 +182,9 @@ def _check_member_name(name: str) -> None:
 class FormRecord:
     """One signed revision of a conversation's follow-up form, as the archive gets it.
 
-    organization_id is the arkivskaperID (the organization number, or another id agreed with
-    the archive); it is also part of every systemID, so that two organizations' conversation
-    17 never share one. conversation_id and revision are the stable key of the document.
+    organization_id is the arkivskaperID, the organization number (archive.package never
+    makes a record without it); it is also part of every systemID, so that two
+    organizations' conversation 17 never share one, and no rename changes one. conversation_id and revision are the stable key of the document.
     replaces is the revision number this one corrects, in the same conversation.
     description, if given, is added to the registrering's description.
     """

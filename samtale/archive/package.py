@@ -21,18 +21,58 @@ def _version() -> str:
         return "0"
 
 
+class NotReady(ValueError):
+    """The package cannot be made yet: what is missing, and who can add it (a sentence for
+    the archive staff, in the reader's language)."""
+
+
+def _no_organization_number() -> NotReady:
+    return NotReady(
+        _(
+            "Samtale has no organization number, which the archive registers every form under. "
+            "The operator of Samtale sets it (SAMTALE_ORGANIZATION_NUMBER)."
+        )
+    )
+
+
 def archive_creator(form: SignedForm) -> tuple[str, str]:
     """(arkivskaperID, arkivskaperNavn): one archive creator for the whole organization,
-    whichever unit the employee is in. The organization number when it is set; otherwise
-    the organization's name: SAMTALE_ORGANIZATION, or the one top unit's, or (with several
-    top units and neither setting) the form's."""
+    whichever unit the employee is in: the organization number, and the organization's
+    name (SAMTALE_ORGANIZATION, or the one top unit's, or with several top units and
+    neither setting the form's). Without the number no package is made: the archive
+    registers every form under it, and it is part of every id Samtale gives the archive,
+    which must never change with a name."""
+    number = settings.SAMTALE_ORGANIZATION_NUMBER
+    if not number:
+        raise _no_organization_number()
     name = settings.SAMTALE_ORGANIZATION
     if not name:
         tops = list(Unit.objects.filter(parent=None).values_list("name", flat=True)[:2])
         name = tops[0] if len(tops) == 1 else ""
     content = form.content
     name = name or content["organization"] or content["enterprise"] or _("The organization")
-    return settings.SAMTALE_ORGANIZATION_NUMBER or name, name
+    return number, name
+
+
+def not_ready(forms) -> dict[int, str]:
+    """Why each of these forms' packages cannot be made now (by form id; the ones that can
+    are left out): what record_of would refuse, in at most one query for all of them."""
+    forms = list(forms)
+    if forms and not settings.SAMTALE_ORGANIZATION_NUMBER:
+        return {form.pk: str(_no_organization_number()) for form in forms}
+    missing = set()
+    if national_id.wanted() and forms:
+        ids = {form.content["employee"]["id"] for form in forms}
+        with_number = Person.objects.filter(pk__in=ids, national_id__gt="")
+        missing = ids - set(with_number.values_list("pk", flat=True))
+    problems = {}
+    for form in forms:
+        employee = form.content["employee"]
+        if not employee["number"]:
+            problems[form.pk] = str(_no_employee_number(employee["name"]))
+        elif employee["id"] in missing:
+            problems[form.pk] = str(_no_national_id(employee["name"]))
+    return problems
 
 
 def file_opened_at(form: SignedForm) -> datetime:
@@ -57,25 +97,37 @@ def person_key(form: SignedForm) -> tuple[str, str]:
     employee = form.content["employee"]
     number = Person.objects.filter(pk=employee["id"]).values_list("national_id", flat=True).first()
     if not number:
-        raise ValueError(
-            _(
-                "%(name)s has no national identity number; the archive finds the personnel file by it."
-            )
-            % {"name": employee["name"]}
-        )
+        raise _no_national_id(employee["name"])
     return noark.NATIONAL_ID, number
 
 
+def _no_national_id(name: str) -> NotReady:
+    return NotReady(
+        _(
+            "%(name)s has no national identity number in Samtale, and the archive finds the "
+            "personnel file by it. An administrator adds it on the person's page."
+        )
+        % {"name": name}
+    )
+
+
+def _no_employee_number(name: str) -> NotReady:
+    return NotReady(
+        _(
+            "%(name)s had no employee number when the form was signed, and the archive finds "
+            "the personnel file by it."
+        )
+        % {"name": name}
+    )
+
+
 def record_of(form: SignedForm) -> noark.FormRecord:
-    """What noark needs of a signed form. A personnel file is found by the employee number:
-    without one the package cannot be made, and the delivery says why."""
+    """What noark needs of a signed form; NotReady (the delivery and the archive queue say
+    why) without the organization number or the person key the archive files by."""
     content = form.content
     employee, leader = content["employee"], content["leader"]
     if not employee["number"]:
-        raise ValueError(
-            _("%(name)s has no employee number; the archive finds the personnel file by it.")
-            % {"name": employee["name"]}
-        )
+        raise _no_employee_number(employee["name"])
     creator_id, organization = archive_creator(form)
     kind, key = person_key(form)
     held = datetime.fromisoformat(content["held_at"] or content["signed"]["leader"])

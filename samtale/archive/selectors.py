@@ -1,10 +1,16 @@
 """Reads of the deliveries to the archive: how many are where (for /metrics and the e-mail
-that tells of deliveries that keep failing)."""
+that tells of deliveries that keep failing), and the archive's answers set aside."""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from samtale.archive.models import Delivery
+from samtale.core.models import SetAsideMessage
+from samtale.core.setaside import reason_text
 
 
 def deliveries_at_alert_limit() -> QuerySet[Delivery]:
@@ -23,3 +29,43 @@ def delivery_counts() -> dict[str, int]:
         counts[row["status"]] = row["n"]
     counts["at_alert_limit"] = deliveries_at_alert_limit().count()
     return counts
+
+
+@dataclass(frozen=True)
+class SetAsideAnswer:
+    """An answer on the Fiks account that was not taken, as the archive staff see it."""
+
+    at: datetime
+    reason: str
+    message_type: str
+    times: int
+    # The form the answer named, where it named one waiting: "Kari Nilsen, revision 2".
+    concerning: str
+
+
+def set_aside_answers(*, limit: int = 20) -> tuple[list[SetAsideAnswer], int]:
+    """The latest answers set aside on the Fiks account (core.setaside), newest first, and
+    how many there are in all: two queries, three with the forms they name."""
+    rows = SetAsideMessage.objects.filter(source="fiks")
+    total = rows.count()
+    latest = list(rows.order_by("-at", "-pk")[:limit]) if total else []
+    delivery_ids = {row.ref.get("delivery") for row in latest} - {None}
+    names = {}
+    if delivery_ids:
+        for pk, content in Delivery.objects.filter(pk__in=delivery_ids).values_list(
+            "pk", "form__content"
+        ):
+            names[pk] = _("%(name)s, revision %(n)s") % {
+                "name": content["employee"]["name"],
+                "n": content["revision"],
+            }
+    return [
+        SetAsideAnswer(
+            at=row.at,
+            reason=reason_text(row.reason),
+            message_type=str(row.ref.get("type", "")).removeprefix("no.ks.fiks.arkiv.v1."),
+            times=row.times,
+            concerning=names.get(row.ref.get("delivery"), ""),
+        )
+        for row in latest
+    ], total

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.archive import package as archive_package
-from samtale.archive import policy, services
+from samtale.archive import policy, selectors, services
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
@@ -70,16 +70,26 @@ def queue(request):
         deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(*order),
         PAGE_SIZE,
     ).get_page(request.GET.get("side"))
+    rows = list(page.object_list)
+    # What keeps a package from being made, in place of its link: what is missing, who adds it.
+    missing = archive_package.not_ready(row.form for row in rows if row.status != "delivered")
+    for row in rows:
+        row.not_ready = missing.get(row.form_id, "")
+    by_fiks = settings.SAMTALE_ARCHIVE_CHANNEL == Delivery.Channel.FIKS
+    set_aside, set_aside_count = selectors.set_aside_answers() if by_fiks else ([], 0)
     return render(
         request,
         "archive/queue.html",
         {
             "page": page,
+            "rows": rows,
             "shown": shown,
             "counts": counts,
             "query": f"status={shown}" if shown else "",
             "channel": Delivery.Channel,
-            "by_fiks": settings.SAMTALE_ARCHIVE_CHANNEL == Delivery.Channel.FIKS,
+            "by_fiks": by_fiks,
+            "set_aside": set_aside,
+            "set_aside_count": set_aside_count,
         },
     )
 
@@ -94,7 +104,11 @@ def package_download(request, pk):
         return render(
             request, "archive/unavailable.html", {"form": form, "back_to_queue": True}, status=503
         )
-    name, data = archive_package.package(form)
+    try:
+        name, data = archive_package.package(form)
+    except archive_package.NotReady as why:
+        messages.error(request, str(why))
+        return redirect_back(request, reverse("archive_queue"))
     audit_download(
         request.user,
         "archive_package",

@@ -113,7 +113,11 @@ class ArchiveSimulator:
                 return
             name = m.PAYLOADS[message.type][0]
             try:
-                files = asic.unseal(message.payload, receiver=self.identity)
+                files = asic.unseal(
+                    message.payload,
+                    receiver=self.identity,
+                    sender=self.correspondents[message.sender],
+                )
                 if name not in files:
                     raise asic.InvalidContainer(f"{name} mangler i meldingen.")
                 m.validate(message.type, files[name])

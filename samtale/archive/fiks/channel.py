@@ -15,9 +15,15 @@ when it went) and in the audit log:
    (archive.services.RETRY_MINUTES). A message sent again has the same external key, so
    the archive recognises a form it already filed: every form is filed once.
 
-Replies are matched to deliveries by the id of the message they answer; a reply to a
-message no delivery waits for (one sent before a retry, or received twice) is logged and
-left alone.
+An answer counts only when it is the archive's: its ``avsender-id`` is the configured
+archive account, its ``svar-til`` names the message in flight of a delivery (Samtale sent
+it to that account), and its payload decrypts with Samtale's key, its manifest's signature
+verifies against the archive's configured certificate over the exact bytes, every file
+matches the manifest, and the payload is valid against its type's schema. Anything else
+(a forged receipt, a reply to a message no delivery waits for, one sent before a retry or
+received twice, garbage) is set aside (core.setaside: once, with a log line and an audit
+entry) and acknowledged: the delivery stays where it was, and the queue goes on. A message
+whose handling raises (the database away) is given again once, then set aside too.
 """
 
 import logging
@@ -34,6 +40,7 @@ from samtale.archive import package as archive_package
 from samtale.archive.fiks import asic, keys, messages
 from samtale.archive.fiks.transport import AmqpTransport, Message, Transport, Unavailable
 from samtale.archive.models import Delivery
+from samtale.core import setaside
 from samtale.core.audit import audit_log
 
 log = logging.getLogger(__name__)
@@ -166,10 +173,82 @@ def receive(via: Transport, *, wait: float = 0, limit: int = 100) -> int:
     )
 
 
+# The archive's answers are a few XML files (and a receipt); anything near this is not one.
+MAX_ANSWER_BYTES = 10 * 1024 * 1024
+
+
 def handle(message: Message, via: Transport) -> None:
-    """One reply from the archive (see the module's notes). Never raises for what the
-    archive said: only for what should make the message wait in its queue (a broker or
-    database that fails while it is handled)."""
+    """One message for Samtale's account (see the module's notes). Whatever the message
+    holds, it is taken or set aside, never left at the head of the queue: this raises only
+    for what should make it wait there (a broker or database that fails while it is
+    handled), and a message it raised for once is set aside the second time."""
+    try:
+        _take(message, via)
+    except Exception as error:
+        if not message.redelivered:
+            raise  # given again once: a database or broker that failed for a moment
+        log.exception("Fiks Arkiv: handling %s failed again", message.id)
+        _set_aside(message, setaside.FAILED, f"handling failed twice: {type(error).__name__}")
+
+
+def _set_aside(message: Message, reason: str, detail: str, delivery: Delivery | None = None):
+    """Record a message not taken (core.setaside) and audit it; the delivery it names, if
+    any, stays where it was."""
+    first = setaside.set_aside(
+        source="fiks",
+        key=message.id or f"no-id:{message.reply_to}",
+        reason=reason,
+        detail=detail,
+        size=len(message.payload),
+        type=message.type[:120],
+        sender=message.sender[:40],
+        reply_to=(message.reply_to or "")[:40],
+        delivery=delivery.pk if delivery else None,
+    )
+    if first:
+        audit_log(
+            actor=None,
+            action="archive.fiks_set_aside",
+            obj=delivery.form if delivery else None,
+            delivery=delivery.pk if delivery else None,
+            reason=reason,
+            type=message.type[:120],
+        )
+
+
+def _open(message: Message) -> dict[str, bytes]:
+    """The files of an answer from the archive, authenticated: decrypted with Samtale's key,
+    the manifest's signature verified against the archive's configured certificate, every
+    file against the manifest, and the payload against its message type's schema.
+    ``…mottatt`` alone carries nothing: it moves no delivery past its filing."""
+    if not message.payload:
+        if message.type == messages.MOTTATT:
+            return {}
+        raise asic.Unsigned("an answer without a signed payload")
+    files = asic.unseal(message.payload, receiver=_own(), sender=_archive())
+    if message.type in messages.PAYLOADS and message.type != messages.ARKIVMELDING:
+        name = messages.PAYLOADS[message.type][0]
+        if name not in files:
+            raise asic.InvalidContainer(f"{name} is missing")
+        messages.validate(message.type, files[name])
+    return files
+
+
+SET_ASIDE_FOR = (
+    (asic.Undecryptable, setaside.UNDECRYPTABLE),
+    (asic.Unsigned, setaside.UNSIGNED),
+    (asic.InvalidContainer, setaside.UNREADABLE),
+    (messages.InvalidMessage, setaside.INVALID),
+)
+
+
+def _take(message: Message, via: Transport) -> None:
+    if message.sender != settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT:
+        _set_aside(message, setaside.WRONG_SENDER, f"avsender-id {message.sender!r}")
+        return
+    if len(message.payload) > MAX_ANSWER_BYTES:
+        _set_aside(message, setaside.TOO_LARGE, f"{len(message.payload)} bytes")
+        return
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update()
@@ -179,21 +258,14 @@ def handle(message: Message, via: Transport) -> None:
             .first()
         )
         if delivery is None:
-            log.info(
-                "Fiks Arkiv: %s answers no message in flight (%s)", message.type, message.reply_to
-            )
+            # One sent before a retry, or received twice: nothing waits for it.
+            _set_aside(message, setaside.NOT_WAITING, f"svar-til {message.reply_to!r}")
             return
         try:
-            files = asic.unseal(message.payload, receiver=_own()) if message.payload else {}
-            if message.type in messages.PAYLOADS and message.type != messages.ARKIVMELDING:
-                name = messages.PAYLOADS[message.type][0]
-                if name not in files:
-                    raise asic.InvalidContainer(f"{name} is missing")
-                messages.validate(message.type, files[name])
+            files = _open(message)
         except (asic.InvalidContainer, messages.InvalidMessage) as error:
-            _failed(
-                delivery, _("The archive's answer could not be read: %(error)s") % {"error": error}
-            )
+            reason = next(code for kind, code in SET_ASIDE_FOR if isinstance(error, kind))
+            _set_aside(message, reason, str(error), delivery)
             return
         _answer(delivery, message, files, via)
 
@@ -219,6 +291,17 @@ def _answer(delivery: Delivery, message: Message, files: dict[str, bytes], via: 
             receipt = messages.receipt_of(files["arkivmelding-kvittering.xml"])
         except ValueError as error:
             _refused(delivery, str(error))
+            return
+        expected = filing_of(delivery, None).external_key
+        if receipt.external_key and receipt.external_key != expected:
+            # Signed by the archive, but about another form: one of its receipts sent again
+            # under this message's id.
+            _set_aside(
+                message,
+                setaside.INVALID,
+                f"the receipt is for {receipt.external_key!r}, not {expected!r}",
+                delivery,
+            )
             return
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Delivery.Status.DELIVERED,

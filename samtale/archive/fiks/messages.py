@@ -70,7 +70,8 @@ UGYLDIG = _PREFIX + "feilmelding.ugyldigforespoersel"
 SERVERFEIL = _PREFIX + "feilmelding.serverfeil"
 IKKEFUNNET = _PREFIX + "feilmelding.ikkefunnet"
 # meldingstyper.json names the first as a possible answer with a typo ("fik"): both count.
-ERRORS = {UGYLDIG, "no.ks.fik.arkiv.v1.feilmelding.ugyldigforespoersel", SERVERFEIL, IKKEFUNNET}
+UGYLDIG_TYPO = "no.ks.fik.arkiv.v1.feilmelding.ugyldigforespoersel"
+ERRORS = {UGYLDIG, UGYLDIG_TYPO, SERVERFEIL, IKKEFUNNET}
 
 # Each message type's payload file and schema (meldingstyper/meldingstyper.json).
 PAYLOADS = {
@@ -79,6 +80,7 @@ PAYLOADS = {
     SOK: ("sok.xml", SOK + ".xsd"),
     SOK_RESULTAT: ("resultat.xml", SOK_RESULTAT + ".xsd"),
     UGYLDIG: ("feilmelding.xml", UGYLDIG + ".xsd"),
+    UGYLDIG_TYPO: ("feilmelding.xml", UGYLDIG + ".xsd"),
     SERVERFEIL: ("feilmelding.xml", SERVERFEIL + ".xsd"),
     IKKEFUNNET: ("feilmelding.xml", IKKEFUNNET + ".xsd"),
 }
@@ -128,7 +130,10 @@ class Filing:
 
     @property
     def file_key(self) -> str:
-        """The external key of a personnel file Samtale creates (never the person key)."""
+        """The external key of a personnel file Samtale creates: the organization number and
+        the employee number, ids that no rename changes (never a name, which would make the
+        archive create a second file for the same person; never the person key, which may
+        be a national identity number)."""
         return f"personalmappe:{self.record.organization_id}:{self.record.employee_number}"
 
 
@@ -140,6 +145,7 @@ class Receipt:
     journalpost: str  # journalår/journalsekvensnummer, or the registreringsID, or ""
     mappe_system_id: str  # the personnel file's systemID, or ""
     created: bool  # created now, or found existing (a message sent twice)
+    external_key: str = ""  # the record's external key as the archive echoes it, or ""
 
 
 def _e(parent: ET.Element | None, ns: str, tag: str, text: object = None, **attrib) -> ET.Element:
@@ -328,8 +334,8 @@ def sok(*, classification_system: str, key: str, take: int = 2) -> bytes:
 def _parser():
     from lxml import etree
 
-    # Replies come from outside: no entities, no network, no huge trees.
-    return etree.XMLParser(no_network=True, resolve_entities=False, huge_tree=False)
+    # Replies come from outside: no entities, no DTD, no network, no huge trees.
+    return etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
 
 
 def _parse(data: bytes):
@@ -371,6 +377,7 @@ def receipt_of(kvittering: bytes) -> Receipt:
         journalpost=journalpost or _text(registrering, "kvittering:registreringsID"),
         mappe_system_id=_text(root, "kvittering:mappeKvittering/kvittering:systemID"),
         created=_text(registrering, "kvittering:opprettetEllerEksisterende") != "Eksisterende",
+        external_key=_text(registrering, "kvittering:referanseEksternNoekkel/md:noekkel"),
     )
 
 
@@ -446,13 +453,17 @@ def _schema(message_type: str):
 
 
 def validate(message_type: str, payload: bytes) -> None:
-    """Raise InvalidMessage unless the payload is what the message type's schema allows."""
+    """Raise InvalidMessage unless the payload is what the message type's schema allows.
+    No Fiks Arkiv message has a DOCTYPE: one that does is refused before anything else (its
+    entities would stay unexpanded, and the schema's validation would fail on them)."""
     from lxml import etree
 
     try:
         document = etree.fromstring(payload, _parser())
-    except etree.XMLSyntaxError as error:
-        raise InvalidMessage(message_type, [str(error)]) from None
-    schema = _schema(message_type)
-    if not schema.validate(document):
-        raise InvalidMessage(message_type, [error.message for error in schema.error_log])
+        if document.getroottree().docinfo.doctype:
+            raise InvalidMessage(message_type, ["a DOCTYPE, which no Fiks Arkiv message has"])
+        schema = _schema(message_type)
+        if not schema.validate(document):
+            raise InvalidMessage(message_type, [error.message for error in schema.error_log])
+    except etree.LxmlError as error:  # XMLSyntaxError, XMLSchemaValidateError, …
+        raise InvalidMessage(message_type, [f"{type(error).__name__}: {error}"]) from None

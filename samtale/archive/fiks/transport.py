@@ -38,6 +38,8 @@ class Message:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     reply_to: str | None = None
     lifetime: timedelta = timedelta(hours=1)
+    # Given before and not acknowledged (a handler that failed, a connection lost).
+    redelivered: bool = False
 
 
 class Transport(Protocol):
@@ -48,10 +50,18 @@ class Transport(Protocol):
         self, account: str, handle: Callable[[Message], None], *, limit: int = 100, wait: float = 0
     ) -> int:
         """Give each message waiting for `account` to `handle`, at most `limit`, waiting up
-        to `wait` seconds for the first; a message is gone only once `handle` returned.
-        Returns how many were handled."""
+        to `wait` seconds for the first; a message is gone only once `handle` returned (one
+        it raised for is given again, `redelivered`). Returns how many were handled."""
 
     def close(self) -> None: ...
+
+
+def _text(value: object, limit: int = 200) -> str:
+    """A header as text: whoever wrote the message may have put bytes, a number or a table
+    there, or a very long string."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value[:limit] if isinstance(value, str) else ""
 
 
 def queue_of(account: str) -> str:
@@ -151,14 +161,15 @@ class AmqpTransport:
                     wait = 0
                     if method is None:
                         break
-                headers = properties.headers or {}
+                headers = properties.headers if isinstance(properties.headers, dict) else {}
                 message = Message(
-                    type=headers.get("type") or properties.type or "",
-                    sender=headers.get("avsender-id", ""),
-                    receiver=headers.get("mottaker-id", account),
+                    type=_text(headers.get("type")) or _text(properties.type),
+                    sender=_text(headers.get("avsender-id")),
+                    receiver=_text(headers.get("mottaker-id")) or account,
                     payload=body or b"",
-                    id=headers.get("melding-id") or properties.message_id or "",
-                    reply_to=headers.get("svar-til"),
+                    id=_text(headers.get("melding-id")) or _text(properties.message_id),
+                    reply_to=_text(headers.get("svar-til")) or None,
+                    redelivered=bool(method.redelivered),
                 )
                 try:
                     handle(message)
@@ -171,11 +182,6 @@ class AmqpTransport:
             self.close()
             raise Unavailable(f"The messages could not be fetched: {error!r}") from None
         return handled
-
-    def purge(self, account: str) -> None:
-        """Empty an account's queue (the tests' clean slate)."""
-        channel = self._open()
-        channel.queue_purge(self._queue(channel, account))
 
     def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None

@@ -511,7 +511,11 @@ def test_every_message_samtale_sends_is_valid_and_sealed_for_the_archive(fiks, s
     original = simulator.handle
 
     def spy(message):
-        files = asic.unseal(message.payload, receiver=simulator.identity)
+        files = asic.unseal(
+            message.payload,
+            receiver=simulator.identity,
+            sender=keys.load(django_settings.SAMTALE_FIKS_CERTIFICATE),
+        )
         m.validate(message.type, files[m.PAYLOADS[message.type][0]])
         seen.append(message.type)
         original(message)

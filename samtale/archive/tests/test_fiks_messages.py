@@ -22,7 +22,7 @@ NS = {"o": m.NS["opprett"], "md": m.NS["md"], "s": m.NS["samtale"], "q": m.NS["s
 def record(**changes) -> noark.FormRecord:
     """The package tests' form (Kari Nilsen's with Ola Berg), with this PDF."""
     fields = {
-        "organization_id": "921234567",
+        "organization_id": "315987652",
         "document_path": "DOKUMENT/oppfolgingsskjema-17-1.pdf",
         "title": "Oppfølgingsskjema etter medarbeidersamtale 2026",
     }
@@ -33,7 +33,7 @@ def filing(**changes) -> m.Filing:
     fields = {
         "record": record(),
         "document_name": "oppfolgingsskjema-17-1.pdf",
-        "external_key": "oppfolgingsskjema:921234567:17:1",
+        "external_key": "oppfolgingsskjema:315987652:17:1",
         "classification_system": "ANSATTNR",
         "round_name": "Medarbeidersamtaler 2026",
     }

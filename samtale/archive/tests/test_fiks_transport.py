@@ -6,6 +6,8 @@ instead, as a missing browser does."""
 
 import io
 import os
+import shutil
+import subprocess
 import uuid
 import zipfile
 from datetime import timedelta
@@ -37,9 +39,9 @@ FILES = {"arkivmelding.xml": b"<arkivmelding/>", "skjema.pdf": bytes(range(256))
 def test_only_the_receiver_opens_what_was_sealed_for_it(samtale_side, archive_side):
     sealed = asic.seal(FILES, sender=samtale_side, receiver=asic.Identity(archive_side.certificate))
     assert b"arkivmelding" not in sealed  # encrypted, not merely zipped
-    assert asic.unseal(sealed, receiver=archive_side) == FILES
-    with pytest.raises(asic.InvalidContainer, match="decrypt"):
-        asic.unseal(sealed, receiver=samtale_side)
+    assert asic.unseal(sealed, receiver=archive_side, sender=samtale_side) == FILES
+    with pytest.raises(asic.Undecryptable, match="decrypt"):
+        asic.unseal(sealed, receiver=samtale_side, sender=samtale_side)
 
 
 def test_the_container_is_asic_e_with_a_manifest_and_a_signature(samtale_side):
@@ -50,7 +52,7 @@ def test_the_container_is_asic_e_with_a_manifest_and_a_signature(samtale_side):
         assert archive.read("mimetype") == b"application/vnd.etsi.asic-e+zip"
         names = set(archive.namelist())
     assert names == {"mimetype", *FILES, asic.MANIFEST, asic.SIGNATURE}
-    assert asic.open_container(data) == FILES
+    assert asic.open_container(data, signed_by=samtale_side) == FILES
 
 
 def test_a_container_whose_file_was_changed_is_refused(samtale_side):
@@ -63,9 +65,119 @@ def test_a_container_whose_file_was_changed_is_refused(samtale_side):
                 content = b"%PDF another document"
             target.writestr(info, content)
     with pytest.raises(asic.InvalidContainer, match="skjema.pdf"):
-        asic.open_container(changed.getvalue())
+        asic.open_container(changed.getvalue(), signed_by=samtale_side)
     with pytest.raises(asic.InvalidContainer):
-        asic.open_container(b"not a zip")
+        asic.open_container(b"not a zip", signed_by=samtale_side)
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """The container with `change(name, content)` applied to each part (None: left out)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = change(info.filename, source.read(info))
+            if content is not None:
+                target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_a_container_without_its_signature_is_refused(samtale_side):
+    data = asic.container(FILES, samtale_side)
+    unsigned = _rewritten(data, lambda name, content: None if name == asic.SIGNATURE else content)
+    with pytest.raises(asic.Unsigned, match="no signature"):
+        asic.open_container(unsigned, signed_by=samtale_side)
+
+
+def test_a_container_signed_with_another_key_is_refused(samtale_side, archive_side):
+    """Made by someone with a key of their own, files and manifest all consistent: only the
+    configured certificate's signature counts."""
+    forged = asic.container(FILES, archive_side)
+    assert asic.open_container(forged, signed_by=archive_side) == FILES
+    with pytest.raises(asic.Unsigned):
+        asic.open_container(forged, signed_by=asic.Identity(samtale_side.certificate))
+
+
+def test_a_manifest_changed_after_signing_is_refused(samtale_side):
+    """The signature is over the manifest's exact bytes: a file and its digest in the
+    manifest changed together do not pass."""
+    import base64
+    import hashlib
+
+    data = asic.container(FILES, samtale_side)
+    new_pdf = b"%PDF another document"
+    old_digest = base64.b64encode(hashlib.sha256(FILES["skjema.pdf"]).digest())
+    new_digest = base64.b64encode(hashlib.sha256(new_pdf).digest())
+
+    def change(name, content):
+        if name == "skjema.pdf":
+            return new_pdf
+        if name == asic.MANIFEST:
+            return content.replace(old_digest, new_digest)
+        return content
+
+    with pytest.raises(asic.Unsigned):
+        asic.open_container(_rewritten(data, change), signed_by=samtale_side)
+
+
+# The other side: OpenSSL's CMS, which shares none of Samtale's code -----------------------
+
+
+def _openssl(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    command = shutil.which("openssl")
+    assert command, "the openssl command is needed to check CMS signatures"
+    return subprocess.run([command, *args], capture_output=True, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pem_pair(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pem")
+    certificate, key = keys.generate("Arkivet")
+    (folder / "arkiv.crt").write_bytes(certificate)
+    (folder / "arkiv.key").write_bytes(key)
+    return folder
+
+
+def test_openssl_verifies_samtales_signature_over_the_manifests_exact_bytes(pem_pair, tmp_path):
+    """As a strict ASiC-E verifier does: `openssl cms -verify -binary`, no line endings
+    converted (it failed while Samtale signed in S/MIME's text mode)."""
+    signer = keys.load(pem_pair / "arkiv.crt", pem_pair / "arkiv.key")
+    files = {"arkivmelding.xml": b"<a>\n  <b>linjer\n</b>\n</a>\n", "x.pdf": b"%PDF\n\r\n"}
+    with zipfile.ZipFile(io.BytesIO(asic.container(files, signer))) as archive:
+        (tmp_path / "manifest.xml").write_bytes(archive.read(asic.MANIFEST))
+        (tmp_path / "signature.p7s").write_bytes(archive.read(asic.SIGNATURE))
+    assert b"\n" in (tmp_path / "manifest.xml").read_bytes()
+    verified = _openssl(
+        "cms", "-verify", "-binary", "-inform", "DER",
+        "-in", str(tmp_path / "signature.p7s"),
+        "-content", str(tmp_path / "manifest.xml"),
+        "-CAfile", str(pem_pair / "arkiv.crt"), "-purpose", "any",
+        "-out", os.devnull,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stderr.decode()
+
+
+@pytest.mark.parametrize("options", [[], ["-noattr"], ["-keyopt", "rsa_padding_mode:pss"]])
+def test_samtale_verifies_a_signature_openssl_made(pem_pair, tmp_path, options):
+    """The archive's side signing with OpenSSL (with signed attributes, without, and with
+    RSA-PSS): Samtale verifies it against the archive's certificate, and nothing else."""
+    manifest = b'<?xml version="1.0"?>\n<asic:ASiCManifest xmlns:asic="x"/>\n'
+    (tmp_path / "manifest.xml").write_bytes(manifest)
+    signed = _openssl(
+        "cms", "-sign", "-binary", "-md", "sha256", "-outform", "DER",
+        "-in", str(tmp_path / "manifest.xml"),
+        "-signer", str(pem_pair / "arkiv.crt"), "-inkey", str(pem_pair / "arkiv.key"),
+        *options,
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stderr.decode()
+    archive = keys.load(pem_pair / "arkiv.crt")
+    asic.verify(manifest, signed.stdout, archive)
+    with pytest.raises(asic.Unsigned):
+        asic.verify(manifest.replace(b"\n", b"\r\n"), signed.stdout, archive)
+    someone = asic.Identity.from_pem(keys.generate("Someone")[0])
+    with pytest.raises(asic.Unsigned):
+        asic.verify(manifest, signed.stdout, someone)
+    with pytest.raises(asic.Unsigned):
+        asic.verify(manifest, b"\x30\x03garbage", archive)
 
 
 # Through the broker ---------------------------------------------------------------------
@@ -120,7 +232,7 @@ def test_a_message_reaches_its_receiver_with_its_headers(broker, samtale_side, a
         sender,
         receiver,
     )
-    assert asic.unseal(message.payload, receiver=archive_side) == FILES
+    assert asic.unseal(message.payload, receiver=archive_side, sender=samtale_side) == FILES
     # Nothing for the sender, nothing left for the receiver.
     assert transport.receive(sender, received.append) == 0
     assert transport.receive(receiver, received.append) == 0

@@ -9,7 +9,7 @@ from lxml import etree
 
 from samtale.archive import noark
 from samtale.archive.models import SignedForm
-from samtale.archive.package import archive_creator, record_of
+from samtale.archive.package import NotReady, archive_creator, record_of
 from samtale.org.models import Unit
 
 N5 = {"n": noark.ARKIVSTRUKTUR_NS}
@@ -26,29 +26,21 @@ def _arkivstruktur(form):
 
 
 def test_the_organization_number_is_the_one_archive_creator(sign, settings):
-    settings.SAMTALE_ORGANIZATION_NUMBER = "921234567"
+    settings.SAMTALE_ORGANIZATION_NUMBER = "315987652"
     form = SignedForm.objects.get(conversation=sign())
     root = _arkivstruktur(form)
-    assert root.xpath("//n:arkivskaperID/text()", namespaces=N5) == ["921234567"]
+    assert root.xpath("//n:arkivskaperID/text()", namespaces=N5) == ["315987652"]
 
 
-def test_without_a_number_two_top_units_still_make_one_archive_creator(sign, people, settings):
+def test_two_top_units_make_one_archive_creator(sign, people, settings):
     """Forms of employees in two enterprises (two top units) name the same creator."""
-    settings.SAMTALE_ORGANIZATION_NUMBER = ""
     settings.SAMTALE_ORGANIZATION = "Fjordvik kommune"
     form = SignedForm.objects.get(conversation=sign())
     other = Unit.objects.create(name="Fjordvik havn KF")
     assert Unit.objects.filter(parent=None).count() >= 2
     content = form.content | {"organization": other.name, "enterprise": other.name}
     elsewhere = SignedForm(content=content, conversation=form.conversation)
-    assert (
-        archive_creator(form)
-        == archive_creator(elsewhere)
-        == (
-            "Fjordvik kommune",
-            "Fjordvik kommune",
-        )
-    )
+    assert archive_creator(form) == archive_creator(elsewhere) == ("315987652", "Fjordvik kommune")
 
 
 def test_the_personnel_file_opens_with_the_employees_first_form(sign):
@@ -90,3 +82,30 @@ def test_where_the_archive_uses_national_identity_numbers_the_file_is_classified
     assert kind == ["Fødselsnummer"]
     # It is read at delivery, never frozen into the form's content.
     assert "15058543206" not in str(form.content)
+
+
+def test_without_an_organization_number_no_package_is_made_and_it_says_who_sets_it(sign, settings):
+    settings.SAMTALE_ORGANIZATION_NUMBER = ""
+    form = SignedForm.objects.get(conversation=sign())
+    with pytest.raises(NotReady, match="SAMTALE_ORGANIZATION_NUMBER"):
+        record_of(form)
+
+
+def test_the_personnel_files_external_key_is_the_organization_and_employee_numbers(
+    sign, people, settings
+):
+    """Not a name: the top unit renamed between two forms, the archive gets the same key
+    for the same person's file (it made a second personnel file when the key held the
+    unit's name)."""
+    from samtale.archive.fiks.channel import filing_of
+
+    settings.SAMTALE_ORGANIZATION = ""
+    first = SignedForm.objects.get(conversation=sign())
+    top = people.employee.unit
+    while top.parent_id:
+        top = top.parent
+    Unit.objects.filter(pk=top.pk).update(name="Helse, omsorg og velferd")
+    second = SignedForm.objects.get(conversation=sign())
+    keys = {filing_of(form.deliveries.get(), None).file_key for form in (first, second)}
+    number = first.content["employee"]["number"]
+    assert keys == {f"personalmappe:315987652:{number}"}

@@ -152,3 +152,61 @@ def test_a_delivery_not_yet_downloaded_does_not_say_it_was(client, archivist, fo
     page = client.get(reverse("archive_queue")).content.decode()
     assert str(Delivery.Channel.DOWNLOAD.label) in page
     assert "Downloaded by" not in page and "Lastet ned av" not in page
+
+
+def _every_archive_page(client, form) -> dict[str, int]:
+    """Each archive page for the archive staff, its status code by name."""
+    delivery = form.deliveries.get()
+    codes = {}
+    for shown in ("", "?status=venter", "?status=feilet", "?status=levert"):
+        codes[f"queue{shown}"] = client.get(reverse("archive_queue") + shown).status_code
+    codes["pdf"] = client.get(reverse("form_pdf", args=[form.pk])).status_code
+    codes["package"] = client.get(reverse("archive_package", args=[delivery.pk])).status_code
+    codes["retry"] = client.post(reverse("archive_retry", args=[delivery.pk])).status_code
+    codes["confirm"] = client.post(reverse("archive_confirm", args=[delivery.pk])).status_code
+    codes["queue after"] = client.get(reverse("archive_queue") + "?status=levert").status_code
+    return codes
+
+
+@pytest.mark.parametrize("person_key", ["employee_number", "national_id"])
+@pytest.mark.parametrize("channel", ["download", "folder", "fiks"])
+def test_no_archive_page_fails_with_either_person_key_or_channel(
+    client, archivist, sign, settings, tmp_path, person_key, channel
+):
+    """With the national identity number as the key and a person without one, every page
+    answers (pakke.zip sends back to the queue saying what is missing), for every channel."""
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = person_key
+    settings.SAMTALE_ARCHIVE_FOLDER = str(tmp_path)
+    settings.AMQP_URL = "amqp://guest:guest@127.0.0.1:9/%2F"  # no broker: fails, says so
+    form = SignedForm.objects.get(conversation=sign())
+    Delivery.objects.filter(form=form).update(channel=channel)
+    client.force_login(archivist)
+    codes = _every_archive_page(client, form)
+    assert set(codes.values()) <= {200, 302}, codes
+
+
+def test_a_package_that_cannot_be_made_says_what_is_missing_and_who_adds_it(
+    client, archivist, form, settings
+):
+    settings.SAMTALE_ARCHIVE_PERSON_KEY = "national_id"
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue")).content.decode()
+    assert reverse("archive_package", args=[delivery.pk]) not in page
+    assert "Emma Testesen har ikke fødselsnummer i Samtale" in page
+    assert "En administrator legger det inn" in page
+    answer = client.get(reverse("archive_package", args=[delivery.pk]), follow=True)
+    assert answer.status_code == 200
+    assert "Emma Testesen har ikke fødselsnummer i Samtale" in answer.content.decode()
+    assert not AuditEntry.objects.filter(action="download.archive_package").exists()
+
+
+def test_without_an_organization_number_the_queue_says_no_package_is_made(
+    client, archivist, form, settings
+):
+    settings.SAMTALE_ORGANIZATION_NUMBER = ""
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue")).content.decode()
+    assert reverse("archive_package", args=[delivery.pk]) not in page
+    assert "SAMTALE_ORGANIZATION_NUMBER" in page

@@ -46,7 +46,7 @@ PRODUCTION = {
     "SECRET_KEY": GOOD_SECRET,
     "ALLOWED_HOSTS": "samtale.example.no",
     "SITE_URL": "https://samtale.example.no",
-    "SAMTALE_ORGANIZATION_NUMBER": "921234567",
+    "SAMTALE_ORGANIZATION_NUMBER": "315987652",
 }
 
 
@@ -141,12 +141,23 @@ def test_the_deployment_checks_ask_for_the_organization_number():
     assert "samtale.W005" in result.stdout + result.stderr
 
 
-def test_an_organization_number_is_nine_digits():
-    result = _run(LOAD, **(PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "92123456"}))
+@pytest.mark.parametrize("wrong", ["31598765", "315987653", "92123456x"])
+def test_an_organization_number_is_nine_digits_with_a_valid_check_digit(wrong):
+    result = _run(LOAD, **(PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": wrong}))
     assert result.returncode != 0
     assert "SAMTALE_ORGANIZATION_NUMBER" in result.stderr
-    spaced = PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "921 234 567"}
+    spaced = PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "315 987 652"}
     assert _run(LOAD, **spaced).returncode == 0
+
+
+def test_the_demo_has_a_fictional_valid_organization_number_and_production_none():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(repr(s.SAMTALE_ORGANIZATION_NUMBER))"
+    )
+    environment = {k: v for k, v in PRODUCTION.items() if k != "SAMTALE_ORGANIZATION_NUMBER"}
+    assert _run(code, **environment).stdout.strip() == "''"
+    assert _run(code, DEBUG="true").stdout.strip() == "'315987652'"
 
 
 def test_production_refuses_a_trusted_proxy_that_is_no_address():
