@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages lighthouse bench-insight bench-health bench-import bench-scheduling loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages lighthouse bench-insight bench-health bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -121,6 +121,16 @@ bench-import: $(VENV)/.dev
 ## calendars in Radicale: time, collisions (must be 0), busy-time look-up cold and warm.
 bench-scheduling: $(VENV)/.dev
 	$(PY) bench/scheduling.py
+
+## make bench-hostile-mail: hostile mail to the calendar address (15 MB of 100,000 VEVENTs, 20,000
+## calendar parts) posted to a gunicorn and read from Dovecot: status, ms, queries, other requests' ms.
+bench-hostile-mail: $(VENV)/.dev
+	$(PY) bench/hostile_mail.py
+
+## make bench-hostile-calendar: a leader's calendar on a hostile server (a 60 MB CalDAV answer, a
+## byte every 2 s), its Test pressed in a gunicorn: answer, queries, bytes sent, close, other requests.
+bench-hostile-calendar: $(VENV)/.dev
+	$(PY) bench/hostile_calendar.py
 
 ## make loadtest: 200 users for 60 s under gunicorn, SQLite and PostgreSQL, then faults
 ## (LOADTEST_QUICK=1: 2,000 people, 30 users, 15 s, as in CI). Last line: load: errors …

@@ -499,14 +499,24 @@ SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
 # Busy times from people's own calendars (samtale.calendars): the scheduling assistant
 # proposes no time when a leader's connected calendar is busy, and planning by hand warns.
 # What was read (free/busy only) is cached SAMTALE_BUSY_CACHE_SECONDS; a calendar server
-# has SAMTALE_BUSY_TIMEOUT_SECONDS to connect and between two parts of its answer (a page
-# waits at most twice that for all of them), and may send at most SAMTALE_BUSY_MAX_BYTES.
+# has SAMTALE_BUSY_TIMEOUT_SECONDS to connect and between two parts of its answer.
 # SAMTALE_BUSY_CA_BUNDLE: a PEM file of the certificate authorities to trust for calendar
 # servers instead of the system's (a server with the organization's own certificates).
 SAMTALE_BUSY_CACHE_SECONDS = envint("SAMTALE_BUSY_CACHE_SECONDS", 300)
 SAMTALE_BUSY_TIMEOUT_SECONDS = envfloat("SAMTALE_BUSY_TIMEOUT_SECONDS", 4.0)
-SAMTALE_BUSY_MAX_BYTES = envint("SAMTALE_BUSY_MAX_BYTES", 5 * 1024 * 1024)
 SAMTALE_BUSY_CA_BUNDLE = os.environ.get("SAMTALE_BUSY_CA_BUNDLE", "")
+# What one calendar may take of Samtale (samtale/calendars/readers/limits.py), whatever its
+# server sends: SAMTALE_BUSY_DEADLINE_SECONDS for the whole read, after which its connections
+# are closed and the page, which waits as long and no longer, plans without it; at most
+# SAMTALE_BUSY_MAX_BYTES in any one answer (every kind of calendar: ICS, CalDAV, Microsoft
+# 365); at most SAMTALE_BUSY_MAX_EVENTS events (VEVENTs in an answer, and occurrences of
+# recurring ones in the weeks read), since parsing and expanding 10,000 take 2-3 seconds of
+# a process. Over a limit, nothing of the calendar is used, and the log says which limit.
+SAMTALE_BUSY_DEADLINE_SECONDS = envfloat(
+    "SAMTALE_BUSY_DEADLINE_SECONDS", 2 * SAMTALE_BUSY_TIMEOUT_SECONDS
+)
+SAMTALE_BUSY_MAX_BYTES = envint("SAMTALE_BUSY_MAX_BYTES", 5 * 1024 * 1024)
+SAMTALE_BUSY_MAX_EVENTS = envint("SAMTALE_BUSY_MAX_EVENTS", 10_000)
 # A calendar's address is a person's to give, and Samtale's server fetches it, so by default
 # it refuses any whose name resolves to its own network: loopback, private, link-local,
 # multicast, reserved and other addresses not on the internet, IPv4 and IPv6 (so nobody can

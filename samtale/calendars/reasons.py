@@ -2,6 +2,7 @@
 keeps the reason's code, readers.base; the planners and the connection page say it)."""
 
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samtale.calendars.readers import base
@@ -20,6 +21,8 @@ def reason(stored: str) -> str:
         base.NOT_CALENDAR: _("the server sent something that is not a calendar"),
         base.TOO_LARGE: _("the calendar is larger than %(mb)d MB")
         % {"mb": max(1, settings.SAMTALE_BUSY_MAX_BYTES // 1_000_000)},
+        base.TOO_MANY_EVENTS: _("the calendar holds more than %(n)s events")
+        % {"n": formats.number_format(settings.SAMTALE_BUSY_MAX_EVENTS, force_grouping=True)},
         base.BAD_REDIRECT: _("the address leads on to one that is not http or https"),
         base.PASSWORD_LOST: _("the saved password can no longer be read: enter it again"),
         base.NOT_CONFIGURED: _("Microsoft 365 is not set up in Samtale"),

@@ -6,8 +6,10 @@ UPDATE per connection that was read from its server (when, or why not). What was
 Django's cache for SAMTALE_BUSY_CACHE_SECONDS, keyed by the connection, the time it was last
 changed and the window (whole local days, so the pages' windows repeat); a failure is kept
 for at most a minute, so a server that is down does not slow every page. The servers are
-asked at once, in threads, and the page waits at most twice SAMTALE_BUSY_TIMEOUT_SECONDS
-for them all: a calendar not read by then is named as not read, and planned without.
+asked at once, in threads, and the page waits for them all until one deadline,
+SAMTALE_BUSY_DEADLINE_SECONDS from when it asks: a calendar not read by then is named as not
+read, and planned without. The reads share that deadline, at which their connections are
+closed (readers.limits), so no thread goes on reading after the page has answered.
 """
 
 import logging
@@ -16,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,6 +28,7 @@ from django.utils import timezone
 
 from samtale.calendars import keys, readers
 from samtale.calendars.models import CalendarConnection
+from samtale.calendars.readers import limits
 from samtale.calendars.readers.base import (
     NOT_CALENDAR,
     PASSWORD_LOST,
@@ -88,9 +92,9 @@ def source_of(connection: CalendarConnection) -> Source:
     )
 
 
-def _read(source: Source, start: datetime, end: datetime):
+def _read(source: Source, start: datetime, end: datetime, until: float):
     try:
-        return readers.read(source, start, end)
+        return readers.read(source, start, end, until=until)
     except Unreadable as failed:
         return failed
     except Exception as failed:  # a reader's bug must not fail the page either
@@ -102,7 +106,7 @@ def read_now(
     connections: list[CalendarConnection], start: datetime, end: datetime
 ) -> dict[int, list[Interval] | Unreadable]:
     """Ask each connection's server now, all at once: what each answered (or why not) by
-    connection id. Waits at most twice the readers' timeout."""
+    connection id. Waits at most SAMTALE_BUSY_DEADLINE_SECONDS, the reads' own deadline."""
     results: dict[int, list[Interval] | Unreadable] = {}
     asked = {}
     for connection in connections:
@@ -112,13 +116,17 @@ def read_now(
             results[connection.pk] = Unreadable(PASSWORD_LOST)
     if not asked:
         return results
+    seconds = limits.deadline_seconds()
+    until = monotonic() + seconds
     pool = ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(asked)))
-    futures = {pk: pool.submit(_read, source, start, end) for pk, source in asked.items()}
-    wait_for(futures.values(), timeout=2 * float(settings.SAMTALE_BUSY_TIMEOUT_SECONDS))
-    # The threads still waiting end at their own timeouts; the page does not wait for them.
+    futures = {pk: pool.submit(_read, source, start, end, until) for pk, source in asked.items()}
+    wait_for(futures.values(), timeout=seconds)
+    # A thread still reading ends at the same deadline, its connections closed; one still
+    # queued is not started. The page does not wait for either.
     pool.shutdown(wait=False, cancel_futures=True)
+    late = f"over SAMTALE_BUSY_DEADLINE_SECONDS ({seconds})"
     for pk, future in futures.items():
-        results[pk] = future.result() if future.done() else Unreadable(TOO_SLOW)
+        results[pk] = future.result() if future.done() else Unreadable(TOO_SLOW, late)
     return results
 
 

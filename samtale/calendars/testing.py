@@ -1,7 +1,9 @@
 """Real servers on loopback for the busy-time tests and the scheduling benchmark: Radicale
 (a CalDAV server, in a process of its own), a small HTTP server for published calendars and
-bad answers, a socket that never answers, and Microsoft Graph's token endpoint and
-getSchedule answering from a recording over HTTPS (msal speaks to nothing else).
+bad answers, a socket that never answers, a hostile server that floods or trickles its
+answer (the readers' limits' tests and bench/hostile_calendar.py), and Microsoft Graph's
+token endpoint and getSchedule answering from a recording over HTTPS (msal speaks to
+nothing else).
 
 Imports nothing of Django's: bench/ starts these before Django is set up.
 """
@@ -9,7 +11,9 @@ Imports nothing of Django's: bench/ starts these before Django is set up.
 import http.server
 import ipaddress
 import json
+import select
 import socket
+import socketserver
 import ssl
 import subprocess
 import sys
@@ -237,6 +241,139 @@ def silent_server() -> Iterator[str]:
         for connection in held:
             connection.close()
         listener.close()
+
+
+# A hostile server -------------------------------------------------------------------------
+
+
+@dataclass
+class Hostile:
+    """What a hostile server did: its address, what it was asked (method, path), the bytes
+    of body it managed to send (into the network: what the client read, and what the two
+    ends' buffers hold), whether and when (time.monotonic()) it saw the client close a
+    connection it was answering, and whether it has ended an answer (`ended`: the client
+    closed it, or it was sent whole)."""
+
+    url: str
+    asked: list = field(default_factory=list)
+    sent: int = 0
+    closed: threading.Event = field(default_factory=threading.Event)
+    closed_at: float | None = None
+    ended: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def _closed(self) -> None:
+        if self.closed_at is None:
+            self.closed_at = time.monotonic()
+        self.closed.set()
+
+
+def _hung_up(connection: socket.socket, seconds: float) -> bool:
+    """Whether the client has closed its end: it reads as closed, or reading fails (waits
+    up to `seconds` for either)."""
+    if isinstance(connection, ssl.SSLSocket) and connection.pending():
+        return False
+    readable, _w, _x = select.select([connection], [], [], seconds)
+    if not readable:
+        return False
+    try:
+        return connection.recv(1) == b""
+    except ssl.SSLWantReadError:
+        return False
+    except OSError:
+        return True
+
+
+class _HostileHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        server = self.server
+        state: Hostile = server.state
+        connection = self.request
+        connection.settimeout(30)  # a client that stops reading without closing
+        # A small send buffer, so that what it sent is close to what the client took.
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        incoming = connection.makefile("rb")
+        try:
+            first = incoming.readline(65537).split()
+            length = 0
+            while (line := incoming.readline(65537)) not in (b"\r\n", b"\n", b""):
+                name, _sep, value = line.decode("latin-1").partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value.strip() or 0)
+            if length:
+                incoming.read(length)
+            if len(first) < 2:
+                return
+            state.asked.append((first[0].decode(), first[1].decode()))
+            framing = (
+                "Transfer-Encoding: chunked" if server.chunked else f"Content-Length: {server.size}"
+            )
+            connection.sendall(
+                f"HTTP/1.1 {server.status} Hostile\r\nContent-Type: {server.content_type}\r\n"
+                f"{framing}\r\nConnection: close\r\n\r\n".encode()
+            )
+            left = server.size
+            while left > 0 and not state.stop.is_set():
+                if _hung_up(connection, server.every):
+                    state._closed()
+                    return
+                piece = min(server.chunk, left)
+                if server.chunked:
+                    connection.sendall(b"%x\r\n%s\r\n" % (piece, b"x" * piece))
+                else:
+                    connection.sendall(b"x" * piece)
+                state.sent += piece
+                left -= piece
+            if server.chunked:
+                connection.sendall(b"0\r\n\r\n")
+        except OSError:  # the client reset the connection, or closed it as we sent
+            state._closed()
+        finally:
+            incoming.close()
+            state.ended.set()
+
+
+class _HostileServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@contextmanager
+def hostile_server(
+    *,
+    size: int = 60 * 1024 * 1024,
+    chunk: int = 64 * 1024,
+    every: float = 0.0,
+    status: int = 207,
+    content_type: str = "text/xml; charset=utf-8",
+    chunked: bool = True,
+    tls: "Tls | None" = None,
+) -> Iterator[Hostile]:
+    """A server on a free loopback port that answers every request, any method and path,
+    with a body of `size` bytes, `chunk` bytes every `every` seconds: a flood (every=0:
+    60 MB as fast as it goes) or a trickle (chunk=1, every=2: a byte every two seconds,
+    each inside a reader's timeout). Chunked (so nothing says its length beforehand), or
+    with a Content-Length. It goes on until the body is sent or the client closes the
+    connection, which it notices between two chunks (`Hostile.closed`)."""
+    server = _HostileServer(("127.0.0.1", 0), _HostileHandler)
+    scheme = "http"
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(tls.certificate, tls.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    state = Hostile(f"{scheme}://127.0.0.1:{server.server_address[1]}")
+    server.state = state
+    server.size, server.chunk, server.every = size, chunk, every
+    server.status, server.content_type, server.chunked = status, content_type, chunked
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        state.stop.set()
+        server.shutdown()
+        server.server_close()
 
 
 # TLS and Microsoft Graph ----------------------------------------------------------------

@@ -29,11 +29,12 @@ AUTH = "auth"
 NOT_FOUND = "not_found"
 HTTP = "http"  # detail: the status code
 NOT_CALENDAR = "not_calendar"
-TOO_LARGE = "too_large"
+TOO_LARGE = "too_large"  # over SAMTALE_BUSY_MAX_BYTES (readers.limits)
+TOO_MANY_EVENTS = "too_many_events"  # over SAMTALE_BUSY_MAX_EVENTS (readers.limits)
 BAD_REDIRECT = "bad_redirect"
 PASSWORD_LOST = "password_lost"
 NOT_CONFIGURED = "not_configured"
-TOO_SLOW = "too_slow"  # no answer before the page's deadline (selectors.busy_times)
+TOO_SLOW = "too_slow"  # not read by the deadline, SAMTALE_BUSY_DEADLINE_SECONDS (readers.limits)
 REFUSED = "refused"  # an address on Samtale's own network (readers.guard)
 
 

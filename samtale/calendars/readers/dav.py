@@ -7,6 +7,9 @@ answer that query is asked for the events in the window instead (a calendar-quer
 with a time range), and only their times are read (readers.ics). Every request has the
 readers' timeout and goes only to an address readers.guard allows; redirects, which requests
 follows, go only to http(s) (it has no other adapter), at most five, each checked again.
+Every answer is read by the session within readers.limits before caldav parses it (at most
+SAMTALE_BUSY_MAX_BYTES and SAMTALE_BUSY_MAX_EVENTS VEVENTs), the events a search finds are
+counted before any is read for its times, and the read's deadline closes the connections.
 """
 
 import logging
@@ -16,7 +19,7 @@ import caldav
 import requests
 from caldav.lib import error as dav_error
 
-from samtale.calendars.readers import http, ics
+from samtale.calendars.readers import http, ics, limits
 from samtale.calendars.readers.base import (
     AUTH,
     NOT_CALENDAR,
@@ -87,9 +90,11 @@ def _free_busy(calendar, start: datetime, end: datetime) -> list[Interval] | Non
 
 
 def _event_times(calendar, start: datetime, end: datetime) -> list[Interval]:
+    events = [_text(event.data) for event in calendar.search(start=start, end=end, event=True)]
+    limits.check_events(sum(limits.vevents(data) for data in events))
     found = []
-    for event in calendar.search(start=start, end=end, event=True):
-        found.extend(ics.intervals(_text(event.data), start, end))
+    for data in events:
+        found.extend(ics.intervals(data, start, end))
     return found
 
 
@@ -113,8 +118,9 @@ def _refusal(failed: dav_error.DAVError) -> Unreadable:
 def read(source: Source, start: datetime, end: datetime) -> list[Interval]:
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     http.check_scheme(source.url)
+    dav = client(source)
     try:
-        calendar = client(source).calendar(url=source.url)
+        calendar = dav.calendar(url=source.url)
         found = _free_busy(calendar, start, end)
         return found if found is not None else _event_times(calendar, start, end)
     except Unreadable:
@@ -129,3 +135,5 @@ def read(source: Source, start: datetime, end: datetime) -> list[Interval]:
         raise _refusal(failed) from None
     except Exception as garbled:  # an answer caldav or lxml cannot read
         raise Unreadable(NOT_CALENDAR, type(garbled).__name__) from None
+    finally:
+        dav.close()

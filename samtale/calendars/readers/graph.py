@@ -12,7 +12,8 @@ The administrator's part in Entra ID is in docs/integrating/calendar.md. SAMTALE
 and SAMTALE_GRAPH_AUTHORITY_URL point elsewhere than Microsoft only for tests. Being the
 operator's addresses, not a person's, they are read with unchecked sessions: readers.guard's
 refusal of internal addresses does not apply to them (the mailbox, the one thing a person
-gives, goes only into the path).
+gives, goes only into the path). The readers' limits do (readers.limits): the size of an
+answer, and the read's deadline, which closes msal's connections as well as getSchedule's.
 """
 
 import json
@@ -129,7 +130,6 @@ def read(source: Source, start: datetime, end: datetime) -> list[Interval]:
     body = http.fetch(
         f"{base}/v1.0/users/{quote(mailbox, safe='@')}/calendar/getSchedule",
         method="POST",
-        http=http.session(checked=False),
         headers={"Authorization": f"Bearer {bearer}", "Prefer": 'outlook.timezone="UTC"'},
         json={
             "schedules": [mailbox],
@@ -137,6 +137,7 @@ def read(source: Source, start: datetime, end: datetime) -> list[Interval]:
             "endTime": {"dateTime": end.astimezone(UTC).strftime(utc), "timeZone": "UTC"},
             "availabilityViewInterval": 15,
         },
+        checked=False,
     )
     try:
         answer = json.loads(body)

@@ -16,7 +16,9 @@ Where it is checked:
 - at every connection a reader opens (`CheckedAdapter`): the name is resolved once, every
   address is checked, and the socket is connected to a checked address, never to a second
   DNS answer (DNS rebinding). A redirect is a new request and is checked the same way,
-  whether readers.http follows it or requests does (for caldav);
+  whether readers.http follows it or requests does (for caldav). The adapter is
+  readers.limits' as well: what comes back is read within the limits, and the read's
+  deadline closes the connections;
 - through a proxy (HTTP_PROXY/HTTPS_PROXY in the environment) Samtale connects only to the
   proxy, which resolves the name again: there the name is checked right before each
   request, and a name whose answer changes between the two look-ups is not caught. A
@@ -33,13 +35,13 @@ import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
+from samtale.calendars.readers import limits
 from samtale.calendars.readers.base import REFUSED, UNREACHABLE, Unreadable
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -164,11 +166,11 @@ class _Checked:
         raise error
 
 
-class _CheckedHTTPConnection(_Checked, HTTPConnection):
+class _CheckedHTTPConnection(limits.Watched, _Checked, HTTPConnection):
     pass
 
 
-class _CheckedHTTPSConnection(_Checked, HTTPSConnection):
+class _CheckedHTTPSConnection(limits.Watched, _Checked, HTTPSConnection):
     pass
 
 
@@ -180,16 +182,12 @@ class _CheckedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _CheckedHTTPSConnection
 
 
-class CheckedAdapter(HTTPAdapter):
+class CheckedAdapter(limits.LimitedAdapter):
     """requests' adapter whose direct connections go only to checked addresses, and whose
-    requests through a proxy are checked just before they are sent."""
+    requests through a proxy are checked just before they are sent; within the readers'
+    limits (readers.limits)."""
 
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _CheckedHTTPPool,
-            "https": _CheckedHTTPSPool,
-        }
+    pools = {"http": _CheckedHTTPPool, "https": _CheckedHTTPSPool}
 
     def send(self, request, **kwargs):
         # The proxy's own connection is the operator's (urllib3's ProxyManager, unchecked);

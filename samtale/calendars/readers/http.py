@@ -1,6 +1,9 @@
-"""HTTP for the readers: a timeout on every request, a limit on what is read, redirects
-followed by hand so that none leads away from http(s), connections only to addresses
-outside Samtale's own network (readers.guard), and errors as `Unreadable`."""
+"""HTTP for the readers: a timeout on every request, redirects followed by hand so that
+none leads away from http(s), connections only to addresses outside Samtale's own network
+(readers.guard), and errors as `Unreadable`. Every session's adapter, checked or not, reads
+each answer within readers.limits (SAMTALE_BUSY_MAX_BYTES, SAMTALE_BUSY_MAX_EVENTS) and
+lets the read's deadline close its connections, whoever sends the request: `fetch`, the
+caldav library or msal."""
 
 from urllib.parse import urljoin, urlsplit
 
@@ -8,14 +11,13 @@ import requests
 import urllib3
 from django.conf import settings
 
-from samtale.calendars.readers import guard
+from samtale.calendars.readers import guard, limits
 from samtale.calendars.readers.base import (
     AUTH,
     BAD_REDIRECT,
     HTTP,
     NOT_FOUND,
     TIMEOUT,
-    TOO_LARGE,
     UNREACHABLE,
     Unreadable,
 )
@@ -48,16 +50,16 @@ class Session(requests.Session):
 
 
 def session(*, checked: bool = True) -> Session:
-    """A session for one read: proxies from the environment, the CA bundle, our name, and
-    (`checked`) connections only to addresses readers.guard allows. Unchecked only for the
-    operator's own addresses (Microsoft Graph's, from the settings)."""
+    """A session for one read: proxies from the environment, the CA bundle, our name, the
+    readers' limits, and (`checked`) connections only to addresses readers.guard allows.
+    Unchecked only for the operator's own addresses (Microsoft Graph's, from the settings),
+    which are held to the limits all the same."""
     s = Session()
     s.headers["User-Agent"] = USER_AGENT
     s.max_redirects = MAX_REDIRECTS
-    if checked:
-        adapter = guard.CheckedAdapter()
-        s.mount("https://", adapter)
-        s.mount("http://", adapter)
+    adapter = guard.CheckedAdapter() if checked else limits.LimitedAdapter()
+    s.mount("https://", adapter)
+    s.mount("http://", adapter)
     return s
 
 
@@ -97,15 +99,17 @@ def fetch(
     json=None,
     data=None,
     http: Session | None = None,
+    checked: bool = True,
 ) -> bytes:
-    """The body of the answer to `url`, at most SAMTALE_BUSY_MAX_BYTES of it.
+    """The body of the answer to `url` (read within readers.limits by the session).
 
     Redirects (at most five) are followed only to http(s) addresses, each a new request
     that the session checks as the first (readers.guard); a POST is never redirected. A
-    status of 400 or more is `Unreadable`.
+    status of 400 or more is `Unreadable`. Without `http`, a session of its own
+    (`checked`: see `session`), closed when done.
     """
-    http = http or session()
-    limit = settings.SAMTALE_BUSY_MAX_BYTES
+    own = http is None
+    http = http or session(checked=checked)
     check_scheme(url)
     try:
         for _ in range(MAX_REDIRECTS + 1):
@@ -117,24 +121,17 @@ def fetch(
                 data=data,
                 timeout=timeout(),
                 allow_redirects=False,
-                stream=True,
             )
-            with response:
-                if response.is_redirect and method == "GET":
-                    url = urljoin(url, response.headers["Location"])
-                    check_scheme(url)
-                    continue
-                if problem := status_failure(response.status_code):
-                    raise problem
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise Unreadable(TOO_LARGE, declared)
-                body = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    body += chunk
-                    if len(body) > limit:
-                        raise Unreadable(TOO_LARGE, str(len(body)))
-                return bytes(body)
+            if response.is_redirect and method == "GET":
+                url = urljoin(url, response.headers["Location"])
+                check_scheme(url)
+                continue
+            if problem := status_failure(response.status_code):
+                raise problem
+            return response.content
     except (requests.RequestException, Unreadable) as error:
         raise failure(error) from None
+    finally:
+        if own:
+            http.close()
     raise Unreadable(BAD_REDIRECT, "too many redirects")

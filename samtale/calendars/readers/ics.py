@@ -12,6 +12,11 @@ change to and from summer time. What is busy:
 
 A time without a zone (a "floating" time) is read as Europe/Oslo, as is a Google calendar's
 X-WR-TIMEZONE's. Titles and everything else of an event are never kept.
+
+Parsing and expanding cost seconds per 10,000 events, so a calendar with more than
+SAMTALE_BUSY_MAX_EVENTS VEVENTs is refused before it is parsed, and the expansion stops at
+as many occurrences in the window (a rule repeating every second would make hundreds of
+thousands), checking the read's deadline between series (readers.limits).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -20,7 +25,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from samtale.calendars.readers import http
+from samtale.calendars.readers import http, limits
 from samtale.calendars.readers.base import NOT_CALENDAR, Interval, Source, Unreadable
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -74,6 +79,8 @@ def _periods(freebusy) -> list[Interval]:
 def intervals(data: bytes, start: datetime, end: datetime) -> list[Interval]:
     """When the calendar in `data` is busy between `start` and `end` (not yet clipped or
     merged: readers.tidy does that). Something that is not iCalendar is `Unreadable`."""
+    limits.check_events(limits.vevents(data))
+    limits.check_rules(data)
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as error:  # icalendar raises ValueError, and others on odd input
@@ -82,14 +89,36 @@ def intervals(data: bytes, start: datetime, end: datetime) -> list[Interval]:
     if not calendars:
         raise Unreadable(NOT_CALENDAR, "no VCALENDAR")
     found: list[Interval] = []
+    events: list = []
     for calendar in calendars:
         for freebusy in calendar.walk("VFREEBUSY"):
             found.extend(_periods(freebusy))
-        try:
-            events = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
-        except Exception as error:  # a rule it cannot expand, a time it cannot read
-            raise Unreadable(NOT_CALENDAR, type(error).__name__) from None
-        for event in events:
-            if (interval := _event(event)) is not None:
-                found.append(interval)
+        events.extend(_occurrences(calendar, start, end))
+    for event in events:
+        if (interval := _event(event)) is not None:
+            found.append(interval)
+    return found
+
+
+def _occurrences(calendar, start: datetime, end: datetime) -> list:
+    """The events of `calendar` in the window, recurrences expanded, as recurring-ical-events'
+    `between` gives them (a series it cannot expand left out), but one series at a time and
+    each occurrence counted: the read stops at SAMTALE_BUSY_MAX_EVENTS of them, and at its
+    deadline, checked between two series."""
+    found = []
+    try:
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        skipped = tuple(query.suppressed_errors)
+        for series in query.series:
+            limits.check_deadline()
+            try:
+                for occurrence in series.between(start, end):
+                    limits.add_events(1)
+                    found.append(occurrence.as_component(False))
+            except skipped:
+                continue
+    except Unreadable:
+        raise
+    except Exception as error:  # a rule it cannot expand, a time it cannot read
+        raise Unreadable(NOT_CALENDAR, type(error).__name__) from None
     return found
