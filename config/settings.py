@@ -422,6 +422,34 @@ if SAMTALE_CALENDAR_IMAP_URL and not SAMTALE_CALENDAR_IMAP_URL.startswith(("imap
 SAMTALE_CALENDAR_WEBHOOK_TOKEN = os.environ.get("SAMTALE_CALENDAR_WEBHOOK_TOKEN", "").strip()
 if SAMTALE_CALENDAR_WEBHOOK_TOKEN and len(SAMTALE_CALENDAR_WEBHOOK_TOKEN) < 32:
     raise ImproperlyConfigured("SAMTALE_CALENDAR_WEBHOOK_TOKEN must be at least 32 characters.")
+# What one message to the calendar address may hold; anyone can send mail there, so a
+# message over a limit is refused whole, before anything of it is applied, and set aside
+# (logged with the limit, counted in /metrics: samtale_set_aside_messages). BYTES: its
+# size, checked before the webhook reads the body (413) and before the mailbox fetches it;
+# an answer is a few kB, Outlook's with HTML and the invitation attached a few hundred kB,
+# so 1 MiB leaves room (the imports' 21 MB is far beyond it). PARTS: the calendars (a
+# text/calendar part or an .ics attached) in it; a mail program sends one, or the same
+# one twice. ANSWERS: the events in one of those calendars, counted before it is parsed;
+# an answer to an invitation holds one. LINES: the lines of one of those calendars (after
+# unfolding), counted before it is parsed: an answer has a few dozen, Outlook's with its
+# time zones a hundred or two; a megabyte of short lines in one event took seconds to
+# parse. ATTEMPTS: the mailbox's runs in a row whose
+# handling of the same message failed on the database before it is set aside and passed
+# by (the database down fails them all, and the next run tries again).
+SAMTALE_CALENDAR_MAX_BYTES = envint("SAMTALE_CALENDAR_MAX_BYTES", 1024 * 1024)
+SAMTALE_CALENDAR_MAX_PARTS = envint("SAMTALE_CALENDAR_MAX_PARTS", 5)
+SAMTALE_CALENDAR_MAX_ANSWERS = envint("SAMTALE_CALENDAR_MAX_ANSWERS", 5)
+SAMTALE_CALENDAR_MAX_LINES = envint("SAMTALE_CALENDAR_MAX_LINES", 1000)
+SAMTALE_CALENDAR_MAX_ATTEMPTS = envint("SAMTALE_CALENDAR_MAX_ATTEMPTS", 3)
+_calendar_limits = (
+    SAMTALE_CALENDAR_MAX_BYTES,
+    SAMTALE_CALENDAR_MAX_PARTS,
+    SAMTALE_CALENDAR_MAX_ANSWERS,
+    SAMTALE_CALENDAR_MAX_LINES,
+    SAMTALE_CALENDAR_MAX_ATTEMPTS,
+)
+if min(_calendar_limits) < 1:
+    raise ImproperlyConfigured("The SAMTALE_CALENDAR_MAX_* limits must be at least 1.")
 
 # Background work: Django's tasks framework with a database-backed worker (`manage.py
 # worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of

@@ -267,6 +267,10 @@ def itip_read(data: bytes | str) -> list[Answer]:
     (an occurrence of a recurring event, RECURRENCE-ID, is not one of ours and is left out);
     [] for any other METHOD. Raises ValueError for what is not iCalendar or is an answer
     without a UID or DTSTAMP: whatever the sender wrote, never another exception."""
+    if isinstance(data, str):
+        # icalendar reads a str without a line break as the name of a file to open: what a
+        # stranger sent must never name a file on this machine.
+        data = data.encode()
     try:
         calendar = Calendar.from_ical(data)
         method = str(calendar.get("METHOD", "")).strip().upper()

@@ -62,13 +62,19 @@ class MailboxMark(models.Model):
     """How far an IMAP mailbox has been read (notifications.inbox): the mailbox is never
     changed, so what has been read is kept here. IMAP numbers new messages above every UID
     before them, so the highest UID read is enough; a new UIDVALIDITY (the mailbox was made
-    anew) starts from the beginning."""
+    anew) starts from the beginning.
+
+    A message whose handling fails on the database stops the run there, to be read again by
+    the next; `failures` counts the runs in a row that message `failed_uid` failed in, so
+    that one that always fails is set aside after SAMTALE_CALENDAR_MAX_ATTEMPTS."""
 
     # The mailbox's URL without its password: imaps://user@host:993/INBOX.
     mailbox = models.CharField(max_length=300, unique=True)
     uidvalidity = models.BigIntegerField(default=0)
     last_uid = models.BigIntegerField(default=0)
     read_at = models.DateTimeField(null=True, blank=True)
+    failed_uid = models.BigIntegerField(default=0)
+    failures = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.mailbox} ({self.uidvalidity}:{self.last_uid})"

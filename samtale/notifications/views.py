@@ -67,8 +67,11 @@ def calendar_inbound(request):
     """One message to the calendar address, posted by a mail server as it arrives: the raw
     RFC 822 message as the body, with "Authorization: Bearer <token>"
     (SAMTALE_CALENDAR_WEBHOOK_TOKEN). Not found while no token is set; 401 without the
-    right one (a browser session is no credential here). A message read gets 204, whatever
-    it held: the sender has nothing to post again, and learns nothing of what Samtale knows.
+    right one (a browser session is no credential here), before anything else is done. A
+    message read gets 204, whatever it held: the sender has nothing to post again, and
+    learns nothing of what Samtale knows. One over a limit gets 413 and is set aside
+    (notifications.inbox): over SAMTALE_CALENDAR_MAX_BYTES by its Content-Length before a
+    byte of it is read, or by what was read, which stops at the limit + 1.
     """
     token = settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN
     if not token:
@@ -80,5 +83,27 @@ def calendar_inbound(request):
         response = HttpResponse(status=401)
         response["WWW-Authenticate"] = 'Bearer realm="calendar"'
         return response
-    inbox.receive(request.body)
-    return HttpResponse(status=204)
+    limit = settings.SAMTALE_CALENDAR_MAX_BYTES
+    size = _content_length(request)
+    if size > limit:
+        inbox.refuse_unread(size=size)
+        return HttpResponse(status=413)
+    taken = inbox.receive_posted(_read_at_most(request, limit + 1))
+    return HttpResponse(status=204 if taken else 413)
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _read_at_most(request, size: int) -> bytes:
+    """The body, but never more than `size` bytes of it, whatever its length said (a
+    chunked one has none)."""
+    chunks = []
+    while size > 0 and (chunk := request.read(size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

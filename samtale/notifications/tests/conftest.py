@@ -6,6 +6,23 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from samtale.notifications import inbox
+from samtale.notifications.inbox import Outcome
+
+
+@pytest.fixture
+def handled(monkeypatch):
+    """The answers handed on, as (answer, sender); UIDs beginning `ours-` are taken."""
+    seen = []
+
+    def handler(*, answer, sender):
+        if not answer.uid.startswith("ours-"):
+            return None
+        seen.append((answer, sender))
+        return Outcome.APPLIED
+
+    monkeypatch.setattr(inbox, "_handlers", [handler])
+    return seen
 
 
 @pytest.fixture

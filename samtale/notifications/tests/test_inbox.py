@@ -3,7 +3,8 @@ message wherever a mail program put them, what is no answer said so and left alo
 an IMAP mailbox (Debian's Dovecot, started by the test) read once, never changed.
 
 The domain that takes the answers (conversations.services.replies) is replaced here by a
-handler that records what it is given: the conversations' own tests take it from there."""
+handler that records what it is given (`handled`, in conftest): the conversations' own
+tests take it from there. What goes over a limit: test_inbox_limits."""
 
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -17,21 +18,6 @@ from samtale.notifications.models import MailboxMark
 from samtale.notifications.testing import EXCHANGE_VTIMEZONE
 
 STAMP = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def handled(monkeypatch):
-    """The answers handed on, as (answer, sender); UIDs beginning `ours-` are taken."""
-    seen = []
-
-    def handler(*, answer, sender):
-        if not answer.uid.startswith("ours-"):
-            return None
-        seen.append((answer, sender))
-        return Outcome.APPLIED
-
-    monkeypatch.setattr(inbox, "_handlers", [handler])
-    return seen
 
 
 def calendar(method="REPLY", *, uid="ours-1", partstat="DECLINED", start=None) -> bytes:
@@ -123,6 +109,16 @@ def test_an_answer_about_an_event_that_is_not_ours_is_said_so(handled):
 )
 def test_what_is_no_answer_is_said_so_and_nothing_raises(handled, raw, outcome):
     assert inbox.receive(raw) == [outcome]
+    assert handled == []
+
+
+def test_a_calendar_that_names_a_file_on_this_machine_is_not_read_from_it(handled, tmp_path):
+    """icalendar opens a text without a line break as a file's name: a stranger's calendar
+    part holding "/path/to/some.ics" must not make Samtale read that file."""
+    local = tmp_path / "svar.ics"
+    local.write_bytes(calendar(uid="ours-from-a-file"))
+    raw = message(calendar_part=str(local).encode())
+    assert inbox.receive(raw) == [Outcome.UNREADABLE]
     assert handled == []
 
 
