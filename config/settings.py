@@ -596,7 +596,8 @@ SAMTALE_ORGANIZATION_NUMBER = os.environ.get(
 def _organization_number_valid(number: str) -> bool:
     if not re.fullmatch(r"[0-9]{9}", number):
         return False
-    check = 11 - sum(int(d) * w for d, w in zip(number, (3, 2, 7, 6, 5, 4, 3, 2))) % 11
+    weights = (3, 2, 7, 6, 5, 4, 3, 2)
+    check = 11 - sum(int(d) * w for d, w in zip(number[:8], weights, strict=True)) % 11
     return (0 if check == 11 else check) == int(number[8])
 
 
@@ -687,6 +688,9 @@ SAMTALE_FIKS_JOURNALPOSTTYPE = os.environ.get("SAMTALE_FIKS_JOURNALPOSTTYPE", "X
 SAMTALE_FIKS_JOURNALSTATUS = os.environ.get("SAMTALE_FIKS_JOURNALSTATUS", "J")
 # How long a message may wait for the archive: unanswered after this, it is sent again.
 SAMTALE_FIKS_LIFETIME_MINUTES = envint("SAMTALE_FIKS_LIFETIME_MINUTES", 60)
+# The largest answer taken from the Fiks account, in bytes as it arrives (encrypted): the
+# archive's answers are a few small XML files; a larger one is set aside unopened.
+SAMTALE_FIKS_MAX_ANSWER_BYTES = envint("SAMTALE_FIKS_MAX_ANSWER_BYTES", 10 * 1024 * 1024)
 
 # Retention (samtale.privacy): a daily job deletes what the policy says is due, after the
 # signed form has reached the personnel file, and never what HR has put on legal hold.

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext_lazy
 from samtale.actions.models import Goal
 from samtale.archive.fiks import messages as fiks
 from samtale.conversations.models import ActionStatus
+from samtale.core import setaside
 from samtale.core.audit import READ_ROLES
 from samtale.needs.models import Need
 from samtale.org.models import RoleChange
@@ -440,6 +441,16 @@ SENTENCES: dict[str, Words] = {
         _("The delivery of %(form)s to the archive failed; Samtale tries again")
     ),
     "archive.refused": W(_("The archive refused %(form)s")),
+    "archive.fiks_set_aside": W(
+        _("A message on Samtale's Fiks account was set aside: %(reason)s"),
+        by="object",
+        variants={
+            True: _(
+                "A message about %(form)s on Samtale's Fiks account was set aside: %(reason)s"
+            )
+        },
+        labels={"reason": setaside.REASONS},
+    ),
     "archive.retry": W(_("%(actor)s had the delivery of %(form)s to the archive tried again")),
     # Privacy: copies of data, legal holds, retention ----------------------------------------
     "privacy.export": W(_("%(actor)s downloaded a copy of their own data")),

@@ -173,10 +173,6 @@ def receive(via: Transport, *, wait: float = 0, limit: int = 100) -> int:
     )
 
 
-# The archive's answers are a few XML files (and a receipt); anything near this is not one.
-MAX_ANSWER_BYTES = 10 * 1024 * 1024
-
-
 def handle(message: Message, via: Transport) -> None:
     """One message for Samtale's account (see the module's notes). Whatever the message
     holds, it is taken or set aside, never left at the head of the queue: this raises only
@@ -246,8 +242,13 @@ def _take(message: Message, via: Transport) -> None:
     if message.sender != settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT:
         _set_aside(message, setaside.WRONG_SENDER, f"avsender-id {message.sender!r}")
         return
-    if len(message.payload) > MAX_ANSWER_BYTES:
-        _set_aside(message, setaside.TOO_LARGE, f"{len(message.payload)} bytes")
+    limit = settings.SAMTALE_FIKS_MAX_ANSWER_BYTES
+    if len(message.payload) > limit:
+        _set_aside(
+            message,
+            setaside.TOO_LARGE,
+            f"{len(message.payload)} bytes, over SAMTALE_FIKS_MAX_ANSWER_BYTES ({limit})",
+        )
         return
     with transaction.atomic():
         delivery = (

@@ -88,9 +88,7 @@ def assert_still_filing(conversation, reason: str, client=None) -> None:
     assert AuditEntry.objects.filter(action="archive.fiks_set_aside").count() == 1
 
 
-def test_a_receipt_the_outsider_signs_and_encrypts_as_the_archive_does_is_taken(
-    outsider, sign
-):
+def test_a_receipt_the_outsider_signs_and_encrypts_as_the_archive_does_is_taken(outsider, sign):
     """The other side of every refusal below: OpenSSL's signature with the archive's key,
     made without Samtale's code, verifies, and the journal number is the archive's."""
     conversation, melding = filing(outsider, sign)
@@ -127,9 +125,7 @@ def test_a_receipt_signed_with_another_key_is_set_aside(outsider, sign, stranger
     assert_still_filing(conversation, "unsigned")
 
 
-def test_a_receipt_from_another_account_is_set_aside_even_signed_by_the_archive(
-    outsider, sign
-):
+def test_a_receipt_from_another_account_is_set_aside_even_signed_by_the_archive(outsider, sign):
     import uuid
 
     conversation, melding = filing(outsider, sign)
@@ -213,3 +209,15 @@ def test_a_reply_to_no_message_in_flight_is_set_aside_once(outsider, sign):
     assert delivery_of(conversation).status == Delivery.Status.DELIVERED
     rows = list(SetAsideMessage.objects.values_list("reason", "times"))
     assert sorted(rows) == [("not_waiting", 1), ("not_waiting", 1)]
+
+
+def test_an_answer_over_the_size_limit_is_set_aside_unopened(outsider, sign, settings):
+    conversation, melding = filing(outsider, sign)
+    settings.SAMTALE_FIKS_MAX_ANSWER_BYTES = 16384  # a receipt is about 4 kB
+    outsider.send(foreign.KVITTERING, reply_to=melding.id, payload=b"x" * 16385)
+    outsider.send(foreign.KVITTERING, reply_to=melding.id, files=receipt(melding, 12))
+    assert take_answers() == 2
+    assert delivery_of(conversation).target == "2099/12"
+    [aside] = SetAsideMessage.objects.all()
+    assert (aside.reason, aside.size) == ("too_large", 16385)
+    assert "SAMTALE_FIKS_MAX_ANSWER_BYTES" in aside.detail

@@ -226,7 +226,7 @@ def test_the_replies_are_read():
             created=False,
         )
     )
-    assert receipt == m.Receipt(RECORD_ID, "2026/42", "", created=False)
+    assert receipt == m.Receipt(RECORD_ID, "2026/42", "", created=False, external_key="k")
     assert m.error_text(m.feilmelding(m.UGYLDIG, "Mangler klasse")) == "Mangler klasse"
 
 
