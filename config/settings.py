@@ -462,6 +462,9 @@ TASKS = {
 }
 # How long the worker's record of a finished task is kept (core.jobs.tidy_tasks, hourly).
 TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
+# How long a message from outside that was set aside is remembered (core.setaside: the
+# archive's answers not taken, refused mail to the calendar address; core.jobs, daily).
+SAMTALE_SET_ASIDE_KEEP_DAYS = envint("SAMTALE_SET_ASIDE_KEEP_DAYS", 90)
 
 # Health checks (core.health; docs/running/production.md). Each web process, worker and
 # scheduler writes a heartbeat at most every SAMTALE_HEARTBEAT_SECONDS (0: none).

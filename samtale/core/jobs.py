@@ -1,4 +1,5 @@
-"""Housekeeping of the background worker's own table (django-tasks-db's DBTaskResult).
+"""Housekeeping of the background worker's own table (django-tasks-db's DBTaskResult), and
+of the messages from outside set aside (core.setaside).
 
 Every task leaves a row: an e-mail each, the outbox's sweep every minute. Without pruning
 the table grows by half a million rows a year. And a task whose worker was killed stays
@@ -53,3 +54,12 @@ def tidy_task_results(now=None) -> tuple[int, int]:
 def tidy_tasks() -> list[int]:
     """Housekeeping of the worker's table (tidy_task_results)."""
     return list(tidy_task_results())
+
+
+@periodic(every=timedelta(days=1))
+@task
+def prune_set_aside() -> int:
+    """Forget the messages set aside longer ago than SAMTALE_SET_ASIDE_KEEP_DAYS."""
+    from samtale.core.setaside import set_aside_prune
+
+    return set_aside_prune()

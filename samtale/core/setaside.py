@@ -11,7 +11,9 @@ one log line saying which limit or check, and the count in /metrics
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -76,3 +78,12 @@ def set_aside(
     except IntegrityError:
         SetAsideMessage.objects.filter(source=source, key=key).update(times=F("times") + 1)
         return False
+
+
+def set_aside_prune(now=None) -> int:
+    """Forget what was set aside more than SAMTALE_SET_ASIDE_KEEP_DAYS ago (the scheduler,
+    daily): a sender that keeps trying is a row per message. Returns how many."""
+    now = now or timezone.now()
+    keep = timedelta(days=settings.SAMTALE_SET_ASIDE_KEEP_DAYS)
+    deleted, _ = SetAsideMessage.objects.filter(at__lt=now - keep).delete()
+    return deleted

@@ -2,8 +2,10 @@
 /metrics by source and reason."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from samtale.core import setaside
 from samtale.core.models import SetAsideMessage
@@ -40,3 +42,12 @@ def test_metrics_count_them_by_source_and_reason(token):  # noqa: F811
     assert value(samples, "samtale_set_aside_messages", source="fiks", reason="unsigned") == 3
     assert value(samples, "samtale_set_aside_messages", source="calendar_mail") == 1
     assert setaside.reason_text("too_large")
+
+
+def test_what_was_set_aside_is_forgotten_after_the_days_kept(settings):
+    settings.SAMTALE_SET_ASIDE_KEEP_DAYS = 90
+    for key in ("old", "new"):
+        setaside.set_aside(source="fiks", key=key, reason=setaside.UNSIGNED)
+    SetAsideMessage.objects.filter(key="old").update(at=timezone.now() - timedelta(days=91))
+    assert setaside.set_aside_prune() == 1
+    assert list(SetAsideMessage.objects.values_list("key", flat=True)) == ["new"]
