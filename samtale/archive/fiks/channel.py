@@ -250,25 +250,30 @@ def _take(message: Message, via: Transport) -> None:
             f"{len(message.payload)} bytes, over SAMTALE_FIKS_MAX_ANSWER_BYTES ({limit})",
         )
         return
+    # Opened before anything is locked: a forged answer is told from a late one by its
+    # signature, whatever it names.
+    try:
+        files = _open(message)
+    except (asic.InvalidContainer, messages.InvalidMessage) as error:
+        reason = next(code for kind, code in SET_ASIDE_FOR if isinstance(error, kind))
+        _set_aside(message, reason, str(error), _waiting(message).first())
+        return
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .filter(channel=Delivery.Channel.FIKS, message_id=message.reply_to or "-")
-            .exclude(status__in=[Delivery.Status.DELIVERED, Delivery.Status.REFUSED])
-            .select_related("form")
-            .first()
-        )
+        delivery = _waiting(message).select_for_update().first()
         if delivery is None:
             # One sent before a retry, or received twice: nothing waits for it.
             _set_aside(message, setaside.NOT_WAITING, f"svar-til {message.reply_to!r}")
             return
-        try:
-            files = _open(message)
-        except (asic.InvalidContainer, messages.InvalidMessage) as error:
-            reason = next(code for kind, code in SET_ASIDE_FOR if isinstance(error, kind))
-            _set_aside(message, reason, str(error), delivery)
-            return
         _answer(delivery, message, files, via)
+
+
+def _waiting(message: Message):
+    """The delivery whose message in flight `message` answers (a query: none or one)."""
+    return (
+        Delivery.objects.filter(channel=Delivery.Channel.FIKS, message_id=message.reply_to or "-")
+        .exclude(status__in=[Delivery.Status.DELIVERED, Delivery.Status.REFUSED])
+        .select_related("form")
+    )
 
 
 def _answer(delivery: Delivery, message: Message, files: dict[str, bytes], via: Transport) -> None:

@@ -221,3 +221,28 @@ def test_an_answer_over_the_size_limit_is_set_aside_unopened(outsider, sign, set
     [aside] = SetAsideMessage.objects.all()
     assert (aside.reason, aside.size) == ("too_large", 16385)
     assert "SAMTALE_FIKS_MAX_ANSWER_BYTES" in aside.detail
+
+
+def test_a_forged_answer_to_nothing_waiting_is_told_from_a_late_one_by_its_signature(
+    outsider, stranger
+):
+    """Set aside either way; the reason says which: the archive staff and /metrics see a
+    forgery as one, not as an answer that came late."""
+    import uuid
+
+    outsider.send(
+        foreign.KVITTERING,
+        reply_to=str(uuid.uuid4()),
+        files={"feilmelding.xml": b"<x/>"},
+        signer=stranger,
+    )
+    outsider.send(
+        foreign.IKKEFUNNET,
+        reply_to=str(uuid.uuid4()),
+        files={"feilmelding.xml": foreign.feilmelding("ikkefunnet", "Ingen")},
+    )
+    assert take_answers() == 2
+    assert sorted(SetAsideMessage.objects.values_list("reason", flat=True)) == [
+        "not_waiting",
+        "unsigned",
+    ]
