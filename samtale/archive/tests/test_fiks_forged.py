@@ -224,7 +224,7 @@ def test_an_answer_over_the_size_limit_is_set_aside_unopened(outsider, sign, set
 
 
 def test_a_forged_answer_to_nothing_waiting_is_told_from_a_late_one_by_its_signature(
-    outsider, stranger
+    db, outsider, stranger
 ):
     """Set aside either way; the reason says which: the archive staff and /metrics see a
     forgery as one, not as an answer that came late."""
