@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 
+from samtale.core import holidays
+
 register = template.Library()
 
 BADGES = {
@@ -94,3 +96,10 @@ def script_loader(context) -> dict:
     """The loader of the scripts {% script %} left (settings.SCRIPTS_AFTER_LOAD), inline
     with the request's CSP nonce; nothing when scripts are deferred tags."""
     return {"after_load": settings.SCRIPTS_AFTER_LOAD, "csp_nonce": context.get("csp_nonce", "")}
+
+
+@register.filter(expects_localtime=True)
+def day_off(value) -> str:
+    """Why a date is no working day in Norway ("Sunday", "Constitution Day"), or ""
+    (core.holidays)."""
+    return holidays.day_off(value)

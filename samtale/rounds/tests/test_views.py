@@ -511,3 +511,47 @@ def test_a_big_rounds_counts_per_leader_come_when_scrolled_to(
 def test_a_small_rounds_counts_per_leader_are_on_its_page(client_for, round_, people):
     page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
     assert 'id="by-leader"' in page and 'hx-trigger="revealed"' not in page
+
+
+def test_the_confirmation_says_which_invitations_go_now_and_when_the_rest_go(
+    client_for, round_, people, participant, django_capture_on_commit_callbacks
+):
+    """It said they go 14 days before even when they went at once."""
+    other = Participant.objects.get(round=round_, person=people.other_employee)
+    other.holder = people.leader
+    other.save()
+    client = client_for("leader")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+            slots(
+                (participant, "01.12.2026", "10:15", "Møterom 2"),
+                (other, "04.01.2027", "10:15", "Møterom 2"),
+            ),
+            follow=True,
+        )
+    page = body(response)
+    assert "2 samtaler er satt opp." in page
+    assert "1 invitasjon går ut nå, med kalenderinvitasjon." in page
+    assert "1 går ut 14 dager før samtalen, 21.12." in page
+    statuses = dict(Conversation.objects.values_list("employee_id", "status"))
+    assert statuses == {people.employee.pk: "invited", people.other_employee.pk: "planned"}
+
+
+def test_a_day_off_is_named_where_a_time_is_offered_on_it(client_for, round_, people):
+    """A Sunday slot was offered without a word: the window and the proposed time say it."""
+    Window.objects.create(
+        round=round_,
+        leader=people.leader,
+        starts_at=at(date(2026, 12, 6), 9),  # a Sunday
+        ends_at=at(date(2026, 12, 6), 15),
+        place="Møterom 2",
+    )
+    page = body(client_for("leader").get(schedule_url(round_, people.leader)))
+    assert page.count("Fridag: søndag") == 2  # the window, and the time proposed in it
+    response = client_for("leader").post(
+        reverse("window_add", args=[round_.pk, people.leader.pk]),
+        {"date": "25.12.2026", "start": "09:00", "end": "15:00", "place": "Rom 3"},
+        **HTMX,
+    )
+    assert "på en fridag (1. juledag)" in body(response)

@@ -2,8 +2,10 @@
 (which they may change), and the conversations that have a time."""
 
 import hashlib
+from datetime import date, timedelta
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.calendars import reasons
+from samtale.core import holidays
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
 from samtale.rounds import policy, selectors, services
@@ -83,7 +86,10 @@ def _context(
         except (TypeError, ValueError):
             participant = None
         problem = PROBLEMS.get(problems.get(participant.pk)) if participant else None
-        rows.append({"form": form, "participant": participant, "problem": problem})
+        day_off = holidays.day_off(_date_of(form))
+        rows.append(
+            {"form": form, "participant": participant, "problem": problem, "day_off": day_off}
+        )
     unplaced = [
         {"participant": names[u.participant_id], "reason": REASONS[u.reason]}
         for u in proposal.unplaced
@@ -110,6 +116,17 @@ def _context(
         ],
         "calendar_stamp": calendar_stamp,
     }
+
+
+def _date_of(form) -> date | None:
+    """The date a slot's row shows: the proposal's, or the one the leader typed."""
+    value = form["date"].value()
+    if isinstance(value, date):
+        return value
+    try:
+        return form.fields["date"].clean(value)
+    except ValidationError:
+        return None
 
 
 def _stamp(clashes: list[int], chosen) -> str:
@@ -155,6 +172,12 @@ def window_add(request, pk, leader_pk):
             form_error(form, e)
         else:
             notice = _("The time is added, and the proposal below is made anew.")
+            off = holidays.day_off(timezone.localtime(data["starts_at"]))
+            if off:
+                notice = _(
+                    "The time is added, on a day off (%(day)s), and the proposal below is "
+                    "made anew."
+                ) % {"day": off}
             if not request.htmx:
                 messages.success(request, notice)
                 return redirect("round_schedule", pk=round.pk, leader_pk=leader.pk)
@@ -228,15 +251,40 @@ def schedule_accept(request, pk, leader_pk):
     except DomainError as e:
         messages.error(request, e.message)
         return back
-    messages.success(
-        request,
-        ngettext(
-            "%(n)d conversation is scheduled. The invitation goes out %(days)d days before, "
-            "with a calendar invitation.",
-            "%(n)d conversations are scheduled. The invitations go out %(days)d days before "
-            "each conversation, with a calendar invitation.",
-            len(planned),
-        )
-        % {"n": len(planned), "days": round.lead_days},
-    )
+    messages.success(request, _scheduled_message(round, planned))
     return back
+
+
+def _scheduled_message(round, planned) -> str:
+    """What was scheduled and, truthfully, when each invitation goes: at once for the
+    conversations already within the round's lead time (rounds.jobs sends them after the
+    commit), the others that many days before each."""
+    soon = timezone.now() + timedelta(days=round.lead_days)
+    later = sorted(c.scheduled_at for c in planned if c.scheduled_at > soon)
+    now = len(planned) - len(later)
+    words = [
+        ngettext(
+            "%(n)d conversation is scheduled.", "%(n)d conversations are scheduled.", len(planned)
+        )
+        % {"n": len(planned)}
+    ]
+    if now:
+        words.append(
+            ngettext(
+                "%(n)d invitation goes out now, with a calendar invitation.",
+                "%(n)d invitations go out now, with a calendar invitation.",
+                now,
+            )
+            % {"n": now}
+        )
+    if later:
+        first = timezone.localtime(later[0]) - timedelta(days=round.lead_days)
+        words.append(
+            ngettext(
+                "%(n)d goes out %(days)d days before its conversation, on %(date)s.",
+                "%(n)d go out %(days)d days before each conversation, the first on %(date)s.",
+                len(later),
+            )
+            % {"n": len(later), "days": round.lead_days, "date": first.strftime("%d.%m.")}
+        )
+    return " ".join(words)
