@@ -492,8 +492,7 @@ def test_a_big_rounds_counts_per_leader_come_when_scrolled_to(
     page = body(client_for("hr").get(reverse("round_detail", args=[round_.pk])))
     assert f'hx-get="{progress_url}" hx-trigger="revealed"' in page
     assert f'href="{progress_url}"' in page  # without JavaScript
-    assert 'id="by-leader"' not in page
-    assert reverse("round_schedule", args=[round_.pk, people.leader.pk]) not in page
+    assert 'id="by-leader"' not in page and 'id="by-unit"' not in page
 
     part = body(client_for("hr").get(progress_url, **HTMX))
     assert "<html" not in part and '<h3 class="ds-heading" data-size="sm" id="by-leader">' in part
@@ -555,3 +554,28 @@ def test_a_day_off_is_named_where_a_time_is_offered_on_it(client_for, round_, pe
         **HTMX,
     )
     assert "på en fridag (1. juledag)" in body(response)
+
+
+def test_names_in_the_rounds_table_lead_where_the_viewer_may_go(
+    client_for, round_, people, participant, window, django_capture_on_commit_callbacks
+):
+    """The leader: to the schedule while it has no time, then to the conversation; HR: to
+    the person, and the leader's name to their schedule."""
+    url = reverse("round_detail", args=[round_.pk])
+    schedule = reverse("round_schedule", args=[round_.pk, people.leader.pk])
+    leader_page = body(client_for("leader").get(url))
+    assert f'href="{schedule}">{people.employee.full_name}</a>' in leader_page
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("leader").post(
+            reverse("schedule_accept", args=[round_.pk, people.leader.pk]),
+            slots((participant, "01.12.2026", "10:15", "Møterom 2")),
+        )
+    conversation = Conversation.objects.get()
+    leader_page = body(client_for("leader").get(url))
+    detail = reverse("conversation_detail", args=[conversation.pk])
+    assert f'href="{detail}">{people.employee.full_name}</a>' in leader_page
+    hr_page = body(client_for("hr").get(url))
+    person = reverse("person_detail", args=[people.employee.pk])
+    assert f'href="{person}">{people.employee.full_name}</a>' in hr_page
+    assert f'href="{schedule}">{people.leader.full_name}</a>' in hr_page
+    assert detail not in hr_page

@@ -123,10 +123,7 @@ def round_detail(request, pk):
         participants=visible, state=chosen.get("state") or "", holder_id=holder and holder.pk
     )
     page = Paginator(participants, PARTICIPANTS_PAGE_SIZE).get_page(request.GET.get("side"))
-    for participant in page.object_list:
-        participant.state = (
-            "removed" if not participant.included else selectors.state_of(participant)
-        )
+    _links(request.user, round, page.object_list)
     context = {
         "round": round,
         "may_manage": may_manage,
@@ -153,6 +150,29 @@ def round_detail(request, pk):
     if may_manage and round.is_open:
         context["add_form"] = ParticipantAddForm(user=request.user, round=round)
     return render_page(request, "rounds/detail.html", context, fragment="participants")
+
+
+def _links(user, round, participants) -> None:
+    """Each row's state, and where its name leads the viewer, as the policies let them: the
+    conversation to one of its parties, the schedule to its holder while it has no time,
+    else the person's page to whoever may see it (one query for the page's people)."""
+    people = org_policy.people_visible_to(user).filter(
+        pk__in=[p.person_id for p in participants]
+    )
+    may_see = set(people.values_list("pk", flat=True))
+    for participant in participants:
+        participant.state = (
+            "removed" if not participant.included else selectors.state_of(participant)
+        )
+        conversation = participant.conversation
+        if conversation is not None and conversation.party(user) is not None:
+            participant.link = reverse("conversation_detail", args=[conversation.pk])
+        elif participant.holder_id == user.pk and round.is_open and participant.included:
+            participant.link = reverse("round_schedule", args=[round.pk, user.pk])
+        elif participant.person_id in may_see:
+            participant.link = reverse("person_detail", args=[participant.person_id])
+        else:
+            participant.link = ""
 
 
 def _progress_tables(request, sums: selectors.ProgressSums) -> dict:
