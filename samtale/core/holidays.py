@@ -25,23 +25,27 @@ def easter(year: int) -> date:
 
 
 @cache
-def holidays(year: int) -> dict[date, object]:
-    """The public holidays of `year`, each with its name (translated when shown)."""
+def holidays(year: int) -> dict[date, tuple]:
+    """The public holidays of `year`, each with its name or names (translated when shown):
+    Whit Monday falls on 17 May in some years."""
     sunday = easter(year)
-    return {
-        date(year, 1, 1): _("New Year's Day"),
-        sunday - timedelta(days=3): _("Maundy Thursday"),
-        sunday - timedelta(days=2): _("Good Friday"),
-        sunday: _("Easter Sunday"),
-        sunday + timedelta(days=1): _("Easter Monday"),
-        date(year, 5, 1): _("Labour Day"),
-        date(year, 5, 17): _("Constitution Day"),
-        sunday + timedelta(days=39): _("Ascension Day"),
-        sunday + timedelta(days=49): _("Whit Sunday"),
-        sunday + timedelta(days=50): _("Whit Monday"),
-        date(year, 12, 25): _("Christmas Day"),
-        date(year, 12, 26): _("Boxing Day"),
-    }
+    found: dict[date, tuple] = {}
+    for day, name in (
+        (date(year, 1, 1), _("New Year's Day")),
+        (sunday - timedelta(days=3), _("Maundy Thursday")),
+        (sunday - timedelta(days=2), _("Good Friday")),
+        (sunday, _("Easter Sunday")),
+        (sunday + timedelta(days=1), _("Easter Monday")),
+        (date(year, 5, 1), _("Labour Day")),
+        (date(year, 5, 17), _("Constitution Day")),
+        (sunday + timedelta(days=39), _("Ascension Day")),
+        (sunday + timedelta(days=49), _("Whit Sunday")),
+        (sunday + timedelta(days=50), _("Whit Monday")),
+        (date(year, 12, 25), _("Christmas Day")),
+        (date(year, 12, 26), _("Boxing Day")),
+    ):
+        found[day] = (*found.get(day, ()), name)
+    return found
 
 
 WEEKEND = {5: _("Saturday"), 6: _("Sunday")}
@@ -54,5 +58,12 @@ def day_off(day: date | datetime | None) -> str:
         day = day.date()
     if not isinstance(day, date):
         return ""
-    name = holidays(day.year).get(day) or WEEKEND.get(day.weekday())
-    return str(name) if name else ""
+    names = holidays(day.year).get(day) or (WEEKEND.get(day.weekday()),)
+    return ", ".join(str(name) for name in names if name)
+
+
+def working_day(day: date) -> date:
+    """`day`, or the first working day after it."""
+    while day_off(day):
+        day += timedelta(days=1)
+    return day

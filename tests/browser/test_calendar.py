@@ -9,17 +9,18 @@ from django.utils import timezone
 
 from samtale.calendars.testing import Answer, http_server
 from samtale.conversations.models import Conversation
+from samtale.core import holidays
 from tests.browser.conftest import DEMO_PASSWORD
 
 
 def _busy_calendar(day) -> bytes:
-    """Busy 10:00–11:00 every day from `day` for a fortnight, with a title never shown."""
+    """Busy 10:00–11:00 every day from `day` for four weeks, with a title never shown."""
     return (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\nUID:m\r\n"
         "DTSTAMP:20260101T000000Z\r\nSUMMARY:Hemmelig budsjettmøte\r\n"
         f"DTSTART;TZID=Europe/Oslo:{day:%Y%m%d}T100000\r\n"
         f"DTEND;TZID=Europe/Oslo:{day:%Y%m%d}T110000\r\n"
-        "RRULE:FREQ=DAILY;COUNT=14\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        "RRULE:FREQ=DAILY;COUNT=28\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
 
 
@@ -44,7 +45,7 @@ def test_a_leader_connects_a_calendar_and_is_warned_of_a_busy_time(visitor_facto
         assert "7" in status and "budsjett" not in status.lower()
         leader.check("tested")
 
-        day = today + timedelta(days=10)
+        day = holidays.working_day(today + timedelta(days=10))  # a day off would ask first
         open_ = Conversation.objects.exclude(status__in=Conversation.CLOSED).values("employee")
         employee = demo["leader"].reports.filter(is_active=True).exclude(pk__in=open_).first()
         leader.goto(f"/samtaler/ny/?medarbeider={employee.pk}")

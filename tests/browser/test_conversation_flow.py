@@ -8,6 +8,7 @@ from django.utils import timezone
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation, Feedback, Note
 from samtale.conversations.services import lifecycle
+from samtale.core import holidays
 from tests.browser.conftest import DEMO_PASSWORD
 
 
@@ -37,7 +38,7 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
         f"() => document.querySelector('input[name=employee]').value === '{demo['employee'].pk}'"
     )
     page.select_option("#id_guide", label="Medarbeidersamtale – skjema med 8 tema")
-    day = timezone.localdate() + timedelta(days=10)
+    day = holidays.working_day(timezone.localdate() + timedelta(days=10))
     page.fill("#id_date", day.strftime("%d.%m.%Y"))
     # 15:30: clear of the demo's conversations (09:00 and 13:00), so nobody is double-booked.
     page.fill("#id_time", "15:30")
@@ -87,9 +88,9 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     page.check("#cover-motivasjon")
     page.locator("#cover-motivasjon-status").filter(has_text="Lagret").wait_for()
     goals = page.locator("#goals")
-    goals.locator("#id_text").fill("Bli trygg i det nye fagsystemet")
-    goals.locator("#id_action_text").fill("Delta på kurs i januar")
-    goals.locator("#id_deadline").fill((day + timedelta(days=60)).strftime("%d.%m.%Y"))
+    goals.locator("#goal-text").fill("Bli trygg i det nye fagsystemet")
+    goals.locator("#goal-action_text").fill("Delta på kurs i januar")
+    goals.locator("#goal-deadline").fill((day + timedelta(days=60)).strftime("%d.%m.%Y"))
     goals.locator("button[type=submit]").last.click()
     page.locator("#goals td[data-label]", has_text="Delta på kurs i januar").first.wait_for()
     for step in (1, 2, 3):
@@ -110,9 +111,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar.")
     employee.wait_saved("summary-text")
     employee.page.check("input[name=conclusion][value=actions]")
-    employee.submit(f"form[action='{base}/oppsummering/konklusjon/'] button")
+    employee.submit("#summary-draft button:not([formaction])")
     employee.check("summary-draft")
-    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
+    # The conclusion goes with the send, in the same form as the button.
+    employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
     # The leader reads and sends it back with a comment; the employee sees why at once,
     # changes the text and sends it again.
@@ -121,7 +123,7 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.check("summary-review")
     page.fill("#summary-comment", "Skriv gjerne hvem som melder deg på kurset.")
     leader.wait_saved("summary-comment")
-    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.submit(f"#summary-review button[formaction='{base}/oppsummering/send-tilbake/']")
     employee.goto(f"{base}/oppsummering/")
     assert "hvem som melder deg på kurset" in employee.page.locator("#kommentarer").inner_text()
     employee.check("summary-sent-back")
@@ -130,12 +132,12 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
         "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar; lederen melder meg på.",
     )
     employee.wait_saved("summary-text")
-    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
+    employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
     # The leader approves and signs; then the employee signs.
     leader.goto(f"{base}/oppsummering/")
     assert "lederen melder meg på" in page.content()
-    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit("#summary-review button:not([formaction])")
     leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")
@@ -171,14 +173,14 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.page.fill("#id_g0-new-text", "Øve i testmiljøet")
     employee.submit(f"form[action='{base}/rettelse/mal/'] button[type=submit]")
     assert Action.objects.get(pk=action.pk).deadline == day + timedelta(days=60)
-    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
+    employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
     # The leader reads the correction, approves it and both sign.
     leader.goto(f"{base}/oppsummering/")
     assert "Kurset er flyttet til februar." in page.content()
     assert "Øve i testmiljøet" in page.content()
     leader.check("correction-review")
-    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit("#summary-review button:not([formaction])")
     leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")

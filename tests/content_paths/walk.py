@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation
+from samtale.core import holidays
 from samtale.guides.models import Guide
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, Person
@@ -386,9 +387,10 @@ def take_over(mailboxes: set[str], username: str, on_commit) -> Client | None:
 
 
 def plan_conversation(leader: Client, employee: Person, guide: Guide) -> Conversation:
-    """The leader plans a conversation with the employee on the planning page, a month ahead."""
+    """The leader plans a conversation with the employee on the planning page, on the first
+    working day a month ahead (a day off would ask to confirm)."""
     url = reverse("conversation_create")
-    day = (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y")
+    day = holidays.working_day(timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y")
     plan = page_form(leader.get(url), "employee") | {
         "employee": str(employee.pk),
         "employee_sok": person_label(employee),  # what the combobox shows once chosen

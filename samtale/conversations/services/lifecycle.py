@@ -17,6 +17,7 @@ from samtale.conversations.models import (
     SummaryRevision,
 )
 from samtale.conversations.signals import conversation_planned, status_changed
+from samtale.core import holidays
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
@@ -143,13 +144,28 @@ def _day_start(day) -> datetime:
 
 
 def _check_day(
-    *, leader: Person, scheduled_at: datetime, limit: int, confirmed: bool, exclude_pk=None
+    *,
+    leader: Person,
+    scheduled_at: datetime,
+    limit: int,
+    confirmed: bool,
+    exclude_pk=None,
+    mind_days_off: bool = False,
 ) -> None:
     """The guide's limit a day, counted as the round's scheduler counts it: the booked
-    conversations the leader holds on that local day. Past it, the leader must confirm."""
+    conversations the leader holds on that local day; and, where the leader picks the day
+    by hand (`mind_days_off`: the plan and schedule pages), a day off (a weekend or a
+    public holiday, core.holidays: a nursing home works them, a school does not). Past the
+    limit, or on a day off, the leader must confirm."""
     if confirmed:
         return
     day = timezone.localdate(scheduled_at)
+    if mind_days_off and (off := holidays.day_off(day)):
+        raise DomainWarning(
+            _("%(day)s is a day off (%(name)s).")
+            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT"), "name": off},
+            field="scheduled_at",
+        )
     count = (
         Conversation.objects.filter(
             leader=leader,
@@ -240,12 +256,14 @@ def conversation_plan(
     place: str = "",
     round=None,
     confirmed: bool = False,
+    mind_days_off: bool = False,
 ) -> Conversation:
     """Plan a conversation: who, with which template, and (if known) when and where.
 
     `round`: the round it is planned in (samtale.rounds), if any. The guide's rules hold:
     one open annual conversation per employee and leader (AlreadyPlanned), and past the
-    leader's limit a day a DomainWarning unless the leader has `confirmed` it.
+    leader's limit a day (or, with `mind_days_off`, on a day off) a DomainWarning unless
+    the leader has `confirmed` it.
     """
     require(policy.may_plan_conversation(actor, employee))
     if not employee.is_active:
@@ -273,6 +291,7 @@ def conversation_plan(
             scheduled_at=scheduled_at,
             limit=max_per_day(round),
             confirmed=confirmed,
+            mind_days_off=mind_days_off,
         )
     conversation = Conversation.objects.create(
         employee=employee,
@@ -302,6 +321,7 @@ def conversation_schedule(
     duration_minutes: int,
     place: str,
     confirmed: bool = False,
+    mind_days_off: bool = False,
 ) -> Conversation:
     """Set or move the time and place. A postponed conversation with a new time is back on.
 
@@ -333,6 +353,7 @@ def conversation_schedule(
                 limit=max_per_day(conversation.round),
                 confirmed=confirmed,
                 exclude_pk=conversation.pk,
+                mind_days_off=mind_days_off,
             )
     before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
     conversation.scheduled_at = scheduled_at

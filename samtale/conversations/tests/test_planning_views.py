@@ -150,18 +150,23 @@ def planned(people, guide_version):
     return plan(people, people.employee, at(1, 9), guide_version)
 
 
-def test_before_its_day_the_close_button_asks_whether_the_meeting_was_moved(leader, planned):
+def test_before_its_day_the_page_offers_to_hold_it_now_and_the_close_asks_nothing_after(
+    leader, planned
+):
     body = leader.get(reverse("meeting", args=[planned.pk])).content.decode()
-    assert 'name="confirmed"' in body and "The meeting was moved to today" in body
-    # Never the browser's own (English) check: the page's error summary, linked to the box.
-    assert "required" not in body.split('id="close-moved"')[1].split(">")[0]
+    # Up front: the time it is planned for, and "we hold the conversation now".
+    assert "The conversation is planned for Tuesday 01.12.2026 09:00." in body
+    assert reverse("meeting_hold_now", args=[planned.pk]) in body
+    # The close button says what closing now records, and carries it: no error after it.
+    close = body.split(f'action="{reverse("meeting_close", args=[planned.pk])}"')[1]
+    assert 'name="confirmed" value="1"' in close.split("</form>")[0]
+    assert "<ds-error-summary" not in body
+
+
+def test_a_close_from_a_page_without_the_question_points_to_it(leader, planned):
     response = leader.post(reverse("meeting_close", args=[planned.pk]))
-    back = reverse("meeting", args=[planned.pk]) + "?lukk=bekreft#close-error"
-    assert response.headers["Location"] == back
+    assert response.headers["Location"] == reverse("meeting", args=[planned.pk]) + "#hold-now"
     assert Conversation.objects.get(pk=planned.pk).status == S.PLANNED
-    follow = leader.get(back).content.decode()
-    assert follow.count("<ds-error-summary") == 1 and 'href="#close-moved"' in follow
-    assert 'aria-invalid="true"' in follow.split('id="close-moved"')[1].split(">")[0]
 
 
 def test_confirmed_the_meeting_is_closed_and_the_move_is_in_the_history(leader, planned):
@@ -225,3 +230,16 @@ def test_signing_asks_once_what_is_signed(client_for, people, conversation):
     assert again.count("<ds-error-summary") == 1 and 'href="#sign-confirm"' in again
     employee.post(reverse("conversation_sign", args=[conversation.pk]), {"confirm": "1"})
     assert Conversation.objects.get(pk=conversation.pk).summaries.last().employee_signed_at
+
+
+def test_planning_on_a_day_off_asks_first_and_plans_when_confirmed(
+    client_for, people, guide_version
+):
+    """A leader planning by hand on a Sunday or a holiday is told so, and may go on."""
+    leader = client_for("leader")
+    page = _plan(leader, people, guide_version, date="17.05.2027").content.decode()
+    assert "17.05.2027 er en fridag (17. mai, 2. pinsedag)." in page
+    assert not _of_employee(people).exists()
+    response = _plan(leader, people, guide_version, date="17.05.2027", confirm="2027-05-17")
+    assert response.status_code == 302
+    assert _of_employee(people).get().scheduled_at.astimezone().day == 17

@@ -18,7 +18,7 @@ def test_a_leader_plans_with_a_norwegian_date_and_time(client_for, people, guide
             "employee": people.employee.pk,
             "leader": people.leader.pk,
             "guide": guide_version.guide.pk,
-            "date": "15.12.2030",
+            "date": "16.12.2030",
             "time": "13:30",
             "duration_minutes": "",
             "place": "Møterom 2",
@@ -28,7 +28,7 @@ def test_a_leader_plans_with_a_norwegian_date_and_time(client_for, people, guide
     assert response.status_code == 302
     assert response.headers["Location"] == reverse("conversation_detail", args=[conversation.pk])
     local = conversation.scheduled_at.astimezone()
-    assert (local.day, local.month, local.hour, local.minute) == (15, 12, 13, 30)
+    assert (local.day, local.month, local.hour, local.minute) == (16, 12, 13, 30)
     assert conversation.duration_minutes == 90
 
 

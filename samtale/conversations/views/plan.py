@@ -81,6 +81,7 @@ def conversation_create(request):
                 duration_minutes=data["duration_minutes"],
                 place=data["place"],
                 confirmed=form.confirmed(),
+                mind_days_off=True,
             )
         except DomainWarning as e:
             context |= _warned(form, e)
@@ -152,6 +153,7 @@ def conversation_schedule(request, pk):
                 duration_minutes=data["duration_minutes"],
                 place=data["place"],
                 confirmed=form.confirmed(),
+                mind_days_off=True,
             )
         except DomainWarning as e:
             context |= _warned(form, e)

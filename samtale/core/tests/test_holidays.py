@@ -27,7 +27,7 @@ def test_the_twelve_holidays_of_2027():
         date(2027, 5, 1),
         date(2027, 5, 6),  # Ascension Day
         date(2027, 5, 16),  # Whit Sunday
-        date(2027, 5, 17),  # Whit Monday and Constitution Day at once
+        date(2027, 5, 17),  # Constitution Day and Whit Monday at once
         date(2027, 12, 25),
         date(2027, 12, 26),
     ]
@@ -39,9 +39,16 @@ def test_a_day_off_says_why_and_a_working_day_nothing(settings):
 
     with translation.override("en"):
         assert holidays.day_off(date(2026, 5, 17)) == "Constitution Day"
+        assert holidays.day_off(date(2027, 5, 17)) == "Constitution Day, Whit Monday"
         assert holidays.day_off(date(2026, 11, 29)) == "Sunday"
         assert holidays.day_off(datetime(2026, 11, 28, 10, 0)) == "Saturday"
         assert holidays.day_off(date(2026, 11, 30)) == ""
         assert holidays.day_off(None) == ""
     with translation.override("nb"):
         assert holidays.day_off(date(2026, 12, 25)) == "1. juledag"
+
+
+def test_the_working_day_is_the_day_itself_or_the_next_one_that_is():
+    assert holidays.working_day(date(2026, 11, 30)) == date(2026, 11, 30)
+    assert holidays.working_day(date(2026, 12, 24)) == date(2026, 12, 24)  # not a holiday
+    assert holidays.working_day(date(2026, 12, 25)) == date(2026, 12, 28)
