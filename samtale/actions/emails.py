@@ -1,5 +1,10 @@
-"""The daily digests, and a change of line manager. Names, counts and a link only: no action
-text ever leaves the app by e-mail."""
+"""The daily digests, a change of line manager, and the notices of one action to its employee.
+
+The digests and a change of line manager carry names, counts and a link only. A notice of
+one action (action_notice: the leader's reminder, comment or new deadline) names the action
+by its title, as the employee asked to be told which one, and links to it; never the text of
+a comment or of the conversation.
+"""
 
 from datetime import date, timedelta
 
@@ -9,9 +14,14 @@ from django.urls import reverse
 
 from samtale.actions import policy
 from samtale.actions.models import Action, ActionUpdate
-from samtale.actions.selectors import OPEN, agreed, overdue_q
-from samtale.notifications.outbox import Built, builder
-from samtale.org.models import LeaderChange
+from samtale.actions.selectors import OPEN, agreed, is_overdue, overdue_q
+from samtale.notifications.outbox import Built, builder, email_queue
+from samtale.org.models import LeaderChange, Person
+
+# The outbox's kind for the notices of one action; which notice is in ref["notice"], one of
+# the kinds a person turns off in their profile (conversations.notices.KINDS).
+NOTICE_KIND = "action_notice"
+REMINDER, COMMENT = "action_reminder", "action_comment"
 
 
 def responsible_for(person) -> Q:
@@ -130,5 +140,61 @@ def follow_up_passed(message) -> Built | None:
             "count": count,
             "shared": shared,
             "path": reverse("follow_up"),
+        },
+    )
+
+
+def action_notice(*, action: Action, notice: str, actor: Person, event: str, update=None) -> bool:
+    """Queue one notice of an action to its employee, once per `event`, from `actor` (their
+    leader): REMINDER, or COMMENT (an update of the history: a comment, a new deadline).
+
+    False, nothing queued, when the employee is inactive or turned that notice off in their
+    profile. Called inside the service's transaction: the outbox sends it after commit.
+    """
+    to = Person.objects.filter(pk=action.employee_id, is_active=True).first()
+    if to is None or notice in (to.notices_off or []):
+        return False
+    ref = {"action": action.pk, "notice": notice, "by": actor.pk}
+    if update is not None:
+        ref["update"] = update.pk
+    email_queue(to=to, kind=NOTICE_KIND, ref=ref, dedupe_key=f"{notice}:{action.pk}:{event}")
+    return True
+
+
+@builder(NOTICE_KIND)
+def action_notice_mail(message) -> Built | None:
+    """The notice as sent, or None (skipped) when it no longer holds: the recipient is not the
+    action's employee any more, turned the notice off, or a reminded action is closed."""
+    notice, person = message.ref.get("notice"), message.to
+    if notice not in (REMINDER, COMMENT) or notice in (person.notices_off or []):
+        return None
+    action = (
+        agreed(policy.actions_visible_to(person))
+        .filter(pk=message.ref.get("action"), employee=person)
+        .select_related("leader")
+        .first()
+    )
+    if action is None or (notice == REMINDER and action.status not in OPEN):
+        return None
+    update = None
+    if notice == COMMENT:
+        update = (
+            ActionUpdate.objects.filter(pk=message.ref.get("update"), action=action)
+            .select_related("actor")
+            .first()
+        )
+        if update is None:
+            return None
+    by = update.actor if update else Person.objects.filter(pk=message.ref.get("by")).first()
+    return Built(
+        template=f"actions/email/{notice}",
+        context={
+            "person": person,
+            "action": action,
+            "by": by or action.leader,
+            "update": update,
+            "overdue": is_overdue(action),
+            "path": reverse("action_detail", args=[action.pk]),
+            "profile_path": reverse("profile") + "#varsler",
         },
     )

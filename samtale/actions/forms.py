@@ -6,6 +6,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from samtale.actions import selectors
 from samtale.actions.models import Action, Goal
+from samtale.core.forms import DateField
+from samtale.org.forms import DateInput
 
 
 class FilterForm(forms.Form):
@@ -84,6 +86,37 @@ class UpdateForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeadlineForm(forms.Form):
+    """A new deadline for an action, and why (actions.services.action_deadline_move)."""
+
+    prefix = "deadline"
+    error_summary = False
+    deadline = DateField(
+        label=gettext_lazy("New deadline"),
+        widget=DateInput(),
+        error_messages={"required": gettext_lazy("Choose the new deadline.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the deadline moved?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Write why the deadline is moved.")},
+    )
+
+
+class DropForm(forms.Form):
+    """Setting an action aside, and why (actions.services.action_drop)."""
+
+    prefix = "drop"
+    error_summary = False
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the action dropped?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Write why the action is dropped.")},
     )
 
 

@@ -4,11 +4,14 @@ A conversation's goals each carry actions. What was agreed is frozen in the
 signed summary; the goals and actions themselves live on and are followed up.
 """
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.models import ActionStatus, Responsible
@@ -88,11 +91,17 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     followed = models.BooleanField(default=False)
+    # When the leader last reminded the employee of it (actions.services.action_remind): at
+    # most once a week. A reminder is no update: updated_at stays as it was.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Days from one reminder of an action to the next (by the date in Europe/Oslo).
+    REMIND_EVERY_DAYS = 7
 
     class Meta:
         ordering = ["goal", "order", "pk"]
@@ -122,6 +131,40 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+    @property
+    def reminded_on(self) -> date | None:
+        """The day of the last reminder, in Europe/Oslo."""
+        return timezone.localdate(self.reminded_at) if self.reminded_at else None
+
+    @property
+    def next_reminder_on(self) -> date | None:
+        """The first day another reminder may go (None: there was none yet)."""
+        last = self.reminded_on
+        return last + timedelta(days=self.REMIND_EVERY_DAYS) if last else None
+
+    @property
+    def remindable(self) -> bool:
+        """Whether the leader may remind the employee of it today: open, the employee answers
+        for it (alone or with the leader), and no reminder within the week."""
+        return (
+            self.is_open
+            and self.responsible != Responsible.LEADER
+            and (self.next_reminder_on is None or self.next_reminder_on <= timezone.localdate())
+        )
+
+    @property
+    def reminder_pending(self) -> bool:
+        """Reminded, still open, and not touched since: the employee's home shows it first."""
+        return (
+            self.is_open
+            and self.reminded_at is not None
+            and (self.updated_at is None or self.reminded_at >= self.updated_at)
+        )
+
 
 class ActionUpdate(models.Model):
     """One step in an action's life: a status change, a comment, or both. Both parties see it."""
@@ -133,6 +176,10 @@ class ActionUpdate(models.Model):
     from_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     comment = models.TextField(blank=True)
+    # A new deadline (actions.services.action_deadline_move): the one before and the new one;
+    # the comment says why.
+    deadline_from = models.DateField(null=True, blank=True)
+    deadline_to = models.DateField(null=True, blank=True)
     # The action passed from one leader to another (a change of line manager: the employee
     # passed their follow-up on, actions.services.follow_up_handover_decide).
     leader_from = models.ForeignKey(

@@ -116,3 +116,25 @@ def get_action_for(user, pk) -> Action:
 def may_follow_up_action(user, action: Action) -> bool:
     """Update an action, comment on it: the employee, or the leader who owns it now."""
     return roles_for(user).person_id in (action.employee_id, action.leader_id)
+
+
+def may_remind_action(user, action: Action) -> bool:
+    """Remind the employee of an action: the leader who holds it now, never the employee
+    (no one reminds themselves). Whether there is anyone to remind (the employee answers
+    for it) and whether a week has passed is the service's to say."""
+    person_id = roles_for(user).person_id
+    return person_id is not None and person_id == action.leader_id != action.employee_id
+
+
+def may_move_action_deadline(user, action: Action) -> bool:
+    """Give an action a new deadline: the leader who holds it, or the employee where they
+    answer for it (alone or with the leader); not the employee for the leader's own promise."""
+    person_id = roles_for(user).person_id
+    if person_id is None:
+        return False
+    if person_id == action.leader_id:
+        return True
+    return person_id == action.employee_id and action.responsible in (
+        Action.Responsible.EMPLOYEE,
+        Action.Responsible.BOTH,
+    )

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import (
     Count,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -45,6 +46,14 @@ def is_overdue(action: Action, on: date | None = None) -> bool:
     return (
         action.status in OPEN and action.deadline is not None and action.deadline < (on or today())
     )
+
+
+# Who answers for an action on each side: the employee's own (alone or with the leader), and
+# what the leader promised (alone or with the employee).
+EMPLOYEE_ANSWERS = (Action.Responsible.EMPLOYEE, Action.Responsible.BOTH)
+LEADER_ANSWERS = (Action.Responsible.LEADER, Action.Responsible.BOTH)
+# The reminded actions the home page lists, the latest reminder first.
+REMINDED_SHOWN = 5
 
 
 def agreed(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -332,7 +341,9 @@ def goal_with_actions(goal: Goal) -> Goal:
 
 def action_with_history(actions: QuerySet[Action], pk) -> Action:
     return (
-        actions.select_related("goal__conversation__employee", "goal__conversation__leader")
+        actions.select_related(
+            "goal__conversation__employee", "goal__conversation__leader", "leader"
+        )
         .prefetch_related(
             Prefetch(
                 "updates",
@@ -372,10 +383,13 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
     open_ = actions.filter(status__literal_in=OPEN)
     result = PersonActions()
     for a in actions_listed(open_.filter(employee=person)):
-        if a.responsible in (Action.Responsible.EMPLOYEE, Action.Responsible.BOTH):
+        if a.responsible in EMPLOYEE_ANSWERS:
             result.mine.append(a)
         else:
             result.promised.append(a)
+    # What the leader reminded me of and nobody has touched since comes first (a stable sort:
+    # by deadline within each part).
+    result.mine.sort(key=lambda a: not a.reminder_pending)
     my_promises = open_.filter(promised).exclude(employee=person)
     result.my_promises_count = my_promises.count()
     if result.my_promises_count:
@@ -388,6 +402,24 @@ def person_actions(*, person: Person, actions: QuerySet[Action]) -> PersonAction
             closed.order_by("-updated_at", "-pk").only(*CLOSED_FIELDS)[:CLOSED_SHOWN]
         )
     return result
+
+
+def reminded_actions(*, person: Person, actions: QuerySet[Action]) -> list[Action]:
+    """The person's open actions that their leader reminded them of and that nobody has
+    touched since (Action.reminder_pending), the latest reminder first: the home page shows
+    them before anything else. The first REMINDED_SHOWN, in one query."""
+    return list(
+        agreed(actions)
+        .filter(
+            employee=person,
+            status__literal_in=OPEN,
+            responsible__in=EMPLOYEE_ANSWERS,
+            reminded_at__isnull=False,
+            reminded_at__gte=F("updated_at"),
+        )
+        .select_related("leader")
+        .order_by("-reminded_at", "pk")[:REMINDED_SHOWN]
+    )
 
 
 def _first_listed(actions: QuerySet[Action], *, n: int, order: tuple[str, ...]) -> list[Action]:

@@ -4,7 +4,9 @@ and their follow-up.
 Either party writes them during the meeting and while the summary is drafted;
 once the summary is agreed, what was agreed no longer changes here. After
 signing, either party updates the status, comments, adds new actions (marked as
-added after signing) and records each goal's result; both see every change.
+added after signing) and records each goal's result; both see every change. Where an
+action falls behind, its leader reminds the employee, and either gives it a new deadline
+or sets it aside, saying why; the leader's comments and new deadlines reach the employee.
 """
 
 from datetime import date
@@ -14,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.actions import policy
+from samtale.actions import emails, policy
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.core.access import require
@@ -165,7 +167,119 @@ def action_update(
         status=action.status,
         commented=bool(comment),
     )
+    if comment:
+        _tell_employee(actor, action, update)
     return update
+
+
+def _tell_employee(actor: Person, action: Action, update: ActionUpdate) -> None:
+    """The leader's comment or new deadline reaches the employee (unless they turned that
+    notice off); the employee's own does not come back to them."""
+    if actor.pk == action.leader_id != action.employee_id:
+        emails.action_notice(
+            action=action, notice=emails.COMMENT, actor=actor, event=f"u{update.pk}", update=update
+        )
+
+
+def _locked(action: Action) -> Action:
+    """The action as stored now, held until the transaction ends: two clicks at once
+    remind, move or set aside once."""
+    return Action.objects.select_for_update().get(pk=action.pk)
+
+
+def _open_and_followed(action: Action) -> None:
+    if not action.goal.conversation.is_followed_up:
+        raise DomainError(_("Follow-up starts when both have signed the conversation."))
+    if not action.is_open:
+        raise DomainError(_("The action is already done or dropped."))
+
+
+def _reason(reason: str, missing: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(missing, field="reason")
+    if len(reason) > TEXT_MAX_LENGTH:
+        raise DomainError(
+            _("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, field="reason"
+        )
+    return reason
+
+
+def _day(day: date) -> str:
+    # As Norwegians write a day of this year, in every language (config.formats): 12.11.
+    return day.strftime("%d.%m.")
+
+
+@transaction.atomic
+def action_remind(*, actor: Person, action: Action) -> bool:
+    """Remind the employee of an open action they answer for (alone or with the leader): an
+    e-mail at once, and "Reminded 12.11." on the action for both of them. At most once a
+    week per action. The leader who holds it reminds; never the employee.
+
+    True when the e-mail was queued; False when the employee turned reminders off (the
+    reminder still shows on their home page)."""
+    action = _locked(action)
+    require(policy.may_remind_action(actor, action))
+    _open_and_followed(action)
+    if action.responsible == Action.Responsible.LEADER:
+        raise DomainError(_("Only the leader answers for this action: there is no one to remind."))
+    today = timezone.localdate()
+    if action.next_reminder_on is not None and today < action.next_reminder_on:
+        raise DomainError(
+            _("Reminded %(last)s — the next reminder can be sent %(next)s")
+            % {"last": _day(action.reminded_on), "next": _day(action.next_reminder_on)}
+        )
+    # Not an update of the action: updated_at (the 90-day pitfall's clock) stays.
+    action.reminded_at = timezone.now()
+    action.save(update_fields=["reminded_at"])
+    audit_log(actor=actor, action="action.remind", obj=action, person=action.employee_id)
+    year, week, _weekday = today.isocalendar()
+    return emails.action_notice(
+        action=action, notice=emails.REMINDER, actor=actor, event=f"{year}-W{week:02d}"
+    )
+
+
+@transaction.atomic
+def action_deadline_move(
+    *, actor: Person, action: Action, deadline: date | None, reason: str
+) -> ActionUpdate:
+    """A new deadline for an open action, and why, kept in its history for both parties. The
+    leader who holds it moves any; the employee those they answer for. A new deadline from
+    the leader reaches the employee (as a comment does)."""
+    action = _locked(action)
+    require(policy.may_move_action_deadline(actor, action))
+    _open_and_followed(action)
+    if deadline is None:
+        raise DomainError(_("Choose the new deadline."), field="deadline")
+    _deadline(deadline)
+    if deadline == action.deadline:
+        raise DomainError(_("That is the deadline already. Choose another day."), field="deadline")
+    reason = _reason(reason, _("Write why the deadline is moved."))
+    before = action.deadline
+    action.deadline = deadline
+    action.save(update_fields=["deadline", "updated_at"])
+    update = ActionUpdate.objects.create(
+        action=action, actor=actor, comment=reason, deadline_from=before, deadline_to=deadline
+    )
+    audit_log(
+        actor=actor,
+        action="action.deadline_move",
+        obj=action,
+        deadline=deadline.strftime("%d.%m.%Y"),
+    )
+    _tell_employee(actor, action, update)
+    return update
+
+
+@transaction.atomic
+def action_drop(*, actor: Person, action: Action, reason: str) -> ActionUpdate:
+    """Set an open action aside («Lagt bort»: the status dropped), saying why: action_update's
+    drop, offered where an overdue action is acted on. Either party, as the status is."""
+    action = _locked(action)
+    require(policy.may_follow_up_action(actor, action))
+    _open_and_followed(action)
+    reason = _reason(reason, _("Write why the action is dropped."))
+    return action_update(actor=actor, action=action, status=Action.Status.DROPPED, comment=reason)
 
 
 @transaction.atomic

@@ -15,6 +15,10 @@ urlpatterns = [
     path("mine-tiltak/", views.my_actions, name="my_actions"),
     path("tiltak/<int:pk>/", views.action_detail, name="action_detail"),
     path("tiltak/<int:pk>/oppdater/", views.action_update, name="action_update"),
+    # Acting on an action that falls behind: remind, a new deadline, drop it.
+    path("tiltak/<int:pk>/minn-pa/", views.action_remind, name="action_remind"),
+    path("tiltak/<int:pk>/ny-frist/", views.action_deadline, name="action_deadline"),
+    path("tiltak/<int:pk>/legg-bort/", views.action_drop, name="action_drop"),
     path("mal/<int:pk>/resultat/", views.goal_review, name="goal_review"),
     # What a pitfall count counts: the leader's nudges, and HR's counts on the home page.
     path(

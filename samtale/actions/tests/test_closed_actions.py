@@ -41,7 +41,7 @@ def test_the_fold_reads_in_norwegian(client_for, people, signed):
     """Needs the lead's translation of "Done and dropped actions (%(n)s)"."""
     signed(people.employee, people.leader, OPEN_AND_CLOSED)
     body = client_for("employee").get(reverse("my_actions")).content.decode()
-    assert "<summary>Fullførte og droppede tiltak (3)</summary>" in _closed(body)
+    assert "<summary>Fullførte og bortlagte tiltak (3)</summary>" in _closed(body)
 
 
 def test_a_leaders_closed_promises_are_among_theirs_but_not_the_employees_own(

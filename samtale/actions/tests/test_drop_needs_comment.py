@@ -50,7 +50,9 @@ def test_the_card_says_why_beside_the_comment_and_keeps_the_form_open(client_for
         headers={"HX-Request": "true"},
     )
     body = response.content.decode()
-    assert "Skriv hvorfor tiltaket droppes." in body or "Write why the action is dropped." in body
+    assert (
+        "Skriv hvorfor tiltaket legges bort." in body or "Write why the action is dropped." in body
+    )
     assert f'role="alert" id="e-{action.pk}">' in body
     assert f'aria-invalid="true" aria-describedby="e-{action.pk}"' in body
     assert (

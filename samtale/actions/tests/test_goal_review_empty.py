@@ -62,14 +62,16 @@ def test_a_result_with_htmx_answers_the_goal_with_its_result(client_for, goal):
     assert Goal.objects.get(pk=goal.pk).result == "partly"
 
 
-def test_an_empty_result_without_javascript_goes_back_to_the_message(client_for, goal):
+def test_an_empty_result_without_javascript_goes_back_to_the_goal_with_its_error(client_for, goal):
     upcoming = Conversation.objects.get(status="planned")
     page = reverse("conversation_detail", args=[upcoming.pk])
     client = client_for("leader")
     response = client.post(
         reverse("goal_review", args=[goal.pk]), {"next": f"{page}#previous-heading"}
     )
-    assert response.status_code == 302 and response["Location"] == f"{page}#main"
+    # Back to the goal, its form open with the error beside it.
+    anchor = f"previous-goal-{goal.pk}"
+    assert response.status_code == 302 and response["Location"] == f"{page}#{anchor}"
     body = client.get(page).content.decode()
-    assert '<div class="ds-alert" data-color="danger" role="alert">' in body
+    assert f'id="result-error-{goal.pk}"' in body
     assert Goal.objects.get(pk=goal.pk).result == ""

@@ -1,3 +1,4 @@
+from samtale.actions.views.acting import action_deadline, action_drop, action_remind
 from samtale.actions.views.agreement import action_add, action_delete, goal_add, goal_delete
 from samtale.actions.views.follow_up import (
     action_detail,
@@ -12,8 +13,11 @@ from samtale.actions.views.pitfalls import follow_up_pitfall, pitfall_list
 
 __all__ = [
     "action_add",
+    "action_deadline",
     "action_delete",
     "action_detail",
+    "action_drop",
+    "action_remind",
     "action_update",
     "follow_up_handover",
     "follow_up_pitfall",

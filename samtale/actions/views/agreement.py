@@ -6,36 +6,47 @@ htmx requests get the goals section back; plain posts go back to the page they c
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtale.actions import policy, services
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.forms import ActionForm, GoalForm
+from samtale.conversations.kept import form_keep, posted
 from samtale.conversations.views.meeting import goals_context
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 
 
-def _answer(request, conversation, *, error: str | None = None, form=None):
+def _answer(request, conversation, *, error: str | None = None, form=None, goal=None):
+    """The goals section again. A refused goal (`form`: a GoalForm) or action (an ActionForm,
+    with its `goal`) comes back as typed, with the errors at their fields: in place for htmx;
+    without JavaScript kept for the page the form was on (samtale.conversations.kept)."""
+    typed = {"goal": goal.pk, "form": form, "error": error} if goal is not None else None
+    goal_form = form if goal is None else None
     if request.htmx:
-        context = {"conversation": conversation, **goals_context(conversation, request.user)}
-        if form is not None:
-            context["goal_form"] = form
-        if error:
-            context["goals_error"] = error
+        context = {
+            "conversation": conversation,
+            **goals_context(
+                conversation,
+                request.user,
+                goal_form=goal_form,
+                action_typed=typed,
+                error=error if typed is None else None,
+            ),
+        }
         # htmx swaps only 2xx answers; the fragment itself shows the error.
         return render(request, "conversations/_goals.html", context)
-    if error:
+    if goal_form is not None:
+        data = posted(request, goal_form.fields)
+        form_keep(request, f"goal:{conversation.pk}", {"data": data, "error": error})
+    elif typed is not None:
+        data = posted(request, form.fields)
+        form_keep(
+            request, f"action:{conversation.pk}", {"data": data, "goal": goal.pk, "error": error}
+        )
+    elif error:
         messages.error(request, error)
     return redirect_back(request, reverse("meeting", args=[conversation.pk]) + "#mal")
-
-
-def _first_error(form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return _("The form could not be read.")
 
 
 @guarded()
@@ -44,7 +55,7 @@ def goal_add(request, pk):
     conversation = conversations_policy.get_conversation_for(request.user, pk)
     form = GoalForm(request.POST)
     if not form.is_valid():
-        return _answer(request, conversation, error=_first_error(form), form=form)
+        return _answer(request, conversation, form=form)
     try:
         services.goal_add(actor=request.user, conversation=conversation, **form.cleaned_data)
     except DomainError as e:
@@ -69,7 +80,7 @@ def action_add(request, pk):
     goal = policy.get_goal_for(request.user, pk)
     form = ActionForm(request.POST)
     if not form.is_valid():
-        return _answer(request, goal.conversation, error=_first_error(form))
+        return _answer(request, goal.conversation, form=form, goal=goal)
     data = form.cleaned_data
     try:
         services.action_add(
@@ -80,7 +91,7 @@ def action_add(request, pk):
             responsible=data["responsible"],
         )
     except DomainError as e:
-        return _answer(request, goal.conversation, error=e.message)
+        return _answer(request, goal.conversation, error=e.message, form=form, goal=goal)
     return _answer(request, goal.conversation)
 
 

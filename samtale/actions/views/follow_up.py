@@ -4,6 +4,7 @@ actions, one action with its history, and the updates both parties make."""
 import hashlib
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404
@@ -15,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.actions import handover, nudges, policy, selectors, services
-from samtale.actions.forms import FilterForm, ReviewForm, UpdateForm
+from samtale.actions.forms import DeadlineForm, DropForm, FilterForm, ReviewForm, UpdateForm
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
+from samtale.conversations.kept import form_keep, posted
 from samtale.core import access
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, redirect_back
+from samtale.core.http import guarded, redirect_back, same_site_path
 from samtale.org.models import Person
 
 # Nudge counts change by the day, not by the second: computed at most every ten minutes.
@@ -50,6 +52,14 @@ def _nudges(user, on, *, fresh: bool = False) -> str:
     html = render_nudges()
     cache.set(key, html, NUDGE_SECONDS)
     return html
+
+
+def nudges_forget(user, on) -> None:
+    """The leader's nudges are counted again on the next load, in every language: an action
+    of theirs got a new deadline or was dropped."""
+    cache.delete_many(
+        [f"nudges:{user.pk}:{on.isoformat()}:{code}" for code, _name in settings.LANGUAGES]
+    )
 
 
 def _counts_query(query) -> str:
@@ -132,18 +142,30 @@ def action_detail(request, pk):
     return _detail(request, pk)
 
 
-def _detail(request, pk, *, form=None, status=200):
-    """The action and its history; a refused update comes back bound, with what was typed."""
+def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, status=200):
+    """The action and its history, and what its parties may do with it; a refused update, new
+    deadline or drop comes back bound, open, with what was typed, and on to the page it was
+    posted from (`next`) once it goes through."""
+    user = request.user
     try:
-        action = selectors.action_with_history(policy.actions_visible_to(request.user), pk)
+        action = selectors.action_with_history(policy.actions_visible_to(user), pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
+    bound = [f for f in (form, deadline_form, drop_form) if f is not None]
     return render(
         request,
         "actions/detail.html",
         {
             "action": action,
             "form": form or UpdateForm(initial={"status": action.status}),
+            "deadline_form": deadline_form or DeadlineForm(),
+            "drop_form": drop_form or DropForm(),
+            "page_errors": [e for f in bound for e in f.non_field_errors()],
+            "may_remind": policy.may_remind_action(user, action),
+            "may_move_deadline": policy.may_move_action_deadline(user, action),
+            "next": same_site_path(
+                request, request.POST.get("next"), reverse("action_detail", args=[pk])
+            ),
             "today": selectors.today(),
             "followed": action.goal.conversation.is_followed_up,
         },
@@ -213,7 +235,7 @@ def action_update(request, pk):
 @require_POST
 def goal_review(request, pk):
     """Record a goal's result. With htmx the goal answers in place, a refusal beside the form
-    with what was typed; without, back to the page, where the message is at the top."""
+    with what was typed; without, back to the goal on the page, which shows it the same way."""
     goal = policy.get_goal_for(request.user, pk)
     form = ReviewForm(request.POST)
     error = None
@@ -230,15 +252,17 @@ def goal_review(request, pk):
             "previous": goal.conversation,
             "goal_error": error,
             "goal_saved": error is None,
+            "typed_result": request.POST.get("result", ""),
             "typed_learned": request.POST.get("learned", ""),
         }
         return render(request, "conversations/_previous.html#previous_goal", context)
     fallback = reverse("conversation_detail", args=[goal.conversation_id])
     if error:
-        messages.error(request, error)
+        # Back to the goal on the page, the form open as it was posted, the error beside it.
+        data = posted(request, ["result", "learned"])
+        form_keep(request, f"review:{goal.pk}", {"data": data, "error": error})
         response = redirect_back(request, fallback)
-        # To the top of the page, where the message is, not down to the form.
-        response["Location"] = response["Location"].split("#", 1)[0] + "#main"
+        response["Location"] = response["Location"].split("#", 1)[0] + f"#previous-goal-{goal.pk}"
         return response
     messages.success(request, _("The result is recorded."))
     return redirect_back(request, fallback)

@@ -54,16 +54,24 @@ def follow_up_pitfall(request, pitfall):
             on=on,
         ).select_related("employee", "leader", "guide_version")
         items = items.order_by("scheduled_at", "pk")
-    else:
-        items = selectors.actions_listed(
-            nudges.leader_pitfall_actions(
-                leader=user,
-                kind=kind,
-                actions=selectors.agreed(policy.actions_led_by(user)),
-                on=on,
-            )
-        )
-    return _page(request, kind, items, held=True)
+        return _page(request, kind, items, held=True)
+    actions = nudges.leader_pitfall_actions(
+        leader=user, kind=kind, actions=selectors.agreed(policy.actions_led_by(user)), on=on
+    )
+    # "Only my promises": those the leader answers for (alone or with the employee). A
+    # query parameter, so the filter works without JavaScript and the pages keep it.
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        actions = actions.filter(responsible__in=selectors.LEADER_ANSWERS)
+    return _page(
+        request,
+        kind,
+        selectors.actions_listed(actions),
+        held=True,
+        mine=mine,
+        query="mine=1" if mine else "",
+        today=on,
+    )
 
 
 @guarded(policy.may_list_pitfalls)
@@ -79,4 +87,12 @@ def pitfall_list(request, pitfall):
     else:
         items = nudges.pitfall_actions(kind=kind, actions=policy.actions_countable_by(user), on=on)
         facts, labels = selectors.action_facts, dict(Action.Status.choices)
-    return _page(request, kind, items, facts=facts, held=False, labels=labels)
+    return _page(
+        request,
+        kind,
+        items,
+        facts=facts,
+        held=False,
+        labels=labels,
+        responsible=dict(Action.Responsible.choices),
+    )
