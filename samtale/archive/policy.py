@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import (
@@ -51,6 +52,23 @@ def deliveries_visible_to(user) -> QuerySet[Delivery]:
     if not may_work_archive(user):
         return Delivery.objects.none()
     return Delivery.objects.all()
+
+
+def confirm_undoable(delivery: Delivery) -> bool:
+    """A registration the archive staff confirmed by hand may be undone the day it was made
+    (in Samtale's time zone, Europe/Oslo), by any of the archive staff; not a delivery the
+    drop folder or Fiks Arkiv made, and not one from an earlier day."""
+    return (
+        delivery.status == Delivery.Status.DELIVERED
+        and delivery.channel == Delivery.Channel.DOWNLOAD
+        and delivery.delivered_by_id is not None
+        and delivery.delivered_at is not None
+        and timezone.localdate(delivery.delivered_at) == timezone.localdate()
+    )
+
+
+def may_undo_confirm(user, delivery: Delivery) -> bool:
+    return may_work_archive(user) and confirm_undoable(delivery)
 
 
 def get_delivery_for(user, pk) -> Delivery:

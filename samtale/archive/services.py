@@ -269,10 +269,23 @@ def deliveries_due(now=None):
     )
 
 
+# The archive's journal number as the archive staff type it ("2026/1234-5"): free text.
+JOURNAL_NUMBER_MAX_LENGTH = 100
+
+
 @transaction.atomic
-def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
-    """The archive staff confirm a downloaded package is registered in the archive."""
+def delivery_confirm(*, actor: Person, delivery: Delivery, journal_number: str = "") -> Delivery:
+    """The archive staff confirm a downloaded package is registered in the archive, with the
+    archive's journal number of the record if they give it (kept as the delivery's target,
+    as Fiks Arkiv's is). It can be undone the same day (delivery_confirm_undo)."""
     require(policy.may_work_archive(actor))
+    journal_number = " ".join(journal_number.split())
+    if len(journal_number) > JOURNAL_NUMBER_MAX_LENGTH:
+        raise DomainError(
+            _("The journal number can be at most %(max)s characters.")
+            % {"max": JOURNAL_NUMBER_MAX_LENGTH},
+            field="journal_number",
+        )
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.channel != Delivery.Channel.DOWNLOAD:
         raise DomainError(_("Only a downloaded package is confirmed by hand."))
@@ -284,13 +297,45 @@ def delivery_confirm(*, actor: Person, delivery: Delivery) -> Delivery:
     delivery.delivered_at = timezone.now()
     delivery.delivered_by = actor
     delivery.error = ""
-    delivery.save(update_fields=["status", "delivered_at", "delivered_by", "error"])
+    delivery.target = journal_number
+    delivery.save(update_fields=["status", "delivered_at", "delivered_by", "error", "target"])
     audit_log(
         actor=actor,
         action="archive.delivered",
         obj=delivery.form,
         delivery=delivery.pk,
         to="download",
+        **({"journalpost": journal_number} if journal_number else {}),
+    )
+    return delivery
+
+
+@transaction.atomic
+def delivery_confirm_undo(*, actor: Person, delivery: Delivery) -> Delivery:
+    """Undo a registration confirmed by hand, the day it was made (Europe/Oslo): by any of
+    the archive staff, who found it was the wrong form or not registered after all. The
+    delivery waits again, without its time, who confirmed it or its journal number."""
+    require(policy.may_work_archive(actor))
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if not policy.confirm_undoable(delivery):
+        raise DomainError(
+            _(
+                "Only a registration confirmed by hand today can be undone. Ask the operator "
+                "of Samtale if one from an earlier day was wrong."
+            )
+        )
+    journal_number = delivery.target
+    delivery.status = Delivery.Status.WAITING
+    delivery.delivered_at = None
+    delivery.delivered_by = None
+    delivery.target = ""
+    delivery.save(update_fields=["status", "delivered_at", "delivered_by", "target"])
+    audit_log(
+        actor=actor,
+        action="archive.confirm_undone",
+        obj=delivery.form,
+        delivery=delivery.pk,
+        **({"journalpost": journal_number} if journal_number else {}),
     )
     return delivery
 

@@ -1,23 +1,29 @@
 """The signed follow-up form as a PDF for its two parties, and the archive staff's queue of
 forms on their way to the personnel file."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.archive import package as archive_package
 from samtale.archive import policy, selectors, services
+from samtale.archive.forms import ConfirmForm
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, redirect_back
+from samtale.core.http import guarded, redirect_back, same_site_path
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 
 PAGE_SIZE = 50
+# Where the queue finds the registration just confirmed, to say so with the way to undo it.
+CONFIRMED_KEY = "archive-confirmed"
 # The filters: failed includes what the archive refused (it waits for the archive staff).
 STATUSES = {
     "venter": [Delivery.Status.WAITING],
@@ -49,12 +55,15 @@ def form_pdf(request, pk):
 @require_GET
 def queue(request):
     """What waits for the personnel file or failed on the way there, then what was delivered."""
-    shown = request.GET.get("status", "")
+    return _queue(request, request.GET)
+
+
+def _queue(request, query, *, typed: dict | None = None, status: int = 200):
+    """The queue as `query` (?status=…&side=…) asks; `typed`: a registration refused, its
+    journal number as typed and why ({"pk", "value", "error"}), shown at its row."""
+    shown = query.get("status", "")
     deliveries = policy.deliveries_visible_to(request.user)
-    counts = {
-        "waiting": deliveries.filter(status__in=STATUSES["venter"]).count(),
-        "failed": deliveries.filter(status__in=STATUSES["feilet"]).count(),
-    }
+    counts = selectors.queue_counts(deliveries)
     # What waits: the oldest first, as it is to be worked through; what was delivered: the
     # newest first, as one looks for what just happened.
     order = ("form__signed_at", "pk")
@@ -69,12 +78,13 @@ def queue(request):
     page = Paginator(
         deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(*order),
         PAGE_SIZE,
-    ).get_page(request.GET.get("side"))
+    ).get_page(query.get("side"))
     rows = list(page.object_list)
     # What keeps a package from being made, in place of its link: what is missing, who adds it.
     missing = archive_package.not_ready(row.form for row in rows if row.status != "delivered")
     for row in rows:
         row.not_ready = missing.get(row.form_id, "")
+        row.undoable = policy.may_undo_confirm(request.user, row)
     by_fiks = settings.SAMTALE_ARCHIVE_CHANNEL == Delivery.Channel.FIKS
     set_aside, set_aside_count = selectors.set_aside_answers() if by_fiks else ([], 0)
     return render(
@@ -90,8 +100,21 @@ def queue(request):
             "by_fiks": by_fiks,
             "set_aside": set_aside,
             "set_aside_count": set_aside_count,
+            "typed": typed or {},
+            # Just registered by this person: said at the top, with the way to undo it.
+            "confirmed": _just_confirmed(request),
         },
+        status=status,
     )
+
+
+def _just_confirmed(request) -> Delivery | None:
+    pk = request.session.pop(CONFIRMED_KEY, None)
+    if pk is None:
+        return None
+    delivery = policy.deliveries_visible_to(request.user).select_related("form").filter(pk=pk)
+    delivery = delivery.first()
+    return delivery if delivery and policy.may_undo_confirm(request.user, delivery) else None
 
 
 @guarded(policy.may_work_archive)
@@ -123,15 +146,52 @@ def package_download(request, pk):
 @guarded(policy.may_work_archive)
 @require_POST
 def delivery_confirm(request, pk):
+    """A downloaded package registered in the archive, with its journal number (optional).
+    The queue then says so at the top, with the way to undo it."""
+    delivery = policy.get_delivery_for(request.user, pk)
+    form = ConfirmForm(request.POST)
+    back = same_site_path(request, request.POST.get("next"), reverse("archive_queue"))
+    error = None
+    if form.is_valid():
+        try:
+            services.delivery_confirm(
+                actor=request.user,
+                delivery=delivery,
+                journal_number=form.cleaned_data["journal_number"],
+            )
+        except DomainError as e:
+            if e.field != "journal_number":
+                messages.error(request, e.message)
+                return redirect(back)
+            error = e.message
+        else:
+            request.session[CONFIRMED_KEY] = delivery.pk
+            return redirect(back)
+    # Refused: the queue again, the journal number as typed and why, at its row.
+    typed = {
+        "pk": delivery.pk,
+        "value": request.POST.get("journal_number", ""),
+        "error": error or form.errors["journal_number"][0],
+    }
+    return _queue(request, QueryDict(urlsplit(back).query), typed=typed, status=400)
+
+
+@guarded(policy.may_work_archive)
+@require_POST
+def delivery_confirm_undo(request, pk):
+    """Undo a registration confirmed by hand, the same day: the form waits again."""
     delivery = policy.get_delivery_for(request.user, pk)
     try:
-        services.delivery_confirm(actor=request.user, delivery=delivery)
+        services.delivery_confirm_undo(actor=request.user, delivery=delivery)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(
             request,
-            _("Revision %(n)s of %(name)s is marked as registered in the archive.")
+            _(
+                "The registration of revision %(n)s of %(name)s is undone. It waits again "
+                "among the forms not yet delivered."
+            )
             % {"n": delivery.form.number, "name": delivery.form.content["employee"]["name"]},
         )
     return redirect_back(request, reverse("archive_queue"))

@@ -47,8 +47,15 @@ def test_the_archive_staff_download_a_package_and_mark_it_registered(visitor_fac
         names = package.namelist()
     assert {"arkivstruktur.xml", "endringslogg.xml", "arkivuttrekk.xml"} <= set(names)
     assert any(name.endswith(".pdf") for name in names)
+    first.get_by_label("Journalnummer i arkivet").fill("2026/1234-5")
     with archivist.page.expect_navigation():
         first.get_by_role("button", name="Registrert i arkivet").click()
-    assert "registrert i arkivet" in archivist.page.locator(".messages").inner_text()
+    registered = archivist.page.locator("#registered").inner_text()
+    assert "registrert i arkivet" in registered and "2026/1234-5" in registered
     assert Delivery.objects.filter(status=Delivery.Status.WAITING).count() == waiting - 1
+    assert Delivery.objects.filter(target="2026/1234-5", status="delivered").count() == 1
     archivist.check("queue-after")
+    # The same day, it can be undone: the form waits again, without its journal number.
+    archivist.submit("#registered button[type=submit]")
+    assert Delivery.objects.filter(status=Delivery.Status.WAITING).count() == waiting
+    assert not Delivery.objects.filter(target="2026/1234-5").exists()

@@ -1,10 +1,17 @@
 """The PDF for the two parties and the archive staff's queue, through the access policy."""
 
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from samtale.archive.models import Delivery, SignedForm
 from samtale.core.models import AuditEntry
+from samtale.org.models import Person
 
 
 @pytest.fixture
@@ -150,7 +157,9 @@ def test_a_delivery_not_yet_downloaded_does_not_say_it_was(client, archivist, fo
     Delivery.objects.filter(pk=delivery.pk).update(attempts=1)
     client.force_login(archivist)
     page = client.get(reverse("archive_queue")).content.decode()
-    assert str(Delivery.Channel.DOWNLOAD.label) in page
+    # What the archive staff are to do, not how many times Samtale looked at it.
+    assert "Last ned pakken og registrer den i arkivsystemet" in page
+    assert "1 forsøk" not in page
     assert "Downloaded by" not in page and "Lastet ned av" not in page
 
 
@@ -210,3 +219,201 @@ def test_without_an_organization_number_the_queue_says_no_package_is_made(
     page = client.get(reverse("archive_queue")).content.decode()
     assert reverse("archive_package", args=[delivery.pk]) not in page
     assert "SAMTALE_ORGANIZATION_NUMBER" in page
+
+
+# The archive staff know what to do: their home card, the deed on each row, registering
+# with the archive's journal number, undoing it the same day, and each tab's empty state.
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _forms(sign, *, waiting=0, failed=0, refused=0, delivered=0) -> list[Delivery]:
+    """Signed forms on their way to the personnel file, in the statuses asked for."""
+    made = []
+    for status, n in (
+        (Delivery.Status.WAITING, waiting),
+        (Delivery.Status.FAILED, failed),
+        (Delivery.Status.REFUSED, refused),
+        (Delivery.Status.DELIVERED, delivered),
+    ):
+        for _ in range(n):
+            delivery = SignedForm.objects.get(conversation=sign()).deliveries.get()
+            Delivery.objects.filter(pk=delivery.pk).update(status=status)
+            made.append(delivery)
+    return made
+
+
+def test_the_archive_staffs_home_counts_the_forms_not_yet_in_the_personnel_file(
+    client, archivist, sign
+):
+    _forms(sign, waiting=2, failed=1, refused=1, delivered=1)
+    client.force_login(archivist)
+    home = client.get(reverse("home")).content.decode()
+    assert "4 skjema venter på deg" in home
+    assert f'href="{reverse("archive_queue")}"' in home
+    assert "Ingenting venter på deg akkurat nå" not in home
+
+
+def test_the_archive_staffs_home_has_no_card_when_every_form_is_delivered(client, archivist, sign):
+    _forms(sign, delivered=1)
+    client.force_login(archivist)
+    home = client.get(reverse("home")).content.decode()
+    assert "archive-open" not in home and "skjema venter på deg" not in home
+
+
+@pytest.mark.parametrize(
+    "role", ["employee", "other_employee", "leader", "leaders_leader", "hr", "admin"]
+)
+def test_no_one_else_gets_the_archive_card(client_for, role, sign):
+    _forms(sign, waiting=1)
+    home = client_for(role).get(reverse("home")).content.decode()
+    assert "archive-open" not in home and "skjema venter på deg" not in home
+
+
+@pytest.mark.parametrize(
+    ("channel", "deed"),
+    [
+        ("download", "Last ned pakken og registrer den i arkivsystemet, så trykk «Registrert"),
+        ("folder", "Leveres til mappen av Samtale."),
+        ("fiks", "Arkiveres over Fiks Arkiv."),
+    ],
+)
+def test_each_waiting_row_says_what_happens_next(client, archivist, form, channel, deed):
+    Delivery.objects.filter(form=form).update(channel=channel, attempts=1)
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue")).content.decode()
+    assert deed in page
+    registers = reverse("archive_confirm", args=[form.deliveries.get().pk]) in page
+    assert registers == (channel == "download")
+
+
+def test_registering_with_a_journal_number_keeps_it_and_shows_it(client, archivist, form):
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    response = client.post(
+        reverse("archive_confirm", args=[delivery.pk]),
+        {"journal_number": "  2026/1234-5 ", "next": reverse("archive_queue")},
+        follow=True,
+    )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.target, delivery.delivered_by) == (
+        Delivery.Status.DELIVERED,
+        "2026/1234-5",
+        archivist,
+    )
+    # Said at the top, with the way to undo it.
+    said = response.content.decode()
+    assert "Revisjon 1 for Emma Testesen er merket som registrert i arkivet." in said
+    assert "Journalnummer 2026/1234-5." in said
+    assert reverse("archive_confirm_undo", args=[delivery.pk]) in said
+    delivered = client.get(reverse("archive_queue") + "?status=levert").content.decode()
+    assert "journalnummer 2026/1234-5" in delivered
+    entry = AuditEntry.objects.get(action="archive.delivered")
+    assert entry.data["journalpost"] == "2026/1234-5"
+
+
+def test_registering_without_a_journal_number_is_fine(client, archivist, form):
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    client.post(reverse("archive_confirm", args=[delivery.pk]), {"journal_number": ""})
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.target) == (Delivery.Status.DELIVERED, "")
+    assert "journalpost" not in AuditEntry.objects.get(action="archive.delivered").data
+    # The success is said once: the next view of the queue does not say it again.
+    first = client.get(reverse("archive_queue")).content.decode()
+    again = client.get(reverse("archive_queue")).content.decode()
+    assert 'id="registered"' in first and 'id="registered"' not in again
+
+
+def test_a_journal_number_too_long_is_refused_at_its_field_as_typed(client, archivist, form):
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    typed = "2026/" + "9" * 120
+    response = client.post(
+        reverse("archive_confirm", args=[delivery.pk]),
+        {"journal_number": typed, "next": reverse("archive_queue")},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    field = re.search(rf'<input[^>]*id="journal-{delivery.pk}"[^>]*>', page).group(0)
+    assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
+    assert f'aria-describedby="journal-{delivery.pk}-error"' in field
+    assert f'id="journal-{delivery.pk}-error"' in page
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.WAITING
+
+
+def test_any_archive_staff_may_undo_a_registration_the_same_day(client, archivist, people, form):
+    delivery = form.deliveries.get()
+    colleague = Person.objects.create_user(
+        "arkiv2@test.example", "x", first_name="Anne", last_name="Arkiv", is_archivist=True
+    )
+    with time_machine.travel(datetime(2026, 11, 20, 8, 5, tzinfo=OSLO)):
+        client.force_login(archivist)
+        client.post(reverse("archive_confirm", args=[delivery.pk]), {"journal_number": "26/7"})
+    with time_machine.travel(datetime(2026, 11, 20, 23, 55, tzinfo=OSLO)):
+        client.force_login(colleague)
+        delivered = client.get(reverse("archive_queue") + "?status=levert").content.decode()
+        assert reverse("archive_confirm_undo", args=[delivery.pk]) in delivered
+        response = client.post(reverse("archive_confirm_undo", args=[delivery.pk]), follow=True)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.delivered_at, delivery.delivered_by, delivery.target) == (
+        Delivery.Status.WAITING,
+        None,
+        None,
+        "",
+    )
+    assert "Registreringen av revisjon 1 for Emma Testesen er angret." in (
+        response.content.decode()
+    )
+    entry = AuditEntry.objects.get(action="archive.confirm_undone")
+    assert entry.actor == colleague and entry.data["journalpost"] == "26/7"
+
+
+def test_a_registration_cannot_be_undone_the_next_day(client, archivist, form):
+    delivery = form.deliveries.get()
+    client.force_login(archivist)
+    with time_machine.travel(datetime(2026, 11, 20, 23, 50, tzinfo=OSLO)):
+        client.post(reverse("archive_confirm", args=[delivery.pk]))
+    with time_machine.travel(datetime(2026, 11, 21, 0, 10, tzinfo=OSLO)):
+        delivered = client.get(reverse("archive_queue") + "?status=levert").content.decode()
+        assert reverse("archive_confirm_undo", args=[delivery.pk]) not in delivered
+        response = client.post(reverse("archive_confirm_undo", args=[delivery.pk]), follow=True)
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.DELIVERED
+    [message] = response.context["messages"]
+    assert message.level_tag == "error" and "i dag" in str(message)
+    assert not AuditEntry.objects.filter(action="archive.confirm_undone").exists()
+
+
+@pytest.mark.parametrize("channel", ["folder", "fiks"])
+def test_what_samtale_delivered_itself_cannot_be_undone(client, archivist, form, channel):
+    delivery = form.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        channel=channel, status=Delivery.Status.DELIVERED, delivered_at=timezone.now()
+    )
+    client.force_login(archivist)
+    assert reverse("archive_confirm_undo", args=[delivery.pk]) not in (
+        client.get(reverse("archive_queue") + "?status=levert").content.decode()
+    )
+    client.post(reverse("archive_confirm_undo", args=[delivery.pk]))
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.DELIVERED
+
+
+@pytest.mark.parametrize(
+    ("tab", "statuses", "says", "points_to"),
+    [
+        ("", {"delivered": 1}, "Ingenting venter på å komme i personalmappen", ""),
+        ("feilet", {"waiting": 2}, "Ingen skjema har feilet.", "2 skjema venter på å bli levert."),
+        ("venter", {"failed": 1}, "Ingen skjema venter på å bli levert.", "1 skjema har feilet."),
+        ("levert", {"waiting": 1}, "Ingenting er levert ennå.", ""),
+    ],
+)
+def test_each_tab_says_what_is_true_of_it_when_empty(
+    client, archivist, sign, tab, statuses, says, points_to
+):
+    _forms(sign, **statuses)
+    client.force_login(archivist)
+    page = client.get(reverse("archive_queue") + (f"?status={tab}" if tab else "")).content
+    empty = re.search(r'<p class="empty">(.*?)</p>', page.decode(), re.S).group(1)
+    assert says in empty and points_to in empty
+    if tab != "":
+        assert "Ingenting venter på å komme i personalmappen" not in empty
