@@ -44,15 +44,17 @@ def preparation(request, pk):
     sharing, preparations = selectors.preparations_and_sharing(conversation=conversation)
     mine = preparations.get(request.user.pk)
     answers_visible = policy.may_see_likert_answers(request.user, conversation)
+    themes = selectors.agenda(
+        conversation=conversation,
+        viewer=request.user,
+        notes=policy.notes_visible_to(request.user, conversation),
+        answers_visible=answers_visible,
+    )
     context = {
         **sharing_context(conversation, request.user),
+        **index_context(themes, party=party, answers_visible=answers_visible),
         "preparation": mine,
-        "themes": selectors.agenda(
-            conversation=conversation,
-            viewer=request.user,
-            notes=policy.notes_visible_to(request.user, conversation),
-            answers_visible=answers_visible,
-        ),
+        "themes": themes,
         "answers_visible": answers_visible,
         # Answers that can be shared: not those about the leader, which are never shared.
         "has_statements": bool(
@@ -68,6 +70,37 @@ def preparation(request, pk):
         **previous_context(conversation, request.user),
     }
     return render(request, "conversations/preparation.html", context)
+
+
+def index_context(themes: list[selectors.ThemeView], *, party: str, answers_visible: bool) -> dict:
+    """The index at the top of the preparation page, for a phone as much as for a desk: each
+    theme with whether the viewer's saved note has text, how many of the themes they write in
+    are written and how many statements they have answered, and where the statements start.
+
+    Counted from what is saved (the agenda), not from what is being typed. The employee
+    answers the statements; the leader only reads the answers the employee has shared, so the
+    leader has no statements to count, only a place to read them if shared."""
+    index = []
+    for theme in themes:
+        writes = not (theme.leader_only and party == "employee")
+        written = bool(theme.my_note and theme.my_note.text.strip())
+        index.append({"theme": theme, "writes": writes, "written": written})
+    if party == "employee":
+        statements = [s for theme in themes for s in theme.statements]
+        shown = [theme for theme in themes if theme.statements]
+    else:
+        statements = []
+        shown = [t for t in themes if t.statements and answers_visible and not t.about_leader]
+    return {
+        "index": index,
+        "themes_total": sum(1 for item in index if item["writes"]),
+        "themes_written": sum(1 for item in index if item["writes"] and item["written"]),
+        "statements_total": len(statements),
+        "statements_answered": sum(1 for s in statements if s["value"] is not None),
+        # The theme whose statements carry the page's one id="svar", where the index's link
+        # and the answer's redirect without JavaScript lead.
+        "statements_theme": shown[0].key if shown else None,
+    }
 
 
 def sharing_context(conversation, user) -> dict:
