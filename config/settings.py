@@ -352,7 +352,9 @@ STATIC_URL = "/static/"
 # <script> tags in the page, as the browser tests use (tests/browser/conftest.py).
 SCRIPTS_AFTER_LOAD = True
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The user guide's pictures (docs/images/), for the guide the app serves at /hjelp/
+# (samtale.home.guide) as static/guide/<name>.png.
+STATICFILES_DIRS = [BASE_DIR / "static", ("guide", BASE_DIR / "docs" / "images")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -527,6 +529,11 @@ if SAMTALE_MIN_GROUP < 3:
     raise ImproperlyConfigured("SAMTALE_MIN_GROUP must be at least 3.")
 # Days before a conversation both parties are reminded to prepare (a round sets its own).
 SAMTALE_REMINDER_DAYS = envint("SAMTALE_REMINDER_DAYS", 3)
+# Days after a step of a conversation was handed to someone (the summary to write, to comment
+# on and approve, or to sign: an e-mail at that moment) that they are reminded of it, once,
+# if they have not taken it (conversations.notices.step_reminders_due). Counted after the
+# hand-off, where SAMTALE_REMINDER_DAYS counts before the meeting.
+SAMTALE_STEP_REMINDER_DAYS = envint("SAMTALE_STEP_REMINDER_DAYS", 3)
 # Busy times from people's own calendars (samtale.calendars): the scheduling assistant
 # proposes no time when a leader's connected calendar is busy, and planning by hand warns.
 # What was read (free/busy only) is cached SAMTALE_BUSY_CACHE_SECONDS; a calendar server

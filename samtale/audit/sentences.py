@@ -232,6 +232,9 @@ SENTENCES: dict[str, Words] = {
         _("%(conversation)s became prepared when %(actor)s shared their preparation")
     ),
     "conversation.held": W(_("%(actor)s marked %(conversation)s as held")),
+    "conversation.held_now": W(
+        _("%(actor)s said %(conversation)s is held now, before the day it was planned for")
+    ),
     "conversation.summary_agreed": W(
         _("The summary of %(conversation)s was agreed when %(actor)s approved it")
     ),
@@ -323,6 +326,10 @@ SENTENCES: dict[str, Words] = {
             )
         },
         labels={"status": dict(ActionStatus.choices)},
+    ),
+    "action.remind": W(_("%(actor)s reminded %(person)s of an action in %(conversation)s")),
+    "action.deadline_move": W(
+        _("%(actor)s gave an action in %(conversation)s a new deadline: %(deadline)s")
     ),
     # Shared needs --------------------------------------------------------------------------
     "need.raise": W(_("%(actor)s raised a shared need in %(conversation)s")),
@@ -445,13 +452,17 @@ SENTENCES: dict[str, Words] = {
         _("A message on Samtale's Fiks account was set aside: %(reason)s"),
         by="object",
         variants={
-            True: _(
-                "A message about %(form)s on Samtale's Fiks account was set aside: %(reason)s"
-            )
+            True: _("A message about %(form)s on Samtale's Fiks account was set aside: %(reason)s")
         },
         labels={"reason": setaside.REASONS},
     ),
     "archive.retry": W(_("%(actor)s had the delivery of %(form)s to the archive tried again")),
+    "archive.confirm_undone": W(
+        _(
+            "%(actor)s undid the confirmation that %(form)s is registered in the archive; "
+            "it waits again"
+        )
+    ),
     # Privacy: copies of data, legal holds, retention ----------------------------------------
     "privacy.export": W(_("%(actor)s downloaded a copy of their own data")),
     "privacy.copy_request": W(

@@ -165,9 +165,20 @@ class TalkTimeForm(forms.Form):
     employee_seconds = forms.IntegerField(min_value=0)
 
 
-class ConclusionForm(forms.Form):
+class DraftForm(forms.Form):
+    """The drafter's summary as one form: the text (autosaved with JavaScript, posted with
+    the buttons without it), the conclusion and what may be shared. The buttons that save or
+    send post all of it, so nothing chosen or typed is lost to another button's form. The
+    conclusion is required to send, not to save (`sending=False`)."""
+
+    conflict = None  # the text saved elsewhere, when the one posted was written on an older one
+    text = forms.CharField(label=_("The summary"), required=False, strip=False)
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     conclusion = forms.ChoiceField(
-        label=_("Conclusion"), choices=SummaryRevision.Conclusion.choices, widget=forms.RadioSelect
+        label=_("Conclusion"),
+        choices=SummaryRevision.Conclusion.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a conclusion before you send the summary.")},
     )
     shared_outside = forms.CharField(
         label=_("What may be shared outside the two of you"),
@@ -180,8 +191,48 @@ class ConclusionForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, sending: bool = True, **kwargs):
+        # Ids of their own: the summary page has other forms with a text field.
+        kwargs.setdefault("auto_id", "summary-%s")
+        super().__init__(*args, **kwargs)
+        self.sending = sending
+        # What was valid is saved even when something else is refused.
+        self.error_heading = (
+            _("The summary is not sent. Correct this and send it again:")
+            if sending
+            else _("Not everything was saved. Correct this and try again:")
+        )
+
+    def full_clean(self):
+        # Shown as required (it is, to send); saving without one keeps the rest.
+        self.fields["conclusion"].required = self.sending
+        try:
+            super().full_clean()
+        finally:
+            self.fields["conclusion"].required = True
+
+
+class ReviewForm(forms.Form):
+    """The reviewer's comment, posted with the button that approves, sends it or sends the
+    summary back (autosaved with JavaScript), so a comment typed is never lost to a click."""
+
+    conflict = None
+    error_heading = _("Nothing was sent. Correct this and try again:")
+    text = forms.CharField(
+        label=_("Comment on the summary (optional)"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"id": "summary-comment"}),
+    )
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
 
 class GoalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        # Ids of their own: the summary page has other forms with a text field.
+        kwargs.setdefault("auto_id", "goal-%s")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(
         label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -74,7 +74,12 @@ class Conversation(models.Model):
     closing_steps = models.JSONField(default=list, blank=True)
     talk_leader_seconds = models.PositiveIntegerField(default=0)
     talk_employee_seconds = models.PositiveIntegerField(default=0)
+    # When the meeting was held (closed): beside the planned time, which it never replaces.
     held_at = models.DateTimeField(null=True, blank=True)
+    # Said up front on the meeting screen before the day it is planned for ("We hold the
+    # conversation now": lifecycle.conversation_hold_now), so that closing it asks nothing
+    # more; cleared when it is moved or postponed instead.
+    started_early_at = models.DateTimeField(null=True, blank=True)
     # Whether any goal was agreed: kept by Goal.save and on a goal's deletion, so that HR's count of
     # signed conversations without goals reads an index and not every goal there is.
     has_goals = models.BooleanField(default=False)
@@ -157,10 +162,10 @@ class Conversation(models.Model):
     @property
     def held_or_planned_at(self):
         """The time every page, e-mail, export and the API give as the conversation's: when
-        it was held, else when it is planned for. A meeting closed on another day than
-        planned ("moved to today": lifecycle.conversation_hold) keeps its old time in
-        scheduled_at; this shows the day it was held. held_or_planned_at_sql is the same in
-        a query."""
+        it was held, else when it is planned for. A meeting held on another day than
+        planned (lifecycle.conversation_hold_now) keeps its planned time in scheduled_at,
+        shown beside it where both matter; this is the day it was held.
+        held_or_planned_at_sql is the same in a query."""
         return self.held_at or self.scheduled_at
 
     @property

@@ -7,14 +7,22 @@ names the step, the other party and the conversation's date, nothing they wrote.
 The kinds:
 
 - ``preparation_shared``: the employee shared (some of) their preparation.
+- ``summary_to_write``: the meeting is closed; the summary is the drafter's to write.
 - ``summary_submitted``: the summary is ready for the reviewer to read.
 - ``summary_sent_back``: the reviewer sent the draft back to the drafter.
 - ``summary_approved``: the summary is approved and ready for you to sign. "Approved"
   and "ready to sign" are ONE notice, not two: approving is what makes it signable.
 - ``summary_signed``: the other party signed; your signature is missing.
+- ``follow_up``: the other party signed last, so you have both signed: now the goals and
+  actions agreed are followed up.
 - ``correction_proposed``: a correction of the signed summary was proposed.
 - ``invitation_answered``: the employee declined the calendar invitation or proposed a
   new time (conversations.services.replies), to the leader.
+
+The notices that hand a step over (HANDOFFS) link the page where the recipient acts, as
+selectors.conversation_next_step names it, and are sent only while that step is theirs;
+one that still waits SAMTALE_STEP_REMINDER_DAYS later is sent once more as a reminder
+(`step_reminders_due`, run daily by conversations.jobs).
 
 A person turns a kind off in their profile (``Person.notices_off``, a list of kinds);
 the daily digest and calendar invitations are not affected. The message is queued in
@@ -23,44 +31,73 @@ core.access again when it is sent: a recipient who is no longer a party, or whos
 is no longer waiting for them, gets nothing.
 """
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations import policy
+from samtale.conversations import policy, selectors
 from samtale.conversations.models import Conversation
 from samtale.core import access
 from samtale.core.access import require
 from samtale.core.errors import DomainError
+from samtale.notifications.models import OutboundEmail
 from samtale.notifications.outbox import Built, builder, email_queue
 from samtale.org.models import Person
 
 KINDS = (
     "preparation_shared",
+    "summary_to_write",
     "summary_submitted",
     "summary_sent_back",
     "summary_approved",
     "summary_signed",
+    "follow_up",
     "correction_proposed",
     "invitation_answered",
+    # The follow-up of what was agreed, to the employee (samtale.actions.emails.action_notice
+    # queues them, not step_notice): the leader's comment or new deadline on an action, and a reminder.
+    "action_comment",
+    "action_reminder",
 )
 
 # The profile's labels: when a person gets each notice, in plain words.
 LABELS = {
     "preparation_shared": _("When the employee has shared their preparation"),
+    "summary_to_write": _("When the meeting is closed and the summary is mine to write"),
     "summary_submitted": _("When the summary is ready for me to read"),
     "summary_sent_back": _("When my draft of the summary is sent back to me"),
     "summary_approved": _("When the summary is approved and ready for me to sign"),
     "summary_signed": _("When the other party has signed and my signature is missing"),
+    "follow_up": _("When the summary is signed by both and the agreed actions are followed up"),
     "correction_proposed": _("When a correction of the signed summary is proposed"),
     "invitation_answered": _(
         "When the employee declines the calendar invitation or proposes a new time"
     ),
+    "action_comment": _("When my leader comments on one of my actions or gives it a new deadline"),
+    "action_reminder": _("When my leader reminds me of one of my actions"),
 }
 
 # Sent only to the leader who holds a conversation.
 LEADERS_ONLY = ("preparation_shared", "invitation_answered")
+
+# The notices that hand a step over to their recipient: the step that must then be theirs
+# (selectors.conversation_next_step), and so the page they act on.
+HANDOFFS = {
+    "summary_to_write": selectors.WRITE_SUMMARY,
+    "summary_sent_back": selectors.WRITE_SUMMARY,
+    "summary_submitted": selectors.REVIEW_SUMMARY,
+    "summary_approved": selectors.SIGN,
+    "summary_signed": selectors.SIGN,
+    "follow_up": selectors.FOLLOW_UP,
+}
+# Reminded once if the step still waits for them some days later (not following up: that
+# has the actions' own reminders before and after their deadlines).
+REMINDED = tuple(kind for kind, step in HANDOFFS.items() if step != selectors.FOLLOW_UP)
 
 
 def kinds_for(person: Person) -> tuple[str, ...]:
@@ -110,7 +147,8 @@ def step_notice(*, conversation: Conversation, kind: str, to, event) -> None:
 
 
 def _waiting(person, conversation: Conversation, kind: str) -> bool:
-    """Whether the step still waits for `person`, asked of core.access when it is sent."""
+    """Whether a notice that hands no step over (not in HANDOFFS) still concerns `person`,
+    asked of core.access when it is sent."""
     party = conversation.party(person)
     if kind == "invitation_answered":
         return party == "leader" and _answered(person, conversation) is not None
@@ -121,28 +159,12 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
             .filter(preparation__author_id=conversation.employee_id)
             .exists()
         )
-    # A withdrawn correction waits for nobody: the revision before it is in force again.
-    summary = conversation.summaries.filter(withdrawn_at__isnull=True).order_by("-number").first()
-    if (
-        summary is None
-        or summary.is_signed
-        or not policy.may_see_summary(person, conversation, summary)
-    ):
-        # A correction's draft is the drafter's until sent; its notice is about the proposal.
-        return kind == "correction_proposed" and _correction_open(person, summary)
-    mine = getattr(summary, f"{party}_signed_at")
-    theirs = getattr(summary, f"{'leader' if party == 'employee' else 'employee'}_signed_at")
-    match kind:
-        case "summary_submitted":
-            return policy.may_review_summary(person, conversation) and summary.approved_at is None
-        case "summary_sent_back":
-            return policy.may_draft_summary(person, conversation) and summary.submitted_at is None
-        case "summary_approved":
-            return summary.approved_at is not None and mine is None
-        case "summary_signed":
-            return summary.approved_at is not None and mine is None and theirs is not None
-        case "correction_proposed":
-            return _correction_open(person, summary)
+    if kind == "correction_proposed":
+        # A withdrawn correction waits for nobody: the revision before it is in force again.
+        summary = (
+            conversation.summaries.filter(withdrawn_at__isnull=True).order_by("-number").first()
+        )
+        return _correction_open(person, summary)
     return False
 
 
@@ -194,7 +216,17 @@ def step_notice_mail(message) -> Built | None:
         .filter(pk=message.ref.get("conversation"))
         .first()
     )
-    if conversation is None or not _waiting(person, conversation, kind):
+    if conversation is None:
+        return None
+    if kind in HANDOFFS:
+        # Only while the step is theirs, and to the page where they take it.
+        step = selectors.conversation_next_step(conversation, person)
+        if not (step.mine and step.step == HANDOFFS[kind]):
+            return None
+        path = step.url
+    elif _waiting(person, conversation, kind):
+        path = _path(conversation, kind)
+    else:
         return None
     is_leader = conversation.party(person) == "leader"
     return Built(
@@ -205,7 +237,75 @@ def step_notice_mail(message) -> Built | None:
             "other": conversation.employee if is_leader else conversation.leader,
             "date": conversation.held_or_planned_at,
             "answer": _answered(person, conversation) if kind == "invitation_answered" else None,
-            "path": _path(conversation, kind),
+            "path": path,
             "profile_path": reverse("profile"),
+            "reminder": bool(message.ref.get("reminder")),
         },
     )
+
+
+# How far past SAMTALE_STEP_REMINDER_DAYS the reminders look back: a scheduler that was
+# down for some days still sends what it missed, and the outbox read stays a few days long.
+REMINDER_CATCH_UP_DAYS = 7
+
+
+def step_reminders_due(*, now: datetime | None = None) -> int:
+    """Remind each person, once, of a step handed to them SAMTALE_STEP_REMINDER_DAYS ago
+    (or a few days more) that is still theirs to take; returns how many were queued.
+
+    The hand-off notices are the record of when a step became someone's: the last days'
+    are read in one query over the outbox (kind and time), reminders sent included, and of
+    a person's in one conversation only the latest counts (a later hand-off starts the wait
+    anew). Their conversations come in one more query, and the step is asked of
+    selectors.conversation_next_step, so a person who has acted is not reminded. A person
+    who turned a kind off gets neither the notice nor its reminder."""
+    now = now or timezone.now()
+    due_by = now - timedelta(days=settings.SAMTALE_STEP_REMINDER_DAYS)
+    rows = OutboundEmail.objects.filter(
+        kind=OUTBOX_KIND, created_at__gte=due_by - timedelta(days=REMINDER_CATCH_UP_DAYS)
+    ).values_list("pk", "to_id", "ref", "created_at", "status")
+    latest, reminded = {}, set()
+    for pk, to_id, ref, created_at, status in sorted(rows, key=lambda row: (row[3], row[0])):
+        if ref.get("reminder"):
+            reminded.add(ref["reminder"])
+        elif ref.get("step") in HANDOFFS:
+            latest[(to_id, ref.get("conversation"))] = (pk, ref["step"], created_at, status)
+    due = {
+        key: (pk, kind)
+        for key, (pk, kind, created_at, status) in latest.items()
+        if kind in REMINDED
+        and created_at <= due_by
+        and status == OutboundEmail.Status.SENT
+        and pk not in reminded
+    }
+    conversations = selectors.with_current_revision(
+        Conversation.objects.exclude(status=Conversation.Status.CANCELLED).filter(
+            pk__in={conversation_id for _to, conversation_id in due}
+        )
+    )
+    by_pk = {conversation.pk: conversation for conversation in conversations}
+    today, queued = timezone.localdate(now), 0
+    for (to_id, conversation_id), (notice_pk, kind) in due.items():
+        person = _party(by_pk.get(conversation_id), to_id)
+        if person is None or not person.is_active or kind in (person.notices_off or []):
+            continue
+        step = selectors.conversation_next_step(by_pk[conversation_id], person, today=today)
+        if not (step.mine and step.step == HANDOFFS[kind]):
+            continue
+        message = email_queue(
+            to=person,
+            kind=OUTBOX_KIND,
+            ref={"conversation": conversation_id, "step": kind, "reminder": notice_pk},
+            dedupe_key=f"step-reminder:{notice_pk}",
+        )
+        queued += message is not None
+    return queued
+
+
+def _party(conversation: Conversation | None, person_id: int) -> Person | None:
+    """The conversation's party with this id (loaded with it), or None."""
+    if conversation is None:
+        return None
+    if person_id == conversation.employee_id:
+        return conversation.employee
+    return conversation.leader if person_id == conversation.leader_id else None

@@ -117,6 +117,13 @@ def invitation_answers_visible_to(user, conversation: Conversation) -> QuerySet[
     return InvitationAnswer.objects.none()
 
 
+def summary_drafter(conversation: Conversation) -> Person:
+    """The party who writes the summary (the template's choice; by default the employee)."""
+    if conversation.summary_author == Conversation.SummaryAuthor.LEADER:
+        return conversation.leader
+    return conversation.employee
+
+
 def may_draft_summary(user, conversation: Conversation) -> bool:
     return conversation.party(user) == conversation.summary_author
 

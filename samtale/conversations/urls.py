@@ -34,6 +34,8 @@ conversation_patterns = [
     path("<int:pk>/mote/tema/", views.theme_cover, name="theme_cover"),
     path("<int:pk>/mote/avslutning/", views.closing_step, name="closing_step"),
     path("<int:pk>/mote/taletid/", views.talk_time, name="talk_time"),
+    # Planned for a later day: "we hold the conversation now".
+    path("<int:pk>/mote/na/", views.meeting_hold_now, name="meeting_hold_now"),
     path("<int:pk>/mote/avslutt/", views.meeting_close, name="meeting_close"),
     # The summary
     path("<int:pk>/oppsummering/", views.summary_page, name="summary"),

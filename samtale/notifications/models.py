@@ -46,6 +46,9 @@ class OutboundEmail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["kind", "status"]),
+            # The last days' messages of one kind, without the others of those days: the
+            # conversations' step reminders (conversations.notices.step_reminders_due).
+            models.Index(fields=["kind", "created_at"], name="outbox_kind_created"),
             # The sweep's question: which queued messages are due (outbox.stranded).
             models.Index(
                 fields=["next_attempt_at"],

@@ -258,6 +258,9 @@
     form.addEventListener("submit", (event) => {
       if (form.dataset.flushed) return;
       event.preventDefault();
+      // The button pressed goes with the form (its formaction, its name): a form with more
+      // than one (the summary's send and save) posts what was chosen.
+      const submitter = event.submitter || undefined;
       const signOut = form.action.endsWith("/logg-ut/");
       (signOut ? flushBeforeSignOut() : flush()).then(() => {
         form.dataset.flushed = "1";
@@ -268,7 +271,7 @@
         }
         // After this event has finished: a submit requested while the browser is still
         // dispatching the first one is silently ignored.
-        setTimeout(() => (form.requestSubmit ? form.requestSubmit() : form.submit()), 0);
+        setTimeout(() => (form.requestSubmit ? form.requestSubmit(submitter) : form.submit()), 0);
       });
     });
   });

@@ -51,7 +51,7 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     leader.check("review")
     leader.page.fill("#summary-comment", "Kan du ta med kurset vi ble enige om?")
     leader.wait_saved("summary-comment")
-    leader.submit(f"form[action='{base}/oppsummering/kommentar/send/'] button")
+    leader.submit(f"#summary-review button[formaction='{base}/oppsummering/kommentar/send/']")
     assert leader.page.locator("#kommentarer").inner_text().count("kurset vi ble enige om") == 1
     assert leader.page.input_value("#summary-comment") == ""
     leader.check("comment-sent")
@@ -62,13 +62,14 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     )
     employee.check("comment-received")
 
-    # Sending back without a comment is refused with a message; with one, it goes back.
-    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
-    leader.page.locator(".messages .ds-alert[data-color=danger]").wait_for()
+    # Sending back without a comment is refused at the comment; with one, it goes back.
+    leader.submit(f"#summary-review button[formaction='{base}/oppsummering/send-tilbake/']")
+    leader.page.locator("#summary-review .ds-error-summary").wait_for()
+    assert leader.page.get_attribute("#summary-comment", "aria-invalid") == "true"
     assert summary.summary_current(conversation).submitted_at is not None
     leader.page.fill("#summary-comment", "Kurset mangler fortsatt.")
     leader.wait_saved("summary-comment")
-    leader.submit(f"form[action='{base}/oppsummering/send-tilbake/'] button")
+    leader.submit(f"#summary-review button[formaction='{base}/oppsummering/send-tilbake/']")
     assert summary.summary_current(conversation).submitted_at is None
     leader.check("sent-back")
 
@@ -79,12 +80,12 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     employee.check("sent-back-to-me")
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og et kurs i januar.")
     employee.wait_saved("summary-text")
-    employee.submit(f"form[action='{base}/oppsummering/send/'] button")
+    employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
     # The leader approves with a last comment; both sign.
     leader.goto(f"{base}/oppsummering/")
     leader.page.fill("#summary-comment", "Takk, nå er den god.")
-    leader.submit(f"form[action='{base}/oppsummering/godkjenn/'] button")
+    leader.submit("#summary-review button:not([formaction])")
     leader.page.check("#sign-confirm")
     leader.submit(f"form[action='{base}/signer/'] button")
     employee.goto(f"{base}/oppsummering/")

@@ -16,6 +16,7 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryRevision,
 )
+from samtale.conversations.notices import step_notice
 from samtale.conversations.signals import conversation_planned, status_changed
 from samtale.core import holidays
 from samtale.core.access import require
@@ -356,10 +357,21 @@ def conversation_schedule(
                 mind_days_off=mind_days_off,
             )
     before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
+    if scheduled_at != conversation.scheduled_at:
+        # Moved rather than held now: "we hold it now" no longer stands.
+        conversation.started_early_at = None
     conversation.scheduled_at = scheduled_at
     conversation.duration_minutes = duration_minutes
     conversation.place = place.strip()
-    conversation.save(update_fields=["scheduled_at", "duration_minutes", "place", "updated_at"])
+    conversation.save(
+        update_fields=[
+            "scheduled_at",
+            "duration_minutes",
+            "place",
+            "started_early_at",
+            "updated_at",
+        ]
+    )
     audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
     # Moved into a round's period, it may now count there (rounds.receivers).
     conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
@@ -426,7 +438,8 @@ def conversation_postpone(
                 scheduled_at=conversation.scheduled_at.isoformat(),
             )
         conversation.scheduled_at = None
-        conversation.save(update_fields=["scheduled_at", "updated_at"])
+        conversation.started_early_at = None
+        conversation.save(update_fields=["scheduled_at", "started_early_at", "updated_at"])
     return conversation
 
 
@@ -442,27 +455,49 @@ def conversation_cancel(*, actor: Person, conversation: Conversation, reason: st
     return conversation
 
 
+def _planned_day(conversation: Conversation) -> str:
+    return formats.date_format(timezone.localdate(conversation.scheduled_at), "SHORT_DATE_FORMAT")
+
+
+@transaction.atomic
+def conversation_hold_now(*, actor: Person, conversation: Conversation) -> Conversation:
+    """The leader says up front, on the meeting screen, that the conversation planned for a
+    later day is held now ("We hold the conversation now"). The planned time stays as it
+    is; the history says the meeting was moved to today, and closing it asks nothing more."""
+    conversation = _lock(conversation)
+    require(policy.may_manage_conversation(actor, conversation))
+    if S.HELD not in ALLOWED[conversation.status]:
+        raise DomainError(_("The meeting is closed; the summary is under way or done."))
+    if not before_its_day(conversation):
+        raise DomainError(_("The conversation is planned for today: hold it and close it."))
+    if conversation.started_early_at is None:
+        conversation.started_early_at = timezone.now()
+        conversation.save(update_fields=["started_early_at", "updated_at"])
+        audit_log(actor=actor, action="conversation.held_now", obj=conversation)
+    return conversation
+
+
 @transaction.atomic
 def conversation_hold(
     *, actor: Person, conversation: Conversation, confirmed: bool = False
 ) -> Conversation:
-    """Close the meeting: the conversation is held and the summary can be written.
+    """Close the meeting: the conversation is held and the summary can be written, and its
+    author is told so (conversations.notices, unless they are the one closing it).
 
-    Before the day it is planned for, the leader must confirm (`confirmed`) that the
-    meeting was moved to today; the history keeps the day it was planned for.
+    Before the day it is planned for, the leader says first that it is held now
+    (conversation_hold_now, or `confirmed` here). The planned time is kept beside the time
+    it was held (held_at), and the history names the day it was planned for.
     """
     conversation = _lock(conversation)
     require(policy.may_manage_conversation(actor, conversation))
     reason = ""
     if S.HELD in ALLOWED[conversation.status] and before_its_day(conversation):
-        day = formats.date_format(
-            timezone.localdate(conversation.scheduled_at), "SHORT_DATE_FORMAT"
-        )
-        if not confirmed:
+        day = _planned_day(conversation)
+        if not (confirmed or conversation.started_early_at):
             raise DomainWarning(
                 _(
-                    "The conversation is planned for %(day)s. Confirm that the meeting was "
-                    "moved to today before you close it."
+                    "The conversation is planned for %(day)s. Say that you hold it now "
+                    "before you close it."
                 )
                 % {"day": day},
                 field="confirmed",
@@ -471,5 +506,10 @@ def conversation_hold(
     transition(conversation, S.HELD, actor=actor, reason=reason)
     conversation.held_at = timezone.now()
     conversation.save(update_fields=["held_at"])
-    SummaryRevision.objects.get_or_create(conversation=conversation, number=1)
+    summary, _created = SummaryRevision.objects.get_or_create(conversation=conversation, number=1)
+    drafter = policy.summary_drafter(conversation)
+    if drafter.pk != actor.pk:
+        step_notice(
+            conversation=conversation, kind="summary_to_write", to=drafter, event=summary.number
+        )
     return conversation

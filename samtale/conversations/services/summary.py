@@ -76,12 +76,6 @@ def _open_summary(conversation: Conversation) -> SummaryRevision:
     return summary
 
 
-def _drafter(conversation: Conversation) -> Person:
-    if conversation.summary_author == Conversation.SummaryAuthor.LEADER:
-        return conversation.leader
-    return conversation.employee
-
-
 def _check_conclusion(conversation: Conversation, summary: SummaryRevision, conclusion: str):
     """The conclusion matches the goals: the live ones, or a correction's draft of them."""
     if is_correction_open(conversation, summary):
@@ -151,9 +145,9 @@ def summary_submit(*, actor: Person, conversation: Conversation) -> SummaryRevis
     require(policy.may_draft_summary(actor, conversation))
     summary = _open_summary(conversation)
     if not summary.text.strip():
-        raise DomainError(_("Write the summary before you send it."))
+        raise DomainError(_("Write the summary before you send it."), field="text")
     if not summary.conclusion:
-        raise DomainError(_("Choose a conclusion before you send the summary."))
+        raise DomainError(_("Choose a conclusion before you send the summary."), field="conclusion")
     # The goals may have changed since the conclusion was chosen.
     _check_conclusion(conversation, summary, summary.conclusion)
     if summary.submitted_at is None:
@@ -257,7 +251,7 @@ def summary_send_back(*, actor: Person, conversation: Conversation) -> SummaryCo
     step_notice(
         conversation=conversation,
         kind="summary_sent_back",
-        to=_drafter(conversation),
+        to=policy.summary_drafter(conversation),
         event=comment.pk,
     )
     return comment
@@ -371,6 +365,14 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
     if summary.is_signed:
         # The follow-up form for the personnel file (conversations.signals).
         summary_signed.send(sender=SummaryRevision, revision=summary)
+        if not correcting and conversation.has_goals:
+            # The one who signed first hears that it is done, and what comes next.
+            step_notice(
+                conversation=conversation,
+                kind="follow_up",
+                to=_other_party(conversation, actor),
+                event="signed",
+            )
     else:
         step_notice(
             conversation=conversation,

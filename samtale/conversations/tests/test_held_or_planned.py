@@ -5,6 +5,7 @@ one definition every page, e-mail, export and the API use."""
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from samtale.api.tests.helpers import api_as
 from samtale.conversations.models import Conversation, held_or_planned_at_sql
@@ -50,12 +51,22 @@ def test_it_is_the_planned_time_until_it_is_held(people, guide_version):
     ],
     ids=["detail", "list", "summary", "home"],
 )
-def test_the_pages_give_the_day_it_was_held(client_for, moved, role, page):
+def test_the_pages_give_the_day_it_was_held_and_the_planned_day_only_as_such(
+    client_for, moved, role, page
+):
     body = client_for(role).get(page(moved), headers={"Accept-Language": "nb"})
     assert body.status_code == 200
-    # Only the history still names the day it was planned for, as it should.
+    # The history names the day it was planned for, as it should.
     text = body.content.decode().replace(f"moved to today from {PLANNED}", "")
     assert HELD in text
+    # Beside the day it was held, the planned one, said to be that: never in its place.
+    with translation.override("nb"):
+        beside = gettext("planned for %(day)s %(time)s") % {
+            "day": "tirsdag",
+            "time": f"{PLANNED} 09:00",
+        }
+        planned = f"<dt>{gettext('Planned')}</dt><dd>tirsdag {PLANNED} 09:00</dd>"
+    text = text.replace(f"({beside})", "").replace(planned, "")
     assert PLANNED not in text
 
 

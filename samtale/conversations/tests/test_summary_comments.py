@@ -1,6 +1,8 @@
 """The reviewer's comment on the summary: sent, sent back with, or kept with the approval;
 part of each revision's record for both parties, and for nobody else."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -124,9 +126,12 @@ def test_the_send_back_view_without_a_comment_says_so_and_changes_nothing(
 ):
     c = submitted(conversation, people)
     client = client_for("leader")
-    response = client.post(reverse("summary_send_back", args=[c.pk]), follow=True)
-    [message] = response.context["messages"]
-    assert message.level_tag == "error"
+    response = client.post(reverse("summary_send_back", args=[c.pk]), {"text": "", "version": 0})
+    # Said at the comment, the field it is about.
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert re.search(r'<textarea[^>]*id="summary-comment"[^>]*aria-invalid="true"', body)
+    assert 'id="summary-comment-error"' in body
     assert summary.summary_current(fresh(c)).submitted_at is not None
     assert not SummaryComment.objects.exists()
 

@@ -1,6 +1,7 @@
 from samtale.conversations.views.meeting import (
     closing_step,
     meeting_close,
+    meeting_hold_now,
     meeting_screen,
     talk_time,
     theme_cover,
@@ -66,6 +67,7 @@ __all__ = [
     "leader_checklist",
     "likert_save",
     "meeting_close",
+    "meeting_hold_now",
     "meeting_screen",
     "note_save",
     "note_share",

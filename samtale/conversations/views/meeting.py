@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.conversations import policy, selectors
-from samtale.conversations.forms import GoalForm, HoldForm, TalkTimeForm, ToggleForm
+from samtale.conversations.forms import ActionForm, GoalForm, HoldForm, TalkTimeForm, ToggleForm
 from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
+from samtale.conversations.kept import form_take
 from samtale.conversations.models import Responsible
 from samtale.conversations.services import lifecycle, meeting
 from samtale.conversations.views.preparation import previous_context
@@ -17,14 +18,32 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, wants_json
 
 
-def goals_context(conversation, user) -> dict:
+def goals_context(
+    conversation, user, *, request=None, goal_form=None, action_typed=None, error=None
+) -> dict:
+    """The goals section (conversations/_goals.html). A goal or an action refused comes back
+    as typed: from the view that refused it (htmx), or kept for the page it was posted from
+    (samtale.conversations.kept), the action's as {"goal": pk, "form", "error"}."""
     party = conversation.party(user) is not None
+    if kept := form_take(request, f"goal:{conversation.pk}"):
+        goal_form, error = GoalForm(kept["data"]), kept["error"]
+    if kept := form_take(request, f"action:{conversation.pk}"):
+        action_typed = {
+            "goal": kept["goal"],
+            "form": ActionForm(kept["data"]),
+            "error": kept["error"],
+        }
+    for form in (goal_form, action_typed and action_typed["form"]):
+        if form is not None:
+            form.is_valid()  # the errors beside the fields
     return {
         "goals": selectors.goals_with_actions(conversation),
         "goals_editable": conversation.goals_editable and party,
         # After signing: statuses, and new actions added as follow-up.
         "goals_follow_up": conversation.is_followed_up and party,
-        "goal_form": GoalForm(),
+        "goal_form": goal_form or GoalForm(),
+        "goals_error": error,
+        "action_typed": action_typed,
         "responsible": Responsible,
     }
 
@@ -51,10 +70,9 @@ def meeting_screen(request, pk):
         "talk_goal": TALK_GOAL_LEADER_PERCENT,
         "may_manage": policy.may_manage_conversation(request.user, conversation),
         "open": conversation.status in meeting.MEETING_STATUSES,
+        # Planned for a later day: "We hold the conversation now" up front.
         "before_its_day": lifecycle.before_its_day(conversation),
-        # Closed before its day without the tick: the error at the checkbox.
-        "close_unconfirmed": request.GET.get("lukk") == "bekreft",
-        **goals_context(conversation, request.user),
+        **goals_context(conversation, request.user, request=request),
         **previous_context(conversation, request.user),
     }
     return render(request, "conversations/meeting.html", context)
@@ -126,6 +144,20 @@ def talk_time(request, pk):
 
 @guarded()
 @require_POST
+def meeting_hold_now(request, pk):
+    """ "We hold the conversation now": a meeting planned for a later day is held today."""
+    conversation = policy.get_conversation_for(request.user, pk)
+    try:
+        lifecycle.conversation_hold_now(actor=request.user, conversation=conversation)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Noted: you hold the conversation now."))
+    return redirect("meeting", pk=pk)
+
+
+@guarded()
+@require_POST
 def meeting_close(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
     form = HoldForm(request.POST)
@@ -135,11 +167,10 @@ def meeting_close(request, pk):
             actor=request.user, conversation=conversation, confirmed=confirmed
         )
     except DomainError as e:
-        if e.field == "confirmed":
-            # Said at the checkbox, in the page's own error summary (meeting_screen).
-            return redirect(reverse("meeting", args=[pk]) + "?lukk=bekreft#close-error")
         messages.error(request, e.message)
-        return redirect("meeting", pk=pk)
+        # Planned for a later day, from a page older than that question: it is at the top.
+        anchor = "#hold-now" if e.field == "confirmed" else ""
+        return redirect(reverse("meeting", args=[pk]) + anchor)
     messages.success(request, _("The conversation is held. Now the summary."))
     if wants_json(request):
         return JsonResponse({"redirect": reverse("summary", args=[pk])})

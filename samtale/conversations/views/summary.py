@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samtale.conversations import policy, revision_diff
 from samtale.conversations.forms import (
-    ConclusionForm,
+    DraftForm,
     FeedbackForm,
     ReasonForm,
+    ReviewForm,
     TextForm,
     WithdrawForm,
 )
@@ -23,6 +24,7 @@ from samtale.conversations.views.meeting import goals_context
 from samtale.conversations.views.preparation import autosave_response
 from samtale.core import access
 from samtale.core.audit import audit_read
+from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded
 
@@ -37,7 +39,8 @@ def _summary(
     request,
     conversation,
     *,
-    conclusion_form=None,
+    draft_form=None,
+    review_form=None,
     feedback_form=None,
     goals_form=None,
     withdraw_form=None,
@@ -79,6 +82,11 @@ def _summary(
         if summary
         else []
     )
+    if draft_form is None and summary is not None:
+        draft_form = DraftForm(
+            initial={"conclusion": summary.conclusion, "shared_outside": summary.shared_outside}
+        )
+    review_form = review_form or ReviewForm()
     if drafter and correcting and is_open and goals_form is None:
         goals_form = CorrectionGoalsForm(draft=summary.agreed_goals)
     context = {
@@ -110,22 +118,27 @@ def _summary(
         if correcting and visible
         else [],
         "removed_goals": correction.removed(summary.agreed_goals) if correcting and visible else [],
-        "conclusion_form": conclusion_form
-        or (
-            ConclusionForm(
-                initial={"conclusion": summary.conclusion, "shared_outside": summary.shared_outside}
-            )
-            if summary
-            else None
-        ),
+        # The drafter's and the reviewer's forms: bound when they come back refused, with
+        # what was typed; the text areas save themselves with JavaScript.
+        "draft_form": draft_form,
+        "draft_text": _typed(draft_form, summary.text if summary else ""),
+        "review_form": review_form,
+        "review_text": _typed(review_form, summary.comment if summary else ""),
         "my_signature": getattr(summary, f"{party}_signed_at", None) if summary else None,
         "ask_feedback": policy.may_give_feedback(request.user, conversation)
         and not Feedback.objects.filter(conversation=conversation).exists(),
         "feedback_form": feedback_form or FeedbackForm(),
         "earlier_revisions": revisions,
-        **goals_context(conversation, request.user),
+        **goals_context(conversation, request.user, request=request),
     }
     return render(request, "conversations/summary.html", context, status=status)
+
+
+def _typed(form, stored: str) -> str:
+    """The text a refused form posted, else the one stored."""
+    if form is not None and form.is_bound and "text" in form.data:
+        return form.data["text"]
+    return stored
 
 
 def revisions_context(conversation, user) -> dict:
@@ -194,23 +207,99 @@ def summary_comment(request, pk):
     return _text_save(request, pk, services.summary_comment_save, "#kommentar")
 
 
+def _text_posted(form, service, *, actor, conversation, stored: str | None) -> None:
+    """Save the text a page's form posted (the drafter's summary or the reviewer's comment),
+    unless it is what is stored (JavaScript saved it already). A refusal goes to the field;
+    a text changed elsewhere meanwhile is shown beside the one typed (form.conflict)."""
+    text = form.cleaned_data.get("text") if "text" in form.data else None
+    if text is None or text == stored or "text" in form.errors:
+        return
+    version = form.cleaned_data.get("version")
+    try:
+        # A text posted without the version it was written on cannot overwrite: a conflict.
+        service(
+            actor=actor,
+            conversation=conversation,
+            text=text,
+            base_version=-1 if version is None else version,
+        )
+    except EditConflict as e:
+        form.conflict = e.theirs
+        form.add_error(
+            "text",
+            _(
+                "This text was changed elsewhere while you wrote. What you wrote is kept here, "
+                "not saved; the saved text is shown below it. Save again to keep yours."
+            ),
+        )
+    except DomainError as e:
+        form.add_error("text", e.message)
+
+
+def _refused(form, error: DomainError, *, fields: dict | None = None) -> None:
+    """A service's refusal at its field on the form (`fields` maps the service's names)."""
+    field = (fields or {}).get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def _draft_posted(request, pk, *, sending: bool):
+    """The drafter's form, by any of its buttons: the text saved (if changed), the conclusion
+    (if chosen, with what may be shared), and, to send, the summary sent. Whatever is refused
+    comes back at its field with everything else as chosen and typed."""
+    conversation = policy.get_conversation_for(request.user, pk)
+    access.require(policy.may_draft_summary(request.user, conversation))
+    summary = services.summary_current(conversation)
+    form = DraftForm(request.POST, sending=sending)
+    form.is_valid()
+    _text_posted(
+        form,
+        services.summary_save,
+        actor=request.user,
+        conversation=conversation,
+        stored=summary.text if summary else None,
+    )
+    data = form.cleaned_data
+    if "shared_outside" in form.errors or "conclusion" in form.errors:
+        pass  # kept as typed, saved with the conclusion once both can be read
+    elif data["conclusion"]:
+        try:
+            services.summary_conclusion_set(
+                actor=request.user,
+                conversation=conversation,
+                conclusion=data["conclusion"],
+                shared_outside=data["shared_outside"],
+            )
+        except DomainError as e:
+            _refused(form, e)
+    elif summary and data["shared_outside"].strip() != summary.shared_outside:
+        # Saved without a conclusion: what may be shared is part of it.
+        form.add_error("conclusion", _("Choose a conclusion to save what may be shared."))
+    if sending and not form.errors:
+        try:
+            services.summary_submit(actor=request.user, conversation=conversation)
+        except DomainError as e:
+            _refused(form, e)
+    if form.errors:
+        return _summary(request, conversation, draft_form=form, status=400)
+    if sending:
+        messages.success(request, _("The summary is sent for comments and approval."))
+        return redirect("summary", pk=pk)
+    messages.success(request, _("The summary and the conclusion are saved."))
+    return redirect(reverse("summary", args=[pk]) + "#konklusjon")
+
+
 @guarded()
 @require_POST
 def summary_conclusion(request, pk):
-    conversation = policy.get_conversation_for(request.user, pk)
-    form = ConclusionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.summary_conclusion_set(
-                actor=request.user, conversation=conversation, **form.cleaned_data
-            )
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        else:
-            messages.success(request, _("The conclusion is saved."))
-            return redirect(reverse("summary", args=[pk]) + "#konklusjon")
-    # Refused: the page again, with what was written about sharing kept in the form.
-    return _summary(request, conversation, conclusion_form=form, status=400)
+    """Save the drafter's form without sending it (the text, the conclusion)."""
+    return _draft_posted(request, pk, sending=False)
+
+
+@guarded()
+@require_POST
+def summary_submit(request, pk):
+    """Send the summary for comments and approval, with the text and conclusion posted."""
+    return _draft_posted(request, pk, sending=True)
 
 
 def _step(request, pk, service, done: str):
@@ -224,18 +313,38 @@ def _step(request, pk, service, done: str):
     return redirect("summary", pk=pk)
 
 
-@guarded()
-@require_POST
-def summary_submit(request, pk):
-    return _step(
-        request, pk, services.summary_submit, _("The summary is sent for comments and approval.")
+def _review_step(request, pk, service, done: str):
+    """The reviewer's buttons post the comment with them: saved first (if changed), then the
+    step. A refusal about the comment comes back at the comment, as typed."""
+    conversation = policy.get_conversation_for(request.user, pk)
+    summary = services.summary_current(conversation)
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    _text_posted(
+        form,
+        services.summary_comment_save,
+        actor=request.user,
+        conversation=conversation,
+        stored=summary.comment if summary else None,
     )
+    if not form.errors:
+        try:
+            service(actor=request.user, conversation=conversation)
+        except DomainError as e:
+            if e.field != "comment":
+                messages.error(request, e.message)
+                return redirect("summary", pk=pk)
+            _refused(form, e, fields={"comment": "text"})
+        else:
+            messages.success(request, done)
+            return redirect("summary", pk=pk)
+    return _summary(request, conversation, review_form=form, status=400)
 
 
 @guarded()
 @require_POST
 def summary_comment_send(request, pk):
-    return _step(
+    return _review_step(
         request, pk, services.summary_comment_send, _("Your comment is sent. Both of you see it.")
     )
 
@@ -243,7 +352,7 @@ def summary_comment_send(request, pk):
 @guarded()
 @require_POST
 def summary_send_back(request, pk):
-    return _step(
+    return _review_step(
         request,
         pk,
         services.summary_send_back,
@@ -254,7 +363,7 @@ def summary_send_back(request, pk):
 @guarded()
 @require_POST
 def summary_approve(request, pk):
-    return _step(
+    return _review_step(
         request, pk, services.summary_approve, _("The summary is agreed. Now you both sign.")
     )
 
