@@ -83,6 +83,8 @@ def _open_prefixes() -> tuple[str, ...]:
         reverse("session_status"),
         reverse("language_set"),
         reverse("health"),
+        # The user guide, which says how to set up the second factor.
+        reverse("help"),
         settings.STATIC_URL,
     )
 

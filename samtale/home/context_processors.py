@@ -12,6 +12,7 @@ from samtale.audit import policy as audit_policy
 from samtale.core import access
 from samtale.core.context_processors import LANGUAGE_NAMES, chrome_urls
 from samtale.guides import policy as guides_policy
+from samtale.home import guide
 from samtale.insight import policy as insight_policy
 from samtale.needs import policy as needs_policy
 from samtale.org import policy as org_policy
@@ -54,7 +55,13 @@ def navigation(request):
     for templates that ask "may I link to X?"; `menu` is the header's list."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": {}, "menu": [], "language_names": LANGUAGE_NAMES, "urls": chrome_urls()}
+        return {
+            "nav": {},
+            "menu": [],
+            "language_names": LANGUAGE_NAMES,
+            "urls": chrome_urls(),
+            **_help(request),
+        }
     nav = {
         "people": access.may_list_people(user),
         "units": access.may_list_units(user),
@@ -77,4 +84,14 @@ def navigation(request):
         "menu": _menu(nav, request.path),
         "language_names": LANGUAGE_NAMES,
         "urls": chrome_urls(),
+        **_help(request),
+    }
+
+
+def _help(request) -> dict:
+    """The header's *Hjelp*: the guide's section about this page (home.guide)."""
+    match = getattr(request, "resolver_match", None)
+    return {
+        "help_url": guide.help_url(request),
+        "help_current": match is not None and match.url_name in ("help", "help_page"),
     }

@@ -74,6 +74,7 @@ OTHER_KINDS = {
     "type_id": "scim_resource_type",
     "schema_id": "scim_schema",
     "provider_id": "sso_provider",
+    "page": "help_page",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -91,7 +92,7 @@ QUERIES = {
     "follow_up": ["status=overdue", "responsible=both&deadline=30", "deadline=none"],
     "follow_up_person": ["status=overdue", "status=in_progress"],
     "summary_revisions": ["fra=1&til=2", "fra=2&til=1", "fra=1&til=1", "fra=x"],
-    "follow_up_pitfall": ["side=2"],
+    "follow_up_pitfall": ["side=2", "mine=1", "mine=1&side=2"],
     "pitfall_list": ["side=2"],
     "pick": ["q=Testesen", "q={person}", "runde=1&q=a"],
     "need_list": ["unit={unit}", "status=new", "format=csv", "format=xlsx&table=needs"],

@@ -23,6 +23,7 @@ from samtale.conversations.services import lifecycle, meeting, preparation, summ
 from samtale.core.pickers import SOURCES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from samtale.home import guide
 from samtale.needs import services as needs
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, LeaderChange, Person, Unit
@@ -405,6 +406,8 @@ def build_world(people) -> World:
             "scim_schema": ["urn:ietf:params:scim:schemas:core:2.0:User", "ukjent"],
             # No single sign-on is set up here: every provider is unknown.
             "sso_provider": ["entra", "ukjent"],
+            # Every page of the user guide, and one that is not.
+            "help_page": [*guide.PAGES, "ukjent"],
             # Passkeys (allauth.mfa): nobody here has one.
             "authenticator": [1, 999],
         },
