@@ -65,6 +65,11 @@ MATRIX = [
     ("metrics", {}, "get", ALL_404),
     ("metrics", {}, "post", ALL_404),
     ("accessibility_statement", {}, "get", ALL_200),
+    # The user guide (home.guide): to everyone, signed in or not (the login page links it).
+    ("help", {}, "get", ALL_200),
+    ("help", {}, "post", NOT_GET),
+    ("help_page", {"page": "follow-up"}, "get", ALL_200),
+    ("help_page", {"page": "nowhere"}, "get", ALL_404),
     # The pickers' searches (core.pickers): each source asks its own capability.
     ("pick", {"source": "plan-employee"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
     ("pick", {"source": "plan-leader"}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
@@ -215,13 +220,15 @@ MATRIX = [
     ("theme_cover", C, "post", PARTIES_302, {"key": "motivasjon", "done": "on"}),
     ("closing_step", C, "post", PARTIES_302, {"key": "1", "done": "on"}),
     ("talk_time", C, "post", PARTIES_200, {"leader_seconds": 60, "employee_seconds": 140}),
+    ("meeting_hold_now", C, "post", LEADER_ONLY_302),
     ("meeting_close", C, "post", LEADER_ONLY_302),
     ("summary", C, "get", PARTIES_200),
     # The summary's steps before the meeting is held: the drafter (employee) and the
     # reviewer (leader) are told why not; the other party is refused.
     ("summary_save", C, "post", EMPLOYEE_302_LEADER_403, {"text": "x", "version": 0}),
     ("summary_conclusion", C, "post", EMPLOYEE_400_LEADER_403, {"conclusion": "no_actions"}),
-    ("summary_submit", C, "post", EMPLOYEE_302_LEADER_403),
+    # Refused on the page, at the conclusion: none was chosen (nor is the meeting held).
+    ("summary_submit", C, "post", EMPLOYEE_400_LEADER_403),
     ("summary_comment", C, "post", LEADER_302_EMPLOYEE_403, {"text": "x", "version": 0}),
     ("summary_approve", C, "post", LEADER_302_EMPLOYEE_403),
     ("summary_comment_send", C, "post", LEADER_302_EMPLOYEE_403),
@@ -269,6 +276,21 @@ MATRIX = [
         PARTIES_400,
         {"status": "done", "comment": "Ferdig"},
     ),
+    # Acting on an action that falls behind (the conversation is not signed here, so its
+    # parties are told so): the leader reminds, never the employee; either gives it a new
+    # deadline (the employee answers for this one) or drops it, saying why.
+    ("action_remind", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("action_remind", {"pk": "action"}, "post", LEADER_302_EMPLOYEE_403),
+    ("action_deadline", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    (
+        "action_deadline",
+        {"pk": "action"},
+        "post",
+        PARTIES_400,
+        {"deadline-deadline": "01.01.2099", "deadline-reason": "Sykdom"},
+    ),
+    ("action_drop", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    ("action_drop", {"pk": "action"}, "post", PARTIES_400, {"drop-reason": "Ikke aktuelt"}),
     ("goal_review", {"pk": "goal"}, "post", PARTIES_302, {"result": "achieved"}),
     # What a pitfall count counts: a leader's own behind their nudges; HR's behind the
     # organization's counts (who and when, never content).
@@ -374,6 +396,8 @@ MATRIX += [
     ("archive_confirm", DELIVERY, "get", NO_ONE_SIGNED_IN),
     ("archive_confirm", DELIVERY, "post", NO_ONE_SIGNED_IN),
     ("archive_retry", DELIVERY, "post", NO_ONE_SIGNED_IN),
+    ("archive_confirm_undo", DELIVERY, "get", NO_ONE_SIGNED_IN),
+    ("archive_confirm_undo", DELIVERY, "post", NO_ONE_SIGNED_IN),
 ]
 # The archive staff: what any other employee gets, and these.
 ARCHIVIST = {
@@ -385,6 +409,9 @@ ARCHIVIST = {
     ("archive_confirm", "post"): 302,
     # Not failed: refused with a message, and back to the queue.
     ("archive_retry", "post"): 302,
+    ("archive_confirm_undo", "get"): 405,
+    # Not registered (by hand, today): refused with a message, and back to the queue.
+    ("archive_confirm_undo", "post"): 302,
 }
 # The audit log: HR and administrators search it; everyone sees who outside their
 # conversations has read them (their own reads only).

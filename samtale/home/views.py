@@ -2,12 +2,15 @@
 It stands above the domains it reads (org, conversations, actions), so none of them and
 nothing in core imports it."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from samtale.actions import handover, nudges
 from samtale.actions import policy as actions_policy
 from samtale.actions import selectors as action_selectors
+from samtale.archive import policy as archive_policy
+from samtale.archive import selectors as archive_selectors
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
@@ -46,6 +49,25 @@ def home(request):
     context["overdue"] = action_selectors.overdue_count(
         actions=actions_policy.actions_visible_to(user), person=user, on=action_selectors.today()
     )
+    # What the leader reminded the person of comes first of all.
+    context["reminded"] = action_selectors.reminded_actions(
+        person=user, actions=actions_policy.actions_visible_to(user)
+    )
+    if roles.is_leader:
+        # The overdue actions of the conversations the leader holds: the list where they act.
+        context["led_overdue"] = nudges.leader_pitfall_actions(
+            leader=user,
+            kind="overdue",
+            actions=action_selectors.agreed(actions_policy.actions_led_by(user)),
+            on=action_selectors.today(),
+        ).count()
+    if roles.is_archivist:
+        # The signed forms not yet in the personnel file (waiting or failed): the queue
+        # where the archive staff download, register or try again.
+        context["archive_open"] = archive_selectors.queue_counts(
+            archive_policy.deliveries_visible_to(user)
+        )["open"]
+        context["archive_by_hand"] = settings.SAMTALE_ARCHIVE_CHANNEL == "download"
     if roles.is_hr:
         counts = nudges.pitfall_counts(
             conversations=conversations_policy.conversations_countable_by(user),

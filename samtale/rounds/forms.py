@@ -81,6 +81,19 @@ class UnitsField(forms.ModelMultipleChoiceField):
 
     widget = UnitTreeWidget
 
+    def _check_values(self, value):
+        # Only the units offered, checked before any query: a number too large for the
+        # database ("9999…") is an invalid choice, not an error of the database's.
+        offered = {str(pk) for pk, _label in self.choices}
+        for each in value:
+            if str(each) not in offered:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": each},
+                )
+        return super()._check_values(value)
+
     def refresh(self) -> None:
         rows = unit_tree(units=self.queryset)
         self.choices = [(r.unit.pk, r.unit.name) for r in rows]
@@ -94,7 +107,12 @@ class RoundSettingsForm(forms.Form):
         help_text=_("For example “Medarbeidersamtaler 2027”."),
     )
     period_start = DateField(label=_("From"), widget=DateInput())
-    period_end = DateField(label=_("To"), widget=DateInput())
+    # A deadline, named as one ("Frist"): every conversation in the round is held by then.
+    period_end = DateField(
+        label=_("Round deadline"),
+        help_text=_("Every conversation in the round is held by this day."),
+        widget=DateInput(),
+    )
     duration_minutes = _number("duration_minutes", 90)
     buffer_minutes = _number("buffer_minutes", 15)
     max_per_day = _number("max_per_day", 2)

@@ -156,9 +156,7 @@ def _links(user, round, participants) -> None:
     """Each row's state, and where its name leads the viewer, as the policies let them: the
     conversation to one of its parties, the schedule to its holder while it has no time,
     else the person's page to whoever may see it (one query for the page's people)."""
-    people = org_policy.people_visible_to(user).filter(
-        pk__in=[p.person_id for p in participants]
-    )
+    people = org_policy.people_visible_to(user).filter(pk__in=[p.person_id for p in participants])
     may_see = set(people.values_list("pk", flat=True))
     for participant in participants:
         participant.state = (
