@@ -259,6 +259,18 @@ def previous_conversation(
     return earlier.order_by(F("at").desc(), "-pk").first()
 
 
+def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversation | None:
+    """The employee's most recently signed conversation among those `conversations` (what
+    the viewer may read): what was agreed last time, shown on their home page."""
+    return (
+        conversations.filter(employee=employee, status=S.SIGNED)
+        .select_related("leader")
+        .annotate(at=held_or_planned_at_sql())
+        .order_by(F("at").desc(nulls_last=True), "-pk")
+        .first()
+    )
+
+
 def goals_with_actions(conversation: Conversation) -> list:
     """The goals agreed, each with its actions, in their order (actions.models)."""
     return list(conversation.goals.prefetch_related("actions"))

@@ -44,6 +44,11 @@ def home(request):
     context["attention"] = conversation_selectors.attention(
         conversations=conversations_policy.conversations_visible_to(user), person=user
     )
+    # What was agreed last time, on the home page itself: every goal and its actions.
+    context["last_signed"] = last = conversation_selectors.last_signed(
+        conversations=conversations_policy.conversations_visible_to(user), employee=user
+    )
+    context["last_goals"] = conversation_selectors.goals_with_actions(last) if last else []
     # After a change of line manager: whether the new one follows up what was agreed.
     context["handover"] = handover.follow_up_asked_of(user).order_by("-at").first()
     context["overdue"] = action_selectors.overdue_count(

@@ -102,9 +102,14 @@ def conversation_create(request):
 @require_GET
 def conversation_detail(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
+    party = conversation.party(request.user)
     context = {
         "conversation": conversation,
-        "party": conversation.party(request.user),
+        "party": party,
+        # Signed: what was agreed, for its two parties only (content, as the summary is).
+        "agreed": selectors.goals_with_actions(conversation)
+        if party is not None and conversation.status == "signed"
+        else None,
         "may_manage": policy.may_manage_conversation(request.user, conversation),
         "history": conversation.history.select_related("actor"),
         "answers": policy.invitation_answers_visible_to(request.user, conversation).order_by(
