@@ -29,9 +29,7 @@ def _section(body: str, heading_id: str) -> str:
     return match.group(1)
 
 
-def test_the_employees_home_shows_every_goal_of_the_last_signed_conversation(
-    client_for, signed
-):
+def test_the_employees_home_shows_every_goal_of_the_last_signed_conversation(client_for, signed):
     body = client_for("employee").get(reverse("home")).content.decode()
     last = _section(body, "last-agreed-heading")
     assert "Fra siste samtale" in last
