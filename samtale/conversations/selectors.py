@@ -271,6 +271,20 @@ def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversat
     )
 
 
+def in_force_with_form(conversation: Conversation):
+    """The revision both have signed last (summary.summary_in_force), with its signed form
+    (archive's SignedForm, or none while it is made) but not the form's PDF or content."""
+    return (
+        conversation.summaries.filter(
+            employee_signed_at__isnull=False, leader_signed_at__isnull=False
+        )
+        .select_related("signed_form")
+        .defer("signed_form__pdf", "signed_form__content")
+        .order_by("-number")
+        .first()
+    )
+
+
 def goals_with_actions(conversation: Conversation) -> list:
     """The goals agreed, each with its actions, in their order (actions.models)."""
     return list(conversation.goals.prefetch_related("actions"))
