@@ -308,7 +308,10 @@ def test_an_update_since_the_reminder_takes_it_off_the_home(client_for, people, 
     services.action_remind(actor=people.leader, action=action)
     services.action_update(actor=people.employee, action=action, status="in_progress")
     body = client_for("employee").get(reverse("home")).content.decode()
-    assert reverse("action_detail", args=[action.pk]) not in body
+    # Off what waits for the employee (it is still listed with last time's goals, below).
+    waiting = body.split('id="todo-heading"', 1)[1].split("</section>", 1)[0]
+    assert reverse("action_detail", args=[action.pk]) not in waiting
+    assert "Påminnet" not in waiting
 
 
 def test_my_actions_lists_the_reminded_first(client_for, people, overdue):
