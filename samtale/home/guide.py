@@ -12,7 +12,9 @@ pages, which the app does not serve) plain text.
 
 The HTML comes from files in this repository, reviewed as templates are, never from what
 anyone types: that is why it may be marked safe (home/help.html), which no user's text
-ever is.
+ever is. And even so the guide is Markdown only: raw HTML in a page (a `<script>`, an
+`<img onerror=…>`) is shown as text, not passed through, so a careless edit of a page can
+not put markup or script into the app.
 """
 
 import posixpath
@@ -338,5 +340,8 @@ class _AppLinks(Extension):
         self.source = source
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        # Raw HTML, as a block or inline, stays text: the serializer escapes it.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
         # After attr_list (8) and before toc (5), so explicit ids stay as written.
         md.treeprocessors.register(_Rewrite(md, self.source), "samtale_app_links", 6)

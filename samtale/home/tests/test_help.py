@@ -221,3 +221,19 @@ def test_a_page_is_rendered_once_until_its_file_changes(tmp_path, monkeypatch):
     stat = source.stat()
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert guide.page_render(language="nb", slug="index").title == "Andre"
+
+
+def test_raw_html_in_a_page_of_the_guide_is_shown_as_text(tmp_path, monkeypatch):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "index.md").write_text(
+        "# Side\n\n<script>alert(1)</script>\n\nTekst <img src=x onerror=alert(2)> og "
+        "<b>fet</b>, `<i>kode</i>` og [lenke](#del).\n"
+    )
+    monkeypatch.setitem(guide.FOLDERS, "nb", folder)
+    html = guide.page_render(language="nb", slug="index").html
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<code>&lt;i&gt;kode&lt;/i&gt;</code>" in html
+    assert '<a class="ds-link" href="#del">lenke</a>' in html
