@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
 from samtale.actions.models import Action
-from samtale.actions.selectors import OPEN, agreed, overdue_q
+from samtale.actions.selectors import agreed, overdue_q, untouched_q
 from samtale.conversations.models import Conversation, Note, Preparation
 from samtale.core.queries import counts
 
@@ -145,11 +145,7 @@ def _conversation_conditions(on: date) -> dict[str, Q]:
 def _action_conditions(on: date) -> dict[str, Q]:
     """Which agreed actions each action pitfall counts: open ones only (pitfall_counts reads
     just those)."""
-    stale_before = timezone.now() - timedelta(days=settings.STALE_ACTION_DAYS)
-    return {
-        "overdue": overdue_q(on),
-        "stale": Q(status__literal_in=OPEN, updated_at__lt=stale_before),
-    }
+    return {"overdue": overdue_q(on), "stale": untouched_q(timezone.now())}
 
 
 def pitfall_counts(

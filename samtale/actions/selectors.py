@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Count,
@@ -62,7 +63,17 @@ def agreed(actions: QuerySet[Action]) -> QuerySet[Action]:
 
 
 def overdue_q(on: date) -> Q:
+    """The one definition of an overdue action, for every page, digest, export and the API:
+    open, and past its deadline."""
     return Q(status__literal_in=OPEN, deadline__lt=on)
+
+
+def untouched_q(now) -> Q:
+    """The one definition of an action nobody follows up: open, and not updated for
+    STALE_ACTION_DAYS (HR's pitfall, the leader's nudge and Innsikt count it alike)."""
+    return Q(
+        status__literal_in=OPEN, updated_at__lt=now - timedelta(days=settings.STALE_ACTION_DAYS)
+    )
 
 
 # Where an agreed action stands, for every count and label of the follow-up: the overview's

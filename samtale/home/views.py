@@ -17,6 +17,7 @@ from samtale.core import access
 from samtale.core.http import guarded
 from samtale.org import policy as org_policy
 from samtale.org import selectors
+from samtale.rounds import selectors as rounds_selectors
 
 
 @guarded()
@@ -79,6 +80,10 @@ def home(request):
             conversations=conversations_policy.conversations_countable_by(user),
             actions=actions_policy.actions_countable_by(user),
             on=action_selectors.today(),
+        )
+        # Who is missing a conversation: the coverage page's own count, one click from it.
+        context["missing_conversation"] = rounds_selectors.missing_count(
+            people=org_policy.people_visible_to(user), today=action_selectors.today()
         )
         context["pitfalls"] = [
             (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])

@@ -5,6 +5,9 @@ that the other withholds."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samtale.insight.publication import Withheld
@@ -43,6 +46,10 @@ def _satisfaction(read):
     return value
 
 
+def _untouched() -> str:
+    return gettext("Actions untouched for %(days)s days") % {"days": settings.STALE_ACTION_DAYS}
+
+
 STATUS = [
     Column("permanent", _("Permanent employees"), lambda s: _nth(s.coverage, 0)),
     Column(
@@ -50,7 +57,7 @@ STATUS = [
         _("Signed within the interval (%)"),
         lambda s: _percent(s.covered_share) if s.today else None,
     ),
-    Column("missing", _("Missing a conversation this year"), lambda s: _nth(s.coverage, 2)),
+    Column("missing", _("Missing a conversation"), lambda s: _nth(s.coverage, 2)),
     Column("planned", _("Planned"), lambda s: s.planned),
     Column("held", _("Held"), lambda s: s.held),
     Column("signed", _("Signed"), lambda s: s.signed),
@@ -64,7 +71,7 @@ STATUS = [
     Column("actions", _("Actions"), lambda s: s.actions),
     Column("actions_done", _("Actions done"), lambda s: s.actions_done),
     Column("actions_overdue", _("Actions overdue"), lambda s: s.actions_overdue),
-    Column("actions_untouched", _("Actions untouched for 90 days"), lambda s: s.actions_untouched),
+    Column("actions_untouched", lazy(_untouched, str)(), lambda s: s.actions_untouched),
     Column("goals_achieved_percent", _("Goals achieved (%)"), _goal(0)),
     Column("goals_partly_percent", _("Goals partly achieved (%)"), _goal(1)),
     Column("goals_not_achieved_percent", _("Goals not achieved (%)"), _goal(2)),

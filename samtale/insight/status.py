@@ -11,7 +11,7 @@ Callers pass what the access policy lets the user count.
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import (
@@ -26,15 +26,13 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from samtale.actions.models import Action
-from samtale.actions.selectors import OVERDUE, bucket_q
+from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
 from samtale.insight.publication import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
-from samtale.org.models import Person
-from samtale.rounds.selectors import add_months
+from samtale.rounds.selectors import add_months, coverage_limits, coverage_q, with_last_signed
 
 YEARS = 5  # how far back the trend goes
-UNTOUCHED_DAYS = 90  # an open action nobody has updated for this long
 TALK_TARGET = 30  # the leader talks about 30 % of the time, the employee 70 % (seed 001)
 OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 
@@ -78,11 +76,6 @@ class Status:
         return self.share("with_goals", "signed")
 
     @property
-    def missing(self) -> int:
-        """Permanent employees now without an annual conversation planned this year."""
-        return max(0, self.counts["permanent"] - self.counts["with_conversation"])
-
-    @property
     def talk_share(self) -> float | None:
         """The leader's share of the talk, over the conversations whose talk was timed."""
         return self.share("talk_leader", "talk_all")
@@ -123,7 +116,7 @@ _COUNTED = {
     "signed",
     "postponed",
     "with_goals",
-    "with_conversation",
+    "missing",
     "talk_leader",
     "talk_all",
     "actions",
@@ -194,9 +187,6 @@ def raw_status(
     )
     signed = Q(status=Conversation.Status.SIGNED)
     timed = Q(talk_leader_seconds__gt=0) | Q(talk_employee_seconds__gt=0)
-    now_permanent = Q(
-        employee__is_active=True, employee__employment_type=Person.EmploymentType.PERMANENT
-    )
     for row in (
         annual.values(unit=F("employee__unit_id"), year=ExtractYear("when"))
         .annotate(
@@ -207,7 +197,6 @@ def raw_status(
                 "pk", filter=Q(postponed_count__gt=0) | Q(status=Conversation.Status.POSTPONED)
             ),
             with_goals=Count("pk", filter=signed & Q(has_goals=True)),
-            with_conversation=Count("employee", distinct=True, filter=now_permanent),
             talk_leader=Sum("talk_leader_seconds", filter=timed),
             talk_all=Sum(F("talk_leader_seconds") + F("talk_employee_seconds"), filter=timed),
         )
@@ -232,12 +221,15 @@ def raw_status(
     if coverage and current == today.year:
         interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
         covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
+        # Missing a conversation: the coverage page's own rule (rounds.selectors.coverage_q).
+        missing, _close = coverage_q(coverage_limits(today=today))
         for row in (
-            scope.people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+            with_last_signed(scope.people)
             .values("unit_id")
             .annotate(
                 permanent=Count("pk"),
                 covered=Count("pk", filter=Q(last_signed_at__gte=covered_after)),
+                missing=Count("pk", filter=missing),
             )
             .order_by()
         ):
@@ -250,7 +242,6 @@ def raw_status(
         .filter(when__gte=start, when__lt=end)
     )
     is_open = Q(status__in=OPEN)
-    untouched_since = timezone.now() - timedelta(days=UNTOUCHED_DAYS)
     for row in (
         agreed.values(unit=F("employee__unit_id"), year=ExtractYear("when"))
         .annotate(
@@ -260,7 +251,7 @@ def raw_status(
             actions_open=Count("pk", filter=is_open),
             # The follow-up's own overdue bucket, as its pages and digests count it.
             actions_overdue=Count("pk", filter=bucket_q(OVERDUE, today)),
-            actions_untouched=Count("pk", filter=is_open & Q(updated_at__lt=untouched_since)),
+            actions_untouched=Count("pk", filter=untouched_q(timezone.now())),
         )
         .order_by()
     ):

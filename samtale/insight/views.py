@@ -8,6 +8,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from samtale.actions import nudges
+from samtale.actions import policy as actions_policy
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -392,6 +394,7 @@ def status_analysis(request):
         for unit, s in compared
     ]
     trend_rows = [{"year": y, "cells": columns.cells(s)} for y, s in trend]
+    is_current_year = year == timezone.localdate().year and not round_
     return render(
         request,
         "insight/status.html",
@@ -415,6 +418,19 @@ def status_analysis(request):
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
             "interval_months": settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
+            "untouched_days": settings.STALE_ACTION_DAYS,
+            # Today's overdue actions from every year's conversations: the figure HR's home
+            # and the follow-up show, beside this year's (the same definition, another scope).
+            "overdue_now": nudges.pitfall_actions(
+                kind="overdue", actions=scope.actions, on=timezone.localdate()
+            ).count()
+            if is_current_year and node == selectors.ORGANIZATION
+            else None,
+            "may_list_pitfalls": actions_policy.may_list_pitfalls(request.user),
+            "may_see_coverage": rounds_policy.may_see_coverage(request.user),
+            # Where the figures from answers are not published for this period: the latest
+            # period that has them.
+            "latest_published": publication.latest_year(),
             "counted_at": result.counted_at,
         },
     )

@@ -270,9 +270,9 @@ SlotFormSet = forms.formset_factory(SlotForm, extra=0, max_num=500, validate_max
 class ParticipantFilterForm(forms.Form):
     STATES = [
         ("", _("Everyone")),
-        ("missing", _("Missing")),
+        ("missing", _("No conversation")),
         ("planned", _("Planned")),
-        ("invited", _("Invited")),
+        ("invited", _("Invited or prepared")),
         ("held", _("Held")),
         ("signed", _("Signed")),
         ("postponed", _("Postponed")),

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samtale.calendars import selectors as calendars
 from samtale.conversations.models import Conversation, held_or_planned_at_sql
@@ -50,6 +51,13 @@ NEEDS_TIME = (
 
 def state_of(participant: Participant) -> str:
     return STATE_OF_STATUS[participant.conversation_status]
+
+
+def status_word(participant: Participant) -> str:
+    """The participant's conversation's status as its parties read it (Conversation.Status),
+    or that there is none."""
+    status = participant.conversation_status
+    return S(status).label if status else _("No conversation")
 
 
 def counted(participants: QuerySet[Participant]) -> QuerySet[Participant]:
@@ -522,7 +530,7 @@ def coverage_limits(*, today: date) -> Coverage:
     )
 
 
-def _with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
+def with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
     """Active permanent employees, with when their last annual conversation was signed (which
     each person keeps: org migration 0005)."""
     return people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT).annotate(
@@ -538,9 +546,11 @@ def _coverage_times(limits: Coverage) -> tuple[datetime, datetime]:
     )
 
 
-def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
-    """(overdue, close): measured from the last signed conversation, or for someone who
-    has never had one, from their start date."""
+def coverage_q(limits: Coverage) -> tuple[Q, Q]:
+    """(overdue, close), over with_last_signed(people): measured from the last signed
+    conversation, or for someone who has never had one, from their start date. `overdue` is
+    the one definition of a person missing a conversation, for the coverage page, the round
+    list, Innsikt, its exports and the API."""
     overdue_at, close_at = _coverage_times(limits)
     never = Q(last_signed__isnull=True)
     overdue = Q(last_signed__lt=overdue_at) | (
@@ -552,15 +562,22 @@ def _coverage_q(limits: Coverage) -> tuple[Q, Q]:
     return overdue, close
 
 
+def missing_count(*, people: QuerySet[Person], today: date) -> int:
+    """How many of the people are missing a conversation (coverage_q), as the coverage page,
+    Innsikt and HR's home count them."""
+    overdue, _close = coverage_q(coverage_limits(today=today))
+    return with_last_signed(people).filter(overdue).count()
+
+
 def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
     """Per unit: permanent employees, how many are overdue and how many close to it
-    (_coverage_q's rules), by unit name. Three queries: the employees per unit, from an
+    (coverage_q's rules), by unit name. Three queries: the employees per unit, from an
     index alone; the overdue and the close per unit, counted over just those (each person
     keeps when their last annual conversation was signed, and an index finds the old and
     the missing ones); then the units' names. (Both counted in one pass over everyone, the
     two conditions on each of 50,000 people took five times as long as the count.)"""
-    overdue, close = _coverage_q(limits)
-    employees = _with_last_signed(people)
+    overdue, close = coverage_q(limits)
+    employees = with_last_signed(people)
     rows = [
         {"unit_id": unit_id, "total": total, "overdue": 0, "close": 0}
         # COUNT(*): the index holds each row's unit, not its id.
@@ -591,8 +608,8 @@ def coverage_people(
     *, people: QuerySet[Person], limits: Coverage, unit_id: int | None = None, which: str = ""
 ) -> QuerySet[Person]:
     """The people overdue or close to it (or one of the two), longest overdue first."""
-    overdue, close = _coverage_q(limits)
-    qs = _with_last_signed(people).select_related("unit", "manager")
+    overdue, close = coverage_q(limits)
+    qs = with_last_signed(people).select_related("unit", "manager")
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     wanted = {"overdue": overdue, "close": close}.get(which, overdue | close)

@@ -18,6 +18,7 @@ import os
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -32,6 +33,9 @@ from samtale.insight.policy import may_see_status
 from samtale.insight.tests.school import at, closed_round, make_school, moved, signed
 from samtale.insight.tests.solver import isolations
 from samtale.org.models import Unit
+
+# Called as leaders and employees with keys of their own.
+pytestmark = pytest.mark.usefixtures("keys_for_everyone")
 
 EXAMPLES = int(os.environ.get("SAMTALE_SOLVER_EXAMPLES", "12"))
 # What the runs found, for the closing figures (printed with -s).

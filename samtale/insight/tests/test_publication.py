@@ -26,6 +26,9 @@ from samtale.insight.publication import GOALS, SATISFACTION, Period
 from samtale.insight.tests.school import at, closed_round, last_year, make_school, moved, signed
 from samtale.org.selectors import position_of
 
+# Called as leaders and employees with keys of their own.
+pytestmark = pytest.mark.usefixtures("keys_for_everyone")
+
 WITHHELD = "For få svar til å vise uten å avsløre noen"
 YEAR_OPEN = "Publiseres når året er omme"
 

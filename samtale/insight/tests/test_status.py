@@ -72,9 +72,11 @@ def test_conversations_are_counted_per_unit_and_summed_up_the_tree(org):
     assert now[a].goals_share == pytest.approx(200 / 3)
     assert now[a].talk_share == 30
     assert now[b].talk_share is None  # nothing timed
-    # Every conversation's employee is new and permanent: covered only where one is signed.
-    assert (now[a].permanent, now[a].covered, now[a].missing) == (4, 3, 0)
-    assert (now[b].permanent, now[b].covered, now[b].missing) == (3, 0, 2)
+    # Every conversation's employee is new and permanent, with no start date: covered only
+    # where one is signed, and missing otherwise, by the coverage page's rule (a conversation
+    # planned is not one held).
+    assert (now[a].permanent, now[a].covered, now[a].missing) == (4, 3, 1)
+    assert (now[b].permanent, now[b].covered, now[b].missing) == (3, 0, 3)
     assert now[ORGANIZATION].permanent == 8  # with the leader, who has no unit
 
 

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 STATES = {
-    "missing": (_("Missing"), "danger"),
+    "missing": (_("No conversation"), "danger"),
     "planned": (_("Planned"), "neutral"),
-    "invited": (_("Invited"), "info"),
+    "invited": (_("Invited or prepared"), "info"),
     "held": (_("Held"), "success"),
     "signed": (_("Signed"), "success"),
     "postponed": (_("Postponed"), "warning"),

@@ -162,6 +162,11 @@ def _links(user, round, participants) -> None:
         participant.state = (
             "removed" if not participant.included else selectors.state_of(participant)
         )
+        # The row says the conversation's own status, in the word its parties see; the
+        # state groups them for the counts above and the filter.
+        participant.status_label = (
+            None if participant.state == "removed" else selectors.status_word(participant)
+        )
         conversation = participant.conversation
         if conversation is not None and conversation.party(user) is not None:
             participant.link = reverse("conversation_detail", args=[conversation.pk])
