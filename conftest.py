@@ -55,6 +55,13 @@ def people(db):
 
 
 @pytest.fixture
+def keys_for_everyone(settings):
+    """An organization that lets everyone use the API with keys of their own
+    (SAMTALE_API_KEYS_FOR_EVERYONE): for tests that call it as leaders and employees."""
+    settings.SAMTALE_API_KEYS_FOR_EVERYONE = True
+
+
+@pytest.fixture
 def client_for(people):
     """client_for("leader") -> a test client signed in as that fixed person (or anonymous)."""
 

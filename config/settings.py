@@ -787,6 +787,10 @@ LOGGING = {
 # at most API_RATE_LIMIT_PER_MINUTE requests a minute each (429 beyond).
 API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+# Whether every person may make API keys of their own (on their profile) and use them.
+# Off, only HR and the administrators may: an employee's pages then say nothing of the
+# API, and a key someone made while it was on stops working.
+SAMTALE_API_KEYS_FOR_EVERYONE = envbool("SAMTALE_API_KEYS_FOR_EVERYONE", False)
 
 # Single sign-on with OpenID Connect (django-allauth's openid_connect provider, with PKCE).
 # SAMTALE_SSO names the providers, e.g. "entra,feide"; for each, SSO_<NAME>_ISSUER,

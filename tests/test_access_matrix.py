@@ -14,6 +14,7 @@ import json
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -504,8 +505,9 @@ API_NOT_ALLOWED = (405,) * 8
 TOKEN = {"pk": "token"}
 NEW_TOKEN = {"name": "Skript", "scopes": ["read"], "days": 30}
 MATRIX += [
-    ("api_tokens", {}, "get", SIGNED_IN),
-    ("api_tokens", {}, "post", (302, 200, 200, 200, 200, 200, 200, 200), NEW_TOKEN),
+    # Keys of one's own: HR and administrators (the default; SAMTALE_API_KEYS_FOR_EVERYONE).
+    ("api_tokens", {}, "get", HR_ADMIN),
+    ("api_tokens", {}, "post", HR_ADMIN, NEW_TOKEN),
     # The employee's own token: theirs to revoke; not found for anyone else.
     ("api_token_revoke", TOKEN, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("api_token_revoke", TOKEN, "post", (302, 302, 404, 404, 404, 404, 404, 404)),
@@ -575,7 +577,10 @@ def objects(people):
         new_email=people.employee.email,
         changed_by=people.admin,
     )
-    token = tokens.issue(person=people.employee, name="Skript", scopes=["read"], days=30)
+    # A key the employee made while the organization let everyone use the API: theirs to
+    # revoke still.
+    with override_settings(SAMTALE_API_KEYS_FOR_EVERYONE=True):
+        token = tokens.issue(person=people.employee, name="Skript", scopes=["read"], days=30)
     # A copy of the employee's data HR asked for: waiting in their account; and one sent by
     # a one-time link (as to a person who has left), still unused.
     waiting = privacy_services.access_copy_request(

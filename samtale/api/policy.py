@@ -6,6 +6,7 @@ views, the API, exports and e-mails ask it, and nothing else decides access.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -13,6 +14,16 @@ from samtale.api.models import ApiToken
 from samtale.core.access import roles_for
 
 # API keys -------------------------------------------------------------------
+
+
+def may_use_api_keys(user) -> bool:
+    """Who may make API keys of their own and call the API with them: HR and the
+    administrators, and everyone else only where the organization lets them
+    (SAMTALE_API_KEYS_FOR_EVERYONE). Revoking one's own key is always allowed."""
+    roles = roles_for(user)
+    if roles.person_id is None:
+        return False
+    return roles.is_admin or roles.is_hr or settings.SAMTALE_API_KEYS_FOR_EVERYONE
 
 
 def api_tokens_visible_to(user) -> QuerySet[ApiToken]:

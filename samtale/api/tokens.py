@@ -17,6 +17,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale.api import policy
 from samtale.api.models import ApiToken
 from samtale.core import access
 from samtale.core.audit import audit_log
@@ -48,8 +49,8 @@ def issue(
     if kind == ApiToken.Kind.SERVICE:
         access.require(access.may_manage_org(by))
         person = by
-    elif by.pk != person.pk:
-        access.require(False)
+    else:
+        access.require(by.pk == person.pk and policy.may_use_api_keys(person))
     chosen = _valid_scopes(scopes)
     if ApiToken.Scope.SCIM in chosen:
         access.require(kind == ApiToken.Kind.SERVICE)
@@ -98,6 +99,8 @@ def authenticate(raw: str | None) -> ApiToken | None:
     person = access.person_with_line(token.person_id)
     if person is None or not person.is_active:
         return None
+    if token.kind == ApiToken.Kind.PERSONAL and not policy.may_use_api_keys(person):
+        return None  # the organization no longer lets the person use the API
     token.person = person
     return token
 

@@ -38,7 +38,7 @@ def _create(request, *, kind: str):
     return form, issued
 
 
-@guarded()
+@guarded(policy.may_use_api_keys)
 @require_http_methods(["GET", "POST"])
 def my_tokens(request):
     form, issued = _create(request, kind=ApiToken.Kind.PERSONAL)

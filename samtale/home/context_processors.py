@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samtale.actions import policy as actions_policy
+from samtale.api import policy as api_policy
 from samtale.archive import policy as archive_policy
 from samtale.audit import policy as audit_policy
 from samtale.core import access
@@ -77,6 +78,7 @@ def navigation(request):
         "archive": archive_policy.may_work_archive(user),
         "audit": audit_policy.may_search_audit(user),
         "retention": privacy_policy.may_read_retention(user),
+        "api_keys": api_policy.may_use_api_keys(user),
     }
     nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
     return {

@@ -1,7 +1,12 @@
 """In a browser: a person makes an API key on their profile, copies it from the page that
 shows it once, and the REST API answers it; the API's docs run under the strict CSP."""
 
+import pytest
+
 from tests.browser.conftest import DEMO_PASSWORD
+
+# Called as leaders and employees with keys of their own.
+pytestmark = pytest.mark.usefixtures("keys_for_everyone")
 
 
 def test_a_person_makes_a_key_and_the_api_answers_it(visitor_factory, demo):

@@ -13,7 +13,8 @@ from samtale.conversations.services import lifecycle
 
 from .planning import at, plan
 
-pytestmark = pytest.mark.usefixtures("clock")
+# The clock stands still; the API is called as leaders and employees with keys of their own.
+pytestmark = pytest.mark.usefixtures("clock", "keys_for_everyone")
 
 PLANNED, HELD = "01.12.2026", "23.11.2026"  # the clock stands on Monday 23 November
 
