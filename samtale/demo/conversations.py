@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.archive.models import Delivery, SignedForm
-from samtale.archive.services import signed_form_record
+from samtale.archive.services import RETRY_MINUTES, signed_form_record
 from samtale.conversations.models import (
     Conversation,
     Feedback,
@@ -31,6 +31,7 @@ from samtale.guides.selectors import current_version
 from samtale.org.models import Person
 
 S = Conversation.Status
+OLA = "10002"  # the demo leader
 
 NOTES = {
     "motivasjon": [
@@ -68,6 +69,41 @@ GOALS = [
     ("Bedre oppfølging av nye vikarer", "Lage en sjekkliste for vikarer", "leader"),
     ("Faglig fordypning i spesialpedagogikk", "Søke videreutdanning innen fristen", "employee"),
     ("Mer deling på tvers av trinnene", "Sette av tid i fellesmøtet til deling", "leader"),
+]
+
+# Each of GOALS in other words, so that a leader's list of actions does not repeat four
+# titles: picked by who and when (not from the demo's random draws, which stay as they were).
+WORDINGS = [
+    [
+        ("Bli trygg i det nye fagsystemet", "Delta på kurs i fagsystemet"),
+        ("Bruke fagsystemet til vurdering", "Sette opp vurderingsmalene i fagsystemet"),
+        ("Mindre tid på rapportering", "Lage maler for de faste rapportene"),
+        ("Bedre struktur i planleggingen", "Lage årsplan for faget i fagsystemet"),
+    ],
+    [
+        ("Styrke lesingen på trinnet", "Lage felles leseplan med teamet"),
+        ("Tilpasset opplæring i lesing", "Kartlegge leseferdigheter i høst"),
+        ("Lesing i alle fag", "Prøve ut lesestrategier i naturfag"),
+        ("Et trygt skolemiljø", "Lage klasseregler sammen med elevene"),
+    ],
+    [
+        ("Bedre oppfølging av nye vikarer", "Lage en sjekkliste for vikarer"),
+        ("Tydeligere ansvar for vikarene", "Avklare hvem som følger opp vikarene"),
+        ("Godt mottak av nyansatte", "Være fadder for en nyansatt"),
+        ("Færre avlyste timer", "Lage plan for bruk av vikar ved fravær"),
+    ],
+    [
+        ("Faglig fordypning i spesialpedagogikk", "Søke videreutdanning innen fristen"),
+        ("Kompetanse i veiledning", "Ta modulen i veiledning av nyutdannede"),
+        ("Mer digital kompetanse", "Fullføre kurset i digitale verktøy"),
+        ("Lære mer om vurdering for læring", "Hospitere hos en kollega på mellomtrinnet"),
+    ],
+    [
+        ("Mer deling på tvers av trinnene", "Sette av tid i fellesmøtet til deling"),
+        ("Dele gode undervisningsopplegg", "Legge tre opplegg i den felles mappen"),
+        ("Bedre samarbeid med hjemmet", "Prøve ut ukentlig melding til foreldrene"),
+        ("Sunnere arbeidsmengde", "Gå gjennom møteplanen med leder"),
+    ],
 ]
 
 SUMMARIES = [
@@ -147,6 +183,7 @@ def _goals(
     conversation: Conversation, rng: random.Random, *, statuses: list[str], deadline_base: date
 ) -> None:
     for order, (goal_text, action_text, responsible) in enumerate(rng.sample(GOALS, 2), start=1):
+        goal_text, action_text = _worded(conversation, goal_text, action_text)
         goal = Goal.objects.create(conversation=conversation, order=order, text=goal_text)
         Action.objects.create(
             goal=goal,
@@ -159,6 +196,15 @@ def _goals(
             deadline=deadline_base + timedelta(days=rng.randint(30, 200)),
             status=rng.choice(statuses),
         )
+
+
+def _worded(conversation: Conversation, goal_text: str, action_text: str) -> tuple[str, str]:
+    """One of the goal's wordings (WORDINGS), by the employee and the conversation's time."""
+    index = next(i for i, (goal, *_rest) in enumerate(GOALS) if goal == goal_text)
+    when = conversation.scheduled_at or conversation.created_at
+    key = f"{conversation.employee.employee_number}:{when:%Y-%m-%d}:{goal_text}"
+    wordings = WORDINGS[index]
+    return wordings[sum(key.encode()) % len(wordings)]
 
 
 def _conversation(employee, leader, version, when: datetime, status: str, **extra) -> Conversation:
@@ -373,6 +419,7 @@ def load(*, today: date | None = None) -> int:
     _signed(
         ola, ingrid, annual, _at(date(today.year - 1, 11, 3)), rng, statuses=["done", "in_progress"]
     )
+    _alive(kari, ola)
     own = _conversation(ola, ingrid, annual, _at(today + timedelta(days=9), 13), S.INVITED)
     _history(
         own,
@@ -383,6 +430,68 @@ def load(*, today: date | None = None) -> int:
         ingrid,
     )
     return created + 2
+
+
+def _today_later(today: date) -> datetime:
+    """Today, at the next whole hour still to come (14:00 once the working day is over)."""
+    hour = timezone.localtime().hour + 1
+    return _at(today, hour if today == timezone.localdate() and 8 <= hour <= 18 else 14)
+
+
+def _alive(kari: Person, ola: Person) -> None:
+    """What a year of use leaves behind, which a demo made today would not have: actions last
+    updated over the past year (some open ones untouched for months, the follow-up's
+    pitfall), a reminder Ola sent Kari, and a signed form the archive could not get."""
+    now = timezone.now()
+    actions = Action.objects.filter(
+        employee__email__endswith=f"@{DOMAIN}", followed=True
+    ).values_list("pk", "text", "employee__employee_number", "goal__conversation__signed_at")
+    updated = {}
+    for pk, text, number, signed in actions:
+        span = (now - signed).days
+        if span < 2:
+            continue
+        # Between the signing and yesterday, the same on every load: two in three within the
+        # last two months, the rest any time since.
+        spread = sum(f"{number}:{text}".encode())
+        days = spread % (span - 1 if spread % 3 == 0 else min(span - 1, 60))
+        updated[pk] = now - timedelta(days=1 + days)
+    Action.objects.filter(pk__in=updated).update(
+        updated_at=Case(*(When(pk=pk, then=Value(at)) for pk, at in updated.items()))
+    )
+    reminded = (
+        Action.objects.filter(
+            employee=kari,
+            leader=ola,
+            followed=True,
+            status__in=[Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS],
+            responsible__in=[Action.Responsible.EMPLOYEE, Action.Responsible.BOTH],
+            deadline__lt=timezone.localdate(),
+        )
+        .order_by("deadline", "pk")
+        .first()
+    )
+    if reminded is not None:
+        Action.objects.filter(pk=reminded.pk).update(reminded_at=now - timedelta(days=3))
+    # The newest form waiting for the archive: its PDF could not be made at the last tries
+    # (the worker tries again after its back-off; the archive staff may at once).
+    failed = (
+        Delivery.objects.filter(
+            status=Delivery.Status.WAITING,
+            form__conversation__employee__email__endswith=f"@{DOMAIN}",
+        )
+        .order_by("-form__signed_at", "-pk")
+        .first()
+    )
+    if failed is not None:
+        reason = "PDF-en kunne ikke lages: tidsavbrudd etter 60 sekunder"
+        SignedForm.objects.filter(pk=failed.form_id).update(render_error=reason)
+        Delivery.objects.filter(pk=failed.pk).update(
+            status=Delivery.Status.FAILED,
+            error=reason,
+            attempts=len(RETRY_MINUTES) + 1,
+            last_attempt_at=now - timedelta(minutes=20),
+        )
 
 
 # This year's round: every status, in a fixed order down each leader's list of reports.
@@ -466,6 +575,8 @@ def _this_year(employee, leader, index, annual, basic, today, rng) -> int:
         return 1
     if state in ("planned", "invited", "prepared"):
         status = {"planned": S.PLANNED, "invited": S.INVITED, "prepared": S.PREPARED}[state]
+        if state == "planned" and leader.employee_number == OLA:
+            ahead = _today_later(today)  # the demo leader has a conversation today
         c = _conversation(employee, leader, version, ahead, status)
         steps = [(S.PLANNED, planned_at, "")]
         if status != S.PLANNED:
