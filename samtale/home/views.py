@@ -50,6 +50,7 @@ def home(request):
         conversations=conversations_policy.conversations_visible_to(user), employee=user
     )
     context["last_goals"] = conversation_selectors.goals_with_actions(last) if last else []
+    context["today"] = action_selectors.today()  # its open actions' cards say which are late
     context["last_in_force"] = conversation_selectors.in_force_with_form(last) if last else None
     # After a change of line manager: whether the new one follows up what was agreed.
     context["handover"] = handover.follow_up_asked_of(user).order_by("-at").first()

@@ -65,3 +65,27 @@ def test_the_goals_are_not_on_the_page_for_anyone_but_the_parties(client_for, si
     for role in ("hr", "leaders_leader", "admin"):
         response = client_for(role).get(reverse("conversation_detail", args=[signed.pk]))
         assert "Bli trygg i fagsystemet" not in response.content.decode(), role
+
+
+def test_its_open_actions_are_updated_on_the_home_page_itself(client_for, signed):
+    action = signed.goals.get(text="Bli trygg i fagsystemet").actions.get()
+    client = client_for("employee")
+    last = _section(client.get(reverse("home")).content.decode(), "last-agreed-heading")
+    assert f'action="{reverse("action_update", args=[action.pk])}"' in last
+    # With JavaScript the card comes back in place; without, the page again, at the card.
+    card = client.post(
+        reverse("action_update", args=[action.pk]),
+        {"status": "in_progress", "comment": "Meldt på kurset"},
+        headers={"HX-Request": "true"},
+    )
+    assert card.status_code == 200 and f'id="action-{action.pk}"' in card.content.decode()
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    back = client.post(
+        reverse("action_update", args=[action.pk]),
+        {"status": "done", "next": reverse("home") + f"#action-{action.pk}"},
+    )
+    assert back["Location"] == reverse("home") + f"#action-{action.pk}"
+    last = _section(client.get(reverse("home")).content.decode(), "last-agreed-heading")
+    # Done, it is a line again: nothing left to update there.
+    assert f'action="{reverse("action_update", args=[action.pk])}"' not in last
