@@ -259,6 +259,15 @@ MATRIX = [
         {"action_text": "Tiltak", "responsible": "both"},
     ),
     ("action_delete", {"pk": "action"}, "post", PARTIES_302),
+    # Carry an action of the previous conversation over (here the conversation's own: refused
+    # with a message for its parties, not found for everyone else).
+    (
+        "action_carry_over",
+        {"pk": "conversation", "action": "action"},
+        "get",
+        (302, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    ("action_carry_over", {"pk": "conversation", "action": "action"}, "post", PARTIES_302),
     # follow-up: the leader's overview is for leaders and shows their own reports only;
     # an action and its history belong to the conversation's two parties.
     ("follow_up", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),

@@ -91,6 +91,12 @@ class Action(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     followed = models.BooleanField(default=False)
+    # The open action of an earlier conversation this one continues (carried over in the
+    # meeting): once this conversation is signed, the earlier one is followed up here, and
+    # is no longer followed up there (actions.receivers).
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
     # When the leader last reminded the employee of it (actions.services.action_remind): at
     # most once a week. A reminder is no update: updated_at stays as it was.
     reminded_at = models.DateTimeField(null=True, blank=True)

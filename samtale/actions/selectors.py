@@ -62,6 +62,16 @@ def agreed(actions: QuerySet[Action]) -> QuerySet[Action]:
     return actions.filter(followed=True)
 
 
+def carried_on_to(action: Action) -> Action | None:
+    """The action that continues this one in a later, signed conversation, if any: where it
+    is followed up now (actions.services.action_carry_over)."""
+    return (
+        Action.objects.filter(carried_from=action, followed=True)
+        .select_related("goal__conversation")
+        .first()
+    )
+
+
 def overdue_q(on: date) -> Q:
     """The one definition of an overdue action, for every page, digest, export and the API:
     open, and past its deadline."""

@@ -14,9 +14,10 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from samtale.actions import emails, policy
+from samtale.actions import emails, policy, selectors
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.core.access import require
@@ -119,6 +120,65 @@ def action_add(
     return action
 
 
+@transaction.atomic
+def action_carry_over(*, actor: Person, action: Action, conversation: Conversation) -> Action:
+    """Carry an open action of the employee's earlier conversation over into this one: the
+    same action under the same goal, linked to its earlier self, with its status and its
+    deadline where that is still ahead. Once this conversation is signed it is followed up
+    here alone: the earlier one is no longer followed up (actions.receivers), so every list
+    and count shows it once. Either party, while the goals are written."""
+    _check(actor, conversation)
+    action = _locked(action)
+    require(policy.may_follow_up_action(actor, action))
+    earlier = action.goal.conversation
+    if earlier.pk == conversation.pk or action.employee_id != conversation.employee_id:
+        raise DomainError(
+            _("Only an action of the employee's earlier conversation is carried over.")
+        )
+    if not action.followed or not action.is_open:
+        raise DomainError(_("Only an open action that is followed up is carried over."))
+    if Action.objects.filter(carried_from=action, goal__conversation=conversation).exists():
+        raise DomainError(_("The action is already carried over into this conversation."))
+    # Under the goal that continues the earlier one, if another of its actions came first.
+    goal = Goal.objects.filter(
+        conversation=conversation, actions__carried_from__goal=action.goal
+    ).first()
+    if goal is None:
+        order = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
+        goal = Goal.objects.create(
+            conversation=conversation, order=order, text=action.goal.text, created_by=actor
+        )
+    ahead = action.deadline if action.deadline and action.deadline >= timezone.localdate() else None
+    carried = Action.objects.create(
+        goal=goal,
+        order=(goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1,
+        text=action.text,
+        deadline=ahead,
+        responsible=action.responsible,
+        status=action.status,
+        created_by=actor,
+        employee_id=conversation.employee_id,
+        leader_id=conversation.leader_id,
+        carried_from=action,
+    )
+    audit_log(actor=actor, action="action.carry_over", obj=carried, earlier=action.pk)
+    return carried
+
+
+def _not_carried_on(action: Action) -> None:
+    later = selectors.carried_on_to(action)
+    if later is not None:
+        raise DomainError(
+            _("The action was carried over to the conversation of %(day)s: follow it up there.")
+            % {
+                "day": date_format(
+                    timezone.localtime(later.goal.conversation.held_or_planned_at),
+                    "SHORT_DATE_FORMAT",
+                )
+            }
+        )
+
+
 def _follow_up(actor: Person, conversation: Conversation) -> None:
     require(conversation.party(actor) is not None)
     if not conversation.is_followed_up:
@@ -135,6 +195,7 @@ def action_update(
     require(policy.may_follow_up_action(actor, action))
     if not action.goal.conversation.is_followed_up:
         raise DomainError(_("Follow-up starts when both have signed the conversation."))
+    _not_carried_on(action)
     if status is not None and status not in Action.Status.values:
         raise DomainError(_("Choose a status."), field="status")
     comment = comment.strip()
@@ -190,6 +251,7 @@ def _locked(action: Action) -> Action:
 def _open_and_followed(action: Action) -> None:
     if not action.goal.conversation.is_followed_up:
         raise DomainError(_("Follow-up starts when both have signed the conversation."))
+    _not_carried_on(action)
     if not action.is_open:
         raise DomainError(_("The action is already done or dropped."))
 

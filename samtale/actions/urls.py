@@ -4,6 +4,12 @@ from samtale.actions import views
 
 urlpatterns = [
     path("samtaler/<int:pk>/mal/", views.goal_add, name="goal_add"),
+    # An open action of the previous conversation, carried over into this one.
+    path(
+        "samtaler/<int:pk>/ta-med/<int:action>/",
+        views.action_carry_over,
+        name="action_carry_over",
+    ),
     path("mal/<int:pk>/slett/", views.goal_delete, name="goal_delete"),
     path("mal/<int:pk>/tiltak/", views.action_add, name="action_add"),
     path("tiltak/<int:pk>/slett/", views.action_delete, name="action_delete"),

@@ -328,6 +328,11 @@ SENTENCES: dict[str, Words] = {
         labels={"status": dict(ActionStatus.choices)},
     ),
     "action.remind": W(_("%(actor)s reminded %(person)s of an action in %(conversation)s")),
+    "action.carry_over": W(
+        _(
+            "%(actor)s carried an open action of the previous conversation over into %(conversation)s"
+        )
+    ),
     "action.deadline_move": W(
         _("%(actor)s gave an action in %(conversation)s a new deadline: %(deadline)s")
     ),

@@ -75,6 +75,7 @@ OTHER_KINDS = {
     "schema_id": "scim_schema",
     "provider_id": "sso_provider",
     "page": "help_page",
+    "action": "action",
 }
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -1,5 +1,11 @@
 from samtale.actions.views.acting import action_deadline, action_drop, action_remind
-from samtale.actions.views.agreement import action_add, action_delete, goal_add, goal_delete
+from samtale.actions.views.agreement import (
+    action_add,
+    action_carry_over,
+    action_delete,
+    goal_add,
+    goal_delete,
+)
 from samtale.actions.views.follow_up import (
     action_detail,
     action_update,
@@ -13,6 +19,7 @@ from samtale.actions.views.pitfalls import follow_up_pitfall, pitfall_list
 
 __all__ = [
     "action_add",
+    "action_carry_over",
     "action_deadline",
     "action_delete",
     "action_detail",

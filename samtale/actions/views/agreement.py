@@ -6,6 +6,7 @@ htmx requests get the goals section back; plain posts go back to the page they c
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtale.actions import policy, services
@@ -105,3 +106,23 @@ def action_delete(request, pk):
     except DomainError as e:
         return _answer(request, conversation, error=e.message)
     return _answer(request, conversation)
+
+
+@guarded()
+@require_POST
+def action_carry_over(request, pk, action):
+    """Carry an open action of the previous conversation over into this one, from the list
+    of last time's actions at the top of the meeting; back there with what happened."""
+    conversation = conversations_policy.get_conversation_for(request.user, pk)
+    earlier = policy.get_action_for(request.user, action)
+    try:
+        services.action_carry_over(actor=request.user, action=earlier, conversation=conversation)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            _("«%(text)s» is carried over into this conversation, under its goal.")
+            % {"text": earlier.text},
+        )
+    return redirect_back(request, reverse("meeting", args=[conversation.pk]) + "#mal")

@@ -152,6 +152,14 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
     bound = [f for f in (form, deadline_form, drop_form) if f is not None]
+    # Where it came from and where it went on: an action carried over between conversations.
+    carried_on = selectors.carried_on_to(action)
+    visible = policy.actions_visible_to(user)
+    earlier = (
+        visible.select_related("goal__conversation").filter(pk=action.carried_from_id).first()
+        if action.carried_from_id
+        else None
+    )
     return render(
         request,
         "actions/detail.html",
@@ -167,7 +175,11 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
                 request, request.POST.get("next"), reverse("action_detail", args=[pk])
             ),
             "today": selectors.today(),
-            "followed": action.goal.conversation.is_followed_up,
+            "followed": action.goal.conversation.is_followed_up and carried_on is None,
+            "carried_on": carried_on
+            if carried_on and visible.filter(pk=carried_on.pk).exists()
+            else None,
+            "carried_from": earlier,
         },
         status=status,
     )

@@ -73,7 +73,7 @@ def meeting_screen(request, pk):
         # Planned for a later day: "We hold the conversation now" up front.
         "before_its_day": lifecycle.before_its_day(conversation),
         **goals_context(conversation, request.user, request=request),
-        **previous_context(conversation, request.user),
+        **previous_context(conversation, request.user, carry=True),
     }
     return render(request, "conversations/meeting.html", context)
 

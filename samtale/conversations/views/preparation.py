@@ -24,15 +24,21 @@ from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
 
 
-def previous_context(conversation, user) -> dict:
+def previous_context(conversation, user, *, carry: bool = False) -> dict:
     """The agenda starts with the previous conversation's agreed actions, their status,
-    and a place to record each goal's result."""
+    and a place to record each goal's result; in the meeting (`carry`), a button to carry
+    each open one over into this conversation, or that it is."""
     previous = selectors.previous_conversation(
         conversation, visible=policy.conversations_visible_to(user)
     )
+    carry = carry and previous is not None and conversation.goals_editable
     return {
         "previous": previous,
         "previous_goals": selectors.goals_with_actions(previous) if previous else [],
+        "carry_over": carry and conversation.party(user) is not None,
+        "carried": set(conversation.goals.values_list("actions__carried_from", flat=True))
+        if carry
+        else set(),
     }
 
 
