@@ -89,10 +89,11 @@ BUDGETS = {
     "prepare-on-a-phone": Budget(4, 7, (3, 6)),
     # Shortest 1/2: the home page's "Fra siste samtale" with its goals and actions, each
     # with an inline update: "Fullført" (1) and save (1).
-    # Today: the home page's "Fra siste samtale" lists every goal, each action a link: the
-    # action, its status and "Lagre" (before issue 46: 6/6, through "Alle samtalene dine"
-    # and a guess at which "Ola Berg" was the last conversation).
-    "last-actions-one-done": Budget(3, 3, (1, 2)),
+    # Today: the home page's "Fra siste samtale" lists every goal, each open action its card:
+    # "Oppdater", the status and "Lagre", saved in place (before issue 46: 6/6, through "Alle
+    # samtalene dine" and a guess at which "Ola Berg" was the last conversation; then 3/3,
+    # through the action's page).
+    "last-actions-one-done": Budget(1, 3, (1, 2)),
     # Shortest 1/1: the home page's "Fra siste samtale" links its signed form; and so it does
     # (before: 3/3 and the same guess).
     "signed-form": Budget(1, 1, (1, 1)),
@@ -278,20 +279,26 @@ def _last_signed(person: Person) -> Conversation:
 def test_last_actions_and_one_marked_done(first_time, whole_demo):
     kari = whole_demo["employee"]
     last = _last_signed(kari)
-    action = Action.objects.filter(goal__conversation=last, responsible="employee").first()
+    action = Action.objects.filter(
+        goal__conversation=last, responsible="employee", status__in=["not_started", "in_progress"]
+    ).first()
     task = first_time("last-actions-one-done")
     me = task.sign_in(kari, phone=True)
-    # The home page's "Fra siste samtale": every goal agreed, each action a link.
+    # The home page's "Fra siste samtale": every goal agreed, each open action its card with
+    # the quick update, saved in place.
     card = me.page.locator("section", has=me.page.locator("#last-agreed-heading"))
     for goal in last.goals.all():  # what was agreed is on the screen
         assert goal.text in card.inner_text()
-    me.go(card.get_by_role("link", name=action.text).first, "action")
-    me.choose(me.page.get_by_label("Status"), label="Fullført")
-    me.go(me.page.get_by_role("button", name="Lagre"), "action-done")
+    action_card = card.locator(f"#action-{action.pk}")
+    me.click(action_card.locator("summary"))
+    me.choose(action_card.get_by_label("Status"), label="Fullført")
+    me.click(action_card.get_by_role("button", name="Lagre"))
+    me.page.locator(f"#action-{action.pk} .saved").wait_for()
+    me.look("action-done")
 
     action.refresh_from_db()
     assert action.status == "done"
-    assert "Fullført" in me.main()
+    assert "Fullført" in me.page.locator(f"#action-{action.pk}").inner_text()
     task.finish()
 
 
