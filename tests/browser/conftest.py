@@ -6,13 +6,12 @@ CI=true a missing browser fails the run instead.
 
 import os
 import re
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
@@ -21,6 +20,7 @@ from samtale.demo import org as org_demo
 from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from tests.browser.snapshot import Snapshot
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -223,10 +223,8 @@ def invited_conversation(people, themes: list[dict]):
     return lifecycle.conversation_invite(actor=people.leader, conversation=planned)
 
 
-# The demo as loaded the first time in this worker, on SQLite: a copy of the database
-# in memory, put back page by page (SQLite's backup API) before each later test instead of
-# loading the demo again through the ORM (2 s a test; 0.02 s).
-_demo_copy: list[sqlite3.Connection] = []
+# The demo as loaded the first time in this worker, put back before each later test.
+_demo_copy = Snapshot()
 
 
 @pytest.fixture
@@ -234,8 +232,8 @@ def demo(transactional_db):
     """The demo's people by role, each with DEMO_PASSWORD, and its conversations and
     actions. The built-in templates first: the browser tests' flush empties the tables the
     migrations filled."""
-    if connection.vendor == "sqlite" and _demo_copy:
-        _demo_copy[0].backup(connection.connection)
+    if _demo_copy:
+        _demo_copy.put_back()
         return org_demo.logins()
     # In one transaction: statement by statement, each its own commit, the demo took about
     # 18 s on PostgreSQL; as one, about 6 s.
@@ -243,10 +241,7 @@ def demo(transactional_db):
         builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
         logins = org_demo.load(password=DEMO_PASSWORD)
         conversations_demo.load()
-    if connection.vendor == "sqlite":
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        _demo_copy.append(copy)
+    _demo_copy.take()
     return logins
 
 

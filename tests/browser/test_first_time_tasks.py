@@ -45,13 +45,12 @@ on a phone (390 px), the others at 1280 px. Where a first-time user is refused a
 """
 
 import re
-import sqlite3
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -59,20 +58,17 @@ from samtale.actions import selectors as action_selectors
 from samtale.actions.models import Action
 from samtale.archive.models import Delivery, SignedForm
 from samtale.conversations.models import Conversation, LeadershipAnswer, Note
-from samtale.demo import conversations as conversations_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
 from samtale.demo import rounds as rounds_demo
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
 from samtale.insight import publication
 from samtale.needs.models import Need
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import Person
 from samtale.privacy.models import AccessCopy
 from samtale.rounds.models import Participant, Round
-from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.first_time import Budget, Hand, Task, record
+from tests.browser.snapshot import Snapshot
 
 # What each task may take: Budget(page loads, actions, shortest designable (page loads,
 # actions), the step that needs a guess). The budgets are what the product needed before
@@ -152,9 +148,9 @@ BUDGETS = {
 }
 
 
-# The whole demo as first loaded in this worker, on SQLite: put back before each later test
-# as conftest's `demo` puts back its part (SQLite's backup API).
-_whole_copy: list[sqlite3.Connection] = []
+# The whole demo as first loaded in this worker: put back before each later test as
+# conftest's `demo` puts back its part (tests/browser/snapshot.py).
+_whole_copy = Snapshot()
 
 
 @pytest.fixture
@@ -163,23 +159,15 @@ def whole_demo(transactional_db, request):
     actions (conftest's `demo`), this year's round, the shared needs and the published
     figures. In one transaction, as the command loads it: on PostgreSQL a commit per row
     made the load three times as long."""
-    if connection.vendor == "sqlite" and _whole_copy:
-        _whole_copy[0].backup(connection.connection)
+    if _whole_copy:
+        _whole_copy.put_back()
         return org_demo.logins()
-    if connection.vendor == "sqlite":
-        logins = request.getfixturevalue("demo")  # its copy put back, or loaded and copied
+    logins = request.getfixturevalue("demo")  # its copy put back, or loaded and kept
     with transaction.atomic():
-        if connection.vendor != "sqlite":
-            builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-            logins = org_demo.load(password=DEMO_PASSWORD)
-            conversations_demo.load()
         rounds_demo.load()
         needs_demo.load()
         publication.publish_due()
-    if connection.vendor == "sqlite":
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        _whole_copy.append(copy)
+    _whole_copy.take()
     return logins
 
 
