@@ -99,9 +99,15 @@ def question_context(change: LeaderChange) -> dict:
 def waiting_for(leader_id: int) -> list[dict]:
     """For the new leader's overview: who has open actions waiting to be passed to them, and
     how many (counts, never texts: they are not theirs to read until the employee says so)."""
-    changes = LeaderChange.objects.filter(
+    asked = LeaderChange.objects.filter(
         new_manager_id=leader_id, follow_up=F.ASKED, person__manager_id=leader_id
-    ).select_related("person", "old_manager")
+    )
+    # Read on every load of the overview, and almost always empty: asked first in a query
+    # that is quick to build (the one with both people took the ORM a millisecond to write).
+    ids = list(asked.values_list("pk", flat=True).order_by())
+    if not ids:
+        return []
+    changes = LeaderChange.objects.filter(pk__in=ids).select_related("person", "old_manager")
     rows = []
     for change in changes:
         rows.append(

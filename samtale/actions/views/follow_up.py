@@ -91,8 +91,12 @@ def overview(request):
     # After a change of line manager: follow-up that waits for the employee's word, and the
     # summaries employees shared with their new leader.
     context["handovers_waiting"] = handover.waiting_for(user.pk)
-    context["shared_summaries"] = conversations_policy.summaries_shared_with(user).select_related(
-        "conversation__employee"
+    shared = conversations_policy.summaries_shared_with(user)
+    # Almost always none: asked first in a query that is quick to build.
+    context["shared_summaries"] = (
+        shared.select_related("conversation__employee")
+        if shared.order_by().values_list("pk", flat=True)[:1]
+        else []
     )
     roles = access.roles_for(user)
     if roles.is_leaders_leader:
