@@ -62,6 +62,13 @@ def home(request):
         person=user, actions=actions_policy.actions_visible_to(user)
     )
     if roles.is_leader:
+        # Who of their employees is missing a conversation, with none planned: planned from
+        # the row.
+        context["lacking"] = rounds_selectors.missing_unplanned(
+            people=context["direct_reports"],
+            conversations=conversations_policy.conversations_visible_to(user),
+            today=action_selectors.today(),
+        )
         # The overdue actions of the conversations the leader holds: the list where they act.
         context["led_overdue"] = nudges.leader_pitfall_actions(
             leader=user,

@@ -569,6 +569,21 @@ def missing_count(*, people: QuerySet[Person], today: date) -> int:
     return with_last_signed(people).filter(overdue).count()
 
 
+def missing_unplanned(
+    *, people: QuerySet[Person], conversations: QuerySet[Conversation], today: date
+) -> set[int]:
+    """Of the people, those missing a conversation (coverage_q) who have none planned
+    either: whom their leader should plan one for (the leader's home names them)."""
+    overdue, _close = coverage_q(coverage_limits(today=today))
+    planned = conversations.filter(~Q(status__literal_in=Conversation.CLOSED)).values("employee_id")
+    return set(
+        with_last_signed(people)
+        .filter(overdue)
+        .exclude(pk__in=planned)
+        .values_list("pk", flat=True)
+    )
+
+
 def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
     """Per unit: permanent employees, how many are overdue and how many close to it
     (coverage_q's rules), by unit name. Three queries: the employees per unit, from an
