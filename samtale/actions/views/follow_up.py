@@ -20,6 +20,7 @@ from samtale.actions.forms import DeadlineForm, DropForm, FilterForm, ReviewForm
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.kept import form_keep, posted
+from samtale.conversations.views.preparation import previous_context
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, same_site_path
@@ -217,6 +218,7 @@ def action_update(request, pk):
             "error": error,
             "error_field": error_field,
             "saved": error is None,
+            "under_goal": request.POST.get("under_goal") == "1",
         }
         if error:
             # Refused: the form stays open with what was typed.
@@ -247,6 +249,23 @@ def action_update(request, pk):
     return redirect_back(request, reverse("action_detail", args=[pk]))
 
 
+def _carry_over_context(request, goal) -> dict:
+    """In the meeting (the form names its conversation), the goal answers with its actions'
+    carry-over buttons, as the page drew them."""
+    pk = request.POST.get("conversation", "")
+    if not pk.isdigit():
+        return {}
+    conversation = conversations_policy.get_conversation_for(request.user, int(pk))
+    context = previous_context(conversation, request.user, carry=True)
+    if context["previous"] != goal.conversation:
+        return {}
+    return {
+        "conversation": conversation,
+        "carry_over": context["carry_over"],
+        "carried": context["carried"],
+    }
+
+
 @guarded()
 @require_POST
 def goal_review(request, pk):
@@ -266,6 +285,8 @@ def goal_review(request, pk):
         context = {
             "goal": selectors.goal_with_actions(goal),
             "previous": goal.conversation,
+            "page_path": same_site_path(request, request.POST.get("next"), "").partition("#")[0],
+            **_carry_over_context(request, goal),
             "goal_error": error,
             "goal_saved": error is None,
             "typed_result": request.POST.get("result", ""),
