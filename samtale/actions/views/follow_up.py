@@ -90,15 +90,12 @@ def overview(request):
         "nudges": _nudges(user, on),
     }
     # After a change of line manager: follow-up that waits for the employee's word, and the
-    # summaries employees shared with their new leader.
-    context["handovers_waiting"] = handover.waiting_for(user.pk)
-    shared = conversations_policy.summaries_shared_with(user)
-    # Almost always none: asked first in a query that is quick to build.
-    context["shared_summaries"] = (
-        shared.select_related("conversation__employee")
-        if shared.order_by().values_list("pk", flat=True)[:1]
-        else []
-    )
+    # summaries employees shared with their new leader (both only where a report came so).
+    if handover.brought_to(user.pk):
+        context["handovers_waiting"] = handover.waiting_for(user.pk)
+        context["shared_summaries"] = conversations_policy.summaries_shared_with(
+            user
+        ).select_related("conversation__employee")
     roles = access.roles_for(user)
     if roles.is_leaders_leader:
         below = Person.objects.filter(pk__in=roles.subordinate_ids, reports__is_active=True)

@@ -162,7 +162,9 @@ def last_signed(*, employee_id: int, leader_ids) -> Conversation | None:
 @transaction.atomic
 def summary_share(*, actor: Person, conversation: Conversation, reader: Person) -> SummaryShare:
     """The employee lets `reader` (their new line manager) read the signed summary in force
-    of one of their conversations: its text, conclusion and agreed goals, nothing else."""
+    of one of their conversations: its text, conclusion and agreed goals, nothing else.
+    Given only in the employee's answer to a change of line manager (actions.handover), which
+    the leader's overview relies on: it looks for shares only where a report came so."""
     require(conversation.party(actor) == "employee")
     require(reader.pk == actor.manager_id)
     if conversation.status != S.SIGNED:
