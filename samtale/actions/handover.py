@@ -96,15 +96,18 @@ def question_context(change: LeaderChange) -> dict:
     }
 
 
+BROUGHT_SQL = """
+SELECT 1 FROM {change} c JOIN {person} p ON p.id = c.person_id
+WHERE c.new_manager_id = %s AND p.manager_id = %s LIMIT 1
+"""
+
+
 def brought_to(leader_id: int) -> bool:
     """Whether any of the leader's reports came to them by a change of line manager: only
     then can follow-up wait for the employee's word (waiting_for) or a summary be shared with
     them (follow_up_handover_decide). Asked on every load of the overview, and almost always
     no: one query written by hand, as the ORM takes longer to build it than to run it."""
-    sql = (
-        "SELECT 1 FROM {change} c JOIN {person} p ON p.id = c.person_id"
-        " WHERE c.new_manager_id = %s AND p.manager_id = %s LIMIT 1"
-    ).format(change=LeaderChange._meta.db_table, person=Person._meta.db_table)
+    sql = BROUGHT_SQL.format(change=LeaderChange._meta.db_table, person=Person._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [leader_id, leader_id])
         return cursor.fetchone() is not None

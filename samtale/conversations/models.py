@@ -48,6 +48,8 @@ class Conversation(models.Model):
     # SQLite uses a partial index only for a WHERE written as the index's own: a query with
     # ('cancelled', 'signed') read all 250,000 conversations of the benchmark (0.5 s).
     CLOSED = (Status.SIGNED, Status.CANCELLED)
+    # Booked: a time set, not yet held (the guide's limit a day counts these).
+    BOOKED = (Status.PLANNED, Status.INVITED, Status.PREPARED)
 
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conversations"

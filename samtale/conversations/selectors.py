@@ -2,13 +2,14 @@
 let the viewer see."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import (
+    MAX_PER_DAY,
     Conversation,
     LeadershipAnswer,
     LikertAnswer,
@@ -17,6 +18,7 @@ from samtale.conversations.models import (
     SummaryRevision,
     held_or_planned_at_sql,
 )
+from samtale.core import holidays
 from samtale.guides.models import localized
 from samtale.org.models import Person
 
@@ -444,3 +446,67 @@ def preparations_and_sharing(
                 filter(None, (preparation.last_shared, preparation.shared_at))
             )
     return state, by_author
+
+
+# Where the plan page proposes a time: a week ahead at the earliest (the guide: invite 1–2
+# weeks ahead), within four weeks, at these local times.
+PROPOSE_FROM_DAYS, PROPOSE_TO_DAYS = 7, 28
+PROPOSE_TIMES = (time(9, 0), time(12, 30))
+
+
+def proposed_time(*, leader: Person, employee: Person, today: date, minutes: int = 90) -> dict:
+    """A time to propose when the leader plans one conversation: the first working day a
+    week or more ahead (no weekend or public holiday, core.holidays) on which the leader
+    holds fewer than the guide's two a day, at the first of PROPOSE_TIMES that neither of
+    them has a conversation; with the place of the leader's latest conversation that had
+    one. {} when none is free in four weeks. Their own calendars are asked when the leader
+    plans it (conversations.views.busy), not here: the page must open at once."""
+    start = datetime.combine(today + timedelta(days=PROPOSE_FROM_DAYS), time.min)
+    end = datetime.combine(today + timedelta(days=PROPOSE_TO_DAYS + 1), time.min)
+    zone = timezone.get_current_timezone()
+    booked = list(
+        Conversation.objects.filter(
+            Q(leader=leader) | Q(employee__in=[leader, employee]) | Q(leader=employee),
+            status__in=Conversation.BOOKED,
+            scheduled_at__gte=start.replace(tzinfo=zone),
+            scheduled_at__lt=end.replace(tzinfo=zone),
+        ).values_list("leader_id", "scheduled_at", "duration_minutes")
+    )
+    for offset in range(PROPOSE_FROM_DAYS, PROPOSE_TO_DAYS + 1):
+        day = today + timedelta(days=offset)
+        if holidays.day_off(day):
+            continue
+        on_day = [
+            (holder, timezone.localtime(at), length)
+            for holder, at, length in booked
+            if timezone.localdate(at) == day
+        ]
+        if sum(1 for holder, _at, _n in on_day if holder == leader.pk) >= MAX_PER_DAY:
+            continue
+        for at in PROPOSE_TIMES:
+            begin = datetime.combine(day, at, tzinfo=zone)
+            finish = begin + timedelta(minutes=minutes)
+            if all(
+                finish <= other or begin >= other + timedelta(minutes=length)
+                for _holder, other, length in on_day
+            ):
+                place = (
+                    Conversation.objects.filter(leader=leader)
+                    .exclude(place="")
+                    .order_by("-scheduled_at")
+                    .values_list("place", flat=True)
+                    .first()
+                )
+                return {"date": day, "time": at, "place": place or ""}
+    return {}
+
+
+def last_guide_id(*, employee: Person) -> int | None:
+    """The template of the employee's latest conversation: the one the plan page proposes
+    for the next."""
+    return (
+        Conversation.objects.filter(employee=employee)
+        .order_by("-pk")
+        .values_list("guide_version__guide_id", flat=True)
+        .first()
+    )

@@ -69,6 +69,8 @@ def home(request):
             conversations=conversations_policy.conversations_visible_to(user),
             today=action_selectors.today(),
         )
+        # And who has no conversation in an open round where the leader holds theirs.
+        context["round_missing"] = rounds_selectors.missing_in_open_rounds(holder=user)
         # The overdue actions of the conversations the leader holds: the list where they act.
         context["led_overdue"] = nudges.leader_pitfall_actions(
             leader=user,

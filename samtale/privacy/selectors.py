@@ -45,6 +45,18 @@ def copies_about_me(user) -> list[AccessCopy]:
     return list(privacy_policy.access_copies_about(user).select_related("made_by"))
 
 
+def copies_waiting_for_me(user) -> list[AccessCopy]:
+    """The copies of the user's own data that wait in their account, not yet downloaded:
+    a card on their home page, which leads to the download."""
+    if not privacy_policy.may_see_copy_requests_about_me(user):
+        return []
+    return list(
+        privacy_policy.access_copies_about(user).filter(
+            channel=AccessCopy.Channel.ACCOUNT, status=AccessCopy.Status.WAITING
+        )
+    )
+
+
 def policy() -> dict:
     """The retention policy as configured, for the page that says it in words."""
     return {

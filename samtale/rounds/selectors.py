@@ -21,7 +21,7 @@ from samtale.rounds import scheduling
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
 S = Conversation.Status
-BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
+BOOKED = Conversation.BOOKED
 DONE = (S.HELD, S.SUMMARY_AGREED, S.SIGNED)
 
 # Where a participant's conversation is, for progress and filters (the round's words), read
@@ -567,6 +567,17 @@ def missing_count(*, people: QuerySet[Person], today: date) -> int:
     Innsikt and HR's home count them."""
     overdue, _close = coverage_q(coverage_limits(today=today))
     return with_last_signed(people).filter(overdue).count()
+
+
+def missing_in_open_rounds(*, holder: Person) -> set[int]:
+    """The people this leader holds conversations with in an open round who have none there
+    (the round's "No conversation": none, or cancelled): the leader's home names them, to
+    plan one (which then counts in the round: receivers.outside_conversation_counts)."""
+    return set(
+        counted(Participant.objects.filter(round__closed_at__isnull=True, holder=holder))
+        .filter(STATES["missing"])
+        .values_list("person_id", flat=True)
+    )
 
 
 def missing_unplanned(

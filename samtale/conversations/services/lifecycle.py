@@ -43,7 +43,7 @@ ALLOWED = {
 
 MIN_MINUTES, MAX_MINUTES = 10, 240
 # Conversations that hold a time in someone's calendar.
-BOOKED = (S.PLANNED, S.INVITED, S.PREPARED)
+BOOKED = Conversation.BOOKED
 # An annual conversation is open until it is signed or cancelled: one at a time per pair.
 CLOSED = Conversation.CLOSED
 

@@ -51,15 +51,27 @@ def conversation_list(request):
 @require_http_methods(["GET", "POST"])
 def conversation_create(request):
     initial = {"leader": request.user.pk}
-    if employee_id := request.GET.get("medarbeider"):
-        initial["employee"] = employee_id
-    form = PlanForm(
-        request.POST or None,
-        initial=initial,
-        user=request.user,
-        guides=guides_for_planning(guides=guides_policy.guides_visible_to(request.user)),
-    )
+    guides = guides_for_planning(guides=guides_policy.guides_visible_to(request.user))
+    form = PlanForm(request.POST or None, initial=initial, user=request.user, guides=guides)
     context = {"form": form}
+    employee_id = request.GET.get("medarbeider", "")
+    employee = (
+        form.fields["employee"].queryset.filter(pk=employee_id).first()
+        if request.method == "GET" and employee_id.isdigit()
+        else None
+    )
+    if employee is not None:
+        # Planned from the leader's home for one person: the person, the template if there
+        # is one, and a time proposed (a day both are free), to change or accept.
+        proposed = selectors.proposed_time(
+            leader=request.user, employee=employee, today=timezone.localdate()
+        )
+        initial |= {"employee": employee.pk, **proposed}
+        last = selectors.last_guide_id(employee=employee)
+        plannable = [guide.pk for guide in guides]
+        if last in plannable or len(plannable) == 1:
+            initial["guide"] = last if last in plannable else plannable[0]
+        context["proposed"] = proposed
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         version = current_version(data["guide"])

@@ -26,7 +26,7 @@ def test_the_row_of_an_employee_without_a_conversation_plans_one(client_for, peo
     # The link opens the plan page with the employee chosen.
     page = client_for("leader").get(plan)
     assert page.status_code == 200
-    assert page.context["form"].initial["employee"] == str(employee.pk)
+    assert page.context["form"].initial["employee"] == employee.pk
 
 
 def test_a_planned_or_recent_conversation_takes_the_name_off(client_for, people):
@@ -49,3 +49,34 @@ def test_a_planned_or_recent_conversation_takes_the_name_off(client_for, people)
     signed_conversation(employee, people.leader, version=goals_version(), held_days_ago=30)
     row = _row(client_for("leader").get(reverse("home")).content.decode(), employee.full_name)
     assert "Mangler samtale" not in row
+
+
+def test_someone_without_a_conversation_in_an_open_round_is_named_too(client_for, people):
+    """Not missing by the coverage rule (signed a month ago), but a participant of an open
+    round the leader holds theirs in, with none there: the round's own word, and the plan
+    link; once planned, it counts in the round and the name comes off."""
+    from samtale.conversations.services import lifecycle
+    from samtale.rounds.models import Participant, Round
+
+    employee = people.employee
+    signed_conversation(employee, people.leader, version=goals_version(), held_days_ago=30)
+    today = timezone.localdate()
+    round_ = Round.objects.create(
+        name="Medarbeidersamtaler",
+        period_start=today,
+        period_end=today + timedelta(days=90),
+        guide=goals_version().guide,
+    )
+    Participant.objects.create(round=round_, person=employee, holder=people.leader)
+    row = _row(client_for("leader").get(reverse("home")).content.decode(), employee.full_name)
+    assert "Mangler samtale" not in row and "Ingen samtale i runden" in row
+    assert f"{reverse('conversation_create')}?medarbeider={employee.pk}" in row
+    lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=employee,
+        leader=people.leader,
+        guide_version=goals_version(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+    )
+    row = _row(client_for("leader").get(reverse("home")).content.decode(), employee.full_name)
+    assert "Ingen samtale i runden" not in row
