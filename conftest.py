@@ -33,6 +33,16 @@ def _the_default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _an_empty_cache_for_each_test():
+    """What pages keep rendered (the leader's nudges, the overview's cards, the menu) is kept
+    by the user's id and the day: the next test, on a database rolled back to the same ids,
+    would read what the last one left, depending on which ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_empties_the_audit_log():
     """Django's flush (after each transactional and browser test, and where a test calls it)
