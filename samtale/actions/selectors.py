@@ -78,6 +78,17 @@ def overdue_q(on: date) -> Q:
     return Q(status__literal_in=OPEN, deadline__lt=on)
 
 
+def overdue_by_unit(*, actions: QuerySet[Action], on: date) -> dict[int, int]:
+    """Overdue actions (overdue_q) of signed conversations, per the employee's unit id."""
+    return dict(
+        agreed(actions)
+        .filter(overdue_q(on))
+        .values_list("employee__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def untouched_q(now) -> Q:
     """The one definition of an action nobody follows up: open, and not updated for
     STALE_ACTION_DAYS (HR's pitfall, the leader's nudge and Innsikt count it alike)."""

@@ -420,7 +420,9 @@ def load(*, today: date | None = None) -> int:
         ola, ingrid, annual, _at(date(today.year - 1, 11, 3)), rng, statuses=["done", "in_progress"]
     )
     _alive(kari, ola)
-    own = _conversation(ola, ingrid, annual, _at(today + timedelta(days=9), 13), S.INVITED)
+    own = _conversation(
+        ola, ingrid, annual, _at(_workday(today + timedelta(days=8), 1), 13), S.INVITED
+    )
     _history(
         own,
         [

@@ -34,12 +34,29 @@ def home(request):
         )
         if roles.is_leader
         else [],
-        "units_below": selectors.units_with_headcount(
-            people=org_policy.people_visible_to(user).exclude(pk=user.pk)
-        )
-        if roles.is_leaders_leader
-        else [],
     }
+    if roles.is_leaders_leader:
+        # Each unit below: its people, who is missing a conversation (the coverage page's
+        # rule) and the overdue actions (numbers only: the content is not theirs to read).
+        below = org_policy.people_visible_to(user).exclude(pk=user.pk)
+        today = action_selectors.today()
+        coverage = {
+            row["unit_id"]: row["overdue"]
+            for row in rounds_selectors.coverage_by_unit(
+                people=below, limits=rounds_selectors.coverage_limits(today=today)
+            )
+        }
+        overdue = action_selectors.overdue_by_unit(
+            actions=actions_policy.actions_countable_by(user), on=today
+        )
+        context["units_below"] = [
+            row
+            | {
+                "missing": coverage.get(row["unit_id"], 0),
+                "overdue": overdue.get(row["unit_id"], 0),
+            }
+            for row in selectors.units_with_headcount(people=below)
+        ]
     # What waits for the person comes first: conversations to prepare, summaries to write,
     # review or sign, and their own overdue actions.
     context["attention"] = conversation_selectors.attention(

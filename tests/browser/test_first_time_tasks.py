@@ -112,10 +112,10 @@ BUDGETS = {
     # action's row (1 load, 1); and so it is. NOT POSSIBLE BEFORE issue 46: "Oppfølging",
     # the overdue list and the action's page (4 loads, 3 clicks) had no "Minn på".
     "overdue-reminder": Budget(3, 2, (3, 2)),
-    # Shortest 1/0: the home page's "Enheter under deg" has each unit's figures.
-    # Today the table has only the number of people; the figures are under "Innsikt" in
-    # the menu ("Oppfølging" shows only her two direct reports): a guess.
-    "leaders-leader-view": Budget(2, 1, (1, 0), guess="“Innsikt” in the menu"),
+    # Shortest 1/0: the home page's "Enheter under deg" has each unit's figures; and so it
+    # does. Before: the table had only the number of people, the figures were under
+    # "Innsikt" in the menu ("Oppfølging" shows only her two direct reports): 2/1, a guess.
+    "leaders-leader-view": Budget(1, 0, (1, 0)),
     # Shortest 3/6: "Ny runde" on HR's home page (1 load, 1), name, end date, template and
     # unit (4), "Opprett runden" (1 load, 1). Today the rounds are only in the menu.
     "new-round": Budget(4, 7, (3, 6)),
@@ -459,8 +459,8 @@ def test_leaders_leader_view(first_time, whole_demo):
     below = ["Barnetrinnet", "Ungdomstrinnet"]
     task = first_time("leaders-leader-view")
     me = task.sign_in(ingrid)
-    me.go(me.page.locator("header").get_by_role("link", name="Innsikt"), "insight")
 
+    # On her home page: each unit below her with its figures.
     table = me.page.locator("table", has=me.page.locator("th", has_text="Mangler samtale")).first
     headers = table.locator("thead th").all_inner_texts()
     assert "Tiltak forfalt" in headers

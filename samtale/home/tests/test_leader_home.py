@@ -80,3 +80,36 @@ def test_someone_without_a_conversation_in_an_open_round_is_named_too(client_for
     )
     row = _row(client_for("leader").get(reverse("home")).content.decode(), employee.full_name)
     assert "Ingen samtale i runden" not in row
+
+
+def test_the_leaders_leader_sees_each_unit_below_with_its_figures(client_for, people):
+    """Per unit below: the people, who is missing a conversation (coverage_q) and the
+    overdue actions (overdue_q), as numbers."""
+    from samtale.actions import selectors as action_selectors
+    from samtale.actions.policy import actions_countable_by
+    from samtale.org.policy import people_visible_to
+    from samtale.rounds import selectors as rounds_selectors
+
+    signed_conversation(
+        people.employee,
+        people.leader,
+        [(timezone.localdate() - timedelta(days=5), "employee", "not_started")],
+        version=goals_version(),
+        held_days_ago=30,
+    )
+    page = client_for("leaders_leader").get(reverse("home"))
+    rows = {row["unit_id"]: row for row in page.context["units_below"]}
+    today = timezone.localdate()
+    below = rounds_selectors.coverage_by_unit(
+        people=people_visible_to(people.leaders_leader).exclude(pk=people.leaders_leader.pk),
+        limits=rounds_selectors.coverage_limits(today=today),
+    )
+    assert below
+    for unit in below:
+        assert rows[unit["unit_id"]]["missing"] == unit["overdue"]
+    overdue = action_selectors.overdue_by_unit(
+        actions=actions_countable_by(people.leaders_leader), on=today
+    )
+    assert rows[people.employee.unit_id]["overdue"] == overdue[people.employee.unit_id] == 1
+    body = page.content.decode()
+    assert "Mangler samtale" in body and "Tiltak forfalt" in body
