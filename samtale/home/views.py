@@ -15,6 +15,10 @@ from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.insight import policy as insight_policy
+from samtale.insight import publication
+from samtale.needs import policy as needs_policy
+from samtale.needs.models import Need
 from samtale.org import policy as org_policy
 from samtale.org import selectors
 from samtale.rounds import selectors as rounds_selectors
@@ -112,6 +116,13 @@ def home(request):
         context["missing_conversation"] = rounds_selectors.missing_count(
             people=org_policy.people_visible_to(user), today=action_selectors.today()
         )
+        # The latest published satisfaction (its year named) and the shared needs that
+        # nobody has looked at yet: each one click from where HR acts on it.
+        if insight_policy.may_see_status(user):
+            context["satisfaction"] = publication.latest_satisfaction()
+        new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
+        context["new_needs_count"] = count = new_needs.count()
+        context["new_needs"] = list(new_needs[:5]) if count else []
         context["pitfalls"] = [
             (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
             for kind, text in nudges.HR_TEXTS.items()

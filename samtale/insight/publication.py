@@ -616,6 +616,17 @@ def latest_year() -> int | None:
     return Publication.objects.filter(kind=Publication.Kind.YEAR).aggregate(y=Max("year"))["y"]
 
 
+def latest_satisfaction() -> tuple[int, Figure | Withheld | None] | None:
+    """(year, figure) of the whole organization's satisfaction with the conversations in the
+    latest year published (a figure frozen once published: the status analysis shows the
+    same), or None before any year is."""
+    year = latest_year()
+    if year is None:
+        return None
+    found = figures(measures=[SATISFACTION], groups=[unit_group(None)], years=[year])
+    return year, found.get((year, SATISFACTION, unit_group(None)))
+
+
 def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Periods:
     rounds = list(rounds)
     found = list(

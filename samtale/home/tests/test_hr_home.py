@@ -1,0 +1,52 @@
+"""HR's home page: the latest published satisfaction, its year named and the same figure the
+status analysis shows, and the shared needs nobody has decided on, each a link (issue 46,
+first-time task 10)."""
+
+from django.test import Client
+from django.urls import reverse
+
+from samtale.insight import publication
+from samtale.insight.tests.school import at, last_year, make_school, signed
+from samtale.needs.models import Need
+
+
+def home(person) -> tuple[str, dict]:
+    client = Client()
+    client.force_login(person)
+    response = client.get(reverse("home"))
+    return response.content.decode(), response.context
+
+
+def test_the_latest_published_satisfaction_and_the_new_needs(db):
+    s = make_school()
+    body, context = home(s.hr)
+    assert context.get("satisfaction") is None and 'li class="ds-card satisfaction' not in body
+
+    year = last_year()
+    for i, employee in enumerate(s.a[:6]):
+        signed(s, employee, on=at(year, 10, 1 + i), rating=4 if i else 5)
+    publication.publish_due()
+    need = Need.objects.create(
+        unit=s.team_a, category="competence", text="Kurs i samtaleteknikk", year=year
+    )
+    Need.objects.create(
+        unit=s.team_a,
+        category="competence",
+        text="Allerede vurdert",
+        year=year,
+        status=Need.Status.CONSIDERING,
+    )
+    body, context = home(s.hr)
+    shown_year, figure = context["satisfaction"]
+    assert shown_year == year and figure.people == 6
+    published = publication.figures(
+        measures=[publication.SATISFACTION], groups=[publication.unit_group(None)], years=[year]
+    )[(year, publication.SATISFACTION, publication.unit_group(None))]
+    assert figure == published and f"{published.mean:.1f}".replace(".", ",") in body
+    assert str(year) in body
+    assert context["new_needs"] == [need] and context["new_needs_count"] == 1
+    assert reverse("need_detail", args=[need.pk]) in body and "Allerede vurdert" not in body
+
+    # An employee sees neither.
+    body, context = home(s.a[0])
+    assert "satisfaction" not in context and "Kurs i samtaleteknikk" not in body
