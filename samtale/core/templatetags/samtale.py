@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from samtale.core import holidays
+from samtale.core.context_processors import LANGUAGE_NAMES, chrome_urls
+from samtale.core.kept import render_kept
 
 register = template.Library()
 
@@ -122,6 +124,30 @@ LOADER_JS = mark_safe(  # noqa: S308 - our own constant, no input in it
     'observer){observer.disconnect();setTimeout(go,0)}).observe({type:"paint"});else requestAnimationFrame(function(){'
     "requestAnimationFrame(function(){setTimeout(go,0)})});setTimeout(go,1000)})"
 )
+
+
+@register.simple_tag(takes_context=True)
+def page_assets(context) -> str:
+    """The icon, the stylesheet and the scripts (core/_assets.html), kept rendered
+    (core.kept): the same on every page but for the CSP nonce."""
+    return render_kept(
+        "core/_assets.html", same={}, slots={"csp_nonce": str(context.get("csp_nonce", ""))}
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_footer(context) -> str:
+    """The footer with the language switch (core/_footer.html), kept rendered (core.kept):
+    the same on every page but for the form token and the page to come back to."""
+    request = context.get("request")
+    return render_kept(
+        "core/_footer.html",
+        same={"urls": chrome_urls(), "language_names": LANGUAGE_NAMES},
+        slots={
+            "csrf_token": context.get("csrf_token"),
+            "here": request.get_full_path() if request is not None else None,
+        },
+    )
 
 
 @register.simple_tag(takes_context=True)
