@@ -13,7 +13,7 @@ from samtale.calendars import policy, reasons, selectors, services
 from samtale.calendars.forms import ConnectionForm
 from samtale.core import access
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded
+from samtale.core.http import acted, guarded
 
 
 def _page_of(request, person) -> str:
@@ -97,10 +97,9 @@ def calendar_test(request, pk):
 @require_POST
 def calendar_delete(request, pk):
     person = policy.get_calendar_person_for(request.user, pk)
-    try:
-        services.connection_delete(actor=request.user, person=person)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The calendar is no longer connected."))
+    acted(
+        request,
+        lambda: services.connection_delete(actor=request.user, person=person),
+        _("The calendar is no longer connected."),
+    )
     return redirect(_page_of(request, person))

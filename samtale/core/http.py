@@ -6,12 +6,14 @@ from functools import wraps
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from samtale.core.access import require
+from samtale.core.errors import DomainError
 
 
 def guarded(capability: Callable | None = None):
@@ -34,6 +36,18 @@ def guarded(capability: Callable | None = None):
         return wrapper
 
     return decorator
+
+
+def acted(request, service: Callable[[], object], done: str) -> bool:
+    """A POST that runs one service and then goes back to a page: its refusal (DomainError)
+    said there as an error, else `done` as the confirmation. Whether it went through."""
+    try:
+        service()
+    except DomainError as e:
+        messages.error(request, e.message)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def signed_out_response(request):

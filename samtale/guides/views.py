@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samtale.core import access
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded
+from samtale.core.http import acted, guarded
 from samtale.guides import policy, selectors, services
 from samtale.guides.forms import (
     GuideForm,
@@ -134,15 +134,11 @@ def guide_copy(request, pk):
 @require_POST
 def guide_retire(request, pk):
     guide = policy.get_guide_for(request.user, pk, write=True)
-    try:
-        services.guide_retire(actor=request.user, guide=guide)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(
-            request,
-            _("The template is retired. Conversations that use it keep it; new ones cannot."),
-        )
+    acted(
+        request,
+        lambda: services.guide_retire(actor=request.user, guide=guide),
+        _("The template is retired. Conversations that use it keep it; new ones cannot."),
+    )
     return redirect("guide_detail", pk=guide.pk)
 
 
@@ -150,10 +146,9 @@ def guide_retire(request, pk):
 @require_POST
 def guide_restore(request, pk):
     guide = policy.get_guide_for(request.user, pk, write=True)
-    try:
-        services.guide_restore(actor=request.user, guide=guide)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The template can be chosen for conversations again."))
+    acted(
+        request,
+        lambda: services.guide_restore(actor=request.user, guide=guide),
+        _("The template can be chosen for conversations again."),
+    )
     return redirect("guide_detail", pk=guide.pk)

@@ -11,7 +11,7 @@ static files, and a link to a page outside the guide (the operators' and develop
 pages, which the app does not serve) plain text.
 
 The HTML comes from files in this repository, reviewed as templates are, never from what
-anyone types: that is why it may be marked safe (home/help.html), which no user's text
+anyone types: that is why it is marked safe here (Page.html), which no user's text
 ever is. And even so the guide is Markdown only: raw HTML in a page (a `<script>`, an
 `<img onerror=…>`) is shown as text, not passed through, so a careless edit of a page can
 not put markup or script into the app.
@@ -28,6 +28,7 @@ import markdown
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -181,7 +182,9 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
 class Page:
     slug: str
     title: str
-    html: str
+    # Safe to put in a page as it is: made here, from the repository's Markdown, with any raw
+    # HTML in it escaped (_AppLinks); no user's text reaches it.
+    html: SafeString
     # Every heading's id, and those of the sections (the headings below the title): the
     # anchors a Hjelp link may name, the same in every language.
     ids: frozenset[str]
@@ -257,7 +260,7 @@ def _rendered(language: str, slug: str, _mtime_ns: int) -> Page:
     return Page(
         slug=slug,
         title=title,
-        html=html,
+        html=mark_safe(html),  # noqa: S308 - see Page.html
         ids=frozenset(h["id"] for h in headings),
         sections=frozenset(h["id"] for h in headings if h["level"] > 1),
     )

@@ -121,8 +121,8 @@ def home(request):
         if insight_policy.may_see_status(user):
             context["satisfaction"] = publication.latest_satisfaction()
         new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
-        context["new_needs_count"] = count = new_needs.count()
-        context["new_needs"] = list(new_needs[:5]) if count else []
+        context["new_needs_count"] = new_needs.count()
+        context["new_needs"] = list(new_needs[:5])
         context["pitfalls"] = [
             (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
             for kind, text in nudges.HR_TEXTS.items()

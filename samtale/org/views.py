@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samtale.core import access
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, render_page
+from samtale.core.http import acted, guarded, render_page
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 from samtale.org import policy, selectors, services
@@ -147,16 +147,12 @@ def org_changes(request):
 @require_POST
 def email_change_release(request, pk):
     change = policy.get_email_change_for(request.user, pk, write=True)
-    try:
-        services.email_change_release(actor=request.user, change=change)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(
-            request,
-            _("A new password for %(name)s now goes to %(email)s without waiting.")
-            % {"name": change.person.full_name, "email": change.new_email},
-        )
+    acted(
+        request,
+        lambda: services.email_change_release(actor=request.user, change=change),
+        _("A new password for %(name)s now goes to %(email)s without waiting.")
+        % {"name": change.person.full_name, "email": change.new_email},
+    )
     return redirect(f"{reverse('role_changes')}?vis=epost")
 
 
@@ -283,12 +279,11 @@ def import_apply(request, pk):
 @require_POST
 def import_undo(request, pk):
     batch = policy.get_import_for(request.user, pk)
-    try:
-        batch = import_services.import_undo(actor=request.user, batch=batch)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("The import is undone."))
+    acted(
+        request,
+        lambda: import_services.import_undo(actor=request.user, batch=batch),
+        _("The import is undone."),
+    )
     return redirect("import_detail", pk=batch.pk)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samtale.core.access import require
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded
+from samtale.core.http import acted, guarded
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 from samtale.org import policy as org_policy
@@ -154,16 +154,12 @@ def hold_set(request, pk):
 def hold_release(request, pk):
     person = org_policy.get_person_for(request.user, pk)
     require(policy.may_set_legal_hold(request.user))
-    try:
-        services.legal_hold_release(actor=request.user, person=person)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The legal hold on %(name)s is released: the retention policy applies again.")
-            % {"name": person.full_name},
-        )
+    acted(
+        request,
+        lambda: services.legal_hold_release(actor=request.user, person=person),
+        _("The legal hold on %(name)s is released: the retention policy applies again.")
+        % {"name": person.full_name},
+    )
     return redirect("person_detail", pk=person.pk)
 
 

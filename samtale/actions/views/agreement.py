@@ -15,7 +15,7 @@ from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.kept import form_keep, posted
 from samtale.conversations.views.meeting import goals_context
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, redirect_back
+from samtale.core.http import acted, guarded, redirect_back
 
 
 def _answer(request, conversation, *, error: str | None = None, form=None, goal=None):
@@ -115,14 +115,12 @@ def action_carry_over(request, pk, action):
     of last time's actions at the top of the meeting; back there with what happened."""
     conversation = conversations_policy.get_conversation_for(request.user, pk)
     earlier = policy.get_action_for(request.user, action)
-    try:
-        services.action_carry_over(actor=request.user, action=earlier, conversation=conversation)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(
-            request,
-            _("«%(text)s» is carried over into this conversation, under its goal.")
-            % {"text": earlier.text},
-        )
+    acted(
+        request,
+        lambda: services.action_carry_over(
+            actor=request.user, action=earlier, conversation=conversation
+        ),
+        _("«%(text)s» is carried over into this conversation, under its goal.")
+        % {"text": earlier.text},
+    )
     return redirect_back(request, reverse("meeting", args=[conversation.pk]) + "#mal")

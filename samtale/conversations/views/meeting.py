@@ -15,7 +15,7 @@ from samtale.conversations.models import Responsible
 from samtale.conversations.services import lifecycle, meeting
 from samtale.conversations.views.preparation import previous_context
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, wants_json
+from samtale.core.http import acted, guarded, wants_json
 
 
 def goals_context(
@@ -147,12 +147,11 @@ def talk_time(request, pk):
 def meeting_hold_now(request, pk):
     """ "We hold the conversation now": a meeting planned for a later day is held today."""
     conversation = policy.get_conversation_for(request.user, pk)
-    try:
-        lifecycle.conversation_hold_now(actor=request.user, conversation=conversation)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("Noted: you hold the conversation now."))
+    acted(
+        request,
+        lambda: lifecycle.conversation_hold_now(actor=request.user, conversation=conversation),
+        _("Noted: you hold the conversation now."),
+    )
     return redirect("meeting", pk=pk)
 
 

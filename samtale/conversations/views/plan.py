@@ -17,7 +17,7 @@ from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
 from samtale.core.audit import audit_reads
 from samtale.core.errors import DomainError, DomainWarning
-from samtale.core.http import guarded
+from samtale.core.http import acted, guarded
 from samtale.core.paginator import Paginator
 from samtale.guides import policy as guides_policy
 from samtale.guides.selectors import current_version, guides_for_planning
@@ -190,16 +190,11 @@ def conversation_schedule(request, pk):
 @require_POST
 def conversation_invite(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
-    try:
-        lifecycle.conversation_invite(actor=request.user, conversation=conversation)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(
-            request,
-            _("The invitation is on its way to %(name)s.")
-            % {"name": conversation.employee.full_name},
-        )
+    acted(
+        request,
+        lambda: lifecycle.conversation_invite(actor=request.user, conversation=conversation),
+        _("The invitation is on its way to %(name)s.") % {"name": conversation.employee.full_name},
+    )
     return redirect("conversation_detail", pk=conversation.pk)
 
 

@@ -26,7 +26,7 @@ from samtale.core import access
 from samtale.core.audit import audit_read
 from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded
+from samtale.core.http import acted, guarded
 
 
 @guarded()
@@ -304,12 +304,7 @@ def summary_submit(request, pk):
 
 def _step(request, pk, service, done: str):
     conversation = policy.get_conversation_for(request.user, pk)
-    try:
-        service(actor=request.user, conversation=conversation)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, done)
+    acted(request, lambda: service(actor=request.user, conversation=conversation), done)
     return redirect("summary", pk=pk)
 
 

@@ -136,6 +136,27 @@ def page_assets(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def page_header(context) -> str:
+    """The header with the menu (core/_header.html), kept rendered (core.kept) for each menu
+    (the person's, with the page they are on): the same but for their name, the guide's
+    section about the page and the form token."""
+    user = context.get("user")
+    return render_kept(
+        "core/_header.html",
+        same={
+            "urls": chrome_urls(),
+            "menu": context.get("menu") or [],
+            "help_current": bool(context.get("help_current")),
+        },
+        slots={
+            "help_url": context.get("help_url"),
+            "full_name": getattr(user, "full_name", None) if context.get("menu") else "-",
+            "csrf_token": context.get("csrf_token"),
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
 def page_footer(context) -> str:
     """The footer with the language switch (core/_footer.html), kept rendered (core.kept):
     the same on every page but for the form token and the page to come back to."""

@@ -51,3 +51,27 @@ def test_a_changed_setting_is_seen(settings):
     deferred = page_assets({"csp_nonce": "n2"})
     assert "defer" in deferred and 'nonce="n2"' in deferred and "n1" not in deferred
     assert not kept._parts or all("text/plain" not in "".join(p) for p in kept._parts.values())
+
+
+def test_the_header_is_kept_for_each_menu_and_names_the_person():
+    from types import SimpleNamespace
+
+    from samtale.core.templatetags.samtale import page_header
+
+    menu = [("/", "Forside", True), ("/samtaler/", "Samtaler", False)]
+    other_page = [("/", "Forside", False), ("/samtaler/", "Samtaler", True)]
+
+    def header(name: str, menu: list) -> str:
+        user = SimpleNamespace(full_name=name)
+        context = {"user": user, "menu": menu, "help_url": "/hjelp/", "csrf_token": "c" * 64}
+        return page_header(context)
+
+    first = header("Kari Nilsen", menu)
+    hostile = header("<b>Ola</b>", menu)
+    moved = header("Kari Nilsen", other_page)
+    assert "Kari Nilsen" in first and "&lt;b&gt;Ola&lt;/b&gt;" in hostile and "<b>" not in hostile
+    assert '<a href="/" aria-current="page">' in first
+    assert (
+        '<a href="/samtaler/" aria-current="page">' in moved
+        and '<a href="/" aria-current' not in moved
+    )
