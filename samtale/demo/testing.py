@@ -138,6 +138,18 @@ def signed_conversation(
     return conversation
 
 
+def held_conversation(employee, leader, *, version: GuideVersion) -> Conversation:
+    """A conversation held an hour ago: its goals still being written (the meeting's)."""
+    return Conversation.objects.create(
+        employee=employee,
+        leader=leader,
+        guide_version=version,
+        status=Conversation.Status.HELD,
+        scheduled_at=timezone.now() - timedelta(hours=2),
+        held_at=timezone.now() - timedelta(hours=1),
+    )
+
+
 def school_round(people, *, days: int = 120, guide=None, **extra):
     """HR's annual round over the school (unit E), from today, with the eight-theme form
     unless another guide is given: everyone in it, each held by their line manager."""

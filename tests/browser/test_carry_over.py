@@ -7,8 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.actions.models import Action
-from samtale.conversations.models import Conversation
-from samtale.demo.testing import PASSWORD, goals_version, signed_conversation
+from samtale.demo.testing import PASSWORD, goals_version, held_conversation, signed_conversation
 
 
 def test_a_goal_recorded_in_place_keeps_its_carry_over_buttons(visitor_factory, people):
@@ -20,14 +19,7 @@ def test_a_goal_recorded_in_place_keeps_its_carry_over_buttons(visitor_factory, 
         version=goals_version(),
         held_days_ago=360,
     )
-    this_time = Conversation.objects.create(
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=last_time.guide_version,
-        status=Conversation.Status.HELD,
-        scheduled_at=timezone.now() - timedelta(hours=2),
-        held_at=timezone.now() - timedelta(hours=1),
-    )
+    this_time = held_conversation(people.employee, people.leader, version=last_time.guide_version)
     goal = last_time.goals.get()
     first, second = goal.actions.order_by("order", "pk")
 

@@ -14,7 +14,7 @@ from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.services.lifecycle import transition
 from samtale.core.errors import DomainError
-from samtale.demo.testing import goals_version, signed_conversation
+from samtale.demo.testing import goals_version, held_conversation, signed_conversation
 
 LATE = timezone.localdate() - timedelta(days=10)
 AHEAD = timezone.localdate() + timedelta(days=20)
@@ -40,14 +40,7 @@ def last_time(people):
 @pytest.fixture
 def this_time(people, last_time):
     """This year's conversation, held: the goals are still being written."""
-    return Conversation.objects.create(
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=last_time.guide_version,
-        status=Conversation.Status.HELD,
-        scheduled_at=timezone.now() - timedelta(hours=2),
-        held_at=timezone.now() - timedelta(hours=1),
-    )
+    return held_conversation(people.employee, people.leader, version=last_time.guide_version)
 
 
 def actions_of(conversation) -> list[Action]:
