@@ -1,9 +1,8 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.tasks import task
 
-from samtale.archive import services
+from samtale.archive import channels, services
 from samtale.archive.models import SignedForm
 from samtale.core import handoff
 from samtale.core.schedule import periodic
@@ -20,7 +19,7 @@ def render_signed_form(form_id: int) -> None:
         services.employee_tell(form=form)
     for delivery in form.deliveries.all():
         services.delivery_attempt(delivery=delivery)
-    if form.deliveries.filter(channel="fiks").exists():
+    if any(channels.of(delivery).answers for delivery in form.deliveries.all()):
         # The archive's answers, while it answers at once: the form reaches its receipt
         # without waiting for the next periodic run.
         fiks_exchange.call()
@@ -29,13 +28,9 @@ def render_signed_form(form_id: int) -> None:
 @periodic(every=timedelta(minutes=1), quiet=True)
 @task
 def fiks_exchange() -> None:
-    """Fiks Arkiv: fail what had no answer within its lifetime, send what is due, and take
-    the archive's answers (archive.fiks.channel.exchange). Nothing unless the channel is
-    Fiks Arkiv."""
-    if settings.SAMTALE_ARCHIVE_CHANNEL == "fiks":
-        from samtale.archive.fiks import channel
-
-        channel.exchange(due=services.deliveries_due, attempt=services.delivery_attempt)
+    """The channel's exchange with the archive (archive.channels): for Fiks Arkiv, fail what
+    had no answer within its lifetime, send what is due, and take the archive's answers."""
+    channels.configured().exchange(due=services.deliveries_due, attempt=services.delivery_attempt)
 
 
 @periodic(every=timedelta(minutes=5))

@@ -11,13 +11,8 @@
    which the worker carries on as the archive answers.
 """
 
-import errno
 import hashlib
-import os
-import stat
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -25,9 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.archive import alerts, causes, policy
+from samtale.archive import alerts, channels, policy
 from samtale.archive import content as form_content
-from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
@@ -153,104 +147,7 @@ def _attempt(delivery: Delivery, via) -> Delivery:
     form = delivery.form
     if not signed_form_render(form=form):
         return Delivery.objects.get(pk=delivery.pk)
-    if delivery.channel == Delivery.Channel.FIKS:
-        return _fiks_start(delivery, via)
-    if delivery.channel != Delivery.Channel.FOLDER:
-        if delivery.status == Delivery.Status.FAILED:
-            Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING, error="")
-        return Delivery.objects.get(pk=delivery.pk)
-    folder = Path(settings.SAMTALE_ARCHIVE_FOLDER)
-    try:
-        name, data = archive_package.package(form)
-        target = folder_write(folder, name, data, mode=settings.SAMTALE_ARCHIVE_FILE_MODE)
-    except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
-        # A folder's fault is recorded as its cause, said in the reader's language when shown.
-        reason = (
-            causes.folder_error(error, folder)
-            if isinstance(error, OSError)
-            else _("The package could not be made: %(error)s") % {"error": error}
-        )
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.FAILED, error=reason[:2000]
-        )
-        audit_log(actor=None, action="archive.delivery_failed", obj=form, delivery=delivery.pk)
-        return Delivery.objects.get(pk=delivery.pk)
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.DELIVERED,
-            error="",
-            delivered_at=timezone.now(),
-            target=target,
-        )
-        audit_log(
-            actor=None, action="archive.delivered", obj=form, delivery=delivery.pk, to="folder"
-        )
-    return Delivery.objects.get(pk=delivery.pk)
-
-
-def _fiks_start(delivery: Delivery, via) -> Delivery:
-    from samtale.archive.fiks import channel
-
-    if delivery.stage != Delivery.Stage.NONE:
-        return delivery  # a message is in flight: its answer, or its lifetime, decides
-    own = via is None
-    via = via or channel.transport()
-    try:
-        return channel.start(delivery, via)
-    except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
-        return channel._failed(delivery, str(error))
-    finally:
-        if own:
-            via.close()
-
-
-def folder_write(folder: Path, name: str, data: bytes, *, mode: int = 0o640) -> str:
-    """Write `data` as `folder/name` once, whole or not at all, and on disk when it returns.
-
-    The bytes go to a temporary file in the same folder, are given `mode` (set explicitly:
-    whatever the umask, an importer running as another user of the group can read them),
-    synced to disk, and then linked to their name, which fails if the name exists; the
-    folder is synced after, so the name survives a power cut once the delivery is recorded
-    as done. A reader never sees half a file, and a package never lands twice. The same
-    bytes already there count as delivered (a retry after the link but before the database
-    heard of it); different bytes are refused.
-    """
-    # Raises FileNotFoundError, NotADirectoryError or PermissionError naming the folder.
-    if not stat.S_ISDIR(os.stat(folder).st_mode):
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-    final = folder / name
-    if final.exists():
-        if hashlib.sha256(final.read_bytes()).digest() != hashlib.sha256(data).digest():
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final))
-        # An earlier attempt may have stopped before its syncs.
-        _sync(final)
-        _sync(folder)
-        return name
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".samtale-", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            os.fchmod(handle, mode)
-            file.write(data)
-            file.flush()
-            os.fsync(handle)
-        os.link(temporary, final)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    _sync(folder)
-    return name
-
-
-def _sync(path: Path) -> None:
-    """Sync a file or a folder (its entries: the names in it) to disk."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    except OSError as error:
-        # Some network file systems cannot sync a folder; the file itself was synced.
-        if not (path.is_dir() and error.errno in (errno.EINVAL, errno.ENOTSUP)):
-            raise
-    finally:
-        os.close(descriptor)
+    return channels.of(delivery).attempt(delivery, via)
 
 
 def deliveries_due(now=None):

@@ -3,7 +3,6 @@ forms on their way to the personnel file."""
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -11,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from samtale.archive import channels, policy, selectors, services
 from samtale.archive import package as archive_package
-from samtale.archive import policy, selectors, services
 from samtale.archive.forms import ConfirmForm
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_download, audit_read
@@ -85,7 +84,7 @@ def _queue(request, query, *, typed: dict | None = None, status: int = 200):
     for row in rows:
         row.not_ready = missing.get(row.form_id, "")
         row.undoable = policy.may_undo_confirm(request.user, row)
-    by_fiks = settings.SAMTALE_ARCHIVE_CHANNEL == Delivery.Channel.FIKS
+    by_fiks = channels.configured().answers
     set_aside, set_aside_count = selectors.set_aside_answers() if by_fiks else ([], 0)
     return render(
         request,

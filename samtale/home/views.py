@@ -2,13 +2,13 @@
 It stands above the domains it reads (org, conversations, actions), so none of them and
 nothing in core imports it."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from samtale.actions import handover, nudges
 from samtale.actions import policy as actions_policy
 from samtale.actions import selectors as action_selectors
+from samtale.archive import channels as archive_channels
 from samtale.archive import policy as archive_policy
 from samtale.archive import selectors as archive_selectors
 from samtale.conversations import policy as conversations_policy
@@ -105,7 +105,7 @@ def home(request):
         context["archive_open"] = archive_selectors.queue_counts(
             archive_policy.deliveries_visible_to(user)
         )["open"]
-        context["archive_by_hand"] = settings.SAMTALE_ARCHIVE_CHANNEL == "download"
+        context["archive_by_hand"] = archive_channels.configured().by_hand
     if roles.is_hr:
         counts = nudges.pitfall_counts(
             conversations=conversations_policy.conversations_countable_by(user),

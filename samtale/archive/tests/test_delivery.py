@@ -6,7 +6,7 @@ import os
 import pytest
 from django.core import mail
 
-from samtale.archive import services
+from samtale.archive import channels, services
 from samtale.archive.models import Delivery, SignedForm
 
 
@@ -76,7 +76,7 @@ def test_a_full_folder_fails_and_leaves_no_half_file(folder, sign, monkeypatch):
         def write(self, data):
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(services.os, "fdopen", Full)
+    monkeypatch.setattr(channels.os, "fdopen", Full)
     form = SignedForm.objects.get(conversation=sign())
     delivery = form.deliveries.get()
     assert delivery.status == Delivery.Status.FAILED

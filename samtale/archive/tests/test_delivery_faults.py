@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from samtale.archive import causes, selectors, services
+from samtale.archive import causes, channels, selectors, services
 from samtale.archive.fiks import channel
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.tests.conftest import NOTE_CANARY, SUMMARY_CANARY
@@ -67,7 +67,7 @@ def test_it_syncs_the_file_and_its_folder_before_the_delivery_counts_as_done(
         synced.append((info.st_ino, stat.S_ISDIR(info.st_mode), delivered))
         real_fsync(descriptor)
 
-    monkeypatch.setattr(services.os, "fsync", fsync)
+    monkeypatch.setattr(channels.os, "fsync", fsync)
     delivery = delivery_of(sign())
     assert delivery.status == Delivery.Status.DELIVERED
     package = (folder / delivery.target).stat().st_ino
@@ -88,7 +88,7 @@ def test_a_folder_that_cannot_be_synced_on_a_network_share_still_delivers(
             raise OSError(errno.EINVAL, "Invalid argument")
         real_fsync(descriptor)
 
-    monkeypatch.setattr(services.os, "fsync", fsync)
+    monkeypatch.setattr(channels.os, "fsync", fsync)
     assert delivery_of(sign()).status == Delivery.Status.DELIVERED
 
 
@@ -156,7 +156,7 @@ def test_a_fault_that_cannot_be_made_here_is_named_as_well(folder, sign, monkeyp
     def fails(**kwargs):
         raise OSError(number, os.strerror(number), str(folder / ".samtale-x.part"))
 
-    monkeypatch.setattr(services.tempfile, "mkstemp", fails)
+    monkeypatch.setattr(channels.tempfile, "mkstemp", fails)
     delivery = delivery_of(sign())
     assert delivery.status == Delivery.Status.FAILED
     assert text in said(delivery)
