@@ -32,7 +32,7 @@ def _create(request, *, kind: str):
                 days=form.cleaned_data["days"],
             )
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            e.add_to(form)
         else:
             form = TokenForm(service=service)
     return form, issued

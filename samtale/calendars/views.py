@@ -33,7 +33,7 @@ def _edit(request, person):
         try:
             services.connection_save(actor=request.user, person=person, **form.cleaned_data)
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            e.add_to(form)
         else:
             messages.success(
                 request,

@@ -49,10 +49,9 @@ def _show_error(form, theme_forms, error: DomainError) -> None:
     field = error.field or ""
     if field.startswith("themes."):
         _themes, index, name = field.split(".")
-        target = theme_forms[int(index)]
-        target.add_error(name if name in target.fields else None, error.message)
+        error.add_to(theme_forms[int(index)], renamed={field: name})
     else:
-        form.add_error(field if field in form.fields else None, error.message)
+        error.add_to(form)
 
 
 def _editor(request, *, guide=None):

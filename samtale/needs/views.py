@@ -164,7 +164,7 @@ def need_detail(request, pk):
                     return redirect("need_detail", need.pk)
         except DomainError as e:
             form = merge_form if request.POST.get("action") == "merge" else status_form
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            e.add_to(form)
         status = 400
     return render(
         request,
@@ -203,7 +203,7 @@ def need_raise(request, pk):
             messages.success(request, _("The need is added to the conversation."))
             return redirect(back + "#behov")
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
+            e.add_to(form)
     # Back to the page with what was typed and the errors beside the fields (needs.selectors).
     request.session[draft_key(conversation)] = {
         name: request.POST.get(name, "") for name in form.fields

@@ -21,10 +21,6 @@ PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 100
 
 
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # People ---------------------------------------------------------------------
 
 
@@ -72,7 +68,7 @@ def person_create(request):
         try:
             person = services.person_create(actor=request.user, **form.values())
         except DomainError as e:
-            _form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
             return redirect("person_detail", pk=person.pk)
@@ -88,7 +84,7 @@ def person_edit(request, pk):
         try:
             services.person_update(actor=request.user, person=person, **form.values())
         except DomainError as e:
-            _form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("person_detail", pk=person.pk)
@@ -186,7 +182,7 @@ def unit_create(request):
         try:
             unit = services.unit_create(actor=request.user, **form.cleaned_data)
         except DomainError as e:
-            _form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(request, _("%(name)s is added.") % {"name": unit.name})
             return redirect("unit_list")
@@ -202,7 +198,7 @@ def unit_edit(request, pk):
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except DomainError as e:
-            _form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("unit_list")
@@ -228,7 +224,7 @@ def import_start(request):
                 content=upload.read(),
             )
         except DomainError as e:
-            _form_error(form, e)
+            e.add_to(form)
         else:
             return redirect("import_detail", pk=batch.pk)
     batches = policy.imports_visible_to(request.user).select_related("uploaded_by")[:10]

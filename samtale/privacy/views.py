@@ -24,10 +24,6 @@ def _zip(data: bytes) -> HttpResponse:
     return download(data, filename=export.filename())
 
 
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @guarded()
 @require_GET
 def own_export(request):
@@ -50,7 +46,7 @@ def export_for(request, pk):
                 actor=request.user, person=person, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(request, _requested(copy))
             return redirect("person_detail", pk=person.pk)
@@ -100,7 +96,7 @@ def copy_link(request, token):
         except DomainError as error:
             refusal = services.copy_link_refusal(copy)
             if not refusal:
-                _form_error(form, error)
+                error.add_to(form)
         else:
             return _zip(data)
     status = 200
@@ -133,7 +129,7 @@ def hold_set(request, pk):
                 actor=request.user, person=person, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            error.add_to(form)
         else:
             messages.success(
                 request,

@@ -12,7 +12,9 @@ from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.rounds import policy, selectors, services
 from samtale.rounds.forms import HolderForm, ParticipantAddForm, RemoveForm, ShareForm
-from samtale.rounds.views.rounds import PAGE_SIZE, form_error
+
+# The leaders a round shares out on one page (share.html).
+LEADERS_PAGE_SIZE = 50
 
 
 @guarded(policy.may_list_rounds)
@@ -44,7 +46,7 @@ def participant_remove(request, pk):
                 actor=request.user, participant=participant, reason=form.cleaned_data["reason"]
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(
                 request,
@@ -71,7 +73,7 @@ def participant_holder(request, pk):
                 actor=request.user, participant=participant, holder=holder
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(
                 request,
@@ -103,7 +105,7 @@ def round_share(request, pk):
                 profession_group=data["profession_group"],
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             text = ngettext(
                 "%(n)d conversation is now held by %(leader)s.",
@@ -123,7 +125,9 @@ def round_share(request, pk):
         participants=policy.participants_visible_to(request.user, round),
     )
     # A round of a whole organization has thousands of leaders: a page of them at a time.
-    by_leader = Paginator(progress["by_leader"], PAGE_SIZE).get_page(request.GET.get("ledere"))
+    by_leader = Paginator(progress["by_leader"], LEADERS_PAGE_SIZE).get_page(
+        request.GET.get("ledere")
+    )
     return render(
         request,
         "rounds/share.html",

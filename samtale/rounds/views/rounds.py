@@ -34,10 +34,6 @@ COUNTS_PAGE_SIZE = 25
 PARTICIPANTS_PAGE_SIZE = 25
 
 
-def form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _query(request, param: str = "side") -> str:
     """The page's query string without `param`, for the pagination of one list."""
     query = request.GET.copy()
@@ -92,7 +88,7 @@ def round_create(request):
                 **form.settings(),
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             n = round.participants.count()
             messages.success(
@@ -234,7 +230,7 @@ def round_edit(request, pk):
                 **form.settings(),
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             messages.success(request, _("The round is saved."))
             return redirect("round_detail", pk=round.pk)

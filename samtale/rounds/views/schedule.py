@@ -20,7 +20,6 @@ from samtale.core.http import guarded, render_page
 from samtale.rounds import policy, selectors, services
 from samtale.rounds import scheduling as sch
 from samtale.rounds.forms import SlotFormSet, WindowForm
-from samtale.rounds.views.rounds import form_error
 
 REASONS = {
     sch.NO_HOLDER: gettext_lazy("Nobody holds this conversation yet."),
@@ -169,7 +168,7 @@ def window_add(request, pk, leader_pk):
                 place=data["place"],
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form)
         else:
             notice = _("The time is added, and the proposal below is made anew.")
             off = holidays.day_off(timezone.localtime(data["starts_at"]))
