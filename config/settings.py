@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "samtale.insight",
     "samtale.needs",
     "samtale.archive",
+    "samtale.signing",
     "samtale.audit",
     "samtale.privacy",
     "samtale.api",

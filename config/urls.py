@@ -15,6 +15,7 @@ from samtale.org import urls as org
 from samtale.privacy import urls as privacy
 from samtale.rounds import urls as rounds
 from samtale.scim import urls as scim
+from samtale.signing import urls as signing
 
 # One flat list, not an include() per app: most apps' paths share the root, and
 # resolving through seven includes cost each page more than its own lookup. The
@@ -27,6 +28,7 @@ urlpatterns = [
     *calendars.urlpatterns,
     *guides.urlpatterns,
     *conversations.urlpatterns,
+    *signing.urlpatterns,
     *actions.urlpatterns,
     *rounds.urlpatterns,
     *notifications.urlpatterns,

@@ -56,6 +56,50 @@ def test_the_layers_page_lists_the_contract_s_layers_in_order():
     assert documented == layers
 
 
+def _connected_receivers() -> set[tuple[str, str]]:
+    """(signal, receiver) for every receiver in our code, once every module of the app is
+    imported; each signal named by the module that defines it (its `signals` module)."""
+    import importlib
+    import pkgutil
+    import weakref
+
+    from django.dispatch import Signal
+
+    import samtale
+
+    for module in pkgutil.walk_packages(samtale.__path__, "samtale."):
+        if not re.search(r"\.(tests|migrations|management)(\.|$)", module.name):
+            importlib.import_module(module.name)
+    signals: dict[int, tuple[str, Signal]] = {}
+    for module_name, module in sorted(sys.modules.items()):
+        for attribute, value in list(vars(module or object).items()):
+            if issubclass(type(value), Signal):
+                name = f"{module_name}.{attribute}"
+                kept = signals.get(id(value))
+                if kept is None or (".signals" in name and ".signals" not in kept[0]):
+                    signals[id(value)] = (name, value)
+    connected = set()
+    for name, signal in signals.values():
+        for entry in signal.receivers:
+            receiver = entry[1]
+            if isinstance(receiver, weakref.ReferenceType):
+                receiver = receiver()
+            if (getattr(receiver, "__module__", None) or "").startswith("samtale."):
+                connected.add((name, f"{receiver.__module__}.{receiver.__qualname__}"))
+    return connected
+
+
+def test_the_signals_page_lists_every_receiver():
+    page = (DOCS / "developing" / "signals.md").read_text()
+    block = page.split("<!-- signals:", 1)[1].split("<!-- end of the signals -->", 1)[0]
+    documented = {
+        tuple(re.findall(r"`([\w.]+)`", row.split("|")[n])[0] for n in (1, 3))
+        for row in block.splitlines()
+        if row.startswith("| `")
+    }
+    assert documented == _connected_receivers()
+
+
 def test_the_guide_shows_the_pictures_the_browser_tests_take():
     from tests.browser.test_docs_screenshots import PAGES, PHONE
 

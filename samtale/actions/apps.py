@@ -8,4 +8,4 @@ class ActionsConfig(AppConfig):
     def ready(self):
         # Registers the digests' e-mail builders, the daily job, what follows the
         # conversations' status and a change of line manager.
-        from samtale.actions import emails, handover, jobs, receivers  # noqa: F401
+        from samtale.actions import emails, handover, jobs  # noqa: F401

@@ -20,7 +20,6 @@ from samtale.actions.models import Action, ActionUpdate
 from samtale.actions.selectors import OPEN
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import handover as conversations_handover
-from samtale.conversations.signals import status_changed
 from samtale.core.access import require, roles_for
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -173,12 +172,10 @@ def follow_up_handover_decide(
     return passed
 
 
-@receiver(status_changed, sender=Conversation)
-def follow_up_after_signing(sender, *, conversation: Conversation, to: str, **kwargs) -> None:
+def follow_up_passed_on(*, conversation: Conversation) -> None:
     """A conversation held with an earlier line manager is signed after the employee passed
-    their follow-up on: its actions go to the line manager they were passed to."""
-    if to != Conversation.Status.SIGNED:
-        return
+    their follow-up on: its actions go to the line manager they were passed to. Called by
+    the signing (samtale.signing.services) in its transaction."""
     change = (
         LeaderChange.objects.filter(
             person_id=conversation.employee_id,

@@ -1,23 +1,21 @@
-"""Goals and actions (Mål · Tiltak · Tidsfrist · Ansvar) agreed in a conversation,
-and their follow-up.
+"""The follow-up of what a conversation agreed (its goals and actions: created and changed
+by actions.agreement alone).
 
-Either party writes them during the meeting and while the summary is drafted;
-once the summary is agreed, what was agreed no longer changes here. After
-signing, either party updates the status, comments, adds new actions (marked as
-added after signing) and records each goal's result; both see every change. Where an
-action falls behind, its leader reminds the employee, and either gives it a new deadline
-or sets it aside, saying why; the leader's comments and new deadlines reach the employee.
+After signing, either party updates the status, comments and records each goal's result;
+both see every change. Where an action falls behind, its leader reminds the employee, and
+either gives it a new deadline or sets it aside, saying why; the leader's comments and new
+deadlines reach the employee.
 """
 
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samtale.actions import emails, policy, selectors
+from samtale.actions.agreement import TEXT_MAX_LENGTH, deadline_ahead
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.conversations.models import Conversation
 from samtale.core.access import require
@@ -25,144 +23,6 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.org.models import Person
 from samtale.org.selectors import position_of
-
-TEXT_MAX_LENGTH = 2000
-
-
-def _check(actor: Person, conversation: Conversation) -> None:
-    require(conversation.party(actor) is not None)
-    if not conversation.goals_editable:
-        raise DomainError(
-            _("The goals and actions are agreed; they can no longer be changed here.")
-        )
-
-
-def _text(text: str, field: str) -> str:
-    text = text.strip()
-    if not text:
-        raise DomainError(_("This field is required."), field=field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise DomainError(_("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, field=field)
-    return text
-
-
-def _deadline(deadline: date | None) -> date | None:
-    if deadline is not None and deadline < timezone.localdate():
-        raise DomainError(_("The deadline has already passed."), field="deadline")
-    return deadline
-
-
-def _responsible(responsible: str) -> str:
-    if responsible not in Action.Responsible.values:
-        raise DomainError(_("Choose who is responsible."), field="responsible")
-    return responsible
-
-
-@transaction.atomic
-def goal_add(
-    *,
-    actor: Person,
-    conversation: Conversation,
-    text: str,
-    action_text: str = "",
-    deadline: date | None = None,
-    responsible: str = Action.Responsible.EMPLOYEE,
-) -> Goal:
-    """A goal, and usually its first action in the same step."""
-    _check(actor, conversation)
-    order = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-    goal = Goal.objects.create(
-        conversation=conversation, order=order, text=_text(text, "text"), created_by=actor
-    )
-    if action_text.strip():
-        action_add(
-            actor=actor, goal=goal, text=action_text, deadline=deadline, responsible=responsible
-        )
-    audit_log(actor=actor, action="goal.add", obj=goal)
-    return goal
-
-
-@transaction.atomic
-def goal_delete(*, actor: Person, goal: Goal) -> None:
-    _check(actor, goal.conversation)
-    audit_log(actor=actor, action="goal.delete", obj=goal)
-    goal.delete()
-
-
-@transaction.atomic
-def action_add(
-    *, actor: Person, goal: Goal, text: str, deadline: date | None, responsible: str
-) -> Action:
-    """Add an action: part of the agreement while it is made, a follow-up after signing."""
-    conversation = goal.conversation
-    after_signing = conversation.is_followed_up
-    if after_signing:
-        require(conversation.party(actor) is not None)
-    else:
-        _check(actor, conversation)
-    order = (goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1
-    action = Action.objects.create(
-        goal=goal,
-        order=order,
-        text=_text(text, "action_text"),
-        deadline=_deadline(deadline),
-        responsible=_responsible(responsible),
-        created_by=actor,
-        added_after_signing=after_signing,
-        employee_id=conversation.employee_id,
-        leader_id=conversation.leader_id,
-        followed=after_signing,
-    )
-    if after_signing:
-        # The history shows both parties who added it and when.
-        ActionUpdate.objects.create(action=action, actor=actor, to_status=action.status)
-        audit_log(actor=actor, action="action.add_after_signing", obj=action)
-    return action
-
-
-@transaction.atomic
-def action_carry_over(*, actor: Person, action: Action, conversation: Conversation) -> Action:
-    """Carry an open action of the employee's earlier conversation over into this one: the
-    same action under the same goal, linked to its earlier self, with its status and its
-    deadline where that is still ahead. Once this conversation is signed it is followed up
-    here alone: the earlier one is no longer followed up (actions.receivers), so every list
-    and count shows it once. Either party, while the goals are written."""
-    _check(actor, conversation)
-    action = _locked(action)
-    require(policy.may_follow_up_action(actor, action))
-    earlier = action.goal.conversation
-    if earlier.pk == conversation.pk or action.employee_id != conversation.employee_id:
-        raise DomainError(
-            _("Only an action of the employee's earlier conversation is carried over.")
-        )
-    if not action.followed or not action.is_open:
-        raise DomainError(_("Only an open action that is followed up is carried over."))
-    if Action.objects.filter(carried_from=action, goal__conversation=conversation).exists():
-        raise DomainError(_("The action is already carried over into this conversation."))
-    # Under the goal that continues the earlier one, if another of its actions came first.
-    goal = Goal.objects.filter(
-        conversation=conversation, actions__carried_from__goal=action.goal
-    ).first()
-    if goal is None:
-        order = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-        goal = Goal.objects.create(
-            conversation=conversation, order=order, text=action.goal.text, created_by=actor
-        )
-    ahead = action.deadline if action.deadline and action.deadline >= timezone.localdate() else None
-    carried = Action.objects.create(
-        goal=goal,
-        order=(goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1,
-        text=action.text,
-        deadline=ahead,
-        responsible=action.responsible,
-        status=action.status,
-        created_by=actor,
-        employee_id=conversation.employee_id,
-        leader_id=conversation.leader_id,
-        carried_from=action,
-    )
-    audit_log(actor=actor, action="action.carry_over", obj=carried, earlier=action.pk)
-    return carried
 
 
 def _not_carried_on(action: Action) -> None:
@@ -313,7 +173,7 @@ def action_deadline_move(
     _open_and_followed(action)
     if deadline is None:
         raise DomainError(_("Choose the new deadline."), field="deadline")
-    _deadline(deadline)
+    deadline_ahead(deadline)
     if deadline == action.deadline:
         raise DomainError(_("That is the deadline already. Choose another day."), field="deadline")
     reason = _reason(reason, _("Write why the deadline is moved."))
@@ -363,9 +223,3 @@ def goal_review(*, actor: Person, goal: Goal, result: str, learned: str = "") ->
     goal.save(update_fields=["result", "learned", "reviewed_at", "counted_as"])
     audit_log(actor=actor, action="goal.review", obj=goal, result=result)
     return goal
-
-
-@transaction.atomic
-def action_delete(*, actor: Person, action: Action) -> None:
-    _check(actor, action.goal.conversation)
-    action.delete()

@@ -12,4 +12,4 @@ class ArchiveConfig(AppConfig):
         # Registers the employee's notice, the worker's periodic delivery, the deployment
         # check of the archive's settings and the readiness check of its deliveries (for
         # /health/ready) and its figures in /metrics, and follows the signing.
-        from samtale.archive import checks, emails, health, jobs, metrics, receivers  # noqa: F401
+        from samtale.archive import checks, emails, health, jobs, metrics  # noqa: F401

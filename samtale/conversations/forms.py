@@ -11,7 +11,6 @@ from samtale.guides.likert import SCALE
 from samtale.guides.models import Guide, localized
 from samtale.guides.selectors import current_version
 from samtale.org.forms import DateInput
-from samtale.org.models import Person
 
 
 class TimeInput(forms.TimeInput):
@@ -23,11 +22,6 @@ class TimeInput(forms.TimeInput):
             "size": 5,
         }
         super().__init__(format="%H:%M", attrs=attrs, **kwargs)
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} – {obj.job_title}" if obj.job_title else obj.full_name
 
 
 class GuideChoiceField(forms.ModelChoiceField):

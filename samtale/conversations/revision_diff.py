@@ -9,6 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from samtale.conversations import selectors
 from samtale.conversations.models import Conversation, Responsible, SummaryRevision
 
 # A word with the space after it: spaces alone never match, so a change reads as one piece.
@@ -129,13 +130,13 @@ def revision_goals(conversation: Conversation, revision: SummaryRevision) -> lis
     while it is agreed, or as it was withdrawn; the live ones for a first revision not yet
     signed."""
     from samtale.conversations.services import correction
-    from samtale.conversations.services.summary import goals_snapshot, is_correction_open
+    from samtale.conversations.services.summary import is_correction_open
 
     if revision.is_signed:
         return revision.agreed_goals
     if is_correction_open(conversation, revision) or revision.withdrawn_at:
         return correction.agreed(revision.agreed_goals)
-    return goals_snapshot(conversation)
+    return selectors.goals_as_agreed(conversation)
 
 
 @dataclass

@@ -292,6 +292,27 @@ def goals_with_actions(conversation: Conversation) -> list:
     return list(conversation.goals.prefetch_related("actions"))
 
 
+def goals_as_agreed(conversation: Conversation) -> list[dict]:
+    """The goals and actions now, in the shape a revision freezes them, with the ids of the
+    live rows (a correction's draft starts from them and applies its changes to them)."""
+    return [
+        {
+            "goal_id": goal.pk,
+            "goal": goal.text,
+            "actions": [
+                {
+                    "action_id": action.pk,
+                    "text": action.text,
+                    "deadline": action.deadline.isoformat() if action.deadline else None,
+                    "responsible": action.responsible,
+                }
+                for action in goal.actions.all()
+            ],
+        }
+        for goal in goals_with_actions(conversation)
+    ]
+
+
 @dataclass
 class ThemeView:
     """One theme of the agenda as one viewer may see it."""
@@ -460,7 +481,7 @@ def proposed_time(*, leader: Person, employee: Person, today: date, minutes: int
     holds fewer than the guide's two a day, at the first of PROPOSE_TIMES that neither of
     them has a conversation; with the place of the leader's latest conversation that had
     one. {} when none is free in four weeks. Their own calendars are asked when the leader
-    plans it (conversations.views.busy), not here: the page must open at once."""
+    plans it (conversations.busy), not here: the page must open at once."""
     start = datetime.combine(today + timedelta(days=PROPOSE_FROM_DAYS), time.min)
     end = datetime.combine(today + timedelta(days=PROPOSE_TO_DAYS + 1), time.min)
     zone = timezone.get_current_timezone()

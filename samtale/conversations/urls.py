@@ -55,7 +55,6 @@ conversation_patterns = [
     path("<int:pk>/oppsummering/send-tilbake/", views.summary_send_back, name="summary_send_back"),
     path("<int:pk>/oppsummering/godkjenn/", views.summary_approve, name="summary_approve"),
     path("<int:pk>/oppsummering/gjenapne/", views.summary_reopen, name="summary_reopen"),
-    path("<int:pk>/signer/", views.conversation_sign, name="conversation_sign"),
     path("<int:pk>/rettelse/", views.summary_revise, name="summary_revise"),
     path("<int:pk>/rettelse/mal/", views.correction_goals, name="correction_goals"),
     path("<int:pk>/rettelse/trekk/", views.correction_withdraw, name="correction_withdraw"),

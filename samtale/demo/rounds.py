@@ -45,9 +45,7 @@ def _gather(round: Round, *, since: datetime, until: datetime | None = None) -> 
         conversation = conversations.order_by("-pk").first()
         if conversation is not None:
             Conversation.objects.filter(pk=conversation.pk).update(round=round)
-            Participant.objects.filter(pk=participant.pk).update(
-                conversation=conversation, conversation_status=conversation.status
-            )
+            Participant.objects.filter(pk=participant.pk).update(conversation=conversation)
 
 
 def _last_year(hr: Person, today: date) -> None:
@@ -71,7 +69,7 @@ def _last_year(hr: Person, today: date) -> None:
         period_start=date(year, 9, 1), period_end=date(year, 12, 15)
     )
     Conversation.objects.filter(round=round).update(round=None)
-    round.participants.update(conversation=None, conversation_status="")
+    round.participants.update(conversation=None)
     _gather(
         round,
         since=_at(date(year, 9, 1), time.min),

@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person, Unit
 
@@ -139,8 +139,9 @@ def signed_conversation(
 
 
 def held_conversation(employee, leader, *, version: GuideVersion) -> Conversation:
-    """A conversation held an hour ago: its goals still being written (the meeting's)."""
-    return Conversation.objects.create(
+    """A conversation held an hour ago: its goals still being written (the meeting's), its
+    summary not yet."""
+    conversation = Conversation.objects.create(
         employee=employee,
         leader=leader,
         guide_version=version,
@@ -148,6 +149,8 @@ def held_conversation(employee, leader, *, version: GuideVersion) -> Conversatio
         scheduled_at=timezone.now() - timedelta(hours=2),
         held_at=timezone.now() - timedelta(hours=1),
     )
+    SummaryRevision.objects.create(conversation=conversation)
+    return conversation
 
 
 def school_round(people, *, days: int = 120, guide=None, **extra):

@@ -98,8 +98,9 @@ class Participant(models.Model):
         related_name="+",
     )
     # That conversation's status ("" without one), kept with the participant so a round's
-    # counts read this table alone: every save copies it, and lifecycle.transition updates
-    # it with the conversation's. A round of a whole organization has tens of thousands.
+    # counts read this table alone: written by database triggers (migration 0006) whenever a
+    # participant is written or its conversation's status changes, however that happens. A
+    # round of a whole organization has tens of thousands.
     conversation_status = models.CharField(max_length=20, blank=True, default="")
     # The person's unit and whether they still work here, for the same counts: written by
     # database triggers (migration 0003) whenever a participant is saved or the person
@@ -133,12 +134,6 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.round_id}"
-
-    def save(self, *args, **kwargs):
-        self.conversation_status = self.conversation.status if self.conversation_id else ""
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "conversation_status"}
-        super().save(*args, **kwargs)
 
 
 class RoundCount(models.Model):

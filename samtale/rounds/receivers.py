@@ -4,17 +4,11 @@
 from django.dispatch import receiver
 
 from samtale.conversations.models import Conversation
-from samtale.conversations.signals import conversation_planned, status_changed
+from samtale.conversations.signals import conversation_planned
 from samtale.org.models import LeaderChange
 from samtale.org.signals import line_manager_changed
 from samtale.rounds.models import Participant, Round
 from samtale.rounds.services import participants_link
-
-
-@receiver(status_changed, sender=Conversation)
-def participant_status(sender, *, conversation: Conversation, to: str, **kwargs) -> None:
-    """A round's counts read the conversation's status from its participant."""
-    Participant.objects.filter(conversation=conversation).update(conversation_status=to)
 
 
 @receiver(line_manager_changed, sender=LeaderChange)

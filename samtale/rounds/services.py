@@ -256,13 +256,11 @@ def participants_link(
     for participant in participants:
         conversation = first[participant.person_id]
         participant.conversation = conversation
-        # What Participant.save would copy; bulk_update does not call it.
-        participant.conversation_status = conversation.status
         participant.holder_id = conversation.leader_id
         participant.updated_at = now
     Participant.objects.bulk_update(
         participants,
-        ["conversation", "conversation_status", "holder", "updated_at"],
+        ["conversation", "holder", "updated_at"],
         batch_size=500,
     )
     linked = [first[p.person_id].pk for p in participants]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from samtale.actions import agreement
 from samtale.actions import services as goals
 from samtale.actions.jobs import action_digests
 from samtale.actions.models import Action, Goal
@@ -33,6 +34,7 @@ from samtale.privacy.models import AccessCopy
 from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round, Window
+from samtale.signing import services as signing
 
 # A mailbox the administrator reads: where they would send what they must not see.
 ADMIN_MAILBOX = "adam.privat@admin-controlled.example"
@@ -152,8 +154,8 @@ def _summarize(c, m, key, *, drafter, reviewer, conclusion, shared=True, sign=Tr
     summary.summary_comment_save(actor=reviewer, conversation=c, text=comment, base_version=version)
     if sign:
         summary.summary_approve(actor=reviewer, conversation=_fresh(c))
-        summary.conversation_sign(actor=drafter, conversation=_fresh(c))
-        summary.conversation_sign(actor=reviewer, conversation=_fresh(c))
+        signing.conversation_sign(actor=drafter, conversation=_fresh(c))
+        signing.conversation_sign(actor=reviewer, conversation=_fresh(c))
 
 
 def _send_back(c, m, key, *, drafter, reviewer):
@@ -174,7 +176,7 @@ def _send_back(c, m, key, *, drafter, reviewer):
 
 def _goal(c, actor, m, key, *, deadline=None, responsible="both") -> Goal:
     """A goal with its first action, both marked."""
-    return goals.goal_add(
+    return agreement.goal_add(
         actor=actor,
         conversation=_fresh(c),
         text=m(f"{key}-goal"),
@@ -260,7 +262,7 @@ def build_world(people) -> World:
         actor=employee, action=action_1, status="in_progress", comment=m("A-update-employee")
     )
     goals.action_update(actor=leader, action=action_2, status=None, comment=m("A-update-leader"))
-    goals.action_add(
+    agreement.action_add(
         actor=leader,
         goal=goal_1,
         text=m("A-action-after-signing"),

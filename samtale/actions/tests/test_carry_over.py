@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.actions import selectors, services
+from samtale.actions import agreement, selectors, services
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
-from samtale.conversations.services.lifecycle import transition
+from samtale.conversations.tests.summary_steps import approve_and_sign, submitted
 from samtale.core.errors import DomainError
 from samtale.demo.testing import goals_version, held_conversation, signed_conversation
 
@@ -48,19 +48,19 @@ def actions_of(conversation) -> list[Action]:
 
 
 def sign(conversation, people) -> None:
-    Conversation.objects.filter(pk=conversation.pk).update(
-        status=Conversation.Status.SUMMARY_AGREED
-    )
+    """Summarized, approved and signed by both, as the parties do."""
+    approve_and_sign(submitted(conversation, people), people)
     conversation.refresh_from_db()
-    transition(conversation, Conversation.Status.SIGNED, actor=people.leader)
 
 
 def test_an_action_carried_over_links_to_its_earlier_self_under_the_same_goal(
     people, last_time, this_time
 ):
     late, ahead, _done = actions_of(last_time)
-    first = services.action_carry_over(actor=people.leader, action=late, conversation=this_time)
-    second = services.action_carry_over(actor=people.employee, action=ahead, conversation=this_time)
+    first = agreement.action_carry_over(actor=people.leader, action=late, conversation=this_time)
+    second = agreement.action_carry_over(
+        actor=people.employee, action=ahead, conversation=this_time
+    )
     assert (first.carried_from, second.carried_from) == (late, ahead)
     assert first.goal == second.goal and first.goal.text == late.goal.text
     assert (first.text, first.responsible, first.status) == (late.text, "employee", "not_started")
@@ -73,7 +73,7 @@ def test_until_the_new_conversation_is_signed_the_earlier_action_is_followed_up(
     people, last_time, this_time
 ):
     late = actions_of(last_time)[0]
-    services.action_carry_over(actor=people.leader, action=late, conversation=this_time)
+    agreement.action_carry_over(actor=people.leader, action=late, conversation=this_time)
     followed = selectors.agreed(Action.objects.filter(employee=people.employee))
     assert list(followed.filter(text=late.text)) == [late]
 
@@ -82,7 +82,7 @@ def test_once_signed_it_is_followed_up_and_counted_in_the_new_conversation_alone
     people, last_time, this_time, client_for
 ):
     late = actions_of(last_time)[0]
-    carried = services.action_carry_over(actor=people.leader, action=late, conversation=this_time)
+    carried = agreement.action_carry_over(actor=people.leader, action=late, conversation=this_time)
     sign(this_time, people)
     late.refresh_from_db()
     carried.refresh_from_db()
@@ -110,14 +110,14 @@ def test_once_signed_it_is_followed_up_and_counted_in_the_new_conversation_alone
 def test_what_cannot_be_carried_over(people, last_time, this_time):
     late, _ahead, done = actions_of(last_time)
     with pytest.raises(DomainError):
-        services.action_carry_over(actor=people.leader, action=done, conversation=this_time)
-    services.action_carry_over(actor=people.leader, action=late, conversation=this_time)
+        agreement.action_carry_over(actor=people.leader, action=done, conversation=this_time)
+    agreement.action_carry_over(actor=people.leader, action=late, conversation=this_time)
     with pytest.raises(DomainError):  # twice
-        services.action_carry_over(actor=people.leader, action=late, conversation=this_time)
+        agreement.action_carry_over(actor=people.leader, action=late, conversation=this_time)
     with pytest.raises(DomainError):  # into the conversation it came from
-        services.action_carry_over(actor=people.leader, action=late, conversation=last_time)
+        agreement.action_carry_over(actor=people.leader, action=late, conversation=last_time)
     with pytest.raises(PermissionDenied):  # by someone who is no party
-        services.action_carry_over(actor=people.hr, action=late, conversation=this_time)
+        agreement.action_carry_over(actor=people.hr, action=late, conversation=this_time)
     other = Conversation.objects.create(
         employee=people.other_employee,
         leader=people.leader,
@@ -125,10 +125,10 @@ def test_what_cannot_be_carried_over(people, last_time, this_time):
         status=Conversation.Status.HELD,
     )
     with pytest.raises(DomainError):  # into another employee's conversation
-        services.action_carry_over(actor=people.leader, action=late, conversation=other)
+        agreement.action_carry_over(actor=people.leader, action=late, conversation=other)
     sign(this_time, people)
     with pytest.raises(DomainError):  # once the goals are agreed
-        services.action_carry_over(actor=people.leader, action=_ahead, conversation=this_time)
+        agreement.action_carry_over(actor=people.leader, action=_ahead, conversation=this_time)
 
 
 def test_the_meeting_offers_it_beside_each_open_action_and_says_when_it_is_done(

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from samtale.actions import services
+from samtale.actions import agreement, services
 from samtale.actions.models import Action, ActionUpdate, Goal
 from samtale.actions.tests.conftest import days
 from samtale.conversations.models import Conversation
@@ -71,7 +71,7 @@ def test_follow_up_starts_when_the_conversation_is_signed(people, action):
 
 
 def test_a_new_action_after_signing_is_marked_and_in_the_history(people, action):
-    new = services.action_add(
+    new = agreement.action_add(
         actor=people.leader,
         goal=action.goal,
         text="Sette av tid",
@@ -88,7 +88,7 @@ def test_before_signing_an_agreed_summary_freezes_the_actions(people, action):
     )
     action.goal.conversation.refresh_from_db()
     with pytest.raises(DomainError):
-        services.action_add(
+        agreement.action_add(
             actor=people.leader,
             goal=Goal.objects.get(),
             text="x",

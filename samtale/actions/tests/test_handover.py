@@ -14,8 +14,8 @@ from samtale.conversations.models import Conversation, Note, Preparation, Summar
 from samtale.conversations.services.lifecycle import (
     conversation_invite,
     conversation_plan,
-    transition,
 )
+from samtale.conversations.tests.summary_steps import approve_and_sign, submitted
 from samtale.core.models import AuditEntry
 from samtale.demo.testing import school_round, signed_conversation
 from samtale.guides.builtin import builtin_ensure
@@ -70,6 +70,7 @@ class World:
             status=S.HELD,
             held_at=timezone.now() - timedelta(days=1),
         )
+        SummaryRevision.objects.create(conversation=self.held)
         goal = Goal.objects.create(conversation=self.held, text="HELD-GOAL")
         self.held_action = Action.objects.create(
             goal=goal, employee=people.employee, leader=people.leader, text="HELD-ACTION"
@@ -272,8 +273,7 @@ def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leade
     assert read.data == {"as": "new_leader", "what": "shared_summary"}
 
     # The conversation held before the change passes its actions once signed.
-    transition(world.held, S.SUMMARY_AGREED, actor=people.leader)
-    transition(world.held, S.SIGNED, actor=people.leader)
+    approve_and_sign(submitted(world.held, people), people)
     world.held_action.refresh_from_db()
     assert (world.held_action.followed, world.held_action.leader) == (True, new)
 

@@ -1,4 +1,3 @@
-from samtale.actions.views.acting import action_deadline, action_drop, action_remind
 from samtale.actions.views.agreement import (
     action_add,
     action_carry_over,
@@ -7,7 +6,10 @@ from samtale.actions.views.agreement import (
     goal_delete,
 )
 from samtale.actions.views.follow_up import (
+    action_deadline,
     action_detail,
+    action_drop,
+    action_remind,
     action_update,
     goal_review,
     my_actions,

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samtale.actions import policy, services
+from samtale.actions import agreement, policy
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.kept import form_keep, posted
-from samtale.conversations.views.meeting import goals_context
+from samtale.conversations.sections import goals_context
 from samtale.core.errors import DomainError
 from samtale.core.http import acted, guarded, redirect_back
 
@@ -58,7 +58,7 @@ def goal_add(request, pk):
     if not form.is_valid():
         return _answer(request, conversation, form=form)
     try:
-        services.goal_add(actor=request.user, conversation=conversation, **form.cleaned_data)
+        agreement.goal_add(actor=request.user, conversation=conversation, **form.cleaned_data)
     except DomainError as e:
         return _answer(request, conversation, error=e.message, form=form)
     return _answer(request, conversation)
@@ -69,7 +69,7 @@ def goal_add(request, pk):
 def goal_delete(request, pk):
     goal = policy.get_goal_for(request.user, pk)
     try:
-        services.goal_delete(actor=request.user, goal=goal)
+        agreement.goal_delete(actor=request.user, goal=goal)
     except DomainError as e:
         return _answer(request, goal.conversation, error=e.message)
     return _answer(request, goal.conversation)
@@ -84,7 +84,7 @@ def action_add(request, pk):
         return _answer(request, goal.conversation, form=form, goal=goal)
     data = form.cleaned_data
     try:
-        services.action_add(
+        agreement.action_add(
             actor=request.user,
             goal=goal,
             text=data["action_text"],
@@ -102,7 +102,7 @@ def action_delete(request, pk):
     action = policy.get_action_for(request.user, pk)
     conversation = action.goal.conversation
     try:
-        services.action_delete(actor=request.user, action=action)
+        agreement.action_delete(actor=request.user, action=action)
     except DomainError as e:
         return _answer(request, conversation, error=e.message)
     return _answer(request, conversation)
@@ -117,7 +117,7 @@ def action_carry_over(request, pk, action):
     earlier = policy.get_action_for(request.user, action)
     acted(
         request,
-        lambda: services.action_carry_over(
+        lambda: agreement.action_carry_over(
             actor=request.user, action=earlier, conversation=conversation
         ),
         _("«%(text)s» is carried over into this conversation, under its goal.")

@@ -20,7 +20,7 @@ from samtale.actions.forms import DeadlineForm, DropForm, FilterForm, ReviewForm
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.kept import form_keep, posted
-from samtale.conversations.views.preparation import previous_context
+from samtale.conversations.sections import previous_context
 from samtale.core import access
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back, same_site_path
@@ -192,9 +192,9 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
 def action_update(request, pk):
     action = policy.get_action_for(request.user, pk)
     form = UpdateForm(request.POST)
-    error = error_field = None
+    refusal = None
     if not form.is_valid():
-        error = _("Choose a status.")
+        refusal = DomainError(_("Choose a status."))
     else:
         try:
             services.action_update(
@@ -204,7 +204,8 @@ def action_update(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as e:
-            error, error_field = e.message, e.field
+            refusal = e
+    error = refusal.message if refusal else None
     if request.htmx:
         action = selectors.actions_listed(
             policy.actions_visible_to(request.user).filter(pk=pk)
@@ -213,7 +214,7 @@ def action_update(request, pk):
             "action": action,
             "today": selectors.today(),
             "error": error,
-            "error_field": error_field,
+            "error_field": refusal.field if refusal else None,
             "saved": error is None,
             "under_goal": request.POST.get("under_goal") == "1",
         }
@@ -239,8 +240,8 @@ def action_update(request, pk):
                 "nudges": _nudges(request.user, on, fresh=True),
             }
         return render(request, "actions/_action_updated.html", context)
-    if error:
-        form.add_error(error_field if error_field in form.fields else None, error)
+    if refusal:
+        refusal.add_to(form)
         return _detail(request, pk, form=form, status=400)
     messages.success(request, _("The action is updated."))
     return redirect_back(request, reverse("action_detail", args=[pk]))
@@ -300,3 +301,80 @@ def goal_review(request, pk):
         return response
     messages.success(request, _("The result is recorded."))
     return redirect_back(request, fallback)
+
+
+# Acting on an action that falls behind, from the overdue list and from the action's page:
+# remind the employee, give it a new deadline, or drop it, saying why. Plain forms that post
+# and go back to the page they came from (`next`) with a message; a refused new deadline or
+# drop comes back on the action's page with what was typed.
+
+
+def _back(request, pk):
+    return redirect_back(request, reverse("action_detail", args=[pk]))
+
+
+@guarded()
+@require_POST
+def action_remind(request, pk):
+    """The leader reminds the employee: an e-mail at once, at most once a week."""
+    action = policy.get_action_for(request.user, pk)
+    try:
+        sent = services.action_remind(actor=request.user, action=action)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return _back(request, pk)
+    name = action.goal.conversation.employee.full_name
+    if sent:
+        messages.success(request, _("Reminder sent to %(name)s.") % {"name": name})
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s has turned off e-mails about reminders. The reminder shows on "
+                "their home page."
+            )
+            % {"name": name},
+        )
+    return _back(request, pk)
+
+
+@guarded()
+@require_POST
+def action_deadline(request, pk):
+    """A new deadline and why; refused, back on the action's page with what was typed."""
+    action = policy.get_action_for(request.user, pk)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            update = services.action_deadline_move(
+                actor=request.user, action=action, **form.cleaned_data
+            )
+        except DomainError as e:
+            e.add_to(form)
+    if form.errors:
+        return _detail(request, pk, deadline_form=form, status=400)
+    nudges_forget(request.user, selectors.today())
+    messages.success(
+        request,
+        _("The action has a new deadline: %(date)s.")
+        % {"date": update.deadline_to.strftime("%d.%m.%Y")},
+    )
+    return _back(request, pk)
+
+
+@guarded()
+@require_POST
+def action_drop(request, pk):
+    """Drop the action, saying why; refused, back on the action's page with what was typed."""
+    action = policy.get_action_for(request.user, pk)
+    form = DropForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_drop(actor=request.user, action=action, **form.cleaned_data)
+        except DomainError as e:
+            e.add_to(form)
+    if form.errors:
+        return _detail(request, pk, drop_form=form, status=400)
+    nudges_forget(request.user, selectors.today())
+    messages.success(request, _("The action is dropped."))
+    return _back(request, pk)

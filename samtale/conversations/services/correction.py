@@ -3,9 +3,8 @@
 A correction's goals and actions are a draft on its revision (`agreed_goals`), taken from
 the live goals and actions with their ids. The live rows stay as they are while the
 correction is agreed, so the follow-up of the revision in force goes on undisturbed. When
-both have signed, the draft is applied in one go: changed actions are updated in place
-(their status and history kept), new ones are created, and removed ones are marked
-dropped with the reason; no action is ever deleted.
+both have signed, the signing applies the draft to them in one go
+(actions.agreement.agreement_apply, the one place goals and actions are written).
 
 The draft, one entry per goal:
     {"goal_id": 3 | None, "goal": "…", "removed": False,
@@ -18,14 +17,11 @@ import hashlib
 import json
 from datetime import date
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.models import ActionStatus, Conversation, Responsible, SummaryRevision
-from samtale.core.audit import audit_log
+from samtale.conversations.models import ActionStatus, Conversation, Responsible
 from samtale.core.errors import DomainError
-from samtale.org.models import Person
 
 TEXT_MAX_LENGTH = 2000
 Status = ActionStatus
@@ -177,93 +173,3 @@ def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
             }
         )
     return draft
-
-
-def correction_apply(
-    *, actor: Person, conversation: Conversation, revision: SummaryRevision
-) -> list[dict]:
-    """Apply a correction both have signed to the live goals and actions; return what it
-    agreed, with the ids of the rows (the revision's frozen snapshot).
-
-    Called by conversation_sign inside its transaction, with the conversation locked.
-    """
-    goals = {g.pk: g for g in conversation.goals.prefetch_related("actions")}
-    actions = {a.pk: a for g in goals.values() for a in g.actions.all()}
-    words = {"n": revision.number, "reason": revision.reason}
-    next_goal = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-    snapshot = []
-    for entry in revision.agreed_goals:
-        goal = goals.get(entry.get("goal_id"))
-        goal_removed = bool(entry.get("removed"))
-        if goal is None:
-            if goal_removed:
-                continue
-            goal = conversation.goals.create(order=next_goal, text=entry["goal"], created_by=actor)
-            next_goal += 1
-        elif not goal_removed and goal.text != entry["goal"]:
-            goal.text = entry["goal"]
-            goal.save(update_fields=["text"])
-        next_action = (goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1
-        kept = []
-        for item in entry["actions"]:
-            action = actions.get(item.get("action_id"))
-            deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
-            if goal_removed or item.get("removed"):
-                if action is not None and action.status != Status.DROPPED:
-                    action.updates.create(
-                        actor=actor,
-                        from_status=action.status,
-                        to_status=Status.DROPPED,
-                        comment=_("Removed in correction %(n)d: %(reason)s") % words,
-                    )
-                    action.status = Status.DROPPED
-                    action.save(update_fields=["status", "updated_at"])
-                continue
-            if action is None:
-                action = goal.actions.create(
-                    order=next_action,
-                    text=item["text"],
-                    deadline=deadline,
-                    responsible=item["responsible"],
-                    created_by=actor,
-                    employee_id=conversation.employee_id,
-                    leader_id=conversation.leader_id,
-                    followed=True,
-                )
-                next_action += 1
-                action.updates.create(
-                    actor=actor,
-                    to_status=action.status,
-                    comment=_("Added in correction %(n)d: %(reason)s") % words,
-                )
-            elif (action.text, action.deadline, action.responsible) != (
-                item["text"],
-                deadline,
-                item["responsible"],
-            ):
-                action.text, action.deadline = item["text"], deadline
-                action.responsible = item["responsible"]
-                action.save(update_fields=["text", "deadline", "responsible", "updated_at"])
-                action.updates.create(
-                    actor=actor,
-                    comment=_("Changed in correction %(n)d: %(reason)s") % words,
-                )
-            kept.append(
-                {
-                    "action_id": action.pk,
-                    "text": action.text,
-                    "deadline": item.get("deadline"),
-                    "responsible": action.responsible,
-                }
-            )
-        if goal_removed:
-            # A goal without any action has no history to keep; one with actions stays,
-            # its actions dropped, so their history can still be read.
-            if not goal.actions.exists() and not goal.result:
-                goal.delete()
-            continue
-        snapshot.append({"goal_id": goal.pk, "goal": goal.text, "actions": kept})
-    audit_log(
-        actor=actor, action="summary.correction.apply", obj=conversation, revision=revision.number
-    )
-    return snapshot

@@ -17,7 +17,7 @@ from samtale.conversations.models import (
     SummaryRevision,
 )
 from samtale.conversations.notices import step_notice
-from samtale.conversations.signals import conversation_planned, status_changed
+from samtale.conversations.signals import conversation_planned
 from samtale.core import holidays
 from samtale.core.access import require
 from samtale.core.audit import audit_log
@@ -72,9 +72,6 @@ def transition(
         reason=reason,
         actor=actor,
     )
-    # The apps above keep their copies in step (conversations.signals): the actions' flag
-    # the follow-up overviews read, the round participant's status its counts read.
-    status_changed.send(sender=Conversation, conversation=conversation, to=to)
     conversation.status = to
     conversation.save(update_fields=["status", "updated_at"])
     audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)

@@ -2,6 +2,8 @@
 approves, the conclusion says what may be shared outside the two, both sign. After
 signing it is locked; a correction is a new revision, signed again."""
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -13,7 +15,6 @@ from samtale.conversations.models import Conversation, Feedback, SummaryComment,
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import correction
 from samtale.conversations.services.lifecycle import transition
-from samtale.conversations.signals import conversation_signed, summary_signed
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.concurrency import text_save
@@ -308,33 +309,28 @@ def summary_reopen(*, actor: Person, conversation: Conversation) -> SummaryRevis
     return summary
 
 
-def goals_snapshot(conversation: Conversation) -> list[dict]:
-    """The goals and actions as agreed, with the ids of the live rows (a correction's draft
-    starts from them and applies its changes to them)."""
-    return [
-        {
-            "goal_id": goal.pk,
-            "goal": goal.text,
-            "actions": [
-                {
-                    "action_id": action.pk,
-                    "text": action.text,
-                    "deadline": action.deadline.isoformat() if action.deadline else None,
-                    "responsible": action.responsible,
-                }
-                for action in goal.actions.all()
-            ],
-        }
-        for goal in conversation.goals.prefetch_related("actions")
-    ]
+class Signature(NamedTuple):
+    """A signature added: the revision, its conversation (locked), who signed, and whether
+    the revision is a correction."""
+
+    revision: SummaryRevision
+    conversation: Conversation
+    party: str
+    correcting: bool
 
 
-@transaction.atomic
-def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRevision:
-    """Sign the agreed summary (who and when). When both have signed, the content locks."""
+def signature_add(*, actor: Person, conversation: Conversation) -> Signature:
+    """Sign the agreed summary (who and when). When both have signed, the content locks, and
+    a first summary makes the conversation signed: its answers to the statements final,
+    counted where the employee stands now.
+
+    What both signatures cause (the agreement followed up, the needs registered, the form
+    filed for the personnel file) is the signing's: samtale.signing.services, which calls
+    this inside its transaction.
+    """
     party = conversation.party(actor)
     require(party is not None)
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = _locked(conversation)
     summary = summary_current(conversation)
     correcting = is_correction_open(conversation, summary)
     if conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at):
@@ -346,41 +342,33 @@ def conversation_sign(*, actor: Person, conversation: Conversation) -> SummaryRe
     audit_log(
         actor=actor, action="summary.sign", obj=conversation, revision=summary.number, party=party
     )
-    if summary.is_signed and correcting:
-        # Only now do the live goals and actions change; until this moment the revision
-        # before was in force, and its actions were followed up as they were.
-        summary.agreed_goals = correction.correction_apply(
-            actor=actor, conversation=conversation, revision=summary
-        )
-    elif summary.is_signed:
-        summary.agreed_goals = goals_snapshot(conversation)
+    if summary.is_signed and not correcting:
         transition(conversation, S.SIGNED, actor=actor)
         conversation.signed_at = timezone.now()
-        # Its answers to the statements are final: they count where the employee stands now.
         conversation.counted_as = position_of(person_id=conversation.employee_id)
         conversation.save(update_fields=["signed_at", "counted_as"])
-        # The needs its conclusion shares reach the register (conversations.signals).
-        conversation_signed.send(sender=Conversation, conversation=conversation)
     summary.save()
-    if summary.is_signed:
-        # The follow-up form for the personnel file (conversations.signals).
-        summary_signed.send(sender=SummaryRevision, revision=summary)
-        if not correcting and conversation.has_goals:
-            # The one who signed first hears that it is done, and what comes next.
-            step_notice(
-                conversation=conversation,
-                kind="follow_up",
-                to=_other_party(conversation, actor),
-                event="signed",
-            )
-    else:
+    return Signature(summary, conversation, party, correcting)
+
+
+def signature_notice(*, actor: Person, signature: Signature) -> None:
+    """The other party hears of a signature: that it is their turn to sign, or, once both
+    have signed a first summary with goals, that it is done and what comes next."""
+    summary, conversation = signature.revision, signature.conversation
+    if not summary.is_signed:
         step_notice(
             conversation=conversation,
             kind="summary_signed",
             to=_other_party(conversation, actor),
-            event=f"{_round_of(summary)}:{party}",
+            event=f"{_round_of(summary)}:{signature.party}",
         )
-    return summary
+    elif not signature.correcting and conversation.has_goals:
+        step_notice(
+            conversation=conversation,
+            kind="follow_up",
+            to=_other_party(conversation, actor),
+            event="signed",
+        )
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """The summary's steps, as the parties take them, for the comment and correction tests."""
 
-from samtale.actions import services as goals
+from samtale.actions import agreement
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, summary
+from samtale.signing import services as signing
 
 
 def fresh(conversation) -> Conversation:
@@ -46,13 +47,13 @@ def comment(conversation, people, text: str) -> None:
 
 def approve_and_sign(conversation, people) -> Conversation:
     summary.summary_approve(actor=people.leader, conversation=fresh(conversation))
-    summary.conversation_sign(actor=people.employee, conversation=fresh(conversation))
-    summary.conversation_sign(actor=people.leader, conversation=fresh(conversation))
+    signing.conversation_sign(actor=people.employee, conversation=fresh(conversation))
+    signing.conversation_sign(actor=people.leader, conversation=fresh(conversation))
     return fresh(conversation)
 
 
 def with_goal(conversation, people, *, goal="Bli trygg i fagsystemet", action="Kurs i januar"):
-    goals.goal_add(
+    agreement.goal_add(
         actor=people.leader,
         conversation=conversation,
         text=goal,

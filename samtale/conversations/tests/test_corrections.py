@@ -25,6 +25,7 @@ from samtale.conversations.tests.summary_steps import (
 )
 from samtale.core.errors import DomainError
 from samtale.notifications.models import OutboundEmail
+from samtale.signing import services as signing
 
 S = Conversation.Status
 LATER = (timezone.localdate() + timedelta(days=60)).strftime("%d.%m.%Y")
@@ -171,7 +172,7 @@ def test_the_correction_has_its_own_steps_and_the_signed_revision_stays_in_force
         actor=people.employee, conversation=c, text="Rettet tekst", base_version=revision.version
     )
     with pytest.raises(DomainError):
-        summary.conversation_sign(actor=people.employee, conversation=c)
+        signing.conversation_sign(actor=people.employee, conversation=c)
     with pytest.raises(DomainError):
         summary.summary_approve(actor=people.leader, conversation=c)
     c = resubmit(c, people)
@@ -180,7 +181,7 @@ def test_the_correction_has_its_own_steps_and_the_signed_revision_stays_in_force
     # Approved, it can no longer be changed, only reopened; the conversation stays signed.
     with pytest.raises(DomainError):
         summary.summary_save(actor=people.employee, conversation=c, text="x", base_version=1)
-    summary.conversation_sign(actor=people.employee, conversation=fresh(c))
+    signing.conversation_sign(actor=people.employee, conversation=fresh(c))
     summary.summary_reopen(actor=people.leader, conversation=fresh(c))
     revision.refresh_from_db()
     assert revision.approved_at is None and revision.employee_signed_at is None
@@ -255,11 +256,11 @@ def test_the_live_goals_and_actions_do_not_change_until_both_have_signed(
     assert response.status_code == 302
     c = resubmit(c, people)
     summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=fresh(c))
+    signing.conversation_sign(actor=people.employee, conversation=fresh(c))
     action.refresh_from_db()
     assert action.text == "Kurs i januar"
     assert Goal.objects.count() == 1
-    summary.conversation_sign(actor=people.leader, conversation=fresh(c))
+    signing.conversation_sign(actor=people.leader, conversation=fresh(c))
     action.refresh_from_db()
     assert action.text == "Kurs i februar"
     assert Goal.objects.count() == 2

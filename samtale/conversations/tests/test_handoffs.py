@@ -11,6 +11,7 @@ from samtale.conversations.notices import OUTBOX_KIND
 from samtale.conversations.services import lifecycle
 from samtale.conversations.services import summary as services
 from samtale.notifications.models import OutboundEmail
+from samtale.signing import services as signing
 
 from . import summary_steps as steps
 
@@ -51,7 +52,7 @@ def _leader_signed(conversation, people):
     steps.with_goal(c, people)
     c = steps.submitted(c, people)
     services.summary_approve(actor=people.leader, conversation=c)
-    services.conversation_sign(actor=people.leader, conversation=steps.fresh(c))
+    signing.conversation_sign(actor=people.leader, conversation=steps.fresh(c))
     return steps.fresh(c)
 
 
@@ -73,7 +74,7 @@ def _approve(c, people):
 
 def _sign_as(role):
     def sign(c, people):
-        services.conversation_sign(actor=getattr(people, role), conversation=c)
+        signing.conversation_sign(actor=getattr(people, role), conversation=c)
 
     return sign
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from samtale.actions import services as goals
+from samtale.actions import agreement
 from samtale.conversations.tests import summary_steps as steps
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def signed(conversation, people):
     """Signed with two goals: one with its action, one without any."""
     c = steps.held(conversation, people)
     steps.with_goal(c, people, goal="Bli trygg i fagsystemet", action="Kurs i januar")
-    goals.goal_add(actor=people.leader, conversation=c, text="Mer tid til faglig påfyll")
+    agreement.goal_add(actor=people.leader, conversation=c, text="Mer tid til faglig påfyll")
     c = steps.submitted(c, people)
     return steps.approve_and_sign(c, people)
 

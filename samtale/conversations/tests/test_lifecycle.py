@@ -8,6 +8,7 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation, StatusChange
 from samtale.conversations.services import lifecycle, preparation, summary
 from samtale.core.errors import DomainError
+from samtale.signing import services as signing
 
 S = Conversation.Status
 
@@ -209,9 +210,9 @@ def test_the_whole_life_from_plan_to_signature(conversation, people):
     )
     summary.summary_submit(actor=people.employee, conversation=c)
     summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
+    signing.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
     assert Conversation.objects.get(pk=c.pk).status == S.SUMMARY_AGREED
-    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+    signing.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
     c = Conversation.objects.get(pk=c.pk)
     assert c.status == S.SIGNED and c.signed_at is not None
     s.refresh_from_db()

@@ -1,12 +1,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from samtale.actions import services as goals
+from samtale.actions import agreement
 from samtale.conversations import policy
 from samtale.conversations.models import Conversation, Feedback
 from samtale.conversations.services import lifecycle, meeting, summary
 from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
+from samtale.signing import services as signing
 
 S = Conversation.Status
 
@@ -33,8 +34,8 @@ def _agreed(conversation, people, *, conclusion="no_actions"):
 
 def _signed(conversation, people):
     c = _agreed(conversation, people)
-    summary.conversation_sign(actor=people.employee, conversation=c)
-    summary.conversation_sign(actor=people.leader, conversation=_reload(c))
+    signing.conversation_sign(actor=people.employee, conversation=c)
+    signing.conversation_sign(actor=people.leader, conversation=_reload(c))
     return _reload(c)
 
 
@@ -135,7 +136,7 @@ def test_the_conclusion_must_match_the_goals(conversation, people):
         summary.summary_conclusion_set(
             actor=people.employee, conversation=c, conclusion="actions", shared_outside=""
         )
-    goals.goal_add(
+    agreement.goal_add(
         actor=people.leader,
         conversation=c,
         text="Bli trygg på nytt fagsystem",
@@ -162,7 +163,7 @@ def test_nothing_is_shared_outside_by_default(conversation, people):
 
 def test_signing_needs_an_agreed_summary_and_locks_the_content(conversation, people):
     with pytest.raises(DomainError):
-        summary.conversation_sign(actor=people.employee, conversation=conversation)
+        signing.conversation_sign(actor=people.employee, conversation=conversation)
     c = _signed(conversation, people)
     s = summary.summary_current(c)
     assert s.employee_signed_at and s.leader_signed_at
@@ -172,14 +173,14 @@ def test_signing_needs_an_agreed_summary_and_locks_the_content(conversation, peo
             actor=people.employee, conversation=c, text="Endret", base_version=s.version
         )
     with pytest.raises(DomainError):
-        goals.goal_add(actor=people.leader, conversation=c, text="Nytt mål")
+        agreement.goal_add(actor=people.leader, conversation=c, text="Nytt mål")
     with pytest.raises(DomainError):
-        summary.conversation_sign(actor=people.employee, conversation=c)
+        signing.conversation_sign(actor=people.employee, conversation=c)
 
 
 def test_signing_freezes_the_agreed_goals(conversation, people):
     c = _held(conversation, people)
-    goals.goal_add(
+    agreement.goal_add(
         actor=people.employee,
         conversation=c,
         text="Mål A",
@@ -192,8 +193,8 @@ def test_signing_freezes_the_agreed_goals(conversation, people):
     )
     summary.summary_submit(actor=people.employee, conversation=c)
     summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=_reload(c))
-    s = summary.conversation_sign(actor=people.leader, conversation=_reload(c))
+    signing.conversation_sign(actor=people.employee, conversation=_reload(c))
+    s = signing.conversation_sign(actor=people.leader, conversation=_reload(c))
     goal = c.goals.get()
     # With the live rows' ids: a correction starts from them and changes them.
     assert s.agreed_goals == [
@@ -223,8 +224,8 @@ def test_a_correction_is_a_new_revision_signed_again_and_the_old_one_is_kept(con
     summary.summary_save(actor=people.employee, conversation=c, text="Rettet tekst", base_version=0)
     summary.summary_submit(actor=people.employee, conversation=c)
     summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=_reload(c))
-    summary.conversation_sign(actor=people.leader, conversation=_reload(c))
+    signing.conversation_sign(actor=people.employee, conversation=_reload(c))
+    signing.conversation_sign(actor=people.leader, conversation=_reload(c))
     first.refresh_from_db()
     assert first.text == "Oppsummert." and first.is_signed
     assert summary.summary_current(_reload(c)).text == "Rettet tekst"
@@ -233,7 +234,7 @@ def test_a_correction_is_a_new_revision_signed_again_and_the_old_one_is_kept(con
 
 def test_an_agreed_summary_can_be_reopened_before_both_have_signed(conversation, people):
     c = _agreed(conversation, people)
-    summary.conversation_sign(actor=people.employee, conversation=c)
+    signing.conversation_sign(actor=people.employee, conversation=c)
     summary.summary_reopen(actor=people.leader, conversation=_reload(c))
     s = summary.summary_current(c)
     assert _reload(c).status == S.HELD

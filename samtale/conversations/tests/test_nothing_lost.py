@@ -25,6 +25,7 @@ from samtale.conversations.services import lifecycle, summary
 from samtale.conversations.services.correction import draft_version
 from samtale.conversations.tests import summary_steps as steps
 from samtale.needs.services import units_for_need
+from samtale.signing import services as signing
 
 
 class FormControls(HTMLParser):
@@ -299,8 +300,8 @@ def _state(state: str, conversation, people) -> Conversation:
     summary.summary_approve(actor=people.leader, conversation=c)
     if state == "agreed":
         return steps.fresh(c)
-    summary.conversation_sign(actor=people.employee, conversation=steps.fresh(c))
-    summary.conversation_sign(actor=people.leader, conversation=steps.fresh(c))
+    signing.conversation_sign(actor=people.employee, conversation=steps.fresh(c))
+    signing.conversation_sign(actor=people.leader, conversation=steps.fresh(c))
     c = steps.fresh(c)
     if state == "signed":
         return c

@@ -21,6 +21,7 @@ from samtale.conversations.notices import KINDS, step_notice
 from samtale.conversations.services import summary as summary_services
 from samtale.core.errors import DomainError
 from samtale.notifications.models import OutboundEmail
+from samtale.signing import services as signing
 
 S = Conversation.Status
 MARKER = "HEMMELIG-INNHOLD-7731"
@@ -133,7 +134,7 @@ def test_the_first_signature_tells_the_other_party_and_the_second_tells_nobody(
 ):
     conversation = _agreed(run, held, people)
     before = {p: len(smtp.to(p.email)) for p in (people.employee, people.leader)}
-    run(summary_services.conversation_sign, actor=people.employee, conversation=conversation)
+    run(signing.conversation_sign, actor=people.employee, conversation=conversation)
     assert len(smtp.to(people.employee.email)) == before[people.employee]
     assert len(smtp.to(people.leader.email)) == before[people.leader] + 1
     message = smtp.to(people.leader.email)[-1]
@@ -141,8 +142,8 @@ def test_the_first_signature_tells_the_other_party_and_the_second_tells_nobody(
     assert _notices(to=people.leader, ref__step="summary_signed").count() == 1
     # A second signature attempt fails and sends nothing more.
     with pytest.raises(DomainError):
-        run(summary_services.conversation_sign, actor=people.employee, conversation=conversation)
-    run(summary_services.conversation_sign, actor=people.leader, conversation=_reload(held))
+        run(signing.conversation_sign, actor=people.employee, conversation=conversation)
+    run(signing.conversation_sign, actor=people.leader, conversation=_reload(held))
     assert _reload(held).status == S.SIGNED
     # Signed by both: no step waits, and the employee is told their copy of the signed
     # follow-up form is ready (samtale.archive), a link without content.

@@ -7,6 +7,7 @@ from django.urls import reverse
 from samtale.actions.models import Goal
 from samtale.conversations.models import Conversation, Note
 from samtale.conversations.services import lifecycle, preparation, summary
+from samtale.signing import services as signing
 
 JSON = {"Accept": "application/json"}
 
@@ -264,8 +265,8 @@ def _agree_and_sign(people, c, shared_outside):
     )
     summary.summary_submit(actor=people.employee, conversation=c)
     summary.summary_approve(actor=people.leader, conversation=c)
-    summary.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
-    summary.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
+    signing.conversation_sign(actor=people.employee, conversation=Conversation.objects.get(pk=c.pk))
+    signing.conversation_sign(actor=people.leader, conversation=Conversation.objects.get(pk=c.pk))
 
 
 def test_after_signing_the_employee_is_asked_once(client_for, people, conversation):

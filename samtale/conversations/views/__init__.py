@@ -29,7 +29,6 @@ from samtale.conversations.views.preparation import (
     preparation_share,
 )
 from samtale.conversations.views.summary import (
-    conversation_sign,
     correction_goals,
     correction_withdraw,
     feedback_give,
@@ -60,7 +59,6 @@ __all__ = [
     "conversation_move_to_proposal",
     "conversation_postpone",
     "conversation_schedule",
-    "conversation_sign",
     "correction_goals",
     "correction_withdraw",
     "feedback_give",

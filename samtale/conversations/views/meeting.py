@@ -8,44 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.conversations import policy, selectors
-from samtale.conversations.forms import ActionForm, GoalForm, HoldForm, TalkTimeForm, ToggleForm
+from samtale.conversations.forms import HoldForm, TalkTimeForm, ToggleForm
 from samtale.conversations.guidance import CLOSING_STEPS, TALK_GOAL_LEADER_PERCENT
-from samtale.conversations.kept import form_take
-from samtale.conversations.models import Responsible
+from samtale.conversations.sections import goals_context, previous_context
 from samtale.conversations.services import lifecycle, meeting
-from samtale.conversations.views.preparation import previous_context
 from samtale.core.errors import DomainError
 from samtale.core.http import acted, guarded, wants_json
-
-
-def goals_context(
-    conversation, user, *, request=None, goal_form=None, action_typed=None, error=None
-) -> dict:
-    """The goals section (conversations/_goals.html). A goal or an action refused comes back
-    as typed: from the view that refused it (htmx), or kept for the page it was posted from
-    (samtale.conversations.kept), the action's as {"goal": pk, "form", "error"}."""
-    party = conversation.party(user) is not None
-    if kept := form_take(request, f"goal:{conversation.pk}"):
-        goal_form, error = GoalForm(kept["data"]), kept["error"]
-    if kept := form_take(request, f"action:{conversation.pk}"):
-        action_typed = {
-            "goal": kept["goal"],
-            "form": ActionForm(kept["data"]),
-            "error": kept["error"],
-        }
-    for form in (goal_form, action_typed and action_typed["form"]):
-        if form is not None:
-            form.is_valid()  # the errors beside the fields
-    return {
-        "goals": selectors.goals_with_actions(conversation),
-        "goals_editable": conversation.goals_editable and party,
-        # After signing: statuses, and new actions added as follow-up.
-        "goals_follow_up": conversation.is_followed_up and party,
-        "goal_form": goal_form or GoalForm(),
-        "goals_error": error,
-        "action_typed": action_typed,
-        "responsible": Responsible,
-    }
 
 
 @guarded()

@@ -8,12 +8,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations import policy, selectors
+from samtale.conversations import busy, policy, selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
+from samtale.conversations.sections import previous_context, revisions_context
 from samtale.conversations.services import lifecycle, replies
-from samtale.conversations.views import busy
-from samtale.conversations.views.preparation import previous_context
-from samtale.conversations.views.summary import revisions_context
 from samtale.core import access
 from samtale.core.audit import audit_reads
 from samtale.core.errors import DomainError, DomainWarning
@@ -24,11 +22,6 @@ from samtale.guides.selectors import current_version, guides_for_planning
 
 # Where a service's field shows on the form.
 FORM_FIELD = {"scheduled_at": "date"}
-
-
-def form_error(form, error: DomainError) -> None:
-    field = FORM_FIELD.get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _warned(form, error: DomainWarning) -> dict:
@@ -98,11 +91,11 @@ def conversation_create(request):
         except DomainWarning as e:
             context |= _warned(form, e)
         except lifecycle.AlreadyPlanned as e:
-            form_error(form, e)
+            e.add_to(form, renamed=FORM_FIELD)
             visible = policy.conversations_visible_to(request.user).filter(pk=e.conversation.pk)
             context["existing"] = e.conversation if visible.exists() else None
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form, renamed=FORM_FIELD)
         else:
             busy.tell_unread(request, context)
             messages.success(request, _("The conversation is planned."))
@@ -175,7 +168,7 @@ def conversation_schedule(request, pk):
         except DomainWarning as e:
             context |= _warned(form, e)
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form, renamed=FORM_FIELD)
         else:
             busy.tell_unread(request, context)
             if data["scheduled_at"] is None:
@@ -280,7 +273,7 @@ def _with_reason(request, pk, *, service, template: str, done: str):
                 actor=request.user, conversation=conversation, reason=form.cleaned_data["reason"]
             )
         except DomainError as e:
-            form_error(form, e)
+            e.add_to(form, renamed=FORM_FIELD)
         else:
             messages.success(request, done)
             return redirect("conversation_detail", pk=conversation.pk)

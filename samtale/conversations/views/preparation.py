@@ -3,43 +3,22 @@ Likert answers, the leader's private checklist."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import policy, selectors
-from samtale.conversations.errors import TextTooLong
+from samtale.conversations.autosave import autosave_response
 from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
-from samtale.conversations.metrics import autosave_counted
+from samtale.conversations.sections import previous_context
 from samtale.conversations.services import preparation as services
-from samtale.core.concurrency import EditConflict
 from samtale.core.errors import DomainError
-from samtale.core.http import guarded, redirect_back, wants_json
+from samtale.core.http import guarded, redirect_back
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
-
-
-def previous_context(conversation, user, *, carry: bool = False) -> dict:
-    """The agenda starts with the previous conversation's agreed actions, their status,
-    and a place to record each goal's result; in the meeting (`carry`), a button to carry
-    each open one over into this conversation, or that it is."""
-    previous = selectors.previous_conversation(
-        conversation, visible=policy.conversations_visible_to(user)
-    )
-    carry = carry and previous is not None and conversation.goals_editable
-    return {
-        "previous": previous,
-        "previous_goals": selectors.goals_with_actions(previous) if previous else [],
-        "carry_over": carry and conversation.party(user) is not None,
-        "carried": set(conversation.goals.values_list("actions__carried_from", flat=True))
-        if carry
-        else set(),
-    }
 
 
 @guarded()
@@ -118,54 +97,6 @@ def sharing_context(conversation, user) -> dict:
         "other": conversation.leader if party == "employee" else conversation.employee,
         "may_unshare": conversation.status in services.UNSHARE_STATUSES,
     }
-
-
-def autosave_response(request, *, saved, error: DomainError | None, fallback: str):
-    """JSON for our autosave script; a message and a redirect for a plain form post."""
-    autosave_counted(error)
-    if wants_json(request):
-        if isinstance(error, EditConflict):
-            return JsonResponse(
-                {
-                    "conflict": True,
-                    "message": error.message,
-                    "theirs": error.theirs,
-                    "version": error.version,
-                },
-                status=409,
-            )
-        if isinstance(error, TextTooLong):
-            # Said with the limit, and answered as JSON: the script shows it beside the text,
-            # keeps the text and waits for it to change, instead of retrying as if offline.
-            return JsonResponse(
-                {
-                    "error": "too_large",
-                    "limit": error.limit,
-                    "length": error.length,
-                    "message": " ".join(
-                        [error.message, _("The text stays here and is saved once it is shorter.")]
-                    ),
-                },
-                status=413,
-            )
-        if error is not None:
-            return JsonResponse({"error": error.message}, status=400)
-        now = formats.time_format(timezone.localtime(), "TIME_FORMAT")
-        return JsonResponse({"version": saved, "message": _("Saved %(time)s") % {"time": now}})
-    if isinstance(error, EditConflict):
-        messages.error(
-            request,
-            _(
-                "Not saved: the text was changed elsewhere while you wrote. The saved text is shown; "
-                "your own text was: %(text)s"
-            )
-            % {"text": request.POST.get("text", "")},
-        )
-    elif error is not None:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(fallback)
 
 
 @guarded()

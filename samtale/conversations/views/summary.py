@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samtale.conversations import policy, revision_diff
+from samtale.conversations.autosave import autosave_response
 from samtale.conversations.forms import (
     DraftForm,
     FeedbackForm,
@@ -18,10 +19,9 @@ from samtale.conversations.forms import (
 )
 from samtale.conversations.models import Conversation, Feedback, SummaryComment
 from samtale.conversations.revision_forms import CorrectionGoalsForm, RevisionCompareForm
+from samtale.conversations.sections import goals_context
 from samtale.conversations.services import correction, handover
 from samtale.conversations.services import summary as services
-from samtale.conversations.views.meeting import goals_context
-from samtale.conversations.views.preparation import autosave_response
 from samtale.core import access
 from samtale.core.audit import audit_read
 from samtale.core.concurrency import EditConflict
@@ -141,34 +141,6 @@ def _typed(form, stored: str) -> str:
     return stored
 
 
-def revisions_context(conversation, user) -> dict:
-    """The conversation page's record of the summary: every revision with who signed it
-    when, a correction's reason and proposer, and the comments on each; whether a
-    correction is under way and which revision is in force; and whether there are two
-    revisions the user may compare. For a party (the caller fetched the conversation
-    through policy.get_conversation_for)."""
-    comments = policy.summary_comments_visible_to(user, conversation).select_related("author")
-    revisions = list(
-        conversation.summaries.order_by("number")
-        .select_related("proposed_by", "withdrawn_by", "signed_form")
-        .defer("signed_form__pdf", "signed_form__content")
-        .prefetch_related(Prefetch("comments", queryset=comments))
-    )
-    # What services.summary_current and summary_in_force read, from the revisions at hand.
-    current = next((r for r in reversed(revisions) if r.withdrawn_at is None), None)
-    in_force = next((r for r in reversed(revisions) if r.is_signed), None)
-    return {
-        "summary": current,
-        "revisions": revisions,
-        "correcting": services.is_correction_open(conversation, current),
-        "in_force": in_force,
-        "comparable": policy.summary_revisions_visible_to(
-            user, conversation, current=current
-        ).count()
-        >= 2,
-    }
-
-
 def _text_save(request, pk, service, anchor: str):
     conversation = policy.get_conversation_for(request.user, pk)
     form = TextForm(request.POST)
@@ -236,12 +208,6 @@ def _text_posted(form, service, *, actor, conversation, stored: str | None) -> N
         form.add_error("text", e.message)
 
 
-def _refused(form, error: DomainError, *, fields: dict | None = None) -> None:
-    """A service's refusal at its field on the form (`fields` maps the service's names)."""
-    field = (fields or {}).get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
-
-
 def _draft_posted(request, pk, *, sending: bool):
     """The drafter's form, by any of its buttons: the text saved (if changed), the conclusion
     (if chosen, with what may be shared), and, to send, the summary sent. Whatever is refused
@@ -270,7 +236,7 @@ def _draft_posted(request, pk, *, sending: bool):
                 shared_outside=data["shared_outside"],
             )
         except DomainError as e:
-            _refused(form, e)
+            e.add_to(form)
     elif summary and data["shared_outside"].strip() != summary.shared_outside:
         # Saved without a conclusion: what may be shared is part of it.
         form.add_error("conclusion", _("Choose a conclusion to save what may be shared."))
@@ -278,7 +244,7 @@ def _draft_posted(request, pk, *, sending: bool):
         try:
             services.summary_submit(actor=request.user, conversation=conversation)
         except DomainError as e:
-            _refused(form, e)
+            e.add_to(form)
     if form.errors:
         return _summary(request, conversation, draft_form=form, status=400)
     if sending:
@@ -329,7 +295,7 @@ def _review_step(request, pk, service, done: str):
             if e.field != "comment":
                 messages.error(request, e.message)
                 return redirect("summary", pk=pk)
-            _refused(form, e, fields={"comment": "text"})
+            e.add_to(form, renamed={"comment": "text"})
         else:
             messages.success(request, done)
             return redirect("summary", pk=pk)
@@ -370,17 +336,6 @@ def summary_reopen(request, pk):
 
 
 @guarded()
-@require_POST
-def conversation_sign(request, pk):
-    """Signing asks once: the box that says what is signed must be ticked (the summary
-    page shows it above the button); without it nothing is signed and the page says so."""
-    if request.POST.get("confirm") != "1":
-        policy.get_conversation_for(request.user, pk)
-        return redirect(reverse("summary", args=[pk]) + "?signer=bekreft#sign-error")
-    return _step(request, pk, services.conversation_sign, _("You have signed."))
-
-
-@guarded()
 @require_http_methods(["GET", "POST"])
 def summary_revise(request, pk):
     """Propose a correction of the signed summary: a page that asks why, and to confirm."""
@@ -396,7 +351,7 @@ def summary_revise(request, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as e:
-                form.add_error(e.field if e.field in form.fields else None, e.message)
+                e.add_to(form)
             else:
                 messages.success(
                     request,
@@ -433,7 +388,7 @@ def correction_withdraw(request, pk):
             )
         except DomainError as e:
             if e.field in form.fields:
-                form.add_error(e.field, e.message)
+                e.add_to(form)
             else:
                 # No correction under way: the page has no withdraw form to show it in.
                 messages.error(request, e.message)

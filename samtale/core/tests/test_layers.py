@@ -63,3 +63,24 @@ def test_no_two_modules_import_each_other(monkeypatch):
     graph = grimp.build_graph("samtale", cache_dir=None)
     modules = {m for m in graph.modules if ".tests" not in m and ".migrations" not in m}
     assert _cycles(graph, modules) == []
+
+
+def _is_view_module(name: str) -> bool:
+    parts = name.split(".")
+    return "tests" not in parts and ("views" in parts or parts[-1].startswith("views_"))
+
+
+def test_no_view_module_imports_another():
+    """What several pages show is built outside the views (an app's sections.py, selectors):
+    a view module imports no other view module, only a views package lists its own."""
+    import grimp
+
+    graph = grimp.build_graph("samtale")
+    views = {m for m in graph.modules if _is_view_module(m)}
+    crossing = sorted(
+        (importer, imported)
+        for importer in views
+        if not importer.endswith(".views")  # a package's __init__ gathers its own modules
+        for imported in graph.find_modules_directly_imported_by(importer) & views
+    )
+    assert crossing == []

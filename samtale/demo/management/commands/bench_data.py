@@ -30,7 +30,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Mod
 from django.utils import timezone
 
-from samtale.actions import services as goals
+from samtale.actions import agreement
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback, LeadershipAnswer, LikertAnswer
 from samtale.conversations.services import lifecycle, preparation, summary
@@ -46,6 +46,7 @@ from samtale.org.models import Person, Unit
 from samtale.org.selectors import positions
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round
+from samtale.signing import services as signing
 
 BENCH_LEADER_EMAIL = "bench.leader@bench.example"
 # Who bench/pages.py signs in as, by role.
@@ -384,7 +385,6 @@ class Command(BaseCommand):
                         person_id=employee,
                         holder_id=leader,
                         conversation_id=pk,
-                        conversation_status=Conversation.Status.SIGNED,
                     )
                     for pk, employee, leader, _v in last_year
                 ),
@@ -534,7 +534,7 @@ class Command(BaseCommand):
         preparation.preparation_share_all(actor=employee, conversation=_fresh(c))
         if stage == 0:
             return
-        goals.goal_add(
+        agreement.goal_add(
             actor=leader,
             conversation=_fresh(c),
             text="Mål for året",
@@ -559,8 +559,8 @@ class Command(BaseCommand):
         if stage == 2:
             return
         summary.summary_approve(actor=leader, conversation=_fresh(c))
-        summary.conversation_sign(actor=employee, conversation=_fresh(c))
-        summary.conversation_sign(actor=leader, conversation=_fresh(c))
+        signing.conversation_sign(actor=employee, conversation=_fresh(c))
+        signing.conversation_sign(actor=leader, conversation=_fresh(c))
 
 
 def _fresh(c: Conversation) -> Conversation:

@@ -1,0 +1,295 @@
+"""What a conversation agrees on: its goals and their actions (Mål · Tiltak · Tidsfrist ·
+Ansvar), created and changed here alone.
+
+The parties write them in the meeting and while the summary is drafted (goal_add,
+action_add, carried over from an earlier conversation); a correction both have signed
+changes them in one go (agreement_apply); and from the signing on they are followed up
+(agreement_follow). Every action is made by `_action_create`, so an action has its
+parties, whether it is followed up and its first history line by one rule, however it
+came. The follow-up itself (status, comments, deadlines, results) is actions.services'.
+
+Decision record: docs/developing/decision-agreement-owner.md.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samtale.actions import policy
+from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.core.access import require
+from samtale.core.audit import audit_log
+from samtale.core.errors import DomainError
+from samtale.org.models import Person
+
+TEXT_MAX_LENGTH = 2000
+Status = Action.Status
+
+
+def _check(actor: Person, conversation: Conversation) -> None:
+    require(conversation.party(actor) is not None)
+    if not conversation.goals_editable:
+        raise DomainError(
+            _("The goals and actions are agreed; they can no longer be changed here.")
+        )
+
+
+def text_checked(text: str, field: str) -> str:
+    """A goal's or an action's text: written, and not too long."""
+    text = text.strip()
+    if not text:
+        raise DomainError(_("This field is required."), field=field)
+    if len(text) > TEXT_MAX_LENGTH:
+        raise DomainError(_("At most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}, field=field)
+    return text
+
+
+def deadline_ahead(deadline: date | None) -> date | None:
+    """A new deadline is today or later."""
+    if deadline is not None and deadline < timezone.localdate():
+        raise DomainError(_("The deadline has already passed."), field="deadline")
+    return deadline
+
+
+def _responsible(responsible: str) -> str:
+    if responsible not in Action.Responsible.values:
+        raise DomainError(_("Choose who is responsible."), field="responsible")
+    return responsible
+
+
+def _goal_create(*, actor: Person, conversation: Conversation, text: str) -> Goal:
+    order = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
+    return Goal.objects.create(conversation=conversation, order=order, text=text, created_by=actor)
+
+
+def _action_create(*, actor: Person, goal: Goal, comment: str = "", **fields) -> Action:
+    """An action under `goal`, with the conversation's two parties. One made once the
+    conversation is signed is followed up from the start, and its history begins with who
+    added it and when (and `comment`, why)."""
+    conversation = goal.conversation
+    followed = conversation.is_followed_up
+    action = Action.objects.create(
+        goal=goal,
+        order=(goal.actions.aggregate(m=Max("order"))["m"] or 0) + 1,
+        created_by=actor,
+        employee_id=conversation.employee_id,
+        leader_id=conversation.leader_id,
+        followed=followed,
+        **fields,
+    )
+    if followed:
+        ActionUpdate.objects.create(
+            action=action, actor=actor, to_status=action.status, comment=comment
+        )
+    return action
+
+
+@transaction.atomic
+def goal_add(
+    *,
+    actor: Person,
+    conversation: Conversation,
+    text: str,
+    action_text: str = "",
+    deadline: date | None = None,
+    responsible: str = Action.Responsible.EMPLOYEE,
+) -> Goal:
+    """A goal, and usually its first action in the same step."""
+    _check(actor, conversation)
+    goal = _goal_create(actor=actor, conversation=conversation, text=text_checked(text, "text"))
+    if action_text.strip():
+        action_add(
+            actor=actor, goal=goal, text=action_text, deadline=deadline, responsible=responsible
+        )
+    audit_log(actor=actor, action="goal.add", obj=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, actor: Person, goal: Goal) -> None:
+    _check(actor, goal.conversation)
+    audit_log(actor=actor, action="goal.delete", obj=goal)
+    goal.delete()
+
+
+@transaction.atomic
+def action_add(
+    *, actor: Person, goal: Goal, text: str, deadline: date | None, responsible: str
+) -> Action:
+    """Add an action: part of the agreement while it is made, a follow-up after signing."""
+    conversation = goal.conversation
+    after_signing = conversation.is_followed_up
+    if after_signing:
+        require(conversation.party(actor) is not None)
+    else:
+        _check(actor, conversation)
+    action = _action_create(
+        actor=actor,
+        goal=goal,
+        text=text_checked(text, "action_text"),
+        deadline=deadline_ahead(deadline),
+        responsible=_responsible(responsible),
+        added_after_signing=after_signing,
+    )
+    if after_signing:
+        audit_log(actor=actor, action="action.add_after_signing", obj=action)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, actor: Person, action: Action) -> None:
+    _check(actor, action.goal.conversation)
+    action.delete()
+
+
+@transaction.atomic
+def action_carry_over(*, actor: Person, action: Action, conversation: Conversation) -> Action:
+    """Carry an open action of the employee's earlier conversation over into this one: the
+    same action under the same goal, linked to its earlier self, with its status and its
+    deadline where that is still ahead. Once this conversation is signed it is followed up
+    here alone (agreement_follow), so every list and count shows it once. Either party,
+    while the goals are written."""
+    _check(actor, conversation)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    require(policy.may_follow_up_action(actor, action))
+    earlier = action.goal.conversation
+    if earlier.pk == conversation.pk or action.employee_id != conversation.employee_id:
+        raise DomainError(
+            _("Only an action of the employee's earlier conversation is carried over.")
+        )
+    if not action.followed or not action.is_open:
+        raise DomainError(_("Only an open action that is followed up is carried over."))
+    if Action.objects.filter(carried_from=action, goal__conversation=conversation).exists():
+        raise DomainError(_("The action is already carried over into this conversation."))
+    # Under the goal that continues the earlier one, if another of its actions came first.
+    goal = Goal.objects.filter(
+        conversation=conversation, actions__carried_from__goal=action.goal
+    ).first() or _goal_create(actor=actor, conversation=conversation, text=action.goal.text)
+    ahead = action.deadline if action.deadline and action.deadline >= timezone.localdate() else None
+    carried = _action_create(
+        actor=actor,
+        goal=goal,
+        text=action.text,
+        deadline=ahead,
+        responsible=action.responsible,
+        status=action.status,
+        carried_from=action,
+    )
+    audit_log(actor=actor, action="action.carry_over", obj=carried, earlier=action.pk)
+    return carried
+
+
+def agreement_follow(*, conversation: Conversation) -> None:
+    """Now that both have signed, the agreed actions are followed up: the follow-up
+    overviews read `Action.followed` instead of joining to the conversation. Each action is
+    followed up in one place, and so in the lists and counts once: what this conversation
+    carried over from an earlier one is followed up here, no longer there. Called by the
+    signing (samtale.signing.services) in its transaction."""
+    Action.objects.filter(goal__conversation=conversation).update(followed=True)
+    earlier = Action.objects.filter(carried_to__goal__conversation=conversation).values("pk")
+    Action.objects.filter(pk__in=earlier).update(followed=False)
+
+
+def _action_drop(*, actor: Person, action: Action, comment: str) -> None:
+    if action.status == Status.DROPPED:
+        return
+    ActionUpdate.objects.create(
+        action=action,
+        actor=actor,
+        from_status=action.status,
+        to_status=Status.DROPPED,
+        comment=comment,
+    )
+    action.status = Status.DROPPED
+    action.save(update_fields=["status", "updated_at"])
+
+
+def _action_change(*, actor: Person, action: Action, item: dict, comment: str) -> None:
+    deadline = date.fromisoformat(item["deadline"]) if item.get("deadline") else None
+    if (action.text, action.deadline, action.responsible) == (
+        item["text"],
+        deadline,
+        item["responsible"],
+    ):
+        return
+    action.text, action.deadline = item["text"], deadline
+    action.responsible = item["responsible"]
+    action.save(update_fields=["text", "deadline", "responsible", "updated_at"])
+    ActionUpdate.objects.create(action=action, actor=actor, comment=comment)
+
+
+def _goal_apply(*, actor: Person, goal: Goal, entry: dict, live: dict, words: dict) -> list[dict]:
+    """One goal's actions as the correction agrees them; the kept ones, as agreed."""
+    kept = []
+    for item in entry["actions"]:
+        action = live.get(item.get("action_id"))
+        if entry.get("removed") or item.get("removed"):
+            if action is not None:
+                comment = _("Removed in correction %(n)d: %(reason)s") % words
+                _action_drop(actor=actor, action=action, comment=comment)
+            continue
+        if action is None:
+            action = _action_create(
+                actor=actor,
+                goal=goal,
+                comment=_("Added in correction %(n)d: %(reason)s") % words,
+                text=item["text"],
+                deadline=date.fromisoformat(item["deadline"]) if item.get("deadline") else None,
+                responsible=item["responsible"],
+            )
+        else:
+            comment = _("Changed in correction %(n)d: %(reason)s") % words
+            _action_change(actor=actor, action=action, item=item, comment=comment)
+        kept.append(
+            {
+                "action_id": action.pk,
+                "text": action.text,
+                "deadline": item.get("deadline"),
+                "responsible": action.responsible,
+            }
+        )
+    return kept
+
+
+def agreement_apply(
+    *, actor: Person, conversation: Conversation, revision: SummaryRevision
+) -> list[dict]:
+    """Apply a correction both have signed to the live goals and actions; return what it
+    agreed, with the ids of the rows (the revision's frozen snapshot). Changed actions are
+    updated in place (their status and history kept), new ones created, removed ones marked
+    dropped with the reason; no action is ever deleted. The draft's shape:
+    conversations.services.correction.
+
+    Called by the signing (samtale.signing.services) in its transaction, with the
+    conversation locked.
+    """
+    goals = {g.pk: g for g in conversation.goals.prefetch_related("actions")}
+    live = {a.pk: a for g in goals.values() for a in g.actions.all()}
+    words = {"n": revision.number, "reason": revision.reason}
+    snapshot = []
+    for entry in revision.agreed_goals:
+        goal = goals.get(entry.get("goal_id"))
+        removed = bool(entry.get("removed"))
+        if goal is None:
+            if removed:
+                continue
+            goal = _goal_create(actor=actor, conversation=conversation, text=entry["goal"])
+        elif not removed and goal.text != entry["goal"]:
+            goal.text = entry["goal"]
+            goal.save(update_fields=["text"])
+        kept = _goal_apply(actor=actor, goal=goal, entry=entry, live=live, words=words)
+        if removed:
+            # A goal without any action has no history to keep; one with actions stays,
+            # its actions dropped, so their history can still be read.
+            if not goal.actions.exists() and not goal.result:
+                goal.delete()
+            continue
+        snapshot.append({"goal_id": goal.pk, "goal": goal.text, "actions": kept})
+    audit_log(
+        actor=actor, action="summary.correction.apply", obj=conversation, revision=revision.number
+    )
+    return snapshot
