@@ -1,4 +1,4 @@
-"""The answer to an autosave: JSON for our script (static/js/autosave.js), with a conflict
+"""The answer to an autosave: JSON for our autosave script, with a conflict
 or a text too long said so it can act on it; a message and a redirect for a plain post."""
 
 from django.contrib import messages
