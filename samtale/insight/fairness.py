@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from samtale.actions.models import Goal
-from samtale.insight.publication import RESULTS, Figure
+from samtale.insight.publication.figures import Figure
+from samtale.insight.publication.measures import RESULTS
 
 SCORES = {Goal.Result.NOT_ACHIEVED: 1, Goal.Result.PARTLY: 2, Goal.Result.ACHIEVED: 3}
 ALIKE = 0.9  # the share of one result that makes "nearly everyone alike"

@@ -28,7 +28,7 @@ from django.utils import timezone
 from samtale.actions.models import Action
 from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
-from samtale.insight.publication import Figure, Withheld
+from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.selectors import add_months, coverage_limits, coverage_q, with_last_signed
 

@@ -23,11 +23,12 @@ from samtale.insight import (
     fairness,
     leadership,
     policy,
-    publication,
     selectors,
     status,
 )
-from samtale.insight.publication import GOALS, LIKERT, SATISFACTION, Figure, Withheld
+from samtale.insight.publication import figures as published
+from samtale.insight.publication.figures import Figure, Withheld
+from samtale.insight.publication.measures import GOALS, LIKERT, SATISFACTION
 from samtale.org.models import Person
 from samtale.rounds import policy as rounds_policy
 
@@ -96,7 +97,7 @@ def _area_figure(values: list) -> Figure | None:
 
 def _latest_published(default: int) -> int:
     """The latest year with published figures from answers, else `default`."""
-    return publication.latest_year() or default
+    return published.latest_year() or default
 
 
 HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
@@ -126,7 +127,7 @@ def likert_results(request):
     below = tree.below(node)
     units = [node, *below]
     group = {
-        unit: publication.unit_group(
+        unit: published.unit_group(
             None if unit == selectors.ORGANIZATION else unit, profession=profession
         )
         for unit in units
@@ -134,11 +135,11 @@ def likert_results(request):
     info = _statements()
     order = {key: n for n, key in enumerate(info)}
     keys = sorted(
-        (m.removeprefix(LIKERT) for m in publication.likert_measures(years)),
+        (m.removeprefix(LIKERT) for m in published.likert_measures(years)),
         key=lambda key: (order.get(key, len(order)), key),
     )
-    found = publication.periods(years=years)
-    figures = publication.figures(
+    found = published.periods(years=years)
+    figures = published.figures(
         measures=[SATISFACTION, *(LIKERT + key for key in keys)],
         groups=group.values(),
         years=years,
@@ -295,7 +296,7 @@ def likert_results(request):
                 if any(m is not None for m in row["means"])
             ],
             "k": anonymity.min_group(),
-            "published_at": publication.published_at(years=[year], found=found),
+            "published_at": published.published_at(years=[year], found=found),
         },
     )
 
@@ -430,7 +431,7 @@ def status_analysis(request):
             "may_see_coverage": rounds_policy.may_see_coverage(request.user),
             # Where the figures from answers are not published for this period: the latest
             # period that has them.
-            "latest_published": publication.latest_year(),
+            "latest_published": published.latest_year(),
             "counted_at": result.counted_at,
         },
     )
@@ -526,7 +527,7 @@ def rating_fairness(request):
     filters, year = _year(request, default=timezone.localdate().year - 1)
     k = anonymity.min_group()
     policy.status_scope_of(request.user)  # HR's: the whole organization
-    by_group, not_yet = publication.figures_of_kind(year=year, measure=GOALS, prefix="r:")
+    by_group, not_yet = published.figures_of_kind(year=year, measure=GOALS, prefix="r:")
     counts, conversations = fairness.from_published(
         {int(g[2:]): f for g, f in by_group.items() if isinstance(f, Figure)}
     )
@@ -592,7 +593,7 @@ def rating_fairness(request):
             "rows": [list(zip(headings, cells(h), strict=True)) for h in page.object_list],
             "year_query": f"year={year}",
             "alike": round(fairness.ALIKE * 100),
-            "published_at": publication.published_at(years=[year]),
+            "published_at": published.published_at(years=[year]),
         },
     )
 
