@@ -1,4 +1,3 @@
-from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,27 +25,12 @@ from samtale.insight import (
     selectors,
     status,
 )
+from samtale.insight.forms import ProfessionForm, RoundForm, YearForm
 from samtale.insight.publication import figures as published
 from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.publication.measures import GOALS, LIKERT, SATISFACTION
 from samtale.org.models import Person
 from samtale.rounds import policy as rounds_policy
-
-
-class YearForm(forms.Form):
-    """The year the insight pages show: this year unless another is asked for, never one
-    after next year (nothing is planned that far ahead)."""
-
-    year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        last = timezone.localdate().year + 1
-        if year is not None and year > last:
-            raise forms.ValidationError(
-                _("Choose a year up to %(last)s.") % {"last": last}, code="max_value"
-            )
-        return year
 
 
 def _statements() -> dict[str, tuple[str, str]]:
@@ -61,28 +45,6 @@ def _statements() -> dict[str, tuple[str, str]]:
                 (localized(statement["text"]), localized(statement.get("group"))),
             )
     return texts
-
-
-class ProfessionForm(forms.Form):
-    """The profession group whose answers the page shows (all when none is chosen)."""
-
-    yrke = forms.ChoiceField(label=_("Profession group"), required=False)
-
-    def __init__(self, *args, professions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["yrke"].choices = [("", _("All"))] + [(p, p) for p in professions]
-
-
-class RoundForm(forms.Form):
-    """A round instead of a year: the status analysis of its conversations alone."""
-
-    runde = forms.ModelChoiceField(
-        label=_("Or a round"), queryset=None, required=False, empty_label=_("None (the year)")
-    )
-
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["runde"].queryset = rounds.order_by("-period_start", "-pk")
 
 
 def _area_figure(values: list) -> Figure | None:
