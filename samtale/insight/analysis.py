@@ -69,3 +69,32 @@ def status_analysis(scope, *, year: int, round_=None) -> Analysis:
         round=round_,
         leader_id=None if scope.whole_organization else scope.leader_id,
     )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One unit (or the top) of an analysis beside the units right below it, in its year,
+    and the unit's trend over the years: what the page and its files show."""
+
+    analysis: Analysis
+    node: object
+    top: str  # the top's name: the whole organization, or everyone below the leader
+    compared: list  # [(unit, status.Status)], the node first
+    trend: list  # [(year, status.Status)], the oldest first
+
+    def name(self, unit) -> str:
+        return self.top if unit == selectors.ORGANIZATION else self.analysis.tree.names[unit]
+
+
+def compare(result: Analysis, node, *, top: str) -> Comparison:
+    """The node and the units right below it, with their figures from answers added."""
+    below = result.tree.below(node)
+    by_year = result.with_answers([node, *below]).figures
+    now = by_year[result.year]
+    return Comparison(
+        analysis=result,
+        node=node,
+        top=top,
+        compared=[(node, now[node]), *((unit, now[unit]) for unit in below)],
+        trend=[(y, by_year[y][node]) for y in result.years],
+    )

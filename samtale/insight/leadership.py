@@ -72,3 +72,14 @@ def snapshot_figures(snapshot: LeadershipSnapshot) -> dict[str, Figure]:
         key: Figure(people=sum(values), counts=tuple(values))
         for key, values in snapshot.figures.items()
     }
+
+
+def snapshot_rows(snapshot: LeadershipSnapshot, texts: dict) -> list[tuple[str, Figure]]:
+    """(statement, Figure) of a snapshot, in the templates' order: `texts` maps each
+    statement to its (text, area), as selectors.statements gives them."""
+    figures = snapshot_figures(snapshot)
+    order = {key: n for n, key in enumerate(texts)}
+    return [
+        (texts.get(key, (key, ""))[0], figures[key])
+        for key in sorted(figures, key=lambda key: order.get(key, len(order)))
+    ]
