@@ -29,14 +29,15 @@ ROLES = ["hr", "leaders_leader", "leader"]
 def main() -> None:
     open_in_process(PEOPLE, "the insight pages", REPEAT)
     from samtale.demo.management.commands.bench_data import BENCH_LOGINS
-    from samtale.insight import publication, tallies
+    from samtale.insight import tallies
+    from samtale.insight.publication import publish
     from samtale.org.models import Person
 
     # What the worker does every hour: publish the periods that have ended (bench_data has
     # published them when it built the database, so nothing is due here unless a year ended
     # since), then count the conversations' and actions' figures.
     started = time.monotonic()
-    published = publication.publish_due()
+    published = publish.publish_due()
     print(
         f"  the worker published {len(published)} periods due in {time.monotonic() - started:.1f} s"
     )

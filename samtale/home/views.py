@@ -16,7 +16,7 @@ from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
 from samtale.insight import policy as insight_policy
-from samtale.insight import publication
+from samtale.insight.publication import figures
 from samtale.needs import policy as needs_policy
 from samtale.needs.models import Need
 from samtale.org import policy as org_policy
@@ -119,7 +119,7 @@ def home(request):
         # The latest published satisfaction (its year named) and the shared needs that
         # nobody has looked at yet: each one click from where HR acts on it.
         if insight_policy.may_see_status(user):
-            context["satisfaction"] = publication.latest_satisfaction()
+            context["satisfaction"] = figures.latest_satisfaction()
         new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
         context["new_needs_count"] = new_needs.count()
         context["new_needs"] = list(new_needs[:5])

@@ -4,8 +4,9 @@ two never count or publish differently."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from samtale.insight import publication, selectors, status, tallies
-from samtale.insight.publication import GOALS, SATISFACTION
+from samtale.insight import selectors, status, tallies
+from samtale.insight.publication.figures import figures, unit_group
+from samtale.insight.publication.measures import GOALS, SATISFACTION
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,13 @@ class Analysis:
 
     def group(self, unit) -> str:
         """The published group of a unit (or the top) as this user sees it."""
-        return publication.unit_group(
-            None if unit == selectors.ORGANIZATION else unit, leader=self.leader_id
-        )
+        return unit_group(None if unit == selectors.ORGANIZATION else unit, leader=self.leader_id)
 
     def with_answers(self, units: list) -> "Analysis":
         """Add the published goal results and satisfaction of these units, in every year
         (or the round) of the analysis: from the publications, in one query."""
         groups = {unit: self.group(unit) for unit in units}
-        published = publication.figures(
+        published = figures(
             measures=[GOALS, SATISFACTION],
             groups=groups.values(),
             years=[y for y in self.years if y],
@@ -60,13 +59,42 @@ def status_analysis(scope, *, year: int, round_=None) -> Analysis:
     else:
         counted_at = None
         raw = status.raw_status(scope, years=years)
-    figures = status.status_figures(raw, tree=tree, years=years)
+    by_year = status.status_figures(raw, tree=tree, years=years)
     return Analysis(
         tree=tree,
-        figures=figures,
+        figures=by_year,
         years=years,
         year=year,
         counted_at=counted_at,
         round=round_,
         leader_id=None if scope.whole_organization else scope.leader_id,
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One unit (or the top) of an analysis beside the units right below it, in its year,
+    and the unit's trend over the years: what the page and its files show."""
+
+    analysis: Analysis
+    node: object
+    top: str  # the top's name: the whole organization, or everyone below the leader
+    compared: list  # [(unit, status.Status)], the node first
+    trend: list  # [(year, status.Status)], the oldest first
+
+    def name(self, unit) -> str:
+        return self.top if unit == selectors.ORGANIZATION else self.analysis.tree.names[unit]
+
+
+def compare(result: Analysis, node, *, top: str) -> Comparison:
+    """The node and the units right below it, with their figures from answers added."""
+    below = result.tree.below(node)
+    by_year = result.with_answers([node, *below]).figures
+    now = by_year[result.year]
+    return Comparison(
+        analysis=result,
+        node=node,
+        top=top,
+        compared=[(node, now[node]), *((unit, now[unit]) for unit in below)],
+        trend=[(y, by_year[y][node]) for y in result.years],
     )

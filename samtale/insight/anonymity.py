@@ -19,7 +19,7 @@ with answers in two cells of one atom (moved in the middle of a year, or with tw
 conversations) is one person, in the part they are in and, if some of their answers are
 outside it, in that part too.
 
-publication.py builds the cells and the groups from the database, and keeps what is
+insight.publication builds the cells and the groups from the database, and keeps what is
 published; this module only decides.
 """
 

@@ -10,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samtale.insight.publication import Withheld
+from samtale.insight.publication.figures import Withheld
 from samtale.insight.status import Status
 
 

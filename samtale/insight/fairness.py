@@ -18,8 +18,11 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from samtale.actions.models import Goal
-from samtale.insight.publication import RESULTS, Figure
+from samtale.insight.publication.figures import Figure
+from samtale.insight.publication.measures import RESULTS
 
 SCORES = {Goal.Result.NOT_ACHIEVED: 1, Goal.Result.PARTLY: 2, Goal.Result.ACHIEVED: 3}
 ALIKE = 0.9  # the share of one result that makes "nearly everyone alike"
@@ -127,3 +130,46 @@ def rating_habits(counts: dict[int, Counter], conversations: dict[int, int], *, 
         habits.append(habit)
     habits.sort(key=lambda h: (not h.flagged, h.shrunk))
     return Habits(organization_mean=mu, assessed=len(assessed), habits=habits)
+
+
+# A habit as HR's page and its files show it ----------------------------------------------
+
+HEADINGS = [
+    _("Leader"),
+    _("Rated conversations"),
+    _("Rated goals"),
+    _("Achieved (%)"),
+    _("Partly (%)"),
+    _("Not achieved (%)"),
+    _("Mean (1–3)"),
+    _("Shrunk mean"),
+    _("Standard error"),
+    _("Flags"),
+]
+
+
+def cells(habit: Habit, name: str) -> list:
+    """A habit's values under HEADINGS, the leader by `name`."""
+    return [
+        name,
+        habit.conversations,
+        habit.ratings,
+        round(habit.share(Goal.Result.ACHIEVED), 1),
+        round(habit.share(Goal.Result.PARTLY), 1),
+        round(habit.share(Goal.Result.NOT_ACHIEVED), 1),
+        round(habit.mean, 2),
+        round(habit.shrunk, 2),
+        round(habit.standard_error, 2),
+        ", ".join(str(flag) for flag in flags(habit)),
+    ]
+
+
+def flags(habit: Habit) -> list:
+    found = []
+    if habit.alike:
+        found.append(_("rates nearly everyone alike"))
+    if habit.strict:
+        found.append(_("stricter than peers"))
+    if habit.lenient:
+        found.append(_("more lenient than peers"))
+    return found

@@ -3,7 +3,8 @@ from datetime import timedelta
 from django.tasks import task
 
 from samtale.core.schedule import periodic
-from samtale.insight import publication, tallies
+from samtale.insight import tallies
+from samtale.insight.publication import publish
 
 
 @periodic(every=timedelta(hours=1))
@@ -11,11 +12,11 @@ from samtale.insight import publication, tallies
 def count_insight() -> None:
     """Count the organization's status figures again (insight.tallies), and publish the
     figures from answers of every period that has closed since (insight.publication)."""
-    publication.publish_due()
+    publish.publish_due()
     tallies.refresh()
 
 
 @task
 def publish_due() -> None:
     """Publish the periods that have closed (a round just closed): insight.publication."""
-    publication.publish_due()
+    publish.publish_due()

@@ -7,7 +7,7 @@ taken once cannot be compared with the same group a moment later. A round closed
 and closed again keeps its first snapshot for the same reason. Each answer is in one
 snapshot only (its round, the leader who held the conversation), and no other figure is
 counted from these answers, so nothing can be subtracted: the publication rule
-(insight.publication.alone) only asks that at least k answered."""
+(insight.publication.figures.alone) only asks that at least k answered."""
 
 from collections import defaultdict
 
@@ -16,10 +16,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from samtale.conversations.models import LeadershipAnswer
-from samtale.insight import publication
 from samtale.insight.anonymity import min_group
 from samtale.insight.models import LeadershipSnapshot
-from samtale.insight.publication import VALUES, Figure
+from samtale.insight.publication.figures import Figure, alone
+from samtale.insight.publication.measures import VALUES
 from samtale.rounds.models import Participant, Round
 
 
@@ -56,7 +56,7 @@ def leadership_snapshot_take(*, round: Round) -> list[LeadershipSnapshot]:
             figures={
                 key: values
                 for key, values in counts[leader_id].items()
-                if publication.alone(n, k=k) and publication.alone(sum(values), k=k)
+                if alone(n, k=k) and alone(sum(values), k=k)
             },
             k=k,
             taken_at=now,
@@ -72,3 +72,14 @@ def snapshot_figures(snapshot: LeadershipSnapshot) -> dict[str, Figure]:
         key: Figure(people=sum(values), counts=tuple(values))
         for key, values in snapshot.figures.items()
     }
+
+
+def snapshot_rows(snapshot: LeadershipSnapshot, texts: dict) -> list[tuple[str, Figure]]:
+    """(statement, Figure) of a snapshot, in the templates' order: `texts` maps each
+    statement to its (text, area), as selectors.statements gives them."""
+    figures = snapshot_figures(snapshot)
+    order = {key: n for n, key in enumerate(texts)}
+    return [
+        (texts.get(key, (key, ""))[0], figures[key])
+        for key in sorted(figures, key=lambda key: order.get(key, len(order)))
+    ]

@@ -86,7 +86,7 @@ class PublishedFigure(models.Model):
     revealing someone. A group not here had no answers.
 
     `measure`: "likert:<statement>", "satisfaction" or "goals". `group`: who the figure is
-    of (insight.publication.GROUPS): u:org, u:<unit>, u:<unit>@<profession group>,
+    of (insight.publication.measures.GROUPS): u:org, u:<unit>, u:<unit>@<profession group>,
     l:<leader>, l:<leader>:<unit>, r:<leader>."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="figures")

@@ -1,4 +1,5 @@
-"""The units a user may count, as a tree, and counts summed up it.
+"""The units a user may count, as a tree, and counts summed up it; and what else the insight
+pages read beside the figures: the statements' texts, the profession groups, leaders' names.
 
 Callers pass what the access policy lets the user count. The database does the counting in
 grouped queries (insight.status); the units' counts are summed up the tree here, over a few
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from samtale.org.models import Unit
+from samtale.guides.models import GuideVersion, localized
+from samtale.org.models import Person, Unit
 
 # The whole organization: the root above the units without a parent.
 ORGANIZATION = "organization"
@@ -82,3 +84,35 @@ def add(a, b):
     if isinstance(a, tuple):
         return tuple(map(operator.add, a, b))
     return a + b
+
+
+def statements() -> dict[str, tuple[str, str]]:
+    """Each statement's (text, area), in the reader's language, in the order the templates
+    ask them (the templates' versions are few). The area is the statement's group
+    (individual, teamwork, organization); "" for one without."""
+    texts = {}
+    for version in GuideVersion.objects.only("themes").order_by("pk"):
+        for statement in version.statements():
+            texts.setdefault(
+                statement["key"],
+                (localized(statement["text"]), localized(statement.get("group"))),
+            )
+    return texts
+
+
+def professions() -> list[str]:
+    """The profession groups anyone is in, by name."""
+    return list(
+        Person.objects.exclude(profession_group="")
+        .order_by("profession_group")
+        .values_list("profession_group", flat=True)
+        .distinct()
+    )
+
+
+def full_names(person_ids: list[int]) -> dict[int, str]:
+    """{person: full name} of these people."""
+    return {
+        p.pk: p.full_name
+        for p in Person.objects.filter(pk__in=person_ids).only("first_name", "last_name")
+    }

@@ -28,7 +28,7 @@ from django.utils import timezone
 from samtale.actions.models import Action
 from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
-from samtale.insight.publication import Figure, Withheld
+from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.selectors import add_months, coverage_limits, coverage_q, with_last_signed
 
@@ -174,17 +174,27 @@ def raw_status(
     today = today or timezone.localdate()
     start, end = between(years)
     own: dict[int, dict] = {year: {} for year in years}
-    conversations, actions = scope.conversations, scope.actions
-
-    def counter(year, unit) -> Counter:  # a year between those asked for is counted too
-        return own.setdefault(year, {}).setdefault(unit, Counter())
-
     annual = (
-        conversations.filter(kind=Conversation.Kind.ANNUAL)
+        scope.conversations.filter(kind=Conversation.Kind.ANNUAL)
         .exclude(status=Conversation.Status.CANCELLED)
         .annotate(when=when_of())
         .filter(when__gte=start, when__lt=end)
     )
+    _count_conversations(own, annual)
+    _count_days_to_signature(own, annual)
+    current = years[-1]
+    if coverage and current == today.year:
+        _count_coverage(own, scope, current, today)
+    _count_actions(own, scope.actions, start, end, today)
+    return own
+
+
+def _counter(own: dict, year, unit) -> Counter:
+    """The counts of a unit in a year (a year between those asked for is counted too)."""
+    return own.setdefault(year, {}).setdefault(unit, Counter())
+
+
+def _count_conversations(own: dict, annual) -> None:
     signed = Q(status=Conversation.Status.SIGNED)
     timed = Q(talk_leader_seconds__gt=0) | Q(talk_employee_seconds__gt=0)
     for row in (
@@ -203,39 +213,45 @@ def raw_status(
         .order_by()
     ):
         unit, year = row.pop("unit"), row.pop("year")
-        counter(year, unit).update({name: n or 0 for name, n in row.items()})
+        _counter(own, year, unit).update({name: n or 0 for name, n in row.items()})
 
+
+def _count_days_to_signature(own: dict, annual) -> None:
     days = ExpressionWrapper(
         TruncDate("signed_at") - TruncDate("held_at"), output_field=DurationField()
     )
     for unit, year, span, n in (
-        annual.filter(signed, held_at__isnull=False, signed_at__isnull=False)
+        annual.filter(
+            Q(status=Conversation.Status.SIGNED), held_at__isnull=False, signed_at__isnull=False
+        )
         .annotate(days=days, year=ExtractYear("when"))
         .values_list("employee__unit_id", "year", "days")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        counter(year, unit)[f"days:{max(0, span.days)}"] += n
+        _counter(own, year, unit)[f"days:{max(0, span.days)}"] += n
 
-    current = years[-1]
-    if coverage and current == today.year:
-        interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
-        covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
-        # Missing a conversation: the coverage page's own rule (rounds.selectors.coverage_q).
-        missing, _close = coverage_q(coverage_limits(today=today))
-        for row in (
-            with_last_signed(scope.people)
-            .values("unit_id")
-            .annotate(
-                permanent=Count("pk"),
-                covered=Count("pk", filter=Q(last_signed_at__gte=covered_after)),
-                missing=Count("pk", filter=missing),
-            )
-            .order_by()
-        ):
-            unit = row.pop("unit_id")
-            counter(current, unit).update(row)
 
+def _count_coverage(own: dict, scope, current: int, today: date) -> None:
+    interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
+    covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
+    # Missing a conversation: the coverage page's own rule (rounds.selectors.coverage_q).
+    missing, _close = coverage_q(coverage_limits(today=today))
+    for row in (
+        with_last_signed(scope.people)
+        .values("unit_id")
+        .annotate(
+            permanent=Count("pk"),
+            covered=Count("pk", filter=Q(last_signed_at__gte=covered_after)),
+            missing=Count("pk", filter=missing),
+        )
+        .order_by()
+    ):
+        unit = row.pop("unit_id")
+        _counter(own, current, unit).update(row)
+
+
+def _count_actions(own: dict, actions, start, end, today: date) -> None:
     agreed = (
         actions.filter(goal__conversation__kind=Conversation.Kind.ANNUAL)
         .annotate(when=when_of("goal__conversation__"))
@@ -256,9 +272,7 @@ def raw_status(
         .order_by()
     ):
         unit, year = row.pop("unit"), row.pop("year")
-        counter(year, unit).update(row)
-
-    return own
+        _counter(own, year, unit).update(row)
 
 
 def raw_round_status(scope, round) -> dict:

@@ -1,10 +1,8 @@
-from django import forms
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -13,93 +11,24 @@ from samtale.actions import policy as actions_policy
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
-from samtale.guides.models import GuideVersion, localized
 from samtale.insight import (
     analysis,
     anonymity,
+    answers,
     charts,
     columns,
+    exports,
     fairness,
     leadership,
     policy,
-    publication,
     selectors,
     status,
 )
-from samtale.insight.publication import GOALS, LIKERT, SATISFACTION, Figure, Withheld
-from samtale.org.models import Person
+from samtale.insight.forms import ProfessionForm, RoundForm, YearForm
+from samtale.insight.publication import figures as published
+from samtale.insight.publication.figures import Figure, Withheld
+from samtale.insight.publication.measures import GOALS
 from samtale.rounds import policy as rounds_policy
-
-
-class YearForm(forms.Form):
-    """The year the insight pages show: this year unless another is asked for, never one
-    after next year (nothing is planned that far ahead)."""
-
-    year = forms.IntegerField(label=_("Year"), min_value=2000, required=False)
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        last = timezone.localdate().year + 1
-        if year is not None and year > last:
-            raise forms.ValidationError(
-                _("Choose a year up to %(last)s.") % {"last": last}, code="max_value"
-            )
-        return year
-
-
-def _statements() -> dict[str, tuple[str, str]]:
-    """Each statement's (text, area), in the reader's language, in the order the templates
-    ask them (the templates' versions are few). The area is the statement's group
-    (individual, teamwork, organization); "" for one without."""
-    texts = {}
-    for version in GuideVersion.objects.only("themes").order_by("pk"):
-        for statement in version.statements():
-            texts.setdefault(
-                statement["key"],
-                (localized(statement["text"]), localized(statement.get("group"))),
-            )
-    return texts
-
-
-class ProfessionForm(forms.Form):
-    """The profession group whose answers the page shows (all when none is chosen)."""
-
-    yrke = forms.ChoiceField(label=_("Profession group"), required=False)
-
-    def __init__(self, *args, professions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["yrke"].choices = [("", _("All"))] + [(p, p) for p in professions]
-
-
-class RoundForm(forms.Form):
-    """A round instead of a year: the status analysis of its conversations alone."""
-
-    runde = forms.ModelChoiceField(
-        label=_("Or a round"), queryset=None, required=False, empty_label=_("None (the year)")
-    )
-
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["runde"].queryset = rounds.order_by("-period_start", "-pk")
-
-
-def _area_figure(values: list) -> Figure | None:
-    """An area's figure for one group: the answers to its statements published for that
-    group, summed (nothing but a sum of figures shown); `people` is the number of answers."""
-    shown = [value for value in values if isinstance(value, Figure)]
-    if not shown:
-        return None
-    counts = tuple(map(sum, zip(*(figure.counts for figure in shown), strict=True)))
-    return Figure(people=sum(counts), counts=counts)
-
-
-def _latest_published(default: int) -> int:
-    """The latest year with published figures from answers, else `default`."""
-    return publication.latest_year() or default
-
-
-HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People"), _("Mean"))
 
 
 @guarded(policy.may_see_insight)
@@ -111,168 +40,18 @@ def likert_results(request):
     HR's: the units' groups (insight.publication)."""
     scope = policy.status_scope_of(request.user)  # HR's: the whole organization
     last_year = timezone.localdate().year - 1
-    filters, year = _year(request, default=_latest_published(last_year))
+    filters, year = _year(request, default=published.latest_year() or last_year)
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
-    years = status.years_to(year)
-    professions = list(
-        Person.objects.exclude(profession_group="")
-        .order_by("profession_group")
-        .values_list("profession_group", flat=True)
-        .distinct()
-    )
+    professions = selectors.professions()
     chosen = ProfessionForm(request.GET or None, professions=professions)
     profession = (chosen.cleaned_data.get("yrke") or None) if chosen.is_valid() else None
-    below = tree.below(node)
-    units = [node, *below]
-    group = {
-        unit: publication.unit_group(
-            None if unit == selectors.ORGANIZATION else unit, profession=profession
-        )
-        for unit in units
-    }
-    info = _statements()
-    order = {key: n for n, key in enumerate(info)}
-    keys = sorted(
-        (m.removeprefix(LIKERT) for m in publication.likert_measures(years)),
-        key=lambda key: (order.get(key, len(order)), key),
-    )
-    found = publication.periods(years=years)
-    figures = publication.figures(
-        measures=[SATISFACTION, *(LIKERT + key for key in keys)],
-        groups=group.values(),
-        years=years,
-        found=found,
-    )
-
-    def value(y, measure, unit):
-        return figures.get((y, measure, group[unit]))
-
-    def text(key: str) -> str:
-        return info.get(key, (key, ""))[0]
-
-    def name(unit) -> str:
-        return (
-            str(_("The whole organization")) if unit == selectors.ORGANIZATION else tree.names[unit]
-        )
-
-    areas: dict[str, list[str]] = {}
-    for key in keys:
-        area = info.get(key, ("", ""))[1]
-        if area:
-            areas.setdefault(area, []).append(key)
-
-    def area_value(y, keys_of_area, unit):
-        return _area_figure([value(y, LIKERT + key, unit) for key in keys_of_area])
-
-    # What is shown for a year: the satisfaction, each statement and each area, as
-    # (kind, title, area, {unit: Figure, Withheld or None}); one nobody answered is left out.
-    def shown_in(y, shown_units) -> list:
-        rows = [
-            (
-                "satisfaction",
-                str(_("How satisfied with the conversation")),
-                "",
-                {u: value(y, SATISFACTION, u) for u in shown_units},
-            )
-        ]
-        rows += [
-            (
-                "statement",
-                text(key),
-                info.get(key, ("", ""))[1],
-                {u: value(y, LIKERT + key, u) for u in shown_units},
-            )
-            for key in keys
-        ]
-        rows += [
-            ("area", area, area, {u: area_value(y, area_keys, u) for u in shown_units})
-            for area, area_keys in areas.items()
-        ]
-        return [row for row in rows if any(v is not None for v in row[3].values())]
-
-    not_yet = figures.get((year, SATISFACTION, group[node]))
-    not_yet = not_yet if isinstance(not_yet, Withheld) and not_yet.code != "withheld" else None
+    page = answers.answers_of(tree, node=node, year=year, profession=profession)
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        # The figures the page shows: the unit and those right below it that year, the unit
-        # alone the years before; each withheld figure with why, in words.
-        lines = [[str(h) for h in HEADINGS_ANSWERS] + ["1", "2", "3", "4", "5", str(_("Note"))]]
-        for y in years:
-            for _kind, title, area, by_unit in shown_in(y, units if y == year else [node]):
-                for unit, figure in by_unit.items():
-                    if isinstance(figure, Figure):
-                        numbers = [figure.people, round(figure.mean, 2), *figure.counts, ""]
-                    elif figure is not None:
-                        numbers = ["", "", "", "", "", "", "", str(figure)]
-                    else:
-                        continue
-                    lines.append([y, title, area, name(unit), *numbers])
-        content = (
-            csv_bytes(lines)
-            if fmt == "csv"
-            else xlsx_bytes(lines, sheet_title=str(_("Answers to the statements")))
-        )
-        suffix = f"-{slugify(profession)}" if profession else ""
+    if fmt in exports.FORMATS:
+        response = exports.answers(page, profession=profession, fmt=fmt)
         audit_download(request.user, "likert_results", year=year, format=fmt)
-        return download(content, filename=f"svar-{year}{suffix}.{fmt}")
-
-    def rows(by_unit: dict) -> list[dict]:
-        return [
-            {
-                "unit": unit,
-                "name": name(unit),
-                "figure": by_unit[unit] if isinstance(by_unit[unit], Figure) else None,
-                "why": by_unit[unit] if isinstance(by_unit[unit], Withheld) else None,
-                "is_node": unit == node,
-            }
-            for unit in units
-        ]
-
-    this_year = [] if not_yet else shown_in(year, units)
-    satisfaction = next((row for kind, _t, _a, row in this_year if kind == "satisfaction"), None)
-    statements = [
-        {"anchor": f"statement-{n}", "text": title, "rows": rows(by_unit)}
-        for n, (title, by_unit) in enumerate(
-            ((t, row) for kind, t, _a, row in this_year if kind == "statement"), start=1
-        )
-    ]
-    area_rows = []
-    for n, (title, by_unit) in enumerate(
-        ((t, row) for kind, t, _a, row in this_year if kind == "area"), start=1
-    ):
-        drawn = rows(by_unit)
-        area_rows.append(
-            {
-                "anchor": f"area-{n}",
-                "name": title,
-                "rows": drawn,
-                "chart": charts.bars(
-                    f"chart-area-{n}",
-                    _("Mean answer (1–5): %(area)s") % {"area": title},
-                    _("One bar per unit, in the same order as the table."),
-                    [(row["name"], row["figure"] and row["figure"].mean) for row in drawn],
-                    maximum=5,
-                    suffix="",
-                    digits=1,
-                ),
-            }
-        )
-
-    def mean(figure):
-        return figure.mean if isinstance(figure, Figure) else None
-
-    over_time = [
-        {
-            "text": area,
-            "is_area": True,
-            "means": [mean(area_value(y, area_keys, node)) for y in years],
-        }
-        for area, area_keys in areas.items()
-    ] + [
-        {"text": text(key), "means": [mean(value(y, LIKERT + key, node)) for y in years]}
-        for key in keys
-    ]
+        return response
     return render(
         request,
         "insight/likert.html",
@@ -281,21 +60,14 @@ def likert_results(request):
             "profession": profession,
             "query": urlencode({"year": year, **({"yrke": profession} if profession else {})}),
             "year": year,
-            "years": years,
+            "years": page.years,
             "node": node,
-            "node_name": name(node),
+            "node_name": page.name(node),
             "up": tree.up(node),
-            "not_yet": not_yet,
-            "satisfaction": rows(satisfaction) if satisfaction else None,
-            "statements": statements,
-            "areas": area_rows,
-            "over_time": [
-                {**row, "means": list(zip(years, row["means"], strict=True))}
-                for row in over_time
-                if any(m is not None for m in row["means"])
-            ],
+            "not_yet": page.not_yet,
+            **answers.this_year(page),
             "k": anonymity.min_group(),
-            "published_at": publication.published_at(years=[year], found=found),
+            "published_at": published.published_at(years=[year], found=page.found),
         },
     )
 
@@ -337,63 +109,15 @@ def status_analysis(request):
     rounds = RoundForm(request.GET or None, rounds=rounds_policy.rounds_countable_by(request.user))
     round_ = rounds.cleaned_data.get("runde") if rounds.is_valid() else None
     result = analysis.status_analysis(scope, year=year, round_=round_)
-    tree, years, year = result.tree, result.years, result.year
-    node = _node(request, tree)
-    below = tree.below(node)
-    figures = result.with_answers([node, *below]).figures
     top = str(_("The whole organization") if scope.whole_organization else _("Everyone below you"))
-
-    def name(unit) -> str:
-        return top if unit == selectors.ORGANIZATION else tree.names[unit]
-
-    now = figures[year]
-    compared = [(node, now[node]), *((unit, now[unit]) for unit in below)]
-    trend = [(y, figures[y][node]) for y in years]
+    page = analysis.compare(result, _node(request, result.tree), top=top)
+    year, node = result.year, page.node
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        lines = [[str(h) for h in (_("Year"), _("Unit"), *(c.heading for c in columns.STATUS))]]
-        when = round_.name if round_ else year
-        lines += [[when, name(unit), *columns.in_file(s)] for unit, s in compared]
-        lines += [[y, name(node), *columns.in_file(s)] for y, s in trend if y != year]
-        label = f"runde-{round_.pk}" if round_ else year
-        filename = f"statusanalyse-{label}.{fmt}"
-        content = (
-            csv_bytes(lines)
-            if fmt == "csv"
-            else xlsx_bytes(lines, sheet_title=str(_("Status analysis")))
-        )
-        audit_download(
-            request.user,
-            "status_analysis",
-            year=year,
-            round=round_.pk if round_ else None,
-            format=fmt,
-        )
-        return download(content, filename=filename)
-    comparison = charts.bars(
-        "chart-signed",
-        _("Share of this year's planned conversations that are signed"),
-        _("One bar per unit, in the same order as the table below."),
-        [(name(unit), s.signed_share) for unit, s in compared],
-    )
-    over_years = charts.bars(
-        "chart-years",
-        _("Share of each year's planned conversations that are signed"),
-        _("One bar per year, the oldest first, as in the table below."),
-        [(str(y), s.signed_share) for y, s in trend],
-    )
-    talk = charts.bars(
-        "chart-talk",
-        _("The leader's share of the talk"),
-        _("One bar per unit; the dashed line is the aim of 30 percent."),
-        [(name(unit), s.talk_share) for unit, s in compared],
-        reference=status.TALK_TARGET,
-    )
-    compared_rows = [
-        {"unit": unit, "name": name(unit), "is_node": unit == node, "cells": columns.cells(s)}
-        for unit, s in compared
-    ]
-    trend_rows = [{"year": y, "cells": columns.cells(s)} for y, s in trend]
+    if fmt in exports.FORMATS:
+        response = exports.status(page, fmt=fmt)
+        round_pk = round_.pk if round_ else None
+        audit_download(request.user, "status_analysis", year=year, round=round_pk, format=fmt)
+        return response
     is_current_year = year == timezone.localdate().year and not round_
     return render(
         request,
@@ -404,17 +128,10 @@ def status_analysis(request):
             "query": urlencode({"runde": round_.pk} if round_ else {"year": year}),
             "year": year,
             "node": node,
-            "node_name": name(node),
-            "up": tree.up(node),
+            "node_name": page.name(node),
+            "up": result.tree.up(node),
             "top": top,
-            "current": now[node],
-            "columns": [c.heading for c in columns.STATUS],
-            "compared": compared_rows,
-            "compared_reasons": columns.reasons([r["cells"] for r in compared_rows]),
-            "trend": trend_rows,
-            "trend_reasons": columns.reasons([r["cells"] for r in trend_rows]),
-            "charts": [comparison, talk],
-            "over_years": over_years,
+            **_status_tables(page),
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
             "interval_months": settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
@@ -430,10 +147,53 @@ def status_analysis(request):
             "may_see_coverage": rounds_policy.may_see_coverage(request.user),
             # Where the figures from answers are not published for this period: the latest
             # period that has them.
-            "latest_published": publication.latest_year(),
+            "latest_published": published.latest_year(),
             "counted_at": result.counted_at,
         },
     )
+
+
+def _status_tables(page: analysis.Comparison) -> dict:
+    """The status page's tables and charts: the units side by side, and the years."""
+    compared = [
+        {
+            "unit": unit,
+            "name": page.name(unit),
+            "is_node": unit == page.node,
+            "cells": columns.cells(s),
+        }
+        for unit, s in page.compared
+    ]
+    trend = [{"year": y, "cells": columns.cells(s)} for y, s in page.trend]
+    comparison = charts.bars(
+        "chart-signed",
+        _("Share of this year's planned conversations that are signed"),
+        _("One bar per unit, in the same order as the table below."),
+        [(page.name(unit), s.signed_share) for unit, s in page.compared],
+    )
+    talk = charts.bars(
+        "chart-talk",
+        _("The leader's share of the talk"),
+        _("One bar per unit; the dashed line is the aim of 30 percent."),
+        [(page.name(unit), s.talk_share) for unit, s in page.compared],
+        reference=status.TALK_TARGET,
+    )
+    over_years = charts.bars(
+        "chart-years",
+        _("Share of each year's planned conversations that are signed"),
+        _("One bar per year, the oldest first, as in the table below."),
+        [(str(y), s.signed_share) for y, s in page.trend],
+    )
+    return {
+        "current": page.compared[0][1],
+        "columns": [c.heading for c in columns.STATUS],
+        "compared": compared,
+        "compared_reasons": columns.reasons([r["cells"] for r in compared]),
+        "trend": trend,
+        "trend_reasons": columns.reasons([r["cells"] for r in trend]),
+        "charts": [comparison, talk],
+        "over_years": over_years,
+    }
 
 
 LEADERSHIP_PAGE = 10
@@ -445,55 +205,25 @@ def leadership_feedback(request):
     """What the employees answered about their leader, per round, frozen when the round
     closed and only where at least k answered: about the user, and about the leaders who
     report to them (policy.leadership_snapshots_visible_to)."""
-    me = request.user.pk
     snapshots = (
         policy.leadership_snapshots_visible_to(request.user)
         .select_related("round", "leader")
         .order_by("-taken_at", "leader__last_name", "leader__first_name", "pk")
     )
-    texts = _statements()
-    order = {key: n for n, key in enumerate(texts)}
-
-    def statements(snapshot) -> list[tuple[str, Figure]]:
-        figures = leadership.snapshot_figures(snapshot)
-        return [
-            (texts.get(key, (key, ""))[0], figures[key])
-            for key in sorted(figures, key=lambda key: order.get(key, len(order)))
-        ]
-
+    texts = selectors.statements()
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        lines = [
-            [str(h) for h in (_("Round"), _("Leader"), _("Statement"), _("People"), _("Mean"))]
-            + ["1", "2", "3", "4", "5"]
-        ]
-        for snapshot in snapshots:
-            for text, figure in statements(snapshot):
-                lines.append(
-                    [
-                        snapshot.round.name,
-                        snapshot.leader.full_name,
-                        text,
-                        figure.people,
-                        round(figure.mean, 2),
-                        *figure.counts,
-                    ]
-                )
-        content = (
-            csv_bytes(lines)
-            if fmt == "csv"
-            else xlsx_bytes(lines, sheet_title=str(_("Feedback on leadership")))
-        )
+    if fmt in exports.FORMATS:
+        response = exports.leadership_feedback(snapshots, texts, fmt=fmt)
         audit_download(request.user, "leadership_feedback", format=fmt)
-        return download(content, filename=f"ledelse.{fmt}")
+        return response
     page = Paginator(snapshots, LEADERSHIP_PAGE).get_page(request.GET.get("side"))
     shown = []
     for snapshot in page.object_list:
-        rows = statements(snapshot)
+        rows = leadership.snapshot_rows(snapshot, texts)
         shown.append(
             {
                 "snapshot": snapshot,
-                "about_me": snapshot.leader_id == me,
+                "about_me": snapshot.leader_id == request.user.pk,
                 "rows": rows,
                 "chart": charts.bars(
                     f"chart-{snapshot.pk}",
@@ -526,56 +256,18 @@ def rating_fairness(request):
     filters, year = _year(request, default=timezone.localdate().year - 1)
     k = anonymity.min_group()
     policy.status_scope_of(request.user)  # HR's: the whole organization
-    by_group, not_yet = publication.figures_of_kind(year=year, measure=GOALS, prefix="r:")
+    by_group, not_yet = published.figures_of_kind(year=year, measure=GOALS, prefix="r:")
     counts, conversations = fairness.from_published(
         {int(g[2:]): f for g, f in by_group.items() if isinstance(f, Figure)}
     )
     habits = fairness.rating_habits(counts, conversations, k=k)
     flagged = habits.flagged
-    people = {
-        p.pk: p.full_name
-        for p in Person.objects.filter(pk__in=[h.leader_id for h in flagged]).only(
-            "first_name", "last_name"
-        )
-    }
-    R = fairness.Goal.Result
-
-    def cells(h: fairness.Habit) -> list:
-        return [
-            people.get(h.leader_id, "–"),
-            h.conversations,
-            h.ratings,
-            round(h.share(R.ACHIEVED), 1),
-            round(h.share(R.PARTLY), 1),
-            round(h.share(R.NOT_ACHIEVED), 1),
-            round(h.mean, 2),
-            round(h.shrunk, 2),
-            round(h.standard_error, 2),
-            ", ".join(str(flag) for flag in _flags(h)),
-        ]
-
-    headings = [
-        _("Leader"),
-        _("Rated conversations"),
-        _("Rated goals"),
-        _("Achieved (%)"),
-        _("Partly (%)"),
-        _("Not achieved (%)"),
-        _("Mean (1–3)"),
-        _("Shrunk mean"),
-        _("Standard error"),
-        _("Flags"),
-    ]
+    names = selectors.full_names([h.leader_id for h in flagged])
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
-        lines = [[str(h) for h in headings]] + [cells(h) for h in flagged]
-        content = (
-            csv_bytes(lines)
-            if fmt == "csv"
-            else xlsx_bytes(lines, sheet_title=str(_("Rating habits")))
-        )
+    if fmt in exports.FORMATS:
+        response = exports.rating_habits(flagged, names, year=year, fmt=fmt)
         audit_download(request.user, "rating_fairness", year=year, format=fmt)
-        return download(content, filename=f"vurderingsvaner-{year}.{fmt}")
+        return response
     page = Paginator(flagged, FAIRNESS_PAGE).get_page(request.GET.get("side"))
     return render(
         request,
@@ -587,22 +279,20 @@ def rating_fairness(request):
             "habits": habits,
             "not_yet": not_yet,
             "withheld": sum(1 for f in by_group.values() if isinstance(f, Withheld)),
-            "headings": headings,
+            "headings": fairness.HEADINGS,
             "page": page,
-            "rows": [list(zip(headings, cells(h), strict=True)) for h in page.object_list],
+            "rows": [
+                list(
+                    zip(
+                        fairness.HEADINGS,
+                        fairness.cells(h, names.get(h.leader_id, "–")),
+                        strict=True,
+                    )
+                )
+                for h in page.object_list
+            ],
             "year_query": f"year={year}",
             "alike": round(fairness.ALIKE * 100),
-            "published_at": publication.published_at(years=[year]),
+            "published_at": published.published_at(years=[year]),
         },
     )
-
-
-def _flags(habit: fairness.Habit) -> list:
-    flags = []
-    if habit.alike:
-        flags.append(_("rates nearly everyone alike"))
-    if habit.strict:
-        flags.append(_("stricter than peers"))
-    if habit.lenient:
-        flags.append(_("more lenient than peers"))
-    return flags

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.insight import publication
+from samtale.insight.publication import publish
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 from samtale.privacy import export, links, policy, retention
@@ -90,7 +90,7 @@ def retention_run(
     )
     # The periods that have ended are published first (as the hourly job would), so that a
     # leaver's answers are held back only for a period still open.
-    publication.publish_due(now)
+    publish.publish_due(now)
     plan = retention.due(now)
     counts = retention.preview(plan) if dry_run else retention.apply(plan)
     kept = {

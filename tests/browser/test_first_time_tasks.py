@@ -61,7 +61,7 @@ from samtale.conversations.models import Conversation, LeadershipAnswer, Note
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
 from samtale.demo import rounds as rounds_demo
-from samtale.insight import publication
+from samtale.insight.publication import publish
 from samtale.needs.models import Need
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import Person
@@ -162,7 +162,7 @@ def whole_demo(transactional_db, request):
     with transaction.atomic():
         rounds_demo.load()
         needs_demo.load()
-        publication.publish_due()
+        publish.publish_due()
     _whole_copy.take()
     return logins
 

@@ -5,7 +5,8 @@ first-time task 10)."""
 from django.test import Client
 from django.urls import reverse
 
-from samtale.insight import publication
+from samtale.insight.publication import figures, publish
+from samtale.insight.publication.measures import SATISFACTION
 from samtale.insight.tests.school import at, last_year, make_school, signed
 from samtale.needs.models import Need
 
@@ -25,7 +26,7 @@ def test_the_latest_published_satisfaction_and_the_new_needs(db):
     year = last_year()
     for i, employee in enumerate(s.a[:6]):
         signed(s, employee, on=at(year, 10, 1 + i), rating=4 if i else 5)
-    publication.publish_due()
+    publish.publish_due()
     need = Need.objects.create(
         unit=s.team_a, category="competence", text="Kurs i samtaleteknikk", year=year
     )
@@ -39,9 +40,9 @@ def test_the_latest_published_satisfaction_and_the_new_needs(db):
     body, context = home(s.hr)
     shown_year, figure = context["satisfaction"]
     assert shown_year == year and figure.people == 6
-    published = publication.figures(
-        measures=[publication.SATISFACTION], groups=[publication.unit_group(None)], years=[year]
-    )[(year, publication.SATISFACTION, publication.unit_group(None))]
+    published = figures.figures(
+        measures=[SATISFACTION], groups=[figures.unit_group(None)], years=[year]
+    )[(year, SATISFACTION, figures.unit_group(None))]
     assert figure == published and f"{published.mean:.1f}".replace(".", ",") in body
     assert str(year) in body
     assert context["new_needs"] == [need] and context["new_needs_count"] == 1

@@ -27,9 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samtale.api.tests.helpers import api_as
-from samtale.insight import publication
 from samtale.insight.anonymity import min_group
 from samtale.insight.policy import may_see_status
+from samtale.insight.publication import publish
 from samtale.insight.tests.school import at, closed_round, make_school, moved, signed
 from samtale.insight.tests.solver import isolations
 from samtale.org.models import Unit
@@ -248,7 +248,7 @@ def test_no_viewer_can_isolate_anyone_in_a_random_organization(db, history):
                 key=lambda e: (e[1], e[2]),
             ):
                 on = at(year, month, 1 + n % 27)
-                publication.publish_due(now=on)
+                publish.publish_due(now=on)
                 signed(
                     s,
                     everyone[n],
@@ -262,7 +262,7 @@ def test_no_viewer_can_isolate_anyone_in_a_random_organization(db, history):
                     other = s.team_b if everyone[n].unit_id == s.team_a.pk else s.team_a
                     boss = s.leader_b if other == s.team_b else s.leader_a
                     moved(everyone[n], other, boss)
-        publication.publish_due()
+        publish.publish_due()
         fetched = assert_nothing_isolated(s)
         RUN["examples"] += 1
         RUN["largest"] = max(RUN["largest"], a + b)

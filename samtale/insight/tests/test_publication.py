@@ -20,9 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.api.tests.helpers import api_as
-from samtale.insight import publication
 from samtale.insight.models import Publication, PublishedFigure
-from samtale.insight.publication import GOALS, SATISFACTION, Period
+from samtale.insight.publication import publish
+from samtale.insight.publication.figures import figures_of_kind
+from samtale.insight.publication.measures import GOALS, SATISFACTION
+from samtale.insight.publication.periods import Period
 from samtale.insight.tests.school import at, closed_round, last_year, make_school, moved, signed
 from samtale.org.selectors import position_of
 
@@ -83,7 +85,7 @@ def year_and_round(s):
         signed(s, employee, on=at(year, 10, 1 + i), round=round, rating=4, goal="achieved")
     signed(s, s.a[5], on=at(year, 11, 3), rating=5, goal="achieved")
     signed(s, s.a[6], on=at(year, 11, 4), rating=1, goal="not_achieved")
-    publication.publish_due()
+    publish.publish_due()
     return year, round
 
 
@@ -139,12 +141,12 @@ def test_finding_2_this_years_figures_are_not_published_and_one_more_rating_show
     now = timezone.now()
     for i, employee in enumerate(s.a[:5]):
         signed(s, employee, on=now - timedelta(days=10 + i), rating=4)
-    publication.publish_due()
+    publish.publish_due()
     before = status(s.leader_a)["node"]["figures"]
     assert before["satisfaction_people"] is None
     assert before["withheld"]["satisfaction_mean"] == YEAR_OPEN
     signed(s, s.a[5], on=now - timedelta(days=1), rating=1)
-    publication.publish_due()
+    publish.publish_due()
     after = status(s.leader_a)["node"]["figures"]
     assert after["signed"] == before["signed"] + 1  # counts of conversations are live
     assert answers(after) == answers(before)  # what people answered is not
@@ -165,12 +167,12 @@ def test_finding_2_a_rating_after_the_round_closed_does_not_change_the_round(s):
     round = closed_round(s, name="Runde", closed=at(year, 6, 1), people=s.a)
     for i, employee in enumerate(s.a[:5]):
         signed(s, employee, on=at(year, 5, 1 + i), round=round, rating=4)
-    publication.publish_due()
+    publish.publish_due()
     before = row_of(status(s.hr, round=round.pk, unit=s.team_a.pk), s.team_a.pk)
     assert before["satisfaction_people"] == 5
     # One more in the round rates after it closed: counted in the next period, not the round.
     signed(s, s.a[5], on=at(year, 6, 10), round=round, rating=1)
-    publication.publish_due()
+    publish.publish_due()
     assert row_of(status(s.hr, round=round.pk, unit=s.team_a.pk), s.team_a.pk) == before
 
 
@@ -181,10 +183,9 @@ def test_a_period_is_published_once_and_never_changes(s):
             "publication_id", "measure", "group", "people", "values"
         )
     )
-    assert publication.publish_due() == []
+    assert publish.publish_due() == []
     assert (
-        publication.publish(Period(year=year)).pk
-        == Publication.objects.get(year=year, kind="year").pk
+        publish.publish(Period(year=year)).pk == Publication.objects.get(year=year, kind="year").pk
     )
     assert (
         list(
@@ -212,7 +213,7 @@ def three_years(s):
             signed(
                 s, employee, on=at(year, 10, 1 + i), round=round, rating=1 + i % 5, goal="partly"
             )
-    publication.publish_due()
+    publish.publish_due()
     return list(range(first, first + 3)), rounds
 
 
@@ -250,7 +251,7 @@ def test_finding_3_a_move_changes_no_published_figure(s):
     years, rounds = three_years(s)
     before = everything(s, years, rounds)
     moved(s.a[0], s.team_b, s.leader_b)
-    publication.publish_due()
+    publish.publish_due()
     after = everything(s, years, rounds)
     changed = [key for key in before if before[key] != after[key]]
     assert changed == []
@@ -264,7 +265,7 @@ def test_finding_3_an_answer_counts_where_it_was_given_even_before_its_year_is_p
         signed(s, employee, on=at(year, 1, 10 + i), rating=5 if employee in s.a else 2)
     moved(s.a[0], s.team_b, s.leader_b)
     with time_machine.travel(at(year + 1, 1, 2), tick=False):
-        publication.publish_due()
+        publish.publish_due()
         a = row_of(status(s.hr, year=year, unit=s.team_a.pk), s.team_a.pk)
         b = row_of(status(s.hr, year=year, unit=s.team_b.pk), s.team_b.pk)
         assert (a["satisfaction_people"], a["satisfaction_mean"]) == (5, 5)
@@ -321,11 +322,11 @@ def test_a_round_closing_after_its_year_is_decided_beside_the_year(s):
     round.closed_at = None
     round.save()
     with time_machine.travel(at(year + 1, 1, 5), tick=False):
-        publication.publish_due()  # the year alone
+        publish.publish_due()  # the year alone
     round.closed_at = at(year + 1, 2, 1)
     round.save()
     with time_machine.travel(at(year + 1, 2, 2), tick=False):
-        publication.publish_due()
+        publish.publish_due()
     in_year = row_of(status(s.hr, year=year, unit=s.team_a.pk), s.team_a.pk)
     in_round = row_of(status(s.hr, round=round.pk, unit=s.team_a.pk), s.team_a.pk)
     assert in_year["satisfaction_people"] == 7
@@ -337,7 +338,7 @@ def test_a_publication_decided_while_another_was_kept_is_decided_again(s, monkey
     year, _round = year_and_round(s)
     Publication.objects.filter(kind="year").delete()
     calls = []
-    real = publication.decide_period
+    real = publish.decide_period
 
     def racing(period, **kwargs):
         decision = real(period, **kwargs)
@@ -348,16 +349,16 @@ def test_a_publication_decided_while_another_was_kept_is_decided_again(s, monkey
         calls.append(period)
         return decision
 
-    monkeypatch.setattr(publication, "decide_period", racing)
-    kept = publication.publish(Period(year=year))
+    monkeypatch.setattr(publish, "decide_period", racing)
+    kept = publish.publish(Period(year=year))
     assert len(calls) == 2 and kept.year == year
 
 
 def test_the_goal_results_per_leader_feed_the_rating_habits(s):
     year, _round = year_and_round(s)
-    figures, why = publication.figures_of_kind(year=year, measure=GOALS, prefix="r:")
+    figures, why = figures_of_kind(year=year, measure=GOALS, prefix="r:")
     assert why is None
     assert figures[f"r:{s.leader_a.pk}"].people == 7
     assert figures[f"r:{s.leader_a.pk}"].counts == (6, 0, 1)
-    _f, why = publication.figures_of_kind(year=year + 1, measure=SATISFACTION, prefix="u:")
+    _f, why = figures_of_kind(year=year + 1, measure=SATISFACTION, prefix="u:")
     assert why.code == "year_open"

@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation, Feedback, LikertAnswer
-from samtale.insight import publication
-from samtale.insight.publication import LIKERT, SATISFACTION, Figure, Withheld
+from samtale.insight.publication import figures, publish
+from samtale.insight.publication.figures import Figure, Withheld
+from samtale.insight.publication.measures import LIKERT, SATISFACTION
 from samtale.org.models import Person
 from samtale.org.selectors import position_of
 
@@ -55,12 +56,10 @@ def rated(org, unit, ratings: list[int | None]):
 
 
 def published(org, measure, *, profession=None):
-    publication.publish_due()
+    publish.publish_due()
     units = {"org": None, "top": org["top"].pk, "a": org["a"].pk, "b": org["b"].pk}
-    groups = {
-        name: publication.unit_group(unit, profession=profession) for name, unit in units.items()
-    }
-    got = publication.figures(measures=[measure], groups=groups.values(), years=[YEAR])
+    groups = {name: figures.unit_group(unit, profession=profession) for name, unit in units.items()}
+    got = figures.figures(measures=[measure], groups=groups.values(), years=[YEAR])
     return {name: got[(YEAR, measure, group)] for name, group in groups.items()}
 
 
@@ -131,15 +130,15 @@ def test_publishing_a_year_reads_the_same_few_queries_whatever_its_size(
     # in one update), goals, the people's lines and the units' tree; then the publication
     # and its figures, written in one transaction (on PostgreSQL under an advisory lock).
     with django_assert_max_num_queries(20 + (connection.vendor == "postgresql")):
-        publication.publish_due()
+        publish.publish_due()
 
 
 def test_reading_the_figures_of_some_groups_is_three_queries(org, django_assert_num_queries):
     answered(org, org["a"], [4] * 6)
-    publication.publish_due()
+    publish.publish_due()
     with django_assert_num_queries(3):  # the periods, the latest year, the figures
-        publication.figures(
+        figures.figures(
             measures=[LIKERT + "trivsel", SATISFACTION],
-            groups=[publication.unit_group(None), publication.unit_group(org["a"].pk)],
+            groups=[figures.unit_group(None), figures.unit_group(org["a"].pk)],
             years=[YEAR - 1, YEAR],
         )

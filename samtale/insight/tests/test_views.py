@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from samtale.insight import publication
+from samtale.insight.publication import publish
 from samtale.insight.tests.test_published_groups import YEAR, answered, rated
 
 WITHHELD = "For få svar til å vise uten å avsløre noen"
@@ -12,7 +12,7 @@ def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_f
     answered(org, org["a"], [1, 2, 3, 4, 5, 5])
     answered(org, org["b"], [5, 5, 4, 4, 4])
     answered(org, org["b"], [2, 3, 3], statement="ledelse")
-    publication.publish_due()
+    publish.publish_due()
     client = client_for("hr")
     body = client.get(reverse("likert_results")).content.decode()
     assert f'value="{YEAR}"' in body  # the latest year published, by default
@@ -26,7 +26,7 @@ def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_f
 def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
-    publication.publish_due()
+    publish.publish_due()
     page = (
         client_for("hr").get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     )
@@ -36,7 +36,7 @@ def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(c
 def test_the_csv_has_the_figures_shown_and_why_the_others_are_not(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
-    publication.publish_due()
+    publish.publish_due()
     response = client_for("hr").get(
         reverse("likert_results"), {"format": "csv", "enhet": org["top"].pk}
     )
@@ -62,7 +62,7 @@ def test_a_unit_that_does_not_exist_is_not_found(client_for, org):
 def test_the_page_shows_how_satisfied_they_were_and_the_csv_has_it(client_for, org):
     rated(org, org["a"], [5, 4, 4, 3, 5])
     rated(org, org["b"], [2, 3, 4])
-    publication.publish_due()
+    publish.publish_due()
     client = client_for("hr")
     page = client.get(reverse("likert_results")).content.decode()
     assert "Hvor fornøyde de ansatte var med samtalen" in page
@@ -186,7 +186,7 @@ def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, o
     answered(org, org["a"], [4] * 6, profession="Undervisning")
     answered(org, org["a"], [1] * 3, profession="Sykepleie")
     answered(org, org["b"], [2] * 5, profession="Sykepleie")
-    publication.publish_due()
+    publish.publish_due()
     client = client_for("hr")
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     assert 'value="Undervisning"' in page and 'value="Sykepleie"' in page

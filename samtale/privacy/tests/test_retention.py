@@ -29,8 +29,9 @@ from samtale.conversations.models import (
 from samtale.core.models import AuditEntry
 from samtale.core.schedule import JOBS
 from samtale.demo.testing import PASSWORD
-from samtale.insight import publication
 from samtale.insight.models import Publication
+from samtale.insight.publication import figures, publish
+from samtale.insight.publication.measures import LIKERT
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
 from samtale.privacy import jobs, retention, services
@@ -142,7 +143,7 @@ def test_a_leavers_content_is_kept_until_three_years_after_they_left(people, ver
 
 def test_a_leavers_content_goes_three_years_after_they_left_and_the_facts_stay(people, version):
     c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
-    publication.publish_due()  # stamps where each answer counted (made here without it)
+    publish.publish_due()  # stamps where each answer counted (made here without it)
     facts = Conversation.objects.filter(pk=c.pk).values().get()
     leave(people.employee)
     with travel(2026, 7, 1):
@@ -344,9 +345,9 @@ def test_the_policy_runs_every_night_at_three(people, version):
 
 def _figures(year: int, unit_id: int) -> dict:
     """The published figures of a year for a unit and the whole organization."""
-    groups = [publication.unit_group(unit_id), publication.unit_group(None)]
-    measures = [f"{publication.LIKERT}{key}" for key in ("trives", "mestrer")]
-    return publication.figures(measures=measures, groups=groups, years=[year])
+    groups = [figures.unit_group(unit_id), figures.unit_group(None)]
+    measures = [f"{LIKERT}{key}" for key in ("trives", "mestrer")]
+    return figures.figures(measures=measures, groups=groups, years=[year])
 
 
 def test_the_published_figures_are_the_same_after_retention(people, version):
@@ -378,13 +379,13 @@ def test_the_published_figures_are_the_same_after_retention(people, version):
         leave(person, on=date(2023, 12, 31))
     unit = people.employee.unit_id
     with travel(2027, 2, 1):
-        publication.publish_due()
+        publish.publish_due()
         before = _figures(2023, unit)
         run, _plan = services.retention_run()
         assert _figures(2023, unit) == before
     assert run.counts["people"] == 3 and run.counts["likert"] == 10
     assert not LikertAnswer.objects.filter(conversation__employee__in=team[1:4]).exists()
-    trives = before[(2023, f"{publication.LIKERT}trives", publication.unit_group(unit))]
+    trives = before[(2023, f"{LIKERT}trives", figures.unit_group(unit))]
     assert trives.people == 6
 
 

@@ -37,9 +37,9 @@ from samtale.conversations.services import lifecycle, preparation, summary
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
-from samtale.insight import publication
 from samtale.insight.leadership import leadership_snapshot_take
 from samtale.insight.models import Publication
+from samtale.insight.publication import publish
 from samtale.needs.models import Category as NeedCategory
 from samtale.needs.models import Need, NeedChange, RaisedNeed
 from samtale.org.models import Person, Unit
@@ -119,7 +119,7 @@ class Command(BaseCommand):
     def _publish(self) -> None:
         """The figures from answers of every closed period, as the worker publishes them."""
         started = time.monotonic()
-        published = publication.publish_due()
+        published = publish.publish_due()
         self.stdout.write(
             f"published the figures from answers of {len(published)} periods "
             f"in {time.monotonic() - started:.1f} s"

@@ -8,7 +8,7 @@ from samtale.demo import conversations as conversations_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
 from samtale.demo import rounds as rounds_demo
-from samtale.insight import publication
+from samtale.insight.publication import publish
 
 ROLE_NAMES = [
     ("employee", "Medarbeider"),
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             needs = needs_demo.load()
             # The figures from answers of the periods that closed: last year's round, the
             # past years (the worker would publish them within the hour).
-            published = publication.publish_due()
+            published = publish.publish_due()
         if created:
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:

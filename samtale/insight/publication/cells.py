@@ -1,0 +1,197 @@
+"""Cells: the answers final in some years that belong to the same groups (the same period,
+unit, profession group, line and leader), and the groups each cell is in."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from samtale.actions.models import Goal
+from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.insight.models import Publication
+from samtale.insight.publication.measures import GOALS, LIKERT, ORG, RESULTS, SATISFACTION
+from samtale.insight.publication.periods import year_bounds
+from samtale.org.models import Unit
+from samtale.org.selectors import positions
+
+
+@dataclass(frozen=True)
+class Cell:
+    year: int
+    round: int | None  # the published (or being published) round the answers are in
+    unit: int | None
+    profession: str = ""
+    line: tuple = ()
+    leader: int | None = None
+
+
+@dataclass
+class Cells:
+    """One measure's answers, per cell: who answered, and how many answers had each value
+    (for the goals also how many conversations)."""
+
+    people: dict = field(default_factory=lambda: defaultdict(set))
+    values: dict = field(default_factory=lambda: defaultdict(Counter))
+    conversations: dict = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, cell: Cell, person: int, value, conversation: int | None = None) -> None:
+        self.people[cell].add(person)
+        self.values[cell][value] += 1
+        if conversation is not None:
+            self.conversations[cell].add(conversation)
+
+
+def _stamped(queryset: QuerySet, person: str, *fields: str) -> list[tuple]:
+    """(pk, person, counted_as, *fields) of each row, the `counted_as` given now (and kept)
+    to those that had none: rows made before the stamp existed, or by the demo and benchmark
+    data. `person` is the lookup to the person who answered."""
+    rows = list(queryset.values_list("pk", person, "counted_as", *fields))
+    missing = {person_id for _pk, person_id, stamp, *_rest in rows if stamp is None}
+    if not missing:
+        return rows
+    where = positions(person_ids=missing)
+    model = queryset.model
+    result, stamped = [], []
+    for pk, person_id, stamp, *rest in rows:
+        if stamp is None:
+            stamp = where.get(person_id, {"unit": None, "profession": "", "line": []})
+            stamped.append(model(pk=pk, counted_as=stamp))
+        result.append((pk, person_id, stamp, *rest))
+    model.objects.bulk_update(stamped, ["counted_as"], batch_size=500)
+    return result
+
+
+def load(years: Iterable[int], rounds: dict[int, datetime]) -> dict[str, Cells]:
+    """{measure: Cells} of the answers final in these years. `rounds` maps the rounds that
+    are published (or being published) to their cutoff: an answer of one of their
+    conversations final before it is in that round."""
+    by_measure: dict[str, Cells] = defaultdict(Cells)
+    for year in sorted(set(years)):
+        _load_statements(by_measure, year, rounds)
+        _load_ratings(by_measure, year, rounds)
+        _load_goals(by_measure, year)
+    return by_measure
+
+
+def _in_round(rounds: dict[int, datetime], round_id, at) -> int | None:
+    cutoff = rounds.get(round_id)
+    return round_id if cutoff is not None and at <= cutoff else None
+
+
+def _load_statements(by_measure: dict, year: int, rounds: dict[int, datetime]) -> None:
+    """The statements' answers of the conversations signed in a year."""
+    start, end = year_bounds(year)
+    conversations = _stamped(
+        Conversation.objects.filter(
+            status=Conversation.Status.SIGNED, signed_at__gte=start, signed_at__lt=end
+        ),
+        "employee_id",
+        "round_id",
+        "signed_at",
+    )
+    where = {pk: (person, stamp, rnd, at) for pk, person, stamp, rnd, at in conversations}
+    for conversation, key, value in LikertAnswer.objects.filter(
+        conversation__status=Conversation.Status.SIGNED,
+        conversation__signed_at__gte=start,
+        conversation__signed_at__lt=end,
+    ).values_list("conversation_id", "statement_key", "value"):
+        person, stamp, rnd, at = where[conversation]
+        cell = Cell(
+            year=year,
+            round=_in_round(rounds, rnd, at),
+            unit=stamp["unit"],
+            profession=stamp["profession"],
+        )
+        by_measure[LIKERT + key].add(cell, person, value)
+
+
+def _load_ratings(by_measure: dict, year: int, rounds: dict[int, datetime]) -> None:
+    """The satisfaction ratings of annual conversations given in a year."""
+    start, end = year_bounds(year)
+    feedback = _stamped(
+        Feedback.objects.filter(
+            rating__isnull=False,
+            conversation__kind=Conversation.Kind.ANNUAL,
+            at__gte=start,
+            at__lt=end,
+        ),
+        "conversation__employee_id",
+        "conversation__round_id",
+        "at",
+        "rating",
+    )
+    for _pk, person, stamp, rnd, at, rating in feedback:
+        cell = Cell(
+            year=year,
+            round=_in_round(rounds, rnd, at),
+            unit=stamp["unit"],
+            profession=stamp["profession"],
+            line=tuple(stamp["line"]),
+        )
+        by_measure[SATISFACTION].add(cell, person, rating)
+
+
+def _load_goals(by_measure: dict, year: int) -> None:
+    """The goal results of annual conversations recorded in a year (published per year)."""
+    start, end = year_bounds(year)
+    goals = _stamped(
+        Goal.objects.filter(
+            conversation__kind=Conversation.Kind.ANNUAL,
+            result__in=RESULTS,
+            reviewed_at__gte=start,
+            reviewed_at__lt=end,
+        ),
+        "conversation__employee_id",
+        "conversation__leader_id",
+        "conversation_id",
+        "result",
+    )
+    for _pk, person, stamp, leader, conversation, result in goals:
+        cell = Cell(
+            year=year, round=None, unit=stamp["unit"], line=tuple(stamp["line"]), leader=leader
+        )
+        by_measure[GOALS].add(cell, person, result, conversation)
+
+
+def ancestors(unit, tree: dict) -> list:
+    """The unit and the units above it, in a tree {unit: parent} (keys as text, as JSON
+    keeps them); none for a unit the tree does not know."""
+    found, node = [], unit
+    while node is not None and str(node) in tree and node not in found:
+        found.append(node)
+        node = tree[str(node)]
+    return found
+
+
+def groups_of(cell: Cell, tree: dict, kinds: str) -> Iterator[str]:
+    """The keys of every group a cell's answers are in."""
+    units = ancestors(cell.unit, tree)
+    if "u" in kinds:
+        yield f"u:{ORG}"
+        for unit in units:
+            yield f"u:{unit}"
+    if "p" in kinds and cell.profession:
+        yield f"u:{ORG}@{cell.profession}"
+        for unit in units:
+            yield f"u:{unit}@{cell.profession}"
+    if "l" in kinds:
+        for leader in cell.line:
+            yield f"l:{leader}"
+            for unit in units:
+                yield f"l:{leader}:{unit}"
+    if "r" in kinds and cell.leader is not None:
+        yield f"r:{cell.leader}"
+
+
+def in_publication(cell: Cell, publication) -> bool:
+    """Whether a published period holds a cell's answers."""
+    if publication.kind == Publication.Kind.ROUND:
+        return cell.round == publication.round_id
+    return cell.year == publication.year and publication.round_id is None
+
+
+def current_tree() -> dict:
+    """{unit: parent} of every unit, as JSON keeps it (keys as text)."""
+    return {str(pk): parent for pk, parent in Unit.objects.values_list("pk", "parent_id")}

@@ -1,0 +1,267 @@
+"""Reading what was published: a group's figure in a period, or why it is not shown, for the
+status analysis, the answers page, the rating habits, the API and every export."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samtale.actions.models import Goal
+from samtale.conversations.models import Conversation, Feedback
+from samtale.insight.anonymity import min_group
+from samtale.insight.models import Publication, PublishedFigure
+from samtale.insight.publication.measures import GOALS, LIKERT, ORG, RESULTS, SATISFACTION, VALUES
+from samtale.insight.publication.periods import year_bounds
+from samtale.rounds.models import Round
+
+WITHHELD = _("Too few answers to show without revealing someone")
+YEAR_OPEN = _("Published when the year has ended")
+ROUND_OPEN = _("Published when the round is closed")
+PENDING = _("Being published: shown within the hour")
+PER_YEAR = _("Goal results are published per year, not per round")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """Why a figure from answers is not shown, in words (the same on the page, in CSV,
+    Excel and the API); `label` is the word a table cell shows, with the words below it."""
+
+    code: str  # "withheld", "year_open", "round_open", "pending", "per_year"
+    text: str
+    label: str
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+HIDDEN = _("Hidden")
+NOT_YET = _("Not yet published")
+_REASONS = {
+    "withheld": (WITHHELD, HIDDEN),
+    "year_open": (YEAR_OPEN, NOT_YET),
+    "round_open": (ROUND_OPEN, NOT_YET),
+    "pending": (PENDING, NOT_YET),
+    "per_year": (PER_YEAR, _("Per year")),
+}
+
+
+def withheld(code: str) -> Withheld:
+    text, label = _REASONS[code]
+    return Withheld(code=code, text=text, label=label)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published figure: how many people answered, and the answers per value (1–5; for
+    goal results: achieved, partly, not), and for goal results how many conversations."""
+
+    people: int
+    counts: tuple
+    conversations: int | None = None
+
+    @property
+    def answers(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def mean(self) -> float:
+        """The mean value (1–5; for goal results 3 achieved, 2 partly, 1 not)."""
+        scores = VALUES if self.conversations is None else (3, 2, 1)
+        return sum(v * n for v, n in zip(scores, self.counts, strict=True)) / self.answers
+
+    def shares(self) -> tuple:
+        """Each value's share of the answers, in percent."""
+        return tuple(100 * n / self.answers for n in self.counts)
+
+
+def _as_figure(people, values, measure: str):
+    if people is None:
+        return withheld("withheld")
+    if measure == GOALS:
+        return Figure(people=people, conversations=values[0], counts=tuple(values[1:]))
+    return Figure(people=people, counts=tuple(values))
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The publications of some years and rounds, for the readers below."""
+
+    years: dict  # year -> Publication (the published ones)
+    rounds: dict  # round pk -> Publication
+    latest_year: int | None  # the latest year published at all
+
+    def reason(self, *, year: int | None, round: Round | None, now: datetime):
+        """Why a period has no publication: a round still open, a year not ended, one
+        closed that the worker has yet to publish; None for a year before any answers (a
+        later year is published, and every year since the first answer is, empty or not)."""
+        if round is not None:
+            return withheld("pending" if round.closed_at is not None else "round_open")
+        if year >= timezone.localtime(now).year:
+            return withheld("year_open")
+        if self.latest_year is not None and year < self.latest_year:
+            return None
+        return withheld("pending") if _has_answers(year) else None
+
+
+def _has_answers(year: int) -> bool:
+    """Whether any answer was final in a year (the worker will publish it)."""
+    start, end = year_bounds(year)
+    return (
+        Conversation.objects.filter(
+            status=Conversation.Status.SIGNED, signed_at__gte=start, signed_at__lt=end
+        ).exists()
+        or Feedback.objects.filter(rating__isnull=False, at__gte=start, at__lt=end).exists()
+        or Goal.objects.filter(
+            result__in=RESULTS, reviewed_at__gte=start, reviewed_at__lt=end
+        ).exists()
+    )
+
+
+def latest_year() -> int | None:
+    """The latest year published."""
+    return Publication.objects.filter(kind=Publication.Kind.YEAR).aggregate(y=Max("year"))["y"]
+
+
+def latest_satisfaction() -> tuple[int, Figure | Withheld | None] | None:
+    """(year, figure) of the whole organization's satisfaction with the conversations in the
+    latest year published (a figure frozen once published: the status analysis shows the
+    same), or None before any year is."""
+    year = latest_year()
+    if year is None:
+        return None
+    found = figures(measures=[SATISFACTION], groups=[unit_group(None)], years=[year])
+    return year, found.get((year, SATISFACTION, unit_group(None)))
+
+
+def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Periods:
+    rounds = list(rounds)
+    found = list(
+        Publication.objects.filter(
+            Q(kind=Publication.Kind.YEAR, year__in=list(years))
+            | Q(round__in=[r.pk for r in rounds])
+        )
+    )
+    return Periods(
+        years={p.year: p for p in found if p.round_id is None},
+        rounds={p.round_id: p for p in found if p.round_id is not None},
+        latest_year=latest_year(),
+    )
+
+
+def figures(
+    *,
+    measures: Iterable[str],
+    groups: Iterable[str],
+    years: Iterable[int] = (),
+    round: Round | None = None,
+    now: datetime | None = None,
+    found: Periods | None = None,
+) -> dict:
+    """{(year or 0 for the round, measure, group): Figure, Withheld, or None (no answers)}:
+    the published figures of some groups, each year's and the round's, in one query (and
+    two for the periods, unless `found` has them). A period not published yet gives its
+    reason for every group."""
+    now = now or timezone.now()
+    years, measures, groups = list(years), list(measures), list(groups)
+    if found is None:
+        found = periods(years=years, rounds=[round] if round is not None else [])
+    wanted = {}  # publication pk -> the key's first part
+    result: dict = {}
+    for year in years:
+        publication = found.years.get(year)
+        if publication is None:
+            reason = found.reason(year=year, round=None, now=now)
+            result.update({(year, m, g): reason for m in measures for g in groups})
+        else:
+            wanted[publication.pk] = year
+    if round is not None:
+        publication = found.rounds.get(round.pk)
+        if publication is None:
+            reason = found.reason(year=None, round=round, now=now)
+            result.update({(0, m, g): reason for m in measures for g in groups})
+        else:
+            wanted[publication.pk] = 0
+        if GOALS in measures:
+            result.update({(0, GOALS, g): withheld("per_year") for g in groups})
+    for when in wanted.values():
+        for m in measures:
+            for g in groups:
+                result.setdefault((when, m, g), None)
+    if wanted:
+        for publication, measure, group, people, values in PublishedFigure.objects.filter(
+            publication_id__in=list(wanted), measure__in=measures, group__in=groups
+        ).values_list("publication_id", "measure", "group", "people", "values"):
+            key = (wanted[publication], measure, group)
+            if (
+                key in result
+                and isinstance(result[key], Withheld)
+                and result[key].code == "per_year"
+            ):
+                continue
+            result[key] = _as_figure(people, values, measure)
+    return result
+
+
+def figures_of_kind(*, year: int, measure: str, prefix: str) -> tuple[dict, Withheld | None]:
+    """({group: Figure or Withheld}, why none) of every group of one kind in a year (the
+    rating habits: every leader's goal results)."""
+    found = periods(years=[year])
+    publication = found.years.get(year)
+    if publication is None:
+        return {}, found.reason(year=year, round=None, now=timezone.now())
+    return {
+        group: _as_figure(people, values, measure)
+        for group, people, values in PublishedFigure.objects.filter(
+            publication=publication, measure=measure, group__startswith=prefix
+        ).values_list("group", "people", "values")
+    }, None
+
+
+def likert_measures(years: Iterable[int]) -> list[str]:
+    """The statements with figures published in these years."""
+    return list(
+        PublishedFigure.objects.filter(
+            publication__kind=Publication.Kind.YEAR,
+            publication__year__in=list(years),
+            measure__startswith=LIKERT,
+        )
+        .values_list("measure", flat=True)
+        .distinct()
+        .order_by("measure")
+    )
+
+
+def published_at(
+    *, years: Iterable[int] = (), round: Round | None = None, found: Periods | None = None
+) -> datetime | None:
+    """When the latest of these periods was published (of those `found`, if given)."""
+    if found is None:
+        found = periods(years=years, rounds=[round] if round is not None else [])
+    else:
+        wanted = set(years)
+        found = Periods(
+            years={y: p for y, p in found.years.items() if y in wanted},
+            rounds={r: p for r, p in found.rounds.items() if round is not None and r == round.pk},
+            latest_year=found.latest_year,
+        )
+    times = [p.published_at for p in (*found.years.values(), *found.rounds.values())]
+    return max(times) if times else None
+
+
+def unit_group(unit, *, leader: int | None = None, profession: str | None = None) -> str:
+    """The key of a unit's group (`unit` a unit's id or "organization"/None for the top): HR's
+    by the unit, or a leader's: the answers given below them in the line."""
+    top = unit is None or unit == "organization"
+    if leader is not None:
+        return f"l:{leader}" if top else f"l:{leader}:{unit}"
+    key = f"u:{ORG}" if top else f"u:{unit}"
+    return f"{key}@{profession}" if profession else key
+
+
+def alone(people: int, *, k: int | None = None) -> bool:
+    """For groups no one sees beside another (the feedback on one leader in one round, each
+    answer in one such group only): whether enough people answered to publish it."""
+    return people >= (k or min_group())

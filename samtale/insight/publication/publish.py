@@ -1,0 +1,195 @@
+"""Publishing a closed period: its figures decided beside everything published before
+(insight.anonymity), then kept, once, by one publisher at a time."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from samtale.insight.anonymity import decide, min_group
+from samtale.insight.models import Publication, PublishedFigure
+from samtale.insight.publication.cells import (
+    Cells,
+    ancestors,
+    current_tree,
+    groups_of,
+    in_publication,
+    load,
+)
+from samtale.insight.publication.measures import GOALS, ORG, RESULTS, VALUES, kinds_of
+from samtale.insight.publication.periods import Period, due, overlaps, rounds_in, years_of_round
+
+
+@dataclass
+class Decision:
+    """What publishing a period decided: {measure: {group: figure, or None withheld}}."""
+
+    period: Period
+    figures: dict
+    tree: dict
+    k: int
+
+
+def decide_period(period: Period, *, k: int | None = None) -> Decision:
+    """Decide a period's figures beside everything published before (without writing)."""
+    k = k or min_group()
+    published = list(Publication.objects.select_related("round"))
+    cutoffs = {p.round_id: p.cutoff for p in published if p.round_id is not None}
+    if period.round is not None:
+        cutoffs[period.round.pk] = period.cutoff
+        years = years_of_round(period.round.pk, period.cutoff)
+    else:
+        years = {period.year}
+        for round_id in rounds_in(period.year, cutoffs):
+            years |= years_of_round(round_id, cutoffs[round_id])
+    this_round = period.round.pk if period.round is not None else None
+    by_measure = load(years, cutoffs)
+    # The periods published before whose answers are among those loaded: their groups are
+    # told again from their own tree, so the new period is decided beside them.
+    before = [
+        p
+        for p in published
+        if (p.round_id is not None and p.round_id != this_round and overlaps(p, years))
+        or (p.round_id is None and p.year in years)
+    ]
+    shown_before = defaultdict(lambda: defaultdict(set))  # publication -> measure -> groups
+    for publication, measure, group in PublishedFigure.objects.filter(
+        publication__in=before, people__isnull=False
+    ).values_list("publication_id", "measure", "group"):
+        shown_before[publication][measure].add(group)
+    tree = current_tree()
+    depth = _depths(tree)
+    figures: dict = {}
+    for measure, cells in by_measure.items():
+        kinds = kinds_of(measure)
+        if period.round is not None and measure == GOALS:
+            continue  # published per year (a goal's result is recorded at the next one)
+        fixed: dict = defaultdict(list)
+        for publication in before:
+            shown = shown_before[publication.pk].get(measure, set())
+            if not shown:
+                continue
+            for cell in cells.people:
+                if in_publication(cell, publication):
+                    for group in groups_of(cell, publication.tree, kinds):
+                        if group in shown:
+                            fixed[(publication.pk, group)].append(cell)
+        candidates: dict = defaultdict(list)
+        for cell in cells.people:
+            if cell.round == this_round if this_round is not None else cell.year == period.year:
+                for group in groups_of(cell, tree, kinds):
+                    candidates[group].append(cell)
+        ordered = sorted(
+            candidates.items(),
+            key=lambda item: _order(item[0], sum(len(cells.people[c]) for c in item[1]), depth),
+        )
+        shown = decide(cells.people, published=fixed.values(), candidates=ordered, k=k)
+        figures[measure] = {
+            group: _figure(cells, members, measure) if group in shown else None
+            for group, members in candidates.items()
+        }
+    return Decision(period=period, figures=figures, tree=tree, k=k)
+
+
+def _figure(cells: Cells, members: list, measure: str) -> list:
+    people: set = set()
+    values: Counter = Counter()
+    conversations: set = set()
+    for cell in members:
+        people |= cells.people[cell]
+        values.update(cells.values[cell])
+        conversations |= cells.conversations.get(cell, set())
+    if measure == GOALS:
+        return [len(people), len(conversations), *(values[r] for r in RESULTS)]
+    return [len(people), *(values[v] for v in VALUES)]
+
+
+def _order(key: str, size: int, depth: dict) -> tuple:
+    """The order groups are tried in: the units (the organization first, then down the
+    tree, larger first), the lines, the leaders, then the profession groups."""
+    kind, rest = key.split(":", 1)
+    if kind == "u" and "@" in rest:
+        unit, profession = rest.split("@", 1)
+        return (3, profession, 0 if unit == ORG else 1 + depth.get(unit, 0), -size, key)
+    if kind == "u":
+        return (0, "", 0 if rest == ORG else 1 + depth.get(rest, 0), -size, key)
+    if kind == "l":
+        _leader, _, unit = rest.partition(":")
+        return (1, "", 0 if not unit else 1 + depth.get(unit, 0), -size, key)
+    return (2, "", 0, -size, key)
+
+
+def _depths(tree: dict) -> dict:
+    return {unit: len(ancestors(int(unit), tree)) - 1 for unit in tree}
+
+
+class Superseded(Exception):
+    """Another period was published while this one was being decided: decide it again."""
+
+
+def publish(period: Period) -> Publication:
+    """Decide a closed period's figures and keep them, once. Decided outside the write
+    transaction (it reads every answer of the period), kept only if nothing was published
+    meanwhile, else decided again."""
+    for _attempt in range(5):
+        existing = _existing(period)
+        if existing is not None:
+            return existing
+        seen = Publication.objects.aggregate(n=Max("pk"))["n"] or 0
+        decision = decide_period(period)
+        try:
+            return _keep(decision, seen=seen)
+        except Superseded:
+            continue
+    raise RuntimeError(f"could not publish {period}: others kept publishing")
+
+
+def _existing(period: Period) -> Publication | None:
+    if period.round is not None:
+        return Publication.objects.filter(round=period.round).first()
+    return Publication.objects.filter(kind=Publication.Kind.YEAR, year=period.year).first()
+
+
+@transaction.atomic
+def _keep(decision: Decision, *, seen: int) -> Publication:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # one publisher at a time (SQLite: IMMEDIATE)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+    if Publication.objects.filter(pk__gt=seen).exists():
+        raise Superseded
+    period = decision.period
+    publication = Publication.objects.create(
+        kind=Publication.Kind.ROUND if period.round else Publication.Kind.YEAR,
+        year=timezone.localtime(period.cutoff).year if period.round else period.year,
+        round=period.round,
+        cutoff=period.cutoff,
+        k=decision.k,
+        tree=decision.tree,
+        published_at=timezone.now(),
+    )
+    PublishedFigure.objects.bulk_create(
+        (
+            PublishedFigure(
+                publication=publication,
+                measure=measure,
+                group=group,
+                people=None if figure is None else figure[0],
+                values=None if figure is None else figure[1:],
+            )
+            for measure, groups in decision.figures.items()
+            for group, figure in groups.items()
+        ),
+        batch_size=2000,
+    )
+    return publication
+
+
+PUBLISH_LOCK = 0x5A4D_7075  # "SMpu": the advisory lock publishers take on PostgreSQL
+
+
+def publish_due(now: datetime | None = None) -> list[Publication]:
+    """Publish every closed period not yet published, in the order they closed."""
+    return [publish(period) for period in due(now)]
