@@ -20,7 +20,7 @@ The kinds:
   new time (conversations.services.replies), to the leader.
 
 The notices that hand a step over (HANDOFFS) link the page where the recipient acts, as
-selectors.conversation_next_step names it, and are sent only while that step is theirs;
+next_steps.conversation_next_step names it, and are sent only while that step is theirs;
 one that still waits SAMTALE_STEP_REMINDER_DAYS later is sent once more as a reminder
 (`step_reminders_due`, run daily by conversations.jobs).
 
@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations import policy, selectors
+from samtale.conversations import next_steps, policy
 from samtale.conversations.models import Conversation
 from samtale.core import access
 from samtale.core.access import require
@@ -86,18 +86,18 @@ LABELS = {
 LEADERS_ONLY = ("preparation_shared", "invitation_answered")
 
 # The notices that hand a step over to their recipient: the step that must then be theirs
-# (selectors.conversation_next_step), and so the page they act on.
+# (next_steps.conversation_next_step), and so the page they act on.
 HANDOFFS = {
-    "summary_to_write": selectors.WRITE_SUMMARY,
-    "summary_sent_back": selectors.WRITE_SUMMARY,
-    "summary_submitted": selectors.REVIEW_SUMMARY,
-    "summary_approved": selectors.SIGN,
-    "summary_signed": selectors.SIGN,
-    "follow_up": selectors.FOLLOW_UP,
+    "summary_to_write": next_steps.WRITE_SUMMARY,
+    "summary_sent_back": next_steps.WRITE_SUMMARY,
+    "summary_submitted": next_steps.REVIEW_SUMMARY,
+    "summary_approved": next_steps.SIGN,
+    "summary_signed": next_steps.SIGN,
+    "follow_up": next_steps.FOLLOW_UP,
 }
 # Reminded once if the step still waits for them some days later (not following up: that
 # has the actions' own reminders before and after their deadlines).
-REMINDED = tuple(kind for kind, step in HANDOFFS.items() if step != selectors.FOLLOW_UP)
+REMINDED = tuple(kind for kind, step in HANDOFFS.items() if step != next_steps.FOLLOW_UP)
 
 
 def kinds_for(person: Person) -> tuple[str, ...]:
@@ -220,7 +220,7 @@ def step_notice_mail(message) -> Built | None:
         return None
     if kind in HANDOFFS:
         # Only while the step is theirs, and to the page where they take it.
-        step = selectors.conversation_next_step(conversation, person)
+        step = next_steps.conversation_next_step(conversation, person)
         if not (step.mine and step.step == HANDOFFS[kind]):
             return None
         path = step.url
@@ -257,7 +257,7 @@ def step_reminders_due(*, now: datetime | None = None) -> int:
     are read in one query over the outbox (kind and time), reminders sent included, and of
     a person's in one conversation only the latest counts (a later hand-off starts the wait
     anew). Their conversations come in one more query, and the step is asked of
-    selectors.conversation_next_step, so a person who has acted is not reminded. A person
+    next_steps.conversation_next_step, so a person who has acted is not reminded. A person
     who turned a kind off gets neither the notice nor its reminder."""
     now = now or timezone.now()
     due_by = now - timedelta(days=settings.SAMTALE_STEP_REMINDER_DAYS)
@@ -278,7 +278,7 @@ def step_reminders_due(*, now: datetime | None = None) -> int:
         and status == OutboundEmail.Status.SENT
         and pk not in reminded
     }
-    conversations = selectors.with_current_revision(
+    conversations = next_steps.with_current_revision(
         Conversation.objects.exclude(status=Conversation.Status.CANCELLED).filter(
             pk__in={conversation_id for _to, conversation_id in due}
         )
@@ -289,7 +289,7 @@ def step_reminders_due(*, now: datetime | None = None) -> int:
         person = _party(by_pk.get(conversation_id), to_id)
         if person is None or not person.is_active or kind in (person.notices_off or []):
             continue
-        step = selectors.conversation_next_step(by_pk[conversation_id], person, today=today)
+        step = next_steps.conversation_next_step(by_pk[conversation_id], person, today=today)
         if not (step.mine and step.step == HANDOFFS[kind]):
             continue
         message = email_queue(

@@ -11,6 +11,7 @@ from samtale.actions import selectors as action_selectors
 from samtale.archive import channels as archive_channels
 from samtale.archive import policy as archive_policy
 from samtale.archive import selectors as archive_selectors
+from samtale.conversations import next_steps as conversation_next_steps
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
@@ -63,7 +64,7 @@ def home(request):
         ]
     # What waits for the person comes first: conversations to prepare, summaries to write,
     # review or sign, and their own overdue actions.
-    context["attention"] = conversation_selectors.attention(
+    context["attention"] = conversation_next_steps.attention(
         conversations=conversations_policy.conversations_visible_to(user), person=user
     )
     # What was agreed last time, on the home page itself: every goal and its actions.

@@ -1,14 +1,14 @@
 """{% next_step conversation as step %}: the conversation's next step for the signed-in
-person (selectors.conversation_next_step), for the "Next step" line every conversation
+person (next_steps.conversation_next_step), for the "Next step" line every conversation
 page starts with (conversations/_next_step.html)."""
 
 from django import template
 
-from samtale.conversations import selectors
+from samtale.conversations import next_steps
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def next_step(context, conversation) -> selectors.NextStep:
-    return selectors.conversation_next_step(conversation, context["request"].user)
+def next_step(context, conversation) -> next_steps.NextStep:
+    return next_steps.conversation_next_step(conversation, context["request"].user)

@@ -1,5 +1,5 @@
 """Every hand-off tells the one whose turn it is, at that moment: one e-mail, to the right
-person, linking the page where they act (selectors.conversation_next_step), and none to
+person, linking the page where they act (next_steps.conversation_next_step), and none to
 someone who turned that notice off. Sent over a real SMTP server on loopback."""
 
 import pytest

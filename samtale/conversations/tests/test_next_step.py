@@ -1,4 +1,4 @@
-"""The next step of a conversation, for each of its parties (selectors.conversation_next_step):
+"""The next step of a conversation, for each of its parties (next_steps.conversation_next_step):
 one table over every status, and the pages, the home page and the e-mails that read it."""
 
 from datetime import timedelta
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.conversations import selectors
+from samtale.conversations import next_steps
 from samtale.conversations.models import Conversation, SummaryRevision
-from samtale.conversations.selectors import conversation_next_step
+from samtale.conversations.next_steps import conversation_next_step
 from samtale.conversations.services import summary
 
 from . import summary_steps as steps
@@ -212,16 +212,16 @@ def test_someone_outside_the_conversation_has_no_turn(people):
 
 def test_every_step_of_the_table_is_a_step_the_pages_name():
     named = {
-        selectors.PLAN,
-        selectors.FIND_TIME,
-        selectors.PREPARE,
-        selectors.MEET,
-        selectors.WRITE_SUMMARY,
-        selectors.REVIEW_SUMMARY,
-        selectors.SIGN,
-        selectors.FOLLOW_UP,
-        selectors.DONE,
-        selectors.CANCELLED,
+        next_steps.PLAN,
+        next_steps.FIND_TIME,
+        next_steps.PREPARE,
+        next_steps.MEET,
+        next_steps.WRITE_SUMMARY,
+        next_steps.REVIEW_SUMMARY,
+        next_steps.SIGN,
+        next_steps.FOLLOW_UP,
+        next_steps.DONE,
+        next_steps.CANCELLED,
     }
     assert {row[3][0] for row in TABLE} | {row[4][0] for row in TABLE} == named
 
