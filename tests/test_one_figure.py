@@ -89,7 +89,7 @@ def test_overdue_actions_are_one_figure_for_the_leader(demo, settings):
     home = client.get(reverse("home"))
     assert home.context["led_overdue"] == counted
     follow_up = client.get(reverse("follow_up"))
-    # The overview counts per report, in SQL (actions.selectors.BUCKET_SQL).
+    # The overview counts per report, in SQL (actions.overview.BUCKET_SQL).
     assert sum(row.overdue for row in follow_up.context["rows"]) == counted
     listed = client.get(reverse("follow_up_pitfall", args=["forfalt"]))
     assert listed.context["page"].paginator.count == counted

@@ -112,7 +112,7 @@ class Action(models.Model):
     class Meta:
         ordering = ["goal", "order", "pk"]
         indexes = [
-            # Covers the leader overview (actions.selectors.OVERVIEW_SQL): it reads only the
+            # Covers the leader overview (actions.overview.OVERVIEW_SQL): it reads only the
             # index, never the table, for a leader's open actions.
             models.Index(
                 fields=["leader", "followed", "status", "deadline", "employee", "responsible"]

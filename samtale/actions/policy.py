@@ -68,7 +68,7 @@ def may_follow_up_reports(user) -> bool:
 def follow_up_leader(user) -> int:
     """The leader whose follow-up overview this user may read: themselves, if they lead.
 
-    The overview (actions.selectors.leader_overview) reads exactly follow_up_reports and
+    The overview (actions.overview.leader_overview) reads exactly follow_up_reports and
     actions_led_by for this leader, in one query.
     """
     require(may_follow_up_reports(user))

@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from samtale.actions import overview, selectors
 from samtale.actions import policy as actions_policy
-from samtale.actions import selectors
 from samtale.actions.models import Action
 from samtale.actions.tests.conftest import days
 from samtale.org.models import Person
@@ -31,7 +31,7 @@ def test_done_dropped_and_undated_actions_are_never_overdue():
 
 
 def _overview(people, filters=None):
-    return selectors.leader_overview(
+    return overview.leader_overview(
         leader_id=actions_policy.follow_up_leader(people.leader),
         filters=filters or selectors.Filters(),
         on=selectors.today(),
@@ -137,7 +137,7 @@ def test_the_overview_costs_the_same_queries_for_2_or_20_reports(
         people.leader._samtale_roles = None
         leader = Person.objects.get(pk=people.leader.pk)
         with CaptureQueriesContext(connection) as ctx:
-            selectors.leader_overview(
+            overview.leader_overview(
                 leader_id=actions_policy.follow_up_leader(leader),
                 filters=selectors.Filters(),
                 on=selectors.today(),

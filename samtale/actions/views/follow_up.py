@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samtale.actions import handover, nudges, policy, selectors, services
+from samtale.actions import overview as overview_report
 from samtale.actions.forms import DeadlineForm, DropForm, FilterForm, ReviewForm, UpdateForm
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
@@ -77,7 +78,7 @@ def overview(request):
     user = request.user
     filters = FilterForm.chosen(request.GET)
     on = selectors.today()
-    rows = selectors.leader_overview(
+    rows = overview_report.leader_overview(
         leader_id=policy.follow_up_leader(user), filters=filters, on=on
     )
     context = {
@@ -231,7 +232,7 @@ def action_update(request, pk):
             on = selectors.today()
             context |= {
                 "update_query": _counts_query(request.GET),
-                "counts_row": selectors.report_row(
+                "counts_row": overview_report.report_row(
                     leader_id=policy.follow_up_leader(request.user),
                     employee_id=action.employee_id,
                     filters=FilterForm.chosen(request.GET),
