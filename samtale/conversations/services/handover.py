@@ -23,9 +23,9 @@ from samtale.conversations.models import (
     SummaryRevision,
     SummaryShare,
 )
+from samtale.conversations.services.booking import check_free
 from samtale.conversations.services.lifecycle import (
     bump_sequence,
-    check_free,
     invitation_sent,
     queue_to_both,
     transition,

@@ -1,24 +1,21 @@
 """A conversation's life: planned → invited → prepared → held → summary agreed → signed,
 with postponement (counted: the guide's pitfall no. 1) and cancellation, each with a reason."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from samtale.conversations import policy
 from samtale.conversations.models import (
-    MAX_PER_DAY,
     Conversation,
     StatusChange,
     SummaryRevision,
 )
 from samtale.conversations.notices import step_notice
+from samtale.conversations.services import booking
 from samtale.conversations.signals import conversation_planned
-from samtale.core import holidays
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, DomainWarning
@@ -40,20 +37,6 @@ ALLOWED = {
     S.SIGNED: set(),
     S.CANCELLED: set(),
 }
-
-MIN_MINUTES, MAX_MINUTES = 10, 240
-# Conversations that hold a time in someone's calendar.
-BOOKED = Conversation.BOOKED
-# An annual conversation is open until it is signed or cancelled: one at a time per pair.
-CLOSED = Conversation.CLOSED
-
-
-class AlreadyPlanned(DomainError):
-    """The employee already has an open annual conversation with this leader: `conversation`."""
-
-    def __init__(self, message, *, conversation: Conversation, field: str | None = None):
-        super().__init__(message, field=field)
-        self.conversation = conversation
 
 
 def transition(
@@ -82,144 +65,6 @@ def _lock(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-def _check_schedule(scheduled_at: datetime | None, duration_minutes: int) -> None:
-    if not MIN_MINUTES <= duration_minutes <= MAX_MINUTES:
-        raise DomainError(
-            _("A conversation lasts from %(min)d to %(max)d minutes.")
-            % {"min": MIN_MINUTES, "max": MAX_MINUTES},
-            field="duration_minutes",
-        )
-    if scheduled_at is not None and scheduled_at < timezone.now():
-        raise DomainError(
-            _("The time has already passed. Choose a time ahead."), field="scheduled_at"
-        )
-
-
-def check_free(
-    *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk=None
-) -> None:
-    """Never double-book: neither the employee nor the leader may have another conversation
-    (as either party) that overlaps this one."""
-    end = scheduled_at + timedelta(minutes=duration_minutes)
-    ids = [p.pk for p in people]
-    candidates = (
-        Conversation.objects.filter(Q(employee_id__in=ids) | Q(leader_id__in=ids))
-        .filter(
-            status__in=BOOKED,
-            scheduled_at__lt=end,
-            scheduled_at__gt=scheduled_at - timedelta(minutes=MAX_MINUTES),
-        )
-        .exclude(pk=exclude_pk)
-        .select_related("employee", "leader")
-    )
-    for other in candidates:
-        if other.scheduled_at + timedelta(minutes=other.duration_minutes) <= scheduled_at:
-            continue
-        busy = next(p for p in people if p.pk in (other.employee_id, other.leader_id))
-        raise DomainError(
-            _("%(name)s already has a conversation at %(time)s. Choose another time.")
-            % {
-                "name": busy.full_name,
-                "time": timezone.localtime(other.scheduled_at).strftime("%d.%m.%Y %H:%M"),
-            },
-            field="scheduled_at",
-        )
-
-
-def _short(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
-
-
-def max_per_day(round) -> int:
-    """A leader's limit of conversations a day: the round's, or the routine's default
-    (the guide: "at most one or two a day"), as the round's scheduler counts."""
-    return round.max_per_day if round is not None else MAX_PER_DAY
-
-
-def _day_start(day) -> datetime:
-    """The local day's midnight (the scheduler's day: rounds.scheduling.day_start)."""
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def _check_day(
-    *,
-    leader: Person,
-    scheduled_at: datetime,
-    limit: int,
-    confirmed: bool,
-    exclude_pk=None,
-    mind_days_off: bool = False,
-) -> None:
-    """The guide's limit a day, counted as the round's scheduler counts it: the booked
-    conversations the leader holds on that local day; and, where the leader picks the day
-    by hand (`mind_days_off`: the plan and schedule pages), a day off (a weekend or a
-    public holiday, core.holidays: a nursing home works them, a school does not). Past the
-    limit, or on a day off, the leader must confirm."""
-    if confirmed:
-        return
-    day = timezone.localdate(scheduled_at)
-    if mind_days_off and (off := holidays.day_off(day)):
-        raise DomainWarning(
-            _("%(day)s is a day off (%(name)s).")
-            % {"day": formats.date_format(day, "SHORT_DATE_FORMAT"), "name": off},
-            field="scheduled_at",
-        )
-    count = (
-        Conversation.objects.filter(
-            leader=leader,
-            status__in=BOOKED,
-            scheduled_at__gte=_day_start(day),
-            scheduled_at__lt=_day_start(day + timedelta(days=1)),
-        )
-        .exclude(pk=exclude_pk)
-        .count()
-    )
-    if count >= limit:
-        raise DomainWarning(
-            ngettext(
-                "%(name)s already has %(count)d conversation on %(day)s, and the guide "
-                "advises at most %(limit)d a day.",
-                "%(name)s already has %(count)d conversations on %(day)s, and the guide "
-                "advises at most %(limit)d a day.",
-                count,
-            )
-            % {
-                "name": leader.full_name,
-                "count": count,
-                "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
-                "limit": limit,
-            },
-            field="scheduled_at",
-        )
-
-
-def _check_one_annual(*, employee: Person, leader: Person, kind: str) -> None:
-    """One open annual conversation at a time for the same employee and leader."""
-    if kind != Conversation.Kind.ANNUAL:
-        return
-    existing = (
-        Conversation.objects.filter(employee=employee, leader=leader, kind=kind)
-        .exclude(status__literal_in=CLOSED)
-        .order_by("pk")
-        .first()
-    )
-    if existing is None:
-        return
-    details = S(existing.status).label
-    if existing.scheduled_at is not None:
-        details = f"{details}, {_short(existing.scheduled_at)}"
-    raise AlreadyPlanned(
-        _(
-            "%(employee)s already has an open annual conversation with %(leader)s "
-            "(%(details)s). There is one annual conversation at a time: move, finish or "
-            "cancel that one first."
-        )
-        % {"employee": employee.full_name, "leader": leader.full_name, "details": details},
-        conversation=existing,
-        field="employee",
-    )
-
-
 def before_its_day(conversation: Conversation) -> bool:
     """Closing now would hold the meeting before the day it is planned for."""
     at = conversation.scheduled_at
@@ -240,6 +85,26 @@ def queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
 def bump_sequence(conversation: Conversation) -> None:
     conversation.ics_sequence += 1
     conversation.save(update_fields=["ics_sequence"])
+
+
+def _check_parties(employee: Person, leader: Person) -> None:
+    """An active employee, and an active leader who is not them and leads someone."""
+    if not employee.is_active:
+        raise DomainError(_("This person is no longer active."), field="employee")
+    if leader.pk == employee.pk:
+        raise DomainError(_("The employee cannot hold their own conversation."), field="leader")
+    is_leader = leader.reports.filter(is_active=True).exists() or employee.manager_id == leader.pk
+    if not leader.is_active or not is_leader:
+        raise DomainError(
+            _("The conversation is held by the line manager or another leader."), field="leader"
+        )
+
+
+def _check_guide(guide_version: GuideVersion) -> None:
+    """A template in use, locked: an edit in place of this version waits for the plan."""
+    guide = Guide.objects.select_for_update().get(pk=guide_version.guide_id)
+    if guide.retired_at is not None:
+        raise DomainError(_("This template is retired. Choose another."), field="guide")
 
 
 @transaction.atomic
@@ -264,33 +129,20 @@ def conversation_plan(
     the leader has `confirmed` it.
     """
     require(policy.may_plan_conversation(actor, employee))
-    if not employee.is_active:
-        raise DomainError(_("This person is no longer active."), field="employee")
-    if leader.pk == employee.pk:
-        raise DomainError(_("The employee cannot hold their own conversation."), field="leader")
-    is_leader = leader.reports.filter(is_active=True).exists() or employee.manager_id == leader.pk
-    if not leader.is_active or not is_leader:
-        raise DomainError(
-            _("The conversation is held by the line manager or another leader."), field="leader"
-        )
-    # Lock the template: an edit in place of this version waits until the plan is made.
-    guide = Guide.objects.select_for_update().get(pk=guide_version.guide_id)
-    if guide.retired_at is not None:
-        raise DomainError(_("This template is retired. Choose another."), field="guide")
+    _check_parties(employee, leader)
+    _check_guide(guide_version)
     # Lock the employee: two plans at once cannot both pass the one-annual check.
     Person.objects.select_for_update().filter(pk=employee.pk).first()
-    _check_one_annual(employee=employee, leader=leader, kind=guide_version.kind)
+    booking.check_one_annual(employee=employee, leader=leader, kind=guide_version.kind)
     duration = duration_minutes or guide_version.duration_minutes
-    _check_schedule(scheduled_at, duration)
-    if scheduled_at is not None:
-        check_free(people=[employee, leader], scheduled_at=scheduled_at, duration_minutes=duration)
-        _check_day(
-            leader=leader,
-            scheduled_at=scheduled_at,
-            limit=max_per_day(round),
-            confirmed=confirmed,
-            mind_days_off=mind_days_off,
-        )
+    booking.check_booking(
+        people=[employee, leader],
+        scheduled_at=scheduled_at,
+        duration_minutes=duration,
+        round=round,
+        confirmed=confirmed,
+        mind_days_off=mind_days_off,
+    )
     conversation = Conversation.objects.create(
         employee=employee,
         leader=leader,
@@ -334,25 +186,18 @@ def conversation_schedule(
         raise DomainError(_("Only a conversation that has not been held can be moved."))
     if scheduled_at is None and conversation.scheduled_at is not None:
         raise DomainError(_("Choose a time."), field="scheduled_at")
-    _check_schedule(scheduled_at, duration_minutes)
-    if scheduled_at is not None:
-        check_free(
-            people=[conversation.employee, conversation.leader],
-            scheduled_at=scheduled_at,
-            duration_minutes=duration_minutes,
-            exclude_pk=conversation.pk,
-        )
-        old = conversation.scheduled_at
-        # A move within the same day was confirmed, or allowed, when the day was chosen.
-        if old is None or timezone.localdate(old) != timezone.localdate(scheduled_at):
-            _check_day(
-                leader=conversation.leader,
-                scheduled_at=scheduled_at,
-                limit=max_per_day(conversation.round),
-                confirmed=confirmed,
-                exclude_pk=conversation.pk,
-                mind_days_off=mind_days_off,
-            )
+    old = conversation.scheduled_at
+    booking.check_booking(
+        people=[conversation.employee, conversation.leader],
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        round=conversation.round,
+        confirmed=confirmed,
+        mind_days_off=mind_days_off,
+        exclude_pk=conversation.pk,
+        day_chosen=scheduled_at is not None
+        and (old is None or timezone.localdate(old) != timezone.localdate(scheduled_at)),
+    )
     before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
     if scheduled_at != conversation.scheduled_at:
         # Moved rather than held now: "we hold it now" no longer stands.
@@ -372,6 +217,13 @@ def conversation_schedule(
     audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
     # Moved into a round's period, it may now count there (rounds.receivers).
     conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
+    _after_move(conversation, before, actor=actor)
+    return conversation
+
+
+def _after_move(conversation: Conversation, before: tuple, *, actor: Person) -> None:
+    """A postponed conversation with a time is back on; an invited one whose time, length or
+    place changed (`before`) sends both a calendar update."""
     if conversation.status == S.POSTPONED and conversation.scheduled_at is not None:
         back = conversation.status_before_postponement or S.PLANNED
         transition(conversation, back, actor=actor, reason=_("New time"))
@@ -383,7 +235,6 @@ def conversation_schedule(
     ):
         bump_sequence(conversation)
         queue_to_both(conversation, "invitation_update")
-    return conversation
 
 
 @transaction.atomic

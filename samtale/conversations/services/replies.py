@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations import notices, policy
 from samtale.conversations.models import Conversation, InvitationAnswer
-from samtale.conversations.services import lifecycle
+from samtale.conversations.services import booking, lifecycle
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -158,7 +158,7 @@ def conversation_move_to_proposal(
     if answer is None or conversation.status not in WAITING:
         raise DomainError(_("No new time is proposed for this conversation now."))
     minutes = answer.proposed_minutes
-    if minutes is None or not lifecycle.MIN_MINUTES <= minutes <= lifecycle.MAX_MINUTES:
+    if minutes is None or not booking.MIN_MINUTES <= minutes <= booking.MAX_MINUTES:
         minutes = conversation.duration_minutes
     conversation = lifecycle.conversation_schedule(
         actor=actor,

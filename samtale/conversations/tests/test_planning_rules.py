@@ -6,7 +6,7 @@ from django.utils import translation
 
 from samtale.conversations.forms import PlanForm, ScheduleForm
 from samtale.conversations.models import Conversation
-from samtale.conversations.services import lifecycle
+from samtale.conversations.services import booking, lifecycle
 from samtale.core.errors import DomainError, DomainWarning
 from samtale.guides.models import Guide, GuideVersion
 from samtale.rounds.forms import SlotForm, WindowForm
@@ -85,8 +85,8 @@ def test_only_booked_conversations_the_leader_holds_count_that_day(
 
 
 def test_the_limit_is_the_rounds_or_the_routines_default():
-    assert lifecycle.max_per_day(None) == 2
-    assert lifecycle.max_per_day(Round(max_per_day=3)) == 3
+    assert booking.max_per_day(None) == 2
+    assert booking.max_per_day(Round(max_per_day=3)) == 3
 
 
 def test_moving_to_a_full_day_is_warned_and_a_move_within_the_day_is_not(
@@ -120,7 +120,7 @@ def test_moving_to_a_full_day_is_warned_and_a_move_within_the_day_is_not(
 
 def test_a_second_open_annual_conversation_is_refused_naming_the_first(people, guide_version):
     first = plan(people, people.employee, at(1, 9), guide_version)
-    with translation.override("en"), pytest.raises(lifecycle.AlreadyPlanned) as refused:
+    with translation.override("en"), pytest.raises(booking.AlreadyPlanned) as refused:
         plan(people, people.employee, None, guide_version)
     assert refused.value.conversation == first
     assert refused.value.field == "employee"
@@ -135,7 +135,7 @@ def test_a_second_open_annual_conversation_is_refused_naming_the_first(people, g
 def test_a_held_or_postponed_annual_conversation_is_still_open(people, guide_version, status):
     first = plan(people, people.employee, at(1, 9), guide_version)
     Conversation.objects.filter(pk=first.pk).update(status=status)
-    with pytest.raises(lifecycle.AlreadyPlanned):
+    with pytest.raises(booking.AlreadyPlanned):
         plan(people, people.employee, at(8, 9), guide_version)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samtale.conversations import busy, policy, selectors
 from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
 from samtale.conversations.sections import previous_context, revisions_context
-from samtale.conversations.services import lifecycle, replies
+from samtale.conversations.services import booking, lifecycle, replies
 from samtale.core import access
 from samtale.core.audit import audit_reads
 from samtale.core.errors import DomainError, DomainWarning
@@ -90,7 +90,7 @@ def conversation_create(request):
             )
         except DomainWarning as e:
             context |= _warned(form, e)
-        except lifecycle.AlreadyPlanned as e:
+        except booking.AlreadyPlanned as e:
             e.add_to(form, renamed=FORM_FIELD)
             visible = policy.conversations_visible_to(request.user).filter(pk=e.conversation.pk)
             context["existing"] = e.conversation if visible.exists() else None
