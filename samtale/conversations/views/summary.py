@@ -1,7 +1,6 @@
 """The summary: drafted by one party, commented and approved by the other, signed by both."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,11 +16,11 @@ from samtale.conversations.forms import (
     TextForm,
     WithdrawForm,
 )
-from samtale.conversations.models import Conversation, Feedback, SummaryComment
+from samtale.conversations.models import Conversation
 from samtale.conversations.revision_forms import CorrectionGoalsForm, RevisionCompareForm
-from samtale.conversations.sections import goals_context
-from samtale.conversations.services import correction, handover
+from samtale.conversations.services import handover
 from samtale.conversations.services import summary as services
+from samtale.conversations.summary_page import summary_page_response
 from samtale.core import access
 from samtale.core.audit import audit_read
 from samtale.core.concurrency import EditConflict
@@ -32,113 +31,7 @@ from samtale.core.http import acted, guarded
 @guarded()
 @require_GET
 def summary_page(request, pk):
-    return _summary(request, policy.get_conversation_for(request.user, pk))
-
-
-def _summary(
-    request,
-    conversation,
-    *,
-    draft_form=None,
-    review_form=None,
-    feedback_form=None,
-    goals_form=None,
-    withdraw_form=None,
-    status=200,
-):
-    """The summary page; a form that was refused comes back bound, with what was typed.
-
-    During a correction it shows the correction (to the reviewer once it is sent) and says
-    which signed revision is in force until both have signed it.
-    """
-    summary = services.summary_current(conversation)
-    visible = summary is not None and policy.may_see_summary(request.user, conversation, summary)
-    party = conversation.party(request.user)
-    drafter = policy.may_draft_summary(request.user, conversation)
-    correcting = services.is_correction_open(conversation, summary)
-    # The summary may still change: after the meeting, or in a correction not yet approved.
-    is_open = visible and (
-        conversation.status == Conversation.Status.HELD
-        or (correcting and summary.approved_at is None)
-    )
-    revisions = [
-        r
-        for r in conversation.summaries.order_by("-number").prefetch_related(
-            Prefetch(
-                "comments",
-                queryset=policy.summary_comments_visible_to(
-                    request.user, conversation
-                ).select_related("author"),
-            )
-        )
-        if r.is_signed and r != summary
-    ]
-    comments = (
-        list(
-            policy.summary_comments_visible_to(request.user, conversation)
-            .filter(revision=summary)
-            .select_related("author")
-        )
-        if summary
-        else []
-    )
-    if draft_form is None and summary is not None:
-        draft_form = DraftForm(
-            initial={"conclusion": summary.conclusion, "shared_outside": summary.shared_outside}
-        )
-    review_form = review_form or ReviewForm()
-    if drafter and correcting and is_open and goals_form is None:
-        goals_form = CorrectionGoalsForm(draft=summary.agreed_goals)
-    context = {
-        "conversation": conversation,
-        "party": party,
-        "summary": summary if visible else None,
-        "summary_exists": summary is not None,
-        "drafter": drafter,
-        "reviewer": policy.may_review_summary(request.user, conversation),
-        "open": is_open,
-        "correcting": correcting,
-        "signing": conversation.status == Conversation.Status.SUMMARY_AGREED
-        or (correcting and summary.approved_at is not None),
-        # Signed without ticking what is signed: the error at the box.
-        "sign_unconfirmed": request.GET.get("signer") == "bekreft",
-        "in_force": services.summary_in_force(conversation) if correcting else None,
-        "correction": summary if correcting else None,
-        "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
-        "may_withdraw": correcting and policy.may_withdraw_correction(request.user, conversation),
-        "comments": comments,
-        # Sent back and not sent again: the drafter is told why it came back.
-        "sent_back": bool(
-            comments
-            and comments[-1].kind == SummaryComment.Kind.SENT_BACK
-            and summary.submitted_at is None
-        ),
-        "goals_form": goals_form,
-        "draft_goals": revision_diff.labelled(correction.agreed(summary.agreed_goals))
-        if correcting and visible
-        else [],
-        "removed_goals": correction.removed(summary.agreed_goals) if correcting and visible else [],
-        # The drafter's and the reviewer's forms: bound when they come back refused, with
-        # what was typed; the text areas save themselves with JavaScript.
-        "draft_form": draft_form,
-        "draft_text": _typed(draft_form, summary.text if summary else ""),
-        "review_form": review_form,
-        "review_text": _typed(review_form, summary.comment if summary else ""),
-        "my_signature": getattr(summary, f"{party}_signed_at", None) if summary else None,
-        "ask_feedback": policy.may_give_feedback(request.user, conversation)
-        and not Feedback.objects.filter(conversation=conversation).exists(),
-        "feedback_form": feedback_form or FeedbackForm(),
-        "earlier_revisions": revisions,
-        **goals_context(conversation, request.user, request=request),
-    }
-    return render(request, "conversations/summary.html", context, status=status)
-
-
-def _typed(form, stored: str) -> str:
-    """The text a refused form posted, else the one stored."""
-    if form is not None and form.is_bound and "text" in form.data:
-        return form.data["text"]
-    return stored
+    return summary_page_response(request, policy.get_conversation_for(request.user, pk))
 
 
 def _text_save(request, pk, service, anchor: str):
@@ -246,7 +139,7 @@ def _draft_posted(request, pk, *, sending: bool):
         except DomainError as e:
             e.add_to(form)
     if form.errors:
-        return _summary(request, conversation, draft_form=form, status=400)
+        return summary_page_response(request, conversation, draft_form=form, status=400)
     if sending:
         messages.success(request, _("The summary is sent for comments and approval."))
         return redirect("summary", pk=pk)
@@ -299,7 +192,7 @@ def _review_step(request, pk, service, done: str):
         else:
             messages.success(request, done)
             return redirect("summary", pk=pk)
-    return _summary(request, conversation, review_form=form, status=400)
+    return summary_page_response(request, conversation, review_form=form, status=400)
 
 
 @guarded()
@@ -398,7 +291,7 @@ def correction_withdraw(request, pk):
                 _("The correction is withdrawn. The signed summary is in force as before."),
             )
             return redirect("summary", pk=pk)
-    return _summary(request, conversation, withdraw_form=form, status=400)
+    return summary_page_response(request, conversation, withdraw_form=form, status=400)
 
 
 @guarded()
@@ -422,7 +315,7 @@ def correction_goals(request, pk):
         else:
             messages.success(request, _("The goals and actions of the correction are saved."))
             return redirect(reverse("summary", args=[pk]) + "#correction-goals")
-    return _summary(request, conversation, goals_form=form, status=400)
+    return summary_page_response(request, conversation, goals_form=form, status=400)
 
 
 @guarded()
@@ -463,7 +356,7 @@ def feedback_give(request, pk):
     form = FeedbackForm(request.POST)
     if not declined and not form.is_valid():
         # The comment stays in the form; the rating field says what is missing.
-        return _summary(request, conversation, feedback_form=form, status=400)
+        return summary_page_response(request, conversation, feedback_form=form, status=400)
     try:
         services.feedback_give(
             actor=request.user,
