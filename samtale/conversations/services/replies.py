@@ -54,25 +54,11 @@ def _ignored(pk: int, why: str, *args) -> Outcome:
     return Outcome.IGNORED
 
 
-@inbox.answers_to
-@transaction.atomic
-def invitation_answer_receive(*, answer: ics.Answer, sender: str) -> Outcome | None:
-    """Apply one party's answer (an iTIP REPLY or COUNTER) to their conversation, by the
-    rules above; None when the UID is not one of Samtale's conversations. The applied
-    answer is audited (what, never any text), and the leader is told of the employee's
-    decline or proposed time by a step notice."""
-    pk = ics.conversation_pk_of(answer.uid)
-    if pk is None:
-        return None
-    # Two answers at once (the webhook and the mailbox, two workers) wait for each other.
-    conversation = (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("employee", "leader")
-        .filter(pk=pk)
-        .first()
-    )
-    if conversation is None:
-        return _ignored(pk, "there is no such conversation")
+def _taken(answer: ics.Answer, sender: str, conversation: Conversation) -> tuple | Outcome:
+    """The party who answers and what (an InvitationAnswer value), or IGNORED, logged with
+    why: not from a party, not waiting for an answer, to an older invitation, or no answer
+    Samtale takes."""
+    pk = conversation.pk
     parties = {
         conversation.employee.email.lower(): P.EMPLOYEE,
         conversation.leader.email.lower(): P.LEADER,
@@ -95,15 +81,53 @@ def invitation_answer_receive(*, answer: ics.Answer, sender: str) -> Outcome | N
         return _ignored(pk, "PARTSTAT %s is no answer Samtale takes", answer.partstat[sender])
     if answer.method == ics.COUNTER and answer.start is None:
         return _ignored(pk, "a new time proposed without a time")
+    return party, value
+
+
+def _held_already(conversation: Conversation, party: str, value: str, answer) -> bool:
+    """The party's answer to this invitation is the one recorded: the same answer again (its
+    newer stamp kept), or an older one arriving late."""
     recorded = InvitationAnswer.objects.filter(conversation=conversation, party=party).first()
-    now_held = (value, answer.start, answer.end)
-    if recorded is not None and recorded.sequence == answer.sequence:
-        if recorded.stamped_at >= answer.stamp:
-            return Outcome.UNCHANGED  # the same answer again, or an older one late
-        if (recorded.answer, recorded.proposed_start, recorded.proposed_end) == now_held:
-            recorded.stamped_at = answer.stamp
-            recorded.save(update_fields=["stamped_at"])
-            return Outcome.UNCHANGED
+    if recorded is None or recorded.sequence != answer.sequence:
+        return False
+    if recorded.stamped_at >= answer.stamp:
+        return True
+    if (recorded.answer, recorded.proposed_start, recorded.proposed_end) == (
+        value,
+        answer.start,
+        answer.end,
+    ):
+        recorded.stamped_at = answer.stamp
+        recorded.save(update_fields=["stamped_at"])
+        return True
+    return False
+
+
+@inbox.answers_to
+@transaction.atomic
+def invitation_answer_receive(*, answer: ics.Answer, sender: str) -> Outcome | None:
+    """Apply one party's answer (an iTIP REPLY or COUNTER) to their conversation, by the
+    rules above; None when the UID is not one of Samtale's conversations. The applied
+    answer is audited (what, never any text), and the leader is told of the employee's
+    decline or proposed time by a step notice."""
+    pk = ics.conversation_pk_of(answer.uid)
+    if pk is None:
+        return None
+    # Two answers at once (the webhook and the mailbox, two workers) wait for each other.
+    conversation = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("employee", "leader")
+        .filter(pk=pk)
+        .first()
+    )
+    if conversation is None:
+        return _ignored(pk, "there is no such conversation")
+    taken = _taken(answer, sender, conversation)
+    if isinstance(taken, Outcome):
+        return taken
+    party, value = taken
+    if _held_already(conversation, party, value, answer):
+        return Outcome.UNCHANGED
     InvitationAnswer.objects.update_or_create(
         conversation=conversation,
         party=party,
