@@ -108,6 +108,61 @@ def _deadline(value: date | None, before: str | None) -> str | None:
     return iso
 
 
+def _action_clean(action: dict, old: dict | None, *, gone: bool) -> dict | None:
+    """One action of a proposed goal against the stored one (`old`, None when new); None
+    for a new one removed or left empty."""
+    text = _text(
+        action.get("text", ""),
+        required=old is not None and not gone,
+        message=_("Write the action, or remove it."),
+    )
+    if old is None and (gone or not text):
+        return None
+    responsible = action.get("responsible") or Responsible.EMPLOYEE
+    if responsible not in Responsible.values:
+        raise DomainError(_("Choose who is responsible."))
+    before_deadline = old["deadline"] if old else None
+    return {
+        "action_id": old["action_id"] if old else None,
+        "text": text or old["text"],
+        "deadline": before_deadline if gone else _deadline(action.get("deadline"), before_deadline),
+        "responsible": responsible,
+        "removed": gone,
+    }
+
+
+def _goal_clean(entry: dict, before: dict | None) -> dict | None:
+    """One proposed goal against the stored one (`before`, None when new); None for a new
+    one removed or left empty."""
+    if before is not None and len(entry["actions"]) < len(before["actions"]):
+        raise DomainError(_("The goals changed while you wrote. Open the page again."))
+    removed = bool(entry.get("removed"))
+    goal_text = _text(
+        entry.get("goal", ""),
+        required=before is not None and not removed,
+        message=_("Write the goal, or remove it."),
+    )
+    if before is None and (removed or not goal_text):
+        if not removed and any((a.get("text") or "").strip() for a in entry["actions"]):
+            raise DomainError(_("Write the goal the new action belongs to."))
+        return None
+    olds = before["actions"] if before else []
+    actions = [
+        _action_clean(
+            action,
+            olds[position] if position < len(olds) else None,
+            gone=removed or bool(action.get("removed")),
+        )
+        for position, action in enumerate(entry["actions"])
+    ]
+    return {
+        "goal_id": before["goal_id"] if before else None,
+        "goal": goal_text or before["goal"],
+        "removed": removed,
+        "actions": [a for a in actions if a is not None],
+    }
+
+
 def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
     """Check a proposed draft against the stored one: the same goals and actions in the same
     places (ids are taken from the stored draft, never from the form), texts written unless
@@ -119,57 +174,8 @@ def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
     """
     if len(proposed) < len(current):
         raise DomainError(_("The goals changed while you wrote. Open the page again."))
-    draft = []
-    for index, entry in enumerate(proposed):
-        before = current[index] if index < len(current) else None
-        if before is not None and len(entry["actions"]) < len(before["actions"]):
-            raise DomainError(_("The goals changed while you wrote. Open the page again."))
-        removed = bool(entry.get("removed"))
-        goal_text = _text(
-            entry.get("goal", ""),
-            required=before is not None and not removed,
-            message=_("Write the goal, or remove it."),
-        )
-        if before is None and (removed or not goal_text):
-            if not removed and any((a.get("text") or "").strip() for a in entry["actions"]):
-                raise DomainError(_("Write the goal the new action belongs to."))
-            continue
-        actions = []
-        for position, action in enumerate(entry["actions"]):
-            old = (
-                before["actions"][position]
-                if before and position < len(before["actions"])
-                else None
-            )
-            gone = removed or bool(action.get("removed"))
-            text = _text(
-                action.get("text", ""),
-                required=old is not None and not gone,
-                message=_("Write the action, or remove it."),
-            )
-            if old is None and (gone or not text):
-                continue
-            responsible = action.get("responsible") or Responsible.EMPLOYEE
-            if responsible not in Responsible.values:
-                raise DomainError(_("Choose who is responsible."))
-            before_deadline = old["deadline"] if old else None
-            actions.append(
-                {
-                    "action_id": old["action_id"] if old else None,
-                    "text": text or old["text"],
-                    "deadline": before_deadline
-                    if gone
-                    else _deadline(action.get("deadline"), before_deadline),
-                    "responsible": responsible,
-                    "removed": gone,
-                }
-            )
-        draft.append(
-            {
-                "goal_id": before["goal_id"] if before else None,
-                "goal": goal_text or before["goal"],
-                "removed": removed,
-                "actions": actions,
-            }
-        )
-    return draft
+    goals = [
+        _goal_clean(entry, current[index] if index < len(current) else None)
+        for index, entry in enumerate(proposed)
+    ]
+    return [goal for goal in goals if goal is not None]
