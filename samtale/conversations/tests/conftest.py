@@ -7,6 +7,7 @@ from django.utils import timezone
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.guides.models import Guide, GuideVersion
+from samtale.notifications.tasks import calendar_mailbox_read
 
 from .planning import NOW
 
@@ -81,3 +82,9 @@ def clock():
     `pytestmark = pytest.mark.usefixtures("clock")`."""
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def read(run):
+    """Run the worker's periodic read of the calendar mailbox once; how many it read."""
+    return lambda: run(calendar_mailbox_read.call)

@@ -5,177 +5,34 @@ webhook. Delivered here with IMAP APPEND, as a mail server would.
 
 Each rule has its test: the UID is ours and names a conversation; the attendee is a party
 and the e-mail is from that attendee; an answer to an earlier SEQUENCE is ignored; the
-same answer twice changes nothing and tells no one twice. Anything else in the mailbox is
-left there, unchanged, and never read again."""
+same answer twice changes nothing and tells no one twice. How the answers arrive (the
+mailbox, the webhook): test_invitation_mailbox.py."""
 
 import logging
 from datetime import UTC, timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, override
-from icalendar import Calendar, Event, vCalAddress
 
 from samtale.conversations.models import Conversation, InvitationAnswer
 from samtale.conversations.services import lifecycle
+from samtale.conversations.tests.invitation_answers import (
+    COMMENT,
+    answer,
+    answers_of,
+    first_event,
+    left_alone,
+    notices_to,
+    outlook_counter,
+    page,
+    said,
+)
 from samtale.core.models import AuditEntry
 from samtale.notifications import inbox
 from samtale.notifications.inbox import Outcome
-from samtale.notifications.models import MailboxMark, OutboundEmail
-from samtale.notifications.tasks import calendar_mailbox_read
-from samtale.notifications.testing import EXCHANGE_VTIMEZONE, calendar_of
-
-OSLO = ZoneInfo("Europe/Oslo")
-COMMENT = "HEMMELIG-KOMMENTAR-8812"
-TOKEN = "t" * 40
-
-
-def wire(message: EmailMessage) -> bytes:
-    """A message as it travels, lines ending in CRLF (as IMAP keeps it)."""
-    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
-
-
-def first_event(smtp, people):
-    return calendar_of(smtp.to(people.employee.email)[0])[2]
-
-
-def answer(
-    event,
-    *,
-    attendee: str,
-    partstat: str = "ACCEPTED",
-    method: str = "REPLY",
-    sender: str | None = None,
-    sequence: int | None = None,
-    stamp=None,
-    proposed=None,
-) -> bytes:
-    """An answer as Outlook sends one: multipart/alternative, the text and
-    text/calendar; method=REPLY (or COUNTER, with the time proposed), a COMMENT typed in."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    reply = Event()
-    reply.add("uid", str(event["UID"]))
-    reply.add("sequence", event["SEQUENCE"] if sequence is None else sequence)
-    reply.add("dtstamp", stamp or timezone.now())
-    reply.add("organizer", event["ORGANIZER"])
-    address = vCalAddress(f"mailto:{attendee}")
-    address.params["partstat"] = partstat
-    reply.add("attendee", address)
-    start = proposed or event["DTSTART"].dt
-    reply.add("dtstart", start)
-    reply.add("dtend", start + timedelta(minutes=90))
-    reply.add("comment", COMMENT)
-    calendar.add_component(reply)
-    message = EmailMessage()
-    message["From"] = sender or attendee
-    message["To"] = str(event["ORGANIZER"]).removeprefix("mailto:")
-    message["Subject"] = f"Svar: {event['SUMMARY']}"
-    message["Message-ID"] = make_msgid()
-    message.set_content(f"Svar fra {attendee}. {COMMENT}")
-    message.add_alternative(
-        calendar.to_ical(),
-        maintype="text",
-        subtype="calendar",
-        params={"method": method, "charset": "utf-8"},
-    )
-    return wire(message)
-
-
-# A COUNTER as Exchange writes one: the proposed time in Windows' name of the zone, with
-# its own VTIMEZONE, and the time it answers in X-MS-OLK-ORIGINALSTART.
-OUTLOOK_COUNTER = (
-    """\
-BEGIN:VCALENDAR\r
-METHOD:COUNTER\r
-PRODID:Microsoft Exchange Server 2010\r
-VERSION:2.0\r
-"""
-    + EXCHANGE_VTIMEZONE
-    + """BEGIN:VEVENT\r
-ATTENDEE;PARTSTAT=DECLINED;CN=Emma Testesen:mailto:{attendee}\r
-COMMENT;LANGUAGE=nb-NO:{comment}\r
-UID:{uid}\r
-SUMMARY;LANGUAGE=nb-NO:Nytt tidspunkt foreslått: Medarbeidersamtale\r
-DTSTART;TZID=W. Europe Standard Time:{start}\r
-DTEND;TZID=W. Europe Standard Time:{end}\r
-DTSTAMP:{stamp}\r
-SEQUENCE:{sequence}\r
-X-MS-OLK-ORIGINALSTART;TZID=W. Europe Standard Time:20260101T090000\r
-END:VEVENT\r
-END:VCALENDAR\r
-"""
-)
-
-
-def outlook_counter(event, *, attendee: str, proposed) -> bytes:
-    local = proposed.astimezone(OSLO)
-    text = OUTLOOK_COUNTER.format(
-        attendee=attendee.upper(),  # addresses compare without case
-        comment=COMMENT,
-        uid=event["UID"],
-        start=local.strftime("%Y%m%dT%H%M%S"),
-        end=(local + timedelta(minutes=90)).strftime("%Y%m%dT%H%M%S"),
-        stamp=timezone.now().astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ"),
-        sequence=event["SEQUENCE"],
-    )
-    message = EmailMessage()
-    message["From"] = f"Emma Testesen <{attendee}>"
-    message["Subject"] = "Nytt tidspunkt foreslått"
-    message["Message-ID"] = make_msgid()
-    message.set_content("Nytt tidspunkt foreslått.")
-    message.add_alternative(
-        text.encode(),
-        maintype="text",
-        subtype="calendar",
-        params={"method": "COUNTER", "charset": "utf-8"},
-    )
-    return wire(message)
-
-
-@pytest.fixture
-def read(run):
-    """Run the worker's periodic read of the calendar mailbox once; how many it read."""
-    return lambda: run(calendar_mailbox_read.call)
-
-
-def page(client_for, role: str, conversation) -> str:
-    response = client_for(role).get(reverse("conversation_detail", args=[conversation.pk]))
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def said(msgid: str, **values) -> str:
-    with override("nb"):
-        return gettext(msgid) % values
-
-
-def answers_of(conversation) -> dict[str, str]:
-    return dict(
-        InvitationAnswer.objects.filter(conversation=conversation).values_list("party", "answer")
-    )
-
-
-def notices_to(person):
-    return OutboundEmail.objects.filter(to=person, kind="step_notice")
-
-
-def left_alone(imap, delivered: dict[int, bytes]) -> None:
-    """Every message delivered is still in the mailbox, as it was: not read (\\Seen), not
-    flagged, moved or deleted."""
-    found = imap.messages()
-    for uid, raw in delivered.items():
-        body, flags = found[uid]
-        assert body == raw
-        assert not flags & {"\\Seen", "\\Deleted", "\\Flagged", "\\Answered"}, flags
-
+from samtale.notifications.testing import calendar_of
 
 # --- What an answer does ---------------------------------------------------------------
 
@@ -450,135 +307,6 @@ def _report(people):
         unit=people.employee.unit,
         manager=people.leader,
     )
-
-
-# --- The mailbox ------------------------------------------------------------------------
-
-
-def test_a_mail_that_is_no_answer_is_left_alone_and_not_read_again(
-    invited, people, imap, read, smtp, monkeypatch, caplog
-):
-    plain = EmailMessage()
-    plain["From"] = people.employee.email
-    plain["Subject"] = "Takk for invitasjonen"
-    plain["Message-ID"] = make_msgid()
-    plain.set_content("Vi sees på torsdag.")
-    delivered = {imap.append(wire(plain)): wire(plain)}
-    with caplog.at_level(logging.INFO):
-        assert read() == 1
-    assert f"is no answer to an invitation ({Outcome.NOT_IMIP})" in caplog.text
-    assert not InvitationAnswer.objects.exists()
-    left_alone(imap, delivered)
-    seen = []
-    monkeypatch.setattr(inbox, "receive", lambda raw: seen.append(raw))
-    assert read() == 0
-    assert seen == []
-    left_alone(imap, delivered)
-    assert MailboxMark.objects.get().last_uid == max(delivered)
-
-
-def test_a_broken_message_never_stops_the_reader(invited, people, imap, read, smtp, caplog):
-    event = first_event(smtp, people)
-    garbage = [
-        b"\xff\xfe not a message at all \x80\x81",
-        b"From: \r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nbroken",
-        (
-            b"From: " + people.employee.email.encode() + b"\r\n"
-            b"Content-Type: text/calendar; method=REPLY\r\n\r\n"
-            b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:x\r\n"
-            b"DTSTAMP:not-a-time\r\nEND:VEVENT\r\n"
-        ),
-    ]
-    delivered = {imap.append(raw): raw for raw in garbage}
-    good = answer(event, attendee=people.employee.email)
-    delivered[imap.append(good)] = good
-    with caplog.at_level(logging.INFO):
-        assert read() == 4
-    assert answers_of(invited) == {"employee": "accepted"}
-    assert Outcome.UNREADABLE in caplog.text
-    left_alone(imap, delivered)
-
-
-def test_a_handler_that_fails_on_one_message_does_not_stop_the_others(
-    invited, people, imap, read, smtp, monkeypatch, caplog
-):
-    event = first_event(smtp, people)
-    first = answer(event, attendee=people.leader.email)
-    second = answer(event, attendee=people.employee.email)
-    imap.append(first)
-    imap.append(second)
-    receive = inbox.receive
-
-    def fails_on_the_first(raw):
-        if raw == first:
-            raise RuntimeError("a bug")
-        return receive(raw)
-
-    monkeypatch.setattr(inbox, "receive", fails_on_the_first)
-    assert read() == 2
-    assert answers_of(invited) == {"employee": "accepted"}
-    assert "could not be handled" in caplog.text
-
-
-def test_an_unreachable_mailbox_is_said_and_tried_again_at_the_next_run(
-    db, settings, caplog, monkeypatch
-):
-    from samtale.notifications.testing import free_port
-
-    settings.SAMTALE_CALENDAR_IMAP_URL = f"imap://kalender:hemmelig@127.0.0.1:{free_port()}/INBOX"
-    with caplog.at_level(logging.WARNING):
-        assert calendar_mailbox_read.call() == 0
-    assert "could not be read" in caplog.text
-    assert "hemmelig" not in caplog.text
-    assert not MailboxMark.objects.exists()
-
-
-# --- The webhook --------------------------------------------------------------------------
-
-
-def test_the_webhook_takes_a_message_with_the_token(invited, people, settings, smtp):
-    settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN = TOKEN
-    event = first_event(smtp, people)
-    raw = answer(event, attendee=people.employee.email, partstat="DECLINED")
-    client = Client(enforce_csrf_checks=True)  # a mail server has no CSRF cookie
-    url = reverse("calendar_inbound")
-    response = client.post(
-        url, raw, content_type="message/rfc822", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert response.status_code == 204
-    assert answers_of(invited) == {"employee": "declined"}
-    # Whatever it held, the answer is the same: the sender learns nothing.
-    garbage = client.post(
-        url, b"junk", content_type="message/rfc822", headers={"Authorization": f"Bearer {TOKEN}"}
-    )
-    assert garbage.status_code == 204
-
-
-@pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", f"Basic {TOKEN}"])
-def test_the_webhook_refuses_a_message_without_the_token(
-    invited, people, settings, smtp, client_for, authorization
-):
-    settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN = TOKEN
-    event = first_event(smtp, people)
-    raw = answer(event, attendee=people.employee.email, partstat="DECLINED")
-    headers = {"Authorization": authorization} if authorization else {}
-    # A signed-in session is no credential here either.
-    response = client_for("employee").post(
-        reverse("calendar_inbound"), raw, content_type="message/rfc822", headers=headers
-    )
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Bearer")
-    assert not InvitationAnswer.objects.exists()
-
-
-def test_the_webhook_is_not_found_while_no_token_is_set(invited, people, smtp, client):
-    raw = answer(first_event(smtp, people), attendee=people.employee.email)
-    headers = {"Authorization": "Bearer "}
-    url = reverse("calendar_inbound")
-    response = client.post(url, raw, content_type="message/rfc822", headers=headers)
-    assert response.status_code == 404
-    assert client.get(url).status_code == 405
-    assert not InvitationAnswer.objects.exists()
 
 
 def test_a_proposal_the_leaders_calendar_holds_asks_to_confirm_first(
