@@ -1,8 +1,11 @@
 """The summary's steps, as the parties take them, for the comment and correction tests."""
 
+from django.urls import reverse
+
 from samtale.actions import agreement
 from samtale.actions.models import Action
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.conversations.services import correction as correction_drafts
 from samtale.conversations.services import lifecycle, summary
 from samtale.signing import services as signing
 
@@ -81,3 +84,38 @@ def correction(conversation, people, *, reason="Tidsfristen ble feil", by=None):
 def resubmit(conversation, people) -> Conversation:
     summary.summary_submit(actor=people.employee, conversation=fresh(conversation))
     return fresh(conversation)
+
+
+def correction_form(revision: SummaryRevision, **changes) -> dict:
+    """The correction's goals form as the page fills it in, with `changes` on top."""
+    data = {"base": correction_drafts.draft_version(revision.agreed_goals)}
+    for i, goal in enumerate(revision.agreed_goals):
+        data[f"g{i}-text"] = goal["goal"]
+        if goal.get("removed"):
+            data[f"g{i}-remove"] = "on"
+        for j, action in enumerate(goal["actions"]):
+            prefix = f"g{i}-a{j}"
+            data[f"{prefix}-text"] = action["text"]
+            deadline = action["deadline"]
+            data[f"{prefix}-deadline"] = (
+                "" if not deadline else "{2}.{1}.{0}".format(*deadline.split("-"))
+            )
+            data[f"{prefix}-responsible"] = action["responsible"]
+            if action.get("removed"):
+                data[f"{prefix}-remove"] = "on"
+        data[f"g{i}-new-responsible"] = "employee"
+    data["new-a-responsible"] = "employee"
+    return data | changes
+
+
+def correction_goals_post(client_for, c, **changes):
+    revision = summary.summary_current(fresh(c))
+    return client_for("employee").post(
+        reverse("correction_goals", args=[c.pk]), correction_form(revision, **changes)
+    )
+
+
+def correction_agreed_and_signed(c, people) -> Conversation:
+    """The drafter sends the correction; the reviewer approves; both sign."""
+    c = resubmit(c, people)
+    return approve_and_sign(c, people)

@@ -12,13 +12,15 @@ from django.utils import timezone
 from samtale.actions import services as goals
 from samtale.actions.models import Action, Goal
 from samtale.conversations import policy
-from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.conversations.models import Conversation
 from samtale.conversations.services import correction as drafts
 from samtale.conversations.services import lifecycle, summary
 from samtale.conversations.tests.summary_steps import (
-    approve_and_sign,
     comment,
     correction,
+    correction_agreed_and_signed,
+    correction_form,
+    correction_goals_post,
     fresh,
     resubmit,
     signed,
@@ -29,41 +31,6 @@ from samtale.signing import services as signing
 
 S = Conversation.Status
 LATER = (timezone.localdate() + timedelta(days=60)).strftime("%d.%m.%Y")
-
-
-def _form(revision: SummaryRevision, **changes) -> dict:
-    """The correction's goals form as the page fills it in, with `changes` on top."""
-    data = {"base": drafts.draft_version(revision.agreed_goals)}
-    for i, goal in enumerate(revision.agreed_goals):
-        data[f"g{i}-text"] = goal["goal"]
-        if goal.get("removed"):
-            data[f"g{i}-remove"] = "on"
-        for j, action in enumerate(goal["actions"]):
-            prefix = f"g{i}-a{j}"
-            data[f"{prefix}-text"] = action["text"]
-            deadline = action["deadline"]
-            data[f"{prefix}-deadline"] = (
-                "" if not deadline else "{2}.{1}.{0}".format(*deadline.split("-"))
-            )
-            data[f"{prefix}-responsible"] = action["responsible"]
-            if action.get("removed"):
-                data[f"{prefix}-remove"] = "on"
-        data[f"g{i}-new-responsible"] = "employee"
-    data["new-a-responsible"] = "employee"
-    return data | changes
-
-
-def _save_goals(client_for, c, **changes):
-    revision = summary.summary_current(fresh(c))
-    return client_for("employee").post(
-        reverse("correction_goals", args=[c.pk]), _form(revision, **changes)
-    )
-
-
-def _agree_and_sign(c, people) -> Conversation:
-    """The drafter sends the correction; the reviewer approves; both sign."""
-    c = resubmit(c, people)
-    return approve_and_sign(c, people)
 
 
 # Asking for a correction ---------------------------------------------------------------
@@ -187,7 +154,7 @@ def test_the_correction_has_its_own_steps_and_the_signed_revision_stays_in_force
     assert revision.approved_at is None and revision.employee_signed_at is None
     assert fresh(c).status == S.SIGNED
     assert summary.summary_in_force(fresh(c)) == first
-    c = _agree_and_sign(c, people)
+    c = correction_agreed_and_signed(c, people)
     assert c.status == S.SIGNED
     assert summary.summary_in_force(c).number == 2
     first.refresh_from_db()
@@ -250,7 +217,7 @@ def test_the_live_goals_and_actions_do_not_change_until_both_have_signed(
     c = signed(conversation, people)
     action = Action.objects.get()
     correction(c, people)
-    response = _save_goals(
+    response = correction_goals_post(
         client_for, c, **{"g0-a0-text": "Kurs i februar", "new-text": "Nytt mål"}
     )
     assert response.status_code == 302
@@ -273,8 +240,8 @@ def test_a_changed_action_keeps_its_status_and_history(client_for, people, conve
         actor=people.employee, action=action, status="in_progress", comment="Meldt på"
     )
     correction(c, people, reason="Kurset ble flyttet")
-    _save_goals(client_for, c, **{"g0-a0-deadline": LATER, "g0-a0-responsible": "both"})
-    _agree_and_sign(c, people)
+    correction_goals_post(client_for, c, **{"g0-a0-deadline": LATER, "g0-a0-responsible": "both"})
+    correction_agreed_and_signed(c, people)
     action.refresh_from_db()
     assert action.status == "in_progress" and action.responsible == "both"
     assert action.deadline.strftime("%d.%m.%Y") == LATER
@@ -291,12 +258,12 @@ def test_a_removed_action_is_dropped_with_the_reason_never_deleted(
     action = Action.objects.get()
     goals.action_update(actor=people.leader, action=action, status=None, comment="Venter")
     correction(c, people, reason="Kurset er avlyst")
-    _save_goals(
+    correction_goals_post(
         client_for,
         c,
         **{"g0-a0-remove": "on", "g0-new-text": "Veiledning i stedet", "g0-new-deadline": LATER},
     )
-    c = _agree_and_sign(c, people)
+    c = correction_agreed_and_signed(c, people)
     action.refresh_from_db()
     assert action.status == "dropped"
     last = action.updates.order_by("pk").last()
@@ -331,11 +298,11 @@ def test_a_removed_action_is_dropped_with_the_reason_never_deleted(
 def test_a_removed_goal_drops_its_actions(client_for, people, conversation):
     c = signed(conversation, people)
     correction(c, people, reason="Målet er nådd på annen måte")
-    _save_goals(client_for, c, **{"g0-remove": "on"})
+    correction_goals_post(client_for, c, **{"g0-remove": "on"})
     summary.summary_conclusion_set(
         actor=people.employee, conversation=fresh(c), conclusion="no_actions", shared_outside=""
     )
-    _agree_and_sign(c, people)
+    correction_agreed_and_signed(c, people)
     assert Goal.objects.count() == 1
     assert list(Action.objects.values_list("status", flat=True)) == ["dropped"]
 
@@ -347,11 +314,11 @@ def test_the_conclusion_is_checked_against_the_draft(client_for, people, convers
         summary.summary_conclusion_set(
             actor=people.employee, conversation=fresh(c), conclusion="no_actions", shared_outside=""
         )
-    _save_goals(client_for, c, **{"g0-a0-remove": "on"})
+    correction_goals_post(client_for, c, **{"g0-a0-remove": "on"})
     # The goal is kept without actions: neither conclusion fits until it is removed too.
     with pytest.raises(DomainError):
         summary.summary_submit(actor=people.employee, conversation=fresh(c))
-    _save_goals(client_for, c, **{"g0-remove": "on", "g0-a0-remove": "on"})
+    correction_goals_post(client_for, c, **{"g0-remove": "on", "g0-a0-remove": "on"})
     summary.summary_conclusion_set(
         actor=people.employee, conversation=fresh(c), conclusion="no_actions", shared_outside=""
     )
@@ -364,8 +331,8 @@ def test_the_goals_form_is_the_drafters_and_checks_what_is_written(
     c = signed(conversation, people)
     revision = correction(c, people)
     url = reverse("correction_goals", args=[c.pk])
-    assert client_for("leader").post(url, _form(revision)).status_code == 403
-    assert client_for("other_employee").post(url, _form(revision)).status_code == 404
+    assert client_for("leader").post(url, correction_form(revision)).status_code == 403
+    assert client_for("other_employee").post(url, correction_form(revision)).status_code == 404
     for bad in (
         {"g0-a0-text": ""},
         {"g0-a0-deadline": "31.02.2027"},
@@ -373,7 +340,7 @@ def test_the_goals_form_is_the_drafters_and_checks_what_is_written(
         {"new-a-text": "Et tiltak uten mål"},
         {"base": "noe annet"},
     ):
-        response = _save_goals(client_for, c, **bad)
+        response = correction_goals_post(client_for, c, **bad)
         assert response.status_code == 400, bad
         assert 'role="alert"' in response.content.decode()
     revision.refresh_from_db()
@@ -385,7 +352,7 @@ def test_an_unchanged_deadline_that_has_passed_is_kept(client_for, people, conve
     action = Action.objects.get()
     Action.objects.filter(pk=action.pk).update(deadline=timezone.localdate() - timedelta(days=5))
     correction(c, people)
-    response = _save_goals(client_for, c, **{"g0-a0-text": "Kurs i februar"})
+    response = correction_goals_post(client_for, c, **{"g0-a0-text": "Kurs i februar"})
     assert response.status_code == 302
 
 
@@ -396,110 +363,16 @@ def test_the_goals_cannot_be_changed_once_the_correction_is_approved(
     correction(c, people)
     c = resubmit(c, people)
     summary.summary_approve(actor=people.leader, conversation=c)
-    assert _save_goals(client_for, c, **{"g0-a0-text": "Endret"}).status_code == 400
+    assert correction_goals_post(client_for, c, **{"g0-a0-text": "Endret"}).status_code == 400
 
 
 def test_the_reviewer_reads_the_correction_and_what_it_removes(client_for, people, conversation):
     c = signed(conversation, people)
     correction(c, people)
-    _save_goals(client_for, c, **{"g0-a0-remove": "on", "g0-new-text": "Nytt tiltak"})
+    correction_goals_post(client_for, c, **{"g0-a0-remove": "on", "g0-new-text": "Nytt tiltak"})
     c = resubmit(c, people)
     comment(c, people, "Greit for meg")
     body = client_for("leader").get(reverse("summary", args=[c.pk])).content.decode()
     assert "Nytt tiltak" in body
     assert "<del>" in body and "Kurs i januar</del>" in body
     assert 'id="g0-a0-text"' not in body and "id_g0-a0-text" not in body
-
-
-# The record: every signed revision, and what changed between two --------------------------
-
-
-def _corrected(client_for, people, conversation) -> Conversation:
-    c = signed(conversation, people)
-    correction(c, people, reason="Ny tidsfrist og delingstekst")
-    summary.summary_save(
-        actor=people.employee,
-        conversation=fresh(c),
-        text="Vi snakket om kurs <b>og</b> veiledning.",
-        base_version=0,
-    )
-    summary.summary_conclusion_set(
-        actor=people.employee,
-        conversation=fresh(c),
-        conclusion="actions",
-        shared_outside="Behov for veiledning kan meldes til HR.",
-    )
-    _save_goals(
-        client_for,
-        c,
-        **{"g0-a0-deadline": LATER, "new-text": "Nytt mål", "new-a-text": "Nytt tiltak"},
-    )
-    return _agree_and_sign(c, people)
-
-
-def test_the_conversation_page_lists_every_signed_revision_with_who_signed_when(
-    client_for, people, conversation
-):
-    c = _corrected(client_for, people, conversation)
-    first, second = c.summaries.order_by("number")
-    body = client_for("employee").get(reverse("conversation_detail", args=[c.pk])).content.decode()
-    assert "Ny tidsfrist og delingstekst" in body
-    assert body.count(people.employee.full_name) >= 2 and body.count(people.leader.full_name) >= 2
-    for revision in (first, second):
-        for moment in (revision.employee_signed_at, revision.leader_signed_at):
-            local = timezone.localtime(moment)
-            assert local.strftime("%d.%m.%Y %H:%M") in body
-    assert reverse("summary_revisions", args=[c.pk]) in body
-
-
-def test_the_comparison_shows_what_changed_between_two_revisions(client_for, people, conversation):
-    c = _corrected(client_for, people, conversation)
-    url = reverse("summary_revisions", args=[c.pk])
-    response = client_for("leader").get(url + "?fra=1&til=2")
-    body = response.content.decode()
-    assert response.status_code == 200
-    # The text, word by word, escaped, with the changes marked for every reader.
-    assert "&lt;b&gt;og&lt;/b&gt;" in body and "<b>og</b>" not in body
-    assert "<ins>" in body and 'class="ds-sr-only"' in body
-    assert "Behov for veiledning kan meldes til HR." in body
-    assert "Nytt mål" in body and "Nytt tiltak" in body
-    action = Action.objects.get(text="Kurs i januar")
-    assert action.deadline.strftime("%d.%m.%Y") in body
-    # Without a choice: the last two revisions.
-    assert client_for("employee").get(url).content.decode().count("<ins>") >= 1
-
-
-def test_the_comparison_refuses_a_bad_choice_with_a_message(client_for, people, conversation):
-    c = _corrected(client_for, people, conversation)
-    url = reverse("summary_revisions", args=[c.pk])
-    for query in ("?fra=1&til=1", "?fra=1&til=9", "?fra=x&til=2"):
-        response = client_for("employee").get(url + query)
-        assert response.status_code == 400, query
-        assert 'role="alert"' in response.content.decode()
-
-
-def test_the_comparison_is_for_the_two_parties_only(client_for, people, conversation):
-    c = _corrected(client_for, people, conversation)
-    url = reverse("summary_revisions", args=[c.pk]) + "?fra=1&til=2"
-    for role in ("other_employee", "other_leader", "leaders_leader", "hr", "admin"):
-        assert client_for(role).get(url).status_code == 404, role
-
-
-def test_the_reviewer_compares_only_what_was_sent_to_them(client_for, people, conversation):
-    c = signed(conversation, people)
-    correction(c, people)
-    summary.summary_save(
-        actor=people.employee, conversation=fresh(c), text="Hemmelig utkast", base_version=0
-    )
-    url = reverse("summary_revisions", args=[c.pk]) + "?fra=1&til=2"
-    # The reviewer has one revision to read so far: nothing to compare, and no draft.
-    body = client_for("leader").get(url).content.decode()
-    assert "Hemmelig utkast" not in body and 'class="empty"' in body
-    assert "Hemmelig utkast" in client_for("employee").get(url).content.decode()
-
-
-def test_a_conversation_with_one_revision_has_nothing_to_compare(client_for, people, conversation):
-    c = signed(conversation, people)
-    response = client_for("employee").get(reverse("summary_revisions", args=[c.pk]))
-    assert response.status_code == 200
-    assert 'class="empty"' in response.content.decode()
