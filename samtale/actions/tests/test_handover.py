@@ -203,14 +203,10 @@ def test_a_new_line_manager_takes_over_what_is_not_yet_held_and_is_asked_about_t
     assert signed_in(new).get(reverse("action_detail", args=[action.pk])).status_code == 404
 
 
-def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leader(
-    people, django_capture_on_commit_callbacks
-):
-    world = World(people)
+def _employee_passes_it_on(world, people, change, capture) -> None:
+    """Only the employee answers, and passes the open actions and the summary on: each
+    passed action's history says from whom to whom, by the employee; the done one stays."""
     new = people.other_leader
-    with django_capture_on_commit_callbacks(execute=True):
-        by_form(people)
-    change = LeaderChange.objects.get(person=people.employee)
     employee = signed_in(people.employee)
     assert employee.get(reverse("home")).context["handover"] == change
     page = employee.get(reverse("follow_up_handover", args=[change.pk]))
@@ -220,7 +216,7 @@ def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leade
         url = reverse("follow_up_handover", args=[change.pk])
         assert signed_in(someone).post(url, {"decision": "pass"}).status_code == 404
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         response = employee.post(
             reverse("follow_up_handover", args=[change.pk]),
             {"decision": "pass", "share_summary": "on"},
@@ -241,6 +237,11 @@ def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leade
     assert Action.objects.get(goal__conversation=world.signed, status=DONE).leader == people.leader
     assert mails("follow_up_passed") == [new.pk]
 
+
+def _new_leader_follows_up(world, people) -> None:
+    """The new leader reads and updates a passed action, and lists them at once; the
+    earlier leader no longer reads it."""
+    new = people.other_leader
     action = world.open_actions[0]
     detail = signed_in(new).get(reverse("action_detail", args=[action.pk]))
     assert detail.status_code == 200
@@ -254,11 +255,14 @@ def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leade
     assert (
         signed_in(people.leader).get(reverse("action_detail", args=[action.pk])).status_code == 404
     )
-    # The new leader's overview lists the employee's passed actions at once.
     overview = signed_in(new).get(reverse("follow_up_person", args=[people.employee.pk]))
     assert "Tiltak 1 for Emma" in overview.content.decode()
 
-    # The summary they chose to share, and nothing else of that conversation.
+
+def _new_leader_reads_the_shared_summary_alone(world, people) -> None:
+    """The summary the employee chose to share, and nothing else of that conversation; the
+    read is logged as the new leader's."""
+    new = people.other_leader
     shared = signed_in(new).get(reverse("shared_summary", args=[world.signed.pk]))
     assert shared.status_code == 200 and "SUMMARY-MARKER" in shared.content.decode()
     for someone in (people.leader, people.other_employee, people.hr, people.admin):
@@ -272,10 +276,21 @@ def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leade
     read = AuditEntry.objects.get(action="conversation.read", actor=new)
     assert read.data == {"as": "new_leader", "what": "shared_summary"}
 
+
+def test_the_employee_passes_the_follow_up_and_the_last_summary_to_the_new_leader(
+    people, django_capture_on_commit_callbacks
+):
+    world = World(people)
+    with django_capture_on_commit_callbacks(execute=True):
+        by_form(people)
+    change = LeaderChange.objects.get(person=people.employee)
+    _employee_passes_it_on(world, people, change, django_capture_on_commit_callbacks)
+    _new_leader_follows_up(world, people)
+    _new_leader_reads_the_shared_summary_alone(world, people)
     # The conversation held before the change passes its actions once signed.
     approve_and_sign(submitted(world.held, people), people)
     world.held_action.refresh_from_db()
-    assert (world.held_action.followed, world.held_action.leader) == (True, new)
+    assert (world.held_action.followed, world.held_action.leader) == (True, people.other_leader)
 
 
 def test_keeping_the_follow_up_leaves_it_with_the_earlier_leader(people):
