@@ -31,6 +31,11 @@ class Visit:
     kb: float
     ms: float
     kind: str  # "page" or "file"
+    bare: float = 0.0  # the bare view's median in the same run, for the same person (bare_ms)
+
+    @property
+    def times_bare(self) -> float:
+        return self.ms / self.bare if self.bare else 0.0
 
 
 class Links(HTMLParser):
@@ -102,6 +107,35 @@ def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, 
     )
 
 
+def signed_in(person):
+    """A test client signed in as `person`, with a second factor (as through single sign-on
+    with one): production asks it of HR and administrators, whose pages would otherwise all
+    be the two-factor page."""
+    from django.test import Client
+
+    from samtale.accounts.sso import PROVIDER_MFA
+
+    client = Client(raise_request_exception=False)
+    client.force_login(person, backend="samtale.accounts.backends.PersonBackend")
+    session = client.session
+    session[PROVIDER_MFA] = True
+    session.save()
+    return client
+
+
+BARE_REPEAT = 51
+
+
+def bare_ms(person) -> float:
+    """The yardstick of this run: the median time of a bare view (bench/urls.py: a short
+    text) through the same middleware, signed in as `person`. A page's time as a multiple
+    of it compares between machines that differ 2x in speed."""
+    from django.test import override_settings
+
+    with override_settings(ROOT_URLCONF="urls"):
+        return measure(signed_in(person), "/bench/bare/", False, BARE_REPEAT)[4]
+
+
 def crawl(
     role: str,
     person,
@@ -113,17 +147,7 @@ def crawl(
 ) -> list[Visit]:
     """Visit `start` and what it links to, and so on, keeping to paths under `within` and
     leaving those under `skip`."""
-    from django.test import Client
-
-    from samtale.accounts.sso import PROVIDER_MFA
-
-    client = Client(raise_request_exception=False)
-    client.force_login(person, backend="samtale.accounts.backends.PersonBackend")
-    # Signed in with a second factor (as through single sign-on with one): production asks
-    # it of HR and administrators, whose pages would otherwise all be the two-factor page.
-    session = client.session
-    session[PROVIDER_MFA] = True
-    session.save()
+    client = signed_in(person)
     queue: list[tuple[str, bool]] = [(start, False)]
     seen: set[tuple[str, bool]] = set()
     per_pattern: Counter = Counter()
@@ -146,3 +170,85 @@ def crawl(
                 if link.startswith(within) and not link.startswith(skip)
             )
     return visits
+
+
+def crawl_roles(roles: list[str], logins: dict, **options) -> list[Visit]:
+    """crawl() as each role's benchmark person, each visit with that person's bare view."""
+    from samtale.org.models import Person
+
+    visits: list[Visit] = []
+    for role in roles:
+        started = time.monotonic()
+        person = Person.objects.get(email=logins[role])
+        bare = bare_ms(person)
+        found = crawl(role, person, **options)
+        for visit in found:
+            visit.bare = bare
+        print(
+            f"  {role}: {len(found)} URLs in {time.monotonic() - started:.0f} s "
+            f"(bare view {bare:.2f} ms)",
+            flush=True,
+        )
+        visits += found
+    return visits
+
+
+# A page's time as a multiple of the bare view's (Visit.times_bare), held beside its time:
+# 75 ms a page on the machine where that limit was set, whose bare view took 2.5 ms.
+BARE_LIMIT = 30
+
+
+def over(visit: Visit, limits: dict, held: tuple[str, ...] = ("page",)) -> str:
+    """The limits a visit of a `held` kind is over (queries, kB, ms, times the bare view),
+    and an error status whatever its kind."""
+    values = {
+        "queries": visit.queries,
+        "kb": visit.kb,
+        "ms": visit.ms,
+        "bare": visit.times_bare,
+    }
+    marks = [
+        name for name, limit in limits.items() if visit.kind == "page" and values[name] > limit
+    ]
+    if visit.status >= 400:
+        marks.append(f"status {visit.status}")
+    return ", ".join(marks)
+
+
+def report(visits: list[Visit], limits: dict, name: str, held=("page",)) -> None:
+    """The table of pages and of files, then the worst of each; its last line:
+    `<name>: worst queries Q, worst kB K, worst ms M, worst xbare X`. The limits hold for
+    the kinds `held` (pages; with the files too, the insight downloads)."""
+    files_title = "files" if "file" in held else "files (not held to the page limits)"
+    for kind, title in (("page", "pages"), ("file", files_title)):
+        rows = [v for v in visits if v.kind == kind]
+        if not rows:
+            continue
+        print(f"\n{title}")
+        print(f"{'role':<15}{'queries':>8}{'kB':>8}{'ms':>8}{'xbare':>7}  path")
+        for v in rows:
+            flag = over(v, limits, held)
+            print(
+                f"{v.role:<15}{v.queries:>8}{v.kb:>8.1f}{v.ms:>8.1f}{v.times_bare:>7.1f}  "
+                f"{v.path}{' (htmx)' if v.htmx else ''}{f'   <-- over: {flag}' if flag else ''}"
+            )
+    pages = [v for v in visits if v.kind == "page"]
+    files = [v for v in visits if v.kind == "file"]
+    failing = [v for v in visits if over(v, limits, held)]
+    said = ", ".join(
+        f"{limit} {'x the bare view' if key == 'bare' else key}" for key, limit in limits.items()
+    )
+    print(
+        f"\n{len(pages)} pages and {len(files)} files visited; limits: {said}; "
+        f"{len(failing)} over a limit"
+    )
+    if files:
+        print(
+            f"files: worst ms {max(v.ms for v in files):.0f}, "
+            f"worst queries {max(v.queries for v in files)}"
+        )
+    print(
+        f"{name}: worst queries {max(v.queries for v in pages)}, "
+        f"worst kB {max(v.kb for v in pages):.0f}, worst ms {max(v.ms for v in pages):.0f}, "
+        f"worst xbare {max(v.times_bare for v in pages):.1f}"
+    )
