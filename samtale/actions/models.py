@@ -8,9 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,23 +43,6 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    def save(self, *args, **kwargs):
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if not adding:
-            return
-        conversations = self._meta.get_field("conversation").related_model.objects
-        conversations.filter(pk=self.conversation_id, has_goals=False).update(has_goals=True)
-
-
-@receiver(post_delete, sender=Goal)
-def _goal_deleted(sender, instance, **kwargs):
-    """Also for goals deleted by a query (a signal, unlike Model.delete)."""
-    conversations = Goal._meta.get_field("conversation").related_model.objects
-    conversations.filter(pk=instance.conversation_id).update(
-        has_goals=Exists(Goal.objects.filter(conversation=OuterRef("pk")))
-    )
 
 
 class Action(models.Model):

@@ -82,8 +82,9 @@ class Conversation(models.Model):
     # conversation now": lifecycle.conversation_hold_now), so that closing it asks nothing
     # more; cleared when it is moved or postponed instead.
     started_early_at = models.DateTimeField(null=True, blank=True)
-    # Whether any goal was agreed: kept by Goal.save and on a goal's deletion, so that HR's count of
-    # signed conversations without goals reads an index and not every goal there is.
+    # Whether any goal was agreed: kept by database triggers (actions migration 0011) however a
+    # goal is written or deleted, so that HR's count of signed conversations without goals
+    # reads an index and not every goal there is.
     has_goals = models.BooleanField(default=False)
     signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -110,7 +110,8 @@ def test_the_overview_shows_the_leaders_nudges_in_their_language(client_for, peo
 
 def test_a_conversation_knows_whether_it_has_goals(people, signed):
     """The flag HR's count of conversations without goals reads: set by the first goal,
-    cleared with the last, whether a goal is deleted one by one or by a query."""
+    cleared with the last, whether a goal is written or deleted one by one, by a query or in
+    bulk (database triggers)."""
     c = signed(people.employee, people.leader)
     assert Conversation.objects.get(pk=c.pk).has_goals
     second = Goal.objects.create(conversation=c, text="Ta kurs")
@@ -119,4 +120,7 @@ def test_a_conversation_knows_whether_it_has_goals(people, signed):
     c.goals.all().delete()
     assert not Conversation.objects.get(pk=c.pk).has_goals
     Goal.objects.create(conversation=c, text="Ta kurs")
+    assert Conversation.objects.get(pk=c.pk).has_goals
+    c.goals.all().delete()
+    Goal.objects.bulk_create([Goal(conversation=c, text="Ta kurs")])
     assert Conversation.objects.get(pk=c.pk).has_goals
