@@ -1,8 +1,8 @@
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from samtale.calendars.models import CalendarConnection
+from samtale.core.forms import WebAddressField
 
 Kind = CalendarConnection.Kind
 
@@ -14,7 +14,7 @@ class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of calendar"), choices=Kind.choices, widget=forms.RadioSelect
     )
-    url = forms.CharField(
+    url = WebAddressField(
         label=_("Address"),
         required=False,
         max_length=2000,
@@ -62,26 +62,8 @@ class ConnectionForm(forms.Form):
                 )
 
     def clean_url(self):
-        url = self.cleaned_data["url"].strip()
-        if not url:
-            return url
-        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-        if scheme == "webcal":
-            raise forms.ValidationError(
-                _("Write the address with https:// instead of webcal://."), code="scheme"
-            )
-        if scheme not in ("http", "https"):
-            raise forms.ValidationError(
-                _("The address must begin with https:// (or http://)."), code="scheme"
-            )
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _("This is not a web address. Copy the whole address, beginning with https://."),
-                code="invalid",
-            ) from None
-        if "@" in url.split("/", 3)[2]:
+        url = self.cleaned_data["url"]
+        if url and "@" in url.split("/", 3)[2]:
             raise forms.ValidationError(
                 _("Put the user name and password in their own fields, not in the address."),
                 code="credentials",

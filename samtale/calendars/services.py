@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from samtale.calendars.readers.base import Unreadable
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
+from samtale.core.forms import validate_web_address
 from samtale.org.models import Person
 
 Kind = CalendarConnection.Kind
@@ -83,8 +85,10 @@ def connection_save(
         url = url or (old_url if connection.kind == kind else "")
         if not url:
             raise DomainError(_("Give the calendar's address."), field="url")
-        if urlsplit(url).scheme.lower() not in ("http", "https"):
-            raise DomainError(_("The address must begin with https:// (or http://)."), field="url")
+        try:
+            validate_web_address(url)  # the form's rule, for every caller
+        except ValidationError as error:
+            raise DomainError(error.messages[0], field="url") from None
         # Checked here so the form says so at once; the readers check again at every
         # connection, since the name may resolve elsewhere later (readers.guard).
         if guard.url_refused(url):

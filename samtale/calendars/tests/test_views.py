@@ -9,13 +9,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
-from samtale.calendars import keys
+from samtale.calendars import keys, services
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import guard
 from samtale.calendars.services import shown
 from samtale.calendars.testing import Answer
+from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 
 from .fixtures import CALDAV_USERS, calendar_name
@@ -185,6 +187,23 @@ def test_bad_input_gets_a_message_and_saves_nothing(client_for, people, english,
     response = save(client_for("leader"), **data)
     assert response.status_code == 200
     assert escape(message) in page(response)
+    assert not CalendarConnection.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://kalender.example/k.ics", "must begin with https://"),
+        ("webcal://kalender.example/k.ics", "instead of webcal://"),
+        ("https://", "This is not a web address."),
+    ],
+)
+def test_the_service_holds_an_address_to_the_forms_rule(people, url, message):
+    """A caller without the form (core.forms.validate_web_address): the same words."""
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        services.connection_save(actor=people.leader, person=people.leader, kind="ics", url=url)
+    assert message in refused.value.message
+    assert refused.value.field == "url"
     assert not CalendarConnection.objects.exists()
 
 

@@ -127,20 +127,30 @@ def conversation_detail(request, pk):
     return render(request, "conversations/detail.html", context)
 
 
+def _schedule_initial(conversation, *, start=None, minutes=None) -> dict:
+    """The time page's form as it opens: the conversation's time, length and place, or the
+    time and length a party proposed in their place. A new field of the time page gets its
+    initial value here, once, for both ways the page opens."""
+    start = start or conversation.scheduled_at
+    initial = {
+        "duration_minutes": minutes or conversation.duration_minutes,
+        "place": conversation.place,
+    }
+    if start:
+        local = timezone.localtime(start)
+        initial |= {"date": local.date(), "time": local.time()}
+    return initial
+
+
 @guarded()
 @require_http_methods(["GET", "POST"])
 def conversation_schedule(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
     access.require(policy.may_manage_conversation(request.user, conversation))
-    initial = {
-        "duration_minutes": conversation.duration_minutes,
-        "place": conversation.place,
-    }
-    if conversation.scheduled_at:
-        local = conversation.scheduled_at.astimezone()
-        initial |= {"date": local.date(), "time": local.time()}
     form = ScheduleForm(
-        request.POST or None, initial=initial, has_time=conversation.scheduled_at is not None
+        request.POST or None,
+        initial=_schedule_initial(conversation),
+        has_time=conversation.scheduled_at is not None,
     )
     context = {"form": form, "conversation": conversation}
     if request.method == "POST" and form.is_valid():
@@ -208,14 +218,10 @@ def conversation_move_to_proposal(request, pk):
 
     def confirm_on_the_time_page(**context):
         """The time page, with the time proposed filled in, for the leader to confirm."""
-        local = timezone.localtime(answer.proposed_start)
         form = ScheduleForm(
-            initial={
-                "date": local.date(),
-                "time": local.time(),
-                "duration_minutes": answer.proposed_minutes or conversation.duration_minutes,
-                "place": conversation.place,
-            },
+            initial=_schedule_initial(
+                conversation, start=answer.proposed_start, minutes=answer.proposed_minutes
+            ),
             has_time=True,
         )
         return render(

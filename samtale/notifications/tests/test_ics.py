@@ -2,25 +2,28 @@
 in summer, in winter and on the days daylight saving time begins and ends."""
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
+from samtale.conversations.models import Conversation
 from samtale.notifications import ics
+from samtale.org.models import Person
 
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-def conversation(start: datetime, *, minutes=90, place="Møterom 2", pk=7):
-    return SimpleNamespace(
+def conversation(start: datetime, *, minutes=90, place="Møterom 2", pk=7) -> Conversation:
+    """A real conversation, unsaved (no database): a field the calendar file comes to show
+    is there with its default, and a test sets it here by name."""
+    return Conversation(
         pk=pk,
         scheduled_at=start.astimezone(UTC),  # as the database gives it back
         duration_minutes=minutes,
         place=place,
-        employee=SimpleNamespace(full_name="Kari Nilsen", email="kari@fjordvik.example"),
-        leader=SimpleNamespace(full_name="Ola Berg", email="ola@fjordvik.example"),
+        employee=Person(first_name="Kari", last_name="Nilsen", email="kari@fjordvik.example"),
+        leader=Person(first_name="Ola", last_name="Berg", email="ola@fjordvik.example"),
     )
 
 
