@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from samtale.insight import selectors, status, tallies
-from samtale.insight.publication.figures import figures, unit_group
+from samtale.insight.publication.figures import Periods, figures, periods, unit_group
 from samtale.insight.publication.measures import GOALS, SATISFACTION
 
 
@@ -23,15 +23,24 @@ class Analysis:
         """The published group of a unit (or the top) as this user sees it."""
         return unit_group(None if unit == selectors.ORGANIZATION else unit, leader=self.leader_id)
 
-    def with_answers(self, units: list) -> "Analysis":
+    def periods(self) -> Periods:
+        """The publications of the analysis's years (or its round), and the latest year
+        published at all."""
+        return periods(
+            years=[y for y in self.years if y], rounds=[self.round] if self.round else []
+        )
+
+    def with_answers(self, units: list, *, found: Periods | None = None) -> "Analysis":
         """Add the published goal results and satisfaction of these units, in every year
-        (or the round) of the analysis: from the publications, in one query."""
+        (or the round) of the analysis: from the publications (`found`, or read here), in
+        one query."""
         groups = {unit: self.group(unit) for unit in units}
         published = figures(
             measures=[GOALS, SATISFACTION],
             groups=groups.values(),
             years=[y for y in self.years if y],
             round=self.round,
+            found=found,
         )
         for year, by_unit in self.figures.items():
             for unit in units:
@@ -81,6 +90,7 @@ class Comparison:
     top: str  # the top's name: the whole organization, or everyone below the leader
     compared: list  # [(unit, status.Status)], the node first
     trend: list  # [(year, status.Status)], the oldest first
+    latest_published: int | None  # the latest year published at all
 
     def name(self, unit) -> str:
         return self.top if unit == selectors.ORGANIZATION else self.analysis.tree.names[unit]
@@ -89,7 +99,8 @@ class Comparison:
 def compare(result: Analysis, node, *, top: str) -> Comparison:
     """The node and the units right below it, with their figures from answers added."""
     below = result.tree.below(node)
-    by_year = result.with_answers([node, *below]).figures
+    found = result.periods()
+    by_year = result.with_answers([node, *below], found=found).figures
     now = by_year[result.year]
     return Comparison(
         analysis=result,
@@ -97,4 +108,5 @@ def compare(result: Analysis, node, *, top: str) -> Comparison:
         top=top,
         compared=[(node, now[node]), *((unit, now[unit]) for unit in below)],
         trend=[(y, by_year[y][node]) for y in result.years],
+        latest_published=found.latest_year,
     )

@@ -147,7 +147,7 @@ def status_analysis(request):
             "may_see_coverage": rounds_policy.may_see_coverage(request.user),
             # Where the figures from answers are not published for this period: the latest
             # period that has them.
-            "latest_published": published.latest_year(),
+            "latest_published": page.latest_published,
             "counted_at": result.counted_at,
         },
     )

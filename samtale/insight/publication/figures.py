@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,17 +137,23 @@ def latest_satisfaction() -> tuple[int, Figure | Withheld | None] | None:
 
 
 def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Periods:
-    rounds = list(rounds)
+    """The publications of these years and rounds, and the latest year published at all:
+    one query (the latest year's publication comes with the ones asked for)."""
+    years, rounds = list(years), list(rounds)
+    yearly = Publication.objects.filter(kind=Publication.Kind.YEAR)
+    latest = yearly.order_by("-year").values("year")[:1]
     found = list(
         Publication.objects.filter(
-            Q(kind=Publication.Kind.YEAR, year__in=list(years))
+            Q(kind=Publication.Kind.YEAR, year__in=years)
             | Q(round__in=[r.pk for r in rounds])
+            | Q(kind=Publication.Kind.YEAR, year=Subquery(latest))
         )
     )
+    by_year = [p for p in found if p.round_id is None]
     return Periods(
-        years={p.year: p for p in found if p.round_id is None},
+        years={p.year: p for p in by_year if p.year in years},
         rounds={p.round_id: p for p in found if p.round_id is not None},
-        latest_year=latest_year(),
+        latest_year=max((p.year for p in by_year), default=None),
     )
 
 
@@ -162,7 +168,7 @@ def figures(
 ) -> dict:
     """{(year or 0 for the round, measure, group): Figure, Withheld, or None (no answers)}:
     the published figures of some groups, each year's and the round's, in one query (and
-    two for the periods, unless `found` has them). A period not published yet gives its
+    one for the periods, unless `found` has them). A period not published yet gives its
     reason for every group."""
     now = now or timezone.now()
     years, measures, groups = list(years), list(measures), list(groups)
