@@ -215,43 +215,24 @@ def conversation_move_to_proposal(request, pk):
         .filter(party=party, proposed_start__isnull=False)
         .first()
     )
-
-    def confirm_on_the_time_page(**context):
-        """The time page, with the time proposed filled in, for the leader to confirm."""
-        form = ScheduleForm(
-            initial=_schedule_initial(
-                conversation, start=answer.proposed_start, minutes=answer.proposed_minutes
-            ),
-            has_time=True,
-        )
-        return render(
-            request,
-            "conversations/schedule.html",
-            {"form": form, "conversation": conversation, **context},
-        )
-
     # The time proposed is checked against the two calendars as a move by hand is: a
     # clash goes to the time page to be confirmed there, never moved to in one click.
-    calendar = {}
-    if answer is not None:
-        held = conversation.scheduled_at
-        calendar = busy.calendar_check(
-            ScheduleForm(has_time=True),
-            people=[conversation.leader, conversation.employee],
-            start=answer.proposed_start,
-            minutes=answer.proposed_minutes or conversation.duration_minutes,
-            held=(held, held + timedelta(minutes=conversation.duration_minutes)) if held else None,
-        )
-        if busy.holds_back(calendar):
-            return confirm_on_the_time_page(**calendar)
+    calendar = _proposal_calendar(conversation, answer) if answer is not None else {}
+    if busy.holds_back(calendar):
+        return _confirm_proposal(request, conversation, answer, **calendar)
     try:
         moved = replies.conversation_move_to_proposal(
             actor=request.user, conversation=conversation, party=party
         )
     except DomainWarning as e:
         local = timezone.localtime(answer.proposed_start)
-        return confirm_on_the_time_page(
-            warning=e.message, warning_day=local.date().isoformat(), **calendar
+        return _confirm_proposal(
+            request,
+            conversation,
+            answer,
+            warning=e.message,
+            warning_day=local.date().isoformat(),
+            **calendar,
         )
     except DomainError as e:
         messages.error(request, e.message)
@@ -267,6 +248,33 @@ def conversation_move_to_proposal(request, pk):
             },
         )
     return redirect("conversation_detail", pk=conversation.pk)
+
+
+def _proposal_calendar(conversation, answer) -> dict:
+    """The two calendars checked for the time a party proposed (busy.calendar_check)."""
+    held = conversation.scheduled_at
+    return busy.calendar_check(
+        ScheduleForm(has_time=True),
+        people=[conversation.leader, conversation.employee],
+        start=answer.proposed_start,
+        minutes=answer.proposed_minutes or conversation.duration_minutes,
+        held=(held, held + timedelta(minutes=conversation.duration_minutes)) if held else None,
+    )
+
+
+def _confirm_proposal(request, conversation, answer, **context):
+    """The time page, with the time proposed filled in, for the leader to confirm."""
+    form = ScheduleForm(
+        initial=_schedule_initial(
+            conversation, start=answer.proposed_start, minutes=answer.proposed_minutes
+        ),
+        has_time=True,
+    )
+    return render(
+        request,
+        "conversations/schedule.html",
+        {"form": form, "conversation": conversation, **context},
+    )
 
 
 def _with_reason(request, pk, *, service, template: str, done: str):
