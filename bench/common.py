@@ -34,7 +34,7 @@ def manage(database_url: str, *args, capture=False) -> str:
 # READY: built; EMPTY: not yet; OLD: built by a bench_data that wrote no answers (before
 # issue 13), so it is built again.
 READY_SNIPPET = """
-from samtale.demo.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.demo.bench_today import BENCH_LEADER_EMAIL
 from samtale.conversations.models import LikertAnswer
 from samtale.org.models import Person
 if not Person.objects.filter(email=BENCH_LEADER_EMAIL).exists():

@@ -30,7 +30,7 @@ ROLES = ["hr", "leaders_leader", "leader"]
 
 def main() -> None:
     open_in_process(PEOPLE, "the insight pages", REPEAT)
-    from samtale.demo.management.commands.bench_data import BENCH_LOGINS
+    from samtale.demo.bench_today import BENCH_LOGINS
     from samtale.insight import tallies
     from samtale.insight.publication import publish
     from samtale.org.models import Person

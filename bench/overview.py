@@ -34,7 +34,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 SESSION_SNIPPET = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from samtale.demo.management.commands.bench_data import BENCH_LEADER_EMAIL
+from samtale.demo.bench_today import BENCH_LEADER_EMAIL
 from samtale.org.models import Person
 leader = Person.objects.get(email=BENCH_LEADER_EMAIL)
 store = SessionStore()

@@ -39,7 +39,7 @@ def main() -> None:
     # page's count depend on the moment it was visited (12 one run, 13 the next).
     os.environ.update(SAMTALE_HEARTBEAT_SECONDS="0", SAMTALE_READY_REQUIRES="none")
     database = open_in_process(PEOPLE, "every page for every role", REPEAT)
-    from samtale.demo.management.commands.bench_data import BENCH_LOGINS
+    from samtale.demo.bench_today import BENCH_LOGINS
 
     visits = crawl_roles(ROLES, BENCH_LOGINS, repeat=REPEAT, skip=INSIGHT)
     out = ROOT / "var" / f"bench-pages-{PEOPLE}-{database}.json"

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from bench.crawl import crawl
-from samtale.demo.management.commands.bench_data import BENCH_LOGINS
+from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.org.models import Person
 
 SMALL = {"people": 60, "years": 2}

@@ -71,34 +71,45 @@ def load() -> int:
     taken = iter(signed)
     for category, text, cost, status, count in NEEDS:
         sources = [next(taken) for _ in range(count)]
-        first = sources[0]
-        need = Need.objects.create(
-            unit_id=first.employee.unit_id,
+        _registered(sources, hr, category=category, text=text, cost=cost, status=status)
+    _under_way()
+    return len(NEEDS)
+
+
+def _registered(sources: list[Conversation], hr: Person, *, category, text, cost, status) -> None:
+    """One need in the register, raised and shared by `sources` (registered when the first
+    was signed), and HR's handling of it when it has gone past new."""
+    first = sources[0]
+    need = Need.objects.create(
+        unit_id=first.employee.unit_id,
+        category=category,
+        text=text,
+        cost=cost,
+        status=status,
+        year=first.signed_at.year,
+        conversations=len(sources),
+    )
+    Need.objects.filter(pk=need.pk).update(created_at=first.signed_at)
+    NeedChange.objects.create(need=need, status=Need.Status.NEW)
+    if status != Need.Status.NEW:
+        NeedChange.objects.create(
+            need=need, status=status, by=hr, comment="Behandlet i ledermøtet."
+        )
+    for conversation in sources:
+        RaisedNeed.objects.create(
+            conversation=conversation,
+            raised_by=conversation.employee,
+            unit_id=need.unit_id,
             category=category,
             text=text,
             cost=cost,
-            status=status,
-            year=first.signed_at.year,
-            conversations=count,
+            share=True,
+            need=need,
         )
-        Need.objects.filter(pk=need.pk).update(created_at=first.signed_at)
-        NeedChange.objects.create(need=need, status=Need.Status.NEW)
-        if status != Need.Status.NEW:
-            NeedChange.objects.create(
-                need=need, status=status, by=hr, comment="Behandlet i ledermøtet."
-            )
-        for conversation in sources:
-            RaisedNeed.objects.create(
-                conversation=conversation,
-                raised_by=conversation.employee,
-                unit_id=need.unit_id,
-                category=category,
-                text=text,
-                cost=cost,
-                share=True,
-                need=need,
-            )
-    # Under way: raised in preparation, not shared yet.
+
+
+def _under_way() -> None:
+    """A need under way: raised in Kari's preparation, not shared yet."""
     open_one = (
         Conversation.objects.filter(
             employee__email=f"kari.nilsen@{DOMAIN}", status=Conversation.Status.INVITED
@@ -116,4 +127,3 @@ def load() -> int:
             cost=15_000,
             created_at=open_one.created_at + timedelta(days=1),
         )
-    return len(NEEDS)

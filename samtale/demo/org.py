@@ -170,29 +170,41 @@ def email_for(first: str, last: str, taken: set[str]) -> str:
 
 
 def people_rows() -> list[list[str]]:
+    """The people file's rows: the named people, the staff drawn by chance, and one leaver.
+    One random draw for all, in this order, so that every load gives the same people."""
     rng = random.Random(2026)
     taken: set[str] = set()
+    return [*_named_rows(rng, taken), *_staff_rows(rng, taken), _leaver_row(taken)]
+
+
+def _start(rng: random.Random) -> str:
+    """A start date between 1998 and 2025, in the file's format."""
+    return date(rng.randint(1998, 2025), rng.choice([1, 3, 8, 10]), 1).strftime("%d.%m.%Y")
+
+
+def _named_rows(rng: random.Random, taken: set[str]) -> list[list[str]]:
+    """The people the demo's logins and texts name, permanent, in NAMED's order."""
+    return [
+        [
+            p.number,
+            p.first,
+            p.last,
+            email_for(p.first, p.last, taken),
+            p.title,
+            p.group,
+            "fast",
+            _start(rng),
+            "",
+            p.unit,
+            p.manager,
+        ]
+        for p in NAMED
+    ]
+
+
+def _staff_rows(rng: random.Random, taken: set[str]) -> list[list[str]]:
+    """Each unit's staff (STAFF), named and titled by chance, about one in seven temporary."""
     rows = []
-
-    def start() -> str:
-        return date(rng.randint(1998, 2025), rng.choice([1, 3, 8, 10]), 1).strftime("%d.%m.%Y")
-
-    for p in NAMED:
-        rows.append(
-            [
-                p.number,
-                p.first,
-                p.last,
-                email_for(p.first, p.last, taken),
-                p.title,
-                p.group,
-                "fast",
-                start(),
-                "",
-                p.unit,
-                p.manager,
-            ]
-        )
     number = 40000
     for unit, manager, count, titles in STAFF:
         for _ in range(count):
@@ -209,29 +221,30 @@ def people_rows() -> list[list[str]]:
                     title,
                     group,
                     "midlertidig" if temporary else "fast",
-                    start(),
+                    _start(rng),
                     "31.07.2027" if temporary else "",
                     unit,
                     manager,
                 ]
             )
-    # One who left last year: kept, inactive, as the import does with leavers.
-    rows.append(
-        [
-            "49999",
-            "Geir",
-            "Sletten",
-            email_for("Geir", "Sletten", taken),
-            "Lærer",
-            "Undervisning",
-            "fast",
-            "01.08.2001",
-            "30.06.2025",
-            "4212",
-            "10002",
-        ]
-    )
     return rows
+
+
+def _leaver_row(taken: set[str]) -> list[str]:
+    """One who left last year: kept, inactive, as the import does with leavers."""
+    return [
+        "49999",
+        "Geir",
+        "Sletten",
+        email_for("Geir", "Sletten", taken),
+        "Lærer",
+        "Undervisning",
+        "fast",
+        "01.08.2001",
+        "30.06.2025",
+        "4212",
+        "10002",
+    ]
 
 
 def load(*, password: str) -> dict[str, Person]:

@@ -36,6 +36,7 @@ SMTP_TIMEOUT_SECONDS = 3
 LEASE_SECONDS = 4 * SMTP_TIMEOUT_SECONDS
 # When no message has been sent for this long after the kills, the rest are stuck.
 STUCK_SECONDS = LEASE_SECONDS + 60
+WORKER = ("worker", "--interval", "0.2", "--no-startup-delay", "--no-reload")
 
 QUEUE = f"""
 from django.db import transaction
@@ -95,29 +96,14 @@ def test_workers_killed_at_random_lose_no_message(people, tmp_path):
         DB_CONN_MAX_AGE="0",
     )
     log = open(tmp_path / "processes.log", "w")  # noqa: SIM115 - closed in finally
-    worker_args = ("worker", "--interval", "0.2", "--no-startup-delay", "--no-reload")
-    workers.extend(manage(*worker_args, env=env, log=log) for _ in range(WORKERS))
+    workers.extend(manage(*WORKER, env=env, log=log) for _ in range(WORKERS))
     scheduler = manage("scheduler", "--interval", "1", env=env, log=log)
     killed: set[int] = set()
-    rng = random.Random(16)
     try:
         assert "queued" in manage_run("shell", "-c", QUEUE, env=env)
-        until = time.monotonic() + KILL_SECONDS
-        while time.monotonic() < until:
-            time.sleep(rng.uniform(0.2, 0.9))
-            victim = rng.randrange(WORKERS)
-            workers[victim].send_signal(signal.SIGKILL)
-            killed.add(workers[victim].pid)
-            workers[victim].wait()
-            workers[victim] = manage(*worker_args, env=env, log=log)
+        _kill_at_random(workers, killed, env=env, log=log)
         sent_while_killing = len(sink.accepted)
-        # Then no more kills: what the dead held comes back when its lease runs out. Wait
-        # as long as messages keep arriving, however slow the machine.
-        progress, last_progress = len(sink.accepted), time.monotonic()
-        while _open(database) and time.monotonic() - last_progress < STUCK_SECONDS:
-            time.sleep(0.5)
-            if len(sink.accepted) > progress:
-                progress, last_progress = len(sink.accepted), time.monotonic()
+        _wait_while_sending(database, sink)
     finally:
         for process in [*workers, scheduler]:
             process.kill()
@@ -125,36 +111,10 @@ def test_workers_killed_at_random_lose_no_message(people, tmp_path):
         controller.stop()
         log.close()
 
-    rows = database.query(
-        "SELECT message_id, status, attempts, failures FROM notifications_outboundemail"
-    )
-    statuses = {row[1] for row in rows}
-    assert statuses <= {"sent", "skipped"}, (
-        f"left behind: {[r for r in rows if r[1] not in ('sent', 'skipped')][:5]}\n"
-        + (tmp_path / "processes.log").read_text()[-3000:]
-    )
-    ours = {
-        message_id: (attempts, failures)
-        for message_id, status, attempts, failures in rows
-        if status == "sent"
-    }
+    ours = _sent(database, tmp_path)
     assert len(ours) >= MESSAGES
-    copies: dict[str, list[int]] = {}  # Message-ID: the index of each copy in sink.accepted
-    last_of: dict[int, int] = {}  # pid: the index of the last copy it got accepted
-    for index, (message_id, pid) in enumerate(sink.accepted):
-        copies.setdefault(message_id, []).append(index)
-        if pid is not None:
-            last_of[pid] = index
+    copies, duplicates, unexplained = _copies(sink, ours, killed)
     assert [message_id for message_id in ours if message_id not in copies] == []
-    duplicates = {m: indexes for m, indexes in copies.items() if len(indexes) > 1}
-    unexplained = []
-    for message_id, (first, *_again) in duplicates.items():
-        pid = sink.accepted[first][1]
-        # None: the sender was gone by the time the sink looked (killed in between).
-        died_holding_it = pid is None or (pid in killed and last_of.get(pid) == first)
-        saw_it_fail = ours.get(message_id, (0, 0))[1] > 0
-        if not (died_holding_it or saw_it_fail):
-            unexplained.append((message_id, pid, pid in killed))
     reclaimed = sum(1 for attempts, _failures in ours.values() if attempts > 1)
     unknown = sum(1 for _m, pid in sink.accepted if pid is None)
     print(
@@ -169,6 +129,70 @@ def test_workers_killed_at_random_lose_no_message(people, tmp_path):
     # Every sender is known but for one per kill at most (killed while the sink looked).
     assert unknown <= len(killed)
     assert len(killed) >= 15
+
+
+def _kill_at_random(workers: list, killed: set[int], *, env, log) -> None:
+    """For KILL_SECONDS, a worker at random killed with SIGKILL every 0.2–0.9 s and a new
+    one started in its place; the killed ones' pids added to `killed`."""
+    rng = random.Random(16)
+    until = time.monotonic() + KILL_SECONDS
+    while time.monotonic() < until:
+        time.sleep(rng.uniform(0.2, 0.9))
+        victim = rng.randrange(WORKERS)
+        workers[victim].send_signal(signal.SIGKILL)
+        killed.add(workers[victim].pid)
+        workers[victim].wait()
+        workers[victim] = manage(*WORKER, env=env, log=log)
+
+
+def _wait_while_sending(database, sink: Sink) -> None:
+    """Then no more kills: what the dead held comes back when its lease runs out. Wait as
+    long as messages keep arriving, however slow the machine."""
+    progress, last_progress = len(sink.accepted), time.monotonic()
+    while _open(database) and time.monotonic() - last_progress < STUCK_SECONDS:
+        time.sleep(0.5)
+        if len(sink.accepted) > progress:
+            progress, last_progress = len(sink.accepted), time.monotonic()
+
+
+def _sent(database, tmp_path) -> dict[str, tuple[int, int]]:
+    """The sent messages' (attempts, failures) by Message-ID, once it is asserted that none
+    was left behind (the processes' log says why, if one was)."""
+    rows = database.query(
+        "SELECT message_id, status, attempts, failures FROM notifications_outboundemail"
+    )
+    statuses = {row[1] for row in rows}
+    assert statuses <= {"sent", "skipped"}, (
+        f"left behind: {[r for r in rows if r[1] not in ('sent', 'skipped')][:5]}\n"
+        + (tmp_path / "processes.log").read_text()[-3000:]
+    )
+    return {
+        message_id: (attempts, failures)
+        for message_id, status, attempts, failures in rows
+        if status == "sent"
+    }
+
+
+def _copies(sink: Sink, ours: dict, killed: set[int]) -> tuple[dict, dict, list]:
+    """(the index of each copy in sink.accepted by Message-ID, those sent more than once,
+    those of them the outbox's window does not explain: the first copy was neither the last
+    its worker got accepted before it was killed nor one whose send its worker saw fail)."""
+    copies: dict[str, list[int]] = {}
+    last_of: dict[int, int] = {}  # pid: the index of the last copy it got accepted
+    for index, (message_id, pid) in enumerate(sink.accepted):
+        copies.setdefault(message_id, []).append(index)
+        if pid is not None:
+            last_of[pid] = index
+    duplicates = {m: indexes for m, indexes in copies.items() if len(indexes) > 1}
+    unexplained = []
+    for message_id, (first, *_again) in duplicates.items():
+        pid = sink.accepted[first][1]
+        # None: the sender was gone by the time the sink looked (killed in between).
+        died_holding_it = pid is None or (pid in killed and last_of.get(pid) == first)
+        saw_it_fail = ours.get(message_id, (0, 0))[1] > 0
+        if not (died_holding_it or saw_it_fail):
+            unexplained.append((message_id, pid, pid in killed))
+    return copies, duplicates, unexplained
 
 
 def _open(database) -> int:

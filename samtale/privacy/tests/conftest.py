@@ -98,6 +98,18 @@ def full_conversation(
         reason=m("postpone-reason"),
         actor=leader,
     )
+    _prepared(conversation, m, held_at=held_at, likert=likert)
+    revision = _summaries(conversation, m, held_at=held_at, signed_at=signed_at)
+    Feedback.objects.create(conversation=conversation, rating=4, comment=m("feedback-comment"))
+    _goal_and_need(conversation, m, held=held)
+    _signed_form(conversation, revision, m, delivered=delivered)
+    return conversation
+
+
+def _prepared(conversation: Conversation, m, *, held_at: datetime, likert) -> None:
+    """Both parties' preparations: the employee's note shared, the leader's checklist, one
+    note shared and one private; the employee's answers, on the work and about the leader."""
+    employee, leader = conversation.employee, conversation.leader
     mine = Preparation.objects.create(conversation=conversation, author=employee, shared_at=held_at)
     theirs = Preparation.objects.create(conversation=conversation, author=leader, checklist=[0, 2])
     Note.objects.create(
@@ -112,6 +124,12 @@ def full_conversation(
     LeadershipAnswer.objects.create(
         conversation=conversation, statement_key="leder-lytter", value=5
     )
+
+
+def _summaries(conversation: Conversation, m, *, held_at, signed_at) -> SummaryRevision:
+    """The summary signed when held, with the leader's comment on it, and the employee's
+    correction signed the day after: the revision in force, which is returned."""
+    agreed = [{"goal": m("agreed-goal"), "actions": [{"text": m("agreed-action")}]}]
     first = SummaryRevision.objects.create(
         conversation=conversation,
         number=1,
@@ -122,7 +140,7 @@ def full_conversation(
         approved_at=held_at,
         employee_signed_at=held_at,
         leader_signed_at=held_at,
-        agreed_goals=[{"goal": m("agreed-goal"), "actions": [{"text": m("agreed-action")}]}],
+        agreed_goals=agreed,
     )
     revision = SummaryRevision.objects.create(
         conversation=conversation,
@@ -131,15 +149,23 @@ def full_conversation(
         conclusion="actions",
         shared_outside=m("shared-outside-v2"),
         reason=m("correction-reason"),
-        proposed_by=employee,
+        proposed_by=conversation.employee,
         submitted_at=signed_at,
         approved_at=signed_at,
         employee_signed_at=signed_at,
         leader_signed_at=signed_at,
-        agreed_goals=[{"goal": m("agreed-goal"), "actions": [{"text": m("agreed-action")}]}],
+        agreed_goals=agreed,
     )
-    SummaryComment.objects.create(revision=first, author=leader, text=m("leader-comment"))
-    Feedback.objects.create(conversation=conversation, rating=4, comment=m("feedback-comment"))
+    SummaryComment.objects.create(
+        revision=first, author=conversation.leader, text=m("leader-comment")
+    )
+    return revision
+
+
+def _goal_and_need(conversation: Conversation, m, *, held: date) -> None:
+    """A goal with a result and what was learned, an action with a commented update, and a
+    need the employee raised."""
+    employee = conversation.employee
     goal = Goal.objects.create(
         conversation=conversation, text=m("goal"), result="partly", learned=m("learned")
     )
@@ -147,7 +173,7 @@ def full_conversation(
         goal=goal,
         text=m("action"),
         employee=employee,
-        leader=leader,
+        leader=conversation.leader,
         followed=True,
         status=Action.Status.IN_PROGRESS,
         deadline=held + timedelta(days=60),
@@ -166,6 +192,11 @@ def full_conversation(
         category="equipment",
         text=m("need"),
     )
+
+
+def _signed_form(conversation: Conversation, revision, m, *, delivered: bool) -> None:
+    """The signed form of `revision` with its PDF, delivered to the personnel file or
+    waiting."""
     content = form_content(revision)
     form = SignedForm.objects.create(
         revision=revision,
@@ -181,4 +212,3 @@ def full_conversation(
         channel=Delivery.Channel.FOLDER,
         status=Delivery.Status.DELIVERED if delivered else Delivery.Status.WAITING,
     )
-    return conversation

@@ -27,7 +27,7 @@ from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError
-from samtale.demo.management.commands.bench_data import BENCH_LOGINS
+from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
 from samtale.insight import tallies
