@@ -66,7 +66,8 @@ class _Revision:
         return bool(self.employee_signed and self.leader_signed)
 
 
-_UNREAD = object()
+# No revision passed: conversation_next_step reads it.
+UNREAD = object()
 
 
 def _revision(conversation: Conversation, summary) -> _Revision:
@@ -81,7 +82,7 @@ def _revision(conversation: Conversation, summary) -> _Revision:
             c.rev_employee_signed,
             c.rev_leader_signed,
         )
-    if summary is _UNREAD:
+    if summary is UNREAD:
         summary = (
             conversation.summaries.filter(withdrawn_at__isnull=True).order_by("-number").first()
         )
@@ -97,7 +98,7 @@ def _revision(conversation: Conversation, summary) -> _Revision:
 
 
 def conversation_next_step(
-    conversation: Conversation, person: Person, *, summary=_UNREAD, today=None
+    conversation: Conversation, person: Person, *, summary=UNREAD, today=None
 ) -> NextStep:
     """The next step of a conversation for one of its parties: plan → prepare → meet →
     write the summary → comment and approve → sign → follow up. The one definition the

@@ -78,6 +78,7 @@ def revisions_context(conversation, user) -> dict:
     in_force = next((r for r in reversed(revisions) if r.is_signed), None)
     return {
         "summary": current,
+        "current_revision": current,
         "revisions": revisions,
         "correcting": services.is_correction_open(conversation, current),
         "in_force": in_force,

@@ -46,6 +46,7 @@ def summary_page_response(
         "party": party,
         "summary": summary if visible else None,
         "summary_exists": summary is not None,
+        "current_revision": summary,
         "drafter": drafter,
         "reviewer": policy.may_review_summary(request.user, conversation),
         "open": is_open,

@@ -94,9 +94,14 @@ def subordinate_ids(person_id: int) -> tuple[frozenset[int], frozenset[int]]:
 
 PERSON_WITH_LINE_SQL = """
 SELECT {columns},
-       (SELECT {ids} FROM {person} r WHERE r.manager_id = p.id) AS line_direct_ids,
+       (SELECT {direct_ids} FROM {person} r WHERE r.manager_id = p.id) AS line_direct_ids,
        EXISTS(SELECT 1 FROM {person} r JOIN {person} rr ON rr.manager_id = r.id
-              WHERE r.manager_id = p.id) AS line_leads_leaders
+              WHERE r.manager_id = p.id) AS line_leads_leaders,
+       (SELECT {second_ids} FROM {person} r JOIN {person} rr ON rr.manager_id = r.id
+        WHERE r.manager_id = p.id) AS line_second_ids,
+       EXISTS(SELECT 1 FROM {person} r JOIN {person} rr ON rr.manager_id = r.id
+              JOIN {person} rrr ON rrr.manager_id = rr.id
+              WHERE r.manager_id = p.id) AS line_leads_deeper
 FROM {person} p WHERE p.id = %s
 """
 
@@ -104,18 +109,23 @@ FROM {person} p WHERE p.id = %s
 @cache
 def _person_with_line_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
+
+    def ids(alias: str) -> str:
+        if vendor == "postgresql":
+            return f"STRING_AGG(CAST({alias}.id AS text), ',')"
+        return f"GROUP_CONCAT({alias}.id, ',')"
+
     return PERSON_WITH_LINE_SQL.format(
         columns=", ".join(f"p.{quote(f.column)}" for f in get_user_model()._meta.concrete_fields),
-        ids="STRING_AGG(CAST(r.id AS text), ',')"
-        if vendor == "postgresql"
-        else "GROUP_CONCAT(r.id, ',')",
+        direct_ids=ids("r"),
+        second_ids=ids("rr"),
         person=quote(get_user_model()._meta.db_table),
     )
 
 
 def person_with_line(pk):
     """A person loaded with the first facts the policy asks about them, in one statement:
-    who reports to them directly, and whether any of those lead others in turn.
+    who reports to them directly, who reports to those, and whether the line goes deeper.
 
     The signed-in user is loaded this way (accounts.backends), so a leader's requests know
     their reports without queries of their own; only a leader's leader walks further. The
@@ -126,13 +136,23 @@ def person_with_line(pk):
     return next(iter(get_user_model().objects.raw(sql, [int(pk)])), None)
 
 
+def _ids(joined: str | None) -> set[int]:
+    return {int(pk) for pk in (joined or "").split(",") if pk}
+
+
 def _line_of(user) -> tuple[frozenset[int], frozenset[int]]:
+    """(direct reports, everyone below): from the two levels person_with_line read, and
+    walked further only for a line deeper than that."""
     if not hasattr(user, "line_direct_ids"):
         return subordinate_ids(user.pk)
-    direct = {int(pk) for pk in (user.line_direct_ids or "").split(",") if pk} - {user.pk}
+    direct = _ids(user.line_direct_ids) - {user.pk}
     if not user.line_leads_leaders:
         return frozenset(direct), frozenset(direct)
-    return frozenset(direct), frozenset(direct | _below(direct, user.pk, direct))
+    second = _ids(user.line_second_ids) - direct - {user.pk}
+    known = direct | second
+    if not user.line_leads_deeper:
+        return frozenset(direct), frozenset(known)
+    return frozenset(direct), frozenset(known | _below(second, user.pk, known))
 
 
 def roles_for(user) -> Roles:

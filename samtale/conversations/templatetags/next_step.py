@@ -11,4 +11,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def next_step(context, conversation) -> next_steps.NextStep:
-    return next_steps.conversation_next_step(conversation, context["request"].user)
+    """A page that has read the current revision passes it (`current_revision`, None for
+    none), so it is not read again."""
+    summary = context.get("current_revision", next_steps.UNREAD)
+    return next_steps.conversation_next_step(
+        conversation, context["request"].user, summary=summary
+    )

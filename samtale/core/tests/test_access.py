@@ -98,6 +98,14 @@ def test_the_signed_in_person_is_loaded_with_the_same_line_the_policy_walks(peop
     assert access.person_with_line(10**9) is None
 
 
+def test_a_line_of_two_levels_is_known_from_the_one_statement(people, django_assert_num_queries):
+    """A leader's leader whose leaders lead only employees (the usual municipality: a head
+    of sector, the units' leaders, their staff) needs no walk: one statement in all."""
+    with django_assert_num_queries(1):
+        roles = access.roles_for(access.person_with_line(people.leaders_leader.pk))
+    assert roles.is_leaders_leader and people.employee.pk in roles.subordinate_ids
+
+
 def test_a_session_user_is_loaded_by_the_person_backend(people, client):
     client.force_login(people.leader)
     response = client.get("/")
