@@ -8,7 +8,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
-from samtale.rounds import coverage, scheduling, selectors, services
+from samtale.rounds import booking, coverage, scheduling, selectors, services
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 from samtale.rounds.selectors import counted
 from samtale.rounds.tests.conftest import TODAY, at
@@ -17,11 +17,11 @@ S = Conversation.Status
 
 
 def plan(round_, participant, leader, day, hour=9):
-    [conversation] = services.schedule_accept(
+    [conversation] = booking.schedule_accept(
         actor=leader,
         round=round_,
         leader=leader,
-        chosen=[services.Chosen(participant.pk, at(day, hour), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(day, hour), "Rom")],
     )
     return conversation
 
