@@ -150,7 +150,7 @@ def main() -> int:
     from samtale.guides.builtin import builtin_ensure
     from samtale.guides.models import Guide, GuideVersion
     from samtale.org.models import Person, Unit
-    from samtale.rounds import scheduling, selectors, services
+    from samtale.rounds import booking, scheduling, selectors, services
     from samtale.rounds.models import Window
 
     call_command("migrate", verbosity=0)
@@ -258,13 +258,11 @@ def main() -> int:
             if proposal.unread:
                 print(f"  not read: {proposal.unread}")
             t = time.perf_counter()
-            services.schedule_accept(
+            booking.schedule_accept(
                 actor=leader,
                 round=round_,
                 leader=leader,
-                chosen=[
-                    services.Chosen(s.participant_id, s.start, s.place) for s in proposal.slots
-                ],
+                chosen=[booking.Chosen(s.participant_id, s.start, s.place) for s in proposal.slots],
             )
             accepting += time.perf_counter() - t
         planned = list(

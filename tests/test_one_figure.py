@@ -1,7 +1,7 @@
 """One definition for each figure, one word for each status (issue 46, item 5).
 
 Each figure that several places show is counted by one function: overdue actions
-(actions.selectors.overdue_q), people missing a conversation (rounds.selectors.coverage_q)
+(actions.selectors.overdue_q), people missing a conversation (rounds.coverage.coverage_q)
 and a round participant's status (rounds.selectors.STATE_OF_STATUS). Here every page, the
 API and the export that show one of them are read over the demo organization, and must
 agree with each other and with that function."""
@@ -26,6 +26,7 @@ from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.insight import tallies
 from samtale.org import policy as org_policy
+from samtale.rounds import coverage as rounds_coverage
 from samtale.rounds import selectors as rounds_selectors
 from samtale.rounds.models import Participant, Round
 
@@ -102,7 +103,7 @@ def test_overdue_actions_are_one_figure_for_the_leader(demo, settings):
 
 def test_people_missing_a_conversation_are_one_figure(demo):
     hr = demo["hr"]
-    counted = rounds_selectors.missing_count(
+    counted = rounds_coverage.missing_count(
         people=org_policy.people_visible_to(hr), today=timezone.localdate()
     )
     assert counted, "the demo has people missing a conversation"

@@ -1,8 +1,9 @@
 """The Noark 5 package for one signed revision of the follow-up form (oppfølgingsskjema).
 
-A pure builder: it is given what was signed and the PDF/A, and returns the package's files
-as bytes; the same input gives the same bytes (the package's time is passed in, and every
-systemID is a UUID derived from what it identifies). The tests validate every file against
+A pure builder (arkivuttrekk.build_package; the XML of arkivstruktur.py and arkivuttrekk.py,
+on what this module defines): it is given what was signed and the PDF/A, and returns the
+package's files as bytes; the same input gives the same bytes (the package's time is passed
+in, and every systemID is a UUID derived from what it identifies). The tests validate every file against
 the official Noark 5 v5.0 and ADDML 8.3 schemas, which the package also carries. Only the
 standard library is used, since lxml is a test dependency.
 
@@ -79,7 +80,6 @@ Choices, and why:
   second.
 """
 
-import hashlib
 import io
 import json
 import re
@@ -123,7 +123,6 @@ CLASSIFICATION = {
 # archive's; "13" is the usual one for offl. § 13.
 ACCESS_CODE = "13"
 SCREENING_BASIS = "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
-WHOLE_DOCUMENT = "Skjerming av hele dokumentet"
 
 PDFA_2A = "fmt/476"
 # PRONOM id → PDF/A part and conformance, for formatDetaljer and ADDML's format.
@@ -135,12 +134,6 @@ NAMESPACE = uuid.UUID("f9d7d709-1044-4a37-ac53-38f173b5cb8d")
 OSLO = ZoneInfo("Europe/Oslo")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a ZIP can say: the package has no file times
 
-ARKIVDEL_TITLE = "Oppfølgingsskjema fra medarbeidersamtaler"
-DOCUMENT_TYPE = "Oppfølgingsskjema"
-PART_ROLE = "Ansatt"
-UNDER_EDITING = "Dokumentet er under redigering"
-FINISHED = "Dokumentet er ferdigstilt"
-NO_VALUE = "Ingen"
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _SHA256 = re.compile("[0-9a-f]{64}")
@@ -155,7 +148,7 @@ def clean_text(value: str) -> str:
     return _FORBIDDEN.sub("", value).strip()
 
 
-def _require_aware(value: object, name: str) -> None:
+def require_aware(value: object, name: str) -> None:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValueError(f"{name} must be a datetime with a time zone")
 
@@ -229,8 +222,8 @@ class FormRecord:
             raise ValueError("conversation_id is empty")
         if isinstance(self.held_on, datetime) or not isinstance(self.held_on, date):
             raise ValueError("held_on must be a date")
-        _require_aware(self.employee_signed_at, "employee_signed_at")
-        _require_aware(self.leader_signed_at, "leader_signed_at")
+        require_aware(self.employee_signed_at, "employee_signed_at")
+        require_aware(self.leader_signed_at, "leader_signed_at")
         if self.revision < 1:
             raise ValueError("revision must be 1 or more")
         if self.replaces is not None and not 1 <= self.replaces < self.revision:
@@ -249,7 +242,7 @@ class FormRecord:
         if self.person_key_kind != EMPLOYEE_NUMBER and not self.person_key:
             raise ValueError("person_key is empty")
         if self.file_opened_at is not None:
-            _require_aware(self.file_opened_at, "file_opened_at")
+            require_aware(self.file_opened_at, "file_opened_at")
             if self.file_opened_at > self.signed_at:
                 raise ValueError("file_opened_at must not be after the signing")
         for name in ("access_code", "screening_basis"):
@@ -329,49 +322,6 @@ def system_ids(record: FormRecord) -> SystemIds:
     )
 
 
-def build_package(
-    record: FormRecord,
-    pdf: bytes,
-    *,
-    created_at: datetime,
-    system_name: str = "Samtale",
-    system_version: str,
-) -> dict[str, bytes]:
-    """The package's files by path, in name order: the PDF, arkivstruktur.xml,
-    endringslogg.xml and arkivuttrekk.xml.
-
-    Refuses a PDF whose checksum or size is not the record's: the package must hold the
-    document that was signed.
-    """
-    if hashlib.sha256(pdf).hexdigest() != record.document_sha256:
-        raise ValueError("The PDF's SHA-256 is not the record's")
-    if len(pdf) != record.document_size:
-        raise ValueError("The PDF's size is not the record's")
-    _require_aware(created_at, "created_at")
-    if created_at < record.signed_at:
-        raise ValueError("created_at must not be before the form was signed")
-    system_name, system_version = clean_text(system_name), clean_text(system_version)
-    if not system_name or not system_version:
-        raise ValueError("system_name and system_version must not be empty")
-
-    ids = system_ids(record)
-    changes = _changes(record, ids)
-    files = {
-        record.document_path: pdf,
-        ARKIVSTRUKTUR: _arkivstruktur(record, ids, created_at=created_at, system=system_name),
-        ENDRINGSLOGG: _endringslogg(changes),
-        **schema_files(),
-    }
-    files[ARKIVUTTREKK] = _arkivuttrekk(
-        record,
-        files,
-        endringer=len(changes),
-        system_name=system_name,
-        system_version=system_version,
-    )
-    return dict(sorted(files.items()))
-
-
 @cache
 def schema_files() -> dict[str, bytes]:
     """The schemas the package names, by their name in it, byte for byte as published."""
@@ -396,348 +346,32 @@ def write_zip(files: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-# XML
+# XML, written by the package's files (arkivstruktur.py, arkivuttrekk.py) with these
 
 
-def _add(parent: ET.Element, tag: str, text: object = None, **attrib: str) -> ET.Element:
+def child(parent: ET.Element, tag: str, text: object = None, **attrib: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attrib)
     if text is not None:
         element.text = str(text)
     return element
 
 
-def _root(tag: str, namespace: str, **attrib: str) -> ET.Element:
+def xml_root(tag: str, namespace: str, **attrib: str) -> ET.Element:
     # The namespace as a plain xmlns attribute and unqualified names below it: ElementTree
     # writes that as it is, where its default_namespace option would refuse ADDML's
     # unqualified attributes.
     return ET.Element(tag, {"xmlns": namespace, **attrib})
 
 
-def _serialize(root: ET.Element) -> bytes:
+def xml_bytes(root: ET.Element) -> bytes:
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
-def _datetime(value: datetime) -> str:
+def xml_time(value: datetime) -> str:
     return value.astimezone(OSLO).isoformat(timespec="seconds")
 
 
-def _local(value: datetime) -> str:
-    return f"{value.astimezone(OSLO):%d.%m.%Y kl. %H.%M}"
-
-
-def _archive_title(record: FormRecord) -> str:
+def archive_title(record: FormRecord) -> str:
     return f"Personalarkiv – {record.organization_name}"
-
-
-def _description(record: FormRecord) -> str:
-    sentences = [
-        f"Medarbeidersamtale holdt {record.held_on:%d.%m.%Y}.",
-        f"Ansatt: {record.employee_name}, ansattnummer {record.employee_number}.",
-        f"Leder: {record.leader_name}.",
-        f"Enhet: {record.unit_name}.",
-        f"Revisjon {record.revision}, signert av ansatt {_local(record.employee_signed_at)}"
-        f" og av leder {_local(record.leader_signed_at)}.",
-    ]
-    if record.description:
-        sentences.append(record.description)
-    return " ".join(sentences)
-
-
-def _skjerming(parent: ET.Element, record: FormRecord, *metadata: str, document=False) -> None:
-    """Screened under the record's legal basis: the named metadata, or the whole document."""
-    skjerming = _add(parent, "skjerming")
-    _add(skjerming, "tilgangsrestriksjon", record.access_code)
-    _add(skjerming, "skjermingshjemmel", record.screening_basis)
-    for name in metadata:
-        _add(skjerming, "skjermingMetadata", name)
-    if document:
-        _add(skjerming, "skjermingDokument", WHOLE_DOCUMENT)
-
-
-def _arkivstruktur(
-    record: FormRecord, ids: SystemIds, *, created_at: datetime, system: str
-) -> bytes:
-    now, signed = _datetime(created_at), _datetime(record.signed_at)
-    # Every unit was opened no later than what it holds: the personnel file when its first
-    # form came, the form when both had signed it.
-    opened = _datetime(record.opened_at)
-
-    arkiv = _root("arkiv", ARKIVSTRUKTUR_NS)
-    _add(arkiv, "systemID", ids.arkiv)
-    _add(arkiv, "tittel", _archive_title(record))
-    _add(arkiv, "dokumentmedium", "Elektronisk arkiv")
-    _opened_and_cut(arkiv, opened, now, system)
-    arkivskaper = _add(arkiv, "arkivskaper")
-    _add(arkivskaper, "arkivskaperID", record.organization_id)
-    _add(arkivskaper, "arkivskaperNavn", record.organization_name)
-
-    arkivdel = _add(arkiv, "arkivdel")
-    _add(arkivdel, "systemID", ids.arkivdel)
-    _add(arkivdel, "tittel", ARKIVDEL_TITLE)
-    _add(arkivdel, "arkivdelstatus", "Aktiv periode")
-    _opened_and_cut(arkivdel, opened, now, system)
-
-    # The personnel files are classified by person: one class per employee, by the key
-    # the archive finds them by, its title (the name) screened.
-    kind, system_title = CLASSIFICATION[record.person_key_kind]
-    klassifikasjonssystem = _add(arkivdel, "klassifikasjonssystem")
-    _add(klassifikasjonssystem, "systemID", ids.klassifikasjonssystem)
-    _add(klassifikasjonssystem, "klassifikasjonstype", kind)
-    _add(klassifikasjonssystem, "tittel", system_title)
-    _add(klassifikasjonssystem, "opprettetDato", opened)
-    _add(klassifikasjonssystem, "opprettetAv", system)
-    klasse = _add(klassifikasjonssystem, "klasse")
-    _add(klasse, "systemID", ids.klasse)
-    _add(klasse, "klasseID", record.classified_by)
-    _add(klasse, "tittel", record.employee_name)
-    _add(klasse, "opprettetDato", opened)
-    _add(klasse, "opprettetAv", system)
-    _skjerming(klasse, record, "klasseID", "tittel")
-
-    mappe = _add(klasse, "mappe")
-    _add(mappe, "systemID", ids.mappe)
-    _add(mappe, "mappeID", record.employee_number)
-    _add(mappe, "tittel", f"Personalmappe – {record.employee_name} ({record.employee_number})")
-    _add(mappe, "offentligTittel", "Personalmappe")
-    # The v5.0 schema makes avsluttetDato mandatory on every mappe: here it is the moment
-    # the extract was cut, not the file's closing (see the module's notes).
-    _opened_and_cut(mappe, opened, now, system)
-    part = _add(mappe, "part")
-    _add(part, "partID", record.employee_number)
-    _add(part, "partNavn", record.employee_name)
-    _add(part, "partRolle", PART_ROLE)
-    _skjerming(mappe, record, "tittel", "partNavn")
-
-    registrering = _add(mappe, "registrering")
-    _add(registrering, "systemID", ids.registrering)
-    _add(registrering, "opprettetDato", signed)
-    _add(registrering, "opprettetAv", record.created_by)
-    _add(registrering, "arkivertDato", now)
-    _add(registrering, "arkivertAv", system)
-    _skjerming(registrering, record, "beskrivelse", "forfatter")
-
-    beskrivelse = _add(registrering, "dokumentbeskrivelse")
-    _add(beskrivelse, "systemID", ids.dokumentbeskrivelse)
-    _add(beskrivelse, "dokumenttype", DOCUMENT_TYPE)
-    _add(beskrivelse, "dokumentstatus", FINISHED)
-    _add(beskrivelse, "tittel", record.title)
-    _add(beskrivelse, "opprettetDato", signed)
-    _add(beskrivelse, "opprettetAv", record.created_by)
-    _add(beskrivelse, "tilknyttetRegistreringSom", "Hoveddokument")
-    _add(beskrivelse, "dokumentnummer", 1)
-    _add(beskrivelse, "tilknyttetDato", signed)
-    _add(beskrivelse, "tilknyttetAv", system)
-    _skjerming(beskrivelse, record, "tittel", document=True)
-
-    objekt = _add(beskrivelse, "dokumentobjekt")
-    _add(objekt, "systemID", ids.dokumentobjekt)
-    _add(objekt, "versjonsnummer", 1)
-    _add(objekt, "variantformat", "Arkivformat")
-    _add(objekt, "format", record.document_format)
-    _add(objekt, "formatDetaljer", f"PDF/A-{PDFA_VERSIONS[record.document_format]}")
-    _add(objekt, "opprettetDato", signed)
-    _add(objekt, "opprettetAv", system)
-    _add(objekt, "referanseDokumentfil", record.document_path)
-    _add(objekt, "sjekksum", record.document_sha256)
-    _add(objekt, "sjekksumAlgoritme", "SHA256")
-    _add(objekt, "filstoerrelse", record.document_size)
-
-    # The schema puts the registrering's title and description after its documents.
-    _add(registrering, "tittel", record.title)
-    _add(registrering, "offentligTittel", record.title)
-    _add(registrering, "beskrivelse", _description(record))
-    _add(registrering, "forfatter", record.employee_name)
-    _add(registrering, "forfatter", record.leader_name)
-    if ids.replaces is not None:
-        merknad = _add(registrering, "merknad")
-        text = f"Retter revisjon {record.replaces} av oppfølgingsskjemaet (registrering {ids.replaces})."
-        if record.correction_reason:
-            text += f" Årsak: {record.correction_reason}"
-        _add(merknad, "merknadstekst", text)
-        _add(merknad, "merknadsdato", signed)
-        _add(merknad, "merknadRegistrertAv", record.created_by)
-        kryssreferanse = _add(registrering, "kryssreferanse")
-        _add(kryssreferanse, "referanseTilRegistrering", ids.replaces)
-
-    return _serialize(arkiv)
-
-
-def _opened_and_cut(unit: ET.Element, opened: str, now: str, system: str) -> None:
-    _add(unit, "opprettetDato", opened)
-    _add(unit, "opprettetAv", system)
-    _add(unit, "avsluttetDato", now)
-    _add(unit, "avsluttetAv", system)
-
-
-@dataclass(frozen=True)
-class _Endring:
-    unit: uuid.UUID
-    metadata: str
-    at: datetime
-    by: str
-    before: str
-    after: str
-
-
-def _changes(record: FormRecord, ids: SystemIds) -> list[_Endring]:
-    changes = []
-    if ids.replaces is not None:
-        changes.append(
-            _Endring(
-                ids.registrering,
-                "referanseTilRegistrering",
-                record.signed_at,
-                record.created_by,
-                NO_VALUE,
-                str(ids.replaces),
-            )
-        )
-    changes.append(
-        _Endring(
-            ids.dokumentbeskrivelse,
-            "dokumentstatus",
-            record.signed_at,
-            record.last_signer,
-            UNDER_EDITING,
-            FINISHED,
-        )
-    )
-    return changes
-
-
-def _endringslogg(changes: list[_Endring]) -> bytes:
-    root = _root("endringslogg", ENDRINGSLOGG_NS)
-    for change in changes:
-        endring = _add(root, "endring")
-        _add(endring, "referanseArkivenhet", change.unit)
-        _add(endring, "referanseMetadata", change.metadata)
-        _add(endring, "endretDato", _datetime(change.at))
-        _add(endring, "endretAv", change.by)
-        _add(endring, "tidligereVerdi", change.before)
-        _add(endring, "nyVerdi", change.after)
-    return _serialize(root)
-
-
-# ADDML: everything past the fixed elements is properties and additional elements, named
-# as Arkivverket's Noark 5 template and its "Bruk av komponenter i ADDML" name them.
-
-
-def _properties(element: ET.Element) -> ET.Element:
-    found = element.find("properties")
-    return found if found is not None else _add(element, "properties")
-
-
-def _property(
-    parent: ET.Element, name: str, value: object = None, data_type: str = ""
-) -> ET.Element:
-    attrib = {"name": name, **({"dataType": data_type} if data_type else {})}
-    element = _add(_properties(parent), "property", **attrib)
-    if value is not None:
-        _add(element, "value", value)
-    return element
-
-
-def _additional(parent: ET.Element, name: str, value: object = None) -> ET.Element:
-    found = parent.find("additionalElements")
-    elements = found if found is not None else _add(parent, "additionalElements")
-    element = _add(elements, "additionalElement", name=name)
-    if value is not None:
-        _add(element, "value", value)
-    return element
-
-
-def _file(parent: ET.Element, path: str, data: bytes, fmt: str, version: str) -> None:
-    file = _property(parent, "file")
-    _property(file, "name", path)
-    _property(_property(file, "format", fmt), "version", version)
-    checksum = _property(file, "checksum")
-    _property(checksum, "algorithm", "SHA-256")
-    _property(checksum, "value", hashlib.sha256(data).hexdigest())
-
-
-def _schema(parent: ET.Element, name: str, files: dict[str, bytes], *, main: bool) -> None:
-    # In the package beside the file it describes, with its checksum, as Arkade reads it.
-    schema = _property(parent, "schema", "main" if main else None)
-    _file(schema, name, files[name], "XML", "1.0")
-    _property(_property(schema, "type", "XML Schema"), "version", "1.0")
-
-
-def _occurrences(parent: ET.Element, counts: dict[str, int]) -> None:
-    info = _property(parent, "info")
-    for element, count in counts.items():
-        occurrences = _property(info, "numberOfOccurrences", element)
-        _property(occurrences, "elementPath", f"//{element}")
-        _property(occurrences, "value", count, "integer")
-
-
-def _xml_file(
-    parent: ET.Element, name: str, files: dict[str, bytes], counts: dict[str, int]
-) -> None:
-    data_object = _add(parent, "dataObject", name=name.removesuffix(".xml"))
-    _file(data_object, name, files[name], "XML", "1.0")
-    _schema(data_object, name.replace(".xml", ".xsd"), files, main=True)
-    _schema(data_object, "metadatakatalog.xsd", files, main=False)
-    _occurrences(data_object, counts)
-
-
-def _arkivuttrekk(
-    record: FormRecord,
-    files: dict[str, bytes],
-    *,
-    endringer: int,
-    system_name: str,
-    system_version: str,
-) -> bytes:
-    addml = _root("addml", ADDML_NS, name="Noark 5-arkivuttrekk")
-    dataset = _add(addml, "dataset")
-    _add(
-        dataset, "description", f"Noark 5-arkivuttrekk fra {system_name}: signert oppfølgingsskjema"
-    )
-
-    reference = _add(dataset, "reference")
-    context = _add(reference, "context")
-    creators = _additional(context, "recordCreators")
-    _additional(creators, "recordCreator", record.organization_name)
-    _additional(context, "systemType", "Fagsystem")
-    _property(_additional(context, "systemName", system_name), "version", system_version)
-    _additional(context, "archive", _archive_title(record))
-    content = _add(reference, "content")
-    period = _additional(content, "archivalPeriod")
-    signed_on = record.signed_at.astimezone(OSLO).date()
-    _property(period, "startDate", min(record.held_on, signed_on).isoformat())
-    _property(period, "endDate", max(record.held_on, signed_on).isoformat())
-
-    extract = _add(_add(dataset, "dataObjects"), "dataObject", name="Noark 5-arkivuttrekk")
-    info = _property(extract, "info")
-    _property(_property(info, "type", "Noark 5"), "version", "5.0")
-    extra = _property(info, "additionalInfo")
-    # One revision per package: nothing overlaps the packages before or after it.
-    periode = _property(extra, "periode")
-    _property(periode, "inngaaendeSkille", "skarpt")
-    _property(periode, "utgaaendeSkille", "skarpt")
-    # Screened: the personnel file's titles and names, and the whole document (offl. § 13).
-    _property(extra, "inneholderSkjermetInformasjon", "true", "boolean")
-    for flag in (
-        "omfatterDokumenterSomErKassert",
-        "inneholderDokumenterSomSkalKasseres",
-        "inneholderVirksomhetsspesifikkeMetadata",
-    ):
-        _property(extra, flag, "false", "boolean")
-    _property(extra, "antallDokumentfiler", 1, "integer")
-
-    parts = _add(extract, "dataObjects")
-    _xml_file(parts, ARKIVSTRUKTUR, files, {"mappe": 1, "registrering": 1})
-    _xml_file(parts, ENDRINGSLOGG, files, {"endring": endringer})
-    # Arkade reads the properties of every data object right below the extract (and takes a
-    # "file" there for an XML file to validate): the documents' own count is given, their
-    # files and checksums one level down.
-    folder = _add(parts, "dataObject", name="dokumenter")
-    _property(_property(folder, "info"), "antallDokumentfiler", 1, "integer")
-    documents = _add(folder, "dataObjects")
-    document = _add(documents, "dataObject", name="dokument")
-    version = PDFA_VERSIONS[record.document_format]
-    _file(document, record.document_path, files[record.document_path], "PDF/A", version)
-
-    return _serialize(addml)

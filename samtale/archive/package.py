@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.archive import noark
+from samtale.archive import arkivuttrekk, noark
 from samtale.archive.models import SignedForm
 from samtale.org import national_id
 from samtale.org.models import Person, Unit
@@ -162,7 +162,7 @@ def package(form: SignedForm) -> tuple[str, bytes]:
     """(file name, ZIP bytes) of the form's package; the same form always gives the same
     bytes, so a delivery tried again is recognised in the drop folder."""
     record = record_of(form)
-    files = noark.build_package(
+    files = arkivuttrekk.build_package(
         record,
         bytes(form.pdf),
         # The form is made when the second signs: never before the signing it records.

@@ -114,7 +114,7 @@ class Conversation(models.Model):
             models.Index(fields=["leader", "status"]),
             # The follow-up overview's "last conversation" per report, from the index alone.
             models.Index(fields=["leader", "employee", "held_at"]),
-            # Who is missing a conversation (rounds.selectors.coverage_by_unit): everyone's
+            # Who is missing a conversation (rounds.coverage.coverage_by_unit): everyone's
             # last signed annual conversation, read from the index alone.
             models.Index(
                 fields=["employee", "signed_at"],

@@ -22,7 +22,7 @@ from samtale.needs import policy as needs_policy
 from samtale.needs.models import Need
 from samtale.org import policy as org_policy
 from samtale.org import selectors
-from samtale.rounds import selectors as rounds_selectors
+from samtale.rounds import coverage as rounds_coverage
 
 
 @guarded()
@@ -47,8 +47,8 @@ def home(request):
         today = action_selectors.today()
         coverage = {
             row["unit_id"]: row["overdue"]
-            for row in rounds_selectors.coverage_by_unit(
-                people=below, limits=rounds_selectors.coverage_limits(today=today)
+            for row in rounds_coverage.coverage_by_unit(
+                people=below, limits=rounds_coverage.coverage_limits(today=today)
             )
         }
         overdue = action_selectors.overdue_by_unit(
@@ -86,13 +86,13 @@ def home(request):
     if roles.is_leader:
         # Who of their employees is missing a conversation, with none planned: planned from
         # the row.
-        context["lacking"] = rounds_selectors.missing_unplanned(
+        context["lacking"] = rounds_coverage.missing_unplanned(
             people=context["direct_reports"],
             conversations=conversations_policy.conversations_visible_to(user),
             today=action_selectors.today(),
         )
         # And who has no conversation in an open round where the leader holds theirs.
-        context["round_missing"] = rounds_selectors.missing_in_open_rounds(holder=user)
+        context["round_missing"] = rounds_coverage.missing_in_open_rounds(holder=user)
         # The overdue actions of the conversations the leader holds: the list where they act.
         context["led_overdue"] = nudges.leader_pitfall_actions(
             leader=user,
@@ -114,7 +114,7 @@ def home(request):
             on=action_selectors.today(),
         )
         # Who is missing a conversation: the coverage page's own count, one click from it.
-        context["missing_conversation"] = rounds_selectors.missing_count(
+        context["missing_conversation"] = rounds_coverage.missing_count(
             people=org_policy.people_visible_to(user), today=action_selectors.today()
         )
         # The latest published satisfaction (its year named) and the shared needs that

@@ -30,7 +30,7 @@ from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
 from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
-from samtale.rounds.selectors import add_months, coverage_limits, coverage_q, with_last_signed
+from samtale.rounds.coverage import add_months, coverage_limits, coverage_q, with_last_signed
 
 YEARS = 5  # how far back the trend goes
 TALK_TARGET = 30  # the leader talks about 30 % of the time, the employee 70 % (seed 001)
@@ -235,7 +235,7 @@ def _count_days_to_signature(own: dict, annual) -> None:
 def _count_coverage(own: dict, scope, current: int, today: date) -> None:
     interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
     covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
-    # Missing a conversation: the coverage page's own rule (rounds.selectors.coverage_q).
+    # Missing a conversation: the coverage page's own rule (rounds.coverage.coverage_q).
     missing, _close = coverage_q(coverage_limits(today=today))
     for row in (
         with_last_signed(scope.people)

@@ -183,14 +183,14 @@ class Person(AbstractBaseUser):
             # Lists of people by name (people, a round's participants): a page of 50,000
             # is read in index order, not sorted.
             models.Index(fields=["last_name", "first_name", "id"], name="person_by_name"),
-            # Who is missing a conversation, per unit (rounds.selectors.coverage_by_unit),
+            # Who is missing a conversation, per unit (rounds.coverage.coverage_by_unit),
             # counted from the index alone.
             models.Index(
                 fields=["unit", "start_date", "last_signed_at"],
                 condition=models.Q(is_active=True, employment_type="permanent"),
                 name="person_coverage",
             ),
-            # Who is overdue or close to it (rounds.selectors.coverage_people, the counts
+            # Who is overdue or close to it (rounds.coverage.coverage_people, the counts
             # per unit): the few with an old signature or none, found without reading the
             # 50,000 whose conversation is recent.
             models.Index(

@@ -60,7 +60,7 @@ from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
 from samtale.privacy.models import LegalHold
-from samtale.rounds.selectors import add_months
+from samtale.rounds.coverage import add_months
 
 # What a run counts, in rows: notes deleted; checklists emptied; rows whose texts were
 # blanked; answers to the statements deleted; answers about the

@@ -1,5 +1,5 @@
-"""Reads of rounds: progress, who still needs a time, what people are busy with, and who
-is missing a signed conversation. Callers pass querysets the access policy has filtered;
+"""Reads of rounds: progress, who still needs a time, what people are busy with (who is
+missing a signed conversation: coverage.py). Callers pass querysets the access policy has filtered;
 the counts are aggregate queries, so a page costs the same for 10 or 10,000 people."""
 
 from collections import defaultdict
@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -409,15 +408,6 @@ def windows_of(*, round: Round, leader: Person) -> QuerySet[Window]:
     return round.windows.filter(leader=leader, ends_at__gt=timezone.now()).order_by("starts_at")
 
 
-def holders_in(*, round: Round) -> QuerySet[Person]:
-    """The leaders who hold conversations in the round."""
-    return (
-        Person.objects.filter(round_holdings__round=round, round_holdings__included=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 def round_unit_ids(round: Round) -> set[int]:
     """The round's units and every unit below them; read once per round object."""
     if not hasattr(round, "_unit_tree_ids"):
@@ -494,171 +484,3 @@ def profession_groups(*, round: Round) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(PROFESSION_GROUPS_SQL, {"round": round.pk})
         return [row[0] for row in cursor.fetchall()]
-
-
-# The rule of the routine: every permanent employee has a signed conversation
-# at least every SAMTALE_CONVERSATION_INTERVAL_MONTHS months.
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
-
-
-@dataclass
-class Coverage:
-    interval_months: int
-    warning_months: int
-    overdue_before: date  # last signed before this: overdue
-    close_before: date  # last signed before this (and not overdue): close to it
-
-
-def coverage_limits(*, today: date) -> Coverage:
-    interval = settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS
-    warning = settings.SAMTALE_CONVERSATION_WARNING_MONTHS
-    return Coverage(
-        interval,
-        warning,
-        overdue_before=add_months(today, -interval),
-        close_before=add_months(today, -(interval - warning)),
-    )
-
-
-def with_last_signed(people: QuerySet[Person]) -> QuerySet[Person]:
-    """Active permanent employees, with when their last annual conversation was signed (which
-    each person keeps: org migration 0005)."""
-    return people.filter(is_active=True, employment_type=Person.EmploymentType.PERMANENT).annotate(
-        last_signed=F("last_signed_at")
-    )
-
-
-def _coverage_times(limits: Coverage) -> tuple[datetime, datetime]:
-    """The moments a last signature must be after: not to be overdue, not to be close."""
-    return (
-        timezone.make_aware(datetime.combine(limits.overdue_before, datetime.min.time())),
-        timezone.make_aware(datetime.combine(limits.close_before, datetime.min.time())),
-    )
-
-
-def coverage_q(limits: Coverage) -> tuple[Q, Q]:
-    """(overdue, close), over with_last_signed(people): measured from the last signed
-    conversation, or for someone who has never had one, from their start date. `overdue` is
-    the one definition of a person missing a conversation, for the coverage page, the round
-    list, Innsikt, its exports and the API."""
-    overdue_at, close_at = _coverage_times(limits)
-    never = Q(last_signed__isnull=True)
-    overdue = Q(last_signed__lt=overdue_at) | (
-        never & (Q(start_date__isnull=True) | Q(start_date__lt=limits.overdue_before))
-    )
-    close = ~overdue & (
-        Q(last_signed__lt=close_at) | (never & Q(start_date__lt=limits.close_before))
-    )
-    return overdue, close
-
-
-def missing_count(*, people: QuerySet[Person], today: date) -> int:
-    """How many of the people are missing a conversation (coverage_q), as the coverage page,
-    Innsikt and HR's home count them."""
-    overdue, _close = coverage_q(coverage_limits(today=today))
-    return with_last_signed(people).filter(overdue).count()
-
-
-def missing_in_open_rounds(*, holder: Person) -> set[int]:
-    """The people this leader holds conversations with in an open round who have none there
-    (the round's "No conversation": none, or cancelled): the leader's home names them, to
-    plan one (which then counts in the round: receivers.outside_conversation_counts)."""
-    return set(
-        counted(Participant.objects.filter(round__closed_at__isnull=True, holder=holder))
-        .filter(STATES["missing"])
-        .values_list("person_id", flat=True)
-    )
-
-
-def missing_unplanned(
-    *, people: QuerySet[Person], conversations: QuerySet[Conversation], today: date
-) -> set[int]:
-    """Of the people, those missing a conversation (coverage_q) who have none planned
-    either: whom their leader should plan one for (the leader's home names them)."""
-    overdue, _close = coverage_q(coverage_limits(today=today))
-    planned = conversations.filter(~Q(status__literal_in=Conversation.CLOSED)).values("employee_id")
-    return set(
-        with_last_signed(people)
-        .filter(overdue)
-        .exclude(pk__in=planned)
-        .values_list("pk", flat=True)
-    )
-
-
-def coverage_by_unit(*, people: QuerySet[Person], limits: Coverage) -> list[dict]:
-    """Per unit: permanent employees, how many are overdue and how many close to it
-    (coverage_q's rules), by unit name. Three queries: the employees per unit, from an
-    index alone; the overdue and the close per unit, counted over just those (each person
-    keeps when their last annual conversation was signed, and an index finds the old and
-    the missing ones); then the units' names. (Both counted in one pass over everyone, the
-    two conditions on each of 50,000 people took five times as long as the count.)"""
-    overdue, close = coverage_q(limits)
-    employees = with_last_signed(people)
-    rows = [
-        {"unit_id": unit_id, "total": total, "overdue": 0, "close": 0}
-        # COUNT(*): the index holds each row's unit, not its id.
-        for unit_id, total in employees.values_list("unit_id").annotate(n=Count("*")).order_by()
-    ]
-    due = (
-        employees.filter(overdue | close)
-        .values("unit_id")
-        .annotate(overdue=Count("pk", filter=overdue), close=Count("pk", filter=close))
-        .order_by()
-    )
-    by_unit = {row["unit_id"]: row for row in rows}
-    for counted in due:
-        by_unit[counted["unit_id"]].update(counted)
-    names = dict(
-        Unit.objects.filter(pk__in=[r["unit_id"] for r in rows if r["unit_id"]]).values_list(
-            "pk", "name"
-        )
-    )
-    for row in rows:
-        row["unit__name"] = names.get(row["unit_id"])
-    return sorted(
-        rows, key=lambda r: (r["unit__name"] is None, r["unit__name"] or "", r["unit_id"] or 0)
-    )
-
-
-def coverage_people(
-    *, people: QuerySet[Person], limits: Coverage, unit_id: int | None = None, which: str = ""
-) -> QuerySet[Person]:
-    """The people overdue or close to it (or one of the two), longest overdue first."""
-    overdue, close = coverage_q(limits)
-    qs = with_last_signed(people).select_related("unit", "manager")
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
-    wanted = {"overdue": overdue, "close": close}.get(which, overdue | close)
-    return qs.filter(wanted).order_by(
-        F("last_signed").asc(nulls_first=True),
-        F("start_date").asc(nulls_first=True),
-        "last_name",
-        "first_name",
-        "pk",
-    )
-
-
-def coverage_status(person: Person, limits: Coverage) -> str:
-    signed = timezone.localdate(person.last_signed) if person.last_signed else None
-    reference = signed or person.start_date
-    if reference is None or reference < limits.overdue_before:
-        return "overdue"
-    if reference < limits.close_before:
-        return "close"
-    return "ok"
-
-
-def due_date(person: Person, limits: Coverage) -> date | None:
-    signed = timezone.localdate(person.last_signed) if person.last_signed else None
-    reference = signed or person.start_date
-    return add_months(reference, limits.interval_months) if reference else None

@@ -2,12 +2,13 @@
 and the domain's rules, runs in one transaction, raises DomainError with a message
 for the user (and changes nothing), and writes an audit entry.
 
-The conversations of a round are planned and moved through the conversation
-services, so their lifecycle rules, the policy and the calendar mail all hold.
+The conversations of a round are planned and moved (booking.py: a leader's schedule)
+through the conversation services, so their lifecycle rules, the policy and the calendar
+mail all hold.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
@@ -15,16 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
-from samtale.conversations.services import lifecycle
-from samtale.core import access, handoff
+from samtale.core import access
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.guides.selectors import current_version
 from samtale.org.models import Person, Unit
-from samtale.rounds import policy, scheduling, selectors
-from samtale.rounds.models import Participant, Round, Window
+from samtale.rounds import policy, selectors
+from samtale.rounds.models import Participant, Round
 from samtale.rounds.signals import round_closed
 
 # The worker's task that sends the invitations due (rounds.jobs).
@@ -80,11 +80,13 @@ def _default_holder(person: Person) -> Person | None:
     return manager
 
 
-def _lock(round: Round) -> Round:
+def lock_round(round: Round) -> Round:
+    """The round, locked for the change (rounds.booking too)."""
     return Round.objects.select_for_update().get(pk=round.pk)
 
 
-def _require_open(round: Round) -> None:
+def require_open(round: Round) -> None:
+    """A closed round changes no more until it is opened again (rounds.booking too)."""
     if not round.is_open:
         raise DomainError(_("The round is closed. Open it again to change it."))
 
@@ -158,9 +160,9 @@ def round_update(
 ) -> Round:
     """Rename, change the period and the scheduling settings. The type, the template and
     the units stay as the round was created: its conversations are planned with them."""
-    round = _lock(round)
+    round = lock_round(round)
     require(policy.may_manage_round(actor, round))
-    _require_open(round)
+    require_open(round)
     name = name.strip()
     if not name:
         raise DomainError(_("Give the round a name."), field="name")
@@ -180,7 +182,7 @@ def round_update(
 @transaction.atomic
 def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
     """Close a round (no more invitations, reminders or notices), or open it again."""
-    round = _lock(round)
+    round = lock_round(round)
     require(policy.may_manage_round(actor, round))
     round.closed_at = None if open else (round.closed_at or timezone.now())
     round.save(update_fields=["closed_at"])
@@ -194,9 +196,9 @@ def round_set_open(*, actor: Person, round: Round, open: bool) -> Round:
 @transaction.atomic
 def participant_add(*, actor: Person, round: Round, person: Person) -> Participant:
     """Add someone (a temporary employee, say), or take back someone removed."""
-    round = _lock(round)
+    round = lock_round(round)
     require(policy.may_manage_round(actor, round))
-    _require_open(round)
+    require_open(round)
     if not policy.round_people_for(actor).filter(pk=person.pk).exists():
         raise DomainError(_("You cannot add this person to a round."), field="person")
     participant = Participant.objects.filter(round=round, person=person).first()
@@ -286,7 +288,7 @@ def participant_remove(*, actor: Person, participant: Participant, reason: str) 
     """Take someone out of the round, with a reason (leave, left, a separate agreement)."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     require(policy.may_manage_round(actor, participant.round))
-    _require_open(participant.round)
+    require_open(participant.round)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give a reason."), field="reason")
@@ -323,7 +325,7 @@ def participant_holder_set(
     """Move one conversation to another leader, before it is planned."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     require(policy.may_manage_round(actor, participant.round))
-    _require_open(participant.round)
+    require_open(participant.round)
     _check_holder(actor, holder)
     if holder.pk == participant.person_id:
         raise DomainError(_("Nobody holds their own conversation."), field="holder")
@@ -362,9 +364,9 @@ def participants_share(
 ) -> Shared:
     """Give the conversations of a department (and the units below it) and/or a profession
     group to one leader: how a large unit shares its conversations between leaders."""
-    round = _lock(round)
+    round = lock_round(round)
     require(policy.may_manage_round(actor, round))
-    _require_open(round)
+    require_open(round)
     if unit is None and not profession_group:
         raise DomainError(_("Choose a department or a profession group."), field="unit")
     _check_holder(actor, holder)
@@ -396,170 +398,3 @@ def participants_share(
         people=sorted(person for _pk, person in moving),
     )
     return Shared(moved=moved, kept=kept)
-
-
-@transaction.atomic
-def window_add(
-    *,
-    actor: Person,
-    round: Round,
-    leader: Person,
-    starts_at: datetime,
-    ends_at: datetime,
-    place: str,
-) -> Window:
-    """A time the leader can hold conversations, at a room or a video link."""
-    require(policy.may_schedule(actor, round, leader))
-    _require_open(round)
-    place = place.strip()
-    if ends_at <= starts_at:
-        raise DomainError(_("The window ends before it begins."), field="end")
-    if (ends_at - starts_at).total_seconds() < round.duration_minutes * 60:
-        raise DomainError(
-            _("A window must give room for one conversation of %(minutes)d minutes.")
-            % {"minutes": round.duration_minutes},
-            field="end",
-        )
-    if starts_at < timezone.now():
-        raise DomainError(_("The time has already passed. Choose a time ahead."), field="date")
-    day = timezone.localdate(starts_at)
-    if not round.period_start <= day <= round.period_end:
-        raise DomainError(
-            _("The window is outside the round's period (%(start)s–%(end)s).")
-            % {
-                "start": round.period_start.strftime("%d.%m.%Y"),
-                "end": round.period_end.strftime("%d.%m.%Y"),
-            },
-            field="date",
-        )
-    if not place:
-        raise DomainError(_("Give a room or a video link."), field="place")
-    overlapping = Window.objects.filter(
-        round=round, leader=leader, starts_at__lt=ends_at, ends_at__gt=starts_at
-    )
-    if overlapping.exists():
-        raise DomainError(_("This window overlaps one you have given already."), field="date")
-    window = Window.objects.create(
-        round=round, leader=leader, starts_at=starts_at, ends_at=ends_at, place=place
-    )
-    audit_log(actor=actor, action="round.window_added", obj=round, leader=leader.pk)
-    return window
-
-
-@transaction.atomic
-def window_delete(*, actor: Person, window: Window) -> None:
-    require(policy.may_schedule(actor, window.round, window.leader))
-    audit_log(actor=actor, action="round.window_deleted", obj=window.round, leader=window.leader_id)
-    window.delete()
-
-
-@dataclass(frozen=True)
-class Chosen:
-    """One conversation the leader takes from the proposal (perhaps moved by hand)."""
-
-    participant_id: int
-    start: datetime
-    place: str
-
-
-class ScheduleRefused(DomainError):
-    """The schedule breaks a rule: the problems per participant, for the page to mark."""
-
-    def __init__(self, message, *, problems: list[tuple[int, str]]):
-        super().__init__(message)
-        self.problems = problems
-
-
-@transaction.atomic
-def schedule_accept(
-    *, actor: Person, round: Round, leader: Person, chosen: list[Chosen]
-) -> list[Conversation]:
-    """Plan (or give a new time to) the chosen conversations, all or none.
-
-    Nobody may be double-booked, the leader keeps the break between conversations and
-    the daily limit holds; the invitations go out at the round's lead time.
-    """
-    require(policy.may_schedule(actor, round, leader))
-    round = _lock(round)
-    _require_open(round)
-    if not chosen:
-        raise DomainError(_("Choose at least one conversation to schedule."))
-    waiting = {p.pk: p for p, _ in selectors.to_schedule(round=round, leader=leader)}
-    gone = [c for c in chosen if c.participant_id not in waiting]
-    if gone:
-        raise DomainError(
-            _(
-                "Some of these conversations have been scheduled or moved since the page was "
-                "loaded. Nothing was saved; look at the new proposal."
-            )
-        )
-    if len({c.participant_id for c in chosen}) != len(chosen):
-        raise DomainError(_("Each conversation can have only one time."))
-    for c in chosen:
-        existing = waiting[c.participant_id].conversation
-        if existing is not None and existing.status in OPEN and existing.leader_id != actor.pk:
-            raise DomainError(
-                _("Only %(leader)s can give %(name)s's planned conversation a new time.")
-                % {"leader": existing.leader, "name": waiting[c.participant_id].person.full_name}
-            )
-    length = round.duration_minutes
-    slots = [
-        scheduling.Slot(
-            c.participant_id,
-            waiting[c.participant_id].person_id,
-            leader.pk,
-            c.start,
-            c.start + timedelta(minutes=length),
-            c.place,
-        )
-        for c in chosen
-    ]
-    busy = selectors.busy_for(
-        person_ids={leader.pk, *(s.employee_id for s in slots)},
-        start=min(s.start for s in slots) - timedelta(days=1),
-        end=max(s.end for s in slots) + timedelta(days=1),
-    )
-    rules = selectors.rules_for(round, today=timezone.localdate())
-    problems = scheduling.check(slots=slots, busy=busy, rules=rules)
-    if problems:
-        raise ScheduleRefused(
-            _("Nothing was saved: the times marked below clash. Move them and try again."),
-            problems=problems,
-        )
-    version = current_version(round.guide)
-    conversations = []
-    for c in sorted(chosen, key=lambda c: c.start):
-        participant = waiting[c.participant_id]
-        existing = participant.conversation
-        if existing is not None and existing.status in OPEN:
-            conversation = lifecycle.conversation_schedule(
-                actor=actor,
-                conversation=existing,
-                scheduled_at=c.start,
-                duration_minutes=length,
-                place=c.place,
-            )
-        else:
-            conversation = lifecycle.conversation_plan(
-                actor=actor,
-                employee=participant.person,
-                leader=leader,
-                guide_version=version,
-                scheduled_at=c.start,
-                duration_minutes=length,
-                place=c.place,
-                round=round,
-            )
-            participant.conversation = conversation
-            participant.save(update_fields=["conversation", "updated_at"])
-        conversations.append(conversation)
-    audit_log(
-        actor=actor,
-        action="round.schedule_accepted",
-        obj=round,
-        leader=leader.pk,
-        conversations=[c.pk for c in conversations],
-    )
-    # Those already within the lead time are invited now rather than at the next run.
-    handoff.after_commit(INVITE)
-    return conversations

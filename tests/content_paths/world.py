@@ -31,6 +31,7 @@ from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, LeaderChange, Person, Unit
 from samtale.privacy import services as privacy
 from samtale.privacy.models import AccessCopy
+from samtale.rounds import booking
 from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round, Window
@@ -359,7 +360,7 @@ def build_world(people) -> World:
     # The round: its conversations, a window of the leader, someone taken out with a reason.
     for person, conversation in ((employee, c), (people.other_employee, d), (leader, f)):
         Participant.objects.filter(round=round_, person=person).update(conversation=conversation)
-    rounds.window_add(
+    booking.window_add(
         actor=leader,
         round=round_,
         leader=leader,

@@ -18,7 +18,7 @@ from samtale.actions.tests.conftest import days
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person
-from samtale.rounds.selectors import missing_count
+from samtale.rounds.coverage import missing_count
 
 PLACE = "MARKER-place"
 

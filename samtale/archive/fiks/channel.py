@@ -293,39 +293,7 @@ def _answer(delivery: Delivery, message: Message, files: dict[str, bytes], via: 
             actor=None, action="archive.fiks_received", obj=delivery.form, delivery=delivery.pk
         )
     elif kind == messages.KVITTERING and delivery.stage in (S.FILING, S.RECEIVED):
-        try:
-            receipt = messages.receipt_of(files["arkivmelding-kvittering.xml"])
-        except ValueError as error:
-            _refused(delivery, str(error))
-            return
-        expected = filing_of(delivery, None).external_key
-        if receipt.external_key and receipt.external_key != expected:
-            # Signed by the archive, but about another form: one of its receipts sent again
-            # under this message's id.
-            _set_aside(
-                message,
-                setaside.INVALID,
-                f"the receipt is for {receipt.external_key!r}, not {expected!r}",
-                delivery,
-            )
-            return
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.DELIVERED,
-            delivered_at=timezone.now(),
-            error="",
-            archive_record_id=receipt.registrering_system_id,
-            archive_file_id=receipt.mappe_system_id,
-            target=receipt.journalpost,
-        )
-        audit_log(
-            actor=None,
-            action="archive.delivered",
-            obj=delivery.form,
-            delivery=delivery.pk,
-            to="fiks",
-            journalpost=receipt.journalpost,
-            existing=not receipt.created,
-        )
+        _receipt(delivery, message, files)
     elif kind in messages.ERRORS:
         text = messages.error_text(files.get("feilmelding.xml", b"<x/>")) or kind
         if kind == messages.SERVERFEIL:
@@ -339,6 +307,44 @@ def _answer(delivery: Delivery, message: Message, files: dict[str, bytes], via: 
             delivery.stage,
             delivery.pk,
         )
+
+
+def _receipt(delivery: Delivery, message: Message, files: dict[str, bytes]) -> None:
+    """The archive's receipt: the form is in the personnel file, delivered, unless the
+    receipt is about another form (set aside) or cannot be read (refused)."""
+    try:
+        receipt = messages.receipt_of(files["arkivmelding-kvittering.xml"])
+    except ValueError as error:
+        _refused(delivery, str(error))
+        return
+    expected = filing_of(delivery, None).external_key
+    if receipt.external_key and receipt.external_key != expected:
+        # Signed by the archive, but about another form: one of its receipts sent again
+        # under this message's id.
+        _set_aside(
+            message,
+            setaside.INVALID,
+            f"the receipt is for {receipt.external_key!r}, not {expected!r}",
+            delivery,
+        )
+        return
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.DELIVERED,
+        delivered_at=timezone.now(),
+        error="",
+        archive_record_id=receipt.registrering_system_id,
+        archive_file_id=receipt.mappe_system_id,
+        target=receipt.journalpost,
+    )
+    audit_log(
+        actor=None,
+        action="archive.delivered",
+        obj=delivery.form,
+        delivery=delivery.pk,
+        to="fiks",
+        journalpost=receipt.journalpost,
+        existing=not receipt.created,
+    )
 
 
 def _refused(delivery: Delivery, text: str) -> None:

@@ -205,36 +205,25 @@ def _classification(parent: ET.Element, filing: Filing) -> None:
     _e(klassifikasjon, "opprett", "erSkjermet", "true")
 
 
-def arkivmelding(filing: Filing) -> bytes:
-    """``arkivmelding.xml`` of ``…arkivmelding.opprett``: the form as a journalpost in the
-    personnel file, which is created first in the same message when it was not found."""
+def _personnel_file(root: ET.Element, filing: Filing) -> None:
+    """The personnel file, created in the message when the search did not find it:
+    classified by the person, screened, and keyed so that a message sent again finds it."""
     record = filing.record
-    root = _e(None, "opprett", "arkivmelding")
-    _e(root, "opprett", "system", SYSTEM)
-    _e(root, "opprett", "antallFiler", 1)
-    if filing.personnel_file is None:
-        mappe = _e(root, "opprett", "mappe")
-        _e(mappe, "opprett", "tittel", f"Personalmappe – {record.employee_name}")
-        _e(mappe, "opprett", "offentligTittel", "Personalmappe")
-        _e(mappe, "opprett", "opprettetDato", _time(record.opened_at))
-        _e(mappe, "opprett", "opprettetAv", SYSTEM)
-        _party(mappe, record)
-        _screening(mappe, "opprett", record)
-        _classification(mappe, filing)
-        _external_key(mappe, "opprett", filing.file_key)
+    mappe = _e(root, "opprett", "mappe")
+    _e(mappe, "opprett", "tittel", f"Personalmappe – {record.employee_name}")
+    _e(mappe, "opprett", "offentligTittel", "Personalmappe")
+    _e(mappe, "opprett", "opprettetDato", _time(record.opened_at))
+    _e(mappe, "opprett", "opprettetAv", SYSTEM)
+    _party(mappe, record)
+    _screening(mappe, "opprett", record)
+    _classification(mappe, filing)
+    _external_key(mappe, "opprett", filing.file_key)
 
-    journalpost = _e(root, "opprett", "registrering")
-    _xsi_type(journalpost, "opprett", "journalpost")
-    _e(journalpost, "opprett", "opprettetDato", _time(record.signed_at))
-    _e(journalpost, "opprett", "opprettetAv", record.created_by)
-    parent = _e(journalpost, "opprett", "referanseForelderMappe")
-    if filing.personnel_file is not None:
-        _e(parent, "md", "systemID", filing.personnel_file)
-    else:
-        _external_key(parent, "md", filing.file_key)
-    _party(journalpost, record)
-    _screening(journalpost, "opprett", record)
 
+def _dokumentbeskrivelse(journalpost: ET.Element, filing: Filing) -> None:
+    """The form as the journalpost's main document, screened, and its one object: the
+    PDF/A sent with the message."""
+    record = filing.record
     beskrivelse = _e(journalpost, "opprett", "dokumentbeskrivelse")
     _code(beskrivelse, "opprett", "dokumenttype", DOCUMENT_TYPE, DOCUMENT_TYPE)
     _code(beskrivelse, "opprett", "dokumentstatus", FINISHED, "Dokumentet er ferdigstilt")
@@ -254,6 +243,31 @@ def arkivmelding(filing: Filing) -> bytes:
     _e(objekt, "opprett", "sjekksum", record.document_sha256)
     _e(objekt, "opprett", "sjekksumAlgoritme", "SHA256")
     _e(objekt, "opprett", "filstoerrelse", record.document_size)
+
+
+def arkivmelding(filing: Filing) -> bytes:
+    """``arkivmelding.xml`` of ``…arkivmelding.opprett``: the form as a journalpost in the
+    personnel file, which is created first in the same message when it was not found."""
+    record = filing.record
+    root = _e(None, "opprett", "arkivmelding")
+    _e(root, "opprett", "system", SYSTEM)
+    _e(root, "opprett", "antallFiler", 1)
+    if filing.personnel_file is None:
+        _personnel_file(root, filing)
+
+    journalpost = _e(root, "opprett", "registrering")
+    _xsi_type(journalpost, "opprett", "journalpost")
+    _e(journalpost, "opprett", "opprettetDato", _time(record.signed_at))
+    _e(journalpost, "opprett", "opprettetAv", record.created_by)
+    parent = _e(journalpost, "opprett", "referanseForelderMappe")
+    if filing.personnel_file is not None:
+        _e(parent, "md", "systemID", filing.personnel_file)
+    else:
+        _external_key(parent, "md", filing.file_key)
+    _party(journalpost, record)
+    _screening(journalpost, "opprett", record)
+
+    _dokumentbeskrivelse(journalpost, filing)
 
     _e(journalpost, "opprett", "tittel", f"{record.title} – {record.employee_name}")
     _e(journalpost, "opprett", "offentligTittel", record.title)

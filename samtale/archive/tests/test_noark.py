@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samtale.archive import noark
+from samtale.archive import arkivuttrekk, noark
 
 SCHEMAS = Path(noark.__file__).parent / "schemas"
 XSD = {
@@ -85,7 +85,7 @@ def correction(**changes) -> noark.FormRecord:
 
 
 def package(rec: noark.FormRecord, pdf: bytes = PDF_1, **kwargs) -> dict[str, bytes]:
-    return noark.build_package(
+    return arkivuttrekk.build_package(
         rec, pdf, **({"created_at": CREATED_AT, "system_version": "0.1.0"} | kwargs)
     )
 
@@ -248,49 +248,6 @@ def test_a_very_long_title_is_kept_whole():
     root = parse(files[noark.ARKIVSTRUKTUR])
     assert one(root, "//n:registrering/n:tittel") == title.strip()
     assert one(root, "//n:dokumentbeskrivelse/n:tittel") == title.strip()
-
-
-@pytest.mark.parametrize(("rec", "pdf"), [(record(), PDF_1), (correction(), PDF_2)])
-def test_arkivuttrekk_gives_every_other_file_with_its_sha256(rec, pdf):
-    files = package(rec, pdf)
-    addml = parse(files[noark.ARKIVUTTREKK])
-
-    described = {}
-    # Each data object's own file, and the schemas it names, all inside the package.
-    for file in addml.xpath("//a:property[@name='file']", namespaces=ADDML):
-        checksum = "a:properties/a:property[@name='checksum']/a:properties/a:property"
-        name = one(file, "a:properties/a:property[@name='name']/a:value", ADDML)
-        assert one(file, f"{checksum}[@name='algorithm']/a:value", ADDML) == "SHA-256"
-        described[name] = one(file, f"{checksum}[@name='value']/a:value", ADDML)
-    # Everything but the description itself and its own schema.
-    assert described == {
-        name: sha256(data)
-        for name, data in files.items()
-        if name not in (noark.ARKIVUTTREKK, "addml.xsd")
-    }
-
-
-def test_arkivuttrekk_counts_what_the_files_hold():
-    files = package(correction(), PDF_2)
-    addml = parse(files[noark.ARKIVUTTREKK])
-    counted = {
-        one(occurrence, "a:value", ADDML): int(
-            one(occurrence, "a:properties/a:property[@name='value']/a:value", ADDML)
-        )
-        for occurrence in addml.xpath("//a:property[@name='numberOfOccurrences']", namespaces=ADDML)
-    }
-    root = parse(files[noark.ARKIVSTRUKTUR])
-    log = parse(files[noark.ENDRINGSLOGG])
-    assert counted == {
-        "mappe": len(root.xpath("//n:mappe", namespaces=N5)),
-        "registrering": len(root.xpath("//n:registrering", namespaces=N5)),
-        "endring": len(log.xpath("//e:endring", namespaces=EL)),
-    }
-    assert counted["endring"] == 2
-    files_counted = addml.xpath(
-        "//a:property[@name='antallDokumentfiler']/a:value/text()", namespaces=ADDML
-    )
-    assert files_counted == ["1", "1"]  # the extract's, and the documents' own
 
 
 def test_the_document_object_gives_the_pdfs_path_checksum_and_size():
@@ -467,142 +424,10 @@ def test_the_schemas_import_only_files_beside_them():
             assert (path.parent / location).is_file()
 
 
-# What archive tools read beyond the schemas ----------------------------------------------
-
-
-def test_arkade_finds_properties_on_every_data_object_below_the_extract():
-    """Arkade 5 reads each data object right below the extract as an XML file with its
-    schemas (ArchiveDetails.GetDocumentedXmlUnits, N5_02): each must have properties, a
-    "file" there must be an XML file of the package, and each schema it names must be in
-    the package with its checksum."""
-    files = package(record())
-    addml = parse(files[noark.ARKIVUTTREKK])
-    [extract] = addml.xpath("/a:addml/a:dataset/a:dataObjects/a:dataObject", namespaces=ADDML)
-    below = extract.xpath("a:dataObjects/a:dataObject", namespaces=ADDML)
-    assert [d.get("name") for d in below] == ["arkivstruktur", "endringslogg", "dokumenter"]
-    for data_object in below:
-        assert data_object.xpath("a:properties/a:property", namespaces=ADDML), data_object.get(
-            "name"
-        )
-        for file in data_object.xpath("a:properties/a:property[@name='file']", namespaces=ADDML):
-            name = one(file, "a:properties/a:property[@name='name']/a:value", ADDML)
-            assert name.endswith(".xml") and name in files
-        for schema_file in data_object.xpath(
-            "a:properties/a:property[@name='schema']/a:properties/a:property[@name='file']",
-            namespaces=ADDML,
-        ):
-            name = one(schema_file, "a:properties/a:property[@name='name']/a:value", ADDML)
-            checksum = ".//a:property[@name='checksum']//a:property[@name='value']/a:value"
-            assert one(schema_file, checksum, ADDML) == sha256(files[name])
-    [dokumenter] = [d for d in below if d.get("name") == "dokumenter"]
-    counted = "a:properties/a:property[@name='info']/a:properties/a:property/a:value"
-    assert one(dokumenter, counted, ADDML) == "1"
-
-
 def test_the_schemas_in_the_package_are_the_published_ones():
     files = package(record())
     for name, path in noark.SCHEMA_FILES.items():
         assert sha256(files[name]) == PUBLISHED[path]
-
-
-def _units(root):
-    """(tag, element) of every archive unit from arkiv down to dokumentobjekt, in order."""
-    tags = (
-        "arkiv",
-        "arkivdel",
-        "klassifikasjonssystem",
-        "klasse",
-        "mappe",
-        "registrering",
-        "dokumentbeskrivelse",
-        "dokumentobjekt",
-    )
-    return [(tag, root.xpath(f"//n:{tag}", namespaces=N5)[0]) for tag in tags]
-
-
-def test_the_personnel_file_is_classified_by_the_employee_number_by_default():
-    root = parse(package(record())[noark.ARKIVSTRUKTUR])
-    assert one(root, "//n:klassifikasjonssystem/n:klassifikasjonstype") == "Objektbasert"
-    assert one(root, "//n:klasse/n:klasseID") == "10042"
-    # The personnel file is the mappe inside the employee's class.
-    assert one(root, "//n:klasse/n:mappe/n:mappeID") == "10042"
-    assert [tag for tag, _ in _units(root)][2:5] == ["klassifikasjonssystem", "klasse", "mappe"]
-
-
-def test_a_personnel_file_classified_by_national_identity_number_has_it_only_as_its_class():
-    key = "01017012345"
-    files = package(record(person_key_kind=noark.NATIONAL_ID, person_key=key))
-    assert_valid(files)
-    root = parse(files[noark.ARKIVSTRUKTUR])
-    assert one(root, "//n:klassifikasjonssystem/n:klassifikasjonstype") == "Fødselsnummer"
-    assert one(root, "//n:klasse/n:klasseID") == key
-    assert one(root, "//n:mappe/n:mappeID") == "10042"
-    text = files[noark.ARKIVSTRUKTUR].decode()
-    assert text.count(key) == 1
-    for name, data in files.items():
-        if name != noark.ARKIVSTRUKTUR:
-            assert key.encode() not in data, name
-    # The class's systemID does not derive from the number (a hash of one is reversible).
-    same = noark.system_ids(record(person_key_kind=noark.NATIONAL_ID, person_key="31129912345"))
-    assert (
-        same.klasse
-        == noark.system_ids(record(person_key_kind=noark.NATIONAL_ID, person_key=key)).klasse
-    )
-
-
-def test_a_national_identity_number_kind_needs_the_number():
-    with pytest.raises(ValueError, match="person_key"):
-        record(person_key_kind=noark.NATIONAL_ID)
-
-
-def test_the_personnel_file_is_screened_under_offentleglova_13():
-    files = package(record())
-    root = parse(files[noark.ARKIVSTRUKTUR])
-    for tag in ("klasse", "mappe", "registrering", "dokumentbeskrivelse"):
-        assert one(root, f"//n:{tag}/n:skjerming/n:tilgangsrestriksjon") == "13", tag
-        assert (
-            one(root, f"//n:{tag}/n:skjerming/n:skjermingshjemmel")
-            == "Offl. § 13 jf. fvl. § 13 første ledd nr. 1"
-        )
-    screened = root.xpath("//n:mappe/n:skjerming/n:skjermingMetadata/text()", namespaces=N5)
-    assert "tittel" in screened
-    assert one(root, "//n:mappe/n:offentligTittel") == "Personalmappe"
-    assert "Kari" not in one(root, "//n:mappe/n:offentligTittel")
-    assert (
-        one(root, "//n:dokumentbeskrivelse/n:skjerming/n:skjermingDokument")
-        == "Skjerming av hele dokumentet"
-    )
-    addml = parse(files[noark.ARKIVUTTREKK])
-    flag = "//a:property[@name='inneholderSkjermetInformasjon']/a:value"
-    assert one(addml, flag, ADDML) == "true"
-
-
-def test_the_screening_follows_the_organizations_choice():
-    files = package(record(access_code="14", screening_basis="Offl. § 14"))
-    assert_valid(files)
-    root = parse(files[noark.ARKIVSTRUKTUR])
-    assert set(root.xpath("//n:tilgangsrestriksjon/text()", namespaces=N5)) == {"14"}
-    assert set(root.xpath("//n:skjermingshjemmel/text()", namespaces=N5)) == {"Offl. § 14"}
-
-
-@pytest.mark.parametrize("opened", [None, datetime(2024, 5, 2, 8, 0, tzinfo=UTC)])
-def test_every_unit_was_opened_no_later_than_what_it_holds(opened):
-    files = package(correction(file_opened_at=opened), PDF_2)
-    root = parse(files[noark.ARKIVSTRUKTUR])
-    created = [
-        (tag, datetime.fromisoformat(one(element, "n:opprettetDato")))
-        for tag, element in _units(root)
-    ]
-    for (outer, outer_at), (inner, inner_at) in zip(created, created[1:], strict=False):
-        assert outer_at <= inner_at, f"{outer} opened after {inner}"
-    mappe = dict(created)["mappe"]
-    signed = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)
-    assert mappe == (opened or signed)
-    # Archived, and the extract cut, after it was signed.
-    assert datetime.fromisoformat(one(root, "//n:registrering/n:arkivertDato")) >= signed
-    for tag in ("arkiv", "arkivdel", "mappe"):
-        cut = datetime.fromisoformat(one(root, f"//n:{tag}/n:avsluttetDato"))
-        assert cut == CREATED_AT  # the package's time
 
 
 def test_a_file_opened_after_the_form_was_signed_is_refused():

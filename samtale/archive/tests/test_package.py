@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from lxml import etree
 
-from samtale.archive import noark
+from samtale.archive import arkivuttrekk, noark
 from samtale.archive.models import SignedForm
 from samtale.archive.package import NotReady, archive_creator, record_of
 from samtale.org.models import Unit
@@ -16,7 +16,7 @@ N5 = {"n": noark.ARKIVSTRUKTUR_NS}
 
 
 def _arkivstruktur(form):
-    files = noark.build_package(
+    files = arkivuttrekk.build_package(
         record_of(form),
         bytes(form.pdf),
         created_at=max(form.created_at, form.signed_at),

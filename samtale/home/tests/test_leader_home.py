@@ -88,7 +88,7 @@ def test_the_leaders_leader_sees_each_unit_below_with_its_figures(client_for, pe
     from samtale.actions import selectors as action_selectors
     from samtale.actions.policy import actions_countable_by
     from samtale.org.policy import people_visible_to
-    from samtale.rounds import selectors as rounds_selectors
+    from samtale.rounds import coverage as rounds_coverage
 
     signed_conversation(
         people.employee,
@@ -100,9 +100,9 @@ def test_the_leaders_leader_sees_each_unit_below_with_its_figures(client_for, pe
     page = client_for("leaders_leader").get(reverse("home"))
     rows = {row["unit_id"]: row for row in page.context["units_below"]}
     today = timezone.localdate()
-    below = rounds_selectors.coverage_by_unit(
+    below = rounds_coverage.coverage_by_unit(
         people=people_visible_to(people.leaders_leader).exclude(pk=people.leaders_leader.pk),
-        limits=rounds_selectors.coverage_limits(today=today),
+        limits=rounds_coverage.coverage_limits(today=today),
     )
     assert below
     for unit in below:

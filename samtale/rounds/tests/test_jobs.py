@@ -8,7 +8,7 @@ from samtale.conversations.models import Conversation, Preparation
 from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.testing import calendar_of
-from samtale.rounds import jobs, services
+from samtale.rounds import booking, jobs, services
 from samtale.rounds.models import Round
 from samtale.rounds.tests.conftest import OSLO, at
 
@@ -19,11 +19,11 @@ DAY = date(2026, 12, 1)
 def accept(people, round_, django_capture_on_commit_callbacks):
     def run(participant, when=None, actor=None):
         with django_capture_on_commit_callbacks(execute=True):
-            [conversation] = services.schedule_accept(
+            [conversation] = booking.schedule_accept(
                 actor=actor or participant.holder,
                 round=round_,
                 leader=participant.holder,
-                chosen=[services.Chosen(participant.pk, when or at(DAY, 9), "Møterom 2")],
+                chosen=[booking.Chosen(participant.pk, when or at(DAY, 9), "Møterom 2")],
             )
         return conversation
 

@@ -17,7 +17,7 @@ from samtale.guides.models import GuideVersion
 from samtale.guides.selectors import current_version
 from samtale.insight.policy import whole_organization_scope
 from samtale.insight.status import raw_round_status
-from samtale.rounds import policy, selectors, services
+from samtale.rounds import booking, policy, selectors, services
 from samtale.rounds.models import Participant
 from samtale.rounds.tests.conftest import SETTINGS, TODAY, at, hr_round
 
@@ -96,11 +96,11 @@ def test_one_planned_without_a_time_is_given_one_not_doubled(
     assert fresh(participant).conversation == conversation
     proposal = selectors.proposal(round=round_, leader=people.leader, today=TODAY)
     slot = next(s for s in proposal.slots if s.participant_id == participant.pk)
-    services.schedule_accept(
+    booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, slot.start, slot.place)],
+        chosen=[booking.Chosen(participant.pk, slot.start, slot.place)],
     )
     assert list(Conversation.objects.filter(employee=people.employee)) == [conversation]
     assert Conversation.objects.get(pk=conversation.pk).scheduled_at == slot.start
@@ -203,11 +203,11 @@ def test_what_the_round_does_not_hold_does_not_count(round_, people, participant
 
 def test_a_round_conversation_already_there_is_kept(round_, people, participant, version, window):
     start = at(date(2026, 12, 1), 9)
-    services.schedule_accept(
+    booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, start, "Møterom 2")],
+        chosen=[booking.Chosen(participant.pk, start, "Møterom 2")],
     )
     own = fresh(participant).conversation
     other = lifecycle.conversation_plan(

@@ -8,7 +8,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
-from samtale.rounds import scheduling, selectors, services
+from samtale.rounds import booking, coverage, scheduling, selectors, services
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 from samtale.rounds.selectors import counted
 from samtale.rounds.tests.conftest import TODAY, at
@@ -17,11 +17,11 @@ S = Conversation.Status
 
 
 def plan(round_, participant, leader, day, hour=9):
-    [conversation] = services.schedule_accept(
+    [conversation] = booking.schedule_accept(
         actor=leader,
         round=round_,
         leader=leader,
-        chosen=[services.Chosen(participant.pk, at(day, hour), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(day, hour), "Rom")],
     )
     return conversation
 
@@ -303,7 +303,7 @@ def signed(person, leader, guide, when):
 
 @pytest.fixture
 def limits():
-    return selectors.coverage_limits(today=TODAY)
+    return coverage.coverage_limits(today=TODAY)
 
 
 def test_coverage_finds_who_is_overdue_and_close_per_unit(people, guide, limits):
@@ -317,7 +317,7 @@ def test_coverage_finds_who_is_overdue_and_close_per_unit(people, guide, limits)
     Person.objects.filter(pk=people.other_leader.pk).update(start_date=date(2026, 10, 20))
     rows = {
         r["unit__name"]: r
-        for r in selectors.coverage_by_unit(people=Person.objects.all(), limits=limits)
+        for r in coverage.coverage_by_unit(people=Person.objects.all(), limits=limits)
     }
     assert (rows["Team 1"]["overdue"], rows["Team 1"]["close"]) == (1, 0)
     assert (rows["Avdeling 2"]["overdue"], rows["Avdeling 2"]["close"]) == (0, 1)
@@ -328,18 +328,18 @@ def test_coverage_finds_who_is_overdue_and_close_per_unit(people, guide, limits)
         for which in ("overdue", "close"):
             assert (
                 row[which]
-                == selectors.coverage_people(
+                == coverage.coverage_people(
                     people=Person.objects.all(), limits=limits, unit_id=row["unit_id"], which=which
                 ).count()
             )
-    team_1 = selectors.coverage_by_unit(
+    team_1 = coverage.coverage_by_unit(
         people=Person.objects.filter(unit__name="Team 1"), limits=limits
     )
     assert [r["unit__name"] for r in team_1] == ["Team 1"]
-    listed = list(selectors.coverage_people(people=Person.objects.all(), limits=limits))
+    listed = list(coverage.coverage_people(people=Person.objects.all(), limits=limits))
     assert people.employee in listed and people.other_employee in listed
     assert people.leader not in listed and people.other_leader not in listed
-    statuses = {p.pk: selectors.coverage_status(p, limits) for p in listed}
+    statuses = {p.pk: coverage.coverage_status(p, limits) for p in listed}
     assert statuses[people.employee.pk] == "overdue"
     assert statuses[people.other_employee.pk] == "close"
 
@@ -347,26 +347,26 @@ def test_coverage_finds_who_is_overdue_and_close_per_unit(people, guide, limits)
 def test_only_signed_annual_conversations_count(people, guide, limits):
     check_in = signed(people.employee, people.leader, guide, timezone.now() - timedelta(days=10))
     Conversation.objects.filter(pk=check_in.pk).update(kind="check_in")
-    listed = selectors.coverage_people(people=Person.objects.all(), limits=limits, which="overdue")
+    listed = coverage.coverage_people(people=Person.objects.all(), limits=limits, which="overdue")
     assert people.employee in listed
 
 
 def test_temporary_employees_are_not_required(people, limits):
     Person.objects.filter(pk=people.employee.pk).update(employment_type="temporary")
-    assert people.employee not in selectors.coverage_people(
+    assert people.employee not in coverage.coverage_people(
         people=Person.objects.all(), limits=limits
     )
 
 
 def test_the_interval_is_a_setting(people, guide, settings):
     settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS = 12
-    limits = selectors.coverage_limits(today=TODAY)
+    limits = coverage.coverage_limits(today=TODAY)
     signed(
         people.employee, people.leader, guide, timezone.make_aware(timezone.datetime(2025, 8, 1))
     )
     assert (
-        selectors.coverage_status(
-            selectors.coverage_people(people=Person.objects.all(), limits=limits).get(
+        coverage.coverage_status(
+            coverage.coverage_people(people=Person.objects.all(), limits=limits).get(
                 pk=people.employee.pk
             ),
             limits,
@@ -420,9 +420,9 @@ def test_coverage_costs_the_same_queries_for_many_people(
     )
     # The employees per unit, the overdue and close per unit, the units' names.
     with django_assert_max_num_queries(3):
-        selectors.coverage_by_unit(people=Person.objects.all(), limits=limits)
+        coverage.coverage_by_unit(people=Person.objects.all(), limits=limits)
     with django_assert_max_num_queries(2):
-        list(selectors.coverage_people(people=Person.objects.all(), limits=limits)[:50])
+        list(coverage.coverage_people(people=Person.objects.all(), limits=limits)[:50])
 
 
 @pytest.mark.parametrize(
@@ -435,7 +435,7 @@ def test_coverage_costs_the_same_queries_for_many_people(
     ],
 )
 def test_months_are_added_as_a_calendar_does(day, months, expected):
-    assert selectors.add_months(day, months) == expected
+    assert coverage.add_months(day, months) == expected
 
 
 def test_the_profession_groups_are_those_of_the_participants_who_count(round_, people):

@@ -9,7 +9,7 @@ from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 from samtale.guides.models import Guide
 from samtale.org.models import Person, Unit
-from samtale.rounds import services
+from samtale.rounds import booking, services
 from samtale.rounds.models import Participant, Round, Window
 from samtale.rounds.tests.conftest import SETTINGS, TODAY, at
 
@@ -167,11 +167,11 @@ def test_a_temporary_employee_can_be_added_and_someone_removed_with_a_reason(rou
 
 
 def test_someone_with_a_planned_conversation_is_not_removed(round_, participant, people, window):
-    services.schedule_accept(
+    booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
     )
     participant.refresh_from_db()
     with pytest.raises(DomainError):
@@ -218,11 +218,11 @@ def test_hr_shares_by_profession_group_and_planned_ones_stay(round_, people, par
     Person.objects.filter(pk__in=[people.employee.pk, people.other_employee.pk]).update(
         profession_group="Undervisning"
     )
-    services.schedule_accept(
+    booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
     )
     result = services.participants_share(
         actor=people.hr, round=round_, holder=people.leaders_leader, profession_group="Undervisning"
@@ -248,7 +248,7 @@ def test_a_leader_who_only_holds_cannot_share_or_move(round_, participant, peopl
 
 def test_a_leader_adds_a_window_and_bad_ones_are_refused(round_, people):
     day = date(2026, 12, 2)
-    window = services.window_add(
+    window = booking.window_add(
         actor=people.leader,
         round=round_,
         leader=people.leader,
@@ -266,7 +266,7 @@ def test_a_leader_adds_a_window_and_bad_ones_are_refused(round_, people):
     ]
     for start, end, place in bad:
         with pytest.raises(DomainError):
-            services.window_add(
+            booking.window_add(
                 actor=people.leader,
                 round=round_,
                 leader=people.leader,
@@ -280,7 +280,7 @@ def test_a_leader_adds_a_window_and_bad_ones_are_refused(round_, people):
 def test_a_leader_cannot_give_windows_for_another_leader_but_hr_can(round_, people):
     day = date(2026, 12, 2)
     with pytest.raises(PermissionDenied):
-        services.window_add(
+        booking.window_add(
             actor=people.leader,
             round=round_,
             leader=people.other_leader,
@@ -288,7 +288,7 @@ def test_a_leader_cannot_give_windows_for_another_leader_but_hr_can(round_, peop
             ends_at=at(day, 12),
             place="Rom",
         )
-    services.window_add(
+    booking.window_add(
         actor=people.hr,
         round=round_,
         leader=people.other_leader,
@@ -299,11 +299,11 @@ def test_a_leader_cannot_give_windows_for_another_leader_but_hr_can(round_, peop
 
 
 def test_accepting_plans_the_conversation_in_the_round(round_, participant, people, window):
-    [conversation] = services.schedule_accept(
+    [conversation] = booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 10), "Møterom 2")],
+        chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 10), "Møterom 2")],
     )
     participant.refresh_from_db()
     assert participant.conversation == conversation
@@ -323,14 +323,14 @@ def test_a_double_booked_schedule_changes_nothing(round_, people, window, guide)
     services.participant_holder_set(actor=people.hr, participant=other, holder=people.leader)
     mine = Participant.objects.get(round=round_, person=people.employee)
     day = date(2026, 12, 1)
-    with pytest.raises(services.ScheduleRefused) as error:
-        services.schedule_accept(
+    with pytest.raises(booking.ScheduleRefused) as error:
+        booking.schedule_accept(
             actor=people.leader,
             round=round_,
             leader=people.leader,
             chosen=[
-                services.Chosen(mine.pk, at(day, 9), "Rom"),
-                services.Chosen(other.pk, at(day, 10), "Rom"),
+                booking.Chosen(mine.pk, at(day, 9), "Rom"),
+                booking.Chosen(other.pk, at(day, 10), "Rom"),
             ],
         )
     assert {pid for pid, _ in error.value.problems} == {mine.pk, other.pk}
@@ -349,20 +349,20 @@ def test_the_employee_busy_elsewhere_is_not_double_booked(
         guide_version=Guide.objects.get(key="innsjekk").versions.get(),
         scheduled_at=at(date(2026, 12, 1), 9, 30),
     )
-    with pytest.raises(services.ScheduleRefused):
-        services.schedule_accept(
+    with pytest.raises(booking.ScheduleRefused):
+        booking.schedule_accept(
             actor=people.leader,
             round=round_,
             leader=people.leader,
-            chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+            chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
         )
 
 
 def test_accepting_twice_does_not_plan_twice(round_, participant, people, window):
-    chosen = [services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")]
-    services.schedule_accept(actor=people.leader, round=round_, leader=people.leader, chosen=chosen)
+    chosen = [booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")]
+    booking.schedule_accept(actor=people.leader, round=round_, leader=people.leader, chosen=chosen)
     with pytest.raises(DomainError):
-        services.schedule_accept(
+        booking.schedule_accept(
             actor=people.leader, round=round_, leader=people.leader, chosen=chosen
         )
     assert Conversation.objects.count() == 1
@@ -370,41 +370,41 @@ def test_accepting_twice_does_not_plan_twice(round_, participant, people, window
 
 def test_another_leader_cannot_accept_for_the_leader(round_, participant, people):
     with pytest.raises(PermissionDenied):
-        services.schedule_accept(
+        booking.schedule_accept(
             actor=people.other_leader,
             round=round_,
             leader=people.leader,
-            chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+            chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
         )
 
 
 def test_a_leader_holding_someone_outside_their_line_plans_their_conversation(round_, people):
     other = Participant.objects.get(round=round_, person=people.other_employee)
     services.participant_holder_set(actor=people.hr, participant=other, holder=people.leader)
-    [conversation] = services.schedule_accept(
+    [conversation] = booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(other.pk, at(date(2026, 12, 2), 9), "Rom")],
+        chosen=[booking.Chosen(other.pk, at(date(2026, 12, 2), 9), "Rom")],
     )
     assert conversation.leader == people.leader and conversation.employee == people.other_employee
 
 
 def test_a_postponed_conversation_gets_its_new_time_from_the_schedule(round_, participant, people):
-    services.schedule_accept(
+    booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
     )
     participant.refresh_from_db()
     conversation = participant.conversation
     lifecycle.conversation_postpone(actor=people.leader, conversation=conversation, reason="Syk")
-    [again] = services.schedule_accept(
+    [again] = booking.schedule_accept(
         actor=people.leader,
         round=round_,
         leader=people.leader,
-        chosen=[services.Chosen(participant.pk, at(date(2026, 12, 3), 9), "Rom")],
+        chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 3), 9), "Rom")],
     )
     assert again.pk == conversation.pk
     assert again.status == "planned" and again.scheduled_at == at(date(2026, 12, 3), 9)
@@ -413,11 +413,11 @@ def test_a_postponed_conversation_gets_its_new_time_from_the_schedule(round_, pa
 def test_nothing_can_be_scheduled_in_a_closed_round(round_, participant, people):
     services.round_set_open(actor=people.hr, round=round_, open=False)
     with pytest.raises(DomainError):
-        services.schedule_accept(
+        booking.schedule_accept(
             actor=people.leader,
             round=round_,
             leader=people.leader,
-            chosen=[services.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
+            chosen=[booking.Chosen(participant.pk, at(date(2026, 12, 1), 9), "Rom")],
         )
 
 

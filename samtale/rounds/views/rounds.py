@@ -17,7 +17,7 @@ from samtale.guides import policy as guides_policy
 from samtale.guides.selectors import guides_for_planning
 from samtale.org import policy as org_policy
 from samtale.org.models import Unit
-from samtale.rounds import policy, selectors, services
+from samtale.rounds import coverage, policy, selectors, services
 from samtale.rounds.forms import (
     CoverageFilterForm,
     ParticipantAddForm,
@@ -258,13 +258,13 @@ def round_coverage(request):
     """Who is missing a signed conversation within the required interval: the counts per
     unit, and the people, a page at a time: of the whole organization one may see, or of
     one unit (?unit=)."""
-    limits = selectors.coverage_limits(today=timezone.localdate())
+    limits = coverage.coverage_limits(today=timezone.localdate())
     people = org_policy.people_visible_to(request.user)
     filters = CoverageFilterForm(request.GET or None, user=request.user)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    by_unit = selectors.coverage_by_unit(people=people, limits=limits)
+    by_unit = coverage.coverage_by_unit(people=people, limits=limits)
     unit = chosen.get("unit")
-    listed = selectors.coverage_people(
+    listed = coverage.coverage_people(
         people=people,
         limits=limits,
         unit_id=unit.pk if unit else None,
@@ -272,8 +272,8 @@ def round_coverage(request):
     )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("side"))
     for person in page.object_list:
-        person.coverage = selectors.coverage_status(person, limits)
-        person.due = selectors.due_date(person, limits)
+        person.coverage = coverage.coverage_status(person, limits)
+        person.due = coverage.due_date(person, limits)
     context = {
         "unit": unit,
         "limits": limits,

@@ -17,7 +17,7 @@ from samtale.calendars import reasons
 from samtale.core import holidays
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, render_page
-from samtale.rounds import policy, selectors, services
+from samtale.rounds import booking, policy, selectors
 from samtale.rounds import scheduling as sch
 from samtale.rounds.forms import SlotFormSet, WindowForm
 
@@ -159,7 +159,7 @@ def window_add(request, pk, leader_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.window_add(
+            booking.window_add(
                 actor=request.user,
                 round=round,
                 leader=leader,
@@ -190,7 +190,7 @@ def window_add(request, pk, leader_pk):
 def window_delete(request, pk):
     window = policy.get_window_for(request.user, pk)
     round, leader = window.round, window.leader
-    services.window_delete(actor=request.user, window=window)
+    booking.window_delete(actor=request.user, window=window)
     notice = _("The time is removed, and the proposal below is made anew.")
     if not request.htmx:
         messages.success(request, notice)
@@ -213,7 +213,7 @@ def schedule_accept(request, pk, leader_pk):
         context = _context(request, round, leader, formset=formset)
         return render_page(request, "rounds/schedule.html", context)
     chosen = [
-        services.Chosen(
+        booking.Chosen(
             f.cleaned_data["participant"], f.cleaned_data["start"], f.cleaned_data["place"]
         )
         for f in formset.forms
@@ -240,10 +240,10 @@ def schedule_accept(request, pk, leader_pk):
         )
         return render_page(request, "rounds/schedule.html", context)
     try:
-        planned = services.schedule_accept(
+        planned = booking.schedule_accept(
             actor=request.user, round=round, leader=leader, chosen=chosen
         )
-    except services.ScheduleRefused as e:
+    except booking.ScheduleRefused as e:
         messages.error(request, e.message)
         context = _context(request, round, leader, formset=formset, problems=e.problems)
         return render_page(request, "rounds/schedule.html", context)
