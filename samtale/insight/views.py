@@ -40,7 +40,7 @@ def likert_results(request):
     HR's: the units' groups (insight.publication)."""
     scope = policy.status_scope_of(request.user)  # HR's: the whole organization
     last_year = timezone.localdate().year - 1
-    filters, year = _year(request, default=published.latest_year() or last_year)
+    filters, year = _year(request, default=lambda: published.latest_year() or last_year)
     tree = selectors.unit_tree(scope.units)
     node = _node(request, tree)
     professions = selectors.professions()
@@ -72,12 +72,16 @@ def likert_results(request):
     )
 
 
-def _year(request, default: int | None = None) -> tuple[YearForm, int]:
-    """The year asked for (a field error for a bad one), else the default (this year)."""
-    default = default or timezone.localdate().year
-    filters = YearForm(request.GET or None, initial={"year": default})
-    year = filters.cleaned_data.get("year") if filters.is_valid() else None
-    return filters, year or default
+def _year(request, default=None) -> tuple[YearForm, int]:
+    """The year asked for (a field error for a bad one), else the default (this year); a
+    default that costs a query (a callable) is asked only when no year is."""
+    asked = YearForm(request.GET) if "year" in request.GET else None
+    year = asked.cleaned_data.get("year") if asked is not None and asked.is_valid() else None
+    if year is None:
+        year = (default() if callable(default) else default) or timezone.localdate().year
+    filters = YearForm(request.GET or None, initial={"year": year})
+    filters.is_valid()
+    return filters, year
 
 
 def _node(request, tree: selectors.Tree):
