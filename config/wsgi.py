@@ -2,5 +2,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from samtale.core.checks import refuse_settings_problems
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+# A WSGI server runs no system checks: settings that make no sense stop it here, as
+# `manage.py check` would, naming every problem (samtale.core.checks.settings_check).
+refuse_settings_problems()

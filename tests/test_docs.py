@@ -1,5 +1,5 @@
 """The documentation site (docs/, mkdocs.yml): it builds without a broken link, its settings
-table is what config/settings.py reads, its layers are import-linter's, its pictures are
+tables are what config/settings/ reads, its layers are import-linter's, its pictures are
 the ones the browser tests take, and the README stays one screen's worth."""
 
 import os

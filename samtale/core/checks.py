@@ -1,10 +1,12 @@
-"""Deployment checks of our own settings, run by `manage.py check --deploy`."""
+"""Checks of our own settings: the problems found as they were read (run by every command
+that runs the system checks), and the deployment checks of `manage.py check --deploy`."""
 
 import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
 
 
@@ -17,13 +19,36 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+@register()
+def settings_check(app_configs, **kwargs):
+    """Each value of the environment that made no sense as the settings read it
+    (config/settings/env.py), all of them in one run."""
+    return [
+        Error(message, hint=hint or None, id=code)
+        for code, message, hint in getattr(settings, "SETTINGS_PROBLEMS", ())
+    ]
+
+
+def refuse_settings_problems() -> None:
+    """Stop a web process whose settings have problems, naming them all: gunicorn and an
+    ASGI server import config.wsgi or config.asgi and serve, and run no system checks."""
+    problems = [problem for problem in settings_check(None) if not problem.is_silenced()]
+    if problems:
+        raise ImproperlyConfigured(
+            "The settings have problems (manage.py check lists them too):\n"
+            + "\n".join(str(problem) for problem in problems)
+        )
+
+
 @register(Tags.security, deploy=True)
 def site_url_check(app_configs, **kwargs):
     """SITE_URL is where e-mail links and calendar invitations send people: it must be the
     public HTTPS address of this very server."""
     url = settings.SITE_URL
     parts = urlsplit(url)
-    if not url or not parts.hostname:
+    if not url:
+        return []  # only without DEBUG, and settings_check says so (samtale.E001)
+    if not parts.hostname:
         return [
             Error(
                 "SITE_URL is not set to an address such as https://samtale.kommune.no.",

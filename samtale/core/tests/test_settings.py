@@ -1,4 +1,5 @@
-"""The settings refuse to run production on laptop defaults."""
+"""The settings refuse to run production on laptop defaults, and name every value that makes
+no sense at once: `manage.py check` lists them, and a web process will not start with any."""
 
 import os
 import subprocess
@@ -62,23 +63,11 @@ def test_production_refuses_to_start_without_a_real_secret(secret):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run(LOAD, DEBUG="false", SECRET_KEY=GOOD_SECRET, SITE_URL="https://a.example.no")
+def test_the_secret_s_refusal_names_the_settings_other_problems_too():
+    result = _run(LOAD, **{**PRODUCTION, "SECRET_KEY": "short", "SAMTALE_MIN_GROUP": "2"})
     assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
-
-
-def test_the_smallest_group_for_figures_from_answers_is_never_below_three():
-    result = _run(LOAD, **PRODUCTION, SAMTALE_MIN_GROUP="2")
-    assert result.returncode != 0
-    assert "SAMTALE_MIN_GROUP must be at least 3" in result.stderr
-    assert _run(LOAD, **PRODUCTION, SAMTALE_MIN_GROUP="3").returncode == 0
-
-
-def test_production_refuses_to_start_without_site_url():
-    result = _run(LOAD, **{**PRODUCTION, "SITE_URL": ""})
-    assert result.returncode != 0
-    assert "SITE_URL must be set" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3, not 2." in result.stderr
 
 
 def test_production_hashes_passwords_with_argon2():
@@ -107,6 +96,57 @@ def _check_deploy(**env) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
     )
+
+
+def _checked(**env) -> str:
+    """What `check --deploy` says of the production settings changed by `env`; it must fail."""
+    result = _check_deploy(**env)
+    assert result.returncode != 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_check_deploy_lists_every_problem_of_the_settings_at_once():
+    said = _checked(
+        SAMTALE_MIN_GROUP="2", LOG_FORMAT="xml", SAMTALE_RETAIN_NOTES_MONTHS="tolv", SITE_URL=""
+    )
+    assert "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3, not 2." in said
+    assert """(samtale.E012) LOG_FORMAT must be one of "json", "text", not 'xml'.""" in said
+    assert "(samtale.E010) SAMTALE_RETAIN_NOTES_MONTHS must be a whole number, not 'tolv'." in said
+    assert "(samtale.E001) SITE_URL must be set in production" in said
+    assert "System check identified 4 issues" in said
+
+
+# One value that makes no sense of each kind, and what `check --deploy` says of it.
+NO_SENSE = [
+    ({"ALLOWED_HOSTS": ""}, "(samtale.E014) ALLOWED_HOSTS must be set in production"),
+    ({"SAMTALE_MIN_GROUP": "2"}, "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3"),
+    ({"TRUSTED_PROXIES": "10.0.0.5,proxy.kommune.no"}, "(samtale.E013) TRUSTED_PROXIES:"),
+    ({"SAMTALE_CALENDAR_WEBHOOK_TOKEN": "short"}, "(samtale.E017) SAMTALE_CALENDAR_WEBHOOK"),
+    (
+        {"SAMTALE_READY_REQUIRES": "worker", "SAMTALE_HEARTBEAT_SECONDS": "0"},
+        "(samtale.E018) SAMTALE_READY_REQUIRES needs heartbeats",
+    ),
+    ({"SAMTALE_ARCHIVE_CHANNEL": "folder"}, "(samtale.E020) SAMTALE_ARCHIVE_CHANNEL=folder"),
+    ({"SAMTALE_ARCHIVE_FILE_MODE": "rw-r-----"}, "(samtale.E021) SAMTALE_ARCHIVE_FILE_MODE"),
+    ({"SAMTALE_SSO": "entra"}, "(samtale.E022) SAMTALE_SSO names 'entra', but SSO_ENTRA_"),
+    ({"SAMTALE_PASSWORD_SIGNIN": "false"}, "(samtale.E024) SAMTALE_PASSWORD_SIGNIN is off"),
+]
+
+
+@pytest.mark.parametrize(("env", "said"), NO_SENSE, ids=[next(iter(env)) for env, _ in NO_SENSE])
+def test_a_value_that_makes_no_sense_is_an_error_of_the_checks(env, said):
+    assert said in _checked(**env)
+
+
+@pytest.mark.parametrize("entry", ["config.wsgi", "config.asgi"])
+def test_a_web_process_refuses_to_start_with_problems_of_the_settings_naming_them_all(entry):
+    problems = {"SAMTALE_MIN_GROUP": "2", "SAMTALE_ARCHIVE_CHANNEL": "post"}
+    result = _run(f"import {entry}", **PRODUCTION, **problems)
+    assert result.returncode != 0
+    assert "The settings have problems" in result.stderr
+    assert "(samtale.E011) SAMTALE_MIN_GROUP" in result.stderr
+    assert "(samtale.E012) SAMTALE_ARCHIVE_CHANNEL" in result.stderr
+    assert _run(f"import {entry}", **PRODUCTION).returncode == 0
 
 
 def test_the_deployment_checks_are_clean_in_production():
@@ -144,11 +184,13 @@ def test_the_deployment_checks_ask_for_the_organization_number():
 
 @pytest.mark.parametrize("wrong", ["31598765", "315987653", "92123456x"])
 def test_an_organization_number_is_nine_digits_with_a_valid_check_digit(wrong):
-    result = _run(LOAD, **(PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": wrong}))
-    assert result.returncode != 0
-    assert "SAMTALE_ORGANIZATION_NUMBER" in result.stderr
-    spaced = PRODUCTION | {"SAMTALE_ORGANIZATION_NUMBER": "315 987 652"}
-    assert _run(LOAD, **spaced).returncode == 0
+    said = _checked(SAMTALE_ORGANIZATION_NUMBER=wrong)
+    assert "(samtale.E019) SAMTALE_ORGANIZATION_NUMBER must be the 9 digits" in said
+    assert f"not '{wrong}'" in said
+
+
+def test_an_organization_number_may_be_written_with_spaces():
+    assert _check_deploy(SAMTALE_ORGANIZATION_NUMBER="315 987 652").returncode == 0
 
 
 def test_the_demo_has_a_fictional_valid_organization_number_and_production_none():
@@ -159,12 +201,6 @@ def test_the_demo_has_a_fictional_valid_organization_number_and_production_none(
     environment = {k: v for k, v in PRODUCTION.items() if k != "SAMTALE_ORGANIZATION_NUMBER"}
     assert _run(code, **environment).stdout.strip() == "''"
     assert _run(code, DEBUG="true").stdout.strip() == "'315987652'"
-
-
-def test_production_refuses_a_trusted_proxy_that_is_no_address():
-    result = _run(LOAD, **PRODUCTION, TRUSTED_PROXIES="10.0.0.5,proxy.kommune.no")
-    assert result.returncode != 0
-    assert "TRUSTED_PROXIES" in result.stderr
 
 
 def test_hsts_preload_and_subdomains_are_opt_in():
@@ -198,3 +234,48 @@ def test_an_outbox_lease_shorter_than_a_slow_send_is_an_error(settings):
     assert [problem.id for problem in outbox_lease_check(None)] == ["samtale.E002"]
     settings.OUTBOX_LEASE_SECONDS = 80
     assert outbox_lease_check(None) == []
+
+
+def test_a_value_that_makes_no_sense_is_noted_and_the_default_kept(monkeypatch):
+    from config.settings import env
+
+    monkeypatch.setattr(env, "PROBLEMS", [])
+    monkeypatch.setenv("SAMTALE_X_DAYS", "sju")
+    monkeypatch.setenv("SAMTALE_X_MONTHS", "700")
+    monkeypatch.setenv("SAMTALE_X_CHANNEL", "Folder")
+    monkeypatch.setenv("SAMTALE_X_NETWORKS", "10.0.0.0/8,intranett,2001:db8::/32")
+    assert env.envint("SAMTALE_X_DAYS", 7) == 7
+    assert env.envint("SAMTALE_X_MONTHS", 12, low=1, high=600) == 12
+    assert env.envchoice("SAMTALE_X_CHANNEL", "download", ("download", "folder")) == "folder"
+    assert [str(net) for net in env.envnetworks("SAMTALE_X_NETWORKS")] == [
+        "10.0.0.0/8",
+        "2001:db8::/32",
+    ]
+    assert [(code, message.split()[0]) for code, message, _hint in env.PROBLEMS] == [
+        ("samtale.E010", "SAMTALE_X_DAYS"),
+        ("samtale.E011", "SAMTALE_X_MONTHS"),
+        ("samtale.E013", "SAMTALE_X_NETWORKS:"),
+    ]
+
+
+def test_the_settings_problems_are_errors_and_stop_a_web_process(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from samtale.core.checks import refuse_settings_problems, settings_check
+
+    settings.SETTINGS_PROBLEMS = [
+        ("samtale.E011", "SAMTALE_MIN_GROUP must be at least 3, not 2.", ""),
+        ("samtale.E014", "ALLOWED_HOSTS must be set in production (DEBUG is off).", "Set it."),
+    ]
+    errors = settings_check(None)
+    assert [(error.id, error.hint) for error in errors] == [
+        ("samtale.E011", None),
+        ("samtale.E014", "Set it."),
+    ]
+    assert all(error.is_serious() for error in errors)
+    with pytest.raises(ImproperlyConfigured, match=r"(?s)E011.*E014"):
+        refuse_settings_problems()
+    settings.SILENCED_SYSTEM_CHECKS = ["samtale.E011", "samtale.E014"]
+    refuse_settings_problems()
+    settings.SETTINGS_PROBLEMS = []
+    assert settings_check(None) == []

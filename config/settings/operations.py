@@ -1,0 +1,172 @@
+"""Operations: e-mail, background work, health checks, metrics, imports, logs and the API."""
+
+import os
+
+from config.settings.base import BASE_DIR, DEBUG
+from config.settings.env import envbool, envchoice, envfloat, envint, envlist, envnetworks, problem
+
+# E-mail: SMTP from the environment (EMAIL_HOST etc.). On a laptop (DEBUG without EMAIL_HOST)
+# each message is written to DEV_MAIL_DIR as an .eml file with one line in the worker's log,
+# and an administrator reads them at /utvikling/epost/ (only while DEBUG is on).
+DEV_MAIL_DIR = BASE_DIR / "var" / "mail"
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "samtale.notifications.backends.FileMailBackend",
+            "OPTIONS": {"directory": DEV_MAIL_DIR},
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": envint("EMAIL_PORT", 25),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": envbool("EMAIL_USE_TLS", False),
+                "use_ssl": envbool("EMAIL_USE_SSL", False),
+                "timeout": envint("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samtale <samtale@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement asks people to report barriers (an e-mail address);
+# empty: DEFAULT_FROM_EMAIL.
+SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")
+
+# The outbox (notifications.outbox): a worker that claims a message holds it for
+# OUTBOX_LEASE_SECONDS; a claim older than that is a worker that died, and the message is
+# sent again. The lease must outlast a whole send (EMAIL_TIMEOUT per SMTP step; a system
+# check holds it to at least 4 × EMAIL_TIMEOUT). OUTBOX_SWEEP_SECONDS: how often the
+# scheduler looks for such messages and for retries that are due.
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 60)
+
+# Background work: Django's tasks framework with a database-backed worker (`manage.py
+# worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of
+# stateless web processes can enqueue.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Health checks (core.health; docs/running/production.md). Each web process, worker and
+# scheduler writes a heartbeat at most every SAMTALE_HEARTBEAT_SECONDS (0: none).
+# /health/ready fails when a process named in SAMTALE_READY_REQUIRES ("worker",
+# "scheduler", comma-separated; "none": neither) has not beaten within
+# SAMTALE_HEARTBEAT_LIMIT_SECONDS. A laptop may run the web process alone, so DEBUG
+# requires neither.
+SAMTALE_HEARTBEAT_SECONDS = envint("SAMTALE_HEARTBEAT_SECONDS", 15)
+SAMTALE_HEARTBEAT_LIMIT_SECONDS = envint("SAMTALE_HEARTBEAT_LIMIT_SECONDS", 60)
+# A file each heartbeat also touches (empty: none): the container image's HEALTHCHECK of a
+# worker or scheduler reads its age (containers/entrypoint.sh health).
+SAMTALE_HEARTBEAT_FILE = os.environ.get("SAMTALE_HEARTBEAT_FILE", "")
+_ready = envlist("SAMTALE_READY_REQUIRES", [] if DEBUG else ["worker", "scheduler"])
+SAMTALE_READY_REQUIRES = [name for name in _ready if name in ("worker", "scheduler")]
+if not set(_ready) <= {"worker", "scheduler", "none"}:
+    problem(
+        "samtale.E012",
+        'SAMTALE_READY_REQUIRES names "worker", "scheduler" or "none", comma-separated, not '
+        f"{','.join(_ready)!r}.",
+    )
+if SAMTALE_READY_REQUIRES and not 0 < SAMTALE_HEARTBEAT_SECONDS < SAMTALE_HEARTBEAT_LIMIT_SECONDS:
+    problem(
+        "samtale.E018",
+        "SAMTALE_READY_REQUIRES needs heartbeats: SAMTALE_HEARTBEAT_SECONDS above 0 and below "
+        "SAMTALE_HEARTBEAT_LIMIT_SECONDS.",
+    )
+# /health/ready fails when a task has waited for the worker longer than this (seconds), or
+# a signed form has not reached the archive by the drop folder or Fiks Arkiv (or could not
+# be rendered) this many minutes after signing.
+SAMTALE_READY_TASK_WAIT_SECONDS = envint("SAMTALE_READY_TASK_WAIT_SECONDS", 600)
+SAMTALE_READY_DELIVERY_MINUTES = envint("SAMTALE_READY_DELIVERY_MINUTES", 120)
+
+# Metrics for Prometheus at /metrics (core.metrics; docs/running/production.md, "Metrics"):
+# answered to a request with "Authorization: Bearer <SAMTALE_METRICS_TOKEN>" or from an
+# address in SAMTALE_METRICS_NETWORKS (networks, e.g. 10.0.0.0/8,192.0.2.7, the client's
+# address past TRUSTED_PROXIES); to anyone else 404. With neither set, to no one.
+SAMTALE_METRICS_TOKEN = os.environ.get("SAMTALE_METRICS_TOKEN", "")
+SAMTALE_METRICS_NETWORKS = envnetworks("SAMTALE_METRICS_NETWORKS")
+
+# openpyxl writes workbooks through lxml when it is installed (the tests install it to
+# validate Noark 5 packages); the same workbook, byte for byte, whether it is or not.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+# Import limits: a payroll export of 50,000 people is a few MB.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Deactivations that stop for an administrator's confirmation: a full-list import that would
+# deactivate more than this many people (or units) stops until the number is typed, and more
+# deactivations than this from the identity provider (SCIM, the API) within an hour are held
+# until an administrator confirms them. The limit is the larger of the two: a percentage of
+# the active people, and a number.
+SAMTALE_DEACTIVATION_LIMIT_PERCENT = envfloat("SAMTALE_DEACTIVATION_LIMIT_PERCENT", 5)
+SAMTALE_DEACTIVATION_LIMIT_PEOPLE = envint("SAMTALE_DEACTIVATION_LIMIT_PEOPLE", 10)
+
+# The log's form: "json", one JSON object a line for a log collector (the default without
+# DEBUG), or "text", readable lines (the default with DEBUG). docs/running/production.md
+# ("Logs") lists the fields.
+LOG_FORMAT = envchoice("LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
+
+# One line per event, on standard error: one access line per request with its id
+# (samtale.core.requestlog), and a refused or missing page is that one line, not a traceback
+# (logfilters.OneLinePerRequest). Django's own DEBUG console handler would print each
+# django.* line a second time, and the dev server's line per request says what the access
+# line says; on a laptop the worker's two lines per task (running, done) are left out, so a
+# sent e-mail is one line (warnings and failed tasks still show). LOG_LEVEL: the lowest
+# level written (DEBUG, INFO, WARNING, ERROR).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "samtale.core.logfilters.RequestId"},
+        "one_line_per_request": {"()": "samtale.core.logfilters.OneLinePerRequest"},
+        "quiet_tasks": {"()": "samtale.core.logfilters.QuietTaskProgress"},
+        "quiet_start": {"()": "samtale.core.logfilters.QuietStartLines"},
+    },
+    "formatters": {
+        "json": {"()": "samtale.core.logfilters.JsonFormatter"},
+        "text": {"()": "samtale.core.logfilters.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "one_line_per_request"]
+            + (["quiet_tasks", "quiet_start"] if DEBUG else []),
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},
+        # The dev server's lines reach the console handler like every other (its own
+        # handler printed them apart, in a form of their own).
+        "django.server": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint's font handling tells of every glyph table it instantiates.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # The AMQP client tells of every connection it opens and closes, and logs a broker
+        # that does not answer as errors in several lines: archive.fiks.transport says it
+        # once, as Unavailable with the reason.
+        "pika": {"level": "CRITICAL"},
+    },
+}
+
+# The REST API and SCIM (samtale.api): tokens live at most API_TOKEN_MAX_DAYS and answer
+# at most API_RATE_LIMIT_PER_MINUTE requests a minute each (429 beyond).
+API_TOKEN_MAX_DAYS = envint("API_TOKEN_MAX_DAYS", 365)
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
+# Whether every person may make API keys of their own (on their profile) and use them.
+# Off, only HR and the administrators may: an employee's pages then say nothing of the
+# API, and a key someone made while it was on stops working.
+SAMTALE_API_KEYS_FOR_EVERYONE = envbool("SAMTALE_API_KEYS_FOR_EVERYONE", False)
+# An API request's body: JSON of a status and a comment, never an upload. Larger bodies are
+# refused with 413 before they are read (DATA_UPLOAD_MAX_MEMORY_SIZE is the imports' limit).
+API_MAX_BODY_BYTES = min(envint("API_MAX_BODY_BYTES", 64 * 1024), DATA_UPLOAD_MAX_MEMORY_SIZE)
