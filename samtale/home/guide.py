@@ -54,7 +54,7 @@ PAGES = (
     "insight-figures",
     "privacy",
 )
-# The pictures' folder as the static files know it (config/settings.py, STATICFILES_DIRS).
+# The pictures' folder as the static files know it (config/settings/base.py, STATICFILES_DIRS).
 STATIC_PREFIX = "guide"
 HEADING_SIZES = {"h1": "lg", "h2": "md", "h3": "sm", "h4": "xs"}
 

@@ -19,7 +19,7 @@ ordinary mail to the address is normal, and nothing a message holds can make `re
 raise, but for a limit.
 
 Anyone can send mail to the address, and a mail server forwards whatever came, so what one
-message may cost is bounded (config/settings.py, SAMTALE_CALENDAR_MAX_*). A message larger
+message may cost is bounded (config/settings/calendars.py, SAMTALE_CALENDAR_MAX_*). A message larger
 than SAMTALE_CALENDAR_MAX_BYTES is not read at all: the webhook answers 413 before it reads
 the body, and the mailbox asks each message's size (RFC822.SIZE) and does not fetch it. One
 with more calendars in it than SAMTALE_CALENDAR_MAX_PARTS, or a calendar with more events

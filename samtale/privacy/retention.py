@@ -1,6 +1,6 @@
 """The retention policy: what is due for deletion, and deleting it.
 
-Two rules, each a setting (config/settings.py):
+Two rules, each a setting (config/settings/retention.py):
 
 - **Preparation notes**: the notes of both parties and the leader's checklist go
   SAMTALE_RETAIN_NOTES_MONTHS after the conversation was signed (counted in whole days: a
