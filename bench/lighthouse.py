@@ -3,15 +3,16 @@
     .venv/bin/python bench/lighthouse.py        # make lighthouse
     LIGHTHOUSE_URL=https://localhost:8443 .venv/bin/python bench/lighthouse.py
 
-Without LIGHTHOUSE_URL it serves Samtale itself as it is deployed (bench/lighthouse_stack.py):
-a fresh demo database (SQLite), production settings, static files collected, gunicorn on
-loopback and Caddy in front of it (HTTPS with Caddy's internal CA, HTTP/2, `encode zstd
-gzip`, /static/ from the collected files with a year's immutable cache, the client address
-passed on); it takes them down at the end. With LIGHTHOUSE_URL it measures that address (the compose stack)
-instead, signing in with the demo logins (SAMTALE_DEMO_PASSWORD): the stack started with
-`SAMTALE_REQUIRE_MFA=false make stack` (HR's page, not the two-factor page HR would be sent
-to first) and the demo loaded into it (`manage demo_data --no-logins` in the `migrate`
-service, with DEBUG=true, SAMTALE_DEMO_TOOLS=true and SAMTALE_DEMO_PASSWORD set).
+Without LIGHTHOUSE_URL it serves Samtale itself as it is deployed
+(bench/lighthouse_stack.py): a fresh demo database (SQLite), production settings, static
+files collected, gunicorn on loopback and Caddy in front of it (HTTPS with Caddy's internal
+CA, HTTP/2, `encode zstd gzip`, /static/ from the collected files with a year's immutable
+cache, the client address passed on); it takes them down at the end. With LIGHTHOUSE_URL it
+measures that address (the compose stack) instead, signing in with the demo logins
+(SAMTALE_DEMO_PASSWORD): the stack started with `SAMTALE_REQUIRE_MFA=false make stack`
+(HR's page, not the two-factor page HR would be sent to first) and the demo loaded into it
+(`manage demo_data --no-logins` in the `migrate` service, with DEBUG=true,
+SAMTALE_DEMO_TOOLS=true and SAMTALE_DEMO_PASSWORD set).
 
 Lighthouse (npm `lighthouse`, the version pinned below) is installed into
 var/lighthouse/ on first use, and drives Debian's Chromium (CHROME_PATH, /usr/bin/chromium)
