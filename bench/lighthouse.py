@@ -3,15 +3,16 @@
     .venv/bin/python bench/lighthouse.py        # make lighthouse
     LIGHTHOUSE_URL=https://localhost:8443 .venv/bin/python bench/lighthouse.py
 
-Without LIGHTHOUSE_URL it serves Samtale itself as it is deployed: a fresh demo database
-(SQLite), production settings, static files collected, gunicorn on loopback and Caddy in
-front of it (HTTPS with Caddy's internal CA, HTTP/2, `encode zstd gzip`, /static/ from the
-collected files with a year's immutable cache, the client address passed on); it takes
-them down at the end. With LIGHTHOUSE_URL it measures that address (the compose stack)
-instead, signing in with the demo logins (SAMTALE_DEMO_PASSWORD): the stack started with
-`SAMTALE_REQUIRE_MFA=false make stack` (HR's page, not the two-factor page HR would be sent
-to first) and the demo loaded into it (`manage demo_data --no-logins` in the `migrate`
-service, with DEBUG=true, SAMTALE_DEMO_TOOLS=true and SAMTALE_DEMO_PASSWORD set).
+Without LIGHTHOUSE_URL it serves Samtale itself as it is deployed
+(bench/lighthouse_stack.py): a fresh demo database (SQLite), production settings, static
+files collected, gunicorn on loopback and Caddy in front of it (HTTPS with Caddy's internal
+CA, HTTP/2, `encode zstd gzip`, /static/ from the collected files with a year's immutable
+cache, the client address passed on); it takes them down at the end. With LIGHTHOUSE_URL it
+measures that address (the compose stack) instead, signing in with the demo logins
+(SAMTALE_DEMO_PASSWORD): the stack started with `SAMTALE_REQUIRE_MFA=false make stack`
+(HR's page, not the two-factor page HR would be sent to first) and the demo loaded into it
+(`manage demo_data --no-logins` in the `migrate` service, with DEBUG=true,
+SAMTALE_DEMO_TOOLS=true and SAMTALE_DEMO_PASSWORD set).
 
 Lighthouse (npm `lighthouse`, the version pinned below) is installed into
 var/lighthouse/ on first use, and drives Debian's Chromium (CHROME_PATH, /usr/bin/chromium)
@@ -36,14 +37,10 @@ preparation, meeting, overview, status analysis, round; comma-separated), CHROME
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -51,10 +48,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+from lighthouse_stack import VAR, Stack
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
-PYTHON = sys.executable
 LIGHTHOUSE_VERSION = "13.5.0"
 LIGHTHOUSE_DIR = VAR / "lighthouse"
 LIGHTHOUSE_CLI = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -77,121 +72,6 @@ EMPLOYEE, LEADER, HR = "magnus.odegard", "per.dahl", "lise.hansen"
 OUT = VAR / "lighthouse.json"
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-
-
-# --- the app behind Caddy ---------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Stack:
-    """Samtale under gunicorn behind Caddy on free loopback ports, on a fresh demo database."""
-
-    def __init__(self) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="samtale-lighthouse-"))
-        self.port = free_port()
-        self.app_port = free_port()
-        self.url = f"https://localhost:{self.port}"
-        self.processes: list[subprocess.Popen] = []
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SITE_URL": self.url,
-            "BEHIND_TLS_PROXY": "true",
-            "TRUSTED_PROXIES": "127.0.0.1",
-            "SAMTALE_ORGANIZATION_NUMBER": "315987652",
-            "DATABASE_URL": f"sqlite:///{self.tmp / 'lighthouse.sqlite3'}",
-            "SAMTALE_DEMO_TOOLS": "true",
-            "SAMTALE_DEMO_PASSWORD": PASSWORD,
-            # HR's page is measured, not the two-factor page HR would be sent to first.
-            "SAMTALE_REQUIRE_MFA": "false",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def manage(self, *args: str, **env: str) -> None:
-        subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env={**self.env, **env}, check=True)
-
-    def start(self) -> str:
-        caddy = shutil.which("caddy")
-        if not caddy:
-            sys.exit("lighthouse: caddy is not installed (apt-get install caddy)")
-        print("lighthouse: a fresh demo database, static files collected ...", flush=True)
-        # The demo's shared password loads only under DEBUG; the app then runs without it.
-        self.manage("migrate", "--noinput", "-v0", DEBUG="true")
-        self.manage("demo_data", "--no-logins", DEBUG="true")
-        self.manage("collectstatic", "--noinput", "-v0")
-        # settings.STATIC_ROOT: var/static, served by Caddy as /static/ from var/.
-        static_root = VAR / "static"
-        log = open(self.tmp / "gunicorn.log", "w")  # noqa: SIM115 - open while it runs
-        self.processes.append(
-            subprocess.Popen(
-                [
-                    str(Path(PYTHON).parent / "gunicorn"),
-                    "config.wsgi",
-                    "--bind",
-                    f"127.0.0.1:{self.app_port}",
-                    "--workers",
-                    "2",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-        # The stack's own Caddyfile (containers/Caddyfile), on ports of this run's own.
-        caddy_env = {
-            **os.environ,
-            "HOME": str(self.tmp),
-            "XDG_DATA_HOME": str(self.tmp),
-            "XDG_CONFIG_HOME": str(self.tmp),
-            "SAMTALE_HOST": "localhost",
-            "CADDY_TLS": "internal",
-            "HTTPS_PORT": str(self.port),
-            "HTTP_PORT": str(free_port()),
-            "UPSTREAM": f"127.0.0.1:{self.app_port}",
-            "STATIC_ROOT": str(static_root),
-        }
-        caddyfile = ROOT / "containers" / "Caddyfile"
-        self.processes.append(
-            subprocess.Popen(
-                [caddy, "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                env=caddy_env,
-                stdout=open(self.tmp / "caddy.log", "w"),  # noqa: SIM115
-                stderr=subprocess.STDOUT,
-            )
-        )
-        for _ in range(120):
-            try:
-                # Caddy's internal CA is in no trust store.
-                live = requests.get(f"{self.url}/health/live", verify=False, timeout=2)  # noqa: S501
-                if live.ok:
-                    print(f"lighthouse: serving {self.url} (Caddy → gunicorn)", flush=True)
-                    return self.url
-            except requests.RequestException:
-                pass
-            if any(p.poll() is not None for p in self.processes):
-                break
-            time.sleep(0.5)
-        self.stop()
-        sys.exit(f"lighthouse: the app did not come up behind Caddy; see {self.tmp}/*.log")
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # --- signing in and finding the pages ---------------------------------------------------
@@ -443,7 +323,7 @@ def main() -> int:
     stack = None
     try:
         if not base:
-            stack = Stack()
+            stack = Stack(PASSWORD)
             base = stack.start()
         sessions = {name: sign_in(base, name) for name in (EMPLOYEE, LEADER, HR)}
         rows = pages(base, sessions)
@@ -454,26 +334,49 @@ def main() -> int:
         shutil.rmtree(reports, ignore_errors=True)
         reports.mkdir(parents=True)
         for row in rows:
-            url = base + row["path"]
-            session = sessions[row["role"]]
-            row["stylesheets"], row["scripts"] = blocking(session, url)
-            runs = [
-                lighthouse(url, cookie_header(session), reports / f"{slug(row)}-{i}.json")
-                for i in range(RUNS)
-            ]
-            row["runs"] = runs
-            for key in ("lcp_s", "fcp_s", "si_s", "tbt_ms", "cls", "perf", "a11y", "bytes"):
-                row[key] = statistics.median(run[key] for run in runs)
-            row.update(repeat_bytes(url, session))
-            print(
-                f"  {row['page']} ({row['role']}): LCP {row['lcp_s']:.2f} s, "
-                f"perf {row['perf']:.0f}, a11y {row['a11y']:.0f}",
-                flush=True,
-            )
+            measure(row, base, sessions[row["role"]], reports)
     finally:
         if stack:
             stack.stop()
+    worst = report(rows)
+    VAR.mkdir(exist_ok=True)
+    OUT.write_text(
+        json.dumps(
+            {
+                "lighthouse": LIGHTHOUSE_VERSION,
+                "runs": RUNS,
+                "base": base,
+                "pages": rows,
+                "worst": worst,
+            },
+            indent=2,
+        )
+    )
+    return 0
 
+
+def measure(row: dict, base: str, session: requests.Session, reports: Path) -> None:
+    """A page's blocking <head>, its Lighthouse runs and their medians, and its repeat
+    visit, into `row`."""
+    url = base + row["path"]
+    row["stylesheets"], row["scripts"] = blocking(session, url)
+    runs = [
+        lighthouse(url, cookie_header(session), reports / f"{slug(row)}-{i}.json")
+        for i in range(RUNS)
+    ]
+    row["runs"] = runs
+    for key in ("lcp_s", "fcp_s", "si_s", "tbt_ms", "cls", "perf", "a11y", "bytes"):
+        row[key] = statistics.median(run[key] for run in runs)
+    row.update(repeat_bytes(url, session))
+    print(
+        f"  {row['page']} ({row['role']}): LCP {row['lcp_s']:.2f} s, "
+        f"perf {row['perf']:.0f}, a11y {row['a11y']:.0f}",
+        flush=True,
+    )
+
+
+def report(rows: list[dict]) -> dict:
+    """The table, the machine's speed and the last line, printed: the worst figures."""
     header = (
         f"{'page':<16} {'role':<15} {'LCP s':>6} {'perf':>5} {'a11y':>5} "
         f"{'CSS blk':>7} {'JS blk':>6} {'first KiB':>9} {'repeat KiB':>10}"
@@ -504,20 +407,7 @@ def main() -> int:
         f"({min(speeds):.0f}-{max(speeds):.0f}); load average {os.getloadavg()[0]:.1f}",
     )
     print("\n".join(lines))
-    VAR.mkdir(exist_ok=True)
-    OUT.write_text(
-        json.dumps(
-            {
-                "lighthouse": LIGHTHOUSE_VERSION,
-                "runs": RUNS,
-                "base": base,
-                "pages": rows,
-                "worst": worst,
-            },
-            indent=2,
-        )
-    )
-    return 0
+    return worst
 
 
 if __name__ == "__main__":

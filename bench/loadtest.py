@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import PYTHON, ROOT, env, manage, postgres_url, prepare_database, sqlite_url
+from load_faults import inject, worker_runs
 
 QUICK = os.environ.get("LOADTEST_QUICK") == "1"
 PEOPLE = 2_000 if QUICK else 50_000
@@ -152,64 +153,14 @@ def run(database: str, url: str, label: str, *, faults: bool, target: str = "gun
     plan = VAR / f"load-plan-{database}.json"
     ledger = VAR / f"load-ledger-{database}-{label}.json"
     stats = VAR / f"load-{database}-{label}"
-    # As many notes, leaders and HR sessions as users of each kind (locustfile's weights:
-    # 70 % employees, 22.5 % leaders, 7.5 % HR), so each has their own.
-    manage(
-        url,
-        "bench_load",
-        "--out",
-        str(plan),
-        "--employees",
-        str(max(USERS * 70 // 100, 1)),
-        "--leaders",
-        str(max(USERS * 225 // 1000, 1)),
-        "--hr",
-        str(max(USERS * 75 // 1000, 1)),
-    )
+    _make_plan(url, plan)
     environment = env(url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(SMTP_PORT), EMAIL_TIMEOUT="5")
     # The app's and the worker's log: conflicts and e-mails are logged as warnings.
     server_log = open(f"{stats}-server.log", "w", encoding="utf-8")  # noqa: SIM115
-    mail = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-c",
-            "aiosmtpd.handlers.Sink",
-            "-l",
-            f"127.0.0.1:{SMTP_PORT}",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    mail = _start_mail()
     containers = _start_containers(environment, target) if target != "gunicorn" else []
     # The host's gunicorn, for the "gunicorn" run; the image's in its container otherwise.
-    server = (
-        subprocess.Popen(
-            [
-                str(Path(PYTHON).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--workers",
-                str(WORKERS),
-                "--bind",
-                f"127.0.0.1:{PORT}",
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        if target == "gunicorn"
-        else None
-    )
+    server = _start_gunicorn(environment, server_log) if target == "gunicorn" else None
     worker = subprocess.Popen(
         [PYTHON, "manage.py", "worker", "--interval", "1"],
         cwd=ROOT,
@@ -225,58 +176,134 @@ def run(database: str, url: str, label: str, *, faults: bool, target: str = "gun
         _wait_outbox_sent(url)
         injector = None
         if faults:
-            injector = threading.Thread(target=_inject, args=(server.pid, url, seconds, result))
+            injector = threading.Thread(
+                target=inject, args=(server.pid, url, RAMP_SECONDS, seconds, result)
+            )
             injector.start()
-        log = open(f"{stats}-locust.log", "w", encoding="utf-8")  # noqa: SIM115
-        subprocess.run(
-            [
-                str(Path(PYTHON).parent / "locust"),
-                "-f",
-                "bench/locustfile.py",
-                "--headless",
-                "-u",
-                str(USERS),
-                "-r",
-                f"{USERS / RAMP_SECONDS:.2f}",
-                "-t",
-                f"{RAMP_SECONDS + seconds}s",
-                "--reset-stats",
-                "--host",
-                f"https://127.0.0.1:{HTTPS_PORT}"
-                if target == "caddy"
-                else f"http://127.0.0.1:{PORT}",
-                "--csv",
-                str(stats),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--stop-timeout",
-                "10",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_LEDGER": str(ledger)},
-            check=False,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        _run_locust(stats, plan, ledger, seconds, target)
         if injector:
             injector.join()
             # The worker too came back by itself: still running, and it runs a new task.
-            result.worker_alive = worker.poll() is None and _worker_runs(url)
+            result.worker_alive = worker.poll() is None and worker_runs(url)
             print(f"  the worker after the faults: {'running' if result.worker_alive else 'DEAD'}")
     finally:
-        processes = [p for p in (server, worker, mail) if p]
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for name in containers:
-            subprocess.run([PODMAN, "rm", "-f", "-t", "10", name], capture_output=True)
+        _stop([p for p in (server, worker, mail) if p], containers)
     _read_stats(stats, result)
     _read_ledger(ledger, result)
+    _check_ledger(url, ledger, result)
+    return result
+
+
+def _start_mail() -> subprocess.Popen:
+    """A mail server that takes every e-mail and keeps none, where the app sends them."""
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+            "-l",
+            f"127.0.0.1:{SMTP_PORT}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _make_plan(url: str, plan: Path) -> None:
+    """As many notes, leaders and HR sessions as users of each kind (locustfile's weights:
+    70 % employees, 22.5 % leaders, 7.5 % HR), so each has their own."""
+    manage(
+        url,
+        "bench_load",
+        "--out",
+        str(plan),
+        "--employees",
+        str(max(USERS * 70 // 100, 1)),
+        "--leaders",
+        str(max(USERS * 225 // 1000, 1)),
+        "--hr",
+        str(max(USERS * 75 // 1000, 1)),
+    )
+
+
+def _start_gunicorn(environment: dict, server_log) -> subprocess.Popen:
+    """The host's gunicorn, for the "gunicorn" run."""
+    return subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _run_locust(stats: Path, plan: Path, ledger: Path, seconds: int, target: str) -> None:
+    """Locust, headless, for the ramp and `seconds` more, its summary in `stats`."""
+    log = open(f"{stats}-locust.log", "w", encoding="utf-8")  # noqa: SIM115
+    subprocess.run(
+        [
+            str(Path(PYTHON).parent / "locust"),
+            "-f",
+            "bench/locustfile.py",
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            f"{USERS / RAMP_SECONDS:.2f}",
+            "-t",
+            f"{RAMP_SECONDS + seconds}s",
+            "--reset-stats",
+            "--host",
+            f"https://127.0.0.1:{HTTPS_PORT}" if target == "caddy" else f"http://127.0.0.1:{PORT}",
+            "--csv",
+            str(stats),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--stop-timeout",
+            "10",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LOAD_PLAN": str(plan), "LOAD_LEDGER": str(ledger)},
+        check=False,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(processes: list, containers: list) -> None:
+    """Each process asked to stop, killed if it does not within 20 s; the containers removed."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    for name in containers:
+        subprocess.run([PODMAN, "rm", "-f", "-t", "10", name], capture_output=True)
+
+
+def _check_ledger(url: str, ledger: Path, result: Run) -> None:
+    """The ledger of saves checked against the database (bench/load_check.py): the saves
+    lost, and the errors it found, into `result`."""
     check = manage(
         url,
         "shell",
@@ -288,7 +315,6 @@ def run(database: str, url: str, label: str, *, faults: bool, target: str = "gun
     print(check.strip())
     result.lost = int(check.rsplit("lost ", 1)[1].split(",")[0])
     result.errors += int(check.rsplit("half ", 1)[1].split()[0])
-    return result
 
 
 OUTBOX_PROBE = """
@@ -361,81 +387,6 @@ def _wait_ready(base: str = f"http://127.0.0.1:{PORT}", timeout: float = 60) -> 
             pass
         time.sleep(0.3)
     raise SystemExit("the app did not start")
-
-
-def _inject(master: int, url: str, seconds: int, result: Run) -> None:
-    """A fifth of the way in, SIGKILL one web worker; a third of the way, restart PostgreSQL."""
-    time.sleep(RAMP_SECONDS + seconds * 0.2)
-    children = _children(master)
-    if children:
-        victim = children[0]
-        started = time.time()
-        os.kill(victim, signal.SIGKILL)
-        print(f"  fault: SIGKILL to gunicorn worker {victim}")
-        result.windows.append(("worker killed", started, time.time()))
-    time.sleep(seconds * 0.15)
-    started = time.time()
-    how = _restart_postgresql(url)
-    result.windows.append((how, started, time.time()))
-    print(f"  fault: {how} in {time.time() - started:.1f} s")
-
-
-WORKER_PROBE = """
-import time
-from samtale.core.tasks import ping
-result = ping.enqueue()
-for _ in range(60):
-    result.refresh()
-    if result.is_finished:
-        break
-    time.sleep(0.5)
-print("worker", result.status)
-"""
-
-
-def _worker_runs(url: str) -> bool:
-    """A task enqueued now is run by the worker within 30 s."""
-    return "SUCCESSFUL" in manage(url, "shell", "--no-imports", "-c", WORKER_PROBE, capture=True)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
-
-
-def _restart_postgresql(url: str) -> str:
-    clusters = Path("/etc/postgresql")
-    allowed = os.environ.get("LOADTEST_RESTART_PG", "1") == "1"
-    if allowed and os.geteuid() == 0 and shutil.which("pg_ctlcluster") and clusters.is_dir():
-        version = sorted(p.name for p in clusters.iterdir())[-1]
-        subprocess.run(
-            [
-                shutil.which("pg_ctlcluster"),
-                "--skip-systemctl-redirect",
-                version,
-                "main",
-                "restart",
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        return "PostgreSQL restarted"
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-        )
-    return "every connection to the database terminated (PostgreSQL not restarted)"
 
 
 def _read_stats(prefix: Path, result: Run) -> None:

@@ -17,7 +17,21 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee = visitor_factory("flow-employee", width=390, height=844)
     leader.login(demo["leader"].email, DEMO_PASSWORD)
     employee.login(demo["employee"].email, DEMO_PASSWORD)
+    conversation, day = _leader_plans_and_invites(leader, demo)
+    base = f"/samtaler/{conversation.pk}"
+    _employee_prepares_and_shares(employee, conversation, base)
+    _leader_prepares_and_shares(leader, base)
+    _meeting_held(leader, conversation, base, day)
+    _summary_sent_back_and_again(leader, employee, base)
+    _both_sign(leader, employee, conversation, base)
+    _feedback_given(employee, conversation)
+    action, later = _correction_asked_for(employee, conversation, base, day)
+    _correction_signed(leader, employee, base, action, day)
+    _revisions_compared(leader, base, later)
 
+
+def _leader_plans_and_invites(leader, demo):
+    """The leader plans a conversation with Kari and invites her: it, and its day."""
     # The demo has already invited Kari; one open annual conversation at a time, so that
     # one is cancelled first (the plan page would name it and refuse a second).
     lifecycle.conversation_cancel(
@@ -50,8 +64,11 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.check("detail-planned")
     leader.submit(f"form[action='{base}/inviter/'] button")
     assert Conversation.objects.get(pk=conversation.pk).status == "invited"
+    return conversation, day
 
-    # The employee prepares on the phone and shares.
+
+def _employee_prepares_and_shares(employee, conversation, base):
+    """The employee prepares on the phone and shares."""
     employee.goto(f"{base}/forberedelse/")
     employee.check("preparation-empty")
     employee.page.fill("#note-motivasjon", "Jeg trives, men savner mer tid til planlegging.")
@@ -65,7 +82,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.submit("main form[method=post] button[type=submit]")
     assert Conversation.objects.get(pk=conversation.pk).status == "prepared"
 
-    # The leader prepares: the private checklist, a note, and shares.
+
+def _leader_prepares_and_shares(leader, base):
+    """The leader prepares: the private checklist, a note, and shares."""
+    page = leader.page
     leader.goto(f"{base}/forberedelse/")
     assert "savner mer tid til planlegging" in page.content()
     page.check("#q0")
@@ -76,7 +96,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     leader.submit(f"form[action='{base}/forberedelse/del/'] button")
     leader.submit("main form[method=post] button[type=submit]")
 
-    # The meeting: talk time, themes covered, a goal, the closing steps.
+
+def _meeting_held(leader, conversation, base, day):
+    """The meeting: talk time, themes covered, a goal, the closing steps."""
+    page = leader.page
     leader.goto(f"{base}/mote/")
     leader.check("meeting")
     page.click("button[data-speaker=leader]")
@@ -106,7 +129,11 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert held.talk_leader_seconds >= 1 and held.talk_employee_seconds >= 2
     assert held.closing_steps == [1, 2, 3]
 
-    # The employee writes the summary and sends it.
+
+def _summary_sent_back_and_again(leader, employee, base):
+    """The employee writes the summary and sends it. The leader reads and sends it back with
+    a comment; the employee sees why at once, changes the text and sends it again."""
+    page = leader.page
     employee.goto(f"{base}/oppsummering/")
     employee.page.fill("#summary-text", "Vi snakket om arbeidsmengde og kompetanse. Kurs i januar.")
     employee.wait_saved("summary-text")
@@ -116,8 +143,6 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     # The conclusion goes with the send, in the same form as the button.
     employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
-    # The leader reads and sends it back with a comment; the employee sees why at once,
-    # changes the text and sends it again.
     leader.goto(f"{base}/oppsummering/")
     assert "Kurs i januar." in page.content()
     leader.check("summary-review")
@@ -134,7 +159,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     employee.wait_saved("summary-text")
     employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
-    # The leader approves and signs; then the employee signs.
+
+def _both_sign(leader, employee, conversation, base):
+    """The leader approves and signs; then the employee signs."""
+    page = leader.page
     leader.goto(f"{base}/oppsummering/")
     assert "lederen melder meg på" in page.content()
     leader.submit("#summary-review button:not([formaction])")
@@ -147,14 +175,19 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert signed.status == "signed"
     employee.check("summary-signed")
 
-    # Asked once how it was.
+
+def _feedback_given(employee, conversation):
+    """Asked once how it was."""
     employee.page.check("input[name=rating][value='4']")
     employee.submit("#tilbakemelding button[type=submit]:not([name])")
     assert Feedback.objects.get(conversation=conversation).rating == 4
     assert employee.page.locator("#tilbakemelding").count() == 0
     employee.check("summary-after-feedback")
 
-    # A correction: asked for with a reason and confirmed on a page of its own.
+
+def _correction_asked_for(employee, conversation, base, day):
+    """A correction: asked for with a reason and confirmed on a page of its own; its goals
+    changed and sent. Its action, and the action's new deadline as written."""
     action = Action.objects.get(goal__conversation=conversation)
     Action.objects.filter(pk=action.pk).update(status="in_progress")
     employee.page.click(f"a[href='{base}/rettelse/']")
@@ -175,7 +208,12 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert Action.objects.get(pk=action.pk).deadline == day + timedelta(days=60)
     employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
-    # The leader reads the correction, approves it and both sign.
+    return action, later
+
+
+def _correction_signed(leader, employee, base, action, day):
+    """The leader reads the correction, approves it and both sign."""
+    page = leader.page
     leader.goto(f"{base}/oppsummering/")
     assert "Kurset er flyttet til februar." in page.content()
     assert "Øve i testmiljøet" in page.content()
@@ -191,7 +229,10 @@ def test_a_conversation_from_plan_to_signature_and_feedback(visitor_factory, dem
     assert "Kurset er flyttet til februar." in action.updates.last().comment
     assert Action.objects.get(text="Øve i testmiljøet").followed
 
-    # The conversation page lists both signed revisions; the comparison shows the change.
+
+def _revisions_compared(leader, base, later):
+    """The conversation page lists both signed revisions; the comparison shows the change."""
+    page = leader.page
     leader.goto(f"{base}/")
     assert page.locator("#revisjoner .revisions > li").count() == 2
     leader.check("detail-two-revisions")

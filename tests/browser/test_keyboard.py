@@ -62,11 +62,16 @@ def send_without_errors(page) -> None:
 def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factory, demo):
     ola = demo["leader"]
     visitor = visitor_factory("keyboard-leader")
-    page = visitor.page
     sign_in(visitor, ola.email)
+    _plan_by_keyboard(visitor, ola)
+    _cover_a_theme_by_keyboard(visitor, ola)
+    _update_an_action_by_keyboard(visitor)
 
-    # Plan: sent empty, the form comes back with its error summary in focus; its link leads
-    # to the field; the combobox is used with the arrows and Enter.
+
+def _plan_by_keyboard(visitor, ola):
+    """Plan: sent empty, the form comes back with its error summary in focus; its link leads
+    to the field; the combobox is used with the arrows and Enter."""
+    page = visitor.page
     busy = Conversation.objects.filter(status__in=OPEN).values("employee")
     free = Person.objects.filter(manager=ola, is_active=True).exclude(pk__in=busy).first()
     visitor.goto("/samtaler/ny/")
@@ -98,7 +103,10 @@ def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factor
     planned = Conversation.objects.get(employee=free, status__in=OPEN)
     assert re.search(rf"/samtaler/{planned.pk}/(#.*)?$", page.url)
 
-    # The meeting: ticking a theme as covered with Space keeps focus on the box.
+
+def _cover_a_theme_by_keyboard(visitor, ola):
+    """The meeting: ticking a theme as covered with Space keeps focus on the box."""
+    page = visitor.page
     held = Conversation.objects.filter(leader=ola, status__in=("invited", "prepared")).first()
     visitor.goto(f"/samtaler/{held.pk}/mote/")
     tab_to(page, "input[type=checkbox][id^=cover-]")
@@ -109,8 +117,11 @@ def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factor
     focus_is_not_lost(page)
     assert focused(page, f"#{box}")
 
-    # An action: opened with Enter, a refused update keeps the form open with focus on the
-    # field in error; a saved one moves focus to the card's heading and says "Lagret.".
+
+def _update_an_action_by_keyboard(visitor):
+    """An action: opened with Enter, a refused update keeps the form open with focus on the
+    field in error; a saved one moves focus to the card's heading and says "Lagret."."""
+    page = visitor.page
     visitor.goto("/mine-tiltak/")
     first_card = page.locator("article.action-card").first.get_attribute("id")
     action = Action.objects.get(pk=int(first_card.removeprefix("action-")))

@@ -49,8 +49,15 @@ def test_the_talk_time_control_stays_in_reach_and_the_counter_follows(
     visitor.check("top")
     page = visitor.page
     assert page.locator("#covered-count").inner_text() == "0 av 8 gjennomgått"
+    bottom = _in_reach_at_the_bottom(page, conversation, height, name)
+    _usable_at_the_bottom(visitor, bottom)
+    _no_checkbox_hidden_under_it(page)
+    _the_counter_follows_the_ticks(visitor, conversation)
 
-    # The agenda is long: scroll to the very bottom, where the close button is.
+
+def _in_reach_at_the_bottom(page, conversation, height: int, name: str) -> int:
+    """The agenda is long: scroll to the very bottom, where the close button is; the
+    talk-time box stays at the top, small and opaque. Where the page was scrolled to."""
     assert page.evaluate("document.documentElement.scrollHeight") > 3 * height
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_function("window.scrollY > 0")
@@ -64,8 +71,12 @@ def test_the_talk_time_control_stays_in_reach_and_the_counter_follows(
     background = page.eval_on_selector(TALK, "el => getComputedStyle(el).backgroundColor")
     assert background == "rgb(255, 255, 255)", background
     _in_view(page, f"form[action='/samtaler/{conversation.pk}/mote/avslutt/'] button")
+    return bottom
 
-    # Usable down here, by pointer and by keyboard, without the page jumping.
+
+def _usable_at_the_bottom(visitor, bottom: int):
+    """Usable down here, by pointer and by keyboard, without the page jumping."""
+    page = visitor.page
     page.click(f"{TALK} button[data-speaker=leader]")
     assert page.get_attribute(f"{TALK} button[data-speaker=leader]", "aria-pressed") == "true"
     page.focus(f"{TALK} button[data-speaker=employee]")
@@ -77,14 +88,20 @@ def test_the_talk_time_control_stays_in_reach_and_the_counter_follows(
     assert page.evaluate("window.scrollY") == bottom
     visitor.check("bottom")
 
-    # A theme's checkbox reached by the keyboard is not hidden under the box.
+
+def _no_checkbox_hidden_under_it(page):
+    """A theme's checkbox reached by the keyboard is not hidden under the box."""
     page.evaluate("window.scrollTo(0, 0)")
     last = page.locator("input[id^=cover-]").last
     last.focus()
     talk, ticked = page.locator(TALK).bounding_box(), last.bounding_box()
     assert ticked["y"] >= talk["y"] + talk["height"], (talk, ticked)
 
-    # Ticking themes updates the counter without a reload.
+
+def _the_counter_follows_the_ticks(visitor, conversation):
+    """Ticking themes updates the counter without a reload; after a reload the page says
+    the same."""
+    page = visitor.page
     page.evaluate("window.notReloaded = true")
     url = page.url
     page.check("#cover-motivasjon")

@@ -42,8 +42,16 @@ def test_the_employee_is_told_to_write_the_summary_and_gets_there_in_one_click(
     employee = visitor_factory("next-step-employee", width=390, height=844)
     leader.login(demo["leader"].email, DEMO_PASSWORD)
     employee.login(demo["employee"].email, DEMO_PASSWORD)
-    # One open annual conversation at a time: the demo's is cancelled for a new one, ten
-    # days ahead, invited.
+    planned = _invited_ten_days_ahead(demo)
+    base = f"/samtaler/{planned.pk}"
+    _every_page_starts_with_the_next_step(employee, base)
+    _held_early_and_closed(leader, planned, base)
+    _from_the_mail_to_the_summary(employee, demo, mailbox, base)
+
+
+def _invited_ten_days_ahead(demo) -> Conversation:
+    """One open annual conversation at a time: the demo's is cancelled for a new one, ten
+    days ahead, invited."""
     lifecycle.conversation_cancel(
         actor=demo["leader"],
         conversation=Conversation.objects.get(employee=demo["employee"], status="invited"),
@@ -58,9 +66,11 @@ def test_the_employee_is_told_to_write_the_summary_and_gets_there_in_one_click(
         place="Møterom 2",
     )
     lifecycle.conversation_invite(actor=demo["leader"], conversation=planned)
-    base = f"/samtaler/{planned.pk}"
+    return planned
 
-    # Every page of the conversation starts with its next step, on the phone.
+
+def _every_page_starts_with_the_next_step(employee, base):
+    """Every page of the conversation starts with its next step, on the phone."""
     for path, label in (
         ("/", "detail"),
         ("/forberedelse/", "preparation"),
@@ -73,7 +83,9 @@ def test_the_employee_is_told_to_write_the_summary_and_gets_there_in_one_click(
         assert "dere forbereder dere begge" in line.inner_text()
         employee.check(label)
 
-    # The leader opens the meeting ten days early: asked up front, not after.
+
+def _held_early_and_closed(leader, planned, base):
+    """The leader opens the meeting ten days early: asked up front, not after."""
     leader.goto(f"{base}/mote/")
     hold_now = leader.page.locator("#hold-now")
     assert "Samtalen er satt opp til" in hold_now.inner_text()
@@ -89,7 +101,10 @@ def test_the_employee_is_told_to_write_the_summary_and_gets_there_in_one_click(
     assert "Kari Nilsen skriver oppsummeringen" in leader.page.locator("#neste-steg").inner_text()
     leader.check("summary-waits-for-employee")
 
-    # The employee's e-mail: one, about the summary, with the link to where they write it.
+
+def _from_the_mail_to_the_summary(employee, demo, mailbox, base):
+    """The employee's e-mail: one, about the summary, with the link to where they write it,
+    opened on the phone; the home page says the same."""
     [mail] = [
         m for m in _mails_to(mailbox, demo["employee"].email) if "oppsummeringen" in m.subject
     ]

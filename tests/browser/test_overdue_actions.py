@@ -40,9 +40,25 @@ def test_the_leader_reminds_and_moves_a_deadline_and_the_employee_sees_it_first(
     reminded, moved = _two_overdue(kari, ola)
     leader = visitor_factory("overdue-leader")
     leader.login(ola.email, DEMO_PASSWORD)
-    loads, clicks = [], 0
+    loads = []
     leader.page.on("load", lambda page: loads.append(page.url))
+    clicks = _leader_to_own_overdue(leader)
+    clicks += _leader_reminds(leader, reminded)
+    today = timezone.localdate()
+    more, new = _leader_moves_a_deadline(leader, moved, today)
+    clicks += more
+    # After the home page: the list, the filtered list, after the reminder, after the new
+    # deadline. Five page loads in all, five clicks.
+    assert (len(loads), clicks) == (4, 5), loads
+    _recorded(kari, ola, reminded, moved, new)
+    _the_list_on_a_phone(visitor_factory, ola)
+    _employee_sees_it_first(visitor_factory, kari, reminded, today)
 
+
+def _leader_to_own_overdue(leader) -> int:
+    """From the home page, one click to the list where the leader acts, and one to only
+    what the leader answers for: the clicks."""
+    clicks = 0
     # From the home page, one click to the list where the leader acts.
     leader.check("home")
     leader.page.get_by_role("link", name="Minn på, gi ny frist eller legg bort").click()
@@ -58,8 +74,13 @@ def test_the_leader_reminds_and_moves_a_deadline_and_the_employee_sees_it_first(
     table = leader.page.locator("main table")
     assert table.locator("td[data-label=Ansvar]", has_text="Medarbeideren").count() == 0
     leader.check("only-mine")
+    return clicks
 
-    # Remind Kari of the one they both answer for: back to the same filtered list.
+
+def _leader_reminds(leader, reminded) -> int:
+    """Remind Kari of the one they both answer for: back to the same filtered list. The
+    clicks."""
+    clicks = 0
     row = leader.page.locator(f"tr:has(#row-{reminded.pk})")
     leader.submit(f"tr:has(#row-{reminded.pk}) button:has-text('Minn på')")
     clicks += 1
@@ -69,8 +90,13 @@ def test_the_leader_reminds_and_moves_a_deadline_and_the_employee_sees_it_first(
     assert f"Påminnet {today:%d.%m.}" in row.inner_text()
     assert row.get_by_role("button", name="Minn på").count() == 0
     leader.check("reminded")
+    return clicks
 
-    # A new deadline for Ola's own promise, with why: in a disclosure in its row.
+
+def _leader_moves_a_deadline(leader, moved, today):
+    """A new deadline for Ola's own promise, with why: in a disclosure in its row. The
+    clicks, and the new deadline."""
+    clicks = 0
     row = leader.page.locator(f"tr:has(#row-{moved.pk})")
     row.locator("summary", has_text="Ny frist").click()
     clicks += 1
@@ -84,10 +110,11 @@ def test_the_leader_reminds_and_moves_a_deadline_and_the_employee_sees_it_first(
     # No longer overdue, so no longer in the list.
     assert leader.page.locator(f"#row-{moved.pk}").count() == 0
     leader.check("after-new-deadline")
-    # After the home page: the list, the filtered list, after the reminder, after the new
-    # deadline. Five page loads in all, five clicks.
-    assert (len(loads), clicks) == (4, 5), loads
+    return clicks, new
 
+
+def _recorded(kari, ola, reminded, moved, new):
+    """The reminder sent and the new deadline kept, with its reason."""
     reminded.refresh_from_db()
     moved.refresh_from_db()
     assert reminded.reminded_at is not None and moved.deadline == new
@@ -97,14 +124,18 @@ def test_the_leader_reminds_and_moves_a_deadline_and_the_employee_sees_it_first(
         to=kari, kind="action_notice", ref__notice="action_reminder"
     ).exists()
 
-    # The same list on a phone: each row a card, its forms within the screen.
+
+def _the_list_on_a_phone(visitor_factory, ola):
+    """The same list on a phone: each row a card, its forms within the screen."""
     phone = visitor_factory("overdue-leader-phone", width=390, height=844)
     phone.login(ola.email, DEMO_PASSWORD)
     phone.goto("/oppfolging/fallgruver/forfalt/")
     phone.page.locator("main tr summary", has_text="Ny frist").first.click()
     phone.check("list-phone")
 
-    # Kari, on her phone: the reminded action first of all on her home page.
+
+def _employee_sees_it_first(visitor_factory, kari, reminded, today):
+    """Kari, on her phone: the reminded action first of all on her home page."""
     employee = visitor_factory("overdue-employee", width=390, height=844)
     employee.login(kari.email, DEMO_PASSWORD)
     first = employee.page.locator("section.todo li").first

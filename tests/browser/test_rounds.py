@@ -47,10 +47,17 @@ def _day(days: int) -> str:
 def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory, demo, smtp):
     ola = demo["leader"]
     silje = Person.objects.get(employee_number="10003")
-
-    # HR creates the round for the school.
     hr = visitor_factory("rounds-hr")
     hr.login(demo["hr"].email, PASSWORD)
+    round_ = _hr_creates_the_round(hr, ola)
+    _hr_shares_a_department(hr, round_, ola, silje)
+    leader = _leader_schedules_on_a_phone(visitor_factory, round_, ola)
+    _conversations_invited(round_, ola, smtp)
+    _progress_shown(visitor_factory, demo, hr, leader, round_, ola)
+
+
+def _hr_creates_the_round(hr, ola) -> Round:
+    """HR creates the round for the school: the round."""
     page = hr.page
     hr.goto("/runder/")
     hr.check("list-empty")
@@ -61,8 +68,12 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     assert page.url.endswith(f"/runder/{round_.pk}/")
     hr.check("detail")
     assert Participant.objects.filter(round=round_, holder=ola).exists()
+    return round_
 
-    # … and shares a department, Team 5.–7. trinn, with Silje Moen.
+
+def _hr_shares_a_department(hr, round_, ola, silje):
+    """HR shares a department, Team 5.–7. trinn, with Silje Moen."""
+    page = hr.page
     _submit(page, f"main a[href='/runder/{round_.pk}/fordel/']")
     hr.check("share")
     team = Unit.objects.get(code="4212")
@@ -84,7 +95,9 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     held_by_ola = Participant.objects.filter(round=round_, holder=ola, included=True).count()
     assert held_by_ola > 2
 
-    # The leader, on a phone, gives two days and accepts what the assistant proposes.
+
+def _leader_schedules_on_a_phone(visitor_factory, round_, ola):
+    """The leader, on a phone, gives two days and accepts what the assistant proposes."""
     leader = visitor_factory("rounds-leader", width=360, height=780)
     leader.login(ola.email, PASSWORD)
     lpage = leader.page
@@ -110,15 +123,18 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     )  # the rest: not enough time
     _submit(lpage, "form[action$='/godta/'] button[type=submit]")
     leader.check("schedule-accepted")
+    return leader
 
+
+def _conversations_invited(round_, ola, smtp):
+    """Four conversations, invited at once; the invitations arrived: one to each employee,
+    a copy to the leader, each with the event."""
     conversations = Conversation.objects.filter(round=round_, leader=ola)
     assert conversations.count() == 4
     # Within the lead time (14 days), so invited right away.
     assert set(conversations.values_list("status", flat=True)) == {"invited"}
     days = {timezone.localdate(c.scheduled_at) for c in conversations}
     assert len(days) == 2
-
-    # The invitations arrived: one to each employee, a copy to the leader, each with the event.
     for conversation in conversations.select_related("employee"):
         [invitation] = [m for m in smtp.messages if m["To"] == conversation.employee.email]
         _method, _calendar, event = calendar_of(invitation)
@@ -127,7 +143,10 @@ def test_hr_creates_and_shares_a_round_and_a_leader_schedules_it(visitor_factory
     assert len(copies) == 4
     assert OutboundEmail.objects.filter(status="sent", kind="invitation").count() == 4
 
-    # The round's page shows the progress; HR on a phone too, and who is missing a conversation.
+
+def _progress_shown(visitor_factory, demo, hr, leader, round_, ola):
+    """The round's page shows the progress; HR on a phone too, and who is missing a
+    conversation."""
     leader.goto(f"/runder/{round_.pk}/")
     leader.check("detail-leader-after")
     hr_phone = visitor_factory("rounds-hr-phone", width=360, height=780)

@@ -45,8 +45,15 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     employee = visitor_factory("comments-employee", width=360, height=800)
     leader.login(logins["leader"].email, DEMO_PASSWORD)
     employee.login(logins["employee"].email, DEMO_PASSWORD)
+    _comment_reaches_the_employee(leader, employee, base)
+    _sent_back_with_a_comment_only(leader, conversation, base)
+    _employee_changes_and_sends_again(employee, base)
+    _approved_with_a_comment_and_signed(leader, employee, conversation, base)
+    _comments_kept_after_signing(leader, employee, base)
 
-    # The leader comments; the employee sees it on her next page load.
+
+def _comment_reaches_the_employee(leader, employee, base):
+    """The leader comments; the employee sees it on her next page load."""
     leader.goto(f"{base}/oppsummering/")
     leader.check("review")
     leader.page.fill("#summary-comment", "Kan du ta med kurset vi ble enige om?")
@@ -62,7 +69,9 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     )
     employee.check("comment-received")
 
-    # Sending back without a comment is refused at the comment; with one, it goes back.
+
+def _sent_back_with_a_comment_only(leader, conversation, base):
+    """Sending back without a comment is refused at the comment; with one, it goes back."""
     leader.submit(f"#summary-review button[formaction='{base}/oppsummering/send-tilbake/']")
     leader.page.locator("#summary-review .ds-error-summary").wait_for()
     assert leader.page.get_attribute("#summary-comment", "aria-invalid") == "true"
@@ -73,7 +82,9 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     assert summary.summary_current(conversation).submitted_at is None
     leader.check("sent-back")
 
-    # The employee sees why, changes the text and sends it again.
+
+def _employee_changes_and_sends_again(employee, base):
+    """The employee sees why, changes the text and sends it again."""
     employee.goto(f"{base}/oppsummering/")
     assert "Kurset mangler fortsatt." in employee.page.locator("#kommentarer").inner_text()
     assert employee.page.locator(".ds-alert[data-color=warning]").count() == 1
@@ -82,7 +93,9 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     employee.wait_saved("summary-text")
     employee.submit(f"#summary-draft button[formaction='{base}/oppsummering/send/']")
 
-    # The leader approves with a last comment; both sign.
+
+def _approved_with_a_comment_and_signed(leader, employee, conversation, base):
+    """The leader approves with a last comment; both sign."""
     leader.goto(f"{base}/oppsummering/")
     leader.page.fill("#summary-comment", "Takk, nå er den god.")
     leader.submit("#summary-review button:not([formaction])")
@@ -99,7 +112,9 @@ def test_the_leaders_comment_reaches_the_employee_and_stays_on_the_record(visito
     )
     assert kinds == ["comment", "sent_back", "approved"]
 
-    # After signing, every comment is still there for both, on both pages.
+
+def _comments_kept_after_signing(leader, employee, base):
+    """After signing, every comment is still there for both, on both pages."""
     for visitor in (employee, leader):
         for path, label in (
             (f"{base}/oppsummering/", "signed-summary"),

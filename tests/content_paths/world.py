@@ -225,6 +225,40 @@ def build_world(people) -> World:
 
     # A: signed; shares a text outside the two; followed up; the employee's feedback.
     a = plan("A", days=5)
+    _followed_up(a, people, m, *_held_with_goals_and_needs(a, people, m))
+    # B: signed, then corrected and signed again; each revision shares something else.
+    b = plan("B", days=3)
+    _corrected(b, people, m)
+    # E: invited, prepared, then cancelled with a reason. Before C: one open annual
+    # conversation at a time for the same two people.
+    e = plan("E", days=12)
+    _cancelled(e, people, m)
+    # C: in preparation (the basic template with Likert statements); postponed and moved.
+    c = plan("C", version=basic, days=8)
+    _postponed_and_moved(c, people, m, basic)
+    # D: held; the summary sent for comment and commented, not agreed yet (other people).
+    d = plan("D", emp=people.other_employee, lead=people.other_leader, days=4)
+    _commented(d, people, m)
+    # F: a check-in of the leader with their own leader, who writes the summary; signed.
+    f = plan("F", emp=leader, lead=people.leaders_leader, version=checkin, days=6)
+    _check_in(f, people, m)
+    _round_filled(round_, people, m, {employee: c, people.other_employee: d, leader: f})
+    _keys_and_a_copy(people)
+    for job in DAILY_JOBS:
+        job.call()
+    return World(
+        markers=m,
+        conversations={"A": a.pk, "B": b.pk, "C": c.pk, "D": d.pk, "E": e.pk, "F": f.pk},
+        fill={"unit": employee.unit_id, "person": employee.pk},
+        extra_ids=_extra_ids(people),
+    )
+
+
+def _held_with_goals_and_needs(a, people, m) -> tuple[Goal, Goal]:
+    """A prepared by both (the employee's notes shared), met with the leader's tools, two
+    goals agreed and two needs raised, then held: its two goals."""
+    employee, leader = people.employee, people.leader
+    today = timezone.localdate()
     lifecycle.conversation_invite(actor=leader, conversation=a)
     _note(a, employee, "motivasjon", m("A-employee-note-motivasjon"))
     _note(a, employee, "ledelse", m("A-employee-note-ledelse"))
@@ -257,6 +291,14 @@ def build_world(people) -> World:
         unit=employee.unit,
     )
     lifecycle.conversation_hold(actor=leader, conversation=_fresh(a), confirmed=True)
+    return goal_1, goal_2
+
+
+def _followed_up(a, people, m, goal_1: Goal, goal_2: Goal) -> None:
+    """A summarized and signed, its actions updated and added to, a goal reviewed, the
+    employee's feedback given, and the first action overdue."""
+    employee, leader = people.employee, people.leader
+    today = timezone.localdate()
     _summarize(a, m, "A", drafter=employee, reviewer=leader, conclusion="actions")
     action_1, action_2 = (Action.objects.get(goal=g.pk) for g in (goal_1, goal_2))
     goals.action_update(
@@ -279,8 +321,10 @@ def build_world(people) -> World:
     # Time passes: the first action is overdue, so the leader's digest has something to say.
     Action.objects.filter(pk=action_1.pk).update(deadline=today - timedelta(days=3))
 
-    # B: signed, then corrected and signed again; each revision shares something else.
-    b = plan("B", days=3)
+
+def _corrected(b, people, m) -> None:
+    """B signed, then corrected, sent back and signed again."""
+    employee, leader = people.employee, people.leader
     _note(b, employee, "delekultur", m("B-employee-note"))
     preparation.preparation_share_all(actor=employee, conversation=_fresh(b))
     _note(b, leader, "delekultur", m("B-leader-note-shared"))
@@ -292,16 +336,20 @@ def build_world(people) -> World:
     _send_back(b, m, "B-v2", drafter=employee, reviewer=leader)
     _summarize(b, m, "B-v2", drafter=employee, reviewer=leader, conclusion="no_actions")
 
-    # E: invited, prepared, then cancelled with a reason. Before C: one open annual
-    # conversation at a time for the same two people.
-    e = plan("E", days=12)
+
+def _cancelled(e, people, m) -> None:
+    """E invited, prepared and shared, then cancelled with a reason."""
+    employee, leader = people.employee, people.leader
     lifecycle.conversation_invite(actor=leader, conversation=e)
     _note(e, employee, "rolleklarhet", m("E-employee-note-shared"))
     preparation.preparation_share_all(actor=employee, conversation=_fresh(e))
     lifecycle.conversation_cancel(actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason"))
 
-    # C: in preparation (the basic template with Likert statements); postponed and moved.
-    c = plan("C", version=basic, days=8)
+
+def _postponed_and_moved(c, people, m, basic) -> None:
+    """C in preparation: a draft note, every Likert statement answered, the leader's note
+    shared, a draft goal; postponed and moved."""
+    employee, leader = people.employee, people.leader
     lifecycle.conversation_invite(actor=leader, conversation=c)
     _note(c, employee, "styrker", m("C-employee-note-draft"))
     for value, statement in enumerate(basic.statements(), start=1):
@@ -322,8 +370,9 @@ def build_world(people) -> World:
         place=m("C-place-moved"),
     )
 
-    # D: held; the summary sent for comment and commented, not agreed yet (other people).
-    d = plan("D", emp=people.other_employee, lead=people.other_leader, days=4)
+
+def _commented(d, people, m) -> None:
+    """D held by the other leader; its summary sent for comment and commented."""
     lifecycle.conversation_invite(actor=people.other_leader, conversation=d)
     _note(d, people.other_employee, "motivasjon", m("D-employee-note-shared"))
     preparation.preparation_share_all(actor=people.other_employee, conversation=_fresh(d))
@@ -340,8 +389,11 @@ def build_world(people) -> World:
         sign=False,
     )
 
-    # F: a check-in of the leader with their own leader, who writes the summary; signed.
-    f = plan("F", emp=leader, lead=people.leaders_leader, version=checkin, days=6)
+
+def _check_in(f, people, m) -> None:
+    """F, the leader's check-in with their own leader: held, summarized by the leader's
+    leader, signed, and nothing shared outside the two."""
+    leader = people.leader
     _note(f, leader, "siden-sist", m("F-employee-note-shared"))
     preparation.preparation_share_all(actor=leader, conversation=_fresh(f))
     _note(f, people.leaders_leader, "siden-sist", m("F-leader-note-private"))
@@ -357,8 +409,12 @@ def build_world(people) -> World:
         shared=False,
     )
 
-    # The round: its conversations, a window of the leader, someone taken out with a reason.
-    for person, conversation in ((employee, c), (people.other_employee, d), (leader, f)):
+
+def _round_filled(round_, people, m, conversations: dict) -> None:
+    """The round: its conversations, a window of the leader, someone taken out with a
+    reason; and an import batch."""
+    leader, hr = people.leader, people.hr
+    for person, conversation in conversations.items():
         Participant.objects.filter(round=round_, person=person).update(conversation=conversation)
     booking.window_add(
         actor=leader,
@@ -376,8 +432,13 @@ def build_world(people) -> World:
     ImportBatch.objects.create(
         kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin
     )
-    # API keys: the employee's own, and an administrator's service token (the walk's POST to
-    # revoke them reaches only the keys the walker may see).
+
+
+def _keys_and_a_copy(people) -> None:
+    """API keys: the employee's own, and an administrator's service token (the walk's POST
+    to revoke them reaches only the keys the walker may see); and the copy of the
+    employee's data HR asked for."""
+    employee, hr = people.employee, people.hr
     with override_settings(SAMTALE_API_KEYS_FOR_EVERYONE=True):  # made while allowed
         api_tokens.issue(person=employee, name="Skript", scopes=["read"], days=30)
     api_tokens.issue(
@@ -388,32 +449,30 @@ def build_world(people) -> World:
     privacy.access_copy_request(
         actor=hr, person=employee, reason="written", note="Bedt om på e-post"
     )
-    for job in DAILY_JOBS:
-        job.call()
-    return World(
-        markers=m,
-        conversations={"A": a.pk, "B": b.pk, "C": c.pk, "D": d.pk, "E": e.pk, "F": f.pk},
-        fill={"unit": employee.unit_id, "person": employee.pk},
-        extra_ids={
-            # A theme of each template, one only the leader fills in, and one unknown.
-            "theme": ["motivasjon", "arbeidsplassens-mal", "styrker", "siden-sist", "ukjent"],
-            "uid": [urlsafe_base64_encode(force_bytes(p.pk)) for p in (employee, people.admin)],
-            "token": ["bad-token", "set-password"],
-            "import_kind": ["people", "units"],
-            # The laptop's mail folder (DEBUG only; not found here), and a name outside it.
-            "mail_file": ["20261122-101500-000000-abc123.eml", "..settings.py"],
-            # Every pitfall's list, and one that is not.
-            "pitfall": [*SLUGS.values(), "ukjent"],
-            # Every picker's search, and one that is not.
-            "pick_source": [*SOURCES, "ukjent"],
-            # SCIM's discovery (bearer tokens only: a browser session gets 401).
-            "scim_resource_type": ["User", "Group"],
-            "scim_schema": ["urn:ietf:params:scim:schemas:core:2.0:User", "ukjent"],
-            # No single sign-on is set up here: every provider is unknown.
-            "sso_provider": ["entra", "ukjent"],
-            # Every page of the user guide, and one that is not.
-            "help_page": [*guide.PAGES, "ukjent"],
-            # Passkeys (allauth.mfa): nobody here has one.
-            "authenticator": [1, 999],
-        },
-    )
+
+
+def _extra_ids(people) -> dict:
+    """The values of the routes' other arguments, each with one that is not."""
+    employee = people.employee
+    return {
+        # A theme of each template, one only the leader fills in, and one unknown.
+        "theme": ["motivasjon", "arbeidsplassens-mal", "styrker", "siden-sist", "ukjent"],
+        "uid": [urlsafe_base64_encode(force_bytes(p.pk)) for p in (employee, people.admin)],
+        "token": ["bad-token", "set-password"],
+        "import_kind": ["people", "units"],
+        # The laptop's mail folder (DEBUG only; not found here), and a name outside it.
+        "mail_file": ["20261122-101500-000000-abc123.eml", "..settings.py"],
+        # Every pitfall's list, and one that is not.
+        "pitfall": [*SLUGS.values(), "ukjent"],
+        # Every picker's search, and one that is not.
+        "pick_source": [*SOURCES, "ukjent"],
+        # SCIM's discovery (bearer tokens only: a browser session gets 401).
+        "scim_resource_type": ["User", "Group"],
+        "scim_schema": ["urn:ietf:params:scim:schemas:core:2.0:User", "ukjent"],
+        # No single sign-on is set up here: every provider is unknown.
+        "sso_provider": ["entra", "ukjent"],
+        # Every page of the user guide, and one that is not.
+        "help_page": [*guide.PAGES, "ukjent"],
+        # Passkeys (allauth.mfa): nobody here has one.
+        "authenticator": [1, 999],
+    }
