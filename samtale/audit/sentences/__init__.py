@@ -2,7 +2,8 @@
 
 Each sentence is translatable and has named placeholders (listed in audit.words): the actor,
 the subject, the conversation or signed form, and the entry's details by their keys. A new
-action code gets its sentence here; audit/tests/test_words.py fails until it has one.
+action code gets its sentence in its domain's part (organization, conversations, data);
+audit/tests/test_words.py fails until it has one.
 """
 
 from samtale.audit.sentences import conversations, data, organization
