@@ -35,7 +35,7 @@ from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, LeaderChange, Person
-from samtale.org.tests.test_imports import roster
+from samtale.org.tests.import_rows import roster
 from tests.content_paths.walk import (
     admin_mail_leaks,
     assert_no_conversation_reads,

@@ -35,7 +35,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samtale.audit.sentences import SENTENCES, Words
+from samtale.audit.sentences import SENTENCES
+from samtale.audit.sentences.base import Words
 
 # What HR and administrators search by: an action's first part (or the whole action).
 KINDS = [

@@ -69,57 +69,19 @@ def connection_save(
     ).first() or CalendarConnection(person=person)
     old_url = keys.decrypt(connection.url) if connection.url and _readable(connection.url) else ""
     if kind == Kind.GRAPH:
-        if not graph.configured():
-            raise DomainError(
-                _(
-                    "Microsoft 365 is not set up in Samtale yet. Ask the administrator, or "
-                    "publish the calendar from Outlook and use its ICS address."
-                ),
-                field="kind",
-            )
+        _require_graph()
         url = username = password = ""
         old_url = ""
         connection.password = ""
     else:
         mailbox = ""
         url = url or (old_url if connection.kind == kind else "")
-        if not url:
-            raise DomainError(_("Give the calendar's address."), field="url")
-        try:
-            validate_web_address(url)  # the form's rule, for every caller
-        except ValidationError as error:
-            raise DomainError(error.messages[0], field="url") from None
-        # Checked here so the form says so at once; the readers check again at every
-        # connection, since the name may resolve elsewhere later (readers.guard).
-        if guard.url_refused(url):
-            raise DomainError(
-                _(
-                    "Samtale does not read calendars at local or internal network addresses. "
-                    "If this is your organization's own calendar server, ask the "
-                    "administrator to allow it."
-                ),
-                field="url",
-            )
+        _check_address(url)
     if kind == Kind.ICS:
         username = password = ""
         connection.password = ""
     if kind == Kind.CALDAV:
-        # A saved password goes only to the server it was given for.
-        moved = bool(old_url) and _origin(old_url) != _origin(url)
-        keep = connection.kind == Kind.CALDAV and not moved and _readable(connection.password)
-        if password:
-            connection.password = keys.encrypt(password)
-        elif not keep:
-            connection.password = ""
-        if not username:
-            raise DomainError(_("Give the user name of the CalDAV account."), field="username")
-        if not connection.password:
-            raise DomainError(
-                _("The address is on another server: give the password again.")
-                if moved
-                else _("Give the password of the CalDAV account."),
-                field="password",
-            )
+        _caldav_account(connection, old_url=old_url, url=url, username=username, password=password)
     is_new = connection.pk is None
     connection.kind = kind
     connection.url = keys.encrypt(url) if url else ""
@@ -137,6 +99,60 @@ def connection_save(
         server=connection.shown_url,
     )
     return connection
+
+
+def _require_graph() -> None:
+    if not graph.configured():
+        raise DomainError(
+            _(
+                "Microsoft 365 is not set up in Samtale yet. Ask the administrator, or "
+                "publish the calendar from Outlook and use its ICS address."
+            ),
+            field="kind",
+        )
+
+
+def _check_address(url: str) -> None:
+    """An address Samtale may read: given, a web address (core.forms), not on its own network. Checked
+    here so the form says so at once; the readers check again at every connection, since
+    the name may resolve elsewhere later (readers.guard)."""
+    if not url:
+        raise DomainError(_("Give the calendar's address."), field="url")
+    try:
+        validate_web_address(url)  # the form's rule, for every caller
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field="url") from None
+    if guard.url_refused(url):
+        raise DomainError(
+            _(
+                "Samtale does not read calendars at local or internal network addresses. "
+                "If this is your organization's own calendar server, ask the "
+                "administrator to allow it."
+            ),
+            field="url",
+        )
+
+
+def _caldav_account(
+    connection: CalendarConnection, *, old_url: str, url: str, username: str, password: str
+) -> None:
+    """Set the CalDAV password (a new one, or the saved one kept) and require the account.
+    A saved password goes only to the server it was given for."""
+    moved = bool(old_url) and _origin(old_url) != _origin(url)
+    keep = connection.kind == Kind.CALDAV and not moved and _readable(connection.password)
+    if password:
+        connection.password = keys.encrypt(password)
+    elif not keep:
+        connection.password = ""
+    if not username:
+        raise DomainError(_("Give the user name of the CalDAV account."), field="username")
+    if not connection.password:
+        raise DomainError(
+            _("The address is on another server: give the password again.")
+            if moved
+            else _("Give the password of the CalDAV account."),
+            field="password",
+        )
 
 
 def _readable(stored: str) -> bool:

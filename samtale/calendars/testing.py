@@ -9,7 +9,6 @@ Imports nothing of Django's: bench/ starts these before Django is set up.
 """
 
 import http.server
-import ipaddress
 import json
 import select
 import socket
@@ -22,8 +21,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from samtale.calendars.testing_tls import Tls
 
 
 class Unavailable(Exception):
@@ -181,7 +181,7 @@ class Served:
 def http_server(
     routes: dict[tuple[str, str], Route] | None = None,
     *,
-    tls: "Tls | None" = None,
+    tls: Tls | None = None,
     host: str = "127.0.0.1",
 ) -> Iterator[Served]:
     """An HTTP(S) server on a free loopback port answering `routes`: (method, path) →
@@ -347,7 +347,7 @@ def hostile_server(
     status: int = 207,
     content_type: str = "text/xml; charset=utf-8",
     chunked: bool = True,
-    tls: "Tls | None" = None,
+    tls: Tls | None = None,
 ) -> Iterator[Hostile]:
     """A server on a free loopback port that answers every request, any method and path,
     with a body of `size` bytes, `chunk` bytes every `every` seconds: a flood (every=0:
@@ -377,86 +377,6 @@ def hostile_server(
 
 
 # TLS and Microsoft Graph ----------------------------------------------------------------
-
-
-@dataclass
-class Tls:
-    ca: Path  # the certificate authority to trust (SAMTALE_BUSY_CA_BUNDLE)
-    certificate: Path
-    key: Path
-
-
-def make_tls(folder: Path) -> Tls:
-    """A certificate authority of its own and a server certificate for 127.0.0.1."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    now = datetime.now(UTC)
-
-    def name(text):
-        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
-
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(name("Samtale test CA"))
-        .issuer_name(name("Samtale test CA"))
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=2))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(name("127.0.0.1"))
-        .issuer_name(ca.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=2))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    tls = Tls(folder / "ca.pem", folder / "server.pem", folder / "server.key")
-    tls.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    tls.certificate.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    tls.key.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return tls
 
 
 GRAPH_TOKEN = "recorded-graph-token"

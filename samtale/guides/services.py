@@ -73,15 +73,7 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
     (so answers stay comparable), and unchanged texts keep their translations.
     """
     old_themes = {t["key"]: t for t in previous[0].themes} if previous else {}
-    old_prompts: dict[str, dict] = {}
-    old_statements: dict[str, dict] = {}
-    for version in reversed(previous):  # the newest wins
-        for theme in version.themes:
-            for prompt in theme.get("prompts", []):
-                old_prompts[localized(prompt, language)] = prompt
-            for statement in theme.get("statements", []):
-                old_statements[localized(statement["text"], language)] = statement
-
+    old_prompts, old_statements = _earlier_texts(previous, language)
     theme_keys = {t.get("key") for t in themes if t.get("key") in old_themes}
     statement_keys: set[str] = set()
     built = []
@@ -94,24 +86,10 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
         else:
             key = _theme_key(theme.get("title", ""), theme_keys)
             theme_keys.add(key)
-        statements = []
-        for statement in theme.get("statements", []):
-            text = (statement.get("text") or "").strip()
-            found = old_statements.get(text)
-            if found is not None and found["key"] not in statement_keys:
-                stored = {
-                    "key": found["key"],
-                    "group": _text(statement.get("group", ""), found.get("group"), language),
-                    "text": found["text"],
-                }
-            else:
-                stored = {
-                    "key": _statement_key(text, statement_keys),
-                    "group": _text(statement.get("group", ""), None, language),
-                    "text": _text(text, None, language),
-                }
-            statement_keys.add(stored["key"])
-            statements.append(stored)
+        statements = [
+            _build_statement(statement, old_statements, statement_keys, language)
+            for statement in theme.get("statements", [])
+        ]
         built.append(
             {
                 "key": key,
@@ -129,6 +107,45 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
             }
         )
     return built
+
+
+def _earlier_texts(
+    previous: list[GuideVersion], language: str
+) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The prompts and statements of the earlier versions, by their text in `language`:
+    the newest version's where several have the same text."""
+    old_prompts: dict[str, dict] = {}
+    old_statements: dict[str, dict] = {}
+    for version in reversed(previous):  # the newest wins
+        for theme in version.themes:
+            for prompt in theme.get("prompts", []):
+                old_prompts[localized(prompt, language)] = prompt
+            for statement in theme.get("statements", []):
+                old_statements[localized(statement["text"], language)] = statement
+    return old_prompts, old_statements
+
+
+def _build_statement(
+    statement: dict, old_statements: dict[str, dict], taken: set[str], language: str
+) -> dict:
+    """The stored form of a statement: an unchanged text keeps its key and translations
+    (once: a second statement with the same text is a new one). Adds its key to `taken`."""
+    text = (statement.get("text") or "").strip()
+    found = old_statements.get(text)
+    if found is not None and found["key"] not in taken:
+        stored = {
+            "key": found["key"],
+            "group": _text(statement.get("group", ""), found.get("group"), language),
+            "text": found["text"],
+        }
+    else:
+        stored = {
+            "key": _statement_key(text, taken),
+            "group": _text(statement.get("group", ""), None, language),
+            "text": _text(text, None, language),
+        }
+    taken.add(stored["key"])
+    return stored
 
 
 def _check(

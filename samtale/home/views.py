@@ -41,32 +41,59 @@ def home(request):
         else [],
     }
     if roles.is_leaders_leader:
-        # Each unit below: its people, who is missing a conversation (the coverage page's
-        # rule) and the overdue actions (numbers only: the content is not theirs to read).
-        below = org_policy.people_visible_to(user).exclude(pk=user.pk)
-        today = action_selectors.today()
-        coverage = {
-            row["unit_id"]: row["overdue"]
-            for row in rounds_coverage.coverage_by_unit(
-                people=below, limits=rounds_coverage.coverage_limits(today=today)
-            )
-        }
-        overdue = action_selectors.overdue_by_unit(
-            actions=actions_policy.actions_countable_by(user), on=today
+        context["units_below"] = _units_below(user)
+    context |= _waiting(user)
+    if roles.is_leader:
+        context |= _leading(user, direct_reports=context["direct_reports"])
+    if roles.is_archivist:
+        # The signed forms not yet in the personnel file (waiting or failed): the queue
+        # where the archive staff download, register or try again.
+        context["archive_open"] = archive_selectors.queue_counts(
+            archive_policy.deliveries_visible_to(user)
+        )["open"]
+        context["archive_by_hand"] = archive_channels.configured().by_hand
+    if roles.is_hr:
+        context |= _hr(user)
+    if access.may_manage_org(user) or roles.is_hr:
+        context["org_counts"] = selectors.organization_counts(
+            people=org_policy.people_visible_to(user), units=org_policy.units_visible_to(user)
         )
-        context["units_below"] = [
-            row
-            | {
-                "missing": coverage.get(row["unit_id"], 0),
-                "overdue": overdue.get(row["unit_id"], 0),
-            }
-            for row in selectors.units_with_headcount(people=below)
-        ]
-    # What waits for the person comes first: conversations to prepare, summaries to write,
-    # review or sign, and their own overdue actions.
-    context["attention"] = conversation_next_steps.attention(
-        conversations=conversations_policy.conversations_visible_to(user), person=user
+    return render(request, "home/home.html", context)
+
+
+def _units_below(user) -> list[dict]:
+    """Each unit below a leaders' leader: its people, who is missing a conversation (the
+    coverage page's rule) and the overdue actions (numbers only: the content is not theirs
+    to read)."""
+    below = org_policy.people_visible_to(user).exclude(pk=user.pk)
+    today = action_selectors.today()
+    coverage = {
+        row["unit_id"]: row["overdue"]
+        for row in rounds_coverage.coverage_by_unit(
+            people=below, limits=rounds_coverage.coverage_limits(today=today)
+        )
+    }
+    overdue = action_selectors.overdue_by_unit(
+        actions=actions_policy.actions_countable_by(user), on=today
     )
+    return [
+        row
+        | {
+            "missing": coverage.get(row["unit_id"], 0),
+            "overdue": overdue.get(row["unit_id"], 0),
+        }
+        for row in selectors.units_with_headcount(people=below)
+    ]
+
+
+def _waiting(user) -> dict:
+    """What waits for the person, whatever their roles: conversations to prepare, summaries
+    to write, review or sign, what was agreed last time, and their own overdue actions."""
+    context = {
+        "attention": conversation_next_steps.attention(
+            conversations=conversations_policy.conversations_visible_to(user), person=user
+        )
+    }
     # What was agreed last time, on the home page itself: every goal and its actions.
     context["last_signed"] = last = conversation_selectors.last_signed(
         conversations=conversations_policy.conversations_visible_to(user), employee=user
@@ -83,53 +110,54 @@ def home(request):
     context["reminded"] = action_selectors.reminded_actions(
         person=user, actions=actions_policy.actions_visible_to(user)
     )
-    if roles.is_leader:
-        # Who of their employees is missing a conversation, with none planned: planned from
-        # the row.
-        context["lacking"] = rounds_coverage.missing_unplanned(
-            people=context["direct_reports"],
+    return context
+
+
+def _leading(user, *, direct_reports) -> dict:
+    """A leader's: who of their employees is missing a conversation, and the overdue
+    actions of the conversations they hold."""
+    return {
+        # Missing a conversation, with none planned: planned from the row.
+        "lacking": rounds_coverage.missing_unplanned(
+            people=direct_reports,
             conversations=conversations_policy.conversations_visible_to(user),
             today=action_selectors.today(),
-        )
+        ),
         # And who has no conversation in an open round where the leader holds theirs.
-        context["round_missing"] = rounds_coverage.missing_in_open_rounds(holder=user)
+        "round_missing": rounds_coverage.missing_in_open_rounds(holder=user),
         # The overdue actions of the conversations the leader holds: the list where they act.
-        context["led_overdue"] = nudges.leader_pitfall_actions(
+        "led_overdue": nudges.leader_pitfall_actions(
             leader=user,
             kind="overdue",
             actions=action_selectors.agreed(actions_policy.actions_led_by(user)),
             on=action_selectors.today(),
-        ).count()
-    if roles.is_archivist:
-        # The signed forms not yet in the personnel file (waiting or failed): the queue
-        # where the archive staff download, register or try again.
-        context["archive_open"] = archive_selectors.queue_counts(
-            archive_policy.deliveries_visible_to(user)
-        )["open"]
-        context["archive_by_hand"] = archive_channels.configured().by_hand
-    if roles.is_hr:
-        counts = nudges.pitfall_counts(
-            conversations=conversations_policy.conversations_countable_by(user),
-            actions=actions_policy.actions_countable_by(user),
-            on=action_selectors.today(),
-        )
-        # Who is missing a conversation: the coverage page's own count, one click from it.
-        context["missing_conversation"] = rounds_coverage.missing_count(
+        ).count(),
+    }
+
+
+def _hr(user) -> dict:
+    """HR's: the pitfalls, who is missing a conversation, the latest satisfaction and the
+    new shared needs, each one click from where HR acts on it."""
+    counts = nudges.pitfall_counts(
+        conversations=conversations_policy.conversations_countable_by(user),
+        actions=actions_policy.actions_countable_by(user),
+        on=action_selectors.today(),
+    )
+    # Who is missing a conversation: the coverage page's own count, one click from it.
+    context = {
+        "missing_conversation": rounds_coverage.missing_count(
             people=org_policy.people_visible_to(user), today=action_selectors.today()
         )
-        # The latest published satisfaction (its year named) and the shared needs that
-        # nobody has looked at yet: each one click from where HR acts on it.
-        if insight_policy.may_see_status(user):
-            context["satisfaction"] = figures.latest_satisfaction()
-        new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
-        context["new_needs_count"] = new_needs.count()
-        context["new_needs"] = list(new_needs[:5])
-        context["pitfalls"] = [
-            (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
-            for kind, text in nudges.HR_TEXTS.items()
-        ]
-    if access.may_manage_org(user) or roles.is_hr:
-        context["org_counts"] = selectors.organization_counts(
-            people=org_policy.people_visible_to(user), units=org_policy.units_visible_to(user)
-        )
-    return render(request, "home/home.html", context)
+    }
+    # The latest published satisfaction (its year named) and the shared needs that
+    # nobody has looked at yet.
+    if insight_policy.may_see_status(user):
+        context["satisfaction"] = figures.latest_satisfaction()
+    new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
+    context["new_needs_count"] = new_needs.count()
+    context["new_needs"] = list(new_needs[:5])
+    context["pitfalls"] = [
+        (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
+        for kind, text in nudges.HR_TEXTS.items()
+    ]
+    return context

@@ -21,7 +21,7 @@ from samtale.guides.models import Guide
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, Person
 from samtale.org.pickers import person_label
-from samtale.org.tests.test_imports import PEOPLE_HEADER, csv_file, roster
+from samtale.org.tests.import_rows import PEOPLE_HEADER, csv_file, roster
 from tests.content_paths.world import (
     ADMIN_MAILBOX,
     exposed,

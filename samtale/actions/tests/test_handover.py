@@ -23,8 +23,8 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.imports import services as import_services
 from samtale.org.models import ImportBatch, LeaderChange, Person
+from samtale.org.tests.import_rows import roster, row
 from samtale.org.tests.test_import_views import people_csv
-from samtale.org.tests.test_imports import roster, row
 from samtale.rounds.models import Participant
 from samtale.scim.tests.conftest import ENTERPRISE, Scim
 from tests.content_paths.walk import person_form

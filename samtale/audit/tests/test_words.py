@@ -99,7 +99,7 @@ def test_every_code_the_product_writes_has_a_sentence():
     )
     assert len(codes) > 80, "the walk finds the codes"  # 109 when it was written
     assert {"privacy.export", "archive.delivered", "import.undo", "download.needs"} <= codes
-    assert sorted(codes - SENTENCES.keys()) == [], "give each its sentence in audit/sentences.py"
+    assert sorted(codes - SENTENCES.keys()) == [], "give each its sentence in audit/sentences/"
 
 
 class _Anything(dict):

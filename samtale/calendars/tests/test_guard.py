@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from samtale.calendars import testing
+from samtale.calendars import testing, testing_tls
 from samtale.calendars.readers import base, guard, read
 from samtale.calendars.readers.base import Source, Unreadable
 from samtale.calendars.testing import Answer
@@ -258,7 +258,7 @@ def test_the_operators_proxy_itself_is_not_checked(proxy, names, nothing_allowed
 
 @pytest.fixture(scope="module")
 def tls(tmp_path_factory):
-    return testing.make_tls(tmp_path_factory.mktemp("tls"))
+    return testing_tls.make_tls(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

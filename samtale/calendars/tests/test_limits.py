@@ -20,7 +20,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from samtale.calendars import reasons, selectors, services, testing
+from samtale.calendars import reasons, selectors, services, testing, testing_tls
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import base, graph, http, limits, read
 from samtale.calendars.readers.base import Source, Unreadable
@@ -78,7 +78,7 @@ def deadline(settings):
 
 @pytest.fixture(scope="module")
 def tls(tmp_path_factory):
-    return testing.make_tls(tmp_path_factory.mktemp("tls"))
+    return testing_tls.make_tls(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -14,6 +14,4 @@ def next_step(context, conversation) -> next_steps.NextStep:
     """A page that has read the current revision passes it (`current_revision`, None for
     none), so it is not read again."""
     summary = context.get("current_revision", next_steps.UNREAD)
-    return next_steps.conversation_next_step(
-        conversation, context["request"].user, summary=summary
-    )
+    return next_steps.conversation_next_step(conversation, context["request"].user, summary=summary)

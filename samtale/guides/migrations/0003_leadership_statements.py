@@ -7,7 +7,7 @@ from copy import deepcopy
 
 from django.db import migrations
 
-from samtale.guides.builtin import SKJEMA_8_TEMA, LEADERSHIP_STATEMENTS
+from samtale.guides.builtin.skjema_8_tema import SKJEMA_8_TEMA, LEADERSHIP_STATEMENTS
 
 
 def add_leadership_statements(apps, schema_editor):

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connection
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -26,16 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.org import national_id
-from samtale.org.imports.common import (
-    BasePlan,
-    Column,
-    Problems,
-    date_message,
-    find_cycles,
-    map_columns,
-    parse_date,
-    text,
-)
+from samtale.org.imports.common import BasePlan, Column, Mapped, Problems, find_cycles, map_columns
+from samtale.org.imports.forms import Claims, PersonRowForm
 from samtale.org.imports.reader import Table
 from samtale.org.models import Person, Unit
 
@@ -81,22 +71,6 @@ def columns() -> tuple[Column, ...]:
     return (*COLUMNS, NATIONAL_ID) if national_id.wanted() else COLUMNS
 
 
-EMPLOYMENT_TYPES = {
-    "fast": Person.EmploymentType.PERMANENT,
-    "fast ansatt": Person.EmploymentType.PERMANENT,
-    "fast stilling": Person.EmploymentType.PERMANENT,
-    "permanent": Person.EmploymentType.PERMANENT,
-    "midlertidig": Person.EmploymentType.TEMPORARY,
-    "midlertidig ansatt": Person.EmploymentType.TEMPORARY,
-    "midlertidig stilling": Person.EmploymentType.TEMPORARY,
-    "vikar": Person.EmploymentType.TEMPORARY,
-    "vikariat": Person.EmploymentType.TEMPORARY,
-    "tilkallingsvikar": Person.EmploymentType.TEMPORARY,
-    "sommervikar": Person.EmploymentType.TEMPORARY,
-    "engasjement": Person.EmploymentType.TEMPORARY,
-    "temporary": Person.EmploymentType.TEMPORARY,
-}
-
 # The fields the file sets, compared with the database to tell changed from unchanged.
 # is_active follows from the end date; the line manager is matched by employee number.
 FIELDS = (
@@ -110,7 +84,6 @@ FIELDS = (
     "end_date",
     "unit_id",
 )
-MAX_LENGTHS = {"job_title": 200, "profession_group": 100}
 
 
 @dataclass
@@ -142,138 +115,73 @@ def plan(
     `importer` is the employee number of the administrator importing: they may not make
     themselves anyone's new line manager (org.services: nobody widens their own access).
     """
-    today = today or timezone.localdate()
     problems = Problems()
     mapped = map_columns(table, columns(), problems)
     result = Plan(problems=problems, ignored_columns=mapped.ignored, rows=len(mapped.rows))
     if problems:
         return result
-    h = mapped.headers
-    present = mapped.present
+    rows = _read(mapped, result)
+    _check_managers(rows, result, full=full)
+    existing = _check_holders(rows, result)
+    _compare(rows, existing, result, today=today or timezone.localdate(), importer=importer)
+    for number_, current in existing.items():
+        if full and number_ not in rows.records and current["is_active"]:
+            result.deactivate.append(current["pk"])
+            result.deactivate_names.append(
+                f"{current['first_name']} {current['last_name']} ({number_})"
+            )
+    return result
+
+
+@dataclass
+class _Rows:
+    """The file's rows as read: what each sets, by employee number, and the claims on
+    values that may belong to one person only (forms.Claims)."""
+
+    headers: dict[str, str]
+    problems: Problems
+    claims: Claims = field(default_factory=Claims)
+    records: dict[str, dict] = field(default_factory=dict)
+
+    def add(self, row: int, key: str, message: str) -> None:
+        """A problem in the row's cell of that column, named as the file's header names it."""
+        self.problems.add(row, self.headers[key], message)
+
+
+def _read(mapped: Mapped, result: Plan) -> _Rows:
+    """Every row through PersonRowForm, its problems in the plan; the line managers the
+    file names in `result.managers` when it has that column."""
     units = {u.code: u for u in Unit.objects.all().only("pk", "code", "is_active")}
-    records: dict[str, dict] = {}
-    row_of: dict[str, int] = {}
-    # e-mail address -> the row and the employee number that first claim it
-    email_row: dict[str, int] = {}
-    email_number: dict[str, str] = {}
-    # national identity number -> the row and the employee number that first claim it
-    national_id_row: dict[str, int] = {}
-    national_id_number: dict[str, str] = {}
-    managers = result.managers
-
-    for number, raw in mapped.rows:
-        number_ = text(raw.get("employee_number"))
-        record: dict = {}
-        if not number_:
-            problems.add(number, h["employee_number"], _("The employee number is missing."))
+    rows = _Rows(headers=mapped.headers, problems=result.problems)
+    claims = rows.claims
+    for number, cells in mapped.rows:
+        form = PersonRowForm(cells, units=units, claims=claims)
+        problems = form.problems()
+        if problems and problems[0][0] == "employee_number":
+            # No number, or one already read: the row is not anyone's.
+            rows.add(number, *problems[0])
             continue
-        if number_ in row_of:
-            problems.add(
-                number,
-                h["employee_number"],
-                _("The employee number is also on row %(row)d.") % {"row": row_of[number_]},
-            )
-            continue
-        row_of[number_] = number
-        for key in ("first_name", "last_name"):
-            value = text(raw.get(key))
-            if not value:
-                problems.add(number, h[key], _("This field is required."))
-            elif len(value) > 100:
-                problems.add(number, h[key], _("At most 100 characters."))
-            record[key] = value
-        email = text(raw.get("email")).lower()
-        if not _is_email(email):
-            problems.add(
-                number,
-                h["email"],
-                _("“%(value)s” is not an e-mail address.") % {"value": email}
-                if email
-                else _("The e-mail address is missing."),
-            )
-        elif email in email_row:
-            problems.add(
-                number,
-                h["email"],
-                _("The e-mail address is also on row %(row)d.") % {"row": email_row[email]},
-            )
-        else:
-            email_row[email] = number
-            email_number[email] = number_
-        record["email"] = email
-        for key, max_length in MAX_LENGTHS.items():
-            if key in present:
-                record[key] = text(raw.get(key))[:max_length]
-        if "employment_type" in present:
-            kind = " ".join(text(raw.get("employment_type")).lower().split())
-            if not kind:
-                record["employment_type"] = Person.EmploymentType.PERMANENT
-            elif kind in EMPLOYMENT_TYPES:
-                record["employment_type"] = EMPLOYMENT_TYPES[kind]
-            else:
-                problems.add(
-                    number,
-                    h["employment_type"],
-                    _("“%(value)s” is not an employment type. Write “fast” or “midlertidig”.")
-                    % {"value": kind},
-                )
-        for key in ("start_date", "end_date"):
-            if key in present:
-                try:
-                    record[key] = parse_date(raw.get(key))
-                except ValueError:
-                    problems.add(number, h[key], date_message())
-                    record[key] = None
-        start, end = record.get("start_date"), record.get("end_date")
-        if start and end and end < start:
-            problems.add(number, h["end_date"], _("The end date is before the start date."))
-        unit_code = text(raw.get("unit_code"))
-        unit = units.get(unit_code)
-        if not unit_code:
-            problems.add(number, h["unit_code"], _("The unit code is missing."))
-        elif unit is None:
-            problems.add(
-                number,
-                h["unit_code"],
-                _("No unit has the code “%(code)s”. Import the units first.") % {"code": unit_code},
-            )
-        elif not unit.is_active:
-            problems.add(
-                number,
-                h["unit_code"],
-                _("The unit “%(code)s” is deactivated.") % {"code": unit_code},
-            )
-        record["unit_id"] = unit.pk if unit else None
-        if "national_id" in present:
-            value = _national_id(raw.get("national_id"))
-            if value and not national_id.is_valid(value):
-                # Never the number itself: the preview is kept and shown again.
-                problems.add(
-                    number,
-                    h["national_id"],
-                    _("This is not a valid national identity number: check the 11 digits."),
-                )
-            elif value in national_id_row:
-                problems.add(
-                    number,
-                    h["national_id"],
-                    _("The national identity number is also on row %(row)d.")
-                    % {"row": national_id_row[value]},
-                )
-            elif value:
-                national_id_row[value] = number
-                national_id_number[value] = number_
-            record["national_id"] = value or None
-        if "manager_number" in present:
-            manager = text(raw.get("manager_number")) or None
-            if manager == number_:
-                problems.add(
-                    number, h["manager_number"], _("A person cannot be their own line manager.")
-                )
-                manager = None
-            managers[number_] = manager
-        records[number_] = record
+        for key, message in problems:
+            rows.add(number, key, message)
+        cleaned = form.cleaned_data
+        number_ = cleaned["employee_number"]
+        # The values the row may have: later rows that give them again are the problem.
+        claims.rows[number_] = number
+        if "email" in cleaned:
+            claims.emails[cleaned["email"]] = number_
+        if cleaned.get("national_id"):
+            claims.national_ids[cleaned["national_id"]] = number_
+        record = form.record(mapped.present)
+        if "manager_number" in mapped.present:
+            result.managers[number_] = form.manager()
+        rows.records[number_] = record
+    return rows
 
+
+def _check_managers(rows: _Rows, result: Plan, *, full: bool) -> None:
+    """Every line manager named is in the file (or, for a file of some people, active in
+    Samtale), and nobody ends up reporting to themselves."""
+    managers, row_of = result.managers, rows.claims.rows
     # A file of some people only may name line managers already in Samtale; a full list
     # names everyone, so its managers are in it.
     outside = (
@@ -290,9 +198,9 @@ def plan(
         if not manager or manager in row_of:
             continue
         if manager not in outside:
-            problems.add(
+            rows.add(
                 row_of[number_],
-                h["manager_number"],
+                "manager_number",
                 _("No person in the file has the employee number “%(number)s”.")
                 % {"number": manager}
                 if full
@@ -300,9 +208,9 @@ def plan(
                 % {"number": manager},
             )
         elif not outside[manager]["is_active"]:
-            problems.add(
+            rows.add(
                 row_of[number_],
-                h["manager_number"],
+                "manager_number",
                 _("The line manager %(name)s (%(number)s) has left.")
                 % {
                     "name": f"{outside[manager]['first_name']} {outside[manager]['last_name']}",
@@ -311,8 +219,12 @@ def plan(
             )
         else:
             result.outside_managers[manager] = outside[manager]["pk"]
-    chains = {k: v for k, v in managers.items() if v}
-    if outside:
+    _check_circles(rows, result, samtale_chains=bool(outside))
+
+
+def _check_circles(rows: _Rows, result: Plan, *, samtale_chains: bool) -> None:
+    chains = {k: v for k, v in result.managers.items() if v}
+    if samtale_chains:
         # The chains above a manager outside the file are Samtale's: the file may close one.
         chains = (
             dict(
@@ -322,15 +234,20 @@ def plan(
             )
             | chains
         )
+    row_of = rows.claims.rows
     for number_ in sorted(find_cycles(chains).intersection(row_of), key=row_of.get):
-        problems.add(
+        rows.add(
             row_of[number_],
-            h["manager_number"],
+            "manager_number",
             _("The line managers go in a circle: this person ends up reporting to themselves."),
         )
 
-    # Everyone, in one query: those with an employee number are matched against the file,
-    # and every e-mail address may belong to only one person, in the file or outside it.
+
+def _check_holders(rows: _Rows, result: Plan) -> dict[str, dict]:
+    """The people in Samtale with an employee number, by it, read in one query with
+    everyone else: an address, or a national identity number, may belong to one person
+    only. Held by someone outside the file, it is a problem; passing from one person in the
+    file to another, its holder lets go of it first (apply)."""
     existing: dict[str, dict] = {}
     holder_of_email: dict[str, dict] = {}
     holder_of_national_id: dict[str, dict] = {}
@@ -342,23 +259,18 @@ def plan(
             holder_of_national_id[person["national_id"]] = person
         if person["employee_number"] is not None:
             existing[person["employee_number"]] = person
-    # An address, or a national identity number, may belong to one person only: held by
-    # someone outside the file, it is a problem; passing from one person in the file to
-    # another, its holder lets go of it first (apply).
-    for name, wanted, holders, row_of_value, released, taken in (
+    for name, wanted, holders, released, taken in (
         (
             "email",
-            email_number,
+            rows.claims.emails,
             holder_of_email,
-            email_row,
             result.release_emails,
             _("Another person in Samtale already has this e-mail address."),
         ),
         (
             "national_id",
-            national_id_number,
+            rows.claims.national_ids,
             holder_of_national_id,
-            national_id_row,
             result.release_national_ids,
             _("Another person in Samtale already has this national identity number."),
         ),
@@ -367,13 +279,20 @@ def plan(
             holder = holders.get(value)
             if holder is None or holder["employee_number"] == number_:
                 continue
-            other = records.get(holder["employee_number"])
+            other = rows.records.get(holder["employee_number"])
             if other is None:
-                problems.add(row_of_value[value], h[name], taken)
+                rows.add(rows.claims.rows[number_], name, taken)
             elif other[name] != value:
                 released.append(holder["pk"])
+    return existing
 
-    for number_, record in records.items():
+
+def _compare(
+    rows: _Rows, existing: dict[str, dict], result: Plan, *, today: date, importer: str | None
+) -> None:
+    """Each row against the person with its employee number: new, changed or unchanged."""
+    managers = result.managers
+    for number_, record in rows.records.items():
         current = existing.get(number_)
         end = record["end_date"] if "end_date" in record else (current or {}).get("end_date")
         is_active = not (end and end < today)
@@ -381,9 +300,9 @@ def plan(
             current is None or current["manager__employee_number"] != managers[number_]
         )
         if importer and new_manager and managers[number_] == importer and number_ != importer:
-            problems.add(
-                row_of[number_],
-                h["manager_number"],
+            rows.add(
+                rows.claims.rows[number_],
+                "manager_number",
                 _(
                     "You cannot make yourself someone's line manager. Let another "
                     "administrator import the file."
@@ -404,30 +323,6 @@ def plan(
             result.update[number_] = changed | {"pk": current["pk"]}
         else:
             result.unchanged += 1
-    for number_, current in existing.items():
-        if full and number_ not in records and current["is_active"]:
-            result.deactivate.append(current["pk"])
-            result.deactivate_names.append(
-                f"{current['first_name']} {current['last_name']} ({number_})"
-            )
-    return result
-
-
-def _national_id(value) -> str:
-    """The number from a cell: a spreadsheet that took it for a number dropped the leading
-    zero of anyone born on the 1st to the 9th of a month."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(int(value)).zfill(11)
-    return national_id.normalize(text(value))
-
-
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    # The validator allows 320 characters; the column holds 254.
-    return len(value) <= Person._meta.get_field("email").max_length
 
 
 def apply(result: Plan) -> None:

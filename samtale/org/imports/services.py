@@ -139,29 +139,7 @@ def import_apply(*, actor: Person, batch: ImportBatch, confirm: str = "") -> Imp
                 field="confirm",
             )
         if not result.problems:
-            before = undo.snapshot(
-                batch.kind, [change["pk"] for change in result.update.values()] + result.deactivate
-            )
-            PLANNERS[batch.kind].apply(result)
-            batch.undo = undo.record(batch.kind, before, result.create)
-            if batch.kind == ImportBatch.Kind.PEOPLE:
-                org_services.email_changes_record(actor=actor, changes=result.email_changes)
-                org_services.leader_changes_record(
-                    actor=actor,
-                    changes=undo.manager_changes(batch.undo),
-                    via=LeaderChange.Via.IMPORT,
-                )
-                org_services.role_holders_activity_record(
-                    actor=actor,
-                    person_ids=[
-                        change["pk"] for change in result.update.values() if "is_active" in change
-                    ]
-                    + result.deactivate,
-                )
-            batch.status = ImportBatch.Status.APPLIED
-            batch.applied_at = timezone.now()
-            batch.content = b""  # what it changed is in the data and the report now
-            audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
+            _apply(batch, result, actor=actor)
         batch.report = report
         batch.save()
     if result.problems:
@@ -169,6 +147,32 @@ def import_apply(*, actor: Person, batch: ImportBatch, confirm: str = "") -> Imp
             _("The file has problems with today's data. Nothing was changed; see the list below.")
         )
     return batch
+
+
+def _apply(batch: ImportBatch, result, *, actor: Person) -> None:
+    """Write a plan without problems, keep what undoes it, and tell what it changed: the
+    changed addresses, the line managers, the role holders who come or go."""
+    before = undo.snapshot(
+        batch.kind, [change["pk"] for change in result.update.values()] + result.deactivate
+    )
+    PLANNERS[batch.kind].apply(result)
+    batch.undo = undo.record(batch.kind, before, result.create)
+    if batch.kind == ImportBatch.Kind.PEOPLE:
+        org_services.email_changes_record(actor=actor, changes=result.email_changes)
+        org_services.leader_changes_record(
+            actor=actor,
+            changes=undo.manager_changes(batch.undo),
+            via=LeaderChange.Via.IMPORT,
+        )
+        org_services.role_holders_activity_record(
+            actor=actor,
+            person_ids=[change["pk"] for change in result.update.values() if "is_active" in change]
+            + result.deactivate,
+        )
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.content = b""  # what it changed is in the data and the report now
+    audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
 
 
 def may_undo(batch: ImportBatch, *, now=None) -> bool:

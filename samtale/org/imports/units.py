@@ -10,7 +10,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.org.imports.common import BasePlan, Column, Problems, find_cycles, map_columns, text
+from samtale.org.imports.common import (
+    BasePlan,
+    Column,
+    Mapped,
+    Problems,
+    find_cycles,
+    map_columns,
+    text,
+)
 from samtale.org.imports.reader import Table
 from samtale.org.models import Unit
 
@@ -49,7 +57,33 @@ def plan(table: Table, *, full: bool = True) -> Plan:
     result = Plan(problems=problems, ignored_columns=mapped.ignored, rows=len(mapped.rows))
     if problems:
         return result
-    h = mapped.headers
+    records, row_of = _read(mapped, result)
+    _check_tree(records, row_of, mapped.headers, result)
+    existing = {
+        u["code"]: u
+        for u in Unit.objects.annotate(
+            active_people=Count("people", filter=Q(people__is_active=True))
+        ).values("pk", "code", "name", "kind", "is_active", "parent__code", "active_people")
+    }
+    for code, record in records.items():
+        current = existing.get(code)
+        if current is None:
+            result.create[code] = record
+            continue
+        changed = any(current[k] != v for k, v in record.items())
+        if changed or current["parent__code"] != result.parents[code]:
+            result.update[code] = record | {"pk": current["pk"]}
+        else:
+            result.unchanged += 1
+    if full:
+        _deactivate_missing(existing, records, mapped.headers, result)
+    return result
+
+
+def _read(mapped: Mapped, result: Plan) -> tuple[dict[str, dict], dict[str, int]]:
+    """Each row's cells checked: what it sets by unit code, and the row of each code.
+    A row without a code, or with one already read, is nobody's."""
+    h, problems = mapped.headers, result.problems
     records: dict[str, dict] = {}
     row_of: dict[str, int] = {}
     for number, raw in mapped.rows:
@@ -88,7 +122,15 @@ def plan(table: Table, *, full: bool = True) -> Plan:
             parent = None
         result.parents[code] = parent
         records[code] = {"name": name[:200], "kind": kind, "is_active": True}
+    return records, row_of
 
+
+def _check_tree(
+    records: dict[str, dict], row_of: dict[str, int], h: dict[str, str], result: Plan
+) -> None:
+    """Every parent is in the file and a level above its unit; only enterprises at the
+    top; no circles."""
+    problems = result.problems
     for code, parent in result.parents.items():
         record = records[code]
         if parent is None:
@@ -121,27 +163,17 @@ def plan(table: Table, *, full: bool = True) -> Plan:
     for code in sorted(find_cycles({k: v for k, v in result.parents.items() if v}), key=row_of.get):
         problems.add(row_of[code], h["parent_code"], _("The parent units go in a circle."))
 
-    existing = {
-        u["code"]: u
-        for u in Unit.objects.annotate(
-            active_people=Count("people", filter=Q(people__is_active=True))
-        ).values("pk", "code", "name", "kind", "is_active", "parent__code", "active_people")
-    }
-    for code, record in records.items():
-        current = existing.get(code)
-        if current is None:
-            result.create[code] = record
-            continue
-        changed = any(current[k] != v for k, v in record.items())
-        if changed or current["parent__code"] != result.parents[code]:
-            result.update[code] = record | {"pk": current["pk"]}
-        else:
-            result.unchanged += 1
+
+def _deactivate_missing(
+    existing: dict[str, dict], records: dict[str, dict], h: dict[str, str], result: Plan
+) -> None:
+    """The active units a full list leaves out are deactivated: a problem while they still
+    have active people."""
     for code, current in existing.items():
-        if not full or code in records or not current["is_active"]:
+        if code in records or not current["is_active"]:
             continue
         if current["active_people"]:
-            problems.add(
+            result.problems.add(
                 1,
                 h["code"],
                 _(
@@ -152,7 +184,6 @@ def plan(table: Table, *, full: bool = True) -> Plan:
             )
         result.deactivate.append(current["pk"])
         result.deactivate_names.append(f"{current['name']} ({code})")
-    return result
 
 
 def apply(result: Plan) -> None:

@@ -6,7 +6,7 @@ import re
 from django.urls import reverse
 
 from samtale.org.imports import services as import_services
-from samtale.org.tests.test_imports import PEOPLE_HEADER, csv_file, roster, row
+from samtale.org.tests.import_rows import PEOPLE_HEADER, csv_file, roster, row
 
 
 def _preview(people, rows):

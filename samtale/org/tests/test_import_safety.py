@@ -16,8 +16,8 @@ from samtale.org import services as org_services
 from samtale.org.imports import services as import_services
 from samtale.org.imports.undo import UNDO_DAYS
 from samtale.org.models import ImportBatch, Person
+from samtale.org.tests.import_rows import roster, row, snapshot
 from samtale.org.tests.test_import_views import people_csv
-from samtale.org.tests.test_imports import roster, row, snapshot
 
 # The administrator's own row and the sample's two: the file that once deactivated 61 of 64.
 SMALL = [row("106", "Adam", "S", email="admin@test.example"), row("900", "Ny"), row("901", "Nyere")]

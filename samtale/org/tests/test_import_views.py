@@ -2,7 +2,7 @@
 
 Preview first (nothing changes), then apply all or nothing, checked again
 against the data of the moment. Rows, helpers and the fixed roster come from
-test_imports.
+import_rows.
 """
 
 import pytest
@@ -20,7 +20,7 @@ from samtale.org.imports import services as import_services
 from samtale.org.imports.common import Problems, map_columns
 from samtale.org.imports.reader import read_table
 from samtale.org.models import ImportBatch, Person, Unit
-from samtale.org.tests.test_imports import (
+from samtale.org.tests.import_rows import (
     FIXTURE_UNITS,
     NOW,
     PEOPLE_HEADER,

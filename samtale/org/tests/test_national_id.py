@@ -18,7 +18,7 @@ from samtale.org import national_id, services
 from samtale.org.imports import services as import_services
 from samtale.org.models import ImportBatch, Person
 
-from .test_imports import PEOPLE_HEADER, csv_file, import_people, plan_people, problems_of, roster
+from .import_rows import PEOPLE_HEADER, csv_file, import_people, plan_people, problems_of, roster
 from .test_views import _person_form
 
 # Valid by the two check digits (made for the tests; not a real person's).

@@ -18,7 +18,7 @@ from samtale.core.errors import DomainError
 from samtale.org.imports import services as import_services
 from samtale.org.imports.reader import read_table
 from samtale.org.models import ImportBatch, Person, Unit
-from samtale.org.tests.test_imports import PEOPLE_HEADER, csv_file, roster, row, snapshot
+from samtale.org.tests.import_rows import PEOPLE_HEADER, csv_file, roster, row, snapshot
 
 HEADER = ["Ansattnummer", "Fornavn", "Etternavn", "Enhet"]
 NAMES = [
