@@ -209,7 +209,7 @@ def over(visit: Visit, limits: dict, held: tuple[str, ...] = ("page",)) -> str:
         "bare": visit.times_bare,
     }
     marks = [
-        name for name, limit in limits.items() if visit.kind == "page" and values[name] > limit
+        name for name, limit in limits.items() if visit.kind in held and values[name] > limit
     ]
     if visit.status >= 400:
         marks.append(f"status {visit.status}")

@@ -103,9 +103,9 @@ def test_overdue_actions_are_one_figure_for_the_leader(demo, settings):
 
 def test_people_missing_a_conversation_are_one_figure(demo):
     hr = demo["hr"]
-    counted = rounds_coverage.missing_count(
+    counted = rounds_coverage.missing(
         people=org_policy.people_visible_to(hr), today=timezone.localdate()
-    )
+    ).count()
     assert counted, "the demo has people missing a conversation"
     client = signed_in(hr)
     home = client.get(reverse("home"))

@@ -272,16 +272,12 @@ def _first_listed(actions: QuerySet[Action], *, n: int, order: tuple[str, ...]) 
     return list(actions_listed(actions.filter(pk__in=first)).order_by(*order))
 
 
-def overdue_count(*, actions: QuerySet[Action], person: Person, on: date) -> int:
-    """How many agreed actions the person is responsible for are past their deadline: theirs
+def overdue_theirs(*, actions: QuerySet[Action], person: Person, on: date) -> QuerySet[Action]:
+    """The agreed actions the person is responsible for that are past their deadline: theirs
     as the employee (alone or with the leader) and what they promised as the leader."""
-    theirs = Q(
-        employee=person, responsible__in=(Action.Responsible.EMPLOYEE, Action.Responsible.BOTH)
-    )
-    promised = Q(
-        leader=person, responsible__in=(Action.Responsible.LEADER, Action.Responsible.BOTH)
-    )
-    return agreed(actions).filter(theirs | promised).filter(overdue_q(on)).count()
+    theirs = Q(employee=person, responsible__in=EMPLOYEE_ANSWERS)
+    promised = Q(leader=person, responsible__in=LEADER_ANSWERS)
+    return agreed(actions).filter(theirs | promised).filter(overdue_q(on))
 
 
 def counts_by_leader(

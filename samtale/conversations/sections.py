@@ -82,8 +82,7 @@ def revisions_context(conversation, user) -> dict:
         "revisions": revisions,
         "correcting": services.is_correction_open(conversation, current),
         "in_force": in_force,
-        "comparable": policy.summary_revisions_visible_to(
-            user, conversation, current=current
-        ).count()
-        >= 2,
+        # Two the user may read, of all there are (asked only when there are two).
+        "comparable": len(revisions) >= 2
+        and policy.summary_revisions_visible_to(user, conversation, current=current).count() >= 2,
     }

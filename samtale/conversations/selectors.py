@@ -4,7 +4,7 @@ let the viewer see."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from samtale.conversations.models import (
@@ -14,6 +14,7 @@ from samtale.conversations.models import (
     LikertAnswer,
     Note,
     Preparation,
+    SummaryRevision,
     held_or_planned_at_sql,
 )
 from samtale.core import holidays
@@ -63,26 +64,19 @@ def previous_conversation(
 
 def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversation | None:
     """The employee's most recently signed conversation among those `conversations` (what
-    the viewer may read): what was agreed last time, shown on their home page."""
+    the viewer may read): what was agreed last time, shown on their home page. With
+    `form_id`, the signed form of the revision both signed last (summary.summary_in_force;
+    None while it is made), for the link to its PDF."""
+    in_force = SummaryRevision.objects.filter(
+        conversation=OuterRef("pk"),
+        employee_signed_at__isnull=False,
+        leader_signed_at__isnull=False,
+    ).order_by("-number")
     return (
         conversations.filter(employee=employee, status=S.SIGNED)
         .select_related("leader")
-        .annotate(at=held_or_planned_at_sql())
+        .annotate(at=held_or_planned_at_sql(), form_id=Subquery(in_force.values("signed_form")[:1]))
         .order_by(F("at").desc(nulls_last=True), "-pk")
-        .first()
-    )
-
-
-def in_force_with_form(conversation: Conversation):
-    """The revision both have signed last (summary.summary_in_force), with its signed form
-    (archive's SignedForm, or none while it is made) but not the form's PDF or content."""
-    return (
-        conversation.summaries.filter(
-            employee_signed_at__isnull=False, leader_signed_at__isnull=False
-        )
-        .select_related("signed_form")
-        .defer("signed_form__pdf", "signed_form__content")
-        .order_by("-number")
         .first()
     )
 

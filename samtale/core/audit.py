@@ -10,7 +10,8 @@ An entry is written inside the transaction of the action it records, and an erro
 never swallowed: an action whose entry cannot be written does not happen.
 
 Appending is serialized: on PostgreSQL a transaction-level advisory lock is taken before
-the last entry is read, held until the action commits; SQLite runs one writing
+the last entry is read, held until the action commits (lock, read and insert are one call
+of the database function samtale_audit_append, core migration 0009); SQLite runs one writing
 transaction at a time (the settings begin every transaction IMMEDIATE). Either way the
 entry's id is the last one plus one and the primary key, so two writers that did read the
 same last entry could never both append after it: the second would fail, not fork.
@@ -121,16 +122,14 @@ class Record:
 
 def _head() -> tuple[int, str]:
     """The last entry's id and hash, once the chain is this transaction's to append to."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     last = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
     return last if last is not None else (0, GENESIS)
 
 
 def append(records: Iterable[Record]) -> list[AuditEntry]:
     """Append entries to the chain, in order, in one statement after one lookup of the
-    chain's head. Inside the caller's transaction; errors propagate (see the module)."""
+    chain's head (on PostgreSQL the two are one call: samtale_audit_append, core migration
+    0009). Inside the caller's transaction; errors propagate (see the module)."""
     at, source = timezone.now(), _source.get()
     entries = []
     for record in records:
@@ -152,6 +151,8 @@ def append(records: Iterable[Record]) -> list[AuditEntry]:
         )
     if not entries:
         return []
+    if connection.vendor == "postgresql":
+        return _append_in_database(entries)
     # savepoint=False: if the entry fails, the caller's transaction can only roll back.
     with transaction.atomic(savepoint=False):
         last_id, last_hash = _head()
@@ -159,6 +160,54 @@ def append(records: Iterable[Record]) -> list[AuditEntry]:
             entry.id, entry.prev_hash = last_id + n, last_hash
             entry.hash = last_hash = entry_hash(_values(entry))
         AuditEntry.objects.bulk_create(entries)
+    return entries
+
+
+# The canonical form's text around its top-level id (an integer, after "data") and its
+# previous hash (the last field): no JSON string can hold these unescaped quotes, and a
+# nested "id" in `data` comes before the top-level one.
+_ID_CUT, _END = ',"id":0,"ip":', ',"prev_hash":""}'
+
+
+def canonical_parts(values: Mapping) -> tuple[str, str]:
+    """(before, middle): canonical(values) is before + id + middle + prev_hash + '"}', for
+    the database to join once it knows the id and the previous hash."""
+    text = canonical(dict(values) | {"id": 0, "prev_hash": ""}).decode()
+    cut = text.rindex(_ID_CUT)
+    rest = text[cut + len(',"id":0') :]
+    if not rest.endswith(_END):
+        raise ValueError("the canonical form no longer ends with prev_hash")
+    return text[:cut] + ',"id":', rest[: -len('""}')] + '"'
+
+
+def _append_in_database(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """PostgreSQL: lock, read the head and insert every entry in one call."""
+    rows = []
+    for entry in entries:
+        before, middle = canonical_parts(_values(entry))
+        rows.append(
+            {
+                "before": before,
+                "middle": middle,
+                "at": entry.at.isoformat(),
+                "actor_id": entry.actor_id,
+                "actor_name": entry.actor_name,
+                "action": entry.action,
+                "object_type": entry.object_type,
+                "object_id": entry.object_id,
+                "data": entry.data,
+                "ip": entry.ip,
+            }
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT entry_id, entry_prev, entry_hash FROM samtale_audit_append(%s, %s::jsonb)",
+            [CHAIN_LOCK, json.dumps(rows, ensure_ascii=False)],
+        )
+        written = cursor.fetchall()
+    for entry, (pk, prev_hash, hash_) in zip(entries, written, strict=True):
+        entry.id, entry.prev_hash, entry.hash = pk, prev_hash, hash_
+        entry._state.adding, entry._state.db = False, connection.alias
     return entries
 
 

@@ -2,6 +2,7 @@
 It stands above the domains it reads (org, conversations, actions), so none of them and
 nothing in core imports it."""
 
+from django.db.models import Exists
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -16,35 +17,35 @@ from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
 from samtale.core import access
 from samtale.core.http import guarded
+from samtale.core.queries import counts
 from samtale.insight import policy as insight_policy
 from samtale.insight.publication import figures
 from samtale.needs import policy as needs_policy
 from samtale.needs.models import Need
 from samtale.org import policy as org_policy
 from samtale.org import selectors
+from samtale.privacy import selectors as privacy_selectors
 from samtale.rounds import coverage as rounds_coverage
+
+# The page's own numbers; the rest of what it counts are HR's pitfalls and the organization's.
+_NUMBERS = ("overdue", "led_overdue", "missing_conversation", "new_needs_count")
 
 
 @guarded()
 @require_GET
 def home(request):
-    """What waits for the signed-in person, and what their roles give them to look after."""
+    """What waits for the signed-in person, and what their roles give them to look after.
+    Every number on it is counted in one statement at the end (core.queries.counts), each
+    from the queryset its domain's policy allows."""
     user = request.user
     roles = access.roles_for(user)
-    context = {
-        "roles": roles,
-        "me": selectors.person_with_relations(person_id=user.pk),
-        "direct_reports": selectors.direct_reports(
-            people=org_policy.people_visible_to(user), leader=user
-        )
-        if roles.is_leader
-        else [],
-    }
-    if roles.is_leaders_leader:
-        context["units_below"] = _units_below(user)
-    context |= _waiting(user)
+    today = action_selectors.today()
+    context = {"roles": roles}
+    counted = _waiting(user, context, today=today)
     if roles.is_leader:
-        context |= _leading(user, direct_reports=context["direct_reports"])
+        counted |= _leading(user, context, today=today)
+    if roles.is_leaders_leader:
+        context["units_below"] = _units_below(user, today=today)
     if roles.is_archivist:
         # The signed forms not yet in the personnel file (waiting or failed): the queue
         # where the archive staff download, register or try again.
@@ -53,111 +54,109 @@ def home(request):
         )["open"]
         context["archive_by_hand"] = archive_channels.configured().by_hand
     if roles.is_hr:
-        context |= _hr(user)
-    if access.may_manage_org(user) or roles.is_hr:
-        context["org_counts"] = selectors.organization_counts(
+        counted |= _hr(user, context, today=today)
+    organization = access.may_manage_org(user) or roles.is_hr
+    if organization:
+        counted |= selectors.organization_querysets(
             people=org_policy.people_visible_to(user), units=org_policy.units_visible_to(user)
         )
+    found = counts(**counted)
+    context |= {name: found.pop(name) for name in _NUMBERS if name in found}
+    if roles.is_hr:
+        context["pitfalls"] = [
+            (text % {"count": n}, n, nudges.SLUGS[kind])
+            for kind, text in nudges.HR_TEXTS.items()
+            for n in [found.pop(f"pitfall_{kind}")]
+        ]
+    if organization:
+        context["org_counts"] = found
     return render(request, "home/home.html", context)
 
 
-def _units_below(user) -> list[dict]:
-    """Each unit below a leaders' leader: its people, who is missing a conversation (the
-    coverage page's rule) and the overdue actions (numbers only: the content is not theirs
-    to read)."""
-    below = org_policy.people_visible_to(user).exclude(pk=user.pk)
-    today = action_selectors.today()
-    coverage = {
-        row["unit_id"]: row["overdue"]
-        for row in rounds_coverage.coverage_by_unit(
-            people=below, limits=rounds_coverage.coverage_limits(today=today)
-        )
-    }
-    overdue = action_selectors.overdue_by_unit(
-        actions=actions_policy.actions_countable_by(user), on=today
-    )
-    return [
-        row
-        | {
-            "missing": coverage.get(row["unit_id"], 0),
-            "overdue": overdue.get(row["unit_id"], 0),
-        }
-        for row in selectors.units_with_headcount(people=below)
-    ]
-
-
-def _waiting(user) -> dict:
+def _waiting(user, context: dict, *, today) -> dict:
     """What waits for the person, whatever their roles: conversations to prepare, summaries
-    to write, review or sign, what was agreed last time, and their own overdue actions."""
-    context = {
-        "attention": conversation_next_steps.attention(
-            conversations=conversations_policy.conversations_visible_to(user), person=user
-        )
-    }
+    to write, review or sign, what was agreed last time, and their own overdue actions (the
+    last counted with the page's other numbers: the queryset is returned)."""
+    # What seldom waits is asked for with the person themselves, and read only when there:
+    # a question about passing their follow-up on to a new line manager, and a copy of
+    # their data to download.
+    asked = handover.follow_up_asked_of(user)
+    copies = privacy_selectors.copies_waiting_for_me(user)
+    context["me"] = me = selectors.person_with_relations(
+        person_id=user.pk, handover_asked=Exists(asked), copy_waiting=Exists(copies)
+    )
+    context["handover"] = asked.order_by("-at").first() if me.handover_asked else None
+    context["copies_waiting"] = list(copies) if me.copy_waiting else []
+    visible = conversations_policy.conversations_visible_to(user)
+    context["attention"] = conversation_next_steps.attention(conversations=visible, person=user)
     # What was agreed last time, on the home page itself: every goal and its actions.
     context["last_signed"] = last = conversation_selectors.last_signed(
-        conversations=conversations_policy.conversations_visible_to(user), employee=user
+        conversations=visible, employee=user
     )
     context["last_goals"] = conversation_selectors.goals_with_actions(last) if last else []
-    context["today"] = action_selectors.today()  # its open actions' cards say which are late
-    context["last_in_force"] = conversation_selectors.in_force_with_form(last) if last else None
-    # After a change of line manager: whether the new one follows up what was agreed.
-    context["handover"] = handover.follow_up_asked_of(user).order_by("-at").first()
-    context["overdue"] = action_selectors.overdue_count(
-        actions=actions_policy.actions_visible_to(user), person=user, on=action_selectors.today()
-    )
+    context["today"] = today  # its open actions' cards say which are late
     # What the leader reminded the person of comes first of all.
-    context["reminded"] = action_selectors.reminded_actions(
-        person=user, actions=actions_policy.actions_visible_to(user)
-    )
-    return context
+    mine = actions_policy.actions_visible_to(user)
+    context["reminded"] = action_selectors.reminded_actions(person=user, actions=mine)
+    return {"overdue": action_selectors.overdue_theirs(actions=mine, person=user, on=today)}
 
 
-def _leading(user, *, direct_reports) -> dict:
-    """A leader's: who of their employees is missing a conversation, and the overdue
-    actions of the conversations they hold."""
-    return {
-        # Missing a conversation, with none planned: planned from the row.
-        "lacking": rounds_coverage.missing_unplanned(
-            people=direct_reports,
+def _leading(user, context: dict, *, today) -> dict:
+    """A leader's: their employees, each marked if missing a conversation (with none
+    planned) or without one in an open round they hold, and the overdue actions of the
+    conversations they hold (counted with the page's other numbers)."""
+    context["direct_reports"] = list(
+        rounds_coverage.with_missing(
+            selectors.direct_reports(people=org_policy.people_visible_to(user), leader=user),
             conversations=conversations_policy.conversations_visible_to(user),
-            today=action_selectors.today(),
-        ),
-        # And who has no conversation in an open round where the leader holds theirs.
-        "round_missing": rounds_coverage.missing_in_open_rounds(holder=user),
-        # The overdue actions of the conversations the leader holds: the list where they act.
+            holder=user,
+            today=today,
+        )
+    )
+    # The overdue actions of the conversations the leader holds: the list where they act.
+    return {
         "led_overdue": nudges.leader_pitfall_actions(
             leader=user,
             kind="overdue",
             actions=action_selectors.agreed(actions_policy.actions_led_by(user)),
-            on=action_selectors.today(),
-        ).count(),
-    }
-
-
-def _hr(user) -> dict:
-    """HR's: the pitfalls, who is missing a conversation, the latest satisfaction and the
-    new shared needs, each one click from where HR acts on it."""
-    counts = nudges.pitfall_counts(
-        conversations=conversations_policy.conversations_countable_by(user),
-        actions=actions_policy.actions_countable_by(user),
-        on=action_selectors.today(),
-    )
-    # Who is missing a conversation: the coverage page's own count, one click from it.
-    context = {
-        "missing_conversation": rounds_coverage.missing_count(
-            people=org_policy.people_visible_to(user), today=action_selectors.today()
+            on=today,
         )
     }
+
+
+def _units_below(user, *, today) -> list[dict]:
+    """Each unit below a leaders' leader: its people, who is missing a conversation (the
+    coverage page's rule) and the overdue actions (numbers only: the content is not theirs
+    to read)."""
+    below = org_policy.people_visible_to(user).exclude(pk=user.pk)
+    overdue = action_selectors.overdue_by_unit(
+        actions=actions_policy.actions_countable_by(user), on=today
+    )
+    return [
+        row | {"overdue": overdue.get(row["unit_id"], 0)}
+        for row in rounds_coverage.units_with_coverage(people=below, today=today)
+    ]
+
+
+def _hr(user, context: dict, *, today) -> dict:
+    """HR's: the pitfalls, who is missing a conversation, the latest satisfaction and the
+    new shared needs, each one click from where HR acts on it. The numbers are returned as
+    querysets, to be counted with the page's others."""
     # The latest published satisfaction (its year named) and the shared needs that
     # nobody has looked at yet.
     if insight_policy.may_see_status(user):
         context["satisfaction"] = figures.latest_satisfaction()
     new_needs = needs_policy.needs_visible_to(user).filter(status=Need.Status.NEW)
-    context["new_needs_count"] = new_needs.count()
     context["new_needs"] = list(new_needs[:5])
-    context["pitfalls"] = [
-        (text % {"count": counts[kind]}, counts[kind], nudges.SLUGS[kind])
-        for kind, text in nudges.HR_TEXTS.items()
-    ]
-    return context
+    pitfalls = nudges.pitfall_querysets(
+        conversations=conversations_policy.conversations_countable_by(user),
+        actions=actions_policy.actions_countable_by(user),
+        on=today,
+    )
+    return {f"pitfall_{kind}": queryset for kind, queryset in pitfalls.items()} | {
+        # Who is missing a conversation: the coverage page's own count, one click from it.
+        "missing_conversation": rounds_coverage.missing(
+            people=org_policy.people_visible_to(user), today=today
+        ),
+        "new_needs_count": new_needs,
+    }

@@ -11,11 +11,18 @@ from operator import or_
 
 from django.db.models import Count, Q, QuerySet
 
+from samtale.core.queries import counts
 from samtale.org.models import Person, Unit
 
 
-def person_with_relations(*, person_id: int) -> Person:
-    return Person.objects.select_related("unit", "unit__parent", "manager").get(pk=person_id)
+def person_with_relations(*, person_id: int, **annotations) -> Person:
+    """The person with their unit, its parent and their line manager; with `annotations`
+    (whether something rare waits for them, say) read in the same query."""
+    return (
+        Person.objects.select_related("unit", "unit__parent", "manager")
+        .annotate(**annotations)
+        .get(pk=person_id)
+    )
 
 
 def direct_reports(*, people: QuerySet[Person], leader: Person) -> QuerySet[Person]:
@@ -119,31 +126,25 @@ def unit_headcounts(*, people: QuerySet[Person], rows: Iterable[UnitRow]) -> Non
         row.headcount = counts.get(row.unit.pk, 0)
 
 
-def units_with_headcount(*, people: QuerySet[Person]) -> list[dict]:
-    """The units the given people belong to, with how many active people in each."""
-    return list(
-        people.filter(is_active=True, unit__isnull=False)
-        .values("unit_id", "unit__name")
-        .annotate(headcount=Count("pk"))
-        .order_by("unit__name")
-    )
-
-
 def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
     """Active people, permanent and temporary, leaders (with an active report) and active
-    units: three counting queries."""
+    units: one statement (core.queries.counts)."""
+    return counts(**organization_querysets(people=people, units=units))
+
+
+def organization_querysets(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
+    """What organization_counts counts, one queryset each: for a page that counts them in
+    the same statement as its other numbers."""
     active = people.filter(is_active=True)
-    counts = active.aggregate(
-        people=Count("pk"),
-        permanent=Count("pk", filter=Q(employment_type=Person.EmploymentType.PERMANENT)),
-        temporary=Count("pk", filter=Q(employment_type=Person.EmploymentType.TEMPORARY)),
-    )
-    # Apart, as a join to the managers of active people (a few thousand at 50,000 people):
-    # as a filter inside the count above, each of the 50,000 rows was looked up in them,
-    # which took twice as long as the rest of the count.
-    leads = Person.objects.filter(is_active=True).values("manager_id")
-    counts["leaders"] = active.filter(pk__in=leads).count()
-    return counts | {"units": units.filter(is_active=True).count()}
+    return {
+        "people": active,
+        "permanent": active.filter(employment_type=Person.EmploymentType.PERMANENT),
+        "temporary": active.filter(employment_type=Person.EmploymentType.TEMPORARY),
+        # Those managing an active person: a join to the managers of active people (a few
+        # thousand at 50,000 people).
+        "leaders": active.filter(pk__in=Person.objects.filter(is_active=True).values("manager_id")),
+        "units": units.filter(is_active=True),
+    }
 
 
 def leaders(*, people: QuerySet[Person]) -> QuerySet[Person]:

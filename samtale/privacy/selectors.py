@@ -1,6 +1,7 @@
 """Reads for the privacy pages."""
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from samtale.privacy import policy as privacy_policy
 from samtale.privacy.forms import hold_form
@@ -45,15 +46,13 @@ def copies_about_me(user) -> list[AccessCopy]:
     return list(privacy_policy.access_copies_about(user).select_related("made_by"))
 
 
-def copies_waiting_for_me(user) -> list[AccessCopy]:
+def copies_waiting_for_me(user) -> QuerySet[AccessCopy]:
     """The copies of the user's own data that wait in their account, not yet downloaded:
     a card on their home page, which leads to the download."""
     if not privacy_policy.may_see_copy_requests_about_me(user):
-        return []
-    return list(
-        privacy_policy.access_copies_about(user).filter(
-            channel=AccessCopy.Channel.ACCOUNT, status=AccessCopy.Status.WAITING
-        )
+        return AccessCopy.objects.none()
+    return privacy_policy.access_copies_about(user).filter(
+        channel=AccessCopy.Channel.ACCOUNT, status=AccessCopy.Status.WAITING
     )
 
 

@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
@@ -79,36 +88,50 @@ def coverage_q(limits: Coverage) -> tuple[Q, Q]:
     return overdue, close
 
 
-def missing_count(*, people: QuerySet[Person], today: date) -> int:
-    """How many of the people are missing a conversation (coverage_q), as the coverage page,
-    Innsikt and HR's home count them."""
+def missing(*, people: QuerySet[Person], today: date) -> QuerySet[Person]:
+    """The people missing a conversation (coverage_q), as the coverage page, Innsikt and
+    HR's home count them."""
     overdue, _close = coverage_q(coverage_limits(today=today))
-    return with_last_signed(people).filter(overdue).count()
+    return with_last_signed(people).filter(overdue)
 
 
-def missing_in_open_rounds(*, holder: Person) -> set[int]:
-    """The people this leader holds conversations with in an open round who have none there
-    (the round's "No conversation": none, or cancelled): the leader's home names them, to
-    plan one (which then counts in the round: receivers.outside_conversation_counts)."""
-    return set(
-        selectors.counted(Participant.objects.filter(round__closed_at__isnull=True, holder=holder))
-        .filter(selectors.STATES["missing"])
-        .values_list("person_id", flat=True)
+def with_missing(
+    reports: QuerySet[Person], *, conversations: QuerySet[Conversation], holder: Person, today: date
+) -> QuerySet[Person]:
+    """A leader's reports, each with `lacking` (missing a conversation, coverage_q, with none
+    planned either among `conversations`: whom to plan one for) and `round_missing` (held by
+    this leader in an open round, and without a conversation there: the round's "No
+    conversation"), in the one query that lists them."""
+    overdue, _close = coverage_q(coverage_limits(today=today))
+    planned = conversations.filter(
+        ~Q(status__literal_in=Conversation.CLOSED), employee=OuterRef("pk")
+    )
+    in_round = selectors.counted(
+        Participant.objects.filter(
+            round__closed_at__isnull=True, holder=holder, person=OuterRef("pk")
+        )
+    ).filter(selectors.STATES["missing"])
+    permanent = Q(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+    return reports.alias(last_signed=F("last_signed_at")).annotate(
+        lacking=ExpressionWrapper(
+            permanent & overdue & ~Exists(planned), output_field=BooleanField()
+        ),
+        round_missing=Exists(in_round),
     )
 
 
-def missing_unplanned(
-    *, people: QuerySet[Person], conversations: QuerySet[Conversation], today: date
-) -> set[int]:
-    """Of the people, those missing a conversation (coverage_q) who have none planned
-    either: whom their leader should plan one for (the leader's home names them)."""
+def units_with_coverage(*, people: QuerySet[Person], today: date) -> list[dict]:
+    """The units the people belong to, by name, each with its active people (`headcount`)
+    and how many of them miss a conversation (`missing`, coverage_q): one query, for the few
+    hundred people below a leader's leader (the whole organization: coverage_by_unit)."""
     overdue, _close = coverage_q(coverage_limits(today=today))
-    planned = conversations.filter(~Q(status__literal_in=Conversation.CLOSED)).values("employee_id")
-    return set(
-        with_last_signed(people)
-        .filter(overdue)
-        .exclude(pk__in=planned)
-        .values_list("pk", flat=True)
+    permanent = Q(employment_type=Person.EmploymentType.PERMANENT)
+    return list(
+        people.filter(is_active=True, unit__isnull=False)
+        .alias(last_signed=F("last_signed_at"))
+        .values("unit_id", "unit__name")
+        .annotate(headcount=Count("pk"), missing=Count("pk", filter=permanent & overdue))
+        .order_by("unit__name")
     )
 
 

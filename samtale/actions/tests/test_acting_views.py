@@ -74,7 +74,7 @@ def test_only_my_promises_lists_what_the_leader_answers_for(client_for, overdue)
 
 
 def test_the_filter_keeps_to_its_pages(client_for, people, signed):
-    signed(people.employee, people.leader, [(days(-2), "leader", "in_progress")] * 51)
+    signed(people.employee, people.leader, [(days(-2), "leader", "in_progress")] * 26)
     signed(people.employee, people.leader, [(days(-2), "employee", "in_progress")] * 3)
     body = client_for("leader").get(LIST + "?mine=1").content.decode()
     assert "?mine=1&amp;side=2" in body

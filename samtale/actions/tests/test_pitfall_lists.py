@@ -18,7 +18,7 @@ from samtale.actions.tests.conftest import days
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person
-from samtale.rounds.coverage import missing_count
+from samtale.rounds.coverage import missing
 
 PLACE = "MARKER-place"
 
@@ -120,8 +120,8 @@ def test_hr_home_links_each_count_to_its_list(client_for, pitfalls):
         re.findall(r'<a class="ds-link" href="([^"]+)"><span class="stat">(\d+)</span>', body)
     )
     # Beside the pitfalls, the organization's card of who is missing a conversation.
-    missing = missing_count(people=Person.objects.all(), today=timezone.localdate())
-    assert links.pop(reverse("round_coverage")) == str(missing)
+    count = missing(people=Person.objects.all(), today=timezone.localdate()).count()
+    assert links.pop(reverse("round_coverage")) == str(count)
     assert set(links) == {reverse("pitfall_list", args=[slug]) for slug in nudges.SLUGS.values()}
     for url, count in links.items():
         listed = client.get(url).content.decode()

@@ -18,6 +18,7 @@ from samtale.core.audit import (
     audit_log,
     audit_source,
     canonical,
+    canonical_parts,
     chain_verify,
     entry_hash,
 )
@@ -79,6 +80,28 @@ def test_the_canonical_form_never_changes():
         ).encode()
     )
     assert entry_hash(values) == "127b9c33aae48fe17d602bdc6663a9ffd1364c8b50b858fb3e1681d5fd600fbc"
+
+
+def test_the_database_joins_the_canonical_form_from_its_parts():
+    """On PostgreSQL the entry's hash is computed by the database, from the canonical form
+    cut around the id and the previous hash: joined, the parts are the form, whatever the
+    data holds (a nested id, quotes, the cut's own text)."""
+    values = {
+        "id": None,
+        "at": datetime(2026, 11, 23, 9, 30, 1, tzinfo=UTC),
+        "actor_id": None,
+        "actor_name": 'Å "ø" \\ \x00',
+        "action": "x",
+        "object_type": "",
+        "object_id": ',"id":0,"ip":',
+        "data": {"id": 0, "ip": "a", "z": [',"prev_hash":""}']},
+        "ip": "",
+        "prev_hash": "",
+    }
+    before, middle = canonical_parts(values)
+    for pk, prev in ((1, GENESIS), (123456, "f" * 64)):
+        joined = before + str(pk) + middle + prev + '"}'
+        assert joined.encode() == canonical(values | {"id": pk, "prev_hash": prev})
 
 
 def test_an_entry_names_its_actor_and_where_the_action_came_from(people):

@@ -129,31 +129,38 @@ def latest_satisfaction() -> tuple[int, Figure | Withheld | None] | None:
     """(year, figure) of the whole organization's satisfaction with the conversations in the
     latest year published (a figure frozen once published: the status analysis shows the
     same), or None before any year is."""
-    year = latest_year()
+    published = periods(latest=True)
+    year = published.latest_year
     if year is None:
         return None
-    found = figures(measures=[SATISFACTION], groups=[unit_group(None)], years=[year])
+    found = figures(
+        measures=[SATISFACTION], groups=[unit_group(None)], years=[year], found=published
+    )
     return year, found.get((year, SATISFACTION, unit_group(None)))
 
 
-def periods(*, years: Iterable[int] = (), rounds: Iterable[Round] = ()) -> Periods:
-    """The publications of these years and rounds, and the latest year published at all:
-    one query (the latest year's publication comes with the ones asked for)."""
+def periods(
+    *, years: Iterable[int] = (), rounds: Iterable[Round] = (), latest: bool = False
+) -> Periods:
+    """The publications of these years and rounds (and of the latest year, if `latest`),
+    and the latest year published at all: one query (the latest year's publication comes
+    with the ones asked for)."""
     years, rounds = list(years), list(rounds)
     yearly = Publication.objects.filter(kind=Publication.Kind.YEAR)
-    latest = yearly.order_by("-year").values("year")[:1]
+    newest = yearly.order_by("-year").values("year")[:1]
     found = list(
         Publication.objects.filter(
             Q(kind=Publication.Kind.YEAR, year__in=years)
             | Q(round__in=[r.pk for r in rounds])
-            | Q(kind=Publication.Kind.YEAR, year=Subquery(latest))
+            | Q(kind=Publication.Kind.YEAR, year=Subquery(newest))
         )
     )
     by_year = [p for p in found if p.round_id is None]
+    latest_year = max((p.year for p in by_year), default=None)
     return Periods(
-        years={p.year: p for p in by_year if p.year in years},
+        years={p.year: p for p in by_year if p.year in years or (latest and p.year == latest_year)},
         rounds={p.round_id: p for p in found if p.round_id is not None},
-        latest_year=max((p.year for p in by_year), default=None),
+        latest_year=latest_year,
     )
 
 

@@ -10,7 +10,7 @@ def test_the_organization_counts_people_by_employment_leaders_and_units(
     # A leader whose reports have all left is no longer counted as one.
     Person.objects.filter(manager=people.other_leader).update(is_active=False)
     active = Person.objects.filter(is_active=True)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         counts = selectors.organization_counts(
             people=Person.objects.all(), units=Unit.objects.all()
         )

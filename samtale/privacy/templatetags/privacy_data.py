@@ -1,8 +1,7 @@
 """What privacy shows on other apps' pages, fetched by the page's template, so the lower
 apps' views need not import privacy (the person page's privacy section, a person's own
 list of the copies HR asked for): `{% load privacy_data %}{% person_privacy person as privacy %}`,
-`{% copies_about_me as copies %}`, and the copies waiting to be downloaded, on the home page:
-`{% copies_waiting_for_me as waiting %}`. Each asks privacy's selectors, under its policy."""
+and `{% copies_about_me as copies %}`. Each asks privacy's selectors, under its policy."""
 
 from django import template
 
@@ -21,10 +20,3 @@ def person_privacy(context, person):
 def copies_about_me(context):
     """HR's requests for a copy of the signed-in person's own data, newest first."""
     return selectors.copies_about_me(context["request"].user)
-
-
-@register.simple_tag(takes_context=True)
-def copies_waiting_for_me(context):
-    """The copies of the signed-in person's data that wait in their account, not yet
-    downloaded (selectors.copies_waiting_for_me)."""
-    return selectors.copies_waiting_for_me(context["request"].user)
