@@ -11,6 +11,7 @@ import operator
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from samtale.guides.models import GuideVersion, localized
@@ -100,14 +101,27 @@ def statements() -> dict[str, tuple[str, str]]:
     return texts
 
 
+# The profession groups, each found by one step down the index of active people's groups
+# (person_profession_group), where DISTINCT read all 50,000 entries: 0.3 ms, not 11.
+_PROFESSIONS_SQL = """
+WITH RECURSIVE found(name) AS (
+    SELECT (SELECT profession_group FROM {person} WHERE is_active AND profession_group > ''
+            ORDER BY profession_group LIMIT 1)
+    UNION ALL
+    SELECT (SELECT profession_group FROM {person} WHERE is_active AND profession_group > found.name
+            ORDER BY profession_group LIMIT 1)
+    FROM found WHERE found.name IS NOT NULL
+)
+SELECT name FROM found WHERE name IS NOT NULL
+"""
+
+
 def professions() -> list[str]:
-    """The profession groups anyone is in, by name."""
-    return list(
-        Person.objects.exclude(profession_group="")
-        .order_by("profession_group")
-        .values_list("profession_group", flat=True)
-        .distinct()
-    )
+    """The profession groups anyone working here is in, by name."""
+    sql = _PROFESSIONS_SQL.format(person=connection.ops.quote_name(Person._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [name for (name,) in cursor.fetchall()]
 
 
 def full_names(person_ids: list[int]) -> dict[int, str]:
