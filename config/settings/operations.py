@@ -93,10 +93,6 @@ SAMTALE_READY_DELIVERY_MINUTES = envint("SAMTALE_READY_DELIVERY_MINUTES", 120)
 SAMTALE_METRICS_TOKEN = os.environ.get("SAMTALE_METRICS_TOKEN", "")
 SAMTALE_METRICS_NETWORKS = envnetworks("SAMTALE_METRICS_NETWORKS")
 
-# openpyxl writes workbooks through lxml when it is installed (the tests install it to
-# validate Noark 5 packages); the same workbook, byte for byte, whether it is or not.
-os.environ.setdefault("OPENPYXL_LXML", "False")
-
 # Import limits: a payroll export of 50,000 people is a few MB.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

@@ -103,7 +103,8 @@ def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
                 cell = WriteOnlyCell(sheet, value=value)
                 # openpyxl would store text beginning with "=" as a formula, "#N/A" as an error.
                 cell.data_type = "s"
-                cell.quotePrefix = neutralise(value) is not value
+                if neutralise(value) is not value:  # set only where needed: a style each
+                    cell.quotePrefix = True
             else:
                 cell = WriteOnlyCell(sheet, value=_cell(value))
             cells.append(cell)

@@ -3,6 +3,7 @@ payroll systems write, Excel workbooks, and the header row matched to the column
 alias."""
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -90,8 +91,10 @@ def test_it_reads_every_row_of_a_workbook_whose_stated_size_is_wrong():
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:B3" />' in data
-                data = data.replace(b'<dimension ref="A1:B3" />', b'<dimension ref="A1" />')
+                data, stated = re.subn(
+                    rb'<dimension ref="A1:B3" ?/>', b'<dimension ref="A1"/>', data
+                )
+                assert stated == 1
             target.writestr(item, data)
     result = read_table(filename="fil.xlsx", content=broken.getvalue())
     assert result.rows == [(2, ["1", "2"]), (3, ["3", "4"])]
