@@ -258,8 +258,11 @@ def _count_actions(own: dict, actions, start, end, today: date) -> None:
         .filter(when__gte=start, when__lt=end)
     )
     is_open = Q(status__in=OPEN)
+    # By the unit of the conversation's employee, who is the action's (actions.agreement):
+    # joined once per conversation, not once per action (12,662 lookups for a leader's
+    # leader's 1,281 conversations, 19 of the page's 83 ms).
     for row in (
-        agreed.values(unit=F("employee__unit_id"), year=ExtractYear("when"))
+        agreed.values(unit=F("goal__conversation__employee__unit_id"), year=ExtractYear("when"))
         .annotate(
             actions=Count("pk"),
             actions_done=Count("pk", filter=Q(status=Action.Status.DONE)),
