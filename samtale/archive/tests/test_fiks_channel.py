@@ -3,6 +3,7 @@ RabbitMQ to the archive simulator and back to a receipt (archive.fiks.channel,
 demo.archive_simulator), and what happens when the archive fails, refuses or is silent, or
 the broker goes away."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -43,11 +44,13 @@ def pems(tmp_path_factory):
 class Beside:
     """The archive simulator running beside Samtale, as its own process would: a thread
     that answers what waits for the archive's account, with its own broker connection,
-    until stopped; `paused` holds it back."""
+    until stopped; `paused` holds it back, and `held()` returns once it is held (its
+    round under way finished), for a test that changes the simulator itself."""
 
     def __init__(self, simulator):
         self.simulator = simulator
         self.paused = threading.Event()
+        self._idle = threading.Event()
         self._stop = threading.Event()
         self.errors: list[Exception] = []
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -56,8 +59,10 @@ class Beside:
     def _run(self):
         while not self._stop.is_set():
             if self.paused.is_set():
+                self._idle.set()
                 time.sleep(0.05)
                 continue
+            self._idle.clear()
             try:
                 self.simulator.serve(wait=0.2)
             except Unavailable:
@@ -65,6 +70,16 @@ class Beside:
             except Exception as error:  # noqa: BLE001 - kept for the test to see
                 self.errors.append(error)
                 time.sleep(0.2)
+
+    @contextlib.contextmanager
+    def held(self):
+        self.paused.set()
+        try:
+            assert self._idle.wait(timeout=30), "the simulator's round did not finish"
+            yield
+        finally:
+            self._idle.clear()
+            self.paused.clear()
 
     def stop(self):
         self._stop.set()
@@ -244,7 +259,7 @@ def test_a_message_the_archive_refuses_is_shown_in_its_words_and_not_sent_again(
 
 
 def test_a_reply_to_no_message_in_flight_is_left_alone(fiks, sign):
-    simulator, _ = fiks
+    simulator, beside = fiks
     conversation = sign()
     worker_round()
     delivered = delivery_of(conversation)
@@ -260,12 +275,14 @@ def test_a_reply_to_no_message_in_flight_is_left_alone(fiks, sign):
         type=m.ARKIVMELDING, sender=django_settings.SAMTALE_FIKS_ACCOUNT, receiver=simulator.account
     )
     replier = AmqpTransport(django_settings.AMQP_URL)
-    simulator_via, simulator.via = simulator.via, replier
-    try:
-        simulator._reply(question, m.KVITTERING, {"arkivmelding-kvittering.xml": stray})
-    finally:
-        simulator.via = simulator_via
-        replier.close()
+    # Its thread must not serve through the transport lent here (nor after it is closed).
+    with beside.held():
+        simulator_via, simulator.via = simulator.via, replier
+        try:
+            simulator._reply(question, m.KVITTERING, {"arkivmelding-kvittering.xml": stray})
+        finally:
+            simulator.via = simulator_via
+            replier.close()
     via = channel.transport()
     try:
         assert channel.receive(via, wait=5) == 1
