@@ -179,3 +179,39 @@ def test_no_alias_names_two_columns(module):
     for column in module.COLUMNS:
         for name in {normalize_header(n) for n in (column.key, column.label, *column.aliases)}:
             assert seen.setdefault(name, column.key) == column.key, name
+
+
+def _with_doctype(content: bytes, doctype: str, entity: str) -> bytes:
+    """The workbook with a DOCTYPE before its sheet and its workbook part, and the first
+    name's cell replaced by a reference to `entity`."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
+                text = re.sub(r"^<\?xml[^>]*\?>", "", data.decode())
+                data = (
+                    '<?xml version="1.0"?>' + doctype + text.replace(">Kari<", f">{entity}<")
+                ).encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+LAUGHS = (
+    "<!DOCTYPE x [<!ENTITY a0 'lol'>"
+    + "".join(f"<!ENTITY a{n} '{f'&a{n - 1};' * 10}'>" for n in range(1, 10))
+    + "]>"
+)
+XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(("doctype", "entity"), [(LAUGHS, "&a9;"), (XXE, "&xxe;")])
+def test_a_workbook_with_entities_is_refused_and_nothing_is_expanded(doctype, entity):
+    """openpyxl reads through lxml (entities never resolved): a billion laughs or a file of
+    the server's in a cell is refused as a broken workbook, at once."""
+    content = xlsx_file(["Navn", "E-post"], ["Kari", "kari@x.no"])
+    assert read_table(filename="a.xlsx", content=_with_doctype(content, "", "Kari")).rows
+    with pytest.raises(DomainError, match="Excel"):
+        read_table(filename="a.xlsx", content=_with_doctype(content, doctype, entity))
