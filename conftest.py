@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.core.management.commands import flush
@@ -7,6 +9,37 @@ from django.utils import translation
 from samtale.core.testing import audit_flushable
 from samtale.demo.testing import make_people
 
+# The fixtures through which a test reaches the database (pytest-django refuses any other
+# way); live_server asks for its database when it starts.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(
+        _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _database_only(config, items) -> None:
+    """SAMTALE_TESTS_DATABASE_ONLY=1: only the tests that reach the database run. CI runs the
+    suite on SQLite, then on PostgreSQL with this set: a test that never touches the database
+    (a parser, a settings check in a subprocess of its own, a signature) gives the same answer
+    on both, and ran in full on the first. The others are reported as deselected."""
+    if os.environ.get("SAMTALE_TESTS_DATABASE_ONLY", "") not in ("1", "true"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
@@ -14,6 +47,7 @@ def pytest_collection_modifyitems(config, items):
     to one worker by a suffix on their node id; pytest-xdist 3.8 writes it where pytest 9.2
     no longer reads it (`item._nodeid`), so the groups were spread over the workers. Written
     where pytest reads it, a test that restarts the broker runs beside no other that uses it."""
+    _database_only(config, items)
     if not getattr(config.option, "loadgroup", False):  # set on the workers of `-n`
         return
     from _pytest.nodeid import coerce_node_id
