@@ -6,6 +6,5 @@ class ActionsConfig(AppConfig):
     label = "actions"
 
     def ready(self):
-        # Registers the digests' e-mail builders, the daily job, what follows the
-        # conversations' status and a change of line manager.
-        from samtale.actions import emails, handover, jobs  # noqa: F401
+        # Registers the digests' e-mail builders and the daily job.
+        from samtale.actions import emails, jobs  # noqa: F401

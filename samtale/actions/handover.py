@@ -11,7 +11,6 @@ signed, its actions follow the employee's decision like the rest.
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.dispatch import receiver
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import LeaderChange, Person
-from samtale.org.signals import line_manager_changed
 
 F = LeaderChange.FollowUp
 
@@ -55,8 +53,7 @@ def _summary_to_share(change: LeaderChange) -> Conversation | None:
     )
 
 
-@receiver(line_manager_changed, sender=LeaderChange)
-def follow_up_ask(sender, *, change: LeaderChange, **kwargs) -> None:
+def follow_up_ask(*, change: LeaderChange) -> None:
     """A new line manager: the employee is asked about their follow-up, if there is any to
     pass on. An earlier question not yet answered is replaced by this one."""
     LeaderChange.objects.filter(person_id=change.person_id, follow_up=F.ASKED).exclude(

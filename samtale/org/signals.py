@@ -3,9 +3,10 @@ each, sent inside the transaction that made it happen, so a receiver's writes st
 with the change).
 
 - line_manager_changed(change): a person's line manager changed (org.models.LeaderChange),
-  by any path. The receivers run in INSTALLED_APPS order: conversations moves the
-  conversations not yet held (and records them in change.moved), actions asks the person
-  about their follow-up, rounds moves the round's holder and its conversation.
+  by any path. Its one receiver, rounds.handover, calls what the change brings with it in
+  order: conversations moves the conversations not yet held (and records them in
+  change.moved), actions asks the person about their follow-up, rounds moves the round's
+  holder and its conversation.
 """
 
 from django.dispatch import Signal

@@ -6,6 +6,6 @@ class RoundsConfig(AppConfig):
     label = "rounds"
 
     def ready(self):
-        # Registers the e-mail builders, the periodic jobs, the picker sources and what
-        # follows the conversations' status.
-        from samtale.rounds import emails, jobs, pickers, receivers  # noqa: F401
+        # Registers the e-mail builders, the periodic jobs, the picker sources, what follows
+        # the conversations' status and what follows a change of line manager.
+        from samtale.rounds import emails, handover, jobs, pickers, receivers  # noqa: F401

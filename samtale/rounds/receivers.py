@@ -1,29 +1,11 @@
-"""What the rounds follow of the conversations and the organization below them
-(conversations.signals, org.signals)."""
+"""What the rounds follow of the conversations below them (conversations.signals)."""
 
 from django.dispatch import receiver
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.signals import conversation_planned
-from samtale.org.models import LeaderChange
-from samtale.org.signals import line_manager_changed
-from samtale.rounds.models import Participant, Round
+from samtale.rounds.models import Round
 from samtale.rounds.services import participants_link
-
-
-@receiver(line_manager_changed, sender=LeaderChange)
-def holder_follows(sender, *, change: LeaderChange, **kwargs) -> None:
-    """In the open rounds, the earlier line manager's place as the person's holder passes to
-    the new one, and the participant follows its conversation where it moved
-    (conversations.services.handover ran before: change.moved). A holder HR chose who is not
-    the earlier line manager stays."""
-    participants = Participant.objects.filter(person_id=change.person_id, round__closed_at=None)
-    if change.new_manager_id is not None and change.old_manager_id is not None:
-        participants.filter(holder_id=change.old_manager_id).update(holder_id=change.new_manager_id)
-    for old, new in change.moved:
-        for participant in participants.filter(conversation_id=old):
-            participant.conversation_id = new
-            participant.save(update_fields=["conversation", "updated_at"])
 
 
 @receiver(conversation_planned, sender=Conversation)

@@ -1,4 +1,4 @@
-"""A person's line manager changed (org.signals.line_manager_changed): their conversations
+"""A person's line manager changed (rounds.handover calls this first): their conversations
 not yet held move to the new leader, and the employee may let the new leader read the
 summary of their last signed one.
 
@@ -10,7 +10,6 @@ leader is free.
 """
 
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,15 +34,9 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import LeaderChange, Person
-from samtale.org.signals import line_manager_changed
 
 S = Conversation.Status
 NOT_HELD = (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED)
-
-
-@receiver(line_manager_changed, sender=LeaderChange)
-def conversations_follow(sender, *, change: LeaderChange, **kwargs) -> None:
-    conversations_move(change=change)
 
 
 def conversations_move(*, change: LeaderChange) -> list[list[int]]:
