@@ -12,6 +12,7 @@ from samtale.insight import urls as insight
 from samtale.needs import urls as needs
 from samtale.notifications import urls as notifications
 from samtale.org import urls as org
+from samtale.priorities import urls as priorities
 from samtale.privacy import urls as privacy
 from samtale.rounds import urls as rounds
 from samtale.scim import urls as scim
@@ -34,6 +35,7 @@ urlpatterns = [
     *notifications.urlpatterns,
     *insight.urlpatterns,
     *needs.urlpatterns,
+    *priorities.urlpatterns,
     *archive.urlpatterns,
     *audit.urlpatterns,
     *privacy.urlpatterns,

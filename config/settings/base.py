@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samtale.accounts",
     "samtale.org",
     "samtale.guides",
+    "samtale.priorities",
     "samtale.conversations",
     "samtale.calendars",
     "samtale.actions",

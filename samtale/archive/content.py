@@ -13,9 +13,11 @@ from django.conf import settings
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.guides.models import localized
 from samtale.org.models import Person, Unit
+from samtale.priorities import selectors as priorities_selectors
 
 # Raised when what `form_content` writes changes shape, so a reader knows which it holds.
-SCHEMA = 1
+# 2: the workplace's goals the conversation showed (unit_goals).
+SCHEMA = 2
 
 
 def _iso(value) -> str | None:
@@ -37,6 +39,26 @@ def _person(person: Person) -> dict:
         "name": person.full_name,
         "number": person.employee_number or "",
         "job_title": person.job_title,
+    }
+
+
+def _unit_goals(conversation: Conversation) -> dict | None:
+    """The workplace's goals the conversation showed in the theme the leader fills in, as
+    they were when it was signed (priorities.selectors.for_conversation)."""
+    found = priorities_selectors.for_conversation(conversation)
+    if found is None:
+        return None
+    return {
+        "unit": found.unit.name if found.unit else "",
+        "year": found.year,
+        "goals": [
+            {
+                "kind": goal.kind,
+                "title": goal.title,
+                "serves": goal.parent.title if goal.parent else "",
+            }
+            for goal in found.goals
+        ],
     }
 
 
@@ -67,6 +89,7 @@ def form_content(revision: SummaryRevision) -> dict:
             "name": localized(version.name, language) if version else "",
             "version": version.number if version else None,
         },
+        "unit_goals": _unit_goals(conversation),
         "conclusion": revision.conclusion,
         "goals": [
             {

@@ -30,6 +30,7 @@ from samtale.conversations.models import (
 )
 from samtale.core.access import own, require, roles_for
 from samtale.org.models import Person
+from samtale.org.selectors import UNITS_ABOVE
 
 
 def conversations_visible_to(user) -> QuerySet[Conversation]:
@@ -53,7 +54,7 @@ def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
     person_id = roles_for(user).person_id
     try:
         conversation = Conversation.objects.select_related(
-            "employee", "leader", "guide_version"
+            f"employee__{UNITS_ABOVE}", "leader", "guide_version"
         ).get(pk=pk)
     except (Conversation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -17,6 +17,7 @@ from samtale.home import guide
 from samtale.insight import policy as insight_policy
 from samtale.needs import policy as needs_policy
 from samtale.org import policy as org_policy
+from samtale.priorities import policy as priorities_policy
 from samtale.privacy import policy as privacy_policy
 from samtale.rounds import policy as rounds_policy
 
@@ -26,6 +27,7 @@ MENU = (
     ("conversation_list", _("Conversations"), None, False),
     ("my_actions", _("My actions"), None, True),
     ("follow_up", _("Follow-up"), "follow_up", False),
+    ("priority_list", _("Goals"), "priorities", False),
     ("round_list", _("Rounds"), "rounds", False),
     ("status_analysis", _("Insight"), "any_insight", False),
     ("person_list", _("People"), "people", False),
@@ -70,6 +72,7 @@ def navigation(request):
         "org_changes": org_policy.may_read_org_changes(user),
         "guides": guides_policy.may_manage_guides(user),
         "follow_up": actions_policy.may_follow_up_reports(user),
+        "priorities": priorities_policy.may_write_priorities(user),
         "rounds": rounds_policy.may_list_rounds(user),
         "insight": insight_policy.may_see_insight(user),
         "status": insight_policy.may_see_status(user),

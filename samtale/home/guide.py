@@ -104,6 +104,9 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
     "conversation_postpone": ("leader", "plan"),
     "conversation_cancel": ("leader", "plan"),
     "conversation_move_to_proposal": ("leader", "answers"),
+    # The unit's goals.
+    "priority_list": ("leader", "goals"),
+    "priority_edit": ("leader", "goals"),
     # Follow-up.
     "my_actions": ("follow-up", "my-actions"),
     "action_detail": ("follow-up", "action"),

@@ -12,6 +12,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.needs import policy
 from samtale.needs.models import Category, Need, NeedChange, RaisedNeed
+from samtale.org import selectors as org_selectors
 from samtale.org.models import Person, Unit
 
 MAX_TEXT = 2000
@@ -21,18 +22,7 @@ MAX_COST = 100_000_000  # NOK
 def units_for_need(conversation: Conversation) -> list[Unit]:
     """The units a need raised in a conversation can be for: the employee's unit and those
     above it (a routine of the whole department, say)."""
-    # The tree is three levels deep (enterprise, department, team): one statement.
-    unit = (
-        Unit.objects.select_related("parent__parent")
-        .filter(pk=conversation.employee.unit_id)
-        .first()
-    )
-    units, seen = [], set()
-    while unit is not None and unit.pk not in seen:
-        units.append(unit)
-        seen.add(unit.pk)
-        unit = unit.parent
-    return units
+    return org_selectors.units_above(conversation.employee)
 
 
 def _check(*, category: str, text: str, cost: int | None, unit: Unit | None, allowed: list[Unit]):

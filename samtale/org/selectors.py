@@ -69,6 +69,28 @@ def matching(rows: QuerySet, query: str, *lookups: str) -> QuerySet:
     return rows
 
 
+# What a fetch of a person selects to know the units above theirs without asking again
+# (units_above): the tree is three levels deep (Unit.LEVELS).
+UNITS_ABOVE = "unit__parent__parent"
+
+
+def units_above(person: Person) -> list[Unit]:
+    """The person's unit and the units above it, nearest first: read from the person as
+    fetched where it was fetched with UNITS_ABOVE (select_related), else in one statement."""
+    if person.unit_id is None:
+        return []
+    if Person.unit.is_cached(person):
+        unit = person.unit
+    else:
+        unit = Unit.objects.select_related("parent__parent").filter(pk=person.unit_id).first()
+    units, seen = [], set()
+    while unit is not None and unit.pk not in seen:
+        units.append(unit)
+        seen.add(unit.pk)
+        unit = unit.parent
+    return units
+
+
 def unit_with_descendants(*, unit: Unit) -> list[int]:
     ids = [unit.pk]
     level = [unit.pk]

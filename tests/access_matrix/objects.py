@@ -16,6 +16,7 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
 from samtale.needs.services import need_raise
 from samtale.org.models import EmailChange, ImportBatch
+from samtale.priorities.models import Priority
 from samtale.privacy import links
 from samtale.privacy import services as privacy_services
 from samtale.privacy.models import AccessCopy
@@ -49,6 +50,9 @@ def objects_for(people) -> dict:
         "unit": people.employee.unit_id,
         "import": batch.pk,
         "guide": Guide.objects.get(key="skjema-8-tema").pk,
+        "priority": Priority.objects.create(
+            year=2026, unit=people.employee.unit, title="Mål for teamet"
+        ).pk,
         **found,
         **copies,
     }

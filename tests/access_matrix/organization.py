@@ -42,6 +42,17 @@ ROWS = [
     ("rating_fairness", {}, "get", ROUND_HR_200),
     # A leader's own, and their leaders'; HR's neither.
     ("leadership_feedback", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
+    # The workplace's goals (priorities): leaders and HR; a unit's goal, to whoever writes
+    # that unit's (its people's leaders and HR).
+    ("priority_list", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    ("priority_edit", {"pk": "priority"}, "get", (302, 403, 403, 200, 404, 200, 200, 403)),
+    (
+        "priority_edit",
+        {"pk": "priority"},
+        "post",
+        (302, 403, 403, 302, 404, 302, 302, 403),
+        {"kind": "goal", "title": "Trygt læringsmiljø"},
+    ),
     # The register: leaders and HR; a need, to those whose line raised it (and HR).
     ("need_list", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
     ("need_detail", {"pk": "need"}, "get", (302, 403, 403, 200, 404, 200, 200, 403)),

@@ -47,6 +47,8 @@ PK_KINDS = [
     ("samtaler/<int:pk>/", "conversation"),
     ("behov/<int:pk>/", "need"),
     ("mal/<int:pk>/", "goal"),
+    # The workplace's goals for the year (priorities): not a conversation's content.
+    ("enhetsmal/<int:pk>/", "priority"),
     ("tiltak/<int:pk>/", "action"),
     ("personer/endringer/epost/<int:pk>/", "email_change"),
     ("personer/<int:pk>/", "person"),

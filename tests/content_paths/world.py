@@ -29,6 +29,7 @@ from samtale.home import guide
 from samtale.needs import services as needs
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, ImportBatch, LeaderChange, Person, Unit
+from samtale.priorities.models import Priority
 from samtale.privacy import services as privacy
 from samtale.privacy.models import AccessCopy
 from samtale.rounds import booking
@@ -118,6 +119,7 @@ def stored_ids() -> dict[str, list]:
         "api_token": list(ApiToken.objects.values_list("pk", flat=True)),
         "access_copy": list(AccessCopy.objects.values_list("pk", flat=True)),
         "leader_change": list(LeaderChange.objects.values_list("pk", flat=True)),
+        "priority": list(Priority.objects.values_list("pk", flat=True)),
     }
 
 

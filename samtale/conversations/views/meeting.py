@@ -14,6 +14,7 @@ from samtale.conversations.sections import goals_context, previous_context
 from samtale.conversations.services import lifecycle, meeting
 from samtale.core.errors import DomainError
 from samtale.core.http import acted, guarded, wants_json
+from samtale.priorities import selectors as priorities_selectors
 
 
 @guarded()
@@ -40,6 +41,7 @@ def meeting_screen(request, pk):
         "open": conversation.status in meeting.MEETING_STATUSES,
         # Planned for a later day: "We hold the conversation now" up front.
         "before_its_day": lifecycle.before_its_day(conversation),
+        "unit_goals": priorities_selectors.for_conversation(conversation),
         **goals_context(conversation, request.user, request=request),
         **previous_context(conversation, request.user, carry=True),
     }

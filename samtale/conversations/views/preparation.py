@@ -19,6 +19,7 @@ from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
+from samtale.priorities import selectors as priorities_selectors
 
 
 @guarded()
@@ -52,6 +53,7 @@ def preparation(request, pk):
         "checked": set(mine.checklist) if mine else set(),
         "my_sharing": sharing[party],
         "other_sharing": sharing["leader" if party == "employee" else "employee"],
+        "unit_goals": priorities_selectors.for_conversation(conversation),
         **previous_context(conversation, request.user),
     }
     return render(request, "conversations/preparation.html", context)

@@ -1,0 +1,60 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samtale.priorities.models import Priority
+
+ORGANIZATION = "org"
+
+
+class ChooseForm(forms.Form):
+    """Which unit's goals, for which year (a GET form)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    enhet = forms.ChoiceField(label=_("Unit"))
+
+    def __init__(self, *args, years, units, organization: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        choices = [(ORGANIZATION, _("The organization's own goals"))] if organization else []
+        self.fields["enhet"].choices = choices + [(str(unit.pk), unit.name) for unit in units]
+
+
+class PriorityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Priority.Kind.choices,
+        initial=Priority.Kind.GOAL,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("The goal or focus area"), max_length=200)
+    description = forms.CharField(
+        label=_("What it means for us"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    parent = forms.TypedChoiceField(
+        label=_("Serves the organization's goal"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parents = {parent.pk: parent for parent in parents}
+        if self.parents:
+            self.fields["parent"].choices = [("", _("None"))] + [
+                (parent.pk, parent.title) for parent in parents
+            ]
+        else:
+            del self.fields["parent"]
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "description": data["description"],
+            "parent": self.parents.get(data.get("parent")),
+        }

@@ -1,0 +1,196 @@
+"""The workplace's priority goals: written once a year by the unit's leader (and HR), shown
+in the theme the leader fills in of every conversation of the year (issue 48)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from samtale.conversations.services.lifecycle import conversation_plan
+from samtale.core.errors import DomainError
+from samtale.core.models import AuditEntry
+from samtale.guides.builtin import builtin_ensure
+from samtale.guides.models import Guide, GuideVersion
+from samtale.org.models import Person
+from samtale.priorities import policy, selectors, services
+from samtale.priorities.models import Priority
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year
+
+
+def add(actor, unit, title, **extra):
+    return services.priority_add(actor=actor, year=YEAR, unit=unit, title=title, **extra)
+
+
+def test_a_leader_writes_the_goals_of_their_reports_unit_and_no_other(people):
+    team = people.employee.unit
+    goal = add(people.leader, team, "Færre avbrudd i undervisningen")
+    assert (goal.order, goal.created_by) == (1, people.leader)
+    assert add(people.leader, team, "Mer samarbeid").order == 2
+    with pytest.raises(PermissionDenied):
+        add(people.leader, people.other_employee.unit, "Ikke min enhet")
+    with pytest.raises(PermissionDenied):
+        add(people.leader, None, "Organisasjonens mål er HRs")
+    with pytest.raises(PermissionDenied):
+        add(people.employee, team, "En medarbeider skriver ikke enhetens mål")
+    assert AuditEntry.objects.filter(action="priority.add").count() == 2
+
+
+def test_hr_writes_the_organizations_goals_and_a_unit_goal_serves_one(people):
+    mine = add(people.hr, None, "Nærvær")
+    goal = add(people.leader, people.employee.unit, "Redusere sykefravær", parent=mine)
+    assert goal.parent == mine
+    with pytest.raises(DomainError) as refused:
+        add(people.leader, people.employee.unit, "Tjener et enhetsmål", parent=goal)
+    assert refused.value.field == "parent"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"title": "Mål", "kind": "wish"}, "kind"),
+    ],
+)
+def test_bad_input_is_refused_with_the_field_named_and_nothing_written(people, fields, field):
+    with pytest.raises(DomainError) as refused:
+        services.priority_add(actor=people.leader, year=YEAR, unit=people.employee.unit, **fields)
+    assert refused.value.field == field
+    assert not Priority.objects.exists()
+
+
+def test_only_last_this_and_next_year_may_be_written(people):
+    with pytest.raises(DomainError):
+        services.priority_add(actor=people.hr, year=YEAR - 2, unit=None, title="For lenge siden")
+    services.priority_add(actor=people.hr, year=YEAR + 1, unit=None, title="Neste år")
+
+
+def test_who_reads_which_goals(people):
+    team = add(people.leader, people.employee.unit, "Teamets mål")
+    other = add(people.other_leader, people.other_employee.unit, "Avdeling 2s mål")
+    organization = add(people.hr, None, "Organisasjonens mål")
+    seen = {
+        role: set(policy.priorities_visible_to(people.by_role(role)))
+        for role in ("employee", "other_employee", "leader", "leaders_leader", "hr", "admin")
+    }
+    assert seen["employee"] == {team, organization}
+    assert seen["other_employee"] == {other, organization}
+    assert seen["leader"] == {team, organization}
+    assert seen["leaders_leader"] == {team, other, organization}
+    assert seen["hr"] == {team, other, organization}
+    assert seen["admin"] == {organization}
+    with pytest.raises(Http404):
+        policy.get_priority_for(people.employee, other.pk)
+    with pytest.raises(PermissionDenied):
+        policy.get_priority_for(people.employee, team.pk, write=True)
+
+
+def test_a_person_sees_their_units_goals_else_the_nearest_above_else_the_organizations(people):
+    unit = people.employee.unit  # Team 1, in Avdeling 1, in Skole
+
+    def for_unit(unit_id, year):
+        person = Person(unit_id=unit_id)
+        return selectors.for_person(person, year=year)
+
+    assert for_unit(unit.pk, YEAR) is None
+    add(people.hr, None, "Organisasjonens")
+    assert for_unit(unit.pk, YEAR).unit is None
+    add(people.hr, unit.parent.parent, "Skolens")
+    assert for_unit(unit.pk, YEAR).unit == unit.parent.parent
+    add(people.leaders_leader, unit.parent, "Avdelingens")
+    assert for_unit(unit.pk, YEAR).unit == unit.parent
+    add(people.leader, unit, "Teamets første")
+    add(people.leader, unit, "Teamets andre")
+    found = for_unit(unit.pk, YEAR)
+    assert (found.unit, [g.title for g in found.goals]) == (
+        unit,
+        ["Teamets første", "Teamets andre"],
+    )
+    assert for_unit(unit.pk, YEAR + 1) is None
+    assert for_unit(None, YEAR).unit is None
+
+
+def test_last_years_goals_are_copied_once_serving_this_years_organization_goal(people):
+    unit = people.employee.unit
+    then = services.priority_add(actor=people.hr, year=YEAR - 1, unit=None, title="Nærvær")
+    services.priority_add(
+        actor=people.leader, year=YEAR - 1, unit=unit, title="Sykefravær ned", parent=then
+    )
+    now = add(people.hr, None, "Nærvær")
+    [copy] = services.priorities_copy(actor=people.leader, unit=unit, year=YEAR)
+    assert (copy.title, copy.year, copy.parent) == ("Sykefravær ned", YEAR, now)
+    with pytest.raises(DomainError):
+        services.priorities_copy(actor=people.leader, unit=unit, year=YEAR)
+
+
+# The pages ---------------------------------------------------------------------------
+
+
+def test_the_page_is_for_leaders_and_hr(client_for):
+    url = reverse("priority_list")
+    assert client_for("employee").get(url).status_code == 403
+    assert client_for("admin").get(url).status_code == 403
+    page = client_for("leader").get(url)
+    assert page.status_code == 200
+    assert "Team 1" in page.content.decode()
+
+
+def test_a_leader_adds_changes_and_deletes_a_goal_on_the_page(people, client_for):
+    client = client_for("leader")
+    url = reverse("priority_list") + f"?year={YEAR}&enhet={people.employee.unit_id}"
+    empty = client.get(url).content.decode()
+    assert "har ingen mål" in empty or "has no goals" in empty
+    answer = client.post(url, {"action": "add", "kind": "goal", "title": "Trygt læringsmiljø"})
+    assert answer.status_code == 302
+    goal = Priority.objects.get()
+    assert "Trygt læringsmiljø" in client.get(url).content.decode()
+    edit = reverse("priority_edit", args=[goal.pk])
+    client.post(edit, {"kind": "focus", "title": "Trygt og godt læringsmiljø"})
+    goal.refresh_from_db()
+    assert (goal.kind, goal.title) == ("focus", "Trygt og godt læringsmiljø")
+    client.post(edit, {"action": "delete"})
+    assert not Priority.objects.exists()
+
+
+def test_an_empty_goal_is_refused_on_the_page_with_its_message(people, client_for):
+    url = reverse("priority_list") + f"?year={YEAR}&enhet={people.employee.unit_id}"
+    page = client_for("leader").post(url, {"action": "add", "kind": "goal", "title": " "})
+    assert page.status_code == 200
+    assert 'aria-invalid="true"' in page.content.decode()
+    assert not Priority.objects.exists()
+
+
+def test_another_units_goal_is_not_found_and_not_changed(people, client_for):
+    goal = add(people.other_leader, people.other_employee.unit, "Avdeling 2s mål")
+    edit = reverse("priority_edit", args=[goal.pk])
+    assert client_for("leader").get(edit).status_code == 404
+    assert client_for("leader").post(edit, {"action": "delete"}).status_code == 404
+    assert Priority.objects.filter(pk=goal.pk).exists()
+
+
+def test_the_conversation_shows_the_units_goals_in_the_leaders_theme(people, client_for):
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    conversation = conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+    )
+    # Its year's goals (in the last ten days of a year, next year's).
+    services.priority_add(
+        actor=people.leader,
+        year=timezone.localtime(conversation.scheduled_at).year,
+        unit=people.employee.unit,
+        title="Trygt læringsmiljø for alle",
+    )
+    for role in ("employee", "leader"):
+        page = client_for(role).get(reverse("preparation", args=[conversation.pk]))
+        assert "Trygt læringsmiljø for alle" in page.content.decode()
+    meeting = client_for("leader").get(reverse("meeting", args=[conversation.pk]))
+    assert "Trygt læringsmiljø for alle" in meeting.content.decode()
