@@ -25,6 +25,7 @@ from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.org.models import Person
+from samtale.priorities import selectors as priorities_selectors
 
 TEXT_MAX_LENGTH = 2000
 Status = Action.Status
@@ -106,6 +107,25 @@ def goal_add(
             actor=actor, goal=goal, text=action_text, deadline=deadline, responsible=responsible
         )
     audit_log(actor=actor, action="goal.add", obj=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_serves_set(*, actor: Person, goal: Goal, priority_id: int | None) -> Goal:
+    """Which of the workplace's goals for the year (priorities) the agreed goal serves, or
+    none: one of those the conversation shows."""
+    conversation = goal.conversation
+    _check(actor, conversation)
+    priority = None
+    if priority_id is not None:
+        shown = priorities_selectors.for_conversation(conversation)
+        priority = next((p for p in shown.goals if p.pk == priority_id), None) if shown else None
+        if priority is None:
+            raise DomainError(_("Choose one of the workplace's goals the conversation shows."))
+    if goal.serves_id != (priority.pk if priority else None):
+        goal.serves = priority
+        goal.save(update_fields=["serves"])
+        audit_log(actor=actor, action="goal.serves", obj=goal, serves=priority_id)
     return goal
 
 

@@ -172,3 +172,11 @@ class HandoverForm(forms.Form):
             self.fields["share_summary"].help_text = gettext_lazy(
                 "Only the summary, its conclusion and the goals agreed: never your notes."
             )
+
+
+class GoalServesForm(forms.Form):
+    """Which of the workplace's goals an agreed goal serves (empty: none)."""
+
+    serves = forms.IntegerField(
+        label=gettext_lazy("Serves the unit's goal"), required=False, min_value=1
+    )

@@ -26,6 +26,15 @@ class Goal(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
     text = models.TextField(_("goal"))
+    # The workplace's goal for the year it serves (priorities), chosen at the meeting.
+    serves = models.ForeignKey(
+        "priorities.Priority",
+        verbose_name=_("serves the unit's goal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="served_by",
+    )
     # The "Resultat" of the basic template, recorded when the goal is reviewed.
     result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
     learned = models.TextField(_("what we learned"), blank=True)

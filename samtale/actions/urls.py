@@ -11,6 +11,7 @@ urlpatterns = [
         name="action_carry_over",
     ),
     path("mal/<int:pk>/slett/", views.goal_delete, name="goal_delete"),
+    path("mal/<int:pk>/tjener/", views.goal_serves, name="goal_serves"),
     path("mal/<int:pk>/tiltak/", views.action_add, name="action_add"),
     path("tiltak/<int:pk>/slett/", views.action_delete, name="action_delete"),
     # Follow-up

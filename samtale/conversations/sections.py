@@ -10,14 +10,26 @@ from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.kept import form_take
 from samtale.conversations.models import Responsible
 from samtale.conversations.services import summary as services
+from samtale.priorities import selectors as priorities_selectors
+
+NOT_READ = object()
 
 
 def goals_context(
-    conversation, user, *, request=None, goal_form=None, action_typed=None, error=None
+    conversation,
+    user,
+    *,
+    request=None,
+    goal_form=None,
+    action_typed=None,
+    error=None,
+    unit_goals=NOT_READ,
 ) -> dict:
     """The goals section (conversations/_goals.html). A goal or an action refused comes back
     as typed: from the view that refused it (htmx), or kept for the page it was posted from
-    (samtale.conversations.kept), the action's as {"goal": pk, "form", "error"}."""
+    (samtale.conversations.kept), the action's as {"goal": pk, "form", "error"}. The
+    workplace's goals an agreed goal may serve (`unit_goals`, priorities) are read while
+    the goals can change, unless the page has read them already."""
     party = conversation.party(user) is not None
     if kept := form_take(request, f"goal:{conversation.pk}"):
         goal_form, error = GoalForm(kept["data"]), kept["error"]
@@ -30,9 +42,13 @@ def goals_context(
     for form in (goal_form, action_typed and action_typed["form"]):
         if form is not None:
             form.is_valid()  # the errors beside the fields
+    editable = conversation.goals_editable and party
+    if unit_goals is NOT_READ:
+        unit_goals = priorities_selectors.for_conversation(conversation) if editable else None
     return {
         "goals": selectors.goals_with_actions(conversation),
-        "goals_editable": conversation.goals_editable and party,
+        "goals_editable": editable,
+        "unit_goals": unit_goals,
         # After signing: statuses, and new actions added as follow-up.
         "goals_follow_up": conversation.is_followed_up and party,
         "goal_form": goal_form or GoalForm(),

@@ -83,7 +83,7 @@ def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversat
 
 def goals_with_actions(conversation: Conversation) -> list:
     """The goals agreed, each with its actions, in their order (actions.models)."""
-    return list(conversation.goals.prefetch_related("actions"))
+    return list(conversation.goals.select_related("serves").prefetch_related("actions"))
 
 
 def goals_as_agreed(conversation: Conversation) -> list[dict]:

@@ -222,6 +222,7 @@ ROWS = [
     ("feedback_give", C, "post", PARTIES_403, {"rating": 4}),
     ("goal_add", C, "post", PARTIES_302, {"text": "Mål"}),
     ("goal_delete", {"pk": "goal"}, "post", PARTIES_302),
+    ("goal_serves", {"pk": "goal"}, "post", PARTIES_302, {"serves": ""}),
     (
         "action_add",
         {"pk": "goal"},

@@ -4,6 +4,7 @@ from samtale.actions.views.agreement import (
     action_delete,
     goal_add,
     goal_delete,
+    goal_serves,
 )
 from samtale.actions.views.follow_up import (
     action_deadline,
@@ -33,6 +34,7 @@ __all__ = [
     "goal_add",
     "goal_delete",
     "goal_review",
+    "goal_serves",
     "my_actions",
     "overview",
     "overview_person",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samtale.actions import agreement, policy
+from samtale.actions.forms import GoalServesForm
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.kept import form_keep, posted
@@ -62,6 +63,22 @@ def goal_add(request, pk):
     except DomainError as e:
         return _answer(request, conversation, error=e.message, form=form)
     return _answer(request, conversation)
+
+
+@guarded()
+@require_POST
+def goal_serves(request, pk):
+    goal = policy.get_goal_for(request.user, pk)
+    form = GoalServesForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, goal.conversation, error=form.errors["serves"][0])
+    try:
+        agreement.goal_serves_set(
+            actor=request.user, goal=goal, priority_id=form.cleaned_data["serves"]
+        )
+    except DomainError as e:
+        return _answer(request, goal.conversation, error=e.message)
+    return _answer(request, goal.conversation)
 
 
 @guarded()

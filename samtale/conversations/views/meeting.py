@@ -41,8 +41,12 @@ def meeting_screen(request, pk):
         "open": conversation.status in meeting.MEETING_STATUSES,
         # Planned for a later day: "We hold the conversation now" up front.
         "before_its_day": lifecycle.before_its_day(conversation),
-        "unit_goals": priorities_selectors.for_conversation(conversation),
-        **goals_context(conversation, request.user, request=request),
+        **goals_context(
+            conversation,
+            request.user,
+            request=request,
+            unit_goals=priorities_selectors.for_conversation(conversation),
+        ),
         **previous_context(conversation, request.user, carry=True),
     }
     return render(request, "conversations/meeting.html", context)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from samtale.actions import agreement
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
@@ -194,3 +195,50 @@ def test_the_conversation_shows_the_units_goals_in_the_leaders_theme(people, cli
         assert "Trygt læringsmiljø for alle" in page.content.decode()
     meeting = client_for("leader").get(reverse("meeting", args=[conversation.pk]))
     assert "Trygt læringsmiljø for alle" in meeting.content.decode()
+
+
+# An agreed goal serves one of them -----------------------------------------------------
+
+
+def _planned(people):
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    return conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
+        scheduled_at=timezone.now() + timedelta(days=10),
+    )
+
+
+def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, client_for):
+    conversation = _planned(people)
+    year = selectors.conversation_year(conversation)
+    ours = services.priority_add(
+        actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
+    )
+    theirs = services.priority_add(
+        actor=people.other_leader, year=year, unit=people.other_employee.unit, title="Ikke vårt"
+    )
+    goal = agreement.goal_add(actor=people.leader, conversation=conversation, text="Mindre uro")
+    client = client_for("leader")
+    meeting = client.get(reverse("meeting", args=[conversation.pk])).content.decode()
+    assert f'<option value="{ours.pk}">Trygt' in meeting and "Ikke vårt" not in meeting
+    url = reverse("goal_serves", args=[goal.pk])
+    answer = client.post(url, {"serves": ours.pk}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    goal.refresh_from_db()
+    assert goal.serves == ours
+    # Another unit's goal is refused with a message, and nothing changes.
+    refused = client.post(url, {"serves": theirs.pk}, headers={"HX-Request": "true"})
+    assert "Velg et av arbeidsplassens mål" in refused.content.decode() or "Choose one" in (
+        refused.content.decode()
+    )
+    goal.refresh_from_db()
+    assert goal.serves == ours
+    client.post(url, {"serves": ""}, headers={"HX-Request": "true"})
+    goal.refresh_from_db()
+    assert goal.serves is None
+    # The employee is a party too; someone else's leader is not.
+    assert client_for("employee").post(url, {"serves": ours.pk}).status_code == 302
+    assert client_for("other_leader").post(url, {"serves": ours.pk}).status_code == 404
