@@ -332,3 +332,30 @@ def facts_page(items: QuerySet, facts, page_number, per_page: int):
     )
     page.object_list = list(facts(items.model.objects.filter(pk__in=list(page.object_list))))
     return page
+
+
+def served_goals(*, leader_id: int, year: int, on: date) -> dict[int, dict]:
+    """Per workplace goal of `year` (priorities), what the signed conversations the leader
+    holds agreed for it: how many goals serve it (n_goals), and their followed actions in
+    all, done and overdue on `on` (n_actions, n_done, n_overdue). One statement."""
+    followed = Q(actions__followed=True)
+    rows = (
+        Goal.objects.filter(
+            serves__year=year,
+            conversation__leader_id=leader_id,
+            conversation__status=Conversation.Status.SIGNED,
+        )
+        .values("serves_id")
+        .annotate(
+            n_goals=Count("pk", distinct=True),
+            n_actions=Count("actions", filter=followed, distinct=True),
+            n_done=Count("actions", filter=followed & Q(actions__status=DONE), distinct=True),
+            n_overdue=Count(
+                "actions",
+                filter=followed & Q(actions__status__in=OPEN, actions__deadline__lt=on),
+                distinct=True,
+            ),
+        )
+        .order_by()
+    )
+    return {row["serves_id"]: row for row in rows}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tiltak/<int:pk>/slett/", views.action_delete, name="action_delete"),
     # Follow-up
     path("oppfolging/", views.overview, name="follow_up"),
+    path("oppfolging/enhetsmal/", views.follow_up_goals, name="follow_up_goals"),
     path("oppfolging/<int:pk>/", views.overview_person, name="follow_up_person"),
     # After a change of line manager: the employee passes their follow-up on, or keeps it.
     path("oppfolging/ny-leder/<int:pk>/", views.follow_up_handover, name="follow_up_handover"),

@@ -117,6 +117,7 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
     "goal_review": ("follow-up", "results"),
     "follow_up": ("follow-up", "overview"),
     "follow_up_person": ("follow-up", "overview"),
+    "follow_up_goals": ("leader", "goals"),
     "follow_up_pitfall": ("follow-up", "overdue"),
     "follow_up_handover": ("follow-up", "a-new-line-manager"),
     "shared_summary": ("follow-up", "a-new-line-manager"),

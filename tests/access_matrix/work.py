@@ -243,6 +243,7 @@ ROWS = [
     # follow-up: the leader's overview is for leaders and shows their own reports only;
     # an action and its history belong to the conversation's two parties.
     ("follow_up", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
+    ("follow_up_goals", {}, "get", (302, 403, 403, 200, 200, 200, 403, 403)),
     ("follow_up_person", {"pk": "employee"}, "get", (302, 403, 403, 200, 404, 404, 403, 403)),
     ("my_actions", {}, "get", SIGNED_IN),
     # The employee's question after a change of line manager: theirs alone, and nobody here

@@ -19,6 +19,7 @@ from samtale.actions.views.follow_up import (
 )
 from samtale.actions.views.handover import follow_up_handover
 from samtale.actions.views.pitfalls import follow_up_pitfall, pitfall_list
+from samtale.actions.views.unit_goals import follow_up_goals
 
 __all__ = [
     "action_add",
@@ -29,6 +30,7 @@ __all__ = [
     "action_drop",
     "action_remind",
     "action_update",
+    "follow_up_goals",
     "follow_up_handover",
     "follow_up_pitfall",
     "goal_add",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from samtale.actions import agreement
 from samtale.conversations.services.lifecycle import conversation_plan
+from samtale.conversations.tests import summary_steps as steps
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
 from samtale.guides.builtin import builtin_ensure
@@ -242,3 +243,31 @@ def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, cli
     # The employee is a party too; someone else's leader is not.
     assert client_for("employee").post(url, {"serves": ours.pk}).status_code == 302
     assert client_for("other_leader").post(url, {"serves": ours.pk}).status_code == 404
+
+
+def test_the_follow_up_counts_the_agreed_goals_serving_each_and_their_actions(people, client_for):
+    conversation = steps.held(_planned(people), people)
+    year = selectors.conversation_year(conversation)
+    ours = services.priority_add(
+        actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
+    )
+    idle = services.priority_add(
+        actor=people.leader, year=year, unit=people.employee.unit, title="Ingen tjener meg"
+    )
+    goal = agreement.goal_add(
+        actor=people.leader, conversation=conversation, text="Mindre uro", action_text="Kurs"
+    )
+    agreement.goal_serves_set(actor=people.leader, goal=goal, priority_id=ours.pk)
+    steps.approve_and_sign(steps.submitted(conversation, people), people)
+    page = client_for("leader").get(reverse("follow_up_goals") + f"?year={year}")
+    rows = {goal.pk: count for goal, count in page.context["rows"] if goal.pk in (ours.pk, idle.pk)}
+    assert (rows[ours.pk]["n_goals"], rows[ours.pk]["n_actions"], rows[ours.pk]["n_done"]) == (
+        1,
+        1,
+        0,
+    )
+    assert rows[idle.pk] is None
+    assert "0 av 1" in page.content.decode()
+    # Another leader holds none of these conversations: nothing is counted for them.
+    other = client_for("other_leader").get(reverse("follow_up_goals") + f"?year={year}")
+    assert all(count is None for _goal, count in other.context["rows"])

@@ -1,0 +1,35 @@
+"""The follow-up of the workplace's goals: for each of the year's goals a leader reads, how
+many goals agreed in the conversations they hold serve it and how far their actions have
+come (priorities; actions.Goal.serves)."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from samtale.actions import policy, selectors
+from samtale.core.http import guarded
+from samtale.priorities import policy as priorities_policy
+from samtale.priorities.services import years_open
+
+
+@guarded(policy.may_follow_up_reports)
+@require_GET
+def follow_up_goals(request):
+    year = timezone.localdate().year
+    if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years_open():
+        year = int(request.GET["year"])
+    goals = (
+        priorities_policy.priorities_visible_to(request.user)
+        .filter(year=year)
+        .select_related("unit")
+        .order_by("unit__name", "order", "pk")
+    )
+    progress = selectors.served_goals(
+        leader_id=policy.follow_up_leader(request.user), year=year, on=timezone.localdate()
+    )
+    rows = [(goal, progress.get(goal.pk)) for goal in goals]
+    return render(
+        request,
+        "actions/unit_goals.html",
+        {"year": year, "years": years_open(), "rows": rows},
+    )
