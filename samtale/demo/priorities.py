@@ -5,6 +5,7 @@ for *Kopier fjorårets mål*. Loading twice changes nothing."""
 
 from django.utils import timezone
 
+from samtale.actions.models import Goal
 from samtale.demo.org import DOMAIN
 from samtale.org.models import Person, Unit
 from samtale.priorities import services
@@ -39,6 +40,24 @@ UNITS = {
 }
 
 
+def _served(year: int) -> int:
+    """Ola Berg's signed conversations of the year say which of Barnetrinnet's goals their
+    agreed goals served, as the meeting's choice would have (the demo's conversations are
+    signed before the goals exist): each agreed goal in turn, so the follow-up per unit
+    goal has figures."""
+    goals = list(Priority.objects.filter(year=year, unit__code="4210").order_by("order"))
+    agreed = Goal.objects.filter(
+        conversation__leader__email=f"ola.berg@{DOMAIN}",
+        conversation__status="signed",
+        conversation__held_at__year=year,
+    ).order_by("pk")
+    served = 0
+    for n, goal in enumerate(agreed):
+        Goal.objects.filter(pk=goal.pk).update(serves=goals[n % len(goals)])
+        served += 1
+    return served
+
+
 def load() -> int:
     """Adds the goals unless the year has some; returns how many were added."""
     year = timezone.localdate().year
@@ -65,4 +84,5 @@ def load() -> int:
                     parent=mine[serves],
                 )
                 added += 1
+    _served(year)
     return added

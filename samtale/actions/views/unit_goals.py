@@ -2,6 +2,7 @@
 many goals agreed in the conversations they hold serve it and how far their actions have
 come (priorities; actions.Goal.serves)."""
 
+from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -22,7 +23,8 @@ def follow_up_goals(request):
         priorities_policy.priorities_visible_to(request.user)
         .filter(year=year)
         .select_related("unit")
-        .order_by("unit__name", "order", "pk")
+        # The units' goals first, the organization's own after them.
+        .order_by(F("unit__name").asc(nulls_last=True), "order", "pk")
     )
     progress = selectors.served_goals(
         leader_id=policy.follow_up_leader(request.user), year=year, on=timezone.localdate()
