@@ -27,7 +27,8 @@ MENU = (
     ("conversation_list", _("Conversations"), None, False),
     ("my_actions", _("My actions"), None, True),
     ("follow_up", _("Follow-up"), "follow_up", False),
-    ("priority_list", _("Goals"), "priorities", False),
+    # For the leaders who write their unit's each year; HR finds them in Innsikt's tabs.
+    ("priority_list", _("Goals"), "follow_up", False),
     ("round_list", _("Rounds"), "rounds", False),
     ("status_analysis", _("Insight"), "any_insight", False),
     ("person_list", _("People"), "people", False),

@@ -98,6 +98,9 @@ SENTENCES: dict[str, Words] = {
     # Goals and actions -------------------------------------------------------------------
     "goal.add": W(_("%(actor)s added a goal in %(conversation)s")),
     "goal.delete": W(_("%(actor)s deleted a goal in %(conversation)s")),
+    "goal.serves": W(
+        _("%(actor)s chose which of the unit's goals a goal in %(conversation)s serves")
+    ),
     "goal.review": W(
         _("%(actor)s rated the result of a goal in %(conversation)s: %(result)s"),
         labels={"result": dict(Goal.Result.choices)},

@@ -125,6 +125,10 @@ SENTENCES: dict[str, Words] = {
         _("%(actor)s kept the follow-up of their actions with their earlier leader")
     ),
     "unit.create": W(_("%(actor)s added the unit %(subject)s")),
+    # The workplace's goals for a year (priorities): a unit's or the organization's own.
+    "priority.add": W(_("%(actor)s added one of the workplace's goals for %(year)s")),
+    "priority.update": W(_("%(actor)s changed one of the workplace's goals (%(fields)s)")),
+    "priority.delete": W(_("%(actor)s deleted one of the workplace's goals for %(year)s")),
     "unit.update": W(_("%(actor)s changed the unit %(subject)s (%(fields)s)")),
     "import.preview": _by_file(
         ngettext_lazy(
