@@ -97,6 +97,23 @@ def make_archivist(people) -> Person:
     )
 
 
+def planned_conversation(people, *, days: int = 10) -> Conversation:
+    """The employee's conversation with their leader, planned `days` ahead with the built-in
+    eight-theme template, as the leader plans it."""
+    from samtale.conversations.services.lifecycle import conversation_plan  # noqa: PLC0415
+    from samtale.guides.builtin import builtin_ensure  # noqa: PLC0415
+
+    # A browser test's flush may have removed the built-ins the migration made.
+    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
+    return conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
+        scheduled_at=timezone.now() + timedelta(days=days),
+    )
+
+
 def goals_version() -> GuideVersion:
     """A template of one theme, the goals."""
     return GuideVersion.objects.create(

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
-from samtale.conversations.services.lifecycle import conversation_plan
-from samtale.demo.testing import school_round
+from samtale.demo.testing import planned_conversation, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
@@ -61,13 +60,7 @@ def objects_for(people) -> dict:
 def _conversation_objects(people) -> dict:
     """A planned conversation of the employee with their leader, the need the employee
     raised in it (in the register), and a goal with an action."""
-    conversation = conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-    )
+    conversation = planned_conversation(people)
     raised = need_raise(
         actor=people.employee,
         conversation=conversation,

@@ -12,11 +12,8 @@ from django.utils.translation import gettext as _
 from samtale.actions.models import Action, ActionUpdate
 from samtale.api.tests.helpers import API, Api, api_as, signed_with_action
 from samtale.conversations.models import Conversation, SummaryRevision
-from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import ROLES, goals_version, school_round
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
+from samtale.demo.testing import ROLES, goals_version, planned_conversation, school_round
 from samtale.org.models import Unit
 
 NOT_FOUND = {"detail": _("Not found.")}
@@ -53,14 +50,7 @@ def test_me_says_who_the_caller_is_and_their_roles(people, role, roles):
 
 @pytest.fixture
 def planned(people):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    return conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-    )
+    return planned_conversation(people)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,6 @@
 """The workplace's priority goals: written once a year by the unit's leader (and HR), shown
 in the theme the leader fills in of every conversation of the year (issue 48)."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,12 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.actions import agreement
-from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.conversations.tests import summary_steps as steps
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
-from samtale.guides.builtin import builtin_ensure
-from samtale.guides.models import Guide, GuideVersion
+from samtale.demo.testing import planned_conversation
 from samtale.org.models import Person
 from samtale.priorities import policy, selectors, services
 from samtale.priorities.models import Priority
@@ -176,14 +172,7 @@ def test_another_units_goal_is_not_found_and_not_changed(people, client_for):
 
 
 def test_the_conversation_shows_the_units_goals_in_the_leaders_theme(people, client_for):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    conversation = conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-    )
+    conversation = planned_conversation(people)
     # Its year's goals (in the last ten days of a year, next year's).
     services.priority_add(
         actor=people.leader,
@@ -201,19 +190,8 @@ def test_the_conversation_shows_the_units_goals_in_the_leaders_theme(people, cli
 # An agreed goal serves one of them -----------------------------------------------------
 
 
-def _planned(people):
-    builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
-    return conversation_plan(
-        actor=people.leader,
-        employee=people.employee,
-        leader=people.leader,
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.get(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-    )
-
-
 def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, client_for):
-    conversation = _planned(people)
+    conversation = planned_conversation(people)
     year = selectors.conversation_year(conversation)
     ours = services.priority_add(
         actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
@@ -246,7 +224,7 @@ def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, cli
 
 
 def test_the_follow_up_counts_the_agreed_goals_serving_each_and_their_actions(people, client_for):
-    conversation = steps.held(_planned(people), people)
+    conversation = steps.held(planned_conversation(people), people)
     year = selectors.conversation_year(conversation)
     ours = services.priority_add(
         actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
