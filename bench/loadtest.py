@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -153,6 +154,7 @@ def run(database: str, url: str, label: str, *, faults: bool, target: str = "gun
     plan = VAR / f"load-plan-{database}.json"
     ledger = VAR / f"load-ledger-{database}-{label}.json"
     stats = VAR / f"load-{database}-{label}"
+    _ports_free(PORT, SMTP_PORT, *((HTTPS_PORT, HTTP_PORT) if target == "caddy" else ()))
     _make_plan(url, plan)
     environment = env(url, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(SMTP_PORT), EMAIL_TIMEOUT="5")
     # The app's and the worker's log: conflicts and e-mails are logged as warnings.
@@ -370,6 +372,22 @@ def _start_containers(environment: dict, target: str) -> list[str]:
             check=True, capture_output=True,
         )  # fmt: skip
     return names
+
+
+def _ports_free(*ports: int) -> None:
+    """Each of the run's ports free on loopback, or the run stops: gunicorn only logs that
+    its port is taken, and Locust would then measure whatever answers there (a developer's
+    own runserver once: every page a sign-in page, every save refused)."""
+    for port in ports:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                raise SystemExit(
+                    f"127.0.0.1:{port} is taken by another process; the load test needs it. "
+                    "Stop that process and run it again."
+                ) from None
 
 
 def _wait_ready(base: str = f"http://127.0.0.1:{PORT}", timeout: float = 60) -> None:
