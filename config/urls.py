@@ -4,6 +4,7 @@ from samtale.api import urls as api
 from samtale.archive import urls as archive
 from samtale.audit import urls as audit
 from samtale.calendars import urls as calendars
+from samtale.competence import urls as competence
 from samtale.conversations import urls as conversations
 from samtale.core import urls as core
 from samtale.guides import urls as guides
@@ -36,6 +37,7 @@ urlpatterns = [
     *insight.urlpatterns,
     *needs.urlpatterns,
     *priorities.urlpatterns,
+    *competence.urlpatterns,
     *archive.urlpatterns,
     *audit.urlpatterns,
     *privacy.urlpatterns,

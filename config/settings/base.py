@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "samtale.notifications",
     "samtale.insight",
     "samtale.needs",
+    "samtale.competence",
     "samtale.archive",
     "samtale.signing",
     "samtale.audit",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from samtale.actions import policy
 from samtale.actions.models import Action, ActionUpdate, Goal
-from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.conversations.models import MAX_COST, CompetenceKind, Conversation, SummaryRevision
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -62,6 +62,19 @@ def _responsible(responsible: str) -> str:
     return responsible
 
 
+def competence_checked(competence: str, cost: int | None) -> tuple[str, int | None]:
+    """A competence need's kind (or none) and its estimated cost: a cost only with a kind."""
+    if competence and competence not in CompetenceKind.values:
+        raise DomainError(_("Choose a kind of competence need."), field="competence")
+    if cost is not None and not (0 <= cost <= MAX_COST):
+        raise DomainError(_("Give the cost in whole kroner."), field="cost")
+    if cost is not None and not competence:
+        raise DomainError(
+            _("Choose the kind of competence need the cost is for."), field="competence"
+        )
+    return competence, cost
+
+
 def _goal_create(*, actor: Person, conversation: Conversation, text: str) -> Goal:
     order = (conversation.goals.aggregate(m=Max("order"))["m"] or 0) + 1
     return Goal.objects.create(conversation=conversation, order=order, text=text, created_by=actor)
@@ -98,14 +111,24 @@ def goal_add(
     action_text: str = "",
     deadline: date | None = None,
     responsible: str = Action.Responsible.EMPLOYEE,
+    competence: str = "",
+    cost: int | None = None,
 ) -> Goal:
     """A goal, and usually its first action in the same step."""
     _check(actor, conversation)
     goal = _goal_create(actor=actor, conversation=conversation, text=text_checked(text, "text"))
     if action_text.strip():
         action_add(
-            actor=actor, goal=goal, text=action_text, deadline=deadline, responsible=responsible
+            actor=actor,
+            goal=goal,
+            text=action_text,
+            deadline=deadline,
+            responsible=responsible,
+            competence=competence,
+            cost=cost,
         )
+    elif competence or cost is not None:
+        raise DomainError(_("Write the action the competence need is for."), field="action_text")
     audit_log(actor=actor, action="goal.add", obj=goal)
     return goal
 
@@ -138,7 +161,14 @@ def goal_delete(*, actor: Person, goal: Goal) -> None:
 
 @transaction.atomic
 def action_add(
-    *, actor: Person, goal: Goal, text: str, deadline: date | None, responsible: str
+    *,
+    actor: Person,
+    goal: Goal,
+    text: str,
+    deadline: date | None,
+    responsible: str,
+    competence: str = "",
+    cost: int | None = None,
 ) -> Action:
     """Add an action: part of the agreement while it is made, a follow-up after signing."""
     conversation = goal.conversation
@@ -147,16 +177,42 @@ def action_add(
         require(conversation.party(actor) is not None)
     else:
         _check(actor, conversation)
+    competence, cost = competence_checked(competence, cost)
     action = _action_create(
         actor=actor,
         goal=goal,
         text=text_checked(text, "action_text"),
         deadline=deadline_ahead(deadline),
         responsible=_responsible(responsible),
+        competence=competence,
+        cost=cost,
         added_after_signing=after_signing,
     )
     if after_signing:
         audit_log(actor=actor, action="action.add_after_signing", obj=action)
+    return action
+
+
+@transaction.atomic
+def action_competence_set(
+    *, actor: Person, action: Action, competence: str, cost: int | None
+) -> Action:
+    """Mark an action as a competence need (a course, training, further education,
+    guidance) with its estimated cost, or not: while the goals are written, either party;
+    once it is followed up, those who follow it up. It changes nothing of what was agreed,
+    only how the unit's competence plan counts it."""
+    conversation = action.goal.conversation
+    if conversation.is_followed_up:
+        require(policy.may_follow_up_action(actor, action))
+    else:
+        _check(actor, conversation)
+    competence, cost = competence_checked(competence, cost)
+    if (action.competence, action.cost) != (competence, cost):
+        action.competence, action.cost = competence, cost
+        action.save(update_fields=["competence", "cost", "updated_at"])
+        audit_log(
+            actor=actor, action="action.competence", obj=action, competence=competence, cost=cost
+        )
     return action
 
 
@@ -287,7 +343,9 @@ def agreement_apply(
     Called by the signing (samtale.signing.services) in its transaction, with the
     conversation locked.
     """
-    goals = {g.pk: g for g in conversation.goals.prefetch_related("actions")}
+    goals = {
+        g.pk: g for g in conversation.goals.select_related("serves").prefetch_related("actions")
+    }
     live = {a.pk: a for g in goals.values() for a in g.actions.all()}
     words = {"n": revision.number, "reason": revision.reason}
     snapshot = []
@@ -308,7 +366,14 @@ def agreement_apply(
             if not goal.actions.exists() and not goal.result:
                 goal.delete()
             continue
-        snapshot.append({"goal_id": goal.pk, "goal": goal.text, "actions": kept})
+        snapshot.append(
+            {
+                "goal_id": goal.pk,
+                "goal": goal.text,
+                "serves": goal.serves.title if goal.serves_id else "",
+                "actions": kept,
+            }
+        )
     audit_log(
         actor=actor, action="summary.correction.apply", obj=conversation, revision=revision.number
     )

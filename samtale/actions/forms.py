@@ -6,6 +6,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from samtale.actions import selectors
 from samtale.actions.models import Action, Goal
+from samtale.conversations.forms import CompetenceField, CostField
 from samtale.core.forms import DateField
 from samtale.org.forms import DateInput
 
@@ -180,3 +181,12 @@ class GoalServesForm(forms.Form):
     serves = forms.IntegerField(
         label=gettext_lazy("Serves the unit's goal"), required=False, min_value=1
     )
+
+
+class CompetenceForm(forms.Form):
+    """Whether an action is a competence need, of which kind, and its estimated cost."""
+
+    prefix = "competence"
+    error_summary = False
+    competence = CompetenceField()
+    cost = CostField()

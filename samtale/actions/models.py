@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations.models import ActionStatus, Responsible
+from samtale.conversations.models import ActionStatus, CompetenceKind, Responsible
 
 
 class Goal(models.Model):
@@ -69,6 +69,12 @@ class Action(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
+    # A competence need (a course, training, further education, guidance) and its estimated
+    # cost in kroner: the unit's competence plan counts them (competence.plan).
+    competence = models.CharField(
+        _("competence need"), max_length=20, choices=CompetenceKind.choices, blank=True
+    )
+    cost = models.PositiveIntegerField(_("estimated cost (NOK)"), null=True, blank=True)
     # Added after the conversation was signed: not part of the signed agreement.
     added_after_signing = models.BooleanField(default=False)
     # Copied from the conversation so the follow-up overviews need no joins (a leader with

@@ -23,6 +23,8 @@ urlpatterns = [
     path("mine-tiltak/", views.my_actions, name="my_actions"),
     path("tiltak/<int:pk>/", views.action_detail, name="action_detail"),
     path("tiltak/<int:pk>/oppdater/", views.action_update, name="action_update"),
+    # A competence need, and its estimated cost: what the unit's competence plan counts.
+    path("tiltak/<int:pk>/kompetanse/", views.action_competence, name="action_competence"),
     # Acting on an action that falls behind: remind, a new deadline, drop it.
     path("tiltak/<int:pk>/minn-pa/", views.action_remind, name="action_remind"),
     path("tiltak/<int:pk>/ny-frist/", views.action_deadline, name="action_deadline"),

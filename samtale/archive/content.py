@@ -17,7 +17,8 @@ from samtale.priorities import selectors as priorities_selectors
 
 # Raised when what `form_content` writes changes shape, so a reader knows which it holds.
 # 2: the workplace's goals the conversation showed (unit_goals).
-SCHEMA = 2
+# 3: the workplace's goal each agreed goal serves (goals[].serves).
+SCHEMA = 3
 
 
 def _iso(value) -> str | None:
@@ -94,6 +95,7 @@ def form_content(revision: SummaryRevision) -> dict:
         "goals": [
             {
                 "goal": goal.get("goal", ""),
+                "serves": goal.get("serves", ""),
                 "actions": [
                     {
                         "text": action.get("text", ""),

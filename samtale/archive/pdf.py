@@ -42,6 +42,7 @@ def form_html(content: dict, fingerprint: str) -> str:
                 "goals": [
                     {
                         "goal": goal["goal"],
+                        "serves": goal.get("serves", ""),
                         "actions": [
                             action | {"deadline": _day(action["deadline"])}
                             for action in goal["actions"]

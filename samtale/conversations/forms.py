@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samtale.conversations.models import Responsible, SummaryRevision
+from samtale.conversations.models import MAX_COST, CompetenceKind, Responsible, SummaryRevision
 from samtale.core.forms import DateField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.guides.likert import SCALE
@@ -221,6 +221,36 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
+class CompetenceField(forms.ChoiceField):
+    """Whether an action is a competence need, and of which kind (optional)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Competence need"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("choices", [("", _("No"))] + CompetenceKind.choices)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "A course, training, further education or guidance: the unit's competence plan counts it."
+            ),
+        )
+        super().__init__(**kwargs)
+
+
+class CostField(forms.IntegerField):
+    """A competence need's estimated cost in whole kroner (optional)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Estimated cost in kroner"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_COST)
+        kwargs.setdefault(
+            "widget", forms.NumberInput(attrs={"inputmode": "numeric", "class": "short"})
+        )
+        super().__init__(**kwargs)
+
+
 class GoalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         # Ids of their own: the summary page has other forms with a text field.
@@ -239,6 +269,8 @@ class GoalForm(forms.Form):
         choices=Responsible.choices,
         initial=Responsible.EMPLOYEE,
     )
+    competence = CompetenceField()
+    cost = CostField()
 
 
 class ActionForm(forms.Form):
@@ -247,6 +279,8 @@ class ActionForm(forms.Form):
     )
     deadline = DateField(label=_("Deadline"), required=False, widget=DateInput())
     responsible = forms.ChoiceField(label=_("Responsible"), choices=Responsible.choices)
+    competence = CompetenceField()
+    cost = CostField()
 
 
 class FeedbackForm(forms.Form):

@@ -31,6 +31,19 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+# An action or a shared need can be a competence need (Hovedtariffavtalen ch. 3: the yearly
+# mapping of competence needs): the unit's competence plan counts them by kind.
+class CompetenceKind(models.TextChoices):
+    COURSE = "course", _("Course")
+    TRAINING = "training", _("Training")
+    FURTHER_EDUCATION = "further_education", _("Further education")
+    GUIDANCE = "guidance", _("Guidance")
+
+
+# The highest estimated cost of one action or need, in kroner.
+MAX_COST = 100_000_000
+
+
 class Conversation(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")

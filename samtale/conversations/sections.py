@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from samtale.conversations import policy, selectors
 from samtale.conversations.forms import ActionForm, GoalForm
 from samtale.conversations.kept import form_take
-from samtale.conversations.models import Responsible
+from samtale.conversations.models import CompetenceKind, Responsible
 from samtale.conversations.services import summary as services
 from samtale.priorities import selectors as priorities_selectors
 
@@ -55,6 +55,7 @@ def goals_context(
         "goals_error": error,
         "action_typed": action_typed,
         "responsible": Responsible,
+        "competence_kinds": CompetenceKind.choices,
     }
 
 

@@ -93,6 +93,8 @@ def goals_as_agreed(conversation: Conversation) -> list[dict]:
         {
             "goal_id": goal.pk,
             "goal": goal.text,
+            # The workplace's goal it serves (priorities), by its title as it was.
+            "serves": goal.serves.title if goal.serves_id else "",
             "actions": [
                 {
                     "action_id": action.pk,

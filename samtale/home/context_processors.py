@@ -10,6 +10,7 @@ from samtale.actions import policy as actions_policy
 from samtale.api import policy as api_policy
 from samtale.archive import policy as archive_policy
 from samtale.audit import policy as audit_policy
+from samtale.competence import policy as competence_policy
 from samtale.core import access
 from samtale.core.context_processors import LANGUAGE_NAMES, chrome_urls
 from samtale.guides import policy as guides_policy
@@ -74,6 +75,7 @@ def navigation(request):
         "guides": guides_policy.may_manage_guides(user),
         "follow_up": actions_policy.may_follow_up_reports(user),
         "priorities": priorities_policy.may_write_priorities(user),
+        "competence": competence_policy.may_see_plans(user),
         "rounds": rounds_policy.may_list_rounds(user),
         "insight": insight_policy.may_see_insight(user),
         "status": insight_policy.may_see_status(user),

@@ -111,6 +111,7 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
     "my_actions": ("follow-up", "my-actions"),
     "action_detail": ("follow-up", "action"),
     "action_update": ("follow-up", "action"),
+    "action_competence": ("follow-up", "action"),
     "action_remind": ("follow-up", "action"),
     "action_deadline": ("follow-up", "action"),
     "action_drop": ("follow-up", "action"),
@@ -145,6 +146,7 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
     "leadership_feedback": ("insight", "leadership"),
     "need_list": ("insight", "needs"),
     "need_detail": ("insight", "needs"),
+    "competence_plan": ("insight", "competence-plan"),
     # The personnel file.
     "archive_queue": ("archive-staff", "queue"),
     "archive_confirm": ("archive-staff", "register"),

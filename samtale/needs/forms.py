@@ -2,12 +2,19 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.models import MAX_COST, CompetenceKind
 from samtale.needs.models import Category, Need
-from samtale.needs.services import MAX_COST, MAX_TEXT
+from samtale.needs.services import MAX_TEXT
 
 
 class RaiseForm(forms.Form):
     category = forms.ChoiceField(label=_("What kind of need"), choices=Category.choices)
+    competence = forms.ChoiceField(
+        label=_("Which kind of competence"),
+        help_text=_("For a need for competence: the unit's competence plan counts it."),
+        required=False,
+        choices=[("", _("Not stated"))] + CompetenceKind.choices,
+    )
     text = forms.CharField(
         label=_("The need"),
         max_length=MAX_TEXT,

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.models import CompetenceKind
+
 
 class Category(models.TextChoices):
     ROUTINE = "routine", _("A routine to change")
@@ -28,6 +30,10 @@ class Need(models.Model):
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="needs")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    # Which kind of competence (a need of Category.COMPETENCE only): the plan groups by it.
+    competence = models.CharField(
+        _("kind of competence"), max_length=20, choices=CompetenceKind.choices, blank=True
+    )
     text = models.TextField(_("the need"))
     cost = models.PositiveIntegerField(_("estimated cost (NOK)"), null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
@@ -38,6 +44,9 @@ class Need(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    # Put in the budget from a unit's competence plan (competence.services), not raised in
+    # a conversation: the unit's leaders see it as they see the plan.
+    from_plan = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +88,9 @@ class RaisedNeed(models.Model):
     )
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    competence = models.CharField(
+        _("kind of competence"), max_length=20, choices=CompetenceKind.choices, blank=True
+    )
     text = models.TextField(_("the need"))
     cost = models.PositiveIntegerField(_("estimated cost (NOK)"), null=True, blank=True)
     share = models.BooleanField(default=False)

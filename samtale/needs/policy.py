@@ -6,7 +6,7 @@ views, the API, exports and e-mails ask it, and nothing else decides access.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.conversations.models import (
@@ -15,6 +15,7 @@ from samtale.conversations.models import (
 from samtale.conversations.policy import conversations_visible_to
 from samtale.core.access import roles_for
 from samtale.needs.models import Need, RaisedNeed
+from samtale.priorities import policy as priorities_policy
 
 
 def all_raised_needs_visible_to(user) -> QuerySet[RaisedNeed]:
@@ -46,7 +47,9 @@ def needs_visible_to(user) -> QuerySet[Need]:
     raised_in_line = RaisedNeed.objects.filter(
         need_id=OuterRef("pk"), conversation__leader_id__in=line
     )
-    return Need.objects.filter(Exists(raised_in_line))
+    # What a competence plan put in the budget: for the leaders who keep that unit's plan.
+    planned = Q(from_plan=True, unit__in=priorities_policy.units_writable_by(user))
+    return Need.objects.filter(Q(Exists(raised_in_line)) | planned)
 
 
 def get_need_for(user, pk) -> Need:

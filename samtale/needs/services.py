@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.conversations.models import Conversation
+from samtale.conversations.models import MAX_COST, CompetenceKind, Conversation
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -16,7 +16,6 @@ from samtale.org import selectors as org_selectors
 from samtale.org.models import Person, Unit
 
 MAX_TEXT = 2000
-MAX_COST = 100_000_000  # NOK
 
 
 def units_for_need(conversation: Conversation) -> list[Unit]:
@@ -25,9 +24,21 @@ def units_for_need(conversation: Conversation) -> list[Unit]:
     return org_selectors.units_above(conversation.employee)
 
 
-def _check(*, category: str, text: str, cost: int | None, unit: Unit | None, allowed: list[Unit]):
+def _check(
+    *,
+    category: str,
+    competence: str,
+    text: str,
+    cost: int | None,
+    unit: Unit | None,
+    allowed: list[Unit],
+):
     if category not in Category.values:
         raise DomainError(_("Choose what kind of need it is."), field="category")
+    if competence and (category != Category.COMPETENCE or competence not in CompetenceKind.values):
+        raise DomainError(
+            _("A kind of competence belongs to a need for competence only."), field="competence"
+        )
     if not text.strip():
         raise DomainError(_("Describe the need."), field="text")
     if len(text) > MAX_TEXT:
@@ -53,16 +64,25 @@ def need_raise(
     text: str,
     cost: int | None,
     unit: Unit | None,
+    competence: str = "",
 ) -> RaisedNeed:
     """Either party raises a need that calls for a common solution. Both see it; it stays in
     the conversation unless the conclusion shares it."""
     _open(actor, conversation)
-    _check(category=category, text=text, cost=cost, unit=unit, allowed=units_for_need(conversation))
+    _check(
+        category=category,
+        competence=competence,
+        text=text,
+        cost=cost,
+        unit=unit,
+        allowed=units_for_need(conversation),
+    )
     raised = RaisedNeed.objects.create(
         conversation=conversation,
         raised_by=actor,
         unit=unit,
         category=category,
+        competence=competence,
         text=text.strip(),
         cost=cost,
     )
@@ -99,6 +119,7 @@ def needs_register_from(*, conversation: Conversation) -> list[Need]:
         need = Need.objects.create(
             unit_id=raised.unit_id,
             category=raised.category,
+            competence=raised.competence,
             text=raised.text,
             cost=raised.cost,
             year=year,
@@ -126,6 +147,29 @@ def need_status_set(*, actor: Person, need: Need, status: str, comment: str) -> 
     need.save(update_fields=["status", "updated_at"])
     NeedChange.objects.create(need=need, status=status, comment=comment.strip(), by=actor)
     audit_log(actor=actor, action="need.status", obj=need, status=status)
+    return need
+
+
+@transaction.atomic
+def need_from_plan(
+    *, actor: Person, unit: Unit, year: int, competence: str, text: str, cost: int | None
+) -> Need:
+    """A line of a unit's competence plan put in the budget: a shared need for competence
+    in the register, in the budget list beside the needs the conversations shared."""
+    need = Need.objects.create(
+        unit=unit,
+        category=Category.COMPETENCE,
+        competence=competence,
+        text=text,
+        cost=cost,
+        year=year,
+        status=Need.Status.BUDGET,
+        from_plan=True,
+    )
+    NeedChange.objects.create(
+        need=need, status=need.status, comment=_("From the competence plan."), by=actor
+    )
+    audit_log(actor=actor, action="need.from_plan", obj=need)
     return need
 
 

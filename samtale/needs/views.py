@@ -203,6 +203,7 @@ def need_raise(request, pk):
                 actor=request.user,
                 conversation=conversation,
                 category=data["category"],
+                competence=data["competence"],
                 text=data["text"],
                 cost=data["cost"],
                 unit=form.units.get(data["unit"]),

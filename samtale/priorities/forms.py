@@ -7,15 +7,16 @@ ORGANIZATION = "org"
 
 
 class ChooseForm(forms.Form):
-    """Which unit's goals, for which year (a GET form)."""
+    """Which unit's goals (or plan), for which year (a GET form)."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     enhet = forms.ChoiceField(label=_("Unit"))
 
-    def __init__(self, *args, years, units, organization: bool, **kwargs):
+    def __init__(self, *args, years, units, organization: bool, organization_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
-        choices = [(ORGANIZATION, _("The organization's own goals"))] if organization else []
+        label = organization_label or _("The organization's own goals")
+        choices = [(ORGANIZATION, label)] if organization else []
         self.fields["enhet"].choices = choices + [(str(unit.pk), unit.name) for unit in units]
 
 

@@ -7,6 +7,7 @@ from samtale.actions.views.agreement import (
     goal_serves,
 )
 from samtale.actions.views.follow_up import (
+    action_competence,
     action_deadline,
     action_detail,
     action_drop,
@@ -24,6 +25,7 @@ from samtale.actions.views.unit_goals import follow_up_goals
 __all__ = [
     "action_add",
     "action_carry_over",
+    "action_competence",
     "action_deadline",
     "action_delete",
     "action_detail",

@@ -107,6 +107,8 @@ def action_add(request, pk):
             text=data["action_text"],
             deadline=data["deadline"],
             responsible=data["responsible"],
+            competence=data["competence"],
+            cost=data["cost"],
         )
     except DomainError as e:
         return _answer(request, goal.conversation, error=e.message, form=form, goal=goal)

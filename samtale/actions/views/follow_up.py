@@ -15,9 +15,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.actions import handover, nudges, policy, selectors, services
+from samtale.actions import agreement, handover, nudges, policy, selectors, services
 from samtale.actions import overview as overview_report
-from samtale.actions.forms import DeadlineForm, DropForm, FilterForm, ReviewForm, UpdateForm
+from samtale.actions.forms import (
+    CompetenceForm,
+    DeadlineForm,
+    DropForm,
+    FilterForm,
+    ReviewForm,
+    UpdateForm,
+)
 from samtale.actions.models import Action
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations.kept import form_keep, posted
@@ -145,7 +152,16 @@ def action_detail(request, pk):
     return _detail(request, pk)
 
 
-def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, status=200):
+def _detail(
+    request,
+    pk,
+    *,
+    form=None,
+    deadline_form=None,
+    drop_form=None,
+    competence_form=None,
+    status=200,
+):
     """The action and its history, and what its parties may do with it; a refused update, new
     deadline or drop comes back bound, open, with what was typed, and on to the page it was
     posted from (`next`) once it goes through."""
@@ -154,7 +170,7 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
         action = selectors.action_with_history(policy.actions_visible_to(user), pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
-    bound = [f for f in (form, deadline_form, drop_form) if f is not None]
+    bound = [f for f in (form, deadline_form, drop_form, competence_form) if f is not None]
     # Where it came from and where it went on: an action carried over between conversations.
     carried_on = selectors.carried_on_to(action)
     visible = policy.actions_visible_to(user)
@@ -171,6 +187,9 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
             "form": form or UpdateForm(initial={"status": action.status}),
             "deadline_form": deadline_form or DeadlineForm(),
             "drop_form": drop_form or DropForm(),
+            "competence_form": competence_form
+            or CompetenceForm(initial={"competence": action.competence, "cost": action.cost}),
+            "may_mark_competence": policy.may_follow_up_action(user, action),
             "page_errors": [e for f in bound for e in f.non_field_errors()],
             "may_remind": policy.may_remind_action(user, action),
             "may_move_deadline": policy.may_move_action_deadline(user, action),
@@ -186,6 +205,23 @@ def _detail(request, pk, *, form=None, deadline_form=None, drop_form=None, statu
         },
         status=status,
     )
+
+
+@guarded()
+@require_POST
+def action_competence(request, pk):
+    """Mark the action as a competence need, with its estimated cost (or not)."""
+    action = policy.get_action_for(request.user, pk)
+    form = CompetenceForm(request.POST)
+    if form.is_valid():
+        try:
+            agreement.action_competence_set(actor=request.user, action=action, **form.cleaned_data)
+        except DomainError as e:
+            e.add_to(form)
+    if form.errors:
+        return _detail(request, pk, competence_form=form, status=400)
+    messages.success(request, _("Saved. The unit's competence plan counts it."))
+    return redirect_back(request, reverse("action_detail", args=[pk]))
 
 
 @guarded()

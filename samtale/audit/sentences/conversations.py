@@ -105,6 +105,9 @@ SENTENCES: dict[str, Words] = {
         _("%(actor)s rated the result of a goal in %(conversation)s: %(result)s"),
         labels={"result": dict(Goal.Result.choices)},
     ),
+    "action.competence": W(
+        _("%(actor)s marked whether an action in %(conversation)s is a competence need")
+    ),
     "action.add_after_signing": W(
         _("%(actor)s added an action after signing, in %(conversation)s")
     ),
@@ -144,6 +147,12 @@ SENTENCES: dict[str, Words] = {
         labels={"status": dict(Need.Status.choices)},
     ),
     "need.merge": W(_("%(actor)s merged a shared need into another")),
+    "need.from_plan": W(_("%(actor)s put a line of a competence plan in the budget list")),
+    # The competence plans ----------------------------------------------------------------
+    "competence.line": W(
+        _("%(actor)s set the priority and status of a competence plan for %(year)s"),
+    ),
+    "competence.comment": W(_("%(actor)s commented on a competence plan for %(year)s")),
     # Rounds --------------------------------------------------------------------------------
     "round.created": W(
         ngettext_lazy(

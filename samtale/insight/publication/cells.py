@@ -8,10 +8,18 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from samtale.actions.models import Goal
-from samtale.conversations.models import Conversation, Feedback, LikertAnswer
+from samtale.actions.models import Action, Goal
+from samtale.conversations.models import ActionStatus, Conversation, Feedback, LikertAnswer
 from samtale.insight.models import Publication
-from samtale.insight.publication.measures import GOALS, LIKERT, ORG, RESULTS, SATISFACTION
+from samtale.insight.publication.measures import (
+    COMPETENCE,
+    GOALS,
+    LIKERT,
+    ORG,
+    RESULTS,
+    SATISFACTION,
+    SERVES,
+)
 from samtale.insight.publication.periods import year_bounds
 from samtale.org.models import Unit
 from samtale.org.selectors import positions
@@ -35,12 +43,17 @@ class Cells:
     people: dict = field(default_factory=lambda: defaultdict(set))
     values: dict = field(default_factory=lambda: defaultdict(Counter))
     conversations: dict = field(default_factory=lambda: defaultdict(set))
+    costs: dict = field(default_factory=lambda: defaultdict(Counter))  # the competence needs'
 
-    def add(self, cell: Cell, person: int, value, conversation: int | None = None) -> None:
+    def add(
+        self, cell: Cell, person: int, value, conversation: int | None = None, cost: int = 0
+    ) -> None:
         self.people[cell].add(person)
         self.values[cell][value] += 1
         if conversation is not None:
             self.conversations[cell].add(conversation)
+        if cost:
+            self.costs[cell][value] += cost
 
 
 def _stamped(queryset: QuerySet, person: str, *fields: str) -> list[tuple]:
@@ -72,6 +85,7 @@ def load(years: Iterable[int], rounds: dict[int, datetime]) -> dict[str, Cells]:
         _load_statements(by_measure, year, rounds)
         _load_ratings(by_measure, year, rounds)
         _load_goals(by_measure, year)
+        _load_agreed(by_measure, year, rounds)
     return by_measure
 
 
@@ -153,6 +167,61 @@ def _load_goals(by_measure: dict, year: int) -> None:
             year=year, round=None, unit=stamp["unit"], line=tuple(stamp["line"]), leader=leader
         )
         by_measure[GOALS].add(cell, person, result, conversation)
+
+
+def _load_agreed(by_measure: dict, year: int, rounds: dict[int, datetime]) -> None:
+    """What the conversations signed in a year agreed: the goals that serve one of the
+    workplace's goals, by how far their actions have come (published per year), and the
+    actions that are competence needs, by kind and with their cost (per round and year)."""
+    start, end = year_bounds(year)
+    signed = {
+        "goal__conversation__status": Conversation.Status.SIGNED,
+        "goal__conversation__signed_at__gte": start,
+        "goal__conversation__signed_at__lt": end,
+    }
+    served = Goal.objects.filter(
+        serves__isnull=False,
+        **{key.removeprefix("goal__"): value for key, value in signed.items()},
+    ).values_list("pk", "conversation_id", "serves_id")
+    goals = {pk: (conversation, serves) for pk, conversation, serves in served}
+    statuses: dict = defaultdict(list)
+    for goal, status in Action.objects.filter(goal_id__in=list(goals)).values_list(
+        "goal_id", "status"
+    ):
+        statuses[goal].append(status)
+    competence = list(
+        Action.objects.filter(**signed, competence__gt="")
+        .exclude(status=ActionStatus.DROPPED)
+        .values_list("goal__conversation_id", "competence", "cost")
+    )
+    wanted = {c for c, _s in goals.values()} | {c for c, _k, _cost in competence}
+    if not wanted:
+        return
+    where = {
+        pk: (person, stamp, rnd, at)
+        for pk, person, stamp, rnd, at in _stamped(
+            Conversation.objects.filter(pk__in=wanted), "employee_id", "round_id", "signed_at"
+        )
+    }
+    for goal, (conversation, serves) in goals.items():
+        person, stamp, _rnd, _at = where[conversation]
+        cell = Cell(year=year, round=None, unit=stamp["unit"], line=tuple(stamp["line"]))
+        by_measure[f"{SERVES}{serves}"].add(cell, person, progress(statuses[goal]))
+    for conversation, kind, cost in competence:
+        person, stamp, rnd, at = where[conversation]
+        cell = Cell(year=year, round=_in_round(rounds, rnd, at), unit=stamp["unit"])
+        by_measure[COMPETENCE].add(cell, person, kind, cost=cost or 0)
+
+
+def progress(statuses: list[str]) -> str:
+    """How far a goal's actions have come: all done (those not dropped), under way (one
+    begun or done), or not started (none begun, or no action)."""
+    kept = [s for s in statuses if s != ActionStatus.DROPPED]
+    if kept and all(s == ActionStatus.DONE for s in kept):
+        return "done"
+    if any(s in (ActionStatus.IN_PROGRESS, ActionStatus.DONE) for s in kept):
+        return "under_way"
+    return "not_started"
 
 
 def ancestors(unit, tree: dict) -> list:

@@ -13,7 +13,18 @@ from samtale.actions.models import Goal
 from samtale.conversations.models import Conversation, Feedback
 from samtale.insight.anonymity import min_group
 from samtale.insight.models import Publication, PublishedFigure
-from samtale.insight.publication.measures import GOALS, LIKERT, ORG, RESULTS, SATISFACTION, VALUES
+from samtale.insight.publication.measures import (
+    COMPETENCE,
+    GOALS,
+    KINDS,
+    LIKERT,
+    ORG,
+    RESULTS,
+    SATISFACTION,
+    VALUES,
+    YEARLY,
+    family,
+)
 from samtale.insight.publication.periods import year_bounds
 from samtale.rounds.models import Round
 
@@ -56,11 +67,14 @@ def withheld(code: str) -> Withheld:
 @dataclass(frozen=True)
 class Figure:
     """A published figure: how many people answered, and the answers per value (1–5; for
-    goal results: achieved, partly, not), and for goal results how many conversations."""
+    goal results: achieved, partly, not; for served goals: done, under way, not started;
+    for competence needs: per kind), for goal results how many conversations, and for
+    competence needs the estimated costs per kind."""
 
     people: int
     counts: tuple
     conversations: int | None = None
+    costs: tuple | None = None
 
     @property
     def answers(self) -> int:
@@ -82,6 +96,9 @@ def _as_figure(people, values, measure: str):
         return withheld("withheld")
     if measure == GOALS:
         return Figure(people=people, conversations=values[0], counts=tuple(values[1:]))
+    if measure == COMPETENCE:
+        n = len(KINDS)
+        return Figure(people=people, counts=tuple(values[:n]), costs=tuple(values[n:]))
     return Figure(people=people, counts=tuple(values))
 
 
@@ -197,8 +214,9 @@ def figures(
             result.update({(0, m, g): reason for m in measures for g in groups})
         else:
             wanted[publication.pk] = 0
-        if GOALS in measures:
-            result.update({(0, GOALS, g): withheld("per_year") for g in groups})
+        for m in measures:
+            if family(m) in YEARLY:
+                result.update({(0, m, g): withheld("per_year") for g in groups})
     for when in wanted.values():
         for m in measures:
             for g in groups:
@@ -231,6 +249,64 @@ def figures_of_kind(*, year: int, measure: str, prefix: str) -> tuple[dict, With
             publication=publication, measure=measure, group__startswith=prefix
         ).values_list("group", "people", "values")
     }, None
+
+
+@dataclass(frozen=True)
+class Competence:
+    """A group's competence needs agreed in a year's conversations, as published: the
+    year's figure once the year has ended, before that the sum of the figures of the year's
+    rounds published so far (each decided beside the others, so their sum is safe too).
+    `counts` and `costs` per kind (measures.KINDS); `people` only for the year's own figure
+    (over rounds one person could be counted twice); `reason` says why nothing is shown."""
+
+    people: int | None
+    counts: tuple
+    costs: tuple
+    rounds: tuple  # the names of the rounds summed ((): the year's own figure)
+    withheld_rounds: int  # the rounds published with this group's figure withheld
+    reason: Withheld | None
+
+    @property
+    def shown(self) -> bool:
+        return self.reason is None
+
+
+def competence(*, group: str, year: int, now: datetime | None = None) -> Competence | None:
+    """The competence needs of one group (`unit_group`) in a year, or None when what was
+    published has none for it: one query for the year's and its rounds' publications, one
+    for their figures."""
+    now = now or timezone.now()
+    publications = list(
+        Publication.objects.filter(year=year).select_related("round").order_by("cutoff", "pk")
+    )
+    yearly = next((p for p in publications if p.round_id is None), None)
+    chosen = [yearly] if yearly else [p for p in publications if p.round_id is not None]
+    n = len(KINDS)
+    empty = (0,) * n
+    if not chosen:
+        reason = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
+        return Competence(None, empty, empty, (), 0, reason)
+    found = {
+        publication: (people, values)
+        for publication, people, values in PublishedFigure.objects.filter(
+            publication__in=chosen, measure=COMPETENCE, group=group
+        ).values_list("publication_id", "people", "values")
+    }
+    if not found:
+        return None
+    shown = [found[p.pk] for p in chosen if p.pk in found and found[p.pk][0] is not None]
+    held = sum(1 for p in chosen if p.pk in found and found[p.pk][0] is None)
+    names = () if yearly else tuple(p.round.name for p in chosen if p.pk in found)
+    if not shown:
+        return Competence(None, empty, empty, names, held, withheld("withheld"))
+    return Competence(
+        people=shown[0][0] if yearly else None,
+        counts=tuple(sum(values[i] for _people, values in shown) for i in range(n)),
+        costs=tuple(sum(values[n + i] for _people, values in shown) for i in range(n)),
+        rounds=names,
+        withheld_rounds=held,
+        reason=None,
+    )
 
 
 def likert_measures(years: Iterable[int]) -> list[str]:

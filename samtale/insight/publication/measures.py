@@ -2,19 +2,38 @@
 the kinds of group each is decided for."""
 
 from samtale.actions.models import Goal
+from samtale.conversations.models import CompetenceKind
 
 GOALS = "goals"
 SATISFACTION = "satisfaction"
 LIKERT = "likert:"  # + the statement's key
+# The agreed goals that serve one of the workplace's goals (priorities): + the goal's id.
+# Counted per agreed goal by how far its actions had come when the year was published.
+SERVES = "serves:"
+# The competence needs agreed as actions: counted per action by its kind, with its cost.
+COMPETENCE = "competence"
 RESULTS = (Goal.Result.ACHIEVED, Goal.Result.PARTLY, Goal.Result.NOT_ACHIEVED)
 VALUES = (1, 2, 3, 4, 5)
+PROGRESS = ("done", "under_way", "not_started")
+KINDS = tuple(CompetenceKind.values)
 
 ORG = "org"
 # The kinds of group each measure is decided for: u (units, for HR), p (units per profession
 # group, HR's answers page), l (the line below a leader, the leader's status analysis),
 # r (the conversations a leader held, HR's rating habits).
-GROUPS = {GOALS: "ulr", SATISFACTION: "upl", LIKERT: "up"}
+GROUPS = {GOALS: "ulr", SATISFACTION: "upl", LIKERT: "up", SERVES: "u", COMPETENCE: "u"}
+# Published per year only: a goal's result is recorded at the next conversation, and how far
+# a served goal's actions have come is a year's work.
+YEARLY = (GOALS, SERVES)
+
+
+def family(measure: str) -> str:
+    """The measure's kind: a statement's and a served goal's measures share their prefix's."""
+    for prefix in (LIKERT, SERVES):
+        if measure.startswith(prefix):
+            return prefix
+    return measure
 
 
 def kinds_of(measure: str) -> str:
-    return GROUPS[LIKERT if measure.startswith(LIKERT) else measure]
+    return GROUPS[family(measure)]

@@ -19,7 +19,19 @@ from samtale.insight.publication.cells import (
     in_publication,
     load,
 )
-from samtale.insight.publication.measures import GOALS, ORG, RESULTS, VALUES, kinds_of
+from samtale.insight.publication.measures import (
+    COMPETENCE,
+    GOALS,
+    KINDS,
+    ORG,
+    PROGRESS,
+    RESULTS,
+    SERVES,
+    VALUES,
+    YEARLY,
+    family,
+    kinds_of,
+)
 from samtale.insight.publication.periods import Period, due, overlaps, rounds_in, years_of_round
 
 
@@ -65,7 +77,7 @@ def decide_period(period: Period, *, k: int | None = None) -> Decision:
     figures: dict = {}
     for measure, cells in by_measure.items():
         kinds = kinds_of(measure)
-        if period.round is not None and measure == GOALS:
+        if period.round is not None and family(measure) in YEARLY:
             continue  # published per year (a goal's result is recorded at the next one)
         fixed: dict = defaultdict(list)
         for publication in before:
@@ -98,12 +110,18 @@ def _figure(cells: Cells, members: list, measure: str) -> list:
     people: set = set()
     values: Counter = Counter()
     conversations: set = set()
+    costs: Counter = Counter()
     for cell in members:
         people |= cells.people[cell]
         values.update(cells.values[cell])
         conversations |= cells.conversations.get(cell, set())
+        costs.update(cells.costs.get(cell, {}))
     if measure == GOALS:
         return [len(people), len(conversations), *(values[r] for r in RESULTS)]
+    if family(measure) == SERVES:
+        return [len(people), *(values[p] for p in PROGRESS)]
+    if measure == COMPETENCE:
+        return [len(people), *(values[k] for k in KINDS), *(costs[k] for k in KINDS)]
     return [len(people), *(values[v] for v in VALUES)]
 
 

@@ -1,0 +1,122 @@
+"""Reading a unit's competence plan for a year: the competence needs its conversations
+agreed, by kind, as published (insight.publication.figures.competence), the shared needs
+for competence in the register, and what the plan's keepers decided and wrote."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from samtale.competence.models import PlanComment, PlanLine
+from samtale.conversations.models import CompetenceKind
+from samtale.insight.publication import figures as published
+from samtale.insight.publication.measures import SERVES
+from samtale.needs.models import Category
+from samtale.org.models import Unit
+from samtale.org.selectors import unit_with_descendants
+from samtale.priorities import selectors as priorities_selectors
+
+# The plan's years: this year, while its rounds are published, and the four before it.
+YEARS_BACK = 4
+
+
+def years() -> list[int]:
+    this = timezone.localdate().year
+    return list(range(this, this - YEARS_BACK - 1, -1))
+
+
+@dataclass
+class Row:
+    """One kind of competence need in the plan."""
+
+    kind: str
+    label: str
+    count: int | None  # None: not shown (withheld, or nothing published yet)
+    cost: int | None
+    line: PlanLine | None
+    needs: list = field(default_factory=list)  # the shared needs of this kind
+
+    @property
+    def needs_cost(self) -> int:
+        return sum(n.cost or 0 for n in self.needs)
+
+    @property
+    def empty(self) -> bool:
+        return not self.count and not self.needs and self.line is None
+
+
+@dataclass
+class Plan:
+    unit: Unit | None
+    year: int
+    figure: published.Competence | None  # None: nothing agreed (published) for the group
+    rows: list[Row]
+    unkinded_needs: list  # shared needs for competence with no kind stated
+    comments: list
+    # The unit's goals for the year, each with the agreed goals serving it as published
+    # (a Figure: done, under way, not started), or why not (Withheld), or None (none).
+    served: list = field(default_factory=list)
+
+    @property
+    def total_count(self) -> int:
+        return sum(r.count or 0 for r in self.rows)
+
+    @property
+    def total_cost(self) -> int:
+        return sum(r.cost or 0 for r in self.rows)
+
+    @property
+    def needs(self) -> list:
+        return [n for r in self.rows for n in r.needs] + self.unkinded_needs
+
+    @property
+    def needs_cost(self) -> int:
+        return sum(n.cost or 0 for n in self.needs)
+
+    @property
+    def nothing(self) -> bool:
+        return all(r.empty for r in self.rows) and not self.unkinded_needs
+
+
+def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
+    """The plan of a unit (None: the organization) for a year. `needs` are the shared needs
+    the reader may see (needs.policy.needs_visible_to)."""
+    group = published.unit_group(unit.pk if unit is not None else None)
+    figure = published.competence(group=group, year=year)
+    shown = figure is not None and figure.shown
+    needs = needs.filter(category=Category.COMPETENCE, year=year, merged_into__isnull=True)
+    if unit is not None:
+        needs = needs.filter(unit_id__in=unit_with_descendants(unit=unit))
+    needs = list(needs.select_related("unit").order_by("-conversations", "pk"))
+    lines = {line.kind: line for line in PlanLine.objects.filter(unit=unit, year=year)}
+    rows = []
+    for i, (kind, label) in enumerate(CompetenceKind.choices):
+        rows.append(
+            Row(
+                kind=kind,
+                label=str(label),
+                count=figure.counts[i] if shown else None,
+                cost=figure.costs[i] if shown else None,
+                line=lines.get(kind),
+                needs=[n for n in needs if n.competence == kind],
+            )
+        )
+    return Plan(
+        unit=unit,
+        year=year,
+        figure=figure,
+        rows=rows,
+        unkinded_needs=[n for n in needs if not n.competence],
+        comments=list(PlanComment.objects.filter(unit=unit, year=year).select_related("author")),
+        served=served_of(unit=unit, year=year, group=group),
+    )
+
+
+def served_of(*, unit: Unit | None, year: int, group: str) -> list[tuple]:
+    """[(goal, figure)] of the unit's goals for the year: how many agreed goals served each,
+    and how far their actions had come, as published for the year."""
+    goals = priorities_selectors.of_unit(unit=unit, year=year)
+    if not goals:
+        return []
+    measures = [f"{SERVES}{goal.pk}" for goal in goals]
+    found = published.figures(measures=measures, groups=[group], years=[year])
+    return [(goal, found.get((year, m, group))) for goal, m in zip(goals, measures, strict=True)]

@@ -1,0 +1,122 @@
+"""The unit's competence plan for a year: the leader's, HR's page to read and keep it, and
+its downloads (CSV, Excel, PDF)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from samtale.competence import exports, policy, selectors, services
+from samtale.competence.forms import CommentForm, LineForm
+from samtale.core.access import roles_for
+from samtale.core.audit import audit_download
+from samtale.core.errors import DomainError
+from samtale.core.http import guarded
+from samtale.insight.anonymity import min_group
+from samtale.needs import policy as needs_policy
+from samtale.priorities.forms import ORGANIZATION, ChooseForm
+
+
+def _url(*, year: int, unit) -> str:
+    where = ORGANIZATION if unit is None else unit.pk
+    return reverse("competence_plan") + "?" + urlencode({"year": year, "enhet": where})
+
+
+def _chosen(request):
+    """The year and the unit (None: the organization) from the page's GET form; what cannot
+    be read falls back to this year and the reader's own unit (HR: the organization)."""
+    is_hr = roles_for(request.user).is_hr
+    units = list(policy.units_plan_visible(request.user).order_by("name"))
+    choose = ChooseForm(
+        request.GET or None,
+        years=selectors.years(),
+        units=units,
+        organization=policy.may_see_organization_plan(request.user),
+        organization_label=_("The whole organization"),
+        initial={"year": timezone.localdate().year},
+    )
+    own = next((u for u in units if u.pk == request.user.unit_id), units[0] if units else None)
+    year, unit = timezone.localdate().year, (None if is_hr or own is None else own)
+    if choose.is_bound:
+        if not choose.is_valid():
+            raise Http404  # a unit or year one may not read is not there
+        year = choose.cleaned_data["year"]
+        where = choose.cleaned_data["enhet"]
+        unit = None if where == ORGANIZATION else next(u for u in units if str(u.pk) == where)
+    else:
+        choose.initial["enhet"] = ORGANIZATION if unit is None else str(unit.pk)
+    return choose, year, unit
+
+
+@guarded(policy.may_see_plans)
+@require_http_methods(["GET", "POST"])
+def competence_plan(request):
+    choose, year, unit = _chosen(request)
+    plan = selectors.plan_of(
+        unit=unit, year=year, needs=needs_policy.needs_visible_to(request.user)
+    )
+    fmt = request.GET.get("format")
+    if request.method == "GET" and fmt in exports.FORMATS:
+        response = exports.plan(plan, fmt=fmt)
+        audit_download(
+            request.user,
+            "competence_plan",
+            year=year,
+            unit=unit.pk if unit else None,
+            format=fmt,
+        )
+        return response
+    keeps = policy.may_keep_plan(request.user, unit)
+    action = request.POST.get("action", "")
+    line_forms = {
+        row.kind: LineForm(
+            request.POST if action == f"line:{row.kind}" else None,
+            prefix=row.kind,
+            initial={
+                "priority": row.line.priority if row.line else "normal",
+                "status": row.line.status if row.line else "proposed",
+                "note": row.line.note if row.line else "",
+            },
+        )
+        for row in plan.rows
+    }
+    comment_form = CommentForm(request.POST if action == "comment" else None)
+    if request.method == "POST":
+        kind = action.removeprefix("line:") if action.startswith("line:") else None
+        form = comment_form if action == "comment" else line_forms.get(kind)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                if kind is None:
+                    services.plan_comment_add(
+                        actor=request.user, plan=plan, text=form.cleaned_data["text"]
+                    )
+                    messages.success(request, _("Your comment is added."))
+                    return redirect(_url(year=year, unit=unit) + "#kommentarer")
+                services.plan_line_set(
+                    actor=request.user, plan=plan, kind=kind, **form.cleaned_data
+                )
+                messages.success(request, _("The plan is saved."))
+                return redirect(_url(year=year, unit=unit) + f"#{kind}")
+            except DomainError as error:
+                error.add_to(form)
+    return render(
+        request,
+        "competence/plan.html",
+        {
+            "choose": choose,
+            "plan": plan,
+            "rows": [(row, line_forms[row.kind]) for row in plan.rows],
+            "keeps": keeps,
+            "may_comment": policy.may_comment_plan(request.user, unit),
+            "comment_form": comment_form,
+            "query": urlencode({"year": year, "enhet": ORGANIZATION if unit is None else unit.pk}),
+            "k": min_group(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
