@@ -13,6 +13,7 @@ samtale/api/tests/ calls them with tokens.
 """
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -47,9 +48,17 @@ def _cells():
 @pytest.mark.parametrize(("name", "kwargs", "method", "data", "role", "status"), list(_cells()))
 def test_access(client_for, objects, people, name, kwargs, method, data, role, status):
     objects = with_objects(objects, people, kwargs)
-    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    url = _url(name, kwargs, objects)
     response = _send(client_for(role), method, url, data)
     assert response.status_code == status, f"{method.upper()} {url} as {role}"
+
+
+def _url(name, kwargs, objects) -> str:
+    """The URL of a row: its path's arguments, and a query from the keys that start with
+    "?" (each an object's name, or a value as it is)."""
+    path = {k: objects.get(v, v) for k, v in kwargs.items() if not k.startswith("?")}
+    query = {k[1:]: objects.get(v, v) for k, v in kwargs.items() if k.startswith("?")}
+    return reverse(name, kwargs=path) + (f"?{urlencode(query)}" if query else "")
 
 
 def _send(client, method, url, data):
@@ -98,7 +107,7 @@ def test_access_of_the_archive_staff(client, objects, people, name, kwargs, meth
     employee is), with the queue of signed forms besides: nothing else opens to them."""
     archivist = make_archivist(people)
     objects = with_objects(objects, people, kwargs)
-    url = reverse(name, kwargs={k: objects.get(v, v) for k, v in kwargs.items()})
+    url = _url(name, kwargs, objects)
     client.force_login(archivist)
     response = _send(client, method, url, data)
     assert response.status_code == status, f"{method.upper()} {url} as the archive staff"

@@ -31,6 +31,8 @@ PARTICIPANT_HR_200 = (302, 403, 403, 403, 404, 404, 200, 403)
 SCHEDULE_200 = (302, 403, 403, 200, 403, 403, 200, 403)
 SCHEDULE_302 = (302, 403, 403, 302, 403, 403, 302, 403)
 WINDOW_DAY = (timezone.localdate() + timedelta(days=11)).strftime("%d.%m.%Y")
+# A unit's competence plan for this year: the employee's unit.
+PLAN = {"?year": str(timezone.localdate().year), "?enhet": "unit"}
 ROWS = [
     ("round_list", {}, "get", ROUND_LEADERS_200),
     ("round_create", {}, "get", ROUND_LEADERS_200),
@@ -55,6 +57,22 @@ ROWS = [
     ),
     # The register: leaders and HR; a need, to those whose line raised it (and HR).
     ("need_list", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    # The competence plans: leaders (their units') and HR (every unit's and the
+    # organization's); a unit one may not read is not found; only its keepers save it.
+    ("competence_plan", {}, "get", (302, 403, 403, 200, 200, 200, 200, 403)),
+    (
+        "competence_plan",
+        PLAN,
+        "get",
+        (302, 403, 403, 200, 404, 200, 200, 403),
+    ),
+    (
+        "competence_plan",
+        PLAN,
+        "post",
+        (302, 403, 403, 302, 404, 302, 302, 403),
+        {"action": "comment", "comment-text": "Kurs først"},
+    ),
     ("need_detail", {"pk": "need"}, "get", (302, 403, 403, 200, 404, 200, 200, 403)),
     (
         "need_detail",

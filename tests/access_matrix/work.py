@@ -272,6 +272,16 @@ ROWS = [
         PARTIES_400,
         {"deadline-deadline": "01.01.2099", "deadline-reason": "Sykdom"},
     ),
+    # Whether an action is a competence need: its parties, while the goals are written (as
+    # here) or when they follow it up; not found for everyone else.
+    ("action_competence", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
+    (
+        "action_competence",
+        {"pk": "action"},
+        "post",
+        PARTIES_302,
+        {"competence-competence": "course", "competence-cost": "1000"},
+    ),
     ("action_drop", {"pk": "action"}, "get", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("action_drop", {"pk": "action"}, "post", PARTIES_400, {"drop-reason": "Ikke aktuelt"}),
     ("goal_review", {"pk": "goal"}, "post", PARTIES_302, {"result": "achieved"}),

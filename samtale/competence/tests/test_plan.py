@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from samtale.actions import agreement
 from samtale.actions.models import Action, Goal
@@ -116,7 +117,8 @@ def test_after_signing_those_who_follow_it_up_mark_it_and_no_one_else(people, cl
     # A refused one comes back on the action's page with the error at the field.
     response = client.post(url, {"competence-competence": "", "competence-cost": "500"})
     assert response.status_code == 400
-    assert "Choose the kind of competence need the cost is for." in response.text
+    with translation.override("nb"):
+        assert gettext("Choose the kind of competence need the cost is for.") in response.text
     client.force_login(people.other_leader)
     assert client.post(url, {"competence-competence": "course"}).status_code == 404
     with pytest.raises(PermissionDenied):

@@ -254,8 +254,9 @@ def figures_of_kind(*, year: int, measure: str, prefix: str) -> tuple[dict, With
 @dataclass(frozen=True)
 class Competence:
     """A group's competence needs agreed in a year's conversations, as published: the
-    year's figure once the year has ended, before that the sum of the figures of the year's
-    rounds published so far (each decided beside the others, so their sum is safe too).
+    year's figure once the year has ended; before that, or where the year's is withheld for
+    the group, the sum of the figures of the year's rounds that were shown (each decided
+    beside the others, so their sum is safe too).
     `counts` and `costs` per kind (measures.KINDS); `people` only for the year's own figure
     (over rounds one person could be counted twice); `reason` says why nothing is shown."""
 
@@ -265,6 +266,7 @@ class Competence:
     rounds: tuple  # the names of the rounds summed ((): the year's own figure)
     withheld_rounds: int  # the rounds published with this group's figure withheld
     reason: Withheld | None
+    year_ended: bool = False  # the year is published (its own figure withheld, if rounds)
 
     @property
     def shown(self) -> bool:
@@ -280,32 +282,42 @@ def competence(*, group: str, year: int, now: datetime | None = None) -> Compete
         Publication.objects.filter(year=year).select_related("round").order_by("cutoff", "pk")
     )
     yearly = next((p for p in publications if p.round_id is None), None)
-    chosen = [yearly] if yearly else [p for p in publications if p.round_id is not None]
+    rounds = [p for p in publications if p.round_id is not None]
     n = len(KINDS)
     empty = (0,) * n
-    if not chosen:
+    if not publications:
         reason = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
         return Competence(None, empty, empty, (), 0, reason)
     found = {
         publication: (people, values)
         for publication, people, values in PublishedFigure.objects.filter(
-            publication__in=chosen, measure=COMPETENCE, group=group
+            publication__in=publications, measure=COMPETENCE, group=group
         ).values_list("publication_id", "people", "values")
     }
-    if not found:
-        return None
-    shown = [found[p.pk] for p in chosen if p.pk in found and found[p.pk][0] is not None]
-    held = sum(1 for p in chosen if p.pk in found and found[p.pk][0] is None)
-    names = () if yearly else tuple(p.round.name for p in chosen if p.pk in found)
+    if yearly is not None and found.get(yearly.pk, (None,))[0] is not None:
+        people, values = found[yearly.pk]
+        return Competence(people, tuple(values[:n]), tuple(values[n:]), (), 0, None, True)
+    # The year not published yet, or its figure withheld for this group: the year's rounds
+    # published so far, where they were shown (any figure published is safe to show).
+    mine = [p for p in rounds if p.pk in found]
+    shown = [found[p.pk][1] for p in mine if found[p.pk][0] is not None]
+    held = len(mine) - len(shown)
+    names = tuple(p.round.name for p in mine if found[p.pk][0] is not None)
     if not shown:
-        return Competence(None, empty, empty, names, held, withheld("withheld"))
+        if yearly is None and not mine:
+            reason = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
+            return Competence(None, empty, empty, (), 0, reason)
+        if yearly is not None and yearly.pk not in found and not mine:
+            return None  # nothing agreed in the group's conversations
+        return Competence(None, empty, empty, (), held, withheld("withheld"), yearly is not None)
     return Competence(
-        people=shown[0][0] if yearly else None,
-        counts=tuple(sum(values[i] for _people, values in shown) for i in range(n)),
-        costs=tuple(sum(values[n + i] for _people, values in shown) for i in range(n)),
+        people=None,
+        counts=tuple(sum(values[i] for values in shown) for i in range(n)),
+        costs=tuple(sum(values[n + i] for values in shown) for i in range(n)),
         rounds=names,
         withheld_rounds=held,
         reason=None,
+        year_ended=yearly is not None,
     )
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
+from samtale.demo import competence as competence_demo
 from samtale.demo import priorities as priorities_demo
 from samtale.demo import rounds as rounds_demo
 from samtale.insight.publication import publish
@@ -65,9 +66,11 @@ class Command(BaseCommand):
             in_round = rounds_demo.load()
             needs = needs_demo.load()
             goals = priorities_demo.load()
+            competence = competence_demo.load()
             # The figures from answers of the periods that closed: last year's round, the
             # past years (the worker would publish them within the hour).
             published = publish.publish_due()
+            competence_demo.plan()
         if created:
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:
@@ -76,6 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Felles behov lagt inn: {needs}")
         if goals:
             self.stdout.write(f"Mål og satsingsområder lagt inn: {goals}")
+        if competence:
+            self.stdout.write(f"Tiltak merket som kompetansebehov: {competence}")
         if published:
             self.stdout.write(f"Tall fra svar publisert for {len(published)} perioder")
         if not no_logins:

@@ -1,0 +1,78 @@
+"""The competence needs of the demo: the agreed actions that are a course, training, further
+education or guidance say so, with a cost where one is known, as the meeting would have
+marked them; and Fjordvik skole's plan for last year, kept by its head Ingrid Haugen, with a
+line in the budget and a comment from HR. Loaded before the past periods are published, so last year's
+plan has its figures. Loading twice changes nothing."""
+
+from django.utils import timezone
+
+from samtale.actions.models import Action
+from samtale.competence import selectors, services
+from samtale.competence.models import PlanLine
+from samtale.demo.org import DOMAIN
+from samtale.needs import policy as needs_policy
+from samtale.org.models import Person, Unit
+
+# What an action's text begins with: (kind, estimated cost in kroner, or None).
+KINDS = {
+    "Delta på kurs": ("course", 3500),
+    "Fullføre kurset": ("course", 2500),
+    "Søke videreutdanning": ("further_education", 45000),
+    "Hospitere hos": ("training", None),
+    "Være fadder": ("guidance", 0),
+}
+
+
+def load() -> int:
+    """Marks the demo's competence actions; returns how many were marked."""
+    if Action.objects.exclude(competence="").exists():
+        return 0
+    marked = 0
+    for start, (kind, cost) in KINDS.items():
+        marked += Action.objects.filter(text__startswith=start).update(competence=kind, cost=cost)
+    # Ola Berg's teachers each agreed some training: the first action of every signed
+    # conversation of his that has none yet (Barnetrinnet's plan has figures to show).
+    signed = Action.objects.filter(
+        leader__email=f"ola.berg@{DOMAIN}", goal__conversation__status="signed"
+    )
+    with_one = signed.exclude(competence="").values("goal__conversation")
+    first = {}
+    for pk, conversation in (
+        signed.exclude(goal__conversation__in=with_one)
+        .order_by("pk")
+        .values_list("pk", "goal__conversation")
+    ):
+        first.setdefault(conversation, pk)
+    marked += Action.objects.filter(pk__in=first.values()).update(competence="training", cost=1500)
+    return marked
+
+
+def plan() -> None:
+    """Fjordvik skole's plan for last year, once its figures are published: the courses in
+    the budget, further education approved, HR's comment."""
+    year = timezone.localdate().year - 1
+    unit = Unit.objects.get(code="4200")
+    if PlanLine.objects.filter(unit=unit, year=year).exists():
+        return
+    head = Person.objects.get(email=f"ingrid.haugen@{DOMAIN}")
+    hr = Person.objects.get(email=f"lise.hansen@{DOMAIN}")
+    found = selectors.plan_of(unit=unit, year=year, needs=needs_policy.needs_visible_to(head))
+    services.plan_line_set(
+        actor=head,
+        plan=found,
+        kind="course",
+        priority="high",
+        status="budget",
+        note="Kurs i fagsystemet for alle som ikke har tatt det.",
+    )
+    services.plan_line_set(
+        actor=head,
+        plan=found,
+        kind="further_education",
+        priority="normal",
+        status="approved",
+        note="Søknad til Kompetanse for kvalitet innen fristen.",
+    )
+    services.plan_comment_add(
+        actor=hr, plan=found, text="Kursene kan dekkes av den felles kompetansepotten."
+    )
