@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from samtale.demo.testing import ROLES, make_archivist
+from samtale.demo.testing import ROLES, make_archivist, make_union_rep
 from tests.access_matrix import organization, work
 from tests.access_matrix.objects import objects_for, with_objects
-from tests.access_matrix.organization import ARCHIVIST
+from tests.access_matrix.organization import ARCHIVIST, UNION_REP
 
 MATRIX = [*work.ROWS, *organization.ROWS]
 
@@ -111,3 +111,27 @@ def test_access_of_the_archive_staff(client, objects, people, name, kwargs, meth
     client.force_login(archivist)
     response = _send(client, method, url, data)
     assert response.status_code == status, f"{method.upper()} {url} as the archive staff"
+
+
+def _union_rep_cells():
+    other = ROLES.index("other_employee")
+    for name, kwargs, method, expected, *data in MATRIX:
+        status = UNION_REP.get((name, method), expected[other])
+        yield pytest.param(
+            name, kwargs, method, data[0] if data else {}, status, id=f"{name}-{method}-union"
+        )
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "data", "status"), list(_union_rep_cells()))
+def test_access_of_a_union_representative(
+    client, objects, people, name, kwargs, method, data, status
+):
+    """A union representative (tillitsvalgt) for the school is an employee like any other
+    (this one in Avdeling 2, as the other employee is), with the school's competence plans
+    and its published answers besides: no single conversation, action or need opens."""
+    union_rep = make_union_rep(people)
+    objects = with_objects(objects, people, kwargs)
+    url = _url(name, kwargs, objects)
+    client.force_login(union_rep)
+    response = _send(client, method, url, data)
+    assert response.status_code == status, f"{method.upper()} {url} as a union representative"

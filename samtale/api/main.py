@@ -97,6 +97,7 @@ def http_error(request, exc: HttpError):
 
 from samtale.api.endpoints import (  # noqa: E402 - the routers register on `api`
     actions,
+    competence,
     conversations,
     insight,
     me,
@@ -110,3 +111,4 @@ api.add_router("/actions", actions.router)
 api.add_router("/rounds", rounds.router)
 api.add_router("", org.router)
 api.add_router("/insight", insight.router)
+api.add_router("", competence.router)

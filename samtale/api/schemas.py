@@ -71,6 +71,7 @@ class Roles(Schema):
     hr: bool
     admin: bool
     archivist: bool
+    union_rep: bool = Field(description="a union representative (tillitsvalgt)")
 
 
 class TokenInfo(Schema):
@@ -165,6 +166,9 @@ class Summary(Schema):
     leader_signed_at: datetime | None
 
 
+CompetenceKind = Literal["", "course", "training", "further_education", "guidance"]
+
+
 class ActionBrief(Schema):
     id: int
     text: str
@@ -172,12 +176,20 @@ class ActionBrief(Schema):
     responsible: str
     status: str
     added_after_signing: bool
+    competence: CompetenceKind = Field(description="the kind of competence need; empty: none")
+    cost: int | None = Field(description="the competence need's estimated cost in kroner")
+
+
+class PriorityRef(Schema):
+    id: int
+    title: str
 
 
 class Goal(Schema):
     id: int
     text: str
     result: str
+    serves: PriorityRef | None = Field(description="the workplace's goal for the year it serves")
     actions: list[ActionBrief]
 
 
@@ -213,6 +225,8 @@ class ActionItem(Schema):
     status: str
     overdue: bool
     added_after_signing: bool
+    competence: CompetenceKind = Field(description="the kind of competence need; empty: none")
+    cost: int | None = Field(description="the competence need's estimated cost in kroner")
     employee: PersonRef
     leader: PersonRef
     updated_at: datetime
@@ -340,3 +354,69 @@ class StatusAnalysis(Schema):
     counted_at: datetime | None
     node: StatusRow
     below: list[StatusRow] = Field(description="the units right below the node")
+
+
+# The workplace's goals and the competence plans --------------------------------------
+
+
+class Priority(Schema):
+    id: int
+    year: int
+    unit: UnitRef | None = Field(description="null: the organization's own goal")
+    kind: Literal["goal", "focus"]
+    title: str
+    description: str
+    serves: PriorityRef | None = Field(description="the organization's goal it serves")
+
+
+class PlanRow(Schema):
+    kind: Literal["course", "training", "further_education", "guidance"]
+    agreed: int | None = Field(
+        description="competence needs agreed as actions, as published; null when not shown"
+    )
+    cost: int | None = Field(description="their estimated cost in kroner, as published")
+    shared_needs: int
+    shared_needs_cost: int
+    priority: Literal["high", "normal", "low"] | None
+    status: Literal["proposed", "approved", "budget", "done", "declined"] | None
+    note: str
+    budget_need_id: int | None = Field(description="the shared need it put in the budget list")
+
+
+class PlanNeed(Schema):
+    id: int
+    unit: UnitRef
+    kind: CompetenceKind
+    text: str
+    cost: int | None
+    status: str
+
+
+class ServedGoal(Schema):
+    goal: PriorityRef
+    agreed_goals: int | None = Field(description="agreed goals serving it, as published")
+    done: int | None
+    under_way: int | None
+    not_started: int | None
+    withheld: str | None = Field(description="why the figures are not shown, in words")
+
+
+class PlanComment(Schema):
+    at: datetime
+    author: PersonRef | None
+    text: str
+
+
+class CompetencePlan(Schema):
+    year: int
+    unit: UnitRef | None = Field(description="null: the whole organization")
+    withheld: str | None = Field(description="why the figures are not shown, in words")
+    rounds: list[str] = Field(
+        description="the rounds whose published figures are summed; empty: the year's own"
+    )
+    people: int | None = Field(description="people with competence needs agreed (the year's)")
+    min_group: int
+    rows: list[PlanRow]
+    shared_needs: list[PlanNeed]
+    served: list[ServedGoal]
+    comments: list[PlanComment]

@@ -24,6 +24,13 @@ def years() -> list[int]:
     return list(range(this, this - YEARS_BACK - 1, -1))
 
 
+def year_to_show() -> int:
+    """The year a plan opens at: this year once a round of it is published, else the
+    latest with figures published (within the plan's years), else this year."""
+    latest = published.latest_published_year()
+    return latest if latest in years() else timezone.localdate().year
+
+
 @dataclass
 class Row:
     """One kind of competence need in the plan."""
@@ -79,11 +86,14 @@ class Plan:
 
 def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
     """The plan of a unit (None: the organization) for a year. `needs` are the shared needs
-    the reader may see (needs.policy.needs_visible_to)."""
+    for competence the reader may see (needs.policy.competence_needs_visible_to)."""
     group = published.unit_group(unit.pk if unit is not None else None)
     figure = published.competence(group=group, year=year)
     shown = figure is not None and figure.shown
-    needs = needs.filter(category=Category.COMPETENCE, year=year, merged_into__isnull=True)
+    # Those the plan put in the budget list itself are its own lines, not needs beside it.
+    needs = needs.filter(
+        category=Category.COMPETENCE, year=year, merged_into__isnull=True, from_plan=False
+    )
     if unit is not None:
         needs = needs.filter(unit_id__in=unit_with_descendants(unit=unit))
     needs = list(needs.select_related("unit").order_by("-conversations", "pk"))

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -27,9 +26,10 @@ def _url(*, year: int, unit) -> str:
 
 
 def _chosen(request):
-    """The year and the unit (None: the organization) from the page's GET form; what cannot
-    be read falls back to this year and the reader's own unit (HR: the organization)."""
-    is_hr = roles_for(request.user).is_hr
+    """The year and the unit (None: the organization) from the page's GET form; without
+    one, the latest year with figures published and the reader's own unit (a union
+    representative's: the one they are elected for; HR: the organization)."""
+    roles = roles_for(request.user)
     units = list(policy.units_plan_visible(request.user).order_by("name"))
     choose = ChooseForm(
         request.GET or None,
@@ -37,18 +37,19 @@ def _chosen(request):
         units=units,
         organization=policy.may_see_organization_plan(request.user),
         organization_label=_("The whole organization"),
-        initial={"year": timezone.localdate().year},
     )
-    own = next((u for u in units if u.pk == request.user.unit_id), units[0] if units else None)
-    year, unit = timezone.localdate().year, (None if is_hr or own is None else own)
     if choose.is_bound:
         if not choose.is_valid():
             raise Http404  # a unit or year one may not read is not there
-        year = choose.cleaned_data["year"]
         where = choose.cleaned_data["enhet"]
         unit = None if where == ORGANIZATION else next(u for u in units if str(u.pk) == where)
-    else:
-        choose.initial["enhet"] = ORGANIZATION if unit is None else str(unit.pk)
+        return choose, choose.cleaned_data["year"], unit
+    start = roles.union_unit_id if roles.is_union_rep and not roles.is_leader else None
+    start = start or request.user.unit_id
+    own = next((u for u in units if u.pk == start), units[0] if units else None)
+    unit = None if roles.is_hr or own is None else own
+    year = selectors.year_to_show()
+    choose.initial = {"year": year, "enhet": ORGANIZATION if unit is None else str(unit.pk)}
     return choose, year, unit
 
 
@@ -57,7 +58,7 @@ def _chosen(request):
 def competence_plan(request):
     choose, year, unit = _chosen(request)
     plan = selectors.plan_of(
-        unit=unit, year=year, needs=needs_policy.needs_visible_to(request.user)
+        unit=unit, year=year, needs=needs_policy.competence_needs_visible_to(request.user)
     )
     fmt = request.GET.get("format")
     if request.method == "GET" and fmt in exports.FORMATS:

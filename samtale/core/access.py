@@ -37,6 +37,9 @@ class Roles:
     is_admin: bool = False
     is_hr: bool = False
     is_archivist: bool = False
+    # A union representative, for a unit and those below it (None: the whole organization).
+    is_union_rep: bool = False
+    union_unit_id: int | None = None
     # Everyone below this person in the line, directly or through other leaders.
     subordinate_ids: frozenset[int] = field(default_factory=frozenset)
     direct_report_ids: frozenset[int] = field(default_factory=frozenset)
@@ -173,6 +176,8 @@ def roles_for(user) -> Roles:
         is_admin=user.is_org_admin,
         is_hr=user.is_hr,
         is_archivist=user.is_archivist,
+        is_union_rep=user.is_union_rep,
+        union_unit_id=user.union_unit_id,
         subordinate_ids=below,
         direct_report_ids=direct,
     )

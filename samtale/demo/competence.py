@@ -56,7 +56,9 @@ def plan() -> None:
         return
     head = Person.objects.get(email=f"ingrid.haugen@{DOMAIN}")
     hr = Person.objects.get(email=f"lise.hansen@{DOMAIN}")
-    found = selectors.plan_of(unit=unit, year=year, needs=needs_policy.needs_visible_to(head))
+    found = selectors.plan_of(
+        unit=unit, year=year, needs=needs_policy.competence_needs_visible_to(head)
+    )
     services.plan_line_set(
         actor=head,
         plan=found,

@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from samtale.org.imports import people as people_import
 from samtale.org.imports import units as units_import
 from samtale.org.imports.reader import Table
-from samtale.org.models import Person
+from samtale.org.models import Person, Unit
 
 DOMAIN = "fjordvik.example"
 
@@ -57,7 +57,8 @@ NAMED = [
     ),
     Named("10003", "Silje", "Moen", "Avdelingsleder ungdomstrinnet", "Ledelse", "4220", "10001"),
     Named("10004", "Kari", "Nilsen", "Lærer", "Undervisning", "4211", "10002", "employee"),
-    Named("10005", "Jonas", "Lie", "Lektor", "Undervisning", "4220", "10003"),
+    # Tillitsvalgt for Fjordvik skole (UNION_UNIT): the school's competence plan.
+    Named("10005", "Jonas", "Lie", "Lektor", "Undervisning", "4220", "10003", "union"),
     Named("20001", "Tor", "Eriksen", "Kommunalsjef helse og omsorg", "Ledelse", "5100", ""),
     Named("20002", "Hilde", "Strand", "Avdelingsleder hjemmetjenesten", "Ledelse", "5110", "20001"),
     Named("20003", "Per", "Dahl", "Avdelingsleder sykehjem", "Ledelse", "5120", "20001"),
@@ -68,6 +69,9 @@ NAMED = [
     Named("30005", "Nils", "Jensen", "Systemansvarlig", "IT", "1120", "30004", "admin"),
     Named("30006", "Berit", "Vik", "Arkivleder", "Arkiv", "1110", "30002", "archive"),
 ]
+
+# The unit the demo's union representative is elected for.
+UNION_UNIT = "4200"
 
 # (unit, manager, how many, job titles with profession group)
 STAFF = [
@@ -264,9 +268,13 @@ def load(*, password: str) -> dict[str, Person]:
 
     roles = {p.number: p.role for p in NAMED if p.role}
     flags = {"hr": "is_hr", "admin": "is_org_admin", "archive": "is_archivist"}
+    flags["union"] = "is_union_rep"
     numbers = [p.number for p in NAMED if p.role in flags]
+    union_unit = Unit.objects.get(code=UNION_UNIT)
     for person in Person.objects.filter(employee_number__in=numbers):
         want = {flag: roles[person.employee_number] == role for role, flag in flags.items()}
+        if want["is_union_rep"]:
+            want["union_unit"] = union_unit
         if any(getattr(person, flag) != value for flag, value in want.items()):
             for flag, value in want.items():
                 setattr(person, flag, value)

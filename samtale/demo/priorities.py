@@ -84,5 +84,6 @@ def load() -> int:
                     parent=mine[serves],
                 )
                 added += 1
+    _served(year - 1)
     _served(year)
     return added

@@ -97,6 +97,22 @@ def make_archivist(people) -> Person:
     )
 
 
+def make_union_rep(people, *, unit=None) -> Person:
+    """A union representative (tillitsvalgt): an employee of Avdeling 2 (as the other
+    employee is), elected for `unit` (by default the school, over both departments)."""
+    return Person.objects.create_user(
+        "tillitsvalgt@test.example",
+        PASSWORD,
+        first_name="Tora",
+        last_name="Tillitsvalgt",
+        unit=people.other_employee.unit,
+        manager=people.other_leader,
+        employee_number="108",
+        is_union_rep=True,
+        union_unit=unit or people.leaders_leader.unit,
+    )
+
+
 def planned_conversation(people, *, days: int = 10) -> Conversation:
     """The employee's conversation with their leader, planned `days` ahead with the built-in
     eight-theme template, as the leader plans it."""

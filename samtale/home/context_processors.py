@@ -78,6 +78,7 @@ def navigation(request):
         "competence": competence_policy.may_see_plans(user),
         "rounds": rounds_policy.may_list_rounds(user),
         "insight": insight_policy.may_see_insight(user),
+        "answers": insight_policy.may_see_answers(user),
         "status": insight_policy.may_see_status(user),
         "leadership": insight_policy.may_see_leadership(user),
         "needs": needs_policy.may_list_needs(user),
@@ -86,7 +87,7 @@ def navigation(request):
         "retention": privacy_policy.may_read_retention(user),
         "api_keys": api_policy.may_use_api_keys(user),
     }
-    nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"]
+    nav["any_insight"] = nav["status"] or nav["leadership"] or nav["needs"] or nav["answers"]
     return {
         "nav": nav,
         "menu": _menu(nav, request.path),

@@ -235,6 +235,8 @@ def start_page(user) -> str:
         return "archive-staff"
     if roles.is_hr:
         return "hr"
+    if roles.is_union_rep:
+        return "insight"
     if roles.is_admin:
         return "administrator"
     if roles.is_leader:

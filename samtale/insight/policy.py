@@ -17,12 +17,29 @@ from samtale.conversations.models import (
 from samtale.core.access import require, roles_for
 from samtale.insight.models import LeadershipSnapshot
 from samtale.org.models import Person, Unit
+from samtale.org.policy import union_units_of
 
 
 def may_see_insight(user) -> bool:
     """Figures from people's answers across the organization (Likert results), each only
     for a group the anonymity rule lets through: HR."""
     return roles_for(user).is_hr
+
+
+def may_see_answers(user) -> bool:
+    """The answers to the statements, as published per unit: HR for the organization, a
+    union representative for the units they are elected for (the published figures are
+    safe for anyone to see: insight.publication)."""
+    roles = roles_for(user)
+    return roles.is_hr or roles.is_union_rep
+
+
+def answer_units(user) -> QuerySet[Unit]:
+    """The units whose published answers the user reads (may_see_answers)."""
+    roles = roles_for(user)
+    if roles.is_hr:
+        return Unit.objects.all()
+    return union_units_of(user)
 
 
 def may_see_status(user) -> bool:
@@ -98,4 +115,4 @@ def may_see_leadership(user) -> bool:
 
 def may_see_any_insight(user) -> bool:
     """Whether the Insight menu leads anywhere for this user."""
-    return may_see_status(user) or may_see_leadership(user)
+    return may_see_status(user) or may_see_leadership(user) or may_see_answers(user)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from samtale.actions import nudges
 from samtale.actions import policy as actions_policy
+from samtale.core import access
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -31,18 +32,21 @@ from samtale.insight.publication.measures import GOALS
 from samtale.rounds import policy as rounds_policy
 
 
-@guarded(policy.may_see_insight)
+@guarded(policy.may_see_answers)
 @require_GET
 def likert_results(request):
     """The statements' answers per unit, published for a year when it ended: the
     organization or one unit, and the units right below it, per statement and per area, and
     each over five years; withheld, in words, where the publication rule holds it back.
-    HR's: the units' groups (insight.publication)."""
-    scope = policy.status_scope_of(request.user)  # HR's: the whole organization
+    The units' groups (insight.publication): HR's every unit, a union representative's
+    those they are elected for, starting at their own."""
     last_year = timezone.localdate().year - 1
     filters, year = _year(request, default=lambda: published.latest_year() or last_year)
-    tree = selectors.unit_tree(scope.units)
-    node = _node(request, tree)
+    tree = selectors.unit_tree(policy.answer_units(request.user))
+    # A union representative starts at (and goes no higher than) the unit they are elected for.
+    roles = access.roles_for(request.user)
+    start = None if roles.is_hr else roles.union_unit_id
+    node = _node(request, tree, default=start)
     professions = selectors.professions()
     chosen = ProfessionForm(request.GET or None, professions=professions)
     profession = (chosen.cleaned_data.get("yrke") or None) if chosen.is_valid() else None
@@ -63,7 +67,7 @@ def likert_results(request):
             "years": page.years,
             "node": node,
             "node_name": page.name(node),
-            "up": tree.up(node),
+            "up": None if start is not None and node == start else tree.up(node),
             "not_yet": page.not_yet,
             **answers.this_year(page),
             "k": anonymity.min_group(),
@@ -84,11 +88,12 @@ def _year(request, default=None) -> tuple[YearForm, int]:
     return filters, year
 
 
-def _node(request, tree: selectors.Tree):
-    """The unit drilled down to (?enhet=), or the top; one outside the tree is not found."""
+def _node(request, tree: selectors.Tree, default=None):
+    """The unit drilled down to (?enhet=), else `default` (if in the tree) or the top; one
+    outside the tree is not found."""
     wanted = request.GET.get("enhet")
     if not wanted:
-        return selectors.ORGANIZATION
+        return default if default in tree else selectors.ORGANIZATION
     try:
         node = int(wanted)
     except ValueError:
@@ -107,7 +112,11 @@ def status_analysis(request):
     closed period (insight.publication), or why not. A leader whose line is too small for it
     has the feedback on leadership."""
     if not policy.may_see_status(request.user):
-        return redirect("leadership_feedback")
+        # A leader of a line too small: the feedback on leadership; a union
+        # representative: the published answers of their units.
+        if policy.may_see_leadership(request.user):
+            return redirect("leadership_feedback")
+        return redirect("likert_results")
     scope = policy.status_scope_of(request.user)
     filters, year = _year(request)
     rounds = RoundForm(request.GET or None, rounds=rounds_policy.rounds_countable_by(request.user))

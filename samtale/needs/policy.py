@@ -14,7 +14,8 @@ from samtale.conversations.models import (
 )
 from samtale.conversations.policy import conversations_visible_to
 from samtale.core.access import roles_for
-from samtale.needs.models import Need, RaisedNeed
+from samtale.needs.models import Category, Need, RaisedNeed
+from samtale.org.policy import union_units_of
 from samtale.priorities import policy as priorities_policy
 
 
@@ -50,6 +51,20 @@ def needs_visible_to(user) -> QuerySet[Need]:
     # What a competence plan put in the budget: for the leaders who keep that unit's plan.
     planned = Q(from_plan=True, unit__in=priorities_policy.units_writable_by(user))
     return Need.objects.filter(Q(Exists(raised_in_line)) | planned)
+
+
+def competence_needs_visible_to(user) -> QuerySet[Need]:
+    """The shared needs for competence a competence plan shows its reader: those of the
+    register they see, and to a union representative those of the units they are elected
+    for (needs hold no one's conversation: the register counts conversations, never names
+    them)."""
+    roles = roles_for(user)
+    needs = needs_visible_to(user)
+    if roles.is_union_rep:
+        needs = Need.objects.filter(
+            Q(pk__in=needs.values("pk")) | Q(unit__in=union_units_of(user).values("pk"))
+        )
+    return needs.filter(category=Category.COMPETENCE)
 
 
 def get_need_for(user, pk) -> Need:

@@ -47,6 +47,12 @@ class PersonForm(forms.ModelForm):
         help_text=_("Search by name, or write the e-mail address or employee number."),
     )
     unit = PickerField(label=_("Unit"), source="units", required=False)
+    union_unit = PickerField(
+        label=_("Union representative for"),
+        source="units",
+        required=False,
+        help_text=_("The unit and those below it. Empty: the whole organization."),
+    )
     national_id_remove = forms.BooleanField(
         label=_("Remove the national identity number"),
         required=False,
@@ -70,6 +76,7 @@ class PersonForm(forms.ModelForm):
             "is_hr",
             "is_org_admin",
             "is_archivist",
+            "is_union_rep",
             "is_active",
             "language",
         ]
@@ -84,6 +91,10 @@ class PersonForm(forms.ModelForm):
             "is_archivist": _(
                 "Archive staff: receives the signed follow-up forms for the personnel file; "
                 "never notes or drafts."
+            ),
+            "is_union_rep": _(
+                "Tillitsvalgt: reads and comments on the competence plans and the published "
+                "figures of the unit below (or of the whole organization); never a conversation."
             ),
             "is_active": _("Inactive people cannot sign in. Nobody is ever deleted."),
         }
@@ -106,6 +117,8 @@ class PersonForm(forms.ModelForm):
         "is_hr",
         "is_org_admin",
         "is_archivist",
+        "is_union_rep",
+        "union_unit",
         "is_active",
     ]
 
@@ -113,11 +126,12 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["manager"].bind(actor)
         self.fields["unit"].bind(actor)
+        self.fields["union_unit"].bind(actor)
         if self.instance.pk:
             self.initial["manager"] = self.instance.manager_id
         if self.instance.pk == actor.pk:
             # Nobody changes their own roles (org.services): the boxes say so before a post.
-            for name in ("is_hr", "is_org_admin", "is_archivist", "is_active"):
+            for name in ("is_hr", "is_org_admin", "is_archivist", "is_union_rep", "is_active"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Another administrator changes this for you.")
         for name in ("first_name", "last_name", "email"):

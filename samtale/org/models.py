@@ -124,6 +124,18 @@ class Person(AbstractBaseUser):
     is_org_admin = models.BooleanField(_("administrator"), default=False)
     # Archive staff (arkiv): the queue of signed follow-up forms for the personnel file.
     is_archivist = models.BooleanField(_("archive staff"), default=False)
+    # Union representative (tillitsvalgt, Hovedtariffavtalen ch. 3): reads the competence
+    # plans and the published figures of `union_unit` and the units below it (no unit: the
+    # whole organization's), comments on the plans; never a single conversation.
+    is_union_rep = models.BooleanField(_("union representative"), default=False)
+    union_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("union representative for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.BOKMAL
     )
@@ -288,6 +300,7 @@ class RoleChange(models.Model):
         HR = "hr", _("HR")
         ADMIN = "admin", _("Administrator")
         ARCHIVE = "archive", _("Archive staff")
+        UNION = "union", _("Union representative")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_changes")
     role = models.CharField(max_length=20, choices=Role.choices)

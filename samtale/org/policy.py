@@ -145,3 +145,19 @@ def role_changes_about(user) -> QuerySet[RoleChange]:
 def email_changes_about(user) -> QuerySet[EmailChange]:
     """Changes of the user's own e-mail address: told to both addresses as each happened."""
     return own(user, EmailChange)
+
+
+# Union representatives --------------------------------------------------------
+
+
+def union_units_of(user) -> QuerySet[Unit]:
+    """The units a union representative is elected for: their unit and every unit below it,
+    or every unit for one elected for the whole organization; none for anyone else."""
+    roles = roles_for(user)
+    if not roles.is_union_rep:
+        return Unit.objects.none()
+    if roles.union_unit_id is None:
+        return Unit.objects.all()
+    from samtale.org.selectors import unit_with_descendants  # noqa: PLC0415
+
+    return Unit.objects.filter(pk__in=unit_with_descendants(unit=Unit(pk=roles.union_unit_id)))

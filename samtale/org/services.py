@@ -41,6 +41,8 @@ PERSON_FIELDS = (
     "is_hr",
     "is_org_admin",
     "is_archivist",
+    "is_union_rep",
+    "union_unit",
     "is_active",
     "language",
     # Kept for the identity provider (samtale.scim), never shown in a form.
@@ -54,6 +56,7 @@ ROLE_FIELDS = {
     "is_hr": RoleChange.Role.HR,
     "is_org_admin": RoleChange.Role.ADMIN,
     "is_archivist": RoleChange.Role.ARCHIVE,
+    "is_union_rep": RoleChange.Role.UNION,
 }
 
 
@@ -158,7 +161,8 @@ def role_holders_activity_record(*, actor: Person, person_ids) -> None:
     """An import activated or deactivated these people: for those holding a role, that is a
     role given or taken, and told as one."""
     holders = Person.objects.filter(
-        Q(is_hr=True) | Q(is_org_admin=True) | Q(is_archivist=True), pk__in=list(person_ids)
+        Q(is_hr=True) | Q(is_org_admin=True) | Q(is_archivist=True) | Q(is_union_rep=True),
+        pk__in=list(person_ids),
     )
     for person in holders:
         was_active = not person.is_active

@@ -42,14 +42,20 @@ from django.utils.translation import gettext as _
 
 from samtale.calendars import policy as calendars_policy
 from samtale.calendars import reasons as calendar_reasons
+from samtale.competence.models import PlanComment, PlanLine
+from samtale.core.access import own
 from samtale.org import policy as org_policy
 from samtale.org.models import Person
+from samtale.priorities.models import Priority
 from samtale.privacy import policy
 from samtale.privacy.export_conversations import at_local, conversations_of, name_of
 
 # 2: each copy asked for says why from a list ("reason"), in HR's words ("note", the
 # "reason" of 1), and how it reached the person. 3: the calendar connection ("calendar").
-FORMAT = 3
+# 4: what they wrote for the workplace (the unit goals, the competence plans' comments and
+# decisions: "workplace"), which unit goal each agreed goal serves, each action's competence
+# need ("serves", "competence", "cost").
+FORMAT = 4
 AUDIT_IN_PAGE = 1000  # the page lists the latest; data.json holds every entry
 
 
@@ -97,6 +103,7 @@ def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
         ),
         "conversations_as_employee": as_employee,
         "conversations_as_leader": as_leader,
+        "workplace": _workplace(subject),
         "audit": _audit(subject, person),
     }
     return data, files
@@ -183,11 +190,45 @@ def _audit(subject: Person, person: Person) -> list[dict]:
     ]
 
 
+def _workplace(subject: Person) -> dict:
+    """What the person wrote for their workplace rather than in a conversation: the unit
+    goals they added, their comments on competence plans and the plans' lines they set."""
+
+    def unit(row):
+        return row.unit.name if row.unit_id else _("The whole organization")
+
+    return {
+        "unit_goals_written": [
+            {"year": g.year, "unit": unit(g), "title": g.title, "at": at_local(g.created_at)}
+            for g in own(subject, Priority, "created_by_id")
+            .select_related("unit")
+            .order_by("year", "pk")
+        ],
+        "competence_plan_comments": [
+            {"year": c.year, "unit": unit(c), "text": c.text, "at": at_local(c.at)}
+            for c in own(subject, PlanComment, "author_id").select_related("unit")
+        ],
+        "competence_plan_lines_set": [
+            {
+                "year": line.year,
+                "unit": unit(line),
+                "kind": line.kind,
+                "priority": line.priority,
+                "status": line.status,
+                "note": line.note,
+                "at": at_local(line.updated_at),
+            }
+            for line in own(subject, PlanLine, "updated_by_id").select_related("unit")
+        ],
+    }
+
+
 def _person(person: Person) -> dict:
     roles = [
         (person.is_hr, "hr", _("HR")),
         (person.is_org_admin, "admin", _("Administrator")),
         (person.is_archivist, "archive", _("Archive staff")),
+        (person.is_union_rep, "union", _("Union representative")),
     ]
     return {
         "id": person.pk,

@@ -156,6 +156,7 @@ def _need(raised) -> dict:
     return {
         "category": raised.category,
         "category_text": raised.get_category_display(),
+        "competence": raised.competence,
         "text": raised.text,
         "cost": raised.cost,
         "shared_with_register": raised.share,
@@ -211,7 +212,9 @@ class _Visible:
             needs_policy.all_raised_needs_visible_to(subject).select_related("raised_by"),
             by_conversation,
         )
-        self.goals = _grouped(actions_policy.goals_visible_to(subject), by_conversation)
+        self.goals = _grouped(
+            actions_policy.goals_visible_to(subject).select_related("serves"), by_conversation
+        )
         self.actions = _grouped(actions_policy.actions_visible_to(subject), attrgetter("goal_id"))
         self.updates = _grouped(
             actions_policy.action_updates_visible_to(subject)
@@ -317,6 +320,7 @@ def _goal(goal, seen: _Visible) -> dict:
         "result_text": goal.get_result_display() if goal.result else "",
         "learned": goal.learned,
         "reviewed_at": at_local(goal.reviewed_at),
+        "serves": goal.serves.title if goal.serves_id else "",
         "actions": [
             {
                 "id": action.pk,
@@ -327,6 +331,9 @@ def _goal(goal, seen: _Visible) -> dict:
                 "status": action.status,
                 "status_text": action.get_status_display(),
                 "added_after_signing": action.added_after_signing,
+                "competence": action.competence,
+                "competence_text": action.get_competence_display() if action.competence else "",
+                "cost": action.cost,
                 "history": [_update(u) for u in seen.updates[action.pk]],
             }
             for action in seen.actions[goal.pk]

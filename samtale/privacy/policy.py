@@ -117,7 +117,7 @@ def as_data_subject(person: Person) -> Person:
     subject = copy.copy(person)
     subject.__dict__.pop("_samtale_roles", None)
     subject.is_active = True
-    subject.is_hr = subject.is_org_admin = subject.is_archivist = False
+    subject.is_hr = subject.is_org_admin = subject.is_archivist = subject.is_union_rep = False
     subject.save = _refuse_save
     return subject
 

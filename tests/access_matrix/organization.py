@@ -144,6 +144,14 @@ ROWS += [
     ("archive_confirm_undo", DELIVERY, "get", NO_ONE_SIGNED_IN),
     ("archive_confirm_undo", DELIVERY, "post", NO_ONE_SIGNED_IN),
 ]
+# A union representative for the school (tillitsvalgt): what any other employee gets, and
+# the school's competence plans and the published answers of its units. Nothing else.
+UNION_REP = {
+    ("competence_plan", "get"): 200,
+    ("competence_plan", "post"): 302,
+    ("likert_results", "get"): 200,
+    ("status_analysis", "get"): 302,  # on to the published answers
+}
 # The archive staff: what any other employee gets, and these.
 ARCHIVIST = {
     ("form_pdf", "get"): 200,

@@ -32,6 +32,8 @@ def action_out(a: Action, today) -> dict:
         "status": a.status,
         "overdue": selectors.is_overdue(a, today),
         "added_after_signing": a.added_after_signing,
+        "competence": a.competence,
+        "cost": a.cost,
         "employee": person_ref(conversation.employee),
         "leader": person_ref(conversation.leader),
         "updated_at": a.updated_at,

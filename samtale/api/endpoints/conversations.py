@@ -84,6 +84,7 @@ def conversation_detail(request, pk: int = Id()):
                 "id": g.pk,
                 "text": g.text,
                 "result": g.result,
+                "serves": {"id": g.serves.pk, "title": g.serves.title} if g.serves_id else None,
                 "actions": [
                     {
                         "id": a.pk,
@@ -92,6 +93,8 @@ def conversation_detail(request, pk: int = Id()):
                         "responsible": a.responsible,
                         "status": a.status,
                         "added_after_signing": a.added_after_signing,
+                        "competence": a.competence,
+                        "cost": a.cost,
                     }
                     for a in g.actions.all()
                 ],

@@ -30,6 +30,7 @@ def me(request):
             "hr": roles.is_hr,
             "admin": roles.is_admin,
             "archivist": roles.is_archivist,
+            "union_rep": roles.is_union_rep,
         },
         "token": None
         if token is None

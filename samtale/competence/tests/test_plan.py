@@ -363,3 +363,62 @@ def test_the_page_says_why_the_current_year_has_no_figures_yet(people, client):
     with translation.override("nb"):
         assert str(figures.withheld("year_open").text) in response.text
     assert response.text.count('class="ds-details"') == len(KINDS)  # HR keeps each kind
+
+
+# Union representatives --------------------------------------------------------------
+
+
+def test_a_union_representative_reads_and_comments_on_their_units_plans_and_keeps_none(
+    people, client
+):
+    from samtale.demo.testing import make_union_rep
+
+    version = _version()
+    team = people.employee.unit
+    signed_last_year(people, team, n=5, version=version, cost=2000)
+    publish.publish_due()
+    union_rep = make_union_rep(people)  # for the school, over Team 1
+    client.force_login(union_rep)
+    url = reverse("competence_plan") + f"?year={LAST_YEAR}&enhet={team.pk}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "10\xa0000 kr" in response.text or "10 000 kr" in response.text
+    assert 'name="action" value="line:course"' not in response.text  # no keeping
+    response = client.post(url, {"action": "comment", "comment-text": "Kurs for alle"})
+    assert response.status_code == 302
+    assert [c.author for c in plan(people.hr, team).comments] == [union_rep]
+    response = client.post(
+        url,
+        {"action": "line:course", "course-priority": "high", "course-status": "budget"},
+    )
+    assert response.status_code == 403
+    assert not PlanLine.objects.exists()
+    # Not elected for the central administration: its plan is not there for them.
+    central = people.hr.unit
+    elsewhere = reverse("competence_plan") + f"?year={LAST_YEAR}&enhet={central.pk}"
+    assert client.get(elsewhere).status_code == 404
+    # The organization's plan they read (published figures), but comment on it only when
+    # elected for the whole organization.
+    org_url = reverse("competence_plan") + f"?year={LAST_YEAR}&enhet=org"
+    assert client.get(org_url).status_code == 200
+    refused = client.post(org_url, {"action": "comment", "comment-text": "Hei"})
+    assert refused.status_code == 403
+
+
+def test_a_union_representative_reads_the_published_answers_of_their_units_only(people, client):
+    from samtale.demo.testing import make_union_rep
+
+    union_rep = make_union_rep(people, unit=people.leader.unit)  # Avdeling 1 and Team 1
+    client.force_login(union_rep)
+    response = client.get(reverse("likert_results"))
+    assert response.status_code == 200
+    assert response.context["node"] == people.leader.unit.pk  # starting at their own
+    assert client.get(reverse("status_analysis")).status_code == 302
+    other = people.other_employee.unit
+    assert client.get(reverse("likert_results") + f"?enhet={other.pk}").status_code == 404
+    team = people.employee.unit
+    assert client.get(reverse("likert_results") + f"?enhet={team.pk}").status_code == 200
+    # Nothing of a conversation, an action or a need.
+    assert client.get(reverse("need_list")).status_code == 403
+    assert client.get(reverse("follow_up")).status_code == 403
+    assert client.get(reverse("rating_fairness")).status_code == 403

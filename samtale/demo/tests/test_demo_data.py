@@ -31,6 +31,7 @@ def test_the_demo_loads_an_organization_with_every_role(db, demo_env, capsys):
         "lise.hansen@fjordvik.example",
         "nils.jensen@fjordvik.example",
         "berit.vik@fjordvik.example",
+        "jonas.lie@fjordvik.example",
     ]:
         assert email in out
         assert Person.objects.get(email=email).check_password("demo-password-for-tests")
@@ -40,6 +41,8 @@ def test_the_demo_loads_an_organization_with_every_role(db, demo_env, capsys):
     assert Person.objects.get(email="lise.hansen@fjordvik.example").is_hr
     assert Person.objects.get(email="nils.jensen@fjordvik.example").is_org_admin
     assert Person.objects.get(email="berit.vik@fjordvik.example").is_archivist
+    jonas = Person.objects.get(email="jonas.lie@fjordvik.example")
+    assert (jonas.is_union_rep, jonas.union_unit.code) == (True, "4200")
     kari = Person.objects.get(email="kari.nilsen@fjordvik.example")
     assert kari.manager.email == "ola.berg@fjordvik.example"
     assert kari.manager.manager.email == "ingrid.haugen@fjordvik.example"

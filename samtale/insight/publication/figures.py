@@ -137,6 +137,11 @@ def _has_answers(year: int) -> bool:
     )
 
 
+def latest_published_year() -> int | None:
+    """The latest year any period (a year, or a round that closed in it) was published for."""
+    return Publication.objects.aggregate(y=Max("year"))["y"]
+
+
 def latest_year() -> int | None:
     """The latest year published."""
     return Publication.objects.filter(kind=Publication.Kind.YEAR).aggregate(y=Max("year"))["y"]

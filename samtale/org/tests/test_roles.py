@@ -175,3 +175,21 @@ def test_an_import_that_brings_back_a_role_holder_is_told(people):
     assert people.hr.is_active
     change = RoleChange.objects.filter(granted=True).get()
     assert (change.person, change.role, change.changed_by) == (people.hr, "hr", people.admin)
+
+
+def test_an_administrator_elects_a_union_representative_for_a_unit_on_the_person_page(
+    client_for, people, django_capture_on_commit_callbacks
+):
+    school = people.leaders_leader.unit
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("admin").post(
+            reverse("person_edit", args=[people.other_employee.pk]),
+            _own_form(people.other_employee, is_union_rep="on", union_unit=school.pk),
+        )
+    assert response.status_code == 302
+    people.other_employee.refresh_from_db()
+    assert (people.other_employee.is_union_rep, people.other_employee.union_unit) == (True, school)
+    change = RoleChange.objects.get()
+    assert (change.person, change.role, change.granted) == (people.other_employee, "union", True)
+    page = client_for("admin").get(reverse("person_detail", args=[people.other_employee.pk]))
+    assert "tillitsvalgt for Skole" in page.content.decode()

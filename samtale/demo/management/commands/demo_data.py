@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from samtale.demo import competence as competence_demo
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
-from samtale.demo import competence as competence_demo
 from samtale.demo import priorities as priorities_demo
 from samtale.demo import rounds as rounds_demo
 from samtale.insight.publication import publish
@@ -19,6 +19,7 @@ ROLE_NAMES = [
     ("hr", "HR"),
     ("admin", "Administrator"),
     ("archive", "Arkiv"),
+    ("union", "Tillitsvalgt"),
 ]
 
 
