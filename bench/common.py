@@ -35,12 +35,14 @@ def manage(database_url: str, *args, capture=False) -> str:
 # issue 13), so it is built again.
 READY_SNIPPET = """
 from samtale.demo.bench_today import BENCH_LEADER_EMAIL
+from samtale.actions.models import Action
 from samtale.conversations.models import LikertAnswer
 from samtale.org.models import Person
 if not Person.objects.filter(email=BENCH_LEADER_EMAIL).exists():
     print("EMPTY")
 else:
-    print("READY" if LikertAnswer.objects.exists() else "OLD")
+    marked = Action.objects.exclude(competence="").exists()
+    print("READY" if LikertAnswer.objects.exists() and marked else "OLD")
 """
 
 
@@ -70,7 +72,7 @@ def prepare_database(database_url: str, people: int) -> None:
     manage(database_url, "migrate", "-v0")
     state = manage(database_url, "shell", "-c", READY_SNIPPET, capture=True)
     if "OLD" in state:
-        print("  the benchmark database predates the answers bench_data writes: building it again")
+        print("  the benchmark database predates what bench_data writes: building it again")
         _empty(database_url)
         manage(database_url, "migrate", "-v0")
     if "READY" not in state:

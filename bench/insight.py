@@ -5,9 +5,9 @@
 
 The same benchmark database as bench/pages.py (built once, then reused). In this process it
 signs in as HR, a leader's leader and a leader, opens the status analysis and follows its
-links under /innsikt/ and /behov/ (other years, the drill-down to a unit and further, the
-answers to the statements, the rating habits, the feedback on leadership, the shared needs,
-the CSV and Excel downloads), at most three of each URL pattern. Each page is
+links under /innsikt/, /behov/ and /kompetanseplan/ (other years, the drill-down to a unit
+and further, the answers to the statements, the rating habits, the feedback on leadership,
+the shared needs, the competence plans, the CSV, Excel and PDF downloads), at most three of each URL pattern. Each page is
 requested once to warm up, then REPEAT times: the table gives its SQL queries, kB, the
 median server time, and that time as a multiple of a bare view's timed in the same run.
 Limits (issue 47): every insight page and download, for every role, at most 12 queries,
@@ -47,7 +47,11 @@ def main() -> None:
     tallies.refresh()
     print(f"  the worker counted the organization's figures in {time.monotonic() - started:.1f} s")
     visits = crawl_roles(
-        ROLES, BENCH_LOGINS, repeat=REPEAT, start="/innsikt/", within=("/innsikt/", "/behov/")
+        ROLES,
+        BENCH_LOGINS,
+        repeat=REPEAT,
+        start="/innsikt/",
+        within=("/innsikt/", "/behov/", "/kompetanseplan/"),
     )
     # The answers filtered by a profession group: a form, so not found by following links.
     hr = Person.objects.get(email=BENCH_LOGINS["hr"])

@@ -30,7 +30,7 @@ REPEAT = 5
 LIMITS = {"queries": 12, "kb": 100, "ms": 75, "bare": BARE_LIMIT}
 ROLES = ["employee", "leader", "leaders_leader", "hr", "admin"]
 # Counted over the whole organization, with their own limit: make bench-insight.
-INSIGHT = ("/innsikt/", "/behov/")
+INSIGHT = ("/innsikt/", "/behov/", "/kompetanseplan/")
 
 
 def main() -> None:

@@ -45,10 +45,11 @@ def may_keep_plan(user, unit: Unit | None) -> bool:
     return priorities_policy.may_write_unit(user, unit)
 
 
-def may_comment_plan(user, unit: Unit | None) -> bool:
-    """Whether the user comments on a plan: its keepers, and the union representatives
-    elected for its unit (the organization's: those elected for the whole organization)."""
-    if may_keep_plan(user, unit):
+def may_comment_plan(user, unit: Unit | None, *, keeps: bool | None = None) -> bool:
+    """Whether the user comments on a plan: its keepers (`keeps`, if asked already), and the
+    union representatives elected for its unit (the organization's: those elected for the
+    whole organization)."""
+    if may_keep_plan(user, unit) if keeps is None else keeps:
         return True
     roles = roles_for(user)
     if not roles.is_union_rep:

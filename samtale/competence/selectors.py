@@ -2,6 +2,7 @@
 agreed, by kind, as published (insight.publication.figures.competence), the shared needs
 for competence in the register, and what the plan's keepers decided and wrote."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -12,7 +13,6 @@ from samtale.insight.publication import figures as published
 from samtale.insight.publication.measures import SERVES
 from samtale.needs.models import Category
 from samtale.org.models import Unit
-from samtale.org.selectors import unit_with_descendants
 from samtale.priorities import selectors as priorities_selectors
 
 # The plan's years: this year, while its rounds are published, and the four before it.
@@ -84,18 +84,34 @@ class Plan:
         return all(r.empty for r in self.rows) and not self.unkinded_needs
 
 
+def _subtree(unit: Unit) -> list[int]:
+    """The unit and every unit below it, from one query of the units' tree (not one a
+    level)."""
+    children: dict = defaultdict(list)
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    found, level = [unit.pk], [unit.pk]
+    while level:
+        level = [child for pk in level for child in children.get(pk, ()) if child not in found]
+        found.extend(level)
+    return found
+
+
 def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
     """The plan of a unit (None: the organization) for a year. `needs` are the shared needs
     for competence the reader may see (needs.policy.competence_needs_visible_to)."""
     group = published.unit_group(unit.pk if unit is not None else None)
-    figure = published.competence(group=group, year=year)
+    goals = priorities_selectors.of_unit(unit=unit, year=year)
+    figure, served = published.competence(
+        group=group, year=year, served=[f"{SERVES}{goal.pk}" for goal in goals]
+    )
     shown = figure is not None and figure.shown
     # Those the plan put in the budget list itself are its own lines, not needs beside it.
     needs = needs.filter(
         category=Category.COMPETENCE, year=year, merged_into__isnull=True, from_plan=False
     )
     if unit is not None:
-        needs = needs.filter(unit_id__in=unit_with_descendants(unit=unit))
+        needs = needs.filter(unit_id__in=_subtree(unit))
     needs = list(needs.select_related("unit").order_by("-conversations", "pk"))
     lines = {line.kind: line for line in PlanLine.objects.filter(unit=unit, year=year)}
     rows = []
@@ -117,16 +133,5 @@ def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
         rows=rows,
         unkinded_needs=[n for n in needs if not n.competence],
         comments=list(PlanComment.objects.filter(unit=unit, year=year).select_related("author")),
-        served=served_of(unit=unit, year=year, group=group),
+        served=[(goal, served[f"{SERVES}{goal.pk}"]) for goal in goals],
     )
-
-
-def served_of(*, unit: Unit | None, year: int, group: str) -> list[tuple]:
-    """[(goal, figure)] of the unit's goals for the year: how many agreed goals served each,
-    and how far their actions had come, as published for the year."""
-    goals = priorities_selectors.of_unit(unit=unit, year=year)
-    if not goals:
-        return []
-    measures = [f"{SERVES}{goal.pk}" for goal in goals]
-    found = published.figures(measures=measures, groups=[group], years=[year])
-    return [(goal, found.get((year, m, group))) for goal, m in zip(goals, measures, strict=True)]

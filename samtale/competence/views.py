@@ -63,15 +63,9 @@ def competence_plan(request):
     fmt = request.GET.get("format")
     if request.method == "GET" and fmt in exports.FORMATS:
         response = exports.plan(plan, fmt=fmt)
-        audit_download(
-            request.user,
-            "competence_plan",
-            year=year,
-            unit=unit.pk if unit else None,
-            format=fmt,
-        )
+        where = unit.pk if unit else None
+        audit_download(request.user, "competence_plan", year=year, unit=where, format=fmt)
         return response
-    keeps = policy.may_keep_plan(request.user, unit)
     action = request.POST.get("action", "")
     line_forms = {
         row.kind: LineForm(
@@ -87,25 +81,10 @@ def competence_plan(request):
     }
     comment_form = CommentForm(request.POST if action == "comment" else None)
     if request.method == "POST":
-        kind = action.removeprefix("line:") if action.startswith("line:") else None
-        form = comment_form if action == "comment" else line_forms.get(kind)
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                if kind is None:
-                    services.plan_comment_add(
-                        actor=request.user, plan=plan, text=form.cleaned_data["text"]
-                    )
-                    messages.success(request, _("Your comment is added."))
-                    return redirect(_url(year=year, unit=unit) + "#kommentarer")
-                services.plan_line_set(
-                    actor=request.user, plan=plan, kind=kind, **form.cleaned_data
-                )
-                messages.success(request, _("The plan is saved."))
-                return redirect(_url(year=year, unit=unit) + f"#{kind}")
-            except DomainError as error:
-                error.add_to(form)
+        done = _post(request, plan, action, line_forms=line_forms, comment_form=comment_form)
+        if done is not None:
+            return done
+    keeps = policy.may_keep_plan(request.user, unit)
     return render(
         request,
         "competence/plan.html",
@@ -114,10 +93,33 @@ def competence_plan(request):
             "plan": plan,
             "rows": [(row, line_forms[row.kind]) for row in plan.rows],
             "keeps": keeps,
-            "may_comment": policy.may_comment_plan(request.user, unit),
+            "may_comment": policy.may_comment_plan(request.user, unit, keeps=keeps),
             "comment_form": comment_form,
             "query": urlencode({"year": year, "enhet": ORGANIZATION if unit is None else unit.pk}),
             "k": min_group(),
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _post(request, plan, action: str, *, line_forms: dict, comment_form):
+    """A comment, or one kind's priority and status: on to the plan once saved; None when
+    refused (the form comes back with what was typed and why)."""
+    kind = action.removeprefix("line:") if action.startswith("line:") else None
+    form = comment_form if action == "comment" else line_forms.get(kind)
+    if form is None:
+        raise Http404
+    if not form.is_valid():
+        return None
+    back = _url(year=plan.year, unit=plan.unit)
+    try:
+        if kind is None:
+            services.plan_comment_add(actor=request.user, plan=plan, text=form.cleaned_data["text"])
+            messages.success(request, _("Your comment is added."))
+            return redirect(back + "#kommentarer")
+        services.plan_line_set(actor=request.user, plan=plan, kind=kind, **form.cleaned_data)
+    except DomainError as error:
+        error.add_to(form)
+        return None
+    messages.success(request, _("The plan is saved."))
+    return redirect(back + f"#{kind}")

@@ -28,6 +28,9 @@ from samtale.org.selectors import positions
 from samtale.rounds.models import Participant, Round
 
 BATCH = 5000
+# The kinds of competence need an action may be (one in seven is one), and their costs.
+COMPETENCE = ("course", "training", "further_education", "guidance")
+COSTS = (None, 0, 1500, 3500, 12000, 45000)
 PROFESSIONS = ["Undervisning", "Sykepleie", "Helsefag", "Administrasjon", "Teknisk", "Ledelse"]
 
 
@@ -234,7 +237,8 @@ def _answers_and_ratings(conversations, rated, statements, unit_of, where, lean,
 
 def _actions(goals, per_conversation, rng, *, current: bool, bench: Person) -> list[Action]:
     """`per_conversation` actions a conversation, shared between its two goals: this year's
-    in any state (the bench leader's all open), older ones done or dropped."""
+    in any state (the bench leader's all open), older ones done or dropped; one in seven a
+    competence need (competence.plan), most with a cost."""
     actions = []
     for goal in goals:
         conversation = goal.conversation
@@ -245,6 +249,7 @@ def _actions(goals, per_conversation, rng, *, current: bool, bench: Person) -> l
                 status = rng.choice(list(Action.Status.values))
             else:
                 status = rng.choice([Action.Status.DONE] * 4 + [Action.Status.DROPPED])
+            competence = rng.choice(COMPETENCE) if rng.random() < 1 / 7 else ""
             actions.append(
                 Action(
                     goal=goal,
@@ -256,6 +261,8 @@ def _actions(goals, per_conversation, rng, *, current: bool, bench: Person) -> l
                     status=status,
                     responsible=rng.choice(Action.Responsible.values),
                     deadline=conversation.held_at.date() + timedelta(days=rng.randint(20, 300)),
+                    competence=competence,
+                    cost=rng.choice(COSTS) if competence else None,
                 )
             )
     Action.objects.bulk_create(actions, batch_size=BATCH)

@@ -111,6 +111,10 @@ def priority_edit(request, pk):
     form = PriorityForm(request.POST or None, parents=parents, initial=initial)
     if request.method == "POST":
         if request.POST.get("action") == "delete":
+            if request.POST.get("confirm") != "on":
+                # Deleting takes a tick, so a stray click deletes nothing.
+                messages.error(request, _("Tick the box to confirm that the goal is deleted."))
+                return redirect(request.path + "#delete-heading")
             services.priority_delete(actor=request.user, priority=priority)
             messages.success(request, _("The goal is deleted."))
             return redirect(back)

@@ -150,6 +150,7 @@ UNION_REP = {
     ("competence_plan", "get"): 200,
     ("competence_plan", "post"): 302,
     ("likert_results", "get"): 200,
+    ("api:competence_plan_api", "get"): 200,
     ("status_analysis", "get"): 302,  # on to the published answers
 }
 # The archive staff: what any other employee gets, and these.
@@ -290,4 +291,8 @@ ROWS += [
     ("api:person_list", {}, "get", (401, 403, 403, 200, 200, 200, 200, 200)),
     ("api:person", PERSON, "get", (401, 200, 404, 200, 404, 200, 200, 200)),
     ("api:insight_status", {}, "get", (401, 403, 403, 403, 403, 403, 200, 403)),
+    # The workplace's goals (each sees those they read); the competence plans as on the page.
+    ("api:priority_list_api", {}, "get", API_SIGNED_IN),
+    ("api:competence_plan_api", {}, "get", (401, 403, 403, 200, 200, 200, 200, 403)),
+    ("api:competence_plan_api", {"?unit": "unit"}, "get", (401, 403, 403, 200, 404, 200, 200, 403)),
 ]

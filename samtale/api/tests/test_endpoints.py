@@ -41,7 +41,7 @@ def test_me_says_who_the_caller_is_and_their_roles(people, role, roles):
     body = _api(people, role, ["read"]).get("/me").json()
     person = people.by_role(role)
     assert body["id"] == person.pk and body["email"] == person.email
-    assert body["roles"] == {"employee": True, "archivist": False, **roles}
+    assert body["roles"] == {"employee": True, "archivist": False, "union_rep": False, **roles}
     assert body["token"]["scopes"] == ["read"]
 
 

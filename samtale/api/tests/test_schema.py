@@ -73,7 +73,7 @@ RUNS = [
 
 
 def test_every_operation_is_fuzzed():
-    assert len(OPERATIONS) == 12
+    assert len(OPERATIONS) == 14
     assert {run.values[0] for run in RUNS} == {operation for operation, _ in OPERATIONS}
 
 

@@ -30,6 +30,9 @@ SENTENCES: dict[str, Words] = {
     "download.rating_fairness": W(
         _("%(actor)s downloaded the rating habits for %(year)s (%(format)s)")
     ),
+    "download.competence_plan": W(
+        _("%(actor)s downloaded a competence plan for %(year)s (%(format)s)")
+    ),
     "download.signed_form": W(_("%(actor)s downloaded %(form)s")),
     "download.archive_package": W(_("%(actor)s downloaded the archive package of %(form)s")),
     # The archive ---------------------------------------------------------------------------

@@ -279,6 +279,7 @@ def test_a_removed_action_is_dropped_with_the_reason_never_deleted(
         {
             "goal_id": action.goal_id,
             "goal": "Bli trygg i fagsystemet",
+            "serves": "",
             "actions": [
                 {
                     "action_id": new.pk,

@@ -201,6 +201,7 @@ def test_signing_freezes_the_agreed_goals(conversation, people):
         {
             "goal_id": goal.pk,
             "goal": "Mål A",
+            "serves": "",
             "actions": [
                 {
                     "action_id": goal.actions.get().pk,

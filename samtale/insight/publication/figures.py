@@ -278,11 +278,15 @@ class Competence:
         return self.reason is None
 
 
-def competence(*, group: str, year: int, now: datetime | None = None) -> Competence | None:
+def competence(
+    *, group: str, year: int, served: Iterable[str] = (), now: datetime | None = None
+) -> tuple[Competence | None, dict]:
     """The competence needs of one group (`unit_group`) in a year, or None when what was
-    published has none for it: one query for the year's and its rounds' publications, one
-    for their figures."""
+    published has none for it; and the figures of the `served` measures (the agreed goals
+    serving each of the unit's goals, per year only) for the group: {measure: Figure,
+    Withheld or None}. Two queries: the year's and its rounds' publications, their figures."""
     now = now or timezone.now()
+    served = list(served)
     publications = list(
         Publication.objects.filter(year=year).select_related("round").order_by("cutoff", "pk")
     )
@@ -290,15 +294,24 @@ def competence(*, group: str, year: int, now: datetime | None = None) -> Compete
     rounds = [p for p in publications if p.round_id is not None]
     n = len(KINDS)
     empty = (0,) * n
+    not_yet = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
     if not publications:
-        reason = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
-        return Competence(None, empty, empty, (), 0, reason)
-    found = {
-        publication: (people, values)
-        for publication, people, values in PublishedFigure.objects.filter(
-            publication__in=publications, measure=COMPETENCE, group=group
-        ).values_list("publication_id", "people", "values")
-    }
+        return Competence(None, empty, empty, (), 0, not_yet), dict.fromkeys(served, not_yet)
+    found: dict = {}
+    goals: dict = dict.fromkeys(served, None if yearly else not_yet)
+    for publication, measure, people, values in PublishedFigure.objects.filter(
+        publication__in=publications, measure__in=[COMPETENCE, *served], group=group
+    ).values_list("publication_id", "measure", "people", "values"):
+        if measure == COMPETENCE:
+            found[publication] = (people, values)
+        elif yearly is not None and publication == yearly.pk:
+            goals[measure] = _as_figure(people, values, measure)
+    return _competence(found, yearly, rounds, not_yet), goals
+
+
+def _competence(found: dict, yearly, rounds: list, not_yet) -> Competence | None:
+    n = len(KINDS)
+    empty = (0,) * n
     if yearly is not None and found.get(yearly.pk, (None,))[0] is not None:
         people, values = found[yearly.pk]
         return Competence(people, tuple(values[:n]), tuple(values[n:]), (), 0, None, True)
@@ -310,8 +323,7 @@ def competence(*, group: str, year: int, now: datetime | None = None) -> Compete
     names = tuple(p.round.name for p in mine if found[p.pk][0] is not None)
     if not shown:
         if yearly is None and not mine:
-            reason = withheld("year_open" if year >= timezone.localtime(now).year else "pending")
-            return Competence(None, empty, empty, (), 0, reason)
+            return Competence(None, empty, empty, (), 0, not_yet)
         if yearly is not None and yearly.pk not in found and not mine:
             return None  # nothing agreed in the group's conversations
         return Competence(None, empty, empty, (), held, withheld("withheld"), yearly is not None)

@@ -120,6 +120,20 @@ def _read_csv(content: bytes) -> Table:
     return _table([h.strip() for h in header], rows)
 
 
+# Excel writes a control character in a text cell as _xHHHH_ (a line break typed with
+# Alt+Enter is _x000D__x000A_); openpyxl hands the escape over as it is.
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _unescaped(value):
+    """A text cell as Excel shows it, a line break or another control character in it made
+    one space (an imported field is one line); any other value as it is."""
+    if not isinstance(value, str) or "_x" not in value:
+        return value
+    return _CONTROL.sub(" ", _EXCEL_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value))
+
+
 def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook
 
@@ -138,7 +152,7 @@ def _read_xlsx(content: bytes) -> Table:
             raise DomainError(_("The file is empty."))
         rows = []
         for number, cells in enumerate(values, start=2):
-            cells = ["" if c is None else c for c in cells]
+            cells = ["" if c is None else _unescaped(c) for c in cells]
             if any(str(c).strip() for c in cells):
                 rows.append((number, cells))
     finally:

@@ -215,3 +215,20 @@ def test_a_workbook_with_entities_is_refused_and_nothing_is_expanded(doctype, en
     assert read_table(filename="a.xlsx", content=_with_doctype(content, "", "Kari")).rows
     with pytest.raises(DomainError, match="Excel"):
         read_table(filename="a.xlsx", content=_with_doctype(content, doctype, entity))
+
+
+def test_a_line_break_excel_escaped_in_a_cell_is_read_as_excel_shows_it():
+    """Excel writes a control character in a text cell as _xHHHH_ (a line break typed with
+    Alt+Enter as _x000D_): read as the character, made a space in the one-line field, and
+    not as the escape's letters in someone's name."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Fornavn", "Etternavn"])
+    sheet.write_row(1, 0, ["Kari", "Nilsen\rHansen"])
+    sheet.write_row(2, 0, ["Ola\x01", "Berg"])
+    workbook.close()
+    result = read_table(filename="fil.xlsx", content=out.getvalue())
+    assert result.rows == [(2, ["Kari", "Nilsen Hansen"]), (3, ["Ola ", "Berg"])]

@@ -151,7 +151,11 @@ def test_a_leader_adds_changes_and_deletes_a_goal_on_the_page(people, client_for
     client.post(edit, {"kind": "focus", "title": "Trygt og godt læringsmiljø"})
     goal.refresh_from_db()
     assert (goal.kind, goal.title) == ("focus", "Trygt og godt læringsmiljø")
-    client.post(edit, {"action": "delete"})
+    # Without the tick nothing is deleted, and the page says why.
+    refused = client.post(edit, {"action": "delete"}, follow=True)
+    assert Priority.objects.exists()
+    assert "Kryss av" in refused.content.decode() or "Tick the box" in refused.content.decode()
+    client.post(edit, {"action": "delete", "confirm": "on"})
     assert not Priority.objects.exists()
 
 
