@@ -15,6 +15,8 @@ from samtale.needs.models import Category
 from samtale.org.models import Unit
 from samtale.priorities import selectors as priorities_selectors
 
+# The shared needs the plan's page lists (an organization's can be hundreds).
+NEEDS_SHOWN = 20
 # The plan's years: this year, while its rounds are published, and the four before it.
 YEARS_BACK = 4
 
@@ -74,6 +76,13 @@ class Plan:
     @property
     def needs(self) -> list:
         return [n for r in self.rows for n in r.needs] + self.unkinded_needs
+
+    @property
+    def needs_shown(self) -> list:
+        """The page's list: those raised in the most conversations first, at most
+        NEEDS_SHOWN (the register lists them all; the table counts them all)."""
+        ranked = sorted(self.needs, key=lambda n: (-n.conversations, n.pk))
+        return ranked[:NEEDS_SHOWN]
 
     @property
     def needs_cost(self) -> int:
