@@ -30,20 +30,6 @@ def load() -> int:
     marked = 0
     for start, (kind, cost) in KINDS.items():
         marked += Action.objects.filter(text__startswith=start).update(competence=kind, cost=cost)
-    # Ola Berg's teachers each agreed some training: the first action of every signed
-    # conversation of his that has none yet (Barnetrinnet's plan has figures to show).
-    signed = Action.objects.filter(
-        leader__email=f"ola.berg@{DOMAIN}", goal__conversation__status="signed"
-    )
-    with_one = signed.exclude(competence="").values("goal__conversation")
-    first = {}
-    for pk, conversation in (
-        signed.exclude(goal__conversation__in=with_one)
-        .order_by("pk")
-        .values_list("pk", "goal__conversation")
-    ):
-        first.setdefault(conversation, pk)
-    marked += Action.objects.filter(pk__in=first.values()).update(competence="training", cost=1500)
     return marked
 
 
