@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from samtale.actions.models import Goal
+from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback, LikertAnswer
 from samtale.demo.testing import PASSWORD, goals_version
 from samtale.guides.models import GuideVersion
@@ -41,7 +41,7 @@ class School:
 
 @dataclass(frozen=True)
 class Answer:
-    measure: str  # "satisfaction", "goals" or "likert:<key>"
+    measure: str  # "satisfaction", "goals", "competence" or "likert:<key>"
     person: int
     unit: int | None
     line: tuple
@@ -116,9 +116,11 @@ def signed(
     rating: int | None = None,
     statements: dict | None = None,
     goal: str | None = None,
+    competence: str | None = None,
 ) -> Conversation:
-    """An annual conversation signed at `on`, its answers to the statements, and (an hour
-    later) its rating and a goal's result; stamped where the employee stands now."""
+    """An annual conversation signed at `on`, its answers to the statements, an action that
+    is a competence need of that kind (counted as the statements are), and (an hour later)
+    its rating and a goal's result; stamped where the employee stands now."""
     employee.refresh_from_db()
     where = position_of(person_id=employee.pk)
     line, manager = [], employee.manager
@@ -163,6 +165,17 @@ def signed(
             conversation=c, text="Mål", result=goal, reviewed_at=later, counted_as=where
         )
         record("goals", later, goal, in_round=None)
+    if competence is not None:
+        Action.objects.create(
+            goal=c.goals.first() or Goal.objects.create(conversation=c, text="Mål"),
+            text="Kurs",
+            employee=employee,
+            leader_id=employee.manager_id,
+            followed=True,
+            competence=competence,
+            cost=1000,
+        )
+        record("competence", on, competence)
     return c
 
 

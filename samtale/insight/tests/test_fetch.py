@@ -3,7 +3,9 @@ answers, repeated against random organizations.
 
 For each viewer (HR, every leader who has the status analysis) the test walks the status
 analysis through the API for every year and round, drilling down to every unit they can
-reach, and HR's answers page as CSV for every unit and profession group. Each figure it
+reach, HR's answers page as CSV for every unit and profession group, and HR's competence
+plans through the API for every unit and year (the competence needs agreed, issue 48;
+every other reader of a plan reads some of the units' groups HR reads). Each figure it
 gets is matched with the answers it must sum, from the test's own ledger of who answered
 what, where and when (school.Answer): the number of people and the mean must agree, so the
 figure is known to cover exactly those answers. The attacker's solver (solver.py) then
@@ -41,7 +43,18 @@ pytestmark = pytest.mark.usefixtures("keys_for_everyone")
 # draws its own), many in `make bench-solver`, where the search is the point.
 EXAMPLES = int(os.environ.get("SAMTALE_SOLVER_EXAMPLES", "4"))
 # What the runs found, for the closing figures (printed with -s).
-RUN = {"examples": 0, "largest": 0, "figures": 0, "isolated": 0}
+RUN = {"examples": 0, "largest": 0, "figures": 0, "plans": 0, "isolated": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _what_the_runs_found():
+    yield
+    if RUN["examples"]:
+        print(
+            f"\nsolver: {RUN['examples']} random organizations (up to {RUN['largest']} people), "
+            f"up to {RUN['figures']} figures fetched by one viewer, {RUN['plans']} competence "
+            f"plans with figures in all; isolated: {RUN['isolated']}"
+        )
 
 
 def _subtree(unit: int | None) -> set | None:
@@ -169,6 +182,35 @@ def _answers_page_figures(s, viewer) -> list[tuple[str, set]]:
     return figures
 
 
+def _plan_figures(s, viewer) -> list[tuple[str, set]]:
+    """(measure, answers) of every competence plan the viewer reads through the API: the
+    organization's and every unit's, every year; a plan summing its rounds' figures sums
+    their answers."""
+    api = api_as(viewer, ["read"])
+    figures = []
+    years = sorted({timezone.localtime(a.at).year for a in s.ledger})
+    for unit in [None, *Unit.objects.values_list("pk", flat=True)]:
+        for year in years:
+            body = api.get("/competence-plan", year=year, **({"unit": unit} if unit else {}))
+            body = body.json()
+            if body["withheld"] or not body["rows"] or body["rows"][0]["agreed"] is None:
+                continue
+            if body["rounds"]:
+                found = set()
+                for name in body["rounds"]:
+                    round = next(r for r in s.rounds if r.name == name)
+                    found |= members(s, "competence", round=round, unit=unit)
+            else:
+                found = members(s, "competence", year=year, unit=unit)
+                _check(s, found, body["people"], None, "competence")
+            agreed = {row["kind"]: row["agreed"] for row in body["rows"]}
+            for kind, n in agreed.items():
+                assert n == sum(1 for i in found if s.ledger[i].value == kind), (kind, body)
+            figures.append(("competence", found))
+            RUN["plans"] += 1
+    return figures
+
+
 def assert_nothing_isolated(s, *, years=None, rounds=None) -> int:
     """Every viewer's fetched figures, solved: nothing of 1 … k−1 people comes out. Returns
     how many figures were fetched."""
@@ -180,6 +222,7 @@ def assert_nothing_isolated(s, *, years=None, rounds=None) -> int:
         figures = _status_figures(s, viewer)
         if viewer.is_hr:
             figures += _answers_page_figures(s, viewer)
+            figures += _plan_figures(s, viewer)
         by_measure = defaultdict(list)
         for measure, found in figures:
             by_measure[measure].append(found)
@@ -216,6 +259,7 @@ def histories(draw):
                     draw(st.integers(1, 5)),  # statement
                     round_close is not None and draw(st.booleans()),
                     draw(st.booleans()) and person < a,  # a move to the other team after
+                    draw(st.sampled_from([None, "course", "guidance"])),  # a competence need
                 )
             )
         events.append((year_offset, "round", round_close))
@@ -243,7 +287,7 @@ def test_no_viewer_can_isolate_anyone_in_a_random_organization(db, history):
                 round = closed_round(
                     s, name=f"Runde {year}", closed=at(year + later, month, 25), people=everyone
                 )
-            for _o, month, n, rating, value, in_round, move in sorted(
+            for _o, month, n, rating, value, in_round, move, competence in sorted(
                 (e for e in events if e[0] == year_offset and e[1] != "round"),
                 key=lambda e: (e[1], e[2]),
             ):
@@ -257,6 +301,7 @@ def test_no_viewer_can_isolate_anyone_in_a_random_organization(db, history):
                     rating=rating,
                     statements={"trivsel": value},
                     goal=("achieved", "partly", "not_achieved")[value % 3],
+                    competence=competence,
                 )
                 if move:
                     other = s.team_b if everyone[n].unit_id == s.team_a.pk else s.team_a
