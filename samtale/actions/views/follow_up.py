@@ -207,19 +207,32 @@ def _detail(
     )
 
 
+def _acted(request, pk, form_class, act, *, name: str):
+    """The action's form posted and `act`ed on (a service's call with the actor, the action
+    and the form's values): (what it returned, None), or (None, the action's page again,
+    the form open with what was typed and why, as `name`)."""
+    action = policy.get_action_for(request.user, pk)
+    form = form_class(request.POST)
+    done = None
+    if form.is_valid():
+        try:
+            done = act(actor=request.user, action=action, **form.cleaned_data)
+        except DomainError as e:
+            e.add_to(form)
+    if form.errors:
+        return None, _detail(request, pk, **{name: form}, status=400)
+    return done, None
+
+
 @guarded()
 @require_POST
 def action_competence(request, pk):
     """Mark the action as a competence need, with its estimated cost (or not)."""
-    action = policy.get_action_for(request.user, pk)
-    form = CompetenceForm(request.POST)
-    if form.is_valid():
-        try:
-            agreement.action_competence_set(actor=request.user, action=action, **form.cleaned_data)
-        except DomainError as e:
-            e.add_to(form)
-    if form.errors:
-        return _detail(request, pk, competence_form=form, status=400)
+    _done, refused = _acted(
+        request, pk, CompetenceForm, agreement.action_competence_set, name="competence_form"
+    )
+    if refused:
+        return refused
     messages.success(request, _("Saved. The unit's competence plan counts it."))
     return redirect_back(request, reverse("action_detail", args=[pk]))
 
@@ -379,17 +392,11 @@ def action_remind(request, pk):
 @require_POST
 def action_deadline(request, pk):
     """A new deadline and why; refused, back on the action's page with what was typed."""
-    action = policy.get_action_for(request.user, pk)
-    form = DeadlineForm(request.POST)
-    if form.is_valid():
-        try:
-            update = services.action_deadline_move(
-                actor=request.user, action=action, **form.cleaned_data
-            )
-        except DomainError as e:
-            e.add_to(form)
-    if form.errors:
-        return _detail(request, pk, deadline_form=form, status=400)
+    update, refused = _acted(
+        request, pk, DeadlineForm, services.action_deadline_move, name="deadline_form"
+    )
+    if refused:
+        return refused
     nudges_forget(request.user, selectors.today())
     messages.success(
         request,
@@ -403,15 +410,9 @@ def action_deadline(request, pk):
 @require_POST
 def action_drop(request, pk):
     """Drop the action, saying why; refused, back on the action's page with what was typed."""
-    action = policy.get_action_for(request.user, pk)
-    form = DropForm(request.POST)
-    if form.is_valid():
-        try:
-            services.action_drop(actor=request.user, action=action, **form.cleaned_data)
-        except DomainError as e:
-            e.add_to(form)
-    if form.errors:
-        return _detail(request, pk, drop_form=form, status=400)
+    _done, refused = _acted(request, pk, DropForm, services.action_drop, name="drop_form")
+    if refused:
+        return refused
     nudges_forget(request.user, selectors.today())
     messages.success(request, _("The action is dropped."))
     return _back(request, pk)
