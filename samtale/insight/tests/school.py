@@ -118,9 +118,8 @@ def signed(
     goal: str | None = None,
     competence: str | None = None,
 ) -> Conversation:
-    """An annual conversation signed at `on`, its answers to the statements, an action that
-    is a competence need of that kind (counted as the statements are), and (an hour later)
-    its rating and a goal's result; stamped where the employee stands now."""
+    """An annual conversation signed at `on`: its answers, a competence need (counted as the
+    statements), an hour later its rating and a goal's result; stamped where one stands."""
     employee.refresh_from_db()
     where = position_of(person_id=employee.pk)
     line, manager = [], employee.manager
@@ -166,17 +165,21 @@ def signed(
         )
         record("goals", later, goal, in_round=None)
     if competence is not None:
-        Action.objects.create(
-            goal=c.goals.first() or Goal.objects.create(conversation=c, text="Mål"),
-            text="Kurs",
-            employee=employee,
-            leader_id=employee.manager_id,
-            followed=True,
-            competence=competence,
-            cost=1000,
-        )
-        record("competence", on, competence)
+        record("competence", on, _competence_need(c, competence).competence)
     return c
+
+
+def _competence_need(c: Conversation, kind: str) -> Action:
+    """An action agreed in the conversation that is a competence need of `kind`."""
+    return Action.objects.create(
+        goal=c.goals.first() or Goal.objects.create(conversation=c, text="Mål"),
+        text="Kurs",
+        employee_id=c.employee_id,
+        leader_id=c.leader_id,
+        followed=True,
+        competence=kind,
+        cost=1000,
+    )
 
 
 def moved(employee: Person, unit: Unit, manager: Person) -> Person:
