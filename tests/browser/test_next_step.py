@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
+from samtale.core.errors import DomainError
 from samtale.guides.models import Guide
 from samtale.notifications import devmail
 from tests.browser.conftest import DEMO_PASSWORD
@@ -57,14 +58,22 @@ def _invited_ten_days_ahead(demo) -> Conversation:
         conversation=Conversation.objects.get(employee=demo["employee"], status="invited"),
         reason="Ny samtale",
     )
-    planned = lifecycle.conversation_plan(
-        actor=demo["leader"],
-        employee=demo["employee"],
-        leader=demo["leader"],
-        guide_version=Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first(),
-        scheduled_at=timezone.now() + timedelta(days=10),
-        place="Møterom 2",
-    )
+    version = Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first()
+    # The first time from ten days ahead that the leader's demo calendar has free: the demo
+    # books Ola Berg at fixed hours, so "now + 10 days" collided with one at some times of day.
+    for hours in range(0, 96, 2):
+        try:
+            planned = lifecycle.conversation_plan(
+                actor=demo["leader"],
+                employee=demo["employee"],
+                leader=demo["leader"],
+                guide_version=version,
+                scheduled_at=timezone.now() + timedelta(days=10, hours=hours),
+                place="Møterom 2",
+            )
+        except DomainError:
+            continue
+        break
     lifecycle.conversation_invite(actor=demo["leader"], conversation=planned)
     return planned
 
