@@ -82,32 +82,34 @@ def make_people() -> People:
     return People(employee, other_employee, leader, other_leader, leaders_leader, hr, admin)
 
 
-def make_archivist(people) -> Person:
-    """Archive staff: an employee of Avdeling 2 (as the other employee is) with the archive
-    role besides."""
+def _colleague_with_role(people, key: str, name: str, number: str, **role) -> Person:
+    """An employee of Avdeling 2 (as the other employee is) with a role besides."""
+    first, last = name.split()
     return Person.objects.create_user(
-        "arkiv@test.example",
+        f"{key}@test.example",
         PASSWORD,
-        first_name="Arne",
-        last_name="Arkivar",
+        first_name=first,
+        last_name=last,
         unit=people.other_employee.unit,
         manager=people.other_leader,
-        employee_number="107",
-        is_archivist=True,
+        employee_number=number,
+        **role,
     )
 
 
+def make_archivist(people) -> Person:
+    """Archive staff: an employee of Avdeling 2 with the archive role besides."""
+    return _colleague_with_role(people, "arkiv", "Arne Arkivar", "107", is_archivist=True)
+
+
 def make_union_rep(people, *, unit=None) -> Person:
-    """A union representative (tillitsvalgt): an employee of Avdeling 2 (as the other
-    employee is), elected for `unit` (by default the school, over both departments)."""
-    return Person.objects.create_user(
-        "tillitsvalgt@test.example",
-        PASSWORD,
-        first_name="Tora",
-        last_name="Tillitsvalgt",
-        unit=people.other_employee.unit,
-        manager=people.other_leader,
-        employee_number="108",
+    """A union representative (tillitsvalgt): an employee of Avdeling 2, elected for `unit`
+    (by default the school, over both departments)."""
+    return _colleague_with_role(
+        people,
+        "tillitsvalgt",
+        "Tora Tillitsvalgt",
+        "108",
         is_union_rep=True,
         union_unit=unit or people.leaders_leader.unit,
     )
