@@ -3,11 +3,17 @@ import os
 import pytest
 from django.conf import settings
 from django.core.management.commands import flush
-from django.test import Client
+from django.test import Client, TestCase, TransactionTestCase
 from django.utils import translation
 
 from samtale.core.testing import audit_flushable
 from samtale.demo.testing import make_people
+
+# Every request looks up its tenant, and the worker and the scheduler list the tenants: the
+# control database (core.tenancy) is as much every test's as it is every process's. Each
+# test's transaction (or flush) covers it too.
+for _case in (TestCase, TransactionTestCase):
+    _case.databases = {"default", "control"}
 
 # The fixtures through which a test reaches the database (pytest-django refuses any other
 # way); live_server asks for its database when it starts.

@@ -4,7 +4,8 @@
 #   web        gunicorn on 0.0.0.0:$PORT (8000), $WEB_CONCURRENCY processes (gunicorn's own)
 #   worker     the background tasks (e-mail, archive deliveries, …)
 #   scheduler  the periodic jobs (one per installation)
-#   migrate    apply the database migrations (before starting a new version)
+#   migrate    apply the database migrations (before starting a new version): the control
+#              database's (made where it is not), the home tenant's and every tenant's
 #   manage …   any manage.py command, e.g. `manage createsuperuser`, `manage check --deploy`
 #   health     the HEALTHCHECK: the web process answers /health/live; a worker or scheduler
 #              has beaten (touched its heartbeat file) within SAMTALE_HEARTBEAT_LIMIT_SECONDS
@@ -38,7 +39,7 @@ worker | scheduler)
     ;;
 migrate)
     shift
-    exec python manage.py migrate --noinput "$@"
+    exec python manage.py tenants migrate "$@"
     ;;
 manage)
     shift

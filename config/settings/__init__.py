@@ -20,6 +20,7 @@ from config.settings.operations import *  # noqa: F403
 from config.settings.retention import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.signin import *  # noqa: F403
+from config.settings.tenants import *  # noqa: F403
 
 # A process that signed sessions, password-reset links and tokens with a key anyone can know
 # would let anyone forge them, and not every process runs the system checks (a shell, a

@@ -32,7 +32,11 @@ def secret_key_real(key: str) -> bool:
 
 # The host names Samtale answers to (comma-separated; required in production), and the
 # origins a form may be posted from when they differ (e.g. https://samtale.example.no).
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# On a laptop also every *.localhost: a browser sends those to this machine, and each
+# tenant answers at its own (nordvik.localhost); a name no tenant has gets a 404.
+ALLOWED_HOSTS = envlist(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", ".localhost"] if DEBUG else []
+)
 if not DEBUG and not ALLOWED_HOSTS:
     problem(
         "samtale.E014",
@@ -67,6 +71,7 @@ INSTALLED_APPS = [
     # The REST API's docs page (its template and the Swagger UI it serves from our own static
     # files, never a CDN).
     "ninja",
+    "samtale.tenants",
     "samtale.core",
     "samtale.accounts",
     "samtale.org",
@@ -111,6 +116,8 @@ MIDDLEWARE = [
     "samtale.core.middleware.HealthCheckMiddleware",
     # Each request's count, time and queries for /metrics, which it answers to a scraper.
     "samtale.core.metrics.MetricsMiddleware",
+    # The tenant the host name names (an unknown one: 404); everything after runs in it.
+    "samtale.core.middleware.TenantMiddleware",
     "samtale.core.middleware.HeartbeatMiddleware",
     "samtale.core.middleware.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

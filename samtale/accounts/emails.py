@@ -1,17 +1,18 @@
-from django.conf import settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from samtale.accounts import services
 from samtale.accounts.tokens import password_reset_token
+from samtale.core import tenancy
 from samtale.notifications.outbox import Built, builder
 from samtale.org.models import EmailChange
 
 
 def _link(message, path: str) -> str:
-    # SITE_URL, like every link in an e-mail: never the Host header the request came with.
-    return f"{settings.SITE_URL}{path}"
+    # The tenant's address (SITE_URL for the home tenant), like every link in an e-mail:
+    # never the Host header the request came with.
+    return f"{tenancy.site_url()}{path}"
 
 
 @builder("password_reset")

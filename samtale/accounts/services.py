@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.accounts.models import FailedLogin, LoginThrottle, ResetRequest
+from samtale.core import tenancy
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
@@ -245,13 +246,18 @@ CONFIRM_SALT = "samtale.accounts.reset-confirm"
 
 def reset_confirm_token(change: EmailChange) -> str:
     """The old address's one link to let a reset go to the new one."""
-    return signing.dumps({"c": change.pk, "s": change.person.auth_stamp}, salt=CONFIRM_SALT)
+    return signing.dumps({"c": change.pk, "s": change.person.auth_stamp}, salt=_confirm_salt())
+
+
+def _confirm_salt() -> str:
+    # The tenant's own: one tenant's link is no link on another's host (core.tenancy).
+    return f"{CONFIRM_SALT}:{tenancy.current().slug}"
 
 
 def reset_confirm_change(token: str) -> EmailChange:
     """The e-mail change a confirmation link is for; DomainError if it is no longer valid."""
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT)
+        data = signing.loads(token, salt=_confirm_salt(), max_age=settings.PASSWORD_RESET_TIMEOUT)
         change = EmailChange.objects.select_related("person").get(pk=data["c"])
     except (signing.BadSignature, EmailChange.DoesNotExist, KeyError, TypeError):
         raise DomainError(

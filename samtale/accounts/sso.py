@@ -25,6 +25,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from samtale.accounts import devices
+from samtale.core import tenancy
 from samtale.core.audit import audit_log
 from samtale.org.models import Person
 
@@ -93,7 +94,7 @@ def refuse(request, *, provider_id: str, reason: str, message: str, status: int 
     response = render(
         request,
         "accounts/sso_refused.html",
-        {"message": message, "password_signin": settings.SAMTALE_PASSWORD_SIGNIN},
+        {"message": message, "password_signin": tenancy.setting("SAMTALE_PASSWORD_SIGNIN")},
         status=status,
     )
     raise ImmediateHttpResponse(response)

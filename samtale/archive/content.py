@@ -11,6 +11,7 @@ import json
 from django.conf import settings
 
 from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.core import tenancy
 from samtale.guides.models import localized
 from samtale.org.models import Person, Unit
 from samtale.priorities import selectors as priorities_selectors
@@ -80,7 +81,8 @@ def form_content(revision: SummaryRevision) -> dict:
         "kind": conversation.kind,
         # The round it was held in, if any: the archive gets it with the form (Fiks Arkiv).
         "round": conversation.round.name if conversation.round_id else "",
-        "organization": settings.SAMTALE_ORGANIZATION or (enterprise.name if enterprise else ""),
+        "organization": tenancy.setting("SAMTALE_ORGANIZATION")
+        or (enterprise.name if enterprise else ""),
         "enterprise": enterprise.name if enterprise else "",
         "unit": unit.name if unit else "",
         "employee": _person(employee),

@@ -4,12 +4,12 @@ archive.noark, zipped, named by its registrering's systemID."""
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samtale.archive import arkivuttrekk, noark
 from samtale.archive.models import SignedForm
+from samtale.core import tenancy
 from samtale.org import national_id
 from samtale.org.models import Person, Unit
 
@@ -42,10 +42,10 @@ def archive_creator(form: SignedForm) -> tuple[str, str]:
     neither setting the form's). Without the number no package is made: the archive
     registers every form under it, and it is part of every id Samtale gives the archive,
     which must never change with a name."""
-    number = settings.SAMTALE_ORGANIZATION_NUMBER
+    number = tenancy.setting("SAMTALE_ORGANIZATION_NUMBER")
     if not number:
         raise _no_organization_number()
-    name = settings.SAMTALE_ORGANIZATION
+    name = tenancy.setting("SAMTALE_ORGANIZATION")
     if not name:
         tops = list(Unit.objects.filter(parent=None).values_list("name", flat=True)[:2])
         name = tops[0] if len(tops) == 1 else ""
@@ -58,7 +58,7 @@ def not_ready(forms) -> dict[int, str]:
     """Why each of these forms' packages cannot be made now (by form id; the ones that can
     are left out): what record_of would refuse, in at most one query for all of them."""
     forms = list(forms)
-    if forms and not settings.SAMTALE_ORGANIZATION_NUMBER:
+    if forms and not tenancy.setting("SAMTALE_ORGANIZATION_NUMBER"):
         return {form.pk: str(_no_organization_number()) for form in forms}
     missing = set()
     if national_id.wanted() and forms:
@@ -153,8 +153,8 @@ def record_of(form: SignedForm) -> noark.FormRecord:
         file_opened_at=file_opened_at(form),
         person_key_kind=kind,
         person_key=key,
-        access_code=settings.SAMTALE_ARCHIVE_ACCESS_CODE,
-        screening_basis=settings.SAMTALE_ARCHIVE_SCREENING_BASIS,
+        access_code=tenancy.setting("SAMTALE_ARCHIVE_ACCESS_CODE"),
+        screening_basis=tenancy.setting("SAMTALE_ARCHIVE_SCREENING_BASIS"),
     )
 
 

@@ -14,7 +14,6 @@
 import hashlib
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +24,7 @@ from samtale.archive import content as form_content
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
-from samtale.core import handoff
+from samtale.core import handoff, tenancy
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -54,7 +53,7 @@ def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> Sig
         },
     )
     if created:
-        Delivery.objects.create(form=form, channel=settings.SAMTALE_ARCHIVE_CHANNEL)
+        Delivery.objects.create(form=form, channel=tenancy.setting("SAMTALE_ARCHIVE_CHANNEL"))
         audit_log(actor=None, action="archive.form", obj=form, revision=revision.number)
         if render:
             handoff.after_commit(RENDER, form.pk)

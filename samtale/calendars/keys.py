@@ -20,6 +20,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from samtale.core import tenancy
+
 
 class Undecryptable(Exception):
     """The saved password was encrypted with another key."""
@@ -36,7 +38,7 @@ def _fernet(key: str, secret_key: str) -> Fernet:
 
 
 def fernet() -> Fernet:
-    return _fernet(settings.SAMTALE_BUSY_KEY, settings.SECRET_KEY)
+    return _fernet(tenancy.setting("SAMTALE_BUSY_KEY"), settings.SECRET_KEY)
 
 
 def encrypt(password: str) -> str:

@@ -1,11 +1,12 @@
 from functools import cache
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.http.request import split_domain_port
 from django.urls import Resolver404, get_resolver, get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers
 
-from samtale.core import health
+from samtale.core import health, tenancy
 from samtale.core.audit import audit_source
 from samtale.core.http import client_ip
 
@@ -113,3 +114,31 @@ def _not_found(request, exception):
     from samtale.core.views import error_404  # the views import every app's selectors
 
     return error_404(request, exception)
+
+
+class TenantMiddleware:
+    """A host name no tenant has gets a plain 404, naming no tenant (and never a default
+    tenant's pages); a suspended tenant, a plain 503. The host was checked against
+    ALLOWED_HOSTS first (get_host)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host, _port = split_domain_port(request.get_host())
+        tenant = tenancy.by_host(host)
+        if tenant is None:
+            return HttpResponseNotFound(
+                "Ingen organisasjon svarer på denne adressen.\n"
+                "No organization answers at this address.\n",
+                content_type="text/plain; charset=utf-8",
+            )
+        if tenant.suspended:
+            return HttpResponse(
+                f"{tenant.name} er stengt for en stund.\n{tenant.name} is closed for a while.\n",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        request.tenant = tenant
+        with tenancy.activated(tenant):
+            return self.get_response(request)

@@ -11,6 +11,8 @@ is closed") or a SQLite file locked past its busy timeout is said in one line, t
 connection dropped, and the next tick tried a few seconds later. Before, the first such
 error ended the process, and every periodic job stopped without a word. It beats after
 each tick (core.health), so /health/ready sees a scheduler that is gone or stuck.
+
+Each tick is one in every tenant (core.tenancy), each in its own database.
 """
 
 import contextlib
@@ -23,7 +25,7 @@ from datetime import datetime, time, timedelta
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from samtale.core import health
+from samtale.core import health, tenancy
 from samtale.core.models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,22 @@ def tick(now: datetime | None = None) -> list[Periodic]:
     return started
 
 
+def tick_every_tenant(started: Callable[[Periodic], None] = lambda job: None) -> None:
+    """A tick in each tenant, in it: its jobs claimed in its own database and enqueued in its
+    own queue. A tenant whose database does not answer is said and passed over."""
+    for tenant in tenancy.every_tenant():
+        try:
+            with tenancy.activated(tenant):
+                for job in tick():
+                    started(job)
+        except DatabaseError as error:
+            if tenant.home:
+                raise
+            logger.warning(
+                "Tenant %s: the database is not answering (%s).", tenant.slug, _first_line(error)
+            )
+
+
 def run(
     *,
     interval: float,
@@ -114,8 +132,7 @@ def run(
         # is closed (this process has no requests to end).
         close_old_connections()
         try:
-            for job in tick():
-                started(job)
+            tick_every_tenant(started)
             if health.beat("scheduler"):
                 health.heartbeats_prune()
         except DatabaseError as error:

@@ -7,7 +7,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
 
-from samtale.core import access, health, pickers
+from samtale.core import access, health, pickers, tenancy
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
 
@@ -21,7 +21,7 @@ def accessibility_statement(request):
         "core/accessibility.html",
         {
             "contact": parseaddr(
-                settings.SAMTALE_ACCESSIBILITY_CONTACT or settings.DEFAULT_FROM_EMAIL
+                settings.SAMTALE_ACCESSIBILITY_CONTACT or tenancy.setting("DEFAULT_FROM_EMAIL")
             )[1]
         },
     )

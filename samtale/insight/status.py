@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DurationField,
@@ -28,6 +27,7 @@ from django.utils import timezone
 from samtale.actions.models import Action
 from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
+from samtale.core import tenancy
 from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.coverage import add_months, coverage_limits, coverage_q, with_last_signed
@@ -233,7 +233,7 @@ def _count_days_to_signature(own: dict, annual) -> None:
 
 
 def _count_coverage(own: dict, scope, current: int, today: date) -> None:
-    interval = add_months(today, -settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
+    interval = add_months(today, -tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS"))
     covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
     # Missing a conversation: the coverage page's own rule (rounds.coverage.coverage_q).
     missing, _close = coverage_q(coverage_limits(today=today))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from samtale.actions import nudges
 from samtale.actions import policy as actions_policy
-from samtale.core import access
+from samtale.core import access, tenancy
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
@@ -147,7 +147,7 @@ def status_analysis(request):
             **_status_tables(page),
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
-            "interval_months": settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
+            "interval_months": tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS"),
             "untouched_days": settings.STALE_ACTION_DAYS,
             # Today's overdue actions from every year's conversations: the figure HR's home
             # and the follow-up show, beside this year's (the same definition, another scope).

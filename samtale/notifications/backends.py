@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
+from samtale.core import tenancy
+
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".eml"
@@ -34,7 +36,8 @@ def _shown(path: Path) -> Path:
 
 
 class FileMailBackend(BaseEmailBackend):
-    """Writes each message as RFC 822 bytes to `directory` (default settings.DEV_MAIL_DIR)."""
+    """Writes each message as RFC 822 bytes to `directory` (default settings.DEV_MAIL_DIR),
+    each tenant's in a folder of its own there (core.tenancy.folder)."""
 
     def __init__(self, *, directory: str | os.PathLike | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -44,21 +47,22 @@ class FileMailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
         if not email_messages:
             return 0
-        self.directory.mkdir(parents=True, exist_ok=True)
+        directory = tenancy.folder(self.directory)
+        directory.mkdir(parents=True, exist_ok=True)
         sent = 0
         with self._lock:
             for message in email_messages:
                 name = new_name()
                 data = message.message().as_bytes()
                 # Written whole under a temporary name, so the mail page never reads half.
-                partial = self.directory / f".{name}.part"
+                partial = directory / f".{name}.part"
                 partial.write_bytes(data)
-                partial.replace(self.directory / name)
+                partial.replace(directory / name)
                 logger.info(
                     "e-mail to %s: %s (%s)",
                     ", ".join(message.recipients()),
                     message.subject,
-                    _shown(self.directory / name),
+                    _shown(directory / name),
                 )
                 sent += 1
         return sent

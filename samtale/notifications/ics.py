@@ -24,11 +24,12 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes, vText
+
+from samtale.core import tenancy
 
 TZID = "Europe/Oslo"
 PRODID = "-//Samtale//Medarbeidersamtaler//NO"
@@ -40,7 +41,7 @@ ANSWERS = (REPLY, COUNTER)
 
 
 def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "samtale"
+    return urlsplit(tenancy.site_url()).hostname or "samtale"
 
 
 def conversation_uid(conversation) -> str:
@@ -60,7 +61,7 @@ def organizer(leader) -> tuple[str, str]:
     """(CN, address) of the organizer: Samtale's calendar address, on the leader's behalf.
     Also the From of every e-mail that carries the calendar (RFC 6047 §3)."""
     name = _("Samtale (for %(leader)s)") % {"leader": leader.full_name}
-    return name, settings.SAMTALE_CALENDAR_ADDRESS
+    return name, tenancy.setting("SAMTALE_CALENDAR_ADDRESS")
 
 
 def envelope(data: bytes) -> tuple[str, str, str]:
@@ -154,7 +155,7 @@ def conversation_ics(
         + timedelta(minutes=conversation.duration_minutes),
         oslo,
     )
-    link = settings.SITE_URL + reverse("preparation", args=[conversation.pk])
+    link = tenancy.site_url() + reverse("preparation", args=[conversation.pk])
     employee, leader = conversation.employee, conversation.leader
 
     calendar = Calendar()

@@ -15,6 +15,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from samtale.core import tenancy
 from samtale.notifications import ics
 
 
@@ -93,7 +94,7 @@ def render_templated(
     (notifications.tasks), never in a request.
     """
     with translation.override(to.language or settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": tenancy.site_url(), **context}
         subject = " ".join(render_text(f"{template}_subject.txt", context).split())
         text = render_text(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
@@ -104,7 +105,9 @@ def render_templated(
         "headers": {"Message-ID": message_id} if message_id else None,
     }
     if calendar is None:
-        message = EmailMultiAlternatives(from_email=settings.DEFAULT_FROM_EMAIL, **options)
+        message = EmailMultiAlternatives(
+            from_email=tenancy.setting("DEFAULT_FROM_EMAIL"), **options
+        )
     else:
         method, name, address = ics.envelope(calendar)
         message = InvitationEmail(

@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from samtale.core import handoff
+from samtale.core import handoff, tenancy
 from samtale.notifications.models import OutboundEmail
 
 # SMTP refusals before a message is given up as failed.
@@ -75,7 +75,7 @@ def builder(kind: str, *, to_leavers: bool = False):
 
 def new_message_id() -> str:
     """A Message-ID in the sender's domain, made once per message."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    domain = parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1].rpartition("@")[2] or "localhost"
     return make_msgid("samtale", domain=domain)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.core import access
+from samtale.core import access, tenancy
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
 from samtale.notifications import devmail, inbox
@@ -38,7 +38,7 @@ def local_only(view):
 @guarded(access.may_read_dev_mail)
 @require_GET
 def dev_mail_list(request):
-    directory = settings.DEV_MAIL_DIR
+    directory = tenancy.folder(settings.DEV_MAIL_DIR)
     page = Paginator(devmail.mail_names(directory), PAGE_SIZE).get_page(request.GET.get("side"))
     mails = [devmail.mail_summary(directory, name) for name in page.object_list]
     context = {"page": page, "mails": mails, "directory": directory}
@@ -55,7 +55,7 @@ MAIL_HTML_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLIN
 @require_GET
 @csp_override(MAIL_HTML_CSP)
 def dev_mail_detail(request, name):
-    mail = devmail.mail_read(settings.DEV_MAIL_DIR, name)
+    mail = devmail.mail_read(tenancy.folder(settings.DEV_MAIL_DIR), name)
     if mail is None:
         raise Http404
     return render(request, "notifications/dev_mail_detail.html", {"mail": mail})
@@ -73,7 +73,7 @@ def calendar_inbound(request):
     (notifications.inbox): over SAMTALE_CALENDAR_MAX_BYTES by its Content-Length before a
     byte of it is read, or by what was read, which stops at the limit + 1.
     """
-    token = settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN
+    token = tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN")
     if not token:
         raise Http404
     scheme, _space, given = request.headers.get("Authorization", "").partition(" ")

@@ -3,9 +3,9 @@ copy itself. One who can sign in is told it waits on their profile; one who has 
 the one-time link in one e-mail and the code that opens it in another, to the address they
 gave (privacy.links makes both when the e-mail is written; neither is stored)."""
 
-from django.conf import settings
 from django.urls import reverse
 
+from samtale.core import tenancy
 from samtale.notifications.outbox import Built, builder
 from samtale.privacy import links
 from samtale.privacy.models import AccessCopy
@@ -33,7 +33,7 @@ def access_copy_ready(message) -> Built | None:
         context={
             "person": message.to,
             "copy": copy,
-            "link": f"{settings.SITE_URL}{reverse('profile')}#dine-data",
+            "link": f"{tenancy.site_url()}{reverse('profile')}#dine-data",
         },
     )
 
@@ -48,7 +48,7 @@ def access_copy_link(message) -> Built | None:
     path = reverse("privacy_copy_link", kwargs={"token": links.token_for(copy)})
     return Built(
         template="privacy/email/access_copy_link",
-        context={"person": message.to, "copy": copy, "link": f"{settings.SITE_URL}{path}"},
+        context={"person": message.to, "copy": copy, "link": f"{tenancy.site_url()}{path}"},
     )
 
 

@@ -37,7 +37,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
@@ -56,6 +55,7 @@ from samtale.conversations.models import (
     SummaryComment,
     SummaryRevision,
 )
+from samtale.core import tenancy
 from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
@@ -150,13 +150,15 @@ class Plan:
 
 def notes_cutoff(now: datetime) -> datetime:
     """Conversations signed before this lose their preparation notes."""
-    day = add_months(timezone.localdate(now), -settings.SAMTALE_RETAIN_NOTES_MONTHS)
+    day = add_months(timezone.localdate(now), -tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"))
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def left_before(now: datetime) -> date:
     """People who left before this day lose their conversations' content."""
-    return add_months(timezone.localdate(now), -12 * settings.SAMTALE_RETAIN_LEAVERS_YEARS)
+    return add_months(
+        timezone.localdate(now), -12 * tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS")
+    )
 
 
 def leavers(now: datetime) -> QuerySet[Person]:

@@ -1,8 +1,8 @@
 """Reads for the privacy pages."""
 
-from django.conf import settings
 from django.db.models import QuerySet
 
+from samtale.core import tenancy
 from samtale.privacy import policy as privacy_policy
 from samtale.privacy.forms import hold_form
 from samtale.privacy.models import AccessCopy
@@ -59,6 +59,6 @@ def copies_waiting_for_me(user) -> QuerySet[AccessCopy]:
 def policy() -> dict:
     """The retention policy as configured, for the page that says it in words."""
     return {
-        "notes_months": settings.SAMTALE_RETAIN_NOTES_MONTHS,
-        "leavers_years": settings.SAMTALE_RETAIN_LEAVERS_YEARS,
+        "notes_months": tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"),
+        "leavers_years": tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS"),
     }

@@ -4,7 +4,6 @@ an audit entry."""
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samtale.core import tenancy
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
@@ -85,8 +85,8 @@ def retention_run(
     has deleted whole parts and leaves its record unfinished."""
     run = RetentionRun.objects.create(
         dry_run=dry_run,
-        notes_months=settings.SAMTALE_RETAIN_NOTES_MONTHS,
-        leavers_years=settings.SAMTALE_RETAIN_LEAVERS_YEARS,
+        notes_months=tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"),
+        leavers_years=tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS"),
     )
     # The periods that have ended are published first (as the hourly job would), so that a
     # leaver's answers are held back only for a period still open.

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
+from samtale.core import tenancy
 from samtale.org.models import Person, Unit
 from samtale.rounds import selectors
 from samtale.rounds.models import Participant
@@ -46,7 +47,7 @@ class Coverage:
 
 
 def coverage_limits(*, today: date) -> Coverage:
-    interval = settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS
+    interval = tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS")
     warning = settings.SAMTALE_CONVERSATION_WARNING_MONTHS
     return Coverage(
         interval,

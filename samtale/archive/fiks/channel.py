@@ -40,7 +40,7 @@ from samtale.archive import package as archive_package
 from samtale.archive.fiks import asic, keys, messages
 from samtale.archive.fiks.transport import AmqpTransport, Message, Transport, Unavailable
 from samtale.archive.models import Delivery
-from samtale.core import setaside
+from samtale.core import setaside, tenancy
 from samtale.core.audit import audit_log
 
 log = logging.getLogger(__name__)
@@ -53,11 +53,13 @@ def transport() -> Transport:
 
 
 def _own() -> asic.Identity:
-    return keys.load(settings.SAMTALE_FIKS_CERTIFICATE, settings.SAMTALE_FIKS_PRIVATE_KEY)
+    return keys.load(
+        tenancy.setting("SAMTALE_FIKS_CERTIFICATE"), tenancy.setting("SAMTALE_FIKS_PRIVATE_KEY")
+    )
 
 
 def _archive() -> asic.Identity:
-    return keys.load(settings.SAMTALE_FIKS_ARCHIVE_CERTIFICATE)
+    return keys.load(tenancy.setting("SAMTALE_FIKS_ARCHIVE_CERTIFICATE"))
 
 
 def lifetime() -> timedelta:
@@ -72,7 +74,7 @@ def filing_of(delivery: Delivery, personnel_file: str | None) -> messages.Filing
         document_name=form.filename,
         # The form's own registrering id, the same in every message about it.
         external_key=f"samtale:oppfolgingsskjema:{noark.system_ids(record).registrering}",
-        classification_system=settings.SAMTALE_FIKS_CLASSIFICATION,
+        classification_system=tenancy.setting("SAMTALE_FIKS_CLASSIFICATION"),
         personnel_file=personnel_file,
         journalposttype=settings.SAMTALE_FIKS_JOURNALPOSTTYPE,
         journalstatus=settings.SAMTALE_FIKS_JOURNALSTATUS,
@@ -89,8 +91,8 @@ def _send(
     messages.validate(message_type, files[payload_name])
     message = Message(
         type=message_type,
-        sender=settings.SAMTALE_FIKS_ACCOUNT,
-        receiver=settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
+        sender=tenancy.setting("SAMTALE_FIKS_ACCOUNT"),
+        receiver=tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"),
         payload=asic.seal(files, sender=_own(), receiver=_archive()),
         lifetime=lifetime(),
     )
@@ -129,7 +131,8 @@ def start(delivery: Delivery, via: Transport) -> Delivery:
     """Begin (or begin again) a delivery: look for the employee's personnel file."""
     record = archive_package.record_of(delivery.form)
     search = messages.sok(
-        classification_system=settings.SAMTALE_FIKS_CLASSIFICATION, key=record.classified_by
+        classification_system=tenancy.setting("SAMTALE_FIKS_CLASSIFICATION"),
+        key=record.classified_by,
     )
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING)
     return _send(via, delivery, messages.SOK, {"sok.xml": search}, S.SEARCHING)
@@ -169,7 +172,10 @@ def expire(now=None) -> int:
 def receive(via: Transport, *, wait: float = 0, limit: int = 100) -> int:
     """Handle the archive's replies waiting for Samtale's account."""
     return via.receive(
-        settings.SAMTALE_FIKS_ACCOUNT, lambda message: handle(message, via), wait=wait, limit=limit
+        tenancy.setting("SAMTALE_FIKS_ACCOUNT"),
+        lambda message: handle(message, via),
+        wait=wait,
+        limit=limit,
     )
 
 
@@ -239,7 +245,7 @@ SET_ASIDE_FOR = (
 
 
 def _take(message: Message, via: Transport) -> None:
-    if message.sender != settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT:
+    if message.sender != tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"):
         _set_aside(message, setaside.WRONG_SENDER, f"avsender-id {message.sender!r}")
         return
     limit = settings.SAMTALE_FIKS_MAX_ANSWER_BYTES

@@ -36,6 +36,7 @@ from samtale.calendars.readers.base import (
     Source,
     Unreadable,
 )
+from samtale.core import tenancy
 
 BUSY = {"busy", "oof", "tentative"}
 _apps: dict[tuple, msal.ConfidentialClientApplication] = {}
@@ -44,9 +45,9 @@ _lock = threading.Lock()
 
 def configured() -> bool:
     return bool(
-        settings.SAMTALE_GRAPH_TENANT_ID
-        and settings.SAMTALE_GRAPH_CLIENT_ID
-        and settings.SAMTALE_GRAPH_CLIENT_SECRET
+        tenancy.setting("SAMTALE_GRAPH_TENANT_ID")
+        and tenancy.setting("SAMTALE_GRAPH_CLIENT_ID")
+        and tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET")
     )
 
 
@@ -55,13 +56,11 @@ def _app() -> msal.ConfidentialClientApplication:
     expires, so a page asks Entra ID for one only about once an hour."""
     if not configured():
         raise Unreadable(NOT_CONFIGURED, "SAMTALE_GRAPH_* are not set")
-    authority = (
-        f"{settings.SAMTALE_GRAPH_AUTHORITY_URL.rstrip('/')}/{settings.SAMTALE_GRAPH_TENANT_ID}"
-    )
+    authority = f"{settings.SAMTALE_GRAPH_AUTHORITY_URL.rstrip('/')}/{tenancy.setting('SAMTALE_GRAPH_TENANT_ID')}"
     key = (
         authority,
-        settings.SAMTALE_GRAPH_CLIENT_ID,
-        settings.SAMTALE_GRAPH_CLIENT_SECRET,
+        tenancy.setting("SAMTALE_GRAPH_CLIENT_ID"),
+        tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET"),
         http.verify(),
         http.timeout(),
     )
@@ -69,8 +68,8 @@ def _app() -> msal.ConfidentialClientApplication:
         if key not in _apps:
             try:
                 _apps[key] = msal.ConfidentialClientApplication(
-                    settings.SAMTALE_GRAPH_CLIENT_ID,
-                    client_credential=settings.SAMTALE_GRAPH_CLIENT_SECRET,
+                    tenancy.setting("SAMTALE_GRAPH_CLIENT_ID"),
+                    client_credential=tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET"),
                     authority=authority,
                     # Entra ID's own hosts need no discovery; any other (a test's) must not
                     # send msal to Microsoft to ask about it.

@@ -1,7 +1,6 @@
 """Preparation: notes per theme (autosaved, each private until its author shares it),
 Likert answers, the leader's private checklist."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.sections import previous_context
 from samtale.conversations.services import preparation as services
+from samtale.core import tenancy
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
 from samtale.guides.likert import SCALE
@@ -47,7 +47,7 @@ def preparation(request, pk):
             {s["key"] for s in conversation.guide_version.statements()}
             - conversation.guide_version.leadership_keys()
         ),
-        "min_group": settings.SAMTALE_MIN_GROUP,  # the settings refuse fewer than 3
+        "min_group": tenancy.setting("SAMTALE_MIN_GROUP"),  # the settings refuse fewer than 3
         "likert_labels": SCALE,
         "leader_questions": list(enumerate(LEADER_QUESTIONS)) if party == "leader" else [],
         "checked": set(mine.checklist) if mine else set(),

@@ -6,7 +6,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from samtale.core import holidays
+from samtale.core import holidays, tenancy
 from samtale.core.context_processors import LANGUAGE_NAMES, chrome_urls
 from samtale.core.kept import render_kept
 
@@ -145,6 +145,9 @@ def page_header(context) -> str:
         "core/_header.html",
         same={
             "urls": chrome_urls(),
+            # The organization whose Samtale this is (core.tenancy): one installation may
+            # serve several.
+            "organization": tenancy.current().name,
             "menu": context.get("menu") or [],
             "help_current": bool(context.get("help_current")),
         },

@@ -9,6 +9,11 @@ database went away is not taken up again by django-tasks-db; the e-mail outbox r
 its messages itself (samtale.notifications.outbox). Same options as `db_worker`.
 
 It beats (core.health) between tasks, so /health/ready sees a worker that is gone or stuck.
+
+One worker serves every tenant (core.tenancy): each round it takes at most one task from
+each tenant's queue, in that tenant, so a tenant with a thousand e-mails waiting does not
+hold up another's one. A tenant whose database does not answer is said in one line and
+passed over; the others go on.
 """
 
 import logging
@@ -16,8 +21,10 @@ import time
 
 from django.db import DatabaseError, close_old_connections
 from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from samtale.core import health
+from samtale.core import health, tenancy
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -43,18 +50,69 @@ class Worker(db_worker.Worker):
     def run(self) -> None:
         while True:
             try:
-                return super().run()
+                return self._rounds()
             except DatabaseError as error:
                 if not self._running:
                     raise
                 logger.warning(
                     "The database is not answering (%s); trying again in %s s.",
-                    str(error).strip().splitlines()[0] if str(error).strip() else error,
+                    _first_line(error),
                     RETRY_SECONDS,
                 )
                 close_old_connections()
                 time.sleep(RETRY_SECONDS)
-                self.startup_delay = False
+
+    def _rounds(self) -> None:
+        """db_worker's loop, over the tenants: a round takes one task of each (--batch: until
+        a round finds none; --max-tasks: until that many ran)."""
+        while self.running:
+            close_old_connections()
+            ran = 0
+            for tenant in tenancy.every_tenant():
+                if not self._running:
+                    break
+                ran += self._one_of(tenant)
+            if self.batch and not ran:
+                return
+            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                return
+            if self._running and not ran:
+                time.sleep(self.interval)
+
+    def _one_of(self, tenant) -> int:
+        """Run one due task of the tenant's, in it; 1 if there was one."""
+        try:
+            with tenancy.activated(tenant):
+                task = self._claim()
+                if task is not None:
+                    self.run_task(task)
+                return int(task is not None)
+        except DatabaseError as error:
+            logger.warning(
+                "Tenant %s: the database is not answering (%s).", tenant.slug, _first_line(error)
+            )
+            return 0
+
+    def _claim(self):
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not self.process_all_queues:
+            tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.excluded_queue_names:
+            tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        with exclusive_transaction(tasks.db):
+            try:
+                task = tasks.get_locked()
+            except DatabaseError as error:
+                if is_locked_database_exception(error):
+                    return None
+                raise
+            if task is not None:
+                task.claim(self.worker_id)  # no other worker takes it
+        return task
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 class Command(db_worker.Command):

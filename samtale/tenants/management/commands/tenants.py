@@ -1,0 +1,130 @@
+"""`manage.py tenants …`: the installation's tenants (docs/running/tenants.md).
+
+tenants list
+tenants create nordvik --name "Nordvik kommune" --host nordvik.samtale.no [--url …]
+tenants suspend nordvik | tenants resume nordvik
+tenants export nordvik var/exports/nordvik
+tenants restore var/exports/nordvik [--slug … --host …]
+tenants delete nordvik --yes
+tenants migrate
+tenants run nordvik -- audit_verify
+"""
+
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from samtale.core import tenancy
+from samtale.tenants import services
+
+
+class Command(BaseCommand):
+    help = "Create, list, suspend, export, restore, delete and migrate the tenants."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="Every tenant, its host names and state.")
+        create = sub.add_parser("create", help="A new tenant with an empty database.")
+        create.add_argument("slug")
+        create.add_argument("--name", required=True)
+        create.add_argument("--host", action="append", required=True, dest="hosts")
+        create.add_argument("--url", default="")
+        for name in ("suspend", "resume"):
+            sub.add_parser(name).add_argument("slug")
+        export = sub.add_parser("export", help="Everything a tenant holds, into a new folder.")
+        export.add_argument("slug")
+        export.add_argument("folder", type=Path)
+        restore = sub.add_parser("restore", help="A tenant exported, made again here.")
+        restore.add_argument("folder", type=Path)
+        restore.add_argument("--slug", default="")
+        restore.add_argument("--host", action="append", dest="hosts")
+        delete = sub.add_parser("delete", help="A suspended tenant's database and files.")
+        delete.add_argument("slug")
+        delete.add_argument("--yes", action="store_true", help="No question asked.")
+        configure = sub.add_parser(
+            "configure", help="What a tenant configures: NAME=value (empty: unset); none: show."
+        )
+        configure.add_argument("slug")
+        configure.add_argument("values", nargs="*", metavar="NAME=value")
+        sub.add_parser("migrate", help="The template and every tenant, to the latest migration.")
+        run = sub.add_parser("run", help="A manage.py command inside a tenant.")
+        run.add_argument("slug")
+        run.add_argument("command", nargs="+")
+
+    def handle(self, *args, action, **options):
+        try:
+            getattr(self, f"do_{action}")(**options)
+        except services.TenantError as error:
+            raise CommandError(str(error)) from None
+
+    def do_list(self, **options):
+        tenancy.forget()
+        for tenant in tenancy.every_tenant(suspended=True):
+            state = "suspended" if tenant.suspended else "active"
+            kind = "home" if tenant.home else tenant.database.get("NAME", "")
+            self.stdout.write(f"{tenant.slug:<16} {state:<10} {tenant.name}  {tenant.url}")
+            self.stdout.write(
+                f"{'':<16} {'':<10} hosts: {', '.join(tenant.hosts)}; database: {kind}"
+            )
+
+    def do_create(self, *, slug, name, hosts, url, **options):
+        started = time.perf_counter()
+        tenant = services.tenant_create(slug=slug, name=name, hosts=hosts, url=url)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Created {tenant.name} ({tenant.slug}) at {tenant.url} in {seconds:.1f} s."
+        )
+
+    def do_suspend(self, *, slug, **options):
+        services.tenant_suspend(slug)
+        self.stdout.write(f"{slug} is suspended: its addresses answer 503, no work runs for it.")
+
+    def do_resume(self, *, slug, **options):
+        services.tenant_suspend(slug, suspended=False)
+        self.stdout.write(f"{slug} is active again.")
+
+    def do_export(self, *, slug, folder, **options):
+        services.tenant_export(slug, folder)
+        self.stdout.write(
+            f"Exported {slug} to {folder}/ (restore it with: tenants restore {folder})."
+        )
+
+    def do_restore(self, *, folder, slug, hosts, **options):
+        tenant = services.tenant_restore(folder, slug=slug, hosts=hosts)
+        self.stdout.write(f"Restored {tenant.name} as {tenant.slug} at {', '.join(tenant.hosts)}.")
+
+    def do_delete(self, *, slug, yes, **options):
+        if not yes:
+            raise CommandError(f"Deleting {slug} cannot be undone: add --yes (export it first).")
+        held = services.tenant_delete(slug)
+        self.stdout.write(
+            f"Deleted {slug}: {sum(held.values())} rows in {len(held)} tables, its database "
+            "and its files."
+        )
+
+    def do_configure(self, *, slug, values, **options):
+        pairs = dict(value.partition("=")[::2] for value in values)
+        shown = services.tenant_configure(slug, pairs) if pairs else services.config_shown(slug)
+        for name, value in shown.items():
+            self.stdout.write(f"{name}={value}")
+        if not shown:
+            self.stdout.write(f"{slug} configures nothing of its own: the installation's defaults.")
+
+    def do_migrate(self, **options):
+        for done in services.tenants_migrate(verbosity=max(0, options["verbosity"] - 1)):
+            if options["verbosity"] == 0:
+                continue
+            self.stdout.write(f"{done.slug:<16} migrated in {done.seconds:.1f} s")
+            if done.output.strip():
+                self.stdout.write(done.output.rstrip())
+
+    def do_run(self, *, slug, command, **options):
+        tenancy.forget()
+        tenant = tenancy.by_slug(slug)
+        if tenant is None:
+            raise CommandError(f"No tenant is called {slug!r}.")
+        name, *rest = [part for part in command if part != "--"]
+        with tenancy.activated(tenant):
+            call_command(name, *rest, stdout=self.stdout._out, stderr=self.stderr._out)

@@ -1,0 +1,53 @@
+"""The register of tenants, in the control database (the alias "control", router.py): who
+they are, the host names they answer at, whether they are open, and where their database is.
+Nothing of any tenant's content is here. The home tenant (the installation's own database)
+is not registered: its name and host names are the installation's settings."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+
+SLUG = RegexValidator(
+    r"^[a-z][a-z0-9]{1,29}$",
+    "2–30 lower-case letters and digits, starting with a letter (it names the database).",
+)
+
+
+class Tenant(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", "active"
+        SUSPENDED = "suspended", "suspended"
+
+    slug = models.CharField(max_length=30, unique=True, validators=[SLUG])
+    name = models.CharField(max_length=200)
+    # The address its links are made from (e-mail, calendar), e.g. https://nordvik.samtale.no.
+    url = models.URLField(max_length=200)
+    state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
+    # PostgreSQL: the database's and the role's name; SQLite: the file's path.
+    database = models.CharField(max_length=500)
+    role = models.CharField(max_length=63, blank=True)
+    # The role's password, encrypted (samtale.tenants.secrets); empty on SQLite.
+    password = models.TextField(blank=True)
+    # What the tenant configured for itself (core.tenancy.CONFIGURABLE), its secrets
+    # encrypted (core.secrets).
+    config = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug})"
+
+
+class Host(models.Model):
+    """A host name the tenant answers at (lower case, no port): one tenant each."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="hosts")
+    name = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,81 @@
+"""A second tenant for the tests, with a real database of its own beside the test database
+(which is the home tenant's): a SQLite file in a temporary folder, or on PostgreSQL a
+database and role named after the test database. Made once per test session and deleted
+after, through the operators' own services (samtale.tenants.services)."""
+
+import pytest
+from django.db import connections
+from django.test import override_settings
+
+from samtale.core import tenancy
+from samtale.tenants import databases, services
+
+HOST = "nordvik.testserver"
+
+
+def _prefix(tmp_path_factory) -> str:
+    if databases.engine() == "sqlite3":
+        return str(tmp_path_factory.mktemp("tenants"))
+    return f"{connections.settings['default']['NAME']}_t_"
+
+
+@pytest.fixture(scope="session")
+def tenant_databases(django_db_setup, django_db_blocker, tmp_path_factory):
+    """SAMTALE_TENANT_DATABASES for the test session: where its tenants' databases go (the
+    template made once); every tenant made in it is deleted at its end."""
+    with override_settings(SAMTALE_TENANT_DATABASES=_prefix(tmp_path_factory)):
+        with django_db_blocker.unblock():
+            _leftovers_dropped()
+        yield
+        with django_db_blocker.unblock():
+            for row in list(services.Row.objects.all()):
+                services.tenant_suspend(row.slug)
+                services.tenant_delete(row.slug)
+            databases.database_drop(databases.template_tenant())
+
+
+def _leftovers_dropped() -> None:
+    """What a run that was killed left on PostgreSQL: its tenants' databases and roles."""
+    if databases.engine() == "sqlite3":
+        return
+    prefix = databases.pg_name("")
+    like = prefix.replace("_", "\\_") + "%"
+    for (name,) in databases._pg_admin(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s", (like,)
+    ):
+        databases._pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+    for (name,) in databases._pg_admin(
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (like,)
+    ):
+        databases._pg_admin(f'DROP ROLE "{name}"')
+
+
+@pytest.fixture(scope="session")
+def nordvik(tenant_databases, django_db_blocker):
+    """A second tenant, Nordvik, answering at nordvik.testserver."""
+    with django_db_blocker.unblock():
+        tenant = services.tenant_create(
+            slug="nordvik", name="Nordvik kommune", hosts=[HOST], url=f"http://{HOST}"
+        )
+    yield tenant
+
+
+@pytest.fixture
+def hosts(settings):
+    """The test client may ask for the tenants' host names (ALLOWED_HOSTS)."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".testserver"]
+
+
+@pytest.fixture
+def in_nordvik(nordvik, django_db_blocker):
+    """Run a block in Nordvik (its rows are committed there: the test's transaction is the
+    home tenant's); everything Nordvik holds is deleted again after the test."""
+    yield lambda: tenancy.activated(nordvik)
+    with django_db_blocker.unblock(), tenancy.activated(nordvik):
+        _empty()
+
+
+def _empty() -> None:
+    from django.core.management import call_command
+
+    call_command("flush", database="default", interactive=False, verbosity=0)

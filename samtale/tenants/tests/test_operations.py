@@ -1,0 +1,122 @@
+"""The operators' commands: create, list, suspend, export, restore, migrate, delete."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from samtale.core import tenancy
+from samtale.demo.testing import make_people
+from samtale.org.models import Person
+from samtale.tenants import databases, services
+
+pytestmark = pytest.mark.django_db(databases=["default", "control"])
+
+
+def _run(*args) -> str:
+    out = StringIO()
+    call_command("tenants", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_tenant_is_created_listed_exported_restored_and_deleted_to_nothing(
+    tenant_databases, tmp_path, django_db_blocker
+):
+    created = _run("create", "sorvik", "--name", "Sørvik kommune", "--host", "sorvik.testserver")
+    assert "Created Sørvik kommune (sorvik)" in created
+    listed = _run("list")
+    assert "sorvik" in listed and "sorvik.testserver" in listed
+    sorvik = services.tenant_get("sorvik")
+    with tenancy.activated(sorvik):
+        make_people()
+    held = services.row_counts(sorvik)
+    assert held["org_person"] == 7
+
+    _run("export", "sorvik", str(tmp_path / "sorvik"))
+    _run("restore", str(tmp_path / "sorvik"), "--slug", "sorvik2", "--host", "sorvik2.testserver")
+    with tenancy.activated(services.tenant_get("sorvik2")):
+        assert Person.objects.count() == 7
+    assert services.row_counts(services.tenant_get("sorvik2")) == held
+
+    with pytest.raises(CommandError, match="Suspend 'sorvik' first"):
+        _run("delete", "sorvik", "--yes")
+    _run("suspend", "sorvik")
+    files = databases.files_of("sorvik")
+    deleted = _run("delete", "sorvik", "--yes")
+    assert f"{sum(held.values())} rows in {len(held)} tables" in deleted
+    assert not any(Path(path).exists() for path in files)
+    assert tenancy.by_slug("sorvik") is None
+    assert "sorvik2" in _run("list")
+    services.tenant_suspend("sorvik2")
+    services.tenant_delete("sorvik2")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create", "Bad Slug", "--name", "X", "--host", "x.testserver"], "lower-case"),
+        (["create", "x1", "--name", " ", "--host", "x1.testserver"], "needs a name"),
+        (["create", "x2", "--name", "X", "--host", "testserver"], "Another tenant answers"),
+        (["suspend", "main"], "home tenant"),
+        (["delete", "nowhere", "--yes"], "No tenant is called"),
+        (["delete", "main"], "--yes"),
+    ],
+)
+def test_the_operator_is_told_what_is_wrong_and_nothing_changes(tenant_databases, args, message):
+    before = list(services.Row.objects.values_list("slug", "state"))
+    with pytest.raises(CommandError, match=message):
+        _run(*args)
+    assert list(services.Row.objects.values_list("slug", "state")) == before
+
+
+def test_migrate_brings_every_tenant_up_to_date(nordvik):
+    out = _run("migrate")
+    assert "(template)" in out and "main" in out and "nordvik" in out
+
+
+def test_each_tenant_has_its_own_audit_chain_verified_by_itself(nordvik, in_nordvik):
+    from samtale.core.audit import Record, append
+
+    home = make_people()
+    append([Record(actor=home.hr, action="person.viewed", obj=home.employee)])
+    with in_nordvik():
+        theirs = make_people()
+        append(
+            [
+                Record(actor=theirs.hr, action="person.viewed", obj=p)
+                for p in (theirs.leader, theirs.admin)
+            ]
+        )
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert out.getvalue().startswith("OK: 1 entries")
+    assert _run("run", "nordvik", "--", "audit_verify").startswith("OK: 2 entries")
+
+
+def test_what_a_tenant_configures_is_its_own_and_its_secrets_are_kept_encrypted(nordvik, settings):
+    settings.SAMTALE_MIN_GROUP = 5
+    settings.SAMTALE_FIKS_ACCOUNT = "fjordvik-fiks-konto"
+    out = _run(
+        "configure", "nordvik", "SAMTALE_MIN_GROUP=7", "SAMTALE_CALENDAR_WEBHOOK_TOKEN=s3cret-token"
+    )
+    assert "SAMTALE_MIN_GROUP=7" in out and "SAMTALE_CALENDAR_WEBHOOK_TOKEN=***" in out
+    stored = services.Row.objects.get(slug="nordvik").config
+    assert stored["SAMTALE_MIN_GROUP"] == 7 and "s3cret" not in str(stored)
+    try:
+        with tenancy.activated(services.tenant_get("nordvik")):
+            assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
+            assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == "s3cret-token"
+            # Its own settings never come from the environment: another's archive account.
+            assert tenancy.setting("SAMTALE_FIKS_ACCOUNT") == ""
+            assert tenancy.setting("SAMTALE_ORGANIZATION") == "Nordvik kommune"
+        assert tenancy.setting("SAMTALE_MIN_GROUP") == 5
+        assert tenancy.setting("SAMTALE_FIKS_ACCOUNT") == "fjordvik-fiks-konto"
+        with pytest.raises(CommandError, match="is a number"):
+            _run("configure", "nordvik", "SAMTALE_MIN_GROUP=seven")
+        with pytest.raises(CommandError, match="Not a setting a tenant configures"):
+            _run("configure", "nordvik", "SECRET_KEY=x")
+    finally:
+        _run("configure", "nordvik", "SAMTALE_MIN_GROUP=", "SAMTALE_CALENDAR_WEBHOOK_TOKEN=")
+    assert "configures nothing of its own" in _run("configure", "nordvik")
