@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages lighthouse bench-insight bench-solver bench-health bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-health bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -33,12 +33,19 @@ $(VENV)/.dev: $(VENV)/.run
 # worker, the scheduler and the banner run at a lower priority (nice): the web server,
 # started last, answers first.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# Two municipalities (tenants, docs/running/tenants.md): Fjordvik in the installation's own
+# database, at 127.0.0.1 and fjordvik.localhost; Nordvik in one of its own (var/tenants/),
+# at nordvik.localhost.
+run: export SAMTALE_TENANT ?= fjordvik
+run: export SAMTALE_ORGANIZATION ?= Fjordvik kommune
+run: export SAMTALE_HOSTS ?= 127.0.0.1,localhost,fjordvik.localhost
 run: $(VENV)/.run
 	@scripts/system-packages
 	@mkdir -p var
 	@echo "Preparing the database in var/ …"
-	@DEBUG=true $(MANAGE) migrate --noinput -v0
+	@DEBUG=true $(MANAGE) tenants -v0 migrate
 	@DEBUG=true $(MANAGE) demo_data --no-logins --skip-checks
+	@DEBUG=true $(MANAGE) demo_tenants --port $(PORT) --skip-checks
 	@if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator --setup; fi
 	@echo "Starting the app, the worker and the scheduler …"
 	@DEBUG=true nice $(MANAGE) worker --interval 1 --skip-checks & worker=$$!; \
@@ -104,6 +111,11 @@ bench-pages: $(VENV)/.dev
 ## through Caddy to gunicorn on a fresh demo (LIGHTHOUSE_URL=https://…: a running stack).
 lighthouse: $(VENV)/.dev
 	$(PY) bench/lighthouse.py
+
+## make bench-tenants: 20 municipalities (about 100,000 people) on one PostgreSQL: every page in
+## the largest and the smallest, migrating all, creating one, a request with and without tenancy.
+bench-tenants: $(VENV)/.dev
+	$(PY) bench/tenants.py
 
 ## make bench-insight: the insight pages at 50,000 people: queries, ms (BENCH_QUICK=1: 2,000).
 bench-insight: $(VENV)/.dev

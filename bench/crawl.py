@@ -110,7 +110,7 @@ def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, 
     )
 
 
-def signed_in(person):
+def signed_in(person, host: str = "testserver"):
     """A test client signed in as `person`, with a second factor (as through single sign-on
     with one): production asks it of HR and administrators, whose pages would otherwise all
     be the two-factor page."""
@@ -118,7 +118,7 @@ def signed_in(person):
 
     from samtale.accounts.sso import PROVIDER_MFA
 
-    client = Client(raise_request_exception=False)
+    client = Client(raise_request_exception=False, HTTP_HOST=host)
     client.force_login(person, backend="samtale.accounts.backends.PersonBackend")
     session = client.session
     session[PROVIDER_MFA] = True
@@ -129,14 +129,14 @@ def signed_in(person):
 BARE_REPEAT = 51
 
 
-def bare_ms(person) -> float:
+def bare_ms(person, host: str = "testserver") -> float:
     """The yardstick of this run: the median time of a bare view (bench/urls.py: a short
     text) through the same middleware, signed in as `person`. A page's time as a multiple
     of it compares between machines that differ 2x in speed."""
     from django.test import override_settings
 
     with override_settings(ROOT_URLCONF="urls"):
-        return measure(signed_in(person), "/bench/bare/", False, BARE_REPEAT)[4]
+        return measure(signed_in(person, host), "/bench/bare/", False, BARE_REPEAT)[4]
 
 
 def crawl(
@@ -147,10 +147,11 @@ def crawl(
     start: str = "/",
     within: str | tuple[str, ...] = "/",
     skip: tuple[str, ...] = (),
+    host: str = "testserver",
 ) -> list[Visit]:
     """Visit `start` and what it links to, and so on, keeping to paths under `within` and
-    leaving those under `skip`."""
-    client = signed_in(person)
+    leaving those under `skip`, at `host` (a tenant's)."""
+    client = signed_in(person, host)
     queue: list[tuple[str, bool]] = [(start, False)]
     seen: set[tuple[str, bool]] = set()
     per_pattern: Counter = Counter()
@@ -183,7 +184,7 @@ def crawl_roles(roles: list[str], logins: dict, **options) -> list[Visit]:
     for role in roles:
         started = time.monotonic()
         person = Person.objects.get(email=logins[role])
-        bare = bare_ms(person)
+        bare = bare_ms(person, options.get("host", "testserver"))
         found = crawl(role, person, **options)
         for visit in found:
             visit.bare = bare

@@ -26,6 +26,7 @@ MODULES = (
     "archive",
     "retention",
     "conversations",
+    "tenants",
 )
 NOT_TABLED = {"__init__", "env"}
 PAGE = ROOT / "docs" / "running" / "settings.md"

@@ -9,9 +9,9 @@ from django.utils import timezone
 from samtale.actions.models import Action
 from samtale.competence import selectors, services
 from samtale.competence.models import PlanLine
-from samtale.demo.org import DOMAIN
+from samtale.demo import org as org_demo
 from samtale.needs import policy as needs_policy
-from samtale.org.models import Person, Unit
+from samtale.org.models import Unit
 
 # What an action's text begins with: (kind, estimated cost in kroner, or None).
 KINDS = {
@@ -40,8 +40,8 @@ def plan() -> None:
     unit = Unit.objects.get(code="4200")
     if PlanLine.objects.filter(unit=unit, year=year).exists():
         return
-    head = Person.objects.get(email=f"ingrid.haugen@{DOMAIN}")
-    hr = Person.objects.get(email=f"lise.hansen@{DOMAIN}")
+    head = org_demo.person("10001")
+    hr = org_demo.person("30003")
     found = selectors.plan_of(
         unit=unit, year=year, needs=needs_policy.competence_needs_visible_to(head)
     )

@@ -17,7 +17,7 @@ from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.services import RETRY_MINUTES
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.demo import conversation_parts as parts
-from samtale.demo.org import DOMAIN
+from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
@@ -29,7 +29,7 @@ OLA = "10002"  # the demo leader
 
 def load(*, today: date | None = None) -> int:
     """Create the demo conversations unless they exist. Returns how many were created."""
-    if Conversation.objects.filter(employee__email__endswith=f"@{DOMAIN}").exists():
+    if Conversation.objects.filter(employee__email__endswith=f"@{org_demo.domain()}").exists():
         return 0
     today = today or timezone.localdate()
     # The migration made them; a test database flushed since may not have them.
@@ -37,7 +37,9 @@ def load(*, today: date | None = None) -> int:
     rng = random.Random(2026)
     versions = {g.key: current_version(g) for g in Guide.objects.filter(key__isnull=False)}
     annual, basic, check_in = versions["skjema-8-tema"], versions["grunnmal"], versions["innsjekk"]
-    people = {p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{DOMAIN}")}
+    people = {
+        p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{org_demo.domain()}")
+    }
     leaders = [people[n] for n in ("10002", "10003", "20002", "20003")]
     created = 0
     for leader in leaders:
@@ -132,7 +134,7 @@ def _alive(kari: Person, ola: Person) -> None:
     pitfall), a reminder Ola sent Kari, and a signed form the archive could not get."""
     now = timezone.now()
     actions = Action.objects.filter(
-        employee__email__endswith=f"@{DOMAIN}", followed=True
+        employee__email__endswith=f"@{org_demo.domain()}", followed=True
     ).values_list("pk", "text", "employee__employee_number", "goal__conversation__signed_at")
     updated = {}
     for pk, text, number, signed in actions:
@@ -166,7 +168,7 @@ def _alive(kari: Person, ola: Person) -> None:
     failed = (
         Delivery.objects.filter(
             status=Delivery.Status.WAITING,
-            form__conversation__employee__email__endswith=f"@{DOMAIN}",
+            form__conversation__employee__email__endswith=f"@{org_demo.domain()}",
         )
         .order_by("-form__signed_at", "-pk")
         .first()

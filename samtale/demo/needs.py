@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.demo.org import DOMAIN
+from samtale.demo import org as org_demo
 from samtale.needs import services
 from samtale.needs.models import Category, Need, NeedChange, RaisedNeed
 from samtale.org.models import Person
@@ -56,10 +56,10 @@ def load() -> int:
     """Create the demo's needs unless there are any. Returns how many reached the register."""
     if Need.objects.exists():
         return 0
-    hr = Person.objects.get(email=f"lise.hansen@{DOMAIN}")
+    hr = org_demo.person("30003")
     signed = list(
         Conversation.objects.filter(
-            employee__email__endswith=f"@{DOMAIN}",
+            employee__email__endswith=f"@{org_demo.domain()}",
             status=Conversation.Status.SIGNED,
             employee__unit__code__startswith="42",
             kind=Conversation.Kind.ANNUAL,
@@ -112,7 +112,9 @@ def _under_way() -> None:
     """A need under way: raised in Kari's preparation, not shared yet."""
     open_one = (
         Conversation.objects.filter(
-            employee__email=f"kari.nilsen@{DOMAIN}", status=Conversation.Status.INVITED
+            employee__employee_number="10004",
+            employee__email__endswith=f"@{org_demo.domain()}",
+            status=Conversation.Status.INVITED,
         )
         .order_by("pk")
         .first()

@@ -18,6 +18,71 @@ from samtale.org.models import Person, Unit
 
 DOMAIN = "fjordvik.example"
 
+
+@dataclass(frozen=True)
+class Profile:
+    """One demo organization: Fjordvik, or Nordvik, its smaller neighbour (a second tenant
+    on `make run`), with the same structure under other names: its own people and logins."""
+
+    slug: str
+    place: str
+    domain: str
+    seed: int
+    # Named people's other names: {employee number: (first, last)}.
+    names: dict
+    # The share of each unit's staff (STAFF) it has.
+    staff_share: float = 1.0
+
+
+PROFILES = {
+    "fjordvik": Profile("fjordvik", "Fjordvik", DOMAIN, 2026, {}),
+    "nordvik": Profile(
+        "nordvik",
+        "Nordvik",
+        "nordvik.example",
+        2027,
+        {
+            "10001": ("Randi", "Aune"),
+            "10002": ("Per", "Viken"),
+            "10003": ("Tone", "Lien"),
+            "10004": ("Siri", "Dahle"),
+            "10005": ("Arne", "Foss"),
+            "20001": ("Geir", "Sæter"),
+            "20002": ("Liv", "Mo"),
+            "20003": ("Knut", "Hoel"),
+            "30001": ("Heidi", "Rud"),
+            "30002": ("Ellen", "Krog"),
+            "30003": ("Bente", "Lunde"),
+            "30004": ("Rune", "Eng"),
+            "30005": ("Tore", "Bye"),
+            "30006": ("Gro", "Nes"),
+        },
+        staff_share=0.5,
+    ),
+}
+_profile = {"now": PROFILES["fjordvik"]}
+
+
+def use(slug: str) -> Profile:
+    """Load the next data as `slug`'s organization (demo_data --organization)."""
+    _profile["now"] = PROFILES[slug]
+    return _profile["now"]
+
+
+def profile() -> Profile:
+    return _profile["now"]
+
+
+def domain() -> str:
+    """The e-mail domain of the organization being loaded."""
+    return profile().domain
+
+
+def person(number: str) -> Person:
+    """A named person of the organization being loaded, by employee number."""
+    return Person.objects.get(employee_number=number, email__endswith=f"@{domain()}")
+
+
 UNITS = [
     # code, name, level, parent
     ("4200", "Fjordvik skole", "virksomhet", ""),
@@ -166,9 +231,9 @@ ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "é": "e"})
 
 def email_for(first: str, last: str, taken: set[str]) -> str:
     base = f"{first}.{last}".lower().translate(ASCII)
-    email, n = f"{base}@{DOMAIN}", 2
+    email, n = f"{base}@{domain()}", 2
     while email in taken:
-        email, n = f"{base}{n}@{DOMAIN}", n + 1
+        email, n = f"{base}{n}@{domain()}", n + 1
     taken.add(email)
     return email
 
@@ -176,7 +241,7 @@ def email_for(first: str, last: str, taken: set[str]) -> str:
 def people_rows() -> list[list[str]]:
     """The people file's rows: the named people, the staff drawn by chance, and one leaver.
     One random draw for all, in this order, so that every load gives the same people."""
-    rng = random.Random(2026)
+    rng = random.Random(profile().seed)
     taken: set[str] = set()
     return [*_named_rows(rng, taken), *_staff_rows(rng, taken), _leaver_row(taken)]
 
@@ -188,21 +253,33 @@ def _start(rng: random.Random) -> str:
 
 def _named_rows(rng: random.Random, taken: set[str]) -> list[list[str]]:
     """The people the demo's logins and texts name, permanent, in NAMED's order."""
+    rows = []
+    for p in NAMED:
+        first, last = profile().names.get(p.number, (p.first, p.last))
+        rows.append(
+            [
+                p.number,
+                first,
+                last,
+                email_for(first, last, taken),
+                p.title,
+                p.group,
+                "fast",
+                _start(rng),
+                "",
+                p.unit,
+                p.manager,
+            ]
+        )
+    return rows
+
+
+def units_rows() -> list[list[str]]:
+    """The units file's rows, with the organization's place in their names."""
+    place = profile().place
     return [
-        [
-            p.number,
-            p.first,
-            p.last,
-            email_for(p.first, p.last, taken),
-            p.title,
-            p.group,
-            "fast",
-            _start(rng),
-            "",
-            p.unit,
-            p.manager,
-        ]
-        for p in NAMED
+        [code, name.replace("Fjordvik", place), level, parent]
+        for code, name, level, parent in UNITS
     ]
 
 
@@ -211,7 +288,7 @@ def _staff_rows(rng: random.Random, taken: set[str]) -> list[list[str]]:
     rows = []
     number = 40000
     for unit, manager, count, titles in STAFF:
-        for _ in range(count):
+        for _ in range(max(2, round(count * profile().staff_share))):
             number += 1
             first, last = rng.choice(FIRST), rng.choice(LAST)
             title, group = rng.choice(titles)
@@ -257,7 +334,7 @@ def load(*, password: str) -> dict[str, Person]:
     Returns the demo logins by role.
     """
     for module, header, rows in (
-        (units_import, UNITS_HEADER, [list(u) for u in UNITS]),
+        (units_import, UNITS_HEADER, units_rows()),
         (people_import, PEOPLE_HEADER, people_rows()),
     ):
         table = Table(header=header, rows=list(enumerate(rows, start=2)))
@@ -282,7 +359,7 @@ def load(*, password: str) -> dict[str, Person]:
 
     # One hash for all demo people: hashing 80 passwords with Argon2 would take seconds,
     # and re-using the stored hash when it still matches keeps a second run a no-op.
-    demo = Person.objects.filter(email__endswith=f"@{DOMAIN}")
+    demo = Person.objects.filter(email__endswith=f"@{domain()}")
     current = demo.exclude(password__startswith="!").values_list("password", flat=True).first()
     hashed = current if current and check_password(password, current) else make_password(password)
     demo.exclude(password=hashed).update(password=hashed)

@@ -6,8 +6,8 @@ for *Kopier fjorårets mål*. Loading twice changes nothing."""
 from django.utils import timezone
 
 from samtale.actions.models import Goal
-from samtale.demo.org import DOMAIN
-from samtale.org.models import Person, Unit
+from samtale.demo import org as org_demo
+from samtale.org.models import Unit
 from samtale.priorities import services
 from samtale.priorities.models import Priority
 
@@ -47,7 +47,8 @@ def _served(year: int) -> int:
     goal has figures."""
     goals = list(Priority.objects.filter(year=year, unit__code="4210").order_by("order"))
     agreed = Goal.objects.filter(
-        conversation__leader__email=f"ola.berg@{DOMAIN}",
+        conversation__leader__employee_number="10002",
+        conversation__leader__email__endswith=f"@{org_demo.domain()}",
         conversation__status="signed",
         conversation__held_at__year=year,
     ).order_by("pk")
@@ -63,7 +64,7 @@ def load() -> int:
     year = timezone.localdate().year
     if Priority.objects.filter(year=year).exists():
         return 0
-    hr = Person.objects.get(email=f"lise.hansen@{DOMAIN}")
+    hr = org_demo.person("30003")
     added = 0
     for when in (year - 1, year):
         mine = [

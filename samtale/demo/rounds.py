@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.demo.org import DOMAIN
+from samtale.demo import org as org_demo
 from samtale.guides.models import Guide
 from samtale.org.models import Person, Unit
 from samtale.rounds import services
@@ -22,9 +22,9 @@ from samtale.rounds.models import Participant, Round, Window
 
 # (leader's employee number, days from today, from, to, place)
 WINDOWS = [
-    ("10002", 8, time(9, 0), time(15, 0), "Møterom 2, Fjordvik skole"),
-    ("10002", 10, time(12, 0), time(16, 0), "Møterom 2, Fjordvik skole"),
-    ("10003", 9, time(8, 30), time(14, 30), "https://meet.fjordvik.example/silje-moen"),
+    ("10002", 8, time(9, 0), time(15, 0), "Møterom 2, {place} skole"),
+    ("10002", 10, time(12, 0), time(16, 0), "Møterom 2, {place} skole"),
+    ("10003", 9, time(8, 30), time(14, 30), "https://meet.{domain}/silje-moen"),
 ]
 
 
@@ -85,7 +85,9 @@ def load(*, today: date | None = None) -> int:
     """Create the demo round unless it exists. Returns how many participants it has."""
     today = today or timezone.localdate()
     name = f"Medarbeidersamtaler {today.year}"
-    people = {p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{DOMAIN}")}
+    people = {
+        p.employee_number: p for p in Person.objects.filter(email__endswith=f"@{org_demo.domain()}")
+    }
     hr = people["30003"]
     if Round.objects.filter(name=name, created_by=hr).exists():
         return 0
@@ -121,6 +123,6 @@ def load(*, today: date | None = None) -> int:
             leader=people[number],
             starts_at=_at(day, start),
             ends_at=_at(day, end),
-            place=place,
+            place=place.format(place=org_demo.profile().place, domain=org_demo.domain()),
         )
     return round.participants.count()

@@ -50,7 +50,14 @@ class Command(BaseCommand):
             help="Leave out the logins: `make run` prints them last (run_banner), in sight.",
         )
 
-    def handle(self, *args, force=False, no_logins=False, **options):
+        parser.add_argument(
+            "--organization",
+            choices=sorted(org_demo.PROFILES),
+            default="fjordvik",
+            help="Which demo organization: Fjordvik (the default) or Nordvik, a smaller one.",
+        )
+
+    def handle(self, *args, force=False, no_logins=False, organization="fjordvik", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demo data gives many accounts one shared password; it loads only with DEBUG=true "
@@ -61,6 +68,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Set SAMTALE_DEMO_PASSWORD to the demo users' shared password (at least 10 characters)."
             )
+        org_demo.use(organization)
         with transaction.atomic():
             logins = org_demo.load(password=password)
             created = conversations_demo.load()

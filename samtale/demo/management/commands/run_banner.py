@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils import timezone
 
+from samtale.core import tenancy
 from samtale.core.models import Heartbeat
 from samtale.demo import org as org_demo
 from samtale.demo.management.commands.demo_data import login_lines
@@ -37,15 +38,19 @@ def answers(url: str) -> bool:
 
 
 def queue_busy() -> bool:
-    """Whether the worker has tasks due or running (the first run's e-mails)."""
+    """Whether the worker has tasks due or running in any tenant (the first run's e-mails)."""
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:
         return False
     try:
-        return (DBTaskResult.objects.ready() | DBTaskResult.objects.running()).exists()
+        for tenant in tenancy.every_tenant():
+            with tenancy.activated(tenant):
+                if (DBTaskResult.objects.ready() | DBTaskResult.objects.running()).exists():
+                    return True
     except DatabaseError:
         return False
+    return False
 
 
 def scheduler_ticked(*, since: datetime) -> bool:
@@ -98,15 +103,33 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(self.lines(url)))
 
     def lines(self, url: str) -> list[str]:
-        lines = [RULE, f"Samtale: {url}  (Ctrl+C stopper appen, arbeideren og planleggeren)"]
+        """One block per municipality (tenant): its address, then its logins."""
+        lines = [RULE]
+        for tenant in tenancy.every_tenant():
+            lines += self.block(tenant, url if tenant.home else tenant.url.rstrip("/") + "/")
+            lines.append("")
+        lines.append("Ctrl+C stopper appen, arbeideren og planleggeren.")
         if writes_mail_to_files():
             folder = os.path.relpath(settings.DEV_MAIL_DIR)
             lines.append(
-                f"E-post sendes ikke: hver e-post skrives til {folder}/ og vises på "
-                f"{url}utvikling/epost/ (logg inn som administrator)."
+                f"E-post sendes ikke: hver e-post skrives til {folder}/ (en mappe per kommune) "
+                "og vises på …/utvikling/epost/ (logg inn som administrator)."
             )
-        logins = org_demo.logins()
+        lines.append(RULE)
+        return lines
+
+    def block(self, tenant, url: str) -> list[str]:
+        name = tenant.name or "Samtale"
+        also = [
+            f"http://{host}:{urlsplit(url).port}/"
+            for host in tenant.hosts
+            if host.endswith(".localhost")
+        ]
+        head = f"{name}: {url}" + (f"  (også {', '.join(also)})" if also and tenant.home else "")
+        with tenancy.activated(tenant):
+            org_demo.use(tenant.slug if tenant.slug in org_demo.PROFILES else "fjordvik")
+            logins = org_demo.logins()
+        lines = [head]
         if logins:
             lines += login_lines(logins, os.environ.get("SAMTALE_DEMO_PASSWORD", ""))
-        lines.append(RULE)
         return lines
