@@ -69,12 +69,12 @@ def postgres_url(people: int) -> str | None:
 
 def prepare_database(database_url: str, people: int) -> None:
     """Migrate, and fill the database once; an older benchmark database gets what it lacks."""
-    manage(database_url, "migrate", "-v0")
+    manage(database_url, "tenants", "-v0", "migrate")
     state = manage(database_url, "shell", "-c", READY_SNIPPET, capture=True)
     if "OLD" in state:
         print("  the benchmark database predates what bench_data writes: building it again")
         _empty(database_url)
-        manage(database_url, "migrate", "-v0")
+        manage(database_url, "tenants", "-v0", "migrate")
     if "READY" not in state:
         print(f"  building the benchmark database ({people} people); this takes a while …")
         sys.stdout.flush()

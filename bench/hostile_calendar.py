@@ -98,7 +98,7 @@ def manage(environment: dict, *args: str) -> str:
 
 def prepare(environment: dict) -> int:
     """Migrate, collect the static files, make the leader; the leader's id."""
-    manage(environment, "migrate", "--noinput", "-v0")
+    manage(environment, "tenants", "-v0", "migrate")
     manage(environment, "collectstatic", "--noinput", "-v0")
     out = manage(environment, "shell", "-c", LEADER_SNIPPET)
     return int(next(line.split()[1] for line in out.splitlines() if line.startswith("LEADER")))

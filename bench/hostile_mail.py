@@ -139,7 +139,7 @@ def database_url(tmp: Path) -> str:
 
 def prepare(environment: dict) -> None:
     for args in (
-        ["migrate", "--noinput", "-v0"],
+        ["tenants", "-v0", "migrate"],
         ["demo_data", "--force", "--no-logins"],
         ["collectstatic", "--noinput", "-v0"],
     ):

@@ -61,7 +61,7 @@ class Stack:
             sys.exit("lighthouse: caddy is not installed (apt-get install caddy)")
         print("lighthouse: a fresh demo database, static files collected ...", flush=True)
         # The demo's shared password loads only under DEBUG; the app then runs without it.
-        self.manage("migrate", "--noinput", "-v0", DEBUG="true")
+        self.manage("tenants", "-v0", "migrate", DEBUG="true")
         self.manage("demo_data", "--no-logins", DEBUG="true")
         self.manage("collectstatic", "--noinput", "-v0")
         self._serve_gunicorn()

@@ -281,9 +281,11 @@ def _load() -> dict:
     except DatabaseError as error:
         # The control database is away, or was never made (an installation for one
         # organization that has not run `tenants migrate`): the register last read, if
-        # any, is served meanwhile, and it is asked again at the next lookup.
+        # any, is served meanwhile.
         logger.warning("The tenants' register cannot be read (%s).", str(error).strip()[:200])
-        return _loaded
+        with _lock:
+            _loaded["at"] = time.monotonic()  # asked again in REFRESH_SECONDS, not at once
+            return _loaded
     with _lock:
         _loaded["tenants"] = tuple(tenants)
         _loaded["by_host"] = {host: t for t in tenants for host in t.hosts}

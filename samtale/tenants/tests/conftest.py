@@ -1,7 +1,7 @@
 """A second tenant for the tests, with a real database of its own beside the test database
 (which is the home tenant's): a SQLite file in a temporary folder, or on PostgreSQL a
-database and role named after the test database. Made once per test session and deleted
-after, through the operators' own services (samtale.tenants.services)."""
+database and role named after the test database (the template they are copied from made
+once per test session), through the operators' own services (samtale.tenants.services)."""
 
 import pytest
 from django.db import connections
@@ -50,14 +50,18 @@ def _leftovers_dropped() -> None:
         databases._pg_admin(f'DROP ROLE "{name}"')
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def nordvik(tenant_databases, django_db_blocker):
-    """A second tenant, Nordvik, answering at nordvik.testserver."""
+    """A second tenant, Nordvik, answering at nordvik.testserver: for one module, then
+    deleted (the worker and the scheduler of every later test would serve it too)."""
     with django_db_blocker.unblock():
         tenant = services.tenant_create(
             slug="nordvik", name="Nordvik kommune", hosts=[HOST], url=f"http://{HOST}"
         )
     yield tenant
+    with django_db_blocker.unblock():
+        services.tenant_suspend("nordvik")
+        services.tenant_delete("nordvik")
 
 
 @pytest.fixture

@@ -172,3 +172,50 @@ def test_on_postgresql_a_tenants_role_may_connect_to_no_other_database(nordvik):
             _connect_as(nordvik, connections.settings[alias]["NAME"])
     with _connect_as(nordvik, nordvik.database["NAME"]) as own:
         assert own.execute("SELECT current_user").fetchone()[0] == nordvik.database["USER"]
+
+
+def _worker():
+    from samtale.core.management.commands.worker import Worker
+
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tenants-test",
+        excluded_queue_names=[],
+    )
+
+
+def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_other(
+    nordvik, in_nordvik, tmp_path
+):
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from samtale.core.tasks import ping
+    from samtale.tenants import services
+
+    backend = DatabaseBackend("default", {})
+    backend.enqueue(ping, (), {})
+    with in_nordvik():
+        backend.enqueue(ping, (), {})
+        backend.enqueue(ping, (), {})
+    # A third tenant whose database cannot be opened: said, and passed over.
+    broken = services.Row.objects.create(
+        slug="broken",
+        name="Brukket",
+        url="http://broken.testserver",
+        database=str(tmp_path / "no" / "such" / "folder" / "x.sqlite3"),
+    )
+    tenancy.forget()
+    try:
+        _worker().run()
+    finally:
+        broken.delete()
+        tenancy.forget()
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]
+    with in_nordvik():
+        assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 2
