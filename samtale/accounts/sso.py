@@ -38,9 +38,16 @@ PROVIDER_MFA = "samtale_provider_mfa"
 MFA_AMR = {"mfa", "otp", "hwk", "swk", "sc", "fpt", "face", "pop", "sms", "tel"}
 
 
+APP_FIELDS = ("provider_id", "name", "client_id", "secret", "settings")
+
+
 def providers() -> list[dict]:
-    """The configured providers, for the sign-in page's buttons."""
-    return settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    """The configured providers, for the sign-in page's buttons: the installation's (the
+    environment's SAMTALE_SSO) for the home tenant, a registered tenant's own
+    (SAMTALE_SSO_PROVIDERS, `tenants configure`), never another's."""
+    if tenancy.current().home:
+        return settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    return tenancy.setting("SAMTALE_SSO_PROVIDERS") or []
 
 
 def sign_in(request, user, *, redirect_url: str | None):
@@ -131,6 +138,22 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
+
+    def list_apps(self, request, provider=None, client_id=None):
+        """The tenant's own providers (providers()); allauth's own list is the settings'."""
+        if tenancy.current().home:
+            return super().list_apps(request, provider=provider, client_id=client_id)
+        from allauth.socialaccount.models import SocialApp
+
+        apps = []
+        for config in providers():
+            app = SocialApp(provider="openid_connect", **{k: config[k] for k in APP_FIELDS})
+            if client_id and app.client_id != client_id:
+                continue
+            if provider and provider not in (app.provider_id, app.provider):
+                continue
+            apps.append(app)
+        return apps
 
     def pre_social_login(self, request, sociallogin) -> None:
         provider_id = sociallogin.account.provider

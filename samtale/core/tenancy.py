@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import json
 import logging
 import os
 import threading
@@ -93,6 +94,7 @@ def current() -> Tenant:
 # account, mailbox or organization number): unset, they are empty. The others fall back to
 # the installation's value. Kinds: str, int, bool, and "secret" (a str kept encrypted).
 SECRET = "secret"
+JSON = "json"  # kept encrypted too: it holds the providers' client secrets
 CONFIGURABLE: dict[str, tuple[object, bool]] = {
     "SAMTALE_ORGANIZATION_NUMBER": (str, True),
     "DEFAULT_FROM_EMAIL": (str, False),
@@ -120,6 +122,9 @@ CONFIGURABLE: dict[str, tuple[object, bool]] = {
     "SAMTALE_GRAPH_TENANT_ID": (str, True),
     "SAMTALE_GRAPH_CLIENT_ID": (str, True),
     "SAMTALE_GRAPH_CLIENT_SECRET": (SECRET, True),
+    # Its OpenID Connect providers, as JSON: a list of {provider_id, name, client_id,
+    # secret, settings: {server_url, link}} (docs/integrating/sso.md).
+    "SAMTALE_SSO_PROVIDERS": (JSON, True),
 }
 # A registered tenant's own setting left unset.
 _UNSET_OWN = {"SAMTALE_ARCHIVE_CHANNEL": "download"}
@@ -138,7 +143,7 @@ def setting(name: str):
         return tenant.config[name]
     kind, own = CONFIGURABLE[name]
     if own:
-        return _UNSET_OWN.get(name, "")
+        return _UNSET_OWN.get(name, [] if kind == JSON else "")
     return getattr(settings, name)
 
 
@@ -325,11 +330,16 @@ def config_read(stored: Mapping) -> dict:
     """A tenant's configuration as kept (secrets encrypted) → as used."""
     from samtale.core.secrets import decrypt
 
-    return {
-        name: decrypt(value) if CONFIGURABLE.get(name, (None,))[0] == SECRET else value
-        for name, value in stored.items()
-        if name in CONFIGURABLE
-    }
+    config = {}
+    for name, value in stored.items():
+        kind = CONFIGURABLE.get(name, (None,))[0]
+        if kind == SECRET:
+            config[name] = decrypt(value)
+        elif kind == JSON:
+            config[name] = json.loads(decrypt(value))
+        elif kind is not None:
+            config[name] = value
+    return config
 
 
 def _database(row, password: str) -> dict:

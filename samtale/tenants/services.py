@@ -116,7 +116,26 @@ def _parsed(name: str, text: str):
         if text.lower() not in ("true", "false", "yes", "no", "1", "0"):
             raise TenantError(f"{name} is true or false, not {text!r}.")
         return text.lower() in ("true", "yes", "1")
+    if kind == directory.JSON:
+        return _sso_providers(name, text)
     return text
+
+
+def _sso_providers(name: str, text: str) -> str:
+    """Checked, and kept as the JSON it is (encrypted)."""
+    try:
+        providers = json.loads(text)
+    except ValueError:
+        raise TenantError(f"{name} is JSON: a list of providers.") from None
+    needed = {"provider_id", "name", "client_id", "secret", "settings"}
+    if not isinstance(providers, list) or not all(
+        isinstance(p, dict) and needed <= set(p) and p["settings"].get("server_url")
+        for p in providers
+    ):
+        raise TenantError(
+            f"{name} is a list of {{{', '.join(sorted(needed))}}}, with settings.server_url."
+        )
+    return json.dumps(providers)
 
 
 def tenant_configure(slug: str, values: dict[str, str]) -> dict:
@@ -135,21 +154,22 @@ def tenant_configure(slug: str, values: dict[str, str]) -> dict:
             config.pop(name, None)
             continue
         value = _parsed(name, text)
-        config[name] = (
-            encrypt(value) if directory.CONFIGURABLE[name][0] == directory.SECRET else value
-        )
+        config[name] = encrypt(value) if _kept_secret(name) else value
     row.config = config
     row.save(update_fields=["config", "changed_at"])
     directory.forget()
     return config_shown(slug)
 
 
+def _kept_secret(name: str) -> bool:
+    return directory.CONFIGURABLE[name][0] in (directory.SECRET, directory.JSON)
+
+
 def config_shown(slug: str) -> dict:
     """The tenant's configuration for the operator: secrets as "***"."""
     row = _registered(slug)
     return {
-        name: "***" if directory.CONFIGURABLE[name][0] == directory.SECRET else value
-        for name, value in sorted(row.config.items())
+        name: "***" if _kept_secret(name) else value for name, value in sorted(row.config.items())
     }
 
 

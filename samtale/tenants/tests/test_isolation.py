@@ -219,3 +219,31 @@ def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]
     with in_nordvik():
         assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 2
+
+
+def test_a_tenants_single_sign_on_is_its_own(nordvik, hosts):
+    import json
+
+    from allauth.socialaccount.adapter import get_adapter
+
+    from samtale.tenants import services
+
+    entra = {
+        "provider_id": "entra",
+        "name": "Nordvik Entra ID",
+        "client_id": "nordvik-client",
+        "secret": "nordvik-secret",
+        "settings": {"server_url": "https://login.example/nordvik/v2.0", "link": "email"},
+    }
+    services.tenant_configure("nordvik", {"SAMTALE_SSO_PROVIDERS": json.dumps([entra])})
+    try:
+        assert "Nordvik Entra ID" in Client(HTTP_HOST=HOST).get("/logg-inn/").text
+        assert "Nordvik Entra ID" not in Client().get("/logg-inn/").text
+        with tenancy.activated(services.tenant_get("nordvik")):
+            [app] = get_adapter().list_apps(None, provider="entra")
+            assert (app.client_id, app.secret) == ("nordvik-client", "nordvik-secret")
+        assert not get_adapter().list_apps(None, provider="entra")
+        stored = services.Row.objects.get(slug="nordvik").config["SAMTALE_SSO_PROVIDERS"]
+        assert "nordvik-secret" not in stored
+    finally:
+        services.tenant_configure("nordvik", {"SAMTALE_SSO_PROVIDERS": ""})
