@@ -93,6 +93,12 @@ def test_each_tenant_has_its_own_audit_chain_verified_by_itself(nordvik, in_nord
     call_command("audit_verify", stdout=out)
     assert out.getvalue().startswith("OK: 1 entries")
     assert _run("run", "nordvik", "--", "audit_verify").startswith("OK: 2 entries")
+    out = StringIO()
+    call_command("audit_verify", "--every-tenant", stdout=out)
+    assert "main: OK: 1 entries" in out.getvalue() and "nordvik: OK: 2 entries" in out.getvalue()
+    out = StringIO()
+    call_command("audit_verify", "--tenant", "nordvik", stdout=out)
+    assert out.getvalue().startswith("nordvik: OK: 2 entries")
 
 
 def test_what_a_tenant_configures_is_its_own_and_its_secrets_are_kept_encrypted(nordvik, settings):
