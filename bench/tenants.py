@@ -14,10 +14,10 @@ Then, each run:
   costs), and a new tenant created from the template and deleted again;
 - in this process, every page for every role in the largest and in the smallest tenant,
   at its own host name (bench/crawl.py, as `make bench-pages`), against the same limits;
-- a request's cost with tenancy against without: the bare view (bench/urls.py) at the
-  largest tenant's host (its connection put in place for the request, its host looked up)
-  against the same database served as the installation's own (no tenant to find), in a
-  process of its own, one after the other in one run.
+- a request's cost with tenancy against without: the bare view (bench/urls.py) for the
+  largest tenant's employee at its host (its host looked up, its connection put in place
+  for the request) against the same database served as the installation's own (no tenant
+  to find), each in a process of its own, alternating, three times each.
 The last line: `tenants: worst queries Q, worst kB K, worst ms M, worst xbare X`.
 """
 
@@ -131,45 +131,70 @@ def operations() -> dict:
 
 
 BARE_SNIPPET = """
-import sys
+import statistics, sys
 sys.path.insert(0, "bench")
 from crawl import bare_ms
+from samtale.core import tenancy
 from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.org.models import Person
-person = Person.objects.get(email=BENCH_LOGINS["leader"])
-print("BARE", statistics.median(bare_ms(person) for _ in range(5)))
+import os
+slug, host = os.environ["BENCH_BARE_SLUG"], os.environ["BENCH_BARE_HOST"]
+tenant = tenancy.by_slug(slug) if slug != "-" else tenancy.home()
+with tenancy.activated(tenant):
+    person = Person.objects.get(email=BENCH_LOGINS["employee"])
+    print("BARE", statistics.median(bare_ms(person, host) for _ in range(5)))
 """
 
 
-def bare_without_tenancy(database: str) -> float:
-    """The bare view with the largest tenant's database as the installation's own: no
-    tenant looked up, no connection put in place."""
-    environment = env(
-        f"{PG_SERVER}/{database}",
-        DJANGO_SETTINGS_MODULE="settings",
-        PYTHONPATH=str(ROOT / "bench"),
-        SAMTALE_HOSTS="testserver",
-        CONTROL_DATABASE_URL=f"{PG_SERVER}/{HOME}_control",
-        SAMTALE_HEARTBEAT_SECONDS="0",
-        SAMTALE_READY_REQUIRES="none",
+def bare_ms_in_a_process(*, tenancy: bool) -> float:
+    """The bare view (bench/urls.py) for the largest tenant's employee, in a process of
+    its own: at the tenant's host (its host looked up, its connection put in place), or,
+    without tenancy, with the tenant's database as the installation's own."""
+    database = f"{PG_SERVER}/{PREFIX}{slug(0)}"
+    environment = (
+        installation_env(DJANGO_SETTINGS_MODULE="settings", PYTHONPATH=str(ROOT / "bench"))
+        if tenancy
+        else env(
+            database,
+            DJANGO_SETTINGS_MODULE="settings",
+            PYTHONPATH=str(ROOT / "bench"),
+            SAMTALE_HOSTS="testserver",
+            CONTROL_DATABASE_URL=f"{PG_SERVER}/{HOME}_control",
+            SAMTALE_HEARTBEAT_SECONDS="0",
+            SAMTALE_READY_REQUIRES="none",
+        )
     )
-    out = manage(
-        "shell", "-c", "import statistics\n" + BARE_SNIPPET, capture=True, environment=environment
+    environment.update(
+        BENCH_BARE_SLUG=slug(0) if tenancy else "-",
+        BENCH_BARE_HOST=host(0) if tenancy else "testserver",
     )
+    out = manage("shell", "-c", BARE_SNIPPET, capture=True, environment=environment)
     return float(out.split("BARE", 1)[1].split()[0])
 
 
-def in_process() -> tuple[list, dict]:
+def bare_compared() -> dict:
+    """With and without tenancy, alternating, three times each: the median of each."""
+    runs = {"with": [], "without": []}
+    for _ in range(3):
+        runs["without"].append(bare_ms_in_a_process(tenancy=False))
+        runs["with"].append(bare_ms_in_a_process(tenancy=True))
+    return {
+        "bare_with_tenancy_ms": statistics.median(runs["with"]),
+        "bare_without_tenancy_ms": statistics.median(runs["without"]),
+        "bare_runs": runs,
+    }
+
+
+def in_process() -> list:
     os.environ.update(installation_env(DJANGO_SETTINGS_MODULE="settings"))
     sys.path.insert(0, str(ROOT / "bench"))
     import django
 
     django.setup()
-    from crawl import bare_ms, crawl_roles
+    from crawl import crawl_roles
 
     from samtale.core import tenancy
     from samtale.demo.bench_today import BENCH_LOGINS
-    from samtale.org.models import Person
 
     visits = []
     smallest = min(range(len(SIZES)), key=SIZES.__getitem__)
@@ -181,10 +206,7 @@ def in_process() -> tuple[list, dict]:
         for visit in found:
             visit.role = f"{label[0]}:{visit.role}"
         visits += found
-    with tenancy.activated(tenancy.by_slug(slug(0))):
-        leader = Person.objects.get(email=BENCH_LOGINS["leader"])
-        with_tenancy = statistics.median(bare_ms(leader, host(0)) for _ in range(5))
-    return visits, {"bare_with_tenancy_ms": with_tenancy}
+    return visits
 
 
 def main() -> None:
@@ -196,9 +218,8 @@ def main() -> None:
         f"\ntenants migrate (all {len(SIZES)}, nothing to apply): {figures['migrate_all_s']:.1f} s; "
         f"a new tenant: {figures['create_one_s']:.1f} s; deleting it: {figures['delete_one_s']:.1f} s"
     )
-    without = bare_without_tenancy(f"{PREFIX}{slug(0)}")
-    visits, bare = in_process()
-    bare["bare_without_tenancy_ms"] = without
+    bare = bare_compared()
+    visits = in_process()
     ratio = bare["bare_with_tenancy_ms"] / bare["bare_without_tenancy_ms"]
     print(
         f"\na request with tenancy: bare view {bare['bare_with_tenancy_ms']:.2f} ms at a tenant's host, "
