@@ -39,6 +39,7 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: export SAMTALE_TENANT ?= fjordvik
 run: export SAMTALE_ORGANIZATION ?= Fjordvik kommune
 run: export SAMTALE_HOSTS ?= 127.0.0.1,localhost,fjordvik.localhost
+run: export SAMTALE_OPERATOR_HOSTS ?= drift.localhost
 run: $(VENV)/.run
 	@scripts/system-packages
 	@mkdir -p var

@@ -158,6 +158,20 @@ TEMPLATES = [
             ],
         },
     },
+    # The operators' page (samtale.tenants.views): no tenant's menu or navigation.
+    {
+        "NAME": "operators",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
 ]
 
 # Database: DATABASE_URL, default a SQLite file under var/; DB_CONN_MAX_AGE, the seconds a

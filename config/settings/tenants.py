@@ -36,6 +36,10 @@ def _home_hosts() -> list[str]:
 
 SAMTALE_HOSTS = _home_hosts()
 
+# The host names of the operators' page (samtale.tenants.views), comma-separated: the
+# register of tenants and their state, never a tenant's content. Empty: no such page.
+SAMTALE_OPERATOR_HOSTS = [host.lower() for host in envlist("SAMTALE_OPERATOR_HOSTS", [])]
+
 # Encrypts the secrets kept in the databases (samtale.core.secrets); empty: derived from
 # SECRET_KEY (then changing SECRET_KEY makes them unreadable: set this one to rotate that).
 SAMTALE_SECRETS_KEY = os.environ.get("SAMTALE_SECRETS_KEY", "")

@@ -126,6 +126,11 @@ class TenantMiddleware:
 
     def __call__(self, request):
         host, _port = split_domain_port(request.get_host())
+        if host in settings.SAMTALE_OPERATOR_HOSTS:
+            # The operators' page (samtale.tenants.urls): its URLs only, in no tenant.
+            request.urlconf = "samtale.tenants.urls"
+            with tenancy.activated(tenancy.OPERATIONS):
+                return self.get_response(request)
         tenant = tenancy.by_host(host)
         if tenant is None:
             return HttpResponseNotFound(

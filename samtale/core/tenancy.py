@@ -81,6 +81,10 @@ def home() -> Tenant:
     )
 
 
+# The operators' host is no tenant's: what runs there reads the register only.
+OPERATIONS = Tenant(slug="_operations", name="", url="")
+
+
 def current() -> Tenant:
     """The tenant this work runs in; outside any (a command, a shell, a test), the home
     tenant, whose database the "default" connection then reaches."""

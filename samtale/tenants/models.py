@@ -51,3 +51,18 @@ class Host(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Operator(models.Model):
+    """Someone who runs the installation (`manage.py tenants operator <name>`): signs in on
+    the operators' host (SAMTALE_OPERATOR_HOSTS) and sees the register, never a tenant's
+    content. `stamp` changes at each sign-out and new password, ending every cookie before."""
+
+    username = models.CharField(max_length=150, unique=True)
+    password = models.CharField(max_length=200)
+    stamp = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.username

@@ -1,14 +1,19 @@
 """`make run`'s second municipality: Nordvik kommune, a tenant of its own at
 nordvik.localhost, with its own demo people, rounds and conversations (demo_data
---organization nordvik). Idempotent: a second run migrates it and changes nothing else."""
+--organization nordvik); and an operator, "drift", for the operators' page at
+drift.localhost. Idempotent: a second run migrates it and changes nothing else."""
+
+import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from samtale.core import tenancy
-from samtale.tenants import services
+from samtale.tenants import operators, services
+from samtale.tenants.models import Operator
 
 SLUG = "nordvik"
+OPERATOR = "drift"
 
 
 class Command(BaseCommand):
@@ -29,3 +34,7 @@ class Command(BaseCommand):
             services.tenant_set_url(SLUG, url)
         with tenancy.activated(services.tenant_get(SLUG)):
             call_command("demo_data", organization=SLUG, no_logins=True, skip_checks=True)
+        # The operators' page (drift.localhost): one operator with the demo password.
+        password = os.environ.get("SAMTALE_DEMO_PASSWORD", "")
+        if not Operator.objects.filter(username=OPERATOR).exists() and len(password) >= 12:
+            operators.operator_set(OPERATOR, password)

@@ -108,6 +108,13 @@ class Command(BaseCommand):
         for tenant in tenancy.every_tenant():
             lines += self.block(tenant, url if tenant.home else tenant.url.rstrip("/") + "/")
             lines.append("")
+        if settings.SAMTALE_OPERATOR_HOSTS:
+            port = urlsplit(url).port
+            address = f"http://{settings.SAMTALE_OPERATOR_HOSTS[0]}:{port}/"
+            lines += [
+                f"Drift (alle kommunene, ikke innholdet): {address}  (drift / passordet over)",
+                "",
+            ]
         lines.append("Ctrl+C stopper appen, arbeideren og planleggeren.")
         if writes_mail_to_files():
             folder = os.path.relpath(settings.DEV_MAIL_DIR)

@@ -10,14 +10,17 @@ tenants migrate
 tenants run nordvik -- audit_verify
 """
 
+import getpass
+import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from samtale.core import tenancy
-from samtale.tenants import services
+from samtale.tenants import operators, services
 
 
 class Command(BaseCommand):
@@ -49,6 +52,13 @@ class Command(BaseCommand):
         configure.add_argument("slug")
         configure.add_argument("values", nargs="*", metavar="NAME=value")
         sub.add_parser("migrate", help="The template and every tenant, to the latest migration.")
+        operator = sub.add_parser(
+            "operator", help="An operator of the operators' page, or a new password for one."
+        )
+        operator.add_argument("username")
+        operator.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from stdin."
+        )
         run = sub.add_parser("run", help="A manage.py command inside a tenant.")
         run.add_argument("slug")
         run.add_argument("command", nargs="+")
@@ -119,6 +129,20 @@ class Command(BaseCommand):
             self.stdout.write(f"{done.slug:<16} migrated in {done.seconds:.1f} s")
             if done.output.strip():
                 self.stdout.write(done.output.rstrip())
+
+    def do_operator(self, *, username, password_stdin, **options):
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Password: ")
+            if getpass.getpass("Again: ") != password:
+                raise CommandError("The two passwords differ; nothing was changed.")
+        if len(password) < 12:
+            raise CommandError("An operator's password has at least 12 characters.")
+        operators.operator_set(username, password)
+        self.stdout.write(
+            f"{username} may sign in on {', '.join(settings.SAMTALE_OPERATOR_HOSTS) or '(SAMTALE_OPERATOR_HOSTS is empty)'}."
+        )
 
     def do_run(self, *, slug, command, **options):
         tenancy.forget()

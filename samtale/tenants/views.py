@@ -1,0 +1,78 @@
+"""The operators' page, on the operators' host only (SAMTALE_OPERATOR_HOSTS): the register
+of tenants — names, host names, state, when made — and suspending or resuming one. Nothing
+of any tenant's content: no person, no figure, no count of rows."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samtale.core import tenancy
+from samtale.tenants import operators, services
+from samtale.tenants.models import Tenant
+from samtale.tenants.policy import may_operate
+
+
+class OperatorLoginForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
+    password = forms.CharField(
+        label=gettext_lazy("Password"), max_length=200, widget=forms.PasswordInput
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+def operator_home(request):
+    operator = operators.operator_of(request)
+    if not may_operate(operator):
+        return redirect("operator_login")
+    rows = Tenant.objects.prefetch_related("hosts").order_by("name")
+    context = {
+        "operator": operator,
+        "home": tenancy.home() if tenancy.home().hosts else None,
+        "tenants": rows,
+    }
+    return render(request, "tenants/operator_home.html", context, using="operators")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def operator_login(request):
+    form = OperatorLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        operator = operators.authenticate(
+            form.cleaned_data["username"], form.cleaned_data["password"]
+        )
+        if operator is not None:
+            response = redirect("operator_home")
+            operators.sign_in(response, operator)
+            return response
+        form.add_error(None, _("The user name or the password is wrong."))
+    return render(request, "tenants/operator_login.html", {"form": form}, using="operators")
+
+
+@require_POST
+def operator_logout(request):
+    response = redirect("operator_login")
+    operators.sign_out(response, operators.operator_of(request))
+    return response
+
+
+@require_POST
+def operator_state(request, slug):
+    if not may_operate(operators.operator_of(request)):
+        raise PermissionDenied
+    suspend = request.POST.get("state") == "suspended"
+    try:
+        services.tenant_suspend(slug, suspended=suspend)
+    except services.TenantError as error:
+        messages.error(request, str(error))
+        return redirect("operator_home")
+    name = Tenant.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+    if suspend:
+        text = _("%(name)s is suspended: its addresses answer 503.")
+    else:
+        text = _("%(name)s is open again.")
+    messages.success(request, text % {"name": name})
+    return redirect("operator_home")
