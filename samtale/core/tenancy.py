@@ -30,7 +30,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -96,7 +95,8 @@ def current() -> Tenant:
 # tenant's own). The home tenant's are the environment's, as they always were. A registered
 # tenant's own settings never come from the environment (another organization's archive
 # account, mailbox or organization number): unset, they are empty. The others fall back to
-# the installation's value. Kinds: str, int, bool, and "secret" (a str kept encrypted).
+# the installation's value. Kinds: str, int, bool, "secret" (a str kept encrypted) and
+# "json" (a value kept as encrypted JSON).
 SECRET = "secret"
 JSON = "json"  # kept encrypted too: it holds the providers' client secrets
 CONFIGURABLE: dict[str, tuple[object, bool]] = {
@@ -163,10 +163,6 @@ def folder(base: str | os.PathLike) -> Path:
     return Path(base) if tenant.home else Path(base) / tenant.slug
 
 
-def site_host() -> str:
-    return urlsplit(site_url()).hostname or "samtale"
-
-
 @contextmanager
 def activated(tenant: Tenant) -> Iterator[Tenant]:
     """Run the block in `tenant`: its database is "default" for this thread. Blocks nest
@@ -181,8 +177,10 @@ def activated(tenant: Tenant) -> Iterator[Tenant]:
     swapped = wrapper is not previous
     if swapped:
         # What a request's start does to Django's own connections (close_old_connections):
-        # one past its age, or broken, is closed; the next query opens a new one.
-        wrapper.close_if_unusable_or_obsolete()
+        # one past its age, or broken, is closed; the next query opens a new one. (Not
+        # inside its own transaction, when a block of this tenant's encloses this one.)
+        if not wrapper.in_atomic_block:
+            wrapper.close_if_unusable_or_obsolete()
         # What watches this thread's queries (the metrics' and the request log's counts)
         # watches the tenant's too.
         watching, wrapper.execute_wrappers = wrapper.execute_wrappers, [*previous.execute_wrappers]
@@ -194,7 +192,8 @@ def activated(tenant: Tenant) -> Iterator[Tenant]:
         _threads.depth = depth
         if swapped:
             wrapper.execute_wrappers = watching
-            wrapper.close_if_unusable_or_obsolete()
+            if not wrapper.in_atomic_block:
+                wrapper.close_if_unusable_or_obsolete()
             setattr(connections._connections, DEFAULT_DB_ALIAS, previous)
         _current.reset(token)
 
