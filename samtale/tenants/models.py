@@ -66,3 +66,15 @@ class Operator(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class OperatorFailure(models.Model):
+    """A failed sign-in on the operators' page, by the name tried and the client's address:
+    too many in a while and the page takes no more from either (operators.throttled)."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

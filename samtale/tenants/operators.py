@@ -6,15 +6,19 @@ stamp, which ends every cookie made before."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.utils import timezone
 
-from samtale.tenants.models import Operator
+from samtale.tenants.models import Operator, OperatorFailure
 
 COOKIE = "samtale_operator"
+# Failed sign-ins, by name or by address, within THROTTLE_MINUTES, before the page refuses.
+THROTTLE_FAILURES = 5
+THROTTLE_MINUTES = 15
 SALT = "samtale.tenants.operator"
 # A failed sign-in costs this much more time than a right one would (check_password of a
 # made-up hash): an unknown name and a wrong password take as long.
@@ -33,12 +37,25 @@ def operator_of(request) -> Operator | None:
     return Operator.objects.filter(pk=data.get("o"), stamp=data.get("s")).first()
 
 
-def authenticate(username: str, password: str) -> Operator | None:
+def throttled(username: str, address: str | None) -> bool:
+    """Whether the name or the address has failed THROTTLE_FAILURES times lately."""
+    since = timezone.now() - timedelta(minutes=THROTTLE_MINUTES)
+    recent = OperatorFailure.objects.filter(at__gte=since)
+    by_name = recent.filter(username=username.strip()).count()
+    by_address = recent.filter(address=address).count() if address else 0
+    return max(by_name, by_address) >= THROTTLE_FAILURES
+
+
+def authenticate(username: str, password: str, address: str | None = None) -> Operator | None:
+    """The operator with this name and password; a failure is recorded against both."""
     operator = Operator.objects.filter(username=username.strip()).first()
-    if operator is None:
-        check_password(password, _DUMMY)
-        return None
-    return operator if check_password(password, operator.password) else None
+    right = check_password(password, operator.password if operator else _DUMMY)
+    if operator is not None and right:
+        return operator
+    OperatorFailure.objects.create(username=username.strip()[:150], address=address)
+    # Kept a day: what the throttle reads, and a trace of an attempt for the operators' logs.
+    OperatorFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+    return None
 
 
 def sign_in(response, operator: Operator) -> None:

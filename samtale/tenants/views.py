@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samtale.core import tenancy
+from samtale.core.http import client_ip
 from samtale.tenants import operators, services
 from samtale.tenants.models import Tenant
 from samtale.tenants.policy import may_operate
@@ -41,8 +42,18 @@ def operator_home(request):
 def operator_login(request):
     form = OperatorLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
+        if operators.throttled(form.cleaned_data["username"], address):
+            form.add_error(None, _("Too many failed sign-ins. Try again in a quarter of an hour."))
+            return render(
+                request,
+                "tenants/operator_login.html",
+                {"form": form},
+                using="operators",
+                status=429,
+            )
         operator = operators.authenticate(
-            form.cleaned_data["username"], form.cleaned_data["password"]
+            form.cleaned_data["username"], form.cleaned_data["password"], address
         )
         if operator is not None:
             response = redirect("operator_home")

@@ -81,3 +81,13 @@ def test_the_operators_host_serves_no_tenants_pages_and_a_tenant_no_operators_pa
     assert ops.get("/api/v1/me").status_code == 404
     assert Client(HTTP_HOST=HOST).get("/nordvik/tilstand/").status_code == 404
     assert Client().get("/logg-inn/").status_code == 200  # the home tenant's own sign-in
+
+
+def test_too_many_failed_sign_ins_stop_the_page_taking_more(ops):
+    for _ in range(operators.THROTTLE_FAILURES):
+        assert ops.post("/logg-inn/", {"username": "kari", "password": "x" * 14}).status_code == 200
+    refused = ops.post("/logg-inn/", {"username": "kari", "password": PASSWORD})
+    assert refused.status_code == 429 and operators.COOKIE not in refused.cookies
+    # Another name from the same address is refused too.
+    other = ops.post("/logg-inn/", {"username": "ola", "password": "y" * 14})
+    assert other.status_code == 429
