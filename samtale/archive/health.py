@@ -11,7 +11,7 @@ from samtale.archive.models import Delivery
 from samtale.core.health import OK, readiness_check
 
 
-@readiness_check("archive")
+@readiness_check("archive", per_tenant=True)
 def deliveries_check() -> str:
     """Stuck: a delivery still waiting or failed SAMTALE_READY_DELIVERY_MINUTES after the
     signing, by a channel the worker delivers by itself (the drop folder, Fiks Arkiv), or

@@ -26,6 +26,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils import timezone
 
+from samtale.core import tenancy
 from samtale.core.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -45,19 +46,26 @@ class ReadinessCheck:
     applies: Callable[[], bool] = lambda: True
     # Every check after it stands on it: when it fails, they are not asked.
     gate: bool = False
+    # Asked in every tenant's database (core.tenancy), the first answer not OK standing for
+    # all; the answer names no tenant. Not the heartbeats: the installation's processes'.
+    per_tenant: bool = False
 
 
 CHECKS: dict[str, ReadinessCheck] = {}
 
 
 def readiness_check(
-    name: str, *, applies: Callable[[], bool] | None = None, gate: bool = False
+    name: str,
+    *,
+    applies: Callable[[], bool] | None = None,
+    gate: bool = False,
+    per_tenant: bool = False,
 ) -> Callable:
     """Register a readiness check: a function of no arguments that answers OK or a short
     code of what is wrong (a few words of lower case, no details)."""
 
     def register(check: Callable[[], str]) -> Callable[[], str]:
-        CHECKS[name] = ReadinessCheck(name, check, applies or (lambda: True), gate)
+        CHECKS[name] = ReadinessCheck(name, check, applies or (lambda: True), gate, per_tenant)
         return check
 
     return register
@@ -74,7 +82,7 @@ def readiness() -> tuple[bool, dict[str, str]]:
             answers[entry.name] = UNKNOWN
             continue
         try:
-            answer = entry.check()
+            answer = _in_every_tenant(entry.check) if entry.per_tenant else entry.check()
         except Exception:  # noqa: BLE001 - a broken check is a failing one, never a 500
             logger.warning("The readiness check %r failed.", entry.name, exc_info=True)
             answer = ERROR
@@ -83,7 +91,16 @@ def readiness() -> tuple[bool, dict[str, str]]:
     return all(answer == OK for answer in answers.values()), answers
 
 
-@readiness_check("database", gate=True)
+def _in_every_tenant(check: Callable[[], str]) -> str:
+    for tenant in tenancy.every_tenant() or [tenancy.home()]:
+        with tenancy.activated(tenant):
+            answer = check()
+        if answer != OK:
+            return answer
+    return OK
+
+
+@readiness_check("database", gate=True, per_tenant=True)
 def database_check() -> str:
     try:
         with connection.cursor() as cursor:
@@ -93,25 +110,26 @@ def database_check() -> str:
     return OK
 
 
-# Once every migration is applied, it stays so for this process's life: a new version
-# with new migrations comes with new processes.
-_migrated = False
+# Once every migration is applied to a tenant's database, it stays so for this process's
+# life: a new version with new migrations comes with new processes. The tenants' slugs.
+_migrated: set[str] = set()
 
 
-@readiness_check("migrations", gate=True)
+@readiness_check("migrations", gate=True, per_tenant=True)
 def migrations_check() -> str:
     """Every migration on disk is applied (building the plan reads them all: done only
     until the answer is yes)."""
-    global _migrated
-    if not _migrated:
+    slug = tenancy.current().slug
+    if slug not in _migrated:
         from django.db.migrations.executor import MigrationExecutor
 
         executor = MigrationExecutor(connection)
-        _migrated = not executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return OK if _migrated else "pending"
+        if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            _migrated.add(slug)
+    return OK if slug in _migrated else "pending"
 
 
-@readiness_check("tasks")
+@readiness_check("tasks", per_tenant=True)
 def tasks_check() -> str:
     """No task has waited for the worker longer than SAMTALE_READY_TASK_WAIT_SECONDS (its
     wait counted from when it was enqueued, or from when it was due if it was put off)."""

@@ -102,7 +102,7 @@ def test_it_is_ready_without_the_worker_and_scheduler_where_they_are_not_require
 
 
 def test_it_is_not_ready_while_a_migration_is_not_applied(db, client, monkeypatch):
-    monkeypatch.setattr(health, "_migrated", False)
+    monkeypatch.setattr(health, "_migrated", set())
     # The latest of core's migrations, as if the code were newer than the database.
     (latest,) = MigrationLoader(connection).graph.leaf_nodes("core")
     MigrationRecorder(connection).migration_qs.filter(app="core", name=latest[1]).delete()
@@ -117,7 +117,7 @@ def test_it_is_not_ready_while_a_migration_is_not_applied(db, client, monkeypatc
 
 
 def test_the_migrations_are_read_once_they_are_all_applied(db, client, monkeypatch):
-    monkeypatch.setattr(health, "_migrated", False)
+    monkeypatch.setattr(health, "_migrated", set())
     assert ready(client)[0] == 200
     with CaptureQueriesContext(connection) as queries:
         assert ready(client)[0] == 200

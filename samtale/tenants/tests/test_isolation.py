@@ -247,3 +247,28 @@ def test_a_tenants_single_sign_on_is_its_own(nordvik, hosts):
         assert "nordvik-secret" not in stored
     finally:
         services.tenant_configure("nordvik", {"SAMTALE_SSO_PROVIDERS": ""})
+
+
+def test_the_installation_is_not_ready_while_a_tenants_migration_is_pending(
+    nordvik, settings, monkeypatch
+):
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from samtale.core import health
+
+    settings.SAMTALE_READY_REQUIRES = []
+    monkeypatch.setattr(health, "_migrated", set())
+    assert Client().get("/health/ready").status_code == 200
+    monkeypatch.setattr(health, "_migrated", set())
+    with tenancy.activated(nordvik):
+        (latest,) = MigrationLoader(connection).graph.leaf_nodes("core")
+        MigrationRecorder(connection).migration_qs.filter(app="core", name=latest[1]).delete()
+    try:
+        response = Client().get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["checks"]["migrations"] == "pending"
+        assert "nordvik" not in response.text
+    finally:
+        with tenancy.activated(nordvik):
+            MigrationRecorder(connection).record_applied("core", latest[1])
