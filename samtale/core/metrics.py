@@ -44,6 +44,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from samtale.core import tenancy
 from samtale.core.http import client_ip
 from samtale.core.models import Heartbeat, SetAsideMessage
 
@@ -94,9 +95,13 @@ class _Registered:
             "1 when the collector answered this scrape.",
             labels=["collector"],
         )
+        others = [tenant for tenant in tenancy.every_tenant() if not tenant.home]
         for name, collect in COLLECTORS.items():
             try:
                 families = list(collect())
+                for tenant in others:
+                    with tenancy.activated(tenant):
+                        _labelled(families, collect(), tenant.slug)
             except Exception:  # noqa: BLE001 - one broken collector must not hide the rest
                 logger.warning("The metrics collector %r failed.", name, exc_info=True)
                 up.add_metric([name], 0)
@@ -104,6 +109,20 @@ class _Registered:
             up.add_metric([name], 1)
             yield from families
         yield up
+
+
+def _labelled(families: list, theirs: Iterable[Metric], slug: str) -> None:
+    """A registered tenant's series (core.tenancy), each with its `tenant` label, put
+    beside the home tenant's of the same name (which have none)."""
+    by_name = {family.name: family for family in families}
+    for family in theirs:
+        samples = [s._replace(labels={**s.labels, "tenant": slug}) for s in family.samples]
+        if family.name in by_name:
+            by_name[family.name].samples += samples
+        else:
+            family.samples = samples
+            families.append(family)
+            by_name[family.name] = family
 
 
 class _ThisProcess:

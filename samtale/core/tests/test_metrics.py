@@ -18,7 +18,7 @@ from samtale.notifications.models import OutboundEmail
 TOKEN = "a-scrape-token-of-some-length-0123456789"
 # Every label /metrics may carry: ours, and prometheus_client's own about the process.
 LABELS = {"view", "status", "kind", "queue", "process", "collector", "state", "reason", "result"}
-LABELS |= {"source"}
+LABELS |= {"source", "tenant"}
 LABELS |= {"le", "generation", "implementation", "major", "minor", "patchlevel", "version"}
 
 

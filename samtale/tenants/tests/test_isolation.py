@@ -272,3 +272,22 @@ def test_the_installation_is_not_ready_while_a_tenants_migration_is_pending(
     finally:
         with tenancy.activated(nordvik):
             MigrationRecorder(connection).record_applied("core", latest[1])
+
+
+def test_metrics_count_each_registered_tenant_under_its_own_label(nordvik, in_nordvik, settings):
+    from django_tasks_db.backend import DatabaseBackend
+
+    from samtale.core.tasks import ping
+    from samtale.core.tests.test_metrics import TOKEN, scrape, value
+
+    settings.SAMTALE_METRICS_TOKEN = TOKEN
+    with in_nordvik():
+        DatabaseBackend("default", {}).enqueue(ping, (), {})
+    samples = scrape(Client(headers={"Authorization": f"Bearer {TOKEN}"}))
+    waiting = dict(
+        (labels.get("tenant", ""), n)
+        for labels, n in samples["samtale_tasks_waiting"]
+        if labels["queue"] == "default"
+    )
+    assert waiting == {"": 0, "nordvik": 1}
+    assert value(samples, "samtale_collector_up", collector="tasks") == 1
