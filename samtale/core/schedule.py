@@ -107,12 +107,11 @@ def tick_every_tenant(started: Callable[[Periodic], None] = lambda job: None) ->
             with tenancy.activated(tenant):
                 for job in tick():
                     started(job)
-        except DatabaseError as error:
+        except Exception as error:
             if tenant.home:
                 raise
-            logger.warning(
-                "Tenant %s: the database is not answering (%s).", tenant.slug, _first_line(error)
-            )
+            # One tenant's database away, or refused, stops no other's jobs.
+            logger.warning("Tenant %s is passed over (%s).", tenant.slug, _first_line(error))
 
 
 def run(

@@ -78,9 +78,13 @@ def first(db):
 
 @pytest.fixture
 def second(in_nordvik, hosts):
-    """Nordvik's people (the same roles) and a signed-in client for each, on its host."""
+    """Nordvik's people (the same roles), its own objects of the same kinds (an id of the
+    first tenant's may be one of Nordvik's: then Nordvik's answers, which is allowed), and
+    a signed-in client for each role, on its host."""
     with in_nordvik():
-        people, extra, _objects = _tenant()
+        people = make_people()
+        extra = {"archivist": make_archivist(people), "union_rep": make_union_rep(people)}
+        with_objects(objects_for(people), people, {"a": "round"})  # no signed form's PDF
         clients = {}
         for role in [*ROLES, *extra]:
             client = Client(HTTP_HOST=HOST)

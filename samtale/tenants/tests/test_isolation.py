@@ -161,17 +161,24 @@ def _connect_as(tenant, database: str):
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's roles")
-def test_on_postgresql_a_tenants_role_may_connect_to_no_other_database(nordvik):
-    """Not the ORM's doing: the server refuses Nordvik's role every database but its own."""
+def test_the_database_itself_keeps_a_tenant_to_its_own(nordvik, in_nordvik):
+    """Not the ORM's doing. On PostgreSQL the server refuses Nordvik's role every database
+    but its own; on SQLite, Nordvik's connection has its own file open and no other."""
     from django.db import connections
-    from psycopg import OperationalError
 
-    for alias in ("default", "control"):
-        with pytest.raises(OperationalError, match="permission denied for database"):
-            _connect_as(nordvik, connections.settings[alias]["NAME"])
-    with _connect_as(nordvik, nordvik.database["NAME"]) as own:
-        assert own.execute("SELECT current_user").fetchone()[0] == nordvik.database["USER"]
+    if connection.vendor == "postgresql":
+        from psycopg import OperationalError
+
+        for alias in ("default", "control"):
+            with pytest.raises(OperationalError, match="permission denied for database"):
+                _connect_as(nordvik, connections.settings[alias]["NAME"])
+        with _connect_as(nordvik, nordvik.database["NAME"]) as own:
+            assert own.execute("SELECT current_user").fetchone()[0] == nordvik.database["USER"]
+        return
+    with in_nordvik(), connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        files = [row[2] for row in cursor.fetchall() if row[2]]
+    assert files == [nordvik.database["NAME"]]
 
 
 def _worker():
@@ -190,8 +197,13 @@ def _worker():
 
 
 def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_other(
-    nordvik, in_nordvik, tmp_path
+    nordvik, in_nordvik, tmp_path, monkeypatch
 ):
+    from samtale.core.management.commands import worker
+
+    # Its housekeeping would close the test's own connection, in its transaction (which
+    # PostgreSQL's, unlike an in-memory SQLite database's, lets it).
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
@@ -208,7 +220,9 @@ def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_
         slug="broken",
         name="Brukket",
         url="http://broken.testserver",
-        database=str(tmp_path / "no" / "such" / "folder" / "x.sqlite3"),
+        database=str(tmp_path / "no" / "such" / "folder" / "x.sqlite3")
+        if connection.vendor == "sqlite"
+        else "samtale_no_such_database",
     )
     tenancy.forget()
     try:

@@ -92,6 +92,13 @@ class Worker(db_worker.Worker):
                 "Tenant %s: the database is not answering (%s).", tenant.slug, _first_line(error)
             )
             return 0
+        except Exception as error:
+            if tenant.home:
+                raise
+            # A registered tenant that cannot be served (its database's settings refused)
+            # stops no other.
+            logger.error("Tenant %s is passed over: %s", tenant.slug, _first_line(error))
+            return 0
 
     def _claim(self):
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
