@@ -36,9 +36,10 @@ def _clean_hosts(hosts: list[str]) -> list[str]:
     cleaned = [host.strip().lower().rstrip(".") for host in hosts if host.strip()]
     if not cleaned:
         raise TenantError("A tenant needs at least one host name.")
-    taken = set(settings.SAMTALE_HOSTS) | set(Host.objects.values_list("name", flat=True))
+    taken = set(settings.SAMTALE_HOSTS) | set(settings.SAMTALE_OPERATOR_HOSTS)
+    taken |= set(Host.objects.values_list("name", flat=True))
     if clash := sorted(set(cleaned) & taken):
-        raise TenantError(f"Another tenant answers at {', '.join(clash)}.")
+        raise TenantError(f"Another tenant, or the operators' page, answers at {', '.join(clash)}.")
     return list(dict.fromkeys(cleaned))
 
 
