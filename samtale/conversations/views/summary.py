@@ -1,6 +1,7 @@
 """The summary: drafted by one party, commented and approved by the other, signed by both."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -103,8 +104,17 @@ def _text_posted(form, service, *, actor, conversation, stored: str | None) -> N
 
 def _draft_posted(request, pk, *, sending: bool):
     """The drafter's form, by any of its buttons: the text saved (if changed), the conclusion
-    (if chosen, with what may be shared), and, to send, the summary sent. Whatever is refused
-    comes back at its field with everything else as chosen and typed."""
+    (if chosen, with what may be shared), and, to send, the summary sent, all or nothing.
+    Whatever is refused comes back at its field with everything else as chosen and typed,
+    and nothing of the post is saved (the page's JavaScript saves the text as it is typed)."""
+    with transaction.atomic():
+        response = _draft_saved(request, pk, sending=sending)
+        if response.status_code >= 400:
+            transaction.set_rollback(True)
+    return response
+
+
+def _draft_saved(request, pk, *, sending: bool):
     conversation = policy.get_conversation_for(request.user, pk)
     access.require(policy.may_draft_summary(request.user, conversation))
     summary = services.summary_current(conversation)
