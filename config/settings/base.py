@@ -142,36 +142,36 @@ FORM_RENDERER = "samtale.core.forms.FormRenderer"
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# The context every page's template gets; {{ csp_nonce }}: the inline scripts'
+# (core/_assets.html, base.html).
+_CONTEXT = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.csp",
+    "django.contrib.messages.context_processors.messages",
+]
+
+
+def _engine(name: str, context_processors: list[str]) -> dict:
+    return {
+        "NAME": name,
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": context_processors},
+    }
+
+
 TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                # {{ csp_nonce }}: the inline scripts' (core/_assets.html, base.html).
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "samtale.home.context_processors.navigation",
-            ],
-        },
-    },
-    # The operators' page (samtale.tenants.views): no tenant's menu or navigation.
-    {
-        "NAME": "operators",
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.messages.context_processors.messages",
-            ],
-        },
-    },
+    _engine(
+        "django",
+        [
+            *_CONTEXT,
+            "django.contrib.auth.context_processors.auth",
+            "samtale.home.context_processors.navigation",
+        ],
+    ),
+    # The operators' page (samtale.tenants.views): no tenant's menu, user or navigation.
+    _engine("operators", _CONTEXT),
 ]
 
 # Database: DATABASE_URL, default a SQLite file under var/; DB_CONN_MAX_AGE, the seconds a
