@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-health bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -45,7 +45,7 @@ run: $(VENV)/.run
 	@mkdir -p var
 	@echo "Preparing the database in var/ …"
 	@DEBUG=true $(MANAGE) tenants -v0 migrate
-	@DEBUG=true $(MANAGE) demo_data --no-logins --skip-checks
+	@DEBUG=true $(MANAGE) demo_data --tenant "$$SAMTALE_TENANT" --no-logins --skip-checks
 	@DEBUG=true $(MANAGE) demo_tenants --port $(PORT) --skip-checks
 	@if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator --setup; fi
 	@echo "Starting the app, the worker and the scheduler …"
@@ -130,6 +130,11 @@ bench-solver: $(VENV)/.dev
 ## make bench-health: /health/live and /health/ready at 50,000 people: ms, queries (BENCH_QUICK=1: 2,000).
 bench-health: $(VENV)/.dev
 	$(PY) bench/health.py
+
+## make bench-readiness: 20 municipalities, one with its archive stuck: /health/ready at every
+## host, each municipality's health as the scheduler records it (PostgreSQL, else SQLite).
+bench-readiness: $(VENV)/.dev
+	$(PY) bench/readiness.py
 
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev

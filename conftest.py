@@ -1,6 +1,7 @@
 import os
 
 import pytest
+import pytest_django.fixtures as pytest_django_fixtures
 from django.conf import settings
 from django.core.management.commands import flush
 from django.test import Client, TestCase, TransactionTestCase
@@ -14,6 +15,20 @@ from samtale.demo.testing import make_people
 # test's transaction (or flush) covers it too.
 for _case in (TestCase, TransactionTestCase):
     _case.databases = {"default", "control"}
+
+
+def _with_the_control_database(items):
+    """pytest-django makes the test databases its collected tests name in their markers
+    (`default` alone, for most): the control database too, whichever tests run (a module on
+    its own, say), since every request and the readiness check reach it."""
+    aliases, serialized = _databases_for_setup(items)
+    if aliases:
+        aliases = {*aliases, "control"}
+    return aliases, serialized
+
+
+_databases_for_setup = pytest_django_fixtures._get_databases_for_setup
+pytest_django_fixtures._get_databases_for_setup = _with_the_control_database
 
 # The fixtures through which a test reaches the database (pytest-django refuses any other
 # way); live_server asks for its database when it starts.
@@ -62,6 +77,19 @@ def pytest_collection_modifyitems(config, items):
         names = sorted({str(mark.args[0]) for mark in item.iter_markers("xdist_group")})
         if names and "@" not in item.nodeid.rpartition("::")[2]:
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_the_home_tenant():
+    """The tests are an entry point like a request or a command: they run in the home tenant
+    (whose database is the test database), activated here, explicitly, for the whole session,
+    before the test databases are made. Outside a tenant a query or a tenant's setting is an
+    error (core.tenancy); a test of that runs its code in a thread of its own, which starts in
+    none. A request made by a test is in the tenant of its host name, as any request."""
+    from samtale.core import tenancy
+
+    with tenancy.activated(tenancy.home()):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -160,3 +188,27 @@ def imap(_dovecot, settings):
     _dovecot.empty()
     settings.SAMTALE_CALENDAR_IMAP_URL = _dovecot.url
     yield _dovecot
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _connections_closed_before_the_databases_go(_in_the_home_tenant, django_db_setup):
+    """Before the test databases are dropped (django_db_setup's end), every connection the
+    session made to a server is closed: PostgreSQL refuses to drop a database another
+    session holds. Django closes this thread's, in this context; a thread's that is gone is
+    left to the garbage collector (a DatabaseWrapper refers to itself), and Django keeps
+    connections per context (asgiref's Local), so a context other than this one (a
+    greenlet's, a task's) may hold one still. (SQLite's in-memory test databases are left:
+    closing the last connection would drop them before Django does.)"""
+    yield
+    import gc
+
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    connections.close_all()
+    gc.collect()
+    for wrapper in gc.get_objects():
+        if isinstance(wrapper, BaseDatabaseWrapper) and wrapper.vendor != "sqlite":
+            raw = wrapper.__dict__.get("connection")
+            if raw is not None:
+                raw.close()

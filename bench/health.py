@@ -29,13 +29,13 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from samtale.core.models import Heartbeat
+    from samtale.core.models import ProcessBeat
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.SAMTALE_READY_REQUIRES = ["worker", "scheduler"]
     now = timezone.now()
     for process in ("worker", "scheduler"):
-        Heartbeat.objects.update_or_create(
+        ProcessBeat.objects.update_or_create(
             process=process,
             host="bench",
             pid=0,
@@ -66,7 +66,7 @@ def main() -> None:
                 f"{len(queries)} queries"
             )
     finally:
-        Heartbeat.objects.filter(host="bench").delete()
+        ProcessBeat.objects.filter(host="bench").delete()
     live, ready = figures["/health/live"], figures["/health/ready"]
     print(
         f"health: live {live[0]:.2f} ms, ready {ready[0]:.2f} ms "

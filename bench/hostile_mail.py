@@ -439,6 +439,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from common import in_home_tenant
+
+    in_home_tenant()
     import samtale.conversations.services.replies  # noqa: F401 - registers the answers' handler
 
     target = find_target()

@@ -140,6 +140,9 @@ def main() -> int:
     args = parser.parse_args()
 
     django.setup()
+    from common import in_home_tenant
+
+    in_home_tenant()
     from django.core.management import call_command
     from django.db import connection
 

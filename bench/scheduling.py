@@ -143,6 +143,9 @@ def main() -> int:
     args = parser.parse_args()
 
     django.setup()
+    from common import in_home_tenant
+
+    in_home_tenant()
     logging.getLogger("django.tasks").setLevel(logging.WARNING)  # not a line per e-mail sent
     from django.core.management import call_command
     from django.utils import timezone

@@ -103,7 +103,19 @@ def build() -> None:
         return
     print(f"building {len(missing)} tenants ({sum(SIZES[n] for n in missing):,} people) …")
     created = [
-        (n, timed("tenants", "create", slug(n), "--name", f"Kommune {n}", "--host", host(n)))
+        (
+            n,
+            timed(
+                "tenants",
+                "create",
+                slug(n),
+                "--name",
+                f"Kommune {n}",
+                "--host",
+                host(n),
+                f"--set=DEFAULT_FROM_EMAIL=Kommune {n} <samtale@{host(n)}>",
+            ),
+        )
         for n in missing
     ]
     print("  created: " + ", ".join(f"{slug(n)} {s:.1f} s" for n, s in created))
@@ -123,7 +135,14 @@ def operations() -> dict:
     """Migrating all, and creating one more (then deleting it)."""
     figures = {"migrate_all_s": timed("tenants", "-v0", "migrate")}
     figures["create_one_s"] = timed(
-        "tenants", "create", "kny", "--name", "Ny kommune", "--host", "kny.bench.localhost"
+        "tenants",
+        "create",
+        "kny",
+        "--name",
+        "Ny kommune",
+        "--host",
+        "kny.bench.localhost",
+        "--set=DEFAULT_FROM_EMAIL=Ny kommune <samtale@kny.bench.localhost>",
     )
     manage("tenants", "suspend", "kny")
     figures["delete_one_s"] = timed("tenants", "delete", "kny", "--yes")

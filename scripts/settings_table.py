@@ -55,8 +55,44 @@ def _name(node: ast.expr) -> str:
     return "".join(parts)
 
 
+# What samtale.core.configurable calls its kinds, as envtenant(kind=c.<NAME>) names them.
+TENANT_KINDS = {
+    "TEXT": "text",
+    "NUMBER": "number",
+    "YESNO": "yes/no",
+    "CHOICE": "choice",
+    "ADDRESS": "e-mail address",
+    "SENDER": "sender (name and address)",
+    "URL": "https address",
+    "IMAP_URL": "IMAP address",
+    "ORGANIZATION_NUMBER": "organization number",
+    "TOKEN": "token, 32 characters or more",
+    "FERNET_KEY": "Fernet key",
+    "IDENTIFIER": "UUID",
+}
+
+
+def _tenant_kind(call: ast.Call) -> str:
+    """A setting each tenant configures (envtenant): its kind and bounds, and that it is the
+    municipality's (its own: never the installation's; secret: kept encrypted)."""
+    words = {word.arg: word.value for word in call.keywords}
+    kind = TENANT_KINDS.get(getattr(words.get("kind"), "attr", "TEXT"), "text")
+    if "choices" in words:
+        kind = "one of " + ", ".join(f"`{v}`" for v in ast.literal_eval(words["choices"]))
+    if "high" in words:
+        kind += f", {ast.unparse(words['low'])} to {ast.unparse(words['high'])}"
+    elif "low" in words:
+        kind += f", at least {ast.unparse(words['low'])}"
+    own = "own" in words and ast.unparse(words["own"]) == "True"
+    secret = "secret" in words and ast.unparse(words["secret"]) == "True"
+    where = "each municipality its own" if own else "per municipality"
+    return f"{kind}; {where}{', secret' if secret else ''}"
+
+
 def _kind(call: ast.Call, called: str) -> str:
     """'number', with the bounds it is held to ('number, 1 to 600'); a choice's values."""
+    if called == "envtenant":
+        return _tenant_kind(call)
     if called == "envchoice":
         return "one of " + ", ".join(f"`{value}`" for value in ast.literal_eval(call.args[2]))
     kind = KINDS.get(called, "text")
@@ -78,7 +114,8 @@ def variables(source: str) -> list[dict]:
             called = getattr(func, "id", None) or getattr(func, "attr", None)
             environ = isinstance(func, ast.Attribute) and ast.unparse(func.value) == "os.environ"
             literal = isinstance(node.args[0], (ast.Constant, ast.JoinedStr))
-            if literal and (called in KINDS or (environ and called == "get")):
+            wanted = called in KINDS or called == "envtenant"
+            if literal and (wanted or (environ and called == "get")):
                 name = _name(node.args[0])
                 kind = _kind(node, called)
                 if len(node.args) > 1:

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver checks the migrations in each tenant
+    # (samtale/core/management/commands/runserver.py), and the first app's command wins.
+    "samtale.core",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth.mfa's list of passkeys uses it
     "django.forms",
@@ -72,7 +75,6 @@ INSTALLED_APPS = [
     # files, never a CDN).
     "ninja",
     "samtale.tenants",
-    "samtale.core",
     "samtale.accounts",
     "samtale.org",
     "samtale.guides",
@@ -134,6 +136,8 @@ MIDDLEWARE = [
     "samtale.accounts.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The tenant's own identity providers, where its sign-in form may lead (after CSP's).
+    "samtale.accounts.middleware.ProviderFormActionMiddleware",
     "samtale.core.middleware.NoStoreMiddleware",
     "samtale.core.middleware.DebugErrorPagesMiddleware",
 ]

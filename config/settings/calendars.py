@@ -3,18 +3,24 @@
 import os
 from email.utils import parseaddr
 
-from config.settings.env import envfloat, envint, envnetworks, problem
+from config.settings.env import envfloat, envint, envnetworks, envtenant, problem
 from config.settings.operations import DEFAULT_FROM_EMAIL
+from samtale.core import configurable as c
 
 # Calendar invitations come from Samtale's own calendar address, the ORGANIZER of every
 # conversation's event (notifications.ics): the leader and the employee are both invited
 # as attendees, and their mail programs send their answers (accept, decline, a new time
 # proposed) back to it. Empty: the address of DEFAULT_FROM_EMAIL. The SMTP account must be
 # allowed to send as this address (docs/integrating/calendar.md).
-SAMTALE_CALENDAR_ADDRESS = (
-    os.environ.get("SAMTALE_CALENDAR_ADDRESS", "").strip() or parseaddr(DEFAULT_FROM_EMAIL)[1]
+SAMTALE_CALENDAR_ADDRESS = envtenant(
+    "SAMTALE_CALENDAR_ADDRESS",
+    parseaddr(DEFAULT_FROM_EMAIL)[1],
+    kind=c.ADDRESS,
+    own=True,
+    derived=lambda get: parseaddr(get("DEFAULT_FROM_EMAIL"))[1],
+    code="samtale.E015",
 )
-if "@" not in SAMTALE_CALENDAR_ADDRESS:
+if not c.address_valid(SAMTALE_CALENDAR_ADDRESS):
     problem(
         "samtale.E015",
         f"SAMTALE_CALENDAR_ADDRESS must be an e-mail address, not {SAMTALE_CALENDAR_ADDRESS!r}.",
@@ -27,14 +33,12 @@ if "@" not in SAMTALE_CALENDAR_ADDRESS:
 # arrives (POST /kalender/innboks/ with the raw message and the header
 # "Authorization: Bearer <SAMTALE_CALENDAR_WEBHOOK_TOKEN>", a random value of at least 32
 # characters). Empty: off.
-SAMTALE_CALENDAR_IMAP_URL = os.environ.get("SAMTALE_CALENDAR_IMAP_URL", "").strip()
-if SAMTALE_CALENDAR_IMAP_URL and not SAMTALE_CALENDAR_IMAP_URL.startswith(("imaps://", "imap://")):
-    problem("samtale.E016", "SAMTALE_CALENDAR_IMAP_URL must begin with imaps:// or imap://.")
-    SAMTALE_CALENDAR_IMAP_URL = ""
-SAMTALE_CALENDAR_WEBHOOK_TOKEN = os.environ.get("SAMTALE_CALENDAR_WEBHOOK_TOKEN", "").strip()
-if SAMTALE_CALENDAR_WEBHOOK_TOKEN and len(SAMTALE_CALENDAR_WEBHOOK_TOKEN) < 32:
-    problem("samtale.E017", "SAMTALE_CALENDAR_WEBHOOK_TOKEN must be at least 32 characters.")
-    SAMTALE_CALENDAR_WEBHOOK_TOKEN = ""
+SAMTALE_CALENDAR_IMAP_URL = envtenant(
+    "SAMTALE_CALENDAR_IMAP_URL", "", kind=c.IMAP_URL, own=True, secret=True, code="samtale.E016"
+)
+SAMTALE_CALENDAR_WEBHOOK_TOKEN = envtenant(
+    "SAMTALE_CALENDAR_WEBHOOK_TOKEN", "", kind=c.TOKEN, own=True, secret=True, code="samtale.E017"
+)
 # What one message to the calendar address may hold; anyone can send mail there, so a
 # message over a limit is refused whole, before anything of it is applied, and set aside
 # (logged with the limit, counted in /metrics: samtale_set_aside_messages). BYTES: its
@@ -88,14 +92,16 @@ SAMTALE_BUSY_ALLOWED_NETWORKS = envnetworks("SAMTALE_BUSY_ALLOWED_NETWORKS")
 # `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`);
 # empty: derived from SECRET_KEY, and then changing SECRET_KEY asks everyone to enter their
 # calendar again (samtale/calendars/keys.py).
-SAMTALE_BUSY_KEY = os.environ.get("SAMTALE_BUSY_KEY", "")
+SAMTALE_BUSY_KEY = envtenant(
+    "SAMTALE_BUSY_KEY", "", kind=c.FERNET_KEY, own=True, secret=True, code="samtale.E030"
+)
 # Microsoft 365 calendars through Microsoft Graph's getSchedule: the app registration's
 # directory (tenant) id, application (client) id and client secret in Entra ID
 # (docs/integrating/calendar.md says what to register). All three empty: off. The two
 # addresses are Microsoft's; only tests point them elsewhere.
-SAMTALE_GRAPH_TENANT_ID = os.environ.get("SAMTALE_GRAPH_TENANT_ID", "")
-SAMTALE_GRAPH_CLIENT_ID = os.environ.get("SAMTALE_GRAPH_CLIENT_ID", "")
-SAMTALE_GRAPH_CLIENT_SECRET = os.environ.get("SAMTALE_GRAPH_CLIENT_SECRET", "")
+SAMTALE_GRAPH_TENANT_ID = envtenant("SAMTALE_GRAPH_TENANT_ID", "", own=True)
+SAMTALE_GRAPH_CLIENT_ID = envtenant("SAMTALE_GRAPH_CLIENT_ID", "", own=True)
+SAMTALE_GRAPH_CLIENT_SECRET = envtenant("SAMTALE_GRAPH_CLIENT_SECRET", "", own=True, secret=True)
 SAMTALE_GRAPH_URL = os.environ.get("SAMTALE_GRAPH_URL", "https://graph.microsoft.com")
 SAMTALE_GRAPH_AUTHORITY_URL = os.environ.get(
     "SAMTALE_GRAPH_AUTHORITY_URL", "https://login.microsoftonline.com"

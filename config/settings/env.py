@@ -80,3 +80,22 @@ def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network
         except ValueError as error:
             problem("samtale.E013", f"{name}: {error}")
     return networks
+
+
+def envtenant(name: str, default, *, code: str = "samtale.E010", **how):
+    """A setting each tenant configures for itself (samtale.core.configurable): declared
+    here, once, with its kind, bounds and whether it is secret or the tenant's own; the home
+    tenant's value read from the environment and checked by the same rules as `manage.py
+    tenants configure` checks a registered tenant's. A value refused is a problem, and the
+    default stands."""
+    from samtale.core import configurable
+
+    declared = configurable.declare(name, **how)
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return declared.parse(value)
+    except configurable.Refused as refused:
+        problem(refused.code or code, str(refused))
+        return default

@@ -3,7 +3,17 @@
 import os
 
 from config.settings.base import BASE_DIR, DEBUG
-from config.settings.env import envbool, envchoice, envfloat, envint, envlist, envnetworks, problem
+from config.settings.env import (
+    envbool,
+    envchoice,
+    envfloat,
+    envint,
+    envlist,
+    envnetworks,
+    envtenant,
+    problem,
+)
+from samtale.core import configurable as c
 
 # E-mail: SMTP from the environment (EMAIL_HOST etc.). On a laptop (DEBUG without EMAIL_HOST)
 # each message is written to DEV_MAIL_DIR as an .eml file with one line in the worker's log,
@@ -31,11 +41,20 @@ else:
             },
         }
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Samtale <samtale@localhost>")
+DEFAULT_FROM_EMAIL = envtenant(
+    "DEFAULT_FROM_EMAIL",
+    "Samtale <samtale@localhost>",
+    kind=c.SENDER,
+    own=True,
+    required=True,
+    code="samtale.E031",
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the accessibility statement asks people to report barriers (an e-mail address);
-# empty: DEFAULT_FROM_EMAIL.
-SAMTALE_ACCESSIBILITY_CONTACT = os.environ.get("SAMTALE_ACCESSIBILITY_CONTACT", "")
+# empty: DEFAULT_FROM_EMAIL's. Each municipality's own.
+SAMTALE_ACCESSIBILITY_CONTACT = envtenant(
+    "SAMTALE_ACCESSIBILITY_CONTACT", "", kind=c.ADDRESS, own=True
+)
 
 # The outbox (notifications.outbox): a worker that claims a message holds it for
 # OUTBOX_LEASE_SECONDS; a claim older than that is a worker that died, and the message is
@@ -162,7 +181,7 @@ API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 120)
 # Whether every person may make API keys of their own (on their profile) and use them.
 # Off, only HR and the administrators may: an employee's pages then say nothing of the
 # API, and a key someone made while it was on stops working.
-SAMTALE_API_KEYS_FOR_EVERYONE = envbool("SAMTALE_API_KEYS_FOR_EVERYONE", False)
+SAMTALE_API_KEYS_FOR_EVERYONE = envtenant("SAMTALE_API_KEYS_FOR_EVERYONE", False, kind=c.YESNO)
 # An API request's body: JSON of a status and a comment, never an upload. Larger bodies are
 # refused with 413 before they are read (DATA_UPLOAD_MAX_MEMORY_SIZE is the imports' limit).
 API_MAX_BODY_BYTES = min(envint("API_MAX_BODY_BYTES", 64 * 1024), DATA_UPLOAD_MAX_MEMORY_SIZE)

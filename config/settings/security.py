@@ -4,7 +4,6 @@ from django.utils.csp import CSP
 
 from config.settings.base import DEBUG
 from config.settings.env import envbool, envint, envnetworks
-from config.settings.signin import SOCIALACCOUNT_PROVIDERS
 
 # Security headers. Cookies are Secure and HTTPS is enforced outside DEBUG.
 SECURE_COOKIES = envbool("SECURE_COOKIES", not DEBUG)
@@ -38,14 +37,9 @@ X_FRAME_OPTIONS = "DENY"
 # Scripts come from our own files, and one line inline in <head> (core/_assets.html: it
 # must run before the first paint, and a file of its own was a request that held it up)
 # carrying the request's nonce; a response that uses no nonce gets none in its header. The
-# sign-in form posts to Samtale, which sends the browser on to the provider: the providers'
-# own addresses are allowed as where a form may lead.
-_sso_origins = sorted(
-    {
-        "/".join(app["settings"]["server_url"].split("/")[:3])
-        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
-    }
-)
+# sign-in form posts to Samtale, which sends the browser on to the provider: each tenant's
+# pages add its own providers' addresses to where a form may lead
+# (samtale.accounts.middleware.ProviderFormActionMiddleware).
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -53,7 +47,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF, *_sso_origins],
+    "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

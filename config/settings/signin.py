@@ -3,9 +3,9 @@
 import os
 from datetime import timedelta
 
-from config.settings.archive import SAMTALE_ORGANIZATION
 from config.settings.base import DEBUG
-from config.settings.env import envbool, envfloat, envint, envlist, problem
+from config.settings.env import envbool, envfloat, envint, envlist, envtenant, problem
+from samtale.core import configurable as c
 
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["samtale.accounts.backends.PersonBackend"]
@@ -91,31 +91,36 @@ def _sso_providers() -> list[dict]:
             )
             continue
         link = os.environ.get(f"SSO_{key}_LINK", SSO_LINK_DEFAULT).strip()
-        if link != "email" and not (link.startswith("employee_number:") and link.split(":", 1)[1]):
-            problem(
-                "samtale.E023",
-                f"SSO_{key}_LINK must be 'email' or 'employee_number:<claim>', not {link!r}.",
-            )
+        provider = {
+            "provider_id": name.lower(),
+            "name": os.environ.get(f"SSO_{key}_LABEL", name),
+            "client_id": os.environ[f"SSO_{key}_CLIENT_ID"],
+            "secret": os.environ[f"SSO_{key}_SECRET"],
+            "settings": {
+                "server_url": os.environ[f"SSO_{key}_ISSUER"].rstrip("/"),
+                "oauth_pkce_enabled": True,
+                "link": link,
+            },
+        }
+        # The rules a registered tenant's providers are held to (tenants configure).
+        try:
+            c.provider_check(provider, what=f"SSO_{key}_*")
+        except c.Refused as refused:
+            problem("samtale.E023", str(refused))
             continue
-        providers.append(
-            {
-                "provider_id": name.lower(),
-                "name": os.environ.get(f"SSO_{key}_LABEL", name),
-                "client_id": os.environ[f"SSO_{key}_CLIENT_ID"],
-                "secret": os.environ[f"SSO_{key}_SECRET"],
-                "settings": {
-                    "server_url": os.environ[f"SSO_{key}_ISSUER"].rstrip("/"),
-                    "oauth_pkce_enabled": True,
-                    "link": link,
-                },
-            }
-        )
+        providers.append(provider)
     return providers
 
 
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _sso_providers()}}
+# A registered tenant's own providers (`tenants configure`), in the same shape as those
+# made from SAMTALE_SSO above, checked by the same rules; the home tenant's are those above.
+SAMTALE_SSO_PROVIDERS = SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+c.declare("SAMTALE_SSO_PROVIDERS", kind=c.PROVIDERS, own=True, secret=True, unset=[], derived=None)
 # Password sign-in can be turned off where everyone signs in with SSO.
-SAMTALE_PASSWORD_SIGNIN = envbool("SAMTALE_PASSWORD_SIGNIN", True)
+SAMTALE_PASSWORD_SIGNIN = envtenant(
+    "SAMTALE_PASSWORD_SIGNIN", True, kind=c.YESNO, own=True, unset=True
+)
 if not SAMTALE_PASSWORD_SIGNIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]:
     problem(
         "samtale.E024",
@@ -130,7 +135,8 @@ if not SAMTALE_PASSWORD_SIGNIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]
 SAMTALE_REQUIRE_MFA = envbool("SAMTALE_REQUIRE_MFA", not DEBUG)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
-MFA_TOTP_ISSUER = SAMTALE_ORGANIZATION or "Samtale"
+# The issuer in authenticator apps: each tenant's own name (samtale.accounts.mfa.MfaAdapter).
+MFA_ADAPTER = "samtale.accounts.mfa.MfaAdapter"
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 ACCOUNT_ADAPTER = "samtale.accounts.sso.AccountAdapter"

@@ -14,10 +14,22 @@ from urllib.parse import urlsplit
 import dj_database_url
 
 from config.settings.base import ALLOWED_HOSTS, DATABASES, SITE_URL
-from config.settings.env import envlist
+from config.settings.env import envlist, problem
+from samtale.core import configurable
 
 # The home tenant's short name: in the operators' list and in its cache keys.
 SAMTALE_TENANT = os.environ.get("SAMTALE_TENANT", "main").strip() or "main"
+
+
+def _checked_hosts(name: str, hosts: list[str]) -> list[str]:
+    # By the rule a registered tenant's host names are held to (tenants create).
+    checked = []
+    for host in hosts:
+        try:
+            checked.append(configurable.host_name_check(host, what=name))
+        except configurable.Refused as refused:
+            problem("samtale.E032", str(refused))
+    return checked
 
 
 def _home_hosts() -> list[str]:
@@ -28,7 +40,7 @@ def _home_hosts() -> list[str]:
     if given == ["none"]:
         return []
     if given:
-        return [host.lower() for host in given]
+        return _checked_hosts("SAMTALE_HOSTS", given)
     exact = [host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"]
     site = urlsplit(SITE_URL).hostname
     return list(dict.fromkeys([*([site] if site else []), *(h.strip("[]").lower() for h in exact)]))
@@ -38,7 +50,9 @@ SAMTALE_HOSTS = _home_hosts()
 
 # The host names of the operators' page (samtale.tenants.views), comma-separated: the
 # register of tenants and their state, never a tenant's content. Empty: no such page.
-SAMTALE_OPERATOR_HOSTS = [host.lower() for host in envlist("SAMTALE_OPERATOR_HOSTS", [])]
+SAMTALE_OPERATOR_HOSTS = _checked_hosts(
+    "SAMTALE_OPERATOR_HOSTS", envlist("SAMTALE_OPERATOR_HOSTS", [])
+)
 
 # Encrypts the secrets kept in the databases (samtale.core.secrets); empty: derived from
 # SECRET_KEY (then changing SECRET_KEY makes them unreadable: set this one to rotate that).
@@ -61,7 +75,7 @@ def _control_database(default: dict) -> dict:
 
 
 DATABASES["control"] = _control_database(DATABASES["default"])
-DATABASE_ROUTERS = ["samtale.core.tenancy.TenantRouter"]
+DATABASE_ROUTERS = ["samtale.core.tenancy.router.TenantRouter"]
 
 # Where a new tenant's database goes: SQLite, a file in this folder; PostgreSQL, a database
 # (and a role) named <prefix><slug> on DATABASE_URL's server.
@@ -79,6 +93,17 @@ else:
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_FUNCTION": "samtale.core.tenancy.cache_key",
+        "KEY_FUNCTION": "samtale.core.tenancy.configured.cache_key",
     }
 }
+
+# Django's SQLite and PostgreSQL backends with a guard (samtale.core.backends): outside any
+# tenant a query of the product's database is refused, never sent to the home tenant's.
+for _alias in ("default", "control"):
+    _engine = DATABASES[_alias]["ENGINE"]
+    if _engine in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+        DATABASES[_alias]["ENGINE"] = "samtale.core.backends." + _engine.rsplit(".", 1)[1]
+    if _engine == "django.db.backends.sqlite3":
+        # What Django does for SQLite's test databases, said outright: tools that know
+        # SQLite by Django's engine's name (pytest-django) would otherwise name a file.
+        DATABASES[_alias].setdefault("TEST", {}).setdefault("NAME", ":memory:")

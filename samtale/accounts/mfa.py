@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samtale.accounts.sso import PROVIDER_MFA
-from samtale.core import access
+from samtale.core import access, tenancy
 
 # Set once a person has set up a second factor in this session: from then on it counts.
 ENROLLED = "samtale_mfa_enrolled"
@@ -118,3 +119,14 @@ class MfaRequiredMiddleware:
                 )
             return redirect("mfa_index")
         return self.get_response(request)
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """The issuer in an authenticator app and the name of a passkey's site: the person's own
+    organization (the tenant's), never the installation's first one."""
+
+    def get_totp_issuer(self) -> str:
+        return tenancy.organization_name() or "Samtale"
+
+    def _get_site_name(self) -> str:
+        return tenancy.organization_name() or "Samtale"

@@ -1,8 +1,10 @@
 import time
 from functools import cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,18 +15,25 @@ from samtale.accounts.services_session import (
     session_start,
     session_touch,
 )
+from samtale.accounts.sso import provider_origins
+from samtale.core import tenancy
 from samtale.core.http import signed_out_response
 
 
 class ResolvedUserMiddleware:
     """request.user as the person itself, not Django's lazy wrapper around it. Every request
     reads the user (session limits, language), and the access policy asks about it dozens of
-    times on a page, each time through the wrapper."""
+    times on a page, each time through the wrapper. On the operators' host, which is no
+    tenant's, nobody: no session is read there (core.tenancy: a tenant's database is not
+    reached from it), whatever cookie comes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not tenancy.active():
+            request.user = AnonymousUser()
+            return self.get_response(request)
         user = request.user
         user.is_authenticated  # noqa: B018 - loads the person behind the wrapper
         request.user = getattr(user, "_wrapped", user)
@@ -93,3 +102,24 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class ProviderFormActionMiddleware:
+    """The sign-in form posts to Samtale, which sends the browser on to the identity
+    provider, and a browser holds the redirect to CSP's form-action: the tenant's own
+    providers' addresses (accounts.sso.providers) are added to where a form of its pages may
+    lead, and no other tenant's. Placed after Django's CSP middleware, so that the policy it
+    writes is this one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if tenancy.active() and not hasattr(response, "_csp_config"):
+            origins = provider_origins()
+            if origins:
+                policy = dict(settings.SECURE_CSP)
+                policy["form-action"] = [*policy.get("form-action", []), *origins]
+                response._csp_config = policy
+        return response

@@ -50,6 +50,11 @@ def providers() -> list[dict]:
     return tenancy.setting("SAMTALE_SSO_PROVIDERS") or []
 
 
+def provider_origins() -> list[str]:
+    """Where the current tenant's providers live (scheme, host and port of each issuer)."""
+    return sorted({"/".join(app["settings"]["server_url"].split("/")[:3]) for app in providers()})
+
+
 def sign_in(request, user, *, redirect_url: str | None):
     """Ends a password sign-in through allauth's stages: two-factor where the person has
     it, then Django's login and the redirect (AccountAdapter.post_login).

@@ -8,10 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samtale.archive.models import Delivery
-from samtale.core.health import OK, readiness_check
+from samtale.core.health import OK, tenant_check
 
 
-@readiness_check("archive", per_tenant=True)
+@tenant_check("archive")
 def deliveries_check() -> str:
     """Stuck: a delivery still waiting or failed SAMTALE_READY_DELIVERY_MINUTES after the
     signing, by a channel the worker delivers by itself (the drop folder, Fiks Arkiv), or

@@ -37,6 +37,7 @@ from samtale.calendars.readers.base import (
     Source,
     Unreadable,
 )
+from samtale.core import tenancy
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -119,7 +120,10 @@ def read_now(
     seconds = limits.deadline_seconds()
     until = monotonic() + seconds
     pool = ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(asked)))
-    futures = {pk: pool.submit(_read, source, start, end, until) for pk, source in asked.items()}
+    # Each read in the tenant of this page (its Microsoft 365 credentials, say): a pool's
+    # thread starts in none (core.tenancy.carried).
+    read = tenancy.carried(_read)
+    futures = {pk: pool.submit(read, source, start, end, until) for pk, source in asked.items()}
     wait_for(futures.values(), timeout=seconds)
     # A thread still reading ends at the same deadline, its connections closed; one still
     # queued is not started. The page does not wait for either.

@@ -25,7 +25,7 @@ from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Q, Sum
 from django.http import HttpResponse
 from django.urls import get_script_prefix, reverse
@@ -46,7 +46,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from samtale.core import tenancy
 from samtale.core.http import client_ip
-from samtale.core.models import Heartbeat, SetAsideMessage
+from samtale.core.models import ProcessBeat, SetAsideMessage
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +68,19 @@ REQUEST_QUERIES = Histogram(
 )
 
 # name → a function of no arguments that returns metric families (prometheus_client.core's
-# GaugeMetricFamily, CounterMetricFamily), asked at every scrape.
+# GaugeMetricFamily, CounterMetricFamily), asked at every scrape: in each tenant, or (the
+# installation's: heartbeats, the tenants' health) once, from the control database.
 COLLECTORS: dict[str, Callable[[], Iterable[Metric]]] = {}
+INSTALLATION_COLLECTORS: dict[str, Callable[[], Iterable[Metric]]] = {}
 
 
-def metrics_collector(name: str) -> Callable:
+def metrics_collector(name: str, *, per_tenant: bool = True) -> Callable:
     """Register a scrape-time collector: a function of no arguments that returns metric
-    families computed from the database. Keep it to a query or two: Prometheus asks every
-    15 to 60 seconds."""
+    families computed from the database, asked in each tenant (per_tenant) or once for the
+    installation. Keep it to a query or two: Prometheus asks every 15 to 60 seconds."""
 
     def register(collect: Callable[[], Iterable[Metric]]) -> Callable[[], Iterable[Metric]]:
-        COLLECTORS[name] = collect
+        (COLLECTORS if per_tenant else INSTALLATION_COLLECTORS)[name] = collect
         return collect
 
     return register
@@ -95,13 +97,13 @@ class _Registered:
             "1 when the collector answered this scrape.",
             labels=["collector"],
         )
-        others = [tenant for tenant in tenancy.every_tenant() if not tenant.home]
-        for name, collect in COLLECTORS.items():
+        tenants = tenancy.every_tenant()
+        for name, collect in [*COLLECTORS.items(), *INSTALLATION_COLLECTORS.items()]:
             try:
-                families = list(collect())
-                for tenant in others:
-                    with tenancy.activated(tenant):
-                        _labelled(families, collect(), tenant.slug)
+                if name in INSTALLATION_COLLECTORS:
+                    families = list(collect())
+                else:
+                    families = self.in_every_tenant(collect, tenants)
             except Exception:  # noqa: BLE001 - one broken collector must not hide the rest
                 logger.warning("The metrics collector %r failed.", name, exc_info=True)
                 up.add_metric([name], 0)
@@ -110,13 +112,36 @@ class _Registered:
             yield from families
         yield up
 
+    @staticmethod
+    def in_every_tenant(collect, tenants) -> list:
+        """Each tenant's series, in it: the home tenant's as they always were, each
+        registered tenant's with its `tenant` label. One tenant whose database is away is
+        left out (its health says so), not every tenant's series."""
+        families: list = []
+        for tenant in tenants:
+            try:
+                with tenancy.activated(tenant):
+                    theirs = list(collect())
+            except DatabaseError:
+                # One tenant's database away hides no other's series; a collector that
+                # fails in itself fails whole (samtale_collector_up 0), as it always has.
+                logger.warning("Metrics: tenant %s's database is not answering.", tenant.slug)
+                continue
+            if tenant.home:
+                _labelled(families, theirs, None)
+            else:
+                _labelled(families, theirs, tenant.slug)
+        return families
 
-def _labelled(families: list, theirs: Iterable[Metric], slug: str) -> None:
+
+def _labelled(families: list, theirs: Iterable[Metric], slug: str | None) -> None:
     """A registered tenant's series (core.tenancy), each with its `tenant` label, put
     beside the home tenant's of the same name (which have none)."""
     by_name = {family.name: family for family in families}
     for family in theirs:
-        samples = [s._replace(labels={**s.labels, "tenant": slug}) for s in family.samples]
+        samples = [
+            s._replace(labels={**s.labels, "tenant": slug}) if slug else s for s in family.samples
+        ]
         if family.name in by_name:
             by_name[family.name].samples += samples
         else:
@@ -262,14 +287,14 @@ def tasks_metrics():
     return [depth, oldest]
 
 
-@metrics_collector("heartbeats")
+@metrics_collector("heartbeats", per_tenant=False)
 def heartbeat_metrics():
     """Per kind of process (web, worker, scheduler): seconds since one last beat, and how
     many beat within SAMTALE_HEARTBEAT_LIMIT_SECONDS."""
     now = timezone.now()
     since = now - timedelta(seconds=settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS)
     rows = (
-        Heartbeat.objects.order_by()
+        ProcessBeat.objects.order_by()
         .values("process")
         .annotate(last=Max("beat_at"), alive=Count("pk", filter=Q(beat_at__gte=since)))
     )
@@ -305,3 +330,27 @@ def set_aside_metrics():
     for row in rows:
         family.add_metric([row["source"], row["reason"]], row["n"])
     return [family]
+
+
+@metrics_collector("tenant_health", per_tenant=False)
+def tenant_health_metrics():
+    """Each tenant's health as last checked inside it (core.health): 1 per check that is OK,
+    0 per one that is not, and how long ago it was checked; by the tenant's short name."""
+    from samtale.core.health import OK, tenants_health
+
+    now = timezone.now()
+    check = GaugeMetricFamily(
+        "samtale_tenant_check_ok",
+        "1 when the tenant's check answered ok when last asked, 0 when not.",
+        labels=["tenant", "check"],
+    )
+    age = GaugeMetricFamily(
+        "samtale_tenant_health_age_seconds",
+        "Seconds since the tenant's health was last checked (by the scheduler, every minute).",
+        labels=["tenant"],
+    )
+    for slug, record in sorted(tenants_health().items()):
+        for name, answer in record.checks.items():
+            check.add_metric([slug, name], 1 if answer == OK else 0)
+        age.add_metric([slug], max((now - record.checked_at).total_seconds(), 0))
+    return [check, age]

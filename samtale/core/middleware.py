@@ -111,9 +111,9 @@ class DebugErrorPagesMiddleware:
 
 
 def _not_found(request, exception):
-    from samtale.core.views import error_404  # the views import every app's selectors
-
-    return error_404(request, exception)
+    # The URLconf's own 404 page: a tenant's, or the operators' host's plain one.
+    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+    return handler(request, exception)
 
 
 class TenantMiddleware:
@@ -127,7 +127,8 @@ class TenantMiddleware:
     def __call__(self, request):
         host, _port = split_domain_port(request.get_host())
         if host in settings.SAMTALE_OPERATOR_HOSTS:
-            # The operators' page (samtale.tenants.urls): its URLs only, in no tenant.
+            # The operators' page (samtale.tenants.urls): its URLs only, in no tenant: a
+            # tenant's database and settings are refused there (core.tenancy).
             request.urlconf = "samtale.tenants.urls"
             with tenancy.activated(tenancy.OPERATIONS):
                 return self.get_response(request)
@@ -146,4 +147,13 @@ class TenantMiddleware:
             )
         request.tenant = tenant
         with tenancy.activated(tenant):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if response.streaming and getattr(response, "file_to_stream", None) is None:
+            # What a streamed answer makes as it is sent (after this block) is the tenant's.
+            response.streaming_content = _in_tenant(tenant, response.streaming_content)
+        return response
+
+
+def _in_tenant(tenant, content):
+    with tenancy.activated(tenant):
+        yield from content

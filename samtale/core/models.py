@@ -73,14 +73,15 @@ class JobRun(models.Model):
         return f"{self.name} {self.last_run_at}"
 
 
-class Heartbeat(models.Model):
+class ProcessBeat(models.Model):
     """A long-running process (a web process, the worker, the scheduler) saying it is alive,
     at most every SAMTALE_HEARTBEAT_SECONDS (core.health.beat). `/health/ready` fails when a
     process it requires has not beaten within SAMTALE_HEARTBEAT_LIMIT_SECONDS: a scheduler
     that died stops every periodic job without a word otherwise.
 
-    One row per process (a restart is a new pid, so a new row); the scheduler deletes rows
-    silent for a day."""
+    In the control database (core.tenancy.router): the installation's processes, whichever
+    tenants they serve. One row per process (a restart is a new pid, so a new row); the
+    scheduler deletes rows silent for a day."""
 
     process = models.CharField(max_length=20)  # "web", "worker" or "scheduler"
     host = models.CharField(max_length=255)
@@ -90,12 +91,27 @@ class Heartbeat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["process", "host", "pid"], name="heartbeat_per_process")
+            models.UniqueConstraint(fields=["process", "host", "pid"], name="beat_per_process")
         ]
         indexes = [models.Index(fields=["process", "beat_at"])]
 
     def __str__(self) -> str:
         return f"{self.process} {self.host}:{self.pid} {self.beat_at}"
+
+
+class TenantHealth(models.Model):
+    """A tenant's health as last checked inside it (core.health.tenant_health_record, by the
+    scheduler every minute): each check's short answer. In the control database, so that the
+    operators' page and /metrics show every tenant's without reaching into any tenant's
+    database. Names no person and holds no figure of a tenant's content."""
+
+    tenant = models.CharField(max_length=30, unique=True)  # its slug
+    ok = models.BooleanField()
+    checks = models.JSONField(default=dict)
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.tenant} {'ok' if self.ok else 'not ok'} {self.checked_at}"
 
 
 class SetAsideMessage(models.Model):

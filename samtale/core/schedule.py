@@ -99,19 +99,42 @@ def tick(now: datetime | None = None) -> list[Periodic]:
     return started
 
 
-def tick_every_tenant(started: Callable[[Periodic], None] = lambda job: None) -> None:
+def tick_every_tenant(started: Callable[[Periodic], None] = lambda job: None) -> list[str]:
     """A tick in each tenant, in it: its jobs claimed in its own database and enqueued in its
-    own queue. A tenant whose database does not answer is said and passed over."""
+    own queue. A tenant whose database does not answer is said and passed over, the home
+    tenant as any other: one tenant's database away, or refused, stops no other's jobs.
+    Returns the tenants passed over."""
+    passed_over = []
     for tenant in tenancy.every_tenant():
         try:
             with tenancy.activated(tenant):
+                # First, so that a tenant whose database is away is recorded as such.
+                _health_record_due(tenant.slug)
                 for job in tick():
                     started(job)
-        except Exception as error:
-            if tenant.home:
-                raise
-            # One tenant's database away, or refused, stops no other's jobs.
+        except Exception as error:  # noqa: BLE001 - said, and the next tenant's tick goes on
             logger.warning("Tenant %s is passed over (%s).", tenant.slug, _first_line(error))
+            passed_over.append(tenant.slug)
+    return passed_over
+
+
+# How often each tenant's health is asked and kept (core.health.tenant_health_record), and
+# when this process last did, by tenant.
+HEALTH_EVERY = timedelta(minutes=1)
+_health_at: dict[str, datetime] = {}
+
+
+def _health_record_due(slug: str) -> None:
+    """The tenant's health, asked and kept every HEALTH_EVERY; a failure to keep it (the
+    control database away) is said and stops no job of the tenant's."""
+    now = timezone.now()
+    last = _health_at.get(slug)
+    if last is None or now - last >= HEALTH_EVERY:
+        _health_at[slug] = now
+        try:
+            health.tenant_health_record(now)
+        except DatabaseError as error:
+            logger.warning("Tenant %s's health is not kept (%s).", slug, _first_line(error))
 
 
 def run(

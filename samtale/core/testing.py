@@ -94,3 +94,43 @@ def audit_writes_fail(using: str = "default") -> Iterator[None]:
         with connection.cursor() as cursor:
             for sql in drop:
                 cursor.execute(sql)
+
+
+@contextmanager
+def outside_any_tenant() -> Iterator[None]:
+    """The block in no tenant, as a process's entry point starts (the worker, the scheduler
+    from cron, a command), on this thread's own connections: the test's, in its transaction,
+    which the tenant the work then activates takes up again (core.tenancy)."""
+    from samtale.core.tenancy.context import _current
+
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def worker_until_idle(worker_id: str = "test-worker") -> None:
+    """Core's worker (`manage.py worker`) in rounds until no task is left, outside any
+    tenant as its process starts: each task in the tenant whose queue it came from. Its
+    housekeeping between rounds is left out: it would close the test's own connection, in
+    the test's transaction (which PostgreSQL's, unlike an in-memory SQLite database's, lets
+    it)."""
+    from samtale.core.management.commands import worker
+
+    housekeeping = worker.close_old_connections
+    worker.close_old_connections = lambda: None
+    try:
+        with outside_any_tenant():
+            worker.Worker(
+                queue_names=["default"],
+                interval=0,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            ).run()
+    finally:
+        worker.close_old_connections = housekeeping

@@ -1,6 +1,5 @@
 from email.utils import parseaddr
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -20,9 +19,8 @@ def accessibility_statement(request):
         request,
         "core/accessibility.html",
         {
-            "contact": parseaddr(
-                settings.SAMTALE_ACCESSIBILITY_CONTACT or tenancy.setting("DEFAULT_FROM_EMAIL")
-            )[1]
+            "contact": tenancy.setting("SAMTALE_ACCESSIBILITY_CONTACT")
+            or parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1]
         },
     )
 
@@ -91,19 +89,51 @@ def _health_answer(ready: bool, checks: dict[str, str]) -> JsonResponse:
     return answer
 
 
+# The error pages are a tenant's pages (its name, its menu). Where the request is in no
+# tenant (a host name no one has, refused before the tenant was found; the operators'
+# host), plain text that names no one.
+# host), plain text that names no one: in Norwegian, then English (whoever is there, an
+# operator or a stranger at a host name no one has, may read either).
+PLAIN = {
+    400: "Feil i forespørselen. / Bad request.\n",
+    403: "Ingen tilgang. / Forbidden.\n",
+    "csrf": (
+        "Skjemaets sikkerhetsnøkkel mangler eller er feil: åpne siden på nytt og send igjen."
+        " / The form's security token is missing or wrong: open the page again.\n"
+    ),
+    404: "Siden finnes ikke. / Not found.\n",
+    500: "Noe gikk galt hos oss; prøv igjen om litt. / Server error; try again shortly.\n",
+}
+
+
+def _plain(status: int, text: str | None = None) -> HttpResponse:
+    return HttpResponse(
+        text or PLAIN[status], status=status, content_type="text/plain; charset=utf-8"
+    )
+
+
 def csrf_failure(request, reason=""):
+    """A form posted without its CSRF token, or with another's: 403 on every host."""
+    if not tenancy.active():
+        return _plain(403, PLAIN["csrf"])
     return render(request, "errors/csrf.html", status=403)
 
 
 def error_400(request, exception=None):
+    if not tenancy.active():
+        return _plain(400)
     return render(request, "errors/400.html", status=400)
 
 
 def error_403(request, exception=None):
+    if not tenancy.active():
+        return _plain(403)
     return render(request, "errors/403.html", status=403)
 
 
 def error_404(request, exception=None):
+    if not tenancy.active():
+        return _plain(404)
     return render(request, "errors/404.html", status=404)
 
 
@@ -111,4 +141,6 @@ def error_500(request):
     # No context processors that touch the database: the database may be why we are here.
     from django.template import loader
 
+    if not tenancy.active():
+        return _plain(500)
     return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

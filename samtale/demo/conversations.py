@@ -176,7 +176,11 @@ def _alive(kari: Person, ola: Person) -> None:
     if failed is not None:
         reason = "PDF-en kunne ikke lages: tidsavbrudd etter 60 sekunder"
         SignedForm.objects.filter(pk=failed.form_id).update(render_error=reason)
+        # Made at the signing, days ago, as a real one would have been: past
+        # SAMTALE_READY_DELIVERY_MINUTES, so its municipality's health says "archive: stuck"
+        # on the operators' page from the scheduler's first tick.
         Delivery.objects.filter(pk=failed.pk).update(
+            created_at=failed.form.signed_at,
             status=Delivery.Status.FAILED,
             error=reason,
             attempts=len(RETRY_MINUTES) + 1,

@@ -6,5 +6,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self):
-        # Registers the outbox's sweep with the scheduler, and the outbox's figures in /metrics.
-        from samtale.notifications import metrics, tasks  # noqa: F401
+        # Registers the outbox's sweep with the scheduler, the outbox's figures in /metrics,
+        # and the mail's checks in each tenant's health.
+        from samtale.notifications import health, metrics, tasks  # noqa: F401

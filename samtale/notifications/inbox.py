@@ -300,6 +300,21 @@ class Mailbox(Protocol):
         ...
 
 
+def mailbox_unreadable(name: str) -> None:
+    """The mailbox could not be read this run: since when, kept (the first failure's time)."""
+    MailboxMark.objects.get_or_create(mailbox=name)
+    MailboxMark.objects.filter(mailbox=name, unreadable_since__isnull=True).update(
+        unreadable_since=timezone.now()
+    )
+
+
+def mailbox_read(name: str) -> None:
+    """The mailbox was read: whatever failed before is over."""
+    MailboxMark.objects.filter(mailbox=name, unreadable_since__isnull=False).update(
+        unreadable_since=None
+    )
+
+
 class ImapMailbox:
     """An IMAP mailbox given as imaps://user:password@host:port/INBOX (imap:// without TLS,
     for a server on the same machine or in tests), read as this module says."""

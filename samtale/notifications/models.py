@@ -78,6 +78,9 @@ class MailboxMark(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     failed_uid = models.BigIntegerField(default=0)
     failures = models.PositiveSmallIntegerField(default=0)
+    # Since when the mailbox cannot be read (unreachable, or the login refused): the tenant's
+    # health says so after a while (notifications.health). Empty once a read succeeds.
+    unreadable_since = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.mailbox} ({self.uidvalidity}:{self.last_uid})"

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 @task
 def email_send(message_id: int) -> None:
     """Render and send one recorded message under its lease (see notifications.outbox); on
-    an SMTP failure it is queued for a later attempt."""
+    an SMTP failure it is queued for a later attempt, and one that cannot be made or sent
+    is given up with its reason (never lost with its message claimed)."""
     message = outbox.claim(message_id)
     if message is None:
         return
@@ -50,6 +51,12 @@ def email_send(message_id: int) -> None:
     if email is None:
         outbox.message_skipped(message)
         return
+    _deliver(message, email)
+
+
+def _deliver(message, email) -> None:
+    """Hand the made message to the SMTP server, and record what came of it: sent, refused
+    (queued for a later attempt), or given up with its reason."""
     connection = mailer()
     try:
         connection.open()
@@ -64,6 +71,15 @@ def email_send(message_id: int) -> None:
             "" if again else ", given up",
             error,
         )
+        return
+    except Exception as error:
+        # What no later attempt would send either (an address the mail library refuses,
+        # a sender that is none): given up, and kept with its reason, where the tenant's
+        # health and the outbox show it; never a task that dies with its message claimed.
+        with contextlib.suppress(Exception):
+            connection.close()
+        logger.exception("e-mail %s cannot be sent", message.pk)
+        outbox.message_failed(message, f"Cannot be sent: {error!r}")
         return
     # The server has it: recorded before the goodbye, so the window for a second copy is
     # this one UPDATE.
@@ -95,8 +111,12 @@ def calendar_mailbox_read() -> int:
         return 0
     mailbox = inbox.ImapMailbox(tenancy.setting("SAMTALE_CALENDAR_IMAP_URL"))
     try:
-        return mailbox.read_new(inbox.receive)
+        read = mailbox.read_new(inbox.receive)
     except (OSError, imaplib.IMAP4.error) as error:
-        # Unreachable or refused: said once a run, and tried again at the next.
+        # Unreachable or refused: said once a run, tried again at the next, and shown in the
+        # tenant's health while it lasts (notifications.health).
         logger.warning("calendar mailbox %s could not be read: %s", mailbox.name, error)
+        inbox.mailbox_unreadable(mailbox.name)
         return 0
+    inbox.mailbox_read(mailbox.name)
+    return read

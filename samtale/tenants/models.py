@@ -27,8 +27,8 @@ class Tenant(models.Model):
     role = models.CharField(max_length=63, blank=True)
     # The role's password, encrypted (samtale.tenants.secrets); empty on SQLite.
     password = models.TextField(blank=True)
-    # What the tenant configured for itself (core.tenancy.CONFIGURABLE), its secrets
-    # encrypted (core.secrets).
+    # What the tenant configured for itself (core.configurable declares each setting), its
+    # secrets encrypted (core.secrets).
     config = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
@@ -70,7 +70,7 @@ class Operator(models.Model):
 
 class OperatorFailure(models.Model):
     """A failed sign-in on the operators' page, by the name tried and the client's address:
-    too many in a while and the page takes no more from either (operators.throttled)."""
+    a trace for the operators' logs, kept a day (the limit is SignInAttempts')."""
 
     username = models.CharField(max_length=150)
     address = models.GenericIPAddressField(null=True, blank=True)
@@ -78,3 +78,18 @@ class OperatorFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInAttempts(models.Model):
+    """The sign-in attempts on the operators' page within a window (operators.attempt_take),
+    by the pair of the name tried and the client's address, and by the address alone: a
+    counter taken by a conditional UPDATE, so that a burst of guesses cannot pass the limit
+    and a stranger cannot lock an operator out from another address."""
+
+    # "pair:<sha256 of name and address>" or "address:<address>".
+    key = models.CharField(max_length=100, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

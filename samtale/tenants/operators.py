@@ -5,19 +5,30 @@ stamp, which ends every cookie made before."""
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import logging
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
+from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
-from samtale.tenants.models import Operator, OperatorFailure
+from samtale.core.tenancy import CONTROL
+from samtale.tenants.models import Operator, OperatorFailure, SignInAttempts
+
+logger = logging.getLogger(__name__)
 
 COOKIE = "samtale_operator"
-# Failed sign-ins, by name or by address, within THROTTLE_MINUTES, before the page refuses.
+# Sign-in attempts within THROTTLE_MINUTES before the page takes no more: for one name from
+# one address (a stranger elsewhere locks nobody out), and from one address for any names
+# (guessing many names from one place).
 THROTTLE_FAILURES = 5
+THROTTLE_PER_ADDRESS = 30
 THROTTLE_MINUTES = 15
 SALT = "samtale.tenants.operator"
 # A failed sign-in costs this much more time than a right one would (check_password of a
@@ -37,13 +48,70 @@ def operator_of(request) -> Operator | None:
     return Operator.objects.filter(pk=data.get("o"), stamp=data.get("s")).first()
 
 
-def throttled(username: str, address: str | None) -> bool:
-    """Whether the name or the address has failed THROTTLE_FAILURES times lately."""
-    since = timezone.now() - timedelta(minutes=THROTTLE_MINUTES)
-    recent = OperatorFailure.objects.filter(at__gte=since)
-    by_name = recent.filter(username=username.strip()).count()
-    by_address = recent.filter(address=address).count() if address else 0
-    return max(by_name, by_address) >= THROTTLE_FAILURES
+def _keys(username: str, address: str | None) -> tuple[str, str]:
+    where = _place(address)
+    pair = hashlib.sha256(f"{username.strip().lower()}\0{where}".encode()).hexdigest()
+    return f"pair:{pair}", f"address:{where}"
+
+
+def _place(address: str | None) -> str:
+    """Where an attempt comes from, as the limits count it: an IPv4 address, or an IPv6
+    address's /64 (one subscriber's whole network, which a guesser would otherwise walk)."""
+    if not address:
+        # No address (a proxy not in TRUSTED_PROXIES strips nothing, and gives one): all
+        # such attempts count as one place. Said, for the operator to put right.
+        logger.warning("An operator sign-in without a client address: check TRUSTED_PROXIES.")
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def attempt_take(username: str, address: str | None) -> bool:
+    """Take one attempt of the name from the address, before its password is checked: False
+    when the pair has had THROTTLE_FAILURES within THROTTLE_MINUTES, or the address
+    THROTTLE_PER_ADDRESS. Each is a conditional UPDATE (count < limit), so however many come
+    at once, no more than the limit are ever let through; a right password gives the pair's
+    back (attempts_forgive)."""
+    pair, by_address = _keys(username, address)
+    return _take(by_address, THROTTLE_PER_ADDRESS) and _take(pair, THROTTLE_FAILURES)
+
+
+def _take(key: str, limit: int) -> bool:
+    now = timezone.now()
+    window = now - timedelta(minutes=THROTTLE_MINUTES)
+    # Made if it is not there (another attempt may make it at the same moment): one
+    # statement, no transaction of its own to spoil the caller's.
+    quote = connections[CONTROL].ops.quote_name
+    table, columns = (
+        quote(SignInAttempts._meta.db_table),
+        [quote(name) for name in ("key", "window_start", "count")],
+    )
+    with connections[CONTROL].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES (%s, %s, 0) "  # noqa: S608
+            f"ON CONFLICT ({columns[0]}) DO NOTHING",
+            [key, now],
+        )
+    # A window that is over starts again (one of those who see it over does it).
+    SignInAttempts.objects.filter(key=key, window_start__lt=window).update(
+        window_start=now, count=0
+    )
+    return bool(
+        SignInAttempts.objects.filter(key=key, window_start__gte=window, count__lt=limit).update(
+            count=F("count") + 1
+        )
+    )
+
+
+def attempts_forgive(username: str, address: str | None) -> None:
+    """The right password: the pair's attempts start again."""
+    pair, _by_address = _keys(username, address)
+    SignInAttempts.objects.filter(key=pair).delete()
 
 
 def authenticate(username: str, password: str, address: str | None = None) -> Operator | None:
@@ -53,8 +121,10 @@ def authenticate(username: str, password: str, address: str | None = None) -> Op
     if operator is not None and right:
         return operator
     OperatorFailure.objects.create(username=username.strip()[:150], address=address)
-    # Kept a day: what the throttle reads, and a trace of an attempt for the operators' logs.
-    OperatorFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+    # Kept a day: a trace of an attempt for the operators' logs.
+    day = timezone.now() - timedelta(days=1)
+    OperatorFailure.objects.filter(at__lt=day).delete()
+    SignInAttempts.objects.filter(window_start__lt=day).delete()
     return None
 
 

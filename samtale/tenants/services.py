@@ -5,20 +5,18 @@ applies to it."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 from io import StringIO
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from samtale.core import configurable
 from samtale.core import tenancy as directory
-from samtale.core.backup import snapshot_restore, snapshot_take, snapshot_verify
 from samtale.core.secrets import encrypt
 from samtale.core.tenancy import CONTROL, Tenant, activated
 from samtale.tenants import databases
@@ -33,7 +31,11 @@ class TenantError(Exception):
 
 
 def _clean_hosts(hosts: list[str]) -> list[str]:
-    cleaned = [host.strip().lower().rstrip(".") for host in hosts if host.strip()]
+    """Host names as a browser sends them, checked (configurable.host_name_check), and free."""
+    try:
+        cleaned = [configurable.host_name_check(host) for host in hosts if host.strip()]
+    except configurable.Refused as refused:
+        raise TenantError(str(refused)) from None
     if not cleaned:
         raise TenantError("A tenant needs at least one host name.")
     taken = set(settings.SAMTALE_HOSTS) | set(settings.SAMTALE_OPERATOR_HOSTS)
@@ -41,6 +43,13 @@ def _clean_hosts(hosts: list[str]) -> list[str]:
     if clash := sorted(set(cleaned) & taken):
         raise TenantError(f"Another tenant, or the operators' page, answers at {', '.join(clash)}.")
     return list(dict.fromkeys(cleaned))
+
+
+def _clean_url(url: str) -> str:
+    try:
+        return configurable.web_address_check(url, what="The tenant's address (--url)").rstrip("/")
+    except configurable.Refused as refused:
+        raise TenantError(str(refused)) from None
 
 
 def _check_slug(slug: str) -> None:
@@ -55,21 +64,46 @@ def _check_slug(slug: str) -> None:
         raise TenantError(f"There is a tenant {slug!r} already.")
 
 
-def tenant_create(*, slug: str, name: str, hosts: list[str], url: str = "") -> Tenant:
-    """Register a tenant with a new, migrated, empty database of its own."""
+def required() -> list[str]:
+    """What every registered tenant must configure (its sender): `tenants create` asks."""
+    return [name for name, entry in directory.declared().items() if entry.required]
+
+
+def tenant_create(
+    *, slug: str, name: str, hosts: list[str], url: str = "", config: dict[str, str] | None = None
+) -> Tenant:
+    """Register a tenant with a new, migrated, empty database of its own, and what it
+    configures (`config`, NAME → text, checked as `tenant_configure` checks it; its sender at
+    least). Nothing is made when anything is refused."""
+    stored = config_checked({}, config or {})
+    return create_checked(slug=slug, name=name, hosts=hosts, url=url, stored=stored)
+
+
+def create_checked(
+    *, slug: str, name: str, hosts: list[str], url: str, stored: dict, suspended: bool = False
+) -> Tenant:
+    """tenant_create with its configuration already checked and as kept (`stored`)."""
     _check_slug(slug)
     hosts = _clean_hosts(hosts)
-    if not name.strip():
-        raise TenantError("A tenant needs a name (the organization's).")
+    url = _clean_url(url or f"https://{hosts[0]}")
+    if not name.strip() or len(name.strip()) > 200 or not name.isprintable():
+        raise TenantError("A tenant needs a name (the organization's), on one line.")
+    if missing := [entry for entry in required() if entry not in stored]:
+        raise TenantError(
+            f"A tenant must configure {', '.join(missing)} (its e-mails and invitations are sent "
+            "from it): give it as NAME=value."
+        )
     database = databases.database_create(slug)
     with transaction.atomic(using=CONTROL):
         row = Row.objects.create(
             slug=slug,
             name=name.strip(),
-            url=(url or f"https://{hosts[0]}").rstrip("/"),
+            url=url,
+            state=Row.State.SUSPENDED if suspended else Row.State.ACTIVE,
             database=database["NAME"],
             role=database.get("USER", ""),
             password=encrypt(database.get("PASSWORD", "")),
+            config=stored,
         )
         Host.objects.bulk_create(Host(tenant=row, name=host) for host in hosts)
     directory.forget()
@@ -106,77 +140,62 @@ def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
     directory.forget()
 
 
-def _parsed(name: str, text: str):
-    kind, _own = directory.CONFIGURABLE[name]
-    if kind is int:
-        try:
-            return int(text)
-        except ValueError:
-            raise TenantError(f"{name} is a number, not {text!r}.") from None
-    if kind is bool:
-        if text.lower() not in ("true", "false", "yes", "no", "1", "0"):
-            raise TenantError(f"{name} is true or false, not {text!r}.")
-        return text.lower() in ("true", "yes", "1")
-    if kind == directory.JSON:
-        return _sso_providers(name, text)
-    return text
-
-
-def _sso_providers(name: str, text: str) -> str:
-    """Checked, and kept as the JSON it is (encrypted)."""
-    try:
-        providers = json.loads(text)
-    except ValueError:
-        raise TenantError(f"{name} is JSON: a list of providers.") from None
-    needed = {"provider_id", "name", "client_id", "secret", "settings"}
-    if not isinstance(providers, list) or not all(
-        isinstance(p, dict) and needed <= set(p) and p["settings"].get("server_url")
-        for p in providers
-    ):
+def config_checked(stored: dict, values: dict[str, str]) -> dict:
+    """The configuration as kept (`stored`, secrets encrypted) with `values` (NAME → text;
+    empty: unset) set, each checked by its declaration (core.configurable), and the whole
+    checked for what does not hold together. TenantError names the value and says why."""
+    declared = directory.declared()
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
         raise TenantError(
-            f"{name} is a list of {{{', '.join(sorted(needed))}}}, with settings.server_url."
+            f"Not a setting a tenant configures: {', '.join(unknown)} "
+            f"(it may: {', '.join(sorted(declared))})."
         )
-    return json.dumps(providers)
+    config = dict(stored)
+    for name, text in values.items():
+        if text.strip() == "":
+            if declared[name].required and name in stored:
+                raise TenantError(f"{name} cannot be unset: every tenant has one.")
+            config.pop(name, None)
+            continue
+        try:
+            value = declared[name].parse(text)
+        except configurable.Refused as refused:
+            raise TenantError(str(refused)) from None
+        config[name] = directory.config_kept(name, value)
+    as_used = directory.config_read(config)
+    sketch = Tenant(slug="_checked", name="", url="", database={"NAME": "_"}, config=as_used)
+    found = configurable.problems(lambda name: directory.value_of(sketch, name))
+    if found:
+        raise TenantError(" ".join(found))
+    return config
 
 
 def tenant_configure(slug: str, values: dict[str, str]) -> dict:
     """Set (or, with an empty value, unset) what the tenant configures for itself; the
-    secrets are kept encrypted. Returns the configuration, its secrets shown as "***"."""
+    secrets are kept encrypted. A value refused changes nothing. Returns the configuration,
+    its secrets shown as "***"."""
     row = _registered(slug)
-    unknown = sorted(set(values) - set(directory.CONFIGURABLE))
-    if unknown:
-        raise TenantError(
-            f"Not a setting a tenant configures: {', '.join(unknown)} "
-            f"(it may: {', '.join(sorted(directory.CONFIGURABLE))})."
-        )
-    config = dict(row.config)
-    for name, text in values.items():
-        if text == "":
-            config.pop(name, None)
-            continue
-        value = _parsed(name, text)
-        config[name] = encrypt(value) if _kept_secret(name) else value
-    row.config = config
+    row.config = config_checked(dict(row.config), values)
     row.save(update_fields=["config", "changed_at"])
     directory.forget()
     return config_shown(slug)
 
 
-def _kept_secret(name: str) -> bool:
-    return directory.CONFIGURABLE[name][0] in (directory.SECRET, directory.JSON)
-
-
 def config_shown(slug: str) -> dict:
     """The tenant's configuration for the operator: secrets as "***"."""
     row = _registered(slug)
+    declared = directory.declared()
     return {
-        name: "***" if _kept_secret(name) else value for name, value in sorted(row.config.items())
+        name: "***" if declared[name].secret else value
+        for name, value in sorted(row.config.items())
+        if name in declared
     }
 
 
 def tenant_set_url(slug: str, url: str) -> None:
     """The address the tenant's links are made from."""
-    Row.objects.filter(pk=_registered(slug).pk).update(url=url.rstrip("/"))
+    Row.objects.filter(pk=_registered(slug).pk).update(url=_clean_url(url))
     directory.forget()
 
 
@@ -241,46 +260,3 @@ def tenants_migrate(*, verbosity: int = 0) -> list[Migrated]:
         output = databases.migrate(tenant, verbosity=verbosity)
         done.append(Migrated(tenant.slug, time.perf_counter() - started, output))
     return done
-
-
-MANIFEST = "tenant.json"
-
-
-def tenant_export(slug: str, folder: Path) -> Path:
-    """Everything the tenant holds, as a folder: a snapshot of its database (core.backup,
-    with its checksum) and the register's entry, which `tenant_restore` reads back."""
-    tenant = tenant_get(slug)
-    folder.mkdir(parents=True, exist_ok=False)
-    with activated(tenant):
-        snapshot = snapshot_take(
-            output=folder / f"{slug}{'.sqlite3' if databases.engine() == 'sqlite3' else '.dump'}"
-        )
-    manifest = {
-        "slug": tenant.slug,
-        "name": tenant.name,
-        "url": tenant.url,
-        "hosts": list(tenant.hosts),
-        "snapshot": snapshot.path.name,
-        "kind": snapshot.kind,
-        "sha256": snapshot.sha256,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return folder
-
-
-def tenant_restore(folder: Path, *, slug: str = "", hosts: list[str] | None = None) -> Tenant:
-    """A tenant exported (tenant_export) made again here, under its own slug and host
-    names unless others are given."""
-    manifest = json.loads((folder / MANIFEST).read_text())
-    snapshot = snapshot_verify(folder / manifest["snapshot"])
-    tenant = tenant_create(
-        slug=slug or manifest["slug"],
-        name=manifest["name"],
-        hosts=hosts or manifest["hosts"],
-        url="" if hosts else manifest["url"],
-    )
-    with activated(tenant):
-        snapshot_restore(snapshot)
-    if manifest.get("config"):
-        tenant_configure(tenant.slug, manifest["config"])
-    return tenant_get(tenant.slug)

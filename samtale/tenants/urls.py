@@ -13,17 +13,8 @@ urlpatterns = [
 ]
 
 
-def _plain(status: int, text: str):
-    def view(request, exception=None):
-        from django.http import HttpResponse
-
-        return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
-
-    return view
-
-
-# The tenants' error pages are pages of a tenant's menu; here, plain text.
-handler400 = _plain(400, "Bad request.\n")
-handler403 = _plain(403, "Forbidden.\n")
-handler404 = _plain(404, "Not found.\n")
-handler500 = _plain(500, "Server error.\n")
+# The error pages: core's, which are plain text where the request is in no tenant, as here.
+handler400 = "samtale.core.views.error_400"
+handler403 = "samtale.core.views.error_403"
+handler404 = "samtale.core.views.error_404"
+handler500 = "samtale.core.views.error_500"

@@ -2,15 +2,18 @@
 of tenants — names, host names, state, when made — and suspending or resuming one. Nothing
 of any tenant's content: no person, no figure, no count of rows."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samtale.core import tenancy
+from samtale.core import health, tenancy
 from samtale.core.http import client_ip
 from samtale.tenants import operators, services
 from samtale.tenants.models import Tenant
@@ -29,13 +32,38 @@ def operator_home(request):
     operator = operators.operator_of(request)
     if not may_operate(operator):
         return redirect("operator_login")
-    rows = Tenant.objects.prefetch_related("hosts").order_by("name")
+    rows = list(Tenant.objects.prefetch_related("hosts").order_by("name"))
+    home = tenancy.home() if tenancy.home().hosts else None
+    # Each tenant's health as the scheduler last checked it inside the tenant, read from the
+    # control database: this host reaches no tenant's database.
+    checked = health.tenants_health()
+    for row in rows:
+        row.health = _health_of(checked.get(row.slug))
     context = {
         "operator": operator,
-        "home": tenancy.home() if tenancy.home().hosts else None,
+        "home": home,
+        "home_health": _health_of(checked.get(home.slug)) if home else None,
         "tenants": rows,
     }
     return render(request, "tenants/operator_home.html", context, using="operators")
+
+
+# The scheduler checks every tenant each minute: older than this, it has stopped doing so.
+HEALTH_STALE = timedelta(minutes=5)
+
+
+def _health_of(record) -> dict:
+    if record is None:
+        return {"known": False}
+    return {
+        "known": True,
+        "ok": record.ok,
+        "failing": [
+            f"{name}: {answer}" for name, answer in record.checks.items() if answer != "ok"
+        ],
+        "checked_at": record.checked_at,
+        "stale": timezone.now() - record.checked_at > HEALTH_STALE,
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -43,7 +71,7 @@ def operator_login(request):
     form = OperatorLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         address = client_ip(request)
-        if operators.throttled(form.cleaned_data["username"], address):
+        if not operators.attempt_take(form.cleaned_data["username"], address):
             form.add_error(None, _("Too many failed sign-ins. Try again in a quarter of an hour."))
             return render(
                 request,
@@ -56,6 +84,7 @@ def operator_login(request):
             form.cleaned_data["username"], form.cleaned_data["password"], address
         )
         if operator is not None:
+            operators.attempts_forgive(form.cleaned_data["username"], address)
             response = redirect("operator_home")
             operators.sign_in(response, operator)
             return response

@@ -6,6 +6,8 @@ CI=true a missing browser fails the run instead.
 
 import os
 import re
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -275,6 +277,25 @@ def visitor_factory(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    _requests_done()
+
+
+def _requests_done(seconds: float = 20) -> None:
+    """Wait until the live server has answered every request the test's pages sent (an
+    autosave, a session check still on its way when the page closed): one answered after
+    the test, on the connection the live server shares with the test process, would run
+    beside the next test's own work."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        serving = [
+            thread
+            for thread in threading.enumerate()
+            if "process_request_thread" in thread.name and thread.is_alive()
+        ]
+        if not serving:
+            return
+        for thread in serving:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def pytest_terminal_summary(terminalreporter):

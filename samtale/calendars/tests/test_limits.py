@@ -25,6 +25,7 @@ from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import base, graph, http, limits, read
 from samtale.calendars.readers.base import Source, Unreadable
 from samtale.calendars.testing import Answer
+from samtale.core import tenancy
 
 from .test_graph import MAILBOX, RECORDED, TENANT
 
@@ -58,7 +59,7 @@ def read_in_a_thread(source: Source) -> tuple[threading.Thread, dict]:
         except Unreadable as failed:
             outcome["failed"] = failed
 
-    thread = threading.Thread(target=run, name="test-reader", daemon=True)
+    thread = threading.Thread(target=tenancy.carried(run), name="test-reader", daemon=True)
     thread.start()
     thread.join(PATIENCE)
     return thread, outcome

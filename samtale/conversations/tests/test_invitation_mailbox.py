@@ -104,7 +104,10 @@ def test_an_unreachable_mailbox_is_said_and_tried_again_at_the_next_run(
         assert calendar_mailbox_read.call() == 0
     assert "could not be read" in caplog.text
     assert "hemmelig" not in caplog.text
-    assert not MailboxMark.objects.exists()
+    # Kept, for the tenant's health (notifications.health): since when it cannot be read.
+    (mark,) = MailboxMark.objects.all()
+    assert mark.unreadable_since is not None and mark.last_uid == 0
+    assert "hemmelig" not in mark.mailbox
 
 
 # --- The webhook --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
+from samtale.core import tenancy
 from samtale.core.audit import (
     GENESIS,
     audit_log,
@@ -316,7 +317,8 @@ def _in_threads(count, work, before):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    # Each thread in this test's tenant, as a pool's thread is handed its work's.
+    threads = [threading.Thread(target=tenancy.carried(run), args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

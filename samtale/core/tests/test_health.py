@@ -1,5 +1,6 @@
-"""The health checks (/health/live, /health/ready), the heartbeats behind them, and the
-scheduler that outlasts a database error."""
+"""The health checks (/health/live, /health/ready: the installation's), each tenant's health
+(asked inside it), the heartbeats behind them, and the scheduler that outlasts a database
+error."""
 
 import json
 import logging
@@ -17,12 +18,18 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from samtale.core import health, schedule
-from samtale.core.management.commands.worker import Worker
-from samtale.core.models import Heartbeat, JobRun
+from samtale.core import health, schedule, tenancy
+from samtale.core.models import JobRun, ProcessBeat
 from samtale.core.tasks import ping
+from samtale.core.testing import worker_until_idle
 
-EVERYTHING = {"database", "migrations", "tasks", "worker", "scheduler", "archive"}
+EVERYTHING = {"control", "migrations", "worker", "scheduler"}
+A_TENANTS = {"database", "migrations", "tasks", "archive", "mail", "mailbox"}
+
+
+def control():
+    """This thread's connection to the control database, as it is now."""
+    return connections[tenancy.CONTROL]
 
 
 @pytest.fixture
@@ -39,7 +46,7 @@ def production(settings, monkeypatch):
 def alive(*processes, ago=timedelta(seconds=5)):
     for number, process in enumerate(processes):
         at = timezone.now() - ago
-        Heartbeat.objects.create(
+        ProcessBeat.objects.create(
             process=process, host="app-1", pid=100 + number, started_at=at, beat_at=at
         )
 
@@ -101,39 +108,67 @@ def test_it_is_ready_without_the_worker_and_scheduler_where_they_are_not_require
     assert set(answer["checks"]) == EVERYTHING - {"worker", "scheduler"}
 
 
-def test_it_is_not_ready_while_a_migration_is_not_applied(db, client, monkeypatch):
+def test_it_is_not_ready_while_the_control_database_misses_a_migration(db, client, monkeypatch):
     monkeypatch.setattr(health, "_migrated", set())
     # The latest of core's migrations, as if the code were newer than the database.
-    (latest,) = MigrationLoader(connection).graph.leaf_nodes("core")
-    MigrationRecorder(connection).migration_qs.filter(app="core", name=latest[1]).delete()
+    (latest,) = MigrationLoader(control()).graph.leaf_nodes("core")
+    MigrationRecorder(control()).migration_qs.filter(app="core", name=latest[1]).delete()
     status, answer = ready(client)
     assert status == 503
     assert answer["status"] == "fail"
-    assert answer["checks"]["database"] == "ok"
+    assert answer["checks"]["control"] == "ok"
     assert answer["checks"]["migrations"] == "pending"
-    # The rest stand on the tables the migrations make: not asked.
-    assert answer["checks"]["tasks"] == "unknown"
-    assert answer["checks"]["archive"] == "unknown"
 
 
-def test_the_migrations_are_read_once_they_are_all_applied(db, client, monkeypatch):
+def test_it_is_not_ready_when_the_control_database_does_not_answer(db, client, production):
+    with control().execute_wrapper(_refuse("SELECT 1")):
+        status, answer = ready(client)
+    assert status == 503
+    # Every request looks its tenant up there: nothing else is asked.
+    assert answer["checks"] == {
+        "control": "unreachable",
+        "migrations": "unknown",
+        "worker": "unknown",
+        "scheduler": "unknown",
+    }
+
+
+def test_readiness_asks_the_control_database_only_and_reads_the_migrations_once(
+    db, client, monkeypatch
+):
     monkeypatch.setattr(health, "_migrated", set())
     assert ready(client)[0] == 200
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(control()) as theirs, CaptureQueriesContext(connection) as home:
         assert ready(client)[0] == 200
-    assert not [q for q in queries if "django_migrations" in q["sql"]]
-    assert len(queries) == 3  # the database, the tasks and the archive
+    assert [q["sql"] for q in theirs] == ["SELECT 1"]
+    assert not home.captured_queries  # no tenant's database is asked
 
 
-def test_it_is_not_ready_when_a_task_has_waited_too_long(db, client, settings):
+def test_a_tenant_whose_task_has_waited_too_long_is_behind_and_the_installation_ready(
+    db, client, settings
+):
     settings.SAMTALE_READY_TASK_WAIT_SECONDS = 600
     # Put off until later: not waiting yet, however long ago it was enqueued.
     waiting_task(enqueued_ago=timedelta(hours=2), run_after=timezone.now() + timedelta(minutes=5))
-    assert ready(client)[0] == 200
+    assert health.tenant_health() == (True, dict.fromkeys(A_TENANTS, "ok"))
     waiting_task(enqueued_ago=timedelta(minutes=11))
-    status, answer = ready(client)
-    assert status == 503
-    assert answer["checks"]["tasks"] == "behind"
+    ok, answers = health.tenant_health()
+    assert not ok and answers["tasks"] == "behind"
+    assert ready(client)[0] == 200
+    record = health.tenant_health_record()
+    assert (record.tenant, record.ok, record.checks["tasks"]) == ("main", False, "behind")
+    assert health.tenants_health()["main"].checks == answers
+
+
+def test_a_tenant_missing_a_migration_is_asked_nothing_that_stands_on_it(db, monkeypatch):
+    monkeypatch.setattr(health, "_migrated", set())
+    (latest,) = MigrationLoader(connection).graph.leaf_nodes("core")
+    MigrationRecorder(connection).migration_qs.filter(app="core", name=latest[1]).delete()
+    ok, answers = health.tenant_health()
+    assert not ok
+    assert answers["database"] == "ok" and answers["migrations"] == "pending"
+    # The rest stand on the tables the migrations make: not asked.
+    assert answers["tasks"] == answers["archive"] == "unknown"
 
 
 def test_it_is_not_ready_when_the_scheduler_has_not_beaten_within_the_limit(db, client, production):
@@ -149,7 +184,7 @@ def test_a_failing_check_is_named_with_a_code_and_nothing_of_its_error(db, clien
     def broken():
         raise OSError("could not reach db.kommune.internal as /srv/samtale/secret.key")
 
-    monkeypatch.setitem(health.CHECKS, "broken", health.ReadinessCheck("broken", broken))
+    monkeypatch.setitem(health.READINESS, "broken", health.Check("broken", broken))
     answer = client.get("/health/ready")
     assert answer.status_code == 503
     assert json.loads(answer.content)["checks"]["broken"] == "error"
@@ -159,30 +194,20 @@ def test_a_failing_check_is_named_with_a_code_and_nothing_of_its_error(db, clien
 def test_a_web_process_beats_at_most_every_interval(transactional_db, production):
     client = Client()
     assert client.get("/tilgjengelighet/").status_code == 200
-    beat = Heartbeat.objects.get(process="web")
+    beat = ProcessBeat.objects.get(process="web")
     assert (beat.host, beat.pid) == (health.HOST, os.getpid())
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(control()) as queries:
         client.get("/tilgjengelighet/")
-    assert not [q for q in queries if "core_heartbeat" in q["sql"]]
+    assert not [q for q in queries if "core_processbeat" in q["sql"]]
     # 16 seconds later by the process's own clock: beats again, on the same row.
     health._last_beat[("web", os.getpid())] = time.monotonic() - 16
     client.get("/tilgjengelighet/")
-    assert Heartbeat.objects.get(process="web").beat_at > beat.beat_at
+    assert ProcessBeat.objects.get(process="web").beat_at > beat.beat_at
 
 
 def test_the_worker_beats_between_tasks(transactional_db, production):
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,  # until no task is left: here, one round
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    worker.run()
-    assert Heartbeat.objects.filter(process="worker", pid=os.getpid()).exists()
+    worker_until_idle()  # until no task is left: here, one round
+    assert ProcessBeat.objects.filter(process="worker", pid=os.getpid()).exists()
 
 
 def test_a_beat_also_touches_the_heartbeat_file_a_containers_health_check_reads(
@@ -195,22 +220,27 @@ def test_a_beat_also_touches_the_heartbeat_file_a_containers_health_check_reads(
     # not doing its work.
     (tmp_path / "heartbeat").unlink()
     health._last_beat.clear()
-    with connection.execute_wrapper(_refuse_heartbeats):
+    with control().execute_wrapper(_refuse("core_processbeat")):
         assert not health.beat("worker")
     assert not (tmp_path / "heartbeat").exists()
 
 
-def _refuse_heartbeats(execute, sql, params, many, context):
-    if "core_heartbeat" in sql:
-        raise OperationalError("the connection is closed")
-    return execute(sql, params, many, context)
+def _refuse(part: str):
+    """A database that does not answer the statements holding `part`."""
+
+    def refuse(execute, sql, params, many, context):
+        if part in sql:
+            raise OperationalError("the connection is closed")
+        return execute(sql, params, many, context)
+
+    return refuse
 
 
 def test_the_heartbeats_of_processes_gone_a_day_are_deleted(db):
     alive("worker", ago=timedelta(hours=25))
     alive("scheduler", ago=timedelta(hours=23))
     assert health.heartbeats_prune() == 1
-    assert list(Heartbeat.objects.values_list("process", flat=True)) == ["scheduler"]
+    assert list(ProcessBeat.objects.values_list("process", flat=True)) == ["scheduler"]
 
 
 def _a_real_database_fault():
@@ -270,9 +300,11 @@ def test_the_scheduler_outlasts_a_database_fault_and_starts_the_next_due_job(
         if not slept:
             release()  # never reached the retry: let the database go all the same
     warnings = [r.getMessage() for r in caplog.records if r.name == "samtale.core.schedule"]
+    # The home tenant's database is passed over as any tenant's would be, and ticks at the
+    # next round.
     assert len(warnings) == 1
-    assert warnings[0].startswith("The database is not answering (")
-    assert slept == [schedule.RETRY_SECONDS]
+    assert warnings[0].startswith("Tenant main is passed over (")
+    assert slept == [30]
     assert started == [job]
     assert JobRun.objects.get(name=job.name).last_run_at is not None
-    assert Heartbeat.objects.filter(process="scheduler").exists()
+    assert ProcessBeat.objects.filter(process="scheduler").exists()

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client.parser import text_string_to_metric_families
 
 from samtale.core import metrics
-from samtale.core.models import Heartbeat
+from samtale.core.models import ProcessBeat
 from samtale.notifications import outbox
 from samtale.notifications.models import OutboundEmail
 
@@ -166,7 +166,9 @@ def test_it_says_how_long_ago_each_kind_of_process_beat(db, token, settings):
     now = timezone.now()
     for pid, ago in ((1, 10), (2, 600)):
         at = now - timedelta(seconds=ago)
-        Heartbeat.objects.create(process="worker", host="app-1", pid=pid, started_at=at, beat_at=at)
+        ProcessBeat.objects.create(
+            process="worker", host="app-1", pid=pid, started_at=at, beat_at=at
+        )
     samples = scrape(token)
     assert 10 <= value(samples, "samtale_heartbeat_age_seconds", process="worker") < 600
     assert value(samples, "samtale_heartbeat_processes", process="worker") == 1

@@ -67,7 +67,7 @@ def test_the_secret_s_refusal_names_the_settings_other_problems_too():
     result = _run(LOAD, **{**PRODUCTION, "SECRET_KEY": "short", "SAMTALE_MIN_GROUP": "2"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
-    assert "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3, not 2." in result.stderr
+    assert "(samtale.E011) SAMTALE_MIN_GROUP must be between 3 and 100, not 2." in result.stderr
 
 
 def test_production_hashes_passwords_with_argon2():
@@ -109,7 +109,7 @@ def test_check_deploy_lists_every_problem_of_the_settings_at_once():
     said = _checked(
         SAMTALE_MIN_GROUP="2", LOG_FORMAT="xml", SAMTALE_RETAIN_NOTES_MONTHS="tolv", SITE_URL=""
     )
-    assert "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3, not 2." in said
+    assert "(samtale.E011) SAMTALE_MIN_GROUP must be between 3 and 100, not 2." in said
     assert """(samtale.E012) LOG_FORMAT must be one of "json", "text", not 'xml'.""" in said
     assert "(samtale.E010) SAMTALE_RETAIN_NOTES_MONTHS must be a whole number, not 'tolv'." in said
     assert "(samtale.E001) SITE_URL must be set in production" in said
@@ -119,7 +119,7 @@ def test_check_deploy_lists_every_problem_of_the_settings_at_once():
 # One value that makes no sense of each kind, and what `check --deploy` says of it.
 NO_SENSE = [
     ({"ALLOWED_HOSTS": ""}, "(samtale.E014) ALLOWED_HOSTS must be set in production"),
-    ({"SAMTALE_MIN_GROUP": "2"}, "(samtale.E011) SAMTALE_MIN_GROUP must be at least 3"),
+    ({"SAMTALE_MIN_GROUP": "2"}, "(samtale.E011) SAMTALE_MIN_GROUP must be between 3 and 100"),
     ({"TRUSTED_PROXIES": "10.0.0.5,proxy.kommune.no"}, "(samtale.E013) TRUSTED_PROXIES:"),
     ({"SAMTALE_CALENDAR_WEBHOOK_TOKEN": "short"}, "(samtale.E017) SAMTALE_CALENDAR_WEBHOOK"),
     (
@@ -264,7 +264,7 @@ def test_the_settings_problems_are_errors_and_stop_a_web_process(settings):
     from samtale.core.checks import refuse_settings_problems, settings_check
 
     settings.SETTINGS_PROBLEMS = [
-        ("samtale.E011", "SAMTALE_MIN_GROUP must be at least 3, not 2.", ""),
+        ("samtale.E011", "SAMTALE_MIN_GROUP must be between 3 and 100, not 2.", ""),
         ("samtale.E014", "ALLOWED_HOSTS must be set in production (DEBUG is off).", "Set it."),
     ]
     errors = settings_check(None)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samtale.core.logfilters import QuietStartLines, QuietTaskProgress
-from samtale.core.models import Heartbeat
+from samtale.core.models import ProcessBeat
 from samtale.demo.management.commands import run_banner
 
 PASSWORD = "demo-password-for-tests"
@@ -90,6 +90,6 @@ def test_the_banner_waits_for_the_schedulers_first_round(db):
     since = timezone.now() - timedelta(seconds=1)
     assert not run_banner.scheduler_ticked(since=since)
     now = timezone.now()
-    Heartbeat.objects.create(process="scheduler", host="h", pid=1, started_at=now, beat_at=now)
+    ProcessBeat.objects.create(process="scheduler", host="h", pid=1, started_at=now, beat_at=now)
     assert run_banner.scheduler_ticked(since=since)
     assert not run_banner.scheduler_ticked(since=timezone.now() + timedelta(seconds=1))

@@ -134,6 +134,24 @@ def test_a_message_that_cannot_be_made_is_given_up_not_tried_for_ever(smtp, peop
     assert smtp.messages == []
 
 
+def test_a_message_the_mail_library_refuses_is_given_up_with_its_reason_not_lost(
+    smtp, people, send, settings, caplog
+):
+    """A sender that is no address (a registered tenant's before it had to have one gave
+    `From: "Samtale (for Tone Lien)" <>`): Django refuses the message before SMTP sees it,
+    with a ValueError the task once did not catch, and the message stayed claimed."""
+    settings.DEFAULT_FROM_EMAIL = "Samtale <>"
+    message = send(to=people.employee)
+    message.refresh_from_db()
+    assert message.status == "failed" and message.lease_until is None
+    assert "Cannot be sent" in message.last_error
+    assert f"e-mail {message.pk} cannot be sent" in caplog.text
+    assert smtp.messages == []
+    from samtale.notifications.health import mail_check
+
+    assert mail_check() == "failing"
+
+
 def test_a_message_that_takes_its_worker_down_every_time_is_given_up(smtp, people, settings):
     message = _recorded(people)
     for n in range(outbox.MAX_CLAIMS):

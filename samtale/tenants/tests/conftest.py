@@ -11,6 +11,7 @@ from samtale.core import tenancy
 from samtale.tenants import databases, services
 
 HOST = "nordvik.testserver"
+SENDER = "Nordvik kommune <samtale@nordvik.example>"
 
 
 def _prefix(tmp_path_factory) -> str:
@@ -56,7 +57,11 @@ def nordvik(tenant_databases, django_db_blocker):
     deleted (the worker and the scheduler of every later test would serve it too)."""
     with django_db_blocker.unblock():
         tenant = services.tenant_create(
-            slug="nordvik", name="Nordvik kommune", hosts=[HOST], url=f"http://{HOST}"
+            slug="nordvik",
+            name="Nordvik kommune",
+            hosts=[HOST],
+            url=f"http://{HOST}",
+            config={"DEFAULT_FROM_EMAIL": SENDER},
         )
     yield tenant
     with django_db_blocker.unblock():
@@ -73,8 +78,9 @@ def hosts(settings):
 @pytest.fixture
 def in_nordvik(nordvik, django_db_blocker):
     """Run a block in Nordvik (its rows are committed there: the test's transaction is the
-    home tenant's); everything Nordvik holds is deleted again after the test."""
-    yield lambda: tenancy.activated(nordvik)
+    home tenant's), as the register has it now (what it configures, say); everything Nordvik
+    holds is deleted again after the test."""
+    yield lambda: tenancy.activated(services.tenant_get(nordvik.slug))
     with django_db_blocker.unblock(), tenancy.activated(nordvik):
         _empty()
 
@@ -83,3 +89,27 @@ def _empty() -> None:
     from django.core.management import call_command
 
     call_command("flush", database="default", interactive=False, verbosity=0)
+
+
+def planned_conversation(people, *, days: int = 10):
+    """A conversation between the leader and the employee of `people`, `days` from now, on a
+    guide with the test themes: in whichever tenant is active."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samtale.conversations.services import lifecycle
+    from samtale.conversations.tests.conftest import THEMES
+    from samtale.guides.models import Guide, GuideVersion
+
+    version = GuideVersion.objects.create(
+        guide=Guide.objects.create(), number=1, name={"nb": "Mal"}, themes=THEMES
+    )
+    return lifecycle.conversation_plan(
+        actor=people.leader,
+        employee=people.employee,
+        leader=people.leader,
+        guide_version=version,
+        scheduled_at=timezone.now() + timedelta(days=days),
+        place="Rådhuset",
+    )

@@ -7,51 +7,27 @@ leave no break behind, but a head that no longer matches the one kept shows it. 
 it names the first broken entry and exits with status 1.
 
 Each tenant has its own chain, in its own database (core.tenancy): `--tenant <slug>` checks
-one, `--every-tenant` each in turn (a line each, prefixed with its short name); without
-either, the home tenant's.
+one; without it, each tenant's in turn (under its short name), every broken one named.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from samtale.core import tenancy
 from samtale.core.audit import chain_verify
+from samtale.core.commands import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
     help = "Check the whole audit log's chain of hashes and name the first broken entry."
+    every_tenant_by_default = True
+    suspended_too = True  # a suspended tenant's chain is checked as any other's
 
-    def add_arguments(self, parser):
-        which = parser.add_mutually_exclusive_group()
-        which.add_argument("--tenant", help="The tenant whose chain to check (its short name).")
-        which.add_argument("--every-tenant", action="store_true", help="Each tenant's chain.")
-
-    def handle(self, *, tenant=None, every_tenant=False, **options):
-        if not tenant and not every_tenant:
-            return self.verify("")
-        tenancy.forget()
-        tenants = (
-            tenancy.every_tenant(suspended=True) if every_tenant else [tenancy.by_slug(tenant)]
-        )
-        if tenants == [None]:
-            raise CommandError(f"No tenant is called {tenant!r}.")
-        broken = []
-        for one in tenants:
-            with tenancy.activated(one):
-                try:
-                    self.verify(f"{one.slug}: ")
-                except CommandError as error:
-                    self.stderr.write(f"{one.slug}: {error}")
-                    broken.append(one.slug)
-        if broken:
-            raise CommandError(f"Broken chains: {', '.join(broken)}.")
-
-    def verify(self, prefix: str) -> None:
+    def handle(self, **options):
         result = chain_verify()
         broken = result.broken
         if broken is None:
             self.stdout.write(
-                f"{prefix}OK: {result.count} entries, the chain is whole. "
+                f"OK: {result.count} entries, the chain is whole. "
                 f"Last entry: {result.head_id}, hash {result.head_hash}"
             )
             return

@@ -5,12 +5,15 @@ SQLite through its online backup API, PostgreSQL through `pg_dump --format=custo
 and says why when no snapshot was made.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from samtale.core.backup import BackupError, checksum_path, snapshot_take
+from samtale.core.commands import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # One tenant's data, from one file or into one: never every tenant's at once.
+    allows_every_tenant = False
     # A backup is what one runs when something is wrong: no system check may stand in its way.
     requires_system_checks = []
     help = (

@@ -9,12 +9,15 @@ terminal to ask on is refused. Stop the app, the worker and the scheduler before
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from samtale.core.backup import BackupError, database_label, snapshot_restore, snapshot_verify
+from samtale.core.commands import TenantCommand
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # One tenant's data, from one file or into one: never every tenant's at once.
+    allows_every_tenant = False
     # A restore is what one runs when something is wrong: no system check may stand in its way.
     requires_system_checks = []
     help = (

@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from samtale.core import health, tenancy
+from samtale.core.commands import TenantAware
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -92,11 +93,9 @@ class Worker(db_worker.Worker):
                 "Tenant %s: the database is not answering (%s).", tenant.slug, _first_line(error)
             )
             return 0
-        except Exception as error:
-            if tenant.home:
-                raise
-            # A registered tenant that cannot be served (its database's settings refused)
-            # stops no other.
+        except Exception as error:  # noqa: BLE001 - said; the other tenants' work goes on
+            # A tenant that cannot be served (its database's settings refused, its
+            # configuration unreadable) stops no other, the home tenant as any other.
             logger.error("Tenant %s is passed over: %s", tenant.slug, _first_line(error))
             return 0
 
@@ -122,7 +121,7 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-class Command(db_worker.Command):
+class Command(TenantAware, db_worker.Command):
     help = "Run the background worker (db_worker that outlasts a database restart)."
 
     def handle(self, *args, **options) -> None:

@@ -10,10 +10,11 @@ from django.core.management.base import BaseCommand
 
 from samtale.archive.fiks import keys
 from samtale.archive.fiks.transport import AmqpTransport, Unavailable
+from samtale.core.commands import TenantAware
 from samtale.demo.archive_simulator import ArchiveSimulator
 
 
-class Command(BaseCommand):
+class Command(TenantAware, BaseCommand):
     help = "Play the archive system for Fiks Arkiv: answer Samtale's messages (see --setup)."
 
     def add_arguments(self, parser):

@@ -23,11 +23,12 @@ The history is in samtale.demo.bench_history, the second part in samtale.demo.be
 import random
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
+from samtale.core.commands import TenantCommand
 from samtale.demo import bench_history, bench_today
 from samtale.demo.bench_today import BENCH_LEADER_EMAIL, BENCH_LOGINS
 from samtale.guides.builtin import builtin_ensure
@@ -39,7 +40,9 @@ from samtale.needs.models import Need
 from samtale.org.models import Person, Unit
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # One tenant's data, from one file or into one: never every tenant's at once.
+    allows_every_tenant = False
     help = (
         "Fill an empty database with a benchmark organization (see docs/developing/benchmarks.md)."
     )

@@ -18,7 +18,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from samtale.accounts.sso import PROVIDER_MFA
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
+from samtale.core.commands import TenantCommand
 from samtale.core.errors import DomainError
 from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.guides.models import Guide
@@ -39,7 +40,9 @@ OPEN = (Conversation.Status.PLANNED, Conversation.Status.INVITED, Conversation.S
 GUIDE = "skjema-8-tema"
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # One tenant's data, from one file or into one: never every tenant's at once.
+    allows_every_tenant = False
     help = "Sessions and work for the load test (bench/loadtest.py) on a benchmark database."
 
     def add_arguments(self, parser):

@@ -1,9 +1,10 @@
 import os
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from samtale.core.commands import TenantCommand
 from samtale.demo import competence as competence_demo
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import needs as needs_demo
@@ -35,7 +36,9 @@ def login_lines(logins: dict, password: str) -> list[str]:
     return lines
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # One tenant's data, from one file or into one: never every tenant's at once.
+    allows_every_tenant = False
     help = "Load the demo organization (idempotent) and print the demo logins."
 
     def add_arguments(self, parser):

@@ -18,7 +18,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from samtale.core import tenancy
-from samtale.core.models import Heartbeat
+from samtale.core.commands import TenantAware
+from samtale.core.models import ProcessBeat
 from samtale.demo import org as org_demo
 from samtale.demo.management.commands.demo_data import login_lines
 
@@ -57,7 +58,7 @@ def scheduler_ticked(*, since: datetime) -> bool:
     """Whether a scheduler has beaten since `since`: it beats after its first round, when
     the jobs that round started are in the queue (core.schedule.run)."""
     try:
-        return Heartbeat.objects.filter(process="scheduler", beat_at__gte=since).exists()
+        return ProcessBeat.objects.filter(process="scheduler", beat_at__gte=since).exists()
     except DatabaseError:
         return False
 
@@ -67,7 +68,7 @@ def writes_mail_to_files() -> bool:
     return backend.endswith("FileMailBackend")
 
 
-class Command(BaseCommand):
+class Command(TenantAware, BaseCommand):
     help = (
         "Wait until the app answers at --url and the worker is idle, then print the "
         "address and the demo logins (make run prints them last, so they stay in sight)."

@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand
-
+from samtale.core.commands import TenantCommand
 from samtale.privacy import retention, services
 
 LABELS = {
@@ -19,7 +18,9 @@ def _ids(ids) -> str:
     return ", ".join(map(str, sorted(ids))) or "-"
 
 
-class Command(BaseCommand):
+class Command(TenantCommand):
+    # Each tenant's own policy, in its own database: --tenant for one.
+    every_tenant_by_default = True
     help = (
         "Delete what the retention policy says is due (SAMTALE_RETAIN_NOTES_MONTHS, "
         "SAMTALE_RETAIN_LEAVERS_YEARS); --dry-run lists what would go. Prints counts and "

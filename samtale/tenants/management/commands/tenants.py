@@ -1,10 +1,12 @@
 """`manage.py tenants …`: the installation's tenants (docs/running/tenants.md).
 
 tenants list
-tenants create nordvik --name "Nordvik kommune" --host nordvik.samtale.no [--url …]
+tenants create nordvik --name "Nordvik kommune" --host nordvik.samtale.no [--url …] \
+    --set DEFAULT_FROM_EMAIL="Nordvik kommune <samtale@nordvik.kommune.no>" [--set NAME=value …]
+tenants configure nordvik [NAME=value …]
 tenants suspend nordvik | tenants resume nordvik
 tenants export nordvik var/exports/nordvik
-tenants restore var/exports/nordvik [--slug … --host …]
+tenants restore var/exports/nordvik [--slug … --host …] [--set NAME=value …]
 tenants delete nordvik --yes
 tenants migrate
 tenants run nordvik -- audit_verify
@@ -20,10 +22,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from samtale.core import tenancy
-from samtale.tenants import operators, services
+from samtale.core.commands import TenantAware
+from samtale.tenants import operators, services, transfer
 
 
-class Command(BaseCommand):
+class Command(TenantAware, BaseCommand):
     help = "Create, list, suspend, export, restore, delete and migrate the tenants."
 
     def add_arguments(self, parser):
@@ -34,6 +37,14 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True)
         create.add_argument("--host", action="append", required=True, dest="hosts")
         create.add_argument("--url", default="")
+        create.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            dest="values",
+            metavar="NAME=value",
+            help=f"What it configures (again for each); at least {', '.join(services.required())}.",
+        )
         for name in ("suspend", "resume"):
             sub.add_parser(name).add_argument("slug")
         export = sub.add_parser("export", help="Everything a tenant holds, into a new folder.")
@@ -43,6 +54,14 @@ class Command(BaseCommand):
         restore.add_argument("folder", type=Path)
         restore.add_argument("--slug", default="")
         restore.add_argument("--host", action="append", dest="hosts")
+        restore.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            dest="values",
+            metavar="NAME=value",
+            help="Set on top of what the folder carries (again for each).",
+        )
         delete = sub.add_parser("delete", help="A suspended tenant's database and files.")
         delete.add_argument("slug")
         delete.add_argument("--yes", action="store_true", help="No question asked.")
@@ -79,9 +98,11 @@ class Command(BaseCommand):
                 f"{'':<16} {'':<10} hosts: {', '.join(tenant.hosts)}; database: {kind}"
             )
 
-    def do_create(self, *, slug, name, hosts, url, **options):
+    def do_create(self, *, slug, name, hosts, url, values, **options):
         started = time.perf_counter()
-        tenant = services.tenant_create(slug=slug, name=name, hosts=hosts, url=url)
+        tenant = services.tenant_create(
+            slug=slug, name=name, hosts=hosts, url=url, config=_pairs(values)
+        )
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Created {tenant.name} ({tenant.slug}) at {tenant.url} in {seconds:.1f} s."
@@ -96,14 +117,21 @@ class Command(BaseCommand):
         self.stdout.write(f"{slug} is active again.")
 
     def do_export(self, *, slug, folder, **options):
-        services.tenant_export(slug, folder)
+        transfer.tenant_export(slug, folder)
         self.stdout.write(
             f"Exported {slug} to {folder}/ (restore it with: tenants restore {folder})."
         )
 
-    def do_restore(self, *, folder, slug, hosts, **options):
-        tenant = services.tenant_restore(folder, slug=slug, hosts=hosts)
+    def do_restore(self, *, folder, slug, hosts, values, **options):
+        done = transfer.tenant_restore(folder, slug=slug, hosts=hosts, values=_pairs(values))
+        tenant = done.tenant
         self.stdout.write(f"Restored {tenant.name} as {tenant.slug} at {', '.join(tenant.hosts)}.")
+        if done.to_set_again:
+            self.stdout.write(
+                "Its configuration was exported with another installation's key and is not "
+                f"carried over: set again with tenants configure {tenant.slug} NAME=value: "
+                + ", ".join(done.to_set_again)
+            )
 
     def do_delete(self, *, slug, yes, **options):
         if not yes:
@@ -115,7 +143,7 @@ class Command(BaseCommand):
         )
 
     def do_configure(self, *, slug, values, **options):
-        pairs = dict(value.partition("=")[::2] for value in values)
+        pairs = _pairs(values)
         shown = services.tenant_configure(slug, pairs) if pairs else services.config_shown(slug)
         for name, value in shown.items():
             self.stdout.write(f"{name}={value}")
@@ -152,3 +180,10 @@ class Command(BaseCommand):
         name, *rest = [part for part in command if part != "--"]
         with tenancy.activated(tenant):
             call_command(name, *rest, stdout=self.stdout._out, stderr=self.stderr._out)
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    """NAME=value arguments (a value may hold "="); one without "=" is refused."""
+    if bad := [value for value in values if "=" not in value]:
+        raise CommandError(f"Give each setting as NAME=value, not {bad[0]!r}.")
+    return dict(value.partition("=")[::2] for value in values)

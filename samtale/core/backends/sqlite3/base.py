@@ -1,0 +1,7 @@
+from django.db.backends.sqlite3 import base
+
+from samtale.core.tenancy.connections import TenantGuard
+
+
+class DatabaseWrapper(TenantGuard, base.DatabaseWrapper):
+    pass

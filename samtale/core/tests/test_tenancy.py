@@ -1,0 +1,222 @@
+"""The tenant is carried, never assumed (core.tenancy): outside an activated tenant a query of
+a tenant's database or a tenant's setting is an error, a thread handed work is handed its
+tenant too, commands say which tenant they act in, and no product code reads a tenant's
+setting from Django's settings behind the tenancy's back."""
+
+import ast
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, connections
+
+from samtale.core import commands, configurable, tenancy
+from samtale.org.models import Person
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_a_thread_of_its_own(work):
+    """What `work` returns or raises in a new thread, which starts in no tenant."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = work()
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return outcome
+
+
+def test_outside_any_tenant_a_query_of_a_tenants_database_is_refused(db):
+    outcome = in_a_thread_of_its_own(lambda: Person.objects.count())
+    assert isinstance(outcome["error"], tenancy.NoTenant)
+    assert "activates one" in str(outcome["error"])
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    assert isinstance(in_a_thread_of_its_own(raw)["error"], tenancy.NoTenant)
+
+
+def test_outside_any_tenant_a_tenants_setting_is_refused_never_the_home_tenants(db):
+    for read in (
+        lambda: tenancy.setting("SAMTALE_MIN_GROUP"),
+        lambda: tenancy.site_url(),
+        lambda: tenancy.current(),
+    ):
+        assert isinstance(in_a_thread_of_its_own(read)["error"], tenancy.NoTenant)
+
+
+def test_the_control_database_is_no_tenants_and_answers_outside_them(db):
+    def ask():
+        with connections[tenancy.CONTROL].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone()[0]
+
+    assert in_a_thread_of_its_own(ask) == {"value": 1}
+
+
+def test_on_the_operators_host_no_tenants_database_or_setting_is_reached(db):
+    def there(work):
+        def run():
+            with tenancy.activated(tenancy.OPERATIONS):
+                return work()
+
+        return in_a_thread_of_its_own(run)
+
+    assert isinstance(there(lambda: Person.objects.exists())["error"], tenancy.NoTenant)
+    assert isinstance(
+        there(lambda: tenancy.setting("SAMTALE_MIN_GROUP"))["error"], tenancy.NoTenant
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_handed_work_is_handed_its_tenant(settings):
+    """core.tenancy.carried: the pool's thread reads the tenant's settings and rows (here the
+    home tenant's, the test's, committed for the thread's own connection to see;
+    samtale/tenants/tests/test_entry_points.py does it in a second tenant)."""
+    settings.SAMTALE_MIN_GROUP = 7
+    Person.objects.create(email="a@kommune.example", first_name="A", last_name="B")
+
+    def work():
+        return tenancy.current().slug, tenancy.setting("SAMTALE_MIN_GROUP"), Person.objects.count()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(tenancy.carried(work)).result() == ("main", 7, 1)
+        with pytest.raises(tenancy.NoTenant):
+            pool.submit(work).result()
+
+
+def test_blocks_nest_and_give_the_thread_its_own_connection_back(db):
+    home = connection
+    with tenancy.activated(tenancy.home()):
+        assert connection is home
+    assert tenancy.current().home and connection is home
+
+
+# Commands ---------------------------------------------------------------------------------
+
+
+def test_a_command_in_a_tenant_acts_in_it_and_names_a_tenant_that_is_not_there(db):
+    out = StringIO()
+    call_command("audit_verify", stdout=out)  # this test runs in the home tenant
+    assert out.getvalue().startswith("OK:")
+    with pytest.raises(CommandError, match="No tenant is called 'nowhere'"):
+        call_command("audit_verify", "--tenant", "nowhere")
+
+
+def test_outside_any_tenant_a_command_for_one_tenant_needs_one_named_where_there_are_several(
+    db, monkeypatch
+):
+    two = [tenancy.home(), tenancy.Tenant(slug="nordvik", name="N", url="", database={"NAME": "x"})]
+    monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: two)
+    command = commands.TenantCommand()
+
+    def asked(**options):
+        return in_a_thread_of_its_own(lambda: command.tenants(**options))
+
+    error = asked(slug="", every=False)["error"]
+    assert isinstance(error, CommandError) and "serves 2 tenants" in str(error)
+    assert [t.slug for t in asked(slug="", every=True)["value"]] == ["main", "nordvik"]
+    command.every_tenant_by_default = True
+    assert [t.slug for t in asked(slug="", every=False)["value"]] == ["main", "nordvik"]
+
+
+def test_djangos_own_commands_run_in_the_home_tenant_at_the_command_line_and_ours_choose(db):
+    def entered(name):
+        return type(commands._tenant_of(name)).__name__
+
+    assert entered("migrate") == "_GeneratorContextManager"  # activated(home)
+    for ours in ("worker", "scheduler", "tenants", "audit_verify", "retention"):
+        assert entered(ours) == "nullcontext", ours
+
+
+# Product code reads a tenant's settings through core.tenancy --------------------------------
+
+# Where the declared names may be read from Django's settings: the tenancy itself (the home
+# tenant's values are the environment's), the deployment checks (of the environment), and
+# the demo's simulator of the other side of Fiks (not the product).
+ALLOWED = {
+    "samtale/core/tenancy/configured.py",
+    "samtale/core/tenancy/register.py",
+    "samtale/core/checks.py",
+    "samtale/demo/management/commands/archive_simulator.py",
+}
+# A tenant's besides what it configures: its name and its address (tenancy.organization_name,
+# tenancy.site_url).
+ITS_OWN = {"SAMTALE_ORGANIZATION", "SITE_URL"}
+
+
+def _settings_reads(path: Path) -> list[tuple[int, str]]:
+    names = set(configurable.DECLARED) | ITS_OWN
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "settings"
+            and node.attr in names
+            and not isinstance(getattr(node, "ctx", None), ast.Store)
+        ):
+            found.append((node.lineno, node.attr))
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "getattr"
+            and len(node.args) >= 2
+            and getattr(node.args[0], "id", "") == "settings"
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value in names
+        ):
+            found.append((node.lineno, node.args[1].value))
+    return found
+
+
+def test_no_product_code_reads_a_tenants_setting_from_djangos_settings(settings):
+    """A setting a tenant configures (core.configurable) is read with tenancy.setting():
+    read from django.conf.settings it is the home tenant's in every tenant."""
+    assert len(configurable.DECLARED) >= 27
+    offenders = []
+    for path in sorted((ROOT / "samtale").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative or relative in ALLOWED:
+            continue
+        offenders += [f"{relative}:{line} settings.{name}" for line, name in _settings_reads(path)]
+    assert offenders == []
+
+
+def test_the_reading_test_finds_a_read(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text(
+        "from django.conf import settings\n"
+        "a = settings.SAMTALE_MIN_GROUP\n"
+        "b = getattr(settings, 'SAMTALE_FIKS_ACCOUNT')\n"
+        "settings.SAMTALE_MIN_GROUP = 3\n"
+    )
+    assert _settings_reads(planted) == [(2, "SAMTALE_MIN_GROUP"), (3, "SAMTALE_FIKS_ACCOUNT")]
+
+
+def test_a_request_for_a_host_no_one_has_is_refused_plainly_naming_no_one(db, settings):
+    """Refused before any tenant is found (a host ALLOWED_HOSTS does not list, one no tenant
+    has): plain text, never a tenant's error page, and no 500."""
+    from django.test import Client
+
+    from samtale.core.testing import outside_any_tenant
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "nobody.example"]
+    with outside_any_tenant():  # as a web process's request starts
+        for host, status in (("evil.example", 400), ("nobody.example", 404)):
+            response = Client(HTTP_HOST=host).get("/logg-inn/")
+            assert response.status_code == status, host
+            assert response["Content-Type"].startswith("text/plain")

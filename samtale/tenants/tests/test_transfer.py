@@ -1,0 +1,254 @@
+"""A tenant moved by `tenants export` and `tenants restore`: what it configures goes with it,
+and a folder handed over cannot make a restore read anything outside it, restore a snapshot
+other than the one exported, or configure anything export did not write."""
+
+import json
+import os
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from samtale.core import tenancy
+from samtale.core.secrets import encrypt
+from samtale.demo.testing import make_people
+from samtale.org.models import Person
+from samtale.tenants import services, transfer
+from samtale.tenants.tests.conftest import SENDER
+
+pytestmark = pytest.mark.django_db(databases=["default", "control"])
+
+SECRET = "a-webhook-token-of-nordviks-0123456789"
+VESTVIK = "Vestvik kommune <samtale@vestvik.example>"
+PROVIDERS = json.dumps(
+    [
+        {
+            "provider_id": "nordvik-id",
+            "name": "Nordvik ID",
+            "client_id": "c",
+            "secret": "provider-secret",
+            "settings": {"server_url": "https://id.nordvik.example"},
+        }
+    ]
+)
+
+
+@pytest.fixture
+def exported(nordvik, in_nordvik, tmp_path):
+    """Nordvik with people and a configuration of its own, exported."""
+    services.tenant_configure(
+        "nordvik",
+        {
+            "SAMTALE_MIN_GROUP": "7",
+            "SAMTALE_CALENDAR_WEBHOOK_TOKEN": SECRET,
+            "SAMTALE_SSO_PROVIDERS": PROVIDERS,
+        },
+    )
+    with in_nordvik():
+        make_people()
+    folder = transfer.tenant_export("nordvik", tmp_path / "nordvik")
+    yield folder
+    services.tenant_configure(
+        "nordvik",
+        {
+            "SAMTALE_MIN_GROUP": "",
+            "SAMTALE_CALENDAR_WEBHOOK_TOKEN": "",
+            "SAMTALE_SSO_PROVIDERS": "",
+        },
+    )
+    for row in services.Row.objects.exclude(slug="nordvik"):
+        services.tenant_suspend(row.slug)
+        services.tenant_delete(row.slug)
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / transfer.MANIFEST).read_text())
+
+
+def _rewrite(folder: Path, **changed) -> None:
+    (folder / transfer.MANIFEST).write_text(json.dumps({**_manifest(folder), **changed}))
+
+
+def _restore(folder: Path, **kwargs):
+    return transfer.tenant_restore(folder, slug="sorvik", hosts=["sorvik.testserver"], **kwargs)
+
+
+def test_a_tenant_moved_takes_what_it_configures_and_its_secrets_are_never_in_clear(
+    tenant_databases, tmp_path
+):
+    """Exported, deleted, restored (moved to another installation, or back): all of it."""
+    services.tenant_create(
+        slug="vestvik",
+        name="Vestvik kommune",
+        hosts=["vestvik.testserver"],
+        config={
+            "DEFAULT_FROM_EMAIL": VESTVIK,
+            "SAMTALE_MIN_GROUP": "7",
+            "SAMTALE_CALENDAR_WEBHOOK_TOKEN": SECRET,
+            "SAMTALE_SSO_PROVIDERS": PROVIDERS,
+        },
+    )
+    with tenancy.activated(services.tenant_get("vestvik")):
+        make_people()
+    folder = transfer.tenant_export("vestvik", tmp_path / "vestvik")
+    text = (folder / transfer.MANIFEST).read_text()
+    assert SECRET not in text and "provider-secret" not in text
+    assert _manifest(folder)["settings"] == [
+        "DEFAULT_FROM_EMAIL",
+        "SAMTALE_CALENDAR_WEBHOOK_TOKEN",
+        "SAMTALE_MIN_GROUP",
+        "SAMTALE_SSO_PROVIDERS",
+    ]
+    services.tenant_suspend("vestvik")
+    services.tenant_delete("vestvik")
+    done = transfer.tenant_restore(folder)
+    try:
+        assert done.to_set_again == []
+        with tenancy.activated(done.tenant):
+            assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
+            assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == SECRET
+            assert tenancy.setting("SAMTALE_SSO_PROVIDERS")[0]["provider_id"] == "nordvik-id"
+            assert tenancy.setting("DEFAULT_FROM_EMAIL") == VESTVIK
+            assert Person.objects.count() == 7
+        assert not done.tenant.suspended and done.tenant.hosts == ("vestvik.testserver",)
+    finally:
+        services.tenant_suspend("vestvik")
+        services.tenant_delete("vestvik")
+
+
+def test_a_copy_beside_its_original_shares_none_of_its_accounts_outside(exported):
+    """Restored under another name while the original is still here: its webhook and its
+    identity provider (as its mailbox, its Fiks account) stay the original's, to be set for
+    the copy; the rest comes with it."""
+    done = _restore(exported)
+    assert done.to_set_again == ["SAMTALE_CALENDAR_WEBHOOK_TOKEN", "SAMTALE_SSO_PROVIDERS"]
+    with tenancy.activated(done.tenant):
+        assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
+        assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == ""
+        assert tenancy.setting("SAMTALE_SSO_PROVIDERS") == []
+        assert tenancy.setting("DEFAULT_FROM_EMAIL") == SENDER
+        assert Person.objects.count() == 7
+    assert not done.tenant.suspended
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    ["../elsewhere/nordvik.sqlite3", "/etc/passwd", "", ".", "..", "sub/nordvik.sqlite3"],
+)
+def test_a_snapshot_outside_the_folder_is_refused(exported, snapshot, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    name = _manifest(exported)["snapshot"]
+    shutil.copy(exported / name, elsewhere / name)
+    shutil.copy(exported / f"{name}.sha256", elsewhere / f"{name}.sha256")
+    _rewrite(exported, snapshot=snapshot)
+    with pytest.raises(services.TenantError, match="is not a file of"):
+        _restore(exported)
+    assert not services.Row.objects.filter(slug="sorvik").exists()
+
+
+def test_a_link_out_of_the_folder_is_refused(exported, tmp_path):
+    name = _manifest(exported)["snapshot"]
+    outside = tmp_path / "another-municipality.sqlite3"
+    shutil.move(exported / name, outside)
+    os.symlink(outside, exported / name)
+    with pytest.raises(services.TenantError, match="is not a file of"):
+        _restore(exported)
+    assert not services.Row.objects.filter(slug="sorvik").exists()
+
+
+def test_a_snapshot_other_than_the_one_exported_is_refused(exported, in_nordvik, tmp_path):
+    """Another snapshot with its own checksum file beside it (the tenant's, exported again
+    after a change), put in the folder: whole, but not the manifest's."""
+    name = _manifest(exported)["snapshot"]
+    with in_nordvik():
+        Person.objects.filter(first_name__isnull=False).update(first_name="Endret")
+    other = transfer.tenant_export("nordvik", tmp_path / "other")
+    shutil.copy(other / name, exported / name)
+    shutil.copy(other / f"{name}.sha256", exported / f"{name}.sha256")
+    with pytest.raises(services.TenantError, match="does not match the manifest's checksum"):
+        _restore(exported)
+    assert not services.Row.objects.filter(slug="sorvik").exists()
+
+
+def test_a_configuration_export_did_not_write_configures_nothing(exported):
+    """A manifest written by someone else: their identity provider, their archive account,
+    in clear or encrypted with another key, is not applied; what the manifest names is
+    listed to set again, and nothing else."""
+    forged = [
+        {
+            "provider_id": "their-id",
+            "name": "x",
+            "client_id": "c",
+            "secret": "s",
+            "settings": {"server_url": "https://id.attacker.example"},
+        }
+    ]
+    for config in (
+        {
+            "SAMTALE_SSO_PROVIDERS": forged,
+            "SAMTALE_FIKS_ACCOUNT": "5a3f7c21-6b1e-4e0f-9d53-3c2f1b8a7e01",
+        },
+        "gAAAAABnot-a-token-of-this-installation",
+    ):
+        _rewrite(exported, config=config, settings=["SAMTALE_SSO_PROVIDERS", "NOT_A_SETTING"])
+        with pytest.raises(services.TenantError, match="must configure DEFAULT_FROM_EMAIL"):
+            _restore(exported)
+        done = _restore(exported, values={"DEFAULT_FROM_EMAIL": "Sørvik <samtale@sorvik.example>"})
+        assert done.to_set_again == ["SAMTALE_SSO_PROVIDERS"]
+        stored = services.Row.objects.get(slug="sorvik").config
+        assert set(stored) == {"DEFAULT_FROM_EMAIL"}
+        with tenancy.activated(done.tenant):
+            assert tenancy.setting("SAMTALE_SSO_PROVIDERS") == []
+            assert Person.objects.count() == 7
+        services.tenant_suspend("sorvik")
+        services.tenant_delete("sorvik")
+
+
+def test_a_configuration_encrypted_by_this_installation_is_still_checked(exported):
+    """Values that pass the key but not the rules (a minimum group below the floor, kept
+    by hand): refused, and nothing made."""
+    _rewrite(
+        exported, config=encrypt(json.dumps({"SAMTALE_MIN_GROUP": 1, "DEFAULT_FROM_EMAIL": SENDER}))
+    )
+    with pytest.raises(services.TenantError, match="between 3 and 100"):
+        _restore(exported)
+    assert not services.Row.objects.filter(slug="sorvik").exists()
+
+
+def test_the_command_says_what_to_set_again(exported):
+    _rewrite(exported, config="")
+    out = StringIO()
+    with pytest.raises(CommandError, match="must configure DEFAULT_FROM_EMAIL"):
+        call_command(
+            "tenants", "restore", str(exported), "--slug", "sorvik", "--host", "sorvik.testserver"
+        )
+    call_command(
+        "tenants",
+        "restore",
+        str(exported),
+        "--slug",
+        "sorvik",
+        "--host",
+        "sorvik.testserver",
+        "--set",
+        "DEFAULT_FROM_EMAIL=Sørvik <samtale@sorvik.example>",
+        stdout=out,
+    )
+    said = out.getvalue()
+    assert "Restored Nordvik kommune as sorvik at sorvik.testserver." in said
+    assert "SAMTALE_CALENDAR_WEBHOOK_TOKEN, SAMTALE_MIN_GROUP, SAMTALE_SSO_PROVIDERS" in said
+
+
+def test_a_folder_without_a_manifest_or_with_a_broken_one_is_refused(exported, tmp_path):
+    with pytest.raises(services.TenantError, match="holds no tenant.json"):
+        _restore(tmp_path)
+    (exported / transfer.MANIFEST).write_text("{not json")
+    with pytest.raises(services.TenantError, match="cannot be read"):
+        _restore(exported)
+    (exported / transfer.MANIFEST).write_text(json.dumps({"slug": 1}))
+    with pytest.raises(services.TenantError, match="not a manifest"):
+        _restore(exported)

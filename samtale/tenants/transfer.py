@@ -1,0 +1,221 @@
+"""A tenant moved as a folder: `tenants export` writes everything it holds, `tenants restore`
+makes it again, here or on another installation (docs/running/tenants.md).
+
+The folder holds a snapshot of the tenant's database (core.backup, with its checksum file)
+and `tenant.json`, the manifest: who the tenant is, the snapshot's name and checksum, and
+what it configures. A folder is something handed over, so a restore believes nothing in it
+that it cannot check: the snapshot must be a file of the folder itself (no path elsewhere, no
+link out of it) whose bytes match the manifest's checksum; the configuration is applied only
+as `tenants export` wrote it, encrypted and authenticated with the installation's key
+(core.secrets), so that a manifest written or changed by anyone else configures nothing; and
+every value is checked again as `tenants configure` checks it. Restored on an installation
+with another key, the configuration is left out and the command lists what to set again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from samtale.core import configurable, tenancy
+from samtale.core.backup import (
+    BackupError,
+    checksum_path,
+    snapshot_restore,
+    snapshot_take,
+    snapshot_verify,
+)
+from samtale.core.secrets import SecretUnreadable, decrypt, encrypt
+from samtale.tenants import databases
+from samtale.tenants.models import Tenant as Row
+from samtale.tenants.services import (
+    TenantError,
+    config_checked,
+    create_checked,
+    tenant_delete,
+    tenant_get,
+    tenant_suspend,
+)
+
+MANIFEST = "tenant.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Restored:
+    tenant: tenancy.Tenant
+    # What the tenant configured that could not be carried over: to set again.
+    to_set_again: list[str] = field(default_factory=list)
+
+
+def tenant_export(slug: str, folder: Path) -> Path:
+    """Everything the tenant holds, into a new folder: a snapshot of its database, and the
+    manifest with the register's entry and its configuration (encrypted for this
+    installation's key)."""
+    tenant = tenant_get(slug)
+    if tenant.home:
+        raise TenantError(f"{slug!r} is the home tenant: back it up with manage.py backup.")
+    row = Row.objects.get(slug=slug)
+    folder.mkdir(parents=True, exist_ok=False)
+    with tenancy.activated(tenant):
+        snapshot = snapshot_take(
+            output=folder / f"{slug}{'.sqlite3' if databases.engine() == 'sqlite3' else '.dump'}"
+        )
+    manifest = {
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "url": tenant.url,
+        "hosts": list(tenant.hosts),
+        "snapshot": snapshot.path.name,
+        "kind": snapshot.kind,
+        "sha256": snapshot.sha256,
+        # What it configures: the names in clear (what to set again elsewhere), the values
+        # as kept, encrypted and authenticated with this installation's key.
+        "settings": sorted(row.config),
+        "config": encrypt(json.dumps(row.config, sort_keys=True)),
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return folder
+
+
+def tenant_restore(
+    folder: Path,
+    *,
+    slug: str = "",
+    hosts: list[str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Restored:
+    """A tenant exported (tenant_export) made again here, under its own slug and host names
+    unless others are given; `values` (NAME → text) set on top of what the folder carries, or
+    in its place where it cannot be read. Refused, nothing is made."""
+    manifest = _manifest(folder)
+    stored, to_set_again = _configuration(manifest)
+    if Row.objects.filter(slug=manifest["slug"]).exists():
+        # A copy beside the tenant it was exported from: what ties that one to the world
+        # outside (its mailbox, its Fiks account, its webhook, its identity provider) is
+        # not the copy's too, or each would take messages meant for the other.
+        tied = [name for name in stored if _tied_outside(name)]
+        stored = {name: value for name, value in stored.items() if name not in tied}
+        to_set_again = sorted({*to_set_again, *tied})
+    stored = config_checked(stored, values or {})
+    to_set_again = [name for name in to_set_again if name not in stored]
+    with tempfile.TemporaryDirectory(prefix="samtale-restore-") as private:
+        snapshot = _snapshot(folder, manifest, Path(private))
+        tenant = create_checked(
+            slug=slug or manifest["slug"],
+            name=manifest["name"],
+            hosts=hosts or manifest["hosts"],
+            url="" if hosts else manifest["url"],
+            stored=stored,
+            # Served only once its data is in place, and migrated to this version.
+            suspended=True,
+        )
+        try:
+            with tenancy.activated(tenant):
+                snapshot_restore(snapshot)
+            databases.migrate(tenant)
+        except BackupError:
+            tenant_delete(tenant.slug)
+            raise
+    tenant_suspend(tenant.slug, suspended=False)
+    return Restored(tenant_get(tenant.slug), to_set_again)
+
+
+def _tied_outside(name: str) -> bool:
+    """A tenant's own setting that names an account or address outside, which two tenants
+    must not share; its sender and organization number may be the same in a copy."""
+    entry = tenancy.declared()[name]
+    return entry.own and name not in ("DEFAULT_FROM_EMAIL", "SAMTALE_ORGANIZATION_NUMBER")
+
+
+def _manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise TenantError(f"{folder} holds no {MANIFEST}: it is no tenant's export.") from None
+    except (OSError, ValueError) as error:
+        raise TenantError(f"{path} cannot be read: {error}.") from None
+    texts = ("slug", "name", "url", "snapshot", "kind", "sha256")
+    if (
+        not isinstance(manifest, dict)
+        or not all(isinstance(manifest.get(key), str) for key in texts)
+        or not isinstance(manifest.get("hosts"), list)
+        or not all(isinstance(host, str) for host in manifest["hosts"])
+    ):
+        raise TenantError(f"{path} is not a manifest written by tenants export.")
+    return manifest
+
+
+def _snapshot(folder: Path, manifest: dict, private: Path):
+    """The manifest's snapshot, copied into `private` (a folder of this process's own) and
+    checked there: a file of the folder itself, opened once without following a link, whole,
+    with the manifest's checksum. What is restored is that copy, so nothing changed in the
+    folder afterwards (a link put in its place) is read."""
+    name = manifest["snapshot"]
+    inside = Path(name).name == name and name not in ("", ".", "..")
+    if not inside or "/" in name or "\\" in name:
+        raise _outside(name, folder)
+    if not _SHA256.fullmatch(manifest["sha256"]):
+        raise TenantError(f"The manifest's checksum {manifest['sha256']!r} is no SHA-256.")
+    copy = private / name
+    try:
+        source = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        raise _outside(name, folder) from None
+    digest = hashlib.sha256()
+    with os.fdopen(source, "rb") as read, copy.open("wb") as write:
+        if not stat.S_ISREG(os.fstat(read.fileno()).st_mode):
+            raise _outside(name, folder)
+        while chunk := read.read(1 << 20):
+            digest.update(chunk)
+            write.write(chunk)
+    if digest.hexdigest() != manifest["sha256"]:
+        raise TenantError(
+            f"{name} does not match the manifest's checksum: it is not the snapshot that was "
+            "exported. Nothing was restored."
+        )
+    checksum_path(copy).write_text(f"{digest.hexdigest()}  {name}\n")
+    try:
+        return snapshot_verify(copy)  # its kind, and this database's
+    except BackupError as error:
+        raise TenantError(str(error)) from None
+
+
+def _outside(name: str, folder: Path) -> TenantError:
+    return TenantError(
+        f"The manifest's snapshot {name!r} is not a file of {folder}: a restore reads nothing "
+        "outside the folder, and follows no link. Nothing was restored."
+    )
+
+
+def _configuration(manifest: dict) -> tuple[dict, list[str]]:
+    """What the folder carries of the tenant's configuration, as kept, and what it names but
+    cannot carry (exported with another key, or without it): to set again."""
+    declared = tenancy.declared()
+    named = [n for n in manifest.get("settings", []) if isinstance(n, str) and n in declared]
+    token = manifest.get("config")
+    if not isinstance(token, str) or not token:
+        return {}, sorted(named)
+    try:
+        stored = json.loads(decrypt(token))
+    except (SecretUnreadable, ValueError):
+        return {}, sorted(named)
+    if not isinstance(stored, dict):
+        return {}, sorted(named)
+    stored = {name: value for name, value in stored.items() if name in declared}
+    try:
+        # As kept, each value is checked again (a secret decrypted with this key).
+        for name, value in tenancy.config_read(stored).items():
+            declared[name].check(value)
+    except SecretUnreadable:
+        return {}, sorted(named)
+    except configurable.Refused as refused:
+        raise TenantError(f"The exported configuration is refused: {refused}") from None
+    return stored, []
