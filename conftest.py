@@ -208,7 +208,8 @@ def _connections_closed_before_the_databases_go(_in_the_home_tenant, django_db_s
     connections.close_all()
     gc.collect()
     for wrapper in gc.get_objects():
-        if isinstance(wrapper, BaseDatabaseWrapper) and wrapper.vendor != "sqlite":
+        # By its type, not isinstance(): a lazy object (the admin site) would set itself up.
+        if issubclass(type(wrapper), BaseDatabaseWrapper) and wrapper.vendor != "sqlite":
             raw = wrapper.__dict__.get("connection")
             if raw is not None:
                 raw.close()

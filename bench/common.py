@@ -128,3 +128,13 @@ def in_home_tenant() -> None:
     block = tenancy.activated(tenancy.home())
     block.__enter__()
     _ACTIVE.append(block)
+
+
+def counted_into(queries: list):
+    """An execute wrapper (connection.execute_wrapper) that appends each query's SQL."""
+
+    def wrapper(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    return wrapper

@@ -15,7 +15,7 @@ import os
 import statistics
 import time
 
-from common import open_in_process
+from common import counted_into, open_in_process
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PEOPLE = 2_000 if QUICK else 50_000
@@ -48,7 +48,7 @@ def main() -> None:
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.status_code, answer.content)
             queries = []
-            with connection.execute_wrapper(_counted(queries)):
+            with connection.execute_wrapper(counted_into(queries)):
                 client.get(path)
             times = []
             for _ in range(REPEAT):
@@ -72,14 +72,6 @@ def main() -> None:
         f"health: live {live[0]:.2f} ms, ready {ready[0]:.2f} ms "
         f"(p95 {ready[1]:.2f} ms, {ready[2]} queries)"
     )
-
-
-def _counted(queries: list):
-    def wrapper(execute, sql, *args):
-        queries.append(sql)
-        return execute(sql, *args)
-
-    return wrapper
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import sys
 import time
 from datetime import timedelta
 
-from common import PG_SERVER, ROOT, env, manage
+from common import PG_SERVER, ROOT, counted_into, env, manage
 
 SLUGS = ["home"] + [f"k{n:02}" for n in range(1, 20)]
 STUCK = "k07"
@@ -141,8 +141,8 @@ def readiness() -> dict:
         client.get("/health/ready")  # the migrations read once
         counted = []
         with (
-            connections["default"].execute_wrapper(_counted(counted)),
-            connections["control"].execute_wrapper(_counted(counted)),
+            connections["default"].execute_wrapper(counted_into(counted)),
+            connections["control"].execute_wrapper(counted_into(counted)),
         ):
             started = time.perf_counter()
             answer = client.get("/health/ready")
@@ -196,14 +196,6 @@ def shown() -> None:
         f"  operators' page: 'archive: stuck' shown {page.count('archive: stuck')} time(s); "
         f"/metrics failing checks: {failing}"
     )
-
-
-def _counted(counted: list):
-    def wrapper(execute, sql, *args):
-        counted.append(sql)
-        return execute(sql, *args)
-
-    return wrapper
 
 
 class _Quiet:
