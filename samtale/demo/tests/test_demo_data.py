@@ -64,3 +64,14 @@ def test_the_demo_needs_a_password(db, monkeypatch):
     monkeypatch.delenv("SAMTALE_DEMO_PASSWORD", raising=False)
     with pytest.raises(CommandError, match="SAMTALE_DEMO_PASSWORD"):
         call_command("demo_data", force=True)
+
+
+def test_the_demo_keeps_a_unit_with_one_person_of_its_own_beside_its_teams(db, demo_env):
+    """Barnetrinnet has two teams and one person placed in it directly (its leader): the
+    unit's figures minus its teams' are that one person's, the case the status figures'
+    publication rule must withhold (issue 60). The demo keeps it, so it is always there to
+    try."""
+    call_command("demo_data", force=True)
+    barnetrinnet = Unit.objects.get(code="4210", name="Barnetrinnet")
+    assert barnetrinnet.children.count() == 2
+    assert Person.objects.filter(unit=barnetrinnet, is_active=True).count() == 1
