@@ -41,7 +41,16 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import PYTHON, ROOT, env, manage, postgres_url, prepare_database, sqlite_url
+from common import (
+    PYTHON,
+    ROOT,
+    env,
+    home_slug,
+    manage,
+    postgres_url,
+    prepare_database,
+    sqlite_url,
+)
 from load_faults import inject, worker_runs
 
 QUICK = os.environ.get("LOADTEST_QUICK") == "1"
@@ -221,6 +230,8 @@ def _make_plan(url: str, plan: Path) -> None:
     manage(
         url,
         "bench_load",
+        "--tenant",
+        home_slug(),
         "--out",
         str(plan),
         "--employees",
