@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -126,6 +126,12 @@ bench-insight: $(VENV)/.dev
 ## over 60 random organizations, not the test suite's 4; prints what the solver tried.
 bench-solver: $(VENV)/.dev
 	SAMTALE_SOLVER_EXAMPLES=60 $(PY) -m pytest -p no:randomly -s -q samtale/insight/tests/test_fetch.py
+
+## make bench-publish: every closed period published again with its proof, in the demo and at
+## 50,000 people: each period's time and certificate, groups below k before and after.
+bench-publish: $(VENV)/.dev
+	$(PY) bench/publication.py --demo
+	$(PY) bench/publication.py
 
 ## make bench-health: /health/live and /health/ready at 50,000 people: ms, queries (BENCH_QUICK=1: 2,000).
 bench-health: $(VENV)/.dev

@@ -1,3 +1,4 @@
+import logging
 import os
 
 import pytest
@@ -99,6 +100,29 @@ def _the_default_language_after_each_test():
     next test on that worker, calling a service outside any request, in English."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+class _Refusals(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record):
+        self.seen.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def _no_period_refused_by_the_proof():
+    """Publishing a period the proof refuses logs it and leaves it due (insight.publication.
+    publish_due): a page then says "being published", which a test would take for a pass.
+    Any test in which the proof refused a period fails; one that makes it refuse on purpose
+    takes this fixture and empties what it saw."""
+    handler = _Refusals()
+    logger = logging.getLogger("samtale.insight.publication.publish")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    assert not handler.seen, handler.seen
 
 
 @pytest.fixture(autouse=True)

@@ -309,34 +309,39 @@ class RoundProgress(Schema):
 
 
 class StatusFigures(Schema):
-    """One group's status analysis for the year (or the round): counts for any group; the
-    goal results and the satisfaction as published for the closed period
-    (insight.publication), else null with why in `withheld`."""
+    """One group's status analysis for the year (or the round). Counted live for any group:
+    that conversations happen (planned, held, signed, postponed) and who is covered. As
+    published for the closed period (insight.publication), else null with why in `withheld`:
+    what the conversations agreed and how it went (goals agreed, days to signature, the talk,
+    the actions), the goal results and the satisfaction. Shares are in whole percent, beside
+    the published counts they are shares of."""
 
     permanent: int | None = Field(description="this year only")
-    covered_percent: float | None
+    covered_percent: int | None
     missing: int | None
     planned: int
     held: int
     signed: int
     postponed: int
     median_days_to_signature: int | None
-    signed_with_goals_percent: float | None
-    actions: int
-    actions_done: int
-    actions_overdue: int
-    actions_untouched: int
-    goals_achieved_percent: float | None
-    goals_partly_percent: float | None
-    goals_not_achieved_percent: float | None
-    leader_talk_percent: float | None
+    signed_with_goals: int | None
+    signed_with_goals_percent: int | None
+    actions: int | None
+    actions_done: int | None
+    actions_overdue: int | None
+    actions_untouched: int | None
+    goals_rated: int | None
+    goals_achieved_percent: int | None
+    goals_partly_percent: int | None
+    goals_not_achieved_percent: int | None
+    leader_talk_percent: int | None
     satisfaction_mean: float | None
     satisfaction_people: int | None
     withheld: dict[str, str] = Field(
         description=(
-            "for each figure from answers that is null because it is not shown, why, in "
-            "words: too few answers to show without revealing someone, or not published "
-            "until the year has ended or the round is closed"
+            "for each published figure that is null because it is not shown, why, in "
+            "words: too few to show without revealing someone, or not published until the "
+            "year has ended or the round is closed"
         )
     )
 

@@ -91,6 +91,36 @@ def readiness() -> tuple[bool, dict[str, str]]:
     return _ask(READINESS)
 
 
+# What a tenant's domains report beside their checks, for the operators' page: a few figures
+# about how the tenant's work went (never a person, never a figure of its content).
+TENANT_NOTES: dict[str, Callable[[], dict | None]] = {}
+
+
+def tenant_note(name: str) -> Callable:
+    """Register a note asked inside each tenant with its checks: a function of no arguments
+    that answers a small dict of plain values (JSON), or None."""
+
+    def register(note: Callable[[], dict | None]) -> Callable[[], dict | None]:
+        TENANT_NOTES[name] = note
+        return note
+
+    return register
+
+
+def tenant_notes() -> dict[str, dict]:
+    """Ask every tenant note in the current tenant (one that fails is left out, logged)."""
+    notes = {}
+    for name, note in TENANT_NOTES.items():
+        try:
+            answer = note()
+        except Exception:  # noqa: BLE001 - a broken note is left out, never a failed tick
+            logger.warning("The tenant note %r failed.", name, exc_info=True)
+            continue
+        if answer is not None:
+            notes[name] = answer
+    return notes
+
+
 def tenant_health() -> tuple[bool, dict[str, str]]:
     """Ask every tenant check in the current tenant; (all ok, name → answer)."""
     return _ask(TENANT_CHECKS)
@@ -201,9 +231,16 @@ def tenant_health_record(now: datetime | None = None) -> TenantHealth:
     """Ask the current tenant's checks and keep the answers in the control database, where
     the operators' page and /metrics read them."""
     ok, answers = tenant_health()
+    notes = tenant_notes() if answers.get("database") == OK else {}
     slug = tenancy.current().slug
     record, _created = TenantHealth.objects.update_or_create(
-        tenant=slug, defaults={"ok": ok, "checks": answers, "checked_at": now or timezone.now()}
+        tenant=slug,
+        defaults={
+            "ok": ok,
+            "checks": answers,
+            "notes": notes,
+            "checked_at": now or timezone.now(),
+        },
     )
     if not ok:
         failing = ", ".join(f"{name}: {answer}" for name, answer in answers.items() if answer != OK)

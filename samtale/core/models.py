@@ -108,6 +108,9 @@ class TenantHealth(models.Model):
     tenant = models.CharField(max_length=30, unique=True)  # its slug
     ok = models.BooleanField()
     checks = models.JSONField(default=dict)
+    # What its domains report beside the checks (core.health.tenant_note): how the last
+    # period's figures were proved before they were published, in counts of figures.
+    notes = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField()
 
     def __str__(self) -> str:

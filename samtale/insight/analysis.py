@@ -6,7 +6,15 @@ from datetime import datetime
 
 from samtale.insight import selectors, status, tallies
 from samtale.insight.publication.figures import Periods, figures, periods, unit_group
-from samtale.insight.publication.measures import GOALS, SATISFACTION
+from samtale.insight.publication.measures import FOLLOW_UP, GOALS, SATISFACTION, SIGNED
+
+# The status analysis's published figures: {Status's attribute: the measure}.
+PUBLISHED = {
+    "signatures": SIGNED,
+    "follow_up": FOLLOW_UP,
+    "goals": GOALS,
+    "satisfaction": SATISFACTION,
+}
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,12 @@ class Analysis:
         )
 
     def with_answers(self, units: list, *, found: Periods | None = None) -> "Analysis":
-        """Add the published goal results and satisfaction of these units, in every year
-        (or the round) of the analysis: from the publications (`found`, or read here), in
-        one query."""
+        """Add the published figures of these units (PUBLISHED: the signatures, the actions,
+        the goal results and the satisfaction), in every year (or the round) of the
+        analysis: from the publications (`found`, or read here), in one query."""
         groups = {unit: self.group(unit) for unit in units}
         published = figures(
-            measures=[GOALS, SATISFACTION],
+            measures=list(PUBLISHED.values()),
             groups=groups.values(),
             years=[y for y in self.years if y],
             round=self.round,
@@ -45,8 +53,8 @@ class Analysis:
         for year, by_unit in self.figures.items():
             for unit in units:
                 s = by_unit[unit]
-                s.goals = published.get((year, GOALS, groups[unit]))
-                s.satisfaction = published.get((year, SATISFACTION, groups[unit]))
+                for name, measure in PUBLISHED.items():
+                    setattr(s, name, published.get((year, measure, groups[unit])))
         return self
 
 
@@ -91,6 +99,15 @@ class Comparison:
     compared: list  # [(unit, status.Status)], the node first
     trend: list  # [(year, status.Status)], the oldest first
     latest_published: int | None  # the latest year published at all
+    publication: object = None  # the period's Publication, once published
+
+    @property
+    def proof(self) -> dict | None:
+        """The certificate of the period's proof (publication.proof), with when it was
+        published: what HR is shown under the figures."""
+        if self.publication is None or not self.publication.proof:
+            return None
+        return {**self.publication.proof, "at": self.publication.published_at}
 
     def name(self, unit) -> str:
         return self.top if unit == selectors.ORGANIZATION else self.analysis.tree.names[unit]
@@ -109,4 +126,7 @@ def compare(result: Analysis, node, *, top: str) -> Comparison:
         compared=[(node, now[node]), *((unit, now[unit]) for unit in below)],
         trend=[(y, by_year[y][node]) for y in result.years],
         latest_published=found.latest_year,
+        publication=(
+            found.rounds.get(result.round.pk) if result.round else found.years.get(result.year)
+        ),
     )

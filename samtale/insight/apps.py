@@ -6,5 +6,6 @@ class InsightConfig(AppConfig):
     label = "insight"
 
     def ready(self):
-        # Registers the periodic count of the organization's figures, and follows rounds.
-        from samtale.insight import jobs, receivers  # noqa: F401
+        # Registers the periodic count of the organization's figures, follows rounds, and
+        # adds its check and the latest proof to each tenant's health.
+        from samtale.insight import health, jobs, receivers  # noqa: F401

@@ -22,26 +22,25 @@ class Column:
 
 
 def _percent(value):
-    return None if value is None else round(value, 1)
+    """A share in whole percent: shown only beside the published counts it is a share of
+    (the figure's, under the rule), so that nothing can be read from it they do not say."""
+    return None if value is None else round(value)
 
 
 def _nth(values, n):
     return None if values is None else values[n]
 
 
-def _goal(n: int):
+def _published(measure: str, read):
+    """A column of a published figure (Status.published): the value read from it, why it
+    is not shown (Withheld), or None (nothing to count)."""
+
     def value(s: Status):
-        why = s.why_not("goals")
-        return why if why is not None else _percent(_nth(s.goal_results_share, n))
-
-    return value
-
-
-def _satisfaction(read):
-    def value(s: Status):
-        why = s.why_not("satisfaction")
-        figure = s.satisfaction_figure
-        return why if why is not None else (None if figure is None else read(figure))
+        why = s.why_not(measure)
+        if why is not None:
+            return why
+        figure = s.published(measure)
+        return None if figure is None else read(figure)
 
     return value
 
@@ -51,6 +50,7 @@ def _untouched() -> str:
 
 
 STATUS = [
+    # That conversations happen, and who has one: counted live.
     Column("permanent", _("Permanent employees"), lambda s: _nth(s.coverage, 0)),
     Column(
         "covered_percent",
@@ -62,30 +62,61 @@ STATUS = [
     Column("held", _("Held"), lambda s: s.held),
     Column("signed", _("Signed"), lambda s: s.signed),
     Column("postponed", _("Postponed"), lambda s: s.postponed),
-    Column("median_days_to_signature", _("Median days to signature"), lambda s: s.median_days),
+    # What the conversations agreed and how it went: published (insight.publication).
+    Column(
+        "median_days_to_signature",
+        _("Median days to signature"),
+        _published("signatures", lambda f: f.median_days),
+    ),
+    Column(
+        "signed_with_goals",
+        _("Signed with goals"),
+        _published("signatures", lambda f: f.with_goals),
+    ),
     Column(
         "signed_with_goals_percent",
         _("Signed with goals (%)"),
-        lambda s: _percent(s.goals_share),
+        _published("signatures", lambda f: _percent(f.goals_share)),
     ),
-    Column("actions", _("Actions"), lambda s: s.actions),
-    Column("actions_done", _("Actions done"), lambda s: s.actions_done),
-    Column("actions_overdue", _("Actions overdue"), lambda s: s.actions_overdue),
-    Column("actions_untouched", lazy(_untouched, str)(), lambda s: s.actions_untouched),
-    Column("goals_achieved_percent", _("Goals achieved (%)"), _goal(0)),
-    Column("goals_partly_percent", _("Goals partly achieved (%)"), _goal(1)),
-    Column("goals_not_achieved_percent", _("Goals not achieved (%)"), _goal(2)),
+    Column("actions", _("Actions"), _published("follow_up", lambda f: f.actions)),
+    Column("actions_done", _("Actions done"), _published("follow_up", lambda f: f.done)),
+    Column("actions_overdue", _("Actions overdue"), _published("follow_up", lambda f: f.overdue)),
+    Column(
+        "actions_untouched",
+        lazy(_untouched, str)(),
+        _published("follow_up", lambda f: f.untouched),
+    ),
+    Column("goals_rated", _("Goals rated"), _published("goals", lambda f: f.answers)),
+    Column(
+        "goals_achieved_percent",
+        _("Goals achieved (%)"),
+        _published("goals", lambda f: _percent(f.shares()[0])),
+    ),
+    Column(
+        "goals_partly_percent",
+        _("Goals partly achieved (%)"),
+        _published("goals", lambda f: _percent(f.shares()[1])),
+    ),
+    Column(
+        "goals_not_achieved_percent",
+        _("Goals not achieved (%)"),
+        _published("goals", lambda f: _percent(f.shares()[2])),
+    ),
     Column(
         "leader_talk_percent",
         _("The leader's share of the talk (%)"),
-        lambda s: _percent(s.talk_share),
+        _published("signatures", lambda f: _percent(f.talk_share)),
     ),
     Column(
         "satisfaction_mean",
         _("Satisfaction with the conversation (1–5)"),
-        _satisfaction(lambda f: round(f.mean, 2)),
+        _published("satisfaction", lambda f: round(f.mean, 2)),
     ),
-    Column("satisfaction_people", _("Rated the conversation"), _satisfaction(lambda f: f.people)),
+    Column(
+        "satisfaction_people",
+        _("Rated the conversation"),
+        _published("satisfaction", lambda f: f.people),
+    ),
 ]
 
 

@@ -64,6 +64,9 @@ class Publication(models.Model):
     k = models.PositiveSmallIntegerField()
     tree = models.JSONField(default=dict)
     published_at = models.DateTimeField()
+    # What the proof checked before it was kept (insight.publication.proof.Certificate);
+    # empty for a period published before there was a proof.
+    proof = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["cutoff", "pk"]

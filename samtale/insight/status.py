@@ -1,12 +1,14 @@
 """The status analysis (seed 004, the HR handbook): how the routine is carried out, per unit
 and year, by the unit each employee is in now.
 
-Counts of conversations, actions and people are not answers and are counted live for any
-group. Goal results and the satisfaction rating are what people said about one
-conversation: they are not counted here but read from what was published for the period
-(insight.publication), by the unit and line where each was given. Each query is grouped by
-unit and year in the database; the tree is summed up here, over a few hundred units.
-Callers pass what the access policy lets the user count.
+Counted live, for any group: that conversations happen (planned, held, signed, postponed)
+and who is covered or missing one. Not counted here but read from what was published for
+the closed period (insight.publication), by the unit and line where each conversation was
+signed: what the conversations agreed and how it went (goals agreed, days to signature, the
+talk, the actions and where they stand), the goal results and the satisfaction, which
+describe what two people said and did (docs/developing/decision-status-published.md). Each
+query is grouped by unit and year in the database; the tree is summed up here, over a few
+hundred units. Callers pass what the access policy lets the user count.
 """
 
 from collections import Counter
@@ -15,39 +17,36 @@ from datetime import date, datetime
 
 from django.db.models import (
     Count,
-    DurationField,
-    ExpressionWrapper,
     F,
     Q,
-    Sum,
 )
-from django.db.models.functions import Coalesce, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from samtale.actions.models import Action
-from samtale.actions.selectors import OVERDUE, bucket_q, untouched_q
 from samtale.conversations.models import Conversation
 from samtale.core import tenancy
-from samtale.insight.publication.figures import Figure, Withheld
+from samtale.insight.publication.figures import Figure, FollowUp, Signed, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.coverage import add_months, coverage_limits, coverage_q, with_last_signed
 
 YEARS = 5  # how far back the trend goes
 TALK_TARGET = 30  # the leader talks about 30 % of the time, the employee 70 % (seed 001)
-OPEN = (Action.Status.NOT_STARTED, Action.Status.IN_PROGRESS)
 
 
 @dataclass
 class Status:
     """One group's figures for one year. `counts` holds what adds up over units (see
-    _COUNTED); the days from meeting to signature are a histogram {days: conversations}.
-    `goals` and `satisfaction` are the published figures from answers
-    (insight.publication): a Figure, why it is not shown (Withheld), or None (none given)."""
+    _COUNTED). The published figures (insight.publication; each the figure, why it is not
+    shown (Withheld), or None (nothing to count)): `goals` the goal results, `satisfaction`
+    the ratings, `signatures` the conversations signed (goals agreed, days to signature,
+    talk), `follow_up` the actions agreed in them."""
 
     counts: Counter = field(default_factory=Counter)
     today: bool = False  # the current year, which alone has the coverage and the missing
     goals: Figure | Withheld | None = None
     satisfaction: Figure | Withheld | None = None
+    signatures: Signed | Withheld | None = None
+    follow_up: FollowUp | Withheld | None = None
 
     @property
     def coverage(self) -> tuple | None:
@@ -71,61 +70,50 @@ class Status:
     def signed_share(self):
         return self.share("signed", "planned")
 
+    def published(self, measure: str):
+        """The published figure ("goals", "satisfaction", "signatures", "follow_up"), or
+        None where it is withheld or there is nothing to count."""
+        value = getattr(self, measure)
+        return None if value is None or isinstance(value, Withheld) else value
+
     @property
-    def goals_share(self):
-        return self.share("with_goals", "signed")
+    def goals_share(self) -> float | None:
+        figure = self.published("signatures")
+        return figure.goals_share if figure else None
 
     @property
     def talk_share(self) -> float | None:
-        """The leader's share of the talk, over the conversations whose talk was timed."""
-        return self.share("talk_leader", "talk_all")
+        figure = self.published("signatures")
+        return figure.talk_share if figure else None
 
     @property
     def median_days(self) -> int | None:
-        """The median of the days from meeting to signature (the lower middle one)."""
-        histogram = sorted(
-            (int(key[5:]), n) for key, n in self.counts.items() if key.startswith("days:")
-        )
-        middle = (sum(n for _, n in histogram) + 1) // 2
-        for days, n in histogram:
-            middle -= n
-            if middle <= 0:
-                return days
-        return None
+        figure = self.published("signatures")
+        return figure.median_days if figure else None
 
     @property
-    def goal_results_share(self) -> tuple | None:
-        """(achieved, partly, not) in percent of the goals rated, where published."""
-        return self.goals.shares() if isinstance(self.goals, Figure) else None
+    def published_signatures(self) -> Signed | None:
+        return self.published("signatures")
+
+    @property
+    def published_follow_up(self) -> FollowUp | None:
+        return self.published("follow_up")
+
+    @property
+    def published_goals(self) -> Figure | None:
+        return self.published("goals")
 
     @property
     def satisfaction_figure(self) -> Figure | None:
-        return self.satisfaction if isinstance(self.satisfaction, Figure) else None
+        return self.published("satisfaction")
 
     def why_not(self, measure: str) -> Withheld | None:
-        """Why a figure from answers is not shown ("goals" or "satisfaction"), if it is not."""
+        """Why a published figure is not shown (Status.published's measures), if it is not."""
         value = getattr(self, measure)
         return value if isinstance(value, Withheld) else None
 
 
-_COUNTED = {
-    "permanent",
-    "covered",
-    "planned",
-    "held",
-    "signed",
-    "postponed",
-    "with_goals",
-    "missing",
-    "talk_leader",
-    "talk_all",
-    "actions",
-    "actions_done",
-    "actions_dropped",
-    "actions_open",
-    "actions_overdue",
-    "actions_untouched",
-}
+_COUNTED = {"permanent", "covered", "planned", "held", "signed", "postponed", "missing"}
 
 
 def when_of(conversation: str = ""):
@@ -165,12 +153,11 @@ def raw_status(
 ) -> dict[int, dict]:
     """{year: {unit id (or None): Counter}}: what each unit counts of its own (by the unit
     each employee is in now), before the tree and the anonymity rule, of what the scope
-    (policy.status_scope_of) lets be counted. Six grouped queries.
+    (policy.status_scope_of) lets be counted. Two grouped queries.
 
-    The year of a conversation is the year it was planned for (when_of); actions count in
-    the year of the conversation that agreed them. The coverage (a signed annual
-    conversation within SAMTALE_CONVERSATION_INTERVAL_MONTHS) and the missing conversations
-    are as of today, so only the current year has them."""
+    The year of a conversation is the year it was planned for (when_of). The coverage (a
+    signed annual conversation within SAMTALE_CONVERSATION_INTERVAL_MONTHS) and the missing
+    conversations are as of today, so only the current year has them."""
     today = today or timezone.localdate()
     start, end = between(years)
     own: dict[int, dict] = {year: {} for year in years}
@@ -181,11 +168,9 @@ def raw_status(
         .filter(when__gte=start, when__lt=end)
     )
     _count_conversations(own, annual)
-    _count_days_to_signature(own, annual)
     current = years[-1]
     if coverage and current == today.year:
         _count_coverage(own, scope, current, today)
-    _count_actions(own, scope.actions, start, end, today)
     return own
 
 
@@ -195,41 +180,20 @@ def _counter(own: dict, year, unit) -> Counter:
 
 
 def _count_conversations(own: dict, annual) -> None:
-    signed = Q(status=Conversation.Status.SIGNED)
-    timed = Q(talk_leader_seconds__gt=0) | Q(talk_employee_seconds__gt=0)
     for row in (
         annual.values(unit=F("employee__unit_id"), year=ExtractYear("when"))
         .annotate(
             planned=Count("pk"),
             held=Count("pk", filter=Q(held_at__isnull=False)),
-            signed=Count("pk", filter=signed),
+            signed=Count("pk", filter=Q(status=Conversation.Status.SIGNED)),
             postponed=Count(
                 "pk", filter=Q(postponed_count__gt=0) | Q(status=Conversation.Status.POSTPONED)
             ),
-            with_goals=Count("pk", filter=signed & Q(has_goals=True)),
-            talk_leader=Sum("talk_leader_seconds", filter=timed),
-            talk_all=Sum(F("talk_leader_seconds") + F("talk_employee_seconds"), filter=timed),
         )
         .order_by()
     ):
         unit, year = row.pop("unit"), row.pop("year")
         _counter(own, year, unit).update({name: n or 0 for name, n in row.items()})
-
-
-def _count_days_to_signature(own: dict, annual) -> None:
-    days = ExpressionWrapper(
-        TruncDate("signed_at") - TruncDate("held_at"), output_field=DurationField()
-    )
-    for unit, year, span, n in (
-        annual.filter(
-            Q(status=Conversation.Status.SIGNED), held_at__isnull=False, signed_at__isnull=False
-        )
-        .annotate(days=days, year=ExtractYear("when"))
-        .values_list("employee__unit_id", "year", "days")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        _counter(own, year, unit)[f"days:{max(0, span.days)}"] += n
 
 
 def _count_coverage(own: dict, scope, current: int, today: date) -> None:
@@ -249,33 +213,6 @@ def _count_coverage(own: dict, scope, current: int, today: date) -> None:
     ):
         unit = row.pop("unit_id")
         _counter(own, current, unit).update(row)
-
-
-def _count_actions(own: dict, actions, start, end, today: date) -> None:
-    agreed = (
-        actions.filter(goal__conversation__kind=Conversation.Kind.ANNUAL)
-        .annotate(when=when_of("goal__conversation__"))
-        .filter(when__gte=start, when__lt=end)
-    )
-    is_open = Q(status__in=OPEN)
-    # By the unit of the conversation's employee, who is the action's (actions.agreement):
-    # joined once per conversation, not once per action (12,662 lookups for a leader's
-    # leader's 1,281 conversations, 19 of the page's 83 ms).
-    for row in (
-        agreed.values(unit=F("goal__conversation__employee__unit_id"), year=ExtractYear("when"))
-        .annotate(
-            actions=Count("pk"),
-            actions_done=Count("pk", filter=Q(status=Action.Status.DONE)),
-            actions_dropped=Count("pk", filter=Q(status=Action.Status.DROPPED)),
-            actions_open=Count("pk", filter=is_open),
-            # The follow-up's own overdue bucket, as its pages and digests count it.
-            actions_overdue=Count("pk", filter=bucket_q(OVERDUE, today)),
-            actions_untouched=Count("pk", filter=untouched_q(timezone.now())),
-        )
-        .order_by()
-    ):
-        unit, year = row.pop("unit"), row.pop("year")
-        _counter(own, year, unit).update(row)
 
 
 def raw_round_status(scope, round) -> dict:

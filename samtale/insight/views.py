@@ -108,9 +108,9 @@ def _node(request, tree: selectors.Tree, default=None):
 def status_analysis(request):
     """How the routine is carried out: the top of what the user may count (the organization
     for HR, the line below a leader) or one unit, the units right below it side by side, and
-    the trend over five years. The goal results and the satisfaction as published for each
-    closed period (insight.publication), or why not. A leader whose line is too small for it
-    has the feedback on leadership."""
+    the trend over five years. What the conversations agreed and how it went, the goal
+    results and the satisfaction as published for each closed period (insight.publication),
+    or why not. A leader whose line is too small for it has the feedback on leadership."""
     if not policy.may_see_status(request.user):
         # A leader of a line too small: the feedback on leadership; a union
         # representative: the published answers of their units.
@@ -149,21 +149,29 @@ def status_analysis(request):
             "is_current_year": year == timezone.localdate().year,
             "interval_months": tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS"),
             "untouched_days": settings.STALE_ACTION_DAYS,
-            # Today's overdue actions from every year's conversations: the figure HR's home
-            # and the follow-up show, beside this year's (the same definition, another scope).
-            "overdue_now": nudges.pitfall_actions(
-                kind="overdue", actions=scope.actions, on=timezone.localdate()
-            ).count()
-            if is_current_year and node == selectors.ORGANIZATION
-            else None,
-            "may_list_pitfalls": actions_policy.may_list_pitfalls(request.user),
-            "may_see_coverage": rounds_policy.may_see_coverage(request.user),
+            **_today(request, scope, top=is_current_year and node == selectors.ORGANIZATION),
             # Where the figures from answers are not published for this period: the latest
             # period that has them.
             "latest_published": page.latest_published,
+            # What the proof checked when the period was published (HR's; a leader is
+            # shown the figures, not how the whole organization's were checked).
+            "proof": page.proof if scope.whole_organization else None,
             "counted_at": result.counted_at,
         },
     )
+
+
+def _today(request, scope, *, top: bool) -> dict:
+    """Today's overdue actions from every year's conversations, at the top of this year's
+    analysis only: the figure HR's home and the follow-up show, beside the year's published
+    one (the same definition, another scope), linked to the list for those who may read it;
+    and whether the user may list who is missing a conversation."""
+    overdue = nudges.pitfall_actions(kind="overdue", actions=scope.actions, on=timezone.localdate())
+    return {
+        "overdue_now": overdue.count() if top else None,
+        "may_list_pitfalls": actions_policy.may_list_pitfalls(request.user),
+        "may_see_coverage": rounds_policy.may_see_coverage(request.user),
+    }
 
 
 def _status_tables(page: analysis.Comparison) -> dict:

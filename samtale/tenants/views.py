@@ -63,6 +63,8 @@ def _health_of(record) -> dict:
         ],
         "checked_at": record.checked_at,
         "stale": timezone.now() - record.checked_at > HEALTH_STALE,
+        # The certificate of the latest period's proof (insight.health), if any.
+        "proof": record.notes.get("proof"),
     }
 
 

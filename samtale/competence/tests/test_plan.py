@@ -208,7 +208,7 @@ def test_the_anonymity_solver_finds_no_one_in_the_competence_figures(people):
     from samtale.insight.anonymity import min_group
     from samtale.insight.models import PublishedFigure
     from samtale.insight.publication.cells import ancestors, current_tree
-    from samtale.insight.tests.solver import isolations
+    from samtale.insight.publication.solver import isolations
 
     version = _version()
     team, dept = people.employee.unit, people.employee.unit.parent

@@ -24,7 +24,7 @@ from samtale.core.tasks import ping
 from samtale.core.testing import worker_until_idle
 
 EVERYTHING = {"control", "migrations", "worker", "scheduler"}
-A_TENANTS = {"database", "migrations", "tasks", "archive", "mail", "mailbox"}
+A_TENANTS = {"database", "migrations", "tasks", "archive", "mail", "mailbox", "insight"}
 
 
 def control():

@@ -6,19 +6,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, QuerySet, Value, When
+from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
+from samtale.actions.selectors import bucket_q, untouched_q
 from samtale.conversations.models import ActionStatus, Conversation, Feedback, LikertAnswer
 from samtale.insight.models import Publication
 from samtale.insight.publication.measures import (
+    BUCKETS,
     COMPETENCE,
+    FOLLOW_UP,
     GOALS,
+    HAS_GOALS,
     LIKERT,
     ORG,
     RESULTS,
     SATISFACTION,
     SERVES,
+    SIGNED,
+    UNTOUCHED,
 )
 from samtale.insight.publication.periods import year_bounds
 from samtale.org.models import Unit
@@ -38,22 +45,30 @@ class Cell:
 @dataclass
 class Cells:
     """One measure's answers, per cell: who answered, and how many answers had each value
-    (for the goals also how many conversations)."""
+    (for the goals also how many conversations); `sums` what is added up over them (the
+    competence needs' costs per kind, the talk timed, the days to signature)."""
 
     people: dict = field(default_factory=lambda: defaultdict(set))
     values: dict = field(default_factory=lambda: defaultdict(Counter))
     conversations: dict = field(default_factory=lambda: defaultdict(set))
-    costs: dict = field(default_factory=lambda: defaultdict(Counter))  # the competence needs'
+    sums: dict = field(default_factory=lambda: defaultdict(Counter))
 
     def add(
-        self, cell: Cell, person: int, value, conversation: int | None = None, cost: int = 0
+        self,
+        cell: Cell,
+        person: int,
+        value,
+        conversation: int | None = None,
+        *,
+        n: int = 1,
+        sums: dict | None = None,
     ) -> None:
         self.people[cell].add(person)
-        self.values[cell][value] += 1
+        self.values[cell][value] += n
         if conversation is not None:
             self.conversations[cell].add(conversation)
-        if cost:
-            self.costs[cell][value] += cost
+        if sums:
+            self.sums[cell].update(sums)
 
 
 def _stamped(queryset: QuerySet, person: str, *fields: str) -> list[tuple]:
@@ -86,6 +101,9 @@ def load(years: Iterable[int], rounds: dict[int, datetime]) -> dict[str, Cells]:
         _load_ratings(by_measure, year, rounds)
         _load_goals(by_measure, year)
         _load_agreed(by_measure, year, rounds)
+        signed = _signed_in(year)
+        _load_signed(by_measure, year, rounds, signed)
+        _load_follow_up(by_measure, year, rounds, signed)
     return by_measure
 
 
@@ -210,7 +228,84 @@ def _load_agreed(by_measure: dict, year: int, rounds: dict[int, datetime]) -> No
     for conversation, kind, cost in competence:
         person, stamp, rnd, at = where[conversation]
         cell = Cell(year=year, round=_in_round(rounds, rnd, at), unit=stamp["unit"])
-        by_measure[COMPETENCE].add(cell, person, kind, cost=cost or 0)
+        by_measure[COMPETENCE].add(cell, person, kind, sums={kind: cost or 0})
+
+
+def _signed_in(year: int) -> dict:
+    """{conversation: (person, stamp, round, signed at, held at, has goals, talk)} of the
+    annual conversations signed in a year."""
+    start, end = year_bounds(year)
+    rows = _stamped(
+        Conversation.objects.filter(
+            kind=Conversation.Kind.ANNUAL,
+            status=Conversation.Status.SIGNED,
+            signed_at__gte=start,
+            signed_at__lt=end,
+        ),
+        "employee_id",
+        "round_id",
+        "signed_at",
+        "held_at",
+        "has_goals",
+        "talk_leader_seconds",
+        "talk_employee_seconds",
+    )
+    return {pk: tuple(rest) for pk, *rest in rows}
+
+
+def _load_signed(by_measure: dict, year: int, rounds: dict, signed: dict) -> None:
+    """The conversations signed in a year: with goals or not, the days from meeting to
+    signature, and the talk where it was timed (per round and year)."""
+    for person, stamp, rnd, at, held, goals, leader, employee in signed.values():
+        sums = {}
+        if held is not None:
+            days = (timezone.localdate(at) - timezone.localdate(held)).days
+            sums[f"days:{max(0, days)}"] = 1
+        if leader or employee:
+            sums |= {"timed": 1, "talk_leader": leader, "talk_all": leader + employee}
+        cell = Cell(
+            year=year,
+            round=_in_round(rounds, rnd, at),
+            unit=stamp["unit"],
+            line=tuple(stamp["line"]),
+        )
+        by_measure[SIGNED].add(cell, person, HAS_GOALS[0 if goals else 1], sums=sums)
+
+
+def _load_follow_up(by_measure: dict, year: int, rounds: dict, signed: dict) -> None:
+    """The actions agreed in the conversations signed in a year, by where each stands now
+    (the follow-up's buckets, actions.selectors.bucket_q), and those nobody has touched
+    (untouched_q): counted per conversation and bucket in the database."""
+    if not signed:
+        return
+    start, end = year_bounds(year)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    bucket = Case(
+        *(When(bucket_q(b, today), then=Value(b)) for b in BUCKETS),
+        output_field=CharField(),
+    )
+    rows = (
+        Action.objects.filter(
+            goal__conversation__kind=Conversation.Kind.ANNUAL,
+            goal__conversation__status=Conversation.Status.SIGNED,
+            goal__conversation__signed_at__gte=start,
+            goal__conversation__signed_at__lt=end,
+        )
+        .annotate(bucket=bucket)
+        .values_list("goal__conversation_id", "bucket")
+        .annotate(n=Count("pk"), untouched=Count("pk", filter=untouched_q(now)))
+        .order_by()
+    )
+    for conversation, kind, n, untouched in rows:
+        person, stamp, rnd, at, *_rest = signed[conversation]
+        cell = Cell(
+            year=year,
+            round=_in_round(rounds, rnd, at),
+            unit=stamp["unit"],
+            line=tuple(stamp["line"]),
+        )
+        by_measure[FOLLOW_UP].add(cell, person, kind, n=n, sums={UNTOUCHED: untouched})
 
 
 def progress(statuses: list[str]) -> str:

@@ -14,13 +14,16 @@ from samtale.conversations.models import Conversation, Feedback
 from samtale.insight.anonymity import min_group
 from samtale.insight.models import Publication, PublishedFigure
 from samtale.insight.publication.measures import (
+    BUCKETS,
     COMPETENCE,
+    FOLLOW_UP,
     GOALS,
     KINDS,
     LIKERT,
     ORG,
     RESULTS,
     SATISFACTION,
+    SIGNED,
     VALUES,
     YEARLY,
     family,
@@ -91,9 +94,60 @@ class Figure:
         return tuple(100 * n / self.answers for n in self.counts)
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """The actions agreed in a group's signed conversations, as they stood when the period
+    was published: per bucket (measures.BUCKETS: overdue, in progress, not started, done,
+    dropped), and how many of the open ones nobody had touched for STALE_ACTION_DAYS."""
+
+    people: int
+    buckets: tuple
+    untouched: int
+
+    @property
+    def actions(self) -> int:
+        return sum(self.buckets)
+
+    def __getattr__(self, bucket):
+        if bucket in BUCKETS:
+            return self.buckets[BUCKETS.index(bucket)]
+        raise AttributeError(bucket)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A group's conversations signed in the period: how many agreed goals, the median days
+    from meeting to signature, and the talk where it was timed (seconds)."""
+
+    people: int
+    with_goals: int
+    without_goals: int
+    timed: int
+    talk_leader: int
+    talk_all: int
+    median_days: int | None
+
+    @property
+    def conversations(self) -> int:
+        return self.with_goals + self.without_goals
+
+    @property
+    def goals_share(self) -> float | None:
+        return 100 * self.with_goals / self.conversations if self.conversations else None
+
+    @property
+    def talk_share(self) -> float | None:
+        """The leader's share of the talk, over the conversations whose talk was timed."""
+        return 100 * self.talk_leader / self.talk_all if self.talk_all else None
+
+
 def _as_figure(people, values, measure: str):
     if people is None:
         return withheld("withheld")
+    if measure == FOLLOW_UP:
+        return FollowUp(people=people, buckets=tuple(values[:-1]), untouched=values[-1])
+    if measure == SIGNED:
+        return Signed(people, *values)
     if measure == GOALS:
         return Figure(people=people, conversations=values[0], counts=tuple(values[1:]))
     if measure == COMPETENCE:

@@ -1,8 +1,9 @@
 """Publishing a closed period: its figures decided beside everything published before
 (insight.anonymity), then kept, once, by one publisher at a time."""
 
+import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from samtale.insight.anonymity import decide, min_group
 from samtale.insight.models import Publication, PublishedFigure
+from samtale.insight.publication import proof
 from samtale.insight.publication.cells import (
     Cells,
     ancestors,
@@ -20,13 +22,19 @@ from samtale.insight.publication.cells import (
     load,
 )
 from samtale.insight.publication.measures import (
+    BUCKETS,
     COMPETENCE,
+    FOLLOW_UP,
     GOALS,
+    HAS_GOALS,
     KINDS,
     ORG,
     PROGRESS,
     RESULTS,
     SERVES,
+    SIGNED,
+    TALK,
+    UNTOUCHED,
     VALUES,
     YEARLY,
     family,
@@ -37,12 +45,15 @@ from samtale.insight.publication.periods import Period, due, overlaps, rounds_in
 
 @dataclass
 class Decision:
-    """What publishing a period decided: {measure: {group: figure, or None withheld}}."""
+    """What publishing a period decided: {measure: {group: figure, or None withheld}}, and
+    for the proof every figure shown of each measure, this period's and those published
+    before beside it: {measure: (the people per cell, [(group, its cells)])}."""
 
     period: Period
     figures: dict
     tree: dict
     k: int
+    shown: dict = field(default_factory=dict)
 
 
 def decide_period(period: Period, *, k: int | None = None) -> Decision:
@@ -75,20 +86,12 @@ def decide_period(period: Period, *, k: int | None = None) -> Decision:
     tree = current_tree()
     depth = _depths(tree)
     figures: dict = {}
+    everything: dict = {}
     for measure, cells in by_measure.items():
         kinds = kinds_of(measure)
         if period.round is not None and family(measure) in YEARLY:
             continue  # published per year (a goal's result is recorded at the next one)
-        fixed: dict = defaultdict(list)
-        for publication in before:
-            shown = shown_before[publication.pk].get(measure, set())
-            if not shown:
-                continue
-            for cell in cells.people:
-                if in_publication(cell, publication):
-                    for group in groups_of(cell, publication.tree, kinds):
-                        if group in shown:
-                            fixed[(publication.pk, group)].append(cell)
+        fixed = _told_again(cells, before, shown_before, measure, kinds)
         candidates: dict = defaultdict(list)
         for cell in cells.people:
             if cell.round == this_round if this_round is not None else cell.year == period.year:
@@ -103,26 +106,67 @@ def decide_period(period: Period, *, k: int | None = None) -> Decision:
             group: _figure(cells, members, measure) if group in shown else None
             for group, members in candidates.items()
         }
-    return Decision(period=period, figures=figures, tree=tree, k=k)
+        everything[measure] = (
+            cells.people,
+            [*fixed.items(), *((group, candidates[group]) for group in shown)],
+        )
+    return Decision(period=period, figures=figures, tree=tree, k=k, shown=everything)
+
+
+def _told_again(cells: Cells, before: list, shown_before: dict, measure: str, kinds: str) -> dict:
+    """{(publication, group): its cells} of the measure's groups shown in the periods
+    published before, told again from each one's own tree."""
+    fixed: dict = defaultdict(list)
+    for publication in before:
+        shown = shown_before[publication.pk].get(measure, set())
+        if not shown:
+            continue
+        for cell in cells.people:
+            if in_publication(cell, publication):
+                for group in groups_of(cell, publication.tree, kinds):
+                    if group in shown:
+                        fixed[(publication.pk, group)].append(cell)
+    return fixed
 
 
 def _figure(cells: Cells, members: list, measure: str) -> list:
     people: set = set()
     values: Counter = Counter()
     conversations: set = set()
-    costs: Counter = Counter()
+    sums: Counter = Counter()
     for cell in members:
         people |= cells.people[cell]
         values.update(cells.values[cell])
         conversations |= cells.conversations.get(cell, set())
-        costs.update(cells.costs.get(cell, {}))
+        sums.update(cells.sums.get(cell, {}))
     if measure == GOALS:
         return [len(people), len(conversations), *(values[r] for r in RESULTS)]
     if family(measure) == SERVES:
         return [len(people), *(values[p] for p in PROGRESS)]
     if measure == COMPETENCE:
-        return [len(people), *(values[k] for k in KINDS), *(costs[k] for k in KINDS)]
+        return [len(people), *(values[k] for k in KINDS), *(sums[k] for k in KINDS)]
+    if measure == FOLLOW_UP:
+        return [len(people), *(values[b] for b in BUCKETS), sums[UNTOUCHED]]
+    if measure == SIGNED:
+        return [
+            len(people),
+            *(values[v] for v in HAS_GOALS),
+            *(sums[t] for t in TALK),
+            _median(sums),
+        ]
     return [len(people), *(values[v] for v in VALUES)]
+
+
+def _median(sums: Counter) -> int | None:
+    """The median of the days from meeting to signature (the lower middle one), of the
+    histogram kept as sums {"days:N": conversations}."""
+    histogram = sorted((int(key[5:]), n) for key, n in sums.items() if key.startswith("days:"))
+    middle = (sum(n for _days, n in histogram) + 1) // 2
+    for days, n in histogram:
+        middle -= n
+        if middle <= 0:
+            return days
+    return None
 
 
 def _order(key: str, size: int, depth: dict) -> tuple:
@@ -149,17 +193,20 @@ class Superseded(Exception):
 
 
 def publish(period: Period) -> Publication:
-    """Decide a closed period's figures and keep them, once. Decided outside the write
-    transaction (it reads every answer of the period), kept only if nothing was published
-    meanwhile, else decided again."""
+    """Decide a closed period's figures, prove that nothing of fewer than k people can be
+    computed from them and those beside them (publication.proof: Disclosed if it can), and
+    keep them, once, with the proof's certificate. Decided outside the write transaction
+    (it reads every answer of the period), kept only if nothing was published meanwhile,
+    else decided again."""
     for _attempt in range(5):
         existing = _existing(period)
         if existing is not None:
             return existing
         seen = Publication.objects.aggregate(n=Max("pk"))["n"] or 0
         decision = decide_period(period)
+        certificate = proof.prove(decision)
         try:
-            return _keep(decision, seen=seen)
+            return _keep(decision, certificate, seen=seen)
         except Superseded:
             continue
     raise RuntimeError(f"could not publish {period}: others kept publishing")
@@ -172,7 +219,7 @@ def _existing(period: Period) -> Publication | None:
 
 
 @transaction.atomic
-def _keep(decision: Decision, *, seen: int) -> Publication:
+def _keep(decision: Decision, certificate: proof.Certificate, *, seen: int) -> Publication:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # one publisher at a time (SQLite: IMMEDIATE)
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
@@ -187,6 +234,7 @@ def _keep(decision: Decision, *, seen: int) -> Publication:
         k=decision.k,
         tree=decision.tree,
         published_at=timezone.now(),
+        proof=certificate.as_json(),
     )
     PublishedFigure.objects.bulk_create(
         (
@@ -205,9 +253,20 @@ def _keep(decision: Decision, *, seen: int) -> Publication:
     return publication
 
 
+logger = logging.getLogger(__name__)
+
 PUBLISH_LOCK = 0x5A4D_7075  # "SMpu": the advisory lock publishers take on PostgreSQL
 
 
 def publish_due(now: datetime | None = None) -> list[Publication]:
-    """Publish every closed period not yet published, in the order they closed."""
-    return [publish(period) for period in due(now)]
+    """Publish every closed period not yet published, in the order they closed. A period
+    the proof refuses stops the ones after it (each is decided beside those before): it
+    stays due, logged as an error, and the tenant's health says so (insight.health)."""
+    published = []
+    for period in due(now):
+        try:
+            published.append(publish(period))
+        except proof.Disclosed as refused:
+            logger.error("The proof refused to publish %s: %s", period, refused)
+            break
+    return published

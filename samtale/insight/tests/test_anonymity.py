@@ -1,13 +1,13 @@
 """The anonymity rule, pure (insight.anonymity.decide): whatever groups are published, in one
 period and the next, no linear combination of them computes the answers of 1 … k−1
-people. Checked by the attacker's solver (solver.py), which knows nothing of atoms."""
+people. Checked by the attacker's solver (publication/solver.py), which knows nothing of atoms."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samtale.insight.anonymity import decide, min_group
-from samtale.insight.tests.solver import isolations
+from samtale.insight.publication.solver import isolations
 
 
 def cells_of(sizes: dict) -> dict:

@@ -8,7 +8,7 @@ plans through the API for every unit and year (the competence needs agreed, issu
 every other reader of a plan reads some of the units' groups HR reads). Each figure it
 gets is matched with the answers it must sum, from the test's own ledger of who answered
 what, where and when (school.Answer): the number of people and the mean must agree, so the
-figure is known to cover exactly those answers. The attacker's solver (solver.py) then
+figure is known to cover exactly those answers. The attacker's solver (publication/solver.py) then
 tries every way of adding and subtracting them: no set of answers of 1 … k−1 people may come
 out. Hypothesis draws the organizations: team sizes, who answers and how, rounds that close
 in the year or after it, moves between teams, late answers after a round closed.
@@ -32,8 +32,8 @@ from samtale.api.tests.helpers import api_as
 from samtale.insight.anonymity import min_group
 from samtale.insight.policy import may_see_status
 from samtale.insight.publication import publish
+from samtale.insight.publication.solver import isolations
 from samtale.insight.tests.school import at, closed_round, make_school, moved, signed
-from samtale.insight.tests.solver import isolations
 from samtale.org.models import Unit
 
 # Called as leaders and employees with keys of their own.
@@ -140,12 +140,13 @@ def _status_figures(s, viewer) -> list[tuple[str, set]]:
                     found = members(s, "goals", year=year, unit=at_unit, leader=leader)
                     achieved = sum(1 for n in found if s.ledger[n].value == "achieved")
                     assert round_(100 * achieved / len(found)) == got["goals_achieved_percent"]
+                    assert got["goals_rated"] == len(found)
                     figures.append(("goals", found))
     return figures
 
 
 def round_(x):
-    return round(x, 1)
+    return round(x)
 
 
 def _answers_page_figures(s, viewer) -> list[tuple[str, set]]:

@@ -111,7 +111,8 @@ def test_finding_1_a_year_that_adds_two_to_its_round_is_withheld_everywhere(s):
 
 
 def round_to(x):
-    return round(x, 1)
+    """A share as shown: in whole percent, beside the count it is a share of."""
+    return round(x)
 
 
 def test_finding_1_the_page_and_both_files_say_why_in_the_same_words(s):

@@ -128,9 +128,10 @@ def test_publishing_a_year_reads_the_same_few_queries_whatever_its_size(
     # What is due (the first answers, the years and rounds published), the publications
     # before, the year's conversations, answers, ratings (and the stamps the ratings lacked,
     # in one update), goals, the agreed goals serving the workplace's and the competence
-    # needs, the people's lines and the units' tree; then the publication and its figures,
-    # written in one transaction (on PostgreSQL under an advisory lock).
-    with django_assert_max_num_queries(22 + (connection.vendor == "postgresql")):
+    # needs, the year's signed conversations and their actions per bucket, the people's
+    # lines and the units' tree; then the publication and its figures, written in one
+    # transaction (on PostgreSQL under an advisory lock).
+    with django_assert_max_num_queries(24 + (connection.vendor == "postgresql")):
         publish.publish_due()
 
 

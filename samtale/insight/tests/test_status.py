@@ -6,10 +6,13 @@ from django.utils import timezone
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback
 from samtale.insight.analysis import status_analysis
+from samtale.insight.models import Publication
 from samtale.insight.policy import whole_organization_scope
+from samtale.insight.publication import publish
 from samtale.insight.selectors import ORGANIZATION, unit_tree
 from samtale.insight.status import raw_status, status_figures, years_to
 from samtale.org.models import Person, Unit
+from samtale.org.selectors import position_of
 
 YEAR = timezone.localdate().year
 
@@ -57,8 +60,6 @@ def test_conversations_are_counted_per_unit_and_summed_up_the_tree(org):
             held_at=held,
             signed_at=held + timedelta(days=days),
             has_goals=days != 9,
-            talk_leader_seconds=300,
-            talk_employee_seconds=700,
         )
     conversation_in(org, org["a"], postponed_count=1, status=Conversation.Status.POSTPONED)
     conversation_in(org, org["b"], status=Conversation.Status.HELD, held_at=held)
@@ -68,16 +69,66 @@ def test_conversations_are_counted_per_unit_and_summed_up_the_tree(org):
     assert (now[a].planned, now[a].held, now[a].signed, now[a].postponed) == (4, 3, 3, 1)
     assert (now[b].planned, now[b].held, now[b].signed) == (1, 1, 0)  # the cancelled: not
     assert now[top].planned == now[ORGANIZATION].planned == 5
-    assert now[a].median_days == 3
-    assert now[a].goals_share == pytest.approx(200 / 3)
-    assert now[a].talk_share == 30
-    assert now[b].talk_share is None  # nothing timed
+    # What the conversations agreed and how it went is not counted live (published below).
+    assert now[a].median_days is None and now[a].goals_share is None
     # Every conversation's employee is new and permanent, with no start date: covered only
     # where one is signed, and missing otherwise, by the coverage page's rule (a conversation
     # planned is not one held).
     assert (now[a].permanent, now[a].covered, now[a].missing) == (4, 3, 1)
     assert (now[b].permanent, now[b].covered, now[b].missing) == (3, 0, 3)
     assert now[ORGANIZATION].permanent == 8  # with the leader, who has no unit
+
+
+def signed_last_year(org, unit, *, days=1, **fields) -> Conversation:
+    """A new person in the unit, with an annual conversation held last June and signed
+    `days` later, stamped in the unit."""
+    c = signed_in(org, unit)
+    held = timezone.make_aware(timezone.datetime(YEAR - 1, 6, 1, 12))
+    fields = {"held_at": held, "signed_at": held + timedelta(days=days), **fields}
+    Conversation.objects.filter(pk=c.pk).update(
+        scheduled_at=held, counted_as=position_of(person_id=c.employee_id), **fields
+    )
+    c.refresh_from_db()
+    return c
+
+
+def last_year(org, *units) -> dict:
+    """The published status of last year for the units, after publishing what is due."""
+    publish.publish_due()
+    analysis = status_analysis(whole_organization_scope(), year=YEAR - 1)
+    analysis.with_answers(list(units))
+    return analysis.figures[YEAR - 1]
+
+
+def test_what_was_agreed_and_how_the_talk_went_is_read_as_published(org):
+    """Goals agreed, the days to signature and the talk: last year's, as published for a
+    team of five; its sibling of two is withheld, and so the team too (the enterprise minus
+    the team would be the sibling)."""
+    a, b = org["a"].pk, org["b"].pk
+    for days, goals, talk in ((1, True, 300), (3, True, 0), (9, False, 200), (4, True, 0)):
+        signed_last_year(
+            org,
+            org["a"],
+            days=days,
+            has_goals=goals,
+            talk_leader_seconds=talk,
+            talk_employee_seconds=700 if talk else 0,
+        )
+    signed_last_year(org, org["a"], days=2, has_goals=True)
+    shown = last_year(org, ORGANIZATION, a, b)
+    team = shown[a].published_signatures
+    assert (team.with_goals, team.conversations, team.median_days, team.timed) == (4, 5, 3, 2)
+    assert team.goals_share == 80 and team.talk_share == pytest.approx(100 * 500 / 1900)
+    assert shown[ORGANIZATION].published_signatures == team
+    assert shown[b].signatures is None  # nobody signed there
+
+    for _ in range(2):
+        signed_last_year(org, org["b"], days=1, has_goals=True)
+    Publication.objects.all().delete()
+    shown = last_year(org, ORGANIZATION, a, b)
+    assert shown[b].why_not("signatures").code == "withheld"
+    assert shown[a].why_not("signatures").code == "withheld"
+    assert shown[ORGANIZATION].published_signatures.conversations == 7
 
 
 def test_a_conversation_counts_in_the_year_it_was_planned_for(org):
@@ -89,14 +140,23 @@ def test_a_conversation_counts_in_the_year_it_was_planned_for(org):
     assert result[YEAR - 2][org["a"].pk].permanent == 0  # coverage is today's only
 
 
-def test_actions_done_overdue_and_untouched(org):
-    c = conversation_in(org, org["a"], status=Conversation.Status.SIGNED)
-    goal = Goal.objects.create(conversation=c, text="Mål")
+def test_actions_done_overdue_and_untouched_as_they_stood_when_the_year_was_published(org):
+    """Five people with an action each (the people counted are those with actions, as for
+    the competence needs): each bucket, and the one nobody touched."""
+    goals = iter(
+        Goal.objects.create(conversation=signed_last_year(org, org["a"]), text="Mål")
+        for _ in range(5)
+    )
     today = timezone.localdate()
 
     def action(status, deadline=None, touched_days_ago=0):
+        goal = next(goals)
         made = Action.objects.create(
-            goal=goal, text="Tiltak", status=status, deadline=deadline, employee=c.employee
+            goal=goal,
+            text="Tiltak",
+            status=status,
+            deadline=deadline,
+            employee=goal.conversation.employee,
         )
         Action.objects.filter(pk=made.pk).update(
             updated_at=timezone.now() - timedelta(days=touched_days_ago)
@@ -107,9 +167,13 @@ def test_actions_done_overdue_and_untouched(org):
     action(Action.Status.IN_PROGRESS, deadline=today - timedelta(days=1))
     action(Action.Status.NOT_STARTED, deadline=today + timedelta(days=30), touched_days_ago=91)
     action(Action.Status.NOT_STARTED, touched_days_ago=89)
-    s = figures()[YEAR][org["a"].pk]
-    assert (s.actions, s.actions_done, s.actions_dropped, s.actions_open) == (5, 1, 1, 3)
-    assert (s.actions_overdue, s.actions_untouched) == (1, 1)
+    figure = last_year(org, org["a"].pk)[org["a"].pk].published_follow_up
+    assert (figure.actions, figure.done, figure.dropped, figure.overdue) == (5, 1, 1, 1)
+    assert (figure.in_progress, figure.not_started, figure.untouched) == (0, 2, 1)
+    assert figure.people == 5
+    # Frozen: the overdue one done after the year was published changes nothing shown.
+    Action.objects.filter(status=Action.Status.IN_PROGRESS).update(status=Action.Status.DONE)
+    assert last_year(org, org["a"].pk)[org["a"].pk].published_follow_up == figure
 
 
 def test_goal_results_and_ratings_are_not_counted_live_but_read_as_published(org):
@@ -131,8 +195,9 @@ def test_goal_results_and_ratings_are_not_counted_live_but_read_as_published(org
     analysis = status_analysis(whole_organization_scope(), year=YEAR)
     analysis.with_answers([ORGANIZATION, org["a"].pk])
     team = analysis.figures[YEAR][org["a"].pk]
-    assert team.why_not("goals").code == team.why_not("satisfaction").code == "year_open"
-    assert team.goal_results_share is None and team.satisfaction_figure is None
+    for measure in ("goals", "satisfaction", "signatures", "follow_up"):
+        assert team.why_not(measure).code == "year_open"
+        assert team.published(measure) is None
 
 
 @pytest.mark.parametrize("people", [5, 25])
@@ -141,5 +206,5 @@ def test_the_queries_do_not_grow_with_the_data(org, people, django_assert_num_qu
         c = conversation_in(org, org["a" if n % 2 else "b"], status=Conversation.Status.SIGNED)
         Feedback.objects.create(conversation=c, rating=4)
         Goal.objects.create(conversation=c, text="Mål", result="achieved")
-    with django_assert_num_queries(4):  # conversations, days, people, actions
+    with django_assert_num_queries(2):  # conversations, people
         raw_status(whole_organization_scope(), years=years_to(YEAR))

@@ -155,3 +155,36 @@ def _nowhere(databases, nordvik) -> str:
     if databases.engine() == "sqlite3":
         return "/nonexistent/folder/nordvik.sqlite3"
     return nordvik.database["NAME"] + "_gone"
+
+
+def test_the_operators_see_under_each_municipality_how_its_latest_period_was_proved(
+    nordvik, in_nordvik, hosts, settings, monkeypatch
+):
+    """Nordvik publishes last year (in its own database, proved there); the scheduler's
+    tick keeps the certificate with Nordvik's health, and the operators read it there."""
+    from samtale.demo.testing import goals_version
+    from samtale.insight.publication import publish
+    from samtale.insight.tests.test_published_groups import YEAR, answered
+    from samtale.org.models import Person, Unit
+
+    settings.SAMTALE_OPERATOR_HOSTS = [OPS]
+    with in_nordvik():
+        top = Unit.objects.create(code="V", name="Virksomhet", kind="enterprise")
+        team = Unit.objects.create(code="A", name="Team A", kind="team", parent=top)
+        leader = Person.objects.create(email="leder@x.example", first_name="L", last_name="L")
+        answered({"leader": leader, "version": goals_version()}, team, [1, 2, 3, 4, 5])
+        (publication,) = publish.publish_due()
+    assert publication.proof["found"] == 0
+    monkeypatch.setattr(schedule, "JOBS", {})
+    monkeypatch.setattr(schedule, "_health_at", {})
+    with outside_any_tenant():
+        schedule.tick_every_tenant()
+    assert health.tenants_health()["nordvik"].notes["proof"]["number"] == YEAR
+    operators.operator_set("kari", "a-long-operator-password")
+    ops = Client(HTTP_HOST=OPS)
+    ops.post("/logg-inn/", {"username": "kari", "password": "a-long-operator-password"})
+    page = ops.get("/").text
+    figures = publication.proof["figures"]
+    assert f"År {YEAR}: kontrollert ved publisering: {figures} tall" in page
+    assert page.count("kontrollert ved publisering") == 1  # Nordvik's alone
+    assert "0 under minstegrensen" in page

@@ -8,7 +8,8 @@ one of the second isolated."""
 import pytest
 from django.utils import timezone
 
-from samtale.core import tenancy
+from samtale.core import health, tenancy
+from samtale.insight.models import Publication
 from samtale.insight.publication import publish
 from samtale.insight.tests.school import at, make_school, signed
 from samtale.insight.tests.test_fetch import assert_nothing_isolated
@@ -53,6 +54,13 @@ def test_a_viewer_of_one_tenant_fetches_its_own_answers_only_and_isolates_no_one
         Host.objects.filter(name="testserver").delete()
         tenancy.forget()
     assert fetched > 0
+    # Its periods were proved when published, in it, and the operators see the latest proof.
+    with in_nordvik():
+        proofs = list(Publication.objects.values_list("proof", flat=True))
+        record = health.tenant_health_record()
+    assert proofs and all(p["found"] == 0 and p["figures"] > 0 for p in proofs)
+    assert record.tenant == "nordvik" and record.checks["insight"] == "ok"
+    assert record.notes["proof"]["found"] == 0 and record.notes["proof"]["figures"] > 0
     print(
         f"solver in the second tenant: {fetched} figures fetched, each its own answers, none isolated"
     )
