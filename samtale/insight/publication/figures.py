@@ -36,6 +36,7 @@ YEAR_OPEN = _("Published when the year has ended")
 ROUND_OPEN = _("Published when the round is closed")
 PENDING = _("Being published: shown within the hour")
 PER_YEAR = _("Goal results are published per year, not per round")
+EARLIER = _("Published only for the periods closed since this version of Samtale")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Withheld:
     """Why a figure from answers is not shown, in words (the same on the page, in CSV,
     Excel and the API); `label` is the word a table cell shows, with the words below it."""
 
-    code: str  # "withheld", "year_open", "round_open", "pending", "per_year"
+    code: str  # "withheld", "year_open", "round_open", "pending", "per_year", "earlier"
     text: str
     label: str
 
@@ -59,7 +60,11 @@ _REASONS = {
     "round_open": (ROUND_OPEN, NOT_YET),
     "pending": (PENDING, NOT_YET),
     "per_year": (PER_YEAR, _("Per year")),
+    "earlier": (EARLIER, _("Not published")),
 }
+# The measures published since issue 60: a period published before them (kept without a
+# proof) has none, which is not "nothing to count".
+LATER = (SIGNED, FOLLOW_UP)
 
 
 def withheld(code: str) -> Withheld:
@@ -292,7 +297,22 @@ def figures(
             ):
                 continue
             result[key] = _as_figure(people, values, measure)
+        _earlier(result, wanted, found, measures, groups)
     return result
+
+
+def _earlier(result: dict, wanted: dict, found: Periods, measures: list, groups: list) -> None:
+    """The figures a period published before their measure existed has none of: why."""
+    kept = [*found.years.values(), *found.rounds.values()]
+    for publication in kept:
+        if publication.pk not in wanted or publication.proof:
+            continue
+        when = wanted[publication.pk]
+        for m in measures:
+            if m in LATER:
+                for g in groups:
+                    if result.get((when, m, g)) is None:
+                        result[(when, m, g)] = withheld("earlier")
 
 
 def figures_of_kind(*, year: int, measure: str, prefix: str) -> tuple[dict, Withheld | None]:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback
 from samtale.insight.analysis import status_analysis
-from samtale.insight.models import Publication
+from samtale.insight.models import Publication, PublishedFigure
 from samtale.insight.policy import whole_organization_scope
 from samtale.insight.publication import publish
 from samtale.insight.selectors import ORGANIZATION, unit_tree
@@ -208,3 +208,17 @@ def test_the_queries_do_not_grow_with_the_data(org, people, django_assert_num_qu
         Goal.objects.create(conversation=c, text="Mål", result="achieved")
     with django_assert_num_queries(2):  # conversations, people
         raw_status(whole_organization_scope(), years=years_to(YEAR))
+
+
+def test_a_year_published_before_its_conversations_figures_existed_says_so(org):
+    """A year kept without a proof was published before the signed conversations and the
+    actions were: they read as not published for it, not as nothing to count."""
+    for _ in range(5):
+        signed_last_year(org, org["a"], has_goals=True)
+    publish.publish_due()
+    Publication.objects.update(proof={})
+    PublishedFigure.objects.filter(measure__in=["signed", "actions"]).delete()
+    shown = last_year(org, ORGANIZATION, org["a"].pk)
+    for unit in (ORGANIZATION, org["a"].pk):
+        assert shown[unit].why_not("signatures").code == "earlier"
+        assert shown[unit].why_not("follow_up").code == "earlier"
