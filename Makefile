@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run test lint docs docs-screenshots bench bench-pages bench-tenants lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -31,15 +31,19 @@ $(VENV)/.dev: $(VENV)/.run
 # address and the demo logins are printed last (run_banner), once the start-up lines and
 # the first e-mails (one line each, the messages themselves in var/mail/) are out. The
 # worker, the scheduler and the banner run at a lower priority (nice): the web server,
-# started last, answers first.
-run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+# started last, answers first. `make manage` runs a command with the same settings.
+run manage: export SITE_URL ?= http://127.0.0.1:$(PORT)
 # Two municipalities (tenants, docs/running/tenants.md): Fjordvik in the installation's own
 # database, at 127.0.0.1 and fjordvik.localhost; Nordvik in one of its own (var/tenants/),
 # at nordvik.localhost.
-run: export SAMTALE_TENANT ?= fjordvik
-run: export SAMTALE_ORGANIZATION ?= Fjordvik kommune
-run: export SAMTALE_HOSTS ?= 127.0.0.1,localhost,fjordvik.localhost
-run: export SAMTALE_OPERATOR_HOSTS ?= drift.localhost
+run manage: export SAMTALE_TENANT ?= fjordvik
+run manage: export SAMTALE_ORGANIZATION ?= Fjordvik kommune
+run manage: export SAMTALE_HOSTS ?= 127.0.0.1,localhost,fjordvik.localhost
+run manage: export SAMTALE_OPERATOR_HOSTS ?= drift.localhost
+# Fjordvik's own sender and calendar address, as Nordvik has (demo_tenants): the
+# invitations' organizer, where an answer from a mail program goes (never samtale@localhost).
+run manage: export DEFAULT_FROM_EMAIL ?= Fjordvik kommune <samtale@fjordvik.example>
+run manage: export SAMTALE_CALENDAR_ADDRESS ?= kalender@fjordvik.example
 run: $(VENV)/.run
 	@scripts/system-packages
 	@mkdir -p var
@@ -55,6 +59,13 @@ run: $(VENV)/.run
 	DEBUG=true nice $(MANAGE) run_banner --skip-checks --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
 	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
+
+## make manage ARGS="tenants list": any manage.py command on this laptop as `make run` runs
+## them: DEBUG on, its databases in var/, its names, host names and port (PORT=8080 make
+## manage …). A plain `python manage.py` is production's, and stops without SECRET_KEY.
+manage: $(VENV)/.run
+	@if [ -z "$(strip $(ARGS))" ]; then echo 'Say which command: make manage ARGS="tenants list"' >&2; exit 2; fi
+	@DEBUG=true $(MANAGE) $(ARGS)
 
 ## make image: the container image samtale:latest (Containerfile), from wheels built here first
 ## (scripts/build-wheels), on podman set up by scripts/podman-setup.sh where it is missing.
@@ -84,15 +95,24 @@ test: $(VENV)/.dev
 	@scripts/system-packages --test
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
+## make lint: ruff, its formatting, the layers (import-linter) and the types (mypy, its
+## settings in pyproject.toml; its cache in .mypy_cache/ makes a second run take seconds).
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 ## make docs: the documentation site into site/ (MkDocs Material; --strict: a broken link fails).
 docs: $(VENV)/.dev
 	$(PY) scripts/settings_table.py
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+## make procurement: the generated parts of the buyer's documents (docs/procurement/), from the
+## access matrix, the retention settings, compose.yaml and the tests (the script with --check
+## only compares; tests/test_procurement_docs.py runs that).
+procurement: $(VENV)/.dev
+	$(PY) scripts/procurement.py
 
 ## make docs-screenshots: the user guide's pictures, taken by the browser tests from the demo.
 docs-screenshots: $(VENV)/.dev
@@ -117,6 +137,17 @@ lighthouse: $(VENV)/.dev
 ## the largest and the smallest, migrating all, creating one, a request with and without tenancy.
 bench-tenants: $(VENV)/.dev
 	$(PY) bench/tenants.py
+
+## make bench-migrate: `tenants migrate` over 357 empty tenants on one PostgreSQL: nothing to
+## apply, then one new column (BENCH_QUICK=1: 20 tenants; the databases are kept).
+bench-migrate: $(VENV)/.dev
+	$(PY) bench/migrate.py
+
+## make bench-national: 357 tenants sized as Norway's municipalities (people 1:20) on two
+## PostgreSQL servers behind PgBouncer: connections at rest and under load, migrate, move,
+## export and restore, every page in the largest, smallest and a new one (BENCH_QUICK=1: 30, 1:200).
+bench-national: $(VENV)/.dev
+	$(PY) bench/national.py
 
 ## make bench-insight: the insight pages at 50,000 people: queries, ms (BENCH_QUICK=1: 2,000).
 bench-insight: $(VENV)/.dev

@@ -54,13 +54,34 @@ def _database_only(config, items) -> None:
     """SAMTALE_TESTS_DATABASE_ONLY=1: only the tests that reach the database run. CI runs the
     suite on SQLite, then on PostgreSQL with this set: a test that never touches the database
     (a parser, a settings check in a subprocess of its own, a signature) gives the same answer
-    on both, and ran in full on the first. The others are reported as deselected."""
+    on both, and ran in full on the first. So do the browser tests: they drive the interface
+    (what a person sees, clicks and is told), one at a time on one worker, and every query
+    behind their pages is run on PostgreSQL by the view, service and access tests of the same
+    pages. They run once, on SQLite. The others are reported as deselected."""
     if os.environ.get("SAMTALE_TESTS_DATABASE_ONLY", "") not in ("1", "true"):
         return
-    kept = [item for item in items if uses_database(item)]
+
+    def runs(item) -> bool:
+        # The browser tests' own conftest marks them `browser`, in a hook that may run after
+        # this one: their folder says it too.
+        browser = item.get_closest_marker("browser") or "tests/browser/" in item.nodeid
+        return uses_database(item) and not browser
+
+    kept = [item for item in items if runs(item)]
     if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        config.hook.pytest_deselected(items=[item for item in items if not runs(item)])
         items[:] = kept
+
+
+def _postgresql_only(config, items) -> None:
+    """The tests marked `postgresql` (PgBouncer in front of it, a second server) have nothing
+    to reach on SQLite: deselected there, and reported so; CI's PostgreSQL suite runs them."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    only = [item for item in items if item.get_closest_marker("postgresql")]
+    if only:
+        config.hook.pytest_deselected(items=only)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
 
 
 @pytest.hookimpl(trylast=True)
@@ -70,6 +91,7 @@ def pytest_collection_modifyitems(config, items):
     no longer reads it (`item._nodeid`), so the groups were spread over the workers. Written
     where pytest reads it, a test that restarts the broker runs beside no other that uses it."""
     _database_only(config, items)
+    _postgresql_only(config, items)
     if not getattr(config.option, "loadgroup", False):  # set on the workers of `-n`
         return
     from _pytest.nodeid import coerce_node_id

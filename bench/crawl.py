@@ -220,10 +220,11 @@ def over(visit: Visit, limits: dict, held: tuple[str, ...] = ("page",)) -> str:
     return ", ".join(marks)
 
 
-def report(visits: list[Visit], limits: dict, name: str, held=("page",)) -> None:
+def report(visits: list[Visit], limits: dict, name: str, held=("page",)) -> int:
     """The table of pages and of files, then the worst of each; its last line:
     `<name>: worst queries Q, worst kB K, worst ms M, worst xbare X`. The limits hold for
-    the kinds `held` (pages; with the files too, the insight downloads)."""
+    the kinds `held` (pages; with the files too, the insight downloads). Returns how many
+    visits are over a limit (or answered with an error), for the benchmark's exit status."""
     files_title = "files" if "file" in held else "files (not held to the page limits)"
     documents = "documents (PDF, laid out by WeasyPrint: not held to the page limits)"
     for kind, title in (("page", "pages"), ("file", files_title), ("pdf", documents)):
@@ -264,3 +265,4 @@ def report(visits: list[Visit], limits: dict, name: str, held=("page",)) -> None
         f"worst kB {max(v.kb for v in pages):.0f}, worst ms {max(v.ms for v in pages):.0f}, "
         f"worst xbare {max(v.times_bare for v in pages):.1f}"
     )
+    return len(failing)

@@ -14,11 +14,14 @@ the median server time, and that time as a multiple of a bare view's (a short te
 the same middleware) timed in the same run, so that machines of different speed compare.
 Files (CSV, Excel, calendar, PDF) are listed apart: the limits are for pages. The last
 line: `pages: worst queries Q, worst kB K, worst ms M, worst xbare X`. The figures are also
-written to var/bench-pages-<people>-<database>.json.
+written to var/bench-pages-<people>-<database>.json. The exit status is 1 when any page is
+over a limit or answered with an error. A database without statistics (just built or
+restored) is analyzed before anything is measured (common.analyze).
 """
 
 import json
 import os
+import sys
 from dataclasses import asdict
 
 from common import ROOT, open_in_process
@@ -44,7 +47,10 @@ def main() -> None:
     visits = crawl_roles(ROLES, BENCH_LOGINS, repeat=REPEAT, skip=INSIGHT)
     out = ROOT / "var" / f"bench-pages-{PEOPLE}-{database}.json"
     out.write_text(json.dumps([asdict(v) for v in visits], indent=1))
-    report(visits, LIMITS, "pages")
+    # Everything printed first; then a page over a limit fails the run (make exits 1), so
+    # that a change that slows a page is seen the day it is made.
+    if report(visits, LIMITS, "pages"):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

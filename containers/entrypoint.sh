@@ -2,7 +2,10 @@
 # Samtale's container entry point: one image, one sub-command per process.
 #
 #   web        gunicorn on 0.0.0.0:$PORT (8000), $WEB_CONCURRENCY processes (gunicorn's own)
-#   worker     the background tasks (e-mail, archive deliveries, …)
+#   worker     the background tasks (e-mail, archive deliveries, …), polling every tenant's
+#              table (SAMTALE_WORK_ENGINE=database)
+#   engine-worker --kinds mail,calendars …
+#              a worker of the Celery engine (SAMTALE_WORK_ENGINE=celery) for some kinds
 #   scheduler  the periodic jobs (one per installation)
 #   migrate    apply the database migrations (before starting a new version): the control
 #              database's (made where it is not), the home tenant's and every tenant's
@@ -36,6 +39,12 @@ worker | scheduler)
     echo "$process" > "$ROLE_FILE"
     export SAMTALE_HEARTBEAT_FILE="${SAMTALE_HEARTBEAT_FILE:-/tmp/samtale-heartbeat}"
     exec python manage.py "$process" "$@"
+    ;;
+engine-worker)
+    shift
+    echo worker > "$ROLE_FILE"
+    export SAMTALE_HEARTBEAT_FILE="${SAMTALE_HEARTBEAT_FILE:-/tmp/samtale-heartbeat}"
+    exec python manage.py engine_worker "$@"
     ;;
 migrate)
     shift

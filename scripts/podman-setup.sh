@@ -6,7 +6,8 @@
 #    A machine whose podman already works keeps its own configuration.
 # 2. Where an image the build or the stack starts from cannot be found locally and cannot
 #    be pulled, builds a stand-in from Debian's packages under the same name (mmdebstrap):
-#    debian:trixie-slim (the image's base), postgres:17 and caddy:2 (the stack's services).
+#    debian:trixie-slim (the image's base), postgres:17, caddy:2, edoburu/pgbouncer and rabbitmq:4 (the
+#    stack's services).
 #    A site with a registry pulls the real ones and never runs this part.
 set -eu
 cd "$(dirname "$0")/.."
@@ -48,7 +49,7 @@ if ! have "$BASE"; then
     podman import -q build/base.tar "$BASE" >/dev/null
     rm -f build/base.tar
 fi
-for name in postgres caddy; do
+for name in postgres caddy pgbouncer rabbitmq; do
     image="$(sed -n "s/^ *image: *\${[A-Z_]*:-\(.*$name[^}]*\)}.*/\1/p" compose.yaml | head -n1)"
     [ -n "$image" ] || continue
     if ! have "$image"; then

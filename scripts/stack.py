@@ -17,121 +17,46 @@ The test, each step a line that says what it checked:
   the password link asked for through Caddy and sent by the worker; a new password set and
   signed in with, over HTTPS and HTTP/2 through Caddy's own CA; HTML compressed (zstd or
   gzip), static files with a year's immutable cache and precompressed; a client's own
-  X-Forwarded-For not believed, Caddy's address for it taken; the worker killed and
-  restarted by the stack; `check --deploy` clean inside the image; all taken down.
+  X-Forwarded-For not believed, Caddy's address for it taken; then (scripts/stack_checks.py)
+  the worker killed and restarted by the stack; `check --deploy` clean inside the image; a
+  tenant made on each PostgreSQL server, each answering through Caddy and its PgBouncer; a
+  burst of requests, each server's connections counted during it and at rest; a tenant
+  moved from one server to the other and answering there; all taken down.
 """
 
 import argparse
 import json
-import os
 import re
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from email import message_from_bytes, policy
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var" / "stack"
-COMPOSE = [
-    str(Path(sys.executable).parent / "podman-compose"),
-    "-f",
-    str(ROOT / "compose.yaml"),
-    "-f",
-    str(ROOT / "containers" / "compose.host-network.yaml"),
-    # The one-off `migrate` service is in this profile, so a plain `up` leaves it out.
-    "--profile",
-    "setup",
-]
-IMAGE = os.environ.get("IMAGE", "localhost/samtale:latest")
-PODMAN = shutil.which("podman") or "podman"
-CURL = shutil.which("curl") or "curl"
+from stack_common import (
+    ADMIN,
+    IMAGE,
+    PODMAN,
+    PORTS,
+    ROOT,
+    VAR,
+    Browser,
+    check,
+    compose,
+    container,
+    db_ready,
+    fail,
+    ready,
+    say,
+    secrets_of,
+    wait_for,
+)
 
-# Ports of 127.0.0.1 for each stack: HTTPS, HTTP, the web processes, PostgreSQL, SMTP.
-PORTS = {
-    "samtale": {"https": 8443, "http": 8081, "web": 8001, "db": 5433, "smtp": 8025},
-    "samtale-test": {"https": 18443, "http": 18081, "web": 18001, "db": 15433, "smtp": 18025},
-}
-ADMIN = "admin@samtale.localhost"
-
-
-def say(text: str) -> None:
-    print(f"stack: {text}", flush=True)
-
-
-def fail(text: str) -> None:
-    raise SystemExit(f"stack: FAILED: {text}")
-
-
-def secrets_of(project: str) -> dict[str, str]:
-    """The stack's secrets, made once and kept in var/stack/<project>.json (mode 0600)."""
-    path = VAR / f"{project}.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "POSTGRES_PASSWORD": secrets.token_urlsafe(24),
-        "SAMTALE_METRICS_TOKEN": secrets.token_urlsafe(32),
-        "ADMIN_PASSWORD": secrets.token_urlsafe(12),
-    }
-    VAR.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(values))
-    return values
-
-
-def environment(project: str) -> dict[str, str]:
-    ports = PORTS[project]
-    values = secrets_of(project)
-    env = dict(os.environ)
-    env.update(
-        {
-            "COMPOSE_PROJECT_NAME": project,
-            "SAMTALE_IMAGE": IMAGE,
-            "SECRET_KEY": values["SECRET_KEY"],
-            "POSTGRES_PASSWORD": values["POSTGRES_PASSWORD"],
-            "SAMTALE_METRICS_TOKEN": values["SAMTALE_METRICS_TOKEN"],
-            "SAMTALE_HOST": "localhost",
-            "SITE_URL": f"https://localhost:{ports['https']}",
-            "HTTPS_PORT": str(ports["https"]),
-            "HTTP_PORT": str(ports["http"]),
-            "WEB_PORT": str(ports["web"]),
-            "UPSTREAM": f"127.0.0.1:{ports['web']}",
-            "DB_HOST": "127.0.0.1",
-            "DB_PORT": str(ports["db"]),
-            "TRUSTED_PROXIES": "127.0.0.1",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(ports["smtp"]),
-            "WEB_CONCURRENCY": "2",
-            "SAMTALE_ORGANIZATION_NUMBER": "315987652",
-        }
-    )
-    return env
-
-
-def compose(project: str, *args: str, check: bool = True, quiet: bool = True):
-    command = [*COMPOSE, "-p", project, *args]
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=environment(project),
-        stdout=subprocess.PIPE if quiet else None,
-        stderr=subprocess.STDOUT if quiet else None,
-        text=True,
-    )
-    if check and result.returncode:
-        print(result.stdout or "", file=sys.stderr)
-        fail(f"podman-compose {' '.join(args)} exited {result.returncode}")
-    return result
-
-
-def container(project: str, service: str) -> str:
-    return f"{project}_{service}_1"
+# The processes of the background work: the Celery engine's workers, one per group of kinds
+# (compose.yaml), and the scheduler.
+WORKERS = ("worker", "worker-heavy", "worker-default", "scheduler")
 
 
 class MailServer:
@@ -162,94 +87,15 @@ class MailServer:
         self.controller.stop()
 
 
-class Browser:
-    """curl with a cookie jar: HTTP/2 over TLS to Caddy, whose own CA is not trusted here
-    (a local run), so --insecure."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.folder = Path(tempfile.mkdtemp(prefix="stack-"))
-        self.jar = self.folder / "cookies"
-
-    def request(self, path: str, data: dict | None = None, headers: dict | None = None):
-        body = self.folder / "body"
-        head = self.folder / "head"
-        command = [
-            CURL, "--silent", "--show-error", "--http2", "--insecure",
-            "--cookie", str(self.jar), "--cookie-jar", str(self.jar),
-            "--dump-header", str(head), "--output", str(body),
-            "--write-out", "%{http_version} %{response_code}",
-        ]  # fmt: skip
-        for name, value in (headers or {}).items():
-            command += ["--header", f"{name}: {value}"]
-        if "Accept-Encoding" not in (headers or {}):
-            command.append("--compressed")
-        if data is not None:
-            token = self.cookie("csrftoken")
-            command += ["--header", f"Referer: {self.base}{path}"]
-            command += [
-                "--data-raw",
-                urllib.parse.urlencode({"csrfmiddlewaretoken": token, **data}),
-            ]
-        out = subprocess.run(
-            [*command, self.base + path], capture_output=True, text=True, check=True
-        ).stdout
-        version, status = out.split()
-        response_headers = {}
-        for line in head.read_text(errors="replace").splitlines():
-            name, _, value = line.partition(":")
-            if value:
-                response_headers[name.strip().lower()] = value.strip()
-        return version, int(status), response_headers, body.read_text(errors="replace")
-
-    def cookie(self, name: str) -> str:
-        for line in self.jar.read_text().splitlines():
-            fields = line.split("\t")
-            if len(fields) == 7 and fields[5] == name:
-                return fields[6]
-        return ""
-
-    def close(self):
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def wait_for(what: str, probe, seconds: int = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if probe():
-            return
-        time.sleep(1)
-    fail(f"{what}: not within {seconds} s")
-
-
-def db_ready(project: str) -> bool:
-    return (
-        subprocess.run(
-            [PODMAN, "exec", container(project, "db"), "pg_isready", "-q",
-             "-p", str(PORTS[project]["db"])],
-            capture_output=True,
-        ).returncode
-        == 0
-    )  # fmt: skip
-
-
-def ready(base: str) -> bool:
-    answer = subprocess.run(
-        [CURL, "-sk", "-o", "/dev/null", "-w", "%{response_code}", f"{base}/health/ready"],
-        capture_output=True,
-        text=True,
-    ).stdout
-    return answer == "200"
-
-
 def start(project: str, admin_password: str | None) -> None:
     """Database first, then the migrations and the administrator, then the processes."""
     subprocess.run([str(ROOT / "scripts" / "podman-setup.sh")], check=True)
     if subprocess.run([PODMAN, "image", "exists", IMAGE]).returncode:
         fail(f"no image {IMAGE}: make image builds it")
-    compose(project, "up", "-d", "db")
-    wait_for("PostgreSQL", lambda: db_ready(project))
-    say("PostgreSQL answers")
+    compose(project, "up", "-d", "db", "db2")
+    for service in ("db", "db2"):
+        wait_for(f"PostgreSQL ({service})", lambda service=service: db_ready(project, service))
+    say("PostgreSQL answers (db and db2)")
     compose(project, "run", "--rm", "migrate")
     say("migrations applied (the image's `migrate`)")
     args = ["run", "--rm"]
@@ -274,7 +120,7 @@ def start(project: str, admin_password: str | None) -> None:
         print(made.stdout, file=sys.stderr)
         fail("createsuperuser")
     say(f"administrator {ADMIN}")
-    compose(project, "up", "-d", "web", "worker", "scheduler", "caddy")
+    compose(project, "up", "-d", "pgbouncer", "pgbouncer2", "rabbitmq", "web", *WORKERS, "caddy")
 
 
 def up(_args) -> None:
@@ -306,12 +152,6 @@ def down(args) -> None:
         say(f"{project} down{' with its volumes' if args.volumes else ''}")
 
 
-def check(condition: bool, ok: str, problem: str) -> None:
-    if not condition:
-        fail(problem)
-    say(f"ok: {ok}")
-
-
 def test(_args) -> None:
     project = "samtale-test"
     ports = PORTS[project]
@@ -333,11 +173,15 @@ def test(_args) -> None:
             sign_in(browser, mail)
             compression_and_static(base)
             forwarded_for(project, browser)
+            from stack_checks import deploy_check, engine, restarted, tenants
+
             restarted(project, base)
             deploy_check(project)
+            tenants(project)
+            engine(project, mail)
         say(f"passed in {time.monotonic() - started:.0f} s")
     except BaseException:
-        for service in ("web", "worker", "scheduler", "caddy"):
+        for service in ("web", *WORKERS, "caddy", "pgbouncer", "pgbouncer2", "rabbitmq"):
             logs = subprocess.run(
                 [PODMAN, "logs", "--tail", "15", container(project, service)],
                 capture_output=True,
@@ -431,51 +275,6 @@ def forwarded_for(project: str, browser: Browser) -> None:
         address == "127.0.0.1",
         f"a failed sign-in logged from {address} (Caddy's client), not the X-Forwarded-For sent",
         f"failed sign-in logged from {address!r}",
-    )
-
-
-def restarted(project: str, base: str) -> None:
-    name = container(project, "worker")
-
-    def restarts() -> int:
-        out = subprocess.run(
-            [PODMAN, "inspect", name, "--format", "{{.RestartCount}}"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        return int(out or 0)
-
-    before = restarts()
-    # As the kernel's OOM killer or a crash would: the process dies, nobody stopped it.
-    pid = subprocess.run(
-        [PODMAN, "inspect", name, "--format", "{{.State.Pid}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    os.kill(int(pid), signal.SIGKILL)
-    wait_for("the worker restarted", lambda: restarts() > before, seconds=60)
-    wait_for("/health/ready again", lambda: ready(base), seconds=120)
-    check(True, "the worker, killed with SIGKILL, was started again by the stack", "")
-
-
-def deploy_check(project: str) -> None:
-    """`check --deploy` inside the image, with a site's own values."""
-    result = subprocess.run(
-        [PODMAN, "run", "--rm", "--network", "host",
-         "-e", "DEBUG=false", "-e", f"SECRET_KEY={secrets.token_urlsafe(64)}",
-         "-e", "ALLOWED_HOSTS=samtale.kommune.no", "-e", "SITE_URL=https://samtale.kommune.no",
-         "-e", "BEHIND_TLS_PROXY=true", "-e", "TRUSTED_PROXIES=10.89.10.0/24",
-         "-e", "SAMTALE_ORGANIZATION_NUMBER=315987652",
-         "-e", f"DATABASE_URL=postgres://samtale:{secrets_of(project)['POSTGRES_PASSWORD']}"
-               f"@127.0.0.1:{PORTS[project]['db']}/samtale",
-         IMAGE, "manage", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    check(
-        result.returncode == 0,
-        f"check --deploy inside the image: {result.stdout.strip().splitlines()[-1]}",
-        f"check --deploy: {result.stdout}{result.stderr}",
     )
 
 

@@ -74,7 +74,7 @@ def test_overdue_actions_are_one_figure_for_hr(demo):
     assert listed.context["page"].paginator.count == counted
     insight = client.get(reverse("status_analysis"))
     assert insight.context["overdue_now"] == counted
-    assert f'href="{reverse("pitfall_list", args=["forfalt"])}">{counted}</a>' in (
+    assert f'href="{reverse("pitfall_list", args=["forfalt"])}">{counted} tiltak</a>' in (
         insight.content.decode()
     )
 
@@ -109,7 +109,7 @@ def test_people_missing_a_conversation_are_one_figure(demo):
     assert counted, "the demo has people missing a conversation"
     client = signed_in(hr)
     home = client.get(reverse("home"))
-    assert stat_before(home.content.decode(), "mangler samtale") == counted
+    assert stat_before(home.content.decode(), "faste ansatte mangler samtale") == counted
     coverage = client.get(reverse("round_coverage"))
     assert coverage.context["totals"]["overdue"] == counted
     listed = client.get(reverse("round_coverage"), {"which": "overdue"})
@@ -155,3 +155,120 @@ def test_a_round_participant_has_one_status_everywhere(demo):
             )
             assert str(participant.status_label) in detail.content.decode()
     assert "Ingen samtale" in html
+
+
+# Issue 61: the actions on Innsikt and on the unit goals' follow-up are two figures, each
+# labelled with what it counts; a published figure says when it was published, never that
+# it is recounted; a withheld one says why.
+
+
+@pytest.fixture
+def published(demo):
+    from samtale.demo import priorities as priorities_demo
+    from samtale.insight.publication import publish
+
+    priorities_demo.load()  # the unit's goals, and agreed goals serving them
+    publish.publish_due()
+    return timezone.localdate().year - 1
+
+
+def test_the_actions_on_innsikt_are_every_action_of_the_years_conversations(demo, published):
+    from samtale.actions.models import Action
+    from samtale.conversations.models import Conversation
+    from samtale.insight.publication.periods import year_bounds
+
+    year = published
+    page = signed_in(demo["hr"]).get(reverse("status_analysis"), {"year": year})
+    figure = page.context["current"].published_follow_up
+    assert figure is not None, "the demo's organization has its actions published"
+    start, end = year_bounds(year)
+    agreed = Action.objects.filter(
+        goal__conversation__kind=Conversation.Kind.ANNUAL,
+        goal__conversation__status=Conversation.Status.SIGNED,
+        goal__conversation__signed_at__gte=start,
+        goal__conversation__signed_at__lt=end,
+    )
+    # Published just now, so as they stood then is as they stand now.
+    assert figure.actions == agreed.count()
+    assert figure.done == agreed.filter(status=Action.Status.DONE).count()
+    html = page.content.decode()
+    label = f"Alle tiltak avtalt i samtalene signert i {year}, slik de sto da året ble publisert"
+    assert label in html
+    assert f"{figure.done} utført · {figure.overdue} forfalt · {figure.untouched} urørt" in html
+    assert f"av {figure.actions} tiltak" in html
+
+
+def test_the_unit_goals_follow_up_counts_only_the_actions_serving_a_goal_now(demo, published):
+    from samtale.actions.models import Action
+
+    leader = demo["leader"]
+    year = timezone.localdate().year
+    page = signed_in(leader).get(reverse("follow_up_goals"), {"year": year})
+    rows = [counts for _goal, counts in page.context["rows"] if counts]
+    assert rows, "the demo's leader has agreed goals serving the unit's goals"
+    served = Action.objects.filter(
+        followed=True,
+        goal__serves__year=year,
+        goal__conversation__leader=leader,
+        goal__conversation__status="signed",
+    )
+    assert sum(c["n_actions"] for c in rows) == served.count()
+    assert sum(c["n_done"] for c in rows) == served.filter(status=Action.Status.DONE).count()
+    html = page.content.decode()
+    # Labelled as what it is: the served goals' actions, now, and a word that Innsikt's
+    # figure counts every action as published, so the two are not read as one.
+    assert "Tiltakene deres utført nå" in html
+    assert "alle tiltak avtalt i årets samtaler, ikke bare dem som tjener et mål her" in html
+    first = rows[0]
+    assert f"{first['n_done']} av {first['n_actions']} tiltak" in html
+    innsikt = signed_in(leader).get(reverse("status_analysis"), {"year": year}).content.decode()
+    assert "Tiltakene deres utført nå" not in innsikt
+
+
+def test_a_published_year_says_when_it_was_published_not_that_it_is_recounted(demo, published):
+    client = signed_in(demo["hr"])
+    past = client.get(reverse("status_analysis"), {"year": published}).content.decode()
+    assert 'class="muted published-at"' in past and "og er endelige" in past
+    assert "telles på nytt hver time" not in past
+    now = client.get(reverse("status_analysis")).content.decode()
+    assert "published-at" not in now and "er endelige" not in now
+    assert "telles på nytt hver time" in now
+    # The proof's certificate is folded below the figures, not above them.
+    assert past.index('id="key-figures"') < past.index("Kontrollert da tallene ble publisert")
+
+
+def test_a_withheld_figure_says_why_and_the_minimum(demo, published):
+    from samtale.insight.publication.figures import Withheld
+
+    client = signed_in(demo["hr"])
+    page = client.get(reverse("status_analysis"), {"year": published})
+    whys = [
+        why
+        for row in page.context["compared"]
+        for _heading, _value, why in row["cells"]
+        if isinstance(why, Withheld) and why.code == "withheld"
+    ]
+    assert whys, "the demo withholds some unit's figures"
+    html = page.content.decode()
+    for why in whys:
+        assert why.cause in ("few", "beside"), "kept with the figure when it was published"
+        assert str(why.text) in html
+        assert "5" in str(why.text)  # the minimum
+    # A unit hidden although enough answered says so, not "too few".
+    beside = [w for w in whys if w.cause == "beside"]
+    assert beside and str(beside[0].text).startswith("Minst 5 svarte")
+
+
+def test_a_number_on_a_key_figure_carries_its_noun(demo, published):
+    html = (
+        signed_in(demo["hr"]).get(reverse("status_analysis"), {"year": published}).content.decode()
+    )
+    figures = html[html.index('<dl class="key-figures">') : html.index("</dl>")]
+    for dd in re.findall(r"<dd>(.*?)</dd>", figures, flags=re.S):
+        text = re.sub(r"<[^>]+>", " ", dd)
+        # Every number is followed by a word or a unit (%), or is the scale's top (av 5).
+        for number in re.finditer(r"\d[\d,]*", text):
+            if text[: number.start()].rstrip().endswith(" av"):
+                continue
+            after = text[number.end() :].lstrip()
+            assert after and not after[0].isdigit() and after[0] not in "·(", (dd, number[0])

@@ -61,11 +61,11 @@ def build(people) -> dict[str, dict[str, str]]:
     builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
     form8 = _version("skjema-8-tema")
     employee, leader = people.employee, people.leader
-    m = Markers()
+    m = Markers(people)
     private: dict[str, dict[str, str]] = {"employee": {}, "leader": {}}
 
     def keep(party, label, conversation, theme):
-        marker = m(f"{party}-{label}")
+        marker = m(f"{party}-{label}", by=people.by_role(party), private=True)
         _write(conversation, people.by_role(party), theme, marker)
         private[party][marker] = conversation
 

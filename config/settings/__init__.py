@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.archive import *  # noqa: F403
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DEBUG, SECRET_KEY, secret_key_real
+from config.settings.base import BASE_DIR, DEBUG, SECRET_KEY, secret_key_real
 from config.settings.calendars import *  # noqa: F403
 from config.settings.conversations import *  # noqa: F403
 from config.settings.env import PROBLEMS as SETTINGS_PROBLEMS
@@ -29,6 +29,13 @@ if not DEBUG and not secret_key_real(SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production "
         "(DEBUG is off). Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+        # In a checkout (an image has no .git): most likely a laptop's command, run bare.
+        + (
+            '\nOn a laptop, in a checkout: make manage ARGS="…" runs a command the way make '
+            "run does, with DEBUG=true and its settings (docs/running/laptop.md)."
+            if (BASE_DIR / ".git").exists()
+            else ""
+        )
         + ("\nThe settings' other problems:" if SETTINGS_PROBLEMS else "")
         + "".join(f"\n({code}) {message}" for code, message, _hint in SETTINGS_PROBLEMS)
     )

@@ -64,12 +64,37 @@ SAMTALE_ACCESSIBILITY_CONTACT = envtenant(
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300)
 OUTBOX_SWEEP_SECONDS = envint("OUTBOX_SWEEP_SECONDS", 60)
 
+# The engine that runs background work (docs/developing/decision-work-engine.md):
+# "database", the worker polling every tenant's table (a laptop, SQLite, one tenant or a
+# few); or "celery", each task's row relayed as a message naming its tenant to RabbitMQ
+# (docs/running/work-engine.md), into a queue per kind of work, run by `manage.py
+# engine_worker` processes. The tenant's table stays the record either way.
+SAMTALE_WORK_ENGINE = envchoice("SAMTALE_WORK_ENGINE", "database", ("database", "celery"))
+# The RabbitMQ of the Celery engine (empty: AMQP_URL's), and the start of its queues' names
+# (the kind follows: samtale.mail), so that two installations can share a broker.
+SAMTALE_WORK_BROKER_URL = os.environ.get("SAMTALE_WORK_BROKER_URL", "")
+SAMTALE_WORK_QUEUE_PREFIX = os.environ.get("SAMTALE_WORK_QUEUE_PREFIX", "samtale.")
+# Of the heavy kinds (archive, insight, exports), at most this many of one tenant's tasks of
+# one kind in the queue or running at a time; the rest wait in the tenant's table.
+SAMTALE_WORK_FAIR_SHARE = envint("SAMTALE_WORK_FAIR_SHARE", 2, low=1)
+# How often the scheduler sweeps each tenant's table for rows whose message was never sent
+# or lost, and how long a message may wait in its queue before it counts as lost and is
+# sent again (a second message for one row runs nothing twice).
+SAMTALE_WORK_SWEEP_SECONDS = envint("SAMTALE_WORK_SWEEP_SECONDS", 60, low=1)
+SAMTALE_WORK_RESEND_SECONDS = envint("SAMTALE_WORK_RESEND_SECONDS", 900, low=1)
+
 # Background work: Django's tasks framework with a database-backed worker (`manage.py
 # worker`: django-tasks-db's db_worker that outlasts a database restart), so any number of
-# stateless web processes can enqueue.
+# stateless web processes can enqueue. With the Celery engine, django-tasks-db's backend
+# that also relays each row to RabbitMQ when its transaction commits.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "samtale.core.engine.backend.RelayedBackend"
+            if SAMTALE_WORK_ENGINE == "celery"
+            else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }

@@ -12,9 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from dj_database_url import DBConfig
 
 from config.settings.base import ALLOWED_HOSTS, DATABASES, SITE_URL
-from config.settings.env import envlist, problem
+from config.settings.env import envbool, envint, envlist, problem
 from samtale.core import configurable
 
 # The home tenant's short name: in the operators' list and in its cache keys.
@@ -59,7 +60,7 @@ SAMTALE_OPERATOR_HOSTS = _checked_hosts(
 SAMTALE_SECRETS_KEY = os.environ.get("SAMTALE_SECRETS_KEY", "")
 
 
-def _control_database(default: dict) -> dict:
+def _control_database(default: DBConfig) -> DBConfig:
     # The control database, the register of tenants (no tenant's content): by default
     # beside DATABASE_URL's, var/control.sqlite3 or PostgreSQL's <name>_control.
     url = os.environ.get("CONTROL_DATABASE_URL", "")
@@ -89,6 +90,61 @@ else:
     SAMTALE_TENANT_DATABASES = os.environ.get(
         "SAMTALE_TENANT_DATABASES", f"{DATABASES['default']['NAME']}_"
     )
+# The connections to tenants' databases each thread keeps open between its requests (the
+# least recently served closed beyond it; DB_CONN_MAX_AGE still ends each one's life): a
+# process holds at most threads × (this + 2) connections, however many tenants it serves.
+SAMTALE_TENANT_CONNECTIONS_KEPT = envint("SAMTALE_TENANT_CONNECTIONS_KEPT", 1, low=0, high=50)
+
+# A transaction-pooling PgBouncer stands between Samtale and PostgreSQL (DATABASE_URL and
+# each server's ?pool= point at it): every connection is given back at the end of its
+# request or task (CONN_MAX_AGE 0: the pooler, not the process, keeps the server's), no
+# server-side cursor and no prepared statement (the server's connection serves another
+# client between two transactions, and would not know them).
+DB_POOLED = envbool("DB_POOLED", False)
+
+
+def _servers() -> dict[str, dict]:
+    # The database servers tenants may be placed on besides DATABASE_URL's ("": the
+    # installation's own), as name=URL pairs separated by spaces or commas, e.g.
+    # "east=postgres://samtale:pw@db2:5432/samtale?pool=pgbouncer:6433": the URL reaches the
+    # server itself (creating, dumping and restoring databases), its ?pool= (host:port) the
+    # pooler the app connects through; no pool: the app connects to the server.
+    servers = {}
+    for pair in os.environ.get("SAMTALE_DATABASE_SERVERS", "").replace(",", " ").split():
+        name, _, url = pair.partition("=")
+        try:
+            servers[_server_name(name)] = _server(url)
+        except ValueError as error:
+            problem("samtale.E033", f"SAMTALE_DATABASE_SERVERS: {name!r}: {error}")
+    return servers
+
+
+def _server_name(name: str) -> str:
+    if not (name.isascii() and name.isalnum() and name.islower() and len(name) <= 30):
+        raise ValueError("a server's name is 1–30 lower-case letters and digits")
+    return name
+
+
+def _server(url: str) -> dict:
+    url, _, query = url.partition("?")
+    pool = dict(part.partition("=")[::2] for part in query.split("&") if part).pop("pool", "")
+    direct = dj_database_url.parse(url)
+    if not direct["ENGINE"].endswith("postgresql"):
+        raise ValueError("tenants are placed on PostgreSQL servers only")
+    host, _, port = pool.rpartition(":") if pool else (direct["HOST"], "", direct["PORT"])
+    return {
+        "direct": direct,
+        "pool": {"HOST": host or pool, "PORT": str(port or "")},
+        # Reached through a (transaction-pooling) PgBouncer: as DB_POOLED says for DATABASE_URL.
+        "pooled": bool(pool),
+    }
+
+
+SAMTALE_DATABASE_SERVERS = _servers()
+# The installation's own server itself, where DATABASE_URL reaches it through a pooler: what a
+# pooler cannot do (pg_dump, moving a tenant) goes here. Empty: DATABASE_URL's.
+DATABASE_DIRECT_URL = os.environ.get("DATABASE_DIRECT_URL", "")
+
 # What one tenant's pages keep is never another's: the tenant is part of every cache key.
 CACHES = {
     "default": {
@@ -101,6 +157,10 @@ CACHES = {
 # tenant a query of the product's database is refused, never sent to the home tenant's.
 for _alias in ("default", "control"):
     _engine = DATABASES[_alias]["ENGINE"]
+    if DB_POOLED and _engine == "django.db.backends.postgresql":
+        DATABASES[_alias]["CONN_MAX_AGE"] = 0
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
     if _engine in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
         DATABASES[_alias]["ENGINE"] = "samtale.core.backends." + _engine.rsplit(".", 1)[1]
     if _engine == "django.db.backends.sqlite3":

@@ -1,9 +1,11 @@
 import math
 import time
+from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -89,7 +91,7 @@ class ResetForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, **kwargs) -> None:
         self.request = request
         super().__init__(*args, **kwargs)
 
@@ -112,7 +114,14 @@ class ResetForm(PasswordResetForm):
                 )
         return cleaned
 
-    def save(self, *, domain_override=None, use_https=False, request=None, **kwargs):
+    def save(  # what PasswordResetView passes, by keyword
+        self,
+        domain_override: str | None = None,
+        *args: Any,
+        use_https: bool = False,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         request = request or self.request
         services.password_reset_request(
             email=self.cleaned_data["email"],
@@ -128,6 +137,9 @@ class LanguageForm(forms.Form):
 
 class NoticesForm(forms.Form):
     """Which step notices a person gets: every kind is on unless they turned it off."""
+
+    offered: list[str]  # the kinds that can reach the person (for_person)
+    kept_off: list[str]  # those off that cannot: kept as they are
 
     on = forms.MultipleChoiceField(
         label=_("Send me an e-mail"),

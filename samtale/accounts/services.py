@@ -13,6 +13,7 @@
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core import signing
@@ -51,10 +52,10 @@ def throttle_delay(failures: int) -> int:
     if failures < free:
         return 0
     exponent = min(failures - free, 30)
-    return min(settings.LOGIN_DELAY_SECONDS * 2**exponent, settings.LOGIN_MAX_DELAY_SECONDS)
+    return int(min(settings.LOGIN_DELAY_SECONDS * 2**exponent, settings.LOGIN_MAX_DELAY_SECONDS))
 
 
-def _device_trusted(device: str | None) -> bool:
+def _device_trusted(device: str | None) -> TypeGuard[str]:
     if not device:
         return False
     since = timezone.now() - timedelta(days=FAILED_LOGIN_DAYS)

@@ -6,6 +6,7 @@ The clock lives in the session itself: `login_at` and `seen_at`, seconds since t
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -26,13 +27,13 @@ class SessionTime:
     renewable: bool
 
 
-def session_start(session, *, now: int) -> None:
+def session_start(session: Any, *, now: int) -> None:
     """Starts the clocks of a session that has none yet (its first request after sign-in)."""
     session.setdefault("login_at", now)
     session.setdefault("seen_at", now)
 
 
-def session_time(session, *, now: int) -> SessionTime:
+def session_time(session: Any, *, now: int) -> SessionTime:
     """What is left of the session at `now`, without counting as activity."""
     idle_left = session.get("seen_at", now) + settings.SESSION_IDLE_MINUTES * 60 - now
     cap_left = session.get("login_at", now) + settings.SESSION_MAX_HOURS * 3600 - now
@@ -41,24 +42,24 @@ def session_time(session, *, now: int) -> SessionTime:
     )
 
 
-def session_expired(session, *, now: int) -> bool:
+def session_expired(session: Any, *, now: int) -> bool:
     """Idle too long, or signed in too long ago."""
     seen_at = session.get("seen_at", now)
     login_at = session.get("login_at", now)
-    return (
+    return bool(
         now - seen_at > settings.SESSION_IDLE_MINUTES * 60
         or now - login_at > settings.SESSION_MAX_HOURS * 3600
     )
 
 
-def session_touch(session, *, now: int) -> None:
+def session_touch(session: Any, *, now: int) -> None:
     """A request: the idle clock starts again (to the minute)."""
     resolution = min(SEEN_RESOLUTION_SECONDS, settings.SESSION_IDLE_MINUTES * 60 // 4)
     if now - session.get("seen_at", now) >= resolution:
         session["seen_at"] = now
 
 
-def session_renew(session, *, now: int) -> SessionTime:
+def session_renew(session: Any, *, now: int) -> SessionTime:
     """ "Continue" in the warning: the idle clock starts again now, to the second. The
     absolute limit stays."""
     session["seen_at"] = now

@@ -14,6 +14,7 @@ PKCE, the ID token's issuer, audience, expiry and signature) and the stages afte
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import perform_login, record_authentication
@@ -46,7 +47,9 @@ def providers() -> list[dict]:
     environment's SAMTALE_SSO) for the home tenant, a registered tenant's own
     (SAMTALE_SSO_PROVIDERS, `tenants configure`), never another's."""
     if tenancy.current().home:
-        return settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+        openid: dict[str, Any] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {})
+        apps: list[dict[str, Any]] = openid.get("APPS", [])
+        return apps
     return tenancy.setting("SAMTALE_SSO_PROVIDERS") or []
 
 
@@ -131,7 +134,7 @@ class AccountAdapter(DefaultAccountAdapter):
         devices.device_remember(request, response, person=user)
         return response
 
-    def add_message(self, request, level, message_template=None, *args, **kwargs):
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
         # allauth's "signed in as …" and "signed out" notes say what the page already shows.
         if message_template and message_template.startswith(
             ("account/messages/logged_in", "account/messages/logged_out")
@@ -189,7 +192,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None
-    ):
+    ) -> None:
         provider_id = getattr(getattr(provider, "app", None), "provider_id", "")
         log.warning("SSO sign-in failed at %s: %s (%r)", provider_id, error, exception)
         refuse(

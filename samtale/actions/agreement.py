@@ -370,7 +370,7 @@ def agreement_apply(
             {
                 "goal_id": goal.pk,
                 "goal": goal.text,
-                "serves": goal.serves.title if goal.serves_id else "",
+                "serves": goal.serves.title if goal.serves is not None else "",
                 "actions": kept,
             }
         )

@@ -151,7 +151,11 @@ def action_notice(*, action: Action, notice: str, actor: Person, event: str, upd
     False, nothing queued, when the employee is inactive or turned that notice off in their
     profile. Called inside the service's transaction: the outbox sends it after commit.
     """
-    to = Person.objects.filter(pk=action.employee_id, is_active=True).first()
+    to = (
+        Person.objects.filter(pk=action.employee_id, is_active=True).first()
+        if action.employee_id is not None
+        else None
+    )
     if to is None or notice in (to.notices_off or []):
         return False
     ref = {"action": action.pk, "notice": notice, "by": actor.pk}

@@ -1,4 +1,5 @@
 from functools import cache
+from typing import Any
 
 from django import forms
 from django.utils import formats
@@ -48,7 +49,7 @@ class FilterForm(forms.Form):
                 cls.base_fields[name].label,
                 [
                     (v, label, v == getattr(chosen, name))
-                    for v, label in cls.base_fields[name].choices
+                    for v, label in _choices(cls.base_fields[name])
                 ],
             )
             for name in ("status", "responsible", "deadline")
@@ -71,10 +72,15 @@ class FilterForm(forms.Form):
         )
 
 
+def _choices(field: forms.Field) -> Any:
+    assert isinstance(field, forms.ChoiceField)  # a filter's fields are all choices
+    return field.choices
+
+
 @cache
 def _allowed_values() -> dict[str, frozenset[str]]:
     return {
-        name: frozenset(str(v) for v, _label in FilterForm.base_fields[name].choices)
+        name: frozenset(str(v) for v, _label in _choices(FilterForm.base_fields[name]))
         for name in ("status", "responsible", "deadline")
     }
 
@@ -143,11 +149,12 @@ class HandoverForm(forms.Form):
     )
     share_summary = forms.BooleanField(required=False)
 
-    def __init__(self, *args, change, summary_conversation=None, **kwargs):
+    def __init__(self, *args, change, summary_conversation=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         new = change.new_manager.full_name
         old = change.old_manager.full_name if change.old_manager else ""
         decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
         decision.label = gettext_lazy("Your open actions")
         decision.choices = [
             ("pass", gettext("Pass them to %(new)s, who follows them up with me") % {"new": new}),

@@ -34,7 +34,9 @@ def _earlier_leaders(change: LeaderChange) -> set[int]:
     earlier = LeaderChange.objects.filter(
         person_id=change.person_id, follow_up=F.SUPERSEDED, decided_at__isnull=True
     ).values_list("old_manager_id", flat=True)
-    return {change.old_manager_id, *earlier} - {None, change.new_manager_id}
+    return {pk for pk in (change.old_manager_id, *earlier) if pk is not None} - {
+        change.new_manager_id
+    }
 
 
 def _waiting(change: LeaderChange) -> QuerySet[Action]:
@@ -66,9 +68,24 @@ def follow_up_ask(*, change: LeaderChange) -> None:
         change.save(update_fields=["follow_up"])
 
 
+def actions_waiting_after(
+    *, person_id: int, old_manager_id: int | None, new_manager_id: int | None
+) -> QuerySet[Action]:
+    """The open actions a change of line manager would ask the employee about
+    (follow_up_ask), before it is made: counted for the administrator who makes it."""
+    if new_manager_id is None:
+        return Action.objects.none()
+    change = LeaderChange(
+        person_id=person_id, old_manager_id=old_manager_id, new_manager_id=new_manager_id
+    )
+    return _waiting(change)
+
+
 def follow_up_asked_of(user) -> QuerySet[LeaderChange]:
     """The person's own question about passing their follow-up on, if one waits (the latest)."""
     person_id = roles_for(user).person_id
+    if person_id is None:
+        return LeaderChange.objects.none()
     return LeaderChange.objects.filter(person_id=person_id, follow_up=F.ASKED).select_related(
         "old_manager", "new_manager"
     )
@@ -146,7 +163,7 @@ def follow_up_handover_decide(
             action.save(update_fields=["leader", "updated_at"])
             passed += 1
         summary = _summary_to_share(change)
-        if share_summary and summary is not None:
+        if share_summary and summary is not None and new is not None:
             conversations_handover.summary_share(actor=actor, conversation=summary, reader=new)
         email_queue(to=new, kind="follow_up_passed", ref={"change": change.pk})
     now = timezone.now()

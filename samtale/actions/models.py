@@ -53,6 +53,13 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def reached_with_open_actions(self) -> bool:
+        """Marked achieved while one of its actions is still open: the follow-up says so
+        beside it (a hint, never a refusal: a goal may be reached another way). From the
+        actions prefetched, where they are."""
+        return self.result == self.Result.ACHIEVED and any(a.is_open for a in self.actions.all())
+
 
 class Action(models.Model):
     # The conversation's words for what it agrees on (conversations.models).

@@ -40,10 +40,11 @@ class Report(NamedTuple):
 @cache
 def _report_paths() -> tuple[str, str]:
     # Reversed once: the overview links twenty cards on every load.
-    return tuple(
+    person, follow_up = (
         reverse(name, args=[0]).replace("/0/", "/{pk}/")
         for name in ("person_detail", "follow_up_person")
     )
+    return person, follow_up
 
 
 @dataclass(slots=True)
@@ -125,7 +126,8 @@ WHERE is_active = %(true)s AND id <> (SELECT %(leader)s)
 def _filters_sql(filters: Filters, on: date) -> tuple[str, dict]:
     """The overview's filters as one SQL condition on the counted actions (values as
     parameters). It narrows what is counted, not who is listed."""
-    parts, params = [], {}
+    parts: list[str] = []
+    params: dict[str, object] = {}
     if filters.status in OPEN_BUCKETS:
         parts.append(f"({BUCKET_SQL[filters.status]})")
     if filters.responsible in Action.Responsible.values:

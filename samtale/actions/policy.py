@@ -6,6 +6,7 @@ views, the API, exports and e-mails ask it, and nothing else decides access.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -72,7 +73,10 @@ def follow_up_leader(user) -> int:
     actions_led_by for this leader, in one query.
     """
     require(may_follow_up_reports(user))
-    return roles_for(user).person_id
+    person_id = roles_for(user).person_id
+    if person_id is None:  # a leader is someone signed in
+        raise PermissionDenied
+    return person_id
 
 
 def follow_up_reports(user) -> QuerySet[Person]:

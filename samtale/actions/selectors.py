@@ -7,8 +7,10 @@ today is not overdue. Selectors narrow querysets the access policy has filtered.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import (
     Count,
     F,
@@ -85,7 +87,7 @@ def overdue_by_unit(*, actions: QuerySet[Action], on: date) -> dict[int, int]:
     )
 
 
-def untouched_q(now) -> Q:
+def untouched_q(now: Any) -> Q:
     """The one definition of an action nobody follows up: open, and not updated for
     STALE_ACTION_DAYS (HR's pitfall, the leader's nudge and Innsikt count it alike)."""
     return Q(
@@ -119,7 +121,7 @@ def bucket_q(bucket: str, on: date) -> Q:
     return Q(status=bucket)
 
 
-def bucket_counts(actions: QuerySet[Action], on: date, *, by: str | None = None):
+def bucket_counts(actions: QuerySet[Action], on: date, *, by: str | None = None) -> dict[Any, Any]:
     """How many of `actions` are in each open bucket (OPEN_BUCKETS), in one query: a dict,
     or with `by` (a field) a dict of them per value of that field."""
     counted = actions.filter(status__literal_in=OPEN)
@@ -181,7 +183,7 @@ def goal_with_actions(goal: Goal) -> Goal:
     return goal
 
 
-def action_with_history(actions: QuerySet[Action], pk) -> Action:
+def action_with_history(actions: QuerySet[Action], pk: Any) -> Action:
     return (
         actions.select_related(
             "goal__conversation__employee", "goal__conversation__leader", "leader"
@@ -282,13 +284,13 @@ def overdue_theirs(*, actions: QuerySet[Action], person: Person, on: date) -> Qu
 
 def counts_by_leader(
     *, actions: QuerySet[Action], leaders: QuerySet[Person], on: date
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Agreed open actions per leader below, by bucket (OPEN_BUCKETS, as the cards count
     them): numbers only, for a leader's leader."""
-    leaders = list(leaders.order_by("last_name", "first_name"))
-    counts = bucket_counts(agreed(actions).filter(leader__in=leaders), on, by="leader")
+    in_order = list(leaders.order_by("last_name", "first_name"))
+    counts = bucket_counts(agreed(actions).filter(leader__in=in_order), on, by="leader")
     none = dict.fromkeys(OPEN_BUCKETS, 0)
-    return [{"leader": leader, **counts.get(leader.pk, none)} for leader in leaders]
+    return [{"leader": leader, **counts.get(leader.pk, none)} for leader in in_order]
 
 
 # What HR may see of a conversation or an action a pitfall counts: who, with whom, when
@@ -302,27 +304,33 @@ _PARTIES = (
 )
 
 
-def conversation_facts(conversations: QuerySet[Conversation]) -> QuerySet[dict]:
+def conversation_facts(
+    conversations: QuerySet[Conversation],
+) -> QuerySet[Conversation, dict[str, Any]]:
     """The people, time and status of each conversation, never its content; the earliest
     first (an index order: the list may hold a whole organization's)."""
-    return conversations.order_by("scheduled_at", "pk").values(
+    facts: QuerySet[Conversation, dict[str, Any]] = conversations.order_by(
+        "scheduled_at", "pk"
+    ).values(
         "pk",
         "status",
         "postponed_count",
         *_PARTIES,
         held_or_planned_at=held_or_planned_at_sql(),
     )
+    return facts
 
 
-def action_facts(actions: QuerySet[Action]) -> QuerySet[dict]:
+def action_facts(actions: QuerySet[Action]) -> QuerySet[Action, dict[str, Any]]:
     """The people, deadline, status and last change of each action, never its text; the
     earliest deadline first (an index order: the list may hold a whole organization's)."""
-    return actions.order_by("deadline", "pk").values(
+    facts: QuerySet[Action, dict[str, Any]] = actions.order_by("deadline", "pk").values(
         "pk", "status", "deadline", "responsible", "updated_at", *_PARTIES
     )
+    return facts
 
 
-def facts_page(items: QuerySet, facts, page_number, per_page: int):
+def facts_page(items: QuerySet[Any], facts: Any, page_number: Any, per_page: int) -> Page[Any]:
     """One page of `facts(items)` for a list that may hold a whole organization's: the
     page's ids are found from the one table, in the facts' order, then only they are joined
     to the people. Three queries (count, ids, facts) at any size and on any page."""
@@ -334,7 +342,7 @@ def facts_page(items: QuerySet, facts, page_number, per_page: int):
     return page
 
 
-def served_goals(*, leader_id: int, year: int, on: date) -> dict[int, dict]:
+def served_goals(*, leader_id: int, year: int, on: date) -> dict[int, dict[str, Any]]:
     """Per workplace goal of `year` (priorities), what the signed conversations the leader
     holds agreed for it: how many goals serve it (n_goals), and their followed actions in
     all, done and overdue on `on` (n_actions, n_done, n_overdue). One statement."""
@@ -358,4 +366,4 @@ def served_goals(*, leader_id: int, year: int, on: date) -> dict[int, dict]:
         )
         .order_by()
     )
-    return {row["serves_id"]: row for row in rows}
+    return {row["serves_id"]: dict(row) for row in rows}

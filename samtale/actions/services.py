@@ -70,7 +70,7 @@ def action_update(
         # Both parties, and the next conversation, should see why it was given up.
         raise DomainError(_("Write why the action is dropped."), field="comment")
     before = action.status
-    if changed:
+    if changed and status is not None:
         action.status = status
     # A comment counts as an update too: the 90-day nudge looks at updated_at.
     action.save(update_fields=["status", "updated_at"])
@@ -127,9 +127,9 @@ def _reason(reason: str, missing: str) -> str:
     return reason
 
 
-def _day(day: date) -> str:
+def _day(day: date | None) -> str:
     # As Norwegians write a day of this year, in every language (config.formats): 12.11.
-    return day.strftime("%d.%m.")
+    return day.strftime("%d.%m.") if day is not None else ""
 
 
 @transaction.atomic

@@ -85,7 +85,7 @@ class TokenAuth(HttpBearer):
                 message=_("The token does not have the scope %(scope)s.")
                 % {"scope": needed_scope(request)}
             )
-        request.api_token = found
+        request.api_token = found  # type: ignore[attr-defined]  # HttpRequest's stub has no room for an app's own attribute
         # The person as the web loads them (access.person_with_line): the policy reads it.
         request.user = found.person
         return found.person
@@ -109,7 +109,7 @@ class SessionAuth(APIKeyCookie):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request):
             raise AuthorizationError(message=_("CSRF check failed."))
-        request.api_token = None
+        request.api_token = None  # type: ignore[attr-defined]  # HttpRequest's stub has no room for an app's own attribute
         return user
 
 

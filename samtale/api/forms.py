@@ -35,7 +35,9 @@ class TokenForm(forms.Form):
             help_text=_("The token stops working after this many days."),
         )
         if service:
-            self.fields["scopes"].choices = [
-                *self.fields["scopes"].choices,
+            scopes = self.fields["scopes"]
+            assert isinstance(scopes, forms.ChoiceField)
+            scopes.choices = [
+                *scopes.choices,  # type: ignore[misc]  # a list once set; the stubs type what may be set
                 (ApiToken.Scope.SCIM, _("Provisioning of people (SCIM)")),
             ]

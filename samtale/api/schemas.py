@@ -7,7 +7,7 @@ change silently left out. Outputs hold only what the web shows the same person.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -207,7 +207,7 @@ class ConversationDetail(Conversation):
 # Actions ----------------------------------------------------------------------------
 
 ActionStatus = Literal["not_started", "in_progress", "done", "dropped"]
-assert set(ActionStatus.__args__) == set(Action.Status.values)  # noqa: S101 - kept in step
+assert set(get_args(ActionStatus)) == set(Action.Status.values)  # noqa: S101 - kept in step
 
 
 class GoalRef(Schema):

@@ -80,7 +80,7 @@ def form_content(revision: SummaryRevision) -> dict:
         "language": language,
         "kind": conversation.kind,
         # The round it was held in, if any: the archive gets it with the form (Fiks Arkiv).
-        "round": conversation.round.name if conversation.round_id else "",
+        "round": conversation.round.name if conversation.round is not None else "",
         "organization": tenancy.setting("SAMTALE_ORGANIZATION")
         or (enterprise.name if enterprise else ""),
         "enterprise": enterprise.name if enterprise else "",

@@ -13,3 +13,20 @@ class ConfirmForm(forms.Form):
         required=False,
         max_length=JOURNAL_NUMBER_MAX_LENGTH,
     )
+
+
+class QueueSearchForm(forms.Form):
+    """The queue's search: forms by the employee's name, number or unit, in the tab shown."""
+
+    # What a person types; a longer text is read only this far (never refused: a search).
+    MAX_LENGTH = 200
+
+    q = forms.CharField(
+        label=_("Find an employee"),
+        required=False,
+        help_text=_("Name, employee number or unit."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"][: self.MAX_LENGTH].split())

@@ -1,10 +1,12 @@
 from datetime import datetime
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.archive import causes
 from samtale.conversations.models import Conversation, SummaryRevision
+from samtale.core.spreadsheet import file_name
 
 
 class SignedForm(models.Model):
@@ -55,6 +57,16 @@ class SignedForm(models.Model):
     @property
     def filename(self) -> str:
         return f"oppfolgingsskjema-{self.conversation_id}-{self.number}.pdf"
+
+    def download_name(self, kind: str = "samtale", ext: str = "pdf") -> str:
+        """The name it is downloaded by, as it reads in a folder of downloads: whose
+        conversation and the day it was held, as signed (samtale-kari-nilsen-2026-12-14.pdf;
+        a correction "-versjon-2"). The archive staff and the two see the name anyway; what
+        the form says is never in it."""
+        held = self.held_at or self.signed_at
+        version = f"versjon-{self.number}" if self.number > 1 else None
+        name = self.content["employee"]["name"]
+        return file_name(kind, name, version, day=timezone.localdate(held), ext=ext)
 
 
 class Delivery(models.Model):

@@ -121,6 +121,13 @@ def _no_employee_number(name: str) -> NotReady:
     )
 
 
+def pdf_of(form: SignedForm) -> bytes:
+    """The form's PDF, rendered before any delivery of it is tried."""
+    if form.pdf is None:
+        raise ValueError(f"signed form {form.pk} has no PDF yet")
+    return bytes(form.pdf)
+
+
 def record_of(form: SignedForm) -> noark.FormRecord:
     """What noark needs of a signed form; NotReady (the delivery and the archive queue say
     why) without the organization number or the person key the archive files by."""
@@ -148,7 +155,7 @@ def record_of(form: SignedForm) -> noark.FormRecord:
         revision=form.number,
         document_path=f"DOKUMENT/{form.filename}",
         document_sha256=form.pdf_sha256,
-        document_size=len(form.pdf),
+        document_size=len(pdf_of(form)),
         replaces=content["replaces"],
         file_opened_at=file_opened_at(form),
         person_key_kind=kind,
@@ -164,7 +171,7 @@ def package(form: SignedForm) -> tuple[str, bytes]:
     record = record_of(form)
     files = arkivuttrekk.build_package(
         record,
-        bytes(form.pdf),
+        pdf_of(form),
         # The form is made when the second signs: never before the signing it records.
         created_at=max(form.created_at, form.signed_at),
         system_version=_version(),

@@ -83,15 +83,15 @@ def _footer_to_artifacts(pdf, root, objects, reachable) -> None:
         del entries[len(entries) - len(mcids) :]
     # pydyf keeps the pages as [number, 0, "R", number, 0, "R", …].
     for page_index, page_number in enumerate(pdf.pages["Kids"][::3]):
-        mcids = orphan_mcids.get(page_index)
-        if not mcids:
+        orphans = orphan_mcids.get(page_index)
+        if not orphans:
             continue
         contents = objects[_number(objects[page_number]["Contents"])]
         operations = contents.stream
         for i, item in enumerate(operations):
             if (
                 isinstance(item, pydyf.Dictionary)
-                and item.get("MCID") in mcids
+                and item.get("MCID") in orphans
                 and i + 1 < len(operations)
                 and operations[i + 1] == b"BDC"
             ):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from samtale.archive.models import Delivery
 from samtale.core.models import SetAsideMessage
 from samtale.core.setaside import reason_text
+from samtale.org.selectors import matching
 
 
 def queue_counts(deliveries: QuerySet[Delivery]) -> dict[str, int]:
@@ -23,6 +24,19 @@ def queue_counts(deliveries: QuerySet[Delivery]) -> dict[str, int]:
         failed=Count("pk", filter=Q(status__in=[Delivery.Status.FAILED, Delivery.Status.REFUSED])),
     )
     return {**counts, "open": counts["waiting"] + counts["failed"]}
+
+
+def deliveries_matching(deliveries: QuerySet[Delivery], query: str) -> QuerySet[Delivery]:
+    """Of `deliveries`, those whose form names the employee, their employee number or their
+    unit as `query` does (each word, the first six; as the form was signed, which is what the
+    queue shows): how the archive staff find one person's forms among all delivered."""
+    return matching(
+        deliveries,
+        query,
+        "form__content__employee__name__icontains",
+        "form__content__employee__number__iexact",
+        "form__content__unit__icontains",
+    )
 
 
 def deliveries_at_alert_limit() -> QuerySet[Delivery]:

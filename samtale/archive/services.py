@@ -12,10 +12,11 @@
 """
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,9 @@ def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> Sig
     """Freeze the form of a revision both have signed and queue it for the archive. Called
     inside the signing transaction; the PDF is rendered by the worker after commit (or,
     with `render=False`, by its periodic round, as for the demo's history)."""
+    employee_at, leader_at = revision.employee_signed_at, revision.leader_signed_at
+    if employee_at is None or leader_at is None:
+        raise ValueError(f"revision {revision.pk} is not signed by both: no form to record")
     content = form_content.form_content(revision)
     form, created = SignedForm.objects.get_or_create(
         revision=revision,
@@ -49,7 +53,7 @@ def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> Sig
             "content": content,
             "fingerprint": form_content.fingerprint(content),
             "language": content["language"],
-            "signed_at": max(revision.employee_signed_at, revision.leader_signed_at),
+            "signed_at": max(employee_at, leader_at),
         },
     )
     if created:
@@ -126,7 +130,7 @@ def _claim(delivery: Delivery) -> bool:
     )
 
 
-def delivery_attempt(*, delivery: Delivery, via=None) -> Delivery:
+def delivery_attempt(*, delivery: Delivery, via: Any = None) -> Delivery:
     """Try a waiting or failed delivery once. The drop folder gets the package; a download
     waits for the archive staff, so it is only checked to have a PDF to offer; Fiks Arkiv
     sends its first message (over `via`, a transport, or one of its own). One that has now
@@ -138,7 +142,7 @@ def delivery_attempt(*, delivery: Delivery, via=None) -> Delivery:
     return delivery
 
 
-def _attempt(delivery: Delivery, via) -> Delivery:
+def _attempt(delivery: Delivery, via: Any) -> Delivery:
     finished = (Delivery.Status.DELIVERED, Delivery.Status.REFUSED)
     if delivery.status in finished or not _claim(delivery):
         return delivery
@@ -149,7 +153,7 @@ def _attempt(delivery: Delivery, via) -> Delivery:
     return channels.of(delivery).attempt(delivery, via)
 
 
-def deliveries_due(now=None):
+def deliveries_due(now: datetime | None = None) -> QuerySet[Delivery]:
     """Deliveries the worker should try now: waiting or failed ones whose wait is over."""
     now = now or timezone.now()
     due = Q(last_attempt_at__isnull=True)

@@ -1,7 +1,7 @@
 """The signed follow-up form as a PDF for its two parties, and the archive staff's queue of
 forms on their way to the personnel file."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import QueryDict
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samtale.archive import channels, policy, selectors, services
 from samtale.archive import package as archive_package
-from samtale.archive.forms import ConfirmForm
+from samtale.archive.forms import ConfirmForm, QueueSearchForm
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_download, audit_read
 from samtale.core.errors import DomainError
@@ -20,7 +20,8 @@ from samtale.core.http import guarded, redirect_back, same_site_path
 from samtale.core.paginator import Paginator
 from samtale.core.spreadsheet import download
 
-PAGE_SIZE = 50
+# A phone shows about three forms a screen: a page of 25 is found by the search above it.
+PAGE_SIZE = 25
 # Where the queue finds the registration just confirmed, to say so with the way to undo it.
 CONFIRMED_KEY = "archive-confirmed"
 # The filters: failed includes what the archive refused (it waits for the archive staff).
@@ -47,7 +48,7 @@ def form_pdf(request, pk):
     # employee sees.
     audit_download(request.user, "signed_form", form, conversation=form.conversation_id)
     audit_read(request.user, form.conversation, what="signed_form", role="archive")
-    return download(bytes(form.pdf), filename=form.filename)
+    return download(bytes(form.pdf), filename=form.download_name())
 
 
 @guarded(policy.may_work_archive)
@@ -58,26 +59,16 @@ def queue(request):
 
 
 def _queue(request, query, *, typed: dict | None = None, status: int = 200):
-    """The queue as `query` (?status=…&side=…) asks; `typed`: a registration refused, its
+    """The queue as `query` (?status=…&q=…&side=…) asks; `typed`: a registration refused, its
     journal number as typed and why ({"pk", "value", "error"}), shown at its row."""
-    shown = query.get("status", "")
     deliveries = policy.deliveries_visible_to(request.user)
     counts = selectors.queue_counts(deliveries)
-    # What waits: the oldest first, as it is to be worked through; what was delivered: the
-    # newest first, as one looks for what just happened.
-    order = ("form__signed_at", "pk")
-    if shown in STATUSES:
-        deliveries = deliveries.filter(status__in=STATUSES[shown])
-    elif shown == "levert":
-        deliveries = deliveries.filter(status=Delivery.Status.DELIVERED)
-        order = ("-delivered_at", "-pk")
-    else:
-        shown = ""
-        deliveries = deliveries.exclude(status=Delivery.Status.DELIVERED)
-    page = Paginator(
-        deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(*order),
-        PAGE_SIZE,
-    ).get_page(query.get("side"))
+    search = QueueSearchForm(query)
+    searched = search.cleaned_data["q"] if search.is_valid() else ""
+    shown, deliveries = _tab(query.get("status", ""), deliveries)
+    page = Paginator(selectors.deliveries_matching(deliveries, searched), PAGE_SIZE).get_page(
+        query.get("side")
+    )
     rows = list(page.object_list)
     # What keeps a package from being made, in place of its link: what is missing, who adds it.
     missing = archive_package.not_ready(row.form for row in rows if row.status != "delivered")
@@ -94,7 +85,10 @@ def _queue(request, query, *, typed: dict | None = None, status: int = 200):
             "rows": rows,
             "shown": shown,
             "counts": counts,
-            "query": f"status={shown}" if shown else "",
+            "search": search,
+            "searched": searched,
+            # What the page links keep: the tab and the search.
+            "query": urlencode({k: v for k, v in (("status", shown), ("q", searched)) if v}),
             "channel": Delivery.Channel,
             "by_fiks": by_fiks,
             "set_aside": set_aside,
@@ -107,12 +101,31 @@ def _queue(request, query, *, typed: dict | None = None, status: int = 200):
     )
 
 
+def _tab(shown: str, deliveries):
+    """The tab asked for (an unknown one: what is not yet delivered) and its deliveries in
+    its order. What waits: the oldest first, as it is to be worked through; what was
+    delivered: the newest first, as one looks for what just happened."""
+    order = ("form__signed_at", "pk")
+    if shown in STATUSES:
+        deliveries = deliveries.filter(status__in=STATUSES[shown])
+    elif shown == "levert":
+        deliveries = deliveries.filter(status=Delivery.Status.DELIVERED)
+        order = ("-delivered_at", "-pk")
+    else:
+        shown = ""
+        deliveries = deliveries.exclude(status=Delivery.Status.DELIVERED)
+    return shown, deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(
+        *order
+    )
+
+
 def _just_confirmed(request) -> Delivery | None:
     pk = request.session.pop(CONFIRMED_KEY, None)
     if pk is None:
         return None
-    delivery = policy.deliveries_visible_to(request.user).select_related("form").filter(pk=pk)
-    delivery = delivery.first()
+    delivery = (
+        policy.deliveries_visible_to(request.user).select_related("form").filter(pk=pk).first()
+    )
     return delivery if delivery and policy.may_undo_confirm(request.user, delivery) else None
 
 
@@ -127,7 +140,7 @@ def package_download(request, pk):
             request, "archive/unavailable.html", {"form": form, "back_to_queue": True}, status=503
         )
     try:
-        name, data = archive_package.package(form)
+        _name, data = archive_package.package(form)
     except archive_package.NotReady as why:
         messages.error(request, str(why))
         return redirect_back(request, reverse("archive_queue"))
@@ -139,7 +152,8 @@ def package_download(request, pk):
         delivery=delivery.pk,
     )
     audit_read(request.user, form.conversation, what="archive_package", role="archive")
-    return download(data, filename=name)
+    # Named for whose it is and the day, not by its Noark id (which names it inside).
+    return download(data, filename=form.download_name("noark5", "zip"))
 
 
 @guarded(policy.may_work_archive)

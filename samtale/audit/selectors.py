@@ -2,15 +2,16 @@
 who has read their conversations. Both over querysets the access policy has filtered."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.archive.models import SignedForm
-from samtale.audit.words import REFERENCES
+from samtale.audit.words import REFERENCES, sentence
 from samtale.conversations.models import Conversation
 from samtale.core.models import AuditEntry
 from samtale.guides.models import GuideVersion, localized
@@ -46,23 +47,23 @@ def entries_matching(
     return entries.order_by("-id")
 
 
-def conversations_of(entries) -> dict[str, Conversation]:
+def conversations_of(entries: Any) -> dict[str, Conversation]:
     """The conversations the entries name, by the entries' object_id: one query."""
     ids = {int(e.object_id) for e in entries if e.object_id.isdigit()}
     found = Conversation.objects.filter(pk__in=ids).select_related("leader")
     return {str(c.pk): c for c in found}
 
 
-def _full_names(rows) -> dict[int, str]:
+def _full_names(rows: Any) -> dict[int, str]:
     return {pk: f"{first} {last}".strip() for pk, first, last in rows if first or last}
 
 
-def _names(queryset, path: str = "") -> dict[int, str]:
+def _names(queryset: Any, path: str = "") -> dict[int, str]:
     """Each row's person by name: the row's own, or the one `path` leads to."""
     return _full_names(queryset.values_list("pk", f"{path}first_name", f"{path}last_name"))
 
 
-def _latest_guide_names(ids):
+def _latest_guide_names(ids: set[int]) -> dict[int, str]:
     versions = GuideVersion.objects.filter(guide_id__in=ids).order_by("guide_id", "number")
     return {guide: localized(name) for guide, name in versions.values_list("guide_id", "name")}
 
@@ -70,7 +71,7 @@ def _latest_guide_names(ids):
 # How each kind of object is named in the log's sentences (audit.words): a person, unit,
 # round or template by its name; a conversation, and the goals, actions and signed forms
 # in it, by its employee's; an import by what its file held.
-_NAMES = {
+_NAMES: dict[str, Callable[[set[int]], dict[int, str]]] = {
     "org.person": lambda ids: _names(Person.objects.filter(pk__in=ids)),
     "org.unit": lambda ids: dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name")),
     "rounds.round": lambda ids: dict(Round.objects.filter(pk__in=ids).values_list("pk", "name")),
@@ -107,3 +108,11 @@ def names_of(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
         for object_type, ids in wanted.items()
         for pk, name in _NAMES[object_type](ids).items()
     }
+
+
+def sentences_of(entries: Iterable[AuditEntry]) -> list[str]:
+    """Each entry as the log's page says it (audit.words), with the names it looks up in one
+    query per kind of object: for every page that shows entries (core.audit.sentences_of)."""
+    entries = list(entries)
+    names = names_of(entries)
+    return [sentence(entry, names) for entry in entries]

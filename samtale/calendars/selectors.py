@@ -19,6 +19,7 @@ from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -93,7 +94,9 @@ def source_of(connection: CalendarConnection) -> Source:
     )
 
 
-def _read(source: Source, start: datetime, end: datetime, until: float):
+def _read(
+    source: Source, start: datetime, end: datetime, until: float
+) -> list[Interval] | Unreadable:
     try:
         return readers.read(source, start, end, until=until)
     except Unreadable as failed:
@@ -134,7 +137,9 @@ def read_now(
     return results
 
 
-def record(connections: list[CalendarConnection], results: dict) -> None:
+def record(
+    connections: list[CalendarConnection], results: dict[int, list[Interval] | Unreadable]
+) -> None:
     """Write down on each connection how its read went (UPDATEs of those fields alone, so
     the connection's `changed_at`, and with it the cache, stays)."""
     now = timezone.now()
@@ -216,5 +221,5 @@ def busy_times(*, person_ids: Iterable[int], start: datetime, end: datetime) -> 
     return result
 
 
-def connection_of(person) -> CalendarConnection | None:
+def connection_of(person: Any) -> CalendarConnection | None:
     return CalendarConnection.objects.filter(person=person).first()

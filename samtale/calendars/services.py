@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from samtale.calendars.readers import graph, guard
 from samtale.calendars.readers.base import Unreadable
 from samtale.core.access import require
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError
+from samtale.core.errors import DomainError, checked
 from samtale.core.forms import validate_web_address
 from samtale.org.models import Person
 
@@ -37,7 +36,7 @@ def shown(url: str) -> str:
     return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}/…"
 
 
-def _origin(url: str) -> tuple:
+def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
 
@@ -118,10 +117,7 @@ def _check_address(url: str) -> None:
     the name may resolve elsewhere later (readers.guard)."""
     if not url:
         raise DomainError(_("Give the calendar's address."), field="url")
-    try:
-        validate_web_address(url)  # the form's rule, for every caller
-    except ValidationError as error:
-        raise DomainError(error.messages[0], field="url") from None
+    checked(validate_web_address, url, field="url")  # the form's rule, for every caller
     if guard.url_refused(url):
         raise DomainError(
             _(

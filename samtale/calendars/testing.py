@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +58,7 @@ class Radicale:
     def calendar_url(self, user: str, name: str) -> str:
         return f"{self.url}{user}/{name}/"
 
-    def make_calendar(self, user: str, name: str, events: list[str] = ()):
+    def make_calendar(self, user: str, name: str, events: Sequence[str] = ()):
         """A calendar of `user`'s with these events (iCalendar texts), made with caldav as
         any CalDAV client makes one; its address."""
         import caldav
@@ -154,19 +154,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(answer.body)
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         self._answer("GET")
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self) -> None:  # noqa: N802
         self._answer("POST")
 
-    def do_PROPFIND(self):  # noqa: N802
+    def do_PROPFIND(self) -> None:  # noqa: N802
         self._answer("PROPFIND")
 
-    def do_REPORT(self):  # noqa: N802
+    def do_REPORT(self) -> None:  # noqa: N802
         self._answer("REPORT")
 
-    def log_message(self, *args):
+    def log_message(self, *args) -> None:
         pass
 
 
@@ -220,7 +220,7 @@ def silent_server() -> Iterator[str]:
     held: list[socket.socket] = []
     stop = threading.Event()
 
-    def accept():
+    def accept() -> None:
         listener.settimeout(0.1)
         while not stop.is_set():
             try:
@@ -285,8 +285,9 @@ def _hung_up(connection: socket.socket, seconds: float) -> bool:
 
 
 class _HostileHandler(socketserver.BaseRequestHandler):
-    def handle(self):
+    def handle(self) -> None:
         server = self.server
+        assert isinstance(server, _HostileServer)
         state: Hostile = server.state
         connection = self.request
         connection.settimeout(30)  # a client that stops reading without closing
@@ -336,6 +337,14 @@ class _HostileHandler(socketserver.BaseRequestHandler):
 class _HostileServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # What it answers with: set by hostile_server before it serves.
+    state: Hostile
+    size: int
+    chunk: int
+    every: float
+    status: int
+    content_type: str
+    chunked: bool
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from samtale.competence.selectors import Plan
-from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
+from samtale.core.spreadsheet import csv_bytes, download, file_name, xlsx_bytes
 
 FORMATS = ("csv", "xlsx", "pdf")
 FONTS = settings.BASE_DIR / "static" / "vendor" / "inter"
@@ -16,9 +16,9 @@ def _name(plan: Plan) -> str:
     return plan.unit.name if plan.unit is not None else _("The organization")
 
 
-def _lines(plan: Plan) -> list[list]:
+def _lines(plan: Plan) -> list[list[object]]:
     hidden = plan.figure.reason.label if plan.figure and plan.figure.reason else ""
-    lines = [
+    lines: list[list[object]] = [
         [
             _("Year"),
             _("Unit"),
@@ -51,7 +51,9 @@ def _lines(plan: Plan) -> list[list]:
 
 
 def plan(plan: Plan, *, fmt: str):
-    name = f"kompetanseplan-{plan.year}-{plan.unit.pk if plan.unit else 'org'}"
+    # Named for the unit and the year (kompetanseplan-skole-a-2026), not its number.
+    unit = plan.unit.name if plan.unit else _("The whole organization")
+    name = file_name("kompetanseplan", unit, plan.year)
     if fmt == "pdf":
         import weasyprint  # Pango is loaded on first use, not when Django starts.
 

@@ -4,6 +4,7 @@ for competence in the register, and what the plan's keepers decided and wrote.""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ class Row:
     count: int | None  # None: not shown (withheld, or nothing published yet)
     cost: int | None
     line: PlanLine | None
-    needs: list = field(default_factory=list)  # the shared needs of this kind
+    needs: list[Any] = field(default_factory=list)  # the shared needs of this kind
 
     @property
     def needs_cost(self) -> int:
@@ -59,11 +60,11 @@ class Plan:
     year: int
     figure: published.Competence | None  # None: nothing agreed (published) for the group
     rows: list[Row]
-    unkinded_needs: list  # shared needs for competence with no kind stated
-    comments: list
+    unkinded_needs: list[Any]  # shared needs for competence with no kind stated
+    comments: list[Any]
     # The unit's goals for the year, each with the agreed goals serving it as published
     # (a Figure: done, under way, not started), or why not (Withheld), or None (none).
-    served: list = field(default_factory=list)
+    served: list[Any] = field(default_factory=list)
 
     @property
     def total_count(self) -> int:
@@ -74,11 +75,11 @@ class Plan:
         return sum(r.cost or 0 for r in self.rows)
 
     @property
-    def needs(self) -> list:
+    def needs(self) -> list[Any]:
         return [n for r in self.rows for n in r.needs] + self.unkinded_needs
 
     @property
-    def needs_shown(self) -> list:
+    def needs_shown(self) -> list[Any]:
         """The page's list: those raised in the most conversations first, at most
         NEEDS_SHOWN (the register lists them all; the table counts them all)."""
         ranked = sorted(self.needs, key=lambda n: (-n.conversations, n.pk))
@@ -96,7 +97,7 @@ class Plan:
 def _subtree(unit: Unit) -> list[int]:
     """The unit and every unit below it, from one query of the units' tree (not one a
     level)."""
-    children: dict = defaultdict(list)
+    children: dict[int | None, list[int]] = defaultdict(list)
     for pk, parent in Unit.objects.values_list("pk", "parent_id"):
         children[parent].append(pk)
     found, level = [unit.pk], [unit.pk]
@@ -106,7 +107,7 @@ def _subtree(unit: Unit) -> list[int]:
     return found
 
 
-def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
+def plan_of(*, unit: Unit | None, year: int, needs: Any) -> Plan:
     """The plan of a unit (None: the organization) for a year. `needs` are the shared needs
     for competence the reader may see (needs.policy.competence_needs_visible_to)."""
     group = published.unit_group(unit.pk if unit is not None else None)
@@ -129,8 +130,8 @@ def plan_of(*, unit: Unit | None, year: int, needs) -> Plan:
             Row(
                 kind=kind,
                 label=str(label),
-                count=figure.counts[i] if shown else None,
-                cost=figure.costs[i] if shown else None,
+                count=figure.counts[i] if shown and figure is not None else None,
+                cost=figure.costs[i] if shown and figure is not None else None,
                 line=lines.get(kind),
                 needs=[n for n in needs if n.competence == kind],
             )

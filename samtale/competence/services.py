@@ -57,13 +57,13 @@ def plan_line_set(
         unit=plan.unit, year=plan.year, kind=kind
     )
     line.priority, line.status, line.note, line.updated_by = priority, status, note, actor
-    if line.need_id is not None:
-        need = line.need
-        if need.status != NEED_STATUS[status] and need.merged_into_id is None:
+    need = line.need if line.need_id is not None else None
+    if need is not None:
+        if need.status != NEED_STATUS[PlanLine.Status(status)] and need.merged_into_id is None:
             needs_services.need_status_set(
                 actor=actor,
                 need=need,
-                status=NEED_STATUS[status],
+                status=NEED_STATUS[PlanLine.Status(status)],
                 comment=_("Changed in the competence plan."),
             )
     elif status == PlanLine.Status.BUDGET and plan.unit is not None:

@@ -26,13 +26,16 @@ def _url(*, year: int, unit) -> str:
 
 
 def _chosen(request):
-    """The year and the unit (None: the organization) from the page's GET form; without
-    one, the latest year with figures published and the reader's own unit (a union
+    """The year and the unit (None: the organization) from the page's GET form (a link may
+    give the unit alone: the year shown by default); without one, the latest year with figures published and the reader's own unit (a union
     representative's: the one they are elected for; HR: the organization)."""
     roles = roles_for(request.user)
     units = list(policy.units_plan_visible(request.user).order_by("name"))
+    asked = request.GET.copy()
+    if asked and "year" not in asked:  # a link to a unit's plan: the year shown by default
+        asked["year"] = str(selectors.year_to_show())
     choose = ChooseForm(
-        request.GET or None,
+        asked or None,
         years=selectors.years(),
         units=units,
         organization=policy.may_see_organization_plan(request.user),

@@ -14,8 +14,11 @@ from samtale.core.errors import DomainError
 from samtale.core.http import wants_json
 
 
-def autosave_response(request, *, saved, error: DomainError | None, fallback: str):
-    """JSON for our autosave script; a message and a redirect for a plain form post."""
+def autosave_response(request, *, saved, error: DomainError | None, fallback: str, swap=None):
+    """JSON for our autosave script; a message and a redirect for a plain form post.
+
+    `swap`, called once the text is saved: {element id: HTML} of other parts of the page the
+    save changed (the preparation's index), which the script puts in place."""
     autosave_counted(error)
     if wants_json(request):
         if isinstance(error, EditConflict):
@@ -45,7 +48,10 @@ def autosave_response(request, *, saved, error: DomainError | None, fallback: st
         if error is not None:
             return JsonResponse({"error": error.message}, status=400)
         now = formats.time_format(timezone.localtime(), "TIME_FORMAT")
-        return JsonResponse({"version": saved, "message": _("Saved %(time)s") % {"time": now}})
+        answer = {"version": saved, "message": _("Saved %(time)s") % {"time": now}}
+        if swap is not None:
+            answer["swap"] = swap()
+        return JsonResponse(answer)
     if isinstance(error, EditConflict):
         messages.error(
             request,

@@ -42,6 +42,10 @@ def _built(template: str, message, conversation: Conversation, *, method: str, s
             "conversation": conversation,
             "path": reverse("preparation", args=[conversation.pk]),
             "detail_path": reverse("conversation_detail", args=[conversation.pk]),
+            # Another time: asked for on the page, or answered in the mail program to the
+            # organizer, Samtale's calendar address (conversations.services.replies).
+            "propose_path": reverse("time_propose", args=[conversation.pk]),
+            "calendar_address": ics.organizer(conversation.leader)[1],
             "is_leader": message.to_id == conversation.leader_id,
             "place_is_link": conversation.place.startswith(("https://", "http://")),
         },

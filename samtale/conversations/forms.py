@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.models import MAX_COST, CompetenceKind, Responsible, SummaryRevision
-from samtale.core.forms import DateField, TimeField
+from samtale.conversations.proposal_forms import LOCAL
+from samtale.core.forms import DateField, PlaceField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.guides.likert import SCALE
 from samtale.guides.models import Guide, localized
@@ -43,7 +44,7 @@ class ScheduleFields(forms.Form):
         max_value=240,
         help_text=_("The guide: set aside 1.5–2 hours for an annual conversation."),
     )
-    place = forms.CharField(
+    place = PlaceField(
         label=_("Place"),
         required=False,
         max_length=200,
@@ -89,12 +90,40 @@ class PlanForm(ScheduleFields):
         self.fields["duration_minutes"].required = False
 
 
+def _chosen_into_fields(data):
+    """A free time chosen with one click on the time page (its button posts `suggested`,
+    local, to the minute) goes into the date and time fields, so the rules, the warnings
+    and the “… anyway” after it are those of a time typed in, and the page shows it."""
+    try:
+        chosen = datetime.strptime(data.get("suggested", ""), LOCAL)
+    except (AttributeError, ValueError):
+        return data
+    data = data.copy()
+    data["date"], data["time"] = chosen.date(), chosen.time()
+    return data
+
+
+def schedule_initial(conversation, *, start=None, minutes=None) -> dict:
+    """The time page's form as it opens: the conversation's time, length and place, or the
+    time and length a party proposed in their place. A new field of the time page gets its
+    initial value here, once, for both ways the page opens."""
+    start = start or conversation.scheduled_at
+    initial = {
+        "duration_minutes": minutes or conversation.duration_minutes,
+        "place": conversation.place,
+    }
+    if start:
+        local = timezone.localtime(start)
+        initial |= {"date": local.date(), "time": local.time()}
+    return initial
+
+
 class ScheduleForm(ScheduleFields):
     """Time and place of a planned conversation. Without a time yet, the date and time are
     optional (the length and place can be saved first); with one, it is moved, not emptied."""
 
-    def __init__(self, *args, has_time: bool, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, has_time: bool, **kwargs):
+        super().__init__(_chosen_into_fields(data), *args, **kwargs)
         if has_time:
             for name, message in (("date", _("Choose a date.")), ("time", _("Choose a time."))):
                 self.fields[name].required = True

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from samtale.conversations.parties import Party
 from samtale.guides.models import GuideVersion
 
 # Conversations a leader holds a day, where a round does not set its own (Round.max_per_day):
@@ -224,11 +225,9 @@ class StatusChange(models.Model):
 class InvitationAnswer(models.Model):
     """A party's answer to the calendar invitation, as their mail program sent it back to
     Samtale's calendar address (an iMIP REPLY or COUNTER: conversations.services.replies).
-
     One per party, the latest. It holds for the invitation whose SEQUENCE it answered: after
     a move (SEQUENCE + 1) both are asked again. No text from the reply is kept (its COMMENT
-    could be content): the answer, the time proposed, and when.
-    """
+    could be content): the answer, the time proposed, and when. In the app: TimeProposal (imported below)."""
 
     class Answer(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
@@ -237,9 +236,7 @@ class InvitationAnswer(models.Model):
         # A new time proposed without accepting or declining the one there is.
         NEEDS_ACTION = "needs_action", _("Not answered")
 
-    class Party(models.TextChoices):
-        EMPLOYEE = "employee", _("The employee")
-        LEADER = "leader", _("The leader")
+    Party = Party
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="invitation_answers"
@@ -497,3 +494,6 @@ class SummaryShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id} → {self.reader_id}"
+
+
+from samtale.conversations.proposal_models import TimeProposal  # noqa: E402, F401, I001

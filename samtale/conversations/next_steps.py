@@ -5,6 +5,7 @@ person (attention). Over conversations the access policy has already let them se
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -74,7 +75,7 @@ def _revision(conversation: Conversation, summary) -> _Revision:
     """From the annotations `attention` makes, the revision the caller passes, or (once, for
     a conversation past its meeting) the database."""
     if hasattr(conversation, "rev_number"):
-        c = conversation
+        c: Any = conversation  # with attention()'s annotations
         return _Revision(
             c.rev_number,
             c.rev_submitted,
@@ -111,7 +112,7 @@ def conversation_next_step(
     party = conversation.party(person)
     other = conversation.leader if party == "employee" else conversation.employee
 
-    def step(kind, who, name="conversation_detail", anchor="", **extra) -> NextStep:
+    def step(kind, who, name: str = "conversation_detail", anchor: str = "", **extra) -> NextStep:
         mine = party is not None and who in (BOTH, party)
         path = reverse(name, args=[conversation.pk]) if name else ""
         return NextStep(kind, who, path, anchor, mine, other, **extra)

@@ -18,6 +18,9 @@ The kinds:
 - ``correction_proposed``: a correction of the signed summary was proposed.
 - ``invitation_answered``: the employee declined the calendar invitation or proposed a
   new time (conversations.services.replies), to the leader.
+- ``time_proposed``: the other party proposes other times in the app
+  (conversations.services.proposals): the employee's to the leader, the leader's answer
+  back to the employee. It names how many times, never the message.
 
 The notices that hand a step over (HANDOFFS) link the page where the recipient acts, as
 next_steps.conversation_next_step names it, and are sent only while that step is theirs;
@@ -59,6 +62,7 @@ KINDS = (
     "follow_up",
     "correction_proposed",
     "invitation_answered",
+    "time_proposed",
     # The follow-up of what was agreed, to the employee (samtale.actions.emails.action_notice
     # queues them, not step_notice): the leader's comment or new deadline on an action, and a reminder.
     "action_comment",
@@ -78,6 +82,7 @@ LABELS = {
     "invitation_answered": _(
         "When the employee declines the calendar invitation or proposes a new time"
     ),
+    "time_proposed": _("When the other party proposes other times for our conversation"),
     "action_comment": _("When my leader comments on one of my actions or gives it a new deadline"),
     "action_reminder": _("When my leader reminds me of one of my actions"),
 }
@@ -152,6 +157,8 @@ def _waiting(person, conversation: Conversation, kind: str) -> bool:
     party = conversation.party(person)
     if kind == "invitation_answered":
         return party == "leader" and _answered(person, conversation) is not None
+    if kind == "time_proposed":
+        return _proposed_to(person, conversation) is not None
     if kind == "preparation_shared":
         return (
             party == "leader"
@@ -190,8 +197,17 @@ def _answered(person, conversation: Conversation):
     )
 
 
+def _proposed_to(person, conversation: Conversation):
+    """The other party's open proposal of other times, to `person`; else None."""
+    return (
+        policy.time_proposals_visible_to(person, conversation)
+        .exclude(party=conversation.party(person))
+        .first()
+    )
+
+
 def _path(conversation: Conversation, kind: str) -> str:
-    if kind == "invitation_answered":
+    if kind in ("invitation_answered", "time_proposed"):
         return reverse("conversation_detail", args=[conversation.pk])
     if kind == "preparation_shared":
         return reverse("preparation", args=[conversation.pk])
@@ -237,6 +253,7 @@ def step_notice_mail(message) -> Built | None:
             "other": conversation.employee if is_leader else conversation.leader,
             "date": conversation.held_or_planned_at,
             "answer": _answered(person, conversation) if kind == "invitation_answered" else None,
+            "proposal": _proposed_to(person, conversation) if kind == "time_proposed" else None,
             "path": path,
             "profile_path": reverse("profile"),
             "reminder": bool(message.ref.get("reminder")),

@@ -11,8 +11,11 @@ views, the API, exports and e-mails ask it, and nothing else decides access.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from samtale.conversations.models import (
@@ -27,10 +30,14 @@ from samtale.conversations.models import (
     SummaryComment,
     SummaryRevision,
     SummaryShare,
+    TimeProposal,
 )
 from samtale.core.access import own, require, roles_for
 from samtale.org.models import Person
 from samtale.org.selectors import UNITS_ABOVE
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 def conversations_visible_to(user) -> QuerySet[Conversation]:
@@ -63,6 +70,164 @@ def get_conversation_for(user, pk, *, write: bool = False) -> Conversation:
     if write:
         require(not conversation.is_locked)
     return conversation
+
+
+# The revisions not read yet (ConversationAccess.summary_revisions' `current`).
+_UNREAD = object()
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    """What one reader may see and do with one conversation: the policy's one answer, asked
+    once a request (access_to) and read by the page, its fragments and the API alike.
+
+    Each rule is written here, once, from the reader's side (`party`, found once); the
+    `may_*` and `*_visible_to` functions of this module read it. The two answers that ask
+    the database (the Likert answers' sharing, the reader's roles) are asked at most once,
+    when read; the querysets are lazy.
+    """
+
+    user: Person | AnonymousUser
+    conversation: Conversation
+    party: str | None  # "employee", "leader" or None (Conversation.party)
+    # The summary revision the page shows (services.summary.summary_current), if any.
+    summary: SummaryRevision | None = None
+
+    @property
+    def may_draft_summary(self) -> bool:
+        """The party the template names writes the summary (summary_drafter)."""
+        return self.party == self.conversation.summary_author
+
+    @property
+    def may_review_summary(self) -> bool:
+        """The other party comments on it, sends it back or approves it."""
+        return self.party is not None and self.party != self.conversation.summary_author
+
+    @property
+    def may_see_summary(self) -> bool:
+        """`summary`'s text: the drafter always; the other party once it is sent for comment."""
+        if self.summary is None:
+            return False
+        return self.may_draft_summary or (
+            self.may_review_summary and self.summary.submitted_at is not None
+        )
+
+    @property
+    def may_withdraw_correction(self) -> bool:
+        """Either party may withdraw a correction under way (the service says whether one is)."""
+        return self.party is not None
+
+    @property
+    def may_give_feedback(self) -> bool:
+        """Only the employee says how the conversation was; only after signing."""
+        return self.party == "employee" and self.conversation.status == Conversation.Status.SIGNED
+
+    @property
+    def may_propose_time(self) -> bool:
+        """Ask for other times in the app (conversations.services.proposals): either party,
+        while the conversation is invited or prepared, with a time, and not held."""
+        return (
+            self.party is not None
+            and self.conversation.status in WAITING
+            and self.conversation.scheduled_at is not None
+        )
+
+    @cached_property
+    def may_manage(self) -> bool:
+        """Schedule, invite, postpone, cancel and close the meeting: the leader who holds it."""
+        return roles_for(self.user).person_id == self.conversation.leader_id
+
+    @cached_property
+    def may_see_likert_answers(self) -> bool:
+        """The employee's own answers; the leader sees them while the employee has them shared
+        (`Preparation.shared_at` of the employee's preparation: set by "share all" or by
+        sharing the answers on their own, cleared when taken back)."""
+        if self.party == "employee":
+            return True
+        if self.party == "leader":
+            return self.conversation.preparations.filter(
+                author_id=self.conversation.employee_id, shared_at__isnull=False
+            ).exists()
+        return False
+
+    @property
+    def notes(self) -> QuerySet[Note]:
+        """My own notes, drafts included, and those of the other party's notes they have
+        shared (each note on its own: `Note.shared_at`). Every page, fragment and e-mail that
+        shows notes reads them through here."""
+        if self.party is None:
+            return Note.objects.none()
+        person_id = roles_for(self.user).person_id
+        return Note.objects.filter(preparation__conversation=self.conversation).filter(
+            _note_rule(person_id)
+        )
+
+    @property
+    def summary_comments(self) -> QuerySet[SummaryComment]:
+        """The reviewer's comments, send-backs and approvals on every revision: part of the
+        summary's record for both parties, kept after approval and signing. The reviewer's
+        unsent draft (SummaryRevision.comment) is not among them; nobody outside the two
+        ever sees a comment, whatever the conclusion shares."""
+        if self.party is None:
+            return SummaryComment.objects.none()
+        return SummaryComment.objects.filter(revision__conversation=self.conversation)
+
+    @property
+    def invitation_answers(self) -> QuerySet[InvitationAnswer]:
+        """The answers to the calendar invitation now out (its SEQUENCE; an answer to an
+        earlier time no longer holds): the leader who holds the conversation sees both
+        parties', the employee their own, nobody else any."""
+        if self.party is None:
+            return InvitationAnswer.objects.none()
+        answers = InvitationAnswer.objects.filter(
+            conversation=self.conversation, sequence=self.conversation.ics_sequence
+        )
+        if self.party == "employee":
+            return answers.filter(party=InvitationAnswer.Party.EMPLOYEE)
+        return answers
+
+    @property
+    def time_proposals(self) -> QuerySet[TimeProposal]:
+        """The open proposals of other times (to the invitation now out), with their
+        messages: the conversation's two parties see both parties', nobody else any."""
+        if self.party is None or self.conversation.status not in WAITING:
+            return TimeProposal.objects.none()
+        return TimeProposal.objects.filter(
+            conversation=self.conversation,
+            sequence=self.conversation.ics_sequence,
+            closed_at__isnull=True,
+        )
+
+    def summary_revisions(self, *, current: object = _UNREAD) -> QuerySet[SummaryRevision]:
+        """The revisions of the summary whose text the reader may read (and compare): a party
+        sees every revision both have signed, and the one being written once
+        may_see_summary lets them. A withdrawn correction stays readable to whoever could
+        read it when it was withdrawn: the drafter, and the reviewer if it was sent to them
+        then. Nobody else sees any: not HR (shared_conclusions_visible_to), not
+        administrators. A caller that has read the revisions passes the current one."""
+        if self.party is None:
+            return SummaryRevision.objects.none()
+        revisions = self.conversation.summaries.all()
+        if current is _UNREAD:
+            current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
+        signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
+        withdrawn = Q(withdrawn_at__isnull=False)
+        if not self.may_draft_summary:
+            withdrawn &= Q(submitted_at__isnull=False)
+        if isinstance(current, SummaryRevision) and replace(self, summary=current).may_see_summary:
+            return revisions.filter(signed | withdrawn | Q(pk=current.pk))
+        return revisions.filter(signed | withdrawn)
+
+
+def access_to(
+    user: Person | AnonymousUser, conversation: Conversation, summary: SummaryRevision | None = None
+) -> ConversationAccess:
+    """The reader's relationship to a conversation (and to `summary`, the revision at hand),
+    as Zulip's access functions return it: one call a request, after get_conversation_for,
+    and the page or endpoint reads what it needs from the answer."""
+    return ConversationAccess(
+        user=user, conversation=conversation, party=conversation.party(user), summary=summary
+    )
 
 
 # Who else a leader may plan for, as the domains above say (rounds: those an open round has
@@ -99,23 +264,39 @@ def conversation_planning_people(user) -> QuerySet[Person]:
 
 
 def may_manage_conversation(user, conversation: Conversation) -> bool:
-    """Schedule, invite, postpone, cancel and close the meeting: the leader who holds it."""
-    return roles_for(user).person_id == conversation.leader_id
+    """Schedule, invite, postpone, cancel and close the meeting (ConversationAccess)."""
+    return access_to(user, conversation).may_manage
 
 
 def invitation_answers_visible_to(user, conversation: Conversation) -> QuerySet[InvitationAnswer]:
-    """The answers to the calendar invitation now out (its SEQUENCE; an answer to an earlier
-    time no longer holds): the leader who holds the conversation sees both parties', the
-    employee their own, nobody else any."""
-    answers = InvitationAnswer.objects.filter(
-        conversation=conversation, sequence=conversation.ics_sequence
+    """The answers to the calendar invitation now out (ConversationAccess)."""
+    return access_to(user, conversation).invitation_answers
+
+
+# Invited, and not held yet: other times may be asked for.
+WAITING = (Conversation.Status.INVITED, Conversation.Status.PREPARED)
+
+
+def may_propose_time(user, conversation: Conversation) -> bool:
+    """Ask for other times in the app (ConversationAccess)."""
+    return access_to(user, conversation).may_propose_time
+
+
+def time_proposals_visible_to(user, conversation: Conversation) -> QuerySet[TimeProposal]:
+    """The open proposals of other times, with their messages (ConversationAccess)."""
+    return access_to(user, conversation).time_proposals
+
+
+def all_time_proposals_visible_to(user) -> QuerySet[TimeProposal]:
+    """time_proposals_visible_to over every conversation the user is a party to, in one
+    query (the person's copy of their data, privacy.export)."""
+    person_id = roles_for(user).person_id
+    return TimeProposal.objects.filter(
+        Q(conversation__employee_id=person_id) | Q(conversation__leader_id=person_id),
+        conversation__status__in=WAITING,
+        sequence=F("conversation__ics_sequence"),
+        closed_at__isnull=True,
     )
-    party = conversation.party(user)
-    if party == "leader":
-        return answers
-    if party == "employee":
-        return answers.filter(party=InvitationAnswer.Party.EMPLOYEE)
-    return InvitationAnswer.objects.none()
 
 
 def summary_drafter(conversation: Conversation) -> Person:
@@ -126,22 +307,18 @@ def summary_drafter(conversation: Conversation) -> Person:
 
 
 def may_draft_summary(user, conversation: Conversation) -> bool:
-    return conversation.party(user) == conversation.summary_author
+    """ConversationAccess.may_draft_summary."""
+    return access_to(user, conversation).may_draft_summary
 
 
 def may_review_summary(user, conversation: Conversation) -> bool:
-    party = conversation.party(user)
-    return party is not None and party != conversation.summary_author
+    """ConversationAccess.may_review_summary."""
+    return access_to(user, conversation).may_review_summary
 
 
 def notes_visible_to(user, conversation: Conversation) -> QuerySet[Note]:
-    """My own notes, drafts included, and those of the other party's notes they have shared
-    (each note on its own: `Note.shared_at`). Every page, fragment and e-mail that shows
-    notes reads them through here."""
-    person_id = roles_for(user).person_id
-    if conversation.party(user) is None:
-        return Note.objects.none()
-    return Note.objects.filter(preparation__conversation=conversation).filter(_note_rule(person_id))
+    """My own notes and the other party's shared ones (ConversationAccess.notes)."""
+    return access_to(user, conversation).notes
 
 
 def _note_rule(person_id) -> Q:
@@ -158,64 +335,30 @@ def all_notes_visible_to(user) -> QuerySet[Note]:
 
 
 def may_see_likert_answers(user, conversation: Conversation) -> bool:
-    """The employee's own answers; the leader sees them while the employee has them shared
-    (`Preparation.shared_at` of the employee's preparation: set by "share all" or by sharing
-    the answers on their own, cleared when taken back)."""
-    party = conversation.party(user)
-    if party == "employee":
-        return True
-    if party == "leader":
-        return conversation.preparations.filter(
-            author_id=conversation.employee_id, shared_at__isnull=False
-        ).exists()
-    return False
+    """The employee's own answers, and the leader while shared (ConversationAccess)."""
+    return access_to(user, conversation).may_see_likert_answers
 
 
 def may_see_summary(user, conversation: Conversation, summary: SummaryRevision) -> bool:
-    """The drafter always; the other party once it is sent for comment."""
-    if may_draft_summary(user, conversation):
-        return True
-    return may_review_summary(user, conversation) and summary.submitted_at is not None
-
-
-_UNREAD = object()
+    """The drafter always; the other party once it is sent for comment (ConversationAccess)."""
+    return access_to(user, conversation, summary).may_see_summary
 
 
 def summary_revisions_visible_to(
     user, conversation: Conversation, *, current=_UNREAD
 ) -> QuerySet[SummaryRevision]:
-    """The revisions of the summary whose text a user may read (and compare): a party sees
-    every revision both have signed, and the one being written once may_see_summary lets
-    them. A withdrawn correction stays readable to whoever could read it when it was
-    withdrawn: the drafter, and the reviewer if it was sent to them then. Nobody else sees
-    any: not HR (shared_conclusions_visible_to), not administrators."""
-    if conversation.party(user) is None:
-        return SummaryRevision.objects.none()
-    revisions = conversation.summaries.all()
-    if current is _UNREAD:  # a caller that has read the revisions passes the current one
-        current = revisions.filter(withdrawn_at__isnull=True).order_by("-number").first()
-    signed = Q(employee_signed_at__isnull=False, leader_signed_at__isnull=False)
-    withdrawn = Q(withdrawn_at__isnull=False)
-    if not may_draft_summary(user, conversation):
-        withdrawn &= Q(submitted_at__isnull=False)
-    if current is not None and may_see_summary(user, conversation, current):
-        return revisions.filter(signed | withdrawn | Q(pk=current.pk))
-    return revisions.filter(signed | withdrawn)
+    """The revisions of the summary whose text a user may read (ConversationAccess)."""
+    return access_to(user, conversation).summary_revisions(current=current)
 
 
 def may_withdraw_correction(user, conversation: Conversation) -> bool:
-    """Either party may withdraw a correction under way (the service says whether one is)."""
-    return conversation.party(user) is not None
+    """Either party may withdraw a correction under way (ConversationAccess)."""
+    return access_to(user, conversation).may_withdraw_correction
 
 
 def summary_comments_visible_to(user, conversation: Conversation) -> QuerySet[SummaryComment]:
-    """The reviewer's comments, send-backs and approvals on every revision: part of the
-    summary's record for both parties, kept after approval and signing. The reviewer's
-    unsent draft (SummaryRevision.comment) is not among them; nobody outside the two ever
-    sees a comment, whatever the conclusion shares."""
-    if conversation.party(user) is None:
-        return SummaryComment.objects.none()
-    return SummaryComment.objects.filter(revision__conversation=conversation)
+    """The comments on every revision, for both parties alone (ConversationAccess)."""
+    return access_to(user, conversation).summary_comments
 
 
 def may_read_shared_conclusions(user) -> bool:
@@ -276,10 +419,8 @@ def get_shared_summary_for(user, pk) -> Conversation:
 
 
 def may_give_feedback(user, conversation: Conversation) -> bool:
-    """Only the employee says how the conversation was; only after signing."""
-    return (
-        conversation.party(user) == "employee" and conversation.status == Conversation.Status.SIGNED
-    )
+    """Only the employee, only after signing (ConversationAccess)."""
+    return access_to(user, conversation).may_give_feedback
 
 
 def feedback_given_by(user) -> QuerySet[Feedback]:

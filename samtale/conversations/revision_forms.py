@@ -28,7 +28,7 @@ class CorrectionGoalsForm(forms.Form):
 
     base = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, draft: list[dict], **kwargs):
+    def __init__(self, *args, draft: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.draft = draft
         for i, goal in enumerate(draft):
@@ -59,14 +59,16 @@ class CorrectionGoalsForm(forms.Form):
         self.fields[f"{prefix}-remove"] = forms.BooleanField(
             label=_("Remove the action"), required=False
         )
-        self.initial |= {
-            f"{prefix}-text": action["text"],
-            f"{prefix}-deadline": date.fromisoformat(action["deadline"])
-            if action["deadline"]
-            else None,
-            f"{prefix}-responsible": action["responsible"],
-            f"{prefix}-remove": action.get("removed", False),
-        }
+        self.initial.update(
+            {
+                f"{prefix}-text": action["text"],
+                f"{prefix}-deadline": date.fromisoformat(action["deadline"])
+                if action["deadline"]
+                else None,
+                f"{prefix}-responsible": action["responsible"],
+                f"{prefix}-remove": action.get("removed", False),
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -143,13 +145,15 @@ class RevisionCompareForm(forms.Form):
     fra = forms.TypedChoiceField(label=_("From revision"), coerce=int)
     til = forms.TypedChoiceField(label=_("To revision"), coerce=int)
 
-    def __init__(self, *args, numbers: list[int], withdrawn=frozenset(), **kwargs):
+    def __init__(self, *args, numbers: list[int], withdrawn=frozenset(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [
             (n, _("%(n)d (withdrawn)") % {"n": n} if n in withdrawn else str(n)) for n in numbers
         ]
-        self.fields["fra"].choices = choices
-        self.fields["til"].choices = choices
+        for name in ("fra", "til"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
         if len(numbers) >= 2:
             self.initial = {"fra": numbers[-2], "til": numbers[-1]}
 

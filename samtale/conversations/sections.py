@@ -77,13 +77,14 @@ def previous_context(conversation, user, *, carry: bool = False) -> dict:
     }
 
 
-def revisions_context(conversation, user) -> dict:
+def revisions_context(reader: policy.ConversationAccess) -> dict:
     """The conversation page's record of the summary: every revision with who signed it
     when, a correction's reason and proposer, and the comments on each; whether a
     correction is under way and which revision is in force; and whether there are two
     revisions the user may compare. For a party (the caller fetched the conversation
-    through policy.get_conversation_for)."""
-    comments = policy.summary_comments_visible_to(user, conversation).select_related("author")
+    through policy.get_conversation_for), as the page's one access answer says."""
+    conversation = reader.conversation
+    comments = reader.summary_comments.select_related("author")
     revisions = list(
         conversation.summaries.order_by("number")
         .select_related("proposed_by", "withdrawn_by", "signed_form")
@@ -101,5 +102,5 @@ def revisions_context(conversation, user) -> dict:
         "in_force": in_force,
         # Two the user may read, of all there are (asked only when there are two).
         "comparable": len(revisions) >= 2
-        and policy.summary_revisions_visible_to(user, conversation, current=current).count() >= 2,
+        and reader.summary_revisions(current=current).count() >= 2,
     }

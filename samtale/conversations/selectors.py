@@ -3,6 +3,7 @@ let the viewer see."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -25,7 +26,7 @@ S = Conversation.Status
 OPEN = (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED, S.HELD, S.SUMMARY_AGREED)
 
 
-def conversation_list(*, conversations: QuerySet[Conversation], person: Person) -> dict:
+def conversation_list(*, conversations: QuerySet[Conversation], person: Person) -> dict[str, Any]:
     """The viewer's conversations: where they are the employee, and those they hold, open first."""
     qs = conversations.select_related("employee", "leader", "guide_version")
     mine = qs.filter(employee=person)
@@ -62,7 +63,7 @@ def previous_conversation(
     return earlier.order_by(F("at").desc(), "-pk").first()
 
 
-def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversation | None:
+def last_signed(*, conversations: QuerySet[Conversation], employee: Any) -> Conversation | None:
     """The employee's most recently signed conversation among those `conversations` (what
     the viewer may read): what was agreed last time, shown on their home page. With
     `form_id`, the signed form of the revision both signed last (summary.summary_in_force;
@@ -81,12 +82,12 @@ def last_signed(*, conversations: QuerySet[Conversation], employee) -> Conversat
     )
 
 
-def goals_with_actions(conversation: Conversation) -> list:
+def goals_with_actions(conversation: Conversation) -> list[Any]:
     """The goals agreed, each with its actions, in their order (actions.models)."""
     return list(conversation.goals.select_related("serves").prefetch_related("actions"))
 
 
-def goals_as_agreed(conversation: Conversation) -> list[dict]:
+def goals_as_agreed(conversation: Conversation) -> list[dict[str, Any]]:
     """The goals and actions now, in the shape a revision freezes them, with the ids of the
     live rows (a correction's draft starts from them and applies its changes to them)."""
     return [
@@ -121,7 +122,7 @@ class ThemeView:
     leader_only: bool
     # Its statements are about the leader: the employee's answers are theirs alone.
     about_leader: bool = False
-    statements: list[dict] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
     my_note: Note | None = None
     # Shared notes, by party, for the meeting screen and the other party's view.
     shared: dict[str, Note] = field(default_factory=dict)
@@ -180,9 +181,9 @@ def agenda(
             covered=key in conversation.covered_themes,
         )
         for party, person_id in parties.items():
-            note = by_author.get((person_id, key))
-            if note is not None and note.shared_at is not None and note.text.strip():
-                view.shared[party] = note
+            theirs = by_author.get((person_id, key))
+            if theirs is not None and theirs.shared_at is not None and theirs.text.strip():
+                view.shared[party] = theirs
         views.append(view)
     return views
 
@@ -248,7 +249,7 @@ def preparations_and_sharing(
         )
         .order_by()
     )
-    by_author = {}
+    by_author: dict[int, Preparation] = {}
     for preparation in preparations:
         by_author[preparation.author_id] = preparation
         party = parties.get(preparation.author_id)
@@ -271,7 +272,9 @@ PROPOSE_FROM_DAYS, PROPOSE_TO_DAYS = 7, 28
 PROPOSE_TIMES = (time(9, 0), time(12, 30))
 
 
-def proposed_time(*, leader: Person, employee: Person, today: date, minutes: int = 90) -> dict:
+def proposed_time(
+    *, leader: Person, employee: Person, today: date, minutes: int = 90
+) -> dict[str, Any]:
     """A time to propose when the leader plans one conversation: the first working day a
     week or more ahead (no weekend or public holiday, core.holidays) on which the leader
     holds fewer than the guide's two a day, at the first of PROPOSE_TIMES that neither of

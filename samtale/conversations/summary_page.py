@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from samtale.conversations import policy, revision_diff
 from samtale.conversations.forms import DraftForm, FeedbackForm, ReviewForm, WithdrawForm
-from samtale.conversations.models import Conversation, Feedback, SummaryComment
+from samtale.conversations.models import Conversation, Feedback, SummaryComment, SummaryRevision
 from samtale.conversations.revision_forms import CorrectionGoalsForm
 from samtale.conversations.sections import goals_context
 from samtale.conversations.services import correction
@@ -30,9 +30,8 @@ def summary_page_response(
     which signed revision is in force until both have signed it.
     """
     summary = services.summary_current(conversation)
-    visible = summary is not None and policy.may_see_summary(request.user, conversation, summary)
-    party = conversation.party(request.user)
-    drafter = policy.may_draft_summary(request.user, conversation)
+    reader = policy.access_to(request.user, conversation, summary)  # the one policy question
+    visible, party, drafter = reader.may_see_summary, reader.party, reader.may_draft_summary
     correcting = services.is_correction_open(conversation, summary)
     # The summary may still change: after the meeting, or in a correction not yet approved.
     is_open = visible and (
@@ -48,7 +47,7 @@ def summary_page_response(
         "summary_exists": summary is not None,
         "current_revision": summary,
         "drafter": drafter,
-        "reviewer": policy.may_review_summary(request.user, conversation),
+        "reviewer": reader.may_review_summary,
         "open": is_open,
         "correcting": correcting,
         "signing": conversation.status == Conversation.Status.SUMMARY_AGREED
@@ -56,16 +55,16 @@ def summary_page_response(
         # Signed without ticking what is signed: the error at the box.
         "sign_unconfirmed": request.GET.get("signer") == "bekreft",
         "withdraw_form": withdraw_form or WithdrawForm(prefix="withdraw"),
-        "may_withdraw": correcting and policy.may_withdraw_correction(request.user, conversation),
-        **_comments_context(request.user, conversation, summary),
+        "may_withdraw": correcting and reader.may_withdraw_correction,
+        **_comments_context(reader),
         "goals_form": goals_form,
         **_correction_context(conversation, summary, correcting=correcting, visible=visible),
         **_text_forms(summary, draft_form=draft_form, review_form=review_form),
         "my_signature": getattr(summary, f"{party}_signed_at", None) if summary else None,
-        "ask_feedback": policy.may_give_feedback(request.user, conversation)
+        "ask_feedback": reader.may_give_feedback
         and not Feedback.objects.filter(conversation=conversation).exists(),
         "feedback_form": feedback_form or FeedbackForm(),
-        "earlier_revisions": _earlier_revisions(request.user, conversation, summary),
+        "earlier_revisions": _earlier_revisions(reader),
         **goals_context(conversation, request.user, request=request),
     }
     return render(request, "conversations/summary.html", context, status=status)
@@ -87,18 +86,13 @@ def _text_forms(summary, *, draft_form, review_form) -> dict:
     }
 
 
-def _comments_context(user, conversation, summary) -> dict:
+def _comments_context(reader: policy.ConversationAccess) -> dict:
     """The comments on the revision at hand, and whether it was sent back and not sent
     again (the drafter is told why it came back)."""
-    comments = (
-        list(
-            policy.summary_comments_visible_to(user, conversation)
-            .filter(revision=summary)
-            .select_related("author")
-        )
-        if summary
-        else []
-    )
+    summary = reader.summary
+    if summary is None:
+        return {"comments": [], "sent_back": False}
+    comments = list(reader.summary_comments.filter(revision=summary).select_related("author"))
     sent_back = bool(
         comments
         and comments[-1].kind == SummaryComment.Kind.SENT_BACK
@@ -121,15 +115,15 @@ def _correction_context(conversation, summary, *, correcting: bool, visible: boo
     }
 
 
-def _earlier_revisions(user, conversation, summary) -> list:
+def _earlier_revisions(reader: policy.ConversationAccess) -> list[SummaryRevision]:
     """The signed revisions before the one at hand, newest first, with their comments."""
-    comments = policy.summary_comments_visible_to(user, conversation).select_related("author")
+    comments = reader.summary_comments.select_related("author")
     return [
         r
-        for r in conversation.summaries.order_by("-number").prefetch_related(
+        for r in reader.conversation.summaries.order_by("-number").prefetch_related(
             Prefetch("comments", queryset=comments)
         )
-        if r.is_signed and r != summary
+        if r.is_signed and r != reader.summary
     ]
 
 

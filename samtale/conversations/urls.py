@@ -18,6 +18,9 @@ conversation_patterns = [
         views.conversation_move_to_proposal,
         name="conversation_move_to_proposal",
     ),
+    # Another time, asked for in the app by either party; the other party's one click.
+    path("<int:pk>/ny-tid/", views.time_propose, name="time_propose"),
+    path("<int:pk>/ny-tid/godta/", views.time_proposal_accept, name="time_proposal_accept"),
     # Preparation
     path("<int:pk>/forberedelse/", views.preparation, name="preparation"),
     path("<int:pk>/notat/<slug:theme_key>/", views.note_save, name="note_save"),

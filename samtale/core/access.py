@@ -20,15 +20,18 @@ roles. The person is the user model (AUTH_USER_MODEL), so this module imports no
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,20 @@ class Roles:
     @property
     def is_leaders_leader(self) -> bool:
         return self.subordinate_ids != self.direct_report_ids
+
+    @property
+    def words(self) -> list[str]:
+        """The roles in words, as the person's home and their copy of their data name them:
+        everyone is an employee (a role no one is given), then what they lead or were given."""
+        held = [
+            (True, _("Employee")),
+            (self.is_leader, _("leader")),
+            (self.is_hr, _("HR")),
+            (self.is_admin, _("administrator")),
+            (self.is_archivist, _("archive staff")),
+            (self.is_union_rep, _("union representative")),
+        ]
+        return [str(word) for has, word in held if has]
 
 
 ANONYMOUS = Roles(person_id=None)
@@ -124,14 +141,16 @@ def _person_with_line_sql(vendor: str) -> str:
         return f"GROUP_CONCAT({alias}.id, ',')"
 
     return PERSON_WITH_LINE_SQL.format(
-        columns=", ".join(f"p.{quote(f.column)}" for f in get_user_model()._meta.concrete_fields),
+        columns=", ".join(
+            f"p.{quote(f.column)}" for f in get_user_model()._meta.concrete_fields if f.column
+        ),
         direct_ids=ids("r"),
         second_ids=ids("rr"),
         person=quote(get_user_model()._meta.db_table),
     )
 
 
-def person_with_line(pk):
+def person_with_line(pk: Any) -> Any:
     """A person loaded with the first facts the policy asks about them, in one statement:
     who reports to them directly, who reports to those, and whether the line goes deeper.
 
@@ -148,7 +167,7 @@ def _ids(joined: str | None) -> set[int]:
     return {int(pk) for pk in (joined or "").split(",") if pk}
 
 
-def _line_of(user) -> tuple[frozenset[int], frozenset[int]]:
+def _line_of(user: Any) -> tuple[frozenset[int], frozenset[int]]:
     """(direct reports, everyone below): from the two levels person_with_line read, and
     walked further only for a line deeper than that."""
     if not hasattr(user, "line_direct_ids"):
@@ -163,11 +182,11 @@ def _line_of(user) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(direct), frozenset(known | _below(second, user.pk, known))
 
 
-def roles_for(user) -> Roles:
+def roles_for(user: Any) -> Roles:
     """The facts the policy needs about a user, computed once per request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_samtale_roles", None)
+    cached: Roles | None = getattr(user, "_samtale_roles", None)
     if cached is not None:
         return cached
     direct, below = _line_of(user)
@@ -185,13 +204,24 @@ def roles_for(user) -> Roles:
     return roles
 
 
-def own(user, model, lookup: str = "person_id"):
+def roles_of_person(person: Any) -> Roles:
+    """A person's roles whether or not they can sign in now (one who has left keeps the right
+    to a copy of their data, which names their roles); never cached on `person`."""
+    subject = copy.copy(person)
+    subject.__dict__.pop("_samtale_roles", None)
+    subject.is_active = True
+    return roles_for(subject)
+
+
+def own(user: Any, model: Any, lookup: str = "person_id") -> QuerySet[Any]:
     """The rows of `model` that are the user's own (`lookup` leads from a row to its person):
     theirs alone; none for an anonymous or inactive user."""
     person_id = roles_for(user).person_id
     if person_id is None:
-        return model.objects.none()
-    return model.objects.filter(**{lookup: person_id})
+        queryset: QuerySet[Any] = model.objects.none()
+    else:
+        queryset = model.objects.filter(**{lookup: person_id})
+    return queryset
 
 
 def require(allowed: bool) -> None:
@@ -202,17 +232,17 @@ def require(allowed: bool) -> None:
 # Section-level capabilities ------------------------------------------------
 
 
-def may_manage_org(user) -> bool:
+def may_manage_org(user: Any) -> bool:
     """Create and edit units and people, give roles, import from payroll."""
     return roles_for(user).is_admin
 
 
-def may_list_people(user) -> bool:
+def may_list_people(user: Any) -> bool:
     roles = roles_for(user)
     return roles.is_admin or roles.is_hr or roles.is_leader
 
 
-def may_list_units(user) -> bool:
+def may_list_units(user: Any) -> bool:
     roles = roles_for(user)
     return roles.is_admin or roles.is_hr
 
@@ -225,6 +255,6 @@ def require_local_development() -> None:
         raise Http404
 
 
-def may_read_dev_mail(user) -> bool:
+def may_read_dev_mail(user: Any) -> bool:
     """On a laptop (DEBUG), the e-mails written to var/mail/: administrators only."""
     return settings.DEBUG and roles_for(user).is_admin

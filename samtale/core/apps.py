@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     name = "samtale.core"
     label = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models import fields
 
         from samtale.core import (

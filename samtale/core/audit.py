@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -68,7 +69,7 @@ def audit_source(value: str) -> Iterator[None]:
 # The canonical form -----------------------------------------------------------------
 
 
-def canonical(values: Mapping) -> bytes:
+def canonical(values: Mapping[str, Any]) -> bytes:
     """An entry as the bytes its hash is computed over: its FIELDS as JSON with sorted keys,
     no spaces, UTF-8 text as is, the time in UTC with microseconds. Defined once, never
     changed: every entry ever written is verified by it."""
@@ -77,15 +78,15 @@ def canonical(values: Mapping) -> bytes:
     return json.dumps(form, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def entry_hash(values: Mapping) -> str:
+def entry_hash(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 
 
-def _values(entry: AuditEntry) -> dict:
+def _values(entry: AuditEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in FIELDS}
 
 
-def _no_floats(value) -> None:
+def _no_floats(value: object) -> None:
     # A float may come back from PostgreSQL's jsonb written otherwise (1e+20 as
     # 100000000000000000000): the hash would no longer match. Entries hold ids, kinds,
     # names of fields and counts.
@@ -99,10 +100,10 @@ def _no_floats(value) -> None:
             _no_floats(item)
 
 
-def _plain(data: dict) -> dict:
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
     """The data as the database will give it back (JSON), so the hash computed now is the
     hash of what is read later."""
-    plain = json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False))
+    plain: dict[str, Any] = json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False))
     _no_floats(plain)
     return plain
 
@@ -114,10 +115,10 @@ def _plain(data: dict) -> dict:
 class Record:
     """One entry to append (`append`)."""
 
-    actor: object
+    actor: Any  # a person (org.Person), a user, or None: whoever acted
     action: str
     obj: models.Model | None = None
-    data: dict | None = None
+    data: dict[str, Any] | None = None
 
 
 def _head() -> tuple[int, str]:
@@ -169,7 +170,7 @@ def append(records: Iterable[Record]) -> list[AuditEntry]:
 _ID_CUT, _END = ',"id":0,"ip":', ',"prev_hash":""}'
 
 
-def canonical_parts(values: Mapping) -> tuple[str, str]:
+def canonical_parts(values: Mapping[str, Any]) -> tuple[str, str]:
     """(before, middle): canonical(values) is before + id + middle + prev_hash + '"}', for
     the database to join once it knows the id and the previous hash."""
     text = canonical(dict(values) | {"id": 0, "prev_hash": ""}).decode()
@@ -211,12 +212,16 @@ def _append_in_database(entries: list[AuditEntry]) -> list[AuditEntry]:
     return entries
 
 
-def audit_log(*, actor, action: str, obj: models.Model | None = None, **data) -> AuditEntry:
+def audit_log(
+    *, actor: Any, action: str, obj: models.Model | None = None, **data: Any
+) -> AuditEntry:
     """Record an action. Called by services inside their transaction; never content."""
     return append([Record(actor, action, obj, data)])[0]
 
 
-def audit_download(actor, kind: str, obj: models.Model | None = None, **data) -> AuditEntry:
+def audit_download(
+    actor: Any, kind: str, obj: models.Model | None = None, **data: Any
+) -> AuditEntry:
     """Record a download of a file (a PDF, an archive package, a CSV or Excel export) as
     `download.<kind>`, before the file is handed over. A file that carries a conversation's
     content to someone outside its two parties is also a read of it: call audit_reads too."""
@@ -240,7 +245,9 @@ READ_ROLES = {
 }
 
 
-def audit_reads(actor, conversations: Iterable, *, what: str, role: str) -> list[AuditEntry]:
+def audit_reads(
+    actor: Any, conversations: Iterable[Any], *, what: str, role: str
+) -> list[AuditEntry]:
     """Record a read of each conversation's content by someone outside its two parties:
     one `conversation.read` entry per conversation, {"as": role, "what": what}. The two
     parties' own reads are not recorded; everyone else's are, whatever the path (a page, a
@@ -254,7 +261,7 @@ def audit_reads(actor, conversations: Iterable, *, what: str, role: str) -> list
     )
 
 
-def audit_read(actor, conversation, *, what: str, role: str) -> AuditEntry | None:
+def audit_read(actor: Any, conversation: Any, *, what: str, role: str) -> AuditEntry | None:
     """audit_reads for one conversation: its entry, or None when the actor is a party."""
     entries = audit_reads(actor, [conversation], what=what, role=role)
     return entries[0] if entries else None
@@ -309,3 +316,24 @@ def chain_verify(*, chunk_size: int = 2000) -> Verified:
             )
         count, prev_id, prev_hash = count + 1, row["id"], row["hash"]
     return Verified(count, prev_id, prev_hash, None)
+
+
+# The log in words -------------------------------------------------------------------
+
+# Registered by the audit app (audit.selectors.sentences_of), which stands above every
+# domain as the log's words name them all: a lower floor that shows entries to a person
+# (the copy of their own data, privacy) asks for them here, so one table says every entry.
+_sentences: list[Callable[[list[AuditEntry]], list[str]]] = []
+
+
+def sentences_register(describe: Callable[[list[AuditEntry]], list[str]]) -> None:
+    """Let `describe(entries) -> [sentence]` say entries in words (audit.apps)."""
+    _sentences[:] = [describe]
+
+
+def sentences_of(entries: list[AuditEntry]) -> list[str]:
+    """Each entry as a sentence in the active language, as the audit log's page says it;
+    its code where no app has registered the words."""
+    if not _sentences:
+        return [entry.action for entry in entries]
+    return _sentences[0](entries)

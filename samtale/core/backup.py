@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -269,7 +270,7 @@ def _postgresql_restore(path: Path) -> None:
         cursor.execute("ANALYZE")
 
 
-def pg_env(config: Mapping, *, options: str = "") -> dict[str, str]:
+def pg_env(config: Mapping[str, Any], *, options: str = "") -> dict[str, str]:
     """The environment pg_dump and pg_restore connect with, made from Django's settings for
     the database: the password in PGPASSWORD, never on a command line that `ps` shows."""
     env = dict(os.environ)

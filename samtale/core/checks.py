@@ -2,10 +2,11 @@
 that runs the system checks), and the deployment checks of `manage.py check --deploy`."""
 
 import ipaddress
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.http.request import validate_host
 
@@ -20,7 +21,7 @@ def _is_loopback(host: str) -> bool:
 
 
 @register()
-def settings_check(app_configs, **kwargs):
+def settings_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """Each value of the environment that made no sense as the settings read it
     (config/settings/env.py), all of them in one run."""
     return [
@@ -41,7 +42,7 @@ def refuse_settings_problems() -> None:
 
 
 @register(Tags.security, deploy=True)
-def site_url_check(app_configs, **kwargs):
+def site_url_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """SITE_URL is where e-mail links and calendar invitations send people: it must be the
     public HTTPS address of this very server."""
     url = settings.SITE_URL
@@ -56,7 +57,7 @@ def site_url_check(app_configs, **kwargs):
                 id="samtale.E001",
             )
         ]
-    problems = []
+    problems: list[CheckMessage] = []
     if parts.scheme != "https":
         problems.append(
             Warning(
@@ -84,7 +85,7 @@ def site_url_check(app_configs, **kwargs):
 
 
 @register(Tags.security, deploy=True)
-def trusted_proxies_check(app_configs, **kwargs):
+def trusted_proxies_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """Behind a proxy every request comes from the proxy's address: without TRUSTED_PROXIES
     the sign-in and reset limits per client would count the whole organization as one."""
     if settings.BEHIND_TLS_PROXY and not settings.TRUSTED_PROXIES:
@@ -100,10 +101,11 @@ def trusted_proxies_check(app_configs, **kwargs):
 
 
 @register()
-def outbox_lease_check(app_configs, **kwargs):
+def outbox_lease_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """A claimed e-mail is sent again once its lease runs out (notifications.outbox): a lease
     shorter than a slow send would have a second worker send it while the first still is."""
-    timeout = settings.MAILERS["default"].get("OPTIONS", {}).get("timeout") or 0
+    mailer: dict[str, Any] = settings.MAILERS["default"]
+    timeout = mailer.get("OPTIONS", {}).get("timeout") or 0
     if timeout and 4 * timeout > settings.OUTBOX_LEASE_SECONDS:
         return [
             Error(

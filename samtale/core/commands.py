@@ -17,23 +17,24 @@ says which tenant its work is for.
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 from django.core.management import ManagementUtility
-from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from samtale.core import tenancy
 
 
-class TenantAware:
+class TenantAware(BaseCommand):
     """A command whose work activates its tenants itself."""
 
-    def check(self, *args, databases=None, **kwargs):
+    def check(self, *args: Any, **kwargs: Any) -> None:
         # The system checks that ask a database (what its features are) ask the control
         # database: every tenant's is of one kind, and this command is in none of them.
-        if databases is None:
-            databases = [tenancy.CONTROL]
-        return super().check(*args, databases=databases, **kwargs)
+        if kwargs.get("databases") is None:
+            kwargs["databases"] = [tenancy.CONTROL]
+        return super().check(*args, **kwargs)
 
 
 class TenantCommand(TenantAware, BaseCommand):
@@ -46,7 +47,7 @@ class TenantCommand(TenantAware, BaseCommand):
     # Every tenant includes the suspended ones (what checks a tenant, not what works in it).
     suspended_too = False
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--tenant", default="", metavar="SLUG", help="In this tenant only.")
@@ -56,7 +57,7 @@ class TenantCommand(TenantAware, BaseCommand):
             )
         return parser
 
-    def execute(self, *args, **options):
+    def execute(self, *args: Any, **options: Any) -> str | None:
         slug = options.pop("tenant", "") or ""
         every = options.pop("every_tenant", False)
         tenants = self.tenants(slug=slug, every=every)
@@ -116,7 +117,7 @@ def execute_from_command_line(argv: list[str] | None = None) -> None:
         utility.execute()
 
 
-def _tenant_of(name: str):
+def _tenant_of(name: str) -> AbstractContextManager[object]:
     import django
     from django.conf import settings
     from django.core.management import get_commands, load_command_class

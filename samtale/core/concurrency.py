@@ -1,5 +1,7 @@
 """No silent overwrites: a text saved over a version the writer never saw is a conflict."""
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -14,7 +16,7 @@ class EditConflict(DomainError):
     Carries the saved text and its version, so the writer can compare and choose.
     """
 
-    def __init__(self, *, theirs: str, version: int):
+    def __init__(self, *, theirs: str, version: int) -> None:
         super().__init__(
             _("This text was changed elsewhere while you wrote. Compare the two and choose.")
         )
@@ -29,7 +31,7 @@ def text_save(
 
     One conditional UPDATE, so two writers can never both win.
     """
-    model = type(obj)
+    model: Any = type(obj)  # the concrete model: its default manager is `objects`
     values = {field: text, version_field: F(version_field) + 1}
     if any(f.name == "updated_at" for f in model._meta.fields):
         values["updated_at"] = timezone.now()  # update() skips auto_now
@@ -38,7 +40,7 @@ def text_save(
         current = model.objects.values(field, version_field).get(pk=obj.pk)
         if current[field] == text:
             # The same words arrived twice (a retry, a beacon): nothing to choose between.
-            return current[version_field]
+            return int(current[version_field])
         raise EditConflict(theirs=current[field], version=current[version_field])
     setattr(obj, field, text)
     setattr(obj, version_field, base_version + 1)

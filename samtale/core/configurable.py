@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 # Kinds: what a value is, and how it is checked.
@@ -52,7 +53,7 @@ class Refused(ValueError):
     problem has one of its own (samtale.E010 a number that is none, E011 one out of range,
     E012 a choice not offered)."""
 
-    def __init__(self, message: str, code: str = ""):
+    def __init__(self, message: str, code: str = "") -> None:
         super().__init__(message)
         self.code = code
 
@@ -111,13 +112,15 @@ class Declared:
         return value
 
 
-def _text(declared: Declared, value: object) -> None:
+def _text(declared: Declared, value: object) -> str:
+    """The value, checked to be one line of text."""
     if not isinstance(value, str):
         raise Refused(f"{declared.name} is text, not {type(value).__name__}.")
     if re.search(r"[\x00-\x1f\x7f]", value):
         raise Refused(f"{declared.name} must be one line without control characters.")
     if len(value) > 2000:
         raise Refused(f"{declared.name} is at most 2000 characters, not {len(value)}.")
+    return value
 
 
 def _number(declared: Declared, value: object) -> None:
@@ -141,13 +144,13 @@ def _choice(declared: Declared, value: object) -> None:
 
 
 def _address(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if value and not address_valid(value):
         raise Refused(f"{declared.name} must be an e-mail address, not {value!r}.")
 
 
 def _sender(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     name, address = parseaddr(value)
     if value and (not address_valid(address) or "<" in name or ">" in name):
         raise Refused(
@@ -157,19 +160,19 @@ def _sender(declared: Declared, value: object) -> None:
 
 
 def _url(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if value:
         web_address_check(value, what=declared.name)
 
 
 def _imap_url(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if value and not (value.startswith(("imaps://", "imap://")) and urlsplit(value).hostname):
         raise Refused(f"{declared.name} must begin with imaps:// or imap:// and name a server.")
 
 
 def _organization_number(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if value and not organization_number_valid(value):
         raise Refused(
             f"{declared.name} must be the 9 digits of the number, its last a valid modulus 11 "
@@ -178,13 +181,13 @@ def _organization_number(declared: Declared, value: object) -> None:
 
 
 def _token(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if value and len(value) < 32:
         raise Refused(f"{declared.name} must be at least 32 characters.")
 
 
 def _fernet_key(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if not value:
         return
     try:
@@ -199,7 +202,7 @@ def _fernet_key(declared: Declared, value: object) -> None:
 
 
 def _identifier(declared: Declared, value: object) -> None:
-    _text(declared, value)
+    value = _text(declared, value)
     if not value:
         return
     try:
@@ -225,7 +228,7 @@ def _providers(declared: Declared, value: object) -> None:
         seen.add(provider["provider_id"])
 
 
-CHECKS: dict[str, Callable[[Declared, object], None]] = {
+CHECKS: dict[str, Callable[[Declared, object], object]] = {
     TEXT: _text,
     NUMBER: _number,
     YESNO: _yesno,
@@ -252,7 +255,7 @@ _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 def address_valid(address: str) -> bool:
     """An e-mail address a mail server takes: local part @ a host name (localhost too)."""
     match = _ADDRESS.fullmatch(address or "")
-    return bool(match) and host_name_valid(match.group(1).lower())
+    return match is not None and host_name_valid(match.group(1).lower())
 
 
 def host_name_valid(name: str) -> bool:
@@ -313,7 +316,7 @@ LINK_RULE = re.compile(r"email|employee_number:[A-Za-z0-9_.:/#?=&%~+-]{1,200}")
 PROVIDER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")
 
 
-def provider_check(provider: Mapping, *, what: str) -> None:
+def provider_check(provider: Mapping[str, Any], *, what: str) -> None:
     """One OpenID Connect provider: an id for its URLs, a name, the client's id and secret,
     the issuer's address, and how a first sign-in finds the person (the link rule)."""
     if not PROVIDER_ID.fullmatch(str(provider.get("provider_id", ""))):
@@ -341,7 +344,7 @@ def provider_check(provider: Mapping, *, what: str) -> None:
 DECLARED: dict[str, Declared] = {}
 
 
-def declare(name: str, **how) -> Declared:
+def declare(name: str, **how: Any) -> Declared:
     declared = Declared(name, **how)
     DECLARED[name] = declared
     return declared

@@ -24,6 +24,7 @@ when a template, a script or a vendored file changed without `manage.py build_cs
 
 import re
 from pathlib import Path
+from typing import Any
 
 import tinycss2
 from tinycss2.ast import (
@@ -123,9 +124,9 @@ def bundle_build(used: set[str] | None = None) -> str:
 # --- keeping what can match -----------------------------------------------------------
 
 
-def _split(tokens: list, on: str = ",") -> list[list]:
+def _split(tokens: list[Any], on: str = ",") -> list[list[Any]]:
     """Top-level pieces of a token list, split at a literal (a selector list's commas)."""
-    pieces: list[list] = [[]]
+    pieces: list[list[Any]] = [[]]
     for token in tokens:
         if token.type == "literal" and token.value == on:
             pieces.append([])
@@ -145,7 +146,7 @@ def _attribute_used(block: SquareBracketsBlock, used: set[str]) -> bool:
     return f"{name.lower_value}={value.value}" in used
 
 
-def _can_match(tokens: list, used: set[str]) -> bool:
+def _can_match(tokens: list[Any], used: set[str]) -> bool:
     """False when the selector needs a class or an attribute's value nobody uses: at its
     top level, or in every alternative of an :is()/:where()/:has(). What is inside :not()
     is not needed."""
@@ -175,7 +176,7 @@ def _can_match(tokens: list, used: set[str]) -> bool:
     return True
 
 
-def _rules(rules: list, used: set[str] | None) -> str:
+def _rules(rules: list[Any], used: set[str] | None) -> str:
     out = []
     for rule in rules:
         if isinstance(rule, QualifiedRule):
@@ -214,7 +215,7 @@ _SPACE = WhitespaceToken(0, 0, " ")
 COMBINATORS = {",", ">", "+", "~"}
 
 
-def _squeeze(tokens: list) -> list:
+def _squeeze(tokens: list[Any]) -> list[Any]:
     """Without comments, each white space one space, inside blocks too."""
     out = []
     for token in tokens:
@@ -232,7 +233,7 @@ def _squeeze(tokens: list) -> list:
     return out
 
 
-def _strip(tokens: list) -> list:
+def _strip(tokens: list[Any]) -> list[Any]:
     while tokens and tokens[0].type == "whitespace":
         tokens = tokens[1:]
     while tokens and tokens[-1].type == "whitespace":
@@ -240,16 +241,16 @@ def _strip(tokens: list) -> list:
     return tokens
 
 
-def _tokens(tokens: list) -> str:
-    return tinycss2.serialize(_strip(_squeeze(tokens)))
+def _tokens(tokens: list[Any]) -> str:
+    return str(tinycss2.serialize(_strip(_squeeze(tokens))))
 
 
-def _selector(tokens: list, scope: bool = True) -> str:
+def _selector(tokens: list[Any], scope: bool = True) -> str:
     """A selector without the spaces around its combinators (` > ` as `>`), and, unless
     told not to, with SCOPED's selectors written anew."""
     tokens = _strip(_squeeze(tokens))
 
-    def combinator(token) -> bool:
+    def combinator(token: Any) -> bool:
         return token.type == "literal" and token.value in COMBINATORS
 
     kept = [
@@ -258,7 +259,7 @@ def _selector(tokens: list, scope: bool = True) -> str:
         if token.type != "whitespace"
         or not (combinator(tokens[i - 1]) or (i + 1 < len(tokens) and combinator(tokens[i + 1])))
     ]
-    text = tinycss2.serialize(kept)
+    text = str(tinycss2.serialize(kept))
     for unscoped, scoped in SCOPED.items() if scope else ():
         text = text.replace(unscoped, scoped)
     return text
@@ -271,9 +272,9 @@ def unscoped_has(text: str) -> list[str]:
     """The selectors in a stylesheet with a :has() whose subject can be any element (or
     html): Chrome then marks every ancestor of what it looks for as depending on it, and
     restyles an ancestor's whole subtree when something inside changes."""
-    found = []
+    found: list[str] = []
 
-    def walk(rules: list) -> None:
+    def walk(rules: list[Any]) -> None:
         for rule in rules:
             if isinstance(rule, QualifiedRule):
                 found.extend(
@@ -377,7 +378,7 @@ def _split_text(selectors: str) -> list[str]:
     return [re.split(r"[ >+~](?![^(]*\))", p.strip())[-1] for p in pieces]
 
 
-def _block(content: list) -> str:
+def _block(content: list[Any]) -> str:
     """A rule's body: its declarations, and the rules nested in it (CSS nesting)."""
     out = []
     for item in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):

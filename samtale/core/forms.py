@@ -1,8 +1,15 @@
+import re
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class FormRenderer(TemplatesSetting):
@@ -15,14 +22,14 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-class _NamedWhenInvalid:
+class _NamedWhenInvalid(forms.Field):
     """A value that cannot be read gets a message naming the field and the value
     ("Time: 25:99 is not a valid time."), so it is clear in a summary of errors, in a
     table row and when read out on its own."""
 
-    invalid_named = ""
+    invalid_named: "StrOrPromise" = ""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         try:
             return super().to_python(value)
         except ValidationError as error:
@@ -49,35 +56,82 @@ class TimeField(_NamedWhenInvalid, forms.TimeField):
     )
 
 
-WEB_SCHEMES = ["http", "https"]
+WEB_SCHEMES = ("https", "http")
+HTTPS_SCHEMES = ("https",)
 
 
-def validate_web_address(value: str) -> None:
-    """A web address, all of it, beginning with https:// (or http://): one to open in a
-    browser, or for Samtale to read. The one rule for every such address: a form's
-    WebAddressField checks it, and the service behind the form checks it again (a
-    ValidationError there becomes the service's DomainError), with the same words."""
-    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-    if scheme == "webcal":
-        raise ValidationError(
-            _("Write the address with https:// instead of webcal://."), code="scheme"
-        )
-    if scheme not in WEB_SCHEMES:
-        raise ValidationError(
-            _("The address must begin with https:// (or http://)."), code="scheme"
-        )
-    try:
-        URLValidator(schemes=WEB_SCHEMES)(value)
-    except ValidationError:
-        raise ValidationError(
-            _("This is not a web address. Copy the whole address, beginning with https://."),
-            code="invalid",
-        ) from None
+@deconstructible
+class WebAddressRule:
+    """A web address, all of it, beginning with one of `schemes`: one to open in a browser,
+    or for Samtale to read. One rule for every such address, the scheme set its one
+    difference: a form's field checks it, and the service behind the form checks it again
+    (core.errors.checked makes its ValidationError the service's DomainError), with the
+    same words."""
+
+    def __init__(self, schemes: tuple[str, ...]) -> None:
+        self.schemes = tuple(schemes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WebAddressRule) and other.schemes == self.schemes
+
+    def __hash__(self) -> int:
+        return hash(self.schemes)
+
+    def __call__(self, value: str) -> None:
+        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+        if scheme == "webcal":
+            raise ValidationError(
+                _("Write the address with https:// instead of webcal://."), code="scheme"
+            )
+        if scheme not in self.schemes:
+            raise ValidationError(
+                _("The address must begin with https:// (or http://).")
+                if "http" in self.schemes
+                else _("The address must begin with https://."),
+                code="scheme",
+            )
+        try:
+            URLValidator(schemes=list(self.schemes))(value)
+        except ValidationError:
+            raise ValidationError(
+                _("This is not a web address. Copy the whole address, beginning with https://."),
+                code="invalid",
+            ) from None
+
+
+# An address Samtale reads (a calendar's): https://, or http:// where a server has no more.
+validate_web_address = WebAddressRule(WEB_SCHEMES)
+# An address a person is sent to and clicks (a meeting's video link): https:// only.
+validate_https_address = WebAddressRule(HTTPS_SCHEMES)
+
+
+def validate_place(value: str) -> None:
+    """Where people meet: a room as written ("Møterom 3"), or a link to a video meeting. A
+    link (the text begins with a scheme, "http://…") is one a person clicks in an e-mail or
+    on a page, so it must be a whole https:// address (validate_https_address)."""
+    if _LINK.match(value.strip()):
+        validate_https_address(value.strip())
+
+
+_LINK = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 class WebAddressField(forms.CharField):
-    """A web address as typed (stripped), checked by validate_web_address; an empty one is
-    left to `required`."""
+    """A web address as typed (stripped), checked by validate_web_address (https:// or
+    http://); an empty one is left to `required`."""
 
     widget = forms.URLInput
     default_validators = [validate_web_address]
+
+
+class HttpsAddressField(WebAddressField):
+    """A web address that must begin with https:// (validate_https_address): one a person
+    is sent to. An empty one is left to `required`."""
+
+    default_validators = [validate_https_address]
+
+
+class PlaceField(forms.CharField):
+    """Where people meet (validate_place): a room, or an https:// link."""
+
+    default_validators = [validate_place]

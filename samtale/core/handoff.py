@@ -8,15 +8,19 @@ service. A name no task has taken is a mistake in the code: it fails at once, no
 a worker.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db import transaction
 
 _TASKS: dict[str, object] = {}  # name -> a django.tasks Task
+T = TypeVar("T")
 
 
-def receives(name: str):
+def receives(name: str) -> Callable[[T], T]:
     """Register the decorated task as the one that does the work handed over as `name`."""
 
-    def register(task):
+    def register(task: T) -> T:
         if _TASKS.get(name, task) is not task:
             raise RuntimeError(f"two tasks take {name!r}")
         _TASKS[name] = task
@@ -25,14 +29,14 @@ def receives(name: str):
     return register
 
 
-def task_for(name: str):
+def task_for(name: str) -> Any:
     try:
         return _TASKS[name]
     except KeyError:
         raise LookupError(f"no task takes {name!r}: is its app's jobs module loaded?") from None
 
 
-def after_commit(name: str, *args) -> None:
+def after_commit(name: str, *args: Any) -> None:
     """Enqueue the task that takes `name`, with `args`, once the transaction commits (at
     once outside one); looked up now, so a missing task fails in the caller."""
     task = task_for(name)

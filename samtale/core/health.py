@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
@@ -64,7 +65,7 @@ TENANT_CHECKS: dict[str, Check] = {}
 
 def readiness_check(
     name: str, *, applies: Callable[[], bool] | None = None, gate: bool = False
-) -> Callable:
+) -> Callable[..., Any]:
     """Register a check of the installation: a function of no arguments that answers OK or
     a short code of what is wrong (a few words of lower case, no details)."""
 
@@ -75,7 +76,7 @@ def readiness_check(
     return register
 
 
-def tenant_check(name: str, *, gate: bool = False) -> Callable:
+def tenant_check(name: str, *, gate: bool = False) -> Callable[..., Any]:
     """Register a check asked inside each tenant (its database, its archive): OK or a short
     code, as a readiness check answers."""
 
@@ -93,21 +94,21 @@ def readiness() -> tuple[bool, dict[str, str]]:
 
 # What a tenant's domains report beside their checks, for the operators' page: a few figures
 # about how the tenant's work went (never a person, never a figure of its content).
-TENANT_NOTES: dict[str, Callable[[], dict | None]] = {}
+TENANT_NOTES: dict[str, Callable[[], dict[str, Any] | None]] = {}
 
 
-def tenant_note(name: str) -> Callable:
+def tenant_note(name: str) -> Callable[..., Any]:
     """Register a note asked inside each tenant with its checks: a function of no arguments
     that answers a small dict of plain values (JSON), or None."""
 
-    def register(note: Callable[[], dict | None]) -> Callable[[], dict | None]:
+    def register(note: Callable[[], dict[str, Any] | None]) -> Callable[[], dict[str, Any] | None]:
         TENANT_NOTES[name] = note
         return note
 
     return register
 
 
-def tenant_notes() -> dict[str, dict]:
+def tenant_notes() -> dict[str, dict[str, Any]]:
     """Ask every tenant note in the current tenant (one that fails is left out, logged)."""
     notes = {}
     for name, note in TENANT_NOTES.items():

@@ -2,11 +2,13 @@
 høytidsdager: lov om helligdager og helligdagsfred § 2, and 1 and 17 May by lov om 1. og
 17. mai som høgtidsdagar). Easter by the Gregorian computus; the rest follow from it.
 
-Planning is not refused on such a day (a nursing home works every day), but the pages that
-plan one say so, with the day's name (`day_off`)."""
+Planning by hand is not refused on such a day (a nursing home works every day), but the
+pages that plan one say so, with the day's name (`day_off`); what the app offers or proposes
+by itself (a round's timetable, a time to propose) is on a working day (`is_working_day`)."""
 
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +27,11 @@ def easter(year: int) -> date:
 
 
 @cache
-def holidays(year: int) -> dict[date, tuple]:
+def holidays(year: int) -> dict[date, tuple[Any, ...]]:
     """The public holidays of `year`, each with its name or names (translated when shown):
     Whit Monday falls on 17 May in some years."""
     sunday = easter(year)
-    found: dict[date, tuple] = {}
+    found: dict[date, tuple[Any, ...]] = {}
     for day, name in (
         (date(year, 1, 1), _("New Year's Day")),
         (sunday - timedelta(days=3), _("Maundy Thursday")),
@@ -60,6 +62,13 @@ def day_off(day: date | datetime | None) -> str:
         return ""
     names = holidays(day.year).get(day) or (WEEKEND.get(day.weekday()),)
     return ", ".join(str(name) for name in names if name)
+
+
+def is_working_day(day: date | datetime) -> bool:
+    """Whether `day` is a working day in Norway: no Saturday, Sunday or public holiday. The
+    one test for every page and assistant that offers or proposes a day (a datetime counts
+    by its own date: give it in local time)."""
+    return not day_off(day)
 
 
 def working_day(day: date) -> date:

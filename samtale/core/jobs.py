@@ -8,6 +8,7 @@ the table grows by half a million rows a year. And a task whose worker was kille
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ class WorkerGone(Exception):
     went away); nothing will finish it."""
 
 
-def tidy_task_results(now=None) -> tuple[int, int]:
+def tidy_task_results(now: Any = None) -> tuple[int, int]:
     """End the tasks whose worker is gone, as failed, and delete finished ones older than
     TASK_RESULTS_KEEP_DAYS. Returns (ended, deleted)."""
     from django_tasks_db.models import DBTaskResult

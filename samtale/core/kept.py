@@ -10,6 +10,7 @@ SCRIPTS_AFTER_LOAD and the session's times; `setting_changed`), and, as usual, w
 is missing: a page made without a form token (an error page) gets no form token input."""
 
 import re
+from typing import Any
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -20,10 +21,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 _MARK = "kept-slot-8c1f-{}-end"
 _FIND = re.compile(r"kept-slot-8c1f-(\w+)-end")
-_parts: dict[tuple, list] = {}
+_parts: dict[tuple[Any, ...], list[Any]] = {}
 
 
-def render_kept(template_name: str, *, same: dict, slots: dict) -> SafeString:
+def render_kept(template_name: str, *, same: dict[str, Any], slots: dict[str, Any]) -> SafeString:
     """`template_name` rendered with the values `same` (the same for every request in a
     process: kept by them) and `slots` (this request's own, written in escaped)."""
     if any(value is None or value == "" for value in slots.values()):
@@ -41,5 +42,5 @@ def render_kept(template_name: str, *, same: dict, slots: dict) -> SafeString:
 
 
 @receiver(setting_changed)
-def _forget(**kwargs) -> None:
+def _forget(**kwargs: Any) -> None:
     _parts.clear()

@@ -9,6 +9,7 @@ import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 # The id of the request being served (samtale.core.requestlog.RequestLogMiddleware); empty
 # outside a request (the worker, commands).
@@ -82,7 +83,7 @@ class OneLinePerRequest(logging.Filter):
         if status >= 500 and (record.exc_info or record.exc_text):
             return True  # an exception: its traceback is what the operator needs
         if record.name == "django.request" and getattr(
-            getattr(record, "request", None), "request_id", ""
+            getattr(record, "request", None), "request_id", None
         ):
             return False
         if record.exc_info or record.exc_text:
@@ -106,7 +107,7 @@ def _static_url() -> str:
     return settings.STATIC_URL or "/static/"
 
 
-def _fields(record: logging.LogRecord) -> dict:
+def _fields(record: logging.LogRecord) -> dict[str, Any]:
     fields = {name: getattr(record, name, None) for name in FIELDS}
     if fields["status"] is None:
         fields["status"] = getattr(record, "status_code", None)
@@ -146,7 +147,7 @@ class TextFormatter(logging.Formatter):
     """A readable line (the laptop's default, LOG_FORMAT=text): time, level, logger, the
     message, then view=, person_id=, client_ip= and request_id= where the line has them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def formatMessage(self, record: logging.LogRecord) -> str:

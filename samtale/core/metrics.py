@@ -20,14 +20,16 @@ anything about a person.
 import ipaddress
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Q, Sum
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -70,11 +72,12 @@ REQUEST_QUERIES = Histogram(
 # name → a function of no arguments that returns metric families (prometheus_client.core's
 # GaugeMetricFamily, CounterMetricFamily), asked at every scrape: in each tenant, or (the
 # installation's: heartbeats, the tenants' health) once, from the control database.
-COLLECTORS: dict[str, Callable[[], Iterable[Metric]]] = {}
-INSTALLATION_COLLECTORS: dict[str, Callable[[], Iterable[Metric]]] = {}
+Collect = Callable[[], Iterable[Metric]]
+COLLECTORS: dict[str, Collect] = {}
+INSTALLATION_COLLECTORS: dict[str, Collect] = {}
 
 
-def metrics_collector(name: str, *, per_tenant: bool = True) -> Callable:
+def metrics_collector(name: str, *, per_tenant: bool = True) -> Callable[[Collect], Collect]:
     """Register a scrape-time collector: a function of no arguments that returns metric
     families computed from the database, asked in each tenant (per_tenant) or once for the
     installation. Keep it to a query or two: Prometheus asks every 15 to 60 seconds."""
@@ -91,7 +94,7 @@ class _Registered:
     is left out of that scrape (its reason in the log) and says so in samtale_collector_up,
     never a 500 that would blind every other metric."""
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily(
             "samtale_collector_up",
             "1 when the collector answered this scrape.",
@@ -113,11 +116,11 @@ class _Registered:
         yield up
 
     @staticmethod
-    def in_every_tenant(collect, tenants) -> list:
+    def in_every_tenant(collect: Any, tenants: Any) -> list[Any]:
         """Each tenant's series, in it: the home tenant's as they always were, each
         registered tenant's with its `tenant` label. One tenant whose database is away is
         left out (its health says so), not every tenant's series."""
-        families: list = []
+        families: list[Any] = []
         for tenant in tenants:
             try:
                 with tenancy.activated(tenant):
@@ -134,7 +137,7 @@ class _Registered:
         return families
 
 
-def _labelled(families: list, theirs: Iterable[Metric], slug: str | None) -> None:
+def _labelled(families: list[Any], theirs: Iterable[Metric], slug: str | None) -> None:
     """A registered tenant's series (core.tenancy), each with its `tenant` label, put
     beside the home tenant's of the same name (which have none)."""
     by_name = {family.name: family for family in families}
@@ -153,7 +156,7 @@ def _labelled(families: list, theirs: Iterable[Metric], slug: str | None) -> Non
 class _ThisProcess:
     """This process's own counts (prometheus_client's default registry)."""
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         yield from REGISTRY.collect()
 
 
@@ -180,7 +183,7 @@ def metrics_response() -> HttpResponse:
     return response
 
 
-def may_scrape(request) -> bool:
+def may_scrape(request: HttpRequest) -> bool:
     """Whether this request may read the metrics: it carries `Authorization: Bearer
     <SAMTALE_METRICS_TOKEN>`, or comes from an address in SAMTALE_METRICS_NETWORKS (past the
     trusted proxies). Neither set: no one."""
@@ -191,9 +194,9 @@ def may_scrape(request) -> bool:
             return True
     networks = settings.SAMTALE_METRICS_NETWORKS
     if networks:
-        address = client_ip(request)
-        if address:
-            address = ipaddress.ip_address(address)
+        client = client_ip(request)
+        if client:
+            address = ipaddress.ip_address(client)
             return any(address in network for network in networks)
     return False
 
@@ -206,10 +209,10 @@ def _metrics_path(prefix: str) -> str:
 class _QueryCount:
     __slots__ = ("queries",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.queries = 0
 
-    def __call__(self, execute, sql, params, many, context):
+    def __call__(self, execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
         self.queries += 1
         return execute(sql, params, many, context)
 
@@ -224,10 +227,10 @@ class MetricsMiddleware:
     to the view, which answers 404 as for any page that does not exist. Placed after the
     health checks, which are not counted either: a load balancer asks every few seconds."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if (
             request.path == _metrics_path(get_script_prefix())
             and request.method in ("GET", "HEAD")
@@ -251,7 +254,7 @@ class MetricsMiddleware:
 
 
 @metrics_collector("tasks")
-def tasks_metrics():
+def tasks_metrics() -> list[Metric]:
     """The tasks waiting for the worker, by queue, and how long the oldest has waited
     (from when it was enqueued, or from when it was due if it was put off)."""
     from django_tasks_db.models import DBTaskResult, get_date_max
@@ -288,7 +291,7 @@ def tasks_metrics():
 
 
 @metrics_collector("heartbeats", per_tenant=False)
-def heartbeat_metrics():
+def heartbeat_metrics() -> list[Metric]:
     """Per kind of process (web, worker, scheduler): seconds since one last beat, and how
     many beat within SAMTALE_HEARTBEAT_LIMIT_SECONDS."""
     now = timezone.now()
@@ -315,7 +318,7 @@ def heartbeat_metrics():
 
 
 @metrics_collector("set_aside")
-def set_aside_metrics():
+def set_aside_metrics() -> list[Metric]:
     """Messages from outside set aside (core.setaside), by source and reason: each counted
     every time it came, so a rate shows a sender that keeps trying."""
     family = GaugeMetricFamily(
@@ -333,7 +336,7 @@ def set_aside_metrics():
 
 
 @metrics_collector("tenant_health", per_tenant=False)
-def tenant_health_metrics():
+def tenant_health_metrics() -> list[Metric]:
     """Each tenant's health as last checked inside it (core.health): 1 per check that is OK,
     0 per one that is not, and how long ago it was checked; by the tenant's short name."""
     from samtale.core.health import OK, tenants_health

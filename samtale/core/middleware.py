@@ -1,14 +1,20 @@
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from typing import Any, cast
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.http.request import split_domain_port
+from django.http.response import HttpResponseBase, StreamingHttpResponse
 from django.urls import Resolver404, get_resolver, get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers
 
 from samtale.core import health, tenancy
 from samtale.core.audit import audit_source
 from samtale.core.http import client_ip
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
 class HealthCheckMiddleware:
@@ -20,10 +26,10 @@ class HealthCheckMiddleware:
     answer holds nothing about any person or the installation, so it may go to any host.
     Placed after the request log, which logs them at DEBUG while they pass."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         view = _health_views(get_script_prefix()).get(request.path)
         if view is not None:
             return view(request)
@@ -31,7 +37,7 @@ class HealthCheckMiddleware:
 
 
 @cache
-def _health_views(prefix: str) -> dict:
+def _health_views(prefix: str) -> dict[str, Callable[[HttpRequest], HttpResponseBase]]:
     """The health checks' paths (under the script prefix, a key of the cache) → views."""
     from samtale.core import views
 
@@ -48,10 +54,10 @@ class HeartbeatMiddleware:
     process's own clock. /health/ready beats by itself (the health checks never reach
     this)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         health.beat("web")
         return response
@@ -61,10 +67,10 @@ class AuditSourceMiddleware:
     """The audit log records where each action came from: the client's address
     (core.http.client_ip, past the trusted proxies), for every entry this request writes."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with audit_source(client_ip(request) or ""):
             return self.get_response(request)
 
@@ -76,10 +82,10 @@ class NoStoreMiddleware:
     so they stay cacheable.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
@@ -92,10 +98,10 @@ class DebugErrorPagesMiddleware:
     errors keep Django's technical 500 page. Without DEBUG this does nothing: Django's
     handlers render the same pages there."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if settings.DEBUG:
             # No pattern matches: Django answers before any view (or process_exception) runs.
             try:
@@ -104,15 +110,19 @@ class DebugErrorPagesMiddleware:
                 return _not_found(request, exception)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
         if settings.DEBUG and isinstance(exception, Http404):
             return _not_found(request, exception)
         return None
 
 
-def _not_found(request, exception):
+def _not_found(request: HttpRequest, exception: Exception) -> HttpResponseBase:
     # The URLconf's own 404 page: a tenant's, or the operators' host's plain one.
-    handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+    handler: Callable[..., HttpResponseBase] = get_resolver(
+        getattr(request, "urlconf", None)
+    ).resolve_error_handler(404)
     return handler(request, exception)
 
 
@@ -121,10 +131,10 @@ class TenantMiddleware:
     tenant's pages); a suspended tenant, a plain 503. The host was checked against
     ALLOWED_HOSTS first (get_host)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         host, _port = split_domain_port(request.get_host())
         if host in settings.SAMTALE_OPERATOR_HOSTS:
             # The operators' page (samtale.tenants.urls): its URLs only, in no tenant: a
@@ -145,15 +155,43 @@ class TenantMiddleware:
                 status=503,
                 content_type="text/plain; charset=utf-8",
             )
-        request.tenant = tenant
+        if tenant.moving and request.method not in ("GET", "HEAD"):
+            return _moving(tenant)
+        request.tenant = tenant  # type: ignore[attr-defined]  # HttpRequest's stub has no room for an app's own attribute
         with tenancy.activated(tenant):
             response = self.get_response(request)
-        if response.streaming and getattr(response, "file_to_stream", None) is None:
+        if (
+            isinstance(response, StreamingHttpResponse)
+            and getattr(response, "file_to_stream", None) is None
+        ):
             # What a streamed answer makes as it is sent (after this block) is the tenant's.
-            response.streaming_content = _in_tenant(tenant, response.streaming_content)
+            # A sync response's content (WSGI: an async one is served by ASGI, not here).
+            content = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = _in_tenant(tenant, content)
         return response
 
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """A page that writes while its tenant's database is being moved (it takes no write
+        meanwhile): the same plain 503 as a form sent then, not an error page."""
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.moving and isinstance(exception, DatabaseError):
+            return _moving(tenant)
+        return None
 
-def _in_tenant(tenant, content):
+
+def _moving(tenant: tenancy.Tenant) -> HttpResponse:
+    response = HttpResponse(
+        f"{tenant.name} flyttes og tar ikke imot endringer i noen minutter. Prøv igjen snart.\n"
+        f"{tenant.name} is being moved and takes no changes for a few minutes. Try again soon.\n",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def _in_tenant(tenant: tenancy.Tenant, content: Iterable[Any]) -> Iterator[Any]:
     with tenancy.activated(tenant):
         yield from content

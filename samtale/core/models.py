@@ -149,3 +149,17 @@ class SetAsideMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.key} {self.reason}"
+
+
+class Dispatch(models.Model):
+    """A background task's message handed to the broker and not yet finished (core.engine):
+    one per task row (django-tasks-db's DBTaskResult) the relay published. The sweep relays
+    a ready row that has none (its message never sent) or an old one (its message lost); the
+    heavy kinds of work count theirs to hold each tenant to its fair share of the queue."""
+
+    result_id = models.UUIDField(primary_key=True)
+    kind = models.CharField(max_length=16, db_index=True)
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.result_id} {self.sent_at:%Y-%m-%d %H:%M:%S}"

@@ -15,13 +15,15 @@ would not show. The sources are the apps': each registers its own (`register`, i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,16 +39,16 @@ class Source:
     """What a picker may choose from, for whom: `may` is the policy's capability to search
     it at all (403 otherwise), `choices` the policy's queryset of what the user may pick."""
 
-    may: Callable
+    may: Callable[..., bool]
     # (user, params) -> the queryset; params are the picker's own query parameters
     # (e.g. the round a person is added to), read from the URL as text.
-    choices: Callable[..., QuerySet]
+    choices: Callable[..., QuerySet[Any]]
     # How the queryset is searched for what was typed, what matches it exactly (an e-mail
     # address, a code), and how a match is named.
-    search: Callable[[QuerySet, str], QuerySet]
-    exact: Callable[[QuerySet, str], object]
-    label: Callable[[object], str]
-    placeholder: str
+    search: Callable[[QuerySet[Any], str], QuerySet[Any]]
+    exact: Callable[[QuerySet[Any], str], object]
+    label: Callable[[Any], str]
+    placeholder: str | Promise
 
 
 SOURCES: dict[str, Source] = {}
@@ -60,7 +62,7 @@ def register(name: str, source: Source) -> None:
     SOURCES[name] = source
 
 
-def matches(choices: QuerySet, source: Source, query: str) -> tuple[list, bool]:
+def matches(choices: QuerySet[Any], source: Source, query: str) -> tuple[list[Any], bool]:
     """At most MAX_MATCHES of `choices` matching `query`, and whether there are more. One
     query."""
     found = list(source.search(choices, query)[: MAX_MATCHES + 1])
@@ -73,7 +75,7 @@ class PickerWidget(forms.Widget):
 
     template_name = "core/widgets/picker.html"
 
-    def __init__(self, source: str, attrs=None):
+    def __init__(self, source: str, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.source = source
         self.params: dict[str, str] = {}
@@ -81,20 +83,24 @@ class PickerWidget(forms.Widget):
         self.found: list[tuple[str, str]] = []
         self.more = False
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> tuple[Any, Any, Any]:
         # The text is None when the form did not send the search field at all (a post of the
         # id alone): then the id is the choice.
         return (data.get(name, ""), data.get(f"{name}_sok"), data.get(f"{name}_valg", ""))
 
-    def value_omitted_from_data(self, data, files, name):
+    def value_omitted_from_data(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> bool:
         return name not in data and f"{name}_sok" not in data and f"{name}_valg" not in data
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str:
         if isinstance(value, tuple):
             return value[2] or value[0] or ""
         return "" if value is None else str(value)
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         typed = value[1] if isinstance(value, tuple) else None
         if isinstance(value, tuple) and (value[2] or typed is None or self.chosen_label):
@@ -112,7 +118,7 @@ class PickerWidget(forms.Widget):
         return context
 
 
-class PickerField(forms.ModelChoiceField):
+class PickerField(forms.ModelChoiceField[Any]):
     """A person or a unit from a picker source, checked against that source's queryset."""
 
     default_error_messages = {
@@ -124,7 +130,7 @@ class PickerField(forms.ModelChoiceField):
         "too_long": _("Write at most %(max)d characters to search for."),
     }
 
-    def __init__(self, *, source: str, **kwargs):
+    def __init__(self, *, source: str, **kwargs: Any) -> None:
         self.source_name = source
         kwargs.setdefault("widget", PickerWidget(source))
         super().__init__(queryset=None, **kwargs)
@@ -133,21 +139,21 @@ class PickerField(forms.ModelChoiceField):
     def source(self) -> Source:
         return SOURCES[self.source_name]
 
-    def bind(self, user, **params) -> None:
+    def bind(self, user: Any, **params: Any) -> None:
         """What this user may choose: the source's queryset from the access policy, with the
         picker's own parameters (which go into the search URL as well, an object by its id)."""
         self.queryset = self.source.choices(user, params)
         self.widget.params = {key: str(getattr(v, "pk", v)) for key, v in params.items()}
 
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return self.source.label(obj)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         """The chosen object's id, and its label for the search field."""
         if isinstance(value, tuple):
             return value
         obj = value if hasattr(value, "pk") else None
-        if obj is None and value not in (None, ""):
+        if obj is None and value not in (None, "") and self.queryset is not None:
             try:
                 obj = self.queryset.get(pk=value)
             except (ValueError, TypeError, self.queryset.model.DoesNotExist):
@@ -155,7 +161,7 @@ class PickerField(forms.ModelChoiceField):
         self.widget.chosen_label = self.label_from_instance(obj) if obj is not None else ""
         return obj.pk if obj is not None else value
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         chosen, typed, picked = value if isinstance(value, tuple) else (value, None, "")
         if typed is None:
             return self._checked(super().clean(chosen))
@@ -172,15 +178,16 @@ class PickerField(forms.ModelChoiceField):
             return self._checked(super().clean(""))
         return self._checked(self._search(typed))
 
-    def _checked(self, obj):
+    def _checked(self, obj: Any) -> Any:
         self.widget.chosen_label = self.label_from_instance(obj) if obj is not None else ""
         return obj
 
-    def _search(self, typed: str):
+    def _search(self, typed: str) -> Any:
         if len(typed) > MAX_QUERY:
             raise ValidationError(
                 self.error_messages["too_long"], code="too_long", params={"max": MAX_QUERY}
             )
+        assert self.queryset is not None  # bound (bind) before a form is cleaned
         exact = self.source.exact(self.queryset, typed)
         if exact is not None:
             return exact

@@ -1,8 +1,9 @@
 """Query helpers the domains share."""
 
 import re
+from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import CharField, Lookup, QuerySet
 
 WORD = re.compile(r"[a-z_]+")
@@ -24,7 +25,7 @@ class LiteralIn(Lookup):
     lookup_name = "literal_in"
     prepare_rhs = False
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         lhs, params = self.process_lhs(compiler, connection)
         words = [str(value) for value in self.rhs]
         if not words or not all(WORD.fullmatch(word) for word in words):
@@ -32,7 +33,7 @@ class LiteralIn(Lookup):
         return f"{lhs} IN ({', '.join(f"'{word}'" for word in words)})", params
 
 
-def counts(**querysets: QuerySet) -> dict[str, int]:
+def counts(**querysets: QuerySet[Any]) -> dict[str, int]:
     """How many rows each queryset has, in one round trip: each is counted as a scalar
     subquery, so each keeps its own plan (its own partial index), where one aggregate with
     a filter per count would read the rows of all of them together."""
@@ -42,12 +43,30 @@ def counts(**querysets: QuerySet) -> dict[str, int]:
         return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
-def counts_sql(**querysets: QuerySet) -> tuple[str, list, str]:
+def counts_sql(**querysets: QuerySet[Any]) -> tuple[str, list[Any], str]:
     """The SQL `counts` runs, its parameters and its database."""
-    parts, params, db = [], [], None
+    parts: list[str] = []
+    params: list[Any] = []
+    db = next((queryset.db for queryset in querysets.values()), DEFAULT_DB_ALIAS)
     for queryset in querysets.values():
         sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - compiled SQL
         params.extend(sql_params)
-        db = db or queryset.db
     return "SELECT " + ", ".join(parts), params, db
+
+
+def exists(**querysets: QuerySet[Any]) -> dict[str, bool]:
+    """Whether each queryset has a row, in one round trip: each an EXISTS of its own, which
+    stops at its first row (and keeps its own plan), as `counts` keeps each count's."""
+    parts: list[str] = []
+    params: list[Any] = []
+    db = next((queryset.db for queryset in querysets.values()), DEFAULT_DB_ALIAS)
+    for queryset in querysets.values():
+        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+        parts.append(f"EXISTS ({sql})")
+        params.extend(sql_params)
+    if not parts:
+        return {}
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return {name: bool(value) for name, value in zip(querysets, cursor.fetchone(), strict=True)}

@@ -12,6 +12,10 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from samtale.core.http import client_ip
 from samtale.core.logfilters import request_id_var
@@ -37,24 +41,25 @@ class RequestLogMiddleware:
     one), which every log line written while it is served carries (logfilters.RequestId)
     and the response returns in X-Request-ID; then logs the access line."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         given = request.headers.get(HEADER, "")
-        request.request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
-        token = request_id_var.set(request.request_id)
+        request_id = given if SAFE_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # HttpRequest's stub has no room for an app's own attribute
+        token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
-            response[HEADER] = request.request_id
+            response[HEADER] = request_id
             _log(request, response.status_code, (time.perf_counter() - started) * 1000)
             return response
         finally:
             request_id_var.reset(token)
 
 
-def _log(request, status: int, duration_ms: float) -> None:
+def _log(request: HttpRequest, status: int, duration_ms: float) -> None:
     path = _path(request)
     quiet = request.path.startswith(QUIET_PREFIXES)
     if quiet and status < 500:
@@ -90,7 +95,7 @@ def _log(request, status: int, duration_ms: float) -> None:
     )
 
 
-def _path(request) -> str:
+def _path(request: HttpRequest) -> str:
     """The path, without the query string, with the route's pattern in place of a key and
     control characters escaped (a %0A in an address would start a false line)."""
     match = request.resolver_match

@@ -12,6 +12,7 @@ one log line saying which limit or check, and the count in /metrics
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -52,7 +53,7 @@ def reason_text(code: str) -> str:
 
 
 def set_aside(
-    *, source: str, key: str, reason: str, detail: str = "", size: int = 0, **ref
+    *, source: str, key: str, reason: str, detail: str = "", size: int = 0, **ref: Any
 ) -> bool:
     """Record that a message of `source` (its own id `key`) was not taken, and why; True the
     first time, False when it was set aside before (then counted again). Logs one line, with
@@ -80,7 +81,7 @@ def set_aside(
         return False
 
 
-def set_aside_prune(now=None) -> int:
+def set_aside_prune(now: Any = None) -> int:
     """Forget what was set aside more than SAMTALE_SET_ASIDE_KEEP_DAYS ago (the scheduler,
     daily): a sender that keeps trying is a row per message. Returns how many."""
     now = now or timezone.now()

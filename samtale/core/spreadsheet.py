@@ -15,11 +15,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +37,7 @@ CONTENT_TYPES = {
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """The value as a cell that no spreadsheet runs: formula-like text gets a leading apostrophe.
 
     Only text changes; numbers, dates and None are returned as they are, so an
@@ -50,14 +52,14 @@ def neutralise(value):
     return value
 
 
-def _cell(value):
+def _cell(value: Any) -> Any:
     if isinstance(value, datetime) and timezone.is_aware(value):
         # Spreadsheets have no time zones: show the time as it was in Norway.
         value = timezone.localtime(value).replace(tzinfo=None)
     return neutralise(value)
 
 
-def _decimal(value, separator: str):
+def _decimal(value: Any, separator: str) -> Any:
     """A number with a fraction in the language's own way (3,25 in Norwegian): Norwegian
     Excel reads 3.25 as text, and 3.10 as a date. Never in exponent form."""
     if isinstance(value, bool) or not isinstance(value, (float, Decimal)):
@@ -68,7 +70,7 @@ def _decimal(value, separator: str):
     return text.replace(".", separator)
 
 
-def csv_bytes(rows: Iterable[Sequence], *, delimiter: str = ";") -> bytes:
+def csv_bytes(rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> bytes:
     """Rows as CSV the way Norwegian Excel opens it: semicolons, CRLF, UTF-8 with a BOM, and
     a decimal comma (the active language's separator).
 
@@ -85,7 +87,7 @@ def csv_bytes(rows: Iterable[Sequence], *, delimiter: str = ";") -> bytes:
 _NOT_IN_A_WORKBOOK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def xlsx_bytes(rows: Iterable[Sequence], *, sheet_title: str) -> bytes:
+def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet_title: str) -> bytes:
     """Rows as an Excel workbook of one sheet; every text cell is stored as text.
 
     A workbook, unlike CSV, says what a cell is: text stored as text is never run, so it
@@ -132,3 +134,19 @@ def download(content: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix.lower()])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+# Letters NFKD does not take apart (å and é it does): written as Norwegians spell them in ASCII.
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "Æ": "Ae", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D"})
+
+
+def file_name(*words: Any, day: date | None = None, ext: str = "") -> str:
+    """A download's name, as it reads in a folder of downloads: its words (what it is, whose,
+    which unit) and its day, ASCII lower case joined by hyphens, safe in every file system
+    and header: file_name("samtale", "Kari Nilsen", day=…, ext="pdf") is
+    samtale-kari-nilsen-2026-12-14.pdf (without `ext`, the name alone). Names and dates
+    only, never anything written."""
+    parts = [slugify(str(word).translate(_ASCII)) for word in words if word not in (None, "")]
+    if day is not None:
+        parts.append(day.isoformat())
+    return "-".join(part for part in parts if part) + (f".{ext}" if ext else "")

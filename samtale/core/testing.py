@@ -3,11 +3,13 @@ fail for a test that needs it. The people tests stand on are samtale.demo.testin
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
 
 from django.db import connections
 
 
-def _append_only_migration():
+def _append_only_migration() -> ModuleType:
     import importlib
 
     return importlib.import_module("samtale.core.migrations.0004_audit_append_only")
@@ -116,8 +118,9 @@ def worker_until_idle(worker_id: str = "test-worker") -> None:
     housekeeping between rounds is left out: it would close the test's own connection, in
     the test's transaction (which PostgreSQL's, unlike an in-memory SQLite database's, lets
     it)."""
-    from samtale.core.management.commands import worker
+    from samtale.core.management.commands import worker as worker_module
 
+    worker: Any = worker_module  # its close_old_connections, Django's, put aside for the run
     housekeeping = worker.close_old_connections
     worker.close_old_connections = lambda: None
     try:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = secrets.token_urlsafe(64)
@@ -37,7 +38,7 @@ def app_env(database_url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def manage(*args: str, env: dict[str, str], log=None) -> subprocess.Popen:
+def manage(*args: str, env: dict[str, str], log: Any = None) -> subprocess.Popen[bytes]:
     """`manage.py <args>` started in its own process."""
     return subprocess.Popen(
         [sys.executable, "manage.py", *args],
@@ -72,7 +73,7 @@ class SharedDatabase:
     url: str
     path: Path | None = None
 
-    def query(self, sql: str, params=()) -> list[tuple]:
+    def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         if self.path is not None:
             with sqlite3.connect(self.path, timeout=30) as conn:
                 return conn.execute(sql, params).fetchall()
@@ -80,9 +81,9 @@ class SharedDatabase:
 
         with connection.cursor() as cursor:
             cursor.execute(sql.replace("?", "%s"), params)
-            return cursor.fetchall()
+            return list(cursor.fetchall())
 
-    def execute(self, sql: str, params=()) -> None:
+    def execute(self, sql: str, params: Any = ()) -> None:
         """A statement that returns no rows (UPDATE, DELETE, DDL), committed at once."""
         if self.path is not None:
             conn = sqlite3.connect(self.path, timeout=30)

@@ -1,6 +1,7 @@
 from email.utils import parseaddr
+from typing import Any
 
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -12,7 +13,7 @@ from samtale.core.http import guarded
 
 
 @require_GET
-def accessibility_statement(request):
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
     """The accessibility statement (tilgjengelighetserklæring), linked from every page's footer
     and readable without signing in, as the regulations on universal design ask."""
     return render(
@@ -27,7 +28,7 @@ def accessibility_statement(request):
 
 @guarded()
 @require_GET
-def pick(request, source):
+def pick(request: HttpRequest, source: Any) -> HttpResponse:
     """The matches a picker field shows as the person types (core.pickers): at most 20 of
     what the access policy lets them choose from this source."""
     picker = pickers.SOURCES.get(source)
@@ -53,7 +54,7 @@ def pick(request, source):
 
 @csrf_exempt
 @require_safe
-def health_live(request):
+def health_live(request: HttpRequest) -> HttpResponse:
     """The process answers: for a load balancer and the image's HEALTHCHECK. Asks nothing
     of the database, so a database that is away does not restart every web process."""
     return _health_answer(True, {})
@@ -61,7 +62,7 @@ def health_live(request):
 
 @csrf_exempt
 @require_safe
-def health_ready(request):
+def health_ready(request: HttpRequest) -> HttpResponse:
     """The installation can do its work (core.health.readiness): 200, or 503 naming what
     fails with a short code. Also this process's heartbeat."""
     ready, checks = health.readiness()
@@ -70,7 +71,7 @@ def health_ready(request):
 
 
 @csrf_exempt
-def metrics(request):
+def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus's scrape (core.metrics). Reached only when core.metrics.MetricsMiddleware
     did not answer it already (it is left out, or the request may not scrape): the same 404
     as any page that does not exist, whatever the method, so that nothing says it is here."""
@@ -112,32 +113,32 @@ def _plain(status: int, text: str | None = None) -> HttpResponse:
     )
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without its CSRF token, or with another's: 403 on every host."""
     if not tenancy.active():
         return _plain(403, PLAIN["csrf"])
     return render(request, "errors/csrf.html", status=403)
 
 
-def error_400(request, exception=None):
+def error_400(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if not tenancy.active():
         return _plain(400)
     return render(request, "errors/400.html", status=400)
 
 
-def error_403(request, exception=None):
+def error_403(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if not tenancy.active():
         return _plain(403)
     return render(request, "errors/403.html", status=403)
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Any = None) -> HttpResponse:
     if not tenancy.active():
         return _plain(404)
     return render(request, "errors/404.html", status=404)
 
 
-def error_500(request):
+def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the database may be why we are here.
     from django.template import loader
 

@@ -20,6 +20,7 @@ import logging
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 from lxml import etree
@@ -40,7 +41,7 @@ class ArchiveSimulator:
         identity: asic.Identity,
         correspondents: dict[str, asic.Identity],
         store: Path | None = None,
-    ):
+    ) -> None:
         self.via = via
         self.account = account
         self.identity = identity
@@ -51,7 +52,7 @@ class ArchiveSimulator:
         self.silent_next = 0
         self.handled: list[str] = []
         self._lock = threading.Lock()
-        self.data = {"files": {}, "journal": {}}
+        self.data: dict[str, Any] = {"files": {}, "journal": {}}
         if store is not None and store.exists():
             self.data = json.loads(store.read_text())
 

@@ -191,7 +191,9 @@ def _goals(conversations, where, rng, *, reviewed: bool) -> list[Goal]:
                 + [Goal.Result.PARTLY] * 3
                 + [Goal.Result.NOT_ACHIEVED] * 2
             )
-            goal.reviewed_at = goal.conversation.held_at + timedelta(days=360)
+            held_at = goal.conversation.held_at
+            assert held_at is not None  # the goals of held conversations
+            goal.reviewed_at = held_at + timedelta(days=360)
             goal.counted_as = where[goal.conversation.employee_id]
     Goal.objects.bulk_create(goals, batch_size=BATCH)
     return goals

@@ -58,7 +58,7 @@ def this_year(write) -> None:
         Person.objects.filter(pk=employee.pk).update(
             email=BENCH_LOGINS["employee"], password=hashed
         )
-        Person.objects.filter(pk=leader.manager_id).update(
+        Person.objects.filter(pk=leader.manager_id or 0).update(
             email=BENCH_LOGINS["leaders_leader"], password=hashed
         )
     hr = Person.objects.get(email=BENCH_LOGINS["hr"])
@@ -80,7 +80,7 @@ def this_year(write) -> None:
     write(f"this year's round and conversations in {time.monotonic() - started:.0f} s")
 
 
-def _conversation(leader, employee, version, round_, *, stage, day):
+def _conversation(leader, employee, version, round_, *, stage, day) -> None:
     """Stage 0: invited and prepared; 1: held, summary drafted; 2: summary sent for
     review; 3: signed, with a goal and an action."""
     c = lifecycle.conversation_plan(
@@ -113,6 +113,7 @@ def _conversation(leader, employee, version, round_, *, stage, day):
     )
     lifecycle.conversation_hold(actor=leader, conversation=_fresh(c), confirmed=True)
     current = summary.summary_current(_fresh(c))
+    assert current is not None
     summary.summary_save(
         actor=employee,
         conversation=_fresh(c),

@@ -6,6 +6,7 @@ one random draw passed along, so that each load makes the same choices in the sa
 """
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Value, When
@@ -15,6 +16,7 @@ from samtale.actions.models import Action, Goal
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.services import signed_form_record
 from samtale.conversations.models import (
+    ActionStatus,
     Conversation,
     Feedback,
     LeadershipAnswer,
@@ -124,7 +126,7 @@ def at_hour(day: date, hour: int = 10) -> datetime:
 
 
 def history_write(
-    conversation: Conversation, steps: list[tuple[str, datetime, str]], actor: Person
+    conversation: Conversation, steps: Sequence[tuple[str, datetime, str]], actor: Person
 ) -> None:
     # One INSERT, then one UPDATE for the times (`at` is set on insert, as for a real change):
     # the demo is loaded before every browser test, where each statement costs a round trip.
@@ -203,7 +205,7 @@ def _worded(conversation: Conversation, goal_text: str, action_text: str) -> tup
 
 
 def conversation_create(
-    employee, leader, version, when: datetime, status: str, **extra
+    employee, leader, version, when: datetime | None, status: str, **extra
 ) -> Conversation:
     conversation = Conversation.objects.create(
         employee=employee,
@@ -236,7 +238,7 @@ LEADER_LEAN = {"10002": 1, "10003": 0, "20002": 0, "20003": 1}
 def answers_write(c: Conversation, version, rng: random.Random) -> None:
     """The employee's answers to the statements; those about the leader kept apart."""
     about_leader = version.leadership_keys()
-    lean = LEADER_LEAN.get(c.leader.employee_number, 0)
+    lean = LEADER_LEAN.get(c.leader.employee_number or "", 0)
     leadership, likert = [], []
     for statement in version.statements():
         if statement["key"] in about_leader:
@@ -262,8 +264,14 @@ def _rate(c: Conversation, leader) -> None:
     habit = HABITS.get(leader.employee_number, ["achieved", "partly"])
     for goal in c.goals.all():
         goal.result = rng.choice(habit)
+        assert c.signed_at is not None  # the goals of signed conversations
         goal.reviewed_at = c.signed_at + timedelta(days=200)
         goal.save(update_fields=["result", "reviewed_at"])
+        if goal.result == Goal.Result.ACHIEVED:
+            # A goal reached has its actions done (or dropped) by the time it is rated: not
+            # "Achieved" beside an action "Not started · Overdue".
+            open_ = [ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+            goal.actions.filter(status__in=open_).update(status=ActionStatus.DONE)
 
 
 def _archived(revision, *, signed: datetime) -> None:
@@ -286,9 +294,9 @@ def signed_create(
     rng,
     *,
     statuses,
-    goals=True,
-    feedback=True,
-    rated=False,
+    goals: bool = True,
+    feedback: bool = True,
+    rated: bool = False,
 ):
     """A conversation held at `when` and signed five days later, with its history, both
     sides' shared notes, its goals (unless not `goals`), the employee's answers, the signed
@@ -328,9 +336,9 @@ def signed_create(
         _rate(c, leader)
     _signed_summary(c, when, rng, goals=goals)
     if feedback:
-        rated = Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
+        given = Feedback.objects.create(conversation=c, rating=rng.choice([3, 4, 4, 5, 5]))
         # Rated the day after signing (the rating counts in that period: insight.publication).
-        Feedback.objects.filter(pk=rated.pk).update(at=when + timedelta(days=6))
+        Feedback.objects.filter(pk=given.pk).update(at=when + timedelta(days=6))
     return c
 
 

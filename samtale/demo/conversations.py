@@ -17,6 +17,7 @@ from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.services import RETRY_MINUTES
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.demo import conversation_parts as parts
+from samtale.demo import handover as handover_demo
 from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -51,11 +52,8 @@ def _team(leader: Person, annual, basic, today: date, rng: random.Random) -> int
     """Three conversations with each of the leader's active reports: two past years, both
     signed (older actions mostly done, last year's under way), and this year's. Returns
     how many."""
-    reports = list(
-        Person.objects.filter(manager=leader, is_active=True).order_by(
-            "last_name", "first_name", "pk"
-        )
-    )
+    # As they were before the demo's change of line manager (demo.handover).
+    reports = list(handover_demo.reports_before(leader).order_by("last_name", "first_name", "pk"))
     for index, employee in enumerate(reports):
         parts.signed_create(
             employee,
@@ -138,6 +136,8 @@ def _alive(kari: Person, ola: Person) -> None:
     ).values_list("pk", "text", "employee__employee_number", "goal__conversation__signed_at")
     updated = {}
     for pk, text, number, signed in actions:
+        if signed is None:  # none: followed actions are of signed conversations
+            continue
         span = (now - signed).days
         if span < 2:
             continue

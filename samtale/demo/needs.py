@@ -80,6 +80,7 @@ def _registered(sources: list[Conversation], hr: Person, *, category, text, cost
     """One need in the register, raised and shared by `sources` (registered when the first
     was signed), and HR's handling of it when it has gone past new."""
     first = sources[0]
+    assert first.signed_at is not None and first.employee.unit_id is not None
     need = Need.objects.create(
         unit_id=first.employee.unit_id,
         category=category,

@@ -223,6 +223,10 @@ LAST = [
     "Berge",
 ]
 
+# Fjordvik's (employee number, earlier line manager, new line manager): Maria Pedersen came
+# from Ola Berg to Silje Moen two days ago (demo.handover), and the roster gives her new one.
+HANDED_OVER = ("40007", "10002", "10003")
+
 PEOPLE_HEADER = [c.label for c in people_import.COLUMNS]
 UNITS_HEADER = [c.label for c in units_import.COLUMNS]
 
@@ -305,10 +309,16 @@ def _staff_rows(rng: random.Random, taken: set[str]) -> list[list[str]]:
                     _start(rng),
                     "31.07.2027" if temporary else "",
                     unit,
-                    manager,
+                    _handed_over(str(number)) or manager,
                 ]
             )
     return rows
+
+
+def _handed_over(number: str) -> str | None:
+    """The new line manager of the one handed over (HANDED_OVER), in Fjordvik."""
+    person, _earlier, new = HANDED_OVER
+    return new if profile().slug == "fjordvik" and number == person else None
 
 
 def _leaver_row(taken: set[str]) -> list[str]:
@@ -349,7 +359,9 @@ def load(*, password: str) -> dict[str, Person]:
     numbers = [p.number for p in NAMED if p.role in flags]
     union_unit = Unit.objects.get(code=UNION_UNIT)
     for person in Person.objects.filter(employee_number__in=numbers):
-        want = {flag: roles[person.employee_number] == role for role, flag in flags.items()}
+        want: dict[str, object] = {
+            flag: roles[person.employee_number or ""] == role for role, flag in flags.items()
+        }
         if want["is_union_rep"]:
             want["union_unit"] = union_unit
         if any(getattr(person, flag) != value for flag, value in want.items()):

@@ -6,6 +6,7 @@ services' to check.
 """
 
 import math
+from typing import Any
 
 from django import forms
 from django.forms import formset_factory
@@ -139,7 +140,7 @@ class ThemeForm(forms.Form):
 
 
 class BaseThemeFormSet(forms.BaseFormSet):
-    def add_fields(self, form, index):
+    def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         form.fields["ORDER"].widget.attrs.update({"inputmode": "numeric", "class": "short"})
         form.fields["DELETE"].label = _("Remove this theme")
@@ -211,7 +212,7 @@ def with_another_theme(form: GuideForm, formset) -> tuple[GuideForm, object]:
     also shows the new order before anything is saved.
     """
     values = {name: form[name].value() for name in form.fields}
-    themes = []
+    themes: list[tuple[float, int, dict[str, Any]]] = []
     for index, theme_form in enumerate(formset.forms):
         theme = {name: theme_form[name].value() for name in theme_form.fields}
         typed = any((theme.get(name) or "").strip() for name in ThemeForm.TEXT_FIELDS) or (
@@ -219,10 +220,11 @@ def with_another_theme(form: GuideForm, formset) -> tuple[GuideForm, object]:
         )
         if not typed and not theme.get("DELETE"):
             continue
+        order: float
         try:
             order = int(theme.pop("ORDER", None))
         except (TypeError, ValueError):
             order = math.inf
         themes.append((order, index, theme))
-    themes = [theme for _order, _index, theme in sorted(themes, key=lambda t: t[:2])]
-    return GuideForm(initial=values), theme_formset(initial=themes, extra=1)
+    in_order = [theme for _order, _index, theme in sorted(themes, key=lambda t: t[:2])]
+    return GuideForm(initial=values), theme_formset(initial=in_order, extra=1)

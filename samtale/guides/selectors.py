@@ -1,8 +1,7 @@
 """Reads of conversation templates. Callers pass a queryset from the access
 policy (`policy.guides_visible_to(user)`), so these never decide who sees what."""
 
-from django.apps import apps
-from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, FilteredRelation, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from samtale.guides.models import Guide, GuideVersion
@@ -13,7 +12,7 @@ def guides_with_current(*, guides: QuerySet[Guide]) -> QuerySet[Guide]:
     newest = GuideVersion.objects.filter(guide=OuterRef("pk")).order_by("-number").values("number")
     return guides.annotate(
         current=FilteredRelation("versions", condition=Q(versions__number=Subquery(newest[:1])))
-    ).select_related("current")
+    ).select_related("current")  # type: ignore[misc]  # the FilteredRelation's alias: unknown to django-stubs' plugin
 
 
 def guides_for_planning(*, guides: QuerySet[Guide]) -> QuerySet[Guide]:
@@ -24,16 +23,25 @@ def guides_for_planning(*, guides: QuerySet[Guide]) -> QuerySet[Guide]:
 def current_version(guide: Guide) -> GuideVersion | None:
     """The newest version: the one new conversations are planned with."""
     if "current" in guide.__dict__:  # from guides_with_current: no query
-        return guide.current
+        current: GuideVersion | None = guide.__dict__["current"]
+        return current
     return guide.versions.order_by("-number").first()
 
 
-def _conversation_model():
-    # The conversations app may not have its model yet; templates work without it.
-    try:
-        return apps.get_model("conversations", "Conversation")
-    except LookupError:
-        return None
+# The model whose rows use a version (its `guide_version`): the conversations app, which
+# stands above guides, hands it over when it is ready (samtale.conversations.apps).
+# Without it, templates work and no version is in use.
+_users: type[Model] | None = None
+
+
+def version_users_register(model: type[Model]) -> None:
+    """The model whose rows use a version through their `guide_version`."""
+    global _users
+    _users = model
+
+
+def _conversation_model() -> type[Model] | None:
+    return _users
 
 
 def version_in_use(version: GuideVersion) -> bool:

@@ -13,6 +13,7 @@ A version that a conversation uses is frozen: saving makes the next version.
 
 import hashlib
 from copy import deepcopy
+from typing import Any, NotRequired, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -33,13 +34,43 @@ MAX_MINUTES = 240
 COPY_PREFIX = {"nb": "Kopi av ", "nn": "Kopi av ", "en": "Copy of "}
 
 
+class GuideFields(TypedDict):
+    """A template's content as a form gives it, in the writer's language: the one list of
+    what guide_create and guide_update take, _check checks and _version_content stores."""
+
+    name: str
+    description: NotRequired[str]
+    kind: NotRequired[str]
+    summary_author: NotRequired[str]
+    duration_minutes: NotRequired[int]
+    themes: list[dict[str, Any]]
+
+
+# What a new template has where guide_create is not told.
+NEW_GUIDE: dict[str, str | int] = {
+    "description": "",
+    "kind": GuideVersion.Kind.ANNUAL,
+    "summary_author": GuideVersion.SummaryAuthor.EMPLOYEE,
+    "duration_minutes": 90,
+}
+
+
+def _filled(content: GuideFields, defaults: dict[str, Any]) -> GuideFields:
+    """`content` with `defaults` where it says nothing; a name GuideFields does not have is
+    refused, as a keyword the function did not take would be."""
+    unknown = sorted(set(content) - set(GuideFields.__annotations__))
+    if unknown:
+        raise TypeError(f"A template has no field {', '.join(unknown)}.")
+    return cast(GuideFields, {**defaults, **content})
+
+
 def _language() -> str:
     """The writer's language: the texts of a form are stored under this code."""
     code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def _text(value: str, previous: dict | None, language: str) -> dict:
+def _text(value: str, previous: dict[str, Any] | None, language: str) -> dict[str, Any]:
     """{language: value}, or the previous texts in every language when the value is unchanged."""
     value = (value or "").strip()
     if not value:
@@ -65,7 +96,9 @@ def _theme_key(title: str, taken: set[str]) -> str:
     return key
 
 
-def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language: str) -> list[dict]:
+def _build_themes(
+    *, themes: list[dict[str, Any]], previous: list[GuideVersion], language: str
+) -> list[dict[str, Any]]:
     """The stored form of the themes a form gave, keeping keys and translations that still fit.
 
     `previous` are the guide's earlier versions, newest first: an existing theme keeps
@@ -74,9 +107,9 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
     """
     old_themes = {t["key"]: t for t in previous[0].themes} if previous else {}
     old_prompts, old_statements = _earlier_texts(previous, language)
-    theme_keys = {t.get("key") for t in themes if t.get("key") in old_themes}
+    theme_keys: set[str] = {t["key"] for t in themes if t.get("key") in old_themes}
     statement_keys: set[str] = set()
-    built = []
+    built: list[dict[str, Any]] = []
     for theme in themes:
         old = old_themes.get(theme.get("key") or "")
         if old is not None and old["key"] in {t["key"] for t in built}:
@@ -111,11 +144,11 @@ def _build_themes(*, themes: list[dict], previous: list[GuideVersion], language:
 
 def _earlier_texts(
     previous: list[GuideVersion], language: str
-) -> tuple[dict[str, dict], dict[str, dict]]:
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """The prompts and statements of the earlier versions, by their text in `language`:
     the newest version's where several have the same text."""
-    old_prompts: dict[str, dict] = {}
-    old_statements: dict[str, dict] = {}
+    old_prompts: dict[str, dict[str, Any]] = {}
+    old_statements: dict[str, dict[str, Any]] = {}
     for version in reversed(previous):  # the newest wins
         for theme in version.themes:
             for prompt in theme.get("prompts", []):
@@ -126,8 +159,11 @@ def _earlier_texts(
 
 
 def _build_statement(
-    statement: dict, old_statements: dict[str, dict], taken: set[str], language: str
-) -> dict:
+    statement: dict[str, Any],
+    old_statements: dict[str, dict[str, Any]],
+    taken: set[str],
+    language: str,
+) -> dict[str, Any]:
     """The stored form of a statement: an unchanged text keeps its key and translations
     (once: a second statement with the same text is a new one). Adds its key to `taken`."""
     text = (statement.get("text") or "").strip()
@@ -148,9 +184,10 @@ def _build_statement(
     return stored
 
 
-def _check(
-    *, name: str, kind: str, summary_author: str, duration_minutes, themes: list[dict]
-) -> None:
+def _check(content: GuideFields) -> None:
+    name, themes = content["name"], content["themes"]
+    kind, summary_author = content.get("kind"), content.get("summary_author")
+    duration_minutes = content.get("duration_minutes")
     if not (name or "").strip():
         raise DomainError(_("Give the template a name."), field="name")
     if kind not in GuideVersion.Kind.values:
@@ -195,69 +232,41 @@ def _check(
             statements_seen.add(text)
 
 
-def _version_content(
-    *,
-    name: str,
-    description: str,
-    kind: str,
-    summary_author: str,
-    duration_minutes: int,
-    themes: list[dict],
-    previous: list[GuideVersion],
-) -> dict:
+def _version_content(content: GuideFields, *, previous: list[GuideVersion]) -> dict[str, Any]:
     language = _language()
     current = previous[0] if previous else None
     return {
-        "name": _text(name, current and current.name, language),
-        "description": _text(description, current and current.description, language),
-        "kind": kind,
-        "summary_author": summary_author,
-        "duration_minutes": duration_minutes,
-        "themes": _build_themes(themes=themes, previous=previous, language=language),
+        "name": _text(content["name"], current.name if current else None, language),
+        "description": _text(
+            content.get("description", ""), current.description if current else None, language
+        ),
+        "kind": content.get("kind"),
+        "summary_author": content.get("summary_author"),
+        "duration_minutes": content.get("duration_minutes"),
+        "themes": _build_themes(themes=content["themes"], previous=previous, language=language),
     }
 
 
 @transaction.atomic
-def guide_create(
-    *,
-    actor,
-    name: str,
-    description: str = "",
-    kind: str = GuideVersion.Kind.ANNUAL,
-    summary_author: str = GuideVersion.SummaryAuthor.EMPLOYEE,
-    duration_minutes: int = 90,
-    themes: list[dict],
-) -> Guide:
-    """A new template with its version 1, written in the actor's language.
+def guide_create(*, actor: Any, **content: Unpack[GuideFields]) -> Guide:
+    """A new template with its version 1, written in the actor's language; what `content`
+    leaves out is NEW_GUIDE's.
 
     `themes` are plain texts as a form gives them: {"key", "title", "help",
     "prompts": [str], "statements": [{"group": str, "text": str}], "goals", "leader_only", "about_leader"}.
     """
     require(may_manage_guides(actor))
-    _check(
-        name=name,
-        kind=kind,
-        summary_author=summary_author,
-        duration_minutes=duration_minutes,
-        themes=themes,
-    )
+    content = _filled(content, NEW_GUIDE)
+    _check(content)
     guide = Guide.objects.create(created_by=actor)
-    content = _version_content(
-        name=name,
-        description=description,
-        kind=kind,
-        summary_author=summary_author,
-        duration_minutes=duration_minutes,
-        themes=themes,
-        previous=[],
-    )
-    GuideVersion.objects.create(guide=guide, number=1, created_by=actor, **content)
+    version = _version_content(content, previous=[])
+    GuideVersion.objects.create(guide=guide, number=1, created_by=actor, **version)
     audit_log(actor=actor, action="guide.create", obj=guide, version=1)
     return guide
 
 
 @transaction.atomic
-def guide_copy(*, actor, guide: Guide) -> Guide:
+def guide_copy(*, actor: Any, guide: Guide) -> Guide:
     """A new template whose version 1 is the guide's current version, named "Kopi av …".
 
     Keys of themes and statements are kept, so Likert answers stay comparable with
@@ -265,6 +274,7 @@ def guide_copy(*, actor, guide: Guide) -> Guide:
     """
     require(may_manage_guides(actor))
     source = selectors.current_version(guide)
+    assert source is not None  # a guide has a version from its creation on
     copy = Guide.objects.create(created_by=actor)
     GuideVersion.objects.create(
         guide=copy,
@@ -288,18 +298,10 @@ def guide_copy(*, actor, guide: Guide) -> Guide:
 
 
 @transaction.atomic
-def guide_update(
-    *,
-    actor,
-    guide: Guide,
-    name: str,
-    description: str = "",
-    kind: str,
-    summary_author: str,
-    duration_minutes: int,
-    themes: list[dict],
-) -> GuideVersion:
-    """Save the template's content; returns its current version afterwards.
+def guide_update(*, actor: Any, guide: Guide, **content: Unpack[GuideFields]) -> GuideVersion:
+    """Save the template's content; returns its current version afterwards. What `content`
+    leaves out stays as the current version has it, but the description, which a form sends
+    empty when it is emptied: left out, it is empty.
 
     When a conversation uses the current version, the change becomes the next
     version and the used one stays as it was; otherwise the current version is
@@ -307,43 +309,29 @@ def guide_update(
     """
     require(may_manage_guides(actor))
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
-    _check(
-        name=name,
-        kind=kind,
-        summary_author=summary_author,
-        duration_minutes=duration_minutes,
-        themes=themes,
-    )
     previous = list(guide.versions.order_by("-number"))
     current = previous[0]
-    content = _version_content(
-        name=name,
-        description=description,
-        kind=kind,
-        summary_author=summary_author,
-        duration_minutes=duration_minutes,
-        themes=themes,
-        previous=previous,
-    )
-    changed = sorted(k for k, v in content.items() if getattr(current, k) != v)
+    kept = {name: getattr(current, name) for name in ("kind", "summary_author", "duration_minutes")}
+    content = _filled(content, {"description": "", **kept})
+    _check(content)
+    version = _version_content(content, previous=previous)
+    changed = sorted(k for k, v in version.items() if getattr(current, k) != v)
     if not changed:
         return current
     if selectors.version_in_use(current):
         number = (guide.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = GuideVersion.objects.create(
-            guide=guide, number=number, created_by=actor, **content
-        )
+        made = GuideVersion.objects.create(guide=guide, number=number, created_by=actor, **version)
         audit_log(actor=actor, action="guide.version", obj=guide, version=number, fields=changed)
-        return version
-    for field, value in content.items():
+        return made
+    for field, value in version.items():
         setattr(current, field, value)
-    current.save(update_fields=list(content))
+    current.save(update_fields=list(version))
     audit_log(actor=actor, action="guide.update", obj=guide, version=current.number, fields=changed)
     return current
 
 
 @transaction.atomic
-def guide_retire(*, actor, guide: Guide) -> Guide:
+def guide_retire(*, actor: Any, guide: Guide) -> Guide:
     """Take a template out of planning; conversations that use it keep it."""
     require(may_manage_guides(actor))
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
@@ -356,7 +344,7 @@ def guide_retire(*, actor, guide: Guide) -> Guide:
 
 
 @transaction.atomic
-def guide_restore(*, actor, guide: Guide) -> Guide:
+def guide_restore(*, actor: Any, guide: Guide) -> Guide:
     """Make a retired template available for planning again."""
     require(may_manage_guides(actor))
     guide = Guide.objects.select_for_update().get(pk=guide.pk)

@@ -104,6 +104,9 @@ SECTIONS: dict[str, tuple[str, str | None]] = {
     "conversation_postpone": ("leader", "plan"),
     "conversation_cancel": ("leader", "plan"),
     "conversation_move_to_proposal": ("leader", "answers"),
+    # Another time, asked for in the app (the employee's page; the leader answers there).
+    "time_propose": ("employee", "other-time"),
+    "time_proposal_accept": ("leader", "answers"),
     # The unit's goals.
     "priority_list": ("leader", "goals"),
     "priority_edit": ("leader", "goals"),
@@ -249,7 +252,8 @@ def help_url(request) -> str:
     the guide for the person's role."""
     match = getattr(request, "resolver_match", None)
     name = match.url_name if match is not None and not match.namespace else None
-    slug, anchor = SECTIONS.get(name, (None, None))
+    section = SECTIONS.get(name) if name else None
+    slug, anchor = section if section is not None else (None, None)
     if slug is None:
         slug = start_page(getattr(request, "user", None))
     return page_url(slug) + (f"#{anchor}" if anchor else "")
@@ -295,11 +299,11 @@ class _Rewrite(Treeprocessor):
     """Links and pictures to the app's addresses; tables and headings in Designsystemet's
     classes (templates/DESIGN.md)."""
 
-    def __init__(self, md, source: Path):
+    def __init__(self, md, source: Path) -> None:
         super().__init__(md)
         self.source = source
 
-    def run(self, root):
+    def run(self, root) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
         for element in list(root.iter()):
             if element.tag == "a":
@@ -312,7 +316,7 @@ class _Rewrite(Treeprocessor):
                 element.set("class", "ds-heading")
                 element.set("data-size", HEADING_SIZES[element.tag])
 
-    def _link(self, element):
+    def _link(self, element) -> None:
         href = element.get("href", "")
         if href.startswith(("#", "https://", "http://", "mailto:")):
             element.set("class", "ds-link")
@@ -327,14 +331,14 @@ class _Rewrite(Treeprocessor):
         element.set("href", page_url(slug) + (f"#{fragment}" if fragment else ""))
         element.set("class", "ds-link")
 
-    def _picture(self, element):
+    def _picture(self, element) -> None:
         src = element.get("src", "")
         path = Path(posixpath.normpath((self.source.parent / src).as_posix()))
         if path.parent == IMAGES:
             element.set("src", static(f"{STATIC_PREFIX}/{path.name}"))
         element.set("loading", "lazy")
 
-    def _table(self, element, parent):
+    def _table(self, element, parent) -> None:
         element.set("class", "ds-table")
         element.set("data-border", "")
         wrap = ElementTree.Element("div", {"class": "table-wrap"})
@@ -346,11 +350,11 @@ class _Rewrite(Treeprocessor):
 
 
 class _AppLinks(Extension):
-    def __init__(self, *, source: Path):
+    def __init__(self, *, source: Path) -> None:
         super().__init__()
         self.source = source
 
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+    def extendMarkdown(self, md) -> None:  # noqa: N802 - Python-Markdown's name
         # Raw HTML, as a block or inline, stays text: the serializer escapes it.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from samtale.insight import selectors, status, tallies
+from samtale.insight.models import Publication
 from samtale.insight.publication.figures import Periods, figures, periods, unit_group
 from samtale.insight.publication.measures import FOLLOW_UP, GOALS, SATISFACTION, SIGNED
+from samtale.rounds.models import Round
 
 # The status analysis's published figures: {Status's attribute: the measure}.
 PUBLISHED = {
@@ -24,7 +26,7 @@ class Analysis:
     years: list[int]
     year: int  # 0 for a round
     counted_at: datetime | None  # when the worker counted it; None: counted now
-    round: object = None
+    round: Round | None = None
     leader_id: int | None = None  # a leader's line (their figures from answers), else HR's
 
     def group(self, unit) -> str:
@@ -99,7 +101,7 @@ class Comparison:
     compared: list  # [(unit, status.Status)], the node first
     trend: list  # [(year, status.Status)], the oldest first
     latest_published: int | None  # the latest year published at all
-    publication: object = None  # the period's Publication, once published
+    publication: Publication | None = None  # the period's, once published
 
     @property
     def proof(self) -> dict | None:

@@ -38,7 +38,7 @@ class Atoms:
     """The atoms of a set of published groups over the cells, and the check that one more
     group keeps every atom at 0 or at least k people."""
 
-    def __init__(self, people: Mapping[Hashable, Collection[Hashable]]):
+    def __init__(self, people: Mapping[Hashable, Collection[Hashable]]) -> None:
         self.people = people  # cell -> the people with answers in it
         self.atom_of: dict[Hashable, int] = {}
         self.cells: dict[int, set] = {}
@@ -53,7 +53,8 @@ class Atoms:
 
     def _split(self, group: Collection[Hashable]) -> tuple[list, dict[int, list]]:
         """The group's cells in no atom yet, and those in each atom."""
-        new, inside = [], {}
+        new: list[Hashable] = []
+        inside: dict[int, list[Hashable]] = {}
         for cell in group:
             atom = self.atom_of.get(cell)
             if atom is None:

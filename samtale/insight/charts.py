@@ -4,11 +4,17 @@ beside each chart. This module only works out where each bar goes."""
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+
 ROW = 28  # px per bar
-LABEL = 130  # px for the labels on the left
-WIDTH = 360  # drawn at this size, narrower on a phone (its text stays about 12 px there)
+LABEL = 176  # px for the labels on the left, right-aligned against the bars
+WIDTH = 400  # drawn at this size, narrower on a phone (its text stays about 11 px there)
 BAR = WIDTH - LABEL - 56  # room for the longest bar and its value on the right
-LABEL_CHARS = 18
+# A label is cut to fit its room: at 13 px a character is at most about 8 px wide on
+# average (DejaVu Sans, the widest of the fonts the page may fall back to), so 20 of them
+# leave the 168 px before the bars. Longer, the start was cut off by the SVG's edge.
+CHAR_PX = 8
+LABEL_CHARS = (LABEL - 8) // CHAR_PX
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,8 @@ class Bar:
 @dataclass(frozen=True)
 class Chart:
     anchor: str  # the id its title and description are named by
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     bars: list[Bar]
     height: int
     reference: float | None  # x of a dashed line (a target), or None
@@ -41,8 +47,8 @@ class Chart:
 
 def bars(
     anchor: str,
-    title: str,
-    description: str,
+    title: str | Promise,
+    description: str | Promise,
     items: list[tuple[str, float | None]],
     *,
     maximum: float = 100,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from samtale.insight.status import Status
 @dataclass(frozen=True)
 class Column:
     name: str  # the API's field
-    heading: str  # the page's and the files' heading
+    heading: str | Promise  # the page's and the files' heading (translated when shown)
     value: Callable[[Status], object]  # a number, None (nothing to count), or Withheld
 
 
@@ -120,9 +120,9 @@ STATUS = [
 ]
 
 
-def cells(s: Status) -> list[tuple[str, object, Withheld | None]]:
+def cells(s: Status) -> list[tuple[str | Promise, object, Withheld | None]]:
     """(heading, value, why not) per column, for the page."""
-    result = []
+    result: list[tuple[str | Promise, object, Withheld | None]] = []
     for column in STATUS:
         value = column.value(s)
         why = value if isinstance(value, Withheld) else None
@@ -138,7 +138,8 @@ def in_file(s: Status) -> list:
 def in_api(s: Status) -> dict:
     """{field: value} for the API, and under "withheld" {field: why} for each figure that is
     null because it is not shown (not for those with nothing to count)."""
-    values, why = {}, {}
+    values: dict[str, object] = {}
+    why: dict[str, str] = {}
     for column in STATUS:
         value = column.value(s)
         if isinstance(value, Withheld):
@@ -155,5 +156,5 @@ def reasons(rows: list[list]) -> list[Withheld]:
     for row in rows:
         for _heading, _value, why in row:
             if why is not None:
-                seen.setdefault(why.code, why)
+                seen.setdefault((why.code, why.cause), why)
     return list(seen.values())

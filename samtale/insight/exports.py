@@ -3,10 +3,11 @@ the others are not shown, in words, written by the one spreadsheet writer
 (core.spreadsheet)."""
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from samtale.core.spreadsheet import csv_bytes, download, xlsx_bytes
+from samtale.core.spreadsheet import csv_bytes, download, file_name, xlsx_bytes
 from samtale.insight import columns, fairness, leadership
 from samtale.insight.analysis import Comparison
 from samtale.insight.answers import Answers
@@ -19,7 +20,9 @@ HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People")
 def answers(page: Answers, *, profession: str | None, fmt: str) -> HttpResponse:
     """The figures the page shows: the unit and those right below it that year, the unit
     alone the years before; each withheld figure with why, in words."""
-    lines = [[str(h) for h in HEADINGS_ANSWERS] + ["1", "2", "3", "4", "5", str(_("Note"))]]
+    lines: list[list[object]] = [
+        [*(str(h) for h in HEADINGS_ANSWERS), "1", "2", "3", "4", "5", str(_("Note"))]
+    ]
     for y in page.years:
         units = page.units if y == page.year else [page.node]
         for _kind, title, area, by_unit in page.shown_in(y, units):
@@ -39,7 +42,9 @@ def status(page: Comparison, *, fmt: str) -> HttpResponse:
     """The unit and those right below it in the year (or the round), and the unit the years
     before."""
     year, round_ = page.analysis.year, page.analysis.round
-    lines = [[str(h) for h in (_("Year"), _("Unit"), *(c.heading for c in columns.STATUS))]]
+    lines: list[list[object]] = [
+        [str(h) for h in (_("Year"), _("Unit"), *(c.heading for c in columns.STATUS))]
+    ]
     when = round_.name if round_ else year
     lines += [[when, page.name(unit), *columns.in_file(s)] for unit, s in page.compared]
     lines += [[y, page.name(page.node), *columns.in_file(s)] for y, s in page.trend if y != year]
@@ -49,9 +54,11 @@ def status(page: Comparison, *, fmt: str) -> HttpResponse:
 
 def leadership_feedback(snapshots, texts: dict, *, fmt: str) -> HttpResponse:
     """Every snapshot the user may see, a line per statement."""
-    lines = [
-        [str(h) for h in (_("Round"), _("Leader"), _("Statement"), _("People"), _("Mean"))]
-        + ["1", "2", "3", "4", "5"]
+    lines: list[list[object]] = [
+        [
+            *(str(h) for h in (_("Round"), _("Leader"), _("Statement"), _("People"), _("Mean"))),
+            *("1", "2", "3", "4", "5"),
+        ]
     ]
     for snapshot in snapshots:
         for text, figure in leadership.snapshot_rows(snapshot, texts):
@@ -65,12 +72,14 @@ def leadership_feedback(snapshots, texts: dict, *, fmt: str) -> HttpResponse:
                     *figure.counts,
                 ]
             )
-    return _file(lines, fmt, _("Feedback on leadership"), f"ledelse.{fmt}")
+    # Dated: the figures are as they stand the day it is downloaded.
+    name = file_name("ledelse", day=timezone.localdate(), ext=fmt)
+    return _file(lines, fmt, _("Feedback on leadership"), name)
 
 
 def rating_habits(habits: list, names: dict, *, year: int, fmt: str) -> HttpResponse:
     """The flagged leaders, with the numbers behind each flag."""
-    lines = [[str(h) for h in fairness.HEADINGS]]
+    lines: list[list[object]] = [[str(h) for h in fairness.HEADINGS]]
     lines += [fairness.cells(h, names.get(h.leader_id, "–")) for h in habits]
     return _file(lines, fmt, _("Rating habits"), f"vurderingsvaner-{year}.{fmt}")
 

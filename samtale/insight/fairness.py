@@ -75,15 +75,13 @@ def from_published(figures: dict[int, Figure]) -> tuple[dict[int, Counter], dict
         leader: Counter(dict(zip(RESULTS, figure.counts, strict=True)))
         for leader, figure in figures.items()
     }
-    return counts, {leader: figure.conversations for leader, figure in figures.items()}
+    return counts, {leader: figure.conversations or 0 for leader, figure in figures.items()}
 
 
 def rating_habits(counts: dict[int, Counter], conversations: dict[int, int], *, k: int) -> Habits:
     """The habits of the leaders with at least k rated conversations, against each other."""
     assessed = {
-        leader: c
-        for leader, c in counts.items()
-        if conversations.get(leader, 0) >= k and sum(c.values())
+        leader: c for leader, c in counts.items() if conversations.get(leader, 0) >= k and c.total()
     }
     if not assessed:
         return Habits(organization_mean=None, assessed=0, habits=[])

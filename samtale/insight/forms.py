@@ -1,5 +1,7 @@
 """The insight pages' filters: the year, the profession group and the round."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,18 +28,22 @@ class ProfessionForm(forms.Form):
 
     yrke = forms.ChoiceField(label=_("Profession group"), required=False)
 
-    def __init__(self, *args, professions: list[str], **kwargs):
+    def __init__(self, *args, professions: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["yrke"].choices = [("", _("All"))] + [(p, p) for p in professions]
+        field = self.fields["yrke"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All"))] + [(p, p) for p in professions]
 
 
 class RoundForm(forms.Form):
     """A round instead of a year: the status analysis of its conversations alone."""
 
-    runde = forms.ModelChoiceField(
+    runde: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Or a round"), queryset=None, required=False, empty_label=_("None (the year)")
     )
 
-    def __init__(self, *args, rounds, **kwargs):
+    def __init__(self, *args, rounds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["runde"].queryset = rounds.order_by("-period_start", "-pk")
+        field = self.fields["runde"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = rounds.order_by("-period_start", "-pk")

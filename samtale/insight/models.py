@@ -85,8 +85,9 @@ class Publication(models.Model):
 class PublishedFigure(models.Model):
     """One group's figure in a Publication: how many people answered and the counts per
     value (statements and satisfaction: 1–5; goal results: conversations, achieved, partly,
-    not), or, withheld, nothing but that there were answers too few to show without
-    revealing someone. A group not here had no answers.
+    not), or, withheld (people None), only why: {"why": "few"} (fewer than k answered) or
+    {"why": "beside"} (shown beside the others it would give away a smaller group); None in
+    periods published before issue 61. A group not here had no answers.
 
     `measure`: "likert:<statement>", "satisfaction" or "goals". `group`: who the figure is
     of (insight.publication.measures.GROUPS): u:org, u:<unit>, u:<unit>@<profession group>,

@@ -10,6 +10,7 @@ period (insight.publication).
 import operator
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -19,6 +20,7 @@ from samtale.org.models import Person, Unit
 
 # The whole organization: the root above the units without a parent.
 ORGANIZATION = "organization"
+Node = int | str  # a unit's id, or ORGANIZATION
 
 
 @dataclass(frozen=True)
@@ -26,32 +28,32 @@ class Tree:
     """The units a user may count, as a tree under ORGANIZATION: each unit's parent (a unit
     whose parent is not among them hangs from the top), its children, and its name."""
 
-    parent: dict
-    children: dict
-    names: dict
+    parent: dict[Node, Any]
+    children: dict[Node, Any]
+    names: dict[Node, Any]
 
-    def __contains__(self, unit) -> bool:
+    def __contains__(self, unit: Any) -> bool:
         return unit in self.parent
 
-    def below(self, unit) -> list:
+    def below(self, unit: Any) -> list[Any]:
         """The units right below one, by name."""
         return sorted(self.children.get(unit, ()), key=lambda pk: (self.names[pk], pk))
 
-    def up(self, unit):
+    def up(self, unit: Any) -> Any:
         return self.parent.get(unit)
 
 
 def unit_tree(units: QuerySet[Unit]) -> Tree:
     """One query: the units' ids, parents and names."""
-    parent: dict = {ORGANIZATION: None}
-    names: dict = {}
+    parent: dict[Node, Any] = {ORGANIZATION: None}
+    names: dict[Node, Any] = {}
     for pk, up, name in units.values_list("pk", "parent_id", "name"):
         parent[pk] = up if up is not None else ORGANIZATION
         names[pk] = name
-    for pk in list(parent):
-        if pk != ORGANIZATION and parent[pk] not in parent:
-            parent[pk] = ORGANIZATION
-    children: dict = defaultdict(list)
+    for node in list(parent):
+        if node != ORGANIZATION and parent[node] not in parent:
+            parent[node] = ORGANIZATION
+    children: dict[Node, Any] = defaultdict(list)
     for unit, up in parent.items():
         children[unit]
         if up is not None:
@@ -59,17 +61,17 @@ def unit_tree(units: QuerySet[Unit]) -> Tree:
     return Tree(parent=parent, children=dict(children), names=names)
 
 
-def summed_up(tree: Tree, own: dict, zero=0) -> dict:
+def summed_up(tree: Tree, own: dict[Any, Any], zero: Any = 0) -> dict[Node, Any]:
     """Each unit's (and ORGANIZATION's) value with those of every unit below it added: `own`
     maps a unit to what is counted in it alone (numbers, tuples of the same length or
     Counters); a unit not in the tree is counted at the top."""
-    at: dict = {}
+    at: dict[Node, Any] = {}
     for unit, value in own.items():
         key = unit if unit in tree else ORGANIZATION
         at[key] = add(at.get(key, zero), value)
-    total: dict = {}
+    total: dict[Node, Any] = {}
 
-    def add_up(unit) -> None:
+    def add_up(unit: Any) -> None:
         value = at.get(unit, zero)
         for child in tree.children[unit]:
             add_up(child)
@@ -80,7 +82,7 @@ def summed_up(tree: Tree, own: dict, zero=0) -> dict:
     return total
 
 
-def add(a, b):
+def add(a: Any, b: Any) -> Any:
     """a + b, for numbers, Counters and tuples of the same length (element by element)."""
     if isinstance(a, tuple):
         return tuple(map(operator.add, a, b))
@@ -91,7 +93,7 @@ def statements() -> dict[str, tuple[str, str]]:
     """Each statement's (text, area), in the reader's language, in the order the templates
     ask them (the templates' versions are few). The area is the statement's group
     (individual, teamwork, organization); "" for one without."""
-    texts = {}
+    texts: dict[str, tuple[str, str]] = {}
     for version in GuideVersion.objects.only("themes").order_by("pk"):
         for statement in version.statements():
             texts.setdefault(

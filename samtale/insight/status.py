@@ -211,8 +211,9 @@ def _count_coverage(own: dict, scope, current: int, today: date) -> None:
         )
         .order_by()
     ):
-        unit = row.pop("unit_id")
-        _counter(own, current, unit).update(row)
+        counted = dict(row)
+        unit = counted.pop("unit_id")
+        _counter(own, current, unit).update(counted)
 
 
 def raw_round_status(scope, round) -> dict:

@@ -56,6 +56,8 @@ def refresh() -> None:
     years = sorted(kept | set(status.years_to(timezone.localdate().year)))
     count_status(years)
     for tally in Tally.objects.filter(kind=Tally.Kind.ROUND).select_related("round"):
+        if tally.round is None:  # none: a round's tally has its round
+            continue
         closed = tally.round.closed_at
         if closed is None or closed > tally.counted_at:
             count_round(tally.round)

@@ -156,6 +156,9 @@ def status_analysis(request):
             # What the proof checked when the period was published (HR's; a leader is
             # shown the figures, not how the whole organization's were checked).
             "proof": page.proof if scope.whole_organization else None,
+            # A closed period's figures are final from then; only the live counts say when
+            # they were counted.
+            "published_at": page.publication.published_at if page.publication else None,
             "counted_at": result.counted_at,
         },
     )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +34,12 @@ class RaiseForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "short"}),
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = {unit.pk: unit for unit in units}
-        self.fields["unit"].choices = [(unit.pk, unit.name) for unit in units]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(unit.pk, unit.name) for unit in units]
 
 
 class StatusForm(forms.Form):
@@ -51,9 +55,11 @@ class StatusForm(forms.Form):
 class MergeForm(forms.Form):
     into = forms.TypedChoiceField(label=_("Merge into"), coerce=int)
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].choices = [
+        field = self.fields["into"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (need.pk, f"{need.text[:80]} ({need.get_status_display()})") for need in candidates
         ]
 
@@ -68,9 +74,11 @@ class FilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All"))] + Need.Status.choices
     )
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All"))] + [(u.pk, u.name) for u in units]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All"))] + [(u.pk, u.name) for u in units]
 
     def clean_year(self):
         year = self.cleaned_data["year"]

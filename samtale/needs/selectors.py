@@ -1,15 +1,19 @@
 """What the conversation's pages show of the needs raised in it."""
 
+from typing import Any
+
+from django.http import HttpRequest
+
 from samtale.needs import policy, services
 from samtale.needs.forms import RaiseForm
 
 
-def draft_key(conversation) -> str:
+def draft_key(conversation: Any) -> str:
     """Where a refused need waits in the session, so that what was typed comes back."""
     return f"need-draft-{conversation.pk}"
 
 
-def raised_context(request, conversation) -> dict:
+def raised_context(request: HttpRequest, conversation: Any) -> dict[str, Any]:
     """What the conversation's pages show of its needs, for both parties; a need the form
     refused comes back as typed, with its errors."""
     units = services.units_for_need(conversation)

@@ -32,7 +32,8 @@ def _check(
     cost: int | None,
     unit: Unit | None,
     allowed: list[Unit],
-):
+) -> Unit:
+    """The need's unit, once every field is checked."""
     if category not in Category.values:
         raise DomainError(_("Choose what kind of need it is."), field="category")
     if competence and (category != Category.COMPETENCE or competence not in CompetenceKind.values):
@@ -47,6 +48,7 @@ def _check(
         raise DomainError(_("Give the cost in whole kroner."), field="cost")
     if unit is None or unit.pk not in {u.pk for u in allowed}:
         raise DomainError(_("Choose the employee's unit or one above it."), field="unit")
+    return unit
 
 
 def _open(actor: Person, conversation: Conversation) -> None:
@@ -69,7 +71,7 @@ def need_raise(
     """Either party raises a need that calls for a common solution. Both see it; it stays in
     the conversation unless the conclusion shares it."""
     _open(actor, conversation)
-    _check(
+    unit = _check(
         category=category,
         competence=competence,
         text=text,

@@ -1,5 +1,7 @@
 """The shared-needs register for leaders and HR, and raising a need in a conversation."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
@@ -84,8 +86,10 @@ def need_list(request):
 def _export(needs, *, fmt: str, year: int | None, sums: bool):
     label = str(year) if year else _("all years")
     if sums:
-        lines = [[_("Year"), _("Unit"), _("Kind"), _("Needs"), _("Conversations"), _("Cost (NOK)")]]
-        categories = dict(Category.choices)
+        lines: list[list[object]] = [
+            [_("Year"), _("Unit"), _("Kind"), _("Needs"), _("Conversations"), _("Cost (NOK)")]
+        ]
+        categories: dict[str, Any] = dict(Category.choices)
         for row in (
             needs.values("year", "unit__name", "category")
             .annotate(n=Count("pk"), conversations=Sum("conversations"), cost=Sum("cost"))

@@ -88,7 +88,8 @@ def mail_read(directory: Path, name: str) -> Mail | None:
     html = message.get_body(("html",))
     attachments = []
     for part in message.iter_attachments():
-        payload = part.get_payload(decode=True) or b""
+        decoded = part.get_payload(decode=True)
+        payload = decoded if isinstance(decoded, bytes) else b""
         attachments.append(
             Attachment(
                 filename=part.get_filename() or "",

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes, vText, vUTCOffset
 
 from samtale.core import tenancy
 
@@ -96,6 +96,11 @@ def _attendee(person, role: str) -> vCalAddress:
     )
 
 
+def _offset(value: object) -> timedelta:
+    assert isinstance(value, vUTCOffset)  # a TZOFFSETFROM or TZOFFSETTO
+    return value.td
+
+
 def _onset(local: datetime, before: timedelta, after: timedelta, zone: ZoneInfo) -> datetime:
     """The onset as RFC 5545 reads it: the local time in the offset in force before it."""
     for instant in (local - before, local - after):
@@ -121,8 +126,10 @@ def oslo_vtimezone(*, first: date, last: date) -> Timezone:
     for rule in vtimezone.walk():
         if rule.name not in ("STANDARD", "DAYLIGHT"):
             continue
-        before, after = rule["TZOFFSETFROM"].td, rule["TZOFFSETTO"].td
-        rule["DTSTART"] = vDDDTypes(_onset(rule["DTSTART"].dt, before, after, zone))
+        before, after = _offset(rule["TZOFFSETFROM"]), _offset(rule["TZOFFSETTO"])
+        start = rule["DTSTART"]
+        assert isinstance(start, vDDDTypes) and isinstance(start.dt, datetime)
+        rule["DTSTART"] = vDDDTypes(_onset(start.dt, before, after, zone))
         rdates = rule.pop("RDATE", [])
         dates = [
             d.dt for group in (rdates if isinstance(rdates, list) else [rdates]) for d in group.dts

@@ -103,10 +103,11 @@ class Refused(Exception):
 
 # The domains that take answers: handler(answer=ics.Answer, sender=address) -> Outcome, or
 # None when the event (its UID) is not theirs.
-_handlers: list[Callable[..., Outcome | None]] = []
+Handler = Callable[..., "Outcome | None"]
+_handlers: list[Handler] = []
 
 
-def answers_to(handler):
+def answers_to(handler: Handler) -> Handler:
     """Registers a domain's handler of answers (used as a decorator; returns it)."""
     _handlers.append(handler)
     return handler

@@ -8,6 +8,7 @@ with an apostrophe is not `&#x27;`. Only the HTML part is escaped.
 import email.policy
 from email.message import MIMEPart
 from email.utils import formataddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -21,7 +22,8 @@ from samtale.notifications import ics
 
 def render_text(template_name: str, context: dict) -> str:
     """A plain-text template (and whatever it includes) rendered without HTML escaping."""
-    return get_template(template_name).template.render(Context(context, autoescape=False))
+    template: Any = get_template(template_name)  # the Django engine's, with its own .template
+    return template.template.render(Context(context, autoescape=False))
 
 
 def mailer():
@@ -46,7 +48,7 @@ class InvitationEmail(EmailMultiAlternatives):
     method parameter is read from the calendar's own METHOD, so the two never differ.
     """
 
-    def __init__(self, *args, calendar: bytes, method: str, **kwargs):
+    def __init__(self, *args, calendar: bytes, method: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.calendar = calendar
         self.method = method
@@ -98,7 +100,7 @@ def render_templated(
         subject = " ".join(render_text(f"{template}_subject.txt", context).split())
         text = render_text(f"{template}_body.txt", context)
         html = render_to_string(f"{template}_body.html", context)
-    options = {
+    options: dict[str, Any] = {
         "subject": subject,
         "body": text,
         "to": [address or to.email],

@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
@@ -21,11 +22,11 @@ from icalendar import Calendar
 class Inbox:
     """Collects what the server receives; `fail_next` makes it refuse that many messages."""
 
-    def __init__(self):
-        self.messages = []
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
         self.fail_next = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's hook name)
         if self.fail_next:
             self.fail_next -= 1
             return "451 Try again later"
@@ -133,7 +134,7 @@ class ImapServer:
     user = "kalender"
     password = "kalender-test-passord"  # noqa: S105 (a test server's, on loopback)
 
-    def __init__(self, folder: Path, port: int):
+    def __init__(self, folder: Path, port: int) -> None:
         self.folder = folder
         self.port = port
         self.url = f"imap://{self.user}:{self.password}@127.0.0.1:{port}/INBOX"
@@ -162,7 +163,7 @@ class ImapServer:
             _kind, data = imap.uid("SEARCH", "ALL")
             found = {}
             for uid in (data[0] or b"").split():
-                _kind, fetched = imap.uid("FETCH", uid, "(FLAGS BODY.PEEK[])")
+                _kind, fetched = imap.uid("FETCH", uid.decode(), "(FLAGS BODY.PEEK[])")
                 head, body = fetched[0]
                 flags = head.split(b"FLAGS (", 1)[1].split(b")", 1)[0].decode().split()
                 found[int(uid)] = (body, set(flags))
@@ -175,7 +176,7 @@ class ImapServer:
         try:
             imap.login(self.user, self.password)
             _kind, [count] = imap.select("INBOX")
-            if int(count):
+            if int(count or 0):
                 imap.store("1:*", "+FLAGS", "\\Deleted")
                 imap.expunge()
         finally:
@@ -288,5 +289,6 @@ def _wait_for(server: ImapServer, process: subprocess.Popen, seconds: float = 20
                 break
             time.sleep(0.1)
     log = server.folder / "dovecot.log"
-    stderr = process.stderr.read().decode() if process.poll() is not None else ""
+    finished = process.poll() is not None and process.stderr is not None
+    stderr = process.stderr.read().decode() if finished and process.stderr else ""
     raise RuntimeError(f"Dovecot did not start: {stderr}{log.read_text() if log.exists() else ''}")

@@ -5,6 +5,7 @@ webhook that mail to the calendar address is posted to (notifications.inbox).
 
 import hmac
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -47,7 +48,10 @@ def dev_mail_list(request):
 
 # The HTML part is shown as a mail program shows it, in a frame without scripts (sandbox);
 # the frame inherits this page's policy, so the e-mail's own inline styles are allowed here.
-MAIL_HTML_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+MAIL_HTML_CSP: dict[str, Any] = {
+    **settings.SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+}
 
 
 @local_only

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samtale.core.pickers import PickerField
 from samtale.org import national_id
+from samtale.org.fields import PERSON_FIELDS, PERSON_FIELDS_PROVIDERS, PERSON_FORM_FIELDS
 from samtale.org.models import ImportBatch, Person, Unit
 
 
@@ -61,25 +62,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "email",
-            "employee_number",
-            "national_id",
-            "job_title",
-            "profession_group",
-            "employment_type",
-            "start_date",
-            "end_date",
-            "unit",
-            "is_hr",
-            "is_org_admin",
-            "is_archivist",
-            "is_union_rep",
-            "is_active",
-            "language",
-        ]
+        fields = PERSON_FORM_FIELDS
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -99,28 +82,9 @@ class PersonForm(forms.ModelForm):
             "is_active": _("Inactive people cannot sign in. Nobody is ever deleted."),
         }
 
-    field_order = [
-        "first_name",
-        "last_name",
-        "email",
-        "employee_number",
-        "national_id",
-        "national_id_remove",
-        "job_title",
-        "profession_group",
-        "unit",
-        "manager",
-        "employment_type",
-        "start_date",
-        "end_date",
-        "language",
-        "is_hr",
-        "is_org_admin",
-        "is_archivist",
-        "is_union_rep",
-        "union_unit",
-        "is_active",
-    ]
+    # The fields in their order (org.fields), the national identity number's removal beside it.
+    field_order = [n for n in PERSON_FIELDS if n not in PERSON_FIELDS_PROVIDERS]
+    field_order.insert(field_order.index("national_id") + 1, "national_id_remove")
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +118,7 @@ class PersonForm(forms.ModelForm):
             del self.fields["national_id"], self.fields["national_id_remove"]
 
     def _national_id_help(self, *, typed_again: bool = False) -> str:
-        parts = [
+        parts: list[object] = [
             _(
                 "11 digits. The archive finds the personnel file by it; it is shown nowhere "
                 "else in Samtale."
@@ -203,6 +167,17 @@ class PersonForm(forms.ModelForm):
     def _post_clean(self):
         # Uniqueness and the organization's rules are the service's to check.
         pass
+
+    def choices_settled(self) -> None:
+        """Shown again after a valid post (the two-step save of a new line manager), each
+        picker carries what it found, so that the form sent again keeps the choice: without
+        JavaScript the id sent was the earlier one, beside the text that found the new."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a bound form's QueryDict (or dict): the stubs type it as a Mapping
+        for name in ("manager", "unit", "union_unit"):
+            chosen = self.cleaned_data.get(name)
+            data[name] = str(chosen.pk) if chosen is not None else ""
+            data.pop(f"{name}_valg", None)
+        self.data = data
 
     def values(self) -> dict:
         """The fields for org.services: a national identity number left empty is not among

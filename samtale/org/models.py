@@ -19,7 +19,7 @@ class Unit(models.Model):
         TEAM = "team", _("Team")
 
     # Depth of each kind in the tree: a child is always deeper than its parent.
-    LEVELS = {Kind.ENTERPRISE: 0, Kind.DEPARTMENT: 1, Kind.TEAM: 2}
+    LEVELS: dict[str, int] = {Kind.ENTERPRISE: 0, Kind.DEPARTMENT: 1, Kind.TEAM: 2}
 
     code = models.CharField(_("unit code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -216,6 +216,14 @@ class Person(AbstractBaseUser):
                 fields=["profession_group", "unit"],
                 condition=models.Q(is_active=True),
                 name="person_profession_group",
+            ),
+            # The organization's counts on HR's and the administrator's home (active,
+            # permanent, temporary: org.selectors.organization_querysets), each from this
+            # index alone: the temporary were counted by reading all 50,000 people (15 ms).
+            models.Index(
+                fields=["employment_type"],
+                condition=models.Q(is_active=True),
+                name="person_active_by_type",
             ),
         ]
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -15,7 +16,7 @@ from samtale.core.queries import counts
 from samtale.org.models import Person, Unit
 
 
-def person_with_relations(*, person_id: int, **annotations) -> Person:
+def person_with_relations(*, person_id: int, **annotations: Any) -> Person:
     """The person with their unit, its parent and their line manager; with `annotations`
     (whether something rare waits for them, say) read in the same query."""
     return (
@@ -61,7 +62,7 @@ def person_search(
 SEARCH_WORDS = 6
 
 
-def matching(rows: QuerySet, query: str, *lookups: str) -> QuerySet:
+def matching(rows: QuerySet[Any], query: str, *lookups: str) -> QuerySet[Any]:
     """Rows where every word of `query` (the first SEARCH_WORDS) matches one of `lookups`,
     each a field lookup such as "last_name__icontains"."""
     for word in query.split()[:SEARCH_WORDS]:
@@ -119,7 +120,7 @@ def unit_tree(*, units: QuerySet[Unit], query: str = "") -> list[UnitRow]:
         children.setdefault(parent_id, []).append(u)
     rows: list[UnitRow] = []
 
-    def walk(parent_id, depth):
+    def walk(parent_id: Any, depth: Any) -> None:
         for u in children.get(parent_id, []):
             rows.append(UnitRow(unit=u, depth=depth, headcount=0))
             walk(u.pk, depth + 1)
@@ -148,13 +149,13 @@ def unit_headcounts(*, people: QuerySet[Person], rows: Iterable[UnitRow]) -> Non
         row.headcount = counts.get(row.unit.pk, 0)
 
 
-def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
+def organization_counts(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict[str, Any]:
     """Active people, permanent and temporary, leaders (with an active report) and active
     units: one statement (core.queries.counts)."""
     return counts(**organization_querysets(people=people, units=units))
 
 
-def organization_querysets(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict:
+def organization_querysets(*, people: QuerySet[Person], units: QuerySet[Unit]) -> dict[str, Any]:
     """What organization_counts counts, one queryset each: for a page that counts them in
     the same statement as its other numbers."""
     active = people.filter(is_active=True)
@@ -174,10 +175,11 @@ def leaders(*, people: QuerySet[Person]) -> QuerySet[Person]:
     return people.filter(is_active=True, reports__is_active=True).distinct()
 
 
-def position_of(*, person_id: int) -> dict:
+def position_of(*, person_id: int) -> dict[str, Any]:
     """Where a person stands now, as the figures from their answers remember it when an
     answer is final (insight.publication): their unit, profession group and line (their
     line manager first, then theirs, up the line). One query per level of the line."""
+    manager: int | None
     unit, profession, manager = Person.objects.values_list(
         "unit_id", "profession_group", "manager_id"
     ).get(pk=person_id)
@@ -188,7 +190,7 @@ def position_of(*, person_id: int) -> dict:
     return {"unit": unit, "profession": profession, "line": line}
 
 
-def positions(*, person_ids: Iterable[int]) -> dict[int, dict]:
+def positions(*, person_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """position_of for many people at once: {person: position}, from one read of everyone's
     unit and line manager."""
     everyone = {
@@ -201,7 +203,9 @@ def positions(*, person_ids: Iterable[int]) -> dict[int, dict]:
     for pk in person_ids:
         if pk not in everyone:
             continue
-        unit, profession, manager = everyone[pk]
+        manager_of: int | None
+        unit, profession, manager_of = everyone[pk]
+        manager: int | None = manager_of
         line: list[int] = []
         while manager is not None and manager not in line and manager != pk:
             line.append(manager)

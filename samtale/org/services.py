@@ -2,11 +2,13 @@
 domain's rules, raises DomainError with a message for the user, and audits."""
 
 import math
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
 from samtale.org import national_id, policy
+from samtale.org.fields import PERSON_FIELDS
 from samtale.org.models import (
     EmailChange,
     LeaderChange,
@@ -24,32 +27,6 @@ from samtale.org.models import (
     Unit,
 )
 from samtale.org.signals import line_manager_changed
-
-PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "employee_number",
-    "national_id",
-    "job_title",
-    "profession_group",
-    "employment_type",
-    "start_date",
-    "end_date",
-    "unit",
-    "manager",
-    "is_hr",
-    "is_org_admin",
-    "is_archivist",
-    "is_union_rep",
-    "union_unit",
-    "is_active",
-    "language",
-    # Kept for the identity provider (samtale.scim), never shown in a form.
-    "scim_external_id",
-    "scim_deleted_at",
-)
-
 
 # The roles that read more than a person's own conversations.
 ROLE_FIELDS = {
@@ -157,7 +134,7 @@ def _role_changes_record(*, actor: Person | None, person: Person, before: dict[s
 NO_ROLES = dict.fromkeys(ROLE_FIELDS, False)
 
 
-def role_holders_activity_record(*, actor: Person, person_ids) -> None:
+def role_holders_activity_record(*, actor: Person, person_ids: Iterable[int]) -> None:
     """An import activated or deactivated these people: for those holding a role, that is a
     role given or taken, and told as one."""
     holders = Person.objects.filter(
@@ -171,7 +148,7 @@ def role_holders_activity_record(*, actor: Person, person_ids) -> None:
 
 
 @transaction.atomic
-def email_hold_start():
+def email_hold_start() -> datetime:
     """Changes of address made after this still hold password resets back
     (accounts.services.email_change_hold)."""
     return timezone.now() - timedelta(hours=settings.SAMTALE_EMAIL_CHANGE_HOLD_HOURS)
@@ -242,7 +219,9 @@ def leader_changes_record(
             via=via,
         )
         line_manager_changed.send(sender=LeaderChange, change=change)
-        told = Person.objects.filter(pk__in={person.pk, old_id, new_id} - {None}, is_active=True)
+        told = Person.objects.filter(
+            pk__in={pk for pk in (person.pk, old_id, new_id) if pk is not None}, is_active=True
+        )
         for recipient in told:
             email_queue(to=recipient, kind="leader_changed", ref={"change": change.pk})
         made.append(change)
@@ -251,7 +230,7 @@ def leader_changes_record(
 
 def _manager_chain_contains(start_id: int, target_id: int) -> bool:
     seen = set()
-    current = start_id
+    current: int | None = start_id
     while current is not None and current not in seen:
         if current == target_id:
             return True
@@ -261,7 +240,7 @@ def _manager_chain_contains(start_id: int, target_id: int) -> bool:
 
 
 @transaction.atomic
-def person_create(*, actor: Person, **fields) -> Person:
+def person_create(*, actor: Person, **fields: Any) -> Person:
     """Create a person (who signs in through a password-reset link)."""
     require(may_manage_org(actor))
     person = Person(**{k: v for k, v in fields.items() if k in PERSON_FIELDS})
@@ -281,9 +260,24 @@ def person_create(*, actor: Person, **fields) -> Person:
     return person
 
 
+def person_update_check(*, actor: Person, person: Person, **fields: Any) -> list[str]:
+    """Set `fields` on `person` as person_update would (unsaved) and raise its DomainError if
+    any (the form refuses before it asks about a new line manager). The names that changed."""
+    changed = []
+    for name, value in ((n, v) for n, v in fields.items() if n in PERSON_FIELDS):
+        value = value.strip().lower() if name == "email" else value
+        nullable = name in ("employee_number", "scim_external_id", "national_id")
+        if getattr(person, name) != (value := value or None if nullable else value):
+            setattr(person, name, value)
+            changed.append(name)
+    if changed:
+        _check_person(actor=actor, person=person, changed=set(changed))
+    return changed
+
+
 @transaction.atomic
 def person_update(
-    *, actor: Person, person: Person, via: str = LeaderChange.Via.FORM, **fields
+    *, actor: Person, person: Person, via: str = LeaderChange.Via.FORM, **fields: Any
 ) -> Person:
     """Change a person's data and roles; deactivating stamps the time, never deletes. A new
     line manager is a leader change (leader_changes_record), made `via` the form or the
@@ -293,20 +287,9 @@ def person_update(
     old_email = person.email
     old_manager_id = person.manager_id
     before = _roles_in_force(person)
-    changed = []
-    for name, value in fields.items():
-        if name not in PERSON_FIELDS:
-            continue
-        if name == "email":
-            value = value.strip().lower()
-        if name in ("employee_number", "scim_external_id", "national_id"):
-            value = value or None
-        if getattr(person, name) != value:
-            setattr(person, name, value)
-            changed.append(name)
+    changed = person_update_check(actor=actor, person=person, **fields)
     if not changed:
         return person
-    _check_person(actor=actor, person=person, changed=set(changed))
     if "is_active" in changed:
         person.deactivated_at = None if person.is_active else timezone.now()
         if person.is_active:
@@ -343,7 +326,7 @@ def _check_unit(*, unit: Unit) -> None:
     if parent is not None:
         if unit.pk is not None and parent.pk == unit.pk:
             raise DomainError(_("A unit cannot be its own parent."), field="parent")
-        ancestor = parent
+        ancestor: Unit | None = parent
         while ancestor is not None:
             if unit.pk is not None and ancestor.pk == unit.pk:
                 raise DomainError(_("The parent unit lies below this unit."), field="parent")
@@ -378,7 +361,7 @@ UNIT_FIELDS = ("code", "name", "kind", "parent", "is_active")
 
 
 @transaction.atomic
-def unit_create(*, actor: Person, **fields) -> Unit:
+def unit_create(*, actor: Person, **fields: Any) -> Unit:
     require(may_manage_org(actor))
     unit = Unit(**{k: v for k, v in fields.items() if k in UNIT_FIELDS})
     unit.code = unit.code.strip()
@@ -389,7 +372,7 @@ def unit_create(*, actor: Person, **fields) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, actor: Person, unit: Unit, **fields) -> Unit:
+def unit_update(*, actor: Person, unit: Unit, **fields: Any) -> Unit:
     require(may_manage_org(actor))
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     changed = []
@@ -419,7 +402,7 @@ def deactivation_limit(active: int) -> int:
 
 
 def provider_person_update(
-    *, actor: Person, person: Person, deleted: bool = False, **fields
+    *, actor: Person, person: Person, deleted: bool = False, **fields: Any
 ) -> Person:
     """A change from the identity provider (SCIM), as person_update; but a deactivation
     beyond the limit within PROVIDER_WINDOW is held (ProviderDeactivation) until an
@@ -461,7 +444,7 @@ def provider_person_update(
         return person_update(actor=actor, person=person, **rest)
 
 
-def held_deactivations():
+def held_deactivations() -> QuerySet[ProviderDeactivation]:
     return ProviderDeactivation.objects.filter(
         outcome=ProviderDeactivation.Outcome.HELD
     ).select_related("person", "requested_by")
@@ -475,7 +458,7 @@ def held_deactivations_decide(*, actor: Person, deactivate: bool) -> int:
     count = 0
     for held in held_deactivations().select_for_update(of=("self",)):
         if deactivate and held.person.is_active:
-            fields = {"is_active": False}
+            fields: dict[str, Any] = {"is_active": False}
             if held.deleted:
                 fields["scim_deleted_at"] = held.requested_at
             person_update(actor=actor, person=held.person, **fields)

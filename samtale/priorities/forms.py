@@ -12,12 +12,18 @@ class ChooseForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
     enhet = forms.ChoiceField(label=_("Unit"))
 
-    def __init__(self, *args, years, units, organization: bool, organization_label=None, **kwargs):
+    def __init__(
+        self, *args, years, units, organization: bool, organization_label=None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in years]
+        field = self.fields["year"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(year, str(year)) for year in years]
         label = organization_label or _("The organization's own goals")
         choices = [(ORGANIZATION, label)] if organization else []
-        self.fields["enhet"].choices = choices + [(str(unit.pk), unit.name) for unit in units]
+        field = self.fields["enhet"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices + [(str(unit.pk), unit.name) for unit in units]
 
 
 class PriorityForm(forms.Form):
@@ -41,13 +47,13 @@ class PriorityForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.parents = {parent.pk: parent for parent in parents}
         if self.parents:
-            self.fields["parent"].choices = [("", _("None"))] + [
-                (parent.pk, parent.title) for parent in parents
-            ]
+            field = self.fields["parent"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("None"))] + [(parent.pk, parent.title) for parent in parents]
         else:
             del self.fields["parent"]
 

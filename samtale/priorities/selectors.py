@@ -2,6 +2,7 @@
 shows in the theme the leader fills in (theme 7 of the form)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -24,7 +25,7 @@ def of_unit(*, unit: Unit | None, year: int) -> list[Priority]:
     )
 
 
-def conversation_year(conversation) -> int:
+def conversation_year(conversation: Any) -> int:
     """The year a conversation belongs to: when it is (or was) held, else today's."""
     at = conversation.scheduled_at
     return timezone.localtime(at).year if at else timezone.localdate().year
@@ -47,9 +48,9 @@ def for_units(*, units: list[Unit], year: int) -> UnitGoals | None:
     return None
 
 
-def for_person(person, *, year: int) -> UnitGoals | None:
+def for_person(person: Any, *, year: int) -> UnitGoals | None:
     return for_units(units=units_above(person), year=year)
 
 
-def for_conversation(conversation) -> UnitGoals | None:
+def for_conversation(conversation: Any) -> UnitGoals | None:
     return for_person(conversation.employee, year=conversation_year(conversation))

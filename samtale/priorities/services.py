@@ -1,6 +1,8 @@
 """Writing the workplace's priority goals: each change asks the policy, keeps the goals of a
 unit and year in order, and is audited."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,7 +24,7 @@ def years_open() -> range:
     return range(this - 1, this + 2)
 
 
-def _check(*, year: int, unit: Unit | None, kind: str, title: str, parent: Priority | None):
+def _check(*, year: int, unit: Unit | None, kind: str, title: str, parent: Priority | None) -> None:
     if year not in years_open():
         raise DomainError(_("Goals are written for last year, this year or next."), field="year")
     if kind not in Priority.Kind.values:
@@ -42,7 +44,7 @@ def _check(*, year: int, unit: Unit | None, kind: str, title: str, parent: Prior
 @transaction.atomic
 def priority_add(
     *,
-    actor,
+    actor: Any,
     year: int,
     unit: Unit | None,
     title: str,
@@ -68,7 +70,7 @@ def priority_add(
 
 
 @transaction.atomic
-def priority_update(*, actor, priority: Priority, **fields) -> Priority:
+def priority_update(*, actor: Any, priority: Priority, **fields: Any) -> Priority:
     require(policy.may_write_unit(actor, priority.unit))
     values = {name: fields.get(name, getattr(priority, name)) for name in FIELDS}
     _check(
@@ -90,14 +92,14 @@ def priority_update(*, actor, priority: Priority, **fields) -> Priority:
 
 
 @transaction.atomic
-def priority_delete(*, actor, priority: Priority) -> None:
+def priority_delete(*, actor: Any, priority: Priority) -> None:
     require(policy.may_write_unit(actor, priority.unit))
     audit_log(actor=actor, action="priority.delete", obj=priority, year=priority.year)
     priority.delete()
 
 
 @transaction.atomic
-def priorities_copy(*, actor, unit: Unit | None, year: int) -> list[Priority]:
+def priorities_copy(*, actor: Any, unit: Unit | None, year: int) -> list[Priority]:
     """Last year's goals of the unit as this year's, for a leader to adjust: only into a
     year that has none yet. A goal that served an organization's goal serves the one of the
     same title this year, if there is one."""

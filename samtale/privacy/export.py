@@ -16,7 +16,8 @@ signed in (policy.as_data_subject), so the copy holds what they may see and noth
 - the person's record, roles given and taken, changes of their e-mail address, legal holds on
   their data and HR's requests for a copy of it (each of which reaches the person only, in
   their account or by a one-time link: this ZIP), and the audit entries about them,
-  their conversations and what they did (kinds and ids: the log holds no content);
+  their conversations and what they did (in the audit log's sentences, with kinds and ids:
+  the log holds no content);
 - their calendar connection, if any (samtale.calendars): its kind, the server's host name,
   the user name or mailbox, when it was last read and why it last failed. Never its address
   (a published calendar's opens every event to whoever has it) nor its password: whether
@@ -43,7 +44,9 @@ from django.utils.translation import gettext as _
 from samtale.calendars import policy as calendars_policy
 from samtale.calendars import reasons as calendar_reasons
 from samtale.competence.models import PlanComment, PlanLine
-from samtale.core.access import own
+from samtale.core.access import own, roles_of_person
+from samtale.core.audit import sentences_of as audit_sentences
+from samtale.core.spreadsheet import file_name
 from samtale.org import policy as org_policy
 from samtale.org.models import Person
 from samtale.priorities.models import Priority
@@ -59,8 +62,9 @@ FORMAT = 4
 AUDIT_IN_PAGE = 1000  # the page lists the latest; data.json holds every entry
 
 
-def filename(day=None) -> str:
-    return f"samtale-innsyn-{(day or timezone.localdate()).isoformat()}.zip"
+def filename(person: Person, day=None) -> str:
+    """samtale-innsyn-kari-nilsen-2026-11-28.zip: whose copy, and the day it was made."""
+    return file_name("samtale-innsyn", person.full_name, day=day or timezone.localdate(), ext="zip")
 
 
 def person_export(person: Person) -> bytes:
@@ -174,19 +178,20 @@ def _access_copies(subject: Person) -> list[dict]:
 
 def _audit(subject: Person, person: Person) -> list[dict]:
     """The audit entries about the person, their conversations and what they did, oldest
-    first: kinds and ids, as the log holds no content."""
+    first: each as the audit log's page says it ("text", the one table of its words), and
+    its kind and ids, as the log holds no content."""
+    entries = list(policy.audit_entries_about(subject).select_related("actor").order_by("at", "pk"))
     return [
         {
             "at": at_local(entry.at),
+            "text": text,
             "action": entry.action,
             "object_type": entry.object_type,
             "object_id": entry.object_id,
             "by": "you" if entry.actor_id == person.pk else name_of(entry.actor),
             "data": entry.data,
         }
-        for entry in policy.audit_entries_about(subject)
-        .select_related("actor")
-        .order_by("at", "pk")
+        for entry, text in zip(entries, audit_sentences(entries), strict=True)
     ]
 
 
@@ -225,10 +230,10 @@ def _workplace(subject: Person) -> dict:
 
 def _person(person: Person) -> dict:
     roles = [
-        (person.is_hr, "hr", _("HR")),
-        (person.is_org_admin, "admin", _("Administrator")),
-        (person.is_archivist, "archive", _("Archive staff")),
-        (person.is_union_rep, "union", _("Union representative")),
+        (person.is_hr, "hr"),
+        (person.is_org_admin, "admin"),
+        (person.is_archivist, "archive"),
+        (person.is_union_rep, "union"),
     ]
     return {
         "id": person.pk,
@@ -247,8 +252,10 @@ def _person(person: Person) -> dict:
         "language_name": person.get_language_display(),
         "active": person.is_active,
         "deactivated_at": at_local(person.deactivated_at),
-        "roles": [key for held, key, _label in roles if held],
-        "roles_text": [str(label) for held, _key, label in roles if held],
+        # The roles given; in words, every role as the person's home names them (an
+        # employee, and a leader of the people who report to them, are given to no one).
+        "roles": [key for held, key in roles if held],
+        "roles_text": roles_of_person(person).words,
         "notices_off": person.notices_off,
         "last_signed_at": at_local(person.last_signed_at),
         "created_at": at_local(person.created_at),

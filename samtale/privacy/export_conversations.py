@@ -234,8 +234,19 @@ class _Visible:
             .order_by("conversation_id", "number")
         ):
             self.current[revision.conversation_id] = revision
+        self._forms_and_times(subject)
+
+    def _forms_and_times(self, subject: Person) -> None:
+        """The signed forms, and the other times proposed in the app, open now."""
+        by_conversation = attrgetter("conversation_id")
         self.forms = _grouped(
             archive_policy.signed_forms_visible_to(subject).order_by("created_at", "pk"),
+            by_conversation,
+        )
+        self.proposals = _grouped(
+            conversations_policy.all_time_proposals_visible_to(subject).order_by(
+                "created_at", "pk"
+            ),
             by_conversation,
         )
 
@@ -288,6 +299,18 @@ def _as_employee(subject: Person, c: Conversation, seen: _Visible, files: list) 
         "goals": [_goal(goal, seen) for goal in seen.goals[c.pk]],
         "needs": [_need(raised) for raised in seen.needs[c.pk]],
         "signed_forms": forms,
+        "time_proposals": [_proposal(p) for p in seen.proposals[c.pk]],
+    }
+
+
+def _proposal(proposal) -> dict:
+    """Other times proposed in the app, open now: the times and the message (emptied when
+    the proposal closes, so only open ones are held)."""
+    return {
+        "by": proposal.get_party_display(),
+        "times": [at_local(start) for start in proposal.starts],
+        "message": proposal.message,
+        "at": at_local(proposal.created_at),
     }
 
 
@@ -384,4 +407,5 @@ def _as_leader(subject: Person, c: Conversation, seen: _Visible) -> dict:
             if update.actor_id == mine and update.comment
         ],
         "your_needs": [_need(n) for n in seen.needs[c.pk] if n.raised_by_id == mine],
+        "your_time_proposals": [_proposal(p) for p in seen.proposals[c.pk] if p.party == "leader"],
     }

@@ -118,7 +118,7 @@ def as_data_subject(person: Person) -> Person:
     subject.__dict__.pop("_samtale_roles", None)
     subject.is_active = True
     subject.is_hr = subject.is_org_admin = subject.is_archivist = subject.is_union_rep = False
-    subject.save = _refuse_save
+    vars(subject)["save"] = _refuse_save  # this copy's own: the model's save stays
     return subject
 
 

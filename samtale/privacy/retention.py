@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db import transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -84,7 +85,7 @@ BATCH = 200  # conversations per transaction (and per IN list) for the preparati
 class Texts:
     """A model's texts in a conversation, and what each is once blanked."""
 
-    model: type
+    model: Any  # the model class whose rows hold the texts
     conversation: str  # the lookup from the model to its conversation
     blank: dict
 
@@ -179,7 +180,7 @@ def _has_notes() -> Q:
 
 
 def _has_content() -> Q:
-    content = (
+    content: Any = (  # a Q: Django combines Q | Exists into a Q
         _has_notes()
         | Exists(LikertAnswer.objects.filter(conversation=OuterRef("pk")))
         | Exists(LeadershipAnswer.objects.filter(conversation=OuterRef("pk")))
@@ -308,7 +309,7 @@ def _sweep_leaver(ids: list[int], *, dry_run: bool) -> Counter:
 
 def preview(plan: Plan) -> Counter:
     """What `apply` would delete, counted; changes nothing."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for ids in _chunks(plan.notes):
         counts += _sweep_notes(ids, dry_run=True)
         counts["conversations_notes"] += len(ids)
@@ -323,7 +324,7 @@ def apply(plan: Plan) -> Counter:
     notes a batch of conversations at a time, a leaver's content one person at a time. Returns
     what went, and what was left alone at the last moment (skipped_hold, skipped_unarchived,
     skipped_unpublished)."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for chunk in _chunks(plan.notes):
         with transaction.atomic():
             ids, kept = _still_due(notes_due(plan.now).filter(pk__in=chunk), answers=False)
@@ -343,7 +344,8 @@ def apply(plan: Plan) -> Counter:
 
 
 def _still_due(conversations: QuerySet[Conversation], *, answers: bool) -> tuple[list, Counter]:
-    ids, kept = [], Counter()
+    ids: list[int] = []
+    kept: Counter[str] = Counter()
     for pk, _person, why in _with_blockers(conversations, answers=answers):
         if why:
             kept[f"skipped_{why}"] += 1

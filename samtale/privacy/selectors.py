@@ -1,5 +1,7 @@
 """Reads for the privacy pages."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from samtale.core import tenancy
@@ -10,7 +12,7 @@ from samtale.privacy.models import AccessCopy
 HOLDS_SHOWN = 10  # on a person's page: the latest holds and copies, the rest on request
 
 
-def person_section(user, person) -> dict | None:
+def person_section(user: Any, person: Any) -> dict[str, Any] | None:
     """What HR sees of privacy on a person's page: the hold in force (or the form that sets
     one), the latest holds, and the latest requests for a copy of their data with how far
     each got (never the copy: it goes to the person); None for everyone else."""
@@ -38,7 +40,7 @@ def person_section(user, person) -> dict | None:
     }
 
 
-def copies_about_me(user) -> list[AccessCopy]:
+def copies_about_me(user: Any) -> list[AccessCopy]:
     """HR's requests for a copy of the user's own data, newest first, with who asked: for
     their profile's "Your data" and their "Who has read your conversations"."""
     if not privacy_policy.may_see_copy_requests_about_me(user):
@@ -46,7 +48,7 @@ def copies_about_me(user) -> list[AccessCopy]:
     return list(privacy_policy.access_copies_about(user).select_related("made_by"))
 
 
-def copies_waiting_for_me(user) -> QuerySet[AccessCopy]:
+def copies_waiting_for_me(user: Any) -> QuerySet[AccessCopy]:
     """The copies of the user's own data that wait in their account, not yet downloaded:
     a card on their home page, which leads to the download."""
     if not privacy_policy.may_see_copy_requests_about_me(user):
@@ -56,7 +58,7 @@ def copies_waiting_for_me(user) -> QuerySet[AccessCopy]:
     )
 
 
-def policy() -> dict:
+def policy() -> dict[str, Any]:
     """The retention policy as configured, for the page that says it in words."""
     return {
         "notes_months": tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"),

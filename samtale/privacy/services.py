@@ -4,7 +4,6 @@ an audit entry."""
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +14,7 @@ from django.utils.translation import ngettext
 from samtale.core import tenancy
 from samtale.core.access import require
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError
+from samtale.core.errors import DomainError, checked
 from samtale.insight.publication import publish
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
@@ -69,7 +68,7 @@ def legal_hold_release(*, actor: Person, person: Person) -> LegalHold:
     released = hold is not None and LegalHold.objects.filter(
         pk=hold.pk, released_at__isnull=True
     ).update(released_at=timezone.now(), released_by=actor)
-    if not released:
+    if hold is None or not released:
         raise DomainError(_("%(name)s is not on legal hold.") % {"name": person.full_name})
     audit_log(actor=actor, action="privacy.hold_release", obj=person, hold=hold.pk)
     hold.refresh_from_db()
@@ -138,13 +137,12 @@ def _address(text: str) -> str:
             _("Give the e-mail address the person asked to have their copy sent to."),
             field="address",
         )
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise DomainError(
-            _("Give a whole e-mail address, such as navn@example.no."), field="address"
-        ) from None
-    return address
+    return checked(
+        validate_email,
+        address,
+        field="address",
+        message=_("Give a whole e-mail address, such as navn@example.no."),
+    )
 
 
 def access_copy_request(

@@ -20,15 +20,15 @@ from samtale.privacy.forms import CodeForm, CopyRequestForm, hold_form
 PAGE_SIZE = 20
 
 
-def _zip(data: bytes) -> HttpResponse:
-    return download(data, filename=export.filename())
+def _zip(data: bytes, person) -> HttpResponse:
+    return download(data, filename=export.filename(person))
 
 
 @guarded()
 @require_GET
 def own_export(request):
     """Everything Samtale holds about the signed-in person, as a ZIP (GDPR art. 15 and 20)."""
-    return _zip(services.own_copy_make(actor=request.user))
+    return _zip(services.own_copy_make(actor=request.user), request.user)
 
 
 @guarded()
@@ -78,7 +78,7 @@ def own_copy_download(request, pk):
     """The copy HR asked for, waiting in the signed-in person's account: their own data, as
     a ZIP built now, for them alone."""
     copy = policy.get_own_access_copy_for(request.user, pk)
-    return _zip(services.access_copy_download(actor=request.user, copy=copy))
+    return _zip(services.access_copy_download(actor=request.user, copy=copy), request.user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,7 +98,7 @@ def copy_link(request, token):
             if not refusal:
                 error.add_to(form)
         else:
-            return _zip(data)
+            return _zip(data, copy.person)
     status = 200
     if refusal:
         status = 410

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
-from samtale.core import handoff
+from samtale.core import handoff, holidays
 from samtale.core.access import require
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError
+from samtale.core.errors import DomainError, checked
+from samtale.core.forms import validate_place
 from samtale.guides.selectors import current_version
 from samtale.org.models import Person
 from samtale.rounds import policy, scheduling, selectors
@@ -57,8 +58,19 @@ def window_add(
             },
             field="date",
         )
+    if off := holidays.day_off(day):
+        # The assistant proposes no time on a day off, so a window there would offer none.
+        raise DomainError(
+            _(
+                "%(date)s is a day off (%(name)s): the assistant proposes no time on it. "
+                "Choose a working day."
+            )
+            % {"date": day.strftime("%d.%m.%Y"), "name": off},
+            field="date",
+        )
     if not place:
         raise DomainError(_("Give a room or a video link."), field="place")
+    checked(validate_place, place, field="place")
     overlapping = Window.objects.filter(
         round=round, leader=leader, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
@@ -167,6 +179,7 @@ def _plan(
     new one planned in the round and made the participant's."""
     length = round.duration_minutes
     version = current_version(round.guide)
+    assert version is not None  # a guide has a version from its creation on
     conversations = []
     for c in sorted(chosen, key=lambda c: c.start):
         participant = waiting[c.participant_id]

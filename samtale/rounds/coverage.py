@@ -6,6 +6,7 @@ the round list, the leader's and HR's home, Innsikt, its exports and the API."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -121,14 +122,15 @@ def with_missing(
     )
 
 
-def units_with_coverage(*, people: QuerySet[Person], today: date) -> list[dict]:
+def units_with_coverage(*, people: QuerySet[Person], today: date) -> list[dict[str, Any]]:
     """The units the people belong to, by name, each with its active people (`headcount`)
     and how many of them miss a conversation (`missing`, coverage_q): one query, for the few
     hundred people below a leader's leader (the whole organization: coverage_by_unit)."""
     overdue, _close = coverage_q(coverage_limits(today=today))
     permanent = Q(employment_type=Person.EmploymentType.PERMANENT)
     return list(
-        people.filter(is_active=True, unit__isnull=False)
+        dict(row)
+        for row in people.filter(is_active=True, unit__isnull=False)
         .alias(last_signed=F("last_signed_at"))
         .values("unit_id", "unit__name")
         .annotate(headcount=Count("pk"), missing=Count("pk", filter=permanent & overdue))
@@ -189,7 +191,7 @@ def coverage_people(
     )
 
 
-def coverage_status(person: Person, limits: Coverage) -> str:
+def coverage_status(person: Any, limits: Coverage) -> str:  # a Person with last_signed
     signed = timezone.localdate(person.last_signed) if person.last_signed else None
     reference = signed or person.start_date
     if reference is None or reference < limits.overdue_before:
@@ -199,7 +201,13 @@ def coverage_status(person: Person, limits: Coverage) -> str:
     return "ok"
 
 
-def due_date(person: Person, limits: Coverage) -> date | None:
+def due_date(person: Any, limits: Coverage) -> date | None:  # a Person with last_signed
+    """When the person's next conversation is due: the interval after the last signed one,
+    or for someone who never had one, after their start date while that is still ahead (a
+    new employee). None for someone who never had one and is overdue already: a date made
+    of an old start date ("01.01.2000") would be invented, so the page says "now"."""
     signed = timezone.localdate(person.last_signed) if person.last_signed else None
     reference = signed or person.start_date
-    return add_months(reference, limits.interval_months) if reference else None
+    if reference is None or (signed is None and reference < limits.overdue_before):
+        return None
+    return add_months(reference, limits.interval_months)

@@ -23,7 +23,8 @@ def prepare_reminder(message) -> Built | None:
     if conversation is None or conversation.party(message.to) is None:
         return None
     shared = preparations_shared().filter(conversation=conversation, author=message.to)
-    if shared.exists() or conversation.scheduled_at <= timezone.now():
+    at = conversation.scheduled_at
+    if shared.exists() or at is None or at <= timezone.now():
         return None
     return Built(
         template="rounds/email/prepare_reminder",
@@ -57,4 +58,26 @@ def unscheduled_notice(message) -> Built | None:
         return None
     return Built(
         template="rounds/email/unscheduled_notice", context={"rows": rows, "leader": leader}
+    )
+
+
+@builder("behind_reminder")
+def behind_reminder(message) -> Built | None:
+    """HR's reminder to a leader behind in a round (reminders.py): the names of their people
+    whose conversation has no time, as they are when it is sent (none left: not sent)."""
+    leader = message.to
+    round = Round.objects.filter(pk=message.ref["round"], closed_at__isnull=True).first()
+    if round is None:
+        return None
+    waiting = [p.person for p, _ in selectors.to_schedule(round=round, leader=leader)]
+    if not waiting:
+        return None
+    return Built(
+        template="rounds/email/behind_reminder",
+        context={
+            "round": round,
+            "leader": leader,
+            "people": waiting,
+            "path": reverse("round_schedule", args=[round.pk, leader.pk]),
+        },
     )

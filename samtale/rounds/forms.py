@@ -1,11 +1,13 @@
 from datetime import datetime
+from typing import Any
 
 from django import forms
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samtale.conversations.forms import GuideChoiceField, TimeInput
-from samtale.core.forms import DateField, TimeField
+from samtale.core.forms import DateField, PlaceField, TimeField
 from samtale.core.pickers import PickerField
 from samtale.org.forms import DateInput
 from samtale.org.models import Unit
@@ -26,10 +28,16 @@ HELP = {
 }
 
 
+def _round_field(name: str) -> Field[Any, Any]:
+    field = Round._meta.get_field(name)
+    assert isinstance(field, Field)  # a setting is a column of the round's own
+    return field
+
+
 def _number(key: str, initial: int) -> forms.IntegerField:
     low, high = LIMITS[key]
     return forms.IntegerField(
-        label=Round._meta.get_field(key).verbose_name.capitalize(),
+        label=str(_round_field(key).verbose_name).capitalize(),
         min_value=low,
         max_value=high,
         initial=initial,
@@ -95,6 +103,7 @@ class UnitsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
     def refresh(self) -> None:
+        assert self.queryset is not None  # given when the field is made
         rows = unit_tree(units=self.queryset)
         self.choices = [(r.unit.pk, r.unit.name) for r in rows]
         self.widget.depths = {str(r.unit.pk): r.depth for r in rows}
@@ -227,7 +236,7 @@ class WindowForm(forms.Form):
     date = DateField(label=_("Date"), widget=DateInput())
     start = TimeField(label=_("From"), widget=TimeInput())
     end = TimeField(label=_("To"), widget=TimeInput())
-    place = forms.CharField(
+    place = PlaceField(
         label=_("Place"),
         max_length=200,
         help_text=_("A room where you can talk undisturbed, or a video link."),
@@ -250,7 +259,7 @@ class SlotForm(forms.Form):
     take = forms.BooleanField(label=_("Schedule"), required=False)
     date = DateField(label=_("Date"), required=False, widget=DateInput())
     time = TimeField(label=_("Time"), required=False, widget=TimeInput())
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = PlaceField(label=_("Place"), max_length=200, required=False)
 
     def clean(self):
         data = super().clean()

@@ -110,7 +110,9 @@ def notify_unscheduled() -> int:
     for round in Round.objects.filter(closed_at__isnull=True, period_end__gte=today):
         if round.period_start > today + timedelta(days=round.max_days_ahead):
             continue  # not yet time to schedule
-        holders |= {p.holder_id for p, _ in selectors.to_schedule(round=round)}
+        holders |= {
+            p.holder_id for p, _ in selectors.to_schedule(round=round) if p.holder_id is not None
+        }
     queued = 0
     for leader in Person.objects.filter(pk__in=holders, is_active=True):
         if email_queue(

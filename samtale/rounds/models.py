@@ -66,11 +66,12 @@ class Round(models.Model):
 
     def interval(self) -> timedelta | None:
         """Time between two check-ins of a series (a month counts as four weeks)."""
-        return {
+        weeks: dict[str, timedelta] = {
             self.Kind.WEEKLY: timedelta(weeks=1),
             self.Kind.BIWEEKLY: timedelta(weeks=2),
             self.Kind.MONTHLY: timedelta(weeks=4),
-        }.get(self.kind)
+        }
+        return weeks.get(self.kind)
 
 
 class Participant(models.Model):
@@ -183,3 +184,24 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         return f"{self.leader_id}: {self.starts_at}–{self.ends_at}"
+
+
+class LeaderReminder(models.Model):
+    """HR reminded a leader behind in a round (reminders.py) of their people without a time:
+    at most once a week per leader and round, shown beside the leader on the round's page."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="round_reminders"
+    )
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["round", "leader", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.leader_id} in {self.round_id} at {self.sent_at}"

@@ -48,6 +48,11 @@ def may_manage_round(user, round: Round) -> bool:
     return roles.is_hr or (roles.person_id is not None and round.created_by_id == roles.person_id)
 
 
+def may_remind_leaders(user, round: Round) -> bool:
+    """Remind the leaders behind in an open round (reminders.py): who manages the round."""
+    return round.is_open and may_manage_round(user, round)
+
+
 def get_round_for(user, pk, *, write: bool = False) -> Round:
     try:
         round = rounds_visible_to(user).select_related("guide", "created_by").get(pk=pk)

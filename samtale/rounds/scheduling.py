@@ -10,7 +10,8 @@ it with any windows and people. The rules, from the guide and the round:
   later passes add more only where the windows are not enough;
 - every slot lies inside one of the leader's windows, and its local dates
   (Europe/Oslo) between today + `min_days_ahead` and today + `max_days_ahead`
-  (the guide: invite 1–2 weeks ahead);
+  (the guide: invite 1–2 weeks ahead), on a working day (no weekend or public holiday,
+  core.holidays: a window given on one is not used);
 - nobody is double-booked: not the leader, not the employee, counting what they
   already have (`busy`) and what this proposal has placed.
 
@@ -22,6 +23,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from samtale.core.holidays import is_working_day
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -47,6 +50,8 @@ class Rules:
     max_days_ahead: int = 14
     # Proposed times start on this grid, counted from the window's start.
     step_minutes: int = 15
+    # Only on working days (core.holidays): no weekend, no public holiday.
+    working_days_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ def _utc(moment: datetime) -> datetime:
 class _Book:
     """Who is taken when, and how many conversations each leader holds each day."""
 
-    def __init__(self, busy: list[Busy]):
+    def __init__(self, busy: list[Busy]) -> None:
         self.taken: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
         self.per_day: Counter[tuple[int, date]] = Counter()
         for b in busy:
@@ -146,6 +151,10 @@ def _align(start: datetime, target: datetime, step: timedelta) -> datetime:
     return start + steps * step
 
 
+def _may_use(day: date, rules: Rules) -> bool:
+    return not rules.working_days_only or is_working_day(day)
+
+
 def _find(
     need: Need,
     windows: list[Window],
@@ -157,6 +166,9 @@ def _find(
     limit: int,
     mind_employee: bool = True,
 ) -> Slot | None:
+    leader_id = need.leader_id
+    if leader_id is None:  # none: plan() passes those with a holder only
+        return None
     length = timedelta(minutes=rules.duration_minutes)
     gap = timedelta(minutes=rules.buffer_minutes)
     step = timedelta(minutes=max(1, rules.step_minutes))
@@ -168,17 +180,17 @@ def _find(
         while t + length <= high:
             end = t + length
             day = local_day(t)
-            if book.per_day[(need.leader_id, day)] >= limit:
+            if book.per_day[(leader_id, day)] >= limit or not _may_use(day, rules):
                 t = _align(grid_start, day_start(day + timedelta(days=1)), step)
                 continue
-            clash = book.conflict(need.leader_id, t, end, gap)
+            clash = book.conflict(leader_id, t, end, gap)
             if clash is None and mind_employee:
                 # The same break for the employee: they may lead conversations of their own.
                 clash = book.conflict(need.employee_id, t, end, gap)
             if clash is not None:
                 t = _align(grid_start, max(clash, t + step), step)
                 continue
-            return Slot(need.participant_id, need.employee_id, need.leader_id, t, end, window.place)
+            return Slot(need.participant_id, need.employee_id, leader_id, t, end, window.place)
     return None
 
 
@@ -212,9 +224,8 @@ def propose(
     for limit in range(1, rules.max_per_day + 1):
         still = []
         for need in waiting:
-            slot = _find(
-                need, by_leader[need.leader_id], book, rules, first=first, last=last, limit=limit
-            )
+            leader_windows = by_leader[need.leader_id] if need.leader_id is not None else []
+            slot = _find(need, leader_windows, book, rules, first=first, last=last, limit=limit)
             if slot is None:
                 still.append(need)
             else:
@@ -244,7 +255,10 @@ def _reason(need: Need, by_leader, book: _Book, rules: Rules, *, first, last, la
     if need.earliest and need.earliest > last_day:
         return NOT_DUE
     windows = by_leader.get(need.leader_id, [])
-    if not any(_utc(w.start) < last and _utc(w.end) > first for w in windows):
+    if not any(
+        _utc(w.start) < last and _utc(w.end) > first and _may_use(local_day(w.start), rules)
+        for w in windows
+    ):
         return NO_WINDOWS
     if rules.max_per_day > 0 and _find(
         need,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from samtale.calendars import selectors as calendars
 from samtale.conversations.models import Conversation, held_or_planned_at_sql
 from samtale.org.models import Person, Unit
+from samtale.rounds import progress as progress_rule
 from samtale.rounds import scheduling
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
@@ -56,7 +58,7 @@ def status_word(participant: Participant) -> str:
     """The participant's conversation's status as its parties read it (Conversation.Status),
     or that there is none."""
     status = participant.conversation_status
-    return S(status).label if status else _("No conversation")
+    return str(S(status).label if status else _("No conversation"))
 
 
 def counted(participants: QuerySet[Participant]) -> QuerySet[Participant]:
@@ -64,16 +66,16 @@ def counted(participants: QuerySet[Participant]) -> QuerySet[Participant]:
     return participants.filter(included=True, person_active=True)
 
 
-class Rows(Sequence):
+class Rows(Sequence[Any]):
     """A sorted list whose rows are made only when read (a page of them, say)."""
 
-    def __init__(self, items: list, make):
+    def __init__(self, items: list[Any], make: Any) -> None:
         self._items, self._make = items, make
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return [self._make(item) for item in self._items[index]]
         return self._make(self._items[index])
@@ -115,40 +117,51 @@ def progress_sums(counts: QuerySet[RoundCount]) -> ProgressSums:
     return ProgressSums(counted_, dict(zip(keys, totals, strict=True)), by_unit, by_leader)
 
 
-def progress_tables(sums: ProgressSums) -> dict:
-    """The rows per leader and per unit, sorted by name (people without a unit, and
-    conversations nobody holds, last): two queries, the leaders' and the units' names. A
-    round of a whole organization has thousands of leaders, so the rows are made only
-    when read, a page at a time."""
-    names = {
-        pk: (first, last)
-        for pk, first, last in Person.objects.filter(pk__in=sums.counted.values("holder_id"))
-        .order_by()
-        .values_list("pk", "first_name", "last_name")
-    }
+def progress_tables(
+    sums: ProgressSums,
+    *,
+    pace: progress_rule.Pace | None = None,
+    reminded_in: Round | None = None,
+    behind_only: bool = False,
+) -> dict[str, Any]:
+    """The rows per leader and per unit by name (no unit, nobody holds it: last), made when
+    read (thousands of leaders: a page at a time); two queries, the names. Each says if it
+    is behind (progress.py, by `pace`), a leader's when last reminded in `reminded_in`;
+    `behind_only`: only those behind."""
+    names = progress_rule.leader_names(sums.counted.values("holder_id"), reminded_in=reminded_in)
     unit_names = dict(
         Unit.objects.filter(pk__in=sums.counted.values("unit_id")).values_list("pk", "name")
     )
-    units = sorted(
-        (pk is None, unit_names.get(pk) or "", pk or 0, pk, row) for pk, row in sums.by_unit.items()
+    mark = progress_rule.mark_behind
+    by_unit, by_leader = (
+        progress_rule.rows_behind(by, keys=COUNTS, pace=pace) if behind_only else by
+        for by in (sums.by_unit, sums.by_leader)
     )
-    nobody = ("", "")
+    units = sorted(
+        (pk is None, unit_names.get(pk or 0) or "", pk or 0, pk, r) for pk, r in by_unit.items()
+    )
     leaders = sorted(
-        (pk is None, *reversed(names.get(pk, nobody)), pk or 0, pk, row)
-        for pk, row in sums.by_leader.items()
+        (pk is None, *reversed(names.get(pk or 0, ("", "", None))[:2]), pk or 0, pk, row)
+        for pk, row in by_leader.items()
     )
     return {
         "by_unit": Rows(
-            units, lambda u: dict(zip(UNIT_ROW, (u[3], u[1] or None, *u[4]), strict=True))
+            units,
+            lambda u: mark(dict(zip(UNIT_ROW, (u[3], u[1] or None, *u[4]), strict=True)), pace),
         ),
         "by_leader": Rows(
             leaders,
-            lambda r: dict(zip(LEADER_ROW, (r[4], r[2], r[1], *r[5]), strict=True)),
+            lambda r: (
+                mark(dict(zip(LEADER_ROW, (r[4], r[2], r[1], *r[5]), strict=True)), r[4] and pace)
+                | {"reminded_at": names.get(r[4], (None,) * 3)[2]}
+            ),
         ),
     }
 
 
-def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant]) -> dict:
+def progress(
+    *, counts: QuerySet[RoundCount], participants: QuerySet[Participant]
+) -> dict[str, Any]:
     """Totals, per unit and per leader: planned, invited, held, signed, postponed, missing.
     Four queries, however many participants: progress_sums, progress_tables, and how many
     were removed. `counts` and `participants` are what the access policy lets the user see
@@ -162,7 +175,7 @@ def progress(*, counts: QuerySet[RoundCount], participants: QuerySet[Participant
     }
 
 
-def _round_sum(**filters):
+def _round_sum(**filters: Any) -> Coalesce:
     """The sum of a round's counts (RoundCount: participants who count), 0 for none."""
     rows = (
         RoundCount.objects.filter(round_id=OuterRef("pk"), **filters)
@@ -282,6 +295,7 @@ def busy_for(*, person_ids: set[int], start: datetime, end: datetime) -> list[sc
     )
     busy = []
     for employee_id, leader_id, at, minutes in rows:
+        assert at is not None  # the query asks for a time
         until = at + timedelta(minutes=minutes)
         if employee_id in person_ids:
             busy.append(scheduling.Busy(employee_id, at, until))
@@ -410,9 +424,9 @@ def windows_of(*, round: Round, leader: Person) -> QuerySet[Window]:
 
 def round_unit_ids(round: Round) -> set[int]:
     """The round's units and every unit below them; read once per round object."""
-    if not hasattr(round, "_unit_tree_ids"):
-        round._unit_tree_ids = unit_tree_ids(round.units.all())
-    return round._unit_tree_ids
+    if "_unit_tree_ids" not in round.__dict__:
+        round.__dict__["_unit_tree_ids"] = unit_tree_ids(round.units.all())
+    return cast(set[int], round.__dict__["_unit_tree_ids"])
 
 
 def round_holders(*, round: Round, holders: QuerySet[Person]) -> QuerySet[Person]:
@@ -429,7 +443,7 @@ SELECT id FROM tree
 """
 
 
-def unit_tree_ids(units) -> set[int]:
+def unit_tree_ids(units: Any) -> set[int]:
     """The units (a queryset or a list) and every unit below them, in one query."""
     if not isinstance(units, QuerySet):
         units = Unit.objects.filter(pk__in=[u.pk for u in units])

@@ -9,9 +9,10 @@ mail all hold.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,13 +47,19 @@ LIMITS = {
 }
 
 
-def _check_settings(values: dict) -> None:
+def _round_field(name: str) -> Field[Any, Any]:
+    field = Round._meta.get_field(name)
+    assert isinstance(field, Field)  # a setting is a column of the round's own
+    return field
+
+
+def _check_settings(values: dict[str, Any]) -> None:
     for key, (low, high) in LIMITS.items():
         value = values[key]
         if value is None or not low <= value <= high:
             raise DomainError(
                 _("“%(field)s” must be from %(min)d to %(max)d.")
-                % {"field": Round._meta.get_field(key).verbose_name, "min": low, "max": high},
+                % {"field": _round_field(key).verbose_name, "min": low, "max": high},
                 field=key,
             )
     if values["max_days_ahead"] < values["min_days_ahead"]:
@@ -101,13 +108,13 @@ def round_create(
     kind: str,
     guide: Guide,
     units: list[Unit],
-    **settings,
+    **settings: Any,
 ) -> Round:
     """Create a round with every active permanent employee of the units (and below) as a
     participant, each held by their line manager. A leader's round takes only the
     people in their own line. A setting not given takes the routine's default (Round)."""
     require(policy.may_create_round(actor))
-    settings = {key: settings.get(key, Round._meta.get_field(key).default) for key in LIMITS}
+    settings = {key: settings.get(key, _round_field(key).default) for key in LIMITS}
     name = name.strip()
     if not name:
         raise DomainError(_("Give the round a name."), field="name")
@@ -156,7 +163,7 @@ def round_create(
 
 @transaction.atomic
 def round_update(
-    *, actor: Person, round: Round, name: str, period_start: date, period_end: date, **settings
+    *, actor: Person, round: Round, name: str, period_start: date, period_end: date, **settings: Any
 ) -> Round:
     """Rename, change the period and the scheduling settings. The type, the template and
     the units stay as the round was created: its conversations are planned with them."""
@@ -294,13 +301,14 @@ def participant_remove(*, actor: Person, participant: Participant, reason: str) 
         raise DomainError(_("Give a reason."), field="reason")
     if not participant.included:
         raise DomainError(_("This person is already removed from the round."))
-    if _open_conversation(participant) is not None:
+    planned = _open_conversation(participant)
+    if planned is not None:
         raise DomainError(
             _(
                 "%(name)s has a conversation planned with %(leader)s. The leader cancels it "
                 "first; then the person can be removed."
             )
-            % {"name": participant.person.full_name, "leader": participant.conversation.leader}
+            % {"name": participant.person.full_name, "leader": planned.leader}
         )
     participant.included, participant.removed_reason = False, reason
     participant.save(update_fields=["included", "removed_reason", "updated_at"])
@@ -329,10 +337,11 @@ def participant_holder_set(
     _check_holder(actor, holder)
     if holder.pk == participant.person_id:
         raise DomainError(_("Nobody holds their own conversation."), field="holder")
-    if _open_conversation(participant) is not None:
+    planned = _open_conversation(participant)
+    if planned is not None:
         raise DomainError(
             _("The conversation is already planned with %(leader)s. Only its leader can cancel it.")
-            % {"leader": participant.conversation.leader},
+            % {"leader": planned.leader},
             field="holder",
         )
     participant.holder = holder

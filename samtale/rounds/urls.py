@@ -9,6 +9,7 @@ urlpatterns = [
     path("runder/<int:pk>/", views.round_detail, name="round_detail"),
     path("runder/<int:pk>/fremdrift/", views.round_progress, name="round_progress"),
     path("runder/<int:pk>/endre/", views.round_edit, name="round_edit"),
+    path("runder/<int:pk>/minn-paa/", views.round_remind, name="round_remind"),
     path("runder/<int:pk>/avslutt/", views.round_close, name="round_close"),
     path("runder/<int:pk>/fordel/", views.round_share, name="round_share"),
     path("runder/<int:pk>/deltakere/ny/", views.participant_add, name="participant_add"),

@@ -133,7 +133,7 @@ def _comparison(node: Comparison, prefix: str) -> Q:
         return empty if node.op == CompareOperator.eq else ~empty
     if node.op == CompareOperator.ne:
         return ~_comparison(Comparison(node.attr_path, CompareOperator.eq, node.value), prefix)
-    if kind == "int" and not str(node.value).isdigit():
+    if kind == "int" and not (str(node.value).isascii() and str(node.value).isdigit()):
         return NOTHING  # an id Samtale never gave out
     value = _value(node.value, kind, column)
     if kind == "lower":

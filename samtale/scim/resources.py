@@ -22,6 +22,7 @@ from scim2_models import (
     ExtensibleStringEnum,
     Extension,
     Filter,
+    Meta,
     MultiValuedComplexAttribute,
     Mutability,
     Pagination,
@@ -74,7 +75,7 @@ class WorkEmail(MultiValuedComplexAttribute):
 
 class PersonManager(ComplexAttribute):
     value: Annotated[str | None, Required.true, CaseExact.true] = None
-    ref: Annotated[Reference["User"] | None, CaseExact.true] = Field(  # type: ignore[type-arg]
+    ref: Annotated[Reference["User"] | None, CaseExact.true] = Field(
         None, serialization_alias="$ref", validation_alias="$ref"
     )
 
@@ -113,7 +114,7 @@ class User(Resource[Any]):
 class RequestManager(ComplexAttribute):
     value: Annotated[str | None, Required.true, CaseExact.true] = None
     # Optional here, unlike in RFC 7643: Entra ID sends the id alone.
-    ref: Annotated[Reference["User"] | None, CaseExact.true] = Field(  # type: ignore[type-arg]
+    ref: Annotated[Reference["User"] | None, CaseExact.true] = Field(
         None, serialization_alias="$ref", validation_alias="$ref"
     )
     display_name: Annotated[str | None, Mutability.read_only] = None
@@ -133,7 +134,7 @@ class RequestEnterprise(Extension):
 
 
 # What the endpoints answer with, and what /Schemas and /ResourceTypes describe.
-UserResource = User[EnterpriseUser | SamtaleUser]
+UserResource = User[EnterpriseUser | SamtaleUser]  # type: ignore[type-arg]  # pydantic parametrizes at run time what scim2-models types as Resource[Any]
 # What requests are read with: every attribute RFC 7643 defines for a user is known.
 UserRequest = RfcUser[RequestEnterprise | SamtaleUser]
 
@@ -167,12 +168,14 @@ def _described() -> type[Resource[Any]]:
     """The User that discovery describes: with Samtale's extension only where the national
     identity number is kept. Elsewhere a request's number is ignored, and /Schemas says
     only what is kept."""
-    return UserResource if national_id.wanted() else User[EnterpriseUser]
+    return UserResource if national_id.wanted() else User[EnterpriseUser]  # type: ignore[misc]  # as UserResource
 
 
 def resource_types(base: str) -> list[ResourceType]:
     user = ResourceType.from_resource(_described())
-    user.meta = {"resourceType": "ResourceType", "location": f"{base}ResourceTypes/User"}
+    user.meta = Meta.model_validate(
+        {"resourceType": "ResourceType", "location": f"{base}ResourceTypes/User"}
+    )
     return [user]
 
 
@@ -186,7 +189,9 @@ def schemas(base: str) -> list[Schema]:
         Schema.to_schema(),
     ]
     for schema in found:
-        schema.meta = {"resourceType": "Schema", "location": f"{base}Schemas/{schema.id}"}
+        schema.meta = Meta.model_validate(
+            {"resourceType": "Schema", "location": f"{base}Schemas/{schema.id}"}
+        )
     return found
 
 

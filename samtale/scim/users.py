@@ -78,7 +78,7 @@ def to_request(person: Person, base: str) -> UserRequest:
     return UserRequest.model_validate(payload)
 
 
-def _text(value, name: str, limit: int, *, required=False) -> str:
+def _text(value, name: str, limit: int, *, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
         raise InvalidValueException(detail=f"{name} is required and cannot be empty.")
@@ -117,7 +117,7 @@ def _address(user: UserRequest, current: Person | None) -> str:
         validate_email(address)
     except ValidationError:
         raise InvalidValueException(detail="userName must be an e-mail address.") from None
-    if len(address) > Person._meta.get_field("email").max_length:
+    if len(address) > (Person._meta.get_field("email").max_length or 254):
         raise InvalidValueException(detail="userName holds at most 254 characters.")
     return address
 

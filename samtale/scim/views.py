@@ -22,7 +22,7 @@ ENTERPRISE_MANAGER = f"{resources.ENTERPRISE}:manager".lower()
 
 
 @scim_view("GET")
-def not_found(request, rest=""):
+def not_found(request, rest: str = ""):
     return error(404, "No such endpoint.")
 
 
@@ -58,7 +58,7 @@ def _one(items, wanted: str, missing: str):
 
 
 def _listed(items) -> object:
-    listed = ListResponse[type(items[0])](
+    listed = ListResponse[type(items[0])](  # type: ignore[misc, operator]  # parametrized with the items' class at run time (pydantic)
         total_results=len(items), start_index=1, items_per_page=len(items), resources=items
     )
     return respond(listed.model_dump())
@@ -136,7 +136,7 @@ def _search(request, wanted: SearchRequest):
     return respond(listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=wanted))
 
 
-def _user(request, person, *, status=200, headers=None):
+def _user(request, person, *, status: int = 200, headers=None):
     wanted = resources.response_parameters(request.GET)
     resource = users.to_resource(person, request.scim_base)
     payload = resource.model_dump(

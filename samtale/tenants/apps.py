@@ -7,3 +7,10 @@ class TenantsConfig(AppConfig):
 
     name = "samtale.tenants"
     label = "tenants"
+
+    def ready(self) -> None:
+        # The register's rows, for samtale.core.tenancy (which imports no domain app).
+        from samtale.core.tenancy import register
+        from samtale.tenants.models import Tenant
+
+        register.read_from(lambda: Tenant.objects.prefetch_related("hosts"))

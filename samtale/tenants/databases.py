@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
 
-from samtale.core.tenancy import CONTROL, Tenant, activated, close_connections
+from samtale.core.tenancy import CONTROL, Tenant, activated, close_connections, servers
 
 TEMPLATE = "template"
 
@@ -64,23 +64,41 @@ def migrate(tenant: Tenant, *, verbosity: int = 0) -> str:
     """Apply every migration to the tenant's database; the output, for the operator."""
     out = StringIO()
     with activated(tenant):
-        call_command(
-            "migrate",
-            database=DEFAULT_DB_ALIAS,
-            interactive=False,
-            verbosity=verbosity,
-            stdout=out,
-            skip_checks=True,
-        )
+        migrate_active(out, verbosity=verbosity)
     return out.getvalue()
 
 
-def template_tenant() -> Tenant:
+def migrate_active(out, *, verbosity: int = 0) -> None:
+    """Django's migrate on the active tenant's database, its output to `out`."""
+    call_command(
+        "migrate",
+        database=DEFAULT_DB_ALIAS,
+        interactive=False,
+        verbosity=verbosity,
+        stdout=out,
+        skip_checks=True,
+    )
+
+
+def template_tenant(server: str = servers.OWN) -> Tenant:
     if engine() == "sqlite3":
         return Tenant(
             slug="_template", name="", url="", database={"NAME": str(sqlite_path("_template"))}
         )
-    return Tenant(slug="_template", name="", url="", database={"NAME": pg_name(TEMPLATE)})
+    return Tenant(
+        slug=f"_template{server}", name="", url="", database=_on(server, pg_name(TEMPLATE))
+    )
+
+
+def _on(server: str, name: str) -> dict:
+    """Settings for the installation's role in the database `name` on `server`, reached
+    directly (a migration's DDL, the template's copy): not through a pooler, which would
+    keep a connection to the template open after, and PostgreSQL copies no database that
+    anyone is connected to."""
+    if server == servers.OWN and not settings.DATABASE_DIRECT_URL:
+        return {"NAME": name}
+    config = servers.direct(server)
+    return {key: config[key] for key in ("HOST", "PORT", "USER", "PASSWORD")} | {"NAME": name}
 
 
 def control_ensure() -> None:
@@ -94,41 +112,49 @@ def control_ensure() -> None:
         _pg_admin(f'CREATE DATABASE "{name}"', via=DEFAULT_DB_ALIAS)
 
 
-def template_exists() -> bool:
-    template = template_tenant()
+def template_exists(server: str = servers.OWN) -> bool:
+    template = template_tenant(server)
     if engine() == "sqlite3":
-        return Path(template.database["NAME"]).exists()
-    return _pg_exists(template.database["NAME"])
+        return Path(str(template.database["NAME"])).exists()
+    return pg_exists(str(template.database["NAME"]), server=server)
 
 
-def template_refresh() -> None:
-    """Make the template, or bring it up to the latest migration."""
-    template = template_tenant()
+def template_refresh(server: str = servers.OWN) -> None:
+    """Make the template on the server, or bring it up to the latest migration."""
+    template = template_tenant(server)
     if engine() == "sqlite3":
-        Path(template.database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    elif not _pg_exists(template.database["NAME"]):
-        _pg_admin(f'CREATE DATABASE "{template.database["NAME"]}"')
-        _pg_admin(
-            f'REVOKE CONNECT, TEMPORARY ON DATABASE "{template.database["NAME"]}" FROM PUBLIC'
-        )
+        Path(str(template.database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+    elif not pg_exists(str(template.database["NAME"]), server=server):
+        name = template.database["NAME"]
+        _pg_admin(f'CREATE DATABASE "{name}"', server=server)
+        _pg_admin(f'REVOKE CONNECT, TEMPORARY ON DATABASE "{name}" FROM PUBLIC', server=server)
     migrate(template)
     close_connections(template.slug)
 
 
-def database_create(slug: str) -> dict:
-    """A new database for the tenant `slug`, copied from the template and migrated: the
-    settings to reach it (Tenant.database), the password still in clear."""
-    template_refresh()
+def database_create(slug: str, server: str = servers.OWN) -> dict:
+    """A new database for the tenant `slug` on `server`, copied from the template and
+    migrated: the settings the register keeps for it (its name, and its role and password,
+    still in clear)."""
     if engine() == "sqlite3":
+        if server != servers.OWN:
+            raise TenantDatabaseError("Tenants are placed on other servers on PostgreSQL only.")
+        template_refresh()
         path = sqlite_path(slug)
         if path.exists():
             raise TenantDatabaseError(f"{path} already exists; it is left as it is.")
-        _sqlite_copy(Path(template_tenant().database["NAME"]), path)
+        _sqlite_copy(Path(str(template_tenant().database["NAME"])), path)
         database = {"NAME": str(path)}
     else:
-        database = _pg_create(slug)
-    migrate(Tenant(slug=slug, name="", url="", database=database))
+        template_refresh(server)
+        database = _pg_create(slug, server)
+    migrate(Tenant(slug=slug, name="", url="", database=_reached(database, server)))
     return database
+
+
+def _reached(database: dict, server: str) -> dict:
+    """The register's settings of a database on `server`, as the app reaches it."""
+    return {**servers.reach(server), **database}
 
 
 def database_drop(tenant: Tenant) -> None:
@@ -140,10 +166,16 @@ def database_drop(tenant: Tenant) -> None:
             else:
                 path.unlink(missing_ok=True)
         return
-    name = tenant.database["NAME"]
-    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    if tenant.database.get("USER"):
-        _pg_admin(f'DROP ROLE IF EXISTS "{tenant.database["USER"]}"')
+    pg_drop(
+        str(tenant.database["NAME"]), str(tenant.database.get("USER", "")), server=tenant.server
+    )
+
+
+def pg_drop(name: str, role: str = "", *, server: str = servers.OWN) -> None:
+    """A tenant's database on `server`, and its role there."""
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', server=server)
+    if role:
+        _pg_admin(f'DROP ROLE IF EXISTS "{role}"', server=server)
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -155,11 +187,14 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 # PostgreSQL -----------------------------------------------------------------------------
 
 
-def _pg_admin(sql: str, params: tuple = (), *, via: str = CONTROL) -> list:
+def _pg_admin(sql: str, params: tuple = (), *, via: str = CONTROL, server: str = "") -> list:
     """A statement as the installation's role, on a connection of its own to the control
-    database (or `via` another), outside any transaction (CREATE DATABASE will not run in
-    one)."""
-    config = copy.deepcopy(connections.settings[via])
+    database (or `via` another; on another server, its maintenance database), outside any
+    transaction (CREATE DATABASE will not run in one)."""
+    if server or settings.DATABASE_DIRECT_URL:  # the server itself, not a pooler in front
+        config = servers.direct(server)
+    else:
+        config = copy.deepcopy(connections.settings[via])
     wrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, "tenants-admin")
     try:
         with wrapper.cursor() as cursor:
@@ -169,29 +204,60 @@ def _pg_admin(sql: str, params: tuple = (), *, via: str = CONTROL) -> list:
         wrapper.close()
 
 
-def _pg_exists(name: str) -> bool:
-    return bool(_pg_admin("SELECT 1 FROM pg_database WHERE datname = %s", (name,)))
+def pg_exists(name: str, *, server: str = "") -> bool:
+    return bool(_pg_admin("SELECT 1 FROM pg_database WHERE datname = %s", (name,), server=server))
 
 
-def _pg_create(slug: str) -> dict:
-    name = pg_name(slug)
-    if _pg_exists(name):
-        raise TenantDatabaseError(f"The database {name} already exists; it is left as it is.")
-    password = random.token_urlsafe(32)
-    _pg_admin(f'DROP ROLE IF EXISTS "{name}"')
+def pg_role_make(name: str, password: str, *, server: str = "") -> None:
+    """The tenant's role on `server` (a role is the server's, not a database's)."""
+    _pg_admin(f'DROP ROLE IF EXISTS "{name}"', server=server)
     _pg_admin(
-        f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'"
+        f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'",
+        server=server,
     )
     # Membership lets a non-superuser installation role hand its objects over.
-    _pg_admin(f'GRANT "{name}" TO CURRENT_USER')
-    _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_name(TEMPLATE)}" OWNER "{name}"')
-    _pg_admin(f'REVOKE CONNECT, TEMPORARY ON DATABASE "{name}" FROM PUBLIC')
-    installation = Tenant(slug=f"_{slug}", name="", url="", database={"NAME": name})
+    _pg_admin(f'GRANT "{name}" TO CURRENT_USER', server=server)
+
+
+def pg_database_make(name: str, *, template: str = "", server: str = "") -> None:
+    """An empty database (or the template's copy) owned by the role of its name, which only
+    that role, and the installation's, may connect to."""
+    copied = f' TEMPLATE "{template}"' if template else " TEMPLATE template0"
+    _pg_admin(f'CREATE DATABASE "{name}"{copied} OWNER "{name}"', server=server)
+    _pg_admin(f'REVOKE CONNECT, TEMPORARY ON DATABASE "{name}" FROM PUBLIC', server=server)
+
+
+def _pg_create(slug: str, server: str = "") -> dict:
+    name = pg_name(slug)
+    if pg_exists(name, server=server):
+        raise TenantDatabaseError(f"The database {name} already exists; it is left as it is.")
+    password = random.token_urlsafe(32)
+    pg_role_make(name, password, server=server)
+    try:
+        pg_database_make(name, template=pg_name(TEMPLATE), server=server)
+        hand_over(name, server)
+    except Exception:
+        pg_drop(name, name, server=server)  # no role left behind without its database
+        raise
+    if server == servers.OWN:
+        pg_roles_refuse_others()
+    return {"NAME": name, "USER": name, "PASSWORD": password}
+
+
+def hand_over(name: str, server: str = "") -> None:
+    """Every table, view and function in the database `name` to the role of that name."""
+    installation = Tenant(slug=f"_{name}", name="", url="", database=_on(server, name))
     with activated(installation), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(_HAND_OVER.replace("{role}", name.replace('"', "")))
     close_connections(installation.slug)
-    pg_roles_refuse_others()
-    return {"NAME": name, "USER": name, "PASSWORD": password}
+
+
+def analyze(tenant: Tenant) -> None:
+    """The planner's statistics of every table in the tenant's database: a restored or
+    copied database has none until autovacuum comes round (if it is on), and until then
+    PostgreSQL plans a join of 50,000 people as if the tables were empty."""
+    with activated(tenant), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # Every table, view and function of the copy (made by the installation's role) is given

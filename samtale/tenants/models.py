@@ -16,6 +16,16 @@ class Tenant(models.Model):
     class State(models.TextChoices):
         ACTIVE = "active", "active"
         SUSPENDED = "suspended", "suspended"
+        # Its database is being copied to another server (`tenants move`): its pages are
+        # read, nothing is written (the database itself refuses writes meanwhile).
+        MOVING = "moving", "moving"
+
+    class Migration(models.TextChoices):
+        """Where the tenant's database stands in the release under way (`tenants migrate`)."""
+
+        CURRENT = "current", "current"
+        MIGRATING = "migrating", "migrating"
+        FAILED = "failed", "failed"
 
     slug = models.CharField(max_length=30, unique=True, validators=[SLUG])
     name = models.CharField(max_length=200)
@@ -24,12 +34,21 @@ class Tenant(models.Model):
     state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
     # PostgreSQL: the database's and the role's name; SQLite: the file's path.
     database = models.CharField(max_length=500)
+    # The database server that holds it (SAMTALE_DATABASE_SERVERS names them): empty, the
+    # installation's own (DATABASE_URL's).
+    server = models.CharField(max_length=30, blank=True)
     role = models.CharField(max_length=63, blank=True)
     # The role's password, encrypted (samtale.tenants.secrets); empty on SQLite.
     password = models.TextField(blank=True)
     # What the tenant configured for itself (core.configurable declares each setting), its
     # secrets encrypted (core.secrets).
     config = models.JSONField(default=dict, blank=True)
+    # The last `tenants migrate` of its database: how it went, when, and the migrations it
+    # left applied (a fingerprint of their names: equal to the code's, nothing to apply).
+    migration = models.CharField(max_length=10, choices=Migration, blank=True)
+    migration_error = models.TextField(blank=True)
+    migrated_at = models.DateTimeField(null=True, blank=True)
+    migrated_to = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 

@@ -5,21 +5,25 @@ applies to it."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
 from io import StringIO
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
 
 from samtale.core import configurable
 from samtale.core import tenancy as directory
 from samtale.core.secrets import encrypt
 from samtale.core.tenancy import CONTROL, Tenant, activated
-from samtale.tenants import databases
+from samtale.tenants import databases, releases
 from samtale.tenants.models import SLUG, Host
 from samtale.tenants.models import Tenant as Row
 
@@ -43,6 +47,25 @@ def _clean_hosts(hosts: list[str]) -> list[str]:
     if clash := sorted(set(cleaned) & taken):
         raise TenantError(f"Another tenant, or the operators' page, answers at {', '.join(clash)}.")
     return list(dict.fromkeys(cleaned))
+
+
+def default_url(host: str) -> str:
+    """The address a tenant's links are made from when none is given: https:// and its
+    first host name, as production serves it. On a laptop (DEBUG), a name this machine
+    answers at (localhost, *.localhost, a loopback address) is served by the development
+    server, so it gets that server's scheme and port, SITE_URL's (`make run`'s:
+    http://sorvik.localhost:8000), or its e-mails' links would lead nowhere."""
+    if not (settings.DEBUG and _this_machine(host)):
+        return f"https://{host}"
+    site = urlsplit(settings.SITE_URL)
+    return f"{site.scheme or 'http'}://{host}" + (f":{site.port}" if site.port else "")
+
+
+def _this_machine(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost" or host.endswith(".localhost")
 
 
 def _clean_url(url: str) -> str:
@@ -70,22 +93,42 @@ def required() -> list[str]:
 
 
 def tenant_create(
-    *, slug: str, name: str, hosts: list[str], url: str = "", config: dict[str, str] | None = None
+    *,
+    slug: str,
+    name: str,
+    hosts: list[str],
+    url: str = "",
+    config: dict[str, str] | None = None,
+    server: str = "",
 ) -> Tenant:
-    """Register a tenant with a new, migrated, empty database of its own, and what it
-    configures (`config`, NAME → text, checked as `tenant_configure` checks it; its sender at
-    least). Nothing is made when anything is refused."""
+    """Register a tenant with a new, migrated, empty database of its own (on `server`, one
+    SAMTALE_DATABASE_SERVERS names; "": the installation's own), and what it configures
+    (`config`, NAME → text, checked as `tenant_configure` checks it; its sender at least).
+    Nothing is made when anything is refused."""
     stored = config_checked({}, config or {})
-    return create_checked(slug=slug, name=name, hosts=hosts, url=url, stored=stored)
+    return create_checked(slug=slug, name=name, hosts=hosts, url=url, stored=stored, server=server)
 
 
 def create_checked(
-    *, slug: str, name: str, hosts: list[str], url: str, stored: dict, suspended: bool = False
+    *,
+    slug: str,
+    name: str,
+    hosts: list[str],
+    url: str,
+    stored: dict[str, Any],
+    suspended: bool = False,
+    server: str = "",
 ) -> Tenant:
     """tenant_create with its configuration already checked and as kept (`stored`)."""
     _check_slug(slug)
+    try:
+        directory.servers.check(server)
+    except directory.servers.ServerUnknown as unknown:
+        raise TenantError(str(unknown)) from None
+    if server and databases.engine() == "sqlite3":
+        raise TenantError("Tenants are placed on other servers on PostgreSQL only.")
     hosts = _clean_hosts(hosts)
-    url = _clean_url(url or f"https://{hosts[0]}")
+    url = _clean_url(url or default_url(hosts[0]))
     if not name.strip() or len(name.strip()) > 200 or not name.isprintable():
         raise TenantError("A tenant needs a name (the organization's), on one line.")
     if missing := [entry for entry in required() if entry not in stored]:
@@ -93,17 +136,22 @@ def create_checked(
             f"A tenant must configure {', '.join(missing)} (its e-mails and invitations are sent "
             "from it): give it as NAME=value."
         )
-    database = databases.database_create(slug)
+    database = databases.database_create(slug, server)
     with transaction.atomic(using=CONTROL):
         row = Row.objects.create(
             slug=slug,
             name=name.strip(),
             url=url,
             state=Row.State.SUSPENDED if suspended else Row.State.ACTIVE,
+            server=server,
             database=database["NAME"],
             role=database.get("USER", ""),
             password=encrypt(database.get("PASSWORD", "")),
             config=stored,
+            # A copy of the template, migrated: current (releases.roll reads it again).
+            migration=Row.Migration.CURRENT,
+            migrated_to=releases.fingerprint(releases.code_migrations()),
+            migrated_at=timezone.now(),
         )
         Host.objects.bulk_create(Host(tenant=row, name=host) for host in hosts)
     directory.forget()
@@ -140,7 +188,7 @@ def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
     directory.forget()
 
 
-def config_checked(stored: dict, values: dict[str, str]) -> dict:
+def config_checked(stored: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     """The configuration as kept (`stored`, secrets encrypted) with `values` (NAME → text;
     empty: unset) set, each checked by its declaration (core.configurable), and the whole
     checked for what does not hold together. TenantError names the value and says why."""
@@ -171,7 +219,7 @@ def config_checked(stored: dict, values: dict[str, str]) -> dict:
     return config
 
 
-def tenant_configure(slug: str, values: dict[str, str]) -> dict:
+def tenant_configure(slug: str, values: dict[str, str]) -> dict[str, Any]:
     """Set (or, with an empty value, unset) what the tenant configures for itself; the
     secrets are kept encrypted. A value refused changes nothing. Returns the configuration,
     its secrets shown as "***"."""
@@ -182,7 +230,7 @@ def tenant_configure(slug: str, values: dict[str, str]) -> dict:
     return config_shown(slug)
 
 
-def config_shown(slug: str) -> dict:
+def config_shown(slug: str) -> dict[str, Any]:
     """The tenant's configuration for the operator: secrets as "***"."""
     row = _registered(slug)
     declared = directory.declared()
@@ -235,9 +283,19 @@ class Migrated:
     output: str
 
 
-def tenants_migrate(*, verbosity: int = 0) -> list[Migrated]:
-    """Bring the control database, the template (once there is one), the home tenant and
-    every registered tenant to the latest migration, one after the other."""
+def tenants_migrate(
+    *,
+    verbosity: int = 0,
+    parallel: int = 4,
+    canary: int = 2,
+    canary_slugs: tuple[str, ...] = (),
+    say: Any = lambda line: None,
+    say_more: Any = None,
+) -> tuple[list[Migrated], releases.Release]:
+    """Bring the control database and the template (once there is one) to the latest
+    migration, then every tenant behind, in waves (samtale.tenants.releases): what the
+    first two took, and the release over the tenants. `say` is given a line per wave and
+    `say_more` one per tenant."""
     started = time.perf_counter()
     databases.control_ensure()
     out = StringIO()
@@ -255,8 +313,17 @@ def tenants_migrate(*, verbosity: int = 0) -> list[Migrated]:
         started = time.perf_counter()
         databases.template_refresh()
         done.append(Migrated("(template)", time.perf_counter() - started, ""))
-    for tenant in directory.every_tenant(suspended=True):
-        started = time.perf_counter()
-        output = databases.migrate(tenant, verbosity=verbosity)
-        done.append(Migrated(tenant.slug, time.perf_counter() - started, output))
-    return done
+    for step in done:
+        say(f"{step.slug:<16} migrated in {step.seconds:.1f} s")
+    release = releases.Release(
+        parallel=parallel,
+        canary=canary,
+        canary_slugs=canary_slugs,
+        verbosity=verbosity,
+        say=say,
+        say_more=say_more,
+    )
+    try:
+        return done, releases.roll(release)
+    except releases.ReleaseError as error:
+        raise TenantError(str(error)) from None

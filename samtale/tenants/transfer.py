@@ -63,7 +63,8 @@ def tenant_export(slug: str, folder: Path) -> Path:
         raise TenantError(f"{slug!r} is the home tenant: back it up with manage.py backup.")
     row = Row.objects.get(slug=slug)
     folder.mkdir(parents=True, exist_ok=False)
-    with tenancy.activated(tenant):
+    # pg_dump's one long transaction, on the server itself rather than through a pooler.
+    with tenancy.activated(tenancy.servers.unpooled(tenant)):
         snapshot = snapshot_take(
             output=folder / f"{slug}{'.sqlite3' if databases.engine() == 'sqlite3' else '.dump'}"
         )
@@ -82,6 +83,20 @@ def tenant_export(slug: str, folder: Path) -> Path:
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return folder
+
+
+def tenants_backup(folder: Path, *, server: str | None = None, say=print) -> list[Path]:
+    """Every registered tenant (or those on `server`) exported into a folder of its own under
+    `folder` (tenant_export), one after another: a server's tenants, each restorable alone."""
+    tenants = [t for t in tenancy.registered() if server is None or t.server == server]
+    if server is not None and not tenants:
+        raise TenantError(f"No tenant is on {server or 'the installation’s own server'}.")
+    folder.mkdir(parents=True, exist_ok=True)
+    done = []
+    for tenant in tenants:
+        done.append(tenant_export(tenant.slug, folder / tenant.slug))
+        say(f"{tenant.slug}: {folder / tenant.slug}/")
+    return done
 
 
 def tenant_restore(

@@ -31,6 +31,18 @@
   const SIGN_OUT_WAIT_MS = 5000;
   let signingOut = false;
 
+  // Other parts of the page the save changed (the preparation's index), by element id,
+  // rendered by the server's templates: put in place as htmx's out-of-band swap would.
+  function swapIn(parts) {
+    if (!parts) return;
+    Object.keys(parts).forEach((id) => {
+      const element = document.getElementById(id);
+      if (!element) return;
+      element.innerHTML = parts[id];
+      if (window.htmx) window.htmx.process(element);
+    });
+  }
+
   function Editor(textarea) {
     this.textarea = textarea;
     this.url = textarea.dataset.autosaveUrl;
@@ -147,6 +159,7 @@
           this.say(data.error || T.failed, "error");
         } else {
           this.version = data.version;
+          swapIn(data.swap);
           if (this.textarea.value === sent) {
             this.dirty = false;
             this.forget();

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from samtale.core.holidays import working_day
 from tests.access_matrix.columns import (
     ADMIN_ONLY,
     ALL_200,
@@ -30,7 +31,8 @@ ROUND_NOT_GET = (302, 403, 403, 405, 405, 405, 405, 403)
 PARTICIPANT_HR_200 = (302, 403, 403, 403, 404, 404, 200, 403)
 SCHEDULE_200 = (302, 403, 403, 200, 403, 403, 200, 403)
 SCHEDULE_302 = (302, 403, 403, 302, 403, 403, 302, 403)
-WINDOW_DAY = (timezone.localdate() + timedelta(days=11)).strftime("%d.%m.%Y")
+# A working day: the round refuses a window on a weekend or public holiday (core.holidays).
+WINDOW_DAY = working_day(timezone.localdate() + timedelta(days=11)).strftime("%d.%m.%Y")
 # A unit's competence plan for this year: the employee's unit.
 PLAN = {"?year": str(timezone.localdate().year), "?enhet": "unit"}
 ROWS = [
@@ -102,6 +104,8 @@ ROWS = [
     ("round_edit", R, "post", ROUND_HR_200, {"name": ""}),
     ("round_close", R, "get", ROUND_NOT_GET),
     ("round_close", R, "post", ROUND_HR_302),
+    ("round_remind", R, "get", ROUND_NOT_GET),
+    ("round_remind", R, "post", ROUND_HR_302),
     ("round_share", R, "get", ROUND_HR_200),
     ("round_share", R, "post", ROUND_HR_200, {"holder": ""}),
     ("participant_add", R, "get", ROUND_NOT_GET),

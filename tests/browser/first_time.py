@@ -22,6 +22,21 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "first-time-tas
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
+# The page's height at 390 px, and whether it has a way in (issue 61), seen on the page: an
+# in-page index (two or more links to places on the page itself), a search field in its first
+# two screens, or paging. A filter alone is none.
+WAY_IN = """() => {
+  const main = document.querySelector("main") || document.body;
+  const seen = (e) => e && e.getClientRects().length > 0;
+  const here = [...main.querySelectorAll("a[href^='#']")].filter(seen).filter(
+    (a) => a.getAttribute("href").length > 1 && document.getElementById(a.getAttribute("href").slice(1)));
+  const fields = "input[type=search], [role=searchbox], form[role=search] input[type=text]";
+  const search = [...main.querySelectorAll(fields)].filter(
+    (e) => seen(e) && e.getBoundingClientRect().top + window.scrollY < 2 * window.innerHeight);
+  const paging = [...main.querySelectorAll("a[href*='page='], a[rel=next], .ds-pagination")].filter(seen);
+  return [document.documentElement.scrollHeight, here.length >= 2 || search.length > 0 || paging.length > 0];
+}"""
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -39,8 +54,14 @@ class Task:
     """One first-time task: the page loads, the htmx partial loads and the actions it took,
     over every person who took part in it."""
 
-    def __init__(self, key: str, budget: Budget, visitor_factory):
+    def __init__(self, key: str, budget: Budget, visitor_factory, *, phone_pages: bool = False):
         self.key = key
+        # Every page also measured at 390 px: the tallest, and the tallest with no way in.
+        self.phone_pages = phone_pages
+        self.phone_tallest: dict = {"px": 0}
+        self.phone_bare: dict = {"px": 0}
+        self.commands = 0  # shell commands an operator ran (counted by the test)
+        self.stopped = ""  # where a task the product cannot finish stopped
         self.budget = budget
         self._visitor_factory = visitor_factory
         self.loads = 0
@@ -74,6 +95,12 @@ class Task:
         """A step a first-time user takes that the product refused or undid."""
         self.stumbles.append(what)
 
+    def stop(self, where: str) -> None:
+        """The product offers no way on: the task is not completed, and stopped `where`."""
+        for hand in self.hands:
+            hand.page.evaluate("1")
+        self.stopped = where
+
     def finish(self) -> None:
         """The outcome was checked: the task is complete, in no more than its budget."""
         for hand in self.hands:
@@ -86,10 +113,20 @@ class Task:
 
     def line(self) -> str:
         loads, clicks = self.budget.shortest
-        return (
+        line = (
             f"first-time task {self.key}: {self.loads} page loads, {self.partials} partial "
             f"loads, {self.clicks} clicks (shortest designable {loads}/{clicks})"
         )
+        if self.commands:
+            line += f", {self.commands} commands"
+        if self.phone_pages:
+            line += (
+                f"; at 390 px the tallest {self.phone_tallest.get('screens')} screens, with no"
+                f" way in {self.phone_bare.get('screens', 0)} ({self.phone_bare.get('page', '')})"
+            )
+        if self.stopped:
+            line += f"; NOT COMPLETED, stopped: {self.stopped}"
+        return line
 
     def summary(self) -> dict:
         loads, clicks = self.budget.shortest
@@ -106,10 +143,25 @@ class Task:
             "guess": self.budget.guess,
             "stumbles": self.stumbles,
             "tallest_page": self.tallest,
+            **(
+                {
+                    "phone_tallest": self.phone_tallest,
+                    "phone_tallest_without_way_in": self.phone_bare,
+                }
+                if self.phone_pages
+                else {}
+            ),
+            **({"commands": self.commands} if self.commands else {}),
+            **({"stopped": self.stopped} if self.stopped else {}),
             "path": self.path,
             "database": connection.vendor,
             "at": timezone.now().isoformat(timespec="seconds"),
         }
+
+
+# No htmx request under way and nothing it swapped in still settling.
+SETTLED = """() => !document.querySelector(
+    '.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"""
 
 
 class Hand:
@@ -150,6 +202,26 @@ class Hand:
                 "width": screen["width"],
                 "page": self.page.url.removeprefix(self.visitor.base_url),
             }
+        if self.task.phone_pages:
+            self._at_phone()
+
+    def _at_phone(self) -> None:
+        """The page's height at 390 px (the browser narrowed for the measure, then put back),
+        kept if it is the task's tallest, or its tallest with no way in."""
+        size = self.page.viewport_size
+        if size != PHONE:
+            self.page.set_viewport_size(PHONE)
+        try:
+            px, way_in = self.page.evaluate(WAY_IN)
+        finally:
+            if size != PHONE:
+                self.page.set_viewport_size(size)
+        here = self.page.url.removeprefix(self.visitor.base_url)
+        seen = {"px": px, "screens": round(px / PHONE["height"], 1), "page": here}
+        if px > self.task.phone_tallest["px"]:
+            self.task.phone_tallest = {**seen, "way_in": way_in}
+        if not way_in and px > self.task.phone_bare["px"]:
+            self.task.phone_bare = seen
 
     def go(self, locator, label: str) -> None:
         """Click a link or a button that loads a page, and look at that page."""
@@ -162,15 +234,24 @@ class Hand:
         """Click something that opens, shows or saves in place."""
         self._act("click", locator)
         locator.click()
+        self._settled()
 
     def tick(self, locator) -> None:
         self._act("tick", locator)
         locator.check()
+        self._settled()
 
     def choose(self, locator, **option) -> None:
         """Choose in a list (select_option's arguments: label=…, value=…)."""
         self._act("choose", locator)
         locator.select_option(**option)
+        self._settled()
+
+    def _settled(self) -> None:
+        """Wait until a part the action swapped in is settled: htmx wires the new part's own
+        triggers only then, and a person's next choice in the first 20 ms would go unheard
+        (a CI run chose a goal's unit goal in that gap and waited for a 'Saved.' never sent)."""
+        self.page.wait_for_function(SETTLED)
 
     def fill(self, locator, text: str) -> None:
         self._act("fill", locator)
@@ -228,3 +309,19 @@ def record(task: Task) -> None:
         file.seek(0)
         file.truncate()
         file.write(json.dumps(figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def tasks_kept(budgets: dict, visitor_factory, *, phone_pages: bool = False):
+    """A fixture's body: yields start("key") -> the Task for budgets["key"]; after the test,
+    each task's figures are printed and kept, whether it was completed or not (a task the
+    product cannot finish says how far it got)."""
+    tasks: list[Task] = []
+
+    def start(key: str) -> Task:
+        task = Task(key, budgets[key], visitor_factory, phone_pages=phone_pages)
+        tasks.append(task)
+        return task
+
+    yield start
+    for task in tasks:
+        record(task)

@@ -38,6 +38,7 @@ on a phone (390 px), the others at 1280 px. Where a first-time user is refused a
 
 from django.db import transaction
 
+from samtale.demo import handover as handover_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
 from samtale.demo import rounds as rounds_demo
@@ -135,6 +136,7 @@ def whole_demo_loaded(request) -> dict:
     logins = request.getfixturevalue("demo")  # its copy put back, or loaded and kept
     with transaction.atomic():
         rounds_demo.load()
+        handover_demo.load()
         needs_demo.load()
         publish.publish_due()
     _whole_copy.take()

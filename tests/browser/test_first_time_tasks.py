@@ -31,7 +31,7 @@ from samtale.notifications.models import OutboundEmail
 from samtale.org.models import Person
 from samtale.privacy.models import AccessCopy
 from samtale.rounds.models import Round
-from tests.browser.first_time import Hand, Task, record
+from tests.browser.first_time import Hand, Task, tasks_kept
 from tests.browser.first_time_catalogue import BUDGETS, whole_demo_loaded
 
 
@@ -45,16 +45,7 @@ def whole_demo(transactional_db, request):
 def first_time(visitor_factory, whole_demo):
     """first_time("key") -> the Task for BUDGETS["key"]. Its figures are printed and kept
     whether it was completed or not: a task the product cannot finish says how far it got."""
-    tasks: list[Task] = []
-
-    def start(key: str) -> Task:
-        task = Task(key, BUDGETS[key], visitor_factory)
-        tasks.append(task)
-        return task
-
-    yield start
-    for task in tasks:
-        record(task)
+    yield from tasks_kept(BUDGETS, visitor_factory)
 
 
 def _card(hand: Hand, name: str):
@@ -442,7 +433,7 @@ def test_archive_queue(first_time, whole_demo):
     # The home page's card says how many forms wait, and leads to them.
     card = page.locator("li.archive-open")
     assert "skjema venter på deg" in card.inner_text()
-    me.go(card.get_by_role("link"), "queue")
+    me.go(card.get_by_role("link", name="Til skjemaene for personalmappen"), "queue")
     first = page.locator("main tbody tr").first
     assert "Last ned pakken og registrer den i arkivsystemet" in first.inner_text()
     package = me.download(first.get_by_role("link", name="Noark 5-pakke"))

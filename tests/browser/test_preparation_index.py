@@ -80,3 +80,51 @@ def test_the_index_on_a_phone_leads_to_the_themes_and_the_statements(
     index.locator("a[href='#tema-samarbeid']").click()
     page.wait_for_function("() => location.hash === '#tema-samarbeid'")
     assert _in_view(page, "#tema-samarbeid")
+
+
+LEADERS_THEME = {"key": "prioriterte-mal", "title": {"nb": "Prioriterte mål"}, "leader_only": True}
+
+
+def test_the_index_follows_what_is_written_and_shared_and_takes_a_note_back(
+    visitor_factory, people
+):
+    """Issue 61: the index says of each theme whether a note is written and whether it is
+    shared, as it happens; a shared note is taken back from the index; the count agrees with
+    the template (the employee's themes and the one the leader fills in)."""
+    conversation = invited_conversation(people, [*THEMES, LEADERS_THEME])
+    visitor = visitor_factory("preparation-index-state", width=390, height=844)
+    visitor.login(people.employee.email, PASSWORD)
+    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    page = visitor.page
+    line = page.locator("#index-samarbeid")
+    progress = page.locator("#index-progress")
+    assert [int(n) for n in re.findall(r"\d+", progress.inner_text())][:3] == [0, 3, 1]
+    assert line.locator("[data-state=empty]").count() == 1
+
+    # Written: the index says so at once, private, and counts it.
+    page.fill("#note-samarbeid", "Vi deler for lite.")
+    visitor.wait_saved("note-samarbeid")
+    line.locator("[data-state=written]").wait_for()
+    assert line.locator("[data-sharing=private]").count() == 1
+    assert re.findall(r"\d+", progress.inner_text())[0] == "1"
+
+    # Shared under the note: the index marks it shared and offers to take it back.
+    page.locator("#sharing-samarbeid-button").click()
+    line.locator("[data-sharing=shared]").wait_for()
+    visitor.check("shared")
+
+    # Taken back from the index, without scrolling to the note.
+    page.evaluate("() => window.scrollTo(0, 0)")
+    line.get_by_role("button").click()
+    line.locator("[data-sharing=private]").wait_for()
+    page.locator("#sharing-samarbeid-state [data-state=private]").wait_for()
+    # The focus stays in the index (on the theme's link), once htmx has settled the swap.
+    page.wait_for_function("() => document.activeElement.closest('#index-samarbeid') !== null")
+    mine = conversation.preparations.get(author=people.employee)
+    assert mine.notes.get(theme_key="samarbeid").shared_at is None
+
+    # The same after a full load.
+    visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
+    assert line.locator("[data-state=written]").count() == 1
+    assert line.locator("[data-sharing=private]").count() == 1
+    visitor.check("after-reload")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
+from samtale.core.holidays import working_day
 from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -105,15 +106,18 @@ def _leader_schedules_on_a_phone(visitor_factory, round_, ola):
     leader.check("detail-leader")
     _submit(lpage, f"main a[href='/runder/{round_.pk}/timeplan/{ola.pk}/']")
     leader.check("schedule-empty")
-    for days in (8, 9):
+    # Two working days from a week and a day ahead: a window on a day off is refused.
+    first = working_day(timezone.localdate() + timedelta(days=8))
+    second = working_day(first + timedelta(days=1))
+    for n, day in enumerate((first, second), start=1):
         form = lpage.locator("form.window-form")
-        form.locator("#id_date").fill(_day(days))
+        form.locator("#id_date").fill(day.strftime("%d.%m.%Y"))
         form.locator("#id_start").fill("08:30")
         form.locator("#id_end").fill("15:30")
         form.locator("#id_place").fill("Møterom 2")
         form.locator("button[type=submit]").click()
         lpage.locator("#planner .ds-alert[data-color=success]").wait_for()
-        lpage.locator(f"#planner .windows li:nth-child({days - 7})").wait_for()
+        lpage.locator(f"#planner .windows li:nth-child({n})").wait_for()
     lpage.locator("table.slots").wait_for()
     leader.check("schedule-proposal")
     proposed = lpage.locator("table.slots tbody tr").count()

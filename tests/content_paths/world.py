@@ -1,12 +1,9 @@
 """Conversations at every stage, every text a distinct marker, in a round."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock
 
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpRequest
 from django.test import override_settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -20,8 +17,10 @@ from samtale.actions.nudges import SLUGS
 from samtale.api import tokens as api_tokens
 from samtale.api.models import ApiToken
 from samtale.archive.models import Delivery, SignedForm
+from samtale.conversations import free_times
 from samtale.conversations.models import Conversation
-from samtale.conversations.services import lifecycle, meeting, preparation, summary
+from samtale.conversations.services import lifecycle, meeting, preparation, proposals, summary
+from samtale.core.holidays import working_day
 from samtale.core.pickers import SOURCES
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -37,50 +36,14 @@ from samtale.rounds import jobs as round_jobs
 from samtale.rounds import services as rounds
 from samtale.rounds.models import Participant, Round, Window
 from samtale.signing import services as signing
+from tests.content_paths.markers import Markers, exposed, mail_text, markers_in
 
 # A mailbox the administrator reads: where they would send what they must not see.
 ADMIN_MAILBOX = "adam.privat@admin-controlled.example"
 
-# Content markers -----------------------------------------------------------------
+# Content markers, and what a reader is given: markers.py ---------------------------
 
-MARKER = re.compile(r"MARKER-[\w-]*", re.IGNORECASE)
-
-
-class Markers(dict):
-    """label -> marker text; every text the setup writes comes from here."""
-
-    def __call__(self, label: str) -> str:
-        assert label not in self, f"marker {label} used twice"
-        self[label] = f"MARKER-{label}"
-        return self[label]
-
-
-def markers_in(text: str) -> list[str]:
-    """Every marker, or the start of one (a truncated text), in `text`."""
-    return sorted(set(MARKER.findall(text)))
-
-
-def exposed(response) -> str:
-    """All a response gives its reader: headers, cookies, the flash messages in the messages
-    cookie (signed and encoded, so decoded here), and the body."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    parts = [f"{key}: {value}" for key, value in response.items()]
-    parts.append(response.cookies.output())
-    morsel = response.cookies.get(CookieStorage.cookie_name)
-    if morsel is not None and morsel.value:
-        parts += map(str, CookieStorage(HttpRequest())._decode(morsel.value) or [])
-    parts.append(body.decode("utf-8", errors="replace"))
-    return "\n".join(parts)
-
-
-def mail_text(message) -> str:
-    parts = [message.subject, message.body, *message.to, *message.cc, *message.bcc]
-    parts += [str(content) for content, _type in getattr(message, "alternatives", [])]
-    for attachment in message.attachments:
-        # (filename, content, mimetype), or a MIME part such as the calendar invitation.
-        content = attachment[1] if isinstance(attachment, tuple) else attachment.get_content()
-        parts.append(content.decode() if isinstance(content, bytes) else str(content))
-    return "\n".join(parts)
+__all__ = ["Markers", "build_world", "exposed", "mail_text", "markers_in"]
 
 
 # The content: conversations at every stage, in a round ---------------------------
@@ -146,14 +109,14 @@ def _summarize(c, m, key, *, drafter, reviewer, conclusion, shared=True, sign=Tr
     comments; then, if `sign`, approves and both sign."""
     c = _fresh(c)
     current = summary.summary_current(c)
-    text = m(f"{key}-summary")
+    text = m(f"{key}-summary", by=drafter)
     summary.summary_save(actor=drafter, conversation=c, text=text, base_version=current.version)
-    shared = m(f"{key}-shared-outside") if shared else ""
+    shared = m(f"{key}-shared-outside", by=drafter) if shared else ""
     summary.summary_conclusion_set(
         actor=drafter, conversation=c, conclusion=conclusion, shared_outside=shared
     )
     summary.summary_submit(actor=drafter, conversation=c)
-    comment, version = m(f"{key}-review-comment"), current.comment_version
+    comment, version = m(f"{key}-review-comment", by=reviewer), current.comment_version
     summary.summary_comment_save(actor=reviewer, conversation=c, text=comment, base_version=version)
     if sign:
         summary.summary_approve(actor=reviewer, conversation=_fresh(c))
@@ -171,7 +134,7 @@ def _send_back(c, m, key, *, drafter, reviewer):
         summary.summary_comment_save(
             actor=reviewer,
             conversation=_fresh(c),
-            text=m(f"{key}-{label}"),
+            text=m(f"{key}-{label}", by=reviewer),
             base_version=current.comment_version,
         )
         (send or summary.summary_send_back)(actor=reviewer, conversation=_fresh(c))
@@ -182,8 +145,8 @@ def _goal(c, actor, m, key, *, deadline=None, responsible="both") -> Goal:
     return agreement.goal_add(
         actor=actor,
         conversation=_fresh(c),
-        text=m(f"{key}-goal"),
-        action_text=m(f"{key}-action"),
+        text=m(f"{key}-goal", by=actor),
+        action_text=m(f"{key}-action", by=actor),
         deadline=deadline,
         responsible=responsible,
     )
@@ -199,7 +162,7 @@ def _note(c, author, theme, text):
 
 def build_world(people) -> World:
     """Conversations A–F with a marker in every text, in HR's round over the school."""
-    m = Markers()
+    m = Markers(people)
     builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
     form8, basic, checkin = _version("skjema-8-tema"), _version("grunnmal"), _version("innsjekk")
     employee, leader, hr = people.employee, people.leader, people.hr
@@ -221,7 +184,7 @@ def build_world(people) -> World:
             leader=lead,
             guide_version=version,
             scheduled_at=_at(days),
-            place=m(f"{key}-place"),
+            place=m(f"{key}-place", by=lead, replaced=key == "C"),
             round=round_,
         )
 
@@ -248,6 +211,7 @@ def build_world(people) -> World:
     _keys_and_a_copy(people)
     for job in DAILY_JOBS:
         job.call()
+    m.locate()
     return World(
         markers=m,
         conversations={"A": a.pk, "B": b.pk, "C": c.pk, "D": d.pk, "E": e.pk, "F": f.pk},
@@ -262,11 +226,11 @@ def _held_with_goals_and_needs(a, people, m) -> tuple[Goal, Goal]:
     employee, leader = people.employee, people.leader
     today = timezone.localdate()
     lifecycle.conversation_invite(actor=leader, conversation=a)
-    _note(a, employee, "motivasjon", m("A-employee-note-motivasjon"))
-    _note(a, employee, "ledelse", m("A-employee-note-ledelse"))
+    _note(a, employee, "motivasjon", m("A-employee-note-motivasjon", by=employee))
+    _note(a, employee, "ledelse", m("A-employee-note-ledelse", by=employee))
     preparation.preparation_share_all(actor=employee, conversation=_fresh(a))
-    _note(a, leader, "motivasjon", m("A-leader-note-private"))
-    _note(a, leader, "arbeidsplassens-mal", m("A-leader-workplace-goals"))
+    _note(a, leader, "motivasjon", m("A-leader-note-private", by=leader, private=True))
+    _note(a, leader, "arbeidsplassens-mal", m("A-leader-workplace-goals", by=leader, private=True))
     preparation.leader_checklist_set(actor=leader, conversation=a, done=[0, 3])
     meeting.theme_cover_set(actor=leader, conversation=a, theme_key="motivasjon", covered=True)
     meeting.closing_step_set(actor=leader, conversation=a, step=1, done=True)
@@ -279,7 +243,7 @@ def _held_with_goals_and_needs(a, people, m) -> tuple[Goal, Goal]:
         actor=employee,
         conversation=_fresh(a),
         category="equipment",
-        text=m("A-need-shared"),
+        text=m("A-need-shared", by=employee),
         cost=1000,
         unit=employee.unit,
     )
@@ -288,7 +252,7 @@ def _held_with_goals_and_needs(a, people, m) -> tuple[Goal, Goal]:
         actor=leader,
         conversation=_fresh(a),
         category="routine",
-        text=m("A-need-kept"),
+        text=m("A-need-kept", by=leader),
         cost=None,
         unit=employee.unit,
     )
@@ -304,21 +268,32 @@ def _followed_up(a, people, m, goal_1: Goal, goal_2: Goal) -> None:
     _summarize(a, m, "A", drafter=employee, reviewer=leader, conclusion="actions")
     action_1, action_2 = (Action.objects.get(goal=g.pk) for g in (goal_1, goal_2))
     goals.action_update(
-        actor=employee, action=action_1, status="in_progress", comment=m("A-update-employee")
+        actor=employee,
+        action=action_1,
+        status="in_progress",
+        comment=m("A-update-employee", by=employee),
     )
-    goals.action_update(actor=leader, action=action_2, status=None, comment=m("A-update-leader"))
+    goals.action_update(
+        actor=leader, action=action_2, status=None, comment=m("A-update-leader", by=leader)
+    )
     agreement.action_add(
         actor=leader,
         goal=goal_1,
-        text=m("A-action-after-signing"),
+        text=m("A-action-after-signing", by=leader),
         deadline=None,
         responsible="both",
     )
     goals.goal_review(
-        actor=leader, goal=Goal.objects.get(pk=goal_2.pk), result="partly", learned=m("A-learned")
+        actor=leader,
+        goal=Goal.objects.get(pk=goal_2.pk),
+        result="partly",
+        learned=m("A-learned", by=leader),
     )
     summary.feedback_give(
-        actor=employee, conversation=_fresh(a), rating=4, comment=m("A-feedback-comment")
+        actor=employee,
+        conversation=_fresh(a),
+        rating=4,
+        comment=m("A-feedback-comment", by=employee),
     )
     # Time passes: the first action is overdue, so the leader's digest has something to say.
     Action.objects.filter(pk=action_1.pk).update(deadline=today - timedelta(days=3))
@@ -327,13 +302,15 @@ def _followed_up(a, people, m, goal_1: Goal, goal_2: Goal) -> None:
 def _corrected(b, people, m) -> None:
     """B signed, then corrected, sent back and signed again."""
     employee, leader = people.employee, people.leader
-    _note(b, employee, "delekultur", m("B-employee-note"))
+    _note(b, employee, "delekultur", m("B-employee-note", by=employee))
     preparation.preparation_share_all(actor=employee, conversation=_fresh(b))
-    _note(b, leader, "delekultur", m("B-leader-note-shared"))
+    _note(b, leader, "delekultur", m("B-leader-note-shared", by=leader))
     preparation.preparation_share_all(actor=leader, conversation=_fresh(b))
     lifecycle.conversation_hold(actor=leader, conversation=_fresh(b), confirmed=True)
     _summarize(b, m, "B-v1", drafter=employee, reviewer=leader, conclusion="no_actions")
-    summary.summary_revise(actor=employee, conversation=_fresh(b), reason=m("B-correction-reason"))
+    summary.summary_revise(
+        actor=employee, conversation=_fresh(b), reason=m("B-correction-reason", by=employee)
+    )
     # The correction is sent, commented on, sent back with a comment, then agreed and signed.
     _send_back(b, m, "B-v2", drafter=employee, reviewer=leader)
     _summarize(b, m, "B-v2", drafter=employee, reviewer=leader, conclusion="no_actions")
@@ -343,9 +320,11 @@ def _cancelled(e, people, m) -> None:
     """E invited, prepared and shared, then cancelled with a reason."""
     employee, leader = people.employee, people.leader
     lifecycle.conversation_invite(actor=leader, conversation=e)
-    _note(e, employee, "rolleklarhet", m("E-employee-note-shared"))
+    _note(e, employee, "rolleklarhet", m("E-employee-note-shared", by=employee))
     preparation.preparation_share_all(actor=employee, conversation=_fresh(e))
-    lifecycle.conversation_cancel(actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason"))
+    lifecycle.conversation_cancel(
+        actor=leader, conversation=_fresh(e), reason=m("E-cancel-reason", by=leader)
+    )
 
 
 def _postponed_and_moved(c, people, m, basic) -> None:
@@ -353,32 +332,50 @@ def _postponed_and_moved(c, people, m, basic) -> None:
     shared, a draft goal; postponed and moved."""
     employee, leader = people.employee, people.leader
     lifecycle.conversation_invite(actor=leader, conversation=c)
-    _note(c, employee, "styrker", m("C-employee-note-draft"))
+    _note(c, employee, "styrker", m("C-employee-note-draft", by=employee, private=True))
     for value, statement in enumerate(basic.statements(), start=1):
         preparation.likert_answer(
             actor=employee, conversation=c, statement_key=statement["key"], value=value % 5 + 1
         )
-    _note(c, leader, "styrker", m("C-leader-note-shared"))
+    _note(c, leader, "styrker", m("C-leader-note-shared", by=leader))
     preparation.preparation_share_all(actor=leader, conversation=_fresh(c))
     _goal(c, employee, m, "C-draft")
     lifecycle.conversation_postpone(
-        actor=leader, conversation=_fresh(c), reason=m("C-postpone-reason")
+        actor=leader, conversation=_fresh(c), reason=m("C-postpone-reason", by=leader)
     )
     lifecycle.conversation_schedule(
         actor=leader,
         conversation=_fresh(c),
         scheduled_at=_at(9),
         duration_minutes=90,
-        place=m("C-place-moved"),
+        place=m("C-place-moved", by=leader),
+    )
+    # The employee asks for another time, with a message only the two of them read.
+    starts = free_times.free_times(conversation=_fresh(c), now=timezone.now())[:2]
+    proposals.time_proposal_make(
+        actor=employee,
+        conversation=_fresh(c),
+        starts=starts,
+        message=m("C-time-proposal-message", by=employee),
     )
 
 
 def _commented(d, people, m) -> None:
     """D held by the other leader; its summary sent for comment and commented."""
     lifecycle.conversation_invite(actor=people.other_leader, conversation=d)
-    _note(d, people.other_employee, "motivasjon", m("D-employee-note-shared"))
+    _note(
+        d,
+        people.other_employee,
+        "motivasjon",
+        m("D-employee-note-shared", by=people.other_employee),
+    )
     preparation.preparation_share_all(actor=people.other_employee, conversation=_fresh(d))
-    _note(d, people.other_leader, "motivasjon", m("D-leader-note-private"))
+    _note(
+        d,
+        people.other_leader,
+        "motivasjon",
+        m("D-leader-note-private", by=people.other_leader, private=True),
+    )
     _goal(d, people.other_leader, m, "D", responsible="leader")
     lifecycle.conversation_hold(actor=people.other_leader, conversation=_fresh(d), confirmed=True)
     _summarize(
@@ -396,9 +393,14 @@ def _check_in(f, people, m) -> None:
     """F, the leader's check-in with their own leader: held, summarized by the leader's
     leader, signed, and nothing shared outside the two."""
     leader = people.leader
-    _note(f, leader, "siden-sist", m("F-employee-note-shared"))
+    _note(f, leader, "siden-sist", m("F-employee-note-shared", by=leader))
     preparation.preparation_share_all(actor=leader, conversation=_fresh(f))
-    _note(f, people.leaders_leader, "siden-sist", m("F-leader-note-private"))
+    _note(
+        f,
+        people.leaders_leader,
+        "siden-sist",
+        m("F-leader-note-private", by=people.leaders_leader, private=True),
+    )
     _goal(f, people.leaders_leader, m, "F", responsible="employee")
     lifecycle.conversation_hold(actor=people.leaders_leader, conversation=_fresh(f), confirmed=True)
     _summarize(
@@ -418,18 +420,21 @@ def _round_filled(round_, people, m, conversations: dict) -> None:
     leader, hr = people.leader, people.hr
     for person, conversation in conversations.items():
         Participant.objects.filter(round=round_, person=person).update(conversation=conversation)
+    # On a working day: the round refuses a window on a day off (core.holidays).
+    day = working_day(timezone.localdate() + timedelta(days=20))
+    start = timezone.make_aware(datetime.combine(day, clock(9, 0)))
     booking.window_add(
         actor=leader,
         round=round_,
         leader=leader,
-        starts_at=_at(20),
-        ends_at=_at(20) + timedelta(hours=6),
-        place=m("round-window-place"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=6),
+        place=m("round-window-place", by=leader),
     )
     rounds.participant_remove(
         actor=hr,
         participant=Participant.objects.get(round=round_, person=people.leaders_leader),
-        reason=m("round-removed-reason"),
+        reason=m("round-removed-reason", by=hr),
     )
     ImportBatch.objects.create(
         kind=ImportBatch.Kind.UNITS, filename="enheter.csv", content=b"x", uploaded_by=people.admin

@@ -20,7 +20,9 @@ OPEN_AND_CLOSED = [
 
 
 def _closed(body: str) -> str:
-    return re.search(r'<details class="closed-actions">.*?</details>', body, re.S).group(0)
+    found = re.search(r'<details class="closed-actions">.*?</details>', body, re.S)
+    assert found is not None
+    return found.group(0)
 
 
 def test_my_actions_show_the_done_and_dropped_folded_away_with_their_number(

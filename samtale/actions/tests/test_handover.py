@@ -27,7 +27,7 @@ from samtale.org.tests.import_rows import roster, row
 from samtale.org.tests.test_import_views import people_csv
 from samtale.rounds.models import Participant
 from samtale.scim.tests.conftest import ENTERPRISE, Scim
-from tests.content_paths.walk import person_form
+from tests.content_paths.walk import person_form, person_save
 
 S = Conversation.Status
 OPEN, DONE = Action.Status.IN_PROGRESS, Action.Status.DONE
@@ -102,7 +102,7 @@ class World:
 def by_form(people):
     admin = signed_in(people.admin)
     data = person_form(admin, {"manager_sok": people.other_leader.email}, people.employee)
-    response = admin.post(reverse("person_edit", args=[people.employee.pk]), data)
+    response = person_save(admin, people.employee, data)
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -318,7 +318,7 @@ def test_an_answer_after_a_later_change_goes_to_the_latest_leader(people):
     first = LeaderChange.objects.get(person=people.employee)
     admin = signed_in(people.admin)
     data = person_form(admin, {"manager_sok": people.leaders_leader.email}, people.employee)
-    admin.post(reverse("person_edit", args=[people.employee.pk]), data)
+    person_save(admin, people.employee, data)
     first.refresh_from_db()
     assert first.follow_up == LeaderChange.FollowUp.SUPERSEDED
     latest = LeaderChange.objects.get(person=people.employee, follow_up="asked")

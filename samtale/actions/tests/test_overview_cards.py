@@ -12,7 +12,9 @@ from samtale.org.models import Person
 
 
 def _counts(body: str) -> dict[str, str]:
-    card = re.search(r'<li class="ds-card report.*?</li>', body, re.S).group(0)
+    found = re.search(r'<li class="ds-card report.*?</li>', body, re.S)
+    assert found is not None
+    card = found.group(0)
     return dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", card))
 
 

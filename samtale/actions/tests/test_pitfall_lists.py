@@ -73,7 +73,9 @@ def _listed(body: str) -> int:
 
 def _heading_count(body: str) -> int:
     heading = r'<h1 class="ds-heading" data-size="lg" id="pitfall-heading">(\d+) '
-    return int(re.search(heading, body).group(1))
+    found = re.search(heading, body)
+    assert found is not None
+    return int(found.group(1))
 
 
 def test_every_nudge_on_follow_up_links_to_the_list_of_what_it_counts(client_for, pitfalls):

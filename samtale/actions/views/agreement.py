@@ -19,15 +19,17 @@ from samtale.core.errors import DomainError
 from samtale.core.http import acted, guarded, redirect_back
 
 
-def _answer(request, conversation, *, error: str | None = None, form=None, goal=None):
+def _answer(request, conversation, *, error: str | None = None, form=None, goal=None, saved=None):
     """The goals section again. A refused goal (`form`: a GoalForm) or action (an ActionForm,
     with its `goal`) comes back as typed, with the errors at their fields: in place for htmx;
-    without JavaScript kept for the page the form was on (samtale.conversations.kept)."""
+    without JavaScript kept for the page the form was on (samtale.conversations.kept).
+    `saved`: the goal whose choice (which unit goal it serves) was saved, said beside it."""
     typed = {"goal": goal.pk, "form": form, "error": error} if goal is not None else None
     goal_form = form if goal is None else None
     if request.htmx:
         context = {
             "conversation": conversation,
+            "goal_saved": saved.pk if saved is not None else None,
             **goals_context(
                 conversation,
                 request.user,
@@ -48,6 +50,8 @@ def _answer(request, conversation, *, error: str | None = None, form=None, goal=
         )
     elif error:
         messages.error(request, error)
+    elif saved is not None:
+        messages.success(request, _("Saved."))
     return redirect_back(request, reverse("meeting", args=[conversation.pk]) + "#mal")
 
 
@@ -78,7 +82,7 @@ def goal_serves(request, pk):
         )
     except DomainError as e:
         return _answer(request, goal.conversation, error=e.message)
-    return _answer(request, goal.conversation)
+    return _answer(request, goal.conversation, saved=goal)
 
 
 @guarded()

@@ -57,7 +57,8 @@ def _nudges(user, on, *, fresh: bool = False) -> str:
         )
 
     if not fresh:
-        return cache.get_or_set(key, render_nudges, NUDGE_SECONDS)
+        kept: str | None = cache.get_or_set(key, render_nudges, NUDGE_SECONDS)
+        return kept if kept is not None else render_nudges()
     html = render_nudges()
     cache.set(key, html, NUDGE_SECONDS)
     return html
@@ -160,7 +161,7 @@ def _detail(
     deadline_form=None,
     drop_form=None,
     competence_form=None,
-    status=200,
+    status: int = 200,
 ):
     """The action and its history, and what its parties may do with it; a refused update, new
     deadline or drop comes back bound, open, with what was typed, and on to the page it was
@@ -301,7 +302,7 @@ def _carry_over_context(request, goal) -> dict:
     """In the meeting (the form names its conversation), the goal answers with its actions'
     carry-over buttons, as the page drew them."""
     pk = request.POST.get("conversation", "")
-    if not pk.isdigit():
+    if not (pk.isascii() and pk.isdigit()):  # "²" is a digit to isdigit(), not to int()
         return {}
     conversation = conversations_policy.get_conversation_for(request.user, int(pk))
     context = previous_context(conversation, request.user, carry=True)

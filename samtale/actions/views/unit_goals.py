@@ -17,8 +17,9 @@ from samtale.priorities.services import years_open
 @require_GET
 def follow_up_goals(request):
     year = timezone.localdate().year
-    if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years_open():
-        year = int(request.GET["year"])
+    asked = request.GET.get("year", "")
+    if asked.isascii() and asked.isdigit() and int(asked) in years_open():
+        year = int(asked)
     goals = (
         priorities_policy.priorities_visible_to(request.user)
         .filter(year=year)

@@ -31,7 +31,7 @@ def priority_list(request, query: Query[YearUnit]):
     year = query.year or competence_selectors.years()[0]
     goals = (
         priorities_policy.priorities_visible_to(request.auth)
-        .filter(year=year, unit_id=query.unit)
+        .filter(year=year, unit_id=query.unit)  # type: ignore[misc]  # None: the organization's own (IS NULL), which django-stubs does not allow
         .select_related("unit", "parent")
         .order_by("order", "pk")
     )

@@ -1,7 +1,7 @@
 """The caller's conversations: those they are a party to (conversations_policy.conversations_visible_to),
 and one with what the web shows its two parties."""
 
-from typing import Literal
+from typing import Literal, get_args
 
 from ninja import Query, Router
 
@@ -17,7 +17,7 @@ router = Router(tags=["conversations"])
 Status = Literal[
     "planned", "invited", "prepared", "held", "summary_agreed", "signed", "postponed", "cancelled"
 ]
-assert set(Status.__args__) == set(Conversation.Status.values)  # noqa: S101 - kept in step
+assert set(get_args(Status)) == set(Conversation.Status.values)  # noqa: S101 - kept in step
 
 
 def conversation_out(c: Conversation) -> dict:
@@ -65,19 +65,17 @@ def conversation_list(request, paging: Query[PageQuery], status: Status | None =
 @router.get("/{pk}", response=responses(ConversationDetail, 404), url_name="conversation")
 def conversation_detail(request, pk: int = Id()):
     """One conversation for its two parties (404 for everyone else): the summary once the web
-    shows it to the caller (conversations_policy.may_see_summary), the one in force, and the goals."""
-    user = request.auth
-    conversation = conversations_policy.get_conversation_for(user, pk)
+    shows it to the caller (the page's one answer, conversations_policy.access_to), the one in
+    force, and the goals."""
+    conversation = conversations_policy.get_conversation_for(request.auth, pk)
     current = summaries.summary_current(conversation)
-    visible = current is not None and conversations_policy.may_see_summary(
-        user, conversation, current
-    )
+    reader = conversations_policy.access_to(request.auth, conversation, current)
     goals = selectors.goals_with_actions(conversation)
     return {
         **conversation_out(conversation),
-        "party": conversation.party(user),
+        "party": reader.party,
         "place": conversation.place,
-        "summary": summary_out(current) if visible else None,
+        "summary": summary_out(current) if reader.may_see_summary else None,
         "summary_in_force": summary_out(summaries.summary_in_force(conversation)),
         "goals": [
             {

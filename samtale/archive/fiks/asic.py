@@ -24,6 +24,7 @@ import base64
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -73,6 +74,13 @@ class Identity:
         return cls(x509.load_pem_x509_certificate(certificate), key)
 
 
+def _signing_key(sender: Identity) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey:
+    key = sender.private_key
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        raise ValueError("the sender's RSA or EC private key signs")
+    return key
+
+
 def _manifest(files: dict[str, bytes]) -> bytes:
     ET.register_namespace("asic", ASIC_NS)
     ET.register_namespace("ds", DS_NS)
@@ -103,7 +111,7 @@ def container(files: dict[str, bytes], sender: Identity) -> bytes:
     signature = (
         pkcs7.PKCS7SignatureBuilder()
         .set_data(manifest)
-        .add_signer(sender.certificate, sender.private_key, hashes.SHA256())
+        .add_signer(sender.certificate, _signing_key(sender), hashes.SHA256())
         .sign(
             serialization.Encoding.DER,
             [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary],
@@ -119,7 +127,11 @@ def container(files: dict[str, bytes], sender: Identity) -> bytes:
     return buffer.getvalue()
 
 
-HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 def _attribute(attributes, name: str):
@@ -251,7 +263,10 @@ def encrypt(data: bytes, receiver: Identity) -> bytes:
 
 def decrypt(data: bytes, receiver: Identity) -> bytes:
     try:
-        return pkcs7.pkcs7_decrypt_der(data, receiver.certificate, receiver.private_key, [])
+        key = receiver.private_key
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("an RSA key decrypts")
+        return pkcs7.pkcs7_decrypt_der(data, receiver.certificate, key, [])
     except ValueError as error:
         raise Undecryptable(f"Cannot decrypt: {error}") from None
 

@@ -142,7 +142,7 @@ def _file(delivery: Delivery, via: Transport, personnel_file: str | None) -> Del
     filing = filing_of(delivery, personnel_file)
     files = {
         "arkivmelding.xml": messages.arkivmelding(filing),
-        filing.document_name: bytes(delivery.form.pdf),
+        filing.document_name: archive_package.pdf_of(delivery.form),
     }
     return _send(via, delivery, messages.ARKIVMELDING, files, S.FILING)
 
@@ -193,7 +193,9 @@ def handle(message: Message, via: Transport) -> None:
         _set_aside(message, setaside.FAILED, f"handling failed twice: {type(error).__name__}")
 
 
-def _set_aside(message: Message, reason: str, detail: str, delivery: Delivery | None = None):
+def _set_aside(
+    message: Message, reason: str, detail: str, delivery: Delivery | None = None
+) -> None:
     """Record a message not taken (core.setaside) and audit it; the delivery it names, if
     any, stays where it was."""
     first = setaside.set_aside(

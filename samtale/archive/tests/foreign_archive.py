@@ -179,7 +179,7 @@ class ForeignArchive:
         archive's own key; None: unsigned) and encrypted for Samtale's certificate, or
         `payload` as it is. Returns its melding-id."""
         if payload is None and files is not None:
-            signed_by = self.own if signer is True else signer
+            signed_by = self.own if signer is True else (signer or None)
             payload = encrypt(container(files, signed_by), self.samtale_pem)
         message_id = str(uuid.uuid4())
         headers = {

@@ -64,6 +64,9 @@ def test_a_broker_restarted_in_the_middle_loses_nothing(archive, sign):
     assert AuditEntry.objects.filter(action="archive.delivered").count() == 2
 
 
+_KEPT: list[object] = []  # the inherited connections, never closed (below)
+
+
 def _database_of_its_own() -> None:
     """In a forked worker: a database server's connection is a socket shared with the
     parent, so the child opens its own (the inherited one kept, never closed, so the parent's
@@ -72,11 +75,8 @@ def _database_of_its_own() -> None:
 
     for connection in connections.all(initialized_only=True):
         if connection.vendor != "sqlite" and connection.connection is not None:
-            _database_of_its_own.kept.append(connection.connection)
+            _KEPT.append(connection.connection)
             connection.connection = None
-
-
-_database_of_its_own.kept = []
 
 
 def killed_in_the_middle(work, *, action: str, message_type: str | None = None) -> None:

@@ -5,6 +5,7 @@ into the employee's personnel file, screened."""
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -21,7 +22,7 @@ NS = {"o": m.NS["opprett"], "md": m.NS["md"], "s": m.NS["samtale"], "q": m.NS["s
 
 def record(**changes) -> noark.FormRecord:
     """The package tests' form (Kari Nilsen's with Ola Berg), with this PDF."""
-    fields = {
+    fields: dict[str, Any] = {
         "organization_id": "315987652",
         "document_path": "DOKUMENT/oppfolgingsskjema-17-1.pdf",
         "title": "Oppfølgingsskjema etter medarbeidersamtale 2026",
@@ -30,7 +31,7 @@ def record(**changes) -> noark.FormRecord:
 
 
 def filing(**changes) -> m.Filing:
-    fields = {
+    fields: dict[str, Any] = {
         "record": record(),
         "document_name": "oppfolgingsskjema-17-1.pdf",
         "external_key": "oppfolgingsskjema:315987652:17:1",

@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -47,7 +48,7 @@ def sha256(data: bytes) -> str:
 
 def record(pdf: bytes = PDF_1, **changes) -> noark.FormRecord:
     """Revision 1 of Kari Nilsen's conversation with her leader Ola Berg, goals agreed."""
-    fields = {
+    fields: dict[str, Any] = {
         "organization_name": "Fjordvik kommune",
         "organization_id": "974123456",
         "unit_name": "Økonomiavdelingen",
@@ -85,9 +86,8 @@ def correction(**changes) -> noark.FormRecord:
 
 
 def package(rec: noark.FormRecord, pdf: bytes = PDF_1, **kwargs) -> dict[str, bytes]:
-    return arkivuttrekk.build_package(
-        rec, pdf, **({"created_at": CREATED_AT, "system_version": "0.1.0"} | kwargs)
-    )
+    options: dict[str, Any] = {"created_at": CREATED_AT, "system_version": "0.1.0"} | kwargs
+    return arkivuttrekk.build_package(rec, pdf, **options)
 
 
 @cache

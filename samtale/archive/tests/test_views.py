@@ -252,6 +252,16 @@ def test_the_archive_staffs_home_counts_the_forms_not_yet_in_the_personnel_file(
     assert "4 skjema venter på deg" in home
     assert f'href="{reverse("archive_queue")}"' in home
     assert "Ingenting venter på deg akkurat nå" not in home
+    # The failed and refused, one click from home: the list where each says why.
+    failed = f'href="{reverse("archive_queue")}?status=feilet"'
+    assert failed in home and "2 feilet: se hvorfor og prøv igjen" in home
+
+
+def test_the_archive_staffs_home_links_no_failed_list_when_none_failed(client, archivist, sign):
+    _forms(sign, waiting=1)
+    client.force_login(archivist)
+    home = client.get(reverse("home")).content.decode()
+    assert "1 skjema venter på deg" in home and "?status=feilet" not in home
 
 
 def test_the_archive_staffs_home_has_no_card_when_every_form_is_delivered(client, archivist, sign):
@@ -417,3 +427,25 @@ def test_each_tab_says_what_is_true_of_it_when_empty(
     assert says in empty and points_to in empty
     if tab != "":
         assert "Ingenting venter på å komme i personalmappen" not in empty
+
+
+def test_both_files_are_named_for_the_person_and_the_day_held_never_by_an_id(
+    client, archivist, form
+):
+    """Not feda1cfd-….zip or oppfolgingsskjema-17-1.pdf: whose conversation and the day it
+    was held, in ASCII (Emma Testesen → emma-testesen), and nothing the form says."""
+    day = timezone.localdate(form.held_at).isoformat()
+    client.force_login(archivist)
+    pdf = client.get(reverse("form_pdf", args=[form.pk]))
+    assert pdf["Content-Disposition"] == f'attachment; filename="samtale-emma-testesen-{day}.pdf"'
+    package = client.get(reverse("archive_package", args=[form.deliveries.get().pk]))
+    assert package["Content-Disposition"] == (
+        f'attachment; filename="noark5-emma-testesen-{day}.zip"'
+    )
+
+
+def test_a_name_with_norwegian_letters_is_spelled_in_ascii(form):
+    form.content["employee"]["name"] = "Bjørn Ærø-Åsen"
+    form.content["revision"] = 2
+    day = timezone.localdate(form.held_at).isoformat()
+    assert form.download_name() == f"samtale-bjorn-aero-asen-versjon-2-{day}.pdf"

@@ -42,6 +42,10 @@ SENTENCES: dict[str, Words] = {
         },
     ),
     "conversation.moved_to_proposal": W(_("%(actor)s moved %(conversation)s to the time proposed")),
+    "conversation.time_proposed": W(_("%(actor)s proposed other times for %(conversation)s")),
+    "conversation.time_proposal_accepted": W(
+        _("%(actor)s accepted a time proposed for %(conversation)s")
+    ),
     "conversation.read": W(
         _("%(actor)s (%(as)s) read %(conversation)s"),
         by="what",
@@ -189,6 +193,15 @@ SENTENCES: dict[str, Words] = {
             "%(actor)s accepted the proposed times for %(conversations)s conversations of "
             "%(leader)s in the round %(subject)s",
             "conversations",
+        )
+    ),
+    "round.leaders_reminded": W(
+        ngettext_lazy(
+            "%(actor)s reminded %(reminded)s leader behind in the round %(subject)s of their "
+            "people without a time",
+            "%(actor)s reminded %(reminded)s leaders behind in the round %(subject)s of their "
+            "people without a time",
+            "reminded",
         )
     ),
     "round.conversations_linked": W(

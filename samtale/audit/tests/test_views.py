@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from samtale.audit import views
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log, audit_reads, audit_source
 from samtale.core.models import AuditEntry
@@ -153,7 +154,7 @@ def test_the_search_makes_the_same_queries_however_many_entries(
         audit_log(actor=people.admin, action="unit.update", obj=people.employee.unit, n=n)
     with django_assert_max_num_queries(8):
         response = _search(hr, kind="unit", person=people.admin.pk)
-    assert len(response.context["page"].object_list) == 50
+    assert len(response.context["page"].object_list) == views.PAGE_SIZE == 25
 
 
 def _entries_of_every_kind(people, conversation, n):

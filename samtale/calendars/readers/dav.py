@@ -51,7 +51,7 @@ class _Client(caldav.DAVClient):
         return self._session
 
     @session.setter
-    def session(self, value):
+    def session(self, value) -> None:
         current = getattr(self, "_session", None)
         if isinstance(current, http.Session) and value is not current:
             value.close()
@@ -66,7 +66,7 @@ def client(source: Source) -> caldav.DAVClient:
         url=source.url,
         username=source.username or None,
         password=source.password or None,
-        timeout=http.timeout(),
+        timeout=http.timeout(),  # type: ignore[arg-type]  # caldav annotates an int; requests takes a float
         ssl_verify_cert=http.verify(),
         headers={"User-Agent": http.USER_AGENT},
         enable_rfc6764=False,

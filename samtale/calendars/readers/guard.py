@@ -32,6 +32,7 @@ are the operator's, not a person's: readers.graph uses sessions without this che
 import ipaddress
 import socket
 import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -98,7 +99,7 @@ def lookup(host: str, port: int) -> list[str]:
     """The addresses `host` resolves to (socket.gaierror if none): the readers' one
     resolver, which a test may answer for."""
     family = urllib3_connection.allowed_gai_family()
-    return [info[4][0] for info in socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)]
 
 
 def checked(host: str, port: int) -> list[str]:
@@ -135,7 +136,13 @@ def url_refused(url: str) -> bool:
     return False
 
 
-class _Checked:
+if TYPE_CHECKING:  # what it is mixed into, for the checker
+    _Connection = HTTPConnection
+else:
+    _Connection = object
+
+
+class _Checked(_Connection):
     """A urllib3 connection that resolves its host once, checks every address, and connects
     the socket to a checked one (the host name still goes in the Host header and to TLS, for
     the certificate). Mixed in before urllib3's HTTP(S)Connection."""

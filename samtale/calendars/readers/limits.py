@@ -40,6 +40,7 @@ import re
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from requests.adapters import HTTPAdapter
@@ -67,7 +68,7 @@ class Budget:
     readers' connections find it in a context variable, so it holds in the thread that
     reads and in no other."""
 
-    def __init__(self, until: float | None = None):
+    def __init__(self, until: float | None = None) -> None:
         self.until = time.monotonic() + deadline_seconds() if until is None else until
         self.over: Unreadable | None = None
         self.events = 0  # occurrences expanded (readers.ics)
@@ -215,7 +216,13 @@ def add_events(count: int) -> None:
 # Connections --------------------------------------------------------------------------
 
 
-class Watched:
+if TYPE_CHECKING:  # what it is mixed into, for the checker
+    _Connection = HTTPConnection
+else:
+    _Connection = object
+
+
+class Watched(_Connection):
     """A urllib3 connection whose sockets the read's budget watches: each new one (before
     TLS, so a handshake that trickles is cut too) and each reused one, as a request is
     sent on it. Past the deadline it neither connects nor sends. Mixed in first."""
@@ -268,7 +275,7 @@ class LimitedAdapter(HTTPAdapter):
 
     pools = WATCHED_POOLS
 
-    def init_poolmanager(self, *args, **kwargs):
+    def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(self.pools)
 

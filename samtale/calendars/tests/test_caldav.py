@@ -17,8 +17,8 @@ START = datetime(2026, 11, 30, tzinfo=OSLO)
 END = datetime(2026, 12, 14, tzinfo=OSLO)
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def event(uid: str, lines: str) -> str:

@@ -25,8 +25,8 @@ RECORDED = (Path(__file__).parent / "graph_getschedule.json").read_bytes()
 MAILBOX = "kari.nordmann@kommune.example"
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

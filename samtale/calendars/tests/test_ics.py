@@ -17,8 +17,8 @@ START = datetime(2027, 3, 22, tzinfo=OSLO)
 END = datetime(2027, 4, 6, tzinfo=OSLO)
 
 
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 PUBLISHED = b"""BEGIN:VCALENDAR\r

@@ -1,12 +1,13 @@
 """The unit's competence plan (issue 48): actions and shared needs marked as competence
 needs, counted by kind as published, kept by the unit's leader, fed into the budget list."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from samtale.actions import agreement
@@ -42,7 +43,7 @@ def signed_last_year(people, unit, *, n: int, version, kind="course", cost=1000,
             unit=unit,
             manager=people.leader,
         )
-        on = timezone.make_aware(timezone.datetime(LAST_YEAR, 5, 1, 12)) + timedelta(hours=i)
+        on = timezone.make_aware(datetime(LAST_YEAR, 5, 1, 12)) + timedelta(hours=i)
         conversation = Conversation.objects.create(
             employee=person,
             leader=people.leader,
@@ -347,7 +348,8 @@ def test_the_plan_downloads(people, client, fmt):
         reverse("competence_plan") + f"?year={LAST_YEAR}&enhet={team.pk}&format={fmt}"
     )
     assert response.status_code == 200
-    assert f"kompetanseplan-{LAST_YEAR}-{team.pk}.{fmt}" in response["Content-Disposition"]
+    name = f"kompetanseplan-{slugify(team.name)}-{LAST_YEAR}.{fmt}"
+    assert name in response["Content-Disposition"]
     if fmt == "csv":
         text = response.content.decode("utf-8-sig")
         assert "10000" in text and "Team 1" in text
@@ -422,3 +424,21 @@ def test_a_union_representative_reads_the_published_answers_of_their_units_only(
     assert client.get(reverse("need_list")).status_code == 403
     assert client.get(reverse("follow_up")).status_code == 403
     assert client.get(reverse("rating_fairness")).status_code == 403
+
+
+def test_a_union_representative_finds_their_own_units_plan_one_click_from_home(people, client):
+    from samtale.demo.testing import make_union_rep
+
+    union_rep = make_union_rep(people)  # works in Avdeling 2, elected for the school
+    client.force_login(union_rep)
+    home = client.get("/")
+    own = union_rep.unit
+    link = reverse("competence_plan") + f"?enhet={own.pk}"
+    assert link in home.text and f"Planen for din enhet, {own.name}" in home.text
+    # The link gives the unit alone: the plan opens on it, at the year shown by default.
+    opened = client.get(link)
+    assert opened.status_code == 200
+    assert own.name in opened.text
+    # Elected for the unit they work in: "Kompetanseplan" already opens on it.
+    type(union_rep).objects.filter(pk=union_rep.pk).update(union_unit=own)
+    assert f"?enhet={own.pk}" not in client.get("/").text

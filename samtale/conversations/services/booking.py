@@ -4,6 +4,7 @@ which the leader may set aside on purpose (DomainWarning); and one open annual c
 per employee and leader (AlreadyPlanned)."""
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -26,7 +27,9 @@ CLOSED = Conversation.CLOSED
 class AlreadyPlanned(DomainError):
     """The employee already has an open annual conversation with this leader: `conversation`."""
 
-    def __init__(self, message, *, conversation: Conversation, field: str | None = None):
+    def __init__(
+        self, message: Any, *, conversation: Conversation, field: str | None = None
+    ) -> None:
         super().__init__(message, field=field)
         self.conversation = conversation
 
@@ -45,7 +48,7 @@ def check_time(scheduled_at: datetime | None, duration_minutes: int) -> None:
 
 
 def check_free(
-    *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk=None
+    *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk: Any = None
 ) -> None:
     """Never double-book: neither the employee nor the leader may have another conversation
     (as either party) that overlaps this one."""
@@ -62,7 +65,8 @@ def check_free(
         .select_related("employee", "leader")
     )
     for other in candidates:
-        if other.scheduled_at + timedelta(minutes=other.duration_minutes) <= scheduled_at:
+        other_at = other.scheduled_at  # never None: the query asks for a time
+        if other_at is None or other_at + timedelta(minutes=other.duration_minutes) <= scheduled_at:
             continue
         busy = next(p for p in people if p.pk in (other.employee_id, other.leader_id))
         raise DomainError(
@@ -79,13 +83,13 @@ def _short(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
-def max_per_day(round) -> int:
+def max_per_day(round: Any) -> int:
     """A leader's limit of conversations a day: the round's, or the routine's default
     (the guide: "at most one or two a day"), as the round's scheduler counts."""
     return round.max_per_day if round is not None else MAX_PER_DAY
 
 
-def _day_start(day) -> datetime:
+def _day_start(day: Any) -> datetime:
     """The local day's midnight (the scheduler's day: rounds.scheduling.day_start)."""
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -96,7 +100,7 @@ def check_day(
     scheduled_at: datetime,
     limit: int,
     confirmed: bool,
-    exclude_pk=None,
+    exclude_pk: Any = None,
     mind_days_off: bool = False,
 ) -> None:
     """The guide's limit a day, counted as the round's scheduler counts it: the booked
@@ -154,7 +158,7 @@ def check_one_annual(*, employee: Person, leader: Person, kind: str) -> None:
     )
     if existing is None:
         return
-    details = S(existing.status).label
+    details = str(S(existing.status).label)
     if existing.scheduled_at is not None:
         details = f"{details}, {_short(existing.scheduled_at)}"
     raise AlreadyPlanned(
@@ -174,10 +178,10 @@ def check_booking(
     people: list[Person],
     scheduled_at: datetime | None,
     duration_minutes: int,
-    round,
+    round: Any,
     confirmed: bool,
     mind_days_off: bool,
-    exclude_pk=None,
+    exclude_pk: Any = None,
     day_chosen: bool = True,
 ) -> None:
     """Every rule of a time, in order: its length and that it is ahead; then, with a time,

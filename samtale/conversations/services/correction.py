@@ -16,6 +16,7 @@ The frozen snapshot of a signed revision has the same shape without "removed".
 import hashlib
 import json
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ TEXT_MAX_LENGTH = 2000
 Status = ActionStatus
 
 
-def goals_prefill(conversation: Conversation) -> list[dict]:
+def goals_prefill(conversation: Conversation) -> list[dict[str, Any]]:
     """The live goals and actions as a correction's first draft. Dropped actions are left
     out (they are no longer followed up), and so is a goal all of whose actions are."""
     draft = []
@@ -56,13 +57,13 @@ def goals_prefill(conversation: Conversation) -> list[dict]:
     return draft
 
 
-def draft_version(draft: list[dict]) -> str:
+def draft_version(draft: list[dict[str, Any]]) -> str:
     """A short fingerprint of a draft: a form based on another draft is refused, not saved
     over what someone else (or another tab) wrote."""
     return hashlib.sha256(json.dumps(draft, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def agreed(draft: list[dict]) -> list[dict]:
+def agreed(draft: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a draft agrees on: its goals and actions without the removed ones."""
     return [
         {
@@ -79,7 +80,7 @@ def agreed(draft: list[dict]) -> list[dict]:
     ]
 
 
-def removed(draft: list[dict]) -> list[dict]:
+def removed(draft: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What a draft removes: whole goals, and single actions of the goals it keeps."""
     gone = []
     for goal in draft:
@@ -108,7 +109,9 @@ def _deadline(value: date | None, before: str | None) -> str | None:
     return iso
 
 
-def _action_clean(action: dict, old: dict | None, *, gone: bool) -> dict | None:
+def _action_clean(
+    action: dict[str, Any], old: dict[str, Any] | None, *, gone: bool
+) -> dict[str, Any] | None:
     """One action of a proposed goal against the stored one (`old`, None when new); None
     for a new one removed or left empty."""
     text = _text(
@@ -124,14 +127,14 @@ def _action_clean(action: dict, old: dict | None, *, gone: bool) -> dict | None:
     before_deadline = old["deadline"] if old else None
     return {
         "action_id": old["action_id"] if old else None,
-        "text": text or old["text"],
+        "text": text or (old["text"] if old else ""),
         "deadline": before_deadline if gone else _deadline(action.get("deadline"), before_deadline),
         "responsible": responsible,
         "removed": gone,
     }
 
 
-def _goal_clean(entry: dict, before: dict | None) -> dict | None:
+def _goal_clean(entry: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any] | None:
     """One proposed goal against the stored one (`before`, None when new); None for a new
     one removed or left empty."""
     if before is not None and len(entry["actions"]) < len(before["actions"]):
@@ -157,13 +160,15 @@ def _goal_clean(entry: dict, before: dict | None) -> dict | None:
     ]
     return {
         "goal_id": before["goal_id"] if before else None,
-        "goal": goal_text or before["goal"],
+        "goal": goal_text or (before["goal"] if before else ""),
         "removed": removed,
         "actions": [a for a in actions if a is not None],
     }
 
 
-def draft_clean(current: list[dict], proposed: list[dict]) -> list[dict]:
+def draft_clean(
+    current: list[dict[str, Any]], proposed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Check a proposed draft against the stored one: the same goals and actions in the same
     places (ids are taken from the stored draft, never from the form), texts written unless
     removed, a valid responsible, and deadlines ahead when new or changed. Raises DomainError.

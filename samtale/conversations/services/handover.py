@@ -9,7 +9,11 @@ and answers come along, private again, for them to share anew; the time stays wh
 leader is free.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,20 +47,14 @@ def conversations_move(*, change: LeaderChange) -> list[list[int]]:
     """Move the person's conversations not yet held with the earlier line manager to the
     new one, recorded in change.moved. Held ones stay with the two who held them until they
     are signed; without a new line manager nothing moves (HR plans with someone)."""
-    if change.new_manager_id is None or change.old_manager_id is None:
+    if change.new_manager_id is None:
         return []
     new_leader = Person.objects.get(pk=change.new_manager_id)
-    if not new_leader.is_active:
-        return []
     moved = []
-    waiting = (
-        Conversation.objects.select_for_update()
-        .filter(employee_id=change.person_id, leader_id=change.old_manager_id)
-        .filter(status__in=NOT_HELD)
-        .select_related("employee", "leader")
-        .order_by("pk")
+    waiting = conversations_moving(
+        person_id=change.person_id, old_manager_id=change.old_manager_id, new_manager=new_leader
     )
-    for conversation in waiting:
+    for conversation in waiting.select_for_update().select_related("employee", "leader"):
         new = _move(conversation, new_leader, actor=change.changed_by)
         moved.append([conversation.pk, new.pk])
     if moved:
@@ -65,7 +63,21 @@ def conversations_move(*, change: LeaderChange) -> list[list[int]]:
     return moved
 
 
-def _free_time(conversation: Conversation, leader: Person):
+def conversations_moving(
+    *, person_id: int, old_manager_id: int | None, new_manager: Person | None
+) -> QuerySet[Conversation]:
+    """The person's conversations not yet held that a change of line manager from
+    `old_manager_id` to `new_manager` moves (conversations_move): none without both, or
+    when the new one is not active. Also what the administrator is told before saving the
+    change (rounds.handover's preview)."""
+    if old_manager_id is None or new_manager is None or not new_manager.is_active:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(
+        employee_id=person_id, leader_id=old_manager_id, status__in=NOT_HELD
+    ).order_by("pk")
+
+
+def _free_time(conversation: Conversation, leader: Person) -> datetime | None:
     """The conversation's time, if it is ahead and the new leader is free then."""
     at = conversation.scheduled_at
     if at is None or at <= timezone.now():
@@ -141,7 +153,7 @@ def _employee_preparation_copy(old: Conversation, new: Conversation) -> None:
     )
 
 
-def last_signed(*, employee_id: int, leader_ids) -> Conversation | None:
+def last_signed(*, employee_id: int, leader_ids: Any) -> Conversation | None:
     """The employee's last signed conversation held by one of these leaders."""
     return (
         Conversation.objects.filter(

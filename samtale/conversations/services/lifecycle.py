@@ -2,6 +2,7 @@
 with postponement (counted: the guide's pitfall no. 1) and cancellation, each with a reason."""
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -12,20 +13,22 @@ from samtale.conversations.models import (
     Conversation,
     StatusChange,
     SummaryRevision,
+    TimeProposal,
 )
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services import booking
 from samtale.conversations.signals import conversation_planned
 from samtale.core.access import require
 from samtale.core.audit import audit_log
-from samtale.core.errors import DomainError, DomainWarning
+from samtale.core.errors import DomainError, DomainWarning, checked
+from samtale.core.forms import validate_place
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 
 S = Conversation.Status
 
-ALLOWED = {
+ALLOWED: dict[str, set[str]] = {
     S.PLANNED: {S.INVITED, S.PREPARED, S.HELD, S.POSTPONED, S.CANCELLED},
     S.INVITED: {S.PREPARED, S.HELD, S.POSTPONED, S.CANCELLED},
     S.PREPARED: {S.HELD, S.POSTPONED, S.CANCELLED},
@@ -39,8 +42,19 @@ ALLOWED = {
 }
 
 
+def time_proposals_close(
+    conversation: Conversation, outcome: str, *, party: str | None = None
+) -> None:
+    """Close the conversation's open proposals (of `party` only, when given), emptying their
+    messages."""
+    open_ = TimeProposal.objects.filter(conversation=conversation, closed_at__isnull=True)
+    if party is not None:
+        open_ = open_.filter(party=party)
+    open_.update(closed_at=timezone.now(), outcome=outcome, message="")
+
+
 def transition(
-    conversation: Conversation, to: str, *, actor: Person, reason: str = ""
+    conversation: Conversation, to: str, *, actor: Person | None, reason: str = ""
 ) -> Conversation:
     """Move to a new status, or refuse with a message that names both. Writes the history."""
     if to not in ALLOWED[conversation.status]:
@@ -57,6 +71,9 @@ def transition(
     )
     conversation.status = to
     conversation.save(update_fields=["status", "updated_at"])
+    if to not in (S.INVITED, S.PREPARED):
+        # Held, postponed or cancelled: no other time is asked for any longer.
+        time_proposals_close(conversation, TimeProposal.Outcome.LAPSED)
     audit_log(actor=actor, action=f"conversation.{to}", obj=conversation)
     return conversation
 
@@ -75,7 +92,7 @@ def invitation_sent(conversation: Conversation) -> bool:
     return conversation.history.filter(to_status=S.INVITED).exists()
 
 
-def queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
+def queue_to_both(conversation: Conversation, kind: str, **extra: Any) -> None:
     """A calendar message (update or cancellation) to the employee and the leader alike."""
     ref = {"conversation": conversation.pk, "sequence": conversation.ics_sequence, **extra}
     for person in (conversation.employee, conversation.leader):
@@ -85,6 +102,8 @@ def queue_to_both(conversation: Conversation, kind: str, **extra) -> None:
 def bump_sequence(conversation: Conversation) -> None:
     conversation.ics_sequence += 1
     conversation.save(update_fields=["ics_sequence"])
+    # Moved: the other times asked for answered an invitation no longer out.
+    time_proposals_close(conversation, TimeProposal.Outcome.LAPSED)
 
 
 def _check_parties(employee: Person, leader: Person) -> None:
@@ -117,7 +136,7 @@ def conversation_plan(
     scheduled_at: datetime | None = None,
     duration_minutes: int | None = None,
     place: str = "",
-    round=None,
+    round: Any = None,  # a samtale.rounds Round
     confirmed: bool = False,
     mind_days_off: bool = False,
 ) -> Conversation:
@@ -131,6 +150,7 @@ def conversation_plan(
     require(policy.may_plan_conversation(actor, employee))
     _check_parties(employee, leader)
     _check_guide(guide_version)
+    checked(validate_place, place, field="place")
     # Lock the employee: two plans at once cannot both pass the one-annual check.
     Person.objects.select_for_update().filter(pk=employee.pk).first()
     booking.check_one_annual(employee=employee, leader=leader, kind=guide_version.kind)
@@ -186,6 +206,8 @@ def conversation_schedule(
         raise DomainError(_("Only a conversation that has not been held can be moved."))
     if scheduled_at is None and conversation.scheduled_at is not None:
         raise DomainError(_("Choose a time."), field="scheduled_at")
+    if place.strip() != conversation.place:  # one kept from before stays as it was
+        checked(validate_place, place, field="place")
     old = conversation.scheduled_at
     booking.check_booking(
         people=[conversation.employee, conversation.leader],
@@ -221,7 +243,7 @@ def conversation_schedule(
     return conversation
 
 
-def _after_move(conversation: Conversation, before: tuple, *, actor: Person) -> None:
+def _after_move(conversation: Conversation, before: tuple[Any, ...], *, actor: Person) -> None:
     """A postponed conversation with a time is back on; an invited one whose time, length or
     place changed (`before`) sends both a calendar update."""
     if conversation.status == S.POSTPONED and conversation.scheduled_at is not None:

@@ -4,6 +4,7 @@ with "share all" or on their own; the leader has a private checklist."""
 
 from collections.abc import Collection
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,6 @@ from samtale.conversations.models import (
 )
 from samtale.conversations.notices import step_notice
 from samtale.conversations.services.lifecycle import transition
-from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.concurrency import text_save
 from samtale.core.errors import DomainError
@@ -39,7 +39,8 @@ def preparation_for(*, conversation: Conversation, author: Person) -> Preparatio
 
 def _check_open(conversation: Conversation, actor: Person) -> str:
     party = conversation.party(actor)
-    require(party is not None)
+    if party is None:
+        raise PermissionDenied
     if conversation.is_locked:
         raise DomainError(
             _("The conversation is signed or cancelled; its notes can no longer change.")

@@ -22,6 +22,7 @@ to the leader, who moves the conversation to it with one click
 """
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,12 +50,14 @@ PARTSTAT = {"ACCEPTED": A.ACCEPTED, "TENTATIVE": A.TENTATIVE, "DECLINED": A.DECL
 COUNTER_PARTSTAT = {**PARTSTAT, "NEEDS-ACTION": A.NEEDS_ACTION}
 
 
-def _ignored(pk: int, why: str, *args) -> Outcome:
+def _ignored(pk: int, why: str, *args: Any) -> Outcome:
     logger.info("calendar answer to conversation %s ignored: " + why, pk, *args)
     return Outcome.IGNORED
 
 
-def _taken(answer: ics.Answer, sender: str, conversation: Conversation) -> tuple | Outcome:
+def _taken(
+    answer: ics.Answer, sender: str, conversation: Conversation
+) -> tuple[Any, ...] | Outcome:
     """The party who answers and what (an InvitationAnswer value), or IGNORED, logged with
     why: not from a party, not waiting for an answer, to an older invitation, or no answer
     Samtale takes."""
@@ -84,7 +87,7 @@ def _taken(answer: ics.Answer, sender: str, conversation: Conversation) -> tuple
     return party, value
 
 
-def _held_already(conversation: Conversation, party: str, value: str, answer) -> bool:
+def _held_already(conversation: Conversation, party: str, value: str, answer: Any) -> bool:
     """The party's answer to this invitation is the one recorded: the same answer again (its
     newer stamp kept), or an older one arriving late."""
     recorded = InvitationAnswer.objects.filter(conversation=conversation, party=party).first()

@@ -2,8 +2,9 @@
 approves, the conclusion says what may be shared outside the two, both sign. After
 signing it is locked; a correction is a new revision, signed again."""
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -67,7 +68,7 @@ def is_correction_open(conversation: Conversation, summary: SummaryRevision | No
 
 def _open_summary(conversation: Conversation) -> SummaryRevision:
     summary = summary_current(conversation)
-    correcting = is_correction_open(conversation, summary) and summary.approved_at is None
+    correcting = is_correction_open(conversation, summary) and not (summary and summary.approved_at)
     if conversation.status != S.HELD and not correcting:
         raise DomainError(
             _("The summary can be changed after the meeting and before it is agreed.")
@@ -77,7 +78,9 @@ def _open_summary(conversation: Conversation) -> SummaryRevision:
     return summary
 
 
-def _check_conclusion(conversation: Conversation, summary: SummaryRevision, conclusion: str):
+def _check_conclusion(
+    conversation: Conversation, summary: SummaryRevision, conclusion: str
+) -> None:
     """The conclusion matches the goals: the live ones, or a correction's draft of them."""
     if is_correction_open(conversation, summary):
         goals = correction.agreed(summary.agreed_goals)
@@ -204,7 +207,7 @@ def _reviewed(actor: Person, conversation: Conversation) -> tuple[Conversation, 
 
 
 def _record(
-    actor: Person, summary: SummaryRevision, kind: str, text: str, **fields
+    actor: Person, summary: SummaryRevision, kind: str, text: str, **fields: Any
 ) -> SummaryComment:
     """Keep a comment in the revision's record, and empty the reviewer's draft of it.
 
@@ -293,7 +296,9 @@ def summary_reopen(*, actor: Person, conversation: Conversation) -> SummaryRevis
     require(conversation.party(actor) is not None)
     summary = summary_current(conversation)
     correcting = is_correction_open(conversation, summary)
-    if conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at):
+    if summary is None or (
+        conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at)
+    ):
         raise DomainError(_("Only an agreed summary that is not yet signed can be reopened."))
     summary.approved_at = None
     summary.submitted_at = None
@@ -329,11 +334,14 @@ def signature_add(*, actor: Person, conversation: Conversation) -> Signature:
     this inside its transaction.
     """
     party = conversation.party(actor)
-    require(party is not None)
+    if party is None:
+        raise PermissionDenied
     conversation = _locked(conversation)
     summary = summary_current(conversation)
     correcting = is_correction_open(conversation, summary)
-    if conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at):
+    if summary is None or (
+        conversation.status != S.SUMMARY_AGREED and not (correcting and summary.approved_at)
+    ):
         raise DomainError(_("The summary must be agreed before it is signed."))
     field = f"{party}_signed_at"
     if getattr(summary, field) is not None:
@@ -391,7 +399,7 @@ def summary_revise(*, actor: Person, conversation: Conversation, reason: str) ->
     if conversation.status != S.SIGNED:
         raise DomainError(_("Only a signed summary is corrected with a new revision."))
     previous = summary_current(conversation)
-    if not previous.is_signed:
+    if previous is None or not previous.is_signed:
         raise DomainError(
             _(
                 "A correction is already under way. Finish it, or reopen it for changes, "
@@ -438,7 +446,7 @@ def correction_withdraw(
             _("At most %(max)d characters.") % {"max": correction.TEXT_MAX_LENGTH}, field="reason"
         )
     summary = summary_current(conversation)
-    if not is_correction_open(conversation, summary):
+    if summary is None or not is_correction_open(conversation, summary):
         raise DomainError(
             _("Only a correction under way, not yet signed by both, can be withdrawn.")
         )
@@ -454,7 +462,7 @@ def correction_withdraw(
 
 @transaction.atomic
 def correction_goals_set(
-    *, actor: Person, conversation: Conversation, goals: list[dict], base: str
+    *, actor: Person, conversation: Conversation, goals: list[dict[str, Any]], base: str
 ) -> SummaryRevision:
     """The drafter changes the correction's goals and actions (a draft on the revision;
     see services.correction.draft_clean for the shape). `base` is the draft_version the

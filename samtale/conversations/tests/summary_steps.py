@@ -26,6 +26,7 @@ def submitted(conversation, people, *, text="Vi snakket om kurs.") -> Conversati
     if c.status != Conversation.Status.HELD:
         c = held(c, people)
     current = summary.summary_current(c)
+    assert current is not None
     summary.summary_save(
         actor=people.employee, conversation=c, text=text, base_version=current.version
     )
@@ -40,6 +41,7 @@ def submitted(conversation, people, *, text="Vi snakket om kurs.") -> Conversati
 def comment(conversation, people, text: str) -> None:
     """The leader writes (autosaves) a comment on the revision sent to them."""
     current = summary.summary_current(fresh(conversation))
+    assert current is not None
     summary.summary_comment_save(
         actor=people.leader,
         conversation=fresh(conversation),

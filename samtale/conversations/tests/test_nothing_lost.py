@@ -324,6 +324,7 @@ def _url_and_page(case: Case, c: Conversation) -> tuple[str, str]:
         return reverse("conversation_create"), reverse("conversation_create")
     if case.name in ("goal_review", "action_add"):
         goal = Goal.objects.filter(conversation__status="signed").first() or c.goals.first()
+        assert goal is not None
         page = reverse(BACK[case.name], args=[c.pk])
         return reverse(case.name, args=[goal.pk]), page
     url = reverse(case.name, args=[c.pk])
@@ -345,11 +346,14 @@ def _data(case: Case, c: Conversation, people) -> dict:
         data["unit"] = str(units_for_need(c)[0].pk)
     if case.name in ("summary_submit", "summary_conclusion", "summary_send_back"):
         current = summary.summary_current(c)
+        assert current is not None
         data["version"] = str(
             current.comment_version if case.name == "summary_send_back" else current.version
         )
     if case.name == "correction_goals":
-        data["base"] = draft_version(summary.summary_current(c).agreed_goals)
+        in_force = summary.summary_current(c)
+        assert in_force is not None
+        data["base"] = draft_version(in_force.agreed_goals)
         data["new-a-responsible"] = data["g0-new-responsible"] = "employee"
     data[case.missing] = ""
     return data

@@ -152,7 +152,8 @@ def test_the_progress_line_says_the_counts(client_for, conversation, people):
     _note(people.employee, conversation, "mal-og-tiltak", "Mål")
     _response, body = _page(client_for("employee"), conversation)
     line = re.search(r'id="index-progress">(.*?)</p>', body, re.S).group(1)
-    assert re.findall(r"\d+", line) == ["1", "2", "0", "2"]
+    # Written in 1 of the employee's 2 themes; the leader fills in 1 more: the template's 3.
+    assert re.findall(r"\d+", line) == ["1", "2", "1", "0", "2"]
 
 
 def test_without_javascript_an_answer_comes_back_to_the_statements(client_for, conversation):
@@ -169,3 +170,72 @@ def test_without_javascript_an_answer_comes_back_to_the_statements(client_for, c
 def test_others_do_not_see_the_page(client_for, conversation, role):
     response = client_for(role).get(reverse("preparation", args=[conversation.pk]))
     assert response.status_code in (403, 404)
+
+
+def _item(body, key):
+    return re.search(rf'<li id="index-{key}">(.*?)</li>', _index(body), re.S).group(1)
+
+
+def test_the_index_marks_each_note_shared_or_private(client_for, conversation, people):
+    """Issue 61: which notes the other party can read, seen at the top, not 11 screens down."""
+    _note(people.employee, conversation, "motivasjon", "Jeg trives")
+    _note(people.employee, conversation, "mal-og-tiltak", "Mål")
+    preparation.note_share(actor=people.employee, conversation=conversation, theme_key="motivasjon")
+    _response, body = _page(client_for("employee"), conversation)
+    shared, private = _item(body, "motivasjon"), _item(body, "mal-og-tiltak")
+    assert 'data-sharing="shared"' in shared and 'data-sharing="private"' in private
+    # The shared note is taken back from the index itself, and the answer leads back there.
+    unshare = reverse("note_unshare", args=[conversation.pk, "motivasjon"])
+    assert f'action="{unshare}"' in shared and "action=" not in private
+    response = client_for("employee").post(unshare, {"from": "index"})
+    assert response.headers["Location"].endswith("/forberedelse/#index-heading")
+    _response, body = _page(client_for("employee"), conversation)
+    assert 'data-sharing="private"' in _item(body, "motivasjon")
+
+
+def test_an_empty_note_is_neither_shared_nor_private_and_the_leaders_theme_says_so(
+    client_for, conversation
+):
+    _response, body = _page(client_for("employee"), conversation)
+    assert "data-sharing" not in _item(body, "motivasjon")
+    assert 'data-state="leader"' in _item(body, "prioriterte-mal")
+
+
+def test_a_saved_note_brings_the_index_line_and_count_to_put_in_place(
+    client_for, conversation, people
+):
+    """The autosave's answer carries the index's count and the theme's line, rendered as
+    the page renders them, so the index follows what is written without a reload."""
+    client = client_for("employee")
+    response = client.post(
+        reverse("note_save", args=[conversation.pk, "motivasjon"]),
+        {"text": "Jeg trives", "version": 0},
+        headers={"accept": "application/json"},
+    )
+    swap = response.json()["swap"]
+    assert set(swap) == {"index-progress", "index-motivasjon"}
+    assert re.findall(r"\d+", swap["index-progress"])[:2] == ["1", "2"]
+    assert 'data-state="written"' in swap["index-motivasjon"]
+    assert 'data-sharing="private"' in swap["index-motivasjon"]
+    _response, body = _page(client, conversation)
+    assert _item(body, "motivasjon").strip() == swap["index-motivasjon"].strip()
+
+
+def test_sharing_and_answering_by_htmx_update_the_index_out_of_band(
+    client_for, conversation, people
+):
+    _note(people.employee, conversation, "motivasjon", "Jeg trives")
+    client = client_for("employee")
+    htmx = {"HX-Request": "true"}
+    body = client.post(
+        reverse("note_share", args=[conversation.pk, "motivasjon"]), headers=htmx
+    ).content.decode()
+    oob = re.search(r'hx-swap-oob="innerHTML:#index-motivasjon">(.*?)</span>\s*$', body, re.S)
+    assert oob and 'data-sharing="shared"' in oob.group(1)
+    body = client.post(
+        reverse("likert_save", args=[conversation.pk]),
+        {"statement": "s-styrker", "value": 4},
+        headers=htmx,
+    ).content.decode()
+    progress = re.search(r'hx-swap-oob="innerHTML:#index-progress">(.*?)</span>', body, re.S)
+    assert re.findall(r"\d+", progress.group(1))[-2:] == ["1", "2"]

@@ -28,6 +28,7 @@ from samtale.conversations.views.preparation import (
     preparation,
     preparation_share,
 )
+from samtale.conversations.views.proposals import time_proposal_accept, time_propose
 from samtale.conversations.views.summary import (
     correction_goals,
     correction_withdraw,
@@ -47,6 +48,8 @@ from samtale.conversations.views.summary import (
 )
 
 __all__ = [
+    "time_propose",
+    "time_proposal_accept",
     "shared_summary",
     "answers_share",
     "answers_unshare",

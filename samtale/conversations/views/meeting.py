@@ -21,23 +21,22 @@ from samtale.priorities import selectors as priorities_selectors
 @require_GET
 def meeting_screen(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
+    reader = policy.access_to(request.user, conversation)
     # Only what both have shared appears on the shared screen: nobody's drafts.
-    shared_only = policy.notes_visible_to(request.user, conversation).filter(
-        shared_at__isnull=False
-    )
+    shared_only = reader.notes.filter(shared_at__isnull=False)
     themes = selectors.agenda(
         conversation=conversation, viewer=request.user, notes=shared_only, answers_visible=False
     )
     context = {
         "conversation": conversation,
-        "party": conversation.party(request.user),
+        "party": reader.party,
         "themes": themes,
         # The route through the meeting: each theme leads on to the next, the last to the close.
         "next_theme": {t.key: n for t, n in zip(themes, themes[1:], strict=False)},
         "covered_count": sum(t.covered for t in themes),
         "closing_steps": CLOSING_STEPS,
         "talk_goal": TALK_GOAL_LEADER_PERCENT,
-        "may_manage": policy.may_manage_conversation(request.user, conversation),
+        "may_manage": reader.may_manage,
         "open": conversation.status in meeting.MEETING_STATUSES,
         # Planned for a later day: "We hold the conversation now" up front.
         "before_its_day": lifecycle.before_its_day(conversation),
@@ -68,8 +67,9 @@ def _saved(request, pk, run, *, template="conversations/_saved.html") -> object:
     if request.htmx:
         # htmx swaps only 2xx answers; the message itself says what went wrong.
         return render(request, template, {"message": message, "conversation": changed})
-    if status != 200:
-        messages.error(request, message)
+    # Said on the page it goes back to: a choice sent before the page's script was ready
+    # comes this way too, and is seen to be saved.
+    (messages.success if status == 200 else messages.error)(request, message)
     return redirect(reverse("meeting", args=[pk]))
 
 
@@ -91,7 +91,8 @@ def theme_cover(request, pk):
 @require_POST
 def closing_step(request, pk):
     def run(conversation, key, done):
-        if not key.isdigit():
+        # ASCII digits only: "²" is a digit to str.isdigit() and not a number to int().
+        if not (key.isascii() and key.isdigit()):
             raise DomainError(_("Unknown step."))
         meeting.closing_step_set(
             actor=request.user, conversation=conversation, step=int(key), done=done

@@ -8,8 +8,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samtale.conversations import busy, policy, selectors
-from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm
+from samtale.conversations import busy, free_times, other_times, policy, selectors
+from samtale.conversations.forms import PlanForm, ReasonForm, ScheduleForm, schedule_initial
+from samtale.conversations.proposal_forms import as_value
 from samtale.conversations.sections import previous_context, revisions_context
 from samtale.conversations.services import booking, lifecycle, replies
 from samtale.core import access
@@ -50,7 +51,7 @@ def conversation_create(request):
     employee_id = request.GET.get("medarbeider", "")
     employee = (
         form.fields["employee"].queryset.filter(pk=employee_id).first()
-        if request.method == "GET" and employee_id.isdigit()
+        if request.method == "GET" and employee_id.isascii() and employee_id.isdigit()
         else None
     )
     if employee is not None:
@@ -107,7 +108,8 @@ def conversation_create(request):
 @require_GET
 def conversation_detail(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
-    party = conversation.party(request.user)
+    reader = policy.access_to(request.user, conversation)
+    party = reader.party
     context = {
         "conversation": conversation,
         "party": party,
@@ -115,31 +117,26 @@ def conversation_detail(request, pk):
         "agreed": selectors.goals_with_actions(conversation)
         if party is not None and conversation.status == "signed"
         else None,
-        "may_manage": policy.may_manage_conversation(request.user, conversation),
+        "may_manage": reader.may_manage,
         "history": conversation.history.select_related("actor"),
-        "answers": policy.invitation_answers_visible_to(request.user, conversation).order_by(
-            "party"
-        ),
+        "answers": reader.invitation_answers.order_by("party"),
         "sharing": selectors.sharing_state(conversation=conversation),
+        # Other times asked for, in the app or from a mail program, and who may ask.
+        "other_times": other_times.other_times(reader),
+        "may_propose": reader.may_propose_time,
         **previous_context(conversation, request.user),
-        **revisions_context(conversation, request.user),
+        **revisions_context(reader),
     }
     return render(request, "conversations/detail.html", context)
 
 
-def _schedule_initial(conversation, *, start=None, minutes=None) -> dict:
-    """The time page's form as it opens: the conversation's time, length and place, or the
-    time and length a party proposed in their place. A new field of the time page gets its
-    initial value here, once, for both ways the page opens."""
-    start = start or conversation.scheduled_at
-    initial = {
-        "duration_minutes": minutes or conversation.duration_minutes,
-        "place": conversation.place,
-    }
-    if start:
-        local = timezone.localtime(start)
-        initial |= {"date": local.date(), "time": local.time()}
-    return initial
+def _free_times(conversation) -> tuple:
+    """The times both are free, as the page proposing another time has them: on the time
+    page each one click away (posted as `suggested`, ScheduleForm), and the first filled in
+    while the conversation has no time yet."""
+    found = free_times.free_times(conversation=conversation, now=timezone.now())
+    first = found[0] if found and conversation.scheduled_at is None else None
+    return first, [(as_value(start), start) for start in found]
 
 
 @guarded()
@@ -147,12 +144,14 @@ def _schedule_initial(conversation, *, start=None, minutes=None) -> dict:
 def conversation_schedule(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
     access.require(policy.may_manage_conversation(request.user, conversation))
+    first, choices = _free_times(conversation)
     form = ScheduleForm(
         request.POST or None,
-        initial=_schedule_initial(conversation),
+        initial=schedule_initial(conversation, start=first),
         has_time=conversation.scheduled_at is not None,
     )
-    context = {"form": form, "conversation": conversation}
+    context = {"form": form, "conversation": conversation, "first_free": first}
+    context["free_times"] = choices
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         held = conversation.scheduled_at  # in the calendars already, once accepted
@@ -265,7 +264,7 @@ def _proposal_calendar(conversation, answer) -> dict:
 def _confirm_proposal(request, conversation, answer, **context):
     """The time page, with the time proposed filled in, for the leader to confirm."""
     form = ScheduleForm(
-        initial=_schedule_initial(
+        initial=schedule_initial(
             conversation, start=answer.proposed_start, minutes=answer.proposed_minutes
         ),
         has_time=True,

@@ -3,6 +3,7 @@ Likert answers, the leader's private checklist."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,14 +27,15 @@ from samtale.priorities import selectors as priorities_selectors
 @require_GET
 def preparation(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
-    party = conversation.party(request.user)
+    reader = policy.access_to(request.user, conversation)
+    party = reader.party
     sharing, preparations = selectors.preparations_and_sharing(conversation=conversation)
     mine = preparations.get(request.user.pk)
-    answers_visible = policy.may_see_likert_answers(request.user, conversation)
+    answers_visible = reader.may_see_likert_answers
     themes = selectors.agenda(
         conversation=conversation,
         viewer=request.user,
-        notes=policy.notes_visible_to(request.user, conversation),
+        notes=reader.notes,
         answers_visible=answers_visible,
     )
     context = {
@@ -59,10 +61,14 @@ def preparation(request, pk):
     return render(request, "conversations/preparation.html", context)
 
 
-def index_context(themes: list[selectors.ThemeView], *, party: str, answers_visible: bool) -> dict:
+def index_context(
+    themes: list[selectors.ThemeView], *, party: str | None, answers_visible: bool
+) -> dict:
     """The index at the top of the preparation page, for a phone as much as for a desk: each
-    theme with whether the viewer's saved note has text, how many of the themes they write in
-    are written and how many statements they have answered, and where the statements start.
+    theme with whether the viewer's saved note has text and is shared, how many of the themes
+    they write in are written (and, for the employee, how many the leader fills in: together
+    the template's themes), how many statements they have answered, and where the statements
+    start.
 
     Counted from what is saved (the agenda), not from what is being typed. The employee
     answers the statements; the leader only reads the answers the employee has shared, so the
@@ -71,7 +77,8 @@ def index_context(themes: list[selectors.ThemeView], *, party: str, answers_visi
     for theme in themes:
         writes = not (theme.leader_only and party == "employee")
         written = bool(theme.my_note and theme.my_note.text.strip())
-        index.append({"theme": theme, "writes": writes, "written": written})
+        shared = bool(theme.my_note and theme.my_note.shared_at)
+        index.append({"theme": theme, "writes": writes, "written": written, "shared": shared})
     if party == "employee":
         statements = [s for theme in themes for s in theme.statements]
         shown = [theme for theme in themes if theme.statements]
@@ -82,11 +89,26 @@ def index_context(themes: list[selectors.ThemeView], *, party: str, answers_visi
         "index": index,
         "themes_total": sum(1 for item in index if item["writes"]),
         "themes_written": sum(1 for item in index if item["writes"] and item["written"]),
+        "themes_leader": sum(1 for item in index if not item["writes"]),
         "statements_total": len(statements),
         "statements_answered": sum(1 for s in statements if s["value"] is not None),
         # The theme whose statements carry the page's one id="svar", where the index's link
         # and the answer's redirect without JavaScript lead.
         "statements_theme": shown[0].key if shown else None,
+    }
+
+
+def _index_of(conversation, user) -> dict:
+    """The index as the page shows it to `user`: for the answers to a note saved, shared or
+    taken back and to a statement answered, which update it in place."""
+    reader = policy.access_to(user, conversation)
+    answers_visible = reader.may_see_likert_answers
+    themes = selectors.agenda(
+        conversation=conversation, viewer=user, notes=reader.notes, answers_visible=answers_visible
+    )
+    return {
+        **index_context(themes, party=reader.party, answers_visible=answers_visible),
+        "themes": themes,
     }
 
 
@@ -124,7 +146,30 @@ def note_save(request, pk, theme_key):
         )
     except DomainError as e:
         return autosave_response(request, saved=None, error=e, fallback=fallback)
-    return autosave_response(request, saved=note.version, error=None, fallback=fallback)
+    return autosave_response(
+        request,
+        saved=note.version,
+        error=None,
+        fallback=fallback,
+        swap=lambda: _index_swap(request, conversation, theme_key),
+    )
+
+
+def _index_swap(request, conversation, theme_key: str) -> dict[str, str]:
+    """The index's count and the saved theme's line, for the autosave script to put in place
+    (by element id, as htmx's out-of-band swap does for the sharing buttons)."""
+    context = sharing_context(conversation, request.user) | _index_of(conversation, request.user)
+    swap: dict[str, str] = {
+        "index-progress": render_to_string(
+            "conversations/preparation.html#index-progress", context, request
+        )
+    }
+    for item in context["index"]:
+        if item["theme"].key == theme_key:
+            swap[f"index-{theme_key}"] = render_to_string(
+                "conversations/preparation.html#index-item", context | {"item": item}, request
+            )
+    return swap
 
 
 def _note_sharing(request, pk, theme_key, *, share: bool):
@@ -138,20 +183,15 @@ def _note_sharing(request, pk, theme_key, *, share: bool):
     except DomainError as e:
         error = e.message
     context = sharing_context(conversation, request.user)
+    # Taken back from the index at the top of the page: the answer leads back there.
+    from_index = request.POST.get("from") == "index"
     if request.htmx:
-        themes = selectors.agenda(
-            conversation=conversation,
-            viewer=request.user,
-            notes=policy.notes_visible_to(request.user, conversation).filter(
-                preparation__author=request.user
-            ),
-            answers_visible=False,
-        )
-        theme = next((t for t in themes if t.key == theme_key), None)
+        context |= _index_of(conversation, request.user)
+        theme = next((t for t in context["themes"] if t.key == theme_key), None)
         if theme is None:
             # htmx swaps only 2xx answers; the message itself says what went wrong.
             return render(request, "conversations/_saved.html", {"message": error})
-        context |= {"theme": theme, "sharing_error": error}
+        context |= {"theme": theme, "sharing_error": error, "focus_index": from_index}
         return render(request, "conversations/preparation.html#note-sharing-response", context)
     if error is not None:
         messages.error(request, error)
@@ -161,7 +201,8 @@ def _note_sharing(request, pk, theme_key, *, share: bool):
         )
     else:
         messages.success(request, _("Only you can read this note now."))
-    return redirect(reverse("preparation", args=[pk]) + f"#tema-{theme_key}")
+    anchor = "#index-heading" if from_index else f"#tema-{theme_key}"
+    return redirect(reverse("preparation", args=[pk]) + anchor)
 
 
 @guarded()
@@ -283,8 +324,14 @@ def likert_save(request, pk):
         except DomainError as e:
             message, status = e.message, 400
     if request.htmx:
-        # htmx swaps only 2xx answers; the message itself says what went wrong.
-        return render(request, "conversations/_saved.html", {"message": message})
+        # htmx swaps only 2xx answers; the message itself says what went wrong. With the
+        # index's count of answers, out of band.
+        context = sharing_context(conversation, request.user) | _index_of(
+            conversation, request.user
+        )
+        return render(
+            request, "conversations/preparation.html#likert-saved", context | {"message": message}
+        )
     (messages.success if status == 200 else messages.error)(request, message)
     return redirect(reverse("preparation", args=[pk]) + "#svar")
 

@@ -1,4 +1,7 @@
+from collections.abc import Iterator
+from datetime import date
 from functools import cache
+from typing import Any
 
 from django import template
 from django.conf import settings
@@ -31,26 +34,25 @@ def badge(status: str) -> str:
 
 
 @register.filter
-def isodate(value: str | None):
+def isodate(value: str | None) -> date | None:
     """A date stored as text (2026-11-22) back to a date, so |date formats it."""
-    from datetime import date
-
     return date.fromisoformat(value) if value else None
 
 
 @register.filter
-def get(mapping, key):
+def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if mapping else None
 
 
 @register.filter
-def page_range(paginator, number):
+def page_range(paginator: Any, number: Any) -> Iterator[int | str]:
     """The page numbers around `number`, with the paginator's ELLIPSIS for the gaps."""
-    return paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+    pages: Iterator[int | str] = paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
+    return pages
 
 
 @register.filter(expects_localtime=True)
-def day(value) -> str:
+def day(value: Any) -> str:
     """A date (or a datetime, in the current time zone) as Norwegians write it, 22.11.2026,
     in every language (config/formats). The `date` filter does the same through a general
     formatter that costs a list of twenty cards more than its query."""
@@ -72,18 +74,18 @@ def _asset_url(path: str) -> str:
 
 
 @register.filter
-def named(error, label) -> str:
+def named(error: Any, label: Any) -> str:
     """An error as a summary lists it, "<label>: <error>"; an error that names its field
     already (core.forms: "Date: 31.02.2026 is not a valid date.") is listed as it is, not
     "Date: Date: …"."""
-    error, label = str(error), str(label or "")
-    if not label or error.startswith(f"{label}:"):
-        return error
-    return f"{label}: {error}"
+    text, name = str(error), str(label or "")
+    if not name or text.startswith(f"{name}:"):
+        return text
+    return f"{name}: {text}"
 
 
 @register.simple_tag
-def script(path: str, **data) -> str:
+def script(path: str, **data: Any) -> str:
     """One of our scripts, with its data-* attributes (True: the attribute alone): left inert
     for base.html's loader to fetch once the page has loaded (settings.SCRIPTS_AFTER_LOAD), or
     a deferred <script>. The loader copies the data attributes to the script it makes, so a
@@ -127,7 +129,7 @@ LOADER_JS = mark_safe(  # noqa: S308 - our own constant, no input in it
 
 
 @register.simple_tag(takes_context=True)
-def page_assets(context) -> str:
+def page_assets(context: Any) -> str:
     """The icon, the stylesheet and the scripts (core/_assets.html), kept rendered
     (core.kept): the same on every page but for the CSP nonce."""
     return render_kept(
@@ -136,7 +138,7 @@ def page_assets(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_header(context) -> str:
+def page_header(context: Any) -> str:
     """The header with the menu (core/_header.html), kept rendered (core.kept) for each menu
     (the person's, with the page they are on): the same but for their name, the guide's
     section about the page and the form token."""
@@ -160,7 +162,7 @@ def page_header(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_footer(context) -> str:
+def page_footer(context: Any) -> str:
     """The footer with the language switch (core/_footer.html), kept rendered (core.kept):
     the same on every page but for the form token and the page to come back to."""
     request = context.get("request")
@@ -175,7 +177,7 @@ def page_footer(context) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def script_loader(context) -> str:
+def script_loader(context: Any) -> str:
     """The loader of the scripts {% script %} left (settings.SCRIPTS_AFTER_LOAD, LOADER_JS),
     inline with the request's CSP nonce; nothing when scripts are deferred tags."""
     if not settings.SCRIPTS_AFTER_LOAD:
@@ -184,7 +186,7 @@ def script_loader(context) -> str:
 
 
 @register.filter(expects_localtime=True)
-def day_off(value) -> str:
+def day_off(value: Any) -> str:
     """Why a date is no working day in Norway ("Sunday", "Constitution Day"), or ""
     (core.holidays)."""
     return holidays.day_off(value)

@@ -19,9 +19,11 @@ Outside one, a tenant's setting or a query of the product's database is an error
 - `activation`: the tenant put in place for a block (`activated`) or a thread (`carried`);
 - `configured`: its settings (`setting`), address, folders and cache keys;
 - `register`: the tenants there are, and which one a host name names;
-- `router`: which database each model lives in.
+- `router`: which database each model lives in;
+- `servers`: the database servers tenants are placed on, and how each is reached.
 """
 
+from samtale.core.tenancy import servers
 from samtale.core.tenancy.activation import activated, carried
 from samtale.core.tenancy.configured import (
     cache_key,
@@ -81,6 +83,7 @@ __all__ = [
     "home",
     "organization_name",
     "registered",
+    "servers",
     "setting",
     "site_url",
     "tenant_of",

@@ -9,6 +9,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -22,14 +23,14 @@ def declared() -> dict[str, configurable.Declared]:
     return configurable.DECLARED
 
 
-def setting(name: str):
+def setting(name: str) -> Any:
     """The current tenant's value of a setting it configures: the home tenant's is the
     environment's; a registered tenant's is its own, or, for what is not its own, the
     installation's. Outside any tenant: NoTenant."""
     return value_of(current(), name)
 
 
-def value_of(tenant, name: str):
+def value_of(tenant: Any, name: str) -> Any:
     """`tenant`'s value of a setting it configures (setting() asks the current tenant's)."""
     if tenant.home:
         return getattr(settings, name)
@@ -60,7 +61,7 @@ def organization_name() -> str:
     return settings.SAMTALE_ORGANIZATION if tenant.home else tenant.name
 
 
-def folder(base: str | os.PathLike) -> Path:
+def folder(base: str | os.PathLike[str]) -> Path:
     """The current tenant's own folder under `base` (e-mails written on a laptop, packages
     filed to a folder): `base` itself for the home tenant, `base/<slug>` for the others."""
     tenant = current()
@@ -73,7 +74,7 @@ def cache_key(key: str, key_prefix: str, version: int) -> str:
     return f"{current().slug}:{key_prefix}:{version}:{key}"
 
 
-def config_read(stored: Mapping) -> dict:
+def config_read(stored: Mapping[str, Any]) -> dict[str, Any]:
     """A tenant's configuration as kept (secrets encrypted) → as used."""
     from samtale.core.secrets import decrypt
 
@@ -91,7 +92,7 @@ def config_read(stored: Mapping) -> dict:
     return config
 
 
-def config_kept(name: str, value) -> object:
+def config_kept(name: str, value: Any) -> object:
     """A checked value as the register keeps it: a secret encrypted (a list of providers as
     its JSON)."""
     from samtale.core.secrets import encrypt

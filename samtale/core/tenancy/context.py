@@ -34,6 +34,10 @@ class Tenant:
     config: Mapping[str, object] = field(default_factory=dict)
     # The installation's own database and settings (core.tenancy.register.home).
     home: bool = False
+    # The database server that holds it (core.tenancy.servers; "": the installation's own).
+    server: str = ""
+    # Being copied to another server (`tenants move`): read, not written, meanwhile.
+    moving: bool = False
 
 
 # The operators' host is no tenant's: what runs there reads the register only, and a query

@@ -10,7 +10,7 @@ from samtale.core import handoff
 from samtale.notifications.outbox import SEND
 from samtale.rounds.services import INVITE
 
-RAN = []
+RAN: list[object] = []
 
 
 @handoff.receives("test.handoff")

@@ -185,3 +185,13 @@ def test_an_id_from_a_thousand_up_is_written_as_digits(client_for, people):
     )
     found = _options(_search(client_for("hr"), "plan-employee", "Tusen"))
     assert [pk for pk, _label in found] == ["123456"]
+
+
+@pytest.mark.django_db
+def test_a_chosen_id_is_sent_back_as_digits_however_large():
+    """An id of 1,000 or more came back as "1 292" (localized) in the form shown again (the
+    two-step save of a new line manager), and the save then refused it."""
+    widget = pickers.PickerWidget("manager")
+    widget.chosen_label = "Olga Testesen"
+    html = widget.render("manager", (1292, None, ""))
+    assert 'value="1292"' in html and "1\xa0292" not in html and "1 292" not in html

@@ -7,7 +7,7 @@ from samtale.actions.models import Action
 from samtale.actions.nudges import pitfall_querysets
 from samtale.actions.selectors import OPEN
 from samtale.conversations.models import Conversation
-from samtale.core.queries import counts, counts_sql
+from samtale.core.queries import counts, counts_sql, exists
 from samtale.demo.testing import goals_version, signed_conversation
 from samtale.org.models import Person, Unit
 
@@ -26,6 +26,20 @@ def test_counts_counts_each_queryset_in_one_query(db, django_assert_num_queries)
             units=Unit.objects.all(),
         )
     assert found == {"everyone": 3, "in_unit": 2, "nobody": 0, "units": 1}
+
+
+def test_exists_asks_each_queryset_in_one_query(db, django_assert_num_queries):
+    unit = Unit.objects.create(code="1", name="Enhet")
+    Person.objects.create(email="p@x.example", first_name="P", last_name="Q", unit=unit)
+    with django_assert_num_queries(1):
+        found = exists(
+            anyone=Person.objects.all(),
+            in_unit=Person.objects.filter(unit=unit),
+            nobody=Person.objects.filter(last_name="ingen"),
+        )
+    assert found == {"anyone": True, "in_unit": True, "nobody": False}
+    with django_assert_num_queries(0):
+        assert exists() == {}
 
 
 def test_literal_in_writes_the_words_into_the_sql_not_as_parameters():

@@ -12,8 +12,10 @@ from samtale.core.schedule import Periodic, claim
 OSLO = ZoneInfo("Europe/Oslo")
 
 
-def oslo(*args) -> datetime:
-    return datetime(*args, tzinfo=OSLO)
+def oslo(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=OSLO)
 
 
 @pytest.fixture
@@ -80,3 +82,45 @@ def test_the_scheduler_at_verbosity_0_says_nothing_but_starts_its_jobs(db):
         call_command("scheduler", "--once", verbosity=0, stdout=out)
     assert out.getvalue() == ""
     assert JobRun.objects.filter(name="samtale.rounds.jobs.invite_due").exists()
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        Periodic(name="test.daily", task=None, daily_at=time(7, 0)),
+        Periodic(name="test.every", task=None, every=timedelta(minutes=15)),
+    ],
+)
+def test_when_a_job_falls_due_is_when_it_is_due(job):
+    # Across a day, and the night summer time ends (25 October 2026).
+    lasts = [None, oslo(2026, 10, 24, 7, 0), oslo(2026, 10, 24, 23, 50), oslo(2026, 10, 25, 7, 0)]
+    for last in lasts:
+        for minutes in range(0, 48 * 60, 25):
+            now = oslo(2026, 10, 24, 0, 0) + timedelta(minutes=minutes)
+            if last is not None and now < last:
+                continue
+            assert job.due(last, now) == (now >= job.next_at(last, now)), (last, now)
+
+
+def test_the_running_scheduler_touches_a_tenant_only_when_something_of_its_is_due(
+    db, monkeypatch, django_assert_num_queries
+):
+    from samtale.core import schedule
+    from samtale.core.tasks import ping
+
+    job = Periodic(name="samtale.core.tasks.ping", task=ping, every=timedelta(hours=1))
+    monkeypatch.setattr(schedule, "JOBS", {job.name: job})
+    next_at, started = {}, []
+    start = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        schedule.tick_every_tenant(started.append, next_at=next_at)
+        assert started == [job]
+        assert next_at == {"main": start + timedelta(hours=1)}
+    with (
+        time_machine.travel(start + timedelta(seconds=30), tick=False),
+        django_assert_num_queries(0),
+    ):
+        schedule.tick_every_tenant(started.append, next_at=next_at)
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        schedule.tick_every_tenant(started.append, next_at=next_at)
+    assert started == [job, job]

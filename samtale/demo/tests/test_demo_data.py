@@ -75,3 +75,15 @@ def test_the_demo_keeps_a_unit_with_one_person_of_its_own_beside_its_teams(db, d
     barnetrinnet = Unit.objects.get(code="4210", name="Barnetrinnet")
     assert barnetrinnet.children.count() == 2
     assert Person.objects.filter(unit=barnetrinnet, is_active=True).count() == 1
+
+
+def test_no_demo_goal_is_reached_beside_an_open_action(db, demo_env):
+    """Issue 61: not "Achieved" beside its only action "Not started · Overdue"."""
+    from samtale.actions.models import Action, Goal
+
+    call_command("demo_data", force=True)
+    assert Goal.objects.filter(result=Goal.Result.ACHIEVED).exists()
+    reached_open = Action.objects.filter(
+        goal__result=Goal.Result.ACHIEVED, status__in=["not_started", "in_progress"]
+    )
+    assert not reached_open.exists()

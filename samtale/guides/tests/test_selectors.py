@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -45,10 +44,7 @@ def test_a_version_no_conversation_uses_is_not_in_use(builtins):
 
 
 def test_without_the_conversations_model_nothing_is_in_use(builtins, monkeypatch):
-    def missing(app_label, model_name):
-        raise LookupError(model_name)
-
-    monkeypatch.setattr(apps, "get_model", missing)
+    monkeypatch.setattr(selectors, "_users", None)
     version = selectors.current_version(builtins["grunnmal"])
     assert selectors.version_in_use(version) is False
     assert selectors.version_usage(guide=builtins["grunnmal"]) == {}

@@ -7,10 +7,9 @@ from datetime import datetime
 
 from django.db.models import Max, Q, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from samtale.actions.models import Goal
-from samtale.conversations.models import Conversation, Feedback
 from samtale.insight.anonymity import min_group
 from samtale.insight.models import Publication, PublishedFigure
 from samtale.insight.publication.measures import (
@@ -21,17 +20,25 @@ from samtale.insight.publication.measures import (
     KINDS,
     LIKERT,
     ORG,
-    RESULTS,
     SATISFACTION,
     SIGNED,
     VALUES,
     YEARLY,
     family,
 )
-from samtale.insight.publication.periods import year_bounds
+from samtale.insight.publication.periods import years_with_answers
 from samtale.rounds.models import Round
 
-WITHHELD = _("Too few answers to show without revealing someone")
+# A figure withheld, and why (kept with it since issue 61; before, not kept: both said).
+FEW = _("Fewer than %(k)s answered, and a figure is shown only where at least %(k)s have")
+BESIDE = _(
+    "At least %(k)s answered, but beside the figures shown next to it this one would give "
+    "away the answers of fewer than %(k)s people"
+)
+WITHHELD = _(
+    "Either fewer than %(k)s answered, or beside the figures shown next to it this one "
+    "would give away the answers of fewer than %(k)s people"
+)
 YEAR_OPEN = _("Published when the year has ended")
 ROUND_OPEN = _("Published when the round is closed")
 PENDING = _("Being published: shown within the hour")
@@ -45,8 +52,9 @@ class Withheld:
     Excel and the API); `label` is the word a table cell shows, with the words below it."""
 
     code: str  # "withheld", "year_open", "round_open", "pending", "per_year", "earlier"
-    text: str
-    label: str
+    text: str | Promise
+    label: str | Promise
+    cause: str = ""  # a withheld figure's: "few" answered, or "beside" others (or unknown)
 
     def __str__(self) -> str:
         return str(self.text)
@@ -67,9 +75,18 @@ _REASONS = {
 LATER = (SIGNED, FOLLOW_UP)
 
 
-def withheld(code: str) -> Withheld:
+_CAUSES = {"few": FEW, "beside": BESIDE}
+
+
+def withheld(code: str, *, cause: str = "", k: int | None = None) -> Withheld:
+    """Why a figure is not shown; a withheld one's in one sentence with the least number
+    of people who must have answered (k, of the period it was published for) and whether
+    fewer did or it was held back beside others (`cause`, kept when it was published)."""
+    text: str | Promise
     text, label = _REASONS[code]
-    return Withheld(code=code, text=text, label=label)
+    if code == "withheld":
+        text = _CAUSES.get(cause, WITHHELD) % {"k": k or min_group()}
+    return Withheld(code=code, text=text, label=label, cause=cause)
 
 
 @dataclass(frozen=True)
@@ -146,9 +163,10 @@ class Signed:
         return 100 * self.talk_leader / self.talk_all if self.talk_all else None
 
 
-def _as_figure(people, values, measure: str):
+def _as_figure(people, values, measure: str, *, k: int | None = None):
     if people is None:
-        return withheld("withheld")
+        cause = values.get("why", "") if isinstance(values, dict) else ""
+        return withheld("withheld", cause=cause, k=k)
     if measure == FOLLOW_UP:
         return FollowUp(people=people, buckets=tuple(values[:-1]), untouched=values[-1])
     if measure == SIGNED:
@@ -175,25 +193,27 @@ class Periods:
         later year is published, and every year since the first answer is, empty or not)."""
         if round is not None:
             return withheld("pending" if round.closed_at is not None else "round_open")
-        if year >= timezone.localtime(now).year:
-            return withheld("year_open")
-        if self.latest_year is not None and year < self.latest_year:
-            return None
-        return withheld("pending") if _has_answers(year) else None
+        assert year is not None  # a year's, where no round's
+        return self.reasons([year], now=now)[year]
 
-
-def _has_answers(year: int) -> bool:
-    """Whether any answer was final in a year (the worker will publish it)."""
-    start, end = year_bounds(year)
-    return (
-        Conversation.objects.filter(
-            status=Conversation.Status.SIGNED, signed_at__gte=start, signed_at__lt=end
-        ).exists()
-        or Feedback.objects.filter(rating__isnull=False, at__gte=start, at__lt=end).exists()
-        or Goal.objects.filter(
-            result__in=RESULTS, reviewed_at__gte=start, reviewed_at__lt=end
-        ).exists()
-    )
+    def reasons(self, years: Iterable[int], *, now: datetime) -> dict:
+        """{year: why it has no publication} (reason()) of years without one, asking in one
+        query whether the ended ones had answers: before an organization's first publication
+        that is every ended year of the five a page shows (three queries a year before)."""
+        years = list(years)
+        this_year = timezone.localtime(now).year
+        asked = [
+            year
+            for year in years
+            if year < this_year and (self.latest_year is None or year >= self.latest_year)
+        ]
+        answered = years_with_answers(asked)
+        return {
+            year: withheld("year_open")
+            if year >= this_year
+            else (withheld("pending") if year in answered else None)
+            for year in years
+        }
 
 
 def latest_published_year() -> int | None:
@@ -263,21 +283,22 @@ def figures(
     if found is None:
         found = periods(years=years, rounds=[round] if round is not None else [])
     wanted = {}  # publication pk -> the key's first part
+    k_of = {}  # publication pk -> its k
     result: dict = {}
+    why = found.reasons([year for year in years if year not in found.years], now=now)
     for year in years:
         publication = found.years.get(year)
         if publication is None:
-            reason = found.reason(year=year, round=None, now=now)
-            result.update({(year, m, g): reason for m in measures for g in groups})
+            result.update({(year, m, g): why[year] for m in measures for g in groups})
         else:
-            wanted[publication.pk] = year
+            wanted[publication.pk], k_of[publication.pk] = year, publication.k
     if round is not None:
         publication = found.rounds.get(round.pk)
         if publication is None:
             reason = found.reason(year=None, round=round, now=now)
             result.update({(0, m, g): reason for m in measures for g in groups})
         else:
-            wanted[publication.pk] = 0
+            wanted[publication.pk], k_of[publication.pk] = 0, publication.k
         for m in measures:
             if family(m) in YEARLY:
                 result.update({(0, m, g): withheld("per_year") for g in groups})
@@ -296,7 +317,7 @@ def figures(
                 and result[key].code == "per_year"
             ):
                 continue
-            result[key] = _as_figure(people, values, measure)
+            result[key] = _as_figure(people, values, measure, k=k_of[publication])
         _earlier(result, wanted, found, measures, groups)
     return result
 
@@ -323,7 +344,7 @@ def figures_of_kind(*, year: int, measure: str, prefix: str) -> tuple[dict, With
     if publication is None:
         return {}, found.reason(year=year, round=None, now=timezone.now())
     return {
-        group: _as_figure(people, values, measure)
+        group: _as_figure(people, values, measure, k=publication.k)
         for group, people, values in PublishedFigure.objects.filter(
             publication=publication, measure=measure, group__startswith=prefix
         ).values_list("group", "people", "values")
@@ -379,7 +400,7 @@ def competence(
         if measure == COMPETENCE:
             found[publication] = (people, values)
         elif yearly is not None and publication == yearly.pk:
-            goals[measure] = _as_figure(people, values, measure)
+            goals[measure] = _as_figure(people, values, measure, k=yearly.k)
     return _competence(found, yearly, rounds, not_yet), goals
 
 
@@ -400,7 +421,11 @@ def _competence(found: dict, yearly, rounds: list, not_yet) -> Competence | None
             return Competence(None, empty, empty, (), 0, not_yet)
         if yearly is not None and yearly.pk not in found and not mine:
             return None  # nothing agreed in the group's conversations
-        return Competence(None, empty, empty, (), held, withheld("withheld"), yearly is not None)
+        own = found.get(yearly.pk, (None, None))[1] if yearly is not None else None
+        cause = own.get("why", "") if isinstance(own, dict) else ""
+        k = (yearly or mine[0]).k if (yearly or mine) else None
+        why = withheld("withheld", cause=cause, k=k)
+        return Competence(None, empty, empty, (), held, why, yearly is not None)
     return Competence(
         people=None,
         counts=tuple(sum(values[i] for values in shown) for i in range(n)),

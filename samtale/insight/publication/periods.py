@@ -3,13 +3,16 @@ closed, and which of them are due."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from samtale.actions.models import Goal
 from samtale.conversations.models import Conversation, Feedback
+from samtale.core.queries import exists
 from samtale.insight.models import Publication
+from samtale.insight.publication.measures import RESULTS
 from samtale.rounds.models import Round
 
 
@@ -22,6 +25,30 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
     return start, timezone.make_aware(datetime(year + 1, 1, 1))
 
 
+def years_with_answers(years: list[int]) -> set[int]:
+    """Of these years, those in which any answer was final (the worker will publish them):
+    a signed conversation, a rating, a goal's result. One query, an EXISTS for each."""
+    asked: dict[str, QuerySet[Any]] = {}
+    for year in years:
+        start, end = year_bounds(year)
+        asked |= {
+            f"signed_{year}": Conversation.objects.filter(
+                status=Conversation.Status.SIGNED, signed_at__gte=start, signed_at__lt=end
+            ),
+            f"rated_{year}": Feedback.objects.filter(
+                rating__isnull=False, at__gte=start, at__lt=end
+            ),
+            f"reviewed_{year}": Goal.objects.filter(
+                result__in=RESULTS, reviewed_at__gte=start, reviewed_at__lt=end
+            ),
+        }
+    found = exists(**asked)
+    return {year for year in years if any(found[f"{what}_{year}"] for what in ANSWERS)}
+
+
+ANSWERS = ("signed", "rated", "reviewed")
+
+
 @dataclass(frozen=True)
 class Period:
     """A period to publish: a year, or a round (closed) with its cutoff."""
@@ -31,7 +58,10 @@ class Period:
 
     @property
     def cutoff(self) -> datetime:
-        return self.round.closed_at if self.round is not None else year_bounds(self.year)[1]
+        if self.round is None:
+            return year_bounds(self.year)[1]
+        assert self.round.closed_at is not None  # a period's round is closed
+        return self.round.closed_at
 
     def __str__(self) -> str:
         return f"round {self.round.pk}" if self.round is not None else f"year {self.year}"
@@ -81,7 +111,9 @@ def rounds_in(year: int, cutoffs: dict[int, datetime]) -> set[int]:
 
 def overlaps(publication: Publication, years: set[int]) -> bool:
     """Whether a published round has answers final in any of these years."""
-    return bool(years_of_round(publication.round_id, publication.cutoff) & years)
+    return publication.round_id is not None and bool(
+        years_of_round(publication.round_id, publication.cutoff) & years
+    )
 
 
 def due(now: datetime | None = None) -> list[Period]:
@@ -109,5 +141,6 @@ def due(now: datetime | None = None) -> list[Period]:
     for round in Round.objects.filter(closed_at__isnull=False, closed_at__lte=now).exclude(
         pk__in=published_rounds
     ):
+        assert round.closed_at is not None  # the query asks for closed ones
         periods.append(Period(year=_year_of(round.closed_at), round=round))
     return sorted(periods, key=lambda p: (p.cutoff, p.round is not None))

@@ -5,6 +5,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -45,7 +46,7 @@ from samtale.insight.publication.periods import Period, due, overlaps, rounds_in
 
 @dataclass
 class Decision:
-    """What publishing a period decided: {measure: {group: figure, or None withheld}}, and
+    """What publishing a period decided: {measure: {group: figure, or why withheld}}, and
     for the proof every figure shown of each measure, this period's and those published
     before beside it: {measure: (the people per cell, [(group, its cells)])}."""
 
@@ -78,7 +79,10 @@ def decide_period(period: Period, *, k: int | None = None) -> Decision:
         if (p.round_id is not None and p.round_id != this_round and overlaps(p, years))
         or (p.round_id is None and p.year in years)
     ]
-    shown_before = defaultdict(lambda: defaultdict(set))  # publication -> measure -> groups
+    # publication -> measure -> groups
+    shown_before: defaultdict[int, defaultdict[str, set[Any]]] = defaultdict(
+        lambda: defaultdict(set)
+    )
     for publication, measure, group in PublishedFigure.objects.filter(
         publication__in=before, people__isnull=False
     ).values_list("publication_id", "measure", "group"):
@@ -103,7 +107,7 @@ def decide_period(period: Period, *, k: int | None = None) -> Decision:
         )
         shown = decide(cells.people, published=fixed.values(), candidates=ordered, k=k)
         figures[measure] = {
-            group: _figure(cells, members, measure) if group in shown else None
+            group: _figure(cells, members, measure) if group in shown else _why(cells, members, k)
             for group, members in candidates.items()
         }
         everything[measure] = (
@@ -127,6 +131,18 @@ def _told_again(cells: Cells, before: list, shown_before: dict, measure: str, ki
                     if group in shown:
                         fixed[(publication.pk, group)].append(cell)
     return fixed
+
+
+# Why a group's figure is withheld, kept with it (PublishedFigure.values, people None):
+# fewer than k answered, or enough did but the figure would let a smaller group be
+# computed beside the others ("complementary suppression", insight.anonymity).
+FEW, BESIDE = "few", "beside"
+
+
+def _why(cells: Cells, members: list, k: int) -> dict:
+    """A withheld figure: why, without how many answered (it could be subtracted)."""
+    people = set().union(*(cells.people[c] for c in members)) if members else set()
+    return {"why": FEW if len(people) < k else BESIDE}
 
 
 def _figure(cells: Cells, members: list, measure: str) -> list:
@@ -242,8 +258,8 @@ def _keep(decision: Decision, certificate: proof.Certificate, *, seen: int) -> P
                 publication=publication,
                 measure=measure,
                 group=group,
-                people=None if figure is None else figure[0],
-                values=None if figure is None else figure[1:],
+                people=None if isinstance(figure, dict) else figure[0],
+                values=figure if isinstance(figure, dict) else figure[1:],
             )
             for measure, groups in decision.figures.items()
             for group, figure in groups.items()

@@ -142,7 +142,7 @@ def signed(
 
     c = Conversation.objects.create(
         employee=employee,
-        leader_id=employee.manager_id,
+        leader_id=line[0],  # the line manager
         guide_version=s.version,
         status=Conversation.Status.SIGNED,
         scheduled_at=on - timedelta(days=2),

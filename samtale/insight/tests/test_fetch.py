@@ -18,7 +18,9 @@ import csv
 import io
 import os
 from collections import defaultdict
+from collections.abc import Hashable
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -113,7 +115,8 @@ def _status_figures(s, viewer) -> list[tuple[str, set]]:
     for when in periods:
         year = when.get("year")
         round = next((r for r in s.rounds if r.pk == when.get("round")), None)
-        todo, seen = [None], set()
+        todo: list[Any] = [None]
+        seen: set[Any] = set()
         while todo:
             unit = todo.pop()
             if unit in seen:
@@ -160,7 +163,7 @@ def _answers_page_figures(s, viewer) -> list[tuple[str, set]]:
     for profession in (None, "Lærer", "Assistent"):
         for unit in [None, *units.values()]:
             for year in years:
-                query = {"year": year, "format": "csv"}
+                query: dict[str, Any] = {"year": year, "format": "csv"}
                 if unit:
                     query["enhet"] = unit
                 if profession:
@@ -228,9 +231,11 @@ def assert_nothing_isolated(s, *, years=None, rounds=None) -> int:
         for measure, found in figures:
             by_measure[measure].append(found)
         for measure, sets in by_measure.items():
-            answers = {n: p for n, p in owner.items() if s.ledger[n].measure == measure}
-            found = isolations(answers, sets, k=k)
-            assert found == [], (viewer.email, measure, found)
+            answers: dict[Hashable, Hashable] = {
+                n: p for n, p in owner.items() if s.ledger[n].measure == measure
+            }
+            isolated = isolations(answers, sets, k=k)
+            assert isolated == [], (viewer.email, measure, isolated)
         fetched += len(figures)
     return fetched
 

@@ -31,7 +31,11 @@ from samtale.org.selectors import position_of
 # Called as leaders and employees with keys of their own.
 pytestmark = pytest.mark.usefixtures("keys_for_everyone")
 
-WITHHELD = "For få svar til å vise uten å avsløre noen"
+# Withheld beside another figure (complementary suppression), not for too few (issue 61).
+WITHHELD = (
+    "Minst 5 svarte, men sammen med tallene ved siden av ville dette tallet avsløre svarene "
+    "til færre enn 5 personer"
+)
 YEAR_OPEN = "Publiseres når året er omme"
 
 

@@ -1,7 +1,7 @@
 """What a year's publication holds per group: the statements' answers and the ratings, per
 unit and profession group, under the rule (insight.publication)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -27,7 +27,7 @@ def signed_in(org, unit, profession="") -> Conversation:
         unit=unit,
         profession_group=profession,
     )
-    on = timezone.make_aware(timezone.datetime(YEAR, 6, 1, 12)) + timedelta(hours=n)
+    on = timezone.make_aware(datetime(YEAR, 6, 1, 12)) + timedelta(hours=n)
     return Conversation.objects.create(
         employee=person,
         leader=org["leader"],
@@ -52,6 +52,7 @@ def rated(org, unit, ratings: list[int | None]):
     for rating in ratings:
         c = signed_in(org, unit)
         f = Feedback.objects.create(conversation=c, rating=rating)
+        assert c.signed_at is not None
         Feedback.objects.filter(pk=f.pk).update(at=c.signed_at + timedelta(hours=1))
 
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -83,7 +83,7 @@ def signed_last_year(org, unit, *, days=1, **fields) -> Conversation:
     """A new person in the unit, with an annual conversation held last June and signed
     `days` later, stamped in the unit."""
     c = signed_in(org, unit)
-    held = timezone.make_aware(timezone.datetime(YEAR - 1, 6, 1, 12))
+    held = timezone.make_aware(datetime(YEAR - 1, 6, 1, 12))
     fields = {"held_at": held, "signed_at": held + timedelta(days=days), **fields}
     Conversation.objects.filter(pk=c.pk).update(
         scheduled_at=held, counted_as=position_of(person_id=c.employee_id), **fields

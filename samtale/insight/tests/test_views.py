@@ -5,7 +5,13 @@ from django.urls import reverse
 from samtale.insight.publication import publish
 from samtale.insight.tests.test_published_groups import YEAR, answered, rated
 
-WITHHELD = "For få svar til å vise uten å avsløre noen"
+# Why a figure is withheld, in one sentence with the minimum (k = 5): too few answered, or
+# enough did but it would give away a smaller group beside the others (issue 61).
+FEW = "Skjult: Færre enn 5 svarte, og et tall vises bare der minst 5 har svart"
+BESIDE = (
+    "Minst 5 svarte, men sammen med tallene ved siden av ville dette tallet avsløre svarene "
+    "til færre enn 5 personer"
+)
 
 
 def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_for, org):
@@ -20,7 +26,7 @@ def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_f
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     assert "Team A" in page and "Team B" in page
     assert "3,3" in page  # team A's mean, 20/6
-    assert "ledelse" in page and WITHHELD in page  # three answered: said, not shown
+    assert "ledelse" in page and FEW in page  # three answered: said, not shown
 
 
 def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(client_for, org):
@@ -30,7 +36,8 @@ def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(c
     page = (
         client_for("hr").get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     )
-    assert page.count(WITHHELD) == 2
+    # Team B: too few; team A: enough, but the top minus A would give B away.
+    assert page.count(FEW) == 1 and page.count(BESIDE) == 1
 
 
 def test_the_csv_has_the_figures_shown_and_why_the_others_are_not(client_for, org):
@@ -44,7 +51,7 @@ def test_the_csv_has_the_figures_shown_and_why_the_others_are_not(client_for, or
     assert response["Content-Disposition"].startswith("attachment")
     lines = [line.split(";") for line in text.splitlines()]
     team_a = next(line for line in lines if line[3] == "Team A" and line[0] == str(YEAR))
-    assert team_a[4] == "" and team_a[-1] == WITHHELD
+    assert team_a[4] == "" and team_a[-1] == BESIDE
     top = next(line for line in lines if line[3] == "Virksomhet" and line[0] == str(YEAR))
     assert top[4] == "9"
 
@@ -190,13 +197,13 @@ def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, o
     client = client_for("hr")
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
     assert 'value="Undervisning"' in page and 'value="Sykepleie"' in page
-    assert page.count(WITHHELD) == 0  # 9 and 5, whole
+    assert page.count("Skjult") == 0  # 9 and 5, whole
     teachers = client.get(
         reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Undervisning"}
     ).content.decode()
     assert "Bare yrkesgruppen Undervisning." in teachers
     assert "4,0" not in teachers
-    assert WITHHELD in teachers
+    assert BESIDE in teachers  # six teachers: enough, but team A minus them is three
     nurses = client.get(
         reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Sykepleie"}
     ).content.decode()
@@ -225,7 +232,7 @@ def test_the_status_analysis_of_one_round_counts_its_conversations_alone(client_
     assert f'<option value="{round_.pk}">Våren</option>' in year.replace("\n", "")
     page = client.get(reverse("status_analysis"), {"runde": round_.pk}).content.decode()
     assert "Nøkkeltall: Våren" in page and "Over årene" not in page
-    assert "<dd>3 · 0 · 0</dd>" in page  # planned, held, signed: the round's three
+    assert "<dd>3 planlagt · 0 gjennomført · 0 signert</dd>" in page  # the round's three
     csv = client.get(reverse("status_analysis"), {"runde": round_.pk, "format": "csv"})
     assert csv["Content-Disposition"].endswith(f'statusanalyse-runde-{round_.pk}.csv"')
     assert "Våren;Hele organisasjonen;" in csv.content.decode("utf-8-sig")

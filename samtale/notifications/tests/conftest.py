@@ -34,6 +34,7 @@ def send_invitation(people, django_capture_on_commit_callbacks):
     def send(place: str):
         builtin_ensure(Guide=Guide, GuideVersion=GuideVersion)
         form8 = Guide.objects.get(key="skjema-8-tema").versions.order_by("-number").first()
+        assert form8 is not None
         conversation = lifecycle.conversation_plan(
             actor=people.leader,
             employee=people.employee,

@@ -85,18 +85,18 @@ def map_columns(table: Table, columns: tuple[Column, ...], problems: Problems) -
             lookup[normalize_header(name)] = column
     index: dict[str, int] = {}
     headers: dict[str, str] = {}
-    ignored = []
+    ignored: list[str] = []
     for position, header in enumerate(table.header):
-        column = lookup.get(normalize_header(header))
-        if column is None:
+        found = lookup.get(normalize_header(header))
+        if found is None:
             if header:
                 ignored.append(header)
             continue
-        if column.key in index:
+        if found.key in index:
             problems.add(1, header, _("The column appears twice."))
             continue
-        index[column.key] = position
-        headers[column.key] = header
+        index[found.key] = position
+        headers[found.key] = header
     for column in columns:
         if column.required and column.key not in index:
             problems.add(1, column.label, _("The column is missing. The first row must name it."))

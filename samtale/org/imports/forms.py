@@ -8,6 +8,7 @@ so that the preview counts the row new, changed or unchanged as it would be with
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -57,7 +58,7 @@ class RowField(forms.Field):
     the file's own header names the column in a problem.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(required=False, label="")
 
     def __deepcopy__(self, memo):
@@ -67,7 +68,7 @@ class RowField(forms.Field):
 class Cell(RowField):
     """A cell as text (common.text): Excel's 1234.0 as 1234, a Mac's å as one character."""
 
-    def __init__(self, *, lower: bool = False):
+    def __init__(self, *, lower: bool = False) -> None:
         super().__init__()
         self.lower = lower
 
@@ -121,7 +122,7 @@ class PersonRowForm(forms.Form):
     national_id = NationalIdCell()
     manager_number = Cell()
 
-    def __init__(self, cells: dict, *, units: dict[str, Unit], claims: Claims):
+    def __init__(self, cells: dict, *, units: dict[str, Unit], claims: Claims) -> None:
         # Never rendered: no ids or label suffixes to work out for each of 10,000 rows.
         super().__init__(cells, auto_id=False, label_suffix="")
         self.units = units
@@ -206,7 +207,7 @@ class PersonRowForm(forms.Form):
             raise ValidationError(_("A person cannot be their own line manager."))
         return manager
 
-    def problems(self) -> list[tuple[str, str]]:
+    def problems(self) -> list[tuple[str, Any]]:
         """(column key, message) of every problem, field by field in the form's order."""
         errors = self.errors
         return [(key, message) for key in self.fields for message in errors.get(key, ())]
@@ -261,4 +262,4 @@ def _is_email(value: str) -> bool:
     except ValidationError:
         return False
     # The validator allows 320 characters; the column holds 254.
-    return len(value) <= Person._meta.get_field("email").max_length
+    return len(value) <= (Person._meta.get_field("email").max_length or 254)

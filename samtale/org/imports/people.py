@@ -15,10 +15,11 @@ personnel files by it (org.national_id); the preview never repeats one.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from django.db.models import CharField, Value
+from django.db.models import CharField, Field, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -226,16 +227,18 @@ def _check_circles(rows: _Rows, result: Plan, *, samtale_chains: bool) -> None:
     chains = {k: v for k, v in result.managers.items() if v}
     if samtale_chains:
         # The chains above a manager outside the file are Samtale's: the file may close one.
-        chains = (
-            dict(
-                Person.objects.exclude(employee_number=None)
-                .exclude(manager__employee_number=None)
-                .values_list("employee_number", "manager__employee_number")
-            )
-            | chains
+        theirs = (
+            Person.objects.exclude(employee_number=None)
+            .exclude(manager__employee_number=None)
+            .values_list("employee_number", "manager__employee_number")
         )
+        chains = {
+            number: manager
+            for number, manager in theirs
+            if number is not None and manager is not None
+        } | chains
     row_of = rows.claims.rows
-    for number_ in sorted(find_cycles(chains).intersection(row_of), key=row_of.get):
+    for number_ in sorted(find_cycles(chains).intersection(row_of), key=lambda n: row_of[n]):
         rows.add(
             row_of[number_],
             "manager_number",
@@ -349,6 +352,10 @@ def apply(result: Plan) -> None:
         )
 
 
+def _id_of(ids: dict[str, int], number: str | None) -> int | None:
+    return ids.get(number) if number is not None else None
+
+
 def _create(result: Plan, ids: dict[str, int], now) -> None:
     # Managers are inserted before the people who report to them, level by level, so that
     # every new person gets their manager in the insert: no second pass over everyone.
@@ -358,7 +365,7 @@ def _create(result: Plan, ids: dict[str, int], now) -> None:
             Person(
                 employee_number=number_,
                 password=unusable,
-                manager_id=ids.get(result.managers.get(number_)),
+                manager_id=_id_of(ids, result.managers.get(number_)),
                 deactivated_at=None if result.create[number_]["is_active"] else now,
                 **result.create[number_],
             )
@@ -366,13 +373,12 @@ def _create(result: Plan, ids: dict[str, int], now) -> None:
         ]
         Person.objects.bulk_create(people, batch_size=1000)
         if all(p.pk for p in people):
-            ids.update((p.employee_number, p.pk) for p in people)
+            ids.update((p.employee_number, p.pk) for p in people if p.employee_number is not None)
         else:  # a database that does not return the new ids
-            ids.update(
-                Person.objects.filter(employee_number__in=layer).values_list(
-                    "employee_number", "pk"
-                )
+            saved = Person.objects.filter(employee_number__in=layer).values_list(
+                "employee_number", "pk"
             )
+            ids.update((number_, pk) for number_, pk in saved if number_ is not None)
 
 
 def _layers(numbers: dict[str, dict], managers: dict[str, str | None]) -> list[list[str]]:
@@ -389,7 +395,7 @@ def _layers(numbers: dict[str, dict], managers: dict[str, str | None]) -> list[l
             seen.add(node)
             node = managers.get(node)
         # Above the first new person in the chain: a manager already saved, or none (-1).
-        level = depth.get(node, -1)
+        level = depth.get(node, -1) if node is not None else -1
         for number_ in reversed(path):
             level += 1
             depth[number_] = level
@@ -403,7 +409,8 @@ def _update(result: Plan, ids: dict[str, int], now) -> None:
     # Only the fields that change are written, so people are grouped by which ones do.
     groups: dict[tuple[str, ...], list[tuple[int, list]]] = defaultdict(list)
     for change in result.update.values():
-        fields, values = [], []
+        fields: list[str] = []
+        values: list[Any] = []
         for key, value in change.items():
             if key == "manager":
                 fields.append("manager")
@@ -418,8 +425,14 @@ def _update(result: Plan, ids: dict[str, int], now) -> None:
         fields.append("updated_at")
         values.append(now)
         groups[tuple(fields)].append((change["pk"], values))
-    for fields, rows in groups.items():
-        _update_rows(fields, rows)
+    for changed, rows in groups.items():
+        _update_rows(changed, rows)
+
+
+def _column(name: str) -> Field[Any, Any]:
+    column = Person._meta.get_field(name)
+    assert isinstance(column, Field)  # a column of the person's own
+    return column
 
 
 def _update_rows(fields: tuple[str, ...], rows: list[tuple[int, list]]) -> None:
@@ -430,10 +443,10 @@ def _update_rows(fields: tuple[str, ...], rows: list[tuple[int, list]]) -> None:
     driver sends the same rows in a fraction of that.
     """
     quote = connection.ops.quote_name
-    columns = [Person._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    columns = [_column(name) for name in fields]
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
     # Names come from the model, never from the file; every value is a parameter.
-    table, pk = quote(Person._meta.db_table), quote(Person._meta.pk.column)
+    table, pk = quote(Person._meta.db_table), quote(str(Person._meta.pk.column))
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
     params = [
         [

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,9 +23,10 @@ NAMES_SHOWN = 200
 FILE_KEPT = timedelta(hours=24)
 
 
-def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person, mode: str):
+def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person, mode: str) -> Any:
     table = read_table(filename=filename, content=content)
     full = mode == ImportBatch.Mode.FULL
+    result: Any  # people's plan, or units'
     if batch_kind == ImportBatch.Kind.PEOPLE:
         result = people.plan(table, importer=actor.employee_number, full=full)
     else:
@@ -42,14 +44,14 @@ def _plan(batch_kind: str, filename: str, content: bytes, *, actor: Person, mode
     return result
 
 
-def _deactivations(result) -> int:
+def _deactivations(result: Any) -> int:
     """Everyone (every unit) the import would deactivate: missing from a full list, or with
     an end date passed."""
     ended = sum(1 for change in result.update.values() if change.get("is_active") is False)
     return len(result.deactivate) + ended
 
 
-def _report(kind: str, result) -> dict:
+def _report(kind: str, result: Any) -> dict[str, Any]:
     model = Person if kind == ImportBatch.Kind.PEOPLE else Unit
     deactivations = _deactivations(result)
     limit = org_services.deactivation_limit(model.objects.filter(is_active=True).count())
@@ -149,13 +151,13 @@ def import_apply(*, actor: Person, batch: ImportBatch, confirm: str = "") -> Imp
     return batch
 
 
-def _apply(batch: ImportBatch, result, *, actor: Person) -> None:
+def _apply(batch: ImportBatch, result: Any, *, actor: Person) -> None:
     """Write a plan without problems, keep what undoes it, and tell what it changed: the
     changed addresses, the line managers, the role holders who come or go."""
     before = undo.snapshot(
         batch.kind, [change["pk"] for change in result.update.values()] + result.deactivate
     )
-    PLANNERS[batch.kind].apply(result)
+    PLANNERS[ImportBatch.Kind(batch.kind)].apply(result)
     batch.undo = undo.record(batch.kind, before, result.create)
     if batch.kind == ImportBatch.Kind.PEOPLE:
         org_services.email_changes_record(actor=actor, changes=result.email_changes)
@@ -175,11 +177,12 @@ def _apply(batch: ImportBatch, result, *, actor: Person) -> None:
     audit_log(actor=actor, action="import.apply", obj=batch, **result.counts())
 
 
-def may_undo(batch: ImportBatch, *, now=None) -> bool:
+def may_undo(batch: ImportBatch, *, now: Any = None) -> bool:
     return (
         batch.status == ImportBatch.Status.APPLIED
         and batch.undone_at is None
         and bool(batch.undo)
+        and batch.applied_at is not None
         and (now or timezone.now()) < undo.undo_until(batch.applied_at)
     )
 
@@ -214,7 +217,7 @@ def import_undo(*, actor: Person, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def import_files_forget(*, now=None) -> int:
+def import_files_forget(*, now: Any = None) -> int:
     """Drop the files checked but not imported within FILE_KEPT (the reports stay);
     returns how many."""
     now = now or timezone.now()

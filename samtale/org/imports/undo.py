@@ -10,6 +10,7 @@ they may have conversations by now.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,8 +20,9 @@ from samtale.org.models import Person, Unit
 
 UNDO_DAYS = 30
 
-# What an import may change, by kind: the fields compared before and after.
-TRACKED = {
+# What an import may change, by kind: the model (Person or Unit) and the fields compared
+# before and after.
+TRACKED: dict[str, tuple[Any, tuple[str, ...]]] = {
     # The fields the file sets, and what follows from it (the line manager, whether one is
     # active and since when, the national identity number where the archive is keyed by it).
     "people": (
@@ -33,7 +35,7 @@ TRACKED = {
 UNIQUE = ("email", "national_id")
 
 
-def undo_until(applied_at):
+def undo_until(applied_at: datetime) -> datetime:
     return applied_at + timedelta(days=UNDO_DAYS)
 
 
@@ -139,7 +141,7 @@ def restore(kind: str, undo: dict) -> Restored:
         # A unit someone was moved into since stays: deactivating it would strand them.
         created = created.exclude(people__is_active=True)
     pks = list(created.values_list("pk", flat=True))
-    fields = {"is_active": False}
+    fields: dict[str, object] = {"is_active": False}
     if kind == "people":
         fields |= {"deactivated_at": now, "updated_at": now}
     result.deactivated = model.objects.filter(pk__in=pks).update(**fields)

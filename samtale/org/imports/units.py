@@ -5,6 +5,7 @@ refused while they still have active people: move the people first.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -59,8 +60,8 @@ def plan(table: Table, *, full: bool = True) -> Plan:
         return result
     records, row_of = _read(mapped, result)
     _check_tree(records, row_of, mapped.headers, result)
-    existing = {
-        u["code"]: u
+    existing: dict[str, dict[str, Any]] = {
+        u["code"]: dict(u)
         for u in Unit.objects.annotate(
             active_people=Count("people", filter=Q(people__is_active=True))
         ).values("pk", "code", "name", "kind", "is_active", "parent__code", "active_people")
@@ -160,7 +161,8 @@ def _check_tree(
                     "parent_kind": Unit.Kind(records[parent]["kind"]).label.lower(),
                 },
             )
-    for code in sorted(find_cycles({k: v for k, v in result.parents.items() if v}), key=row_of.get):
+    cycles = find_cycles({k: v for k, v in result.parents.items() if v})
+    for code in sorted(cycles, key=lambda code: row_of[code]):
         problems.add(row_of[code], h["parent_code"], _("The parent units go in a circle."))
 
 

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from samtale.org.models import Person, Unit
@@ -46,16 +47,24 @@ def test_the_list_filters_by_unit_including_the_units_below(client_for, people):
     assert "Espen Testesen" not in body
 
 
-def test_the_list_has_pages_of_50(client_for, people):
+def test_the_list_has_pages_of_25(client_for, people):
     for n in range(60):
         Person.objects.create_user(
             f"p{n}@test.example", None, first_name="Per", last_name=f"Nr{n:02d}"
         )
     client = client_for("admin")
     first = client.get(reverse("person_list")).content.decode()
-    assert "Side 1 av 2" in first
-    second = client.get(reverse("person_list"), {"side": 2}).content.decode()
-    assert "Side 2 av 2" in second
+    assert "Side 1 av 3" in first
+    assert first.count('data-label="Navn"') == 25
+    third = client.get(reverse("person_list"), {"side": 3}).content.decode()
+    assert "Side 3 av 3" in third
+
+
+@pytest.mark.parametrize("side", ["abc", "-1", "0", "99999", "9" * 40])
+def test_a_page_that_is_not_there_gets_the_first_or_the_last(client_for, people, side):
+    response = client_for("admin").get(reverse("person_list"), {"side": side, "q": "Testesen"})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1  # one page of them: first and last
 
 
 def test_a_pasted_paragraph_searches_by_its_first_six_words(client_for):

@@ -185,6 +185,7 @@ def _goal_and_need(conversation: Conversation, m, *, held: date) -> None:
         to_status="in_progress",
         comment=m("action-comment"),
     )
+    assert employee.unit is not None
     RaisedNeed.objects.create(
         conversation=conversation,
         raised_by=employee,

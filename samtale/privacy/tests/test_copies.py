@@ -79,7 +79,9 @@ def link_and_code(smtp) -> tuple[str, str]:
     link, code = body_of(first), body_of(second)
     assert LINK.search(link) and not CODE.search(link)
     assert CODE.search(code) and not LINK.search(code)
-    return f"/innsyn/{LINK.search(link).group(1)}/", CODE.search(code).group(1)
+    found_link, found_code = LINK.search(link), CODE.search(code)
+    assert found_link and found_code
+    return f"/innsyn/{found_link.group(1)}/", found_code.group(1)
 
 
 # One who can sign in: the copy waits in their account ----------------------------------------

@@ -49,46 +49,63 @@ def markers_of(person) -> set[str]:
     }
 
 
-# What the world holds for whom (tests/content_paths/world.py): A, B, C and E are the
-# employee's with their leader; D is the other employee's; F is the leader's check-in with
-# their own leader. Texts no copy holds: the other employee's, the leaders' private notes,
-# the round's (not about a conversation), and the place C had before it was moved.
-NOBODYS = {"C-place", "round-window-place", "round-removed-reason"}
-LEADER_PRIVATE = {"A-leader-note-private", "A-leader-workplace-goals", "F-leader-note-private"}
+# What the world holds for whom (tests/content_paths/world.py, each marker recorded with
+# who wrote it and where it is stored: markers.py): A, B, C and E are the employee's with
+# their leader; D is the other employee's; F is the leader's check-in with their own leader.
+# A copy holds what its person may read of their conversations: nothing of the round's own
+# texts (not about a conversation), of a text another replaced (C's place before it was
+# moved), or of another's unshared note.
+# As the leader, a copy holds what they wrote of these fields, not the employee's goals,
+# actions and what the conversation's record says of them.
+LEADERS_OWN = {
+    "conversations.Note.text",
+    "conversations.SummaryRevision.comment",
+    "conversations.SummaryComment.text",
+    "actions.ActionUpdate.comment",
+    "needs.RaisedNeed.text",
+    "conversations.Conversation.place",
+}
+
+
+def readable(world, role: str, conversations: str) -> set[str]:
+    """The markers of `conversations` that `role` may read: kept, and not another's private
+    note."""
+    return {
+        label
+        for label, r in world.markers.records.items()
+        if r.conversation
+        and r.conversation in conversations
+        and not r.replaced
+        and not (r.private and r.by != role)
+    }
 
 
 def test_the_employees_copy_holds_all_they_may_read_and_nothing_of_anyone_else(world, people):
     got = markers_of(people.employee)
-    mine = {m for m in world.markers if m[0] in "ABCE" and m not in NOBODYS | LEADER_PRIVATE}
+    mine = readable(world, "employee", "ABCE")
     assert got == mine, (sorted(mine - got), sorted(got - mine))
     # The canaries: the other employee's every text, and the leader's unshared notes.
     assert not {m for m in got if m.startswith(("D-", "F-"))}
-    assert not got & LEADER_PRIVATE
+    leaders_private = {
+        label for label, r in world.markers.records.items() if r.private and r.by != "employee"
+    }
+    assert {"A-leader-note-private", "F-leader-note-private"} <= leaders_private
+    assert not got & leaders_private
 
 
 def test_the_leaders_copy_holds_what_they_wrote_and_not_the_employees_content(world, people):
     got = markers_of(people.leader)
-    # As the leader of A, B, C, E: their notes (shared or not), comments and needs.
+    # As the leader of A, B, C, E: their notes (shared or not), comments, needs, updates,
+    # and where the conversations are held (the leader sets it).
     written = {
-        "A-leader-note-private",
-        "A-leader-workplace-goals",
-        "A-review-comment",
-        "A-update-leader",
-        "A-need-kept",
-        "B-leader-note-shared",
-        "B-v1-review-comment",
-        "B-v2-comment-sent",
-        "B-v2-sent-back",
-        "B-v2-review-comment",
-        "C-leader-note-shared",
-        # The conversations' facts: where they are held (the leader sets it).
-        "A-place",
-        "B-place",
-        "C-place-moved",
-        "E-place",
+        label
+        for label in readable(world, "leader", "ABCE")
+        if world.markers.records[label].by == "leader"
+        and world.markers.records[label].fields & LEADERS_OWN
     }
+    assert {"A-leader-note-private", "B-v2-sent-back", "A-need-kept", "C-place-moved"} <= written
     # As the employee in F, the check-in with their own leader: all they may read.
-    as_employee = {m for m in world.markers if m.startswith("F-")} - LEADER_PRIVATE
+    as_employee = readable(world, "leader", "F")
     assert got == written | as_employee, (
         sorted((written | as_employee) - got),
         sorted(got - written - as_employee),
@@ -245,14 +262,33 @@ def test_fifty_conversations_are_copied_with_one_query_more_each(people, version
 
 
 def test_the_copy_says_the_roles_and_the_account_in_words(people):
-    """Not "Roles —" and "Active yes": what having no special role means, and the account's
-    state in words."""
+    """Not "Roles: None" while the home says "Employee": the roles in the words the home uses
+    (core.access.Roles.words), and the account's state in words."""
     page = unzip(export.person_export(people.employee))["index.html"].decode()
     with translation.override("nb"):
-        none = gettext("None: you see your own conversations, and those of the people you lead")
-        assert escape(none) in page and escape(gettext("In use")) in page
-    hr = unzip(export.person_export(people.hr))["index.html"].decode()
-    assert escape(none) not in hr
+        assert escape(gettext("In use")) in page
+        assert f"<dd>{escape(gettext('Employee'))}</dd>" in page
+        leader = unzip(export.person_export(people.leader))["index.html"].decode()
+        assert f"<dd>{escape(gettext('Employee'))}, {escape(gettext('leader'))}</dd>" in leader
+        hr = unzip(export.person_export(people.hr))["index.html"].decode()
+        assert f"{escape(gettext('Employee'))}, {escape(gettext('HR'))}" in hr
+
+
+def test_the_copy_says_its_log_in_the_audit_logs_sentences(people, version):
+    """Not "note.share conversations.conversation 21": each entry as the log's page says it
+    (audit.words), in the person's language, the code kept beside it."""
+    c = full_conversation(people.employee, people.leader, version, key="L", held=date(2025, 3, 1))
+    audit_log(actor=people.employee, action="note.share", obj=c, party="employee", theme="x")
+    files = unzip(export.person_export(people.employee))
+    [entry] = [a for a in json.loads(files["data.json"])["audit"] if a["action"] == "note.share"]
+    with translation.override(people.employee.language or "nb"):
+        said = gettext("%(actor)s shared a note in %(conversation)s") % {
+            "actor": people.employee.full_name,
+            "conversation": gettext("%(name)s's conversation")
+            % {"name": people.employee.full_name},
+        }
+    assert entry["text"] == said
+    assert escape(said) in files["index.html"].decode()
 
 
 def test_the_copy_has_the_calendar_connection_but_never_its_address_or_password(people):

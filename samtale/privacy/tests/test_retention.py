@@ -50,7 +50,7 @@ def travel(*args):
 def texts_of(conversation) -> set[str]:
     """Every text kept for a conversation, anywhere retention reaches."""
     c = conversation.pk
-    found = set()
+    found: set[object] = set()
     found |= set(Note.objects.filter(preparation__conversation=c).values_list("text", flat=True))
     for row in SummaryRevision.objects.filter(conversation=c).values(
         "text", "shared_outside", "reason", "withdrawn_reason", "comment"
@@ -73,7 +73,7 @@ def texts_of(conversation) -> set[str]:
         found |= {json.dumps(goals)} if goals else set()
     for content in SignedForm.objects.filter(conversation=c).values_list("content", flat=True):
         found.add(json.dumps(content))
-    return {text for text in found if text}
+    return {str(text) for text in found if text}
 
 
 def leave(person, on=LEFT):

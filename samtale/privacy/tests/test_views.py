@@ -29,12 +29,15 @@ def test_the_profile_offers_the_download_of_ones_data(client_for):
     assert reverse("privacy_export_own") in response.content.decode()
 
 
-def test_the_download_is_a_zip_named_by_the_day_and_audited(client_for, people, version):
+def test_the_download_is_a_zip_named_by_the_person_and_the_day_and_audited(
+    client_for, people, version
+):
     full_conversation(people.employee, people.leader, version, key="A", held=date(2025, 3, 1))
     response = client_for("employee").get(reverse("privacy_export_own"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    name = "-".join(people.employee.full_name.lower().split())
     assert response["Content-Disposition"] == (
-        f'attachment; filename="samtale-innsyn-{timezone.localdate().isoformat()}.zip"'
+        f'attachment; filename="samtale-innsyn-{name}-{timezone.localdate().isoformat()}.zip"'
     )
     data = json.loads(files_of(response)["data.json"])
     assert data["person"]["id"] == people.employee.pk

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -20,7 +21,7 @@ COVERAGE = {
 
 
 @register.filter
-def state_label(state: str) -> str:
+def state_label(state: str) -> str | Promise:
     """A participant's state in the round's words."""
     return STATES.get(state, (state, ""))[0]
 
@@ -31,7 +32,7 @@ def state_badge(state: str) -> str:
 
 
 @register.filter
-def coverage_label(status: str) -> str:
+def coverage_label(status: str) -> str | Promise:
     return COVERAGE.get(status, (status, ""))[0]
 
 

@@ -2,7 +2,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.rounds import selectors
+from samtale.core.holidays import is_working_day
+from samtale.org.models import Person
+from samtale.rounds import progress, selectors
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 
 
@@ -29,6 +31,15 @@ def test_the_demo_has_a_round_in_progress_shared_by_the_two_department_leaders(d
         assert selectors.to_schedule(round=round_, leader=leader)
         proposal = selectors.proposal(round=round_, leader=leader, today=timezone.localdate())
         assert proposal.slots
+    # Halfway through its period, a leader is behind (issue 61), and no window is on a day off.
+    behind = progress.leaders_behind(rounds=[round_], today=timezone.localdate())[round_.pk]
+    assert set(Person.objects.filter(pk__in=behind).values_list("employee_number", flat=True)) == {
+        "10002"
+    }
+    # Counted in the database for the pages that show the number alone: the same leaders.
+    counted = progress.behind_counts(rounds=[round_], today=timezone.localdate())
+    assert counted == {round_.pk: len(behind)}
+    assert all(is_working_day(timezone.localdate(w.starts_at)) for w in Window.objects.all())
     counts = (Round.objects.count(), Participant.objects.count(), Window.objects.count())
     call_command("demo_data", force=True)
     assert (Round.objects.count(), Participant.objects.count(), Window.objects.count()) == counts

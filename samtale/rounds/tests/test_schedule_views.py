@@ -163,8 +163,10 @@ def test_the_confirmation_says_which_invitations_go_now_and_when_the_rest_go(
     assert statuses == {people.employee.pk: "invited", people.other_employee.pk: "planned"}
 
 
-def test_a_day_off_is_named_where_a_time_is_offered_on_it(client_for, round_, people):
-    """A Sunday slot was offered without a word: the window and the proposed time say it."""
+def test_no_time_is_offered_on_a_day_off_and_a_window_on_one_is_refused(client_for, round_, people):
+    """The timetable offered "lørdag 5. desember 09:00–15:00" while saying "Fridag:
+    lørdag": a window given on a day off (before this rule) is named so, and no time is
+    proposed in it; a new one is refused, saying why."""
     Window.objects.create(
         round=round_,
         leader=people.leader,
@@ -173,10 +175,12 @@ def test_a_day_off_is_named_where_a_time_is_offered_on_it(client_for, round_, pe
         place="Møterom 2",
     )
     page = body(client_for("leader").get(schedule_url(round_, people.leader)))
-    assert page.count("Fridag: søndag") == 2  # the window, and the time proposed in it
+    assert page.count("Fridag: søndag") == 1  # the window, and no time proposed in it
+    assert 'name="slot-0-take"' not in page
     response = client_for("leader").post(
         reverse("window_add", args=[round_.pk, people.leader.pk]),
         {"date": "25.12.2026", "start": "09:00", "end": "15:00", "place": "Rom 3"},
         **HTMX,
     )
-    assert "på en fridag (1. juledag)" in body(response)
+    assert "25.12.2026 er en fridag (1. juledag)" in body(response)
+    assert Window.objects.count() == 1

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samtale.core.holidays import is_working_day
 from samtale.rounds import scheduling as sch
 from samtale.rounds.scheduling import Busy, Need, Rules, Window
 
@@ -24,6 +25,20 @@ def local(day: date, minute: int) -> datetime:
 
 
 @st.composite
+def any_rules(draw):
+    min_ahead = draw(st.integers(0, 10))
+    return Rules(
+        duration_minutes=draw(st.integers(3, 48).map(lambda n: n * 5)),
+        buffer_minutes=draw(st.sampled_from([0, 5, 10, 15, 30, 60])),
+        max_per_day=draw(st.integers(1, 4)),
+        min_days_ahead=min_ahead,
+        max_days_ahead=min_ahead + draw(st.integers(0, 14)),
+        step_minutes=draw(st.sampled_from([5, 15, 30])),
+        working_days_only=draw(st.booleans()),  # a nursing home works every day
+    )
+
+
+@st.composite
 def scenarios(draw):
     today = draw(
         st.one_of(
@@ -31,15 +46,7 @@ def scenarios(draw):
             st.sampled_from(DST_DAYS).map(lambda d: d - timedelta(days=draw(st.integers(0, 16)))),
         )
     )
-    min_ahead = draw(st.integers(0, 10))
-    rules = Rules(
-        duration_minutes=draw(st.integers(3, 48).map(lambda n: n * 5)),
-        buffer_minutes=draw(st.sampled_from([0, 5, 10, 15, 30, 60])),
-        max_per_day=draw(st.integers(1, 4)),
-        min_days_ahead=min_ahead,
-        max_days_ahead=min_ahead + draw(st.integers(0, 14)),
-        step_minutes=draw(st.sampled_from([5, 15, 30])),
-    )
+    rules = draw(any_rules())
     leaders = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3, unique=True))
     windows = []
     for _ in range(draw(st.integers(0, 12))):
@@ -291,7 +298,11 @@ def test_a_window_on_the_day_summer_time_begins_gives_the_wall_clock_time():
     today = date(2026, 3, 20)
     day = date(2026, 3, 29)
     w = Window(1, local(day, 9 * 60), local(day, 12 * 60), "Rom 1")
-    slots, _ = sch.propose(windows=[w], participants=needs(1), busy=[], rules=RULES, today=today)
+    # Summer time begins on a Sunday: a window on it is used only where days off are worked.
+    every_day = Rules(working_days_only=False)
+    slots, _ = sch.propose(
+        windows=[w], participants=needs(1), busy=[], rules=every_day, today=today
+    )
     start = slots[0].start.astimezone(OSLO)
     assert (start.hour, start.minute, start.utcoffset()) == (9, 0, timedelta(hours=2))
     assert slots[0].end.astimezone(OSLO).hour == 10
@@ -312,6 +323,37 @@ def test_the_check_finds_an_employee_double_booked():
     assert sch.check(slots=[a], busy=busy, rules=RULES) == [(1, sch.EMPLOYEE_OVERLAP)]
 
 
+def test_no_time_is_proposed_on_a_weekend_or_a_public_holiday():
+    """The demo's timetable offered "lørdag 5. desember" while saying "Fridag: lørdag"."""
+    days = range(7, 15)  # Monday 30 November to Monday 7 December: a weekend between
+    windows = [window(d, "09:00", "15:00") for d in days]
+    slots, _ = sch.propose(
+        windows=windows, participants=needs(12), busy=[], rules=RULES, today=TODAY
+    )
+    used = {sch.local_day(s.start) for s in slots}
+    assert used == {TODAY + timedelta(days=d) for d in days} - {
+        date(2026, 12, 5),
+        date(2026, 12, 6),
+    }
+    christmas = date(2026, 12, 25)
+    _, unplaced = sch.propose(
+        windows=[Window(1, local(christmas, 540), local(christmas, 900), "Rom 1")],
+        participants=needs(1),
+        busy=[],
+        rules=RULES,
+        today=christmas - timedelta(days=10),
+    )
+    assert unplaced[0].reason == sch.NO_WINDOWS
+
+
+@PROPERTY
+@given(scenarios())
+def test_no_slot_is_on_a_day_off_unless_days_off_are_worked(s):
+    slots, _ = run(s)
+    for slot in slots if s["rules"].working_days_only else []:
+        assert is_working_day(sch.local_day(slot.start)), slot
+
+
 def test_a_large_unit_is_proposed_quickly():
     windows = [
         window(d, "08:00", "16:00", leader=lead) for d in range(7, 15) for lead in range(1, 6)
@@ -326,6 +368,7 @@ def test_a_large_unit_is_proposed_quickly():
         windows=windows, participants=people, busy=busy, rules=RULES, today=TODAY
     )
     assert (datetime.now() - started).total_seconds() < 2
-    assert len(slots) == 5 * 8 * 2  # every leader full: two a day for eight days
+    # Every leader full: two a day for the six working days of the eight (not 5–6 December).
+    assert len(slots) == 5 * 6 * 2
     assert {u.reason for u in unplaced} == {sch.WINDOWS_FULL}
     random.seed(1)

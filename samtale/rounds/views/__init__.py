@@ -1,3 +1,4 @@
+from samtale.rounds.views.chase import round_remind
 from samtale.rounds.views.participants import (
     participant_add,
     participant_holder,
@@ -31,6 +32,7 @@ __all__ = [
     "round_edit",
     "round_list",
     "round_progress",
+    "round_remind",
     "round_schedule",
     "round_share",
     "schedule_accept",

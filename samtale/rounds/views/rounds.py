@@ -17,7 +17,7 @@ from samtale.guides import policy as guides_policy
 from samtale.guides.selectors import guides_for_planning
 from samtale.org import policy as org_policy
 from samtale.org.models import Unit
-from samtale.rounds import coverage, policy, selectors, services
+from samtale.rounds import coverage, policy, progress, selectors, services
 from samtale.rounds.forms import (
     CoverageFilterForm,
     ParticipantAddForm,
@@ -46,6 +46,11 @@ def _query(request, param: str = "side") -> str:
 def round_list(request):
     rounds = selectors.round_list(rounds=policy.rounds_visible_to(request.user))
     page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("side"))
+    # The leaders behind in each open round (progress.py), where the user sees all its counts.
+    managed = [r for r in page.object_list if policy.may_manage_round(request.user, r)]
+    behind = progress.behind_counts(rounds=managed, today=timezone.localdate())
+    for round in page.object_list:
+        round.leaders_behind = behind.get(round.pk)
     context = {
         "page": page,
         "query": "",
@@ -141,8 +146,13 @@ def round_detail(request, pk):
     }
     # The counts per leader and per unit on this page when each fits on one page of its
     # table; a bigger round's come when they are scrolled to (round_progress).
+    context |= _pace(request, round)
+    context["behind"] = {
+        kind: len(progress.rows_behind(by, keys=selectors.COUNTS, pace=context["pace"]))
+        for kind, by in (("leaders", sums.by_leader), ("units", sums.by_unit))
+    }
     if max(len(sums.by_leader), len(sums.by_unit)) <= COUNTS_PAGE_SIZE:
-        context |= _progress_tables(request, sums)
+        context |= _progress_tables(request, sums, round=round)
     if may_manage and round.is_open:
         context["add_form"] = ParticipantAddForm(user=request.user, round=round)
     return render_page(request, "rounds/detail.html", context, fragment="participants")
@@ -174,14 +184,31 @@ def _links(user, round, participants) -> None:
             participant.link = ""
 
 
-def _progress_tables(request, sums: selectors.ProgressSums) -> dict:
-    """The counts per leader and per unit, a page at a time (?ledere=, ?enheter=)."""
-    progress = selectors.progress_tables(sums)
+def _pace(request, round) -> dict:
+    """How far the round is (progress.py's one definition of behind), whether only the
+    leaders and units behind are shown (?bak=1), and whether the user may remind them."""
     return {
-        "by_leader": Paginator(progress["by_leader"], COUNTS_PAGE_SIZE).get_page(
+        "pace": progress.round_pace(round, today=timezone.localdate()),
+        "behind_only": request.GET.get("bak") == "1",
+        "may_remind": policy.may_remind_leaders(request.user, round),
+    }
+
+
+def _progress_tables(request, sums: selectors.ProgressSums, *, round) -> dict:
+    """The counts per leader and per unit, a page at a time (?ledere=, ?enheter=), each
+    marked if behind; only those behind with ?bak=1; when each leader was last reminded."""
+    chase = _pace(request, round)
+    tables = selectors.progress_tables(
+        sums,
+        pace=chase["pace"],
+        reminded_in=round if chase["may_remind"] else None,
+        behind_only=chase["behind_only"],
+    )
+    return {
+        "by_leader": Paginator(tables["by_leader"], COUNTS_PAGE_SIZE).get_page(
             request.GET.get("ledere")
         ),
-        "by_unit": Paginator(progress["by_unit"], COUNTS_PAGE_SIZE).get_page(
+        "by_unit": Paginator(tables["by_unit"], COUNTS_PAGE_SIZE).get_page(
             request.GET.get("enheter")
         ),
         "leader_query": _query(request, "ledere"),
@@ -200,8 +227,11 @@ def round_progress(request, pk):
         "round": round,
         "may_schedule_any": access.roles_for(request.user).is_hr,
         "tables_url": reverse("round_progress", args=[round.pk]),
+        **_pace(request, round),
         **_progress_tables(
-            request, selectors.progress_sums(policy.round_counts_visible_to(request.user, round))
+            request,
+            selectors.progress_sums(policy.round_counts_visible_to(request.user, round)),
+            round=round,
         ),
     }
     return render_page(request, "rounds/progress.html", context, fragment="tables")

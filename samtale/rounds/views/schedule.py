@@ -171,12 +171,6 @@ def window_add(request, pk, leader_pk):
             e.add_to(form)
         else:
             notice = _("The time is added, and the proposal below is made anew.")
-            off = holidays.day_off(timezone.localtime(data["starts_at"]))
-            if off:
-                notice = _(
-                    "The time is added, on a day off (%(day)s), and the proposal below is "
-                    "made anew."
-                ) % {"day": off}
             if not request.htmx:
                 messages.success(request, notice)
                 return redirect("round_schedule", pk=round.pk, leader_pk=leader.pk)

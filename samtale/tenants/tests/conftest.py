@@ -3,7 +3,10 @@
 database and role named after the test database (the template they are copied from made
 once per test session), through the operators' own services (samtale.tenants.services)."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.test import override_settings
 
@@ -12,6 +15,13 @@ from samtale.tenants import databases, services
 
 HOST = "nordvik.testserver"
 SENDER = "Nordvik kommune <samtale@nordvik.example>"
+
+
+def tenants_said(*args) -> str:
+    """What `manage.py tenants …` prints."""
+    out = StringIO()
+    call_command("tenants", *args, stdout=out)
+    return out.getvalue()
 
 
 def _prefix(tmp_path_factory) -> str:

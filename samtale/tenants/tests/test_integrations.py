@@ -298,4 +298,6 @@ def test_unset_its_calendar_address_is_its_senders(nordvik):
 def _calendar_of(raw: bytes) -> Calendar:
     message = message_from_bytes(raw)
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-    return Calendar.from_ical(part.get_payload(decode=True))
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return Calendar.from_ical(payload)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _provider(**changed) -> str:
-    provider = {
+    provider: dict[str, Any] = {
         "provider_id": "nordvik-id",
         "name": "Nordvik ID",
         "client_id": "c",

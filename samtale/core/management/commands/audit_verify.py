@@ -10,6 +10,9 @@ Each tenant has its own chain, in its own database (core.tenancy): `--tenant <sl
 one; without it, each tenant's in turn (under its short name), every broken one named.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.core.management.base import CommandError
 from django.utils import timezone
 
@@ -22,7 +25,7 @@ class Command(TenantCommand):
     every_tenant_by_default = True
     suspended_too = True  # a suspended tenant's chain is checked as any other's
 
-    def handle(self, **options):
+    def handle(self, **options: Any) -> None:
         result = chain_verify()
         broken = result.broken
         if broken is None:
@@ -31,7 +34,11 @@ class Command(TenantCommand):
                 f"Last entry: {result.head_id}, hash {result.head_hash}"
             )
             return
-        when = f" ({timezone.localtime(broken.at).isoformat()})" if broken.at else ""
+        when = (
+            f" ({timezone.localtime(broken.at).isoformat()})"
+            if isinstance(broken.at, datetime)
+            else ""
+        )
         raise CommandError(
             f"The audit log is broken at entry {broken.id}{when}: {broken.detail}. "
             f"The {result.count} entries before it are whole."

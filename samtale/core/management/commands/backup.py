@@ -5,6 +5,8 @@ SQLite through its online backup API, PostgreSQL through `pg_dump --format=custo
 and says why when no snapshot was made.
 """
 
+from typing import Any
+
 from django.core.management.base import CommandError
 
 from samtale.core.backup import BackupError, checksum_path, snapshot_take
@@ -21,13 +23,13 @@ class Command(TenantCommand):
         "app runs (default: var/backups/)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--output",
             help="A folder to write the snapshot in (named by database and time), or a file name.",
         )
 
-    def handle(self, *, output, **options):
+    def handle(self, *, output: Any, **options: Any) -> None:
         try:
             snapshot = snapshot_take(output=output)
         except (BackupError, OSError) as error:

@@ -3,6 +3,8 @@ static/css/samtale.css (samtale.core.css_bundle). Run it after changing samtale.
 template's classes or a vendored stylesheet, and commit the bundle; a test says when it
 is behind."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from samtale.core.css_bundle import BUNDLE, bundle_build
@@ -11,12 +13,12 @@ from samtale.core.css_bundle import BUNDLE, bundle_build
 class Command(BaseCommand):
     help = "Build static/css/bundle.css, the one stylesheet every page links."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--check", action="store_true", help="Only say whether the bundle is up to date."
         )
 
-    def handle(self, **options):
+    def handle(self, **options: Any) -> None:
         text = bundle_build()
         current = BUNDLE.read_text(encoding="utf-8") if BUNDLE.exists() else ""
         if options["check"]:

@@ -8,6 +8,7 @@ terminal to ask on is refused. Stop the app, the worker and the scheduler before
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -25,13 +26,13 @@ class Command(TenantCommand):
         "checking its checksum. Stop the app, the worker and the scheduler first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", type=Path, help="The snapshot (its .sha256 file beside it).")
         parser.add_argument(
             "--yes", action="store_true", help="Do not ask: replace the database at once."
         )
 
-    def handle(self, *, file, yes, **options):
+    def handle(self, *, file: Any, yes: Any, **options: Any) -> None:
         try:
             snapshot = snapshot_verify(file)
             if not yes:

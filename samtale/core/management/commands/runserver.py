@@ -9,7 +9,7 @@ from samtale.core.commands import TenantAware
 
 
 class Command(TenantAware, runserver.Command):
-    def check_migrations(self):
+    def check_migrations(self) -> None:
         for tenant in tenancy.every_tenant():
             with tenancy.activated(tenant):
                 super().check_migrations()

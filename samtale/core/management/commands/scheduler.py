@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,11 +10,13 @@ from samtale.core.commands import TenantAware
 class Command(TenantAware, BaseCommand):
     help = "Start the periodic jobs (digests, invitations, reminders) when they are due."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Check once and exit (for cron).")
         parser.add_argument("--interval", type=int, default=30, help="Seconds between checks.")
 
-    def handle(self, *args, once=False, interval=30, verbosity=1, **options):
+    def handle(
+        self, *args: Any, once: bool = False, interval: int = 30, verbosity: int = 1, **options: Any
+    ) -> None:
         limit = settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS
         if not once and "scheduler" in settings.SAMTALE_READY_REQUIRES and interval >= limit:
             # It beats once a tick: /health/ready would take it for dead between ticks.

@@ -18,6 +18,7 @@ passed over; the others go on.
 
 import logging
 import time
+from typing import Any
 
 from django.db import DatabaseError, close_old_connections
 from django_tasks_db.management.commands import db_worker
@@ -80,7 +81,7 @@ class Worker(db_worker.Worker):
             if self._running and not ran:
                 time.sleep(self.interval)
 
-    def _one_of(self, tenant) -> int:
+    def _one_of(self, tenant: Any) -> int:
         """Run one due task of the tenant's, in it; 1 if there was one."""
         try:
             with tenancy.activated(tenant):
@@ -99,7 +100,7 @@ class Worker(db_worker.Worker):
             logger.error("Tenant %s is passed over: %s", tenant.slug, _first_line(error))
             return 0
 
-    def _claim(self):
+    def _claim(self) -> DBTaskResult[Any, Any] | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if not self.process_all_queues:
             tasks = tasks.filter(queue_name__in=self.queue_names)
@@ -109,7 +110,8 @@ class Worker(db_worker.Worker):
             try:
                 task = tasks.get_locked()
             except DatabaseError as error:
-                if is_locked_database_exception(error):
+                # It reads only the error's args, whatever the kind of DatabaseError.
+                if is_locked_database_exception(error):  # type: ignore[arg-type]  # annotated for OperationalError alone
                     return None
                 raise
             if task is not None:
@@ -124,11 +126,11 @@ def _first_line(error: Exception) -> str:
 class Command(TenantAware, db_worker.Command):
     help = "Run the background worker (db_worker that outlasts a database restart)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         # db_worker.Command.handle builds its worker from the module's Worker class.
         original = db_worker.Worker
-        db_worker.Worker = Worker
+        db_worker.Worker = Worker  # type: ignore[misc]  # the stubs' class is Django's module attribute, replaced here on purpose
         try:
             super().handle(*args, **options)
         finally:
-            db_worker.Worker = original
+            db_worker.Worker = original  # type: ignore[misc]  # as above

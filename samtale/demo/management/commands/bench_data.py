@@ -62,16 +62,21 @@ class Command(TenantCommand):
 
     def handle(self, *args, people, years, actions, ensure, **options):
         if ensure and Person.objects.filter(email=BENCH_LEADER_EMAIL).exists():
+            added = False
             if not Person.objects.filter(email=BENCH_LOGINS["hr"]).exists():
                 bench_today.this_year(self.stdout.write)
-                self._analyze()
+                added = True
             if not Person.objects.exclude(profession_group="").exists():
                 bench_history.professions()
+                added = True
             if not Need.objects.exists():
                 bench_history.upward_and_needs(random.Random(13), self.stdout.write)
-                self._analyze()
+                added = True
             if not Publication.objects.exists():
                 self._publish()
+                added = True
+            if added:
+                self._analyze()  # at the end, of everything added: the benchmarks measure next
             return
         if Person.objects.exists():
             raise CommandError("The database already has people; use an empty benchmark database.")

@@ -45,7 +45,7 @@ class Command(TenantCommand):
     allows_every_tenant = False
     help = "Sessions and work for the load test (bench/loadtest.py) on a benchmark database."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--employees", type=int, default=140)
         parser.add_argument("--leaders", type=int, default=45)
         parser.add_argument("--hr", type=int, default=15)
@@ -101,7 +101,7 @@ class Command(TenantCommand):
             .exclude(email__in=BENCH_LOGINS.values())
             .order_by("pk")
         )
-        chosen = []
+        chosen: list[tuple[Person, list[int]]] = []
         for leader in candidates.iterator():
             actions = list(
                 Action.objects.filter(

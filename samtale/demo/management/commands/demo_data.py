@@ -7,8 +7,10 @@ from django.db import transaction
 from samtale.core.commands import TenantCommand
 from samtale.demo import competence as competence_demo
 from samtale.demo import conversations as conversations_demo
+from samtale.demo import handover as handover_demo
 from samtale.demo import needs as needs_demo
 from samtale.demo import org as org_demo
+from samtale.demo import other_times as other_times_demo
 from samtale.demo import priorities as priorities_demo
 from samtale.demo import rounds as rounds_demo
 from samtale.insight.publication import publish
@@ -76,9 +78,13 @@ class Command(TenantCommand):
             logins = org_demo.load(password=password)
             created = conversations_demo.load()
             in_round = rounds_demo.load()
+            # After the round: its holder and conversation follow the change, as they would.
+            moved = handover_demo.load()
             needs = needs_demo.load()
             goals = priorities_demo.load()
             competence = competence_demo.load()
+            # Last: every invited person's invitation, and one other time asked for.
+            invitations, proposed = other_times_demo.load()
             # The figures from answers of the periods that closed: last year's round, the
             # past years (the worker would publish them within the hour).
             published = publish.publish_due()
@@ -87,6 +93,8 @@ class Command(TenantCommand):
             self.stdout.write(f"Demo-samtaler lagt inn: {created}")
         if in_round:
             self.stdout.write(f"Demo-runde lagt inn med {in_round} deltakere")
+        if moved:
+            self.stdout.write(f"Ny nærmeste leder for én medarbeider: {moved} samtale flyttet")
         if needs:
             self.stdout.write(f"Felles behov lagt inn: {needs}")
         if goals:
@@ -95,5 +103,9 @@ class Command(TenantCommand):
             self.stdout.write(f"Tiltak merket som kompetansebehov: {competence}")
         if published:
             self.stdout.write(f"Tall fra svar publisert for {len(published)} perioder")
+        if invitations:
+            self.stdout.write(f"Invitasjoner i e-postmappen: {invitations}")
+        if proposed:
+            self.stdout.write("Et annet tidspunkt foreslått til Ola Berg")
         if not no_logins:
             self.stdout.write("\n".join(login_lines(logins, password)))

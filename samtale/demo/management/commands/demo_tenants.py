@@ -5,7 +5,7 @@ drift.localhost. Idempotent: a second run migrates it and changes nothing else."
 
 import os
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.core.management.base import BaseCommand
 
 from samtale.core import tenancy
@@ -39,7 +39,9 @@ class Command(TenantAware, BaseCommand):
                 slug=SLUG, name="Nordvik kommune", hosts=[f"{SLUG}.localhost"], url=url, config=OWN
             )
         else:
-            services.tenants_migrate()
+            _steps, release = services.tenants_migrate()
+            if release.failed or release.left_behind:
+                raise CommandError(f"Not every tenant is current: {release.summary()}.")
             services.tenant_set_url(SLUG, url)
             services.tenant_configure(SLUG, OWN)  # one made before it had to have them
         with tenancy.activated(services.tenant_get(SLUG)):

@@ -8,8 +8,10 @@ tenants suspend nordvik | tenants resume nordvik
 tenants export nordvik var/exports/nordvik
 tenants restore var/exports/nordvik [--slug … --host …] [--set NAME=value …]
 tenants delete nordvik --yes
-tenants migrate
+tenants migrate [--parallel 4] [--canary 2 | --canary-slugs nordvik,sorvik]
 tenants run nordvik -- audit_verify
+tenants create … --server east | tenants move nordvik east [--keep-old]
+tenants backup var/backups/2026-11-28 [--server east]
 """
 
 import getpass
@@ -38,12 +40,11 @@ class Command(TenantAware, BaseCommand):
         create.add_argument("--host", action="append", required=True, dest="hosts")
         create.add_argument("--url", default="")
         create.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            dest="values",
-            metavar="NAME=value",
-            help=f"What it configures (again for each); at least {', '.join(services.required())}.",
+            "--server", default="", help="The database server (SAMTALE_DATABASE_SERVERS names)."
+        )
+        _values_argument(
+            create,
+            f"What it configures (again for each); at least {', '.join(services.required())}.",
         )
         for name in ("suspend", "resume"):
             sub.add_parser(name).add_argument("slug")
@@ -54,14 +55,7 @@ class Command(TenantAware, BaseCommand):
         restore.add_argument("folder", type=Path)
         restore.add_argument("--slug", default="")
         restore.add_argument("--host", action="append", dest="hosts")
-        restore.add_argument(
-            "--set",
-            action="append",
-            default=[],
-            dest="values",
-            metavar="NAME=value",
-            help="Set on top of what the folder carries (again for each).",
-        )
+        _values_argument(restore, "Set on top of what the folder carries (again for each).")
         delete = sub.add_parser("delete", help="A suspended tenant's database and files.")
         delete.add_argument("slug")
         delete.add_argument("--yes", action="store_true", help="No question asked.")
@@ -70,7 +64,7 @@ class Command(TenantAware, BaseCommand):
         )
         configure.add_argument("slug")
         configure.add_argument("values", nargs="*", metavar="NAME=value")
-        sub.add_parser("migrate", help="The template and every tenant, to the latest migration.")
+        _migrate_arguments(sub)
         operator = sub.add_parser(
             "operator", help="An operator of the operators' page, or a new password for one."
         )
@@ -78,6 +72,7 @@ class Command(TenantAware, BaseCommand):
         operator.add_argument(
             "--password-stdin", action="store_true", help="Read the password from stdin."
         )
+        _server_arguments(sub)
         run = sub.add_parser("run", help="A manage.py command inside a tenant.")
         run.add_argument("slug")
         run.add_argument("command", nargs="+")
@@ -89,19 +84,30 @@ class Command(TenantAware, BaseCommand):
             raise CommandError(str(error)) from None
 
     def do_list(self, **options):
+        """Each tenant as its pages name it (the header's name) and where they are (the
+        address its e-mails' links start with), then its short name, host names and
+        database."""
         tenancy.forget()
+        migration = {row.slug: row for row in services.Row.objects.all()}
         for tenant in tenancy.every_tenant(suspended=True):
             state = "suspended" if tenant.suspended else "active"
-            kind = "home" if tenant.home else tenant.database.get("NAME", "")
-            self.stdout.write(f"{tenant.slug:<16} {state:<10} {tenant.name}  {tenant.url}")
-            self.stdout.write(
-                f"{'':<16} {'':<10} hosts: {', '.join(tenant.hosts)}; database: {kind}"
+            name = (
+                tenant.name or "(no name: SAMTALE_ORGANIZATION is not set; its pages say Samtale)"
             )
+            self.stdout.write(f"{name}  {tenant.url}  {state}")
+            slug = f"{tenant.slug} (the home tenant)" if tenant.home else tenant.slug
+            kind = "the installation's own (DATABASE_URL)" if tenant.home else ""
+            self.stdout.write(
+                f"    {slug} · hosts: {', '.join(tenant.hosts)} · database: "
+                f"{kind or tenant.database.get('NAME', '')}"
+            )
+            if tenant.slug in migration and not tenant.home:
+                self.stdout.write(f"    migration: {_migration_state(migration[tenant.slug])}")
 
-    def do_create(self, *, slug, name, hosts, url, values, **options):
+    def do_create(self, *, slug, name, hosts, url, values, server, **options):
         started = time.perf_counter()
         tenant = services.tenant_create(
-            slug=slug, name=name, hosts=hosts, url=url, config=_pairs(values)
+            slug=slug, name=name, hosts=hosts, url=url, config=_pairs(values), server=server
         )
         seconds = time.perf_counter() - started
         self.stdout.write(
@@ -120,6 +126,14 @@ class Command(TenantAware, BaseCommand):
         transfer.tenant_export(slug, folder)
         self.stdout.write(
             f"Exported {slug} to {folder}/ (restore it with: tenants restore {folder})."
+        )
+
+    def do_backup(self, *, folder, server, **options):
+        started = time.perf_counter()
+        done = transfer.tenants_backup(folder, server=server, say=self.stdout.write)
+        self.stdout.write(
+            f"Exported {len(done)} tenants to {folder}/ in {time.perf_counter() - started:.1f} s "
+            f"(each restores alone: tenants restore {folder}/<slug>)."
         )
 
     def do_restore(self, *, folder, slug, hosts, values, **options):
@@ -150,13 +164,36 @@ class Command(TenantAware, BaseCommand):
         if not shown:
             self.stdout.write(f"{slug} configures nothing of its own: the installation's defaults.")
 
-    def do_migrate(self, **options):
-        for done in services.tenants_migrate(verbosity=max(0, options["verbosity"] - 1)):
-            if options["verbosity"] == 0:
-                continue
-            self.stdout.write(f"{done.slug:<16} migrated in {done.seconds:.1f} s")
-            if done.output.strip():
-                self.stdout.write(done.output.rstrip())
+    def do_migrate(self, *, parallel, canary, canary_slugs, verbosity, **options):
+        """Per wave a line, and the summary; at -v 2 a line per tenant and migrate's own."""
+        say = self.stdout.write if verbosity >= 1 else (lambda line: None)
+        steps, release = services.tenants_migrate(
+            verbosity=max(0, verbosity - 1),
+            parallel=parallel,
+            canary=canary,
+            canary_slugs=tuple(slug.strip() for slug in canary_slugs.split(",") if slug.strip()),
+            say=say,
+            say_more=self.stdout.write if verbosity >= 2 else None,
+        )
+        for step in steps:
+            if verbosity >= 2 and step.output.strip():
+                self.stdout.write(step.output.rstrip())
+        say(release.summary())
+        if release.failed or release.left_behind:
+            raise CommandError(
+                f"Not every tenant is current: {release.summary()}. The register says why "
+                "(tenants list); run tenants migrate again once the cause is fixed: it "
+                "migrates only those still behind."
+            )
+
+    def do_move(self, *, slug, server, keep_old, **options):
+        from samtale.tenants import moving
+
+        moved = moving.tenant_move(slug, server, keep_old=keep_old, say=self.stdout.write)
+        self.stdout.write(
+            f"Moved {slug} in {moved.seconds:.1f} s, read-only for {moved.read_only_seconds:.1f} s: "
+            f"{moved.tables} tables, {moved.rows} rows."
+        )
 
     def do_operator(self, *, username, password_stdin, **options):
         if password_stdin:
@@ -180,6 +217,72 @@ class Command(TenantAware, BaseCommand):
         name, *rest = [part for part in command if part != "--"]
         with tenancy.activated(tenant):
             call_command(name, *rest, stdout=self.stdout._out, stderr=self.stderr._out)
+
+
+def _values_argument(parser, help: str) -> None:
+    """--set NAME=value, again for each."""
+    parser.add_argument(
+        "--set", action="append", default=[], dest="values", metavar="NAME=value", help=help
+    )
+
+
+def _server_arguments(sub) -> None:
+    """The sub-commands of the database servers: a tenant moved to another, and every
+    tenant (or one server's) backed up."""
+    move = sub.add_parser(
+        "move", help="A tenant's database to another server, read-only while it is copied."
+    )
+    move.add_argument("slug")
+    move.add_argument("server", help='A name SAMTALE_DATABASE_SERVERS gives; "": the own.')
+    move.add_argument("--keep-old", action="store_true", help="Keep the old copy (read-only).")
+    backup = sub.add_parser(
+        "backup", help="Every tenant (--server: those on one server) exported, each alone."
+    )
+    backup.add_argument("folder", type=Path)
+    backup.add_argument("--server", default=None, help='A server\'s name; "": the own.')
+
+
+def _migrate_arguments(sub) -> None:
+    migrate = sub.add_parser(
+        "migrate",
+        help="The template and every tenant behind, to the latest migration, in waves.",
+    )
+    migrate.add_argument(
+        "--parallel",
+        type=_positive,
+        default=4,
+        metavar="N",
+        help="Tenants read and migrated at a time per database server (default 4).",
+    )
+    migrate.add_argument(
+        "--canary",
+        type=int,
+        default=2,
+        metavar="N",
+        help="The first wave: this many of the tenants behind, the home tenant first "
+        "(default 2; 0: no canaries). A failure there starts no further wave.",
+    )
+    migrate.add_argument(
+        "--canary-slugs",
+        default="",
+        metavar="a,b",
+        help="The first wave: these tenants (those of them behind) instead.",
+    )
+
+
+def _migration_state(row) -> str:
+    """What the last `tenants migrate` recorded of the tenant (the register)."""
+    if not row.migration:
+        return "not recorded yet (tenants migrate records it)"
+    when = f" {row.migrated_at:%Y-%m-%d %H:%M}" if row.migrated_at else ""
+    error = row.migration_error.splitlines()[0] if row.migration_error else ""
+    return f"{row.migration}{when}" + (f": {error}" if error else "")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(text)
+    return int(text)
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
