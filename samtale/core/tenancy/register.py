@@ -2,31 +2,90 @@
 
 The home tenant is the installation's own database (DATABASE_URL), answering at the
 installation's host names (SAMTALE_HOSTS): an installation for one organization has no
-other. Every other tenant is registered in the control database (samtale.tenants.models),
-which is read at most every REFRESH_SECONDS per process (each request would otherwise pay a
-query for it): a tenant created, suspended or given a host name is served so within that
-time by every process, at once by the one that changed it (`forget`). The home tenant's host
-names are settings and need no query."""
+other. Every other tenant is registered in the control database (samtale.tenants.models,
+whose app hands its rows to `read_from` at start: core imports no domain app), which is read
+at most every REFRESH_SECONDS per process (each request would otherwise pay a
+query for it): a tenant suspended or moved is served so within that time by every process,
+at once by the one that changed it (`forget`). A host name no tenant has is looked up again
+when the register was read more than MISS_SECONDS ago, so a tenant created or given a host
+name is served by every process from a second after, never answered 404 by a process that
+read the register just before (a flood of unknown names reads it at most once a second).
+The home tenant's host names are settings and need no query."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, TypedDict
 
 from django.conf import settings
 from django.db import DatabaseError
 
 from samtale.core.secrets import SecretUnreadable
+from samtale.core.tenancy import servers
 from samtale.core.tenancy.configured import config_read
 from samtale.core.tenancy.context import Tenant
 
 logger = logging.getLogger("samtale.core.tenancy")
 
 REFRESH_SECONDS = 10.0
+MISS_SECONDS = 1.0
+
+
+class TenantHost(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class TenantHosts(Protocol):
+    def all(self) -> Iterable[TenantHost]: ...
+
+
+class TenantRow(Protocol):
+    """A row of the register (samtale.tenants.models.Tenant), as read here: read-only."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def database(self) -> str: ...
+    @property
+    def server(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def config(self) -> Any: ...  # a JSONField, as kept: config_read reads it
+    @property
+    def hosts(self) -> TenantHosts: ...
+
+
+class _Loaded(TypedDict):
+    at: float | None
+    by_host: dict[str, Tenant]
+    tenants: tuple[Tenant, ...]
+
 
 _lock = threading.Lock()
-_loaded: dict = {"at": None, "by_host": {}, "tenants": ()}
+_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": ()}
+# The register's rows, with their host names: set by the tenants app when it is ready
+# (samtale.tenants.apps). Without it, no tenant is registered.
+_rows: Callable[[], Iterable[TenantRow]] | None = None
+
+
+def read_from(rows: Callable[[], Iterable[TenantRow]]) -> None:
+    """Where the register's rows are read: the tenants app's model, handed over at start."""
+    global _rows
+    _rows = rows
+    forget()
 
 
 def home() -> Tenant:
@@ -54,9 +113,10 @@ def registered() -> tuple[Tenant, ...]:
 
 def every_tenant(*, suspended: bool = False) -> list[Tenant]:
     """The home tenant, when it serves a host name, and every registered one (without the
-    suspended, unless asked)."""
+    suspended, and those being moved, whose database takes no writes meanwhile: unless
+    asked)."""
     tenants = [home()] if settings.SAMTALE_HOSTS else []
-    tenants += [t for t in registered() if suspended or not t.suspended]
+    tenants += [t for t in registered() if suspended or not (t.suspended or t.moving)]
     return tenants
 
 
@@ -71,13 +131,17 @@ def by_host(host: str) -> Tenant | None:
     host = host.lower().rstrip(".")
     if settings.SAMTALE_HOSTS and host in settings.SAMTALE_HOSTS:
         return home()
-    return _load()["by_host"].get(host)
+    tenant = _load()["by_host"].get(host)
+    if tenant is None:
+        tenant = _load(MISS_SECONDS)["by_host"].get(host)
+    return tenant
 
 
-def _load() -> dict:
+def _load(max_age: float | None = None) -> _Loaded:
     with _lock:
         at = _loaded["at"]
-        if at is not None and time.monotonic() - at < REFRESH_SECONDS:
+        age = REFRESH_SECONDS if max_age is None else min(max_age, REFRESH_SECONDS)
+        if at is not None and time.monotonic() - at < age:
             return _loaded
     try:
         tenants = _read()
@@ -97,20 +161,17 @@ def _load() -> dict:
 
 
 def _read() -> list[Tenant]:
-    from django.apps import apps
-
-    Row = apps.get_model("tenants", "Tenant")
-    tenants = []
-    for row in Row.objects.prefetch_related("hosts"):
+    tenants: list[Tenant] = []
+    for row in _rows() if _rows is not None else ():
         try:
             tenants.append(tenant_of(row))
-        except SecretUnreadable as error:
+        except (SecretUnreadable, servers.ServerUnknown) as error:
             # Not served (its host names answer 404) rather than every tenant stopped.
             logger.error("Tenant %s is not served: %s", row.slug, error)
     return tenants
 
 
-def tenant_of(row) -> Tenant:
+def tenant_of(row: TenantRow) -> Tenant:
     """The register's row (samtale.tenants.models.Tenant) as the work sees it."""
     from samtale.core.secrets import decrypt
 
@@ -122,10 +183,15 @@ def tenant_of(row) -> Tenant:
         database=_database(row, decrypt(row.password)),
         suspended=row.state == "suspended",
         config=config_read(row.config),
+        server=row.server,
+        moving=row.state == "moving",
     )
 
 
-def _database(row, password: str) -> dict:
+def _database(row: TenantRow, password: str) -> dict[str, Any]:
+    """Its database's settings: on its server (reached through that server's pool), as its
+    own role where it has one."""
+    database = {**servers.reach(row.server), "NAME": row.database}
     if row.role:
-        return {"NAME": row.database, "USER": row.role, "PASSWORD": password}
-    return {"NAME": row.database}
+        database.update(USER=row.role, PASSWORD=password)
+    return database

@@ -220,3 +220,37 @@ def test_a_request_for_a_host_no_one_has_is_refused_plainly_naming_no_one(db, se
             response = Client(HTTP_HOST=host).get("/logg-inn/")
             assert response.status_code == status, host
             assert response["Content-Type"].startswith("text/plain")
+
+
+class _Row:
+    """A row of the register as `register.tenant_of` reads it."""
+
+    def __init__(self, slug: str, host: str):
+        self.slug, self.name, self.url, self.state = slug, slug.title(), f"https://{host}/", "on"
+        self.database, self.server, self.role, self.password = slug, "", "", ""
+        self.config: dict[str, str] = {}
+        self.hosts = type("Hosts", (), {"all": lambda _self: [type("H", (), {"name": host})]})()
+
+
+def test_a_tenant_created_since_the_register_was_read_is_served_a_second_after(monkeypatch):
+    """A process that read the register just before a tenant was made (by another process,
+    whose `forget` it does not see) looks an unknown host name up again once its register is
+    a second old, not after the whole REFRESH_SECONDS: a newly made tenant is never answered
+    404 by one of a web server's processes while the others serve it. A flood of unknown names
+    reads the register at most once a second."""
+    from samtale.core.tenancy import register
+
+    rows: list[_Row] = []
+    reads = []
+    monkeypatch.setattr(register, "_rows", lambda: reads.append(1) or rows)
+    monkeypatch.setattr(register, "_loaded", {"at": None, "by_host": {}, "tenants": ()})
+    assert register.by_host("ny.example") is None
+    rows.append(_Row("ny", "ny.example"))  # made by another process just now
+    for _ in range(50):
+        assert register.by_host("ny.example") is None  # read a moment ago: not again
+    assert len(reads) == 1
+    register._loaded["at"] -= register.MISS_SECONDS  # a second later
+    assert register.by_host("ny.example").slug == "ny"
+    assert register.by_host("ny.example").slug == "ny"
+    assert len(reads) == 2  # a name it knows does not read the register again
+    assert register.MISS_SECONDS < register.REFRESH_SECONDS
