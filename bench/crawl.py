@@ -206,15 +206,20 @@ BARE_LIMIT = 50
 
 
 def over(visit: Visit, limits: dict, held: tuple[str, ...] = ("page",)) -> str:
-    """The limits a visit of a `held` kind is over (queries, kB, ms, times the bare view),
-    and an error status whatever its kind."""
+    """The limits a visit of a `held` kind is over (queries, kB, ms, times the bare view;
+    kB a page's only: a download's size is what it holds), and an error status whatever its
+    kind."""
     values = {
         "queries": visit.queries,
         "kb": visit.kb,
         "ms": visit.ms,
         "bare": visit.times_bare,
     }
-    marks = [name for name, limit in limits.items() if visit.kind in held and values[name] > limit]
+    marks = [
+        name
+        for name, limit in limits.items()
+        if visit.kind in held and values[name] > limit and (name != "kb" or visit.kind == "page")
+    ]
     if visit.status >= 400:
         marks.append(f"status {visit.status}")
     return ", ".join(marks)

@@ -144,17 +144,29 @@ def _area_figure(values: list) -> Figure | None:
 # What the page shows of the year ---------------------------------------------------------
 
 
-def this_year(page: Answers) -> dict:
-    """The page's tables of the year: the satisfaction, each statement, each area with its
-    chart, and each statement's and area's mean over the years."""
+def this_year(page: Answers, *, per_unit: int | None = None) -> dict:
+    """The page's tables of the year: the satisfaction, each area with its chart and a row
+    per unit, each statement with the unit's own row (and a row per unit below it for the
+    statement numbered `per_unit`, one at a time: thirteen statements by twenty units made
+    a page of 150 kB and seventeen phone screens), and each statement's and area's mean over
+    the years."""
     shown = [] if page.not_yet else page.shown_in(page.year, page.units)
     satisfaction = next((row for kind, _t, _a, row in shown if kind == "satisfaction"), None)
-    statements = [
-        {"anchor": f"statement-{n}", "text": title, "rows": page.rows(by_unit)}
-        for n, (title, by_unit) in enumerate(
-            ((t, row) for kind, t, _a, row in shown if kind == "statement"), start=1
+    statements = []
+    for n, (title, by_unit) in enumerate(
+        ((t, row) for kind, t, _a, row in shown if kind == "statement"), start=1
+    ):
+        rows = page.rows(by_unit)
+        statements.append(
+            {
+                "number": n,
+                "anchor": f"statement-{n}",
+                "text": title,
+                "per_unit": n == per_unit,
+                "rows": rows if n == per_unit else rows[:1],
+                "below": len(rows) - 1,
+            }
         )
-    ]
     areas = []
     for n, (title, by_unit) in enumerate(
         ((t, row) for kind, t, _a, row in shown if kind == "area"), start=1

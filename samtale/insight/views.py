@@ -69,11 +69,16 @@ def likert_results(request):
             "node_name": page.name(node),
             "up": None if start is not None and node == start else tree.up(node),
             "not_yet": page.not_yet,
-            **answers.this_year(page),
+            **answers.this_year(page, per_unit=_number(request.GET.get("vis"))),
             "k": anonymity.min_group(),
             "published_at": published.published_at(years=[year], found=page.found),
         },
     )
+
+
+def _number(value: str | None) -> int | None:
+    """A small positive number asked for (?vis=3), else None: anything else shows nothing more."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 4 else None
 
 
 def _year(request, default=None) -> tuple[YearForm, int]:

@@ -1,3 +1,5 @@
+import html
+import re
 from datetime import date
 
 from django.urls import reverse
@@ -14,6 +16,18 @@ BESIDE = (
 )
 
 
+def per_unit(client, params: dict) -> str:
+    """The page with each statement's units shown, one after another, as a reader gets them
+    by following each statement's "Per enhet" link: the pages' bodies, joined."""
+    page = client.get(reverse("likert_results"), params).content.decode()
+    links = re.findall(r'href="(\?[^"#]*vis=\d+)#statement-\d+"', page)
+    assert links, "no statement offers its units"
+    return "".join(
+        client.get(reverse("likert_results") + html.unescape(link)).content.decode()
+        for link in links
+    )
+
+
 def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5, 5])
     answered(org, org["b"], [5, 5, 4, 4, 4])
@@ -24,18 +38,20 @@ def test_hr_sees_last_years_answers_per_unit_and_a_small_group_withheld(client_f
     assert f'value="{YEAR}"' in body  # the latest year published, by default
     assert "Hele organisasjonen" in body
     page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
-    assert "Team A" in page and "Team B" in page
-    assert "3,3" in page  # team A's mean, 20/6
     assert "ledelse" in page and FEW in page  # three answered: said, not shown
+    # A statement shows the unit's own row; its units below, one statement at a time.
+    assert "Team A" not in page and "Per enhet: de 2 enhetene under" in page
+    units = per_unit(client, {"enhet": org["top"].pk})
+    assert "Team A" in units and "Team B" in units
+    assert "3,3" in units  # team A's mean, 20/6
+    assert "Skjul enhetene" in units
 
 
 def test_a_team_below_k_is_withheld_and_so_is_the_sibling_that_would_reveal_it(client_for, org):
     answered(org, org["a"], [1, 2, 3, 4, 5])
     answered(org, org["b"], [5, 5, 4, 4])
     publish.publish_due()
-    page = (
-        client_for("hr").get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
-    )
+    page = per_unit(client_for("hr"), {"enhet": org["top"].pk})
     # Team B: too few; team A: enough, but the top minus A would give B away.
     assert page.count(FEW) == 1 and page.count(BESIDE) == 1
 
@@ -195,18 +211,14 @@ def test_hr_filters_the_answers_by_profession_group_under_the_rule(client_for, o
     answered(org, org["b"], [2] * 5, profession="Sykepleie")
     publish.publish_due()
     client = client_for("hr")
-    page = client.get(reverse("likert_results"), {"enhet": org["top"].pk}).content.decode()
+    page = per_unit(client, {"enhet": org["top"].pk})
     assert 'value="Undervisning"' in page and 'value="Sykepleie"' in page
     assert page.count("Skjult") == 0  # 9 and 5, whole
-    teachers = client.get(
-        reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Undervisning"}
-    ).content.decode()
+    teachers = per_unit(client, {"enhet": org["top"].pk, "yrke": "Undervisning"})
     assert "Bare yrkesgruppen Undervisning." in teachers
     assert "4,0" not in teachers
     assert BESIDE in teachers  # six teachers: enough, but team A minus them is three
-    nurses = client.get(
-        reverse("likert_results"), {"enhet": org["top"].pk, "yrke": "Sykepleie"}
-    ).content.decode()
+    nurses = per_unit(client, {"enhet": org["top"].pk, "yrke": "Sykepleie"})
     assert "2,0" in nurses  # team B's five nurses
     csv = client.get(reverse("likert_results"), {"yrke": "Sykepleie", "format": "csv"})
     assert csv["Content-Disposition"].endswith(f'svar-{YEAR}-sykepleie.csv"')
@@ -257,3 +269,15 @@ def test_a_leader_counts_only_the_rounds_their_line_is_in(client_for, people, se
     assert "Skolen" in page and "Sentralt" not in page
     refused = client.get(reverse("status_analysis"), {"runde": others.pk}).content.decode()
     assert "Sentralt" not in refused and "Nøkkeltall 2026" in refused
+
+
+def test_a_statement_asked_for_that_is_not_there_shows_each_statements_own_row(client_for, org):
+    answered(org, org["a"], [1, 2, 3, 4, 5, 5])
+    answered(org, org["b"], [5, 5, 4, 4, 4])
+    publish.publish_due()
+    client = client_for("hr")
+    for asked in ("9", "0", "x", "²", "1" * 40, "-1"):
+        response = client.get(reverse("likert_results"), {"enhet": org["top"].pk, "vis": asked})
+        assert response.status_code == 200, asked
+        page = response.content.decode()
+        assert "Team A" not in page and "Per enhet: de 2 enhetene under" in page, asked
