@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -113,6 +113,11 @@ docs: $(VENV)/.dev
 ## only compares; tests/test_procurement_docs.py runs that).
 procurement: $(VENV)/.dev
 	$(PY) scripts/procurement.py
+
+## make conformance: the conformance report (docs/accessibility/), from the assessment of each
+## WCAG criterion in samtale/core/conformance.py (tests/test_conformance_report.py compares).
+conformance: $(VENV)/.dev
+	$(PY) scripts/conformance.py
 
 ## make docs-screenshots: the user guide's pictures, taken by the browser tests from the demo.
 docs-screenshots: $(VENV)/.dev

@@ -55,6 +55,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SAMTALE_ACCESSIBILITY_CONTACT = envtenant(
     "SAMTALE_ACCESSIBILITY_CONTACT", "", kind=c.ADDRESS, own=True
 )
+# The municipality's own accessibility statement for Samtale, once published on Uutilsynet's
+# uustatus.no (https://uustatus.no/nb/erklaringer/publisert/…): Samtale's statement page
+# links to it. Empty until then. Each municipality's own.
+SAMTALE_ACCESSIBILITY_STATEMENT_URL = envtenant(
+    "SAMTALE_ACCESSIBILITY_STATEMENT_URL", "", kind=c.URL, own=True
+)
 
 # The outbox (notifications.outbox): a worker that claims a message holds it for
 # OUTBOX_LEASE_SECONDS; a claim older than that is a worker that died, and the message is

@@ -4,24 +4,34 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
 
-from samtale.core import access, health, pickers, tenancy
+from samtale.core import access, conformance, health, pickers, tenancy
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
 
 
 @require_GET
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    """The accessibility statement (tilgjengelighetserklæring), linked from every page's footer
-    and readable without signing in, as the regulations on universal design ask."""
+    """The municipality's accessibility statement (tilgjengelighetserklæring) for Samtale, in
+    the content and order of Uutilsynet's (uustatus.no): the solution and who answers for it,
+    the state of the criteria the regulation requires (samtale.core.conformance), where to
+    report a barrier (the municipality's own contact), the complaint route, and when it was
+    last checked. Linked from every page's footer and readable without signing in."""
     return render(
         request,
         "core/accessibility.html",
         {
+            # An installation that names no organization: its statement says "the organization".
+            "named": bool(tenancy.organization_name()),
+            "organization": tenancy.organization_name() or _("The organization"),
+            "site_url": tenancy.site_url(),
             "contact": tenancy.setting("SAMTALE_ACCESSIBILITY_CONTACT")
-            or parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1]
+            or parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1],
+            "published": tenancy.setting("SAMTALE_ACCESSIBILITY_STATEMENT_URL"),
+            **conformance.statement(),
         },
     )
 

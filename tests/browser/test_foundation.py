@@ -98,6 +98,29 @@ def test_public_pages_and_error_pages_pass_axe(visitor_factory, demo):
     visitor.check("403")
 
 
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_accessibility_statement_is_reached_from_the_footer_signed_out(
+    visitor_factory, demo, width
+):
+    """The municipality's statement, from any page's footer, without signing in: its
+    sections in Uutilsynet's order, each criterion that falls short or is untested named."""
+    visitor = visitor_factory(f"statement-{width}", width=width, height=800)
+    visitor.goto("/logg-inn/")
+    visitor.page.click("footer a[href='/tilgjengelighet/']")
+    visitor.page.wait_for_url("**/tilgjengelighet/")
+    headings = visitor.page.locator("main h2").all_inner_texts()
+    assert headings == [
+        "Status",
+        "Dette virker ikke ennå",
+        "Ikke testet ennå",
+        "Har du funnet en hindring?",
+        "Klage",
+        "Om denne erklæringen",
+    ], headings
+    assert visitor.page.locator("main li").count() >= 2
+    visitor.check(f"statement-{width}")
+
+
 def test_a_wrong_password_gets_a_clear_message(visitor_factory, demo):
     visitor = visitor_factory("wrong-password")
     visitor.goto("/logg-inn/")

@@ -49,9 +49,28 @@ def theirs(nordvik, in_nordvik):
 def test_a_request_runs_in_the_tenant_of_its_host_name(theirs, nordvik, hosts, settings):
     settings.DEFAULT_FROM_EMAIL = "Fjordvik kommune <samtale@fjordvik.example>"
     client = Client(HTTP_HOST=HOST)
-    # Its setting: the accessibility statement's contact is its sender's address.
+    # Its setting: the accessibility statement's contact is its sender's address, and the
+    # statement is its own: its name, its address, its published statement where it has one.
     statement = client.get("/tilgjengelighet/").text
     assert "samtale@nordvik.example" in statement and "fjordvik.example" not in statement
+    assert "Tilgjengelighetserklæring for Samtale – Nordvik kommune" in statement
+    assert f"Nordvik kommune bruker Samtale på http://{HOST}" in statement
+    assert "uustatus.no/nb/erklaringer" not in statement
+    services.tenant_configure(
+        "nordvik",
+        {
+            "SAMTALE_ACCESSIBILITY_CONTACT": "uu@nordvik.example",
+            "SAMTALE_ACCESSIBILITY_STATEMENT_URL": "https://uustatus.no/nb/erklaringer/publisert/1",
+        },
+    )
+    tenancy.forget()
+    statement = client.get("/tilgjengelighet/").text
+    assert "mailto:uu@nordvik.example" in statement
+    assert 'href="https://uustatus.no/nb/erklaringer/publisert/1"' in statement
+    services.tenant_configure(
+        "nordvik", {"SAMTALE_ACCESSIBILITY_CONTACT": "", "SAMTALE_ACCESSIBILITY_STATEMENT_URL": ""}
+    )
+    tenancy.forget()
     # Its rows: its person signs in (a session in its database) and sees her own name.
     with tenancy.activated(nordvik):
         client.force_login(theirs.employee)

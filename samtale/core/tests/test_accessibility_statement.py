@@ -1,0 +1,74 @@
+"""The accessibility statement says, in Uutilsynet's order, what samtale.core.conformance
+says: how many of the requirements are met, each one that falls short with what a person
+meets, each one not yet tested, the municipality's contact and the complaint route; in
+bokmål, nynorsk and English, to anyone, signed in or not."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from samtale.core import conformance, wcag
+
+pytestmark = pytest.mark.django_db
+
+
+def _statement(language: str) -> str:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/tilgjengelighet/")
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_statement_says_what_the_assessment_says_in_uutilsynets_order(settings):
+    settings.SAMTALE_ORGANIZATION = "Fjordvik kommune"
+    settings.SAMTALE_ACCESSIBILITY_CONTACT = "uu@fjordvik.example"
+    page = _statement("nb")
+    said = conformance.statement()
+    assert "Tilgjengelighetserklæring for Samtale – Fjordvik kommune" in page
+    assert f"Samtale oppfyller {said['met']} av de {said['required']} kravene" in page
+    assert said["required"] == sum(c.norway for c in wcag.CRITERIA if c.since != "2.2")
+    for item in said["short"]:
+        assert f"{item.number} {wcag.by_number(item.number).names['nb']}" in page
+    for item in said["not_tested"]:
+        assert f"{item.number} {wcag.by_number(item.number).names['nb']}" in page
+    assert "Taletidsmåleren i møtet" in page  # 4.1.3, partly
+    assert 'href="mailto:uu@fjordvik.example"' in page
+    assert "Diskrimineringsnemnda" in page
+    order = ["a11y-status", "a11y-short", "a11y-untested", "a11y-feedback", "a11y-complaint"]
+    assert [page.index(f'id="{anchor}"') for anchor in order] == sorted(
+        page.index(f'id="{anchor}"') for anchor in order
+    )
+    assert conformance.CHECKED.strftime("%d.%m.%Y") in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("nn", "Tilgjengelegheitserklæring for Samtale"),
+        ("en", "Accessibility statement for Samtale"),
+    ],
+)
+def test_the_statement_is_in_each_language(language, words):
+    page = _statement(language)
+    assert words in page
+    untested = conformance.statement()["not_tested"][0]
+    assert wcag.by_number(untested.number).names[language] in page
+
+
+def test_every_criterion_is_assessed_once_with_a_known_state_and_its_evidence():
+    numbers = [a.number for a in conformance.ASSESSMENT]
+    assert sorted(numbers) == sorted(c.number for c in wcag.CRITERIA)
+    for item in conformance.ASSESSMENT:
+        assert item.state in conformance.STATES and item.evidence, item.number
+        # What falls short says what a person meets, in words the statement shows.
+        assert bool(item.shortfall) == (item.state in (conformance.PARTIAL, conformance.FAILS)), (
+            item.number
+        )
+
+
+def test_an_installation_that_names_no_organization_says_the_organization(settings):
+    settings.SAMTALE_ORGANIZATION = ""
+    page = _statement("nb")
+    assert ">Tilgjengelighetserklæring for Samtale</h1>" in page
+    assert "Organisasjonen bruker Samtale på" in page
