@@ -170,3 +170,21 @@ def test_the_api_answers_json_until_the_second_factor(client, people, require_mf
     assert response.status_code == 403 and response["Content-Type"].startswith("application/json")
     enrol(client)
     assert client.get("/api/v1/me").status_code == 200
+
+
+def test_the_security_key_button_names_a_form_the_page_has(client, people, require_mfa, enrol):
+    """The second factor's page offers a security key: its button submits the form it names
+    (HTML's form attribute). allauth's form element lost its id in our template, so the
+    button named no form and did nothing; HTML_CodeSniffer found the form without a button."""
+    import re
+
+    password_sign_in(client, people.hr)
+    enrol(client)
+    client.post(reverse("logout"))
+    other = Client()
+    password_sign_in(other, people.hr)
+    page = other.get(reverse("mfa_authenticate")).text
+    named = re.findall(r'<button[^>]*\bform="([^"]+)"', page)
+    assert "webauthn_form" in named
+    for form in named:
+        assert f'id="{form}"' in page, form
