@@ -40,9 +40,13 @@ WCAG 2.2's new A and AA criteria, which the next EN 301 549 takes in, are assess
 too. **States**: Supports, Partially supports, Does not support, Not applicable, Not tested.
 
 How it was evaluated: every page the browser tests visit (`tests/browser/`), for every
-role, at phone and desktop widths, is checked by axe-core's WCAG 2.1 A/AA rules, for
-sideways scrolling and for ids used twice; the first-time tasks are done with the keyboard
-only; the rest is a review by the developers. Each municipality's accessibility statement
+role, at phone and desktop widths, is checked by two engines, axe-core 4.14 (its WCAG 2.1
+A/AA rules) and HTML_CodeSniffer 2.5 (its WCAG2AA errors), for sideways scrolling and for
+ids used twice; the main journeys are done with the keyboard only; what automation does not
+cover is measured on the pages of each role's first-time tasks at 1280, 640 (200 % zoom),
+390 and 320 px (`tests/browser/test_conformance.py`: reflow, text spacing, names, target
+size, contrast of edges and focus rings, focus not hidden); the signed form's PDF is checked
+for its tags and their reading order; the rest is a review by the developers. Each municipality's accessibility statement
 (`/tilgjengelighet/`, [per municipality](../running/tenants.md#accessibility-statement))
 says the same, from the same assessment.
 

@@ -132,7 +132,12 @@ class ResetForm(PasswordResetForm):
 
 
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=Person.Language.choices)
+    # The person's preferred language, named as such for browsers and aids (WCAG 1.3.5).
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Person.Language.choices,
+        widget=forms.Select(attrs={"autocomplete": "language"}),
+    )
 
 
 class NoticesForm(forms.Form):

@@ -68,3 +68,29 @@ def test_a_person_changes_their_password(client_for, people):
     assert response.status_code == 302
     people.employee.refresh_from_db()
     assert people.employee.check_password(new)
+
+
+def test_the_fields_about_the_person_name_their_purpose(client, client_for, people):
+    """WCAG 1.3.5 Identify input purpose: each field that asks for something about the person
+    themselves says what (autocomplete), so a browser or an aid can fill it or show it."""
+    import re
+
+    def purposes(html: str) -> dict[str, str]:
+        found = {}
+        for tag in re.findall(r"<(?:input|select)\b[^>]*>", html):
+            name = re.search(r'\bname="([^"]+)"', tag)
+            purpose = re.search(r'\bautocomplete="([^"]+)"', tag)
+            if name and 'type="hidden"' not in tag:
+                found[name.group(1)] = purpose.group(1) if purpose else ""
+        return found
+
+    sign_in = purposes(client.get(reverse("login")).text)
+    assert sign_in["username"] == "email" and sign_in["password"] == "current-password"
+    reset = purposes(client.get(reverse("password_reset")).text)
+    assert reset["email"] == "email"
+    assert purposes(client.get(reverse("login")).text)["language"] == "language"  # the footer
+    mine = client_for("employee")
+    assert purposes(mine.get(reverse("profile")).text)["language"] == "language"
+    change = purposes(mine.get(reverse("password_change")).text)
+    assert change["old_password"] == "current-password"
+    assert change["new_password1"] == change["new_password2"] == "new-password"

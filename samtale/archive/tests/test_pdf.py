@@ -2,6 +2,7 @@
 what it never says."""
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -225,3 +226,48 @@ def test_the_facts_are_one_list_of_terms_and_what_they_say(sign):
     for item in items:
         assert item["/S"] == "/LI"
         assert [kid.get_object()["/S"] for kid in _kids(item)] == ["/Lbl", "/LBody"]
+
+
+def _reading_order(reader) -> list[tuple[int, int]]:
+    """The marked content as the structure tree reads it, depth first: (page, MCID) pairs.
+    A kid is a structure element, an MCID of the element's page, or a marked-content
+    reference (/MCR) with its own page."""
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    order: list[tuple[int, int]] = []
+
+    def walk(element, page):
+        page = pages.get(element.raw_get("/Pg").idnum, page) if "/Pg" in element else page
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                order.append((page, kid))
+                continue
+            kid = kid.get_object()
+            if kid.get("/Type") == "/MCR":
+                order.append(
+                    (
+                        pages.get(kid.raw_get("/Pg").idnum, page) if "/Pg" in kid else page,
+                        kid["/MCID"],
+                    )
+                )
+            elif hasattr(kid, "get") and kid.get("/Type") != "/OBJR":
+                walk(kid, page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"].get_object(), 0)
+    return order
+
+
+def test_the_tags_read_in_the_order_the_pages_show(sign):
+    """A screen reader reads a tagged PDF in its structure tree's order; the form is laid out
+    top to bottom and written in that order. So the tree, read depth first, meets every piece
+    of marked content of each page once, in the order it is written, and the pages in turn:
+    nothing is read before what stands above it (WCAG 1.3.2 for the signed form)."""
+    _, pdf = _long_form(sign)
+    reader = PdfReader(io.BytesIO(pdf))
+    order = _reading_order(reader)
+    assert len(order) == len(set(order)) > 20
+    assert order == sorted(order)
+    for index, page in enumerate(reader.pages):
+        stream = page.get_contents().get_data().decode("latin-1")
+        written = [int(m) for m in re.findall(r"/MCID (\d+)", stream)]
+        assert [mcid for p, mcid in order if p == index] == written
