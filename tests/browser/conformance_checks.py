@@ -195,3 +195,19 @@ FOCUS_RING = (
   return best >= 3 ? null : `${name} focus ${best.toFixed(2)}:1`;
 }"""
 )
+
+# 1.4.13 Content on hover or focus: pointing at a control shows nothing new. The elements
+# shown, counted before and after the pointer rests on each of the first targets (a
+# browser's own tooltip, from a title, is the browser's and not counted).
+SHOWN = """() => [...document.querySelectorAll('body *')].filter((e) =>
+  e.checkVisibility({contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true})).length"""
+HOVER_TARGETS = (
+    "(n) => {"
+    + _TARGETS
+    + """
+  return targets().filter((e) => { const r = e.getBoundingClientRect();
+    return r.width > 1 && r.height > 1 && r.top >= 0 && r.bottom <= innerHeight; })
+    .slice(0, n).map((e) => { const r = e.getBoundingClientRect();
+      return {x: r.left + r.width / 2, y: r.top + r.height / 2, name: named(e)}; });
+}"""
+)

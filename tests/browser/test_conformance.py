@@ -55,6 +55,20 @@ WIDTHS = ((1280, 900), (640, 450), (390, 700), (320, 640))
 TABS = 40
 
 
+def _shown_on_hover(page, targets: int = 25) -> list[str]:
+    """1.4.13 Content on hover or focus: the pointer resting on each of the first targets in
+    view shows no element that was not shown before."""
+    found = []
+    for target in page.evaluate(checks.HOVER_TARGETS, targets):
+        page.mouse.move(0, 0)
+        before = page.evaluate(checks.SHOWN)
+        page.mouse.move(target["x"], target["y"])
+        if page.evaluate(checks.SHOWN) != before:
+            found.append(f"hover shows more: {target['name']}")
+    page.mouse.move(0, 0)
+    return found
+
+
 def _problems(page) -> list[str]:
     """Everything the checks find on the page that is open, at each width in turn (one load:
     the window is resized), then with WCAG's text spacing set, at a desktop's and a phone's."""
@@ -69,6 +83,7 @@ def _problems(page) -> list[str]:
         if width == 1280:  # 4.1.2 Name, role, value; 2.5.3 Label in name; 1.4.11
             found += page.evaluate(checks.NAMES)
             found += [f"contrast: {edge}" for edge in page.evaluate(checks.FIELD_EDGES)]
+            found += _shown_on_hover(page)
         if width == 390:  # 2.4.11 Focus not obscured (minimum): the first TABS stops
             page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
             for _ in range(TABS):
@@ -131,6 +146,11 @@ def test_the_checks_find_what_they_look_for(browser):
     assert '10x10 button "a"' in small and '10x10 button "b"' in small
     page.focus("#under")
     assert page.evaluate(checks.FOCUS_HIDDEN) == 'a "Hidden link"'
+    page.set_content(
+        "<style>#tip { display: none } a:hover + #tip { display: block }</style>"
+        '<a href="#">Hjelp</a><span id="tip">Mer om dette</span>'
+    )
+    assert _shown_on_hover(page) == ['hover shows more: a "Hjelp"']
     page.set_content(
         '<input id="faint" style="border:1px solid #ddd;background:#fff">'
         '<button id="ringless" style="outline:none;box-shadow:none">OK</button>'

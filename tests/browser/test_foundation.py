@@ -108,11 +108,14 @@ def test_the_accessibility_statement_is_reached_from_the_footer_signed_out(
     visitor.goto("/logg-inn/")
     visitor.page.click("footer a[href='/tilgjengelighet/']")
     visitor.page.wait_for_url("**/tilgjengelighet/")
+    from samtale.core import conformance
+
+    said = conformance.statement()
     headings = visitor.page.locator("main h2").all_inner_texts()
     assert headings == [
         "Status",
-        "Dette virker ikke ennå",
-        "Ikke testet ennå",
+        *(["Dette virker ikke ennå"] if said["short"] else []),
+        *(["Ikke testet ennå"] if said["not_tested"] else []),
         "Har du funnet en hindring?",
         "Klage",
         "Om denne erklæringen",

@@ -35,10 +35,11 @@ def test_the_statement_says_what_the_assessment_says_in_uutilsynets_order(settin
     assert "Taletidsmåleren i møtet" in page  # 4.1.3, partly
     assert 'href="mailto:uu@fjordvik.example"' in page
     assert "Diskrimineringsnemnda" in page
+    # Uutilsynet's order; a section with nothing to say (nothing untested) is left out.
     order = ["a11y-status", "a11y-short", "a11y-untested", "a11y-feedback", "a11y-complaint"]
-    assert [page.index(f'id="{anchor}"') for anchor in order] == sorted(
-        page.index(f'id="{anchor}"') for anchor in order
-    )
+    found = [page.index(f'id="{anchor}"') for anchor in order if f'id="{anchor}"' in page]
+    assert found == sorted(found) and len(found) >= 4
+    assert ('id="a11y-untested"' in page) == bool(said["not_tested"])
     assert conformance.CHECKED.strftime("%d.%m.%Y") in page
 
 
@@ -52,8 +53,8 @@ def test_the_statement_says_what_the_assessment_says_in_uutilsynets_order(settin
 def test_the_statement_is_in_each_language(language, words):
     page = _statement(language)
     assert words in page
-    untested = conformance.statement()["not_tested"][0]
-    assert wcag.by_number(untested.number).names[language] in page
+    short = conformance.statement()["short"][0]
+    assert wcag.by_number(short.number).names[language] in page
 
 
 def test_every_criterion_is_assessed_once_with_a_known_state_and_its_evidence():
