@@ -57,7 +57,11 @@ def _database_only(config, items) -> None:
     on both, and ran in full on the first. So do the browser tests: they drive the interface
     (what a person sees, clicks and is told), one at a time on one worker, and every query
     behind their pages is run on PostgreSQL by the view, service and access tests of the same
-    pages. They run once, on SQLite. The others are reported as deselected."""
+    pages. They run once, on SQLite. So do the walks (marked `walk`): each renders every page
+    a role reaches to look for what it must not show (an unshared note, a conversation's
+    content to the administrator); what it asserts is in the HTML, and the queries behind
+    those pages run on PostgreSQL in the access matrix and the views' tests. The others are
+    reported as deselected."""
     if os.environ.get("SAMTALE_TESTS_DATABASE_ONLY", "") not in ("1", "true"):
         return
 
@@ -65,7 +69,7 @@ def _database_only(config, items) -> None:
         # The browser tests' own conftest marks them `browser`, in a hook that may run after
         # this one: their folder says it too.
         browser = item.get_closest_marker("browser") or "tests/browser/" in item.nodeid
-        return uses_database(item) and not browser
+        return uses_database(item) and not browser and not item.get_closest_marker("walk")
 
     kept = [item for item in items if runs(item)]
     if len(kept) < len(items):

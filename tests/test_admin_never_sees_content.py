@@ -75,6 +75,7 @@ def world(people, django_capture_on_commit_callbacks):
 # 1. Every page, every id ---------------------------------------------------------------
 
 
+@pytest.mark.walk
 def test_the_admin_reads_no_content_on_any_page(world, people, django_capture_on_commit_callbacks):
     """Every URL × every id of its kind, GET (plain, htmx, with its query strings) and an
     empty POST (plain, htmx): no marker in any body, header or flash message."""
@@ -108,6 +109,7 @@ SHOWN_NOWHERE = {
 }
 
 
+@pytest.mark.walk
 def test_the_walk_would_see_the_markers_where_the_parties_read_them(world, people):
     """The control: the same walk, as the people who may read the content, finds the
     markers. Otherwise the administrator's clean walk would prove nothing."""
@@ -338,6 +340,7 @@ def test_a_new_hr_user_made_by_the_admin_is_told_to_every_hr_user_and_administra
     assert page.status_code == 200 and "Nora Ny" in page.content.decode()
 
 
+@pytest.mark.walk
 def test_the_admins_stand_in_line_manager_reads_no_earlier_conversation(
     world, people, django_capture_on_commit_callbacks
 ):

@@ -130,6 +130,7 @@ def _mail_to(person) -> list[str]:
     return texts
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("viewer", ["leader", "employee"])
 def test_an_unshared_note_never_reaches_the_other_party(
     people, viewer, django_capture_on_commit_callbacks
@@ -158,6 +159,7 @@ def test_an_unshared_note_never_reaches_the_other_party(
     assert in_mail == [], f"mail to the {viewer} holds private notes: {in_mail}"
 
 
+@pytest.mark.walk
 @pytest.mark.parametrize("viewer", ["leader", "employee"])
 def test_the_same_walk_finds_the_notes_once_they_are_shared(
     people, viewer, django_capture_on_commit_callbacks
