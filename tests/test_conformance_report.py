@@ -32,3 +32,19 @@ def test_a_criterion_assessed_again_changes_the_report(monkeypatch):
     assert after != before
     assert "| 2.4.7 Focus Visible (level AA) | Does not support |" in after
     assert "What a person meets: Fokus forsvinner." in after
+
+
+def test_every_file_the_evidence_names_exists():
+    """The evidence names the tests and files it rests on: each of them is there (a test
+    renamed or removed must take its criterion's state with it)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    named = {
+        path
+        for item in conformance.ASSESSMENT
+        for path in re.findall(r"(?:tests|samtale|static)/[\w/.-]+\.(?:py|css|js)", item.evidence)
+    }
+    assert named, "the evidence names no file"
+    assert sorted(p for p in named if not (root / p).exists()) == []

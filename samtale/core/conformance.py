@@ -138,18 +138,23 @@ ASSESSMENT: tuple[Assessed, ...] = (
     _a("3.2.2", SUPPORTS, "choices filter a list in place; nothing leaves the page on input"),
     _a("3.2.3", SUPPORTS, "one menu and footer on every page (base.html)"),
     _a("3.2.4", SUPPORTS, "one word for one thing (the interface's glossary, STYLE)"),
-    _a("3.3.1", SUPPORTS, "forms mark each refused field (aria-invalid) and say why in words"),
+    _a("3.3.1", SUPPORTS, "forms mark each refused field (aria-invalid) and say why in words; "
+       "tests/browser/test_keyboard.py: a form sent empty comes back with its error summary "
+       "in focus, each link leading to its field"),
     _a("3.3.2", SUPPORTS, f"{AXE} (label)"),
     _a("3.3.3", SUPPORTS, "each refusal says what to do instead"),
     _a("3.3.4", SUPPORTS, "signing, deleting and sending are confirmed, and a signature can "
        "be withdrawn until both have signed"),
-    _a("4.1.1", SUPPORTS, "no id is used twice on any page visited (Visitor.check)"),
+    _a("4.1.1", SUPPORTS, "tests/browser/conftest.py (Visitor.check): no id is used twice on "
+       "any page the browser tests visit"),
     _a("4.1.2", SUPPORTS, f"{AXE} (aria-*, button-name, select-name); {MEASURED}: every "
        "control shown has a name"),
     _a(
         "4.1.3",
         PARTIAL,
-        "the meeting's talk-time measure announces a change of speaker and the warning",
+        "tests/browser/test_meeting_screen.py: the talk-time measure announces a change of "
+        "speaker and the warning, and the share when asked; a save says so in the status "
+        "region (test_keyboard.py)",
         _(
             "The talk-time measure in the meeting counts seconds while someone talks. It "
             "announces only a change of speaker and the warning above 30 %, and gives the "

@@ -4,6 +4,8 @@ error summary, after an htmx swap on what was updated (or the field in error), n
 to <body>."""
 
 import re
+import time
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from samtale.actions.models import Action
@@ -13,6 +15,43 @@ from samtale.rounds.models import Round
 from tests.browser.conftest import DEMO_PASSWORD
 
 OPEN = ("planned", "invited", "prepared", "held", "summary_agreed", "postponed")
+
+
+# Each journey's keys, counted and written here (not asserted: the figures of issue 64's
+# closing note); a page reached by its address counts as one step, not as the Tab presses
+# through the menu that a person would make.
+FIGURES = Path(__file__).resolve().parents[2] / "test-results" / "keyboard.txt"
+
+
+class Keys:
+    """Counts the key presses and the characters typed through a page's keyboard."""
+
+    def __init__(self, page, journey: str):
+        self.journey, self.presses, self.typed = journey, 0, 0
+        self.started = time.monotonic()
+        keyboard = page.keyboard
+        press, type_ = keyboard.press, keyboard.type
+
+        def counted_press(key, **kwargs):
+            self.presses += 1
+            return press(key, **kwargs)
+
+        def counted_type(text, **kwargs):
+            self.typed += len(text)
+            return type_(text, **kwargs)
+
+        keyboard.press, keyboard.type = counted_press, counted_type
+
+    def said(self) -> None:
+        seconds = time.monotonic() - self.started
+        line = (
+            f"{self.journey}: {self.presses} key presses and {self.typed} characters typed, "
+            f"{seconds:.1f} s"
+        )
+        print(f"keyboard: {line}")
+        FIGURES.parent.mkdir(parents=True, exist_ok=True)
+        with FIGURES.open("a", encoding="utf-8") as figures:
+            figures.write(line + "\n")
 
 
 def focused(page, selector: str) -> bool:
@@ -62,10 +101,17 @@ def send_without_errors(page) -> None:
 def test_a_leader_signs_in_plans_holds_and_follows_up_by_keyboard(visitor_factory, demo):
     ola = demo["leader"]
     visitor = visitor_factory("keyboard-leader")
+    keys = Keys(visitor.page, "a leader signs in")
     sign_in(visitor, ola.email)
-    _plan_by_keyboard(visitor, ola)
-    _cover_a_theme_by_keyboard(visitor, ola)
-    _update_an_action_by_keyboard(visitor)
+    keys.said()
+    for journey, step in (
+        ("a leader plans a conversation", lambda: _plan_by_keyboard(visitor, ola)),
+        ("a leader ticks a theme at the meeting", lambda: _cover_a_theme_by_keyboard(visitor, ola)),
+        ("a leader updates an action", lambda: _update_an_action_by_keyboard(visitor)),
+    ):
+        keys = Keys(visitor.page, journey)
+        step()
+        keys.said()
 
 
 def _plan_by_keyboard(visitor, ola):
@@ -155,6 +201,7 @@ def test_an_employee_prepares_by_keyboard(visitor_factory, demo):
     ).first()
     visitor = visitor_factory("keyboard-employee")
     page = visitor.page
+    keys = Keys(page, "an employee signs in and writes a note in the preparation")
     sign_in(visitor, kari.email)
     visitor.goto(f"/samtaler/{conversation.pk}/forberedelse/")
     tab_to(page, "main textarea")
@@ -162,11 +209,13 @@ def test_an_employee_prepares_by_keyboard(visitor_factory, demo):
     page.keyboard.type("Jeg vil snakke om opplæring.")
     visitor.wait_saved(textarea)
     assert focused(page, f"#{textarea}")  # saving does not take focus away from the writer
+    keys.said()
 
 
 def test_hr_creates_a_round_by_keyboard(visitor_factory, demo):
     visitor = visitor_factory("keyboard-hr")
     page = visitor.page
+    keys = Keys(page, "HR signs in and creates a round")
     sign_in(visitor, demo["hr"].email)
     visitor.goto("/runder/ny/")
     tab_to(page, "#id_name")
@@ -180,3 +229,4 @@ def test_hr_creates_a_round_by_keyboard(visitor_factory, demo):
     send_without_errors(page)
     made = Round.objects.get(name="Medarbeidersamtaler med tastatur")
     assert re.search(rf"/runder/{made.pk}/$", page.url)
+    keys.said()
