@@ -28,6 +28,10 @@ def test_the_statement_says_what_the_assessment_says_in_uutilsynets_order(settin
     assert "Tilgjengelighetserklæring for Samtale – Fjordvik kommune" in page
     assert f"Samtale oppfyller {said['met']} av de {said['required']} kravene" in page
     assert said["required"] == sum(c.norway for c in wcag.CRITERIA if c.since != "2.2")
+    # It says what the list below holds: short of the requirements, untested, or both.
+    kinds = {(True, False): "ikke oppfylt helt.", (False, True): "ikke testet ennå."}
+    ending = kinds.get((bool(said["short"]), bool(said["not_tested"])), "eller ikke testet ennå.")
+    assert f"De nedenfor er {ending}" in page
     for item in said["short"]:
         assert f"{item.number} {wcag.by_number(item.number).names['nb']}" in page
     for item in said["not_tested"]:
