@@ -1,5 +1,5 @@
 """What Samtale takes from its Fiks account, with the archive's side played by code that
-shares none of Samtale's (tests/foreign_archive.py: pika, the openssl command, literal XML)
+shares none of Samtale's (fiks_simulator.archive: pika, the openssl command, literal XML)
 through the real RabbitMQ: only the archive's own answers, signed with its configured
 certificate over the manifest's exact bytes, from its account, to a message in flight.
 Everything else is set aside once and acknowledged, and the queue goes on."""
@@ -9,11 +9,14 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from lxml import etree
 
+from fiks_simulator import archive as foreign
+from fiks_simulator.fiksio import FiksIO
+from fiks_simulator.maskinporten import Maskinporten
 from samtale.archive.fiks import channel, keys
+from samtale.archive.fiks import messages as m
 from samtale.archive.models import Delivery
 from samtale.core.models import AuditEntry, SetAsideMessage
 
-from . import foreign_archive as foreign
 from .test_fiks_channel import archive, delivery_of, pems, take_answers  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.xdist_group("amqp")
@@ -21,16 +24,37 @@ pytestmark = pytest.mark.xdist_group("amqp")
 
 @pytest.fixture
 def outsider(archive, pems, settings):  # noqa: F811 - the fixtures imported above
-    """The archive's account, played from outside Samtale's code."""
-    side = foreign.ForeignArchive(
+    """The archive's account, played from outside Samtale's code (fiks_simulator: pika, the
+    openssl command, literal XML), publishing as Fiks IO delivers on the broker at
+    AMQP_URL."""
+    registry = FiksIO(Maskinporten("https://maskinporten.invalid/"), django_settings.AMQP_URL)
+    registry.register_integration(INTEGRATION, "ikke-brukt", org=ORGANIZATION)
+    for account, name in (
+        (settings.SAMTALE_FIKS_ACCOUNT, "samtale"),
+        (settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT, "arkiv"),
+    ):
+        registry.register_account(
+            account,
+            org=ORGANIZATION,
+            name=name,
+            public_certificate_pem=(pems / f"{name}.crt").read_bytes(),
+            integrations=[INTEGRATION],
+        )
+    side = foreign.Archive(
+        registry,
         django_settings.AMQP_URL,
         account=settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
         own=foreign.Pem(pems / "arkiv.crt", pems / "arkiv.key"),
-        samtale=settings.SAMTALE_FIKS_ACCOUNT,
-        samtale_pem=pems / "samtale.crt",
+        schemas=m.SCHEMAS,
     )
+    side.last_sender = settings.SAMTALE_FIKS_ACCOUNT  # what it answers, unless told otherwise
     yield side
     side.close()
+    registry.close()
+
+
+INTEGRATION = "0d3c8e52-91f4-4b6a-a7e3-5c2f1d9b8e07"
+ORGANIZATION = "315987652"
 
 
 @pytest.fixture
@@ -100,14 +124,20 @@ def test_a_receipt_the_outsider_signs_and_encrypts_as_the_archive_does_is_taken(
     assert not SetAsideMessage.objects.exists()
 
 
-def test_a_receipt_without_a_signature_is_set_aside(outsider, sign, client, archivist):
+def test_a_receipt_without_a_signature_is_set_aside(
+    outsider,
+    sign,
+    client,
+    archivist,
+    pems,  # noqa: F811 - the fixture imported above
+):
     conversation, melding = filing(outsider, sign)
     outsider.send(
         foreign.KVITTERING,
         reply_to=melding.id,
         payload=foreign.encrypt(
             foreign.container(receipt(melding), outsider.own, signature=False),
-            outsider.samtale_pem,
+            pems / "samtale.crt",
         ),
     )
     assert take_answers() == 1
@@ -196,12 +226,16 @@ def test_garbage_and_a_handler_that_keeps_failing_are_set_aside_and_the_queue_go
     assert take_answers() == 0
 
 
-def test_a_reply_to_no_message_in_flight_is_set_aside_once(outsider, sign):
+def test_a_reply_to_no_message_in_flight_is_set_aside_once(
+    outsider,
+    sign,
+    pems,  # noqa: F811 - the fixture imported above
+):
     """The same receipt three times: taken once, the other two answer nothing waiting and
     are one set-aside row, counted twice."""
     conversation, melding = filing(outsider, sign)
     payload = foreign.encrypt(
-        foreign.container(receipt(melding, 8), outsider.own), outsider.samtale_pem
+        foreign.container(receipt(melding, 8), outsider.own), pems / "samtale.crt"
     )
     for _ in range(3):
         outsider.send(foreign.KVITTERING, reply_to=melding.id, payload=payload)
