@@ -49,9 +49,17 @@ INTEGRATIONS = (
     ),
     (
         "KS Fiks IO / Fiks Arkiv",
-        "Signert oppfølgingsskjema (PDF) og arkivmetadata til personalmappen",
-        r"SAMTALE_ARCHIVE_CHANNEL|SAMTALE_FIKS_\w+|AMQP_URL",
+        "Signert oppfølgingsskjema (PDF) og arkivmetadata til personalmappen, kryptert for "
+        "arkivets sertifikat (sendt over HTTPS, svarene hentet over AMQP med TLS)",
+        r"SAMTALE_ARCHIVE_CHANNEL|SAMTALE_FIKS_(?!MASKINPORTEN)\w+|AMQP_URL",
         "av (`download`: arkivet laster ned)",
+    ),
+    (
+        "Digdirs Maskinporten",
+        "Forespørsel om tilgangstoken til Fiks IO: klient-id, kommunens organisasjonsnummer "
+        "(consumer_org), signert med virksomhetssertifikatet; ingen personopplysninger",
+        r"SAMTALE_MASKINPORTEN_\w+|SAMTALE_FIKS_MASKINPORTEN_\w+",
+        "av (bare med `SAMTALE_ARCHIVE_CHANNEL=fiks`)",
     ),
     (
         "Microsoft Graph (Microsoft 365)",
@@ -222,6 +230,7 @@ THREATS = {
     ),
     "T07": (
         "samtale/archive/tests/test_fiks_forged.py",
+        "samtale/archive/tests/test_fiks_io.py",
         "samtale/core/tests/test_setaside.py",
         "samtale/scim/tests/test_refusals.py",
         "samtale/rounds/tests/test_outside_conversations.py",
@@ -239,6 +248,7 @@ THREATS = {
         "samtale/core/tests/test_engine_workers_side_by_side.py",
         "samtale/archive/tests/test_delivery_faults.py",
         "samtale/archive/tests/test_fiks_crashes.py",
+        "samtale/archive/tests/test_fiks_io.py",
         "samtale/conversations/tests/test_nothing_lost.py",
     ),
     "T11": (

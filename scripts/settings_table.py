@@ -65,6 +65,7 @@ TENANT_KINDS = {
     "SENDER": "sender (name and address)",
     "URL": "https address",
     "IMAP_URL": "IMAP address",
+    "AMQP_URL": "AMQP address (amqps://)",
     "ORGANIZATION_NUMBER": "organization number",
     "TOKEN": "token, 32 characters or more",
     "FERNET_KEY": "Fernet key",

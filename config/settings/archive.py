@@ -98,6 +98,135 @@ SAMTALE_FIKS_ARCHIVE_ACCOUNT = envtenant(
 SAMTALE_FIKS_ARCHIVE_CERTIFICATE = envtenant(
     "SAMTALE_FIKS_ARCHIVE_CERTIFICATE", str(FIKS_DIR / "arkiv.crt") if DEBUG else "", own=True
 )
+# How the messages travel (archive.fiks.transport): "fiksio", KS's Fiks IO (HTTPS with a
+# Maskinporten token to send, AMQP over TLS to receive; archive.fiks.fiksio), or "amqp", the
+# same queues on a broker of one's own at AMQP_URL (a laptop's archive simulator, the tests).
+SAMTALE_FIKS_TRANSPORT = envtenant(
+    "SAMTALE_FIKS_TRANSPORT",
+    "fiksio",
+    kind=c.CHOICE,
+    choices=("fiksio", "amqp"),
+    own=True,
+    unset="fiksio",
+)
+# Which of KS's environments the municipality's account is in: "production" or "test". It
+# names the defaults of the three addresses below (KS's and Digdir's published ones).
+FIKS_ENVIRONMENTS = {
+    "production": {
+        "SAMTALE_FIKS_API_URL": "https://api.fiks.ks.no",
+        "SAMTALE_FIKS_AMQP_URL": "amqps://io.fiks.ks.no:5671",
+        "SAMTALE_FIKS_MASKINPORTEN_URL": "https://maskinporten.no/",
+    },
+    "test": {
+        "SAMTALE_FIKS_API_URL": "https://api.fiks.test.ks.no",
+        "SAMTALE_FIKS_AMQP_URL": "amqps://io.fiks.test.ks.no:5671",
+        "SAMTALE_FIKS_MASKINPORTEN_URL": "https://test.maskinporten.no/",
+    },
+}
+SAMTALE_FIKS_ENVIRONMENT = envtenant(
+    "SAMTALE_FIKS_ENVIRONMENT",
+    "production",
+    kind=c.CHOICE,
+    choices=("production", "test"),
+    own=True,
+    unset="production",
+)
+
+
+def _named(name: str):
+    """A Fiks address's default: the one its environment names."""
+    return lambda get: FIKS_ENVIRONMENTS[str(get("SAMTALE_FIKS_ENVIRONMENT"))][name]
+
+
+# Fiks IO's API (sending, the catalogue of accounts' certificates), its AMQP server
+# (receiving) and Maskinporten's issuer (its token endpoint is the issuer's /token); the
+# defaults are production's, and with SAMTALE_FIKS_ENVIRONMENT=test KS's test environment's
+# (https://api.fiks.test.ks.no, amqps://io.fiks.test.ks.no:5671, https://test.maskinporten.no/).
+SAMTALE_FIKS_API_URL = envtenant(
+    "SAMTALE_FIKS_API_URL",
+    "https://api.fiks.ks.no",
+    kind=c.URL,
+    own=True,
+    derived=_named("SAMTALE_FIKS_API_URL"),
+)
+SAMTALE_FIKS_AMQP_URL = envtenant(
+    "SAMTALE_FIKS_AMQP_URL",
+    "amqps://io.fiks.ks.no:5671",
+    kind=c.AMQP_URL,
+    own=True,
+    derived=_named("SAMTALE_FIKS_AMQP_URL"),
+)
+SAMTALE_FIKS_MASKINPORTEN_URL = envtenant(
+    "SAMTALE_FIKS_MASKINPORTEN_URL",
+    "https://maskinporten.no/",
+    kind=c.URL,
+    own=True,
+    derived=_named("SAMTALE_FIKS_MASKINPORTEN_URL"),
+)
+# Unset, the home municipality's addresses are its environment's too (as a registered
+# one's are, `derived`).
+for _named_address in FIKS_ENVIRONMENTS["production"]:
+    if not os.environ.get(_named_address, "").strip():
+        globals()[_named_address] = FIKS_ENVIRONMENTS[SAMTALE_FIKS_ENVIRONMENT][_named_address]
+# The municipality's integration in KS's Fiks forvaltning (its id and password), which has
+# access to its account.
+SAMTALE_FIKS_INTEGRATION_ID = envtenant(
+    "SAMTALE_FIKS_INTEGRATION_ID", "", kind=c.IDENTIFIER, own=True
+)
+SAMTALE_FIKS_INTEGRATION_PASSWORD = envtenant(
+    "SAMTALE_FIKS_INTEGRATION_PASSWORD", "", own=True, secret=True
+)
+# The CA certificates (a PEM file) Fiks IO's and Maskinporten's TLS certificates are verified
+# against; empty: the system's. A certificate that does not verify is refused, never skipped.
+SAMTALE_FIKS_CA_BUNDLE = envtenant("SAMTALE_FIKS_CA_BUNDLE", "")
+# A municipality that runs its own Maskinporten client signs in with it, as itself: its id,
+# its enterprise certificate (PEM, in the grant's x5c) or the id of a key registered for the
+# client (kid), and the private key (PEM).
+SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID = envtenant("SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID", "", own=True)
+SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE = envtenant(
+    "SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE", "", own=True
+)
+SAMTALE_FIKS_MASKINPORTEN_KID = envtenant("SAMTALE_FIKS_MASKINPORTEN_KID", "", own=True)
+SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY = envtenant(
+    "SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY", "", own=True, secret=True
+)
+# The Fiks Arkiv version its archive speaks: the message types and schemas Samtale sends
+# (archive.fiks.messages.VERSIONS).
+SAMTALE_FIKS_ARKIV_VERSION = envtenant(
+    "SAMTALE_FIKS_ARKIV_VERSION", "v1", kind=c.CHOICE, choices=("v1",)
+)
+# The installation's Maskinporten client, as the supplier (leverandør) every municipality
+# without a client of its own delegates ks:fiks to in Altinn: its id, its enterprise
+# certificate (x5c) or registered key's id (kid), its private key, and the supplier's
+# organization number (a municipality with that number signs in as itself, without
+# consumer_org). Not a municipality's setting: the environment's alone.
+SAMTALE_MASKINPORTEN_CLIENT_ID = os.environ.get("SAMTALE_MASKINPORTEN_CLIENT_ID", "")
+SAMTALE_MASKINPORTEN_CERTIFICATE = os.environ.get("SAMTALE_MASKINPORTEN_CERTIFICATE", "")
+SAMTALE_MASKINPORTEN_KID = os.environ.get("SAMTALE_MASKINPORTEN_KID", "")
+SAMTALE_MASKINPORTEN_PRIVATE_KEY = os.environ.get("SAMTALE_MASKINPORTEN_PRIVATE_KEY", "")
+SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER = os.environ.get(
+    "SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER", ""
+).replace(" ", "")
+if SAMTALE_MASKINPORTEN_CLIENT_ID and not (
+    SAMTALE_MASKINPORTEN_PRIVATE_KEY
+    and (SAMTALE_MASKINPORTEN_CERTIFICATE or SAMTALE_MASKINPORTEN_KID)
+):
+    problem(
+        "samtale.E020",
+        "SAMTALE_MASKINPORTEN_CLIENT_ID needs SAMTALE_MASKINPORTEN_PRIVATE_KEY and "
+        "SAMTALE_MASKINPORTEN_CERTIFICATE (or SAMTALE_MASKINPORTEN_KID).",
+    )
+if SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER and not c.organization_number_valid(
+    SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER
+):
+    problem(
+        "samtale.E020",
+        "SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER must be the 9 digits of an organization "
+        f"number, not {SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER!r}.",
+    )
+# How long Samtale waits for Fiks IO's answer to a request (a sent message whose answer does
+# not come within it may have arrived: Samtale waits for the archive's answer to it).
+SAMTALE_FIKS_TIMEOUT_SECONDS = envint("SAMTALE_FIKS_TIMEOUT_SECONDS", 30, low=1, high=300)
 # What does not hold together (a channel without what it needs): the same words as
 # `tenants configure` says them (samtale.core.configurable.problems).
 for _problem in c.problems(globals().get):

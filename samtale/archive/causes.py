@@ -1,11 +1,13 @@
-"""Why a package could not be written into the drop folder, said in the reader's language.
+"""Why a package could not be written into the drop folder, or could not reach the archive
+over Fiks IO, said in the reader's language.
 
-The worker records the cause as a code with the folder and the error's name (JSON in
+The worker records the cause as a code with what its sentence names (JSON in
 `Delivery.error`), and the archive staff's page and e-mail say it in the reader's language
-when they show it: the operating system's own words ("Read-only file system") are English,
-and one sentence for every fault ("does not exist") sent people looking in the wrong place.
-What other channels record (the archive's answers, a PDF that could not be made) stays
-the text it was recorded as.
+when they show it: the operating system's and the libraries' own words ("Read-only file
+system", "certificate verify failed") are English, and one sentence for every fault ("does
+not exist", "could not be reached") sent people looking in the wrong place. What else is
+recorded (the archive's own answers, a PDF that could not be made) stays the text it was
+recorded as.
 """
 
 import errno
@@ -25,6 +27,49 @@ CAUSES = {
     "name_taken": _("A different file with the same name is already in the drop folder."),
     "other": _("The package could not be written to the drop folder %(path)s (error %(code)s)."),
 }
+
+
+# Fiks IO and Maskinporten (archive.fiks: Unavailable.cause), with what each names.
+FIKS = {
+    "fiks-certificate": _(
+        "The certificate of %(host)s could not be verified against %(bundle)s "
+        "(%(reason)s): Samtale sent nothing there."
+    ),
+    "fiks-unreachable": _("Fiks IO at %(host)s cannot be reached now (%(reason)s)."),
+    "fiks-busy": _("Fiks IO could not take the message now (%(status)s)."),
+    "fiks-refused": _("Fiks IO refused the message (%(status)s): %(reason)s"),
+    "fiks-signin": _(
+        "Fiks IO refused the sign-in of the integration %(integration)s: check its id and "
+        "password in KS's Fiks forvaltning."
+    ),
+    "fiks-no-key": _(
+        "Fiks IO's catalogue gives no certificate for the archive's account %(account)s."
+    ),
+    "no-delegation": _(
+        "Maskinporten gives no Fiks token for organization %(org)s: the municipality has not "
+        "delegated ks:fiks to this installation's supplier in Altinn (%(reason)s)."
+    ),
+    "token-refused": _("Maskinporten refused a token (%(reason)s)."),
+    "maskinporten-unreachable": _("Maskinporten at %(host)s cannot be reached now (%(reason)s)."),
+    "no-client": _("No Maskinporten client is set up for this municipality."),
+    "certificate-unreadable": _(
+        "The Maskinporten client's certificate or key cannot be read (%(reason)s)."
+    ),
+}
+TLS_MASKINPORTEN = _(
+    "Maskinporten's certificate at %(host)s could not be verified against %(bundle)s "
+    "(%(reason)s): Samtale sent nothing there."
+)
+SYSTEM_CAS = _("the system's certificate authorities")
+
+
+def fiks_error(error) -> str:
+    """What a delivery records of an archive.fiks Unavailable: its cause and what its
+    sentence names (never a secret: host names, organization numbers, status codes, the
+    other side's own words), or, without a cause, the error's text."""
+    if error.cause not in FIKS:
+        return str(_("The archive could not be reached: %(error)s") % {"error": error})
+    return json.dumps({"cause": error.cause, **{k: str(v)[:300] for k, v in error.params.items()}})
 
 
 def folder_cause(error: OSError, folder: Path) -> str:
@@ -56,7 +101,8 @@ def folder_error(error: OSError, folder: Path) -> str:
 
 
 def is_cause(recorded: str) -> bool:
-    """Whether a delivery's recorded error is a drop folder's cause (which names nobody)."""
+    """Whether a delivery's recorded error is a drop folder's or Fiks IO's cause (which
+    names nobody)."""
     return recorded.startswith('{"cause"')
 
 
@@ -67,7 +113,20 @@ def error_text(recorded: str) -> str:
         return recorded
     try:
         data = json.loads(recorded)
-        template = CAUSES.get(data["cause"], CAUSES["other"])
+        cause = data["cause"]
+        if cause in FIKS:
+            template = TLS_MASKINPORTEN if data.get("tls") else FIKS[cause]
+            words = {k: str(v) for k, v in data.items()}
+            words["bundle"] = words.get("bundle") or str(SYSTEM_CAS)
+            return str(template) % _Blank(words)
+        template = CAUSES.get(cause, CAUSES["other"])
         return str(template) % {"path": data.get("path", ""), "code": data.get("code", "?")}
     except (ValueError, KeyError, TypeError):
         return recorded
+
+
+class _Blank(dict):
+    """A sentence's words, with a name it takes that was not recorded left empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -1,5 +1,6 @@
-"""The archive's readiness check (core.health): signed forms that should have reached the
-personnel file by now and have not."""
+"""The archive's part of each municipality's health (core.health): signed forms that should
+have reached the personnel file by now and have not, and whether its way to the archive over
+KS's Fiks IO stands (a token to be had, certificates not about to expire)."""
 
 from datetime import timedelta
 
@@ -7,8 +8,10 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from samtale.archive.fiks import configured
 from samtale.archive.models import Delivery
-from samtale.core.health import OK, tenant_check
+from samtale.core import tenancy
+from samtale.core.health import OK, tenant_check, tenant_note
 
 
 @tenant_check("archive")
@@ -27,3 +30,34 @@ def deliveries_check() -> str:
         )
     )
     return "stuck" if stuck.exists() else OK
+
+
+@tenant_check("fiks")
+def fiks_check() -> str:
+    """Whether the municipality can reach its archive over KS's Fiks IO: a Maskinporten token
+    can be had for it (the installation's client acting for it, or its own), and the
+    certificates it signs in and signs with are not about to expire (archive.fiks.configured:
+    asked at most every ten minutes)."""
+    if not _on_fiks_io():
+        return OK
+    return configured.status().code
+
+
+@tenant_note("fiks")
+def fiks_note() -> dict | None:
+    """Why a token cannot be had, in words, and when the certificates expire: for the
+    operators' page (never a secret: Maskinporten's own error words, dates, an org number)."""
+    if not _on_fiks_io():
+        return None
+    status = configured.status()
+    expires = status.certificate_expires
+    return {
+        "code": status.code,
+        "reason": status.reason[:500],
+        "certificate_expires": expires.date().isoformat() if expires else "",
+        "consumer_org": status.consumer_org,
+    }
+
+
+def _on_fiks_io() -> bool:
+    return tenancy.setting("SAMTALE_ARCHIVE_CHANNEL") == "fiks" and configured.fiks_io()

@@ -113,9 +113,13 @@ class Delivery(models.Model):
     # journal number of the record.
     target = models.CharField(max_length=500, blank=True)
     # Fiks Arkiv: the exchange under way (the message in flight, when it was sent) and the
-    # archive's own ids from its receipt.
+    # archive's own ids from its receipt. The message in flight is known by two ids: the one
+    # it travels under, which the archive's answer names in svar-til (Fiks IO gives it when
+    # it takes the message), and Samtale's own, given before it is sent, which the archive
+    # echoes (klientKorrelasjonsId): a message whose sending timed out is still answered.
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, default="")
     message_id = models.CharField(max_length=36, blank=True, db_index=True)
+    correlation_id = models.CharField(max_length=36, blank=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     archive_file_id = models.CharField(max_length=64, blank=True)
     archive_record_id = models.CharField(max_length=64, blank=True)

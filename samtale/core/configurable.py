@@ -37,6 +37,7 @@ ADDRESS = "e-mail address"
 SENDER = "sender"  # "Name <address>" or an address
 URL = "address (URL)"
 IMAP_URL = "IMAP address"
+AMQP_URL = "AMQP address"  # amqps://host:port
 ORGANIZATION_NUMBER = "organization number"
 TOKEN = "token"  # a random value of at least 32 characters
 FERNET_KEY = "Fernet key"
@@ -171,6 +172,25 @@ def _imap_url(declared: Declared, value: object) -> None:
         raise Refused(f"{declared.name} must begin with imaps:// or imap:// and name a server.")
 
 
+def _amqp_url(declared: Declared, value: object) -> None:
+    value = _text(declared, value)
+    if not value:
+        return
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    try:
+        parts.port  # noqa: B018 - raises for a port that is no number
+    except ValueError:
+        raise Refused(f"{declared.name} has a port that is no number: {value!r}.") from None
+    loopback = host in ("127.0.0.1", "::1", "localhost") or host.endswith(".localhost")
+    if parts.scheme not in ("amqps", "amqp") or not host or parts.username or parts.password:
+        raise Refused(
+            f"{declared.name} must begin with amqps:// and name a server (no user or password)."
+        )
+    if parts.scheme == "amqp" and not loopback:
+        raise Refused(f"{declared.name} must be amqps:// (amqp:// only on this machine).")
+
+
 def _organization_number(declared: Declared, value: object) -> None:
     value = _text(declared, value)
     if value and not organization_number_valid(value):
@@ -237,6 +257,7 @@ CHECKS: dict[str, Callable[[Declared, object], object]] = {
     SENDER: _sender,
     URL: _url,
     IMAP_URL: _imap_url,
+    AMQP_URL: _amqp_url,
     ORGANIZATION_NUMBER: _organization_number,
     TOKEN: _token,
     FERNET_KEY: _fernet_key,
@@ -365,9 +386,18 @@ def problems(get: Callable[[str], object]) -> list[str]:
     if channel == "folder" and not get("SAMTALE_ARCHIVE_FOLDER"):
         found.append("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
     if channel == "fiks":
-        missing = [name for name in FIKS if not get(name)]
+        needed = FIKS + (FIKS_IO if get("SAMTALE_FIKS_TRANSPORT") == "fiksio" else ())
+        missing = [name for name in needed if not get(name)]
         if missing:
             found.append(f"SAMTALE_ARCHIVE_CHANNEL=fiks needs {', '.join(missing)}.")
+    if get("SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID") and not (
+        get("SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY")
+        and (get("SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE") or get("SAMTALE_FIKS_MASKINPORTEN_KID"))
+    ):
+        found.append(
+            "SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID needs SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY and "
+            "SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE (or SAMTALE_FIKS_MASKINPORTEN_KID)."
+        )
     return found
 
 
@@ -377,4 +407,11 @@ FIKS = (
     "SAMTALE_FIKS_PRIVATE_KEY",
     "SAMTALE_FIKS_ARCHIVE_ACCOUNT",
     "SAMTALE_FIKS_ARCHIVE_CERTIFICATE",
+)
+# What KS's Fiks IO needs beside (SAMTALE_FIKS_TRANSPORT=fiksio): the municipality's
+# integration, and its organization number (the consumer_org a supplier acts for).
+FIKS_IO = (
+    "SAMTALE_FIKS_INTEGRATION_ID",
+    "SAMTALE_FIKS_INTEGRATION_PASSWORD",
+    "SAMTALE_ORGANIZATION_NUMBER",
 )

@@ -27,7 +27,7 @@ from lxml import etree
 
 from samtale.archive.fiks import asic
 from samtale.archive.fiks import messages as m
-from samtale.archive.fiks.transport import Message, Transport
+from samtale.archive.fiks.transport import CORRELATION, Message, Transport
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ class ArchiveSimulator:
     def _reply(self, question: Message, message_type: str, files: dict[str, bytes] | None) -> None:
         receiver = self.correspondents[question.sender]
         payload = asic.seal(files, sender=self.identity, receiver=receiver) if files else b""
+        # As KS's clients answer (SvarSender): the question's correlation id echoed.
+        echoed = {CORRELATION: question.correlation} if question.correlation else {}
         self.via.send(
             Message(
                 type=message_type,
@@ -95,6 +97,7 @@ class ArchiveSimulator:
                 receiver=question.sender,
                 payload=payload,
                 reply_to=question.id,
+                headers=echoed,
             )
         )
 

@@ -2,7 +2,7 @@
 of tenants — names, host names, state, when made — and suspending or resuming one. Nothing
 of any tenant's content: no person, no figure, no count of rows."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -65,7 +65,16 @@ def _health_of(record) -> dict:
         "stale": timezone.now() - record.checked_at > HEALTH_STALE,
         # The certificate of the latest period's proof (insight.health), if any.
         "proof": record.notes.get("proof"),
+        # Its way to the archive over Fiks IO (archive.health): why not, and until when.
+        "fiks": _fiks_of(record.notes.get("fiks")),
     }
+
+
+def _fiks_of(note: dict | None) -> dict | None:
+    if not note:
+        return None
+    expires = note.get("certificate_expires")
+    return {**note, "certificate_expires": date.fromisoformat(expires) if expires else None}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -28,17 +28,27 @@ whose handling raises (the database away) is given again once, then set aside to
 
 import logging
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samtale.archive import alerts, noark
+from samtale.archive import alerts, causes, noark
 from samtale.archive import package as archive_package
-from samtale.archive.fiks import asic, keys, messages
-from samtale.archive.fiks.transport import AmqpTransport, Message, Transport, Unavailable
+from samtale.archive.fiks import asic, configured, keys, messages
+from samtale.archive.fiks.transport import (
+    CLIENT_MESSAGE_ID,
+    CORRELATION,
+    DOCUMENT_STORE,
+    Message,
+    Transport,
+    Unavailable,
+    Uncertain,
+)
 from samtale.archive.models import Delivery
 from samtale.core import setaside, tenancy
 from samtale.core.audit import audit_log
@@ -49,7 +59,9 @@ S = Delivery.Stage
 
 
 def transport() -> Transport:
-    return AmqpTransport(settings.AMQP_URL)
+    """This municipality's way to its archive (archive.fiks.configured): KS's Fiks IO, or a
+    broker of its own."""
+    return configured.transport()
 
 
 def _own() -> asic.Identity:
@@ -59,7 +71,15 @@ def _own() -> asic.Identity:
 
 
 def _archive() -> asic.Identity:
+    """The archive's configured certificate: its answers' signatures are checked against it."""
     return keys.load(tenancy.setting("SAMTALE_FIKS_ARCHIVE_CERTIFICATE"))
+
+
+def _receiver(via: Transport) -> asic.Identity:
+    """The certificate a message to the archive is encrypted for: the one Fiks IO's catalogue
+    publishes for its account (which the archive rotates), else the configured one."""
+    published = via.public_key(tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"))
+    return asic.Identity.from_pem(published) if published else _archive()
 
 
 def lifetime() -> timedelta:
@@ -86,31 +106,47 @@ def _send(
     via: Transport, delivery: Delivery, message_type: str, files: dict[str, bytes], stage: str
 ) -> Delivery:
     """Validate, seal and send one message of the delivery; record it as in flight first,
-    so a reply that comes at once finds it."""
+    under Samtale's own id (which the archive echoes), so a reply that comes at once finds
+    it, then under the id the transport gave it. One whose hand-over was never confirmed
+    (Uncertain) stays in flight: the archive's answer to it, or its lifetime, decides."""
     payload_name = messages.PAYLOADS[message_type][0]
     messages.validate(message_type, files[payload_name])
+    own_id = str(uuid.uuid4())
+    try:
+        payload = asic.seal(files, sender=_own(), receiver=_receiver(via))
+    except Unavailable as error:
+        return _failed(delivery, causes.fiks_error(error))
     message = Message(
         type=message_type,
         sender=tenancy.setting("SAMTALE_FIKS_ACCOUNT"),
         receiver=tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"),
-        payload=asic.seal(files, sender=_own(), receiver=_archive()),
+        payload=payload,
+        id=own_id,
         lifetime=lifetime(),
+        headers={CLIENT_MESSAGE_ID: own_id, CORRELATION: own_id},
     )
     Delivery.objects.filter(pk=delivery.pk).update(
-        stage=stage, message_id=message.id, sent_at=timezone.now(), error=""
+        stage=stage, message_id=own_id, correlation_id=own_id, sent_at=timezone.now(), error=""
     )
+    confirmed = True
     try:
-        via.send(message)
-    except Unavailable as error:
-        return _failed(
-            delivery, _("The archive could not be reached: %(error)s") % {"error": error}
+        sent_as = via.send(message)
+    except Uncertain as error:
+        log.warning(
+            "Fiks Arkiv: %s; delivery %s waits for the archive's answer", error, delivery.pk
         )
+        sent_as, confirmed = own_id, False
+    except Unavailable as error:
+        return _failed(delivery, causes.fiks_error(error))
+    if sent_as != own_id:
+        Delivery.objects.filter(pk=delivery.pk, correlation_id=own_id).update(message_id=sent_as)
     audit_log(
         actor=None,
         action="archive.fiks_sent",
         obj=delivery.form,
         delivery=delivery.pk,
         type=message_type,
+        confirmed=confirmed,
     )
     return Delivery.objects.get(pk=delivery.pk)
 
@@ -118,7 +154,11 @@ def _send(
 def _failed(delivery: Delivery, reason: str) -> Delivery:
     """Failed with the reason; the worker tries again from the start after the back-off."""
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.FAILED, error=reason[:2000], stage=S.NONE, message_id=""
+        status=Delivery.Status.FAILED,
+        error=reason[:2000],
+        stage=S.NONE,
+        message_id="",
+        correlation_id="",
     )
     audit_log(actor=None, action="archive.delivery_failed", obj=delivery.form, delivery=delivery.pk)
     delivery = Delivery.objects.get(pk=delivery.pk)
@@ -250,6 +290,11 @@ def _take(message: Message, via: Transport) -> None:
     if message.sender != tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"):
         _set_aside(message, setaside.WRONG_SENDER, f"avsender-id {message.sender!r}")
         return
+    if DOCUMENT_STORE in message.headers:
+        # Fiks IO keeps a payload too large for a message in its Dokumentlager; the archive's
+        # answers are a few kB, and Samtale does not fetch from there.
+        _set_aside(message, setaside.TOO_LARGE, "the payload is in Fiks Dokumentlager")
+        return
     limit = settings.SAMTALE_FIKS_MAX_ANSWER_BYTES
     if len(message.payload) > limit:
         _set_aside(
@@ -276,10 +321,19 @@ def _take(message: Message, via: Transport) -> None:
 
 
 def _waiting(message: Message):
-    """The delivery whose message in flight `message` answers (a query: none or one)."""
+    """The delivery whose message in flight `message` answers (a query: none or one): named
+    by the id it travelled under (svar-til), or by Samtale's own, which the archive echoes."""
+    answers = Q(message_id=message.reply_to or "-")
+    if message.correlation:
+        # Both must name the same message: the one sent under that id, or the one whose
+        # hand-over was never confirmed (known only by Samtale's id).
+        answers = Q(correlation_id=message.correlation) & (
+            answers | Q(message_id=message.correlation)
+        )
     return (
-        Delivery.objects.filter(channel=Delivery.Channel.FIKS, message_id=message.reply_to or "-")
+        Delivery.objects.filter(answers, channel=Delivery.Channel.FIKS)
         .exclude(status__in=[Delivery.Status.DELIVERED, Delivery.Status.REFUSED])
+        .exclude(stage=S.NONE)
         .select_related("form")
     )
 
@@ -363,6 +417,7 @@ def _refused(delivery: Delivery, text: str) -> None:
         error=(_("The archive refused the form: %(error)s") % {"error": text})[:2000],
         stage=S.NONE,
         message_id="",
+        correlation_id="",
     )
     audit_log(actor=None, action="archive.refused", obj=delivery.form, delivery=delivery.pk)
 

@@ -16,10 +16,18 @@ from cryptography.x509.oid import NameOID
 from samtale.archive.fiks.asic import Identity
 
 
-def generate(name: str, *, days: int = 365) -> tuple[bytes, bytes]:
-    """(certificate PEM, private key PEM): RSA 3072, self-signed, for `name`."""
+def generate(name: str, *, days: int = 365, organization_number: str = "") -> tuple[bytes, bytes]:
+    """(certificate PEM, private key PEM): RSA 3072, self-signed, for `name`; with an
+    organization number, in the subject's serialNumber as an enterprise certificate
+    (virksomhetssertifikat) carries it, for Maskinporten on a laptop."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, name)]
+    if organization_number:
+        attributes += [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, organization_number),
+        ]
+    subject = x509.Name(attributes)
     now = datetime.now(UTC)
     certificate = (
         x509.CertificateBuilder()

@@ -61,6 +61,11 @@ for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
 
 _PREFIX = "no.ks.fiks.arkiv.v1."
+# The Fiks Arkiv versions Samtale speaks, by the name a municipality configures
+# (SAMTALE_FIKS_ARKIV_VERSION): the prefix of their message types and their schemas. KS
+# started V2 beside V1 in its specification repository (2025, still changing); V2 joins here,
+# with its schemas vendored beside V1's, once KS releases it and archives answer it.
+VERSIONS = {"v1": (_PREFIX, SCHEMAS)}
 ARKIVMELDING = _PREFIX + "arkivering.arkivmelding.opprett"
 MOTTATT = ARKIVMELDING + ".mottatt"
 KVITTERING = ARKIVMELDING + ".kvittering"
@@ -396,8 +401,12 @@ def receipt_of(kvittering: bytes) -> Receipt:
 
 
 def error_text(feilmelding: bytes) -> str:
-    """The archive's own words in a ``feilmelding``."""
-    return _text(_parse(feilmelding), "feil:feilmelding")
+    """The archive's own words in a ``feilmelding``, with its id of the error where it gave
+    one (``feilId``: text, not a UUID — KS made it a string in V1 and V2 in December 2025),
+    so that the archive's support can find it."""
+    root = _parse(feilmelding)
+    text, error_id = _text(root, "feil:feilmelding"), _text(root, "feil:feilId")[:100]
+    return f"{text} (feilId {error_id})" if text and error_id else text
 
 
 # The archive's side, for the simulator and the tests --------------------------------------

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -20,8 +21,7 @@ def archivist(people):
     return make_archivist(people)
 
 
-@pytest.fixture
-def version(db):
+def version_made() -> GuideVersion:
     return GuideVersion.objects.create(
         guide=Guide.objects.create(),
         number=3,
@@ -31,36 +31,54 @@ def version(db):
 
 
 @pytest.fixture
+def version(db):
+    return version_made()
+
+
+def sign_between(people, version=None, *, language="nb", goal=True, capture=None):
+    """A conversation signed by both of `people`, in whichever municipality is active: a
+    goal and its action, a preparation note and a summary that must stay out of the form;
+    the worker's rendering has run after commit (`capture`: pytest-django's
+    django_capture_on_commit_callbacks, where the test's transaction holds the commit)."""
+    version = version or version_made()
+    employee, leader = people.employee, people.leader
+    Person.objects.filter(pk=employee.pk).update(language=language)
+    employee.refresh_from_db()
+    conversation = lifecycle.conversation_plan(
+        actor=leader,
+        employee=employee,
+        leader=leader,
+        guide_version=version,
+        scheduled_at=timezone.now() + timedelta(days=1),
+        place="Møterom 2",
+    )
+    preparation.note_save(
+        actor=employee,
+        conversation=conversation,
+        theme_key="motivasjon",
+        text=NOTE_CANARY,
+        base_version=0,
+    )
+    with capture(execute=True) if capture else contextlib.nullcontext():
+        conversation = steps.held(conversation, people)
+        if goal:
+            steps.with_goal(conversation, people)
+        conversation = steps.submitted(conversation, people, text=SUMMARY_CANARY)
+        return steps.approve_and_sign(conversation, people)
+
+
+@pytest.fixture
 def sign(people, version, django_capture_on_commit_callbacks):
-    """sign(language="nb") -> a conversation signed by both, with a goal, its action, a
-    preparation note and a summary that must stay out of the form; the worker's rendering
-    has run (after commit, as in production)."""
+    """sign(language="nb") -> a conversation signed by both (sign_between)."""
 
     def make(*, language="nb", goal=True):
-        employee, leader = people.employee, people.leader
-        Person.objects.filter(pk=employee.pk).update(language=language)
-        employee.refresh_from_db()
-        conversation = lifecycle.conversation_plan(
-            actor=leader,
-            employee=employee,
-            leader=leader,
-            guide_version=version,
-            scheduled_at=timezone.now() + timedelta(days=1),
-            place="Møterom 2",
+        return sign_between(
+            people,
+            version,
+            language=language,
+            goal=goal,
+            capture=django_capture_on_commit_callbacks,
         )
-        preparation.note_save(
-            actor=employee,
-            conversation=conversation,
-            theme_key="motivasjon",
-            text=NOTE_CANARY,
-            base_version=0,
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            conversation = steps.held(conversation, people)
-            if goal:
-                steps.with_goal(conversation, people)
-            conversation = steps.submitted(conversation, people, text=SUMMARY_CANARY)
-            return steps.approve_and_sign(conversation, people)
 
     return make
 

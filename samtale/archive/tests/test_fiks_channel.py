@@ -97,6 +97,8 @@ def archive(settings, pems, monkeypatch):
             pytest.fail(f"CI=true and {reason}: the Fiks Arkiv tests must run in CI")
         pytest.skip(reason)
     settings.SAMTALE_ARCHIVE_CHANNEL = "fiks"
+    # A broker of one's own: Fiks IO itself is test_fiks_io's.
+    settings.SAMTALE_FIKS_TRANSPORT = "amqp"
     settings.SAMTALE_FIKS_ACCOUNT = str(uuid.uuid4())
     settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT = str(uuid.uuid4())
     settings.SAMTALE_FIKS_CERTIFICATE = str(pems / "samtale.crt")

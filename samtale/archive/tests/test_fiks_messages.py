@@ -228,7 +228,9 @@ def test_the_replies_are_read():
         )
     )
     assert receipt == m.Receipt(RECORD_ID, "2026/42", "", created=False, external_key="k")
-    assert m.error_text(m.feilmelding(m.UGYLDIG, "Mangler klasse")) == "Mangler klasse"
+    refusal = m.feilmelding(m.UGYLDIG, "Mangler klasse", feil_id="ARK-4711")
+    # feilId is text (KS made it a string, not a UUID, in V1 and V2): kept for the archive's support.
+    assert m.error_text(refusal) == "Mangler klasse (feilId ARK-4711)"
 
 
 def test_two_personnel_files_for_one_person_are_for_the_archive_staff_to_resolve():

@@ -24,7 +24,7 @@ from samtale.core.tasks import ping
 from samtale.core.testing import worker_until_idle
 
 EVERYTHING = {"control", "migrations", "worker", "scheduler"}
-A_TENANTS = {"database", "migrations", "tasks", "archive", "mail", "mailbox", "insight"}
+A_TENANTS = {"database", "migrations", "tasks", "archive", "fiks", "mail", "mailbox", "insight"}
 
 
 def control():

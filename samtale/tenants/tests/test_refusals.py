@@ -57,6 +57,15 @@ CONFIGURED = [
     ("SAMTALE_BUSY_KEY", "not-a-fernet-key", "Fernet key"),
     ("SAMTALE_FIKS_ACCOUNT", "konto-1", "must be a UUID"),
     ("SAMTALE_FIKS_ARCHIVE_ACCOUNT", "'; DROP TABLE x;--", "must be a UUID"),
+    ("SAMTALE_FIKS_INTEGRATION_ID", "integrasjon-1", "must be a UUID"),
+    ("SAMTALE_FIKS_TRANSPORT", "smtp", 'must be one of "fiksio", "amqp"'),
+    ("SAMTALE_FIKS_ENVIRONMENT", "staging", 'must be one of "production", "test"'),
+    ("SAMTALE_FIKS_API_URL", "http://api.fiks.ks.no", "must be https://"),
+    ("SAMTALE_FIKS_AMQP_URL", "https://io.fiks.ks.no", "must begin with amqps://"),
+    ("SAMTALE_FIKS_AMQP_URL", "amqp://io.fiks.ks.no:5671", "amqp:// only on this machine"),
+    ("SAMTALE_FIKS_AMQP_URL", "amqps://guest:guest@io.fiks.ks.no", "no user or password"),
+    ("SAMTALE_FIKS_MASKINPORTEN_URL", "javascript:alert(1)", "https:// address"),
+    ("SAMTALE_FIKS_ARKIV_VERSION", "v9", 'must be one of "v1"'),
 ]
 # Only a registered tenant's: a list of identity providers (the home tenant's come from
 # SAMTALE_SSO and SSO_<NAME>_*, checked by the same rules, below).
@@ -112,6 +121,13 @@ def test_what_does_not_hold_together_is_refused_whole(nordvik):
         services.tenant_configure(
             "nordvik", {"SAMTALE_ARCHIVE_CHANNEL": "fiks", "SAMTALE_MIN_GROUP": "9"}
         )
+    # On KS's Fiks IO (the default): its integration and its number too, the consumer_org.
+    with pytest.raises(
+        services.TenantError, match="SAMTALE_FIKS_INTEGRATION_PASSWORD, SAMTALE_ORGANIZATION_NUMBER"
+    ):
+        services.tenant_configure("nordvik", {"SAMTALE_ARCHIVE_CHANNEL": "fiks"})
+    with pytest.raises(services.TenantError, match="needs SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY"):
+        services.tenant_configure("nordvik", {"SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID": "egen"})
     with pytest.raises(services.TenantError, match="cannot be unset"):
         services.tenant_configure("nordvik", {"DEFAULT_FROM_EMAIL": ""})
     with pytest.raises(services.TenantError, match="nobody could sign in"):
