@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar bench-fiks loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -26,7 +26,8 @@ $(VENV)/.dev: $(VENV)/.run
 	@touch $@
 
 ## make run: set up, migrate, load the demo organization, start the app, the worker and the scheduler
-## (SAMTALE_ARCHIVE_CHANNEL=fiks make run: also the archive simulator, over RabbitMQ at AMQP_URL).
+## (SAMTALE_ARCHIVE_CHANNEL=fiks make run: also KS's Fiks IO, Maskinporten and both
+## municipalities' archives, played by fiks_simulator over the RabbitMQ at AMQP_URL).
 # E-mail links go to the address served here, port included, unless SITE_URL is set. The
 # address and the demo logins are printed last (run_banner), once the start-up lines and
 # the first e-mails (one line each, the messages themselves in var/mail/) are out. The
@@ -44,6 +45,25 @@ run manage: export SAMTALE_OPERATOR_HOSTS ?= drift.localhost
 # invitations' organizer, where an answer from a mail program goes (never samtale@localhost).
 run manage: export DEFAULT_FROM_EMAIL ?= Fjordvik kommune <samtale@fjordvik.example>
 run manage: export SAMTALE_CALENDAR_ADDRESS ?= kalender@fjordvik.example
+# SAMTALE_ARCHIVE_CHANNEL=fiks: Fjordvik's archive over Fiks IO, all of it played on this
+# machine by fiks_simulator (samtale/demo/fiks.py): its addresses, the CA Samtale trusts for
+# them, Fjordvik's integration in Fiks forvaltning, and the installation's Maskinporten
+# client (the supplier Fjordvik and Nordvik delegate ks:fiks to). Its accounts and keys are
+# the laptop's defaults (var/fiks/, made by `archive_simulator --setup`).
+FIKS_PORT ?= 8443
+FIKS_AMQPS_PORT ?= 8671
+ifeq ($(SAMTALE_ARCHIVE_CHANNEL),fiks)
+run manage: export SAMTALE_FIKS_API_URL ?= https://127.0.0.1:$(FIKS_PORT)
+run manage: export SAMTALE_FIKS_AMQP_URL ?= amqps://127.0.0.1:$(FIKS_AMQPS_PORT)
+run manage: export SAMTALE_FIKS_MASKINPORTEN_URL ?= https://127.0.0.1:$(FIKS_PORT)/maskinporten/
+run manage: export SAMTALE_FIKS_CA_BUNDLE ?= $(CURDIR)/var/fiks/ks/ca.crt
+run manage: export SAMTALE_FIKS_INTEGRATION_ID ?= 4e9a2c71-3b5d-4f08-a6e1-7c2d9b0f3a05
+run manage: export SAMTALE_FIKS_INTEGRATION_PASSWORD ?= fjordvik-demo-integrasjon
+run manage: export SAMTALE_MASKINPORTEN_CLIENT_ID ?= samtale-demo-leverandor
+run manage: export SAMTALE_MASKINPORTEN_CERTIFICATE ?= $(CURDIR)/var/fiks/leverandor.crt
+run manage: export SAMTALE_MASKINPORTEN_PRIVATE_KEY ?= $(CURDIR)/var/fiks/leverandor.key
+run manage: export SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER ?= 315987601
+endif
 run: $(VENV)/.run
 	@scripts/system-packages
 	@mkdir -p var
@@ -53,9 +73,9 @@ run: $(VENV)/.run
 	@DEBUG=true $(MANAGE) demo_tenants --port $(PORT) --skip-checks
 	@if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true $(MANAGE) archive_simulator --setup; fi
 	@echo "Starting the app, the worker and the scheduler …"
-	@DEBUG=true nice $(MANAGE) worker --interval 1 --skip-checks & worker=$$!; \
+	@simulator=; if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then nice $(PY) -m fiks_simulator --folder var/fiks/ks --config var/fiks/simulator.json --https-port $(FIKS_PORT) --amqps-port $(FIKS_AMQPS_PORT) --broker "$${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2F}" & simulator=$$!; fi; \
+	DEBUG=true nice $(MANAGE) worker --interval 1 --skip-checks & worker=$$!; \
 	DEBUG=true nice $(MANAGE) scheduler -v0 --skip-checks & scheduler=$$!; \
-	simulator=; if [ "$$SAMTALE_ARCHIVE_CHANNEL" = fiks ]; then DEBUG=true nice $(MANAGE) archive_simulator & simulator=$$!; fi; \
 	DEBUG=true nice $(MANAGE) run_banner --skip-checks --url http://127.0.0.1:$(PORT)/ & banner=$$!; \
 	trap 'kill $$worker $$scheduler $$banner $$simulator 2>/dev/null; wait $$worker $$scheduler $$banner $$simulator 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true DJANGO_RUNSERVER_HIDE_WARNING=true $(MANAGE) runserver --skip-checks 127.0.0.1:$(PORT)
@@ -177,6 +197,11 @@ bench-health: $(VENV)/.dev
 ## host, each municipality's health as the scheduler records it (PostgreSQL, else SQLite).
 bench-readiness: $(VENV)/.dev
 	$(PY) bench/readiness.py
+
+## make bench-fiks: a signed form to its journal number over Fiks IO and Maskinporten (played
+## by fiks_simulator), with a 401, 503s, a slow answer and a bad certificate: what each took.
+bench-fiks: $(VENV)/.dev
+	$(PY) bench/fiks_io.py
 
 ## make bench-import: time the import of 10,000 people.
 bench-import: $(VENV)/.dev

@@ -1,6 +1,12 @@
-"""Play the municipality's archive system for Fiks Arkiv on this machine
-(demo.archive_simulator): `--setup` makes the two sides' certificates and keys, then it
-answers Samtale's messages from the broker at AMQP_URL until stopped."""
+"""Fiks Arkiv on this machine.
+
+`--setup` prepares make run's Fiks IO (demo.fiks): the certificates and keys of both
+municipalities' accounts, their archives and the installation's Maskinporten client, and
+the configuration `python -m fiks_simulator` serves them from (KS's Fiks IO, Maskinporten
+and each municipality's archive, played by code that shares none of Samtale's).
+
+Without it, it plays the archive system on a broker of one's own (SAMTALE_FIKS_TRANSPORT=amqp,
+demo.archive_simulator): it answers Samtale's messages at AMQP_URL until stopped."""
 
 import signal
 import time
@@ -11,6 +17,7 @@ from django.core.management.base import BaseCommand
 from samtale.archive.fiks import keys
 from samtale.archive.fiks.transport import AmqpTransport, Unavailable
 from samtale.core.commands import TenantAware
+from samtale.demo import fiks
 from samtale.demo.archive_simulator import ArchiveSimulator
 
 
@@ -21,8 +28,9 @@ class Command(TenantAware, BaseCommand):
         parser.add_argument(
             "--setup",
             action="store_true",
-            help="Make the certificates and keys of Samtale and the archive in var/fiks/ "
-            "(once; existing ones are kept), and stop.",
+            help="Make the certificates and keys of Samtale, the archives and the "
+            "installation's Maskinporten client in var/fiks/ (once; existing ones are kept) "
+            "and the Fiks IO simulator's configuration (var/fiks/simulator.json), and stop.",
         )
         parser.add_argument("--once", action="store_true", help="Answer what waits, and stop.")
         parser.add_argument(
@@ -32,16 +40,8 @@ class Command(TenantAware, BaseCommand):
     def handle(self, *, setup, once, fail_next, **options):
         folder = settings.FIKS_DIR
         if setup:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name in ("samtale", "arkiv"):
-                if not (folder / f"{name}.key").exists():
-                    certificate, key = keys.generate(
-                        "Samtale" if name == "samtale" else "Arkivsimulator"
-                    )
-                    (folder / f"{name}.crt").write_bytes(certificate)
-                    (folder / f"{name}.key").write_bytes(key)
-                    (folder / f"{name}.key").chmod(0o600)
-            self.stdout.write(f"archive simulator: certificates and keys in {folder}")
+            path = fiks.setup(folder)
+            self.stdout.write(f"archive simulator: certificates, keys and {path} in {folder}")
             return
         simulator = ArchiveSimulator(
             via=AmqpTransport(settings.AMQP_URL),

@@ -5,11 +5,13 @@ drift.localhost. Idempotent: a second run migrates it and changes nothing else."
 
 import os
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management.base import BaseCommand
 
 from samtale.core import tenancy
 from samtale.core.commands import TenantAware
+from samtale.demo import fiks
 from samtale.tenants import operators, services
 from samtale.tenants.models import Operator
 
@@ -25,6 +27,15 @@ OWN = {
 }
 
 
+def _archive() -> dict[str, str]:
+    """Its archive goes the way make run's does (SAMTALE_ARCHIVE_CHANNEL): on Fiks IO, its
+    own accounts, integration and keys on the simulator (demo.fiks)."""
+    channel = os.environ.get("SAMTALE_ARCHIVE_CHANNEL", "").strip() or "download"
+    if channel == "fiks":
+        return fiks.nordvik(settings.FIKS_DIR)
+    return {"SAMTALE_ARCHIVE_CHANNEL": channel}
+
+
 class Command(TenantAware, BaseCommand):
     help = "Create the demo's second municipality (Nordvik, at nordvik.localhost) and load it."
 
@@ -34,16 +45,17 @@ class Command(TenantAware, BaseCommand):
     def handle(self, *args, port: int, **options):
         url = f"http://{SLUG}.localhost:{port}"
         tenancy.forget()
+        own = {**OWN, **_archive()}
         if tenancy.by_slug(SLUG) is None:
             services.tenant_create(
-                slug=SLUG, name="Nordvik kommune", hosts=[f"{SLUG}.localhost"], url=url, config=OWN
+                slug=SLUG, name="Nordvik kommune", hosts=[f"{SLUG}.localhost"], url=url, config=own
             )
         else:
             _steps, release = services.tenants_migrate()
             if release.failed or release.left_behind:
                 raise CommandError(f"Not every tenant is current: {release.summary()}.")
             services.tenant_set_url(SLUG, url)
-            services.tenant_configure(SLUG, OWN)  # one made before it had to have them
+            services.tenant_configure(SLUG, own)  # one made before it had to have them
         with tenancy.activated(services.tenant_get(SLUG)):
             call_command("demo_data", organization=SLUG, no_logins=True, skip_checks=True)
         # The operators' page (drift.localhost): one operator with the demo password.
