@@ -55,6 +55,10 @@ FIKS = {
     "certificate-unreadable": _(
         "The Maskinporten client's certificate or key cannot be read (%(reason)s)."
     ),
+    "certificate-expiring": _(
+        "A certificate Samtale signs in or signs with expires %(date)s: renew it before then."
+    ),
+    "certificate-expired": _("A certificate Samtale signs in or signs with expired %(date)s."),
 }
 TLS_MASKINPORTEN = _(
     "Maskinporten's certificate at %(host)s could not be verified against %(bundle)s "
@@ -63,13 +67,18 @@ TLS_MASKINPORTEN = _(
 SYSTEM_CAS = _("the system's certificate authorities")
 
 
+def fiks_cause(cause: str, **params: str) -> str:
+    """A Fiks cause recorded as `fiks_error` records one, from its code and words."""
+    return json.dumps({"cause": cause, **{k: str(v)[:300] for k, v in params.items()}})
+
+
 def fiks_error(error) -> str:
     """What a delivery records of an archive.fiks Unavailable: its cause and what its
     sentence names (never a secret: host names, organization numbers, status codes, the
     other side's own words), or, without a cause, the error's text."""
     if error.cause not in FIKS:
         return str(_("The archive could not be reached: %(error)s") % {"error": error})
-    return json.dumps({"cause": error.cause, **{k: str(v)[:300] for k, v in error.params.items()}})
+    return fiks_cause(error.cause, **error.params)
 
 
 def folder_cause(error: OSError, folder: Path) -> str:

@@ -54,6 +54,7 @@ def fiks_note() -> dict | None:
     return {
         "code": status.code,
         "reason": status.reason[:500],
+        "said": status.said,
         "certificate_expires": expires.date().isoformat() if expires else "",
         "consumer_org": status.consumer_org,
     }

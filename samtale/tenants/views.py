@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samtale.archive import causes
 from samtale.core import health, tenancy
 from samtale.core.http import client_ip
 from samtale.tenants import operators, services
@@ -74,7 +75,13 @@ def _fiks_of(note: dict | None) -> dict | None:
     if not note:
         return None
     expires = note.get("certificate_expires")
-    return {**note, "certificate_expires": date.fromisoformat(expires) if expires else None}
+    # Said in the operator's language where the note carries the cause (archive.causes).
+    reason = causes.error_text(note["said"]) if note.get("said") else note.get("reason", "")
+    return {
+        **note,
+        "reason": reason,
+        "certificate_expires": date.fromisoformat(expires) if expires else None,
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

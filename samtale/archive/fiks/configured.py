@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
+from samtale.archive import causes
 from samtale.archive.fiks import maskinporten
 from samtale.archive.fiks.fiksio import Account, FiksIoTransport
 from samtale.archive.fiks.transport import AmqpTransport, Transport
@@ -115,6 +116,8 @@ class Status:
     reason: str = ""
     certificate_expires: datetime | None = None
     consumer_org: str = ""
+    # The reason as a cause (archive.causes), said in the reader's language where shown.
+    said: str = ""
 
 
 _STATUS: dict[tuple[str, str, str], tuple[Status, float]] = {}
@@ -141,19 +144,27 @@ def _checked() -> Status:
         signing_in, acting_for = client()
         expires = _expiry(signing_in)
     except maskinporten.TokenUnavailable as refused:
-        return Status(refused.cause, str(refused))
+        return Status(refused.cause, str(refused), said=causes.fiks_error(refused))
     except (OSError, ValueError) as error:
-        return Status(maskinporten.CERTIFICATE, f"A certificate cannot be read: {error}")
+        return Status(
+            maskinporten.CERTIFICATE,
+            f"A certificate cannot be read: {error}",
+            said=causes.fiks_cause(maskinporten.CERTIFICATE, reason=str(error)),
+        )
     now = datetime.now(UTC)
+    dated = {"date": f"{expires:%d.%m.%Y}"} if expires else {}
     if expires is not None and expires <= now:
-        return Status("certificate-expired", f"A certificate expired {expires:%Y-%m-%d}.", expires)
+        reason = f"A certificate expired {expires:%Y-%m-%d}."
+        said = causes.fiks_cause("certificate-expired", **dated)
+        return Status("certificate-expired", reason, expires, said=said)
     try:
         maskinporten.TOKENS.token(signing_in, consumer_org=acting_for)
     except maskinporten.TokenUnavailable as refused:
-        return Status(refused.cause, str(refused), expires, acting_for)
+        return Status(refused.cause, str(refused), expires, acting_for, causes.fiks_error(refused))
     if expires is not None and expires - now < EXPIRY_WARNING:
         reason = f"A certificate expires {expires:%Y-%m-%d}: renew it before then."
-        return Status("certificate-expiring", reason, expires, acting_for)
+        said = causes.fiks_cause("certificate-expiring", **dated)
+        return Status("certificate-expiring", reason, expires, acting_for, said)
     return Status("ok", "", expires, acting_for)
 
 

@@ -109,6 +109,14 @@ def municipality_registered(
     return municipality
 
 
+def municipality_removed(simulator: Simulator, municipality: Municipality) -> None:
+    """Its accounts (and their queues) gone, its delegation revoked: the next test's
+    municipality of the same number starts from nothing."""
+    for account in (municipality.account, municipality.archive_account):
+        simulator.fiksio.remove_account(account)
+    simulator.maskinporten.revoke(municipality.org, SUPPLIER)
+
+
 def installation_settings(client: Pem) -> dict[str, str]:
     return {
         "SAMTALE_MASKINPORTEN_CLIENT_ID": CLIENT_ID,

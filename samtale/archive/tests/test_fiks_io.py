@@ -85,8 +85,7 @@ def fjordvik(simulator, settings, tmp_path, monkeypatch):
     municipality.answering = answering
     yield municipality
     answering.stop()
-    for account in (municipality.account, municipality.archive_account):
-        simulator.fiksio.remove_account(account)
+    side.municipality_removed(simulator, municipality)
     simulator.fiksio.unauthorized_next = simulator.fiksio.unavailable_next = 0
     simulator.fiksio.slow_next = []
     side.forget_kept()
@@ -235,8 +234,7 @@ def test_a_municipality_that_has_not_delegated_is_told_so(simulator, settings, t
         note = health.fiks_note()
         assert note["code"] == maskinporten.NO_DELEGATION and "Altinn" in note["reason"]
     finally:
-        for account in (municipality.account, municipality.archive_account):
-            simulator.fiksio.remove_account(account)
+        side.municipality_removed(simulator, municipality)
         side.forget_kept()
 
 
@@ -365,8 +363,7 @@ def test_two_municipalities_file_each_with_its_own_consumer_org_and_accounts(
         )
     finally:
         answering.stop()
-        for account in (other.account, other.archive_account):
-            simulator.fiksio.remove_account(account)
+        side.municipality_removed(simulator, other)
         services.tenant_configure("nordvik", dict.fromkeys(other.settings(simulator), ""))
 
 
@@ -410,3 +407,43 @@ def test_an_answer_whose_payload_waits_in_dokumentlager_is_set_aside(simulator, 
     assert (aside.reason, aside.detail) == ("too_large", "the payload is in Fiks Dokumentlager")
     assert delivery_of(conversation).stage == "searching"  # still waiting for its answer
     fjordvik.answering.paused.clear()
+
+
+@pytest.mark.django_db(databases=["default", "control"])
+def test_the_operators_see_under_each_municipality_whether_its_token_can_be_had(
+    simulator,
+    fjordvik,
+    nordvik,  # noqa: F811 - the fixture imported above
+    in_nordvik,  # noqa: F811
+    tmp_path,
+    settings,
+    monkeypatch,
+):
+    """Nordvik has not delegated ks:fiks to the supplier: the scheduler's health tick says so
+    under Nordvik's name, in the operator's language; Fjordvik's token is had for it."""
+    from django.test import Client
+
+    from samtale.core import schedule
+    from samtale.core.testing import outside_any_tenant
+    from samtale.tenants import operators, services
+
+    other = side.municipality_registered(simulator, tmp_path / "nordvik", NORDVIK, delegated=False)
+    services.tenant_configure("nordvik", other.settings(simulator))
+    settings.SAMTALE_OPERATOR_HOSTS = ["drift.testserver"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".testserver"]
+    try:
+        monkeypatch.setattr(schedule, "JOBS", {})
+        monkeypatch.setattr(schedule, "_health_at", {})
+        with outside_any_tenant():
+            schedule.tick_every_tenant()
+        operators.operator_set("kari", "a-long-operator-password")
+        ops = Client(HTTP_HOST="drift.testserver")
+        ops.post("/logg-inn/", {"username": "kari", "password": "a-long-operator-password"})
+        page = ops.get("/").text
+        assert "fiks: no-delegation" in page
+        assert f"Maskinporten gir ikke Fiks-token for organisasjon {NORDVIK}" in page
+        assert "kommunen har ikke delegert ks:fiks" in page
+        assert f"Fiks IO: token kan hentes, på vegne av {FJORDVIK}" in page
+    finally:
+        side.municipality_removed(simulator, other)
+        services.tenant_configure("nordvik", dict.fromkeys(other.settings(simulator), ""))
