@@ -127,6 +127,23 @@ NO_SENSE = [
         "(samtale.E018) SAMTALE_READY_REQUIRES needs heartbeats",
     ),
     ({"SAMTALE_ARCHIVE_CHANNEL": "folder"}, "(samtale.E020) SAMTALE_ARCHIVE_CHANNEL=folder"),
+    (
+        {
+            "SAMTALE_ARCHIVE_CHANNEL": "fiks",
+            "SAMTALE_FIKS_ACCOUNT": "5a3f7c21-6b1e-4e0f-9d53-3c2f1b8a7e01",
+            "SAMTALE_FIKS_CERTIFICATE": "/etc/samtale/fiks.crt",
+            "SAMTALE_FIKS_PRIVATE_KEY": "/etc/samtale/fiks.key",
+            "SAMTALE_FIKS_ARCHIVE_ACCOUNT": "9c4e2b17-3d8a-4f61-8a0e-7b5d2c9f4a02",
+            "SAMTALE_FIKS_ARCHIVE_CERTIFICATE": "/etc/samtale/arkiv.crt",
+        },
+        "(samtale.E020) SAMTALE_ARCHIVE_CHANNEL=fiks needs SAMTALE_FIKS_INTEGRATION_ID, "
+        "SAMTALE_FIKS_INTEGRATION_PASSWORD.",
+    ),
+    ({"SAMTALE_FIKS_AMQP_URL": "amqp://io.fiks.ks.no"}, "(samtale.E010) SAMTALE_FIKS_AMQP_URL"),
+    (
+        {"SAMTALE_MASKINPORTEN_CLIENT_ID": "x"},
+        "(samtale.E020) SAMTALE_MASKINPORTEN_CLIENT_ID needs",
+    ),
     ({"SAMTALE_ARCHIVE_FILE_MODE": "rw-r-----"}, "(samtale.E021) SAMTALE_ARCHIVE_FILE_MODE"),
     ({"SAMTALE_SSO": "entra"}, "(samtale.E022) SAMTALE_SSO names 'entra', but SSO_ENTRA_"),
     ({"SAMTALE_PASSWORD_SIGNIN": "false"}, "(samtale.E024) SAMTALE_PASSWORD_SIGNIN is off"),
