@@ -132,8 +132,31 @@ def _refusal(status: int, answer: dict[str, object], consumer_org: str) -> Token
     )
 
 
+# A Maskinporten that did not answer is not asked again for this long (by token URL and
+# trust): one worker or health check waits for its timeout, not one per municipality.
+AWAY_SECONDS = 60
+_away: dict[tuple[str, str], float] = {}
+
+
 def fetch(client: Client, *, consumer_org: str = "") -> tuple[str, int]:
     """A new token from Maskinporten: (access token, seconds it lives)."""
+    where = (client.token_url, client.ca_bundle)
+    if _away.get(where, 0) > time.monotonic():
+        raise TokenUnavailable(
+            UNREACHABLE,
+            f"Maskinporten did not answer a moment ago ({client.token_url}): not asked again yet.",
+            host=urlsplit(client.token_url).netloc,
+            reason="—",
+        )
+    try:
+        return _fetch(client, consumer_org=consumer_org)
+    except TokenUnavailable as refused:
+        if refused.cause == UNREACHABLE and not refused.params.get("tls"):
+            _away[where] = time.monotonic() + AWAY_SECONDS
+        raise
+
+
+def _fetch(client: Client, *, consumer_org: str) -> tuple[str, int]:
     import requests
 
     data = {"grant_type": GRANT_TYPE, "assertion": grant(client, consumer_org=consumer_org)}
@@ -209,6 +232,7 @@ class Tokens:
 
     def clear(self) -> None:
         self._kept.clear()
+        _away.clear()
 
 
 TOKENS = Tokens()

@@ -87,6 +87,7 @@ def fjordvik(simulator, settings, tmp_path, monkeypatch):
     answering.stop()
     side.municipality_removed(simulator, municipality)
     simulator.fiksio.unauthorized_next = simulator.fiksio.unavailable_next = 0
+    simulator.maskinporten.unavailable_next = 0
     simulator.fiksio.slow_next = []
     side.forget_kept()
 
@@ -236,6 +237,19 @@ def test_a_municipality_that_has_not_delegated_is_told_so(simulator, settings, t
     finally:
         side.municipality_removed(simulator, municipality)
         side.forget_kept()
+
+
+def test_a_maskinporten_that_does_not_answer_is_asked_again_only_a_minute_later(
+    simulator, fjordvik
+):
+    """One wait for its timeout, not one per municipality: the scheduler's health checks
+    and the worker go on."""
+    simulator.maskinporten.unavailable_next = 2
+    assert configured.status(fresh=True).code == maskinporten.UNREACHABLE
+    assert simulator.maskinporten.unavailable_next == 1
+    again = configured.status(fresh=True)
+    assert again.code == maskinporten.UNREACHABLE and "not asked again" in again.reason
+    assert simulator.maskinporten.unavailable_next == 1  # Maskinporten was not asked
 
 
 def test_a_certificate_about_to_expire_is_told_a_month_ahead(simulator, fjordvik):
