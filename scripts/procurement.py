@@ -330,6 +330,21 @@ def _tally_cell(read: int, reads: int, wrote: int, writes: int) -> str:
 # --- The risk analysis' evidence ------------------------------------------------------------
 
 
+def backs(threat: str, path: Path) -> bool:
+    """Whether the test file at `path` speaks of `threat` (sources.BACKS): in its module's
+    docstring or a test's name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = [
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name.startswith("test_")
+    ]
+    said = " ".join([ast.get_docstring(tree) or "", *names])
+    # A space in the pattern stands for a test name's underscore too.
+    pattern = sources.BACKS[threat].replace(" ", "[ _]")
+    return re.search(pattern, said, re.IGNORECASE) is not None
+
+
 def _test_file(path: Path) -> tuple[int, str]:
     """How many tests a file holds, and its docstring's first sentence."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -351,6 +366,11 @@ def evidence(threat: str) -> str:
         if not found:
             raise SystemExit(f"scripts/procurement.py: {threat}: no test file at {pattern}")
         for path in found:
+            if not backs(threat, path):
+                raise SystemExit(
+                    f"scripts/procurement.py: {threat}: {path.relative_to(ROOT)} says nothing "
+                    f"of the threat ({sources.BACKS[threat]}): not its evidence"
+                )
             # The file and what it says it tests; not how many tests it holds, which changes
             # with every test added and is not the buyer's evidence.
             _, said = _test_file(path)

@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from django.test import override_settings
 
 from scripts import procurement
@@ -103,3 +104,27 @@ def test_every_file_the_pages_name_exists():
     missing = sorted(path for path in named if not (ROOT / path.rstrip("/")).exists())
     assert named
     assert missing == []
+
+
+def test_every_test_the_risk_analysis_cites_speaks_of_its_threat():
+    for threat, patterns in procurement.sources.THREATS.items():
+        for pattern in patterns:
+            found = sorted(ROOT.glob(pattern))
+            assert found, f"{threat}: no test file at {pattern}"
+            for path in found:
+                assert procurement.backs(threat, path), f"{threat}: {path} is not its evidence"
+
+
+def test_a_test_that_says_nothing_of_the_threat_is_refused_as_its_evidence(monkeypatch):
+    """What the risk analysis cited before issue 71: conversations planned "outside" a round
+    for forged messages from outside, and one definition per figure for re-identification."""
+    for threat, path in (
+        ("T07", "samtale/rounds/tests/test_outside_conversations.py"),
+        ("T04", "tests/test_one_figure.py"),
+    ):
+        assert not procurement.backs(threat, ROOT / path)
+        cited = {**procurement.sources.THREATS}
+        cited[threat] = (*cited[threat], path)
+        monkeypatch.setattr(procurement.sources, "THREATS", cited)
+        with pytest.raises(SystemExit, match=f"{threat}: {path} says nothing of the threat"):
+            procurement.evidence(threat)

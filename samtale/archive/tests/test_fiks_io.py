@@ -2,7 +2,9 @@
 Maskinporten token got with a JWT grant, the message sent over HTTPS, the archive's answers
 taken over AMQP with TLS, the receiver's certificate from Fiks IO's catalogue. The other
 side is fiks_simulator, which shares none of Samtale's code (archive/tests/fiks_io_side.py
-says what is registered there), and a real RabbitMQ behind it.
+says what is registered there), and a real RabbitMQ behind it. Nothing is lost or filed twice
+when Fiks IO refuses a token, fails or answers late, and nothing is sent to a server whose
+certificate does not verify.
 
 With SAMTALE_FIKS_MEASURE=1 the tests print what they measured (`make bench-fiks`); they
 assert behaviour only, never a duration."""
