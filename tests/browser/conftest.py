@@ -98,6 +98,22 @@ def browser():
         browser.close()
 
 
+# Each element's aria-describedby, aria-labelledby, aria-controls and a label's `for` that
+# names an id no element has, as "<tag>[attribute=id]".
+MISSING_REFERENCES = """() => {
+  const found = [];
+  for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls", "for"]) {
+    for (const element of document.querySelectorAll(`[${attribute}]`)) {
+      if (attribute === "for" && element.tagName !== "LABEL" && element.tagName !== "OUTPUT") continue;
+      for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) found.push(`${element.tagName.toLowerCase()}[${attribute}=${id}]`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
 class Visitor:
     """A page in one browser context, checking every page it sees."""
 
@@ -178,6 +194,10 @@ class Visitor:
             " return Object.keys(seen).filter((id) => seen[id] > 1); }"
         )
         assert duplicates == [], f"ids used more than once on {label} ({page.url}): {duplicates}"
+        # And every id a reference names is there: a description or a label that points at
+        # nothing is silence for a screen reader (WCAG 1.3.1, 4.1.2).
+        dangling = page.evaluate(MISSING_REFERENCES)
+        assert dangling == [], f"references to ids not on {label} ({page.url}): {dangling}"
 
     def login(self, email: str, password: str) -> None:
         self.goto("/logg-inn/")
