@@ -114,6 +114,20 @@ MISSING_REFERENCES = """() => {
 }"""
 
 
+REFLOW_WIDTH = 320
+# The element that sticks out furthest to the right, for the message: "<tag>.class (right px)".
+WIDEST = """() => {
+  let widest = null, right = 0;
+  for (const element of document.body.querySelectorAll("*")) {
+    const r = element.getBoundingClientRect().right;
+    if (r > right) { right = r; widest = element; }
+  }
+  if (!widest) return "";
+  const name = widest.tagName.toLowerCase() + (widest.className && typeof widest.className === "string" ? "." + widest.className.trim().split(/\\s+/).join(".") : "");
+  return `${name} (${Math.round(right)} px): ${(widest.textContent || "").trim().slice(0, 60)}`;
+}"""
+
+
 class Visitor:
     """A page in one browser context, checking every page it sees."""
 
@@ -185,6 +199,14 @@ class Visitor:
         assert overflow <= 0, (
             f"{label} is {overflow}px wider than the {page.viewport_size['width']}px screen"
         )
+        # Reflow (WCAG 1.4.10): at 320 CSS px wide (1280 px at 400 % zoom) nothing makes the
+        # page scroll sideways either; then back to the test's own size.
+        size = dict(page.viewport_size)
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+        narrow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        wide = page.evaluate(WIDEST)
+        page.set_viewport_size(size)
+        assert narrow <= 0, f"{label} is {narrow}px wider than {REFLOW_WIDTH} px: {wide}"
         assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
         # An id names one element: a second one takes a label, a skip link or an
         # aria-describedby away from the element it was written for.

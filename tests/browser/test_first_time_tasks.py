@@ -234,6 +234,8 @@ def _meeting_held(task: Task, leader: Hand, conversation: Conversation) -> None:
     leader.fill(goals.get_by_label("Tidsfrist (valgfritt)"), deadline.strftime("%d.%m.%Y"))
     leader.click(goals.get_by_role("button", name="Legg til målet"))
     expect(page.locator("#goals table")).to_contain_text("Hospitere en dag")
+    # Focus goes to the goal just added, not to the page's top with the form it replaced.
+    expect(goals.get_by_text("Bli trygg på nye rutiner for dokumentasjon")).to_be_focused()
     leader.look("meeting-goal")
     close = page.get_by_role("button", name="Avslutt møtet og gå til oppsummeringen")
     leader.go(close, "meeting-closed")

@@ -19,17 +19,22 @@ from samtale.core.errors import DomainError
 from samtale.core.http import acted, guarded, redirect_back
 
 
-def _answer(request, conversation, *, error: str | None = None, form=None, goal=None, saved=None):
+def _answer(
+    request, conversation, *, error: str | None = None, form=None, goal=None, saved=None, added=None
+):
     """The goals section again. A refused goal (`form`: a GoalForm) or action (an ActionForm,
     with its `goal`) comes back as typed, with the errors at their fields: in place for htmx;
     without JavaScript kept for the page the form was on (samtale.conversations.kept).
-    `saved`: the goal whose choice (which unit goal it serves) was saved, said beside it."""
+    `saved`: the goal whose choice (which unit goal it serves) was saved, said beside it;
+    `added`: the goal just added, where focus goes (not to the page's top, as the form it
+    was typed in is replaced)."""
     typed = {"goal": goal.pk, "form": form, "error": error} if goal is not None else None
     goal_form = form if goal is None else None
     if request.htmx:
         context = {
             "conversation": conversation,
             "goal_saved": saved.pk if saved is not None else None,
+            "goal_added": added.pk if added is not None else None,
             **goals_context(
                 conversation,
                 request.user,
@@ -63,10 +68,12 @@ def goal_add(request, pk):
     if not form.is_valid():
         return _answer(request, conversation, form=form)
     try:
-        agreement.goal_add(actor=request.user, conversation=conversation, **form.cleaned_data)
+        goal = agreement.goal_add(
+            actor=request.user, conversation=conversation, **form.cleaned_data
+        )
     except DomainError as e:
         return _answer(request, conversation, error=e.message, form=form)
-    return _answer(request, conversation)
+    return _answer(request, conversation, added=goal)
 
 
 @guarded()
