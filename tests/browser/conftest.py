@@ -235,6 +235,22 @@ class Visitor:
         with self.page.expect_navigation():
             self.page.click("main button[type=submit]")
 
+    def pick(self, field: str, text: str, option: str) -> None:
+        """Choose in a searching picker (core.pickers) as a person does: type, wait for the
+        matches, click one. Typed text left unchosen is put back to the earlier choice when
+        the field loses focus (Designsystemet's combobox), so a test must choose too."""
+        page = self.page
+        with page.expect_response(lambda r: "/velg/" in r.url):
+            page.locator(f"#id_{field}").fill("")  # what was chosen before goes
+            page.locator(f"#id_{field}").click()
+            page.keyboard.type(text)
+        page.locator(f"#id_{field}_list u-option", has_text=option).first.click()
+        page.wait_for_function(
+            "([name, text]) => document.querySelector(`input[name=${name}]`).value !== ''"
+            " && document.querySelector(`input[name=${name}_sok]`).value.includes(text)",
+            arg=[field, option],
+        )
+
     def submit(self, selector: str) -> None:
         """Click a form's button and wait for the page it leads to (forms may save texts first)."""
         with self.page.expect_navigation():

@@ -36,7 +36,7 @@ def test_a_change_of_line_manager_is_told_to_all_three(visitor_factory, whole_de
     admin = visitor_factory("handover-admin")
     admin.login(nils.email, DEMO_PASSWORD)
     admin.goto(f"/personer/{nora.pk}/rediger/")
-    admin.page.fill("#id_manager", silje.email)
+    admin.pick("manager", "Silje", silje.full_name)
     admin.submit("form.narrow > p.actions button[type=submit]")
     warning = admin.page.locator(".handover-warning").inner_text()
     assert "Ikke lagret ennå" in warning
