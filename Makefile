@@ -45,6 +45,8 @@ run manage: export SAMTALE_OPERATOR_HOSTS ?= drift.localhost
 # invitations' organizer, where an answer from a mail program goes (never samtale@localhost).
 run manage: export DEFAULT_FROM_EMAIL ?= Fjordvik kommune <samtale@fjordvik.example>
 run manage: export SAMTALE_CALENDAR_ADDRESS ?= kalender@fjordvik.example
+# Where its accessibility statement asks people to report barriers: a team's mailbox.
+run manage: export SAMTALE_ACCESSIBILITY_CONTACT ?= uu@fjordvik.example
 # SAMTALE_ARCHIVE_CHANNEL=fiks: Fjordvik's archive over Fiks IO, all of it played on this
 # machine by fiks_simulator (samtale/demo/fiks.py): its addresses, the CA Samtale trusts for
 # them, Fjordvik's integration in Fiks forvaltning, and the installation's Maskinporten

@@ -70,6 +70,7 @@ TENANT_KINDS = {
     "TOKEN": "token, 32 characters or more",
     "FERNET_KEY": "Fernet key",
     "IDENTIFIER": "UUID",
+    "DATE": "date (2026-11-28)",
 }
 
 

@@ -4,7 +4,7 @@ import os
 from email.utils import parseaddr
 
 from config.settings.env import envfloat, envint, envnetworks, envtenant, problem
-from config.settings.operations import DEFAULT_FROM_EMAIL
+from config.settings.operations import DEFAULT_FROM_EMAIL, SAMTALE_ACCESSIBILITY_CONTACT
 from samtale.core import configurable as c
 
 # Calendar invitations come from Samtale's own calendar address, the ORGANIZER of every
@@ -26,6 +26,15 @@ if not c.address_valid(SAMTALE_CALENDAR_ADDRESS):
         f"SAMTALE_CALENDAR_ADDRESS must be an e-mail address, not {SAMTALE_CALENDAR_ADDRESS!r}.",
         "Empty, it is the address of DEFAULT_FROM_EMAIL.",
     )
+# The accessibility statement's contact for barriers is a person's or a team's mailbox, not
+# one of these two (samtale.core.configurable.contact_problems, as `tenants configure` says).
+_contact = {
+    "SAMTALE_ACCESSIBILITY_CONTACT": SAMTALE_ACCESSIBILITY_CONTACT,
+    "DEFAULT_FROM_EMAIL": DEFAULT_FROM_EMAIL,
+    "SAMTALE_CALENDAR_ADDRESS": SAMTALE_CALENDAR_ADDRESS,
+}
+for _problem in c.contact_problems(_contact.get):
+    problem("samtale.E034", _problem)
 # Where Samtale reads those answers (notifications.inbox), either or both: an IMAP mailbox
 # that receives the mail to SAMTALE_CALENDAR_ADDRESS, read every minute and never changed
 # (imaps://user:password@host:993/INBOX, the user and password URL-encoded; imap:// only

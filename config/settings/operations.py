@@ -50,10 +50,17 @@ DEFAULT_FROM_EMAIL = envtenant(
     code="samtale.E031",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where the accessibility statement asks people to report barriers (an e-mail address);
-# empty: DEFAULT_FROM_EMAIL's. Each municipality's own.
+# Where the accessibility statement asks people to report barriers: the e-mail address of a
+# person or a team who answers them, never Samtale's own sender or calendar address (E034).
+# Empty: the statement says no contact is given yet. Each municipality's own.
 SAMTALE_ACCESSIBILITY_CONTACT = envtenant(
     "SAMTALE_ACCESSIBILITY_CONTACT", "", kind=c.ADDRESS, own=True
+)
+# The day the municipality last checked Samtale's accessibility itself (2026-11-28), which its
+# statement gives as its own; empty: the statement says it has not, and gives the day of
+# Samtale's assessment alone. Each municipality's own.
+SAMTALE_ACCESSIBILITY_CHECKED = envtenant(
+    "SAMTALE_ACCESSIBILITY_CHECKED", "", kind=c.DATE, own=True
 )
 # The municipality's own accessibility statement for Samtale, once published on Uutilsynet's
 # uustatus.no (https://uustatus.no/nb/erklaringer/publisert/…): Samtale's statement page

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import ipaddress
 import json
 import re
@@ -43,6 +44,7 @@ TOKEN = "token"  # a random value of at least 32 characters
 FERNET_KEY = "Fernet key"
 IDENTIFIER = "UUID"
 PROVIDERS = "identity providers (JSON)"
+DATE = "date"  # 2026-11-28, kept as that text
 
 YES = ("1", "true", "yes", "on")
 NO = ("0", "false", "no", "off")
@@ -221,6 +223,18 @@ def _fernet_key(declared: Declared, value: object) -> None:
         )
 
 
+def _date(declared: Declared, value: object) -> None:
+    value = _text(declared, value)
+    if not value:
+        return
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or len(value) != 10 or day.year < 2000:
+        raise Refused(f"{declared.name} must be a date written 2026-11-28, not {value!r}.")
+
+
 def _identifier(declared: Declared, value: object) -> None:
     value = _text(declared, value)
     if not value:
@@ -262,6 +276,7 @@ CHECKS: dict[str, Callable[[Declared, object], object]] = {
     TOKEN: _token,
     FERNET_KEY: _fernet_key,
     IDENTIFIER: _identifier,
+    DATE: _date,
     PROVIDERS: _providers,
 }
 
@@ -382,6 +397,7 @@ def problems(get: Callable[[str], object]) -> list[str]:
             "SAMTALE_PASSWORD_SIGNIN is off, but no identity provider is set "
             "(SAMTALE_SSO_PROVIDERS): nobody could sign in."
         )
+    found.extend(contact_problems(get))
     channel = get("SAMTALE_ARCHIVE_CHANNEL")
     if channel == "folder" and not get("SAMTALE_ARCHIVE_FOLDER"):
         found.append("SAMTALE_ARCHIVE_CHANNEL=folder needs SAMTALE_ARCHIVE_FOLDER.")
@@ -399,6 +415,24 @@ def problems(get: Callable[[str], object]) -> list[str]:
             "SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE (or SAMTALE_FIKS_MASKINPORTEN_KID)."
         )
     return found
+
+
+def contact_problems(get: Callable[[str], object]) -> list[str]:
+    """The accessibility statement's contact for barriers must reach a person: not one of the
+    addresses Samtale itself sends from and reads by machine (DEFAULT_FROM_EMAIL's, the
+    calendar's, whose mailbox only answers to invitations are read from)."""
+    contact = str(get("SAMTALE_ACCESSIBILITY_CONTACT") or "").strip().lower()
+    machine = {
+        "DEFAULT_FROM_EMAIL": parseaddr(str(get("DEFAULT_FROM_EMAIL") or ""))[1].lower(),
+        "SAMTALE_CALENDAR_ADDRESS": str(get("SAMTALE_CALENDAR_ADDRESS") or "").strip().lower(),
+    }
+    return [
+        f"SAMTALE_ACCESSIBILITY_CONTACT is {name}'s address ({contact}), which Samtale sends "
+        "from and no person reads: give the mailbox of a person or a team that answers "
+        "reports of barriers."
+        for name, address in machine.items()
+        if contact and contact == address
+    ][:1]
 
 
 FIKS = (

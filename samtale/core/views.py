@@ -1,4 +1,4 @@
-from email.utils import parseaddr
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -28,12 +28,18 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
             "named": bool(tenancy.organization_name()),
             "organization": tenancy.organization_name() or _("The organization"),
             "site_url": tenancy.site_url(),
-            "contact": tenancy.setting("SAMTALE_ACCESSIBILITY_CONTACT")
-            or parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1],
+            # A person's or a team's mailbox, never the address Samtale sends from (E034):
+            # none given, the statement says so and where else to turn.
+            "contact": tenancy.setting("SAMTALE_ACCESSIBILITY_CONTACT"),
             "published": tenancy.setting("SAMTALE_ACCESSIBILITY_STATEMENT_URL"),
+            "own_check": _day(tenancy.setting("SAMTALE_ACCESSIBILITY_CHECKED")),
             **conformance.statement(),
         },
     )
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 @guarded()

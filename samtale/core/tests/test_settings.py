@@ -147,6 +147,17 @@ NO_SENSE = [
     ({"SAMTALE_ARCHIVE_FILE_MODE": "rw-r-----"}, "(samtale.E021) SAMTALE_ARCHIVE_FILE_MODE"),
     ({"SAMTALE_SSO": "entra"}, "(samtale.E022) SAMTALE_SSO names 'entra', but SSO_ENTRA_"),
     ({"SAMTALE_PASSWORD_SIGNIN": "false"}, "(samtale.E024) SAMTALE_PASSWORD_SIGNIN is off"),
+    (
+        {
+            "SAMTALE_ACCESSIBILITY_CONTACT": "Samtale@Kommune.no",
+            "DEFAULT_FROM_EMAIL": "Kommunen <samtale@kommune.no>",
+        },
+        "(samtale.E034) SAMTALE_ACCESSIBILITY_CONTACT is DEFAULT_FROM_EMAIL's address",
+    ),
+    (
+        {"SAMTALE_ACCESSIBILITY_CHECKED": "28.11.2026"},
+        "(samtale.E010) SAMTALE_ACCESSIBILITY_CHECKED must be a date written 2026-11-28",
+    ),
 ]
 
 

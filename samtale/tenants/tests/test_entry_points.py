@@ -49,26 +49,43 @@ def theirs(nordvik, in_nordvik):
 def test_a_request_runs_in_the_tenant_of_its_host_name(theirs, nordvik, hosts, settings):
     settings.DEFAULT_FROM_EMAIL = "Fjordvik kommune <samtale@fjordvik.example>"
     client = Client(HTTP_HOST=HOST)
-    # Its setting: the accessibility statement's contact is its sender's address, and the
-    # statement is its own: its name, its address, its published statement where it has one.
+    # Its settings: the accessibility statement is its own: its name, its address, its
+    # contact for barriers and its published statement where it has them, its own check's
+    # day. None given, no address is shown (never the one Samtale sends from).
     statement = client.get("/tilgjengelighet/").text
-    assert "samtale@nordvik.example" in statement and "fjordvik.example" not in statement
+    assert "samtale@nordvik.example" not in statement and "fjordvik.example" not in statement
+    assert "Nordvik kommune har ikke oppgitt en adresse" in statement
+    assert "Nordvik kommune har ikke kontrollert" in statement
     assert "Tilgjengelighetserklæring for Samtale – Nordvik kommune" in statement
     assert f"Nordvik kommune bruker Samtale på http://{HOST}" in statement
     assert "uustatus.no/nb/erklaringer" not in statement
+    # Its sender's address is refused: no person reads it.
+    with pytest.raises(services.TenantError, match="DEFAULT_FROM_EMAIL's address"):
+        services.tenant_configure(
+            "nordvik", {"SAMTALE_ACCESSIBILITY_CONTACT": "samtale@nordvik.example"}
+        )
     services.tenant_configure(
         "nordvik",
         {
             "SAMTALE_ACCESSIBILITY_CONTACT": "uu@nordvik.example",
             "SAMTALE_ACCESSIBILITY_STATEMENT_URL": "https://uustatus.no/nb/erklaringer/publisert/1",
+            "SAMTALE_ACCESSIBILITY_CHECKED": "2026-10-05",
         },
     )
     tenancy.forget()
     statement = client.get("/tilgjengelighet/").text
     assert "mailto:uu@nordvik.example" in statement
     assert 'href="https://uustatus.no/nb/erklaringer/publisert/1"' in statement
+    assert "Nordvik kommune kontrollerte selv tilgjengeligheten i Samtale sist 05.10.2026" in (
+        statement
+    )
     services.tenant_configure(
-        "nordvik", {"SAMTALE_ACCESSIBILITY_CONTACT": "", "SAMTALE_ACCESSIBILITY_STATEMENT_URL": ""}
+        "nordvik",
+        {
+            "SAMTALE_ACCESSIBILITY_CONTACT": "",
+            "SAMTALE_ACCESSIBILITY_STATEMENT_URL": "",
+            "SAMTALE_ACCESSIBILITY_CHECKED": "",
+        },
     )
     tenancy.forget()
     # Its rows: its person signs in (a session in its database) and sees her own name.
@@ -76,7 +93,7 @@ def test_a_request_runs_in_the_tenant_of_its_host_name(theirs, nordvik, hosts, s
         client.force_login(theirs.employee)
     home = client.get("/")
     assert home.status_code == 200 and NORDVIK_ONLY in home.text
-    assert Client().get("/tilgjengelighet/").text.count("samtale@fjordvik.example")
+    assert "Nordvik" not in Client().get("/tilgjengelighet/").text
 
 
 def test_a_task_runs_in_the_tenant_whose_queue_the_worker_took_it_from(theirs, nordvik):

@@ -24,6 +24,8 @@ OWN = {
     "DEFAULT_FROM_EMAIL": "Nordvik kommune <samtale@nordvik.example>",
     "SAMTALE_CALENDAR_ADDRESS": "kalender@nordvik.example",
     "SAMTALE_ORGANIZATION_NUMBER": "315987709",
+    # Its accessibility statement's contact for barriers: a team's mailbox, not the sender.
+    "SAMTALE_ACCESSIBILITY_CONTACT": "uu@nordvik.example",
 }
 
 
