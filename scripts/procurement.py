@@ -4,7 +4,8 @@ Each part stands between `<!-- generert: navn -->` and `<!-- /generert -->` in a
 is made from what decides it: the access matrix (tests/access_matrix/), the retention
 settings (config/settings/), the compose stack's services (compose.yaml), the integrations'
 settings, the models, the test files that are the risk analysis' evidence, and the lines of
-code each security measure rests on. The rest of each page is written by hand.
+code each security measure rests on. The rest of each page is written by hand. Beside them,
+the software bill of materials (scripts/sbom.py).
 
     python scripts/procurement.py          # rewrite the generated parts
     python scripts/procurement.py --check  # exit 1 if a page is not what the code says
@@ -35,6 +36,7 @@ if not apps.ready:
 from django.conf import settings  # noqa: E402
 
 from scripts import procurement_sources as sources  # noqa: E402
+from scripts import sbom  # noqa: E402
 from scripts.settings_table import explanation, variables  # noqa: E402
 
 DOCS = ROOT / "docs" / "procurement"
@@ -415,6 +417,9 @@ def wanted(compose: Path = COMPOSE) -> dict[Path, tuple[str, str]]:
         path = DOCS / name
         current = path.read_text(encoding="utf-8")
         pages[path] = (current, page(current, made))
+    # The software bill of materials, from the lock files and the vendored front-end.
+    current = sbom.SBOM.read_text(encoding="utf-8") if sbom.SBOM.exists() else ""
+    pages[sbom.SBOM] = (current, sbom.text())
     return pages
 
 

@@ -128,3 +128,33 @@ def test_a_test_that_says_nothing_of_the_threat_is_refused_as_its_evidence(monke
         monkeypatch.setattr(procurement.sources, "THREATS", cited)
         with pytest.raises(SystemExit, match=f"{threat}: {path} says nothing of the threat"):
             procurement.evidence(threat)
+
+
+def test_the_sbom_lists_what_the_app_ships_at_its_pinned_versions(tmp_path, monkeypatch):
+    """The software bill of materials (CycloneDX, scripts/sbom.py) names each of the app's
+    own packages at the version constraints.txt pins, what they pull in, and each vendored
+    front-end file by its SHA-256; not the tools only the tests use. A pin changed changes
+    it, so `make procurement` must be run (test_the_generated_parts_are_what_the_code_says)."""
+    import hashlib
+    import json
+
+    from scripts import sbom
+
+    made = json.loads(sbom.text())
+    assert made["bomFormat"] == "CycloneDX" and made["specVersion"] == "1.6"
+    purls = {c["purl"] for c in made["components"]}
+    assert {"pkg:pypi/django@6.1.3", "pkg:pypi/asgiref@3.13.0", "pkg:pypi/weasyprint@70.0"} <= (
+        purls
+    )
+    assert "pkg:npm/htmx.org@2.0.11" in purls
+    assert not [p for p in purls if "pytest" in p or "playwright" in p or "esbuild" in p]
+    hashes = {h["content"] for c in made["components"] for h in c.get("hashes", [])}
+    served = (sbom.VENDOR / "htmx" / "htmx.min.js").read_bytes()
+    assert hashlib.sha256(served).hexdigest() in hashes
+    changed = tmp_path / "constraints.txt"
+    changed.write_text(
+        sbom.CONSTRAINTS.read_text().replace("asgiref==3.13.0", "asgiref==3.13.1"),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sbom, "CONSTRAINTS", changed)
+    assert "pkg:pypi/asgiref@3.13.1" in sbom.text()
