@@ -4,8 +4,14 @@ assessment without `make conformance` fails here."""
 
 from dataclasses import replace
 
+import pytest
+
 from samtale.core import conformance
 from scripts import conformance as report
+
+# With the browser tests' worker: a whole run of them writes the outcomes and this report
+# again at its end (tests/browser/outcomes.py), never while these read them.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_the_report_is_what_the_assessment_says():
@@ -48,3 +54,44 @@ def test_every_file_the_evidence_names_exists():
     }
     assert named, "the evidence names no file"
     assert sorted(p for p in named if not (root / p).exists()) == []
+
+
+def test_what_the_assessment_rests_on_in_the_browser_was_checked_there():
+    """Every criterion met by the browser's checks (axe-core, the measurements, a browser
+    test the evidence names) was checked by the last whole run of the browser tests, on
+    at least one page, and none of them failed there (else the statement says so)."""
+    from tests.browser import outcomes as browser
+
+    found = conformance.outcomes()
+    assert found["run"] and found["pages"] > 50, "run the browser tests whole (make test)"
+    unchecked = []
+    for item in conformance.ASSESSMENT:
+        rests = conformance.AXE in item.evidence or conformance.MEASURED in item.evidence
+        rests = rests or any(
+            (browser.BROWSER / name).exists()
+            for name in browser.EVIDENCE_FILE.findall(item.evidence)
+        )
+        checked = found["criteria"].get(item.number, {}).get("checks")
+        if item.state == conformance.SUPPORTS and rests and not checked:
+            unchecked.append(item.number)
+    assert unchecked == []
+
+
+def test_the_engines_names_for_a_criterion_are_read_as_its_number(tmp_path, monkeypatch):
+    from tests.browser import outcomes as browser
+
+    assert browser.criterion_of_tag("wcag1410") == "1.4.10"
+    assert browser.criterion_of_tag("wcag143") == "1.4.3"
+    assert browser.criterion_of_tag("wcag21aa") is None  # a level, not a criterion
+    code = "WCAG2AA.Principle1.Guideline1_4.1_4_3.G18.Fail"
+    assert browser.criterion_of_code(code) == "1.4.3"
+    assert browser.criterion_of_code("WCAG2AA.Principle4.Guideline4_1.4_1_2.H91.InputText") == (
+        "4.1.2"
+    )
+    # Written once for what was found; the same findings again change nothing.
+    monkeypatch.setattr(browser, "FOUND", {})
+    monkeypatch.setattr(browser, "PAGES", set())
+    browser.seen(["1.4.10", "1.1.1"], "home (/)", [("1.4.10", "12 px too wide")])
+    written = tmp_path / "outcomes.json"
+    assert browser.write(written) and not browser.write(written)
+    assert '"1.4.10"' in written.read_text() and "12 px too wide" in written.read_text()

@@ -8,15 +8,21 @@ The states are those of a conformance report in the VPAT form: SUPPORTS, PARTIAL
 supports"), FAILS ("does not support"), NOT_APPLICABLE and NOT_TESTED. A criterion is only
 SUPPORTS where a test or a stated review stands behind it; where nothing does yet, it is
 NOT_TESTED and the statement says so (Uutilsynet's statement lists what is not tested).
-CHECKED is the day the assessment was last gone through against the tests."""
+What the browser tests found is the other half (OUTCOMES, written by a run of the whole
+browser suite, tests/browser/outcomes.py): a criterion any of their checks failed is "does
+not support", whatever is written here, so that the statement's "meets N of 48" is counted
+from what the tests saw, and its date is the day they last ran whole."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samtale.core import wcag
@@ -28,7 +34,8 @@ NOT_APPLICABLE = "not applicable"
 NOT_TESTED = "not tested"
 STATES = (SUPPORTS, PARTIAL, FAILS, NOT_APPLICABLE, NOT_TESTED)
 
-CHECKED = date(2026, 11, 28)
+# What the browser tests found, criterion by criterion, and the day they ran whole.
+OUTCOMES = Path(__file__).with_name("conformance_outcomes.json")
 
 # The evidence the browser tests give every page they visit (tests/browser/conftest.py,
 # Visitor.check): axe-core's WCAG 2.1 A/AA rules, no sideways scrolling at the width visited,
@@ -112,7 +119,9 @@ ASSESSMENT: tuple[Assessed, ...] = (
     _a("2.4.4", SUPPORTS, f"{AXE} (link-name)"),
     _a("2.4.5", SUPPORTS, "the menu, the home page's cards, search on the lists and an index "
        "on pages taller than six phone screens (tests/browser/test_long_pages.py)"),
-    _a("2.4.6", SUPPORTS, f"{AXE} (empty-heading, label)"),
+    _a("2.4.6", SUPPORTS, "review: each heading names its section and each label its field; "
+       "none is empty (axe-core's empty-heading, a best-practice rule that no WCAG criterion "
+       "is tagged with, and label, on every page the browser tests visit)"),
     _a("2.4.7", SUPPORTS, f"{KEYBOARD}: the focused element is visible at each step; "
        f"{MEASURED}: each of the first 40 stops has a focus ring (the skip link's since "
        "28.11.2026)"),
@@ -176,10 +185,56 @@ ASSESSMENT: tuple[Assessed, ...] = (
 )  # fmt: skip
 
 
+_read: dict[tuple[str, float], dict[str, Any]] = {}
+
+
+def outcomes() -> dict[str, Any]:
+    """What the browser tests last found (OUTCOMES): {"run": day, "pages", "tests",
+    "criteria": {number: {"checks": n, "failed": [{"where", "what"}]}}}. Read again when the
+    file changes, so a run that finds a failure lowers the count at once."""
+    try:
+        key = (str(OUTCOMES), OUTCOMES.stat().st_mtime)
+    except FileNotFoundError:
+        return {"run": None, "pages": 0, "tests": 0, "criteria": {}}
+    if key not in _read:
+        _read.clear()
+        _read[key] = json.loads(OUTCOMES.read_text(encoding="utf-8"))
+    return _read[key]
+
+
+def forget() -> None:
+    _read.clear()
+
+
+def _as_found(item: Assessed, found: dict[str, Any], run: str) -> Assessed:
+    """The criterion as the browser tests found it: where a check failed, it is not met."""
+    failed = found.get(item.number, {}).get("failed")
+    if not failed or item.state in (FAILS, NOT_APPLICABLE):
+        return item
+    first = failed[0]
+    return replace(
+        item,
+        state=FAILS,
+        evidence=f"{item.evidence}; but the browser tests of {run} found {len(failed)} "
+        f"failure(s), the first {first['what']} ({first['where']})",
+        shortfall=format_lazy(
+            _("An automated check found a barrier on {where}: {what}."),
+            where=first["where"],
+            what=first["what"],
+        ),
+    )
+
+
 def assessed(*, since: tuple[str, ...] = ("2.0", "2.1")) -> list[Assessed]:
-    """The assessment of the criteria of the WCAG versions `since`, in WCAG's order."""
+    """The assessment of the criteria of the WCAG versions `since`, in WCAG's order, as the
+    browser tests last found them."""
     by_number = {a.number: a for a in ASSESSMENT}
-    return [by_number[c.number] for c in wcag.CRITERIA if c.since in since]
+    found = outcomes()
+    return [
+        _as_found(by_number[c.number], found["criteria"], found["run"])
+        for c in wcag.CRITERIA
+        if c.since in since
+    ]
 
 
 def statement() -> dict[str, Any]:
@@ -192,5 +247,9 @@ def statement() -> dict[str, Any]:
         "met": sum(a.state in (SUPPORTS, NOT_APPLICABLE) for a in required),
         "short": [a for a in required if a.state in (PARTIAL, FAILS)],
         "not_tested": [a for a in required if a.state == NOT_TESTED],
-        "checked": CHECKED,
+        "checked": _day(outcomes()["run"]),
     }
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

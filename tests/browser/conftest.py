@@ -22,6 +22,7 @@ from samtale.demo import org as org_demo
 from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from tests.browser import outcomes
 from tests.browser.snapshot import Snapshot
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,6 +51,19 @@ HTMLCS_ERRORS = (
     " element: (m.element.outerHTML || m.element.nodeName).slice(0, 160)})))))"
 )
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's violations, each with the criteria its rule is tagged with, and every criterion its
+# rules that ran on the page are tagged with (passed, failed or asking a person).
+AXE_RUN = (
+    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
+    " const numbers = (rule) => rule.tags.filter((t) => /^wcag\\d{3,4}$/.test(t))"
+    ".map((t) => t.slice(4, 5) + '.' + t.slice(5, 6) + '.' + t.slice(6));"
+    " return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+    " criteria: numbers(v), nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})),"
+    " criteria: [...new Set([...r.passes, ...r.violations, ...r.incomplete].flatMap(numbers))]};"
+    " }"
+)
+# A reference to a missing id: a relationship lost (1.3.1), a name or description lost (4.1.2).
+REFERENCED = ("1.3.1", "4.1.2")
 DEMO_PASSWORD = "demo-password-for-tests"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
@@ -168,6 +182,7 @@ class Visitor:
         console error, no id is used twice, and a screenshot is kept."""
         page = self.page
         page.wait_for_load_state("load")
+        path = page.url.removeprefix(self.base_url)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{label}".lower()).strip("-")
         from playwright.sync_api import Error as PlaywrightError
@@ -183,22 +198,13 @@ class Visitor:
         # weakening the page's Content-Security-Policy.
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SOURCE)
-        result = page.evaluate(
-            "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});"
-            " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
-            WCAG_TAGS,
-        )
-        assert result == [], f"axe found WCAG violations on {label} ({page.url}): {result}"
+        axe = page.evaluate(AXE_RUN, WCAG_TAGS)
+        result = axe["violations"]
         if not page.evaluate("() => typeof window.HTMLCS !== 'undefined'"):
             page.evaluate(HTMLCS_SOURCE)
         errors = page.evaluate(HTMLCS_ERRORS)
-        assert errors == [], f"HTML_CodeSniffer found WCAG errors on {label} ({page.url}): {errors}"
         # Responsive: nothing may make the page itself scroll sideways, down to 360 px.
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, (
-            f"{label} is {overflow}px wider than the {page.viewport_size['width']}px screen"
-        )
         # Reflow (WCAG 1.4.10): at 320 CSS px wide (1280 px at 400 % zoom) nothing makes the
         # page scroll sideways either; then back to the test's own size.
         size = dict(page.viewport_size)
@@ -206,8 +212,6 @@ class Visitor:
         narrow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         wide = page.evaluate(WIDEST)
         page.set_viewport_size(size)
-        assert narrow <= 0, f"{label} is {narrow}px wider than {REFLOW_WIDTH} px: {wide}"
-        assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
         # An id names one element: a second one takes a label, a skip link or an
         # aria-describedby away from the element it was written for.
         duplicates = page.evaluate(
@@ -215,10 +219,32 @@ class Visitor:
             " seen[e.id] = (seen[e.id] || 0) + 1;"
             " return Object.keys(seen).filter((id) => seen[id] > 1); }"
         )
-        assert duplicates == [], f"ids used more than once on {label} ({page.url}): {duplicates}"
         # And every id a reference names is there: a description or a label that points at
         # nothing is silence for a screen reader (WCAG 1.3.1, 4.1.2).
         dangling = page.evaluate(MISSING_REFERENCES)
+        # What the page showed of each criterion, whatever the assertions below stop at.
+        failures = [
+            (number, f"axe {v['id']}: {v['help']}") for v in result for number in v["criteria"]
+        ]
+        failures += [
+            (outcomes.criterion_of_code(e["code"]) or "4.1.2", f"HTML_CodeSniffer {e['code']}")
+            for e in errors
+        ]
+        if overflow > 0 or narrow > 0:
+            failures.append(("1.4.10", f"{max(overflow, narrow)} px too wide: {wide}"))
+        failures += [("4.1.1", f"id used twice: {id_}") for id_ in duplicates]
+        failures += [(n, f"reference to a missing id: {d}") for d in dangling for n in REFERENCED]
+        outcomes.seen(
+            [*axe["criteria"], "1.4.10", "4.1.1", *REFERENCED], f"{label} ({path})", failures
+        )
+        assert result == [], f"axe found WCAG violations on {label} ({page.url}): {result}"
+        assert errors == [], f"HTML_CodeSniffer found WCAG errors on {label} ({page.url}): {errors}"
+        assert overflow <= 0, (
+            f"{label} is {overflow}px wider than the {page.viewport_size['width']}px screen"
+        )
+        assert narrow <= 0, f"{label} is {narrow}px wider than {REFLOW_WIDTH} px: {wide}"
+        assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
+        assert duplicates == [], f"ids used more than once on {label} ({page.url}): {duplicates}"
         assert dangling == [], f"references to ids not on {label} ({page.url}): {dangling}"
 
     def login(self, email: str, password: str) -> None:
@@ -371,6 +397,35 @@ def _requests_done(seconds: float = 20) -> None:
             return
         for thread in serving:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+def pytest_runtest_logreport(report):
+    """A browser test the assessment names as evidence for a criterion checks it as a
+    whole (tests/browser/outcomes.py): its failure is the criterion's."""
+    criteria = outcomes.named_by_evidence(report.nodeid)
+    if criteria and (report.when == "call" or report.failed):
+        lines = report.longreprtext.strip().splitlines() if report.failed else []
+        failed = [(number, lines[-1] if lines else "failed") for number in criteria]
+        where = report.nodeid.split("/")[-1].split("@")[0]
+        outcomes.seen(criteria, where, failed if report.failed else ())
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    if nodeid.startswith("tests/browser/"):
+        outcomes.RAN.add(nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After a run of the whole browser suite: its outcomes, and the conformance report
+    that counts from them (the statement reads them as it is asked)."""
+    if not outcomes.FOUND or not outcomes.whole_suite(session):
+        return
+    from samtale.core import conformance
+    from scripts import conformance as report
+
+    if outcomes.write(conformance.OUTCOMES):
+        conformance.forget()
+        report.main([])
 
 
 def pytest_terminal_summary(terminalreporter):

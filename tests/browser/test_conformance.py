@@ -11,6 +11,7 @@ from django.urls import reverse
 from samtale.conversations.models import Conversation
 from samtale.rounds.models import Round
 from tests.browser import conformance_checks as checks
+from tests.browser import outcomes
 from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.first_time_catalogue import whole_demo_loaded
 
@@ -69,38 +70,62 @@ def _shown_on_hover(page, targets: int = 25) -> list[str]:
     return found
 
 
-def _problems(page) -> list[str]:
-    """Everything the checks find on the page that is open, at each width in turn (one load:
-    the window is resized), then with WCAG's text spacing set, at a desktop's and a phone's."""
+def _problems(page) -> list[tuple[str, str]]:
+    """Everything the checks find on the page that is open, each with the criterion it
+    fails, at each width in turn (one load: the window is resized), then with WCAG's text
+    spacing set, at a desktop's and a phone's."""
     found = []
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         overflow = page.evaluate(checks.OVERFLOW)
-        if overflow > 0:  # 1.4.10 Reflow, 1.4.4 Resize text
-            found.append(f"{width} px: {overflow} px too wide")
+        if overflow > 0:  # 1.4.10 Reflow; at 640 px, 1.4.4 Resize text (200 % zoom)
+            found.append(
+                ("1.4.4" if width == 640 else "1.4.10", f"{width} px: {overflow} px too wide")
+            )
         if width in (1280, 390):  # 2.5.8 Target size (minimum)
-            found += [f"{width} px: small target {t}" for t in page.evaluate(checks.TARGET_SIZE)]
+            small = page.evaluate(checks.TARGET_SIZE)
+            found += [("2.5.8", f"{width} px: small target {t}") for t in small]
         if width == 1280:  # 4.1.2 Name, role, value; 2.5.3 Label in name; 1.4.11
-            found += page.evaluate(checks.NAMES)
-            found += [f"contrast: {edge}" for edge in page.evaluate(checks.FIELD_EDGES)]
-            found += _shown_on_hover(page)
+            found += [
+                ("4.1.2" if name.startswith("no name") else "2.5.3", name)
+                for name in page.evaluate(checks.NAMES)
+            ]
+            found += [("1.4.11", f"contrast: {edge}") for edge in page.evaluate(checks.FIELD_EDGES)]
+            found += [("1.4.13", hover) for hover in _shown_on_hover(page)]
         if width == 390:  # 2.4.11 Focus not obscured (minimum): the first TABS stops
             page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
             for _ in range(TABS):
                 page.keyboard.press("Tab")
                 hidden = page.evaluate(checks.FOCUS_HIDDEN)
                 if hidden:
-                    found.append(f"{width} px: focus hidden on {hidden}")
+                    found.append(("2.4.11", f"{width} px: focus hidden on {hidden}"))
                 ring = page.evaluate(checks.FOCUS_RING)  # 1.4.11, 2.4.7
                 if ring:
-                    found.append(f"{width} px: {ring}")
+                    found.append(("2.4.7", f"{width} px: {ring}"))
     page.evaluate(checks.TEXT_SPACING)  # 1.4.12 Text spacing
     for width, height in ((1280, 900), (390, 700)):
         page.set_viewport_size({"width": width, "height": height})
-        found += [f"spacing, {width} px: cut off {c}" for c in page.evaluate(checks.CLIPPED)]
+        found += [
+            ("1.4.12", f"spacing, {width} px: cut off {c}") for c in page.evaluate(checks.CLIPPED)
+        ]
         if page.evaluate(checks.OVERFLOW) > 0:
-            found.append(f"spacing, {width} px: too wide")
+            found.append(("1.4.12", f"spacing, {width} px: too wide"))
     return found
+
+
+# What _problems checks on every page, whether it finds anything or not.
+MEASURED = (
+    "1.4.4",
+    "1.4.10",
+    "2.5.8",
+    "4.1.2",
+    "2.5.3",
+    "1.4.11",
+    "1.4.13",
+    "2.4.11",
+    "2.4.7",
+    "1.4.12",
+)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -115,7 +140,9 @@ def test_what_axe_does_not_check_holds_on_each_roles_pages(visitor_factory, demo
         response = visitor.goto(path)
         assert response.status == 200, path
         visitor.page.wait_for_load_state("load")
-        problems += [f"{path}: {problem}" for problem in _problems(visitor.page)]
+        found = _problems(visitor.page)
+        outcomes.seen(MEASURED, f"conformance-{role} ({path})", found)
+        problems += [f"{path}: {number} {problem}" for number, problem in found]
     assert problems == [], "\n".join(problems)
 
 
@@ -182,4 +209,34 @@ def test_both_engines_find_what_they_look_for(browser):
     page.evaluate(HTMLCS_SOURCE)
     codes = " ".join(error["code"] for error in page.evaluate(HTMLCS_ERRORS))
     assert "1_1_1" in codes and "4_1_2" in codes, codes
+    page.close()
+
+
+def test_a_page_that_fails_a_check_is_recorded_against_its_criterion(browser, monkeypatch):
+    """What Visitor.check finds goes into the outcomes under the criterion it fails, before
+    the test fails on it: a page too wide at 320 px counts against 1.4.10, an unlabelled
+    field against the criteria axe-core and HTML_CodeSniffer tag it with, a description
+    naming no element against 1.3.1 and 4.1.2 (planted here; the run's own are kept)."""
+    from tests.browser.conftest import Visitor
+
+    monkeypatch.setattr(outcomes, "FOUND", {})
+    monkeypatch.setattr(outcomes, "PAGES", set())
+    page = browser.new_page(viewport={"width": 390, "height": 600})
+    page.set_content(
+        '<html lang="nb"><head><title>Prøve</title></head><body><main><h1>Prøve</h1>'
+        '<div style="width:360px">Bred</div>'
+        '<input type="text" name="q" aria-describedby="ingen"></main></body></html>'
+    )
+    visitor = Visitor(page, "about:", "planted")
+    with pytest.raises(AssertionError):
+        visitor.check("planted")
+    failed = {
+        number: entry["failed"] for number, entry in outcomes.FOUND.items() if entry["failed"]
+    }
+    assert {"1.4.10", "1.3.1", "4.1.2"} <= set(failed)
+    assert any("missing id" in f["what"] and "ingen" in f["what"] for f in failed["1.3.1"])
+    assert any(f["what"].startswith(("axe label", "HTML_CodeSniffer")) for f in failed["4.1.2"])
+    assert failed["1.4.10"][0]["where"].startswith("planted (")
+    # And a criterion axe's rules ran for counts as checked there, failed or not.
+    assert outcomes.FOUND["4.1.2"]["checks"] and outcomes.FOUND["3.1.1"]["checks"]
     page.close()
