@@ -100,9 +100,15 @@ MEASURES = (
         r'MFA_SUPPORTED_TYPES = \["totp", "recovery_codes", "webauthn"\]',
     ),
     (
-        "Tofaktor kreves av HR, administratorer og arkiv i produksjon",
+        "Tofaktor kreves av alle som leser andres opplysninger (ledere, tillitsvalgte, HR, "
+        "administratorer, arkiv) i produksjon, per kommune",
         "config/settings/signin.py",
-        r'SAMTALE_REQUIRE_MFA = envbool\("SAMTALE_REQUIRE_MFA", not DEBUG\)',
+        r'SAMTALE_REQUIRE_MFA = envtenant\("SAMTALE_REQUIRE_MFA", not DEBUG',
+    ),
+    (
+        "Tofaktor kreves av ledere og den som leder en kollegas samtale",
+        "samtale/accounts/mfa.py",
+        r"or roles\.is_leader",
     ),
     (
         "Begrenset antall innloggingsforsøk",

@@ -4,7 +4,7 @@ import os
 from datetime import timedelta
 
 from config.settings.base import DEBUG
-from config.settings.env import envbool, envfloat, envint, envlist, envtenant, problem
+from config.settings.env import envfloat, envint, envlist, envtenant, problem
 from samtale.core import configurable as c
 
 AUTH_USER_MODEL = "org.Person"
@@ -129,10 +129,11 @@ if not SAMTALE_PASSWORD_SIGNIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]
     )
 
 # Two-factor (allauth.mfa): an authenticator app with recovery codes, and passkeys where the
-# browser offers them. Required of HR, administrators and archive staff when
-# SAMTALE_REQUIRE_MFA is on (the default in production); a provider's own second factor
-# counts when its ID token says so (amr).
-SAMTALE_REQUIRE_MFA = envbool("SAMTALE_REQUIRE_MFA", not DEBUG)
+# browser offers them. Required of everyone who reads another person's conversation or data
+# (leaders, leaders' leaders, union representatives, HR, administrators, archive staff) when
+# SAMTALE_REQUIRE_MFA is on: the default in production, each municipality its own. A
+# provider's own second factor counts when its ID token says so (amr).
+SAMTALE_REQUIRE_MFA = envtenant("SAMTALE_REQUIRE_MFA", not DEBUG, kind=c.YESNO)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 # The issuer in authenticator apps: each tenant's own name (samtale.accounts.mfa.MfaAdapter).

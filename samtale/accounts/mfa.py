@@ -3,9 +3,12 @@
 allauth asks for the second factor after the password or the provider (its login stage)
 from anyone who has set one up. Samtale adds:
 
-- HR, administrators and archive staff must use one when SAMTALE_REQUIRE_MFA is on (the
-  default in production): until this session has, every page but setting one up, signing
-  out and the public pages sends them to the two-factor page (MfaRequiredMiddleware);
+- everyone who reads another person's conversation or data must use one when the
+  municipality's SAMTALE_REQUIRE_MFA is on (the default in production): leaders and their
+  leaders, whoever holds a conversation as its leader, union representatives, HR,
+  administrators and archive staff. Until this session has, every page but setting one up,
+  signing out and the public pages sends them to the two-factor page
+  (MfaRequiredMiddleware);
 - a provider's own second factor counts (its ID token's `amr`, samtale.accounts.sso), and
   then allauth's stage does not ask again.
 """
@@ -27,6 +30,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samtale.accounts.sso import PROVIDER_MFA
+from samtale.conversations import policy as conversations_policy
 from samtale.core import access, tenancy
 
 # Set once a person has set up a second factor in this session: from then on it counts.
@@ -41,10 +45,23 @@ class AuthenticateStage(AllauthAuthenticateStage):
 
 
 def requires_mfa(user) -> bool:
-    if not settings.SAMTALE_REQUIRE_MFA:
+    """The municipality requires two-factor, and the person reads others': by a role, or as
+    the leader of a conversation that is not their own (conversations.policy)."""
+    if not tenancy.setting("SAMTALE_REQUIRE_MFA"):
         return False
-    roles = access.roles_for(user)
-    return roles.is_hr or roles.is_admin or roles.is_archivist
+    known = getattr(user, "_samtale_requires_mfa", None)
+    if known is None:
+        roles = access.roles_for(user)
+        known = (
+            roles.is_hr
+            or roles.is_admin
+            or roles.is_archivist
+            or roles.is_leader
+            or roles.is_union_rep
+            or conversations_policy.holds_others_conversations(user)
+        )
+        user._samtale_requires_mfa = known
+    return known
 
 
 def session_has_mfa(request) -> bool:

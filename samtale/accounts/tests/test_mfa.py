@@ -1,6 +1,8 @@
 """Two-factor sign-in: an authenticator app (TOTP) with recovery codes, set up on
-allauth.mfa's pages; asked for after the password from anyone who has one; required of HR,
-administrators and archive staff when SAMTALE_REQUIRE_MFA is on (production's default)."""
+allauth.mfa's pages; asked for after the password from anyone who has one; required of
+everyone who reads another person's conversation or data (leaders, their leaders, a
+conversation's stand-in leader, union representatives, HR, administrators and archive staff)
+when the municipality's SAMTALE_REQUIRE_MFA is on (production's default)."""
 
 from datetime import timedelta
 
@@ -71,12 +73,30 @@ def test_production_requires_a_second_factor_by_default():
         ("hr", True),
         ("admin", True),
         ("employee", False),
-        ("leader", False),
-        ("leaders_leader", False),
+        ("other_employee", False),
+        ("leader", True),
+        ("other_leader", True),
+        ("leaders_leader", True),
     ],
 )
 def test_who_must_use_a_second_factor(people, require_mfa, role, required):
     assert mfa.requires_mfa(people.by_role(role)) is required
+
+
+def test_a_union_representative_and_a_conversations_stand_in_leader_must_too(people, require_mfa):
+    """Whoever reads another's data: a union representative (the needs raised in their
+    units), and an employee without reports who holds a colleague's conversation."""
+    from samtale.conversations.models import Conversation
+    from samtale.demo.testing import goals_version, make_union_rep
+
+    assert mfa.requires_mfa(make_union_rep(people))
+    stand_in = people.other_employee
+    assert not mfa.requires_mfa(stand_in)
+    Conversation.objects.create(
+        employee=people.employee, leader=stand_in, guide_version=goals_version()
+    )
+    del stand_in._samtale_requires_mfa
+    assert mfa.requires_mfa(stand_in)
 
 
 def test_archive_staff_must_too(people, require_mfa):
@@ -99,6 +119,12 @@ def test_hr_without_a_second_factor_is_sent_to_set_one_up(client, people, requir
     assert client.get(reverse("person_list")).status_code == 200
     assert Authenticator.objects.filter(user=people.hr, type="totp").exists()
     assert Authenticator.objects.filter(user=people.hr, type="recovery_codes").exists()
+
+
+def test_a_leader_without_a_second_factor_is_sent_to_set_one_up(client, people, require_mfa):
+    password_sign_in(client, people.leader)
+    response = client.get(reverse("conversation_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_index")
 
 
 def test_an_employee_may_go_without(client, people, require_mfa):

@@ -301,3 +301,41 @@ def _calendar_of(raw: bytes) -> Calendar:
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
     return Calendar.from_ical(payload)
+
+
+# Two-factor ---------------------------------------------------------------------------------
+
+
+def test_its_two_factor_rule_is_its_own(nordvik, in_nordvik, hosts, settings):
+    """A municipality that requires two-factor asks it of its leaders, whatever the
+    installation's (home) rule is; the home municipality's leaders go by the home rule."""
+    from django.urls import reverse
+
+    settings.SAMTALE_REQUIRE_MFA = False
+    password = "a-long-test-password-1"
+    with in_nordvik():
+        theirs = make_people()
+        theirs.leader.set_password(password)
+        theirs.leader.save()
+    ours = make_people()
+    ours.leader.set_password(password)
+    ours.leader.save()
+
+    def signed_in(host: str | None, person) -> Client:
+        client = Client(HTTP_HOST=host) if host else Client()
+        client.post(reverse("login"), {"username": person.email, "password": password})
+        return client
+
+    services.tenant_configure("nordvik", {"SAMTALE_REQUIRE_MFA": "true"})
+    try:
+        answer = signed_in(HOST, theirs.leader).get(reverse("conversation_list"))
+        assert answer.status_code == 302 and answer["Location"] == reverse("mfa_index")
+        assert signed_in(None, ours.leader).get(reverse("conversation_list")).status_code == 200
+        # And the other way about: the home municipality requires it, Nordvik does not.
+        settings.SAMTALE_REQUIRE_MFA = True
+        services.tenant_configure("nordvik", {"SAMTALE_REQUIRE_MFA": "false"})
+        assert signed_in(HOST, theirs.leader).get(reverse("conversation_list")).status_code == 200
+        answer = signed_in(None, ours.leader).get(reverse("conversation_list"))
+        assert answer.status_code == 302 and answer["Location"] == reverse("mfa_index")
+    finally:
+        services.tenant_configure("nordvik", {"SAMTALE_REQUIRE_MFA": ""})
