@@ -170,30 +170,56 @@ def integrations() -> str:
 # --- The models: what is kept about people ----------------------------------------------------
 
 
-def personal_data() -> str:
-    """Each of our models that points at a person or holds free text: its fields of either."""
-    from django.db import models
+KIND_WORDS = {
+    "deleted": "slettes",
+    "blanked": "tømmes",
+    "kept": "beholdes",
+    "not personal": "ikke personopplysning",
+}
 
-    person = apps.get_model(settings.AUTH_USER_MODEL)
-    rows = ["| Tabell | Knytter til person | Fritekst |", "| --- | --- | --- |"]
-    count = 0
-    for model in apps.get_models():
-        if not model.__module__.startswith("samtale."):
-            continue
-        fields = model._meta.get_fields()
-        links = [
-            f.name
-            for f in fields
-            if f.concrete and f.is_relation and f.related_model is person and f.name != "id"
-        ]
-        texts = [f.name for f in fields if f.concrete and isinstance(f, models.TextField)]
-        if model is person:
-            links = ["(personen selv)"]
-        if links or texts:
-            count += 1
-            label = f"`{model._meta.app_label}.{model.__name__}`"
-            rows.append(f"| {label} | {', '.join(links) or '—'} | {', '.join(texts) or '—'} |")
-    return f"{count} tabeller i Samtales egne modeller:\n\n" + "\n".join(rows)
+
+def personal_data() -> str:
+    """The register of personal data (samtale.privacy.register): each model whose fields can
+    hold a person's data, its fields, and what happens to them."""
+    from samtale.privacy import register
+
+    by_model: dict[str, list] = {}
+    for label, name, rule in register.register():
+        by_model.setdefault(label, []).append((name, rule))
+    rows = ["| Tabell | Felt | Hva skjer |", "| --- | --- | --- |"]
+    fields = 0
+    for label, named in by_model.items():
+        kinds: dict[str, list[str]] = {}
+        for name, rule in named:
+            kinds.setdefault(KIND_WORDS[rule.kind], []).append(name)
+        said = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in kinds.items())
+        rows.append(f"| `{label}` | {len(named)} | {_cell(said)} |")
+        fields += len(named)
+    return (
+        f"{fields} felt i {len(by_model)} tabeller kan holde opplysninger om en person "
+        "(`samtale/privacy/register.py`, funnet fra modellene; Samtales egne og de fra "
+        "allauth, sesjonene og arbeiderens oppgaver):\n\n" + "\n".join(rows)
+    )
+
+
+def not_deleted() -> str:
+    """What no rule deletes, from the same register: each kept field, and why."""
+    from samtale.privacy import register
+
+    rows = ["| Felt | Hvorfor (kodens ord, engelsk) |", "| --- | --- |"]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for label, name, rule in register.register():
+        if rule.kind == register.KEPT:
+            grouped.setdefault((label, rule.why), []).append(name)
+    gaps = 0
+    for (label, why), names in grouped.items():
+        gaps += "a gap" in why
+        rows.append(f"| `{label}`: {', '.join(names)} | {_cell(why)} |")
+    return (
+        f"{sum(len(n) for n in grouped.values())} felt beholdes så lenge kommunens database "
+        f"finnes; {gaps} av grunnene er hull lagringsjobben ennå ikke dekker (merket "
+        "«a gap»):\n\n" + "\n".join(rows)
+    )
 
 
 # --- The security measures, each checked against the line it rests on ------------------------
@@ -391,6 +417,7 @@ def makers(compose: Path = COMPOSE) -> dict[str, Callable[[], str]]:
         "tjenester": lambda: services(compose),
         "integrasjoner": integrations,
         "personopplysninger": personal_data,
+        "ikke-slettet": not_deleted,
         "sikkerhet": security,
         "tilgang": who_sees_what,
     }
