@@ -20,3 +20,9 @@ TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
 # How long a message from outside that was set aside is remembered (core.setaside: the
 # archive's answers not taken, refused mail to the calendar address; core.jobs, daily).
 SAMTALE_SET_ASIDE_KEEP_DAYS = envint("SAMTALE_SET_ASIDE_KEEP_DAYS", 90)
+# The records of the machinery that name people (samtale.privacy.records, the same daily
+# job): the e-mail Samtale sent (to whom, its subject) and a person's earlier e-mail
+# addresses go this many days after they were made; an expired session goes at once.
+SAMTALE_RETAIN_RECORDS_DAYS = envtenant(
+    "SAMTALE_RETAIN_RECORDS_DAYS", 90, kind=c.NUMBER, low=7, high=3650
+)

@@ -108,6 +108,7 @@ def register() -> list[tuple[str, str, Rule | None]]:
 NOTES = "SAMTALE_RETAIN_NOTES_MONTHS after the conversation was signed"
 LEAVERS = "SAMTALE_RETAIN_LEAVERS_YEARS after the employee left"
 RETENTION = "samtale.privacy.retention"
+RECORDS = "samtale.privacy.records"
 WITH_CONVERSATION = Rule(
     KEPT,
     "",
@@ -176,10 +177,10 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         NOT_PERSONAL, "", "the municipality's identity provider's registration"
     ),
     "sessions.Session": Rule(
-        KEPT,
-        "",
-        "a signed-in session (who, since when, from which device); it ends after "
-        "SESSION_IDLE_MINUTES or SESSION_MAX_HOURS, but " + GAP,
+        DELETED,
+        "when it has expired (SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS at most)",
+        "a signed-in session: who, since when, from which device",
+        RECORDS,
     ),
     "django_tasks_database.DBTaskResult": Rule(
         DELETED,
@@ -216,11 +217,13 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         ),
     },
     "org.ProviderDeactivation": WHO_DID_IT,
-    "org.EmailChange": {
-        "*": WHO_DID_IT,
-        "old_email": Rule(KEPT, "", "a person's earlier address: " + GAP),
-        "new_email": Rule(KEPT, "", "the address it was changed to: " + GAP),
-    },
+    "org.EmailChange": Rule(
+        DELETED,
+        "SAMTALE_RETAIN_RECORDS_DAYS after the change",
+        "a person's earlier address, and who changed it: needed while the old address may "
+        "confirm a password reset (SAMTALE_EMAIL_CHANGE_HOLD_HOURS) and the notice to it is sent",
+        RECORDS,
+    ),
     "org.ImportBatch": {
         "*": WHO_DID_IT,
         "filename": Rule(KEPT, "", "the name of the file an administrator imported"),
@@ -232,10 +235,11 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         ),
         "report": Rule(KEPT, "", "what the import changed, counted, and its problems by row"),
         "undo": Rule(
-            KEPT,
-            "",
+            BLANKED,
+            "UNDO_DAYS after the import was applied, when it can no longer be undone",
             "the values before and after the import, to undo it (national identity numbers "
-            "among them where the archive uses them): " + GAP,
+            "among them where the archive uses them)",
+            RECORDS,
         ),
     },
     # Conversations ---------------------------------------------------------------------
@@ -262,8 +266,8 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         "theme_key": CODE,
         "text": Rule(
             DELETED,
-            f"{NOTES}, or {LEAVERS}; a gap: the notes of a conversation cancelled or never "
-            "signed stay until the employee has left",
+            f"{NOTES}; of one that ended without a signature, that long after it was "
+            f"cancelled, or held if never signed; or {LEAVERS}",
             "a preparation note: needed until the conversation is summed up and signed",
             RETENTION,
         ),
@@ -293,7 +297,13 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         RETENTION,
     ),
     "conversations.TimeProposal": {
-        "message": Rule(KEPT, "", "the message with a proposed new time: " + GAP)
+        "message": Rule(
+            BLANKED,
+            f"with the conversation's notes ({NOTES}, or as long after it ended unsigned), "
+            f"or {LEAVERS}",
+            "the message sent with a proposed new time",
+            RETENTION,
+        )
     },
     # Follow-up -------------------------------------------------------------------------
     "actions.Goal": {
@@ -358,10 +368,11 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
     # E-mail and calendars --------------------------------------------------------------
     "notifications.OutboundEmail": {
         "*": Rule(
-            KEPT,
-            "",
+            DELETED,
+            "SAMTALE_RETAIN_RECORDS_DAYS after it was made (never while it is still to be sent)",
             "a message Samtale sent: to whom (the person and the address), its subject "
-            "(which may name the other party) and its state: " + GAP,
+            "(which may name the other party) and its state, for the outbox and reminders",
+            RECORDS,
         ),
         "kind": CODE,
         "ref": CODE,
@@ -389,7 +400,12 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
     },
     "privacy.LegalHold": {
         "*": WHO_DID_IT,
-        "reason": Rule(KEPT, "", "why HR put a person's data on hold: " + GAP),
+        "reason": Rule(
+            BLANKED,
+            "SAMTALE_RETAIN_LEAVERS_YEARS after the hold was released",
+            "why HR put a person's data on hold (who, and when, stay)",
+            RECORDS,
+        ),
     },
     "privacy.RetentionRun": Rule(
         NOT_PERSONAL, "", "what a run of the retention job deleted, counted"

@@ -2,9 +2,11 @@
 
 Two rules, each a setting (config/settings/retention.py):
 
-- **Preparation notes**: the notes of both parties and the leader's checklist go
-  SAMTALE_RETAIN_NOTES_MONTHS after the conversation was signed (counted in whole days: a
-  conversation signed before the start of the day that many months ago).
+- **Preparation notes**: the notes of both parties, the leader's checklist and the messages
+  sent with a proposed new time go SAMTALE_RETAIN_NOTES_MONTHS after the conversation was
+  signed (counted in whole days: a conversation signed before the start of the day that many
+  months ago); of a conversation that ended without a signature, that long after it was
+  cancelled, or after it was held if it was never signed.
 - **Leavers**: everything written in the conversations of someone who has left goes
   SAMTALE_RETAIN_LEAVERS_YEARS after they left. Someone has left when they are no longer
   active; they left on their end date, or, without one, on the day they were deactivated.
@@ -55,6 +57,7 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryComment,
     SummaryRevision,
+    TimeProposal,
 )
 from samtale.core import tenancy
 from samtale.insight.models import Publication
@@ -128,6 +131,8 @@ TEXTS = (
     Texts(StatusChange, "conversation", {"reason": ""}),
 )
 CHECKLIST = Texts(Preparation, "conversation", {"checklist": []})
+# The message with a proposed new time: it goes with the notes.
+PROPOSALS = Texts(TimeProposal, "conversation", {"message": ""})
 
 
 @dataclass
@@ -173,10 +178,8 @@ def leavers(now: datetime) -> QuerySet[Person]:
 
 
 def _has_notes() -> Q:
-    return (
-        Exists(Note.objects.filter(preparation__conversation=OuterRef("pk")))
-        | CHECKLIST.exists_in()
-    )
+    notes: Any = Exists(Note.objects.filter(preparation__conversation=OuterRef("pk")))
+    return notes | CHECKLIST.exists_in() | PROPOSALS.exists_in()
 
 
 def _has_content() -> Q:
@@ -192,10 +195,22 @@ def _has_content() -> Q:
 
 
 def notes_due(now: datetime) -> QuerySet[Conversation]:
-    """Signed conversations past the notes' time that still have notes or a checklist."""
-    return Conversation.objects.filter(
-        status=Conversation.Status.SIGNED, signed_at__lt=notes_cutoff(now)
-    ).filter(_has_notes())
+    """Conversations past the notes' time that still have notes, a checklist or a proposal's
+    message: signed before the cut-off; cancelled before it; or held before it and never
+    signed."""
+    cutoff = notes_cutoff(now)
+    S = Conversation.Status
+    cancelled = Exists(
+        StatusChange.objects.filter(
+            conversation=OuterRef("pk"), to_status=S.CANCELLED, at__lt=cutoff
+        )
+    )
+    ended = (
+        Q(status=S.SIGNED, signed_at__lt=cutoff)
+        | (Q(status=S.CANCELLED) & cancelled)
+        | Q(status__in=(S.HELD, S.SUMMARY_AGREED), held_at__lt=cutoff)
+    )
+    return Conversation.objects.filter(ended).filter(_has_notes())
 
 
 def leaver_content_due(now: datetime) -> QuerySet[Conversation]:
@@ -282,9 +297,14 @@ def _chunks(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
 def _sweep_notes(ids: Iterable[int], *, dry_run: bool) -> Counter:
     notes = Note.objects.filter(preparation__conversation__in=ids)
     checklists = CHECKLIST.of(ids)
+    proposals = PROPOSALS.of(ids)
     if dry_run:
-        return Counter(notes=notes.count(), checklists=checklists.count())
-    return Counter(notes=notes.delete()[0], checklists=checklists.update(**CHECKLIST.blank))
+        return Counter(notes=notes.count(), checklists=checklists.count(), texts=proposals.count())
+    return Counter(
+        notes=notes.delete()[0],
+        checklists=checklists.update(**CHECKLIST.blank),
+        texts=proposals.update(**PROPOSALS.blank),
+    )
 
 
 def _sweep_leaver(ids: list[int], *, dry_run: bool) -> Counter:

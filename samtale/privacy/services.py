@@ -18,7 +18,7 @@ from samtale.core.errors import DomainError, checked
 from samtale.insight.publication import publish
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
-from samtale.privacy import export, links, policy, retention
+from samtale.privacy import export, links, policy, records, retention
 from samtale.privacy.models import AccessCopy, LegalHold, RetentionRun
 
 MAX_REASON = 2000
@@ -92,13 +92,15 @@ def retention_run(
     publish.publish_due(now)
     plan = retention.due(now)
     counts = retention.preview(plan) if dry_run else retention.apply(plan)
+    # The records that name people outside any conversation (privacy.records).
+    counts += records.sweep(plan.now, dry_run=dry_run)
     kept = {
         "skipped_hold": plan.held,
         "skipped_unarchived": plan.unarchived,
         "skipped_unpublished": plan.unpublished,
     }
     with transaction.atomic():
-        run.counts = {kind: counts.get(kind, 0) for kind in retention.COUNTED}
+        run.counts = {kind: counts.get(kind, 0) for kind in retention.COUNTED + records.COUNTED}
         for name, ids in kept.items():
             setattr(run, name, len(ids) + counts.get(name, 0))
         run.finished_at = timezone.now()

@@ -25,6 +25,7 @@ from samtale.conversations.models import (
     StatusChange,
     SummaryComment,
     SummaryRevision,
+    TimeProposal,
 )
 from samtale.core.models import AuditEntry
 from samtale.core.schedule import JOBS
@@ -34,13 +35,15 @@ from samtale.insight.publication import figures, publish
 from samtale.insight.publication.measures import LIKERT
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
-from samtale.privacy import jobs, retention, services
+from samtale.privacy import jobs, records, retention, services
 from samtale.privacy.models import LegalHold, RetentionRun
 from samtale.privacy.tests.conftest import full_conversation
 
 OSLO = ZoneInfo("Europe/Oslo")
 HELD = date(2023, 3, 10)  # signed the day after
 LEFT = date(2023, 6, 30)
+# Nothing of the records (privacy.records) is due in these tests.
+NO_RECORDS = dict.fromkeys(records.COUNTED, 0)
 
 
 def travel(*args):
@@ -108,22 +111,69 @@ def test_preparation_notes_and_the_checklist_go_twelve_months_after_signing(peop
     }
     assert texts_of(c) == before - notes
     assert LikertAnswer.objects.filter(conversation=c).count() == 2
-    assert run.counts == {
-        **dict.fromkeys(retention.COUNTED, 0),
-        "notes": 3,
-        "checklists": 1,
-        "conversations_notes": 1,
-    }
+    assert (
+        run.counts
+        == {
+            **dict.fromkeys(retention.COUNTED, 0),
+            "notes": 3,
+            "checklists": 1,
+            "conversations_notes": 1,
+        }
+        | NO_RECORDS
+    )
     # A second run finds nothing more.
     with travel(2024, 3, 14):
         again, plan = services.retention_run()
     assert plan.notes == [] and again.counts["notes"] == 0
 
 
-def test_a_conversation_not_signed_keeps_its_notes(people, version):
+def test_a_conversation_held_and_never_signed_loses_its_notes_as_long_after_it_was_held(
+    people, version
+):
+    """Notes of a conversation that never ended signed do not stay for as long as the
+    employee does: held and never signed, they go SAMTALE_RETAIN_NOTES_MONTHS after it was
+    held; the message sent with a proposed time goes with them."""
     c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
-    Conversation.objects.filter(pk=c.pk).update(status=Conversation.Status.HELD)
-    with travel(2025, 3, 13):
+    Conversation.objects.filter(pk=c.pk).update(status=Conversation.Status.HELD, signed_at=None)
+    TimeProposal.objects.create(
+        conversation=c,
+        party="employee",
+        start_1=datetime(2023, 3, 1, 9, tzinfo=OSLO),
+        message="MARKER-proposal",
+        sequence=1,
+        created_at=datetime(2023, 2, 20, 9, tzinfo=OSLO),
+    )
+    with travel(2024, 3, 9):  # not yet twelve months after it was held
+        services.retention_run()
+    assert Note.objects.filter(preparation__conversation=c).count() == 3
+    with travel(2024, 3, 11):
+        run, _plan = services.retention_run()
+    assert Note.objects.filter(preparation__conversation=c).count() == 0
+    assert TimeProposal.objects.get(conversation=c).message == ""
+    assert run.counts["conversations_notes"] == 1
+
+
+def test_a_cancelled_conversation_loses_its_notes_as_long_after_it_was_cancelled(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    Conversation.objects.filter(pk=c.pk).update(
+        status=Conversation.Status.CANCELLED, signed_at=None, held_at=None
+    )
+    with travel(2023, 9, 1):
+        StatusChange.objects.create(conversation=c, from_status="held", to_status="cancelled")
+    with travel(2024, 8, 31):  # not yet twelve months after it was cancelled
+        services.retention_run()
+    assert Note.objects.filter(preparation__conversation=c).count() == 3
+    with travel(2024, 9, 2):
+        services.retention_run()
+    assert Note.objects.filter(preparation__conversation=c).count() == 0
+
+
+def test_an_open_conversation_keeps_its_notes(people, version):
+    c = full_conversation(people.employee, people.leader, version, key="A", held=HELD)
+    Conversation.objects.filter(pk=c.pk).update(
+        status=Conversation.Status.PREPARED, signed_at=None, held_at=None
+    )
+    with travel(2026, 3, 13):
         services.retention_run()
     assert Note.objects.filter(preparation__conversation=c).count() == 3
 
@@ -169,18 +219,22 @@ def test_a_leavers_content_goes_three_years_after_they_left_and_the_facts_stay(p
     assert StatusChange.objects.get(conversation=c).to_status == "postponed"
     # The year was published before its answers went.
     assert Publication.objects.filter(kind="year", year=2023).exists()
-    assert run.counts == {
-        "notes": 3,
-        "checklists": 1,
-        # 2 revisions, a comment, the feedback, a goal, an action, its update, a need, a reason
-        "texts": 9,
-        "likert": 2,
-        "leadership": 1,
-        "forms": 1,
-        "conversations_notes": 0,
-        "conversations_leavers": 1,
-        "people": 1,
-    }
+    assert (
+        run.counts
+        == {
+            "notes": 3,
+            "checklists": 1,
+            # 2 revisions, a comment, the feedback, a goal, an action, its update, a need, a reason
+            "texts": 9,
+            "likert": 2,
+            "leadership": 1,
+            "forms": 1,
+            "conversations_notes": 0,
+            "conversations_leavers": 1,
+            "people": 1,
+        }
+        | NO_RECORDS
+    )
 
 
 def test_without_an_end_date_a_leaver_left_the_day_they_were_deactivated(people, version):

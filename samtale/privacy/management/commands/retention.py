@@ -1,5 +1,5 @@
 from samtale.core.commands import TenantCommand
-from samtale.privacy import retention, services
+from samtale.privacy import records, retention, services
 
 LABELS = {
     "notes": "notes deleted",
@@ -11,6 +11,11 @@ LABELS = {
     "conversations_notes": "conversations whose preparation notes went",
     "conversations_leavers": "conversations of leavers whose content went",
     "people": "people who left whose content went",
+    "emails": "records of e-mail sent deleted",
+    "email_changes": "earlier e-mail addresses deleted",
+    "import_undo": "imports whose before-and-after values went",
+    "hold_reasons": "reasons of released legal holds blanked",
+    "sessions": "expired sessions deleted",
 }
 
 
@@ -54,7 +59,7 @@ class Command(TenantCommand):
             f"Waiting for the personnel file: {len(plan.unarchived)} conversations: "
             f"{_ids(plan.unarchived)}"
         )
-        for kind in retention.COUNTED:
+        for kind in retention.COUNTED + records.COUNTED:
             self.stdout.write(f"  {run.counts.get(kind, 0):>8}  {LABELS[kind]}")
         if not dry_run and (run.skipped_hold, run.skipped_unarchived) != (
             len(plan.held),
