@@ -8,6 +8,7 @@ import os
 import re
 import threading
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +65,11 @@ AXE_RUN = (
 )
 # A reference to a missing id: a relationship lost (1.3.1), a name or description lost (4.1.2).
 REFERENCED = ("1.3.1", "4.1.2")
+DUPLICATE_IDS = (
+    "() => { const seen = {}; for (const e of document.querySelectorAll('[id]'))"
+    " seen[e.id] = (seen[e.id] || 0) + 1;"
+    " return Object.keys(seen).filter((id) => seen[id] > 1); }"
+)
 DEMO_PASSWORD = "demo-password-for-tests"
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
@@ -142,6 +148,70 @@ WIDEST = """() => {
 }"""
 
 
+@dataclass
+class Findings:
+    """What Visitor.check finds on a page, and the criteria it checked."""
+
+    axe: list
+    htmlcs: list
+    overflow: int
+    narrow: int
+    wide: object
+    duplicates: list
+    dangling: list
+    checked: list
+
+    @property
+    def failures(self) -> list[tuple[str, str]]:
+        """(criterion, what) for everything found."""
+        found = [(n, f"axe {v['id']}: {v['help']}") for v in self.axe for n in v["criteria"]]
+        found += [
+            (outcomes.criterion_of_code(e["code"]) or "4.1.2", f"HTML_CodeSniffer {e['code']}")
+            for e in self.htmlcs
+        ]
+        if self.overflow > 0 or self.narrow > 0:
+            found.append(("1.4.10", f"{max(self.overflow, self.narrow)} px too wide: {self.wide}"))
+        found += [("4.1.1", f"id used twice: {id_}") for id_ in self.duplicates]
+        found += [(n, f"reference to a missing id: {d}") for d in self.dangling for n in REFERENCED]
+        return found
+
+
+def _findings(page) -> Findings:
+    """Both engines, sideways scrolling at the page's width and at 320 px, ids used twice and
+    references to missing ids, on the page that is open."""
+    # evaluate() goes through the DevTools protocol, so axe loads without
+    # weakening the page's Content-Security-Policy.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)
+    axe = page.evaluate(AXE_RUN, WCAG_TAGS)
+    if not page.evaluate("() => typeof window.HTMLCS !== 'undefined'"):
+        page.evaluate(HTMLCS_SOURCE)
+    htmlcs = page.evaluate(HTMLCS_ERRORS)
+    # Responsive: nothing may make the page itself scroll sideways, down to 360 px.
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    # Reflow (WCAG 1.4.10): at 320 CSS px wide (1280 px at 400 % zoom) nothing makes the
+    # page scroll sideways either; then back to the test's own size.
+    size = dict(page.viewport_size)
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+    narrow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    wide = page.evaluate(WIDEST)
+    page.set_viewport_size(size)
+    return Findings(
+        axe=axe["violations"],
+        htmlcs=htmlcs,
+        overflow=overflow,
+        narrow=narrow,
+        wide=wide,
+        # An id names one element: a second one takes a label, a skip link or an
+        # aria-describedby away from the element it was written for.
+        duplicates=page.evaluate(DUPLICATE_IDS),
+        # And every id a reference names is there: a description or a label that points at
+        # nothing is silence for a screen reader (WCAG 1.3.1, 4.1.2).
+        dangling=page.evaluate(MISSING_REFERENCES),
+        checked=[*axe["criteria"], "1.4.10", "4.1.1", *REFERENCED],
+    )
+
+
 class Visitor:
     """A page in one browser context, checking every page it sees."""
 
@@ -182,70 +252,42 @@ class Visitor:
         console error, no id is used twice, and a screenshot is kept."""
         page = self.page
         page.wait_for_load_state("load")
-        path = page.url.removeprefix(self.base_url)
+        self._screenshot(label)
+        found = _findings(page)
+        # What the page showed of each criterion, whatever the assertions below stop at.
+        outcomes.seen(
+            found.checked, f"{label} ({page.url.removeprefix(self.base_url)})", found.failures
+        )
+        assert found.axe == [], f"axe found WCAG violations on {label} ({page.url}): {found.axe}"
+        assert found.htmlcs == [], (
+            f"HTML_CodeSniffer found WCAG errors on {label} ({page.url}): {found.htmlcs}"
+        )
+        assert found.overflow <= 0, (
+            f"{label} is {found.overflow}px wider than the {page.viewport_size['width']}px screen"
+        )
+        assert found.narrow <= 0, (
+            f"{label} is {found.narrow}px wider than {REFLOW_WIDTH} px: {found.wide}"
+        )
+        assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
+        assert found.duplicates == [], (
+            f"ids used more than once on {label} ({page.url}): {found.duplicates}"
+        )
+        assert found.dangling == [], (
+            f"references to ids not on {label} ({page.url}): {found.dangling}"
+        )
+
+    def _screenshot(self, label: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         slug = re.sub(r"[^a-z0-9]+", "-", f"{self.name}-{label}".lower()).strip("-")
         from playwright.sync_api import Error as PlaywrightError
 
         try:
-            page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
         except PlaywrightError:
             # Headless Chromium now and then fails to capture a page it is still painting
             # ("Unable to capture screenshot"); the picture is for people, so try once more.
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
-        # evaluate() goes through the DevTools protocol, so axe loads without
-        # weakening the page's Content-Security-Policy.
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE_SOURCE)
-        axe = page.evaluate(AXE_RUN, WCAG_TAGS)
-        result = axe["violations"]
-        if not page.evaluate("() => typeof window.HTMLCS !== 'undefined'"):
-            page.evaluate(HTMLCS_SOURCE)
-        errors = page.evaluate(HTMLCS_ERRORS)
-        # Responsive: nothing may make the page itself scroll sideways, down to 360 px.
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        # Reflow (WCAG 1.4.10): at 320 CSS px wide (1280 px at 400 % zoom) nothing makes the
-        # page scroll sideways either; then back to the test's own size.
-        size = dict(page.viewport_size)
-        page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
-        narrow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        wide = page.evaluate(WIDEST)
-        page.set_viewport_size(size)
-        # An id names one element: a second one takes a label, a skip link or an
-        # aria-describedby away from the element it was written for.
-        duplicates = page.evaluate(
-            "() => { const seen = {}; for (const e of document.querySelectorAll('[id]'))"
-            " seen[e.id] = (seen[e.id] || 0) + 1;"
-            " return Object.keys(seen).filter((id) => seen[id] > 1); }"
-        )
-        # And every id a reference names is there: a description or a label that points at
-        # nothing is silence for a screen reader (WCAG 1.3.1, 4.1.2).
-        dangling = page.evaluate(MISSING_REFERENCES)
-        # What the page showed of each criterion, whatever the assertions below stop at.
-        failures = [
-            (number, f"axe {v['id']}: {v['help']}") for v in result for number in v["criteria"]
-        ]
-        failures += [
-            (outcomes.criterion_of_code(e["code"]) or "4.1.2", f"HTML_CodeSniffer {e['code']}")
-            for e in errors
-        ]
-        if overflow > 0 or narrow > 0:
-            failures.append(("1.4.10", f"{max(overflow, narrow)} px too wide: {wide}"))
-        failures += [("4.1.1", f"id used twice: {id_}") for id_ in duplicates]
-        failures += [(n, f"reference to a missing id: {d}") for d in dangling for n in REFERENCED]
-        outcomes.seen(
-            [*axe["criteria"], "1.4.10", "4.1.1", *REFERENCED], f"{label} ({path})", failures
-        )
-        assert result == [], f"axe found WCAG violations on {label} ({page.url}): {result}"
-        assert errors == [], f"HTML_CodeSniffer found WCAG errors on {label} ({page.url}): {errors}"
-        assert overflow <= 0, (
-            f"{label} is {overflow}px wider than the {page.viewport_size['width']}px screen"
-        )
-        assert narrow <= 0, f"{label} is {narrow}px wider than {REFLOW_WIDTH} px: {wide}"
-        assert self.console_errors == [], f"console errors on {label}: {self.console_errors}"
-        assert duplicates == [], f"ids used more than once on {label} ({page.url}): {duplicates}"
-        assert dangling == [], f"references to ids not on {label} ({page.url}): {dangling}"
+            self.page.wait_for_timeout(500)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{slug}.png"), full_page=True)
 
     def login(self, email: str, password: str) -> None:
         self.goto("/logg-inn/")
