@@ -5,8 +5,9 @@ Counts the insight figures first if the worker has not (as it does every hour).
 Picks leaders with reports and open actions, plans each some conversations this month
 (through the services, as a leader would) so their employees have a preparation to write
 in, and signs everyone in: one session per simulated user, made as a sign-in makes it, so
-the load test measures the pages and not the password hash. HR's sessions count as signed
-in with a second factor (as through single sign-on with one). Writes the sessions and what
+the load test measures the pages and not the password hash. Every session counts as signed
+in with a second factor (as through single sign-on with one): leaders, HR and the
+employees who lead others must have one (accounts.mfa). Writes the sessions and what
 each user works on to a JSON file. Run it again for a new run: it reuses what it planned.
 """
 
@@ -70,7 +71,7 @@ class Command(TenantCommand):
             "leaders": [
                 {"session": self._session(leader), "actions": actions} for leader, actions in chosen
             ],
-            "hr": [{"session": self._session(hr_person, mfa=True)} for _ in range(hr)],
+            "hr": [{"session": self._session(hr_person)} for _ in range(hr)],
             "round": round_.pk if round_ else None,
         }
         with open(out, "w", encoding="utf-8") as f:
@@ -156,15 +157,15 @@ class Command(TenantCommand):
                 found.append(conversation)
         return found
 
-    def _session(self, person: Person, *, mfa: bool = False) -> str:
-        """A signed-in session, as django.contrib.auth.login leaves it."""
+    def _session(self, person: Person) -> str:
+        """A signed-in session, as django.contrib.auth.login leaves it after a provider's
+        second factor."""
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         now = int(time.time())
         store[SESSION_KEY] = str(person.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = person.get_session_auth_hash()
         store["login_at"] = store["seen_at"] = now
-        if mfa:
-            store[PROVIDER_MFA] = True
+        store[PROVIDER_MFA] = True
         store.create()
         return store.session_key
