@@ -125,6 +125,35 @@ def test_a_command_named_for_a_tenant_acts_in_it(theirs, nordvik):
     assert not RetentionRun.objects.exists()  # nothing in the home tenant's database
 
 
+def test_the_records_rules_run_in_a_tenant_with_its_own_period(theirs, nordvik):
+    """The retention job's records (privacy.records) in Nordvik: its own
+    SAMTALE_RETAIN_RECORDS_DAYS, its own e-mail records; the home tenant's stay."""
+    from datetime import timedelta
+
+    import time_machine
+
+    services.tenant_configure("nordvik", {"SAMTALE_RETAIN_RECORDS_DAYS": "10"})
+    try:
+        with tenancy.activated(nordvik):
+            theirs_sent = OutboundEmail.objects.create(
+                kind="password_reset", to=theirs.employee, to_email="x@nordvik.example",
+                status=OutboundEmail.Status.SENT,
+            )  # fmt: skip
+        ours = make_people()
+        ours_sent = OutboundEmail.objects.create(
+            kind="password_reset", to=ours.employee, to_email="x@fjordvik.example",
+            status=OutboundEmail.Status.SENT,
+        )  # fmt: skip
+        with time_machine.travel(timezone.now() + timedelta(days=11), tick=False):
+            call_command("retention", "--tenant", "nordvik", stdout=StringIO())
+        with tenancy.activated(nordvik):
+            assert not OutboundEmail.objects.filter(pk=theirs_sent.pk).exists()
+            assert RetentionRun.objects.get().counts["emails"] == 1
+        assert OutboundEmail.objects.filter(pk=ours_sent.pk).exists()
+    finally:
+        services.tenant_configure("nordvik", {"SAMTALE_RETAIN_RECORDS_DAYS": ""})
+
+
 def test_a_thread_handed_work_in_a_tenant_reads_that_tenants_settings_and_rows(theirs, nordvik):
     def work():
         return (
