@@ -242,6 +242,7 @@ messages: $(VENV)/.dev
 check-deploy: $(VENV)/.run
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=samtale.example.no SITE_URL=https://samtale.example.no SAMTALE_ORGANIZATION_NUMBER=315987652 \
+	SAMTALE_BACKUP_RECIPIENTS=$$($(PY) -c 'from pyrage import x25519; print(x25519.Identity.generate().to_public())') \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 clean:

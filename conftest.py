@@ -115,7 +115,7 @@ def _in_the_home_tenant():
     none. A request made by a test is in the tenant of its host name, as any request."""
     from samtale.core import tenancy
 
-    with tenancy.activated(tenancy.home()):
+    with tenancy.activated(tenancy.home(state=False)):
         yield
 
 
@@ -126,6 +126,16 @@ def _the_default_language_after_each_test():
     next test on that worker, calling a service outside any request, in English."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _the_register_read_again_after_each_test():
+    """A test's changes to the register (a tenant suspended, the home tenant too) are rolled
+    back with it; what this process last read of the register must not outlive them."""
+    yield
+    from samtale.core import tenancy
+
+    tenancy.forget()
 
 
 class _Refusals(logging.Handler):

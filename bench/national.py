@@ -306,18 +306,34 @@ def _other_server(name: str) -> str:
 def export_restore(name: str) -> dict:
     folder = ROOT / "var" / f"national-{TAG}-export"
     shutil.rmtree(folder, ignore_errors=True)
-    export_s, _ = timed("tenants", "export", name, str(folder))
+    # Sealed for a receiver, as every export is: the key made here, opened again at restore.
+    from pyrage import x25519
+
+    key = x25519.Identity.generate()
+    key_file = ROOT / "var" / f"national-{TAG}-key.txt"
+    key_file.write_text(f"{key}\n")
+    export_s, _ = timed("tenants", "export", name, str(folder), "--to", str(key.to_public()))
     restored = "krestore"
     listed = manage("tenants", "list", capture=True)
     if f"    {restored} " in listed:
         manage("tenants", "suspend", restored)
         manage("tenants", "delete", restored, "--yes")
     restore_s, _ = timed(
-        "tenants", "restore", str(folder), "--slug", restored, "--host", host(restored)
+        "tenants",
+        "restore",
+        str(folder),
+        "--identity",
+        str(key_file),
+        "--slug",
+        restored,
+        "--host",
+        host(restored),
     )
     manage("tenants", "suspend", restored)
-    manage("tenants", "delete", restored, "--yes")
+    manage("tenants", "delete", restored, "--yes", "--certificate", str(folder.with_suffix(".del")))
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder.with_suffix(".del"), ignore_errors=True)
+    key_file.unlink()
     print(
         f"tenants export of {name} ({SIZES[-1]} people): {export_s:.1f} s; restore {restore_s:.1f} s",
         flush=True,

@@ -1,6 +1,6 @@
 """Retention: how long what was written, and the records of the machinery, are kept."""
 
-from config.settings.env import envint, envtenant
+from config.settings.env import envint, envlist, envtenant
 from samtale.core import configurable as c
 
 # Retention (samtale.privacy): a daily job deletes what the policy says is due, after the
@@ -26,3 +26,12 @@ SAMTALE_SET_ASIDE_KEEP_DAYS = envint("SAMTALE_SET_ASIDE_KEEP_DAYS", 90)
 SAMTALE_RETAIN_RECORDS_DAYS = envtenant(
     "SAMTALE_RETAIN_RECORDS_DAYS", 90, kind=c.NUMBER, low=7, high=3650
 )
+# Backups and exports (manage.py backup, tenants backup/export): sealed with age for these
+# recipients (age public keys, "age1…", comma-separated): the operator's, whose private key
+# is kept away from the installation, so that a copy of the backups reads as noise. Empty:
+# written in clear (a laptop; production warns, samtale.W006). `manage.py backup` deletes
+# the snapshots it wrote more than SAMTALE_BACKUP_DAYS days ago from its folder, which a
+# deletion certificate (tenants delete) counts on: it says until when a backup may hold what
+# was deleted.
+SAMTALE_BACKUP_RECIPIENTS = envlist("SAMTALE_BACKUP_RECIPIENTS", [])
+SAMTALE_BACKUP_DAYS = envint("SAMTALE_BACKUP_DAYS", 14, low=1, high=3650)

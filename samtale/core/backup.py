@@ -137,6 +137,82 @@ def snapshot_take(*, output: str | Path | None = None, now: datetime | None = No
     return Snapshot(path=path, kind=kind, size=path.stat().st_size, sha256=sha256)
 
 
+def snapshot_seal(snapshot: Snapshot) -> Snapshot:
+    """The snapshot sealed for the operator (core.sealed, SAMTALE_BACKUP_RECIPIENTS), its
+    checksum file then the sealed file's and the snapshot's own in a line of its own; as it is
+    when no recipient is set."""
+    from samtale.core import sealed
+
+    keys = sealed.operators()
+    if not keys:
+        return snapshot
+    try:
+        path = sealed.seal(snapshot.path, keys)
+    except sealed.SealError as error:
+        raise BackupError(str(error)) from None
+    checksum_path(snapshot.path).unlink(missing_ok=True)
+    sha256 = file_sha256(path)
+    _write_atomic(
+        checksum_path(path),
+        f"{sha256}  {path.name}\n# opened: {snapshot.sha256}  {snapshot.path.name}\n",
+    )
+    return Snapshot(path=path, kind=snapshot.kind, size=path.stat().st_size, sha256=sha256)
+
+
+def snapshot_unseal(path: Path, identity: Path | None, into: Path) -> Path:
+    """A sealed snapshot checked against its checksum file, opened with the key file
+    `identity` into the folder `into`, with the checksum file the opened one must match."""
+    from samtale.core import sealed
+
+    if identity is None:
+        raise BackupError(f"{path.name} is sealed: give the operator's key file (--identity).")
+    lines = _checksum_lines(path)
+    if file_sha256(path) != lines[0]:
+        raise BackupError(f"{path.name} does not match its checksum file: nothing was restored.")
+    if len(lines) < 2:
+        raise BackupError(f"{checksum_path(path).name} does not say what the snapshot holds.")
+    opened = into / path.name.removesuffix(sealed.SUFFIX)
+    try:
+        sealed.unseal(path, identity, opened)
+    except sealed.SealError as error:
+        raise BackupError(str(error)) from None
+    _write_atomic(checksum_path(opened), f"{lines[1]}  {opened.name}\n")
+    return opened
+
+
+def _checksum_lines(path: Path) -> list[str]:
+    """The SHA-256 sums in a sealed snapshot's checksum file: the sealed file's, the opened."""
+    try:
+        text = checksum_path(path).read_text()
+    except OSError:
+        raise BackupError(f"{checksum_path(path).name} is missing: nothing was restored.") from None
+    return [
+        line.removeprefix("# opened: ").split()[0] for line in text.splitlines() if line.strip()
+    ]
+
+
+def snapshots_expired_delete(folder: Path, now: datetime | None = None) -> list[Path]:
+    """The snapshots `manage.py backup` named in `folder` (samtale-<kind>-<UTC time>…) taken
+    more than SAMTALE_BACKUP_DAYS days before `now`, deleted with their checksum files."""
+    from datetime import timedelta
+
+    limit = (now or datetime.now(UTC)) - timedelta(days=settings.SAMTALE_BACKUP_DAYS)
+    deleted = []
+    for path in sorted(folder.glob("samtale-*")):
+        if path.name.endswith(".sha256"):
+            continue
+        try:
+            stamp = path.name.split("-", 2)[2][:16]
+            taken = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        except (IndexError, ValueError):
+            continue
+        if taken < limit:
+            path.unlink(missing_ok=True)
+            checksum_path(path).unlink(missing_ok=True)
+            deleted.append(path)
+    return deleted
+
+
 def checksum_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 

@@ -100,6 +100,29 @@ def trusted_proxies_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
     return []
 
 
+@register(Tags.security, deploy=True)
+def backup_recipients_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Backups and exports hold every person's data: in production they are sealed for the
+    operator's key (core.sealed), or a copy of the backup folder reads as the database."""
+    from samtale.core import sealed
+
+    if not settings.SAMTALE_BACKUP_RECIPIENTS:
+        return [
+            Warning(
+                "SAMTALE_BACKUP_RECIPIENTS is empty: manage.py backup writes snapshots in "
+                "clear, and tenants backup/export need --to for every export.",
+                hint="Make a key with age-keygen on a machine of the operator's, keep its "
+                "private half there, and set SAMTALE_BACKUP_RECIPIENTS to its public key.",
+                id="samtale.W006",
+            )
+        ]
+    try:
+        sealed.recipients_parsed(settings.SAMTALE_BACKUP_RECIPIENTS)
+    except sealed.SealError as error:
+        return [Error(f"SAMTALE_BACKUP_RECIPIENTS: {error}", id="samtale.E035")]
+    return []
+
+
 @register()
 def outbox_lease_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """A claimed e-mail is sent again once its lease runs out (notifications.outbox): a lease

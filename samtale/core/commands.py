@@ -130,4 +130,4 @@ def _tenant_of(name: str) -> AbstractContextManager[object]:
         return nullcontext()
     if command is None or isinstance(command, TenantAware) or not settings.SAMTALE_HOSTS:
         return nullcontext()
-    return tenancy.activated(tenancy.home())
+    return tenancy.activated(tenancy.home(state=False))

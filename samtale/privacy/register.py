@@ -430,6 +430,7 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
     "core.TenantHealth": CODE,
     "tenants.Tenant": Rule(NOT_PERSONAL, "", "a municipality in the register, and its settings"),
     "tenants.Host": Rule(NOT_PERSONAL, "", "a municipality's host name"),
+    "tenants.Home": Rule(NOT_PERSONAL, "", "whether the home municipality is open"),
     "tenants.Operator": Rule(KEPT, "", "an operator's sign-in name and password hash"),
     "tenants.OperatorFailure": Rule(
         DELETED,

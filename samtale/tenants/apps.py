@@ -11,6 +11,9 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         # The register's rows, for samtale.core.tenancy (which imports no domain app).
         from samtale.core.tenancy import register
-        from samtale.tenants.models import Tenant
+        from samtale.tenants.models import Home, Tenant
 
-        register.read_from(lambda: Tenant.objects.prefetch_related("hosts"))
+        register.read_from(
+            lambda: Tenant.objects.prefetch_related("hosts"),
+            lambda slug: Home.objects.filter(slug=slug).exclude(state=Home.State.ACTIVE).exists(),
+        )

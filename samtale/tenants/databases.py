@@ -284,3 +284,11 @@ def pg_roles_refuse_others() -> None:
     for alias in (DEFAULT_DB_ALIAS, CONTROL):
         name = connections.settings[alias]["NAME"]
         _pg_admin(f'REVOKE CONNECT, TEMPORARY ON DATABASE "{name}" FROM PUBLIC')
+
+
+def described(tenant: Tenant) -> str:
+    """The tenant's database in words (which file, or which database on which server)."""
+    from samtale.core.backup import database_label
+
+    with activated(tenant):
+        return database_label()

@@ -112,3 +112,22 @@ class SignInAttempts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class Home(models.Model):
+    """The home tenant's state (its data and settings are the installation's own, so it has no
+    row in Tenant): suspended, or its data deleted (`tenants suspend`/`delete` with its slug),
+    as a registered tenant's. No row: active."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "active"
+        SUSPENDED = "suspended", "suspended"
+        # Its data was deleted (tenants delete): its host names answer as a suspended one's.
+        DELETED = "deleted", "deleted"
+
+    slug = models.CharField(max_length=30, unique=True)
+    state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug} (home): {self.state}"

@@ -1,7 +1,7 @@
 """Operating tenants: create, suspend, resume, export, restore, delete, migrate
 (`manage.py tenants`, docs/running/tenants.md). The home tenant (the installation's own
-database) is the installation's: it is migrated with the others, and none of the rest
-applies to it."""
+database, its settings the environment's) is migrated with the others, and suspended,
+exported and deleted as any other; what it configures is the environment's to change."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +24,8 @@ from samtale.core import configurable
 from samtale.core import tenancy as directory
 from samtale.core.secrets import encrypt
 from samtale.core.tenancy import CONTROL, Tenant, activated
-from samtale.tenants import databases, releases
-from samtale.tenants.models import SLUG, Host
+from samtale.tenants import databases, deletion, releases
+from samtale.tenants.models import SLUG, Home, Host
 from samtale.tenants.models import Tenant as Row
 
 logger = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def tenant_get(slug: str) -> Tenant:
 
 
 def _registered(slug: str) -> Row:
-    if slug == settings.SAMTALE_TENANT:
+    if _is_home(slug):
         raise TenantError(
             f"{slug!r} is the home tenant: its database is the installation's own "
             "(DATABASE_URL), operated with the installation."
@@ -179,9 +180,25 @@ def _registered(slug: str) -> Row:
     return row
 
 
+def _is_home(slug: str) -> bool:
+    return slug == settings.SAMTALE_TENANT
+
+
 def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
     """A suspended tenant's host names answer 503, and no background work runs for it;
-    nothing of it is deleted."""
+    nothing of it is deleted. The home tenant's data, once deleted, is not opened again."""
+    if _is_home(slug):
+        state = Home.objects.filter(slug=slug).values_list("state", flat=True).first()
+        if state == Home.State.DELETED and not suspended:
+            raise TenantError(
+                f"{slug!r}'s data was deleted: it is not opened again (its database is empty)."
+            )
+        Home.objects.update_or_create(
+            slug=slug,
+            defaults={"state": Home.State.SUSPENDED if suspended else Home.State.ACTIVE},
+        )
+        directory.forget()
+        return
     row = _registered(slug)
     row.state = Row.State.SUSPENDED if suspended else Row.State.ACTIVE
     row.save(update_fields=["state", "changed_at"])
@@ -247,19 +264,55 @@ def tenant_set_url(slug: str, url: str) -> None:
     directory.forget()
 
 
-def tenant_delete(slug: str) -> dict[str, int]:
-    """Delete the tenant: its database, its role, its files, its register entry. Returns
-    the rows it held, per table, counted before."""
-    row = _registered(slug)
-    if row.state != Row.State.SUSPENDED:
+def tenant_delete(
+    slug: str, *, by: str = "", backups: tuple[Path, ...] = (), certificate_to: Path | None = None
+) -> deletion.Certificate:
+    """Delete the tenant: its database, its role, its files, its register entry (the home
+    tenant: every row of its database, which stays, empty, and its host names answer as a
+    suspended tenant's). Returns the certificate (tenants.deletion), written into
+    `certificate_to` when given: the rows and checksum of every table as it was, who deleted
+    it (`by`), and the snapshots in `backups` that may still hold it, and until when."""
+    home = _is_home(slug)
+    if home:
+        state = Home.objects.filter(slug=slug).values_list("state", flat=True).first()
+        suspended = state in (Home.State.SUSPENDED, Home.State.DELETED)
+    else:
+        row = _registered(slug)
+        suspended = row.state == Row.State.SUSPENDED
+    if not suspended:
         raise TenantError(f"Suspend {slug!r} first: a tenant that serves people is not deleted.")
-    tenant = tenant_get(slug)
-    held = row_counts(tenant)
-    databases.database_drop(tenant)
-    row.delete()
+    tenant = directory.home(state=False) if home else tenant_get(slug)
+    deleted_at = timezone.now()
+    tables = deletion.table_digests(tenant)
+    files = [str(path) for path in databases.files_of(slug) if path.exists()]
+    if home:
+        deletion.home_empty(tenant)
+        Home.objects.filter(slug=slug).update(state=Home.State.DELETED)
+    else:
+        databases.database_drop(tenant)
+        row.delete()
     directory.forget()
-    logger.info("Tenant %s deleted: %s rows in %s tables.", slug, sum(held.values()), len(held))
-    return held
+    held, gone_by = deletion.backups_holding(tenant, list(backups), deleted_at)
+    certificate = deletion.Certificate(
+        slug=slug,
+        name=tenant.name,
+        home=home,
+        deleted_at=deletion._iso(deleted_at),
+        deleted_by=by,
+        database=databases.described(tenant),
+        tables=tables,
+        rows=sum(int(str(facts["rows"])) for facts in tables.values()),
+        files=files,
+        backups=held,
+        backups_gone_by=deletion._iso(gone_by),
+        backup_days=settings.SAMTALE_BACKUP_DAYS,
+    )
+    if certificate_to is not None:
+        deletion.certificate_write(certificate, certificate_to)
+    logger.info(
+        "Tenant %s deleted by %s: %s rows in %s tables.", slug, by, certificate.rows, len(tables)
+    )
+    return certificate
 
 
 def row_counts(tenant: Tenant) -> dict[str, int]:

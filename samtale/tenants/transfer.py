@@ -1,9 +1,13 @@
 """A tenant moved as a folder: `tenants export` writes everything it holds, `tenants restore`
 makes it again, here or on another installation (docs/running/tenants.md).
 
-The folder holds a snapshot of the tenant's database (core.backup, with its checksum file)
-and `tenant.json`, the manifest: who the tenant is, the snapshot's name and checksum, and
-what it configures. A folder is something handed over, so a restore believes nothing in it
+The folder holds a snapshot of the tenant's database (core.backup), the municipality's open
+copy (privacy.open_copy: the people, conversations, summaries, goals and actions as CSV and
+JSON, the signed forms as PDF/A, read without Samtale), and `tenant.json`, the manifest: who
+the tenant is, the files' names and checksums, and what it configures. The snapshot and the
+open copy are sealed for the export's receivers (core.sealed: age, `--to`), or the operator's
+(SAMTALE_BACKUP_RECIPIENTS); a restore opens the snapshot with the receiver's key
+(`--identity`) and checks it against the checksum of what was sealed. A folder is something handed over, so a restore believes nothing in it
 that it cannot check: the snapshot must be a file of the folder itself (no path elsewhere, no
 link out of it) whose bytes match the manifest's checksum; the configuration is applied only
 as `tenants export` wrote it, encrypted and authenticated with the installation's key
@@ -23,15 +27,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samtale.core import configurable, tenancy
+from samtale.core import configurable, sealed, tenancy
 from samtale.core.backup import (
     BackupError,
     checksum_path,
+    file_sha256,
     snapshot_restore,
     snapshot_take,
     snapshot_verify,
 )
 from samtale.core.secrets import SecretUnreadable, decrypt, encrypt
+from samtale.privacy import open_copy
 from samtale.tenants import databases
 from samtale.tenants.models import Tenant as Row
 from samtale.tenants.services import (
@@ -44,6 +50,7 @@ from samtale.tenants.services import (
 )
 
 MANIFEST = "tenant.json"
+OPEN_COPY = "apen-kopi.zip"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -54,35 +61,67 @@ class Restored:
     to_set_again: list[str] = field(default_factory=list)
 
 
-def tenant_export(slug: str, folder: Path) -> Path:
-    """Everything the tenant holds, into a new folder: a snapshot of its database, and the
-    manifest with the register's entry and its configuration (encrypted for this
-    installation's key)."""
+def tenant_export(slug: str, folder: Path, *, recipients: list[str] | None = None) -> Path:
+    """Everything the tenant holds, into a new folder: a snapshot of its database, its open
+    copy, and the manifest with the register's entry and its configuration (encrypted for
+    this installation's key). The snapshot and the open copy are sealed for `recipients`
+    (age public keys; None: the operator's, SAMTALE_BACKUP_RECIPIENTS; empty: in clear)."""
     tenant = tenant_get(slug)
-    if tenant.home:
-        raise TenantError(f"{slug!r} is the home tenant: back it up with manage.py backup.")
-    row = Row.objects.get(slug=slug)
+    keys = sealed.operators() if recipients is None else recipients
+    sealed.recipients_parsed(keys)  # a key that is none refused before anything is written
+    config = _home_config() if tenant.home else Row.objects.get(slug=slug).config
     folder.mkdir(parents=True, exist_ok=False)
+    suffix = ".sqlite3" if databases.engine() == "sqlite3" else ".dump"
     # pg_dump's one long transaction, on the server itself rather than through a pooler.
-    with tenancy.activated(tenancy.servers.unpooled(tenant)):
-        snapshot = snapshot_take(
-            output=folder / f"{slug}{'.sqlite3' if databases.engine() == 'sqlite3' else '.dump'}"
-        )
+    with tenancy.activated(tenant if tenant.home else tenancy.servers.unpooled(tenant)):
+        snapshot = snapshot_take(output=folder / f"{slug}{suffix}")
+    with tenancy.activated(tenant):
+        counts = open_copy.write(folder / OPEN_COPY, organization=tenant.name)
+    files = {"snapshot": snapshot.path, "open_copy": folder / OPEN_COPY}
+    if keys:
+        checksum_path(snapshot.path).unlink()
+        files = {what: sealed.seal(path, keys) for what, path in files.items()}
     manifest = {
         "slug": tenant.slug,
         "name": tenant.name,
         "url": tenant.url,
         "hosts": list(tenant.hosts),
-        "snapshot": snapshot.path.name,
+        "snapshot": files["snapshot"].name,
         "kind": snapshot.kind,
+        # The snapshot's own checksum; sealed, the sealed file's too.
         "sha256": snapshot.sha256,
+        "sealed_for": list(keys),
+        "sealed_sha256": file_sha256(files["snapshot"]) if keys else "",
+        "open_copy": files["open_copy"].name,
+        "open_copy_sha256": file_sha256(files["open_copy"]),
+        "open_copy_counts": counts,
         # What it configures: the names in clear (what to set again elsewhere), the values
         # as kept, encrypted and authenticated with this installation's key.
-        "settings": sorted(row.config),
-        "config": encrypt(json.dumps(row.config, sort_keys=True)),
+        "settings": sorted(config),
+        "config": encrypt(json.dumps(config, sort_keys=True)),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return folder
+
+
+def _home_config() -> dict:
+    """What the home tenant configures, as a registered tenant keeps it: its own settings
+    from the environment that hold a value, each as `tenants configure` would take it (a
+    value the register would refuse is left out, to set again)."""
+    home = tenancy.home(state=False)
+    config = {}
+    for name, entry in tenancy.declared().items():
+        if not entry.own or name == "SAMTALE_ORGANIZATION":
+            continue
+        value = tenancy.value_of(home, name)
+        if value in (None, "", [], entry.unset):
+            continue
+        try:
+            entry.check(value)
+        except configurable.Refused:
+            continue
+        config[name] = tenancy.config_kept(name, value)
+    return config
 
 
 def tenants_backup(folder: Path, *, server: str | None = None, say=print) -> list[Path]:
@@ -105,10 +144,12 @@ def tenant_restore(
     slug: str = "",
     hosts: list[str] | None = None,
     values: dict[str, str] | None = None,
+    identity: Path | None = None,
 ) -> Restored:
     """A tenant exported (tenant_export) made again here, under its own slug and host names
-    unless others are given; `values` (NAME → text) set on top of what the folder carries, or
-    in its place where it cannot be read. Refused, nothing is made."""
+        unless others are given; `values` (NAME → text) set on top of what the folder carries, or
+        in its place where it cannot be read; a sealed snapshot opened with the key file `identity`.
+    Refused, nothing is made."""
     manifest = _manifest(folder)
     stored, to_set_again = _configuration(manifest)
     if Row.objects.filter(slug=manifest["slug"]).exists():
@@ -121,7 +162,7 @@ def tenant_restore(
     stored = config_checked(stored, values or {})
     to_set_again = [name for name in to_set_again if name not in stored]
     with tempfile.TemporaryDirectory(prefix="samtale-restore-") as private:
-        snapshot = _snapshot(folder, manifest, Path(private))
+        snapshot = _snapshot(folder, manifest, Path(private), identity)
         tenant = create_checked(
             slug=slug or manifest["slug"],
             name=manifest["name"],
@@ -168,17 +209,47 @@ def _manifest(folder: Path) -> dict:
     return manifest
 
 
-def _snapshot(folder: Path, manifest: dict, private: Path):
+def _snapshot(folder: Path, manifest: dict, private: Path, identity: Path | None = None):
     """The manifest's snapshot, copied into `private` (a folder of this process's own) and
     checked there: a file of the folder itself, opened once without following a link, whole,
-    with the manifest's checksum. What is restored is that copy, so nothing changed in the
-    folder afterwards (a link put in its place) is read."""
+    with the manifest's checksum (sealed: the sealed file's, then, opened with `identity`,
+    the snapshot's). What is restored is that copy, so nothing changed in the folder
+    afterwards (a link put in its place) is read."""
     name = manifest["snapshot"]
     inside = Path(name).name == name and name not in ("", ".", "..")
     if not inside or "/" in name or "\\" in name:
         raise _outside(name, folder)
-    if not _SHA256.fullmatch(manifest["sha256"]):
-        raise TenantError(f"The manifest's checksum {manifest['sha256']!r} is no SHA-256.")
+    is_sealed = bool(manifest.get("sealed_sha256"))
+    for key in ("sha256", "sealed_sha256") if is_sealed else ("sha256",):
+        if not isinstance(manifest.get(key), str) or not _SHA256.fullmatch(manifest[key]):
+            raise TenantError(f"The manifest's checksum {manifest.get(key)!r} is no SHA-256.")
+    if is_sealed and identity is None:
+        raise TenantError(
+            f"{name} is sealed for its receiver: give the key file that opens it (--identity)."
+        )
+    copy = _copied(folder, name, manifest["sealed_sha256" if is_sealed else "sha256"], private)
+    if is_sealed:
+        assert identity is not None
+        opened = private / name.removesuffix(sealed.SUFFIX)
+        try:
+            sealed.unseal(copy, identity, opened)
+        except sealed.SealError as error:
+            raise TenantError(f"{error} Nothing was restored.") from None
+        if file_sha256(opened) != manifest["sha256"]:
+            raise TenantError(
+                f"{name}, opened, does not match the manifest's checksum. Nothing was restored."
+            )
+        copy = opened
+    checksum_path(copy).write_text(f"{manifest['sha256']}  {copy.name}\n")
+    try:
+        return snapshot_verify(copy)  # its kind, and this database's
+    except BackupError as error:
+        raise TenantError(str(error)) from None
+
+
+def _copied(folder: Path, name: str, expected: str, private: Path) -> Path:
+    """`folder/name` copied into `private`, opened once without following a link, a regular
+    file whose bytes have the checksum `expected`."""
     copy = private / name
     try:
         source = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
@@ -191,16 +262,12 @@ def _snapshot(folder: Path, manifest: dict, private: Path):
         while chunk := read.read(1 << 20):
             digest.update(chunk)
             write.write(chunk)
-    if digest.hexdigest() != manifest["sha256"]:
+    if digest.hexdigest() != expected:
         raise TenantError(
             f"{name} does not match the manifest's checksum: it is not the snapshot that was "
             "exported. Nothing was restored."
         )
-    checksum_path(copy).write_text(f"{digest.hexdigest()}  {name}\n")
-    try:
-        return snapshot_verify(copy)  # its kind, and this database's
-    except BackupError as error:
-        raise TenantError(str(error)) from None
+    return copy
 
 
 def _outside(name: str, folder: Path) -> TenantError:

@@ -10,7 +10,9 @@ at once by the one that changed it (`forget`). A host name no tenant has is look
 when the register was read more than MISS_SECONDS ago, so a tenant created or given a host
 name is served by every process from a second after, never answered 404 by a process that
 read the register just before (a flood of unknown names reads it at most once a second).
-The home tenant's host names are settings and need no query."""
+The home tenant's host names are settings and need no query; whether it is suspended (or its
+data deleted: `tenants suspend`/`delete` act on it as on any other) is kept in the register
+too, and read with the rest."""
 
 from __future__ import annotations
 
@@ -72,31 +74,40 @@ class _Loaded(TypedDict):
     at: float | None
     by_host: dict[str, Tenant]
     tenants: tuple[Tenant, ...]
+    home_suspended: bool
 
 
 _lock = threading.Lock()
-_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": ()}
-# The register's rows, with their host names: set by the tenants app when it is ready
-# (samtale.tenants.apps). Without it, no tenant is registered.
+_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": (), "home_suspended": False}
+# The register's rows, with their host names, and whether the home tenant is suspended: set
+# by the tenants app when it is ready (samtale.tenants.apps). Without them, no tenant is
+# registered and the home tenant is open.
 _rows: Callable[[], Iterable[TenantRow]] | None = None
+_home_suspended: Callable[[str], bool] | None = None
 
 
-def read_from(rows: Callable[[], Iterable[TenantRow]]) -> None:
-    """Where the register's rows are read: the tenants app's model, handed over at start."""
-    global _rows
+def read_from(
+    rows: Callable[[], Iterable[TenantRow]], home_suspended: Callable[[str], bool] | None = None
+) -> None:
+    """Where the register's rows are read, and the home tenant's state (by its slug): the
+    tenants app's models, handed over at start."""
+    global _rows, _home_suspended
     _rows = rows
+    _home_suspended = home_suspended
     forget()
 
 
-def home() -> Tenant:
+def home(*, state: bool = True) -> Tenant:
     """The installation's own tenant: its database is DATABASE_URL's, its settings the
-    environment's."""
+    environment's; suspended as the register last read says (`state=False`: not asked, for
+    what only needs its name and database)."""
     return Tenant(
         slug=settings.SAMTALE_TENANT,
         name=settings.SAMTALE_ORGANIZATION,
         url=settings.SITE_URL,
         hosts=tuple(settings.SAMTALE_HOSTS),
         home=True,
+        suspended=state and _load()["home_suspended"],
     )
 
 
@@ -116,8 +127,7 @@ def every_tenant(*, suspended: bool = False) -> list[Tenant]:
     suspended, and those being moved, whose database takes no writes meanwhile: unless
     asked)."""
     tenants = [home()] if settings.SAMTALE_HOSTS else []
-    tenants += [t for t in registered() if suspended or not (t.suspended or t.moving)]
-    return tenants
+    return [t for t in tenants + list(registered()) if suspended or not (t.suspended or t.moving)]
 
 
 def by_slug(slug: str) -> Tenant | None:
@@ -145,6 +155,7 @@ def _load(max_age: float | None = None) -> _Loaded:
             return _loaded
     try:
         tenants = _read()
+        home_suspended = _home_suspended is not None and _home_suspended(settings.SAMTALE_TENANT)
     except DatabaseError as error:
         # The control database is away, or was never made (an installation for one
         # organization that has not run `tenants migrate`): the register last read, if
@@ -155,6 +166,7 @@ def _load(max_age: float | None = None) -> _Loaded:
             return _loaded
     with _lock:
         _loaded["tenants"] = tuple(tenants)
+        _loaded["home_suspended"] = home_suspended
         _loaded["by_host"] = {host: t for t in tenants for host in t.hosts}
         _loaded["at"] = time.monotonic()
         return _loaded

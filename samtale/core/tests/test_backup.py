@@ -353,3 +353,69 @@ def test_a_backup_taken_while_the_app_writes_holds_one_moment(people, tmp_path):
     chain = database.query("SELECT id, prev_hash, hash FROM core_auditentry ORDER BY id")
     assert [entry_id for entry_id, _p, _h in chain] == list(range(1, len(chain) + 1))
     assert all(entry[1] == before[2] for before, entry in zip(chain, chain[1:], strict=False))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_sealed_for_the_operators_key_and_restored_with_it(people, tmp_path, settings):
+    """SAMTALE_BACKUP_RECIPIENTS set: no snapshot in clear is left, age itself opens the sealed
+    one with the operator's key, and restore opens it with that key, refusing another's."""
+    from pyrage import x25519
+
+    operator = x25519.Identity.generate()
+    (tmp_path / "operator.txt").write_text(f"{operator}\n")
+    settings.SAMTALE_BACKUP_RECIPIENTS = [str(operator.to_public())]
+    out = io.StringIO()
+    call_command("backup", output=f"{tmp_path}/b/", stdout=out)
+    assert "sealed for the operator" in out.getvalue()
+    (sealed,) = (tmp_path / "b").glob("samtale-*.age")
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == [
+        sealed.name,
+        f"{sealed.name}.sha256",
+    ]
+    assert not sealed.read_bytes().startswith(MAGIC[connection.vendor])
+    assert people.employee.email.encode() not in sealed.read_bytes()
+    opened = subprocess.run(  # age's own implementation, not Samtale's
+        [shutil.which("age") or "age", "-d", "-i", str(tmp_path / "operator.txt"), str(sealed)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert opened.startswith(MAGIC[connection.vendor])
+
+    Person.objects.filter(pk=people.employee.pk).update(first_name="Endret")
+    with pytest.raises(CommandError, match="give the operator's key file"):
+        call_command("restore", str(sealed), "--yes")
+    (tmp_path / "other.txt").write_text(f"{x25519.Identity.generate()}\n")
+    with pytest.raises(CommandError, match="sealed for another key"):
+        call_command("restore", str(sealed), "--yes", "--identity", str(tmp_path / "other.txt"))
+    assert Person.objects.get(pk=people.employee.pk).first_name == "Endret"
+    call_command(
+        "restore",
+        str(sealed),
+        "--yes",
+        "--identity",
+        str(tmp_path / "operator.txt"),
+        stdout=io.StringIO(),
+    )
+    connection.close()
+    assert Person.objects.get(pk=people.employee.pk).first_name == people.employee.first_name
+
+
+def test_a_backup_deletes_the_snapshots_older_than_the_period_from_its_folder(tmp_path, settings):
+    from samtale.core.backup import snapshots_expired_delete
+
+    settings.SAMTALE_BACKUP_DAYS = 14
+    now = datetime(2026, 11, 29, 2, 15, tzinfo=UTC)
+    names = {
+        "samtale-sqlite-20261114T021400Z.sqlite3": True,  # 15 days and a minute: deleted
+        "samtale-postgresql-20261115T030000Z.dump.age": False,  # 13 days and 23 hours: kept
+        "samtale-sqlite-20261128T021500Z.sqlite3": False,
+        "notes.txt": False,  # not ours
+    }
+    for name in names:
+        (tmp_path / name).write_text("x")
+        (tmp_path / f"{name}.sha256").write_text("x")
+    deleted = snapshots_expired_delete(tmp_path, now)
+    assert [p.name for p in deleted] == [n for n, gone in names.items() if gone]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f for n, gone in names.items() if not gone for f in (n, f"{n}.sha256")
+    )

@@ -49,6 +49,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "samtale.example.no",
     "SITE_URL": "https://samtale.example.no",
     "SAMTALE_ORGANIZATION_NUMBER": "315987652",
+    # An operator's public key (age): backups and exports are sealed for it.
+    "SAMTALE_BACKUP_RECIPIENTS": "age14h3c5qxkk4wwgxsmmduc89e99c5a7pd4tnuv8u35kqrjgvh7qs8q6qean7",
 }
 
 
@@ -202,6 +204,13 @@ def test_the_deployment_checks_ask_for_trusted_proxies_behind_a_proxy():
     result = _check_deploy(BEHIND_TLS_PROXY="true")
     assert "samtale.W004" in result.stdout + result.stderr
     assert _check_deploy(BEHIND_TLS_PROXY="true", TRUSTED_PROXIES="10.0.0.5").returncode == 0
+
+
+def test_the_deployment_checks_ask_for_a_key_to_seal_backups_for():
+    assert "samtale.W006" in _checked(SAMTALE_BACKUP_RECIPIENTS="")
+    assert "(samtale.E035) SAMTALE_BACKUP_RECIPIENTS: 'age1-no-key' is not an age public key" in (
+        _checked(SAMTALE_BACKUP_RECIPIENTS="age1-no-key")
+    )
 
 
 def test_the_deployment_checks_ask_for_the_organization_number():

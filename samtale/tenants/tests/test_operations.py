@@ -1,11 +1,13 @@
 """The operators' commands: create, list, suspend, export, restore, migrate, delete."""
 
+import json
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pyrage import x25519
 
 from samtale.core import tenancy
 from samtale.demo.testing import make_people
@@ -44,8 +46,19 @@ def test_a_tenant_is_created_listed_exported_restored_and_deleted_to_nothing(
     held = services.row_counts(sorvik)
     assert held["org_person"] == 7
 
-    _run("export", "sorvik", str(tmp_path / "sorvik"))
-    _run("restore", str(tmp_path / "sorvik"), "--slug", "sorvik2", "--host", "sorvik2.testserver")
+    key = x25519.Identity.generate()
+    (tmp_path / "key.txt").write_text(f"# the receiver's\n{key}\n")
+    _run("export", "sorvik", str(tmp_path / "sorvik"), "--to", str(key.to_public()))
+    _run(
+        "restore",
+        str(tmp_path / "sorvik"),
+        "--identity",
+        str(tmp_path / "key.txt"),
+        "--slug",
+        "sorvik2",
+        "--host",
+        "sorvik2.testserver",
+    )
     with tenancy.activated(services.tenant_get("sorvik2")):
         assert Person.objects.count() == 7
     assert services.row_counts(services.tenant_get("sorvik2")) == held
@@ -54,8 +67,14 @@ def test_a_tenant_is_created_listed_exported_restored_and_deleted_to_nothing(
         _run("delete", "sorvik", "--yes")
     _run("suspend", "sorvik")
     files = databases.files_of("sorvik")
-    deleted = _run("delete", "sorvik", "--yes")
+    deleted = _run(
+        "delete", "sorvik", "--yes", "--by", "Driftsvakt", "--certificate", str(tmp_path / "c")
+    )
     assert f"{sum(held.values())} rows in {len(held)} tables" in deleted
+    (certificate,) = (tmp_path / "c").glob("sorvik-slettet-*.json")
+    said = json.loads(certificate.read_text())
+    assert said["deleted_by"] == "Driftsvakt" and said["rows"] == sum(held.values())
+    assert {table: facts["rows"] for table, facts in said["tables"].items()} == held
     assert not any(Path(path).exists() for path in files)
     assert tenancy.by_slug("sorvik") is None
     assert "sorvik2" in _run("list")
@@ -73,7 +92,8 @@ def test_a_tenant_is_created_listed_exported_restored_and_deleted_to_nothing(
             "Another tenant, or the operators. page, answers",
         ),
         (["create", "x3", "--name", "X", "--host", "x3.testserver"], "must configure DEFAULT_"),
-        (["suspend", "main"], "home tenant"),
+        (["configure", "main", "DEFAULT_FROM_EMAIL=x@y.no"], "home tenant"),
+        (["delete", "main", "--yes"], "Suspend .main. first"),
         (["delete", "nowhere", "--yes"], "No tenant is called"),
         (["delete", "main"], "--yes"),
     ],

@@ -2,9 +2,12 @@
 and a folder handed over cannot make a restore read anything outside it, restore a snapshot
 other than the one exported, or configure anything export did not write."""
 
+import csv
+import io
 import json
 import os
 import shutil
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -252,3 +255,14 @@ def test_a_folder_without_a_manifest_or_with_a_broken_one_is_refused(exported, t
     (exported / transfer.MANIFEST).write_text(json.dumps({"slug": 1}))
     with pytest.raises(services.TenantError, match="not a manifest"):
         _restore(exported)
+
+
+def test_a_second_municipalitys_open_copy_holds_its_people_and_no_one_elses(exported, in_nordvik):
+    Person.objects.create(email="hjemme@fjordvik.example", first_name="Hjemme", last_name="Hos")
+    with in_nordvik():
+        theirs = set(Person.objects.values_list("email", flat=True))
+    folder = transfer.tenant_export("nordvik", exported.parent / "again", recipients=[])
+    copy = zipfile.ZipFile(folder / transfer.OPEN_COPY)
+    text = copy.read("personer.csv").decode("utf-8-sig")
+    assert {row["epost"] for row in csv.DictReader(io.StringIO(text), delimiter=";")} == theirs
+    assert "hjemme@fjordvik.example" not in text and len(theirs) == 7

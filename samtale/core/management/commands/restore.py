@@ -2,17 +2,25 @@
 
 Refuses a snapshot whose checksum file is missing or does not match, and one of the other
 database's kind, before it changes anything. Replaces everything in the configured
-database, so it asks first; `--yes` answers for a script, and without it a run that has no
+database, so it asks first; a sealed snapshot (`.age`) is opened with the operator's key file
+(`--identity`) and checked again after; `--yes` answers for a script, and without it a run that has no
 terminal to ask on is refused. Stop the app, the worker and the scheduler before it.
 """
 
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from samtale.core.backup import BackupError, database_label, snapshot_restore, snapshot_verify
+from samtale.core.backup import (
+    BackupError,
+    database_label,
+    snapshot_restore,
+    snapshot_unseal,
+    snapshot_verify,
+)
 from samtale.core.commands import TenantCommand
 
 
@@ -31,15 +39,21 @@ class Command(TenantCommand):
         parser.add_argument(
             "--yes", action="store_true", help="Do not ask: replace the database at once."
         )
+        parser.add_argument(
+            "--identity", type=Path, help="The operator's age key file, for a sealed snapshot."
+        )
 
-    def handle(self, *, file: Any, yes: Any, **options: Any) -> None:
-        try:
-            snapshot = snapshot_verify(file)
-            if not yes:
-                self._confirm(snapshot.path.name)
-            restored = snapshot_restore(snapshot)
-        except (BackupError, OSError) as error:
-            raise CommandError(str(error)) from error
+    def handle(self, *, file: Any, yes: Any, identity: Any, **options: Any) -> None:
+        with tempfile.TemporaryDirectory(prefix="samtale-restore-") as private:
+            try:
+                if file.name.endswith(".age"):
+                    file = snapshot_unseal(file, identity, Path(private))
+                snapshot = snapshot_verify(file)
+                if not yes:
+                    self._confirm(snapshot.path.name)
+                restored = snapshot_restore(snapshot)
+            except (BackupError, OSError) as error:
+                raise CommandError(str(error)) from error
         self.stdout.write(
             f"Restored {snapshot.path.name} (sha256 {snapshot.sha256}) into "
             f"{restored.database}: {restored.tables} tables, "

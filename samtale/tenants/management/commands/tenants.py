@@ -5,9 +5,9 @@ tenants create nordvik --name "Nordvik kommune" --host nordvik.samtale.no [--url
     --set DEFAULT_FROM_EMAIL="Nordvik kommune <samtale@nordvik.kommune.no>" [--set NAME=value …]
 tenants configure nordvik [NAME=value …]
 tenants suspend nordvik | tenants resume nordvik
-tenants export nordvik var/exports/nordvik
-tenants restore var/exports/nordvik [--slug … --host …] [--set NAME=value …]
-tenants delete nordvik --yes
+tenants export nordvik var/exports/nordvik --to age1… [--to-file receivers.txt]
+tenants restore var/exports/nordvik --identity key.txt [--slug … --host …] [--set NAME=value …]
+tenants delete nordvik --yes [--by "Navn"] [--backups var/backups …] [--certificate var/deletions]
 tenants migrate [--parallel 4] [--canary 2 | --canary-slugs nordvik,sorvik]
 tenants run nordvik -- audit_verify
 tenants create … --server east | tenants move nordvik east [--keep-old]
@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from samtale.core import tenancy
+from samtale.core import sealed, tenancy
 from samtale.core.commands import TenantAware
 from samtale.tenants import operators, services, transfer
 
@@ -51,14 +51,50 @@ class Command(TenantAware, BaseCommand):
         export = sub.add_parser("export", help="Everything a tenant holds, into a new folder.")
         export.add_argument("slug")
         export.add_argument("folder", type=Path)
+        export.add_argument(
+            "--to",
+            action="append",
+            default=[],
+            dest="recipients",
+            help="The receiver's age public key (age1…), again for each: the export is sealed "
+            "for them (default: SAMTALE_BACKUP_RECIPIENTS).",
+        )
+        export.add_argument(
+            "--to-file", type=Path, help="A file of age public keys, one a line (age's -R)."
+        )
+        export.add_argument(
+            "--unencrypted",
+            action="store_true",
+            help="Write it in clear when no receiver is known (refused in production).",
+        )
         restore = sub.add_parser("restore", help="A tenant exported, made again here.")
         restore.add_argument("folder", type=Path)
         restore.add_argument("--slug", default="")
         restore.add_argument("--host", action="append", dest="hosts")
         _values_argument(restore, "Set on top of what the folder carries (again for each).")
-        delete = sub.add_parser("delete", help="A suspended tenant's database and files.")
+        restore.add_argument(
+            "--identity", type=Path, help="The age key file that opens a sealed export."
+        )
+        delete = sub.add_parser(
+            "delete", help="A suspended tenant's data, with a certificate of what was deleted."
+        )
         delete.add_argument("slug")
         delete.add_argument("--yes", action="store_true", help="No question asked.")
+        delete.add_argument("--by", default="", help="Who deletes it (default: this user).")
+        delete.add_argument(
+            "--backups",
+            action="append",
+            type=Path,
+            default=[],
+            help="A folder of backups to name in the certificate (again for each; default: "
+            "var/backups).",
+        )
+        delete.add_argument(
+            "--certificate",
+            type=Path,
+            default=None,
+            help="Where the certificate is written (default: var/deletions).",
+        )
         configure = sub.add_parser(
             "configure", help="What a tenant configures: NAME=value (empty: unset); none: show."
         )
@@ -122,10 +158,29 @@ class Command(TenantAware, BaseCommand):
         services.tenant_suspend(slug, suspended=False)
         self.stdout.write(f"{slug} is active again.")
 
-    def do_export(self, *, slug, folder, **options):
-        transfer.tenant_export(slug, folder)
+    def do_export(self, *, slug, folder, recipients, to_file, unencrypted, **options):
+        keys = [*recipients, *(_recipients_in(to_file) if to_file else [])]
+        keys = keys or sealed.operators()
+        if not keys and not unencrypted:
+            raise CommandError(
+                "Say whom the export is for: --to age1… (their public key), or set "
+                "SAMTALE_BACKUP_RECIPIENTS; --unencrypted writes it in clear."
+            )
+        if not keys and not settings.DEBUG:
+            raise CommandError(
+                "An export in clear is refused in production: it holds every person's data. "
+                "Seal it for its receiver with --to age1…."
+            )
+        try:
+            transfer.tenant_export(slug, folder, recipients=keys)
+        except sealed.SealError as error:
+            raise CommandError(str(error)) from None
+        opened = " --identity <their key file>" if keys else ""
         self.stdout.write(
-            f"Exported {slug} to {folder}/ (restore it with: tenants restore {folder})."
+            f"Exported {slug} to {folder}/"
+            + (f", sealed for {len(keys)} receiver(s)" if keys else ", in clear")
+            + f" (restore it with: tenants restore {folder}{opened}; the open copy is "
+            f"{transfer.OPEN_COPY}{sealed.SUFFIX if keys else ''})."
         )
 
     def do_backup(self, *, folder, server, **options):
@@ -136,8 +191,10 @@ class Command(TenantAware, BaseCommand):
             f"(each restores alone: tenants restore {folder}/<slug>)."
         )
 
-    def do_restore(self, *, folder, slug, hosts, values, **options):
-        done = transfer.tenant_restore(folder, slug=slug, hosts=hosts, values=_pairs(values))
+    def do_restore(self, *, folder, slug, hosts, values, identity, **options):
+        done = transfer.tenant_restore(
+            folder, slug=slug, hosts=hosts, values=_pairs(values), identity=identity
+        )
         tenant = done.tenant
         self.stdout.write(f"Restored {tenant.name} as {tenant.slug} at {', '.join(tenant.hosts)}.")
         if done.to_set_again:
@@ -150,10 +207,19 @@ class Command(TenantAware, BaseCommand):
     def do_delete(self, *, slug, yes, **options):
         if not yes:
             raise CommandError(f"Deleting {slug} cannot be undone: add --yes (export it first).")
-        held = services.tenant_delete(slug)
+        var = Path(settings.BASE_DIR) / "var"
+        done = services.tenant_delete(
+            slug,
+            by=options["by"] or getpass.getuser(),
+            backups=tuple(options["backups"] or [var / "backups"]),
+            certificate_to=options["certificate"] or var / "deletions",
+        )
+        where = options["certificate"] or var / "deletions"
         self.stdout.write(
-            f"Deleted {slug}: {sum(held.values())} rows in {len(held)} tables, its database "
-            "and its files."
+            f"Deleted {slug}: {done.rows} rows in {len(done.tables)} tables"
+            + (", its database emptied" if done.home else ", its database and its files")
+            + f". Certificate: {where}/ ({len(done.backups)} backup(s) may hold it until "
+            f"{done.backups_gone_by} at the latest)."
         )
 
     def do_configure(self, *, slug, values, **options):
@@ -283,6 +349,15 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ValueError(text)
     return int(text)
+
+
+def _recipients_in(path: Path) -> list[str]:
+    """The age public keys in a recipients file: one a line, "#" comments."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as error:
+        raise CommandError(f"{path} cannot be read: {error.strerror}.") from None
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def _pairs(values: list[str]) -> dict[str, str]:
