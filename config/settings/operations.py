@@ -18,7 +18,28 @@ from samtale.core import configurable as c
 # E-mail: SMTP from the environment (EMAIL_HOST etc.). On a laptop (DEBUG without EMAIL_HOST)
 # each message is written to DEV_MAIL_DIR as an .eml file with one line in the worker's log,
 # and an administrator reads them at /utvikling/epost/ (only while DEBUG is on).
+# E-mail carries links to access copies and codes: it leaves over TLS by default, STARTTLS
+# on port 587 (EMAIL_USE_SSL=true: implicit TLS on 465), the server's certificate checked
+# against the system's CAs (SSL_CERT_FILE names another bundle). Production refuses to send
+# in clear unless the operator says so with EMAIL_ALLOW_CLEAR=true (a relay on this host).
 DEV_MAIL_DIR = BASE_DIR / "var" / "mail"
+_EMAIL_SSL = envbool("EMAIL_USE_SSL", False)
+_EMAIL_TLS = envbool("EMAIL_USE_TLS", not _EMAIL_SSL)
+EMAIL_ALLOW_CLEAR = envbool("EMAIL_ALLOW_CLEAR", False)
+if _EMAIL_SSL and _EMAIL_TLS:
+    problem(
+        "samtale.E036",
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are both on: one or the other.",
+        "STARTTLS on 587: EMAIL_USE_TLS=true; implicit TLS on 465: EMAIL_USE_SSL=true.",
+    )
+elif not (DEBUG or _EMAIL_SSL or _EMAIL_TLS or EMAIL_ALLOW_CLEAR):
+    problem(
+        "samtale.E036",
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are off: e-mail, with its links and codes, would "
+        "leave in clear.",
+        "Use STARTTLS (EMAIL_USE_TLS=true, port 587) or implicit TLS (EMAIL_USE_SSL=true, port "
+        "465); EMAIL_ALLOW_CLEAR=true only for a relay on this host.",
+    )
 if DEBUG and not os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
@@ -32,11 +53,11 @@ else:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ.get("EMAIL_HOST", "localhost"),
-                "port": envint("EMAIL_PORT", 25),
+                "port": envint("EMAIL_PORT", 465 if _EMAIL_SSL else 587 if _EMAIL_TLS else 25),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": envbool("EMAIL_USE_TLS", False),
-                "use_ssl": envbool("EMAIL_USE_SSL", False),
+                "use_tls": _EMAIL_TLS and not _EMAIL_SSL,
+                "use_ssl": _EMAIL_SSL,
                 "timeout": envint("EMAIL_TIMEOUT", 20),
             },
         }

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -28,6 +29,7 @@ def test_an_unknown_language_is_refused_and_changes_nothing(client_for, people):
     assert Person.objects.get(pk=people.employee.pk).language == "nb"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_footer_switch_sets_a_cookie_for_an_anonymous_visitor(client):
     response = client.post(reverse("language_set"), {"language": "en", "next": "/logg-inn/"})
     assert response.status_code == 302
@@ -36,6 +38,7 @@ def test_the_footer_switch_sets_a_cookie_for_an_anonymous_visitor(client):
     assert client.get(reverse("login")).headers["Content-Language"] == "en"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_footer_switch_refuses_to_redirect_elsewhere(client):
     response = client.post(
         reverse("language_set"), {"language": "en", "next": "https://evil.example/"}
@@ -43,6 +46,7 @@ def test_the_footer_switch_refuses_to_redirect_elsewhere(client):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_bokmal_is_the_default_language(client):
     with translation.override(None):
         response = client.get(reverse("login"))

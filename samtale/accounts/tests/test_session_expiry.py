@@ -53,6 +53,7 @@ def test_an_expired_htmx_post_gets_401_and_hx_redirect_back_to_the_page(client_f
     assert response.content == b""
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_an_htmx_request_without_any_session_gets_401_and_hx_redirect(client):
     response = client.get(
         reverse("follow_up_person", args=[1]),
@@ -65,6 +66,7 @@ def test_an_htmx_request_without_any_session_gets_401_and_hx_redirect(client):
     assert response.headers["HX-Redirect"] == "/logg-inn/?next=/oppfolging/%3Fstatus%3Dopen"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_an_htmx_request_from_another_site_is_not_sent_back_there(client):
     response = client.get(
         reverse("my_actions"),
@@ -94,6 +96,7 @@ def test_an_expired_form_post_comes_back_to_the_page_it_was_posted_from(client_f
     assert response.headers["Location"] == "/logg-inn/?next=/tiltak/1/"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_a_form_post_from_another_site_is_not_sent_back_there(client):
     response = client.post(
         reverse("action_update", args=[1]),
@@ -152,6 +155,7 @@ def test_continuing_cannot_pass_the_absolute_limit(client_for, start):
         assert _status(client)["signed_in"] is False
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_a_signed_out_visitor_is_told_so(client):
     assert _status(client) == {"signed_in": False, "seconds_left": 0, "renewable": False}
     assert _status(client, "post") == {"signed_in": False, "seconds_left": 0, "renewable": False}
@@ -181,6 +185,7 @@ def test_a_signed_in_page_carries_the_warning_with_the_time_left(client_for, sta
     assert 'action="/logg-ut/"><input type="hidden" name="csrfmiddlewaretoken"' in body
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_login_page_has_no_warning(client):
     assert "session-warning" not in client.get(reverse("login")).content.decode()
 

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +85,7 @@ def test_a_live_session_keeps_the_browser_storage(client_for):
     assert "Clear-Site-Data" not in response.headers
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_login_page_runs_the_script_that_forgets_every_draft(client):
     body = client.get(reverse("login")).content.decode()
     assert 'js/drafts.js" data-forget-all></script>' in body

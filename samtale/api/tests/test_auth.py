@@ -189,6 +189,7 @@ def test_a_body_over_djangos_own_limit_is_413_too(people, settings):
     assert Action.objects.get(pk=action.pk).status == "not_started"
 
 
+@pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_schema_and_the_docs_are_served_under_the_strict_csp(client):
     schema = client.get(f"{API}/openapi.json")
     assert schema.status_code == 200

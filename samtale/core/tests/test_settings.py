@@ -213,6 +213,16 @@ def test_the_deployment_checks_ask_for_a_key_to_seal_backups_for():
     )
 
 
+def test_production_refuses_to_send_e_mail_in_clear_unless_told():
+    said = _checked(EMAIL_HOST="smtp.kommune.no", EMAIL_USE_TLS="false")
+    assert "(samtale.E036) EMAIL_USE_TLS and EMAIL_USE_SSL are off" in said
+    assert "(samtale.E036) EMAIL_USE_TLS and EMAIL_USE_SSL are both on" in _checked(
+        EMAIL_USE_TLS="true", EMAIL_USE_SSL="true"
+    )
+    told = _check_deploy(EMAIL_HOST="127.0.0.1", EMAIL_USE_TLS="false", EMAIL_ALLOW_CLEAR="true")
+    assert told.returncode == 0, told.stdout + told.stderr
+
+
 def test_the_deployment_checks_ask_for_the_organization_number():
     result = _check_deploy(SAMTALE_ORGANIZATION_NUMBER="")
     assert result.returncode != 0

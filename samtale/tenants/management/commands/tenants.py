@@ -48,25 +48,7 @@ class Command(TenantAware, BaseCommand):
         )
         for name in ("suspend", "resume"):
             sub.add_parser(name).add_argument("slug")
-        export = sub.add_parser("export", help="Everything a tenant holds, into a new folder.")
-        export.add_argument("slug")
-        export.add_argument("folder", type=Path)
-        export.add_argument(
-            "--to",
-            action="append",
-            default=[],
-            dest="recipients",
-            help="The receiver's age public key (age1…), again for each: the export is sealed "
-            "for them (default: SAMTALE_BACKUP_RECIPIENTS).",
-        )
-        export.add_argument(
-            "--to-file", type=Path, help="A file of age public keys, one a line (age's -R)."
-        )
-        export.add_argument(
-            "--unencrypted",
-            action="store_true",
-            help="Write it in clear when no receiver is known (refused in production).",
-        )
+        _export_arguments(sub)
         restore = sub.add_parser("restore", help="A tenant exported, made again here.")
         restore.add_argument("folder", type=Path)
         restore.add_argument("--slug", default="")
@@ -75,26 +57,7 @@ class Command(TenantAware, BaseCommand):
         restore.add_argument(
             "--identity", type=Path, help="The age key file that opens a sealed export."
         )
-        delete = sub.add_parser(
-            "delete", help="A suspended tenant's data, with a certificate of what was deleted."
-        )
-        delete.add_argument("slug")
-        delete.add_argument("--yes", action="store_true", help="No question asked.")
-        delete.add_argument("--by", default="", help="Who deletes it (default: this user).")
-        delete.add_argument(
-            "--backups",
-            action="append",
-            type=Path,
-            default=[],
-            help="A folder of backups to name in the certificate (again for each; default: "
-            "var/backups).",
-        )
-        delete.add_argument(
-            "--certificate",
-            type=Path,
-            default=None,
-            help="Where the certificate is written (default: var/deletions).",
-        )
+        _delete_arguments(sub)
         configure = sub.add_parser(
             "configure", help="What a tenant configures: NAME=value (empty: unset); none: show."
         )
@@ -289,6 +252,51 @@ def _values_argument(parser, help: str) -> None:
     """--set NAME=value, again for each."""
     parser.add_argument(
         "--set", action="append", default=[], dest="values", metavar="NAME=value", help=help
+    )
+
+
+def _export_arguments(sub) -> None:
+    export = sub.add_parser("export", help="Everything a tenant holds, into a new folder.")
+    export.add_argument("slug")
+    export.add_argument("folder", type=Path)
+    export.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        dest="recipients",
+        help="The receiver's age public key (age1…), again for each: the export is sealed "
+        "for them (default: SAMTALE_BACKUP_RECIPIENTS).",
+    )
+    export.add_argument(
+        "--to-file", type=Path, help="A file of age public keys, one a line (age's -R)."
+    )
+    export.add_argument(
+        "--unencrypted",
+        action="store_true",
+        help="Write it in clear when no receiver is known (refused in production).",
+    )
+
+
+def _delete_arguments(sub) -> None:
+    delete = sub.add_parser(
+        "delete", help="A suspended tenant's data, with a certificate of what was deleted."
+    )
+    delete.add_argument("slug")
+    delete.add_argument("--yes", action="store_true", help="No question asked.")
+    delete.add_argument("--by", default="", help="Who deletes it (default: this user).")
+    delete.add_argument(
+        "--backups",
+        action="append",
+        type=Path,
+        default=[],
+        help="A folder of backups to name in the certificate (again for each; default: "
+        "var/backups).",
+    )
+    delete.add_argument(
+        "--certificate",
+        type=Path,
+        default=None,
+        help="Where the certificate is written (default: var/deletions).",
     )
 
 
