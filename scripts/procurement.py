@@ -142,7 +142,7 @@ def services(compose: Path = COMPOSE) -> str:
         role = next((r for key, r in sources.ROLES if key in image), None)
         role = role or f"Ikke beskrevet i generatoren: {said.get(name, '—')}"
         named = [
-            v.split(":")[0] for v in service.get("volumes", []) if not v.startswith((".", "/"))
+            v.split(":")[0] for v in service.get("volumes", []) if not v.startswith((".", "/", "$"))
         ]
         keeps = ", ".join(f"volum `{v}`" for v in named) or "ingenting varig"
         rows.append(f"| `{name}` | `{image}` | {_cell(role)} | {keeps} |")

@@ -107,6 +107,10 @@ SAMTALE_WORK_ENGINE = envchoice("SAMTALE_WORK_ENGINE", "database", ("database", 
 # The RabbitMQ of the Celery engine (empty: AMQP_URL's), and the start of its queues' names
 # (the kind follows: samtale.mail), so that two installations can share a broker.
 SAMTALE_WORK_BROKER_URL = os.environ.get("SAMTALE_WORK_BROKER_URL", "")
+# The certificate authority that signed the RabbitMQ's certificate, for an amqps:// broker of
+# one's own (SAMTALE_WORK_BROKER_URL, AMQP_URL): its certificate and host name are checked
+# against it. Empty: against the system's CAs.
+SAMTALE_BROKER_CA = os.environ.get("SAMTALE_BROKER_CA", "")
 SAMTALE_WORK_QUEUE_PREFIX = os.environ.get("SAMTALE_WORK_QUEUE_PREFIX", "samtale.")
 # Of the heavy kinds (archive, insight, exports), at most this many of one tenant's tasks of
 # one kind in the queue or running at a time; the rest wait in the tenant's table.

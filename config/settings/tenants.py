@@ -127,8 +127,11 @@ def _server_name(name: str) -> str:
 
 def _server(url: str) -> dict:
     url, _, query = url.partition("?")
-    pool = dict(part.partition("=")[::2] for part in query.split("&") if part).pop("pool", "")
-    direct = dj_database_url.parse(url)
+    options = dict(part.partition("=")[::2] for part in query.split("&") if part)
+    pool = options.pop("pool", "")
+    # The rest are libpq's (sslmode=verify-full&sslrootcert=…): the server's and its pool's.
+    rest = "&".join(f"{name}={value}" for name, value in options.items())
+    direct = dj_database_url.parse(f"{url}?{rest}" if rest else url)
     if not direct["ENGINE"].endswith("postgresql"):
         raise ValueError("tenants are placed on PostgreSQL servers only")
     host, _, port = pool.rpartition(":") if pool else (direct["HOST"], "", direct["PORT"])

@@ -89,7 +89,7 @@ def transport() -> Transport:
     """This municipality's transport, with its sign-in read now: a transport handed to
     another thread carries its municipality's client and account with it."""
     if not fiks_io():
-        return AmqpTransport(settings.AMQP_URL)
+        return AmqpTransport(settings.AMQP_URL, ca=settings.SAMTALE_BROKER_CA)
     try:
         signing_in, acting_for = client()
     except maskinporten.TokenUnavailable as refused:

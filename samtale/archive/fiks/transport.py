@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import ssl
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -245,14 +246,21 @@ class Broker:
 class AmqpTransport(Broker):
     """Fiks IO's queues on a broker of one's own (see the module's notes)."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, ca: str = ""):
         super().__init__()
         self.url = url
+        # amqps://: the certificate authority the broker's certificate is checked against
+        # (SAMTALE_BROKER_CA); empty, the system's.
+        self.ca = ca
 
     def _connect(self) -> Any:
         import pika
 
         parameters = pika.URLParameters(self.url)
+        if self.url.startswith("amqps://"):
+            # The broker's certificate and host name checked.
+            context = ssl.create_default_context(cafile=self.ca or None)
+            parameters.ssl_options = pika.SSLOptions(context, server_hostname=parameters.host)
         parameters.connection_attempts = 1
         parameters.socket_timeout = 5
         parameters.blocked_connection_timeout = 10

@@ -1,6 +1,7 @@
 """The Celery application, configured from the settings: where messages are published
 (core.engine.relay) and taken (core.engine.app, whose task it runs by name)."""
 
+import ssl
 from typing import Any
 
 from celery import Celery, signals
@@ -27,6 +28,16 @@ app = Celery("samtale", fixups=[])
 _configured: dict[str, Any] = {"key": None}
 
 
+def tls_options() -> dict[str, Any]:
+    """py-amqp's TLS options for an amqps:// broker: its certificate verified against
+    SAMTALE_BROKER_CA (or the system's CAs), its host name the URL's."""
+    return {
+        "ca_certs": settings.SAMTALE_BROKER_CA or None,
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "server_hostname": None,
+    }
+
+
 def configured() -> Celery:
     """The app, configured from the settings (again when they changed: the tests use a
     queue prefix of their own)."""
@@ -35,6 +46,8 @@ def configured() -> Celery:
     if _configured["key"] != key:
         app.conf.update(
             broker_url=broker,
+            # amqps://: the broker's certificate checked, and its host name (the URL's).
+            broker_use_ssl=tls_options() if broker.startswith("amqps://") else None,
             broker_connection_retry_on_startup=True,
             # A publish from a request waits at most this long for a broker that is away:
             # the row is in the table, and the sweep sends it later.

@@ -57,17 +57,23 @@ def reach(name: str) -> dict[str, Any]:
         "USER": entry["direct"]["USER"],
         "PASSWORD": entry["direct"]["PASSWORD"],
     }
+    # libpq's options for the server (sslmode, sslrootcert), kept through its pool too.
+    options: dict[str, Any] = dict(entry["direct"].get("OPTIONS", {}))
     if entry.get("pooled"):
         reached.update(POOLED)
+        options.update(POOLED_OPTIONS)
+    if options:
+        reached["OPTIONS"] = options
     return reached
 
 
 # A connection through a transaction-pooling PgBouncer (DB_POOLED's, for DATABASE_URL): given
 # back at the end of each request or task, no server-side cursor, no prepared statement.
+POOLED_OPTIONS: dict[str, Any] = {"prepare_threshold": None}
 POOLED = {
     "CONN_MAX_AGE": 0,
     "DISABLE_SERVER_SIDE_CURSORS": True,
-    "OPTIONS": {"prepare_threshold": None},
+    "OPTIONS": POOLED_OPTIONS,
 }
 
 

@@ -82,7 +82,11 @@ def worker(nordvik, sorvik, django_db_blocker):
         app.conf.worker_prefetch_multiplier = 2
         queues = [kinds.queue_of(kind) for kind in kinds.EVERY_KIND]
         try:
-            with start_worker(app, pool="solo", perform_ping_check=False, queues=queues):
+            # Stopped, the solo pool's thread may first finish a wait on the broker: on a busy
+            # machine that took longer than Celery's default 10 s (CI, once).
+            with start_worker(
+                app, pool="solo", perform_ping_check=False, queues=queues, shutdown_timeout=60
+            ):
                 yield app
         finally:
             app.conf.worker_prefetch_multiplier = 1

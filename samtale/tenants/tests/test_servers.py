@@ -195,3 +195,20 @@ def test_a_servers_tenants_are_backed_up_each_alone(second, nordvik, tmp_path):
         tenants_said("backup", str(tmp_path / "east"), "--server", "second")
     own = tenants_said("backup", str(tmp_path / "own"), "--server", "")
     assert (tmp_path / "own" / "nordvik" / "tenant.json").exists() and "nordvik" in own
+
+
+def test_a_servers_tls_options_reach_its_tenants_through_its_pool_too():
+    """SAMTALE_DATABASE_SERVERS' libpq options (sslmode=verify-full, the CA) are the server's
+    and its pool's: a tenant placed there connects with them, through PgBouncer as directly."""
+    url = "postgres://samtale:pw@db2:5432/samtale?pool=pgbouncer2:6432"
+    url += "&sslmode=verify-full&sslrootcert=/tls/ca.crt"
+    entry = _server(url)
+    assert entry["direct"]["OPTIONS"] == {"sslmode": "verify-full", "sslrootcert": "/tls/ca.crt"}
+    with override_settings(SAMTALE_DATABASE_SERVERS={"second": entry}):
+        reached = tenancy.servers.reach("second")
+    assert reached["HOST"] == "pgbouncer2" and reached["PORT"] == "6432"
+    assert reached["OPTIONS"] == {
+        "sslmode": "verify-full",
+        "sslrootcert": "/tls/ca.crt",
+        "prepare_threshold": None,
+    }

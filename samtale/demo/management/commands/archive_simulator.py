@@ -44,7 +44,7 @@ class Command(TenantAware, BaseCommand):
             self.stdout.write(f"archive simulator: certificates, keys and {path} in {folder}")
             return
         simulator = ArchiveSimulator(
-            via=AmqpTransport(settings.AMQP_URL),
+            via=AmqpTransport(settings.AMQP_URL, ca=settings.SAMTALE_BROKER_CA),
             account=settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
             identity=keys.load(folder / "arkiv.crt", folder / "arkiv.key"),
             correspondents={
