@@ -7,6 +7,9 @@
 #   AUTH_USER                 the server's superuser, which looks up every other role's
 #                             password (auth_query): the stack's POSTGRES_USER, samtale
 #   POSTGRES_PASSWORD         its password: the only entry of the userlist
+#   TLS_DIR                   the stack's certificates (ca.crt, server.crt, server.key):
+#                             clients must speak TLS to it, and it checks the server's
+#                             certificate and name (verify-full) against ca.crt
 #
 # Written into /tmp at each start, so the password is never in a file of the repository, and
 # the settings every PgBouncer shares are read from containers/pgbouncer.ini.
@@ -32,5 +35,14 @@ listen_port = ${LISTEN_PORT:-6432}
 auth_file = $dir/userlist.txt
 auth_user = $user
 admin_users = $user
+; TLS both ways: a client in clear is refused; the server's certificate and name checked.
+client_tls_sslmode = require
+client_tls_cert_file = ${TLS_DIR:-/tls}/server.crt
+client_tls_key_file = $dir/server.key
+server_tls_sslmode = verify-full
+server_tls_ca_file = ${TLS_DIR:-/tls}/ca.crt
 INI
+# A key of its own, readable by this user alone.
+cp "${TLS_DIR:-/tls}/server.key" "$dir/server.key"
+chmod 600 "$dir/server.key"
 exec pgbouncer "$dir/pgbouncer.ini"

@@ -18,7 +18,8 @@ The test, each step a line that says what it checked:
   signed in with, over HTTPS and HTTP/2 through Caddy's own CA; HTML compressed (zstd or
   gzip), static files with a year's immutable cache and precompressed; a client's own
   X-Forwarded-For not believed, Caddy's address for it taken; then (scripts/stack_checks.py)
-  the worker killed and restarted by the stack; `check --deploy` clean inside the image; a
+  a connection in clear refused by each PostgreSQL server, PgBouncer and RabbitMQ, and one
+  over TLS with the stack's CA taken; the worker killed and restarted by the stack; `check --deploy` clean inside the image; a
   tenant made on each PostgreSQL server, each answering through Caddy and its PgBouncer; a
   burst of requests, each server's connections counted during it and at rest; a tenant
   moved from one server to the other and answering there; all taken down.
@@ -173,8 +174,9 @@ def test(_args) -> None:
             sign_in(browser, mail)
             compression_and_static(base)
             forwarded_for(project, browser)
-            from stack_checks import deploy_check, engine, restarted, tenants
+            from stack_checks import deploy_check, engine, plain_refused, restarted, tenants
 
+            plain_refused(project)
             restarted(project, base)
             deploy_check(project)
             tenants(project)

@@ -15,6 +15,8 @@ import os
 import re
 import secrets
 import signal
+import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -33,6 +35,7 @@ from stack_common import (
     ready,
     say,
     secrets_of,
+    tls_of,
     wait_for,
 )
 
@@ -120,8 +123,60 @@ def connect(project: str, service: str, dbname: str = "postgres", port: str = ""
     return psycopg.connect(
         host="127.0.0.1", port=port or PORTS[project][service], dbname=dbname, user="samtale",
         password=secrets_of(project)["POSTGRES_PASSWORD"], autocommit=True,
-        prepare_threshold=None,
+        prepare_threshold=None, **verified(project),
     )  # fmt: skip
+
+
+def plain_refused(project: str) -> None:
+    """Every service inside the stack refuses a connection in clear, and takes one over TLS
+    whose certificate and name the stack's CA vouches for: each PostgreSQL server and each
+    PgBouncer (sslmode=disable), and RabbitMQ (AMQP's greeting without TLS)."""
+    import psycopg
+
+    for service in ("db", "db2", "pgbouncer", "pgbouncer2"):
+        try:
+            psycopg.connect(
+                host="127.0.0.1", port=PORTS[project][service], dbname="postgres",
+                user="samtale", password=secrets_of(project)["POSTGRES_PASSWORD"],
+                sslmode="disable", connect_timeout=10,
+            ).close()  # fmt: skip
+            refused = ""
+        except psycopg.OperationalError as error:
+            refused = str(error).strip().splitlines()[-1]
+        check(
+            bool(refused),
+            f"{service}: in clear refused ({refused[:80]})",
+            f"{service}: a connection in clear was let in",
+        )
+        with connect(
+            project,
+            service if service.startswith("db") else "db",
+            port=PORTS[project][service] if service.startswith("pg") else "",
+        ) as link:
+            on_tls = link.execute("SHOW ssl").fetchone()[0] if service.startswith("db") else "on"
+        check(on_tls == "on", f"{service}: over TLS, verify-full, taken", f"{service}: ssl is {on_tls}")  # fmt: skip
+    with socket.create_connection(("127.0.0.1", PORTS[project]["rabbitmq"]), timeout=10) as raw:
+        raw.sendall(b"AMQP\x00\x00\x09\x01")
+        raw.settimeout(10)
+        try:
+            answer = raw.recv(64)
+        except (ConnectionResetError, TimeoutError):
+            answer = b""
+    check(not answer.startswith(b"\x01"), f"rabbitmq: AMQP in clear refused (answer {answer[:8]!r})", "rabbitmq answered AMQP in clear")  # fmt: skip
+    context = ssl.create_default_context(cafile=str(tls_of(project) / "ca.crt"))
+    address = ("127.0.0.1", PORTS[project]["rabbitmq"])
+    with (
+        socket.create_connection(address, timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(b"AMQP\x00\x00\x09\x01")
+        greeting = tls.recv(8)
+    check(greeting[:1] == b"\x01", "rabbitmq: AMQP over TLS, the certificate verified, answered", f"rabbitmq over TLS: {greeting!r}")  # fmt: skip
+
+
+def verified(project: str) -> dict[str, str]:
+    """libpq's options for TLS checked against the stack's CA, as the processes connect."""
+    return {"sslmode": "verify-full", "sslrootcert": str(tls_of(project) / "ca.crt")}
 
 
 def connections(project: str, service: str, connection=None) -> Counter:
@@ -259,6 +314,7 @@ def capped(project: str, clients: int = 16, hold: float = 0.5) -> None:
             link = psycopg.connect(
                 host="127.0.0.1", port=PORTS[project]["pgbouncer2"], dbname=database,
                 user="stack_probe", password=probe, autocommit=True, prepare_threshold=None,
+                **verified(project),
             )  # fmt: skip
         with link:
             link.execute("SELECT pg_sleep(%s)", (hold,))
@@ -335,10 +391,12 @@ def engine(project: str, mail) -> None:
     from kombu import Connection
 
     broker = (
-        f"amqp://samtale:{secrets_of(project)['RABBITMQ_PASSWORD']}"
+        f"amqps://samtale:{secrets_of(project)['RABBITMQ_PASSWORD']}"
         f"@127.0.0.1:{PORTS[project]['rabbitmq']}/"
     )
-    with Connection(broker, connect_timeout=10) as connection:
+    tls = {"ca_certs": str(tls_of(project) / "ca.crt"), "cert_reqs": ssl.CERT_REQUIRED,
+           "server_hostname": None}  # fmt: skip
+    with Connection(broker, connect_timeout=10, ssl=tls) as connection:
         channel = connection.channel()
         consumers = {
             kind: channel.queue_declare(f"samtale.{kind}", passive=True).consumer_count

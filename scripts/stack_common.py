@@ -110,7 +110,24 @@ def environment(project: str) -> dict[str, str]:
         env.update(
             {f"{service.upper()}_HOST": "127.0.0.1", f"{service.upper()}_PORT": str(ports[service])}
         )
+    tls = tls_of(project)
+    env.update({"SAMTALE_TLS_DIR": str(tls), "SAMTALE_RABBITMQ_CONF": str(tls / "rabbitmq.conf")})
     return env
+
+
+def tls_of(project: str) -> Path:
+    """The stack's certificates (scripts/stack_tls.py), and RabbitMQ's configuration with the
+    stack's own port (containers/rabbitmq.conf's, 5671 there)."""
+    from stack_tls import tls_folder
+
+    folder = tls_folder(VAR, project)
+    conf = (ROOT / "containers" / "rabbitmq.conf").read_text()
+    conf = conf.replace(
+        "listeners.ssl.default = 5671", f"listeners.ssl.default = {PORTS[project]['rabbitmq']}"
+    )
+    (folder / "rabbitmq.conf").write_text(conf)
+    (folder / "rabbitmq.conf").chmod(0o644)
+    return folder
 
 
 def compose(project: str, *args: str, check: bool = True, quiet: bool = True):
