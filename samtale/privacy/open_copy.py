@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.archive.models import SignedForm
+from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.core.spreadsheet import csv_bytes
 from samtale.org.models import Person, Unit
@@ -209,21 +210,29 @@ def _summaries() -> list[dict[str, Any]]:
 
 
 def _forms(archive: zipfile.ZipFile) -> int:
-    """Every signed form's PDF/A into `skjema/`; a form not yet rendered is named in
-    `skjema/mangler.txt` (its content is in sammendrag.json)."""
+    """Every signed form's PDF/A into `skjema/`: as filed, or, for one not rendered yet (its
+    rendering waits for the worker, or failed), made now from its frozen content as the
+    archive would get it. One that cannot be made is named in `skjema/mangler.txt` (its
+    content is in sammendrag.json)."""
     missing = []
     written = 0
-    forms = SignedForm.objects.order_by("pk").only("pk", "conversation_id", "pdf")
+    forms = SignedForm.objects.order_by("pk").only(
+        "pk", "conversation_id", "pdf", "content", "fingerprint"
+    )
     for form in forms.iterator(200):
-        if form.pdf is None:
-            missing.append(f"samtale {form.conversation_id}, skjema {form.pk}")
-            continue
-        archive.writestr(f"skjema/samtale-{form.conversation_id}-skjema-{form.pk}.pdf", form.pdf)
+        pdf = form.pdf
+        if pdf is None:
+            try:
+                pdf = render_pdf(form.content, form.fingerprint)
+            except Exception:  # noqa: BLE001 - named in the copy, the rest goes on
+                missing.append(f"samtale {form.conversation_id}, skjema {form.pk}")
+                continue
+        archive.writestr(f"skjema/samtale-{form.conversation_id}-skjema-{form.pk}.pdf", pdf)
         written += 1
     if missing:
         archive.writestr(
             "skjema/mangler.txt",
-            "Disse skjemaene var ikke laget som PDF ennå:\n" + "\n".join(missing) + "\n",
+            "Disse skjemaene kunne ikke lages som PDF:\n" + "\n".join(missing) + "\n",
         )
     return written
 
