@@ -184,6 +184,11 @@ def _is_home(slug: str) -> bool:
     return slug == settings.SAMTALE_TENANT
 
 
+def home_deleted() -> bool:
+    """Whether the home tenant's data was deleted (tenants delete)."""
+    return Home.objects.filter(slug=settings.SAMTALE_TENANT, state=Home.State.DELETED).exists()
+
+
 def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
     """A suspended tenant's host names answer 503, and no background work runs for it;
     nothing of it is deleted. The home tenant's data, once deleted, is not opened again."""

@@ -204,6 +204,8 @@ def test_the_home_tenant_is_deleted_with_a_certificate(version, tmp_path, settin
             "django_migrations": held["django_migrations"]
         }
         assert Client().get("/logg-inn/").status_code == 503
+        assert "main (the home tenant)" in tenants_said("list")
+        assert "deleted (its database emptied" in tenants_said("list")
         with pytest.raises(services.TenantError, match="not opened again"):
             services.tenant_suspend(HOME, suspended=False)
     finally:

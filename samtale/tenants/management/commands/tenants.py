@@ -90,6 +90,8 @@ class Command(TenantAware, BaseCommand):
         migration = {row.slug: row for row in services.Row.objects.all()}
         for tenant in tenancy.every_tenant(suspended=True):
             state = "suspended" if tenant.suspended else "active"
+            if tenant.home and services.home_deleted():
+                state = "deleted (its database emptied by tenants delete)"
             name = (
                 tenant.name or "(no name: SAMTALE_ORGANIZATION is not set; its pages say Samtale)"
             )
