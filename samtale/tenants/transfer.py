@@ -27,6 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from samtale.core import configurable, sealed, tenancy
 from samtale.core.backup import (
     BackupError,
@@ -44,6 +46,7 @@ from samtale.tenants.services import (
     TenantError,
     config_checked,
     create_checked,
+    home_deleted,
     tenant_delete,
     tenant_get,
     tenant_suspend,
@@ -152,7 +155,7 @@ def tenant_restore(
     Refused, nothing is made."""
     manifest = _manifest(folder)
     stored, to_set_again = _configuration(manifest)
-    if Row.objects.filter(slug=manifest["slug"]).exists():
+    if _still_here(manifest["slug"]):
         # A copy beside the tenant it was exported from: what ties that one to the world
         # outside (its mailbox, its Fiks account, its webhook, its identity provider) is
         # not the copy's too, or each would take messages meant for the other.
@@ -181,6 +184,15 @@ def tenant_restore(
             raise
     tenant_suspend(tenant.slug, suspended=False)
     return Restored(tenant_get(tenant.slug), to_set_again)
+
+
+def _still_here(slug: str) -> bool:
+    """Whether the tenant an export came from is served here still: a registered one, or the
+    home tenant whose data was not deleted (its export made again as a registered tenant
+    takes over its accounts only once it is gone)."""
+    if slug == settings.SAMTALE_TENANT:
+        return not home_deleted()
+    return Row.objects.filter(slug=slug).exists()
 
 
 def _tied_outside(name: str) -> bool:

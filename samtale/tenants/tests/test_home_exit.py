@@ -127,6 +127,9 @@ def test_the_home_tenant_is_made_again_as_a_registered_one_from_its_export(
     home_data, key, tmp_path, tenant_databases, settings
 ):
     settings.SAMTALE_ORGANIZATION = "Fjordvik kommune"
+    # The home municipality's own webhook token, read from the environment: a copy made while
+    # home is still served must not take it (two tenants would answer one calendar).
+    settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN = "hjemmets-egen-webhook-noekkel-123456"
     public, key_file = key
     transfer.tenant_export(HOME, tmp_path / "ut", recipients=[public])
     held = services.row_counts(tenancy.home(state=False))
@@ -144,6 +147,8 @@ def test_the_home_tenant_is_made_again_as_a_registered_one_from_its_export(
     )
     try:
         assert done.tenant.name == "Fjordvik kommune"
+        assert "SAMTALE_CALENDAR_WEBHOOK_TOKEN" not in done.tenant.config
+        assert "SAMTALE_CALENDAR_WEBHOOK_TOKEN" in done.to_set_again
         restored = services.row_counts(done.tenant)
         assert {t: n for t, n in restored.items() if n} == {t: n for t, n in held.items() if n}
     finally:
