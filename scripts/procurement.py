@@ -215,10 +215,14 @@ def not_deleted() -> str:
     for (label, why), names in grouped.items():
         gaps += "a gap" in why
         rows.append(f"| `{label}`: {', '.join(names)} | {_cell(why)} |")
+    gap = (
+        f"{gaps} av grunnene er hull lagringsjobben ennå ikke dekker (merket «a gap»)"
+        if gaps
+        else "hvert av dem har en grunn, og ingen er et hull lagringsjobben ennå ikke dekker"
+    )
     return (
         f"{sum(len(n) for n in grouped.values())} felt beholdes så lenge kommunens database "
-        f"finnes; {gaps} av grunnene er hull lagringsjobben ennå ikke dekker (merket "
-        "«a gap»):\n\n" + "\n".join(rows)
+        f"finnes; {gap}:\n\n" + "\n".join(rows)
     )
 
 

@@ -26,6 +26,10 @@ SAMTALE_SET_ASIDE_KEEP_DAYS = envint("SAMTALE_SET_ASIDE_KEEP_DAYS", 90)
 SAMTALE_RETAIN_RECORDS_DAYS = envtenant(
     "SAMTALE_RETAIN_RECORDS_DAYS", 90, kind=c.NUMBER, low=7, high=3650
 )
+# Comments on a unit's competence plan, and HR's comments on the needs shared with it, go
+# this many years after the end of the plan's (the need's) year: the budget's work that
+# follows is done by then. The plan's lines, the needs and their statuses stay.
+SAMTALE_RETAIN_PLAN_YEARS = envtenant("SAMTALE_RETAIN_PLAN_YEARS", 3, kind=c.NUMBER, low=1, high=50)
 # Backups and exports (manage.py backup, tenants backup/export): sealed with age for these
 # recipients (age public keys, "age1…", comma-separated): the operator's, whose private key
 # is kept away from the installation, so that a copy of the backups reads as noise. Empty:

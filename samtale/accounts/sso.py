@@ -40,6 +40,12 @@ MFA_AMR = {"mfa", "otp", "hwk", "swk", "sc", "fpt", "face", "pop", "sms", "tel"}
 
 
 APP_FIELDS = ("provider_id", "name", "client_id", "secret", "settings")
+# The claims kept of a provider's ID token and userinfo (allauth's SocialAccount.extra_data):
+# what Samtale reads (the address and whether it is verified, the second factor, the claim a
+# provider links by) and what names the account. A provider that sends more (a national
+# identity number, groups, a phone number) has the rest dropped before the account is saved,
+# at every sign-in (privacy.register).
+KEPT_CLAIMS = frozenset({"sub", "iss", "amr", "acr", "email", "email_verified", "name"})
 
 
 def providers() -> list[dict]:
@@ -80,6 +86,17 @@ def provider_did_mfa(sociallogin) -> bool:
     if isinstance(amr, str):
         amr = [amr]
     return bool(MFA_AMR & {str(item).lower() for item in amr})
+
+
+def kept_claims(extra_data: dict, provider_id: str) -> dict:
+    """The part of `extra_data` Samtale keeps: KEPT_CLAIMS and the provider's link claim."""
+    rule = _link_rule(provider_id)
+    keep = KEPT_CLAIMS | ({rule.split(":", 1)[1]} if ":" in rule else set())
+    return {
+        part: {name: value for name, value in claims.items() if name in keep}
+        for part, claims in (extra_data or {}).items()
+        if part in ("id_token", "userinfo") and isinstance(claims, dict)
+    }
 
 
 def _link_rule(provider_id: str) -> str:
@@ -166,7 +183,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
         provider_id = sociallogin.account.provider
         request.session[PROVIDER_MFA] = provider_did_mfa(sociallogin)
+        claims = claims_of(sociallogin)
+        sociallogin.account.extra_data = kept_claims(sociallogin.account.extra_data, provider_id)
         if sociallogin.is_existing:
+            # allauth saved the provider's whole answer when it found the account.
+            sociallogin.account.save(update_fields=["extra_data"])
             if not sociallogin.user.is_active:
                 refuse(
                     request,
@@ -175,7 +196,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     message=_("Your access to Samtale has ended. Ask HR if this is wrong."),
                 )
             return
-        person = person_for_first_sign_in(provider_id, claims_of(sociallogin))
+        person = person_for_first_sign_in(provider_id, claims)
         if person is None or not person.is_active:
             refuse(
                 request,

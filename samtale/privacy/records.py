@@ -9,7 +9,14 @@ same way; a dry run counts only.
 - an import's values before and after (national identity numbers among them): when it can
   no longer be undone, UNDO_DAYS after it was applied;
 - the reason for a legal hold: SAMTALE_RETAIN_LEAVERS_YEARS after the hold was released;
-- a session: when it has expired.
+- a session: when it has expired;
+- the comments on a unit's competence plan, and HR's comments on the needs: deleted (blanked)
+  SAMTALE_RETAIN_PLAN_YEARS after the end of the plan's (the need's) year;
+- a leaver's national identity number: with the rest of what they wrote,
+  SAMTALE_RETAIN_LEAVERS_YEARS after they left, once no signed form of theirs waits for the
+  personnel file (the archive classifies by it) and they are not on legal hold;
+- the link to a person's account at the identity provider, with the claims it last gave: the
+  day after they are no longer active (should they come back, the first sign-in links again).
 """
 
 from __future__ import annotations
@@ -20,18 +27,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from samtale.archive.models import SignedForm
+from samtale.competence.models import PlanComment
 from samtale.core import tenancy
+from samtale.needs.models import NeedChange
 from samtale.notifications.models import OutboundEmail
 from samtale.org.imports.undo import UNDO_DAYS
 from samtale.org.models import EmailChange, ImportBatch
 from samtale.privacy import retention
 from samtale.privacy.models import LegalHold
 
-COUNTED = ("emails", "email_changes", "import_undo", "hold_reasons", "sessions")
+COUNTED = (
+    "emails",
+    "email_changes",
+    "import_undo",
+    "hold_reasons",
+    "sessions",
+    "plan_comments",
+    "need_comments",
+    "national_ids",
+    "provider_links",
+)
 
 
 def _records_days() -> timedelta:
@@ -65,6 +87,36 @@ def _sessions(now: datetime) -> QuerySet:
     return Session.objects.filter(expire_date__lt=now)
 
 
+def _plans_before(now: datetime) -> int:
+    """Plans of a year before this one have had their SAMTALE_RETAIN_PLAN_YEARS."""
+    return timezone.localdate(now).year - tenancy.setting("SAMTALE_RETAIN_PLAN_YEARS")
+
+
+def _plan_comments(now: datetime) -> QuerySet:
+    return PlanComment.objects.filter(year__lt=_plans_before(now))
+
+
+def _need_comments(now: datetime) -> QuerySet:
+    return NeedChange.objects.filter(need__year__lt=_plans_before(now)).exclude(comment="")
+
+
+def _national_ids(now: datetime) -> QuerySet:
+    """Of leavers past their time, not on hold, with no signed form left (one is deleted
+    once it has reached the personnel file)."""
+    held = LegalHold.objects.filter(released_at__isnull=True).values("person_id")
+    forms = SignedForm.objects.values("conversation__employee_id")
+    return (
+        retention.leavers(now)
+        .filter(national_id__isnull=False)
+        .exclude(pk__in=held)
+        .exclude(pk__in=forms)
+    )
+
+
+def _provider_links(now: datetime) -> QuerySet:
+    return SocialAccount.objects.filter(user__is_active=False)
+
+
 @dataclass(frozen=True)
 class Record:
     kind: str
@@ -78,6 +130,10 @@ RECORDS = (
     Record("import_undo", _import_undo, {"undo": {}}),
     Record("hold_reasons", _hold_reasons, {"reason": ""}),
     Record("sessions", _sessions),
+    Record("plan_comments", _plan_comments),
+    Record("need_comments", _need_comments, {"comment": ""}),
+    Record("national_ids", _national_ids, {"national_id": None}),
+    Record("provider_links", _provider_links),
 )
 
 

@@ -13,8 +13,7 @@ agreement's register (docs/procurement/, `make procurement`) is made from the sa
 so what it says is not deleted is what this says.
 
 A rule that says KEPT is a finding as much as a rule: the data stays as long as the
-municipality's database does, and the rule says why (the audit log's reason stands; some
-are gaps the retention job does not yet cover, and say so)."""
+municipality's database does, and the rule says why (the audit log's reason stands)."""
 
 from __future__ import annotations
 
@@ -118,8 +117,9 @@ WITH_CONVERSATION = Rule(
 THE_PERSON = Rule(
     KEPT,
     "",
-    "the person record of an employee, also after they left: their conversations, actions "
-    "and the audit log name them; deleting a person is not yet possible (a gap)",
+    "the person record of an employee, also after they left: the conversations they held as "
+    "a leader are their employees' and name them, as their own conversations' dates, the "
+    "figures' counts and the audit log do; what they wrote goes by its own rules",
 )
 WHO_DID_IT = Rule(
     KEPT,
@@ -128,10 +128,7 @@ WHO_DID_IT = Rule(
 )
 CODE = Rule(NOT_PERSONAL, "", "a key or a code of the product's own, never typed by a person")
 LEAVER_TEXT = Rule(BLANKED, LEAVERS, "written in the conversation: the employee's", RETENTION)
-GAP = (
-    "not yet deleted by any rule (a gap, issue 71): it stays as long as the municipality's "
-    "database does"
-)
+PLANS = "SAMTALE_RETAIN_PLAN_YEARS after the end of the plan's year"
 
 RULES: dict[str, Rule | dict[str, Rule]] = {
     # Signing in ------------------------------------------------------------------------
@@ -165,10 +162,12 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         "remove it",
     ),
     "socialaccount.SocialAccount": Rule(
-        KEPT,
-        "",
-        "the link to the person's account at the municipality's identity provider, and the "
-        "claims it last gave; a gap: never trimmed",
+        DELETED,
+        "the day after the person is no longer active",
+        "the link to the person's account at the municipality's identity provider, with the "
+        "claims it last gave: only those Samtale reads are kept (the address, the second "
+        "factor, the claim it links by), replaced at every sign-in",
+        RECORDS,
     ),
     "socialaccount.SocialToken": Rule(
         NOT_PERSONAL, "", "not stored: Samtale asks the provider for no token it keeps"
@@ -201,10 +200,10 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         "*": THE_PERSON,
         "password": Rule(KEPT, "", "the password's Argon2 hash, never the password"),
         "national_id": Rule(
-            KEPT,
-            "",
-            "only where the archive classifies personnel files by it; until the person record "
-            "goes (see the person record)",
+            BLANKED,
+            f"{LEAVERS}, once no signed form of theirs waits for the personnel file",
+            "only where the archive classifies personnel files by it",
+            RECORDS,
         ),
         "notices_off": Rule(NOT_PERSONAL, "", "the kinds of notice the person turned off"),
     },
@@ -319,16 +318,21 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
     ),
     "needs.NeedChange": {
         "by": WHO_DID_IT,
-        "comment": Rule(KEPT, "", "HR's comment on a shared need: " + GAP),
+        "comment": Rule(
+            BLANKED, PLANS.replace("plan's", "need's"), "HR's comment on a shared need", RECORDS
+        ),
     },
     "competence.PlanLine": {
         "updated_by": WHO_DID_IT,
         "note": Rule(KEPT, "", "a unit's competence plan's note"),
     },
-    "competence.PlanComment": {
-        "author": WHO_DID_IT,
-        "text": Rule(KEPT, "", "a comment on a unit's competence plan: " + GAP),
-    },
+    "competence.PlanComment": Rule(
+        DELETED,
+        PLANS,
+        "a comment on a unit's competence plan, and who wrote it: for the plan's year and the "
+        "budget's work after it",
+        RECORDS,
+    ),
     "priorities.Priority": Rule(KEPT, "", "a unit's goal, and who set it"),
     "guides.Guide": Rule(KEPT, "", "a conversation guide, and who made it"),
     "guides.GuideVersion": Rule(KEPT, "", "a version of a guide, its themes, and who made it"),

@@ -104,6 +104,25 @@ def test_the_first_sign_in_links_by_the_chosen_claim_and_later_ones_by_sub(
     assert again.get(reverse("home")).wsgi_request.user == people.employee
 
 
+def test_only_the_claims_samtale_reads_are_kept_of_what_the_provider_sends(
+    client, people, entra, provider
+):
+    """A provider that sends a national identity number, groups and a phone number: none of
+    it is stored with the account, the first time or later (privacy.register)."""
+    more = {"pid": "01017012345", "groups": ["hr-alle"], "phone_number": "+47 900 00 000"}
+    sign_in(client, provider, "entra-emma", {"employeeid": "103", **more})
+    sign_in(Client(), provider, "entra-emma", {"employeeid": "103", "amr": ["mfa"], **more})
+
+    stored = SocialAccount.objects.get(uid="entra-emma").extra_data
+    assert stored["id_token"]["sub"] == "entra-emma"
+    assert stored["id_token"]["employeeid"] == "103"  # the claim this provider links by
+    assert stored["id_token"]["amr"] == ["mfa"]
+    names = {name for part in stored.values() for name in part}
+    assert names <= sso.KEPT_CLAIMS | {"employeeid"}
+    assert not {"pid", "groups", "phone_number"} & names
+    assert "01017012345" not in str(stored)
+
+
 def test_someone_samtale_does_not_know_is_turned_away_and_nothing_is_made(
     client, people, entra, provider
 ):

@@ -7,13 +7,16 @@ from importlib import import_module
 
 import pytest
 import time_machine
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from samtale.competence.models import PlanComment
+from samtale.needs.models import Need, NeedChange
 from samtale.notifications.models import OutboundEmail
 from samtale.org.imports.undo import UNDO_DAYS
-from samtale.org.models import EmailChange, ImportBatch
+from samtale.org.models import EmailChange, ImportBatch, Person
 from samtale.privacy import services
 from samtale.privacy.models import LegalHold
 
@@ -122,3 +125,55 @@ def test_a_dry_run_counts_and_deletes_nothing(people):
         run, _plan = services.retention_run(dry_run=True)
     assert run.counts["emails"] == 1 and run.counts["email_changes"] == 1
     assert OutboundEmail.objects.filter(pk=planted["sent"].pk).exists()
+
+
+def test_comments_on_a_years_plan_and_its_needs_go_when_its_years_are_over(people):
+    """SAMTALE_RETAIN_PLAN_YEARS after the end of the plan's year: the comment on the plan
+    goes, HR's comment on a need is blanked (the need, its status and who set it stay); a
+    later year's stay."""
+    years = settings.SAMTALE_RETAIN_PLAN_YEARS
+    unit = people.employee.unit
+    old = PlanComment.objects.create(unit=unit, year=2024, text=MARKER, author=people.leader)
+    later = PlanComment.objects.create(unit=unit, year=2025, text=MARKER, author=people.leader)
+    need = Need.objects.create(unit=unit, category="competence", text="Kurs", year=2024)
+    change = NeedChange.objects.create(need=need, status="budget", comment=MARKER, by=people.hr)
+    _run(datetime(2024 + years, 12, 31, 12, tzinfo=UTC))
+    assert PlanComment.objects.filter(pk=old.pk).exists()
+    assert NeedChange.objects.get(pk=change.pk).comment == MARKER
+    run = _run(datetime(2025 + years, 1, 2, 12, tzinfo=UTC))
+    assert not PlanComment.objects.filter(pk=old.pk).exists()
+    assert PlanComment.objects.filter(pk=later.pk).exists()
+    change.refresh_from_db()
+    assert (change.comment, change.status, change.by) == ("", "budget", people.hr)
+    assert (run.counts["plan_comments"], run.counts["need_comments"]) == (1, 1)
+
+
+def test_a_leavers_national_identity_number_goes_with_their_years_unless_held_back(people):
+    """With the rest of what a leaver wrote: not while they are on legal hold, nor while a
+    signed form of theirs waits for the personnel file (the archive classifies by it)."""
+    years = settings.SAMTALE_RETAIN_LEAVERS_YEARS
+    Person.objects.filter(pk=people.employee.pk).update(
+        national_id="01017012345", is_active=False, end_date=datetime(2023, 6, 30).date()
+    )
+    hold = LegalHold.objects.create(person=people.employee, reason="Sak", set_by=people.hr)
+    after = datetime(2023 + years, 7, 2, 12, tzinfo=UTC)
+    _run(after - timedelta(days=4))
+    _run(after)
+    assert Person.objects.get(pk=people.employee.pk).national_id == "01017012345"  # on hold
+    hold.released_at, hold.released_by = after, people.hr
+    hold.save()
+    run = _run(after + timedelta(days=1))
+    assert Person.objects.get(pk=people.employee.pk).national_id is None
+    assert run.counts["national_ids"] == 1
+
+
+def test_the_link_to_the_identity_providers_account_goes_once_the_person_is_not_active(people):
+    claims = {"id_token": {"sub": "entra-emma", "email": f"{MARKER}@example.org"}}
+    SocialAccount.objects.create(user=people.employee, provider="entra", uid="e", extra_data=claims)
+    SocialAccount.objects.create(user=people.leader, provider="entra", uid="l", extra_data=claims)
+    _run(START)
+    assert SocialAccount.objects.count() == 2
+    Person.objects.filter(pk=people.employee.pk).update(is_active=False)
+    run = _run(START + timedelta(days=1))
+    assert list(SocialAccount.objects.values_list("uid", flat=True)) == ["l"]
+    assert run.counts["provider_links"] == 1

@@ -3,9 +3,11 @@
 Markers are planted in every text a conversation holds (full_conversation: notes of both
 parties, the checklist, answers, the summary and its corrections, comments, feedback, goals,
 actions and their history, a need, a postponement's reason, the signed form and its PDF), in
-a proposed time's message, in the e-mail Samtale sent about it and in an earlier e-mail
-address; the employee then leaves. The job runs at the end of each period: the records'
-days, the notes' months, the leaver's years. Then every field of every model the register
+a proposed time's message, in the e-mail Samtale sent about it, in an earlier e-mail
+address, in comments on the unit's competence plan and on a need, in the employee's national
+identity number and in the claims their identity provider gave; the employee then leaves.
+The job runs at the end of each period: the records' days, the notes' months, the plan's
+and the leaver's years. Then every field of every model the register
 names is read, row by row, for a marker: one is found only where the register's rule keeps
 it (KEPT), never in a field whose rule says it is deleted or blanked."""
 
@@ -13,11 +15,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
+from samtale.competence.models import PlanComment
 from samtale.conversations.models import TimeProposal
+from samtale.needs.models import Need, NeedChange
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import EmailChange, Person
 from samtale.privacy import register, services
@@ -66,14 +71,23 @@ def _plant(people, version) -> None:
     EmailChange.objects.create(
         person=people.employee, old_email="marker-r-old@example.no", new_email="ny@example.no"
     )
-    Person.objects.filter(pk=people.employee.pk).update(is_active=False, end_date=LEFT)
+    unit = people.employee.unit
+    PlanComment.objects.create(unit=unit, year=2023, text="MARKER-R-plan", author=people.leader)
+    need = Need.objects.create(unit=unit, category="competence", text="Kurs", year=2023)
+    NeedChange.objects.create(need=need, status="budget", comment="MARKER-R-need", by=people.hr)
+    SocialAccount.objects.create(
+        user=people.employee, provider="entra", uid="r", extra_data={"email": "marker-r@x.no"}
+    )
+    Person.objects.filter(pk=people.employee.pk).update(
+        is_active=False, end_date=LEFT, national_id="MARKER-R-id"
+    )
 
 
 def test_after_every_period_a_marker_is_left_only_where_the_register_keeps_it(people, version):
     with time_machine.travel(datetime(2023, 3, 1, 9, tzinfo=OSLO), tick=False):
         _plant(people, version)
     planted = _markers()
-    assert len(planted) >= 19, planted
+    assert len(planted) >= 23, planted
 
     records = timedelta(days=settings.SAMTALE_RETAIN_RECORDS_DAYS + 1)
     notes = timedelta(days=31 * settings.SAMTALE_RETAIN_NOTES_MONTHS + 2)
@@ -82,6 +96,7 @@ def test_after_every_period_a_marker_is_left_only_where_the_register_keeps_it(pe
         "records": datetime(2023, 3, 1, 3, tzinfo=OSLO) + records,
         "notes": datetime(2023, 3, 11, 3, tzinfo=OSLO) + notes,
         "leavers": datetime(2023, 6, 30, 3, tzinfo=OSLO) + leavers,
+        "plans": datetime(2024 + settings.SAMTALE_RETAIN_PLAN_YEARS, 1, 1, 3, tzinfo=OSLO),
     }
     for end in sorted(ends.values()):
         with time_machine.travel(end, tick=False):

@@ -16,6 +16,10 @@ LABELS = {
     "import_undo": "imports whose before-and-after values went",
     "hold_reasons": "reasons of released legal holds blanked",
     "sessions": "expired sessions deleted",
+    "plan_comments": "comments on competence plans deleted",
+    "need_comments": "HR's comments on needs blanked",
+    "national_ids": "leavers' national identity numbers blanked",
+    "provider_links": "links to identity-provider accounts of people no longer active deleted",
 }
 
 
