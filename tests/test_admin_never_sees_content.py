@@ -36,7 +36,7 @@ from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, LeaderChange, Person
 from samtale.org.tests.import_rows import roster
-from tests.content_paths.markers import MAILED, free_text_fields
+from tests.content_paths.markers import MAILED, MARKER, free_text_fields
 from tests.content_paths.walk import (
     admin_mail_leaks,
     assert_no_conversation_reads,
@@ -193,6 +193,25 @@ def test_every_text_field_of_a_conversation_holds_a_marker_in_the_world(world):
     fields = {name for name, _model, _field in free_text_fields()}
     assert sorted(fields - written - unwritten) == []
     assert unwritten <= fields - written
+
+
+def test_the_audit_log_holds_none_of_what_was_written(world):
+    """The world is written through the services, each step logged: the log says who did
+    what to which record, never a text (the data processing agreement says so)."""
+    from samtale.core.audit import audit_log
+    from samtale.core.models import AuditEntry
+
+    entries = list(AuditEntry.objects.values_list("action", "data"))
+    assert len(entries) > 50 and len({action for action, _data in entries}) > 20
+
+    def holding():
+        rows = AuditEntry.objects.values_list("action", "data")
+        return [action for action, data in rows if MARKER.search(str(data))]
+
+    assert holding() == []
+    # The check sees what it guards against: an entry that carried a text.
+    audit_log(actor=None, action="planted", text="MARKER-planted")
+    assert holding() == ["planted"]
 
 
 # 3. Widening what they may read ------------------------------------------------------------

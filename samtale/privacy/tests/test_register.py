@@ -54,3 +54,17 @@ def test_the_register_counts_more_than_the_generators_forty_tables():
     fields = register.register()
     assert len({label for label, _name, _rule in fields}) > 40
     assert sum(rule.kind != register.NOT_PERSONAL for *_, rule in fields) > 100
+
+
+def test_no_model_has_a_field_for_pay():
+    """The data processing agreement says pay is not a field anywhere."""
+    from django.apps import apps
+
+    words = ("salary", "wage", "pay", "lonn", "lønn", "income")
+    fields = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if any(word in field.name.lower() for word in words)
+    ]
+    assert fields == []
