@@ -86,18 +86,32 @@ def invitation_copy(message) -> Built | None:
 
 @builder("invitation_update")
 def invitation_update(message) -> Built | None:
-    """A new time or place. Skipped when a later update has replaced it already."""
+    """A new time, a new place or both, as the move named them (ref "changed"; an update
+    queued before it named neither, and says both). To the party whose proposed time the
+    other took (ref "accepted_from"), it says who accepted it. Skipped when a later update
+    has replaced it already."""
     conversation = _conversation(message, INVITED)
     sequence = message.ref.get("sequence")
     if conversation is None or sequence != conversation.ics_sequence:
         return None
-    return _built(
+    built = _built(
         "conversations/email/invitation_update",
         message,
         conversation,
         method=ics.REQUEST,
         sequence=sequence,
     )
+    changed = message.ref.get("changed") or ["time", "place"]
+    party = conversation.party(message.to)
+    proposed = party is not None and party == message.ref.get("accepted_from")
+    other = conversation.employee if party == "leader" else conversation.leader
+    built.context |= {
+        "new_time": "time" in changed,
+        "new_place": "place" in changed,
+        # The other party took the time this recipient proposed.
+        "accepted_by": other if proposed else None,
+    }
+    return built
 
 
 @builder("invitation_postponed")
@@ -117,6 +131,29 @@ def invitation_postponed(message) -> Built | None:
         method=ics.CANCEL,
         sequence=sequence,
     )
+
+
+@builder("invitation_held_early")
+def invitation_held_early(message) -> Built | None:
+    """Held now, before the day it was booked for: the calendar event moves to the time it
+    is held (a REQUEST, SEQUENCE + 1), so that both calendars lose the booking that will
+    not happen. Skipped once cancelled or postponed, or when a later message replaced it."""
+    conversation = _conversation(message, (*INVITED, S.HELD, S.SUMMARY_AGREED, S.SIGNED))
+    sequence = message.ref.get("sequence")
+    if conversation is None or sequence != conversation.ics_sequence:
+        return None
+    planned = datetime.fromisoformat(message.ref["planned"])
+    # The event is about the time it is held (unsaved); the mail names the one it had.
+    conversation.scheduled_at = datetime.fromisoformat(message.ref["held_at"])
+    built = _built(
+        "conversations/email/invitation_held_early",
+        message,
+        conversation,
+        method=ics.REQUEST,
+        sequence=sequence,
+    )
+    built.context["planned"] = planned
+    return built
 
 
 @builder("invitation_cancel")

@@ -162,6 +162,7 @@ def conversation_plan(
         round=round,
         confirmed=confirmed,
         mind_days_off=mind_days_off,
+        reader=actor,
     )
     conversation = Conversation.objects.create(
         employee=employee,
@@ -192,16 +193,28 @@ def conversation_schedule(
     place: str,
     confirmed: bool = False,
     mind_days_off: bool = False,
+    as_leader: bool = False,
+    accepted_from: str = "",
 ) -> Conversation:
     """Set or move the time and place. A postponed conversation with a new time is back on.
 
     A conversation without a time may keep it open (`scheduled_at=None`: only the length
     and place change); one with a time is moved, not emptied. A move to a day where the
     leader is at the limit a day needs `confirmed`, as in conversation_plan.
-    Once invited, the employee and the leader get a calendar update (SEQUENCE + 1).
+    Once invited, the employee and the leader get a calendar update (SEQUENCE + 1) that
+    says whether the time, the place or both changed.
+
+    A time one party proposed and the other took (services.proposals, services.replies):
+    `accepted_from` names the party who proposed it, told so in their update, and the
+    history says who took it. `as_leader`: the employee took a time the leader proposed,
+    a move the leader chose; the actor of record is the employee.
     """
     conversation = _lock(conversation)
-    require(policy.may_manage_conversation(actor, conversation))
+    # The employee takes a time the leader proposed as the leader's own move.
+    require(not as_leader or conversation.party(actor) == "employee")
+    require(
+        policy.may_manage_conversation(conversation.leader if as_leader else actor, conversation)
+    )
     if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
         raise DomainError(_("Only a conversation that has not been held can be moved."))
     if scheduled_at is None and conversation.scheduled_at is not None:
@@ -219,6 +232,7 @@ def conversation_schedule(
         exclude_pk=conversation.pk,
         day_chosen=scheduled_at is not None
         and (old is None or timezone.localdate(old) != timezone.localdate(scheduled_at)),
+        reader=actor,
     )
     before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
     if scheduled_at != conversation.scheduled_at:
@@ -239,13 +253,35 @@ def conversation_schedule(
     audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
     # Moved into a round's period, it may now count there (rounds.receivers).
     conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
-    _after_move(conversation, before, actor=actor)
+    if accepted_from:
+        _accepted(conversation, accepted_from, actor=actor)
+    _after_move(conversation, before, actor=actor, accepted_from=accepted_from)
     return conversation
 
 
-def _after_move(conversation: Conversation, before: tuple[Any, ...], *, actor: Person) -> None:
+def _accepted(conversation: Conversation, party: str, *, actor: Person) -> None:
+    """The history says who took the time the other party proposed, and which."""
+    proposer = conversation.employee if party == "employee" else conversation.leader
+    StatusChange.objects.create(
+        conversation=conversation,
+        from_status=conversation.status,
+        to_status=conversation.status,
+        actor=actor,
+        reason=_("Accepted the time %(name)s proposed: %(time)s.")
+        % {
+            "name": proposer.full_name,
+            "time": formats.date_format(
+                timezone.localtime(conversation.scheduled_at), "DATETIME_FORMAT"
+            ),
+        },
+    )
+
+
+def _after_move(
+    conversation: Conversation, before: tuple[Any, ...], *, actor: Person, accepted_from: str = ""
+) -> None:
     """A postponed conversation with a time is back on; an invited one whose time, length or
-    place changed (`before`) sends both a calendar update."""
+    place changed (`before`) sends both a calendar update, naming what changed."""
     if conversation.status == S.POSTPONED and conversation.scheduled_at is not None:
         back = conversation.status_before_postponement or S.PLANNED
         transition(conversation, back, actor=actor, reason=_("New time"))
@@ -256,7 +292,12 @@ def _after_move(conversation: Conversation, before: tuple[Any, ...], *, actor: P
         and invitation_sent(conversation)
     ):
         bump_sequence(conversation)
-        queue_to_both(conversation, "invitation_update")
+        changed = [
+            *(["time"] if after[:2] != before[:2] else []),
+            *(["place"] if after[2] != before[2] else []),
+        ]
+        extra = {"accepted_from": accepted_from} if accepted_from else {}
+        queue_to_both(conversation, "invitation_update", changed=changed, **extra)
 
 
 @transaction.atomic
@@ -341,10 +382,25 @@ def conversation_hold_now(*, actor: Person, conversation: Conversation) -> Conve
     if not before_its_day(conversation):
         raise DomainError(_("The conversation is planned for today: hold it and close it."))
     if conversation.started_early_at is None:
-        conversation.started_early_at = timezone.now()
-        conversation.save(update_fields=["started_early_at", "updated_at"])
-        audit_log(actor=actor, action="conversation.held_now", obj=conversation)
+        _held_early(conversation, actor=actor)
     return conversation
+
+
+def _held_early(conversation: Conversation, *, actor: Person) -> None:
+    """Held now, before the day it was booked for: the planned time stays in scheduled_at,
+    and the calendars of both, once invited, move the meeting to now (a REQUEST with the
+    time it is held, SEQUENCE + 1), so that neither keeps a meeting that will not happen."""
+    conversation.started_early_at = timezone.now()
+    conversation.save(update_fields=["started_early_at", "updated_at"])
+    audit_log(actor=actor, action="conversation.held_now", obj=conversation)
+    if invitation_sent(conversation):
+        bump_sequence(conversation)
+        queue_to_both(
+            conversation,
+            "invitation_held_early",
+            held_at=conversation.started_early_at.isoformat(),
+            planned=conversation.scheduled_at.isoformat(),
+        )
 
 
 @transaction.atomic
@@ -372,6 +428,8 @@ def conversation_hold(
                 % {"day": day},
                 field="confirmed",
             )
+        if conversation.started_early_at is None:
+            _held_early(conversation, actor=actor)
         reason = _("The meeting was moved to today from %(day)s.") % {"day": day}
     transition(conversation, S.HELD, actor=actor, reason=reason)
     conversation.held_at = timezone.now()

@@ -4,7 +4,8 @@ received it, with Python's `email` package (policy=default) and `icalendar`.
 
 One event per conversation in the organizer model (notifications.ics): Samtale's calendar
 address organizes it and sends it, and the leader (CHAIR) and the employee are attendees.
-The invitation, the leader's copy, the update, the postponement and the cancellation all
+The invitation, the leader's copy, the update, the postponement, the meeting held early and
+the cancellation all
 carry the same UID and attendees, with the SEQUENCE of the moment."""
 
 from datetime import timedelta
@@ -33,7 +34,8 @@ def _sent(smtp, before: int) -> list:
 def every_kind(conversation, people, run, smtp, settings):
     """A conversation's whole life in the calendars: invited (the invitation and the leader's
     copy), moved (an update to both), postponed (a cancellation of the time it had), given a
-    new time (an update) and cancelled. Returns [(kind, sequence, message)] as received."""
+    new time (an update), held before its day (an update to the time it is held) and
+    cancelled. Returns [(kind, sequence, message)] as received."""
     settings.SAMTALE_CALENDAR_ADDRESS = "kalender@kommune.example"
     preparation = Preparation.objects.create(conversation=conversation, author=people.employee)
     Note.objects.create(preparation=preparation, theme_key="motivasjon", text=MARKER)
@@ -67,11 +69,15 @@ def every_kind(conversation, people, run, smtp, settings):
     ):
         received.append(("invitation_update", 3, message))
     for message in step(
+        lifecycle.conversation_hold_now, conversation=Conversation.objects.get(pk=conversation.pk)
+    ):
+        received.append(("invitation_held_early", 4, message))
+    for message in step(
         lifecycle.conversation_cancel,
         conversation=Conversation.objects.get(pk=conversation.pk),
         reason="Sluttet",
     ):
-        received.append(("invitation_cancel", 4, message))
+        received.append(("invitation_cancel", 5, message))
     sent_kinds = set(OutboundEmail.objects.filter(status="sent").values_list("kind", flat=True))
     assert sent_kinds == CALENDAR_KINDS == {kind for kind, _s, _m in received}
     return received
@@ -142,7 +148,7 @@ def test_every_copy_is_the_same_event_organized_and_sent_by_the_calendar_address
     assert len(uids) == 1
     # Each change reached both: a pair of messages per SEQUENCE, the invitation's too.
     sequences = [sequence for _kind, sequence, _message in every_kind]
-    assert sorted(sequences) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert sorted(sequences) == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
 
 
 def test_dtstamp_is_the_time_the_message_was_made_in_utc(invited, people, run, smtp):

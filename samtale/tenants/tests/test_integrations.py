@@ -289,6 +289,43 @@ def test_its_invitations_come_from_its_own_sender_and_calendar_address(
         assert "nordvik.testserver" in str(event["UID"])
 
 
+def test_a_meeting_held_early_moves_in_its_calendars_from_its_own_address(
+    nordvik, in_nordvik, settings
+):
+    services.tenant_configure("nordvik", {"SAMTALE_CALENDAR_ADDRESS": "kalender@nordvik.example"})
+    try:
+        with in_nordvik():
+            people = make_people()
+            conversation = planned_conversation(people)
+            lifecycle.conversation_invite(actor=people.leader, conversation=conversation)
+        mail.outbox.clear()
+        with in_nordvik():
+            lifecycle.conversation_hold_now(actor=people.leader, conversation=conversation)
+    finally:
+        services.tenant_configure("nordvik", {"SAMTALE_CALENDAR_ADDRESS": ""})
+    assert len(mail.outbox) == 2, [m.subject for m in mail.outbox]
+    for sent in mail.outbox:
+        assert "kalender@nordvik.example" in sent.from_email
+        event = next(c for c in _calendar_of(sent.message().as_bytes()).walk("VEVENT"))
+        assert (event["SEQUENCE"], str(event["UID"]).endswith("nordvik.testserver")) == (1, True)
+        assert event.decoded("DTSTART").date() < conversation.scheduled_at.date()
+
+
+def test_a_language_chosen_on_its_sign_in_page_becomes_the_persons(nordvik, in_nordvik, hosts):
+    from samtale.demo.testing import PASSWORD
+    from samtale.org.models import Person
+
+    with in_nordvik():
+        people = make_people()
+    there = Client(HTTP_HOST=HOST)
+    there.post("/sprak/", {"language": "nn", "next": "/logg-inn/"})
+    response = there.post("/logg-inn/", {"username": people.employee.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert there.get("/").headers["Content-Language"] == "nn"
+    with in_nordvik():
+        assert Person.objects.get(pk=people.employee.pk).language == "nn"
+
+
 def test_unset_its_calendar_address_is_its_senders(nordvik):
     with tenancy.activated(services.tenant_get("nordvik")):
         assert tenancy.setting("SAMTALE_CALENDAR_ADDRESS") == "samtale@nordvik.example"
