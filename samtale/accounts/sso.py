@@ -23,18 +23,23 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samtale.accounts import devices
 from samtale.core import tenancy
 from samtale.core.audit import audit_log
 from samtale.org.models import Person
+from samtale.org.services import person_language_set
 
 log = logging.getLogger(__name__)
 
 # The session remembers whether the provider did a second factor itself (its ID token's
 # `amr`); samtale.accounts.mfa counts it.
 PROVIDER_MFA = "samtale_provider_mfa"
+# The language someone chose on the sign-in page (accounts.views.language_set), in the
+# session until they sign in: it then becomes theirs (AccountAdapter.post_login).
+LANGUAGE_CHOSEN = "samtale_language_chosen"
 # What RFC 8176 and the providers call a second factor in `amr`.
 MFA_AMR = {"mfa", "otp", "hwk", "swk", "sc", "fpt", "face", "pop", "sms", "tel"}
 
@@ -146,6 +151,11 @@ class AccountAdapter(DefaultAccountAdapter):
         ]
 
     def post_login(self, request, user, **kwargs):
+        chosen = request.session.pop(LANGUAGE_CHOSEN, None)
+        if chosen and chosen != user.language:
+            # They chose it just now, before signing in: they read Samtale in it from here on.
+            person_language_set(actor=user, person=user, language=chosen)
+            translation.activate(chosen)
         response = super().post_login(request, user, **kwargs)
         # This browser becomes one of the person's devices, however they signed in.
         devices.device_remember(request, response, person=user)

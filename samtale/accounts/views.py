@@ -155,12 +155,13 @@ password_change = guarded()(PasswordChange.as_view())
 def profile(request):
     form = LanguageForm(request.POST or None, initial={"language": request.user.language})
     if request.method == "POST" and form.is_valid():
-        org_services.person_language_set(
-            actor=request.user, person=request.user, language=form.cleaned_data["language"]
-        )
-        translation.activate(form.cleaned_data["language"])
+        language = form.cleaned_data["language"]
+        org_services.person_language_set(actor=request.user, person=request.user, language=language)
+        translation.activate(language)
         messages.success(request, _("Your language is saved."))
-        return redirect("profile")
+        # The browser's cookie follows, as the footer's switch sets it: the sign-in page of
+        # this browser is then in the same language.
+        return _with_language_cookie(request, redirect("profile"), language)
     me = person_with_relations(person_id=request.user.pk)
     notices_form = NoticesForm.for_person(request.user)
     return render(
@@ -194,14 +195,22 @@ def language_set(request):
             org_services.person_language_set(
                 actor=request.user, person=request.user, language=language
             )
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=365 * 24 * 3600,
-            secure=request.is_secure(),
-            httponly=True,
-            samesite="Lax",
-        )
+        else:
+            # Chosen before signing in: it becomes the person's at sign-in (sso.post_login).
+            request.session[sso.LANGUAGE_CHOSEN] = language
+        _with_language_cookie(request, response, language)
+    return response
+
+
+def _with_language_cookie(request, response, language: str):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

@@ -38,6 +38,42 @@ def test_the_footer_switch_sets_a_cookie_for_an_anonymous_visitor(client):
     assert client.get(reverse("login")).headers["Content-Language"] == "en"
 
 
+def test_a_language_chosen_on_the_sign_in_page_becomes_the_persons_at_sign_in(client, people):
+    """Siri chose nynorsk on the sign-in page: her home page greets her in nynorsk, and her
+    profile says so from then on, on any device."""
+    from samtale.demo.testing import PASSWORD
+
+    assert people.employee.language == "nb"
+    client.post(reverse("language_set"), {"language": "nn", "next": "/logg-inn/"})
+    response = client.post(
+        reverse("login"), {"username": people.employee.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(pk=people.employee.pk).language == "nn"
+    home = client.get(reverse("home"))
+    assert home.headers["Content-Language"] == "nn"
+    # Signed out and in again in another browser, without choosing: still nynorsk.
+    from django.test import Client
+
+    other = Client()
+    other.post(reverse("login"), {"username": people.employee.email, "password": PASSWORD})
+    assert other.get(reverse("home")).headers["Content-Language"] == "nn"
+
+
+def test_signing_in_without_choosing_keeps_the_persons_language(client, people):
+    from samtale.demo.testing import PASSWORD
+
+    Person.objects.filter(pk=people.employee.pk).update(language="en")
+    client.post(reverse("login"), {"username": people.employee.email, "password": PASSWORD})
+    assert client.get(reverse("home")).headers["Content-Language"] == "en"
+    assert Person.objects.get(pk=people.employee.pk).language == "en"
+
+
+def test_the_profiles_choice_sets_the_browsers_cookie_too(client_for, people):
+    response = client_for("employee").post(reverse("profile"), {"language": "en"})
+    assert response.cookies["samtale_language"].value == "en"
+
+
 @pytest.mark.django_db  # a request reads the register (is the home municipality open?)
 def test_the_footer_switch_refuses_to_redirect_elsewhere(client):
     response = client.post(

@@ -219,3 +219,13 @@ def test_the_sign_in_page_offers_the_providers_and_can_drop_the_password(
     )
     assert not response.wsgi_request.user.is_authenticated
     assert client.get(reverse("password_reset")).status_code == 404
+
+
+def test_a_language_chosen_before_single_sign_on_becomes_the_persons(
+    client, people, entra, provider
+):
+    client.post(reverse("language_set"), {"language": "nn", "next": "/logg-inn/"})
+    response = sign_in(client, provider, "entra-emma", {"employeeid": "103"})
+    assert response.status_code == 302
+    assert Person.objects.get(pk=people.employee.pk).language == "nn"
+    assert client.get(reverse("home")).headers["Content-Language"] == "nn"
