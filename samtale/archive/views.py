@@ -24,6 +24,8 @@ from samtale.core.spreadsheet import download
 PAGE_SIZE = 25
 # Where the queue finds the registration just confirmed, to say so with the way to undo it.
 CONFIRMED_KEY = "archive-confirmed"
+# Where the queue finds the delivery just tried again, to say how it went and where it is now.
+RETRIED_KEY = "archive-retried"
 # The filters: failed includes what the archive refused (it waits for the archive staff).
 STATUSES = {
     "venter": [Delivery.Status.WAITING],
@@ -96,6 +98,8 @@ def _queue(request, query, *, typed: dict | None = None, status: int = 200):
             "typed": typed or {},
             # Just registered by this person: said at the top, with the way to undo it.
             "confirmed": _just_confirmed(request),
+            # Just tried again by this person: how it went, and the tab it is in now.
+            "retried": _just_retried(request),
         },
         status=status,
     )
@@ -117,6 +121,20 @@ def _tab(shown: str, deliveries):
     return shown, deliveries.select_related("form", "delivered_by").defer("form__pdf").order_by(
         *order
     )
+
+
+def _just_retried(request) -> Delivery | None:
+    pk = request.session.pop(RETRIED_KEY, None)
+    if pk is None:
+        return None
+    delivery = (
+        policy.deliveries_visible_to(request.user).select_related("form").filter(pk=pk).first()
+    )
+    if delivery is not None:
+        delivery.tab = next(
+            (tab for tab, statuses in STATUSES.items() if delivery.status in statuses), "levert"
+        )
+    return delivery
 
 
 def _just_confirmed(request) -> Delivery | None:
@@ -219,13 +237,7 @@ def delivery_retry(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        if delivery.status == Delivery.Status.FAILED:
-            messages.error(
-                request, _("It failed again: %(error)s") % {"error": delivery.error_text}
-            )
-        else:
-            messages.success(
-                request,
-                _("Tried again: %(status)s.") % {"status": delivery.get_status_display().lower()},
-            )
+        # How it went, at the top of the queue, with the tab the form is in now: it may have
+        # left the one shown.
+        request.session[RETRIED_KEY] = delivery.pk
     return redirect_back(request, reverse("archive_queue"))

@@ -101,8 +101,11 @@ def names_of(entries: Iterable[AuditEntry]) -> dict[tuple[str, str], str]:
             wanted[entry.object_type].add(int(entry.object_id))
         data = entry.data if isinstance(entry.data, dict) else {}
         for key, object_type in REFERENCES.items():
-            if type(data.get(key)) is int:
-                wanted[object_type].add(data[key])
+            value = data.get(key)
+            if type(value) is int:
+                wanted[object_type].add(value)
+            elif isinstance(value, list):  # several people, by id
+                wanted[object_type].update(item for item in value if type(item) is int)
     return {
         (object_type, str(pk)): name
         for object_type, ids in wanted.items()

@@ -81,6 +81,10 @@ REFERENCES = {
     "new_manager": "org.person",
     "unit": "org.unit",
     "source": "guides.guide",
+    # Lists of people by id: named one by one ("Ola Berg and Kari Dahl").
+    "leaders": "org.person",
+    "recent": "org.person",
+    "all_timed": "org.person",
 }
 # Objects whose sentence names the conversation they belong to, by its employee.
 CONVERSATION_TYPES = {"conversations.conversation", "actions.goal", "actions.action"}
@@ -99,6 +103,23 @@ class _Count(int):
 
     def __str__(self) -> str:
         return formats.number_format(int(self), use_l10n=True, force_grouping=True)
+
+
+class _Names(list):
+    """People named in a sentence, as a list is read: "Ola Berg, Kari Dahl and Per Ås"; a
+    count where the words ask for one (ngettext)."""
+
+    def __str__(self) -> str:
+        names = [str(name) for name in self]
+        if len(names) < 2:
+            return "".join(names) or "–"
+        return gettext("%(names)s and %(last)s") % {
+            "names": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
+
+    def __int__(self) -> int:
+        return len(self)
 
 
 class _Values(dict):
@@ -146,6 +167,8 @@ def _field_names(object_type: str, fields) -> str:
 def _detail(key: str, value, entry, words: Words | None, names: Mapping):
     if key in REFERENCES and (value is None or type(value) is int):
         return _referenced(key, value, names)
+    if key in REFERENCES and isinstance(value, list):
+        return _Names(_referenced(key, item, names) for item in value)
     if value is None:
         return "–"
     labels = words.labels.get(key) if words is not None else None

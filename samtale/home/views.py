@@ -33,6 +33,7 @@ from samtale.privacy import selectors as privacy_selectors
 from samtale.rounds import coverage as rounds_coverage
 from samtale.rounds import policy as rounds_policy
 from samtale.rounds import progress as rounds_progress
+from samtale.rounds import reminders as rounds_reminders
 
 # The page's own numbers; the rest of what it counts are HR's pitfalls and the organization's.
 _NUMBERS = ("overdue", "led_overdue", "missing_conversation", "new_needs_count")
@@ -197,11 +198,15 @@ def _units_below(user, *, today) -> list[dict]:
 
 def _rounds_behind(user, *, today) -> list[tuple]:
     """The open rounds the person may manage with leaders behind (rounds.progress, the one
-    definition), each with how many: (round, n). Two queries, one when no round is open."""
+    definition), each with how many and, when leaders were reminded in the last week, how
+    many and when: (round, n, (reminded, at) or None). Two queries, one when no round is
+    open, three when one is behind."""
     open_rounds = rounds_policy.rounds_visible_to(user).filter(closed_at__isnull=True)
     managed = [r for r in open_rounds if rounds_policy.may_manage_round(user, r)]
     behind = rounds_progress.behind_counts(rounds=managed, today=today)
-    return [(r, behind[r.pk]) for r in managed if behind.get(r.pk)]
+    rounds = [r for r in managed if behind.get(r.pk)]
+    lately = rounds_reminders.reminded_lately(rounds=rounds) if rounds else {}
+    return [(r, behind[r.pk], lately.get(r.pk)) for r in rounds]
 
 
 def _hr(user, context: dict, *, today) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,19 @@ def last_reminded(*, round: Round) -> dict[int, datetime]:
         .order_by()
     )
     return {row["leader_id"]: row["last"] for row in rows}
+
+
+def reminded_lately(*, rounds: list[Round], now: datetime | None = None) -> dict[int, tuple]:
+    """Each round whose leaders were reminded less than REMIND_EVERY ago: round id →
+    (how many leaders, when last). One query."""
+    since = (now or timezone.now()) - REMIND_EVERY
+    rows = (
+        LeaderReminder.objects.filter(round__in=rounds, sent_at__gt=since)
+        .values("round_id")
+        .annotate(leaders=Count("leader_id", distinct=True), last=Max("sent_at"))
+        .order_by()
+    )
+    return {row["round_id"]: (row["leaders"], row["last"]) for row in rows}
 
 
 @transaction.atomic
@@ -83,5 +96,13 @@ def leaders_remind(*, actor: Person, round: Round, today: date | None = None) ->
         obj=round,
         reminded=len(done.reminded),
         leaders=[leader.pk for leader in done.reminded],
+        # Who was behind and not reminded, and why: reminded in the last week, or every
+        # conversation of theirs has a time already.
+        recent=[leader.pk for leader, _at in done.recent],
+        all_timed=[leader.pk for leader in done.all_timed],
+        skipped="+".join(
+            why for why, who in (("recent", done.recent), ("all_timed", done.all_timed)) if who
+        )
+        or "none",
     )
     return done

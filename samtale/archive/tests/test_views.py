@@ -449,3 +449,26 @@ def test_a_name_with_norwegian_letters_is_spelled_in_ascii(form):
     form.content["revision"] = 2
     day = timezone.localdate(form.held_at).isoformat()
     assert form.download_name() == f"samtale-bjorn-aero-asen-versjon-2-{day}.pdf"
+
+
+def test_a_retry_says_how_it_went_and_where_the_form_is_now(client, archivist, form):
+    """Tried again from the failed ones: the form leaves that tab, so the top of the page
+    says what became of it and links to the tab it is in now; the button says it is busy."""
+    delivery = form.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error="x")
+    client.force_login(archivist)
+    failed = reverse("archive_queue") + "?status=feilet"
+    assert 'data-busy="' in client.get(failed).content.decode()
+    response = client.post(
+        reverse("archive_retry", args=[delivery.pk]), {"next": failed}, follow=True
+    )
+    page = response.content.decode()
+    status = Delivery.objects.get(pk=delivery.pk).status
+    assert status != Delivery.Status.FAILED
+    alert = re.search(r'<div class="ds-alert"[^>]*id="retried">(.*?)</div>', page, re.S)
+    assert alert, page
+    assert "Emma Testesen" in alert[1]
+    tab = "levert" if status == Delivery.Status.DELIVERED else "venter"
+    assert f"?status={tab}&amp;q=Emma%20Testesen" in alert[1]
+    # Said once: the next visit is the plain queue.
+    assert 'id="retried"' not in client.get(failed).content.decode()

@@ -202,7 +202,28 @@ SENTENCES: dict[str, Words] = {
             "%(actor)s reminded %(reminded)s leaders behind in the round %(subject)s of their "
             "people without a time",
             "reminded",
-        )
+        ),
+        # Entries since the leaders were named: who, and who was not reminded and why.
+        by="skipped",
+        variants={
+            "none": _(
+                "%(actor)s reminded %(leaders)s, behind in the round %(subject)s, of their "
+                "people without a time"
+            ),
+            "recent": _(
+                "%(actor)s reminded %(leaders)s, behind in the round %(subject)s, of their "
+                "people without a time; not %(recent)s, reminded in the last week"
+            ),
+            "all_timed": _(
+                "%(actor)s reminded %(leaders)s, behind in the round %(subject)s, of their "
+                "people without a time; not %(all_timed)s, whose conversations all have a time"
+            ),
+            "recent+all_timed": _(
+                "%(actor)s reminded %(leaders)s, behind in the round %(subject)s, of their "
+                "people without a time; not %(recent)s, reminded in the last week, nor "
+                "%(all_timed)s, whose conversations all have a time"
+            ),
+        },
     ),
     "round.conversations_linked": W(
         ngettext_lazy(

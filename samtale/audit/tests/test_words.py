@@ -181,6 +181,36 @@ NAMES = {
             "Nils Jensen gave Per Dahl 14 conversations in the round “Medarbeidersamtaler 2026”",
         ),
         (
+            _entry(
+                "round.leaders_reminded",
+                {"reminded": 2, "leaders": [12, 13], "recent": [], "all_timed": []}
+                | {"skipped": "none"},
+                obj=("rounds.round", "3"),
+            ),
+            "Nils Jensen reminded Magnus Ødegård and Per Dahl, behind in the round "
+            "“Medarbeidersamtaler 2026”, of their people without a time",
+        ),
+        (
+            _entry(
+                "round.leaders_reminded",
+                {"reminded": 1, "leaders": [12], "recent": [13], "all_timed": [99]}
+                | {"skipped": "recent+all_timed"},
+                obj=("rounds.round", "3"),
+            ),
+            "Nils Jensen reminded Magnus Ødegård, behind in the round “Medarbeidersamtaler "
+            "2026”, of their people without a time; not Per Dahl, reminded in the last week, "
+            "nor a person no longer in Samtale, whose conversations all have a time",
+        ),
+        (  # an entry from before the leaders were named
+            _entry(
+                "round.leaders_reminded",
+                {"reminded": 1, "leaders": [12]},
+                obj=("rounds.round", "3"),
+            ),
+            "Nils Jensen reminded 1 leader behind in the round “Medarbeidersamtaler 2026” of "
+            "their people without a time",
+        ),
+        (
             _entry("round.opened", obj=("rounds.round", "99")),
             "Nils Jensen opened the round number 99",
         ),

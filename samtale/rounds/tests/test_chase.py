@@ -229,3 +229,31 @@ def test_a_second_municipality_reminds_its_own_leaders_from_its_own_sender(
     assert "nordvik" in sent.from_email
     assert there.leader.full_name in sent.body
     assert b"fjordvik" not in sent.message().as_bytes()
+
+
+def test_after_reminding_the_round_still_shows_those_behind_and_the_log_names_them(
+    client_for, round_, people
+):
+    from samtale.audit.selectors import sentences_of
+    from samtale.core.models import AuditEntry
+
+    halfway(round_)
+    response = client_for("hr").post(reverse("round_remind", args=[round_.pk]))
+    assert response["Location"].endswith(f"/runder/{round_.pk}/?bak=1#progress-heading")
+    again = client_for("hr").post(reverse("round_remind", args=[round_.pk]))
+    assert "?bak=1" in again["Location"]
+    first, second = AuditEntry.objects.filter(action="round.leaders_reminded").order_by("pk")
+    said = sentences_of([first, second])
+    assert people.leaders_leader.full_name in said[0] and "Not" not in said[0]
+    # The second named the one not reminded, and why: reminded in the last week.
+    assert second.data["recent"] == [people.leaders_leader.pk]
+
+
+def test_hrs_home_says_when_the_leaders_behind_were_reminded(client_for, round_, people):
+    halfway(round_)
+    home = body(client_for("hr").get(reverse("home")))
+    assert "Se hvem og minn dem på" in home
+    reminders.leaders_remind(actor=people.hr, round=round_)
+    home = body(client_for("hr").get(reverse("home")))
+    assert "Se hvem og minn dem på" not in home
+    assert "1 leder ble minnet på 23.11." in home

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,13 +19,15 @@ from samtale.rounds import policy, reminders
 def round_remind(request, pk):
     round = policy.get_round_for(request.user, pk)
     require(policy.may_remind_leaders(request.user, round))
+    # Back to the round as it was shown: the leaders behind, with who was reminded now.
+    back = reverse("round_detail", args=[round.pk]) + "?bak=1#progress-heading"
     try:
         done = reminders.leaders_remind(actor=request.user, round=round)
     except DomainError as e:
         messages.error(request, e.message)
-        return redirect("round_detail", pk=round.pk)
+        return redirect(back)
     messages.success(request, reminded_text(done))
-    return redirect("round_detail", pk=round.pk)
+    return redirect(back)
 
 
 def reminded_text(done: reminders.Reminded) -> str:
