@@ -113,10 +113,14 @@ def goal_add(
     responsible: str = Action.Responsible.EMPLOYEE,
     competence: str = "",
     cost: int | None = None,
+    serves: int | None = None,
 ) -> Goal:
-    """A goal, and usually its first action in the same step."""
+    """A goal, and usually its first action in the same step; with `serves`, the workplace's
+    goal it serves (goal_serves_set), chosen as it is added."""
     _check(actor, conversation)
     goal = _goal_create(actor=actor, conversation=conversation, text=text_checked(text, "text"))
+    if serves is not None:
+        goal_serves_set(actor=actor, goal=goal, priority_id=serves)
     if action_text.strip():
         action_add(
             actor=actor,

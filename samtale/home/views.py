@@ -19,6 +19,7 @@ from samtale.conversations import next_steps as conversation_next_steps
 from samtale.conversations import other_times as conversation_other_times
 from samtale.conversations import policy as conversations_policy
 from samtale.conversations import selectors as conversation_selectors
+from samtale.conversations.models import Conversation
 from samtale.core import access
 from samtale.core.http import guarded, render_page
 from samtale.core.queries import counts
@@ -171,6 +172,8 @@ def _leading(user, context: dict, *, today) -> dict:
             today=today,
         )
     )
+    # Each one's conversation that is on, by its status in words.
+    context["statuses"] = dict(Conversation.Status.choices)
     # The overdue actions of the conversations the leader holds: the list where they act.
     return {
         "led_overdue": nudges.leader_pitfall_actions(

@@ -18,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.utils import timezone
 
@@ -114,11 +115,17 @@ def with_missing(
         )
     ).filter(selectors.STATES["missing"])
     permanent = Q(is_active=True, employment_type=Person.EmploymentType.PERMANENT)
+    # The conversation that is on (the soonest open one, one without a time last): where the
+    # leader's list of their employees links to.
+    current = planned.order_by(F("scheduled_at").asc(nulls_last=True), "pk")
     return reports.alias(last_signed=F("last_signed_at")).annotate(
         lacking=ExpressionWrapper(
             permanent & overdue & ~Exists(planned), output_field=BooleanField()
         ),
         round_missing=Exists(in_round),
+        current_pk=Subquery(current.values("pk")[:1]),
+        current_at=Subquery(current.values("scheduled_at")[:1]),
+        current_status=Subquery(current.values("status")[:1]),
     )
 
 

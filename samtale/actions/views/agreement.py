@@ -65,11 +65,15 @@ def _answer(
 def goal_add(request, pk):
     conversation = conversations_policy.get_conversation_for(request.user, pk)
     form = GoalForm(request.POST)
-    if not form.is_valid():
+    serves = GoalServesForm(request.POST)
+    if not (form.is_valid() and serves.is_valid()):
         return _answer(request, conversation, form=form)
     try:
         goal = agreement.goal_add(
-            actor=request.user, conversation=conversation, **form.cleaned_data
+            actor=request.user,
+            conversation=conversation,
+            serves=serves.cleaned_data["serves"],
+            **form.cleaned_data,
         )
     except DomainError as e:
         return _answer(request, conversation, error=e.message, form=form)

@@ -190,7 +190,7 @@ def _note_sharing(request, pk, theme_key, *, share: bool):
         theme = next((t for t in context["themes"] if t.key == theme_key), None)
         if theme is None:
             # htmx swaps only 2xx answers; the message itself says what went wrong.
-            return render(request, "conversations/_saved.html", {"message": error})
+            return render(request, "conversations/_saved.html", {"message": error, "alone": True})
         context |= {"theme": theme, "sharing_error": error, "focus_index": from_index}
         return render(request, "conversations/preparation.html#note-sharing-response", context)
     if error is not None:

@@ -66,7 +66,8 @@ def test_a_conversation_moved_without_a_time_is_shown_once(people):
     # … and not again as a card of its own in what waits.
     tasks = response.context["attention"]["tasks"]
     assert moved.pk not in [task.conversation.pk for task in tasks]
-    assert body.count(f'href="{reverse("conversation_detail", args=[moved.pk])}"') == 0
+    # Its one other link is in the list of the leader's employees, by its status.
+    assert body.count(f'href="{reverse("conversation_detail", args=[moved.pk])}"') == 1
 
 
 def test_a_moved_conversation_with_a_time_keeps_its_card_and_next_step(people):

@@ -227,6 +227,29 @@ def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, cli
     assert client_for("other_leader").post(url, {"serves": ours.pk}).status_code == 404
 
 
+def test_the_unit_goal_a_goal_serves_is_chosen_as_the_goal_is_added(people, client_for):
+    """The choice is in the form that adds the goal, not only beside a goal once it exists."""
+    conversation = planned_conversation(people)
+    year = selectors.conversation_year(conversation)
+    ours = services.priority_add(
+        actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
+    )
+    theirs = services.priority_add(
+        actor=people.other_leader, year=year, unit=people.other_employee.unit, title="Ikke vårt"
+    )
+    client = client_for("leader")
+    meeting = client.get(reverse("meeting", args=[conversation.pk])).content.decode()
+    form = meeting[meeting.index('class="card add-goal"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="serves"' in form and f'<option value="{ours.pk}">Trygt' in form
+    add_url = reverse("goal_add", args=[conversation.pk])
+    client.post(add_url, {"text": "Mindre uro", "serves": ours.pk, "responsible": "employee"})
+    assert conversation.goals.get().serves == ours
+    # Another unit's goal: refused, and no goal is added.
+    client.post(add_url, {"text": "Annet", "serves": theirs.pk, "responsible": "employee"})
+    assert list(conversation.goals.values_list("text", flat=True)) == ["Mindre uro"]
+
+
 def test_the_follow_up_counts_the_agreed_goals_serving_each_and_their_actions(people, client_for):
     conversation = steps.held(planned_conversation(people), people)
     year = selectors.conversation_year(conversation)
