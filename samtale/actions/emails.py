@@ -15,6 +15,7 @@ from django.urls import reverse
 from samtale.actions import policy
 from samtale.actions.models import Action, ActionUpdate
 from samtale.actions.selectors import OPEN, agreed, is_overdue, overdue_q
+from samtale.conversations.services import handover as conversations_handover
 from samtale.notifications.outbox import Built, builder, email_queue
 from samtale.org.models import LeaderChange, Person
 
@@ -99,10 +100,15 @@ def leader_changed(message) -> Built | None:
     if role is None:
         return None
     asked = change.follow_up == LeaderChange.FollowUp.ASKED
+    taken_over = []
     if role == "employee":
         path = reverse("follow_up_handover", args=[change.pk]) if asked else reverse("home")
+    elif role == "new":
+        # Each conversation that came, linked, with what waits for them in it.
+        taken_over = conversations_handover.taken_over(leader=message.to, moved=change.moved)
+        path = "" if taken_over else reverse("follow_up")
     else:
-        path = reverse("follow_up") if role == "new" else reverse("home")
+        path = reverse("home")
     return Built(
         template="actions/email/leader_changed",
         context={
@@ -110,6 +116,7 @@ def leader_changed(message) -> Built | None:
             "change": change,
             "role": role,
             "moved": len(change.moved),
+            "taken_over": taken_over,
             "asked": asked,
             "path": path,
         },

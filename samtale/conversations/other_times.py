@@ -4,12 +4,15 @@ one shape, so the leader's card and the conversation's page show both the same w
 take each with the same one click. Reads only, through the conversation's policy."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samtale.conversations import policy
 from samtale.conversations.models import Conversation, InvitationAnswer, TimeProposal
+from samtale.conversations.services.booking import MAX_MINUTES
 
 WAITING = policy.WAITING
 
@@ -28,11 +31,19 @@ class OtherTimes:
     declined: bool = False
     proposal_id: int | None = None
     at: datetime | None = field(default=None)
+    # Why each start is no longer free ("" while it is), to the reader: see `times`.
+    unfree: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         c = self.conversation
         return (c.employee if self.party == "employee" else c.leader).full_name
+
+    @property
+    def times(self) -> list[tuple[datetime, str]]:
+        """Each start, with why it is no longer free ("" while it is): one that is not
+        loses its one click, which the move would refuse."""
+        return list(zip(self.starts, self.unfree or [""] * len(self.starts), strict=True))
 
 
 def _from_app(proposal: TimeProposal, person_id) -> OtherTimes:
@@ -77,7 +88,49 @@ def other_times(reader: policy.ConversationAccess) -> list[OtherTimes]:
         ]
     for item in found:
         item.conversation = conversation
+    _mark_unfree(found, user)
     return sorted(found, key=lambda item: (item.mine, item.at))
+
+
+def _mark_unfree(items: list[OtherTimes], reader) -> None:
+    """Say of each start proposed whether it is still free, as the move to it would ask
+    (booking.check_free: a time ahead, neither party in another conversation then), to
+    `reader`: "you" where it is their own conversation. One query for all the items."""
+    if not items:
+        return
+    now = timezone.now()
+    ids = {
+        i for item in items for i in (item.conversation.employee_id, item.conversation.leader_id)
+    }
+    starts = [start for item in items for start in item.starts]
+    longest = max(item.conversation.duration_minutes for item in items)
+    booked = (
+        Conversation.objects.filter(Q(employee_id__in=ids) | Q(leader_id__in=ids))
+        .filter(status__in=Conversation.BOOKED, scheduled_at__isnull=False)
+        .filter(scheduled_at__lt=max(starts) + timedelta(minutes=longest))
+        .filter(scheduled_at__gt=min(starts) - timedelta(minutes=MAX_MINUTES))
+        .values_list("pk", "scheduled_at", "duration_minutes", "employee_id", "leader_id")
+    )
+    rows = [(pk, at, at + timedelta(minutes=m), {e, le}) for pk, at, m, e, le in booked if at]
+    for item in items:
+        item.unfree = [_why_unfree(item, start, rows, reader, now) for start in item.starts]
+
+
+def _why_unfree(item: OtherTimes, start: datetime, rows: list, reader, now: datetime) -> str:
+    c = item.conversation
+    if start <= now:
+        return _("No longer free: the time has passed.")
+    end = start + timedelta(minutes=c.duration_minutes)
+    for pk, at, until, people in rows:
+        if pk == c.pk or not (at < end and start < until):
+            continue
+        if reader.pk in people and reader.pk in (c.employee_id, c.leader_id):
+            return _("No longer free: you have another conversation then.")
+        busy = c.employee if c.employee_id in people else c.leader
+        return _("No longer free: %(name)s has another conversation then.") % {
+            "name": busy.full_name
+        }
+    return ""
 
 
 def _proposals_waiting(user):
@@ -131,4 +184,5 @@ def other_times_waiting_for(user, *, proposals: bool = True, counters: bool = Tr
             _from_mail(a, person_id)
             for a in _counters_waiting(user).select_related(*related).order_by("received_at")
         ]
+    _mark_unfree(found, user)
     return found

@@ -18,12 +18,14 @@ from samtale.org.models import Person
 
 @dataclass(frozen=True)
 class Consequence:
-    """One thing the change brings: said before (`before`) and after it is saved (`after`),
-    and what the two-step save compares (`key`: changes when what would move changes)."""
+    """One thing the change brings: said before (`before`, with its steps in `details`)
+    and after it is saved (`after`), and what the two-step save compares (`key`: changes
+    when what would move changes)."""
 
     before: str
     after: str
     key: str
+    details: tuple[str, ...] = ()
 
 
 Preview = Callable[..., list[Consequence]]

@@ -48,10 +48,16 @@ def check_time(scheduled_at: datetime | None, duration_minutes: int) -> None:
 
 
 def check_free(
-    *, people: list[Person], scheduled_at: datetime, duration_minutes: int, exclude_pk: Any = None
+    *,
+    people: list[Person],
+    scheduled_at: datetime,
+    duration_minutes: int,
+    exclude_pk: Any = None,
+    reader: Person | None = None,
 ) -> None:
     """Never double-book: neither the employee nor the leader may have another conversation
-    (as either party) that overlaps this one."""
+    (as either party) that overlaps this one. The refusal speaks to `reader` as "you" when
+    it is their own calendar."""
     end = scheduled_at + timedelta(minutes=duration_minutes)
     ids = [p.pk for p in people]
     candidates = (
@@ -69,14 +75,12 @@ def check_free(
         if other_at is None or other_at + timedelta(minutes=other.duration_minutes) <= scheduled_at:
             continue
         busy = next(p for p in people if p.pk in (other.employee_id, other.leader_id))
-        raise DomainError(
-            _("%(name)s already has a conversation at %(time)s. Choose another time.")
-            % {
-                "name": busy.full_name,
-                "time": timezone.localtime(other.scheduled_at).strftime("%d.%m.%Y %H:%M"),
-            },
-            field="scheduled_at",
-        )
+        when = {"name": busy.full_name, "time": _short(other_at)}
+        if reader is not None and busy.pk == reader.pk:
+            said = _("You already have a conversation at %(time)s. Choose another time.")
+        else:
+            said = _("%(name)s already has a conversation at %(time)s. Choose another time.")
+        raise DomainError(said % when, field="scheduled_at")
 
 
 def _short(moment: datetime) -> str:
@@ -183,10 +187,12 @@ def check_booking(
     mind_days_off: bool,
     exclude_pk: Any = None,
     day_chosen: bool = True,
+    reader: Person | None = None,
 ) -> None:
     """Every rule of a time, in order: its length and that it is ahead; then, with a time,
-    that the two are free, and the leader's day (`people[1]`) when the day is newly chosen
-    (a move within the same day was confirmed, or allowed, when the day was chosen)."""
+    that the two are free (said to `reader` as "you" where it is their calendar), and the
+    leader's day (`people[1]`) when the day is newly chosen (a move within the same day was
+    confirmed, or allowed, when the day was chosen)."""
     check_time(scheduled_at, duration_minutes)
     if scheduled_at is None:
         return
@@ -195,6 +201,7 @@ def check_booking(
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
         exclude_pk=exclude_pk,
+        reader=reader,
     )
     if day_chosen:
         check_day(

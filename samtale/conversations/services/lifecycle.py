@@ -204,10 +204,9 @@ def conversation_schedule(
     Once invited, the employee and the leader get a calendar update (SEQUENCE + 1) that
     says whether the time, the place or both changed.
 
-    A time one party proposed and the other took (services.proposals, services.replies):
-    `accepted_from` names the party who proposed it, told so in their update, and the
-    history says who took it. `as_leader`: the employee took a time the leader proposed,
-    a move the leader chose; the actor of record is the employee.
+    `accepted_from`: the party who proposed the time the other took (services.proposals,
+    .replies), told so in their update; the history says who took it. `as_leader`: the
+    employee took the leader's proposal, a move the leader chose, recorded as theirs.
     """
     conversation = _lock(conversation)
     # The employee takes a time the leader proposed as the leader's own move.
@@ -215,6 +214,45 @@ def conversation_schedule(
     require(
         policy.may_manage_conversation(conversation.leader if as_leader else actor, conversation)
     )
+    _check_move(
+        conversation,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        confirmed=confirmed,
+        mind_days_off=mind_days_off,
+        reader=actor,
+    )
+    before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
+    if scheduled_at != conversation.scheduled_at:
+        # Moved rather than held now: "we hold it now" no longer stands.
+        conversation.started_early_at = None
+    conversation.scheduled_at = scheduled_at
+    conversation.duration_minutes = duration_minutes
+    conversation.place = place.strip()
+    fields = ["scheduled_at", "duration_minutes", "place", "started_early_at", "updated_at"]
+    conversation.save(update_fields=fields)
+    audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
+    # Moved into a round's period, it may now count there (rounds.receivers).
+    conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
+    if accepted_from:
+        _accepted(conversation, accepted_from, actor=actor)
+    _after_move(conversation, before, actor=actor, accepted_from=accepted_from)
+    return conversation
+
+
+def _check_move(
+    conversation: Conversation,
+    *,
+    scheduled_at: datetime | None,
+    duration_minutes: int,
+    place: str,
+    confirmed: bool,
+    mind_days_off: bool,
+    reader: Person,
+) -> None:
+    """What conversation_schedule refuses: a conversation already held, a time emptied, a
+    place that is no place, a time the parties or the round cannot have (booking)."""
     if conversation.status not in (S.PLANNED, S.INVITED, S.PREPARED, S.POSTPONED):
         raise DomainError(_("Only a conversation that has not been held can be moved."))
     if scheduled_at is None and conversation.scheduled_at is not None:
@@ -232,31 +270,8 @@ def conversation_schedule(
         exclude_pk=conversation.pk,
         day_chosen=scheduled_at is not None
         and (old is None or timezone.localdate(old) != timezone.localdate(scheduled_at)),
-        reader=actor,
+        reader=reader,
     )
-    before = (conversation.scheduled_at, conversation.duration_minutes, conversation.place)
-    if scheduled_at != conversation.scheduled_at:
-        # Moved rather than held now: "we hold it now" no longer stands.
-        conversation.started_early_at = None
-    conversation.scheduled_at = scheduled_at
-    conversation.duration_minutes = duration_minutes
-    conversation.place = place.strip()
-    conversation.save(
-        update_fields=[
-            "scheduled_at",
-            "duration_minutes",
-            "place",
-            "started_early_at",
-            "updated_at",
-        ]
-    )
-    audit_log(actor=actor, action="conversation.scheduled", obj=conversation)
-    # Moved into a round's period, it may now count there (rounds.receivers).
-    conversation_planned.send(sender=Conversation, conversation=conversation, actor=actor)
-    if accepted_from:
-        _accepted(conversation, accepted_from, actor=actor)
-    _after_move(conversation, before, actor=actor, accepted_from=accepted_from)
-    return conversation
 
 
 def _accepted(conversation: Conversation, party: str, *, actor: Person) -> None:
@@ -393,7 +408,7 @@ def _held_early(conversation: Conversation, *, actor: Person) -> None:
     conversation.started_early_at = timezone.now()
     conversation.save(update_fields=["started_early_at", "updated_at"])
     audit_log(actor=actor, action="conversation.held_now", obj=conversation)
-    if invitation_sent(conversation):
+    if conversation.scheduled_at is not None and invitation_sent(conversation):
         bump_sequence(conversation)
         queue_to_both(
             conversation,

@@ -119,8 +119,10 @@ def time_proposal_accept(
 ) -> Conversation:
     """Take one of the other party's proposed times: the conversation moves there (the
     move conversation_schedule makes, with its rules and an updated invitation to both),
-    and the proposal closes, its message emptied. The leader's limit a day asks the leader
-    to confirm (`confirmed`); a time the leader proposed is the leader's choice already."""
+    and the proposal closes, its message emptied. The one who proposed it is told in their
+    update that `actor` accepted it, and the history says so, crediting `actor`. The
+    leader's limit a day asks the leader to confirm (`confirmed`); a time the leader
+    proposed is the leader's choice already."""
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     proposal = (
         policy.time_proposals_visible_to(actor, conversation)
@@ -132,12 +134,14 @@ def time_proposal_accept(
         raise DomainError(_("That time is no longer proposed for this conversation."))
     time_proposals_close(conversation, Outcome.ACCEPTED, party=proposal.party)
     moved = lifecycle.conversation_schedule(
-        actor=conversation.leader,
+        actor=actor,
         conversation=conversation,
         scheduled_at=start,
         duration_minutes=conversation.duration_minutes,
         place=conversation.place,
         confirmed=confirmed or proposal.party == "leader",
+        as_leader=proposal.party == "leader",
+        accepted_from=proposal.party,
     )
     audit_log(
         actor=actor, action="conversation.time_proposal_accepted", obj=moved, party=proposal.party

@@ -194,6 +194,7 @@ def conversation_move_to_proposal(
         duration_minutes=minutes,
         place=conversation.place,
         confirmed=confirmed,
+        accepted_from=party,
     )
     audit_log(actor=actor, action="conversation.moved_to_proposal", obj=conversation, party=party)
     return conversation

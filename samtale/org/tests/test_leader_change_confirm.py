@@ -31,8 +31,10 @@ def test_a_new_line_manager_that_moves_something_asks_first(people):
     assert response.status_code == 200
     assert "Ikke lagret ennå" in body and 'name="handover_seen"' in body
     at = date_format(timezone.localtime(world.planned.scheduled_at), "d.m. H:i")
-    new = people.other_leader.full_name
-    assert f"1 åpen samtale ({at}) avlyses og flyttes til {new}" in body
+    new, what = people.other_leader.full_name, world.planned.guide_version.display_name
+    assert f"{what}, {at} (Invitert), flyttes til {new}:" in body
+    assert "Uten stedet, som Leif Testesen valgte" in body
+    assert f"holdt {date_format(timezone.localtime(world.held.held_at), 'd.m. H:i')}" in body
     assert f"2 åpne tiltak går over til {new} hvis {people.employee.first_name} sier ja" in body
     assert not any(marker in body for marker in MARKERS)
     # Nothing is saved yet.
@@ -50,9 +52,10 @@ def test_confirmed_it_saves_and_says_what_moved(people):
     change = LeaderChange.objects.get(person=people.employee)
     assert [old for old, _new in change.moved] == [world.planned.pk]
     said = " ".join(str(m) for m in get_messages(confirmed.wsgi_request))
-    new = people.other_leader.full_name
+    new, what = people.other_leader.full_name, world.planned.guide_version.display_name
+    at = date_format(timezone.localtime(world.planned.scheduled_at), "d.m. H:i")
     assert said.startswith("Endringene er lagret.")
-    assert f"1 åpen samtale ble avlyst og flyttet til {new}." in said
+    assert f"{what}, {at}, ble avlyst og flyttet til {new}." in said
     assert f"blir spurt om 2 åpne tiltak skal gå over til {new}" in said
 
 
@@ -68,7 +71,7 @@ def test_what_would_move_changed_since_the_warning_asks_again(people):
     )
     again = admin.post(url, data)
     assert again.status_code == 200
-    assert "2 åpne samtaler" in again.content.decode()
+    assert "uten tidspunkt (Planlagt), flyttes til" in again.content.decode()
     assert Person.objects.get(pk=people.employee.pk).manager == people.leader
 
 
