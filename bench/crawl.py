@@ -15,8 +15,16 @@ INSTANCES = 3  # of each URL pattern (with the same query parameters)
 # the combobox (and measured by its own test); a person's copy of all their data is a file
 # that grows with their own history by nature, one query per conversation for the summary's
 # revisions (measured by samtale/privacy/tests/test_export.py: 50 conversations); so is a
-# copy HR asked for, waiting on the profile, which a download marks delivered besides.
-SKIP_NAMES = {"logout", "set_language", "pick", "privacy_export_own", "privacy_copy_download"}
+# copy HR asked for, waiting on the profile, which a download marks delivered besides; and
+# the same copy as a page (measured by samtale/privacy/tests/test_own_data.py).
+SKIP_NAMES = {
+    "logout",
+    "set_language",
+    "pick",
+    "privacy_export_own",
+    "privacy_copy_download",
+    "privacy_own_data",
+}
 HTML = "text/html"
 
 

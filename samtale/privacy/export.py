@@ -1,6 +1,8 @@
 """Everything Samtale holds about one person, as a ZIP they can read and reuse (GDPR art. 15
 and 20): `index.html` to read, `data.json` with the same, and the signed forms' PDFs under
-`skjema/`.
+`skjema/`. The same copy is a page in the app (privacy.views.own_data, the same template's
+content, privacy/export/_copy.html), its signed forms linked where the conversation's page
+links them.
 
 Every part is read through the access policy (core/access.py) as the person themselves,
 signed in (policy.as_data_subject), so the copy holds what they may see and nothing more:
@@ -51,15 +53,18 @@ from samtale.org import policy as org_policy
 from samtale.org.models import Person
 from samtale.priorities.models import Priority
 from samtale.privacy import policy
-from samtale.privacy.export_conversations import at_local, conversations_of, name_of
+from samtale.privacy.export_conversations import YOU, at_local, by, conversations_of, name_of
 
 # 2: each copy asked for says why from a list ("reason"), in HR's words ("note", the
 # "reason" of 1), and how it reached the person. 3: the calendar connection ("calendar").
 # 4: what they wrote for the workplace (the unit goals, the competence plans' comments and
 # decisions: "workplace"), which unit goal each agreed goal serves, each action's competence
-# need ("serves", "competence", "cost").
-FORMAT = 4
-AUDIT_IN_PAGE = 1000  # the page lists the latest; data.json holds every entry
+# need ("serves", "competence", "cost"). 5: the conversations newest first (by the date
+# their headings give); what the person did themselves "by": "you" everywhere, not their
+# name; each signed form's id and whether its PDF could not be made ("pdf_failed").
+FORMAT = 5
+AUDIT_IN_PAGE = 1000  # index.html lists the latest, newest first; data.json holds every entry
+AUDIT_IN_APP = 100  # the page in the app lists fewer: the ZIP is beside it
 
 
 def filename(person: Person, day=None) -> str:
@@ -71,10 +76,7 @@ def person_export(person: Person) -> bytes:
     """The ZIP of everything about `person`, in their language."""
     with translation.override(person.language or settings.LANGUAGE_CODE):
         data, files = person_data(person)
-        page = render_to_string(
-            "privacy/export/index.html",
-            {"data": data, "audit_shown": data["audit"][-AUDIT_IN_PAGE:]},
-        )
+        page = render_to_string("privacy/export/index.html", page_context(data, AUDIT_IN_PAGE))
         text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -85,11 +87,18 @@ def person_export(person: Person) -> bytes:
     return buffer.getvalue()
 
 
-def person_data(person: Person) -> tuple[dict, list[tuple[str, bytes]]]:
-    """(the data, [(file name, PDF)]) of everything about `person`; call it in their language."""
+def page_context(data: dict, audit: int) -> dict:
+    """What the copy's page says it from: the data, and the latest `audit` entries of its
+    log, newest first."""
+    return {"data": data, "audit_shown": data["audit"][-audit:][::-1]}
+
+
+def person_data(person: Person, *, pdfs: bool = True) -> tuple[dict, list[tuple[str, bytes]]]:
+    """(the data, [(file name, PDF)]) of everything about `person`; call it in their language.
+    Without `pdfs` (the page in the app), no PDF is read or made, and the list is empty."""
     subject = policy.as_data_subject(person)
     files: list[tuple[str, bytes]] = []
-    as_employee, as_leader = conversations_of(subject, files)
+    as_employee, as_leader = conversations_of(subject, files if pdfs else None)
     data = {
         "format": "samtale-innsyn",
         "version": FORMAT,
@@ -120,7 +129,7 @@ def _role_changes(subject: Person) -> list[dict]:
             "role": change.role,
             "role_text": change.get_role_display(),
             "granted": change.granted,
-            "by": name_of(change.changed_by),
+            "by": by(change.changed_by, subject),
             "at": at_local(change.at),
         }
         for change in org_policy.role_changes_about(subject).select_related("changed_by")
@@ -133,7 +142,7 @@ def _email_changes(subject: Person) -> list[dict]:
         {
             "old": change.old_email,
             "new": change.new_email,
-            "by": name_of(change.changed_by),
+            "by": by(change.changed_by, subject),
             "at": at_local(change.at),
             "confirmed_at": at_local(change.confirmed_at),
         }
@@ -147,9 +156,9 @@ def _legal_holds(subject: Person) -> list[dict]:
         {
             "reason": hold.reason,
             "set_at": at_local(hold.set_at),
-            "set_by": name_of(hold.set_by),
+            "set_by": by(hold.set_by, subject),
             "released_at": at_local(hold.released_at),
-            "released_by": name_of(hold.released_by),
+            "released_by": by(hold.released_by, subject),
         }
         for hold in policy.legal_holds_about(subject).select_related("set_by", "released_by")
     ]
@@ -160,7 +169,7 @@ def _access_copies(subject: Person) -> list[dict]:
     return [
         {
             "at": at_local(copy.at),
-            "by": name_of(copy.made_by),
+            "by": by(copy.made_by, subject),
             "reason": copy.reason,
             "reason_text": copy.get_reason_display(),
             "note": copy.note,
@@ -188,7 +197,7 @@ def _audit(subject: Person, person: Person) -> list[dict]:
             "action": entry.action,
             "object_type": entry.object_type,
             "object_id": entry.object_id,
-            "by": "you" if entry.actor_id == person.pk else name_of(entry.actor),
+            "by": YOU if entry.actor_id == person.pk else name_of(entry.actor),
             "data": entry.data,
         }
         for entry, text in zip(entries, audit_sentences(entries), strict=True)
@@ -277,7 +286,7 @@ def _calendar(connection) -> dict | None:
         "password_saved": connection.has_password,
         "mailbox": (connection.mailbox or connection.person.email) if graph else None,
         "changed_at": at_local(connection.changed_at),
-        "changed_by": "you"
+        "changed_by": YOU
         if connection.changed_by_id == connection.person_id
         else name_of(connection.changed_by),
         "last_read_at": at_local(connection.last_read_at),

@@ -79,6 +79,17 @@ def get_own_access_copy_for(user, pk) -> AccessCopy:
         raise Http404 from None
 
 
+def get_own_data_for(user, pk) -> Person:
+    """The person whose copy of their data the page shows (privacy.views.own_data): the user
+    themselves, signed in, and no one else. Not found for anyone else, whatever their role:
+    HR, the person's leaders, an administrator (HR asks for a person's copy, which goes to
+    the person only: may_export_for)."""
+    person_id = roles_for(user).person_id
+    if person_id is None or str(pk) != str(person_id):
+        raise Http404
+    return Person.objects.get(pk=person_id)
+
+
 def get_access_copy_by_link(token: str) -> AccessCopy:
     """The copy a one-time link names (privacy.links), found by its token's digest; not found
     for any other token. The link alone opens nothing: the code is asked for

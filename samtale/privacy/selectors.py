@@ -5,6 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from samtale.core import tenancy
+from samtale.org.models import Person
+from samtale.privacy import export
 from samtale.privacy import policy as privacy_policy
 from samtale.privacy.forms import hold_form
 from samtale.privacy.models import AccessCopy
@@ -38,6 +40,14 @@ def person_section(user: Any, person: Any) -> dict[str, Any] | None:
         "may_export": privacy_policy.may_export_for(user, person),
         "form": hold_form(),
     }
+
+
+def own_data(person: Person) -> dict[str, Any]:
+    """The person's copy of their data, for its page in the app (the person is the one the
+    policy found: privacy.policy.get_own_data_for): what the ZIP's index.html says, read the
+    same way, in the page's language; no PDF read, the latest of the log only."""
+    data, _files = export.person_data(person, pdfs=False)
+    return export.page_context(data, export.AUDIT_IN_APP)
 
 
 def copies_about_me(user: Any) -> list[AccessCopy]:

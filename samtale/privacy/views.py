@@ -32,6 +32,16 @@ def own_export(request):
 
 
 @guarded()
+@require_GET
+def own_data(request, pk):
+    """The signed-in person's copy of their data as a page: what the ZIP says, readable on a
+    phone, its signed forms linked as the conversation's page links them, and the ZIP
+    beside it. Theirs alone: not found for anyone else, HR included."""
+    person = policy.get_own_data_for(request.user, pk)
+    return render(request, "privacy/own_data.html", selectors.own_data(person))
+
+
+@guarded()
 @require_http_methods(["GET", "POST"])
 def export_for(request, pk):
     """HR asks for a person's copy on their request, saying why: it goes to the person, never

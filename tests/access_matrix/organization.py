@@ -206,6 +206,10 @@ ROWS += [
     ),
     # Without a reason and a note: refused with a message, nothing asked for.
     ("privacy_export_for", PERSON, "post", HR_ON_PERSON_200[:6] + (400, 403)),
+    # The copy of one's own data as a page: the employee's, theirs alone (HR included, not
+    # found for anyone else).
+    ("privacy_own_data", PERSON, "get", (302, 200, 404, 404, 404, 404, 404, 404)),
+    ("privacy_own_data", PERSON, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("privacy_copy_download", COPY, "get", (302, 200, 404, 404, 404, 404, 404, 404)),
     ("privacy_copy_download", COPY, "post", (302, 405, 405, 405, 405, 405, 405, 405)),
     ("privacy_copy_link", COPY_LINK, "get", ALL_200),

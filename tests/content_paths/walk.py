@@ -41,6 +41,8 @@ PK_KINDS = [
     ("profil/api-nokler/<int:pk>/", "api_token"),
     # A copy of a person's data HR asked for, waiting in their account: theirs alone.
     ("profil/innsyn/<int:pk>/", "access_copy"),
+    # The copy of one's own data as a page: the person's own id.
+    ("profil/opplysninger/<int:pk>/", "person"),
     ("runder/deltakere/<int:pk>/", "participant"),
     ("runder/tid/<int:pk>/", "window"),
     ("runder/<int:pk>/", "round"),
