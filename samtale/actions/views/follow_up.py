@@ -298,13 +298,21 @@ def action_update(request, pk):
     return redirect_back(request, reverse("action_detail", args=[pk]))
 
 
-def _carry_over_context(request, goal) -> dict:
-    """In the meeting (the form names its conversation), the goal answers with its actions'
-    carry-over buttons, as the page drew them."""
+def _meeting_of(request):
+    """The conversation whose meeting the form was posted from (it names it), or None: found
+    through the policy before anything is changed, so that one the person may not see is a
+    404 that changed nothing."""
     pk = request.POST.get("conversation", "")
     if not (pk.isascii() and pk.isdigit()):  # "²" is a digit to isdigit(), not to int()
+        return None
+    return conversations_policy.get_conversation_for(request.user, int(pk))
+
+
+def _carry_over_context(request, goal, conversation) -> dict:
+    """In the meeting (`conversation`, from _meeting_of), the goal answers with its actions'
+    carry-over buttons, as the page drew them."""
+    if conversation is None:
         return {}
-    conversation = conversations_policy.get_conversation_for(request.user, int(pk))
     context = previous_context(conversation, request.user, carry=True)
     if context["previous"] != goal.conversation:
         return {}
@@ -321,6 +329,7 @@ def goal_review(request, pk):
     """Record a goal's result. With htmx the goal answers in place, a refusal beside the form
     with what was typed; without, back to the goal on the page, which shows it the same way."""
     goal = policy.get_goal_for(request.user, pk)
+    meeting = _meeting_of(request)
     form = ReviewForm(request.POST)
     error = None
     if not form.is_valid():
@@ -335,7 +344,7 @@ def goal_review(request, pk):
             "goal": selectors.goal_with_actions(goal),
             "previous": goal.conversation,
             "page_path": same_site_path(request, request.POST.get("next"), "").partition("#")[0],
-            **_carry_over_context(request, goal),
+            **_carry_over_context(request, goal, meeting),
             "goal_error": error,
             "goal_saved": error is None,
             "typed_result": request.POST.get("result", ""),
