@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samtale.actions.models import Action, ActionUpdate, Goal
+from samtale.conversations.models import Conversation
 from samtale.conversations.policy import conversations_countable_by, conversations_visible_to
 from samtale.core.access import require, roles_for
 from samtale.org.models import Person
@@ -77,6 +78,24 @@ def follow_up_leader(user) -> int:
     if person_id is None:  # a leader is someone signed in
         raise PermissionDenied
     return person_id
+
+
+def served_goals_counted_for(user) -> QuerySet[Conversation]:
+    """The conversations whose agreed goals the follow-up of the unit's goals counts (numbers
+    only, never read): a leader's, those they hold; a leader's leader's, those in their
+    units: of everyone below them in the line, whoever holds them, their own and those they
+    hold (conversations_countable_by's line, as their home counts the units' overdue
+    actions; the line even for one who is HR too, as the page says). Never a conversation
+    outside the line."""
+    person_id = follow_up_leader(user)
+    roles = roles_for(user)
+    if roles.is_leaders_leader:
+        return Conversation.objects.filter(
+            Q(employee_id__in=roles.subordinate_ids)
+            | Q(employee_id=person_id)
+            | Q(leader_id=person_id)
+        )
+    return Conversation.objects.filter(leader_id=person_id)
 
 
 def follow_up_reports(user) -> QuerySet[Person]:

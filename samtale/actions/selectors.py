@@ -342,16 +342,18 @@ def facts_page(items: QuerySet[Any], facts: Any, page_number: Any, per_page: int
     return page
 
 
-def served_goals(*, leader_id: int, year: int, on: date) -> dict[int, dict[str, Any]]:
-    """Per workplace goal of `year` (priorities), what the signed conversations the leader
-    holds agreed for it: how many goals serve it (n_goals), and their followed actions in
-    all, done and overdue on `on` (n_actions, n_done, n_overdue). One statement."""
+def served_goals(
+    *, conversations: QuerySet[Conversation], year: int, on: date
+) -> dict[int, dict[str, Any]]:
+    """Per workplace goal of `year` (priorities), what the signed ones of `conversations`
+    (actions.policy.served_goals_counted_for) agreed for it: how many goals serve it
+    (n_goals), and their followed actions in all, done and overdue on `on` (n_actions,
+    n_done, n_overdue). One statement."""
     followed = Q(actions__followed=True)
     rows = (
         Goal.objects.filter(
             serves__year=year,
-            conversation__leader_id=leader_id,
-            conversation__status=Conversation.Status.SIGNED,
+            conversation__in=conversations.filter(status=Conversation.Status.SIGNED),
         )
         .values("serves_id")
         .annotate(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from samtale.competence.selectors import Plan
 from samtale.core.spreadsheet import csv_bytes, download, file_name, xlsx_bytes
+from samtale.insight.anonymity import min_group
 
 FORMATS = ("csv", "xlsx", "pdf")
 FONTS = settings.BASE_DIR / "static" / "vendor" / "inter"
@@ -47,6 +48,22 @@ def _lines(plan: Plan) -> list[list[object]]:
                 row.line.note if row.line else "",
             ]
         )
+    if plan.unkinded_needs:
+        # The shared needs that say no kind: counted with the rest, as on the page.
+        lines.append(
+            [
+                plan.year,
+                _name(plan),
+                _("No kind stated"),
+                "",
+                "",
+                len(plan.unkinded_needs),
+                plan.unkinded_cost,
+                "",
+                "",
+                "",
+            ]
+        )
     return [[c if isinstance(c, int) else str(c) for c in line] for line in lines]
 
 
@@ -59,7 +76,8 @@ def plan(plan: Plan, *, fmt: str):
 
         html = render_to_string(
             "competence/plan_pdf.html",
-            {"plan": plan, "name": _name(plan), "fonts": FONTS.as_uri()},
+            # k: the sentences saying why a figure is hidden name the minimum.
+            {"plan": plan, "name": _name(plan), "fonts": FONTS.as_uri(), "k": min_group()},
         )
         content = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
         return download(content, filename=f"{name}.pdf")

@@ -29,7 +29,9 @@ def years() -> list[int]:
 
 def year_to_show() -> int:
     """The year a plan opens at: this year once a round of it is published, else the
-    latest with figures published (within the plan's years), else this year."""
+    latest with figures published (within the plan's years), else this year. A plan of a
+    year with nothing published would show no figures; the page says which year it opened
+    at and why (plan.html)."""
     latest = published.latest_published_year()
     return latest if latest in years() else timezone.localdate().year
 
@@ -88,6 +90,10 @@ class Plan:
     @property
     def needs_cost(self) -> int:
         return sum(n.cost or 0 for n in self.needs)
+
+    @property
+    def unkinded_cost(self) -> int:
+        return sum(n.cost or 0 for n in self.unkinded_needs)
 
     @property
     def nothing(self) -> bool:

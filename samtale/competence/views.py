@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -88,6 +89,7 @@ def competence_plan(request):
         if done is not None:
             return done
     keeps = policy.may_keep_plan(request.user, unit)
+    this_year = timezone.localdate().year
     return render(
         request,
         "competence/plan.html",
@@ -100,6 +102,11 @@ def competence_plan(request):
             "comment_form": comment_form,
             "query": urlencode({"year": year, "enhet": ORGANIZATION if unit is None else unit.pk}),
             "k": min_group(),
+            # Opened at an earlier year than this one (none asked for): the page says why.
+            "this_year": this_year,
+            "opened_earlier": request.method == "GET"
+            and "year" not in request.GET
+            and year < this_year,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -4,9 +4,19 @@ two never count or publish differently."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 from samtale.insight import selectors, status, tallies
+from samtale.insight.anonymity import min_group
 from samtale.insight.models import Publication
-from samtale.insight.publication.figures import Periods, figures, periods, unit_group
+from samtale.insight.publication.figures import (
+    Periods,
+    Withheld,
+    figures,
+    periods,
+    unit_group,
+    withheld,
+)
 from samtale.insight.publication.measures import FOLLOW_UP, GOALS, SATISFACTION, SIGNED
 from samtale.rounds.models import Round
 
@@ -19,6 +29,10 @@ PUBLISHED = {
 }
 
 
+# Why an open period's figure is not shown yet (publication.figures.withheld's codes).
+OPEN = ("year_open", "round_open")
+
+
 @dataclass(frozen=True)
 class Analysis:
     tree: selectors.Tree
@@ -28,6 +42,8 @@ class Analysis:
     counted_at: datetime | None  # when the worker counted it; None: counted now
     round: Round | None = None
     leader_id: int | None = None  # a leader's line (their figures from answers), else HR's
+    # For an open period: the active people counted in each unit now (with those below it).
+    headcount: dict | None = None
 
     def group(self, unit) -> str:
         """The published group of a unit (or the top) as this user sees it."""
@@ -52,12 +68,26 @@ class Analysis:
             round=self.round,
             found=found,
         )
+        k = min_group()
         for year, by_unit in self.figures.items():
             for unit in units:
                 s = by_unit[unit]
                 for name, measure in PUBLISHED.items():
-                    setattr(s, name, published.get((year, measure, groups[unit])))
+                    figure = published.get((year, measure, groups[unit]))
+                    if self._too_small(figure, unit, k):
+                        figure = withheld("small", k=k)
+                    setattr(s, name, figure)
         return self
+
+    def _too_small(self, figure, unit, k: int) -> bool:
+        """An open period's figure of a group with fewer than k people in it now: it would
+        be withheld when published, and saying "not yet" would promise it."""
+        return (
+            self.headcount is not None
+            and isinstance(figure, Withheld)
+            and figure.code in OPEN
+            and self.headcount.get(unit, 0) < k
+        )
 
 
 def status_analysis(scope, *, year: int, round_=None) -> Analysis:
@@ -79,6 +109,7 @@ def status_analysis(scope, *, year: int, round_=None) -> Analysis:
         counted_at = None
         raw = status.raw_status(scope, years=years)
     by_year = status.status_figures(raw, tree=tree, years=years)
+    is_open = round_.closed_at is None if round_ is not None else year >= timezone.localdate().year
     return Analysis(
         tree=tree,
         figures=by_year,
@@ -87,13 +118,14 @@ def status_analysis(scope, *, year: int, round_=None) -> Analysis:
         counted_at=counted_at,
         round=round_,
         leader_id=None if scope.whole_organization else scope.leader_id,
+        headcount=selectors.summed_up(tree, status.headcount(scope)) if is_open else None,
     )
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """One unit (or the top) of an analysis beside the units right below it, in its year,
-    and the unit's trend over the years: what the page and its files show."""
+    """One unit (or the top) of an analysis beside the units below it (compare), in its
+    year, and the unit's trend over the years: what the page and its files show."""
 
     analysis: Analysis
     node: object
@@ -114,10 +146,19 @@ class Comparison:
     def name(self, unit) -> str:
         return self.top if unit == selectors.ORGANIZATION else self.analysis.tree.names[unit]
 
+    def part_of(self, unit) -> str | None:
+        """The name of the unit a row's unit is in, where that is not the node's own row
+        (a team two levels down), so that a row is never read as its parent's."""
+        up = self.analysis.tree.up(unit)
+        return None if unit == self.node or up in (self.node, None) else self.name(up)
+
 
 def compare(result: Analysis, node, *, top: str) -> Comparison:
-    """The node and the units right below it, with their figures from answers added."""
-    below = result.tree.below(node)
+    """The node and the units below it, with their figures from answers added: for HR the
+    units right below it; for a leader every unit below it in their line, at any depth, as
+    their home page lists them (a line is small; each unit's figures include those below)."""
+    tree = result.tree
+    below = tree.below(node) if result.leader_id is None else tree.every_below(node)
     found = result.periods()
     by_year = result.with_answers([node, *below], found=found).figures
     now = by_year[result.year]

@@ -35,7 +35,7 @@ class Answers:
     def value(self, year: int, measure: str, unit):
         return self.figures.get((year, measure, self.group[unit]))
 
-    def area_value(self, year: int, keys: list[str], unit) -> Figure | None:
+    def area_value(self, year: int, keys: list[str], unit) -> Figure | Withheld | None:
         return _area_figure([self.value(year, LIKERT + key, unit) for key in keys])
 
     def text(self, key: str) -> str:
@@ -131,12 +131,16 @@ def answers_of(tree: selectors.Tree, *, node, year: int, profession: str | None)
     )
 
 
-def _area_figure(values: list) -> Figure | None:
+def _area_figure(values: list) -> Figure | Withheld | None:
     """An area's figure for one group: the answers to its statements published for that
-    group, summed (nothing but a sum of figures shown); `people` is the number of answers."""
+    group, summed (nothing but a sum of figures shown); `people` is the number of answers.
+    None shown but some withheld: why (not "no answers"), one reason if they share it."""
     shown = [value for value in values if isinstance(value, Figure)]
     if not shown:
-        return None
+        held = list(dict.fromkeys(value for value in values if isinstance(value, Withheld)))
+        if not held:
+            return None
+        return held[0] if len(held) == 1 else published.withheld("withheld")
     counts = tuple(map(sum, zip(*(figure.counts for figure in shown), strict=True)))
     return Figure(people=sum(counts), counts=counts)
 

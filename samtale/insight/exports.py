@@ -18,22 +18,21 @@ HEADINGS_ANSWERS = (_("Year"), _("Statement"), _("Area"), _("Unit"), _("People")
 
 
 def answers(page: Answers, *, profession: str | None, fmt: str) -> HttpResponse:
-    """The figures the page shows: the unit and those right below it that year, the unit
-    alone the years before; each withheld figure with why, in words."""
+    """The year's figures the page shows: the unit and those right below it, each withheld
+    figure with why, in words. The year's file holds that year alone (svar-2025.csv no row
+    of 2024): the years before are each a file of their own."""
     lines: list[list[object]] = [
         [*(str(h) for h in HEADINGS_ANSWERS), "1", "2", "3", "4", "5", str(_("Note"))]
     ]
-    for y in page.years:
-        units = page.units if y == page.year else [page.node]
-        for _kind, title, area, by_unit in page.shown_in(y, units):
-            for unit, figure in by_unit.items():
-                if isinstance(figure, Figure):
-                    numbers = [figure.people, round(figure.mean, 2), *figure.counts, ""]
-                elif figure is not None:
-                    numbers = ["", "", "", "", "", "", "", str(figure)]
-                else:
-                    continue
-                lines.append([y, title, area, page.name(unit), *numbers])
+    for _kind, title, area, by_unit in page.shown_in(page.year, page.units):
+        for unit, figure in by_unit.items():
+            if isinstance(figure, Figure):
+                numbers = [figure.people, round(figure.mean, 2), *figure.counts, ""]
+            elif figure is not None:
+                numbers = ["", "", "", "", "", "", "", str(figure)]
+            else:
+                continue
+            lines.append([page.year, title, area, page.name(unit), *numbers])
     suffix = f"-{slugify(profession)}" if profession else ""
     return _file(lines, fmt, _("Answers to the statements"), f"svar-{page.year}{suffix}.{fmt}")
 

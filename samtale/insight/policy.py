@@ -27,15 +27,19 @@ def may_see_insight(user) -> bool:
 
 
 def may_see_answers(user) -> bool:
-    """The answers to the statements, as published per unit: HR for the organization, a
-    union representative for the units they are elected for (the published figures are
-    safe for anyone to see: insight.publication)."""
+    """The answers to the statements, as published: HR for the organization and every
+    unit; a union representative for the whole organization and the units they are elected
+    for, as they read the organization's competence plan beside their units' (PRODUCT.md:
+    the published figures, to take part in the competence mapping). Each group's figure is
+    the one published for it, the same for every reader, and the publication's proof covers
+    every figure anyone can see (insight.publication)."""
     roles = roles_for(user)
     return roles.is_hr or roles.is_union_rep
 
 
 def answer_units(user) -> QuerySet[Unit]:
-    """The units whose published answers the user reads (may_see_answers)."""
+    """The units whose published answers the user reads, below the whole organization's
+    (may_see_answers)."""
     roles = roles_for(user)
     if roles.is_hr:
         return Unit.objects.all()

@@ -39,6 +39,22 @@ class Tree:
         """The units right below one, by name."""
         return sorted(self.children.get(unit, ()), key=lambda pk: (self.names[pk], pk))
 
+    def every_below(self, unit: Any) -> list[Any]:
+        """Every unit below one, at any depth, each right after the unit it is in (by name
+        among its siblings): a leader's line as their home page lists it. Each unit once,
+        even if bad data makes a cycle."""
+        found: list[Any] = []
+        seen = {unit}
+        waiting = list(reversed(self.below(unit)))
+        while waiting:
+            child = waiting.pop()
+            if child in seen:
+                continue
+            seen.add(child)
+            found.append(child)
+            waiting += reversed(self.below(child))
+        return found
+
     def up(self, unit: Any) -> Any:
         return self.parent.get(unit)
 

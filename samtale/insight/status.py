@@ -216,6 +216,18 @@ def _count_coverage(own: dict, scope, current: int, today: date) -> None:
         _counter(own, current, unit).update(counted)
 
 
+def headcount(scope) -> dict:
+    """{unit id (or None): active people} of those the scope (policy.status_scope_of) lets
+    be counted: how many people a group of an open period can count, as far as is known
+    now (someone who moves after signing counts where they signed). One query."""
+    return dict(
+        scope.people.filter(is_active=True)
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def raw_round_status(scope, round) -> dict:
     """{unit: Counter}: raw_status of the round's conversations alone (and their actions),
     over whatever years they fall in; no coverage, which is of today."""

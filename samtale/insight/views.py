@@ -38,15 +38,13 @@ def likert_results(request):
     """The statements' answers per unit, published for a year when it ended: the
     organization or one unit, and the units right below it, per statement and per area, and
     each over five years; withheld, in words, where the publication rule holds it back.
-    The units' groups (insight.publication): HR's every unit, a union representative's
-    those they are elected for, starting at their own."""
+    Everyone starts at the whole organization, with the units right below it that they may
+    read (policy.answer_units): HR's every unit, a union representative's those they are
+    elected for. Each figure is the one published for its group, the same for every reader."""
     last_year = timezone.localdate().year - 1
     filters, year = _year(request, default=lambda: published.latest_year() or last_year)
     tree = selectors.unit_tree(policy.answer_units(request.user))
-    # A union representative starts at (and goes no higher than) the unit they are elected for.
-    roles = access.roles_for(request.user)
-    start = None if roles.is_hr else roles.union_unit_id
-    node = _node(request, tree, default=start)
+    node = _node(request, tree)
     professions = selectors.professions()
     chosen = ProfessionForm(request.GET or None, professions=professions)
     profession = (chosen.cleaned_data.get("yrke") or None) if chosen.is_valid() else None
@@ -67,13 +65,24 @@ def likert_results(request):
             "years": page.years,
             "node": node,
             "node_name": page.name(node),
-            "up": None if start is not None and node == start else tree.up(node),
+            "elected_for": _elected_for(request.user, tree),
+            "up": tree.up(node),
             "not_yet": page.not_yet,
             **answers.this_year(page, per_unit=_number(request.GET.get("vis"))),
             "k": anonymity.min_group(),
             "published_at": published.published_at(years=[year], found=page.found),
         },
     )
+
+
+def _elected_for(user, tree: selectors.Tree) -> str | None:
+    """The unit a union representative (not HR) is elected for, named: the page says that
+    they read the whole organization and it, with the units below it."""
+    roles = access.roles_for(user)
+    unit = roles.union_unit_id
+    if roles.is_hr or not roles.is_union_rep or unit is None or unit not in tree:
+        return None
+    return tree.names[unit]
 
 
 def _number(value: str | None) -> int | None:
@@ -93,12 +102,16 @@ def _year(request, default=None) -> tuple[YearForm, int]:
     return filters, year
 
 
-def _node(request, tree: selectors.Tree, default=None):
-    """The unit drilled down to (?enhet=), else `default` (if in the tree) or the top; one
+# ?enhet= for the whole organization, as the competence plan's form and links give it.
+WHOLE_ORGANIZATION = ("org", selectors.ORGANIZATION)
+
+
+def _node(request, tree: selectors.Tree):
+    """The unit drilled down to (?enhet=; "org": the whole organization), else the top; one
     outside the tree is not found."""
     wanted = request.GET.get("enhet")
-    if not wanted:
-        return default if default in tree else selectors.ORGANIZATION
+    if not wanted or wanted in WHOLE_ORGANIZATION:
+        return selectors.ORGANIZATION
     try:
         node = int(wanted)
     except ValueError:
@@ -188,6 +201,7 @@ def _status_tables(page: analysis.Comparison) -> dict:
         {
             "unit": unit,
             "name": page.name(unit),
+            "part_of": page.part_of(unit),
             "is_node": unit == page.node,
             "cells": columns.cells(s),
         }

@@ -1,6 +1,7 @@
 """The follow-up of the workplace's goals: for each of the year's goals a leader reads, how
-many goals agreed in the conversations they hold serve it and how far their actions have
-come (priorities; actions.Goal.serves)."""
+many goals agreed in signed conversations serve it and how far their actions have come
+(priorities; actions.Goal.serves). A leader counts the conversations they hold; a leader's
+leader those of everyone in their units (actions.policy.served_goals_counted_for)."""
 
 from django.db.models import F
 from django.shortcuts import render
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samtale.actions import policy, selectors
+from samtale.core import access
 from samtale.core.http import guarded
 from samtale.priorities import policy as priorities_policy
 from samtale.priorities.services import years_open
@@ -28,11 +30,19 @@ def follow_up_goals(request):
         .order_by(F("unit__name").asc(nulls_last=True), "order", "pk")
     )
     progress = selectors.served_goals(
-        leader_id=policy.follow_up_leader(request.user), year=year, on=timezone.localdate()
+        conversations=policy.served_goals_counted_for(request.user),
+        year=year,
+        on=timezone.localdate(),
     )
     rows = [(goal, progress.get(goal.pk)) for goal in goals]
     return render(
         request,
         "actions/unit_goals.html",
-        {"year": year, "years": years_open(), "rows": rows},
+        {
+            "year": year,
+            "years": years_open(),
+            "rows": rows,
+            # What is counted, said on the page: the units' conversations, or the leader's own.
+            "units": access.roles_for(request.user).is_leaders_leader,
+        },
     )

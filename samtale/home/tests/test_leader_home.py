@@ -113,3 +113,25 @@ def test_the_leaders_leader_sees_each_unit_below_with_its_figures(client_for, pe
     assert rows[people.employee.unit_id]["overdue"] == overdue[people.employee.unit_id] == 1
     body = page.content.decode()
     assert "Mangler samtale" in body and "Tiltak forfalt" in body
+
+
+def test_the_units_below_say_what_an_overdue_action_is(client_for, people):
+    """Issue 72: the number is defined where it is read, in each language."""
+    definitions = {
+        "nb": "«Tiltak forfalt»: åpne tiltak som har passert fristen i dag (verken utført "
+        "eller lagt bort), avtalt i signerte samtaler fra alle år med dem som jobber i "
+        "enheten nå.",
+        "nn": "«Tiltak forfalne»: opne tiltak som har passert fristen i dag (verken utførte "
+        "eller lagt bort), avtalte i signerte samtalar frå alle år med dei som arbeider i "
+        "eininga no.",
+        "en": "“Actions overdue”: open actions past their deadline today (neither done nor "
+        "dropped), agreed in the signed conversations of any year with the people who work "
+        "in the unit now.",
+    }
+    for language, definition in definitions.items():
+        people.leaders_leader.language = language
+        people.leaders_leader.save(update_fields=["language"])
+        body = client_for("leaders_leader").get(reverse("home")).content.decode()
+        assert definition in body, language
+    # A leader without leaders below has no units below, and no definition of them.
+    assert "Tiltak forfalt»:" not in client_for("leader").get(reverse("home")).content.decode()

@@ -30,14 +30,24 @@ from samtale.insight.publication.periods import years_with_answers
 from samtale.rounds.models import Round
 
 # A figure withheld, and why (kept with it since issue 61; before, not kept: both said).
+# "Beside": the other figures published, whether this reader sees them or not (a union
+# representative reads a school's year withheld beside its round, which that page does
+# not show), so the words name where they may be, never "next to it".
 FEW = _("Fewer than %(k)s answered, and a figure is shown only where at least %(k)s have")
 BESIDE = _(
-    "At least %(k)s answered, but beside the figures shown next to it this one would give "
-    "away the answers of fewer than %(k)s people"
+    "At least %(k)s answered, but together with other published figures, here or elsewhere "
+    "(such as the units above or below it, or a round of the same year), this one would "
+    "give away the answers of fewer than %(k)s people"
 )
 WITHHELD = _(
-    "Either fewer than %(k)s answered, or beside the figures shown next to it this one "
-    "would give away the answers of fewer than %(k)s people"
+    "Either fewer than %(k)s answered, or together with other published figures, here or "
+    "elsewhere, this one would give away the answers of fewer than %(k)s people"
+)
+# An open period's figure for a group too small ever to be shown: fewer than k people
+# are counted in it now (Analysis.with_answers), so "not yet" would promise a figure.
+SMALL = _(
+    "Fewer than %(k)s people are counted here now, and a figure is shown only where at "
+    "least %(k)s have answered"
 )
 YEAR_OPEN = _("Published when the year has ended")
 ROUND_OPEN = _("Published when the round is closed")
@@ -51,7 +61,7 @@ class Withheld:
     """Why a figure from answers is not shown, in words (the same on the page, in CSV,
     Excel and the API); `label` is the word a table cell shows, with the words below it."""
 
-    code: str  # "withheld", "year_open", "round_open", "pending", "per_year", "earlier"
+    code: str  # "withheld", "small", "year_open", "round_open", "pending", "per_year", "earlier"
     text: str | Promise
     label: str | Promise
     cause: str = ""  # a withheld figure's: "few" answered, or "beside" others (or unknown)
@@ -64,6 +74,7 @@ HIDDEN = _("Hidden")
 NOT_YET = _("Not yet published")
 _REASONS = {
     "withheld": (WITHHELD, HIDDEN),
+    "small": (SMALL, HIDDEN),
     "year_open": (YEAR_OPEN, NOT_YET),
     "round_open": (ROUND_OPEN, NOT_YET),
     "pending": (PENDING, NOT_YET),
@@ -86,6 +97,8 @@ def withheld(code: str, *, cause: str = "", k: int | None = None) -> Withheld:
     text, label = _REASONS[code]
     if code == "withheld":
         text = _CAUSES.get(cause, WITHHELD) % {"k": k or min_group()}
+    elif code == "small":
+        text = SMALL % {"k": k or min_group()}
     return Withheld(code=code, text=text, label=label, cause=cause)
 
 

@@ -33,8 +33,9 @@ pytestmark = pytest.mark.usefixtures("keys_for_everyone")
 
 # Withheld beside another figure (complementary suppression), not for too few (issue 61).
 WITHHELD = (
-    "Minst 5 svarte, men sammen med tallene ved siden av ville dette tallet avsløre svarene "
-    "til færre enn 5 personer"
+    "Minst 5 svarte, men sammen med andre publiserte tall, her eller andre steder (som "
+    "enhetene over eller under, eller en runde samme år), ville dette tallet avsløre "
+    "svarene til færre enn 5 personer"
 )
 YEAR_OPEN = "Publiseres når året er omme"
 

@@ -11,8 +11,9 @@ from samtale.insight.tests.test_published_groups import YEAR, answered, rated
 # enough did but it would give away a smaller group beside the others (issue 61).
 FEW = "Skjult: Færre enn 5 svarte, og et tall vises bare der minst 5 har svart"
 BESIDE = (
-    "Minst 5 svarte, men sammen med tallene ved siden av ville dette tallet avsløre svarene "
-    "til færre enn 5 personer"
+    "Minst 5 svarte, men sammen med andre publiserte tall, her eller andre steder (som "
+    "enhetene over eller under, eller en runde samme år), ville dette tallet avsløre "
+    "svarene til færre enn 5 personer"
 )
 
 
