@@ -131,7 +131,8 @@ def _just_retried(request) -> Delivery | None:
         policy.deliveries_visible_to(request.user).select_related("form").filter(pk=pk).first()
     )
     if delivery is not None:
-        delivery.tab = next(
+        # The tab it is in now, for the link to it.
+        delivery.tab = next(  # type: ignore[attr-defined]
             (tab for tab, statuses in STATUSES.items() if delivery.status in statuses), "levert"
         )
     return delivery
