@@ -94,9 +94,11 @@ BUDGETS = {
     # Shortest 4/4: a home card "1 skjema feilet" (1 load, 1), "Prøv igjen nå" (1 load, 1),
     # the package on the page that follows (1), "Registrert i arkivet" (1 load, 1). Today
     # the home card's "1 feilet: se hvorfor og prøv igjen" opens the failed list, but after
-    # "Prøvd igjen: venter." the form is among the twelve waiting ("Venter (12)"). Before
-    # (6/6): the queue, then "Feilet (1)". The package is now named for the person and the
-    # date (before: a UUID).
+    # "Prøv igjen nå" the form is among those waiting, a page further: since issue 72 the
+    # page says so and links them, searched for the person ("Se den blant skjemaene som
+    # venter"), where it said "Prøvd igjen: venter." and the tab "Venter (12)" led on; the
+    # same count. Before (6/6): the queue, then "Feilet (1)". The package is now named for
+    # the person and the date (before: a UUID).
     "failed-delivery": Budget(5, 5, (4, 4)),
     # Shortest 2/3 in the browser (the sign-in page, e-mail and password, "Logg inn"); and
     # 2 commands (COMMANDS). And so it is, with `tenants list` as the docs' walk has it.
