@@ -90,6 +90,9 @@ def worker(nordvik, sorvik, django_db_blocker):
                 yield app
         finally:
             app.conf.worker_prefetch_multiplier = 1
+            # Configured again from the settings as they are now: a test may have pointed the
+            # one app at a broker that is away (the last of the module on a worker, CI once).
+            app = engine_app.configured()
             with app.connection() as conn:
                 for queue in queues:
                     conn.default_channel.queue_delete(queue)
