@@ -182,19 +182,26 @@ def test_team_taken_over(moment, whole_demo):
 # 4 ---------------------------------------------------------------------------------------
 
 
-def test_unit_goals_linked(moment, whole_demo):
-    ola, kari = whole_demo["leader"], whole_demo["employee"]
-    conversation = Conversation.objects.get(employee=kari, status="invited")
-    task = moment("unit-goals-linked")
-    me = task.sign_in(ola)
+def to_the_meeting(me, name: str) -> None:
+    """From the leader's home to the meeting of the conversation with `name`: the card's own
+    link to it, else the conversation and its "Møtet"."""
     page = me.page
-    card = _card(me, kari.full_name)
+    card = _card(me, name)
     meeting = card.get_by_role("link", name=re.compile("^(Møtet|Hold samtalen|Til møtet)"))
     if meeting.count():
         me.go(meeting.first, "meeting")
     else:
         me.go(card.get_by_role("link", name="Åpne samtalen"), "conversation")
         me.go(page.get_by_role("link", name="Møtet", exact=True).last, "meeting")
+
+
+def test_unit_goals_linked(moment, whole_demo):
+    ola, kari = whole_demo["leader"], whole_demo["employee"]
+    conversation = Conversation.objects.get(employee=kari, status="invited")
+    task = moment("unit-goals-linked")
+    me = task.sign_in(ola)
+    page = me.page
+    to_the_meeting(me, kari.full_name)
     goals = page.locator("#goals")
     me.fill(goals.get_by_label("Mål", exact=True), "Alle elevene leser godt innen 4. trinn")
     serves = goals.get_by_label("Tjener")

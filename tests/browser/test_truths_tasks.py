@@ -35,8 +35,8 @@ from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.first_time import PHONE, Hand, tasks_kept
 from tests.browser.test_first_time_tasks import _pick
 from tests.browser.test_moments_tasks import (  # noqa: F401 - fixtures: the demo, and Nordvik's
-    _card,
     nordvik,
+    to_the_meeting,
     whole_demo,
 )
 from tests.browser.truths_catalogue import BUDGETS
@@ -115,13 +115,7 @@ def test_held_early(truth, whole_demo, smtp):  # noqa: F811 - the fixture import
     task = truth("held-early")
     me = task.sign_in(ola)
     page = me.page
-    card = _card(me, kari.full_name)
-    meeting = card.get_by_role("link", name=re.compile("^(Møtet|Hold samtalen|Til møtet)"))
-    if meeting.count():
-        me.go(meeting.first, "meeting")
-    else:
-        me.go(card.get_by_role("link", name="Åpne samtalen"), "conversation")
-        me.go(page.get_by_role("link", name="Møtet", exact=True).last, "meeting")
+    to_the_meeting(me, kari.full_name)
     me.go(page.get_by_role("button", name="Vi holder samtalen nå"), "held-now")
     expect(page.locator("main")).to_contain_text("Notert: dere holder samtalen nå")
 
