@@ -194,7 +194,9 @@ def test_the_conversation_shows_the_units_goals_in_the_leaders_theme(people, cli
 # An agreed goal serves one of them -----------------------------------------------------
 
 
-def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, client_for):
+def _ours_and_theirs(people):
+    """A conversation planned with the employee, their unit's goal for its year, and another
+    unit's."""
     conversation = planned_conversation(people)
     year = selectors.conversation_year(conversation)
     ours = services.priority_add(
@@ -203,6 +205,11 @@ def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, cli
     theirs = services.priority_add(
         actor=people.other_leader, year=year, unit=people.other_employee.unit, title="Ikke vårt"
     )
+    return conversation, ours, theirs
+
+
+def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, client_for):
+    conversation, ours, theirs = _ours_and_theirs(people)
     goal = agreement.goal_add(actor=people.leader, conversation=conversation, text="Mindre uro")
     client = client_for("leader")
     meeting = client.get(reverse("meeting", args=[conversation.pk])).content.decode()
@@ -229,14 +236,7 @@ def test_at_the_meeting_an_agreed_goal_serves_one_of_the_units_goals(people, cli
 
 def test_the_unit_goal_a_goal_serves_is_chosen_as_the_goal_is_added(people, client_for):
     """The choice is in the form that adds the goal, not only beside a goal once it exists."""
-    conversation = planned_conversation(people)
-    year = selectors.conversation_year(conversation)
-    ours = services.priority_add(
-        actor=people.leader, year=year, unit=people.employee.unit, title="Trygt læringsmiljø"
-    )
-    theirs = services.priority_add(
-        actor=people.other_leader, year=year, unit=people.other_employee.unit, title="Ikke vårt"
-    )
+    conversation, ours, theirs = _ours_and_theirs(people)
     client = client_for("leader")
     meeting = client.get(reverse("meeting", args=[conversation.pk])).content.decode()
     form = meeting[meeting.index('class="card add-goal"') :]
