@@ -29,7 +29,11 @@ from config.settings import STORAGES  # noqa: E402
 # hashing is asserted in samtale/accounts/tests/test_settings.py.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The database transport, drained in-process: each task's row inserted, then run as a worker
+# runs it, in the tenant it names (core.engine.testing).
+TASKS = {
+    "default": {"BACKEND": "samtale.core.engine.testing.DrainedBackend", "QUEUES": ["default"]}
+}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

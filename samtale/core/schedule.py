@@ -14,8 +14,9 @@ each tick (core.health), so /health/ready sees a scheduler that is gone or stuck
 
 Each tick is one in every tenant (core.tenancy), each in its own database; the running
 scheduler keeps when each tenant's next job falls due, and touches a tenant only when one
-is (or its health record, or, with the Celery engine, its sweep: core.engine.relay), so a
-tick of every tenant a second costs queries only where there is work.
+is (or its health record), so a tick of every tenant a second costs queries only where there
+is work. What runs the jobs it enqueues, and sweeps for work lost on the way, is the
+transport's (core.engine): the scheduler does not ask which one runs.
 """
 
 import contextlib
@@ -26,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
@@ -133,7 +133,7 @@ def tick_every_tenant(
     Returns the tenants passed over.
 
     `next_at` (the running scheduler's: slug -> when that tenant's next job falls due, as
-    last read): a tenant none of whose jobs, health record or sweep is due is not touched;
+    last read): a tenant none of whose jobs or health record is due is not touched;
     a tick of 357 tenants a second is then a few queries a second, not 357."""
     passed_over = []
     for tenant in tenancy.every_tenant():
@@ -144,7 +144,6 @@ def tick_every_tenant(
             with tenancy.activated(tenant):
                 # First, so that a tenant whose database is away is recorded as such.
                 _health_record_due(tenant.slug)
-                _sweep_due(tenant.slug)
                 for job in tick(now):
                     started(job)
                 if next_at is not None:
@@ -156,39 +155,9 @@ def tick_every_tenant(
 
 
 def _touch_due(slug: str, next_at: datetime | None, now: datetime) -> bool:
-    """Whether the tenant has anything due: a job (or none read yet), its health record, or
-    its sweep."""
+    """Whether the tenant has anything due: a job (or none read yet), or its health record."""
     checked = _health_at.get(slug)
-    if next_at is None or now >= next_at or checked is None or now - checked >= HEALTH_EVERY:
-        return True
-    swept = _swept_at.get(slug)
-    return _sweeps() and (swept is None or now - swept >= _sweep_every())
-
-
-# When this process last swept each tenant's task table for rows whose message was never
-# sent or got lost (core.engine.relay.sweep; the Celery engine only).
-_swept_at: dict[str, datetime] = {}
-
-
-def _sweeps() -> bool:
-    return settings.SAMTALE_WORK_ENGINE == "celery"
-
-
-def _sweep_every() -> timedelta:
-    return timedelta(seconds=settings.SAMTALE_WORK_SWEEP_SECONDS)
-
-
-def _sweep_due(slug: str) -> None:
-    """The tenant's task table swept every SAMTALE_WORK_SWEEP_SECONDS (Celery engine)."""
-    if not _sweeps():
-        return
-    now = timezone.now()
-    last = _swept_at.get(slug)
-    if last is None or now - last >= _sweep_every():
-        from samtale.core.engine import relay
-
-        _swept_at[slug] = now
-        relay.sweep(now)
+    return next_at is None or now >= next_at or checked is None or now - checked >= HEALTH_EVERY
 
 
 # How often each tenant's health is asked and kept (core.health.tenant_health_record), and

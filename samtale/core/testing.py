@@ -4,7 +4,6 @@ fail for a test that needs it. The people tests stand on are samtale.demo.testin
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
 
 from django.db import connections
 
@@ -112,28 +111,13 @@ def outside_any_tenant() -> Iterator[None]:
         _current.reset(token)
 
 
-def worker_until_idle(worker_id: str = "test-worker") -> None:
-    """Core's worker (`manage.py worker`) in rounds until no task is left, outside any
-    tenant as its process starts: each task in the tenant whose queue it came from. Its
-    housekeeping between rounds is left out: it would close the test's own connection, in
-    the test's transaction (which PostgreSQL's, unlike an in-memory SQLite database's, lets
-    it)."""
-    from samtale.core.management.commands import worker as worker_module
+def worker_until_idle() -> int:
+    """The database transport's worker (`manage.py worker`) in rounds until no task is
+    left, outside any tenant as its process starts: each task in the tenant whose table it
+    came from; how many ran. Its housekeeping between rounds is left out: it would close the
+    test's own connection, in the test's transaction (which PostgreSQL's, unlike an
+    in-memory SQLite database's, lets it)."""
+    from samtale.core.engine import poller
 
-    worker: Any = worker_module  # its close_old_connections, Django's, put aside for the run
-    housekeeping = worker.close_old_connections
-    worker.close_old_connections = lambda: None
-    try:
-        with outside_any_tenant():
-            worker.Worker(
-                queue_names=["default"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=worker_id,
-                excluded_queue_names=[],
-            ).run()
-    finally:
-        worker.close_old_connections = housekeeping
+    with outside_any_tenant():
+        return poller.drain()

@@ -1,6 +1,9 @@
-"""The relay: each task row in a tenant's table sent as a message to its kind's queue, once
-its transaction commits; the heavy kinds held to a fair share per tenant; and the sweep,
-which sends again what was never sent or got lost.
+"""The RabbitMQ transport's sending end, the relay: each task row in a tenant's table sent
+as a message to its kind's queue, once its transaction commits; the heavy kinds held to a
+fair share per tenant; and the transport's own sweep, run by its workers
+(`manage.py engine_worker`, one of them per tenant at a time), which makes ready again the
+rows whose worker is gone (core.engine.runner.reclaim) and sends again what was never sent
+or got lost.
 
 What was sent is recorded (core.models.Dispatch, keyed by the row) before the message goes:
 the record's key makes one relay of the row win where two try at once (the commit's and the
@@ -20,8 +23,8 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from samtale.core import tenancy
-from samtale.core.engine import kinds
+from samtale.core import schedule, tenancy
+from samtale.core.engine import kinds, runner
 from samtale.core.engine.broker import TASK, configured
 from samtale.core.models import Dispatch
 
@@ -125,11 +128,24 @@ def publish(slug: str, result_id: Any, kind: str) -> bool:
             "The broker did not take a %s task of %s (%s); the sweep sends it later.",
             kind,
             slug,
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+            _first_line(error),
         )
         return False
     sent_count["published"] += 1
     return True
+
+
+def after_run(result_id: str, ran: bool) -> None:
+    """What the relay keeps of a row its message brought, once the runner is through with it:
+    its record forgotten (or, when it was not there to take, kept while another worker runs
+    it), and the tenant's next rows of a heavy kind sent."""
+    if not ran:
+        dispatch_done(result_id, again_when_due=True)
+        return
+    kind = Dispatch.objects.filter(pk=result_id).values_list("kind", flat=True).first()
+    dispatch_done(result_id)
+    if kind in kinds.HEAVY:
+        relay_next(kind)
 
 
 def dispatch_done(result_id: str, *, again_when_due: bool = False) -> None:
@@ -151,6 +167,8 @@ def sweep(now: Any = None) -> int:
     SAMTALE_WORK_RESEND_SECONDS; and the heavy kinds' next within their share. Returns how
     many were sent."""
     now = now or timezone.now()
+    # A row whose worker is gone is ready again, and its message is sent again now.
+    Dispatch.objects.filter(pk__in=runner.reclaim(now)).delete()
     live = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     ).values("pk")
@@ -174,3 +192,30 @@ def sweep(now: Any = None) -> int:
         sent_count["swept"] += sent
         logger.info("Tenant %s: %s tasks sent again by the sweep.", tenancy.current().slug, sent)
     return sent
+
+
+def sweep_every_tenant(now: Any = None) -> list[str]:
+    """The sweep of each tenant whose turn it is (every SAMTALE_WORK_SWEEP_SECONDS), claimed
+    in its own database so that of all the transport's workers one sweeps it. A tenant that
+    cannot be swept is said and passed over. Returns the tenants swept."""
+    job = schedule.Periodic(
+        name=SWEEP_JOB, task=None, every=timedelta(seconds=settings.SAMTALE_WORK_SWEEP_SECONDS)
+    )
+    swept = []
+    for tenant in tenancy.every_tenant():
+        try:
+            with tenancy.activated(tenant):
+                if schedule.claim(job, now or timezone.now()):
+                    sweep(now)
+                    swept.append(tenant.slug)
+        except Exception as error:  # noqa: BLE001 - said, and the next tenant's sweep goes on
+            logger.warning("Tenant %s is not swept (%s).", tenant.slug, _first_line(error))
+    return swept
+
+
+SWEEP_JOB = "samtale.core.engine.relay.sweep"
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -27,3 +27,21 @@ def rows_seen() -> list[str]:
     seen = sorted(JobRun.objects.filter(name__startswith="engine-").values_list("name", flat=True))
     RUNS.append((tenancy.current().slug, tuple(seen)))
     return seen
+
+
+@task
+def mark(name: str, seconds: float = 0.0) -> str:
+    """Say in the marks file (SAMTALE_TEST_MARKS) that this process started the task, wait,
+    and say it was done: what the fault tests count, across processes."""
+    import json
+    import os
+    import time
+
+    def said(what: str) -> None:
+        with open(os.environ["SAMTALE_TEST_MARKS"], "a") as marks:
+            marks.write(json.dumps({"name": name, "pid": os.getpid(), "what": what}) + "\n")
+
+    said("start")
+    time.sleep(seconds)
+    said("done")
+    return name

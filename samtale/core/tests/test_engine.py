@@ -300,31 +300,47 @@ def test_a_broker_that_is_away_loses_no_task(settings, nordvik, monkeypatch, cap
     assert any("did not take" in r.getMessage() for r in caplog.records)
 
 
-def test_the_scheduler_sweeps_each_tenant_and_its_lost_rows_run(
+def test_the_transports_sweep_takes_each_tenant_once_a_turn_and_its_lost_rows_run(
     engine,
     nordvik,
     settings,
-    monkeypatch,
 ):
-    from samtale.core import schedule
-
-    settings.SAMTALE_WORK_ENGINE = "celery"
-    monkeypatch.setattr(schedule, "JOBS", {})
-    monkeypatch.setattr(schedule, "_swept_at", {})
+    """The sweep is the transport's own (its workers run it), not the scheduler's: of all
+    workers one sweeps a tenant per turn; a row never sent, and one whose worker died
+    while it ran, run."""
+    settings.SAMTALE_HEARTBEAT_SECONDS = 15
     with tenancy.activated(nordvik):
-        row = DBTaskResult.objects.create(
-            args_kwargs={"args": ["stranded"], "kwargs": {}},
-            task_path="samtale.core.tests.engine_tasks.remind",
-            run_after=timezone.now(),
-            backend_name="default",
+        stranded, orphaned = (
+            DBTaskResult.objects.create(
+                args_kwargs={"args": [what], "kwargs": {}},
+                task_path="samtale.core.tests.engine_tasks.remind",
+                run_after=timezone.now(),
+                backend_name="default",
+            )
+            for what in ("stranded", "orphaned")
         )
         gone = timezone.now() - timedelta(seconds=settings.SAMTALE_WORK_SWEEP_SECONDS + 1)
-        DBTaskResult.objects.filter(pk=row.pk).update(enqueued_at=gone)
+        DBTaskResult.objects.filter(pk=stranded.pk).update(enqueued_at=gone)
+        # Taken by a worker that is gone (no heartbeat), its message acknowledged or lost.
+        DBTaskResult.objects.filter(pk=orphaned.pk).update(
+            status=TaskResultStatus.RUNNING,
+            started_at=gone,
+            worker_ids=["gone:1"],
+            enqueued_at=gone,
+        )
+        Dispatch.objects.create(result_id=orphaned.pk, kind=kinds.MAIL, sent_at=gone)
+        JobRun.objects.filter(name=relay.SWEEP_JOB).delete()
     swept = relay.sent_count["swept"]
-    assert schedule.tick_every_tenant(next_at={}) == []
-    assert finished(nordvik, row.pk).status == TaskResultStatus.SUCCESSFUL
-    assert relay.sent_count["swept"] == swept + 1
-    assert "nordvik" in schedule._swept_at
+    assert "nordvik" in relay.sweep_every_tenant()
+    assert "nordvik" not in relay.sweep_every_tenant()  # its turn is taken
+    assert finished(nordvik, stranded.pk).status == TaskResultStatus.SUCCESSFUL
+    again = finished(nordvik, orphaned.pk)
+    assert again.status == TaskResultStatus.SUCCESSFUL
+    assert again.worker_ids[0] == "gone:1" and len(again.worker_ids) == 2
+    assert relay.sent_count["swept"] == swept + 2
+    assert sorted(what for _, what in engine_tasks.RUNS) == ["orphaned", "stranded"]
+    with tenancy.activated(nordvik):
+        JobRun.objects.filter(name=relay.SWEEP_JOB).delete()
 
 
 def test_a_heavy_kinds_commit_relays_it_after_a_savepoint_with_one_rolled_back(engine, nordvik):

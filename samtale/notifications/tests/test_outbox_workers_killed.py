@@ -36,7 +36,7 @@ SMTP_TIMEOUT_SECONDS = 3
 LEASE_SECONDS = 4 * SMTP_TIMEOUT_SECONDS
 # When no message has been sent for this long after the kills, the rest are stuck.
 STUCK_SECONDS = LEASE_SECONDS + 60
-WORKER = ("worker", "--interval", "0.2", "--no-startup-delay", "--no-reload")
+WORKER = ("worker", "--interval", "0.2")
 
 QUEUE = f"""
 from django.db import transaction

@@ -3,22 +3,25 @@ Celery's worker on the queues of the kinds of work named, each message run in th
 names (core.engine.app). Start as many as the work needs, on any machine that reaches the
 broker and the databases: each takes one message at a time per process.
 
-It beats (core.health) every SAMTALE_HEARTBEAT_SECONDS while it runs, as the database worker
-does, so /health/ready sees a worker that is gone."""
+It beats (core.health) every SAMTALE_HEARTBEAT_SECONDS while it runs, each process of its pool
+too (a row whose process is gone is given again: core.engine.runner.reclaim), and it sweeps
+the tenants' tables for the transport (core.engine.relay.sweep_every_tenant: of all workers,
+one per tenant at a time), so that what was never sent, got lost, or lost its worker runs."""
 
+import logging
 import secrets
 import threading
 import time
 from typing import Any
 
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-from samtale.core import health
+from samtale.core import tenancy
 from samtale.core.commands import TenantAware
-from samtale.core.engine import kinds
+from samtale.core.engine import kinds, relay, runner
 
 
 class Command(TenantAware, BaseCommand):
@@ -71,19 +74,28 @@ class Command(TenantAware, BaseCommand):
         # (the system checks' to the control database): a child closing one would close
         # the parent's too. The heartbeat starts once the pool is up.
         connections.close_all()
-        worker_ready.connect(_beating, weak=False)
+        worker_ready.connect(_beating_and_sweeping, weak=False)
+        worker_process_init.connect(_beating, weak=False)
         configured().worker_main(argv)
 
 
 def _beating(**signal: Any) -> None:
-    """The worker's heartbeat, from a thread of the main process."""
-    every = settings.SAMTALE_HEARTBEAT_SECONDS
-    if not every:
-        return
+    """A process of the pool beats as a worker: the rows it takes name it."""
+    runner.beating()
 
-    def beat() -> None:
+
+def _beating_and_sweeping(**signal: Any) -> None:
+    """The worker's heartbeat and the transport's sweep, from threads of the main process."""
+    runner.beating()
+
+    def sweeping() -> None:
         while True:
-            health.beat("worker")
-            time.sleep(every)
+            time.sleep(settings.SAMTALE_WORK_SWEEP_SECONDS / 2)
+            try:
+                relay.sweep_every_tenant()
+            except Exception as error:  # noqa: BLE001 - the register away: said, tried again
+                logging.getLogger("samtale.core.engine").warning("No sweep: %s", error)
+            finally:
+                tenancy.connections.close_thread_connections()
 
-    threading.Thread(target=beat, name="heartbeat", daemon=True).start()
+    threading.Thread(target=sweeping, name="sweep", daemon=True).start()
