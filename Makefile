@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar bench-fiks loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance tenant-settings docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar bench-fiks loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -111,8 +111,10 @@ stack-test: image $(VENV)/.dev
 stack-down: $(VENV)/.dev
 	@$(PY) scripts/stack.py down --all
 
-## make test: set up and run every test (browser tests when Chromium is installed, the calendar
-## mailbox tests when Dovecot is).
+## make test: set up and run every test. First scripts/system-packages --test installs what the
+## tests need beyond Python where it is missing and this user may (Chromium for the browser
+## tests, Dovecot, PgBouncer, age); otherwise it says, one line each, what will not work and
+## what to run, and the browser and calendar mailbox tests are skipped, saying so.
 test: $(VENV)/.dev
 	@scripts/system-packages --test
 	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
@@ -140,6 +142,12 @@ procurement: $(VENV)/.dev
 ## WCAG criterion in samtale/core/conformance.py (tests/test_conformance_report.py compares).
 conformance: $(VENV)/.dev
 	$(PY) scripts/conformance.py
+
+## make tenant-settings: samtale/core/tenancy/typed.py, each setting a tenant configures read by
+## its name with its type, from the declarations in config/settings/ (after one is declared,
+## changed or removed; samtale/core/tests/test_typed_settings.py compares).
+tenant-settings: $(VENV)/.dev
+	$(PY) scripts/tenant_settings.py
 
 ## make docs-screenshots: the user guide's pictures, taken by the browser tests from the demo.
 docs-screenshots: $(VENV)/.dev

@@ -1,11 +1,13 @@
 """Browser tests: Debian's Chromium driven by Playwright, axe-core on every page.
 
-Without /usr/bin/chromium the tests are skipped and the run says so; under
-CI=true a missing browser fails the run instead.
+`make test` installs Chromium where it is missing and this user may (scripts/system-packages);
+without /usr/bin/chromium the tests are skipped, each saying what to run, and under CI=true a
+missing browser fails the run instead.
 """
 
 import os
 import re
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -26,7 +28,9 @@ from samtale.guides.models import Guide, GuideVersion
 from tests.browser import outcomes
 from tests.browser.snapshot import Snapshot
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium. SAMTALE_TEST_CHROMIUM, which scripts/system-packages reads too, is for
+# testing what happens without it: a path that is not there (tests/test_system_packages.py).
+CHROMIUM = os.environ.get("SAMTALE_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -81,9 +85,15 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
-def _browser_missing() -> str | None:
-    if not os.path.exists(CHROMIUM):
-        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+def _browser_missing(chromium: str = CHROMIUM) -> str | None:
+    """Why the browser tests cannot run here, naming what to run, or None. The command is the
+    one scripts/system-packages names where it may not install Chromium itself."""
+    if not os.access(chromium, os.X_OK):
+        if shutil.which("apt-get") is None:
+            how = "install with your package manager (on Debian: apt-get install chromium)"
+            return f"{chromium} is not installed; {how}"
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        return f"{chromium} is not installed; run: {sudo}apt-get install chromium"
     try:
         import playwright  # noqa: F401
     except ImportError:
@@ -475,7 +485,7 @@ def pytest_terminal_summary(terminalreporter):
     if reason and not _in_ci():
         terminalreporter.write_sep(
             "!",
-            f"BROWSER TESTS SKIPPED: {reason}. Install Chromium to run them.",
+            f"BROWSER TESTS SKIPPED: {reason}",
             yellow=True,
             bold=True,
         )

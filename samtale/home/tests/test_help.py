@@ -2,7 +2,10 @@
 link to the section about it (home.guide, home.views_help)."""
 
 import os
+import re
+import shutil
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -14,6 +17,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
+from samtale.demo import org
 from samtale.demo.testing import goals_version, make_archivist
 from samtale.home import guide
 
@@ -139,6 +143,100 @@ def test_each_language_has_every_page_and_the_same_sections():
         en = guide.page_render(language="en", slug=slug).sections
         assert nb == nn, (slug, nb ^ nn)
         assert nb <= en, (slug, nb - en)
+
+
+def _demo_names() -> tuple[set[str], set[str]]:
+    """Every demo person's full name in each demo organization, as samtale.demo.org makes
+    them (the named people, the staff drawn by chance, the leaver), and the first names of
+    the named ones, whom the demo's texts call by their first name alone ("Kari's home
+    page")."""
+    was = org.profile().slug
+    full: set[str] = set()
+    first = {person.first for person in org.NAMED}
+    try:
+        for slug, profile in org.PROFILES.items():
+            org.use(slug)
+            full |= {f"{row[1]} {row[2]}" for row in org.people_rows()}
+            first |= {name for name, _last in profile.names.values()}
+    finally:
+        org.use(was)
+    return full, first
+
+
+def _guide_text(language: str) -> dict[tuple[str, str], str]:
+    """Each page of the guide in the language as the app serves it, pictures' texts
+    included, its entities read and its lines joined (a name may break across two)."""
+    return {
+        (language, slug): " ".join(
+            unescape(guide.page_render(language=language, slug=slug).html).split()
+        )
+        for slug in guide.PAGES
+    }
+
+
+def _demo_people_in(pages: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """(language, page, name) for each demo person a page names: by full name, as a file or
+    an address spells it (`samtale-kari-nilsen-….pdf`, `kari.nilsen@…`), or by a named
+    person's first name alone. A first name the pages also use as a word ("per år") counts
+    only with its surname ("Per Dahl")."""
+    full, first = _demo_names()
+    spelled = {
+        spelling: name
+        for name in full
+        for spelling in (name, *(name.lower().translate(org.ASCII).replace(" ", s) for s in "-."))
+    }
+    by_full = _any_of(spelled)
+    rest = " ".join(by_full.sub(" ", text) for text in pages.values())
+    words = set(re.findall(r"\w+", rest))
+    by_first = _any_of({name for name in first if name.lower() not in words})
+    found = []
+    for (language, slug), text in pages.items():
+        found += [(language, slug, spelled[name.group()]) for name in by_full.finditer(text)]
+        alone = by_full.sub(" ", text)
+        found += [(language, slug, name.group()) for name in by_first.finditer(alone)]
+    return found
+
+
+def _any_of(names) -> re.Pattern:
+    """Any of the names as words, the longest first."""
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def test_the_guide_names_no_demo_person():
+    """The guide is every municipality's help: the demo's people are no reader's colleagues.
+    Its pictures show the demo (the start page says so); its words name roles."""
+    pages = {key: text for language in LANGUAGES for key, text in _guide_text(language).items()}
+    assert len(pages) == len(LANGUAGES) * len(guide.PAGES) > 30
+    full, first = _demo_names()
+    assert len(full) > 100 and len(first) > 20
+    assert _demo_people_in(pages) == []
+
+
+def test_a_demo_person_planted_in_the_guide_is_found(tmp_path, monkeypatch):
+    """The check above, on a copy of the bokmål guide with three demo people planted: one by
+    first name in a picture's text, one by full name broken over two lines, one in a file's
+    name."""
+    folder = tmp_path / "nb"
+    shutil.copytree(guide.FOLDERS["nb"], folder, copy_function=shutil.copy)
+    employee, chief = org.NAMED[3], org.NAMED[0]
+    staff = org.people_rows()[-2]
+
+    def plant(page: str, old: str, new: str) -> None:
+        path = folder / f"{page}.md"
+        text = path.read_text()
+        assert old in text, (page, old)
+        path.write_text(text.replace(old, new, 1))
+
+    plant("leader", "Forsiden til en leder", f"Forsiden til {employee.first}")
+    plant("employee", "\n## ", f"\nSpør {staff[1]}\n{staff[2]}.\n\n## ")
+    plant("archive-staff", "fornavn-etternavn", f"{chief.first}-{chief.last}".lower())
+    monkeypatch.setitem(guide.FOLDERS, "nb", folder)
+    assert _demo_people_in(_guide_text("nb")) == [
+        ("nb", "employee", f"{staff[1]} {staff[2]}"),
+        ("nb", "leader", employee.first),
+        ("nb", "archive-staff", f"{chief.first} {chief.last}"),
+    ]
 
 
 @pytest.mark.django_db
