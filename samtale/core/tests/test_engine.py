@@ -30,7 +30,8 @@ from samtale.tenants.tests import conftest as tenants_tests
 nordvik = tenants_tests.nordvik
 tenant_databases = tenants_tests.tenant_databases
 
-pytestmark = pytest.mark.django_db
+# Beside no test that restarts the broker (test_engine_faults, the Fiks Arkiv crash tests).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("amqp")]
 
 HEAVY_SHARE = 2
 EXPORTS = 10_000

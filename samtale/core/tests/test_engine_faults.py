@@ -26,7 +26,10 @@ import pytest
 
 from samtale.core.testing_live import app_env, manage, manage_run, shared_database
 
-TASKS = 24
+# Beside no other test of the broker: one of these restarts it.
+pytestmark = pytest.mark.xdist_group("amqp")
+
+TASKS = 12
 STUCK_SECONDS = 120
 
 TRANSPORTS = {

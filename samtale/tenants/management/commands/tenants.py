@@ -247,7 +247,7 @@ class Command(TenantAware, BaseCommand):
             raise CommandError(f"No tenant is called {slug!r}.")
         name, *rest = [part for part in command if part != "--"]
         with tenancy.activated(tenant):
-            call_command(name, *rest, stdout=self.stdout._out, stderr=self.stderr._out)
+            call_command(name, *rest, stdout=self.stdout, stderr=self.stderr)
 
 
 def _values_argument(parser, help: str) -> None:
