@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from samtale.accounts.sso import PROVIDER_MFA
 from samtale.conversations import policy as conversations_policy
 from samtale.core import access, tenancy
+from samtale.core.tenancy import tenant_settings
 
 # Set once a person has set up a second factor in this session: from then on it counts.
 ENROLLED = "samtale_mfa_enrolled"
@@ -47,7 +48,7 @@ class AuthenticateStage(AllauthAuthenticateStage):
 def requires_mfa(user) -> bool:
     """The municipality requires two-factor, and the person reads others': by a role, or as
     the leader of a conversation that is not their own (conversations.policy)."""
-    if not tenancy.setting("SAMTALE_REQUIRE_MFA"):
+    if not tenant_settings.SAMTALE_REQUIRE_MFA:
         return False
     known = getattr(user, "_samtale_requires_mfa", None)
     if known is None:

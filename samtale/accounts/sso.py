@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from samtale.accounts import devices
 from samtale.core import tenancy
 from samtale.core.audit import audit_log
+from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person
 from samtale.org.services import person_language_set
 
@@ -61,7 +62,7 @@ def providers() -> list[dict]:
         openid: dict[str, Any] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {})
         apps: list[dict[str, Any]] = openid.get("APPS", [])
         return apps
-    return tenancy.setting("SAMTALE_SSO_PROVIDERS") or []
+    return tenant_settings.SAMTALE_SSO_PROVIDERS or []
 
 
 def provider_origins() -> list[str]:
@@ -131,7 +132,7 @@ def refuse(request, *, provider_id: str, reason: str, message: str, status: int 
     response = render(
         request,
         "accounts/sso_refused.html",
-        {"message": message, "password_signin": tenancy.setting("SAMTALE_PASSWORD_SIGNIN")},
+        {"message": message, "password_signin": tenant_settings.SAMTALE_PASSWORD_SIGNIN},
         status=status,
     )
     raise ImmediateHttpResponse(response)

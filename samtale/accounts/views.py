@@ -13,9 +13,9 @@ from samtale.accounts.forms import LanguageForm, LoginForm, NoticesForm, ResetFo
 from samtale.accounts.services_session import EXPIRED_FOR
 from samtale.accounts.tokens import password_reset_token
 from samtale.conversations import notices
-from samtale.core import tenancy
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, same_site_path
+from samtale.core.tenancy import tenant_settings
 from samtale.org import services as org_services
 from samtale.org.selectors import person_with_relations
 
@@ -36,11 +36,11 @@ class Login(auth_views.LoginView):
             expired_for=self.request.session.get(EXPIRED_FOR),
             drafts_keep_seconds=settings.SESSION_MAX_HOURS * 3600,
             providers=sso.providers(),
-            password_signin=tenancy.setting("SAMTALE_PASSWORD_SIGNIN"),
+            password_signin=tenant_settings.SAMTALE_PASSWORD_SIGNIN,
         )
 
     def post(self, request, *args, **kwargs):
-        if not tenancy.setting("SAMTALE_PASSWORD_SIGNIN"):
+        if not tenant_settings.SAMTALE_PASSWORD_SIGNIN:
             return self.get(request, *args, **kwargs)
         return super().post(request, *args, **kwargs)
 
@@ -74,7 +74,7 @@ class PasswordReset(auth_views.PasswordResetView):
 
     def dispatch(self, request, *args, **kwargs):
         # Where everyone signs in with SSO, there is no password to reset.
-        if not tenancy.setting("SAMTALE_PASSWORD_SIGNIN"):
+        if not tenant_settings.SAMTALE_PASSWORD_SIGNIN:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -222,7 +222,7 @@ def sso_refused(request):
         "accounts/sso_refused.html",
         {
             "message": _("You were not signed in. Try again, or ask HR if you cannot get in."),
-            "password_signin": tenancy.setting("SAMTALE_PASSWORD_SIGNIN"),
+            "password_signin": tenant_settings.SAMTALE_PASSWORD_SIGNIN,
         },
         status=403,
     )

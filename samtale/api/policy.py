@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samtale.api.models import ApiToken
-from samtale.core import tenancy
 from samtale.core.access import roles_for
+from samtale.core.tenancy import tenant_settings
 
 # API keys -------------------------------------------------------------------
 
@@ -23,7 +23,7 @@ def may_use_api_keys(user) -> bool:
     roles = roles_for(user)
     if roles.person_id is None:
         return False
-    return roles.is_admin or roles.is_hr or tenancy.setting("SAMTALE_API_KEYS_FOR_EVERYONE")
+    return roles.is_admin or roles.is_hr or tenant_settings.SAMTALE_API_KEYS_FOR_EVERYONE
 
 
 def api_tokens_visible_to(user) -> QuerySet[ApiToken]:

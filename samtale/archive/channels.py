@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 from samtale.archive import causes
 from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery
-from samtale.core import tenancy
 from samtale.core.audit import audit_log
+from samtale.core.tenancy import tenant_settings
 
 
 class Channel(Protocol):
@@ -61,7 +61,7 @@ class Folder:
 
     def attempt(self, delivery: Delivery, via) -> Delivery:
         form = delivery.form
-        folder = Path(tenancy.setting("SAMTALE_ARCHIVE_FOLDER"))
+        folder = Path(tenant_settings.SAMTALE_ARCHIVE_FOLDER)
         try:
             name, data = archive_package.package(form)
             target = folder_write(folder, name, data, mode=settings.SAMTALE_ARCHIVE_FILE_MODE)
@@ -127,7 +127,7 @@ CHANNELS: dict[str, Channel] = {
 
 def configured() -> Channel:
     """The channel new forms go by (SAMTALE_ARCHIVE_CHANNEL)."""
-    return CHANNELS[tenancy.setting("SAMTALE_ARCHIVE_CHANNEL")]
+    return CHANNELS[tenant_settings.SAMTALE_ARCHIVE_CHANNEL]
 
 
 def of(delivery: Delivery) -> Channel:

@@ -81,8 +81,7 @@ def form_content(revision: SummaryRevision) -> dict:
         "kind": conversation.kind,
         # The round it was held in, if any: the archive gets it with the form (Fiks Arkiv).
         "round": conversation.round.name if conversation.round is not None else "",
-        "organization": tenancy.setting("SAMTALE_ORGANIZATION")
-        or (enterprise.name if enterprise else ""),
+        "organization": tenancy.organization_name() or (enterprise.name if enterprise else ""),
         "enterprise": enterprise.name if enterprise else "",
         "unit": unit.name if unit else "",
         "employee": _person(employee),

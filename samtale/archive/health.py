@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from samtale.archive.fiks import configured
 from samtale.archive.models import Delivery
-from samtale.core import tenancy
 from samtale.core.health import OK, tenant_check, tenant_note
+from samtale.core.tenancy import tenant_settings
 
 
 @tenant_check("archive")
@@ -61,4 +61,4 @@ def fiks_note() -> dict | None:
 
 
 def _on_fiks_io() -> bool:
-    return tenancy.setting("SAMTALE_ARCHIVE_CHANNEL") == "fiks" and configured.fiks_io()
+    return tenant_settings.SAMTALE_ARCHIVE_CHANNEL == "fiks" and configured.fiks_io()

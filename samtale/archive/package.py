@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from samtale.archive import arkivuttrekk, noark
 from samtale.archive.models import SignedForm
 from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.org import national_id
 from samtale.org.models import Person, Unit
 
@@ -42,10 +43,10 @@ def archive_creator(form: SignedForm) -> tuple[str, str]:
     neither setting the form's). Without the number no package is made: the archive
     registers every form under it, and it is part of every id Samtale gives the archive,
     which must never change with a name."""
-    number = tenancy.setting("SAMTALE_ORGANIZATION_NUMBER")
+    number = tenant_settings.SAMTALE_ORGANIZATION_NUMBER
     if not number:
         raise _no_organization_number()
-    name = tenancy.setting("SAMTALE_ORGANIZATION")
+    name = tenancy.organization_name()
     if not name:
         tops = list(Unit.objects.filter(parent=None).values_list("name", flat=True)[:2])
         name = tops[0] if len(tops) == 1 else ""
@@ -58,7 +59,7 @@ def not_ready(forms) -> dict[int, str]:
     """Why each of these forms' packages cannot be made now (by form id; the ones that can
     are left out): what record_of would refuse, in at most one query for all of them."""
     forms = list(forms)
-    if forms and not tenancy.setting("SAMTALE_ORGANIZATION_NUMBER"):
+    if forms and not tenant_settings.SAMTALE_ORGANIZATION_NUMBER:
         return {form.pk: str(_no_organization_number()) for form in forms}
     missing = set()
     if national_id.wanted() and forms:
@@ -160,8 +161,8 @@ def record_of(form: SignedForm) -> noark.FormRecord:
         file_opened_at=file_opened_at(form),
         person_key_kind=kind,
         person_key=key,
-        access_code=tenancy.setting("SAMTALE_ARCHIVE_ACCESS_CODE"),
-        screening_basis=tenancy.setting("SAMTALE_ARCHIVE_SCREENING_BASIS"),
+        access_code=tenant_settings.SAMTALE_ARCHIVE_ACCESS_CODE,
+        screening_basis=tenant_settings.SAMTALE_ARCHIVE_SCREENING_BASIS,
     )
 
 

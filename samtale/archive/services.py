@@ -25,10 +25,11 @@ from samtale.archive import content as form_content
 from samtale.archive.models import Delivery, SignedForm
 from samtale.archive.pdf import render_pdf
 from samtale.conversations.models import SummaryRevision
-from samtale.core import handoff, tenancy
+from samtale.core import handoff
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
+from samtale.core.tenancy import tenant_settings
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 
@@ -57,7 +58,7 @@ def signed_form_record(*, revision: SummaryRevision, render: bool = True) -> Sig
         },
     )
     if created:
-        Delivery.objects.create(form=form, channel=tenancy.setting("SAMTALE_ARCHIVE_CHANNEL"))
+        Delivery.objects.create(form=form, channel=tenant_settings.SAMTALE_ARCHIVE_CHANNEL)
         audit_log(actor=None, action="archive.form", obj=form, revision=revision.number)
         if render:
             handoff.after_commit(RENDER, form.pk)

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 
 class Undecryptable(Exception):
@@ -38,7 +38,7 @@ def _fernet(key: str, secret_key: str) -> Fernet:
 
 
 def fernet() -> Fernet:
-    return _fernet(tenancy.setting("SAMTALE_BUSY_KEY"), settings.SECRET_KEY)
+    return _fernet(tenant_settings.SAMTALE_BUSY_KEY, settings.SECRET_KEY)
 
 
 def encrypt(password: str) -> str:

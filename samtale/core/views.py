@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_safe
 from samtale.core import access, conformance, health, pickers, tenancy
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
+from samtale.core.tenancy import tenant_settings
 
 
 @require_GET
@@ -30,9 +31,9 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
             "site_url": tenancy.site_url(),
             # A person's or a team's mailbox, never the address Samtale sends from (E034):
             # none given, the statement says so and where else to turn.
-            "contact": tenancy.setting("SAMTALE_ACCESSIBILITY_CONTACT"),
-            "published": tenancy.setting("SAMTALE_ACCESSIBILITY_STATEMENT_URL"),
-            "own_check": _day(tenancy.setting("SAMTALE_ACCESSIBILITY_CHECKED")),
+            "contact": tenant_settings.SAMTALE_ACCESSIBILITY_CONTACT,
+            "published": tenant_settings.SAMTALE_ACCESSIBILITY_STATEMENT_URL,
+            "own_check": _day(tenant_settings.SAMTALE_ACCESSIBILITY_CHECKED),
             **conformance.statement(),
         },
     )

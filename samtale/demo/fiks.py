@@ -23,6 +23,7 @@ from django.conf import settings
 
 from samtale.archive.fiks import keys
 from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 # The installation's vendor, the supplier every municipality delegates ks:fiks to.
 SUPPLIER = "315987601"
@@ -73,35 +74,39 @@ def _authority(folder: Path) -> None:
 def _municipality(tenant, folder: Path) -> dict:
     """What the simulator registers for one municipality, from its settings."""
     with tenancy.activated(tenant):
-        get = tenancy.setting
-        org, integration = get("SAMTALE_ORGANIZATION_NUMBER"), get("SAMTALE_FIKS_INTEGRATION_ID")
+        own = tenancy.TenantSettings(tenant)
+        org, integration = own.SAMTALE_ORGANIZATION_NUMBER, own.SAMTALE_FIKS_INTEGRATION_ID
         name = tenancy.organization_name() or tenant.slug
-        archive = Path(get("SAMTALE_FIKS_ARCHIVE_CERTIFICATE"))
+        archive = Path(own.SAMTALE_FIKS_ARCHIVE_CERTIFICATE)
         return {
             "delegations": [{"consumer_org": org, "supplier_org": SUPPLIER}],
             "integrations": [
                 {
                     "id": integration,
-                    "password": get("SAMTALE_FIKS_INTEGRATION_PASSWORD"),
+                    "password": own.SAMTALE_FIKS_INTEGRATION_PASSWORD,
                     "org": org,
                 }
             ],
             "accounts": [
                 {
-                    "id": get(account),
+                    "id": account,
                     "org": org,
                     "name": f"{title} {name}",
-                    "certificate": get(certificate),
+                    "certificate": certificate,
                     "integrations": [integration],
                 }
                 for account, certificate, title in (
-                    ("SAMTALE_FIKS_ACCOUNT", "SAMTALE_FIKS_CERTIFICATE", "Samtale"),
-                    ("SAMTALE_FIKS_ARCHIVE_ACCOUNT", "SAMTALE_FIKS_ARCHIVE_CERTIFICATE", "Arkiv"),
+                    (own.SAMTALE_FIKS_ACCOUNT, own.SAMTALE_FIKS_CERTIFICATE, "Samtale"),
+                    (
+                        own.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
+                        own.SAMTALE_FIKS_ARCHIVE_CERTIFICATE,
+                        "Arkiv",
+                    ),
                 )
             ],
             "archives": [
                 {
-                    "account": get("SAMTALE_FIKS_ARCHIVE_ACCOUNT"),
+                    "account": own.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
                     "certificate": str(archive),
                     "key": str(archive.with_suffix(".key")),
                     "store": str(archive.parent / "arkiv.json"),
@@ -130,8 +135,8 @@ def setup(folder: Path) -> Path:
     }
     for tenant in tenancy.every_tenant():
         with tenancy.activated(tenant):
-            on_fiks_io = tenancy.setting("SAMTALE_ARCHIVE_CHANNEL") == "fiks"
-            on_fiks_io = on_fiks_io and tenancy.setting("SAMTALE_FIKS_TRANSPORT") == "fiksio"
+            on_fiks_io = tenant_settings.SAMTALE_ARCHIVE_CHANNEL == "fiks"
+            on_fiks_io = on_fiks_io and tenant_settings.SAMTALE_FIKS_TRANSPORT == "fiksio"
         if on_fiks_io:
             for key, entries in _municipality(tenant, folder).items():
                 config.setdefault(key, []).extend(entries)

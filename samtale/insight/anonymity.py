@@ -26,12 +26,12 @@ published; this module only decides.
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping
 
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 
 def min_group() -> int:
     """k: the fewest who answered for whom a figure is shown (SAMTALE_MIN_GROUP, at least 3)."""
-    return max(3, tenancy.setting("SAMTALE_MIN_GROUP"))
+    return max(3, tenant_settings.SAMTALE_MIN_GROUP)
 
 
 class Atoms:

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.insight.publication.figures import Figure, FollowUp, Signed, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.coverage import add_months, coverage_limits, coverage_q, with_last_signed
@@ -197,7 +197,7 @@ def _count_conversations(own: dict, annual) -> None:
 
 
 def _count_coverage(own: dict, scope, current: int, today: date) -> None:
-    interval = add_months(today, -tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS"))
+    interval = add_months(today, -tenant_settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS)
     covered_after = timezone.make_aware(datetime.combine(interval, datetime.min.time()))
     # Missing a conversation: the coverage page's own rule (rounds.coverage.coverage_q).
     missing, _close = coverage_q(coverage_limits(today=today))

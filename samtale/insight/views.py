@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET
 
 from samtale.actions import nudges
 from samtale.actions import policy as actions_policy
-from samtale.core import access, tenancy
+from samtale.core import access
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
+from samtale.core.tenancy import tenant_settings
 from samtale.insight import (
     analysis,
     anonymity,
@@ -165,7 +166,7 @@ def status_analysis(request):
             **_status_tables(page),
             "k": anonymity.min_group(),
             "is_current_year": year == timezone.localdate().year,
-            "interval_months": tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS"),
+            "interval_months": tenant_settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS,
             "untouched_days": settings.STALE_ACTION_DAYS,
             **_today(request, scope, top=is_current_year and node == selectors.ORGANIZATION),
             # Where the figures from answers are not published for this period: the latest

@@ -8,8 +8,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from samtale.core import tenancy
 from samtale.core.health import OK, tenant_check
+from samtale.core.tenancy import tenant_settings
 from samtale.notifications.models import MailboxMark, OutboundEmail
 
 # A message refused this many times and still waiting, or given up within GIVEN_UP_WITHIN.
@@ -35,7 +35,7 @@ def mail_check() -> str:
 def mailbox_check() -> str:
     """Unreadable: the calendar address's IMAP mailbox (SAMTALE_CALENDAR_IMAP_URL) has not
     been read for UNREADABLE_FOR: its people's answers to invitations wait there."""
-    if not tenancy.setting("SAMTALE_CALENDAR_IMAP_URL"):
+    if not tenant_settings.SAMTALE_CALENDAR_IMAP_URL:
         return OK
     since = timezone.now() - UNREADABLE_FOR
     stuck = MailboxMark.objects.filter(unreadable_since__lt=since)

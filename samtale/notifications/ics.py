@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes, vText, vUTCOffset
 
 from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 TZID = "Europe/Oslo"
 PRODID = "-//Samtale//Medarbeidersamtaler//NO"
@@ -61,7 +62,7 @@ def organizer(leader) -> tuple[str, str]:
     """(CN, address) of the organizer: Samtale's calendar address, on the leader's behalf.
     Also the From of every e-mail that carries the calendar (RFC 6047 §3)."""
     name = _("Samtale (for %(leader)s)") % {"leader": leader.full_name}
-    return name, tenancy.setting("SAMTALE_CALENDAR_ADDRESS")
+    return name, tenant_settings.SAMTALE_CALENDAR_ADDRESS
 
 
 def envelope(data: bytes) -> tuple[str, str, str]:

@@ -17,6 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.notifications import ics
 
 
@@ -107,9 +108,7 @@ def render_templated(
         "headers": {"Message-ID": message_id} if message_id else None,
     }
     if calendar is None:
-        message = EmailMultiAlternatives(
-            from_email=tenancy.setting("DEFAULT_FROM_EMAIL"), **options
-        )
+        message = EmailMultiAlternatives(from_email=tenant_settings.DEFAULT_FROM_EMAIL, **options)
     else:
         method, name, address = ics.envelope(calendar)
         message = InvitationEmail(

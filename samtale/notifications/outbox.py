@@ -75,7 +75,9 @@ def builder(kind: str, *, to_leavers: bool = False):
 
 def new_message_id() -> str:
     """A Message-ID in the sender's domain, made once per message."""
-    domain = parseaddr(tenancy.setting("DEFAULT_FROM_EMAIL"))[1].rpartition("@")[2] or "localhost"
+    domain = (
+        parseaddr(tenancy.tenant_settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    )
     return make_msgid("samtale", domain=domain)
 
 

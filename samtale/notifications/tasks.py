@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 
-from samtale.core import handoff, tenancy
+from samtale.core import handoff
 from samtale.core.schedule import periodic
+from samtale.core.tenancy import tenant_settings
 from samtale.notifications import inbox, outbox
 from samtale.notifications.mail import mailer, render_templated
 
@@ -107,9 +108,9 @@ def calendar_mailbox_read() -> int:
     """Read what came to the calendar address's IMAP mailbox since the last run: the
     answers to invitations (notifications.inbox). Nothing unless SAMTALE_CALENDAR_IMAP_URL
     is set. Returns how many messages were read."""
-    if not tenancy.setting("SAMTALE_CALENDAR_IMAP_URL"):
+    if not tenant_settings.SAMTALE_CALENDAR_IMAP_URL:
         return 0
-    mailbox = inbox.ImapMailbox(tenancy.setting("SAMTALE_CALENDAR_IMAP_URL"))
+    mailbox = inbox.ImapMailbox(tenant_settings.SAMTALE_CALENDAR_IMAP_URL)
     try:
         read = mailbox.read_new(inbox.receive)
     except (OSError, imaplib.IMAP4.error) as error:

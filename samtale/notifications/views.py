@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from samtale.core import access, tenancy
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
+from samtale.core.tenancy import tenant_settings
 from samtale.notifications import devmail, inbox
 
 PAGE_SIZE = 50
@@ -77,7 +78,7 @@ def calendar_inbound(request):
     (notifications.inbox): over SAMTALE_CALENDAR_MAX_BYTES by its Content-Length before a
     byte of it is read, or by what was read, which stops at the limit + 1.
     """
-    token = tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN")
+    token = tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN
     if not token:
         raise Http404
     scheme, _space, given = request.headers.get("Authorization", "").partition(" ")

@@ -9,7 +9,7 @@ API; it leaves Samtale only in the messages to the archive.
 
 import re
 
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 _DIGITS = re.compile(r"[0-9]{11}")
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -18,7 +18,7 @@ _K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 def wanted() -> bool:
     """Whether the organization's archive classifies personnel files by it."""
-    return tenancy.setting("SAMTALE_ARCHIVE_PERSON_KEY") == "national_id"
+    return tenant_settings.SAMTALE_ARCHIVE_PERSON_KEY == "national_id"
 
 
 def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from samtale.archive.models import SignedForm
 from samtale.competence.models import PlanComment
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.needs.models import NeedChange
 from samtale.notifications.models import OutboundEmail
 from samtale.org.imports.undo import UNDO_DAYS
@@ -57,7 +57,7 @@ COUNTED = (
 
 
 def _records_days() -> timedelta:
-    return timedelta(days=tenancy.setting("SAMTALE_RETAIN_RECORDS_DAYS"))
+    return timedelta(days=tenant_settings.SAMTALE_RETAIN_RECORDS_DAYS)
 
 
 def _emails(now: datetime) -> QuerySet:
@@ -89,7 +89,7 @@ def _sessions(now: datetime) -> QuerySet:
 
 def _plans_before(now: datetime) -> int:
     """Plans of a year before this one have had their SAMTALE_RETAIN_PLAN_YEARS."""
-    return timezone.localdate(now).year - tenancy.setting("SAMTALE_RETAIN_PLAN_YEARS")
+    return timezone.localdate(now).year - tenant_settings.SAMTALE_RETAIN_PLAN_YEARS
 
 
 def _plan_comments(now: datetime) -> QuerySet:

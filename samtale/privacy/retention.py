@@ -59,7 +59,7 @@ from samtale.conversations.models import (
     SummaryRevision,
     TimeProposal,
 )
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
@@ -156,15 +156,13 @@ class Plan:
 
 def notes_cutoff(now: datetime) -> datetime:
     """Conversations signed before this lose their preparation notes."""
-    day = add_months(timezone.localdate(now), -tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"))
+    day = add_months(timezone.localdate(now), -tenant_settings.SAMTALE_RETAIN_NOTES_MONTHS)
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def left_before(now: datetime) -> date:
     """People who left before this day lose their conversations' content."""
-    return add_months(
-        timezone.localdate(now), -12 * tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS")
-    )
+    return add_months(timezone.localdate(now), -12 * tenant_settings.SAMTALE_RETAIN_LEAVERS_YEARS)
 
 
 def leavers(now: datetime) -> QuerySet[Person]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person
 from samtale.privacy import export
 from samtale.privacy import policy as privacy_policy
@@ -71,6 +71,6 @@ def copies_waiting_for_me(user: Any) -> QuerySet[AccessCopy]:
 def policy() -> dict[str, Any]:
     """The retention policy as configured, for the page that says it in words."""
     return {
-        "notes_months": tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"),
-        "leavers_years": tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS"),
+        "notes_months": tenant_settings.SAMTALE_RETAIN_NOTES_MONTHS,
+        "leavers_years": tenant_settings.SAMTALE_RETAIN_LEAVERS_YEARS,
     }

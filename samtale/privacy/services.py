@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samtale.core import tenancy
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, checked
+from samtale.core.tenancy import tenant_settings
 from samtale.insight.publication import publish
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
@@ -84,8 +84,8 @@ def retention_run(
     has deleted whole parts and leaves its record unfinished."""
     run = RetentionRun.objects.create(
         dry_run=dry_run,
-        notes_months=tenancy.setting("SAMTALE_RETAIN_NOTES_MONTHS"),
-        leavers_years=tenancy.setting("SAMTALE_RETAIN_LEAVERS_YEARS"),
+        notes_months=tenant_settings.SAMTALE_RETAIN_NOTES_MONTHS,
+        leavers_years=tenant_settings.SAMTALE_RETAIN_LEAVERS_YEARS,
     )
     # The periods that have ended are published first (as the hourly job would), so that a
     # leaver's answers are held back only for a period still open.

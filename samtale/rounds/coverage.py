@@ -23,7 +23,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person, Unit
 from samtale.rounds import selectors
 from samtale.rounds.models import Participant
@@ -49,7 +49,7 @@ class Coverage:
 
 
 def coverage_limits(*, today: date) -> Coverage:
-    interval = tenancy.setting("SAMTALE_CONVERSATION_INTERVAL_MONTHS")
+    interval = tenant_settings.SAMTALE_CONVERSATION_INTERVAL_MONTHS
     warning = settings.SAMTALE_CONVERSATION_WARNING_MONTHS
     return Coverage(
         interval,

@@ -50,8 +50,9 @@ from samtale.archive.fiks.transport import (
     Uncertain,
 )
 from samtale.archive.models import Delivery
-from samtale.core import setaside, tenancy
+from samtale.core import setaside
 from samtale.core.audit import audit_log
+from samtale.core.tenancy import tenant_settings
 
 log = logging.getLogger(__name__)
 
@@ -66,19 +67,19 @@ def transport() -> Transport:
 
 def _own() -> asic.Identity:
     return keys.load(
-        tenancy.setting("SAMTALE_FIKS_CERTIFICATE"), tenancy.setting("SAMTALE_FIKS_PRIVATE_KEY")
+        tenant_settings.SAMTALE_FIKS_CERTIFICATE, tenant_settings.SAMTALE_FIKS_PRIVATE_KEY
     )
 
 
 def _archive() -> asic.Identity:
     """The archive's configured certificate: its answers' signatures are checked against it."""
-    return keys.load(tenancy.setting("SAMTALE_FIKS_ARCHIVE_CERTIFICATE"))
+    return keys.load(tenant_settings.SAMTALE_FIKS_ARCHIVE_CERTIFICATE)
 
 
 def _receiver(via: Transport) -> asic.Identity:
     """The certificate a message to the archive is encrypted for: the one Fiks IO's catalogue
     publishes for its account (which the archive rotates), else the configured one."""
-    published = via.public_key(tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"))
+    published = via.public_key(tenant_settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT)
     return asic.Identity.from_pem(published) if published else _archive()
 
 
@@ -94,7 +95,7 @@ def filing_of(delivery: Delivery, personnel_file: str | None) -> messages.Filing
         document_name=form.filename,
         # The form's own registrering id, the same in every message about it.
         external_key=f"samtale:oppfolgingsskjema:{noark.system_ids(record).registrering}",
-        classification_system=tenancy.setting("SAMTALE_FIKS_CLASSIFICATION"),
+        classification_system=tenant_settings.SAMTALE_FIKS_CLASSIFICATION,
         personnel_file=personnel_file,
         journalposttype=settings.SAMTALE_FIKS_JOURNALPOSTTYPE,
         journalstatus=settings.SAMTALE_FIKS_JOURNALSTATUS,
@@ -118,8 +119,8 @@ def _send(
         return _failed(delivery, causes.fiks_error(error))
     message = Message(
         type=message_type,
-        sender=tenancy.setting("SAMTALE_FIKS_ACCOUNT"),
-        receiver=tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"),
+        sender=tenant_settings.SAMTALE_FIKS_ACCOUNT,
+        receiver=tenant_settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT,
         payload=payload,
         id=own_id,
         lifetime=lifetime(),
@@ -171,7 +172,7 @@ def start(delivery: Delivery, via: Transport) -> Delivery:
     """Begin (or begin again) a delivery: look for the employee's personnel file."""
     record = archive_package.record_of(delivery.form)
     search = messages.sok(
-        classification_system=tenancy.setting("SAMTALE_FIKS_CLASSIFICATION"),
+        classification_system=tenant_settings.SAMTALE_FIKS_CLASSIFICATION,
         key=record.classified_by,
     )
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING)
@@ -212,7 +213,7 @@ def expire(now=None) -> int:
 def receive(via: Transport, *, wait: float = 0, limit: int = 100) -> int:
     """Handle the archive's replies waiting for Samtale's account."""
     return via.receive(
-        tenancy.setting("SAMTALE_FIKS_ACCOUNT"),
+        tenant_settings.SAMTALE_FIKS_ACCOUNT,
         lambda message: handle(message, via),
         wait=wait,
         limit=limit,
@@ -287,7 +288,7 @@ SET_ASIDE_FOR = (
 
 
 def _take(message: Message, via: Transport) -> None:
-    if message.sender != tenancy.setting("SAMTALE_FIKS_ARCHIVE_ACCOUNT"):
+    if message.sender != tenant_settings.SAMTALE_FIKS_ARCHIVE_ACCOUNT:
         _set_aside(message, setaside.WRONG_SENDER, f"avsender-id {message.sender!r}")
         return
     if DOCUMENT_STORE in message.headers:

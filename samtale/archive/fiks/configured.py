@@ -28,6 +28,7 @@ from samtale.archive.fiks import maskinporten
 from samtale.archive.fiks.fiksio import Account, FiksIoTransport
 from samtale.archive.fiks.transport import AmqpTransport, Transport
 from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 # A certificate that expires within this is told to the operators.
 EXPIRY_WARNING = timedelta(days=30)
@@ -36,22 +37,22 @@ STATUS_SECONDS = 600
 
 def fiks_io() -> bool:
     """Whether this municipality's messages go by KS's Fiks IO (not a broker of its own)."""
-    return tenancy.setting("SAMTALE_FIKS_TRANSPORT") == "fiksio"
+    return tenant_settings.SAMTALE_FIKS_TRANSPORT == "fiksio"
 
 
 def client() -> tuple[maskinporten.Client, str]:
     """(the Maskinporten client to use, the consumer_org to act for: "" when the client is
     the municipality's own). TokenUnavailable(NO_CLIENT) when there is none."""
-    issuer = tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_URL")
-    ca_bundle = tenancy.setting("SAMTALE_FIKS_CA_BUNDLE")
-    own = tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID")
+    issuer = tenant_settings.SAMTALE_FIKS_MASKINPORTEN_URL
+    ca_bundle = tenant_settings.SAMTALE_FIKS_CA_BUNDLE
+    own = tenant_settings.SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID
     if own:
         return maskinporten.Client(
             issuer=issuer,
             client_id=own,
-            private_key=tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY"),
-            certificate=tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE"),
-            kid=tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_KID"),
+            private_key=tenant_settings.SAMTALE_FIKS_MASKINPORTEN_PRIVATE_KEY,
+            certificate=tenant_settings.SAMTALE_FIKS_MASKINPORTEN_CERTIFICATE,
+            kid=tenant_settings.SAMTALE_FIKS_MASKINPORTEN_KID,
             ca_bundle=ca_bundle,
         ), ""
     if not settings.SAMTALE_MASKINPORTEN_CLIENT_ID:
@@ -60,7 +61,7 @@ def client() -> tuple[maskinporten.Client, str]:
             "No Maskinporten client: neither the installation's (SAMTALE_MASKINPORTEN_CLIENT_ID) "
             "nor the municipality's own (SAMTALE_FIKS_MASKINPORTEN_CLIENT_ID) is set.",
         )
-    own_number = tenancy.setting("SAMTALE_ORGANIZATION_NUMBER")
+    own_number = tenant_settings.SAMTALE_ORGANIZATION_NUMBER
     acting_for = (
         "" if own_number == settings.SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER else own_number
     )
@@ -76,11 +77,11 @@ def client() -> tuple[maskinporten.Client, str]:
 
 def account() -> Account:
     return Account(
-        api_url=tenancy.setting("SAMTALE_FIKS_API_URL"),
-        amqp_url=tenancy.setting("SAMTALE_FIKS_AMQP_URL"),
-        integration_id=tenancy.setting("SAMTALE_FIKS_INTEGRATION_ID"),
-        integration_password=tenancy.setting("SAMTALE_FIKS_INTEGRATION_PASSWORD"),
-        ca_bundle=tenancy.setting("SAMTALE_FIKS_CA_BUNDLE"),
+        api_url=tenant_settings.SAMTALE_FIKS_API_URL,
+        amqp_url=tenant_settings.SAMTALE_FIKS_AMQP_URL,
+        integration_id=tenant_settings.SAMTALE_FIKS_INTEGRATION_ID,
+        integration_password=tenant_settings.SAMTALE_FIKS_INTEGRATION_PASSWORD,
+        ca_bundle=tenant_settings.SAMTALE_FIKS_CA_BUNDLE,
         timeout=settings.SAMTALE_FIKS_TIMEOUT_SECONDS,
     )
 
@@ -131,7 +132,7 @@ def _expiry(signing_in: maskinporten.Client) -> datetime | None:
         maskinporten.certificate_expires(path)
         for path in (
             "" if signing_in.kid else signing_in.certificate,
-            tenancy.setting("SAMTALE_FIKS_CERTIFICATE"),
+            tenant_settings.SAMTALE_FIKS_CERTIFICATE,
         )
         if path
     ]
@@ -172,8 +173,8 @@ def status(*, fresh: bool = False) -> Status:
     """This municipality's Status, kept STATUS_SECONDS in this process (`fresh`: asked now)."""
     key = (
         tenancy.current().slug,
-        tenancy.setting("SAMTALE_FIKS_MASKINPORTEN_URL"),
-        tenancy.setting("SAMTALE_ORGANIZATION_NUMBER"),
+        tenant_settings.SAMTALE_FIKS_MASKINPORTEN_URL,
+        tenant_settings.SAMTALE_ORGANIZATION_NUMBER,
     )
     with _STATUS_GUARD:
         kept = _STATUS.get(key)

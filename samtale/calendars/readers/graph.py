@@ -36,7 +36,7 @@ from samtale.calendars.readers.base import (
     Source,
     Unreadable,
 )
-from samtale.core import tenancy
+from samtale.core.tenancy import tenant_settings
 
 BUSY = {"busy", "oof", "tentative"}
 _apps: dict[tuple, msal.ConfidentialClientApplication] = {}
@@ -45,9 +45,9 @@ _lock = threading.Lock()
 
 def configured() -> bool:
     return bool(
-        tenancy.setting("SAMTALE_GRAPH_TENANT_ID")
-        and tenancy.setting("SAMTALE_GRAPH_CLIENT_ID")
-        and tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET")
+        tenant_settings.SAMTALE_GRAPH_TENANT_ID
+        and tenant_settings.SAMTALE_GRAPH_CLIENT_ID
+        and tenant_settings.SAMTALE_GRAPH_CLIENT_SECRET
     )
 
 
@@ -56,11 +56,12 @@ def _app() -> msal.ConfidentialClientApplication:
     expires, so a page asks Entra ID for one only about once an hour."""
     if not configured():
         raise Unreadable(NOT_CONFIGURED, "SAMTALE_GRAPH_* are not set")
-    authority = f"{settings.SAMTALE_GRAPH_AUTHORITY_URL.rstrip('/')}/{tenancy.setting('SAMTALE_GRAPH_TENANT_ID')}"
+    directory = tenant_settings.SAMTALE_GRAPH_TENANT_ID
+    authority = f"{settings.SAMTALE_GRAPH_AUTHORITY_URL.rstrip('/')}/{directory}"
     key = (
         authority,
-        tenancy.setting("SAMTALE_GRAPH_CLIENT_ID"),
-        tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET"),
+        tenant_settings.SAMTALE_GRAPH_CLIENT_ID,
+        tenant_settings.SAMTALE_GRAPH_CLIENT_SECRET,
         http.verify(),
         http.timeout(),
     )
@@ -68,8 +69,8 @@ def _app() -> msal.ConfidentialClientApplication:
         if key not in _apps:
             try:
                 _apps[key] = msal.ConfidentialClientApplication(
-                    tenancy.setting("SAMTALE_GRAPH_CLIENT_ID"),
-                    client_credential=tenancy.setting("SAMTALE_GRAPH_CLIENT_SECRET"),
+                    tenant_settings.SAMTALE_GRAPH_CLIENT_ID,
+                    client_credential=tenant_settings.SAMTALE_GRAPH_CLIENT_SECRET,
                     authority=authority,
                     # Entra ID's own hosts need no discovery; any other (a test's) must not
                     # send msal to Microsoft to ask about it.

@@ -15,9 +15,9 @@ from samtale.conversations.forms import ChecklistForm, LikertForm, TextForm
 from samtale.conversations.guidance import LEADER_QUESTIONS
 from samtale.conversations.sections import previous_context
 from samtale.conversations.services import preparation as services
-from samtale.core import tenancy
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
+from samtale.core.tenancy import tenant_settings
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
 from samtale.priorities import selectors as priorities_selectors
@@ -49,7 +49,7 @@ def preparation(request, pk):
             {s["key"] for s in conversation.guide_version.statements()}
             - conversation.guide_version.leadership_keys()
         ),
-        "min_group": tenancy.setting("SAMTALE_MIN_GROUP"),  # the settings refuse fewer than 3
+        "min_group": tenant_settings.SAMTALE_MIN_GROUP,  # the settings refuse fewer than 3
         "likert_labels": SCALE,
         "leader_questions": list(enumerate(LEADER_QUESTIONS)) if party == "leader" else [],
         "checked": set(mine.checklist) if mine else set(),

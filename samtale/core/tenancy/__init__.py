@@ -17,7 +17,9 @@ Outside one, a tenant's setting or a query of the product's database is an error
 - `context`: the tenant of this work (`current`, `active`);
 - `connections`: its database as this thread's "default", and the guard outside any;
 - `activation`: the tenant put in place for a block (`activated`) or a thread (`carried`);
-- `configured`: its settings (`setting`), address, folders and cache keys;
+- `configured`: its settings (`value_of`), address, folders and cache keys;
+- `typed`: its settings by name with their types (`tenant_settings.SAMTALE_MIN_GROUP`),
+  generated from their declarations by scripts/tenant_settings.py;
 - `register`: the tenants there are, and which one a host name names;
 - `router`: which database each model lives in;
 - `servers`: the database servers tenants are placed on, and how each is reached.
@@ -56,6 +58,7 @@ from samtale.core.tenancy.register import (
     tenant_of,
 )
 from samtale.core.tenancy.router import CONTROL, TenantRouter
+from samtale.core.tenancy.typed import TenantSettings, tenant_settings
 
 __all__ = [
     "CONTROL",
@@ -64,6 +67,7 @@ __all__ = [
     "NoTenant",
     "Tenant",
     "TenantRouter",
+    "TenantSettings",
     "activated",
     "active",
     "by_host",
@@ -87,5 +91,6 @@ __all__ = [
     "setting",
     "site_url",
     "tenant_of",
+    "tenant_settings",
     "value_of",
 ]

@@ -1,7 +1,10 @@
 """What the current tenant configured for itself (core.configurable declares each setting):
 the home tenant's values are the environment's (Django's settings); a registered tenant's are
-its own, kept in the register, secrets encrypted. Read through `setting()` only: a test fails
-the build where product code reads one of these names from `django.conf.settings`."""
+its own, kept in the register, secrets encrypted. Product code reads each by its name with
+its type, `tenant_settings.SAMTALE_MIN_GROUP` (core.tenancy.typed, generated from the
+declarations): a test fails the build where it reads one from `django.conf.settings`, or
+names one in a string here (`value_of` takes a name for what goes through every setting:
+`tenants configure/show/export`, the check of a configuration as a whole)."""
 
 from __future__ import annotations
 
@@ -31,15 +34,14 @@ def setting(name: str) -> Any:
 
 
 def value_of(tenant: Any, name: str) -> Any:
-    """`tenant`'s value of a setting it configures (setting() asks the current tenant's)."""
+    """`tenant`'s value of a setting it configures, by its name (core.tenancy.typed reads each
+    one with its type)."""
     if tenant.home:
         return getattr(settings, name)
     if not tenant.database:  # the operators' host: no tenant's settings
         from samtale.core.tenancy.context import NoTenant
 
         raise NoTenant(f"The operators' host has no tenant's {name}.")
-    if name == "SAMTALE_ORGANIZATION":
-        return tenant.name
     entry = declared()[name]
     if name in tenant.config:
         return tenant.config[name]

@@ -158,7 +158,7 @@ def test_a_thread_handed_work_in_a_tenant_reads_that_tenants_settings_and_rows(t
     def work():
         return (
             tenancy.current().slug,
-            tenancy.setting("SAMTALE_MIN_GROUP"),
+            tenancy.tenant_settings.SAMTALE_MIN_GROUP,
             Person.objects.filter(first_name=NORDVIK_ONLY).count(),
         )
 
@@ -178,7 +178,7 @@ def probe() -> None:
     SEEN.append(
         (
             tenancy.current().slug,
-            tenancy.setting("SAMTALE_MIN_GROUP"),
+            tenancy.tenant_settings.SAMTALE_MIN_GROUP,
             Person.objects.filter(first_name=NORDVIK_ONLY).count(),
         )
     )

@@ -328,8 +328,8 @@ def test_a_language_chosen_on_its_sign_in_page_becomes_the_persons(nordvik, in_n
 
 def test_unset_its_calendar_address_is_its_senders(nordvik):
     with tenancy.activated(services.tenant_get("nordvik")):
-        assert tenancy.setting("SAMTALE_CALENDAR_ADDRESS") == "samtale@nordvik.example"
-        assert tenancy.setting("DEFAULT_FROM_EMAIL") == SENDER
+        assert tenancy.tenant_settings.SAMTALE_CALENDAR_ADDRESS == "samtale@nordvik.example"
+        assert tenancy.tenant_settings.DEFAULT_FROM_EMAIL == SENDER
 
 
 def _calendar_of(raw: bytes) -> Calendar:

@@ -151,13 +151,13 @@ def test_what_a_tenant_configures_is_its_own_and_its_secrets_are_kept_encrypted(
     assert stored["SAMTALE_MIN_GROUP"] == 7 and "s3cret" not in str(stored)
     try:
         with tenancy.activated(services.tenant_get("nordvik")):
-            assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
-            assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == TOKEN
+            assert tenancy.tenant_settings.SAMTALE_MIN_GROUP == 7
+            assert tenancy.tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN == TOKEN
             # Its own settings never come from the environment: another's archive account.
-            assert tenancy.setting("SAMTALE_FIKS_ACCOUNT") == ""
-            assert tenancy.setting("SAMTALE_ORGANIZATION") == "Nordvik kommune"
-        assert tenancy.setting("SAMTALE_MIN_GROUP") == 5
-        assert tenancy.setting("SAMTALE_FIKS_ACCOUNT") == "fjordvik-fiks-konto"
+            assert tenancy.tenant_settings.SAMTALE_FIKS_ACCOUNT == ""
+            assert tenancy.organization_name() == "Nordvik kommune"
+        assert tenancy.tenant_settings.SAMTALE_MIN_GROUP == 5
+        assert tenancy.tenant_settings.SAMTALE_FIKS_ACCOUNT == "fjordvik-fiks-konto"
         with pytest.raises(CommandError, match="must be a whole number"):
             _run("configure", "nordvik", "SAMTALE_MIN_GROUP=seven")
         with pytest.raises(CommandError, match="Not a setting a tenant configures"):

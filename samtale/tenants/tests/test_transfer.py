@@ -111,10 +111,10 @@ def test_a_tenant_moved_takes_what_it_configures_and_its_secrets_are_never_in_cl
     try:
         assert done.to_set_again == []
         with tenancy.activated(done.tenant):
-            assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
-            assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == SECRET
-            assert tenancy.setting("SAMTALE_SSO_PROVIDERS")[0]["provider_id"] == "nordvik-id"
-            assert tenancy.setting("DEFAULT_FROM_EMAIL") == VESTVIK
+            assert tenancy.tenant_settings.SAMTALE_MIN_GROUP == 7
+            assert tenancy.tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN == SECRET
+            assert tenancy.tenant_settings.SAMTALE_SSO_PROVIDERS[0]["provider_id"] == "nordvik-id"
+            assert tenancy.tenant_settings.DEFAULT_FROM_EMAIL == VESTVIK
             assert Person.objects.count() == 7
         assert not done.tenant.suspended and done.tenant.hosts == ("vestvik.testserver",)
     finally:
@@ -129,10 +129,10 @@ def test_a_copy_beside_its_original_shares_none_of_its_accounts_outside(exported
     done = _restore(exported)
     assert done.to_set_again == ["SAMTALE_CALENDAR_WEBHOOK_TOKEN", "SAMTALE_SSO_PROVIDERS"]
     with tenancy.activated(done.tenant):
-        assert tenancy.setting("SAMTALE_MIN_GROUP") == 7
-        assert tenancy.setting("SAMTALE_CALENDAR_WEBHOOK_TOKEN") == ""
-        assert tenancy.setting("SAMTALE_SSO_PROVIDERS") == []
-        assert tenancy.setting("DEFAULT_FROM_EMAIL") == SENDER
+        assert tenancy.tenant_settings.SAMTALE_MIN_GROUP == 7
+        assert tenancy.tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN == ""
+        assert tenancy.tenant_settings.SAMTALE_SSO_PROVIDERS == []
+        assert tenancy.tenant_settings.DEFAULT_FROM_EMAIL == SENDER
         assert Person.objects.count() == 7
     assert not done.tenant.suspended
 
@@ -205,7 +205,7 @@ def test_a_configuration_export_did_not_write_configures_nothing(exported):
         stored = services.Row.objects.get(slug="sorvik").config
         assert set(stored) == {"DEFAULT_FROM_EMAIL"}
         with tenancy.activated(done.tenant):
-            assert tenancy.setting("SAMTALE_SSO_PROVIDERS") == []
+            assert tenancy.tenant_settings.SAMTALE_SSO_PROVIDERS == []
             assert Person.objects.count() == 7
         services.tenant_suspend("sorvik")
         services.tenant_delete("sorvik")
