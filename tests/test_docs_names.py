@@ -43,6 +43,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from samtale.core.testing_source import product_files
 from tests import docs_names as names
 
 DEVELOPING = names.ROOT / "docs" / "developing"
@@ -218,11 +219,7 @@ def test_the_map_names_every_app():
 def _python_lines() -> int:
     """The lines of our Python the index's figure counts: samtale/, not its tests or
     migrations."""
-    return sum(
-        len(path.read_text().splitlines())
-        for path in names.SAMTALE.rglob("*.py")
-        if not {"tests", "migrations"} & set(path.parts)
-    )
+    return sum(len(path.read_text().splitlines()) for path in product_files(names.ROOT))
 
 
 def test_the_index_states_the_code_s_figures():

@@ -15,8 +15,7 @@ from samtale.audit.words import sentence, stored
 from samtale.conversations.models import Conversation
 from samtale.core.audit import audit_log
 from samtale.core.models import AuditEntry
-
-ROOT = Path(__file__).resolve().parents[2]  # samtale/
+from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 
 # Codes written with a part filled in at run time (an f-string): every value the part takes.
 DYNAMIC = {
@@ -31,14 +30,12 @@ def _strings(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def _codes_written() -> tuple[set[str], list[str]]:
-    """Every action code the product writes (core.audit's helpers, called anywhere outside
-    the tests), and where one is written so that it cannot be read here."""
+def _codes_written(root: Path) -> tuple[set[str], list[str]]:
+    """Every action code the product under `root` writes (core.audit's helpers, called
+    anywhere outside the tests), and where one is written so that it cannot be read here."""
     codes, unreadable = set(), []
-    for path in ROOT.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        module = path.relative_to(ROOT.parent).as_posix()
+    for path in product_files(root):
+        module = path.relative_to(root).as_posix()
         for call in ast.walk(ast.parse(path.read_text(), filename=module)):
             if not isinstance(call, ast.Call):
                 continue
@@ -92,7 +89,7 @@ def _entry(action, data=None, *, actor_name="Nils Jensen", actor_id=7, obj=("", 
 
 
 def test_every_code_the_product_writes_has_a_sentence():
-    codes, unreadable = _codes_written()
+    codes, unreadable = _codes_written(REPOSITORY)
     assert unreadable == [], (
         "an action code written so that this test cannot read it: write it as a string, "
         "or name its values in DYNAMIC"
@@ -100,6 +97,25 @@ def test_every_code_the_product_writes_has_a_sentence():
     assert len(codes) > 80, "the walk finds the codes"  # 109 when it was written
     assert {"privacy.export", "archive.delivered", "import.undo", "download.needs"} <= codes
     assert sorted(codes - SENTENCES.keys()) == [], "give each its sentence in audit/sentences/"
+
+
+def test_a_code_planted_in_a_copy_of_the_product_is_found_without_its_sentence(tmp_path):
+    """The walk above over a copy of the product with two codes planted in a module: one
+    without a sentence, one written so that it cannot be read. Each is found."""
+    copy = product_copy(tmp_path, ["samtale"])
+    codes, unreadable = _codes_written(copy)
+    assert unreadable == [] and codes - SENTENCES.keys() == set()
+    module = copy / "samtale" / "rounds" / "services.py"
+    lines = len(module.read_text().splitlines())
+    with module.open("a") as file:
+        file.write(
+            "\n\ndef planted(actor, kind):\n"
+            '    audit_log(actor=actor, action="round.planted")\n'
+            "    audit_log(actor=actor, action=kind)\n"
+        )
+    codes, unreadable = _codes_written(copy)
+    assert codes - SENTENCES.keys() == {"round.planted"}
+    assert unreadable == [f"samtale/rounds/services.py:{lines + 5}"]
 
 
 class _Anything(dict):

@@ -8,7 +8,8 @@ nothing in the product chooses a database, and nothing can choose another tenant
 
 Outside any tenant "default" reaches nothing: the database backends (core.backends) refuse
 a query there (`TenantGuard`), so work that forgot its tenant fails loudly instead of
-reading the home tenant's database."""
+reading the home tenant's database; and inside one they refuse a connection that is not
+that tenant's (a thread handed the tenant's context but not its connection)."""
 
 from __future__ import annotations
 
@@ -154,18 +155,47 @@ def close_thread_connections() -> None:
     _keep_at_most(0)  # and those it kept to the tenants it served
 
 
+class OtherTenantsConnection(NoTenant):
+    """A query on a connection that is not the current tenant's: work that was handed the
+    tenant (a context copied to another thread) but not its connection, which was the
+    thread's own, the home tenant's."""
+
+
 class TenantGuard:
-    """Mixed into the database backends (core.backends): a query on "default" outside any
-    tenant is refused with NoTenant. Checked where a cursor is made, so every query, raw SQL
-    included, passes here; opening or closing a connection does not."""
+    """Mixed into the database backends (core.backends): a query on "default" runs only on
+    the current tenant's connection. Outside any tenant it is refused with NoTenant; on a
+    connection that is not the current tenant's, with OtherTenantsConnection. The tenant
+    travels in a context variable, which asyncio, asgiref and `copy_context().run` copy to
+    another thread, while the connection stays with the thread that was given it: a thread
+    handed the context without activating the tenant (core.tenancy.carried does) holds the
+    tenant's name and a connection of its own, the home tenant's, and would read the home
+    tenant's rows as the other's. A connection made for a tenant (`put_in_place`) carries its
+    slug (`samtale_tenant`); the home tenant's, the thread's own, none. Checked where a
+    cursor is made, so every query, raw SQL included, passes here; opening or closing a
+    connection does not."""
 
     alias: str  # the connection's, as BaseDatabaseWrapper sets it
 
     def _cursor(self, *args: Any, **kwargs: Any) -> Any:
-        if self.alias == DEFAULT_DB_ALIAS and not active():
-            current()  # raises NoTenant, saying where tenants are activated
-            raise NoTenant(
-                "The operators' host reaches no tenant's database: it reads the register "
-                "(the control database) only."
-            )
+        if self.alias == DEFAULT_DB_ALIAS:
+            if not active():
+                current()  # raises NoTenant, saying where tenants are activated
+                raise NoTenant(
+                    "The operators' host reaches no tenant's database: it reads the register "
+                    "(the control database) only."
+                )
+            tenant = current()
+            # What put_in_place puts in place: a tenant with a database of its own, its
+            # connection; one without (the home tenant), the thread's own.
+            wanted = tenant.slug if tenant.database else None
+            held = getattr(self, "samtale_tenant", None)
+            if held != wanted:
+                owner = repr(held) if held else "the home tenant"
+                raise OtherTenantsConnection(
+                    f"This work runs in the tenant {tenant.slug!r}, but its query went to a "
+                    f"connection that belongs to another tenant ({owner}): a thread handed the tenant's context "
+                    "(copy_context().run, asyncio.to_thread, sync_to_async) is not handed its "
+                    "connection. Run its work through core.tenancy.carried, which activates "
+                    "the tenant in the thread."
+                )
         return super()._cursor(*args, **kwargs)  # type: ignore[misc]  # a mixin of BaseDatabaseWrapper, whose _cursor django-stubs leaves out

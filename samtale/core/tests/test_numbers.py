@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from samtale.actions.models import Action, Goal
+from samtale.core.testing_source import REPOSITORY, product_copy, product_templates
 from samtale.org.models import ImportBatch, Person
 
-ROOT = Path(__file__).resolve().parents[3]
 NBSP = "\xa0"
 
 
@@ -93,17 +93,34 @@ def _expressions_inside_tags(text: str):
             yield match.group(1)
 
 
-def test_no_template_writes_an_id_page_or_version_into_a_tag_with_a_thousand_separator():
-    """USE_THOUSAND_SEPARATOR groups every number a template prints: an id of 12345 in
-    id="action-12345" or ?side=1501 would break. Such numbers go through |unlocalize."""
-    templates = [*ROOT.glob("samtale/**/templates/**/*.html"), *ROOT.glob("templates/**/*.html")]
-    assert templates
-    grouped = sorted(
-        f"{path.relative_to(ROOT)}: {{{{ {expression} }}}}"
-        for path in templates
+def grouped_numbers(root: Path) -> list[str]:
+    """Each number a machine reads that a template of the product under `root` writes into
+    a tag without |unlocalize."""
+    return sorted(
+        f"{path.relative_to(root)}: {{{{ {expression} }}}}"
+        for path in product_templates(root, suffixes=(".html",))
         for expression in _expressions_inside_tags(path.read_text())
         if MACHINE_READ.search(expression.split("|")[0])
         and expression.split("|")[0] not in TEXT_IDS
         and "unlocalize" not in expression
     )
-    assert grouped == [], "add |unlocalize (load l10n) to these"
+
+
+def test_no_template_writes_an_id_page_or_version_into_a_tag_with_a_thousand_separator():
+    """USE_THOUSAND_SEPARATOR groups every number a template prints: an id of 12345 in
+    id="action-12345" or ?side=1501 would break. Such numbers go through |unlocalize."""
+    assert grouped_numbers(REPOSITORY) == [], "add |unlocalize (load l10n) to these"
+
+
+def test_an_id_planted_in_a_tag_in_a_copy_of_the_templates_is_found(tmp_path):
+    """The walk above over a copy of the templates, with an id written into a tag planted
+    in an app's template and in the project's own."""
+    copy = product_copy(tmp_path)
+    assert grouped_numbers(copy) == []
+    for template in ("samtale/home/templates/home/home.html", "templates/base.html"):
+        with (copy / template).open("a") as file:
+            file.write('<a href="/tiltak/{{ action.pk }}/">{{ action.pk }}</a>\n')
+    assert grouped_numbers(copy) == [
+        "samtale/home/templates/home/home.html: {{ action.pk }}",
+        "templates/base.html: {{ action.pk }}",
+    ]

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-import samtale
 from samtale.core import spreadsheet
 from samtale.core.spreadsheet import csv_bytes, download, neutralise, xlsx_bytes
+from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 from samtale.org.imports import people as people_import
 from samtale.org.imports import units as units_import
 from samtale.org.imports.reader import read_table
@@ -258,15 +258,34 @@ def test_the_structural_check_lets_readers_be(source):
     assert spreadsheet_writers(source) == []
 
 
-def test_no_module_but_the_shared_writer_writes_csv_or_builds_a_workbook():
-    root = Path(samtale.__file__).parent
-    shared = Path(spreadsheet.__file__)
-    modules = [p for p in root.rglob("*.py") if "tests" not in p.relative_to(root).parts]
-    assert shared in modules and root / "org" / "imports" / "templates.py" in modules
+def writers_elsewhere(root: Path) -> dict[str, list[str]]:
+    """Each module of the product under `root` but the shared writer that writes CSV or
+    builds a workbook, and where."""
+    modules = product_files(root, leave_out=["tests"])
+    shared = root / "samtale" / "core" / "spreadsheet.py"
+    assert shared in modules and root / "samtale" / "org" / "imports" / "templates.py" in modules
     assert spreadsheet_writers(shared.read_text())  # the check does see the real writer
-    offenders = {
-        str(path.relative_to(root.parent)): found
+    return {
+        path.relative_to(root).as_posix(): found
         for path in modules
         if path != shared and (found := spreadsheet_writers(path.read_text()))
     }
+
+
+def test_no_module_but_the_shared_writer_writes_csv_or_builds_a_workbook():
+    assert Path(spreadsheet.__file__) == REPOSITORY / "samtale" / "core" / "spreadsheet.py"
+    offenders = writers_elsewhere(REPOSITORY)
     assert offenders == {}, "Write CSV and Excel files with samtale.core.spreadsheet."
+
+
+def test_a_writer_planted_in_a_copy_of_the_product_is_found(tmp_path):
+    """The walk above over a copy of the product with a CSV writer planted in a module."""
+    copy = product_copy(tmp_path, ["samtale"])
+    assert writers_elsewhere(copy) == {}
+    module = copy / "samtale" / "insight" / "views.py"
+    lines = len(module.read_text().splitlines())
+    with module.open("a") as file:
+        file.write("\n\ndef planted(out):\n    csv.writer(out).writerow([1])\n")
+    assert writers_elsewhere(copy) == {
+        "samtale/insight/views.py": [f"line {lines + 4}: csv.writer"]
+    }

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
+from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 from samtale.notifications.mail import render_templated
 
 ROOT = Path(settings.BASE_DIR)
@@ -104,18 +105,39 @@ def test_every_text_template_of_an_email_is_rendered_by_send_templated_only():
         if path.name.endswith("_body.txt"):
             assert (path.parent / f"{Path(stem).name}_body.html").exists(), path
             assert (path.parent / f"{Path(stem).name}_subject.txt").exists(), path
-    sending = re.compile(
-        r"django\.core\.mail import|EmailMultiAlternatives|send_mail|send_mass_mail"
-        r"|mail_admins|mail_managers|_(?:subject|body)\.txt[\"']"
-    )
+    assert mail_sent_elsewhere(REPOSITORY) == []
+
+
+SENDING = re.compile(
+    r"django\.core\.mail import|EmailMultiAlternatives|send_mail|send_mass_mail"
+    r"|mail_admins|mail_managers|_(?:subject|body)\.txt[\"']"
+)
+
+
+def mail_sent_elsewhere(root: Path) -> list[str]:
+    """Each line of the product under `root`, but notifications/mail.py, that sends mail or
+    names an e-mail's text template."""
     elsewhere = []
-    for module in (ROOT / "samtale").rglob("*.py"):
-        if "tests" in module.parts or module == ROOT / "samtale/notifications/mail.py":
+    for module in product_files(root, leave_out=["tests"]):
+        if module == root / "samtale/notifications/mail.py":
             continue
         for number, line in enumerate(module.read_text().splitlines(), start=1):
-            if sending.search(line) and ".csv" not in line:
-                elsewhere.append(f"{module.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert elsewhere == []
+            if SENDING.search(line) and ".csv" not in line:
+                elsewhere.append(f"{module.relative_to(root)}:{number}: {line.strip()}")
+    return elsewhere
+
+
+def test_mail_sent_in_a_copy_of_the_product_outside_the_one_path_is_found(tmp_path):
+    """The walk above over a copy of the product with mail sent from another module."""
+    copy = product_copy(tmp_path, ["samtale"])
+    assert mail_sent_elsewhere(copy) == []
+    module = copy / "samtale" / "rounds" / "services.py"
+    lines = len(module.read_text().splitlines())
+    with module.open("a") as file:
+        file.write("\nfrom django.core.mail import send_mail\n")
+    assert mail_sent_elsewhere(copy) == [
+        f"samtale/rounds/services.py:{lines + 2}: from django.core.mail import send_mail"
+    ]
 
 
 LINK = re.compile(r"""https?://[^\s"'<>]+""")
