@@ -34,7 +34,6 @@ from samtale.core.tenancy.configured import (
     declared,
     folder,
     organization_name,
-    setting,
     site_url,
     value_of,
 )
@@ -88,7 +87,6 @@ __all__ = [
     "organization_name",
     "registered",
     "servers",
-    "setting",
     "site_url",
     "tenant_of",
     "tenant_settings",

@@ -13,7 +13,7 @@ from samtale.core.tenancy.context import Tenant, _current, current
 @contextmanager
 def activated(tenant: Tenant) -> Iterator[Tenant]:
     """Run the block in `tenant`: its database is "default" for this thread, its settings
-    are what core.tenancy.setting answers. Blocks nest (a command for every tenant, a test of
+    are what core.tenancy.tenant_settings answers. Blocks nest (a command for every tenant, a test of
     two); the home tenant's connection is the one the thread had before the outermost block."""
     token = _current.set(tenant)
     try:

@@ -26,13 +26,6 @@ def declared() -> dict[str, configurable.Declared]:
     return configurable.DECLARED
 
 
-def setting(name: str) -> Any:
-    """The current tenant's value of a setting it configures: the home tenant's is the
-    environment's; a registered tenant's is its own, or, for what is not its own, the
-    installation's. Outside any tenant: NoTenant."""
-    return value_of(current(), name)
-
-
 def value_of(tenant: Any, name: str) -> Any:
     """`tenant`'s value of a setting it configures, by its name (core.tenancy.typed reads each
     one with its type)."""

@@ -51,7 +51,7 @@ def test_outside_any_tenant_a_query_of_a_tenants_database_is_refused(db):
 
 def test_outside_any_tenant_a_tenants_setting_is_refused_never_the_home_tenants(db):
     for read in (
-        lambda: tenancy.setting("SAMTALE_MIN_GROUP"),
+        lambda: tenancy.tenant_settings.SAMTALE_MIN_GROUP,
         lambda: tenancy.site_url(),
         lambda: tenancy.current(),
     ):
@@ -77,7 +77,7 @@ def test_on_the_operators_host_no_tenants_database_or_setting_is_reached(db):
 
     assert isinstance(there(lambda: Person.objects.exists())["error"], tenancy.NoTenant)
     assert isinstance(
-        there(lambda: tenancy.setting("SAMTALE_MIN_GROUP"))["error"], tenancy.NoTenant
+        there(lambda: tenancy.tenant_settings.SAMTALE_MIN_GROUP)["error"], tenancy.NoTenant
     )
 
 
@@ -90,7 +90,11 @@ def test_a_thread_handed_work_is_handed_its_tenant(settings):
     Person.objects.create(email="a@kommune.example", first_name="A", last_name="B")
 
     def work():
-        return tenancy.current().slug, tenancy.setting("SAMTALE_MIN_GROUP"), Person.objects.count()
+        return (
+            tenancy.current().slug,
+            tenancy.tenant_settings.SAMTALE_MIN_GROUP,
+            Person.objects.count(),
+        )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(tenancy.carried(work)).result() == ("main", 7, 1)
@@ -210,7 +214,7 @@ def settings_reads(root: Path) -> list[str]:
 
 
 def test_no_product_code_reads_a_tenants_setting_from_djangos_settings(settings):
-    """A setting a tenant configures (core.configurable) is read with tenancy.setting():
+    """A setting a tenant configures (core.configurable) is read with tenancy.tenant_settings:
     read from django.conf.settings it is the home tenant's in every tenant."""
     assert len(configurable.DECLARED) >= 27
     assert settings_reads(REPOSITORY) == []
