@@ -125,4 +125,3 @@ def drain(*, housekeeping: Callable[[], None] = lambda: None) -> int:
     poller = Poller(interval=0, batch=True, housekeeping=housekeeping)
     poller.run()
     return poller.ran
-

@@ -74,9 +74,7 @@ def tenant_named(slug: Any) -> tenancy.Tenant:
     return tenant
 
 
-def run(
-    slug: Any, result_id: Any, *, after: Callable[[str, bool], None] | None = None
-) -> bool:
+def run(slug: Any, result_id: Any, *, after: Callable[[str, bool], None] | None = None) -> bool:
     """Run the row `result_id` in the tenant `slug` names. True when it ran; False, with a
     logged error, when the tenant or the row is refused, and when the row was not there to
     take (run already, taken by another worker, or not due). `after(row, ran)`: what the
@@ -175,7 +173,9 @@ def reclaim(now: datetime | None = None) -> list[str]:
             gone = last not in alive and (started_at is None or now - started_at >= _limit())
         if not gone:
             continue
-        mine = DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING, worker_ids=workers)
+        mine = DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, worker_ids=workers
+        )
         if len(workers) >= MAX_RECLAIMS:
             row = mine.first()
             if row is not None:

@@ -36,7 +36,9 @@ def test_a_setting_declared_anew_changes_the_generated_file(monkeypatch):
     monkeypatch.setattr(configurable, "DECLARED", declared)
     written = generator.render()
     assert written != generator.TYPED.read_text(encoding="utf-8")
-    assert "    # Number, 15 to 240; per municipality.\n    SAMTALE_MEETING_MINUTES: int\n" in written
+    assert (
+        "    # Number, 15 to 240; per municipality.\n    SAMTALE_MEETING_MINUTES: int\n" in written
+    )
 
 
 def _holds(value: object, wanted: object) -> bool:
