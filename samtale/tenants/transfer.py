@@ -114,7 +114,7 @@ def _home_config() -> dict:
     home = tenancy.home(state=False)
     config = {}
     for name, entry in tenancy.declared().items():
-        if not entry.own or name == "SAMTALE_ORGANIZATION":
+        if not entry.own:
             continue
         value = tenancy.value_of(home, name)
         if value in (None, "", [], entry.unset):

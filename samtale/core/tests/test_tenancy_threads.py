@@ -9,6 +9,7 @@ import asyncio
 import contextvars
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -81,12 +82,19 @@ def in_a_thread_with_a_copied_context(work: Callable[[], list[str]]) -> list[str
     return outcome["value"]  # type: ignore[return-value]
 
 
+def _event_loop_of_its_own(coroutine: Callable[[], Any]) -> list[str]:
+    """The coroutine run by asyncio.run in a thread that holds this one's context (as an
+    async view's would), not in this thread, where another test (Playwright's) may have
+    left an event loop running."""
+    return in_a_thread_with_a_copied_context(lambda: asyncio.run(coroutine()))
+
+
 def through_asyncio_to_thread(work: Callable[[], list[str]]) -> list[str]:
-    return asyncio.run(asyncio.to_thread(work))
+    return _event_loop_of_its_own(lambda: asyncio.to_thread(work))
 
 
 def through_sync_to_async_in_a_thread_of_its_own(work: Callable[[], list[str]]) -> list[str]:
-    return asyncio.run(sync_to_async(work, thread_sensitive=False)())
+    return _event_loop_of_its_own(sync_to_async(work, thread_sensitive=False))
 
 
 @pytest.mark.parametrize(
