@@ -12,9 +12,12 @@ from samtale.conversations.models import Conversation
 from samtale.demo.testing import goals_version
 from samtale.org.models import Person
 
-# What differs from one response to the next whatever it shows: the CSP nonce, the CSRF token.
+# What differs from one response to the next whatever it shows: the CSP nonce, the CSRF token,
+# and the seconds left of the session (its longest life counts down: two requests a second
+# apart differ, CI once).
 VARYING = re.compile(
     rb'nonce="[^"]*"|nonce-[^\'"]*|"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"'
+    rb'|data-seconds-left="\d+"'
 )
 
 
