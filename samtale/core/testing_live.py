@@ -76,6 +76,16 @@ class SharedDatabase:
 
     url: str
     path: Path | None = None
+    control_url: str | None = None
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a production process on this database (app_env), with the
+        test's control database named: beside PostgreSQL's test database, the name a process
+        would derive (<name>_control) is not the one the test made under xdist
+        (test_<name>_control_gw0); beside a SQLite copy it is a new file, migrated by the
+        caller."""
+        control = {"CONTROL_DATABASE_URL": self.control_url} if self.control_url else {}
+        return app_env(self.url, **control, **extra)
 
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         if self.path is not None:
@@ -105,16 +115,13 @@ class SharedDatabase:
 
 def shared_database(tmp_path: Path) -> SharedDatabase:
     """Call after the test has written what the processes start from (transactional_db)."""
-    from django.db import connection
+    from django.db import connection, connections
 
-    settings = connection.settings_dict
     if connection.vendor == "postgresql":
-        user = settings["USER"] or ""
-        password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-        at = f"{user}{password}@" if user else ""
-        host = settings["HOST"] or "127.0.0.1"
-        port = settings["PORT"] or 5432
-        return SharedDatabase(url=f"postgres://{at}{host}:{port}/{settings['NAME']}")
+        return SharedDatabase(
+            url=_postgres_url(connection.settings_dict),
+            control_url=_postgres_url(connections["control"].settings_dict),
+        )
     path = tmp_path / "shared.sqlite3"
     connection.ensure_connection()
     target = sqlite3.connect(path)
@@ -123,3 +130,12 @@ def shared_database(tmp_path: Path) -> SharedDatabase:
     target.execute("PRAGMA journal_mode=WAL")
     target.close()
     return SharedDatabase(url=f"sqlite:///{path}", path=path)
+
+
+def _postgres_url(settings: dict[str, Any]) -> str:
+    user = settings["USER"] or ""
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    at = f"{user}{password}@" if user else ""
+    host = settings["HOST"] or "127.0.0.1"
+    port = settings["PORT"] or 5432
+    return f"postgres://{at}{host}:{port}/{settings['NAME']}"

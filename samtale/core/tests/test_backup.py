@@ -23,7 +23,7 @@ from django.db import connection
 from samtale.actions.models import Action
 from samtale.actions.services import action_update
 from samtale.core.backup import MAGIC, NAMES, SUFFIX, file_sha256
-from samtale.core.testing_live import SharedDatabase, app_env, manage, manage_run, shared_database
+from samtale.core.testing_live import SharedDatabase, manage, manage_run, shared_database
 from samtale.demo.testing import goals_version, school_round, signed_conversation
 from samtale.org.models import Person, Unit
 from samtale.org.services import unit_create
@@ -267,7 +267,7 @@ def test_a_restore_brings_back_every_table_and_trigger_as_the_backup_took_them(p
     audit_verify recomputes a whole chain."""
     make_data(people)
     database = shared_database(tmp_path)
-    env = app_env(database.url)
+    env = database.env()
     manage_run("backup", "--output", f"{tmp_path}/backups/", env=env)
     snapshot = snapshot_in(tmp_path / "backups")
     backed_up, backed_up_triggers = dump(database), triggers(database)
@@ -317,7 +317,7 @@ def test_a_backup_taken_while_the_app_writes_holds_one_moment(people, tmp_path):
     audit entry in one transaction: the snapshot holds the first k of them, each with its
     entry, and the chain's links unbroken (the round trip above recomputes its hashes)."""
     database = shared_database(tmp_path)
-    env = app_env(database.url)
+    env = database.env()
     stop = tmp_path / "stop"
 
     def written() -> int:

@@ -24,7 +24,7 @@ from collections import Counter
 import psutil
 import pytest
 
-from samtale.core.testing_live import app_env, manage, manage_run, shared_database
+from samtale.core.testing_live import manage, manage_run, shared_database
 
 # Beside no other test of the broker: one of these restarts it.
 pytestmark = pytest.mark.xdist_group("amqp")
@@ -66,8 +66,7 @@ def environment(name: str, tmp_path):
     marks = tmp_path / "marks.jsonl"
     marks.touch()
     prefix = f"samtale_faults_{uuid.uuid4().hex[:8]}."
-    env = app_env(
-        database.url,
+    env = database.env(
         SAMTALE_TEST_MARKS=str(marks),
         SAMTALE_WORK_QUEUE_PREFIX=prefix,
         SAMTALE_HEARTBEAT_SECONDS="1",

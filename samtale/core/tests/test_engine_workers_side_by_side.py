@@ -10,7 +10,7 @@ import uuid
 import pytest
 from kombu import Connection
 
-from samtale.core.testing_live import app_env, manage, shared_database
+from samtale.core.testing_live import manage, shared_database
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("amqp")]
 
@@ -28,8 +28,7 @@ def _consumers(queue: str) -> int:
 
 def test_two_workers_on_one_host_both_consume(tmp_path):
     prefix = f"samtale_side_by_side_{uuid.uuid4().hex[:8]}."
-    env = app_env(
-        shared_database(tmp_path).url,
+    env = shared_database(tmp_path).env(
         SAMTALE_WORK_ENGINE="celery",
         SAMTALE_WORK_BROKER_URL=BROKER,
         SAMTALE_WORK_QUEUE_PREFIX=prefix,

@@ -26,7 +26,7 @@ import psutil
 import pytest
 from aiosmtpd.controller import Controller
 
-from samtale.core.testing_live import app_env, manage, manage_run, shared_database
+from samtale.core.testing_live import manage, manage_run, shared_database
 from samtale.notifications.testing import free_port
 
 MESSAGES = 500
@@ -86,8 +86,7 @@ def test_workers_killed_at_random_lose_no_message(people, tmp_path):
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    env = app_env(
-        database.url,
+    env = database.env(
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(port),
         EMAIL_TIMEOUT=str(SMTP_TIMEOUT_SECONDS),
