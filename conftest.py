@@ -8,8 +8,8 @@ from django.core.management.commands import flush
 from django.test import Client, TestCase, TransactionTestCase
 from django.utils import translation
 
-from samtale.core.testing import audit_flushable
-from samtale.demo.testing import make_people
+from testkit.core import audit_flushable
+from testkit.people import make_people
 
 # Every request looks up its tenant, and the worker and the scheduler list the tenants: the
 # control database (core.tenancy) is as much every test's as it is every process's. Each
@@ -175,7 +175,7 @@ def _an_empty_cache_for_each_test():
 def _flush_empties_the_audit_log():
     """Django's flush (after each transactional and browser test, and where a test calls it)
     empties the audit log too, which the log's trigger refuses on SQLite: here, in the test
-    process alone, every flush runs with that trigger dropped (core.testing.audit_flushable)."""
+    process alone, every flush runs with that trigger dropped (testkit.core.audit_flushable)."""
     handle = flush.Command.handle
 
     def handle_flushable(self, **options):
@@ -216,7 +216,7 @@ def client_for(people):
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on loopback; the app sends to it. Yields its inbox."""
-    from samtale.notifications.testing import smtp_server
+    from testkit.mail import smtp_server
 
     with smtp_server() as (inbox, mailers):
         settings.MAILERS = mailers
@@ -226,11 +226,11 @@ def smtp(settings):
 @pytest.fixture(scope="module")
 def _dovecot():
     """Debian's Dovecot on loopback for a module's tests, started and stopped by them
-    (samtale.notifications.testing.imap_server). Skipped, saying why, where it is not
+    (testkit.mail.imap_server). Skipped, saying why, where it is not
     installed; under CI=true that fails the run instead."""
     import os
 
-    from samtale.notifications.testing import dovecot_missing, imap_server
+    from testkit.mail import dovecot_missing, imap_server
 
     reason = dovecot_missing()
     if reason:

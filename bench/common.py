@@ -12,7 +12,7 @@ PYTHON = sys.executable
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 sys.path.insert(0, str(ROOT))
 
-from samtale.core.testing_live import app_env  # noqa: E402 - needs ROOT on the path
+from testkit.live import app_env  # noqa: E402 - needs ROOT on the path
 
 
 def env(database_url: str, **extra) -> dict:

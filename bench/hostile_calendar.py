@@ -9,7 +9,7 @@ other requests it answers, on a fresh database (PostgreSQL when one answers at B
 else SQLite; BENCH_DB=sqlite for SQLite) with one leader, and SAMTALE_BUSY_ALLOWED_NETWORKS
 set to 127.0.0.0/8 so that the calendar servers on loopback may be read. The leader signs
 in, connects their calendar on their calendar page (/profil/kalender/) to a hostile server
-in this process (samtale.calendars.testing.hostile_server), and presses the page's Test:
+in this process (testkit.calendars.hostile_server), and presses the page's Test:
 
   (a) a CalDAV server answering the REPORT with 60 MB, chunked;
   (b) a published calendar (ICS) sending one byte every 2 s, each inside the readers'
@@ -44,7 +44,7 @@ from pathlib import Path
 import requests
 from common import PG_SERVER, PYTHON, ROOT, env
 
-from samtale.calendars import testing  # imports nothing of Django's
+from testkit import calendars as testing  # imports nothing of Django's
 
 PASSWORD = "hostile-calendar-bench-password"
 METRICS_TOKEN = "hostile-calendar-bench-metrics-" + "y" * 20

@@ -23,7 +23,7 @@ client stops sending when the answer comes, as curl does), the database queries 
 median and max latency of the other requests meanwhile, beside the same without the posts.
 
 Then the same messages through the IMAP path, in this process: delivered into Dovecot on
-loopback (samtale.notifications.testing, as the tests do; skipped without Dovecot) and read
+loopback (testkit.mail, as the tests do; skipped without Dovecot) and read
 by ImapMailbox one at a time: the time and the queries of each run. Last, for comparison
 with the code before the limits, `inbox.receive` of a 2,000-VEVENT REPLY with the limits
 lifted by settings, timed and counted, and extrapolated linearly to 100,000 (it says so).
@@ -335,7 +335,7 @@ def over_imap(inputs) -> None:
     import logging
 
     from samtale.notifications import inbox
-    from samtale.notifications.testing import dovecot_missing, imap_server
+    from testkit.mail import dovecot_missing, imap_server
 
     if reason := dovecot_missing():
         print(f"\nthe IMAP mailbox: skipped ({reason})")

@@ -3,7 +3,7 @@ whose calendars, in a real CalDAV server, are busy most mornings.
 
     .venv/bin/python bench/scheduling.py [--leaders 10] [--reports 20]
 
-Starts Radicale on loopback (samtale.calendars.testing) with a calendar for each leader: a
+Starts Radicale on loopback (testkit.calendars) with a calendar for each leader: a
 realistic week of recurring meetings (a leaders' meeting on Mondays, team meetings most
 mornings, a weekly one-to-one, a Friday round-up), a lunch marked free, some one-off
 afternoon meetings and a course day, differing from leader to leader. Each leader connects
@@ -36,7 +36,7 @@ os.environ["SAMTALE_BUSY_ALLOWED_NETWORKS"] = "127.0.0.0/8"
 
 import django  # noqa: E402
 
-from samtale.calendars import testing  # noqa: E402  (imports nothing of Django's)
+from testkit import calendars as testing  # noqa: E402  (imports nothing of Django's)
 
 
 def ics_event(uid: str, lines: list[str]) -> str:

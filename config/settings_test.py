@@ -30,10 +30,8 @@ from config.settings import STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # The database transport, drained in-process: each task's row inserted, then run as a worker
-# runs it, in the tenant it names (core.engine.testing).
-TASKS = {
-    "default": {"BACKEND": "samtale.core.engine.testing.DrainedBackend", "QUEUES": ["default"]}
-}
+# runs it, in the tenant it names (testkit.drain).
+TASKS = {"default": {"BACKEND": "testkit.drain.DrainedBackend", "QUEUES": ["default"]}}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -34,10 +34,10 @@ def main() -> int:
     from django.utils import timezone
 
     from samtale.conversations.services import lifecycle
-    from samtale.demo.testing import make_people
     from samtale.guides.builtin import builtin_ensure
     from samtale.guides.models import Guide, GuideVersion
-    from samtale.notifications.testing import calendar_of, mime_tree, smtp_server
+    from testkit.mail import calendar_of, mime_tree, smtp_server
+    from testkit.people import make_people
 
     call_command("migrate", verbosity=0)
     people = make_people()

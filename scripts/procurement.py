@@ -274,7 +274,7 @@ def _allowed(role: str, method: str, status: int) -> bool:
 def matrix_columns(rows: list) -> tuple[list[str], list[tuple]]:
     """The matrix's roles, with the archive staff and the union representative added as the
     test adds them (the other employee's answers, with their own exceptions)."""
-    from samtale.demo.testing import ROLES
+    from testkit.people import ROLES
     from tests.access_matrix.organization import ARCHIVIST, UNION_REP
 
     other = ROLES.index("other_employee")

@@ -17,9 +17,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMTALE = ROOT / "samtale"
-PYTHON_ROOTS = ("samtale", "config", "bench", "scripts", "tests", "fiks_simulator")
+PYTHON_ROOTS = ("samtale", "config", "bench", "scripts", "tests", "testkit", "fiks_simulator")
 # The folders a path may be named from: `samtale/rounds/booking.py`, `docs/...`.
-ROOTED = ("samtale", "tests", "docs", "bench", "scripts", "templates", "config", "static")
+ROOTED = (
+    "samtale",
+    "tests",
+    "testkit",
+    "docs",
+    "bench",
+    "scripts",
+    "templates",
+    "config",
+    "static",
+)
 ROOTED += ("locale", "containers", "fiks_simulator")
 # Made by running things, never in the repository: named, not checked.
 GENERATED = ("var/", "test-results/", "site/")

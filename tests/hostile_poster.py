@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, get_resolver, resolve, reverse
 
-from samtale.demo.testing import ROLES
+from testkit.people import ROLES
 from tests import hostile
 from tests.content_paths.walk import KWARG, _kind, _patterns, every_url
 from tests.fingerprint import Fingerprint

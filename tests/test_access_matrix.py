@@ -19,7 +19,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from samtale.demo.testing import ROLES, make_archivist, make_people, make_union_rep
+from testkit.people import ROLES, make_archivist, make_people, make_union_rep
 from tests.access_matrix import organization, work
 from tests.access_matrix.objects import objects_for, with_objects
 from tests.access_matrix.organization import ARCHIVIST, UNION_REP

@@ -30,12 +30,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import ImportBatch, LeaderChange, Person
 from samtale.org.tests.import_rows import roster
+from testkit.people import PASSWORD
 from tests.content_paths.markers import MAILED, MARKER, free_text_fields
 from tests.content_paths.walk import (
     admin_mail_leaks,

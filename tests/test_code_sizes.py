@@ -6,7 +6,7 @@ body, docstring included."""
 import ast
 from pathlib import Path
 
-from samtale.core.testing_source import REPOSITORY, product_copy, walked
+from testkit.source import REPOSITORY, product_copy, walked
 
 FOLDERS = ("samtale", "config", "tests", "bench", "scripts")
 MODULE_LINES, FUNCTION_LINES = 500, 60

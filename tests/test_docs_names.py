@@ -43,7 +43,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from samtale.core.testing_source import product_files
+from testkit.source import product_files
 from tests import docs_names as names
 
 DEVELOPING = names.ROOT / "docs" / "developing"

@@ -4,7 +4,7 @@ Fiks IO, Maskinporten and the archives): none of its modules imports Samtale's o
 import ast
 from pathlib import Path
 
-from samtale.core.testing_source import REPOSITORY, product_copy, walked
+from testkit.source import REPOSITORY, product_copy, walked
 
 FORBIDDEN = {"samtale", "config", "tests", "django"}
 IMPORTERS = ("import_module", "__import__")

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import goals_version
 from samtale.org.models import Person
+from testkit.people import goals_version
 
 # What differs from one response to the next whatever it shows: the CSP nonce, the CSRF token,
 # and the seconds left of the session (its longest life counts down: two requests a second

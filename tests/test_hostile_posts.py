@@ -59,10 +59,10 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle, summary
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.demo.testing import ROLES, make_archivist
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import EmailChange, Person
+from testkit.people import ROLES, make_archivist
 from tests import hostile, hostile_json
 from tests.content_paths.world import build_world
 from tests.fingerprint import Fingerprint

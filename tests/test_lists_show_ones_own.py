@@ -16,8 +16,8 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import ROLES as TEST_ROLES
-from samtale.demo.testing import make_archivist, make_union_rep
+from testkit.people import ROLES as TEST_ROLES
+from testkit.people import make_archivist, make_union_rep
 from tests.content_paths.walk import KWARG, _patterns, every_request, walk
 from tests.content_paths.world import build_world
 

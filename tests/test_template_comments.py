@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from samtale.core.testing_source import REPOSITORY, product_copy, product_templates
+from testkit.source import REPOSITORY, product_copy, product_templates
 
 
 def comments_over_a_line(root: Path) -> list[str]:

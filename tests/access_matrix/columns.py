@@ -1,5 +1,5 @@
 """The access matrix's columns (tests/test_access_matrix.py): the expected status per role,
-in the order of samtale.demo.testing.ROLES, for the answers many rows share."""
+in the order of testkit.people.ROLES, for the answers many rows share."""
 
 #            anon emp  oemp lead olead ll   hr   admin
 ALL_200 = (200, 200, 200, 200, 200, 200, 200, 200)

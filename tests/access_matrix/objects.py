@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
-from samtale.demo.testing import planned_conversation, school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.needs.models import Need, RaisedNeed
@@ -20,6 +19,7 @@ from samtale.privacy import links
 from samtale.privacy import services as privacy_services
 from samtale.privacy.models import AccessCopy
 from samtale.rounds.models import Participant, Window
+from testkit.people import planned_conversation, school_round
 from tests.access_matrix.organization import ARCHIVE_OBJECTS, ROUND_OBJECTS
 
 
@@ -135,7 +135,7 @@ def _archive_objects(people) -> dict:
     personnel file (its PDF is made when first asked for)."""
     from samtale.archive.services import signed_form_record
     from samtale.conversations.models import SummaryRevision
-    from samtale.demo.testing import goals_version, signed_conversation
+    from testkit.people import goals_version, signed_conversation
 
     conversation = signed_conversation(people.employee, people.leader, version=goals_version())
     now = timezone.now()

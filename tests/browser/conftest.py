@@ -22,9 +22,9 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import org as org_demo
-from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
+from testkit.people import PASSWORD
 from tests.browser import outcomes
 from tests.browser.snapshot import Snapshot
 

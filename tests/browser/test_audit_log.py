@@ -4,7 +4,7 @@ the log, and the employee sees who read it and when. Every page passes axe-core.
 from django.utils import timezone
 
 from samtale.conversations.models import SummaryRevision
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 from tests.browser.conftest import DEMO_PASSWORD
 
 SHARED = "Kursbehovet i fagsystemet kan meldes til HR."

@@ -7,9 +7,9 @@ from ipaddress import ip_network
 
 from django.utils import timezone
 
-from samtale.calendars.testing import Answer, http_server
 from samtale.conversations.models import Conversation
 from samtale.core import holidays
+from testkit.calendars import Answer, http_server
 from tests.browser.conftest import DEMO_PASSWORD
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from samtale.actions.models import Action
-from samtale.demo.testing import PASSWORD, goals_version, held_conversation, signed_conversation
+from testkit.people import PASSWORD, goals_version, held_conversation, signed_conversation
 
 
 def test_a_goal_recorded_in_place_keeps_its_carry_over_buttons(visitor_factory, people):

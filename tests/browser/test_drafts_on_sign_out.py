@@ -10,7 +10,7 @@ import time
 import pytest
 
 from samtale.conversations.models import Note
-from samtale.demo.testing import PASSWORD
+from testkit.people import PASSWORD
 from tests.browser.conftest import (
     employee_preparing,
     invited_conversation,

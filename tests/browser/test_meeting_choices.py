@@ -7,8 +7,8 @@ import pytest
 from samtale.actions import agreement
 from samtale.actions.models import Goal
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import PASSWORD, planned_conversation
 from samtale.priorities import selectors, services
+from testkit.people import PASSWORD, planned_conversation
 
 
 @pytest.fixture

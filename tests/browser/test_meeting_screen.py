@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
-from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
+from testkit.people import PASSWORD
 
 TALK = "section.talktime"
 

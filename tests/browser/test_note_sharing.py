@@ -5,7 +5,7 @@ employee shares the rest at once, after seeing the list."""
 import pytest
 
 from samtale.conversations.models import Conversation, Note
-from samtale.demo.testing import PASSWORD
+from testkit.people import PASSWORD
 from tests.browser.conftest import invited_conversation
 
 THEMES = [

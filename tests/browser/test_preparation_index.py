@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from samtale.demo.testing import PASSWORD
+from testkit.people import PASSWORD
 from tests.browser.conftest import invited_conversation
 
 THEMES = [

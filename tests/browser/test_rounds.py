@@ -14,9 +14,9 @@ from samtale.demo import org as org_demo
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.testing import calendar_of
 from samtale.org.models import Person, Unit
 from samtale.rounds.models import Participant, Round
+from testkit.mail import calendar_of
 
 PASSWORD = "demo-password-for-tests"
 

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from samtale.actions.models import Action, ActionUpdate
-from samtale.demo.testing import PASSWORD, goals_version, signed_conversation
+from testkit.people import PASSWORD, goals_version, signed_conversation
 from tests.browser.conftest import Visitor, local_storage, session_set
 
 COMMENT = "Kurset er bestilt, starter i mars"

@@ -28,9 +28,9 @@ from samtale.actions import selectors as actions_selectors
 from samtale.conversations.models import Conversation, TimeProposal
 from samtale.notifications import outbox
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.testing import calendar_of
 from samtale.org.models import LeaderChange, Person
 from samtale.priorities.models import Priority
+from testkit.mail import calendar_of
 from tests.browser.conftest import DEMO_PASSWORD
 from tests.browser.first_time import PHONE, Hand, tasks_kept
 from tests.browser.test_first_time_tasks import _pick

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
-from samtale.demo.testing import PASSWORD
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.guides.selectors import current_version
 from samtale.org.models import Person
+from testkit.people import PASSWORD
 
 GOALS = ["Færre avbrudd i undervisningen", "Mer samarbeid om vurdering i teamet"]
 # A keystroke: a character typed (one beforeinput each, also for æ, ø and å, which a

@@ -12,8 +12,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import models
 from django.http import HttpRequest
 
-from samtale.demo.testing import ROLES
 from samtale.org.models import Person
+from testkit.people import ROLES
 
 MARKER = re.compile(r"MARKER-[\w-]*", re.IGNORECASE)
 
@@ -39,7 +39,7 @@ MAILED = {"conversations.Conversation.place"}
 class Marker:
     label: str
     text: str
-    by: str  # the role of the person who wrote it (demo.testing.ROLES)
+    by: str  # the role of the person who wrote it (testkit.people.ROLES)
     private: bool  # only its writer reads it (a note they have not shared)
     replaced: bool  # a later text took its place: stored nowhere now
     # The fields it is stored in, "app.Model.field" (Markers.locate): one, or two where a

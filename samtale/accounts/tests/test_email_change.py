@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.accounts.tests.test_login import _choose_password, _login
-from samtale.demo.testing import PASSWORD
 from samtale.notifications.models import OutboundEmail
 from samtale.org import services
 from samtale.org.imports import services as import_services
 from samtale.org.models import EmailChange
+from testkit.people import PASSWORD
 
 TAKEN = "admin.private@test.example"
 

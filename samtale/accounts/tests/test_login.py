@@ -12,7 +12,7 @@ from django.utils import timezone
 from samtale.accounts import devices, services
 from samtale.accounts.models import FailedLogin, LoginThrottle
 from samtale.core.http import client_ip
-from samtale.demo.testing import PASSWORD
+from testkit.people import PASSWORD
 
 
 def _login(client, email, password):

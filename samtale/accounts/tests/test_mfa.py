@@ -87,7 +87,7 @@ def test_a_union_representative_and_a_conversations_stand_in_leader_must_too(peo
     """Whoever reads another's data: a union representative (the needs raised in their
     units), and an employee without reports who holds a colleague's conversation."""
     from samtale.conversations.models import Conversation
-    from samtale.demo.testing import goals_version, make_union_rep
+    from testkit.people import goals_version, make_union_rep
 
     assert mfa.requires_mfa(make_union_rep(people))
     stand_in = people.other_employee

@@ -14,10 +14,10 @@ from samtale.conversations import notices
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.conversations.notices import KINDS, LEADERS_ONLY, OUTBOX_KIND
 from samtale.conversations.services.summary import summary_submit
-from samtale.demo.testing import goals_version, signed_conversation
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import Person
+from testkit.people import goals_version, signed_conversation
 
 
 def _checked(body: str, kind: str) -> bool:

@@ -41,7 +41,7 @@ def test_the_footer_switch_sets_a_cookie_for_an_anonymous_visitor(client):
 def test_a_language_chosen_on_the_sign_in_page_becomes_the_persons_at_sign_in(client, people):
     """Siri chose nynorsk on the sign-in page: her home page greets her in nynorsk, and her
     profile says so from then on, on any device."""
-    from samtale.demo.testing import PASSWORD
+    from testkit.people import PASSWORD
 
     assert people.employee.language == "nb"
     client.post(reverse("language_set"), {"language": "nn", "next": "/logg-inn/"})
@@ -61,7 +61,7 @@ def test_a_language_chosen_on_the_sign_in_page_becomes_the_persons_at_sign_in(cl
 
 
 def test_signing_in_without_choosing_keeps_the_persons_language(client, people):
-    from samtale.demo.testing import PASSWORD
+    from testkit.people import PASSWORD
 
     Person.objects.filter(pk=people.employee.pk).update(language="en")
     client.post(reverse("login"), {"username": people.employee.email, "password": PASSWORD})

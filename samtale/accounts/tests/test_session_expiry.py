@@ -230,7 +230,7 @@ def test_after_a_sign_out_the_login_page_forgets_every_draft(client_for):
 
 
 def test_signing_in_again_clears_the_mark(client_for, people, start):
-    from samtale.demo.testing import PASSWORD
+    from testkit.people import PASSWORD
 
     client = _signed_in_at(start, client_for("employee"))
     with _at(start, minutes=31):

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from samtale.accounts.audit import identifier_digest
 from samtale.core.models import AuditEntry
-from samtale.core.testing import audit_writes_fail
-from samtale.demo.testing import PASSWORD
+from testkit.core import audit_writes_fail
+from testkit.people import PASSWORD
 
 ADDRESS = "203.0.113.9"
 

@@ -4,7 +4,7 @@ from functools import partial
 import pytest
 from django.utils import timezone
 
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.tests.summary_steps import approve_and_sign, submitted
 from samtale.core.errors import DomainError
-from samtale.demo.testing import goals_version, held_conversation, signed_conversation
+from testkit.people import goals_version, held_conversation, signed_conversation
 
 LATE = timezone.localdate() - timedelta(days=10)
 AHEAD = timezone.localdate() + timedelta(days=20)

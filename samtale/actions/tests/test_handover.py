@@ -17,7 +17,6 @@ from samtale.conversations.services.lifecycle import (
 )
 from samtale.conversations.tests.summary_steps import approve_and_sign, submitted
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import school_round, signed_conversation
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
@@ -27,6 +26,7 @@ from samtale.org.tests.import_rows import roster, row
 from samtale.org.tests.test_import_views import people_csv
 from samtale.rounds.models import Participant
 from samtale.scim.tests.conftest import ENTERPRISE, Scim
+from testkit.people import school_round, signed_conversation
 from tests.content_paths.walk import person_form, person_save
 
 S = Conversation.Status

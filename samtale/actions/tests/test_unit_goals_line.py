@@ -12,9 +12,9 @@ from django.utils import timezone
 from samtale.actions import agreement
 from samtale.conversations.services.lifecycle import conversation_plan
 from samtale.conversations.tests import summary_steps as steps
-from samtale.demo.testing import planned_conversation
 from samtale.priorities import selectors as priority_selectors
 from samtale.priorities import services as priorities
+from testkit.people import planned_conversation
 
 pytestmark = pytest.mark.django_db
 

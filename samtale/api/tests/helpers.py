@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from samtale.api import tokens
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 
 API = "/api/v1"
 

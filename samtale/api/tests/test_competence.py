@@ -7,9 +7,9 @@ from django.utils import timezone
 from samtale.api.tests.helpers import api_as, signed_with_action
 from samtale.competence import selectors as competence_selectors
 from samtale.competence import services as competence_services
-from samtale.demo.testing import make_union_rep
 from samtale.needs.models import Need
 from samtale.priorities.models import Priority
+from testkit.people import make_union_rep
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year

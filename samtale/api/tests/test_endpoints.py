@@ -13,8 +13,8 @@ from samtale.actions.models import Action, ActionUpdate
 from samtale.api.tests.helpers import API, Api, api_as, signed_with_action
 from samtale.conversations.models import Conversation, SummaryRevision
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import ROLES, goals_version, planned_conversation, school_round
 from samtale.org.models import Unit
+from testkit.people import ROLES, goals_version, planned_conversation, school_round
 
 NOT_FOUND = {"detail": _("Not found.")}
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]

@@ -7,9 +7,9 @@ from django.utils import timezone
 from samtale.conversations.services import lifecycle, preparation
 from samtale.conversations.tests import summary_steps as steps
 from samtale.conversations.tests.conftest import THEMES
-from samtale.demo.testing import make_archivist
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
+from testkit.people import make_archivist
 
 # Text that must never reach a PDF or a package: a preparation note and the summary itself.
 NOTE_CANARY = "HEMMELIG-FORBEREDELSE-7731"

@@ -387,7 +387,7 @@ def signed_here():
     """A conversation signed by both in whichever municipality is active (its people and a
     template of its own made first)."""
     from samtale.archive.tests.conftest import sign_between
-    from samtale.demo.testing import make_people
+    from testkit.people import make_people
 
     return sign_between(make_people())
 
@@ -440,8 +440,8 @@ def test_the_operators_see_under_each_municipality_whether_its_token_can_be_had(
     from django.test import Client
 
     from samtale.core import schedule
-    from samtale.core.testing import outside_any_tenant
     from samtale.tenants import operators, services
+    from testkit.core import outside_any_tenant
 
     other = side.municipality_registered(simulator, tmp_path / "nordvik", NORDVIK, delegated=False)
     services.tenant_configure("nordvik", other.settings(simulator))

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log
-from samtale.demo.testing import goals_version, make_people, signed_conversation
 from samtale.tenants.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
     HOST,
     hosts,
@@ -22,6 +21,7 @@ from samtale.tenants.tests.conftest import (  # noqa: F401 - fixtures: the secon
     nordvik,
     tenant_databases,
 )
+from testkit.people import goals_version, make_people, signed_conversation
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -15,7 +15,7 @@ from samtale.audit import views
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log, audit_reads, audit_source
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 
 SHARED = "Behov for kurs i fagsystemet kan meldes til HR."
 SECRET = "Konfidensielt innhold om helsa mi"

@@ -15,7 +15,7 @@ from samtale.audit.words import sentence, stored
 from samtale.conversations.models import Conversation
 from samtale.core.audit import audit_log
 from samtale.core.models import AuditEntry
-from samtale.core.testing_source import REPOSITORY, product_copy, product_files
+from testkit.source import REPOSITORY, product_copy, product_files
 
 # Codes written with a part filled in at run time (an f-string): every value the part takes.
 DYNAMIC = {
@@ -339,7 +339,7 @@ def test_a_long_run_without_a_space_comes_in_pieces_a_line_may_break_between():
 def test_the_names_are_those_of_the_objects_and_of_the_people_the_details_name(
     people, django_assert_num_queries
 ):
-    from samtale.demo.testing import goals_version, signed_conversation
+    from testkit.people import goals_version, signed_conversation
 
     conversation = signed_conversation(people.employee, people.leader, version=goals_version())
     goal = conversation.goals.get()

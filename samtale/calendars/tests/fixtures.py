@@ -1,4 +1,4 @@
-"""The real servers the busy-time tests read (samtale.calendars.testing) as pytest fixtures,
+"""The real servers the busy-time tests read (testkit.calendars) as pytest fixtures,
 for this app's tests and the planners' (rounds and conversations import them).
 
 Radicale is started once per test process. Where it cannot start, its tests are skipped
@@ -12,7 +12,7 @@ from ipaddress import ip_network
 import pytest
 from django.core.cache import cache
 
-from samtale.calendars import testing
+from testkit import calendars as testing
 
 CALDAV_USERS = {"kari": "kari-passord", "leif": "leif-passord"}
 

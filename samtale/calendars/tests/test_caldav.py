@@ -8,7 +8,7 @@ import pytest
 
 from samtale.calendars.readers import base, read
 from samtale.calendars.readers.base import Interval, Source, Unreadable
-from samtale.calendars.testing import Answer
+from testkit.calendars import Answer
 
 from .fixtures import CALDAV_USERS, calendar_name
 

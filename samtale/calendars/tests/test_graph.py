@@ -14,8 +14,8 @@ import pytest
 
 from samtale.calendars.readers import base, graph, read
 from samtale.calendars.readers.base import Interval, Source, Unreadable
-from samtale.calendars.testing import Answer, graph_routes, http_server
-from samtale.calendars.testing_tls import make_tls
+from testkit.calendars import Answer, graph_routes, http_server
+from testkit.tls import make_tls
 
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 11, 30, tzinfo=OSLO)

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from samtale.calendars import testing, testing_tls
 from samtale.calendars.readers import base, guard, read
 from samtale.calendars.readers.base import Source, Unreadable
-from samtale.calendars.testing import Answer
+from testkit import calendars as testing
+from testkit import tls as testing_tls
+from testkit.calendars import Answer
 
 from .test_caldav import EVENTS
 

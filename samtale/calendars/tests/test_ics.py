@@ -9,7 +9,7 @@ import pytest
 
 from samtale.calendars.readers import base, read
 from samtale.calendars.readers.base import Interval, Source, Unreadable
-from samtale.calendars.testing import Answer
+from testkit.calendars import Answer
 
 OSLO = ZoneInfo("Europe/Oslo")
 # Two weeks around the last Sunday of March 2027 (28 March: 02:00 becomes 03:00 in Oslo).
@@ -235,7 +235,7 @@ def test_a_server_that_never_answers_times_out(silent, settings):
 
 
 def test_a_closed_port_is_unreachable(settings):
-    from samtale.calendars.testing import free_port
+    from testkit.calendars import free_port
 
     url = f"http://127.0.0.1:{free_port()}/kalender.ics"
     assert _reason(Source("ics", url=url)).code == base.UNREACHABLE

@@ -20,12 +20,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from samtale.calendars import reasons, selectors, services, testing, testing_tls
+from samtale.calendars import reasons, selectors, services
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import base, graph, http, limits, read
 from samtale.calendars.readers.base import Source, Unreadable
-from samtale.calendars.testing import Answer
 from samtale.core import tenancy
+from testkit import calendars as testing
+from testkit import tls as testing_tls
+from testkit.calendars import Answer
 
 from .test_graph import MAILBOX, RECORDED, TENANT
 

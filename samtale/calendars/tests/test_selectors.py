@@ -11,8 +11,8 @@ from samtale.calendars import keys, selectors, services
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import base, guard
 from samtale.calendars.readers.base import Interval
-from samtale.calendars.testing import Answer
 from samtale.org.models import Person
+from testkit.calendars import Answer
 
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 12, 1, 9, tzinfo=OSLO)

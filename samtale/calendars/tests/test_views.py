@@ -16,9 +16,9 @@ from samtale.calendars import keys, services
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import guard
 from samtale.calendars.services import shown
-from samtale.calendars.testing import Answer
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
+from testkit.calendars import Answer
 
 from .fixtures import CALDAV_USERS, calendar_name
 from .test_caldav import EVENTS

@@ -17,7 +17,6 @@ from samtale.competence.models import PlanLine
 from samtale.conversations.models import Conversation
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import goals_version, held_conversation, signed_conversation
 from samtale.insight.publication import figures, publish
 from samtale.insight.publication.measures import COMPETENCE, KINDS, SERVES
 from samtale.needs import policy as needs_policy
@@ -25,6 +24,7 @@ from samtale.needs.models import Need
 from samtale.org.models import Person
 from samtale.org.selectors import position_of
 from samtale.priorities.models import Priority
+from testkit.people import goals_version, held_conversation, signed_conversation
 
 pytestmark = pytest.mark.django_db
 LAST_YEAR = timezone.localdate().year - 1
@@ -373,7 +373,7 @@ def test_the_page_says_why_the_current_year_has_no_figures_yet(people, client):
 def test_a_union_representative_reads_and_comments_on_their_units_plans_and_keeps_none(
     people, client
 ):
-    from samtale.demo.testing import make_union_rep
+    from testkit.people import make_union_rep
 
     version = _version()
     team = people.employee.unit
@@ -408,7 +408,7 @@ def test_a_union_representative_reads_and_comments_on_their_units_plans_and_keep
 
 
 def test_a_union_representative_reads_the_published_answers_of_their_units_only(people, client):
-    from samtale.demo.testing import make_union_rep
+    from testkit.people import make_union_rep
 
     union_rep = make_union_rep(people, unit=people.leader.unit)  # Avdeling 1 and Team 1
     client.force_login(union_rep)
@@ -429,7 +429,7 @@ def test_a_union_representative_reads_the_published_answers_of_their_units_only(
 
 
 def test_a_union_representative_finds_their_own_units_plan_one_click_from_home(people, client):
-    from samtale.demo.testing import make_union_rep
+    from testkit.people import make_union_rep
 
     union_rep = make_union_rep(people)  # works in Avdeling 2, elected for the school
     client.force_login(union_rep)

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from samtale.conversations.models import InvitationAnswer
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.testing import EXCHANGE_VTIMEZONE, calendar_of
+from testkit.mail import EXCHANGE_VTIMEZONE, calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 COMMENT = "HEMMELIG-KOMMENTAR-8812"

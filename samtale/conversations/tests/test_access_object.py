@@ -17,8 +17,8 @@ from samtale.conversations.models import (
     SummaryComment,
     SummaryRevision,
 )
-from samtale.demo.testing import ROLES, People
 from samtale.org.models import Person
+from testkit.people import ROLES, People
 
 S = Conversation.Status
 ANSWERS = (

@@ -13,7 +13,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.testing import calendar_of
+from testkit.mail import calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -97,7 +97,7 @@ def test_a_handler_that_fails_on_one_message_does_not_stop_the_others(
 def test_an_unreachable_mailbox_is_said_and_tried_again_at_the_next_run(
     db, settings, caplog, monkeypatch
 ):
-    from samtale.notifications.testing import free_port
+    from testkit.mail import free_port
 
     settings.SAMTALE_CALENDAR_IMAP_URL = f"imap://kalender:hemmelig@127.0.0.1:{free_port()}/INBOX"
     with caplog.at_level(logging.WARNING):

@@ -32,7 +32,7 @@ from samtale.conversations.tests.invitation_answers import (
 from samtale.core.models import AuditEntry
 from samtale.notifications import inbox
 from samtale.notifications.inbox import Outcome
-from samtale.notifications.testing import calendar_of
+from testkit.mail import calendar_of
 
 # --- What an answer does ---------------------------------------------------------------
 
@@ -315,8 +315,8 @@ def test_a_proposal_the_leaders_calendar_holds_asks_to_confirm_first(
     """The one click checks the two calendars as a move by hand does: a clash goes to the
     time page to be ticked there, and nothing moves."""
     from samtale.calendars import services as calendar_services
-    from samtale.calendars.testing import Answer, http_server
     from samtale.calendars.tests.fixtures import LOOPBACK
+    from testkit.calendars import Answer, http_server
 
     settings.SAMTALE_BUSY_ALLOWED_NETWORKS = LOOPBACK  # the test's calendar is on loopback
 

@@ -18,7 +18,7 @@ from samtale.conversations.models import Conversation, Note, Preparation
 from samtale.conversations.services import lifecycle
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.outbox import BUILDERS
-from samtale.notifications.testing import calendar_of, mime_tree
+from testkit.mail import calendar_of, mime_tree
 
 MARKER = "HEMMELIG-NOTAT-4471"
 CALENDAR_KINDS = {

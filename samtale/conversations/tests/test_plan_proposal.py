@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samtale.conversations import selectors
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import goals_version
+from testkit.people import goals_version
 
 # A Monday: a week on is Monday 7 December 2026, an ordinary working day.
 TODAY = date(2026, 11, 30)

@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from samtale.calendars import services as calendar_services
 from samtale.calendars.models import CalendarConnection
-from samtale.calendars.testing import Answer, http_server
 from samtale.calendars.tests.fixtures import _fresh_cache  # noqa: F401 (a fixture)
 from samtale.conversations.models import Conversation
+from testkit.calendars import Answer, http_server
 
 from .planning import at, plan
 

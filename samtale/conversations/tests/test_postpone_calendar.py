@@ -14,7 +14,7 @@ from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import email_send
-from samtale.notifications.testing import calendar_of
+from testkit.mail import calendar_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 

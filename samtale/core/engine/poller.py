@@ -1,6 +1,6 @@
 """The database transport: a worker that finds due rows by asking each tenant's task table,
 and runs them through the one runner (core.engine.runner) — a laptop, SQLite, a few tenants;
-the test suite drains the same table in-process (core.engine.testing).
+the test suite drains the same table in-process (testkit.drain).
 
 Each round takes at most one row from each tenant, in that tenant, so a tenant with a
 thousand e-mails waiting does not hold up another's one; a tenant whose database does not

@@ -1,6 +1,6 @@
 """The one way a task row runs, whichever transport brought it (docs/developing/
 decision-work-engine.md): the database transport's poller (core.engine.poller), the RabbitMQ
-transport's Celery task (core.engine.app), and the test suite's drain (core.engine.testing)
+transport's Celery task (core.engine.app), and the test suite's drain (testkit.drain)
 all call `run` or `run_row`.
 
 - `run(slug, row)`: the tenant the work names, activated, failing closed (a tenant unknown

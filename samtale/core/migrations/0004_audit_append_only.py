@@ -7,7 +7,7 @@ privileges, not by a trigger (docs/running/production.md).
 
 SQLite: a trigger for each. Django's test flush empties tables with DELETE FROM; the tests
 alone drop the DELETE trigger for the length of a flush and create it again (conftest.py,
-core.testing.audit_flushable), so no setting or code path of the application can let a
+testkit.core.audit_flushable), so no setting or code path of the application can let a
 delete through.
 
 On SQLite a later migration that alters this table rebuilds it and drops these triggers

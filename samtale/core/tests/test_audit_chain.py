@@ -24,9 +24,9 @@ from samtale.core.audit import (
     entry_hash,
 )
 from samtale.core.models import AuditEntry
-from samtale.core.testing import audit_triggers_off, audit_writes_fail
 from samtale.org import services as org_services
 from samtale.org.models import Person
+from testkit.core import audit_triggers_off, audit_writes_fail
 
 
 def _entries(people, n=4) -> list[AuditEntry]:
@@ -237,7 +237,7 @@ def audit_fails():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_action_whose_entry_cannot_be_written_is_not_committed(audit_fails):
-    from samtale.demo.testing import make_people
+    from testkit.people import make_people
 
     people = make_people()
     with pytest.raises(DatabaseError, match="the disk is full"):

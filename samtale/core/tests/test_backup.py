@@ -2,7 +2,7 @@
 suite runs on.
 
 The round trips run the commands as production does, in processes of their own on the
-test's database (samtale.core.testing_live; SQLite's in-memory test database is copied to
+test's database (testkit.live; SQLite's in-memory test database is copied to
 a file first). The refusals and the file's name need no second process: a refusal comes
 before the database is touched, and a backup reads the test's own connection.
 """
@@ -23,10 +23,10 @@ from django.db import connection
 from samtale.actions.models import Action
 from samtale.actions.services import action_update
 from samtale.core.backup import MAGIC, NAMES, SUFFIX, file_sha256
-from samtale.core.testing_live import SharedDatabase, manage, manage_run, shared_database
-from samtale.demo.testing import goals_version, school_round, signed_conversation
 from samtale.org.models import Person, Unit
 from samtale.org.services import unit_create
+from testkit.live import SharedDatabase, manage, manage_run, shared_database
+from testkit.people import goals_version, school_round, signed_conversation
 
 # The test's own connection, read as the shared database is (SQLite in memory included).
 HERE = SharedDatabase(url="")

@@ -31,7 +31,7 @@ def test_a_plain_broker_gets_no_tls_options(settings):
 
 
 def test_the_archive_channel_checks_an_amqps_brokers_certificate(monkeypatch, tmp_path):
-    from samtale.calendars.testing_tls import make_tls
+    from testkit.tls import make_tls
 
     tls = make_tls(tmp_path)
     made = {}

@@ -1,5 +1,5 @@
 """The faults of background work, on both transports, with real processes on the test's
-database (samtale.core.testing_live): the database transport's `manage.py worker`s and the
+database (testkit.live): the database transport's `manage.py worker`s and the
 RabbitMQ transport's `manage.py engine_worker`s (on the real broker at 127.0.0.1:5672, on
 queues of this run's own). Each gives the same answer: nothing lost, nothing doubled.
 
@@ -24,7 +24,7 @@ from collections import Counter
 import psutil
 import pytest
 
-from samtale.core.testing_live import manage, manage_run, shared_database
+from testkit.live import manage, manage_run, shared_database
 
 # Beside no other test of the broker: one of these restarts it.
 pytestmark = pytest.mark.xdist_group("amqp")

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from kombu import Connection
 
-from samtale.core.testing_live import manage, shared_database
+from testkit.live import manage, shared_database
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("amqp")]
 

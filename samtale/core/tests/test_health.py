@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from samtale.core import health, schedule, tenancy
 from samtale.core.models import JobRun, ProcessBeat
 from samtale.core.tasks import ping
-from samtale.core.testing import worker_until_idle
+from testkit.core import worker_until_idle
 
 EVERYTHING = {"control", "migrations", "worker", "scheduler"}
 A_TENANTS = {"database", "migrations", "tasks", "archive", "fiks", "mail", "mailbox", "insight"}

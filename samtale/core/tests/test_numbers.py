@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from samtale.actions.models import Action, Goal
-from samtale.core.testing_source import REPOSITORY, product_copy, product_templates
 from samtale.org.models import ImportBatch, Person
+from testkit.source import REPOSITORY, product_copy, product_templates
 
 NBSP = "\xa0"
 

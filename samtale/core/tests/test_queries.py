@@ -8,8 +8,8 @@ from samtale.actions.nudges import pitfall_querysets
 from samtale.actions.selectors import OPEN
 from samtale.conversations.models import Conversation
 from samtale.core.queries import counts, counts_sql, exists
-from samtale.demo.testing import goals_version, signed_conversation
 from samtale.org.models import Person, Unit
+from testkit.people import goals_version, signed_conversation
 
 
 def test_counts_counts_each_queryset_in_one_query(db, django_assert_num_queries):

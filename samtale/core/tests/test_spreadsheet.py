@@ -23,10 +23,10 @@ from openpyxl import load_workbook
 
 from samtale.core import spreadsheet
 from samtale.core.spreadsheet import csv_bytes, download, neutralise, xlsx_bytes
-from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 from samtale.org.imports import people as people_import
 from samtale.org.imports import units as units_import
 from samtale.org.imports.reader import read_table
+from testkit.source import REPOSITORY, product_copy, product_files
 
 DANGEROUS = [
     "=1+1",

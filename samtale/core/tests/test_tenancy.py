@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from django.db import connection, connections
 
 from samtale.core import commands, configurable, tenancy
-from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 from samtale.org.models import Person
+from testkit.source import REPOSITORY, product_copy, product_files
 
 
 def in_a_thread_of_its_own(work):
@@ -253,7 +253,7 @@ def test_a_request_for_a_host_no_one_has_is_refused_plainly_naming_no_one(db, se
     has): plain text, never a tenant's error page, and no 500."""
     from django.test import Client
 
-    from samtale.core.testing import outside_any_tenant
+    from testkit.core import outside_any_tenant
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "nobody.example"]
     with outside_any_tenant():  # as a web process's request starts

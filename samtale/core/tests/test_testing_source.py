@@ -1,9 +1,9 @@
-"""The walk the guard tests share (core.testing_source): a walk that finds a hundred files
+"""The walk the guard tests share (testkit.source): a walk that finds a hundred files
 or fewer fails, so a guard over the wrong folder fails instead of passing over nothing."""
 
 import pytest
 
-from samtale.core.testing_source import PRODUCT, REPOSITORY, product_files, walked
+from testkit.source import PRODUCT, REPOSITORY, product_files, walked
 
 
 def _tree(root, count, folder="app"):

@@ -13,8 +13,8 @@ import pytest
 import samtale
 from samtale.core import configurable, tenancy
 from samtale.core.tenancy import TenantSettings, tenant_settings
-from samtale.core.testing import outside_any_tenant
 from scripts import tenant_settings as generator
+from testkit.core import outside_any_tenant
 
 # The generated reader is the one place that names each setting to look it up.
 GENERATED = Path("core", "tenancy", "typed.py")

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from samtale.conversations.services import lifecycle
 from samtale.demo import org
-from samtale.demo.testing import goals_version, make_archivist
 from samtale.home import guide
+from testkit.people import goals_version, make_archivist
 
 LANGUAGES = ("nb", "nn", "en")
 # The heading each language's start page opens with.

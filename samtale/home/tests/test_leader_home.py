@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 
 
 def _row(body: str, name: str) -> str:

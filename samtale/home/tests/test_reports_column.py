@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from samtale.conversations.services import lifecycle
-from samtale.demo.testing import goals_version, signed_conversation
+from testkit.people import goals_version, signed_conversation
 
 
 def _row(body: str, name: str) -> str:

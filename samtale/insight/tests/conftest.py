@@ -1,7 +1,7 @@
 import pytest
 
-from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
+from testkit.people import goals_version
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from samtale.actions.models import Action, Goal
 from samtale.conversations.models import Conversation, Feedback, LikertAnswer
-from samtale.demo.testing import PASSWORD, goals_version
 from samtale.guides.models import GuideVersion
 from samtale.org.models import Person, Unit
 from samtale.org.selectors import position_of
 from samtale.rounds.models import Participant, Round
+from testkit.people import PASSWORD, goals_version
 
 
 @dataclass

@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from samtale.demo.testing import PASSWORD, make_people
 from samtale.insight import analysis, policy
 from samtale.org.models import Person
 from samtale.tenants.tests.conftest import (  # noqa: F401 (fixtures)
@@ -18,6 +17,7 @@ from samtale.tenants.tests.conftest import (  # noqa: F401 (fixtures)
     nordvik,
     tenant_databases,
 )
+from testkit.people import PASSWORD, make_people
 
 SMALL = (
     "<strong>Skjult:</strong> Færre enn {k} personer telles her nå, og et tall vises bare der "

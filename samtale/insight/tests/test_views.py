@@ -188,7 +188,7 @@ def test_a_leaders_leader_sees_the_line_below_and_a_leader_with_few_does_not(
 
 
 def _version():
-    from samtale.demo.testing import goals_version
+    from testkit.people import goals_version
 
     return goals_version()
 
@@ -252,8 +252,8 @@ def test_the_status_analysis_of_one_round_counts_its_conversations_alone(client_
 
 
 def test_a_leader_counts_only_the_rounds_their_line_is_in(client_for, people, settings):
-    from samtale.demo.testing import goals_version
     from samtale.rounds.models import Participant, Round
+    from testkit.people import goals_version
 
     settings.SAMTALE_MIN_GROUP = 3
     guide = goals_version().guide

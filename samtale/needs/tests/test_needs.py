@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from samtale.conversations.models import Conversation
 from samtale.core.errors import DomainError
-from samtale.demo.testing import goals_version
 from samtale.needs import services
 from samtale.needs.models import Need, NeedChange
 from samtale.needs.services import needs_register_from
+from testkit.people import goals_version
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from samtale.demo.testing import ROLES
 from samtale.notifications.backends import FileMailBackend
+from testkit.people import ROLES
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event, vCalAddress
 from samtale.notifications import ics, inbox
 from samtale.notifications.inbox import ImapMailbox, Outcome
 from samtale.notifications.models import MailboxMark
-from samtale.notifications.testing import EXCHANGE_VTIMEZONE
+from testkit.mail import EXCHANGE_VTIMEZONE
 
 STAMP = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -220,7 +220,7 @@ def test_a_mailbox_made_anew_is_read_again_from_the_start(db, imap, handled):
 
 
 def test_a_wrong_password_is_an_imap_error_and_reads_nothing(db, imap, handled):
-    from samtale.notifications.testing import ImapServer
+    from testkit.mail import ImapServer
 
     url = imap.url.replace(ImapServer.password, "feil")
     with pytest.raises(inbox.imaplib.IMAP4.error):

@@ -2,7 +2,7 @@
 again: every message arrives, and a second copy only from the window the outbox documents
 (a worker killed after the server accepted a message and before it recorded that).
 
-Real processes on the test's database (samtale.core.testing_live): three `manage.py
+Real processes on the test's database (testkit.live): three `manage.py
 worker`s and a `manage.py scheduler` that runs the outbox's sweep every second, with a
 lease of 12 s (four times the SMTP timeout, as the settings' check asks). The messages are
 queued as the app queues them (email_queue in a transaction, the task enqueued on commit).
@@ -26,8 +26,8 @@ import psutil
 import pytest
 from aiosmtpd.controller import Controller
 
-from samtale.core.testing_live import manage, manage_run, shared_database
-from samtale.notifications.testing import free_port
+from testkit.live import manage, manage_run, shared_database
+from testkit.mail import free_port
 
 MESSAGES = 500
 WORKERS = 3

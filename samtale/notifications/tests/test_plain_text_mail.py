@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core import mail
 from django.test import override_settings
 
-from samtale.core.testing_source import REPOSITORY, product_copy, product_files
 from samtale.notifications.mail import render_templated
+from testkit.source import REPOSITORY, product_copy, product_files
 
 ROOT = Path(settings.BASE_DIR)
 TYPED = "<script>&'\""

@@ -12,9 +12,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.mail import EmailMessage, mailers
 
-from samtale.calendars.testing_tls import make_tls
-from samtale.core.testing_live import ROOT, app_env
-from samtale.notifications.testing import free_port
+from testkit.live import ROOT, app_env
+from testkit.mail import free_port
+from testkit.tls import make_tls
 
 
 class Inbox:

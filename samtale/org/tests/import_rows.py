@@ -1,6 +1,6 @@
 """The rows and files the import tests build, and the fixed roster as a people file.
 
-The fixed people (samtale/demo/testing.py) are the roster already in Samtale:
+The fixed people (testkit/people.py) are the roster already in Samtale:
 employee numbers 100–106 in the units S, E, D1, D2 and T1.
 """
 

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 import time_machine
 
-from samtale.demo.testing import PASSWORD
 from samtale.org.imports import people as people_import
 from samtale.org.imports.reader import read_table
 from samtale.org.models import Person, Unit
@@ -20,6 +19,7 @@ from samtale.org.tests.import_rows import (
     snapshot,
     xlsx_file,
 )
+from testkit.people import PASSWORD
 
 
 def test_it_creates_new_people_who_have_no_password_yet(people):

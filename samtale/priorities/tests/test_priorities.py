@@ -11,10 +11,10 @@ from samtale.actions import agreement
 from samtale.conversations.tests import summary_steps as steps
 from samtale.core.errors import DomainError
 from samtale.core.models import AuditEntry
-from samtale.demo.testing import planned_conversation
 from samtale.org.models import Person
 from samtale.priorities import policy, selectors, services
 from samtale.priorities.models import Priority
+from testkit.people import planned_conversation
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year

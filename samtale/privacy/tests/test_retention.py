@@ -29,7 +29,6 @@ from samtale.conversations.models import (
 )
 from samtale.core.models import AuditEntry
 from samtale.core.schedule import JOBS
-from samtale.demo.testing import PASSWORD
 from samtale.insight.models import Publication
 from samtale.insight.publication import figures, publish
 from samtale.insight.publication.measures import LIKERT
@@ -38,6 +37,7 @@ from samtale.org.models import Person
 from samtale.privacy import jobs, records, retention, services
 from samtale.privacy.models import LegalHold, RetentionRun
 from samtale.privacy.tests.conftest import full_conversation
+from testkit.people import PASSWORD
 
 OSLO = ZoneInfo("Europe/Oslo")
 HELD = date(2023, 3, 10)  # signed the day after

@@ -1,4 +1,4 @@
-"""Rounds over the fixed people (samtale/demo/testing.py), at a fixed time in Oslo.
+"""Rounds over the fixed people (testkit/people.py), at a fixed time in Oslo.
 
 The clock stands still on Monday 23 November 2026 at 08:00: the proposals fall from
 Monday 30 November to Monday 7 December.

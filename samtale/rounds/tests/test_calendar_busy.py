@@ -17,13 +17,13 @@ from django.utils.translation import gettext
 from samtale.calendars import services as calendar_services
 from samtale.calendars.readers import read
 from samtale.calendars.readers.base import Source
-from samtale.calendars.testing import Answer
 from samtale.calendars.tests.fixtures import CALDAV_USERS, calendar_name
 from samtale.conversations.models import Conversation
 from samtale.org.models import Person, Unit
 from samtale.rounds import selectors, services
 from samtale.rounds.models import Window
 from samtale.rounds.tests.conftest import OSLO, SETTINGS, TODAY, at
+from testkit.calendars import Answer
 
 
 def event(uid: str, body: str) -> str:

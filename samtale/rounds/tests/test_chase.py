@@ -210,7 +210,7 @@ def test_a_second_municipality_reminds_its_own_leaders_from_its_own_sender(
     in_nordvik,  # noqa: F811
     settings,
 ):
-    from samtale.demo.testing import make_people, school_round
+    from testkit.people import make_people, school_round
 
     settings.DEFAULT_FROM_EMAIL = "Fjordvik kommune <samtale@fjordvik.example>"
     with in_nordvik():

@@ -18,12 +18,12 @@ from django.utils.translation import override
 from samtale.conversations.models import Conversation, Note, StatusChange
 from samtale.conversations.services import handover, lifecycle, preparation
 from samtale.conversations.tests.planning import NOW, at
-from samtale.demo.testing import school_round
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
 from samtale.notifications.models import OutboundEmail
 from samtale.org.models import LeaderChange
 from samtale.rounds.handover import handover_preview
+from testkit.people import school_round
 from tests.content_paths.walk import page_form, person_form
 
 S = Conversation.Status

@@ -7,10 +7,10 @@ import pytest
 from samtale.conversations.models import Conversation, Preparation
 from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
-from samtale.notifications.testing import calendar_of
 from samtale.rounds import booking, jobs, services
 from samtale.rounds.models import Round
 from samtale.rounds.tests.conftest import OSLO, at
+from testkit.mail import calendar_of
 
 DAY = date(2026, 12, 1)
 

@@ -6,12 +6,12 @@ from django.utils import timezone
 
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
-from samtale.demo.testing import goals_version
 from samtale.org.models import Person, Unit
 from samtale.rounds import booking, coverage, scheduling, selectors, services
 from samtale.rounds.models import Participant, Round, RoundCount, Window
 from samtale.rounds.selectors import counted
 from samtale.rounds.tests.conftest import TODAY, at
+from testkit.people import goals_version
 
 S = Conversation.Status
 

@@ -9,7 +9,7 @@ from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 
 from samtale.api import tokens
-from samtale.demo.testing import make_people
+from testkit.people import make_people
 
 TESTER = "@scim-tester.example"
 

@@ -18,13 +18,13 @@ from samtale.accounts import services as account_services
 from samtale.accounts.tokens import password_reset_token
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
-from samtale.demo.testing import ROLES, make_archivist, make_people, make_union_rep
 from samtale.needs.models import Need, RaisedNeed
 from samtale.org.models import EmailChange, Person, Unit
 from samtale.priorities.models import Priority
 from samtale.rounds.models import Window
 from samtale.tenants import services
 from samtale.tenants.tests.conftest import HOST
+from testkit.people import ROLES, make_archivist, make_people, make_union_rep
 from tests.access_matrix.objects import objects_for, with_objects
 from tests.test_access_matrix import MATRIX, _send, _url
 

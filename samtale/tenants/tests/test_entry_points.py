@@ -15,14 +15,14 @@ from django_tasks_db.backend import DatabaseBackend
 
 from samtale.core import schedule, tenancy
 from samtale.core.models import JobRun
-from samtale.core.testing import outside_any_tenant, worker_until_idle
-from samtale.demo.testing import make_people
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import email_send
 from samtale.org.models import Person
 from samtale.privacy.models import RetentionRun
 from samtale.tenants import services
 from samtale.tenants.tests.conftest import HOST, SENDER
+from testkit.core import outside_any_tenant, worker_until_idle
+from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from samtale.archive.models import Delivery
 from samtale.conversations.tests import summary_steps as steps
 from samtale.core import health, schedule, tenancy
-from samtale.core.testing import outside_any_tenant
 from samtale.core.tests.test_metrics import TOKEN, scrape, value
-from samtale.demo.testing import make_people
 from samtale.tenants import operators
 from samtale.tenants.tests.conftest import HOST, planned_conversation
+from testkit.core import outside_any_tenant
+from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 
@@ -162,10 +162,10 @@ def test_the_operators_see_under_each_municipality_how_its_latest_period_was_pro
 ):
     """Nordvik publishes last year (in its own database, proved there); the scheduler's
     tick keeps the certificate with Nordvik's health, and the operators read it there."""
-    from samtale.demo.testing import goals_version
     from samtale.insight.publication import publish
     from samtale.insight.tests.test_published_groups import YEAR, answered
     from samtale.org.models import Person, Unit
+    from testkit.people import goals_version
 
     settings.SAMTALE_OPERATOR_HOSTS = [OPS]
     with in_nordvik():

@@ -19,13 +19,13 @@ from pyrage import x25519
 
 from samtale.archive.models import SignedForm
 from samtale.core import tenancy
-from samtale.demo.testing import make_people
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
 from samtale.privacy.tests import conftest as privacy
 from samtale.tenants import services, transfer
 from samtale.tenants.models import Home
 from samtale.tenants.tests.conftest import tenants_said
+from testkit.people import make_people
 
 # A snapshot of the home database is read by a connection of its own: what the test wrote must
 # be committed (on SQLite a snapshot would otherwise wait for the test's transaction).

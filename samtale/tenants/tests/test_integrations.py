@@ -19,17 +19,17 @@ from samtale.calendars import services as calendars
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import graph
 from samtale.calendars.readers.base import Interval
-from samtale.calendars.testing import Answer
-from samtale.calendars.testing_tls import make_tls
 from samtale.calendars.tests import fixtures
 from samtale.calendars.tests.fixtures import CALDAV_USERS, calendar_name
 from samtale.calendars.tests.test_caldav import EVENTS, EXPECTED
 from samtale.conversations.services import lifecycle
 from samtale.core import tenancy
 from samtale.core.errors import DomainError
-from samtale.demo.testing import make_people
 from samtale.tenants import services
 from samtale.tenants.tests.conftest import HOST, SENDER, planned_conversation
+from testkit.calendars import Answer
+from testkit.people import make_people
+from testkit.tls import make_tls
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 
@@ -153,7 +153,7 @@ def _issuer(token):
 
 @pytest.fixture
 def microsoft(tmp_path_factory, settings):
-    from samtale.calendars.testing import http_server
+    from testkit.calendars import http_server
 
     tls = make_tls(tmp_path_factory.mktemp("tls"))
     with http_server(tls=tls) as server:
@@ -312,8 +312,8 @@ def test_a_meeting_held_early_moves_in_its_calendars_from_its_own_address(
 
 
 def test_a_language_chosen_on_its_sign_in_page_becomes_the_persons(nordvik, in_nordvik, hosts):
-    from samtale.demo.testing import PASSWORD
     from samtale.org.models import Person
+    from testkit.people import PASSWORD
 
     with in_nordvik():
         people = make_people()

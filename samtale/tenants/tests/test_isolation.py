@@ -9,10 +9,10 @@ from django.test import Client
 
 from samtale.api.tests.helpers import Api, token_for
 from samtale.core import tenancy
-from samtale.core.testing import worker_until_idle
-from samtale.demo.testing import PASSWORD, make_people
 from samtale.org.models import Person
 from samtale.tenants.tests.conftest import HOST
+from testkit.core import worker_until_idle
+from testkit.people import PASSWORD, make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -10,11 +10,11 @@ from django.core.management.base import CommandError
 from pyrage import x25519
 
 from samtale.core import tenancy
-from samtale.demo.testing import make_people
 from samtale.org.models import Person
 from samtale.tenants import databases, services
 from samtale.tenants.tests.conftest import SENDER as NORDVIK_SENDER
 from samtale.tenants.tests.conftest import tenants_said
+from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -9,12 +9,12 @@ from django.test import Client, override_settings
 
 from config.settings.tenants import _server
 from samtale.core import tenancy
-from samtale.demo.testing import make_people
 from samtale.org.models import Person
 from samtale.tenants import databases, moving, services
 from samtale.tenants.models import Tenant as Row
 from samtale.tenants.tests.conftest import SENDER, tenants_said
 from samtale.tenants.tests.second_server import postgresql_server
+from testkit.people import make_people
 
 pytestmark = [
     pytest.mark.django_db(databases=["default", "control"]),

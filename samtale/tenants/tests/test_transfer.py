@@ -17,10 +17,10 @@ from django.core.management.base import CommandError
 
 from samtale.core import tenancy
 from samtale.core.secrets import encrypt
-from samtale.demo.testing import make_people
 from samtale.org.models import Person
 from samtale.tenants import services, transfer
 from samtale.tenants.tests.conftest import SENDER
+from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samtale.calendars.testing_tls import Tls
+from testkit.tls import Tls
 
 
 class Unavailable(Exception):

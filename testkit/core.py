@@ -1,5 +1,5 @@
 """Test plumbing of core's own: the audit log's append-only triggers, lifted or made to
-fail for a test that needs it. The people tests stand on are samtale.demo.testing."""
+fail for a test that needs it. The people tests stand on are testkit.people."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -9,6 +9,7 @@ A test's own transaction (pytest-django's, which never commits) counts as none: 
 enqueued in it alone runs at once; one enqueued in a transaction of the code's runs when that
 commits, and never when it rolls back."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -38,7 +39,7 @@ class DrainedBackend(DatabaseBackend):
 
 def run_as_a_worker(slug: str, result_id: Any) -> bool:
     """The row run as a worker runs it: from outside any tenant, in the one named."""
-    from samtale.core.testing import outside_any_tenant
+    from testkit.core import outside_any_tenant
 
     with outside_any_tenant():
         return runner.run(slug, result_id)
@@ -47,3 +48,31 @@ def run_as_a_worker(slug: str, result_id: Any) -> bool:
 def _in_the_tests_transaction_only() -> bool:
     connection = transaction.get_connection()
     return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def task_row(
+    status: str = "READY",
+    *,
+    due: datetime,
+    started: datetime | None = None,
+    finished: datetime | None = None,
+    workers: tuple[str, ...] = (),
+    path: str = "samtale.core.tasks.ping",
+) -> Any:
+    """A row of the active tenant's task table as a transport would find it: `status`, due
+    at `due`, taken at `started` by `workers` (the last one's host:pid), ended at
+    `finished`."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path=path,
+        backend_name="default",
+        run_after=due,
+        started_at=started,
+        finished_at=finished,
+        worker_ids=list(workers),
+        exception_class_path="",
+        traceback="",
+    )
