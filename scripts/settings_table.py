@@ -15,6 +15,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.generated import write_or_check  # noqa: E402
+
 SETTINGS = ROOT / "config" / "settings"
 # The modules in the page's order; env.py reads no variable of its own, only helps the others.
 MODULES = (
@@ -215,18 +220,13 @@ def main(argv: list[str]) -> int:
     if unlisted:
         print(f"scripts/settings_table.py: add {', '.join(unlisted)} to MODULES", file=sys.stderr)
         return 1
-    wanted = page(current)
-    if "--check" in argv:
-        if wanted != current:
-            print(
-                f"{PAGE.relative_to(ROOT)} is not what config/settings/ says: "
-                "run python scripts/settings_table.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    PAGE.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(
+        PAGE,
+        page(current),
+        argv,
+        what="config/settings/",
+        run="python scripts/settings_table.py",
+    )
 
 
 if __name__ == "__main__":

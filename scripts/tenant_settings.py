@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 # (a secret of their own, a database in memory) and declare the same settings.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
+from scripts.generated import write_or_check  # noqa: E402
 from scripts.settings_table import explanation  # noqa: E402
 
 SETTINGS = ROOT / "config" / "settings"
@@ -191,18 +192,13 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    wanted = render()
-    if "--check" in argv:
-        if not TYPED.exists() or TYPED.read_text(encoding="utf-8") != wanted:
-            print(
-                f"{TYPED.relative_to(ROOT)} is not what the declarations say: "
-                "run make tenant-settings (python scripts/tenant_settings.py)",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    TYPED.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(
+        TYPED,
+        render(),
+        argv,
+        what="the declarations",
+        run="make tenant-settings (python scripts/tenant_settings.py)",
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from django_tasks_db.models import DBTaskResult
 from samtale.core import health
 from samtale.core.engine import runner
 from samtale.core.models import ProcessBeat
-from samtale.core.testing import outside_any_tenant
+from testkit.core import outside_any_tenant
+from testkit.drain import task_row
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -21,16 +22,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "control"])
 
 
 def row(status="READY", *, started=None, workers=(), path="samtale.core.tasks.ping"):
-    return DBTaskResult.objects.create(
-        status=status,
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path=path,
-        backend_name="default",
-        run_after=NOW - timedelta(days=30),
-        started_at=started,
-        worker_ids=list(workers),
-        exception_class_path="",
-        traceback="",
+    return task_row(
+        status, due=NOW - timedelta(days=30), started=started, workers=workers, path=path
     )
 
 

@@ -4,21 +4,14 @@ import time_machine
 from django_tasks_db.models import DBTaskResult
 
 from samtale.core import jobs
+from testkit.drain import task_row
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 def result(status, started=None, finished=None, path="samtale.core.tasks.ping"):
-    return DBTaskResult.objects.create(
-        status=status,
-        args_kwargs={"args": [], "kwargs": {}},
-        task_path=path,
-        backend_name="default",
-        run_after=NOW - timedelta(days=30),
-        started_at=started,
-        finished_at=finished,
-        exception_class_path="",
-        traceback="",
+    return task_row(
+        status, due=NOW - timedelta(days=30), started=started, finished=finished, path=path
     )
 
 

@@ -4,17 +4,16 @@ declarations say, each type is what the setting's value is, and no product code 
 setting in a string for `setting()` or `value_of()` to look up."""
 
 import ast
-import shutil
 import typing
 from pathlib import Path
 
 import pytest
 
-import samtale
 from samtale.core import configurable, tenancy
 from samtale.core.tenancy import TenantSettings, tenant_settings
 from scripts import tenant_settings as generator
 from testkit.core import outside_any_tenant
+from testkit.source import REPOSITORY, product_copy, product_files
 
 # The generated reader is the one place that names each setting to look it up.
 GENERATED = Path("core", "tenancy", "typed.py")
@@ -103,12 +102,10 @@ def named_reads(root: Path) -> tuple[int, list[str]]:
     look-up on to be called so, `get = tenancy.setting`). Tests are not product code; the
     generated reader is the one place that does it. (A variable of its own called `setting`
     is no look-up: only a module's, `x.setting`, is counted when handed on.)"""
-    walked, found = 0, []
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if "tests" in relative.parts or "migrations" in relative.parts or relative == GENERATED:
-            continue
-        walked += 1
+    files = [path for path in product_files(root) if path != root / "samtale" / GENERATED]
+    found = []
+    for path in files:
+        relative = path.relative_to(root / "samtale")
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         called = set()
         for node in ast.walk(tree):
@@ -126,28 +123,20 @@ def named_reads(root: Path) -> tuple[int, list[str]]:
                 continue
             if node.attr in READERS and isinstance(node.ctx, ast.Load):
                 found.append(f"{relative}:{node.lineno}: {ast.unparse(node)} handed on")
-    return walked, found
+    return len(files), found
 
 
 def test_no_product_code_looks_a_setting_up_by_a_name_in_a_string():
-    walked, found = named_reads(Path(samtale.__file__).parent)
-    assert walked > 100, f"only {walked} files walked: the walk missed the product"
+    _, found = named_reads(REPOSITORY)
     said = "\n".join(found)
     assert not found, f"read them as tenant_settings.NAME (core.tenancy.typed):\n{said}"
 
 
 def test_a_setting_looked_up_by_name_in_a_copy_of_the_product_is_found(tmp_path):
     """The walk above, over a copy of the product with such reads planted: it finds each."""
-    root = Path(samtale.__file__).parent
-    copy = tmp_path / "samtale"
-    shutil.copytree(
-        root,
-        copy,
-        ignore=lambda folder, names: [
-            name for name in names if not name.endswith(".py") and not Path(folder, name).is_dir()
-        ],
-    )
-    walked, found = named_reads(copy)
+    root = product_copy(tmp_path, folders=("samtale",))
+    copy = root / "samtale"
+    walked, found = named_reads(root)
     assert walked > 100 and not found
     planted = copy / "insight" / "anonymity.py"
     planted.write_text(
@@ -161,7 +150,7 @@ def test_a_setting_looked_up_by_name_in_a_copy_of_the_product_is_found(tmp_path)
     (copy / "insight" / "tests" / "test_planted.py").write_text(
         'READ = tenancy.setting("SAMTALE_MIN_GROUP")\n', encoding="utf-8"
     )
-    _, found = named_reads(copy)
+    _, found = named_reads(root)
     lines = planted.read_text(encoding="utf-8").splitlines()
     at = len(lines) - 3
     assert found == [
