@@ -139,7 +139,7 @@ procurement: $(VENV)/.dev
 	$(PY) scripts/procurement.py
 
 ## make conformance: the conformance report (docs/accessibility/), from the assessment of each
-## WCAG criterion in samtale/core/conformance.py (tests/test_conformance_report.py compares).
+## WCAG criterion in samtale/accessibility/conformance.py (tests/test_conformance_report.py compares).
 conformance: $(VENV)/.dev
 	$(PY) scripts/conformance.py
 

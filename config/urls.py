@@ -1,3 +1,4 @@
+from samtale.accessibility import urls as accessibility
 from samtale.accounts import urls as accounts
 from samtale.actions import urls as actions
 from samtale.api import urls as api
@@ -25,6 +26,7 @@ from samtale.signing import urls as signing
 urlpatterns = [
     *home.urlpatterns,
     *core.urlpatterns,
+    *accessibility.urlpatterns,
     *accounts.urlpatterns,
     *org.urlpatterns,
     *calendars.urlpatterns,

@@ -1,5 +1,5 @@
 """The conformance report (docs/accessibility/index.md), from Samtale's assessment of each
-WCAG criterion (samtale/core/conformance.py), in the form of a VPAT / EN 301 549 report: a
+WCAG criterion (samtale/accessibility/conformance.py), in the form of a VPAT / EN 301 549 report: a
 table per level with each criterion's state and its evidence. The statement each
 municipality shows at /tilgjengelighet/ reads the same assessment.
 
@@ -25,13 +25,13 @@ if not apps.ready:
 
 from django.utils import translation  # noqa: E402
 
-from samtale.core import conformance  # noqa: E402
+from samtale.accessibility import conformance  # noqa: E402
 
 REPORT = ROOT / "docs" / "accessibility" / "index.md"
 
 HEAD = """# Conformance report (WCAG 2.1 A/AA, EN 301 549)
 
-<!-- Written by scripts/conformance.py from samtale/core/conformance.py: edit those. -->
+<!-- Written by scripts/conformance.py from samtale/accessibility/conformance.py: edit those. -->
 
 **Product**: Samtale, employee conversations that are followed up (the web application).
 **Report date**: {checked}. **Standards**: WCAG 2.1 levels A and AA, as EN 301 549 V3.2.1
@@ -54,7 +54,7 @@ Summary: of the {required} criteria the Norwegian regulation requires, {met} are
 (supported or not applicable), {short} partially or not, and {untested} not yet tested.
 The count is not written by hand: a criterion any browser check failed in the last whole run
 of the browser tests is "Does not support" below, whatever the assessment says
-(`samtale/core/conformance_outcomes.json`, written by that run: {pages} pages and tests
+(`samtale/accessibility/conformance_outcomes.json`, written by that run: {pages} pages and tests
 checked, {tests} tests).
 """
 

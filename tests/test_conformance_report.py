@@ -1,12 +1,12 @@
 """The conformance report (docs/accessibility/) says what the assessment says
-(samtale/core/conformance.py), as each municipality's statement does: a change to the
+(samtale/accessibility/conformance.py), as each municipality's statement does: a change to the
 assessment without `make conformance` fails here."""
 
 from dataclasses import replace
 
 import pytest
 
-from samtale.core import conformance
+from samtale.accessibility import conformance
 from scripts import conformance as report
 
 # With the browser tests' worker: a whole run of them writes the outcomes and this report

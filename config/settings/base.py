@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "samtale.api",
     "samtale.scim",
     "samtale.home",
+    "samtale.accessibility",
     # Single sign-on and two-factor (samtale.accounts.sso, .mfa): allauth's flows behind
     # Samtale's own sign-in page; its account pages (sign-up, passwords) are not served.
     "allauth",

@@ -10,5 +10,4 @@ urlpatterns = [
     # Prometheus's scrape (core.metrics): 404 to all but the token or networks configured.
     path("metrics", views.metrics, name="metrics"),
     path("velg/<slug:source>/", views.pick, name="pick"),
-    path("tilgjengelighet/", views.accessibility_statement, name="accessibility_statement"),
 ]

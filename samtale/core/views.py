@@ -1,46 +1,14 @@
-from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
 
-from samtale.core import access, conformance, health, pickers, tenancy
+from samtale.core import access, health, pickers, tenancy
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
-from samtale.core.tenancy import tenant_settings
-
-
-@require_GET
-def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    """The municipality's accessibility statement (tilgjengelighetserklæring) for Samtale, in
-    the content and order of Uutilsynet's (uustatus.no): the solution and who answers for it,
-    the state of the criteria the regulation requires (samtale.core.conformance), where to
-    report a barrier (the municipality's own contact), the complaint route, and when it was
-    last checked. Linked from every page's footer and readable without signing in."""
-    return render(
-        request,
-        "core/accessibility.html",
-        {
-            # An installation that names no organization: its statement says "the organization".
-            "named": bool(tenancy.organization_name()),
-            "organization": tenancy.organization_name() or _("The organization"),
-            "site_url": tenancy.site_url(),
-            # A person's or a team's mailbox, never the address Samtale sends from (E034):
-            # none given, the statement says so and where else to turn.
-            "contact": tenant_settings.SAMTALE_ACCESSIBILITY_CONTACT,
-            "published": tenant_settings.SAMTALE_ACCESSIBILITY_STATEMENT_URL,
-            "own_check": _day(tenant_settings.SAMTALE_ACCESSIBILITY_CHECKED),
-            **conformance.statement(),
-        },
-    )
-
-
-def _day(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 @guarded()

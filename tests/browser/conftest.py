@@ -472,7 +472,7 @@ def pytest_sessionfinish(session, exitstatus):
     that counts from them (the statement reads them as it is asked)."""
     if not outcomes.FOUND or not outcomes.whole_suite(session):
         return
-    from samtale.core import conformance
+    from samtale.accessibility import conformance
     from scripts import conformance as report
 
     if outcomes.write(conformance.OUTCOMES):

@@ -3,8 +3,8 @@
 errors, reflow, ids, references), the measurements of tests/browser/test_conformance.py, and
 the outcome of every browser test the assessment names as evidence (test_keyboard.py for
 2.1.1, say). A run of the whole
-browser suite writes them to samtale/core/conformance_outcomes.json, from which
-samtale.core.conformance counts how many of the criteria are met: a criterion a check fails
+browser suite writes them to samtale/accessibility/conformance_outcomes.json, from which
+samtale.accessibility.conformance counts how many of the criteria are met: a criterion a check fails
 is "does not support" in each municipality's statement and in the conformance report, which
 the same run writes again (scripts/conformance.py)."""
 
@@ -52,13 +52,13 @@ _named: dict[str, tuple[str, ...]] = {}
 
 
 def named_by_evidence(nodeid: str) -> tuple[str, ...]:
-    """The criteria whose evidence in samtale.core.conformance names this browser test's
+    """The criteria whose evidence in samtale.accessibility.conformance names this browser test's
     file (test_keyboard.py for 2.1.1, say): its outcome is theirs."""
     if not nodeid.startswith("tests/browser/"):
         return ()
     name = nodeid.split("::")[0].rsplit("/", 1)[-1]
     if not _named:
-        from samtale.core import conformance
+        from samtale.accessibility import conformance
 
         for item in conformance.ASSESSMENT:
             for file in set(EVIDENCE_FILE.findall(item.evidence)):
@@ -81,7 +81,7 @@ def seen(criteria: Iterable[str], where: str, failures: Iterable[tuple[str, str]
 
 
 def recorded() -> dict[str, Any]:
-    """What this run found, as samtale.core.conformance reads it."""
+    """What this run found, as samtale.accessibility.conformance reads it."""
     return {
         "run": date.today().isoformat(),
         "pages": len(PAGES),

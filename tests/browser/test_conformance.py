@@ -2,7 +2,7 @@
 first-time tasks in the demo, at a phone's and a desktop's width: reflow at 320 px, 200 %
 zoom, WCAG's text spacing, every control's name holding its visible text, target size and
 focus never wholly hidden. What each finds decides a criterion's state in
-samtale/core/conformance.py, and so each municipality's statement and the conformance
+samtale/accessibility/conformance.py, and so each municipality's statement and the conformance
 report: a criterion this file tests is SUPPORTS there only while this file passes."""
 
 import pytest

@@ -108,7 +108,7 @@ def test_the_accessibility_statement_is_reached_from_the_footer_signed_out(
     visitor.goto("/logg-inn/")
     visitor.page.click("footer a[href='/tilgjengelighet/']")
     visitor.page.wait_for_url("**/tilgjengelighet/")
-    from samtale.core import conformance
+    from samtale.accessibility import conformance
 
     said = conformance.statement()
     headings = visitor.page.locator("main h2").all_inner_texts()

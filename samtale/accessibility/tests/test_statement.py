@@ -1,4 +1,4 @@
-"""The accessibility statement says, in Uutilsynet's order, what samtale.core.conformance
+"""The accessibility statement says, in Uutilsynet's order, what samtale.accessibility.conformance
 says: how many of the requirements are met, each one that falls short with what a person
 meets, each one not yet tested, the municipality's contact and the complaint route; in
 bokmål, nynorsk and English, to anyone, signed in or not."""
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from samtale.core import conformance, wcag
+from samtale.accessibility import conformance, wcag
 
 # With the browser tests' worker: a whole run of them writes the outcomes read here at its
 # end (tests/browser/outcomes.py), never while these read them.

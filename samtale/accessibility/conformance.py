@@ -1,4 +1,4 @@
-"""Samtale's own assessment of each WCAG success criterion (samtale.core.wcag): its state,
+"""Samtale's own assessment of each WCAG success criterion (samtale.accessibility.wcag): its state,
 the evidence for it, and, where it falls short, what a person meets, in words for the
 accessibility statement. One place, read by each municipality's statement
 (`/tilgjengelighet/`) and by the conformance report (docs/accessibility/), so that the two
@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samtale.core import wcag
+from samtale.accessibility import wcag
 
 SUPPORTS = "supports"
 PARTIAL = "partially supports"

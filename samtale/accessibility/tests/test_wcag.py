@@ -1,10 +1,10 @@
-"""The WCAG criteria list (core.wcag): 50 of WCAG 2.1 and 6 new in 2.2, in WCAG's order,
+"""The WCAG criteria list (accessibility.wcag): 50 of WCAG 2.1 and 6 new in 2.2, in WCAG's order,
 named in three languages, and the 48 the Norwegian regulation requires."""
 
 import pytest
 from django.utils import translation
 
-from samtale.core import wcag
+from samtale.accessibility import wcag
 
 
 def _key(number):

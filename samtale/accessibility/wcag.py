@@ -27,7 +27,7 @@ Sources (an address too long for one line goes on over the next, split after a s
 
 This module says what the criteria are, not how Samtale meets them: the product's own
 assessment of each criterion (its state and evidence, for the accessibility statement and
-the conformance report) lives in samtale.core.conformance (samtale/core/conformance.py)."""
+the conformance report) lives in samtale.accessibility.conformance (samtale/accessibility/conformance.py)."""
 
 # Norway requires 48 (`norway`): WCAG 2.1's 50 at A and AA except 1.2.3 (audio description or
 # media alternative) and 1.2.4 (live captions). 1.2.5 (audio description, prerecorded) was
