@@ -77,15 +77,18 @@ class SharedDatabase:
     url: str
     path: Path | None = None
     control_url: str | None = None
+    # What a process needs to serve the tenants the test registered: the key their secrets
+    # (a PostgreSQL tenant's password) are encrypted with, and where their databases are.
+    tenants: dict[str, str] | None = None
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a production process on this database (app_env), with the
         test's control database named: beside PostgreSQL's test database, the name a process
         would derive (<name>_control) is not the one the test made under xdist
-        (test_<name>_control_gw0); beside a SQLite copy it is a new file, migrated by the
-        caller."""
+        (test_<name>_control_gw0); beside a SQLite copy it is a copy too, by the name a
+        process derives."""
         control = {"CONTROL_DATABASE_URL": self.control_url} if self.control_url else {}
-        return app_env(self.url, **control, **extra)
+        return app_env(self.url, **control, **(self.tenants or {}), **extra)
 
     def query(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         if self.path is not None:
@@ -115,21 +118,35 @@ class SharedDatabase:
 
 def shared_database(tmp_path: Path) -> SharedDatabase:
     """Call after the test has written what the processes start from (transactional_db)."""
+    from django.conf import settings
     from django.db import connection, connections
 
+    tenants = {
+        "SAMTALE_SECRETS_KEY": settings.SAMTALE_SECRETS_KEY or settings.SECRET_KEY,
+        "SAMTALE_TENANT_DATABASES": str(settings.SAMTALE_TENANT_DATABASES),
+    }
     if connection.vendor == "postgresql":
         return SharedDatabase(
             url=_postgres_url(connection.settings_dict),
             control_url=_postgres_url(connections["control"].settings_dict),
+            tenants=tenants,
         )
     path = tmp_path / "shared.sqlite3"
+    # The control database beside it, by the name a process derives (control.sqlite3): the
+    # register of tenants the test made, and where the processes' heartbeats go.
+    for alias, target in (("default", path), ("control", path.with_name("control.sqlite3"))):
+        _copied(connections[alias], target)
+    return SharedDatabase(url=f"sqlite:///{path}", path=path, tenants=tenants)
+
+
+def _copied(connection: Any, path: Path) -> None:
+    """A SQLite database of the test's (in memory) copied to a file, in WAL mode."""
     connection.ensure_connection()
     target = sqlite3.connect(path)
     with target:
         connection.connection.backup(target)
     target.execute("PRAGMA journal_mode=WAL")
     target.close()
-    return SharedDatabase(url=f"sqlite:///{path}", path=path)
 
 
 def _postgres_url(settings: dict[str, Any]) -> str:

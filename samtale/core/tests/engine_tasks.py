@@ -31,15 +31,16 @@ def rows_seen() -> list[str]:
 
 @task
 def mark(name: str, seconds: float = 0.0) -> str:
-    """Say in the marks file (SAMTALE_TEST_MARKS) that this process started the task, wait,
-    and say it was done: what the fault tests count, across processes."""
+    """Say in the marks file (SAMTALE_TEST_MARKS) that this process started the task, in
+    which tenant, wait, and say it was done: what the fault tests count, across processes."""
     import json
     import os
     import time
 
     def said(what: str) -> None:
+        mark = {"name": name, "pid": os.getpid(), "what": what, "tenant": tenancy.current().slug}
         with open(os.environ["SAMTALE_TEST_MARKS"], "a") as marks:
-            marks.write(json.dumps({"name": name, "pid": os.getpid(), "what": what}) + "\n")
+            marks.write(json.dumps(mark) + "\n")
 
     said("start")
     time.sleep(seconds)

@@ -11,7 +11,10 @@ queues of this run's own). Each gives the same answer: nothing lost, nothing dou
   task runs once. (The database transport has no broker: its carrier is the database, whose
   restart under load the load test's fault run covers, bench/load_faults.py.)
 
-The tasks (engine_tasks.mark) say in a file which process started and finished each."""
+Half the tasks are the home municipality's and half a registered one's (Nordvik, with a
+database of its own): each runs in its own, and a killed worker's is given again in its own.
+The tasks (engine_tasks.mark) say in a file which process started and finished each, and in
+which tenant."""
 
 import json
 import shutil
@@ -24,10 +27,14 @@ from collections import Counter
 import psutil
 import pytest
 
+from samtale.tenants.tests import conftest as tenants_tests
 from testkit.live import manage, manage_run, shared_database
 
 # Beside no other test of the broker: one of these restarts it.
 pytestmark = pytest.mark.xdist_group("amqp")
+
+# Where the tenants' tests make their tenants' databases (their fixture).
+tenant_databases = tenants_tests.tenant_databases
 
 TASKS = 12
 STUCK_SECONDS = 120
@@ -40,8 +47,10 @@ TRANSPORTS = {
     ),
 }
 
+# Task n is the home municipality's when n is even, Nordvik's when it is odd.
 ENQUEUE = """
 from django.db import transaction
+from samtale.core import tenancy
 from samtale.core.tests.engine_tasks import mark
 class RolledBack(Exception):
     pass
@@ -51,11 +60,30 @@ try:
         raise RolledBack
 except RolledBack:
     pass
-with transaction.atomic():
-    for n in range({tasks}):
-        mark.enqueue(f"task {{n}}", {seconds})
+nordvik = tenancy.by_slug("nordvik")
+for tenant in (tenancy.current(), nordvik):
+    with tenancy.activated(tenant), transaction.atomic():
+        for n in range(0 if tenant is not nordvik else 1, {tasks}, 2):
+            mark.enqueue(f"task {{n}}", {seconds})
 print("queued")
 """
+
+
+def tenant_of(name: str) -> str:
+    """The tenant ENQUEUE enqueued a task in (task n; the tasks enqueued while the broker is
+    away are the home municipality's)."""
+    from samtale.core import tenancy
+
+    n = int(name.split()[-1])
+    return "nordvik" if n % 2 and name.startswith("task") else tenancy.home(state=False).slug
+
+
+def ran_where_enqueued(marks) -> None:
+    """Each task started and finished in the tenant it was enqueued in, and both tenants
+    ran some."""
+    places = {(m["name"], m["tenant"]) for m in marked(marks)}
+    assert {(name, tenant_of(name)) for name, _ in places} == places
+    assert len({tenant for _, tenant in places}) == 2
 
 
 def environment(name: str, tmp_path):
@@ -77,14 +105,18 @@ def environment(name: str, tmp_path):
         DB_CONN_MAX_AGE="0",
         **extra,
     )
-    if database.path is not None:
-        # Beside a copied SQLite file, its control database (the workers' heartbeats) is new.
-        manage_run("migrate", "--database", "control", "-v0", env=env)
     return command, env, marks, prefix
 
 
+@pytest.fixture
+def nordvik(transactional_db, tenant_databases):
+    """Nordvik, registered for one test (the flush after it empties the register)."""
+    with tenants_tests.nordvik_registered() as tenant:
+        yield tenant
+
+
 @pytest.fixture(params=sorted(TRANSPORTS))
-def transport(request, transactional_db, people, tmp_path):
+def transport(request, transactional_db, people, nordvik, tmp_path):
     """(its name, the worker command, the processes' environment, the marks file)."""
     command, env, marks, prefix = environment(request.param, tmp_path)
     yield request.param, command, env, marks
@@ -155,6 +187,7 @@ def test_a_rolled_back_enqueue_never_runs_and_a_committed_one_runs_once(transpor
     print(f"\n{name}: {dict(done)}")
     assert done == Counter({f"task {n}": 1 for n in range(3)})
     assert not [m for m in marked(marks) if m["name"] == "rolled back"]
+    ran_where_enqueued(marks)
 
 
 def test_a_worker_killed_while_it_runs_a_task_loses_nothing_and_doubles_nothing(
@@ -168,9 +201,10 @@ def test_a_worker_killed_while_it_runs_a_task_loses_nothing_and_doubles_nothing(
         assert "queued" in manage_run(
             "shell", "-c", ENQUEUE.format(tasks=TASKS, seconds=0.3), env=env
         )
-        # Twice: a worker killed in the middle of a task, and a new one started.
-        for _ in range(2):
-            victim = _running_a_task(marks, workers)
+        # Twice: a worker killed in the middle of a task, and a new one started; the first
+        # in a task of the home municipality's, the second in one of Nordvik's.
+        for tenant in (tenant_of("task 0"), "nordvik"):
+            victim = _running_a_task(marks, workers, tenant)
             killed.append(victim)
             for process in [*workers]:
                 if victim in (process.pid, *(c.pid for c in _children(process.pid))):
@@ -192,16 +226,21 @@ def test_a_worker_killed_while_it_runs_a_task_loses_nothing_and_doubles_nothing(
     )
     assert done == Counter({f"task {n}": 1 for n in range(TASKS)})
     assert len(interrupted) == len(killed)
+    assert {tenant_of(name) for name in interrupted} == {tenant_of("task 0"), "nordvik"}
+    ran_where_enqueued(marks)
 
 
-def _running_a_task(marks, workers) -> int:
-    """The pid of a worker process in the middle of a task (started, not done)."""
+def _running_a_task(marks, workers, tenant: str) -> int:
+    """The pid of a worker process in the middle of a task of `tenant`'s (started, not
+    done)."""
     deadline = time.monotonic() + STUCK_SECONDS
     while time.monotonic() < deadline:
         entries = marked(marks)
         done = {(m["name"], m["pid"]) for m in entries if m["what"] == "done"}
         running = [
-            m["pid"] for m in entries if m["what"] == "start" and (m["name"], m["pid"]) not in done
+            m["pid"]
+            for m in entries
+            if m["what"] == "start" and m["tenant"] == tenant and (m["name"], m["pid"]) not in done
         ]
         alive = {p.pid for w in workers for p in [psutil.Process(w.pid), *_children(w.pid)]}
         for pid in running:
@@ -212,7 +251,7 @@ def _running_a_task(marks, workers) -> int:
 
 
 def test_the_broker_stopped_and_started_again_loses_nothing_and_doubles_nothing(
-    transactional_db, people, tmp_path
+    transactional_db, people, nordvik, tmp_path
 ):
     """The RabbitMQ transport only (the database transport has no broker): stopped while
     tasks wait in its queues, run, and are enqueued; started again."""
@@ -241,6 +280,7 @@ def test_the_broker_stopped_and_started_again_loses_nothing_and_doubles_nothing(
         _delete_queues(env, prefix)
     print(f"\nrabbitmq restarted: {len(names)} tasks, {sum(done.values())} runs to the end")
     assert done == Counter(dict.fromkeys(names, 1))
+    ran_where_enqueued(marks)
 
 
 def _rabbitmq(what: str) -> None:

@@ -17,7 +17,6 @@ from django.db import connections
 
 from samtale.core import tenancy
 from samtale.org.models import Unit
-from samtale.tenants import services
 from samtale.tenants.tests import conftest as tenants_tests
 
 # Where the tenants' tests make their tenants' databases (their fixture).
@@ -32,16 +31,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def nordvik(tenant_databases):
     """A second tenant with a database of its own, for one test (the flush after it empties
     the register, so a tenant kept for the module would be gone)."""
-    tenant = services.tenant_create(
-        slug="nordvik",
-        name="Nordvik kommune",
-        hosts=[tenants_tests.HOST],
-        url=f"http://{tenants_tests.HOST}",
-        config={"DEFAULT_FROM_EMAIL": tenants_tests.SENDER},
-    )
-    yield tenant
-    services.tenant_suspend("nordvik")
-    services.tenant_delete("nordvik")
+    with tenants_tests.nordvik_registered() as tenant:
+        yield tenant
 
 
 HOME_ONLY, NORDVIK_ONLY = "home-only", "nordvik-only"

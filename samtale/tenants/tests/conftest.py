@@ -3,6 +3,8 @@
 database and role named after the test database (the template they are copied from made
 once per test session), through the operators' own services (samtale.tenants.services)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -61,22 +63,29 @@ def _leftovers_dropped() -> None:
         databases._pg_admin(f'DROP ROLE "{name}"')
 
 
+@contextmanager
+def nordvik_registered() -> Iterator[tenancy.Tenant]:
+    """Nordvik, registered with a database of its own for the block, then deleted."""
+    tenant = services.tenant_create(
+        slug="nordvik",
+        name="Nordvik kommune",
+        hosts=[HOST],
+        url=f"http://{HOST}",
+        config={"DEFAULT_FROM_EMAIL": SENDER},
+    )
+    try:
+        yield tenant
+    finally:
+        services.tenant_suspend("nordvik")
+        services.tenant_delete("nordvik")
+
+
 @pytest.fixture(scope="module")
 def nordvik(tenant_databases, django_db_blocker):
     """A second tenant, Nordvik, answering at nordvik.testserver: for one module, then
     deleted (the worker and the scheduler of every later test would serve it too)."""
-    with django_db_blocker.unblock():
-        tenant = services.tenant_create(
-            slug="nordvik",
-            name="Nordvik kommune",
-            hosts=[HOST],
-            url=f"http://{HOST}",
-            config={"DEFAULT_FROM_EMAIL": SENDER},
-        )
-    yield tenant
-    with django_db_blocker.unblock():
-        services.tenant_suspend("nordvik")
-        services.tenant_delete("nordvik")
+    with django_db_blocker.unblock(), nordvik_registered() as tenant, django_db_blocker.block():
+        yield tenant
 
 
 @pytest.fixture
