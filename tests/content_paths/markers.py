@@ -130,5 +130,14 @@ def mail_text(message) -> str:
     for attachment in message.attachments:
         # (filename, content, mimetype), or a MIME part such as the calendar invitation.
         content = attachment[1] if isinstance(attachment, tuple) else attachment.get_content()
-        parts.append(content.decode() if isinstance(content, bytes) else str(content))
+        parts.append(unfolded(content.decode() if isinstance(content, bytes) else str(content)))
     return "\n".join(parts)
+
+
+def unfolded(text: str) -> str:
+    """A calendar file's lines as they were before folding (RFC 5545 folds a line longer than
+    75 octets, going on after a line break and a space): a marker in a long line, a video
+    link's in DESCRIPTION, is then whole, not read as the start of one."""
+    if "BEGIN:VCALENDAR" not in text:
+        return text
+    return re.sub(r"\r?\n[ \t]", "", text)
