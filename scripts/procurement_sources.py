@@ -185,7 +185,10 @@ KINDS = (
         "Egen konto, innlogging og API-nøkler",
     ),
     (r"\|home_organization$", "Organisasjonens nøkkeltall"),
-    (r"samtale\.(home|core|notifications)\.|\|api:(openapi|api-root)", "Åpne og tekniske sider"),
+    (
+        r"samtale\.(home|core|notifications|accessibility)\.|\|api:(openapi|api-root)",
+        "Åpne og tekniske sider",
+    ),
 )
 
 ROLE_NAMES = {
