@@ -170,6 +170,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def _served_over(server: socketserver.TCPServer, tls: Tls | None) -> str:
+    """The scheme the server answers in: https with the test's certificate, or http."""
+    if tls is None:
+        return "http"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tls.certificate, tls.key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    return "https"
+
+
 @dataclass
 class Served:
     url: str  # the server's root, without a trailing /
@@ -195,12 +205,7 @@ def http_server(
         server = http.server.ThreadingHTTPServer((host, 0), handler)
     except OSError as error:
         raise Unavailable(f"no server on {host}: {error}") from None
-    scheme = "http"
-    if tls is not None:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(tls.certificate, tls.key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
+    scheme = _served_over(server, tls)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -365,12 +370,7 @@ def hostile_server(
     with a Content-Length. It goes on until the body is sent or the client closes the
     connection, which it notices between two chunks (`Hostile.closed`)."""
     server = _HostileServer(("127.0.0.1", 0), _HostileHandler)
-    scheme = "http"
-    if tls is not None:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(tls.certificate, tls.key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
+    scheme = _served_over(server, tls)
     state = Hostile(f"{scheme}://127.0.0.1:{server.server_address[1]}")
     server.state = state
     server.size, server.chunk, server.every = size, chunk, every
