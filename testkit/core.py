@@ -8,6 +8,19 @@ from types import ModuleType
 from django.db import connections
 
 
+def _append_only(using: str, *, on: bool) -> None:
+    """The audit log's append-only triggers put back (`on`) or lifted."""
+    connection = connections[using]
+    migration = _append_only_migration()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            state = "ENABLE" if on else "DISABLE"
+            cursor.execute(f"ALTER TABLE core_auditentry {state} TRIGGER audit_append_only")
+        else:
+            for sql in migration.SQLITE if on else migration.SQLITE_DROP:
+                cursor.execute(sql)
+
+
 def _append_only_migration() -> ModuleType:
     import importlib
 
@@ -41,23 +54,11 @@ def audit_flushable(using: str = "default") -> Iterator[None]:
 def audit_triggers_off(using: str = "default") -> Iterator[None]:
     """What a database administrator could do: the audit log's triggers off, for a test to
     change or delete entries as an attacker with the database's keys would, and on again."""
-    connection = connections[using]
-    migration = _append_only_migration()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER audit_append_only")
-        else:
-            for sql in migration.SQLITE_DROP:
-                cursor.execute(sql)
+    _append_only(using, on=False)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER audit_append_only")
-            else:
-                for sql in migration.SQLITE:
-                    cursor.execute(sql)
+        _append_only(using, on=True)
 
 
 _FAIL_INSERT = {
