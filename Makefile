@@ -143,9 +143,9 @@ procurement: $(VENV)/.dev
 conformance: $(VENV)/.dev
 	$(PY) scripts/conformance.py
 
-## make tenant-settings: samtale/core/tenancy/typed.py, each setting a tenant configures read by
+## make tenant-settings: samtale/tenancy/typed.py, each setting a tenant configures read by
 ## its name with its type, from the declarations in config/settings/ (after one is declared,
-## changed or removed; samtale/core/tests/test_typed_settings.py compares).
+## changed or removed; samtale/tenancy/tests/test_typed_settings.py compares).
 tenant-settings: $(VENV)/.dev
 	$(PY) scripts/tenant_settings.py
 

@@ -12,7 +12,7 @@ from testkit.core import audit_flushable
 from testkit.people import make_people
 
 # Every request looks up its tenant, and the worker and the scheduler list the tenants: the
-# control database (core.tenancy) is as much every test's as it is every process's. Each
+# control database (tenancy) is as much every test's as it is every process's. Each
 # test's transaction (or flush) covers it too.
 for _case in (TestCase, TransactionTestCase):
     _case.databases = {"default", "control"}
@@ -111,9 +111,9 @@ def _in_the_home_tenant():
     """The tests are an entry point like a request or a command: they run in the home tenant
     (whose database is the test database), activated here, explicitly, for the whole session,
     before the test databases are made. Outside a tenant a query or a tenant's setting is an
-    error (core.tenancy); a test of that runs its code in a thread of its own, which starts in
+    error (tenancy); a test of that runs its code in a thread of its own, which starts in
     none. A request made by a test is in the tenant of its host name, as any request."""
-    from samtale.core import tenancy
+    from samtale import tenancy
 
     with tenancy.activated(tenancy.home(state=False)):
         yield
@@ -133,7 +133,7 @@ def _the_register_read_again_after_each_test():
     """A test's changes to the register (a tenant suspended, the home tenant too) are rolled
     back with it; what this process last read of the register must not outlive them."""
     yield
-    from samtale.core import tenancy
+    from samtale import tenancy
 
     tenancy.forget()
 

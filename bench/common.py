@@ -175,8 +175,8 @@ _ACTIVE = []
 def in_home_tenant() -> None:
     """This benchmark's process is an entry point, as a command is: what it does in Django
     (its data, its test client's sessions) it does in the home tenant, activated here for
-    the process's life (core.tenancy: outside a tenant a query is refused)."""
-    from samtale.core import tenancy
+    the process's life (tenancy: outside a tenant a query is refused)."""
+    from samtale import tenancy
 
     block = tenancy.activated(tenancy.home())
     block.__enter__()

@@ -32,7 +32,7 @@ def inject(master: int, url: str, ramp: int, seconds: int, result) -> None:
 
 WORKER_PROBE = """
 import time
-from samtale.core.tasks import ping
+from samtale.work.tasks import ping
 result = ping.enqueue()
 for _ in range(60):
     result.refresh()

@@ -75,12 +75,12 @@ def _server(database: str = "postgres"):
 BUILD_SNIPPET = """
 import os, time
 from django.core.management import call_command
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.tenants import databases, services
 count = int(os.environ["BENCH_COUNT"])
 databases.control_ensure()
 call_command("migrate", database="control", verbosity=0, skip_checks=True)
-have = set(services.Row.objects.values_list("slug", flat=True))
+have = set(services.Registration.objects.values_list("slug", flat=True))
 wanted = [f"m{n:03d}" for n in range(count)]
 missing = [slug for slug in wanted if slug not in have]
 started = time.perf_counter()

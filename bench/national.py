@@ -140,9 +140,9 @@ def timed(*args, **extra) -> tuple[float, str]:
 
 CREATE_SNIPPET = """
 import os, time
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.tenants import services
-have = set(services.Row.objects.values_list("slug", flat=True))
+have = set(services.Registration.objects.values_list("slug", flat=True))
 started, made = time.perf_counter(), 0
 for item in os.environ["BENCH_WANTED"].split():
     slug, server = item.split(":")
@@ -163,7 +163,7 @@ print(f"CREATED {made} {time.perf_counter() - started:.1f}")
 FILL_SNIPPET = """
 import os, time
 from django.core.management import call_command
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.org.models import Person
 for item in os.environ["BENCH_FILL"].split():
     slug, people, years = item.split(":")
@@ -297,7 +297,7 @@ def _other_server(name: str) -> str:
     out = manage(
         "shell",
         "-c",
-        f"from samtale.tenants.models import Tenant; print('SERVER', Tenant.objects.get(slug='{name}').server)",
+        f"from samtale.tenancy.models import Registration; print('SERVER', Registration.objects.get(slug='{name}').server)",
         capture=True,
     )
     return "two" if out.split("SERVER", 1)[1].strip() == "one" else "one"
@@ -344,7 +344,7 @@ def export_restore(name: str) -> dict:
 NEW_SNIPPET = """
 import os, random
 from django.db import transaction
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.demo import bench_history, bench_today
 from samtale.guides.builtin import builtin_ensure
 from samtale.guides.models import Guide, GuideVersion
@@ -382,7 +382,7 @@ def in_process(new_people: int) -> list:
     django.setup()
     from crawl import crawl_roles
 
-    from samtale.core import tenancy
+    from samtale import tenancy
     from samtale.demo.bench_today import BENCH_LOGINS
 
     visits = []

@@ -1,9 +1,9 @@
 """A pytest plugin for `make bench-national`'s fairness figure: times how long the work
-engine's own fairness test (samtale/core/tests/test_engine.py: one tenant's 10,000 exports
+engine's own fairness test (samtale/work/tests/test_engine.py: one tenant's 10,000 exports
 enqueued, then another tenant's reminder) waits for the reminder to finish.
 
     .venv/bin/python -m pytest -s -p bench.national_fairness \\
-        "samtale/core/tests/test_engine.py::test_one_tenants_ten_thousand_exports_hold_no_other_tenants_reminder_back"
+        "samtale/work/tests/test_engine.py::test_one_tenants_ten_thousand_exports_hold_no_other_tenants_reminder_back"
 
 Prints `FAIRNESS <tenant> <seconds>` for each wait on a row to finish, the first the reminder's.
 """
@@ -12,7 +12,7 @@ import time
 
 
 def pytest_collection_modifyitems(items):
-    from samtale.core.tests import test_engine
+    from samtale.work.tests import test_engine
 
     original = test_engine.finished
 

@@ -226,7 +226,7 @@ import json, os
 from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.demo.bench_today import BENCH_LEADER_EMAIL, BENCH_LOGINS
 from samtale.org.models import Person
 store = import_module(settings.SESSION_ENGINE).SessionStore

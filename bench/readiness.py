@@ -97,7 +97,7 @@ def build() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from samtale.core import tenancy
+    from samtale import tenancy
     from samtale.tenants import services
 
     started = time.perf_counter()
@@ -154,7 +154,8 @@ def readiness() -> dict:
 def health() -> dict:
     """One tick of the scheduler (no jobs: its health check alone), then what the control
     database holds, as the operators' page and /metrics read it: failing checks by slug."""
-    from samtale.core import health, schedule
+    from samtale.core import health
+    from samtale.work import schedule
 
     schedule.JOBS.clear()
     started = time.perf_counter()

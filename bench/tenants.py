@@ -153,7 +153,7 @@ BARE_SNIPPET = """
 import statistics, sys
 sys.path.insert(0, "bench")
 from crawl import bare_ms
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.org.models import Person
 import os
@@ -212,7 +212,7 @@ def in_process() -> list:
     django.setup()
     from crawl import crawl_roles
 
-    from samtale.core import tenancy
+    from samtale import tenancy
     from samtale.demo.bench_today import BENCH_LOGINS
 
     visits = []

@@ -153,7 +153,7 @@ MEASURES = (
     ),
     (
         "Hemmeligheter per kommune krypteres (Fernet: AES-128-CBC med HMAC)",
-        "samtale/core/secrets.py",
+        "samtale/tenancy/secrets.py",
         r"from cryptography\.fernet import Fernet",
     ),
     (
@@ -254,7 +254,7 @@ THREATS = {
     "T09": ("samtale/core/tests/test_audit_chain.py",),
     "T10": (
         "samtale/notifications/tests/test_outbox*.py",
-        "samtale/core/tests/test_engine_workers_side_by_side.py",
+        "samtale/work/tests/test_engine_workers_side_by_side.py",
         "samtale/archive/tests/test_delivery_faults.py",
         "samtale/archive/tests/test_fiks_crashes.py",
         "samtale/archive/tests/test_fiks_io.py",

@@ -60,7 +60,7 @@ def _name(node: ast.expr) -> str:
     return "".join(parts)
 
 
-# What samtale.core.configurable calls its kinds, as envtenant(kind=c.<NAME>) names them.
+# What samtale.tenancy.configurable calls its kinds, as envtenant(kind=c.<NAME>) names them.
 TENANT_KINDS = {
     "TEXT": "text",
     "NUMBER": "number",

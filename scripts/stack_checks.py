@@ -382,7 +382,7 @@ def moved(project: str) -> None:
     )
 
 
-# The Celery engine's queues (samtale.core.engine.kinds, SAMTALE_WORK_QUEUE_PREFIX's default).
+# The Celery engine's queues (samtale.work.engine.kinds, SAMTALE_WORK_QUEUE_PREFIX's default).
 QUEUES = ("mail", "calendars", "archive", "insight", "exports", "default")
 
 

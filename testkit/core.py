@@ -102,8 +102,8 @@ def audit_writes_fail(using: str = "default") -> Iterator[None]:
 def outside_any_tenant() -> Iterator[None]:
     """The block in no tenant, as a process's entry point starts (the worker, the scheduler
     from cron, a command), on this thread's own connections: the test's, in its transaction,
-    which the tenant the work then activates takes up again (core.tenancy)."""
-    from samtale.core.tenancy.context import _current
+    which the tenant the work then activates takes up again (tenancy)."""
+    from samtale.tenancy.context import _current
 
     token = _current.set(None)
     try:
@@ -118,7 +118,7 @@ def worker_until_idle() -> int:
     came from; how many ran. Its housekeeping between rounds is left out: it would close the
     test's own connection, in the test's transaction (which PostgreSQL's, unlike an
     in-memory SQLite database's, lets it)."""
-    from samtale.core.engine import poller
+    from samtale.work.engine import poller
 
     with outside_any_tenant():
         return poller.drain()

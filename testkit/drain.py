@@ -1,7 +1,7 @@
 """The test suite's transport (config/settings_test.py): the database transport, drained
 in-process. A task is enqueued as in production, its row inserted in the tenant's table
 (django-tasks-db's backend), and run once its transaction commits, by the one runner
-(core.engine.runner.run), outside the caller's tenant and in the one the row's work names,
+(work.engine.runner.run), outside the caller's tenant and in the one the row's work names,
 activated from its name, as a worker would: so the suite exercises each task's own
 activation, claim and record, not a call inside the caller.
 
@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 from django_tasks_db.backend import DatabaseBackend, TaskResult
 
-from samtale.core import tenancy
-from samtale.core.engine import runner
+from samtale import tenancy
+from samtale.work.engine import runner
 
 
 class DrainedBackend(DatabaseBackend):
@@ -57,7 +57,7 @@ def task_row(
     started: datetime | None = None,
     finished: datetime | None = None,
     workers: tuple[str, ...] = (),
-    path: str = "samtale.core.tasks.ping",
+    path: str = "samtale.work.tasks.ping",
 ) -> Any:
     """A row of the active tenant's task table as a transport would find it: `status`, due
     at `due`, taken at `started` by `workers` (the last one's host:pid), ended at

@@ -220,7 +220,7 @@ def _models(app: str, name: str, rest: list[str]):
 
 def resolve_dotted(name: str) -> bool:
     """A dotted name as the pages write it: from `samtale.`, from an app
-    (`core.tenancy.by_host`, `rounds.RoundCount`), from a module's own name anywhere in
+    (`tenancy.by_host`, `rounds.RoundCount`), from a module's own name anywhere in
     our code (`css_bundle.SCOPED`, `publication.figures.Periods.reason`), from a class of
     ours (`Goal.save`), or from code outside ours (`django.conf.settings`, `transaction`)."""
     parts = name.split(".")

@@ -17,9 +17,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from samtale.core.schedule import JOBS
-from samtale.core.tenancy.router import CONTROL, TenantRouter
 from samtale.core.tests.test_settings import PRODUCTION, _run
+from samtale.tenancy.router import CONTROL, TenantRouter
+from samtale.work.schedule import JOBS
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
@@ -106,12 +106,12 @@ def test_the_register_is_the_control_databases_and_everything_else_the_tenants()
         if m.__module__.startswith("samtale.") and router.db_for_write(m) == CONTROL
     }
     assert control == {
-        "tenants.Tenant",
-        "tenants.Host",
-        "tenants.Operator",
+        "tenancy.Registration",
+        "tenancy.Host",
+        "tenancy.Operator",
         "tenants.OperatorFailure",
         "tenants.SignInAttempts",
-        "tenants.Home",
+        "tenancy.Home",
         "core.ProcessBeat",
         "core.TenantHealth",
     }

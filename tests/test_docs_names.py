@@ -12,7 +12,7 @@ one of these patterns, tried in order (`docs_names.py` resolves them):
 | a setting of ours, maybe `=value` | `SAMTALE_HOSTS=none` | config/ reads it |
 | a Python file, a colon and a name | `bench/common.py: analyze` | the file defines the name |
 | a path: a `/` or a file's suffix | `rounds/booking.py`, `base.html` | the path is there |
-| dotted names, maybe called | `core.tenancy.by_host`, `transaction.atomic()` | ast finds it |
+| dotted names, maybe called | `tenancy.by_host`, `transaction.atomic()` | ast finds it |
 | a decorator or a template tag | `@periodic`, `{% page_header %}` | it is in our source |
 | a name with `_` or a capital inside | `update_fields`, `BENCH_THREADS=4` | it is in our source |
 

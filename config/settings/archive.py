@@ -5,7 +5,7 @@ import re
 
 from config.settings.base import BASE_DIR, DEBUG
 from config.settings.env import envint, envtenant, problem
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 # The archive (samtale.archive). The organization's name on every signed follow-up form
 # and in the Noark 5 package; empty: the name of the employee's top unit on the form, and
@@ -228,7 +228,7 @@ if SAMTALE_MASKINPORTEN_ORGANIZATION_NUMBER and not c.organization_number_valid(
 # not come within it may have arrived: Samtale waits for the archive's answer to it).
 SAMTALE_FIKS_TIMEOUT_SECONDS = envint("SAMTALE_FIKS_TIMEOUT_SECONDS", 30, low=1, high=300)
 # What does not hold together (a channel without what it needs): the same words as
-# `tenants configure` says them (samtale.core.configurable.problems).
+# `tenants configure` says them (samtale.tenancy.configurable.problems).
 for _problem in c.problems(globals().get):
     problem("samtale.E020", _problem)
 # The archive's classification system its personnel files are classified by (its own id,

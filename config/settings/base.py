@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     # Before staticfiles: its runserver checks the migrations in each tenant
     # (samtale/core/management/commands/runserver.py), and the first app's command wins.
+    "samtale.tenancy",
     "samtale.core",
+    "samtale.work",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth.mfa's list of passkeys uses it
     "django.forms",
@@ -120,7 +122,7 @@ MIDDLEWARE = [
     # Each request's count, time and queries for /metrics, which it answers to a scraper.
     "samtale.core.metrics.MetricsMiddleware",
     # The tenant the host name names (an unknown one: 404); everything after runs in it.
-    "samtale.core.middleware.TenantMiddleware",
+    "samtale.tenancy.middleware.TenantMiddleware",
     "samtale.core.middleware.HeartbeatMiddleware",
     "samtale.core.middleware.AuditSourceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -5,7 +5,7 @@ from email.utils import parseaddr
 
 from config.settings.env import envfloat, envint, envnetworks, envtenant, problem
 from config.settings.operations import DEFAULT_FROM_EMAIL, SAMTALE_ACCESSIBILITY_CONTACT
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 # Calendar invitations come from Samtale's own calendar address, the ORGANIZER of every
 # conversation's event (notifications.ics): the leader and the employee are both invited
@@ -27,7 +27,7 @@ if not c.address_valid(SAMTALE_CALENDAR_ADDRESS):
         "Empty, it is the address of DEFAULT_FROM_EMAIL.",
     )
 # The accessibility statement's contact for barriers is a person's or a team's mailbox, not
-# one of these two (samtale.core.configurable.contact_problems, as `tenants configure` says).
+# one of these two (samtale.tenancy.configurable.contact_problems, as `tenants configure` says).
 _contact = {
     "SAMTALE_ACCESSIBILITY_CONTACT": SAMTALE_ACCESSIBILITY_CONTACT,
     "DEFAULT_FROM_EMAIL": DEFAULT_FROM_EMAIL,

@@ -1,7 +1,7 @@
 """Conversations: the routine, reminders, follow-up nudges and the figures' anonymity."""
 
 from config.settings.env import envint, envtenant
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 # Follow-up: the digest lists actions due within ACTION_REMINDER_DAYS and overdue ones;
 # nudges flag open actions untouched for STALE_ACTION_DAYS and a leader's talk-time

@@ -83,12 +83,12 @@ def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def envtenant(name: str, default, *, code: str = "samtale.E010", **how):
-    """A setting each tenant configures for itself (samtale.core.configurable): declared
+    """A setting each tenant configures for itself (samtale.tenancy.configurable): declared
     here, once, with its kind, bounds and whether it is secret or the tenant's own; the home
     tenant's value read from the environment and checked by the same rules as `manage.py
     tenants configure` checks a registered tenant's. A value refused is a problem, and the
     default stands."""
-    from samtale.core import configurable
+    from samtale.tenancy import configurable
 
     declared = configurable.declare(name, **how)
     value = os.environ.get(name)

@@ -13,7 +13,7 @@ from config.settings.env import (
     envtenant,
     problem,
 )
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 # E-mail: SMTP from the environment (EMAIL_HOST etc.). On a laptop (DEBUG without EMAIL_HOST)
 # each message is written to DEV_MAIL_DIR as an .eml file with one line in the worker's log,
@@ -129,7 +129,7 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get(
             "TASKS_BACKEND",
-            "samtale.core.engine.backend.RelayedBackend"
+            "samtale.work.engine.backend.RelayedBackend"
             if SAMTALE_WORK_ENGINE == "celery"
             else "django_tasks_db.DatabaseBackend",
         ),

@@ -1,7 +1,7 @@
 """Retention: how long what was written, and the records of the machinery, are kept."""
 
 from config.settings.env import envint, envlist, envtenant
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 # Retention (samtale.privacy): a daily job deletes what the policy says is due, after the
 # signed form has reached the personnel file, and never what HR has put on legal hold.
@@ -15,10 +15,10 @@ SAMTALE_RETAIN_NOTES_MONTHS = envtenant(
 SAMTALE_RETAIN_LEAVERS_YEARS = envtenant(
     "SAMTALE_RETAIN_LEAVERS_YEARS", 3, kind=c.NUMBER, low=1, high=50
 )
-# How long the worker's record of a finished task is kept (core.jobs.tidy_tasks, hourly).
+# How long the worker's record of a finished task is kept (work.jobs.tidy_tasks, hourly).
 TASK_RESULTS_KEEP_DAYS = envint("TASK_RESULTS_KEEP_DAYS", 14)
 # How long a message from outside that was set aside is remembered (core.setaside: the
-# archive's answers not taken, refused mail to the calendar address; core.jobs, daily).
+# archive's answers not taken, refused mail to the calendar address; work.jobs, daily).
 SAMTALE_SET_ASIDE_KEEP_DAYS = envint("SAMTALE_SET_ASIDE_KEEP_DAYS", 90)
 # The records of the machinery that name people (samtale.privacy.records, the same daily
 # job): the e-mail Samtale sent (to whom, its subject) and a person's earlier e-mail

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from config.settings.base import DEBUG
 from config.settings.env import envfloat, envint, envlist, envtenant, problem
-from samtale.core import configurable as c
+from samtale.tenancy import configurable as c
 
 AUTH_USER_MODEL = "org.Person"
 AUTHENTICATION_BACKENDS = ["samtale.accounts.backends.PersonBackend"]

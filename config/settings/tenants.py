@@ -16,7 +16,7 @@ from dj_database_url import DBConfig
 
 from config.settings.base import ALLOWED_HOSTS, DATABASES, SITE_URL
 from config.settings.env import envbool, envint, envlist, problem
-from samtale.core import configurable
+from samtale.tenancy import configurable
 
 # The home tenant's short name: in the operators' list and in its cache keys.
 SAMTALE_TENANT = os.environ.get("SAMTALE_TENANT", "main").strip() or "main"
@@ -55,7 +55,7 @@ SAMTALE_OPERATOR_HOSTS = _checked_hosts(
     "SAMTALE_OPERATOR_HOSTS", envlist("SAMTALE_OPERATOR_HOSTS", [])
 )
 
-# Encrypts the secrets kept in the databases (samtale.core.secrets); empty: derived from
+# Encrypts the secrets kept in the databases (samtale.tenancy.secrets); empty: derived from
 # SECRET_KEY (then changing SECRET_KEY makes them unreadable: set this one to rotate that).
 SAMTALE_SECRETS_KEY = os.environ.get("SAMTALE_SECRETS_KEY", "")
 
@@ -76,7 +76,7 @@ def _control_database(default: DBConfig) -> DBConfig:
 
 
 DATABASES["control"] = _control_database(DATABASES["default"])
-DATABASE_ROUTERS = ["samtale.core.tenancy.router.TenantRouter"]
+DATABASE_ROUTERS = ["samtale.tenancy.router.TenantRouter"]
 
 # Where a new tenant's database goes: SQLite, a file in this folder; PostgreSQL, a database
 # (and a role) named <prefix><slug> on DATABASE_URL's server.
@@ -152,11 +152,11 @@ DATABASE_DIRECT_URL = os.environ.get("DATABASE_DIRECT_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "KEY_FUNCTION": "samtale.core.tenancy.configured.cache_key",
+        "KEY_FUNCTION": "samtale.tenancy.configured.cache_key",
     }
 }
 
-# Django's SQLite and PostgreSQL backends with a guard (samtale.core.backends): outside any
+# Django's SQLite and PostgreSQL backends with a guard (samtale.tenancy.backends): outside any
 # tenant a query of the product's database is refused, never sent to the home tenant's.
 for _alias in ("default", "control"):
     _engine = DATABASES[_alias]["ENGINE"]
@@ -165,7 +165,7 @@ for _alias in ("default", "control"):
         DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
         DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
     if _engine in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
-        DATABASES[_alias]["ENGINE"] = "samtale.core.backends." + _engine.rsplit(".", 1)[1]
+        DATABASES[_alias]["ENGINE"] = "samtale.tenancy.backends." + _engine.rsplit(".", 1)[1]
     if _engine == "django.db.backends.sqlite3":
         # What Django does for SQLite's test databases, said outright: tools that know
         # SQLite by Django's engine's name (pytest-django) would otherwise name a file.

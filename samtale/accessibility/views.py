@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from samtale import tenancy
 from samtale.accessibility import conformance
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 
 @require_GET

@@ -2,9 +2,9 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from samtale import tenancy
 from samtale.accounts import services
 from samtale.accounts.tokens import password_reset_token
-from samtale.core import tenancy
 from samtale.notifications.outbox import Built, builder
 from samtale.org.models import EmailChange
 

@@ -29,10 +29,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from samtale import tenancy
 from samtale.accounts.sso import PROVIDER_MFA
 from samtale.conversations import policy as conversations_policy
-from samtale.core import access, tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale.core import access
+from samtale.tenancy import tenant_settings
 
 # Set once a person has set up a second factor in this session: from then on it counts.
 ENROLLED = "samtale_mfa_enrolled"

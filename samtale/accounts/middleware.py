@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samtale import tenancy
 from samtale.accounts.services_session import (
     EXPIRED_FOR,
     session_expired,
@@ -16,7 +17,6 @@ from samtale.accounts.services_session import (
     session_touch,
 )
 from samtale.accounts.sso import provider_origins
-from samtale.core import tenancy
 from samtale.core.http import signed_out_response
 
 
@@ -24,7 +24,7 @@ class ResolvedUserMiddleware:
     """request.user as the person itself, not Django's lazy wrapper around it. Every request
     reads the user (session limits, language), and the access policy asks about it dozens of
     times on a page, each time through the wrapper. On the operators' host, which is no
-    tenant's, nobody: no session is read there (core.tenancy: a tenant's database is not
+    tenant's, nobody: no session is read there (tenancy: a tenant's database is not
     reached from it), whatever cookie comes."""
 
     def __init__(self, get_response):

@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale import tenancy
 from samtale.accounts.models import FailedLogin, LoginThrottle, ResetRequest
-from samtale.core import tenancy
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
 from samtale.notifications.outbox import email_queue
@@ -251,7 +251,7 @@ def reset_confirm_token(change: EmailChange) -> str:
 
 
 def _confirm_salt() -> str:
-    # The tenant's own: one tenant's link is no link on another's host (core.tenancy).
+    # The tenant's own: one tenant's link is no link on another's host (tenancy).
     return f"{CONFIRM_SALT}:{tenancy.current().slug}"
 
 

@@ -26,12 +26,12 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samtale import tenancy
 from samtale.accounts import devices
-from samtale.core import tenancy
 from samtale.core.audit import audit_log
-from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person
 from samtale.org.services import person_language_set
+from samtale.tenancy import tenant_settings
 
 log = logging.getLogger(__name__)
 

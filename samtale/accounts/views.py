@@ -15,9 +15,9 @@ from samtale.accounts.tokens import password_reset_token
 from samtale.conversations import notices
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, same_site_path
-from samtale.core.tenancy import tenant_settings
 from samtale.org import services as org_services
 from samtale.org.selectors import person_with_relations
+from samtale.tenancy import tenant_settings
 
 
 class Login(auth_views.LoginView):

@@ -5,9 +5,9 @@ from django.tasks import task
 
 from samtale.actions.models import Action
 from samtale.actions.selectors import OPEN, agreed, overdue_q, today
-from samtale.core.schedule import periodic
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
+from samtale.work.schedule import periodic
 
 
 @periodic(daily_at=time(7, 0))

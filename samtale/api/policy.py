@@ -11,7 +11,7 @@ from django.http import Http404
 
 from samtale.api.models import ApiToken
 from samtale.core.access import roles_for
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 # API keys -------------------------------------------------------------------
 

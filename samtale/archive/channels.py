@@ -29,7 +29,7 @@ from samtale.archive import causes
 from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_log
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 
 class Channel(Protocol):

@@ -2,7 +2,7 @@
 
 from django.core.checks import Tags, Warning, register
 
-from samtale.core import tenancy
+from samtale import tenancy
 
 
 @register(Tags.compatibility, deploy=True)
@@ -12,7 +12,7 @@ def organization_number_check(app_configs, **kwargs):
     (the archive queue says so). Each tenant has its own (the home tenant's from the
     environment, a registered one's from the register), so each tenant served is asked, from
     what the register holds, without reaching its database. A tenant whose row in the
-    register cannot be read is not served (core.tenancy.register logs it), nor asked."""
+    register cannot be read is not served (tenancy.register logs it), nor asked."""
     without = [
         tenant.slug
         for tenant in tenancy.every_tenant()

@@ -10,8 +10,8 @@ import json
 
 from django.conf import settings
 
+from samtale import tenancy
 from samtale.conversations.models import Conversation, SummaryRevision
-from samtale.core import tenancy
 from samtale.guides.models import localized
 from samtale.org.models import Person, Unit
 from samtale.priorities import selectors as priorities_selectors

@@ -11,7 +11,7 @@ from django.utils import timezone
 from samtale.archive.fiks import configured
 from samtale.archive.models import Delivery
 from samtale.core.health import OK, tenant_check, tenant_note
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 
 @tenant_check("archive")

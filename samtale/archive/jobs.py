@@ -5,7 +5,7 @@ from django.tasks import task
 from samtale.archive import channels, services
 from samtale.archive.models import SignedForm
 from samtale.core import handoff
-from samtale.core.schedule import periodic
+from samtale.work.schedule import periodic
 
 
 @handoff.receives(services.RENDER)

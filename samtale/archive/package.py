@@ -7,12 +7,12 @@ from importlib.metadata import PackageNotFoundError, version
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samtale import tenancy
 from samtale.archive import arkivuttrekk, noark
 from samtale.archive.models import SignedForm
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
 from samtale.org import national_id
 from samtale.org.models import Person, Unit
+from samtale.tenancy import tenant_settings
 
 
 def _version() -> str:

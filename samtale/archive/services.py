@@ -29,9 +29,9 @@ from samtale.core import handoff
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError
-from samtale.core.tenancy import tenant_settings
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
+from samtale.tenancy import tenant_settings
 
 # The worker's task that renders a newly signed form and delivers it (archive.jobs).
 RENDER = "archive.render_signed_form"

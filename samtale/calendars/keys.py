@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 
 class Undecryptable(Exception):

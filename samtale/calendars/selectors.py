@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from samtale import tenancy
 from samtale.calendars import keys, readers
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import limits
@@ -38,7 +39,6 @@ from samtale.calendars.readers.base import (
     Source,
     Unreadable,
 )
-from samtale.core import tenancy
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -124,7 +124,7 @@ def read_now(
     until = monotonic() + seconds
     pool = ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(asked)))
     # Each read in the tenant of this page (its Microsoft 365 credentials, say): a pool's
-    # thread starts in none (core.tenancy.carried).
+    # thread starts in none (tenancy.carried).
     read = tenancy.carried(_read)
     futures = {pk: pool.submit(read, source, start, end, until) for pk, source in asked.items()}
     wait_for(futures.values(), timeout=seconds)

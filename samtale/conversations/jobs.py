@@ -8,7 +8,7 @@ from datetime import time
 from django.tasks import task
 
 from samtale.conversations import notices
-from samtale.core.schedule import periodic
+from samtale.work.schedule import periodic
 
 
 @periodic(daily_at=time(7, 0))

@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
 
         from samtale.core import (
             checks,  # noqa: F401 - registers the deployment checks
-            jobs,  # noqa: F401 - registers the worker's housekeeping
             queries,  # noqa: F401 - registers the literal_in lookup
         )
 

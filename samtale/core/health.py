@@ -36,7 +36,7 @@ from django.db import DatabaseError, connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.core.models import ProcessBeat, TenantHealth
 
 logger = logging.getLogger(__name__)

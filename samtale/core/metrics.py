@@ -7,11 +7,11 @@ gunicorn workers each count their own share, so with PROMETHEUS_MULTIPROC_DIR se
 folder the workers share, emptied before they start) each writes its counts there and a
 scrape adds up all of them; without it, a scrape sees only the process that answers.
 
-What the installation holds (the task queue, the outbox, the archive's deliveries, the
+What the installation holds (the task queue (work.metrics), the outbox, the archive's deliveries, the
 sign-in failures, the heartbeats) is asked of the database when Prometheus scrapes: the
 same answer whichever process is asked, and nothing to lose when one restarts. Core's own
 collectors are below; a domain registers its own with `@metrics_collector` from its
-AppConfig.ready(), for core imports no domain app.
+AppConfig.ready(), for the platform imports no domain app.
 
 Labels name views (the URL's name), statuses and kinds, never a path (it holds ids) nor
 anything about a person.
@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import get_script_prefix, reverse
@@ -46,7 +46,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.core.http import client_ip
 from samtale.core.models import ProcessBeat, SetAsideMessage
 
@@ -138,7 +138,7 @@ class _Registered:
 
 
 def _labelled(families: list[Any], theirs: Iterable[Metric], slug: str | None) -> None:
-    """A registered tenant's series (core.tenancy), each with its `tenant` label, put
+    """A registered tenant's series (tenancy), each with its `tenant` label, put
     beside the home tenant's of the same name (which have none)."""
     by_name = {family.name: family for family in families}
     for family in theirs:
@@ -251,43 +251,6 @@ class MetricsMiddleware:
 
 
 # Core's own collectors.
-
-
-@metrics_collector("tasks")
-def tasks_metrics() -> list[Metric]:
-    """The tasks waiting for the worker, by queue, and how long the oldest has waited
-    (from when it was enqueued, or from when it was due if it was put off)."""
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    now = timezone.now()
-    never = get_date_max()
-    rows = (
-        DBTaskResult.objects.ready()
-        .order_by()
-        .values("queue_name")
-        .annotate(
-            n=Count("pk"),
-            enqueued=Min("enqueued_at", filter=Q(run_after=never)),
-            due=Min("run_after", filter=~Q(run_after=never)),
-        )
-    )
-    depth = GaugeMetricFamily(
-        "samtale_tasks_waiting", "Tasks due and waiting for the worker, by queue.", labels=["queue"]
-    )
-    oldest = GaugeMetricFamily(
-        "samtale_tasks_oldest_waiting_seconds",
-        "How long the task that has waited longest has waited, by queue (0: none waits).",
-        labels=["queue"],
-    )
-    # Every configured queue, 0 when none waits, so that an alert has a series to watch.
-    waiting = dict.fromkeys(settings.TASKS["default"].get("QUEUES", ["default"]), (0, 0.0))
-    for row in rows:
-        since = min(t for t in (row["enqueued"], row["due"]) if t is not None)
-        waiting[row["queue_name"]] = (row["n"], max((now - since).total_seconds(), 0.0))
-    for queue, (n, age) in waiting.items():
-        depth.add_metric([queue], n)
-        oldest.add_metric([queue], age)
-    return [depth, oldest]
 
 
 @metrics_collector("heartbeats", per_tenant=False)

@@ -1,5 +1,6 @@
-"""What happened, by whom: the audit trail every service writes to; when each periodic
-job last started; and when each long-running process last said it was alive."""
+"""What happened, by whom: the audit trail every service writes to; when each long-running
+process last said it was alive; each tenant's health as last checked; the messages from
+outside set aside."""
 
 from django.conf import settings
 from django.db import models
@@ -60,17 +61,6 @@ class AuditEntry(models.Model):
         return (
             f"{self.pk} {self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
         )
-
-
-class JobRun(models.Model):
-    """When a periodic job last started. Claimed with a conditional UPDATE, so two
-    scheduler processes never start the same run twice (core.schedule)."""
-
-    name = models.CharField(max_length=80, unique=True)
-    last_run_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.last_run_at}"
 
 
 class ProcessBeat(models.Model):
@@ -149,17 +139,3 @@ class SetAsideMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.key} {self.reason}"
-
-
-class Dispatch(models.Model):
-    """A background task's message handed to the broker and not yet finished (core.engine):
-    one per task row (django-tasks-db's DBTaskResult) the relay published. The sweep relays
-    a ready row that has none (its message never sent) or an old one (its message lost); the
-    heavy kinds of work count theirs to hold each tenant to its fair share of the queue."""
-
-    result_id = models.UUIDField(primary_key=True)
-    kind = models.CharField(max_length=16, db_index=True)
-    sent_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.result_id} {self.sent_at:%Y-%m-%d %H:%M:%S}"

@@ -2,7 +2,7 @@
 
 A later migration of a table that such triggers stand on or name needs nothing of its own:
 our database backends keep the triggers where Django's schema editor would lose them or be
-stopped by them (samtale.core.backends; docs/developing/decision-migration-triggers.md)."""
+stopped by them (samtale.tenancy.backends; docs/developing/decision-migration-triggers.md)."""
 
 from collections.abc import Callable
 from typing import Any

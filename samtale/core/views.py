@@ -6,7 +6,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_safe
 
-from samtale.core import access, health, pickers, tenancy
+from samtale import tenancy
+from samtale.core import access, health, pickers
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from samtale import tenancy
 from samtale.archive.fiks import keys
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 # The installation's vendor, the supplier every municipality delegates ks:fiks to.
 SUPPLIER = "315987601"

@@ -26,7 +26,7 @@ published; this module only decides.
 from collections import Counter
 from collections.abc import Collection, Hashable, Iterable, Mapping
 
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 
 def min_group() -> int:

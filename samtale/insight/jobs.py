@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from samtale.core.schedule import periodic
 from samtale.insight import tallies
 from samtale.insight.publication import publish
+from samtale.work.schedule import periodic
 
 
 @periodic(every=timedelta(hours=1))

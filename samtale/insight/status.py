@@ -24,10 +24,10 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core.tenancy import tenant_settings
 from samtale.insight.publication.figures import Figure, FollowUp, Signed, Withheld
 from samtale.insight.selectors import Tree, summed_up
 from samtale.rounds.coverage import add_months, coverage_limits, coverage_q, with_last_signed
+from samtale.tenancy import tenant_settings
 
 YEARS = 5  # how far back the trend goes
 TALK_TARGET = 30  # the leader talks about 30 % of the time, the employee 70 % (seed 001)

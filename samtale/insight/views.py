@@ -12,7 +12,6 @@ from samtale.core import access
 from samtale.core.audit import audit_download
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.core.tenancy import tenant_settings
 from samtale.insight import (
     analysis,
     anonymity,
@@ -31,6 +30,7 @@ from samtale.insight.publication import figures as published
 from samtale.insight.publication.figures import Figure, Withheld
 from samtale.insight.publication.measures import GOALS
 from samtale.rounds import policy as rounds_policy
+from samtale.tenancy import tenant_settings
 
 
 @guarded(policy.may_see_answers)

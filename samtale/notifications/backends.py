@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
-from samtale.core import tenancy
+from samtale import tenancy
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def _shown(path: Path) -> Path:
 
 class FileMailBackend(BaseEmailBackend):
     """Writes each message as RFC 822 bytes to `directory` (default settings.DEV_MAIL_DIR),
-    each tenant's in a folder of its own there (core.tenancy.folder)."""
+    each tenant's in a folder of its own there (tenancy.folder)."""
 
     def __init__(self, *, directory: str | os.PathLike | None = None, **kwargs):
         super().__init__(**kwargs)

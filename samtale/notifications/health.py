@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samtale.core.health import OK, tenant_check
-from samtale.core.tenancy import tenant_settings
 from samtale.notifications.models import MailboxMark, OutboundEmail
+from samtale.tenancy import tenant_settings
 
 # A message refused this many times and still waiting, or given up within GIVEN_UP_WITHIN.
 REFUSED_TIMES = 2

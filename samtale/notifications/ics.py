@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vDDDTypes, vText, vUTCOffset
 
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale import tenancy
+from samtale.tenancy import tenant_settings
 
 TZID = "Europe/Oslo"
 PRODID = "-//Samtale//Medarbeidersamtaler//NO"

@@ -16,9 +16,9 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale import tenancy
 from samtale.notifications import ics
+from samtale.tenancy import tenant_settings
 
 
 def render_text(template_name: str, context: dict) -> str:

@@ -34,7 +34,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from samtale.core import handoff, tenancy
+from samtale import tenancy
+from samtale.core import handoff
 from samtale.notifications.models import OutboundEmail
 
 # SMTP refusals before a message is given up as failed.

@@ -8,10 +8,10 @@ from django.conf import settings
 from django.tasks import task
 
 from samtale.core import handoff
-from samtale.core.schedule import periodic
-from samtale.core.tenancy import tenant_settings
 from samtale.notifications import inbox, outbox
 from samtale.notifications.mail import mailer, render_templated
+from samtale.tenancy import tenant_settings
+from samtale.work.schedule import periodic
 
 logger = logging.getLogger(__name__)
 

@@ -15,11 +15,12 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from samtale.core import access, tenancy
+from samtale import tenancy
+from samtale.core import access
 from samtale.core.http import guarded
 from samtale.core.paginator import Paginator
-from samtale.core.tenancy import tenant_settings
 from samtale.notifications import devmail, inbox
+from samtale.tenancy import tenant_settings
 
 PAGE_SIZE = 50
 

@@ -9,7 +9,7 @@ API; it leaves Samtale only in the messages to the archive.
 
 import re
 
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 _DIGITS = re.compile(r"[0-9]{11}")
 _K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)

@@ -5,7 +5,7 @@ gave (privacy.links makes both when the e-mail is written; neither is stored).""
 
 from django.urls import reverse
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.notifications.outbox import Built, builder
 from samtale.privacy import links
 from samtale.privacy.models import AccessCopy

@@ -2,8 +2,8 @@ from datetime import time
 
 from django.tasks import task
 
-from samtale.core.schedule import periodic
 from samtale.privacy import services
+from samtale.work.schedule import periodic
 
 
 @periodic(daily_at=time(3, 0))

@@ -35,13 +35,13 @@ from django.utils import timezone
 
 from samtale.archive.models import SignedForm
 from samtale.competence.models import PlanComment
-from samtale.core.tenancy import tenant_settings
 from samtale.needs.models import NeedChange
 from samtale.notifications.models import OutboundEmail
 from samtale.org.imports.undo import UNDO_DAYS
 from samtale.org.models import EmailChange, ImportBatch
 from samtale.privacy import retention
 from samtale.privacy.models import LegalHold
+from samtale.tenancy import tenant_settings
 
 COUNTED = (
     "emails",

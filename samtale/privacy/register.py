@@ -185,7 +185,7 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         DELETED,
         "TASK_RESULTS_KEEP_DAYS after the task finished",
         "the worker's record of a task (its arguments are ids, never texts)",
-        "samtale.core.jobs",
+        "samtale.work.jobs",
     ),
     "api.ApiToken": {
         "person": WHO_DID_IT,
@@ -428,14 +428,16 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         "calendar address): why, and where it came from",
         "samtale.core.setaside",
     ),
-    "core.Dispatch": CODE,
-    "core.JobRun": CODE,
+    "work.Dispatch": CODE,
+    "work.JobRun": CODE,
     "core.ProcessBeat": CODE,
     "core.TenantHealth": CODE,
-    "tenants.Tenant": Rule(NOT_PERSONAL, "", "a municipality in the register, and its settings"),
-    "tenants.Host": Rule(NOT_PERSONAL, "", "a municipality's host name"),
-    "tenants.Home": Rule(NOT_PERSONAL, "", "whether the home municipality is open"),
-    "tenants.Operator": Rule(KEPT, "", "an operator's sign-in name and password hash"),
+    "tenancy.Registration": Rule(
+        NOT_PERSONAL, "", "a municipality in the register, and its settings"
+    ),
+    "tenancy.Host": Rule(NOT_PERSONAL, "", "a municipality's host name"),
+    "tenancy.Home": Rule(NOT_PERSONAL, "", "whether the home municipality is open"),
+    "tenancy.Operator": Rule(KEPT, "", "an operator's sign-in name and password hash"),
     "tenants.OperatorFailure": Rule(
         DELETED,
         "a day after the failure",

@@ -59,12 +59,12 @@ from samtale.conversations.models import (
     SummaryRevision,
     TimeProposal,
 )
-from samtale.core.tenancy import tenant_settings
 from samtale.insight.models import Publication
 from samtale.needs.models import RaisedNeed
 from samtale.org.models import Person
 from samtale.privacy.models import LegalHold
 from samtale.rounds.coverage import add_months
+from samtale.tenancy import tenant_settings
 
 # What a run counts, in rows: notes deleted; checklists emptied; rows whose texts were
 # blanked; answers to the statements deleted; answers about the

@@ -4,12 +4,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person
 from samtale.privacy import export
 from samtale.privacy import policy as privacy_policy
 from samtale.privacy.forms import hold_form
 from samtale.privacy.models import AccessCopy
+from samtale.tenancy import tenant_settings
 
 HOLDS_SHOWN = 10  # on a person's page: the latest holds and copies, the rest on request
 

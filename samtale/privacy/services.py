@@ -14,12 +14,12 @@ from django.utils.translation import ngettext
 from samtale.core.access import require
 from samtale.core.audit import audit_log
 from samtale.core.errors import DomainError, checked
-from samtale.core.tenancy import tenant_settings
 from samtale.insight.publication import publish
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 from samtale.privacy import export, links, policy, records, retention
 from samtale.privacy.models import AccessCopy, LegalHold, RetentionRun
+from samtale.tenancy import tenant_settings
 
 MAX_REASON = 2000
 # A one-time link to a person who has left: its days, and the wrong codes that lock it.

@@ -23,10 +23,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from samtale.conversations.models import Conversation
-from samtale.core.tenancy import tenant_settings
 from samtale.org.models import Person, Unit
 from samtale.rounds import selectors
 from samtale.rounds.models import Participant
+from samtale.tenancy import tenant_settings
 
 
 def add_months(day: date, months: int) -> date:

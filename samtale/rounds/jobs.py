@@ -18,12 +18,12 @@ from samtale.conversations.selectors import preparations_shared
 from samtale.conversations.services.lifecycle import conversation_invite
 from samtale.core import handoff
 from samtale.core.errors import DomainError
-from samtale.core.schedule import periodic
 from samtale.notifications.outbox import email_queue
 from samtale.org.models import Person
 from samtale.rounds import selectors, services
 from samtale.rounds.models import Round
 from samtale.rounds.scheduling import day_start
+from samtale.work.schedule import periodic
 
 logger = logging.getLogger(__name__)
 S = Conversation.Status

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
 
-from samtale.core.tenancy import CONTROL, Tenant, activated, close_connections, servers
+from samtale.tenancy import CONTROL, Tenant, activated, close_connections, servers
 
 TEMPLATE = "template"
 

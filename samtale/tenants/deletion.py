@@ -23,7 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from samtale.core.tenancy import Tenant, activated
+from samtale.tenancy import Tenant, activated
 
 # Kept, so that the emptied database is still one the installation knows how to migrate.
 KEPT = ("django_migrations",)

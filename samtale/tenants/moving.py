@@ -26,11 +26,11 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.core.backup import pg_env
-from samtale.core.secrets import decrypt
+from samtale.tenancy.models import Registration
+from samtale.tenancy.secrets import decrypt
 from samtale.tenants import databases
-from samtale.tenants.models import Tenant as Row
 from samtale.tenants.services import TenantError, tenant_get
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def tenant_move(
     name, role = row.database, row.role
     say(f"{slug}: from {_label(source)} to {_label(target)}; read-only from now.")
     _writes(source, name, allowed=False)
-    Row.objects.filter(pk=row.pk).update(state=Row.State.MOVING)
+    Registration.objects.filter(pk=row.pk).update(state=Registration.State.MOVING)
     tenancy.forget()
     read_only = time.perf_counter()
     try:
@@ -73,11 +73,11 @@ def tenant_move(
     except Exception:
         databases.pg_drop(name, role, server=target)
         _writes(source, name, allowed=True)
-        Row.objects.filter(pk=row.pk).update(state=state)
+        Registration.objects.filter(pk=row.pk).update(state=state)
         tenancy.forget()
         raise
     with transaction.atomic(using=tenancy.CONTROL):
-        Row.objects.filter(pk=row.pk).update(server=target, state=state)
+        Registration.objects.filter(pk=row.pk).update(server=target, state=state)
     tenancy.forget()
     switched = time.perf_counter()
     say(f"{slug}: on {_label(target)}, open again ({tables} tables, {rows} rows, all equal).")
@@ -96,17 +96,17 @@ def _label(server: str) -> str:
     return server or "the installation's own server"
 
 
-def _movable(slug: str, target: str) -> tuple[Row, tenancy.Tenant]:
+def _movable(slug: str, target: str) -> tuple[Registration, tenancy.Tenant]:
     if databases.engine() == "sqlite3":
         raise TenantError("Tenants move between PostgreSQL servers; on SQLite there is one.")
     try:
         tenancy.servers.check(target)
     except tenancy.servers.ServerUnknown as unknown:
         raise TenantError(str(unknown)) from None
-    row = Row.objects.filter(slug=slug).first()
+    row = Registration.objects.filter(slug=slug).first()
     if row is None:
         raise TenantError(f"No registered tenant is called {slug!r}.")
-    if row.state == Row.State.MOVING:
+    if row.state == Registration.State.MOVING:
         raise TenantError(
             f"{slug!r} is being moved already (or a move of it stopped: see the log)."
         )

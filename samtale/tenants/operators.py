@@ -18,8 +18,9 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
-from samtale.core.tenancy import CONTROL
-from samtale.tenants.models import Operator, OperatorFailure, SignInAttempts
+from samtale.tenancy import CONTROL
+from samtale.tenancy.models import Operator
+from samtale.tenants.models import OperatorFailure, SignInAttempts
 
 logger = logging.getLogger(__name__)
 

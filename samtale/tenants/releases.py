@@ -5,7 +5,7 @@ the code says which there are (its migration graph, read from disk once per run)
 run first reads every tenant's table, a few at a time per database server, and migrates
 only those behind, in waves: a few canaries first (a failure there stops the release
 before it reaches anyone else), then the rest, again a few at a time per server. The
-register (samtale.tenants.models.Tenant, its `migration…` fields) records how each went,
+register (samtale.tenancy.models.Registration, its `migration…` fields) records how each went,
 for the operators; the database's own table stays the truth, so a run after a failure
 migrates exactly those still behind, and that is all resuming takes.
 
@@ -31,11 +31,11 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from samtale.core import tenancy
-from samtale.core.tenancy import Tenant, activated
-from samtale.core.tenancy.connections import close_thread_connections
+from samtale import tenancy
+from samtale.tenancy import Tenant, activated
+from samtale.tenancy.connections import close_thread_connections
+from samtale.tenancy.models import Registration
 from samtale.tenants import databases
-from samtale.tenants.models import Tenant as Row
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +229,9 @@ def _in_workers(
         for server, queue in queues.items():
             while queue and busy[server] < release.parallel:
                 tenant = queue.popleft()
-                Row.objects.filter(slug=tenant.slug).update(migration=Row.Migration.MIGRATING)
+                Registration.objects.filter(slug=tenant.slug).update(
+                    migration=Registration.Migration.MIGRATING
+                )
                 future = pool.submit(_migrate_in_worker, tenant, release.verbosity, release.plan)
                 running[future] = (tenant, server)
                 busy[server] += 1
@@ -260,10 +262,10 @@ def record_read(outcomes: list[Outcome], target: str) -> None:
     """What the reading found: the current ones recorded current (one UPDATE for all, of the
     rows that say otherwise), the ones that did not answer recorded failed."""
     current = [o.slug for o in outcomes if not (o.home or o.failed or o.behind)]
-    Row.objects.filter(slug__in=current).exclude(
-        migration=Row.Migration.CURRENT, migrated_to=target
+    Registration.objects.filter(slug__in=current).exclude(
+        migration=Registration.Migration.CURRENT, migrated_to=target
     ).update(
-        migration=Row.Migration.CURRENT,
+        migration=Registration.Migration.CURRENT,
         migrated_to=target,
         migrated_at=timezone.now(),
         migration_error="",
@@ -272,8 +274,8 @@ def record_read(outcomes: list[Outcome], target: str) -> None:
         if outcome.failed:
             logger.warning("Tenant %s was not read: %s", outcome.slug, outcome.error)
         if outcome.failed and not outcome.home:
-            Row.objects.filter(slug=outcome.slug).update(
-                migration=Row.Migration.FAILED, migration_error=outcome.error
+            Registration.objects.filter(slug=outcome.slug).update(
+                migration=Registration.Migration.FAILED, migration_error=outcome.error
             )
 
 
@@ -286,10 +288,10 @@ def record_migrated(outcome: Outcome) -> None:
     if outcome.fingerprint:
         fields["migrated_to"] = outcome.fingerprint
     if outcome.failed:
-        fields |= {"migration": Row.Migration.FAILED, "migration_error": outcome.error}
+        fields |= {"migration": Registration.Migration.FAILED, "migration_error": outcome.error}
     else:
-        fields |= {"migration": Row.Migration.CURRENT, "migration_error": ""}
-    Row.objects.filter(slug=outcome.slug).update(**fields)
+        fields |= {"migration": Registration.Migration.CURRENT, "migration_error": ""}
+    Registration.objects.filter(slug=outcome.slug).update(**fields)
 
 
 # The run ---------------------------------------------------------------------------------
@@ -405,7 +407,7 @@ class _Workers:
 
 
 def _unserved(everyone: list[Tenant]) -> list[Outcome]:
-    """Registered tenants the register's reading left out (core.tenancy.register: a server
+    """Registered tenants the register's reading left out (tenancy.register: a server
     this installation is not told of, a password it cannot decrypt): failed, not forgotten."""
     served = [tenant.slug for tenant in everyone]
     return [
@@ -415,7 +417,9 @@ def _unserved(everyone: list[Tenant]) -> list[Outcome]:
             error="Not served: its database server or its password cannot be read here "
             "(the log says which).",
         )
-        for slug, server in Row.objects.exclude(slug__in=served).values_list("slug", "server")
+        for slug, server in Registration.objects.exclude(slug__in=served).values_list(
+            "slug", "server"
+        )
     ]
 
 

@@ -20,13 +20,11 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from samtale.core import configurable
-from samtale.core import tenancy as directory
-from samtale.core.secrets import encrypt
-from samtale.core.tenancy import CONTROL, Tenant, activated
+from samtale import tenancy as directory
+from samtale.tenancy import CONTROL, Tenant, activated, configurable
+from samtale.tenancy.models import SLUG, Home, Host, Registration
+from samtale.tenancy.secrets import encrypt
 from samtale.tenants import databases, deletion, releases
-from samtale.tenants.models import SLUG, Home, Host
-from samtale.tenants.models import Tenant as Row
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +81,7 @@ def _check_slug(slug: str) -> None:
         raise TenantError(f"{slug!r}: {error.messages[0]}") from None
     if (
         slug in (settings.SAMTALE_TENANT, databases.TEMPLATE)
-        or Row.objects.filter(slug=slug).exists()
+        or Registration.objects.filter(slug=slug).exists()
     ):
         raise TenantError(f"There is a tenant {slug!r} already.")
 
@@ -139,18 +137,18 @@ def create_checked(
         )
     database = databases.database_create(slug, server)
     with transaction.atomic(using=CONTROL):
-        row = Row.objects.create(
+        row = Registration.objects.create(
             slug=slug,
             name=name.strip(),
             url=url,
-            state=Row.State.SUSPENDED if suspended else Row.State.ACTIVE,
+            state=Registration.State.SUSPENDED if suspended else Registration.State.ACTIVE,
             server=server,
             database=database["NAME"],
             role=database.get("USER", ""),
             password=encrypt(database.get("PASSWORD", "")),
             config=stored,
             # A copy of the template, migrated: current (releases.roll reads it again).
-            migration=Row.Migration.CURRENT,
+            migration=Registration.Migration.CURRENT,
             migrated_to=releases.fingerprint(releases.code_migrations()),
             migrated_at=timezone.now(),
         )
@@ -168,13 +166,13 @@ def tenant_get(slug: str) -> Tenant:
     return tenant
 
 
-def _registered(slug: str) -> Row:
+def _registered(slug: str) -> Registration:
     if _is_home(slug):
         raise TenantError(
             f"{slug!r} is the home tenant: its database is the installation's own "
             "(DATABASE_URL), operated with the installation."
         )
-    row = Row.objects.filter(slug=slug).first()
+    row = Registration.objects.filter(slug=slug).first()
     if row is None:
         raise TenantError(f"No tenant is called {slug!r}.")
     return row
@@ -205,14 +203,14 @@ def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
         directory.forget()
         return
     row = _registered(slug)
-    row.state = Row.State.SUSPENDED if suspended else Row.State.ACTIVE
+    row.state = Registration.State.SUSPENDED if suspended else Registration.State.ACTIVE
     row.save(update_fields=["state", "changed_at"])
     directory.forget()
 
 
 def config_checked(stored: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
     """The configuration as kept (`stored`, secrets encrypted) with `values` (NAME → text;
-    empty: unset) set, each checked by its declaration (core.configurable), and the whole
+    empty: unset) set, each checked by its declaration (tenancy.configurable), and the whole
     checked for what does not hold together. TenantError names the value and says why."""
     declared = directory.declared()
     unknown = sorted(set(values) - set(declared))
@@ -265,7 +263,7 @@ def config_shown(slug: str) -> dict[str, Any]:
 
 def tenant_set_url(slug: str, url: str) -> None:
     """The address the tenant's links are made from."""
-    Row.objects.filter(pk=_registered(slug).pk).update(url=_clean_url(url))
+    Registration.objects.filter(pk=_registered(slug).pk).update(url=_clean_url(url))
     directory.forget()
 
 
@@ -283,7 +281,7 @@ def tenant_delete(
         suspended = state in (Home.State.SUSPENDED, Home.State.DELETED)
     else:
         row = _registered(slug)
-        suspended = row.state == Row.State.SUSPENDED
+        suspended = row.state == Registration.State.SUSPENDED
     if not suspended:
         raise TenantError(f"Suspend {slug!r} first: a tenant that serves people is not deleted.")
     tenant = directory.home(state=False) if home else tenant_get(slug)

@@ -11,7 +11,7 @@ open copy are sealed for the export's receivers (core.sealed: age, `--to`), or t
 that it cannot check: the snapshot must be a file of the folder itself (no path elsewhere, no
 link out of it) whose bytes match the manifest's checksum; the configuration is applied only
 as `tenants export` wrote it, encrypted and authenticated with the installation's key
-(core.secrets), so that a manifest written or changed by anyone else configures nothing; and
+(tenancy.secrets), so that a manifest written or changed by anyone else configures nothing; and
 every value is checked again as `tenants configure` checks it. Restored on an installation
 with another key, the configuration is left out and the command lists what to set again.
 """
@@ -29,7 +29,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from samtale.core import configurable, sealed, tenancy
+from samtale import tenancy
+from samtale.core import sealed
 from samtale.core.backup import (
     BackupError,
     checksum_path,
@@ -38,10 +39,11 @@ from samtale.core.backup import (
     snapshot_take,
     snapshot_verify,
 )
-from samtale.core.secrets import SecretUnreadable, decrypt, encrypt
 from samtale.privacy import open_copy
+from samtale.tenancy import configurable
+from samtale.tenancy.models import Registration
+from samtale.tenancy.secrets import SecretUnreadable, decrypt, encrypt
 from samtale.tenants import databases
-from samtale.tenants.models import Tenant as Row
 from samtale.tenants.services import (
     TenantError,
     config_checked,
@@ -72,7 +74,7 @@ def tenant_export(slug: str, folder: Path, *, recipients: list[str] | None = Non
     tenant = tenant_get(slug)
     keys = sealed.operators() if recipients is None else recipients
     sealed.recipients_parsed(keys)  # a key that is none refused before anything is written
-    config = _home_config() if tenant.home else Row.objects.get(slug=slug).config
+    config = _home_config() if tenant.home else Registration.objects.get(slug=slug).config
     folder.mkdir(parents=True, exist_ok=False)
     suffix = ".sqlite3" if databases.engine() == "sqlite3" else ".dump"
     # pg_dump's one long transaction, on the server itself rather than through a pooler.
@@ -192,7 +194,7 @@ def _still_here(slug: str) -> bool:
     takes over its accounts only once it is gone)."""
     if slug == settings.SAMTALE_TENANT:
         return not home_deleted()
-    return Row.objects.filter(slug=slug).exists()
+    return Registration.objects.filter(slug=slug).exists()
 
 
 def _tied_outside(name: str) -> bool:

@@ -1,4 +1,4 @@
-"""The operators' host's only URLs (core.middleware.TenantMiddleware sets them as the
+"""The operators' host's only URLs (tenancy.middleware.TenantMiddleware sets them as the
 request's URLconf there; no tenant's page is served on it, nor these on a tenant's)."""
 
 from django.urls import path

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samtale import tenancy
 from samtale.archive import causes
-from samtale.core import health, tenancy
+from samtale.core import health
 from samtale.core.http import client_ip
+from samtale.tenancy.models import Registration
 from samtale.tenants import operators, services
-from samtale.tenants.models import Tenant
 from samtale.tenants.policy import may_operate
 
 
@@ -33,7 +34,7 @@ def operator_home(request):
     operator = operators.operator_of(request)
     if not may_operate(operator):
         return redirect("operator_login")
-    rows = list(Tenant.objects.prefetch_related("hosts").order_by("name"))
+    rows = list(Registration.objects.prefetch_related("hosts").order_by("name"))
     home = tenancy.home() if tenancy.home().hosts else None
     # Each tenant's health as the scheduler last checked it inside the tenant, read from the
     # control database: this host reaches no tenant's database.
@@ -127,7 +128,7 @@ def operator_state(request, slug):
     except services.TenantError as error:
         messages.error(request, str(error))
         return redirect("operator_home")
-    name = Tenant.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
+    name = Registration.objects.filter(slug=slug).values_list("name", flat=True).first() or slug
     if suspend:
         text = _("%(name)s is suspended: its addresses answer 503.")
     else:

@@ -52,7 +52,7 @@ from samtale.archive.fiks.transport import (
 from samtale.archive.models import Delivery
 from samtale.core import setaside
 from samtale.core.audit import audit_log
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
+from samtale import tenancy
 from samtale.archive import causes
 from samtale.archive.fiks import maskinporten
 from samtale.archive.fiks.fiksio import Account, FiksIoTransport
 from samtale.archive.fiks.transport import AmqpTransport, Transport
-from samtale.core import tenancy
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 # A certificate that expires within this is told to the operators.
 EXPIRY_WARNING = timedelta(days=30)

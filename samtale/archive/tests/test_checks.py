@@ -4,10 +4,10 @@ register; a tenant whose row cannot be read stops no check."""
 
 import pytest
 
+from samtale import tenancy
 from samtale.archive.checks import organization_number_check
-from samtale.core import tenancy
+from samtale.tenancy.models import Registration
 from samtale.tenants import services
-from samtale.tenants.models import Tenant as Row
 from samtale.tenants.tests import conftest as tenants_tests
 
 # A second municipality from the tenants' tests (their fixtures).
@@ -48,7 +48,7 @@ def test_the_home_tenants_number_is_not_every_tenants(nordvik, settings):
 
 def test_a_tenant_whose_row_cannot_be_read_stops_no_check(nordvik, settings):
     settings.SAMTALE_ORGANIZATION_NUMBER = ""
-    Row.objects.filter(slug="nordvik").update(password="encrypted with another key")
+    Registration.objects.filter(slug="nordvik").update(password="encrypted with another key")
     tenancy.forget()
     [warning] = _warned()
     assert "is not set for main:" in warning

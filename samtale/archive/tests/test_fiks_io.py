@@ -439,8 +439,8 @@ def test_the_operators_see_under_each_municipality_whether_its_token_can_be_had(
     under Nordvik's name, in the operator's language; Fjordvik's token is had for it."""
     from django.test import Client
 
-    from samtale.core import schedule
     from samtale.tenants import operators, services
+    from samtale.work import schedule
     from testkit.core import outside_any_tenant
 
     other = side.municipality_registered(simulator, tmp_path / "nordvik", NORDVIK, delegated=False)

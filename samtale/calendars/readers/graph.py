@@ -36,7 +36,7 @@ from samtale.calendars.readers.base import (
     Source,
     Unreadable,
 )
-from samtale.core.tenancy import tenant_settings
+from samtale.tenancy import tenant_settings
 
 BUSY = {"busy", "oof", "tentative"}
 _apps: dict[tuple, msal.ConfidentialClientApplication] = {}

@@ -20,11 +20,11 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from samtale import tenancy
 from samtale.calendars import reasons, selectors, services
 from samtale.calendars.models import CalendarConnection
 from samtale.calendars.readers import base, graph, http, limits, read
 from samtale.calendars.readers.base import Source, Unreadable
-from samtale.core import tenancy
 from testkit import calendars as testing
 from testkit import tls as testing_tls
 from testkit.calendars import Answer

@@ -13,8 +13,8 @@ from django.utils.translation import gettext, override
 from samtale.conversations import jobs, notices
 from samtale.conversations.services import lifecycle
 from samtale.conversations.services import summary as services
-from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
+from samtale.work.schedule import JOBS
 
 from . import summary_steps as steps
 from .planning import NOW, more_reports, plan

@@ -17,10 +17,10 @@ from samtale.conversations.sections import previous_context
 from samtale.conversations.services import preparation as services
 from samtale.core.errors import DomainError
 from samtale.core.http import guarded, redirect_back
-from samtale.core.tenancy import tenant_settings
 from samtale.guides.likert import SCALE
 from samtale.guides.models import localized
 from samtale.priorities import selectors as priorities_selectors
+from samtale.tenancy import tenant_settings
 
 
 @guarded()

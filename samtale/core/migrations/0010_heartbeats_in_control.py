@@ -1,4 +1,4 @@
-"""The heartbeats move to the control database (core.tenancy.router): they are the
+"""The heartbeats move to the control database (tenancy.router): they are the
 installation's processes', not a tenant's. A new model there (ProcessBeat), and the old one
 (Heartbeat) gone from each tenant's database: what it held was a minute's news. Each
 tenant's health as last checked (TenantHealth) is kept there too."""

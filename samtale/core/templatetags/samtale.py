@@ -9,7 +9,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from samtale.core import holidays, tenancy
+from samtale import tenancy
+from samtale.core import holidays
 from samtale.core.context_processors import LANGUAGE_NAMES, chrome_urls
 from samtale.core.kept import render_kept
 
@@ -147,7 +148,7 @@ def page_header(context: Any) -> str:
         "core/_header.html",
         same={
             "urls": chrome_urls(),
-            # The organization whose Samtale this is (core.tenancy): one installation may
+            # The organization whose Samtale this is (tenancy): one installation may
             # serve several.
             "organization": tenancy.current().name,
             "menu": context.get("menu") or [],

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.core.audit import (
     GENESIS,
     audit_log,

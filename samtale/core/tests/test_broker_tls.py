@@ -7,7 +7,7 @@ import ssl
 import pika
 
 from samtale.archive.fiks.transport import AmqpTransport
-from samtale.core.engine import broker
+from samtale.work.engine import broker
 
 
 def test_the_engine_checks_an_amqps_brokers_certificate_and_name(settings, tmp_path):

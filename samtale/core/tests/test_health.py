@@ -18,9 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from samtale.core import health, schedule, tenancy
-from samtale.core.models import JobRun, ProcessBeat
-from samtale.core.tasks import ping
+from samtale import tenancy
+from samtale.core import health
+from samtale.core.models import ProcessBeat
+from samtale.work import schedule
+from samtale.work.models import JobRun
+from samtale.work.tasks import ping
 from testkit.core import worker_until_idle
 
 EVERYTHING = {"control", "migrations", "worker", "scheduler"}
@@ -59,7 +62,7 @@ def ready(client) -> tuple[int, dict]:
 def waiting_task(*, enqueued_ago, run_after=None):
     task = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="samtale.core.tasks.ping",
+        task_path="samtale.work.tasks.ping",
         backend_name="default",
         run_after=run_after or get_date_max(),
         exception_class_path="",
@@ -283,7 +286,7 @@ def _a_real_database_fault():
 def test_the_scheduler_outlasts_a_database_fault_and_starts_the_next_due_job(
     transactional_db, production, monkeypatch, caplog
 ):
-    job = schedule.Periodic(name="samtale.core.tasks.ping", task=ping, every=timedelta(hours=1))
+    job = schedule.Periodic(name="samtale.work.tasks.ping", task=ping, every=timedelta(hours=1))
     monkeypatch.setattr(schedule, "JOBS", {job.name: job})
     release = _a_real_database_fault()
     slept = []
@@ -294,12 +297,12 @@ def test_the_scheduler_outlasts_a_database_fault_and_starts_the_next_due_job(
 
     started = []
     try:
-        with caplog.at_level(logging.WARNING, logger="samtale.core.schedule"):
+        with caplog.at_level(logging.WARNING, logger="samtale.work.schedule"):
             schedule.run(interval=30, started=started.append, rounds=2, sleep=sleep)
     finally:
         if not slept:
             release()  # never reached the retry: let the database go all the same
-    warnings = [r.getMessage() for r in caplog.records if r.name == "samtale.core.schedule"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "samtale.work.schedule"]
     # The home tenant's database is passed over as any tenant's would be, and ticks at the
     # next round.
     assert len(warnings) == 1

@@ -1,4 +1,4 @@
-"""The layers hold: import-linter's contracts in pyproject.toml (core imports no domain
+"""The layers hold: import-linter's contracts in pyproject.toml (the platform imports no domain
 app, nothing in the product imports the demo tooling, no app imports one above it), run as
 `make lint` does, so that CI fails on an arrow that runs back up, with its import chain."""
 

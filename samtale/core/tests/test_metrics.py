@@ -128,7 +128,7 @@ def test_it_counts_the_waiting_tasks_and_the_age_of_the_oldest(db, token):
     for ago in (timedelta(minutes=30), timedelta(minutes=2)):
         task = DBTaskResult.objects.create(
             args_kwargs={"args": [], "kwargs": {}},
-            task_path="samtale.core.tasks.ping",
+            task_path="samtale.work.tasks.ping",
             backend_name="default",
             run_after=get_date_max(),
             exception_class_path="",

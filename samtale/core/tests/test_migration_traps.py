@@ -1,5 +1,5 @@
 """A migration as makemigrations writes it passes on every table a trigger stands on or names,
-and leaves the triggers as they were (samtale.core.backends, docs/developing/decision-
+and leaves the triggers as they were (samtale.tenancy.backends, docs/developing/decision-
 migration-triggers.md). Each test makes a throwaway migration for each such table, applies it
 to the test database with Django's migration executor, and reverses it.
 

@@ -1,4 +1,4 @@
-"""The periodic jobs' registry moved to core (core.schedule, core.JobRun): when each job
+"""The periodic jobs' registry moved to core (core.schedule, core.JobRun; both now in the work app): when each job
 last started is copied there, so that no daily job runs twice on the day of the upgrade."""
 
 from django.db import migrations
@@ -27,6 +27,8 @@ class Migration(migrations.Migration):
         ("notifications", "0002_outbox_lease"),
         ("core", "0005_jobrun"),
     ]
+    # Before core gives JobRun to the work app (core/migrations/0013), whose model this copies into.
+    run_before = [("core", "0013_work_to_its_app")]
 
     operations = [
         migrations.RunPython(copy_runs, copy_back),

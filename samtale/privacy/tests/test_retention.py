@@ -28,7 +28,6 @@ from samtale.conversations.models import (
     TimeProposal,
 )
 from samtale.core.models import AuditEntry
-from samtale.core.schedule import JOBS
 from samtale.insight.models import Publication
 from samtale.insight.publication import figures, publish
 from samtale.insight.publication.measures import LIKERT
@@ -37,6 +36,7 @@ from samtale.org.models import Person
 from samtale.privacy import jobs, records, retention, services
 from samtale.privacy.models import LegalHold, RetentionRun
 from samtale.privacy.tests.conftest import full_conversation
+from samtale.work.schedule import JOBS
 from testkit.people import PASSWORD
 
 OSLO = ZoneInfo("Europe/Oslo")

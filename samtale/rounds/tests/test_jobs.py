@@ -5,11 +5,11 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from samtale.conversations.models import Conversation, Preparation
-from samtale.core.schedule import JOBS
 from samtale.notifications.models import OutboundEmail
 from samtale.rounds import booking, jobs, services
 from samtale.rounds.models import Round
 from samtale.rounds.tests.conftest import OSLO, at
+from samtale.work.schedule import JOBS
 from testkit.mail import calendar_of
 
 DAY = date(2026, 12, 1)

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import override_settings
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.tenants import databases, services
 
 HOST = "nordvik.testserver"
@@ -41,7 +41,7 @@ def tenant_databases(django_db_setup, django_db_blocker, tmp_path_factory):
             _leftovers_dropped()
         yield
         with django_db_blocker.unblock():
-            for row in list(services.Row.objects.all()):
+            for row in list(services.Registration.objects.all()):
                 services.tenant_suspend(row.slug)
                 services.tenant_delete(row.slug)
             databases.database_drop(databases.template_tenant())

@@ -1,6 +1,6 @@
 """A process that serves many tenants holds a bounded number of database connections,
 whatever the number of tenants: each thread keeps SAMTALE_TENANT_CONNECTIONS_KEPT
-connections to tenants' databases between its requests (core.tenancy.connections), not one
+connections to tenants' databases between its requests (tenancy.connections), not one
 to every tenant it ever served.
 
 Measured where the connections are: on PostgreSQL the server's own list of its sessions
@@ -20,11 +20,10 @@ from django.db import connections
 from django.test import Client
 
 from config.settings.tenants import _server
-from samtale.core import tenancy
-from samtale.core.tenancy.connections import close_thread_connections
+from samtale import tenancy
+from samtale.tenancy.connections import close_thread_connections
+from samtale.tenancy.models import Host, Registration
 from samtale.tenants import databases
-from samtale.tenants.models import Host
-from samtale.tenants.models import Tenant as Row
 from samtale.tenants.tests.second_server import pgbouncer
 
 pytestmark = [
@@ -105,8 +104,10 @@ def many(tenant_databases, django_db_blocker):
         small = _small_template()
         for slug in slugs:
             _copy(small, slug)
-        rows = Row.objects.bulk_create(
-            Row(slug=slug, name=slug, url=f"http://{slug}.testserver", database=_name(slug))
+        rows = Registration.objects.bulk_create(
+            Registration(
+                slug=slug, name=slug, url=f"http://{slug}.testserver", database=_name(slug)
+            )
             for slug in slugs
         )
         Host.objects.bulk_create(Host(tenant=row, name=f"{row.slug}.testserver") for row in rows)
@@ -116,7 +117,7 @@ def many(tenant_databases, django_db_blocker):
         for tenant in [t for t in tenancy.registered() if t.slug.startswith("many")]:
             databases.database_drop(tenant)
         databases.database_drop(small)
-        Row.objects.filter(slug__startswith="many").delete()
+        Registration.objects.filter(slug__startswith="many").delete()
         tenancy.forget()
 
 

@@ -1,6 +1,6 @@
 """Every entry point runs its work in a second tenant as fully as in the home one, and reads
 that tenant's settings and rows, never the home tenant's: a request, a task taken by the
-worker, a command, a thread handed work, and the scheduler's tick (core.tenancy)."""
+worker, a command, a thread handed work, and the scheduler's tick (tenancy)."""
 
 from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
@@ -13,14 +13,15 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
-from samtale.core import schedule, tenancy
-from samtale.core.models import JobRun
+from samtale import tenancy
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import email_send
 from samtale.org.models import Person
 from samtale.privacy.models import RetentionRun
 from samtale.tenants import services
 from samtale.tenants.tests.conftest import HOST, SENDER
+from samtale.work import schedule
+from samtale.work.models import JobRun
 from testkit.core import outside_any_tenant, worker_until_idle
 from testkit.people import make_people
 

@@ -8,12 +8,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from samtale import tenancy
 from samtale.archive.models import Delivery
 from samtale.conversations.tests import summary_steps as steps
-from samtale.core import health, schedule, tenancy
+from samtale.core import health
 from samtale.core.tests.test_metrics import TOKEN, scrape, value
 from samtale.tenants import operators
 from samtale.tenants.tests.conftest import HOST, planned_conversation
+from samtale.work import schedule
 from testkit.core import outside_any_tenant
 from testkit.people import make_people
 

@@ -17,13 +17,13 @@ from django.test import Client
 from pypdf import PdfReader
 from pyrage import x25519
 
+from samtale import tenancy
 from samtale.archive.models import SignedForm
-from samtale.core import tenancy
 from samtale.guides.models import Guide, GuideVersion
 from samtale.org.models import Person
 from samtale.privacy.tests import conftest as privacy
+from samtale.tenancy.models import Home
 from samtale.tenants import services, transfer
-from samtale.tenants.models import Home
 from samtale.tenants.tests.conftest import tenants_said
 from testkit.people import make_people
 
@@ -141,7 +141,7 @@ def test_the_home_tenant_is_made_again_as_a_registered_one_from_its_export(
         transfer.tenant_restore(
             tmp_path / "ut", slug="fjordvik", hosts=["fjordvik.testserver"], identity=other
         )
-    assert not services.Row.objects.filter(slug="fjordvik").exists()
+    assert not services.Registration.objects.filter(slug="fjordvik").exists()
     done = transfer.tenant_restore(
         tmp_path / "ut", slug="fjordvik", hosts=["fjordvik.testserver"], identity=key_file
     )

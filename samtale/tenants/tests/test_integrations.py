@@ -14,6 +14,7 @@ from django.core import mail
 from django.test import Client
 from icalendar import Calendar
 
+from samtale import tenancy
 from samtale.calendars import keys, selectors
 from samtale.calendars import services as calendars
 from samtale.calendars.models import CalendarConnection
@@ -23,7 +24,6 @@ from samtale.calendars.tests import fixtures
 from samtale.calendars.tests.fixtures import CALDAV_USERS, calendar_name
 from samtale.calendars.tests.test_caldav import EVENTS, EXPECTED
 from samtale.conversations.services import lifecycle
-from samtale.core import tenancy
 from samtale.core.errors import DomainError
 from samtale.tenants import services
 from samtale.tenants.tests.conftest import HOST, SENDER, planned_conversation

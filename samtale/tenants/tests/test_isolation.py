@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from samtale import tenancy
 from samtale.api.tests.helpers import Api, token_for
-from samtale.core import tenancy
 from samtale.org.models import Person
 from samtale.tenants.tests.conftest import HOST
 from testkit.core import worker_until_idle
@@ -188,8 +188,8 @@ def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from samtale.core.tasks import ping
     from samtale.tenants import services
+    from samtale.work.tasks import ping
 
     backend = DatabaseBackend("default", {})
     backend.enqueue(ping, (), {})
@@ -197,7 +197,7 @@ def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_
         backend.enqueue(ping, (), {})
         backend.enqueue(ping, (), {})
     # A third tenant whose database cannot be opened: said, and passed over.
-    broken = services.Row.objects.create(
+    broken = services.Registration.objects.create(
         slug="broken",
         name="Brukket",
         url="http://broken.testserver",
@@ -238,7 +238,7 @@ def test_a_tenants_single_sign_on_is_its_own(nordvik, hosts):
             [app] = get_adapter().list_apps(None, provider="entra")
             assert (app.client_id, app.secret) == ("nordvik-client", "nordvik-secret")
         assert not get_adapter().list_apps(None, provider="entra")
-        stored = services.Row.objects.get(slug="nordvik").config["SAMTALE_SSO_PROVIDERS"]
+        stored = services.Registration.objects.get(slug="nordvik").config["SAMTALE_SSO_PROVIDERS"]
         assert "nordvik-secret" not in stored
     finally:
         services.tenant_configure("nordvik", {"SAMTALE_SSO_PROVIDERS": ""})
@@ -275,8 +275,8 @@ def test_a_tenants_pending_migration_shows_in_its_health_and_the_installation_st
 def test_metrics_count_each_registered_tenant_under_its_own_label(nordvik, in_nordvik, settings):
     from django_tasks_db.backend import DatabaseBackend
 
-    from samtale.core.tasks import ping
     from samtale.core.tests.test_metrics import TOKEN, scrape, value
+    from samtale.work.tasks import ping
 
     settings.SAMTALE_METRICS_TOKEN = TOKEN
     with in_nordvik():

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from samtale.core import tenancy
+from samtale import tenancy
+from samtale.tenancy.models import Registration
 from samtale.tenants import databases, releases, services
-from samtale.tenants.models import Tenant as Row
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 
@@ -45,10 +45,10 @@ def three(tenant_databases, django_db_blocker):
 def tenants(three):
     """The three, each current again after the test (the register's rows are the test's
     own, rolled back after this; their databases are not)."""
-    where = {row["slug"]: row for row in Row.objects.values("slug", "database", "server")}
+    where = {row["slug"]: row for row in Registration.objects.values("slug", "database", "server")}
     yield three
     for slug in three:
-        Row.objects.filter(slug=slug).update(**where[slug])
+        Registration.objects.filter(slug=slug).update(**where[slug])
     tenancy.forget()
     for slug in three:
         with tenancy.activated(services.tenant_get(slug)):
@@ -93,7 +93,7 @@ def unreachable(slug: str, tmp_path: Path) -> None:
         if databases.engine() == "sqlite3"
         else f"{databases.pg_name(slug)}_gone"
     )
-    Row.objects.filter(slug=slug).update(database=missing)
+    Registration.objects.filter(slug=slug).update(database=missing)
     tenancy.forget()
 
 
@@ -111,12 +111,14 @@ def migrated_in(out: str) -> list[str]:
     return sorted(line.split(":")[0].strip() for line in out.splitlines() if ": migrated (" in line)
 
 
-def register() -> dict[str, Row]:
-    return {row.slug: row for row in Row.objects.filter(slug__in=SLUGS)}
+def register() -> dict[str, Registration]:
+    return {row.slug: row for row in Registration.objects.filter(slug__in=SLUGS)}
 
 
 def test_with_nothing_behind_no_tenant_is_migrated_and_each_is_recorded_current(tenants):
-    Row.objects.filter(slug__in=SLUGS).update(migration="", migrated_to="", migrated_at=None)
+    Registration.objects.filter(slug__in=SLUGS).update(
+        migration="", migrated_to="", migrated_at=None
+    )
     out, error = run()
     assert error == ""
     assert "0 behind, 0 did not answer" in out and "Wave" not in out
@@ -144,7 +146,7 @@ def test_only_the_tenant_behind_is_migrated_and_the_home_tenant_stays_unrecorded
     assert {slug: row.migrated_to for slug, row in register().items()} == dict.fromkeys(
         SLUGS, target
     )
-    assert not Row.objects.filter(slug="main").exists()
+    assert not Registration.objects.filter(slug="main").exists()
 
 
 def test_a_tenant_that_does_not_answer_is_recorded_failed_and_the_others_go_on(tenants, tmp_path):
@@ -160,7 +162,7 @@ def test_a_tenant_that_does_not_answer_is_recorded_failed_and_the_others_go_on(t
 
 
 def test_a_registered_tenant_its_register_cannot_serve_is_counted_failed(tenants):
-    Row.objects.filter(slug="bravo").update(server="nowhere")  # no such database server
+    Registration.objects.filter(slug="bravo").update(server="nowhere")  # no such database server
     tenancy.forget()
     out, error = run()
     assert "4 tenants: 3 current" in out and "1 failed (bravo)" in error
@@ -193,7 +195,9 @@ def test_a_failed_migration_is_recorded_and_the_next_run_migrates_only_what_is_b
 def test_a_canary_that_fails_starts_no_further_wave(tenants):
     unappliable("alfa")
     behind("charlie")
-    before = Row.objects.values("migration", "migrated_to", "migrated_at").get(slug="charlie")
+    before = Registration.objects.values("migration", "migrated_to", "migrated_at").get(
+        slug="charlie"
+    )
     out, error = run("--canary-slugs", "alfa")
     assert "Wave 1 (canaries: alfa): 0 migrated, 1 failed (alfa)" in out
     assert "A canary failed: no further wave starts (1 not started)" in out
@@ -201,9 +205,9 @@ def test_a_canary_that_fails_starts_no_further_wave(tenants):
     rows = register()
     assert rows["alfa"].migration == "failed"
     # Never started: as the last run that reached it (its creation) left it.
-    assert Row.objects.values("migration", "migrated_to", "migrated_at").get(slug="charlie") == (
-        before
-    )
+    assert Registration.objects.values("migration", "migrated_to", "migrated_at").get(
+        slug="charlie"
+    ) == (before)
     with tenancy.activated(services.tenant_get("charlie")):
         assert not _has_table()
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pyrage import x25519
 
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.org.models import Person
 from samtale.tenants import databases, services
 from samtale.tenants.tests.conftest import SENDER as NORDVIK_SENDER
@@ -99,10 +99,10 @@ def test_a_tenant_is_created_listed_exported_restored_and_deleted_to_nothing(
     ],
 )
 def test_the_operator_is_told_what_is_wrong_and_nothing_changes(tenant_databases, args, message):
-    before = list(services.Row.objects.values_list("slug", "state"))
+    before = list(services.Registration.objects.values_list("slug", "state"))
     with pytest.raises(CommandError, match=message):
         _run(*args)
-    assert list(services.Row.objects.values_list("slug", "state")) == before
+    assert list(services.Registration.objects.values_list("slug", "state")) == before
 
 
 def test_migrate_brings_every_tenant_up_to_date(nordvik):
@@ -147,7 +147,7 @@ def test_what_a_tenant_configures_is_its_own_and_its_secrets_are_kept_encrypted(
         "configure", "nordvik", "SAMTALE_MIN_GROUP=7", f"SAMTALE_CALENDAR_WEBHOOK_TOKEN={TOKEN}"
     )
     assert "SAMTALE_MIN_GROUP=7" in out and "SAMTALE_CALENDAR_WEBHOOK_TOKEN=***" in out
-    stored = services.Row.objects.get(slug="nordvik").config
+    stored = services.Registration.objects.get(slug="nordvik").config
     assert stored["SAMTALE_MIN_GROUP"] == 7 and "s3cret" not in str(stored)
     try:
         with tenancy.activated(services.tenant_get("nordvik")):

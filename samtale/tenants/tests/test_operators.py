@@ -50,7 +50,7 @@ def test_an_operator_suspends_and_opens_a_tenant_from_the_page(ops, nordvik):
     assert Client(HTTP_HOST=HOST).get("/logg-inn/").status_code == 503
     client.post("/nordvik/tilstand/", {"state": "active"})
     assert Client(HTTP_HOST=HOST).get("/logg-inn/").status_code == 200
-    assert services.Row.objects.get(slug="nordvik").state == "active"
+    assert services.Registration.objects.get(slug="nordvik").state == "active"
     # The home tenant as any other.
     client.post("/main/tilstand/", {"state": "suspended"})
     assert Client().get("/logg-inn/").status_code == 503
@@ -67,7 +67,7 @@ def test_no_one_else_operates(ops, nordvik):
     forged = Client(HTTP_HOST=OPS)
     forged.cookies[operators.COOKIE] = "1:forged:signature"
     assert forged.get("/").status_code == 302
-    assert services.Row.objects.get(slug="nordvik").state == "active"
+    assert services.Registration.objects.get(slug="nordvik").state == "active"
 
 
 def test_a_sign_out_ends_every_cookie_made_before(ops):

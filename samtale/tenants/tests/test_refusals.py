@@ -1,6 +1,6 @@
 """What a municipality may not be given is refused, by the same rules for the environment (the
 home tenant's settings) and for `tenants create/configure` (a registered tenant's): the
-declarations in samtale.core.configurable. A value refused changes nothing, and the operator
+declarations in samtale.tenancy.configurable. A value refused changes nothing, and the operator
 is told which value and why."""
 
 import json
@@ -100,21 +100,21 @@ URLS = [
 
 @pytest.mark.parametrize(("name", "value", "said"), CONFIGURED)
 def test_tenants_configure_refuses_and_changes_nothing(nordvik, name, value, said):
-    before = services.Row.objects.get(slug="nordvik").config
+    before = services.Registration.objects.get(slug="nordvik").config
     with pytest.raises(CommandError, match=_escaped(said)):
         call_command("tenants", "configure", "nordvik", f"{name}={value}")
-    assert services.Row.objects.get(slug="nordvik").config == before
+    assert services.Registration.objects.get(slug="nordvik").config == before
 
 
 @pytest.mark.parametrize(("value", "said"), PROVIDERS)
 def test_its_identity_providers_are_refused_where_they_make_no_sense(nordvik, value, said):
     with pytest.raises(services.TenantError, match=_escaped(said)):
         services.tenant_configure("nordvik", {"SAMTALE_SSO_PROVIDERS": value})
-    assert "SAMTALE_SSO_PROVIDERS" not in services.Row.objects.get(slug="nordvik").config
+    assert "SAMTALE_SSO_PROVIDERS" not in services.Registration.objects.get(slug="nordvik").config
 
 
 def test_what_does_not_hold_together_is_refused_whole(nordvik):
-    before = services.Row.objects.get(slug="nordvik").config
+    before = services.Registration.objects.get(slug="nordvik").config
     with pytest.raises(services.TenantError, match="needs SAMTALE_ARCHIVE_FOLDER"):
         services.tenant_configure("nordvik", {"SAMTALE_ARCHIVE_CHANNEL": "folder"})
     with pytest.raises(services.TenantError, match="needs SAMTALE_FIKS_ACCOUNT"):
@@ -132,21 +132,21 @@ def test_what_does_not_hold_together_is_refused_whole(nordvik):
         services.tenant_configure("nordvik", {"DEFAULT_FROM_EMAIL": ""})
     with pytest.raises(services.TenantError, match="nobody could sign in"):
         services.tenant_configure("nordvik", {"SAMTALE_PASSWORD_SIGNIN": "false"})
-    assert services.Row.objects.get(slug="nordvik").config == before
+    assert services.Registration.objects.get(slug="nordvik").config == before
 
 
 @pytest.mark.parametrize("host", HOSTS)
 def test_a_host_name_that_is_none_is_refused(tenant_databases, host):
     with pytest.raises(services.TenantError, match="is not a host name"):
         _create(hosts=[host])
-    assert not services.Row.objects.filter(slug="x9").exists()
+    assert not services.Registration.objects.filter(slug="x9").exists()
 
 
 @pytest.mark.parametrize("url", URLS)
 def test_an_address_that_is_none_is_refused(tenant_databases, url):
     with pytest.raises(services.TenantError, match="The tenant's address"):
         _create(url=url)
-    assert not services.Row.objects.filter(slug="x9").exists()
+    assert not services.Registration.objects.filter(slug="x9").exists()
 
 
 def test_a_tenant_without_a_sender_is_not_made(tenant_databases):

@@ -8,10 +8,10 @@ from django.db import DatabaseError, connections
 from django.test import Client, override_settings
 
 from config.settings.tenants import _server
-from samtale.core import tenancy
+from samtale import tenancy
 from samtale.org.models import Person
+from samtale.tenancy.models import Registration
 from samtale.tenants import databases, moving, services
-from samtale.tenants.models import Tenant as Row
 from samtale.tenants.tests.conftest import SENDER, tenants_said
 from samtale.tenants.tests.second_server import postgresql_server
 from testkit.people import make_people
@@ -74,19 +74,19 @@ def test_a_server_no_setting_names_is_refused(second):
             "create", "vest", "--name", "Vest", "--host", "vest.testserver",
             "--set", f"DEFAULT_FROM_EMAIL={SENDER}", "--server", "west",
         )  # fmt: skip
-    assert not Row.objects.filter(slug="vest").exists()
+    assert not Registration.objects.filter(slug="vest").exists()
 
 
 def test_a_tenant_is_made_on_the_server_named(second, django_db_blocker):
     if not _postgresql():
         with pytest.raises(services.TenantError, match="PostgreSQL only"):
             _create("ostvik", server="second")
-        assert not Row.objects.filter(slug="ostvik").exists()
+        assert not Registration.objects.filter(slug="ostvik").exists()
         return
     with django_db_blocker.unblock():
         tenant = _create("ostvik", server="second")
         try:
-            assert Row.objects.get(slug="ostvik").server == "second"
+            assert Registration.objects.get(slug="ostvik").server == "second"
             assert databases.pg_name("ostvik") in _databases_on("second")
             assert databases.pg_name("ostvik") not in _databases_on("")
             with tenancy.activated(tenant):
@@ -114,8 +114,8 @@ def test_a_tenant_moves_with_every_row_and_back(second, django_db_blocker, monke
                 people = Person.objects.count()
             moved = moving.tenant_move("flytt", "second", keep_old=True, say=said.append)
             assert moved.rows > people and moved.tables > 50
-            row = Row.objects.get(slug="flytt")
-            assert (row.server, row.state) == ("second", Row.State.ACTIVE)
+            row = Registration.objects.get(slug="flytt")
+            assert (row.server, row.state) == ("second", Registration.State.ACTIVE)
             name = databases.pg_name("flytt")
             assert name in _databases_on("second") and name in _databases_on("")
             here = services.tenant_get("flytt")
@@ -161,8 +161,8 @@ def test_a_failed_copy_leaves_the_tenant_where_it_was(second, django_db_blocker,
         try:
             with pytest.raises(services.TenantError, match="differs"):
                 moving.tenant_move("brudd", "second", say=lambda line: None)
-            row = Row.objects.get(slug="brudd")
-            assert (row.server, row.state) == ("", Row.State.ACTIVE)
+            row = Registration.objects.get(slug="brudd")
+            assert (row.server, row.state) == ("", Registration.State.ACTIVE)
             assert databases.pg_name("brudd") not in _databases_on("second")
             with tenancy.activated(services.tenant_get("brudd")):
                 Person.objects.create(first_name="Fortsatt", last_name="Her")  # writable
@@ -172,7 +172,7 @@ def test_a_failed_copy_leaves_the_tenant_where_it_was(second, django_db_blocker,
 
 
 def test_while_moving_a_change_is_answered_try_again(second, nordvik, hosts):
-    Row.objects.filter(slug="nordvik").update(state=Row.State.MOVING)
+    Registration.objects.filter(slug="nordvik").update(state=Registration.State.MOVING)
     tenancy.forget()
     try:
         client = Client(HTTP_HOST="nordvik.testserver")
@@ -182,7 +182,7 @@ def test_while_moving_a_change_is_answered_try_again(second, nordvik, hosts):
         assert client.get("/logg-inn/").status_code == 200  # read meanwhile
         assert "nordvik" not in [t.slug for t in tenancy.every_tenant()]  # no work runs
     finally:
-        Row.objects.filter(slug="nordvik").update(state=Row.State.ACTIVE)
+        Registration.objects.filter(slug="nordvik").update(state=Registration.State.ACTIVE)
         tenancy.forget()
 
 

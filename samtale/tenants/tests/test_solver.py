@@ -8,12 +8,13 @@ one of the second isolated."""
 import pytest
 from django.utils import timezone
 
-from samtale.core import health, tenancy
+from samtale import tenancy
+from samtale.core import health
 from samtale.insight.models import Publication
 from samtale.insight.publication import publish
 from samtale.insight.tests.school import at, make_school, signed
 from samtale.insight.tests.test_fetch import assert_nothing_isolated
-from samtale.tenants.models import Host, Tenant
+from samtale.tenancy.models import Host, Registration
 
 pytestmark = [
     pytest.mark.django_db(databases=["default", "control"]),
@@ -44,7 +45,7 @@ def test_a_viewer_of_one_tenant_fetches_its_own_answers_only_and_isolates_no_one
         theirs = _school_answered(6, 5, lambda n: 1 + n % 5)
     # The test client's host is the second tenant's for this test.
     settings.SAMTALE_HOSTS = []
-    row = Tenant.objects.get(slug="nordvik")
+    row = Registration.objects.get(slug="nordvik")
     Host.objects.create(tenant=row, name="testserver")
     tenancy.forget()
     try:

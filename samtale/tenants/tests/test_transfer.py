@@ -15,9 +15,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from samtale.core import tenancy
-from samtale.core.secrets import encrypt
+from samtale import tenancy
 from samtale.org.models import Person
+from samtale.tenancy.secrets import encrypt
 from samtale.tenants import services, transfer
 from samtale.tenants.tests.conftest import SENDER
 from testkit.people import make_people
@@ -62,7 +62,7 @@ def exported(nordvik, in_nordvik, tmp_path):
             "SAMTALE_SSO_PROVIDERS": "",
         },
     )
-    for row in services.Row.objects.exclude(slug="nordvik"):
+    for row in services.Registration.objects.exclude(slug="nordvik"):
         services.tenant_suspend(row.slug)
         services.tenant_delete(row.slug)
 
@@ -150,7 +150,7 @@ def test_a_snapshot_outside_the_folder_is_refused(exported, snapshot, tmp_path):
     _rewrite(exported, snapshot=snapshot)
     with pytest.raises(services.TenantError, match="is not a file of"):
         _restore(exported)
-    assert not services.Row.objects.filter(slug="sorvik").exists()
+    assert not services.Registration.objects.filter(slug="sorvik").exists()
 
 
 def test_a_link_out_of_the_folder_is_refused(exported, tmp_path):
@@ -160,7 +160,7 @@ def test_a_link_out_of_the_folder_is_refused(exported, tmp_path):
     os.symlink(outside, exported / name)
     with pytest.raises(services.TenantError, match="is not a file of"):
         _restore(exported)
-    assert not services.Row.objects.filter(slug="sorvik").exists()
+    assert not services.Registration.objects.filter(slug="sorvik").exists()
 
 
 def test_a_snapshot_other_than_the_one_exported_is_refused(exported, in_nordvik, tmp_path):
@@ -174,7 +174,7 @@ def test_a_snapshot_other_than_the_one_exported_is_refused(exported, in_nordvik,
     shutil.copy(other / f"{name}.sha256", exported / f"{name}.sha256")
     with pytest.raises(services.TenantError, match="does not match the manifest's checksum"):
         _restore(exported)
-    assert not services.Row.objects.filter(slug="sorvik").exists()
+    assert not services.Registration.objects.filter(slug="sorvik").exists()
 
 
 def test_a_configuration_export_did_not_write_configures_nothing(exported):
@@ -202,7 +202,7 @@ def test_a_configuration_export_did_not_write_configures_nothing(exported):
             _restore(exported)
         done = _restore(exported, values={"DEFAULT_FROM_EMAIL": "Sørvik <samtale@sorvik.example>"})
         assert done.to_set_again == ["SAMTALE_SSO_PROVIDERS"]
-        stored = services.Row.objects.get(slug="sorvik").config
+        stored = services.Registration.objects.get(slug="sorvik").config
         assert set(stored) == {"DEFAULT_FROM_EMAIL"}
         with tenancy.activated(done.tenant):
             assert tenancy.tenant_settings.SAMTALE_SSO_PROVIDERS == []
@@ -219,7 +219,7 @@ def test_a_configuration_encrypted_by_this_installation_is_still_checked(exporte
     )
     with pytest.raises(services.TenantError, match="between 3 and 100"):
         _restore(exported)
-    assert not services.Row.objects.filter(slug="sorvik").exists()
+    assert not services.Registration.objects.filter(slug="sorvik").exists()
 
 
 def test_the_command_says_what_to_set_again(exported):

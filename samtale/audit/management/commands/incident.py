@@ -15,10 +15,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from samtale import tenancy
 from samtale.audit.incident import Facts, facts
-from samtale.core import tenancy
-from samtale.core.commands import TenantCommand
 from samtale.org.models import Person
+from samtale.tenancy.commands import TenantCommand
 
 
 def _moment(text: str, name: str) -> datetime:

@@ -6,7 +6,7 @@ hash, which an operator may keep elsewhere: entries removed from the end of the 
 leave no break behind, but a head that no longer matches the one kept shows it. Otherwise
 it names the first broken entry and exits with status 1.
 
-Each tenant has its own chain, in its own database (core.tenancy): `--tenant <slug>` checks
+Each tenant has its own chain, in its own database (tenancy): `--tenant <slug>` checks
 one; without it, each tenant's in turn (under its short name), every broken one named.
 """
 
@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from samtale.core.audit import chain_verify
-from samtale.core.commands import TenantCommand
+from samtale.tenancy.commands import TenantCommand
 
 
 class Command(TenantCommand):

@@ -19,7 +19,7 @@ from samtale.core.backup import (
     snapshot_take,
     snapshots_expired_delete,
 )
-from samtale.core.commands import TenantCommand
+from samtale.tenancy.commands import TenantCommand
 
 
 class Command(TenantCommand):

@@ -21,7 +21,7 @@ from samtale.core.backup import (
     snapshot_unseal,
     snapshot_verify,
 )
-from samtale.core.commands import TenantCommand
+from samtale.tenancy.commands import TenantCommand
 
 
 class Command(TenantCommand):

@@ -1,11 +1,11 @@
 """`manage.py runserver` (what `make run` starts): Django's, with static files, whose start-up
 checks that every migration is applied: in each tenant, since outside one no tenant's
-database is reached (core.tenancy). Its requests activate their own tenant, by host name."""
+database is reached (tenancy). Its requests activate their own tenant, by host name."""
 
 from django.contrib.staticfiles.management.commands import runserver
 
-from samtale.core import tenancy
-from samtale.core.commands import TenantAware
+from samtale import tenancy
+from samtale.tenancy.commands import TenantAware
 
 
 class Command(TenantAware, runserver.Command):

@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand
 
 from samtale.archive.fiks import keys
 from samtale.archive.fiks.transport import AmqpTransport, Unavailable
-from samtale.core.commands import TenantAware
 from samtale.demo import fiks
 from samtale.demo.archive_simulator import ArchiveSimulator
+from samtale.tenancy.commands import TenantAware
 
 
 class Command(TenantAware, BaseCommand):

@@ -28,7 +28,6 @@ from django.db import connection, transaction
 
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
-from samtale.core.commands import TenantCommand
 from samtale.demo import bench_history, bench_today
 from samtale.demo.bench_today import BENCH_LEADER_EMAIL, BENCH_LOGINS
 from samtale.guides.builtin import builtin_ensure
@@ -38,6 +37,7 @@ from samtale.insight.models import Publication
 from samtale.insight.publication import publish
 from samtale.needs.models import Need
 from samtale.org.models import Person, Unit
+from samtale.tenancy.commands import TenantCommand
 
 
 class Command(TenantCommand):

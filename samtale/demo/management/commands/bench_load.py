@@ -27,7 +27,6 @@ from samtale.accounts.sso import PROVIDER_MFA
 from samtale.actions.models import Action
 from samtale.conversations.models import Conversation
 from samtale.conversations.services import lifecycle
-from samtale.core.commands import TenantCommand
 from samtale.core.errors import DomainError
 from samtale.demo.bench_today import BENCH_LOGINS
 from samtale.guides.models import Guide
@@ -36,6 +35,7 @@ from samtale.insight import tallies
 from samtale.insight.models import Tally
 from samtale.org.models import Person
 from samtale.rounds.models import Round
+from samtale.tenancy.commands import TenantCommand
 
 OPEN = (Conversation.Status.PLANNED, Conversation.Status.INVITED, Conversation.Status.PREPARED)
 GUIDE = "skjema-8-tema"

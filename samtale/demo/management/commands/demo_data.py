@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from samtale.core.commands import TenantCommand
 from samtale.demo import competence as competence_demo
 from samtale.demo import conversations as conversations_demo
 from samtale.demo import handover as handover_demo
@@ -14,6 +13,7 @@ from samtale.demo import other_times as other_times_demo
 from samtale.demo import priorities as priorities_demo
 from samtale.demo import rounds as rounds_demo
 from samtale.insight.publication import publish
+from samtale.tenancy.commands import TenantCommand
 
 ROLE_NAMES = [
     ("employee", "Medarbeider"),

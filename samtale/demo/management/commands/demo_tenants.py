@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.core.management.base import BaseCommand
 
-from samtale.core import tenancy
-from samtale.core.commands import TenantAware
+from samtale import tenancy
 from samtale.demo import fiks
+from samtale.tenancy.commands import TenantAware
+from samtale.tenancy.models import Operator
 from samtale.tenants import operators, services
-from samtale.tenants.models import Operator
 
 SLUG = "nordvik"
 OPERATOR = "drift"

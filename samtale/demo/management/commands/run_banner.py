@@ -17,11 +17,11 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 from django.utils import timezone
 
-from samtale.core import tenancy
-from samtale.core.commands import TenantAware
+from samtale import tenancy
 from samtale.core.models import ProcessBeat
 from samtale.demo import org as org_demo
 from samtale.demo.management.commands.demo_data import login_lines
+from samtale.tenancy.commands import TenantAware
 
 RULE = "─" * 72
 # Seconds: a scheduler beat this much before the banner started counts as this run's.
@@ -56,7 +56,7 @@ def queue_busy() -> bool:
 
 def scheduler_ticked(*, since: datetime) -> bool:
     """Whether a scheduler has beaten since `since`: it beats after its first round, when
-    the jobs that round started are in the queue (core.schedule.run)."""
+    the jobs that round started are in the queue (work.schedule.run)."""
     try:
         return ProcessBeat.objects.filter(process="scheduler", beat_at__gte=since).exists()
     except DatabaseError:

@@ -1,5 +1,5 @@
-from samtale.core.commands import TenantCommand
 from samtale.privacy import records, retention, services
+from samtale.tenancy.commands import TenantCommand
 
 LABELS = {
     "notes": "notes deleted",

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from samtale.core import sealed, tenancy
-from samtale.core.commands import TenantAware
+from samtale import tenancy
+from samtale.core import sealed
+from samtale.tenancy.commands import TenantAware
 from samtale.tenants import operators, services, transfer
 
 
@@ -87,7 +88,7 @@ class Command(TenantAware, BaseCommand):
         address its e-mails' links start with), then its short name, host names and
         database."""
         tenancy.forget()
-        migration = {row.slug: row for row in services.Row.objects.all()}
+        migration = {row.slug: row for row in services.Registration.objects.all()}
         for tenant in tenancy.every_tenant(suspended=True):
             state = "suspended" if tenant.suspended else "active"
             if tenant.home and services.home_deleted():
