@@ -76,7 +76,7 @@ BUILD_SNIPPET = """
 import os, time
 from django.core.management import call_command
 from samtale import tenancy
-from samtale.tenants import databases, services
+from samtale.operators import databases, services
 count = int(os.environ["BENCH_COUNT"])
 databases.control_ensure()
 call_command("migrate", database="control", verbosity=0, skip_checks=True)

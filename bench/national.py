@@ -141,7 +141,7 @@ def timed(*args, **extra) -> tuple[float, str]:
 CREATE_SNIPPET = """
 import os, time
 from samtale import tenancy
-from samtale.tenants import services
+from samtale.operators import services
 have = set(services.Registration.objects.values_list("slug", flat=True))
 started, made = time.perf_counter(), 0
 for item in os.environ["BENCH_WANTED"].split():

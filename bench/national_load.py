@@ -16,7 +16,7 @@ from pathlib import Path
 
 from common import PYTHON, ROOT
 
-from samtale.tenants.tests.second_server import _as_owner, _free_port, _tool, pgbouncer
+from samtale.operators.tests.second_server import _as_owner, _free_port, _tool, pgbouncer
 
 VAR = ROOT / "var"
 

@@ -98,7 +98,7 @@ def build() -> None:
     from django.utils import timezone
 
     from samtale import tenancy
-    from samtale.tenants import services
+    from samtale.operators import services
 
     started = time.perf_counter()
     call_command("tenants", "-v0", "migrate")
@@ -177,7 +177,7 @@ def shown() -> None:
     from django.conf import settings
     from django.test import Client
 
-    from samtale.tenants import operators
+    from samtale.operators import operators
 
     operators.operator_set("bench", "a-long-bench-operator-password")
     ops = Client(HTTP_HOST=OPS)

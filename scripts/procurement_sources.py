@@ -133,12 +133,12 @@ MEASURES = (
     ),
     (
         "Egen database og egen databaserolle per kommune",
-        "samtale/tenants/databases.py",
+        "samtale/operators/databases.py",
         r"CREATE ROLE .* LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
     ),
     (
         "Andre enn kommunens rolle kan ikke koble til dens database",
-        "samtale/tenants/databases.py",
+        "samtale/operators/databases.py",
         r"REVOKE CONNECT, TEMPORARY ON DATABASE",
     ),
     (
@@ -215,9 +215,9 @@ THREATS = {
     "T02": ("tests/test_unshared_note_never_leaks.py", "samtale/privacy/tests/test_export.py"),
     "T03": (
         "tests/test_admin_never_sees_content.py",
-        "samtale/tenants/tests/test_operators*.py",
+        "samtale/operators/tests/test_operators*.py",
         "samtale/accounts/tests/test_email_change.py",
-        "samtale/tenants/tests/test_home_exit.py",
+        "samtale/operators/tests/test_home_exit.py",
     ),
     "T04": (
         "samtale/insight/tests/test_anonymity.py",
@@ -226,10 +226,10 @@ THREATS = {
         "samtale/insight/tests/test_published_groups.py",
     ),
     "T05": (
-        "samtale/tenants/tests/test_attack.py",
-        "samtale/tenants/tests/test_isolation.py",
-        "samtale/tenants/tests/test_entry_points.py",
-        "samtale/tenants/tests/test_integrations.py",
+        "samtale/operators/tests/test_attack.py",
+        "samtale/operators/tests/test_isolation.py",
+        "samtale/operators/tests/test_entry_points.py",
+        "samtale/operators/tests/test_integrations.py",
     ),
     "T06": (
         "tests/test_hostile_posts.py",
@@ -261,15 +261,15 @@ THREATS = {
         "samtale/conversations/tests/test_nothing_lost.py",
     ),
     "T11": (
-        "samtale/tenants/tests/test_health_per_tenant.py",
-        "samtale/tenants/tests/test_connections_bounded.py",
+        "samtale/operators/tests/test_health_per_tenant.py",
+        "samtale/operators/tests/test_connections_bounded.py",
         "samtale/archive/tests/test_health.py",
     ),
     "T12": ("samtale/privacy/tests/test_retention.py", "samtale/privacy/tests/test_settings.py"),
     "T13": (
         "samtale/core/tests/test_backup.py",
-        "samtale/tenants/tests/test_transfer.py",
-        "samtale/tenants/tests/test_home_exit.py",
+        "samtale/operators/tests/test_transfer.py",
+        "samtale/operators/tests/test_home_exit.py",
     ),
     "T14": ("samtale/privacy/tests/test_copies.py", "samtale/privacy/tests/test_views.py"),
 }

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     # The REST API's docs page (its template and the Swagger UI it serves from our own static
     # files, never a CDN).
     "ninja",
-    "samtale.tenants",
+    "samtale.operators",
     "samtale.accounts",
     "samtale.org",
     "samtale.guides",
@@ -177,7 +177,7 @@ TEMPLATES = [
             "samtale.home.context_processors.navigation",
         ],
     ),
-    # The operators' page (samtale.tenants.views): no tenant's menu, user or navigation.
+    # The operators' page (samtale.operators.views): no tenant's menu, user or navigation.
     _engine("operators", _CONTEXT),
 ]
 

@@ -49,7 +49,7 @@ def _home_hosts() -> list[str]:
 
 SAMTALE_HOSTS = _home_hosts()
 
-# The host names of the operators' page (samtale.tenants.views), comma-separated: the
+# The host names of the operators' page (samtale.operators.views), comma-separated: the
 # register of tenants and their state, never a tenant's content. Empty: no such page.
 SAMTALE_OPERATOR_HOSTS = _checked_hosts(
     "SAMTALE_OPERATOR_HOSTS", envlist("SAMTALE_OPERATOR_HOSTS", [])

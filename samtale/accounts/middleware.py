@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.middleware.csp import get_nonce
 from django.urls import reverse
 from django.utils import translation
+from django.utils.csp import CSP, build_policy
 from django.utils.translation import gettext as _
 
 from samtale import tenancy
@@ -108,18 +110,19 @@ class ProviderFormActionMiddleware:
     """The sign-in form posts to Samtale, which sends the browser on to the identity
     provider, and a browser holds the redirect to CSP's form-action: the tenant's own
     providers' addresses (accounts.sso.providers) are added to where a form of its pages may
-    lead, and no other tenant's. Placed after Django's CSP middleware, so that the policy it
-    writes is this one."""
+    lead, and no other tenant's. Placed after Django's CSP middleware, so that it writes the
+    policy first, and Django's leaves it (as it leaves a view's own)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if tenancy.active() and not hasattr(response, "_csp_config"):
+        if tenancy.active() and str(CSP.HEADER_ENFORCE) not in response:
             origins = provider_origins()
             if origins:
                 policy = dict(settings.SECURE_CSP)
                 policy["form-action"] = [*policy.get("form-action", []), *origins]
-                response._csp_config = policy
+                # Written here: Django's CSP middleware leaves a policy already written.
+                response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(policy, get_nonce(request))
         return response

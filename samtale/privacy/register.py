@@ -442,12 +442,12 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         DELETED,
         "a day after the failure",
         "to slow down password guessing on the operators' page",
-        "samtale.tenants.operators",
+        "samtale.operators.operators",
     ),
     "tenants.SignInAttempts": Rule(
         DELETED,
         "a day after the window",
         "to slow down password guessing on the operators' page",
-        "samtale.tenants.operators",
+        "samtale.operators.operators",
     ),
 }

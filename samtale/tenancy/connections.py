@@ -51,9 +51,7 @@ def put_in_place(tenant: Tenant) -> Iterator[None]:
     """The tenant's connection as this thread's "default" for the block (the home tenant's:
     the thread's own; no tenant's, on the operators' host: the thread's own, which the guard
     then refuses)."""
-    # Django's connections as the stubs do not know them: their per-context store
-    # (_connections), and a wrapper with this module's own attributes (samtale_*).
-    handler: Any = connections
+    # A wrapper with this module's own attributes (samtale_*), which the stubs do not know.
     previous: Any = connections[DEFAULT_DB_ALIAS]  # made, not connected, if the thread had none
     if getattr(previous, "samtale_tenant", None) is None:
         own = previous
@@ -70,7 +68,7 @@ def put_in_place(tenant: Tenant) -> Iterator[None]:
         # What watches this thread's queries (the metrics' and the request log's counts)
         # watches the tenant's too.
         watching, wrapper.execute_wrappers = wrapper.execute_wrappers, [*previous.execute_wrappers]
-        setattr(handler._connections, DEFAULT_DB_ALIAS, wrapper)
+        connections[DEFAULT_DB_ALIAS] = wrapper  # in this context's store, as Django keeps it
     token = _own.set(own)
     wrapper.samtale_in_use = getattr(wrapper, "samtale_in_use", 0) + 1
     try:
@@ -82,7 +80,7 @@ def put_in_place(tenant: Tenant) -> Iterator[None]:
             wrapper.execute_wrappers = watching
             if not wrapper.in_atomic_block:
                 wrapper.close_if_unusable_or_obsolete()
-            setattr(handler._connections, DEFAULT_DB_ALIAS, previous)
+            connections[DEFAULT_DB_ALIAS] = previous
         _keep_at_most(settings.SAMTALE_TENANT_CONNECTIONS_KEPT)
 
 

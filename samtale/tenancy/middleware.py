@@ -26,9 +26,9 @@ class TenantMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         host, _port = split_domain_port(request.get_host())
         if host in settings.SAMTALE_OPERATOR_HOSTS:
-            # The operators' page (samtale.tenants.urls): its URLs only, in no tenant: a
+            # The operators' page (samtale.operators.urls): its URLs only, in no tenant: a
             # tenant's database and settings are refused there (tenancy).
-            request.urlconf = "samtale.tenants.urls"
+            request.urlconf = "samtale.operators.urls"
             with tenancy.activated(tenancy.OPERATIONS):
                 return self.get_response(request)
         tenant = tenancy.by_host(host)

@@ -41,7 +41,7 @@ class Registration(models.Model):
     # installation's own (DATABASE_URL's).
     server = models.CharField(max_length=30, blank=True)
     role = models.CharField(max_length=63, blank=True)
-    # The role's password, encrypted (samtale.tenants.secrets); empty on SQLite.
+    # The role's password, encrypted (samtale.operators.secrets); empty on SQLite.
     password = models.TextField(blank=True)
     # What the tenant configured for itself (tenancy.configurable declares each setting), its
     # secrets encrypted (tenancy.secrets).

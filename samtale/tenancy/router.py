@@ -1,5 +1,5 @@
 """Where each model lives: the register (tenancy.models), the operators' records
-(samtale.tenants) and what the installation keeps of its own processes (their heartbeats,
+(samtale.operators) and what the installation keeps of its own processes (their heartbeats,
 each tenant's health as last checked) in the control database; every other model in the tenant's, the alias "default", which is the tenant's own
 while one is active. Migrations follow: nothing of the control database is made in a
 tenant's, nor a tenant's tables in the control database."""

@@ -6,9 +6,9 @@ import pytest
 
 from samtale import tenancy
 from samtale.archive.checks import organization_number_check
+from samtale.operators import services
+from samtale.operators.tests import conftest as tenants_tests
 from samtale.tenancy.models import Registration
-from samtale.tenants import services
-from samtale.tenants.tests import conftest as tenants_tests
 
 # A second municipality from the tenants' tests (their fixtures).
 nordvik = tenants_tests.nordvik

@@ -28,7 +28,7 @@ from samtale.archive.fiks import messages as m
 from samtale.archive.fiks.transport import Unavailable
 from samtale.archive.models import Delivery
 from samtale.core.models import AuditEntry
-from samtale.tenants.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
+from samtale.operators.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
     in_nordvik,
     nordvik,
     tenant_databases,
@@ -350,7 +350,7 @@ def test_two_municipalities_file_each_with_its_own_consumer_org_and_accounts(
     in_nordvik,  # noqa: F811
     tmp_path,
 ):
-    from samtale.tenants import services
+    from samtale.operators import services
 
     other = side.municipality_registered(simulator, tmp_path / "nordvik", NORDVIK)
     services.tenant_configure("nordvik", other.settings(simulator))
@@ -439,7 +439,7 @@ def test_the_operators_see_under_each_municipality_whether_its_token_can_be_had(
     under Nordvik's name, in the operator's language; Fjordvik's token is had for it."""
     from django.test import Client
 
-    from samtale.tenants import operators, services
+    from samtale.operators import operators, services
     from samtale.work import schedule
     from testkit.core import outside_any_tenant
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from samtale.conversations.models import SummaryRevision
 from samtale.core.audit import audit_log
-from samtale.tenants.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
+from samtale.operators.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
     HOST,
     hosts,
     in_nordvik,

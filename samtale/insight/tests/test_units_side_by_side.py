@@ -9,14 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samtale.insight import analysis, policy
-from samtale.org.models import Person
-from samtale.tenants.tests.conftest import (  # noqa: F401 (fixtures)
+from samtale.operators.tests.conftest import (  # noqa: F401 (fixtures)
     HOST,
     hosts,
     in_nordvik,
     nordvik,
     tenant_databases,
 )
+from samtale.org.models import Person
 from testkit.people import PASSWORD, make_people
 
 SMALL = (
@@ -118,7 +118,7 @@ def test_a_second_municipality_lists_its_own_units_with_its_own_minimum(
     hosts,  # noqa: F811
     settings,
 ):
-    from samtale.tenants import services
+    from samtale.operators import services
 
     settings.SAMTALE_MIN_GROUP = 3
     services.tenant_configure("nordvik", {"SAMTALE_MIN_GROUP": "4"})

@@ -170,6 +170,13 @@ def test_one_message_shows_headers_text_html_and_the_calendar_file(
     assert 'srcdoc="&lt;!doctype html&gt;' in page
     [attachment] = mail.attachments
     assert attachment.filename == "invitasjon.ics" and "BEGIN:VCALENDAR" in attachment.text
+    # The page's own policy (the frame inherits it): the e-mail's inline styles, no script.
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self'" in policy and "script-src 'self' 'unsafe-inline'" not in policy
+    # Every other page keeps the installation's policy, inline styles refused.
+    listed = client_for("admin").get(reverse("dev_mail_list"))["Content-Security-Policy"]
+    assert "unsafe-inline" not in listed
 
 
 @pytest.mark.parametrize(

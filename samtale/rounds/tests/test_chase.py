@@ -9,18 +9,18 @@ from django.urls import reverse
 
 from samtale.core.errors import DomainError
 from samtale.notifications.models import OutboundEmail
-from samtale.rounds import progress, reminders
-from samtale.rounds.models import LeaderReminder, Participant, Round
-from samtale.rounds.tests.conftest import OSLO, TODAY, at
-from samtale.rounds.tests.test_views import body
 
-# A second municipality for the test at the end (samtale/tenants/tests/conftest.py).
-from samtale.tenants.tests.conftest import (  # noqa: F401 (fixtures)
+# A second municipality for the test at the end (samtale/operators/tests/conftest.py).
+from samtale.operators.tests.conftest import (  # noqa: F401 (fixtures)
     hosts,
     in_nordvik,
     nordvik,
     tenant_databases,
 )
+from samtale.rounds import progress, reminders
+from samtale.rounds.models import LeaderReminder, Participant, Round
+from samtale.rounds.tests.conftest import OSLO, TODAY, at
+from samtale.rounds.tests.test_views import body
 
 
 def halfway(round_: Round) -> Round:

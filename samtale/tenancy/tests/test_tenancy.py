@@ -86,7 +86,7 @@ def test_on_the_operators_host_no_tenants_database_or_setting_is_reached(db):
 def test_a_thread_handed_work_is_handed_its_tenant(settings):
     """tenancy.carried: the pool's thread reads the tenant's settings and rows (here the
     home tenant's, the test's, committed for the thread's own connection to see;
-    samtale/tenants/tests/test_entry_points.py does it in a second tenant)."""
+    samtale/operators/tests/test_entry_points.py does it in a second tenant)."""
     settings.SAMTALE_MIN_GROUP = 7
     Person.objects.create(email="a@kommune.example", first_name="A", last_name="B")
 
@@ -169,7 +169,7 @@ ALLOWED = {
         "SAMTALE_FIKS_AMQP_URL",
         "SAMTALE_FIKS_MASKINPORTEN_URL",
     },
-    "samtale/tenants/services.py": {"SITE_URL"},
+    "samtale/operators/services.py": {"SITE_URL"},
 }
 # A tenant's besides what it configures: its name and its address (tenancy.organization_name,
 # tenancy.site_url).

@@ -16,8 +16,8 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 
 from samtale import tenancy
+from samtale.operators.tests import conftest as tenants_tests
 from samtale.org.models import Unit
-from samtale.tenants.tests import conftest as tenants_tests
 
 # Where the tenants' tests make their tenants' databases (their fixture).
 tenant_databases = tenants_tests.tenant_databases

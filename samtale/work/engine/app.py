@@ -7,14 +7,17 @@ another tenant's."""
 
 from typing import Any
 
+from celery import shared_task
+
 from samtale import tenancy
 from samtale.work.engine import runner
-from samtale.work.engine.broker import TASK, app, configured
+from samtale.work.engine.broker import TASK, configured
 
-__all__ = ["TASK", "app", "configured", "run"]
+__all__ = ["TASK", "configured", "run"]
 
 
-@app.task(name=TASK, ignore_result=True)  # type: ignore[untyped-decorator]  # Celery ships no types
+# Shared: every app the broker module makes (one per broker and queue prefix) runs it.
+@shared_task(name=TASK, ignore_result=True)  # type: ignore[untyped-decorator]  # Celery ships no types
 def run(tenant: Any = None, result: Any = None) -> bool:
     """Run the task row `result` in the tenant `tenant` (its slug). True when it ran."""
     from samtale.work.engine import relay

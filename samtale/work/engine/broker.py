@@ -2,11 +2,12 @@
 (work.engine.relay) and taken (work.engine.app, whose task it runs by name)."""
 
 import ssl
+import threading
 from typing import Any
 
 from celery import Celery, signals
 from django.conf import settings
-from kombu import Queue, pools
+from kombu import Queue
 
 from samtale.work.engine import kinds
 
@@ -21,11 +22,11 @@ def _logging_is_djangos(**kwargs: Any) -> None:
 # The one task a message asks for (work.engine.app runs it).
 TASK = "samtale.engine.run"
 
-# Without Celery's Django fixup: it would run the system checks and close connections
-# outside any tenant, where the tenant guard refuses queries. This module does both itself.
-app = Celery("samtale", fixups=[])
-
-_configured: dict[str, Any] = {"key": None}
+# One Celery app per broker, its CA and queue prefix, made once and never changed after (the tests
+# use a prefix of their own, and point one at a broker that is away): nothing of Celery's
+# inside is reset. Its one task is shared (work.engine.app): every app made has it.
+_apps: dict[tuple[str, str, str], Celery] = {}
+_making = threading.Lock()
 
 
 def tls_options() -> dict[str, Any]:
@@ -39,11 +40,16 @@ def tls_options() -> dict[str, Any]:
 
 
 def configured() -> Celery:
-    """The app, configured from the settings (again when they changed: the tests use a
-    queue prefix of their own)."""
+    """The app for the settings as they are: the broker and the queues they name."""
     broker = settings.SAMTALE_WORK_BROKER_URL or settings.AMQP_URL
-    key = (broker, settings.SAMTALE_WORK_QUEUE_PREFIX)
-    if _configured["key"] != key:
+    key = (broker, settings.SAMTALE_WORK_QUEUE_PREFIX, settings.SAMTALE_BROKER_CA)
+    with _making:
+        app = _apps.get(key)
+        if app is not None:
+            return app
+        # Without Celery's Django fixup: it would run the system checks and close connections
+        # outside any tenant, where the tenant guard refuses queries. This module does both.
+        app = Celery("samtale", fixups=[], set_as_current=False)
         app.conf.update(
             broker_url=broker,
             # amqps://: the broker's certificate checked, and its host name (the URL's).
@@ -68,12 +74,5 @@ def configured() -> Celery:
             worker_send_task_events=False,
             task_send_sent_event=False,
         )
-        if _configured["key"] is not None:
-            # What the app made of the settings before: its queues, and its connections.
-            for made in ("queues", "default_queue", "router", "default_exchange"):
-                app.amqp.__dict__.pop(made, None)
-            app.amqp._producer_pool = None
-            app._pool = None
-            pools.reset()
-        _configured["key"] = key
-    return app
+        _apps[key] = app
+        return app

@@ -19,8 +19,8 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from samtale import tenancy
-from samtale.tenants import services
-from samtale.tenants.tests import conftest as tenants_tests
+from samtale.operators import services
+from samtale.operators.tests import conftest as tenants_tests
 from samtale.work.engine import app as engine_app
 from samtale.work.engine import kinds, relay
 from samtale.work.models import Dispatch, JobRun
@@ -91,8 +91,8 @@ def worker(nordvik, sorvik, django_db_blocker):
                 yield app
         finally:
             app.conf.worker_prefetch_multiplier = 1
-            # Configured again from the settings as they are now: a test may have pointed the
-            # one app at a broker that is away (the last of the module on a worker, CI once).
+            # The app of the settings as they are now: a test may have pointed the engine at
+            # a broker that is away (the last of the module on a worker, CI once).
             app = engine_app.configured()
             with app.connection() as conn:
                 for queue in queues:
@@ -212,8 +212,10 @@ def test_a_message_without_a_tenant_or_with_an_unknown_one_runs_nothing(
     mail = kinds.queue_of(kinds.MAIL)
     with caplog.at_level(logging.ERROR, logger="samtale.work.engine"):
         for args in ([], [None, str(row.pk)], ["", str(row.pk)], ["atlantis", str(row.pk)]):
-            engine_app.run.apply_async(args=args, queue=mail)
-        engine_app.run.apply_async(kwargs={"result": str(row.pk)}, queue=mail)
+            engine_app.configured().send_task(engine_app.TASK, args=args, queue=mail)
+        engine_app.configured().send_task(
+            engine_app.TASK, kwargs={"result": str(row.pk)}, queue=mail
+        )
         # Behind them in the same queue, on the one worker: a message that names its tenant.
         with tenancy.activated(sorvik):
             after = engine_tasks.remind.enqueue("after")

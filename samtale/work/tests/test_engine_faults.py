@@ -27,7 +27,7 @@ from collections import Counter
 import psutil
 import pytest
 
-from samtale.tenants.tests import conftest as tenants_tests
+from samtale.operators.tests import conftest as tenants_tests
 from testkit.live import manage, manage_run, shared_database
 
 # Beside no other test of the broker: one of these restarts it.

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand
 
 from samtale import tenancy
 from samtale.demo import fiks
+from samtale.operators import operators, services
 from samtale.tenancy.commands import TenantAware
 from samtale.tenancy.models import Operator
-from samtale.tenants import operators, services
 
 SLUG = "nordvik"
 OPERATOR = "drift"

@@ -21,10 +21,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from samtale import tenancy as directory
+from samtale.operators import databases, deletion, releases
 from samtale.tenancy import CONTROL, Tenant, activated, configurable
 from samtale.tenancy.models import SLUG, Home, Host, Registration
 from samtale.tenancy.secrets import encrypt
-from samtale.tenants import databases, deletion, releases
 
 logger = logging.getLogger(__name__)
 
@@ -349,7 +349,7 @@ def tenants_migrate(
     say_more: Any = None,
 ) -> tuple[list[Migrated], releases.Release]:
     """Bring the control database and the template (once there is one) to the latest
-    migration, then every tenant behind, in waves (samtale.tenants.releases): what the
+    migration, then every tenant behind, in waves (samtale.operators.releases): what the
     first two took, and the release over the tenants. `say` is given a line per wave and
     `say_more` one per tenant."""
     started = time.perf_counter()

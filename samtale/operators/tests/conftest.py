@@ -1,7 +1,7 @@
 """A second tenant for the tests, with a real database of its own beside the test database
 (which is the home tenant's): a SQLite file in a temporary folder, or on PostgreSQL a
 database and role named after the test database (the template they are copied from made
-once per test session), through the operators' own services (samtale.tenants.services)."""
+once per test session), through the operators' own services (samtale.operators.services)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import override_settings
 
 from samtale import tenancy
-from samtale.tenants import databases, services
+from samtale.operators import databases, services
 
 HOST = "nordvik.testserver"
 SENDER = "Nordvik kommune <samtale@nordvik.example>"

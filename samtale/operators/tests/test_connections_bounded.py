@@ -21,10 +21,10 @@ from django.test import Client
 
 from config.settings.tenants import _server
 from samtale import tenancy
+from samtale.operators import databases
+from samtale.operators.tests.second_server import pgbouncer
 from samtale.tenancy.connections import close_thread_connections
 from samtale.tenancy.models import Host, Registration
-from samtale.tenants import databases
-from samtale.tenants.tests.second_server import pgbouncer
 
 pytestmark = [
     pytest.mark.django_db(databases=["default", "control"]),

@@ -16,10 +16,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from samtale import tenancy
+from samtale.operators import services, transfer
+from samtale.operators.tests.conftest import SENDER
 from samtale.org.models import Person
 from samtale.tenancy.secrets import encrypt
-from samtale.tenants import services, transfer
-from samtale.tenants.tests.conftest import SENDER
 from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])

@@ -39,12 +39,8 @@ from samtale.core.backup import (
     snapshot_take,
     snapshot_verify,
 )
-from samtale.privacy import open_copy
-from samtale.tenancy import configurable
-from samtale.tenancy.models import Registration
-from samtale.tenancy.secrets import SecretUnreadable, decrypt, encrypt
-from samtale.tenants import databases
-from samtale.tenants.services import (
+from samtale.operators import databases
+from samtale.operators.services import (
     TenantError,
     config_checked,
     create_checked,
@@ -53,6 +49,10 @@ from samtale.tenants.services import (
     tenant_get,
     tenant_suspend,
 )
+from samtale.privacy import open_copy
+from samtale.tenancy import configurable
+from samtale.tenancy.models import Registration
+from samtale.tenancy.secrets import SecretUnreadable, decrypt, encrypt
 
 MANIFEST = "tenant.json"
 OPEN_COPY = "apen-kopi.zip"

@@ -25,8 +25,8 @@ from samtale.calendars.tests.fixtures import CALDAV_USERS, calendar_name
 from samtale.calendars.tests.test_caldav import EVENTS, EXPECTED
 from samtale.conversations.services import lifecycle
 from samtale.core.errors import DomainError
-from samtale.tenants import services
-from samtale.tenants.tests.conftest import HOST, SENDER, planned_conversation
+from samtale.operators import services
+from samtale.operators.tests.conftest import HOST, SENDER, planned_conversation
 from testkit.calendars import Answer
 from testkit.people import make_people
 from testkit.tls import make_tls

@@ -4,8 +4,8 @@ included, so the new tenant's e-mails lead somewhere; production keeps https://.
 
 import pytest
 
-from samtale.tenants import services
-from samtale.tenants.tests.conftest import tenants_said
+from samtale.operators import services
+from samtale.operators.tests.conftest import tenants_said
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 
 
-class TenantsConfig(AppConfig):
+class OperatorsConfig(AppConfig):
     """The operators' work on the register (samtale.tenancy): making, configuring, moving,
     migrating, exporting and deleting tenants, and the operators' page."""
 
-    name = "samtale.tenants"
+    name = "samtale.operators"
+    # The label the app had as "tenants": it names its migrations and tables everywhere.
     label = "tenants"

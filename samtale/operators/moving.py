@@ -28,10 +28,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from samtale import tenancy
 from samtale.core.backup import pg_env
+from samtale.operators import databases
+from samtale.operators.services import TenantError, tenant_get
 from samtale.tenancy.models import Registration
 from samtale.tenancy.secrets import decrypt
-from samtale.tenants import databases
-from samtale.tenants.services import TenantError, tenant_get
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samtale import tenancy
 from samtale.core import sealed
+from samtale.operators import operators, services, transfer
 from samtale.tenancy.commands import TenantAware
-from samtale.tenants import operators, services, transfer
 
 
 class Command(TenantAware, BaseCommand):
@@ -219,7 +219,7 @@ class Command(TenantAware, BaseCommand):
             )
 
     def do_move(self, *, slug, server, keep_old, **options):
-        from samtale.tenants import moving
+        from samtale.operators import moving
 
         moved = moving.tenant_move(slug, server, keep_old=keep_old, say=self.stdout.write)
         self.stdout.write(

@@ -4,8 +4,8 @@ the tenants' state, never a tenant's content."""
 import pytest
 from django.test import Client
 
-from samtale.tenants import operators, services
-from samtale.tenants.tests.conftest import HOST
+from samtale.operators import operators, services
+from samtale.operators.tests.conftest import HOST
 from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])

@@ -16,10 +16,10 @@ from django_tasks_db.backend import DatabaseBackend
 from samtale import tenancy
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import email_send
+from samtale.operators import services
+from samtale.operators.tests.conftest import HOST, SENDER
 from samtale.org.models import Person
 from samtale.privacy.models import RetentionRun
-from samtale.tenants import services
-from samtale.tenants.tests.conftest import HOST, SENDER
 from samtale.work import schedule
 from samtale.work.models import JobRun
 from testkit.core import outside_any_tenant, worker_until_idle

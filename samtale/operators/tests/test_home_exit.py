@@ -20,11 +20,11 @@ from pyrage import x25519
 from samtale import tenancy
 from samtale.archive.models import SignedForm
 from samtale.guides.models import Guide, GuideVersion
+from samtale.operators import services, transfer
+from samtale.operators.tests.conftest import tenants_said
 from samtale.org.models import Person
 from samtale.privacy.tests import conftest as privacy
 from samtale.tenancy.models import Home
-from samtale.tenants import services, transfer
-from samtale.tenants.tests.conftest import tenants_said
 from testkit.people import make_people
 
 # A snapshot of the home database is read by a connection of its own: what the test wrote must

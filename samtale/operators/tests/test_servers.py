@@ -1,5 +1,5 @@
 """Tenants on several database servers: created on the one named, moved from one to another
-with every row, read-only meanwhile (samtale.tenants.moving). On PostgreSQL against a second
+with every row, read-only meanwhile (samtale.operators.moving). On PostgreSQL against a second
 server started for the test (second_server.py); on SQLite, which has one, what is refused."""
 
 import pytest
@@ -9,11 +9,11 @@ from django.test import Client, override_settings
 
 from config.settings.tenants import _server
 from samtale import tenancy
+from samtale.operators import databases, moving, services
+from samtale.operators.tests.conftest import SENDER, tenants_said
+from samtale.operators.tests.second_server import postgresql_server
 from samtale.org.models import Person
 from samtale.tenancy.models import Registration
-from samtale.tenants import databases, moving, services
-from samtale.tenants.tests.conftest import SENDER, tenants_said
-from samtale.tenants.tests.second_server import postgresql_server
 from testkit.people import make_people
 
 pytestmark = [

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.utils import load_backend
 
-from samtale.tenants import operators
-from samtale.tenants.tests.test_operators import OPS, PASSWORD, _from
+from samtale.operators import operators
+from samtale.operators.tests.test_operators import OPS, PASSWORD, _from
 
 
 @pytest.mark.django_db(databases=["default", "control"], transaction=True)

@@ -17,9 +17,9 @@ from samtale import tenancy
 from samtale.archive import causes
 from samtale.core import health
 from samtale.core.http import client_ip
+from samtale.operators import operators, services
+from samtale.operators.policy import may_operate
 from samtale.tenancy.models import Registration
-from samtale.tenants import operators, services
-from samtale.tenants.policy import may_operate
 
 
 class OperatorLoginForm(forms.Form):

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from samtale.tenants import services
+from samtale.operators import services
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

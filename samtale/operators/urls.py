@@ -3,7 +3,7 @@ request's URLconf there; no tenant's page is served on it, nor these on a tenant
 
 from django.urls import path
 
-from samtale.tenants import views
+from samtale.operators import views
 
 urlpatterns = [
     path("", views.operator_home, name="operator_home"),

@@ -19,11 +19,11 @@ from samtale.accounts.tokens import password_reset_token
 from samtale.actions.models import Action, Goal
 from samtale.api import tokens
 from samtale.needs.models import Need, RaisedNeed
+from samtale.operators import services
+from samtale.operators.tests.conftest import HOST
 from samtale.org.models import EmailChange, Person, Unit
 from samtale.priorities.models import Priority
 from samtale.rounds.models import Window
-from samtale.tenants import services
-from samtale.tenants.tests.conftest import HOST
 from testkit.people import ROLES, make_archivist, make_people, make_union_rep
 from tests.access_matrix.objects import objects_for, with_objects
 from tests.test_access_matrix import MATRIX, _send, _url

@@ -32,10 +32,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from samtale import tenancy
+from samtale.operators import databases
 from samtale.tenancy import Tenant, activated
 from samtale.tenancy.connections import close_thread_connections
 from samtale.tenancy.models import Registration
-from samtale.tenants import databases
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`tenants migrate` over several tenants (samtale.tenants.releases): only those behind are
+"""`tenants migrate` over several tenants (samtale.operators.releases): only those behind are
 migrated, in waves, and the register records how each went.
 
 Three tenants of this module's own beside the home tenant. A tenant is put behind for real
@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from samtale import tenancy
+from samtale.operators import databases, releases, services
 from samtale.tenancy.models import Registration
-from samtale.tenants import databases, releases, services
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

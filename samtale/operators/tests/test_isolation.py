@@ -9,8 +9,8 @@ from django.test import Client
 
 from samtale import tenancy
 from samtale.api.tests.helpers import Api, token_for
+from samtale.operators.tests.conftest import HOST
 from samtale.org.models import Person
-from samtale.tenants.tests.conftest import HOST
 from testkit.core import worker_until_idle
 from testkit.people import PASSWORD, make_people
 
@@ -62,7 +62,7 @@ def test_every_page_names_its_organization(nordvik, hosts, settings):
 
 
 def test_a_suspended_tenant_answers_503_and_its_work_stops(nordvik, hosts):
-    from samtale.tenants import services
+    from samtale.operators import services
 
     services.tenant_suspend("nordvik")
     try:
@@ -188,7 +188,7 @@ def test_one_worker_runs_each_tenants_tasks_inside_it_and_a_broken_one_stops_no_
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from samtale.tenants import services
+    from samtale.operators import services
     from samtale.work.tasks import ping
 
     backend = DatabaseBackend("default", {})
@@ -221,7 +221,7 @@ def test_a_tenants_single_sign_on_is_its_own(nordvik, hosts):
 
     from allauth.socialaccount.adapter import get_adapter
 
-    from samtale.tenants import services
+    from samtale.operators import services
 
     entra = {
         "provider_id": "entra",

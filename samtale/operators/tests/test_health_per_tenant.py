@@ -13,8 +13,8 @@ from samtale.archive.models import Delivery
 from samtale.conversations.tests import summary_steps as steps
 from samtale.core import health
 from samtale.core.tests.test_metrics import TOKEN, scrape, value
-from samtale.tenants import operators
-from samtale.tenants.tests.conftest import HOST, planned_conversation
+from samtale.operators import operators
+from samtale.operators.tests.conftest import HOST, planned_conversation
 from samtale.work import schedule
 from testkit.core import outside_any_tenant
 from testkit.people import make_people
@@ -94,7 +94,7 @@ def test_a_tenant_whose_database_is_away_is_recorded_so_and_the_others_tick(
 ):
     """Nordvik's database file gone from under it: passed over, recorded as unreachable, and
     the home tenant's jobs run."""
-    from samtale.tenants import databases
+    from samtale.operators import databases
 
     away = _away(databases, nordvik)
     monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: [tenancy.home(), away])
@@ -113,7 +113,7 @@ def test_metrics_leave_out_a_tenant_whose_database_is_away_and_show_the_others(
 ):
     """Each collector runs in each tenant: one tenant's database away leaves its series out
     (its health says why), not the home tenant's nor the collector as a whole."""
-    from samtale.tenants import databases
+    from samtale.operators import databases
 
     settings.SAMTALE_METRICS_TOKEN = TOKEN
     away = _away(databases, nordvik)

@@ -18,9 +18,9 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
+from samtale.operators.models import OperatorFailure, SignInAttempts
 from samtale.tenancy import CONTROL
 from samtale.tenancy.models import Operator
-from samtale.tenants.models import OperatorFailure, SignInAttempts
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ COOKIE = "samtale_operator"
 THROTTLE_FAILURES = 5
 THROTTLE_PER_ADDRESS = 30
 THROTTLE_MINUTES = 15
-SALT = "samtale.tenants.operator"
+SALT = "samtale.operators.operator"
 # A failed sign-in costs this much more time than a right one would (check_password of a
 # made-up hash): an unknown name and a wrong password take as long.
 _DUMMY = make_password("not a password of anyone")

@@ -10,10 +10,10 @@ from django.core.management.base import CommandError
 from pyrage import x25519
 
 from samtale import tenancy
+from samtale.operators import databases, services
+from samtale.operators.tests.conftest import SENDER as NORDVIK_SENDER
+from samtale.operators.tests.conftest import tenants_said
 from samtale.org.models import Person
-from samtale.tenants import databases, services
-from samtale.tenants.tests.conftest import SENDER as NORDVIK_SENDER
-from samtale.tenants.tests.conftest import tenants_said
 from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
