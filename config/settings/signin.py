@@ -112,16 +112,19 @@ def _sso_providers() -> list[dict]:
     return providers
 
 
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _sso_providers()}}
-# A registered tenant's own providers (`tenants configure`), in the same shape as those
-# made from SAMTALE_SSO above, checked by the same rules; the home tenant's are those above.
-SAMTALE_SSO_PROVIDERS = SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+# allauth's own list of apps is never read: every tenant's are its SAMTALE_SSO_PROVIDERS,
+# handed to allauth by accounts.sso.SocialAccountAdapter.list_apps.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# The providers a tenant signs in with: the home tenant's made from SAMTALE_SSO above, a
+# registered tenant's configured (`tenants configure`) in the same shape, checked by the same
+# rules.
+SAMTALE_SSO_PROVIDERS = _sso_providers()
 c.declare("SAMTALE_SSO_PROVIDERS", kind=c.PROVIDERS, own=True, secret=True, unset=[], derived=None)
 # Password sign-in can be turned off where everyone signs in with SSO.
 SAMTALE_PASSWORD_SIGNIN = envtenant(
     "SAMTALE_PASSWORD_SIGNIN", True, kind=c.YESNO, own=True, unset=True
 )
-if not SAMTALE_PASSWORD_SIGNIN and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]:
+if not SAMTALE_PASSWORD_SIGNIN and not SAMTALE_SSO_PROVIDERS:
     problem(
         "samtale.E024",
         "SAMTALE_PASSWORD_SIGNIN is off, but no SSO provider is set (SAMTALE_SSO): nobody could "

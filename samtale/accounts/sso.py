@@ -14,7 +14,6 @@ PKCE, the ID token's issuer, audience, expiry and signature) and the stages afte
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import perform_login, record_authentication
@@ -26,7 +25,6 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samtale import tenancy
 from samtale.accounts import devices
 from samtale.core.audit import audit_log
 from samtale.org.models import Person
@@ -55,13 +53,9 @@ KEPT_CLAIMS = frozenset({"sub", "iss", "amr", "acr", "email", "email_verified", 
 
 
 def providers() -> list[dict]:
-    """The configured providers, for the sign-in page's buttons: the installation's (the
-    environment's SAMTALE_SSO) for the home tenant, a registered tenant's own
-    (SAMTALE_SSO_PROVIDERS, `tenants configure`), never another's."""
-    if tenancy.current().home:
-        openid: dict[str, Any] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {})
-        apps: list[dict[str, Any]] = openid.get("APPS", [])
-        return apps
+    """The current tenant's providers (SAMTALE_SSO_PROVIDERS: the environment's SAMTALE_SSO
+    for the home tenant, `tenants configure` for a registered one), for the sign-in page's
+    buttons and for allauth (SocialAccountAdapter.list_apps); never another's."""
     return tenant_settings.SAMTALE_SSO_PROVIDERS or []
 
 
@@ -176,9 +170,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def list_apps(self, request, provider=None, client_id=None):
-        """The tenant's own providers (providers()); allauth's own list is the settings'."""
-        if tenancy.current().home:
-            return super().list_apps(request, provider=provider, client_id=client_id)
+        """The tenant's own providers (providers()), for every tenant alike: allauth's own
+        list (the settings', and its SocialApp rows) is never read."""
         from allauth.socialaccount.models import SocialApp
 
         apps = []

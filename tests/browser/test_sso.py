@@ -12,20 +12,15 @@ from oidc_provider_mock import run_server_in_thread
 def provider(settings):
     with run_server_in_thread() as server:
         url = f"http://localhost:{server.server_port}"
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "OAUTH_PKCE_ENABLED": True,
-                "APPS": [
-                    {
-                        "provider_id": "entra",
-                        "name": "Microsoft (Entra ID)",
-                        "client_id": "samtale-test",
-                        "secret": "not-a-real-secret",
-                        "settings": {"server_url": url, "link": "email"},
-                    }
-                ],
+        settings.SAMTALE_SSO_PROVIDERS = [
+            {
+                "provider_id": "entra",
+                "name": "Microsoft (Entra ID)",
+                "client_id": "samtale-test",
+                "secret": "not-a-real-secret",
+                "settings": {"server_url": url, "link": "email"},
             }
-        }
+        ]
         # As the settings do for a configured provider: the form may lead there.
         settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, url]}
         yield url

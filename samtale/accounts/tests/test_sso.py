@@ -31,24 +31,19 @@ def provider():
 @pytest.fixture
 def entra(settings, provider):
     def configure(link="employee_number:employeeid", provider_id="entra"):
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {
-                "OAUTH_PKCE_ENABLED": True,
-                "APPS": [
-                    {
-                        "provider_id": provider_id,
-                        "name": "Entra ID",
-                        "client_id": CLIENT_ID,
-                        "secret": "not-a-real-secret",
-                        "settings": {
-                            "server_url": provider,
-                            "oauth_pkce_enabled": True,
-                            "link": link,
-                        },
-                    }
-                ],
+        settings.SAMTALE_SSO_PROVIDERS = [
+            {
+                "provider_id": provider_id,
+                "name": "Entra ID",
+                "client_id": CLIENT_ID,
+                "secret": "not-a-real-secret",
+                "settings": {
+                    "server_url": provider,
+                    "oauth_pkce_enabled": True,
+                    "link": link,
+                },
             }
-        }
+        ]
 
     configure()
     return configure

@@ -65,9 +65,7 @@ def _provider(provider_id: str, server_url: str) -> dict:
 def test_its_identity_providers_are_where_its_pages_forms_may_lead_and_no_one_elses(
     nordvik, hosts, settings
 ):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"APPS": [_provider("fjordvik-id", "https://id.fjordvik.example/x")]}
-    }
+    settings.SAMTALE_SSO_PROVIDERS = [_provider("fjordvik-id", "https://id.fjordvik.example/x")]
     services.tenant_configure(
         "nordvik",
         {
