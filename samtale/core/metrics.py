@@ -117,8 +117,8 @@ class _Registered:
 
     @staticmethod
     def in_every_tenant(collect: Any, tenants: Any) -> list[Any]:
-        """Each tenant's series, in it: the home tenant's as they always were, each
-        registered tenant's with its `tenant` label. One tenant whose database is away is
+        """Each tenant's series, in it, with its `tenant` label (its slug), the home
+        tenant's as any other's. One tenant whose database is away is
         left out (its health says so), not every tenant's series."""
         families: list[Any] = []
         for tenant in tenants:
@@ -130,21 +130,16 @@ class _Registered:
                 # fails in itself fails whole (samtale_collector_up 0), as it always has.
                 logger.warning("Metrics: tenant %s's database is not answering.", tenant.slug)
                 continue
-            if tenant.home:
-                _labelled(families, theirs, None)
-            else:
-                _labelled(families, theirs, tenant.slug)
+            _labelled(families, theirs, tenant.slug)
         return families
 
 
-def _labelled(families: list[Any], theirs: Iterable[Metric], slug: str | None) -> None:
-    """A registered tenant's series (tenancy), each with its `tenant` label, put
-    beside the home tenant's of the same name (which have none)."""
+def _labelled(families: list[Any], theirs: Iterable[Metric], slug: str) -> None:
+    """A tenant's series, each with its `tenant` label, put beside the other tenants' of
+    the same name."""
     by_name = {family.name: family for family in families}
     for family in theirs:
-        samples = [
-            s._replace(labels={**s.labels, "tenant": slug}) if slug else s for s in family.samples
-        ]
+        samples = [s._replace(labels={**s.labels, "tenant": slug}) for s in family.samples]
         if family.name in by_name:
             by_name[family.name].samples += samples
         else:
