@@ -115,9 +115,9 @@ def _sso_providers() -> list[dict]:
 # allauth's own list of apps is never read: every tenant's are its SAMTALE_SSO_PROVIDERS,
 # handed to allauth by accounts.sso.SocialAccountAdapter.list_apps.
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
-# The providers a tenant signs in with: the home tenant's made from SAMTALE_SSO above, a
-# registered tenant's configured (`tenants configure`) in the same shape, checked by the same
-# rules.
+# Identity providers (JSON); each municipality its own, secret: the home tenant's made from
+# SAMTALE_SSO above, a registered tenant's configured (`tenants configure`) in the same shape,
+# checked by the same rules.
 SAMTALE_SSO_PROVIDERS = _sso_providers()
 c.declare("SAMTALE_SSO_PROVIDERS", kind=c.PROVIDERS, own=True, secret=True, unset=[], derived=None)
 # Password sign-in can be turned off where everyone signs in with SSO.

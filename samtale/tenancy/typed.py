@@ -118,7 +118,7 @@ class TenantSettings:
     SAMTALE_RETAIN_RECORDS_DAYS: int
     # Number, 1 to 50; per municipality (config/settings/retention.py).
     SAMTALE_RETAIN_PLAN_YEARS: int
-    # Identity providers (JSON); each municipality its own, secret (config/settings/signin.py).
+    # Identity providers (JSON) (config/settings/signin.py).
     SAMTALE_SSO_PROVIDERS: list[dict[str, Any]]
     # Password sign-in can be turned off where everyone signs in with SSO.
     SAMTALE_PASSWORD_SIGNIN: bool
