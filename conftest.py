@@ -108,15 +108,34 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True, scope="session")
 def _in_the_home_tenant():
-    """The tests are an entry point like a request or a command: they run in the home tenant
-    (whose database is the test database), activated here, explicitly, for the whole session,
-    before the test databases are made. Outside a tenant a query or a tenant's setting is an
-    error (tenancy); a test of that runs its code in a thread of its own, which starts in
-    none. A request made by a test is in the tenant of its host name, as any request."""
+    """The tests are an entry point like a request or a command: they run in the tenant of
+    the installation's own database (the test database), as the environment registers it
+    (tenancy.seed: the test databases' migrate registers it in the control database),
+    activated here, explicitly, for the whole session, before the test databases are made.
+    A test that changes a setting it is registered with runs in it as changed
+    (`_registered_as_the_environment_says`). Outside a tenant a query or a tenant's setting
+    is an error (tenancy); a test of that runs its code in a thread of its own, which starts
+    in none. A request made by a test is in the tenant of its host name, as any request."""
     from samtale import tenancy
+    from samtale.tenancy import seed
 
-    with tenancy.activated(tenancy.home(state=False)):
+    with tenancy.activated(seed.environment_tenant()):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _registered_as_the_environment_says(_in_the_home_tenant, django_db_setup, django_db_blocker):
+    """Once the test databases are made, a test that changes a setting the installation's own
+    tenant is registered with (its address, its organization number…) has the register say
+    so, and runs in it as changed (testkit.tenancy)."""
+    from django.core.signals import setting_changed
+
+    from testkit.tenancy import registered_again
+
+    receiver = registered_again(django_db_blocker)
+    setting_changed.connect(receiver, weak=False, dispatch_uid="testkit.tenancy")
+    yield
+    setting_changed.disconnect(dispatch_uid="testkit.tenancy")
 
 
 @pytest.fixture(autouse=True)

@@ -174,11 +174,13 @@ _ACTIVE = []
 
 def in_home_tenant() -> None:
     """This benchmark's process is an entry point, as a command is: what it does in Django
-    (its data, its test client's sessions) it does in the home tenant, activated here for
-    the process's life (tenancy: outside a tenant a query is refused)."""
+    (its data, its test client's sessions) it does in the tenant of the installation's own database, as
+    the environment registers it, activated here for the process's life (tenancy: outside a
+    tenant a query is refused)."""
     from samtale import tenancy
+    from samtale.tenancy import seed
 
-    block = tenancy.activated(tenancy.home())
+    block = tenancy.activated(seed.environment_tenant())
     block.__enter__()
     _ACTIVE.append(block)
 

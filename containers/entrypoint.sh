@@ -8,7 +8,7 @@
 #              a worker of the Celery engine (SAMTALE_WORK_ENGINE=celery) for some kinds
 #   scheduler  the periodic jobs (one per installation)
 #   migrate    apply the database migrations (before starting a new version): the control
-#              database's (made where it is not), the home tenant's and every tenant's
+#              database's (made where it is not) and every tenant's
 #   manage …   any manage.py command, e.g. `manage createsuperuser`, `manage check --deploy`
 #   health     the HEALTHCHECK: the web process answers /health/live; a worker or scheduler
 #              has beaten (touched its heartbeat file) within SAMTALE_HEARTBEAT_LIMIT_SECONDS

@@ -4,7 +4,7 @@ PostgreSQL server, both reached through the PgBouncer in front of it.
 
   a tenant made on the second server (`tenants create --server second`) and one on the
   installation's own, each answering through Caddy at its own name; a burst of requests to
-  both and the home tenant, PostgreSQL's connections sampled while it runs (PgBouncer's cap:
+  both and the installation's own tenant, PostgreSQL's connections sampled while it runs (PgBouncer's cap:
   MAX_DB_CONNECTIONS per database) and counted again at rest; the tenant on the own server
   moved to the second (`tenants move`) and answering there.
 
@@ -249,7 +249,7 @@ def burst(project: str, requests: int = 300, parallel: int = 24) -> None:
     check(
         statuses.count("200") == requests,
         f"{requests} requests (sign-in pages and /health/ready), {parallel} at a time, to the "
-        f"home tenant, nordvik and sorvik: all 200 in {seconds:.1f} s",
+        f"installation's own tenant, nordvik and sorvik: all 200 in {seconds:.1f} s",
         f"burst answered {Counter(statuses)}",
     )
     for service, peak in peaks.items():

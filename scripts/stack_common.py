@@ -39,7 +39,7 @@ PORTS = {
                      "rabbitmq": 15673, "rabbitmq_dist": 25674},
 }  # fmt: skip
 ADMIN = "admin@samtale.localhost"
-# The tenants the test makes besides the home tenant, slug → (name, server): one on each
+# The tenants the test makes besides the installation's own, slug → (name, server): one on each
 # server (scripts/stack_checks.py).
 TENANTS = {"nordvik": ("Nordvik kommune", "second"), "sorvik": ("Sørvik kommune", "")}
 

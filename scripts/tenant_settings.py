@@ -34,7 +34,7 @@ WIDTH = 100  # ruff's line length (pyproject.toml)
 # The type of each kind's value. Every value is checked by its kind before it is used (the
 # environment's by envtenant, a registered tenant's by `tenants configure` and `restore`),
 # and what stands in for an unset one (`unset`, `derived`) is of the same type: the test of
-# this file reads each setting of the home tenant and of a registered one to see that holds.
+# this file reads each setting of the installation's own tenant and of another to see that holds.
 TYPES = {
     "NUMBER": "int",
     "YESNO": "bool",
@@ -48,8 +48,7 @@ made in config/settings/): do not edit; after a setting is declared, changed or 
 `make tenant-settings` (samtale/tenancy/tests/test_typed_settings.py fails until then).
 
 `tenant_settings.NAME` is the current tenant's value, `TenantSettings(tenant).NAME` a given
-tenant's: the home tenant's from the environment, a registered tenant's from the register
-(tenancy.configured.value_of)."""
+tenant's, from the register (tenancy.configured.value_of)."""
 
 from __future__ import annotations
 

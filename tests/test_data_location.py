@@ -111,7 +111,6 @@ def test_the_register_is_the_control_databases_and_everything_else_the_tenants()
         "tenancy.Operator",
         "tenants.OperatorFailure",
         "tenants.SignInAttempts",
-        "tenancy.Home",
         "core.ProcessBeat",
         "core.TenantHealth",
     }

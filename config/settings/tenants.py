@@ -1,9 +1,10 @@
 """Tenants: several organizations on one installation (docs/running/tenants.md).
 
-The installation's own database (DATABASE_URL) is the home tenant's, answering at
-SAMTALE_HOSTS (by default SITE_URL's host and ALLOWED_HOSTS' exact names; "none": the
-installation serves registered tenants only). Every other tenant has a database of its own,
-registered in the control database (CONTROL_DATABASE_URL; by default beside DATABASE_URL's:
+Every tenant is registered in the control database, the one whose database is the
+installation's own (DATABASE_URL) too: from these settings, at each `tenants migrate`
+(samtale.tenancy.seed), answering at SAMTALE_HOSTS (by default SITE_URL's host and
+ALLOWED_HOSTS' exact names; "none": the installation serves only tenants with databases of
+their own). Every other tenant has a database of its own, registered in the control database (CONTROL_DATABASE_URL; by default beside DATABASE_URL's:
 var/control.sqlite3, or PostgreSQL's <name>_control on the same server)."""
 
 import copy
@@ -18,7 +19,8 @@ from config.settings.base import ALLOWED_HOSTS, DATABASES, SITE_URL
 from config.settings.env import envbool, envint, envlist, problem
 from samtale.tenancy import configurable
 
-# The home tenant's short name: in the operators' list and in its cache keys.
+# The short name of the tenant whose database is the installation's own: in the operators'
+# list, its cache keys and its folders.
 SAMTALE_TENANT = os.environ.get("SAMTALE_TENANT", "main").strip() or "main"
 
 
@@ -34,9 +36,9 @@ def _checked_hosts(name: str, hosts: list[str]) -> list[str]:
 
 
 def _home_hosts() -> list[str]:
-    # The home tenant's host names (the installation's own database answers at them),
-    # comma-separated: by default SITE_URL's and ALLOWED_HOSTS' exact names; "none": the
-    # installation serves registered tenants only.
+    # The host names the installation's own database's tenant answers at, comma-separated:
+    # by default SITE_URL's and ALLOWED_HOSTS' exact names; "none": the installation serves
+    # only tenants with databases of their own.
     given = envlist("SAMTALE_HOSTS", [])
     if given == ["none"]:
         return []

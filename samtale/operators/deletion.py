@@ -7,8 +7,8 @@ The checksum of a table is SHA-256 over its rows in the order of its first colum
 the text of its values: whoever kept a copy of the database (a snapshot, their own export) can
 compute it again and see that the deleted content is the one they hold.
 
-The home tenant's database is the installation's own (DATABASE_URL), which the installation
-goes on using: it is emptied (every table but Django's record of migrations) rather than
+The tenant whose database is the installation's own (DATABASE_URL, tenancy.seed), which the
+installation goes on using, has it emptied (every table but Django's record of migrations) rather than
 dropped, and SQLite's file is vacuumed so that no deleted page lingers in it."""
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ class Held:
 class Certificate:
     slug: str
     name: str
-    home: bool
+    # Its database emptied, not dropped (the installation's own, tenancy.seed).
+    emptied: bool
     deleted_at: str
     deleted_by: str
     database: str
@@ -79,8 +80,8 @@ def _row_text(row: tuple) -> bytes:
     return ("\x1f".join(values) + "\n").encode()
 
 
-def home_empty(tenant: Tenant) -> None:
-    """Every row of the home tenant's database deleted, its tables kept. The audit log's
+def own_database_empty(tenant: Tenant) -> None:
+    """Every row of the installation's own database deleted, its tables kept. The audit log's
     append-only rule (core migration 0004) stands for everything else: here the whole
     tenant goes, its log with it, so the rule is set aside for this one transaction."""
     with activated(tenant):

@@ -9,9 +9,9 @@ register (samtale.tenancy.models.Registration, its `migration…` fields) record
 for the operators; the database's own table stays the truth, so a run after a failure
 migrates exactly those still behind, and that is all resuming takes.
 
-The home tenant (the installation's own database) has no register entry: it is read and
-migrated first, in this process (its connection is this process's own "default"), and its
-state is only printed."""
+The tenant of the installation's own database (tenancy.seed) is read and migrated in this
+process, not a worker's: its connection is this process's own "default" (under a test
+runner, a test database only this thread's transaction sees)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,6 @@ class Outcome:
     fingerprint: str = ""  # of what it had applied at the end, when it could be read
     seconds: float = 0.0
     output: str = ""
-    home: bool = False
 
     @property
     def failed(self) -> bool:
@@ -110,20 +109,19 @@ def _read(tenant: Tenant, plan: frozenset[Migration], server: str) -> Outcome:
     thread outlives the work; a few hundred tenants' connections would pass the server's
     limit)."""
     started = time.perf_counter()
-    outcome = Outcome(tenant.slug, server=server, home=tenant.home)
+    outcome = Outcome(tenant.slug, server=server)
     try:
         with activated(tenant):
             try:
                 applied = applied_here()
             finally:
-                if not tenant.home:
+                if not tenant.in_own_database:
                     close_thread_connections()
     except Exception as error:  # noqa: BLE001 - a database that does not answer is reported
         outcome.error = short(error, str(tenant.database.get("PASSWORD", "")))
         return outcome
     finally:
-        if not tenant.home:
-            tenancy.close_connections(tenant.slug)
+        tenancy.close_connections(tenant.slug)  # none, for the installation's own
     outcome.behind = len(plan - applied)
     outcome.fingerprint = fingerprint(applied & plan)
     outcome.seconds = time.perf_counter() - started
@@ -134,12 +132,11 @@ def read_all(
     tenants: list[Tenant], servers: dict[str, str], plan: frozenset[Migration], parallel: int
 ) -> list[Outcome]:
     """Every tenant's standing, in `tenants`' order: `parallel` reads at a time per database
-    server (one pool of threads each). The home tenant's is read in this thread: its
-    connection is this thread's own "default" (under a test runner, a test database that
-    only this thread's transaction sees)."""
+    server (one pool of threads each). The installation's own database's tenant is read in
+    this thread: its connection is this thread's own "default"."""
     by_server: dict[str, list[Tenant]] = defaultdict(list)
     for tenant in tenants:
-        if not tenant.home:
+        if not tenant.in_own_database:
             by_server[servers.get(tenant.slug, "")].append(tenant)
     pools = {server: ThreadPoolExecutor(max_workers=parallel) for server in by_server}
     try:
@@ -148,7 +145,7 @@ def read_all(
             for server, group in by_server.items()
             for tenant in group
         }
-        found = {t.slug: _read(t, plan, "") for t in tenants if t.home}
+        found = {t.slug: _read(t, plan, "") for t in tenants if t.in_own_database}
         found |= {slug: future.result() for slug, future in futures.items()}
     finally:
         for pool in pools.values():
@@ -196,11 +193,12 @@ def _migrate_in_worker(tenant: Tenant, verbosity: int, plan: frozenset[Migration
     return outcome
 
 
-def _migrate_home(tenant: Tenant, verbosity: int, plan: frozenset[Migration]) -> Outcome:
-    """The home tenant, in this process: its database is this process's own "default"."""
+def _migrate_here(tenant: Tenant, verbosity: int, plan: frozenset[Migration]) -> Outcome:
+    """The installation's own database's tenant, in this process: its database is this
+    process's own "default"."""
     started = time.perf_counter()
     out = StringIO()
-    outcome = Outcome(tenant.slug, home=True)
+    outcome = Outcome(tenant.slug)
     with activated(tenant):
         try:
             databases.migrate_active(out, verbosity=verbosity)
@@ -261,7 +259,7 @@ def _in_workers(
 def record_read(outcomes: list[Outcome], target: str) -> None:
     """What the reading found: the current ones recorded current (one UPDATE for all, of the
     rows that say otherwise), the ones that did not answer recorded failed."""
-    current = [o.slug for o in outcomes if not (o.home or o.failed or o.behind)]
+    current = [o.slug for o in outcomes if not (o.failed or o.behind)]
     Registration.objects.filter(slug__in=current).exclude(
         migration=Registration.Migration.CURRENT, migrated_to=target
     ).update(
@@ -273,7 +271,7 @@ def record_read(outcomes: list[Outcome], target: str) -> None:
     for outcome in outcomes:
         if outcome.failed:
             logger.warning("Tenant %s was not read: %s", outcome.slug, outcome.error)
-        if outcome.failed and not outcome.home:
+        if outcome.failed:
             Registration.objects.filter(slug=outcome.slug).update(
                 migration=Registration.Migration.FAILED, migration_error=outcome.error
             )
@@ -282,8 +280,6 @@ def record_read(outcomes: list[Outcome], target: str) -> None:
 def record_migrated(outcome: Outcome) -> None:
     if outcome.failed:
         logger.warning("Tenant %s was not migrated: %s", outcome.slug, outcome.error)
-    if outcome.home:
-        return
     fields: dict = {"migrated_at": timezone.now()}
     if outcome.fingerprint:
         fields["migrated_to"] = outcome.fingerprint
@@ -362,7 +358,7 @@ class Release:
 
 def _canaries(behind: list[Tenant], everyone: list[Tenant], release: Release) -> list[Tenant]:
     """The first wave: the tenants named (--canary-slugs) that are behind, or else the first
-    `canary` of those behind (the home tenant first, then the register's order)."""
+    `canary` of those behind (in the register's order)."""
     if release.canary_slugs:
         return [tenant for tenant in behind if tenant.slug in release.canary_slugs]
     return behind[: max(0, release.canary)]
@@ -371,22 +367,23 @@ def _canaries(behind: list[Tenant], everyone: list[Tenant], release: Release) ->
 def _wave(tenants: list[Tenant], release: Release, workers: _Workers) -> list[Outcome]:
     outcomes = []
     for tenant in tenants:
-        if tenant.home:
-            outcome = _migrate_home(tenant, release.verbosity, release.plan)
+        if tenant.in_own_database:
+            outcome = _migrate_here(tenant, release.verbosity, release.plan)
             outcome.behind = release.standing[tenant.slug].behind
-            record_migrated(outcome)  # logged only: it has no register entry
+            record_migrated(outcome)
             release.say_tenant(outcome)
             outcomes.append(outcome)
-    others = [tenant for tenant in tenants if not tenant.home]
+    others = [tenant for tenant in tenants if not tenant.in_own_database]
     return outcomes + (_in_workers(others, release, workers()) if others else [])
 
 
 class _Workers:
-    """The workers' pool, made when a wave first needs it (none when nothing but the home
-    tenant is behind): as many workers as may run at once."""
+    """The workers' pool, made when a wave first needs it (none when nothing but the
+    tenant of the installation's own database is behind): as many workers as may run at
+    once."""
 
     def __init__(self, behind: list[Tenant], release: Release):
-        others = [tenant for tenant in behind if not tenant.home]
+        others = [tenant for tenant in behind if not tenant.in_own_database]
         servers = {release.servers.get(tenant.slug, "") for tenant in others}
         self.size = max(1, min(len(others), release.parallel * len(servers)))
         self.pool: ProcessPoolExecutor | None = None

@@ -1,7 +1,7 @@
 """Operating tenants: create, suspend, resume, export, restore, delete, migrate
-(`manage.py tenants`, docs/running/tenants.md). The home tenant (the installation's own
-database, its settings the environment's) is migrated with the others, and suspended,
-exported and deleted as any other; what it configures is the environment's to change."""
+(`manage.py tenants`, docs/running/tenants.md). The tenant of the installation's own
+database (tenancy.seed) is one of them: migrated, configured, suspended, exported and deleted
+as any other (its database emptied, not dropped: the installation runs on it)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from samtale import tenancy as directory
 from samtale.operators import databases, deletion, releases
 from samtale.tenancy import CONTROL, Tenant, activated, configurable
-from samtale.tenancy.models import SLUG, Home, Host, Registration
+from samtale.tenancy.models import SLUG, Host, Registration
 from samtale.tenancy.secrets import encrypt
 
 logger = logging.getLogger(__name__)
@@ -167,42 +167,22 @@ def tenant_get(slug: str) -> Tenant:
 
 
 def _registered(slug: str) -> Registration:
-    if _is_home(slug):
-        raise TenantError(
-            f"{slug!r} is the home tenant: its database is the installation's own "
-            "(DATABASE_URL), operated with the installation."
-        )
     row = Registration.objects.filter(slug=slug).first()
     if row is None:
         raise TenantError(f"No tenant is called {slug!r}.")
     return row
 
 
-def _is_home(slug: str) -> bool:
-    return slug == settings.SAMTALE_TENANT
-
-
-def home_deleted() -> bool:
-    """Whether the home tenant's data was deleted (tenants delete)."""
-    return Home.objects.filter(slug=settings.SAMTALE_TENANT, state=Home.State.DELETED).exists()
-
-
 def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
     """A suspended tenant's host names answer 503, and no background work runs for it;
-    nothing of it is deleted. The home tenant's data, once deleted, is not opened again."""
-    if _is_home(slug):
-        state = Home.objects.filter(slug=slug).values_list("state", flat=True).first()
-        if state == Home.State.DELETED and not suspended:
+    nothing of it is deleted. One whose data was deleted is not opened again."""
+    row = _registered(slug)
+    if row.state == Registration.State.DELETED:
+        if not suspended:
             raise TenantError(
                 f"{slug!r}'s data was deleted: it is not opened again (its database is empty)."
             )
-        Home.objects.update_or_create(
-            slug=slug,
-            defaults={"state": Home.State.SUSPENDED if suspended else Home.State.ACTIVE},
-        )
-        directory.forget()
         return
-    row = _registered(slug)
     row.state = Registration.State.SUSPENDED if suspended else Registration.State.ACTIVE
     row.save(update_fields=["state", "changed_at"])
     directory.forget()
@@ -270,27 +250,23 @@ def tenant_set_url(slug: str, url: str) -> None:
 def tenant_delete(
     slug: str, *, by: str = "", backups: tuple[Path, ...] = (), certificate_to: Path | None = None
 ) -> deletion.Certificate:
-    """Delete the tenant: its database, its role, its files, its register entry (the home
-    tenant: every row of its database, which stays, empty, and its host names answer as a
-    suspended tenant's). Returns the certificate (tenants.deletion), written into
+    """Delete the tenant: its database, its role, its files, its register entry (the tenant of
+    the installation's own database: every row of it, which stays, empty, and its host
+    names answer as a suspended tenant's). Returns the certificate (tenants.deletion), written into
     `certificate_to` when given: the rows and checksum of every table as it was, who deleted
     it (`by`), and the snapshots in `backups` that may still hold it, and until when."""
-    home = _is_home(slug)
-    if home:
-        state = Home.objects.filter(slug=slug).values_list("state", flat=True).first()
-        suspended = state in (Home.State.SUSPENDED, Home.State.DELETED)
-    else:
-        row = _registered(slug)
-        suspended = row.state == Registration.State.SUSPENDED
-    if not suspended:
+    row = _registered(slug)
+    if row.state not in (Registration.State.SUSPENDED, Registration.State.DELETED):
         raise TenantError(f"Suspend {slug!r} first: a tenant that serves people is not deleted.")
-    tenant = directory.home(state=False) if home else tenant_get(slug)
+    tenant = tenant_get(slug)
     deleted_at = timezone.now()
     tables = deletion.table_digests(tenant)
     files = [str(path) for path in databases.files_of(slug) if path.exists()]
-    if home:
-        deletion.home_empty(tenant)
-        Home.objects.filter(slug=slug).update(state=Home.State.DELETED)
+    if tenant.in_own_database:
+        # The installation runs on it: emptied, and its row kept, saying so (tenancy.seed
+        # does not open it again).
+        deletion.own_database_empty(tenant)
+        Registration.objects.filter(pk=row.pk).update(state=Registration.State.DELETED)
     else:
         databases.database_drop(tenant)
         row.delete()
@@ -299,7 +275,7 @@ def tenant_delete(
     certificate = deletion.Certificate(
         slug=slug,
         name=tenant.name,
-        home=home,
+        emptied=tenant.in_own_database,
         deleted_at=deletion._iso(deleted_at),
         deleted_by=by,
         database=databases.described(tenant),

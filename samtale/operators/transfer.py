@@ -27,8 +27,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-
 from samtale import tenancy
 from samtale.core import sealed
 from samtale.core.backup import (
@@ -44,7 +42,6 @@ from samtale.operators.services import (
     TenantError,
     config_checked,
     create_checked,
-    home_deleted,
     tenant_delete,
     tenant_get,
     tenant_suspend,
@@ -74,11 +71,11 @@ def tenant_export(slug: str, folder: Path, *, recipients: list[str] | None = Non
     tenant = tenant_get(slug)
     keys = sealed.operators() if recipients is None else recipients
     sealed.recipients_parsed(keys)  # a key that is none refused before anything is written
-    config = _home_config() if tenant.home else Registration.objects.get(slug=slug).config
+    config = Registration.objects.get(slug=slug).config
     folder.mkdir(parents=True, exist_ok=False)
     suffix = ".sqlite3" if databases.engine() == "sqlite3" else ".dump"
     # pg_dump's one long transaction, on the server itself rather than through a pooler.
-    with tenancy.activated(tenant if tenant.home else tenancy.servers.unpooled(tenant)):
+    with tenancy.activated(tenancy.servers.unpooled(tenant)):
         snapshot = snapshot_take(output=folder / f"{slug}{suffix}")
     with tenancy.activated(tenant):
         counts = open_copy.write(folder / OPEN_COPY, organization=tenant.name)
@@ -109,30 +106,15 @@ def tenant_export(slug: str, folder: Path, *, recipients: list[str] | None = Non
     return folder
 
 
-def _home_config() -> dict:
-    """What the home tenant configures, as a registered tenant keeps it: its own settings
-    from the environment that hold a value, each as `tenants configure` would take it (a
-    value the register would refuse is left out, to set again)."""
-    home = tenancy.home(state=False)
-    config = {}
-    for name, entry in tenancy.declared().items():
-        if not entry.own:
-            continue
-        value = tenancy.value_of(home, name)
-        if value in (None, "", [], entry.unset):
-            continue
-        try:
-            entry.check(value)
-        except configurable.Refused:
-            continue
-        config[name] = tenancy.config_kept(name, value)
-    return config
-
-
 def tenants_backup(folder: Path, *, server: str | None = None, say=print) -> list[Path]:
-    """Every registered tenant (or those on `server`) exported into a folder of its own under
-    `folder` (tenant_export), one after another: a server's tenants, each restorable alone."""
-    tenants = [t for t in tenancy.registered() if server is None or t.server == server]
+    """Every tenant with a database of its own (or those on `server`) exported into a folder
+    of its own under `folder` (tenant_export), one after another: a server's tenants, each
+    restorable alone. The installation's own database is `manage.py backup`'s."""
+    tenants = [
+        t
+        for t in tenancy.registered()
+        if not t.in_own_database and (server is None or t.server == server)
+    ]
     if server is not None and not tenants:
         raise TenantError(f"No tenant is on {server or 'the installation’s own server'}.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -189,12 +171,10 @@ def tenant_restore(
 
 
 def _still_here(slug: str) -> bool:
-    """Whether the tenant an export came from is served here still: a registered one, or the
-    home tenant whose data was not deleted (its export made again as a registered tenant
-    takes over its accounts only once it is gone)."""
-    if slug == settings.SAMTALE_TENANT:
-        return not home_deleted()
-    return Registration.objects.filter(slug=slug).exists()
+    """Whether the tenant an export came from is served here still: registered, its data not
+    deleted (an export made again as another tenant takes over its accounts only once it is
+    gone)."""
+    return Registration.objects.filter(slug=slug).exclude(state=Registration.State.DELETED).exists()
 
 
 def _tied_outside(name: str) -> bool:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samtale import tenancy
 from samtale.archive import causes
 from samtale.core import health
 from samtale.core.http import client_ip
@@ -35,7 +34,6 @@ def operator_home(request):
     if not may_operate(operator):
         return redirect("operator_login")
     rows = list(Registration.objects.prefetch_related("hosts").order_by("name"))
-    home = tenancy.home() if tenancy.home().hosts else None
     # Each tenant's health as the scheduler last checked it inside the tenant, read from the
     # control database: this host reaches no tenant's database.
     checked = health.tenants_health()
@@ -43,8 +41,6 @@ def operator_home(request):
         row.health = _health_of(checked.get(row.slug))
     context = {
         "operator": operator,
-        "home": home,
-        "home_health": _health_of(checked.get(home.slug)) if home else None,
         "tenants": rows,
     }
     return render(request, "tenants/operator_home.html", context, using="operators")

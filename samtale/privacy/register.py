@@ -436,7 +436,6 @@ RULES: dict[str, Rule | dict[str, Rule]] = {
         NOT_PERSONAL, "", "a municipality in the register, and its settings"
     ),
     "tenancy.Host": Rule(NOT_PERSONAL, "", "a municipality's host name"),
-    "tenancy.Home": Rule(NOT_PERSONAL, "", "whether the home municipality is open"),
     "tenancy.Operator": Rule(KEPT, "", "an operator's sign-in name and password hash"),
     "tenants.OperatorFailure": Rule(
         DELETED,

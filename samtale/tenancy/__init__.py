@@ -1,8 +1,8 @@
 """The tenant a piece of work runs in, carried with the work and never assumed.
 
 Every model of the product lives in a tenant's own database (docs/developing/
-decision-tenants.md). The installation's own database (DATABASE_URL) is the *home*
-tenant's; every other tenant is registered in the control database. Each entry point
+decision-tenants.md). Every tenant is registered in the control database, the one
+whose database is the installation's own (DATABASE_URL) too, from the environment (`seed`). Each entry point
 activates the tenant its work is for, and everything under it asks:
 
 - a request: the tenant of its host name (tenancy.middleware.TenantMiddleware);
@@ -12,7 +12,7 @@ activates the tenant its work is for, and everything under it asks:
 - a thread handed work: the tenant of the work that handed it (`carried`).
 
 Outside one, a tenant's setting or a query of the product's database is an error
-(NoTenant), never the home tenant by default.
+(NoTenant), never a tenant by default.
 
 - `context`: the tenant of this work (`current`, `active`);
 - `connections`: its database as this thread's "default", and the guard outside any;
@@ -21,6 +21,7 @@ Outside one, a tenant's setting or a query of the product's database is an error
 - `typed`: its settings by name with their types (`tenant_settings.SAMTALE_MIN_GROUP`),
   generated from their declarations by scripts/tenant_settings.py;
 - `register`: the tenants there are, and which one a host name names;
+- `seed`: the tenant of the installation's own database, registered from the environment;
 - `router`: which database each model lives in;
 - `servers`: the database servers tenants are placed on, and how each is reached.
 """
@@ -52,7 +53,7 @@ from samtale.tenancy.register import (
     by_slug,
     every_tenant,
     forget,
-    home,
+    in_own_database,
     registered,
     tenant_of,
 )
@@ -83,7 +84,7 @@ __all__ = [
     "every_tenant",
     "folder",
     "forget",
-    "home",
+    "in_own_database",
     "organization_name",
     "registered",
     "servers",

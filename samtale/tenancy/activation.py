@@ -14,7 +14,8 @@ from samtale.tenancy.context import Tenant, _current, current
 def activated(tenant: Tenant) -> Iterator[Tenant]:
     """Run the block in `tenant`: its database is "default" for this thread, its settings
     are what tenancy.tenant_settings answers. Blocks nest (a command for every tenant, a test of
-    two); the home tenant's connection is the one the thread had before the outermost block."""
+    two); the installation's own database's connection is the one the thread had before the
+    outermost block."""
     token = _current.set(tenant)
     try:
         with connections.put_in_place(tenant):

@@ -10,7 +10,8 @@ says which tenant its work is for.
 - Commands that activate their tenants themselves (the worker, the scheduler, `tenants`)
   are `TenantAware`.
 - Django's own commands and others' (migrate, createsuperuser, shell, dbshell) act in the
-  home tenant where the installation has one, activated here, at the command line
+  tenant of the installation's own database (DATABASE_URL's; tenancy.seed) where the
+  installation serves one, activated here, at the command line
   (`execute_from_command_line`); `tenants run <slug> -- <command>` runs one in another.
 """
 
@@ -24,6 +25,7 @@ from django.core.management import ManagementUtility
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from samtale import tenancy
+from samtale.tenancy import seed
 
 
 class TenantAware(BaseCommand):
@@ -110,7 +112,7 @@ def _slugs() -> str:
 
 def execute_from_command_line(argv: list[str] | None = None) -> None:
     """manage.py: a command of Django's own, or another's that does not activate a tenant,
-    runs in the home tenant where the installation has one."""
+    runs in the tenant of the installation's own database where there is one."""
     argv = argv or sys.argv
     utility = ManagementUtility(argv)
     with _tenant_of(argv[1] if len(argv) > 1 else "help"):
@@ -128,6 +130,11 @@ def _tenant_of(name: str) -> AbstractContextManager[object]:
         command = load_command_class(app, name) if app else None
     except Exception:  # noqa: BLE001 - ManagementUtility says what is wrong, as it always has
         return nullcontext()
-    if command is None or isinstance(command, TenantAware) or not settings.SAMTALE_HOSTS:
+    if command is None or isinstance(command, TenantAware):
         return nullcontext()
-    return tenancy.activated(tenancy.home(state=False))
+    # As the environment registers it (tenancy.seed), not read from the register: a command
+    # of Django's runs where no database may be reached yet (collectstatic in an image's
+    # build, the first migrate).
+    if not settings.SAMTALE_HOSTS:
+        return nullcontext()
+    return tenancy.activated(seed.environment_tenant())

@@ -1,17 +1,19 @@
 """What each tenant configures for itself, declared once: its name, kind, bounds, whether it
 is secret, whether it is the tenant's own, and (where the declaration is made, in
-config/settings/) its environment default for the home tenant. The environment and
+config/settings/) its environment value (what the tenant of the installation's own database is
+registered with, tenancy.seed). The environment and
 `manage.py tenants configure/create/restore` go through the same checks here: a value
 refused is refused with the same words either way, and changes nothing.
 
 The declarations are made by the settings modules (`config.settings.env.envtenant`), as
-each reads the home tenant's value from the environment, so that the place that documents a
+each reads its value from the environment, so that the place that documents a
 setting (scripts/settings_table.py reads those modules) declares it too. This module stands
 below Django's settings: plain Python, imported while they load.
 
-A registered tenant's *own* settings (its organization number, archive, Fiks account,
-calendar address and mailbox, sender, identity providers) never come from the environment:
-unset, they are empty (`unset`), or made from another of its own (`derived`). The others fall
+A tenant's *own* settings (its organization number, archive, Fiks account, calendar
+address and mailbox, sender, identity providers) are its own, never another's: the
+environment's are registered for the installation's own tenant only (tenancy.seed); unset,
+they are empty (`unset`), or made from another of its own (`derived`). The others fall
 back to the installation's value."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """What the current tenant configured for itself (tenancy.configurable declares each setting):
-the home tenant's values are the environment's (Django's settings); a registered tenant's are
-its own, kept in the register, secrets encrypted. Product code reads each by its name with
+its own values, kept in the register, secrets encrypted (the tenant of the installation's own
+database has the environment's, registered at each migrate: tenancy.seed); what it did not
+configure, the installation's (Django's settings). Product code reads each by its name with
 its type, `tenant_settings.SAMTALE_MIN_GROUP` (tenancy.typed, generated from the
 declarations): a test fails the build where it reads one from `django.conf.settings`, or
 names one in a string here (`value_of` takes a name for what goes through every setting:
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from samtale.tenancy import configurable
-from samtale.tenancy.context import current
+from samtale.tenancy.context import OPERATIONS, NoTenant, current
 
 
 def declared() -> dict[str, configurable.Declared]:
@@ -29,11 +30,7 @@ def declared() -> dict[str, configurable.Declared]:
 def value_of(tenant: Any, name: str) -> Any:
     """`tenant`'s value of a setting it configures, by its name (tenancy.typed reads each
     one with its type)."""
-    if tenant.home:
-        return getattr(settings, name)
-    if not tenant.database:  # the operators' host: no tenant's settings
-        from samtale.tenancy.context import NoTenant
-
+    if tenant is OPERATIONS:
         raise NoTenant(f"The operators' host has no tenant's {name}.")
     entry = declared()[name]
     if name in tenant.config:
@@ -47,20 +44,17 @@ def value_of(tenant: Any, name: str) -> Any:
 
 def site_url() -> str:
     """The address of the current tenant: every link in an e-mail, every calendar UID."""
-    tenant = current()
-    return settings.SITE_URL if tenant.home else tenant.url
+    return current().url
 
 
 def organization_name() -> str:
-    tenant = current()
-    return settings.SAMTALE_ORGANIZATION if tenant.home else tenant.name
+    return current().name
 
 
 def folder(base: str | os.PathLike[str]) -> Path:
     """The current tenant's own folder under `base` (e-mails written on a laptop, packages
-    filed to a folder): `base` itself for the home tenant, `base/<slug>` for the others."""
-    tenant = current()
-    return Path(base) if tenant.home else Path(base) / tenant.slug
+    filed to a folder): `base/<slug>`."""
+    return Path(base) / current().slug
 
 
 def cache_key(key: str, key_prefix: str, version: int) -> str:

@@ -8,7 +8,7 @@ nothing in the product chooses a database, and nothing can choose another tenant
 
 Outside any tenant "default" reaches nothing: the database backends (tenancy.backends) refuse
 a query there (`TenantGuard`), so work that forgot its tenant fails loudly instead of
-reading the home tenant's database; and inside one they refuse a connection that is not
+reading the installation's own database; and inside one they refuse a connection that is not
 that tenant's (a thread handed the tenant's context but not its connection)."""
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 # its own (CONN_MAX_AGE), but no more than SAMTALE_TENANT_CONNECTIONS_KEPT of them: a thread
 # that serves many tenants would otherwise hold one connection to each, and a few web
 # processes serving hundreds of municipalities pass PostgreSQL's max_connections long before
-# the work does. So a process holds at most threads × (kept + the home's and the control
+# the work does. So a process holds at most threads × (kept + the installation's own and the control
 # database's) connections, whatever the number of tenants.
 _threads = threading.local()
 
-# The connection Django gave this context as "default" (the home tenant's), while a tenant's
+# The connection Django gave this context as "default" (the installation's own database), while a tenant's
 # stands in its place. A context variable, as Django's own connections are kept per context
 # (asgiref's Local) and the active tenant is (context._current): a greenlet or a task with a
 # context of its own has its own "default", and a thread-local record of it would go stale.
@@ -48,7 +48,7 @@ _own: ContextVar[Any] = ContextVar("samtale_own_connection", default=None)
 
 @contextmanager
 def put_in_place(tenant: Tenant) -> Iterator[None]:
-    """The tenant's connection as this thread's "default" for the block (the home tenant's:
+    """The tenant's connection as this thread's "default" for the block (one in the installation's own database:
     the thread's own; no tenant's, on the operators' host: the thread's own, which the guard
     then refuses)."""
     # A wrapper with this module's own attributes (samtale_*), which the stubs do not know.
@@ -156,7 +156,7 @@ def close_thread_connections() -> None:
 class OtherTenantsConnection(NoTenant):
     """A query on a connection that is not the current tenant's: work that was handed the
     tenant (a context copied to another thread) but not its connection, which was the
-    thread's own, the home tenant's."""
+    thread's own, the installation's own database."""
 
 
 class TenantGuard:
@@ -166,9 +166,9 @@ class TenantGuard:
     travels in a context variable, which asyncio, asgiref and `copy_context().run` copy to
     another thread, while the connection stays with the thread that was given it: a thread
     handed the context without activating the tenant (tenancy.carried does) holds the
-    tenant's name and a connection of its own, the home tenant's, and would read the home
-    tenant's rows as the other's. A connection made for a tenant (`put_in_place`) carries its
-    slug (`samtale_tenant`); the home tenant's, the thread's own, none. Checked where a
+    tenant's name and a connection of its own, the installation's own database, and would
+    read that tenant's rows as the other's. A connection made for a tenant (`put_in_place`) carries its
+    slug (`samtale_tenant`); the thread's own, none. Checked where a
     cursor is made, so every query, raw SQL included, passes here; opening or closing a
     connection does not."""
 
@@ -184,11 +184,11 @@ class TenantGuard:
                 )
             tenant = current()
             # What put_in_place puts in place: a tenant with a database of its own, its
-            # connection; one without (the home tenant), the thread's own.
+            # connection; one in the installation's own (tenant.in_own_database), the thread's own.
             wanted = tenant.slug if tenant.database else None
             held = getattr(self, "samtale_tenant", None)
             if held != wanted:
-                owner = repr(held) if held else "the home tenant"
+                owner = repr(held) if held else "the installation's own database"
                 raise OtherTenantsConnection(
                     f"This work runs in the tenant {tenant.slug!r}, but its query went to a "
                     f"connection that belongs to another tenant ({owner}): a thread handed the tenant's context "

@@ -21,8 +21,8 @@ class NoTenant(RuntimeError):
 @dataclass(frozen=True)
 class Tenant:
     """A tenant as a request, a task or a command sees it: who, where, and which database
-    (`database`: the settings that differ from the installation's; empty for the home
-    tenant, whose database is the installation's own)."""
+    (`database`: the settings that differ from the installation's; empty for the tenant whose
+    database is the installation's own, tenancy.seed)."""
 
     slug: str
     name: str
@@ -32,12 +32,17 @@ class Tenant:
     suspended: bool = False
     # What the tenant configured for itself (tenancy.configurable), secrets decrypted.
     config: Mapping[str, object] = field(default_factory=dict)
-    # The installation's own database and settings (tenancy.register.home).
-    home: bool = False
     # The database server that holds it (tenancy.servers; "": the installation's own).
     server: str = ""
     # Being copied to another server (`tenants move`): read, not written, meanwhile.
     moving: bool = False
+
+    @property
+    def in_own_database(self) -> bool:
+        """Its database is the installation's own (DATABASE_URL's): the connection this
+        process holds as "default" is its connection (tenancy.connections), and a test's
+        transaction on it is the tenant's."""
+        return not self.database
 
 
 # The operators' host is no tenant's: what runs there reads the register only, and a query

@@ -1,8 +1,8 @@
 """The register of tenants, in the control database (the alias "control", router.py): who
 they are, the host names they answer at, whether they are open, and where their database is;
-the home tenant's state; and the operators who run the installation. Nothing of any tenant's
-content is here. The home tenant (the installation's own database) has no Registration: its
-name and host names are the installation's settings."""
+and the operators who run the installation. Nothing of any tenant's content is here. The
+tenant whose database is the installation's own (DATABASE_URL) is registered as any other,
+from the environment at every migrate (tenancy.seed): its row's `database` is empty."""
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -22,6 +22,10 @@ class Registration(models.Model):
         # Its database is being copied to another server (`tenants move`): its pages are
         # read, nothing is written (the database itself refuses writes meanwhile).
         MOVING = "moving", "moving"
+        # Its data was deleted where its database cannot be dropped (the installation's own:
+        # emptied by `tenants delete`): its host names answer as a suspended one's, and it is
+        # not opened again.
+        DELETED = "deleted", "deleted"
 
     class Migration(models.TextChoices):
         """Where the tenant's database stands in the release under way (`tenants migrate`)."""
@@ -35,8 +39,9 @@ class Registration(models.Model):
     # The address its links are made from (e-mail, calendar), e.g. https://nordvik.samtale.no.
     url = models.URLField(max_length=200)
     state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
-    # PostgreSQL: the database's and the role's name; SQLite: the file's path.
-    database = models.CharField(max_length=500)
+    # PostgreSQL: the database's and the role's name; SQLite: the file's path; empty: the
+    # installation's own (DATABASE_URL's), this process's "default" connection.
+    database = models.CharField(max_length=500, blank=True)
     # The database server that holds it (SAMTALE_DATABASE_SERVERS names them): empty, the
     # installation's own (DATABASE_URL's).
     server = models.CharField(max_length=30, blank=True)
@@ -93,25 +98,3 @@ class Operator(models.Model):
 
     def __str__(self) -> str:
         return self.username
-
-
-class Home(models.Model):
-    """The home tenant's state (its data and settings are the installation's own, so it has no
-    row in Tenant): suspended, or its data deleted (`tenants suspend`/`delete` with its slug),
-    as a registered tenant's. No row: active."""
-
-    class State(models.TextChoices):
-        ACTIVE = "active", "active"
-        SUSPENDED = "suspended", "suspended"
-        # Its data was deleted (tenants delete): its host names answer as a suspended one's.
-        DELETED = "deleted", "deleted"
-
-    slug = models.CharField(max_length=30, unique=True)
-    state = models.CharField(max_length=10, choices=State, default=State.ACTIVE)
-    changed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        db_table = "tenants_home"  # made by the tenants app, kept by its name
-
-    def __str__(self) -> str:
-        return f"{self.slug} (home): {self.state}"

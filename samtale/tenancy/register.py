@@ -1,17 +1,14 @@
 """Which tenant a host name belongs to, and every tenant there is.
 
-The home tenant is the installation's own database (DATABASE_URL), answering at the
-installation's host names (SAMTALE_HOSTS): an installation for one organization has no
-other. Every other tenant is registered in the control database (tenancy.models), which is read
-at most every REFRESH_SECONDS per process (each request would otherwise pay a
-query for it): a tenant suspended or moved is served so within that time by every process,
-at once by the one that changed it (`forget`). A host name no tenant has is looked up again
-when the register was read more than MISS_SECONDS ago, so a tenant created or given a host
-name is served by every process from a second after, never answered 404 by a process that
-read the register just before (a flood of unknown names reads it at most once a second).
-The home tenant's host names are settings and need no query; whether it is suspended (or its
-data deleted: `tenants suspend`/`delete` act on it as on any other) is kept in the register
-too, and read with the rest."""
+Every tenant is registered in the control database (tenancy.models), the tenant of the
+installation's own database (DATABASE_URL) too, from the environment at each migrate
+(tenancy.seed). The register is read at most every REFRESH_SECONDS per process (each
+request would otherwise pay a query for it): a tenant suspended or moved is served so within
+that time by every process, at once by the one that changed it (`forget`). A host name no
+tenant has is looked up again when the register was read more than MISS_SECONDS ago, so a
+tenant created or given a host name is served by every process from a second after, never
+answered 404 by a process that read the register just before (a flood of unknown names
+reads it at most once a second)."""
 
 from __future__ import annotations
 
@@ -21,7 +18,6 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.conf import settings
 from django.db import DatabaseError
 
 from samtale.tenancy import servers
@@ -42,25 +38,10 @@ class _Loaded(TypedDict):
     at: float | None
     by_host: dict[str, Tenant]
     tenants: tuple[Tenant, ...]
-    home_suspended: bool
 
 
 _lock = threading.Lock()
-_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": (), "home_suspended": False}
-
-
-def home(*, state: bool = True) -> Tenant:
-    """The installation's own tenant: its database is DATABASE_URL's, its settings the
-    environment's; suspended as the register last read says (`state=False`: not asked, for
-    what only needs its name and database)."""
-    return Tenant(
-        slug=settings.SAMTALE_TENANT,
-        name=settings.SAMTALE_ORGANIZATION,
-        url=settings.SITE_URL,
-        hosts=tuple(settings.SAMTALE_HOSTS),
-        home=True,
-        suspended=state and _load()["home_suspended"],
-    )
+_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": ()}
 
 
 def forget() -> None:
@@ -70,29 +51,28 @@ def forget() -> None:
 
 
 def registered() -> tuple[Tenant, ...]:
-    """The registered tenants (not the home tenant), suspended ones too."""
+    """Every registered tenant, suspended ones too."""
     return _load()["tenants"]
 
 
 def every_tenant(*, suspended: bool = False) -> list[Tenant]:
-    """The home tenant, when it serves a host name, and every registered one (without the
-    suspended, and those being moved, whose database takes no writes meanwhile: unless
-    asked)."""
-    tenants = [home()] if settings.SAMTALE_HOSTS else []
-    return [t for t in tenants + list(registered()) if suspended or not (t.suspended or t.moving)]
+    """Every tenant (without the suspended, and those being moved, whose database takes no
+    writes meanwhile: unless asked)."""
+    return [t for t in registered() if suspended or not (t.suspended or t.moving)]
 
 
 def by_slug(slug: str) -> Tenant | None:
-    if settings.SAMTALE_HOSTS and slug == settings.SAMTALE_TENANT:
-        return home()
     return next((t for t in registered() if t.slug == slug), None)
+
+
+def in_own_database() -> Tenant | None:
+    """The tenant whose database is the installation's own, as registered (tenancy.seed)."""
+    return next((t for t in registered() if t.in_own_database), None)
 
 
 def by_host(host: str) -> Tenant | None:
     """The tenant answering at `host` (a name without port), or None: no one's."""
     host = host.lower().rstrip(".")
-    if settings.SAMTALE_HOSTS and host in settings.SAMTALE_HOSTS:
-        return home()
     tenant = _load()["by_host"].get(host)
     if tenant is None:
         tenant = _load(MISS_SECONDS)["by_host"].get(host)
@@ -107,18 +87,15 @@ def _load(max_age: float | None = None) -> _Loaded:
             return _loaded
     try:
         tenants = _read()
-        home_suspended = _home_suspended(settings.SAMTALE_TENANT)
     except DatabaseError as error:
-        # The control database is away, or was never made (an installation for one
-        # organization that has not run `tenants migrate`): the register last read, if
-        # any, is served meanwhile.
+        # The control database is away, or was never made (an installation that has not
+        # run `tenants migrate`): the register last read, if any, is served meanwhile.
         logger.warning("The tenants' register cannot be read (%s).", str(error).strip()[:200])
         with _lock:
             _loaded["at"] = time.monotonic()  # asked again in REFRESH_SECONDS, not at once
             return _loaded
     with _lock:
         _loaded["tenants"] = tuple(tenants)
-        _loaded["home_suspended"] = home_suspended
         _loaded["by_host"] = {host: t for t in tenants for host in t.hosts}
         _loaded["at"] = time.monotonic()
         return _loaded
@@ -142,12 +119,6 @@ def _rows() -> Iterable[Registration]:
     return Registration.objects.prefetch_related("hosts")
 
 
-def _home_suspended(slug: str) -> bool:
-    from samtale.tenancy.models import Home
-
-    return Home.objects.filter(slug=slug).exclude(state=Home.State.ACTIVE).exists()
-
-
 def tenant_of(row: Registration) -> Tenant:
     """The register's row as the work sees it."""
     from samtale.tenancy.secrets import decrypt
@@ -157,8 +128,8 @@ def tenant_of(row: Registration) -> Tenant:
         name=row.name,
         url=row.url,
         hosts=tuple(host.name for host in row.hosts.all()),
-        database=_database(row, decrypt(row.password)),
-        suspended=row.state == "suspended",
+        database=_database(row, decrypt(row.password)) if row.database else {},
+        suspended=row.state in ("suspended", "deleted"),
         config=config_read(row.config),
         server=row.server,
         moving=row.state == "moving",

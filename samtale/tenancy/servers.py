@@ -7,7 +7,7 @@ itself (`direct`) for what a pooler cannot do: create, dump, restore and drop da
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import dj_database_url
 from django.conf import settings
@@ -100,8 +100,12 @@ def direct(name: str) -> dict[str, Any]:
 
 def unpooled(tenant: Any) -> Tenant:
     """The tenant as reached on its server itself, not through a pooler: for what a
-    transaction pooler cannot carry (pg_dump's session, a migration's locks)."""
+    transaction pooler cannot carry (pg_dump's session, a migration's locks). The
+    installation's own database is reached as this process reaches it (DATABASE_URL)."""
     from samtale.tenancy.context import Tenant
+
+    if not tenant.database:
+        return cast("Tenant", tenant)
 
     server = direct(tenant.server)
     database = {key: value for key, value in tenant.database.items() if key not in POOLED}

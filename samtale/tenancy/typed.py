@@ -5,8 +5,7 @@ made in config/settings/): do not edit; after a setting is declared, changed or 
 `make tenant-settings` (samtale/tenancy/tests/test_typed_settings.py fails until then).
 
 `tenant_settings.NAME` is the current tenant's value, `TenantSettings(tenant).NAME` a given
-tenant's: the home tenant's from the environment, a registered tenant's from the register
-(tenancy.configured.value_of)."""
+tenant's, from the register (tenancy.configured.value_of)."""
 
 from __future__ import annotations
 

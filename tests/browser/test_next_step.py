@@ -20,7 +20,7 @@ from tests.browser.conftest import DEMO_PASSWORD
 @pytest.fixture
 def mailbox(settings, tmp_path, live_server):
     """The e-mails as a laptop keeps them (notifications.backends.FileMailBackend), with
-    links to the test's own server."""
+    links to the test's own server: the tenant's own folder in it (tenancy.folder)."""
     settings.SITE_URL = live_server.url
     settings.MAILERS = {
         "default": {
@@ -28,7 +28,7 @@ def mailbox(settings, tmp_path, live_server):
             "OPTIONS": {"directory": tmp_path},
         }
     }
-    return tmp_path
+    return tmp_path / "main"
 
 
 def _mails_to(directory, address: str) -> list[devmail.Mail]:

@@ -34,6 +34,7 @@ def test_the_banner_ends_with_the_address_the_mail_page_and_the_logins(
 ):
     settings.MAILERS = {"default": {"BACKEND": "samtale.notifications.backends.FileMailBackend"}}
     settings.SAMTALE_ORGANIZATION = "Fjordvik kommune"
+    settings.SITE_URL = "http://127.0.0.1:8123"  # make run's: the address it serves
     call_command("demo_data", force=True, no_logins=True)
     capsys.readouterr()
     call_command("run_banner", url="http://127.0.0.1:8123", wait=0)

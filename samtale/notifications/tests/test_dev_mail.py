@@ -23,7 +23,8 @@ ROOT = Path(settings.BASE_DIR)
 
 @pytest.fixture
 def folder(settings, tmp_path):
-    """The laptop's mail settings, writing to a folder of this test."""
+    """The laptop's mail settings, writing to a folder of this test: the tenant's own in it
+    (tenancy.folder), as every tenant's."""
     settings.DEV_MAIL_DIR = tmp_path / "mail"
     settings.MAILERS = {
         "default": {
@@ -31,7 +32,7 @@ def folder(settings, tmp_path):
             "OPTIONS": {"directory": settings.DEV_MAIL_DIR},
         }
     }
-    return settings.DEV_MAIL_DIR
+    return settings.DEV_MAIL_DIR / "main"
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_the_log_line_names_the_recipient_the_subject_and_the_file(people, tmp_p
     with caplog.at_level(logging.INFO, logger="samtale.notifications.backends"):
         assert backend.send_messages([message]) == 1
     [record] = caplog.records
-    [written] = _files(tmp_path)
+    [written] = _files(tmp_path / "main")  # the tenant's own folder
     line = record.getMessage()
     assert "\n" not in line
     assert people.employee.email in line and "Emne æøå" in line and written.name in line
@@ -144,7 +145,7 @@ def test_the_list_is_paginated_and_says_when_it_is_empty(debug, folder, client_f
     with translation.override("nb"):
         empty = gettext("No e-mail has been written yet.")
     assert empty in admin.get(reverse("dev_mail_list")).content.decode()
-    backend = FileMailBackend(directory=folder)
+    backend = FileMailBackend(directory=settings.DEV_MAIL_DIR)
     backend.send_messages([EmailMessage(f"Nr {n}", "x", "s@x", ["a@x"]) for n in range(55)])
     first = admin.get(reverse("dev_mail_list"))
     second = admin.get(reverse("dev_mail_list") + "?side=2")

@@ -35,13 +35,14 @@ def _prefix(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def tenant_databases(django_db_setup, django_db_blocker, tmp_path_factory):
     """SAMTALE_TENANT_DATABASES for the test session: where its tenants' databases go (the
-    template made once); every tenant made in it is deleted at its end."""
+    template made once); every tenant made in it (with a database of its own) is deleted at
+    its end."""
     with override_settings(SAMTALE_TENANT_DATABASES=_prefix(tmp_path_factory)):
         with django_db_blocker.unblock():
             _leftovers_dropped()
         yield
         with django_db_blocker.unblock():
-            for row in list(services.Registration.objects.all()):
+            for row in list(services.Registration.objects.exclude(database="")):
                 services.tenant_suspend(row.slug)
                 services.tenant_delete(row.slug)
             databases.database_drop(databases.template_tenant())

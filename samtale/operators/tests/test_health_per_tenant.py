@@ -97,7 +97,7 @@ def test_a_tenant_whose_database_is_away_is_recorded_so_and_the_others_tick(
     from samtale.operators import databases
 
     away = _away(databases, nordvik)
-    monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: [tenancy.home(), away])
+    monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: [tenancy.by_slug("main"), away])
     monkeypatch.setattr(schedule, "_health_at", {})
     ran = []
     job = schedule.Periodic(name="h.probe", task=_Probe(ran), every=timedelta(minutes=1))
@@ -117,7 +117,7 @@ def test_metrics_leave_out_a_tenant_whose_database_is_away_and_show_the_others(
 
     settings.SAMTALE_METRICS_TOKEN = TOKEN
     away = _away(databases, nordvik)
-    monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: [tenancy.home(), away])
+    monkeypatch.setattr(tenancy, "every_tenant", lambda **kwargs: [tenancy.by_slug("main"), away])
     samples = scrape(Client(headers={"Authorization": f"Bearer {TOKEN}"}))
     collectors = {labels["collector"]: up for labels, up in samples["samtale_collector_up"]}
     down = sorted(name for name, up in collectors.items() if up != 1)

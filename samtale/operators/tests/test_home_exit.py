@@ -1,4 +1,4 @@
-"""An exit for the home municipality too (the one whose settings come from the environment):
+"""An exit for the municipality in the installation's own database too (tenancy.seed):
 suspended, exported sealed for its receiver with an open copy it reads without Samtale, made
 again as a registered municipality from that export, and deleted with a certificate."""
 
@@ -24,7 +24,7 @@ from samtale.operators import services, transfer
 from samtale.operators.tests.conftest import tenants_said
 from samtale.org.models import Person
 from samtale.privacy.tests import conftest as privacy
-from samtale.tenancy.models import Home
+from samtale.tenancy.models import Registration
 from testkit.people import make_people
 
 # A snapshot of the home database is read by a connection of its own: what the test wrote must
@@ -132,7 +132,7 @@ def test_the_home_tenant_is_made_again_as_a_registered_one_from_its_export(
     settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN = "hjemmets-egen-webhook-noekkel-123456"
     public, key_file = key
     transfer.tenant_export(HOME, tmp_path / "ut", recipients=[public])
-    held = services.row_counts(tenancy.home(state=False))
+    held = services.row_counts(tenancy.by_slug(HOME))
     with pytest.raises(services.TenantError, match="give the key file"):
         transfer.tenant_restore(tmp_path / "ut", slug="fjordvik", hosts=["fjordvik.testserver"])
     other = tmp_path / "annen.txt"
@@ -175,7 +175,7 @@ def test_the_home_tenant_is_deleted_with_a_certificate(version, tmp_path, settin
     )
     backups = tmp_path / "backups"
     call_command("backup", "--output", f"{backups}/", stdout=io.StringIO())
-    held = services.row_counts(tenancy.home(state=False))
+    held = services.row_counts(tenancy.by_slug(HOME))
     with pytest.raises(CommandError, match="Suspend 'main' first"):
         tenants_said("delete", HOME, "--yes")
     services.tenant_suspend(HOME)
@@ -194,7 +194,7 @@ def test_the_home_tenant_is_deleted_with_a_certificate(version, tmp_path, settin
         assert "its database emptied" in said and "1 backup(s)" in said
         (as_json,) = (tmp_path / "bevis").glob("main-slettet-*.json")
         certificate = json.loads(as_json.read_text())
-        assert certificate["home"] is True and certificate["deleted_by"] == "Kari Drift"
+        assert certificate["emptied"] is True and certificate["deleted_by"] == "Kari Drift"
         assert {t: f["rows"] for t, f in certificate["tables"].items()} == held
         assert certificate["rows"] == sum(held.values()) > 0
         assert all(len(f["sha256"]) == 64 for f in certificate["tables"].values())
@@ -204,15 +204,15 @@ def test_the_home_tenant_is_deleted_with_a_certificate(version, tmp_path, settin
         assert "Slettebekreftelse" in text and "Kari Drift" in text and backup["until"] in text
 
         # Every row is gone, the schema stays; its addresses answer as a suspended one's.
-        left = services.row_counts(tenancy.home(state=False))
+        left = services.row_counts(tenancy.by_slug(HOME))
         assert {t: n for t, n in left.items() if n} == {
             "django_migrations": held["django_migrations"]
         }
         assert Client().get("/logg-inn/").status_code == 503
-        assert "main (the home tenant)" in tenants_said("list")
+        assert "    main · hosts: " in tenants_said("list")
         assert "deleted (its database emptied" in tenants_said("list")
         with pytest.raises(services.TenantError, match="not opened again"):
             services.tenant_suspend(HOME, suspended=False)
     finally:
-        Home.objects.filter(slug=HOME).delete()
+        Registration.objects.filter(slug=HOME).update(state=Registration.State.ACTIVE)
         tenancy.forget()

@@ -32,7 +32,7 @@ def test_a_tenant_is_served_from_its_own_database(nordvik, in_nordvik):
     home_name = connection.settings_dict["NAME"]
     with in_nordvik():
         assert connection.settings_dict["NAME"] == nordvik.database["NAME"] != home_name
-        with tenancy.activated(tenancy.home()):
+        with tenancy.activated(tenancy.by_slug("main")):
             assert connection.settings_dict["NAME"] == home_name
         assert connection.settings_dict["NAME"] == nordvik.database["NAME"]
     assert connection.settings_dict["NAME"] == home_name
@@ -144,7 +144,7 @@ def test_links_in_e_mails_carry_their_tenants_address(nordvik, settings, tmp_pat
     with tenancy.activated(nordvik):
         assert _link(None, "/x/") == f"http://{HOST}/x/"
         assert tenancy.folder(tmp_path) == tmp_path / "nordvik"
-    assert tenancy.folder(tmp_path) == tmp_path
+    assert tenancy.folder(tmp_path) == tmp_path / "main"  # every tenant its own
 
 
 def _connect_as(tenant, database: str):

@@ -72,10 +72,9 @@ print("queued")
 def tenant_of(name: str) -> str:
     """The tenant ENQUEUE enqueued a task in (task n; the tasks enqueued while the broker is
     away are the home municipality's)."""
-    from samtale import tenancy
 
     n = int(name.split()[-1])
-    return "nordvik" if n % 2 and name.startswith("task") else tenancy.home(state=False).slug
+    return "nordvik" if n % 2 and name.startswith("task") else "main"
 
 
 def ran_where_enqueued(marks) -> None:

@@ -107,7 +107,7 @@ class Command(TenantAware, BaseCommand):
         """One block per municipality (tenant): its address, then its logins."""
         lines = [RULE]
         for tenant in tenancy.every_tenant():
-            lines += self.block(tenant, url if tenant.home else tenant.url.rstrip("/") + "/")
+            lines += self.block(tenant, tenant.url.rstrip("/") + "/")
             lines.append("")
         if settings.SAMTALE_OPERATOR_HOSTS:
             port = urlsplit(url).port
@@ -131,9 +131,9 @@ class Command(TenantAware, BaseCommand):
         also = [
             f"http://{host}:{urlsplit(url).port}/"
             for host in tenant.hosts
-            if host.endswith(".localhost")
+            if host.endswith(".localhost") and host != urlsplit(url).hostname
         ]
-        head = f"{name}: {url}" + (f"  (også {', '.join(also)})" if also and tenant.home else "")
+        head = f"{name}: {url}" + (f"  (også {', '.join(also)})" if also else "")
         with tenancy.activated(tenant):
             org_demo.use(tenant.slug if tenant.slug in org_demo.PROFILES else "fjordvik")
             logins = org_demo.logins()

@@ -28,6 +28,12 @@ from samtale.core import sealed
 from samtale.operators import operators, services, transfer
 from samtale.tenancy.commands import TenantAware
 
+# A tenant's state as `tenants list` says it.
+STATES = {
+    "moving": "being moved (read only)",
+    "deleted": "deleted (its database emptied by tenants delete)",
+}
+
 
 class Command(TenantAware, BaseCommand):
     help = "Create, list, suspend, export, restore, delete and migrate the tenants."
@@ -90,21 +96,18 @@ class Command(TenantAware, BaseCommand):
         tenancy.forget()
         migration = {row.slug: row for row in services.Registration.objects.all()}
         for tenant in tenancy.every_tenant(suspended=True):
-            state = "suspended" if tenant.suspended else "active"
-            if tenant.home and services.home_deleted():
-                state = "deleted (its database emptied by tenants delete)"
+            row = migration.get(tenant.slug)
+            state = STATES.get(row.state, row.state) if row else "active"
             name = (
                 tenant.name or "(no name: SAMTALE_ORGANIZATION is not set; its pages say Samtale)"
             )
             self.stdout.write(f"{name}  {tenant.url}  {state}")
-            slug = f"{tenant.slug} (the home tenant)" if tenant.home else tenant.slug
-            kind = "the installation's own (DATABASE_URL)" if tenant.home else ""
+            database = tenant.database.get("NAME") or "the installation's own (DATABASE_URL)"
             self.stdout.write(
-                f"    {slug} · hosts: {', '.join(tenant.hosts)} · database: "
-                f"{kind or tenant.database.get('NAME', '')}"
+                f"    {tenant.slug} · hosts: {', '.join(tenant.hosts)} · database: {database}"
             )
-            if tenant.slug in migration and not tenant.home:
-                self.stdout.write(f"    migration: {_migration_state(migration[tenant.slug])}")
+            if row is not None:
+                self.stdout.write(f"    migration: {_migration_state(row)}")
 
     def do_create(self, *, slug, name, hosts, url, values, server, **options):
         started = time.perf_counter()
@@ -183,7 +186,7 @@ class Command(TenantAware, BaseCommand):
         where = options["certificate"] or var / "deletions"
         self.stdout.write(
             f"Deleted {slug}: {done.rows} rows in {len(done.tables)} tables"
-            + (", its database emptied" if done.home else ", its database and its files")
+            + (", its database emptied" if done.emptied else ", its database and its files")
             + f". Certificate: {where}/ ({len(done.backups)} backup(s) may hold it until "
             f"{done.backups_gone_by} at the latest)."
         )
