@@ -1,6 +1,5 @@
 """Deployment checks of the archive's settings, run by `manage.py check --deploy`."""
 
-from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
 from samtale import tenancy
@@ -13,12 +12,10 @@ def organization_number_check(app_configs, **kwargs):
     every id Samtale gives the archive: without it no package is made and nothing is filed
     (the archive queue says so). Each tenant has its own, so each tenant served is asked,
     from what the register holds, without reaching its database; the installation's own
-    tenant as the environment registers it where the register does not hold it yet (before
-    the first `tenants migrate`). A tenant whose row in the register cannot be read is not
-    served (tenancy.register logs it), nor asked."""
-    tenants = tenancy.every_tenant()
-    if settings.SAMTALE_HOSTS and not any(tenant.in_own_database for tenant in tenants):
-        tenants.append(seed.environment_tenant())
+    tenant as the next migrate registers it (the environment's number wins over the
+    register's; before the first migrate, the environment's alone). A tenant whose row in
+    the register cannot be read is not served (tenancy.register logs it), nor asked."""
+    tenants = seed.as_migrate_registers(tenancy.every_tenant())
     without = [
         tenant.slug
         for tenant in tenants

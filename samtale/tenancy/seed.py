@@ -17,6 +17,7 @@ keeps its data and answers at no host name."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,22 @@ def environment_tenant() -> Tenant:
         hosts=tuple(settings.SAMTALE_HOSTS),
         config=environment_config(),
     )
+
+
+def as_migrate_registers(registered: list[Tenant]) -> list[Tenant]:
+    """`registered` (the register's tenants) with the installation's own as the next migrate
+    registers it: what it holds, with the environment's own settings over it; or, before the
+    first migrate, as the environment registers it (where it serves a host name). For what
+    checks the configuration before a release (`check --deploy`)."""
+    if not any(tenant.in_own_database for tenant in registered):
+        return [*registered, environment_tenant()] if settings.SAMTALE_HOSTS else registered
+    given = environment_config()
+    return [
+        dataclasses.replace(tenant, config={**tenant.config, **given})
+        if tenant.in_own_database
+        else tenant
+        for tenant in registered
+    ]
 
 
 def seed(*, changed: Iterable[str] = ()) -> Registration | None:

@@ -4,6 +4,7 @@ names and own settings the environment's, its state and what an operator configu
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from samtale import tenancy
 from samtale.operators import services
@@ -96,3 +97,16 @@ def test_renamed_in_the_environment_the_same_row_is_renamed(settings):
     assert Registration.objects.get(database="", server="").pk == pk
     assert Registration.objects.get(pk=pk).slug == "fjordvik"
     assert tenancy.current().slug == "fjordvik"
+
+
+def test_the_deployment_check_asks_it_as_the_next_migrate_registers_it(settings):
+    """`check --deploy` runs before a release's migrate: an organization number the
+    environment now gives counts, though the register does not hold it yet."""
+    from samtale.archive.checks import organization_number_check
+
+    settings.SAMTALE_ORGANIZATION_NUMBER = ""
+    assert [w.id for w in organization_number_check(None)] == ["samtale.W005"]
+    with override_settings(SAMTALE_ORGANIZATION_NUMBER="315987652"):
+        Registration.objects.filter(slug="main").update(config={})  # registered before it
+        tenancy.forget()
+        assert organization_number_check(None) == []
