@@ -138,6 +138,43 @@ def _registered_as_the_environment_says(_in_the_home_tenant, django_db_setup, dj
     setting_changed.disconnect(dispatch_uid="testkit.tenancy")
 
 
+@pytest.fixture(scope="session")
+def tenant_databases(django_db_setup, django_db_blocker, tmp_path_factory):
+    """SAMTALE_TENANT_DATABASES for the test session: where its tenants' databases go (the
+    template made once); every tenant made in it (with a database of its own) is deleted at
+    its end (testkit.tenants)."""
+    from django.test import override_settings
+
+    from samtale.operators import databases
+    from testkit import tenants
+
+    with override_settings(SAMTALE_TENANT_DATABASES=tenants.databases_prefix(tmp_path_factory)):
+        with django_db_blocker.unblock():
+            tenants.leftovers_dropped()
+        yield
+        with django_db_blocker.unblock():
+            tenants.every_made_deleted()
+            databases.database_drop(databases.template_tenant())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tenants_registered_for_the_session(request, django_db_blocker):
+    """SAMTALE_TESTS_TENANTS=2 (CI's PostgreSQL suite): a second tenant, with a database of
+    its own, is registered for the whole session (testkit.tenants): everything that serves
+    every tenant runs with two in every test."""
+    from testkit import tenants
+
+    if tenants.wanted() < 2:
+        yield
+        return
+    request.getfixturevalue("tenant_databases")
+    with django_db_blocker.unblock():
+        second = tenants.SessionTenant()
+    yield
+    with django_db_blocker.unblock():
+        second.deleted()
+
+
 @pytest.fixture(autouse=True)
 def _the_default_language_after_each_test():
     """A request activates its person's language in the thread (accounts.middleware) and

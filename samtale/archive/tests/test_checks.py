@@ -12,7 +12,6 @@ from samtale.tenancy.models import Registration
 
 # A second municipality from the tenants' tests (their fixtures).
 nordvik = tenants_tests.nordvik
-tenant_databases = tenants_tests.tenant_databases
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
 

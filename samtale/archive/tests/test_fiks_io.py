@@ -31,7 +31,6 @@ from samtale.core.models import AuditEntry
 from samtale.operators.tests.conftest import (  # noqa: F401 - fixtures: the second municipality
     in_nordvik,
     nordvik,
-    tenant_databases,
 )
 
 from . import fiks_io_side as side

@@ -19,7 +19,6 @@ from samtale.operators.tests.conftest import (  # noqa: F401 - fixtures: the sec
     hosts,
     in_nordvik,
     nordvik,
-    tenant_databases,
 )
 from testkit.people import goals_version, make_people, signed_conversation
 

@@ -308,6 +308,6 @@ def test_the_scheduler_outlasts_a_database_fault_and_starts_the_next_due_job(
     assert len(warnings) == 1
     assert warnings[0].startswith("Tenant main is passed over (")
     assert slept == [30]
-    assert started == [job]
+    assert started == [job] * len(tenancy.every_tenant())  # main's at the second round
     assert JobRun.objects.get(name=job.name).last_run_at is not None
     assert ProcessBeat.objects.filter(process="scheduler").exists()

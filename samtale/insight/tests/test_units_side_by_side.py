@@ -14,7 +14,6 @@ from samtale.operators.tests.conftest import (  # noqa: F401 (fixtures)
     hosts,
     in_nordvik,
     nordvik,
-    tenant_databases,
 )
 from samtale.org.models import Person
 from testkit.people import PASSWORD, make_people

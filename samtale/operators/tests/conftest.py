@@ -1,7 +1,6 @@
-"""A second tenant for the tests, with a real database of its own beside the test database
-(which is the home tenant's): a SQLite file in a temporary folder, or on PostgreSQL a
-database and role named after the test database (the template they are copied from made
-once per test session), through the operators' own services (samtale.operators.services)."""
+"""A second tenant for the tests, Nordvik, with a real database of its own beside the test
+database (which is the installation's own tenant's), in the session's `tenant_databases`
+(the top conftest; testkit.tenants)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,11 +8,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test import override_settings
 
 from samtale import tenancy
-from samtale.operators import databases, services
+from samtale.operators import services
 
 HOST = "nordvik.testserver"
 SENDER = "Nordvik kommune <samtale@nordvik.example>"
@@ -24,44 +21,6 @@ def tenants_said(*args) -> str:
     out = StringIO()
     call_command("tenants", *args, stdout=out)
     return out.getvalue()
-
-
-def _prefix(tmp_path_factory) -> str:
-    if databases.engine() == "sqlite3":
-        return str(tmp_path_factory.mktemp("tenants"))
-    return f"{connections.settings['default']['NAME']}_t_"
-
-
-@pytest.fixture(scope="session")
-def tenant_databases(django_db_setup, django_db_blocker, tmp_path_factory):
-    """SAMTALE_TENANT_DATABASES for the test session: where its tenants' databases go (the
-    template made once); every tenant made in it (with a database of its own) is deleted at
-    its end."""
-    with override_settings(SAMTALE_TENANT_DATABASES=_prefix(tmp_path_factory)):
-        with django_db_blocker.unblock():
-            _leftovers_dropped()
-        yield
-        with django_db_blocker.unblock():
-            for row in list(services.Registration.objects.exclude(database="")):
-                services.tenant_suspend(row.slug)
-                services.tenant_delete(row.slug)
-            databases.database_drop(databases.template_tenant())
-
-
-def _leftovers_dropped() -> None:
-    """What a run that was killed left on PostgreSQL: its tenants' databases and roles."""
-    if databases.engine() == "sqlite3":
-        return
-    prefix = databases.pg_name("")
-    like = prefix.replace("_", "\\_") + "%"
-    for (name,) in databases._pg_admin(
-        "SELECT datname FROM pg_database WHERE datname LIKE %s", (like,)
-    ):
-        databases._pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-    for (name,) in databases._pg_admin(
-        "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (like,)
-    ):
-        databases._pg_admin(f'DROP ROLE "{name}"')
 
 
 @contextmanager

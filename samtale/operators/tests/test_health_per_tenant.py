@@ -16,6 +16,7 @@ from samtale.core.tests.test_metrics import TOKEN, scrape, value
 from samtale.operators import operators
 from samtale.operators.tests.conftest import HOST, planned_conversation
 from samtale.work import schedule
+from testkit import tenants
 from testkit.core import outside_any_tenant
 from testkit.people import make_people
 
@@ -73,7 +74,7 @@ def test_the_scheduler_checks_every_tenants_health_and_the_operators_and_metrics
     with outside_any_tenant():
         assert schedule.tick_every_tenant() == []
     checked = health.tenants_health()
-    assert set(checked) == {"main", "nordvik"}
+    assert set(checked) == {"main", "nordvik", *tenants.session_slugs()}
     assert checked["main"].ok and not checked["nordvik"].ok
     # The operators' page: the failing check under the municipality's name.
     operators.operator_set("kari", "a-long-operator-password")

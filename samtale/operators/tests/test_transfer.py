@@ -20,6 +20,7 @@ from samtale.operators import services, transfer
 from samtale.operators.tests.conftest import SENDER
 from samtale.org.models import Person
 from samtale.tenancy.secrets import encrypt
+from testkit import tenants
 from testkit.people import make_people
 
 pytestmark = pytest.mark.django_db(databases=["default", "control"])
@@ -62,9 +63,7 @@ def exported(nordvik, in_nordvik, tmp_path):
             "SAMTALE_SSO_PROVIDERS": "",
         },
     )
-    for row in services.Registration.objects.exclude(slug="nordvik").exclude(database=""):
-        services.tenant_suspend(row.slug)
-        services.tenant_delete(row.slug)
+    tenants.every_made_deleted(keep=("nordvik",))  # the restored ones
 
 
 def _manifest(folder: Path) -> dict:

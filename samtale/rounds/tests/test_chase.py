@@ -15,7 +15,6 @@ from samtale.operators.tests.conftest import (  # noqa: F401 (fixtures)
     hosts,
     in_nordvik,
     nordvik,
-    tenant_databases,
 )
 from samtale.rounds import progress, reminders
 from samtale.rounds.models import LeaderReminder, Participant, Round

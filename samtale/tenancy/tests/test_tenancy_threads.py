@@ -20,7 +20,6 @@ from samtale.operators.tests import conftest as tenants_tests
 from samtale.org.models import Unit
 
 # Where the tenants' tests make their tenants' databases (their fixture).
-tenant_databases = tenants_tests.tenant_databases
 
 # The home tenant's row is committed (a thread's connection sees no other), so the test is
 # a transaction=True one, its rows, and the register's, flushed after it.

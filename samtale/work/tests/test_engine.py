@@ -28,7 +28,6 @@ from samtale.work.tests import engine_tasks
 
 # A second municipality from the tenants' tests (their fixtures), and a third made here.
 nordvik = tenants_tests.nordvik
-tenant_databases = tenants_tests.tenant_databases
 
 # Beside no test that restarts the broker (test_engine_faults, the Fiks Arkiv crash tests).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("amqp")]

@@ -34,7 +34,6 @@ from testkit.live import manage, manage_run, shared_database
 pytestmark = pytest.mark.xdist_group("amqp")
 
 # Where the tenants' tests make their tenants' databases (their fixture).
-tenant_databases = tenants_tests.tenant_databases
 
 TASKS = 12
 STUCK_SECONDS = 120
