@@ -296,11 +296,17 @@ def in_source(word: str) -> bool:
 
 @cache
 def settings_read() -> frozenset[str]:
-    """The SAMTALE_ names config/ reads from the environment (and declares per tenant)."""
+    """The SAMTALE_ names config/ reads from the environment (and declares per tenant), and
+    those the test suite's own support reads from it (SAMTALE_TESTS_TENANTS, …)."""
+    tests = [ROOT / "conftest.py", *(ROOT / "testkit").rglob("*.py")]
     return frozenset(
         name
         for path in (ROOT / "config").rglob("*.py")
         for name in re.findall(r"\bSAMTALE_[A-Z0-9_]+", path.read_text())
+    ) | frozenset(
+        name
+        for path in tests
+        for name in re.findall(r"environ\.get\(\s*\"(SAMTALE_[A-Z0-9_]+)\"", path.read_text())
     )
 
 
