@@ -144,13 +144,17 @@ def test_hr_sees_the_certificate_under_the_status_analysis(client_for, people, o
     assert "ingen gruppe på færre enn 5 kan regnes ut" in page
 
 
-def test_the_operators_see_the_latest_proof_with_the_tenants_health(org):
+def test_the_operators_see_that_the_latest_proof_passed_and_no_figure_of_it(org):
+    """The health record goes to the control database and the operators' page: which period
+    and that its proof passed, never what it counted (figures, system, smallest group)."""
     answered(org, org["a"], [1, 2, 3, 4, 5])
-    publish.publish_due()
+    (publication,) = publish.publish_due()
+    assert publication.proof["figures"] > 0 and publication.proof["smallest"] >= 5
     record = health.tenant_health_record()
     assert record.checks["insight"] == "ok"
     note = record.notes["proof"]
-    assert (note["kind"], note["number"], note["found"]) == ("year", YEAR, 0)
+    assert set(note) == {"kind", "number", "published_at", "proved"}
+    assert (note["kind"], note["number"], note["proved"]) == ("year", YEAR, True)
 
 
 @pytest.mark.parametrize("hours", [1, 3])
