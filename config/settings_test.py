@@ -21,6 +21,9 @@ os.environ.setdefault("SAMTALE_HEARTBEAT_SECONDS", "0")
 # The demo's fictional organization number: without one no package is made (the tests of
 # that set it empty).
 os.environ.setdefault("SAMTALE_ORGANIZATION_NUMBER", "315987652")
+# The tests' mail and identity servers run on loopback: allowed as an operator allows their
+# own (samtale/operators/tests/test_outbound.py refuses them without it).
+os.environ.setdefault("SAMTALE_OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8,::1")
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import STORAGES  # noqa: E402

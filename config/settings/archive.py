@@ -21,6 +21,7 @@ SAMTALE_ORGANIZATION_NUMBER = envtenant(
     "315987652" if DEBUG else "",
     kind=c.ORGANIZATION_NUMBER,
     own=True,
+    account=True,
     code="samtale.E019",
 )
 # What the organization's archive classifies personnel files by: "employee_number", or
@@ -53,7 +54,14 @@ SAMTALE_ARCHIVE_CHANNEL = envtenant(
     own=True,
     unset="download",
 )
-SAMTALE_ARCHIVE_FOLDER = envtenant("SAMTALE_ARCHIVE_FOLDER", "", own=True)
+SAMTALE_ARCHIVE_FOLDER = envtenant(
+    "SAMTALE_ARCHIVE_FOLDER", "", kind=c.FOLDER, own=True, account=True
+)
+# The folder every municipality's SAMTALE_ARCHIVE_FOLDER lies in (e.g. /mnt/arkiv, with
+# /mnt/arkiv/nordvik for one): `tenants configure` refuses a folder outside it, or any folder
+# while it is unset, and the worker writes no package outside it (a link out included).
+# Empty: the environment's folder is written wherever it is, and no tenant configures one.
+SAMTALE_ARCHIVE_ROOT = os.environ.get("SAMTALE_ARCHIVE_ROOT", "").strip()
 # The permissions of each package written into the drop folder, in octal: 0640 lets an
 # importer that runs as another user of the folder's group read it (a new file would get
 # 0600, readable by Samtale alone).
@@ -79,6 +87,7 @@ SAMTALE_FIKS_ACCOUNT = envtenant(
     "5a3f7c21-6b1e-4e0f-9d53-3c2f1b8a7e01" if DEBUG else "",
     kind=c.IDENTIFIER,
     own=True,
+    account=True,
 )
 SAMTALE_FIKS_CERTIFICATE = envtenant(
     "SAMTALE_FIKS_CERTIFICATE", str(FIKS_DIR / "samtale.crt") if DEBUG else "", own=True

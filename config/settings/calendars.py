@@ -17,6 +17,7 @@ SAMTALE_CALENDAR_ADDRESS = envtenant(
     parseaddr(DEFAULT_FROM_EMAIL)[1],
     kind=c.ADDRESS,
     own=True,
+    account=True,
     derived=lambda get: parseaddr(get("DEFAULT_FROM_EMAIL"))[1],
     code="samtale.E015",
 )
@@ -43,10 +44,22 @@ for _problem in c.contact_problems(_contact.get):
 # "Authorization: Bearer <SAMTALE_CALENDAR_WEBHOOK_TOKEN>", a random value of at least 32
 # characters). Empty: off.
 SAMTALE_CALENDAR_IMAP_URL = envtenant(
-    "SAMTALE_CALENDAR_IMAP_URL", "", kind=c.IMAP_URL, own=True, secret=True, code="samtale.E016"
+    "SAMTALE_CALENDAR_IMAP_URL",
+    "",
+    kind=c.IMAP_URL,
+    own=True,
+    secret=True,
+    account=True,
+    code="samtale.E016",
 )
 SAMTALE_CALENDAR_WEBHOOK_TOKEN = envtenant(
-    "SAMTALE_CALENDAR_WEBHOOK_TOKEN", "", kind=c.TOKEN, own=True, secret=True, code="samtale.E017"
+    "SAMTALE_CALENDAR_WEBHOOK_TOKEN",
+    "",
+    kind=c.TOKEN,
+    own=True,
+    secret=True,
+    account=True,
+    code="samtale.E017",
 )
 # What one message to the calendar address may hold; anyone can send mail there, so a
 # message over a limit is refused whole, before anything of it is applied, and set aside

@@ -68,6 +68,7 @@ DEFAULT_FROM_EMAIL = envtenant(
     kind=c.SENDER,
     own=True,
     required=True,
+    account=True,
     code="samtale.E031",
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

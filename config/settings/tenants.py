@@ -8,6 +8,7 @@ their own). Every other tenant has a database of its own, registered in the cont
 var/control.sqlite3, or PostgreSQL's <name>_control on the same server)."""
 
 import copy
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,8 +16,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from dj_database_url import DBConfig
 
-from config.settings.base import ALLOWED_HOSTS, DATABASES, SITE_URL
-from config.settings.env import envbool, envint, envlist, problem
+from config.settings.base import ALLOWED_HOSTS, DATABASES, DEBUG, SITE_URL
+from config.settings.env import envbool, envint, envlist, envnetworks, problem
 from samtale.tenancy import configurable
 
 # The short name of the tenant whose database is the installation's own: in the operators'
@@ -172,3 +173,15 @@ for _alias in ("default", "control"):
         # What Django does for SQLite's test databases, said outright: tools that know
         # SQLite by Django's engine's name (pytest-django) would otherwise name a file.
         DATABASES[_alias].setdefault("TEST", {}).setdefault("NAME", ":memory:")
+
+# A municipality's own servers, which Samtale's server connects to (its calendar mailbox,
+# SAMTALE_CALENDAR_IMAP_URL; its identity providers, SAMTALE_SSO_PROVIDERS), are given per
+# municipality: `tenants configure` refuses one whose name resolves to an address inside
+# this installation's network (loopback, private, link-local such as 169.254.169.254, and
+# the rest that is not on the internet), and the mailbox's reader connects to none.
+# SAMTALE_OUTBOUND_ALLOWED_NETWORKS: networks allowed nonetheless, as addresses or CIDRs
+# (the organization's own mail server, e.g. 10.20.0.0/16). Default: none; with DEBUG on (a
+# laptop), this machine's own (127.0.0.0/8, ::1).
+SAMTALE_OUTBOUND_ALLOWED_NETWORKS = envnetworks("SAMTALE_OUTBOUND_ALLOWED_NETWORKS") or (
+    [ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")] if DEBUG else []
+)

@@ -26,7 +26,15 @@ CAUSES = {
     "full": _("There is no room left on the disk of the drop folder %(path)s."),
     "name_taken": _("A different file with the same name is already in the drop folder."),
     "other": _("The package could not be written to the drop folder %(path)s (error %(code)s)."),
+    "outside_root": _(
+        "The drop folder %(path)s is not inside the installation's archive folder "
+        "(SAMTALE_ARCHIVE_ROOT): nothing was written there."
+    ),
 }
+
+
+class OutsideRoot(PermissionError):
+    """The drop folder, its links followed, lies outside SAMTALE_ARCHIVE_ROOT."""
 
 
 # Fiks IO and Maskinporten (archive.fiks: Unavailable.cause), with what each names.
@@ -84,6 +92,8 @@ def fiks_error(error) -> str:
 def folder_cause(error: OSError, folder: Path) -> str:
     """The code of what `error`, raised while writing into `folder`, says about it."""
     number = error.errno
+    if isinstance(error, OutsideRoot):
+        return "outside_root"
     if isinstance(error, NotADirectoryError) or number == errno.ENOTDIR:
         return "not_a_folder"
     if number == errno.EEXIST:

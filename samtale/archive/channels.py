@@ -29,7 +29,7 @@ from samtale.archive import causes
 from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_log
-from samtale.tenancy import tenant_settings
+from samtale.tenancy import configurable, tenant_settings
 
 
 class Channel(Protocol):
@@ -63,6 +63,7 @@ class Folder:
         form = delivery.form
         folder = Path(tenant_settings.SAMTALE_ARCHIVE_FOLDER)
         try:
+            _inside_the_root(folder)
             name, data = archive_package.package(form)
             target = folder_write(folder, name, data, mode=settings.SAMTALE_ARCHIVE_FILE_MODE)
         except Exception as error:  # noqa: BLE001 - recorded with its reason and tried again
@@ -133,6 +134,14 @@ def configured() -> Channel:
 def of(delivery: Delivery) -> Channel:
     """The channel a delivery goes by (the one configured when its form was signed)."""
     return CHANNELS[delivery.channel]
+
+
+def _inside_the_root(folder: Path) -> None:
+    """Where SAMTALE_ARCHIVE_ROOT is set, a drop folder outside it (its links followed: one
+    made after `tenants configure` checked the path too) is written nothing."""
+    root = settings.SAMTALE_ARCHIVE_ROOT
+    if root and not configurable.folder_inside(str(folder), root):
+        raise causes.OutsideRoot(errno.EPERM, "outside SAMTALE_ARCHIVE_ROOT", str(folder))
 
 
 def folder_write(folder: Path, name: str, data: bytes, *, mode: int = 0o640) -> str:

@@ -47,7 +47,9 @@ import hashlib
 import imaplib
 import logging
 import re
+import socket
 import ssl
+import sys
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.parser import BytesHeaderParser
@@ -59,7 +61,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
-from samtale.core import setaside
+from samtale.core import outbound, setaside
 from samtale.notifications import ics
 from samtale.notifications.models import MailboxMark
 
@@ -316,6 +318,28 @@ def mailbox_read(name: str) -> None:
     )
 
 
+class _CheckedIMAP4(imaplib.IMAP4):
+    """imaplib's client, connecting only to an address of its host that is not inside this
+    installation's network unless SAMTALE_OUTBOUND_ALLOWED_NETWORKS allows it (core.outbound:
+    a mailbox is a municipality's to configure), looked up once: never to a second look-up's
+    answer. Refused: core.outbound.Refused, an OSError, as a server away is."""
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        addresses = outbound.addresses_checked(
+            self.host, self.port, settings.SAMTALE_OUTBOUND_ALLOWED_NETWORKS
+        )
+        sys.audit("imaplib.open", self, self.host, self.port)
+        return socket.create_connection((addresses[0], self.port), timeout)
+
+
+class _CheckedIMAP4SSL(imaplib.IMAP4_SSL):
+    """The same over TLS; the certificate checked for the host's name."""
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        sock = _CheckedIMAP4._create_socket(self, timeout)  # type: ignore[arg-type]
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
 class ImapMailbox:
     """An IMAP mailbox given as imaps://user:password@host:port/INBOX (imap:// without TLS,
     for a server on the same machine or in tests), read as this module says."""
@@ -338,10 +362,8 @@ class ImapMailbox:
     def _connect(self) -> imaplib.IMAP4:
         if self.tls:
             context = ssl.create_default_context()
-            return imaplib.IMAP4_SSL(
-                self.host, self.port, ssl_context=context, timeout=self.timeout
-            )
-        return imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
+            return _CheckedIMAP4SSL(self.host, self.port, ssl_context=context, timeout=self.timeout)
+        return _CheckedIMAP4(self.host, self.port, timeout=self.timeout)
 
     def read_new(self, handle: Callable[[bytes], object]) -> int:
         """Raises OSError or imaplib.IMAP4.error when the server cannot be reached or

@@ -21,10 +21,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from samtale import tenancy as directory
+from samtale.core import outbound
 from samtale.operators import databases, deletion, releases
 from samtale.tenancy import CONTROL, Tenant, activated, configurable
 from samtale.tenancy.models import SLUG, Host, Registration
-from samtale.tenancy.secrets import encrypt
+from samtale.tenancy.secrets import SecretUnreadable, encrypt
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,8 @@ def create_checked(
             f"A tenant must configure {', '.join(missing)} (its e-mails and invitations are sent "
             "from it): give it as NAME=value."
         )
+    accounts_checked(slug, {}, stored)
+    servers_checked({}, stored)
     database = databases.database_create(slug, server)
     with transaction.atomic(using=CONTROL):
         row = Registration.objects.create(
@@ -219,12 +222,121 @@ def config_checked(stored: dict[str, Any], values: dict[str, str]) -> dict[str, 
     return config
 
 
+def accounts_checked(slug: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """What ties tenant `slug` to the world outside, where its configuration (as kept) goes
+    from `before` to `after`: an account another tenant has (configurable's `account`: its
+    sender, mailbox, calendar address, webhook token, organization number, Fiks account,
+    archive folder, or one inside another's) is refused, or one would take what is meant for
+    the other; so is an archive folder outside SAMTALE_ARCHIVE_ROOT. An account it already
+    had is not asked again. TenantError says which, and whose."""
+    accounts = [entry for entry in directory.declared().values() if entry.account]
+    had, has = _account_keys(accounts, before), _account_keys(accounts, after)
+    changed = [
+        entry for entry in accounts if has[entry.name] and has[entry.name] != had[entry.name]
+    ]
+    folder = next((entry for entry in changed if entry.kind == configurable.FOLDER), None)
+    if folder is not None:
+        _inside_the_archive_root(folder.name, has[folder.name])
+    if not changed:
+        return
+    others = Registration.objects.exclude(slug=slug).exclude(state=Registration.State.DELETED)
+    for row in others.order_by("slug"):
+        try:
+            theirs = _account_keys(accounts, row.config)
+        except SecretUnreadable:
+            logger.error("Tenant %s's accounts cannot be read to compare (its secrets).", row.slug)
+            continue
+        for entry in changed:
+            if configurable.accounts_meet(entry, has[entry.name], theirs[entry.name]):
+                shown = "the value given" if entry.secret else repr(has[entry.name])
+                whose = (
+                    f"{row.slug}'s archive folder, or inside or around it"
+                    if entry.kind == configurable.FOLDER
+                    else f"{row.slug}'s already"
+                )
+                raise TenantError(
+                    f"{entry.name}: {shown} is {whose}: two tenants cannot share it, or one "
+                    "would take what is meant for the other. Nothing was changed."
+                )
+
+
+def servers_checked(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A municipality's own servers Samtale's server connects to (its calendar mailbox, its
+    identity providers), where its configuration (as kept) goes from `before` to `after`:
+    one whose name resolves to an address inside this installation's network (core.outbound)
+    is refused, unless SAMTALE_OUTBOUND_ALLOWED_NETWORKS allows it. A name that does not
+    resolve now is taken (the mailbox's reader checks again at each connection)."""
+    had = set(_servers(directory.config_read(before)))
+    for what, host, port in _servers(directory.config_read(after)):
+        if (what, host, port) in had:
+            continue
+        try:
+            outbound.addresses_checked(host, port, settings.SAMTALE_OUTBOUND_ALLOWED_NETWORKS)
+        except outbound.Refused as refused:
+            raise TenantError(
+                f"{what}: {refused}. Samtale's server would connect there for this tenant; "
+                "give an address on the internet, or allow the network with "
+                "SAMTALE_OUTBOUND_ALLOWED_NETWORKS. Nothing was changed."
+            ) from None
+        except (OSError, UnicodeError, ValueError):
+            continue  # does not resolve now: checked again when connected to
+
+
+def _servers(config: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(setting, host, port) of each server a tenant's configuration (as used) names."""
+    found = []
+    imap = urlsplit(str(config.get("SAMTALE_CALENDAR_IMAP_URL") or ""))
+    if imap.hostname:
+        tls = imap.scheme == "imaps"
+        found.append(
+            ("SAMTALE_CALENDAR_IMAP_URL", imap.hostname, imap.port or (993 if tls else 143))
+        )
+    for provider in config.get("SAMTALE_SSO_PROVIDERS") or []:
+        server = urlsplit(str((provider.get("settings") or {}).get("server_url") or ""))
+        if server.hostname:
+            found.append(("SAMTALE_SSO_PROVIDERS", server.hostname, server.port or 443))
+    return found
+
+
+def _account_keys(accounts: list[configurable.Declared], stored: dict[str, Any]) -> dict[str, str]:
+    """Each account setting's key (configurable.account_key), as the tenant uses it (a
+    derived one too: the calendar address its sender's)."""
+    sketch = Tenant(
+        slug="_accounts",
+        name="",
+        url="",
+        database={"NAME": "_"},
+        config=directory.config_read(stored),
+    )
+    return {
+        entry.name: configurable.account_key(entry, directory.value_of(sketch, entry.name))
+        for entry in accounts
+    }
+
+
+def _inside_the_archive_root(name: str, folder: str) -> None:
+    root = settings.SAMTALE_ARCHIVE_ROOT
+    if not root:
+        raise TenantError(
+            f"{name}: a tenant's archive folder must lie inside SAMTALE_ARCHIVE_ROOT, the folder "
+            "the municipalities' archive folders are in, which is not set. Nothing was changed."
+        )
+    if not configurable.folder_inside(folder, root):
+        raise TenantError(
+            f"{name}: {folder!r} is not inside SAMTALE_ARCHIVE_ROOT ({root}), its links followed. "
+            "Nothing was changed."
+        )
+
+
 def tenant_configure(slug: str, values: dict[str, str]) -> dict[str, Any]:
     """Set (or, with an empty value, unset) what the tenant configures for itself; the
     secrets are kept encrypted. A value refused changes nothing. Returns the configuration,
     its secrets shown as "***"."""
     row = _registered(slug)
-    row.config = config_checked(dict(row.config), values)
+    config = config_checked(dict(row.config), values)
+    accounts_checked(slug, row.config, config)
+    servers_checked(row.config, config)
+    row.config = config
     row.save(update_fields=["config", "changed_at"])
     directory.forget()
     return config_shown(slug)

@@ -141,9 +141,11 @@ def tenant_restore(
     stored, to_set_again = _configuration(manifest)
     if _still_here(manifest["slug"]):
         # A copy beside the tenant it was exported from: what ties that one to the world
-        # outside (its mailbox, its Fiks account, its webhook, its identity provider) is
-        # not the copy's too, or each would take messages meant for the other.
-        tied = [name for name in stored if _tied_outside(name)]
+        # outside (its sender, organization number, mailbox, Fiks account, webhook, identity
+        # provider) is not the copy's too, or each would take messages meant for the other
+        # (services.accounts_checked would refuse them): given again (its sender at least).
+        declared = tenancy.declared()
+        tied = [name for name in stored if declared[name].own]
         stored = {name: value for name, value in stored.items() if name not in tied}
         to_set_again = sorted({*to_set_again, *tied})
     stored = config_checked(stored, values or {})
@@ -175,13 +177,6 @@ def _still_here(slug: str) -> bool:
     deleted (an export made again as another tenant takes over its accounts only once it is
     gone)."""
     return Registration.objects.filter(slug=slug).exclude(state=Registration.State.DELETED).exists()
-
-
-def _tied_outside(name: str) -> bool:
-    """A tenant's own setting that names an account or address outside, which two tenants
-    must not share; its sender and organization number may be the same in a copy."""
-    entry = tenancy.declared()[name]
-    return entry.own and name not in ("DEFAULT_FROM_EMAIL", "SAMTALE_ORGANIZATION_NUMBER")
 
 
 def _manifest(folder: Path) -> dict:

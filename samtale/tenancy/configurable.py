@@ -23,13 +23,15 @@ import binascii
 import datetime
 import ipaddress
 import json
+import os
 import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Kinds: what a value is, and how it is checked.
 TEXT = "text"
@@ -47,6 +49,7 @@ FERNET_KEY = "Fernet key"
 IDENTIFIER = "UUID"
 PROVIDERS = "identity providers (JSON)"
 DATE = "date"  # 2026-11-28, kept as that text
+FOLDER = "folder"  # an absolute path on this machine
 
 YES = ("1", "true", "yes", "on")
 NO = ("0", "false", "no", "off")
@@ -80,6 +83,11 @@ class Declared:
     derived: Callable[[Callable[[str], object]], object] | None = field(default=None, compare=False)
     # A registered tenant must have it: `tenants create` asks for it, nothing unsets it.
     required: bool = False
+    # An account or address outside that the tenant is known by (its sender, mailbox,
+    # calendar address, webhook token, organization number, Fiks account, archive folder):
+    # no two tenants have the same (`account_key`; operators.services refuses one another
+    # tenant has), or one would take what is meant for the other.
+    account: bool = False
 
     def parse(self, text: str) -> object:
         """The value a text stands for (from the environment, or an operator's command
@@ -174,6 +182,49 @@ def _imap_url(declared: Declared, value: object) -> None:
     value = _text(declared, value)
     if value and not (value.startswith(("imaps://", "imap://")) and urlsplit(value).hostname):
         raise Refused(f"{declared.name} must begin with imaps:// or imap:// and name a server.")
+
+
+def _folder(declared: Declared, value: object) -> None:
+    value = _text(declared, value)
+    if value and (not value.startswith("/") or ".." in PurePosixPath(value).parts):
+        raise Refused(f"{declared.name} must be a whole path from / (no ..), not {value!r}.")
+
+
+def account_key(declared: Declared, value: object) -> str:
+    """What makes two values of an account setting one account: the address of a sender,
+    the user and server of a mailbox, an address or a number as written apart from case and
+    spaces, a folder's path made plain. Empty: no account."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if declared.kind == SENDER:
+        return parseaddr(text)[1].lower()
+    if declared.kind == IMAP_URL:
+        parts = urlsplit(text)
+        return f"{unquote(parts.username or '').lower()}@{(parts.hostname or '').lower()}"
+    if declared.kind == FOLDER:
+        return os.path.normpath(text)
+    if declared.kind == TOKEN:
+        return text
+    return text.replace(" ", "").lower()
+
+
+def folder_inside(folder: str, root: str) -> bool:
+    """Whether `folder`, its links followed, lies inside `root` (and is not `root` itself)."""
+    if not folder or not root:
+        return False
+    there, under = Path(folder).resolve(), Path(root).resolve()
+    return there != under and there.is_relative_to(under)
+
+
+def accounts_meet(declared: Declared, one: str, other: str) -> bool:
+    """Whether two account keys are one account: the same, or, for folders, one inside the
+    other (an importer of the outer one would take the inner one's packages)."""
+    if not one or not other:
+        return False
+    if declared.kind == FOLDER:
+        return os.path.commonpath([one, other]) in (one, other)
+    return one == other
 
 
 def _amqp_url(declared: Declared, value: object) -> None:
@@ -274,6 +325,7 @@ CHECKS: dict[str, Callable[[Declared, object], object]] = {
     URL: _url,
     IMAP_URL: _imap_url,
     AMQP_URL: _amqp_url,
+    FOLDER: _folder,
     ORGANIZATION_NUMBER: _organization_number,
     TOKEN: _token,
     FERNET_KEY: _fernet_key,

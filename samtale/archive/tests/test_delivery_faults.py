@@ -279,3 +279,29 @@ def test_the_deliveries_are_counted_by_status_for_metrics(
         "refused": 0,
         "at_alert_limit": 0,
     }
+
+
+def test_a_folder_outside_the_archive_root_is_written_nothing(folder, sign, settings, tmp_path):
+    """SAMTALE_ARCHIVE_ROOT set: a drop folder outside it is refused at the write, a link
+    inside the root that leads out of it too (made after `tenants configure` checked the
+    path), and the delivery says why."""
+    settings.SAMTALE_ARCHIVE_ROOT = str(tmp_path / "rot")
+    (tmp_path / "rot").mkdir()
+    delivery = delivery_of(sign())
+    assert delivery.status == Delivery.Status.FAILED
+    assert "is not inside the installation's archive folder" in said(delivery)
+    assert list(folder.iterdir()) == []
+
+    link = tmp_path / "rot" / "lenke"
+    link.symlink_to(folder)
+    settings.SAMTALE_ARCHIVE_FOLDER = str(link)
+    delivery = delivery_of(sign())
+    assert delivery.status == Delivery.Status.FAILED
+    assert list(folder.iterdir()) == []
+
+    inside = tmp_path / "rot" / "kommunen"
+    inside.mkdir()
+    settings.SAMTALE_ARCHIVE_FOLDER = str(inside)
+    delivery = delivery_of(sign())
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert len(list(inside.iterdir())) == 1

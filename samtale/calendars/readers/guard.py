@@ -4,11 +4,10 @@ A person gives the address of their calendar, and Samtale's server fetches it. U
 anyone who may connect a calendar could have the server ask an address inside the
 organization's network (a database's port, an admin page, a cloud's metadata service at
 169.254.169.254) and learn from the count or the error the page shows what is there. So a
-reader refuses, by default, a name that resolves to a loopback, private, link-local,
-multicast, reserved, unspecified or otherwise not globally reachable address, IPv4 or IPv6
-(an IPv4 address inside an IPv6 one, ::ffff:10.0.0.1 or NAT64's 64:ff9b::/96, is judged as
-that IPv4 address). A name with several addresses is refused when any one of them is.
-SAMTALE_BUSY_ALLOWED_NETWORKS lets the operator allow their own CalDAV or Exchange servers.
+reader refuses, by default, a name that resolves to an internal address (core.outbound:
+loopback, private, link-local and the rest, IPv4 and IPv6). A name with several addresses is
+refused when any one of them is. SAMTALE_BUSY_ALLOWED_NETWORKS lets the operator allow their
+own CalDAV or Exchange servers.
 
 Where it is checked:
 
@@ -44,35 +43,9 @@ from urllib3.util import connection as urllib3_connection
 
 from samtale.calendars.readers import limits
 from samtale.calendars.readers.base import REFUSED, UNREACHABLE, Unreadable
+from samtale.core import outbound
 
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _ipv4_inside(ip: Address) -> Address:
-    """The IPv4 address an IPv6 one carries to (mapped, or NAT64's well-known prefix)."""
-    if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return ip.ipv4_mapped
-        if ip in NAT64:
-            return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
-    return ip
-
-
-def internal(ip: Address) -> bool:
-    """Whether `ip` is not a public address on the internet."""
-    ip = _ipv4_inside(ip)
-    return (
-        ip.is_loopback
-        or ip.is_private
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global  # also 100.64.0.0/10, the carriers' and many intranets' NAT
-        or (ip.version == 6 and ip.is_site_local)
-    )
 
 
 def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -82,17 +55,10 @@ def allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     ]
 
 
-def refused(ip: Address) -> bool:
-    """Whether a reader may not connect to `ip`: internal, and in no allowed network."""
-    if not internal(ip):
-        return False
-    ips = {ip, _ipv4_inside(ip)}
-    return not any(
-        candidate in network
-        for network in allowed_networks()
-        for candidate in ips
-        if candidate.version == network.version
-    )
+def refused(ip: outbound.Address) -> bool:
+    """Whether a reader may not connect to `ip`: internal (core.outbound), and in no network
+    SAMTALE_BUSY_ALLOWED_NETWORKS allows."""
+    return outbound.refused(ip, allowed_networks())
 
 
 def lookup(host: str, port: int) -> list[str]:

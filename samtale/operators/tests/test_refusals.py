@@ -66,6 +66,8 @@ CONFIGURED = [
     ("SAMTALE_FIKS_AMQP_URL", "amqps://guest:guest@io.fiks.ks.no", "no user or password"),
     ("SAMTALE_FIKS_MASKINPORTEN_URL", "javascript:alert(1)", "https:// address"),
     ("SAMTALE_FIKS_ARKIV_VERSION", "v9", 'must be one of "v1"'),
+    ("SAMTALE_ARCHIVE_FOLDER", "../../../../etc", "must be a whole path from / (no ..)"),
+    ("SAMTALE_ARCHIVE_FOLDER", "/srv/arkiv/../../etc", "must be a whole path from / (no ..)"),
 ]
 # Only a registered tenant's: a list of identity providers (the home tenant's come from
 # SAMTALE_SSO and SSO_<NAME>_*, checked by the same rules, below).

@@ -74,7 +74,13 @@ def _rewrite(folder: Path, **changed) -> None:
     (folder / transfer.MANIFEST).write_text(json.dumps({**_manifest(folder), **changed}))
 
 
+SORVIK = "Sørvik <samtale@sorvik.example>"
+
+
 def _restore(folder: Path, **kwargs):
+    """Restored as Sørvik, beside Nordvik: with a sender of its own (a copy beside its
+    original shares none of its accounts) unless `values` says otherwise."""
+    kwargs.setdefault("values", {"DEFAULT_FROM_EMAIL": SORVIK})
     return transfer.tenant_restore(folder, slug="sorvik", hosts=["sorvik.testserver"], **kwargs)
 
 
@@ -122,16 +128,20 @@ def test_a_tenant_moved_takes_what_it_configures_and_its_secrets_are_never_in_cl
 
 
 def test_a_copy_beside_its_original_shares_none_of_its_accounts_outside(exported):
-    """Restored under another name while the original is still here: its webhook and its
-    identity provider (as its mailbox, its Fiks account) stay the original's, to be set for
-    the copy; the rest comes with it."""
+    """Restored under another name while the original is still here: its sender, webhook
+    and identity provider (as its mailbox, its Fiks account, its organization number) stay
+    the original's, to be set for the copy (a sender at once); the rest comes with it."""
+    with pytest.raises(services.TenantError, match="must configure DEFAULT_FROM_EMAIL"):
+        _restore(exported, values={})
+    with pytest.raises(services.TenantError, match="is nordvik's already"):
+        _restore(exported, values={"DEFAULT_FROM_EMAIL": SENDER})
     done = _restore(exported)
     assert done.to_set_again == ["SAMTALE_CALENDAR_WEBHOOK_TOKEN", "SAMTALE_SSO_PROVIDERS"]
     with tenancy.activated(done.tenant):
         assert tenancy.tenant_settings.SAMTALE_MIN_GROUP == 7
         assert tenancy.tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN == ""
         assert tenancy.tenant_settings.SAMTALE_SSO_PROVIDERS == []
-        assert tenancy.tenant_settings.DEFAULT_FROM_EMAIL == SENDER
+        assert tenancy.tenant_settings.DEFAULT_FROM_EMAIL == SORVIK
         assert Person.objects.count() == 7
     assert not done.tenant.suspended
 
@@ -198,8 +208,8 @@ def test_a_configuration_export_did_not_write_configures_nothing(exported):
     ):
         _rewrite(exported, config=config, settings=["SAMTALE_SSO_PROVIDERS", "NOT_A_SETTING"])
         with pytest.raises(services.TenantError, match="must configure DEFAULT_FROM_EMAIL"):
-            _restore(exported)
-        done = _restore(exported, values={"DEFAULT_FROM_EMAIL": "Sørvik <samtale@sorvik.example>"})
+            _restore(exported, values={})
+        done = _restore(exported)
         assert done.to_set_again == ["SAMTALE_SSO_PROVIDERS"]
         stored = services.Registration.objects.get(slug="sorvik").config
         assert set(stored) == {"DEFAULT_FROM_EMAIL"}
@@ -214,7 +224,7 @@ def test_a_configuration_encrypted_by_this_installation_is_still_checked(exporte
     """Values that pass the key but not the rules (a minimum group below the floor, kept
     by hand): refused, and nothing made."""
     _rewrite(
-        exported, config=encrypt(json.dumps({"SAMTALE_MIN_GROUP": 1, "DEFAULT_FROM_EMAIL": SENDER}))
+        exported, config=encrypt(json.dumps({"SAMTALE_MIN_GROUP": 1, "DEFAULT_FROM_EMAIL": SORVIK}))
     )
     with pytest.raises(services.TenantError, match="between 3 and 100"):
         _restore(exported)

@@ -52,6 +52,7 @@ def test_a_derived_setting_left_to_follow_is_not_registered(settings):
 
 
 def test_configured_by_an_operator_it_is_kept_where_the_environment_is_silent(settings):
+    settings.SAMTALE_ARCHIVE_ROOT = "/srv"
     services.tenant_configure("main", {"SAMTALE_ARCHIVE_FOLDER": "/srv/arkiv"})
     services.tenant_configure("main", {"SAMTALE_ORGANIZATION_NUMBER": "974760673"})
     settings.SAMTALE_ORGANIZATION_NUMBER = "964338531"  # the environment's wins at a migrate
