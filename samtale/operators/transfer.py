@@ -8,11 +8,14 @@ the tenant is, the files' names and checksums, and what it configures. The snaps
 open copy are sealed for the export's receivers (core.sealed: age, `--to`), or the operator's
 (SAMTALE_BACKUP_RECIPIENTS); a restore opens the snapshot with the receiver's key
 (`--identity`) and checks it against the checksum of what was sealed. A folder is something handed over, so a restore believes nothing in it
-that it cannot check: the snapshot must be a file of the folder itself (no path elsewhere, no
-link out of it) whose bytes match the manifest's checksum; the configuration is applied only
-as `tenants export` wrote it, encrypted and authenticated with the installation's key
-(tenancy.secrets), so that a manifest written or changed by anyone else configures nothing; and
-every value is checked again as `tenants configure` checks it. Restored on an installation
+that it cannot check: the folder must be a folder, not a link; the manifest and the snapshot
+regular files of it with no other name (not a link out, not a hard link to a live database,
+not a named pipe a read would wait on for ever), the snapshot's bytes matching the manifest's
+checksum; the configuration is applied only as `tenants export` wrote it, encrypted and
+authenticated with the installation's key (tenancy.secrets) and bound to the municipality and
+the snapshot it was exported with (`config_token`), so that a manifest written or changed by
+anyone else, or another export's token copied into it, configures nothing; and every value is
+checked again as `tenants configure` checks it. Restored on an installation
 with another key, the configuration is left out and the command lists what to set again.
 """
 
@@ -100,10 +103,20 @@ def tenant_export(slug: str, folder: Path, *, recipients: list[str] | None = Non
         # What it configures: the names in clear (what to set again elsewhere), the values
         # as kept, encrypted and authenticated with this installation's key.
         "settings": sorted(config),
-        "config": encrypt(json.dumps(config, sort_keys=True)),
+        "config": config_token(tenant.slug, snapshot.sha256, config),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return folder
+
+
+def config_token(slug: str, snapshot_sha256: str, config: dict) -> str:
+    """The configuration as an export carries it: encrypted and authenticated with this
+    installation's key, and bound inside the token to the municipality it was exported from
+    and to that export's snapshot (its checksum), so that it configures only a restore of
+    that same export: not a tenant made from another snapshot with this token copied into its
+    manifest, nor a copy whose manifest names another municipality."""
+    bound = {"slug": slug, "snapshot_sha256": snapshot_sha256, "config": config}
+    return encrypt(json.dumps(bound, sort_keys=True))
 
 
 def tenants_backup(folder: Path, *, server: str | None = None, say=print) -> list[Path]:
@@ -179,10 +192,48 @@ def _still_here(slug: str) -> bool:
     return Registration.objects.filter(slug=slug).exclude(state=Registration.State.DELETED).exists()
 
 
+def _folder_checked(folder: Path) -> None:
+    """The folder a restore reads: a folder, not a link to one (what it holds would be
+    somewhere else than the operator named)."""
+    try:
+        mode = os.lstat(folder).st_mode
+    except OSError as error:
+        raise TenantError(f"{folder} cannot be read: {error.strerror}.") from None
+    if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+        raise TenantError(
+            f"{folder} is not a folder but a link or a file: a restore reads a folder itself, "
+            "and follows no link. Nothing was restored."
+        )
+
+
+def _opened(path: Path) -> int:
+    """`path` opened for reading once: not through a link, not waiting (a named pipe would
+    hold the restore for ever), and only a regular file with one name (a second name, a hard
+    link, may be a live database's file). An OSError, or TenantError saying what it is."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    found = os.fstat(handle)
+    if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:
+        os.close(handle)
+        what = "a file with another name too" if stat.S_ISREG(found.st_mode) else "no file"
+        raise TenantError(
+            f"{path.name} in {path.parent} is {what} (a link, a pipe or a device): a restore "
+            "reads regular files of the folder that have no other name. Nothing was restored."
+        )
+    return handle
+
+
+MANIFEST_MOST = 1 << 20  # a manifest is a few kilobytes
+
+
 def _manifest(folder: Path) -> dict:
+    _folder_checked(folder)
     path = folder / MANIFEST
     try:
-        manifest = json.loads(path.read_text())
+        with os.fdopen(_opened(path), "rb") as read:
+            text = read.read(MANIFEST_MOST + 1)
+        if len(text) > MANIFEST_MOST:
+            raise ValueError("it is larger than a manifest")
+        manifest = json.loads(text)
     except FileNotFoundError:
         raise TenantError(f"{folder} holds no {MANIFEST}: it is no tenant's export.") from None
     except (OSError, ValueError) as error:
@@ -241,13 +292,11 @@ def _copied(folder: Path, name: str, expected: str, private: Path) -> Path:
     file whose bytes have the checksum `expected`."""
     copy = private / name
     try:
-        source = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW)
+        source = _opened(folder / name)
     except OSError:
         raise _outside(name, folder) from None
     digest = hashlib.sha256()
     with os.fdopen(source, "rb") as read, copy.open("wb") as write:
-        if not stat.S_ISREG(os.fstat(read.fileno()).st_mode):
-            raise _outside(name, folder)
         while chunk := read.read(1 << 20):
             digest.update(chunk)
             write.write(chunk)
@@ -268,18 +317,25 @@ def _outside(name: str, folder: Path) -> TenantError:
 
 def _configuration(manifest: dict) -> tuple[dict, list[str]]:
     """What the folder carries of the tenant's configuration, as kept, and what it names but
-    cannot carry (exported with another key, or without it): to set again."""
+    cannot carry (exported with another key, or without it, or bound to another municipality
+    or another snapshot than the manifest's: config_token): to set again."""
     declared = tenancy.declared()
     named = [n for n in manifest.get("settings", []) if isinstance(n, str) and n in declared]
     token = manifest.get("config")
     if not isinstance(token, str) or not token:
         return {}, sorted(named)
     try:
-        stored = json.loads(decrypt(token))
+        bound = json.loads(decrypt(token))
     except (SecretUnreadable, ValueError):
         return {}, sorted(named)
-    if not isinstance(stored, dict):
+    if (
+        not isinstance(bound, dict)
+        or bound.get("slug") != manifest["slug"]
+        or bound.get("snapshot_sha256") != manifest["sha256"]
+        or not isinstance(bound.get("config"), dict)
+    ):
         return {}, sorted(named)
+    stored = bound["config"]
     stored = {name: value for name, value in stored.items() if name in declared}
     try:
         # As kept, each value is checked again (a secret decrypted with this key).

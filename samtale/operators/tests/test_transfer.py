@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -19,7 +20,6 @@ from samtale import tenancy
 from samtale.operators import services, transfer
 from samtale.operators.tests.conftest import SENDER
 from samtale.org.models import Person
-from samtale.tenancy.secrets import encrypt
 from testkit import tenants
 from testkit.people import make_people
 
@@ -223,11 +223,91 @@ def test_a_configuration_export_did_not_write_configures_nothing(exported):
 def test_a_configuration_encrypted_by_this_installation_is_still_checked(exported):
     """Values that pass the key but not the rules (a minimum group below the floor, kept
     by hand): refused, and nothing made."""
-    _rewrite(
-        exported, config=encrypt(json.dumps({"SAMTALE_MIN_GROUP": 1, "DEFAULT_FROM_EMAIL": SORVIK}))
-    )
+    manifest = _manifest(exported)
+    config = {"SAMTALE_MIN_GROUP": 1, "DEFAULT_FROM_EMAIL": SORVIK}
+    _rewrite(exported, config=transfer.config_token(manifest["slug"], manifest["sha256"], config))
     with pytest.raises(services.TenantError, match="between 3 and 100"):
         _restore(exported)
+    assert not services.Registration.objects.filter(slug="sorvik").exists()
+
+
+def test_a_configuration_configures_only_a_restore_of_its_own_export(
+    exported, in_nordvik, tmp_path
+):
+    """The token is bound to the municipality and the snapshot it was exported with: copied
+    into another export's manifest (another snapshot), or left in a manifest whose name was
+    changed, it configures nothing, and its settings are listed to set again."""
+    with in_nordvik():
+        Person.objects.filter(first_name__isnull=False).update(first_name="Endret")
+    other = transfer.tenant_export("nordvik", tmp_path / "other")
+    assert _manifest(other)["sha256"] != _manifest(exported)["sha256"]
+    spliced = {**_manifest(other), "config": _manifest(exported)["config"]}
+    (other / transfer.MANIFEST).write_text(json.dumps(spliced))
+    renamed = {**_manifest(exported), "slug": "vestvik", "name": "Vestvik kommune"}
+    (exported / transfer.MANIFEST).write_text(json.dumps(renamed))
+    for folder in (other, exported):
+        done = _restore(folder)
+        try:
+            assert "SAMTALE_CALENDAR_WEBHOOK_TOKEN" in done.to_set_again
+            assert set(services.Registration.objects.get(slug="sorvik").config) == {
+                "DEFAULT_FROM_EMAIL"
+            }
+            with tenancy.activated(done.tenant):
+                assert tenancy.tenant_settings.SAMTALE_CALENDAR_WEBHOOK_TOKEN == ""
+        finally:
+            services.tenant_suspend("sorvik")
+            services.tenant_delete("sorvik")
+
+
+def _restore_within(folder: Path, seconds: int = 60):
+    """_restore, or what it raised, within `seconds`: a restore that would wait for ever (a
+    named pipe) fails the test instead of holding it (SIGALRM, in this thread: the test's
+    database connection is this thread's)."""
+
+    def waited(signum, frame):
+        raise AssertionError(f"the restore was still waiting after {seconds} s")
+
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(seconds)
+    try:
+        return _restore(folder)
+    except services.TenantError as refused:
+        return refused
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_a_snapshot_with_a_second_name_a_pipe_or_a_linked_folder_is_refused(exported, tmp_path):
+    """A hard link (a second name: it may be a live tenant's database file), a named pipe
+    in the snapshot's or the manifest's place, a folder that is a link: refused at once,
+    nothing made."""
+    name = _manifest(exported)["snapshot"]
+    os.link(exported / name, tmp_path / "a-live-database.sqlite3")
+    refused = _restore_within(exported)
+    assert isinstance(refused, services.TenantError)
+    assert "a file with another name too" in str(refused)
+    os.unlink(tmp_path / "a-live-database.sqlite3")
+
+    link = tmp_path / "lenke"
+    link.symlink_to(exported)
+    refused = _restore_within(link)
+    assert isinstance(refused, services.TenantError) and "is not a folder but a link" in str(
+        refused
+    )
+
+    kept = tmp_path / "kept"
+    shutil.move(exported / name, kept)
+    os.mkfifo(exported / name)
+    refused = _restore_within(exported)
+    assert isinstance(refused, services.TenantError) and "is no file" in str(refused)
+    os.unlink(exported / name)
+    shutil.move(kept, exported / name)
+
+    shutil.move(exported / transfer.MANIFEST, tmp_path / "manifest")
+    os.mkfifo(exported / transfer.MANIFEST)
+    refused = _restore_within(exported)
+    assert isinstance(refused, services.TenantError) and "is no file" in str(refused)
     assert not services.Registration.objects.filter(slug="sorvik").exists()
 
 
