@@ -29,7 +29,7 @@ from samtale.archive import causes
 from samtale.archive import package as archive_package
 from samtale.archive.models import Delivery
 from samtale.core.audit import audit_log
-from samtale.tenancy import configurable, tenant_settings
+from samtale.tenancy import accounts, tenant_settings
 
 
 class Channel(Protocol):
@@ -140,7 +140,7 @@ def _inside_the_root(folder: Path) -> None:
     """Where SAMTALE_ARCHIVE_ROOT is set, a drop folder outside it (its links followed: one
     made after `tenants configure` checked the path too) is written nothing."""
     root = settings.SAMTALE_ARCHIVE_ROOT
-    if root and not configurable.folder_inside(str(folder), root):
+    if root and not accounts.folder_inside(str(folder), root):
         raise causes.OutsideRoot(errno.EPERM, "outside SAMTALE_ARCHIVE_ROOT", str(folder))
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from samtale import tenancy as directory
 from samtale.core import outbound
 from samtale.operators import databases, deletion, releases
-from samtale.tenancy import CONTROL, Tenant, activated, configurable
+from samtale.tenancy import CONTROL, Tenant, accounts, activated, configurable
 from samtale.tenancy.models import SLUG, Host, Registration
 from samtale.tenancy.secrets import SecretUnreadable, encrypt
 
@@ -229,10 +229,15 @@ def accounts_checked(slug: str, before: dict[str, Any], after: dict[str, Any]) -
     archive folder, or one inside another's) is refused, or one would take what is meant for
     the other; so is an archive folder outside SAMTALE_ARCHIVE_ROOT. An account it already
     had is not asked again. TenantError says which, and whose."""
-    accounts = [entry for entry in directory.declared().values() if entry.account]
-    had, has = _account_keys(accounts, before), _account_keys(accounts, after)
+    settings_of_accounts = [e for e in directory.declared().values() if e.account]
+    had, has = (
+        _account_keys(settings_of_accounts, before),
+        _account_keys(settings_of_accounts, after),
+    )
     changed = [
-        entry for entry in accounts if has[entry.name] and has[entry.name] != had[entry.name]
+        entry
+        for entry in settings_of_accounts
+        if has[entry.name] and has[entry.name] != had[entry.name]
     ]
     folder = next((entry for entry in changed if entry.kind == configurable.FOLDER), None)
     if folder is not None:
@@ -242,12 +247,12 @@ def accounts_checked(slug: str, before: dict[str, Any], after: dict[str, Any]) -
     others = Registration.objects.exclude(slug=slug).exclude(state=Registration.State.DELETED)
     for row in others.order_by("slug"):
         try:
-            theirs = _account_keys(accounts, row.config)
+            theirs = _account_keys(settings_of_accounts, row.config)
         except SecretUnreadable:
             logger.error("Tenant %s's accounts cannot be read to compare (its secrets).", row.slug)
             continue
         for entry in changed:
-            if configurable.accounts_meet(entry, has[entry.name], theirs[entry.name]):
+            if accounts.accounts_meet(entry, has[entry.name], theirs[entry.name]):
                 shown = "the value given" if entry.secret else repr(has[entry.name])
                 whose = (
                     f"{row.slug}'s archive folder, or inside or around it"
@@ -298,8 +303,8 @@ def _servers(config: dict[str, Any]) -> list[tuple[str, str, int]]:
     return found
 
 
-def _account_keys(accounts: list[configurable.Declared], stored: dict[str, Any]) -> dict[str, str]:
-    """Each account setting's key (configurable.account_key), as the tenant uses it (a
+def _account_keys(entries: list[configurable.Declared], stored: dict[str, Any]) -> dict[str, str]:
+    """Each account setting's key (tenancy.accounts.account_key), as the tenant uses it (a
     derived one too: the calendar address its sender's)."""
     sketch = Tenant(
         slug="_accounts",
@@ -309,8 +314,8 @@ def _account_keys(accounts: list[configurable.Declared], stored: dict[str, Any])
         config=directory.config_read(stored),
     )
     return {
-        entry.name: configurable.account_key(entry, directory.value_of(sketch, entry.name))
-        for entry in accounts
+        entry.name: accounts.account_key(entry, directory.value_of(sketch, entry.name))
+        for entry in entries
     }
 
 
@@ -321,7 +326,7 @@ def _inside_the_archive_root(name: str, folder: str) -> None:
             f"{name}: a tenant's archive folder must lie inside SAMTALE_ARCHIVE_ROOT, the folder "
             "the municipalities' archive folders are in, which is not set. Nothing was changed."
         )
-    if not configurable.folder_inside(folder, root):
+    if not accounts.folder_inside(folder, root):
         raise TenantError(
             f"{name}: {folder!r} is not inside SAMTALE_ARCHIVE_ROOT ({root}), its links followed. "
             "Nothing was changed."

@@ -23,15 +23,14 @@ import binascii
 import datetime
 import ipaddress
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 # Kinds: what a value is, and how it is checked.
 TEXT = "text"
@@ -188,43 +187,6 @@ def _folder(declared: Declared, value: object) -> None:
     value = _text(declared, value)
     if value and (not value.startswith("/") or ".." in PurePosixPath(value).parts):
         raise Refused(f"{declared.name} must be a whole path from / (no ..), not {value!r}.")
-
-
-def account_key(declared: Declared, value: object) -> str:
-    """What makes two values of an account setting one account: the address of a sender,
-    the user and server of a mailbox, an address or a number as written apart from case and
-    spaces, a folder's path made plain. Empty: no account."""
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    if declared.kind == SENDER:
-        return parseaddr(text)[1].lower()
-    if declared.kind == IMAP_URL:
-        parts = urlsplit(text)
-        return f"{unquote(parts.username or '').lower()}@{(parts.hostname or '').lower()}"
-    if declared.kind == FOLDER:
-        return os.path.normpath(text)
-    if declared.kind == TOKEN:
-        return text
-    return text.replace(" ", "").lower()
-
-
-def folder_inside(folder: str, root: str) -> bool:
-    """Whether `folder`, its links followed, lies inside `root` (and is not `root` itself)."""
-    if not folder or not root:
-        return False
-    there, under = Path(folder).resolve(), Path(root).resolve()
-    return there != under and there.is_relative_to(under)
-
-
-def accounts_meet(declared: Declared, one: str, other: str) -> bool:
-    """Whether two account keys are one account: the same, or, for folders, one inside the
-    other (an importer of the outer one would take the inner one's packages)."""
-    if not one or not other:
-        return False
-    if declared.kind == FOLDER:
-        return os.path.commonpath([one, other]) in (one, other)
-    return one == other
 
 
 def _amqp_url(declared: Declared, value: object) -> None:
