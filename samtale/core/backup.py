@@ -32,6 +32,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from samtale.core import dumps
+
 # What each kind of snapshot starts with, and its file name's ending.
 MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
 SUFFIX = {"sqlite": ".sqlite3", "postgresql": ".dump"}
@@ -318,6 +320,14 @@ def _postgresql_dump(partial: Path) -> None:
 
 
 def _postgresql_restore(path: Path) -> None:
+    # Only what the migrations make, as they make it, is restored (core.dumps): a function
+    # planted in a dump is refused, not run.
+    with tempfile.TemporaryDirectory(prefix="samtale-restore-") as folder:
+        try:
+            reference = dumps.reference(Path(folder))
+            dumps.check(path, reference, pg_env(connection.settings_dict))
+        except dumps.DumpRefused as refused:
+            raise BackupError(str(refused)) from None
     # --clean drops each table before creating it again, so no row trigger sees the old
     # rows go; --single-transaction leaves the database as it was if anything fails.
     connection.close()

@@ -86,7 +86,7 @@ def template_tenant(server: str = servers.OWN) -> Tenant:
             slug="_template", name="", url="", database={"NAME": str(sqlite_path("_template"))}
         )
     return Tenant(
-        slug=f"_template{server}", name="", url="", database=_on(server, pg_name(TEMPLATE))
+        slug=f"_template{server}", name="", url="", database=_on(server, servers.template_name())
     )
 
 
@@ -209,14 +209,14 @@ def pg_exists(name: str, *, server: str = "") -> bool:
 
 
 def pg_role_make(name: str, password: str, *, server: str = "") -> None:
-    """The tenant's role on `server` (a role is the server's, not a database's)."""
+    """The tenant's role on `server` (a role is the server's, not a database's). The
+    installation's role is not made a member of it: what runs in the tenant's database
+    (a function planted there, run by a copy) would otherwise reach every tenant's."""
     _pg_admin(f'DROP ROLE IF EXISTS "{name}"', server=server)
     _pg_admin(
         f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'",
         server=server,
     )
-    # Membership lets a non-superuser installation role hand its objects over.
-    _pg_admin(f'GRANT "{name}" TO CURRENT_USER', server=server)
 
 
 def pg_database_make(name: str, *, template: str = "", server: str = "") -> None:
@@ -234,7 +234,7 @@ def _pg_create(slug: str, server: str = "") -> dict:
     password = random.token_urlsafe(32)
     pg_role_make(name, password, server=server)
     try:
-        pg_database_make(name, template=pg_name(TEMPLATE), server=server)
+        pg_database_make(name, template=servers.template_name(), server=server)
         hand_over(name, server)
     except Exception:
         pg_drop(name, name, server=server)  # no role left behind without its database
@@ -245,11 +245,34 @@ def _pg_create(slug: str, server: str = "") -> dict:
 
 
 def hand_over(name: str, server: str = "") -> None:
-    """Every table, view and function in the database `name` to the role of that name."""
+    """Every table, view and function in the new database `name`, a copy of the template,
+    to the role of that name. A non-superuser gives an object to a role it is a member of
+    only: the installation's role is made one for this and no longer (the database holds
+    nothing but the template's, the migrations' own)."""
     installation = Tenant(slug=f"_{name}", name="", url="", database=_on(server, name))
-    with activated(installation), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(_HAND_OVER.replace("{role}", name.replace('"', "")))
-    close_connections(installation.slug)
+    _pg_admin(f'GRANT "{name}" TO CURRENT_USER', server=server)
+    try:
+        with activated(installation), connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(_HAND_OVER.replace("{role}", name.replace('"', "")))
+    finally:
+        close_connections(installation.slug)
+        _pg_admin(f'REVOKE "{name}" FROM CURRENT_USER', server=server)
+
+
+def pg_memberships_revoked(server: str = "") -> list[str]:
+    """The tenants' roles the installation's role is a member of on `server` (given by
+    earlier releases, which made it one of each), no longer: their names."""
+    like = pg_name("").replace("_", "\\_") + "%"
+    held = _pg_admin(
+        "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+        "WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = current_user) "
+        "AND r.rolname LIKE %s",
+        (like,),
+        server=server,
+    )
+    for (role,) in held:
+        _pg_admin(f'REVOKE "{role}" FROM CURRENT_USER', server=server)
+    return [role for (role,) in held]
 
 
 def analyze(tenant: Tenant) -> None:

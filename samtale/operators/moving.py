@@ -1,32 +1,40 @@
 """A tenant's database moved to another PostgreSQL server (`tenants move <slug> <server>`,
 docs/running/tenants.md), while its people go on reading it:
 
-1. the register says it is moving and its database takes no more writes (PostgreSQL's
+1. the register says it is moving, and then its database takes no more writes (PostgreSQL's
    default_transaction_read_only, set on the database, its sessions ended so that each
-   opens again read-only): its pages are read, a change is answered "try again soon";
-2. its role and an empty database are made on the new server, and pg_dump's copy of the old
-   one is restored there, as the role, so that the role owns everything as before;
+   opens again read-only): its pages are read, a change is answered "try again soon" (503),
+   by each process from the first write its database refuses, if not from the register;
+2. its role and an empty database it owns are made on the new server, and pg_dump's copy of
+   the old one, checked to hold only what the migrations make (core.dumps), is restored
+   there; both as the tenant's own role, so that nothing in it runs with more rights than
+   the tenant's and the role owns everything as before;
 3. every table's rows are counted and checksummed on both sides, and must agree;
 4. the planner's statistics are made (ANALYZE: a restored database has none);
-5. the register is switched to the new server and the tenant opened again;
+5. the register is switched to the new server and the tenant opened again (a suspension
+   made meanwhile is kept);
 6. the old database, still read-only, is dropped once every process has read the register
    again (REFRESH_SECONDS), or kept (--keep-old) to be dropped by hand.
 
-Anything that fails before the switch leaves the tenant where it was, writable again, and
-the new server without its copy."""
+A step that fails before the switch leaves the tenant where it was: writable again, as the
+register said (or suspended, if it was suspended meanwhile), the new server without its copy.
+"""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from samtale import tenancy
+from samtale.core import dumps
 from samtale.core.backup import pg_env
 from samtale.operators import databases
 from samtale.operators.services import TenantError, tenant_get
@@ -54,31 +62,18 @@ def tenant_move(
 ) -> Moved:
     started = time.perf_counter()
     row, tenant = _movable(slug, target)
-    source, state = row.server, row.state
-    name, role = row.database, row.role
-    say(f"{slug}: from {_label(source)} to {_label(target)}; read-only from now.")
-    _writes(source, name, allowed=False)
-    Registration.objects.filter(pk=row.pk).update(state=Registration.State.MOVING)
-    tenancy.forget()
-    read_only = time.perf_counter()
-    try:
-        databases.pg_role_make(role, decrypt(row.password), server=target)
-        databases.pg_database_make(name, server=target)
-        _copy(source, target, name, role)
-        say(f"{slug}: copied; comparing every table.")
-        tables, rows = _compared(tenant, target)
-        moved = _on(tenant, target)
-        databases.analyze(moved)
-        tenancy.close_connections(moved.slug)
-    except Exception:
-        databases.pg_drop(name, role, server=target)
-        _writes(source, name, allowed=True)
-        Registration.objects.filter(pk=row.pk).update(state=state)
-        tenancy.forget()
-        raise
-    with transaction.atomic(using=tenancy.CONTROL):
-        Registration.objects.filter(pk=row.pk).update(server=target, state=state)
-    tenancy.forget()
+    source, name, role = row.server, row.database, row.role
+    with tempfile.TemporaryDirectory(prefix="samtale-move-") as folder:
+        # What the migrations make, from the template, before anything changes: what the
+        # copy may hold (core.dumps).
+        reference = _reference(Path(folder))
+        say(f"{slug}: from {_label(source)} to {_label(target)}; read-only from now.")
+        read_only = time.perf_counter()
+        try:
+            tables, rows = _moved(row, tenant, target, reference, Path(folder))
+        except BaseException:
+            _undone(row, target)
+            raise
     switched = time.perf_counter()
     say(f"{slug}: on {_label(target)}, open again ({tables} tables, {rows} rows, all equal).")
     if keep_old:
@@ -90,6 +85,73 @@ def tenant_move(
     return Moved(
         slug, source, target, tables, rows, switched - read_only, time.perf_counter() - started
     )
+
+
+def _moved(
+    row: Registration, tenant: tenancy.Tenant, target: str, reference: Path, folder: Path
+) -> tuple[int, int]:
+    """The steps of a move, each of which may fail (and `_undone` then puts back what the
+    earlier did): (tables, rows) copied."""
+    password = decrypt(row.password)
+    _announced(row)
+    _writes(row.server, row.database, allowed=False)
+    databases.pg_role_make(row.role, password, server=target)
+    databases.pg_database_make(row.database, server=target)
+    _copy(row, target, password, reference, folder)
+    tables, rows = _compared(tenant, target)
+    moved = _on(tenant, target)
+    databases.analyze(moved)
+    tenancy.close_connections(moved.slug)
+    _switched(row, target)
+    return tables, rows
+
+
+def _announced(row: Registration) -> None:
+    """The register says the tenant is moving before its database turns read-only: a change
+    sent then is answered "try again" (503, Retry-After) at once by this process, and by every
+    other from its first write the database refuses (tenancy.middleware), not with an error.
+    A suspended tenant stays suspended (it is served nothing either way)."""
+    Registration.objects.filter(pk=row.pk, state=Registration.State.ACTIVE).update(
+        state=Registration.State.MOVING
+    )
+    tenancy.forget()
+
+
+def _switched(row: Registration, target: str) -> None:
+    """The register names the new server, and the tenant is open again, unless it was
+    suspended meanwhile (a suspension made during the move is kept)."""
+    with transaction.atomic(using=tenancy.CONTROL):
+        Registration.objects.filter(pk=row.pk).update(server=target)
+        _reopened(row)
+    tenancy.forget()
+
+
+def _reopened(row: Registration) -> None:
+    Registration.objects.filter(pk=row.pk, state=Registration.State.MOVING).update(state=row.state)
+
+
+def _undone(row: Registration, target: str) -> None:
+    """After a failed step: the old database takes writes again, the tenant is as it was in
+    the register (a suspension made meanwhile kept), and the new server has no copy. Each of
+    these is tried whatever became of the one before, and what fails is logged. Once the
+    register names the new server the move is done, and nothing is undone."""
+    if Registration.objects.filter(pk=row.pk, server=target).exists():
+        logger.error("The move of %s failed after the switch to %s: it is there.", row.slug, target)
+        tenancy.forget()
+        return
+    for what, undo in (
+        (
+            "the old database takes writes again",
+            lambda: _writes(row.server, row.database, allowed=True),
+        ),
+        ("the register says what it said", lambda: _reopened(row)),
+        ("the copy is dropped", lambda: databases.pg_drop(row.database, row.role, server=target)),
+    ):
+        try:
+            undo()
+        except Exception:  # noqa: BLE001 - the move's own failure is raised; this is logged
+            logger.exception("The move of %s failed, and then so did this: %s.", row.slug, what)
+    tenancy.forget()
 
 
 def _label(server: str) -> str:
@@ -140,34 +202,58 @@ def _writes(server: str, name: str, *, allowed: bool) -> None:
     tenancy.close_connections()
 
 
-def _copy(source: str, target: str, name: str, role: str) -> None:
-    """pg_dump of the old database into pg_restore of the new one, as the installation's role,
-    creating every object as the tenant's role (--role), so that it owns them as before."""
-    pg_dump, pg_restore = shutil.which("pg_dump"), shutil.which("pg_restore")
-    if pg_dump is None or pg_restore is None:
-        raise TenantError("pg_dump and pg_restore (PostgreSQL's client programs) are needed.")
-    dump = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-        [pg_dump, "--no-password", "--format=custom", "--no-owner", "--no-acl", "-d", name],
-        env=pg_env(tenancy.servers.direct(source)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+def _reference(folder: Path) -> Path:
+    """What the migrations make, as the copy's dump is checked against (core.dumps): the
+    template, brought up to the latest migration first."""
+    databases.template_refresh()
+    return dumps.reference(folder)
+
+
+def _as_role(row: Registration, server: str, password: str) -> dict:
+    """The tenant's database on `server`, reached directly as the tenant's own role: what the
+    copy is read and written as, so that nothing in it runs with more rights than the
+    tenant's (the installation's role is a member of no tenant's role)."""
+    config = tenancy.servers.direct(server)
+    config.update(NAME=row.database, USER=row.role, PASSWORD=password)
+    return config
+
+
+def _copy(row: Registration, target: str, password: str, reference: Path, folder: Path) -> None:
+    """pg_dump of the old database, checked to hold only what the migrations make, restored
+    into the new one; both as the tenant's own role, which then owns everything as before."""
+    dump = folder / "copy.dump"
+    source = _as_role(row, row.server, password)
+    _run(["pg_dump", "--format=custom", "--no-owner", "--no-acl", f"--file={dump}"], source)
+    try:
+        dumps.check(dump, reference, pg_env(source))
+    except dumps.DumpRefused as refused:
+        raise TenantError(str(refused)) from None
+    _run(
+        [
+            "pg_restore",
+            "--no-owner",
+            "--no-acl",
+            "--exit-on-error",
+            "--single-transaction",
+            str(dump),
+        ],
+        _as_role(row, target, password),
     )
-    restore = subprocess.run(  # noqa: S603 - our own arguments, no shell
-        [pg_restore, "--no-password", "--no-owner", "--no-acl", "--exit-on-error"]
-        + [f"--role={role}", "--single-transaction", "-d", name],
-        env=pg_env(tenancy.servers.direct(target)),
-        stdin=dump.stdout,
+
+
+def _run(command: list[str], config: dict) -> None:
+    program = shutil.which(command[0])
+    if program is None:
+        raise TenantError("pg_dump and pg_restore (PostgreSQL's client programs) are needed.")
+    done = subprocess.run(  # noqa: S603 - our own arguments, no shell
+        [program, "--no-password", *command[1:], f"--dbname={config['NAME']}"],
+        env=pg_env(config),
         capture_output=True,
+        text=True,
         check=False,
     )
-    assert dump.stdout is not None and dump.stderr is not None  # both are PIPEs
-    dump.stdout.close()
-    dumped = dump.wait()
-    if dumped or restore.returncode:
-        said = (dump.stderr.read() + restore.stderr).decode(errors="replace").strip()
-        raise TenantError(
-            f"The copy failed (pg_dump {dumped}, pg_restore {restore.returncode}): {said[:500]}"
-        )
+    if done.returncode:
+        raise TenantError(f"The copy failed ({command[0]}): {done.stderr.strip()[:500]}")
 
 
 def _on(tenant: tenancy.Tenant, server: str) -> tenancy.Tenant:

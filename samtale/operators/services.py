@@ -186,6 +186,8 @@ def tenant_suspend(slug: str, *, suspended: bool = True) -> None:
                 f"{slug!r}'s data was deleted: it is not opened again (its database is empty)."
             )
         return
+    if row.state == Registration.State.MOVING and not suspended:
+        raise TenantError(f"{slug!r} is being moved: it opens again when the move ends.")
     row.state = Registration.State.SUSPENDED if suspended else Registration.State.ACTIVE
     row.save(update_fields=["state", "changed_at"])
     directory.forget()
@@ -462,6 +464,10 @@ def tenants_migrate(
         started = time.perf_counter()
         databases.template_refresh()
         done.append(Migrated("(template)", time.perf_counter() - started, ""))
+    if databases.engine() != "sqlite3":
+        for server in directory.servers.names():
+            if revoked := databases.pg_memberships_revoked(server):
+                say(f"The installation's role is no longer a member of {len(revoked)} roles.")
     for step in done:
         say(f"{step.slug:<16} migrated in {step.seconds:.1f} s")
     release = releases.Release(

@@ -178,9 +178,9 @@ def tenant_restore(
             with tenancy.activated(tenant):
                 snapshot_restore(snapshot)
             databases.migrate(tenant)
-        except BackupError:
+        except BackupError as error:
             tenant_delete(tenant.slug)
-            raise
+            raise TenantError(str(error)) from None
     tenant_suspend(tenant.slug, suspended=False)
     return Restored(tenant_get(tenant.slug), to_set_again)
 

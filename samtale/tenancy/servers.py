@@ -98,6 +98,13 @@ def direct(name: str) -> dict[str, Any]:
     return config
 
 
+def template_name() -> str:
+    """The name of the tenants' template database on each PostgreSQL server: migrated and
+    empty, copied for each new tenant (operators.databases), and what a dump is checked
+    against (core.dumps)."""
+    return f"{settings.SAMTALE_TENANT_DATABASES}template"
+
+
 def unpooled(tenant: Any) -> Tenant:
     """The tenant as reached on its server itself, not through a pooler: for what a
     transaction pooler cannot carry (pg_dump's session, a migration's locks). The

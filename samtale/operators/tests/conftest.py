@@ -8,9 +8,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
+from config.settings.tenants import _server
 from samtale import tenancy
-from samtale.operators import services
+from samtale.operators import databases, services
+from samtale.operators.tests.second_server import postgresql_server
 
 HOST = "nordvik.testserver"
 SENDER = "Nordvik kommune <samtale@nordvik.example>"
@@ -92,3 +95,19 @@ def planned_conversation(people, *, days: int = 10):
         scheduled_at=timezone.now() + timedelta(days=days),
         place="Rådhuset",
     )
+
+
+@pytest.fixture(scope="module")
+def second(tenant_databases):
+    """A second PostgreSQL server, named "second" in SAMTALE_DATABASE_SERVERS (on SQLite:
+    named, and never reached)."""
+    if databases.engine() == "sqlite3":
+        entry = _server("postgres://postgres@127.0.0.1:1/postgres")
+        with override_settings(SAMTALE_DATABASE_SERVERS={"second": entry}):
+            yield None
+        return
+    with (
+        postgresql_server() as url,
+        override_settings(SAMTALE_DATABASE_SERVERS={"second": _server(url)}),
+    ):
+        yield url

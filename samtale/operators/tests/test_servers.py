@@ -11,7 +11,6 @@ from config.settings.tenants import _server
 from samtale import tenancy
 from samtale.operators import databases, moving, services
 from samtale.operators.tests.conftest import SENDER, tenants_said
-from samtale.operators.tests.second_server import postgresql_server
 from samtale.org.models import Person
 from samtale.tenancy.models import Registration
 from testkit.people import make_people
@@ -26,22 +25,6 @@ HOST = "flytt.testserver"
 
 def _postgresql() -> bool:
     return databases.engine() != "sqlite3"
-
-
-@pytest.fixture(scope="module")
-def second(tenant_databases):
-    """A second PostgreSQL server, named "second" in SAMTALE_DATABASE_SERVERS (on SQLite:
-    named, and never reached)."""
-    if not _postgresql():
-        entry = _server("postgres://postgres@127.0.0.1:1/postgres")
-        with override_settings(SAMTALE_DATABASE_SERVERS={"second": entry}):
-            yield None
-        return
-    with (
-        postgresql_server() as url,
-        override_settings(SAMTALE_DATABASE_SERVERS={"second": _server(url)}),
-    ):
-        yield url
 
 
 def _create(slug: str, server: str = "") -> tenancy.Tenant:
