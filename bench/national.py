@@ -39,7 +39,9 @@ from concurrent.futures import ThreadPoolExecutor
 import national_load
 from common import PG_SERVER, PYTHON, ROOT, env
 from crawl import BARE_LIMIT
-from national_load import gunicorn, measured, pools, servers, servers_setting, sessions
+from national_load import measured, pools, servers, servers_setting, sessions
+
+from testkit.live import gunicorn
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 COUNT = int(os.environ.get("BENCH_TENANTS") or (30 if QUICK else 357))

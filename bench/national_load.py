@@ -14,7 +14,7 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from common import PYTHON, ROOT
+from common import ROOT
 
 from samtale.operators.tests.second_server import _as_owner, _free_port, _tool, pgbouncer
 
@@ -117,32 +117,6 @@ def connections(found: dict, prefix: str) -> int:
                 [prefix.replace("_", "\\_") + "%"],
             ).fetchone()[0]
     return total
-
-
-@contextmanager
-def gunicorn(environment: dict, log: Path):
-    """Two gunicorn processes of four threads each, as a small production runs them."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi:application"]
-        + ["--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
-        + ["--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
-        cwd=ROOT,
-        env=environment,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def load(port, sessions: dict, slugs: list[str], seconds: float, ended, *, threads: int = 8):

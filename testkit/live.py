@@ -7,9 +7,14 @@ Imports nothing of Django's at module level: bench/ uses `app_env` before Django
 
 import os
 import secrets
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +56,35 @@ def manage(*args: str, env: dict[str, str], log: Any = None) -> subprocess.Popen
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
+    """Two gunicorn processes of four threads each, as a small production runs them, on a
+    free loopback port (yielded) once they answer; stopped after."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application"]
+        + ["--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}"]
+        + ["--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live", timeout=2)
+                break
+            except OSError:  # URLError and a refused connection are OSErrors
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def manage_run(*args: str, env: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils.functional import empty
 
 from samtale.core.http import client_ip
 from samtale.core.logfilters import request_id_var
@@ -74,8 +75,12 @@ def _log(request: HttpRequest, status: int, duration_ms: float) -> None:
         return
     match = request.resolver_match
     # request.user is the person itself by now (accounts' ResolvedUserMiddleware): asking
-    # costs no query. A request answered before authentication has none.
+    # costs no query. A request answered before authentication has none, and one whose
+    # database failed while the person was read (a tenant being moved) a user never read:
+    # not read here either, outside its tenant.
     user = getattr(request, "user", None)
+    if getattr(user, "_wrapped", None) is empty:
+        user = None
     logger.log(
         level,
         "%s %s %s %.0fms",

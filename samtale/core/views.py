@@ -1,3 +1,4 @@
+import sys
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
@@ -10,6 +11,7 @@ from samtale import tenancy
 from samtale.core import access, health, pickers
 from samtale.core import metrics as core_metrics
 from samtale.core.http import guarded
+from samtale.tenancy.middleware import try_again
 
 
 @guarded()
@@ -130,4 +132,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
     if not tenancy.active():
         return _plain(500)
+    # A write its database refused while it is being moved: "try again", not an error.
+    if moving := try_again(getattr(request, "tenant", None), sys.exc_info()[1]):
+        return moving
     return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

@@ -38,7 +38,11 @@ from samtale.tenancy.configured import (
     site_url,
     value_of,
 )
-from samtale.tenancy.connections import close_connections, database_settings
+from samtale.tenancy.connections import (
+    close_connections,
+    database_settings,
+    refused_as_read_only,
+)
 from samtale.tenancy.context import (
     OPERATIONS,
     NoTenant,
@@ -75,6 +79,7 @@ __all__ = [
     "cache_key",
     "carried",
     "close_connections",
+    "refused_as_read_only",
     "config_kept",
     "config_read",
     "current",

@@ -197,3 +197,12 @@ class TenantGuard:
                     "the tenant in the thread."
                 )
         return super()._cursor(*args, **kwargs)  # type: ignore[misc]  # a mixin of BaseDatabaseWrapper, whose _cursor django-stubs leaves out
+
+
+# PostgreSQL's SQLSTATE of a write refused by a read-only database (a tenant being moved).
+READ_ONLY = "25006"
+
+
+def refused_as_read_only(error: BaseException | None) -> bool:
+    """Whether `error` is a write its database refused as read-only (a tenant being moved)."""
+    return getattr(getattr(error, "__cause__", None), "sqlstate", None) == READ_ONLY

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.http.request import split_domain_port
 from django.http.response import HttpResponseBase, StreamingHttpResponse
@@ -64,10 +64,34 @@ class TenantMiddleware:
     ) -> HttpResponseBase | None:
         """A page that writes while its tenant's database is being moved (it takes no write
         meanwhile): the same plain 503 as a form sent then, not an error page."""
-        tenant = getattr(request, "tenant", None)
-        if tenant is not None and tenant.moving and isinstance(exception, DatabaseError):
-            return _moving(tenant)
+        return try_again(getattr(request, "tenant", None), exception)
+
+
+# PostgreSQL's SQLSTATEs of a session ended by the server (a move ends every session of
+# the database it makes read-only).
+ENDED = frozenset({"57P01", "57P02", "57P03"})
+
+
+def try_again(tenant: tenancy.Tenant | None, error: BaseException | None) -> HttpResponse | None:
+    """The plain 503 "try again" (Retry-After) for an error of a tenant's database that is
+    being moved, or None. A process that has not read the register since the move began
+    learns of it here, from the first write its database refuses (or the session the move
+    ended): it reads the register again, so that every process answers so within a request,
+    not after REFRESH_SECONDS of errors. Also used by the 500 page (core.views), for what
+    failed outside the view (a session saved after it)."""
+    if tenant is None or not isinstance(error, DatabaseError):
         return None
+    if tenant.moving:
+        return _moving(tenant)
+    read_only = tenancy.refused_as_read_only(error)
+    ended = getattr(error.__cause__, "sqlstate", None) in ENDED
+    if not (read_only or ended or isinstance(error, OperationalError)):
+        return None
+    tenancy.forget()
+    fresh = tenancy.by_slug(tenant.slug) or tenant
+    if read_only or fresh.moving:
+        return _moving(fresh)
+    return None
 
 
 def _moving(tenant: tenancy.Tenant) -> HttpResponse:

@@ -8,7 +8,8 @@ that time by every process, at once by the one that changed it (`forget`). A hos
 tenant has is looked up again when the register was read more than MISS_SECONDS ago, so a
 tenant created or given a host name is served by every process from a second after, never
 answered 404 by a process that read the register just before (a flood of unknown names
-reads it at most once a second)."""
+reads it at most once a second). While a tenant is being moved the register is read every
+MISS_SECONDS too, so that it opens again within a second of the move's end."""
 
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ class _Loaded(TypedDict):
     at: float | None
     by_host: dict[str, Tenant]
     tenants: tuple[Tenant, ...]
+    moving: bool
 
 
 _lock = threading.Lock()
-_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": ()}
+_loaded: _Loaded = {"at": None, "by_host": {}, "tenants": (), "moving": False}
 
 
 def forget() -> None:
@@ -83,6 +85,10 @@ def _load(max_age: float | None = None) -> _Loaded:
     with _lock:
         at = _loaded["at"]
         age = REFRESH_SECONDS if max_age is None else min(max_age, REFRESH_SECONDS)
+        if _loaded["moving"]:
+            # A tenant is being moved: it opens again the second the move ends, not up to
+            # REFRESH_SECONDS after (its people are told "try again" meanwhile).
+            age = min(age, MISS_SECONDS)
         if at is not None and time.monotonic() - at < age:
             return _loaded
     try:
@@ -97,6 +103,7 @@ def _load(max_age: float | None = None) -> _Loaded:
     with _lock:
         _loaded["tenants"] = tuple(tenants)
         _loaded["by_host"] = {host: t for t in tenants for host in t.hosts}
+        _loaded["moving"] = any(t.moving for t in tenants)
         _loaded["at"] = time.monotonic()
         return _loaded
 

@@ -289,7 +289,7 @@ def test_a_tenant_created_since_the_register_was_read_is_served_a_second_after(m
     reads = []
     monkeypatch.setattr(register, "_rows", lambda: reads.append(1) or rows)
     monkeypatch.setattr(
-        register, "_loaded", {"at": None, "by_host": {}, "tenants": (), "home_suspended": False}
+        register, "_loaded", {"at": None, "by_host": {}, "tenants": (), "moving": False}
     )
     assert register.by_host("ny.example") is None
     rows.append(_Row("ny", "ny.example"))  # made by another process just now

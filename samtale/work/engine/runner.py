@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db import DatabaseError
 from django.tasks.base import TaskContext
 from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
@@ -88,7 +89,16 @@ def run(slug: Any, result_id: Any, *, after: Callable[[str, bool], None] | None 
         logger.error("Work is refused, and nothing run: %s.", error)
         return False
     with tenancy.activated(its):
-        ran = run_row(str(result_id))
+        try:
+            ran = run_row(str(result_id))
+        except DatabaseError as error:
+            if not tenancy.refused_as_read_only(error):
+                raise
+            # Its database takes no writes (it is being moved): the row waits there, and
+            # the register is read again, so that no more of its work is taken meanwhile.
+            tenancy.forget()
+            logger.warning("Tenant %s takes no writes now (being moved): its work waits.", its.slug)
+            return False
         if after is not None:
             after(str(result_id), ran)
         return ran
