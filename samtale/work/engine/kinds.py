@@ -2,8 +2,8 @@
 slow archive delivery never holds up a reminder. One map, by the task's module path; a task
 not in it is "default" work.
 
-The heavy kinds are held to a fair share per tenant (SAMTALE_WORK_FAIR_SHARE): 10,000 exports
-of one tenant occupy that many places in the exports queue, not 10,000."""
+Every kind is held to a fair share per tenant (SAMTALE_WORK_FAIR_SHARE, work.engine.relay):
+10,000 exports or reminders of one tenant occupy that many places in their queue, not 10,000."""
 
 from django.conf import settings
 
@@ -15,7 +15,6 @@ EXPORTS = "exports"
 DEFAULT = "default"
 
 EVERY_KIND = (MAIL, CALENDARS, ARCHIVE, INSIGHT, EXPORTS, DEFAULT)
-HEAVY = frozenset({ARCHIVE, INSIGHT, EXPORTS})
 
 KINDS: dict[str, str] = {
     # E-mail and what makes it: reminders, invitations, digests.

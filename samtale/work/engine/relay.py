@@ -1,13 +1,18 @@
 """The RabbitMQ transport's sending end, the relay: each task row in a tenant's table sent
-as a message to its kind's queue, once its transaction commits; the heavy kinds held to a
-fair share per tenant; and the transport's own sweep, run by its workers
-(`manage.py engine_worker`, one of them per tenant at a time), which makes ready again the
-rows whose worker is gone (work.engine.runner.reclaim) and sends again what was never sent
-or got lost.
+as a message to its kind's queue, once its transaction commits, every kind held to a fair
+share per tenant; and the transport's own sweep, run by its workers (`manage.py
+engine_worker`, one of them per tenant at a time), which makes ready again the rows whose
+worker is gone (work.engine.runner.reclaim) and sends again what was never sent or got lost.
+
+The fair share (SAMTALE_WORK_FAIR_SHARE): a tenant has at most that many messages of a kind
+in its queue at once; the rest wait in its table and are sent one by one as its messages
+are done (`after_run`). So 10,000 reminders or exports of one municipality occupy that many
+places in the queue, not 10,000, and another municipality's reminder waits behind at most
+the share of each municipality with work of that kind (docs/developing/decision-work-engine.md).
 
 What was sent is recorded (work.models.Dispatch, keyed by the row) before the message goes:
 the record's key makes one relay of the row win where two try at once (the commit's and the
-sweep's, two workers relaying a tenant's next), and the heavy kinds count their records. A
+sweep's, two workers relaying a tenant's next), and the share counts the records. A
 publish that fails deletes its record, and the row waits for the sweep; a broker that does
 not answer is not asked again for BROKER_REST_SECONDS, so a request that enqueues an e-mail
 meanwhile does not wait for it."""
@@ -21,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 
 from samtale import tenancy
 from samtale.work import schedule
@@ -32,8 +37,6 @@ from samtale.work.models import Dispatch
 logger = logging.getLogger("samtale.work.engine")
 
 BROKER_REST_SECONDS = 10.0
-# At most this many rows sent by one sweep of one tenant (the next sweep sends more).
-SWEEP_AT_MOST = 10_000
 
 _broker: dict[str, Any] = {"down_until": 0.0}
 # What this process sent (the benchmark and the tests read it).
@@ -41,24 +44,20 @@ sent_count: dict[str, int] = {"published": 0, "swept": 0}
 
 
 def after_commit(row: DBTaskResult[Any, Any]) -> None:
-    """Send the row just inserted once its transaction commits (at once outside one); never
-    if it rolls back. A heavy kind's row is sent only within the tenant's fair share."""
+    """Send the tenant's next rows of the row's kind, within its fair share, once the row's
+    transaction commits (at once outside one); never if it rolls back. A row not yet due is
+    sent by the sweep once it is."""
     tenant = tenancy.current()
     kind = kinds.kind_of(row.task_path)
-    due = row.run_after == get_date_max() or row.run_after <= timezone.now()
-
     connection = transaction.get_connection()
-    if kind in kinds.HEAVY and _relay_pending(connection, kind):
+    if _relay_pending(connection, kind):
         return  # this transaction's commit sends the kind's next already: 10,000 rows, once
 
     def relay() -> None:
         with tenancy.activated(tenant):
-            if kind in kinds.HEAVY:
-                relay_next(kind)
-            elif due:
-                send([(row.pk, kind)])
+            relay_next(kind)
 
-    if kind in kinds.HEAVY and connection.in_atomic_block:
+    if connection.in_atomic_block:
         connection.__dict__.setdefault("samtale_relay", {})[kind] = relay
     # Robust: a failure is logged, the commit stands, and the sweep sends the row later.
     transaction.on_commit(relay, robust=True)
@@ -72,18 +71,18 @@ def _relay_pending(connection: Any, kind: str) -> bool:
 
 
 def relay_next(kind: str) -> int:
-    """Send the active tenant's next ready rows of a heavy kind, as many as its fair share
-    leaves room for. Returns how many were sent."""
+    """Send the active tenant's next ready rows of a kind, in the table's order (the most
+    urgent, the longest due, the oldest first), as many as its fair share leaves room for.
+    Returns how many were sent."""
     free = settings.SAMTALE_WORK_FAIR_SHARE - Dispatch.objects.filter(kind=kind).count()
     if free <= 0:
         return 0
-    rows = (
-        DBTaskResult.objects.ready()
-        .filter(task_path__in=kinds.paths_of(kind))
-        .exclude(pk__in=Dispatch.objects.values("result_id"))
-        .values_list("pk", flat=True)[:free]
-    )
-    return send([(pk, kind) for pk in rows])
+    rows = DBTaskResult.objects.ready().exclude(pk__in=Dispatch.objects.values("result_id"))
+    if kind == kinds.DEFAULT:
+        rows = rows.exclude(task_path__in=list(kinds.KINDS))
+    else:
+        rows = rows.filter(task_path__in=kinds.paths_of(kind))
+    return send([(pk, kind) for pk in rows.values_list("pk", flat=True)[:free]])
 
 
 def send(rows: Any) -> int:
@@ -139,13 +138,13 @@ def publish(slug: str, result_id: Any, kind: str) -> bool:
 def after_run(result_id: str, ran: bool) -> None:
     """What the relay keeps of a row its message brought, once the runner is through with it:
     its record forgotten (or, when it was not there to take, kept while another worker runs
-    it), and the tenant's next rows of a heavy kind sent."""
+    it), and the tenant's next rows of its kind sent."""
     if not ran:
         dispatch_done(result_id, again_when_due=True)
         return
     kind = Dispatch.objects.filter(pk=result_id).values_list("kind", flat=True).first()
     dispatch_done(result_id)
-    if kind in kinds.HEAVY:
+    if kind is not None:
         relay_next(kind)
 
 
@@ -162,11 +161,10 @@ def dispatch_done(result_id: str, *, again_when_due: bool = False) -> None:
 
 
 def sweep(now: Any = None) -> int:
-    """In the active tenant: forget the records of rows that are done; send again each ready
-    row whose message was never sent (enqueued before the last SAMTALE_WORK_SWEEP_SECONDS:
-    younger ones are being sent by their commit) or was sent longer ago than
-    SAMTALE_WORK_RESEND_SECONDS; and the heavy kinds' next within their share. Returns how
-    many were sent."""
+    """In the active tenant: forget the records of rows that are done, and of ready rows sent
+    longer ago than SAMTALE_WORK_RESEND_SECONDS (their message lost); then send each kind's
+    next ready rows within the tenant's share (a row come due, one never sent, one whose
+    message was lost). Returns how many were sent."""
     now = now or timezone.now()
     # A row whose worker is gone is ready again, and its message is sent again now.
     Dispatch.objects.filter(pk__in=runner.reclaim(now)).delete()
@@ -178,17 +176,7 @@ def sweep(now: Any = None) -> int:
     Dispatch.objects.filter(
         sent_at__lt=resend, result_id__in=DBTaskResult.objects.ready().values("pk")
     ).delete()
-    heavy = [path for kind in kinds.HEAVY for path in kinds.paths_of(kind)]
-    unsent = (
-        DBTaskResult.objects.ready()
-        .filter(enqueued_at__lt=now - timedelta(seconds=settings.SAMTALE_WORK_SWEEP_SECONDS))
-        .exclude(task_path__in=heavy)
-        .exclude(pk__in=Dispatch.objects.values("result_id"))
-        .values_list("pk", "task_path")[:SWEEP_AT_MOST]
-    )
-    sent = send([(pk, kinds.kind_of(path)) for pk, path in unsent])
-    for kind in sorted(kinds.HEAVY):
-        sent += relay_next(kind)
+    sent = sum(relay_next(kind) for kind in kinds.EVERY_KIND)
     if sent:
         sent_count["swept"] += sent
         logger.info("Tenant %s: %s tasks sent again by the sweep.", tenancy.current().slug, sent)

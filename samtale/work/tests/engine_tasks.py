@@ -10,7 +10,7 @@ RUNS: list[tuple[str, object]] = []
 
 
 @task
-def export_one(n: int) -> int:
+def export_one(n: int | str) -> int | str:
     RUNS.append((tenancy.current().slug, n))
     return n
 
