@@ -272,8 +272,10 @@ def client_for(people):
 @pytest.fixture
 def smtp(settings):
     """A real SMTP server on loopback; the app sends to it. Yields its inbox."""
+    from samtale.notifications import away
     from testkit.mail import smtp_server
 
+    away.forget()
     with smtp_server() as (inbox, mailers):
         settings.MAILERS = mailers
         yield inbox

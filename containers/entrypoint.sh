@@ -63,7 +63,7 @@ if process == "web":
     url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/health/live"
     with urllib.request.urlopen(url, timeout=5) as answer:
         sys.exit(0 if answer.status == 200 else 1)
-limit = int(os.environ.get("SAMTALE_HEARTBEAT_LIMIT_SECONDS", "60"))
+limit = int(os.environ.get("SAMTALE_HEARTBEAT_LIMIT_SECONDS", "40"))
 path = os.environ.get("SAMTALE_HEARTBEAT_FILE", "/tmp/samtale-heartbeat")
 try:
     age = time.time() - os.stat(path).st_mtime

@@ -113,13 +113,15 @@ SAMTALE_WORK_BROKER_URL = os.environ.get("SAMTALE_WORK_BROKER_URL", "")
 # against it. Empty: against the system's CAs.
 SAMTALE_BROKER_CA = os.environ.get("SAMTALE_BROKER_CA", "")
 SAMTALE_WORK_QUEUE_PREFIX = os.environ.get("SAMTALE_WORK_QUEUE_PREFIX", "samtale.")
-# Of the heavy kinds (archive, insight, exports), at most this many of one tenant's tasks of
-# one kind in the queue or running at a time; the rest wait in the tenant's table.
+# Of every kind, at most this many of one tenant's tasks of one kind in the queue or running
+# at a time; the rest wait in the tenant's table (work.engine.relay).
 SAMTALE_WORK_FAIR_SHARE = envint("SAMTALE_WORK_FAIR_SHARE", 2, low=1)
-# How often the scheduler sweeps each tenant's table for rows whose message was never sent
-# or lost, and how long a message may wait in its queue before it counts as lost and is
-# sent again (a second message for one row runs nothing twice).
-SAMTALE_WORK_SWEEP_SECONDS = envint("SAMTALE_WORK_SWEEP_SECONDS", 60, low=1)
+# How often the workers sweep each tenant's table for rows whose worker is gone or whose
+# message was never sent or lost (a second message for one row runs nothing twice). With
+# the heartbeats below, a task whose worker died runs again within a minute: its worker
+# silent for the limit (40 s, its last beat at most 10 s before it died), then the next
+# sweep (20 s).
+SAMTALE_WORK_SWEEP_SECONDS = envint("SAMTALE_WORK_SWEEP_SECONDS", 20, low=1)
 SAMTALE_WORK_RESEND_SECONDS = envint("SAMTALE_WORK_RESEND_SECONDS", 900, low=1)
 
 # Background work: Django's tasks framework with a database-backed worker (`manage.py
@@ -144,8 +146,8 @@ TASKS = {
 # "scheduler", comma-separated; "none": neither) has not beaten within
 # SAMTALE_HEARTBEAT_LIMIT_SECONDS. A laptop may run the web process alone, so DEBUG
 # requires neither.
-SAMTALE_HEARTBEAT_SECONDS = envint("SAMTALE_HEARTBEAT_SECONDS", 15)
-SAMTALE_HEARTBEAT_LIMIT_SECONDS = envint("SAMTALE_HEARTBEAT_LIMIT_SECONDS", 60)
+SAMTALE_HEARTBEAT_SECONDS = envint("SAMTALE_HEARTBEAT_SECONDS", 10)
+SAMTALE_HEARTBEAT_LIMIT_SECONDS = envint("SAMTALE_HEARTBEAT_LIMIT_SECONDS", 40)
 # A file each heartbeat also touches (empty: none): the container image's HEALTHCHECK of a
 # worker or scheduler reads its age (containers/entrypoint.sh health).
 SAMTALE_HEARTBEAT_FILE = os.environ.get("SAMTALE_HEARTBEAT_FILE", "")

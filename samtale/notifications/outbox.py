@@ -180,6 +180,21 @@ def message_refused(message: OutboundEmail, error: str) -> bool:
     return again is not None
 
 
+# What a message put back while the mail server was away says (notifications.away): the
+# sweep hands it on as soon as it is due again, as it does a retry.
+DEFERRED = "Deferred: the mail server was away"
+
+
+def deferred(message_id: int, until, error: str) -> None:
+    """Not tried now, the mail server being away: queued again for `until`, no attempt and
+    no failure counted (it was never sent to a server)."""
+    OutboundEmail.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()),
+        pk=message_id,
+        status=OutboundEmail.Status.QUEUED,
+    ).update(next_attempt_at=until, last_error=f"{DEFERRED}: {error}"[:1000])
+
+
 def retry_at(failures: int):
     """When to try again after `failures` refusals, or None to give up."""
     if failures >= MAX_ATTEMPTS:
@@ -200,7 +215,11 @@ def stranded(now=None) -> list[int]:
         next_attempt_at__lte=now,
     )
     found = list(
-        due.filter(Q(attempts__gt=0) | Q(next_attempt_at__lte=lost_before))
+        due.filter(
+            Q(attempts__gt=0)
+            | Q(next_attempt_at__lte=lost_before)
+            | Q(last_error__startswith=DEFERRED)
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:1000]
     )

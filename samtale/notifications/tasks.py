@@ -8,7 +8,7 @@ from django.conf import settings
 from django.tasks import task
 
 from samtale.core import handoff
-from samtale.notifications import inbox, outbox
+from samtale.notifications import away, inbox, outbox
 from samtale.notifications.mail import mailer, render_templated
 from samtale.tenancy import tenant_settings
 from samtale.work.schedule import periodic
@@ -22,6 +22,11 @@ def email_send(message_id: int) -> None:
     """Render and send one recorded message under its lease (see notifications.outbox); on
     an SMTP failure it is queued for a later attempt, and one that cannot be made or sent
     is given up with its reason (never lost with its message claimed)."""
+    server = away.server_of(mailer())
+    if (until := away.asked_again_at(server)) is not None:
+        # Not a connection that would time out: the message waits for the server's return.
+        outbox.deferred(message_id, until, f"not asked again before {until:%H:%M:%S}")
+        return
     message = outbox.claim(message_id)
     if message is None:
         return
@@ -64,6 +69,13 @@ def _deliver(message, email) -> None:
         connection.send_messages([email])
     except (smtplib.SMTPException, OSError) as error:
         connection.close()
+        if away.says_away(error):
+            until = away.found_away(away.server_of(connection))
+            logger.warning(
+                "The mail server is away (%s): not asked again before %s.",
+                error,
+                f"{until:%H:%M:%S}",
+            )
         again = outbox.message_refused(message, str(error))
         logger.warning(
             "e-mail %s attempt %s failed%s: %s",
@@ -85,6 +97,7 @@ def _deliver(message, email) -> None:
     # The server has it: recorded before the goodbye, so the window for a second copy is
     # this one UPDATE.
     outbox.message_sent(message, email.subject)
+    away.answered(away.server_of(connection))
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.close()
 
