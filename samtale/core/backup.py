@@ -23,32 +23,20 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import connection
 
 from samtale.core import dumps
+from samtale.core.libpq import pg_env
 
 # What each kind of snapshot starts with, and its file name's ending.
 MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
 SUFFIX = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-# The connection options that libpq also reads from the environment (pg_dump, pg_restore).
-LIBPQ_ENV = {
-    "sslmode": "PGSSLMODE",
-    "sslrootcert": "PGSSLROOTCERT",
-    "sslcert": "PGSSLCERT",
-    "sslkey": "PGSSLKEY",
-    "passfile": "PGPASSFILE",
-    "service": "PGSERVICE",
-    "options": "PGOPTIONS",
-    "connect_timeout": "PGCONNECT_TIMEOUT",
-}
 # pg_restore gives up on a table a running app still holds, instead of waiting for it.
 RESTORE_LOCK_TIMEOUT = "-c lock_timeout=30s"
 
@@ -354,23 +342,6 @@ def _postgresql_restore(path: Path) -> None:
     # tables are planned blind until autovacuum comes round (pg_restore's manual says so).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def pg_env(config: Mapping[str, Any], *, options: str = "") -> dict[str, str]:
-    """The environment pg_dump and pg_restore connect with, made from Django's settings for
-    the database: the password in PGPASSWORD, never on a command line that `ps` shows."""
-    env = dict(os.environ)
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
-        if config.get(key):
-            env[name] = str(config[key])
-    if config.get("PASSWORD"):
-        env["PGPASSWORD"] = str(config["PASSWORD"])
-    for option, name in LIBPQ_ENV.items():
-        if config.get("OPTIONS", {}).get(option):
-            env[name] = str(config["OPTIONS"][option])
-    if options:
-        env["PGOPTIONS"] = f"{env.get('PGOPTIONS', '')} {options}".strip()
-    return env
 
 
 def _pg_dbname() -> str:

@@ -29,6 +29,7 @@ from typing import Any
 from django.core.management import call_command
 from django.db.utils import load_backend
 
+from samtale.core.libpq import pg_env
 from samtale.tenancy import Tenant, activated, close_connections, servers
 
 # The kinds of entry pg_dump writes for what the migrations make, longest first.
@@ -94,8 +95,6 @@ def _connected(config: dict[str, Any]) -> Iterator[Any]:
 
 
 def _pg_dump(config: dict[str, Any], out: Path) -> None:
-    from samtale.core.backup import pg_env
-
     program = shutil.which("pg_dump")
     if program is None:
         raise DumpRefused("pg_dump (PostgreSQL's client programs) is needed to check a dump.")

@@ -35,7 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from samtale import tenancy
 from samtale.core import dumps
-from samtale.core.backup import pg_env
+from samtale.core.libpq import pg_env
 from samtale.operators import databases
 from samtale.operators.services import TenantError, tenant_get
 from samtale.tenancy.models import Registration
