@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/pages.py              # 50,000 people (make bench-pages)
     BENCH_QUICK=1 .venv/bin/python bench/pages.py   # 2,000 people
+    BENCH_UNPUBLISHED=1 .venv/bin/python bench/pages.py   # nothing published yet
+
+BENCH_UNPUBLISHED=1: as a municipality with its people and conversations but before its
+first publication (every municipality starts there): the published periods and the
+leadership snapshots are taken away for the run (in a transaction rolled back after, so
+the database stays as built), and the insight pages are held to the pages' limits too
+(published, they are counted over the whole organization and held by make bench-insight).
 
 Builds the benchmark database once (`manage.py bench_data`, kept as samtale_bench_<people>
 on PostgreSQL, or var/bench-<people>.sqlite3 when no PostgreSQL answers or BENCH_DB=sqlite)
@@ -22,12 +29,14 @@ restored) is analyzed before anything is measured (common.analyze).
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import asdict
 
 from common import ROOT, open_in_process
 from crawl import BARE_LIMIT, crawl_roles, report
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+UNPUBLISHED = os.environ.get("BENCH_UNPUBLISHED") == "1"
 PEOPLE = 2_000 if QUICK else 50_000
 REPEAT = 5
 LIMITS = {"queries": 12, "kb": 100, "ms": 75, "bare": BARE_LIMIT}
@@ -44,13 +53,43 @@ def main() -> None:
     database = open_in_process(PEOPLE, "every page for every role", REPEAT)
     from samtale.demo.bench_today import BENCH_LOGINS
 
-    visits = crawl_roles(ROLES, BENCH_LOGINS, repeat=REPEAT, skip=INSIGHT)
-    out = ROOT / "var" / f"bench-pages-{PEOPLE}-{database}.json"
+    with _published(not UNPUBLISHED):
+        visits = crawl_roles(
+            ROLES, BENCH_LOGINS, repeat=REPEAT, skip=() if UNPUBLISHED else INSIGHT
+        )
+    unpublished = "-unpublished" if UNPUBLISHED else ""
+    out = ROOT / "var" / f"bench-pages-{PEOPLE}-{database}{unpublished}.json"
     out.write_text(json.dumps([asdict(v) for v in visits], indent=1))
     # Everything printed first; then a page over a limit fails the run (make exits 1), so
     # that a change that slows a page is seen the day it is made.
     if report(visits, LIMITS, "pages"):
         sys.exit(1)
+
+
+@contextmanager
+def _published(keep: bool):
+    """The database as built, or (keep=False) with nothing published, for the block: in a
+    transaction rolled back after."""
+    if keep:
+        yield
+        return
+    from django.db import transaction
+
+    from samtale.insight.models import LeadershipSnapshot, Publication
+
+    class RolledBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            gone = (
+                Publication.objects.all().delete()[0] + LeadershipSnapshot.objects.all().delete()[0]
+            )
+            print(f"nothing published: {gone} rows of publications and snapshots set aside")
+            yield
+            raise RolledBack
+    except RolledBack:
+        pass
 
 
 if __name__ == "__main__":

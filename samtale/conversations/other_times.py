@@ -74,18 +74,20 @@ def _from_mail(answer: InvitationAnswer, person_id) -> OtherTimes:
     )
 
 
-def other_times(reader: policy.ConversationAccess) -> list[OtherTimes]:
+def other_times(
+    reader: policy.ConversationAccess, answers: list[InvitationAnswer] | None = None
+) -> list[OtherTimes]:
     """The open proposals of other times for the conversation that the reader may see (the
-    page's one access answer), the other party's first."""
+    page's one access answer), the other party's first. `answers`: the reader's invitation
+    answers (reader.invitation_answers) where the page has read them already."""
     conversation, user = reader.conversation, reader.user
     found = [_from_app(p, user.pk) for p in reader.time_proposals.select_related("conversation")]
     if conversation.status in WAITING:
-        found += [
-            _from_mail(a, user.pk)
-            for a in reader.invitation_answers.filter(proposed_start__isnull=False).select_related(
-                "conversation"
-            )
-        ]
+        if answers is None:
+            answers = list(reader.invitation_answers)
+        for answer in answers:
+            answer.conversation = conversation
+        found += [_from_mail(a, user.pk) for a in answers if a.proposed_start is not None]
     for item in found:
         item.conversation = conversation
     _mark_unfree(found, user)

@@ -126,13 +126,13 @@ SELECT {columns},
        EXISTS(SELECT 1 FROM {person} r JOIN {person} rr ON rr.manager_id = r.id
               WHERE r.manager_id = p.id
               AND (SELECT rrr.id FROM {person} rrr WHERE rrr.manager_id = rr.id LIMIT 1)
-                  IS NOT NULL) AS line_leads_deeper
+                  IS NOT NULL) AS line_leads_deeper{also}
 FROM {person} p WHERE p.id = %s
 """
 
 
 @cache
-def _person_with_line_sql(vendor: str) -> str:
+def _person_with_line_sql(vendor: str, also: tuple[tuple[str, str], ...] = ()) -> str:
     quote = connection.ops.quote_name
 
     def ids(alias: str) -> str:
@@ -147,19 +147,22 @@ def _person_with_line_sql(vendor: str) -> str:
         direct_ids=ids("r"),
         second_ids=ids("rr"),
         person=quote(get_user_model()._meta.db_table),
+        also="".join(f",\n       {expression} AS {name}" for name, expression in also),
     )
 
 
-def person_with_line(pk: Any) -> Any:
+def person_with_line(pk: Any, also: tuple[tuple[str, str], ...] = ()) -> Any:
     """A person loaded with the first facts the policy asks about them, in one statement:
-    who reports to them directly, who reports to those, and whether the line goes deeper.
+    who reports to them directly, who reports to those, and whether the line goes deeper;
+    and `also` ((attribute, SQL expression over the person `p`), …), what the apps above ask
+    about every signed-in person (accounts.backends), in the same statement.
 
     The signed-in user is loaded this way (accounts.backends), so a leader's requests know
     their reports without queries of their own; only a leader's leader walks further. The
     statement is written out because the ORM took thirty times longer to build it than the
     database to answer it, on every request.
     """
-    sql = _person_with_line_sql(connection.vendor)
+    sql = _person_with_line_sql(connection.vendor, also)
     return next(iter(get_user_model().objects.raw(sql, [int(pk)])), None)
 
 

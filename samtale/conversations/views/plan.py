@@ -110,6 +110,7 @@ def conversation_detail(request, pk):
     conversation = policy.get_conversation_for(request.user, pk)
     reader = policy.access_to(request.user, conversation)
     party = reader.party
+    answers = list(reader.invitation_answers.order_by("party"))
     context = {
         "conversation": conversation,
         "party": party,
@@ -119,10 +120,10 @@ def conversation_detail(request, pk):
         else None,
         "may_manage": reader.may_manage,
         "history": conversation.history.select_related("actor"),
-        "answers": reader.invitation_answers.order_by("party"),
+        "answers": answers,
         "sharing": selectors.sharing_state(conversation=conversation),
         # Other times asked for, in the app or from a mail program, and who may ask.
-        "other_times": other_times.other_times(reader),
+        "other_times": other_times.other_times(reader, answers),
         "may_propose": reader.may_propose_time,
         **previous_context(conversation, request.user),
         **revisions_context(reader),
