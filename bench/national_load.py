@@ -76,9 +76,8 @@ def servers(tag: str):
 
 @contextmanager
 def pools(found: dict):
-    """A PgBouncer in front of each server while it lasts (transaction pooling, two server
-    connections per database at most, an idle one closed after a second): its pool filled
-    in `found`. Loopback is trusted, but PgBouncer still wants every role it lets through
+    """A PgBouncer in front of each server while it lasts, with the pooling settings the
+    containers ship (containers/pgbouncer.ini): its pool filled in `found`. Loopback is trusted, but PgBouncer still wants every role it lets through
     named in its file of users: each login role the server has."""
     import psycopg
 
@@ -86,7 +85,9 @@ def pools(found: dict):
         for entry in found.values():
             with psycopg.connect(f"postgres://postgres@{entry[0]}/postgres") as db:
                 roles = [r for (r,) in db.execute("SELECT rolname FROM pg_roles WHERE rolcanlogin")]
-            port = stack.enter_context(pgbouncer(entry[0], roles=tuple(roles), clients=2000))
+            port = stack.enter_context(
+                pgbouncer(entry[0], roles=tuple(roles), clients=2000, shipped=True)
+            )
             entry[1] = f"127.0.0.1:{port}"
         try:
             yield found

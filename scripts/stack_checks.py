@@ -42,7 +42,7 @@ from stack_common import (
 # PgBouncer's cap of server connections per database (containers/pgbouncer.ini).
 MAX_DB_CONNECTIONS = 4
 # PgBouncer closes a server connection idle this long (server_idle_timeout).
-IDLE_SECONDS = 20
+IDLE_SECONDS = 2
 # Each server's service.
 SERVERS = {"": "db", "second": "db2"}
 

@@ -14,6 +14,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+# The PgBouncer settings the containers ship (compose.yaml's pgbouncer and pgbouncer2).
+SHIPPED = Path(__file__).resolve().parents[3] / "containers" / "pgbouncer.ini"
+
 
 def _tool(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin")
@@ -92,25 +95,36 @@ def pgbouncer(
     idle_seconds: int = 1,
     roles: tuple[str, ...] = ("postgres",),
     clients: int = 500,
+    shipped: bool = False,
 ):
     """Yields the port of a PgBouncer on loopback in front of `server` (host:port):
     transaction pooling, a pool per database and role, at most `cap` server connections per
     database, an idle one closed after `idle_seconds`; it trusts loopback, as the tests'
     PostgreSQL does, for the `roles` it lists (the tenants' own, where they connect as
-    them), and takes at most `clients` connections."""
+    them), and takes at most `clients` connections. `shipped`: the pooling settings are the
+    shipped file's (containers/pgbouncer.ini: its pool sizes, caps and idle timeout, not
+    `cap` and `idle_seconds`), its authentication lines left out for loopback's trust (and
+    for PgBouncer 1.18, which does not know its auth_dbname)."""
     folder = Path(tempfile.mkdtemp(prefix="samtale-pgbouncer-"))
     host, port = server.rsplit(":", 1)
     listen = _free_port()
     (folder / "users.txt").write_text("".join(f'"{role}" ""\n' for role in roles))
+    if shipped:
+        lines = SHIPPED.read_text().splitlines()
+        pooling = "\n".join(line for line in lines if not line.startswith("auth_")) + "\n"
+    else:
+        pooling = (
+            "[pgbouncer]\npool_mode = transaction\n"
+            f"default_pool_size = {cap}\nmax_db_connections = {cap}\n"
+            f"server_idle_timeout = {idle_seconds}\n"
+        )
     (folder / "pgbouncer.ini").write_text(
         "[databases]\n"
         f"* = host={host} port={port}\n"
-        "[pgbouncer]\n"
+        f"{pooling}"
         f"listen_addr = 127.0.0.1\nlisten_port = {listen}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
-        "pool_mode = transaction\n"
-        f"default_pool_size = {cap}\nmax_db_connections = {cap}\n"
-        f"server_idle_timeout = {idle_seconds}\nmax_client_conn = {clients}\n"
+        f"max_client_conn = {clients}\n"
         "ignore_startup_parameters = extra_float_digits,options\n"
         f"logfile = {folder / 'log'}\npidfile = {folder / 'pid'}\n"
     )
