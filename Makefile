@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 SAMTALE_DEMO_PASSWORD ?= samtale-demo-2026
 export SAMTALE_DEMO_PASSWORD
 
-.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance tenant-settings docs-screenshots bench bench-pages bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar bench-fiks loadtest messages check-deploy clean
+.PHONY: image stack stack-test stack-down loadtest-stack run manage test lint docs procurement conformance tenant-settings docs-screenshots bench bench-pages bench-pages-new bench-tenants bench-migrate bench-national lighthouse bench-insight bench-solver bench-publish bench-health bench-readiness bench-import bench-scheduling bench-hostile-mail bench-hostile-calendar bench-fiks loadtest messages check-deploy clean
 
 # Django 6.1 needs Python >= 3.12; scripts/find-python picks one and says so when none is found.
 $(VENV)/.python:
@@ -162,6 +162,11 @@ bench: $(VENV)/.dev
 ## make bench-pages: every page for every role at 50,000 people: queries, kB, ms (BENCH_QUICK=1: 2,000).
 bench-pages: $(VENV)/.dev
 	$(PY) bench/pages.py
+
+## make bench-pages-new: the same before a municipality's first publication and first count
+## (nothing published, nothing counted; each page's first visit counted too).
+bench-pages-new: $(VENV)/.dev
+	BENCH_UNPUBLISHED=1 $(PY) bench/pages.py
 
 ## make lighthouse: six pages as users get them (Lighthouse 13, mobile, Slow 4G, median of 3)
 ## through Caddy to gunicorn on a fresh demo (LIGHTHOUSE_URL=https://…: a running stack).

@@ -90,12 +90,18 @@ def pattern_of(path: str) -> str | None:
     return match.route + (f"?{'&'.join(keys)}" if keys else "")
 
 
-def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, float, float, str]:
+def measure(
+    client, path: str, htmx: bool, repeat: int, *, first: bool = False
+) -> tuple[int, str, int, float, float, str]:
+    """(status, text, queries, kB, median ms, kind) of `path`, after a warm-up visit; the
+    queries of the last visit, or (`first`) the most of any, the warm-up's included (what
+    a page counts on the spot the first time it is asked is held too)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     headers = {"HX-Request": "true"} if htmx else {}
-    client.get(path, headers=headers)  # warm-up
+    with CaptureQueriesContext(connection) as warm_up:
+        client.get(path, headers=headers)
     times = []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
@@ -111,7 +117,7 @@ def measure(client, path: str, htmx: bool, repeat: int) -> tuple[int, str, int, 
     return (
         response.status_code,
         text,
-        len(queries),
+        max(len(queries), len(warm_up)) if first else len(queries),
         len(body) / 1024,
         statistics.median(times),
         kind,
@@ -156,10 +162,19 @@ def crawl(
     within: str | tuple[str, ...] = "/",
     skip: tuple[str, ...] = (),
     host: str = "testserver",
+    first: bool = False,
 ) -> list[Visit]:
     """Visit `start` and what it links to, and so on, keeping to paths under `within` and
-    leaving those under `skip`, at `host` (a tenant's)."""
+    leaving those under `skip`, at `host` (a tenant's); `first`: each page's queries counted
+    at its first visit too (measure)."""
     client = signed_in(person, host)
+    if first:
+        # The session's first request writes the session again (its start, the person's
+        # language): a cost of signing in, not of the page that happens to come first.
+        from django.test import override_settings
+
+        with override_settings(ROOT_URLCONF="urls"):
+            client.get("/bench/bare/")
     queue: list[tuple[str, bool]] = [(start, False)]
     seen: set[tuple[str, bool]] = set()
     per_pattern: Counter = Counter()
@@ -173,7 +188,7 @@ def crawl(
         if pattern is None or per_pattern[(pattern, htmx)] >= INSTANCES:
             continue
         per_pattern[(pattern, htmx)] += 1
-        status, text, queries, kb, ms, kind = measure(client, path, htmx, repeat)
+        status, text, queries, kb, ms, kind = measure(client, path, htmx, repeat, first=first)
         visits.append(Visit(role, path, pattern, htmx, status, queries, kb, ms, kind))
         if status == 200 and kind == "page":
             queue.extend(

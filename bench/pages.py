@@ -5,10 +5,12 @@
     BENCH_UNPUBLISHED=1 .venv/bin/python bench/pages.py   # nothing published yet
 
 BENCH_UNPUBLISHED=1: as a municipality with its people and conversations but before its
-first publication (every municipality starts there): the published periods and the
-leadership snapshots are taken away for the run (in a transaction rolled back after, so
-the database stays as built), and the insight pages are held to the pages' limits too
-(published, they are counted over the whole organization and held by make bench-insight).
+first publication and its worker's first count (every municipality starts there): the
+published periods, the leadership snapshots and the insight counts (insight.Tally) are
+taken away for the run (in a transaction rolled back after, so the database stays as
+built); each page's queries are counted at its first visit too (what a page counts on the
+spot then), and the insight pages are held to the pages' limits as well (published, they
+are counted over the whole organization and held by make bench-insight).
 
 Builds the benchmark database once (`manage.py bench_data`, kept as samtale_bench_<people>
 on PostgreSQL, or var/bench-<people>.sqlite3 when no PostgreSQL answers or BENCH_DB=sqlite)
@@ -55,7 +57,11 @@ def main() -> None:
 
     with _published(not UNPUBLISHED):
         visits = crawl_roles(
-            ROLES, BENCH_LOGINS, repeat=REPEAT, skip=() if UNPUBLISHED else INSIGHT
+            ROLES,
+            BENCH_LOGINS,
+            repeat=REPEAT,
+            skip=() if UNPUBLISHED else INSIGHT,
+            first=UNPUBLISHED,
         )
     unpublished = "-unpublished" if UNPUBLISHED else ""
     out = ROOT / "var" / f"bench-pages-{PEOPLE}-{database}{unpublished}.json"
@@ -75,17 +81,18 @@ def _published(keep: bool):
         return
     from django.db import transaction
 
-    from samtale.insight.models import LeadershipSnapshot, Publication
+    from samtale.insight.models import LeadershipSnapshot, Publication, Tally
 
     class RolledBack(Exception):
         pass
 
     try:
         with transaction.atomic():
-            gone = (
-                Publication.objects.all().delete()[0] + LeadershipSnapshot.objects.all().delete()[0]
+            gone = sum(
+                model.objects.all().delete()[0]
+                for model in (Publication, LeadershipSnapshot, Tally)
             )
-            print(f"nothing published: {gone} rows of publications and snapshots set aside")
+            print(f"nothing published or counted: {gone} rows set aside")
             yield
             raise RolledBack
     except RolledBack:

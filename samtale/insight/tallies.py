@@ -23,30 +23,49 @@ def _load(rows: list) -> dict:
     return {unit: Counter(counts) for unit, counts in rows}
 
 
-def _store(kind: str, year: int, data, at: datetime) -> None:
-    Tally.objects.update_or_create(
-        kind=kind, year=year, round=None, defaults={"data": data, "counted_at": at}
-    )
-
-
-def count_status(years: list[int]) -> None:
-    """Count the status analysis of the whole organization for these years, and keep it."""
+def count_status(years: list[int], *, new: bool = False) -> dict[int, Tally]:
+    """Count the status analysis of the whole organization for these years, and keep it: in
+    a few statements whatever the number of years (the first visit of a municipality's
+    insight page counts every year it shows, and update_or_create took four a year; `new`:
+    years not counted before, one). The tallies kept, by year."""
     at = timezone.now()
     raw = status.raw_status(policy.whole_organization_scope(), years=years)
+    counted = {
+        year: Tally(kind=Tally.Kind.STATUS, year=year, data=_dump(raw.get(year, {})), counted_at=at)
+        for year in years
+    }
+    if new:
+        # Counted by another process at the same moment: one of the two kept, the same.
+        Tally.objects.bulk_create(counted.values(), ignore_conflicts=True)
+        return counted
     with transaction.atomic():
-        for year in years:
-            _store(Tally.Kind.STATUS, year, _dump(raw.get(year, {})), at)
+        kept = {
+            t.year: t
+            for t in Tally.objects.select_for_update().filter(
+                kind=Tally.Kind.STATUS, round__isnull=True, year__in=years
+            )
+        }
+        for year, tally in kept.items():
+            tally.data, tally.counted_at = counted[year].data, at
+        Tally.objects.bulk_update(kept.values(), ["data", "counted_at"])
+        Tally.objects.bulk_create(
+            [t for year, t in counted.items() if year not in kept], ignore_conflicts=True
+        )
+    return {**counted, **kept}
 
 
-def count_round(round) -> None:
-    """Count one round's status analysis of the whole organization, and keep it."""
+def count_round(round, *, new: bool = False) -> Tally:
+    """Count one round's status analysis of the whole organization, and keep it (`new`: not
+    counted before, in one statement). The tally kept."""
     at = timezone.now()
     raw = status.raw_round_status(policy.whole_organization_scope(), round)
-    Tally.objects.update_or_create(
-        kind=Tally.Kind.ROUND,
-        round=round,
-        defaults={"year": round.period_start.year, "data": _dump(raw), "counted_at": at},
-    )
+    counted = {"year": round.period_start.year, "data": _dump(raw), "counted_at": at}
+    if new:
+        tally = Tally(kind=Tally.Kind.ROUND, round=round, **counted)
+        Tally.objects.bulk_create([tally], ignore_conflicts=True)
+        return tally
+    tally, _ = Tally.objects.update_or_create(kind=Tally.Kind.ROUND, round=round, defaults=counted)
+    return tally
 
 
 def refresh() -> None:
@@ -68,8 +87,7 @@ def organization_round(round) -> tuple[dict, datetime]:
     the first time it is asked for."""
     tally = Tally.objects.filter(kind=Tally.Kind.ROUND, round=round).first()
     if tally is None:
-        count_round(round)
-        tally = Tally.objects.get(kind=Tally.Kind.ROUND, round=round)
+        tally = count_round(round, new=True)
     return _load(tally.data), tally.counted_at
 
 
@@ -79,8 +97,7 @@ def organization_status(years: list[int]) -> tuple[dict, datetime]:
     kept = {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.STATUS, year__in=years)}
     missing = [year for year in years if year not in kept]
     if missing:
-        count_status(missing)
-        kept |= {t.year: t for t in Tally.objects.filter(kind=Tally.Kind.STATUS, year__in=missing)}
+        kept |= count_status(missing, new=True)
     return (
         {year: _load(t.data) for year, t in kept.items()},
         min(t.counted_at for t in kept.values()),

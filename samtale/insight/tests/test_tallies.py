@@ -74,3 +74,25 @@ def test_a_round_is_counted_once_and_again_by_the_worker_while_open(org):
     assert tallies.organization_round(round_)[0] == kept  # kept, not counted on each visit
     tallies.refresh()
     assert tallies.organization_round(round_)[0][org["b"].pk]["planned"] == 1
+
+
+def test_counting_on_the_spot_keeps_every_year_in_one_statement(
+    org, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The first visit of HR's insight page in a municipality not yet counted counts every
+    year it shows, on the spot: the years kept in one INSERT, whatever their number (it took
+    four statements a year, and the page 44 queries before the first count: issue 74)."""
+    conversation_in(org, org["a"], status="signed")
+    years = years_to(YEAR)
+    assert len(years) > 2
+    with django_assert_max_num_queries(4) as counted:  # the counts, then the years kept
+        kept, _at = tallies.organization_status(years)
+    inserts = [q["sql"] for q in counted.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and Tally.objects.filter(kind="status").count() == len(years)
+    assert kept[YEAR][org["a"].pk]["signed"] == 1
+    # A second visit reads them.
+    with django_assert_num_queries(1):
+        tallies.organization_status(years)
+    # The worker's count updates them in place, one row a year, no more.
+    tallies.count_status(years)
+    assert Tally.objects.filter(kind="status").count() == len(years)
