@@ -312,7 +312,7 @@ def _postgresql_restore(path: Path) -> None:
     # planted in a dump is refused, not run.
     with tempfile.TemporaryDirectory(prefix="samtale-restore-") as folder:
         try:
-            reference = dumps.reference(Path(folder))
+            reference = dumps.reference(Path(folder), connection.settings_dict)
             dumps.check(path, reference, pg_env(connection.settings_dict))
         except dumps.DumpRefused as refused:
             raise BackupError(str(refused)) from None

@@ -16,6 +16,7 @@ teach `_same` its earlier body, or dumps taken before it are refused."""
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import shutil
@@ -27,10 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.db.utils import load_backend
 
 from samtale.core.libpq import pg_env
 from samtale.tenancy import Tenant, activated, close_connections, servers
+
+logger = logging.getLogger(__name__)
 
 # The kinds of entry pg_dump writes for what the migrations make, longest first.
 KINDS = (
@@ -53,11 +57,13 @@ SCHEMA = "public"
 _ENTRY = re.compile(r"^(\d+); \d+ \d+ (.*)$")
 
 
-def reference(folder: Path) -> Path:
+def reference(folder: Path, restored_into: dict[str, Any] | None = None) -> Path:
     """A schema-only dump of a database the migrations made, in `folder`: the tenants'
     template on the installation's own server where there is one (`tenants migrate` keeps it
     at the latest migration), else a database made, migrated and dropped for the purpose (a
-    few seconds). Never the database restored into, which may hold what it should not."""
+    few seconds). Only where the installation's role may make no database (an installation
+    of one municipality, its role without CREATEDB) the database `restored_into` (its
+    settings) stands in, as its migrations left it, and the log says so."""
     direct = servers.direct(servers.OWN)
     out = folder / "reference.dump"
     template = servers.template_name()
@@ -68,8 +74,19 @@ def reference(folder: Path) -> Path:
         _pg_dump({**direct, "NAME": template}, out)
         return out
     scratch = f"{template}_check_{secrets.token_hex(4)}"
-    with _connected(direct) as cursor:
-        cursor.execute(f'CREATE DATABASE "{scratch}"')
+    try:
+        with _connected(direct) as cursor:
+            cursor.execute(f'CREATE DATABASE "{scratch}"')
+    except DatabaseError as refused:
+        if restored_into is None:
+            raise DumpRefused(f"No database to check the dump against: {refused}") from None
+        logger.warning(
+            "The dump is checked against the database it is restored into: there is no "
+            "template, and the installation's role may make no database (%s).",
+            str(refused).strip(),
+        )
+        _pg_dump(restored_into, out)
+        return out
     try:
         made = Tenant(slug=f"_{scratch}", name="", url="", database={**direct, "NAME": scratch})
         with activated(made):
