@@ -327,7 +327,9 @@ def test_the_transports_sweep_takes_each_tenant_once_a_turn_and_its_lost_rows_ru
             )
             for what in ("stranded", "orphaned")
         )
-        gone = timezone.now() - timedelta(seconds=settings.SAMTALE_WORK_SWEEP_SECONDS + 1)
+        # Longer ago than a sweep's turn and a worker's heartbeat limit, whichever is longer.
+        ago = max(settings.SAMTALE_WORK_SWEEP_SECONDS, settings.SAMTALE_HEARTBEAT_LIMIT_SECONDS)
+        gone = timezone.now() - timedelta(seconds=ago + 1)
         DBTaskResult.objects.filter(pk=stranded.pk).update(enqueued_at=gone)
         # Taken by a worker that is gone (no heartbeat), its message acknowledged or lost.
         DBTaskResult.objects.filter(pk=orphaned.pk).update(
