@@ -13,7 +13,7 @@ reused (samtale_national[_quick] on BENCH_PG, samtale_national_t_/q_<slug> on th
 
 Then, each run, one line each:
 - the servers' connections to the tenants' databases, two gunicorn processes of four
-  threads serving 10, 100 and all tenants, at rest and under a mixed load (random tenants'
+  threads serving 24, 120 and all tenants (quick: 10 and all), at rest and under a mixed load (random tenants'
   home pages, an employee and a leader signed in in each): before SAMTALE_TENANT_CONNECTIONS_
   KEPT (1,000: a connection kept per thread and tenant), with its default, and through the
   PgBouncers;
@@ -51,7 +51,8 @@ HOME = "samtale_national" + ("_quick" if QUICK else "")
 PREFIX = "samtale_national_" + ("q_" if QUICK else "t_")
 FLOOR = 30  # people: a leader with reports, HR, an administrator and a leader's leader
 SECONDS = 10 if QUICK else 30
-SERVED = [n for n in (10, 100, COUNT) if n <= COUNT]
+# The municipalities served in each connection run (the issue's 24, 120 and every one).
+SERVED = [n for n in (24, 120, COUNT) if n <= COUNT] if not QUICK else [10, COUNT]
 LIMITS = {"queries": 12, "kb": 100, "ms": 75, "bare": BARE_LIMIT}
 ROLES = ["employee", "leader", "leaders_leader", "hr", "admin"]
 INSIGHT = ("/innsikt/", "/behov/", "/kompetanseplan/")
@@ -212,7 +213,7 @@ def build() -> float:
 
 
 def connection_runs() -> list[dict]:
-    """Connections at rest and under load for 10, 100 and every tenant served: before the
+    """Connections at rest and under load for 24, 120 and every tenant served: before the
     setting (1,000 kept), with its default, and through the PgBouncers."""
     all_sessions = sessions(
         manage, [slug(n) for n in range(COUNT)], ROOT / "var" / f"national-{TAG}-sessions.json"
@@ -239,7 +240,7 @@ def served_once(environment: dict, all_sessions: dict, served: int, label: str) 
     figures.update(mode=label, served=served)
     print(
         f"connections {label}, {served} tenants: at start {figures['start']}, most under "
-        f"load {figures['peak']}, at rest after {figures['rest']} "
+        f"load {figures['peak']}, 5 s after {figures['after5']}, at rest {figures['rest']} "
         f"({figures['requests']} requests, {figures['errors']} errors, {SECONDS} s"
         + (
             ", ended early: the machine was short of memory)" if figures["short_of_memory"] else ")"

@@ -161,8 +161,9 @@ def load(port, sessions: dict, slugs: list[str], seconds: float, ended, *, threa
 
 
 def measured(port: int, sessions: dict, slugs: list[str], seconds: float, count) -> dict:
-    """The servers' connections before, at their most during, and after a load over `slugs`
-    (at rest: what the processes keep once the requests have stopped, after 3 s). The load
+    """The servers' connections before, at their most during, and after a load over `slugs`:
+    5 s after it, and at rest (what the processes and poolers keep once the requests have
+    stopped, 30 s after). The load
     ends early should the machine have less than 3 GB of memory left (a few thousand server
     processes, before the setting, on a machine others share)."""
     figures = {"start": count(), "short_of_memory": False}
@@ -184,8 +185,10 @@ def measured(port: int, sessions: dict, slugs: list[str], seconds: float, count)
     finally:
         done.set()
         sampler.join()
-    time.sleep(3)
-    figures.update(peak=max(peak), rest=count())
+    time.sleep(5)
+    figures.update(peak=max(peak), after5=count())
+    time.sleep(25)
+    figures.update(rest=count())
     return figures
 
 
