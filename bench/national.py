@@ -331,6 +331,10 @@ def export_restore(name: str) -> dict:
         restored,
         "--host",
         host(restored),
+        # Beside the tenant it was exported from, a copy takes none of its accounts outside,
+        # its sender among them (operators.transfer): given its own.
+        "--set",
+        f"DEFAULT_FROM_EMAIL=Samtale <samtale@{restored}.bench.localhost>",
     )
     manage("tenants", "suspend", restored)
     manage("tenants", "delete", restored, "--yes", "--certificate", str(folder.with_suffix(".del")))

@@ -25,7 +25,10 @@ def no_createdb(monkeypatch):
         cursor.execute(f"DROP ROLE IF EXISTS {ROLE}")
         cursor.execute(f"CREATE ROLE {ROLE} LOGIN NOCREATEDB")
     direct = servers.direct(servers.OWN)
-    monkeypatch.setattr(servers, "direct", lambda name: {**direct, "USER": ROLE, "PASSWORD": ""})
+    # Its maintenance database: CONNECT to the control database is the installation's role's
+    # alone once a tenant is registered (operators.databases.pg_roles_refuse_others).
+    as_role = {**direct, "USER": ROLE, "PASSWORD": "", "NAME": "postgres"}
+    monkeypatch.setattr(servers, "direct", lambda name: as_role)
     monkeypatch.setattr(servers, "template_name", lambda: "samtale_no_such_template")
     yield
     with connection.cursor() as cursor:
