@@ -16,11 +16,12 @@ from django.utils import timezone
 from samtale.notifications import away, outbox
 from samtale.notifications.models import OutboundEmail
 from samtale.notifications.tasks import outbox_sweep
-from samtale.notifications.tests.test_outbox import _hello  # noqa: F401 - its builder
+from samtale.notifications.tests import test_outbox  # its message builder, and its fixture
 from samtale.operators.tests import conftest as tenants_tests
 from samtale.org.models import Person
 from testkit.mail import smtp_server
 
+send = test_outbox.send
 nordvik = tenants_tests.nordvik
 in_nordvik = tenants_tests.in_nordvik
 
@@ -113,12 +114,3 @@ def test_a_message_the_server_refuses_says_nothing_of_the_server(smtp, people, s
     send(to=people.employee)
     send(to=people.other_employee)
     assert len(smtp.to(people.other_employee.email)) == 1  # asked at once, not backed off
-
-
-@pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    def queue(**kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return outbox.email_queue(kind="test_hello", **kwargs)
-
-    return queue

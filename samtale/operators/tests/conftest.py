@@ -14,6 +14,7 @@ from config.settings.tenants import _server
 from samtale import tenancy
 from samtale.operators import databases, services
 from samtale.operators.tests.second_server import postgresql_server
+from samtale.tenancy.models import Registration
 
 HOST = "nordvik.testserver"
 SENDER = "Nordvik kommune <samtale@nordvik.example>"
@@ -95,6 +96,29 @@ def planned_conversation(people, *, days: int = 10):
         scheduled_at=timezone.now() + timedelta(days=days),
         place="Rådhuset",
     )
+
+
+@contextmanager
+def movable(slug: str, name: str) -> Iterator[tenancy.Tenant]:
+    """A tenant `slug` on the installation's own server for the block, to be moved to the
+    second (the `second` fixture): deleted after, with any copy a move left on either."""
+    tenant = services.tenant_create(
+        slug=slug,
+        name=name,
+        hosts=[f"{slug}.testserver"],
+        url=f"http://{slug}.testserver",
+        config={"DEFAULT_FROM_EMAIL": f"{name} <samtale@{slug}.example>"},
+    )
+    try:
+        yield tenant
+    finally:
+        Registration.objects.filter(slug=slug).update(state=Registration.State.ACTIVE)
+        services.tenant_suspend(slug)
+        services.tenant_delete(slug)
+        for server in ("", "second"):  # the old copy a move kept, or a copy a failure left
+            databases.pg_drop(
+                str(tenant.database["NAME"]), str(tenant.database["USER"]), server=server
+            )
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from samtale import tenancy
 from samtale.operators import databases, moving, services
-from samtale.operators.tests.conftest import SENDER
+from samtale.operators.tests.conftest import movable
 from samtale.org.models import Person
 from samtale.tenancy.models import Registration
 
@@ -30,22 +30,8 @@ class Injected(Exception):
 @pytest.fixture
 def tenant(second, django_db_blocker, monkeypatch):
     monkeypatch.setattr(tenancy, "REFRESH_SECONDS", 0)
-    with django_db_blocker.unblock():
-        made = services.tenant_create(
-            slug=SLUG,
-            name="Feilvik kommune",
-            hosts=[f"{SLUG}.testserver"],
-            url=f"http://{SLUG}.testserver",
-            config={"DEFAULT_FROM_EMAIL": SENDER.replace("Nordvik", "Feilvik")},
-        )
-        try:
-            yield made
-        finally:
-            Registration.objects.filter(slug=SLUG).update(state=Registration.State.ACTIVE)
-            services.tenant_suspend(SLUG)
-            services.tenant_delete(SLUG)
-            for server in ("", "second"):
-                databases.pg_drop(made.database["NAME"], made.database["USER"], server=server)
+    with django_db_blocker.unblock(), movable(SLUG, "Feilvik kommune") as made:
+        yield made
 
 
 def _after(step):

@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from samtale import tenancy
 from samtale.conversations.models import Note
-from samtale.operators import databases, moving, services
-from samtale.operators.tests.conftest import SENDER, planned_conversation
+from samtale.operators import moving, services
+from samtale.operators.tests.conftest import movable, planned_conversation
 from samtale.tenancy.models import Registration
 from testkit.live import gunicorn, shared_database
 from testkit.people import make_people
@@ -39,21 +39,8 @@ WAIT = 120
 
 
 def test_an_autosaving_writer_gets_try_again_never_an_error(second, tmp_path, django_db_blocker):
-    with django_db_blocker.unblock():
-        tenant = services.tenant_create(
-            slug=SLUG,
-            name="Skrivvik kommune",
-            hosts=[HOST],
-            url=f"http://{HOST}",
-            config={"DEFAULT_FROM_EMAIL": SENDER.replace("Nordvik", "Skrivvik")},
-        )
-        try:
-            _saved_through_a_move(tenant, second, tmp_path)
-        finally:
-            services.tenant_suspend(SLUG)
-            services.tenant_delete(SLUG)
-            for server in ("", "second"):
-                databases.pg_drop(tenant.database["NAME"], tenant.database["USER"], server=server)
+    with django_db_blocker.unblock(), movable(SLUG, "Skrivvik kommune") as tenant:
+        _saved_through_a_move(tenant, second, tmp_path)
 
 
 def _saved_through_a_move(tenant, second, tmp_path) -> None:

@@ -22,7 +22,7 @@ from django.db import connections
 from samtale import tenancy
 from samtale.core import dumps
 from samtale.operators import databases, moving, services, transfer
-from samtale.operators.tests.conftest import SENDER, tenants_said
+from samtale.operators.tests.conftest import movable, tenants_said
 from samtale.org.models import Unit
 from samtale.tenancy.models import Registration
 
@@ -52,14 +52,7 @@ ALTER TABLE org_unit ADD CONSTRAINT org_unit_planted CHECK (samtale_planted());
 def planted(second, django_db_blocker, monkeypatch):
     """A tenant on the installation's own server, with a unit and the plant."""
     monkeypatch.setattr(tenancy, "REFRESH_SECONDS", 0)
-    with django_db_blocker.unblock():
-        tenant = services.tenant_create(
-            slug=SLUG,
-            name="Plantvik kommune",
-            hosts=[f"{SLUG}.testserver"],
-            url=f"http://{SLUG}.testserver",
-            config={"DEFAULT_FROM_EMAIL": SENDER.replace("Nordvik", "Plantvik")},
-        )
+    with django_db_blocker.unblock(), movable(SLUG, "Plantvik kommune") as tenant:
         with tenancy.activated(tenant):
             Unit.objects.create(name="Planteskulen", code="P1")
             with connections["default"].cursor() as cursor:
@@ -69,10 +62,6 @@ def planted(second, django_db_blocker, monkeypatch):
         finally:
             for server in ("", "second"):
                 databases._pg_admin(f"DROP ROLE IF EXISTS {PLANTED_ROLE}", server=server)
-            services.tenant_suspend(SLUG)
-            services.tenant_delete(SLUG)
-            for server in ("", "second"):  # the old copy a move kept
-                databases.pg_drop(tenant.database["NAME"], tenant.database["USER"], server=server)
 
 
 def _planted_role_on(server: str) -> bool:
