@@ -45,6 +45,8 @@ BEGIN
   RETURN true;
 END $$;
 ALTER TABLE org_unit ADD CONSTRAINT org_unit_planted CHECK (samtale_planted());
+-- A view calling it, as a kind of object the migrations never make.
+CREATE VIEW planted_view AS SELECT samtale_planted() AS planted;
 """
 
 
@@ -108,6 +110,7 @@ def test_a_move_refuses_the_dump_and_leaves_the_tenant_as_it_was(planted):
     with pytest.raises(services.TenantError) as refused:
         moving.tenant_move(SLUG, "second", say=lambda line: None)
     assert "samtale_planted(): FUNCTION" in str(refused.value)
+    assert "VIEW public planted_view" in str(refused.value)  # a kind the migrations never make
     assert not _planted_role_on("") and not _planted_role_on("second")
     _as_it_was(planted)
     assert _memberships() == [] and _memberships("second") == []
